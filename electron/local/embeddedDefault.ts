@@ -1,0 +1,99 @@
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
+import pg from 'pg';
+import { findPostgresBinaries } from './postgres/binaries';
+import { PostgresCluster } from './postgres/cluster';
+import { resolveRunAs } from './postgres/runAs';
+import { DEFAULT_DATABASE, ensureDefaultDatabase, seedSampleDatabase } from './seed/sampleDatabase';
+
+export interface EmbeddedDefault {
+  readonly cluster: PostgresCluster;
+  /** Superuser connection string to `databricks_postgres`. */
+  readonly connectionString: string;
+  readonly seeded: boolean;
+  dispose(): Promise<void>;
+}
+
+export interface EmbeddedDefaultOptions {
+  readonly dataDir: string;
+  readonly log?: (line: string) => void;
+}
+
+/** Thrown when the data folder cannot be used; names the folder. */
+export class DataDirError extends Error {
+  override name = 'DataDirError';
+}
+
+/**
+ * Starts the embedded default: the local `production` cluster under the app-data folder,
+ * created and seeded on first run, reused untouched afterwards.
+ */
+export async function startEmbeddedDefault(options: EmbeddedDefaultOptions): Promise<EmbeddedDefault> {
+  const log = options.log ?? (() => undefined);
+  const dataDir = path.resolve(options.dataDir);
+  await ensureWritable(dataDir);
+  const [binaries, runAs] = await Promise.all([findPostgresBinaries(), resolveRunAs()]);
+  const superuserPassword = await loadOrCreateSecret(path.join(dataDir, 'secrets', 'postgres-superuser'));
+  const cluster = new PostgresCluster({
+    dir: path.join(dataDir, 'clusters', 'production'),
+    binaries,
+    runAs,
+    superuserPassword,
+  });
+  const made = await cluster.initialize();
+  if (made === 'created') log(`Created a PostgreSQL cluster in ${cluster.dataDir}`);
+  await cluster.start();
+  let seeded: boolean;
+  try {
+    const admin = new pg.Client({ connectionString: cluster.connectionString('postgres') });
+    await admin.connect();
+    try {
+      await ensureDefaultDatabase(admin);
+    } finally {
+      await admin.end();
+    }
+    const db = new pg.Client({ connectionString: cluster.connectionString(DEFAULT_DATABASE) });
+    await db.connect();
+    try {
+      seeded = await seedSampleDatabase(db);
+    } finally {
+      await db.end();
+    }
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+  if (seeded) log(`Seeded ${DEFAULT_DATABASE} with the sample schema`);
+  return {
+    cluster,
+    connectionString: cluster.connectionString(DEFAULT_DATABASE),
+    seeded,
+    dispose: () => cluster.stop(),
+  };
+}
+
+async function ensureWritable(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    throw new DataDirError(
+      `The data folder ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). ` +
+        `Fix its permissions or choose another one with --data-dir DIR.`,
+    );
+  }
+}
+
+/** Reads a secret file, or creates it (mode 0600) with fresh random contents. */
+export async function loadOrCreateSecret(file: string): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const secret = randomBytes(24).toString('base64url');
+  await writeFile(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+  return secret;
+}

@@ -1,0 +1,285 @@
+import path from 'node:path';
+import net from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { access, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import pg from 'pg';
+import type { PostgresBinaries } from './binaries';
+import { chownTree, handOver, type RunAs } from './runAs';
+
+export interface ClusterOptions {
+  /** Folder owned by this cluster: holds `pgdata/` and `postgres.log`. */
+  readonly dir: string;
+  readonly binaries: PostgresBinaries;
+  readonly runAs: RunAs;
+  /** Password of the `postgres` superuser (set at initdb, used to connect). */
+  readonly superuserPassword: string;
+  /** Extra server settings passed as `-c name=value`. */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
+/** Thrown when PostgreSQL fails to initialize or start; carries the tail of its log. */
+export class PostgresStartError extends Error {
+  constructor(
+    message: string,
+    readonly logTail: string,
+  ) {
+    super(logTail ? `${message}\n--- last lines of the PostgreSQL log ---\n${logTail}` : message);
+    this.name = 'PostgresStartError';
+  }
+}
+
+/**
+ * One PostgreSQL cluster on loopback, run as a child process. The cluster's files are never
+ * deleted here: a failed start leaves everything in place and reports the log.
+ */
+export class PostgresCluster {
+  private child: ChildProcess | undefined;
+  private log: WriteStream | undefined;
+  private exited: Promise<number | null> | undefined;
+  private portValue: number | undefined;
+
+  constructor(private readonly options: ClusterOptions) {}
+
+  get dataDir(): string {
+    return path.join(this.options.dir, 'pgdata');
+  }
+
+  get logFile(): string {
+    return path.join(this.options.dir, 'postgres.log');
+  }
+
+  get port(): number {
+    if (this.portValue === undefined) throw new Error('PostgreSQL is not running');
+    return this.portValue;
+  }
+
+  /** Superuser connection string to the given database. */
+  connectionString(database = 'postgres'): string {
+    const pw = encodeURIComponent(this.options.superuserPassword);
+    return `postgresql://postgres:${pw}@127.0.0.1:${this.port}/${encodeURIComponent(database)}`;
+  }
+
+  async isInitialized(): Promise<boolean> {
+    return exists(path.join(this.dataDir, 'PG_VERSION'));
+  }
+
+  /**
+   * Creates the cluster if it does not exist yet. initdb writes into a scratch folder that is
+   * renamed into place only when complete, so a crash never leaves half a cluster behind.
+   */
+  async initialize(): Promise<'created' | 'existing'> {
+    if (await this.isInitialized()) return 'existing';
+    const { dir, runAs, binaries } = this.options;
+    await mkdir(dir, { recursive: true });
+    await handOver(dir, runAs);
+    const scratch = path.join(dir, 'pgdata.initdb-incomplete');
+    await rm(scratch, { recursive: true, force: true }); // only ever our own unfinished initdb
+    const pwfile = path.join(dir, '.initdb-pw');
+    await writeFile(pwfile, this.options.superuserPassword + '\n', { mode: 0o600 });
+    await chownTree(pwfile, runAs);
+    try {
+      const { code, output } = await runProgram(binaries.initdb, [
+        '-D', scratch, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`,
+        '--encoding=UTF8', '--locale=C', '--no-instructions',
+      ], runAs, dir);
+      if (code !== 0) throw new PostgresStartError(`initdb failed with exit code ${code}.`, lastLines(output, 30));
+    } finally {
+      await rm(pwfile, { force: true });
+    }
+    await rename(scratch, this.dataDir);
+    return 'created';
+  }
+
+  /** Starts the postmaster on a free loopback port and waits until it accepts connections. */
+  async start(): Promise<void> {
+    if (this.child) return;
+    const { runAs, binaries } = this.options;
+    await this.recoverStalePidFile();
+    const port = await freePort();
+    await mkdir(this.options.dir, { recursive: true });
+    this.log = createWriteStream(this.logFile, { flags: 'a' });
+    await chownTree(this.logFile, runAs).catch(() => undefined);
+    const settings: Record<string, string> = {
+      listen_addresses: '127.0.0.1',
+      port: String(port),
+      unix_socket_directories: '',
+      ...this.options.settings,
+    };
+    const args = ['-D', this.dataDir];
+    for (const [k, v] of Object.entries(settings)) args.push('-c', `${k}=${v}`);
+    const child = spawn(binaries.postgres, args, {
+      cwd: this.options.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      uid: runAs.uid,
+      gid: runAs.gid,
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+    child.stdout?.pipe(this.log, { end: false });
+    child.stderr?.pipe(this.log, { end: false });
+    this.child = child;
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code) => resolve(code));
+      child.once('error', () => resolve(-1));
+    });
+    this.portValue = port;
+    try {
+      await this.waitUntilReady();
+    } catch (err) {
+      await this.stop().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Fast shutdown (SIGINT): active transactions roll back, everything committed stays. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGQUIT'), 30_000);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    this.child = undefined;
+    this.portValue = undefined;
+    await new Promise<void>((resolve) => (this.log ? this.log.end(resolve) : resolve()));
+    this.log = undefined;
+  }
+
+  /** Server version as reported by `SHOW server_version`. */
+  async serverVersion(): Promise<string> {
+    const client = new pg.Client({ connectionString: this.connectionString() });
+    await client.connect();
+    try {
+      const r = await client.query<{ server_version: string }>('SHOW server_version');
+      return r.rows[0]?.server_version ?? 'unknown';
+    } finally {
+      await client.end();
+    }
+  }
+
+  private async waitUntilReady(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    let exitCode: number | null | undefined;
+    void this.exited?.then((code) => (exitCode = code));
+    for (;;) {
+      if (exitCode !== undefined) {
+        throw new PostgresStartError(`PostgreSQL exited during start-up (code ${exitCode}).`, await this.logTail());
+      }
+      const client = new pg.Client({ connectionString: this.connectionString(), connectionTimeoutMillis: 1000 });
+      try {
+        await client.connect();
+        await client.end();
+        return;
+      } catch {
+        // Not listening yet, or 57P03 "the database system is starting up".
+        await client.end().catch(() => undefined);
+      }
+      if (Date.now() > deadline) {
+        throw new PostgresStartError('PostgreSQL did not accept connections within 60 s.', await this.logTail());
+      }
+      await delay(100);
+    }
+  }
+
+  /**
+   * A crashed run can leave `postmaster.pid` behind. If the pid in it is a postmaster still
+   * serving this data folder (an orphan of our crashed run), shut it down cleanly; if the pid
+   * now belongs to an unrelated process, the file is stale and is set aside (renamed, not deleted).
+   * A pid that is gone altogether is handled by PostgreSQL itself.
+   */
+  private async recoverStalePidFile(): Promise<void> {
+    const pidFile = path.join(this.dataDir, 'postmaster.pid');
+    let text: string;
+    try {
+      text = await readFile(pidFile, 'utf8');
+    } catch {
+      return;
+    }
+    const pid = Number(text.split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    const dataDirOfPid = (text.split('\n')[1] ?? '').trim();
+    const isOurPostmaster = cmdline.includes('postgres') && path.resolve(dataDirOfPid) === path.resolve(this.dataDir);
+    if (isOurPostmaster) {
+      process.kill(pid, 'SIGINT');
+      const deadline = Date.now() + 30_000;
+      while (isAlive(pid) && Date.now() < deadline) await delay(100);
+      if (isAlive(pid)) {
+        throw new PostgresStartError(
+          `A PostgreSQL server (pid ${pid}) left by an earlier run still uses ${this.dataDir} and did not stop. Stop it and start Pier again.`,
+          await this.logTail(),
+        );
+      }
+    } else {
+      await rename(pidFile, `${pidFile}.stale-${Date.now()}`);
+    }
+  }
+
+  async logTail(lines = 30): Promise<string> {
+    try {
+      const handle = await open(this.logFile, 'r');
+      try {
+        const { size } = await handle.stat();
+        const length = Math.min(size, 16_384);
+        const buf = Buffer.alloc(length);
+        await handle.read(buf, 0, length, size - length);
+        return lastLines(buf.toString('utf8'), lines);
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      return '';
+    }
+  }
+}
+
+function runProgram(file: string, args: string[], runAs: RunAs, cwd: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { cwd, uid: runAs.uid, gid: runAs.gid, env: { ...process.env, LC_ALL: 'C' } });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', (err) => resolve({ code: -1, output: output + String(err) }));
+    child.on('close', (code) => resolve({ code: code ?? -1, output }));
+  });
+}
+
+function lastLines(text: string, n: number): string {
+  return text.trimEnd().split('\n').slice(-n).join('\n');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Asks the kernel for a free loopback port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** Postgres identifiers as the catalog spells them; checked against the catalog before use. */
+const identifier = z.string().min(1).max(63);
+
+export const relationKind = z.enum(['table', 'view', 'materialized_view', 'foreign_table', 'partitioned_table']);
+export type RelationKind = z.infer<typeof relationKind>;
+
+export const listSchemasInput = z.object({}).strict();
+export const schemaSummary = z.object({
+  name: z.string(),
+  relations: z.array(
+    z.object({
+      name: z.string(),
+      kind: relationKind,
+      /** Planner estimate (pg_class.reltuples); -1 when never analyzed. */
+      estimatedRows: z.number(),
+    }),
+  ),
+});
+export const listSchemasOutput = z.object({ database: z.string(), schemas: z.array(schemaSummary) });
+export type SchemaSummary = z.infer<typeof schemaSummary>;
+export type ListSchemasOutput = z.infer<typeof listSchemasOutput>;
+
+export const readRowsInput = z
+  .object({
+    schema: identifier,
+    table: identifier,
+    limit: z.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+export const columnInfo = z.object({
+  name: z.string(),
+  /** Type as Postgres formats it (format_type), e.g. "timestamp without time zone". */
+  type: z.string(),
+  nullable: z.boolean(),
+  isPrimaryKey: z.boolean(),
+});
+export const readRowsOutput = z.object({
+  columns: z.array(columnInfo),
+  /** One JSON value per column, in column order; values are as Postgres renders them in JSON. */
+  rows: z.array(z.array(z.unknown())),
+  /** True when the table has more rows than `limit`. */
+  hasMore: z.boolean(),
+});
+export type ColumnInfo = z.infer<typeof columnInfo>;
+export type ReadRowsInput = z.input<typeof readRowsInput>;
+export type ReadRowsOutput = z.infer<typeof readRowsOutput>;

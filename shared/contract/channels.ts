@@ -1,0 +1,12 @@
+/**
+ * Every renderer↔main call, named `domain.verb`. The preload and the HTTP transport are
+ * generated from this list; `contract.ts` gives each its input and output schema.
+ * Kept free of zod so the preload bundle stays tiny.
+ */
+export const CHANNELS = ['app.status', 'catalog.listSchemas', 'catalog.readRows'] as const;
+
+export type Channel = (typeof CHANNELS)[number];
+
+export function isChannel(name: string): name is Channel {
+  return (CHANNELS as readonly string[]).includes(name);
+}

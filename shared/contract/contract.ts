@@ -1,0 +1,22 @@
+import type { z } from 'zod';
+import * as app from './app';
+import * as catalog from './catalog';
+import type { Channel } from './channels';
+import type { Result } from './result';
+
+/** The one contract: input and output schema of every channel. A missing channel is a compile error. */
+export const contract = {
+  'app.status': { input: app.appStatusInput, output: app.appStatusOutput },
+  'catalog.listSchemas': { input: catalog.listSchemasInput, output: catalog.listSchemasOutput },
+  'catalog.readRows': { input: catalog.readRowsInput, output: catalog.readRowsOutput },
+} satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
+
+export type Contract = typeof contract;
+/** What a caller passes (defaults may be left out). */
+export type InputOf<C extends Channel> = z.input<Contract[C]['input']>;
+/** What a handler receives, after validation and defaults. */
+export type ParsedInputOf<C extends Channel> = z.output<Contract[C]['input']>;
+export type OutputOf<C extends Channel> = z.output<Contract[C]['output']>;
+
+/** The API as the renderer sees it, whatever the transport. */
+export type PierApi = { [C in Channel]: (input: InputOf<C>) => Promise<Result<OutputOf<C>>> };

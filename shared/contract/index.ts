@@ -1,0 +1,6 @@
+export * from './result';
+export * from './channels';
+export * from './contract';
+export * from './app';
+export * from './catalog';
+export * from './transport';
