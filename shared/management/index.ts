@@ -1,0 +1,4 @@
+export * from './resources';
+export * from './ids';
+export * from './resourceName';
+export * from './updateMask';
