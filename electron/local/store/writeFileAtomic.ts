@@ -1,0 +1,25 @@
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { open, rename } from 'node:fs/promises';
+
+/**
+ * Write-to-temp, fsync, rename, fsync the folder: after a crash readers see the old file or
+ * the new one, never half of either.
+ */
+export async function writeFileAtomic(file: string, text: string, mode = 0o644): Promise<void> {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const handle = await open(tmp, 'w', mode);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, file);
+  const dir = await open(path.dirname(file), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
