@@ -60,6 +60,11 @@ export class PostgresCluster {
     return `postgresql://postgres:${pw}@127.0.0.1:${this.port}/${encodeURIComponent(database)}`;
   }
 
+  /** Whether the postmaster this object started is still running. */
+  get isRunning(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   async isInitialized(): Promise<boolean> {
     return exists(path.join(this.dataDir, 'PG_VERSION'));
   }
@@ -91,8 +96,11 @@ export class PostgresCluster {
     return 'created';
   }
 
-  /** Starts the postmaster on a free loopback port and waits until it accepts connections. */
-  async start(): Promise<void> {
+  /**
+   * Starts the postmaster on a free loopback port and waits until it accepts connections.
+   * `startSettings` apply to this start only (e.g. a recovery target for a new branch's first start).
+   */
+  async start(startSettings: Readonly<Record<string, string>> = {}): Promise<void> {
     if (this.child) return;
     const { runAs, binaries } = this.options;
     await this.recoverStalePidFile();
@@ -105,6 +113,7 @@ export class PostgresCluster {
       port: String(port),
       unix_socket_directories: '',
       ...this.options.settings,
+      ...startSettings,
     };
     const args = ['-D', this.dataDir];
     for (const [k, v] of Object.entries(settings)) args.push('-c', `${k}=${v}`);

@@ -1,0 +1,38 @@
+import type pg from 'pg';
+import type { Channel, OutputOf, ParsedInputOf } from '../../shared/contract';
+import { listSchemas, readRows } from '../admin/catalog';
+
+/** Main-process implementation of every contract channel. A missing channel is a compile error. */
+export type Handlers = { [C in Channel]: (input: ParsedInputOf<C>) => Promise<OutputOf<C>> };
+
+export interface HandlerDeps {
+  readonly mode: 'desktop' | 'browser';
+  /** Superuser pool on the default database: the admin's view of it. */
+  readonly adminPool: pg.Pool;
+  /** For display in the status bar, e.g. "embedded · 127.0.0.1:41234". */
+  readonly postgresLabel: string;
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  return {
+    'app.status': async () => {
+      try {
+        const r = await deps.adminPool.query<{ version: string; db: string }>(
+          `SELECT current_setting('server_version') AS version, current_database() AS db`,
+        );
+        const row = r.rows[0];
+        return {
+          mode: deps.mode,
+          postgresVersion: row?.version ?? 'unknown',
+          database: row?.db ?? '',
+          postgresLabel: deps.postgresLabel,
+          connected: true,
+        };
+      } catch {
+        return { mode: deps.mode, postgresVersion: 'unknown', database: '', postgresLabel: deps.postgresLabel, connected: false };
+      }
+    },
+    'catalog.listSchemas': () => listSchemas(deps.adminPool),
+    'catalog.readRows': (input) => readRows(deps.adminPool, input),
+  };
+}

@@ -1,0 +1,137 @@
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SESSION_HEADER } from '../../shared/contract';
+import { startPierServer, type PierServer } from './pierServer';
+
+const uiDir = path.join(os.tmpdir(), 'pier-itest-ui');
+
+async function rpc(server: PierServer, channel: string, input: unknown, headers: Record<string, string> = {}) {
+  const secret = new URL(server.uiUrl).hash.replace('#session=', '');
+  const res = await fetch(`${server.origin}/rpc/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [SESSION_HEADER]: secret, ...headers },
+    body: JSON.stringify(input),
+  });
+  return { status: res.status, body: (await res.json()) as { ok: boolean; value?: any; error?: any } };
+}
+
+describe('browser-mode server on the embedded default', () => {
+  let dataDir: string;
+  let server: PierServer;
+
+  beforeAll(async () => {
+    await mkdir(uiDir, { recursive: true });
+    await writeFile(path.join(uiDir, 'index.html'), '<!doctype html><title>Pier</title>');
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'pier-serve-'));
+    server = await startPierServer({ mode: 'browser', port: 0, dataDir, uiDir });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('lists the sample schema', async () => {
+    const r = await rpc(server, 'catalog.listSchemas', {});
+    expect(r.body.ok).toBe(true);
+    expect(r.body.value.database).toBe('databricks_postgres');
+    const pub = r.body.value.schemas.find((s: { name: string }) => s.name === 'public');
+    expect(pub.relations.map((t: { name: string }) => t.name)).toEqual(['clients', 'projects', 'tasks']);
+    const schemas = r.body.value.schemas.map((s: { name: string }) => s.name);
+    expect(schemas).toContain('pgrst');
+  });
+
+  it('reads the first rows of clients with their column types', async () => {
+    const r = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients', limit: 2 });
+    expect(r.body.ok).toBe(true);
+    const { columns, rows, hasMore } = r.body.value;
+    expect(columns.map((c: { name: string }) => c.name)).toEqual(['id', 'name', 'email', 'company', 'phone', 'created_at']);
+    expect(columns[0]).toMatchObject({ type: 'integer', isPrimaryKey: true, nullable: false });
+    expect(rows.map((row: unknown[]) => row[1])).toEqual(['Acme Corp', 'TechStart Inc']);
+    expect(hasMore).toBe(true);
+  });
+
+  it('reports the Postgres version and connection', async () => {
+    const r = await rpc(server, 'app.status', {});
+    expect(r.body.value).toMatchObject({ mode: 'browser', connected: true, database: 'databricks_postgres' });
+    expect(r.body.value.postgresVersion).toMatch(/^\d+/);
+  });
+
+  it('answers bad calls with errors that say what is wrong', async () => {
+    const missing = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'nope' });
+    expect(missing.body).toMatchObject({ ok: false, error: { code: 'PIER404' } });
+    expect(missing.body.error.message).toContain('public.nope');
+    const invalid = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients', limit: 'all' });
+    expect(invalid.body).toMatchObject({ ok: false, error: { code: 'PIER002' } });
+    expect(invalid.body.error.message).toContain('limit');
+    const unknown = await rpc(server, 'catalog.dropEverything', {});
+    expect(unknown.body).toMatchObject({ ok: false, error: { code: 'PIER001' } });
+    const hostile = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients"; DROP TABLE clients; --' });
+    expect(hostile.body.error.code).toBe('PIER404');
+    expect((await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients' })).body.value.rows).toHaveLength(3);
+  });
+
+  it('refuses RPC without the session key, from another origin, or for another host name', async () => {
+    const noKey = await fetch(`${server.origin}/rpc/app.status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(noKey.status).toBe(401);
+    expect(((await noKey.json()) as any).error.hint).toContain('npm run serve');
+    const cross = await rpc(server, 'app.status', {}, { origin: 'http://evil.example' });
+    expect(cross.status).toBe(403);
+    // A DNS-rebound page reaches 127.0.0.1 under a foreign host name (fetch cannot forge Host, node:http can).
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const u = new URL(server.origin);
+      const req = http.request({ host: u.hostname, port: u.port, path: '/rpc/app.status', method: 'POST', headers: { host: 'evil.example', 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(status).toBe(403);
+  });
+
+  it('serves the UI with a strict Content-Security-Policy', async () => {
+    const res = await fetch(`${server.origin}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+
+  it('refuses a second server on the same data folder, naming it', async () => {
+    await expect(startPierServer({ mode: 'browser', port: 0, dataDir, uiDir })).rejects.toThrow(dataDir);
+  });
+
+  it('names the port and the flag when the port is taken', async () => {
+    const port = Number(new URL(server.origin).port);
+    await expect(startPierServer({ mode: 'browser', port, dataDir: path.join(dataDir, 'other'), uiDir })).rejects.toThrow(
+      new RegExp(`Port ${port} .*--port`),
+    );
+  });
+
+  it('keeps the data across a restart and never re-seeds', async () => {
+    const url = server.readyInfo().postgres;
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    await db.query(`DELETE FROM clients WHERE name = 'Global Solutions'`);
+    await db.query(`CREATE TABLE notes (id int primary key, body text); INSERT INTO notes VALUES (1, 'kept')`);
+    await db.end();
+    await server.close();
+    server = await startPierServer({ mode: 'browser', port: 0, dataDir, uiDir });
+    const clients = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients' });
+    expect(clients.body.value.rows.map((r: unknown[]) => r[1])).toEqual(['Acme Corp', 'TechStart Inc']);
+    const notes = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'notes' });
+    expect(notes.body.value.rows).toEqual([[1, 'kept']]);
+  });
+});
+
+describe('bad start-up conditions', () => {
+  it('names a data folder that cannot be written', async () => {
+    const file = path.join(os.tmpdir(), `pier-not-a-dir-${process.pid}`);
+    await writeFile(file, 'x');
+    const dataDir = path.join(file, 'data');
+    await expect(startPierServer({ mode: 'browser', port: 0, dataDir, uiDir })).rejects.toThrow(dataDir);
+    await rm(file, { force: true });
+  });
+});

@@ -1,0 +1,19 @@
+import { rename, writeFile } from 'node:fs/promises';
+
+/**
+ * What a running Pier tells tools and tests about itself: one object, built in one place
+ * (`PierServer.readyInfo`), written atomically so a reader never sees half a file.
+ */
+export interface ReadyInfo {
+  /** The UI URL, with the per-launch session key in its fragment. */
+  readonly ui: string;
+  /** Superuser connection string to databricks_postgres. */
+  readonly postgres: string;
+  [extra: string]: unknown;
+}
+
+export async function writeReadyFile(file: string, info: ReadyInfo): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
+  await rename(tmp, file);
+}

@@ -1,0 +1,68 @@
+/**
+ * Headless entry: `npm run serve -- [--port N] [--data-dir DIR] [--database-url URL] [--ready-file FILE] [--open]`.
+ * Serves Pier's UI, its RPC, and its APIs on 127.0.0.1 without a window.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { defaultDataDir } from './appDataDir';
+import { parseServeArgs, USAGE, UsageError } from './args';
+import { startPierServer, type PierServer } from './pierServer';
+import { writeReadyFile } from './readyFile';
+import { openAppWindow } from './openAppWindow';
+
+const log = (line: string) => console.log(`[pier] ${line}`);
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseServeArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (args === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const uiDir = path.resolve(here, '..', 'renderer');
+  if (!existsSync(path.join(uiDir, 'index.html'))) {
+    console.error(`The UI is not built (${uiDir} is missing). Run "npm run build" first.`);
+    process.exit(1);
+  }
+  const dataDir = path.resolve(args.dataDir ?? defaultDataDir());
+  const started = Date.now();
+  let server: PierServer;
+  try {
+    server = await startPierServer({ mode: 'browser', port: args.port, dataDir, databaseUrl: args.databaseUrl, uiDir, log });
+  } catch (err) {
+    console.error(`[pier] Could not start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log(`${signal}: shutting down`);
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
+
+  if (args.readyFile) await writeReadyFile(path.resolve(args.readyFile), server.readyInfo());
+  log(`data folder: ${args.databaseUrl ? '(external database)' : dataDir}`);
+  log(`ready in ${Date.now() - started} ms`);
+  console.log(`\n  Pier is running. Open: ${server.uiUrl}\n`);
+  if (args.open) {
+    const opened = openAppWindow(server.uiUrl, () => void shutdown('window closed'));
+    if (!opened.ok) log(opened.reason);
+  }
+}
+
+void main();

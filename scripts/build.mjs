@@ -1,0 +1,58 @@
+// Builds everything `npm start` / `npm run serve` run: the renderer (Vite) and the main-process
+// bundles (esbuild: fast, one file per entry, node_modules left external). With --if-stale it
+// does nothing when dist/ is newer than every source file.
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const stamp = path.join(root, 'dist', '.build-stamp');
+const sourceDirs = ['shared', 'electron', 'renderer'].map((d) => path.join(root, d));
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules') continue;
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+export function isStale() {
+  if (!existsSync(stamp)) return true;
+  const built = statSync(stamp).mtimeMs;
+  const inputs = [...sourceDirs, path.join(root, 'package.json')];
+  return inputs.some((p) => (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs) > built);
+}
+
+export async function buildAll({ quiet = false } = {}) {
+  const t0 = Date.now();
+  const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', packages: 'external' };
+  await Promise.all([
+    build({ ...common, entryPoints: [path.join(root, 'electron/server/serve.ts')], format: 'esm', outfile: path.join(root, 'dist/server/serve.mjs') }),
+    build({ ...common, entryPoints: [path.join(root, 'electron/main/main.ts')], format: 'cjs', outfile: path.join(root, 'dist/electron/main.cjs'), external: ['electron'] }),
+    // The sandboxed preload can only require 'electron': bundle everything else into it.
+    build({ ...common, packages: undefined, entryPoints: [path.join(root, 'electron/preload/preload.ts')], format: 'cjs', outfile: path.join(root, 'dist/electron/preload.cjs'), external: ['electron'] }),
+  ]);
+  const vite = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', quiet ? 'error' : 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (vite.status !== 0) throw new Error('The renderer build (vite) failed; see above.');
+  mkdirSync(path.dirname(stamp), { recursive: true });
+  writeFileSync(stamp, new Date().toISOString() + '\n');
+  if (!quiet) console.log(`[pier] built in ${Date.now() - t0} ms`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const ifStale = process.argv.includes('--if-stale');
+  if (!ifStale || isStale()) {
+    buildAll().catch((err) => {
+      console.error(err.message);
+      process.exit(1);
+    });
+  }
+}
