@@ -1,0 +1,4 @@
+export * from './ast';
+export * from './operators';
+export * from './parseQuery';
+export * from './serializeQuery';

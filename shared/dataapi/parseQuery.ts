@@ -1,0 +1,521 @@
+/**
+ * The URL codec, reading half: PostgREST query-string syntax → ReadQuery. Every failure is a
+ * PGRST100 value naming the parameter and the offending position; nothing here knows the schema.
+ */
+import { fail, ok, type Result, type RpcError } from '../contract/result';
+import {
+  AGGREGATES,
+  IS_VALUES,
+  type AggregateName,
+  type EmbedPath,
+  type FieldRef,
+  type FilterCondition,
+  type FilterNode,
+  type JsonStep,
+  type OrderTerm,
+  type ReadQuery,
+  type SelectItem,
+} from './ast';
+import { isNameChar } from './grammar';
+import { isOperatorName, OPERATORS } from './operators';
+
+/** Raised inside the parser only; parseQuery turns it into a Result. */
+class SyntaxFailure {
+  constructor(
+    readonly position: number,
+    readonly expected: string,
+  ) {}
+}
+
+/** A position in one parameter's text with the few moves the grammar needs. */
+class Cursor {
+  i = 0;
+  constructor(readonly s: string) {}
+  get done(): boolean {
+    return this.i >= this.s.length;
+  }
+  peek(n = 0): string | undefined {
+    return this.s[this.i + n];
+  }
+  startsWith(t: string): boolean {
+    return this.s.startsWith(t, this.i);
+  }
+  eat(t: string): boolean {
+    if (!this.startsWith(t)) return false;
+    this.i += t.length;
+    return true;
+  }
+  expect(t: string): void {
+    if (!this.eat(t)) throw new SyntaxFailure(this.i, `"${t}"`);
+  }
+  skipSpace(): void {
+    while (this.peek() === ' ' || this.peek() === '\n' || this.peek() === '\t' || this.peek() === '\r') this.i++;
+  }
+  fail(expected: string): never {
+    throw new SyntaxFailure(this.i, expected);
+  }
+}
+
+interface Name {
+  readonly text: string;
+  readonly quoted: boolean;
+}
+
+function readQuoted(c: Cursor): string {
+  c.expect('"');
+  let out = '';
+  while (true) {
+    const ch = c.peek();
+    if (ch === undefined) c.fail('closing \'"\'');
+    c.i++;
+    if (ch === '"') return out;
+    if (ch === '\\') {
+      const next = c.peek();
+      if (next === undefined) c.fail('an escaped character');
+      out += next;
+      c.i++;
+    } else {
+      out += ch;
+    }
+  }
+}
+
+function readName(c: Cursor, what = 'a name'): Name {
+  if (c.peek() === '"') return { text: readQuoted(c), quoted: true };
+  const start = c.i;
+  while (isNameChar(c.s, c.i)) c.i++;
+  if (c.i === start) c.fail(what);
+  return { text: c.s.slice(start, c.i), quoted: false };
+}
+
+function readJsonPath(c: Cursor): JsonStep[] {
+  const steps: JsonStep[] = [];
+  while (c.startsWith('->')) {
+    const arrow = c.eat('->>') ? '->>' : (c.expect('->'), '->');
+    steps.push({ arrow, key: readName(c, 'a JSON key').text });
+  }
+  return steps;
+}
+
+function readField(c: Cursor): FieldRef {
+  const name = readName(c, 'a column name').text;
+  return { name, json: readJsonPath(c) };
+}
+
+function readCast(c: Cursor): string | undefined {
+  if (!c.eat('::')) return undefined;
+  const start = c.i;
+  while (/[\p{L}\p{N}_]/u.test(c.peek() ?? '')) c.i++;
+  if (c.i === start) c.fail('a type name');
+  return c.s.slice(start, c.i);
+}
+
+// ── select ─────────────────────────────────────────────────────────────────────────────────
+
+function readSelectList(c: Cursor, nested: boolean): SelectItem[] {
+  const items: SelectItem[] = [];
+  c.skipSpace();
+  if (c.done || (nested && c.peek() === ')')) return items;
+  while (true) {
+    c.skipSpace();
+    items.push(readSelectItem(c));
+    c.skipSpace();
+    if (!c.eat(',')) break;
+  }
+  return items;
+}
+
+function readSelectItem(c: Cursor): SelectItem {
+  if (c.eat('*')) return { kind: 'star' };
+  if (c.eat('...')) {
+    const e = readEmbedTail(c, readName(c, 'a relation name'), undefined, true);
+    if (!e) c.fail('"(" after a spread relation');
+    return e;
+  }
+  let first = readName(c, 'a column or relation name');
+  let alias: string | undefined;
+  // `alias:name`; `::` is a cast, not an alias.
+  if (c.peek() === ':' && c.peek(1) !== ':') {
+    c.i++;
+    alias = first.text;
+    c.skipSpace();
+    first = readName(c, 'a column or relation name');
+  }
+  if (!first.quoted && first.text === 'count' && c.eat('()')) {
+    const cast = readCast(c);
+    return { kind: 'count', ...(alias !== undefined && { alias }), ...(cast !== undefined && { cast }) };
+  }
+  const embed = readEmbedTail(c, first, alias, false);
+  if (embed) return embed;
+  const field: FieldRef = { name: first.text, json: readJsonPath(c) };
+  const cast = readCast(c);
+  let aggregate: AggregateName | undefined;
+  let aggregateCast: string | undefined;
+  if (c.peek() === '.') {
+    const at = c.i;
+    c.i++;
+    const fn = AGGREGATES.find((a) => c.startsWith(a + '()'));
+    if (!fn) {
+      c.i = at + 1;
+      c.fail(`an aggregate (${AGGREGATES.map((a) => a + '()').join(', ')})`);
+    }
+    c.i += fn.length + 2;
+    aggregate = fn;
+    aggregateCast = readCast(c);
+  }
+  return {
+    kind: 'field',
+    field,
+    ...(alias !== undefined && { alias }),
+    ...(cast !== undefined && { cast }),
+    ...(aggregate !== undefined && { aggregate }),
+    ...(aggregateCast !== undefined && { aggregateCast }),
+  };
+}
+
+/** After a relation name: `!hint`, `!inner`/`!left`, then `(items)`; undefined when not an embed. */
+function readEmbedTail(c: Cursor, relation: Name, alias: string | undefined, spread: boolean): SelectItem | undefined {
+  if (c.peek() !== '!' && c.peek() !== '(') return undefined;
+  let hint: string | undefined;
+  let join: 'inner' | 'left' | undefined;
+  while (c.eat('!')) {
+    const n = readName(c, 'a hint or "inner"/"left"');
+    if (!n.quoted && (n.text === 'inner' || n.text === 'left')) {
+      if (join) c.fail('"("');
+      join = n.text;
+    } else {
+      if (hint !== undefined || join) c.fail('"("');
+      hint = n.text;
+    }
+  }
+  c.expect('(');
+  const select = readSelectList(c, true);
+  c.skipSpace();
+  c.expect(')');
+  return {
+    kind: 'embed',
+    relation: relation.text,
+    ...(alias !== undefined && { alias }),
+    ...(hint !== undefined && { hint }),
+    ...(join !== undefined && { join }),
+    spread,
+    select,
+  };
+}
+
+// ── filters ────────────────────────────────────────────────────────────────────────────────
+
+function readQuotedList(c: Cursor): string[] {
+  c.expect('(');
+  const items: string[] = [];
+  if (c.eat(')')) return items;
+  while (true) {
+    if (c.peek() === '"') {
+      items.push(readQuoted(c));
+    } else {
+      const start = c.i;
+      while (!c.done && c.peek() !== ',' && c.peek() !== ')') c.i++;
+      items.push(c.s.slice(start, c.i));
+    }
+    if (c.eat(')')) return items;
+    c.expect(',');
+  }
+}
+
+/** `[not.]op[(modifier)].value`; `inTree` switches to the quoting rules of or/and trees. */
+function readCondition(c: Cursor, field: FieldRef, inTree: boolean): FilterCondition {
+  const negated = c.eat('not.');
+  const start = c.i;
+  while (/[a-z]/.test(c.peek() ?? '')) c.i++;
+  const op = c.s.slice(start, c.i);
+  if (!isOperatorName(op)) {
+    c.i = start;
+    c.fail('an operator (eq, neq, gt, gte, lt, lte, like, ilike, match, imatch, in, is, isdistinct, fts, plfts, phfts, wfts, cs, cd, ov, sl, sr, nxr, nxl, adj)');
+  }
+  const spec = OPERATORS[op];
+  let quantifier: 'any' | 'all' | undefined;
+  let language: string | undefined;
+  if (c.eat('(')) {
+    const mStart = c.i;
+    while (!c.done && c.peek() !== ')') c.i++;
+    const mod = c.s.slice(mStart, c.i);
+    c.expect(')');
+    if (spec.shape === 'fts' && /^[\p{L}\p{N}_]+$/u.test(mod)) language = mod;
+    else if (spec.quantifiable && (mod === 'any' || mod === 'all')) quantifier = mod;
+    else {
+      c.i = mStart;
+      c.fail(spec.shape === 'fts' ? 'a text search language' : spec.quantifiable ? '"any" or "all"' : '"."');
+    }
+  }
+  c.expect('.');
+  let value: string | string[];
+  if (spec.shape === 'list') {
+    value = readQuotedList(c);
+  } else if (spec.shape === 'is') {
+    const vStart = c.i;
+    while (/[a-zA-Z_]/.test(c.peek() ?? '')) c.i++;
+    const v = c.s.slice(vStart, c.i).toLowerCase();
+    if (!(IS_VALUES as readonly string[]).includes(v)) {
+      c.i = vStart;
+      c.fail('null, not_null, true, false or unknown');
+    }
+    value = v;
+  } else if (!inTree) {
+    value = c.s.slice(c.i);
+    c.i = c.s.length;
+  } else if (c.peek() === '"') {
+    value = readQuoted(c);
+  } else if (c.peek() === '{') {
+    const vStart = c.i;
+    while (!c.done && c.peek() !== '}') c.i++;
+    c.expect('}');
+    value = c.s.slice(vStart, c.i);
+  } else {
+    const vStart = c.i;
+    while (!c.done && c.peek() !== ',' && c.peek() !== ')') c.i++;
+    value = c.s.slice(vStart, c.i);
+  }
+  return {
+    kind: 'condition',
+    field,
+    negated,
+    operator: op,
+    ...(quantifier !== undefined && { quantifier }),
+    ...(language !== undefined && { language }),
+    value,
+  };
+}
+
+function readTreeChildren(c: Cursor): FilterNode[] {
+  c.expect('(');
+  const children: FilterNode[] = [];
+  while (true) {
+    c.skipSpace();
+    children.push(readTreeNode(c));
+    c.skipSpace();
+    if (c.eat(')')) return children;
+    c.expect(',');
+  }
+}
+
+function readTreeNode(c: Cursor): FilterNode {
+  const at = c.i;
+  const negated = c.eat('not.');
+  for (const kind of ['and', 'or'] as const) {
+    if (c.startsWith(kind + '(')) {
+      c.i += kind.length;
+      return { kind, negated, children: readTreeChildren(c) };
+    }
+  }
+  c.i = at;
+  const field = readField(c);
+  c.expect('.');
+  return readCondition(c, field, true);
+}
+
+// ── order ──────────────────────────────────────────────────────────────────────────────────
+
+function readOrder(c: Cursor): OrderTerm[] {
+  const terms: OrderTerm[] = [];
+  while (true) {
+    c.skipSpace();
+    const first = readName(c, 'a column name');
+    let relation: string | undefined;
+    let field: FieldRef;
+    if (c.eat('(')) {
+      relation = first.text;
+      field = readField(c);
+      c.expect(')');
+    } else {
+      field = { name: first.text, json: readJsonPath(c) };
+    }
+    let direction: 'asc' | 'desc' | undefined;
+    let nulls: 'first' | 'last' | undefined;
+    if (c.eat('.asc')) direction = 'asc';
+    else if (c.eat('.desc')) direction = 'desc';
+    if (c.eat('.nullsfirst')) nulls = 'first';
+    else if (c.eat('.nullslast')) nulls = 'last';
+    terms.push({
+      ...(relation !== undefined && { relation }),
+      field,
+      ...(direction !== undefined && { direction }),
+      ...(nulls !== undefined && { nulls }),
+    });
+    c.skipSpace();
+    if (c.done) return terms;
+    if (!c.eat(',')) c.fail('",", ".asc", ".desc", ".nullsfirst" or ".nullslast"');
+  }
+}
+
+// ── the query string ───────────────────────────────────────────────────────────────────────
+
+/** Parameters a read ignores (they belong to writes), not filters. */
+const WRITE_KEYS = new Set(['columns', 'on_conflict']);
+
+type Key =
+  | { kind: 'select' }
+  | { kind: 'order' | 'limit' | 'offset'; path: string[] }
+  | { kind: 'tree'; path: string[]; op: 'and' | 'or'; negated: boolean }
+  | { kind: 'filter'; path: string[]; field: FieldRef }
+  | { kind: 'ignored' };
+
+function readKey(c: Cursor): Key {
+  const whole = c.s;
+  if (whole === 'select' || WRITE_KEYS.has(whole)) {
+    c.i = whole.length;
+    return { kind: whole === 'select' ? 'select' : 'ignored' };
+  }
+  const segments: Name[] = [];
+  while (true) {
+    segments.push(readName(c, 'a column or relation name'));
+    if (!c.eat('.')) break;
+  }
+  const json = readJsonPath(c);
+  if (!c.done) c.fail('"." or the end of the key');
+  const last = segments[segments.length - 1]!;
+  const plainLast = last.quoted ? undefined : last.text;
+  const prev = segments[segments.length - 2];
+  if (json.length === 0 && (plainLast === 'and' || plainLast === 'or')) {
+    const negated = prev !== undefined && !prev.quoted && prev.text === 'not';
+    const path = segments.slice(0, negated ? -2 : -1).map((s) => s.text);
+    return { kind: 'tree', path, op: plainLast, negated };
+  }
+  const path = segments.slice(0, -1).map((s) => s.text);
+  if (json.length === 0 && (plainLast === 'order' || plainLast === 'limit' || plainLast === 'offset')) {
+    return { kind: plainLast, path };
+  }
+  return { kind: 'filter', path, field: { name: last.text, json } };
+}
+
+function syntaxError(what: string, input: string, f: SyntaxFailure): RpcError {
+  const found = input[f.position];
+  return {
+    code: 'PGRST100',
+    message: `"failed to parse ${what} (${input})" (line 1, column ${f.position + 1})`,
+    details: `unexpected ${found === undefined ? 'end of input' : JSON.stringify(found)} expecting ${f.expected}`,
+    hint: null,
+  };
+}
+
+function run<T>(what: string, input: string, parse: (c: Cursor) => T): Result<T> {
+  const c = new Cursor(input);
+  try {
+    const v = parse(c);
+    if (!c.done) c.fail('the end of the parameter');
+    return ok(v);
+  } catch (e) {
+    if (e instanceof SyntaxFailure) return fail(syntaxError(what, input, e));
+    throw e;
+  }
+}
+
+export function parseSelect(text: string): Result<SelectItem[]> {
+  return run('select parameter', text, (c) => readSelectList(c, false));
+}
+
+export function parseOrder(text: string): Result<OrderTerm[]> {
+  return run('order', text, readOrder);
+}
+
+/** A filter's value side, e.g. `not.in.(1,2)` for field `id`. */
+export function parseFilterValue(field: FieldRef, text: string): Result<FilterCondition> {
+  return run('filter', text, (c) => readCondition(c, field, false));
+}
+
+/** An `or`/`and` tree's value side, e.g. `(a.eq.1,b.gt.2)`. */
+export function parseTree(op: 'and' | 'or', negated: boolean, text: string): Result<FilterNode> {
+  return run('logic tree', text, (c) => ({ kind: op, negated, children: readTreeChildren(c) }));
+}
+
+function parsePaging(what: 'limit' | 'offset', text: string): Result<number> {
+  return run(`${what} parameter`, text, (c: Cursor) => {
+    const m = /^\d{1,15}/.exec(c.s);
+    if (!m) c.fail('a non-negative integer');
+    c.i = m[0].length;
+    return Number(m[0]);
+  });
+}
+
+/** `a=1&b=2` → pairs, decoded as URLSearchParams does (`+` is a space). */
+export function splitQueryString(query: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const part of query.replace(/^\?/, '').split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const rawKey = eq < 0 ? part : part.slice(0, eq);
+    const rawValue = eq < 0 ? '' : part.slice(eq + 1);
+    out.push([decodeComponent(rawKey), decodeComponent(rawValue)]);
+  }
+  return out;
+}
+
+function decodeComponent(s: string): string {
+  const spaced = s.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    // Malformed escapes are kept as written, as URLSearchParams does.
+    return spaced;
+  }
+}
+
+function samePath(a: EmbedPath, b: EmbedPath): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
+}
+
+/**
+ * Reads a whole query string (without `?`) or its decoded parameters. Parameters it does not
+ * know are filters; reserved write parameters (`columns`, `on_conflict`) are ignored.
+ */
+export function parseQuery(params: string | Iterable<readonly [string, string]>): Result<ReadQuery> {
+  const entries = typeof params === 'string' ? splitQueryString(params) : params;
+  let select: SelectItem[] | undefined;
+  const filters: { path: EmbedPath; node: FilterNode }[] = [];
+  const order: { path: EmbedPath; terms: OrderTerm[] }[] = [];
+  const paging: { path: EmbedPath; limit?: number; offset?: number }[] = [];
+  for (const [key, value] of entries) {
+    const k = run('query parameter key', key, readKey);
+    if (!k.ok) return k;
+    const spec = k.value;
+    switch (spec.kind) {
+      case 'ignored':
+        break;
+      case 'select': {
+        const r = parseSelect(value);
+        if (!r.ok) return r;
+        select = r.value;
+        break;
+      }
+      case 'order': {
+        const r = parseOrder(value);
+        if (!r.ok) return r;
+        const existing = order.findIndex((o) => samePath(o.path, spec.path));
+        if (existing >= 0) order.splice(existing, 1);
+        order.push({ path: spec.path, terms: r.value });
+        break;
+      }
+      case 'limit':
+      case 'offset': {
+        const r = parsePaging(spec.kind, value);
+        if (!r.ok) return r;
+        const page = paging.find((p) => samePath(p.path, spec.path));
+        if (page) page[spec.kind] = r.value;
+        else paging.push({ path: spec.path, [spec.kind]: r.value });
+        break;
+      }
+      case 'tree': {
+        const r = parseTree(spec.op, spec.negated, value);
+        if (!r.ok) return r;
+        filters.push({ path: spec.path, node: r.value });
+        break;
+      }
+      case 'filter': {
+        const r = parseFilterValue(spec.field, value);
+        if (!r.ok) return r;
+        filters.push({ path: spec.path, node: r.value });
+        break;
+      }
+    }
+  }
+  return ok({ ...(select !== undefined && { select }), filters, order, paging });
+}
