@@ -1,0 +1,20 @@
+import { queryOptions } from '@tanstack/react-query';
+import type { PierApi } from '../../../shared/contract/contract';
+import { unwrap } from './RpcCallError';
+
+/** Polled so the status bar notices a lost connection without a user action. */
+const STATUS_POLL_MS = 15_000;
+
+export const appKeys = {
+  all: ['app'] as const,
+  status: () => [...appKeys.all, 'status'] as const,
+};
+
+export function appStatusQuery(api: PierApi) {
+  return queryOptions({
+    queryKey: appKeys.status(),
+    queryFn: async () => unwrap('app.status', await api['app.status']({})),
+    refetchInterval: STATUS_POLL_MS,
+    staleTime: STATUS_POLL_MS,
+  });
+}

@@ -1,0 +1,28 @@
+import { queryOptions } from '@tanstack/react-query';
+import type { PierApi } from '../../../shared/contract/contract';
+import { unwrap } from './RpcCallError';
+
+/** How many rows a freshly opened table shows. */
+export const FIRST_ROWS_LIMIT = 100;
+
+export const catalogKeys = {
+  all: ['catalog'] as const,
+  schemas: () => [...catalogKeys.all, 'schemas'] as const,
+  rows: (schema: string, table: string, limit: number) => [...catalogKeys.all, 'rows', schema, table, limit] as const,
+};
+
+export function schemasQuery(api: PierApi) {
+  return queryOptions({
+    queryKey: catalogKeys.schemas(),
+    queryFn: async () => unwrap('catalog.listSchemas', await api['catalog.listSchemas']({})),
+  });
+}
+
+export function rowsQuery(api: PierApi, schema: string, table: string, limit = FIRST_ROWS_LIMIT) {
+  return queryOptions({
+    queryKey: catalogKeys.rows(schema, table, limit),
+    queryFn: async () => unwrap('catalog.readRows', await api['catalog.readRows']({ schema, table, limit })),
+    // The grid shows its own error state with a retry button, so no toast for these.
+    meta: { errorDisplay: 'inline' },
+  });
+}

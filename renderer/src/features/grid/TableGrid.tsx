@@ -1,0 +1,192 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { ColumnInfo } from '../../../../shared/contract/catalog';
+import { Icon } from '../../ui/Icon';
+import { cellClipboardText, formatCell } from './cellFormat';
+import { layoutGrid, type GridColumn } from './gridLayout';
+import { moveActiveCell, type CellPosition } from './gridNavigation';
+import './grid.css';
+
+export const ROW_HEIGHT = 30;
+const HEADER_HEIGHT = 44;
+
+interface TableGridProps {
+  /** Accessible name, e.g. "public.clients rows". */
+  readonly label: string;
+  readonly columns: readonly ColumnInfo[];
+  readonly rows: readonly (readonly unknown[])[];
+  /** Shown under the header when there are no rows. */
+  readonly emptyMessage: string;
+}
+
+/**
+ * Read-only grid: sticky header, primary key pinned left, rows virtualized so a page of a huge
+ * table costs the same as a small one. Keyboard: the grid is one tab stop with an active cell.
+ */
+export function TableGrid({ label, columns, rows, emptyMessage }: TableGridProps) {
+  const layout = useMemo(() => layoutGrid(columns, rows), [columns, rows]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const gridId = useId();
+  const [active, setActive] = useState<CellPosition | null>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    scrollPaddingStart: HEADER_HEIGHT,
+  });
+  const cellId = (pos: CellPosition) => `${gridId}-r${pos.row}-c${pos.col}`;
+
+  const revealColumn = (col: number) => {
+    const el = scrollRef.current;
+    const column = layout.columns[col];
+    if (!el || !column || column.pinned) return;
+    const start = layout.gutterWidth + column.left;
+    const end = start + column.width;
+    if (start - layout.pinnedWidth < el.scrollLeft) el.scrollLeft = start - layout.pinnedWidth;
+    else if (end > el.scrollLeft + el.clientWidth) el.scrollLeft = end - el.clientWidth;
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const at = active ?? { row: 0, col: 0 };
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'c' && active) {
+      const column = layout.columns[active.col];
+      const value = column ? rows[active.row]?.[column.dataIndex] : undefined;
+      void navigator.clipboard?.writeText(cellClipboardText(value)).catch(() => undefined);
+      event.preventDefault();
+      return;
+    }
+    const pageRows = Math.floor(((scrollRef.current?.clientHeight ?? 0) - HEADER_HEIGHT) / ROW_HEIGHT);
+    const next = moveActiveCell(event.key, event.ctrlKey || event.metaKey, at, { rows: rows.length, cols: layout.columns.length, pageRows });
+    if (!next) return;
+    event.preventDefault();
+    setActive(next);
+    virtualizer.scrollToIndex(next.row, { align: 'auto' });
+    revealColumn(next.col);
+  };
+
+  const isEmpty = rows.length === 0;
+  return (
+    <div
+      ref={scrollRef}
+      className="grid"
+      role="grid"
+      aria-label={label}
+      aria-readonly="true"
+      aria-rowcount={rows.length + 1}
+      aria-colcount={layout.columns.length}
+      aria-activedescendant={active && !isEmpty ? cellId(active) : undefined}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      onFocus={() => {
+        if (!active && !isEmpty) setActive({ row: 0, col: 0 });
+      }}
+    >
+      <div className="grid__canvas" style={{ width: layout.totalWidth }}>
+        <div role="rowgroup" className="grid__head">
+          <div role="row" aria-rowindex={1} className="grid__row grid__row--head" style={{ height: HEADER_HEIGHT }}>
+            <div className="grid__gutter grid__gutter--head" style={{ width: layout.gutterWidth }} aria-hidden="true">
+              #
+            </div>
+            {layout.columns.map((column, col) => (
+              <HeaderCell key={column.dataIndex} column={column} gutterWidth={layout.gutterWidth} colIndex={col + 1} />
+            ))}
+          </div>
+        </div>
+        {isEmpty ? (
+          <div className="grid__empty" style={{ width: `min(100%, ${layout.totalWidth}px)` }}>
+            <Icon name="empty" />
+            {emptyMessage}
+          </div>
+        ) : (
+          <div role="rowgroup" className="grid__body" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const row = rows[item.index] ?? [];
+              const activeRow = active?.row === item.index;
+              return (
+                <div
+                  key={item.key}
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  className={`grid__row${item.index % 2 === 1 ? ' grid__row--odd' : ''}${activeRow ? ' grid__row--active' : ''}`}
+                  style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                >
+                  <div className="grid__gutter" style={{ width: layout.gutterWidth }} aria-hidden="true">
+                    {item.index + 1}
+                  </div>
+                  {layout.columns.map((column, col) => (
+                    <Cell
+                      key={column.dataIndex}
+                      id={cellId({ row: item.index, col })}
+                      column={column}
+                      value={row[column.dataIndex]}
+                      gutterWidth={layout.gutterWidth}
+                      colIndex={col + 1}
+                      active={activeRow && active?.col === col}
+                      onSelect={() => setActive({ row: item.index, col })}
+                    />
+                  ))}
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function HeaderCell({ column, gutterWidth, colIndex }: { column: GridColumn; gutterWidth: number; colIndex: number }) {
+  const { info } = column;
+  const facts = [info.type, info.isPrimaryKey ? 'primary key' : null, info.nullable ? 'nullable' : 'not null'].filter(Boolean).join(' · ');
+  return (
+    <div
+      role="columnheader"
+      aria-colindex={colIndex}
+      className={`grid__cell grid__cell--head${column.pinned ? ' grid__cell--pinned' : ''}${column.category === 'number' ? ' grid__cell--number' : ''}`}
+      style={{ width: column.width, left: column.pinned ? gutterWidth + column.left : undefined }}
+      title={`${info.name}: ${facts}`}
+    >
+      <span className="grid__col-name">
+        {info.isPrimaryKey && <Icon name="key" className="grid__key" title="Primary key" />}
+        <span className="grid__col-text">{info.name}</span>
+      </span>
+      <span className="grid__col-type">
+        {column.shortType}
+        {!info.nullable && !info.isPrimaryKey && <span className="grid__col-notnull"> · not null</span>}
+      </span>
+    </div>
+  );
+}
+
+interface CellProps {
+  readonly id: string;
+  readonly column: GridColumn;
+  readonly value: unknown;
+  readonly gutterWidth: number;
+  readonly colIndex: number;
+  readonly active: boolean;
+  readonly onSelect: () => void;
+}
+
+function Cell({ id, column, value, gutterWidth, colIndex, active, onSelect }: CellProps) {
+  const display = formatCell(value, column.category);
+  const classes = ['grid__cell', `grid__cell--${display.kind}`];
+  if (column.pinned) classes.push('grid__cell--pinned');
+  if (column.category === 'number') classes.push('grid__cell--number');
+  if (active) classes.push('grid__cell--active');
+  return (
+    <div
+      id={id}
+      role="gridcell"
+      aria-colindex={colIndex}
+      aria-selected={active || undefined}
+      className={classes.join(' ')}
+      style={{ width: column.width, left: column.pinned ? gutterWidth + column.left : undefined }}
+      title={display.kind === 'null' ? undefined : (display.title ?? undefined)}
+      onMouseDown={onSelect}
+    >
+      {display.kind === 'null' ? <span className="null-badge">NULL</span> : display.text}
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { ColumnInfo } from '../../../../shared/contract/catalog';
+import { MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH, layoutGrid } from './gridLayout';
+
+const col = (name: string, type: string, isPrimaryKey = false): ColumnInfo => ({ name, type, nullable: !isPrimaryKey, isPrimaryKey });
+
+describe('layoutGrid', () => {
+  const columns = [col('name', 'text'), col('tenant', 'integer', true), col('id', 'integer', true), col('bio', 'text')];
+  const rows = [['Acme', 1, 10, 'x'.repeat(400)]];
+  const layout = layoutGrid(columns, rows);
+
+  it('puts primary-key columns first, pinned, in their catalog order', () => {
+    expect(layout.columns.map((c) => [c.info.name, c.pinned, c.dataIndex])).toEqual([
+      ['tenant', true, 1],
+      ['id', true, 2],
+      ['name', false, 0],
+      ['bio', false, 3],
+    ]);
+  });
+
+  it('stacks left offsets and counts pinned width', () => {
+    const [tenant, id, name] = layout.columns;
+    expect(tenant!.left).toBe(0);
+    expect(id!.left).toBe(tenant!.width);
+    expect(name!.left).toBe(tenant!.width + id!.width);
+    expect(layout.pinnedWidth).toBe(layout.gutterWidth + tenant!.width + id!.width);
+    expect(layout.totalWidth).toBe(layout.gutterWidth + layout.columns.reduce((s, c) => s + c.width, 0));
+  });
+
+  it('keeps widths between the minimum and the maximum', () => {
+    const byName = Object.fromEntries(layout.columns.map((c) => [c.info.name, c.width]));
+    expect(byName.id).toBe(MIN_COLUMN_WIDTH);
+    expect(byName.bio).toBe(MAX_COLUMN_WIDTH);
+  });
+
+  it('sizes a column for its type label when values are short', () => {
+    const [created] = layoutGrid([col('at', 'timestamp with time zone')], [[null]]).columns;
+    expect(created!.shortType).toBe('timestamptz');
+    expect(created!.width).toBeGreaterThan(MIN_COLUMN_WIDTH);
+  });
+
+  it('handles a table without rows or columns', () => {
+    expect(layoutGrid([], [])).toMatchObject({ columns: [], pinnedWidth: 40, totalWidth: 40 });
+  });
+});

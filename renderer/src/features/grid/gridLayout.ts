@@ -1,0 +1,68 @@
+import type { ColumnInfo } from '../../../../shared/contract/catalog';
+import { formatCell, shortTypeName, typeCategory, type TypeCategory } from './cellFormat';
+
+export interface GridColumn {
+  /** Position of this column's value in each row array from readRows. */
+  readonly dataIndex: number;
+  readonly info: ColumnInfo;
+  readonly category: TypeCategory;
+  readonly shortType: string;
+  readonly width: number;
+  /** Primary-key columns stay visible while scrolling sideways. */
+  readonly pinned: boolean;
+  /** Offset from the grid's left edge (after the row-number gutter); pinned cells stick here. */
+  readonly left: number;
+}
+
+export interface GridLayout {
+  readonly columns: readonly GridColumn[];
+  readonly gutterWidth: number;
+  /** Gutter plus all columns. */
+  readonly totalWidth: number;
+  /** Gutter plus pinned columns: the part that never scrolls away. */
+  readonly pinnedWidth: number;
+}
+
+export const MIN_COLUMN_WIDTH = 72;
+export const MAX_COLUMN_WIDTH = 360;
+/** Rows looked at to size columns; enough to be representative, cheap for big pages. */
+const SAMPLE_ROWS = 50;
+/** Approximate advance of one character at 13px in the UI font, plus cell padding. */
+const CHAR_PX = 7.4;
+const TYPE_CHAR_PX = 6.4;
+const CELL_PADDING = 24;
+const KEY_ICON_PX = 18;
+
+/** Column order, widths and sticky offsets for the grid: primary key first, then catalog order. */
+export function layoutGrid(columns: readonly ColumnInfo[], rows: readonly (readonly unknown[])[]): GridLayout {
+  const gutterWidth = Math.max(40, String(rows.length).length * 8 + 24);
+  const ordered = columns
+    .map((info, dataIndex) => ({ info, dataIndex }))
+    .sort((a, b) => Number(b.info.isPrimaryKey) - Number(a.info.isPrimaryKey) || a.dataIndex - b.dataIndex);
+  const sample = rows.slice(0, SAMPLE_ROWS);
+  let left = 0;
+  let pinnedWidth = gutterWidth;
+  const laidOut = ordered.map(({ info, dataIndex }) => {
+    const category = typeCategory(info.type);
+    const shortType = shortTypeName(info.type);
+    const width = columnWidth(info, shortType, category, sample.map((row) => row[dataIndex]));
+    const column: GridColumn = { dataIndex, info, category, shortType, width, pinned: info.isPrimaryKey, left };
+    left += width;
+    if (column.pinned) pinnedWidth += width;
+    return column;
+  });
+  return { columns: laidOut, gutterWidth, totalWidth: gutterWidth + left, pinnedWidth };
+}
+
+function columnWidth(info: ColumnInfo, shortType: string, category: TypeCategory, values: readonly unknown[]): number {
+  const header = info.name.length * CHAR_PX + (info.isPrimaryKey ? KEY_ICON_PX : 0);
+  const type = shortType.length * TYPE_CHAR_PX;
+  let longest = 0;
+  for (const value of values) {
+    const cell = formatCell(value, category);
+    const chars = cell.kind === 'null' ? 4 : cell.text.length;
+    if (chars > longest) longest = chars;
+  }
+  const content = Math.max(header, type, longest * CHAR_PX) + CELL_PADDING;
+  return Math.round(Math.min(MAX_COLUMN_WIDTH, Math.max(MIN_COLUMN_WIDTH, content)));
+}

@@ -1,0 +1,99 @@
+import { useId, useRef, type KeyboardEvent } from 'react';
+import { EmptyState } from '../../ui/ErrorPanel';
+import { Icon } from '../../ui/Icon';
+import { relationIcon } from '../explorer/ExplorerTree';
+import { TableView } from '../grid/TableView';
+import type { TabsEvent, TabsState } from './tabsState';
+import './tabs.css';
+
+/** The main area: a tab per opened table; only the active one is mounted (its rows stay cached). */
+export function TableTabs({ state, dispatch }: { state: TabsState; dispatch: (event: TabsEvent) => void }) {
+  const baseId = useId();
+  const tabRefs = useRef(new Map<string, HTMLButtonElement>());
+  const stripRef = useRef<HTMLDivElement>(null);
+  const active = state.tabs.find((t) => t.id === state.activeId) ?? null;
+  const tabDomId = (index: number) => `${baseId}-tab-${index}`;
+  const panelId = `${baseId}-panel`;
+
+  if (!active) {
+    return (
+      <EmptyState icon="table" title="No table open">
+        <p>Pick a table in the explorer to see its first rows.</p>
+        <p>
+          <kbd>↑</kbd> <kbd>↓</kbd> move · <kbd>→</kbd> expand · <kbd>Enter</kbd> open
+        </p>
+      </EmptyState>
+    );
+  }
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const index = state.tabs.findIndex((t) => t.id === state.activeId);
+    let target: number | null = null;
+    if (event.key === 'ArrowRight') target = (index + 1) % state.tabs.length;
+    else if (event.key === 'ArrowLeft') target = (index - 1 + state.tabs.length) % state.tabs.length;
+    else if (event.key === 'Home') target = 0;
+    else if (event.key === 'End') target = state.tabs.length - 1;
+    else if (event.key === 'Delete') {
+      event.preventDefault();
+      dispatch({ kind: 'close', id: state.tabs[index]!.id });
+      // Keep keyboard users in the tab strip after closing.
+      requestAnimationFrame(() => stripRef.current?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus());
+      return;
+    }
+    if (target === null) return;
+    event.preventDefault();
+    const tab = state.tabs[target]!;
+    dispatch({ kind: 'activate', id: tab.id });
+    tabRefs.current.get(tab.id)?.focus();
+  };
+
+  const activeIndex = state.tabs.indexOf(active);
+  return (
+    <div className="tabs">
+      <div ref={stripRef} className="tabs__strip" role="tablist" aria-label="Open tables" onKeyDown={onKeyDown}>
+        {state.tabs.map((tab, index) => {
+          const selected = tab.id === state.activeId;
+          const qualified = `${tab.relation.schema}.${tab.relation.name}`;
+          return (
+            <div key={tab.id} className={`tab${selected ? ' tab--selected' : ''}`}>
+              <button
+                ref={(el) => {
+                  if (el) tabRefs.current.set(tab.id, el);
+                  else tabRefs.current.delete(tab.id);
+                }}
+                type="button"
+                role="tab"
+                id={tabDomId(index)}
+                aria-selected={selected}
+                aria-controls={selected ? panelId : undefined}
+                tabIndex={selected ? 0 : -1}
+                className="tab__button"
+                title={qualified}
+                onClick={() => dispatch({ kind: 'activate', id: tab.id })}
+                onAuxClick={(e) => {
+                  if (e.button === 1) dispatch({ kind: 'close', id: tab.id });
+                }}
+              >
+                <Icon name={relationIcon(tab.relation.kind)} className="tab__icon" />
+                {tab.relation.schema !== 'public' && <span className="tab__schema">{tab.relation.schema}.</span>}
+                {tab.relation.name}
+              </button>
+              <button
+                type="button"
+                className="icon-button tab__close"
+                aria-label={`Close ${qualified}`}
+                tabIndex={selected ? 0 : -1}
+                onClick={() => dispatch({ kind: 'close', id: tab.id })}
+              >
+                <Icon name="close" />
+              </button>
+            </div>
+          );
+        })}
+      </div>
+      <div className="tabs__panel" role="tabpanel" id={panelId} aria-labelledby={tabDomId(activeIndex)}>
+        <TableView key={active.id} relation={active.relation} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { RelationRef } from '../explorer/explorerTree';
+import { NO_TABS, tabsReducer, type TabsEvent, type TabsState } from './tabsState';
+
+const rel = (name: string): RelationRef => ({ schema: 'public', name, kind: 'table', estimatedRows: 1 });
+const run = (events: TabsEvent[], from: TabsState = NO_TABS) => events.reduce(tabsReducer, from);
+const names = (s: TabsState) => s.tabs.map((t) => t.relation.name);
+const active = (s: TabsState) => s.tabs.find((t) => t.id === s.activeId)?.relation.name ?? null;
+
+const three = run([rel('a'), rel('b'), rel('c')].map((relation) => ({ kind: 'open', relation })));
+
+describe('tabsReducer', () => {
+  it('opens tables as tabs and activates the newest', () => {
+    expect(names(three)).toEqual(['a', 'b', 'c']);
+    expect(active(three)).toBe('c');
+  });
+
+  it('re-opening a table activates its tab instead of duplicating it', () => {
+    const s = run([{ kind: 'open', relation: rel('a') }], three);
+    expect(names(s)).toEqual(['a', 'b', 'c']);
+    expect(active(s)).toBe('a');
+  });
+
+  it('closing the active tab activates the right neighbour, or the left at the end', () => {
+    const middle = run([{ kind: 'activate', id: three.tabs[1]!.id }, { kind: 'close', id: three.tabs[1]!.id }], three);
+    expect([names(middle), active(middle)]).toEqual([['a', 'c'], 'c']);
+    const last = run([{ kind: 'close', id: three.tabs[2]!.id }], three);
+    expect([names(last), active(last)]).toEqual([['a', 'b'], 'b']);
+  });
+
+  it('closing another tab keeps the active one', () => {
+    const s = run([{ kind: 'close', id: three.tabs[0]!.id }], three);
+    expect([names(s), active(s)]).toEqual([['b', 'c'], 'c']);
+  });
+
+  it('closing the only tab leaves none active', () => {
+    const one = run([{ kind: 'open', relation: rel('a') }]);
+    expect(run([{ kind: 'close', id: one.tabs[0]!.id }], one)).toEqual(NO_TABS);
+  });
+
+  it('ignores unknown ids', () => {
+    expect(run([{ kind: 'close', id: 'nope' }, { kind: 'activate', id: 'nope' }], three)).toBe(three);
+  });
+});

@@ -1,0 +1,32 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { assertNever } from '../../shared/contract/result';
+import { App } from './App';
+import { connect } from './api/transport';
+import { SessionRequired } from './ui/SessionRequired';
+import './styles/global.css';
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root');
+const root = createRoot(container);
+
+const connection = connect(window, () => {
+  // Nothing works without a session: replace the whole app with the explanation.
+  root.render(<SessionRequired problem="rejected" />);
+});
+
+switch (connection.kind) {
+  case 'no-session':
+    root.render(<SessionRequired problem="missing" />);
+    break;
+  case 'desktop':
+  case 'browser':
+    root.render(
+      <StrictMode>
+        <App api={connection.api} />
+      </StrictMode>,
+    );
+    break;
+  default:
+    assertNever(connection, 'connection');
+}
