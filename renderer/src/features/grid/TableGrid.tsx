@@ -3,7 +3,7 @@ import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ColumnInfo } from '../../../../shared/contract/catalog';
 import { Icon } from '../../ui/Icon';
 import { cellClipboardText, formatCell } from './cellFormat';
-import { layoutGrid, type GridColumn } from './gridLayout';
+import { NOT_NULL_SUFFIX, layoutGrid, type GridColumn } from './gridLayout';
 import { moveActiveCell, type CellPosition } from './gridNavigation';
 import './grid.css';
 
@@ -153,7 +153,7 @@ function HeaderCell({ column, gutterWidth, colIndex }: { column: GridColumn; gut
       </span>
       <span className="grid__col-type">
         {column.shortType}
-        {!info.nullable && !info.isPrimaryKey && <span className="grid__col-notnull"> · not null</span>}
+        {!info.nullable && !info.isPrimaryKey && <span className="grid__col-notnull">{NOT_NULL_SUFFIX}</span>}
       </span>
     </div>
   );

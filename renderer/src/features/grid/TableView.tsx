@@ -26,7 +26,7 @@ export function TableView({ relation }: { relation: RelationRef }) {
           <Icon name="lock" className="badge__icon" /> Read-only
         </span>
         <span className="table-view__summary" aria-live="polite">
-          {rows.data && summary(rows.data.rows.length, rows.data.hasMore, rows.data.columns.length)}
+          {rows.data && !rows.isError && summary(rows.data.rows.length, rows.data.hasMore, rows.data.columns.length)}
         </span>
         <button
           type="button"

@@ -27,11 +27,12 @@ export const MIN_COLUMN_WIDTH = 72;
 export const MAX_COLUMN_WIDTH = 360;
 /** Rows looked at to size columns; enough to be representative, cheap for big pages. */
 const SAMPLE_ROWS = 50;
-/** Approximate advance of one character at 13px in the UI font, plus cell padding. */
-const CHAR_PX = 7.4;
-const TYPE_CHAR_PX = 6.4;
+/** Generous advance of one character at 13px (Linux fallback fonts run wide); then cell padding. */
+const CHAR_PX = 8;
+const TYPE_CHAR_PX = 6.6;
 const CELL_PADDING = 24;
 const KEY_ICON_PX = 18;
+export const NOT_NULL_SUFFIX = ' · not null';
 
 /** Column order, widths and sticky offsets for the grid: primary key first, then catalog order. */
 export function layoutGrid(columns: readonly ColumnInfo[], rows: readonly (readonly unknown[])[]): GridLayout {
@@ -56,7 +57,9 @@ export function layoutGrid(columns: readonly ColumnInfo[], rows: readonly (reado
 
 function columnWidth(info: ColumnInfo, shortType: string, category: TypeCategory, values: readonly unknown[]): number {
   const header = info.name.length * CHAR_PX + (info.isPrimaryKey ? KEY_ICON_PX : 0);
-  const type = shortType.length * TYPE_CHAR_PX;
+  // The header's second line reads "integer · not null" for required non-key columns.
+  const typeLabel = shortType.length + (!info.nullable && !info.isPrimaryKey ? NOT_NULL_SUFFIX.length : 0);
+  const type = typeLabel * TYPE_CHAR_PX;
   let longest = 0;
   for (const value of values) {
     const cell = formatCell(value, category);
