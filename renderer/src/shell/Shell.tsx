@@ -1,21 +1,32 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useReducer } from 'react';
+import { useEffect, useReducer, useState, type CSSProperties } from 'react';
 import { catalogKeys } from '../api/catalog';
 import { ExplorerTree } from '../features/explorer/ExplorerTree';
 import { StatusBar } from '../features/statusbar/StatusBar';
-import { NO_TABS, tabsReducer } from '../features/tabs/tabsState';
-import { TableTabs } from '../features/tabs/TableTabs';
+import { NO_TABS, tabTitle, tabsReducer } from '../features/tabs/tabsState';
+import { EditorTabs } from '../features/tabs/EditorTabs';
 import { Icon } from '../ui/Icon';
 import { PierMark } from '../ui/PierMark';
+import { SidebarResizer } from './SidebarResizer';
+import { parseStoredWidth } from './sidebarWidth';
 import './shell.css';
+
+const SIDEBAR_WIDTH_KEY = 'pier.sidebarWidth';
 
 /** The frame: explorer on the left, opened tables in the middle, status along the bottom. */
 export function Shell() {
   const [tabs, dispatch] = useReducer(tabsReducer, NO_TABS);
   const queryClient = useQueryClient();
+  const activeTab = tabs.tabs.find((t) => t.id === tabs.activeId);
+  const windowTitle = activeTab ? `${tabTitle(activeTab)} — Pier` : 'Pier';
+  useEffect(() => {
+    document.title = windowTitle;
+  }, [windowTitle]);
+  const [sidebarWidth, setSidebarWidth] = useState(() => parseStoredWidth(readStored(SIDEBAR_WIDTH_KEY)));
+  useEffect(() => writeStored(SIDEBAR_WIDTH_KEY, String(sidebarWidth)), [sidebarWidth]);
 
   return (
-    <div className="shell">
+    <div className="shell" style={{ '--sidebar-width': `${sidebarWidth}px` } as CSSProperties}>
       <nav className="sidebar" aria-label="Explorer">
         <header className="sidebar__brand">
           <PierMark />
@@ -33,12 +44,30 @@ export function Shell() {
             <Icon name="refresh" />
           </button>
         </div>
-        <ExplorerTree selectedId={tabs.activeId} onOpen={(relation) => dispatch({ kind: 'open', relation })} />
+        <ExplorerTree selectedId={tabs.activeId} onOpen={(relation) => dispatch({ kind: 'openTable', relation })} />
       </nav>
+      <SidebarResizer width={sidebarWidth} onResize={setSidebarWidth} />
       <main className="main">
-        <TableTabs state={tabs} dispatch={dispatch} />
+        <EditorTabs state={tabs} dispatch={dispatch} />
       </main>
       <StatusBar />
     </div>
   );
+}
+
+// localStorage may be unavailable (privacy settings); the layout then just starts at its default.
+function readStored(key: string): string | null {
+  try {
+    return window.localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function writeStored(key: string, value: string): void {
+  try {
+    window.localStorage.setItem(key, value);
+  } catch {
+    // not persisted; harmless
+  }
 }

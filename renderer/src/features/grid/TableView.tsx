@@ -74,7 +74,7 @@ function GridSkeleton({ label }: { label: string }) {
       {Array.from({ length: 10 }, (_, r) => (
         <div key={r} className="grid-skeleton__row">
           {[40, 140, 180, 120, 100].map((w, i) => (
-            <span key={i} className="skeleton" style={{ width: w - ((r * 17 + i * 29) % 40) }} />
+            <span key={i} className="skeleton" style={{ width: Math.max(24, w - ((r * 17 + i * 29) % 40)) }} />
           ))}
         </div>
       ))}

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { RelationRef } from '../explorer/explorerTree';
-import { NO_TABS, tabsReducer, type TabsEvent, type TabsState } from './tabsState';
+import { NO_TABS, tabTitle, tabsReducer, type TabsEvent, type TabsState } from './tabsState';
 
 const rel = (name: string): RelationRef => ({ schema: 'public', name, kind: 'table', estimatedRows: 1 });
 const run = (events: TabsEvent[], from: TabsState = NO_TABS) => events.reduce(tabsReducer, from);
 const names = (s: TabsState) => s.tabs.map((t) => t.relation.name);
 const active = (s: TabsState) => s.tabs.find((t) => t.id === s.activeId)?.relation.name ?? null;
 
-const three = run([rel('a'), rel('b'), rel('c')].map((relation) => ({ kind: 'open', relation })));
+const three = run([rel('a'), rel('b'), rel('c')].map((relation) => ({ kind: 'openTable', relation })));
 
 describe('tabsReducer', () => {
   it('opens tables as tabs and activates the newest', () => {
@@ -16,7 +16,7 @@ describe('tabsReducer', () => {
   });
 
   it('re-opening a table activates its tab instead of duplicating it', () => {
-    const s = run([{ kind: 'open', relation: rel('a') }], three);
+    const s = run([{ kind: 'openTable', relation: rel('a') }], three);
     expect(names(s)).toEqual(['a', 'b', 'c']);
     expect(active(s)).toBe('a');
   });
@@ -34,11 +34,17 @@ describe('tabsReducer', () => {
   });
 
   it('closing the only tab leaves none active', () => {
-    const one = run([{ kind: 'open', relation: rel('a') }]);
+    const one = run([{ kind: 'openTable', relation: rel('a') }]);
     expect(run([{ kind: 'close', id: one.tabs[0]!.id }], one)).toEqual(NO_TABS);
   });
 
   it('ignores unknown ids', () => {
     expect(run([{ kind: 'close', id: 'nope' }, { kind: 'activate', id: 'nope' }], three)).toBe(three);
+  });
+});
+
+describe('tabTitle', () => {
+  it('names a table tab by its qualified name', () => {
+    expect(tabTitle(three.tabs[0]!)).toBe('public.a');
   });
 });

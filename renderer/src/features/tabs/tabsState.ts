@@ -1,19 +1,24 @@
 import { assertNever } from '../../../../shared/contract/result';
 import { relationId, type RelationRef } from '../explorer/explorerTree';
 
-export interface TableTab {
+/**
+ * What a tab shows. A closed union so later features (SQL editor, role editor, query builder)
+ * add a kind here and the compiler lists every place that must handle it.
+ */
+export type Tab = {
+  readonly kind: 'table';
   /** Same id as the relation's tree item, so the tree can mark the open table. */
   readonly id: string;
   readonly relation: RelationRef;
-}
+};
 
 export interface TabsState {
-  readonly tabs: readonly TableTab[];
+  readonly tabs: readonly Tab[];
   readonly activeId: string | null;
 }
 
 export type TabsEvent =
-  | { readonly kind: 'open'; readonly relation: RelationRef }
+  | { readonly kind: 'openTable'; readonly relation: RelationRef }
   | { readonly kind: 'activate'; readonly id: string }
   | { readonly kind: 'close'; readonly id: string };
 
@@ -21,10 +26,10 @@ export const NO_TABS: TabsState = { tabs: [], activeId: null };
 
 export function tabsReducer(state: TabsState, event: TabsEvent): TabsState {
   switch (event.kind) {
-    case 'open': {
+    case 'openTable': {
       const id = relationId(event.relation.schema, event.relation.name);
       if (state.tabs.some((t) => t.id === id)) return { ...state, activeId: id };
-      return { tabs: [...state.tabs, { id, relation: event.relation }], activeId: id };
+      return { tabs: [...state.tabs, { kind: 'table', id, relation: event.relation }], activeId: id };
     }
     case 'activate':
       return state.tabs.some((t) => t.id === event.id) ? { ...state, activeId: event.id } : state;
@@ -39,5 +44,15 @@ export function tabsReducer(state: TabsState, event: TabsEvent): TabsState {
     }
     default:
       return assertNever(event, 'tabs event');
+  }
+}
+
+/** The tab's name for its tooltip, close button and the window title. */
+export function tabTitle(tab: Tab): string {
+  switch (tab.kind) {
+    case 'table':
+      return `${tab.relation.schema}.${tab.relation.name}`;
+    default:
+      return assertNever(tab.kind, 'tab kind');
   }
 }

@@ -3,11 +3,12 @@ import { EmptyState } from '../../ui/ErrorPanel';
 import { Icon } from '../../ui/Icon';
 import { relationIcon } from '../explorer/ExplorerTree';
 import { TableView } from '../grid/TableView';
-import type { TabsEvent, TabsState } from './tabsState';
+import { assertNever } from '../../../../shared/contract/result';
+import { tabTitle, type Tab, type TabsEvent, type TabsState } from './tabsState';
 import './tabs.css';
 
-/** The main area: a tab per opened table; only the active one is mounted (its rows stay cached). */
-export function TableTabs({ state, dispatch }: { state: TabsState; dispatch: (event: TabsEvent) => void }) {
+/** The main area: one tab per opened item; only the active one is mounted (its queries stay cached). */
+export function EditorTabs({ state, dispatch }: { state: TabsState; dispatch: (event: TabsEvent) => void }) {
   const baseId = useId();
   const tabRefs = useRef(new Map<string, HTMLButtonElement>());
   const stripRef = useRef<HTMLDivElement>(null);
@@ -53,7 +54,7 @@ export function TableTabs({ state, dispatch }: { state: TabsState; dispatch: (ev
       <div ref={stripRef} className="tabs__strip" role="tablist" aria-label="Open tables" onKeyDown={onKeyDown}>
         {state.tabs.map((tab, index) => {
           const selected = tab.id === state.activeId;
-          const qualified = `${tab.relation.schema}.${tab.relation.name}`;
+          const title = tabTitle(tab);
           return (
             <div key={tab.id} className={`tab${selected ? ' tab--selected' : ''}`}>
               <button
@@ -68,20 +69,18 @@ export function TableTabs({ state, dispatch }: { state: TabsState; dispatch: (ev
                 aria-controls={selected ? panelId : undefined}
                 tabIndex={selected ? 0 : -1}
                 className="tab__button"
-                title={qualified}
+                title={title}
                 onClick={() => dispatch({ kind: 'activate', id: tab.id })}
                 onAuxClick={(e) => {
                   if (e.button === 1) dispatch({ kind: 'close', id: tab.id });
                 }}
               >
-                <Icon name={relationIcon(tab.relation.kind)} className="tab__icon" />
-                {tab.relation.schema !== 'public' && <span className="tab__schema">{tab.relation.schema}.</span>}
-                {tab.relation.name}
+                <TabLabel tab={tab} />
               </button>
               <button
                 type="button"
                 className="icon-button tab__close"
-                aria-label={`Close ${qualified}`}
+                aria-label={`Close ${title}`}
                 tabIndex={selected ? 0 : -1}
                 onClick={() => dispatch({ kind: 'close', id: tab.id })}
               >
@@ -92,8 +91,32 @@ export function TableTabs({ state, dispatch }: { state: TabsState; dispatch: (ev
         })}
       </div>
       <div className="tabs__panel" role="tabpanel" id={panelId} aria-labelledby={tabDomId(activeIndex)}>
-        <TableView key={active.id} relation={active.relation} />
+        <TabContent key={active.id} tab={active} />
       </div>
     </div>
   );
+}
+
+function TabLabel({ tab }: { tab: Tab }) {
+  switch (tab.kind) {
+    case 'table':
+      return (
+        <>
+          <Icon name={relationIcon(tab.relation.kind)} className="tab__icon" />
+          {tab.relation.schema !== 'public' && <span className="tab__schema">{tab.relation.schema}.</span>}
+          {tab.relation.name}
+        </>
+      );
+    default:
+      return assertNever(tab.kind, 'tab kind');
+  }
+}
+
+function TabContent({ tab }: { tab: Tab }) {
+  switch (tab.kind) {
+    case 'table':
+      return <TableView relation={tab.relation} />;
+    default:
+      return assertNever(tab.kind, 'tab kind');
+  }
 }
