@@ -1,0 +1,199 @@
+import path from 'node:path';
+import {
+  branchName, endpointName, projectName, validateId,
+  type Branch, type BranchSpec, type ListBranchesResponse, type Operation,
+} from '../../../shared/management';
+import { copyClusterOnline, prepareRecovery } from '../runtime/copyClusterOnline';
+import { alreadyExists, ApiFailure, invalidParameter, managedByParent, requiredField } from './apiFailure';
+import type { ApiCall } from './apiCall';
+import { clusterSize, endpointUid, PRIMARY_ENDPOINT, type ControlPlaneCore } from './controlPlaneCore';
+import type { BranchRecord, EndpointRecord } from './controlPlaneState';
+import { EMPTY_RESPONSE } from './operationRunner';
+import { branchView } from './resourceViews';
+import { checkBranchExpiration, checkEndpointSpec, endpointDefaults, maskedUpdate, objectField } from './specRules';
+import { pageOf, queryBoolean, timestamp } from './wireValues';
+
+const PURGE_AFTER_MS = 7 * 86400_000;
+
+export async function createBranch(core: ControlPlaneCore, call: ApiCall, projectId: string): Promise<Operation> {
+  const project = core.project(projectId);
+  const branchId = call.query.get('branch_id') ?? '';
+  const idCheck = validateId('branch_id', branchId);
+  if (!idCheck.ok) throw invalidParameter(idCheck.message);
+  const name = branchName(projectId, branchId);
+  const given = (objectField(call.body, 'spec') ?? {}) as BranchSpec;
+  const existing = core.data.branches[name];
+  if (existing) {
+    if (!queryBoolean(call.query, 'replace_existing') || existing.delete_time || existing.lifecycle !== 'ready') throw alreadyExists('Branch', name);
+    const spec = { ...existing.spec };
+    if (given.is_protected !== undefined) spec.is_protected = given.is_protected;
+    if (given.ttl !== undefined || given.expire_time !== undefined || given.no_expiry !== undefined) {
+      delete spec.ttl; delete spec.expire_time; delete spec.no_expiry;
+      Object.assign(spec, pick(given, ['ttl', 'expire_time', 'no_expiry']));
+    }
+    checkBranchExpiration(spec);
+    return core.ops.start(name, 'BranchOperationMetadata', projectId, async () => {
+      existing.spec = spec;
+      existing.update_time = timestamp();
+      return branchView(core, existing);
+    });
+  }
+  checkBranchExpiration(given);
+  if (given.source_branch_lsn !== undefined || given.source_branch_time !== undefined || given.source_snapshot !== undefined) {
+    throw new ApiFailure('NOT_IMPLEMENTED', 'Branching from a point in time (source_branch_time / source_branch_lsn) or a snapshot is not available in the local control plane yet; branch from the current state instead.');
+  }
+  const sourceName = given.source_branch ?? project.spec.default_branch ?? '';
+  const source = core.data.branches[sourceName];
+  if (!source || source.project_id !== projectId || source.delete_time || source.lifecycle !== 'ready') {
+    throw invalidParameter(`Field 'spec.source_branch' must name a ready branch of project ${projectId}, got '${sourceName}'.`);
+  }
+  const endpointSpec = endpointDefaults({ endpoint_type: 'ENDPOINT_TYPE_READ_WRITE' }, project.spec.default_endpoint_settings);
+  checkEndpointSpec(endpointSpec);
+  const now = timestamp();
+  const uid = core.newUid('br');
+  const spec: BranchSpec = { is_protected: given.is_protected ?? false, ...pick(given, ['ttl', 'expire_time', 'no_expiry']) };
+  if (spec.ttl === undefined && spec.expire_time === undefined) spec.no_expiry = true;
+  const b: BranchRecord = {
+    project_id: projectId, branch_id: branchId, uid, create_time: now, update_time: now, state_change_time: now, spec,
+    cluster_dir: path.join('clusters', uid), logical_size_bytes: 0, lifecycle: 'creating',
+  };
+  const ep: EndpointRecord = {
+    project_id: projectId, branch_id: branchId, endpoint_id: PRIMARY_ENDPOINT, uid: endpointUid(), create_time: now, update_time: now,
+    spec: endpointSpec, port: 0, lifecycle: 'creating',
+  };
+  core.data.branches[name] = b;
+  core.data.endpoints[endpointName(projectId, branchId, PRIMARY_ENDPOINT)] = ep;
+  return core.ops.start(
+    name,
+    'BranchOperationMetadata',
+    projectId,
+    async () => {
+      const sourceRuntime = core.primaryRuntime(source);
+      await sourceRuntime.ensureRunning();
+      const target = core.clusterAt(b.cluster_dir);
+      const copy = await copyClusterOnline({
+        sourceUrl: sourceRuntime.cluster.connectionString('postgres'),
+        sourceDataDir: sourceRuntime.cluster.dataDir,
+        targetDataDir: target.dataDir,
+        runAs: core.runAs,
+        label: `pier branch ${name}`,
+      });
+      b.source = { branch: sourceName, lsn: copy.lsn, time: copy.time.toISOString() };
+      const settings = await prepareRecovery(target.dataDir, { kind: 'immediate' }, undefined);
+      const runtime = await core.openRuntime(ep, settings);
+      b.logical_size_bytes = await runtime.withClient('postgres', clusterSize);
+      copyCatalogRecords(core, source, b);
+      b.lifecycle = 'ready';
+      ep.lifecycle = 'ready';
+      b.state_change_time = timestamp();
+      return branchView(core, b);
+    },
+    async () => {
+      await core.closeRuntime(ep);
+      await core.removeClusterDir(b.cluster_dir);
+      removeBranchRecords(core, b);
+    },
+  );
+}
+
+/** The copy holds the source's roles and databases, so it lists them too. */
+function copyCatalogRecords(core: ControlPlaneCore, from: BranchRecord, to: BranchRecord): void {
+  const now = timestamp();
+  const fromName = branchName(from.project_id, from.branch_id);
+  const toName = branchName(to.project_id, to.branch_id);
+  for (const r of core.childrenOf(core.data.roles, fromName, 'roles')) {
+    core.data.roles[`${toName}/roles/${r.role_id}`] = { ...structuredClone(r), branch_id: to.branch_id, create_time: now, update_time: now };
+  }
+  for (const d of core.childrenOf(core.data.databases, fromName, 'databases')) {
+    const copy = structuredClone(d);
+    copy.branch_id = to.branch_id;
+    copy.create_time = now;
+    copy.update_time = now;
+    if (copy.spec.role?.startsWith(fromName + '/')) copy.spec.role = toName + copy.spec.role.slice(fromName.length);
+    core.data.databases[`${toName}/databases/${d.database_id}`] = copy;
+  }
+}
+
+function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+export function listBranches(core: ControlPlaneCore, call: ApiCall, projectId: string): ListBranchesResponse {
+  core.project(projectId);
+  const showDeleted = queryBoolean(call.query, 'show_deleted');
+  const all = core.childrenOf(core.data.branches, projectName(projectId), 'branches').filter((b) => b.lifecycle !== 'purging' && (showDeleted || !b.delete_time));
+  const { page, next } = pageOf(all, call.query, 1000);
+  return { branches: page.map((b) => branchView(core, b)), ...(next ? { next_page_token: next } : {}) };
+}
+
+export function getBranch(core: ControlPlaneCore, projectId: string, branchId: string): Branch {
+  return branchView(core, core.branch(projectId, branchId));
+}
+
+export async function updateBranch(core: ControlPlaneCore, call: ApiCall, projectId: string, branchId: string): Promise<Operation> {
+  const b = core.branch(projectId, branchId);
+  if (!call.query.get('update_mask')) throw requiredField('update_mask');
+  const spec = maskedUpdate('branch', b.spec, call.body, call.query);
+  checkBranchExpiration(spec);
+  return core.ops.start(branchName(projectId, branchId), 'BranchOperationMetadata', projectId, async () => {
+    b.spec = spec;
+    b.update_time = timestamp();
+    return branchView(core, b);
+  });
+}
+
+export async function deleteBranch(core: ControlPlaneCore, call: ApiCall, projectId: string, branchId: string): Promise<Operation> {
+  const purge = queryBoolean(call.query, 'purge');
+  const name = branchName(projectId, branchId);
+  let b: BranchRecord;
+  try {
+    b = core.branch(projectId, branchId, { allowDeleted: purge });
+  } catch (err) {
+    if (queryBoolean(call.query, 'allow_missing') && err instanceof ApiFailure && err.errorCode === 'NOT_FOUND') {
+      return { name: `${name}/operations/none`, done: true, response: EMPTY_RESPONSE };
+    }
+    throw err;
+  }
+  const project = core.project(projectId);
+  if (!b.source) throw managedByParent(`Branch ${branchId} is the root branch of project ${projectId}; root branches cannot be deleted independently. Delete the project instead.`);
+  if (b.spec.is_protected) throw new ApiFailure('BAD_REQUEST', `Branch ${branchId} is protected; set spec.is_protected to false before deleting it.`);
+  if (project.spec.default_branch === name) throw new ApiFailure('BAD_REQUEST', `Branch ${branchId} is the project's default branch; make another branch the default first.`);
+  if (purge) b.lifecycle = 'purging';
+  return core.ops.start(name, 'BranchOperationMetadata', projectId, async () => {
+    for (const ep of core.endpointsOf(b)) await core.closeRuntime(ep);
+    if (purge) {
+      for (const ep of core.endpointsOf(b)) await core.removeClusterDir(ep.cluster_dir);
+      await core.removeClusterDir(b.cluster_dir);
+      removeBranchRecords(core, b);
+    } else {
+      b.delete_time = timestamp();
+      b.purge_time = timestamp(new Date(Date.now() + PURGE_AFTER_MS));
+      b.update_time = b.delete_time;
+      b.state_change_time = b.delete_time;
+    }
+    return EMPTY_RESPONSE;
+  });
+}
+
+export async function undeleteBranch(core: ControlPlaneCore, projectId: string, branchId: string): Promise<Operation> {
+  const b = core.branch(projectId, branchId, { allowDeleted: true });
+  if (!b.delete_time) throw new ApiFailure('BAD_REQUEST', `Branch ${branchId} is not deleted.`);
+  return core.ops.start(branchName(projectId, branchId), 'BranchOperationMetadata', projectId, async () => {
+    delete b.delete_time;
+    delete b.purge_time;
+    b.update_time = timestamp();
+    b.state_change_time = b.update_time;
+    for (const ep of core.endpointsOf(b)) await core.openRuntime(ep);
+    return EMPTY_RESPONSE;
+  });
+}
+
+export function removeBranchRecords(core: ControlPlaneCore, b: BranchRecord): void {
+  const prefix = branchName(b.project_id, b.branch_id);
+  const d = core.data;
+  for (const map of [d.branches, d.endpoints, d.roles, d.databases] as Record<string, unknown>[]) {
+    for (const name of Object.keys(map)) if (name === prefix || name.startsWith(prefix + '/')) delete map[name];
+  }
+}

@@ -1,0 +1,352 @@
+import path from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import type pg from 'pg';
+import {
+  branchName, databaseName, endpointName, projectName, roleName, suggestId,
+} from '../../../shared/management';
+import type { EmbeddedDefault } from '../embeddedDefault';
+import { loadOrCreateSecret } from '../embeddedDefault';
+import type { LocalIssuer } from '../identity/localIssuer';
+import { findPostgresBinaries, type PostgresBinaries } from '../postgres/binaries';
+import { PostgresCluster } from '../postgres/cluster';
+import { resolveRunAs, type RunAs } from '../postgres/runAs';
+import { EndpointRuntime } from '../runtime/endpointRuntime';
+import { quoteIdent } from '../runtime/quoteIdent';
+import { ApiFailure, notFound } from './apiFailure';
+import {
+  StateStore, type BranchRecord, type ControlPlaneData, type DatabaseRecord, type EndpointRecord,
+  type ProjectRecord, type RoleRecord,
+} from './controlPlaneState';
+import { OperationRunner } from './operationRunner';
+import { parseDuration, timestamp } from './wireValues';
+
+export const ROOT_BRANCH = 'production';
+export const PRIMARY_ENDPOINT = 'primary';
+export const DEFAULT_DATABASE = 'databricks_postgres';
+export const LOCAL_PROJECT = 'local';
+/** The foundation's cluster folder, adopted as `local/production`. */
+const FOUNDATION_CLUSTER_DIR = path.join('clusters', 'production');
+
+export interface ControlPlaneOptions {
+  /** The app-data folder (the same one `startEmbeddedDefault` uses). */
+  readonly dataDir: string;
+  readonly issuer: LocalIssuer;
+  /**
+   * The running foundation cluster. On first start its folder becomes project `local`, branch
+   * `production`, endpoint `primary`; later starts keep using this process for that endpoint.
+   */
+  readonly embedded?: EmbeddedDefault;
+  /** The Data API base URL of a database, written into `data-api` `status.url`. */
+  readonly dataApiUrl?: (ref: { projectId: string; branchId: string; database: string }) => string;
+  readonly log?: (line: string) => void;
+}
+
+export interface Lookup {
+  readonly allowDeleted?: boolean;
+}
+
+/** State, processes and lookups shared by the resource handlers. */
+export class ControlPlaneCore {
+  readonly runtimes = new Map<string, EndpointRuntime>();
+  readonly ops: OperationRunner;
+  readonly log: (line: string) => void;
+
+  private constructor(
+    readonly options: ControlPlaneOptions,
+    readonly store: StateStore,
+    readonly binaries: PostgresBinaries,
+    readonly runAs: RunAs,
+    readonly superuserPassword: string,
+  ) {
+    this.log = options.log ?? (() => undefined);
+    this.ops = new OperationRunner(store, this.log);
+  }
+
+  static async open(options: ControlPlaneOptions): Promise<ControlPlaneCore> {
+    const dataDir = path.resolve(options.dataDir);
+    const [store, binaries, runAs] = await Promise.all([StateStore.open(dataDir), findPostgresBinaries(), resolveRunAs()]);
+    // One superuser password for every cluster: branches are copies and share it anyway.
+    const password = await loadOrCreateSecret(path.join(dataDir, 'secrets', 'postgres-superuser'));
+    const core = new ControlPlaneCore({ ...options, dataDir }, store, binaries, runAs, password);
+    await core.recoverAfterCrash();
+    if (!store.existed && options.embedded) await core.adoptFoundation(options.embedded);
+    await core.store.save();
+    await core.openAllEndpoints();
+    return core;
+  }
+
+  get data(): ControlPlaneData {
+    return this.store.data;
+  }
+
+  get dataDir(): string {
+    return this.options.dataDir;
+  }
+
+  get owner(): string {
+    return this.options.issuer.owner;
+  }
+
+  // ─── Lookups (404 in the service's wording) ───────────────────────────────
+
+  project(projectId: string, lookup: Lookup = {}): ProjectRecord {
+    const p = this.data.projects[projectName(projectId)];
+    if (!p || p.lifecycle === 'purging' || (p.delete_time && !lookup.allowDeleted)) throw notFound('Project', 'project_id', projectId);
+    return p;
+  }
+
+  branch(projectId: string, branchId: string, lookup: Lookup = {}): BranchRecord {
+    const project = this.project(projectId, lookup);
+    const b = this.data.branches[branchName(projectId, branchId)];
+    if (!b || b.lifecycle === 'purging' || (b.delete_time && !lookup.allowDeleted) || (project.delete_time && !lookup.allowDeleted)) {
+      throw notFound('Branch', 'branch_id', branchId);
+    }
+    return b;
+  }
+
+  endpoint(projectId: string, branchId: string, endpointId: string): EndpointRecord {
+    this.branch(projectId, branchId);
+    const e = this.data.endpoints[endpointName(projectId, branchId, endpointId)];
+    if (!e || e.lifecycle === 'purging') throw notFound('Endpoint', 'endpoint_id', endpointId);
+    return e;
+  }
+
+  role(projectId: string, branchId: string, roleId: string): RoleRecord {
+    this.branch(projectId, branchId);
+    const r = this.data.roles[roleName(projectId, branchId, roleId)];
+    if (!r || r.lifecycle === 'purging') throw notFound('Role', 'role_id', roleId);
+    return r;
+  }
+
+  database(projectId: string, branchId: string, databaseId: string): DatabaseRecord {
+    this.branch(projectId, branchId);
+    const d = this.data.databases[databaseName(projectId, branchId, databaseId)];
+    if (!d || d.lifecycle === 'purging') throw notFound('Database', 'database_id', databaseId);
+    return d;
+  }
+
+  /** Records of `collection` directly under `parent` (a full name, '' for projects), in creation order. */
+  childrenOf<T>(map: Record<string, T>, parent: string, collection: string): T[] {
+    const prefix = parent === '' ? `${collection}/` : `${parent}/${collection}/`;
+    return Object.entries(map)
+      .filter(([name]) => name.startsWith(prefix) && !name.slice(prefix.length).includes('/'))
+      .map(([, v]) => v);
+  }
+
+  endpointsOf(b: BranchRecord): EndpointRecord[] {
+    return this.childrenOf(this.data.endpoints, branchName(b.project_id, b.branch_id), 'endpoints');
+  }
+
+  // ─── Processes ────────────────────────────────────────────────────────────
+
+  clusterAt(clusterDir: string, settings: Record<string, string> = {}): PostgresCluster {
+    const embedded = this.options.embedded;
+    if (embedded && clusterDir === FOUNDATION_CLUSTER_DIR) return embedded.cluster;
+    return new PostgresCluster({
+      dir: path.join(this.dataDir, clusterDir),
+      binaries: this.binaries,
+      runAs: this.runAs,
+      superuserPassword: this.superuserPassword,
+      settings,
+    });
+  }
+
+  /** Opens the endpoint's proxy (the postmaster starts on first use) and remembers its port. */
+  async openRuntime(ep: EndpointRecord, firstStartSettings?: Record<string, string>): Promise<EndpointRuntime> {
+    const name = endpointName(ep.project_id, ep.branch_id, ep.endpoint_id);
+    const existing = this.runtimes.get(name);
+    if (existing) return existing;
+    const branch = this.data.branches[branchName(ep.project_id, ep.branch_id)];
+    if (!branch) throw new Error(`Branch of ${name} is missing.`);
+    const isReadOnly = ep.spec.endpoint_type === 'ENDPOINT_TYPE_READ_ONLY';
+    const clusterDir = isReadOnly && ep.cluster_dir ? ep.cluster_dir : branch.cluster_dir;
+    const cluster = this.clusterAt(clusterDir);
+    const adopted = cluster === this.options.embedded?.cluster;
+    const runtime = new EndpointRuntime({
+      cluster,
+      proxyPort: ep.port,
+      suspendAfterMs: adopted ? null : suspendAfterMs(ep),
+      disabled: ep.spec.disabled ?? false,
+      firstStartSettings,
+      log: this.log,
+      onDidChangeState: () => {
+        ep.last_active_time = timestamp();
+      },
+    });
+    this.runtimes.set(name, runtime);
+    const port = await runtime.listen();
+    if (port !== ep.port) {
+      ep.port = port;
+      await this.store.save();
+    }
+    return runtime;
+  }
+
+  async closeRuntime(ep: EndpointRecord): Promise<void> {
+    const name = endpointName(ep.project_id, ep.branch_id, ep.endpoint_id);
+    const runtime = this.runtimes.get(name);
+    this.runtimes.delete(name);
+    if (runtime) await runtime.close();
+  }
+
+  /** The branch's read-write endpoint, where its roles and databases are managed. */
+  primaryRuntime(b: BranchRecord): EndpointRuntime {
+    const rw = this.endpointsOf(b).find((e) => e.spec.endpoint_type === 'ENDPOINT_TYPE_READ_WRITE' && e.lifecycle === 'ready');
+    const runtime = rw && this.runtimes.get(endpointName(rw.project_id, rw.branch_id, rw.endpoint_id));
+    if (!runtime) throw new ApiFailure('INVALID_STATE', `Branch ${b.branch_id} has no running read-write endpoint.`);
+    return runtime;
+  }
+
+  async removeClusterDir(rel: string | undefined): Promise<void> {
+    if (!rel || rel === FOUNDATION_CLUSTER_DIR && this.options.embedded) return;
+    const full = path.resolve(this.dataDir, rel);
+    if (!full.startsWith(path.join(this.dataDir, 'clusters') + path.sep)) throw new Error(`Refusing to remove ${full}: not a cluster folder.`);
+    await rm(full, { recursive: true, force: true });
+  }
+
+  newUid(prefix: string): string {
+    return prefix === 'proj' ? randomUUID() : `${prefix}-${randomBytes(6).toString('hex')}`;
+  }
+
+  async dispose(): Promise<void> {
+    await this.ops.whenIdle();
+    await Promise.all([...this.runtimes.values()].map((r) => r.close().catch(() => undefined)));
+    this.runtimes.clear();
+  }
+
+  // ─── Start-up ─────────────────────────────────────────────────────────────
+
+  /** Rolls back half-made resources and finishes half-done purges (see `Lifecycle`). */
+  private async recoverAfterCrash(): Promise<void> {
+    const d = this.data;
+    const failed = this.ops.failInterrupted();
+    let fixed = 0;
+    for (const map of [d.databases, d.roles, d.endpoints, d.branches, d.projects] as Record<string, { lifecycle: string; cluster_dir?: string }>[]) {
+      for (const [name, rec] of Object.entries(map)) {
+        if (rec.lifecycle === 'ready') continue;
+        await this.removeClusterDir(rec.cluster_dir);
+        await rm(path.join(this.dataDir, 'clusters', `${path.basename(rec.cluster_dir ?? 'none')}.incomplete`), { recursive: true, force: true });
+        delete map[name];
+        fixed++;
+      }
+    }
+    // Children of removed parents go too.
+    for (const map of [d.branches, d.endpoints, d.roles, d.databases] as Record<string, unknown>[]) {
+      for (const name of Object.keys(map)) {
+        const parts = name.split('/');
+        if (!d.projects[parts.slice(0, 2).join('/')] || (parts.length > 4 && !d.branches[parts.slice(0, 4).join('/')])) {
+          const rec = map[name] as { cluster_dir?: string };
+          await this.removeClusterDir(rec.cluster_dir);
+          delete map[name];
+          fixed++;
+        }
+      }
+    }
+    if (failed + fixed > 0) this.log(`Recovered after an interrupted run: ${failed} operation(s) marked failed, ${fixed} resource(s) rolled back or finished.`);
+  }
+
+  private async openAllEndpoints(): Promise<void> {
+    for (const ep of Object.values(this.data.endpoints)) {
+      const b = this.data.branches[branchName(ep.project_id, ep.branch_id)];
+      const p = this.data.projects[projectName(ep.project_id)];
+      if (!b || !p || b.delete_time || p.delete_time) continue;
+      await this.openRuntime(ep);
+    }
+  }
+
+  /** The foundation's folder becomes local/production/primary, in place: nothing is re-created. */
+  private async adoptFoundation(embedded: EmbeddedDefault): Promise<void> {
+    const now = timestamp();
+    const projectId = LOCAL_PROJECT;
+    const p: ProjectRecord = {
+      project_id: projectId, uid: this.newUid('proj'), owner: this.owner, create_time: now, update_time: now, lifecycle: 'ready',
+      spec: defaultProjectSpec(projectId, 'Local workspace'),
+    };
+    const b: BranchRecord = {
+      project_id: projectId, branch_id: ROOT_BRANCH, uid: this.newUid('br'), create_time: now, update_time: now,
+      state_change_time: now, spec: { is_protected: false, no_expiry: true }, cluster_dir: FOUNDATION_CLUSTER_DIR,
+      logical_size_bytes: 0, lifecycle: 'ready',
+    };
+    const ep: EndpointRecord = {
+      project_id: projectId, branch_id: ROOT_BRANCH, endpoint_id: PRIMARY_ENDPOINT, uid: endpointUid(), create_time: now,
+      update_time: now, port: 0, lifecycle: 'ready',
+      // The server talks to this cluster directly, so it never suspends.
+      spec: { endpoint_type: 'ENDPOINT_TYPE_READ_WRITE', autoscaling_limit_min_cu: 1, autoscaling_limit_max_cu: 1, no_suspension: true, disabled: false },
+    };
+    const d = this.data;
+    d.projects[projectName(projectId)] = p;
+    d.branches[branchName(projectId, ROOT_BRANCH)] = b;
+    d.endpoints[endpointName(projectId, ROOT_BRANCH, PRIMARY_ENDPOINT)] = ep;
+    const runtime = await this.openRuntime(ep);
+    const roles = await runtime.withClient('postgres', async (c) => {
+      await bootstrapRoles(c, this.owner);
+      b.logical_size_bytes = await clusterSize(c);
+      const r = await c.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolname = ANY($1::text[])`, [[this.owner, 'user@example.com']]);
+      return r.rows.map((row) => row.rolname);
+    });
+    for (const role of roles) {
+      const id = suggestId(role) ?? 'role';
+      d.roles[roleName(projectId, ROOT_BRANCH, id)] = {
+        project_id: projectId, branch_id: ROOT_BRANCH, role_id: id, create_time: now, update_time: now, lifecycle: 'ready',
+        spec: { postgres_role: role, identity_type: 'USER', auth_method: 'LAKEBASE_OAUTH_V1', attributes: {}, membership_roles: role === this.owner ? ['DATABRICKS_SUPERUSER'] : [] },
+      };
+    }
+    const dbId = suggestId(DEFAULT_DATABASE) ?? 'databricks-postgres';
+    d.databases[databaseName(projectId, ROOT_BRANCH, dbId)] = {
+      project_id: projectId, branch_id: ROOT_BRANCH, database_id: dbId, create_time: now, update_time: now, lifecycle: 'ready',
+      spec: { postgres_database: DEFAULT_DATABASE, role: roleName(projectId, ROOT_BRANCH, suggestId(this.owner) ?? 'owner') },
+      // The foundation seeded pgrst.pre_config(): its Data API is on.
+      data_api: { create_time: now, update_time: now, spec: { db_schemas: ['public'], db_aggregates_enabled: true } },
+    };
+    this.log(`Adopted the embedded cluster as project "${projectId}", branch "${ROOT_BRANCH}", endpoint "${PRIMARY_ENDPOINT}".`);
+    void embedded;
+  }
+}
+
+export function defaultProjectSpec(projectId: string, displayName?: string): ProjectRecord['spec'] {
+  return {
+    display_name: displayName ?? projectId,
+    pg_version: 18,
+    history_retention_duration: '604800s',
+    default_endpoint_settings: { autoscaling_limit_min_cu: 1, autoscaling_limit_max_cu: 1, suspend_timeout_duration: '86400s', no_suspension: false },
+    default_branch: branchName(projectId, ROOT_BRANCH),
+    enable_pg_native_login: false,
+    custom_tags: [],
+  };
+}
+
+export function suspendAfterMs(ep: EndpointRecord): number | null {
+  if (ep.spec.no_suspension) return null;
+  const s = parseDuration(ep.spec.suspend_timeout_duration);
+  return s === undefined ? null : s * 1000;
+}
+
+const WORDS = ['amber', 'brisk', 'calm', 'dawn', 'ember', 'fern', 'gale', 'harbor', 'iris', 'jade', 'kelp', 'lark', 'moss', 'nova', 'opal', 'pine', 'quill', 'reef', 'sage', 'tide'];
+
+/** `ep-<word>-<word>-<suffix>`, like the service's endpoint uids. */
+export function endpointUid(): string {
+  const b = randomBytes(6);
+  return `ep-${WORDS[b[0]! % WORDS.length]}-${WORDS[b[1]! % WORDS.length]}-${b.subarray(2).toString('hex')}`;
+}
+
+/**
+ * Lakebase's standard roles in a cluster: `databricks_superuser`, the owner identity (a member
+ * of it) and `authenticator` (which the Data API logs in as and may switch to identities).
+ */
+export async function bootstrapRoles(c: pg.ClientBase, owner: string): Promise<void> {
+  const has = async (role: string) => ((await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount ?? 0) > 0;
+  if (!(await has('databricks_superuser'))) {
+    await c.query('CREATE ROLE databricks_superuser NOLOGIN CREATEDB CREATEROLE BYPASSRLS');
+    await c.query('GRANT pg_read_all_data, pg_write_all_data, pg_monitor, pg_signal_backend TO databricks_superuser WITH ADMIN OPTION');
+  }
+  if (!(await has('authenticator'))) await c.query('CREATE ROLE authenticator LOGIN NOINHERIT');
+  if (!(await has(owner))) await c.query(`CREATE ROLE ${quoteIdent(owner)} LOGIN CREATEDB CREATEROLE`);
+  await c.query(`GRANT databricks_superuser TO ${quoteIdent(owner)}`);
+  await c.query(`GRANT ${quoteIdent(owner)} TO authenticator`);
+}
+
+export async function clusterSize(c: pg.ClientBase): Promise<number> {
+  const r = await c.query<{ size: string }>('SELECT coalesce(sum(pg_database_size(oid)), 0)::text AS size FROM pg_database');
+  return Number(r.rows[0]?.size ?? 0);
+}

@@ -1,0 +1,132 @@
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import type {
+  BranchSpec, DataApiSpec, DatabaseSpec, EndpointSpec, OperationError, ProjectSpec, RoleSpec,
+} from '../../../shared/management';
+import { writeFileAtomic } from '../store/writeFileAtomic';
+
+/**
+ * Crash safety rests on `lifecycle`: a record is written as `creating` before any file is made
+ * and as `ready` only when everything exists, and as `purging` before anything is removed. On
+ * start-up a `creating` record is rolled back (its files removed) and a `purging` one finished,
+ * so a resource is either fully there or not there at all.
+ */
+export type Lifecycle = 'creating' | 'ready' | 'purging';
+
+interface Timestamps {
+  create_time: string;
+  update_time: string;
+}
+
+export interface ProjectRecord extends Timestamps {
+  project_id: string;
+  uid: string;
+  owner: string;
+  /** Effective spec: every default materialized. */
+  spec: ProjectSpec;
+  delete_time?: string;
+  purge_time?: string;
+  lifecycle: Lifecycle;
+}
+
+export interface BranchRecord extends Timestamps {
+  project_id: string;
+  branch_id: string;
+  uid: string;
+  spec: BranchSpec;
+  /** Source of a copied branch, as recorded when the copy was taken. */
+  source?: { branch: string; lsn: string; time: string };
+  /** Cluster folder relative to the data folder. */
+  cluster_dir: string;
+  state_change_time: string;
+  logical_size_bytes: number;
+  delete_time?: string;
+  purge_time?: string;
+  lifecycle: Lifecycle;
+}
+
+export interface EndpointRecord extends Timestamps {
+  project_id: string;
+  branch_id: string;
+  endpoint_id: string;
+  uid: string;
+  spec: EndpointSpec;
+  /** Stable loopback port of the endpoint's proxy. */
+  port: number;
+  /** Own cluster folder of a read-only (standby) endpoint; read-write endpoints use the branch's. */
+  cluster_dir?: string;
+  last_active_time?: string;
+  lifecycle: Lifecycle;
+}
+
+export interface RoleRecord extends Timestamps {
+  project_id: string;
+  branch_id: string;
+  role_id: string;
+  spec: RoleSpec;
+  lifecycle: Lifecycle;
+}
+
+export interface DatabaseRecord extends Timestamps {
+  project_id: string;
+  branch_id: string;
+  database_id: string;
+  spec: DatabaseSpec;
+  data_api?: Timestamps & { spec: DataApiSpec };
+  lifecycle: Lifecycle;
+}
+
+export interface OperationRecord {
+  name: string;
+  done: boolean;
+  metadata: Record<string, unknown>;
+  response?: unknown;
+  error?: OperationError;
+  create_time: string;
+}
+
+export interface ControlPlaneData {
+  version: 1;
+  /** Keyed by full resource name. */
+  projects: Record<string, ProjectRecord>;
+  branches: Record<string, BranchRecord>;
+  endpoints: Record<string, EndpointRecord>;
+  roles: Record<string, RoleRecord>;
+  databases: Record<string, DatabaseRecord>;
+  operations: Record<string, OperationRecord>;
+}
+
+const emptyData = (): ControlPlaneData => ({
+  version: 1, projects: {}, branches: {}, endpoints: {}, roles: {}, databases: {}, operations: {},
+});
+
+/** The control plane's durable state: one JSON file, replaced atomically on every change. */
+export class StateStore {
+  private writing: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly file: string,
+    readonly data: ControlPlaneData,
+    readonly existed: boolean,
+  ) {}
+
+  static async open(dataDir: string): Promise<StateStore> {
+    const file = path.join(dataDir, 'control-plane.json');
+    try {
+      const data = JSON.parse(await readFile(file, 'utf8')) as ControlPlaneData;
+      return new StateStore(file, { ...emptyData(), ...data }, true);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new Error(`The control plane's state ${file} cannot be read (${(err as Error).message}). Restore it from a backup or move it away to start empty.`, { cause: err });
+      }
+      return new StateStore(file, emptyData(), false);
+    }
+  }
+
+  /** Persists the current state; writes are serialized and each one writes the latest data. */
+  save(): Promise<void> {
+    const next = this.writing.then(() => writeFileAtomic(this.file, JSON.stringify(this.data, null, 1), 0o600));
+    this.writing = next.catch(() => undefined);
+    return next;
+  }
+}

@@ -1,0 +1,185 @@
+import type { JWK } from 'jose';
+import { ApiFailure } from './apiFailure';
+import type { ApiCall } from './apiCall';
+import { ControlPlaneCore, type ControlPlaneOptions } from './controlPlaneCore';
+import { createBranch, deleteBranch, getBranch, listBranches, undeleteBranch, updateBranch } from './branchHandlers';
+import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, updateEndpoint } from './endpointHandlers';
+import { createProject, deleteProject, getProject, listProjects, undeleteProject, updateProject } from './projectHandlers';
+import { createRole, deleteRole, getRole, listRoles, updateRole } from './roleHandlers';
+import { createDatabase, deleteDatabase, getDatabase, listDatabases, updateDatabase } from './databaseHandlers';
+import { disableDataApi, enableDataApi, getDataApi, updateDataApi } from './dataApiHandlers';
+import { generateCredential } from './credentialHandler';
+import { isObject } from './wireValues';
+
+export type { ControlPlaneOptions } from './controlPlaneCore';
+
+/** A framework-neutral HTTP request, as the server hands it over. */
+export interface HandlerRequest {
+  readonly method: string;
+  /** The path after the mount point (`/api/2.0/postgres`), e.g. `/projects/p/branches`. */
+  readonly path: string;
+  /** The query string without `?`. */
+  readonly rawQuery: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Raw body (string or bytes) or an already parsed JSON value; undefined when there is none. */
+  readonly body: unknown;
+}
+
+export interface HandlerResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+export interface ControlPlane {
+  /** Serves `/api/2.0/postgres/*`. */
+  handle(request: HandlerRequest): Promise<HandlerResponse>;
+  /** Public keys that verify the local issuer's tokens (for the Data API). */
+  publicJwks(): { keys: JWK[] };
+  /** Suspends an endpoint now (ACTIVE → IDLE), e.g. to measure or demonstrate resume. */
+  suspendEndpoint(name: string): Promise<void>;
+  /** Finishes running operations, closes proxies and stops every postmaster it started. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The Lakebase management API over local PostgreSQL clusters. State lives in
+ * `<dataDir>/control-plane.json` and the clusters under `<dataDir>/clusters/`.
+ */
+export async function createControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const core = await ControlPlaneCore.open(options);
+  return {
+    handle: (request) => handleRequest(core, request),
+    publicJwks: () => options.issuer.publicJwks(),
+    async suspendEndpoint(name) {
+      const runtime = core.runtimes.get(name);
+      if (!runtime) throw new Error(`No endpoint ${name}.`);
+      await runtime.suspend();
+    },
+    dispose: () => core.dispose(),
+  };
+}
+
+const json = (status: number, value: unknown): HandlerResponse => ({
+  status,
+  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+  body: JSON.stringify(value),
+});
+
+async function handleRequest(core: ControlPlaneCore, request: HandlerRequest): Promise<HandlerResponse> {
+  try {
+    const caller = await authenticate(core, request.headers.authorization);
+    const segments = request.path.split('/').filter((s) => s !== '');
+    const call: ApiCall = {
+      method: request.method.toUpperCase(),
+      segments,
+      query: new URLSearchParams(request.rawQuery),
+      body: parseBody(request.body),
+      caller,
+    };
+    return json(200, await route(core, call));
+  } catch (err) {
+    if (err instanceof ApiFailure) {
+      const res = json(err.httpStatus, err.toBody());
+      if (err.errorCode === 'UNAUTHENTICATED') res.headers['www-authenticate'] = 'Bearer';
+      return res;
+    }
+    core.log(`Management API error on ${request.method} ${request.path}: ${(err as Error).stack ?? String(err)}`);
+    return json(500, { error_code: 'INTERNAL_ERROR', message: `The local control plane failed: ${(err as Error).message}`, details: [] });
+  }
+}
+
+async function authenticate(core: ControlPlaneCore, header: string | string[] | undefined): Promise<string> {
+  const value = Array.isArray(header) ? header[0] : header;
+  const m = value ? /^Bearer\s+(\S+)$/i.exec(value) : null;
+  if (!m?.[1]) throw new ApiFailure('UNAUTHENTICATED', 'No bearer token. Send "Authorization: Bearer <token>" with a token from the local OIDC issuer (the ready file\'s tokens.owner).');
+  const verified = await core.options.issuer.verifyToken(m[1]);
+  if (!verified.ok) throw new ApiFailure('UNAUTHENTICATED', verified.message);
+  return verified.subject;
+}
+
+function parseBody(body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null) return {};
+  let value = body;
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+    if (text.trim() === '') return {};
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new ApiFailure('MALFORMED_REQUEST', 'The request body is not valid JSON.');
+    }
+  }
+  if (!isObject(value)) throw new ApiFailure('MALFORMED_REQUEST', 'The request body must be a JSON object (the bare resource, e.g. {"spec": {…}}).');
+  return value;
+}
+
+const unknownRoute = (call: ApiCall) =>
+  new ApiFailure('NOT_FOUND', `No management-API method ${call.method} /api/2.0/postgres/${call.segments.join('/')}.`);
+
+/** Routes on the resource hierarchy; names arrive unescaped with their slashes. */
+async function route(core: ControlPlaneCore, call: ApiCall): Promise<unknown> {
+  const s = call.segments;
+  const m = call.method;
+  // Operation names are `<resource name>/operations/<id>`.
+  if (s.length >= 4 && s[s.length - 2] === 'operations' && m === 'GET') {
+    const op = core.ops.get(s.join('/'));
+    if (!op) throw new ApiFailure('NOT_FOUND', `Operation ${s.join('/')} not found; it may have expired.`);
+    return op;
+  }
+  if (s.length === 1 && s[0] === 'credentials' && m === 'POST') return generateCredential(core, call);
+  if (s[0] !== 'projects') throw unknownRoute(call);
+  const [, p, c1, b, c2, x, c3] = s;
+  if (s.length === 1) {
+    if (m === 'GET') return listProjects(core, call);
+    if (m === 'POST') return createProject(core, call);
+  } else if (p !== undefined && s.length === 2) {
+    if (m === 'GET') return getProject(core, p);
+    if (m === 'PATCH') return updateProject(core, call, p);
+    if (m === 'DELETE') return deleteProject(core, call, p);
+  } else if (p !== undefined && s.length === 3 && c1 === 'undelete' && m === 'POST') {
+    return undeleteProject(core, p);
+  } else if (p !== undefined && c1 === 'branches') {
+    if (s.length === 3) {
+      if (m === 'GET') return listBranches(core, call, p);
+      if (m === 'POST') return createBranch(core, call, p);
+    } else if (b !== undefined && s.length === 4) {
+      if (m === 'GET') return getBranch(core, p, b);
+      if (m === 'PATCH') return updateBranch(core, call, p, b);
+      if (m === 'DELETE') return deleteBranch(core, call, p, b);
+    } else if (b !== undefined && s.length === 5 && c2 === 'undelete' && m === 'POST') {
+      return undeleteBranch(core, p, b);
+    } else if (b !== undefined && c2 === 'endpoints') {
+      if (s.length === 5 && m === 'GET') return listEndpoints(core, call, p, b);
+      if (s.length === 5 && m === 'POST') return createEndpoint(core, call, p, b);
+      if (x !== undefined && s.length === 6) {
+        if (m === 'GET') return getEndpoint(core, p, b, x);
+        if (m === 'PATCH') return updateEndpoint(core, call, p, b, x);
+        if (m === 'DELETE') return deleteEndpoint(core, p, b, x);
+      }
+    } else if (b !== undefined && c2 === 'roles') {
+      if (s.length === 5 && m === 'GET') return listRoles(core, call, p, b);
+      if (s.length === 5 && m === 'POST') return createRole(core, call, p, b);
+      if (x !== undefined && s.length === 6) {
+        if (m === 'GET') return getRole(core, p, b, x);
+        if (m === 'PATCH') return updateRole(core, call, p, b, x);
+        if (m === 'DELETE') return deleteRole(core, call, p, b, x);
+      }
+    } else if (b !== undefined && c2 === 'databases') {
+      if (s.length === 5 && m === 'GET') return listDatabases(core, call, p, b);
+      if (s.length === 5 && m === 'POST') return createDatabase(core, call, p, b);
+      if (x !== undefined && s.length === 6) {
+        if (m === 'GET') return getDatabase(core, p, b, x);
+        if (m === 'PATCH') return updateDatabase(core, call, p, b, x);
+        if (m === 'DELETE') return deleteDatabase(core, p, b, x);
+      }
+      if (x !== undefined && s.length === 7 && c3 === 'data-api') {
+        if (m === 'GET') return getDataApi(core, p, b, x);
+        if (m === 'POST') return enableDataApi(core, call, p, b, x);
+        if (m === 'PATCH') return updateDataApi(core, call, p, b, x);
+        if (m === 'DELETE') return disableDataApi(core, p, b, x);
+      }
+    }
+  }
+  throw unknownRoute(call);
+}

@@ -1,0 +1,198 @@
+import net from 'node:net';
+import pg from 'pg';
+import type { PostgresCluster } from '../postgres/cluster';
+
+export type RuntimeState = 'ACTIVE' | 'IDLE';
+
+export interface EndpointRuntimeOptions {
+  readonly cluster: PostgresCluster;
+  /** Loopback port clients connect to; kept across restarts when free (0 = any). */
+  readonly proxyPort: number;
+  /** Stop the postmaster after this long without connections; `null` = never. */
+  readonly suspendAfterMs: number | null;
+  /** Settings for the postmaster's next start only (a new branch's recovery target). */
+  readonly firstStartSettings?: Readonly<Record<string, string>>;
+  /** When true, connections do not wake a suspended endpoint (`spec.disabled`). */
+  readonly disabled?: boolean;
+  readonly onDidChangeState?: (state: RuntimeState) => void;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * An endpoint: a postmaster for one cluster behind a loopback proxy on a stable port. The
+ * postmaster stops when no connection has been open for `suspendAfterMs` (ACTIVE → IDLE) and a
+ * new connection, or an API call through `ensureRunning`, starts it again.
+ */
+export class EndpointRuntime {
+  private server: net.Server | undefined;
+  private starting: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private active = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private firstStartSettings: Readonly<Record<string, string>> | undefined;
+  private readonly sockets = new Set<net.Socket>();
+  private closed = false;
+  lastActive = new Date();
+  private suspendAfterMs: number | null;
+  private disabled: boolean;
+
+  constructor(private readonly options: EndpointRuntimeOptions) {
+    this.firstStartSettings = options.firstStartSettings;
+    this.suspendAfterMs = options.suspendAfterMs;
+    this.disabled = options.disabled ?? false;
+  }
+
+  get state(): RuntimeState {
+    return this.options.cluster.isRunning ? 'ACTIVE' : 'IDLE';
+  }
+
+  get cluster(): PostgresCluster {
+    return this.options.cluster;
+  }
+
+  get port(): number {
+    const addr = this.server?.address();
+    if (!addr || typeof addr !== 'object') throw new Error('The endpoint proxy is not listening.');
+    return addr.port;
+  }
+
+  /** Opens the proxy, on the remembered port if it is free, else on any free one. */
+  async listen(): Promise<number> {
+    const server = net.createServer((socket) => void this.accept(socket));
+    const tryListen = (port: number) =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    try {
+      await tryListen(this.options.proxyPort);
+    } catch (err) {
+      if (this.options.proxyPort === 0 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      await tryListen(0);
+    }
+    this.server = server;
+    return this.port;
+  }
+
+  configure(change: { suspendAfterMs?: number | null; disabled?: boolean }): void {
+    if (change.suspendAfterMs !== undefined) this.suspendAfterMs = change.suspendAfterMs;
+    if (change.disabled !== undefined) this.disabled = change.disabled;
+    this.scheduleIdleCheck();
+  }
+
+  /** Starts the postmaster if it is suspended; single-flight. */
+  async ensureRunning(): Promise<void> {
+    if (this.closed) throw new Error('The endpoint is shut down.');
+    if (this.stopping) await this.stopping;
+    if (this.options.cluster.isRunning) return;
+    this.starting ??= (async () => {
+      try {
+        const settings = this.firstStartSettings ?? {};
+        await this.options.cluster.start(settings);
+        this.firstStartSettings = undefined;
+        this.lastActive = new Date();
+        this.options.onDidChangeState?.('ACTIVE');
+        this.scheduleIdleCheck();
+      } finally {
+        this.starting = undefined;
+      }
+    })();
+    await this.starting;
+  }
+
+  /** Runs `fn` with a superuser client on `database`, keeping the endpoint awake meanwhile. */
+  async withClient<T>(database: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+    this.active++;
+    try {
+      await this.ensureRunning();
+      const client = new pg.Client({ connectionString: this.options.cluster.connectionString(database) });
+      await client.connect();
+      try {
+        return await fn(client);
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Stops the postmaster now (ACTIVE → IDLE); open proxy connections are cut. */
+  async suspend(): Promise<void> {
+    if (this.starting) await this.starting.catch(() => undefined);
+    if (!this.options.cluster.isRunning) return;
+    this.stopping ??= (async () => {
+      try {
+        for (const s of this.sockets) s.destroy();
+        await this.options.cluster.stop();
+        this.options.onDidChangeState?.('IDLE');
+      } finally {
+        this.stopping = undefined;
+      }
+    })();
+    await this.stopping;
+  }
+
+  /** Closes the proxy and stops the postmaster. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.idleTimer);
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (this.starting) await this.starting.catch(() => undefined);
+    await this.options.cluster.stop();
+  }
+
+  private async accept(client: net.Socket): Promise<void> {
+    client.pause();
+    this.sockets.add(client);
+    this.active++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.sockets.delete(client);
+      this.release();
+    };
+    client.once('close', release);
+    client.on('error', () => client.destroy());
+    if (this.disabled && !this.options.cluster.isRunning) {
+      client.destroy();
+      return;
+    }
+    try {
+      await this.ensureRunning();
+    } catch (err) {
+      this.options.log?.(`Endpoint could not start for an incoming connection: ${(err as Error).message}`);
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect(this.options.cluster.port, '127.0.0.1');
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.resume();
+  }
+
+  private release(): void {
+    this.active--;
+    this.lastActive = new Date();
+    this.scheduleIdleCheck();
+  }
+
+  private scheduleIdleCheck(): void {
+    clearTimeout(this.idleTimer);
+    if (this.closed || this.suspendAfterMs === null || this.active > 0 || !this.options.cluster.isRunning) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.active === 0 && !this.closed) void this.suspend().catch((err: Error) => this.options.log?.(`Suspending failed: ${err.message}`));
+    }, this.suspendAfterMs);
+    this.idleTimer.unref();
+  }
+}
