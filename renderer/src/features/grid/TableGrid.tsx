@@ -136,6 +136,11 @@ export function TableGrid({ label, columns, rows, emptyMessage }: TableGridProps
   );
 }
 
+function pinClasses(column: GridColumn): string {
+  if (!column.pinned) return '';
+  return column.pinEdge ? ' grid__cell--pinned grid__cell--pin-edge' : ' grid__cell--pinned';
+}
+
 function HeaderCell({ column, gutterWidth, colIndex }: { column: GridColumn; gutterWidth: number; colIndex: number }) {
   const { info } = column;
   const facts = [info.type, info.isPrimaryKey ? 'primary key' : null, info.nullable ? 'nullable' : 'not null'].filter(Boolean).join(' · ');
@@ -143,7 +148,7 @@ function HeaderCell({ column, gutterWidth, colIndex }: { column: GridColumn; gut
     <div
       role="columnheader"
       aria-colindex={colIndex}
-      className={`grid__cell grid__cell--head${column.pinned ? ' grid__cell--pinned' : ''}${column.category === 'number' ? ' grid__cell--number' : ''}`}
+      className={`grid__cell grid__cell--head${pinClasses(column)}${column.category === 'number' ? ' grid__cell--number' : ''}`}
       style={{ width: column.width, left: column.pinned ? gutterWidth + column.left : undefined }}
       title={`${info.name}: ${facts}`}
     >
@@ -171,8 +176,7 @@ interface CellProps {
 
 function Cell({ id, column, value, gutterWidth, colIndex, active, onSelect }: CellProps) {
   const display = formatCell(value, column.category);
-  const classes = ['grid__cell', `grid__cell--${display.kind}`];
-  if (column.pinned) classes.push('grid__cell--pinned');
+  const classes = [`grid__cell grid__cell--${display.kind}${pinClasses(column)}`];
   if (column.category === 'number') classes.push('grid__cell--number');
   if (active) classes.push('grid__cell--active');
   return (

@@ -10,11 +10,11 @@ describe('layoutGrid', () => {
   const layout = layoutGrid(columns, rows);
 
   it('puts primary-key columns first, pinned, in their catalog order', () => {
-    expect(layout.columns.map((c) => [c.info.name, c.pinned, c.dataIndex])).toEqual([
-      ['tenant', true, 1],
-      ['id', true, 2],
-      ['name', false, 0],
-      ['bio', false, 3],
+    expect(layout.columns.map((c) => [c.info.name, c.pinned, c.pinEdge, c.dataIndex])).toEqual([
+      ['tenant', true, false, 1],
+      ['id', true, true, 2],
+      ['name', false, false, 0],
+      ['bio', false, false, 3],
     ]);
   });
 

@@ -10,6 +10,8 @@ export interface GridColumn {
   readonly width: number;
   /** Primary-key columns stay visible while scrolling sideways. */
   readonly pinned: boolean;
+  /** The last pinned column, which draws the edge that scrolled cells slide under. */
+  readonly pinEdge: boolean;
   /** Offset from the grid's left edge (after the row-number gutter); pinned cells stick here. */
   readonly left: number;
 }
@@ -43,11 +45,12 @@ export function layoutGrid(columns: readonly ColumnInfo[], rows: readonly (reado
   const sample = rows.slice(0, SAMPLE_ROWS);
   let left = 0;
   let pinnedWidth = gutterWidth;
-  const laidOut = ordered.map(({ info, dataIndex }) => {
+  const laidOut = ordered.map(({ info, dataIndex }, index) => {
     const category = typeCategory(info.type);
     const shortType = shortTypeName(info.type);
     const width = columnWidth(info, shortType, category, sample.map((row) => row[dataIndex]));
-    const column: GridColumn = { dataIndex, info, category, shortType, width, pinned: info.isPrimaryKey, left };
+    const pinEdge = info.isPrimaryKey && ordered[index + 1]?.info.isPrimaryKey !== true;
+    const column: GridColumn = { dataIndex, info, category, shortType, width, pinned: info.isPrimaryKey, pinEdge, left };
     left += width;
     if (column.pinned) pinnedWidth += width;
     return column;
