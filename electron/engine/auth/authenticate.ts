@@ -1,0 +1,123 @@
+/**
+ * Bearer token → the Postgres role a request runs as, and its claims. Tokens are verified
+ * JWTs (configured JWK public keys, an HS256 secret and/or a JWKS URL); the role is the claim at
+ * `roleClaimKey` (`.sub` on Lakebase: the identity's email is its role). No token → the
+ * anonymous role if one is configured, else 401.
+ */
+import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWK, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { refuse, type Outcome } from '../ApiError';
+
+export interface JwtConfig {
+  /** Public keys (e.g. the local OIDC issuer's signing key). */
+  readonly publicKeys?: readonly JWK[];
+  /** Shared secret for HS256/384/512 tokens. */
+  readonly secret?: string;
+  /** Remote key set, fetched and cached by jose. */
+  readonly jwksUrl?: string;
+  /** When set, the token's `aud` must include it. */
+  readonly audience?: string;
+}
+
+export interface Principal {
+  readonly role: string;
+  readonly claims: Readonly<Record<string, unknown>>;
+  readonly anonymous: boolean;
+}
+
+export interface Authenticator {
+  authenticate(bearer: string | { readonly malformed: string } | undefined): Promise<Outcome<Principal>>;
+}
+
+/** `.sub`, `.realm_access.roles[0]`, `."https://x.io/claims".role` → path steps. */
+export function parseClaimPath(key: string): (string | number)[] | undefined {
+  const steps: (string | number)[] = [];
+  const re = /\.([\p{L}\p{N}_$@-]+)|\."((?:[^"\\]|\\.)*)"|\[(\d+)\]/uy;
+  let i = 0;
+  while (i < key.length) {
+    re.lastIndex = i;
+    const m = re.exec(key);
+    if (!m) return undefined;
+    steps.push(m[1] ?? (m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : Number(m[3])));
+    i = re.lastIndex;
+  }
+  return steps.length > 0 ? steps : undefined;
+}
+
+function claimAt(payload: unknown, steps: readonly (string | number)[]): unknown {
+  let v: unknown = payload;
+  for (const s of steps) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[s];
+  }
+  return v;
+}
+
+function invalid(code: 'PGRST301' | 'PGRST303', message: string): Outcome<never> {
+  return refuse(code, message);
+}
+
+export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey: string, anonRole: string | undefined): Authenticator {
+  const steps = parseClaimPath(roleClaimKey);
+  if (!steps) throw new Error(`Invalid role claim key ${JSON.stringify(roleClaimKey)}: expected a path such as ".sub" or ".role"`);
+  const local = config?.publicKeys && config.publicKeys.length > 0 ? createLocalJWKSet({ keys: [...config.publicKeys] }) : undefined;
+  const remote = config?.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : undefined;
+  const secret = config?.secret ? new TextEncoder().encode(config.secret) : undefined;
+
+  const verifyWith = async (token: string, key: JWTVerifyGetKey | Uint8Array): Promise<JWTPayload> => {
+    const opts = config?.audience ? { audience: config.audience } : {};
+    const r = key instanceof Uint8Array ? await jwtVerify(token, key, opts) : await jwtVerify(token, key, opts);
+    return r.payload;
+  };
+
+  return {
+    async authenticate(bearer) {
+      if (bearer === undefined) {
+        if (anonRole !== undefined) return { ok: true, value: { role: anonRole, claims: { role: anonRole }, anonymous: true } };
+        return refuse('PGRST302', 'Anonymous access is disabled', null, 'Send a token in the Authorization header: "Bearer <token>".');
+      }
+      if (typeof bearer !== 'string') return invalid('PGRST301', 'Authorization header must be "Bearer <token>"');
+      const parts = bearer.split('.').length;
+      if (parts !== 3) return invalid('PGRST301', `Expected 3 parts in JWT; got ${parts}`);
+      let alg: string | undefined;
+      try {
+        alg = decodeProtectedHeader(bearer).alg;
+      } catch {
+        return invalid('PGRST301', 'JWSError (CompactDecodeError Invalid JWT header)');
+      }
+      const candidates: (JWTVerifyGetKey | Uint8Array)[] = alg?.startsWith('HS') ? (secret ? [secret] : []) : [local, remote].filter((k) => k !== undefined);
+      if (candidates.length === 0) return invalid('PGRST301', 'No suitable key or wrong key type');
+      let payload: JWTPayload | undefined;
+      for (const [n, key] of candidates.entries()) {
+        try {
+          payload = await verifyWith(bearer, key);
+          break;
+        } catch (err) {
+          const last = n === candidates.length - 1;
+          if (err instanceof errors.JWKSNoMatchingKey && !last) continue;
+          if (err instanceof errors.JWTExpired) return invalid('PGRST303', 'JWT expired');
+          if (err instanceof errors.JWTClaimValidationFailed) {
+            if (err.claim === 'nbf') return invalid('PGRST303', 'JWT not yet valid');
+            if (err.claim === 'iat') return invalid('PGRST303', 'JWT issued at future');
+            if (err.claim === 'aud') return invalid('PGRST303', 'JWT not in audience');
+            return invalid('PGRST303', `JWT claim "${err.claim}" is invalid: ${err.reason}`);
+          }
+          if (err instanceof errors.JWSSignatureVerificationFailed) return invalid('PGRST301', 'JWSError JWSInvalidSignature');
+          if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported) {
+            return invalid('PGRST301', 'No suitable key or wrong key type');
+          }
+          if (err instanceof errors.JWTInvalid || err instanceof errors.JWSInvalid) return invalid('PGRST301', `JWSError ${err.message}`);
+          if (err instanceof errors.JWKSTimeout || err instanceof errors.JOSEError) return invalid('PGRST301', `Could not verify the JWT: ${err.message}`);
+          throw err;
+        }
+      }
+      if (!payload) return invalid('PGRST301', 'No suitable key or wrong key type');
+      const role = claimAt(payload, steps);
+      if (role === undefined || role === null) {
+        if (anonRole !== undefined) return { ok: true, value: { role: anonRole, claims: payload, anonymous: false } };
+        return refuse('PGRST302', 'Anonymous access is disabled', null, `The token has no role claim at ${roleClaimKey}.`);
+      }
+      if (typeof role !== 'string' || role === '') return invalid('PGRST303', `The JWT role claim at ${roleClaimKey} must be a non-empty string`);
+      return { ok: true, value: { role, claims: payload, anonymous: false } };
+    },
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * The Data API engine: the one place that knows every stage. A request goes
+ * parseRequest → authenticate → plan (against the schema cache) → buildQuery → runQuery →
+ * toResponse; each stage returns an error value or the next stage's input.
+ * Framework-agnostic: the HTTP server and the in-process grid both call `handle`.
+ */
+import type pg from 'pg';
+import { createAuthenticator, type JwtConfig } from './auth/authenticate';
+import { listenForNotifications, type Listener } from './execute/listenForNotifications';
+import { runQuery } from './execute/runQuery';
+import { withConnection } from './execute/withConnection';
+import { planRequest } from './plan/planRequest';
+import { parseRequest } from './request/parseRequest';
+import { dbErrorResponse, errorResponse, serverTiming, toResponse, type EngineResponse } from './respond/toResponse';
+import { loadSchemaCache } from './schema-cache/loadSchemaCache';
+import type { SchemaCache } from './schema-cache/SchemaCache';
+import { SchemaCacheHolder } from './schema-cache/SchemaCacheHolder';
+import { buildQuery } from './sql/buildQuery';
+
+export type { EngineResponse } from './respond/toResponse';
+export type { JwtConfig } from './auth/authenticate';
+
+export interface EngineRequest {
+  readonly method: string;
+  /** The part after `/rest/{database}`, e.g. `/public/clients`. */
+  readonly path: string;
+  /** The query string after `?`, still percent-encoded. */
+  readonly rawQuery: string;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body?: Buffer;
+}
+
+export interface EngineOptions {
+  /** Connected as the authenticator role; not closed by the engine unless `ownsPool`. */
+  readonly pool: pg.Pool;
+  readonly ownsPool?: boolean;
+  /** The database this engine serves (for logs and messages). */
+  readonly database: string;
+  /** Token verification keys; without any, only the anonymous role can be used. */
+  readonly jwt?: JwtConfig;
+  /** Where the role is in the token's claims (default `.sub`, as on Lakebase). */
+  readonly roleClaimKey?: string;
+  /** Role for requests without a token; none means such requests get 401. */
+  readonly anonRole?: string;
+  /** Caps the rows of a response (PostgREST's db-max-rows). */
+  readonly maxRows?: number;
+  readonly statementTimeoutMs?: number;
+  /**
+   * Listen for `NOTIFY pgrst` to reload the schema cache (default: on, with the pool's own
+   * connection settings). Pass client settings to listen through another connection.
+   */
+  readonly listen?: boolean | pg.ClientConfig;
+  /** How long a request waits for a loading schema cache before 503 (default 10 s). */
+  readonly schemaWaitMs?: number;
+  readonly log?: (message: string) => void;
+}
+
+export interface Engine {
+  handle(req: EngineRequest): Promise<EngineResponse>;
+  /** Reload the schema cache now (e.g. after DDL Pier ran); resolves when loaded or failed. */
+  reloadSchema(): Promise<void>;
+  /** The current schema cache, loading it if needed (for the grid and tree). */
+  schemaCache(): Promise<SchemaCache | undefined>;
+  close(): Promise<void>;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const log = options.log ?? (() => undefined);
+  const auth = createAuthenticator(options.jwt, options.roleClaimKey ?? '.sub', options.anonRole);
+  const holder = new SchemaCacheHolder(() => withConnection(options.pool, (c) => loadSchemaCache(c)), options.schemaWaitMs ?? 10_000);
+  void holder.reload().then(() => {
+    if (holder.error) log(`Data API schema cache for ${options.database} failed to load: ${String(holder.error)}`);
+  });
+
+  let listener: Listener | undefined;
+  if (options.listen !== false) {
+    const config = typeof options.listen === 'object' ? options.listen : (options.pool as unknown as { options: pg.ClientConfig }).options;
+    listener = listenForNotifications(
+      config,
+      'pgrst',
+      (payload) => {
+        const p = payload.trim().toLowerCase();
+        if (p === '' || p === 'reload schema' || p === 'reload config') void holder.reload();
+      },
+      (err) => log(`Data API listener for ${options.database}: ${String(err)}`),
+      () => void holder.reload(),
+    );
+  }
+
+  async function handle(req: EngineRequest): Promise<EngineResponse> {
+    const t0 = performance.now();
+    const parsed = parseRequest(req);
+    if (!parsed.ok) return errorResponse(parsed.error, { headOnly: req.method.toUpperCase() === 'HEAD' });
+    const api = parsed.value;
+    if (api.action.kind === 'options') {
+      return { status: 200, headers: { allow: 'OPTIONS,GET,HEAD' }, body: '' };
+    }
+    const headOnly = api.action.headOnly;
+    const principal = await auth.authenticate(api.bearer);
+    if (!principal.ok) return errorResponse(principal.error, { headOnly });
+    const authenticated = !principal.value.anonymous;
+    const t1 = performance.now();
+    const cache = await holder.get();
+    if (!cache.ok) return errorResponse(cache.error, { headOnly, authenticated });
+    const plan = planRequest(api, cache.value, { ...(options.maxRows !== undefined && { maxRows: options.maxRows }) });
+    if (!plan.ok) return errorResponse(plan.error, { headOnly, authenticated });
+    const sql = buildQuery(plan.value);
+    const t2 = performance.now();
+    const result = await runQuery(options.pool, sql, {
+      role: principal.value.role,
+      claims: principal.value.claims,
+      method: api.method,
+      path: api.path,
+      headers: api.headers,
+      ...(options.statementTimeoutMs !== undefined && { statementTimeoutMs: options.statementTimeoutMs }),
+    });
+    const t3 = performance.now();
+    const response = result.ok
+      ? toResponse(plan.value, result.value, authenticated)
+      : dbErrorResponse(result.error, principal.value.role, authenticated, headOnly);
+    const t4 = performance.now();
+    response.headers['server-timing'] = serverTiming({ parse: t1 - t0, plan: t2 - t1, query: t3 - t2, render: t4 - t3 });
+    return response;
+  }
+
+  return {
+    async handle(req) {
+      try {
+        return await handle(req);
+      } catch (err) {
+        log(`Data API request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        return errorResponse({ code: 'PGRSTX00', message: 'Internal error in the Data API engine', details: err instanceof Error ? err.message : String(err), hint: null });
+      }
+    },
+    reloadSchema: () => holder.reload(),
+    async schemaCache() {
+      const c = await holder.get();
+      return c.ok ? c.value : undefined;
+    },
+    async close() {
+      await listener?.close();
+      if (options.ownsPool) await options.pool.end();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * node:http adapter: IncomingMessage → EngineRequest, EngineResponse → ServerResponse. The
+ * server calls it from `/api/2.0/workspace/:workspaceId/rest/:database/*` with the path after
+ * the database segment.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Engine, EngineRequest } from './engine';
+
+/** Requests bodies are read for the writes to come; bounded so a client cannot exhaust memory. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export function toEngineRequest(req: IncomingMessage, pathAfterDatabase: string, body?: Buffer): EngineRequest {
+  const url = req.url ?? '';
+  const q = url.indexOf('?');
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return {
+    method: req.method ?? 'GET',
+    path: pathAfterDatabase.startsWith('/') ? pathAfterDatabase : '/' + pathAfterDatabase,
+    rawQuery: q < 0 ? '' : url.slice(q + 1),
+    headers,
+    ...(body && body.length > 0 && { body }),
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > MAX_BODY_BYTES) throw new Error('Request body too large');
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function handleNodeRequest(engine: Engine, req: IncomingMessage, res: ServerResponse, pathAfterDatabase: string): Promise<void> {
+  let body: Buffer | undefined;
+  try {
+    body = await readBody(req);
+  } catch {
+    res.writeHead(413, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify({ code: 'PGRST102', message: 'Request body too large', details: null, hint: null }));
+    return;
+  }
+  const response = await engine.handle(toEngineRequest(req, pathAfterDatabase, body));
+  res.writeHead(response.status, response.headers);
+  res.end(req.method === 'HEAD' ? undefined : response.body);
+}

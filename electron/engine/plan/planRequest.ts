@@ -1,0 +1,332 @@
+/**
+ * ApiRequest + SchemaCache → ActionPlan. Every name in the request is resolved here (schema,
+ * relation, column, relationship, cast), so every name error is raised here with PostgREST's
+ * code, and later stages only see names that exist.
+ */
+import { ok } from '../../../shared/contract/result';
+import type { EmbedPath, FieldRef, FilterNode, OrderTerm, SelectItem } from '../../../shared/dataapi/ast';
+import { refuse, type Outcome } from '../ApiError';
+import type { ApiRequest } from '../request/ApiRequest';
+import type { Relation, Relationship, SchemaCache } from '../schema-cache/SchemaCache';
+import { findRelation, relationshipsFrom } from '../schema-cache/SchemaCache';
+import type { ActionPlan, ColumnExpr, PlannedEmbed, PlannedFilter, PlannedItem, PlannedOrder, ReadNode } from './ActionPlan';
+import { closestName } from './closestName';
+import { SQL_TYPES, sqlTypeFor, type SqlType } from './sqlTypes';
+
+export interface PlanOptions {
+  /** Caps the rows of the top-level result (PostgREST's db-max-rows). */
+  readonly maxRows?: number;
+}
+
+export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOptions = {}): Outcome<ActionPlan> {
+  const schema = resolveSchema(req, cache);
+  if (!schema.ok) return schema;
+  const target = req.target;
+  if (target.kind === 'root') {
+    return refuse('PGRST126', 'Open API has been disabled', null, 'Pier does not serve an OpenAPI description yet.');
+  }
+  if (target.kind === 'routine') {
+    return refuse(
+      'PGRST202',
+      `Could not find the function ${schema.value}.${target.name} in the schema cache`,
+      null,
+      'Pier does not run functions through the Data API yet.',
+    );
+  }
+  const relation = findRelation(cache, schema.value, target.name);
+  if (!relation) {
+    const names = [...cache.relations.values()].filter((r) => r.schema === schema.value).map((r) => r.name);
+    const near = closestName(target.name, names);
+    return refuse(
+      'PGRST205',
+      `Could not find the table '${schema.value}.${target.name}' in the schema cache`,
+      null,
+      near ? `Perhaps you meant the table '${schema.value}.${near}'` : null,
+    );
+  }
+  if (req.action.kind !== 'read') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
+  const planner = new NodePlanner(req, cache, schema.value);
+  const root = planner.node(relation, req.query.select ?? [{ kind: 'star' }], []);
+  if (!root.ok) return root;
+  const unknownPath = planner.unusedPath();
+  if (unknownPath) {
+    const name = unknownPath[unknownPath.length - 1]!;
+    return refuse('PGRST108', `'${name}' is not an embedded resource in this request`, null, `Verify that '${name}' is included in the 'select' query parameter.`);
+  }
+  const window = topWindow(req, options.maxRows);
+  return ok({
+    kind: 'read',
+    root: root.value,
+    headOnly: req.action.headOnly,
+    media: req.media,
+    ...(req.count !== undefined && { count: req.count }),
+    offset: window.offset,
+    ...(window.limit !== undefined && { limit: window.limit }),
+    estimateThreshold: options.maxRows ?? 1000,
+  });
+}
+
+function resolveSchema(req: ApiRequest, cache: SchemaCache): Outcome<string> {
+  const allowed = cache.config.dbSchemas;
+  const notAllowed = () => refuse('PGRST106', `The schema must be one of the following: ${allowed.join(', ')}`);
+  const fromPath = req.target.kind === 'root' ? req.target.schema : req.target.schema;
+  if (req.profile !== undefined && !allowed.includes(req.profile)) return notAllowed();
+  if (fromPath !== undefined && !allowed.includes(fromPath)) return notAllowed();
+  if (fromPath !== undefined && req.profile !== undefined && req.profile !== fromPath) {
+    return refuse('PGRST106', `The schema must be one of the following: ${allowed.join(', ')}`, `The path names schema '${fromPath}' but Accept-Profile asks for '${req.profile}'.`);
+  }
+  return ok(fromPath ?? req.profile ?? allowed[0] ?? 'public');
+}
+
+/** Range header ∩ limit/offset, then max rows (PostgREST's order of restriction). */
+function topWindow(req: ApiRequest, maxRows: number | undefined): { offset: number; limit?: number } {
+  const page = req.query.paging.find((p) => p.path.length === 0);
+  let lower = page?.offset ?? 0;
+  let upper = page?.limit !== undefined ? lower + page.limit - 1 : Infinity;
+  if (req.range) {
+    lower = Math.max(lower, req.range.from);
+    upper = Math.min(upper, req.range.to ?? Infinity);
+  }
+  if (maxRows !== undefined) upper = Math.min(upper, lower + maxRows - 1);
+  return upper === Infinity ? { offset: lower } : { offset: lower, limit: Math.max(0, upper - lower + 1) };
+}
+
+const pathKey = (p: EmbedPath) => JSON.stringify(p);
+
+class NodePlanner {
+  private aliasCount = 0;
+  private readonly seenPaths = new Set<string>();
+
+  constructor(
+    private readonly req: ApiRequest,
+    private readonly cache: SchemaCache,
+    private readonly schema: string,
+  ) {}
+
+  /** A path used by a filter, order or limit that names no embed of this request. */
+  unusedPath(): EmbedPath | undefined {
+    const q = this.req.query;
+    return [...q.filters.map((f) => f.path), ...q.order.map((o) => o.path), ...q.paging.map((p) => p.path)].find((p) => !this.seenPaths.has(pathKey(p)));
+  }
+
+  node(relation: Relation, select: readonly SelectItem[], path: EmbedPath): Outcome<ReadNode> {
+    this.seenPaths.add(pathKey(path));
+    const alias = `t${this.aliasCount++}`;
+    const items: PlannedItem[] = [];
+    for (const item of select) {
+      const planned = this.item(relation, item, path);
+      if (!planned.ok) return planned;
+      items.push(...planned.value);
+    }
+    const grouped = items.some((i) => i.kind === 'count' || (i.kind === 'column' && i.aggregate !== undefined));
+    if (grouped && !this.cache.config.aggregatesEnabled) {
+      return refuse('PGRST123', 'Use of aggregate functions is not allowed', null, null);
+    }
+    if (grouped && items.some((i) => i.kind === 'embed')) {
+      return refuse('PGRST100', 'Aggregates cannot be combined with embedded resources at the same level', null, 'Aggregate inside the embedded resource instead, e.g. select=name,projects(budget.sum()).');
+    }
+    const embeds = items.flatMap((i) => (i.kind === 'embed' ? [i.embed] : []));
+    const where: PlannedFilter[] = [];
+    for (const f of this.req.query.filters) {
+      if (pathKey(f.path) !== pathKey(path)) continue;
+      const planned = this.filter(relation, embeds, f.node);
+      if (!planned.ok) return planned;
+      where.push(planned.value);
+    }
+    // `!inner` embeds keep only parents that have a match.
+    for (const e of embeds) if (e.join === 'inner') where.push({ kind: 'embedPresence', embed: e, present: true });
+    const order: PlannedOrder[] = [];
+    for (const o of this.req.query.order) {
+      if (pathKey(o.path) !== pathKey(path)) continue;
+      for (const term of o.terms) {
+        const planned = this.order(relation, embeds, term);
+        if (!planned.ok) return planned;
+        order.push(planned.value);
+      }
+    }
+    const page = path.length > 0 ? this.req.query.paging.find((p) => pathKey(p.path) === pathKey(path)) : undefined;
+    return ok({
+      relation,
+      alias,
+      items,
+      where,
+      order,
+      ...(page?.limit !== undefined && { limit: page.limit }),
+      ...(page?.offset !== undefined && { offset: page.offset }),
+      grouped,
+    });
+  }
+
+  private column(relation: Relation, field: FieldRef): Outcome<ColumnExpr> {
+    const column = relation.columnsByName.get(field.name);
+    if (!column) {
+      const near = closestName(field.name, relation.columnsByName.keys());
+      return refuse(
+        '42703',
+        `column ${relation.name}.${field.name} does not exist`,
+        null,
+        near ? `Perhaps you meant to reference the column "${relation.name}.${near}".` : null,
+      );
+    }
+    return ok({ column, json: field.json });
+  }
+
+  private cast(name: string | undefined): Outcome<SqlType | undefined> {
+    if (name === undefined) return ok(undefined);
+    const t = sqlTypeFor(name);
+    if (!t) return refuse('42704', `type "${name}" does not exist`, null, `Casts may use: ${Object.keys(SQL_TYPES).join(', ')}.`);
+    return ok(t);
+  }
+
+  private item(relation: Relation, item: SelectItem, path: EmbedPath): Outcome<PlannedItem[]> {
+    switch (item.kind) {
+      case 'star':
+        return ok(relation.columns.map((column) => ({ kind: 'column' as const, column, json: [], name: column.name })));
+      case 'count': {
+        const cast = this.cast(item.cast);
+        if (!cast.ok) return cast;
+        return ok([{ kind: 'count', name: item.alias ?? 'count', ...(cast.value && { cast: cast.value }) }]);
+      }
+      case 'field': {
+        const col = this.column(relation, item.field);
+        if (!col.ok) return col;
+        const cast = this.cast(item.cast);
+        if (!cast.ok) return cast;
+        const aggregateCast = this.cast(item.aggregateCast);
+        if (!aggregateCast.ok) return aggregateCast;
+        const lastKey = item.field.json[item.field.json.length - 1]?.key;
+        const name = item.alias ?? item.aggregate ?? lastKey ?? item.field.name;
+        return ok([
+          {
+            kind: 'column',
+            ...col.value,
+            name,
+            ...(cast.value && { cast: cast.value }),
+            ...(item.aggregate && { aggregate: item.aggregate }),
+            ...(aggregateCast.value && { aggregateCast: aggregateCast.value }),
+          },
+        ]);
+      }
+      case 'embed': {
+        const found = this.relationship(relation, item.relation, item.hint);
+        if (!found.ok) return found;
+        const { relationship, target } = found.value;
+        const name = item.alias ?? item.relation;
+        if (item.spread && !relationship.toOne) {
+          return refuse('PGRST119', `A spread operation on '${item.relation}' is not possible`, `'${relation.name}' and '${item.relation}' do not form a many-to-one or one-to-one relationship`, null);
+        }
+        const node = this.node(target, item.select, [...path, name]);
+        if (!node.ok) return node;
+        const embed: PlannedEmbed = {
+          name,
+          spread: item.spread,
+          join: item.join ?? 'left',
+          relationship,
+          node: node.value,
+          lateral: `${node.value.alias}_e`,
+        };
+        return ok([{ kind: 'embed', embed }]);
+      }
+    }
+  }
+
+  private relationship(source: Relation, name: string, hint: string | undefined): Outcome<{ relationship: Relationship; target: Relation }> {
+    const all = relationshipsFrom(this.cache, source).filter((r) => this.cache.config.dbSchemas.includes(r.target.schema));
+    const byName = all.filter(
+      (r) =>
+        (r.target.name === name && r.target.schema === source.schema) ||
+        (r.kind !== 'many-to-many' && r.constraint === name) ||
+        // Embedding by a foreign-key column names the table it points to.
+        (r.kind === 'many-to-one' && r.columns.length === 1 && r.columns[0]![0] === name),
+    );
+    const matches = hint === undefined ? byName : byName.filter((r) => hintMatches(r, hint));
+    if (matches.length === 0) {
+      const near = closestName(name, new Set(all.map((r) => r.target.name)));
+      return refuse(
+        'PGRST200',
+        `Could not find a relationship between '${source.name}' and '${name}' in the schema cache`,
+        `Searched for a foreign key relationship between '${source.name}' and '${name}'${hint !== undefined ? ` using the hint '${hint}'` : ''} in the schema '${source.schema}', but no matches were found.`,
+        near && near !== name ? `Perhaps you meant '${near}' instead of '${name}'.` : null,
+      );
+    }
+    if (matches.length > 1) {
+      return refuse(
+        'PGRST201',
+        `Could not embed because more than one relationship was found for '${source.name}' and '${name}'`,
+        matches.map(describeRelationship),
+        `Try changing '${name}' to one of the following: ${matches.map((r) => `'${name}!${hintFor(r)}'`).join(', ')}. Find the desired relationship in the 'details' key.`,
+      );
+    }
+    const relationship = matches[0]!;
+    const target = findRelation(this.cache, relationship.target.schema, relationship.target.name);
+    if (!target) return refuse('PGRST200', `Could not find a relationship between '${source.name}' and '${name}' in the schema cache`);
+    return ok({ relationship, target });
+  }
+
+  private filter(relation: Relation, embeds: readonly PlannedEmbed[], f: FilterNode): Outcome<PlannedFilter> {
+    if (f.kind !== 'condition') {
+      const children: PlannedFilter[] = [];
+      for (const c of f.children) {
+        const p = this.filter(relation, embeds, c);
+        if (!p.ok) return p;
+        children.push(p.value);
+      }
+      return ok({ kind: 'group', op: f.kind, negated: f.negated, children });
+    }
+    const embed = embeds.find((e) => e.name === f.field.name);
+    if (embed && f.field.json.length === 0 && f.operator === 'is' && (f.value === 'null' || f.value === 'not_null')) {
+      return ok({ kind: 'embedPresence', embed, present: (f.value === 'not_null') !== f.negated });
+    }
+    const col = this.column(relation, f.field);
+    if (!col.ok) return col;
+    return ok({
+      kind: 'condition',
+      ...col.value,
+      negated: f.negated,
+      operator: f.operator,
+      ...(f.quantifier && { quantifier: f.quantifier }),
+      ...(f.language !== undefined && { language: f.language }),
+      value: f.value,
+    });
+  }
+
+  private order(relation: Relation, embeds: readonly PlannedEmbed[], term: OrderTerm): Outcome<PlannedOrder> {
+    const common = { ...(term.direction && { direction: term.direction }), ...(term.nulls && { nulls: term.nulls }) };
+    if (term.relation === undefined) {
+      const col = this.column(relation, term.field);
+      if (!col.ok) return col;
+      return ok({ ...col.value, ...common });
+    }
+    const via = embeds.find((e) => e.name === term.relation);
+    if (!via) {
+      return refuse('PGRST108', `'${term.relation}' is not an embedded resource in this request`, null, `Verify that '${term.relation}' is included in the 'select' query parameter.`);
+    }
+    if (!via.relationship.toOne) {
+      return refuse('PGRST118', `A related order on '${term.relation}' is not possible`, `'${relation.name}' and '${term.relation}' do not form a many-to-one or one-to-one relationship`, null);
+    }
+    const col = this.column(via.node.relation, term.field);
+    if (!col.ok) return col;
+    return ok({ ...col.value, via, ...common });
+  }
+}
+
+function hintMatches(r: Relationship, hint: string): boolean {
+  if (r.kind === 'many-to-many') return r.junction.name === hint || r.sourceConstraint === hint || r.targetConstraint === hint;
+  return r.constraint === hint || r.columns.some(([s, t]) => s === hint || t === hint);
+}
+
+function hintFor(r: Relationship): string {
+  return r.kind === 'many-to-many' ? r.junction.name : r.constraint;
+}
+
+function describeRelationship(r: Relationship): { cardinality: string; embedding: string; relationship: string } {
+  const embedding = `${r.source.name} with ${r.target.name}`;
+  if (r.kind === 'many-to-many') {
+    return { cardinality: r.kind, embedding, relationship: `${r.junction.name} using ${r.sourceConstraint}(${r.sourceColumns.map((c) => c[1]).join(', ')}) and ${r.targetConstraint}(${r.targetColumns.map((c) => c[0]).join(', ')})` };
+  }
+  return {
+    cardinality: r.kind,
+    embedding,
+    relationship: `${r.constraint} using ${r.source.name}(${r.columns.map((c) => c[0]).join(', ')}) and ${r.target.name}(${r.columns.map((c) => c[1]).join(', ')})`,
+  };
+}

@@ -1,0 +1,251 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTestDatabase } from '../../test/postgres';
+import { fixtureSql, startEngineServer, type EngineServer } from './test/startEngineServer';
+
+let api: EngineServer;
+
+beforeAll(async () => {
+  const url = await createTestDatabase(inject('postgresUrl'), 'pier_engine_reads', await fixtureSql());
+  api = await startEngineServer(url);
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const rows = async (q: string, headers?: Record<string, string>) => {
+  const r = await api.get(q, headers);
+  expect(r.status, r.text).toBeLessThan(300);
+  return r.json as Record<string, unknown>[];
+};
+
+describe('the Lakebase documentation examples', () => {
+  it('clients?select=id,name,projects(id,name)&id=gte.2', async () => {
+    expect(await rows('/public/clients?select=id,name,projects(id,name)&id=gte.2&order=id')).toEqual([
+      { id: 2, name: 'TechStart Inc', projects: [{ id: 3, name: 'Database Migration' }] },
+      { id: 3, name: 'Global Solutions', projects: [{ id: 4, name: 'API Integration' }] },
+    ]);
+  });
+  it('projects with status active and their client, schema from the default', async () => {
+    expect(await rows('/projects?select=name,clients(name)&status=eq.active&order=id')).toEqual([
+      { name: 'Website Redesign', clients: { name: 'Acme Corp' } },
+      { name: 'Database Migration', clients: { name: 'TechStart Inc' } },
+    ]);
+  });
+});
+
+describe('select', () => {
+  it('returns every column in table order by default, as JSON', async () => {
+    const r = await api.get('/public/clients?id=eq.1');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(Object.keys((r.json as object[])[0]!)).toEqual(['id', 'name', 'email', 'company', 'phone', 'created_at']);
+  });
+  it('renames, casts and reads JSON paths', async () => {
+    expect(await rows('/public/documents?select=key:id::text,b:data->a->>b,n:data->n,first:data->list->0,meta->>k&id=eq.1')).toEqual([
+      { key: '1', b: 'x', n: 1, first: 10, k: 'v1' },
+    ]);
+  });
+  it('names a JSON path column after its last key', async () => {
+    expect(await rows('/public/documents?select=data->a->>b&id=eq.2')).toEqual([{ b: 'y' }]);
+  });
+  it('aggregates with the other columns as the grouping', async () => {
+    expect(await rows('/public/projects?select=status,budget.sum(),count()&order=status')).toEqual([
+      { status: 'active', sum: 65000, count: 2 },
+      { status: 'completed', sum: 15000, count: 1 },
+      { status: 'planning', sum: 75000, count: 1 },
+    ]);
+    expect(await rows('/public/projects?select=total:budget.sum()::text,max:budget.max(),avg:budget::int.avg()::int')).toEqual([
+      { total: '155000.00', max: 75000, avg: 38750 },
+    ]);
+  });
+  it('aggregates inside an embed', async () => {
+    expect(await rows('/public/clients?select=name,projects(budget.sum())&id=eq.1')).toEqual([{ name: 'Acme Corp', projects: [{ sum: 100000 }] }]);
+  });
+  it('refuses an unknown column with 42703 and a suggestion', async () => {
+    const r = await api.get('/public/clients?select=id,nmae');
+    expect(r.status).toBe(400);
+    expect(r.json).toEqual({ code: '42703', message: 'column clients.nmae does not exist', details: null, hint: 'Perhaps you meant to reference the column "clients.name".' });
+  });
+  it('refuses a cast outside the allow-list', async () => {
+    const r = await api.get('/public/clients?select=id::regclass');
+    expect(r.status).toBe(400);
+    expect(r.json).toMatchObject({ code: '42704' });
+  });
+});
+
+describe('filters', () => {
+  const ids = async (q: string) => (await rows(`/public/${q}${q.includes('?') ? '&' : '?'}select=id&order=id`)).map((r) => r['id']);
+  it.each([
+    ['clients?id=eq.2', [2]],
+    ['clients?id=neq.2', [1, 3]],
+    ['clients?id=gt.1', [2, 3]],
+    ['clients?id=gte.2', [2, 3]],
+    ['clients?id=lt.2', [1]],
+    ['clients?id=lte.2', [1, 2]],
+    ['clients?name=like.*Inc', [2]],
+    ['clients?name=ilike.*CORP*', [1]],
+    ['clients?name=match.^T', [2]],
+    ['clients?name=imatch.^t', [2]],
+    ['clients?id=in.(1,3)', [1, 3]],
+    ['clients?id=not.in.(1,3)', [2]],
+    ['clients?phone=is.null', [3]],
+    ['clients?phone=not.is.null', [1, 2]],
+    ['clients?phone=is.not_null', [1, 2]],
+    ['clients?phone=isdistinct.%2B1-555-0101', [2, 3]],
+    ['documents?title=in.("Commas, (parens) and \\"quotes\\"",Cats)', [1, 4]],
+    ['documents?title=eq.Commas, (parens) and "quotes"', [4]],
+    ['documents?tsv=fts.cat', [1]],
+    ['documents?tsv=fts(english).cats %26 mat', [1]],
+    ['documents?body=plfts(english).dogs running', [2]],
+    ['documents?body=phfts(english).fat cats', [1]],
+    ['documents?body=wfts(english)."fat cats" or park', [1, 2]],
+    ['documents?tags=cs.{pets}', [1, 2]],
+    ['documents?tags=cd.{pets,cats,dogs}', [1, 2, 3]],
+    ['documents?tags=ov.{dogs,birds}', [2]],
+    ['documents?during=sl.[10,12)', [1, 2]],
+    ['documents?during=sr.[10,12)', [3]],
+    ['documents?during=nxr.[5,8)', [1]],
+    ['documents?during=nxl.[5,8)', [2, 3]],
+    ['documents?during=adj.[10,20)', [2, 3]],
+    ['documents?data->>n=eq.2', [2]],
+    ['documents?data->a->>b=eq.x', [1, 3]],
+    ['clients?name=like(any).{Acme*,Global*}', [1, 3]],
+    ['clients?name=like(all).{*o*,*a*}', [3]],
+    ['clients?id=eq(any).{1,2}', [1, 2]],
+    ['clients?or=(id.eq.1,name.eq.Global Solutions)', [1, 3]],
+    ['clients?not.or=(id.eq.1,id.eq.3)', [2]],
+    ['clients?or=(id.eq.1,and(id.gt.1,phone.is.null))', [1, 3]],
+    ['clients?and=(id.gt.1,or(name.like.T*,name.like.G*))', [2, 3]],
+    ['clients?or=(id.in.(1,2),name.eq."Global Solutions")', [1, 2, 3]],
+    ['clients?id=gt.1&id=lt.3', [2]],
+    ['documents?score=is.null', [2]],
+  ] as [string, number[]][])('%s', async (q, expected) => {
+    expect(await ids(q)).toEqual(expected);
+  });
+  it('is.true / is.false / is.unknown on booleans', async () => {
+    expect(await ids('users?active=is.true')).toEqual([1]);
+    expect(await ids('users?active=is.false')).toEqual([2]);
+    expect(await ids('users?active=is.unknown')).toEqual([3]);
+    expect(await ids('users?active=not.is.true')).toEqual([2, 3]);
+  });
+  it('reports a malformed filter as PGRST100 naming the part', async () => {
+    const r = await api.get('/public/clients?id=equals.1');
+    expect(r.status).toBe(400);
+    expect(r.json).toMatchObject({ code: 'PGRST100', message: expect.stringContaining('equals.1') });
+  });
+  it('reports a value of the wrong type as Postgres does', async () => {
+    const r = await api.get('/public/clients?id=eq.abc');
+    expect(r.status).toBe(400);
+    expect(r.json).toMatchObject({ code: '22P02' });
+  });
+});
+
+describe('order and paging', () => {
+  it('orders by several columns with nulls placement', async () => {
+    expect((await rows('/public/clients?select=id&order=phone.desc.nullsfirst,id')).map((r) => r['id'])).toEqual([3, 2, 1]);
+    expect((await rows('/public/clients?select=id&order=phone.asc.nullslast')).map((r) => r['id'])).toEqual([1, 2, 3]);
+  });
+  it('orders by a JSON path and by an embedded to-one column', async () => {
+    expect((await rows('/public/documents?select=id&order=data->n.desc.nullslast')).map((r) => r['id'])).toEqual([3, 2, 1, 4]);
+    expect((await rows('/public/projects?select=id,clients(name)&order=clients(name).desc,id')).map((r) => r['id'])).toEqual([3, 4, 1, 2]);
+  });
+  it('pages with limit and offset and reports Content-Range', async () => {
+    const r = await api.get('/public/tasks?select=id&order=id&limit=2&offset=1');
+    expect(r.json).toEqual([{ id: 2 }, { id: 3 }]);
+    expect(r.headers.get('content-range')).toBe('1-2/*');
+  });
+  it('honours Range headers, with exact count: 206 and the total', async () => {
+    const r = await api.get('/public/tasks?select=id&order=id', { Range: '0-1', 'Range-Unit': 'items', Prefer: 'count=exact' });
+    expect(r.status).toBe(206);
+    expect(r.json).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(r.headers.get('content-range')).toBe('0-1/6');
+  });
+  it('gives 200 when the page holds every row', async () => {
+    const r = await api.get('/public/tasks?select=id', { Prefer: 'count=exact' });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-range')).toBe('0-5/6');
+  });
+  it('gives 416 past the end', async () => {
+    const r = await api.get('/public/tasks?offset=10', { Prefer: 'count=exact' });
+    expect(r.status).toBe(416);
+    expect(r.json).toMatchObject({ code: 'PGRST103' });
+    expect(r.headers.get('content-range')).toBe('*/6');
+  });
+  it('reports */0 for an empty result', async () => {
+    const r = await api.get('/public/tasks?id=eq.999', { Prefer: 'count=exact' });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-range')).toBe('*/0');
+    expect(r.json).toEqual([]);
+  });
+  it('estimates with planned and estimated counts', async () => {
+    const planned = await api.get('/public/tasks?select=id&limit=1', { Prefer: 'count=planned' });
+    expect(planned.headers.get('content-range')).toMatch(/^0-0\/\d+$/);
+    const estimated = await api.get('/public/tasks?select=id&limit=1', { Prefer: 'count=estimated' });
+    expect(estimated.headers.get('content-range')).toBe('0-0/6');
+    expect(estimated.status).toBe(206);
+  });
+  it('rejects an inverted range', async () => {
+    const r = await api.get('/public/tasks', { Range: '5-1' });
+    expect(r.status).toBe(416);
+  });
+});
+
+describe('media types', () => {
+  it('answers text/csv', async () => {
+    const r = await api.get('/public/clients?select=id,name,phone&order=id', { Accept: 'text/csv' });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(r.text).toBe('id,name,phone\n1,"Acme Corp",+1-555-0101\n2,"TechStart Inc",+1-555-0102\n3,"Global Solutions",');
+  });
+  it('answers a single object, or 406 PGRST116', async () => {
+    const one = await api.get('/public/clients?select=id,name&id=eq.1', { Accept: 'application/vnd.pgrst.object+json' });
+    expect(one.status).toBe(200);
+    expect(one.json).toEqual({ id: 1, name: 'Acme Corp' });
+    expect(one.headers.get('content-type')).toContain('application/vnd.pgrst.object+json');
+    const many = await api.get('/public/clients', { Accept: 'application/vnd.pgrst.object+json' });
+    expect(many.status).toBe(406);
+    expect(many.json).toMatchObject({ code: 'PGRST116', details: 'The result contains 3 rows' });
+  });
+  it('strips nulls', async () => {
+    const r = await api.get('/public/clients?select=id,phone&id=eq.3', { Accept: 'application/vnd.pgrst.array+json;nulls=stripped' });
+    expect(r.json).toEqual([{ id: 3 }]);
+  });
+  it('refuses an unknown media type with 406 PGRST107', async () => {
+    const r = await api.get('/public/clients', { Accept: 'text/xml' });
+    expect(r.status).toBe(406);
+    expect(r.json).toMatchObject({ code: 'PGRST107' });
+  });
+  it('HEAD answers headers without a body', async () => {
+    const r = await api.get('/public/clients', { Prefer: 'count=exact' }, 'HEAD');
+    expect(r.status).toBe(200);
+    expect(r.text).toBe('');
+    expect(r.headers.get('content-range')).toBe('0-2/3');
+  });
+  it('reports Server-Timing for parse, plan, query and render', async () => {
+    const r = await api.get('/public/clients');
+    expect(r.headers.get('server-timing')).toMatch(/^parse;dur=[\d.]+, plan;dur=[\d.]+, query;dur=[\d.]+, render;dur=[\d.]+$/);
+  });
+});
+
+describe('schemas and errors', () => {
+  it('serves another exposed schema by path or Accept-Profile', async () => {
+    expect(await rows('/api/notes')).toEqual([{ id: 1, text: 'from the api schema' }]);
+    expect(await rows('/notes', { 'Accept-Profile': 'api' })).toEqual([{ id: 1, text: 'from the api schema' }]);
+  });
+  it('refuses a schema outside pgrst.db_schemas with 406 PGRST106', async () => {
+    for (const r of [await api.get('/private/secrets'), await api.get('/secrets', { 'Accept-Profile': 'private' })]) {
+      expect(r.status).toBe(406);
+      expect(r.json).toEqual({ code: 'PGRST106', message: 'The schema must be one of the following: public, api', details: null, hint: null });
+    }
+  });
+  it('answers an unknown table with 404 and a hint', async () => {
+    const r = await api.get('/public/client');
+    expect(r.status).toBe(404);
+    expect(r.json).toEqual({ code: 'PGRST205', message: "Could not find the table 'public.client' in the schema cache", details: null, hint: "Perhaps you meant the table 'public.clients'" });
+  });
+  it('refuses writes for now with 405', async () => {
+    const r = await api.get('/public/clients', { 'Content-Type': 'application/json' }, 'DELETE');
+    expect(r.status).toBe(405);
+    expect(r.json).toMatchObject({ code: 'PGRST117' });
+  });
+});

@@ -1,0 +1,72 @@
+/** Accept header → the one representation a read will produce (PostgREST's choices). */
+import { fail, ok, type Result } from '../../../shared/contract/result';
+import type { MediaType } from './ApiRequest';
+
+interface Offer {
+  readonly type: string;
+  readonly params: ReadonlyMap<string, string>;
+  readonly q: number;
+}
+
+function parseAccept(accept: string): Offer[] {
+  return accept
+    .split(',')
+    .map((part, index) => {
+      const [type = '', ...rest] = part.split(';').map((s) => s.trim());
+      const params = new Map(rest.map((p) => {
+        const eq = p.indexOf('=');
+        return [p.slice(0, eq < 0 ? p.length : eq).trim().toLowerCase(), eq < 0 ? '' : p.slice(eq + 1).trim().replace(/^"|"$/g, '')] as const;
+      }));
+      const q = Number(params.get('q') ?? '1');
+      return { type: type.toLowerCase(), params, q: Number.isFinite(q) ? q : 0, index };
+    })
+    .filter((o) => o.type !== '' && o.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+}
+
+function mediaFor(offer: Offer): MediaType | undefined {
+  const stripNulls = offer.params.get('nulls') === 'stripped';
+  switch (offer.type) {
+    case 'application/json':
+    case 'application/*':
+    case '*/*':
+      return { kind: 'json', stripNulls: false };
+    case 'application/vnd.pgrst.array+json':
+    case 'application/vnd.pgrst.array':
+      return { kind: 'json', stripNulls };
+    case 'application/vnd.pgrst.object+json':
+    case 'application/vnd.pgrst.object':
+      return { kind: 'object', stripNulls };
+    case 'text/csv':
+    case 'text/*':
+      return { kind: 'csv' };
+    default:
+      return undefined;
+  }
+}
+
+export function negotiateMedia(accept: string | undefined): Result<MediaType> {
+  if (accept === undefined || accept.trim() === '') return ok({ kind: 'json', stripNulls: false });
+  for (const offer of parseAccept(accept)) {
+    const m = mediaFor(offer);
+    if (m) return ok(m);
+  }
+  return fail({
+    code: 'PGRST107',
+    message: `None of these media types are available: ${accept}`,
+    details: null,
+    hint: null,
+  });
+}
+
+/** The Content-Type a representation is sent with. */
+export function contentTypeOf(media: MediaType): string {
+  switch (media.kind) {
+    case 'json':
+      return media.stripNulls ? 'application/vnd.pgrst.array+json; nulls=stripped; charset=utf-8' : 'application/json; charset=utf-8';
+    case 'object':
+      return media.stripNulls ? 'application/vnd.pgrst.object+json; nulls=stripped; charset=utf-8' : 'application/vnd.pgrst.object+json; charset=utf-8';
+    case 'csv':
+      return 'text/csv; charset=utf-8';
+  }
+}

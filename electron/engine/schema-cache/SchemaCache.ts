@@ -1,0 +1,106 @@
+/**
+ * The schema cache: an immutable picture of the catalog the planner resolves every name
+ * against. Built once per load by `loadSchemaCache`, replaced whole on reload, never edited.
+ */
+
+export interface Column {
+  readonly name: string;
+  /** `format_type` text, e.g. `integer`, `character varying(20)`, `text[]`. */
+  readonly type: string;
+  /** pg_type.typname (of the element type for arrays it is `_x`), e.g. `int4`, `tsvector`. */
+  readonly typeName: string;
+  readonly nullable: boolean;
+  readonly default: string | null;
+  readonly comment: string | null;
+}
+
+export type RelationKind = 'table' | 'view' | 'materialized_view' | 'foreign_table' | 'partitioned_table';
+
+export interface Relation {
+  readonly schema: string;
+  readonly name: string;
+  readonly kind: RelationKind;
+  readonly columns: readonly Column[];
+  readonly columnsByName: ReadonlyMap<string, Column>;
+  readonly primaryKey: readonly string[];
+  readonly comment: string | null;
+}
+
+export interface QualifiedName {
+  readonly schema: string;
+  readonly name: string;
+}
+
+export interface ForeignKey {
+  readonly constraint: string;
+  readonly table: QualifiedName;
+  readonly columns: readonly string[];
+  readonly references: QualifiedName;
+  readonly referencedColumns: readonly string[];
+}
+
+/**
+ * A way to embed `target` under `source`. Column pairs are [source column, target column].
+ * `toOne` is what the response shape depends on: an object (or null) instead of an array.
+ */
+export type Relationship =
+  | {
+      readonly kind: 'many-to-one' | 'one-to-many' | 'one-to-one';
+      readonly source: QualifiedName;
+      readonly target: QualifiedName;
+      readonly constraint: string;
+      readonly columns: readonly (readonly [string, string])[];
+      readonly toOne: boolean;
+    }
+  | {
+      readonly kind: 'many-to-many';
+      readonly source: QualifiedName;
+      readonly target: QualifiedName;
+      readonly junction: QualifiedName;
+      readonly sourceConstraint: string;
+      readonly targetConstraint: string;
+      /** [source column, junction column] */
+      readonly sourceColumns: readonly (readonly [string, string])[];
+      /** [junction column, target column] */
+      readonly targetColumns: readonly (readonly [string, string])[];
+      readonly toOne: false;
+    };
+
+export interface Routine {
+  readonly schema: string;
+  readonly name: string;
+  readonly arguments: string;
+  readonly returns: string;
+  readonly returnsSet: boolean;
+  readonly volatility: 'immutable' | 'stable' | 'volatile';
+  readonly comment: string | null;
+}
+
+/** Read from the database the Lakebase way (`pgrst.pre_config()` + current_setting). */
+export interface DataApiConfig {
+  /** Exposed schemas; the first is the default. */
+  readonly dbSchemas: readonly string[];
+  readonly aggregatesEnabled: boolean;
+}
+
+export interface SchemaCache {
+  readonly config: DataApiConfig;
+  readonly relations: ReadonlyMap<string, Relation>;
+  /** Keyed like `relations`, by the relationship's source. */
+  readonly relationships: ReadonlyMap<string, readonly Relationship[]>;
+  readonly foreignKeys: readonly ForeignKey[];
+  readonly routines: readonly Routine[];
+  readonly loadedAt: Date;
+}
+
+export function relationKey(q: QualifiedName): string {
+  return JSON.stringify([q.schema, q.name]);
+}
+
+export function findRelation(cache: SchemaCache, schema: string, name: string): Relation | undefined {
+  return cache.relations.get(relationKey({ schema, name }));
+}
+
+export function relationshipsFrom(cache: SchemaCache, source: QualifiedName): readonly Relationship[] {
+  return cache.relationships.get(relationKey(source)) ?? [];
+}

@@ -1,0 +1,198 @@
+/**
+ * Catalog queries → SchemaCache. Runs in one read-only transaction on one connection so the
+ * picture is consistent, and reads the Data API configuration the Lakebase way in the same
+ * transaction (`pgrst.pre_config()` sets transaction-local settings).
+ */
+import { buildRelationships } from './buildRelationships';
+import type { Column, DataApiConfig, ForeignKey, Relation, RelationKind, Routine, SchemaCache } from './SchemaCache';
+import { relationKey } from './SchemaCache';
+import { viewColumnSources, type ViewColumnSource } from './viewColumnSources';
+
+/** The slice of a pg client the loader needs; execute/ owns the real connection. */
+export interface CatalogSession {
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+const SYSTEM_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'pgrst') AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'`;
+
+const RELATIONS_SQL = `
+SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind AS kind,
+       obj_description(c.oid, 'pg_class') AS comment,
+       coalesce(json_agg(json_build_object(
+         'num', a.attnum, 'name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
+         'typeName', t.typname, 'nullable', NOT a.attnotnull,
+         'default', pg_get_expr(d.adbin, d.adrelid), 'comment', col_description(c.oid, a.attnum)
+       ) ORDER BY a.attnum) FILTER (WHERE a.attnum IS NOT NULL), '[]') AS columns
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+LEFT JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p') AND ${SYSTEM_SCHEMAS}
+GROUP BY c.oid, n.nspname, c.relname, c.relkind`;
+
+const CONSTRAINTS_SQL = `
+SELECT con.conname AS name, con.contype AS type, con.conrelid::int8 AS rel, con.confrelid::int8 AS ref,
+  ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
+        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord)::text[] AS columns,
+  ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
+        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord)::text[] AS ref_columns
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE con.contype IN ('p', 'u', 'f') AND ${SYSTEM_SCHEMAS}`;
+
+const VIEWS_SQL = `
+SELECT c.oid::int8 AS oid, r.ev_action::text AS action
+FROM pg_rewrite r
+JOIN pg_class c ON c.oid = r.ev_class
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('v', 'm') AND r.rulename = '_RETURN' AND ${SYSTEM_SCHEMAS}`;
+
+const ROUTINES_SQL = `
+SELECT n.nspname AS schema, p.proname AS name, pg_get_function_arguments(p.oid) AS arguments,
+       pg_get_function_result(p.oid) AS returns, p.proretset AS returns_set, p.provolatile AS volatility,
+       obj_description(p.oid, 'pg_proc') AS comment
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE p.prokind = 'f' AND ${SYSTEM_SCHEMAS}`;
+
+const CONFIG_SQL = `
+SELECT current_setting('pgrst.db_schemas', true) AS db_schemas,
+       current_setting('pgrst.db_aggregates_enabled', true) AS db_aggregates_enabled`;
+
+const KINDS: Record<string, RelationKind> = { r: 'table', v: 'view', m: 'materialized_view', f: 'foreign_table', p: 'partitioned_table' };
+const VOLATILITY = { i: 'immutable', s: 'stable', v: 'volatile' } as const;
+
+interface RelationRow {
+  oid: string;
+  schema: string;
+  name: string;
+  kind: string;
+  comment: string | null;
+  columns: (Column & { num: number })[];
+}
+interface ConstraintRow {
+  name: string;
+  type: 'p' | 'u' | 'f';
+  rel: string;
+  ref: string;
+  columns: string[];
+  ref_columns: string[];
+}
+
+export async function loadSchemaCache(session: CatalogSession): Promise<SchemaCache> {
+  await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    const config = await loadConfig(session);
+    const relations = (await session.query<RelationRow>(RELATIONS_SQL)).rows;
+    const constraints = (await session.query<ConstraintRow>(CONSTRAINTS_SQL)).rows;
+    const views = (await session.query<{ oid: string; action: string }>(VIEWS_SQL)).rows;
+    const routines = (await session.query<{ schema: string; name: string; arguments: string; returns: string; returns_set: boolean; volatility: 'i' | 's' | 'v'; comment: string | null }>(ROUTINES_SQL)).rows;
+    await session.query('COMMIT');
+    return assemble(config, relations, constraints, views, routines.map((r) => ({
+      schema: r.schema,
+      name: r.name,
+      arguments: r.arguments,
+      returns: r.returns,
+      returnsSet: r.returns_set,
+      volatility: VOLATILITY[r.volatility],
+      comment: r.comment,
+    })));
+  } catch (err) {
+    await session.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
+async function loadConfig(session: CatalogSession): Promise<DataApiConfig> {
+  const has = await session.query<{ present: boolean }>(`SELECT to_regprocedure('pgrst.pre_config()') IS NOT NULL AS present`);
+  if (has.rows[0]?.present) {
+    // A savepoint keeps a failing pre_config from aborting the catalog read: defaults apply.
+    await session.query('SAVEPOINT pre_config');
+    try {
+      await session.query('SELECT pgrst.pre_config()');
+      await session.query('RELEASE SAVEPOINT pre_config');
+    } catch {
+      await session.query('ROLLBACK TO SAVEPOINT pre_config');
+    }
+  }
+  const row = (await session.query<{ db_schemas: string | null; db_aggregates_enabled: string | null }>(CONFIG_SQL)).rows[0];
+  const schemas = (row?.db_schemas ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  return {
+    dbSchemas: schemas.length > 0 ? schemas : ['public'],
+    aggregatesEnabled: ['true', 'on', '1', 'yes'].includes((row?.db_aggregates_enabled ?? '').trim().toLowerCase()),
+  };
+}
+
+function assemble(
+  config: DataApiConfig,
+  relationRows: RelationRow[],
+  constraintRows: ConstraintRow[],
+  viewRows: { oid: string; action: string }[],
+  routines: Routine[],
+): SchemaCache {
+  const byOid = new Map<string, RelationRow>(relationRows.map((r) => [r.oid, r]));
+  const primaryKeys = new Map<string, string[]>();
+  const uniqueKeys = new Map<string, string[][]>();
+  const foreignKeys: ForeignKey[] = [];
+  for (const c of constraintRows) {
+    const rel = byOid.get(c.rel);
+    if (!rel) continue;
+    if (c.type === 'p') primaryKeys.set(c.rel, c.columns);
+    if (c.type === 'p' || c.type === 'u') uniqueKeys.set(c.rel, [...(uniqueKeys.get(c.rel) ?? []), c.columns]);
+    if (c.type === 'f') {
+      const ref = byOid.get(c.ref);
+      if (!ref) continue;
+      foreignKeys.push({
+        constraint: c.name,
+        table: { schema: rel.schema, name: rel.name },
+        columns: c.columns,
+        references: { schema: ref.schema, name: ref.name },
+        referencedColumns: c.ref_columns,
+      });
+    }
+  }
+  const relations = new Map<string, Relation>();
+  for (const r of relationRows) {
+    const columns: Column[] = r.columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      typeName: c.typeName,
+      nullable: c.nullable,
+      default: c.default,
+      comment: c.comment,
+    }));
+    relations.set(relationKey(r), {
+      schema: r.schema,
+      name: r.name,
+      kind: KINDS[r.kind] ?? 'table',
+      columns,
+      columnsByName: new Map(columns.map((c) => [c.name, c])),
+      primaryKey: primaryKeys.get(r.oid) ?? [],
+      comment: r.comment,
+    });
+  }
+  // View column → base column, by names, for relationships through views.
+  const viewSources: { view: { schema: string; name: string }; map: { viewColumn: string; table: { schema: string; name: string }; column: string }[] }[] = [];
+  for (const v of viewRows) {
+    const view = byOid.get(v.oid);
+    if (!view) continue;
+    const map = viewColumnSources(v.action).flatMap((s: ViewColumnSource) => {
+      const base = byOid.get(String(s.tableOid));
+      const viewColumn = view.columns.find((c) => c.num === s.position);
+      const baseColumn = base?.columns.find((c) => c.num === s.columnNumber);
+      return base && viewColumn && baseColumn ? [{ viewColumn: viewColumn.name, table: { schema: base.schema, name: base.name }, column: baseColumn.name }] : [];
+    });
+    viewSources.push({ view: { schema: view.schema, name: view.name }, map });
+  }
+  const uniqueByKey = new Map<string, string[][]>();
+  for (const [oid, keys] of uniqueKeys) {
+    const r = byOid.get(oid);
+    if (r) uniqueByKey.set(relationKey(r), keys);
+  }
+  const relationships = buildRelationships(foreignKeys, uniqueByKey, relations, viewSources);
+  return { config, relations, relationships, foreignKeys, routines, loadedAt: new Date() };
+}

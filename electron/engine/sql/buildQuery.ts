@@ -1,0 +1,229 @@
+/**
+ * ActionPlan → SQL, pure. The response body is built inside Postgres (json_agg, row_to_json,
+ * lateral subqueries for embeds, as PostgREST does) so a request is one statement. Identifiers
+ * come from the plan (hence from the schema cache) through quoteIdent; every value is a $n
+ * parameter; operators and casts come from closed tables.
+ */
+import { assertNever } from '../../../shared/contract/result';
+import { OPERATORS, type OperatorSpec } from '../../../shared/dataapi/operators';
+import type { ActionPlan, ColumnExpr, PlannedEmbed, PlannedFilter, PlannedItem, PlannedOrder, ReadNode, ReadPlan } from '../plan/ActionPlan';
+import type { Relationship } from '../schema-cache/SchemaCache';
+import type { SqlQuery } from './SqlQuery';
+import { quoteIdent as id, quoteQualified } from './quoteIdent';
+
+/** Collects parameter values as SQL text is written. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+export function buildQuery(plan: ActionPlan): SqlQuery {
+  switch (plan.kind) {
+    case 'read':
+      return buildRead(plan);
+    default:
+      return assertNever(plan.kind, 'plan');
+  }
+}
+
+function buildRead(plan: ReadPlan): SqlQuery {
+  const p = new Params();
+  const source = nodeSelect(plan.root, p, { correlation: null, window: { offset: plan.offset, limit: plan.limit }, counting: false });
+  const total =
+    plan.count === 'exact' || plan.count === 'estimated'
+      ? `(SELECT pg_catalog.count(*) FROM (${nodeSelect(plan.root, p, { correlation: null, window: null, counting: true })}) AS "_pgrst_c")`
+      : 'NULL::bigint';
+  const text =
+    `WITH "pgrst_source" AS (${source}) ` +
+    `SELECT ${total} AS total_result_set, pg_catalog.count(*) AS page_total, ${bodyExpr(plan)} AS body ` +
+    `FROM (SELECT * FROM "pgrst_source") AS "_postgrest_t"`;
+  const main = { text, values: p.values };
+  if (plan.count !== 'planned' && plan.count !== 'estimated') return { main };
+  const ep = new Params();
+  const explain = { text: `EXPLAIN (FORMAT JSON) SELECT 1 FROM (${nodeSelect(plan.root, ep, { correlation: null, window: null, counting: true })}) AS "_pgrst_c"`, values: ep.values };
+  return { main, explain };
+}
+
+function bodyExpr(plan: ReadPlan): string {
+  if (plan.headOnly) return 'NULL::text';
+  const media = plan.media;
+  switch (media.kind) {
+    case 'json':
+      return media.stripNulls
+        ? `coalesce(json_strip_nulls(json_agg("_postgrest_t")), '[]')::text`
+        : `coalesce(json_agg("_postgrest_t"), '[]')::text`;
+    case 'object':
+      return media.stripNulls
+        ? `coalesce(json_strip_nulls(json_agg("_postgrest_t") -> 0)::text, 'null')`
+        : `coalesce((json_agg("_postgrest_t") -> 0)::text, 'null')`;
+    case 'csv':
+      // Header from the first row's keys, rows from the record's text form: PostgREST's CSV.
+      return (
+        `coalesce((SELECT string_agg("_k", ',') FROM (SELECT json_object_keys(row_to_json("_h")) AS "_k" FROM (SELECT * FROM "pgrst_source" LIMIT 1) AS "_h") AS "_ks"), '') || E'\\n' || ` +
+        `coalesce(string_agg(substring("_postgrest_t"::text, 2, length("_postgrest_t"::text) - 2), E'\\n'), '')`
+      );
+    default:
+      return assertNever(media, 'media');
+  }
+}
+
+interface SelectContext {
+  /** Join condition to the parent row, for embedded nodes. */
+  readonly correlation: { readonly relationship: Relationship; readonly parentAlias: string } | null;
+  readonly window: { readonly offset: number; readonly limit: number | undefined } | null;
+  /** Select only what a count needs: no order, no paging. */
+  readonly counting: boolean;
+}
+
+function columnExpr(alias: string, e: ColumnExpr, p: Params): string {
+  let sql = `${id(alias)}.${id(e.column.name)}`;
+  if (e.json.length === 0) return sql;
+  for (const step of e.json) {
+    // Digits index JSON arrays; anything else is an object key.
+    sql += /^-?\d+$/.test(step.key) ? ` ${step.arrow} ${p.add(Number(step.key))}::integer` : ` ${step.arrow} ${p.add(step.key)}::text`;
+  }
+  return `(${sql})`;
+}
+
+function itemSql(node: ReadNode, item: PlannedItem, p: Params): string[] {
+  switch (item.kind) {
+    case 'column': {
+      let sql = columnExpr(node.alias, item, p);
+      if (item.cast) sql = `(${sql})::${item.cast}`;
+      if (item.aggregate) {
+        sql = `pg_catalog.${item.aggregate}(${sql})`;
+        if (item.aggregateCast) sql = `(${sql})::${item.aggregateCast}`;
+      }
+      return [`${sql} AS ${id(item.name)}`];
+    }
+    case 'count':
+      return [`${item.cast ? `(pg_catalog.count(*))::${item.cast}` : 'pg_catalog.count(*)'} AS ${id(item.name)}`];
+    case 'embed': {
+      const e = item.embed;
+      if (e.spread) return outputNames(e.node).map((n) => `${id(e.lateral)}.${id(n)} AS ${id(n)}`);
+      if (e.relationship.toOne) return [`${id(e.lateral)}."body" AS ${id(e.name)}`];
+      return [`coalesce(${id(e.lateral)}."body", '[]'::json) AS ${id(e.name)}`];
+    }
+    default:
+      return assertNever(item, 'item');
+  }
+}
+
+/** The keys a node's rows carry, with spread embeds lifted into their parent. */
+function outputNames(node: ReadNode): string[] {
+  return node.items.flatMap((i) => (i.kind === 'embed' ? (i.embed.spread ? outputNames(i.embed.node) : [i.embed.name]) : [i.name]));
+}
+
+function lateralJoin(node: ReadNode, e: PlannedEmbed, p: Params): string {
+  const child = nodeSelect(e.node, p, { correlation: { relationship: e.relationship, parentAlias: node.alias }, window: { offset: e.node.offset ?? 0, limit: e.node.limit }, counting: false });
+  if (e.spread) return `LEFT JOIN LATERAL (${child}) AS ${id(e.lateral)} ON TRUE`;
+  const agg = e.relationship.toOne ? `row_to_json("_r")` : `json_agg("_r")`;
+  return `LEFT JOIN LATERAL (SELECT ${agg} AS "body" FROM (${child}) AS "_r") AS ${id(e.lateral)} ON TRUE`;
+}
+
+function correlationSql(alias: string, c: NonNullable<SelectContext['correlation']>): { join: string; where: string[] } {
+  const r = c.relationship;
+  const parent = id(c.parentAlias);
+  if (r.kind === 'many-to-many') {
+    const j = id(`${alias}_j`);
+    return {
+      join: ` JOIN ${quoteQualified(r.junction.schema, r.junction.name)} AS ${j} ON ${r.targetColumns.map(([jc, tc]) => `${j}.${id(jc)} = ${id(alias)}.${id(tc)}`).join(' AND ')}`,
+      where: r.sourceColumns.map(([sc, jc]) => `${j}.${id(jc)} = ${parent}.${id(sc)}`),
+    };
+  }
+  return { join: '', where: r.columns.map(([sc, tc]) => `${id(alias)}.${id(tc)} = ${parent}.${id(sc)}`) };
+}
+
+function nodeSelect(node: ReadNode, p: Params, ctx: SelectContext): string {
+  const rel = node.relation;
+  const items = ctx.counting && !node.grouped ? ['1'] : node.items.flatMap((i) => itemSql(node, i, p));
+  const corr = ctx.correlation ? correlationSql(node.alias, ctx.correlation) : { join: '', where: [] };
+  const laterals = node.items.flatMap((i) => (i.kind === 'embed' ? [' ' + lateralJoin(node, i.embed, p)] : [])).join('');
+  const where = [...corr.where, ...node.where.map((f) => filterSql(node, f, p))];
+  let sql = `SELECT ${items.join(', ')} FROM ${quoteQualified(rel.schema, rel.name)} AS ${id(node.alias)}${corr.join}${laterals}`;
+  if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
+  if (node.grouped) {
+    const groups = node.items.flatMap((i, n) => (i.kind === 'column' && !i.aggregate ? [String(n + 1)] : []));
+    if (groups.length > 0) sql += ` GROUP BY ${groups.join(', ')}`;
+  }
+  if (!ctx.counting) {
+    if (node.order.length > 0) sql += ` ORDER BY ${node.order.map((o) => orderSql(node, o, p)).join(', ')}`;
+    if (ctx.window?.limit !== undefined) sql += ` LIMIT ${p.add(ctx.window.limit)}`;
+    if (ctx.window && ctx.window.offset > 0) sql += ` OFFSET ${p.add(ctx.window.offset)}`;
+  }
+  return sql;
+}
+
+function orderSql(node: ReadNode, o: PlannedOrder, p: Params): string {
+  let expr: string;
+  if (o.via) {
+    // A to-one related column: a scalar subquery along the same relationship.
+    const alias = `${o.via.node.alias}_o`;
+    const corr = correlationSql(alias, { relationship: o.via.relationship, parentAlias: node.alias });
+    const target = o.via.node.relation;
+    expr = `(SELECT ${columnExpr(alias, o, p)} FROM ${quoteQualified(target.schema, target.name)} AS ${id(alias)}${corr.join} WHERE ${corr.where.join(' AND ')} LIMIT 1)`;
+  } else {
+    expr = columnExpr(node.alias, o, p);
+  }
+  return `${expr}${o.direction === 'desc' ? ' DESC' : o.direction === 'asc' ? ' ASC' : ''}${o.nulls ? ` NULLS ${o.nulls === 'first' ? 'FIRST' : 'LAST'}` : ''}`;
+}
+
+const likePattern = (v: string) => v.replace(/\*/g, '%');
+
+function filterSql(node: ReadNode, f: PlannedFilter, p: Params): string {
+  switch (f.kind) {
+    case 'group': {
+      const inner = f.children.map((c) => filterSql(node, c, p)).join(f.op === 'and' ? ' AND ' : ' OR ');
+      return `${f.negated ? 'NOT ' : ''}(${inner || (f.op === 'and' ? 'TRUE' : 'FALSE')})`;
+    }
+    case 'embedPresence': {
+      const target = f.embed.spread ? id(f.embed.lateral) : `${id(f.embed.lateral)}."body"`;
+      return `${target} IS ${f.present ? 'NOT ' : ''}NULL`;
+    }
+    case 'condition': {
+      const sql = conditionSql(node, f, p);
+      return f.negated ? `NOT (${sql})` : sql;
+    }
+    default:
+      return assertNever(f, 'filter');
+  }
+}
+
+function conditionSql(node: ReadNode, f: Extract<PlannedFilter, { kind: 'condition' }>, p: Params): string {
+  const col = columnExpr(node.alias, f, p);
+  const spec: OperatorSpec = OPERATORS[f.operator];
+  const text = typeof f.value === 'string' ? f.value : f.value.join(',');
+  switch (spec.shape) {
+    case 'scalar':
+    case 'pattern': {
+      const value = spec.shape === 'pattern' ? likePattern(text) : text;
+      if (f.quantifier) return `${col} ${spec.sql} ${f.quantifier.toUpperCase()}(${p.add(value)})`;
+      return `${col} ${spec.sql} ${p.add(value)}`;
+    }
+    case 'list':
+      return `${col} = ANY(${p.add(typeof f.value === 'string' ? [f.value] : [...f.value])})`;
+    case 'is':
+      switch (f.value) {
+        case 'null':
+          return `${col} IS NULL`;
+        case 'not_null':
+          return `${col} IS NOT NULL`;
+        case 'true':
+          return `${col} IS TRUE`;
+        case 'false':
+          return `${col} IS FALSE`;
+        default:
+          return `${col} IS UNKNOWN`;
+      }
+    case 'fts': {
+      const lang = f.language !== undefined ? `${p.add(f.language)}::regconfig, ` : '';
+      const doc = f.column.typeName === 'tsvector' && f.json.length === 0 ? col : `to_tsvector(${lang}${col})`;
+      return `${doc} @@ ${spec.sql}(${lang}${p.add(text)})`;
+    }
+    default:
+      return assertNever(spec.shape, 'operator shape');
+  }
+}

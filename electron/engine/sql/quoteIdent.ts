@@ -1,0 +1,11 @@
+/**
+ * The one function that writes identifiers into SQL. Callers pass names taken from the schema
+ * cache only; quoting is what keeps even odd catalog names (quotes, spaces, case) exact.
+ */
+export function quoteIdent(name: string): string {
+  return '"' + name.replace(/"/g, '""') + '"';
+}
+
+export function quoteQualified(schema: string, name: string): string {
+  return quoteIdent(schema) + '.' + quoteIdent(name);
+}
