@@ -1,0 +1,141 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalIssuer, DEMO_USER_IDENTITY, OWNER_IDENTITY, type LocalIssuer } from './localIssuer';
+import { createOidcHandler } from './createOidcHandler';
+
+let dir: string;
+let server: http.Server;
+let origin: string;
+let issuer: LocalIssuer;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'pier-oidc-'));
+  server = http.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  issuer = await createLocalIssuer({ dataDir: dir, issuerUrl: `${origin}/oidc` });
+  const oidc = createOidcHandler(issuer);
+  server.on('request', (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', origin);
+      void oidc
+        .handle({ method: req.method ?? 'GET', path: url.pathname.replace(/^\/oidc/, ''), rawQuery: url.search.slice(1), headers: req.headers, body: Buffer.concat(chunks) })
+        .then((r) => res.writeHead(r.status, r.headers).end(r.body));
+    });
+  });
+});
+
+afterAll(async () => {
+  await new Promise<void>((r) => server.close(() => r()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+const b64url = (b: Buffer) => b.toString('base64url');
+
+async function signIn(options: { loginHint?: string; scope?: string } = {}) {
+  const discovery = (await (await fetch(`${origin}/oidc/.well-known/oauth-authorization-server`)).json()) as Record<string, string>;
+  const verifier = b64url(randomBytes(64));
+  const challenge = b64url(createHash('sha256').update(verifier).digest());
+  const state = b64url(randomBytes(16));
+  const auth = new URL(discovery.authorization_endpoint!);
+  const params: Record<string, string> = {
+    response_type: 'code', client_id: 'databricks-cli', redirect_uri: 'http://localhost:8020', scope: options.scope ?? 'offline_access all-apis',
+    code_challenge: challenge, code_challenge_method: 'S256', state,
+  };
+  if (options.loginHint) params.login_hint = options.loginHint;
+  for (const [k, v] of Object.entries(params)) auth.searchParams.set(k, v);
+  const redirect = await fetch(auth, { redirect: 'manual' });
+  expect(redirect.status).toBe(302);
+  const back = new URL(redirect.headers.get('location') ?? '');
+  expect(back.origin).toBe('http://localhost:8020');
+  expect(back.searchParams.get('state')).toBe(state);
+  const code = back.searchParams.get('code') ?? '';
+  const exchange = (verifierSent: string) =>
+    fetch(discovery.token_endpoint!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifierSent, redirect_uri: 'http://localhost:8020', client_id: 'databricks-cli' }),
+    });
+  return { discovery, exchange, verifier };
+}
+
+const refresh = (token: string) =>
+  fetch(`${origin}/oidc/v1/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: 'databricks-cli' }),
+  });
+
+describe('local OIDC issuer', () => {
+  it('discovers the workspace-style endpoints', async () => {
+    const { discovery } = await signIn();
+    expect(discovery).toMatchObject({
+      issuer: `${origin}/oidc`, authorization_endpoint: `${origin}/oidc/v1/authorize`, token_endpoint: `${origin}/oidc/v1/token`,
+      code_challenge_methods_supported: ['S256'],
+    });
+  });
+
+  it('runs the PKCE code flow and returns a JWT for the identity, verifiable with the JWKS', async () => {
+    const { exchange, verifier } = await signIn({ loginHint: DEMO_USER_IDENTITY });
+    const res = await exchange(verifier);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { access_token: string; token_type: string; expires_in: number; refresh_token?: string };
+    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
+    expect(body.refresh_token).toBeTruthy();
+    const keys = (await (await fetch(`${origin}/oidc/v1/keys`)).json()) as { keys: [] };
+    const { payload } = await jwtVerify(body.access_token, createLocalJWKSet(keys));
+    expect(payload.sub).toBe(DEMO_USER_IDENTITY);
+  });
+
+  it('refuses a wrong PKCE verifier and a second use of the code', async () => {
+    const { exchange, verifier } = await signIn();
+    const wrong = await exchange(b64url(randomBytes(64)));
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toMatchObject({ error: 'invalid_grant' });
+    expect((await exchange(verifier)).status).toBe(400); // the code was consumed by the failed attempt
+  });
+
+  it('rotates refresh tokens and treats a replayed one as invalid, ending that login', async () => {
+    const { exchange, verifier } = await signIn();
+    const first = (await (await exchange(verifier)).json()) as { refresh_token: string };
+    const second = await refresh(first.refresh_token);
+    expect(second.status).toBe(200);
+    const rotated = (await second.json()) as { refresh_token: string; access_token: string };
+    expect(rotated.refresh_token).not.toBe(first.refresh_token);
+    expect(await issuer.verifyToken(rotated.access_token)).toMatchObject({ ok: true, subject: OWNER_IDENTITY });
+    const replay = await refresh(first.refresh_token);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toEqual({ error: 'invalid_grant', error_description: 'Refresh token is invalid' });
+    expect((await refresh(rotated.refresh_token)).status).toBe(400);
+  });
+
+  it('grants client_credentials with HTTP Basic, and refuses a wrong secret', async () => {
+    const secret = await issuer.createClientSecret(OWNER_IDENTITY);
+    const call = (s: string) =>
+      fetch(`${origin}/oidc/v1/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${OWNER_IDENTITY}:${s}`).toString('base64')}` },
+        body: 'grant_type=client_credentials&scope=all-apis',
+      });
+    const ok = (await (await call(secret)).json()) as { access_token: string; refresh_token?: string };
+    expect(await issuer.verifyToken(ok.access_token)).toMatchObject({ ok: true, subject: OWNER_IDENTITY });
+    expect(ok.refresh_token).toBeUndefined();
+    expect((await call('nope')).status).toBe(401);
+  });
+
+  it('never redirects to a non-loopback address and requires PKCE', async () => {
+    const evil = await fetch(`${origin}/oidc/v1/authorize?response_type=code&client_id=x&redirect_uri=${encodeURIComponent('https://evil.example/cb')}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`, { redirect: 'manual' });
+    expect(evil.status).toBe(400);
+    const noPkce = await fetch(`${origin}/oidc/v1/authorize?response_type=code&client_id=x&redirect_uri=${encodeURIComponent('http://127.0.0.1:8021')}`, { redirect: 'manual' });
+    expect(noPkce.status).toBe(302);
+    expect(new URL(noPkce.headers.get('location') ?? '').searchParams.get('error')).toBe('invalid_request');
+  });
+});
