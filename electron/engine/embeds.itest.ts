@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTestDatabase } from '../../test/postgres';
+import { fixtureSql, startEngineServer, type EngineServer } from './test/startEngineServer';
+
+let api: EngineServer;
+
+beforeAll(async () => {
+  const url = await createTestDatabase(inject('postgresUrl'), 'pier_engine_embeds', await fixtureSql());
+  api = await startEngineServer(url);
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const rows = async (q: string) => {
+  const r = await api.get(q);
+  expect(r.status, r.text).toBe(200);
+  return r.json;
+};
+
+describe('embedding through foreign keys', () => {
+  it('many-to-one gives an object', async () => {
+    expect(await rows('/public/projects?select=name,clients(name)&id=eq.3')).toEqual([{ name: 'Database Migration', clients: { name: 'TechStart Inc' } }]);
+  });
+  it('one-to-many gives an array, empty when there is nothing', async () => {
+    expect(await rows('/public/projects?select=name,tasks(title)&id=in.(2,4)&order=id&tasks.order=id')).toEqual([
+      { name: 'Mobile App Development', tasks: [{ title: 'Requirements gathering' }] },
+      { name: 'API Integration', tasks: [{ title: 'API documentation' }] },
+    ]);
+    expect(await rows('/public/users?select=name,messages!sender_id(body)&id=eq.3')).toEqual([{ name: 'Cid', messages: [{ body: 'note to self' }] }]);
+  });
+  it('one-to-one gives an object both ways, null when missing', async () => {
+    expect(await rows('/public/clients?select=id,client_profiles(industry)&order=id')).toEqual([
+      { id: 1, client_profiles: { industry: 'Manufacturing' } },
+      { id: 2, client_profiles: { industry: 'Software' } },
+      { id: 3, client_profiles: null },
+    ]);
+    expect(await rows('/public/client_profiles?select=industry,clients(name)&client_id=eq.2')).toEqual([{ industry: 'Software', clients: { name: 'TechStart Inc' } }]);
+  });
+  it('many-to-many goes through the junction table', async () => {
+    expect(await rows('/public/users?select=name,teams(name)&order=id&teams.order=id')).toEqual([
+      { name: 'Ann', teams: [{ name: 'Red' }, { name: 'Blue' }] },
+      { name: 'Bob', teams: [{ name: 'Blue' }] },
+      { name: 'Cid', teams: [] },
+    ]);
+    expect(await rows('/public/teams?select=name,users(name)&id=eq.2&users.order=name.desc')).toEqual([{ name: 'Blue', users: [{ name: 'Bob' }, { name: 'Ann' }] }]);
+  });
+  it('aliases an embed and its columns', async () => {
+    expect(await rows('/public/projects?select=title:name,owner:clients(label:name)&id=eq.1')).toEqual([{ title: 'Website Redesign', owner: { label: 'Acme Corp' } }]);
+  });
+  it('embeds by foreign-key column', async () => {
+    expect(await rows('/public/projects?select=name,client_id(name)&id=eq.4')).toEqual([{ name: 'API Integration', client_id: { name: 'Global Solutions' } }]);
+  });
+  it('refuses an ambiguous embed with 300 PGRST201 listing the candidates', async () => {
+    const r = await api.get('/public/messages?select=body,users(name)');
+    expect(r.status).toBe(300);
+    expect(r.json).toEqual({
+      code: 'PGRST201',
+      message: "Could not embed because more than one relationship was found for 'messages' and 'users'",
+      details: [
+        { cardinality: 'many-to-one', embedding: 'messages with users', relationship: 'messages_sender_fkey using messages(sender_id) and users(id)' },
+        { cardinality: 'many-to-one', embedding: 'messages with users', relationship: 'messages_receiver_fkey using messages(receiver_id) and users(id)' },
+      ],
+      hint: "Try changing 'users' to one of the following: 'users!messages_sender_fkey', 'users!messages_receiver_fkey'. Find the desired relationship in the 'details' key.",
+    });
+  });
+  it('disambiguates with a constraint or column hint', async () => {
+    expect(await rows('/public/messages?select=body,from:users!messages_sender_fkey(name),to:users!receiver_id(name)&id=eq.1')).toEqual([
+      { body: 'hi Bob', from: { name: 'Ann' }, to: { name: 'Bob' } },
+    ]);
+  });
+  it('!inner keeps only parents with matching children; the default keeps all', async () => {
+    expect(await rows('/public/clients?select=name,projects!inner(name)&projects.status=eq.completed')).toEqual([
+      { name: 'Global Solutions', projects: [{ name: 'API Integration' }] },
+    ]);
+    expect(await rows('/public/clients?select=name,projects!left(name)&projects.status=eq.completed&order=id')).toEqual([
+      { name: 'Acme Corp', projects: [] },
+      { name: 'TechStart Inc', projects: [] },
+      { name: 'Global Solutions', projects: [{ name: 'API Integration' }] },
+    ]);
+  });
+  it('spreads a to-one embed into the parent', async () => {
+    expect(await rows('/public/projects?select=name,...clients(client:name,company)&id=eq.2')).toEqual([
+      { name: 'Mobile App Development', client: 'Acme Corp', company: 'Acme Corporation' },
+    ]);
+  });
+  it('refuses to spread a to-many embed', async () => {
+    const r = await api.get('/public/clients?select=name,...projects(name)');
+    expect(r.status).toBe(400);
+    expect(r.json).toMatchObject({ code: 'PGRST119' });
+  });
+  it('filters, orders and pages embedded resources', async () => {
+    expect(await rows('/public/clients?select=name,projects(name)&id=eq.1&projects.order=name.desc&projects.limit=1')).toEqual([
+      { name: 'Acme Corp', projects: [{ name: 'Website Redesign' }] },
+    ]);
+    expect(await rows('/public/clients?select=name,projects(name)&id=eq.1&projects.order=name&projects.offset=1')).toEqual([
+      { name: 'Acme Corp', projects: [{ name: 'Website Redesign' }] },
+    ]);
+    expect(await rows('/public/clients?select=name,projects(name)&id=eq.1&projects.or=(status.eq.planning,budget.lt.1000)')).toEqual([
+      { name: 'Acme Corp', projects: [{ name: 'Mobile App Development' }] },
+    ]);
+  });
+  it('filters parents by having children with rel=is.null / not.is.null', async () => {
+    expect(await rows('/public/clients?select=name,client_profiles()&client_profiles=is.null')).toEqual([{ name: 'Global Solutions', client_profiles: null }]);
+    expect(await rows('/public/clients?select=id,projects(id)&projects.status=eq.active&projects=not.is.null&order=id')).toEqual([
+      { id: 1, projects: [{ id: 1 }] },
+      { id: 2, projects: [{ id: 3 }] },
+    ]);
+  });
+  it('nests to any depth', async () => {
+    expect(await rows('/public/clients?select=name,projects(name,tasks(title,projects(clients(name))))&id=eq.2&projects.tasks.order=id&projects.tasks.limit=1')).toEqual([
+      { name: 'TechStart Inc', projects: [{ name: 'Database Migration', tasks: [{ title: 'Schema analysis', projects: { clients: { name: 'TechStart Inc' } } }] }] },
+    ]);
+  });
+  it('follows relationships through views, both ways', async () => {
+    expect(await rows('/public/active_projects?select=title,clients(name)&order=id')).toEqual([
+      { title: 'Website Redesign', clients: { name: 'Acme Corp' } },
+      { title: 'Database Migration', clients: { name: 'TechStart Inc' } },
+    ]);
+    expect(await rows('/public/clients?select=name,active_projects(title)&id=eq.1')).toEqual([{ name: 'Acme Corp', active_projects: [{ title: 'Website Redesign' }] }]);
+  });
+  it('joins on composite keys', async () => {
+    expect(await rows('/public/shipments?select=item,shipment_events(what)&order=order_no,line_no&shipment_events.order=id')).toEqual([
+      { item: 'bolts', shipment_events: [{ what: 'packed' }, { what: 'shipped' }] },
+      { item: 'nuts', shipment_events: [{ what: 'packed' }] },
+      { item: 'gears', shipment_events: [] },
+    ]);
+  });
+  it('answers an unknown relationship with PGRST200 and a suggestion', async () => {
+    const r = await api.get('/public/clients?select=name,projets(name)');
+    expect(r.status).toBe(400);
+    expect(r.json).toEqual({
+      code: 'PGRST200',
+      message: "Could not find a relationship between 'clients' and 'projets' in the schema cache",
+      details: "Searched for a foreign key relationship between 'clients' and 'projets' in the schema 'public', but no matches were found.",
+      hint: "Perhaps you meant 'projects' instead of 'projets'.",
+    });
+  });
+  it('refuses embedded parameters for resources not embedded (PGRST108) and to-many related order (PGRST118)', async () => {
+    const a = await api.get('/public/clients?select=name&projects.limit=1');
+    expect(a.status).toBe(400);
+    expect(a.json).toMatchObject({ code: 'PGRST108' });
+    const b = await api.get('/public/clients?select=name,projects(name)&order=projects(name)');
+    expect(b.status).toBe(400);
+    expect(b.json).toMatchObject({ code: 'PGRST118' });
+  });
+  it('counts the parents, not the embedded rows', async () => {
+    const r = await api.get('/public/clients?select=name,projects(name)&limit=1', { Prefer: 'count=exact' });
+    expect(r.status).toBe(206);
+    expect(r.headers.get('content-range')).toBe('0-0/3');
+  });
+  it('renders embeds in CSV as JSON text', async () => {
+    const r = await api.get('/public/clients?select=id,client_profiles(industry)&id=eq.1', { Accept: 'text/csv' });
+    expect(r.text).toBe('id,client_profiles\n1,"{""industry"":""Manufacturing""}"');
+  });
+});
