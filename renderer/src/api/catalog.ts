@@ -15,6 +15,8 @@ export function schemasQuery(api: PierApi) {
   return queryOptions({
     queryKey: catalogKeys.schemas(),
     queryFn: async () => unwrap('catalog.listSchemas', await api['catalog.listSchemas']({})),
+    // The explorer shows its own error state with a retry button.
+    meta: { errorDisplay: 'inline' },
   });
 }
 

@@ -17,7 +17,8 @@ const UNREACHABLE_RETRIES = 2;
 
 /**
  * One client per window. Query errors become toasts, except where a component shows them in
- * place, and except a rejected session, which replaces the whole page instead.
+ * place, and except a rejected session, which replaces the whole page instead. Toasts that a
+ * later success disproves are withdrawn, so the screen never shows a healed error.
  */
 export function createQueryClient(toasts: ToastStore): QueryClient {
   return new QueryClient({
@@ -27,8 +28,10 @@ export function createQueryClient(toasts: ToastStore): QueryClient {
         const unreachable = error instanceof RpcCallError && error.isUnreachable;
         if (query.meta?.errorDisplay === 'inline' && !unreachable) return;
         const { code, message, hint } = describeError(error);
-        toasts.push({ tone: 'error', message, hint, code });
+        toasts.push({ tone: 'error', message, hint, code, source: query.queryHash });
       },
+      // A success proves the server is reachable and this query healthy: withdraw what said otherwise.
+      onSuccess: (_data, query) => toasts.dismissWhere({ source: query.queryHash, codes: [TRANSPORT_ERRORS.unreachable] }),
     }),
     defaultOptions: {
       queries: {

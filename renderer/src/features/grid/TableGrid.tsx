@@ -94,7 +94,7 @@ export function TableGrid({ label, columns, rows, emptyMessage }: TableGridProps
           </div>
         </div>
         {isEmpty ? (
-          <div className="grid__empty" style={{ width: `min(100%, ${layout.totalWidth}px)` }}>
+          <div className="grid__empty">
             <Icon name="empty" />
             {emptyMessage}
           </div>

@@ -5,7 +5,7 @@ describe('ToastStore', () => {
   it('shows a raised toast and removes it when dismissed', () => {
     const store = new ToastStore();
     const id = store.push({ tone: 'error', message: 'Boom', hint: 'Try again' });
-    expect(store.getSnapshot()).toEqual([{ id, tone: 'error', message: 'Boom', hint: 'Try again', code: null, repeats: 1 }]);
+    expect(store.getSnapshot()).toEqual([{ id, tone: 'error', message: 'Boom', hint: 'Try again', code: null, repeats: 1, source: null }]);
     store.dismiss(id);
     expect(store.getSnapshot()).toEqual([]);
   });
@@ -44,5 +44,16 @@ describe('ToastStore', () => {
     unsubscribe();
     store.push({ tone: 'info', message: 'after' });
     expect(listener).toHaveBeenCalledTimes(2);
+  });
+
+  it('withdraws toasts by source or by code', () => {
+    const store = new ToastStore();
+    store.push({ tone: 'error', message: 'rows failed', source: 'q1' });
+    store.push({ tone: 'error', message: 'gone', code: 'PIER_UNREACHABLE', source: 'q2' });
+    store.push({ tone: 'error', message: 'other', source: 'q3' });
+    store.dismissWhere({ source: 'q1' });
+    expect(store.getSnapshot().map((t) => t.message)).toEqual(['gone', 'other']);
+    store.dismissWhere({ source: 'nope', codes: ['PIER_UNREACHABLE'] });
+    expect(store.getSnapshot().map((t) => t.message)).toEqual(['other']);
   });
 });

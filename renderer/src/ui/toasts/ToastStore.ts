@@ -8,9 +8,11 @@ export interface Toast {
   readonly code: string | null;
   /** How many times the same toast was raised while it was showing. */
   readonly repeats: number;
+  /** What raised it (e.g. a query hash), so it can be withdrawn once that recovers. */
+  readonly source: string | null;
 }
 
-export type ToastInput = Pick<Toast, 'tone' | 'message'> & Partial<Pick<Toast, 'hint' | 'code'>>;
+export type ToastInput = Pick<Toast, 'tone' | 'message'> & Partial<Pick<Toast, 'hint' | 'code' | 'source'>>;
 
 /** Most toasts kept on screen; older ones are dropped first. */
 const MAX_VISIBLE = 4;
@@ -40,13 +42,19 @@ export class ToastStore {
       this.set(this.toasts.map((t) => (t === same ? { ...t, repeats: t.repeats + 1 } : t)));
       return same.id;
     }
-    const toast: Toast = { id: this.nextId++, tone: input.tone, message: input.message, hint, code, repeats: 1 };
+    const toast: Toast = { id: this.nextId++, tone: input.tone, message: input.message, hint, code, repeats: 1, source: input.source ?? null };
     this.set([...this.toasts, toast].slice(-MAX_VISIBLE));
     return toast.id;
   }
 
   dismiss(id: number): void {
     if (this.toasts.some((t) => t.id === id)) this.set(this.toasts.filter((t) => t.id !== id));
+  }
+
+  /** Withdraws toasts that are no longer true: raised by `source`, or carrying one of `codes`. */
+  dismissWhere(match: { source?: string; codes?: readonly string[] }): void {
+    const stale = (t: Toast) => (match.source !== undefined && t.source === match.source) || (t.code !== null && (match.codes ?? []).includes(t.code));
+    if (this.toasts.some(stale)) this.set(this.toasts.filter((t) => !stale(t)));
   }
 
   private set(next: readonly Toast[]): void {
