@@ -36,7 +36,9 @@ export type CloudErrorCode =
   | 'CLOUD_TIMEOUT'
   | 'CLOUD_CANCELLED'
   /** Input refused before anything was sent (bad id, bad host). */
-  | 'CLOUD_INVALID_INPUT';
+  | 'CLOUD_INVALID_INPUT'
+  /** The credential vault failed (its own VAULT_… code is in `details.error_code`). */
+  | 'CLOUD_VAULT';
 
 export interface CloudErrorDetails {
   /** The server's `error_code` (e.g. `NOT_FOUND`), when it sent one. */

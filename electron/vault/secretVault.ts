@@ -6,10 +6,11 @@
  * never a secret.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, chmod } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Result, RpcError } from '../../shared/contract/result';
 import type { ISecretCipher } from './secretCipher';
+import { writePrivateFile } from './writePrivateFile';
 
 export type SecretKind = 'oauthTokens' | 'personalAccessToken' | 'databasePassword' | 'signingKey' | 'other';
 
@@ -57,20 +58,6 @@ const CHECK_TEXT = 'pier-vault-key-check-v1';
 
 const vaultError = (code: string, message: string): { ok: false; error: RpcError } => ({ ok: false, error: { code, message } });
 
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'w', 0o600);
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, file);
-  // rename keeps the temp file's mode, but an umask could have widened an older file: be explicit.
-  await chmod(file, 0o600);
-}
-
 export class FileSecretVault implements ISecretVault {
   /** Serializes writes so two updates never interleave. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -93,7 +80,7 @@ export class FileSecretVault implements ISecretVault {
       const state: VaultFile = { version: 1, cipher: cipher.description, check: cipher.encrypt(CHECK_TEXT).toString('base64'), entries: {} };
       try {
         await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-        await writeAtomic(file, JSON.stringify(state, null, 2));
+        await writePrivateFile(file, JSON.stringify(state, null, 2));
       } catch (err) {
         return vaultError('VAULT_IO', `Cannot create the vault ${file}: ${(err as Error).message}.`);
       }
@@ -138,7 +125,7 @@ export class FileSecretVault implements ISecretVault {
       if (!res.ok) return res;
       const next: VaultFile = { ...this.state, entries };
       try {
-        await writeAtomic(this.file, JSON.stringify(next, null, 2));
+        await writePrivateFile(this.file, JSON.stringify(next, null, 2));
       } catch (err) {
         return vaultError('VAULT_IO', `Cannot save the vault ${this.file}: ${(err as Error).message}. Nothing was changed.`);
       }

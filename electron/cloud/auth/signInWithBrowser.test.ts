@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cloudOk } from '../cloudError';
-import { fakeBrowser, startOidcTestIssuer, type OidcTestIssuer } from '../testing/oidcTestIssuer';
+import { fakeBrowser, startTestWorkspace, type TestWorkspace } from '../testing/testWorkspace';
 import { startScriptedServer } from '../testing/scriptedServer';
 import { callbackPorts, startLoopbackCallback } from './loopbackCallback';
 import type { OAuthTokens } from './oauthEndpoints';
@@ -9,9 +9,9 @@ import { OAuthTokenProvider } from './oauthTokenProvider';
 import { pkceChallenge } from './pkce';
 import { signInWithBrowser } from './signInWithBrowser';
 
-let issuer: OidcTestIssuer;
+let issuer: TestWorkspace;
 beforeEach(async () => {
-  issuer = await startOidcTestIssuer();
+  issuer = await startTestWorkspace();
 });
 afterEach(async () => {
   await issuer.close();

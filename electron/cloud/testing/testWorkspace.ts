@@ -1,14 +1,14 @@
 /**
- * A minimal OAuth authorization server on loopback, shaped like a Databricks workspace's
- * (`/oidc/.well-known/oauth-authorization-server`, `/oidc/v1/authorize`, `/oidc/v1/token`):
- * PKCE S256 checked, refresh tokens rotated and revocable. A test peer for the sign-in code;
- * the e2e test against Pier's own local issuer lives beside the local control plane's tests.
+ * A minimal stand-in for a Databricks workspace's sign-in, on loopback: its OAuth server
+ * (`/oidc/.well-known/oauth-authorization-server`, `/oidc/v1/authorize`, `/oidc/v1/token`; PKCE
+ * S256 checked, refresh tokens rotated and revocable) and a bearer-checked
+ * `GET /api/2.0/postgres/projects`. A test peer for the sign-in and workspace code.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface OidcTestIssuer {
+export interface TestWorkspace {
   readonly url: string;
   /** Authorize requests as received (to check PKCE and redirect parameters). */
   readonly authorizeRequests: URLSearchParams[];
@@ -20,18 +20,21 @@ export interface OidcTestIssuer {
   /** Refresh tokens still valid. */
   readonly liveRefreshTokens: Set<string>;
   readonly liveAccessTokens: Set<string>;
+  /** Personal access tokens the workspace accepts. */
+  readonly validPats: Set<string>;
   close(): Promise<void>;
 }
 
-export async function startOidcTestIssuer(): Promise<OidcTestIssuer> {
+export async function startTestWorkspace(): Promise<TestWorkspace> {
   const codes = new Map<string, { challenge: string; redirectUri: string; clientId: string }>();
-  const issuer: Omit<OidcTestIssuer, 'url' | 'close'> = {
+  const issuer: Omit<TestWorkspace, 'url' | 'close'> = {
     authorizeRequests: [],
     tokenRequests: [],
     accessTokenSeconds: 3600,
     denyNext: false,
     liveRefreshTokens: new Set(),
     liveAccessTokens: new Set(),
+    validPats: new Set(),
   };
   const json = (res: http.ServerResponse, status: number, body: unknown): void => {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -92,6 +95,11 @@ export async function startOidcTestIssuer(): Promise<OidcTestIssuer> {
         json(res, 400, { error: 'unsupported_grant_type', error_description: 'unsupported grant type' });
       });
       return;
+    }
+    if (url.pathname === '/api/2.0/postgres/projects' && req.method === 'GET') {
+      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      if (!issuer.liveAccessTokens.has(token) && !issuer.validPats.has(token)) return json(res, 401, { error_code: 'UNAUTHENTICATED', message: 'Invalid access token.' });
+      return json(res, 200, { projects: [] });
     }
     json(res, 404, { error_code: 'NOT_FOUND', message: 'no such path' });
   });
