@@ -158,3 +158,7 @@ CREATE VIEW request_info AS
          current_setting('request.jwt.claims', true)::json AS claims,
          current_setting('request.headers', true)::json ->> 'x-probe' AS probe;
 GRANT SELECT ON request_info TO pier_engine_anon, "user@example.com";
+
+-- For the statement timeout.
+CREATE VIEW slow AS SELECT pg_sleep(1)::text AS slept;
+GRANT SELECT ON slow TO pier_engine_anon, "user@example.com";
