@@ -1,4 +1,4 @@
-import { useId, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
 import { EmptyState } from '../../ui/ErrorPanel';
 import { Icon } from '../../ui/Icon';
 import { relationIcon } from '../explorer/ExplorerTree';
@@ -13,6 +13,10 @@ export function EditorTabs({ state, dispatch }: { state: TabsState; dispatch: (e
   const tabRefs = useRef(new Map<string, HTMLButtonElement>());
   const stripRef = useRef<HTMLDivElement>(null);
   const active = state.tabs.find((t) => t.id === state.activeId) ?? null;
+  // A newly active tab may sit beyond the strip's scrolled edge when many are open.
+  useEffect(() => {
+    if (state.activeId) tabRefs.current.get(state.activeId)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [state.activeId]);
   const tabDomId = (index: number) => `${baseId}-tab-${index}`;
   const panelId = `${baseId}-panel`;
 
