@@ -13,6 +13,7 @@ import { PostgresCluster } from '../postgres/cluster';
 import { resolveRunAs, type RunAs } from '../postgres/runAs';
 import { EndpointRuntime } from '../runtime/endpointRuntime';
 import { quoteIdent } from '../runtime/quoteIdent';
+import { stopOrphanPostmaster } from '../runtime/stopOrphanPostmaster';
 import { ApiFailure, notFound } from './apiFailure';
 import {
   StateStore, type BranchRecord, type ControlPlaneData, type DatabaseRecord, type EndpointRecord,
@@ -199,9 +200,10 @@ export class ControlPlaneCore {
   }
 
   async removeClusterDir(rel: string | undefined): Promise<void> {
-    if (!rel || rel === FOUNDATION_CLUSTER_DIR && this.options.embedded) return;
+    if (!rel || (rel === FOUNDATION_CLUSTER_DIR && this.options.embedded)) return;
     const full = path.resolve(this.dataDir, rel);
     if (!full.startsWith(path.join(this.dataDir, 'clusters') + path.sep)) throw new Error(`Refusing to remove ${full}: not a cluster folder.`);
+    await stopOrphanPostmaster(path.join(full, 'pgdata'));
     await rm(full, { recursive: true, force: true });
   }
 
@@ -250,6 +252,9 @@ export class ControlPlaneCore {
     for (const ep of Object.values(this.data.endpoints)) {
       const b = this.data.branches[branchName(ep.project_id, ep.branch_id)];
       const p = this.data.projects[projectName(ep.project_id)];
+      // Postmasters orphaned by a killed run stop now rather than linger until first use.
+      const dir = ep.cluster_dir ?? b?.cluster_dir;
+      if (dir && !(dir === FOUNDATION_CLUSTER_DIR && this.options.embedded)) await stopOrphanPostmaster(path.join(this.dataDir, dir, 'pgdata'));
       if (!b || !p || b.delete_time || p.delete_time) continue;
       await this.openRuntime(ep);
     }

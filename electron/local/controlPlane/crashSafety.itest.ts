@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Branch, Operation } from '../../../shared/management';
+import { buildServeScript } from '../testing/buildServeScript';
+
+interface Running {
+  child: ChildProcess;
+  managementApi: string;
+  ownerToken: string;
+}
+
+let script: string;
+let dataDir: string;
+let current: Running | undefined;
+
+async function startPier(): Promise<Running> {
+  const child = spawn(process.execPath, [script, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`Pier exited with ${code} before it was ready`)));
+  });
+  const ready = JSON.parse(line) as { managementApi: string; ownerToken: string };
+  current = { child, ...ready };
+  return current;
+}
+
+async function stopPier(r: Running, signal: NodeJS.Signals): Promise<void> {
+  const exited = new Promise((resolve) => r.child.once('exit', resolve));
+  r.child.kill(signal);
+  await exited;
+  current = undefined;
+}
+
+async function api<T>(r: Running, method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${r.managementApi}/${p}`, {
+    method,
+    headers: { authorization: `Bearer ${r.ownerToken}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+const branchDirs = async () => (await readdir(path.join(dataDir, 'clusters'))).filter((d) => d.startsWith('br-'));
+
+beforeAll(async () => {
+  script = await buildServeScript();
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'pier-crash-'));
+});
+
+afterAll(async () => {
+  if (current) await stopPier(current, 'SIGTERM');
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+it('kill -9 during a branch creation leaves no half branch, and the operation reads as failed', async () => {
+  let pier = await startPier();
+  const created = await api<Operation>(pier, 'POST', 'projects/local/branches?branch_id=crashy', {});
+  expect(created.body.done).toBe(false);
+  // Wait until the copy has begun on disk, then kill Pier without warning.
+  const deadline = Date.now() + 20_000;
+  while ((await branchDirs()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  expect(await branchDirs()).toHaveLength(1);
+  await stopPier(pier, 'SIGKILL');
+
+  pier = await startPier();
+  const op = await api<Operation>(pier, 'GET', created.body.name ?? '');
+  expect(op.status).toBe(200);
+  // Either the branch finished before the kill or it was rolled back: never in between.
+  const branch = await api<Branch>(pier, 'GET', 'projects/local/branches/crashy');
+  if (op.body.error) {
+    expect(op.body).toMatchObject({ done: true, error: { error_code: 'ABORTED' } });
+    expect(branch.status).toBe(404);
+    expect(await branchDirs()).toEqual([]);
+  } else {
+    expect(op.body.done).toBe(true);
+    expect(branch.body.status?.current_state).toBe('READY');
+  }
+  // The same id can be used again, and the new branch works.
+  if (branch.status === 404) {
+    const again = await api<Operation>(pier, 'POST', 'projects/local/branches?branch_id=crashy', {});
+    let done = again.body;
+    while (!done.done) {
+      await new Promise((r) => setTimeout(r, 100));
+      done = (await api<Operation>(pier, 'GET', again.body.name ?? '')).body;
+    }
+    expect(done.error).toBeUndefined();
+    expect((done.response as Branch).status?.current_state).toBe('READY');
+  }
+  await stopPier(pier, 'SIGTERM');
+});

@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+
+/**
+ * After Pier was killed, its postmasters live on as orphans. Stops the one serving `dataDir`
+ * (fast shutdown) so its folder can be reused or removed. Only a process whose pid file names
+ * this folder and whose command line is postgres is touched.
+ */
+export async function stopOrphanPostmaster(dataDir: string): Promise<boolean> {
+  let text: string;
+  try {
+    text = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8');
+  } catch {
+    return false;
+  }
+  const [pidLine, dirLine] = text.split('\n');
+  const pid = Number(pidLine);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return false;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!cmdline.includes('postgres') || path.resolve((dirLine ?? '').trim()) !== path.resolve(dataDir)) return false;
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 30_000;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (isAlive(pid)) process.kill(pid, 'SIGQUIT');
+  return true;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
