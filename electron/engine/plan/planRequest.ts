@@ -111,6 +111,9 @@ class NodePlanner {
 
   node(relation: Relation, select: readonly SelectItem[], path: EmbedPath): Outcome<ReadNode> {
     this.seenPaths.add(pathKey(path));
+    // Output names become quoted SQL aliases; Postgres cannot hold NUL in one.
+    const badName = select.find((i) => (i.kind === 'field' || i.kind === 'count' || i.kind === 'embed') && i.alias?.includes('\0'));
+    if (badName) return refuse('PGRST100', 'failed to parse select parameter: an alias cannot contain the NUL character', null, null);
     const alias = `t${this.aliasCount++}`;
     const items: PlannedItem[] = [];
     for (const item of select) {
