@@ -58,6 +58,13 @@ describe('select', () => {
       { total: '155000.00', max: 75000, avg: 38750 },
     ]);
   });
+  it('counts embedded rows with the legacy bare count', async () => {
+    expect(await rows('/public/clients?select=name,projects(count)&order=id')).toEqual([
+      { name: 'Acme Corp', projects: [{ count: 2 }] },
+      { name: 'TechStart Inc', projects: [{ count: 1 }] },
+      { name: 'Global Solutions', projects: [{ count: 1 }] },
+    ]);
+  });
   it('aggregates inside an embed', async () => {
     expect(await rows('/public/clients?select=name,projects(budget.sum())&id=eq.1')).toEqual([{ name: 'Acme Corp', projects: [{ sum: 100000 }] }]);
   });

@@ -191,6 +191,10 @@ class NodePlanner {
         return ok([{ kind: 'count', name: item.alias ?? 'count', ...(cast.value && { cast: cast.value }) }]);
       }
       case 'field': {
+        // Legacy `rel(count)`: a bare `count` where no such column exists means count().
+        if (item.field.name === 'count' && item.field.json.length === 0 && !item.aggregate && !item.cast && !relation.columnsByName.has('count')) {
+          return ok([{ kind: 'count', name: item.alias ?? 'count' }]);
+        }
         const col = this.column(relation, item.field);
         if (!col.ok) return col;
         const cast = this.cast(item.cast);
