@@ -1,5 +1,6 @@
 import { QueryCache, QueryClient } from '@tanstack/react-query';
 import type { ToastStore } from '../ui/toasts/ToastStore';
+import { appKeys } from './app';
 import { RpcCallError, describeError } from './RpcCallError';
 import { TRANSPORT_ERRORS } from './transport';
 
@@ -21,7 +22,7 @@ const UNREACHABLE_RETRIES = 2;
  * later success disproves are withdrawn, so the screen never shows a healed error.
  */
 export function createQueryClient(toasts: ToastStore): QueryClient {
-  return new QueryClient({
+  const client: QueryClient = new QueryClient({
     queryCache: new QueryCache({
       onError: (error, query) => {
         if (error instanceof RpcCallError && error.code === TRANSPORT_ERRORS.sessionRejected) return;
@@ -31,7 +32,11 @@ export function createQueryClient(toasts: ToastStore): QueryClient {
         toasts.push({ tone: 'error', message, hint, code, source: query.queryHash });
       },
       // A success proves the server is reachable and this query healthy: withdraw what said otherwise.
-      onSuccess: (_data, query) => toasts.dismissWhere({ source: query.queryHash, codes: [TRANSPORT_ERRORS.unreachable] }),
+      onSuccess: (_data, query) => {
+        toasts.dismissWhere({ source: query.queryHash, codes: [TRANSPORT_ERRORS.unreachable] });
+        // The status bar would otherwise say "unreachable" until its next poll.
+        if (client.getQueryState(appKeys.status())?.status === 'error') void client.invalidateQueries({ queryKey: appKeys.status() });
+      },
     }),
     defaultOptions: {
       queries: {
@@ -41,4 +46,5 @@ export function createQueryClient(toasts: ToastStore): QueryClient {
       },
     },
   });
+  return client;
 }

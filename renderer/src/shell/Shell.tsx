@@ -1,4 +1,4 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useIsFetching, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useReducer, useState, type CSSProperties } from 'react';
 import { catalogKeys } from '../api/catalog';
 import { ExplorerTree } from '../features/explorer/ExplorerTree';
@@ -17,6 +17,7 @@ const SIDEBAR_WIDTH_KEY = 'pier.sidebarWidth';
 export function Shell() {
   const [tabs, dispatch] = useReducer(tabsReducer, NO_TABS);
   const queryClient = useQueryClient();
+  const explorerFetching = useIsFetching({ queryKey: catalogKeys.schemas() }) > 0;
   const activeTab = tabs.tabs.find((t) => t.id === tabs.activeId);
   const windowTitle = activeTab ? `${tabTitle(activeTab)} — Pier` : 'Pier';
   useEffect(() => {
@@ -41,7 +42,7 @@ export function Shell() {
             title="Refresh explorer"
             onClick={() => void queryClient.invalidateQueries({ queryKey: catalogKeys.schemas() })}
           >
-            <Icon name="refresh" />
+            <Icon name="refresh" className={explorerFetching ? 'spin' : undefined} />
           </button>
         </div>
         <ExplorerTree selectedId={tabs.activeId} onOpen={(relation) => dispatch({ kind: 'openTable', relation })} />

@@ -21,7 +21,7 @@ export function StatusBar() {
   }[connection];
 
   return (
-    <footer className="statusbar" role="status" aria-label="Connection status">
+    <footer className={status.isError ? 'statusbar statusbar--stale' : 'statusbar'} role="status" aria-label="Connection status">
       <span className="statusbar__item" title={status.isError ? describeError(status.error).message : undefined}>
         <span className={`statusbar__dot statusbar__dot--${connection}`} aria-hidden="true" />
         {connectionText}
