@@ -87,6 +87,16 @@ describe('identity and roles', () => {
   });
 });
 
+describe('in-process callers', () => {
+  it('run as the role they choose, without a token, under the same RLS', async () => {
+    const r = await api.engine.handle({ method: 'GET', path: '/public/clients', rawQuery: 'select=id&order=id', headers: {} }, { role: 'user@example.com' });
+    expect(r.status).toBe(200);
+    expect(JSON.parse(String(r.body))).toEqual([{ id: 1 }, { id: 2 }]);
+    const stranger = await api.engine.handle({ method: 'GET', path: '/public/clients', rawQuery: '', headers: {} }, { role: 'pier_engine_stranger' });
+    expect(stranger.status).toBe(403);
+  });
+});
+
 describe('engine configuration', () => {
   it('reads the role from another claim and uses a configured anonymous role', async () => {
     const other = await startEngineServer(url, { anonRole: 'pier_engine_anon', roleClaimKey: '.app.role', jwt: { publicKeys: [publicJwk] } });

@@ -5,7 +5,8 @@
  * Framework-agnostic: the HTTP server and the in-process grid both call `handle`.
  */
 import type pg from 'pg';
-import { createAuthenticator, type JwtConfig } from './auth/authenticate';
+import type { Outcome } from './ApiError';
+import { createAuthenticator, type JwtConfig, type Principal } from './auth/authenticate';
 import { listenForNotifications, type Listener } from './execute/listenForNotifications';
 import { runQuery } from './execute/runQuery';
 import { withConnection } from './execute/withConnection';
@@ -43,7 +44,7 @@ export interface EngineOptions {
   readonly roleClaimKey?: string;
   /** Role for requests without a token; none means such requests get 401. */
   readonly anonRole?: string;
-  /** Caps the rows of a response (PostgREST's db-max-rows). */
+  /** Caps the rows of a response (PostgREST's db-max-rows); default: pgrst.db_max_rows if set. */
   readonly maxRows?: number;
   readonly statementTimeoutMs?: number;
   /**
@@ -56,8 +57,17 @@ export interface EngineOptions {
   readonly log?: (message: string) => void;
 }
 
+/**
+ * For callers inside the main process only (the grid, "view as role"): run as this role without
+ * a token. Never derived from anything a remote client sends; the HTTP adapter never sets it.
+ */
+export interface TrustedCaller {
+  readonly role: string;
+  readonly claims?: Readonly<Record<string, unknown>>;
+}
+
 export interface Engine {
-  handle(req: EngineRequest): Promise<EngineResponse>;
+  handle(req: EngineRequest, trusted?: TrustedCaller): Promise<EngineResponse>;
   /** Reload the schema cache now (e.g. after DDL Pier ran); resolves when loaded or failed. */
   reloadSchema(): Promise<void>;
   /** The current schema cache, loading it if needed (for the grid and tree). */
@@ -88,7 +98,7 @@ export function createEngine(options: EngineOptions): Engine {
     );
   }
 
-  async function handle(req: EngineRequest): Promise<EngineResponse> {
+  async function handle(req: EngineRequest, trusted: TrustedCaller | undefined): Promise<EngineResponse> {
     const t0 = performance.now();
     const parsed = parseRequest(req);
     if (!parsed.ok) return errorResponse(parsed.error, { headOnly: req.method.toUpperCase() === 'HEAD' });
@@ -97,7 +107,9 @@ export function createEngine(options: EngineOptions): Engine {
       return { status: 200, headers: { allow: 'OPTIONS,GET,HEAD' }, body: '' };
     }
     const headOnly = api.action.headOnly;
-    const principal = await auth.authenticate(api.bearer);
+    const principal: Outcome<Principal> = trusted
+      ? { ok: true, value: { role: trusted.role, claims: trusted.claims ?? { role: trusted.role }, anonymous: false } }
+      : await auth.authenticate(api.bearer);
     if (!principal.ok) return errorResponse(principal.error, { headOnly });
     const authenticated = !principal.value.anonymous;
     const t1 = performance.now();
@@ -125,9 +137,9 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   return {
-    async handle(req) {
+    async handle(req, trusted) {
       try {
-        return await handle(req);
+        return await handle(req, trusted);
       } catch (err) {
         log(`Data API request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         return errorResponse({ code: 'PGRSTX00', message: 'Internal error in the Data API engine', details: err instanceof Error ? err.message : String(err), hint: null });

@@ -87,6 +87,22 @@ describe('schema cache', () => {
     expect((await api.get('/public/projects?select=budget.sum()')).status).toBe(200);
   });
 
+  it('caps rows at pgrst.db_max_rows when pre_config sets it', async () => {
+    await admin.query(`CREATE OR REPLACE FUNCTION pgrst.pre_config() RETURNS void LANGUAGE sql AS $$
+      SELECT set_config('pgrst.db_schemas', 'public, api', true), set_config('pgrst.db_aggregates_enabled', 'true', true),
+             set_config('pgrst.db_max_rows', '3', true) $$`);
+    await api.engine.reloadSchema();
+    try {
+      const r = await api.get('/public/tasks?select=id', { Prefer: 'count=exact' });
+      expect(r.status).toBe(206);
+      expect(r.headers.get('content-range')).toBe('0-2/6');
+    } finally {
+      await admin.query(`CREATE OR REPLACE FUNCTION pgrst.pre_config() RETURNS void LANGUAGE sql AS $$
+        SELECT set_config('pgrst.db_schemas', 'public, api', true), set_config('pgrst.db_aggregates_enabled', 'true', true) $$`);
+      await api.engine.reloadSchema();
+    }
+  });
+
   it('answers 503 PGRST002 while the database cannot be read', async () => {
     const pool = new pg.Pool({ connectionString: 'postgresql://nobody:x@127.0.0.1:1/none', connectionTimeoutMillis: 500 });
     const engine = createEngine({ pool, ownsPool: true, database: 'none', anonRole: 'anon', listen: false, schemaWaitMs: 200 });

@@ -43,9 +43,11 @@ const SETTINGS_SQL =
 
 function failure(step: DbFailure['step'], err: unknown): DbFailure {
   const e = err as Partial<pg.DatabaseError> & { message?: string };
+  // Socket errors (ECONNREFUSED, ECONNRESET…) are not SQLSTATEs: they mean the database is away.
+  const sqlstate = typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
   return {
     step,
-    code: typeof e.code === 'string' ? e.code : step === 'connect' ? '08000' : 'XX000',
+    code: sqlstate ?? (step === 'connect' ? 'PGRST000' : 'PGRST001'),
     message: e.message ?? String(err),
     details: e.detail ?? null,
     hint: e.hint ?? null,

@@ -14,7 +14,7 @@ import { closestName } from './closestName';
 import { SQL_TYPES, sqlTypeFor, type SqlType } from './sqlTypes';
 
 export interface PlanOptions {
-  /** Caps the rows of the top-level result (PostgREST's db-max-rows). */
+  /** Caps the rows of the top-level result (PostgREST's db-max-rows); else pgrst.db_max_rows. */
   readonly maxRows?: number;
 }
 
@@ -53,7 +53,8 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
     const name = unknownPath[unknownPath.length - 1]!;
     return refuse('PGRST108', `'${name}' is not an embedded resource in this request`, null, `Verify that '${name}' is included in the 'select' query parameter.`);
   }
-  const window = topWindow(req, options.maxRows);
+  const maxRows = options.maxRows ?? cache.config.maxRows;
+  const window = topWindow(req, maxRows);
   return ok({
     kind: 'read',
     root: root.value,
@@ -62,7 +63,7 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
     ...(req.count !== undefined && { count: req.count }),
     offset: window.offset,
     ...(window.limit !== undefined && { limit: window.limit }),
-    estimateThreshold: options.maxRows ?? 1000,
+    estimateThreshold: maxRows ?? 1000,
   });
 }
 

@@ -81,6 +81,8 @@ export interface DataApiConfig {
   /** Exposed schemas; the first is the default. */
   readonly dbSchemas: readonly string[];
   readonly aggregatesEnabled: boolean;
+  /** `pgrst.db_max_rows`, when the database sets it. */
+  readonly maxRows?: number;
 }
 
 export interface SchemaCache {

@@ -58,7 +58,8 @@ WHERE p.prokind = 'f' AND ${SYSTEM_SCHEMAS}`;
 
 const CONFIG_SQL = `
 SELECT current_setting('pgrst.db_schemas', true) AS db_schemas,
-       current_setting('pgrst.db_aggregates_enabled', true) AS db_aggregates_enabled`;
+       current_setting('pgrst.db_aggregates_enabled', true) AS db_aggregates_enabled,
+       current_setting('pgrst.db_max_rows', true) AS db_max_rows`;
 
 const KINDS: Record<string, RelationKind> = { r: 'table', v: 'view', m: 'materialized_view', f: 'foreign_table', p: 'partitioned_table' };
 const VOLATILITY = { i: 'immutable', s: 'stable', v: 'volatile' } as const;
@@ -116,7 +117,8 @@ async function loadConfig(session: CatalogSession): Promise<DataApiConfig> {
       await session.query('ROLLBACK TO SAVEPOINT pre_config');
     }
   }
-  const row = (await session.query<{ db_schemas: string | null; db_aggregates_enabled: string | null }>(CONFIG_SQL)).rows[0];
+  const row = (await session.query<{ db_schemas: string | null; db_aggregates_enabled: string | null; db_max_rows: string | null }>(CONFIG_SQL)).rows[0];
+  const maxRows = /^\s*\d+\s*$/.test(row?.db_max_rows ?? '') ? Number(row!.db_max_rows) : undefined;
   const schemas = (row?.db_schemas ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -124,6 +126,7 @@ async function loadConfig(session: CatalogSession): Promise<DataApiConfig> {
   return {
     dbSchemas: schemas.length > 0 ? schemas : ['public'],
     aggregatesEnabled: ['true', 'on', '1', 'yes'].includes((row?.db_aggregates_enabled ?? '').trim().toLowerCase()),
+    ...(maxRows !== undefined && maxRows > 0 && { maxRows }),
   };
 }
 
