@@ -99,6 +99,37 @@ describe('browser-mode server on the embedded default', () => {
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 
+  it('serves the Data API at the Lakebase URL shape, as the token\'s identity', async () => {
+    const info = server.readyInfo() as { dataApi: string; tokens: Record<string, string> };
+    expect(info.dataApi).toMatch(/\/api\/2\.0\/workspace\/local\/rest\/databricks_postgres\/public$/);
+    const auth = { authorization: `Bearer ${info.tokens['user@example.com']}` };
+    const res = await fetch(`${info.dataApi}/clients?select=id,name,projects(id,name)&id=gte.2`, { headers: auth });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual([
+      { id: 2, name: 'TechStart Inc', projects: [{ id: 3, name: 'Database Migration' }] },
+      { id: 3, name: 'Global Solutions', projects: [{ id: 4, name: 'API Integration' }] },
+    ]);
+    const anonymous = await fetch(`${info.dataApi}/clients`);
+    expect(anonymous.status).toBe(401);
+    const otherDb = await fetch(info.dataApi.replace('databricks_postgres', 'nope') + '/clients', { headers: auth });
+    expect(otherDb.status).toBe(404);
+  });
+
+  it('applies row-level security of the identity\'s role (the Lakebase documentation\'s policy)', async () => {
+    const info = server.readyInfo() as { dataApi: string; postgres: string; tokens: Record<string, string> };
+    const db = new pg.Client({ connectionString: info.postgres });
+    await db.connect();
+    await db.query(`ALTER TABLE clients ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY "restrict client access" ON clients FOR SELECT TO "user@example.com" USING (id IN (1, 2))`);
+    try {
+      const res = await fetch(`${info.dataApi}/clients?select=name`, { headers: { authorization: `Bearer ${info.tokens['user@example.com']}` } });
+      expect(await res.json()).toEqual([{ name: 'Acme Corp' }, { name: 'TechStart Inc' }]);
+    } finally {
+      await db.query(`DROP POLICY "restrict client access" ON clients; ALTER TABLE clients DISABLE ROW LEVEL SECURITY`);
+      await db.end();
+    }
+  });
+
   it('refuses a second server on the same data folder, naming it', async () => {
     await expect(startPierServer({ mode: 'browser', port: 0, dataDir, uiDir })).rejects.toThrow(dataDir);
   });

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { SESSION_FRAGMENT_KEY } from '../../shared/contract';
-import { startEmbeddedDefault, type EmbeddedDefault } from '../local/embeddedDefault';
+import { loadOrCreateSecret, startEmbeddedDefault, type EmbeddedDefault } from '../local/embeddedDefault';
+import { createLocalIssuer, DEMO_USER_IDENTITY } from '../local/identity/localIssuer';
+import { DEFAULT_DATABASE, AUTHENTICATOR_ROLE } from '../local/seed/sampleDatabase';
+import { DataApiRouter, DATA_API_PREFIX, LOCAL_WORKSPACE_ID } from './dataApiRoute';
+import { mountHandler } from './mountHandler';
+import path from 'node:path';
 import { createHandlers, type Handlers } from '../rpc/handlers';
 import { dispatch } from '../rpc/dispatch';
 import { lockDataDir } from './dataDirLock';
@@ -31,6 +36,19 @@ export interface PierServer {
   close(): Promise<void>;
 }
 
+/** Dev tokens in the ready file last a month, so a long-running `serve` keeps usable ones. */
+const DEV_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+
+/** pg settings from a postgresql:// URL, so the database can be set per pool. */
+function connectionConfig(u: URL): pg.ClientConfig {
+  return {
+    host: u.hostname,
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+  };
+}
+
 export class PortInUseError extends Error {
   override name = 'PortInUseError';
 }
@@ -48,15 +66,20 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
 
   try {
     const sessionSecret = randomBytes(24).toString('base64url');
-    let ready: (h: Handlers) => void = () => undefined;
-    const handlersReady = new Promise<Handlers>((resolve) => (ready = resolve));
+    interface Services {
+      readonly handlers: Handlers;
+      readonly dataApi: DataApiRouter;
+    }
+    let ready: (s: Services) => void = () => undefined;
+    const servicesReady = new Promise<Services>((resolve) => (ready = resolve));
 
     const http = await createHttpServer({
       uiDir: options.uiDir,
       sessionSecret,
-      rpc: async (channel, input) => dispatch(await handlersReady, channel, input),
+      rpc: async (channel, input) => dispatch((await servicesReady).handlers, channel, input),
     });
     disposers.push(() => http.close());
+    await mountHandler(http, DATA_API_PREFIX, async (req, params) => (await servicesReady).dataApi.handle(req, params));
     try {
       await http.listen({ host: '127.0.0.1', port: options.port });
     } catch (err) {
@@ -73,10 +96,12 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
 
     let postgresUrl: string;
     let postgresLabel: string;
+    let engineConnection: pg.ClientConfig;
     if (options.databaseUrl) {
       postgresUrl = options.databaseUrl;
       const u = new URL(options.databaseUrl);
       postgresLabel = `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+      engineConnection = connectionConfig(u);
     } else {
       const lock = await lockDataDir(options.dataDir);
       disposers.push(() => lock.release());
@@ -84,22 +109,46 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       disposers.push(() => embedded.dispose());
       postgresUrl = embedded.connectionString;
       postgresLabel = `embedded · 127.0.0.1:${embedded.cluster.port}`;
+      engineConnection = {
+        host: '127.0.0.1',
+        port: embedded.cluster.port,
+        user: AUTHENTICATOR_ROLE,
+        password: await loadOrCreateSecret(path.join(options.dataDir, 'secrets', 'authenticator')),
+      };
     }
 
     const adminPool = new pg.Pool({ connectionString: postgresUrl, max: 5, idleTimeoutMillis: 30_000 });
     // A dropped connection must never take the process down; the pool replaces it.
     adminPool.on('error', (err) => log(`postgres connection lost: ${err.message}`));
     disposers.push(() => adminPool.end());
+    if (!options.databaseUrl) {
+      // The Data API connects as `authenticator`, as on Lakebase; its password is Pier's own secret
+      // (random base64url, never user input), so a literal is safe where ALTER ROLE takes no parameters.
+      await adminPool.query(`ALTER ROLE ${AUTHENTICATOR_ROLE} WITH LOGIN PASSWORD ${pg.escapeLiteral(String(engineConnection.password))}`);
+    }
+
+    const issuer = await createLocalIssuer({ dataDir: options.dataDir, issuerUrl: `${origin}/oidc` });
+    const dataApi = new DataApiRouter({ adminPool, connection: engineConnection, jwt: { publicKeys: issuer.publicJwks().keys }, log });
+    disposers.push(() => dataApi.close());
+    const devTokens: Record<string, string> = {};
+    for (const identity of [DEMO_USER_IDENTITY, issuer.owner]) {
+      devTokens[identity] = await issuer.mintToken(identity, { ttlSeconds: DEV_TOKEN_TTL_SECONDS });
+    }
 
     const handlers = createHandlers({ mode: options.mode, adminPool, postgresLabel });
-    ready(handlers);
+    ready({ handlers, dataApi });
 
     const uiUrl = `${origin}/#${SESSION_FRAGMENT_KEY}=${sessionSecret}`;
     return {
       origin,
       uiUrl,
       handlers,
-      readyInfo: () => ({ ui: uiUrl, postgres: postgresUrl }),
+      readyInfo: () => ({
+        ui: uiUrl,
+        postgres: postgresUrl,
+        dataApi: `${origin}/api/2.0/workspace/${LOCAL_WORKSPACE_ID}/rest/${DEFAULT_DATABASE}/public`,
+        tokens: devTokens,
+      }),
       close: dispose,
     };
   } catch (err) {
