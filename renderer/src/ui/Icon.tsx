@@ -54,6 +54,12 @@ const PATHS = {
     </>
   ),
   close: <path d="M4 4l8 8M12 4l-8 8" />,
+  search: (
+    <>
+      <circle cx="7" cy="7" r="4.5" />
+      <path d="M10.5 10.5L14 14" />
+    </>
+  ),
   error: (
     <>
       <circle cx="8" cy="8" r="6" />

@@ -7,9 +7,11 @@ import { usePierApi } from '../../api/PierApiContext';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { Icon, type IconName } from '../../ui/Icon';
 import {
+  allBranchIds,
   buildExplorerTree,
   childrenOf,
   defaultExpanded,
+  filterExplorerTree,
   formatRowEstimate,
   treeKeyAction,
   visibleRows,
@@ -33,10 +35,20 @@ interface ExplorerTreeProps {
 export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
   const api = usePierApi();
   const schemas = useQuery(schemasQuery(api));
-  const roots = useMemo(() => (schemas.data ? buildExplorerTree(WORKSPACE_LABEL, schemas.data) : []), [schemas.data]);
+  const fullTree = useMemo(() => (schemas.data ? buildExplorerTree(WORKSPACE_LABEL, schemas.data) : []), [schemas.data]);
+  const [filter, setFilter] = useState('');
+  const filtering = filter.trim() !== '';
+  const roots = useMemo(() => filterExplorerTree(fullTree, filter), [fullTree, filter]);
   // null until the user expands or collapses something: until then the default path is open.
   const [expandedByUser, setExpanded] = useState<ReadonlySet<string> | null>(null);
-  const expanded = useMemo(() => expandedByUser ?? defaultExpanded(roots), [expandedByUser, roots]);
+  // While filtering every match is shown open; collapsing then only lasts until the filter changes.
+  const [collapsedInFilter, setCollapsedInFilter] = useState<ReadonlySet<string>>(new Set());
+  const expanded = useMemo(() => {
+    if (!filtering) return expandedByUser ?? defaultExpanded(fullTree);
+    const open = allBranchIds(roots);
+    for (const id of collapsedInFilter) open.delete(id);
+    return open;
+  }, [filtering, expandedByUser, fullTree, roots, collapsedInFilter]);
   const rows = useMemo(() => visibleRows(roots, expanded), [roots, expanded]);
   const [focusedId, setFocusedId] = useState<string | null>(null);
   const items = useRef(new Map<string, HTMLDivElement>());
@@ -46,6 +58,15 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
     rows.find((r) => r.node.id === focusedId)?.node.id ?? rows.find((r) => r.node.id === selectedId)?.node.id ?? rows[0]?.node.id ?? null;
 
   const setNodeExpanded = (id: string, open: boolean) => {
+    if (filtering) {
+      setCollapsedInFilter((prev) => {
+        const next = new Set(prev);
+        if (open) next.delete(id);
+        else next.add(id);
+        return next;
+      });
+      return;
+    }
     setExpanded((prev) => {
       const next = new Set(prev ?? expanded);
       if (open) next.add(id);
@@ -91,8 +112,39 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
     event.preventDefault();
   };
 
+  const onFilterKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'ArrowDown' || (event.key === 'Enter' && filtering)) {
+      // Into the tree: the first match when filtering, else where the user last was.
+      const target = (filtering ? rows.find((r) => r.node.kind === 'relation') : undefined)?.node.id ?? tabStopId;
+      if (target) moveFocus(target);
+      event.preventDefault();
+    } else if (event.key === 'Escape' && filter) {
+      setFilter('');
+      event.preventDefault();
+    }
+  };
+
   return (
     <div className="explorer">
+      {schemas.data && (
+        <div className="explorer__filter">
+          <Icon name="search" className="explorer__filter-icon" />
+          <input
+            type="search"
+            className="explorer__filter-input"
+            placeholder="Filter tables"
+            aria-label="Filter tables"
+            value={filter}
+            spellCheck={false}
+            autoComplete="off"
+            onChange={(e) => {
+              setFilter(e.target.value);
+              setCollapsedInFilter(new Set());
+            }}
+            onKeyDown={onFilterKeyDown}
+          />
+        </div>
+      )}
       {schemas.isPending && <TreeSkeleton />}
       {schemas.isError && (
         <ErrorPanel compact title="Couldn't load the database explorer" error={schemas.error} onRetry={() => void schemas.refetch()} />
@@ -110,6 +162,7 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
             key={row.node.id}
             row={row}
             selected={row.node.id === selectedId}
+            highlight={filtering ? filter.trim() : ''}
             tabbable={row.node.id === tabStopId}
             register={(el) => {
               if (el) items.current.set(row.node.id, el);
@@ -125,6 +178,11 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
           />
         ))}
       </div>
+      {filtering && rows.length === 0 && (
+        <p className="explorer__no-match">
+          No tables match “{filter.trim()}”. <kbd>Esc</kbd> clears the filter.
+        </p>
+      )}
     </div>
   );
 }
@@ -132,6 +190,8 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
 interface TreeRowProps {
   readonly row: VisibleRow;
   readonly selected: boolean;
+  /** Filter text to mark in the label. */
+  readonly highlight: string;
   readonly tabbable: boolean;
   readonly register: (el: HTMLDivElement | null) => void;
   readonly onFocus: () => void;
@@ -139,7 +199,7 @@ interface TreeRowProps {
   readonly onToggle: () => void;
 }
 
-function TreeRow({ row, selected, tabbable, register, onFocus, onClick, onToggle }: TreeRowProps) {
+function TreeRow({ row, selected, highlight, tabbable, register, onFocus, onClick, onToggle }: TreeRowProps) {
   const { node } = row;
   const meta = rowMeta(node);
   return (
@@ -171,7 +231,9 @@ function TreeRow({ row, selected, tabbable, register, onFocus, onClick, onToggle
         {row.expandable && <Icon name="chevron" />}
       </span>
       <Icon name={nodeIcon(node)} className={`tree-row__icon tree-row__icon--${node.kind}`} />
-      <span className="tree-row__label">{node.label}</span>
+      <span className="tree-row__label">
+        <Highlighted text={node.label} part={highlight} />
+      </span>
       {meta.badge && (
         <span className="tree-row__meta" aria-hidden="true">
           {meta.badge}
@@ -249,5 +311,17 @@ function TreeSkeleton() {
         </div>
       ))}
     </div>
+  );
+}
+
+function Highlighted({ text, part }: { text: string; part: string }) {
+  const at = part ? text.toLocaleLowerCase().indexOf(part.toLocaleLowerCase()) : -1;
+  if (at < 0) return <>{text}</>;
+  return (
+    <>
+      {text.slice(0, at)}
+      <mark>{text.slice(at, at + part.length)}</mark>
+      {text.slice(at + part.length)}
+    </>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ListSchemasOutput } from '../../../../shared/contract/catalog';
-import { buildExplorerTree, defaultExpanded, formatRowEstimate, relationId, treeKeyAction, visibleRows } from './explorerTree';
+import { allBranchIds, buildExplorerTree, defaultExpanded, filterExplorerTree, formatRowEstimate, relationId, treeKeyAction, visibleRows } from './explorerTree';
 
 const catalog: ListSchemasOutput = {
   database: 'databricks_postgres',
@@ -94,5 +94,24 @@ describe('formatRowEstimate', () => {
     [2_500_000_000, '2.5B'],
   ])('%d → %s', (n, want) => {
     expect(formatRowEstimate(n)).toBe(want);
+  });
+});
+
+describe('filterExplorerTree', () => {
+  const shown = (query: string) => {
+    const filtered = filterExplorerTree(roots, query);
+    return visibleRows(filtered, allBranchIds(filtered)).map((r) => r.node.label);
+  };
+
+  it.each([
+    ['', ['Local workspace', 'databricks_postgres', 'public', 'clients', 'tasks', 'active_projects', 'audit', 'log']],
+    ['  ', ['Local workspace', 'databricks_postgres', 'public', 'clients', 'tasks', 'active_projects', 'audit', 'log']],
+    ['CLI', ['Local workspace', 'databricks_postgres', 'public', 'clients']],
+    ['ts', ['Local workspace', 'databricks_postgres', 'public', 'clients', 'active_projects']],
+    ['t', ['Local workspace', 'databricks_postgres', 'public', 'clients', 'tasks', 'active_projects', 'audit', 'log']],
+    ['audit', ['Local workspace', 'databricks_postgres', 'audit', 'log']],
+    ['nothing', []],
+  ])('%j shows %j', (query, want) => {
+    expect(shown(query)).toEqual(want);
   });
 });

@@ -177,3 +177,46 @@ export function formatRowEstimate(estimatedRows: number): string | null {
 function trimZero(x: number): string {
   return (x >= 100 ? Math.round(x).toString() : x.toFixed(1)).replace(/\.0$/, '');
 }
+
+/**
+ * The tree narrowed to relations whose name contains `query` (case-insensitive). A schema whose
+ * own name matches keeps all its relations; branches left without matches disappear.
+ */
+export function filterExplorerTree(roots: readonly ExplorerNode[], query: string): ExplorerNode[] {
+  const needle = query.trim().toLocaleLowerCase();
+  if (!needle) return [...roots];
+  const matches = (label: string) => label.toLocaleLowerCase().includes(needle);
+  const prune = (node: ExplorerNode): ExplorerNode | null => {
+    switch (node.kind) {
+      case 'relation':
+        return matches(node.label) ? node : null;
+      case 'schema': {
+        if (matches(node.label)) return node;
+        const children = node.children.map(prune).filter((n) => n !== null);
+        return children.length > 0 ? { ...node, children } : null;
+      }
+      case 'workspace':
+      case 'database': {
+        const children = node.children.map(prune).filter((n) => n !== null);
+        return children.length > 0 ? { ...node, children } : null;
+      }
+      default:
+        return assertNever(node, 'explorer node');
+    }
+  };
+  return roots.map(prune).filter((n) => n !== null);
+}
+
+/** Every branch id, to show a filtered tree fully open. */
+export function allBranchIds(roots: readonly ExplorerNode[]): Set<string> {
+  const ids = new Set<string>();
+  const walk = (nodes: readonly ExplorerNode[]) => {
+    for (const node of nodes) {
+      if (node.kind === 'relation') continue;
+      ids.add(node.id);
+      walk(node.children);
+    }
+  };
+  walk(roots);
+  return ids;
+}
