@@ -6,6 +6,7 @@ import { findPostgresBinaries } from './postgres/binaries';
 import { PostgresCluster } from './postgres/cluster';
 import { resolveRunAs } from './postgres/runAs';
 import { DEFAULT_DATABASE, ensureDefaultDatabase, seedSampleDatabase } from './seed/sampleDatabase';
+import { ensureWalArchive, WAL_ARCHIVE_SETTINGS } from './runtime/walArchive';
 
 export interface EmbeddedDefault {
   readonly cluster: PostgresCluster;
@@ -35,14 +36,18 @@ export async function startEmbeddedDefault(options: EmbeddedDefaultOptions): Pro
   await ensureWritable(dataDir);
   const [binaries, runAs] = await Promise.all([findPostgresBinaries(), resolveRunAs()]);
   const superuserPassword = await loadOrCreateSecret(path.join(dataDir, 'secrets', 'postgres-superuser'));
+  const clusterDir = path.join(dataDir, 'clusters', 'production');
   const cluster = new PostgresCluster({
-    dir: path.join(dataDir, 'clusters', 'production'),
+    dir: clusterDir,
     binaries,
     runAs,
     superuserPassword,
+    // Archived WAL lets the local control plane branch `production` from a past time.
+    settings: WAL_ARCHIVE_SETTINGS,
   });
   const made = await cluster.initialize();
   if (made === 'created') log(`Created a PostgreSQL cluster in ${cluster.dataDir}`);
+  await ensureWalArchive(clusterDir, runAs);
   await cluster.start();
   let seeded: boolean;
   try {

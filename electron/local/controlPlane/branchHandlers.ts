@@ -3,7 +3,13 @@ import {
   branchName, endpointName, projectName, validateId,
   type Branch, type BranchSpec, type ListBranchesResponse, type Operation,
 } from '../../../shared/management';
+import { chmod, mkdir, readdir, readFile } from 'node:fs/promises';
+import { chownTree, handOver } from '../postgres/runAs';
+import { compareLsn, listBaseBackups, LSN_PATTERN } from '../runtime/baseBackups';
 import { copyClusterOnline, prepareRecovery } from '../runtime/copyClusterOnline';
+import { copyTree } from '../runtime/copyTree';
+import type { EndpointRuntime } from '../runtime/endpointRuntime';
+import { WAL_ARCHIVE_DIR } from '../runtime/walArchive';
 import { alreadyExists, ApiFailure, invalidParameter, managedByParent, requiredField } from './apiFailure';
 import type { ApiCall } from './apiCall';
 import { clusterSize, endpointUid, PRIMARY_ENDPOINT, type ControlPlaneCore } from './controlPlaneCore';
@@ -11,7 +17,7 @@ import type { BranchRecord, EndpointRecord } from './controlPlaneState';
 import { EMPTY_RESPONSE } from './operationRunner';
 import { branchView } from './resourceViews';
 import { checkBranchExpiration, checkEndpointSpec, endpointDefaults, maskedUpdate, objectField } from './specRules';
-import { pageOf, queryBoolean, timestamp } from './wireValues';
+import { pageOf, parseDuration, parseTimestamp, queryBoolean, timestamp } from './wireValues';
 
 const PURGE_AFTER_MS = 7 * 86400_000;
 
@@ -39,9 +45,7 @@ export async function createBranch(core: ControlPlaneCore, call: ApiCall, projec
     });
   }
   checkBranchExpiration(given);
-  if (given.source_branch_lsn !== undefined || given.source_branch_time !== undefined || given.source_snapshot !== undefined) {
-    throw new ApiFailure('NOT_IMPLEMENTED', 'Branching from a point in time (source_branch_time / source_branch_lsn) or a snapshot is not available in the local control plane yet; branch from the current state instead.');
-  }
+  const target = pointInTime(given, project.spec.history_retention_duration);
   const sourceName = given.source_branch ?? project.spec.default_branch ?? '';
   const source = core.data.branches[sourceName];
   if (!source || source.project_id !== projectId || source.delete_time || source.lifecycle !== 'ready') {
@@ -70,18 +74,25 @@ export async function createBranch(core: ControlPlaneCore, call: ApiCall, projec
     async () => {
       const sourceRuntime = core.primaryRuntime(source);
       await sourceRuntime.ensureRunning();
-      const target = core.clusterAt(b.cluster_dir);
-      const copy = await copyClusterOnline({
-        sourceUrl: sourceRuntime.cluster.connectionString('postgres'),
-        sourceDataDir: sourceRuntime.cluster.dataDir,
-        targetDataDir: target.dataDir,
-        runAs: core.runAs,
-        label: `pier branch ${name}`,
-      });
-      b.source = { branch: sourceName, lsn: copy.lsn, time: copy.time.toISOString() };
-      const settings = await prepareRecovery(target.dataDir, { kind: 'immediate' }, undefined);
+      const cluster = core.clusterAt(b.cluster_dir);
+      let settings: Record<string, string>;
+      if (target) {
+        settings = await restoreToPointInTime(core, source, sourceRuntime, cluster.dataDir, target);
+      } else {
+        const copy = await copyClusterOnline({
+          sourceUrl: sourceRuntime.cluster.connectionString('postgres'),
+          sourceDataDir: sourceRuntime.cluster.dataDir,
+          targetDataDir: cluster.dataDir,
+          runAs: core.runAs,
+          label: `pier branch ${name}`,
+        });
+        b.source = { branch: sourceName, lsn: copy.lsn, time: copy.time.toISOString() };
+        settings = await prepareRecovery(cluster.dataDir, { kind: 'immediate' }, undefined);
+      }
       const runtime = await core.openRuntime(ep, settings);
       b.logical_size_bytes = await runtime.withClient('postgres', clusterSize);
+      if (target) b.source = { branch: sourceName, lsn: await switchPoint(cluster.dataDir), ...(target.kind === 'time' ? { time: target.time.toISOString() } : {}) };
+      await core.takeBaseBackup(b);
       copyCatalogRecords(core, source, b);
       b.lifecycle = 'ready';
       ep.lifecycle = 'ready';
@@ -94,6 +105,74 @@ export async function createBranch(core: ControlPlaneCore, call: ApiCall, projec
       removeBranchRecords(core, b);
     },
   );
+}
+
+type RecoveryTarget = { kind: 'time'; time: Date } | { kind: 'lsn'; lsn: string };
+
+/** `spec.source_branch_time` / `_lsn`, checked against the project's history retention. */
+function pointInTime(given: BranchSpec, retention: string | undefined): RecoveryTarget | undefined {
+  if (given.source_snapshot !== undefined) throw new ApiFailure('NOT_IMPLEMENTED', 'Branching from a snapshot is not available in the local control plane.');
+  if (given.source_branch_time !== undefined && given.source_branch_lsn !== undefined) {
+    throw invalidParameter(`Set either 'spec.source_branch_time' or 'spec.source_branch_lsn', not both.`);
+  }
+  if (given.source_branch_lsn !== undefined) {
+    if (typeof given.source_branch_lsn !== 'string' || !LSN_PATTERN.test(given.source_branch_lsn)) {
+      throw invalidParameter(`Field 'spec.source_branch_lsn' must be an LSN like "0/1A2B3C", got ${JSON.stringify(given.source_branch_lsn)}.`);
+    }
+    return { kind: 'lsn', lsn: given.source_branch_lsn.toUpperCase() };
+  }
+  if (given.source_branch_time === undefined) return undefined;
+  const time = parseTimestamp('spec.source_branch_time', given.source_branch_time);
+  const seconds = parseDuration(retention) ?? 604800;
+  if (time.getTime() > Date.now()) throw invalidParameter(`Field 'spec.source_branch_time' is in the future.`);
+  if (time.getTime() < Date.now() - seconds * 1000) {
+    throw invalidParameter(`Field 'spec.source_branch_time' is older than the project's history retention (${retention ?? '604800s'}).`);
+  }
+  return { kind: 'time', time };
+}
+
+/**
+ * Lays down a copy of `source` as it was at `target`: its newest base backup from before the
+ * target, the source's current WAL, and recovery settings that replay archived WAL up to the
+ * target and promote.
+ */
+async function restoreToPointInTime(
+  core: ControlPlaneCore, source: BranchRecord, sourceRuntime: EndpointRuntime, targetDataDir: string, target: RecoveryTarget,
+): Promise<Record<string, string>> {
+  const sourceDir = path.join(core.dataDir, source.cluster_dir);
+  const backups = await listBaseBackups(sourceDir);
+  const base = [...backups].reverse().find((bk) => (target.kind === 'time' ? bk.time <= target.time : compareLsn(bk.lsn, target.lsn) <= 0));
+  if (!base) {
+    throw invalidParameter(
+      `Branch ${source.branch_id} has no history that far back; the earliest point it can be branched from is ${backups[0] ? `${backups[0].time.toISOString()} (LSN ${backups[0].lsn})` : 'not recorded yet'}.`,
+    );
+  }
+  await sourceRuntime.withClient('postgres', async (c) => {
+    if (target.kind === 'lsn') {
+      const cur = await c.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+      if (compareLsn(target.lsn, cur.rows[0]?.lsn ?? '0/0') > 0) throw invalidParameter(`Field 'spec.source_branch_lsn' (${target.lsn}) is ahead of the branch's current LSN.`);
+    }
+    // Recovery to a time stops at the first commit after it: make sure one exists.
+    await c.query('SELECT pg_current_xact_id()');
+  });
+  const clusterDir = path.dirname(targetDataDir);
+  await mkdir(clusterDir, { recursive: true, mode: 0o700 });
+  await handOver(clusterDir, core.runAs);
+  await copyTree(path.join(base.dir, 'pgdata'), targetDataDir);
+  // WAL not archived yet (the segment being written) comes from the source's pg_wal.
+  await copyTree(path.join(sourceRuntime.cluster.dataDir, 'pg_wal'), path.join(targetDataDir, 'pg_wal'), (rel) => rel.startsWith('archive_status'));
+  await chmod(targetDataDir, 0o700);
+  await chownTree(targetDataDir, core.runAs);
+  return prepareRecovery(targetDataDir, target, path.join(sourceDir, WAL_ARCHIVE_DIR));
+}
+
+/** Where the new timeline forked: the last entry of the newest timeline history file. */
+async function switchPoint(dataDir: string): Promise<string> {
+  const histories = (await readdir(path.join(dataDir, 'pg_wal'))).filter((f) => f.endsWith('.history')).sort();
+  const newest = histories.at(-1);
+  if (!newest) return '0/0';
+  const lines = (await readFile(path.join(dataDir, 'pg_wal', newest), 'utf8')).trim().split('\n');
+  return lines.at(-1)?.split('\t')[1] ?? '0/0';
 }
 
 /** The copy holds the source's roles and databases, so it lists them too. */

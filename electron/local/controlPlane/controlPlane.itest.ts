@@ -219,6 +219,38 @@ describe('branches', () => {
   });
 });
 
+describe('point-in-time branches', () => {
+  it('branches production as it was at a past time, from its WAL archive', async () => {
+    const prod = (await api<Endpoint>('GET', 'projects/local/branches/production/endpoints/primary')).body;
+    await query(prod, `INSERT INTO clients (name, email) VALUES ('Before PITR', 'before@example.com')`);
+    await new Promise((r) => setTimeout(r, 50));
+    const at = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 50));
+    await query(prod, `INSERT INTO clients (name, email) VALUES ('After PITR', 'after@example.com')`);
+    const past = await mutate<Branch>('POST', 'projects/local/branches?branch_id=past', { spec: { source_branch_time: at } });
+    expect(past.status).toMatchObject({ current_state: 'READY', source_branch: 'projects/local/branches/production', source_branch_time: at });
+    expect(past.status?.source_branch_lsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+    const ep = (await api<Endpoint>('GET', 'projects/local/branches/past/endpoints/primary')).body;
+    expect(await query(ep, `SELECT name FROM clients WHERE email IN ('before@example.com', 'after@example.com')`)).toEqual([{ name: 'Before PITR' }]);
+    // The past branch is writable and independent.
+    await query(ep, `INSERT INTO clients (name, email) VALUES ('Past Only', 'past@example.com')`);
+    expect(await query(prod, `SELECT count(*)::int AS n FROM clients WHERE email = 'past@example.com'`)).toEqual([{ n: 0 }]);
+    await mutate('DELETE', 'projects/local/branches/past?purge=true');
+  });
+
+  it('refuses targets outside the history: in the future, beyond retention, before the first backup', async () => {
+    const future = await api<{ message: string }>('POST', 'projects/local/branches?branch_id=later', { spec: { source_branch_time: new Date(Date.now() + 3600_000).toISOString() } });
+    expect(future.status).toBe(400);
+    const ancient = await api<{ message: string }>('POST', 'projects/local/branches?branch_id=older', { spec: { source_branch_time: '2020-01-01T00:00:00Z' } });
+    expect(ancient.status).toBe(400);
+    expect(ancient.body.message).toContain('history retention');
+    const early = await api<Operation>('POST', 'projects/local/branches?branch_id=early', { spec: { source_branch_time: new Date(Date.now() - 3600_000).toISOString() } });
+    const done = await waitFor(early.body);
+    expect(done.error?.message).toContain('no history that far back');
+    expect((await api('GET', 'projects/local/branches/early')).status).toBe(404);
+  });
+});
+
 describe('roles, databases, data API and credentials', () => {
   let primary: Endpoint;
   beforeAll(async () => {

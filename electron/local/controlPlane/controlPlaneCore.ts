@@ -14,6 +14,8 @@ import { resolveRunAs, type RunAs } from '../postgres/runAs';
 import { EndpointRuntime } from '../runtime/endpointRuntime';
 import { quoteIdent } from '../runtime/quoteIdent';
 import { stopOrphanPostmaster } from '../runtime/stopOrphanPostmaster';
+import { takeBaseBackup } from '../runtime/baseBackups';
+import { ensureWalArchive, WAL_ARCHIVE_SETTINGS } from '../runtime/walArchive';
 import { ApiFailure, notFound } from './apiFailure';
 import {
   StateStore, type BranchRecord, type ControlPlaneData, type DatabaseRecord, type EndpointRecord,
@@ -149,7 +151,19 @@ export class ControlPlaneCore {
       binaries: this.binaries,
       runAs: this.runAs,
       superuserPassword: this.superuserPassword,
-      settings,
+      settings: { ...WAL_ARCHIVE_SETTINGS, ...settings },
+    });
+  }
+
+  /** A base backup of a branch's cluster, the starting point of its point-in-time branches. */
+  async takeBaseBackup(b: BranchRecord): Promise<void> {
+    const runtime = this.primaryRuntime(b);
+    await runtime.ensureRunning();
+    await takeBaseBackup({
+      sourceUrl: runtime.cluster.connectionString('postgres'),
+      sourceDataDir: runtime.cluster.dataDir,
+      clusterDir: path.join(this.dataDir, b.cluster_dir),
+      runAs: this.runAs,
     });
   }
 
@@ -164,6 +178,7 @@ export class ControlPlaneCore {
     const clusterDir = isReadOnly && ep.cluster_dir ? ep.cluster_dir : branch.cluster_dir;
     const cluster = this.clusterAt(clusterDir);
     const adopted = cluster === this.options.embedded?.cluster;
+    await ensureWalArchive(path.join(this.dataDir, clusterDir), this.runAs);
     const runtime = new EndpointRuntime({
       cluster,
       proxyPort: ep.port,
@@ -193,7 +208,7 @@ export class ControlPlaneCore {
 
   /** The branch's read-write endpoint, where its roles and databases are managed. */
   primaryRuntime(b: BranchRecord): EndpointRuntime {
-    const rw = this.endpointsOf(b).find((e) => e.spec.endpoint_type === 'ENDPOINT_TYPE_READ_WRITE' && e.lifecycle === 'ready');
+    const rw = this.endpointsOf(b).find((e) => e.spec.endpoint_type === 'ENDPOINT_TYPE_READ_WRITE' && e.lifecycle !== 'purging');
     const runtime = rw && this.runtimes.get(endpointName(rw.project_id, rw.branch_id, rw.endpoint_id));
     if (!runtime) throw new ApiFailure('INVALID_STATE', `Branch ${b.branch_id} has no running read-write endpoint.`);
     return runtime;
@@ -304,6 +319,7 @@ export class ControlPlaneCore {
       // The foundation seeded pgrst.pre_config(): its Data API is on.
       data_api: { create_time: now, update_time: now, spec: { db_schemas: ['public'], db_aggregates_enabled: true } },
     };
+    await this.takeBaseBackup(b);
     this.log(`Adopted the embedded cluster as project "${projectId}", branch "${ROOT_BRANCH}", endpoint "${PRIMARY_ENDPOINT}".`);
     void embedded;
   }

@@ -35,7 +35,7 @@ export interface BranchRecord extends Timestamps {
   uid: string;
   spec: BranchSpec;
   /** Source of a copied branch, as recorded when the copy was taken. */
-  source?: { branch: string; lsn: string; time: string };
+  source?: { branch: string; lsn: string; time?: string };
   /** Cluster folder relative to the data folder. */
   cluster_dir: string;
   state_change_time: string;

@@ -80,6 +80,7 @@ export async function createProject(core: ControlPlaneCore, call: ApiCall): Prom
         await c.query(`CREATE DATABASE ${quoteIdent(postgresDatabase)} OWNER ${quoteIdent(owner)}`);
         b.logical_size_bytes = await clusterSize(c);
       });
+      await core.takeBaseBackup(b);
       const roleId = suggestId(owner) ?? 'owner';
       const dbId = suggestId(postgresDatabase) ?? 'database';
       d.roles[roleName(projectId, ROOT_BRANCH, roleId)] = {

@@ -58,7 +58,7 @@ export function branchView(core: ControlPlaneCore, b: BranchRecord): Branch {
       default: project?.spec.default_branch === name,
       ...(expireTime ? { expire_time: expireTime } : {}),
       ...(b.delete_time ? { delete_time: b.delete_time, purge_time: b.purge_time } : {}),
-      ...(b.source ? { source_branch: b.source.branch, source_branch_lsn: b.source.lsn, source_branch_time: b.source.time } : {}),
+      ...(b.source ? { source_branch: b.source.branch, source_branch_lsn: b.source.lsn, ...(b.source.time ? { source_branch_time: b.source.time } : {}) } : {}),
     },
   };
 }

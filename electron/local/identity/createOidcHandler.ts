@@ -10,6 +10,8 @@ export interface OidcRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** Raw body (string or bytes) or an already parsed form object. */
   readonly body: unknown;
+  /** Base URL the request reached (`http://127.0.0.1:7420`); discovery answers with it. */
+  readonly origin?: string;
 }
 
 export interface OidcResponse {
@@ -75,7 +77,8 @@ export function createOidcHandler(issuer: LocalIssuer): OidcHandler {
     async handle(request) {
       const method = request.method.toUpperCase();
       const path = request.path.replace(/\/+$/, '');
-      const base = issuer.issuerUrl;
+      // The server's port is only known once it listens, so discovery follows the request.
+      const base = request.origin ? `${request.origin}/oidc` : issuer.issuerUrl;
       if (method === 'GET' && (path === '/.well-known/oauth-authorization-server' || path === '/.well-known/openid-configuration')) {
         return json(200, {
           issuer: base,

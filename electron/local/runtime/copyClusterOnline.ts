@@ -87,7 +87,8 @@ export async function prepareRecovery(
       settings.recovery_target = 'immediate';
       break;
     case 'time':
-      settings.recovery_target_time = target.time.toISOString();
+      // PostgreSQL's own timestamp spelling; it refuses the ISO 'T…Z' form here.
+      settings.recovery_target_time = target.time.toISOString().replace('T', ' ').replace('Z', '+00');
       break;
     case 'lsn':
       settings.recovery_target_lsn = target.lsn;
