@@ -84,6 +84,14 @@ describe('embedding through foreign keys', () => {
       { name: 'Mobile App Development', client: 'Acme Corp', company: 'Acme Corporation' },
     ]);
   });
+  it('keeps spread rows whose columns are null under !inner, and drops parents without a match', async () => {
+    // Global Solutions has no phone: its project must stay.
+    expect(await rows('/public/projects?select=name,...clients!inner(phone)&client_id=eq.3')).toEqual([{ name: 'API Integration', phone: null }]);
+    expect(await rows('/public/clients?select=id,...client_profiles!inner(industry)&order=id')).toEqual([
+      { id: 1, industry: 'Manufacturing' },
+      { id: 2, industry: 'Software' },
+    ]);
+  });
   it('refuses to spread a to-many embed', async () => {
     const r = await api.get('/public/clients?select=name,...projects(name)');
     expect(r.status).toBe(400);

@@ -6,7 +6,7 @@
  */
 import type pg from 'pg';
 import type { Outcome } from './ApiError';
-import { createAuthenticator, type JwtConfig, type Principal } from './auth/authenticate';
+import { createAuthenticator, type JwtConfig, type Principal } from './auth/createAuthenticator';
 import { listenForNotifications, type Listener } from './execute/listenForNotifications';
 import { runQuery } from './execute/runQuery';
 import { withConnection } from './execute/withConnection';
@@ -19,7 +19,7 @@ import { SchemaCacheHolder } from './schema-cache/SchemaCacheHolder';
 import { buildQuery } from './sql/buildQuery';
 
 export type { EngineResponse } from './respond/toResponse';
-export type { JwtConfig } from './auth/authenticate';
+export type { JwtConfig } from './auth/createAuthenticator';
 
 export interface EngineRequest {
   readonly method: string;

@@ -2,7 +2,7 @@
 import type { ApiError } from '../ApiError';
 import type { DbFailure, DbResult } from '../execute/runQuery';
 import type { ReadPlan } from '../plan/ActionPlan';
-import { contentTypeOf } from '../request/negotiateMedia';
+import { contentTypeOf } from './contentTypeOf';
 import { statusOf } from './statusOf';
 
 export interface EngineResponse {

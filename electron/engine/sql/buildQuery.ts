@@ -76,7 +76,11 @@ interface SelectContext {
   readonly window: { readonly offset: number; readonly limit: number | undefined } | null;
   /** Select only what a count needs: no order, no paging. */
   readonly counting: boolean;
+  /** Add a always-true column so a spread's presence can be tested even when its columns are null. */
+  readonly marker?: boolean;
 }
+
+const PRESENT = '"_pgrst_present"';
 
 function columnExpr(alias: string, e: ColumnExpr, p: Params): string {
   let sql = `${id(alias)}.${id(e.column.name)}`;
@@ -118,7 +122,7 @@ function outputNames(node: ReadNode): string[] {
 }
 
 function lateralJoin(node: ReadNode, e: PlannedEmbed, p: Params): string {
-  const child = nodeSelect(e.node, p, { correlation: { relationship: e.relationship, parentAlias: node.alias }, window: { offset: e.node.offset ?? 0, limit: e.node.limit }, counting: false });
+  const child = nodeSelect(e.node, p, { correlation: { relationship: e.relationship, parentAlias: node.alias }, window: { offset: e.node.offset ?? 0, limit: e.node.limit }, counting: false, marker: e.spread });
   if (e.spread) return `LEFT JOIN LATERAL (${child}) AS ${id(e.lateral)} ON TRUE`;
   const agg = e.relationship.toOne ? `row_to_json("_r")` : `json_agg("_r")`;
   return `LEFT JOIN LATERAL (SELECT ${agg} AS "body" FROM (${child}) AS "_r") AS ${id(e.lateral)} ON TRUE`;
@@ -140,6 +144,8 @@ function correlationSql(alias: string, c: NonNullable<SelectContext['correlation
 function nodeSelect(node: ReadNode, p: Params, ctx: SelectContext): string {
   const rel = node.relation;
   const items = ctx.counting && !node.grouped ? ['1'] : node.items.flatMap((i) => itemSql(node, i, p));
+  // Last, so GROUP BY positions of the real items stay put.
+  if (ctx.marker) items.push(`TRUE AS ${PRESENT}`);
   const corr = ctx.correlation ? correlationSql(node.alias, ctx.correlation) : { join: '', where: [] };
   const laterals = node.items.flatMap((i) => (i.kind === 'embed' ? [' ' + lateralJoin(node, i.embed, p)] : [])).join('');
   const where = [...corr.where, ...node.where.map((f) => filterSql(node, f, p))];
@@ -180,7 +186,7 @@ function filterSql(node: ReadNode, f: PlannedFilter, p: Params): string {
       return `${f.negated ? 'NOT ' : ''}(${inner || (f.op === 'and' ? 'TRUE' : 'FALSE')})`;
     }
     case 'embedPresence': {
-      const target = f.embed.spread ? id(f.embed.lateral) : `${id(f.embed.lateral)}."body"`;
+      const target = `${id(f.embed.lateral)}.${f.embed.spread ? PRESENT : '"body"'}`;
       return `${target} IS ${f.present ? 'NOT ' : ''}NULL`;
     }
     case 'condition': {

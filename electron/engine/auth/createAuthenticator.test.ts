@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClaimPath } from './authenticate';
+import { parseClaimPath } from './createAuthenticator';
 
 describe('parseClaimPath', () => {
   it.each([
