@@ -3,7 +3,8 @@ import { useEffect, useReducer, useState, type CSSProperties } from 'react';
 import { catalogKeys } from '../api/catalog';
 import { ExplorerTree } from '../features/explorer/ExplorerTree';
 import { StatusBar } from '../features/statusbar/StatusBar';
-import { NO_TABS, tabTitle, tabsReducer } from '../features/tabs/tabsState';
+import { tabTitle, tabsReducer } from '../features/tabs/tabsState';
+import { restoreTabs, serializeTabs } from '../features/tabs/tabsStorage';
 import { EditorTabs } from '../features/tabs/EditorTabs';
 import { Icon } from '../ui/Icon';
 import { PierMark } from '../ui/PierMark';
@@ -12,10 +13,13 @@ import { parseStoredWidth } from './sidebarWidth';
 import './shell.css';
 
 const SIDEBAR_WIDTH_KEY = 'pier.sidebarWidth';
+/** Per window (sessionStorage): a reload keeps its tabs, a new window starts clean. */
+const TABS_KEY = 'pier.tabs';
 
 /** The frame: explorer on the left, opened tables in the middle, status along the bottom. */
 export function Shell() {
-  const [tabs, dispatch] = useReducer(tabsReducer, NO_TABS);
+  const [tabs, dispatch] = useReducer(tabsReducer, null, () => restoreTabs(readStored(TABS_KEY, 'session')));
+  useEffect(() => writeStored(TABS_KEY, serializeTabs(tabs), 'session'), [tabs]);
   const queryClient = useQueryClient();
   const explorerFetching = useIsFetching({ queryKey: catalogKeys.schemas() }) > 0;
   const activeTab = tabs.tabs.find((t) => t.id === tabs.activeId);
@@ -56,18 +60,20 @@ export function Shell() {
   );
 }
 
-// localStorage may be unavailable (privacy settings); the layout then just starts at its default.
-function readStored(key: string): string | null {
+type StorageArea = 'local' | 'session';
+
+// Web storage may be unavailable (privacy settings); the layout then just starts at its defaults.
+function readStored(key: string, area: StorageArea = 'local'): string | null {
   try {
-    return window.localStorage.getItem(key);
+    return (area === 'local' ? window.localStorage : window.sessionStorage).getItem(key);
   } catch {
     return null;
   }
 }
 
-function writeStored(key: string, value: string): void {
+function writeStored(key: string, value: string, area: StorageArea = 'local'): void {
   try {
-    window.localStorage.setItem(key, value);
+    (area === 'local' ? window.localStorage : window.sessionStorage).setItem(key, value);
   } catch {
     // not persisted; harmless
   }

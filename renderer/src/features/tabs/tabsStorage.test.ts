@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { RelationRef } from '../explorer/explorerTree';
+import { NO_TABS, tabsReducer } from './tabsState';
+import { restoreTabs, serializeTabs } from './tabsStorage';
+
+const rel = (name: string, schema = 'public'): RelationRef => ({ schema, name, kind: 'table', estimatedRows: 3 });
+
+describe('tabs storage', () => {
+  it('round-trips open tabs and the active one', () => {
+    let state = tabsReducer(NO_TABS, { kind: 'openTable', relation: rel('clients') });
+    state = tabsReducer(state, { kind: 'openTable', relation: rel('events', 'analytics') });
+    state = tabsReducer(state, { kind: 'activate', id: state.tabs[0]!.id });
+    expect(restoreTabs(serializeTabs(state))).toEqual(state);
+  });
+
+  it.each([
+    ['nothing stored', null],
+    ['not JSON', '{oops'],
+    ['another version', JSON.stringify({ v: 2, tabs: [] })],
+    ['tabs not a list', JSON.stringify({ v: 1, tabs: {} })],
+  ])('starts empty from %s', (_what, stored) => {
+    expect(restoreTabs(stored)).toEqual(NO_TABS);
+  });
+
+  it('drops malformed or duplicate tabs and falls back to the first for a missing active id', () => {
+    const stored = JSON.stringify({
+      v: 1,
+      activeId: 'gone',
+      tabs: [
+        { kind: 'table', relation: { schema: 'public', name: 'a', kind: 'table', estimatedRows: 1 } },
+        { kind: 'table', relation: { schema: 'public', name: 'a', kind: 'table', estimatedRows: 1 } },
+        { kind: 'table', relation: { schema: 'public', name: '', kind: 'table' } },
+        { kind: 'table', relation: { schema: 'public', name: 'b', kind: 'sequence' } },
+        { kind: 'sql', text: 'select 1' },
+        'junk',
+      ],
+    });
+    const state = restoreTabs(stored);
+    expect(state.tabs.map((t) => t.relation.name)).toEqual(['a']);
+    expect(state.activeId).toBe(state.tabs[0]!.id);
+  });
+});

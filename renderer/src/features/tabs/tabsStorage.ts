@@ -1,0 +1,45 @@
+import type { RelationKind } from '../../../../shared/contract/catalog';
+import { relationId } from '../explorer/explorerTree';
+import { NO_TABS, type Tab, type TabsState } from './tabsState';
+
+const RELATION_KINDS: readonly RelationKind[] = ['table', 'view', 'materialized_view', 'foreign_table', 'partitioned_table'];
+
+/** What survives a reload of the window: which tabs were open and which was active. */
+export function serializeTabs(state: TabsState): string {
+  return JSON.stringify({ v: 1, activeId: state.activeId, tabs: state.tabs });
+}
+
+/**
+ * Reads what serializeTabs wrote. Storage is outside our control (old versions, hand edits), so
+ * anything unexpected is dropped rather than trusted; the worst case is an empty tab strip.
+ */
+export function restoreTabs(stored: string | null): TabsState {
+  if (!stored) return NO_TABS;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stored);
+  } catch {
+    return NO_TABS;
+  }
+  if (!isRecord(parsed) || parsed.v !== 1 || !Array.isArray(parsed.tabs)) return NO_TABS;
+  const tabs: Tab[] = [];
+  for (const raw of parsed.tabs) {
+    const tab = toTab(raw);
+    if (tab && !tabs.some((t) => t.id === tab.id)) tabs.push(tab);
+  }
+  const activeId = tabs.find((t) => t.id === parsed.activeId)?.id ?? tabs[0]?.id ?? null;
+  return { tabs, activeId };
+}
+
+function toTab(raw: unknown): Tab | null {
+  if (!isRecord(raw) || raw.kind !== 'table' || !isRecord(raw.relation)) return null;
+  const { schema, name, kind, estimatedRows } = raw.relation;
+  if (typeof schema !== 'string' || typeof name !== 'string' || !schema || !name) return null;
+  if (typeof kind !== 'string' || !(RELATION_KINDS as readonly string[]).includes(kind)) return null;
+  const relation = { schema, name, kind: kind as RelationKind, estimatedRows: typeof estimatedRows === 'number' ? estimatedRows : -1 };
+  return { kind: 'table', id: relationId(schema, name), relation };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
