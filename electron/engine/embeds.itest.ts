@@ -69,6 +69,16 @@ describe('embedding through foreign keys', () => {
       { body: 'hi Bob', from: { name: 'Ann' }, to: { name: 'Bob' } },
     ]);
   });
+  it('embeds self-references: the column hint picks the direction', async () => {
+    expect(await rows('/public/employees?select=name,manager:employees!manager_id(name)&order=id')).toEqual([
+      { name: 'Boss', manager: null },
+      { name: 'Dana', manager: { name: 'Boss' } },
+      { name: 'Eli', manager: { name: 'Boss' } },
+    ]);
+    expect(await rows('/public/employees?select=name,reports:employees!id(name)&id=eq.1&reports.order=id')).toEqual([
+      { name: 'Boss', reports: [{ name: 'Dana' }, { name: 'Eli' }] },
+    ]);
+  });
   it('!inner keeps only parents with matching children; the default keeps all', async () => {
     expect(await rows('/public/clients?select=name,projects!inner(name)&projects.status=eq.completed')).toEqual([
       { name: 'Global Solutions', projects: [{ name: 'API Integration' }] },

@@ -247,7 +247,7 @@ class NodePlanner {
         // Embedding by a foreign-key column names the table it points to.
         (r.kind === 'many-to-one' && r.columns.length === 1 && r.columns[0]![0] === name),
     );
-    const matches = hint === undefined ? byName : byName.filter((r) => hintMatches(r, hint));
+    const matches = hint === undefined ? byName : narrowByHint(byName, hint);
     if (matches.length === 0) {
       const near = closestName(name, new Set(all.map((r) => r.target.name)));
       return refuse(
@@ -318,9 +318,18 @@ class NodePlanner {
   }
 }
 
-function hintMatches(r: Relationship, hint: string): boolean {
-  if (r.kind === 'many-to-many') return r.junction.name === hint || r.sourceConstraint === hint || r.targetConstraint === hint;
-  return r.constraint === hint || r.columns.some(([s, t]) => s === hint || t === hint);
+/**
+ * A hint names a foreign key, a junction table, or a column. A column on the embedding side
+ * wins over one on the embedded side, so `employees!manager_id` is the manager, not the reports.
+ */
+function narrowByHint(candidates: readonly Relationship[], hint: string): Relationship[] {
+  const byKey = candidates.filter((r) =>
+    r.kind === 'many-to-many' ? r.junction.name === hint || r.sourceConstraint === hint || r.targetConstraint === hint : r.constraint === hint,
+  );
+  if (byKey.length > 0) return byKey;
+  const bySource = candidates.filter((r) => r.kind !== 'many-to-many' && r.columns.some(([s]) => s === hint));
+  if (bySource.length > 0) return bySource;
+  return candidates.filter((r) => r.kind !== 'many-to-many' && r.columns.some(([, t]) => t === hint));
 }
 
 function hintFor(r: Relationship): string {

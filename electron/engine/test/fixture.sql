@@ -104,6 +104,10 @@ INSERT INTO teams VALUES (1, 'Red'), (2, 'Blue');
 INSERT INTO users_teams VALUES (1, 1), (1, 2), (2, 2);
 INSERT INTO messages VALUES (1, 'hi Bob', 1, 2), (2, 'hi Ann', 2, 1), (3, 'note to self', 3, 3);
 
+-- A self-referencing key.
+CREATE TABLE employees (id int PRIMARY KEY, name text NOT NULL, manager_id int REFERENCES employees(id));
+INSERT INTO employees VALUES (1, 'Boss', NULL), (2, 'Dana', 1), (3, 'Eli', 1);
+
 -- Composite keys.
 CREATE TABLE shipments (order_no int, line_no int, item text NOT NULL, PRIMARY KEY (order_no, line_no));
 CREATE TABLE shipment_events (
