@@ -65,6 +65,15 @@ describe('select', () => {
       { name: 'Global Solutions', projects: [{ count: 1 }] },
     ]);
   });
+  it('groups aggregates by to-one embeds and spread columns', async () => {
+    const sums = await rows('/public/projects?select=budget.sum(),...clients(client:name)');
+    expect(sums.sort((a, b) => String(a['client']).localeCompare(String(b['client'])))).toEqual([
+      { sum: 100000, client: 'Acme Corp' },
+      { sum: 15000, client: 'Global Solutions' },
+      { sum: 40000, client: 'TechStart Inc' },
+    ]);
+    expect(await rows('/public/projects?select=count(),clients(name)&client_id=eq.1')).toEqual([{ count: 2, clients: { name: 'Acme Corp' } }]);
+  });
   it('aggregates inside an embed', async () => {
     expect(await rows('/public/clients?select=name,projects(budget.sum())&id=eq.1')).toEqual([{ name: 'Acme Corp', projects: [{ sum: 100000 }] }]);
   });

@@ -126,8 +126,9 @@ class NodePlanner {
     if (grouped && !this.cache.config.aggregatesEnabled) {
       return refuse('PGRST123', 'Use of aggregate functions is not allowed', null, null);
     }
-    if (grouped && items.some((i) => i.kind === 'embed')) {
-      return refuse('PGRST100', 'Aggregates cannot be combined with embedded resources at the same level', null, 'Aggregate inside the embedded resource instead, e.g. select=name,projects(budget.sum()).');
+    // To-one embeds group like columns; a to-many embed has no single value to group by.
+    if (grouped && items.some((i) => i.kind === 'embed' && !i.embed.relationship.toOne)) {
+      return refuse('PGRST100', 'Aggregates cannot be combined with to-many embedded resources at the same level', null, 'Aggregate inside the embedded resource instead, e.g. select=name,projects(budget.sum()).');
     }
     const embeds = items.flatMap((i) => (i.kind === 'embed' ? [i.embed] : []));
     const where: PlannedFilter[] = [];

@@ -92,7 +92,14 @@ function columnExpr(alias: string, e: ColumnExpr, p: Params): string {
   return `(${sql})`;
 }
 
-function itemSql(node: ReadNode, item: PlannedItem, p: Params): string[] {
+/** One output column, and how a grouped query groups by it. */
+interface OutputColumn {
+  readonly sql: string;
+  /** position: GROUP BY its ordinal; expr: GROUP BY this expression; none: an aggregate. */
+  readonly group: 'position' | 'none' | { readonly expr: string };
+}
+
+function itemSql(node: ReadNode, item: PlannedItem, p: Params): OutputColumn[] {
   switch (item.kind) {
     case 'column': {
       let sql = columnExpr(node.alias, item, p);
@@ -101,15 +108,19 @@ function itemSql(node: ReadNode, item: PlannedItem, p: Params): string[] {
         sql = `pg_catalog.${item.aggregate}(${sql})`;
         if (item.aggregateCast) sql = `(${sql})::${item.aggregateCast}`;
       }
-      return [`${sql} AS ${id(item.name)}`];
+      return [{ sql: `${sql} AS ${id(item.name)}`, group: item.aggregate ? 'none' : 'position' }];
     }
     case 'count':
-      return [`${item.cast ? `(pg_catalog.count(*))::${item.cast}` : 'pg_catalog.count(*)'} AS ${id(item.name)}`];
+      return [{ sql: `${item.cast ? `(pg_catalog.count(*))::${item.cast}` : 'pg_catalog.count(*)'} AS ${id(item.name)}`, group: 'none' }];
     case 'embed': {
       const e = item.embed;
-      if (e.spread) return outputNames(e.node).map((n) => `${id(e.lateral)}.${id(n)} AS ${id(n)}`);
-      if (e.relationship.toOne) return [`${id(e.lateral)}."body" AS ${id(e.name)}`];
-      return [`coalesce(${id(e.lateral)}."body", '[]'::json) AS ${id(e.name)}`];
+      if (e.spread) return outputNames(e.node).map((n) => ({ sql: `${id(e.lateral)}.${id(n)} AS ${id(n)}`, group: 'position' as const }));
+      const body = `${id(e.lateral)}."body"`;
+      if (e.relationship.toOne) {
+        // json has no equality: a grouped query groups by its text and reads it back.
+        return node.grouped ? [{ sql: `(${body}::text)::json AS ${id(e.name)}`, group: { expr: `${body}::text` } }] : [{ sql: `${body} AS ${id(e.name)}`, group: 'position' }];
+      }
+      return [{ sql: `coalesce(${body}, '[]'::json) AS ${id(e.name)}`, group: 'position' }];
     }
     default:
       return assertNever(item, 'item');
@@ -143,7 +154,8 @@ function correlationSql(alias: string, c: NonNullable<SelectContext['correlation
 
 function nodeSelect(node: ReadNode, p: Params, ctx: SelectContext): string {
   const rel = node.relation;
-  const items = ctx.counting && !node.grouped ? ['1'] : node.items.flatMap((i) => itemSql(node, i, p));
+  const columns = ctx.counting && !node.grouped ? [{ sql: '1', group: 'none' as const }] : node.items.flatMap((i) => itemSql(node, i, p));
+  const items = columns.map((c) => c.sql);
   // Last, so GROUP BY positions of the real items stay put.
   if (ctx.marker) items.push(`TRUE AS ${PRESENT}`);
   const corr = ctx.correlation ? correlationSql(node.alias, ctx.correlation) : { join: '', where: [] };
@@ -152,7 +164,7 @@ function nodeSelect(node: ReadNode, p: Params, ctx: SelectContext): string {
   let sql = `SELECT ${items.join(', ')} FROM ${quoteQualified(rel.schema, rel.name)} AS ${id(node.alias)}${corr.join}${laterals}`;
   if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
   if (node.grouped) {
-    const groups = node.items.flatMap((i, n) => (i.kind === 'column' && !i.aggregate ? [String(n + 1)] : []));
+    const groups = columns.flatMap((c, n) => (c.group === 'position' ? [String(n + 1)] : c.group === 'none' ? [] : [c.group.expr]));
     if (groups.length > 0) sql += ` GROUP BY ${groups.join(', ')}`;
   }
   if (!ctx.counting) {
