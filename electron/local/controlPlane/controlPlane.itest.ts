@@ -273,6 +273,26 @@ describe('roles, databases, data API and credentials', () => {
     expect((await api('POST', 'credentials', { endpoint: 'projects/local/branches/production/endpoints/none' })).status).toBe(404);
   });
 
+  it('runs the Lakebase docs SQL: CREATE EXTENSION databricks_auth and databricks_create_role, then that identity logs in', async () => {
+    const ownerCred = await api<{ token: string }>('POST', 'credentials', { endpoint: 'projects/local/branches/production/endpoints/primary' });
+    const owner = connect(primary, 'owner@pier.local', ownerCred.body.token);
+    await owner.connect();
+    await owner.query('CREATE EXTENSION IF NOT EXISTS databricks_auth');
+    expect((await owner.query(`SELECT databricks_create_role('someone@example.com', 'USER') AS r`)).rows).toEqual([{ r: 'someone@example.com' }]);
+    await expect(owner.query(`SELECT databricks_create_role('x@example.com', 'ROBOT')`)).rejects.toThrow(/identity_type must be/);
+    await owner.end();
+    await server.issuer.addIdentity('someone@example.com');
+    const token = await server.issuer.mintToken('someone@example.com');
+    const res = await fetch(`${server.managementApi}/credentials`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ endpoint: 'projects/local/branches/production/endpoints/primary' }),
+    });
+    const cred = (await res.json()) as { token: string };
+    const someone = connect(primary, 'someone@example.com', cred.token);
+    await someone.connect();
+    expect((await someone.query('SELECT current_user AS u')).rows).toEqual([{ u: 'someone@example.com' }]);
+    await someone.end();
+  });
+
   it('creates roles and databases in the branch, refusing duplicates', async () => {
     const role = await mutate<{ role_id: string; status: Record<string, unknown> }>('POST', 'projects/local/branches/production/roles?role_id=app-owner', {
       spec: { postgres_role: 'app_owner', attributes: { createdb: true } },

@@ -16,6 +16,7 @@ import { quoteIdent } from '../runtime/quoteIdent';
 import { stopOrphanPostmaster } from '../runtime/stopOrphanPostmaster';
 import { takeBaseBackup } from '../runtime/baseBackups';
 import { ensureWalArchive, WAL_ARCHIVE_SETTINGS } from '../runtime/walArchive';
+import { installDatabricksAuth } from '../extensions/installDatabricksAuth';
 import { ApiFailure, notFound } from './apiFailure';
 import {
   StateStore, type BranchRecord, type ControlPlaneData, type DatabaseRecord, type EndpointRecord,
@@ -72,6 +73,7 @@ export class ControlPlaneCore {
     // One superuser password for every cluster: branches are copies and share it anyway.
     const password = await loadOrCreateSecret(path.join(dataDir, 'secrets', 'postgres-superuser'));
     const core = new ControlPlaneCore({ ...options, dataDir }, store, binaries, runAs, password);
+    if (!(await installDatabricksAuth(binaries))) core.log('Could not install the databricks_auth extension (read-only PostgreSQL share folder); CREATE EXTENSION databricks_auth will fail.');
     await core.recoverAfterCrash();
     if (!store.existed && options.embedded) await core.adoptFoundation(options.embedded);
     await core.store.save();
@@ -301,6 +303,9 @@ export class ControlPlaneCore {
     const runtime = await this.openRuntime(ep);
     const roles = await runtime.withClient('postgres', async (c) => {
       await bootstrapRoles(c, this.owner);
+      // On Lakebase the owner owns databricks_postgres; here it stays the superuser's, so the
+      // admin role gets what ownership would give (e.g. CREATE EXTENSION databricks_auth).
+      await c.query(`GRANT ALL ON DATABASE ${quoteIdent(DEFAULT_DATABASE)} TO databricks_superuser`);
       b.logical_size_bytes = await clusterSize(c);
       const r = await c.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolname = ANY($1::text[])`, [[this.owner, 'user@example.com']]);
       return r.rows.map((row) => row.rolname);
