@@ -3,7 +3,7 @@ import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ColumnInfo } from '../../../../shared/contract/catalog';
 import { Icon } from '../../ui/Icon';
 import { cellClipboardText, formatCell } from './cellFormat';
-import { NOT_NULL_SUFFIX, layoutGrid, type GridColumn } from './gridLayout';
+import { NOT_NULL_SUFFIX, clampColumnWidth, layoutGrid, type GridColumn } from './gridLayout';
 import { moveActiveCell, type CellPosition } from './gridNavigation';
 import './grid.css';
 
@@ -24,7 +24,15 @@ interface TableGridProps {
  * table costs the same as a small one. Keyboard: the grid is one tab stop with an active cell.
  */
 export function TableGrid({ label, columns, rows, emptyMessage }: TableGridProps) {
-  const layout = useMemo(() => layoutGrid(columns, rows), [columns, rows]);
+  const [widths, setWidths] = useState<Readonly<Record<string, number>>>({});
+  const layout = useMemo(() => layoutGrid(columns, rows, widths), [columns, rows, widths]);
+  const resizeColumn = (name: string, width: number | null) =>
+    setWidths((prev) => {
+      const next = { ...prev };
+      if (width === null) delete next[name];
+      else next[name] = clampColumnWidth(width);
+      return next;
+    });
   const scrollRef = useRef<HTMLDivElement>(null);
   const gridId = useId();
   const [active, setActive] = useState<CellPosition | null>(null);
@@ -89,7 +97,13 @@ export function TableGrid({ label, columns, rows, emptyMessage }: TableGridProps
               #
             </div>
             {layout.columns.map((column, col) => (
-              <HeaderCell key={column.dataIndex} column={column} gutterWidth={layout.gutterWidth} colIndex={col + 1} />
+              <HeaderCell
+                key={column.dataIndex}
+                column={column}
+                gutterWidth={layout.gutterWidth}
+                colIndex={col + 1}
+                onResize={(width) => resizeColumn(column.info.name, width)}
+              />
             ))}
           </div>
         </div>
@@ -141,7 +155,16 @@ function pinClasses(column: GridColumn): string {
   return column.pinEdge ? ' grid__cell--pinned grid__cell--pin-edge' : ' grid__cell--pinned';
 }
 
-function HeaderCell({ column, gutterWidth, colIndex }: { column: GridColumn; gutterWidth: number; colIndex: number }) {
+interface HeaderCellProps {
+  readonly column: GridColumn;
+  readonly gutterWidth: number;
+  readonly colIndex: number;
+  /** A dragged width, or null to go back to the automatic one. */
+  readonly onResize: (width: number | null) => void;
+}
+
+function HeaderCell({ column, gutterWidth, colIndex, onResize }: HeaderCellProps) {
+  const drag = useRef<{ startX: number; startWidth: number } | null>(null);
   const { info } = column;
   const facts = [info.type, info.isPrimaryKey ? 'primary key' : null, info.nullable ? 'nullable' : 'not null'].filter(Boolean).join(' · ');
   return (
@@ -160,6 +183,22 @@ function HeaderCell({ column, gutterWidth, colIndex }: { column: GridColumn; gut
         {column.shortType}
         {!info.nullable && !info.isPrimaryKey && <span className="grid__col-notnull">{NOT_NULL_SUFFIX}</span>}
       </span>
+      {/* Mouse affordance only; widths start from a content-based estimate. Double-click resets. */}
+      <div
+        className="grid__resize"
+        aria-hidden="true"
+        onPointerDown={(e) => {
+          e.preventDefault();
+          drag.current = { startX: e.clientX, startWidth: column.width };
+          e.currentTarget.setPointerCapture(e.pointerId);
+        }}
+        onPointerMove={(e) => {
+          if (drag.current) onResize(drag.current.startWidth + e.clientX - drag.current.startX);
+        }}
+        onPointerUp={() => (drag.current = null)}
+        onPointerCancel={() => (drag.current = null)}
+        onDoubleClick={() => onResize(null)}
+      />
     </div>
   );
 }

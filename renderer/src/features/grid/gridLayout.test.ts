@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnInfo } from '../../../../shared/contract/catalog';
-import { MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH, layoutGrid } from './gridLayout';
+import { MAX_COLUMN_WIDTH, MAX_DRAGGED_WIDTH, MIN_COLUMN_WIDTH, layoutGrid } from './gridLayout';
 
 const col = (name: string, type: string, isPrimaryKey = false): ColumnInfo => ({ name, type, nullable: !isPrimaryKey, isPrimaryKey });
 
@@ -41,5 +41,14 @@ describe('layoutGrid', () => {
 
   it('handles a table without rows or columns', () => {
     expect(layoutGrid([], [])).toMatchObject({ columns: [], pinnedWidth: 40, totalWidth: 40 });
+  });
+
+  it('uses dragged widths, clamped, and shifts the columns after them', () => {
+    const dragged = layoutGrid(columns, rows, { name: 500, bio: 5000, id: 10 });
+    const byName = Object.fromEntries(dragged.columns.map((c) => [c.info.name, c]));
+    expect(byName.name!.width).toBe(500);
+    expect(byName.bio!.width).toBe(MAX_DRAGGED_WIDTH);
+    expect(byName.id!.width).toBe(MIN_COLUMN_WIDTH);
+    expect(byName.bio!.left).toBe(byName.name!.left + 500);
   });
 });

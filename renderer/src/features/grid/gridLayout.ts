@@ -37,7 +37,12 @@ const KEY_ICON_PX = 18;
 export const NOT_NULL_SUFFIX = ' · not null';
 
 /** Column order, widths and sticky offsets for the grid: primary key first, then catalog order. */
-export function layoutGrid(columns: readonly ColumnInfo[], rows: readonly (readonly unknown[])[]): GridLayout {
+export function layoutGrid(
+  columns: readonly ColumnInfo[],
+  rows: readonly (readonly unknown[])[],
+  /** Widths the user dragged, by column name; they win over the estimate. */
+  widthOverrides: Readonly<Record<string, number>> = {},
+): GridLayout {
   const gutterWidth = Math.max(40, String(rows.length).length * 8 + 24);
   const ordered = columns
     .map((info, dataIndex) => ({ info, dataIndex }))
@@ -48,7 +53,8 @@ export function layoutGrid(columns: readonly ColumnInfo[], rows: readonly (reado
   const laidOut = ordered.map(({ info, dataIndex }, index) => {
     const category = typeCategory(info.type);
     const shortType = shortTypeName(info.type);
-    const width = columnWidth(info, shortType, category, sample.map((row) => row[dataIndex]));
+    const override = widthOverrides[info.name];
+    const width = override !== undefined ? clampColumnWidth(override) : columnWidth(info, shortType, category, sample.map((row) => row[dataIndex]));
     const pinEdge = info.isPrimaryKey && ordered[index + 1]?.info.isPrimaryKey !== true;
     const column: GridColumn = { dataIndex, info, category, shortType, width, pinned: info.isPrimaryKey, pinEdge, left };
     left += width;
@@ -71,4 +77,11 @@ function columnWidth(info: ColumnInfo, shortType: string, category: TypeCategory
   }
   const content = Math.max(header, type, longest * CHAR_PX) + CELL_PADDING;
   return Math.round(Math.min(MAX_COLUMN_WIDTH, Math.max(MIN_COLUMN_WIDTH, content)));
+}
+
+/** Dragged widths may go wider than estimates do (to read long text), never narrower than the minimum. */
+export const MAX_DRAGGED_WIDTH = 1200;
+
+export function clampColumnWidth(px: number): number {
+  return Math.round(Math.min(MAX_DRAGGED_WIDTH, Math.max(MIN_COLUMN_WIDTH, px)));
 }
