@@ -19,5 +19,18 @@ export default defineConfig({
     // The polyfill would be injected as an inline script, which the CSP forbids; modern engines need none.
     modulePreload: { polyfill: false },
   },
-  server: { strictPort: false },
+  server: {
+    // Dev with hot reload against a running `npm run serve`: PIER_API=http://127.0.0.1:<port>, then
+    // open the Vite URL with the serve link's #session=… fragment. Dev only; builds are unaffected.
+    proxy: process.env.PIER_API
+      ? {
+          '/rpc': {
+            target: process.env.PIER_API,
+            changeOrigin: true,
+            // The server only accepts same-origin browser calls; the Vite origin is not its own.
+            configure: (proxy) => proxy.on('proxyReq', (req) => req.removeHeader('origin')),
+          },
+        }
+      : undefined,
+  },
 });
