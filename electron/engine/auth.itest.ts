@@ -52,12 +52,14 @@ describe('identity and roles', () => {
     const other = await generateKeyPair('ES256');
     const forged = await api.get('/public/clients', bearer(await token({ sub: 'user@example.com' }, '5m', other.privateKey)));
     expect(forged.status).toBe(401);
-    expect(forged.json).toMatchObject({ code: 'PGRST301' });
+    expect(forged.json).toMatchObject({ code: 'PGRST301', message: 'JWT cryptographic operation failed' });
     const garbage = await api.get('/public/clients', bearer('not-a-jwt'));
     expect(garbage.status).toBe(401);
     expect(garbage.json).toMatchObject({ code: 'PGRST301', message: 'Expected 3 parts in JWT; got 1' });
     const basic = await api.get('/public/clients', { Authorization: 'Basic dXNlcjpwYXNz' });
     expect(basic.status).toBe(401);
+    const empty = await api.get('/public/clients', { Authorization: 'Bearer ' });
+    expect(empty.json).toMatchObject({ code: 'PGRST301', message: 'Empty JWT is sent in Authorization header' });
   });
   it('accepts HS256 tokens signed with the configured secret', async () => {
     const t = await new SignJWT({ sub: 'user@example.com' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
@@ -72,6 +74,7 @@ describe('identity and roles', () => {
     const nobody = await api.get('/public/clients', bearer(await token({ sub: 'nobody@example.com' })));
     expect(nobody.status).toBe(401);
     expect(nobody.json).toMatchObject({ code: '22023', message: 'role "nobody@example.com" does not exist' });
+    expect(nobody.headers.get('www-authenticate')).toBe('Bearer');
   });
   it('never falls back to the connecting role: the authenticator itself sees no tables', async () => {
     const r = await api.get('/public/clients', bearer(await token({ sub: 'pier_engine_authenticator' })));

@@ -105,7 +105,7 @@ describe('embedding through foreign keys', () => {
   it('refuses to spread a to-many embed', async () => {
     const r = await api.get('/public/clients?select=name,...projects(name)');
     expect(r.status).toBe(400);
-    expect(r.json).toMatchObject({ code: 'PGRST119' });
+    expect(r.json).toMatchObject({ code: 'PGRST127', message: 'Feature not implemented' });
   });
   it('filters, orders and pages embedded resources', async () => {
     expect(await rows('/public/clients?select=name,projects(name)&id=eq.1&projects.order=name.desc&projects.limit=1')).toEqual([
@@ -124,6 +124,16 @@ describe('embedding through foreign keys', () => {
       { id: 1, projects: [{ id: 1 }] },
       { id: 2, projects: [{ id: 3 }] },
     ]);
+  });
+  it('allows only is.null / not.is.null on an embedded resource itself (PGRST120)', async () => {
+    const r = await api.get('/public/clients?select=name,projects(name)&projects=eq.1');
+    expect(r.status).toBe(400);
+    expect(r.json).toEqual({
+      code: 'PGRST120',
+      message: "Bad operator on the 'projects' embedded resource",
+      details: 'Only is null or not is null filters are allowed on embedded resources',
+      hint: null,
+    });
   });
   it('nests to any depth', async () => {
     expect(await rows('/public/clients?select=name,projects(name,tasks(title,projects(clients(name))))&id=eq.2&projects.tasks.order=id&projects.tasks.limit=1')).toEqual([

@@ -251,7 +251,8 @@ describe('schemas and errors', () => {
   it('refuses a schema outside pgrst.db_schemas with 406 PGRST106', async () => {
     for (const r of [await api.get('/private/secrets'), await api.get('/secrets', { 'Accept-Profile': 'private' })]) {
       expect(r.status).toBe(406);
-      expect(r.json).toEqual({ code: 'PGRST106', message: 'The schema must be one of the following: public, api', details: null, hint: null });
+      expect(r.json).toEqual({ code: 'PGRST106', message: 'Invalid schema: private', details: null, hint: 'Only the following schemas are exposed: public, api' });
+      expect(r.headers.get('proxy-status')).toBe('PostgREST; error=PGRST106');
     }
   });
   it('answers an unknown table with 404 and a hint', async () => {

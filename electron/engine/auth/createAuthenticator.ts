@@ -64,7 +64,8 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
   const secret = config?.secret ? new TextEncoder().encode(config.secret) : undefined;
 
   const verifyWith = async (token: string, key: JWTVerifyGetKey | Uint8Array): Promise<JWTPayload> => {
-    const opts = config?.audience ? { audience: config.audience } : {};
+    // PostgREST allows 30 s of clock skew on exp/nbf/iat.
+    const opts = { clockTolerance: 30, ...(config?.audience && { audience: config.audience }) };
     const r = key instanceof Uint8Array ? await jwtVerify(token, key, opts) : await jwtVerify(token, key, opts);
     return r.payload;
   };
@@ -75,7 +76,9 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
         if (anonRole !== undefined) return { ok: true, value: { role: anonRole, claims: { role: anonRole }, anonymous: true } };
         return refuse('PGRST302', 'Anonymous access is disabled', null, 'Send a token in the Authorization header: "Bearer <token>".');
       }
-      if (typeof bearer !== 'string') return invalid('PGRST301', 'Authorization header must be "Bearer <token>"');
+      if (typeof bearer !== 'string') {
+        return /^\s*bearer\s*$/i.test(bearer.malformed) ? invalid('PGRST301', 'Empty JWT is sent in Authorization header') : invalid('PGRST301', 'Authorization header must be "Bearer <token>"');
+      }
       const parts = bearer.split('.').length;
       if (parts !== 3) return invalid('PGRST301', `Expected 3 parts in JWT; got ${parts}`);
       let alg: string | undefined;
@@ -101,10 +104,9 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
             if (err.claim === 'aud') return invalid('PGRST303', 'JWT not in audience');
             return invalid('PGRST303', `JWT claim "${err.claim}" is invalid: ${err.reason}`);
           }
-          if (err instanceof errors.JWSSignatureVerificationFailed) return invalid('PGRST301', 'JWSError JWSInvalidSignature');
-          if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported) {
-            return invalid('PGRST301', 'No suitable key or wrong key type');
-          }
+          if (err instanceof errors.JWSSignatureVerificationFailed) return invalid('PGRST301', 'JWT cryptographic operation failed');
+          if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported) return invalid('PGRST301', 'Wrong or unsupported encoding algorithm');
+          if (err instanceof errors.JWKSNoMatchingKey) return invalid('PGRST301', 'No suitable key or wrong key type');
           if (err instanceof errors.JWTInvalid || err instanceof errors.JWSInvalid) return invalid('PGRST301', `JWSError ${err.message}`);
           if (err instanceof errors.JWKSTimeout || err instanceof errors.JOSEError) return invalid('PGRST301', `Could not verify the JWT: ${err.message}`);
           throw err;
@@ -113,11 +115,12 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
       if (!payload) return invalid('PGRST301', 'No suitable key or wrong key type');
       const role = claimAt(payload, steps);
       if (role === undefined || role === null) {
-        if (anonRole !== undefined) return { ok: true, value: { role: anonRole, claims: payload, anonymous: false } };
+        if (anonRole !== undefined) return { ok: true, value: { role: anonRole, claims: { ...payload, role: anonRole }, anonymous: false } };
         return refuse('PGRST302', 'Anonymous access is disabled', null, `The token has no role claim at ${roleClaimKey}.`);
       }
       if (typeof role !== 'string' || role === '') return invalid('PGRST303', `The JWT role claim at ${roleClaimKey} must be a non-empty string`);
-      return { ok: true, value: { role, claims: payload, anonymous: false } };
+      // PostgREST puts the resolved role into request.jwt.claims as `role`.
+      return { ok: true, value: { role, claims: { ...payload, role }, anonymous: false } };
     },
   };
 }

@@ -23,7 +23,7 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
   if (!schema.ok) return schema;
   const target = req.target;
   if (target.kind === 'root') {
-    return refuse('PGRST126', 'Open API has been disabled', null, 'Pier does not serve an OpenAPI description yet.');
+    return refuse('PGRST126', 'Root endpoint metadata is disabled', null, 'Pier does not serve an OpenAPI description yet.');
   }
   if (target.kind === 'routine') {
     return refuse(
@@ -69,12 +69,12 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
 
 function resolveSchema(req: ApiRequest, cache: SchemaCache): Outcome<string> {
   const allowed = cache.config.dbSchemas;
-  const notAllowed = () => refuse('PGRST106', `The schema must be one of the following: ${allowed.join(', ')}`);
-  const fromPath = req.target.kind === 'root' ? req.target.schema : req.target.schema;
-  if (req.profile !== undefined && !allowed.includes(req.profile)) return notAllowed();
-  if (fromPath !== undefined && !allowed.includes(fromPath)) return notAllowed();
+  const notAllowed = (schema: string) => refuse('PGRST106', `Invalid schema: ${schema}`, null, `Only the following schemas are exposed: ${allowed.join(', ')}`);
+  const fromPath = req.target.schema;
+  if (req.profile !== undefined && !allowed.includes(req.profile)) return notAllowed(req.profile);
+  if (fromPath !== undefined && !allowed.includes(fromPath)) return notAllowed(fromPath);
   if (fromPath !== undefined && req.profile !== undefined && req.profile !== fromPath) {
-    return refuse('PGRST106', `The schema must be one of the following: ${allowed.join(', ')}`, `The path names schema '${fromPath}' but Accept-Profile asks for '${req.profile}'.`);
+    return refuse('PGRST106', `Invalid schema: ${req.profile}`, `The path names schema '${fromPath}' but Accept-Profile asks for '${req.profile}'.`, `Only the following schemas are exposed: ${allowed.join(', ')}`);
   }
   return ok(fromPath ?? req.profile ?? allowed[0] ?? 'public');
 }
@@ -128,7 +128,7 @@ class NodePlanner {
     }
     // To-one embeds group like columns; a to-many embed has no single value to group by.
     if (grouped && items.some((i) => i.kind === 'embed' && !i.embed.relationship.toOne)) {
-      return refuse('PGRST100', 'Aggregates cannot be combined with to-many embedded resources at the same level', null, 'Aggregate inside the embedded resource instead, e.g. select=name,projects(budget.sum()).');
+      return refuse('PGRST127', 'Feature not implemented', 'Aggregates cannot be combined with to-many embedded resources at the same level', 'Aggregate inside the embedded resource instead, e.g. select=name,projects(budget.sum()).');
     }
     const embeds = items.flatMap((i) => (i.kind === 'embed' ? [i.embed] : []));
     const where: PlannedFilter[] = [];
@@ -222,7 +222,7 @@ class NodePlanner {
         const { relationship, target } = found.value;
         const name = item.alias ?? item.relation;
         if (item.spread && !relationship.toOne) {
-          return refuse('PGRST119', `A spread operation on '${item.relation}' is not possible`, `'${relation.name}' and '${item.relation}' do not form a many-to-one or one-to-one relationship`, null);
+          return refuse('PGRST127', 'Feature not implemented', `Spreading '${item.relation}' is not supported: '${relation.name}' and '${item.relation}' do not form a many-to-one or one-to-one relationship`, null);
         }
         const node = this.node(target, item.select, [...path, name]);
         if (!node.ok) return node;
@@ -283,8 +283,11 @@ class NodePlanner {
       return ok({ kind: 'group', op: f.kind, negated: f.negated, children });
     }
     const embed = embeds.find((e) => e.name === f.field.name);
-    if (embed && f.field.json.length === 0 && f.operator === 'is' && (f.value === 'null' || f.value === 'not_null')) {
-      return ok({ kind: 'embedPresence', embed, present: (f.value === 'not_null') !== f.negated });
+    if (embed && f.field.json.length === 0) {
+      if (f.operator === 'is' && (f.value === 'null' || f.value === 'not_null')) {
+        return ok({ kind: 'embedPresence', embed, present: (f.value === 'not_null') !== f.negated });
+      }
+      return refuse('PGRST120', `Bad operator on the '${embed.name}' embedded resource`, 'Only is null or not is null filters are allowed on embedded resources');
     }
     const col = this.column(relation, f.field);
     if (!col.ok) return col;

@@ -12,6 +12,10 @@ describe('statusOf', () => {
   ])('%s → %i', (code, status) => {
     expect(statusOf(code, true)).toBe(status);
   });
+  it('gives 401 for a role that does not exist, 400 for other bad parameters', () => {
+    expect(statusOf('22023', true, 'role "x" does not exist')).toBe(401);
+    expect(statusOf('22023', true, 'invalid value for parameter')).toBe(400);
+  });
   it('gives 42501 401 for anonymous requests and 403 for authenticated ones', () => {
     expect(statusOf('42501', false)).toBe(401);
     expect(statusOf('42501', true)).toBe(403);

@@ -7,12 +7,12 @@ const PGRST_STATUS: Record<string, number> = {
   PGRST100: 400, PGRST101: 405, PGRST102: 400, PGRST103: 416, PGRST105: 405, PGRST106: 406,
   PGRST107: 406, PGRST108: 400, PGRST111: 500, PGRST112: 500, PGRST114: 400, PGRST115: 400,
   PGRST116: 406, PGRST117: 405, PGRST118: 400, PGRST119: 400, PGRST120: 400, PGRST121: 500,
-  PGRST122: 400, PGRST123: 400, PGRST124: 400, PGRST125: 404, PGRST126: 404,
+  PGRST122: 400, PGRST123: 400, PGRST124: 400, PGRST125: 404, PGRST126: 404, PGRST127: 400, PGRST128: 400,
   PGRST200: 400, PGRST201: 300, PGRST202: 404, PGRST203: 300, PGRST204: 400, PGRST205: 404,
   PGRST300: 500, PGRST301: 401, PGRST302: 401, PGRST303: 401,
 };
 
-export function statusOf(code: string, authenticated: boolean): number {
+export function statusOf(code: string, authenticated: boolean, message = ''): number {
   const pgrst = PGRST_STATUS[code];
   if (pgrst !== undefined) return pgrst;
   if (code.startsWith('PGRST')) return 500;
@@ -33,6 +33,14 @@ export function statusOf(code: string, authenticated: boolean): number {
       return 500;
     case '42501':
       return authenticated ? 403 : 401;
+    case '57P01':
+      return 503;
+    case '21000':
+      // pg-safeupdate's refusal is the client's fault; any other cardinality error is the server's.
+      return message.endsWith('requires a WHERE clause') ? 400 : 500;
+    case '22023':
+      // The token named a role that does not exist.
+      return message.startsWith('role') && message.endsWith('does not exist') ? 401 : 400;
   }
   const prefixes: [string, number][] = [
     ['08', 503], ['09', 500], ['0L', 403], ['0P', 403], ['25', 500], ['28', 403], ['2D', 500], ['38', 500],

@@ -23,11 +23,15 @@ export function serverTiming(t: Partial<Timings>): string {
 }
 
 export function errorResponse(error: ApiError, opts: { authenticated?: boolean; headOnly?: boolean; headers?: Record<string, string> } = {}): EngineResponse {
-  const status = statusOf(error.code, opts.authenticated ?? false);
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', ...opts.headers };
+  const status = statusOf(error.code, opts.authenticated ?? false, error.message);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json; charset=utf-8',
+    'proxy-status': `PostgREST; error=${error.code}`,
+    ...opts.headers,
+  };
   if (status === 401) {
     headers['www-authenticate'] =
-      error.code === 'PGRST302' ? 'Bearer' : `Bearer error="invalid_token", error_description=${JSON.stringify(error.message)}`;
+      error.code === 'PGRST301' || error.code === 'PGRST303' ? `Bearer error="invalid_token", error_description=${JSON.stringify(error.message)}` : 'Bearer';
   }
   const body = JSON.stringify({ code: error.code, details: error.details ?? null, hint: error.hint ?? null, message: error.message });
   return { status, headers, body: opts.headOnly ? '' : body };
@@ -35,14 +39,11 @@ export function errorResponse(error: ApiError, opts: { authenticated?: boolean; 
 
 /** A Postgres error: the role switch failing means the token names a role we may not use. */
 export function dbErrorResponse(e: DbFailure, role: string, authenticated: boolean, headOnly: boolean): EngineResponse {
-  if (e.step === 'role' && (e.code === '22023' || e.code === '42704')) {
-    return { ...errorResponse({ code: e.code, message: e.message, details: e.details, hint: `The role "${role}" named by the token does not exist in this database.` }, { headOnly }), status: 401 };
+  if (e.step === 'role' && e.code === '22023') {
+    return errorResponse({ code: e.code, message: e.message, details: e.details, hint: `The role "${role}" named by the token does not exist in this database.` }, { authenticated, headOnly });
   }
   if (e.step === 'role' && e.code === '42501') {
-    return {
-      ...errorResponse({ code: e.code, message: e.message, details: e.details, hint: `The role "${role}" is not granted to the Data API's authenticator role.` }, { headOnly }),
-      status: authenticated ? 403 : 401,
-    };
+    return errorResponse({ code: e.code, message: e.message, details: e.details, hint: `The role "${role}" is not granted to the Data API's authenticator role.` }, { authenticated, headOnly });
   }
   return errorResponse({ code: e.code, message: e.message, details: e.details, hint: e.hint }, { authenticated, headOnly });
 }

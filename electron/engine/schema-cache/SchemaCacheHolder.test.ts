@@ -45,6 +45,7 @@ describe('SchemaCacheHolder', () => {
     await new Promise((r) => setTimeout(r, 0));
     const failed = holder.get();
     pending[1]!.reject(new Error('connection refused'));
-    expect(await failed).toMatchObject({ ok: false, error: { code: 'PGRST002', details: 'connection refused' } });
+    expect(await failed).toMatchObject({ ok: false, error: { code: 'PGRST002', details: null } });
+    expect(holder.error).toEqual(new Error('connection refused'));
   });
 });

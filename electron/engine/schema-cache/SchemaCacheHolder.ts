@@ -56,7 +56,7 @@ export class SchemaCacheHolder {
     await Promise.race([pending, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.waitMs)))]);
     clearTimeout(timer);
     if (this.current) return { ok: true, value: this.current };
-    const reason = this.lastError instanceof Error ? this.lastError.message : this.lastError === undefined ? 'The schema cache is still loading.' : String(this.lastError);
-    return refuse('PGRST002', 'Could not query the database for the schema cache. Retrying.', reason, null);
+    // The reason stays in the logs (see `error`): it can name roles and hosts.
+    return refuse('PGRST002', 'Could not query the database for the schema cache. Retrying.', null, null);
   }
 }
