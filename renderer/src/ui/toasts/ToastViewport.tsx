@@ -29,7 +29,9 @@ function ToastViewport({ store }: { store: ToastStore }) {
         <div
           key={toast.id}
           className={`toast toast--${toast.tone}`}
-          role={toast.tone === 'error' ? 'alert' : 'status'}
+          // Errors interrupt (alert); info is polite. Not role="status": the status bar owns that role.
+          role={toast.tone === 'error' ? 'alert' : undefined}
+          aria-live={toast.tone === 'error' ? undefined : 'polite'}
           data-testid="toast"
           onKeyDown={(e) => {
             if (e.key === 'Escape') store.dismiss(toast.id);
