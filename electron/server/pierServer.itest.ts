@@ -100,7 +100,7 @@ describe('browser-mode server on the embedded default', () => {
   });
 
   it('serves the Data API at the Lakebase URL shape, as the token\'s identity', async () => {
-    const info = server.readyInfo() as { dataApi: string; tokens: Record<string, string> };
+    const info = server.readyInfo();
     expect(info.dataApi).toMatch(/\/api\/2\.0\/workspace\/local\/rest\/databricks_postgres\/public$/);
     const auth = { authorization: `Bearer ${info.tokens['user@example.com']}` };
     const res = await fetch(`${info.dataApi}/clients?select=id,name,projects(id,name)&id=gte.2`, { headers: auth });
@@ -116,7 +116,7 @@ describe('browser-mode server on the embedded default', () => {
   });
 
   it('applies row-level security of the identity\'s role (the Lakebase documentation\'s policy)', async () => {
-    const info = server.readyInfo() as { dataApi: string; postgres: string; tokens: Record<string, string> };
+    const info = server.readyInfo();
     const db = new pg.Client({ connectionString: info.postgres });
     await db.connect();
     await db.query(`ALTER TABLE clients ENABLE ROW LEVEL SECURITY;

@@ -9,7 +9,10 @@ export interface ReadyInfo {
   readonly ui: string;
   /** Superuser connection string to databricks_postgres. */
   readonly postgres: string;
-  [extra: string]: unknown;
+  /** Data API base of databricks_postgres, schema public: `{dataApi}/clients?select=…`. */
+  readonly dataApi: string;
+  /** Dev bearer tokens from the local issuer, by identity (at least `user@example.com`). */
+  readonly tokens: Readonly<Record<string, string>>;
 }
 
 export async function writeReadyFile(file: string, info: ReadyInfo): Promise<void> {
