@@ -113,6 +113,19 @@ describe('engine configuration', () => {
       await other.close();
     }
   });
+  it('works the same over a pool without pipelining', async () => {
+    const other = await startEngineServer(url, { anonRole: 'pier_engine_anon' }, { pipeline: false });
+    try {
+      const ok = await other.get('/public/clients?select=id&order=id', bearer(await token({ sub: 'user@example.com' })));
+      expect(ok.json).toEqual([{ id: 1 }, { id: 2 }]);
+      const refused = await other.get('/public/clients', bearer(await token({ sub: 'pier_engine_stranger' })));
+      expect(refused.status).toBe(403);
+      // The connection that saw the refusal serves the next request cleanly.
+      expect((await other.get('/public/clients?select=id')).json).toHaveLength(3);
+    } finally {
+      await other.close();
+    }
+  });
   it('caps rows at maxRows and stops slow statements at the timeout', async () => {
     const other = await startEngineServer(url, { anonRole: 'pier_engine_anon', maxRows: 2, statementTimeoutMs: 100 });
     try {

@@ -54,6 +54,12 @@ function failure(step: DbFailure['step'], err: unknown): DbFailure {
   };
 }
 
+/**
+ * Sends the whole transaction at once: BEGIN, the settings, (EXPLAIN,) the query, COMMIT. On a
+ * pool made with `pipeline: true` that is one round trip; otherwise pg sends them in turn with the
+ * same meaning. If one fails, Postgres refuses the rest (25P02) and COMMIT becomes ROLLBACK, so
+ * the connection comes back clean; the first failure is the one reported.
+ */
 export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestContext): Promise<DbOutcome> {
   let client: pg.PoolClient;
   try {
@@ -61,51 +67,54 @@ export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestConte
   } catch (err) {
     return { ok: false, error: failure('connect', err) };
   }
-  let broken = false;
   const started = performance.now();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY');
-    try {
-      await client.query(SETTINGS_SQL, [
-        ctx.role,
-        JSON.stringify(ctx.claims),
-        ctx.method,
-        ctx.path,
-        JSON.stringify(ctx.headers),
-        String(ctx.statementTimeoutMs ?? 0),
-      ]);
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => (broken = true));
-      return { ok: false, error: failure('role', err) };
-    }
-    let plannedTotal: number | null = null;
-    try {
-      if (query.explain) {
-        const r = await client.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(query.explain.text, [...query.explain.values]);
-        plannedTotal = r.rows[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? null;
-      }
-      const r = await client.query<{ total_result_set: string | null; page_total: string; body: string | null }>(query.main.text, [...query.main.values]);
-      await client.query('COMMIT');
-      const row = r.rows[0];
-      return {
-        ok: true,
-        value: {
-          totalResultSet: row?.total_result_set == null ? null : Number(row.total_result_set),
-          pageTotal: Number(row?.page_total ?? 0),
-          body: row?.body ?? null,
-          plannedTotal,
-          queryMs: performance.now() - started,
-        },
-      };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => (broken = true));
-      return { ok: false, error: failure('query', err) };
-    }
-  } catch (err) {
-    broken = true;
-    return { ok: false, error: failure('connect', err) };
-  } finally {
-    // A connection that failed mid-transaction is not handed to the next request.
-    client.release(broken ? true : undefined);
+  type Step = { step: DbFailure['step']; result: Promise<pg.QueryResult> };
+  const send = (step: DbFailure['step'], text: string, values?: unknown[]): Step => {
+    const result = client.query(text, values);
+    // Every result is awaited below; this only keeps an early rejection from being "unhandled".
+    result.catch(() => undefined);
+    return { step, result };
+  };
+  const steps: Step[] = [
+    send('query', 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY'),
+    send('role', SETTINGS_SQL, [
+      ctx.role,
+      JSON.stringify(ctx.claims),
+      ctx.method,
+      ctx.path,
+      JSON.stringify(ctx.headers),
+      String(ctx.statementTimeoutMs ?? 0),
+    ]),
+  ];
+  const explain = query.explain ? send('query', query.explain.text, [...query.explain.values]) : undefined;
+  if (explain) steps.push(explain);
+  const main = send('query', query.main.text, [...query.main.values]);
+  steps.push(main, send('query', 'COMMIT'));
+  const settled = await Promise.allSettled(steps.map((s) => s.result));
+  const firstFailure = settled.findIndex((r) => r.status === 'rejected');
+  const commit = settled[settled.length - 1];
+  // A connection whose last statement failed may be mid-transaction or broken: never reuse it.
+  const clean = commit?.status === 'fulfilled';
+  client.release(clean ? undefined : true);
+  if (firstFailure >= 0) {
+    const failed = settled[firstFailure] as PromiseRejectedResult;
+    return { ok: false, error: failure(steps[firstFailure]!.step, failed.reason) };
   }
+  const mainResult = (await main.result) as pg.QueryResult<{ total_result_set: string | null; page_total: string; body: string | null }>;
+  let plannedTotal: number | null = null;
+  if (explain) {
+    const plan = (await explain.result) as pg.QueryResult<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>;
+    plannedTotal = plan.rows[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? null;
+  }
+  const row = mainResult.rows[0];
+  return {
+    ok: true,
+    value: {
+      totalResultSet: row?.total_result_set == null ? null : Number(row.total_result_set),
+      pageTotal: Number(row?.page_total ?? 0),
+      body: row?.body ?? null,
+      plannedTotal,
+      queryMs: performance.now() - started,
+    },
+  };
 }

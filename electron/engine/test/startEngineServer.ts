@@ -34,13 +34,14 @@ export interface EngineServer {
 }
 
 /** `superuserDbUrl`: the fixture database's superuser URL; the engine connects as the authenticator. */
-export async function startEngineServer(superuserDbUrl: string, options: Partial<EngineOptions> = {}): Promise<EngineServer> {
+export async function startEngineServer(superuserDbUrl: string, options: Partial<EngineOptions> = {}, pool: { pipeline?: boolean } = {}): Promise<EngineServer> {
   const u = new URL(superuserDbUrl);
   u.username = AUTHENTICATOR;
   u.password = AUTHENTICATOR_PASSWORD;
   const database = decodeURIComponent(u.pathname.slice(1));
-  const pool = new pg.Pool({ connectionString: u.toString(), max: 4 });
-  const engine = createEngine({ pool, ownsPool: true, database, anonRole: ANON_ROLE, ...options });
+  // pipeline: the engine sends a request's transaction in one round trip (see runQuery).
+  const pgPool = new pg.Pool({ connectionString: u.toString(), max: 4, pipeline: pool.pipeline ?? true });
+  const engine = createEngine({ pool: pgPool, ownsPool: true, database, anonRole: ANON_ROLE, ...options });
   await engine.schemaCache();
   const prefix = `/api/2.0/workspace/local/rest/${database}`;
   const server = http.createServer((req, res) => {
