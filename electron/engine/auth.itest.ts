@@ -114,7 +114,7 @@ describe('engine configuration', () => {
     }
   });
   it('works the same over a pool without pipelining', async () => {
-    const other = await startEngineServer(url, { anonRole: 'pier_engine_anon' }, { pipeline: false });
+    const other = await startEngineServer(url, { anonRole: 'pier_engine_anon', jwt: { publicKeys: [publicJwk] } }, { pipeline: false });
     try {
       const ok = await other.get('/public/clients?select=id&order=id', bearer(await token({ sub: 'user@example.com' })));
       expect(ok.json).toEqual([{ id: 1 }, { id: 2 }]);
