@@ -81,6 +81,9 @@ export async function prepareRecovery(
   const settings: Record<string, string> = {
     restore_command: archiveDir ? `cp "${archiveDir}/%f" "%p"` : 'false',
     recovery_target_action: 'promote',
+    // No connections until recovery has ended and the copy is promoted: whoever connects first
+    // (a base backup, a client) must see the finished branch, not a standby about to change.
+    hot_standby: 'off',
   };
   switch (target.kind) {
     case 'immediate':
