@@ -5,12 +5,20 @@ import { listSchemas, readRows } from '../admin/catalog';
 /** Main-process implementation of every contract channel. A missing channel is a compile error. */
 export type Handlers = { [C in Channel]: (input: ParsedInputOf<C>) => Promise<OutputOf<C>> };
 
+/** The Data API as the console uses it: in process, through the same engine as HTTP. */
+export interface IDataApiService {
+  request(input: ParsedInputOf<'dataApi.request'>): Promise<OutputOf<'dataApi.request'>>;
+  describe(input: ParsedInputOf<'dataApi.describe'>): Promise<OutputOf<'dataApi.describe'>>;
+  identities(input: ParsedInputOf<'dataApi.identities'>): Promise<OutputOf<'dataApi.identities'>>;
+}
+
 export interface HandlerDeps {
   readonly mode: 'desktop' | 'browser';
   /** Superuser pool on the default database: the admin's view of it. */
   readonly adminPool: pg.Pool;
   /** For display in the status bar, e.g. "embedded · 127.0.0.1:41234". */
   readonly postgresLabel: string;
+  readonly dataApi: IDataApiService;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -34,5 +42,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'catalog.listSchemas': () => listSchemas(deps.adminPool),
     'catalog.readRows': (input) => readRows(deps.adminPool, input),
+    'dataApi.request': (input) => deps.dataApi.request(input),
+    'dataApi.describe': (input) => deps.dataApi.describe(input),
+    'dataApi.identities': (input) => deps.dataApi.identities(input),
   };
 }

@@ -1,5 +1,9 @@
 import pg from 'pg';
 import { createEngine, type Engine, type JwtConfig } from '../engine';
+import { relationshipsFrom, findRelation } from '../engine/schema-cache/SchemaCache';
+import { CatalogNotFoundError } from '../admin/catalog';
+import type { IDataApiService } from '../rpc/handlers';
+import type { OutputOf, ParsedInputOf } from '../../shared/contract';
 import type { ServiceRequest, ServiceResponse } from './mountHandler';
 
 /** The local workspace's id in Data API URLs: `/api/2.0/workspace/local/rest/{database}/…`. */
@@ -11,7 +15,11 @@ export interface DataApiRouterOptions {
   readonly adminPool: pg.Pool;
   /** Connection settings of the engine's pools (the `authenticator` role); `database` is set per engine. */
   readonly connection: pg.ClientConfig;
+  /** Superuser connection settings, for the console's "view as admin". */
+  readonly adminConnection: pg.ClientConfig;
   readonly jwt: JwtConfig;
+  /** Base of Data API URLs as clients reach them, e.g. http://127.0.0.1:7420. */
+  readonly origin: string;
   readonly log?: (line: string) => void;
 }
 
@@ -19,20 +27,82 @@ export interface DataApiRouterOptions {
  * Serves the Data API of every database on the local server, one engine (pool + schema cache)
  * per database, made on its first request.
  */
-export class DataApiRouter {
+export class DataApiRouter implements IDataApiService {
   private readonly engines = new Map<string, Promise<Engine | undefined>>();
 
   constructor(private readonly options: DataApiRouterOptions) {}
 
   /** The engine for a database, or undefined if there is no such database. */
-  engine(database: string): Promise<Engine | undefined> {
-    let e = this.engines.get(database);
+  engine(database: string, as: 'authenticator' | 'admin' = 'authenticator'): Promise<Engine | undefined> {
+    const key = `${as}:${database}`;
+    let e = this.engines.get(key);
     if (!e) {
-      e = this.makeEngine(database);
-      this.engines.set(database, e);
-      void e.then((made) => made ?? this.engines.delete(database));
+      e = this.makeEngine(database, as === 'admin' ? this.options.adminConnection : this.options.connection);
+      this.engines.set(key, e);
+      void e.then((made) => made ?? this.engines.delete(key));
     }
     return e;
+  }
+
+  async request(input: ParsedInputOf<'dataApi.request'>): Promise<OutputOf<'dataApi.request'>> {
+    const admin = input.viewAs.kind === 'admin';
+    const engine = await this.requireEngine(input.database, admin ? 'admin' : 'authenticator');
+    const role = input.viewAs.kind === 'admin' ? String(this.options.adminConnection.user) : input.viewAs.role;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(input.headers)) headers[k.toLowerCase()] = v;
+    delete headers.authorization; // the console runs as `viewAs`, never as a pasted token
+    const res = await engine.handle(
+      {
+        method: input.method,
+        path: input.path,
+        rawQuery: input.rawQuery,
+        headers,
+        ...(input.body !== undefined && { body: Buffer.from(input.body) }),
+      },
+      { role, claims: { sub: role, role } },
+    );
+    return { status: res.status, headers: res.headers, body: typeof res.body === 'string' ? res.body : Buffer.from(res.body ?? '').toString('utf8') };
+  }
+
+  async describe(input: ParsedInputOf<'dataApi.describe'>): Promise<OutputOf<'dataApi.describe'>> {
+    const engine = await this.requireEngine(input.database, 'admin');
+    const cache = await engine.schemaCache();
+    const relation = cache && findRelation(cache, input.schema, input.table);
+    if (!cache || !relation) throw new CatalogNotFoundError(`Relation ${input.schema}.${input.table} is not in the Data API schema cache.`);
+    return {
+      baseUrl: `${this.options.origin}/api/2.0/workspace/${LOCAL_WORKSPACE_ID}/rest/${encodeURIComponent(input.database)}`,
+      exposed: cache.config.dbSchemas.includes(input.schema),
+      kind: relation.kind,
+      columns: relation.columns.map((c) => ({ name: c.name, type: c.type, typeName: c.typeName, nullable: c.nullable, default: c.default, comment: c.comment })),
+      primaryKey: [...relation.primaryKey],
+      relationships: relationshipsFrom(cache, relation).map((r) =>
+        r.kind === 'many-to-many'
+          ? {
+              kind: r.kind,
+              target: { ...r.target },
+              constraint: r.targetConstraint,
+              toOne: false,
+              columns: r.sourceColumns.map(([a, b]) => [a, b] as [string, string]),
+              junction: { ...r.junction },
+            }
+          : { kind: r.kind, target: { ...r.target }, constraint: r.constraint, toOne: r.toOne, columns: r.columns.map(([a, b]) => [a, b] as [string, string]) },
+      ),
+    };
+  }
+
+  async identities(input: ParsedInputOf<'dataApi.identities'>): Promise<OutputOf<'dataApi.identities'>> {
+    await this.requireEngine(input.database, 'admin');
+    const r = await this.options.adminPool.query<{ rolname: string }>(
+      `SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid
+        WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = 'authenticator') ORDER BY r.rolname`,
+    );
+    return { roles: r.rows.map((row) => row.rolname) };
+  }
+
+  private async requireEngine(database: string, as: 'authenticator' | 'admin'): Promise<Engine> {
+    const engine = await this.engine(database, as);
+    if (!engine) throw new CatalogNotFoundError(`Database "${database}" does not exist.`);
+    return engine;
   }
 
   async handle(req: ServiceRequest, params: Record<string, string>): Promise<ServiceResponse> {
@@ -51,10 +121,10 @@ export class DataApiRouter {
     await Promise.all(engines.map((e) => e?.close()));
   }
 
-  private async makeEngine(database: string): Promise<Engine | undefined> {
+  private async makeEngine(database: string, connection: pg.ClientConfig): Promise<Engine | undefined> {
     const exists = await this.options.adminPool.query('SELECT 1 FROM pg_database WHERE datname = $1 AND datallowconn', [database]);
     if (!exists.rowCount) return undefined;
-    const pool = new pg.Pool({ ...this.options.connection, database, max: 10, idleTimeoutMillis: 30_000 });
+    const pool = new pg.Pool({ ...connection, database, max: 10, idleTimeoutMillis: 30_000 });
     pool.on('error', (err) => this.options.log?.(`Data API connection to ${database} lost: ${err.message}`));
     return createEngine({ pool, ownsPool: true, database, jwt: this.options.jwt, ...(this.options.log && { log: this.options.log }) });
   }

@@ -124,10 +124,32 @@ describe('browser-mode server on the embedded default', () => {
     try {
       const res = await fetch(`${info.dataApi}/clients?select=name`, { headers: { authorization: `Bearer ${info.tokens['user@example.com']}` } });
       expect(await res.json()).toEqual([{ name: 'Acme Corp' }, { name: 'TechStart Inc' }]);
+      // The console's in-process path gives the same answer for the same identity, and all rows to the admin.
+      const base = { database: 'databricks_postgres', path: '/public/clients', rawQuery: 'select=name' };
+      const asUser = await rpc(server, 'dataApi.request', { ...base, viewAs: { kind: 'identity', role: 'user@example.com' } });
+      expect(JSON.parse(asUser.body.value.body)).toEqual([{ name: 'Acme Corp' }, { name: 'TechStart Inc' }]);
+      const asAdmin = await rpc(server, 'dataApi.request', { ...base, viewAs: { kind: 'admin' } });
+      expect(JSON.parse(asAdmin.body.value.body)).toHaveLength(3);
+      // A role that is not granted to authenticator cannot be used, even in process.
+      const asOwner = await rpc(server, 'dataApi.request', { ...base, viewAs: { kind: 'identity', role: 'postgres' } });
+      expect(asOwner.body.value.status).toBeGreaterThanOrEqual(400);
     } finally {
       await db.query(`DROP POLICY "restrict client access" ON clients; ALTER TABLE clients DISABLE ROW LEVEL SECURITY`);
       await db.end();
     }
+  });
+
+  it('describes a table for the query builder and lists the identities', async () => {
+    const d = await rpc(server, 'dataApi.describe', { database: 'databricks_postgres', schema: 'public', table: 'clients' });
+    expect(d.body.value).toMatchObject({ exposed: true, primaryKey: ['id'] });
+    expect(d.body.value.baseUrl).toBe(`${server.origin}/api/2.0/workspace/local/rest/databricks_postgres`);
+    expect(d.body.value.relationships).toContainEqual(
+      expect.objectContaining({ kind: 'one-to-many', target: { schema: 'public', name: 'projects' }, toOne: false }),
+    );
+    const ids = await rpc(server, 'dataApi.identities', { database: 'databricks_postgres' });
+    expect(ids.body.value.roles).toContain('user@example.com');
+    const none = await rpc(server, 'dataApi.describe', { database: 'nope', schema: 'public', table: 'clients' });
+    expect(none.body.error.code).toBe('PIER404');
   });
 
   it('refuses a second server on the same data folder, naming it', async () => {

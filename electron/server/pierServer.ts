@@ -40,7 +40,8 @@ export interface PierServer {
 const DEV_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
 /** pg settings from a postgresql:// URL, so the database can be set per pool. */
-function connectionConfig(u: URL): pg.ClientConfig {
+function connectionConfig(url: string): pg.ClientConfig {
+  const u = new URL(url);
   return {
     host: u.hostname,
     port: Number(u.port || 5432),
@@ -101,7 +102,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       postgresUrl = options.databaseUrl;
       const u = new URL(options.databaseUrl);
       postgresLabel = `${u.hostname}:${u.port || '5432'}${u.pathname}`;
-      engineConnection = connectionConfig(u);
+      engineConnection = connectionConfig(postgresUrl);
     } else {
       const lock = await lockDataDir(options.dataDir);
       disposers.push(() => lock.release());
@@ -128,14 +129,21 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     }
 
     const issuer = await createLocalIssuer({ dataDir: options.dataDir, issuerUrl: `${origin}/oidc` });
-    const dataApi = new DataApiRouter({ adminPool, connection: engineConnection, jwt: { publicKeys: issuer.publicJwks().keys }, log });
+    const dataApi = new DataApiRouter({
+      adminPool,
+      connection: engineConnection,
+      adminConnection: connectionConfig(postgresUrl),
+      jwt: { publicKeys: issuer.publicJwks().keys },
+      origin,
+      log,
+    });
     disposers.push(() => dataApi.close());
     const devTokens: Record<string, string> = {};
     for (const identity of [DEMO_USER_IDENTITY, issuer.owner]) {
       devTokens[identity] = await issuer.mintToken(identity, { ttlSeconds: DEV_TOKEN_TTL_SECONDS });
     }
 
-    const handlers = createHandlers({ mode: options.mode, adminPool, postgresLabel });
+    const handlers = createHandlers({ mode: options.mode, adminPool, postgresLabel, dataApi });
     ready({ handlers, dataApi });
 
     const uiUrl = `${origin}/#${SESSION_FRAGMENT_KEY}=${sessionSecret}`;

@@ -3,7 +3,14 @@
  * generated from this list; `contract.ts` gives each its input and output schema.
  * Kept free of zod so the preload bundle stays tiny.
  */
-export const CHANNELS = ['app.status', 'catalog.listSchemas', 'catalog.readRows'] as const;
+export const CHANNELS = [
+  'app.status',
+  'catalog.listSchemas',
+  'catalog.readRows',
+  'dataApi.request',
+  'dataApi.describe',
+  'dataApi.identities',
+] as const;
 
 export type Channel = (typeof CHANNELS)[number];
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import * as app from './app';
 import * as catalog from './catalog';
+import * as dataApi from './dataApi';
 import type { Channel } from './channels';
 import type { Result } from './result';
 
@@ -9,6 +10,9 @@ export const contract = {
   'app.status': { input: app.appStatusInput, output: app.appStatusOutput },
   'catalog.listSchemas': { input: catalog.listSchemasInput, output: catalog.listSchemasOutput },
   'catalog.readRows': { input: catalog.readRowsInput, output: catalog.readRowsOutput },
+  'dataApi.request': { input: dataApi.dataApiRequestInput, output: dataApi.dataApiRequestOutput },
+  'dataApi.describe': { input: dataApi.describeTableInput, output: dataApi.describeTableOutput },
+  'dataApi.identities': { input: dataApi.identitiesInput, output: dataApi.identitiesOutput },
 } satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

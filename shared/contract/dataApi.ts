@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+const identifier = z.string().min(1).max(63);
+
+/** Whom a grid or console request runs as: the admin (superuser), or an identity granted to `authenticator`. */
+export const viewAs = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('admin') }),
+  z.object({ kind: z.literal('identity'), role: identifier }),
+]);
+export type ViewAs = z.infer<typeof viewAs>;
+
+/**
+ * One Data API request run in process by the same engine that serves HTTP, so the grid shows
+ * exactly what the Data API returns. `path` is after `/rest/{database}`, e.g. `/public/clients`.
+ */
+export const dataApiRequestInput = z
+  .object({
+    database: identifier,
+    method: z.enum(['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE']).default('GET'),
+    path: z.string().min(1).max(2048).startsWith('/'),
+    rawQuery: z.string().max(65_536).default(''),
+    headers: z.record(z.string(), z.string()).default({}),
+    body: z.string().max(10 * 1024 * 1024).optional(),
+    viewAs,
+  })
+  .strict();
+export const dataApiRequestOutput = z.object({
+  status: z.number().int(),
+  headers: z.record(z.string(), z.string()),
+  body: z.string(),
+});
+export type DataApiRequestInput = z.input<typeof dataApiRequestInput>;
+export type DataApiRequestOutput = z.infer<typeof dataApiRequestOutput>;
+
+export const describeTableInput = z.object({ database: identifier, schema: identifier, table: identifier }).strict();
+const qualified = z.object({ schema: z.string(), name: z.string() });
+export const describeTableOutput = z.object({
+  /** Base URL of this database's Data API: `{baseUrl}/{schema}/{table}?…`. */
+  baseUrl: z.string(),
+  /** Whether the schema is exposed (pgrst.db_schemas); if not, the Data API refuses it. */
+  exposed: z.boolean(),
+  kind: z.string(),
+  columns: z.array(
+    z.object({ name: z.string(), type: z.string(), typeName: z.string(), nullable: z.boolean(), default: z.string().nullable(), comment: z.string().nullable() }),
+  ),
+  primaryKey: z.array(z.string()),
+  relationships: z.array(
+    z.object({
+      kind: z.enum(['many-to-one', 'one-to-many', 'one-to-one', 'many-to-many']),
+      target: qualified,
+      /** The FK constraint (the `!hint` that disambiguates an embed). */
+      constraint: z.string(),
+      toOne: z.boolean(),
+      /** [source column, target column] pairs (for many-to-many: via the junction). */
+      columns: z.array(z.tuple([z.string(), z.string()])),
+      junction: qualified.optional(),
+    }),
+  ),
+});
+export type DescribeTableOutput = z.infer<typeof describeTableOutput>;
+
+export const identitiesInput = z.object({ database: identifier }).strict();
+export const identitiesOutput = z.object({
+  /** Roles granted to `authenticator`: the identities a Data API request may run as. */
+  roles: z.array(z.string()),
+});
