@@ -82,10 +82,17 @@ describe('identity and roles', () => {
     expect(r.json).toMatchObject({ code: '42501' });
   });
   it('exposes the request to SQL as PostgREST does', async () => {
-    const r = await api.get('/public/request_info', { ...bearer(await token({ sub: 'user@example.com', team: 'red' })), 'X-Probe': 'hello' });
+    const r = await api.get('/public/request_info', { ...bearer(await token({ sub: 'user@example.com', team: 'red' })), 'X-Probe': 'hello', Cookie: 'theme=dark; session=s1' });
     expect(r.status).toBe(200);
     expect(r.json).toEqual([
-      { role: 'user@example.com', method: 'GET', path: '/public/request_info', claims: expect.objectContaining({ sub: 'user@example.com', team: 'red' }), probe: 'hello' },
+      {
+        role: 'user@example.com',
+        method: 'GET',
+        path: '/public/request_info',
+        claims: expect.objectContaining({ sub: 'user@example.com', team: 'red', role: 'user@example.com' }),
+        probe: 'hello',
+        session: 's1',
+      },
     ]);
   });
 });

@@ -200,6 +200,11 @@ describe('order and paging', () => {
     expect(estimated.headers.get('content-range')).toBe('0-0/6');
     expect(estimated.status).toBe(206);
   });
+  it('refuses a negative limit with 416 PGRST103', async () => {
+    const r = await api.get('/public/tasks?limit=-1');
+    expect(r.status).toBe(416);
+    expect(r.json).toMatchObject({ code: 'PGRST103', details: 'Limit should be greater than or equal to zero.' });
+  });
   it('rejects an inverted range', async () => {
     const r = await api.get('/public/tasks', { Range: '5-1' });
     expect(r.status).toBe(416);

@@ -125,8 +125,8 @@ describe('parseQuery filters', () => {
     ['id=foo.1', 'operator'],
     ['id=in.(1,2', 'end of input'],
     ['x=is.maybe', 'null, not_null'],
-    ['limit=-1', 'non-negative integer'],
-    ['limit=ten', 'non-negative integer'],
+    ['offset=-1', 'non-negative integer'],
+    ['limit=ten', 'an integer'],
     ['or=(a.eq.1', 'end of input'],
     ['or=a.eq.1', '"("'],
     ['order=name.up', '".asc"'],
@@ -159,6 +159,9 @@ describe('parseQuery order and paging', () => {
   });
   it('reads limit and offset together', () => {
     expect(parsed('limit=10&offset=20').paging).toEqual([{ path: [], limit: 10, offset: 20 }]);
+  });
+  it('reads a negative limit for the engine to refuse', () => {
+    expect(parsed('limit=-1').paging).toEqual([{ path: [], limit: -1 }]);
   });
   it('ignores write-only parameters', () => {
     expect(parsed('columns=a,b&on_conflict=id')).toEqual({ filters: [], order: [], paging: [] });

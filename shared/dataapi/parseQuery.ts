@@ -427,10 +427,11 @@ export function parseTree(op: 'and' | 'or', negated: boolean, text: string): Res
   return run('logic tree', text, (c) => ({ kind: op, negated, children: readTreeChildren(c) }));
 }
 
+/** A negative limit reads (the engine refuses it with PGRST103, as PostgREST does); offsets cannot be. */
 function parsePaging(what: 'limit' | 'offset', text: string): Result<number> {
   return run(`${what} parameter`, text, (c: Cursor) => {
-    const m = /^\d{1,15}/.exec(c.s);
-    if (!m) c.fail('a non-negative integer');
+    const m = (what === 'limit' ? /^-?\d{1,15}/ : /^\d{1,15}/).exec(c.s);
+    if (!m) c.fail(what === 'limit' ? 'an integer' : 'a non-negative integer');
     c.i = m[0].length;
     return Number(m[0]);
   });

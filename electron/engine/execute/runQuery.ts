@@ -39,7 +39,18 @@ export type DbOutcome = { readonly ok: true; readonly value: DbResult } | { read
 const SETTINGS_SQL =
   `SELECT set_config('role', $1, true), set_config('request.jwt.claims', $2, true), ` +
   `set_config('request.method', $3, true), set_config('request.path', $4, true), ` +
-  `set_config('request.headers', $5, true), set_config('statement_timeout', $6, true)`;
+  `set_config('request.headers', $5, true), set_config('request.cookies', $6, true), ` +
+  `set_config('statement_timeout', $7, true)`;
+
+/** `a=1; b=2` → {a: "1", b: "2"}, for request.cookies. */
+function cookiesOf(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return out;
+}
 
 function failure(step: DbFailure['step'], err: unknown): DbFailure {
   const e = err as Partial<pg.DatabaseError> & { message?: string };
@@ -83,6 +94,7 @@ export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestConte
       ctx.method,
       ctx.path,
       JSON.stringify(ctx.headers),
+      JSON.stringify(cookiesOf(ctx.headers['cookie'])),
       String(ctx.statementTimeoutMs ?? 0),
     ]),
   ];

@@ -45,6 +45,9 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
     );
   }
   if (req.action.kind !== 'read') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
+  if (req.query.paging.some((p) => p.limit !== undefined && p.limit < 0)) {
+    return refuse('PGRST103', 'Requested range not satisfiable', 'Limit should be greater than or equal to zero.');
+  }
   const planner = new NodePlanner(req, cache, schema.value);
   const root = planner.node(relation, req.query.select ?? [{ kind: 'star' }], []);
   if (!root.ok) return root;
