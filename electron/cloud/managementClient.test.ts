@@ -288,4 +288,10 @@ describe('reading and writing', () => {
     expect(requests[0]!.url).toBe(`${BASE}/credentials`);
     expect(await client.generateDatabaseCredential({ endpoint: 'projects/p/branches/b/endpoints/e' })).toMatchObject({ ok: false, error: { code: 'CLOUD_BAD_RESPONSE' } });
   });
+
+  it('reads the signed-in user from SCIM /Me on the same host', async () => {
+    const { client, requests } = await clientFor(() => ({ status: 200, body: { userName: 'ada@example.com', id: '1' } }));
+    expect(await client.currentUserName()).toEqual({ ok: true, value: 'ada@example.com' });
+    expect(requests[0]!.url).toBe('/api/2.0/preview/scim/v2/Me');
+  });
 });

@@ -38,6 +38,7 @@ import {
   normalizeProject,
   normalizeRole,
 } from './normalize';
+import { sleep } from './retryPolicy';
 import { waitForOperation, type WaitOptions } from './waitForOperation';
 
 /** A started mutation: the server's Operation, and a way to wait for its result. */
@@ -104,6 +105,12 @@ function matchesSpec(sent: unknown, existing: unknown): boolean {
     if (got !== undefined && typeof got !== 'object' && got !== v) return false;
   }
   return true;
+}
+
+/** A branch or endpoint still being created or changed (`INIT`, or a pending state). */
+function isSettling(resource: unknown): boolean {
+  const status = isObj(resource) && isObj(resource.status) ? resource.status : {};
+  return status.current_state === 'INIT' || (typeof status.pending_state === 'string' && status.pending_state !== '');
 }
 
 export class ManagementClient {
@@ -195,8 +202,16 @@ export class ManagementClient {
   /** A replayed create met "already exists": if the resource is the one we asked for, the first attempt made it. */
   private async recoverCreate<T>(info: ResourceInfo<T>, name: string, spec: unknown, error: CloudError): Promise<CloudResult<CallResponse> | undefined> {
     if (error.code !== 'CLOUD_ALREADY_EXISTS') return undefined;
-    const existing = await this.send({ method: 'GET', path: name, replaySafe: true, what: `read ${info.noun} ${name}` });
+    let existing = await this.send({ method: 'GET', path: name, replaySafe: true, what: `read ${info.noun} ${name}` });
     if (!existing.ok || !matchesSpec(spec, existing.value)) return undefined;
+    // Our first attempt's operation may still be running (we lost its name with the answer):
+    // wait for the resource to settle, as wait() would have.
+    const deadline = Date.now() + 120_000;
+    while (existing.ok && !(await this.isSettled(existing.value)) && Date.now() < deadline) {
+      await sleep(500);
+      existing = await this.send({ method: 'GET', path: name, replaySafe: true, what: `read ${info.noun} ${name}` });
+    }
+    if (!existing.ok) return undefined;
     return cloudOk({ status: 200, body: doneOperation(existing.value), requestId: error.details.request_id ?? '', replayed: true });
   }
 
@@ -255,6 +270,22 @@ export class ManagementClient {
       what,
       readEmpty,
     );
+  }
+
+  /**
+   * Has a resource finished being created? Branches and endpoints say so in their state; a project
+   * is ready once its default branch is (the service creates it with the project).
+   */
+  private async isSettled(resource: unknown): Promise<boolean> {
+    if (isSettling(resource)) return false;
+    const r = isObj(resource) ? resource : {};
+    const status = isObj(r.status) ? r.status : {};
+    if (typeof r.name === 'string' && parseResourceName(r.name)?.kind === 'project' && typeof status.default_branch === 'string') {
+      if (parseResourceName(status.default_branch)?.kind !== 'branch') return true;
+      const branch = await this.send({ method: 'GET', path: status.default_branch, replaySafe: true, what: `read branch ${status.default_branch}` });
+      return branch.ok && !isSettling(branch.value);
+    }
+    return true;
   }
 
   /** Follows any operation, e.g. one returned by an earlier call. */
@@ -431,6 +462,18 @@ export class ManagementClient {
   }
 
   // ─── credentials ────────────────────────────────────────────────────────
+
+  /**
+   * The signed-in user's name (`GET /api/2.0/preview/scim/v2/Me` → `userName`): the Postgres user
+   * for database credentials (an email, or a service principal's application id).
+   */
+  async currentUserName(opts: CallOptions = {}): Promise<CloudResult<string>> {
+    const res = await this.send({ method: 'GET', path: '/api/2.0/preview/scim/v2/Me', replaySafe: true, what: 'read the signed-in user', ...opts });
+    if (!res.ok) return res;
+    const userName = isObj(res.value) ? res.value.userName : undefined;
+    if (typeof userName !== 'string' || userName === '') return cloudFail('CLOUD_BAD_RESPONSE', 'The workspace did not say who is signed in (no userName from SCIM /Me). Sign in again.');
+    return cloudOk(userName);
+  }
 
   /** A short-lived Postgres password for the caller's role on an endpoint (not an LRO). */
   async generateDatabaseCredential(request: GenerateDatabaseCredentialRequest, opts: CallOptions = {}): Promise<CloudResult<DatabaseCredential>> {

@@ -12,7 +12,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 export interface CallSpec {
   readonly method: HttpMethod;
-  /** Relative to the API base, e.g. `projects/p1/branches`; resource names go in unescaped. */
+  /** Relative to the API base, e.g. `projects/p1/branches` (resource names go in unescaped); or absolute from the host when it starts with `/`. */
   readonly path: string;
   readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
   readonly body?: unknown;
@@ -100,7 +100,8 @@ export class ManagementTransport {
   }
 
   private urlFor(call: CallSpec): string {
-    const url = new URL(`${this.baseUrl}/${call.path}`);
+    // A leading slash addresses another API of the same workspace (e.g. SCIM `/api/2.0/preview/scim/v2/Me`).
+    const url = call.path.startsWith('/') ? new URL(call.path, this.baseUrl) : new URL(`${this.baseUrl}/${call.path}`);
     for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     return url.toString();
   }

@@ -1,0 +1,248 @@
+/**
+ * Database connections to branch endpoints: host from `status.hosts.host`, the signed-in identity
+ * as user, a fresh database credential (`POST /credentials`) as password, renewed before it
+ * expires; TLS with certificate checks for every non-loopback host. One pool per endpoint and
+ * database, closed after it has been idle for a while, and all of a workspace's pools when the
+ * workspace is removed.
+ */
+import pg from 'pg';
+import type { DatabaseCredential } from '../../../shared/management/resources';
+import { cloudFail, cloudOk, type CloudError, type CloudResult } from '../cloudError';
+import type { ManagementClient } from '../managementClient';
+import { sleep } from '../retryPolicy';
+import { isLoopbackHost } from '../workspaceHost';
+
+export interface EndpointTarget {
+  readonly workspaceId: string;
+  /** `projects/{p}/branches/{b}/endpoints/{e}`. */
+  readonly endpoint: string;
+  /** Default `databricks_postgres`. */
+  readonly database?: string;
+}
+
+export interface EndpointPoolsOptions {
+  readonly clientFor: (workspaceId: string) => Promise<CloudResult<ManagementClient>>;
+  /** The Postgres user: the identity's user name (email / SP application id). */
+  readonly identityFor: (workspaceId: string) => Promise<CloudResult<string>>;
+  /** Close a pool after this long with no connection in use. Default 5 min. */
+  readonly idleCloseMs?: number;
+  /** Get a new credential when the current one has less than this left. Default 5 min. */
+  readonly renewBeforeMs?: number;
+  /** Asked-for credential lifetime (300s–3600s). Default `3600s`. */
+  readonly credentialTtl?: string;
+  readonly maxConnectionsPerPool?: number;
+  /** How long to keep retrying while an idle endpoint wakes up. Default 60 s. */
+  readonly wakeUpTimeoutMs?: number;
+}
+
+export const DEFAULT_DATABASE = 'databricks_postgres';
+
+/** `host` or `host:port` (local endpoints carry their port) → connection host, port and TLS. */
+export function connectionAddress(endpointHost: string): { host: string; port: number; tls: boolean } {
+  const m = /^(.*):(\d+)$/.exec(endpointHost);
+  const host = m?.[1] ?? endpointHost;
+  const port = m?.[2] === undefined ? 5432 : Number(m[2]);
+  return { host, port, tls: !isLoopbackHost(host) };
+}
+
+interface PoolEntry {
+  readonly key: string;
+  readonly workspaceId: string;
+  readonly target: EndpointTarget;
+  readonly client: ManagementClient;
+  readonly user: string;
+  readonly pool: pg.Pool;
+  /** The password new connections log in with; set just before each connect. */
+  token: string;
+  inUse: number;
+  idleTimer: NodeJS.Timeout | undefined;
+}
+
+/** SQLSTATEs / errno codes that mean "the endpoint is waking up or briefly away": retry. */
+const TRANSIENT_CONNECT = /^(08\d{3}|57P03|ECONNREFUSED|ECONNRESET|ETIMEDOUT)$/;
+
+function connectError(err: unknown, target: EndpointTarget, user: string): CloudError {
+  const code = (err as { code?: string }).code ?? '';
+  const message = (err as Error).message;
+  const details = { error_code: code, server_message: message };
+  if (code === '28P01' || code === '28000') {
+    return { code: 'CLOUD_UNAUTHENTICATED', message: `${target.endpoint} refused the database credential for "${user}" (${message}). Make sure a Postgres role for this identity exists on the branch (Roles → add identity), then try again.`, details };
+  }
+  if (code === '3D000') return { code: 'CLOUD_NOT_FOUND', message: `There is no database "${target.database ?? DEFAULT_DATABASE}" on ${target.endpoint}. Pick another database.`, details };
+  if (code.startsWith('ERR_TLS') || /certificate|self[- ]signed/i.test(message)) {
+    return { code: 'CLOUD_WRONG_HOST', message: `The TLS certificate of ${target.endpoint} was refused (${message}). Check the workspace and the network (a proxy may be intercepting TLS).`, details };
+  }
+  return { code: 'CLOUD_NETWORK', message: `Cannot connect to ${target.endpoint} (${message}). It may be suspended or starting; check your network and try again.`, details };
+}
+
+export class EndpointPools {
+  private readonly pools = new Map<string, PoolEntry>();
+  private readonly credentials = new Map<string, { credential: Promise<CloudResult<DatabaseCredential>>; expiresAt: number }>();
+  private disposed = false;
+
+  constructor(private readonly options: EndpointPoolsOptions) {}
+
+  /** Open pools (for diagnostics and tests). */
+  get size(): number {
+    return this.pools.size;
+  }
+
+  private keyOf(t: EndpointTarget): string {
+    return `${t.workspaceId}\u0000${t.endpoint}\u0000${t.database ?? DEFAULT_DATABASE}`;
+  }
+
+  /** The current credential for an endpoint, renewed when under `renewBeforeMs` remain. */
+  private credentialFor(client: ManagementClient, target: EndpointTarget): Promise<CloudResult<DatabaseCredential>> {
+    const key = `${target.workspaceId}\u0000${target.endpoint}`;
+    const renewBefore = this.options.renewBeforeMs ?? 5 * 60_000;
+    const cached = this.credentials.get(key);
+    if (cached && cached.expiresAt - Date.now() > renewBefore) return cached.credential;
+    const credential = client.generateDatabaseCredential({ endpoint: target.endpoint, ttl: this.options.credentialTtl ?? '3600s' });
+    const entry = { credential, expiresAt: Number.POSITIVE_INFINITY };
+    this.credentials.set(key, entry);
+    void credential.then((r) => {
+      if (!r.ok) {
+        this.credentials.delete(key);
+        return;
+      }
+      const at = r.value.expire_time ? Date.parse(r.value.expire_time) : NaN;
+      // Without a readable expiry, assume the documented hour minus a margin.
+      entry.expiresAt = Number.isNaN(at) ? Date.now() + 50 * 60_000 : at;
+    });
+    return credential;
+  }
+
+  private async createPool(target: EndpointTarget, key: string): Promise<CloudResult<PoolEntry>> {
+    const client = await this.options.clientFor(target.workspaceId);
+    if (!client.ok) return client;
+    const user = await this.options.identityFor(target.workspaceId);
+    if (!user.ok) return user;
+    const endpoint = await client.value.getEndpoint(target.endpoint);
+    if (!endpoint.ok) return endpoint;
+    const host = endpoint.value.status?.hosts?.host;
+    if (!host) return cloudFail('CLOUD_BAD_RESPONSE', `${target.endpoint} has no host yet (state ${endpoint.value.status?.current_state ?? 'unknown'}). Wait until it is ready, then try again.`);
+    if (endpoint.value.status?.disabled) return cloudFail('CLOUD_INVALID_INPUT', `${target.endpoint} is disabled, so it accepts no connections. Enable it first.`);
+    const address = connectionAddress(host);
+    const pool = new pg.Pool({
+      host: address.host,
+      port: address.port,
+      user: user.value,
+      database: target.database ?? DEFAULT_DATABASE,
+      // Read at login. Servers load the role's password before asking for it, so the credential
+      // must be fetched before connecting (see connectOne), never during the handshake.
+      password: () => entry.token,
+      ...(address.tls ? { ssl: { rejectUnauthorized: true, servername: address.host } } : {}),
+      max: this.options.maxConnectionsPerPool ?? 5,
+      idleTimeoutMillis: 30_000,
+      application_name: 'pier',
+    });
+    // An idle pooled connection that dies (endpoint suspended) must not crash the process.
+    pool.on('error', () => undefined);
+    const entry: PoolEntry = { key, workspaceId: target.workspaceId, target, client: client.value, user: user.value, pool, token: '', inUse: 0, idleTimer: undefined };
+    // Prove the pool can connect before handing it out; wake an idle endpoint if needed.
+    const deadline = Date.now() + (this.options.wakeUpTimeoutMs ?? 60_000);
+    for (let attempt = 1; ; attempt++) {
+      const c = await this.connectOne(entry);
+      if (c.ok) {
+        c.value.release();
+        return cloudOk(entry);
+      }
+      const code = c.error.details.error_code ?? '';
+      if (c.error.code !== 'CLOUD_NETWORK' || !TRANSIENT_CONNECT.test(code) || Date.now() + 500 * attempt > deadline) {
+        await pool.end().catch(() => undefined);
+        return c;
+      }
+      await sleep(Math.min(5_000, 500 * attempt));
+    }
+  }
+
+  /** One pooled connection, logging in with a credential that has time left. */
+  private async connectOne(entry: PoolEntry): Promise<CloudResult<pg.PoolClient>> {
+    const cred = await this.credentialFor(entry.client, entry.target);
+    if (!cred.ok) return cred;
+    entry.token = cred.value.token ?? '';
+    try {
+      return cloudOk(await entry.pool.connect());
+    } catch (err) {
+      return { ok: false, error: connectError(err, entry.target, entry.user) };
+    }
+  }
+
+  private async entryFor(target: EndpointTarget): Promise<CloudResult<PoolEntry>> {
+    if (this.disposed) return cloudFail('CLOUD_CANCELLED', 'Pier is shutting down.');
+    const key = this.keyOf(target);
+    const existing = this.pools.get(key);
+    if (existing) return cloudOk(existing);
+    const created = await this.createPool(target, key);
+    if (!created.ok) return created;
+    // Two callers may have raced to create the same pool: keep the first.
+    const raced = this.pools.get(key);
+    if (raced) {
+      await created.value.pool.end();
+      return cloudOk(raced);
+    }
+    this.pools.set(key, created.value);
+    return created;
+  }
+
+  private armIdle(entry: PoolEntry): void {
+    if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    if (entry.inUse > 0) return;
+    entry.idleTimer = setTimeout(() => {
+      if (entry.inUse === 0 && this.pools.get(entry.key) === entry) {
+        this.pools.delete(entry.key);
+        void entry.pool.end().catch(() => undefined);
+      }
+    }, this.options.idleCloseMs ?? 5 * 60_000);
+    entry.idleTimer.unref();
+  }
+
+  /** Runs `fn` with a pooled connection to the endpoint; the connection is released afterwards. */
+  async withConnection<T>(target: EndpointTarget, fn: (client: pg.PoolClient) => Promise<T>): Promise<CloudResult<T>> {
+    const entry = await this.entryFor(target);
+    if (!entry.ok) return entry;
+    const e = entry.value;
+    e.inUse++;
+    if (e.idleTimer) clearTimeout(e.idleTimer);
+    const connected = await this.connectOne(e);
+    if (!connected.ok) {
+      e.inUse--;
+      this.armIdle(e);
+      return connected;
+    }
+    const client = connected.value;
+    try {
+      return cloudOk(await fn(client));
+    } finally {
+      client.release();
+      e.inUse--;
+      this.armIdle(e);
+    }
+  }
+
+  /** Closes every pool of a workspace (on removal or sign-out) and forgets its credentials. */
+  async closeWorkspace(workspaceId: string): Promise<void> {
+    for (const key of [...this.credentials.keys()]) if (key.startsWith(`${workspaceId}\u0000`)) this.credentials.delete(key);
+    const closing: Promise<void>[] = [];
+    for (const [key, entry] of this.pools) {
+      if (entry.workspaceId !== workspaceId) continue;
+      this.pools.delete(key);
+      if (entry.idleTimer) clearTimeout(entry.idleTimer);
+      closing.push(entry.pool.end().catch(() => undefined));
+    }
+    await Promise.all(closing);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const all = [...this.pools.values()];
+    this.pools.clear();
+    this.credentials.clear();
+    await Promise.all(
+      all.map((e) => {
+        if (e.idleTimer) clearTimeout(e.idleTimer);
+        return e.pool.end().catch(() => undefined);
+      }),
+    );
+  }
+}
