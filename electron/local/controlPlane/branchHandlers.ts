@@ -241,19 +241,28 @@ export async function deleteBranch(core: ControlPlaneCore, call: ApiCall, projec
   if (project.spec.default_branch === name) throw new ApiFailure('BAD_REQUEST', `Branch ${branchId} is the project's default branch; make another branch the default first.`);
   if (purge) b.lifecycle = 'purging';
   return core.ops.start(name, 'BranchOperationMetadata', projectId, async () => {
-    for (const ep of core.endpointsOf(b)) await core.closeRuntime(ep);
-    if (purge) {
-      for (const ep of core.endpointsOf(b)) await core.removeClusterDir(ep.cluster_dir);
-      await core.removeClusterDir(b.cluster_dir);
-      removeBranchRecords(core, b);
-    } else {
-      b.delete_time = timestamp();
-      b.purge_time = timestamp(new Date(Date.now() + PURGE_AFTER_MS));
-      b.update_time = b.delete_time;
-      b.state_change_time = b.delete_time;
-    }
+    await (purge ? purgeBranch(core, b) : softDeleteBranch(core, b));
     return EMPTY_RESPONSE;
   });
+}
+
+/** Stops the branch's endpoints and hides it; files stay until `purge_time`. */
+export async function softDeleteBranch(core: ControlPlaneCore, b: BranchRecord): Promise<void> {
+  for (const ep of core.endpointsOf(b)) await core.closeRuntime(ep);
+  b.delete_time = timestamp();
+  b.purge_time = timestamp(new Date(Date.now() + PURGE_AFTER_MS));
+  b.update_time = b.delete_time;
+  b.state_change_time = b.delete_time;
+}
+
+/** Stops the branch's endpoints and removes its files and records for good. */
+export async function purgeBranch(core: ControlPlaneCore, b: BranchRecord): Promise<void> {
+  b.lifecycle = 'purging';
+  await core.store.save();
+  for (const ep of core.endpointsOf(b)) await core.closeRuntime(ep);
+  for (const ep of core.endpointsOf(b)) await core.removeClusterDir(ep.cluster_dir);
+  await core.removeClusterDir(b.cluster_dir);
+  removeBranchRecords(core, b);
 }
 
 export async function undeleteBranch(core: ControlPlaneCore, projectId: string, branchId: string): Promise<Operation> {

@@ -363,3 +363,19 @@ describe('projects', () => {
     expect((await api<{ projects: Project[] }>('GET', 'projects?show_deleted=true')).body.projects.map((x) => x.project_id)).toEqual(['local']);
   });
 });
+
+describe('housekeeping', () => {
+  it('soft-deletes expired branches, purges after purge_time, and renews point-in-time history', async () => {
+    await mutate('POST', 'projects/local/branches?branch_id=short', { spec: { ttl: '1s' } });
+    await new Promise((r) => setTimeout(r, 1100));
+    const first = await server.controlPlane.runMaintenance();
+    expect(first.expiredBranches).toEqual(['projects/local/branches/short']);
+    expect((await api('GET', 'projects/local/branches/short')).status).toBe(404);
+    const week = 8 * 86400_000;
+    const later = await server.controlPlane.runMaintenance(Date.now() + week);
+    expect(later.purgedBranches).toEqual(['projects/local/branches/short']);
+    expect(later.baseBackups).toContain('projects/local/branches/production');
+    expect(later.prunedFiles).toBeGreaterThan(0);
+    expect((await api<{ branches: Branch[] }>('GET', 'projects/local/branches?show_deleted=true')).body.branches.map((b) => b.branch_id)).toEqual(['production']);
+  });
+});

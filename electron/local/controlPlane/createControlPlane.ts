@@ -10,6 +10,10 @@ import { createDatabase, deleteDatabase, getDatabase, listDatabases, updateDatab
 import { disableDataApi, enableDataApi, getDataApi, updateDataApi } from './dataApiHandlers';
 import { generateCredential } from './credentialHandler';
 import { isObject } from './wireValues';
+import { runMaintenance, type MaintenanceReport } from './maintenance';
+
+/** How often purges, expirations and history pruning run. */
+const MAINTENANCE_EVERY_MS = 10 * 60_000;
 
 export type { ControlPlaneOptions } from './controlPlaneCore';
 
@@ -38,6 +42,8 @@ export interface ControlPlane {
   publicJwks(): { keys: JWK[] };
   /** Suspends an endpoint now (ACTIVE → IDLE), e.g. to measure or demonstrate resume. */
   suspendEndpoint(name: string): Promise<void>;
+  /** Runs housekeeping now (it also runs every 10 minutes); `now` lets tests look ahead in time. */
+  runMaintenance(now?: number): Promise<MaintenanceReport>;
   /** Finishes running operations, closes proxies and stops every postmaster it started. */
   dispose(): Promise<void>;
 }
@@ -48,6 +54,14 @@ export interface ControlPlane {
  */
 export async function createControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const core = await ControlPlaneCore.open(options);
+  let maintaining: Promise<unknown> = Promise.resolve();
+  const maintain = (now?: number) => {
+    const run = maintaining.then(() => runMaintenance(core, now));
+    maintaining = run.catch((err: Error) => core.log(`Maintenance failed: ${err.message}`));
+    return run;
+  };
+  const timer = setInterval(() => void maintain(), MAINTENANCE_EVERY_MS);
+  timer.unref();
   return {
     handle: (request) => handleRequest(core, request),
     publicJwks: () => options.issuer.publicJwks(),
@@ -56,7 +70,12 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       if (!runtime) throw new Error(`No endpoint ${name}.`);
       await runtime.suspend();
     },
-    dispose: () => core.dispose(),
+    runMaintenance: (now) => maintain(now),
+    async dispose() {
+      clearInterval(timer);
+      await maintaining;
+      await core.dispose();
+    },
   };
 }
 

@@ -66,6 +66,20 @@ export class OperationRunner {
     return toOperation(op);
   }
 
+  /** Runs `work` in `queueKey`'s order, without an operation record (housekeeping). */
+  enqueue<T>(queueKey: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(queueKey) ?? Promise.resolve();
+    const result = previous.then(work);
+    const settled = result.then(() => undefined, () => undefined);
+    this.queues.set(queueKey, settled);
+    this.inFlight.add(settled);
+    void settled.finally(() => {
+      this.inFlight.delete(settled);
+      if (this.queues.get(queueKey) === settled) this.queues.delete(queueKey);
+    });
+    return result;
+  }
+
   get(name: string): Operation | undefined {
     const op = this.store.data.operations[name];
     return op ? toOperation(op) : undefined;

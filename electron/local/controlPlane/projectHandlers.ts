@@ -162,20 +162,31 @@ export async function deleteProject(core: ControlPlaneCore, call: ApiCall, proje
   }
   if (purge) p.lifecycle = 'purging';
   return core.ops.start(projectName(projectId), 'ProjectOperationMetadata', projectId, async () => {
-    for (const b of branches) for (const ep of core.endpointsOf(b)) await core.closeRuntime(ep);
-    if (purge) {
-      for (const b of branches) {
-        for (const ep of core.endpointsOf(b)) await core.removeClusterDir(ep.cluster_dir);
-        await core.removeClusterDir(b.cluster_dir);
-      }
-      removeProjectRecords(core, projectId);
-    } else {
-      p.delete_time = timestamp();
-      p.purge_time = timestamp(new Date(Date.now() + PURGE_AFTER_MS));
-      p.update_time = p.delete_time;
-    }
+    await (purge ? purgeProject(core, p) : softDeleteProject(core, p));
     return EMPTY_RESPONSE;
   });
+}
+
+export async function softDeleteProject(core: ControlPlaneCore, p: ProjectRecord): Promise<void> {
+  for (const b of core.childrenOf(core.data.branches, projectName(p.project_id), 'branches')) {
+    for (const ep of core.endpointsOf(b)) await core.closeRuntime(ep);
+  }
+  p.delete_time = timestamp();
+  p.purge_time = timestamp(new Date(Date.now() + PURGE_AFTER_MS));
+  p.update_time = p.delete_time;
+}
+
+/** Stops every endpoint of the project and removes all its clusters and records. */
+export async function purgeProject(core: ControlPlaneCore, p: ProjectRecord): Promise<void> {
+  p.lifecycle = 'purging';
+  await core.store.save();
+  const branches = core.childrenOf(core.data.branches, projectName(p.project_id), 'branches');
+  for (const b of branches) for (const ep of core.endpointsOf(b)) await core.closeRuntime(ep);
+  for (const b of branches) {
+    for (const ep of core.endpointsOf(b)) await core.removeClusterDir(ep.cluster_dir);
+    await core.removeClusterDir(b.cluster_dir);
+  }
+  removeProjectRecords(core, p.project_id);
 }
 
 export async function undeleteProject(core: ControlPlaneCore, projectId: string): Promise<Operation> {
