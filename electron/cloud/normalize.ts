@@ -109,7 +109,7 @@ export function normalizeEndpoint(raw: unknown): Endpoint {
 }
 
 /** The host to connect to: current `status.hosts.host`, older `status.host`, flat `host`. */
-export function endpointHost(endpoint: Endpoint): string | undefined {
+export function endpointHost(endpoint: unknown): string | undefined {
   return normalizeEndpoint(endpoint).status?.hosts?.host;
 }
 
