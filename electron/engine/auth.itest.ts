@@ -92,6 +92,7 @@ describe('identity and roles', () => {
         claims: expect.objectContaining({ sub: 'user@example.com', team: 'red', role: 'user@example.com' }),
         probe: 'hello',
         session: 's1',
+        tz: expect.any(String),
       },
     ]);
   });

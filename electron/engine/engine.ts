@@ -126,6 +126,7 @@ export function createEngine(options: EngineOptions): Engine {
       path: api.path,
       headers: api.headers,
       ...(options.statementTimeoutMs !== undefined && { statementTimeoutMs: options.statementTimeoutMs }),
+      ...(plan.value.timezone !== undefined && { timezone: plan.value.timezone }),
     });
     const t3 = performance.now();
     const response = result.ok

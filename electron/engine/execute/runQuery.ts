@@ -14,6 +14,8 @@ export interface RequestContext {
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly statementTimeoutMs?: number;
+  /** Prefer: timezone=…, already checked against pg_timezone_names. */
+  readonly timezone?: string;
 }
 
 export interface DbResult {
@@ -40,7 +42,7 @@ const SETTINGS_SQL =
   `SELECT set_config('role', $1, true), set_config('request.jwt.claims', $2, true), ` +
   `set_config('request.method', $3, true), set_config('request.path', $4, true), ` +
   `set_config('request.headers', $5, true), set_config('request.cookies', $6, true), ` +
-  `set_config('statement_timeout', $7, true)`;
+  `set_config('statement_timeout', $7, true), set_config('timezone', coalesce($8, current_setting('timezone')), true)`;
 
 /** `a=1; b=2` → {a: "1", b: "2"}, for request.cookies. */
 function cookiesOf(header: string | undefined): Record<string, string> {
@@ -96,6 +98,7 @@ export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestConte
       JSON.stringify(ctx.headers),
       JSON.stringify(cookiesOf(ctx.headers['cookie'])),
       String(ctx.statementTimeoutMs ?? 0),
+      ctx.timezone ?? null,
     ]),
   ];
   const explain = query.explain ? send('query', query.explain.text, [...query.explain.values]) : undefined;

@@ -75,6 +75,10 @@ export interface ReadPlan {
   readonly headOnly: boolean;
   readonly media: MediaType;
   readonly count?: CountPreference;
+  /** `timezone` for the transaction, when the client asked for a known one. */
+  readonly timezone?: string;
+  /** The Preference-Applied header's values, in PostgREST's order. */
+  readonly preferencesApplied: readonly string[];
   /** The top-level window after Range, limit/offset and max rows are combined. */
   readonly offset: number;
   readonly limit?: number;

@@ -45,6 +45,12 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
     );
   }
   if (req.action.kind !== 'read') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
+  const prefs = req.preferences;
+  const timezone = prefs.timezone !== undefined && cache.timezones.has(prefs.timezone) ? prefs.timezone : undefined;
+  const invalid = [...prefs.unknown, ...(prefs.timezone !== undefined && timezone === undefined ? [`timezone=${prefs.timezone}`] : [])];
+  if (prefs.handling === 'strict' && invalid.length > 0) {
+    return refuse('PGRST122', 'Invalid preferences given with handling=strict', `Invalid preferences: ${invalid.join(', ')}`);
+  }
   if (req.query.paging.some((p) => p.limit !== undefined && p.limit < 0)) {
     return refuse('PGRST103', 'Requested range not satisfiable', 'Limit should be greater than or equal to zero.');
   }
@@ -63,7 +69,13 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
     root: root.value,
     headOnly: req.action.headOnly,
     media: req.media,
-    ...(req.count !== undefined && { count: req.count }),
+    ...(prefs.count !== undefined && { count: prefs.count }),
+    ...(timezone !== undefined && { timezone }),
+    preferencesApplied: [
+      ...(prefs.count ? [`count=${prefs.count}`] : []),
+      ...(prefs.handling ? [`handling=${prefs.handling}`] : []),
+      ...(timezone !== undefined ? [`timezone=${timezone}`] : []),
+    ],
     offset: window.offset,
     ...(window.limit !== undefined && { limit: window.limit }),
     estimateThreshold: maxRows ?? 1000,

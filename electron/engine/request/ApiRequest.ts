@@ -8,6 +8,16 @@ export type MediaType =
 
 export type CountPreference = 'exact' | 'planned' | 'estimated';
 
+/** The Prefer header, as PostgREST reads it (RFC 7240; the first of each preference wins). */
+export interface Preferences {
+  readonly count?: CountPreference;
+  readonly handling?: 'strict' | 'lenient';
+  /** `timezone=…`; the planner checks it against the database's time zone names. */
+  readonly timezone?: string;
+  /** Tokens no PostgREST preference matches (refused under handling=strict). */
+  readonly unknown: readonly string[];
+}
+
 export type ApiTarget =
   /** `/{schema}/{table}` or `/{table}` (schema from Accept-Profile or the default). */
   | { readonly kind: 'relation'; readonly schema?: string; readonly name: string }
@@ -26,7 +36,7 @@ export interface ApiRequest {
   /** Accept-Profile (reads) / Content-Profile (writes). */
   readonly profile?: string;
   readonly media: MediaType;
-  readonly count?: CountPreference;
+  readonly preferences: Preferences;
   /** From the Range header: first row and optional last row, both inclusive. */
   readonly range?: { readonly from: number; readonly to?: number };
   /** The bearer token, if the request carried one; verified by the orchestrator. */

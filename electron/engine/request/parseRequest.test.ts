@@ -31,13 +31,14 @@ describe('parseRequest', () => {
   });
 
   it.each([
-    ['count=exact', 'exact'],
-    ['return=minimal, count=planned', 'planned'],
-    ['count=estimated', 'estimated'],
-    ['count=bogus', undefined],
-  ])('reads Prefer %s', (prefer, count) => {
+    ['count=exact', { count: 'exact', unknown: [] }],
+    ['return=minimal, count=planned', { count: 'planned', unknown: [] }],
+    ['count=estimated,count=exact', { count: 'estimated', unknown: [] }],
+    ['count=bogus, handling=strict', { handling: 'strict', unknown: ['count=bogus'] }],
+    ['timezone=Europe/Paris,  max-affected=5, tx=rollback', { timezone: 'Europe/Paris', unknown: [] }],
+  ])('reads Prefer %s', (prefer, preferences) => {
     const r = parseRequest(input({ headers: { prefer } }));
-    expect(r.ok && r.value.count).toBe(count);
+    expect(r.ok && r.value.preferences).toEqual(preferences);
   });
 
   it.each([

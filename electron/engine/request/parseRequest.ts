@@ -5,7 +5,7 @@
 import { fail, ok, type Result } from '../../../shared/contract/result';
 import { emptyReadQuery, type ReadQuery } from '../../../shared/dataapi/ast';
 import { parseQuery } from '../../../shared/dataapi/parseQuery';
-import type { ApiAction, ApiRequest, ApiTarget, CountPreference } from './ApiRequest';
+import type { ApiAction, ApiRequest, ApiTarget, CountPreference, Preferences } from './ApiRequest';
 import { negotiateMedia } from './negotiateMedia';
 
 /** The framework-neutral request the engine accepts (see engine.ts). */
@@ -34,14 +34,34 @@ function parsePath(path: string): Result<ApiTarget> {
   return fail({ code: 'PGRST125', message: `Invalid path specified in request URL`, details: `No resource is served at ${path}`, hint: null });
 }
 
-function parsePrefer(prefer: string | undefined): CountPreference | undefined {
-  if (!prefer) return undefined;
-  for (const token of prefer.split(/[,;]/).map((s) => s.trim().toLowerCase())) {
-    if (token === 'count=exact') return 'exact';
-    if (token === 'count=planned') return 'planned';
-    if (token === 'count=estimated') return 'estimated';
+/** Preferences writes will use: accepted (not "unknown") even on reads, as PostgREST does. */
+const OTHER_PREFERENCES = new Set([
+  'resolution=merge-duplicates', 'resolution=ignore-duplicates', 'return=representation', 'return=minimal',
+  'return=headers-only', 'params=single-object', 'tx=commit', 'tx=rollback', 'missing=default', 'missing=null',
+]);
+
+function parsePrefer(prefer: string | undefined): Preferences {
+  let count: CountPreference | undefined;
+  let handling: 'strict' | 'lenient' | undefined;
+  let timezone: string | undefined;
+  const unknown: string[] = [];
+  for (const token of (prefer ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    if (token === 'count=exact' || token === 'count=planned' || token === 'count=estimated') {
+      count ??= token.slice('count='.length) as CountPreference;
+    } else if (token === 'handling=strict' || token === 'handling=lenient') {
+      handling ??= token.slice('handling='.length) as 'strict' | 'lenient';
+    } else if (token.startsWith('timezone=')) {
+      timezone ??= token.slice('timezone='.length);
+    } else if (!OTHER_PREFERENCES.has(token) && !/^max-affected=\d+$/.test(token)) {
+      unknown.push(token);
+    }
   }
-  return undefined;
+  return {
+    ...(count !== undefined && { count }),
+    ...(handling !== undefined && { handling }),
+    ...(timezone !== undefined && { timezone }),
+    unknown,
+  };
 }
 
 function parseRange(range: string | undefined, unit: string | undefined): Result<ApiRequest['range']> {
@@ -107,7 +127,7 @@ export function parseRequest(input: HttpInput): Result<ApiRequest> {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) if (v !== undefined) headers[k] = v;
   const profile = h['accept-profile'];
-  const count = parsePrefer(h['prefer']);
+  const preferences = parsePrefer(h['prefer']);
   const bearer = parseBearer(h['authorization']);
   return ok({
     action: action.value,
@@ -115,7 +135,7 @@ export function parseRequest(input: HttpInput): Result<ApiRequest> {
     query,
     ...(profile !== undefined && { profile }),
     media: media.value,
-    ...(count !== undefined && { count }),
+    preferences,
     ...(range.value !== undefined && { range: range.value }),
     ...(bearer !== undefined && { bearer }),
     method,

@@ -69,7 +69,7 @@ export function toResponse(plan: ReadPlan, r: DbResult, authenticated: boolean):
     'content-type': contentTypeOf(plan.media),
     'content-range': `${range}/${total ?? '*'}`,
   };
-  if (plan.count) headers['preference-applied'] = `count=${plan.count}`;
+  if (plan.preferencesApplied.length > 0) headers['preference-applied'] = plan.preferencesApplied.join(', ');
   const status = total !== null && r.pageTotal < total && plan.media.kind !== 'object' ? 206 : 200;
   return { status, headers, body: plan.headOnly ? '' : (r.body ?? '') };
 }

@@ -92,6 +92,8 @@ export interface SchemaCache {
   readonly relationships: ReadonlyMap<string, readonly Relationship[]>;
   readonly foreignKeys: readonly ForeignKey[];
   readonly routines: readonly Routine[];
+  /** pg_timezone_names, for `Prefer: timezone=…`. */
+  readonly timezones: ReadonlySet<string>;
   readonly loadedAt: Date;
 }
 

@@ -88,9 +88,10 @@ export async function loadSchemaCache(session: CatalogSession): Promise<SchemaCa
     const relations = (await session.query<RelationRow>(RELATIONS_SQL)).rows;
     const constraints = (await session.query<ConstraintRow>(CONSTRAINTS_SQL)).rows;
     const views = (await session.query<{ oid: string; action: string }>(VIEWS_SQL)).rows;
+    const timezones = (await session.query<{ name: string }>('SELECT name FROM pg_timezone_names')).rows.map((r) => r.name);
     const routines = (await session.query<{ schema: string; name: string; arguments: string; returns: string; returns_set: boolean; volatility: 'i' | 's' | 'v'; comment: string | null }>(ROUTINES_SQL)).rows;
     await session.query('COMMIT');
-    return assemble(config, relations, constraints, views, routines.map((r) => ({
+    return assemble(config, relations, constraints, views, new Set(timezones), routines.map((r) => ({
       schema: r.schema,
       name: r.name,
       arguments: r.arguments,
@@ -135,6 +136,7 @@ function assemble(
   relationRows: RelationRow[],
   constraintRows: ConstraintRow[],
   viewRows: { oid: string; action: string }[],
+  timezones: ReadonlySet<string>,
   routines: Routine[],
 ): SchemaCache {
   const byOid = new Map<string, RelationRow>(relationRows.map((r) => [r.oid, r]));
@@ -197,5 +199,5 @@ function assemble(
     if (r) uniqueByKey.set(relationKey(r), keys);
   }
   const relationships = buildRelationships(foreignKeys, uniqueByKey, relations, viewSources);
-  return { config, relations, relationships, foreignKeys, routines, loadedAt: new Date() };
+  return { config, relations, relationships, foreignKeys, routines, timezones, loadedAt: new Date() };
 }

@@ -18,6 +18,7 @@ const cache: SchemaCache = {
   relationships: new Map(),
   foreignKeys: [],
   routines: [],
+  timezones: new Set(),
   loadedAt: new Date(0),
 };
 
@@ -27,6 +28,7 @@ function request(filters: FilterNode[], extra: Partial<ApiRequest> = {}): ApiReq
     target: { kind: 'relation', schema: 'public', name: 'clients' },
     query: { filters: filters.map((node) => ({ path: [], node })), order: [], paging: [] },
     media: { kind: 'json', stripNulls: false },
+    preferences: { unknown: [] },
     method: 'GET',
     path: '/public/clients',
     headers: {},

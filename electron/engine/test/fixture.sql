@@ -161,7 +161,8 @@ CREATE VIEW request_info AS
          current_setting('request.path', true) AS path,
          current_setting('request.jwt.claims', true)::json AS claims,
          current_setting('request.headers', true)::json ->> 'x-probe' AS probe,
-         current_setting('request.cookies', true)::json ->> 'session' AS session;
+         current_setting('request.cookies', true)::json ->> 'session' AS session,
+         current_setting('timezone') AS tz;
 GRANT SELECT ON request_info TO pier_engine_anon, "user@example.com";
 
 -- For the statement timeout.
