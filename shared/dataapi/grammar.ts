@@ -6,12 +6,15 @@ import { RESERVED_KEYS } from './ast';
 
 const NAME_CHAR = /[\p{L}\p{N}_$]/u;
 
-/** True for characters an unquoted name may hold; `-` only when not the start of `->`. */
+/**
+ * True for characters an unquoted name may hold when reading; `-` only when not the start of
+ * `->`. PostgREST also reads spaces inside unquoted names (and trims the ends).
+ */
 export function isNameChar(s: string, i: number): boolean {
   const c = s[i];
   if (c === undefined) return false;
   if (c === '-') return s[i + 1] !== '>';
-  return NAME_CHAR.test(c);
+  return c === ' ' || NAME_CHAR.test(c);
 }
 
 const RESERVED = new Set<string>([...RESERVED_KEYS, 'asc', 'desc', 'nullsfirst', 'nullslast', 'inner', 'left', 'count']);
@@ -19,8 +22,9 @@ const RESERVED = new Set<string>([...RESERVED_KEYS, 'asc', 'desc', 'nullsfirst',
 /** Writes a name, quoting it when it would not read back as the same single name. */
 export function writeName(name: string): string {
   let plain = name.length > 0 && !RESERVED.has(name.toLowerCase());
+  // Written names quote any space, so no reader has to guess where a name ends.
   for (let i = 0; plain && i < name.length; i++) {
-    if (!isNameChar(name, i)) plain = false;
+    if (name[i] === ' ' || !isNameChar(name, i)) plain = false;
   }
   // A trailing '-' would pair with a following '->' arrow.
   if (plain && name.endsWith('-')) plain = false;

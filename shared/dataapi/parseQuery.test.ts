@@ -29,6 +29,9 @@ describe('parseSelect', () => {
     ['projects(id,name)', [{ kind: 'embed', relation: 'projects', spread: false, select: [{ kind: 'field', field: f('id') }, { kind: 'field', field: f('name') }] }]],
     ['p:projects!client_id!inner(*)', [{ kind: 'embed', relation: 'projects', alias: 'p', hint: 'client_id', join: 'inner', spread: false, select: [{ kind: 'star' }] }]],
     ['projects!left()', [{ kind: 'embed', relation: 'projects', join: 'left', spread: false, select: [] }]],
+    ['p:projects!inner!client_id(id)', [{ kind: 'embed', relation: 'projects', alias: 'p', hint: 'client_id', join: 'inner', spread: false, select: [{ kind: 'field', field: f('id') }] }]],
+    ['first name, last name ', [{ kind: 'field', field: f('first name') }, { kind: 'field', field: f('last name') }]],
+    ['data ->a', [{ kind: 'field', field: f('data', ['->', 'a']) }]],
     ['...clients(name)', [{ kind: 'embed', relation: 'clients', spread: true, select: [{ kind: 'field', field: f('name') }] }]],
     ['a(b(c(*)))', [{ kind: 'embed', relation: 'a', spread: false, select: [{ kind: 'embed', relation: 'b', spread: false, select: [{ kind: 'embed', relation: 'c', spread: false, select: [{ kind: 'star' }] }] }] }]],
   ];
@@ -43,6 +46,7 @@ describe('parseSelect', () => {
     ['a:', 'end of input'],
     ['"unterminated', 'closing'],
     ['projects!x!y(*)', '"("'],
+    ['projects!inner!left(*)', '"("'],
   ];
   it.each(bad)('rejects %s with PGRST100', (text, detail) => {
     const r = parseSelect(text);

@@ -84,8 +84,12 @@ function readName(c: Cursor, what = 'a name'): Name {
   if (c.peek() === '"') return { text: readQuoted(c), quoted: true };
   const start = c.i;
   while (isNameChar(c.s, c.i)) c.i++;
-  if (c.i === start) c.fail(what);
-  return { text: c.s.slice(start, c.i), quoted: false };
+  const text = c.s.slice(start, c.i).trim();
+  if (text === '') {
+    c.i = start;
+    c.fail(what);
+  }
+  return { text, quoted: false };
 }
 
 function readJsonPath(c: Cursor): JsonStep[] {
@@ -178,13 +182,14 @@ function readEmbedTail(c: Cursor, relation: Name, alias: string | undefined, spr
   if (c.peek() !== '!' && c.peek() !== '(') return undefined;
   let hint: string | undefined;
   let join: 'inner' | 'left' | undefined;
+  // At most one hint and one join type, in either order: `rel!hint!inner` or `rel!inner!hint`.
   while (c.eat('!')) {
     const n = readName(c, 'a hint or "inner"/"left"');
     if (!n.quoted && (n.text === 'inner' || n.text === 'left')) {
       if (join) c.fail('"("');
       join = n.text;
     } else {
-      if (hint !== undefined || join) c.fail('"("');
+      if (hint !== undefined) c.fail('"("');
       hint = n.text;
     }
   }
