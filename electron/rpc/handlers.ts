@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Channel, OutputOf, ParsedInputOf } from '../../shared/contract';
 import { listSchemas, readRows } from '../admin/catalog';
+import { createAdminHandlers } from '../admin/createAdminHandlers';
 
 /** Main-process implementation of every contract channel. A missing channel is a compile error. */
 export type Handlers = { [C in Channel]: (input: ParsedInputOf<C>) => Promise<OutputOf<C>> };
@@ -45,5 +46,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dataApi.request': (input) => deps.dataApi.request(input),
     'dataApi.describe': (input) => deps.dataApi.describe(input),
     'dataApi.identities': (input) => deps.dataApi.identities(input),
+    ...createAdminHandlers(deps.adminPool),
   };
 }

@@ -10,6 +10,20 @@ export const CHANNELS = [
   'dataApi.request',
   'dataApi.describe',
   'dataApi.identities',
+  'admin.roles',
+  'admin.planRoleChange',
+  'admin.applyRoleChange',
+  'admin.grants',
+  'admin.planGrantChanges',
+  'admin.applyGrantChanges',
+  'admin.tablePolicies',
+  'admin.planPolicyChange',
+  'admin.applyPolicyChange',
+  'admin.previewPolicy',
+  'admin.setupChecks',
+  'admin.setupFix',
+  'sql.run',
+  'sql.cancel',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import * as app from './app';
 import * as catalog from './catalog';
 import * as dataApi from './dataApi';
+import * as admin from './admin';
+import * as sql from './sql';
 import type { Channel } from './channels';
 import type { Result } from './result';
 
@@ -13,6 +15,20 @@ export const contract = {
   'dataApi.request': { input: dataApi.dataApiRequestInput, output: dataApi.dataApiRequestOutput },
   'dataApi.describe': { input: dataApi.describeTableInput, output: dataApi.describeTableOutput },
   'dataApi.identities': { input: dataApi.identitiesInput, output: dataApi.identitiesOutput },
+  'admin.roles': { input: admin.listRolesInput, output: admin.listRolesOutput },
+  'admin.planRoleChange': { input: admin.roleChangeInput, output: admin.changePlanOutput },
+  'admin.applyRoleChange': { input: admin.roleChangeInput, output: admin.applyOutput },
+  'admin.grants': { input: admin.listGrantsInput, output: admin.listGrantsOutput },
+  'admin.planGrantChanges': { input: admin.grantChangesInput, output: admin.changePlanOutput },
+  'admin.applyGrantChanges': { input: admin.grantChangesInput, output: admin.applyOutput },
+  'admin.tablePolicies': { input: admin.tableRef, output: admin.tablePoliciesOutput },
+  'admin.planPolicyChange': { input: admin.policyChangeInput, output: admin.changePlanOutput },
+  'admin.applyPolicyChange': { input: admin.policyChangeInput, output: admin.applyOutput },
+  'admin.previewPolicy': { input: admin.previewPolicyInput, output: admin.previewPolicyOutput },
+  'admin.setupChecks': { input: admin.setupChecksInput, output: admin.setupChecksOutput },
+  'admin.setupFix': { input: admin.setupFixInput, output: admin.applyOutput },
+  'sql.run': { input: sql.sqlRunInput, output: sql.sqlRunOutput },
+  'sql.cancel': { input: sql.sqlCancelInput, output: sql.sqlCancelOutput },
 } satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -4,4 +4,6 @@ export * from './contract';
 export * from './app';
 export * from './catalog';
 export * from './dataApi';
+export * from './admin';
+export * from './sql';
 export * from './transport';

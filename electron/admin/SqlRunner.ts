@@ -1,0 +1,118 @@
+import type pg from 'pg';
+import type { ViewAs } from '../../shared/contract/dataApi';
+import type { SqlResultSet, SqlRunMode, SqlRunOutput } from '../../shared/contract/sql';
+import { assertNever } from '../../shared/contract/result';
+
+export interface SqlRunRequest {
+  readonly runId: string;
+  readonly sql: string;
+  readonly viewAs: ViewAs;
+  readonly mode: SqlRunMode;
+  readonly rowLimit: number;
+}
+
+/**
+ * Runs the SQL editor's statements on a dedicated connection, in one transaction: as the admin, or
+ * as an identity via set_config('role', …, true) so grants and RLS apply as for a Data API request.
+ * EXPLAIN ANALYZE executes the statement, so that transaction is always rolled back. Running runs
+ * are remembered by id with their backend pid, which is what `cancel` signals.
+ */
+export class SqlRunner {
+  private readonly running = new Map<string, number>();
+  private readonly cancelled = new Set<string>();
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async run(request: SqlRunRequest): Promise<SqlRunOutput> {
+    const started = performance.now();
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      const pid = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      this.running.set(request.runId, pid.rows[0]!.pid);
+      await client.query('BEGIN');
+      if (request.viewAs.kind === 'identity') await client.query(`SELECT set_config('role', $1, true)`, [request.viewAs.role]);
+      let plan: unknown = null;
+      let results: SqlResultSet[];
+      switch (request.mode) {
+        case 'run': {
+          // Simple protocol on purpose: the editor's "run all" sends several statements at once.
+          const raw = (await client.query({ text: request.sql, rowMode: 'array', types: TEXT_TYPES } as pg.QueryConfig)) as unknown as pg.QueryArrayResult | pg.QueryArrayResult[];
+          await client.query('COMMIT');
+          const sets = Array.isArray(raw) ? raw : [raw];
+          const typeNames = await readTypeNames(client, sets.flatMap((r) => (r.fields ?? []).map((f) => f.dataTypeID)));
+          results = sets.map((r) => toResultSet(r, request.rowLimit, typeNames));
+          break;
+        }
+        case 'explain':
+        case 'explainAnalyze': {
+          const options = request.mode === 'explainAnalyze' ? 'ANALYZE, BUFFERS, FORMAT JSON' : 'FORMAT JSON';
+          // One statement only (extended protocol); what EXPLAIN ANALYZE changed is undone below.
+          const r = await client.query<{ 'QUERY PLAN': unknown }>({ text: `EXPLAIN (${options}) ${request.sql}`, values: [], queryMode: 'extended' } as pg.QueryConfig);
+          plan = r.rows[0]?.['QUERY PLAN'] ?? null;
+          results = [];
+          await client.query('ROLLBACK');
+          break;
+        }
+        default:
+          return assertNever(request.mode, 'sql run mode');
+      }
+      return { kind: 'ok', results, durationMs: performance.now() - started, plan };
+    } catch (err) {
+      const e = err as { code?: string; message?: string; detail?: string; hint?: string; position?: string };
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      if (!e.code) {
+        broken = true;
+        throw err;
+      }
+      return {
+        kind: 'error',
+        code: e.code,
+        message: e.message ?? 'PostgreSQL reported an error.',
+        detail: e.detail ?? null,
+        hint: e.hint ?? null,
+        position: e.position ? Number(e.position) : null,
+        cancelled: e.code === '57014' && this.cancelled.has(request.runId),
+        durationMs: performance.now() - started,
+      };
+    } finally {
+      this.running.delete(request.runId);
+      this.cancelled.delete(request.runId);
+      client.release(broken);
+    }
+  }
+
+  /** Asks Postgres to cancel the run's current statement; false when it is not running (any more). */
+  async cancel(runId: string): Promise<boolean> {
+    const pid = this.running.get(runId);
+    if (pid === undefined) return false;
+    this.cancelled.add(runId);
+    const r = await this.pool.query<{ ok: boolean }>('SELECT pg_cancel_backend($1) AS ok', [pid]);
+    return r.rows[0]?.ok === true;
+  }
+}
+
+/** Every value stays Postgres' own text rendering (as psql shows it), with no JS date or number conversion. */
+const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
+
+async function readTypeNames(client: pg.ClientBase, oids: number[]): Promise<Map<number, string>> {
+  if (!oids.length) return new Map();
+  const r = await client.query<{ oid: number; name: string }>(
+    'SELECT t.oid::int AS oid, format_type(t.oid, NULL) AS name FROM pg_type t WHERE t.oid = ANY($1::oid[])',
+    [[...new Set(oids)]],
+  );
+  return new Map(r.rows.map((x) => [x.oid, x.name]));
+}
+
+function toResultSet(r: pg.QueryArrayResult, rowLimit: number, typeNames: Map<number, string>): SqlResultSet {
+  const rows = (r.rows ?? []) as (string | null)[][];
+  return {
+    command: r.command ?? '',
+    rowCount: r.rowCount ?? null,
+    columns: (r.fields ?? []).map((f) => ({ name: f.name, type: typeNames.get(f.dataTypeID) ?? String(f.dataTypeID) })),
+    rows: rows.slice(0, rowLimit),
+    truncated: rows.length > rowLimit,
+  };
+}
