@@ -96,6 +96,11 @@ export interface ReadQuery {
   readonly filters: readonly { readonly path: EmbedPath; readonly node: FilterNode }[];
   readonly order: readonly { readonly path: EmbedPath; readonly terms: readonly OrderTerm[] }[];
   readonly paging: readonly { readonly path: EmbedPath; readonly limit?: number; readonly offset?: number }[];
+  /**
+   * Parameters that are not filters (a top-level key whose value names no operator), kept as
+   * written: arguments for a function call; a table read ignores them, as PostgREST does.
+   */
+  readonly params?: readonly (readonly [string, string])[];
 }
 
 export const emptyReadQuery: ReadQuery = { filters: [], order: [], paging: [] };

@@ -124,9 +124,20 @@ describe('parseQuery filters', () => {
     expect(one('name=eq.a%2Bb+c')).toMatchObject({ value: 'a+b c' });
   });
 
+  it('keeps parameters that are not filters as function arguments, as PostgREST does', () => {
+    expect(parsed('id=1&name=foo.bar&select=id')).toEqual({
+      select: [{ kind: 'field', field: f('id') }],
+      filters: [],
+      order: [],
+      paging: [],
+      params: [['id', '1'], ['name', 'foo.bar']],
+    });
+  });
+
   const bad: [string, string][] = [
-    ['id=1', 'operator'],
-    ['id=foo.1', 'operator'],
+    ['id=not.1', 'operator'],
+    ['id=not.foo.1', 'operator'],
+    ['projects.id=1', 'operator'],
     ['id=in.(1,2', 'end of input'],
     ['x=is.maybe', 'null, not_null'],
     ['offset=-1', 'non-negative integer'],

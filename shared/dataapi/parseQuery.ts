@@ -356,6 +356,24 @@ function readOrder(c: Cursor): OrderTerm[] {
 
 /** Parameters a read ignores (they belong to writes), not filters. */
 const WRITE_KEYS = new Set(['columns', 'on_conflict']);
+const EMBEDDABLE_KEYS = new Set(['order', 'limit', 'offset', 'and', 'or']);
+
+/**
+ * PostgREST's test for "this parameter is a filter": the key has an embed path, or the value
+ * starts with `not.` or an operator. Anything else is a function argument.
+ */
+export function isFilterParam(key: string, value: string): boolean {
+  if (key.includes('.')) return true;
+  if (value.startsWith('not.')) return true;
+  const op = /^[a-z]+/.exec(value)?.[0];
+  return op !== undefined && isOperatorName(op) && (value[op.length] === '.' || value[op.length] === '(');
+}
+
+/** Whether the raw key is one the reader handles itself (not a filter or a function argument). */
+function isReservedKey(key: string): boolean {
+  if (key === 'select' || WRITE_KEYS.has(key)) return true;
+  return EMBEDDABLE_KEYS.has(key.slice(key.lastIndexOf('.') + 1));
+}
 
 type Key =
   | { kind: 'select' }
@@ -470,16 +488,22 @@ function samePath(a: EmbedPath, b: EmbedPath): boolean {
 }
 
 /**
- * Reads a whole query string (without `?`) or its decoded parameters. Parameters it does not
- * know are filters; reserved write parameters (`columns`, `on_conflict`) are ignored.
+ * Reads a whole query string (without `?`) or its decoded parameters. A parameter is a filter
+ * when PostgREST would take it for one (see isFilterParam); other unreserved parameters are kept
+ * in `params`; reserved write parameters (`columns`, `on_conflict`) are ignored.
  */
-export function parseQuery(params: string | Iterable<readonly [string, string]>): Result<ReadQuery> {
-  const entries = typeof params === 'string' ? splitQueryString(params) : params;
+export function parseQuery(query: string | Iterable<readonly [string, string]>): Result<ReadQuery> {
+  const entries = typeof query === 'string' ? splitQueryString(query) : query;
   let select: SelectItem[] | undefined;
   const filters: { path: EmbedPath; node: FilterNode }[] = [];
   const order: { path: EmbedPath; terms: OrderTerm[] }[] = [];
   const paging: { path: EmbedPath; limit?: number; offset?: number }[] = [];
+  const params: [string, string][] = [];
   for (const [key, value] of entries) {
+    if (!isReservedKey(key) && !isFilterParam(key, value)) {
+      params.push([key, value]);
+      continue;
+    }
     const k = run('query parameter key', key, readKey);
     if (!k.ok) return k;
     const spec = k.value;
@@ -523,5 +547,5 @@ export function parseQuery(params: string | Iterable<readonly [string, string]>)
       }
     }
   }
-  return ok({ ...(select !== undefined && { select }), filters, order, paging });
+  return ok({ ...(select !== undefined && { select }), filters, order, paging, ...(params.length > 0 && { params }) });
 }

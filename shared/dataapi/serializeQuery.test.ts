@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IS_VALUES, type FieldRef, type FilterNode, type OrderTerm, type ReadQuery, type SelectItem } from './ast';
 import { OPERATORS, OPERATOR_NAMES } from './operators';
-import { parseQuery, splitQueryString } from './parseQuery';
+import { isFilterParam, parseQuery, splitQueryString } from './parseQuery';
 import { serializeParams, serializeQuery } from './serializeQuery';
 
 const f = (name: string): FieldRef => ({ name, json: [] });
@@ -80,6 +80,11 @@ const orderTerm: fc.Arbitrary<OrderTerm> = fc
   .map(clean);
 
 const path = fc.array(name, { maxLength: 2 });
+const RESERVED = new Set(['select', 'columns', 'on_conflict', 'order', 'limit', 'offset', 'and', 'or']);
+const functionArgs = fc.array(
+  fc.tuple(fc.stringMatching(/^[a-z_][a-z0-9_]{0,8}$/), text).filter(([k, v]) => !RESERVED.has(k) && !isFilterParam(k, v)),
+  { maxLength: 2 },
+);
 const readQuery: fc.Arbitrary<ReadQuery> = fc
   .record({
     select: opt(selectItems),
@@ -88,6 +93,7 @@ const readQuery: fc.Arbitrary<ReadQuery> = fc
     paging: fc
       .uniqueArray(fc.record({ path, limit: opt(fc.nat()), offset: opt(fc.nat()) }), { maxLength: 2, selector: (p) => JSON.stringify(p.path) })
       .map((ps) => ps.filter((p) => p.limit !== undefined || p.offset !== undefined).map(clean)),
+    params: functionArgs.map((a) => (a.length > 0 ? a : undefined)),
   })
   .map(clean);
 

@@ -103,6 +103,7 @@ export function serializeParams(q: ReadQuery): [string, string][] {
     if (p.limit !== undefined) out.push([pathPrefix(p.path) + 'limit', String(p.limit)]);
     if (p.offset !== undefined) out.push([pathPrefix(p.path) + 'offset', String(p.offset)]);
   }
+  for (const [k, v] of q.params ?? []) out.push([k, v]);
   return out;
 }
 
