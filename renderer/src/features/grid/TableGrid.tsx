@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ColumnInfo } from '../../../../shared/contract/catalog';
 import { Icon } from '../../ui/Icon';
 import { cellClipboardText, formatCell } from './cellFormat';
@@ -14,7 +14,14 @@ interface TableGridProps {
   /** Accessible name, e.g. "public.clients rows". */
   readonly label: string;
   readonly columns: readonly ColumnInfo[];
-  readonly rows: readonly (readonly unknown[])[];
+  /** Rows in the whole view; only the visible ones need to be loaded. */
+  readonly rowCount: number;
+  /** A row's cells in column order, or undefined while its window is loading. */
+  readonly rowAt: (index: number) => readonly unknown[] | undefined;
+  /** Loaded rows to size columns by (the first window). */
+  readonly sampleRows: readonly (readonly unknown[])[];
+  /** Told which rows are on screen (plus overscan), so their windows get fetched. */
+  readonly onVisibleRange?: (start: number, end: number) => void;
   /** Shown under the header when there are no rows. */
   readonly emptyMessage: string;
 }
@@ -23,9 +30,9 @@ interface TableGridProps {
  * Read-only grid: sticky header, primary key pinned left, rows virtualized so a page of a huge
  * table costs the same as a small one. Keyboard: the grid is one tab stop with an active cell.
  */
-export function TableGrid({ label, columns, rows, emptyMessage }: TableGridProps) {
+export function TableGrid({ label, columns, rowCount, rowAt, sampleRows, onVisibleRange, emptyMessage }: TableGridProps) {
   const [widths, setWidths] = useState<Readonly<Record<string, number>>>({});
-  const layout = useMemo(() => layoutGrid(columns, rows, widths), [columns, rows, widths]);
+  const layout = useMemo(() => layoutGrid(columns, sampleRows, widths, rowCount), [columns, sampleRows, widths, rowCount]);
   const resizeColumn = (name: string, width: number | null) =>
     setWidths((prev) => {
       const next = { ...prev };
@@ -37,13 +44,19 @@ export function TableGrid({ label, columns, rows, emptyMessage }: TableGridProps
   const gridId = useId();
   const [active, setActive] = useState<CellPosition | null>(null);
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count: rowCount,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
     scrollPaddingStart: HEADER_HEIGHT,
   });
   const cellId = (pos: CellPosition) => `${gridId}-r${pos.row}-c${pos.col}`;
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? -1;
+  useEffect(() => {
+    if (last >= first) onVisibleRange?.(first, last);
+  }, [first, last, onVisibleRange]);
 
   const revealColumn = (col: number) => {
     const el = scrollRef.current;
@@ -59,13 +72,13 @@ export function TableGrid({ label, columns, rows, emptyMessage }: TableGridProps
     const at = active ?? { row: 0, col: 0 };
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'c' && active) {
       const column = layout.columns[active.col];
-      const value = column ? rows[active.row]?.[column.dataIndex] : undefined;
+      const value = column ? rowAt(active.row)?.[column.dataIndex] : undefined;
       void navigator.clipboard?.writeText(cellClipboardText(value)).catch(() => undefined);
       event.preventDefault();
       return;
     }
     const pageRows = Math.floor(((scrollRef.current?.clientHeight ?? 0) - HEADER_HEIGHT) / ROW_HEIGHT);
-    const next = moveActiveCell(event.key, event.ctrlKey || event.metaKey, at, { rows: rows.length, cols: layout.columns.length, pageRows });
+    const next = moveActiveCell(event.key, event.ctrlKey || event.metaKey, at, { rows: rowCount, cols: layout.columns.length, pageRows });
     if (!next) return;
     event.preventDefault();
     setActive(next);
@@ -73,7 +86,7 @@ export function TableGrid({ label, columns, rows, emptyMessage }: TableGridProps
     revealColumn(next.col);
   };
 
-  const isEmpty = rows.length === 0;
+  const isEmpty = rowCount === 0;
   return (
     <div
       ref={scrollRef}
@@ -81,7 +94,7 @@ export function TableGrid({ label, columns, rows, emptyMessage }: TableGridProps
       role="grid"
       aria-label={label}
       aria-readonly="true"
-      aria-rowcount={rows.length + 1}
+      aria-rowcount={rowCount + 1}
       aria-colcount={layout.columns.length}
       aria-activedescendant={active && !isEmpty ? cellId(active) : undefined}
       tabIndex={0}
@@ -115,7 +128,7 @@ export function TableGrid({ label, columns, rows, emptyMessage }: TableGridProps
         ) : (
           <div role="rowgroup" className="grid__body" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {
-              const row = rows[item.index] ?? [];
+              const row = rowAt(item.index);
               const activeRow = active?.row === item.index;
               return (
                 <div
@@ -128,7 +141,19 @@ export function TableGrid({ label, columns, rows, emptyMessage }: TableGridProps
                   <div className="grid__gutter" style={{ width: layout.gutterWidth }} aria-hidden="true">
                     {item.index + 1}
                   </div>
-                  {layout.columns.map((column, col) => (
+                  {layout.columns.map((column, col) =>
+                    row === undefined ? (
+                      <div
+                        key={column.dataIndex}
+                        role="gridcell"
+                        aria-colindex={col + 1}
+                        aria-busy="true"
+                        className={`grid__cell grid__cell--loading${pinClasses(column)}`}
+                        style={{ width: column.width, left: column.pinned ? layout.gutterWidth + column.left : undefined }}
+                      >
+                        <span className="skeleton" style={{ width: Math.min(column.width - 24, 40 + ((item.index * 7 + col * 13) % 60)) }} />
+                      </div>
+                    ) : (
                     <Cell
                       key={column.dataIndex}
                       id={cellId({ row: item.index, col })}
@@ -139,7 +164,8 @@ export function TableGrid({ label, columns, rows, emptyMessage }: TableGridProps
                       active={activeRow && active?.col === col}
                       onSelect={() => setActive({ row: item.index, col })}
                     />
-                  ))}
+                    ),
+                  )}
                 </div>
               );
             })}

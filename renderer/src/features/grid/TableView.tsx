@@ -1,17 +1,55 @@
-import { useQuery } from '@tanstack/react-query';
-import { FIRST_ROWS_LIMIT, rowsQuery } from '../../api/catalog';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import type { ViewAs } from '../../../../shared/contract/dataApi';
+import { emptyReadQuery, type ReadQuery } from '../../../../shared/dataapi/ast';
+import { serializeQuery } from '../../../../shared/dataapi/serializeQuery';
+import { schemasQuery } from '../../api/catalog';
+import { countQuery, dataApiKeys, describeQuery, type CountMode, type TableTarget } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { Icon } from '../../ui/Icon';
 import { relationIcon, relationKindLabel } from '../explorer/ExplorerTree';
 import type { RelationRef } from '../explorer/explorerTree';
-import { TableGrid } from './TableGrid';
+import { CodePanel } from './CodePanel';
+import { viewUrl, type SnippetTarget } from './codeSnippets';
+import { DataGrid } from './DataGrid';
+import { gridColumns, viewTotal, withTopPaging } from './gridQuery';
+import { QueryBuilder } from './QueryBuilder';
+import { UrlBar } from './UrlBar';
+import { ViewAsPicker } from './ViewAsPicker';
+import './tableView.css';
 
-/** One opened table: a toolbar with what is shown, and the grid with its loading/error/empty states. */
+/** One opened table: toolbar, the Data API URL, the grid, and beside it the query builder and code. */
 export function TableView({ relation }: { relation: RelationRef }) {
   const api = usePierApi();
-  const rows = useQuery(rowsQuery(api, relation.schema, relation.name));
+  const schemas = useQuery(schemasQuery(api));
   const qualified = `${relation.schema}.${relation.name}`;
+  const database = schemas.data?.database;
+  if (schemas.isError) return <ErrorPanel title={`Couldn't load ${qualified}`} error={schemas.error} onRetry={() => void schemas.refetch()} />;
+  if (!database) return <GridSkeleton label={`Loading ${qualified}`} />;
+  return <DataApiTableView database={database} relation={relation} />;
+}
+
+function DataApiTableView({ database, relation }: { database: string; relation: RelationRef }) {
+  const api = usePierApi();
+  const queryClient = useQueryClient();
+  const qualified = `${relation.schema}.${relation.name}`;
+  const [query, setQuery] = useState<ReadQuery>(emptyReadQuery);
+  const [countMode, setCountMode] = useState<CountMode>('exact');
+  const [viewAs, setViewAs] = useState<ViewAs>({ kind: 'admin' });
+  const [builderOpen, setBuilderOpen] = useState(true);
+  const describe = useQuery(describeQuery(api, database, relation.schema, relation.name));
+  const target: TableTarget = useMemo(() => ({ database, schema: relation.schema, table: relation.name, viewAs }), [database, relation, viewAs]);
+  const count = useQuery(countQuery(api, target, serializeQuery(withTopPaging(query, undefined, undefined)), countMode));
+  const columns = useMemo(() => (describe.data ? gridColumns(query, describe.data) : []), [query, describe.data]);
+  const snippet: SnippetTarget | null = describe.data
+    ? { baseUrl: describe.data.baseUrl, schema: relation.schema, table: relation.name, query, count: countMode }
+    : null;
+  const reload = () => {
+    void queryClient.invalidateQueries({ queryKey: dataApiKeys.table(target) });
+    void describe.refetch();
+  };
+  const total = typeof count.data === 'number' ? viewTotal(query, count.data) : null;
 
   return (
     <div className="table-view">
@@ -22,45 +60,62 @@ export function TableView({ relation }: { relation: RelationRef }) {
           {relation.name}
         </h1>
         <span className="badge">{relationKindLabel(relation.kind)}</span>
-        <span className="badge" title="Editing arrives with the Data API grid">
-          <Icon name="lock" className="badge__icon" /> Read-only
-        </span>
+        <ViewAsPicker database={database} value={viewAs} onChange={setViewAs} />
         <span className="table-view__summary" aria-live="polite">
-          {rows.data && !rows.isError && summary(rows.data.rows.length, rows.data.hasMore, rows.data.columns.length)}
+          {total !== null && describe.data && summary(total, countMode, columns.length)}
         </span>
         <button
           type="button"
-          className="icon-button"
-          aria-label={`Reload ${qualified}`}
-          title="Reload rows"
-          onClick={() => void rows.refetch()}
-          disabled={rows.isFetching}
+          className={`button button--small${builderOpen ? ' button--pressed' : ''}`}
+          aria-pressed={builderOpen}
+          onClick={() => setBuilderOpen((o) => !o)}
         >
-          <Icon name="refresh" className={rows.isFetching ? 'spin' : undefined} />
+          Query builder
+        </button>
+        <button type="button" className="icon-button" aria-label={`Reload ${qualified}`} title="Reload rows" onClick={reload} disabled={count.isFetching}>
+          <Icon name="refresh" className={count.isFetching ? 'spin' : undefined} />
         </button>
       </div>
-      <div className="table-view__body">
-        {rows.isPending ? (
-          <GridSkeleton label={`Loading ${qualified}`} />
-        ) : rows.isError ? (
-          <ErrorPanel title={`Couldn't load ${qualified}`} error={rows.error} onRetry={() => void rows.refetch()} />
-        ) : (
-          <TableGrid
-            label={`${qualified} rows`}
-            columns={rows.data.columns}
-            rows={rows.data.rows}
-            emptyMessage={`${qualified} has no rows.`}
-          />
+      {snippet && <UrlBar url={viewUrl(snippet)} onQuery={setQuery} />}
+      <div className="table-view__main">
+        <div className="table-view__body">
+          {describe.isPending ? (
+            <GridSkeleton label={`Loading ${qualified}`} />
+          ) : describe.isError ? (
+            <ErrorPanel title={`Couldn't describe ${qualified}`} error={describe.error} onRetry={() => void describe.refetch()} />
+          ) : (
+            <DataGrid
+              target={target}
+              query={query}
+              columns={columns}
+              countMode={countMode}
+              label={`${qualified} rows`}
+              emptyMessage={query.filters.length ? 'No rows match these filters.' : `${qualified} has no rows${viewAs.kind === 'identity' ? ` visible to ${viewAs.role}` : ''}.`}
+            />
+          )}
+        </div>
+        {builderOpen && describe.data && snippet && (
+          <aside className="table-view__side" aria-label="Query">
+            <QueryBuilder
+              database={database}
+              describe={describe.data}
+              query={query}
+              onQuery={setQuery}
+              countMode={countMode}
+              onCountMode={setCountMode}
+            />
+            <CodePanel target={snippet} />
+          </aside>
         )}
       </div>
     </div>
   );
 }
 
-function summary(rowCount: number, hasMore: boolean, columnCount: number): string {
+function summary(rowCount: number, mode: CountMode, columnCount: number): string {
   const cols = `${columnCount} column${columnCount === 1 ? '' : 's'}`;
-  if (hasMore) return `First ${FIRST_ROWS_LIMIT} rows · ${cols}`;
-  return `${rowCount} row${rowCount === 1 ? '' : 's'} · ${cols}`;
+  const approx = mode === 'exact' ? '' : '≈ ';
+  return `${approx}${rowCount.toLocaleString('en-US')} row${rowCount === 1 ? '' : 's'} · ${cols}`;
 }
 
 function GridSkeleton({ label }: { label: string }) {

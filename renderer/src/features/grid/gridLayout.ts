@@ -42,8 +42,10 @@ export function layoutGrid(
   rows: readonly (readonly unknown[])[],
   /** Widths the user dragged, by column name; they win over the estimate. */
   widthOverrides: Readonly<Record<string, number>> = {},
+  /** All rows of the view (only some are loaded); sizes the row-number gutter. */
+  rowCount = rows.length,
 ): GridLayout {
-  const gutterWidth = Math.max(40, String(rows.length).length * 8 + 24);
+  const gutterWidth = Math.max(40, String(rowCount).length * 8 + 24);
   const ordered = columns
     .map((info, dataIndex) => ({ info, dataIndex }))
     .sort((a, b) => Number(b.info.isPrimaryKey) - Number(a.info.isPrimaryKey) || a.dataIndex - b.dataIndex);

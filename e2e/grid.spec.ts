@@ -1,0 +1,100 @@
+import { expect, test, type Page } from '@playwright/test';
+import pg from 'pg';
+import { readyInfo } from './support/ready';
+
+async function openTable(page: Page, table: string) {
+  await page.goto(readyInfo().ui);
+  const tree = page.getByRole('tree', { name: 'Database explorer' });
+  for (const name of ['Local workspace', 'databricks_postgres', 'public']) {
+    const item = tree.getByRole('treeitem', { name, exact: false }).first();
+    await expect(item).toBeVisible();
+    if ((await item.getAttribute('aria-expanded')) === 'false') await item.click();
+  }
+  await tree.getByRole('treeitem', { name: new RegExp(`^${table}`) }).click();
+  const grid = page.getByRole('grid', { name: `public.${table} rows` });
+  await expect(grid).toBeVisible();
+  return grid;
+}
+
+test("the documentation's query, built with the mouse", async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const grid = await openTable(page, 'clients');
+  const builder = page.getByRole('region', { name: 'Query builder' });
+
+  // Columns: keep id and name.
+  for (const column of ['email', 'company', 'phone', 'created_at']) {
+    await builder.getByRole('checkbox', { name: column, exact: true }).uncheck();
+  }
+  // Filter id ≥ 2.
+  await builder.getByRole('button', { name: '+ Filter' }).click();
+  await builder.getByLabel('Filter 1 column').selectOption({ label: 'id' });
+  await builder.getByLabel('Filter 1 operator').selectOption('gte');
+  await builder.getByLabel('Filter 1 value').fill('2');
+  await builder.getByLabel('Filter 1 value').press('Enter');
+  // Embed projects(id, name).
+  await builder.getByRole('checkbox', { name: 'Embed projects' }).check();
+  const projectColumns = builder.getByRole('group', { name: 'projects columns' });
+  await expect(projectColumns.getByRole('checkbox', { name: 'projects.id' })).toBeVisible();
+  for (const box of await projectColumns.getByRole('checkbox').all()) {
+    const name = await box.getAttribute('aria-label');
+    if (name !== 'projects.id' && name !== 'projects.name') await box.uncheck();
+  }
+
+  const url = page.getByLabel('Data API URL');
+  await expect(url).toHaveValue(/\/public\/clients\?select=id,name,projects\(id,name\)&id=gte\.2$/);
+  await expect(grid.getByRole('row')).toHaveCount(3);
+  await expect(grid.getByText('TechStart Inc', { exact: true })).toBeVisible();
+  await expect(grid.getByText('Global Solutions', { exact: true })).toBeVisible();
+  await expect(grid.getByText('Acme Corp', { exact: true })).toHaveCount(0);
+  // The to-many embed is a nested list in one column.
+  await expect(grid.getByRole('columnheader', { name: /projects/ })).toBeVisible();
+  await expect(grid.getByRole('gridcell', { name: /"name":/ }).first()).toBeVisible();
+
+  // The code for this view says the same thing.
+  await expect(page.getByRole('tabpanel', { name: 'curl code' })).toContainText('select=id,name,projects(id,name)&id=gte.2');
+  await expect(page.getByRole('tabpanel', { name: 'curl code' })).toContainText('Authorization: Bearer $TOKEN');
+  await page.getByRole('tab', { name: 'postgrest-js' }).click();
+  await expect(page.getByRole('tabpanel', { name: 'postgrest-js code' })).toContainText(".filter('id', 'gte', '2')");
+  await page.screenshot({ path: 'e2e/screenshots/grid-docs-query.png' });
+
+  // Two-way: an edited URL updates the builder; an invalid one shows the error in place.
+  await url.fill(`clients?select=id,name&id=lte.1`);
+  await url.press('Enter');
+  await expect(grid.getByRole('row')).toHaveCount(2);
+  await expect(grid.getByText('Acme Corp', { exact: true })).toBeVisible();
+  await expect(builder.getByLabel('Filter 1 operator')).toHaveValue('lte');
+  await expect(builder.getByRole('checkbox', { name: 'email', exact: true })).not.toBeChecked();
+
+  await url.fill(`clients?select=id,nope`);
+  await url.press('Enter');
+  await expect(page.getByRole('alert')).toContainText(/nope/);
+  await page.screenshot({ path: 'e2e/screenshots/grid-engine-error.png' });
+  expect(errors).toEqual([]);
+});
+
+test('view as an identity shows only the rows its RLS policy allows', async ({ page }) => {
+  const client = new pg.Client({ connectionString: readyInfo().postgres });
+  await client.connect();
+  try {
+    await client.query(`ALTER TABLE public.clients ENABLE ROW LEVEL SECURITY`);
+    await client.query(`DROP POLICY IF EXISTS e2e_grid_view_as ON public.clients`);
+    await client.query(`CREATE POLICY e2e_grid_view_as ON public.clients FOR SELECT TO "user@example.com" USING (id = 1)`);
+
+    const grid = await openTable(page, 'clients');
+    await expect(grid.getByRole('row')).toHaveCount(4);
+    await page.getByLabel('View as').selectOption('user@example.com');
+    await expect(grid.getByRole('row')).toHaveCount(2);
+    await expect(grid.getByText('Acme Corp', { exact: true })).toBeVisible();
+    await expect(grid.getByText('TechStart Inc', { exact: true })).toHaveCount(0);
+    await expect(page.getByText('1 row ·')).toBeVisible();
+    await page.screenshot({ path: 'e2e/screenshots/grid-view-as.png' });
+
+    await page.getByLabel('View as').selectOption({ label: 'admin (superuser)' });
+    await expect(grid.getByRole('row')).toHaveCount(4);
+  } finally {
+    await client.query(`DROP POLICY IF EXISTS e2e_grid_view_as ON public.clients`);
+    await client.query(`ALTER TABLE public.clients DISABLE ROW LEVEL SECURITY`);
+    await client.end();
+  }
+});

@@ -1,0 +1,130 @@
+import { queryOptions } from '@tanstack/react-query';
+import type { PierApi } from '../../../shared/contract/contract';
+import type { DataApiRequestOutput, ViewAs } from '../../../shared/contract/dataApi';
+import { DataApiError } from './DataApiError';
+import { unwrap } from './RpcCallError';
+
+/** How the Data API counts rows for the grid's scroll height (PostgREST's `Prefer: count=…`). */
+export type CountMode = 'exact' | 'planned' | 'estimated';
+export const COUNT_MODES: readonly CountMode[] = ['exact', 'planned', 'estimated'];
+
+/** Rows fetched per window while scrolling. */
+export const WINDOW_ROWS = 200;
+
+/** Which table, run as whom: the part of every key that names a view of one table. */
+export interface TableTarget {
+  readonly database: string;
+  readonly schema: string;
+  readonly table: string;
+  readonly viewAs: ViewAs;
+}
+
+export const dataApiKeys = {
+  all: ['dataApi'] as const,
+  describe: (database: string, schema: string, table: string) => [...dataApiKeys.all, 'describe', database, schema, table] as const,
+  identities: (database: string) => [...dataApiKeys.all, 'identities', database] as const,
+  /** Everything read from one table; mutations invalidate by this prefix. */
+  table: (t: TableTarget) => [...dataApiKeys.all, 'rows', t.database, t.schema, t.table, viewAsKey(t.viewAs)] as const,
+  count: (t: TableTarget, query: string, mode: CountMode) => [...dataApiKeys.table(t), 'count', query, mode] as const,
+  window: (t: TableTarget, query: string, index: number) => [...dataApiKeys.table(t), 'window', query, index] as const,
+};
+
+function viewAsKey(v: ViewAs): string {
+  return v.kind === 'admin' ? 'admin' : `identity:${v.role}`;
+}
+
+/** Throws the engine's error body for statuses ≥ 400; otherwise returns the response. */
+export function checkResponse(res: DataApiRequestOutput): DataApiRequestOutput {
+  if (res.status < 400) return res;
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(res.body);
+    if (typeof parsed === 'object' && parsed !== null) body = parsed as Record<string, unknown>;
+  } catch {
+    body = { message: res.body || undefined };
+  }
+  throw new DataApiError(res.status, body);
+}
+
+/** The total after the slash of `Content-Range: 0-199/1000000`, or null for `*`. */
+export function totalFromContentRange(header: string | undefined): number | null {
+  if (!header) return null;
+  const slash = header.lastIndexOf('/');
+  const total = Number(header.slice(slash + 1));
+  return slash >= 0 && Number.isInteger(total) && total >= 0 ? total : null;
+}
+
+export function pathOf(schema: string, table: string): string {
+  return `/${encodeURIComponent(schema)}/${encodeURIComponent(table)}`;
+}
+
+export function describeQuery(api: PierApi, database: string, schema: string, table: string) {
+  return queryOptions({
+    queryKey: dataApiKeys.describe(database, schema, table),
+    queryFn: async () => unwrap('dataApi.describe', await api['dataApi.describe']({ database, schema, table })),
+    meta: { errorDisplay: 'inline' },
+  });
+}
+
+export function identitiesQuery(api: PierApi, database: string) {
+  return queryOptions({
+    queryKey: dataApiKeys.identities(database),
+    queryFn: async () => unwrap('dataApi.identities', await api['dataApi.identities']({ database })),
+  });
+}
+
+/**
+ * The row count for a query (without its paging), by a HEAD request as PostgREST clients do.
+ * Null when the engine could not say.
+ */
+export function countQuery(api: PierApi, target: TableTarget, rawQuery: string, mode: CountMode) {
+  return queryOptions({
+    queryKey: dataApiKeys.count(target, rawQuery, mode),
+    queryFn: async () => {
+      const res = checkResponse(
+        unwrap(
+          'dataApi.request',
+          await api['dataApi.request']({
+            database: target.database,
+            method: 'HEAD',
+            path: pathOf(target.schema, target.table),
+            rawQuery,
+            headers: { prefer: `count=${mode}` },
+            viewAs: target.viewAs,
+          }),
+        ),
+      );
+      return totalFromContentRange(res.headers['content-range']);
+    },
+    meta: { errorDisplay: 'inline' },
+  });
+}
+
+/** One window of rows: `rawQuery` already carries this window's limit and offset. */
+export function windowQuery(api: PierApi, target: TableTarget, rawQuery: string, index: number) {
+  return queryOptions({
+    queryKey: dataApiKeys.window(target, rawQuery, index),
+    queryFn: async (): Promise<readonly Record<string, unknown>[]> => {
+      const res = checkResponse(
+        unwrap(
+          'dataApi.request',
+          await api['dataApi.request']({
+            database: target.database,
+            method: 'GET',
+            path: pathOf(target.schema, target.table),
+            rawQuery,
+            headers: {},
+            viewAs: target.viewAs,
+          }),
+        ),
+      );
+      const rows: unknown = JSON.parse(res.body);
+      if (!Array.isArray(rows)) throw new DataApiError(res.status, { message: 'The Data API did not answer with a list of rows.' });
+      return rows as Record<string, unknown>[];
+    },
+    meta: { errorDisplay: 'inline' },
+    // Windows scroll back into view often; keep them for a while.
+    staleTime: 60_000,
+    gcTime: 5 * 60_000,
+  });
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { DescribeTableOutput } from '../../../../shared/contract/dataApi';
+import { parseQuery } from '../../../../shared/dataapi/parseQuery';
+import type { ReadQuery } from '../../../../shared/dataapi/ast';
+import { gridColumns, queryPartOf, readableQuery, rowCells, viewTotal, windowQueryOf } from './gridQuery';
+
+export const CLIENTS: DescribeTableOutput = {
+  baseUrl: 'http://127.0.0.1:1/api/2.0/workspace/local/rest/db',
+  exposed: true,
+  kind: 'table',
+  columns: [
+    { name: 'id', type: 'integer', typeName: 'int4', nullable: false, default: "nextval('clients_id_seq')", comment: null },
+    { name: 'name', type: 'text', typeName: 'text', nullable: false, default: null, comment: null },
+    { name: 'meta', type: 'jsonb', typeName: 'jsonb', nullable: true, default: null, comment: null },
+  ],
+  primaryKey: ['id'],
+  relationships: [
+    { kind: 'one-to-many', target: { schema: 'public', name: 'projects' }, constraint: 'projects_client_id_fkey', toOne: false, columns: [['id', 'client_id']] },
+    { kind: 'many-to-one', target: { schema: 'public', name: 'regions' }, constraint: 'clients_region_fkey', toOne: true, columns: [['region', 'id']] },
+  ],
+};
+
+function q(text: string): ReadQuery {
+  const r = parseQuery(text);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+describe('gridColumns', () => {
+  it('expands * to the table, pk marked', () => {
+    expect(gridColumns(q(''), CLIENTS).map((c) => [c.name, c.type, c.isPrimaryKey, c.path])).toEqual([
+      ['id', 'integer', true, ['id']],
+      ['name', 'text', false, ['name']],
+      ['meta', 'jsonb', false, ['meta']],
+    ]);
+  });
+
+  it('keeps aliases, json paths, to-one fields as columns and to-many as one list column', () => {
+    const cols = gridColumns(q('select=ident:id,meta->>tier,regions(name,code),projects(id,name)'), CLIENTS);
+    expect(cols.map((c) => [c.name, c.type, c.path])).toEqual([
+      ['ident', 'integer', ['ident']],
+      ['meta->>tier', 'jsonb', ['tier']],
+      ['regions.name', 'text', ['regions', 'name']],
+      ['regions.code', 'text', ['regions', 'code']],
+      ['projects', 'jsonb[]', ['projects']],
+    ]);
+    // An aliased key no longer names the table's key column.
+    expect(cols[0]?.isPrimaryKey).toBe(false);
+  });
+
+  it('lifts spread columns to the top level', () => {
+    expect(gridColumns(q('select=id,...regions(region_name:name)'), CLIENTS).map((c) => c.path)).toEqual([['id'], ['region_name']]);
+  });
+});
+
+describe('rowCells', () => {
+  it('reads nested paths; a missing to-one reads as absent, not as an error', () => {
+    const cols = gridColumns(q('select=id,regions(name)'), CLIENTS);
+    expect(rowCells({ id: 1, regions: { name: 'EU' } }, cols)).toEqual([1, 'EU']);
+    expect(rowCells({ id: 2, regions: null }, cols)).toEqual([2, undefined]);
+  });
+});
+
+describe('windows over the view', () => {
+  it('bounds windows by the query’s own offset and limit', () => {
+    const view = q('select=id&limit=450&offset=10');
+    expect(readableQuery(windowQueryOf(view, 0, 200)!)).toBe('select=id&limit=200&offset=10');
+    expect(readableQuery(windowQueryOf(view, 400, 200)!)).toBe('select=id&limit=50&offset=410');
+    expect(windowQueryOf(view, 600, 200)).toBeNull();
+    expect(readableQuery(windowQueryOf(q('id=gte.2'), 200, 200)!)).toBe('id=gte.2&limit=200&offset=200');
+  });
+
+  it('counts rows in view from the unpaged count', () => {
+    expect(viewTotal(q(''), 1_000_000)).toBe(1_000_000);
+    expect(viewTotal(q('limit=10'), 3)).toBe(3);
+    expect(viewTotal(q('limit=10&offset=995'), 1000)).toBe(5);
+    expect(viewTotal(q('offset=5000'), 1000)).toBe(0);
+  });
+});
+
+describe('readableQuery and queryPartOf', () => {
+  it('shows the query as PostgREST docs write it, escaping only what would change its meaning', () => {
+    expect(readableQuery(q('select=id,name,projects(id,name)&id=gte.2'))).toBe('select=id,name,projects(id,name)&id=gte.2');
+    expect(readableQuery(q('name=eq.a%26b%2Bc%20d'))).toBe('name=eq.a%26b%2Bc%20d');
+    // What is shown reads back to the same query.
+    const tricky = q('name=in.(%22a,b%22,c)&or=(id.eq.1,name.like.*x*)');
+    expect(q(readableQuery(tricky))).toEqual(tricky);
+  });
+
+  it('takes the query from a whole URL, a path or a bare query', () => {
+    expect(queryPartOf(' http://h/api/rest/db/public/clients?select=id#x ')).toBe('select=id');
+    expect(queryPartOf('clients?id=eq.1')).toBe('id=eq.1');
+    expect(queryPartOf('select=id')).toBe('select=id');
+    expect(queryPartOf('http://h/rest/db/public/clients')).toBe('');
+  });
+});

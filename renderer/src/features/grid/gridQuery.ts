@@ -1,0 +1,145 @@
+import { assertNever } from '../../../../shared/contract/result';
+import type { ColumnInfo } from '../../../../shared/contract/catalog';
+import type { DescribeTableOutput } from '../../../../shared/contract/dataApi';
+import type { ReadQuery, SelectItem } from '../../../../shared/dataapi/ast';
+import { serializeField, serializeParams } from '../../../../shared/dataapi/serializeQuery';
+
+/** A column the grid shows: catalog-like facts for the header, and where its value sits in a row object. */
+export interface DataColumn extends ColumnInfo {
+  /** Keys from the row object down to the value: ['name'], or ['client', 'name'] for a to-one embed. */
+  readonly path: readonly string[];
+}
+
+type Relationship = DescribeTableOutput['relationships'][number];
+
+/** The relationship an embed goes through: its hint (constraint) first, then the target table name. */
+export function findRelationship(describe: DescribeTableOutput, relation: string, hint?: string): Relationship | undefined {
+  const candidates = describe.relationships.filter((r) => r.target.name === relation || r.constraint === relation);
+  if (hint !== undefined) return candidates.find((r) => r.constraint === hint) ?? candidates.find((r) => r.columns.some(([a]) => a === hint));
+  return candidates[0];
+}
+
+/**
+ * What the grid shows for a query: `*` expands to the table's columns; fields keep their alias;
+ * a to-one embed with listed fields becomes one column per field, anything else one JSON column.
+ */
+export function gridColumns(query: ReadQuery, describe: DescribeTableOutput): DataColumn[] {
+  const pk = new Set(describe.primaryKey);
+  const byName = new Map(describe.columns.map((c) => [c.name, c]));
+  const out: DataColumn[] = [];
+  const items: readonly SelectItem[] = query.select ?? [{ kind: 'star' }];
+  for (const item of items) {
+    switch (item.kind) {
+      case 'star':
+        for (const c of describe.columns) out.push({ name: c.name, type: c.type, nullable: c.nullable, isPrimaryKey: pk.has(c.name), path: [c.name] });
+        break;
+      case 'field': {
+        const key = item.alias ?? lastName(item);
+        const column = item.field.json.length === 0 ? byName.get(item.field.name) : undefined;
+        const plain = column && !item.cast && !item.aggregate;
+        out.push({
+          name: item.alias ?? serializeField(item.field),
+          type: plain ? column.type : item.aggregate === 'count' ? 'bigint' : item.field.json.length > 0 ? 'jsonb' : (item.cast ?? column?.type ?? 'text'),
+          nullable: plain ? column.nullable : true,
+          isPrimaryKey: plain === true && pk.has(column.name) && item.alias === undefined,
+          path: [key],
+        });
+        break;
+      }
+      case 'count':
+        out.push({ name: item.alias ?? 'count', type: 'bigint', nullable: false, isPrimaryKey: false, path: [item.alias ?? 'count'] });
+        break;
+      case 'embed': {
+        const key = item.alias ?? item.relation;
+        const rel = findRelationship(describe, item.relation, item.hint);
+        const toOne = rel?.toOne ?? false;
+        const fields = item.select.filter((s): s is Extract<SelectItem, { kind: 'field' }> => s.kind === 'field');
+        if (item.spread || (toOne && fields.length === item.select.length && fields.length > 0)) {
+          for (const f of fields) {
+            const name = f.alias ?? lastName(f);
+            out.push({
+              name: item.spread ? name : `${key}.${name}`,
+              type: f.cast ?? 'text',
+              nullable: true,
+              isPrimaryKey: false,
+              path: item.spread ? [name] : [key, name],
+            });
+          }
+        } else {
+          out.push({ name: key, type: toOne ? 'jsonb' : 'jsonb[]', nullable: true, isPrimaryKey: false, path: [key] });
+        }
+        break;
+      }
+      default:
+        return assertNever(item, 'select item');
+    }
+  }
+  return out;
+}
+
+/** The key PostgREST gives a field in the response: the alias, else the last JSON key, else the column. */
+function lastName(item: Extract<SelectItem, { kind: 'field' }>): string {
+  const last = item.field.json[item.field.json.length - 1];
+  return item.alias ?? (last ? last.key : item.field.name);
+}
+
+/** A row object as the grid's cell array, in column order. */
+export function rowCells(row: Readonly<Record<string, unknown>>, columns: readonly DataColumn[]): unknown[] {
+  return columns.map((c) => {
+    let value: unknown = row;
+    for (const key of c.path) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+      value = (value as Record<string, unknown>)[key];
+    }
+    return value;
+  });
+}
+
+/** The query's own top-level limit and offset (the "page" the user asked for). */
+export function topPaging(query: ReadQuery): { limit?: number; offset: number } {
+  const p = query.paging.find((x) => x.path.length === 0);
+  return { ...(p?.limit !== undefined && { limit: p.limit }), offset: p?.offset ?? 0 };
+}
+
+export function withTopPaging(query: ReadQuery, limit: number | undefined, offset: number | undefined): ReadQuery {
+  const rest = query.paging.filter((p) => p.path.length > 0);
+  const top = { path: [], ...(limit !== undefined && { limit }), ...(offset !== undefined && offset > 0 && { offset }) };
+  return { ...query, paging: top.limit === undefined && top.offset === undefined ? rest : [top, ...rest] };
+}
+
+/**
+ * The query for rows [start, start+size) of the user's view: the view's own offset/limit bound
+ * the window, so scrolling never shows rows the URL would not return.
+ */
+export function windowQueryOf(query: ReadQuery, start: number, size: number): ReadQuery | null {
+  const { limit, offset } = topPaging(query);
+  const remaining = limit === undefined ? size : Math.min(size, limit - start);
+  if (remaining <= 0) return null;
+  return withTopPaging(query, remaining, offset + start);
+}
+
+/** How many rows the view has, given the engine's count of the unpaged query. */
+export function viewTotal(query: ReadQuery, count: number): number {
+  const { limit, offset } = topPaging(query);
+  const after = Math.max(0, count - offset);
+  return limit === undefined ? after : Math.min(after, limit);
+}
+
+/** Characters that would change a query string's meaning if left as typed. */
+const UNSAFE = /[%&#+\s=]/g;
+
+/** The query string as people read it (`select=id,name&id=gte.2`), escaping only what must be. */
+export function readableQuery(query: ReadQuery): string {
+  return serializeParams(query)
+    .map(([k, v]) => `${k.replace(UNSAFE, encodeURIComponent)}=${v.replace(/[%&#+\s]/g, encodeURIComponent)}`)
+    .join('&');
+}
+
+/** The query part of something pasted: a whole URL, `table?query`, `?query` or just the query. */
+export function queryPartOf(text: string): string {
+  const trimmed = text.trim();
+  const q = trimmed.indexOf('?');
+  if (q >= 0) return trimmed.slice(q + 1).replace(/#.*$/, '');
+  // No `?` and no `=`: a bare path or URL, which asks for the whole table.
+  return trimmed.includes('=') ? trimmed : '';
+}
