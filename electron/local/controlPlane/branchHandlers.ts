@@ -92,6 +92,7 @@ export async function createBranch(core: ControlPlaneCore, call: ApiCall, projec
       const runtime = await core.openRuntime(ep, settings);
       b.logical_size_bytes = await runtime.withClient('postgres', clusterSize);
       if (target) b.source = { branch: sourceName, lsn: await switchPoint(cluster.dataDir), ...(target.kind === 'time' ? { time: target.time.toISOString() } : {}) };
+      // The branch's own point-in-time history starts here, before the branch is reported ready.
       await core.takeBaseBackup(b);
       copyCatalogRecords(core, source, b);
       b.lifecycle = 'ready';

@@ -238,6 +238,23 @@ describe('point-in-time branches', () => {
     await mutate('DELETE', 'projects/local/branches/past?purge=true');
   });
 
+  it('branches a branch (on its own timeline) from a past time too', async () => {
+    await mutate('POST', 'projects/local/branches?branch_id=mid', {});
+    const mid = (await api<Endpoint>('GET', 'projects/local/branches/mid/endpoints/primary')).body;
+    await query(mid, `CREATE TABLE notes (body text)`);
+    await query(mid, `INSERT INTO notes VALUES ('first')`);
+    await new Promise((r) => setTimeout(r, 50));
+    const at = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 50));
+    await query(mid, `INSERT INTO notes VALUES ('second')`);
+    const past = await mutate<Branch>('POST', 'projects/local/branches?branch_id=mid-past', { spec: { source_branch: 'projects/local/branches/mid', source_branch_time: at } });
+    expect(past.status?.source_branch).toBe('projects/local/branches/mid');
+    const ep = (await api<Endpoint>('GET', 'projects/local/branches/mid-past/endpoints/primary')).body;
+    expect(await query(ep, 'SELECT body FROM notes')).toEqual([{ body: 'first' }]);
+    await mutate('DELETE', 'projects/local/branches/mid-past?purge=true');
+    await mutate('DELETE', 'projects/local/branches/mid?purge=true');
+  });
+
   it('refuses targets outside the history: in the future, beyond retention, before the first backup', async () => {
     const future = await api<{ message: string }>('POST', 'projects/local/branches?branch_id=later', { spec: { source_branch_time: new Date(Date.now() + 3600_000).toISOString() } });
     expect(future.status).toBe(400);
