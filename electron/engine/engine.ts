@@ -83,6 +83,11 @@ export function createEngine(options: EngineOptions): Engine {
     if (holder.error) log(`Data API schema cache for ${options.database} failed to load: ${String(holder.error)}`);
   });
 
+  // An idle pooled connection that the server drops (restart, pg_terminate_backend) is reported
+  // on the pool; without a listener Node would treat it as fatal. The pool replaces it on demand.
+  const onPoolError = (err: Error) => log(`Data API connection to ${options.database} lost: ${err.message}`);
+  options.pool.on('error', onPoolError);
+
   let listener: Listener | undefined;
   if (options.listen !== false) {
     const config = typeof options.listen === 'object' ? options.listen : (options.pool as unknown as { options: pg.ClientConfig }).options;
@@ -153,6 +158,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async close() {
       await listener?.close();
+      options.pool.off('error', onPoolError);
       if (options.ownsPool) await options.pool.end();
     },
   };

@@ -98,7 +98,8 @@ describe('hostile input is data or a clean error, never SQL', () => {
             '/public/documents?' +
               serializeQuery({
                 select: [{ kind: 'field', field: { name: 'data', json: [{ arrow: '->>', key: name }] }, alias: name }],
-                filters: [{ path: [], node: { kind: 'condition', field: { name: 'id', json: [] }, negated: false, operator: 'eq', value: '1' } }],
+                // Document 4 has no data, so every key reads null.
+                filters: [{ path: [], node: { kind: 'condition', field: { name: 'id', json: [] }, negated: false, operator: 'eq', value: '4' } }],
                 order: [],
                 paging: [],
               }),

@@ -103,6 +103,25 @@ describe('schema cache', () => {
     }
   });
 
+  it('recovers when the server drops every engine connection, LISTEN included', async () => {
+    expect((await api.get('/public/clients?select=id')).status).toBe(200);
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'pier_engine_authenticator' AND datname = current_database()`);
+    // The next requests get fresh connections; none may crash the process or hang.
+    const after = await eventually(() => api.get('/public/clients?select=id'), (r) => r.status === 200);
+    expect(after.json).toHaveLength(3);
+    // The listener reconnects, so NOTIFY still reloads the cache.
+    await admin.query('CREATE TABLE made_after_drop (id int); GRANT SELECT ON made_after_drop TO pier_engine_anon');
+    const seen = await eventually(
+      async () => {
+        await admin.query(`NOTIFY pgrst, 'reload schema'`);
+        return api.get('/public/made_after_drop');
+      },
+      (r) => r.status === 200,
+      10_000,
+    );
+    expect(seen.status).toBe(200);
+  });
+
   it('answers 503 PGRST002 while the database cannot be read', async () => {
     const pool = new pg.Pool({ connectionString: 'postgresql://nobody:x@127.0.0.1:1/none', connectionTimeoutMillis: 500 });
     const engine = createEngine({ pool, ownsPool: true, database: 'none', anonRole: 'anon', listen: false, schemaWaitMs: 200 });
