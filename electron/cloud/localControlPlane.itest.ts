@@ -226,6 +226,22 @@ describe('connections to branches', () => {
       await pools.dispose();
     }
   });
+
+  it('logs in again with a fresh credential when the cached one was superseded', async () => {
+    const owner = new ManagementClient({ baseUrl: origin, auth: staticTokenProvider(await issuer.mintToken(issuer.owner)), retry: FAST });
+    const pools = new EndpointPools({ clientFor: () => Promise.resolve(cloudOk(owner)), identityFor: () => Promise.resolve(cloudOk(issuer.owner)) });
+    try {
+      const target = { workspaceId: 'local', endpoint: `${PROD}/endpoints/primary` };
+      const r = await pools.withConnection(target, async (a) => {
+        // Locally the newest credential of a role replaces the previous one.
+        value(await owner.generateDatabaseCredential({ endpoint: target.endpoint }));
+        return pools.withConnection(target, async (b) => [(await a.query('SELECT 1 AS x')).rows[0], (await b.query('SELECT 2 AS x')).rows[0]]);
+      });
+      expect(r).toEqual({ ok: true, value: { ok: true, value: [{ x: 1 }, { x: 2 }] } });
+    } finally {
+      await pools.dispose();
+    }
+  });
 });
 
 describe('through the fault-injecting proxy', () => {

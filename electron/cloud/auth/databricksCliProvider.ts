@@ -90,10 +90,11 @@ export class DatabricksCliTokenProvider implements IAuthProvider {
     this.label = `databricks CLI profile ${options.profile}`;
   }
 
-  getToken(signal?: AbortSignal): Promise<CloudResult<string>> {
+  getToken(): Promise<CloudResult<string>> {
     const now = this.options.now?.() ?? Date.now();
     if (this.current && this.current.expiresAt - now > REFRESH_WHEN_LEFT_MS) return Promise.resolve(cloudOk(this.current.accessToken));
-    this.pending ??= databricksCliToken(this.options, signal)
+    // Shared by concurrent callers: not tied to any one caller's cancellation (the CLI run has a timeout).
+    this.pending ??= databricksCliToken(this.options)
       .then((r): CloudResult<string> => {
         if (!r.ok) return r;
         this.current = r.value;

@@ -30,9 +30,10 @@ export class OAuthTokenProvider implements IAuthProvider {
     this.now = options.now ?? Date.now;
   }
 
-  getToken(signal?: AbortSignal): Promise<CloudResult<string>> {
+  getToken(): Promise<CloudResult<string>> {
     if (this.tokens.expiresAt - this.now() > REFRESH_WHEN_LEFT_MS) return Promise.resolve(cloudOk(this.tokens.accessToken));
-    this.refreshing ??= this.refresh(signal).finally(() => {
+    // Shared by every caller waiting for it, so no one caller's cancellation may end it (it has its own timeout).
+    this.refreshing ??= this.refresh().finally(() => {
       this.refreshing = undefined;
     });
     return this.refreshing;
@@ -44,18 +45,18 @@ export class OAuthTokenProvider implements IAuthProvider {
     return true;
   }
 
-  private async refresh(signal?: AbortSignal): Promise<CloudResult<string>> {
+  private async refresh(): Promise<CloudResult<string>> {
     const host = new URL(this.options.host).host;
     const refreshToken = this.tokens.refreshToken;
     if (refreshToken === undefined) {
       return cloudFail('CLOUD_SIGN_IN_REQUIRED', `Your sign-in to ${host} has expired and cannot be renewed (no refresh token was granted). Sign in again.`);
     }
     if (this.tokenEndpoint === undefined) {
-      const server = await discoverOAuthServer(this.options.host, signal);
+      const server = await discoverOAuthServer(this.options.host);
       if (!server.ok) return server;
       this.tokenEndpoint = server.value.tokenEndpoint;
     }
-    const res = await requestTokens(this.tokenEndpoint, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.options.clientId ?? DATABRICKS_CLI_CLIENT_ID }, signal);
+    const res = await requestTokens(this.tokenEndpoint, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.options.clientId ?? DATABRICKS_CLI_CLIENT_ID });
     if (!res.ok) return res;
     // Servers that do not rotate send no new refresh token: keep the one we have.
     const next: OAuthTokens = { ...res.value, refreshToken: res.value.refreshToken ?? refreshToken };

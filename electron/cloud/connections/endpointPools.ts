@@ -157,13 +157,19 @@ export class EndpointPools {
   }
 
   /** One pooled connection, logging in with a credential that has time left. */
-  private async connectOne(entry: PoolEntry): Promise<CloudResult<pg.PoolClient>> {
+  private async connectOne(entry: PoolEntry, retried = false): Promise<CloudResult<pg.PoolClient>> {
     const cred = await this.credentialFor(entry.client, entry.target);
     if (!cred.ok) return cred;
     entry.token = cred.value.token ?? '';
     try {
       return cloudOk(await entry.pool.connect());
     } catch (err) {
+      // A cached credential can be superseded (a newer one for the same role, e.g. from another
+      // endpoint of the branch): forget it and log in once more with a fresh one.
+      if ((err as { code?: string }).code === '28P01' && !retried) {
+        this.credentials.delete(`${entry.target.workspaceId}\u0000${entry.target.endpoint}`);
+        return this.connectOne(entry, true);
+      }
       return { ok: false, error: connectError(err, entry.target, entry.user) };
     }
   }
@@ -211,10 +217,15 @@ export class EndpointPools {
       return connected;
     }
     const client = connected.value;
+    let failure: Error | undefined;
     try {
       return cloudOk(await fn(client));
+    } catch (err) {
+      failure = err instanceof Error ? err : new Error(String(err));
+      throw err;
     } finally {
-      client.release();
+      // A connection that failed mid-use may be broken: discard it rather than pool it.
+      client.release(failure);
       e.inUse--;
       this.armIdle(e);
     }
