@@ -158,6 +158,7 @@ describe('auth and bad input', () => {
   });
 
   it.each<[string, ScriptedReply]>([
+    ['a redirect to a login page', { status: 302, headers: { location: 'https://login.example.com/' } }],
     ['an HTML page', { status: 200, body: '<!doctype html><html><title>Sign in</title></html>', headers: { 'content-type': 'text/html' } }],
     ['a plain 404', { status: 404, body: 'Not Found' }],
   ])('a host that answers with %s is called the wrong host', async (_, reply) => {

@@ -121,6 +121,14 @@ export class ManagementTransport {
       if (outcome.kind === 'response') {
         const { status } = outcome;
         if (status >= 200 && status < 300) return this.readSuccess(call, outcome, requestId, replayed);
+        if (status >= 300 && status < 400) {
+          // The API never redirects; a redirect means a login page, a proxy, or the wrong address.
+          return cloudFail(
+            'CLOUD_WRONG_HOST',
+            `${this.host} redirected "${call.what}" to ${outcome.location ?? 'another address'} instead of answering. Check the workspace URL (and any proxy that requires signing in).`,
+            { http_status: status, request_id: requestId },
+          );
+        }
         const parsed = parseApiError(status, outcome.text, outcome.contentType);
         lastError = this.httpError(call, status, parsed, requestId);
         if (status === 401 && !refreshedToken && this.options.auth.invalidate()) {
@@ -156,7 +164,7 @@ export class ManagementTransport {
     token: string,
     requestId: string,
   ): Promise<
-    | { kind: 'response'; status: number; text: string; contentType: string | null; retryAfter: string | null }
+    | { kind: 'response'; status: number; text: string; contentType: string | null; retryAfter: string | null; location: string | null }
     | { kind: 'network'; failure: NetworkFailure }
     | { kind: 'cancelled' }
   > {
@@ -179,7 +187,7 @@ export class ManagementTransport {
         redirect: 'manual',
       });
       const text = await res.text();
-      return { kind: 'response', status: res.status, text, contentType: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after') };
+      return { kind: 'response', status: res.status, text, contentType: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after'), location: res.headers.get('location') };
     } catch (err) {
       if (call.signal?.aborted) return { kind: 'cancelled' };
       return { kind: 'network', failure: describeNetworkError(err, timeout.aborted) };
