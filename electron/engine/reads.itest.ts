@@ -263,6 +263,28 @@ describe('media types', () => {
   });
 });
 
+describe('identifiers that need quoting', () => {
+  it('reads, filters and orders columns with spaces, quotes and capitals', async () => {
+    expect(await rows('/public/Odd%20Names?select=Weird Col,"quote\\"d",UPPER&order=UPPER.desc')).toEqual([
+      { 'Weird Col': 'y', 'quote"d': 2, UPPER: 20 },
+      { 'Weird Col': 'x', 'quote"d': 1, UPPER: 10 },
+    ]);
+    expect(await rows('/public/Odd%20Names?select=UPPER&"Weird Col"=eq.x')).toEqual([{ UPPER: 10 }]);
+    expect(await rows('/public/Odd%20Names?select=UPPER&or=("quote\\"d".eq.2)')).toEqual([{ UPPER: 20 }]);
+  });
+});
+
+describe('other methods and shapes', () => {
+  it('answers OPTIONS with the allowed methods', async () => {
+    const r = await api.get('/public/clients', {}, 'OPTIONS');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('allow')).toBe('OPTIONS,GET,HEAD');
+  });
+  it('returns empty objects for an empty select', async () => {
+    expect(await rows('/public/clients?select=&id=lt.3')).toEqual([{}, {}]);
+  });
+});
+
 describe('schemas and errors', () => {
   it('serves another exposed schema by path or Accept-Profile', async () => {
     expect(await rows('/api/notes')).toEqual([{ id: 1, text: 'from the api schema' }]);

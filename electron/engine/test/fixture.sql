@@ -136,6 +136,10 @@ INSERT INTO documents VALUES
   (3, NULL, 'A quote: "hello, world" (said he)', DEFAULT, '{"a": {"b": "x"}, "n": 3}', NULL, '{}', '[20,30)', 3),
   (4, 'Commas, (parens) and "quotes"', 'Nothing to see', DEFAULT, NULL, NULL, NULL, NULL, 4);
 
+-- Names that need quoting.
+CREATE TABLE "Odd Names" ("Weird Col" text, "quote""d" int, "UPPER" int PRIMARY KEY);
+INSERT INTO "Odd Names" VALUES ('x', 1, 10), ('y', 2, 20);
+
 -- A view that passes the clients relationship through.
 CREATE VIEW active_projects AS SELECT id, name AS title, client_id FROM projects WHERE status = 'active';
 
