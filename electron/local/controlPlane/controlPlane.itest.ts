@@ -100,6 +100,12 @@ describe('the foundation becomes project local', () => {
     expect(await query(e.body, 'SELECT count(*)::int AS n FROM clients')).toEqual([{ n: 3 }]);
   });
 
+  it('refuses to delete the project that holds the embedded database', async () => {
+    const r = await api<{ error_code: string; message: string }>('DELETE', 'projects/local');
+    expect(r.status).toBe(400);
+    expect(r.body.message).toContain('embedded database');
+  });
+
   it('refuses to delete the root branch or a read-write endpoint (MANAGED_BY_PARENT)', async () => {
     for (const p of ['projects/local/branches/production', 'projects/local/branches/production/endpoints/primary']) {
       const r = await api<{ error_code: string; details: { metadata?: { declarative_context?: string } }[] }>('DELETE', p);

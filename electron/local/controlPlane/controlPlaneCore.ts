@@ -216,6 +216,11 @@ export class ControlPlaneCore {
     return runtime;
   }
 
+  /** Whether this branch runs on the embedded default the server itself uses. */
+  isFoundation(b: BranchRecord): boolean {
+    return this.options.embedded !== undefined && b.cluster_dir === FOUNDATION_CLUSTER_DIR;
+  }
+
   async removeClusterDir(rel: string | undefined): Promise<void> {
     if (!rel || (rel === FOUNDATION_CLUSTER_DIR && this.options.embedded)) return;
     const full = path.resolve(this.dataDir, rel);

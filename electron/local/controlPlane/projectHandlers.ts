@@ -156,6 +156,9 @@ export async function deleteProject(core: ControlPlaneCore, call: ApiCall, proje
   const purge = queryBoolean(call.query, 'purge');
   const p = core.project(projectId, { allowDeleted: purge });
   const branches = core.childrenOf(core.data.branches, projectName(projectId), 'branches');
+  if (branches.some((b) => core.isFoundation(b))) {
+    throw new ApiFailure('BAD_REQUEST', `Project ${projectId} holds Pier's embedded database, which this server runs on; it cannot be deleted while Pier uses it.`);
+  }
   const protectedBranch = branches.find((b) => b.spec.is_protected && !b.delete_time);
   if (protectedBranch) {
     throw new ApiFailure('BAD_REQUEST', `Project ${projectId} has the protected branch "${protectedBranch.branch_id}"; unprotect it before deleting the project.`);
