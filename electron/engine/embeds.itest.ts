@@ -177,6 +177,12 @@ describe('embedding through foreign keys', () => {
     expect(r.status).toBe(206);
     expect(r.headers.get('content-range')).toBe('0-0/3');
   });
+  it('counts only the parents an !inner embed or rel=not.is.null keeps', async () => {
+    const inner = await api.get('/public/clients?select=name,projects!inner(name)&projects.status=eq.completed', { Prefer: 'count=exact' });
+    expect(inner.headers.get('content-range')).toBe('0-0/1');
+    const present = await api.get('/public/clients?select=name,client_profiles(industry)&client_profiles=not.is.null&limit=1', { Prefer: 'count=exact' });
+    expect(present.headers.get('content-range')).toBe('0-0/2');
+  });
   it('renders embeds in CSV as JSON text', async () => {
     const r = await api.get('/public/clients?select=id,client_profiles(industry)&id=eq.1', { Accept: 'text/csv' });
     expect(r.text).toBe('id,client_profiles\n1,"{""industry"":""Manufacturing""}"');

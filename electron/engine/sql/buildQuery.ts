@@ -159,7 +159,11 @@ function nodeSelect(node: ReadNode, p: Params, ctx: SelectContext): string {
   // Last, so GROUP BY positions of the real items stay put.
   if (ctx.marker) items.push(`TRUE AS ${PRESENT}`);
   const corr = ctx.correlation ? correlationSql(node.alias, ctx.correlation) : { join: '', where: [] };
-  const laterals = node.items.flatMap((i) => (i.kind === 'embed' ? [' ' + lateralJoin(node, i.embed, p)] : [])).join('');
+  // A count needs only the embeds its filters test (!inner, rel=is.null); the others only shape rows.
+  const needed = ctx.counting && !node.grouped ? filteredEmbeds(node.where) : undefined;
+  const laterals = node.items
+    .flatMap((i) => (i.kind === 'embed' && (!needed || needed.has(i.embed)) ? [' ' + lateralJoin(node, i.embed, p)] : []))
+    .join('');
   const where = [...corr.where, ...node.where.map((f) => filterSql(node, f, p))];
   let sql = `SELECT ${items.join(', ')} FROM ${quoteQualified(rel.schema, rel.name)} AS ${id(node.alias)}${corr.join}${laterals}`;
   if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
@@ -173,6 +177,14 @@ function nodeSelect(node: ReadNode, p: Params, ctx: SelectContext): string {
     if (ctx.window && ctx.window.offset > 0) sql += ` OFFSET ${p.add(ctx.window.offset)}`;
   }
   return sql;
+}
+
+function filteredEmbeds(filters: readonly PlannedFilter[], into = new Set<PlannedEmbed>()): Set<PlannedEmbed> {
+  for (const f of filters) {
+    if (f.kind === 'embedPresence') into.add(f.embed);
+    else if (f.kind === 'group') filteredEmbeds(f.children, into);
+  }
+  return into;
 }
 
 function orderSql(node: ReadNode, o: PlannedOrder, p: Params): string {
