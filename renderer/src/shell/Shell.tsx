@@ -2,6 +2,7 @@ import { useIsFetching, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useReducer, useState, type CSSProperties } from 'react';
 import { catalogKeys } from '../api/catalog';
 import { ExplorerTree } from '../features/explorer/ExplorerTree';
+import { AdminTools } from '../features/roles/AdminTools';
 import { StatusBar } from '../features/statusbar/StatusBar';
 import { tabTitle, tabsReducer } from '../features/tabs/tabsState';
 import { restoreTabs, serializeTabs } from '../features/tabs/tabsStorage';
@@ -37,6 +38,7 @@ export function Shell() {
           <PierMark />
           <span className="sidebar__name">Pier</span>
         </header>
+        <AdminTools tabs={tabs} dispatch={dispatch} />
         <div className="sidebar__section">
           <h2 className="sidebar__heading">Explorer</h2>
           <button

@@ -3,6 +3,11 @@ import { EmptyState } from '../../ui/ErrorPanel';
 import { Icon } from '../../ui/Icon';
 import { relationIcon } from '../explorer/ExplorerTree';
 import { TableView } from '../grid/TableView';
+import { GrantsView } from '../grants/GrantsView';
+import { PoliciesView } from '../policies/PoliciesView';
+import { RolesView } from '../roles/RolesView';
+import { SetupAssistant } from '../roles/SetupAssistant';
+import { SqlView } from '../sql/SqlView';
 import { assertNever } from '../../../../shared/contract/result';
 import { tabTitle, type Tab, type TabsEvent, type TabsState } from './tabsState';
 import './tabs.css';
@@ -111,8 +116,14 @@ function TabLabel({ tab }: { tab: Tab }) {
           {tab.relation.name}
         </>
       );
+    case 'policies':
+    case 'sql':
+    case 'roles':
+    case 'grants':
+    case 'setup':
+      return <>{tabTitle(tab)}</>;
     default:
-      return assertNever(tab.kind, 'tab kind');
+      return assertNever(tab, 'tab kind');
   }
 }
 
@@ -120,7 +131,21 @@ function TabContent({ tab }: { tab: Tab }) {
   switch (tab.kind) {
     case 'table':
       return <TableView relation={tab.relation} />;
+    case 'policies':
+      return <PoliciesView schema={tab.schema} table={tab.table} />;
+    case 'sql':
+      return <SqlView tabNumber={tab.n} />;
+    case 'roles':
+      return <RolesView />;
+    case 'grants':
+      return <GrantsView schema={tab.schema} />;
+    case 'setup':
+      return (
+        <div className="roles">
+          <SetupAssistant />
+        </div>
+      );
     default:
-      return assertNever(tab.kind, 'tab kind');
+      return assertNever(tab, 'tab kind');
   }
 }

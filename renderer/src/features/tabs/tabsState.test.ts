@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { RelationRef } from '../explorer/explorerTree';
-import { NO_TABS, tabTitle, tabsReducer, type TabsEvent, type TabsState } from './tabsState';
+import { adminTab, NO_TABS, tabTitle, tabsReducer, type Tab, type TabsEvent, type TabsState } from './tabsState';
 
 const rel = (name: string): RelationRef => ({ schema: 'public', name, kind: 'table', estimatedRows: 1 });
 const run = (events: TabsEvent[], from: TabsState = NO_TABS) => events.reduce(tabsReducer, from);
-const names = (s: TabsState) => s.tabs.map((t) => t.relation.name);
-const active = (s: TabsState) => s.tabs.find((t) => t.id === s.activeId)?.relation.name ?? null;
+const nameOf = (t: Tab) => (t.kind === 'table' ? t.relation.name : t.id);
+const names = (s: TabsState) => s.tabs.map(nameOf);
+const active = (s: TabsState) => {
+  const t = s.tabs.find((x) => x.id === s.activeId);
+  return t ? nameOf(t) : null;
+};
 
 const three = run([rel('a'), rel('b'), rel('c')].map((relation) => ({ kind: 'openTable', relation })));
 
@@ -46,5 +50,12 @@ describe('tabsReducer', () => {
 describe('tabTitle', () => {
   it('names a table tab by its qualified name', () => {
     expect(tabTitle(three.tabs[0]!)).toBe('public.a');
+  });
+
+  it('opens an admin tab once and activates it when opened again', () => {
+    const s = run([{ kind: 'open', tab: adminTab.sql(1) }, { kind: 'open', tab: adminTab.roles() }, { kind: 'open', tab: adminTab.sql(1) }], three);
+    expect(names(s)).toEqual(['a', 'b', 'c', 'sql:1', 'roles']);
+    expect(active(s)).toBe('sql:1');
+    expect(tabTitle(adminTab.policies('public', 'clients'))).toBe('Policies · public.clients');
   });
 });

@@ -5,11 +5,26 @@ import { relationId, type RelationRef } from '../explorer/explorerTree';
  * What a tab shows. A closed union so later features (SQL editor, role editor, query builder)
  * add a kind here and the compiler lists every place that must handle it.
  */
-export type Tab = {
-  readonly kind: 'table';
-  /** Same id as the relation's tree item, so the tree can mark the open table. */
-  readonly id: string;
-  readonly relation: RelationRef;
+export type Tab =
+  | {
+      readonly kind: 'table';
+      /** Same id as the relation's tree item, so the tree can mark the open table. */
+      readonly id: string;
+      readonly relation: RelationRef;
+    }
+  | { readonly kind: 'policies'; readonly id: string; readonly schema: string; readonly table: string }
+  | { readonly kind: 'sql'; readonly id: string; readonly n: number }
+  | { readonly kind: 'roles'; readonly id: string }
+  | { readonly kind: 'grants'; readonly id: string; readonly schema: string }
+  | { readonly kind: 'setup'; readonly id: string };
+
+/** Admin tabs, each with a stable id so opening one again activates it. */
+export const adminTab = {
+  policies: (schema: string, table: string): Tab => ({ kind: 'policies', id: `policies:${JSON.stringify([schema, table])}`, schema, table }),
+  sql: (n: number): Tab => ({ kind: 'sql', id: `sql:${n}`, n }),
+  roles: (): Tab => ({ kind: 'roles', id: 'roles' }),
+  grants: (schema: string): Tab => ({ kind: 'grants', id: `grants:${JSON.stringify(schema)}`, schema }),
+  setup: (): Tab => ({ kind: 'setup', id: 'setup' }),
 };
 
 export interface TabsState {
@@ -19,6 +34,7 @@ export interface TabsState {
 
 export type TabsEvent =
   | { readonly kind: 'openTable'; readonly relation: RelationRef }
+  | { readonly kind: 'open'; readonly tab: Tab }
   | { readonly kind: 'activate'; readonly id: string }
   | { readonly kind: 'close'; readonly id: string };
 
@@ -31,6 +47,9 @@ export function tabsReducer(state: TabsState, event: TabsEvent): TabsState {
       if (state.tabs.some((t) => t.id === id)) return { ...state, activeId: id };
       return { tabs: [...state.tabs, { kind: 'table', id, relation: event.relation }], activeId: id };
     }
+    case 'open':
+      if (state.tabs.some((t) => t.id === event.tab.id)) return { ...state, activeId: event.tab.id };
+      return { tabs: [...state.tabs, event.tab], activeId: event.tab.id };
     case 'activate':
       return state.tabs.some((t) => t.id === event.id) ? { ...state, activeId: event.id } : state;
     case 'close': {
@@ -52,7 +71,17 @@ export function tabTitle(tab: Tab): string {
   switch (tab.kind) {
     case 'table':
       return `${tab.relation.schema}.${tab.relation.name}`;
+    case 'policies':
+      return `Policies · ${tab.schema}.${tab.table}`;
+    case 'sql':
+      return `SQL ${tab.n}`;
+    case 'roles':
+      return 'Roles';
+    case 'grants':
+      return `Grants · ${tab.schema}`;
+    case 'setup':
+      return 'Data API set-up';
     default:
-      return assertNever(tab.kind, 'tab kind');
+      return assertNever(tab, 'tab kind');
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RelationRef } from '../explorer/explorerTree';
-import { NO_TABS, tabsReducer } from './tabsState';
+import { adminTab, NO_TABS, tabsReducer } from './tabsState';
 import { restoreTabs, serializeTabs } from './tabsStorage';
 
 const rel = (name: string, schema = 'public'): RelationRef => ({ schema, name, kind: 'table', estimatedRows: 3 });
@@ -36,7 +36,13 @@ describe('tabs storage', () => {
       ],
     });
     const state = restoreTabs(stored);
-    expect(state.tabs.map((t) => t.relation.name)).toEqual(['a']);
+    expect(state.tabs.map((t) => (t.kind === 'table' ? t.relation.name : t.id))).toEqual(['a']);
     expect(state.activeId).toBe(state.tabs[0]!.id);
+  });
+
+  it('restores admin tabs (policies, SQL, roles, grants, set-up)', () => {
+    const tabs = [adminTab.policies('public', 'clients'), adminTab.sql(2), adminTab.roles(), adminTab.grants('public'), adminTab.setup()];
+    const state = restoreTabs(serializeTabs({ tabs, activeId: 'roles' }));
+    expect(state).toEqual({ tabs, activeId: 'roles' });
   });
 });

@@ -1,6 +1,6 @@
 import type { RelationKind } from '../../../../shared/contract/catalog';
 import { relationId } from '../explorer/explorerTree';
-import { NO_TABS, type Tab, type TabsState } from './tabsState';
+import { adminTab, NO_TABS, type Tab, type TabsState } from './tabsState';
 
 const RELATION_KINDS: readonly RelationKind[] = ['table', 'view', 'materialized_view', 'foreign_table', 'partitioned_table'];
 
@@ -32,7 +32,14 @@ export function restoreTabs(stored: string | null): TabsState {
 }
 
 function toTab(raw: unknown): Tab | null {
-  if (!isRecord(raw) || raw.kind !== 'table' || !isRecord(raw.relation)) return null;
+  if (!isRecord(raw)) return null;
+  const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+  if (raw.kind === 'policies') return str(raw.schema) && str(raw.table) ? adminTab.policies(raw.schema, raw.table) : null;
+  if (raw.kind === 'sql') return typeof raw.n === 'number' && Number.isInteger(raw.n) && raw.n > 0 ? adminTab.sql(raw.n) : null;
+  if (raw.kind === 'roles') return adminTab.roles();
+  if (raw.kind === 'grants') return str(raw.schema) ? adminTab.grants(raw.schema) : null;
+  if (raw.kind === 'setup') return adminTab.setup();
+  if (raw.kind !== 'table' || !isRecord(raw.relation)) return null;
   const { schema, name, kind, estimatedRows } = raw.relation;
   if (typeof schema !== 'string' || typeof name !== 'string' || !schema || !name) return null;
   if (typeof kind !== 'string' || !(RELATION_KINDS as readonly string[]).includes(kind)) return null;

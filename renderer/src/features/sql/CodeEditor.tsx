@@ -1,0 +1,70 @@
+import { useEffect, useRef, useState } from 'react';
+import type { CodeEditorHandle, CompletionEntry } from './codeEditorTypes';
+import './codeEditor.css';
+
+export type { CodeEditorHandle, CompletionEntry } from './codeEditorTypes';
+
+type Created = Awaited<ReturnType<typeof load>>;
+// Monaco is a few megabytes: loaded on first use so the app's first paint does not wait for it.
+const load = () => import('./createCodeEditor').then((m) => m.createCodeEditor);
+
+/** Monaco for SQL: the one wrapper the SQL editor and the policy expressions use. */
+export function CodeEditor({
+  value,
+  onChange,
+  ariaLabel,
+  completions,
+  onRun,
+  minLines = 3,
+  className,
+  handleRef,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  ariaLabel: string;
+  completions?: readonly CompletionEntry[];
+  /** Ctrl/Cmd+Enter. */
+  onRun?: () => void;
+  minLines?: number;
+  className?: string;
+  handleRef?: (handle: CodeEditorHandle | null) => void;
+}) {
+  const host = useRef<HTMLDivElement>(null);
+  const editor = useRef<ReturnType<Created> | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  const latest = useRef({ onChange, onRun, completions, value, handleRef });
+  latest.current = { onChange, onRun, completions, value, handleRef };
+
+  useEffect(() => {
+    let disposed = false;
+    load().then(
+      (create) => {
+        if (disposed || !host.current) return;
+        const e = create(host.current, latest.current.value, ariaLabel, {
+          onChange: (v) => latest.current.onChange(v),
+          onRun: () => latest.current.onRun?.(),
+          completions: () => latest.current.completions ?? [],
+        });
+        editor.current = e;
+        latest.current.handleRef?.(e);
+      },
+      (err: unknown) => setFailed(err instanceof Error ? err.message : String(err)),
+    );
+    return () => {
+      disposed = true;
+      latest.current.handleRef?.(null);
+      editor.current?.dispose();
+      editor.current = null;
+    };
+  }, [ariaLabel]);
+
+  useEffect(() => {
+    editor.current?.setValue(value);
+  }, [value]);
+
+  if (failed) {
+    // The editor did not load (should not happen offline: it is bundled); a textarea keeps the user working.
+    return <textarea aria-label={ariaLabel} className={`code-editor ${className ?? ''}`} value={value} onChange={(e) => onChange(e.target.value)} />;
+  }
+  return <div ref={host} className={`code-editor ${className ?? ''}`} style={{ minHeight: `${minLines * 19 + 8}px` }} />;
+}
