@@ -10,6 +10,7 @@ import { FileSecretVault, VAULT_FILE_NAME, VAULT_KEY_FILE_NAME } from '../vault/
 import type { IAuthProvider } from './auth/authProvider';
 import { cloudFail, cloudOk, type CloudResult } from './cloudError';
 import { EndpointPools } from './connections/endpointPools';
+import { OperationTracker } from './operations/operationTracker';
 import { LOCAL_WORKSPACE_ID, WorkspaceRegistry } from './workspaces/workspaceRegistry';
 
 export interface CloudServicesOptions {
@@ -36,6 +37,8 @@ export interface CloudServices {
   readonly vault: FileSecretVault;
   readonly workspaces: WorkspaceRegistry;
   readonly pools: EndpointPools;
+  /** Mutations the user started, followed for the operations panel. */
+  readonly operations: OperationTracker;
   dispose(): Promise<void>;
 }
 
@@ -70,16 +73,20 @@ export async function createCloudServices(options: CloudServicesOptions): Promis
       return name;
     },
   });
+  const operations = new OperationTracker();
   const stopListening = registry.onDidRemoveWorkspace((id) => {
     userNames.delete(id);
+    operations.stopAll(id);
     void pools.closeWorkspace(id);
   });
   return cloudOk({
     vault: vault.value,
     workspaces: registry,
     pools,
+    operations,
     async dispose() {
       stopListening();
+      operations.stopAll();
       await pools.dispose();
     },
   });

@@ -89,3 +89,59 @@ export const listBranchesOutput = z.object({ branches: z.array(branchSummary), n
 // 'cloud.endpoints'
 export const listEndpointsInput = z.object({ workspaceId, branch: resourceName, ...page }).strict();
 export const listEndpointsOutput = z.object({ endpoints: z.array(endpointSummary), nextPageToken: z.string().optional() });
+
+// ─── Mutations, followed as tracked operations ──────────────────────────
+
+export const trackedOperation = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  title: z.string(),
+  resource: z.string(),
+  state: z.enum(['running', 'succeeded', 'failed', 'stopped']),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  polls: z.number(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type TrackedOperationDto = z.infer<typeof trackedOperation>;
+export const startedOperationOutput = z.object({ operation: trackedOperation });
+
+/** Branch expiry: exactly one of the oneof members goes to the server. */
+export const branchExpiration = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('never') }).strict(),
+  z.object({ kind: z.literal('ttl'), seconds: z.number().int().min(60).max(30 * 86400) }).strict(),
+  z.object({ kind: z.literal('at'), time: z.iso.datetime() }).strict(),
+]);
+export type BranchExpiration = z.infer<typeof branchExpiration>;
+
+const branchIdInput = z.string().regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, 'Use 1–63 lowercase letters, digits and hyphens, starting with a letter.');
+
+// 'cloud.createBranch'
+export const createBranchInput = z
+  .object({
+    workspaceId,
+    project: resourceName,
+    branchId: branchIdInput,
+    /** Default: the project's default branch. */
+    sourceBranch: resourceName.optional(),
+    /** Point in time: one of these, within the history retention. */
+    sourceTime: z.iso.datetime().optional(),
+    sourceLsn: z.string().regex(/^[0-9A-Fa-f]+\/[0-9A-Fa-f]+$/).optional(),
+    isProtected: z.boolean().optional(),
+    expiration: branchExpiration.default({ kind: 'never' }),
+  })
+  .strict();
+
+// 'cloud.updateBranch'
+export const updateBranchInput = z.object({ workspaceId, branch: resourceName, isProtected: z.boolean().optional(), expiration: branchExpiration.optional() }).strict();
+
+// 'cloud.deleteBranch'
+export const deleteBranchInput = z.object({ workspaceId, branch: resourceName, purge: z.boolean().optional() }).strict();
+
+// 'cloud.operations'
+export const listOperationsInput = z.object({ workspaceId: workspaceId.optional() }).strict();
+export const listOperationsOutput = z.object({ operations: z.array(trackedOperation) });
+
+// 'cloud.stopOperation'
+export const stopOperationInput = z.object({ id: z.string().min(1).max(64) }).strict();
+export const stopOperationOutput = z.object({ stopped: z.boolean() });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addWorkspaceInput } from '../../../shared/management/workspaceSchemas';
+import { addWorkspaceInput, createBranchInput } from '../../../shared/management/workspaceSchemas';
 import { staticTokenProvider } from '../auth/authProvider';
 import { createCloudServices, type CloudServices } from '../createCloudServices';
 import { startScriptedServer, type ScriptedServer } from '../testing/scriptedServer';
@@ -71,5 +71,42 @@ describe('cloud RPC handlers', () => {
     expect(addWorkspaceInput.safeParse({ method: 'cli', profile: 'DEFAULT' }).success).toBe(true);
     expect(addWorkspaceInput.safeParse({ method: 'password', host: 'x' }).success).toBe(false);
     expect(addWorkspaceInput.safeParse({ method: 'oauth', host: 'x', token: 'smuggled' }).success).toBe(false);
+  });
+});
+
+describe('branch mutations through the handlers', () => {
+  it('sends the expiration oneof and the mask, and tracks the operation to its end', async () => {
+    const requests: { method: string; url: string; body: string }[] = [];
+    const peer = await startScriptedServer((req) => {
+      requests.push(req);
+      return { status: 200, body: { name: 'projects/local/branches/dev/operations/1', done: true, response: { name: 'projects/local/branches/dev' } } };
+    });
+    const svc = await createCloudServices({ dataDir: dir, local: { baseUrl: peer.url, auth: staticTokenProvider('owner'), identity: 'o' } });
+    if (!svc.ok) throw new Error(svc.error.message);
+    try {
+      const h = createCloudHandlers({ services: svc.value, openBrowser: () => undefined });
+      const created = await h['cloud.createBranch'](createBranchInput.parse({ workspaceId: 'local', project: 'projects/local', branchId: 'dev', sourceTime: '2026-01-01T00:00:00Z' }));
+      expect(created.operation).toMatchObject({ title: 'Create branch dev', resource: 'projects/local/branches/dev', state: 'running' });
+      expect(requests[0]).toMatchObject({ method: 'POST', url: '/api/2.0/postgres/projects/local/branches?branch_id=dev' });
+      expect(JSON.parse(requests[0]!.body)).toEqual({ spec: { source_branch_time: '2026-01-01T00:00:00.000Z', no_expiry: true } });
+      await h['cloud.updateBranch']({ workspaceId: 'local', branch: 'projects/local/branches/dev', expiration: { kind: 'ttl', seconds: 3600 } });
+      expect(requests[1]!.url).toBe('/api/2.0/postgres/projects/local/branches/dev?update_mask=spec.expiration');
+      expect(JSON.parse(requests[1]!.body)).toEqual({ spec: { ttl: '3600s' } });
+      await new Promise((r) => setTimeout(r, 20));
+      const ops = (await h['cloud.operations']({})).operations;
+      expect(ops.map((o) => [o.title, o.state])).toEqual([
+        ['Change expiry of branch dev', 'succeeded'],
+        ['Create branch dev', 'succeeded'],
+      ]);
+    } finally {
+      await svc.value.dispose();
+      await peer.close();
+    }
+  });
+
+  it('input schemas refuse bad ids and mixed expirations', () => {
+    expect(createBranchInput.safeParse({ workspaceId: 'local', project: 'projects/p', branchId: 'Dev_1' }).success).toBe(false);
+    expect(createBranchInput.safeParse({ workspaceId: 'local', project: 'projects/p', branchId: 'dev', expiration: { kind: 'ttl', seconds: 60, time: 'x' } }).success).toBe(false);
+    expect(createBranchInput.parse({ workspaceId: 'local', project: 'projects/p', branchId: 'dev' }).expiration).toEqual({ kind: 'never' });
   });
 });

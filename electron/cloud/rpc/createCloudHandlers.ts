@@ -5,9 +5,10 @@
  */
 import type { z } from 'zod';
 import type { RpcError } from '../../../shared/contract/result';
-import type { Branch, Endpoint, Project } from '../../../shared/management/resources';
+import type { Branch, BranchSpec, Endpoint, Project } from '../../../shared/management/resources';
 import type * as schemas from '../../../shared/management/workspaceSchemas';
 import { toRpcError, type CloudResult } from '../cloudError';
+import type { Pending } from '../managementClient';
 import type { CloudServices } from '../createCloudServices';
 
 /** A handler failure that already is a user-facing RpcError (code CLOUD_…, message, details). */
@@ -63,6 +64,22 @@ export function endpointSummary(e: Endpoint): Out<typeof schemas.endpointSummary
   };
 }
 
+/** The expiration oneof as the wire spells it (exactly one member set). */
+export function expirationSpec(e: z.output<typeof schemas.branchExpiration>): Pick<BranchSpec, 'ttl' | 'expire_time' | 'no_expiry'> {
+  switch (e.kind) {
+    case 'never':
+      return { no_expiry: true };
+    case 'ttl':
+      return { ttl: `${e.seconds}s` };
+    case 'at':
+      return { expire_time: new Date(e.time).toISOString() };
+    default: {
+      const never: never = e;
+      throw new Error(`Unexpected expiration: ${JSON.stringify(never)}`);
+    }
+  }
+}
+
 export interface CloudHandlerDeps {
   readonly services: CloudServices;
   /** Desktop: `shell.openExternal`; browser mode: `openSystemBrowser`. */
@@ -70,8 +87,14 @@ export interface CloudHandlerDeps {
 }
 
 export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps) {
-  const { workspaces } = services;
+  const { workspaces, operations } = services;
   const client = async (id: string) => unwrap(await workspaces.client(id));
+  const track = <T>(workspaceId: string, title: string, resource: string, started: CloudResult<Pending<T>>): Out<typeof schemas.startedOperationOutput> => {
+    const { operation, result } = operations.track({ workspaceId, title, resource }, unwrap(started));
+    // The outcome is reported through the tracker; nobody awaits this promise.
+    void result;
+    return { operation };
+  };
   return {
     'workspaces.list': async (_input: z.output<typeof schemas.listWorkspacesInput>): Promise<Out<typeof schemas.listWorkspacesOutput>> => ({ workspaces: workspaces.list() }),
 
@@ -130,6 +153,41 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
       );
       return { endpoints: page.items.map(endpointSummary), ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
     },
+
+    'cloud.createBranch': async (input: z.output<typeof schemas.createBranchInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+      const spec: BranchSpec = {
+        ...(input.sourceBranch === undefined ? {} : { source_branch: input.sourceBranch }),
+        ...(input.sourceTime === undefined ? {} : { source_branch_time: new Date(input.sourceTime).toISOString() }),
+        ...(input.sourceLsn === undefined ? {} : { source_branch_lsn: input.sourceLsn.toUpperCase() }),
+        ...(input.isProtected === undefined ? {} : { is_protected: input.isProtected }),
+        ...expirationSpec(input.expiration),
+      };
+      const c = await client(input.workspaceId);
+      return track(input.workspaceId, `Create branch ${input.branchId}`, `${input.project}/branches/${input.branchId}`, await c.createBranch(input.project, input.branchId, { spec }));
+    },
+
+    'cloud.updateBranch': async (input: z.output<typeof schemas.updateBranchInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+      const changes: BranchSpec = {
+        ...(input.isProtected === undefined ? {} : { is_protected: input.isProtected }),
+        ...(input.expiration === undefined ? {} : expirationSpec(input.expiration)),
+      };
+      const c = await client(input.workspaceId);
+      const what = input.isProtected === undefined ? 'Change expiry of' : input.isProtected ? 'Protect' : 'Unprotect';
+      return track(input.workspaceId, `${what} branch ${input.branch.split('/').at(-1) ?? ''}`, input.branch, await c.updateBranch(input.branch, changes));
+    },
+
+    'cloud.deleteBranch': async (input: z.output<typeof schemas.deleteBranchInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+      const c = await client(input.workspaceId);
+      return track(input.workspaceId, `Delete branch ${input.branch.split('/').at(-1) ?? ''}`, input.branch, await c.deleteBranch(input.branch, input.purge === undefined ? {} : { purge: input.purge }));
+    },
+
+    'cloud.operations': async (input: z.output<typeof schemas.listOperationsInput>): Promise<Out<typeof schemas.listOperationsOutput>> => ({
+      operations: operations.list(input.workspaceId),
+    }),
+
+    'cloud.stopOperation': async (input: z.output<typeof schemas.stopOperationInput>): Promise<Out<typeof schemas.stopOperationOutput>> => ({
+      stopped: operations.stop(input.id),
+    }),
   };
 }
 
