@@ -232,7 +232,7 @@ export async function deleteBranch(core: ControlPlaneCore, call: ApiCall, projec
     b = core.branch(projectId, branchId, { allowDeleted: purge });
   } catch (err) {
     if (queryBoolean(call.query, 'allow_missing') && err instanceof ApiFailure && err.errorCode === 'NOT_FOUND') {
-      return { name: `${name}/operations/none`, done: true, response: EMPTY_RESPONSE };
+      return core.ops.start(name, 'BranchOperationMetadata', projectId, async () => EMPTY_RESPONSE);
     }
     throw err;
   }

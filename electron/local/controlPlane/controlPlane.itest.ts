@@ -175,6 +175,17 @@ describe('branches', () => {
     await mutate('PATCH', 'projects/local/branches/dev?update_mask=spec.is_protected', { spec: { is_protected: false } });
   });
 
+  it('updates endpoints by the spec.suspension group and turns a duplicate create with replace_existing into an update', async () => {
+    const ep = await mutate<Endpoint>('PATCH', 'projects/local/branches/dev/endpoints/primary?update_mask=spec.suspension', { spec: { suspend_timeout_duration: '120s' } });
+    expect(ep.status?.suspend_timeout_duration).toBe('120s');
+    const single = await api<{ message: string }>('PATCH', 'projects/local/branches/dev/endpoints/primary?update_mask=spec.no_suspension', { spec: { no_suspension: true } });
+    expect(single.status).toBe(400);
+    const replaced = await mutate<Branch>('POST', 'projects/local/branches?branch_id=dev&replace_existing=true', { spec: { ttl: '7200s' } });
+    expect(replaced.uid).toBe(dev.uid);
+    expect(Date.parse(replaced.status?.expire_time ?? '') - Date.parse(replaced.create_time ?? '')).toBe(7200_000);
+    await mutate('PATCH', 'projects/local/branches/dev?update_mask=spec.expiration', { spec: { no_expiry: true } });
+  });
+
   it('pages lists with opaque tokens', async () => {
     const first = await api<{ branches: Branch[]; next_page_token?: string }>('GET', 'projects/local/branches?page_size=1');
     expect(first.body.branches).toHaveLength(1);

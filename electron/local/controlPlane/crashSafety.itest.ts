@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import pg from 'pg';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Branch, Operation } from '../../../shared/management';
+import type { Branch, Endpoint, Operation } from '../../../shared/management';
 import { buildServeScript } from '../testing/buildServeScript';
 
 interface Running {
@@ -45,7 +46,21 @@ async function api<T>(r: Running, method: string, p: string, body?: unknown): Pr
   return { status: res.status, body: (await res.json()) as T };
 }
 
-const branchDirs = async () => (await readdir(path.join(dataDir, 'clusters'))).filter((d) => d.startsWith('br-'));
+/** Superuser query through the endpoint's host (the data folder's shared superuser password). */
+async function sql(endpoint: Endpoint, text: string): Promise<unknown[]> {
+  const [host, port] = (endpoint.status?.hosts?.host ?? '').split(':');
+  const password = (await readFile(path.join(dataDir, 'secrets', 'postgres-superuser'), 'utf8')).trim();
+  const c = new pg.Client({ host, port: Number(port), user: 'postgres', password, database: 'databricks_postgres' });
+  await c.connect();
+  try {
+    return (await c.query(text)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+let keepDir: string | undefined;
+const branchDirs = async () => (await readdir(path.join(dataDir, 'clusters'))).filter((d) => d.startsWith('br-') && d !== keepDir);
 
 beforeAll(async () => {
   script = await buildServeScript();
@@ -57,8 +72,17 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-it('kill -9 during a branch creation leaves no half branch, and the operation reads as failed', async () => {
+it('kill -9 during a branch creation leaves no half branch, reports the operation failed, and keeps finished work', async () => {
   let pier = await startPier();
+  // A finished branch with data, to check that the crash costs nothing that was done.
+  let kept = (await api<Operation>(pier, 'POST', 'projects/local/branches?branch_id=keep', {})).body;
+  while (!kept.done) {
+    await new Promise((r) => setTimeout(r, 50));
+    kept = (await api<Operation>(pier, 'GET', kept.name ?? '')).body;
+  }
+  const keptEndpoint = await api<Endpoint>(pier, 'GET', 'projects/local/branches/keep/endpoints/primary');
+  await sql(keptEndpoint.body, `CREATE TABLE kept AS SELECT 'still here' AS note`);
+  keepDir = (await readdir(path.join(dataDir, 'clusters'))).find((d) => d.startsWith('br-'));
   const created = await api<Operation>(pier, 'POST', 'projects/local/branches?branch_id=crashy', {});
   expect(created.body.done).toBe(false);
   // Wait until the copy has begun on disk, then kill Pier without warning.
@@ -68,6 +92,9 @@ it('kill -9 during a branch creation leaves no half branch, and the operation re
   await stopPier(pier, 'SIGKILL');
 
   pier = await startPier();
+  const keptAfter = await api<Endpoint>(pier, 'GET', 'projects/local/branches/keep/endpoints/primary');
+  expect(keptAfter.body.status?.hosts?.host).toBe(keptEndpoint.body.status?.hosts?.host);
+  expect(await sql(keptAfter.body, 'SELECT note FROM kept')).toEqual([{ note: 'still here' }]);
   const op = await api<Operation>(pier, 'GET', created.body.name ?? '');
   expect(op.status).toBe(200);
   // Either the branch finished before the kill or it was rolled back: never in between.
