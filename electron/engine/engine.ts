@@ -79,9 +79,12 @@ export function createEngine(options: EngineOptions): Engine {
   const log = options.log ?? (() => undefined);
   const auth = createAuthenticator(options.jwt, options.roleClaimKey ?? '.sub', options.anonRole);
   const holder = new SchemaCacheHolder(() => withConnection(options.pool, (c) => loadSchemaCache(c)), options.schemaWaitMs ?? 10_000);
-  void holder.reload().then(() => {
-    if (holder.error) log(`Data API schema cache for ${options.database} failed to load: ${String(holder.error)}`);
-  });
+  // Clients only see 503 PGRST002; why the load failed goes to the log.
+  const reload = () =>
+    holder.reload().then(() => {
+      if (holder.error) log(`Data API schema cache for ${options.database} failed to load: ${String(holder.error)}`);
+    });
+  void reload();
 
   // An idle pooled connection that the server drops (restart, pg_terminate_backend) is reported
   // on the pool; without a listener Node would treat it as fatal. The pool replaces it on demand.
@@ -96,10 +99,10 @@ export function createEngine(options: EngineOptions): Engine {
       'pgrst',
       (payload) => {
         const p = payload.trim().toLowerCase();
-        if (p === '' || p === 'reload schema' || p === 'reload config') void holder.reload();
+        if (p === '' || p === 'reload schema' || p === 'reload config') void reload();
       },
       (err) => log(`Data API listener for ${options.database}: ${String(err)}`),
-      () => void holder.reload(),
+      () => void reload(),
     );
   }
 
@@ -151,7 +154,7 @@ export function createEngine(options: EngineOptions): Engine {
         return errorResponse({ code: 'PGRSTX00', message: 'Internal error in the Data API engine', details: err instanceof Error ? err.message : String(err), hint: null });
       }
     },
-    reloadSchema: () => holder.reload(),
+    reloadSchema: reload,
     async schemaCache() {
       const c = await holder.get();
       return c.ok ? c.value : undefined;

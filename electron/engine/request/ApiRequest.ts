@@ -22,7 +22,7 @@ export type ApiTarget =
   /** `/{schema}/{table}` or `/{table}` (schema from Accept-Profile or the default). */
   | { readonly kind: 'relation'; readonly schema?: string; readonly name: string }
   | { readonly kind: 'routine'; readonly schema?: string; readonly name: string }
-  /** `/` or `/{schema}`: the OpenAPI description. */
+  /** `/`: the OpenAPI description (not served yet). */
   | { readonly kind: 'root'; readonly schema?: string };
 
 export type ApiAction =
