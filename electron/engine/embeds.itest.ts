@@ -118,6 +118,10 @@ describe('embedding through foreign keys', () => {
       { name: 'Acme Corp', projects: [{ name: 'Mobile App Development' }] },
     ]);
   });
+  it('names an aliased embed in filters, order and limit by its alias or its relation', async () => {
+    expect(await rows('/public/clients?select=name,work:projects(name)&id=eq.1&work.order=name&work.limit=1')).toEqual([{ name: 'Acme Corp', work: [{ name: 'Mobile App Development' }] }]);
+    expect(await rows('/public/clients?select=name,work:projects(name)&id=eq.1&projects.status=eq.active')).toEqual([{ name: 'Acme Corp', work: [{ name: 'Website Redesign' }] }]);
+  });
   it('filters parents by having children with rel=is.null / not.is.null', async () => {
     expect(await rows('/public/clients?select=name,client_profiles()&client_profiles=is.null')).toEqual([{ name: 'Global Solutions', client_profiles: null }]);
     expect(await rows('/public/clients?select=id,projects(id)&projects.status=eq.active&projects=not.is.null&order=id')).toEqual([

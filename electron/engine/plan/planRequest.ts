@@ -107,11 +107,17 @@ function topWindow(req: ApiRequest, maxRows: number | undefined): { offset: numb
   return upper === Infinity ? { offset: lower } : { offset: lower, limit: Math.max(0, upper - lower + 1) };
 }
 
-const pathKey = (p: EmbedPath) => JSON.stringify(p);
+/** Where a node sits: each step is an embed, named by its alias (if any) and its relation. */
+type NodePath = readonly { readonly name: string; readonly relation: string }[];
+
+/** A filter/order/limit path names each embed by its alias or by its relation, as PostgREST allows. */
+function pathMatches(query: EmbedPath, node: NodePath): boolean {
+  return query.length === node.length && query.every((s, i) => s === node[i]!.name || s === node[i]!.relation);
+}
 
 class NodePlanner {
   private aliasCount = 0;
-  private readonly seenPaths = new Set<string>();
+  private readonly seenPaths: NodePath[] = [];
 
   constructor(
     private readonly req: ApiRequest,
@@ -122,11 +128,11 @@ class NodePlanner {
   /** A path used by a filter, order or limit that names no embed of this request. */
   unusedPath(): EmbedPath | undefined {
     const q = this.req.query;
-    return [...q.filters.map((f) => f.path), ...q.order.map((o) => o.path), ...q.paging.map((p) => p.path)].find((p) => !this.seenPaths.has(pathKey(p)));
+    return [...q.filters.map((f) => f.path), ...q.order.map((o) => o.path), ...q.paging.map((p) => p.path)].find((p) => !this.seenPaths.some((n) => pathMatches(p, n)));
   }
 
-  node(relation: Relation, select: readonly SelectItem[], path: EmbedPath): Outcome<ReadNode> {
-    this.seenPaths.add(pathKey(path));
+  node(relation: Relation, select: readonly SelectItem[], path: NodePath): Outcome<ReadNode> {
+    this.seenPaths.push(path);
     // Output names become quoted SQL aliases; Postgres cannot hold NUL in one.
     const badName = select.find((i) => (i.kind === 'field' || i.kind === 'count' || i.kind === 'embed') && i.alias?.includes('\0'));
     if (badName) return refuse('PGRST100', 'failed to parse select parameter: an alias cannot contain the NUL character', null, null);
@@ -148,7 +154,7 @@ class NodePlanner {
     const embeds = items.flatMap((i) => (i.kind === 'embed' ? [i.embed] : []));
     const where: PlannedFilter[] = [];
     for (const f of this.req.query.filters) {
-      if (pathKey(f.path) !== pathKey(path)) continue;
+      if (!pathMatches(f.path, path)) continue;
       const planned = this.filter(relation, embeds, f.node);
       if (!planned.ok) return planned;
       where.push(planned.value);
@@ -157,14 +163,14 @@ class NodePlanner {
     for (const e of embeds) if (e.join === 'inner') where.push({ kind: 'embedPresence', embed: e, present: true });
     const order: PlannedOrder[] = [];
     for (const o of this.req.query.order) {
-      if (pathKey(o.path) !== pathKey(path)) continue;
+      if (!pathMatches(o.path, path)) continue;
       for (const term of o.terms) {
         const planned = this.order(relation, embeds, term);
         if (!planned.ok) return planned;
         order.push(planned.value);
       }
     }
-    const page = path.length > 0 ? this.req.query.paging.find((p) => pathKey(p.path) === pathKey(path)) : undefined;
+    const page = path.length > 0 ? this.req.query.paging.find((p) => pathMatches(p.path, path)) : undefined;
     return ok({
       relation,
       alias,
@@ -198,7 +204,7 @@ class NodePlanner {
     return ok(t);
   }
 
-  private item(relation: Relation, item: SelectItem, path: EmbedPath): Outcome<PlannedItem[]> {
+  private item(relation: Relation, item: SelectItem, path: NodePath): Outcome<PlannedItem[]> {
     switch (item.kind) {
       case 'star':
         return ok(relation.columns.map((column) => ({ kind: 'column' as const, column, json: [], name: column.name })));
@@ -239,7 +245,7 @@ class NodePlanner {
         if (item.spread && !relationship.toOne) {
           return refuse('PGRST127', 'Feature not implemented', `Spreading '${item.relation}' is not supported: '${relation.name}' and '${item.relation}' do not form a many-to-one or one-to-one relationship`, null);
         }
-        const node = this.node(target, item.select, [...path, name]);
+        const node = this.node(target, item.select, [...path, { name, relation: item.relation }]);
         if (!node.ok) return node;
         const embed: PlannedEmbed = {
           name,
