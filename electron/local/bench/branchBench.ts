@@ -1,5 +1,5 @@
 /**
- * `npm run bench:branch [-- --sizes 10,100,1000]`: how long creating a branch takes for source
+ * `npm run bench:branch [-- --sizes 10,100,1000] [--verbose]`: how long creating a branch takes for source
  * databases of about 10 MB, 100 MB and 1 GB (DESIGN §6 target: ≤ 5 s at 100 MB), and how long a
  * suspended endpoint takes to answer its first query. A benchmark: it prints, it asserts nothing.
  */
@@ -62,7 +62,8 @@ async function firstQueryMs(endpoint: Endpoint, password: string): Promise<numbe
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'pier-bench-branch-'));
-const server = await startLocalControlPlane(dataDir);
+const verbose = process.argv.includes('--verbose');
+const server = await startLocalControlPlane(dataDir, verbose ? (line) => console.log(`  · ${line}`) : undefined);
 const password = decodeURIComponent(new URL(server.embedded.connectionString).password);
 const db = new pg.Client({ connectionString: server.embedded.connectionString });
 await db.connect();

@@ -72,6 +72,8 @@ export async function createBranch(core: ControlPlaneCore, call: ApiCall, projec
     'BranchOperationMetadata',
     projectId,
     async () => {
+      const started = performance.now();
+      const lap = () => `${((performance.now() - started) / 1000).toFixed(2)} s`;
       const sourceRuntime = core.primaryRuntime(source);
       await sourceRuntime.ensureRunning();
       const cluster = core.clusterAt(b.cluster_dir);
@@ -89,11 +91,14 @@ export async function createBranch(core: ControlPlaneCore, call: ApiCall, projec
         b.source = { branch: sourceName, lsn: copy.lsn, time: copy.time.toISOString() };
         settings = await prepareRecovery(cluster.dataDir, { kind: 'immediate' }, undefined);
       }
+      const copied = lap();
       const runtime = await core.openRuntime(ep, settings);
       b.logical_size_bytes = await runtime.withClient('postgres', clusterSize);
+      const running = lap();
       if (target) b.source = { branch: sourceName, lsn: await switchPoint(cluster.dataDir), ...(target.kind === 'time' ? { time: target.time.toISOString() } : {}) };
       // The branch's own point-in-time history starts here, before the branch is reported ready.
       await core.takeBaseBackup(b);
+      core.log(`Branch ${name} ready in ${lap()} (copied at ${copied}, running at ${running}, then its first base backup).`);
       copyCatalogRecords(core, source, b);
       b.lifecycle = 'ready';
       ep.lifecycle = 'ready';

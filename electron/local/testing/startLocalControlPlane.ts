@@ -19,7 +19,7 @@ export interface LocalControlPlaneServer {
  * The embedded default plus the control plane behind a plain node:http server on 127.0.0.1:0,
  * mounted where Pier's server mounts it. For tests and benchmarks.
  */
-export async function startLocalControlPlane(dataDir: string): Promise<LocalControlPlaneServer> {
+export async function startLocalControlPlane(dataDir: string, log?: (line: string) => void): Promise<LocalControlPlaneServer> {
   const embedded = await startEmbeddedDefault({ dataDir });
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -29,6 +29,7 @@ export async function startLocalControlPlane(dataDir: string): Promise<LocalCont
     dataDir,
     issuer,
     embedded,
+    log,
     dataApiUrl: ({ database }) => `${origin}/api/2.0/workspace/local/rest/${database}`,
   });
   const mount = '/api/2.0/postgres';
