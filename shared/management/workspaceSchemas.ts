@@ -41,6 +41,10 @@ export const removeWorkspaceOutput = z.object({ removed: z.literal(true) });
 export const signInAgainInput = z.object({ id: workspaceId }).strict();
 export const signInAgainOutput = workspaceInfo;
 
+// 'workspaces.replaceToken' (personal-access-token workspaces; the token only travels renderer → main)
+export const replaceTokenInput = z.object({ id: workspaceId, token: z.string().min(1).max(4096) }).strict();
+export const replaceTokenOutput = workspaceInfo;
+
 const page = { pageToken: z.string().max(2000).optional(), pageSize: z.number().int().min(1).max(100).optional() };
 
 export const projectSummary = z.object({

@@ -119,6 +119,9 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
       return { removed: true };
     },
 
+    'workspaces.replaceToken': async (input: z.output<typeof schemas.replaceTokenInput>): Promise<Out<typeof schemas.replaceTokenOutput>> =>
+      unwrap(await workspaces.replacePersonalAccessToken(input.id, { token: input.token })),
+
     'workspaces.signInAgain': async (input: z.output<typeof schemas.signInAgainInput>): Promise<Out<typeof schemas.signInAgainOutput>> =>
       unwrap(await workspaces.signInAgain(input.id, { openBrowser })),
 

@@ -100,6 +100,21 @@ describe('WorkspaceRegistry', () => {
     expect(vault.list()).toEqual([]);
   });
 
+  it('replaces an expired PAT only with one that works', async () => {
+    ws.validPats.add('old');
+    const reg = await openRegistry();
+    const added = await reg.addWithPersonalAccessToken({ host: ws.url, token: 'old' });
+    if (!added.ok) throw new Error(added.error.message);
+    ws.validPats.delete('old');
+    const c1 = await reg.client(added.value.id);
+    expect(c1.ok && (await c1.value.listProjects())).toMatchObject({ ok: false, error: { code: 'CLOUD_UNAUTHENTICATED' } });
+    expect(await reg.replacePersonalAccessToken(added.value.id, { token: 'also-wrong' })).toMatchObject({ ok: false, error: { code: 'CLOUD_UNAUTHENTICATED' } });
+    ws.validPats.add('new');
+    expect((await reg.replacePersonalAccessToken(added.value.id, { token: 'new' })).ok).toBe(true);
+    const c2 = await (await openRegistry()).client(added.value.id);
+    expect(c2.ok && (await c2.value.listProjects()).ok).toBe(true);
+  });
+
   it('refuses to add the same workspace twice', async () => {
     ws.validPats.add('p');
     const reg = await openRegistry();

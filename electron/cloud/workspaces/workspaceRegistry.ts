@@ -267,6 +267,23 @@ export class WorkspaceRegistry {
     });
   }
 
+  /** After CLOUD_UNAUTHENTICATED on a PAT workspace: check the new token, then replace the stored one. */
+  replacePersonalAccessToken(id: string, input: { token: string; signal?: AbortSignal }): Promise<CloudResult<WorkspaceInfo>> {
+    return this.serial(async () => {
+      const record = this.records.find((r) => r.id === id);
+      if (!record) return cloudFail('CLOUD_NOT_FOUND', `There is no workspace ${id}; it may have been removed.`);
+      if (record.auth.kind !== 'pat') return cloudFail('CLOUD_INVALID_INPUT', `"${record.displayName}" does not use a personal access token (${authLabel(record.auth)}).`);
+      const token = input.token.trim();
+      if (token === '') return cloudFail('CLOUD_INVALID_INPUT', 'Paste the personal access token (User settings → Developer → Access tokens in the workspace).');
+      const ok = await this.verify(record.host, { label: 'personal access token', getToken: () => Promise.resolve(cloudOk(token)), invalidate: () => false }, input.signal);
+      if (!ok.ok) return ok;
+      const replaced = await this.options.vault.replace(record.auth.secretHandle, token);
+      if (!replaced.ok) return vaultFailure(replaced.error);
+      this.clients.delete(id);
+      return cloudOk(this.info(record));
+    });
+  }
+
   remove(id: string): Promise<CloudResult<void>> {
     return this.serial(async () => {
       if (id === LOCAL_WORKSPACE_ID) return cloudFail('CLOUD_INVALID_INPUT', 'The local workspace is part of Pier and cannot be removed.');
