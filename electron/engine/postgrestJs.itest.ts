@@ -37,6 +37,25 @@ describe('@supabase/postgrest-js against the engine', () => {
     // postgrest-js quotes list items holding , ( ) but does not escape inner quotes, so none here.
     expect(ids(await db.from('clients').select('id').in('company', ['Acme Corporation', 'Global Solutions Ltd']).order('id'))).toEqual([1, 3]);
   });
+  it('speaks the rest of the filter vocabulary: match, not in, overlaps, ranges, is, like any', async () => {
+    const ids = (r: { data: { id: number }[] | null; error: unknown }) => {
+      expect(r.error).toBeNull();
+      return r.data?.map((x) => x.id);
+    };
+    expect(ids(await db.from('clients').select('id').match({ id: 2, name: 'TechStart Inc' }))).toEqual([2]);
+    expect(ids(await db.from('clients').select('id').not('id', 'in', '(1,2)'))).toEqual([3]);
+    expect(ids(await db.from('documents').select('id').overlaps('tags', ['cats', 'birds']))).toEqual([1]);
+    expect(ids(await db.from('documents').select('id').rangeLt('during', '[10,12)').order('id'))).toEqual([1, 2]);
+    expect(ids(await db.from('documents').select('id').rangeAdjacent('during', '[10,20)').order('id'))).toEqual([2, 3]);
+    expect(ids(await db.from('clients').select('id').is('phone', null))).toEqual([3]);
+    expect(ids(await db.from('clients').select('id').likeAnyOf('name', ['Acme%', 'Tech%']).order('id'))).toEqual([1, 2]);
+    expect(ids(await db.from('users').select('id').filter('active', 'is', 'true'))).toEqual([1]);
+    expect(ids(await db.from('documents').select('id').eq('data->a->>b', 'y'))).toEqual([2]);
+  });
+  it('embeds with inner joins and filters through postgrest-js', async () => {
+    const { data } = await db.from('clients').select('name, projects!inner(name)').eq('projects.status', 'completed');
+    expect(data).toEqual([{ name: 'Global Solutions', projects: [{ name: 'API Integration' }] }]);
+  });
   it('orders embedded resources and pages with range and an exact count', async () => {
     const { data, count, status } = await db.from('tasks').select('id', { count: 'exact' }).order('id', { ascending: false }).range(1, 2);
     expect(status).toBe(206);
