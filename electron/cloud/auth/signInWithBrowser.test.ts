@@ -57,6 +57,11 @@ describe('signInWithBrowser', () => {
     expect(issuer.tokenRequests.map((f) => f.get('code'))).not.toContain('evil');
   });
 
+  it('a browser that cannot be opened is an error value, and the port is freed', async () => {
+    const r = await signInWithBrowser({ host: issuer.url, ports: EPHEMERAL, openBrowser: () => Promise.reject(new Error('xdg-open: not found')) });
+    expect(r).toMatchObject({ ok: false, error: { code: 'CLOUD_AUTH_FAILED', message: expect.stringContaining('could not open your browser for the sign-in (xdg-open: not found)') } });
+  });
+
   it('reports a declined consent', async () => {
     issuer.denyNext = true;
     const r = await signInWithBrowser({ host: issuer.url, ports: EPHEMERAL, openBrowser: fakeBrowser });

@@ -3,7 +3,7 @@
  * workspace's OAuth server, open the system browser on its authorize page with a loopback
  * redirect, take the code from the callback (state checked), exchange it for tokens.
  */
-import type { CloudResult } from '../cloudError';
+import { cloudFail, type CloudResult } from '../cloudError';
 import { startLoopbackCallback, callbackPorts } from './loopbackCallback';
 import { DATABRICKS_CLI_CLIENT_ID, DEFAULT_SCOPES, discoverOAuthServer, requestTokens, type OAuthTokens } from './oauthEndpoints';
 import { createOAuthState, createPkcePair } from './pkce';
@@ -39,7 +39,11 @@ export async function signInWithBrowser(options: BrowserSignInOptions): Promise<
     authorize.searchParams.set('code_challenge', pkce.challenge);
     authorize.searchParams.set('code_challenge_method', 'S256');
     const waiting = callback.waitForCode({ state, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }), ...(options.signal ? { signal: options.signal } : {}) });
-    await options.openBrowser(authorize.toString());
+    try {
+      await options.openBrowser(authorize.toString());
+    } catch (err) {
+      return cloudFail('CLOUD_AUTH_FAILED', `Pier could not open your browser for the sign-in (${(err as Error).message}). Set a default browser, or use a personal access token instead.`);
+    }
     const code = await waiting;
     if (!code.ok) return code;
     return await requestTokens(
