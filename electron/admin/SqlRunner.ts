@@ -2,6 +2,10 @@ import type pg from 'pg';
 import type { ViewAs } from '../../shared/contract/dataApi';
 import type { SqlResultSet, SqlRunMode, SqlRunOutput } from '../../shared/contract/sql';
 import { assertNever } from '../../shared/contract/result';
+import { RELOAD_SCHEMA_SQL } from './applyStatements';
+
+/** Command tags after which the engines' schema caches may be stale. */
+const SCHEMA_COMMANDS = new Set(['CREATE', 'ALTER', 'DROP', 'GRANT', 'REVOKE', 'COMMENT']);
 
 export interface SqlRunRequest {
   readonly runId: string;
@@ -38,8 +42,10 @@ export class SqlRunner {
         case 'run': {
           // Simple protocol on purpose: the editor's "run all" sends several statements at once.
           const raw = (await client.query({ text: request.sql, rowMode: 'array', types: TEXT_TYPES } as pg.QueryConfig)) as unknown as pg.QueryArrayResult | pg.QueryArrayResult[];
-          await client.query('COMMIT');
           const sets = Array.isArray(raw) ? raw : [raw];
+          // DDL run here must reach the Data API engines too; the notification is delivered at commit.
+          if (sets.some((r) => SCHEMA_COMMANDS.has((r.command ?? '').toUpperCase()))) await client.query(RELOAD_SCHEMA_SQL);
+          await client.query('COMMIT');
           const typeNames = await readTypeNames(client, sets.flatMap((r) => (r.fields ?? []).map((f) => f.dataTypeID)));
           results = sets.map((r) => toResultSet(r, request.rowLimit, typeNames));
           break;

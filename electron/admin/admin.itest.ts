@@ -234,6 +234,22 @@ describe('SQL runner', () => {
     expect(await call('sql.cancel', { runId: 'slow' })).toEqual({ cancelled: false });
   });
 
+  it('asks the Data API engines to reload their schema cache after DDL, not after reads', async () => {
+    const listener = await pool.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(`${n.channel}:${n.payload}`));
+    try {
+      await listener.query('LISTEN pgrst');
+      await call('sql.run', { runId: 'r1', sql: 'SELECT 1', viewAs: { kind: 'admin' } });
+      await call('sql.run', { runId: 'r2', sql: 'CREATE TABLE notes (id int PRIMARY KEY); DROP TABLE notes', viewAs: { kind: 'admin' } });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(heard).toEqual(['pgrst:reload schema']);
+    } finally {
+      await listener.query('UNLISTEN pgrst');
+      listener.release();
+    }
+  });
+
   it('EXPLAIN ANALYZE returns the plan and undoes the statement', async () => {
     const r = await call('sql.run', { runId: 'd', sql: 'DELETE FROM clients', viewAs: { kind: 'admin' }, mode: 'explainAnalyze' });
     if (r.kind !== 'ok') throw new Error(JSON.stringify(r));

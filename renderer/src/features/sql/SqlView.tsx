@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
 import type { ViewAs } from '../../../../shared/contract/dataApi';
 import type { SqlRunMode, SqlRunOutput } from '../../../../shared/contract/sql';
@@ -38,6 +38,7 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
   const editor = useRef<CodeEditorHandle | null>(null);
   const roles = useQuery(rolesQuery(api));
   const completions = useCompletions();
+  const queryClient = useQueryClient();
 
   const execute = async (scope: Scope, mode: SqlRunMode) => {
     if (run.kind === 'running') return;
@@ -51,6 +52,10 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
     try {
       const output = await runSql(api, { runId, sql, viewAs, mode });
       setRun({ kind: 'done', output, sent: sql, mode });
+      if (output.kind === 'ok' && output.results.some((r) => r.command !== 'SELECT')) {
+        // Anything but a read may have changed tables, grants or rows the other views show.
+        for (const key of [['admin'], ['catalog'], ['dataApi']]) void queryClient.invalidateQueries({ queryKey: key });
+      }
       if (output.kind === 'error' && output.position !== null) editor.current?.markError(start + output.position, output.message);
       const entry: HistoryEntry = { sql, at: new Date().toISOString(), as: viewAs.kind === 'admin' ? 'admin' : viewAs.role, ok: output.kind === 'ok' };
       setHistory((h) => {

@@ -1,0 +1,144 @@
+import { expect, test, type Page } from '@playwright/test';
+import pg from 'pg';
+import { readyInfo } from './support/ready';
+
+const ID = 'user@example.com';
+
+async function openClients(page: Page) {
+  await page.goto(readyInfo().ui);
+  const tree = page.getByRole('tree', { name: 'Database explorer' });
+  for (const name of ['Local workspace', 'databricks_postgres', 'public']) {
+    const item = tree.getByRole('treeitem', { name, exact: false }).first();
+    await expect(item).toBeVisible();
+    if ((await item.getAttribute('aria-expanded')) === 'false') await item.click();
+  }
+  await tree.getByRole('treeitem', { name: /^clients/ }).click();
+}
+
+/** What a Data API client holding the identity's token gets. */
+async function dataApiAs(path: string): Promise<{ status: number; body: unknown }> {
+  const info = readyInfo();
+  const res = await fetch(`${info.dataApi}/${path}`, { headers: { Authorization: `Bearer ${info.tokens[ID]}` } });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Puts text into a Monaco editor as typing would, without auto-closed brackets getting in the way. */
+async function typeInto(page: Page, editorName: string, text: string) {
+  const box = page.getByRole('textbox', { name: editorName });
+  await expect(box).toBeAttached();
+  await box.focus();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(text);
+}
+
+test.describe.serial('Console II: RLS, SQL, grants', () => {
+  test.afterAll(async () => {
+    // Leave the sample database as the other specs expect it.
+    const db = new pg.Client({ connectionString: readyInfo().postgres });
+    await db.connect();
+    try {
+      await db.query(`DROP POLICY IF EXISTS "restrict client access" ON clients; ALTER TABLE clients DISABLE ROW LEVEL SECURITY; DROP TABLE IF EXISTS notes; NOTIFY pgrst, 'reload schema'`);
+    } finally {
+      await db.end();
+    }
+  });
+
+  test("1. the Lakebase documentation's RLS example: previewed before it is applied, enforced after", async ({ page }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await openClients(page);
+    await page.getByRole('group', { name: 'Admin tools' }).getByRole('button', { name: 'RLS policies' }).click();
+    await expect(page.getByRole('heading', { name: 'Row-level security · public.clients' })).toBeVisible();
+    await page.getByRole('button', { name: 'New policy' }).click();
+
+    const form = page.getByRole('form', { name: 'Policy editor' });
+    await form.getByLabel('Name').fill('restrict client access');
+    await expect(form.getByLabel('Command')).toHaveValue('SELECT');
+    await expect(form.getByRole('checkbox', { name: ID })).toBeChecked();
+    await expect(form.getByRole('checkbox', { name: /Also enable row-level security/ })).toBeChecked();
+    await typeInto(page, 'USING expression', 'id IN (1, 2)');
+
+    // The live preview, before anything is applied.
+    const preview = page.getByRole('region', { name: 'Live preview' });
+    await expect(preview.getByRole('status', { name: `Visible rows for ${ID}` })).toHaveText('2 of 3 rows visible');
+    const rows = preview.getByRole('table', { name: `Rows as ${ID}` });
+    await expect(rows.getByRole('row', { name: 'hidden row' })).toHaveCount(1);
+    await expect(rows.getByRole('row', { name: 'hidden row' })).toContainText('Global Solutions');
+    await rows.getByRole('button', { name: 'hidden — why?' }).click();
+    await expect(preview.getByRole('region', { name: 'Why is this row hidden?' })).toContainText('restrict client access (permissive) USING (id = ANY (ARRAY[1, 2])) → false');
+    await page.screenshot({ path: 'e2e/screenshots/admin-rls-preview.png', fullPage: true });
+    // Nothing has been applied yet: the Data API still returns all three.
+    expect((await dataApiAs('clients?select=id')).body).toHaveLength(3);
+
+    // A typo shows inline instead of a preview.
+    await typeInto(page, 'USING expression', 'idd IN (1, 2)');
+    await expect(page.getByRole('alert', { name: 'Expression error' })).toContainText('column "idd" does not exist');
+    await typeInto(page, 'USING expression', 'id IN (1, 2)');
+    await expect(page.getByRole('alert', { name: 'Expression error' })).toHaveCount(0);
+
+    await form.getByRole('button', { name: 'Review SQL…' }).click();
+    const review = page.getByRole('region', { name: 'Create policy restrict client access' });
+    await expect(review.getByLabel('SQL to run')).toContainText('ALTER TABLE "public"."clients" ENABLE ROW LEVEL SECURITY;');
+    await expect(review.getByLabel('SQL to run')).toContainText(`CREATE POLICY "restrict client access" ON "public"."clients"`);
+    await expect(review.getByLabel('SQL to run')).toContainText(`TO "${ID}"`);
+    await page.screenshot({ path: 'e2e/screenshots/admin-rls-review.png', fullPage: true });
+    await review.getByRole('button', { name: 'Apply' }).click();
+
+    const list = page.getByRole('table', { name: 'Policies' });
+    await expect(list.getByRole('row', { name: /restrict client access/ })).toContainText('(id = ANY (ARRAY[1, 2]))');
+    await expect(page.getByRole('checkbox', { name: 'RLS enabled' })).toBeChecked();
+    // The Data API, with the identity's token, now returns clients 1 and 2.
+    await expect.poll(async () => (await dataApiAs('clients?select=id,name&order=id')).body).toEqual([
+      { id: 1, name: 'Acme Corp' },
+      { id: 2, name: 'TechStart Inc' },
+    ]);
+    await page.screenshot({ path: 'e2e/screenshots/admin-rls-applied.png', fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  test('3. a query run as the identity in the SQL editor shows the RLS-filtered result', async ({ page }) => {
+    await page.goto(readyInfo().ui);
+    await page.getByRole('group', { name: 'Admin tools' }).getByRole('button', { name: 'SQL editor' }).click();
+    await typeInto(page, 'SQL', 'SELECT id, name FROM clients ORDER BY id');
+    await page.getByLabel('Run as').selectOption(ID);
+    await page.getByRole('toolbar', { name: 'SQL editor' }).getByRole('button', { name: 'Run', exact: true }).click();
+    const results = page.getByRole('region', { name: 'Results' });
+    await expect(results.getByRole('status')).toContainText('SELECT · 2 rows');
+    const table = results.getByRole('table', { name: 'Result 1' });
+    await expect(table.getByRole('row')).toHaveCount(3);
+    await expect(table).toContainText('Acme Corp');
+    await expect(table).not.toContainText('Global Solutions');
+    await page.screenshot({ path: 'e2e/screenshots/admin-sql-as-identity.png', fullPage: true });
+
+    // The same query as the admin sees all three.
+    await page.getByLabel('Run as').selectOption('');
+    await page.getByRole('toolbar', { name: 'SQL editor' }).getByRole('button', { name: 'Run', exact: true }).click();
+    await expect(results.getByRole('status')).toContainText('SELECT · 3 rows');
+  });
+
+  test('2. a grants-matrix toggle produces the expected GRANT and takes effect for the Data API', async ({ page }) => {
+    await page.goto(readyInfo().ui);
+    // A new table: the identity has no privilege on it yet.
+    await page.getByRole('group', { name: 'Admin tools' }).getByRole('button', { name: 'SQL editor' }).click();
+    await typeInto(page, 'SQL', "CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes VALUES (1, 'hello')");
+    await page.getByRole('toolbar', { name: 'SQL editor' }).getByRole('button', { name: 'Run all' }).click();
+    await expect(page.getByRole('region', { name: 'Results' })).toContainText('INSERT · 1 row');
+    await expect.poll(async () => (await dataApiAs('notes')).status).toBe(403);
+
+    await page.getByRole('group', { name: 'Admin tools' }).getByRole('button', { name: 'Grants' }).click();
+    const matrix = page.getByRole('table', { name: 'SELECT grants' });
+    const cell = matrix.getByRole('checkbox', { name: `SELECT on notes for ${ID}` });
+    await expect(cell).not.toBeChecked();
+    await expect(matrix.getByRole('checkbox', { name: `SELECT on clients for ${ID}` })).toBeChecked();
+    await cell.check();
+    await page.getByRole('button', { name: 'Review 1 change…' }).click();
+    const review = page.getByRole('region', { name: 'Grant changes' });
+    await expect(review.getByLabel('SQL to run')).toHaveText(`GRANT SELECT ON TABLE "public"."notes" TO "${ID}";\n`);
+    await page.screenshot({ path: 'e2e/screenshots/admin-grant-review.png', fullPage: true });
+    await review.getByRole('button', { name: 'Apply' }).click();
+    await expect(review).toHaveCount(0);
+    await expect(matrix.getByRole('checkbox', { name: `SELECT on notes for ${ID}` })).toBeChecked();
+    await expect.poll(async () => await dataApiAs('notes')).toEqual({ status: 200, body: [{ id: 1, body: 'hello' }] });
+    await page.screenshot({ path: 'e2e/screenshots/admin-grants.png', fullPage: true });
+  });
+});
