@@ -58,8 +58,17 @@ describe('signInWithBrowser', () => {
   });
 
   it('a browser that cannot be opened is an error value, and the port is freed', async () => {
-    const r = await signInWithBrowser({ host: issuer.url, ports: EPHEMERAL, openBrowser: () => Promise.reject(new Error('xdg-open: not found')) });
+    let redirect = '';
+    const r = await signInWithBrowser({
+      host: issuer.url,
+      ports: EPHEMERAL,
+      openBrowser: (url) => {
+        redirect = new URL(url).searchParams.get('redirect_uri')!;
+        return Promise.reject(new Error('xdg-open: not found'));
+      },
+    });
     expect(r).toMatchObject({ ok: false, error: { code: 'CLOUD_AUTH_FAILED', message: expect.stringContaining('could not open your browser for the sign-in (xdg-open: not found)') } });
+    await expect(fetch(`${redirect.replace('localhost', '127.0.0.1')}/?code=x&state=y`)).rejects.toThrow();
   });
 
   it('reports a declined consent', async () => {
