@@ -152,6 +152,20 @@ describe('browser-mode server on the embedded default', () => {
     expect(none.body.error.code).toBe('PIER404');
   });
 
+  it('serves the local management API and OIDC discovery, with the foundation cluster as project local', async () => {
+    const info = server.readyInfo();
+    expect(info.managementApi).toBe(`${server.origin}/api/2.0/postgres`);
+    const auth = { authorization: `Bearer ${info.tokens.owner}` };
+    const projects = (await (await fetch(`${info.managementApi}/projects`, { headers: auth })).json()) as any;
+    expect(projects.projects.map((p: { project_id: string }) => p.project_id)).toContain('local');
+    const branches = (await (await fetch(`${info.managementApi}/projects/local/branches`, { headers: auth })).json()) as any;
+    expect(branches.branches).toContainEqual(expect.objectContaining({ branch_id: 'production', status: expect.objectContaining({ default: true }) }));
+    const unauthenticated = await fetch(`${info.managementApi}/projects`);
+    expect(unauthenticated.status).toBe(401);
+    const discovery = (await (await fetch(`${server.origin}/oidc/.well-known/oauth-authorization-server`)).json()) as any;
+    expect(discovery.token_endpoint).toBe(`${server.origin}/oidc/v1/token`);
+  });
+
   it('refuses a second server on the same data folder, naming it', async () => {
     await expect(startPierServer({ mode: 'browser', port: 0, dataDir, uiDir })).rejects.toThrow(dataDir);
   });

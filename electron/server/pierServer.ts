@@ -3,6 +3,8 @@ import pg from 'pg';
 import { SESSION_FRAGMENT_KEY } from '../../shared/contract';
 import { loadOrCreateSecret, startEmbeddedDefault, type EmbeddedDefault } from '../local/embeddedDefault';
 import { createLocalIssuer, DEMO_USER_IDENTITY } from '../local/identity/localIssuer';
+import { createOidcHandler } from '../local/identity/createOidcHandler';
+import { createControlPlane, type ControlPlane } from '../local/controlPlane/createControlPlane';
 import { DEFAULT_DATABASE, AUTHENTICATOR_ROLE } from '../local/seed/sampleDatabase';
 import { DataApiRouter, DATA_API_PREFIX, LOCAL_WORKSPACE_ID } from './dataApiRoute';
 import { mountHandler } from './mountHandler';
@@ -34,6 +36,19 @@ export interface PierServer {
   readonly handlers: Handlers;
   readyInfo(): ReadyInfo;
   close(): Promise<void>;
+}
+
+const MANAGEMENT_API_PREFIX = '/api/2.0/postgres';
+
+function managementApiUnavailable() {
+  return {
+    status: 501,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      error_code: 'NOT_IMPLEMENTED',
+      message: 'This Pier runs on an external database (--database-url); the local management API needs the embedded default. Start without --database-url to manage local projects and branches.',
+    }),
+  };
 }
 
 /** Dev tokens in the ready file last a month, so a long-running `serve` keeps usable ones. */
@@ -70,6 +85,9 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     interface Services {
       readonly handlers: Handlers;
       readonly dataApi: DataApiRouter;
+      /** Absent with --database-url: there are no local clusters to manage then. */
+      readonly controlPlane: ControlPlane | undefined;
+      readonly oidc: ReturnType<typeof createOidcHandler>;
     }
     let ready: (s: Services) => void = () => undefined;
     const servicesReady = new Promise<Services>((resolve) => (ready = resolve));
@@ -81,6 +99,12 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     });
     disposers.push(() => http.close());
     await mountHandler(http, DATA_API_PREFIX, async (req, params) => (await servicesReady).dataApi.handle(req, params));
+    await mountHandler(http, MANAGEMENT_API_PREFIX, async (req) => {
+      const { controlPlane } = await servicesReady;
+      if (!controlPlane) return managementApiUnavailable();
+      return controlPlane.handle({ ...req, body: req.body });
+    });
+    await mountHandler(http, '/oidc', async (req) => (await servicesReady).oidc.handle({ ...req, body: req.body }));
     try {
       await http.listen({ host: '127.0.0.1', port: options.port });
     } catch (err) {
@@ -98,6 +122,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     let postgresUrl: string;
     let postgresLabel: string;
     let engineConnection: pg.ClientConfig;
+    let embedded: EmbeddedDefault | undefined;
     if (options.databaseUrl) {
       postgresUrl = options.databaseUrl;
       const u = new URL(options.databaseUrl);
@@ -106,8 +131,9 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     } else {
       const lock = await lockDataDir(options.dataDir);
       disposers.push(() => lock.release());
-      const embedded: EmbeddedDefault = await startEmbeddedDefault({ dataDir: options.dataDir, log });
-      disposers.push(() => embedded.dispose());
+      const started = await startEmbeddedDefault({ dataDir: options.dataDir, log });
+      embedded = started;
+      disposers.push(() => started.dispose());
       postgresUrl = embedded.connectionString;
       postgresLabel = `embedded · 127.0.0.1:${embedded.cluster.port}`;
       engineConnection = {
@@ -129,6 +155,19 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     }
 
     const issuer = await createLocalIssuer({ dataDir: options.dataDir, issuerUrl: `${origin}/oidc` });
+    let controlPlane: ControlPlane | undefined;
+    if (embedded) {
+      // Disposed before the embedded cluster (disposers run in reverse): it stops the postmasters it started.
+      const cp = await createControlPlane({
+        dataDir: options.dataDir,
+        issuer,
+        embedded,
+        log,
+        dataApiUrl: ({ database }) => `${origin}/api/2.0/workspace/${LOCAL_WORKSPACE_ID}/rest/${encodeURIComponent(database)}`,
+      });
+      controlPlane = cp;
+      disposers.push(() => cp.dispose());
+    }
     const dataApi = new DataApiRouter({
       adminPool,
       connection: engineConnection,
@@ -144,7 +183,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     }
 
     const handlers = createHandlers({ mode: options.mode, adminPool, postgresLabel, dataApi });
-    ready({ handlers, dataApi });
+    ready({ handlers, dataApi, controlPlane, oidc: createOidcHandler(issuer) });
 
     const uiUrl = `${origin}/#${SESSION_FRAGMENT_KEY}=${sessionSecret}`;
     return {
@@ -155,7 +194,9 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
         ui: uiUrl,
         postgres: postgresUrl,
         dataApi: `${origin}/api/2.0/workspace/${LOCAL_WORKSPACE_ID}/rest/${DEFAULT_DATABASE}/public`,
-        tokens: devTokens,
+        managementApi: `${origin}${MANAGEMENT_API_PREFIX}`,
+        oidc: `${origin}/oidc`,
+        tokens: { ...devTokens, owner: devTokens[issuer.owner] ?? '' },
       }),
       close: dispose,
     };

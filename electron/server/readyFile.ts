@@ -11,7 +11,11 @@ export interface ReadyInfo {
   readonly postgres: string;
   /** Data API base of databricks_postgres, schema public: `{dataApi}/clients?select=…`. */
   readonly dataApi: string;
-  /** Dev bearer tokens from the local issuer, by identity (at least `user@example.com`). */
+  /** Base of the local management API (`…/api/2.0/postgres`). */
+  readonly managementApi: string;
+  /** The local OIDC issuer (`…/oidc`; discovery at `/oidc/.well-known/oauth-authorization-server`). */
+  readonly oidc: string;
+  /** Dev bearer tokens from the local issuer: by identity (`user@example.com`, the owner's email) and `owner`. */
   readonly tokens: Readonly<Record<string, string>>;
 }
 
