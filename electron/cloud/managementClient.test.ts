@@ -47,7 +47,7 @@ describe('retries', () => {
     const { client, requests } = await clientFor(() => ({ status: 503, body: { error_code: 'TEMPORARILY_UNAVAILABLE', message: 'maintenance' } }), { retry: { totalBudgetMs: 300 } });
     const started = Date.now();
     const r = await client.getProject('projects/p1');
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(3_000);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.code).toBe('CLOUD_UNAVAILABLE');
