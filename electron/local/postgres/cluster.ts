@@ -101,7 +101,9 @@ export class PostgresCluster {
    * `startSettings` apply to this start only (e.g. a recovery target for a new branch's first start).
    */
   async start(startSettings: Readonly<Record<string, string>> = {}): Promise<void> {
-    if (this.child) return;
+    if (this.child && this.isRunning) return;
+    // A postmaster that died on its own (crash, kill) is cleaned up, then started afresh.
+    if (this.child) await this.stop();
     const { runAs, binaries } = this.options;
     await this.recoverStalePidFile();
     const port = await freePort();

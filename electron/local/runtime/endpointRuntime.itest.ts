@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -52,6 +52,14 @@ it('stays up while a connection is open, however long', async () => {
   expect(runtime.state).toBe('ACTIVE');
   expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   await c.end();
+});
+
+it('comes back after its postmaster is killed: the next connection restarts it (crash recovery)', async () => {
+  expect(await ask()).toBe(42);
+  const pid = Number((await readFile(path.join(dir, 'c', 'pgdata', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  process.kill(pid, 'SIGKILL');
+  while (runtime.state === 'ACTIVE') await new Promise((r) => setTimeout(r, 20));
+  expect(await ask()).toBe(42);
 });
 
 it('when disabled, a suspended endpoint does not wake for connections', async () => {
