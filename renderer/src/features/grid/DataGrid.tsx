@@ -1,17 +1,19 @@
-import { useQueries, useQuery } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { ReadQuery } from '../../../../shared/dataapi/ast';
 import { serializeQuery } from '../../../../shared/dataapi/serializeQuery';
 import { WINDOW_ROWS, countQuery, windowQuery, type CountMode, type TableTarget } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
 import { ErrorPanel } from '../../ui/ErrorPanel';
-import { rowCells, viewTotal, windowQueryOf, withTopPaging, type DataColumn } from './gridQuery';
+import { keysetColumn, keysetWindowQueryOf, rowCells, stableOrder, viewTotal, windowQueryOf, withTopPaging, type DataColumn } from './gridQuery';
 import { TableGrid } from './TableGrid';
 
 interface DataGridProps {
   readonly target: TableTarget;
   readonly query: ReadQuery;
   readonly columns: readonly DataColumn[];
+  /** The table's primary key: windows sort by it when the user chose no order, and page by keyset. */
+  readonly primaryKey: readonly string[];
   readonly countMode: CountMode;
   readonly label: string;
   readonly emptyMessage: string;
@@ -21,24 +23,46 @@ interface DataGridProps {
  * The grid over a Data API view: the first window and the count are fetched at once (rows do not
  * wait for the count), further windows of WINDOW_ROWS as they scroll into view.
  */
-export function DataGrid({ target, query, columns, countMode, label, emptyMessage }: DataGridProps) {
+export function DataGrid({ target, query, columns, primaryKey, countMode, label, emptyMessage }: DataGridProps) {
   const api = usePierApi();
+  const queryClient = useQueryClient();
   const [visible, setVisible] = useState({ start: 0, end: 0 });
   const onVisibleRange = useCallback((start: number, end: number) => {
     setVisible((v) => (v.start === start && v.end === end ? v : { start, end }));
   }, []);
 
   const unpaged = serializeQuery(withTopPaging(query, undefined, undefined));
-  const count = useQuery(countQuery(api, target, unpaged, countMode));
 
   const firstWindow = Math.floor(visible.start / WINDOW_ROWS);
   const lastWindow = Math.floor(visible.end / WINDOW_ROWS);
   const windowIndexes = [0];
   for (let i = Math.max(1, firstWindow); i <= lastWindow; i++) windowIndexes.push(i);
-  const windowQueries = windowIndexes.map((index) => {
-    const q = windowQueryOf(query, index * WINDOW_ROWS, WINDOW_ROWS);
-    return { index, rawQuery: q ? serializeQuery(q) : null };
-  });
+  const ordered = useMemo(() => stableOrder(query, primaryKey), [query, primaryKey]);
+  const orderedKey = serializeQuery(ordered);
+  const keyset = useMemo(() => keysetColumn(ordered, primaryKey), [ordered, primaryKey]);
+  // Each window's request is decided once per view, so its cache key never changes under it.
+  const plans = useRef<{ view: string; byIndex: Map<number, string | null> }>({ view: '', byIndex: new Map() });
+  const planView = JSON.stringify([target, orderedKey]);
+  if (plans.current.view !== planView) plans.current = { view: planView, byIndex: new Map() };
+  const planFor = (index: number): string | null => {
+    const known = plans.current.byIndex.get(index);
+    if (known !== undefined) return known;
+    // Scrolling on from a loaded window continues after its last key; a jump uses OFFSET.
+    const before = index > 0 && keyset ? loadedWindow(index - 1) : undefined;
+    const lastKey = before?.length === WINDOW_ROWS ? before[WINDOW_ROWS - 1]?.[keyset!.name] : undefined;
+    const q =
+      keyset && lastKey !== undefined && lastKey !== null
+        ? keysetWindowQueryOf(ordered, keyset, lastKey, index * WINDOW_ROWS, WINDOW_ROWS)
+        : windowQueryOf(ordered, index * WINDOW_ROWS, WINDOW_ROWS);
+    const raw = q ? serializeQuery(q) : null;
+    plans.current.byIndex.set(index, raw);
+    return raw;
+  };
+  const loadedWindow = (index: number) => {
+    const raw = plans.current.byIndex.get(index);
+    return raw ? queryClient.getQueryData(windowQuery(api, target, raw, index).queryKey) : undefined;
+  };
+  const windowQueries = windowIndexes.map((index) => ({ index, rawQuery: planFor(index) }));
   const windows = useQueries({
     queries: windowQueries.map(({ index, rawQuery }) => ({
       ...windowQuery(api, target, rawQuery ?? '', index),
@@ -52,7 +76,16 @@ export function DataGrid({ target, query, columns, countMode, label, emptyMessag
     const index = windowIndexes[i];
     if (w.data && index !== undefined) loaded.set(index, w.data);
   });
+  // Cell arrays per loaded window, made once, so memoized rows see the same array on every scroll.
+  const cellCache = useRef(new WeakMap<readonly Record<string, unknown>[], unknown[][]>());
+  const cacheColumns = useRef(columns);
+  if (cacheColumns.current !== columns) {
+    cacheColumns.current = columns;
+    cellCache.current = new WeakMap();
+  }
   const firstRows = first?.data;
+  // Counted once the first rows are in: a count scans the whole view and would delay them.
+  const count = useQuery({ ...countQuery(api, target, unpaged, countMode), enabled: firstRows !== undefined });
   const sampleRows = useMemo(() => (firstRows ?? []).slice(0, 50).map((r) => rowCells(r, columns)), [firstRows, columns]);
 
   if (first?.isError) {
@@ -66,8 +99,13 @@ export function DataGrid({ target, query, columns, countMode, label, emptyMessag
 
   const rowAt = (index: number) => {
     const rows = loaded.get(Math.floor(index / WINDOW_ROWS));
-    const row = rows?.[index % WINDOW_ROWS];
-    return row ? rowCells(row, columns) : undefined;
+    if (!rows) return undefined;
+    let cells = cellCache.current.get(rows);
+    if (!cells) {
+      cells = rows.map((r) => rowCells(r, columns));
+      cellCache.current.set(rows, cells);
+    }
+    return cells[index % WINDOW_ROWS];
   };
 
   return (

@@ -1,9 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ColumnInfo } from '../../../../shared/contract/catalog';
 import { Icon } from '../../ui/Icon';
 import { cellClipboardText, formatCell } from './cellFormat';
-import { NOT_NULL_SUFFIX, clampColumnWidth, layoutGrid, type GridColumn } from './gridLayout';
+import { NOT_NULL_SUFFIX, clampColumnWidth, layoutGrid, type GridColumn, type GridLayout } from './gridLayout';
 import { moveActiveCell, type CellPosition } from './gridNavigation';
 import './grid.css';
 
@@ -127,54 +127,76 @@ export function TableGrid({ label, columns, rowCount, rowAt, sampleRows, onVisib
           </div>
         ) : (
           <div role="rowgroup" className="grid__body" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const row = rowAt(item.index);
-              const activeRow = active?.row === item.index;
-              return (
-                <div
-                  key={item.key}
-                  role="row"
-                  aria-rowindex={item.index + 2}
-                  className={`grid__row${item.index % 2 === 1 ? ' grid__row--odd' : ''}${activeRow ? ' grid__row--active' : ''}`}
-                  style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
-                >
-                  <div className="grid__gutter" style={{ width: layout.gutterWidth }} aria-hidden="true">
-                    {item.index + 1}
-                  </div>
-                  {layout.columns.map((column, col) =>
-                    row === undefined ? (
-                      <div
-                        key={column.dataIndex}
-                        role="gridcell"
-                        aria-colindex={col + 1}
-                        aria-busy="true"
-                        className={`grid__cell grid__cell--loading${pinClasses(column)}`}
-                        style={{ width: column.width, left: column.pinned ? layout.gutterWidth + column.left : undefined }}
-                      >
-                        <span className="skeleton" style={{ width: Math.min(column.width - 24, 40 + ((item.index * 7 + col * 13) % 60)) }} />
-                      </div>
-                    ) : (
-                    <Cell
-                      key={column.dataIndex}
-                      id={cellId({ row: item.index, col })}
-                      column={column}
-                      value={row[column.dataIndex]}
-                      gutterWidth={layout.gutterWidth}
-                      colIndex={col + 1}
-                      active={activeRow && active?.col === col}
-                      onSelect={() => setActive({ row: item.index, col })}
-                    />
-                    ),
-                  )}
-                </div>
-              );
-            })}
+            {virtualizer.getVirtualItems().map((item) => (
+              <GridRow
+                key={item.key}
+                index={item.index}
+                start={item.start}
+                cells={rowAt(item.index)}
+                layout={layout}
+                activeCol={active?.row === item.index ? active.col : null}
+                idPrefix={gridId}
+                onSelect={setActive}
+              />
+            ))}
           </div>
         )}
       </div>
     </div>
   );
 }
+
+interface GridRowProps {
+  readonly index: number;
+  readonly start: number;
+  /** Undefined while the row's window is loading. */
+  readonly cells: readonly unknown[] | undefined;
+  readonly layout: GridLayout;
+  readonly activeCol: number | null;
+  readonly idPrefix: string;
+  readonly onSelect: (pos: CellPosition) => void;
+}
+
+/** One row; memoized so scrolling re-renders only rows that moved in or whose data arrived. */
+const GridRow = memo(function GridRow({ index, start, cells, layout, activeCol, idPrefix, onSelect }: GridRowProps) {
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      className={`grid__row${index % 2 === 1 ? ' grid__row--odd' : ''}${activeCol !== null ? ' grid__row--active' : ''}`}
+      style={{ height: ROW_HEIGHT, transform: `translateY(${start}px)` }}
+    >
+      <div className="grid__gutter" style={{ width: layout.gutterWidth }} aria-hidden="true">
+        {index + 1}
+      </div>
+      {layout.columns.map((column, col) =>
+        cells === undefined ? (
+          <div
+            key={column.dataIndex}
+            role="gridcell"
+            aria-colindex={col + 1}
+            aria-busy="true"
+            className={`grid__cell grid__cell--loading${pinClasses(column)}`}
+            style={{ width: column.width, left: column.pinned ? layout.gutterWidth + column.left : undefined }}
+          >
+            <span className="skeleton" style={{ width: Math.min(column.width - 24, 40 + ((index * 7 + col * 13) % 60)) }} />
+          </div>
+        ) : (
+          <Cell
+            key={column.dataIndex}
+            id={`${idPrefix}-r${index}-c${col}`}
+            column={column}
+            value={cells[column.dataIndex]}
+            gutterWidth={layout.gutterWidth}
+            colIndex={col + 1}
+            active={activeCol === col}
+            onSelect={() => onSelect({ row: index, col })}
+          />
+        ),
+      )}
+    </div>
+  );
+});
 
 function pinClasses(column: GridColumn): string {
   if (!column.pinned) return '';

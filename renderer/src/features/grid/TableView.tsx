@@ -40,7 +40,8 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
   const [builderOpen, setBuilderOpen] = useState(true);
   const describe = useQuery(describeQuery(api, database, relation.schema, relation.name));
   const target: TableTarget = useMemo(() => ({ database, schema: relation.schema, table: relation.name, viewAs }), [database, relation, viewAs]);
-  const count = useQuery(countQuery(api, target, serializeQuery(withTopPaging(query, undefined, undefined)), countMode));
+  // Observes the grid's count (the grid decides when it runs).
+  const count = useQuery({ ...countQuery(api, target, serializeQuery(withTopPaging(query, undefined, undefined)), countMode), enabled: false });
   const columns = useMemo(() => (describe.data ? gridColumns(query, describe.data) : []), [query, describe.data]);
   const snippet: SnippetTarget | null = describe.data
     ? { baseUrl: describe.data.baseUrl, schema: relation.schema, table: relation.name, query, count: countMode }
@@ -88,6 +89,7 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
               target={target}
               query={query}
               columns={columns}
+              primaryKey={describe.data.primaryKey}
               countMode={countMode}
               label={`${qualified} rows`}
               emptyMessage={query.filters.length ? 'No rows match these filters.' : `${qualified} has no rows${viewAs.kind === 'identity' ? ` visible to ${viewAs.role}` : ''}.`}

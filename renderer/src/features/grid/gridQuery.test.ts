@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DescribeTableOutput } from '../../../../shared/contract/dataApi';
 import { parseQuery } from '../../../../shared/dataapi/parseQuery';
 import type { ReadQuery } from '../../../../shared/dataapi/ast';
-import { gridColumns, queryPartOf, readableQuery, rowCells, viewTotal, windowQueryOf } from './gridQuery';
+import { gridColumns, keysetColumn, keysetWindowQueryOf, queryPartOf, readableQuery, rowCells, stableOrder, viewTotal, windowQueryOf } from './gridQuery';
 
 export const CLIENTS: DescribeTableOutput = {
   baseUrl: 'http://127.0.0.1:1/api/2.0/workspace/local/rest/db',
@@ -92,5 +92,24 @@ describe('readableQuery and queryPartOf', () => {
     expect(queryPartOf('clients?id=eq.1')).toBe('id=eq.1');
     expect(queryPartOf('select=id')).toBe('select=id');
     expect(queryPartOf('http://h/rest/db/public/clients')).toBe('');
+  });
+});
+
+describe('stable windows and keyset paging', () => {
+  it('sorts by the primary key only when the user chose no order', () => {
+    expect(readableQuery(stableOrder(q('id=gt.1'), ['id']))).toBe('id=gt.1&order=id');
+    expect(readableQuery(stableOrder(q('order=name.desc'), ['id']))).toBe('order=name.desc');
+    expect(readableQuery(stableOrder(q(''), []))).toBe('');
+  });
+
+  it('continues after the last key once sorted by a single-column key', () => {
+    const key = keysetColumn(q('order=id.desc'), ['id']);
+    expect(key).toEqual({ name: 'id', descending: true });
+    expect(readableQuery(keysetWindowQueryOf(q('name=like.a*&order=id.desc&limit=500&offset=7'), key!, 4000, 400, 200)!)).toBe(
+      'name=like.a*&id=lt.4000&order=id.desc&limit=100',
+    );
+    expect(keysetColumn(q('order=id,name'), ['id'])).toBeNull();
+    expect(keysetColumn(q('order=name'), ['id'])).toBeNull();
+    expect(keysetColumn(q('order=id'), ['tenant', 'id'])).toBeNull();
   });
 });

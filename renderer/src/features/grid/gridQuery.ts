@@ -143,3 +143,37 @@ export function queryPartOf(text: string): string {
   // No `?` and no `=`: a bare path or URL, which asks for the whole table.
   return trimmed.includes('=') ? trimmed : '';
 }
+
+/**
+ * Without a sort, Postgres may return rows in any order (a synchronized scan starts mid-table),
+ * so consecutive OFFSET windows could skip or repeat rows: the grid's windows sort by the
+ * primary key unless the user chose an order.
+ */
+export function stableOrder(query: ReadQuery, primaryKey: readonly string[]): ReadQuery {
+  if (primaryKey.length === 0 || query.order.some((o) => o.path.length === 0)) return query;
+  return { ...query, order: [{ path: [], terms: primaryKey.map((name) => ({ field: { name, json: [] } })) }, ...query.order] };
+}
+
+/** The column keyset paging can continue after: the query is sorted by exactly one single-column primary key. */
+export function keysetColumn(query: ReadQuery, primaryKey: readonly string[]): { name: string; descending: boolean } | null {
+  const terms = query.order.find((o) => o.path.length === 0)?.terms;
+  const term = terms?.length === 1 ? terms[0] : undefined;
+  const pk = primaryKey.length === 1 ? primaryKey[0] : undefined;
+  if (!term || !pk || term.relation !== undefined || term.field.json.length > 0 || term.field.name !== pk) return null;
+  return { name: pk, descending: term.direction === 'desc' };
+}
+
+/**
+ * Rows [start, start+size) as "the next rows after key `after`": an index range scan instead of
+ * OFFSET skipping `start` rows, so deep windows cost what the first one does.
+ */
+export function keysetWindowQueryOf(query: ReadQuery, key: { name: string; descending: boolean }, after: unknown, start: number, size: number): ReadQuery | null {
+  const { limit } = topPaging(query);
+  const remaining = limit === undefined ? size : Math.min(size, limit - start);
+  if (remaining <= 0) return null;
+  const seek = {
+    path: [],
+    node: { kind: 'condition', field: { name: key.name, json: [] }, negated: false, operator: key.descending ? 'lt' : 'gt', value: String(after) },
+  } as const;
+  return withTopPaging({ ...query, filters: [...query.filters, seek] }, remaining, undefined);
+}
