@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../../test/postgres';
@@ -119,6 +121,22 @@ describe('engine configuration', () => {
       expect(anon.json).toHaveLength(3);
     } finally {
       await other.close();
+    }
+  });
+  it('verifies tokens against a JWKS URL', async () => {
+    const jwks = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const { port } = jwks.address() as AddressInfo;
+    const other = await startEngineServer(url, { anonRole: undefined, jwt: { jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json` } });
+    try {
+      const r = await other.get('/public/clients?select=id', bearer(await token({ sub: 'user@example.com' })));
+      expect(r.status).toBe(200);
+      expect(r.json).toHaveLength(2);
+    } finally {
+      await other.close();
+      await new Promise<void>((resolve) => jwks.close(() => resolve()));
     }
   });
   it('works the same over a pool without pipelining', async () => {
