@@ -79,6 +79,15 @@ describe('authentication and errors', () => {
     expect(forged.status).toBe(401);
   });
 
+  it('answers unknown resources with 404 in the service wording, and bad list parameters with 400', async () => {
+    const missing = await api<{ error_code: string; message: string }>('GET', 'projects/nope');
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toMatch(/^Project not found; project_id:"nope" \[TraceId: [0-9a-f-]+\]$/);
+    expect((await api('GET', 'projects?page_size=101')).status).toBe(400);
+    expect((await api('GET', 'projects?show_deleted=maybe')).status).toBe(400);
+    expect((await api('GET', 'projects/local/operations/unknown')).status).toBe(404);
+  });
+
   it('answers unknown paths with 404 NOT_FOUND and malformed bodies with 400', async () => {
     expect((await api('GET', 'nothing/here')).status).toBe(404);
     const res = await fetch(`${server.managementApi}/projects?project_id=x`, { method: 'POST', headers: { authorization: `Bearer ${server.ownerToken}` }, body: '{nope' });
@@ -137,6 +146,11 @@ describe('branches', () => {
     devPrimary = eps.body.endpoints[0]!;
     prodPrimary = (await api<Endpoint>('GET', 'projects/local/branches/production/endpoints/primary')).body;
     expect(devPrimary.status?.hosts?.host).not.toBe(prodPrimary.status?.hosts?.host);
+    // The copy carries the source's roles and databases, and lists them.
+    const roles = await api<{ roles: { status: { postgres_role: string } }[] }>('GET', 'projects/local/branches/dev/roles');
+    expect(roles.body.roles.map((r) => r.status.postgres_role).sort()).toEqual(['owner@pier.local', 'user@example.com']);
+    const dbs = await api<{ databases: { name: string; status: { role: string } }[] }>('GET', 'projects/local/branches/dev/databases');
+    expect(dbs.body.databases).toEqual([expect.objectContaining({ name: 'projects/local/branches/dev/databases/databricks-postgres', status: expect.objectContaining({ role: 'projects/local/branches/dev/roles/owner-pier-local' }) })]);
   });
 
   it('keeps a branch and its parent apart: writes on one are invisible on the other', async () => {
