@@ -5,13 +5,14 @@
  */
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { app, BrowserWindow, dialog, ipcMain, net, protocol } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage } from 'electron';
+import { safeStorageCipher } from '../vault/safeStorageCipher';
 import { CHANNELS, fail } from '../../shared/contract';
 import { dispatch } from '../rpc/dispatch';
 import { startPierServer, type PierServer } from '../server/pierServer';
 import { UI_CSP } from '../server/httpServer';
 import { defaultDataDir } from '../server/appDataDir';
-import { APP_ORIGIN, APP_SCHEME, hardenWebContents, isTrustedSender } from './security';
+import { APP_ORIGIN, APP_SCHEME, hardenWebContents, isTrustedSender, openExternalLink } from './security';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
@@ -56,7 +57,19 @@ async function start(): Promise<void> {
 
   const dataDir = process.env.PIER_DATA_DIR ?? defaultDataDir();
   try {
-    server = await startPierServer({ mode: 'desktop', port: 0, dataDir, uiDir, log: (l) => console.log(`[pier] ${l}`) });
+    // Secrets are encrypted with the OS keychain through safeStorage; its plain-text fallback is refused.
+    const cipher = safeStorageCipher(safeStorage);
+    server = await startPierServer({
+      mode: 'desktop',
+      port: 0,
+      dataDir,
+      uiDir,
+      log: (l) => console.log(`[pier] ${l}`),
+      secretCipher: cipher.ok ? { ok: true, value: cipher.value } : { ok: false, reason: cipher.error.message },
+      openBrowser: async (url) => {
+        if (!(await openExternalLink(url))) throw new Error(`Refused to open ${url}`);
+      },
+    });
   } catch (err) {
     fatal(err);
     return;

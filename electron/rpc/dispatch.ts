@@ -1,6 +1,7 @@
 import { contract, fail, isChannel, ok, type Channel, type Result, type RpcError } from '../../shared/contract';
 import { CatalogNotFoundError } from '../admin/catalog';
-import type { Handlers } from './handlers';
+import { CloudUnavailableError, type Handlers } from './handlers';
+import { CloudRpcError } from '../cloud/rpc/createCloudHandlers';
 
 /**
  * The one entry both transports use: checks the channel, validates the (untrusted) input
@@ -27,6 +28,10 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EP
 
 /** Maps thrown errors to stable codes and messages that say what to do. */
 export function toRpcError(channel: Channel, err: unknown): RpcError {
+  if (err instanceof CloudRpcError) return err.rpcError;
+  if (err instanceof CloudUnavailableError) {
+    return { code: 'PIER503', message: `Workspaces are unavailable: ${err.message}`, hint: 'The local workspace still works; see the server log.' };
+  }
   if (err instanceof CatalogNotFoundError) {
     return { code: 'PIER404', message: err.message, hint: 'It may have been dropped or renamed: refresh the explorer.' };
   }

@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import type { Channel, OutputOf, ParsedInputOf } from '../../shared/contract';
+import { cloudContract } from '../../shared/contract/cloud';
 import { listSchemas, readRows } from '../admin/catalog';
 import { createAdminHandlers } from '../admin/createAdminHandlers';
+import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
 
 /** Main-process implementation of every contract channel. A missing channel is a compile error. */
 export type Handlers = { [C in Channel]: (input: ParsedInputOf<C>) => Promise<OutputOf<C>> };
@@ -20,6 +22,13 @@ export interface HandlerDeps {
   /** For display in the status bar, e.g. "embedded · 127.0.0.1:41234". */
   readonly postgresLabel: string;
   readonly dataApi: IDataApiService;
+  /** Workspaces and management-API calls; a reason string when they could not start. */
+  readonly cloud: CloudHandlers | { readonly unavailable: string };
+}
+
+/** Thrown by every workspace call when the cloud services could not start (e.g. no usable vault). */
+export class CloudUnavailableError extends Error {
+  override name = 'CloudUnavailableError';
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -47,5 +56,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dataApi.describe': (input) => deps.dataApi.describe(input),
     'dataApi.identities': (input) => deps.dataApi.identities(input),
     ...createAdminHandlers(deps.adminPool),
+    ...cloudHandlers(deps.cloud),
   };
+}
+
+function cloudHandlers(cloud: HandlerDeps['cloud']): CloudHandlers {
+  if (!('unavailable' in cloud)) return cloud;
+  const refuse = async (): Promise<never> => {
+    throw new CloudUnavailableError(cloud.unavailable);
+  };
+  return Object.fromEntries(Object.keys(cloudContract).map((channel) => [channel, refuse])) as unknown as CloudHandlers;
 }

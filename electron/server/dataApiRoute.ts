@@ -124,7 +124,8 @@ export class DataApiRouter implements IDataApiService {
   private async makeEngine(database: string, connection: pg.ClientConfig): Promise<Engine | undefined> {
     const exists = await this.options.adminPool.query('SELECT 1 FROM pg_database WHERE datname = $1 AND datallowconn', [database]);
     if (!exists.rowCount) return undefined;
-    const pool = new pg.Pool({ ...connection, database, max: 10, idleTimeoutMillis: 30_000 });
+    // pipeline: each request's transaction (BEGIN, settings, statement, COMMIT) goes in one round trip.
+    const pool = new pg.Pool({ ...connection, database, max: 10, idleTimeoutMillis: 30_000, pipeline: true } as pg.PoolConfig);
     pool.on('error', (err) => this.options.log?.(`Data API connection to ${database} lost: ${err.message}`));
     return createEngine({ pool, ownsPool: true, database, jwt: this.options.jwt, ...(this.options.log && { log: this.options.log }) });
   }

@@ -166,6 +166,16 @@ describe('browser-mode server on the embedded default', () => {
     expect(discovery.token_endpoint).toBe(`${server.origin}/oidc/v1/token`);
   });
 
+  it('lists the local workspace and its projects over RPC, without secrets', async () => {
+    const ws = await rpc(server, 'workspaces.list', {});
+    expect(ws.body.ok).toBe(true);
+    const local = ws.body.value.workspaces[0];
+    expect(local).toMatchObject({ kind: 'local' });
+    const projects = await rpc(server, 'cloud.projects', { workspaceId: local.id });
+    expect(projects.body.value.projects.map((p: { id: string }) => p.id)).toContain('local');
+    expect(JSON.stringify(ws.body) + JSON.stringify(projects.body)).not.toContain(server.readyInfo().tokens.owner);
+  });
+
   it('refuses a second server on the same data folder, naming it', async () => {
     await expect(startPierServer({ mode: 'browser', port: 0, dataDir, uiDir })).rejects.toThrow(dataDir);
   });

@@ -8,6 +8,11 @@ import { createControlPlane, type ControlPlane } from '../local/controlPlane/cre
 import { DEFAULT_DATABASE, AUTHENTICATOR_ROLE } from '../local/seed/sampleDatabase';
 import { DataApiRouter, DATA_API_PREFIX, LOCAL_WORKSPACE_ID } from './dataApiRoute';
 import { mountHandler } from './mountHandler';
+import { createCloudServices } from '../cloud/createCloudServices';
+import { createCloudHandlers } from '../cloud/rpc/createCloudHandlers';
+import { mintedTokenProvider } from '../cloud/auth/mintedTokenProvider';
+import { openSystemBrowser } from '../cloud/auth/openSystemBrowser';
+import type { ISecretCipher } from '../vault/secretCipher';
 import path from 'node:path';
 import { createHandlers, type Handlers } from '../rpc/handlers';
 import { dispatch } from '../rpc/dispatch';
@@ -25,6 +30,13 @@ export interface PierServerOptions {
   /** Folder of the built renderer. */
   readonly uiDir: string;
   readonly log?: (line: string) => void;
+  /**
+   * Desktop: the Electron safeStorage cipher for the vault, or why it cannot be used. Browser mode
+   * leaves it out and the vault uses an AES-256-GCM key file only the user can read.
+   */
+  readonly secretCipher?: { ok: true; value: ISecretCipher } | { ok: false; reason: string };
+  /** Opens the system browser for OAuth sign-in (desktop: shell.openExternal). */
+  readonly openBrowser?: (url: string) => Promise<void>;
 }
 
 /** A running Pier: its loopback server, its Postgres, and the handlers both transports call. */
@@ -182,8 +194,31 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       devTokens[identity] = await issuer.mintToken(identity, { ttlSeconds: DEV_TOKEN_TTL_SECONDS });
     }
 
-    const handlers = createHandlers({ mode: options.mode, adminPool, postgresLabel, dataApi });
+    const cloud = await startCloud();
+    const handlers = createHandlers({ mode: options.mode, adminPool, postgresLabel, dataApi, cloud });
     ready({ handlers, dataApi, controlPlane, oidc: createOidcHandler(issuer) });
+
+    async function startCloud() {
+      if (options.secretCipher && !options.secretCipher.ok) {
+        log(`workspaces unavailable: ${options.secretCipher.reason}`);
+        return { unavailable: options.secretCipher.reason };
+      }
+      const services = await createCloudServices({
+        dataDir: options.dataDir,
+        ...(options.secretCipher?.ok && { cipher: options.secretCipher.value }),
+        local: {
+          baseUrl: `${origin}${MANAGEMENT_API_PREFIX}`,
+          auth: mintedTokenProvider(() => issuer.mintToken(issuer.owner, { ttlSeconds: 3600 }), 3600_000),
+          identity: issuer.owner,
+        },
+      });
+      if (!services.ok) {
+        log(`workspaces unavailable: ${services.error.message}`);
+        return { unavailable: services.error.message };
+      }
+      disposers.push(() => services.value.dispose());
+      return createCloudHandlers({ services: services.value, openBrowser: options.openBrowser ?? openSystemBrowser });
+    }
 
     const uiUrl = `${origin}/#${SESSION_FRAGMENT_KEY}=${sessionSecret}`;
     return {

@@ -201,6 +201,8 @@ export const previewPolicyOutput = z.discriminatedUnion('kind', [
     /** The admin's full read (first `limit` rows); `key` is stable within the preview. */
     rows: z.array(z.object({ key: z.string(), values: z.array(z.unknown()) })),
     totalRows: z.number().int(),
+    /** Columns with a default (serial keys, timestamps): a sample insert may leave them out. */
+    defaultedColumns: z.array(z.string()),
     policies: tablePoliciesOutput.shape.policies,
     identities: z.array(
       z.object({

@@ -24,6 +24,19 @@ export const CHANNELS = [
   'admin.setupFix',
   'sql.run',
   'sql.cancel',
+  'workspaces.list',
+  'workspaces.add',
+  'workspaces.remove',
+  'workspaces.signInAgain',
+  'workspaces.replaceToken',
+  'cloud.projects',
+  'cloud.branches',
+  'cloud.endpoints',
+  'cloud.createBranch',
+  'cloud.updateBranch',
+  'cloud.deleteBranch',
+  'cloud.operations',
+  'cloud.stopOperation',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -1,0 +1,21 @@
+/**
+ * Workspaces and the management API as the renderer calls them. The schemas live with the
+ * management types in shared/management/workspaceSchemas.ts; this maps them to channels.
+ */
+import * as s from '../management/workspaceSchemas';
+
+export const cloudContract = {
+  'workspaces.list': { input: s.listWorkspacesInput, output: s.listWorkspacesOutput },
+  'workspaces.add': { input: s.addWorkspaceInput, output: s.addWorkspaceOutput },
+  'workspaces.remove': { input: s.removeWorkspaceInput, output: s.removeWorkspaceOutput },
+  'workspaces.signInAgain': { input: s.signInAgainInput, output: s.signInAgainOutput },
+  'workspaces.replaceToken': { input: s.replaceTokenInput, output: s.replaceTokenOutput },
+  'cloud.projects': { input: s.listProjectsInput, output: s.listProjectsOutput },
+  'cloud.branches': { input: s.listBranchesInput, output: s.listBranchesOutput },
+  'cloud.endpoints': { input: s.listEndpointsInput, output: s.listEndpointsOutput },
+  'cloud.createBranch': { input: s.createBranchInput, output: s.startedOperationOutput },
+  'cloud.updateBranch': { input: s.updateBranchInput, output: s.startedOperationOutput },
+  'cloud.deleteBranch': { input: s.deleteBranchInput, output: s.startedOperationOutput },
+  'cloud.operations': { input: s.listOperationsInput, output: s.listOperationsOutput },
+  'cloud.stopOperation': { input: s.stopOperationInput, output: s.stopOperationOutput },
+} as const;
