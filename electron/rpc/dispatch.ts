@@ -1,5 +1,6 @@
 import { contract, fail, isChannel, ok, type Channel, type Result, type RpcError } from '../../shared/contract';
 import { CatalogNotFoundError } from '../admin/catalog';
+import { BranchNotServedError } from '../server/branchDatabases';
 import { CloudUnavailableError, type Handlers } from './handlers';
 import { CloudRpcError } from '../cloud/rpc/createCloudHandlers';
 
@@ -32,6 +33,7 @@ export function toRpcError(channel: Channel, err: unknown): RpcError {
   if (err instanceof CloudUnavailableError) {
     return { code: 'PIER503', message: `Workspaces are unavailable: ${err.message}`, hint: 'The local workspace still works; see the server log.' };
   }
+  if (err instanceof BranchNotServedError) return { code: 'PIER404', message: err.message, hint: 'Refresh the tree: the branch or its endpoint may have changed.' };
   if (err instanceof CatalogNotFoundError) {
     return { code: 'PIER404', message: err.message, hint: 'It may have been dropped or renamed: refresh the explorer.' };
   }

@@ -19,6 +19,8 @@ export interface HandlerDeps {
   readonly mode: 'desktop' | 'browser';
   /** Superuser pool on the default database: the admin's view of it. */
   readonly adminPool: pg.Pool;
+  /** Superuser pool on the default database of a branch (undefined = local production). */
+  readonly branchPool: (branch: string | undefined) => Promise<pg.Pool>;
   /** For display in the status bar, e.g. "embedded · 127.0.0.1:41234". */
   readonly postgresLabel: string;
   readonly dataApi: IDataApiService;
@@ -50,8 +52,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         return { mode: deps.mode, postgresVersion: 'unknown', database: '', postgresLabel: deps.postgresLabel, connected: false };
       }
     },
-    'catalog.listSchemas': () => listSchemas(deps.adminPool),
-    'catalog.readRows': (input) => readRows(deps.adminPool, input),
+    'catalog.listSchemas': async (input) => listSchemas(await deps.branchPool(input.branch)),
+    'catalog.readRows': async (input) => readRows(await deps.branchPool(input.branch), input),
     'dataApi.request': (input) => deps.dataApi.request(input),
     'dataApi.describe': (input) => deps.dataApi.describe(input),
     'dataApi.identities': (input) => deps.dataApi.identities(input),

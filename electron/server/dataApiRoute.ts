@@ -5,18 +5,21 @@ import { CatalogNotFoundError } from '../admin/catalog';
 import type { IDataApiService } from '../rpc/handlers';
 import type { OutputOf, ParsedInputOf } from '../../shared/contract';
 import type { ServiceRequest, ServiceResponse } from './mountHandler';
+import type { BranchDatabases } from './branchDatabases';
 
 /** The local workspace's id in Data API URLs: `/api/2.0/workspace/local/rest/{database}/…`. */
 export const LOCAL_WORKSPACE_ID = 'local';
+/** A database every local cluster has, for catalog look-ups before the target database is known to exist. */
+const DEFAULT_CATALOG_DATABASE = 'postgres';
 export const DATA_API_PREFIX = '/api/2.0/workspace/:workspaceId/rest/:database';
 
 export interface DataApiRouterOptions {
-  /** Superuser pool, used only to check that a database exists before an engine is made for it. */
-  readonly adminPool: pg.Pool;
-  /** Connection settings of the engine's pools (the `authenticator` role); `database` is set per engine. */
-  readonly connection: pg.ClientConfig;
-  /** Superuser connection settings, for the console's "view as admin". */
-  readonly adminConnection: pg.ClientConfig;
+  /** Branch endpoints and superuser pools (to check a database exists, and for identities). */
+  readonly branches: BranchDatabases;
+  /** Credentials of the engine's pools (the `authenticator` role); host and port come from the branch. */
+  readonly authenticator: { readonly user: string; readonly password: string };
+  /** Superuser credentials, for the console's "view as admin". */
+  readonly admin: { readonly user: string; readonly password: string };
   readonly jwt: JwtConfig;
   /** Base of Data API URLs as clients reach them, e.g. http://127.0.0.1:7420. */
   readonly origin: string;
@@ -32,12 +35,12 @@ export class DataApiRouter implements IDataApiService {
 
   constructor(private readonly options: DataApiRouterOptions) {}
 
-  /** The engine for a database, or undefined if there is no such database. */
-  engine(database: string, as: 'authenticator' | 'admin' = 'authenticator'): Promise<Engine | undefined> {
-    const key = `${as}:${database}`;
+  /** The engine for a database of a branch (default: local production), or undefined if there is no such database. */
+  engine(branch: string | undefined, database: string, as: 'authenticator' | 'admin' = 'authenticator'): Promise<Engine | undefined> {
+    const key = JSON.stringify([as, this.options.branches.isDefault(branch) ? '' : branch, database]);
     let e = this.engines.get(key);
     if (!e) {
-      e = this.makeEngine(database, as === 'admin' ? this.options.adminConnection : this.options.connection);
+      e = this.makeEngine(branch, database, as === 'admin' ? this.options.admin : this.options.authenticator);
       this.engines.set(key, e);
       void e.then((made) => made ?? this.engines.delete(key));
     }
@@ -46,8 +49,8 @@ export class DataApiRouter implements IDataApiService {
 
   async request(input: ParsedInputOf<'dataApi.request'>): Promise<OutputOf<'dataApi.request'>> {
     const admin = input.viewAs.kind === 'admin';
-    const engine = await this.requireEngine(input.database, admin ? 'admin' : 'authenticator');
-    const role = input.viewAs.kind === 'admin' ? String(this.options.adminConnection.user) : input.viewAs.role;
+    const engine = await this.requireEngine(input.branch, input.database, admin ? 'admin' : 'authenticator');
+    const role = input.viewAs.kind === 'admin' ? this.options.admin.user : input.viewAs.role;
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(input.headers)) headers[k.toLowerCase()] = v;
     delete headers.authorization; // the console runs as `viewAs`, never as a pasted token
@@ -65,7 +68,7 @@ export class DataApiRouter implements IDataApiService {
   }
 
   async describe(input: ParsedInputOf<'dataApi.describe'>): Promise<OutputOf<'dataApi.describe'>> {
-    const engine = await this.requireEngine(input.database, 'admin');
+    const engine = await this.requireEngine(input.branch, input.database, 'admin');
     const cache = await engine.schemaCache();
     const relation = cache && findRelation(cache, input.schema, input.table);
     if (!cache || !relation) throw new CatalogNotFoundError(`Relation ${input.schema}.${input.table} is not in the Data API schema cache.`);
@@ -91,16 +94,16 @@ export class DataApiRouter implements IDataApiService {
   }
 
   async identities(input: ParsedInputOf<'dataApi.identities'>): Promise<OutputOf<'dataApi.identities'>> {
-    await this.requireEngine(input.database, 'admin');
-    const r = await this.options.adminPool.query<{ rolname: string }>(
+    const pool = await this.options.branches.adminPool(input.branch, input.database);
+    const r = await pool.query<{ rolname: string }>(
       `SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid
         WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = 'authenticator') ORDER BY r.rolname`,
     );
     return { roles: r.rows.map((row) => row.rolname) };
   }
 
-  private async requireEngine(database: string, as: 'authenticator' | 'admin'): Promise<Engine> {
-    const engine = await this.engine(database, as);
+  private async requireEngine(branch: string | undefined, database: string, as: 'authenticator' | 'admin'): Promise<Engine> {
+    const engine = await this.engine(branch, database, as);
     if (!engine) throw new CatalogNotFoundError(`Database "${database}" does not exist.`);
     return engine;
   }
@@ -110,7 +113,7 @@ export class DataApiRouter implements IDataApiService {
     if (workspaceId !== LOCAL_WORKSPACE_ID) {
       return notFound('PGRST125', `Workspace "${workspaceId}" is not served here.`, `This Pier serves workspace "${LOCAL_WORKSPACE_ID}".`);
     }
-    const engine = await this.engine(database);
+    const engine = await this.engine(undefined, database);
     if (!engine) return notFound('PGRST125', `Database "${database}" does not exist.`, 'Check the database name in the URL.');
     return engine.handle({ method: req.method, path: req.path, rawQuery: req.rawQuery, headers: req.headers, body: req.body });
   }
@@ -121,11 +124,18 @@ export class DataApiRouter implements IDataApiService {
     await Promise.all(engines.map((e) => e?.close()));
   }
 
-  private async makeEngine(database: string, connection: pg.ClientConfig): Promise<Engine | undefined> {
-    const exists = await this.options.adminPool.query('SELECT 1 FROM pg_database WHERE datname = $1 AND datallowconn', [database]);
+  private async makeEngine(
+    branch: string | undefined,
+    database: string,
+    credentials: { readonly user: string; readonly password: string },
+  ): Promise<Engine | undefined> {
+    const { branches } = this.options;
+    const adminPool = await branches.adminPool(branch, branches.isDefault(branch) ? DEFAULT_CATALOG_DATABASE : database);
+    const exists = await adminPool.query('SELECT 1 FROM pg_database WHERE datname = $1 AND datallowconn', [database]);
     if (!exists.rowCount) return undefined;
+    const target = await branches.endpointOf(branch);
     // pipeline: each request's transaction (BEGIN, settings, statement, COMMIT) goes in one round trip.
-    const pool = new pg.Pool({ ...connection, database, max: 10, idleTimeoutMillis: 30_000, pipeline: true } as pg.PoolConfig);
+    const pool = new pg.Pool({ ...target, ...credentials, database, max: 10, idleTimeoutMillis: 30_000, pipeline: true } as pg.PoolConfig);
     pool.on('error', (err) => this.options.log?.(`Data API connection to ${database} lost: ${err.message}`));
     return createEngine({ pool, ownsPool: true, database, jwt: this.options.jwt, ...(this.options.log && { log: this.options.log }) });
   }

@@ -176,6 +176,45 @@ describe('browser-mode server on the embedded default', () => {
     expect(JSON.stringify(ws.body) + JSON.stringify(projects.body)).not.toContain(server.readyInfo().tokens.owner);
   });
 
+  it('reads a branch of its own: a change there is not visible on production', async () => {
+    const info = server.readyInfo();
+    const auth = { authorization: `Bearer ${info.tokens.owner}`, 'content-type': 'application/json' };
+    let op = (await (
+      await fetch(`${info.managementApi}/projects/local/branches?branch_id=itest`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ spec: { source_branch: 'projects/local/branches/production', no_expiry: true } }),
+      })
+    ).json()) as any;
+    for (let i = 0; i < 600 && !op.done; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      op = await (await fetch(`${info.managementApi}/${op.name}`, { headers: auth })).json();
+    }
+    expect(op.error).toBeUndefined();
+    const branch = 'projects/local/branches/itest';
+    const eps = (await (await fetch(`${info.managementApi}/${branch}/endpoints`, { headers: auth })).json()) as any;
+    const host: string = eps.endpoints[0].status.hosts.host;
+    const superuser = new URL(info.postgres);
+    const db = new pg.Client({
+      host: host.split(':')[0],
+      port: Number(host.split(':')[1]),
+      user: 'postgres',
+      password: decodeURIComponent(superuser.password),
+      database: 'databricks_postgres',
+    });
+    await db.connect();
+    await db.query(`UPDATE clients SET name = 'Acme (branch)' WHERE id = 1`);
+    await db.end();
+    const onBranch = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients', branch });
+    expect(onBranch.body.value.rows[0][1]).toBe('Acme (branch)');
+    const viaEngine = await rpc(server, 'dataApi.request', { database: 'databricks_postgres', path: '/public/clients', rawQuery: 'select=name&id=eq.1', viewAs: { kind: 'identity', role: 'user@example.com' }, branch });
+    expect(JSON.parse(viaEngine.body.value.body)).toEqual([{ name: 'Acme (branch)' }]);
+    const onProduction = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients' });
+    expect(onProduction.body.value.rows[0][1]).toBe('Acme Corp');
+    const missing = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients', branch: 'projects/local/branches/nope' });
+    expect(missing.body.error.message).toContain('does not exist');
+  });
+
   it('refuses a second server on the same data folder, naming it', async () => {
     await expect(startPierServer({ mode: 'browser', port: 0, dataDir, uiDir })).rejects.toThrow(dataDir);
   });

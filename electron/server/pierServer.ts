@@ -7,7 +7,8 @@ import { createOidcHandler } from '../local/identity/createOidcHandler';
 import { createControlPlane, type ControlPlane } from '../local/controlPlane/createControlPlane';
 import { DEFAULT_DATABASE, AUTHENTICATOR_ROLE } from '../local/seed/sampleDatabase';
 import { DataApiRouter, DATA_API_PREFIX, LOCAL_WORKSPACE_ID } from './dataApiRoute';
-import { mountHandler } from './mountHandler';
+import { mountHandler, type ServiceRequest } from './mountHandler';
+import { BranchDatabases } from './branchDatabases';
 import { createCloudServices } from '../cloud/createCloudServices';
 import { createCloudHandlers } from '../cloud/rpc/createCloudHandlers';
 import { mintedTokenProvider } from '../cloud/auth/mintedTokenProvider';
@@ -180,10 +181,28 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       controlPlane = cp;
       disposers.push(() => cp.dispose());
     }
+    const admin = connectionConfig(postgresUrl);
+    const ownerToken = mintedTokenProvider(() => issuer.mintToken(issuer.owner, { ttlSeconds: 3600 }), 3600_000);
+    const branches = new BranchDatabases({
+      defaultTarget: { host: String(admin.host), port: Number(admin.port) },
+      superuser: { user: String(admin.user), password: String(admin.password) },
+      ...(controlPlane && {
+        managementApi: {
+          handle: (req: ServiceRequest) => (controlPlane as ControlPlane).handle({ ...req, body: req.body }),
+          token: async () => {
+            const t = await ownerToken.getToken();
+            if (!t.ok) throw new Error(t.error.message);
+            return t.value;
+          },
+        },
+      }),
+      log,
+    });
+    disposers.push(() => branches.close());
     const dataApi = new DataApiRouter({
-      adminPool,
-      connection: engineConnection,
-      adminConnection: connectionConfig(postgresUrl),
+      branches,
+      authenticator: { user: String(engineConnection.user), password: String(engineConnection.password) },
+      admin: { user: String(admin.user), password: String(admin.password) },
       jwt: { publicKeys: issuer.publicJwks().keys },
       origin,
       log,
@@ -195,7 +214,14 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     }
 
     const cloud = await startCloud();
-    const handlers = createHandlers({ mode: options.mode, adminPool, postgresLabel, dataApi, cloud });
+    const handlers = createHandlers({
+      mode: options.mode,
+      adminPool,
+      branchPool: (branch) => (branches.isDefault(branch) ? Promise.resolve(adminPool) : branches.adminPool(branch, DEFAULT_DATABASE)),
+      postgresLabel,
+      dataApi,
+      cloud,
+    });
     ready({ handlers, dataApi, controlPlane, oidc: createOidcHandler(issuer) });
 
     async function startCloud() {

@@ -6,7 +6,16 @@ const identifier = z.string().min(1).max(63);
 export const relationKind = z.enum(['table', 'view', 'materialized_view', 'foreign_table', 'partitioned_table']);
 export type RelationKind = z.infer<typeof relationKind>;
 
-export const listSchemasInput = z.object({}).strict();
+/**
+ * Which branch a call reads: a full branch name "projects/{p}/branches/{b}" of the local
+ * workspace. Omitted = the embedded default (project `local`, branch `production`).
+ */
+export const branchRef = z
+  .string()
+  .max(200)
+  .regex(/^projects\/[a-z]([a-z0-9-]{0,61}[a-z0-9])?\/branches\/[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, 'A branch is named "projects/{project}/branches/{branch}".');
+
+export const listSchemasInput = z.object({ branch: branchRef.optional() }).strict();
 export const schemaSummary = z.object({
   name: z.string(),
   relations: z.array(
@@ -27,6 +36,7 @@ export const readRowsInput = z
     schema: identifier,
     table: identifier,
     limit: z.number().int().min(1).max(1000).default(100),
+    branch: branchRef.optional(),
   })
   .strict();
 export const columnInfo = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { branchRef } from './catalog';
 
 const identifier = z.string().min(1).max(63);
 
@@ -22,6 +23,7 @@ export const dataApiRequestInput = z
     headers: z.record(z.string(), z.string()).default({}),
     body: z.string().max(10 * 1024 * 1024).optional(),
     viewAs,
+    branch: branchRef.optional(),
   })
   .strict();
 export const dataApiRequestOutput = z.object({
@@ -32,7 +34,7 @@ export const dataApiRequestOutput = z.object({
 export type DataApiRequestInput = z.input<typeof dataApiRequestInput>;
 export type DataApiRequestOutput = z.infer<typeof dataApiRequestOutput>;
 
-export const describeTableInput = z.object({ database: identifier, schema: identifier, table: identifier }).strict();
+export const describeTableInput = z.object({ database: identifier, schema: identifier, table: identifier, branch: branchRef.optional() }).strict();
 const qualified = z.object({ schema: z.string(), name: z.string() });
 export const describeTableOutput = z.object({
   /** Base URL of this database's Data API: `{baseUrl}/{schema}/{table}?…`. */
@@ -59,7 +61,7 @@ export const describeTableOutput = z.object({
 });
 export type DescribeTableOutput = z.infer<typeof describeTableOutput>;
 
-export const identitiesInput = z.object({ database: identifier }).strict();
+export const identitiesInput = z.object({ database: identifier, branch: branchRef.optional() }).strict();
 export const identitiesOutput = z.object({
   /** Roles granted to `authenticator`: the identities a Data API request may run as. */
   roles: z.array(z.string()),
