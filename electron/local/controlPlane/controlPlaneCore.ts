@@ -19,7 +19,7 @@ import { ensureWalArchive, WAL_ARCHIVE_SETTINGS } from '../runtime/walArchive';
 import { installDatabricksAuth } from '../extensions/installDatabricksAuth';
 import { ApiFailure, notFound } from './apiFailure';
 import {
-  StateStore, type BranchRecord, type ControlPlaneData, type DatabaseRecord, type EndpointRecord,
+  CREATED_BY_PIER, StateStore, type BranchRecord, type ControlPlaneData, type DatabaseRecord, type EndpointRecord,
   type ProjectRecord, type RoleRecord,
 } from './controlPlaneState';
 import { OperationRunner } from './operationRunner';
@@ -53,6 +53,8 @@ export interface Lookup {
 /** State, processes and lookups shared by the resource handlers. */
 export class ControlPlaneCore {
   readonly runtimes = new Map<string, EndpointRuntime>();
+  /** Roles and databases whose creation a crash interrupted; undone once endpoints are open. */
+  private readonly interruptedCatalog: (RoleRecord | DatabaseRecord)[] = [];
   readonly ops: OperationRunner;
   readonly log: (line: string) => void;
 
@@ -78,6 +80,7 @@ export class ControlPlaneCore {
     if (!store.existed && options.embedded) await core.adoptFoundation(options.embedded);
     await core.store.save();
     await core.openAllEndpoints();
+    await core.undoInterruptedCatalog();
     return core;
   }
 
@@ -249,6 +252,7 @@ export class ControlPlaneCore {
     for (const map of [d.databases, d.roles, d.endpoints, d.branches, d.projects] as Record<string, { lifecycle: string; cluster_dir?: string }>[]) {
       for (const [name, rec] of Object.entries(map)) {
         if (rec.lifecycle === 'ready') continue;
+        if (rec.lifecycle === 'creating' && (map === d.roles || map === d.databases)) this.interruptedCatalog.push(rec as RoleRecord | DatabaseRecord);
         await this.removeClusterDir(rec.cluster_dir);
         await rm(path.join(this.dataDir, 'clusters', `${path.basename(rec.cluster_dir ?? 'none')}.incomplete`), { recursive: true, force: true });
         delete map[name];
@@ -268,6 +272,36 @@ export class ControlPlaneCore {
       }
     }
     if (failed + fixed > 0) this.log(`Recovered after an interrupted run: ${failed} operation(s) marked failed, ${fixed} resource(s) rolled back or finished.`);
+  }
+
+  /**
+   * A role or database that a crashed operation was creating may exist in its cluster without a
+   * record. It is dropped — only if it carries the API's own comment and no record names it.
+   */
+  private async undoInterruptedCatalog(): Promise<void> {
+    for (const rec of this.interruptedCatalog) {
+      const b = this.data.branches[branchName(rec.project_id, rec.branch_id)];
+      if (!b) continue;
+      const isRole = 'role_id' in rec;
+      const pgName = isRole ? (rec as RoleRecord).spec.postgres_role : (rec as DatabaseRecord).spec.postgres_database;
+      const map: Record<string, RoleRecord | DatabaseRecord> = isRole ? this.data.roles : this.data.databases;
+      const stillNamed = Object.values(map).some((r) => r.project_id === rec.project_id && r.branch_id === rec.branch_id &&
+        (isRole ? (r as RoleRecord).spec.postgres_role : (r as DatabaseRecord).spec.postgres_database) === pgName);
+      if (!pgName || stillNamed) continue;
+      try {
+        await this.primaryRuntime(b).withClient('postgres', async (c) => {
+          const marked = isRole
+            ? await c.query(`SELECT 1 FROM pg_roles r WHERE rolname = $1 AND shobj_description(r.oid, 'pg_authid') = $2`, [pgName, CREATED_BY_PIER])
+            : await c.query(`SELECT 1 FROM pg_database d WHERE datname = $1 AND shobj_description(d.oid, 'pg_database') = $2`, [pgName, CREATED_BY_PIER]);
+          if (!marked.rowCount) return;
+          await c.query(isRole ? `DROP ROLE ${quoteIdent(pgName)}` : `DROP DATABASE ${quoteIdent(pgName)} WITH (FORCE)`);
+          this.log(`Removed ${isRole ? 'role' : 'database'} "${pgName}", left half-made by an interrupted operation.`);
+        });
+      } catch (err) {
+        this.log(`Could not undo the interrupted creation of "${pgName}": ${(err as Error).message}`);
+      }
+    }
+    this.interruptedCatalog.length = 0;
   }
 
   private async openAllEndpoints(): Promise<void> {

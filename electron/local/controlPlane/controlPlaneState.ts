@@ -13,6 +13,12 @@ import { writeFileAtomic } from '../store/writeFileAtomic';
  */
 export type Lifecycle = 'creating' | 'ready' | 'purging';
 
+/**
+ * Comment on the roles and databases the API creates (a fixed literal: no user data in it), so
+ * recovery only ever drops what a crashed operation of ours made.
+ */
+export const CREATED_BY_PIER = 'created by the Pier management API';
+
 interface Timestamps {
   create_time: string;
   update_time: string;

@@ -6,7 +6,7 @@ import { quoteIdent } from '../runtime/quoteIdent';
 import { ApiFailure, invalidParameter, requiredField } from './apiFailure';
 import type { ApiCall } from './apiCall';
 import type { ControlPlaneCore } from './controlPlaneCore';
-import type { DatabaseRecord, RoleRecord } from './controlPlaneState';
+import { CREATED_BY_PIER, type DatabaseRecord, type RoleRecord } from './controlPlaneState';
 import { EMPTY_RESPONSE } from './operationRunner';
 import { databaseView } from './resourceViews';
 import { maskedUpdate, objectField } from './specRules';
@@ -61,6 +61,7 @@ export async function createDatabase(core: ControlPlaneCore, call: ApiCall, proj
         const found = (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [pgName])).rowCount;
         if (found) throw new ApiFailure('BAD_REQUEST', 'Database with that name already exists');
         await c.query(`CREATE DATABASE ${quoteIdent(pgName)} OWNER ${quoteIdent(owner.spec.postgres_role ?? '')}`);
+        await c.query(`COMMENT ON DATABASE ${quoteIdent(pgName)} IS '${CREATED_BY_PIER}'`);
       });
       record.lifecycle = 'ready';
       return databaseView(record);

@@ -7,7 +7,7 @@ import { quoteIdent } from '../runtime/quoteIdent';
 import { ApiFailure, invalidParameter, requiredField } from './apiFailure';
 import type { ApiCall } from './apiCall';
 import type { ControlPlaneCore } from './controlPlaneCore';
-import type { RoleRecord } from './controlPlaneState';
+import { CREATED_BY_PIER, type RoleRecord } from './controlPlaneState';
 import { EMPTY_RESPONSE } from './operationRunner';
 import { roleView } from './resourceViews';
 import { maskedUpdate, objectField } from './specRules';
@@ -79,8 +79,17 @@ export async function createRole(core: ControlPlaneCore, call: ApiCall, projectI
       await core.primaryRuntime(b).withClient('postgres', async (c) => {
         const found = (await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [spec.postgres_role])).rowCount;
         if (found && !existing) throw new ApiFailure('BAD_REQUEST', 'Role with that name already exists');
-        await c.query(`${found ? 'ALTER' : 'CREATE'} ROLE ${quoteIdent(spec.postgres_role ?? '')} ${roleOptions(spec)}`);
-        await applyMemberships(c, spec);
+        // One transaction, marked as ours: after a crash, recovery can tell it made this role.
+        await c.query('BEGIN');
+        try {
+          await c.query(`${found ? 'ALTER' : 'CREATE'} ROLE ${quoteIdent(spec.postgres_role ?? '')} ${roleOptions(spec)}`);
+          if (!found) await c.query(`COMMENT ON ROLE ${quoteIdent(spec.postgres_role ?? '')} IS '${CREATED_BY_PIER}'`);
+          await applyMemberships(c, spec);
+          await c.query('COMMIT');
+        } catch (err) {
+          await c.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
       });
       record.spec = spec;
       record.update_time = timestamp();
