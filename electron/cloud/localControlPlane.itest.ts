@@ -255,6 +255,7 @@ describe('through the fault-injecting proxy', () => {
         await done(flaky.updateRole(`${PROD}/roles/role-${id}`, { attributes: { createdb: true } }));
         await done(flaky.createDatabase(PROD, `db-${id}`, { spec: { postgres_database: `db_${id}`, role: `${PROD}/roles/role-${id}` } }));
       }
+      await done(flaky.createBranch('projects/local', 'flaky', { spec: { source_branch: PROD, ttl: '3600s' } }));
       await done(flaky.createProject('flaky', { spec: { display_name: 'Flaky' } }));
       await done(flaky.updateProject('projects/flaky', { display_name: 'Flaky 2' }));
       for (const id of ids.slice(0, 3)) {
@@ -273,6 +274,8 @@ describe('through the fault-injecting proxy', () => {
       expect(projects.map((p) => p.project_id).sort()).toEqual(['flaky', 'local']);
       expect(projects.find((p) => p.project_id === 'flaky')?.status?.display_name).toBe('Flaky 2');
       await done(flaky.deleteProject('projects/flaky', { purge: true }));
+      expect(value(await collect(flaky.branches('projects/local'))).map((b) => b.branch_id).sort()).toEqual(['flaky', 'production']);
+      await done(flaky.deleteBranch('projects/local/branches/flaky', { purge: true }));
       expect(proxy.stats.dropped).toBeGreaterThan(0);
       expect(proxy.stats.throttled + proxy.stats.unavailable).toBeGreaterThan(0);
     } finally {
