@@ -37,7 +37,7 @@ test.describe.serial('Console II: RLS, SQL, grants', () => {
     const db = new pg.Client({ connectionString: readyInfo().postgres });
     await db.connect();
     try {
-      await db.query(`DROP POLICY IF EXISTS "restrict client access" ON clients; ALTER TABLE clients DISABLE ROW LEVEL SECURITY; DROP TABLE IF EXISTS notes; NOTIFY pgrst, 'reload schema'`);
+      await db.query(`DROP POLICY IF EXISTS "restrict client access" ON clients; ALTER TABLE clients DISABLE ROW LEVEL SECURITY; DROP TABLE IF EXISTS notes; DROP ROLE IF EXISTS reporting; DROP ROLE IF EXISTS "elevated owner"; NOTIFY pgrst, 'reload schema'`);
     } finally {
       await db.end();
     }
@@ -140,5 +140,41 @@ test.describe.serial('Console II: RLS, SQL, grants', () => {
     await expect(matrix.getByRole('checkbox', { name: `SELECT on notes for ${ID}` })).toBeChecked();
     await expect.poll(async () => await dataApiAs('notes')).toEqual({ status: 200, body: [{ id: 1, body: 'hello' }] });
     await page.screenshot({ path: 'e2e/screenshots/admin-grants.png', fullPage: true });
+  });
+
+  test('roles: create an identity and grant it to authenticator with the SQL shown first; the Lakebase pitfall is explained', async ({ page }) => {
+    await page.goto(readyInfo().ui);
+    await page.getByRole('group', { name: 'Admin tools' }).getByRole('button', { name: 'Roles' }).click();
+    const roles = page.getByRole('table', { name: 'Roles' });
+    await expect(roles.getByRole('row', { name: new RegExp(ID) })).toContainText('Revoke from authenticator');
+    await expect(page.getByRole('region', { name: 'Data API set-up assistant' })).toContainText('all checks pass');
+
+    const create = page.getByRole('form', { name: 'Create role' });
+    await create.getByLabel('New role name').fill('reporting');
+    await create.getByRole('button', { name: 'Review SQL…' }).click();
+    const review = page.getByRole('region', { name: 'Create role reporting' });
+    await expect(review.getByLabel('SQL to run')).toHaveText('CREATE ROLE "reporting" NOLOGIN INHERIT NOBYPASSRLS NOCREATEDB NOCREATEROLE;\n');
+    await review.getByRole('button', { name: 'Apply' }).click();
+    const row = roles.getByRole('row', { name: /^reporting/ });
+    await row.getByRole('button', { name: 'Grant to authenticator' }).click();
+    await expect(page.getByRole('region', { name: 'Grant reporting to authenticator' }).getByLabel('SQL to run')).toHaveText('GRANT "reporting" TO "authenticator";\n');
+    await page.getByRole('region', { name: 'Grant reporting to authenticator' }).getByRole('button', { name: 'Apply' }).click();
+    await expect(row).toContainText('Revoke from authenticator');
+    // A new identity without privileges: the assistant turns red and offers the fix.
+    const assistant = page.getByRole('region', { name: 'Data API set-up assistant' });
+    await expect(assistant).toContainText('to fix');
+    await expect(assistant).toContainText('GRANT USAGE ON SCHEMA "public" TO "reporting";');
+
+    // An elevated role: the review warns before anything runs.
+    await create.getByLabel('New role name').fill('elevated owner');
+    await create.getByRole('checkbox', { name: 'createrole' }).check();
+    await create.getByRole('button', { name: 'Review SQL…' }).click();
+    await page.getByRole('region', { name: 'Create role elevated owner' }).getByRole('button', { name: 'Apply' }).click();
+    await roles.getByRole('row', { name: /^elevated owner/ }).getByRole('button', { name: 'Grant to authenticator' }).click();
+    const pitfall = page.getByRole('region', { name: 'Grant elevated owner to authenticator' });
+    await expect(pitfall.getByRole('note')).toContainText('can create roles');
+    await expect(pitfall.getByRole('note')).toContainText('Instead create a plain NOLOGIN identity role');
+    await page.screenshot({ path: 'e2e/screenshots/admin-roles.png', fullPage: true });
+    await pitfall.getByRole('button', { name: 'Cancel' }).click();
   });
 });

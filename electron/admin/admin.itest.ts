@@ -102,6 +102,18 @@ describe('policy live preview', () => {
     expect(await namesAs(ID)).toHaveLength(3);
   });
 
+  it('an insert the policy allows but a constraint rejects is not reported as a refusal', async () => {
+    const preview = await call('admin.previewPolicy', {
+      schema: 'public',
+      table: 'clients',
+      change: { kind: 'create', enableRls: true, policy: { name: 'anyone inserts', command: 'INSERT', roles: ['PUBLIC'], withCheck: 'true' } },
+      identities: [ID],
+      sampleInsert: { owner_email: ID },
+    });
+    if (preview.kind !== 'preview') throw new Error(JSON.stringify(preview));
+    expect(preview.identities[0]!.insert).toMatchObject({ kind: 'error', message: expect.stringMatching(/null value in column "name"/) });
+  });
+
   it('tries sample writes: an ownership policy refuses an insert for someone else and allows updates of own rows only', async () => {
     const preview = await call('admin.previewPolicy', {
       schema: 'public',
@@ -116,6 +128,7 @@ describe('policy live preview', () => {
     expect(me.visibleKeys).toHaveLength(2);
     expect(me.insert).toMatchObject({ kind: 'refused', message: expect.stringMatching(/row-level security/) });
     expect(me.updates?.map((u) => u.kind)).toEqual(['allowed', 'noRow', 'allowed']);
+    expect(preview.defaultedColumns).toEqual(['id']);
     expect(await namesAs(ID)).toHaveLength(3);
   });
 });

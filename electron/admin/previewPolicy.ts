@@ -48,9 +48,10 @@ export async function previewPolicy(pool: pg.Pool, input: PreviewPolicyParams): 
     }
     const after = await readTablePolicies(client, input.schema, input.table);
     const target = `${quoteIdent(after.schema)}.${quoteIdent(after.table)}`;
-    const meta = await client.query<{ name: string; pk: number | null; writable: boolean }>(
+    const meta = await client.query<{ name: string; pk: number | null; writable: boolean; defaulted: boolean }>(
       `SELECT a.attname AS name, array_position(i.indkey::int2[], a.attnum) AS pk,
-              a.attidentity <> 'a' AND a.attgenerated = '' AS writable
+              a.attidentity <> 'a' AND a.attgenerated = '' AS writable,
+              a.atthasdef OR a.attidentity <> '' AS defaulted
          FROM pg_attribute a LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
         WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
       [after.oid],
@@ -89,10 +90,9 @@ export async function previewPolicy(pool: pg.Pool, input: PreviewPolicyParams): 
       if (input.sampleInsert) {
         const list = insertColumns.map(quoteIdent).join(', ');
         preview.insert = await tryWrite(client, async () =>
-          (await client.query(
-            `INSERT INTO ${target} (${list}) SELECT ${list} FROM json_populate_record(NULL::${target}, $1::json)`,
-            [JSON.stringify(input.sampleInsert)],
-          )).rowCount ?? 0,
+          insertColumns.length === 0
+            ? ((await client.query(`INSERT INTO ${target} DEFAULT VALUES`)).rowCount ?? 0)
+            : ((await client.query(`INSERT INTO ${target} (${list}) SELECT ${list} FROM json_populate_record(NULL::${target}, $1::json)`, [JSON.stringify(input.sampleInsert)])).rowCount ?? 0),
         );
       }
       if (input.sampleUpdate && noopColumn) {
@@ -137,6 +137,7 @@ export async function previewPolicy(pool: pg.Pool, input: PreviewPolicyParams): 
       columns,
       rows,
       totalRows: total.rows[0]?.n ?? rows.length,
+      defaultedColumns: meta.rows.filter((c) => c.defaulted).map((c) => c.name),
       policies: after.policies,
       identities,
     };

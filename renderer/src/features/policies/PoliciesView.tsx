@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
-import { POLICY_COMMANDS, type ChangePlanOutput, type PolicyChangeInput, type TablePoliciesOutput } from '../../../../shared/contract/admin';
+import { POLICY_COMMANDS, type ChangePlanOutput, type ListRolesOutput, type PolicyChangeInput, type TablePoliciesOutput } from '../../../../shared/contract/admin';
 import { adminKeys, applyPolicyChange, planPolicyChange, rolesQuery, tablePoliciesQuery } from '../../api/admin';
 import { schemasQuery } from '../../api/catalog';
 import { usePierApi } from '../../api/PierApiContext';
@@ -44,7 +44,7 @@ export function PoliciesView({ schema, table }: { schema: string; table: string 
   if (policies.error) return <ErrorPanel title={`Could not read the policies of ${schema}.${table}`} error={policies.error} onRetry={() => void policies.refetch()} />;
   if (!policies.data) return <p className="policies__loading">Loading policies…</p>;
   const info = policies.data;
-  const identities = roles.data?.authenticatorMembers ?? [];
+  const identities = identitiesPlainFirst(roles.data);
   const roleNames = ['PUBLIC', ...(roles.data?.roles.map((r) => r.name) ?? [])];
 
   return (
@@ -69,7 +69,8 @@ export function PoliciesView({ schema, table }: { schema: string; table: string 
           />{' '}
           Forced for the owner
         </label>
-        <button type="button" className="button button--primary" onClick={() => setDraft(newDraft(identities.slice(0, 1), info.rlsEnabled))}>
+        {/* Waits for the roles: a new policy starts out for the first identity granted to authenticator. */}
+        <button type="button" className="button button--primary" disabled={!roles.data} onClick={() => setDraft(newDraft(identities.slice(0, 1), info.rlsEnabled))}>
           New policy
         </button>
       </header>
@@ -97,6 +98,19 @@ export function PoliciesView({ schema, table }: { schema: string; table: string 
       )}
     </div>
   );
+}
+
+/**
+ * Roles granted to authenticator, ordinary identities first: previews and new policies default
+ * to the first, and an elevated one (an owner, a databricks_superuser member) bypasses RLS anyway.
+ */
+function identitiesPlainFirst(data: ListRolesOutput | undefined): string[] {
+  if (!data) return [];
+  const elevated = (name: string) => {
+    const r = data.roles.find((x) => x.name === name);
+    return !!r && (r.superuser || r.attributes.bypassrls || r.attributes.createrole || r.ownsObjects || r.memberOf.some((m) => m.role === 'databricks_superuser'));
+  };
+  return [...data.authenticatorMembers].sort((a, b) => Number(elevated(a)) - Number(elevated(b)));
 }
 
 function PolicyList({ info, onEdit, onDrop }: { info: TablePoliciesOutput; onEdit: (p: TablePoliciesOutput['policies'][number]) => void; onDrop: (name: string) => void }) {

@@ -50,6 +50,25 @@ export function PolicyPreview({
   );
   const query = useQuery({ ...policyPreviewQuery(api, input), enabled: input.identities.length > 0 });
   const data = query.data;
+  // Writes are what INSERT and UPDATE policies are about: try them by default for those commands.
+  const command = change && (change.kind === 'create' || change.kind === 'replace') ? (change.policy.command ?? 'ALL') : null;
+  useEffect(() => {
+    if (command === 'UPDATE' || command === 'ALL') setTryUpdate(true);
+    if (command === 'INSERT' || command === 'ALL') setTryInsert(true);
+  }, [command]);
+  // A sample row to start from: the first row, without the columns Postgres fills in itself.
+  const firstRow = data?.kind === 'preview' ? data.rows[0] : undefined;
+  const suggestion = useMemo(() => {
+    if (data?.kind !== 'preview' || !firstRow) return '';
+    const row: Record<string, unknown> = {};
+    data.columns.forEach((c, i) => {
+      if (!data.defaultedColumns.includes(c)) row[c] = firstRow.values[i];
+    });
+    return JSON.stringify(row);
+  }, [data, firstRow]);
+  useEffect(() => {
+    if (tryInsert && insertJson === '' && suggestion) setInsertJson(suggestion);
+  }, [tryInsert, insertJson, suggestion]);
   const invalid = data?.kind === 'invalid' ? data.message : null;
   useEffect(() => onInvalid?.(invalid), [invalid, onInvalid]);
 
@@ -92,6 +111,7 @@ export function PolicyPreview({
             onChange={(e) => setInsertJson(e.target.value)}
           />
         )}
+        {tryInsert && insertJson.trim() !== '' && sampleInsert === null && <span className="policies__hint">The sample row is not a JSON object yet.</span>}
       </div>
       {incompleteReason && change === null && <p className="policy-preview__note">{incompleteReason} Showing the table as it is now.</p>}
       {query.error && <ErrorPanel title="The preview failed" error={query.error} onRetry={() => void query.refetch()} compact />}
@@ -218,7 +238,8 @@ function outcomeText(o: WriteOutcome): string {
     case 'refused':
       return `refused: ${o.message}`;
     case 'error':
-      return `error: ${o.message}`;
+      // Postgres checks the policy before constraints, so this is not a policy refusal.
+      return `not refused by a policy, but Postgres rejects the row: ${o.message}`;
     default:
       return assertNever(o, 'write outcome');
   }
