@@ -131,6 +131,20 @@ describe('local OIDC issuer', () => {
     expect((await call('nope')).status).toBe(401);
   });
 
+  it('asks the approve hook, and reports a refusal to the client as access_denied', async () => {
+    const asked: string[] = [];
+    const strict = createOidcHandler(issuer, { approve: async (ask) => { asked.push(ask.clientId); return undefined; } });
+    const challenge = b64url(createHash('sha256').update('v'.repeat(43)).digest());
+    const res = await strict.handle({
+      method: 'GET', path: '/v1/authorize', headers: {}, body: undefined,
+      rawQuery: new URLSearchParams({ response_type: 'code', client_id: 'databricks-cli', redirect_uri: 'http://localhost:8020', code_challenge: challenge, code_challenge_method: 'S256', state: 's' }).toString(),
+    });
+    expect(asked).toEqual(['databricks-cli']);
+    const back = new URL(res.headers.location ?? '');
+    expect(back.searchParams.get('error')).toBe('access_denied');
+    expect(back.searchParams.get('code')).toBeNull();
+  });
+
   it('never redirects to a non-loopback address and requires PKCE', async () => {
     const evil = await fetch(`${origin}/oidc/v1/authorize?response_type=code&client_id=x&redirect_uri=${encodeURIComponent('https://evil.example/cb')}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`, { redirect: 'manual' });
     expect(evil.status).toBe(400);

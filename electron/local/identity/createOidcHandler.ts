@@ -24,6 +24,25 @@ export interface OidcHandler {
   handle(request: OidcRequest): Promise<OidcResponse>;
 }
 
+/** What an authorization request asks for, for a consent decision. */
+export interface AuthorizationAsk {
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly scope: string;
+  /** The identity the client asked for (`login_hint`), already checked to be a local identity. */
+  readonly loginHint: string | undefined;
+}
+
+export interface OidcHandlerOptions {
+  /**
+   * Decides an authorization request: the identity to sign in, or undefined to refuse. Without
+   * it every request from the loopback is granted (as the hinted identity, else the owner) —
+   * fine for a single-user machine and for tests; on a shared machine pass a consent step, since
+   * any local user can reach 127.0.0.1.
+   */
+  readonly approve?: (ask: AuthorizationAsk) => Promise<string | undefined>;
+}
+
 const ACCESS_TTL_SECONDS = 3600;
 const CODE_TTL_MS = 60_000;
 const REFRESH_TTL_MS = 30 * 86400_000;
@@ -50,11 +69,10 @@ interface RefreshGrant {
 /**
  * The OAuth endpoints a Databricks workspace has, for local identities: discovery, authorize
  * (PKCE S256, loopback redirects only), token (authorization_code, refresh_token with rotation,
- * client_credentials). Authorization is granted without a login page: the issuer only serves
- * loopback and vouches for local identities (`login_hint` picks one; the owner by default).
- * Codes and refresh tokens live in memory: after a restart, clients sign in again.
+ * client_credentials). Consent is `options.approve`'s decision (see there). Codes and refresh
+ * tokens live in memory: after a restart, clients sign in again.
  */
-export function createOidcHandler(issuer: LocalIssuer): OidcHandler {
+export function createOidcHandler(issuer: LocalIssuer, options: OidcHandlerOptions = {}): OidcHandler {
   const codes = new Map<string, PendingCode>();
   const refreshTokens = new Map<string, RefreshGrant>();
 
@@ -95,13 +113,13 @@ export function createOidcHandler(issuer: LocalIssuer): OidcHandler {
         });
       }
       if (method === 'GET' && path === '/v1/keys') return json(200, issuer.publicJwks());
-      if (method === 'GET' && path === '/v1/authorize') return authorize(new URLSearchParams(request.rawQuery));
+      if (method === 'GET' && path === '/v1/authorize') return await authorize(new URLSearchParams(request.rawQuery));
       if (method === 'POST' && path === '/v1/token') return token(formOf(request.body), request.headers.authorization);
       return json(404, { error: 'not_found', error_description: `No OIDC endpoint ${method} /oidc${request.path}.` });
     },
   };
 
-  function authorize(q: URLSearchParams): OidcResponse {
+  async function authorize(q: URLSearchParams): Promise<OidcResponse> {
     const redirectUri = q.get('redirect_uri') ?? '';
     if (!isLoopbackRedirect(redirectUri)) {
       // Never redirect to an address we cannot vouch for: answer here instead.
@@ -122,12 +140,13 @@ export function createOidcHandler(issuer: LocalIssuer): OidcHandler {
     if (q.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43,128}$/.test(challenge)) {
       return fail('invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256.');
     }
-    const hint = q.get('login_hint');
+    const hint = q.get('login_hint') ?? undefined;
     if (hint && !issuer.hasIdentity(hint)) return fail('access_denied', `"${hint}" is not a local identity of this Pier.`);
+    const scope = q.get('scope') || 'all-apis';
+    const subject = options.approve ? await options.approve({ clientId, redirectUri, scope, loginHint: hint }) : hint ?? issuer.owner;
+    if (!subject || !issuer.hasIdentity(subject)) return fail('access_denied', 'The sign-in was not approved in Pier.');
     const code = randomBytes(24).toString('base64url');
-    codes.set(code, {
-      clientId, redirectUri, challenge, subject: hint ?? issuer.owner, scope: q.get('scope') || 'all-apis', expires: Date.now() + CODE_TTL_MS,
-    });
+    codes.set(code, { clientId, redirectUri, challenge, subject, scope, expires: Date.now() + CODE_TTL_MS });
     return back({ code });
   }
 
