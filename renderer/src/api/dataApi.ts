@@ -128,3 +128,40 @@ export function windowQuery(api: PierApi, target: TableTarget, rawQuery: string,
     gcTime: 5 * 60_000,
   });
 }
+
+/** What one write answered: the rows it returned, or the engine's error. */
+export type WriteOutcome =
+  | { readonly ok: true; readonly status: number; readonly rows: readonly Record<string, unknown>[] }
+  | { readonly ok: false; readonly status: number; readonly error: { code: string; message: string; details: string | null; hint: string | null } };
+
+/**
+ * Sends one staged write (POST/PATCH/DELETE) as the view's identity. `rollback` runs it with
+ * `Prefer: tx=rollback`: the engine does everything, checks included, then rolls back.
+ */
+export async function sendWrite(
+  api: PierApi,
+  target: TableTarget,
+  write: { method: 'POST' | 'PATCH' | 'DELETE'; rawQuery: string; body?: string },
+  rollback: boolean,
+): Promise<WriteOutcome> {
+  const res = unwrap(
+    'dataApi.request',
+    await api['dataApi.request']({
+      database: target.database,
+      method: write.method,
+      path: pathOf(target.schema, target.table),
+      rawQuery: write.rawQuery,
+      headers: { prefer: rollback ? 'return=representation, tx=rollback' : 'return=representation', 'content-type': 'application/json' },
+      ...(write.body !== undefined && { body: write.body }),
+      viewAs: target.viewAs,
+    }),
+  );
+  try {
+    checkResponse(res);
+  } catch (e) {
+    if (!(e instanceof DataApiError)) throw e;
+    return { ok: false, status: res.status, error: { code: e.code, message: e.message, details: e.details, hint: e.hint } };
+  }
+  const parsed: unknown = res.body ? JSON.parse(res.body) : [];
+  return { ok: true, status: res.status, rows: Array.isArray(parsed) ? (parsed as Record<string, unknown>[]) : [] };
+}

@@ -6,7 +6,9 @@ import { WINDOW_ROWS, countQuery, windowQuery, type CountMode, type TableTarget 
 import { usePierApi } from '../../api/PierApiContext';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { keysetColumn, keysetWindowQueryOf, rowCells, stableOrder, viewTotal, windowQueryOf, withTopPaging, type DataColumn } from './gridQuery';
-import { TableGrid } from './TableGrid';
+import { cellClipboardText } from './cellFormat';
+import { keyId, rowKeyOf, stageCell, valueFromText, type RowKey, type StagedEdit } from './stagedEdits';
+import { TableGrid, type GridEditing } from './TableGrid';
 
 interface DataGridProps {
   readonly target: TableTarget;
@@ -17,13 +19,20 @@ interface DataGridProps {
   readonly countMode: CountMode;
   readonly label: string;
   readonly emptyMessage: string;
+  /** Staged edits (shown over the loaded rows) and where new ones go; absent: read-only. */
+  readonly edits?: readonly StagedEdit[];
+  readonly onEdits?: (next: StagedEdit[]) => void;
+  /** Failures of staged edits by edit id, in words, shown on their rows. */
+  readonly editErrors?: Readonly<Record<string, string>>;
+  /** The key of the row holding the active cell (null: none, or the view has no key). */
+  readonly onActiveRow?: (key: RowKey | null) => void;
 }
 
 /**
  * The grid over a Data API view: the first window and the count are fetched at once (rows do not
  * wait for the count), further windows of WINDOW_ROWS as they scroll into view.
  */
-export function DataGrid({ target, query, columns, primaryKey, countMode, label, emptyMessage }: DataGridProps) {
+export function DataGrid({ target, query, columns, primaryKey, countMode, label, emptyMessage, edits, onEdits, editErrors, onActiveRow }: DataGridProps) {
   const api = usePierApi();
   const queryClient = useQueryClient();
   const [visible, setVisible] = useState({ start: 0, end: 0 });
@@ -97,6 +106,22 @@ export function DataGrid({ target, query, columns, primaryKey, countMode, label,
   const counted = typeof count.data === 'number' ? viewTotal(query, count.data) : null;
   const rowCount = firstRows.length < WINDOW_ROWS ? firstRows.length : Math.max(firstRows.length, counted ?? firstRows.length);
 
+  const rowObjectAt = (index: number) => loaded.get(Math.floor(index / WINDOW_ROWS))?.[index % WINDOW_ROWS];
+  const updates = new Map<string, Extract<StagedEdit, { kind: 'update' }>>();
+  const deletes = new Set<string>();
+  for (const e of edits ?? []) {
+    if (e.kind === 'update') updates.set(keyId(e.key), e);
+    else if (e.kind === 'delete') deletes.add(keyId(e.key));
+  }
+  const keyAt = (index: number) => {
+    const row = rowObjectAt(index);
+    return row ? rowKeyOf(row, primaryKey) : null;
+  };
+  const updateAt = (index: number) => {
+    const key = keyAt(index);
+    return key ? updates.get(keyId(key)) : undefined;
+  };
+
   const rowAt = (index: number) => {
     const rows = loaded.get(Math.floor(index / WINDOW_ROWS));
     if (!rows) return undefined;
@@ -105,8 +130,61 @@ export function DataGrid({ target, query, columns, primaryKey, countMode, label,
       cells = rows.map((r) => rowCells(r, columns));
       cellCache.current.set(rows, cells);
     }
-    return cells[index % WINDOW_ROWS];
+    const base = cells[index % WINDOW_ROWS];
+    const update = updates.size ? updateAt(index) : undefined;
+    if (!base || !update) return base;
+    return base.map((v, i) => {
+      const source = columns[i]?.source;
+      return source !== undefined && source in update.changes ? update.changes[source] : v;
+    });
   };
+
+  const keyed = primaryKey.length > 0 && primaryKey.every((k) => columns.some((c) => c.source === k));
+  const editing: GridEditing | undefined =
+    edits && onEdits && keyed
+      ? {
+          canEdit: (row, dataIndex) => {
+            const key = keyAt(row);
+            return columns[dataIndex]?.source !== undefined && key !== null && !deletes.has(keyId(key));
+          },
+          commit: (row, dataIndex, text) => {
+            const column = columns[dataIndex];
+            const object = rowObjectAt(row);
+            const key = keyAt(row);
+            if (!column?.source || !object || !key) return 'This cell cannot be edited.';
+            const original = object[column.source];
+            let value: unknown = null;
+            if (text !== null) {
+              if (original !== null && original !== undefined && text === cellClipboardText(original)) value = original;
+              else {
+                const parsed = valueFromText(text, column.type);
+                if (!parsed.ok) return parsed.message;
+                value = parsed.value;
+              }
+            }
+            onEdits(stageCell(edits, key, column.source, value, original));
+            return null;
+          },
+          cellChanged: (row, dataIndex) => {
+            const source = columns[dataIndex]?.source;
+            const update = updates.size ? updateAt(row) : undefined;
+            return source !== undefined && update !== undefined && source in update.changes;
+          },
+          rowMark: (row) => {
+            const key = keyAt(row);
+            if (!key) return null;
+            const k = keyId(key);
+            if (editErrors?.[`update:${k}`] || editErrors?.[`delete:${k}`]) return 'error';
+            return deletes.has(k) ? 'deleted' : null;
+          },
+          rowError: (row) => {
+            const key = keyAt(row);
+            if (!key) return null;
+            const k = keyId(key);
+            return editErrors?.[`update:${k}`] ?? editErrors?.[`delete:${k}`] ?? null;
+          },
+        }
+      : undefined;
 
   return (
     <TableGrid
@@ -117,6 +195,8 @@ export function DataGrid({ target, query, columns, primaryKey, countMode, label,
       sampleRows={sampleRows}
       onVisibleRange={onVisibleRange}
       emptyMessage={emptyMessage}
+      editing={editing}
+      onActiveChange={(pos) => onActiveRow?.(pos ? keyAt(pos.row) : null)}
     />
   );
 }

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ColumnInfo } from '../../../../shared/contract/catalog';
 import { Icon } from '../../ui/Icon';
 import { cellClipboardText, formatCell } from './cellFormat';
@@ -24,13 +24,28 @@ interface TableGridProps {
   readonly onVisibleRange?: (start: number, end: number) => void;
   /** Shown under the header when there are no rows. */
   readonly emptyMessage: string;
+  /** Inline editing; absent for a read-only grid. */
+  readonly editing?: GridEditing;
+  /** Told when the active cell moves (row actions act on its row). */
+  readonly onActiveChange?: (pos: CellPosition | null) => void;
+}
+
+/** What the grid asks of whoever stages its edits. Positions are view rows and data indexes. */
+export interface GridEditing {
+  readonly canEdit: (row: number, dataIndex: number) => boolean;
+  /** Stages typed text (null: set NULL); returns why it was refused, or null. */
+  readonly commit: (row: number, dataIndex: number, text: string | null) => string | null;
+  readonly cellChanged: (row: number, dataIndex: number) => boolean;
+  readonly rowMark: (row: number) => 'deleted' | 'error' | null;
+  /** The row's staged-change failure, in words. */
+  readonly rowError: (row: number) => string | null;
 }
 
 /**
  * Read-only grid: sticky header, primary key pinned left, rows virtualized so a page of a huge
  * table costs the same as a small one. Keyboard: the grid is one tab stop with an active cell.
  */
-export function TableGrid({ label, columns, rowCount, rowAt, sampleRows, onVisibleRange, emptyMessage }: TableGridProps) {
+export function TableGrid({ label, columns, rowCount, rowAt, sampleRows, onVisibleRange, emptyMessage, editing, onActiveChange }: TableGridProps) {
   const [widths, setWidths] = useState<Readonly<Record<string, number>>>({});
   const layout = useMemo(() => layoutGrid(columns, sampleRows, widths, rowCount), [columns, sampleRows, widths, rowCount]);
   const resizeColumn = (name: string, width: number | null) =>
@@ -42,7 +57,14 @@ export function TableGrid({ label, columns, rowCount, rowAt, sampleRows, onVisib
     });
   const scrollRef = useRef<HTMLDivElement>(null);
   const gridId = useId();
-  const [active, setActive] = useState<CellPosition | null>(null);
+  const [active, setActiveState] = useState<CellPosition | null>(null);
+  const [editor, setEditor] = useState<{ row: number; col: number; error: string | null } | null>(null);
+  const onActiveChangeRef = useRef(onActiveChange);
+  onActiveChangeRef.current = onActiveChange;
+  const setActive = useCallback((pos: CellPosition | null) => {
+    setActiveState(pos);
+    onActiveChangeRef.current?.(pos);
+  }, []);
   const virtualizer = useVirtualizer({
     count: rowCount,
     getScrollElement: () => scrollRef.current,
@@ -68,8 +90,54 @@ export function TableGrid({ label, columns, rowCount, rowAt, sampleRows, onVisib
     else if (end > el.scrollLeft + el.clientWidth) el.scrollLeft = end - el.clientWidth;
   };
 
+  const startEditing = (pos: CellPosition) => {
+    const column = layout.columns[pos.col];
+    if (column && editing?.canEdit(pos.row, column.dataIndex)) setEditor({ ...pos, error: null });
+  };
+  const commitEditor = (text: string | null, move: CellPosition | null) => {
+    if (!editor) return;
+    const column = layout.columns[editor.col];
+    const error = column ? (editing?.commit(editor.row, column.dataIndex, text) ?? null) : null;
+    if (error) {
+      setEditor({ ...editor, error });
+      return;
+    }
+    setEditor(null);
+    if (move) setActive(move);
+    scrollRef.current?.focus();
+  };
+
+  // Rows are memoized: hand them callbacks that never change identity but always see this render.
+  const latest = useRef({ startEditing, commitEditor });
+  latest.current = { startEditing, commitEditor };
+  const stable = useMemo(
+    () => ({
+      startEditing: (pos: CellPosition) => latest.current.startEditing(pos),
+      commitEditor: (text: string | null, move: CellPosition | null) => latest.current.commitEditor(text, move),
+      cancelEditor: () => {
+        setEditor(null);
+        scrollRef.current?.focus();
+      },
+    }),
+    [],
+  );
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (editor) return; // the editor's input handles its own keys
     const at = active ?? { row: 0, col: 0 };
+    if ((event.key === 'Enter' || event.key === 'F2') && active) {
+      event.preventDefault();
+      startEditing(active);
+      return;
+    }
+    if (event.key === 'Delete' && active && editing) {
+      const column = layout.columns[active.col];
+      if (column && editing.canEdit(active.row, column.dataIndex)) {
+        event.preventDefault();
+        editing.commit(active.row, column.dataIndex, null);
+      }
+      return;
+    }
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'c' && active) {
       const column = layout.columns[active.col];
       const value = column ? rowAt(active.row)?.[column.dataIndex] : undefined;
@@ -137,6 +205,13 @@ export function TableGrid({ label, columns, rowCount, rowAt, sampleRows, onVisib
                 activeCol={active?.row === item.index ? active.col : null}
                 idPrefix={gridId}
                 onSelect={setActive}
+                mark={editing?.rowMark(item.index) ?? null}
+                rowError={editing?.rowError(item.index) ?? null}
+                changed={editing ? layout.columns.map((c) => editing.cellChanged(item.index, c.dataIndex)).join() : ''}
+                editor={editor?.row === item.index ? editor : null}
+                onEdit={editing ? stable.startEditing : undefined}
+                onCommit={stable.commitEditor}
+                onCancel={stable.cancelEditor}
               />
             ))}
           </div>
@@ -155,19 +230,29 @@ interface GridRowProps {
   readonly activeCol: number | null;
   readonly idPrefix: string;
   readonly onSelect: (pos: CellPosition) => void;
+  readonly mark: 'deleted' | 'error' | null;
+  readonly rowError: string | null;
+  /** Which cells hold staged values, as a comma-joined list of booleans (a stable memo key). */
+  readonly changed: string;
+  readonly editor: { readonly col: number; readonly error: string | null } | null;
+  readonly onEdit: ((pos: CellPosition) => void) | undefined;
+  readonly onCommit: (text: string | null, move: CellPosition | null) => void;
+  readonly onCancel: () => void;
 }
 
 /** One row; memoized so scrolling re-renders only rows that moved in or whose data arrived. */
-const GridRow = memo(function GridRow({ index, start, cells, layout, activeCol, idPrefix, onSelect }: GridRowProps) {
+const GridRow = memo(function GridRow({ index, start, cells, layout, activeCol, idPrefix, onSelect, mark, rowError, changed, editor, onEdit, onCommit, onCancel }: GridRowProps) {
+  const changedCells = changed.split(',');
   return (
     <div
       role="row"
       aria-rowindex={index + 2}
-      className={`grid__row${index % 2 === 1 ? ' grid__row--odd' : ''}${activeCol !== null ? ' grid__row--active' : ''}`}
+      className={`grid__row${index % 2 === 1 ? ' grid__row--odd' : ''}${activeCol !== null ? ' grid__row--active' : ''}${mark ? ` grid__row--${mark}` : ''}`}
       style={{ height: ROW_HEIGHT, transform: `translateY(${start}px)` }}
+      title={rowError ?? undefined}
     >
       <div className="grid__gutter" style={{ width: layout.gutterWidth }} aria-hidden="true">
-        {index + 1}
+        {mark === 'error' ? <Icon name="error" className="grid__row-error" /> : index + 1}
       </div>
       {layout.columns.map((column, col) =>
         cells === undefined ? (
@@ -190,7 +275,10 @@ const GridRow = memo(function GridRow({ index, start, cells, layout, activeCol, 
             gutterWidth={layout.gutterWidth}
             colIndex={col + 1}
             active={activeCol === col}
+            changed={changedCells[col] === 'true'}
             onSelect={() => onSelect({ row: index, col })}
+            onEdit={onEdit ? () => onEdit({ row: index, col }) : undefined}
+            editor={editor?.col === col ? { error: editor.error, onCommit: (text, moveRight) => onCommit(text, moveRight ? { row: index, col: col + 1 } : null), onCancel } : null}
           />
         ),
       )}
@@ -258,14 +346,19 @@ interface CellProps {
   readonly gutterWidth: number;
   readonly colIndex: number;
   readonly active: boolean;
+  readonly changed: boolean;
   readonly onSelect: () => void;
+  readonly onEdit: (() => void) | undefined;
+  readonly editor: { readonly error: string | null; readonly onCommit: (text: string | null, moveRight: boolean) => void; readonly onCancel: () => void } | null;
 }
 
-function Cell({ id, column, value, gutterWidth, colIndex, active, onSelect }: CellProps) {
+function Cell({ id, column, value, gutterWidth, colIndex, active, changed, onSelect, onEdit, editor }: CellProps) {
   const display = formatCell(value, column.category);
   const classes = [`grid__cell grid__cell--${display.kind}${pinClasses(column)}`];
   if (column.category === 'number') classes.push('grid__cell--number');
   if (active) classes.push('grid__cell--active');
+  if (changed) classes.push('grid__cell--changed');
+  if (editor) classes.push('grid__cell--editing');
   return (
     <div
       id={id}
@@ -274,10 +367,62 @@ function Cell({ id, column, value, gutterWidth, colIndex, active, onSelect }: Ce
       aria-selected={active || undefined}
       className={classes.join(' ')}
       style={{ width: column.width, left: column.pinned ? gutterWidth + column.left : undefined }}
-      title={display.kind === 'null' ? undefined : (display.title ?? undefined)}
+      title={editor?.error ?? (display.kind === 'null' ? undefined : (display.title ?? undefined))}
       onMouseDown={onSelect}
+      onDoubleClick={onEdit}
     >
-      {display.kind === 'null' ? <span className="null-badge">NULL</span> : display.text}
+      {editor ? (
+        <CellEditor initial={value === null || value === undefined ? '' : cellClipboardText(value)} wasNull={value === null} label={`Edit ${column.info.name}`} {...editor} />
+      ) : display.kind === 'null' ? (
+        <span className="null-badge">NULL</span>
+      ) : (
+        display.text
+      )}
     </div>
+  );
+}
+
+/** The inline editor: Enter keeps, Tab keeps and moves right, Escape cancels. */
+function CellEditor({
+  initial,
+  wasNull,
+  label,
+  error,
+  onCommit,
+  onCancel,
+}: {
+  initial: string;
+  wasNull: boolean;
+  label: string;
+  error: string | null;
+  onCommit: (text: string | null, moveRight: boolean) => void;
+  onCancel: () => void;
+}) {
+  const [text, setText] = useState(initial);
+  // An untouched NULL stays NULL rather than becoming an empty string.
+  const result = () => (wasNull && text === '' ? null : text);
+  return (
+    <input
+      className="grid__editor"
+      aria-label={label}
+      aria-invalid={error ? true : undefined}
+      autoFocus
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      onMouseDown={(e) => e.stopPropagation()}
+      onKeyDown={(e) => {
+        e.stopPropagation();
+        if (e.key === 'Enter') {
+          e.preventDefault();
+          onCommit(result(), false);
+        } else if (e.key === 'Tab') {
+          e.preventDefault();
+          onCommit(result(), true);
+        } else if (e.key === 'Escape') {
+          e.preventDefault();
+          onCancel();
+        }
+      }}
+    />
   );
 }

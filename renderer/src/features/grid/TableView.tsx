@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { ViewAs } from '../../../../shared/contract/dataApi';
 import { emptyReadQuery, type ReadQuery } from '../../../../shared/dataapi/ast';
 import { serializeQuery } from '../../../../shared/dataapi/serializeQuery';
@@ -13,6 +13,8 @@ import type { RelationRef } from '../explorer/explorerTree';
 import { CodePanel } from './CodePanel';
 import { viewUrl, type SnippetTarget } from './codeSnippets';
 import { DataGrid } from './DataGrid';
+import { EditReview, NewRowForm } from './EditReview';
+import { stageDelete, stageInsert, type RowKey, type StagedEdit } from './stagedEdits';
 import { gridColumns, viewTotal, withTopPaging } from './gridQuery';
 import { QueryBuilder } from './QueryBuilder';
 import { UrlBar } from './UrlBar';
@@ -38,6 +40,11 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
   const [countMode, setCountMode] = useState<CountMode>('exact');
   const [viewAs, setViewAs] = useState<ViewAs>({ kind: 'admin' });
   const [builderOpen, setBuilderOpen] = useState(true);
+  const [edits, setEdits] = useState<StagedEdit[]>([]);
+  const [editErrors, setEditErrors] = useState<Record<string, string>>({});
+  const [activeRow, setActiveRow] = useState<RowKey | null>(null);
+  const [newRowOpen, setNewRowOpen] = useState(false);
+  const insertSeq = useRef(0);
   const describe = useQuery(describeQuery(api, database, relation.schema, relation.name));
   const target: TableTarget = useMemo(() => ({ database, schema: relation.schema, table: relation.name, viewAs }), [database, relation, viewAs]);
   // Observes the grid's count (the grid decides when it runs).
@@ -65,6 +72,22 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
         <span className="table-view__summary" aria-live="polite">
           {total !== null && describe.data && summary(total, countMode, columns.length)}
         </span>
+        {describe.data && describe.data.primaryKey.length > 0 && (
+          <>
+            <button type="button" className="button button--small" onClick={() => setNewRowOpen(true)}>
+              Add row
+            </button>
+            <button
+              type="button"
+              className="button button--small"
+              disabled={!activeRow}
+              title={activeRow ? 'Stage deleting the row of the active cell' : 'Select a cell of the row to delete'}
+              onClick={() => activeRow && setEdits((e) => stageDelete(e, activeRow))}
+            >
+              Delete row
+            </button>
+          </>
+        )}
         <button
           type="button"
           className={`button button--small${builderOpen ? ' button--pressed' : ''}`}
@@ -91,13 +114,34 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
               columns={columns}
               primaryKey={describe.data.primaryKey}
               countMode={countMode}
+              edits={edits}
+              onEdits={setEdits}
+              editErrors={editErrors}
+              onActiveRow={setActiveRow}
               label={`${qualified} rows`}
               emptyMessage={query.filters.length ? 'No rows match these filters.' : `${qualified} has no rows${viewAs.kind === 'identity' ? ` visible to ${viewAs.role}` : ''}.`}
             />
           )}
         </div>
-        {builderOpen && describe.data && snippet && (
+        {(builderOpen || edits.length > 0 || newRowOpen) && describe.data && snippet && (
           <aside className="table-view__side" aria-label="Query">
+            {newRowOpen && (
+              <NewRowForm
+                describe={describe.data}
+                onStage={(values) => setEdits((e) => stageInsert(e, values, ++insertSeq.current))}
+                onClose={() => setNewRowOpen(false)}
+              />
+            )}
+            {edits.length > 0 && (
+              <EditReview
+                target={target}
+                edits={edits}
+                onEdits={setEdits}
+                errors={editErrors}
+                onErrors={setEditErrors}
+                onApplied={reload}
+              />
+            )}
             <QueryBuilder
               database={database}
               describe={describe.data}

@@ -8,6 +8,8 @@ import { serializeField, serializeParams } from '../../../../shared/dataapi/seri
 export interface DataColumn extends ColumnInfo {
   /** Keys from the row object down to the value: ['name'], or ['client', 'name'] for a to-one embed. */
   readonly path: readonly string[];
+  /** The table column this shows unchanged (no alias, cast or JSON path): only these can be edited. */
+  readonly source?: string;
 }
 
 type Relationship = DescribeTableOutput['relationships'][number];
@@ -31,7 +33,7 @@ export function gridColumns(query: ReadQuery, describe: DescribeTableOutput): Da
   for (const item of items) {
     switch (item.kind) {
       case 'star':
-        for (const c of describe.columns) out.push({ name: c.name, type: c.type, nullable: c.nullable, isPrimaryKey: pk.has(c.name), path: [c.name] });
+        for (const c of describe.columns) out.push({ name: c.name, type: c.type, nullable: c.nullable, isPrimaryKey: pk.has(c.name), path: [c.name], source: c.name });
         break;
       case 'field': {
         const key = item.alias ?? lastName(item);
@@ -43,6 +45,7 @@ export function gridColumns(query: ReadQuery, describe: DescribeTableOutput): Da
           nullable: plain ? column.nullable : true,
           isPrimaryKey: plain === true && pk.has(column.name) && item.alias === undefined,
           path: [key],
+          ...(plain && item.alias === undefined && { source: column.name }),
         });
         break;
       }

@@ -1,0 +1,198 @@
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { DescribeTableOutput } from '../../../../shared/contract/dataApi';
+import { sendWrite, type TableTarget, type WriteOutcome } from '../../api/dataApi';
+import { usePierApi } from '../../api/PierApiContext';
+import { Icon } from '../../ui/Icon';
+import { editRequest, unstage, valueFromText, writeErrorInWords, type StagedEdit } from './stagedEdits';
+
+interface EditReviewProps {
+  readonly target: TableTarget;
+  readonly edits: readonly StagedEdit[];
+  readonly onEdits: (next: StagedEdit[]) => void;
+  readonly errors: Readonly<Record<string, string>>;
+  readonly onErrors: (next: Record<string, string>) => void;
+  /** After writes reached the database: reload what the grid shows. */
+  readonly onApplied: () => void;
+}
+
+type Phase = { readonly kind: 'idle' } | { readonly kind: 'previewed'; readonly summary: string } | { readonly kind: 'applied'; readonly summary: string };
+
+/**
+ * The staged edits as the exact requests they become. Preview runs them all with
+ * `Prefer: tx=rollback`; Apply previews first and sends them only if every one would succeed.
+ */
+export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied }: EditReviewProps) {
+  const api = usePierApi();
+  const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
+  const run = async (rollback: boolean) => {
+    const failures: Record<string, string> = {};
+    let rows = 0;
+    for (const edit of edits) {
+      const req = editRequest(edit);
+      const outcome: WriteOutcome = await sendWrite(api, target, req, rollback);
+      if (outcome.ok) rows += Math.max(outcome.rows.length, 0);
+      else failures[edit.id] = writeErrorInWords(outcome.error);
+    }
+    return { failures, rows };
+  };
+  const preview = useMutation({
+    mutationFn: () => run(true),
+    onSuccess: ({ failures, rows }) => {
+      onErrors(failures);
+      const n = Object.keys(failures).length;
+      setPhase({ kind: 'previewed', summary: n ? `${n} of ${edits.length} would fail; nothing was changed.` : `All ${edits.length} would succeed (${rows} row${rows === 1 ? '' : 's'}); rolled back.` });
+    },
+  });
+  const apply = useMutation({
+    mutationFn: async () => {
+      const trial = await run(true);
+      if (Object.keys(trial.failures).length) return { applied: false, ...trial };
+      return { applied: true, ...(await run(false)) };
+    },
+    onSuccess: ({ applied, failures, rows }) => {
+      onErrors(failures);
+      if (!applied) {
+        setPhase({ kind: 'previewed', summary: `Not applied: ${Object.keys(failures).length} of ${edits.length} would fail (see the marked rows).` });
+        return;
+      }
+      onEdits(edits.filter((e) => failures[e.id] !== undefined));
+      setPhase({ kind: 'applied', summary: `Applied: ${rows} row${rows === 1 ? '' : 's'} written.` });
+      onApplied();
+    },
+  });
+  const busy = preview.isPending || apply.isPending;
+  const failure = preview.error ?? apply.error;
+
+  return (
+    <section className="edit-review" aria-label="Staged changes">
+      <div className="edit-review__head">
+        <strong>
+          {edits.length} staged change{edits.length === 1 ? '' : 's'}
+        </strong>
+        <span className="edit-review__spacer" />
+        <button type="button" className="button button--small" disabled={busy || !edits.length} onClick={() => preview.mutate()}>
+          Preview (rollback)
+        </button>
+        <button type="button" className="button button--small button--primary" disabled={busy || !edits.length} onClick={() => apply.mutate()}>
+          Apply all
+        </button>
+        <button
+          type="button"
+          className="button button--small"
+          disabled={busy || !edits.length}
+          onClick={() => {
+            onEdits([]);
+            onErrors({});
+            setPhase({ kind: 'idle' });
+          }}
+        >
+          Discard
+        </button>
+      </div>
+      {phase.kind !== 'idle' && (
+        <p className={`edit-review__status edit-review__status--${phase.kind}`} role="status" aria-live="polite">
+          {phase.summary}
+        </p>
+      )}
+      {failure && (
+        <p className="edit-review__error" role="alert">
+          {failure instanceof Error ? failure.message : String(failure)}
+        </p>
+      )}
+      <ol className="edit-review__list">
+        {edits.map((edit) => {
+          const req = editRequest(edit);
+          const url = `/${target.schema}/${target.table}${req.readableQuery ? `?${req.readableQuery}` : ''}`;
+          return (
+            <li key={edit.id} className={`edit-review__item${errors[edit.id] ? ' edit-review__item--error' : ''}`}>
+              <div className="edit-review__request">
+                <span className={`edit-review__method edit-review__method--${req.method.toLowerCase()}`}>{req.method}</span>
+                <code className="edit-review__url">{url}</code>
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Undo ${req.method} ${url}`}
+                  title="Undo this change"
+                  onClick={() => {
+                    onEdits(unstage(edits, edit.id));
+                    const { [edit.id]: _gone, ...rest } = errors;
+                    onErrors(rest);
+                  }}
+                >
+                  <Icon name="close" />
+                </button>
+              </div>
+              {req.body && <pre className="edit-review__body">{req.body}</pre>}
+              {errors[edit.id] && (
+                <p className="edit-review__row-error">
+                  <Icon name="error" /> {errors[edit.id]}
+                </p>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
+
+/** A new row: every column with its default shown; empty fields are left out so defaults apply. */
+export function NewRowForm({ describe, onStage, onClose }: { describe: DescribeTableOutput; onStage: (values: Record<string, unknown>) => void; onClose: () => void }) {
+  const [texts, setTexts] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const stage = () => {
+    const values: Record<string, unknown> = {};
+    for (const c of describe.columns) {
+      const text = texts[c.name];
+      if (text === undefined || text === '') continue;
+      const parsed = valueFromText(text, c.type);
+      if (!parsed.ok) {
+        setError(`${c.name}: ${parsed.message}`);
+        return;
+      }
+      values[c.name] = parsed.value;
+    }
+    onStage(values);
+    onClose();
+  };
+  return (
+    <form
+      className="new-row"
+      aria-label="New row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        stage();
+      }}
+    >
+      <div className="new-row__fields">
+        {describe.columns.map((c) => (
+          <label key={c.name} className="new-row__field">
+            <span>
+              {c.name} <span className="builder__type">{c.typeName}</span>
+            </span>
+            <input
+              aria-label={`New ${c.name}`}
+              placeholder={c.default !== null ? `default: ${c.default}` : c.nullable ? 'NULL' : 'required'}
+              value={texts[c.name] ?? ''}
+              onChange={(e) => setTexts({ ...texts, [c.name]: e.target.value })}
+            />
+          </label>
+        ))}
+      </div>
+      {error && (
+        <p className="edit-review__row-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="builder__actions">
+        <button type="submit" className="button button--small button--primary">
+          Stage new row
+        </button>
+        <button type="button" className="button button--small" onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
