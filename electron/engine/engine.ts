@@ -12,7 +12,7 @@ import { runQuery } from './execute/runQuery';
 import { withConnection } from './execute/withConnection';
 import { planRequest } from './plan/planRequest';
 import { parseRequest } from './request/parseRequest';
-import { dbErrorResponse, errorResponse, serverTiming, toResponse, type EngineResponse } from './respond/toResponse';
+import { dbErrorResponse, errorResponse, serverTiming, toResponse, transactionEnd, type EngineResponse } from './respond/toResponse';
 import { loadSchemaCache } from './schema-cache/loadSchemaCache';
 import type { SchemaCache } from './schema-cache/SchemaCache';
 import { SchemaCacheHolder } from './schema-cache/SchemaCacheHolder';
@@ -55,7 +55,11 @@ export interface EngineOptions {
   /** How long a request waits for a loading schema cache before 503 (default 10 s). */
   readonly schemaWaitMs?: number;
   readonly log?: (message: string) => void;
+  /** Larger request bodies get 413 (default 10 MiB). */
+  readonly maxBodyBytes?: number;
 }
+
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /**
  * For callers inside the main process only (the grid, "view as role"): run as this role without
@@ -77,6 +81,7 @@ export interface Engine {
 
 export function createEngine(options: EngineOptions): Engine {
   const log = options.log ?? (() => undefined);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const auth = createAuthenticator(options.jwt, options.roleClaimKey ?? '.sub', options.anonRole);
   const holder = new SchemaCacheHolder(() => withConnection(options.pool, (c) => loadSchemaCache(c)), options.schemaWaitMs ?? 10_000);
   // Clients only see 503 PGRST002; why the load failed goes to the log.
@@ -108,13 +113,19 @@ export function createEngine(options: EngineOptions): Engine {
 
   async function handle(req: EngineRequest, trusted: TrustedCaller | undefined): Promise<EngineResponse> {
     const t0 = performance.now();
+    if (req.body !== undefined && req.body.length > maxBodyBytes) {
+      return errorResponse(
+        { code: 'PGRST413', message: 'Request body too large', details: `The body has ${req.body.length} bytes; the limit is ${maxBodyBytes} bytes.`, hint: 'Send fewer rows per request.' },
+        { status: 413 },
+      );
+    }
     const parsed = parseRequest(req);
     if (!parsed.ok) return errorResponse(parsed.error, { headOnly: req.method.toUpperCase() === 'HEAD' });
     const api = parsed.value;
     if (api.action.kind === 'options') {
       return { status: 200, headers: { allow: 'OPTIONS,GET,HEAD' }, body: '' };
     }
-    const headOnly = api.action.headOnly;
+    const headOnly = api.action.kind !== 'mutate' && api.action.headOnly;
     const principal: Outcome<Principal> = trusted
       ? { ok: true, value: { role: trusted.role, claims: trusted.claims ?? { role: trusted.role }, anonymous: false } }
       : await auth.authenticate(api.bearer);
@@ -126,6 +137,7 @@ export function createEngine(options: EngineOptions): Engine {
     const plan = planRequest(api, cache.value, { ...(options.maxRows !== undefined && { maxRows: options.maxRows }) });
     if (!plan.ok) return errorResponse(plan.error, { headOnly, authenticated });
     const sql = buildQuery(plan.value);
+    const settle = transactionEnd(plan.value);
     const t2 = performance.now();
     const result = await runQuery(options.pool, sql, {
       role: principal.value.role,
@@ -135,6 +147,8 @@ export function createEngine(options: EngineOptions): Engine {
       headers: api.headers,
       ...(options.statementTimeoutMs !== undefined && { statementTimeoutMs: options.statementTimeoutMs }),
       ...(plan.value.timezone !== undefined && { timezone: plan.value.timezone }),
+      readWrite: plan.value.kind === 'mutate' || (plan.value.kind === 'call' && !plan.value.readOnly),
+      ...(settle !== undefined && { settle }),
     });
     const t3 = performance.now();
     const response = result.ok

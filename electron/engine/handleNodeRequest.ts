@@ -4,10 +4,10 @@
  * the database segment.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Engine, EngineRequest } from './engine';
+import { DEFAULT_MAX_BODY_BYTES, type Engine, type EngineRequest } from './engine';
 
-/** Requests bodies are read for the writes to come; bounded so a client cannot exhaust memory. */
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Bounded so a client cannot exhaust memory; the engine checks its own (possibly lower) limit. */
+const MAX_BODY_BYTES = DEFAULT_MAX_BODY_BYTES;
 
 export function toEngineRequest(req: IncomingMessage, pathAfterDatabase: string, body?: Buffer): EngineRequest {
   const url = req.url ?? '';
@@ -42,7 +42,7 @@ export async function handleNodeRequest(engine: Engine, req: IncomingMessage, re
     body = await readBody(req);
   } catch {
     res.writeHead(413, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify({ code: 'PGRST102', message: 'Request body too large', details: null, hint: null }));
+    res.end(JSON.stringify({ code: 'PGRST413', message: 'Request body too large', details: `The limit is ${MAX_BODY_BYTES} bytes.`, hint: 'Send fewer rows per request.' }));
     return;
   }
   const response = await engine.handle(toEngineRequest(req, pathAfterDatabase, body));

@@ -16,12 +16,21 @@ export interface RequestContext {
   readonly statementTimeoutMs?: number;
   /** Prefer: timezone=…, already checked against pg_timezone_names. */
   readonly timezone?: string;
+  /** Writes and volatile calls run READ WRITE; everything else READ ONLY. */
+  readonly readWrite?: boolean;
+  /**
+   * Decides, once the statement has run, whether to COMMIT or ROLLBACK (dry runs, max-affected,
+   * singular checks). Without it COMMIT goes in the same round trip as the statement.
+   */
+  readonly settle?: (result: DbResult) => 'commit' | 'rollback';
 }
 
 export interface DbResult {
   readonly totalResultSet: number | null;
   readonly pageTotal: number;
   readonly body: string | null;
+  /** A single inserted row's primary key as a JSON object, for the Location header. */
+  readonly location: string | null;
   /** From EXPLAIN, for planned/estimated counts. */
   readonly plannedTotal: number | null;
   readonly queryMs: number;
@@ -29,7 +38,8 @@ export interface DbResult {
 
 /** A Postgres error, with the step it came from (the role switch fails differently). */
 export interface DbFailure {
-  readonly step: 'connect' | 'role' | 'query';
+  /** `commit`: the statement ran but COMMIT failed, so whether it took effect is unknown. */
+  readonly step: 'connect' | 'role' | 'query' | 'commit';
   readonly code: string;
   readonly message: string;
   readonly details: string | null;
@@ -89,7 +99,7 @@ export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestConte
     return { step, result };
   };
   const steps: Step[] = [
-    send('query', 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY'),
+    send('query', `BEGIN ISOLATION LEVEL READ COMMITTED ${ctx.readWrite ? 'READ WRITE' : 'READ ONLY'}`),
     send('role', SETTINGS_SQL, [
       ctx.role,
       JSON.stringify(ctx.claims),
@@ -104,32 +114,48 @@ export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestConte
   const explain = query.explain ? send('query', query.explain.text, [...query.explain.values]) : undefined;
   if (explain) steps.push(explain);
   const main = send('query', query.main.text, [...query.main.values]);
-  steps.push(main, send('query', 'COMMIT'));
+  steps.push(main);
+  if (!ctx.settle) steps.push(send('commit', 'COMMIT'));
   const settled = await Promise.allSettled(steps.map((s) => s.result));
   const firstFailure = settled.findIndex((r) => r.status === 'rejected');
-  const commit = settled[settled.length - 1];
-  // A connection whose last statement failed may be mid-transaction or broken: never reuse it.
-  const clean = commit?.status === 'fulfilled';
-  client.release(clean ? undefined : true);
-  if (firstFailure >= 0) {
-    const failed = settled[firstFailure] as PromiseRejectedResult;
-    return { ok: false, error: failure(steps[firstFailure]!.step, failed.reason) };
+  if (firstFailure >= 0 || !ctx.settle) {
+    // A failed transaction is still open when COMMIT was not queued; a ROLLBACK that works
+    // proves the connection sound. Otherwise it may be broken: never reuse it.
+    const clean = firstFailure < 0 || (ctx.settle !== undefined && (await client.query('ROLLBACK').then(() => true, () => false)));
+    client.release(clean ? undefined : true);
+    if (firstFailure >= 0) {
+      const failed = settled[firstFailure] as PromiseRejectedResult;
+      return { ok: false, error: failure(steps[firstFailure]!.step, failed.reason) };
+    }
+    return { ok: true, value: await resultOf(main.result, explain?.result, started) };
   }
-  const mainResult = (await main.result) as pg.QueryResult<{ total_result_set: string | null; page_total: string; body: string | null }>;
+  const value = await resultOf(main.result, explain?.result, started);
+  const verdict = ctx.settle(value);
+  try {
+    await client.query(verdict === 'commit' ? 'COMMIT' : 'ROLLBACK');
+  } catch (err) {
+    client.release(true);
+    // The connection died around COMMIT: the write may or may not have happened. Never report success.
+    return { ok: false, error: failure(verdict === 'commit' ? 'commit' : 'query', err) };
+  }
+  client.release();
+  return { ok: true, value };
+}
+
+async function resultOf(main: Promise<pg.QueryResult>, explain: Promise<pg.QueryResult> | undefined, started: number): Promise<DbResult> {
+  const mainResult = (await main) as pg.QueryResult<{ total_result_set: string | null; page_total: string; body: string | null; location?: string | null }>;
   let plannedTotal: number | null = null;
   if (explain) {
-    const plan = (await explain.result) as pg.QueryResult<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>;
+    const plan = (await explain) as pg.QueryResult<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>;
     plannedTotal = plan.rows[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? null;
   }
   const row = mainResult.rows[0];
   return {
-    ok: true,
-    value: {
-      totalResultSet: row?.total_result_set == null ? null : Number(row.total_result_set),
-      pageTotal: Number(row?.page_total ?? 0),
-      body: row?.body ?? null,
-      plannedTotal,
-      queryMs: performance.now() - started,
-    },
+    totalResultSet: row?.total_result_set == null ? null : Number(row.total_result_set),
+    pageTotal: Number(row?.page_total ?? 0),
+    body: row?.body ?? null,
+    location: row?.location ?? null,
+    plannedTotal,
+    queryMs: performance.now() - started,
   };
 }

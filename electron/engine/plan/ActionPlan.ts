@@ -4,8 +4,8 @@
  */
 import type { AggregateName, JsonStep, Quantifier } from '../../../shared/dataapi/ast';
 import type { OperatorName } from '../../../shared/dataapi/operators';
-import type { CountPreference, MediaType } from '../request/ApiRequest';
-import type { Column, Relation, Relationship } from '../schema-cache/SchemaCache';
+import type { CountPreference, MediaType, Mutation } from '../request/ApiRequest';
+import type { Column, Relation, Relationship, Routine } from '../schema-cache/SchemaCache';
 import type { SqlType } from './sqlTypes';
 
 export interface ColumnExpr {
@@ -86,5 +86,68 @@ export interface ReadPlan {
   readonly estimateThreshold: number;
 }
 
-/** Closed union: writes and calls join it in a later issue. */
-export type ActionPlan = ReadPlan;
+/** What the transaction does once the statement ran: PostgREST's dry runs and checks. */
+export interface TxPlan {
+  /** `Prefer: tx=rollback`: run everything, answer as usual, keep nothing. */
+  readonly rollback: boolean;
+  /** `Prefer: max-affected=N` with handling=strict: more affected rows → PGRST124, rolled back. */
+  readonly maxAffected?: number;
+}
+
+export interface MutatePlan {
+  readonly kind: 'mutate';
+  readonly mutation: Mutation;
+  readonly relation: Relation;
+  /** The payload's columns, each checked against the relation (insert columns / SET list). */
+  readonly columns: readonly Column[];
+  /** The payload as JSON text: an array of objects for inserts, one object for updates. */
+  readonly payload: string;
+  /** `Prefer: missing=default`: keys a row leaves out take the column default, not NULL. */
+  readonly missingDefault: boolean;
+  /** Which rows an update/delete touches; planned against `target` alias. */
+  readonly target: ReadNode;
+  /** Update/delete `limit`/`offset` (applied through the key order the client gave). */
+  readonly limit?: number;
+  readonly offset?: number;
+  readonly onConflict?: { readonly columns: readonly Column[]; readonly resolution: 'merge' | 'ignore' };
+  /** The shape of returned rows (select, embeds) when the client asked for a representation. */
+  readonly returning?: ReadNode;
+  readonly return: 'minimal' | 'headers-only' | 'representation';
+  readonly media: MediaType;
+  /** Primary-key columns for the Location header of a single-row insert; empty otherwise. */
+  readonly location: readonly Column[];
+  readonly count?: CountPreference;
+  readonly tx: TxPlan;
+  readonly timezone?: string;
+  readonly preferencesApplied: readonly string[];
+}
+
+/** One argument of a call: the parameter it binds (read from the JSON arguments object by name). */
+export interface CallArgument {
+  readonly name: string;
+  readonly type: string;
+  readonly variadic: boolean;
+}
+
+export interface CallPlan {
+  readonly kind: 'call';
+  readonly routine: Routine;
+  /** Named arguments, read from `argsJson` (an object) by name. */
+  readonly args: readonly CallArgument[];
+  /** A single unnamed json/jsonb parameter (or params=single-object): the whole body is the argument. */
+  readonly wholeBody: boolean;
+  readonly argsJson: string;
+  /** Set-returning or composite results are read like a relation (select, filters, order). */
+  readonly shape: { readonly kind: 'scalar' } | { readonly kind: 'rows'; readonly node: ReadNode; readonly single: boolean };
+  readonly readOnly: boolean;
+  readonly headOnly: boolean;
+  readonly media: MediaType;
+  readonly count?: CountPreference;
+  readonly offset: number;
+  readonly limit?: number;
+  readonly tx: TxPlan;
+  readonly timezone?: string;
+  readonly preferencesApplied: readonly string[];
+}
+
+export type ActionPlan = ReadPlan | MutatePlan | CallPlan;

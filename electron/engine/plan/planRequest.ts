@@ -6,10 +6,10 @@
 import { ok } from '../../../shared/contract/result';
 import type { EmbedPath, FieldRef, FilterNode, OrderTerm, SelectItem } from '../../../shared/dataapi/ast';
 import { refuse, type Outcome } from '../ApiError';
-import type { ApiRequest } from '../request/ApiRequest';
-import type { Relation, Relationship, SchemaCache } from '../schema-cache/SchemaCache';
+import type { ApiRequest, Mutation } from '../request/ApiRequest';
+import type { Column, Relation, Relationship, Routine, RoutineParam, SchemaCache } from '../schema-cache/SchemaCache';
 import { findRelation, relationshipsFrom } from '../schema-cache/SchemaCache';
-import type { ActionPlan, ColumnExpr, PlannedEmbed, PlannedFilter, PlannedItem, PlannedOrder, ReadNode } from './ActionPlan';
+import type { ActionPlan, CallArgument, CallPlan, ColumnExpr, MutatePlan, PlannedEmbed, PlannedFilter, PlannedItem, PlannedOrder, ReadNode, TxPlan } from './ActionPlan';
 import { closestName } from './closestName';
 import { SQL_TYPES, sqlTypeFor, type SqlType } from './sqlTypes';
 
@@ -25,14 +25,17 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
   if (target.kind === 'root') {
     return refuse('PGRST126', 'Root endpoint metadata is disabled', null, 'Pier does not serve an OpenAPI description yet.');
   }
-  if (target.kind === 'routine') {
-    return refuse(
-      'PGRST202',
-      `Could not find the function ${schema.value}.${target.name} in the schema cache`,
-      null,
-      'Pier does not run functions through the Data API yet.',
-    );
+  const prefs = req.preferences;
+  const timezone = prefs.timezone !== undefined && cache.timezones.has(prefs.timezone) ? prefs.timezone : undefined;
+  const invalid = [...prefs.unknown, ...(prefs.timezone !== undefined && timezone === undefined ? [`timezone=${prefs.timezone}`] : [])];
+  if (prefs.handling === 'strict' && invalid.length > 0) {
+    return refuse('PGRST122', 'Invalid preferences given with handling=strict', `Invalid preferences: ${invalid.join(', ')}`);
   }
+  if (req.query.paging.some((p) => p.limit !== undefined && p.limit < 0)) {
+    return refuse('PGRST103', 'Requested range not satisfiable', 'Limit should be greater than or equal to zero.');
+  }
+  const common: Common = { timezone, maxRows: options.maxRows ?? cache.config.maxRows };
+  if (target.kind === 'routine') return planCall(req, cache, schema.value, target.name, common);
   const relation = findRelation(cache, schema.value, target.name);
   if (!relation) {
     const names = [...cache.relations.values()].filter((r) => r.schema === schema.value).map((r) => r.name);
@@ -44,16 +47,8 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
       near ? `Perhaps you meant the table '${schema.value}.${near}'` : null,
     );
   }
+  if (req.action.kind === 'mutate') return planMutation(req, cache, schema.value, relation, req.action.mutation, common);
   if (req.action.kind !== 'read') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
-  const prefs = req.preferences;
-  const timezone = prefs.timezone !== undefined && cache.timezones.has(prefs.timezone) ? prefs.timezone : undefined;
-  const invalid = [...prefs.unknown, ...(prefs.timezone !== undefined && timezone === undefined ? [`timezone=${prefs.timezone}`] : [])];
-  if (prefs.handling === 'strict' && invalid.length > 0) {
-    return refuse('PGRST122', 'Invalid preferences given with handling=strict', `Invalid preferences: ${invalid.join(', ')}`);
-  }
-  if (req.query.paging.some((p) => p.limit !== undefined && p.limit < 0)) {
-    return refuse('PGRST103', 'Requested range not satisfiable', 'Limit should be greater than or equal to zero.');
-  }
   const planner = new NodePlanner(req, cache, schema.value);
   const root = planner.node(relation, req.query.select ?? [{ kind: 'star' }], []);
   if (!root.ok) return root;
@@ -62,7 +57,7 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
     const name = unknownPath[unknownPath.length - 1]!;
     return refuse('PGRST108', `'${name}' is not an embedded resource in this request`, null, `Verify that '${name}' is included in the 'select' query parameter.`);
   }
-  const maxRows = options.maxRows ?? cache.config.maxRows;
+  const maxRows = common.maxRows;
   const window = topWindow(req, maxRows);
   return ok({
     kind: 'read',
@@ -80,6 +75,257 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
     ...(window.limit !== undefined && { limit: window.limit }),
     estimateThreshold: maxRows ?? 1000,
   });
+}
+
+interface Common {
+  readonly timezone: string | undefined;
+  readonly maxRows: number | undefined;
+}
+
+/** The transaction-end preferences every write and call honours. */
+function txPlan(req: ApiRequest): TxPlan {
+  const p = req.preferences;
+  return { rollback: p.tx === 'rollback', ...(p.handling === 'strict' && p.maxAffected !== undefined && { maxAffected: p.maxAffected }) };
+}
+
+function appliedPreferences(req: ApiRequest, timezone: string | undefined, extra: readonly string[]): string[] {
+  const p = req.preferences;
+  return [
+    ...extra,
+    ...(p.count ? [`count=${p.count}`] : []),
+    ...(p.handling ? [`handling=${p.handling}`] : []),
+    ...(timezone !== undefined ? [`timezone=${timezone}`] : []),
+    ...(p.tx ? [`tx=${p.tx}`] : []),
+    ...(p.handling === 'strict' && p.maxAffected !== undefined ? [`max-affected=${p.maxAffected}`] : []),
+  ];
+}
+
+const missingColumn = (relation: Relation, name: string) =>
+  refuse('PGRST204', `Could not find the '${name}' column of '${relation.name}' in the schema cache`, null, null);
+
+function columnsOf(relation: Relation, names: readonly string[]): Outcome<Column[]> {
+  const out: Column[] = [];
+  for (const n of names) {
+    const c = relation.columnsByName.get(n);
+    if (!c) return missingColumn(relation, n);
+    out.push(c);
+  }
+  return ok(out);
+}
+
+function planMutation(req: ApiRequest, cache: SchemaCache, schema: string, relation: Relation, mutation: Mutation, common: Common): Outcome<MutatePlan> {
+  const prefs = req.preferences;
+  const payload = req.payload;
+  if (mutation !== 'delete' && payload === undefined) {
+    return refuse('PGRST102', 'Empty or invalid json', 'The request has no body; send the row(s) to write as JSON, CSV or form data.');
+  }
+  if (payload?.kind === 'value') {
+    return refuse('PGRST102', 'Empty or invalid json', 'The body must be a JSON object or an array of objects.');
+  }
+  const rows = payload?.rows ?? [];
+  if ((mutation === 'update' || mutation === 'upsert') && (payload?.array ?? false) && rows.length !== 1) {
+    return mutation === 'upsert'
+      ? refuse('PGRST105', 'Invalid PUT request', 'PUT takes one row, as an object.')
+      : refuse('PGRST102', 'Empty or invalid json', 'PATCH takes one object: the new values of the columns to change.');
+  }
+  let keys = req.columns ?? payload?.keys ?? [];
+  if (req.columns === undefined && rows.length > 1) {
+    const expected = [...keys].sort().join('\u0000');
+    if (rows.some((r) => Object.keys(r).sort().join('\u0000') !== expected)) {
+      return refuse('PGRST102', 'All object keys must match', null, 'Send the same keys in every object of a bulk insert, or name the columns with columns=.');
+    }
+  }
+  if (mutation === 'delete') keys = [];
+  const columns = columnsOf(relation, keys);
+  if (!columns.ok) return columns;
+
+  const planner = new NodePlanner(req, cache, schema);
+  // The rows touched are chosen without embeds, so an embed filter cannot widen or narrow them unseen.
+  const target = planner.node(relation, [{ kind: 'star' }], []);
+  if (!target.ok) return target;
+  const ret = prefs.return ?? 'minimal';
+  let returning: ReadNode | undefined;
+  if (ret === 'representation') {
+    const node = planner.node(relation, req.query.select ?? [{ kind: 'star' }], []);
+    if (!node.ok) return node;
+    returning = { ...node.value, where: node.value.where.filter((f) => f.kind === 'embedPresence'), order: [] };
+  }
+  const unknownPath = planner.unusedPath();
+  if (unknownPath) {
+    const name = unknownPath[unknownPath.length - 1]!;
+    return refuse('PGRST108', `'${name}' is not an embedded resource in this request`, null, `Verify that '${name}' is included in the 'select' query parameter.`);
+  }
+
+  let onConflict: MutatePlan['onConflict'];
+  if (mutation === 'upsert') {
+    const pk = relation.primaryKey;
+    const filters = req.query.filters;
+    const eqOnKey = filters.every((f) => f.path.length === 0 && f.node.kind === 'condition' && !f.node.negated && f.node.operator === 'eq' && f.node.field.json.length === 0 && pk.includes(f.node.field.name));
+    const named = new Set(filters.map((f) => (f.node.kind === 'condition' ? f.node.field.name : '')));
+    if (pk.length === 0 || !eqOnKey || named.size !== pk.length || filters.length !== pk.length || req.query.paging.some((p) => p.path.length === 0)) {
+      return refuse('PGRST105', 'Filters must include all and only primary key columns with \'eq\' operators', null, pk.length === 0 ? `'${relation.name}' has no primary key.` : `Address the row as ${pk.map((k) => `${k}=eq.…`).join('&')}.`);
+    }
+    const row = rows[0] ?? {};
+    for (const f of filters) {
+      if (f.node.kind !== 'condition') continue;
+      const v = row[f.node.field.name];
+      if (v === undefined || v === null || String(v) !== f.node.value) {
+        return refuse('PGRST115', 'Payload values do not match URL in primary key column(s)', null, null);
+      }
+    }
+    const pkColumns = columnsOf(relation, pk);
+    if (!pkColumns.ok) return pkColumns;
+    onConflict = { columns: pkColumns.value, resolution: 'merge' };
+  } else if (mutation === 'create' && prefs.resolution !== undefined) {
+    const names = req.onConflict ?? relation.primaryKey;
+    if (names.length === 0) {
+      return refuse('PGRST204', `'${relation.name}' has no primary key to resolve duplicates on`, null, 'Name a unique key with on_conflict=col.');
+    }
+    const conflict = columnsOf(relation, names);
+    if (!conflict.ok) return conflict;
+    onConflict = { columns: conflict.value, resolution: prefs.resolution === 'merge-duplicates' ? 'merge' : 'ignore' };
+  }
+
+  const page = req.query.paging.find((p) => p.path.length === 0);
+  if (page && mutation !== 'update' && mutation !== 'delete') {
+    return refuse('PGRST114', 'limit and offset apply to PATCH and DELETE only', null, null);
+  }
+  const single = mutation === 'create' && payload !== undefined && !payload.array;
+  const location = single && relation.primaryKey.length > 0 ? columnsOf(relation, relation.primaryKey) : ok([] as Column[]);
+  if (!location.ok) return location;
+  const payloadJson = mutation === 'update' ? JSON.stringify(rows[0] ?? {}) : JSON.stringify(rows);
+  return ok({
+    kind: 'mutate',
+    mutation,
+    relation,
+    columns: columns.value,
+    payload: payloadJson,
+    missingDefault: prefs.missing === 'default',
+    target: target.value,
+    ...(page?.limit !== undefined && { limit: page.limit }),
+    ...(page?.offset !== undefined && { offset: page.offset }),
+    ...(onConflict && { onConflict }),
+    ...(returning && { returning }),
+    return: ret,
+    media: req.media,
+    location: location.value,
+    ...(prefs.count !== undefined && { count: prefs.count }),
+    tx: txPlan(req),
+    ...(common.timezone !== undefined && { timezone: common.timezone }),
+    preferencesApplied: appliedPreferences(req, common.timezone, [
+      ...(prefs.return ? [`return=${prefs.return}`] : []),
+      ...(onConflict && prefs.resolution && mutation === 'create' ? [`resolution=${prefs.resolution}`] : []),
+      ...(prefs.missing === 'default' && (mutation === 'create' || mutation === 'upsert') ? ['missing=default'] : []),
+    ]),
+  });
+}
+
+const isInput = (p: RoutineParam) => p.mode === 'i' || p.mode === 'b' || p.mode === 'v';
+const JSON_TYPES = new Set(['json', 'jsonb']);
+
+/** A routine's arguments object: the JSON body (POST) or the query string's parameters (GET). */
+function callArguments(req: ApiRequest): Outcome<{ json: Record<string, unknown>; raw: unknown; hasBody: boolean }> {
+  if (req.action.kind === 'call' && req.action.readOnly) {
+    const json: Record<string, unknown> = {};
+    for (const [k, v] of req.query.params ?? []) {
+      // A repeated key is an array (PostgREST's variadic arguments over GET).
+      const prev = json[k];
+      json[k] = prev === undefined ? v : Array.isArray(prev) ? [...(prev as unknown[]), v] : [prev, v];
+    }
+    return ok({ json, raw: json, hasBody: false });
+  }
+  const p = req.payload;
+  if (p === undefined) return ok({ json: {}, raw: {}, hasBody: false });
+  if (p.kind === 'value') return ok({ json: {}, raw: p.value, hasBody: true });
+  if (p.array) return ok({ json: {}, raw: p.rows, hasBody: true });
+  return ok({ json: { ...p.rows[0] }, raw: p.rows[0], hasBody: true });
+}
+
+function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: string, common: Common): Outcome<CallPlan> {
+  const action = req.action;
+  if (action.kind !== 'call') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
+  const candidates = cache.routines.filter((r) => r.schema === schema && r.name === name);
+  const args = callArguments(req);
+  if (!args.ok) return args;
+  const given = Object.keys(args.value.json);
+  const singleObject = req.preferences.params === 'single-object';
+  const wholeBodyFits = (r: Routine) => {
+    const inputs = r.params.filter(isInput);
+    return inputs.length === 1 && JSON_TYPES.has(inputs[0]!.type) && (singleObject || inputs[0]!.name === '');
+  };
+  const fits = (r: Routine) => {
+    const inputs = r.params.filter(isInput);
+    if (inputs.some((p) => p.name === '')) return false;
+    return given.every((g) => inputs.some((p) => p.name === g)) && inputs.every((p) => p.hasDefault || p.mode === 'v' || given.includes(p.name));
+  };
+  let matches = candidates.filter((r) => wholeBodyFits(r) && (singleObject || args.value.hasBody));
+  if (matches.length === 0 || !singleObject) {
+    const byName = candidates.filter(fits);
+    if (byName.length > 0) matches = byName;
+  }
+  if (matches.length === 0) {
+    const near = closestName(name, new Set(cache.routines.filter((r) => r.schema === schema).map((r) => r.name)));
+    return refuse(
+      'PGRST202',
+      `Could not find the function ${schema}.${name}${given.length > 0 ? `(${[...given].sort().join(', ')})` : ' without parameters'} in the schema cache`,
+      `Searched for the function ${schema}.${name}${given.length > 0 ? ` with parameters ${[...given].sort().join(', ')}` : ' without parameters'} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
+      near && near !== name ? `Perhaps you meant to call the function ${schema}.${near}` : null,
+    );
+  }
+  if (matches.length > 1) {
+    return refuse('PGRST203', `Could not choose the best candidate function between: ${matches.map((r) => `${schema}.${name}(${r.arguments})`).join(', ')}`, null, 'Try renaming the parameters or the function itself in the database so function overloading can be resolved');
+  }
+  const routine = matches[0]!;
+  if (action.readOnly && routine.volatility === 'volatile') {
+    return refuse('PGRST101', 'Cannot use the GET method with a volatile function', null, 'Call it with POST, or mark it STABLE or IMMUTABLE if it changes nothing.');
+  }
+  const wholeBody = wholeBodyFits(routine) && (singleObject || args.value.hasBody) && !fits(routine);
+  const callArgs: CallArgument[] = wholeBody
+    ? []
+    : routine.params.filter((p) => isInput(p) && given.includes(p.name)).map((p) => ({ name: p.name, type: p.type, variadic: p.mode === 'v' }));
+  const argsJson = JSON.stringify(wholeBody ? (args.value.raw ?? null) : args.value.json);
+
+  let shape: CallPlan['shape'] = { kind: 'scalar' };
+  const planner = new NodePlanner(req, cache, schema);
+  if (routine.returnColumns.length > 0) {
+    const base = routine.returnRelation ? findRelation(cache, routine.returnRelation.schema, routine.returnRelation.name) : undefined;
+    const relation: Relation = base ?? pseudoRelation(routine);
+    const node = planner.node(relation, req.query.select ?? [{ kind: 'star' }], []);
+    if (!node.ok) return node;
+    shape = { kind: 'rows', node: node.value, single: !routine.returnsSet };
+  } else if (req.query.filters.length > 0 || req.query.select !== undefined) {
+    // Filters and select apply to rows; a scalar result has none.
+  }
+  const unknownPath = planner.unusedPath();
+  if (unknownPath && shape.kind === 'rows') {
+    const n = unknownPath[unknownPath.length - 1]!;
+    return refuse('PGRST108', `'${n}' is not an embedded resource in this request`, null, `Verify that '${n}' is included in the 'select' query parameter.`);
+  }
+  const window = routine.returnsSet ? topWindow(req, common.maxRows) : { offset: 0 };
+  const prefs = req.preferences;
+  return ok({
+    kind: 'call',
+    routine,
+    args: callArgs,
+    wholeBody,
+    argsJson,
+    shape,
+    readOnly: action.readOnly || routine.volatility !== 'volatile',
+    headOnly: action.headOnly,
+    media: req.media,
+    ...(prefs.count !== undefined && { count: prefs.count }),
+    offset: window.offset,
+    ...(window.limit !== undefined && { limit: window.limit }),
+    tx: txPlan(req),
+    ...(common.timezone !== undefined && { timezone: common.timezone }),
+    preferencesApplied: appliedPreferences(req, common.timezone, singleObject ? ['params=single-object'] : []),
+  });
+}
+
+/** A relation-like view of a routine's result row, so select/filters/order plan against it. */
+function pseudoRelation(routine: Routine): Relation {
+  const columns: Column[] = routine.returnColumns.map((c) => ({ name: c.name, type: c.type, typeName: c.type, nullable: true, default: null, comment: null }));
+  return { schema: routine.schema, name: routine.name, kind: 'table', columns, columnsByName: new Map(columns.map((c) => [c.name, c])), primaryKey: [], comment: null };
 }
 
 function resolveSchema(req: ApiRequest, cache: SchemaCache): Outcome<string> {

@@ -14,6 +14,12 @@ export interface Preferences {
   readonly handling?: 'strict' | 'lenient';
   /** `timezone=…`; the planner checks it against the database's time zone names. */
   readonly timezone?: string;
+  readonly return?: 'minimal' | 'headers-only' | 'representation';
+  readonly resolution?: 'merge-duplicates' | 'ignore-duplicates';
+  readonly missing?: 'default' | 'null';
+  readonly tx?: 'commit' | 'rollback';
+  readonly maxAffected?: number;
+  readonly params?: 'single-object';
   /** Tokens no PostgREST preference matches (refused under handling=strict). */
   readonly unknown: readonly string[];
 }
@@ -25,9 +31,24 @@ export type ApiTarget =
   /** `/`: the OpenAPI description (not served yet). */
   | { readonly kind: 'root'; readonly schema?: string };
 
+/** create = POST, update = PATCH, upsert = PUT (one row by its full primary key), delete = DELETE. */
+export type Mutation = 'create' | 'update' | 'upsert' | 'delete';
+
 export type ApiAction =
   | { readonly kind: 'read'; readonly headOnly: boolean }
+  | { readonly kind: 'mutate'; readonly mutation: Mutation }
+  /** `/rpc/fn`: GET/HEAD call read-only functions with query-string arguments, POST any. */
+  | { readonly kind: 'call'; readonly readOnly: boolean; readonly headOnly: boolean }
   | { readonly kind: 'options' };
+
+/**
+ * A request body, decoded: JSON, CSV or form data all become JSON values. `array` records whether
+ * the client sent an array (bulk) or a single object.
+ */
+export type Payload =
+  | { readonly kind: 'rows'; readonly rows: readonly Readonly<Record<string, unknown>>[]; readonly array: boolean; readonly keys: readonly string[] }
+  /** A JSON value that is not an object or array of objects (e.g. an RPC's single json argument). */
+  | { readonly kind: 'value'; readonly value: unknown };
 
 export interface ApiRequest {
   readonly action: ApiAction;
@@ -41,6 +62,12 @@ export interface ApiRequest {
   readonly range?: { readonly from: number; readonly to?: number };
   /** The bearer token, if the request carried one; verified by the orchestrator. */
   readonly bearer?: string | { readonly malformed: string };
+  /** The decoded body, for writes and calls. */
+  readonly payload?: Payload;
+  /** `columns=a,b`: the payload keys to use. */
+  readonly columns?: readonly string[];
+  /** `on_conflict=a,b`: the unique key an upsert resolves on. */
+  readonly onConflict?: readonly string[];
   readonly method: string;
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;

@@ -32,10 +32,11 @@ describe('parseRequest', () => {
 
   it.each([
     ['count=exact', { count: 'exact', unknown: [] }],
-    ['return=minimal, count=planned', { count: 'planned', unknown: [] }],
+    ['return=minimal, count=planned', { count: 'planned', return: 'minimal', unknown: [] }],
     ['count=estimated,count=exact', { count: 'estimated', unknown: [] }],
     ['count=bogus, handling=strict', { handling: 'strict', unknown: ['count=bogus'] }],
-    ['timezone=Europe/Paris,  max-affected=5, tx=rollback', { timezone: 'Europe/Paris', unknown: [] }],
+    ['timezone=Europe/Paris,  max-affected=5, tx=rollback', { timezone: 'Europe/Paris', maxAffected: 5, tx: 'rollback', unknown: [] }],
+    ['resolution=merge-duplicates, missing=default, params=single-object, return=nope', { resolution: 'merge-duplicates', missing: 'default', params: 'single-object', unknown: ['return=nope'] }],
   ])('reads Prefer %s', (prefer, preferences) => {
     const r = parseRequest(input({ headers: { prefer } }));
     expect(r.ok && r.value.preferences).toEqual(preferences);
@@ -62,12 +63,38 @@ describe('parseRequest', () => {
   });
 
   it.each([
-    ['POST', 'PGRST117'],
-    ['PATCH', 'PGRST117'],
-    ['TRACE', 'PGRST117'],
-  ])('refuses %s for now', (method, code) => {
-    const r = parseRequest(input({ method }));
-    expect(!r.ok && r.error.code).toBe(code);
+    ['POST', '/clients', { kind: 'mutate', mutation: 'create' }],
+    ['PATCH', '/clients', { kind: 'mutate', mutation: 'update' }],
+    ['PUT', '/clients', { kind: 'mutate', mutation: 'upsert' }],
+    ['DELETE', '/clients', { kind: 'mutate', mutation: 'delete' }],
+    ['GET', '/rpc/f', { kind: 'call', readOnly: true, headOnly: false }],
+    ['POST', '/rpc/f', { kind: 'call', readOnly: false, headOnly: false }],
+  ])('reads %s %s as an action', (method, path, action) => {
+    const r = parseRequest(input({ method, path }));
+    expect(r.ok && r.value.action).toEqual(action);
+  });
+
+  it.each([
+    ['TRACE', '/clients'],
+    ['PATCH', '/rpc/f'],
+  ])('refuses %s %s with PGRST117', (method, path) => {
+    const r = parseRequest(input({ method, path }));
+    expect(!r.ok && r.error.code).toBe('PGRST117');
+  });
+
+  it.each([
+    ['application/json', '[{"a":1},{"a":2}]', { kind: 'rows', rows: [{ a: 1 }, { a: 2 }], array: true, keys: ['a'] }],
+    ['application/json', '"x"', { kind: 'value', value: 'x' }],
+    ['text/csv', 'a,b\n1,NULL\n"x,y",""', { kind: 'rows', rows: [{ a: '1', b: null }, { a: 'x,y', b: '' }], array: true, keys: ['a', 'b'] }],
+    ['application/x-www-form-urlencoded', 'a=1&b=two+words', { kind: 'rows', rows: [{ a: '1', b: 'two words' }], array: false, keys: ['a', 'b'] }],
+  ])('decodes a %s body', (contentType, body, payload) => {
+    const r = parseRequest(input({ method: 'POST', headers: { 'content-type': contentType }, body: Buffer.from(body) }));
+    expect(r.ok && r.value.payload).toEqual(payload);
+  });
+
+  it('refuses invalid JSON with PGRST102', () => {
+    const r = parseRequest(input({ method: 'POST', body: Buffer.from('{"a":') }));
+    expect(!r.ok && r.error.code).toBe('PGRST102');
   });
 
   it.each([

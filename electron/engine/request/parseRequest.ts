@@ -7,6 +7,7 @@ import { emptyReadQuery, type ReadQuery } from '../../../shared/dataapi/ast';
 import { parseQuery } from '../../../shared/dataapi/parseQuery';
 import type { ApiAction, ApiRequest, ApiTarget, CountPreference, Preferences } from './ApiRequest';
 import { negotiateMedia } from './negotiateMedia';
+import { parseBody } from './parseBody';
 
 /** The framework-neutral request the engine accepts (see engine.ts). */
 export interface HttpInput {
@@ -16,6 +17,7 @@ export interface HttpInput {
   readonly rawQuery: string;
   /** Lower-case names. */
   readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body?: Buffer;
 }
 
 function parsePath(path: string): Result<ApiTarget> {
@@ -34,32 +36,43 @@ function parsePath(path: string): Result<ApiTarget> {
   return fail({ code: 'PGRST125', message: `Invalid path specified in request URL`, details: `No resource is served at ${path}`, hint: null });
 }
 
-/** Preferences writes will use: accepted (not "unknown") even on reads, as PostgREST does. */
-const OTHER_PREFERENCES = new Set([
-  'resolution=merge-duplicates', 'resolution=ignore-duplicates', 'return=representation', 'return=minimal',
-  'return=headers-only', 'params=single-object', 'tx=commit', 'tx=rollback', 'missing=default', 'missing=null',
-]);
+/** Each enumerated preference and its values; the first of each in the header wins (RFC 7240). */
+const ENUMERATED = {
+  count: ['exact', 'planned', 'estimated'],
+  handling: ['strict', 'lenient'],
+  return: ['minimal', 'headers-only', 'representation'],
+  resolution: ['merge-duplicates', 'ignore-duplicates'],
+  missing: ['default', 'null'],
+  tx: ['commit', 'rollback'],
+  params: ['single-object'],
+} as const;
 
-function parsePrefer(prefer: string | undefined): Preferences {
-  let count: CountPreference | undefined;
-  let handling: 'strict' | 'lenient' | undefined;
+/** Exported for its unit test. */
+export function parsePrefer(prefer: string | undefined): Preferences {
+  const found: Record<string, string> = {};
   let timezone: string | undefined;
+  let maxAffected: number | undefined;
   const unknown: string[] = [];
   for (const token of (prefer ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
-    if (token === 'count=exact' || token === 'count=planned' || token === 'count=estimated') {
-      count ??= token.slice('count='.length) as CountPreference;
-    } else if (token === 'handling=strict' || token === 'handling=lenient') {
-      handling ??= token.slice('handling='.length) as 'strict' | 'lenient';
-    } else if (token.startsWith('timezone=')) {
-      timezone ??= token.slice('timezone='.length);
-    } else if (!OTHER_PREFERENCES.has(token) && !/^max-affected=\d+$/.test(token)) {
-      unknown.push(token);
-    }
+    const eq = token.indexOf('=');
+    const name = eq < 0 ? token : token.slice(0, eq);
+    const value = eq < 0 ? '' : token.slice(eq + 1);
+    const allowed = (ENUMERATED as Record<string, readonly string[]>)[name];
+    if (allowed?.includes(value)) found[name] ??= value;
+    else if (name === 'timezone') timezone ??= value;
+    else if (name === 'max-affected' && /^\d+$/.test(value)) maxAffected ??= Number(value);
+    else unknown.push(token);
   }
   return {
-    ...(count !== undefined && { count }),
-    ...(handling !== undefined && { handling }),
+    ...(found['count'] !== undefined && { count: found['count'] as CountPreference }),
+    ...(found['handling'] !== undefined && { handling: found['handling'] as 'strict' | 'lenient' }),
     ...(timezone !== undefined && { timezone }),
+    ...(found['return'] !== undefined && { return: found['return'] as Preferences['return'] & string }),
+    ...(found['resolution'] !== undefined && { resolution: found['resolution'] as Preferences['resolution'] & string }),
+    ...(found['missing'] !== undefined && { missing: found['missing'] as 'default' | 'null' }),
+    ...(found['tx'] !== undefined && { tx: found['tx'] as 'commit' | 'rollback' }),
+    ...(found['params'] !== undefined && { params: 'single-object' as const }),
+    ...(maxAffected !== undefined && { maxAffected }),
     unknown,
   };
 }
@@ -88,36 +101,60 @@ function parseBearer(authorization: string | undefined): ApiRequest['bearer'] {
   return m ? m[1]! : { malformed: authorization };
 }
 
-function actionFor(method: string): Result<ApiAction> {
+function actionFor(method: string, target: ApiTarget): Result<ApiAction> {
+  const unsupported = fail({ code: 'PGRST117', message: `Unsupported HTTP method: ${method}`, details: null, hint: null });
+  if (method === 'OPTIONS') return ok({ kind: 'options' });
+  if (target.kind === 'routine') {
+    switch (method) {
+      case 'GET':
+      case 'HEAD':
+        return ok({ kind: 'call', readOnly: true, headOnly: method === 'HEAD' });
+      case 'POST':
+        return ok({ kind: 'call', readOnly: false, headOnly: false });
+      default:
+        return unsupported;
+    }
+  }
   switch (method) {
     case 'GET':
       return ok({ kind: 'read', headOnly: false });
     case 'HEAD':
       return ok({ kind: 'read', headOnly: true });
-    case 'OPTIONS':
-      return ok({ kind: 'options' });
+    case 'POST':
+      return ok({ kind: 'mutate', mutation: 'create' });
+    case 'PATCH':
+      return ok({ kind: 'mutate', mutation: 'update' });
+    case 'PUT':
+      return ok({ kind: 'mutate', mutation: 'upsert' });
+    case 'DELETE':
+      return ok({ kind: 'mutate', mutation: 'delete' });
     default:
-      // Writes (POST/PATCH/PUT/DELETE) are planned for a later issue; until then they are refused.
-      return fail({
-        code: 'PGRST117',
-        message: `Unsupported HTTP method: ${method}`,
-        details: null,
-        hint: ['POST', 'PATCH', 'PUT', 'DELETE'].includes(method) ? 'Writes through the Data API are not available in Pier yet; only GET and HEAD are served.' : null,
-      });
+      return unsupported;
   }
+}
+
+/** `columns=a,b` / `on_conflict=a,b` (names may be double-quoted). */
+function nameList(rawQuery: string, key: string): string[] | undefined {
+  const raw = new URLSearchParams(rawQuery).get(key);
+  if (raw === null) return undefined;
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((s) => (s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s));
 }
 
 export function parseRequest(input: HttpInput): Result<ApiRequest> {
   const method = input.method.toUpperCase();
-  const action = actionFor(method);
-  if (!action.ok) return action;
   const target = parsePath(input.path);
   if (!target.ok) return target;
+  const action = actionFor(method, target.value);
+  if (!action.ok) return action;
   const h = input.headers;
   const media = negotiateMedia(h['accept']);
   if (!media.ok) return media;
   let query: ReadQuery = emptyReadQuery;
-  if (target.value.kind === 'relation') {
+  if (target.value.kind !== 'root') {
     const q = parseQuery(input.rawQuery);
     if (!q.ok) return q;
     query = q.value;
@@ -126,9 +163,14 @@ export function parseRequest(input: HttpInput): Result<ApiRequest> {
   if (!range.ok) return range;
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) if (v !== undefined) headers[k] = v;
-  const profile = h['accept-profile'];
+  const writes = action.value.kind === 'mutate' || (action.value.kind === 'call' && !action.value.readOnly);
+  const profile = writes ? (h['content-profile'] ?? h['accept-profile']) : h['accept-profile'];
   const preferences = parsePrefer(h['prefer']);
   const bearer = parseBearer(h['authorization']);
+  const payload = writes ? parseBody(input.body, h['content-type']) : ok(undefined);
+  if (!payload.ok) return payload;
+  const columns = nameList(input.rawQuery, 'columns');
+  const onConflict = nameList(input.rawQuery, 'on_conflict');
   return ok({
     action: action.value,
     target: target.value,
@@ -138,6 +180,9 @@ export function parseRequest(input: HttpInput): Result<ApiRequest> {
     preferences,
     ...(range.value !== undefined && { range: range.value }),
     ...(bearer !== undefined && { bearer }),
+    ...(payload.value !== undefined && { payload: payload.value }),
+    ...(columns !== undefined && { columns }),
+    ...(onConflict !== undefined && { onConflict }),
     method,
     path: input.path,
     headers,

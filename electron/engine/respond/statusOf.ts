@@ -9,6 +9,7 @@ const PGRST_STATUS: Record<string, number> = {
   PGRST116: 406, PGRST117: 405, PGRST118: 400, PGRST119: 400, PGRST120: 400, PGRST121: 500,
   PGRST122: 400, PGRST123: 400, PGRST124: 400, PGRST125: 404, PGRST126: 404, PGRST127: 400, PGRST128: 400,
   PGRST200: 400, PGRST201: 300, PGRST202: 404, PGRST203: 300, PGRST204: 400, PGRST205: 404,
+  PGRST413: 413,
   PGRST300: 500, PGRST301: 401, PGRST302: 401, PGRST303: 401,
 };
 
@@ -34,6 +35,8 @@ export function statusOf(code: string, authenticated: boolean, message = ''): nu
     case '42501':
       return authenticated ? 403 : 401;
     case '57P01':
+    case '57P02':
+    case '57P03':
       return 503;
     case '21000':
       // pg-safeupdate's refusal is the client's fault; any other cardinality error is the server's.

@@ -1,7 +1,8 @@
 /** DbResult / errors → status, headers and body, the way PostgREST answers a read. */
 import type { ApiError } from '../ApiError';
 import type { DbFailure, DbResult } from '../execute/runQuery';
-import type { ReadPlan } from '../plan/ActionPlan';
+import { assertNever } from '../../../shared/contract/result';
+import type { ActionPlan, CallPlan, MutatePlan, ReadPlan, TxPlan } from '../plan/ActionPlan';
 import { contentTypeOf } from './contentTypeOf';
 import { statusOf } from './statusOf';
 
@@ -22,13 +23,15 @@ export function serverTiming(t: Partial<Timings>): string {
   return (Object.entries(t) as [string, number][]).map(([k, v]) => `${k};dur=${v.toFixed(1)}`).join(', ');
 }
 
-export function errorResponse(error: ApiError, opts: { authenticated?: boolean; headOnly?: boolean; headers?: Record<string, string> } = {}): EngineResponse {
-  const status = statusOf(error.code, opts.authenticated ?? false, error.message);
+export function errorResponse(error: ApiError, opts: { authenticated?: boolean; headOnly?: boolean; headers?: Record<string, string>; status?: number } = {}): EngineResponse {
+  const status = opts.status ?? statusOf(error.code, opts.authenticated ?? false, error.message);
   const headers: Record<string, string> = {
     'content-type': 'application/json; charset=utf-8',
     'proxy-status': `PostgREST; error=${error.code}`,
     ...opts.headers,
   };
+  // The database is away (restart, dropped connections): clients should come back shortly.
+  if (status === 503) headers['retry-after'] = '1';
   if (status === 401) {
     headers['www-authenticate'] =
       error.code === 'PGRST301' || error.code === 'PGRST303' ? `Bearer error="invalid_token", error_description=${JSON.stringify(error.message)}` : 'Bearer';
@@ -39,6 +42,12 @@ export function errorResponse(error: ApiError, opts: { authenticated?: boolean; 
 
 /** A Postgres error: the role switch failing means the token names a role we may not use. */
 export function dbErrorResponse(e: DbFailure, role: string, authenticated: boolean, headOnly: boolean): EngineResponse {
+  if (e.step === 'commit') {
+    return errorResponse(
+      { code: 'PGRST001', message: 'The database connection was lost while committing; the outcome of this write is unknown', details: e.message, hint: 'Read the rows back before retrying the write.' },
+      { authenticated, headOnly },
+    );
+  }
   if (e.step === 'role' && e.code === '22023') {
     return errorResponse({ code: e.code, message: e.message, details: e.details, hint: `The role "${role}" named by the token does not exist in this database.` }, { authenticated, headOnly });
   }
@@ -48,7 +57,89 @@ export function dbErrorResponse(e: DbFailure, role: string, authenticated: boole
   return errorResponse({ code: e.code, message: e.message, details: e.details, hint: e.hint }, { authenticated, headOnly });
 }
 
-export function toResponse(plan: ReadPlan, r: DbResult, authenticated: boolean): EngineResponse {
+export function toResponse(plan: ActionPlan, r: DbResult, authenticated: boolean): EngineResponse {
+  switch (plan.kind) {
+    case 'read':
+      return readResponse(plan, r, authenticated);
+    case 'mutate':
+      return mutateResponse(plan, r, authenticated);
+    case 'call':
+      return callResponse(plan, r, authenticated);
+    default:
+      return assertNever(plan, 'plan');
+  }
+}
+
+/** The error a write's result turns into after the statement ran (the transaction then rolls back). */
+function afterwardsError(plan: MutatePlan | CallPlan, tx: TxPlan, r: DbResult): ApiError | undefined {
+  const affected = plan.kind === 'mutate' ? (r.totalResultSet ?? r.pageTotal) : r.pageTotal;
+  if (tx.maxAffected !== undefined && affected > tx.maxAffected) {
+    return { code: 'PGRST124', message: 'Query result exceeds max-affected preference constraint', details: `The query affects ${affected} rows`, hint: null };
+  }
+  const singular = plan.media.kind === 'object' && (plan.kind === 'call' ? plan.shape.kind === 'rows' && !plan.shape.single : plan.return === 'representation');
+  if (singular && r.pageTotal !== 1) {
+    return { code: 'PGRST116', message: 'Cannot coerce the result to a single JSON object', details: `The result contains ${r.pageTotal} rows`, hint: null };
+  }
+  return undefined;
+}
+
+/**
+ * How a transaction ends once its statement ran, or undefined when COMMIT can go with the
+ * statement in one round trip (nothing to decide afterwards).
+ */
+export function transactionEnd(plan: ActionPlan): ((r: DbResult) => 'commit' | 'rollback') | undefined {
+  if (plan.kind === 'read') return undefined;
+  const tx = plan.tx;
+  const mayFail = tx.maxAffected !== undefined || plan.media.kind === 'object';
+  if (!tx.rollback && !mayFail) return undefined;
+  return (r) => (tx.rollback || afterwardsError(plan, tx, r) ? 'rollback' : 'commit');
+}
+
+function preferenceApplied(headers: Record<string, string>, applied: readonly string[]): void {
+  if (applied.length > 0) headers['preference-applied'] = applied.join(', ');
+}
+
+function mutateResponse(plan: MutatePlan, r: DbResult, authenticated: boolean): EngineResponse {
+  const failed = afterwardsError(plan, plan.tx, r);
+  if (failed) return errorResponse(failed, { authenticated });
+  const affected = r.totalResultSet ?? r.pageTotal;
+  const total = plan.count === 'exact' ? String(affected) : '*';
+  const representation = plan.return === 'representation';
+  const range = representation && r.pageTotal > 0 && plan.mutation !== 'create' ? `0-${r.pageTotal - 1}` : '*';
+  const headers: Record<string, string> = { 'content-range': `${range}/${total}` };
+  preferenceApplied(headers, plan.preferencesApplied);
+  if (r.location !== null) {
+    const key = JSON.parse(r.location) as Record<string, unknown>;
+    const query = plan.location.map((c) => `${encodeURIComponent(c.name)}=eq.${encodeURIComponent(String(key[c.name]))}`).join('&');
+    headers['location'] = `/${encodeURIComponent(plan.relation.name)}?${query}`;
+  }
+  if (!representation) return { status: plan.mutation === 'create' ? 201 : 204, headers, body: '' };
+  headers['content-type'] = contentTypeOf(plan.media);
+  return { status: plan.mutation === 'create' ? 201 : 200, headers, body: r.body ?? '' };
+}
+
+function callResponse(plan: CallPlan, r: DbResult, authenticated: boolean): EngineResponse {
+  const failed = afterwardsError(plan, plan.tx, r);
+  if (failed) return errorResponse(failed, { authenticated, headOnly: plan.headOnly });
+  const headers: Record<string, string> = {};
+  preferenceApplied(headers, plan.preferencesApplied);
+  if (plan.routine.returns === 'void') return { status: 204, headers, body: '' };
+  headers['content-type'] = contentTypeOf(plan.media.kind === 'object' || (plan.shape.kind === 'rows' && plan.shape.single) || !plan.routine.returnsSet ? { kind: 'json', stripNulls: false } : plan.media);
+  if (plan.media.kind === 'object') headers['content-type'] = contentTypeOf(plan.media);
+  let status = 200;
+  if (plan.routine.returnsSet) {
+    const total = plan.count === 'exact' ? r.totalResultSet : null;
+    const range = r.pageTotal > 0 ? `${plan.offset}-${plan.offset + r.pageTotal - 1}` : '*';
+    headers['content-range'] = `${range}/${total ?? '*'}`;
+    if (total !== null && r.pageTotal < total) status = 206;
+  }
+  let body = r.body ?? '';
+  // Accept: object on a set → its one row (checked above).
+  if (plan.media.kind === 'object' && plan.shape.kind === 'scalar' && plan.routine.returnsSet) body = JSON.stringify((JSON.parse(body) as unknown[])[0] ?? null);
+  return { status, headers, body: plan.headOnly ? '' : body };
+}
+
+function readResponse(plan: ReadPlan, r: DbResult, authenticated: boolean): EngineResponse {
   const lower = plan.offset;
   const total = pickTotal(plan, r);
   if (total !== null && lower > total && !(lower === 0 && total === 0)) {

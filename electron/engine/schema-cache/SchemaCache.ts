@@ -66,10 +66,25 @@ export type Relationship =
       readonly toOne: false;
     };
 
+export interface RoutineParam {
+  /** Empty for an unnamed parameter. */
+  readonly name: string;
+  /** `format_type` text, e.g. `integer`, `text[]`. */
+  readonly type: string;
+  /** pg_proc.proargmodes: in, out, inout, variadic, table column. */
+  readonly mode: 'i' | 'o' | 'b' | 'v' | 't';
+  readonly hasDefault: boolean;
+}
+
 export interface Routine {
   readonly schema: string;
   readonly name: string;
   readonly arguments: string;
+  readonly params: readonly RoutineParam[];
+  /** The result's columns when it is a row (composite type, OUT or TABLE parameters); else empty. */
+  readonly returnColumns: readonly { readonly name: string; readonly type: string }[];
+  /** Set when the result is the row type of a relation in the cache (so its relationships embed). */
+  readonly returnRelation?: QualifiedName;
   readonly returns: string;
   readonly returnsSet: boolean;
   readonly volatility: 'immutable' | 'stable' | 'volatile';

@@ -52,9 +52,63 @@ WHERE c.relkind IN ('v', 'm') AND r.rulename = '_RETURN' AND ${SYSTEM_SCHEMAS}`;
 const ROUTINES_SQL = `
 SELECT n.nspname AS schema, p.proname AS name, pg_get_function_arguments(p.oid) AS arguments,
        pg_get_function_result(p.oid) AS returns, p.proretset AS returns_set, p.provolatile AS volatility,
-       obj_description(p.oid, 'pg_proc') AS comment
+       obj_description(p.oid, 'pg_proc') AS comment, p.pronargs AS nargs, p.pronargdefaults AS ndefaults,
+       coalesce((SELECT json_agg(json_build_object('name', coalesce(p.proargnames[k.ord], ''), 'type', format_type(k.t, NULL),
+                 'mode', coalesce(p.proargmodes[k.ord]::text, 'i')) ORDER BY k.ord)
+                 FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY k(t, ord)), '[]') AS params,
+       CASE WHEN rt.typtype = 'c' THEN (SELECT json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum)
+                 FROM pg_attribute a WHERE a.attrelid = rt.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END AS return_columns,
+       rn.nspname AS return_schema, rc.relname AS return_relation, rc.relkind AS return_relkind
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_type rt ON rt.oid = p.prorettype
+LEFT JOIN pg_class rc ON rc.oid = rt.typrelid
+LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE p.prokind = 'f' AND ${SYSTEM_SCHEMAS}`;
+
+interface RoutineRow {
+  schema: string;
+  name: string;
+  arguments: string;
+  returns: string;
+  returns_set: boolean;
+  volatility: 'i' | 's' | 'v';
+  comment: string | null;
+  nargs: number;
+  ndefaults: number;
+  params: { name: string; type: string; mode: 'i' | 'o' | 'b' | 'v' | 't' }[];
+  return_columns: { name: string; type: string }[] | null;
+  return_schema: string | null;
+  return_relation: string | null;
+  return_relkind: string | null;
+}
+
+/** Parameters with their defaults marked (the last `ndefaults` input parameters have one). */
+function routineOf(r: RoutineRow): Routine {
+  const inputs = r.params.filter((p) => p.mode === 'i' || p.mode === 'b' || p.mode === 'v');
+  const firstDefault = inputs.length - r.ndefaults;
+  let n = 0;
+  const params = r.params.map((p) => {
+    const isInput = p.mode === 'i' || p.mode === 'b' || p.mode === 'v';
+    const hasDefault = isInput && n++ >= firstDefault;
+    return { name: p.name, type: p.type, mode: p.mode, hasDefault };
+  });
+  const outs = r.params.filter((p) => p.mode === 'o' || p.mode === 'b' || p.mode === 't');
+  // A single OUT parameter makes a scalar result, as in Postgres.
+  const returnColumns = outs.length > 1 || r.params.some((p) => p.mode === 't') ? outs.map((p) => ({ name: p.name, type: p.type })) : (r.return_columns ?? []);
+  const tableLike = r.return_relkind !== null && r.return_relkind !== 'c';
+  return {
+    schema: r.schema,
+    name: r.name,
+    arguments: r.arguments,
+    params,
+    returnColumns,
+    ...(tableLike && r.return_schema !== null && r.return_relation !== null && { returnRelation: { schema: r.return_schema, name: r.return_relation } }),
+    returns: r.returns,
+    returnsSet: r.returns_set,
+    volatility: VOLATILITY[r.volatility],
+    comment: r.comment,
+  };
+}
 
 const CONFIG_SQL = `
 SELECT current_setting('pgrst.db_schemas', true) AS db_schemas,
@@ -89,17 +143,9 @@ export async function loadSchemaCache(session: CatalogSession): Promise<SchemaCa
     const constraints = (await session.query<ConstraintRow>(CONSTRAINTS_SQL)).rows;
     const views = (await session.query<{ oid: string; action: string }>(VIEWS_SQL)).rows;
     const timezones = (await session.query<{ name: string }>('SELECT name FROM pg_timezone_names')).rows.map((r) => r.name);
-    const routines = (await session.query<{ schema: string; name: string; arguments: string; returns: string; returns_set: boolean; volatility: 'i' | 's' | 'v'; comment: string | null }>(ROUTINES_SQL)).rows;
+    const routines = (await session.query<RoutineRow>(ROUTINES_SQL)).rows;
     await session.query('COMMIT');
-    return assemble(config, relations, constraints, views, new Set(timezones), routines.map((r) => ({
-      schema: r.schema,
-      name: r.name,
-      arguments: r.arguments,
-      returns: r.returns,
-      returnsSet: r.returns_set,
-      volatility: VOLATILITY[r.volatility],
-      comment: r.comment,
-    })));
+    return assemble(config, relations, constraints, views, new Set(timezones), routines.map(routineOf));
   } catch (err) {
     await session.query('ROLLBACK').catch(() => undefined);
     throw err;

@@ -6,7 +6,8 @@
  */
 import { assertNever } from '../../../shared/contract/result';
 import { OPERATORS, type OperatorSpec } from '../../../shared/dataapi/operators';
-import type { ActionPlan, ColumnExpr, PlannedEmbed, PlannedFilter, PlannedItem, PlannedOrder, ReadNode, ReadPlan } from '../plan/ActionPlan';
+import type { ActionPlan, CallPlan, ColumnExpr, MutatePlan, PlannedEmbed, PlannedFilter, PlannedItem, PlannedOrder, ReadNode, ReadPlan } from '../plan/ActionPlan';
+import type { MediaType } from '../request/ApiRequest';
 import type { Relationship } from '../schema-cache/SchemaCache';
 import type { SqlQuery } from './SqlQuery';
 import { quoteIdent as id, quoteQualified } from './quoteIdent';
@@ -24,8 +25,12 @@ export function buildQuery(plan: ActionPlan): SqlQuery {
   switch (plan.kind) {
     case 'read':
       return buildRead(plan);
+    case 'mutate':
+      return buildMutation(plan);
+    case 'call':
+      return buildCall(plan);
     default:
-      return assertNever(plan.kind, 'plan');
+      return assertNever(plan, 'plan');
   }
 }
 
@@ -38,7 +43,7 @@ function buildRead(plan: ReadPlan): SqlQuery {
       : 'NULL::bigint';
   const text =
     `WITH "pgrst_source" AS (${source}) ` +
-    `SELECT ${total} AS total_result_set, pg_catalog.count(*) AS page_total, ${bodyExpr(plan)} AS body ` +
+    `SELECT ${total} AS total_result_set, pg_catalog.count(*) AS page_total, ${bodyExpr(plan.headOnly, plan.media)} AS body ` +
     `FROM (SELECT * FROM "pgrst_source") AS "_postgrest_t"`;
   const main = { text, values: p.values };
   if (plan.count !== 'planned' && plan.count !== 'estimated') return { main };
@@ -47,9 +52,8 @@ function buildRead(plan: ReadPlan): SqlQuery {
   return { main, explain };
 }
 
-function bodyExpr(plan: ReadPlan): string {
-  if (plan.headOnly) return 'NULL::text';
-  const media = plan.media;
+function bodyExpr(headOnly: boolean, media: MediaType): string {
+  if (headOnly) return 'NULL::text';
   switch (media.kind) {
     case 'json':
       return media.stripNulls
@@ -78,6 +82,8 @@ interface SelectContext {
   readonly counting: boolean;
   /** Add a always-true column so a spread's presence can be tested even when its columns are null. */
   readonly marker?: boolean;
+  /** What the node reads from instead of its relation (a mutation's rows, a function call). */
+  readonly from?: string;
 }
 
 const PRESENT = '"_pgrst_present"';
@@ -165,7 +171,7 @@ function nodeSelect(node: ReadNode, p: Params, ctx: SelectContext): string {
     .flatMap((i) => (i.kind === 'embed' && (!needed || needed.has(i.embed)) ? [' ' + lateralJoin(node, i.embed, p)] : []))
     .join('');
   const where = [...corr.where, ...node.where.map((f) => filterSql(node, f, p))];
-  let sql = `SELECT ${items.join(', ')} FROM ${quoteQualified(rel.schema, rel.name)} AS ${id(node.alias)}${corr.join}${laterals}`;
+  let sql = `SELECT ${items.join(', ')} FROM ${ctx.from ?? quoteQualified(rel.schema, rel.name)} AS ${id(node.alias)}${corr.join}${laterals}`;
   if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
   if (node.grouped) {
     const groups = columns.flatMap((c, n) => (c.group === 'position' ? [String(n + 1)] : c.group === 'none' ? [] : [c.group.expr]));
@@ -256,4 +262,132 @@ function conditionSql(node: ReadNode, f: Extract<PlannedFilter, { kind: 'conditi
     default:
       return assertNever(spec.shape, 'operator shape');
   }
+}
+
+/**
+ * INSERT / UPDATE / DELETE in a data-modifying CTE, then the returned rows shaped like a read
+ * (select, embeds) in the same statement. The payload is one json parameter that Postgres
+ * turns into rows of the table's own type, so every value keeps its column's type rules.
+ */
+function buildMutation(plan: MutatePlan): SqlQuery {
+  const p = new Params();
+  const rel = quoteQualified(plan.relation.schema, plan.relation.name);
+  const t = id(plan.target.alias);
+  const cols = plan.columns.map((c) => id(c.name));
+  let mutation: string;
+  switch (plan.mutation) {
+    case 'create':
+    case 'upsert': {
+      const body = p.add(plan.payload);
+      const rows = plan.missingDefault
+        ? // Column defaults come from the catalog (pg_get_expr), never from the request.
+          `SELECT ${plan.columns.map((c) => `CASE WHEN "_pgrst_j"::jsonb ? ${p.add(c.name)} THEN "_pgrst_r".${id(c.name)} ELSE ${c.default ?? 'NULL'} END`).join(', ')} ` +
+          `FROM json_array_elements(${body}::json) AS "_pgrst_j" CROSS JOIN LATERAL json_populate_record(NULL::${rel}, "_pgrst_j") AS "_pgrst_r"`
+        : `SELECT ${cols.map((c) => `"_pgrst_r".${c}`).join(', ')} FROM json_populate_recordset(NULL::${rel}, ${body}::json) AS "_pgrst_r"`;
+      mutation = `INSERT INTO ${rel} AS ${t}${cols.length > 0 ? ` (${cols.join(', ')})` : ''} ${rows}`;
+      const oc = plan.onConflict;
+      if (oc) {
+        const target = oc.columns.map((c) => id(c.name)).join(', ');
+        mutation +=
+          oc.resolution === 'merge' && cols.length > 0
+            ? ` ON CONFLICT (${target}) DO UPDATE SET ${cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`
+            : ` ON CONFLICT (${target}) DO NOTHING`;
+      }
+      mutation += ` RETURNING ${t}.*`;
+      break;
+    }
+    case 'update': {
+      if (cols.length === 0) {
+        // PostgREST: an empty PATCH changes nothing and returns nothing.
+        mutation = `SELECT ${t}.* FROM ${rel} AS ${t} WHERE FALSE`;
+        break;
+      }
+      const body = p.add(plan.payload);
+      mutation =
+        `UPDATE ${rel} AS ${t} SET ${cols.map((c) => `${c} = "_pgrst_r".${c}`).join(', ')} ` +
+        `FROM json_populate_record(NULL::${rel}, ${body}::json) AS "_pgrst_r"${mutationWhere(plan, rel, p)} RETURNING ${t}.*`;
+      break;
+    }
+    case 'delete':
+      mutation = `DELETE FROM ${rel} AS ${t}${mutationWhere(plan, rel, p)} RETURNING ${t}.*`;
+      break;
+    default:
+      return assertNever(plan.mutation, 'mutation');
+  }
+  const source = plan.returning
+    ? nodeSelect(plan.returning, p, { correlation: null, window: null, counting: false, from: '"pgrst_mutation"' })
+    : 'SELECT 1 FROM "pgrst_mutation"';
+  const location =
+    plan.location.length > 0
+      ? `(SELECT row_to_json("_l")::text FROM (SELECT ${plan.location.map((c) => id(c.name)).join(', ')} FROM "pgrst_mutation" LIMIT 1) AS "_l")`
+      : 'NULL::text';
+  const text =
+    `WITH "pgrst_mutation" AS (${mutation}), "pgrst_source" AS (${source}) ` +
+    `SELECT (SELECT pg_catalog.count(*) FROM "pgrst_mutation") AS total_result_set, pg_catalog.count(*) AS page_total, ` +
+    `${bodyExpr(plan.returning === undefined, plan.media)} AS body, ${location} AS location ` +
+    `FROM (SELECT * FROM "pgrst_source") AS "_postgrest_t"`;
+  return { main: { text, values: p.values } };
+}
+
+/** The WHERE of an update/delete; with `limit`, the rows are picked by ctid in the given order. */
+function mutationWhere(plan: MutatePlan, rel: string, p: Params): string {
+  const node = plan.target;
+  const conditions = node.where.map((f) => filterSql(node, f, p));
+  if (plan.limit === undefined && plan.offset === undefined) return conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+  const t = id(node.alias);
+  let pick = `SELECT ${t}.ctid FROM ${rel} AS ${t}`;
+  if (conditions.length > 0) pick += ` WHERE ${conditions.join(' AND ')}`;
+  if (node.order.length > 0) pick += ` ORDER BY ${node.order.map((o) => orderSql(node, o, p)).join(', ')}`;
+  if (plan.limit !== undefined) pick += ` LIMIT ${p.add(plan.limit)}`;
+  if (plan.offset !== undefined) pick += ` OFFSET ${p.add(plan.offset)}`;
+  return ` WHERE ${t}.ctid = ANY(ARRAY(${pick}))`;
+}
+
+/**
+ * `/rpc/fn`: the arguments are one json parameter, turned into typed values by json_to_record
+ * with the parameter types from the catalog; a row-returning result is read like a relation.
+ */
+function buildCall(plan: CallPlan): SqlQuery {
+  const p = new Params();
+  const r = plan.routine;
+  const fn = quoteQualified(r.schema, r.name);
+  const argsJson = p.add(plan.argsJson);
+  let from: string;
+  if (plan.wholeBody) {
+    from = `${fn}(${argsJson}::${r.params.find((x) => x.mode === 'i' || x.mode === 'b' || x.mode === 'v')!.type})`;
+  } else if (plan.args.length === 0) {
+    from = `${fn}()`;
+  } else {
+    const record = `json_to_record(${argsJson}::json) AS "_pgrst_args"(${plan.args.map((a) => `${id(a.name)} ${a.type}`).join(', ')})`;
+    const call = `${fn}(${plan.args.map((a) => `${a.variadic ? 'VARIADIC ' : ''}${id(a.name)} := "_pgrst_args".${id(a.name)}`).join(', ')})`;
+    from = `${record} CROSS JOIN LATERAL ${call}`;
+  }
+  const shape = plan.shape;
+  let source: string;
+  let count: string;
+  let body: string;
+  if (shape.kind === 'rows') {
+    source = nodeSelect(shape.node, p, { correlation: null, window: { offset: plan.offset, limit: plan.limit }, counting: false, from });
+    count =
+      plan.count === 'exact' && r.returnsSet
+        ? `(SELECT pg_catalog.count(*) FROM (${nodeSelect(shape.node, p, { correlation: null, window: null, counting: true, from })}) AS "_pgrst_c")`
+        : 'NULL::bigint';
+    body = shape.single && plan.media.kind === 'json' ? bodyExpr(plan.headOnly, { kind: 'object', stripNulls: plan.media.stripNulls }) : bodyExpr(plan.headOnly, plan.media);
+  } else if (r.returnsSet) {
+    let s = `SELECT "_pgrst_v"."v" FROM ${from} AS "_pgrst_v"("v")`;
+    if (plan.limit !== undefined) s += ` LIMIT ${p.add(plan.limit)}`;
+    if (plan.offset > 0) s += ` OFFSET ${p.add(plan.offset)}`;
+    source = s;
+    count = plan.count === 'exact' ? `(SELECT pg_catalog.count(*) FROM ${from} AS "_pgrst_v"("v"))` : 'NULL::bigint';
+    body = plan.headOnly ? 'NULL::text' : `coalesce(json_agg("_postgrest_t"."v"), '[]')::text`;
+  } else {
+    source = `SELECT "_pgrst_v"."v" FROM ${from} AS "_pgrst_v"("v")`;
+    count = 'NULL::bigint';
+    body = plan.headOnly ? 'NULL::text' : `coalesce((json_agg("_postgrest_t"."v") -> 0)::text, 'null')`;
+  }
+  const text =
+    `WITH "pgrst_source" AS (${source}) ` +
+    `SELECT ${count} AS total_result_set, pg_catalog.count(*) AS page_total, ${body} AS body ` +
+    `FROM (SELECT * FROM "pgrst_source") AS "_postgrest_t"`;
+  return { main: { text, values: p.values } };
 }

@@ -30,6 +30,8 @@ export interface EngineServer {
   /** e.g. http://127.0.0.1:1234/api/2.0/workspace/local/rest/db */
   readonly baseUrl: string;
   get(pathAndQuery: string, headers?: Record<string, string>, method?: string): Promise<TestResponse>;
+  /** Any method with a body (a string is sent as is; anything else as JSON). */
+  send(method: string, pathAndQuery: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
   close(): Promise<void>;
 }
 
@@ -58,8 +60,16 @@ export async function startEngineServer(superuserDbUrl: string, options: Partial
   return {
     engine,
     baseUrl,
-    async get(pathAndQuery, headers = {}, method = 'GET') {
-      const r = await fetch(baseUrl + pathAndQuery, { method, headers });
+    get(pathAndQuery, headers = {}, method = 'GET') {
+      return this.send(method, pathAndQuery, undefined, headers);
+    },
+    async send(method, pathAndQuery, body, headers = {}) {
+      const init: RequestInit = { method, headers: { ...headers } };
+      if (body !== undefined) {
+        init.body = typeof body === 'string' ? body : JSON.stringify(body);
+        if (typeof body !== 'string' && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) (init.headers as Record<string, string>)['content-type'] = 'application/json';
+      }
+      const r = await fetch(baseUrl + pathAndQuery, init);
       const text = await r.text();
       let json: unknown;
       try {

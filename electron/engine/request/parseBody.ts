@@ -1,0 +1,99 @@
+/**
+ * A request body → Payload. JSON, CSV (header line, then rows) and form-urlencoded all become
+ * JSON values, so later stages see one shape whatever the client sent. No schema access here.
+ */
+import { fail, ok, type Result } from '../../../shared/contract/result';
+import type { Payload } from './ApiRequest';
+
+const invalidJson = (details: string) => fail({ code: 'PGRST102', message: 'Empty or invalid json', details, hint: null });
+
+export function parseBody(body: Buffer | undefined, contentType: string | undefined): Result<Payload | undefined> {
+  if (body === undefined || body.length === 0) return ok(undefined);
+  const type = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  const text = body.toString('utf8');
+  switch (type) {
+    case 'text/csv':
+      return csvPayload(text);
+    case 'application/x-www-form-urlencoded': {
+      const row: Record<string, unknown> = {};
+      for (const [k, v] of new URLSearchParams(text)) row[k] = v;
+      return ok({ kind: 'rows', rows: [row], array: false, keys: Object.keys(row) });
+    }
+    case 'application/json':
+    case 'application/vnd.pgrst.object+json':
+    case 'application/vnd.pgrst.object':
+    case 'application/vnd.pgrst.array+json':
+    case '':
+      break;
+    default:
+      if (!type.endsWith('+json')) {
+        return fail({ code: 'PGRST107', message: `Content-Type not acceptable: ${contentType}`, details: null, hint: 'Send application/json, text/csv or application/x-www-form-urlencoded.' });
+      }
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return invalidJson(err instanceof Error ? err.message : String(err));
+  }
+  return ok(jsonPayload(value));
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function jsonPayload(value: unknown): Payload {
+  if (isObject(value)) return { kind: 'rows', rows: [value], array: false, keys: Object.keys(value) };
+  if (Array.isArray(value) && value.every(isObject)) {
+    return { kind: 'rows', rows: value, array: true, keys: value.length > 0 ? Object.keys(value[0]!) : [] };
+  }
+  return { kind: 'value', value };
+}
+
+/** RFC 4180 CSV; an unquoted NULL is SQL NULL, as PostgREST reads it. */
+function csvPayload(text: string): Result<Payload> {
+  const records: (string | null)[][] = [];
+  let field = '';
+  let quoted = false;
+  let wasQuoted = false;
+  let record: (string | null)[] = [];
+  const endField = () => {
+    record.push(!wasQuoted && field === 'NULL' ? null : field);
+    field = '';
+    wasQuoted = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field === '') {
+      quoted = true;
+      wasQuoted = true;
+    } else if (ch === ',') endField();
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      endField();
+      records.push(record);
+      record = [];
+    } else field += ch;
+  }
+  if (quoted) return fail({ code: 'PGRST102', message: 'Invalid CSV', details: 'A quoted field is not closed.', hint: null });
+  if (field !== '' || wasQuoted || record.length > 0) {
+    endField();
+    records.push(record);
+  }
+  const [header, ...rows] = records;
+  if (!header) return ok({ kind: 'rows', rows: [], array: true, keys: [] });
+  const keys = header.map((k) => k ?? 'NULL');
+  const out: Record<string, unknown>[] = [];
+  for (const [n, r] of rows.entries()) {
+    if (r.length !== keys.length) {
+      return fail({ code: 'PGRST102', message: 'Invalid CSV', details: `Row ${n + 1} has ${r.length} fields; the header has ${keys.length}.`, hint: null });
+    }
+    out.push(Object.fromEntries(keys.map((k, i) => [k, r[i]])));
+  }
+  return ok({ kind: 'rows', rows: out, array: true, keys });
+}

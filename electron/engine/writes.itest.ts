@@ -1,0 +1,240 @@
+import { PostgrestClient } from '@supabase/postgrest-js';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { createTestDatabase } from '../../test/postgres';
+import { fixtureSql, startEngineServer, type EngineServer } from './test/startEngineServer';
+
+/** Write grants and a table with every constraint kind, on top of the shared fixture. */
+const WRITES_SQL = `
+CREATE TABLE items (
+  id serial PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  qty int DEFAULT 1 CHECK (qty >= 0),
+  note text DEFAULT 'none',
+  project_id int REFERENCES projects(id)
+);
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO pier_engine_anon, "user@example.com";
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO pier_engine_anon, "user@example.com";
+CREATE POLICY "anon writes clients" ON clients FOR ALL TO pier_engine_anon USING (true) WITH CHECK (true);
+`;
+
+let api: EngineServer;
+let admin: pg.Client;
+let db: PostgrestClient;
+
+beforeAll(async () => {
+  const url = await createTestDatabase(inject('postgresUrl'), 'pier_engine_writes', (await fixtureSql()) + WRITES_SQL);
+  api = await startEngineServer(url);
+  admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  db = new PostgrestClient(api.baseUrl);
+});
+afterAll(async () => {
+  await admin?.end();
+  await api?.close();
+});
+beforeEach(async () => {
+  await admin.query('TRUNCATE items RESTART IDENTITY');
+});
+
+const items = async () => (await admin.query<{ id: number; name: string; qty: number | null; note: string | null }>('SELECT id, name, qty, note FROM items ORDER BY id')).rows;
+const REP = { prefer: 'return=representation' };
+
+describe('POST', () => {
+  it('inserts one object: 201, Location by primary key, no body by default', async () => {
+    const r = await api.send('POST', '/items', { name: 'bolt', qty: 3 });
+    expect(r.status, r.text).toBe(201);
+    expect(r.text).toBe('');
+    expect(r.headers.get('location')).toBe('/items?id=eq.1');
+    expect(await items()).toEqual([{ id: 1, name: 'bolt', qty: 3, note: 'none' }]);
+  });
+  it('returns the inserted rows shaped by select, with embeds', async () => {
+    const r = await api.send('POST', '/items?select=name,projects(name)', { name: 'nut', project_id: 1 }, REP);
+    expect(r.status).toBe(201);
+    expect(r.headers.get('preference-applied')).toBe('return=representation');
+    expect(r.json).toEqual([{ name: 'nut', projects: { name: 'Website Redesign' } }]);
+  });
+  it('inserts an array in one statement; missing keys are NULL unless missing=default', async () => {
+    const rows = [{ name: 'a', qty: 5 }, { name: 'b' }];
+    expect((await api.send('POST', '/items', rows)).json).toMatchObject({ code: 'PGRST102', message: 'All object keys must match' });
+    expect((await api.send('POST', '/items?columns=name,qty', rows)).status).toBe(201);
+    expect(await items()).toEqual([
+      { id: 1, name: 'a', qty: 5, note: 'none' },
+      { id: 2, name: 'b', qty: null, note: 'none' },
+    ]);
+    const r = await api.send('POST', '/items?columns=name,qty&select=name,qty', [{ name: 'c' }, { name: 'd', qty: 0 }], { prefer: 'return=representation, missing=default' });
+    expect(r.headers.get('preference-applied')).toBe('return=representation, missing=default');
+    expect(r.json).toEqual([{ name: 'c', qty: 1 }, { name: 'd', qty: 0 }]);
+  });
+  it('columns= picks the keys used and ignores the others', async () => {
+    const r = await api.send('POST', '/items?columns=name', { name: 'x', qty: 99, nonsense: true });
+    expect(r.status, r.text).toBe(201);
+    expect(await items()).toEqual([{ id: 1, name: 'x', qty: 1, note: 'none' }]);
+    expect((await api.send('POST', '/items', { name: 'y', nope: 1 })).json).toMatchObject({ code: 'PGRST204', message: "Could not find the 'nope' column of 'items' in the schema cache" });
+  });
+  it('reads CSV and form bodies', async () => {
+    const csv = await api.send('POST', '/items', 'name,qty,note\ncsv1,2,"a, ""quoted"" note"\ncsv2,NULL,', { 'content-type': 'text/csv' });
+    expect(csv.status, csv.text).toBe(201);
+    const form = await api.send('POST', '/items', 'name=form+1&qty=7', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(form.status, form.text).toBe(201);
+    expect(await items()).toEqual([
+      { id: 1, name: 'csv1', qty: 2, note: 'a, "quoted" note' },
+      { id: 2, name: 'csv2', qty: null, note: '' },
+      { id: 3, name: 'form 1', qty: 7, note: 'none' },
+    ]);
+  });
+  it('refuses invalid JSON (400 PGRST102) and bodies over the limit (413, limit named)', async () => {
+    const bad = await api.send('POST', '/items', '{"name": ', { 'content-type': 'application/json' });
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({ code: 'PGRST102', message: 'Empty or invalid json' });
+    const big = await api.engine.handle({ method: 'POST', path: '/items', rawQuery: '', headers: {}, body: Buffer.alloc(10 * 1024 * 1024 + 1, 32) });
+    expect(big.status).toBe(413);
+    expect(JSON.parse(String(big.body))).toMatchObject({ code: 'PGRST413', details: expect.stringContaining('10485760 bytes') });
+  });
+  it("maps Postgres' constraint and type errors to PostgREST's statuses with their details", async () => {
+    await api.send('POST', '/items', { name: 'dup' });
+    const dup = await api.send('POST', '/items', { name: 'dup' });
+    expect(dup.status).toBe(409);
+    expect(dup.json).toMatchObject({ code: '23505', details: 'Key (name)=(dup) already exists.' });
+    const fk = await api.send('POST', '/items', { name: 'fk', project_id: 999 });
+    expect(fk.status).toBe(409);
+    expect(fk.json).toMatchObject({ code: '23503' });
+    expect((await api.send('POST', '/items', { name: 'neg', qty: -1 })).json).toMatchObject({ code: '23514' });
+    const notNull = await api.send('POST', '/items', { qty: 1 });
+    expect(notNull.status).toBe(400);
+    expect(notNull.json).toMatchObject({ code: '23502' });
+    const type = await api.send('POST', '/items', { name: 't', qty: 'many' });
+    expect(type.status).toBe(400);
+    expect(type.json).toMatchObject({ code: '22P02' });
+    expect(await items()).toEqual([{ id: 1, name: 'dup', qty: 1, note: 'none' }]);
+  });
+  it('tx=rollback answers as usual but keeps nothing (the grid previews edits this way)', async () => {
+    const r = await api.send('POST', '/items?select=name', { name: 'ghost' }, { prefer: 'return=representation, tx=rollback' });
+    expect(r.status).toBe(201);
+    expect(r.json).toEqual([{ name: 'ghost' }]);
+    expect(r.headers.get('preference-applied')).toBe('return=representation, tx=rollback');
+    expect(await items()).toEqual([]);
+  });
+  it('a singular Accept on a bulk insert is 406 and rolls the insert back', async () => {
+    const r = await api.send('POST', '/items', [{ name: 'a' }, { name: 'b' }], { prefer: 'return=representation', accept: 'application/vnd.pgrst.object+json' });
+    expect(r.status).toBe(406);
+    expect(r.json).toMatchObject({ code: 'PGRST116' });
+    expect(await items()).toEqual([]);
+  });
+  it('runs as the request role: row-level security decides what it may write', async () => {
+    const body = Buffer.from(JSON.stringify({ name: 'Mallory', email: 'm@example.com' }));
+    const r = await api.engine.handle({ method: 'POST', path: '/clients', rawQuery: '', headers: { 'content-type': 'application/json' }, body }, { role: 'user@example.com' });
+    expect(r.status).toBe(403);
+    expect(JSON.parse(String(r.body))).toMatchObject({ code: '42501', message: 'new row violates row-level security policy for table "clients"' });
+    expect((await admin.query(`SELECT 1 FROM clients WHERE name = 'Mallory'`)).rowCount).toBe(0);
+  });
+});
+
+describe('PATCH and DELETE', () => {
+  beforeEach(async () => {
+    await admin.query(`INSERT INTO items (name, qty) VALUES ('a', 1), ('b', 2), ('c', 3), ('d', 4)`);
+  });
+  it('PATCH updates the filtered rows: 204, or 200 with the representation and a count', async () => {
+    expect((await api.send('PATCH', '/items?id=eq.1', { note: 'first' })).status).toBe(204);
+    const r = await api.send('PATCH', '/items?qty=gte.3&select=name,note', { note: 'big' }, { prefer: 'return=representation, count=exact' });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-range')).toBe('0-1/2');
+    expect(r.json).toEqual([{ name: 'c', note: 'big' }, { name: 'd', note: 'big' }]);
+    expect((await items()).map((i) => i.note)).toEqual(['first', 'none', 'big', 'big']);
+  });
+  it('DELETE removes the filtered rows; count=exact reports them', async () => {
+    const r = await api.send('DELETE', '/items?name=in.(a,b)', undefined, { prefer: 'count=exact' });
+    expect(r.status).toBe(204);
+    expect(r.headers.get('content-range')).toBe('*/2');
+    expect((await items()).map((i) => i.name)).toEqual(['c', 'd']);
+  });
+  it('limit with order picks which rows PATCH and DELETE touch', async () => {
+    await api.send('PATCH', '/items?order=qty.desc&limit=2', { note: 'top' });
+    expect((await items()).map((i) => i.note)).toEqual(['none', 'none', 'top', 'top']);
+    const r = await api.send('DELETE', '/items?order=id&limit=1&select=name', undefined, REP);
+    expect(r.json).toEqual([{ name: 'a' }]);
+    expect(await items()).toHaveLength(3);
+  });
+  it('max-affected with handling=strict refuses and rolls back a larger change', async () => {
+    const r = await api.send('DELETE', '/items?qty=gt.1', undefined, { prefer: 'handling=strict, max-affected=2' });
+    expect(r.status).toBe(400);
+    expect(r.json).toMatchObject({ code: 'PGRST124', details: 'The query affects 3 rows' });
+    expect(await items()).toHaveLength(4);
+    const ok = await api.send('DELETE', '/items?qty=gt.2', undefined, { prefer: 'handling=strict, max-affected=2' });
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('preference-applied')).toBe('handling=strict, max-affected=2');
+    expect(await items()).toHaveLength(2);
+  });
+  it('handling=strict refuses unknown preferences; lenient ignores them', async () => {
+    expect((await api.send('PATCH', '/items?id=eq.1', { qty: 9 }, { prefer: 'handling=strict, return=everything' })).json).toMatchObject({ code: 'PGRST122' });
+    expect((await api.send('PATCH', '/items?id=eq.1', { qty: 9 }, { prefer: 'return=everything' })).status).toBe(204);
+    expect((await items())[0]!.qty).toBe(9);
+  });
+  it('an empty PATCH changes nothing', async () => {
+    expect((await api.send('PATCH', '/items', {})).status).toBe(204);
+    expect((await items()).map((i) => i.qty)).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('upserts', () => {
+  beforeEach(async () => {
+    await admin.query(`INSERT INTO items (name, qty) VALUES ('a', 1), ('b', 2)`);
+  });
+  it('merge-duplicates updates rows whose key exists and inserts the others', async () => {
+    const r = await api.send('POST', '/items?on_conflict=name&columns=name,qty&select=name,qty', [{ name: 'a', qty: 10 }, { name: 'z', qty: 26 }], {
+      prefer: 'resolution=merge-duplicates, return=representation',
+    });
+    expect(r.status, r.text).toBe(201);
+    expect(r.headers.get('preference-applied')).toBe('return=representation, resolution=merge-duplicates');
+    expect((await items()).map((i) => [i.name, i.qty])).toEqual([['a', 10], ['b', 2], ['z', 26]]);
+  });
+  it('ignore-duplicates keeps the existing rows', async () => {
+    const r = await api.send('POST', '/items?on_conflict=name', [{ name: 'a', qty: 10 }, { name: 'y', qty: 25 }], { prefer: 'resolution=ignore-duplicates, return=representation' });
+    expect((r.json as unknown[]).length).toBe(1);
+    expect((await items()).map((i) => [i.name, i.qty])).toEqual([['a', 1], ['b', 2], ['y', 25]]);
+  });
+  it('PUT replaces or creates the row addressed by its full primary key', async () => {
+    expect((await api.send('PUT', '/items?id=eq.1', { id: 1, name: 'A', qty: 5 })).status).toBe(204);
+    const created = await api.send('PUT', '/items?id=eq.7&select=id,name', { id: 7, name: 'seven' }, REP);
+    expect(created.status).toBe(200);
+    expect(created.json).toEqual([{ id: 7, name: 'seven' }]);
+    expect((await items()).map((i) => [i.id, i.name])).toEqual([[1, 'A'], [2, 'b'], [7, 'seven']]);
+  });
+  it("PUT refuses other filters (405 PGRST105) and a body that contradicts the URL (400 PGRST115)", async () => {
+    const notKey = await api.send('PUT', '/items?name=eq.a', { id: 1, name: 'a' });
+    expect(notKey.status).toBe(405);
+    expect(notKey.json).toMatchObject({ code: 'PGRST105' });
+    const mismatch = await api.send('PUT', '/items?id=eq.1', { id: 2, name: 'a' });
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.json).toMatchObject({ code: 'PGRST115' });
+  });
+});
+
+describe('@supabase/postgrest-js writes', () => {
+  it('insert, update, upsert and delete', async () => {
+    const ins = await db.from('items').insert({ name: 'js', qty: 2 }).select('id,name,qty').single();
+    expect(ins.error).toBeNull();
+    expect(ins.status).toBe(201);
+    expect(ins.data).toEqual({ id: 1, name: 'js', qty: 2 });
+    const bulk = await db.from('items').insert([{ name: 'j1' }, { name: 'j2' }], { defaultToNull: false }).select('name');
+    expect(bulk.error).toBeNull();
+    expect(bulk.data).toEqual([{ name: 'j1' }, { name: 'j2' }]);
+    const upd = await db.from('items').update({ qty: 8 }).eq('name', 'js').select('qty');
+    expect(upd.data).toEqual([{ qty: 8 }]);
+    const ups = await db.from('items').upsert({ name: 'js', qty: 9 }, { onConflict: 'name' }).select('name,qty');
+    expect(ups.error).toBeNull();
+    expect(ups.data).toEqual([{ name: 'js', qty: 9 }]);
+    const ign = await db.from('items').upsert([{ name: 'js', qty: 0 }], { onConflict: 'name', ignoreDuplicates: true });
+    expect(ign.error).toBeNull();
+    const del = await db.from('items').delete({ count: 'exact' }).in('name', ['j1', 'j2']);
+    expect(del.error).toBeNull();
+    expect(del.count).toBe(2);
+    expect((await items()).map((i) => [i.name, i.qty])).toEqual([['js', 9]]);
+  });
+  it('reports constraint errors as values', async () => {
+    await db.from('items').insert({ name: 'once' });
+    const { error, status } = await db.from('items').insert({ name: 'once' });
+    expect(status).toBe(409);
+    expect(error).toMatchObject({ code: '23505' });
+  });
+});
