@@ -57,28 +57,27 @@ export async function startEngineServer(superuserDbUrl: string, options: Partial
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}${prefix}`;
+  const send: EngineServer['send'] = async (method, pathAndQuery, body, headers = {}) => {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      if (typeof body !== 'string' && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) (init.headers as Record<string, string>)['content-type'] = 'application/json';
+    }
+    const r = await fetch(baseUrl + pathAndQuery, init);
+    const text = await r.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: r.status, headers: r.headers, text, json };
+  };
   return {
     engine,
     baseUrl,
-    get(pathAndQuery, headers = {}, method = 'GET') {
-      return this.send(method, pathAndQuery, undefined, headers);
-    },
-    async send(method, pathAndQuery, body, headers = {}) {
-      const init: RequestInit = { method, headers: { ...headers } };
-      if (body !== undefined) {
-        init.body = typeof body === 'string' ? body : JSON.stringify(body);
-        if (typeof body !== 'string' && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) (init.headers as Record<string, string>)['content-type'] = 'application/json';
-      }
-      const r = await fetch(baseUrl + pathAndQuery, init);
-      const text = await r.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      return { status: r.status, headers: r.headers, text, json };
-    },
+    get: (pathAndQuery, headers = {}, method = 'GET') => send(method, pathAndQuery, undefined, headers),
+    send,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await engine.close();
