@@ -4,7 +4,7 @@ import { branchName, projectName } from '../../../shared/management';
 import { listBaseBackups } from '../runtime/baseBackups';
 import { WAL_ARCHIVE_DIR } from '../runtime/walArchive';
 import { purgeBranch, softDeleteBranch } from './branchHandlers';
-import type { ControlPlaneCore } from './controlPlaneCore';
+import { clusterSize, type ControlPlaneCore } from './controlPlaneCore';
 import type { BranchRecord } from './controlPlaneState';
 import { purgeProject } from './projectHandlers';
 import { parseDuration } from './wireValues';
@@ -72,6 +72,10 @@ async function keepHistory(core: ControlPlaneCore, b: BranchRecord, now: number,
   let backups = await listBaseBackups(clusterDir);
   const newest = backups.at(-1);
   const primaryAwake = core.runtimes.get(`${branchName(b.project_id, b.branch_id)}/endpoints/primary`)?.state === 'ACTIVE';
+  if (primaryAwake) {
+    // Sizes are refreshed only for awake branches: measuring must not wake a suspended one.
+    b.logical_size_bytes = await core.primaryRuntime(b).withClient('postgres', clusterSize);
+  }
   if (primaryAwake && (!newest || now - newest.time.getTime() > BASE_BACKUP_EVERY_MS)) {
     await core.takeBaseBackup(b);
     report.baseBackups.push(branchName(b.project_id, b.branch_id));
