@@ -165,3 +165,23 @@ export async function sendWrite(
   const parsed: unknown = res.body ? JSON.parse(res.body) : [];
   return { ok: true, status: res.status, rows: Array.isArray(parsed) ? (parsed as Record<string, unknown>[]) : [] };
 }
+
+export type ExportFormat = 'csv' | 'json';
+
+/** One page of an export as the engine renders it (CSV by the engine itself, as `Accept: text/csv`). */
+export async function fetchExportPage(api: PierApi, target: TableTarget, rawQuery: string, format: ExportFormat): Promise<string> {
+  const res = checkResponse(
+    unwrap(
+      'dataApi.request',
+      await api['dataApi.request']({
+        database: target.database,
+        method: 'GET',
+        path: pathOf(target.schema, target.table),
+        rawQuery,
+        headers: format === 'csv' ? { accept: 'text/csv' } : {},
+        viewAs: target.viewAs,
+      }),
+    ),
+  );
+  return res.body;
+}

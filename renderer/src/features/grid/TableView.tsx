@@ -14,6 +14,7 @@ import { CodePanel } from './CodePanel';
 import { viewUrl, type SnippetTarget } from './codeSnippets';
 import { DataGrid } from './DataGrid';
 import { EditReview, NewRowForm } from './EditReview';
+import { ExportButton } from './ExportButton';
 import { stageDelete, stageInsert, type RowKey, type StagedEdit } from './stagedEdits';
 import { gridColumns, viewTotal, withTopPaging } from './gridQuery';
 import { QueryBuilder } from './QueryBuilder';
@@ -88,6 +89,7 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
             </button>
           </>
         )}
+        {describe.data && <ExportButton target={target} query={query} primaryKey={describe.data.primaryKey} total={total} />}
         <button
           type="button"
           className={`button button--small${builderOpen ? ' button--pressed' : ''}`}
