@@ -7,14 +7,16 @@ export const FIRST_ROWS_LIMIT = 100;
 
 export const catalogKeys = {
   all: ['catalog'] as const,
-  schemas: () => [...catalogKeys.all, 'schemas'] as const,
+  /** Without a branch: the prefix of every branch's schemas, and the embedded default's own key. */
+  schemas: (branch?: string) => (branch ? ([...catalogKeys.all, 'schemas', branch] as const) : ([...catalogKeys.all, 'schemas'] as const)),
   rows: (schema: string, table: string, limit: number) => [...catalogKeys.all, 'rows', schema, table, limit] as const,
 };
 
-export function schemasQuery(api: PierApi) {
+/** `branch`: a full branch name of the local workspace; omitted = the embedded default. */
+export function schemasQuery(api: PierApi, branch?: string) {
   return queryOptions({
-    queryKey: catalogKeys.schemas(),
-    queryFn: async () => unwrap('catalog.listSchemas', await api['catalog.listSchemas']({})),
+    queryKey: catalogKeys.schemas(branch),
+    queryFn: async () => unwrap('catalog.listSchemas', await api['catalog.listSchemas'](branch ? { branch } : {})),
     // The explorer shows its own error state with a retry button.
     meta: { errorDisplay: 'inline' },
   });

@@ -1,7 +1,9 @@
 import { useIsFetching, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useReducer, useState, type CSSProperties } from 'react';
 import { catalogKeys } from '../api/catalog';
+import { cloudKeys } from '../api/cloud';
 import { ExplorerTree } from '../features/explorer/ExplorerTree';
+import { OperationsPanel } from '../features/operations/OperationsPanel';
 import { AdminTools } from '../features/roles/AdminTools';
 import { StatusBar } from '../features/statusbar/StatusBar';
 import { tabTitle, tabsReducer } from '../features/tabs/tabsState';
@@ -22,7 +24,7 @@ export function Shell() {
   const [tabs, dispatch] = useReducer(tabsReducer, null, () => restoreTabs(readStored(TABS_KEY, 'session')));
   useEffect(() => writeStored(TABS_KEY, serializeTabs(tabs), 'session'), [tabs]);
   const queryClient = useQueryClient();
-  const explorerFetching = useIsFetching({ queryKey: catalogKeys.schemas() }) > 0;
+  const explorerFetching = useIsFetching({ queryKey: catalogKeys.schemas() }) + useIsFetching({ queryKey: cloudKeys.all }) > 0;
   const activeTab = tabs.tabs.find((t) => t.id === tabs.activeId);
   const windowTitle = activeTab ? `${tabTitle(activeTab)} — Pier` : 'Pier';
   useEffect(() => {
@@ -46,12 +48,16 @@ export function Shell() {
             className="icon-button"
             aria-label="Refresh explorer"
             title="Refresh explorer"
-            onClick={() => void queryClient.invalidateQueries({ queryKey: catalogKeys.schemas() })}
+            onClick={() => {
+              void queryClient.invalidateQueries({ queryKey: catalogKeys.schemas() });
+              void queryClient.invalidateQueries({ queryKey: cloudKeys.all });
+            }}
           >
             <Icon name="refresh" className={explorerFetching ? 'spin' : undefined} />
           </button>
         </div>
         <ExplorerTree selectedId={tabs.activeId} onOpen={(relation) => dispatch({ kind: 'openTable', relation })} />
+        <OperationsPanel />
       </nav>
       <SidebarResizer width={sidebarWidth} onResize={setSidebarWidth} />
       <main className="main">

@@ -1,6 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import type { ListSchemasOutput } from '../../../../shared/contract/catalog';
-import { allBranchIds, buildExplorerTree, defaultExpanded, filterExplorerTree, formatRowEstimate, relationId, treeKeyAction, visibleRows } from './explorerTree';
+import type { BranchSummary, EndpointSummary, ProjectSummary, WorkspaceInfoDto } from '../../../../shared/management/workspaceSchemas';
+import {
+  allBranchIds,
+  branchForest,
+  buildExplorerTree,
+  dataNeeds,
+  defaultExpanded,
+  EMBEDDED_BRANCH,
+  filterExplorerTree,
+  formatExpiry,
+  formatRowEstimate,
+  nodeId,
+  relationId,
+  treeKeyAction,
+  visibleRows,
+  type BranchTree,
+  type ExplorerNode,
+  type Loadable,
+  type TreeData,
+} from './explorerTree';
 
 const catalog: ListSchemasOutput = {
   database: 'databricks_postgres',
@@ -16,32 +35,132 @@ const catalog: ListSchemasOutput = {
     },
   ],
 };
-const roots = buildExplorerTree('Local workspace', catalog);
-const labels = (expanded: Set<string>) => visibleRows(roots, expanded).map((r) => `${'  '.repeat(r.level - 1)}${r.node.label}`);
+const local: WorkspaceInfoDto = { id: 'local', kind: 'local', host: '127.0.0.1', displayName: 'Local workspace', authMethod: 'local', authLabel: 'this machine' };
+const cloud: WorkspaceInfoDto = { id: 'w1', kind: 'databricks', host: 'adb-1.net', displayName: 'Prod', authMethod: 'pat', authLabel: 'token' };
+const project: ProjectSummary = { name: 'projects/local', id: 'local', displayName: 'local', deleted: false, defaultBranch: EMBEDDED_BRANCH };
+const branch = (id: string, change: Partial<BranchSummary> = {}): BranchSummary => ({
+  name: `projects/local/branches/${id}`,
+  id,
+  state: 'READY',
+  isDefault: false,
+  isProtected: false,
+  ...change,
+});
+const production = branch('production', { isDefault: true });
+const dev = branch('dev', { sourceBranch: EMBEDDED_BRANCH });
+const primary: EndpointSummary = { name: `${EMBEDDED_BRANCH}/endpoints/primary`, id: 'primary', type: 'ENDPOINT_TYPE_READ_WRITE', state: 'ACTIVE', host: '127.0.0.1:5433' };
+const ready = <T,>(value: T): Loadable<T> => ({ kind: 'ready', value });
+
+/** Everything loaded: the local workspace with production → dev, and a cloud workspace. */
+const data: TreeData = {
+  workspaces: ready([local, cloud]),
+  projects: (ws) => (ws === 'local' ? ready([project]) : undefined),
+  branches: () => ready([dev, production]),
+  endpoints: (_ws, b) => ready(b === EMBEDDED_BRANCH ? [primary] : []),
+  catalog: () => ready(catalog),
+};
+const roots = buildExplorerTree(data);
+const labels = (tree: readonly ExplorerNode[], expanded: ReadonlySet<string>) => visibleRows(tree, expanded).map((r) => `${'  '.repeat(r.level - 1)}${r.node.label}`);
 
 describe('explorer tree', () => {
-  it('opens on the first schema (public first) with tables before views', () => {
-    expect(labels(defaultExpanded(roots))).toEqual([
+  it('opens on the default branch’s first schema (public first), tables before views', () => {
+    expect(labels(roots, defaultExpanded(roots))).toEqual([
       'Local workspace',
-      '  databricks_postgres',
-      '    public',
-      '      clients',
-      '      tasks',
-      '      active_projects',
-      '    audit',
+      '  local',
+      '    production',
+      '      primary',
+      '      databricks_postgres',
+      '        public',
+      '          clients',
+      '          tasks',
+      '          active_projects',
+      '        audit',
+      '      dev',
+      'Prod',
     ]);
+  });
+
+  it('nests branches under their source and opens their tables on that branch', () => {
+    const devId = nodeId.branch('local', dev.name);
+    const rows = visibleRows(roots, new Set([...defaultExpanded(roots), devId, nodeId.database('local', dev.name, 'databricks_postgres'), nodeId.schema('local', dev.name, 'databricks_postgres', 'public')]));
+    const devRow = rows.find((r) => r.node.id === devId)!;
+    expect(devRow).toMatchObject({ level: 4, parentId: nodeId.branch('local', EMBEDDED_BRANCH) });
+    const devClients = rows.slice(rows.indexOf(devRow)).find((r) => r.node.label === 'clients')!;
+    expect(devClients.node).toMatchObject({ id: relationId('public', 'clients', dev.name), relation: { schema: 'public', name: 'clients', branch: dev.name } });
+    // The embedded default keeps branch-less ids: tabs saved before branches existed still match.
+    const prodClients = rows.find((r) => r.node.id === relationId('public', 'clients'))!;
+    expect(prodClients.node.kind === 'relation' && prodClients.node.relation.branch).toBeUndefined();
   });
 
   it('gives each row its level, position and expansion for ARIA', () => {
     const rows = visibleRows(roots, defaultExpanded(roots));
-    const clients = rows.find((r) => r.node.label === 'clients')!;
-    expect(clients).toMatchObject({ level: 4, posInSet: 1, setSize: 3, expandable: false, expanded: false });
-    const audit = rows.find((r) => r.node.label === 'audit')!;
-    expect(audit).toMatchObject({ level: 3, posInSet: 2, setSize: 2, expandable: true, expanded: false });
+    expect(rows.find((r) => r.node.label === 'clients')).toMatchObject({ level: 6, posInSet: 1, setSize: 3, expandable: false, expanded: false });
+    expect(rows.find((r) => r.node.label === 'audit')).toMatchObject({ level: 5, posInSet: 2, setSize: 2, expandable: true, expanded: false });
+    expect(rows.find((r) => r.node.label === 'dev')).toMatchObject({ level: 4, posInSet: 3, setSize: 3, expandable: true, expanded: false });
   });
 
-  it('shows only the workspace when nothing is expanded', () => {
-    expect(labels(new Set())).toEqual(['Local workspace']);
+  it('shows loading, error and “none” rows in place of children', () => {
+    const retry = () => undefined;
+    const partial: TreeData = {
+      ...data,
+      projects: () => ({ kind: 'pending' }),
+      branches: () => ({ kind: 'error', error: new Error('boom'), retry }),
+    };
+    const tree = buildExplorerTree(partial);
+    expect(labels(tree, new Set([nodeId.workspace('local'), nodeId.workspace('w1')]))).toEqual(['Local workspace', '  Loading projects…', 'Prod', '  Loading projects…']);
+    const withProject = buildExplorerTree({ ...partial, projects: () => ready([project]) });
+    const rows = visibleRows(withProject, new Set([nodeId.workspace('local'), nodeId.project('local', 'projects/local')]));
+    expect(rows.find((r) => r.node.kind === 'status')?.node).toMatchObject({ kind: 'status', tone: 'error', label: 'Couldn’t load branches', retry });
+    const empty = buildExplorerTree({ ...data, projects: () => ready([]) });
+    expect(labels(empty, new Set([nodeId.workspace('w1')]))).toEqual(['Local workspace', 'Prod', '  No projects']);
+  });
+
+  it('says cloud branches cannot be browsed into databases yet', () => {
+    const cloudBranch = { ...dev, name: 'projects/p/branches/dev' };
+    const tree = buildExplorerTree({
+      ...data,
+      projects: () => ready([{ ...project, name: 'projects/p', id: 'p', displayName: 'p' }]),
+      branches: () => ready([cloudBranch]),
+      endpoints: () => ready([]),
+      catalog: (ws) => (ws === 'w1' ? 'unsupported' : ready(catalog)),
+    });
+    const open = new Set([nodeId.workspace('w1'), nodeId.project('w1', 'projects/p'), nodeId.branch('w1', cloudBranch.name)]);
+    expect(labels(tree, open).slice(-3)).toEqual(['    dev', '      No endpoints', '      Databases of cloud branches can’t be browsed yet']);
+  });
+
+  it('shows only the workspaces when nothing is expanded', () => {
+    expect(labels(roots, new Set())).toEqual(['Local workspace', 'Prod']);
+  });
+});
+
+describe('branchForest', () => {
+  it('puts the default first and children under their source, whatever the list order', () => {
+    const feature = branch('feature', { sourceBranch: dev.name });
+    const orphan = branch('old', { sourceBranch: 'projects/local/branches/gone' });
+    const forest = branchForest([feature, orphan, dev, production]);
+    const shape = (trees: readonly BranchTree[]): unknown => trees.map((t) => [t.branch.id, shape(t.children)]);
+    expect(shape(forest)).toEqual([
+      ['production', [['dev', [['feature', []]]]]],
+      ['old', []],
+    ]);
+  });
+
+  it('survives a source cycle without looping', () => {
+    const a = branch('a', { sourceBranch: 'projects/local/branches/b' });
+    const b = branch('b', { sourceBranch: 'projects/local/branches/a' });
+    expect(branchForest([a, b])).toEqual([]);
+  });
+});
+
+describe('dataNeeds', () => {
+  it('reads what to load from the expanded ids alone', () => {
+    expect(
+      dataNeeds([nodeId.workspace('local'), nodeId.project('local', 'projects/local'), nodeId.branch('local', dev.name), nodeId.schema('local', dev.name, 'd', 'public'), 'rel:["x"]', 'junk']),
+    ).toEqual([
+      { kind: 'projects', workspaceId: 'local' },
+      { kind: 'branches', workspaceId: 'local', project: 'projects/local' },
+      { kind: 'branchContents', workspaceId: 'local', branch: dev.name },
+    ]);
   });
 });
 
@@ -51,11 +170,11 @@ describe('treeKeyAction', () => {
 
   it.each([
     ['ArrowDown', 'clients', { kind: 'focus', id: id('tasks') }],
-    ['ArrowDown', 'audit', { kind: 'none' }],
+    ['ArrowDown', 'Prod', { kind: 'none' }],
     ['ArrowUp', 'clients', { kind: 'focus', id: id('public') }],
     ['ArrowUp', 'Local workspace', { kind: 'none' }],
     ['Home', 'tasks', { kind: 'focus', id: id('Local workspace') }],
-    ['End', 'tasks', { kind: 'focus', id: id('audit') }],
+    ['End', 'tasks', { kind: 'focus', id: id('Prod') }],
     ['ArrowRight', 'audit', { kind: 'expand', id: id('audit') }],
     ['ArrowRight', 'public', { kind: 'focus', id: id('clients') }],
     ['ArrowRight', 'clients', { kind: 'none' }],
@@ -65,18 +184,23 @@ describe('treeKeyAction', () => {
     ['ArrowLeft', 'Local workspace', { kind: 'collapse', id: id('Local workspace') }],
     ['Enter', 'clients', { kind: 'activate', id: relationId('public', 'clients') }],
     [' ', 'public', { kind: 'activate', id: id('public') }],
+    ['ContextMenu', 'production', { kind: 'menu', id: id('production') }],
     ['t', 'clients', { kind: 'focus', id: id('tasks') }],
     ['A', 'tasks', { kind: 'focus', id: id('active_projects') }],
     ['a', 'active_projects', { kind: 'focus', id: id('audit') }],
-    ['c', 'clients', { kind: 'none' }],
     ['z', 'clients', { kind: 'none' }],
     ['Shift', 'clients', { kind: 'none' }],
   ])('%s on %s', (key, focused, want) => {
     expect(treeKeyAction(key, rows, id(focused))).toEqual(want);
   });
 
+  it('opens the row menu with Shift+F10, not F10 alone', () => {
+    expect(treeKeyAction('F10', rows, id('dev'), true)).toEqual({ kind: 'menu', id: id('dev') });
+    expect(treeKeyAction('F10', rows, id('dev'))).toEqual({ kind: 'none' });
+  });
+
   it('starts from the first row when nothing is focused yet', () => {
-    expect(treeKeyAction('ArrowDown', rows, null)).toEqual({ kind: 'focus', id: id('databricks_postgres') });
+    expect(treeKeyAction('ArrowDown', rows, null)).toEqual({ kind: 'focus', id: id('local') });
   });
 });
 
@@ -97,19 +221,30 @@ describe('formatRowEstimate', () => {
   });
 });
 
+describe('formatExpiry', () => {
+  const now = Date.parse('2026-11-21T12:00:00Z');
+  it.each([
+    ['2026-11-21T11:00:00Z', 'expired'],
+    ['2026-11-21T12:20:00Z', 'expires in 20 min'],
+    ['2026-11-21T15:00:00Z', 'expires in 3 h'],
+    ['2026-11-28T12:00:00Z', 'expires in 7 d'],
+    ['not a time', null],
+  ])('%s → %s', (at, want) => expect(formatExpiry(at, now)).toBe(want));
+});
+
 describe('filterExplorerTree', () => {
+  const localOnly = buildExplorerTree({ ...data, workspaces: ready([local]) });
+  const devOpen = new Set([...defaultExpanded(localOnly), nodeId.branch('local', dev.name)]);
   const shown = (query: string) => {
-    const filtered = filterExplorerTree(roots, query);
-    return visibleRows(filtered, allBranchIds(filtered)).map((r) => r.node.label);
+    // Only what is loaded is searched; dev is loaded too here.
+    const filtered = filterExplorerTree(localOnly, query);
+    return visibleRows(filtered, query.trim() ? allBranchIds(filtered) : devOpen).map((r) => r.node.label);
   };
 
   it.each([
-    ['', ['Local workspace', 'databricks_postgres', 'public', 'clients', 'tasks', 'active_projects', 'audit', 'log']],
-    ['  ', ['Local workspace', 'databricks_postgres', 'public', 'clients', 'tasks', 'active_projects', 'audit', 'log']],
-    ['CLI', ['Local workspace', 'databricks_postgres', 'public', 'clients']],
-    ['ts', ['Local workspace', 'databricks_postgres', 'public', 'clients', 'active_projects']],
-    ['t', ['Local workspace', 'databricks_postgres', 'public', 'clients', 'tasks', 'active_projects', 'audit', 'log']],
-    ['audit', ['Local workspace', 'databricks_postgres', 'audit', 'log']],
+    ['CLI', ['Local workspace', 'local', 'production', 'databricks_postgres', 'public', 'clients', 'dev', 'databricks_postgres', 'public', 'clients']],
+    ['audit', ['Local workspace', 'local', 'production', 'databricks_postgres', 'audit', 'log', 'dev', 'databricks_postgres', 'audit', 'log']],
+    ['primary', []],
     ['nothing', []],
   ])('%j shows %j', (query, want) => {
     expect(shown(query)).toEqual(want);

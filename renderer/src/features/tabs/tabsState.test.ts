@@ -48,6 +48,14 @@ describe('tabsReducer', () => {
 });
 
 describe('tabTitle', () => {
+  it('opens the same table on a branch as its own tab, named with the branch', () => {
+    const onDev: RelationRef = { ...rel('a'), branch: 'projects/local/branches/dev' };
+    const s = run([{ kind: 'openTable', relation: onDev }], three);
+    expect(s.tabs).toHaveLength(4);
+    expect(tabTitle(s.tabs[3]!)).toBe('public.a · dev');
+    expect(run([{ kind: 'openTable', relation: onDev }], s).tabs).toHaveLength(4);
+  });
+
   it('names a table tab by its qualified name', () => {
     expect(tabTitle(three.tabs[0]!)).toBe('public.a');
   });

@@ -43,7 +43,7 @@ export const NO_TABS: TabsState = { tabs: [], activeId: null };
 export function tabsReducer(state: TabsState, event: TabsEvent): TabsState {
   switch (event.kind) {
     case 'openTable': {
-      const id = relationId(event.relation.schema, event.relation.name);
+      const id = relationId(event.relation.schema, event.relation.name, event.relation.branch);
       if (state.tabs.some((t) => t.id === id)) return { ...state, activeId: id };
       return { tabs: [...state.tabs, { kind: 'table', id, relation: event.relation }], activeId: id };
     }
@@ -70,7 +70,8 @@ export function tabsReducer(state: TabsState, event: TabsEvent): TabsState {
 export function tabTitle(tab: Tab): string {
   switch (tab.kind) {
     case 'table':
-      return `${tab.relation.schema}.${tab.relation.name}`;
+      // A branch other than the embedded default is named, so two tabs of one table differ.
+      return `${tab.relation.schema}.${tab.relation.name}${tab.relation.branch ? ` · ${tab.relation.branch.split('/').at(-1)}` : ''}`;
     case 'policies':
       return `Policies · ${tab.schema}.${tab.table}`;
     case 'sql':

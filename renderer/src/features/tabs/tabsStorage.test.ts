@@ -13,6 +13,14 @@ describe('tabs storage', () => {
     expect(restoreTabs(serializeTabs(state))).toEqual(state);
   });
 
+  it('keeps the branch a table was opened on, and drops a malformed one', () => {
+    const state = tabsReducer(NO_TABS, { kind: 'openTable', relation: { ...rel('clients'), branch: 'projects/local/branches/dev' } });
+    expect(restoreTabs(serializeTabs(state))).toEqual(state);
+    const forged = JSON.stringify({ v: 1, tabs: [{ kind: 'table', relation: { ...rel('clients'), branch: '../etc' } }] });
+    const restored = restoreTabs(forged).tabs[0];
+    expect(restored?.kind === 'table' && restored.relation).toEqual(rel('clients'));
+  });
+
   it.each([
     ['nothing stored', null],
     ['not JSON', '{oops'],

@@ -2,6 +2,8 @@ import type { RelationKind } from '../../../../shared/contract/catalog';
 import { relationId } from '../explorer/explorerTree';
 import { adminTab, NO_TABS, type Tab, type TabsState } from './tabsState';
 
+/** A table opened on a branch other than the embedded default ("projects/p/branches/b"). */
+const BRANCH_NAME = /^projects\/[a-z][a-z0-9-]{0,62}\/branches\/[a-z][a-z0-9-]{0,62}$/;
 const RELATION_KINDS: readonly RelationKind[] = ['table', 'view', 'materialized_view', 'foreign_table', 'partitioned_table'];
 
 /** What survives a reload of the window: which tabs were open and which was active. */
@@ -40,11 +42,12 @@ function toTab(raw: unknown): Tab | null {
   if (raw.kind === 'grants') return str(raw.schema) ? adminTab.grants(raw.schema) : null;
   if (raw.kind === 'setup') return adminTab.setup();
   if (raw.kind !== 'table' || !isRecord(raw.relation)) return null;
-  const { schema, name, kind, estimatedRows } = raw.relation;
+  const { schema, name, kind, estimatedRows, branch } = raw.relation;
   if (typeof schema !== 'string' || typeof name !== 'string' || !schema || !name) return null;
   if (typeof kind !== 'string' || !(RELATION_KINDS as readonly string[]).includes(kind)) return null;
-  const relation = { schema, name, kind: kind as RelationKind, estimatedRows: typeof estimatedRows === 'number' ? estimatedRows : -1 };
-  return { kind: 'table', id: relationId(schema, name), relation };
+  const onBranch = typeof branch === 'string' && BRANCH_NAME.test(branch) ? { branch } : {};
+  const relation = { schema, name, kind: kind as RelationKind, estimatedRows: typeof estimatedRows === 'number' ? estimatedRows : -1, ...onBranch };
+  return { kind: 'table', id: relationId(schema, name, relation.branch), relation };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,0 +1,110 @@
+import { queryOptions, type QueryClient } from '@tanstack/react-query';
+import type { InputOf, PierApi } from '../../../shared/contract/contract';
+import type { TrackedOperationDto } from '../../../shared/management/workspaceSchemas';
+import { catalogKeys } from './catalog';
+import { unwrap } from './RpcCallError';
+
+/** While an operation runs the panel asks for progress this often. */
+export const OPERATION_POLL_MS = 1_000;
+
+/**
+ * Keys hold every variable. Everything of one workspace sits under ['cloud', workspaceId] so
+ * removing a workspace drops its cache with one prefix; a branch's endpoints are keyed by the
+ * branch so an operation on it refreshes that branch only, never the whole tree.
+ */
+export const cloudKeys = {
+  all: ['cloud'] as const,
+  workspaces: () => [...cloudKeys.all, 'workspaces'] as const,
+  workspace: (workspaceId: string) => [...cloudKeys.all, 'ws', workspaceId] as const,
+  projects: (workspaceId: string) => [...cloudKeys.workspace(workspaceId), 'projects'] as const,
+  branches: (workspaceId: string, project: string) => [...cloudKeys.workspace(workspaceId), 'branches', project] as const,
+  endpoints: (workspaceId: string, branch: string) => [...cloudKeys.workspace(workspaceId), 'endpoints', branch] as const,
+  operations: () => [...cloudKeys.all, 'operations'] as const,
+};
+
+export function workspacesQuery(api: PierApi) {
+  return queryOptions({
+    queryKey: cloudKeys.workspaces(),
+    queryFn: async () => unwrap('workspaces.list', await api['workspaces.list']({})).workspaces,
+    meta: { errorDisplay: 'inline' },
+  });
+}
+
+export function projectsQuery(api: PierApi, workspaceId: string) {
+  return queryOptions({
+    queryKey: cloudKeys.projects(workspaceId),
+    queryFn: async () => unwrap('cloud.projects', await api['cloud.projects']({ workspaceId, pageSize: 100 })).projects,
+    meta: { errorDisplay: 'inline' },
+  });
+}
+
+export function branchesQuery(api: PierApi, workspaceId: string, project: string) {
+  return queryOptions({
+    queryKey: cloudKeys.branches(workspaceId, project),
+    queryFn: async () => unwrap('cloud.branches', await api['cloud.branches']({ workspaceId, project, pageSize: 100 })).branches,
+    meta: { errorDisplay: 'inline' },
+  });
+}
+
+export function endpointsQuery(api: PierApi, workspaceId: string, branch: string) {
+  return queryOptions({
+    queryKey: cloudKeys.endpoints(workspaceId, branch),
+    queryFn: async () => unwrap('cloud.endpoints', await api['cloud.endpoints']({ workspaceId, branch, pageSize: 100 })).endpoints,
+    meta: { errorDisplay: 'inline' },
+  });
+}
+
+/** Every tracked operation, newest first; polled only while one is still running. */
+export function operationsQuery(api: PierApi) {
+  return queryOptions({
+    queryKey: cloudKeys.operations(),
+    queryFn: async () => unwrap('cloud.operations', await api['cloud.operations']({})).operations,
+    refetchInterval: (query) => (query.state.data?.some((op) => op.state === 'running') ? OPERATION_POLL_MS : false),
+    staleTime: 0,
+  });
+}
+
+/** The mutations: each returns the started operation (or the workspace) or throws an RpcCallError. */
+export const cloudCommands = {
+  createBranch: async (api: PierApi, input: InputOf<'cloud.createBranch'>) => unwrap('cloud.createBranch', await api['cloud.createBranch'](input)).operation,
+  updateBranch: async (api: PierApi, input: InputOf<'cloud.updateBranch'>) => unwrap('cloud.updateBranch', await api['cloud.updateBranch'](input)).operation,
+  deleteBranch: async (api: PierApi, input: InputOf<'cloud.deleteBranch'>) => unwrap('cloud.deleteBranch', await api['cloud.deleteBranch'](input)).operation,
+  stopOperation: async (api: PierApi, id: string) => unwrap('cloud.stopOperation', await api['cloud.stopOperation']({ id })).stopped,
+  addWorkspace: async (api: PierApi, input: InputOf<'workspaces.add'>) => unwrap('workspaces.add', await api['workspaces.add'](input)),
+  removeWorkspace: async (api: PierApi, id: string) => unwrap('workspaces.remove', await api['workspaces.remove']({ id })),
+  signInAgain: async (api: PierApi, id: string) => unwrap('workspaces.signInAgain', await api['workspaces.signInAgain']({ id })),
+  replaceToken: async (api: PierApi, id: string, token: string) => unwrap('workspaces.replaceToken', await api['workspaces.replaceToken']({ id, token })),
+};
+
+/** `projects/p/branches/b/…` → `projects/p`; null for anything that is not under a project. */
+export function projectOf(resource: string): string | null {
+  const m = /^(projects\/[^/]+)(\/|$)/.exec(resource);
+  return m ? m[1]! : null;
+}
+
+/** `projects/p/branches/b/endpoints/e` → `projects/p/branches/b`; null above branch level. */
+export function branchOf(resource: string): string | null {
+  const m = /^(projects\/[^/]+\/branches\/[^/]+)(\/|$)/.exec(resource);
+  return m ? m[1]! : null;
+}
+
+/**
+ * What a finished operation changed, as the query keys to refresh: the branch list of its project
+ * (a new, changed or deleted branch) and, for a branch, its endpoints and schemas.
+ */
+export function keysChangedBy(op: Pick<TrackedOperationDto, 'workspaceId' | 'resource'>): readonly (readonly unknown[])[] {
+  const keys: (readonly unknown[])[] = [];
+  const project = projectOf(op.resource);
+  const branch = branchOf(op.resource);
+  if (project) keys.push(cloudKeys.branches(op.workspaceId, project));
+  if (branch) {
+    keys.push(cloudKeys.endpoints(op.workspaceId, branch));
+    keys.push(catalogKeys.schemas(branch));
+  }
+  if (!project) keys.push(cloudKeys.projects(op.workspaceId));
+  return keys;
+}
+
+export async function invalidateAfter(client: QueryClient, op: Pick<TrackedOperationDto, 'workspaceId' | 'resource'>): Promise<void> {
+  await Promise.all(keysChangedBy(op).map((queryKey) => client.invalidateQueries({ queryKey })));
+}

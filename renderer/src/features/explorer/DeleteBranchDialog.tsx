@@ -1,0 +1,72 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useId, useState } from 'react';
+import type { BranchSummary } from '../../../../shared/management/workspaceSchemas';
+import { cloudCommands, cloudKeys, operationsQuery } from '../../api/cloud';
+import { usePierApi } from '../../api/PierApiContext';
+import { RpcCallError } from '../../api/RpcCallError';
+import { DialogError, Field, ModalDialog } from './ModalDialog';
+import { needsTypedConfirmation } from './nodeActions';
+
+/**
+ * Delete a branch. Protected and default branches need their name typed. The dialog stays open
+ * until the server's operation ends, so a refusal is read where it was asked for.
+ */
+export function DeleteBranchDialog({ workspaceId, branch, onClose }: { workspaceId: string; branch: BranchSummary; onClose: () => void }) {
+  const api = usePierApi();
+  const queryClient = useQueryClient();
+  const id = useId();
+  const [typed, setTyped] = useState('');
+  const typedNeeded = needsTypedConfirmation(branch);
+  const confirmed = !typedNeeded || typed.trim() === branch.id;
+  const remove = useMutation({
+    mutationFn: () => cloudCommands.deleteBranch(api, { workspaceId, branch: branch.name }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: cloudKeys.operations() }),
+  });
+  const operations = useQuery({ ...operationsQuery(api), enabled: remove.isSuccess });
+  const operation = remove.data ? (operations.data?.find((op) => op.id === remove.data.id) ?? remove.data) : undefined;
+  useEffect(() => {
+    if (operation?.state === 'succeeded') onClose();
+  }, [operation?.state, onClose]);
+  const running = remove.isPending || operation?.state === 'running';
+
+  const what = [branch.isDefault ? 'the project’s default branch' : null, branch.isProtected ? 'protected' : null].filter(Boolean).join(' and ');
+  return (
+    <ModalDialog
+      title={`Delete branch ${branch.id}?`}
+      onClose={onClose}
+      onSubmit={() => {
+        if (confirmed && !running) remove.mutate();
+      }}
+      actions={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            {operation && operation.state !== 'running' ? 'Close' : 'Cancel'}
+          </button>
+          <button type="submit" className="button button--danger" disabled={!confirmed || running}>
+            {running ? 'Deleting…' : 'Delete branch'}
+          </button>
+        </>
+      }
+    >
+      <p>
+        The branch <strong>{branch.id}</strong>, its endpoints and its data are deleted. Branches created from it keep their own data.
+      </p>
+      {typedNeeded && (
+        <>
+          <p className="dialog-warning">This is {what}. Type its name to confirm.</p>
+          <Field label={`Type “${branch.id}” to confirm`} id={`${id}-confirm`}>
+            <input id={`${id}-confirm`} type="text" className="mono" value={typed} autoFocus spellCheck={false} autoComplete="off" onChange={(e) => setTyped(e.target.value)} />
+          </Field>
+        </>
+      )}
+      {remove.isError && <DialogError title="The server refused to delete the branch" error={remove.error} />}
+      {operation?.state === 'failed' && (
+        <DialogError
+          title="The server refused to delete the branch"
+          error={new RpcCallError('cloud.deleteBranch', operation.error ?? { code: 'CLOUD_OPERATION_FAILED', message: 'The operation failed.' })}
+        />
+      )}
+      {operation?.state === 'stopped' && <p>Pier stopped waiting for this deletion; the server may still finish it.</p>}
+    </ModalDialog>
+  );
+}

@@ -1,0 +1,53 @@
+import { useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query';
+import type { ListSchemasOutput } from '../../../../shared/contract/catalog';
+import { schemasQuery } from '../../api/catalog';
+import { branchesQuery, endpointsQuery, projectsQuery, workspacesQuery } from '../../api/cloud';
+import { usePierApi } from '../../api/PierApiContext';
+import { catalogBranch, dataNeeds, type Loadable, type TreeData } from './explorerTree';
+
+/**
+ * The queries behind the tree: the workspace list always, and for each expanded node the one
+ * list it shows (projects, branches, or a branch's endpoints and schemas). Collapsed nodes ask
+ * nothing; what was loaded stays cached under its own key.
+ */
+export function useExplorerData(expanded: ReadonlySet<string>): { data: TreeData; workspaces: UseQueryResult<unknown> } {
+  const api = usePierApi();
+  const needs = dataNeeds(expanded);
+  const projectNeeds = needs.filter((n) => n.kind === 'projects');
+  const branchNeeds = needs.filter((n) => n.kind === 'branches');
+  const contentNeeds = needs.filter((n) => n.kind === 'branchContents');
+  const catalogNeeds = contentNeeds.flatMap((n) => {
+    const target = catalogBranch(n.workspaceId, n.branch);
+    return target.kind === 'local' ? [{ ...n, catalogBranch: target.branch }] : [];
+  });
+
+  const workspaces = useQuery(workspacesQuery(api));
+  const projects = useQueries({ queries: projectNeeds.map((n) => projectsQuery(api, n.workspaceId)) });
+  const branches = useQueries({ queries: branchNeeds.map((n) => branchesQuery(api, n.workspaceId, n.project)) });
+  const endpoints = useQueries({ queries: contentNeeds.map((n) => endpointsQuery(api, n.workspaceId, n.branch)) });
+  const catalogs = useQueries({ queries: catalogNeeds.map((n) => schemasQuery(api, n.catalogBranch)) });
+
+  const byKey = <T,>(keys: string[], results: UseQueryResult<T>[]) => new Map(keys.map((k, i) => [k, toLoadable(results[i]!)]));
+  const projectMap = byKey(projectNeeds.map((n) => n.workspaceId), projects);
+  const branchMap = byKey(branchNeeds.map((n) => key(n.workspaceId, n.project)), branches);
+  const endpointMap = byKey(contentNeeds.map((n) => key(n.workspaceId, n.branch)), endpoints);
+  const catalogMap = byKey<ListSchemasOutput>(catalogNeeds.map((n) => key(n.workspaceId, n.branch)), catalogs);
+
+  const data: TreeData = {
+    workspaces: toLoadable(workspaces),
+    projects: (ws) => projectMap.get(ws),
+    branches: (ws, project) => branchMap.get(key(ws, project)),
+    endpoints: (ws, branch) => endpointMap.get(key(ws, branch)),
+    catalog: (ws, branch) => (catalogBranch(ws, branch).kind === 'unsupported' ? 'unsupported' : catalogMap.get(key(ws, branch))),
+  };
+  return { data, workspaces };
+}
+
+const key = (a: string, b: string) => JSON.stringify([a, b]);
+
+function toLoadable<T>(q: UseQueryResult<T>): Loadable<T> {
+  // Data already shown stays while a refetch fails: the tree keeps its rows, the toast says why.
+  if (q.data !== undefined) return { kind: 'ready', value: q.data };
+  if (q.isError) return { kind: 'error', error: q.error, retry: () => void q.refetch() };
+  return { kind: 'pending' };
+}

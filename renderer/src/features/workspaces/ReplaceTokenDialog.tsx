@@ -1,0 +1,46 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import type { WorkspaceInfoDto } from '../../../../shared/management/workspaceSchemas';
+import { cloudCommands, cloudKeys } from '../../api/cloud';
+import { usePierApi } from '../../api/PierApiContext';
+import { DialogError, Field, ModalDialog } from '../explorer/ModalDialog';
+
+/** A new personal access token for a workspace whose token expired; main verifies it before keeping it. */
+export function ReplaceTokenDialog({ workspace, onClose }: { workspace: WorkspaceInfoDto; onClose: () => void }) {
+  const api = usePierApi();
+  const queryClient = useQueryClient();
+  const id = useId();
+  const [token, setToken] = useState('');
+  const replace = useMutation({
+    mutationFn: () => cloudCommands.replaceToken(api, workspace.id, token.trim()),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: cloudKeys.workspaces() });
+      await queryClient.invalidateQueries({ queryKey: cloudKeys.workspace(workspace.id) });
+      onClose();
+    },
+  });
+  return (
+    <ModalDialog
+      title={`New token for ${workspace.displayName}`}
+      onClose={onClose}
+      onSubmit={() => {
+        if (token.trim()) replace.mutate();
+      }}
+      actions={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button--primary" disabled={!token.trim() || replace.isPending}>
+            {replace.isPending ? 'Checking…' : 'Replace token'}
+          </button>
+        </>
+      }
+    >
+      <Field label="Personal access token" id={`${id}-token`}>
+        <input id={`${id}-token`} type="password" value={token} autoFocus autoComplete="off" onChange={(e) => setToken(e.target.value)} />
+      </Field>
+      {replace.isError && <DialogError title="The token was not replaced" error={replace.error} />}
+    </ModalDialog>
+  );
+}
