@@ -293,8 +293,6 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
     const node = planner.node(relation, req.query.select ?? [{ kind: 'star' }], []);
     if (!node.ok) return node;
     shape = { kind: 'rows', node: node.value, single: !routine.returnsSet };
-  } else if (req.query.filters.length > 0 || req.query.select !== undefined) {
-    // Filters and select apply to rows; a scalar result has none.
   }
   const unknownPath = planner.unusedPath();
   if (unknownPath && shape.kind === 'rows') {

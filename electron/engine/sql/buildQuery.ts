@@ -351,14 +351,13 @@ function buildCall(plan: CallPlan): SqlQuery {
   const p = new Params();
   const r = plan.routine;
   const fn = quoteQualified(r.schema, r.name);
-  const argsJson = p.add(plan.argsJson);
   let from: string;
   if (plan.wholeBody) {
-    from = `${fn}(${argsJson}::${r.params.find((x) => x.mode === 'i' || x.mode === 'b' || x.mode === 'v')!.type})`;
+    from = `${fn}(${p.add(plan.argsJson)}::${r.params.find((x) => x.mode === 'i' || x.mode === 'b' || x.mode === 'v')!.type})`;
   } else if (plan.args.length === 0) {
     from = `${fn}()`;
   } else {
-    const record = `json_to_record(${argsJson}::json) AS "_pgrst_args"(${plan.args.map((a) => `${id(a.name)} ${a.type}`).join(', ')})`;
+    const record = `json_to_record(${p.add(plan.argsJson)}::json) AS "_pgrst_args"(${plan.args.map((a) => `${id(a.name)} ${a.type}`).join(', ')})`;
     const call = `${fn}(${plan.args.map((a) => `${a.variadic ? 'VARIADIC ' : ''}${id(a.name)} := "_pgrst_args".${id(a.name)}`).join(', ')})`;
     from = `${record} CROSS JOIN LATERAL ${call}`;
   }
