@@ -383,8 +383,18 @@ describe('roles, databases, data API and credentials', () => {
   });
 
   it('deletes a database and a role, reassigning what it owned', async () => {
+    const blocked = await api<{ message: string }>('DELETE', 'projects/local/branches/production/roles/app-owner');
+    expect(blocked.status).toBe(400);
+    expect(blocked.body.message).toContain('reassign_owned_to');
     await mutate('DELETE', 'projects/local/branches/production/databases/app');
-    await mutate('DELETE', 'projects/local/branches/production/roles/app-owner');
+    await query(primary, `CREATE TABLE owned_by_app (id int)`);
+    await query(primary, `ALTER TABLE owned_by_app OWNER TO app_owner`);
+    const plain = await api<Operation>('DELETE', 'projects/local/branches/production/roles/app-owner');
+    const failed = await waitFor(plain.body);
+    expect(failed.error?.message).toContain('reassign_owned_to');
+    expect((await api('GET', 'projects/local/branches/production/roles/app-owner')).status).toBe(200);
+    await mutate('DELETE', 'projects/local/branches/production/roles/app-owner?reassign_owned_to=owner-pier-local');
+    expect(await query(primary, `SELECT tableowner FROM pg_tables WHERE tablename = 'owned_by_app'`)).toEqual([{ tableowner: 'owner@pier.local' }]);
     expect(await query(primary, `SELECT count(*)::int AS n FROM pg_roles WHERE rolname = 'app_owner'`)).toEqual([{ n: 0 }]);
     expect((await api('GET', 'projects/local/branches/production/roles/app-owner')).status).toBe(404);
   });
