@@ -48,6 +48,10 @@ export interface CloudErrorDetails {
   readonly request_id?: string;
   /** The server's own message, verbatim. */
   readonly server_message?: string;
+  /** `google.rpc.ErrorInfo` reason, when the server sent one (e.g. `RESOURCE_CONFLICT`). */
+  readonly reason?: string;
+  /** ErrorInfo `metadata.declarative_context`, e.g. `MANAGED_BY_PARENT` for parts deleted only with their parent. */
+  readonly declarative_context?: string;
 }
 
 export interface CloudError {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IAuthProvider } from './auth/authProvider';
-import { cloudFail, cloudOk, type CloudError, type CloudErrorCode, type CloudResult } from './cloudError';
+import { cloudFail, cloudOk, type CloudError, type CloudErrorCode, type CloudErrorDetails, type CloudResult } from './cloudError';
 import { parseApiError, type ParsedApiError } from './parseApiError';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseRetryAfter, sleep, type RetryPolicy } from './retryPolicy';
 
@@ -234,7 +234,14 @@ export class ManagementTransport {
   }
 
   private httpError(call: CallSpec, status: number, parsed: ParsedApiError, requestId: string): CloudError {
-    const details = { error_code: parsed.errorCode, http_status: status, request_id: requestId, server_message: parsed.message };
+    const details: CloudErrorDetails = {
+      error_code: parsed.errorCode,
+      http_status: status,
+      request_id: requestId,
+      server_message: parsed.message,
+      ...(parsed.reason === undefined ? {} : { reason: parsed.reason }),
+      ...(parsed.declarativeContext === undefined ? {} : { declarative_context: parsed.declarativeContext }),
+    };
     const make = (code: CloudErrorCode, message: string): CloudError => ({ code, message, details });
     if (parsed.html) {
       return make('CLOUD_WRONG_HOST', `${this.host} answered "${call.what}" with ${parsed.message} (HTTP ${status}), not the management API. Check the workspace URL.`);

@@ -11,6 +11,10 @@ export interface ParsedApiError {
   readonly retryDelaySeconds?: number;
   /** The body was an HTML page: usually a proxy, a login page or not a workspace at all. */
   readonly html: boolean;
+  /** From a `google.rpc.ErrorInfo` detail: its `reason` (e.g. `RESOURCE_CONFLICT`). */
+  readonly reason?: string;
+  /** From the same detail's `metadata.declarative_context` (e.g. `MANAGED_BY_PARENT`). */
+  readonly declarativeContext?: string;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -25,6 +29,21 @@ function retryDelayOf(details: unknown): number | undefined {
     }
   }
   return undefined;
+}
+
+/** The first `google.rpc.ErrorInfo` detail's reason and declarative context: why a refusal happened. */
+function errorInfoOf(details: unknown): { reason?: string; declarativeContext?: string } {
+  if (!Array.isArray(details)) return {};
+  for (const d of details) {
+    if (isRecord(d) && typeof d['@type'] === 'string' && d['@type'].endsWith('google.rpc.ErrorInfo')) {
+      const context = isRecord(d.metadata) ? d.metadata.declarative_context : undefined;
+      return {
+        ...(typeof d.reason === 'string' && d.reason !== '' ? { reason: d.reason } : {}),
+        ...(typeof context === 'string' && context !== '' ? { declarativeContext: context } : {}),
+      };
+    }
+  }
+  return {};
 }
 
 /** `"300s"` / `"1.5s"` → seconds; anything else → undefined. */
@@ -62,6 +81,7 @@ export function parseApiError(status: number, bodyText: string, contentType: str
       message: typeof message === 'string' ? message : text,
       html: false,
       ...(retryDelaySeconds === undefined ? {} : { retryDelaySeconds }),
+      ...errorInfoOf(json.details),
     };
   }
   const plain = /^([A-Z][A-Z0-9_]+): (.*)$/s.exec(text);

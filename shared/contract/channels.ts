@@ -37,6 +37,17 @@ export const CHANNELS = [
   'cloud.deleteBranch',
   'cloud.operations',
   'cloud.stopOperation',
+  'cloud.createProject',
+  'cloud.setDefaultBranch',
+  'cloud.createEndpoint',
+  'cloud.updateEndpoint',
+  'cloud.deleteEndpoint',
+  'cloud.databases',
+  'cloud.roles',
+  'cloud.dataApi',
+  'cloud.enableDataApi',
+  'cloud.updateDataApi',
+  'cloud.disableDataApi',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -79,6 +79,10 @@ export const endpointSummary = z.object({
   host: z.string().optional(),
   minCu: z.number().optional(),
   maxCu: z.number().optional(),
+  /** Suspended by the user (`spec.disabled`): connections do not wake it until it is resumed. */
+  disabled: z.boolean().optional(),
+  /** Idle time before it suspends itself; absent when it never suspends or the server does not say. */
+  suspendTimeoutSeconds: z.number().optional(),
 });
 export type EndpointSummary = z.infer<typeof endpointSummary>;
 
@@ -149,3 +153,152 @@ export const listOperationsOutput = z.object({ operations: z.array(trackedOperat
 // 'cloud.stopOperation'
 export const stopOperationInput = z.object({ id: z.string().min(1).max(64) }).strict();
 export const stopOperationOutput = z.object({ stopped: z.boolean() });
+
+// ─── Projects, endpoints, databases, roles and the Data API (tree actions) ──
+
+const idInput = branchIdInput;
+
+// 'cloud.createProject'
+export const createProjectInput = z
+  .object({
+    workspaceId,
+    projectId: idInput,
+    displayName: z.string().min(1).max(256).optional(),
+    /** Major version; the server says which it supports (locally only 18). */
+    pgVersion: z.number().int().min(10).max(99).optional(),
+  })
+  .strict();
+
+// 'cloud.setDefaultBranch'
+export const setDefaultBranchInput = z.object({ workspaceId, branch: resourceName }).strict();
+
+/** CU limits: 0.5 or a whole number; the server enforces its current ranges. */
+const cu = z.number().min(0.5).max(112).refine((v) => v === 0.5 || Number.isInteger(v), 'Use 0.5 or a whole number of CU.');
+const suspendSeconds = z.number().int().min(60).max(604800);
+const onlyOneSuspension = (v: { suspendTimeoutSeconds?: number | undefined; noSuspension?: true | undefined }) => !(v.suspendTimeoutSeconds !== undefined && v.noSuspension !== undefined);
+const suspensionMessage = { message: 'Set either suspendTimeoutSeconds or noSuspension, not both.', path: ['noSuspension'] };
+const cuOrder = (v: { minCu?: number | undefined; maxCu?: number | undefined }) => v.minCu === undefined || v.maxCu === undefined || v.minCu <= v.maxCu;
+const cuMessage = { message: 'Minimum CU must not exceed maximum CU.', path: ['minCu'] };
+
+// 'cloud.createEndpoint'
+export const createEndpointInput = z
+  .object({
+    workspaceId,
+    branch: resourceName,
+    endpointId: idInput,
+    /** A branch has at most one read-write endpoint; read-only ones are replicas. */
+    type: z.enum(['READ_WRITE', 'READ_ONLY']),
+    minCu: cu.optional(),
+    maxCu: cu.optional(),
+    suspendTimeoutSeconds: suspendSeconds.optional(),
+    noSuspension: z.literal(true).optional(),
+  })
+  .strict()
+  .refine(onlyOneSuspension, suspensionMessage)
+  .refine(cuOrder, cuMessage);
+
+// 'cloud.updateEndpoint': `disabled: true` suspends (connections cannot wake it), `false` resumes.
+export const updateEndpointInput = z
+  .object({
+    workspaceId,
+    endpoint: resourceName,
+    disabled: z.boolean().optional(),
+    minCu: cu.optional(),
+    maxCu: cu.optional(),
+    suspendTimeoutSeconds: suspendSeconds.optional(),
+    noSuspension: z.literal(true).optional(),
+  })
+  .strict()
+  .refine(onlyOneSuspension, suspensionMessage)
+  .refine(cuOrder, cuMessage)
+  .refine((v) => Object.keys(v).some((k) => k !== 'workspaceId' && k !== 'endpoint'), { message: 'Nothing to change: give disabled, minCu, maxCu, suspendTimeoutSeconds or noSuspension.' });
+
+// 'cloud.deleteEndpoint'
+export const deleteEndpointInput = z.object({ workspaceId, endpoint: resourceName }).strict();
+
+export const databaseSummary = z.object({
+  name: z.string(),
+  id: z.string(),
+  /** The database's name inside Postgres (what connections use). */
+  postgresDatabase: z.string(),
+  /** The owner's Postgres role name, when known. */
+  owner: z.string().optional(),
+  /** The owner's role resource, `projects/p/branches/b/roles/r`. */
+  ownerRole: z.string().optional(),
+});
+export type DatabaseSummary = z.infer<typeof databaseSummary>;
+
+// 'cloud.databases'
+export const listDatabasesInput = z.object({ workspaceId, branch: resourceName, ...page }).strict();
+export const listDatabasesOutput = z.object({ databases: z.array(databaseSummary), nextPageToken: z.string().optional() });
+
+export const roleSummary = z.object({
+  name: z.string(),
+  id: z.string(),
+  postgresRole: z.string(),
+  /** USER, SERVICE_PRINCIPAL, GROUP (or newer); absent for a plain Postgres role. */
+  identityType: z.string().optional(),
+  /** LAKEBASE_OAUTH_V1, PG_PASSWORD_SCRAM_SHA_256, NO_LOGIN (or newer). */
+  authMethod: z.string().optional(),
+  attributes: z.object({ createdb: z.boolean(), createrole: z.boolean(), bypassrls: z.boolean() }),
+  membershipRoles: z.array(z.string()),
+});
+export type RoleSummary = z.infer<typeof roleSummary>;
+
+// 'cloud.roles'
+export const listRolesInput = z.object({ workspaceId, branch: resourceName, ...page }).strict();
+export const listRolesOutput = z.object({ roles: z.array(roleSummary), nextPageToken: z.string().optional() });
+
+/** Schema names as PostgREST takes them in a comma-separated list. */
+const schemaList = z.array(z.string().min(1).max(63).regex(/^[^,]+$/, 'Names may not contain commas.')).max(100);
+
+/** Data API settings, every one optional: on update only the given ones change. */
+export const dataApiSettingsInput = z
+  .object({
+    dbSchemas: schemaList.min(1).optional(),
+    extraSearchPath: schemaList.optional(),
+    maxRows: z.number().int().min(0).max(1_000_000_000).optional(),
+    aggregatesEnabled: z.boolean().optional(),
+    corsOrigins: z.array(z.string().min(1).max(300).regex(/^[^,]+$/, 'Origins may not contain commas.')).max(100).optional(),
+    /** JSON path of the role claim, e.g. ".sub". */
+    jwtRoleClaimKey: z.string().min(2).max(200).regex(/^\./, 'Start the claim path with ".", like ".sub".').optional(),
+    openApiMode: z.enum(['OPEN_API_MODE_DISABLED', 'OPEN_API_MODE_IGNORE_PRIVILEGES']).optional(),
+    serverTimingEnabled: z.boolean().optional(),
+  })
+  .strict();
+export type DataApiSettingsInput = z.infer<typeof dataApiSettingsInput>;
+
+/** Effective settings as the server reports them (values it leaves out stay absent). */
+export const dataApiSettings = z.object({
+  dbSchemas: z.array(z.string()).optional(),
+  extraSearchPath: z.array(z.string()).optional(),
+  maxRows: z.number().optional(),
+  aggregatesEnabled: z.boolean().optional(),
+  corsOrigins: z.array(z.string()).optional(),
+  jwtRoleClaimKey: z.string().optional(),
+  openApiMode: z.string().optional(),
+  serverTimingEnabled: z.boolean().optional(),
+});
+
+// 'cloud.dataApi'
+export const getDataApiInput = z.object({ workspaceId, database: resourceName }).strict();
+export const getDataApiOutput = z.object({
+  enabled: z.boolean(),
+  settings: dataApiSettings,
+  /** Base URL of the Data API, when enabled and the server reports it. */
+  url: z.string().optional(),
+  /** Schemas the database has, when the server reports them. */
+  availableSchemas: z.array(z.string()).optional(),
+});
+
+// 'cloud.enableDataApi' (settings default to the server's: schema public, …)
+export const enableDataApiInput = z.object({ workspaceId, database: resourceName, settings: dataApiSettingsInput.default({}) }).strict();
+
+// 'cloud.updateDataApi'
+export const updateDataApiInput = z
+  .object({ workspaceId, database: resourceName, settings: dataApiSettingsInput })
+  .strict()
+  .refine((v) => Object.values(v.settings).some((x) => x !== undefined), { message: 'Nothing to change: give at least one setting.', path: ['settings'] });
+
+// 'cloud.disableDataApi'
+export const disableDataApiInput = z.object({ workspaceId, database: resourceName }).strict();

@@ -2,10 +2,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addWorkspaceInput, createBranchInput } from '../../../shared/management/workspaceSchemas';
+import {
+  addWorkspaceInput,
+  createBranchInput,
+  createEndpointInput,
+  createProjectInput,
+  enableDataApiInput,
+  updateDataApiInput,
+  updateEndpointInput,
+} from '../../../shared/management/workspaceSchemas';
 import { staticTokenProvider } from '../auth/authProvider';
 import { createCloudServices, type CloudServices } from '../createCloudServices';
-import { startScriptedServer, type ScriptedServer } from '../testing/scriptedServer';
+import { startScriptedServer, type RecordedRequest, type ScriptedServer } from '../testing/scriptedServer';
 import { CloudRpcError, createCloudHandlers } from './createCloudHandlers';
 
 let dir: string;
@@ -108,5 +116,187 @@ describe('branch mutations through the handlers', () => {
     expect(createBranchInput.safeParse({ workspaceId: 'local', project: 'projects/p', branchId: 'Dev_1' }).success).toBe(false);
     expect(createBranchInput.safeParse({ workspaceId: 'local', project: 'projects/p', branchId: 'dev', expiration: { kind: 'ttl', seconds: 60, time: 'x' } }).success).toBe(false);
     expect(createBranchInput.parse({ workspaceId: 'local', project: 'projects/p', branchId: 'dev' }).expiration).toEqual({ kind: 'never' });
+  });
+});
+
+/** A peer that records every request and answers by route; mutations finish at once. */
+async function withPeer(route: (method: string, pathname: string) => { status: number; body: unknown } | undefined, run: (h: ReturnType<typeof createCloudHandlers>, requests: RecordedRequest[]) => Promise<void>): Promise<void> {
+  const peer = await startScriptedServer((req) => {
+    const { pathname } = new URL(req.url, 'http://x');
+    return route(req.method, pathname.replace('/api/2.0/postgres', '')) ?? { status: 200, body: { name: `${pathname}/operations/1`, done: true, response: {} } };
+  });
+  const svc = await createCloudServices({ dataDir: dir, local: { baseUrl: `${peer.url}/api/2.0/postgres`, auth: staticTokenProvider('owner'), identity: 'o' } });
+  if (!svc.ok) throw new Error(svc.error.message);
+  try {
+    await run(createCloudHandlers({ services: svc.value, openBrowser: () => undefined }), peer.requests);
+  } finally {
+    await svc.value.dispose();
+    await peer.close();
+  }
+}
+
+const sent = (r: RecordedRequest | undefined) => ({ method: r?.method, url: r?.url.replace('/api/2.0/postgres', ''), body: r?.body ? (JSON.parse(r.body) as unknown) : undefined });
+const BR = 'projects/local/branches/dev';
+const managedByParent = (message: string) => ({
+  status: 400,
+  body: {
+    error_code: 'BAD_REQUEST',
+    message,
+    details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', domain: 'databricks.com', reason: 'RESOURCE_CONFLICT', metadata: { declarative_context: 'MANAGED_BY_PARENT' } }],
+  },
+});
+
+describe('project and endpoint mutations through the handlers', () => {
+  it('create project and set the default branch send the right calls and are tracked', async () => {
+    await withPeer(() => undefined, async (h, requests) => {
+      const created = await h['cloud.createProject'](createProjectInput.parse({ workspaceId: 'local', projectId: 'shop', displayName: 'Shop', pgVersion: 18 }));
+      expect(created.operation).toMatchObject({ title: 'Create project Shop', resource: 'projects/shop' });
+      expect(sent(requests[0])).toEqual({ method: 'POST', url: '/projects?project_id=shop', body: { spec: { display_name: 'Shop', pg_version: 18 } } });
+
+      const made = await h['cloud.setDefaultBranch']({ workspaceId: 'local', branch: BR });
+      expect(made.operation).toMatchObject({ title: 'Make dev the default branch', resource: 'projects/local' });
+      expect(sent(requests[1])).toEqual({ method: 'PATCH', url: '/projects/local?update_mask=spec.default_branch', body: { spec: { default_branch: BR } } });
+
+      const bad = await h['cloud.setDefaultBranch']({ workspaceId: 'local', branch: 'projects/local' }).catch((e: CloudRpcError) => e.rpcError);
+      expect(bad).toMatchObject({ code: 'CLOUD_INVALID_INPUT', message: expect.stringMatching(/not a branch name/) });
+      expect(requests).toHaveLength(2);
+    });
+  });
+
+  it('create, suspend, resize and delete endpoints with the suspension oneof and masks', async () => {
+    await withPeer(() => undefined, async (h, requests) => {
+      const created = await h['cloud.createEndpoint'](createEndpointInput.parse({ workspaceId: 'local', branch: BR, endpointId: 'ro', type: 'READ_ONLY', minCu: 0.5, maxCu: 2, suspendTimeoutSeconds: 300 }));
+      expect(created.operation).toMatchObject({ title: 'Create read-only endpoint ro', resource: `${BR}/endpoints/ro` });
+      expect(sent(requests[0])).toEqual({
+        method: 'POST',
+        url: `/${BR}/endpoints?endpoint_id=ro`,
+        body: { spec: { endpoint_type: 'ENDPOINT_TYPE_READ_ONLY', autoscaling_limit_min_cu: 0.5, autoscaling_limit_max_cu: 2, suspend_timeout_duration: '300s' } },
+      });
+
+      const suspended = await h['cloud.updateEndpoint'](updateEndpointInput.parse({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro`, disabled: true }));
+      expect(suspended.operation.title).toBe('Suspend endpoint ro');
+      expect(sent(requests[1])).toEqual({ method: 'PATCH', url: `/${BR}/endpoints/ro?update_mask=spec.disabled`, body: { spec: { disabled: true } } });
+
+      const resized = await h['cloud.updateEndpoint'](updateEndpointInput.parse({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro`, maxCu: 4, noSuspension: true }));
+      expect(resized.operation.title).toBe('Change endpoint ro');
+      expect(sent(requests[2])).toEqual({
+        method: 'PATCH',
+        url: `/${BR}/endpoints/ro?update_mask=spec.autoscaling_limit_max_cu%2Cspec.suspension`,
+        body: { spec: { autoscaling_limit_max_cu: 4, no_suspension: true } },
+      });
+
+      await h['cloud.deleteEndpoint']({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro` });
+      expect(sent(requests[3])).toMatchObject({ method: 'DELETE', url: `/${BR}/endpoints/ro` });
+    });
+  });
+
+  it("the server's MANAGED_BY_PARENT refusal says to delete the parent instead", async () => {
+    const refuse = (method: string, pathname: string) =>
+      method !== 'DELETE' ? undefined
+      : pathname.endsWith('/endpoints/primary') ? managedByParent('read-write endpoints cannot be deleted independently')
+      : pathname === '/projects/local/branches/production' ? managedByParent('root branches cannot be deleted independently')
+      : undefined;
+    await withPeer(refuse, async (h) => {
+      const ep = await h['cloud.deleteEndpoint']({ workspaceId: 'local', endpoint: `${BR}/endpoints/primary` }).catch((e: CloudRpcError) => e.rpcError);
+      expect(ep).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/read-write endpoints are deleted with their branch/) });
+      expect(JSON.parse((ep as { details: string }).details)).toMatchObject({ declarative_context: 'MANAGED_BY_PARENT', server_message: 'read-write endpoints cannot be deleted independently', http_status: 400 });
+      const root = await h['cloud.deleteBranch']({ workspaceId: 'local', branch: 'projects/local/branches/production' }).catch((e: CloudRpcError) => e.rpcError);
+      expect(root).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/root branch: it is deleted with its project/) });
+      expect((await h['cloud.operations']({})).operations).toEqual([]);
+    });
+  });
+
+  it('endpoint inputs refuse mixed suspension, min above max, and updates that change nothing', () => {
+    const base = { workspaceId: 'local', branch: BR, endpointId: 'ro', type: 'READ_ONLY' };
+    expect(createEndpointInput.safeParse({ ...base, suspendTimeoutSeconds: 300, noSuspension: true }).success).toBe(false);
+    expect(createEndpointInput.safeParse({ ...base, minCu: 4, maxCu: 2 }).success).toBe(false);
+    expect(createEndpointInput.safeParse({ ...base, minCu: 1.5 }).success).toBe(false);
+    expect(createEndpointInput.safeParse({ ...base, suspendTimeoutSeconds: 30 }).success).toBe(false);
+    expect(createEndpointInput.safeParse({ ...base, type: 'ENDPOINT_TYPE_READ_ONLY' }).success).toBe(false);
+    expect(createEndpointInput.safeParse(base).success).toBe(true);
+    expect(updateEndpointInput.safeParse({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro` }).success).toBe(false);
+    expect(updateEndpointInput.safeParse({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro`, disabled: false }).success).toBe(true);
+    expect(createProjectInput.safeParse({ workspaceId: 'local', projectId: 'My shop' }).success).toBe(false);
+  });
+});
+
+describe('databases, roles and the Data API through the handlers', () => {
+  const role = (id: string, postgresRole: string, extra: object = {}) => ({ name: `${BR}/roles/${id}`, role_id: id, status: { postgres_role: postgresRole, ...extra } });
+  const route = (method: string, pathname: string) => {
+    if (method !== 'GET') return undefined;
+    switch (pathname) {
+      case `/${BR}/databases`:
+        return { status: 200, body: { databases: [{ name: `${BR}/databases/app`, status: { postgres_database: 'app_db', role: `${BR}/roles/owner` } }], next_page_token: 'd2' } };
+      case `/${BR}/roles`:
+        return {
+          status: 200,
+          body: { roles: [role('owner', 'owner@example.com', { identity_type: 'USER', auth_method: 'LAKEBASE_OAUTH_V1', attributes: { createdb: true }, membership_roles: ['DATABRICKS_SUPERUSER'] }), role('app', 'app')] },
+        };
+      case `/${BR}/databases/app/data-api`:
+        return { status: 200, body: { name: `${BR}/databases/app/data-api`, status: { db_schemas: ['public', 'api'], db_max_rows: 500, db_aggregates_enabled: false, server_cors_allowed_origins: [], url: 'https://h/api/2.0/workspace/1/rest/app_db', available_schemas: ['api', 'public'] } } };
+      case `/${BR}/databases/plain/data-api`:
+      case `/${BR}/databases/gone/data-api`:
+      case `/${BR}/databases/gone`:
+        return { status: 404, body: { error_code: 'NOT_FOUND', message: 'not found' } };
+      case `/${BR}/databases/plain`:
+        return { status: 200, body: { name: `${BR}/databases/plain`, status: { postgres_database: 'plain' } } };
+      default:
+        return undefined;
+    }
+  };
+
+  it('lists databases with their owner by Postgres role name, and roles as summaries', async () => {
+    await withPeer(route, async (h) => {
+      expect(await h['cloud.databases']({ workspaceId: 'local', branch: BR })).toEqual({
+        databases: [{ name: `${BR}/databases/app`, id: 'app', postgresDatabase: 'app_db', owner: 'owner@example.com', ownerRole: `${BR}/roles/owner` }],
+        nextPageToken: 'd2',
+      });
+      expect(await h['cloud.roles']({ workspaceId: 'local', branch: BR })).toEqual({
+        roles: [
+          { name: `${BR}/roles/owner`, id: 'owner', postgresRole: 'owner@example.com', identityType: 'USER', authMethod: 'LAKEBASE_OAUTH_V1', attributes: { createdb: true, createrole: false, bypassrls: false }, membershipRoles: ['DATABRICKS_SUPERUSER'] },
+          { name: `${BR}/roles/app`, id: 'app', postgresRole: 'app', attributes: { createdb: false, createrole: false, bypassrls: false }, membershipRoles: [] },
+        ],
+      });
+    });
+  });
+
+  it('reads the Data API: enabled with settings, not enabled, or a database that does not exist', async () => {
+    await withPeer(route, async (h) => {
+      expect(await h['cloud.dataApi']({ workspaceId: 'local', database: `${BR}/databases/app` })).toEqual({
+        enabled: true,
+        settings: { dbSchemas: ['public', 'api'], maxRows: 500, aggregatesEnabled: false, corsOrigins: [] },
+        url: 'https://h/api/2.0/workspace/1/rest/app_db',
+        availableSchemas: ['api', 'public'],
+      });
+      expect(await h['cloud.dataApi']({ workspaceId: 'local', database: `${BR}/databases/plain` })).toEqual({ enabled: false, settings: {} });
+      const gone = await h['cloud.dataApi']({ workspaceId: 'local', database: `${BR}/databases/gone` }).catch((e: CloudRpcError) => e.rpcError);
+      expect(gone).toMatchObject({ code: 'CLOUD_NOT_FOUND' });
+    });
+  });
+
+  it('enables, updates (only the given settings, by mask) and disables the Data API', async () => {
+    await withPeer(route, async (h, requests) => {
+      const db = `${BR}/databases/app`;
+      const enabled = await h['cloud.enableDataApi'](enableDataApiInput.parse({ workspaceId: 'local', database: db, settings: { dbSchemas: ['api'] } }));
+      expect(enabled.operation).toMatchObject({ title: 'Enable the Data API on app', resource: `${db}/data-api` });
+      expect(sent(requests[0])).toEqual({ method: 'POST', url: `/${db}/data-api`, body: { spec: { db_schemas: ['api'] } } });
+      await h['cloud.updateDataApi'](updateDataApiInput.parse({ workspaceId: 'local', database: db, settings: { aggregatesEnabled: true, corsOrigins: ['https://app.example.com'], maxRows: 100 } }));
+      expect(sent(requests[1])).toEqual({
+        method: 'PATCH',
+        url: `/${db}/data-api?update_mask=spec.db_aggregates_enabled%2Cspec.db_max_rows%2Cspec.server_cors_allowed_origins`,
+        body: { spec: { db_aggregates_enabled: true, db_max_rows: 100, server_cors_allowed_origins: ['https://app.example.com'] } },
+      });
+      await h['cloud.disableDataApi']({ workspaceId: 'local', database: db });
+      expect(sent(requests[2])).toMatchObject({ method: 'DELETE', url: `/${db}/data-api` });
+    });
+  });
+
+  it('Data API inputs refuse empty updates, commas in names and bad claim paths', () => {
+    const db = `${BR}/databases/app`;
+    expect(updateDataApiInput.safeParse({ workspaceId: 'local', database: db, settings: {} }).success).toBe(false);
+    expect(updateDataApiInput.safeParse({ workspaceId: 'local', database: db, settings: { dbSchemas: ['a,b'] } }).success).toBe(false);
+    expect(updateDataApiInput.safeParse({ workspaceId: 'local', database: db, settings: { jwtRoleClaimKey: 'sub' } }).success).toBe(false);
+    expect(updateDataApiInput.safeParse({ workspaceId: 'local', database: db, settings: { maxRows: -1 } }).success).toBe(false);
+    expect(enableDataApiInput.parse({ workspaceId: 'local', database: db }).settings).toEqual({});
   });
 });

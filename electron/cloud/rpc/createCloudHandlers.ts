@@ -5,10 +5,12 @@
  */
 import type { z } from 'zod';
 import type { RpcError } from '../../../shared/contract/result';
-import type { Branch, BranchSpec, Endpoint, Project } from '../../../shared/management/resources';
+import type { Branch, BranchSpec, DataApi, DataApiSpec, Database, Endpoint, EndpointSpec, Project, Role } from '../../../shared/management/resources';
+import { lastIdOf, parseResourceName, projectName } from '../../../shared/management/resourceName';
 import type * as schemas from '../../../shared/management/workspaceSchemas';
-import { toRpcError, type CloudResult } from '../cloudError';
-import type { Pending } from '../managementClient';
+import { toRpcError, type CloudError, type CloudResult } from '../cloudError';
+import { collect, type Pending } from '../managementClient';
+import { parseDurationSeconds } from '../parseApiError';
 import type { CloudServices } from '../createCloudServices';
 
 /** A handler failure that already is a user-facing RpcError (code CLOUD_…, message, details). */
@@ -24,6 +26,19 @@ function unwrap<T>(r: CloudResult<T>): T {
   return r.value;
 }
 
+function explained<T>(r: CloudResult<T>, explain: (e: CloudError) => CloudError | undefined): CloudResult<T> {
+  return r.ok ? r : { ok: false, error: explain(r.error) ?? r.error };
+}
+
+/**
+ * The server refuses to delete a part its parent manages (MANAGED_BY_PARENT): say which parent
+ * to delete instead, keeping the server's own words in details.
+ */
+function managedByParent(advice: string): (e: CloudError) => CloudError | undefined {
+  return (e) => (e.details.declarative_context === 'MANAGED_BY_PARENT' ? { ...e, code: 'CLOUD_INVALID_REQUEST', message: advice } : undefined);
+}
+
+const shortId = (name: string): string => lastIdOf(name) ?? name;
 type Out<S extends z.ZodType> = z.output<S>;
 
 export function projectSummary(p: Project): Out<typeof schemas.projectSummary> {
@@ -53,6 +68,7 @@ export function branchSummary(b: Branch): Out<typeof schemas.branchSummary> {
 
 export function endpointSummary(e: Endpoint): Out<typeof schemas.endpointSummary> {
   const s = e.status ?? {};
+  const suspendSeconds = s.suspend_timeout_duration === undefined ? undefined : parseDurationSeconds(s.suspend_timeout_duration);
   return {
     name: e.name ?? '',
     id: e.endpoint_id ?? '',
@@ -61,6 +77,88 @@ export function endpointSummary(e: Endpoint): Out<typeof schemas.endpointSummary
     ...(s.hosts?.host ? { host: s.hosts.host } : {}),
     ...(s.autoscaling_limit_min_cu !== undefined ? { minCu: s.autoscaling_limit_min_cu } : {}),
     ...(s.autoscaling_limit_max_cu !== undefined ? { maxCu: s.autoscaling_limit_max_cu } : {}),
+    ...(s.disabled !== undefined ? { disabled: s.disabled } : {}),
+    ...(suspendSeconds !== undefined ? { suspendTimeoutSeconds: suspendSeconds } : {}),
+  };
+}
+
+/** `ownerNames` maps role resource names to their Postgres role, to show the owner by name. */
+export function databaseSummary(d: Database, ownerNames: ReadonlyMap<string, string> = new Map()): Out<typeof schemas.databaseSummary> {
+  const id = d.database_id ?? '';
+  const ownerRole = d.status?.role ?? d.spec?.role;
+  const owner = ownerRole === undefined ? undefined : ownerNames.get(ownerRole);
+  return {
+    name: d.name ?? '',
+    id,
+    postgresDatabase: d.status?.postgres_database ?? d.spec?.postgres_database ?? id,
+    ...(owner !== undefined ? { owner } : {}),
+    ...(ownerRole !== undefined ? { ownerRole } : {}),
+  };
+}
+
+export function roleSummary(r: Role): Out<typeof schemas.roleSummary> {
+  const s = { ...r.spec, ...r.status };
+  const id = r.role_id ?? '';
+  return {
+    name: r.name ?? '',
+    id,
+    postgresRole: s.postgres_role ?? id,
+    ...(s.identity_type ? { identityType: s.identity_type } : {}),
+    ...(s.auth_method ? { authMethod: s.auth_method } : {}),
+    attributes: { createdb: s.attributes?.createdb === true, createrole: s.attributes?.createrole === true, bypassrls: s.attributes?.bypassrls === true },
+    membershipRoles: s.membership_roles ?? [],
+  };
+}
+
+/** Effective Data API settings, read from `status` (falling back to an echoed `spec`). */
+export function dataApiView(api: DataApi): Out<typeof schemas.getDataApiOutput> {
+  const s = { ...api.spec, ...api.status };
+  const settings: Out<typeof schemas.dataApiSettings> = {
+    ...(s.db_schemas !== undefined ? { dbSchemas: s.db_schemas } : {}),
+    ...(s.db_extra_search_path !== undefined ? { extraSearchPath: s.db_extra_search_path } : {}),
+    ...(s.db_max_rows !== undefined ? { maxRows: s.db_max_rows } : {}),
+    ...(s.db_aggregates_enabled !== undefined ? { aggregatesEnabled: s.db_aggregates_enabled } : {}),
+    ...(s.server_cors_allowed_origins !== undefined ? { corsOrigins: s.server_cors_allowed_origins } : {}),
+    ...(s.jwt_role_claim_key !== undefined ? { jwtRoleClaimKey: s.jwt_role_claim_key } : {}),
+    ...(s.openapi_mode !== undefined ? { openApiMode: s.openapi_mode } : {}),
+    ...(s.server_timing_enabled !== undefined ? { serverTimingEnabled: s.server_timing_enabled } : {}),
+  };
+  return {
+    enabled: true,
+    settings,
+    ...(api.status?.url ? { url: api.status.url } : {}),
+    ...(api.status?.available_schemas ? { availableSchemas: api.status.available_schemas } : {}),
+  };
+}
+
+/** The wire spec for the settings the user gave (only those: the update mask is built from them). */
+export function dataApiSpec(settings: z.output<typeof schemas.dataApiSettingsInput>): DataApiSpec {
+  return {
+    ...(settings.dbSchemas !== undefined ? { db_schemas: settings.dbSchemas } : {}),
+    ...(settings.extraSearchPath !== undefined ? { db_extra_search_path: settings.extraSearchPath } : {}),
+    ...(settings.maxRows !== undefined ? { db_max_rows: settings.maxRows } : {}),
+    ...(settings.aggregatesEnabled !== undefined ? { db_aggregates_enabled: settings.aggregatesEnabled } : {}),
+    ...(settings.corsOrigins !== undefined ? { server_cors_allowed_origins: settings.corsOrigins } : {}),
+    ...(settings.jwtRoleClaimKey !== undefined ? { jwt_role_claim_key: settings.jwtRoleClaimKey } : {}),
+    ...(settings.openApiMode !== undefined ? { openapi_mode: settings.openApiMode } : {}),
+    ...(settings.serverTimingEnabled !== undefined ? { server_timing_enabled: settings.serverTimingEnabled } : {}),
+  };
+}
+
+/** Endpoint spec fields the user set; the suspension oneof carries exactly the member given. */
+export function endpointSpec(input: {
+  readonly minCu?: number | undefined;
+  readonly maxCu?: number | undefined;
+  readonly suspendTimeoutSeconds?: number | undefined;
+  readonly noSuspension?: true | undefined;
+  readonly disabled?: boolean | undefined;
+}): EndpointSpec {
+  return {
+    ...(input.minCu !== undefined ? { autoscaling_limit_min_cu: input.minCu } : {}),
+    ...(input.maxCu !== undefined ? { autoscaling_limit_max_cu: input.maxCu } : {}),
+    ...(input.suspendTimeoutSeconds !== undefined ? { suspend_timeout_duration: `${input.suspendTimeoutSeconds}s` } : {}),
+    ...(input.noSuspension ? { no_suspension: true } : {}),
+    ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
   };
 }
 
@@ -87,7 +185,7 @@ export interface CloudHandlerDeps {
 }
 
 export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps) {
-  const { workspaces, operations } = services;
+  const { workspaces, operations, pools } = services;
   const client = async (id: string) => unwrap(await workspaces.client(id));
   const track = <T>(workspaceId: string, title: string, resource: string, started: CloudResult<Pending<T>>): Out<typeof schemas.startedOperationOutput> => {
     const { operation, result } = operations.track({ workspaceId, title, resource }, unwrap(started));
@@ -181,7 +279,112 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
 
     'cloud.deleteBranch': async (input: z.output<typeof schemas.deleteBranchInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const c = await client(input.workspaceId);
-      return track(input.workspaceId, `Delete branch ${input.branch.split('/').at(-1) ?? ''}`, input.branch, await c.deleteBranch(input.branch, input.purge === undefined ? {} : { purge: input.purge }));
+      const started = await c.deleteBranch(input.branch, input.purge === undefined ? {} : { purge: input.purge });
+      const explain = managedByParent(`Branch ${shortId(input.branch)} is the project's root branch: it is deleted with its project, not on its own. Delete the project instead.`);
+      return track(input.workspaceId, `Delete branch ${shortId(input.branch)}`, input.branch, explained(started, explain));
+    },
+
+    'cloud.createProject': async (input: z.output<typeof schemas.createProjectInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+      const c = await client(input.workspaceId);
+      const spec = {
+        ...(input.displayName === undefined ? {} : { display_name: input.displayName }),
+        ...(input.pgVersion === undefined ? {} : { pg_version: input.pgVersion }),
+      };
+      return track(input.workspaceId, `Create project ${input.displayName ?? input.projectId}`, `projects/${input.projectId}`, await c.createProject(input.projectId, { spec }));
+    },
+
+    'cloud.setDefaultBranch': async (input: z.output<typeof schemas.setDefaultBranchInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+      const parsed = parseResourceName(input.branch);
+      if (parsed?.kind !== 'branch') throw new CloudRpcError(toRpcError({ code: 'CLOUD_INVALID_INPUT', message: `"${input.branch}" is not a branch name (projects/<project>/branches/<branch>).`, details: {} }));
+      const project = projectName(parsed.projectId);
+      const c = await client(input.workspaceId);
+      // The project's spec.default_branch is the only switch; branches have no "default" field to set.
+      return track(input.workspaceId, `Make ${parsed.branchId} the default branch`, project, await c.updateProject(project, { default_branch: input.branch }));
+    },
+
+    'cloud.createEndpoint': async (input: z.output<typeof schemas.createEndpointInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+      const c = await client(input.workspaceId);
+      const spec: EndpointSpec = { endpoint_type: `ENDPOINT_TYPE_${input.type}`, ...endpointSpec(input) };
+      const kind = input.type === 'READ_WRITE' ? 'read-write' : 'read-only';
+      return track(input.workspaceId, `Create ${kind} endpoint ${input.endpointId}`, `${input.branch}/endpoints/${input.endpointId}`, await c.createEndpoint(input.branch, input.endpointId, { spec }));
+    },
+
+    'cloud.updateEndpoint': async (input: z.output<typeof schemas.updateEndpointInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+      const c = await client(input.workspaceId);
+      const id = shortId(input.endpoint);
+      const started = await c.updateEndpoint(input.endpoint, endpointSpec(input));
+      if (input.disabled !== false) {
+        return track(input.workspaceId, `${input.disabled ? 'Suspend' : 'Change'} endpoint ${id}`, input.endpoint, started);
+      }
+      // Resuming only lets connections wake the endpoint again (Lakebase has no "start" call);
+      // one connection afterwards wakes it now, as the user expects. If that fails, the resume
+      // itself still succeeded: the endpoint wakes on the next connection.
+      const wakeAfter = (pending: Pending<Endpoint>): Pending<Endpoint> => ({
+        operation: pending.operation,
+        wait: async (options) => {
+          const r = await pending.wait(options);
+          if (r.ok) await pools.withConnection({ workspaceId: input.workspaceId, endpoint: input.endpoint }, (conn) => conn.query('SELECT 1'));
+          return r;
+        },
+      });
+      return track(input.workspaceId, `Resume endpoint ${id}`, input.endpoint, started.ok ? { ok: true, value: wakeAfter(started.value) } : started);
+    },
+
+    'cloud.deleteEndpoint': async (input: z.output<typeof schemas.deleteEndpointInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+      const c = await client(input.workspaceId);
+      const id = shortId(input.endpoint);
+      const explain = managedByParent(`Endpoint ${id} is its branch's read-write endpoint: read-write endpoints are deleted with their branch. Delete the branch instead, or suspend the endpoint.`);
+      return track(input.workspaceId, `Delete endpoint ${id}`, input.endpoint, explained(await c.deleteEndpoint(input.endpoint), explain));
+    },
+
+    'cloud.databases': async (input: z.output<typeof schemas.listDatabasesInput>): Promise<Out<typeof schemas.listDatabasesOutput>> => {
+      const c = await client(input.workspaceId);
+      const [page, roles] = await Promise.all([
+        c.listDatabases(input.branch, {
+          ...(input.pageSize === undefined ? {} : { pageSize: input.pageSize }),
+          ...(input.pageToken === undefined ? {} : { pageToken: input.pageToken }),
+        }),
+        collect(c.roles(input.branch)),
+      ]);
+      // Owners are shown by their Postgres role name; without the role list, only the role handle.
+      const ownerNames = new Map(roles.ok ? roles.value.map((r) => [r.name ?? '', roleSummary(r).postgresRole] as const) : []);
+      const { items, nextPageToken } = unwrap(page);
+      return { databases: items.map((d) => databaseSummary(d, ownerNames)), ...(nextPageToken ? { nextPageToken } : {}) };
+    },
+
+    'cloud.roles': async (input: z.output<typeof schemas.listRolesInput>): Promise<Out<typeof schemas.listRolesOutput>> => {
+      const page = unwrap(
+        await (await client(input.workspaceId)).listRoles(input.branch, {
+          ...(input.pageSize === undefined ? {} : { pageSize: input.pageSize }),
+          ...(input.pageToken === undefined ? {} : { pageToken: input.pageToken }),
+        }),
+      );
+      return { roles: page.items.map(roleSummary), ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
+    },
+
+    'cloud.dataApi': async (input: z.output<typeof schemas.getDataApiInput>): Promise<Out<typeof schemas.getDataApiOutput>> => {
+      const c = await client(input.workspaceId);
+      const api = await c.getDataApi(input.database);
+      if (api.ok) return dataApiView(api.value);
+      // "Not found" means "not enabled" only if the database itself exists.
+      if (api.error.code === 'CLOUD_NOT_FOUND' && (await c.getDatabase(input.database)).ok) return { enabled: false, settings: {} };
+      return unwrap(api);
+    },
+
+    'cloud.enableDataApi': async (input: z.output<typeof schemas.enableDataApiInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+      const c = await client(input.workspaceId);
+      const spec = dataApiSpec(input.settings);
+      return track(input.workspaceId, `Enable the Data API on ${shortId(input.database)}`, `${input.database}/data-api`, await c.enableDataApi(input.database, { spec }));
+    },
+
+    'cloud.updateDataApi': async (input: z.output<typeof schemas.updateDataApiInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+      const c = await client(input.workspaceId);
+      return track(input.workspaceId, `Change Data API settings of ${shortId(input.database)}`, `${input.database}/data-api`, await c.updateDataApi(input.database, dataApiSpec(input.settings)));
+    },
+
+    'cloud.disableDataApi': async (input: z.output<typeof schemas.disableDataApiInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+      const c = await client(input.workspaceId);
+      return track(input.workspaceId, `Disable the Data API on ${shortId(input.database)}`, `${input.database}/data-api`, await c.disableDataApi(input.database));
     },
 
     'cloud.operations': async (input: z.output<typeof schemas.listOperationsInput>): Promise<Out<typeof schemas.listOperationsOutput>> => ({
