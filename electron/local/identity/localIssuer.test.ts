@@ -37,7 +37,9 @@ describe('createLocalIssuer', () => {
 
   it('refuses expired, foreign and unknown-identity tokens with a reason', async () => {
     const issuer = await createLocalIssuer({ dataDir: dir, issuerUrl: 'x' });
-    const other = await createLocalIssuer({ dataDir: await mkdtemp(path.join(os.tmpdir(), 'pier-issuer-')), issuerUrl: 'x' });
+    const otherDir = await mkdtemp(path.join(os.tmpdir(), 'pier-issuer-'));
+    const other = await createLocalIssuer({ dataDir: otherDir, issuerUrl: 'x' });
+    await rm(otherDir, { recursive: true, force: true });
     expect(await issuer.verifyToken(await issuer.mintToken(OWNER_IDENTITY, { ttlSeconds: -10 }))).toMatchObject({ ok: false, reason: 'expired' });
     expect(await issuer.verifyToken(await other.mintToken(OWNER_IDENTITY))).toMatchObject({ ok: false, reason: 'bad-signature' });
     expect(await issuer.verifyToken(await issuer.mintToken('stranger@example.com'))).toMatchObject({ ok: false, reason: 'unknown-identity' });
