@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
 import { EmptyState } from '../../ui/ErrorPanel';
 import { Icon } from '../../ui/Icon';
 import { relationIcon } from '../explorer/ExplorerTree';
+import { BranchScope } from '../explorer/BranchScope';
 import { TableView } from '../grid/TableView';
 import { GrantsView } from '../grants/GrantsView';
 import { PoliciesView } from '../policies/PoliciesView';
@@ -114,6 +115,7 @@ function TabLabel({ tab }: { tab: Tab }) {
           <Icon name={relationIcon(tab.relation.kind)} className="tab__icon" />
           {tab.relation.schema !== 'public' && <span className="tab__schema">{tab.relation.schema}.</span>}
           {tab.relation.name}
+          {tab.relation.branch && <span className="tab__schema"> · {tab.relation.branch.split('/').at(-1)}</span>}
         </>
       );
     case 'policies':
@@ -130,7 +132,11 @@ function TabLabel({ tab }: { tab: Tab }) {
 function TabContent({ tab }: { tab: Tab }) {
   switch (tab.kind) {
     case 'table':
-      return <TableView relation={tab.relation} />;
+      return (
+        <BranchScope branch={tab.relation.branch}>
+          <TableView relation={tab.relation} />
+        </BranchScope>
+      );
     case 'policies':
       return <PoliciesView schema={tab.schema} table={tab.table} />;
     case 'sql':

@@ -1,0 +1,125 @@
+import { expect, test, type Page } from '@playwright/test';
+import pg from 'pg';
+import { readyInfo } from './support/ready';
+
+const DEV = 'projects/local/branches/dev';
+
+/** The superuser on a branch's read-write endpoint: a branch is a copy of production, roles included. */
+async function branchClient(branch: string): Promise<pg.Client> {
+  const info = readyInfo();
+  const res = await fetch(`${info.managementApi}/${branch}/endpoints`, { headers: { authorization: `Bearer ${info.tokens.owner}` } });
+  const body = (await res.json()) as { endpoints: { status?: { endpoint_type?: string; hosts?: { host?: string } } }[] };
+  const host = body.endpoints.find((e) => e.status?.endpoint_type === 'ENDPOINT_TYPE_READ_WRITE')?.status?.hosts?.host ?? '';
+  const production = new URL(info.postgres);
+  const client = new pg.Client({
+    host: host.slice(0, host.lastIndexOf(':')),
+    port: Number(host.slice(host.lastIndexOf(':') + 1)),
+    user: decodeURIComponent(production.username),
+    password: decodeURIComponent(production.password),
+    database: 'databricks_postgres',
+  });
+  await client.connect();
+  return client;
+}
+
+async function expandItem(page: Page, item: ReturnType<Page['getByRole']>) {
+  await expect(item).toBeVisible();
+  if ((await item.getAttribute('aria-expanded')) === 'false') await item.click();
+  await expect(item).toHaveAttribute('aria-expanded', 'true');
+}
+
+test('create a branch in the tree, watch its operation finish, open a table on it: an edit there stays off production', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(readyInfo().ui);
+  const tree = page.getByRole('tree', { name: 'Database explorer' });
+
+  // The branch's row menu (right click; Shift+F10 from the keyboard) → New branch…
+  const production = tree.getByRole('treeitem', { name: 'production', exact: true });
+  await expect(production).toBeVisible();
+  await expect(production).toHaveAttribute('aria-description', /default/);
+  await production.click({ button: 'right' });
+  await page.getByRole('menu', { name: 'Actions for production' }).getByRole('menuitem', { name: 'New branch…' }).click();
+
+  const dialog = page.getByRole('dialog', { name: 'New branch' });
+  await expect(dialog.getByLabel('Source branch')).toHaveValue('projects/local/branches/production');
+  // A name the server would refuse is caught in the form, in words.
+  await dialog.getByLabel('Branch name').fill('Dev');
+  await dialog.getByRole('button', { name: 'Create branch' }).click();
+  await expect(dialog.getByText(/lowercase letters/)).toBeVisible();
+  await dialog.getByLabel('Branch name').fill('dev');
+  await page.screenshot({ path: 'e2e/screenshots/tree-create-branch.png' });
+  await dialog.getByRole('button', { name: 'Create branch' }).click();
+  await expect(dialog).toBeHidden();
+
+  // The operation runs in the panel and succeeds; the tree then shows dev under production.
+  const operations = page.getByRole('region', { name: 'Operations' });
+  await expect(operations.getByRole('listitem', { name: /^Create branch dev/ })).toBeVisible();
+  await expect(operations.getByRole('listitem', { name: 'Create branch dev: Succeeded' })).toBeVisible({ timeout: 90_000 });
+  const dev = tree.getByRole('treeitem', { name: 'dev', exact: true });
+  await expect(dev).toBeVisible();
+  await expect(dev).toHaveAttribute('aria-level', '4'); // nested under its source, production (level 3)
+  await expandItem(page, dev);
+  // dev's own endpoint, database and schema sit one level below it.
+  await expect(tree.locator('[role="treeitem"][aria-level="5"]', { hasText: 'primary' })).toBeVisible();
+  await expandItem(page, tree.locator('[role="treeitem"][aria-level="5"]', { hasText: 'databricks_postgres' }));
+  await expandItem(page, tree.locator('[role="treeitem"][aria-level="6"]', { hasText: 'public' }));
+  await page.screenshot({ path: 'e2e/screenshots/tree-branch-created.png' });
+  await tree.locator('[role="treeitem"][aria-level="7"]', { hasText: /^clients/ }).click();
+
+  // The table opens on dev in a tab of its own.
+  await expect(page.getByRole('tab', { name: /clients · dev/ })).toBeVisible();
+  const grid = page.getByRole('grid', { name: 'public.clients rows' });
+  await expect(grid.getByRole('gridcell', { name: 'Acme Corp', exact: true })).toBeVisible();
+
+  // An edit there, through the grid: staged, then applied to dev.
+  await grid.getByRole('gridcell', { name: 'Acme Corp', exact: true }).dblclick();
+  const editor = grid.getByLabel('Edit name');
+  await editor.fill('Acme (on dev)');
+  await editor.press('Enter');
+  await page.getByRole('region', { name: 'Staged changes' }).getByRole('button', { name: 'Apply all' }).click();
+  await expect(page.getByRole('region', { name: 'Staged changes' })).toHaveCount(0);
+  await expect(grid.getByRole('gridcell', { name: 'Acme (on dev)', exact: true })).toBeVisible();
+  await page.screenshot({ path: 'e2e/screenshots/tree-branch-table.png' });
+
+  // dev has it; production (the ready file's superuser URL) does not.
+  const onDev = await branchClient(DEV);
+  const onProduction = new pg.Client({ connectionString: readyInfo().postgres });
+  await onProduction.connect();
+  try {
+    expect((await onDev.query(`SELECT name FROM clients WHERE id = 1`)).rows[0]?.name).toBe('Acme (on dev)');
+    expect((await onProduction.query(`SELECT name FROM clients WHERE id = 1`)).rows[0]?.name).toBe('Acme Corp');
+  } finally {
+    await onDev.end();
+    await onProduction.end();
+  }
+
+  // And the console agrees: production's clients, opened from production's part of the tree, is unchanged.
+  await tree.locator('[role="treeitem"][aria-level="6"]', { hasText: /^clients/ }).click();
+  await expect(page.getByRole('tab', { name: /^clients$/ })).toHaveAttribute('aria-selected', 'true');
+  const productionGrid = page.getByRole('grid', { name: 'public.clients rows' });
+  await expect(productionGrid.getByRole('gridcell', { name: 'Acme Corp', exact: true })).toBeVisible();
+  await expect(productionGrid.getByText('Acme (on dev)')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('deleting the default branch asks for its name and shows the server’s refusal', async ({ page }) => {
+  await page.goto(readyInfo().ui);
+  const tree = page.getByRole('tree', { name: 'Database explorer' });
+  const production = tree.getByRole('treeitem', { name: 'production', exact: true });
+  await expect(production).toBeVisible();
+  await production.focus();
+  await page.keyboard.press('Shift+F10');
+  await page.getByRole('menu', { name: 'Actions for production' }).getByRole('menuitem', { name: 'Delete branch…' }).click();
+
+  const dialog = page.getByRole('dialog', { name: 'Delete branch production?' });
+  const remove = dialog.getByRole('button', { name: 'Delete branch' });
+  await expect(remove).toBeDisabled();
+  await dialog.getByLabel('Type “production” to confirm').fill('production');
+  await remove.click();
+  await expect(dialog.getByRole('alert')).toContainText('The server refused to delete the branch');
+  await page.screenshot({ path: 'e2e/screenshots/tree-delete-refused.png' });
+  await dialog.getByRole('button', { name: /Cancel|Close/ }).click();
+  await expect(tree.getByRole('treeitem', { name: 'production', exact: true })).toBeVisible();
+});
