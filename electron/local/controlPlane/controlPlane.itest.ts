@@ -278,6 +278,8 @@ describe('point-in-time branches', () => {
     const at = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 50));
     await query(mid, `INSERT INTO notes VALUES ('second')`);
+    // The source is asleep: branching wakes it.
+    await server.controlPlane.suspendEndpoint('projects/local/branches/mid/endpoints/primary');
     const past = await mutate<Branch>('POST', 'projects/local/branches?branch_id=mid-past', { spec: { source_branch: 'projects/local/branches/mid', source_branch_time: at } });
     expect(past.status?.source_branch).toBe('projects/local/branches/mid');
     const ep = (await api<Endpoint>('GET', 'projects/local/branches/mid-past/endpoints/primary')).body;
