@@ -185,3 +185,21 @@ export async function fetchExportPage(api: PierApi, target: TableTarget, rawQuer
   );
   return res.body;
 }
+
+/** A few rows of any table found by a query, e.g. the row a foreign key points at. */
+export function lookupQuery(api: PierApi, target: TableTarget, rawQuery: string) {
+  return queryOptions({
+    queryKey: [...dataApiKeys.table(target), 'lookup', rawQuery] as const,
+    queryFn: async (): Promise<readonly Record<string, unknown>[]> => {
+      const res = checkResponse(
+        unwrap(
+          'dataApi.request',
+          await api['dataApi.request']({ database: target.database, method: 'GET', path: pathOf(target.schema, target.table), rawQuery, headers: {}, viewAs: target.viewAs }),
+        ),
+      );
+      const rows: unknown = JSON.parse(res.body);
+      return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
+    },
+    meta: { errorDisplay: 'inline' },
+  });
+}

@@ -25,7 +25,7 @@ interface DataGridProps {
   /** Failures of staged edits by edit id, in words, shown on their rows. */
   readonly editErrors?: Readonly<Record<string, string>>;
   /** The key of the row holding the active cell (null: none, or the view has no key). */
-  readonly onActiveRow?: (key: RowKey | null) => void;
+  readonly onActiveRow?: (key: RowKey | null, row: Readonly<Record<string, unknown>> | null) => void;
 }
 
 /**
@@ -196,7 +196,7 @@ export function DataGrid({ target, query, columns, primaryKey, countMode, label,
       onVisibleRange={onVisibleRange}
       emptyMessage={emptyMessage}
       editing={editing}
-      onActiveChange={(pos) => onActiveRow?.(pos ? keyAt(pos.row) : null)}
+      onActiveChange={(pos) => onActiveRow?.(pos ? keyAt(pos.row) : null, pos ? (rowObjectAt(pos.row) ?? null) : null)}
     />
   );
 }

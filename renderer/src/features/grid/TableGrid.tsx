@@ -318,6 +318,7 @@ function HeaderCell({ column, gutterWidth, colIndex, onResize }: HeaderCellProps
       <span className="grid__col-type">
         {column.shortType}
         {!info.nullable && !info.isPrimaryKey && <span className="grid__col-notnull">{NOT_NULL_SUFFIX}</span>}
+        {'references' in info && typeof info.references === 'string' && <span className="grid__col-ref"> → {info.references}</span>}
       </span>
       {/* Mouse affordance only; widths start from a content-based estimate. Double-click resets. */}
       <div

@@ -15,6 +15,7 @@ import { viewUrl, type SnippetTarget } from './codeSnippets';
 import { DataGrid } from './DataGrid';
 import { EditReview, NewRowForm } from './EditReview';
 import { ExportButton } from './ExportButton';
+import { RowReferences } from './RowReferences';
 import { stageDelete, stageInsert, type RowKey, type StagedEdit } from './stagedEdits';
 import { gridColumns, viewTotal, withTopPaging } from './gridQuery';
 import { QueryBuilder } from './QueryBuilder';
@@ -44,6 +45,7 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
   const [edits, setEdits] = useState<StagedEdit[]>([]);
   const [editErrors, setEditErrors] = useState<Record<string, string>>({});
   const [activeRow, setActiveRow] = useState<RowKey | null>(null);
+  const [activeObject, setActiveObject] = useState<Readonly<Record<string, unknown>> | null>(null);
   const [newRowOpen, setNewRowOpen] = useState(false);
   const insertSeq = useRef(0);
   const describe = useQuery(describeQuery(api, database, relation.schema, relation.name));
@@ -119,7 +121,10 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
               edits={edits}
               onEdits={setEdits}
               editErrors={editErrors}
-              onActiveRow={setActiveRow}
+              onActiveRow={(key, row) => {
+                setActiveRow(key);
+                setActiveObject(row);
+              }}
               label={`${qualified} rows`}
               emptyMessage={query.filters.length ? 'No rows match these filters.' : `${qualified} has no rows${viewAs.kind === 'identity' ? ` visible to ${viewAs.role}` : ''}.`}
             />
@@ -134,6 +139,7 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
                 onClose={() => setNewRowOpen(false)}
               />
             )}
+            {activeObject && <RowReferences target={target} describe={describe.data} row={activeObject} />}
             {edits.length > 0 && (
               <EditReview
                 target={target}

@@ -69,7 +69,8 @@ export function layoutGrid(
 function columnWidth(info: ColumnInfo, shortType: string, category: TypeCategory, values: readonly unknown[]): number {
   const header = info.name.length * CHAR_PX + (info.isPrimaryKey ? KEY_ICON_PX : 0);
   // The header's second line reads "integer · not null" for required non-key columns.
-  const typeLabel = shortType.length + (!info.nullable && !info.isPrimaryKey ? NOT_NULL_SUFFIX.length : 0);
+  const reference = 'references' in info && typeof info.references === 'string' ? info.references.length + 3 : 0;
+  const typeLabel = shortType.length + (!info.nullable && !info.isPrimaryKey ? NOT_NULL_SUFFIX.length : 0) + reference;
   const type = typeLabel * TYPE_CHAR_PX;
   let longest = 0;
   for (const value of values) {

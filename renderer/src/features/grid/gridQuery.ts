@@ -10,6 +10,8 @@ export interface DataColumn extends ColumnInfo {
   readonly path: readonly string[];
   /** The table column this shows unchanged (no alias, cast or JSON path): only these can be edited. */
   readonly source?: string;
+  /** The table a single-column foreign key on this column points at. */
+  readonly references?: string;
 }
 
 type Relationship = DescribeTableOutput['relationships'][number];
@@ -27,13 +29,20 @@ export function findRelationship(describe: DescribeTableOutput, relation: string
  */
 export function gridColumns(query: ReadQuery, describe: DescribeTableOutput): DataColumn[] {
   const pk = new Set(describe.primaryKey);
+  const references = new Map(
+    describe.relationships.flatMap((r) => (r.toOne && r.kind === 'many-to-one' && r.columns.length === 1 && r.columns[0] ? [[r.columns[0][0], r.target.name] as const] : [])),
+  );
+  const refOf = (name: string) => {
+    const target = references.get(name);
+    return target !== undefined ? { references: target } : {};
+  };
   const byName = new Map(describe.columns.map((c) => [c.name, c]));
   const out: DataColumn[] = [];
   const items: readonly SelectItem[] = query.select ?? [{ kind: 'star' }];
   for (const item of items) {
     switch (item.kind) {
       case 'star':
-        for (const c of describe.columns) out.push({ name: c.name, type: c.type, nullable: c.nullable, isPrimaryKey: pk.has(c.name), path: [c.name], source: c.name });
+        for (const c of describe.columns) out.push({ name: c.name, type: c.type, nullable: c.nullable, isPrimaryKey: pk.has(c.name), path: [c.name], source: c.name, ...refOf(c.name) });
         break;
       case 'field': {
         const key = item.alias ?? lastName(item);
@@ -45,7 +54,7 @@ export function gridColumns(query: ReadQuery, describe: DescribeTableOutput): Da
           nullable: plain ? column.nullable : true,
           isPrimaryKey: plain === true && pk.has(column.name) && item.alias === undefined,
           path: [key],
-          ...(plain && item.alias === undefined && { source: column.name }),
+          ...(plain && item.alias === undefined && { source: column.name, ...refOf(column.name) }),
         });
         break;
       }
