@@ -185,3 +185,22 @@ test('a foreign-key cell shows the row it references; a row lists the tables tha
   await expect(related.getByRole('listitem').filter({ hasText: 'tasks' })).toContainText(/\d+ rows?/);
   await page.screenshot({ path: 'e2e/screenshots/grid-references.png' });
 });
+
+test('columns reorder by drag and by keyboard; the active cell moves with arrows and copies', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const grid = await openTable(page, 'clients');
+  const headers = grid.getByRole('columnheader');
+  const names = async () => (await headers.allInnerTexts()).map((t) => t.split('\n')[0]?.trim());
+  expect((await names()).slice(0, 4)).toEqual(['id', 'name', 'email', 'company']);
+
+  await headers.filter({ hasText: /^email/ }).dragTo(headers.filter({ hasText: /^company/ }));
+  expect((await names()).slice(0, 4)).toEqual(['id', 'name', 'company', 'email']);
+
+  await grid.getByRole('gridcell', { name: 'Acme Corp', exact: true }).click();
+  await page.keyboard.press('Alt+Shift+ArrowRight');
+  expect((await names()).slice(0, 4)).toEqual(['id', 'company', 'name', 'email']);
+
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Control+c');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('TechStart Inc');
+});

@@ -3,11 +3,12 @@ import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type Ke
 import type { ColumnInfo } from '../../../../shared/contract/catalog';
 import { Icon } from '../../ui/Icon';
 import { cellClipboardText, formatCell } from './cellFormat';
-import { NOT_NULL_SUFFIX, clampColumnWidth, layoutGrid, type GridColumn, type GridLayout } from './gridLayout';
+import { NOT_NULL_SUFFIX, clampColumnWidth, layoutGrid, moveColumn, type GridColumn, type GridLayout } from './gridLayout';
 import { moveActiveCell, type CellPosition } from './gridNavigation';
 import './grid.css';
 
 export const ROW_HEIGHT = 30;
+const COLUMN_DRAG_TYPE = 'application/x-pier-column';
 const HEADER_HEIGHT = 44;
 
 interface TableGridProps {
@@ -47,7 +48,9 @@ export interface GridEditing {
  */
 export function TableGrid({ label, columns, rowCount, rowAt, sampleRows, onVisibleRange, emptyMessage, editing, onActiveChange }: TableGridProps) {
   const [widths, setWidths] = useState<Readonly<Record<string, number>>>({});
-  const layout = useMemo(() => layoutGrid(columns, sampleRows, widths, rowCount), [columns, sampleRows, widths, rowCount]);
+  const [order, setOrder] = useState<readonly string[]>([]);
+  const layout = useMemo(() => layoutGrid(columns, sampleRows, widths, rowCount, order), [columns, sampleRows, widths, rowCount, order]);
+  const reorder = (from: string, to: string) => setOrder(moveColumn(layout.columns.map((c) => c.info.name), from, to));
   const resizeColumn = (name: string, width: number | null) =>
     setWidths((prev) => {
       const next = { ...prev };
@@ -125,6 +128,17 @@ export function TableGrid({ label, columns, rowCount, rowAt, sampleRows, onVisib
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (editor) return; // the editor's input handles its own keys
     const at = active ?? { row: 0, col: 0 };
+    if (event.altKey && event.shiftKey && (event.key === 'ArrowLeft' || event.key === 'ArrowRight') && active) {
+      // Keyboard column move: the active column trades places with its neighbour.
+      const here = layout.columns[active.col];
+      const next = layout.columns[active.col + (event.key === 'ArrowLeft' ? -1 : 1)];
+      if (here && next && !here.pinned && !next.pinned) {
+        event.preventDefault();
+        reorder(here.info.name, next.info.name);
+        setActive({ row: active.row, col: active.col + (event.key === 'ArrowLeft' ? -1 : 1) });
+      }
+      return;
+    }
     if ((event.key === 'Enter' || event.key === 'F2') && active) {
       event.preventDefault();
       startEditing(active);
@@ -184,6 +198,7 @@ export function TableGrid({ label, columns, rowCount, rowAt, sampleRows, onVisib
                 gutterWidth={layout.gutterWidth}
                 colIndex={col + 1}
                 onResize={(width) => resizeColumn(column.info.name, width)}
+                onDropColumn={(from) => reorder(from, column.info.name)}
               />
             ))}
           </div>
@@ -297,9 +312,11 @@ interface HeaderCellProps {
   readonly colIndex: number;
   /** A dragged width, or null to go back to the automatic one. */
   readonly onResize: (width: number | null) => void;
+  /** Another header was dropped on this one. */
+  readonly onDropColumn: (from: string) => void;
 }
 
-function HeaderCell({ column, gutterWidth, colIndex, onResize }: HeaderCellProps) {
+function HeaderCell({ column, gutterWidth, colIndex, onResize, onDropColumn }: HeaderCellProps) {
   const drag = useRef<{ startX: number; startWidth: number } | null>(null);
   const { info } = column;
   const facts = [info.type, info.isPrimaryKey ? 'primary key' : null, info.nullable ? 'nullable' : 'not null'].filter(Boolean).join(' · ');
@@ -309,7 +326,20 @@ function HeaderCell({ column, gutterWidth, colIndex, onResize }: HeaderCellProps
       aria-colindex={colIndex}
       className={`grid__cell grid__cell--head${pinClasses(column)}${column.category === 'number' ? ' grid__cell--number' : ''}`}
       style={{ width: column.width, left: column.pinned ? gutterWidth + column.left : undefined }}
-      title={`${info.name}: ${facts}`}
+      title={`${info.name}: ${facts}${column.pinned ? '' : ' (drag to reorder)'}`}
+      draggable={!column.pinned}
+      onDragStart={(e) => {
+        // A drag that began on the resize edge is a resize, not a move.
+        if (drag.current) e.preventDefault();
+        else e.dataTransfer.setData(COLUMN_DRAG_TYPE, info.name);
+      }}
+      onDragOver={(e) => {
+        if (!column.pinned && e.dataTransfer.types.includes(COLUMN_DRAG_TYPE)) e.preventDefault();
+      }}
+      onDrop={(e) => {
+        const from = e.dataTransfer.getData(COLUMN_DRAG_TYPE);
+        if (from) onDropColumn(from);
+      }}
     >
       <span className="grid__col-name">
         {info.isPrimaryKey && <Icon name="key" className="grid__key" title="Primary key" />}

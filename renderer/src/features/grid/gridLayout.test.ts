@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnInfo } from '../../../../shared/contract/catalog';
-import { MAX_COLUMN_WIDTH, MAX_DRAGGED_WIDTH, MIN_COLUMN_WIDTH, layoutGrid } from './gridLayout';
+import { MAX_COLUMN_WIDTH, MAX_DRAGGED_WIDTH, MIN_COLUMN_WIDTH, layoutGrid, moveColumn } from './gridLayout';
 
 const col = (name: string, type: string, isPrimaryKey = false): ColumnInfo => ({ name, type, nullable: !isPrimaryKey, isPrimaryKey });
 
@@ -50,5 +50,17 @@ describe('layoutGrid', () => {
     expect(byName.bio!.width).toBe(MAX_DRAGGED_WIDTH);
     expect(byName.id!.width).toBe(MIN_COLUMN_WIDTH);
     expect(byName.bio!.left).toBe(byName.name!.left + 500);
+  });
+});
+
+describe('column order', () => {
+  const columns = [col('id', 'integer', true), col('a', 'text'), col('b', 'text'), col('c', 'text')];
+  it('follows a dragged order, the key pinned first whatever the order says', () => {
+    expect(layoutGrid(columns, [], {}, 0, ['c', 'id', 'a']).columns.map((c) => c.info.name)).toEqual(['id', 'c', 'a', 'b']);
+  });
+  it('moveColumn drops after a column to the right, before one to the left', () => {
+    expect(moveColumn(['id', 'a', 'b', 'c'], 'a', 'c')).toEqual(['id', 'b', 'c', 'a']);
+    expect(moveColumn(['id', 'a', 'b', 'c'], 'c', 'a')).toEqual(['id', 'c', 'a', 'b']);
+    expect(moveColumn(['id', 'a'], 'a', 'a')).toEqual(['id', 'a']);
   });
 });

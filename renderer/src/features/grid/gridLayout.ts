@@ -44,11 +44,17 @@ export function layoutGrid(
   widthOverrides: Readonly<Record<string, number>> = {},
   /** All rows of the view (only some are loaded); sizes the row-number gutter. */
   rowCount = rows.length,
+  /** Column names in the order the user dragged them to; unnamed columns follow in catalog order. */
+  columnOrder: readonly string[] = [],
 ): GridLayout {
+  const rank = (name: string, dataIndex: number) => {
+    const at = columnOrder.indexOf(name);
+    return at >= 0 ? at : columnOrder.length + dataIndex;
+  };
   const gutterWidth = Math.max(40, String(rowCount).length * 8 + 24);
   const ordered = columns
     .map((info, dataIndex) => ({ info, dataIndex }))
-    .sort((a, b) => Number(b.info.isPrimaryKey) - Number(a.info.isPrimaryKey) || a.dataIndex - b.dataIndex);
+    .sort((a, b) => Number(b.info.isPrimaryKey) - Number(a.info.isPrimaryKey) || rank(a.info.name, a.dataIndex) - rank(b.info.name, b.dataIndex));
   const sample = rows.slice(0, SAMPLE_ROWS);
   let left = 0;
   let pinnedWidth = gutterWidth;
@@ -87,4 +93,15 @@ export const MAX_DRAGGED_WIDTH = 1200;
 
 export function clampColumnWidth(px: number): number {
   return Math.round(Math.min(MAX_DRAGGED_WIDTH, Math.max(MIN_COLUMN_WIDTH, px)));
+}
+
+/** The order after dragging column `from` onto column `to` (names; the pinned key stays first regardless). */
+export function moveColumn(current: readonly string[], from: string, to: string): string[] {
+  const without = current.filter((n) => n !== from);
+  const at = without.indexOf(to);
+  if (at < 0 || from === to) return [...current];
+  // Dropping onto a column to the right puts it after that column, to the left before it.
+  const after = current.indexOf(from) < current.indexOf(to);
+  without.splice(after ? at + 1 : at, 0, from);
+  return without;
 }
