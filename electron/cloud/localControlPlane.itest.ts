@@ -25,6 +25,18 @@ import { startFaultProxy } from './testing/faultProxy';
 import { fakeBrowser } from './testing/testWorkspace';
 import type { OperationProgress } from './waitForOperation';
 import { WorkspaceRegistry } from './workspaces/workspaceRegistry';
+import { createCloudServices, type CloudServices } from './createCloudServices';
+import { mintedTokenProvider } from './auth/mintedTokenProvider';
+import { CloudRpcError, createCloudHandlers, type CloudHandlers } from './rpc/createCloudHandlers';
+import {
+  createEndpointInput,
+  createProjectInput,
+  enableDataApiInput,
+  updateDataApiInput,
+  updateEndpointInput,
+  createBranchInput,
+  type TrackedOperationDto,
+} from '../../shared/management/workspaceSchemas';
 
 let dataDir: string;
 let embedded: EmbeddedDefault;
@@ -281,5 +293,126 @@ describe('through the fault-injecting proxy', () => {
     } finally {
       await proxy.close();
     }
+  });
+});
+
+describe('tree actions through the RPC handlers', () => {
+  let services: CloudServices;
+  let h: CloudHandlers;
+  const ws = 'local';
+  const TREE = 'projects/tree';
+  const ALT = `${TREE}/branches/alt`;
+  const TREE_PROD = `${TREE}/branches/production`;
+
+  beforeAll(async () => {
+    const made = await createCloudServices({
+      dataDir: path.join(dataDir, 'rpc'),
+      local: { baseUrl: `${origin}/api/2.0/postgres`, auth: mintedTokenProvider(() => issuer.mintToken(issuer.owner, { ttlSeconds: 3600 }), 3600_000), identity: issuer.owner },
+    });
+    services = value(made);
+    h = createCloudHandlers({ services, openBrowser: () => undefined });
+  });
+  afterAll(async () => {
+    await services?.dispose();
+  });
+
+  /** Waits for a tracked operation to end; it must succeed. */
+  async function succeeded(started: Promise<{ operation: TrackedOperationDto }>): Promise<TrackedOperationDto> {
+    const { operation } = await started;
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      const op = (await h['cloud.operations']({})).operations.find((o) => o.id === operation.id);
+      if (op && op.state !== 'running') {
+        if (op.state !== 'succeeded') throw new Error(`${op.title}: ${op.state} ${op.error?.code ?? ''} ${op.error?.message ?? ''}`);
+        return op;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${operation.title} did not finish`);
+  }
+  const refusal = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => (e instanceof CloudRpcError ? e.rpcError : e));
+  const endpoints = async (branch: string) => (await h['cloud.endpoints']({ workspaceId: ws, branch })).endpoints;
+
+  it('creates a project, branches it, switches the default branch, and explains refused deletes', async () => {
+    await succeeded(h['cloud.createProject'](createProjectInput.parse({ workspaceId: ws, projectId: 'tree', displayName: 'Tree house', pgVersion: 18 })));
+    const projects = (await h['cloud.projects']({ workspaceId: ws })).projects;
+    expect(projects.find((p) => p.id === 'tree')).toMatchObject({ displayName: 'Tree house', pgVersion: 18, defaultBranch: TREE_PROD, owner: issuer.owner });
+    // The server refuses a version it does not run; the message says which one it does.
+    const v16 = await refusal(h['cloud.createProject'](createProjectInput.parse({ workspaceId: ws, projectId: 'old', pgVersion: 16 })));
+    expect(v16).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/pg_version.*18/) });
+
+    await succeeded(h['cloud.createBranch'](createBranchInput.parse({ workspaceId: ws, project: TREE, branchId: 'alt' })));
+    await succeeded(h['cloud.setDefaultBranch']({ workspaceId: ws, branch: ALT }));
+    const branches = (await h['cloud.branches']({ workspaceId: ws, project: TREE })).branches;
+    expect(branches.map((b) => [b.id, b.isDefault]).sort()).toEqual([['alt', true], ['production', false]]);
+    expect((await h['cloud.projects']({ workspaceId: ws })).projects.find((p) => p.id === 'tree')?.defaultBranch).toBe(ALT);
+    const nope = await refusal(h['cloud.setDefaultBranch']({ workspaceId: ws, branch: `${TREE}/branches/missing` }));
+    expect(nope).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/default_branch/) });
+
+    const root = await refusal(h['cloud.deleteBranch']({ workspaceId: ws, branch: TREE_PROD }));
+    expect(root).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/root branch: it is deleted with its project/) });
+    const rw = await refusal(h['cloud.deleteEndpoint']({ workspaceId: ws, endpoint: `${ALT}/endpoints/primary` }));
+    expect(rw).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/read-write endpoints are deleted with their branch/) });
+    expect(JSON.parse((rw as { details: string }).details)).toMatchObject({ declarative_context: 'MANAGED_BY_PARENT', http_status: 400 });
+    expect(await endpoints(ALT)).toHaveLength(1);
+  });
+
+  it('creates and deletes a read-only endpoint; suspends, resumes and resizes the read-write one', async () => {
+    const ro = await succeeded(h['cloud.createEndpoint'](createEndpointInput.parse({ workspaceId: ws, branch: ALT, endpointId: 'ro', type: 'READ_ONLY', minCu: 0.5, maxCu: 1, suspendTimeoutSeconds: 300 })));
+    expect(ro.title).toBe('Create read-only endpoint ro');
+    expect((await endpoints(ALT)).find((e) => e.id === 'ro')).toMatchObject({ type: 'ENDPOINT_TYPE_READ_ONLY', minCu: 0.5, maxCu: 1, suspendTimeoutSeconds: 300, disabled: false, host: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
+    const second = await refusal(h['cloud.createEndpoint'](createEndpointInput.parse({ workspaceId: ws, branch: ALT, endpointId: 'rw2', type: 'READ_WRITE' })));
+    expect(second).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/at most one/) });
+    await succeeded(h['cloud.deleteEndpoint']({ workspaceId: ws, endpoint: `${ALT}/endpoints/ro` }));
+    expect((await endpoints(ALT)).map((e) => e.id)).toEqual(['primary']);
+
+    const primary = `${ALT}/endpoints/primary`;
+    await succeeded(h['cloud.updateEndpoint'](updateEndpointInput.parse({ workspaceId: ws, endpoint: primary, disabled: true })));
+    expect((await endpoints(ALT))[0]).toMatchObject({ state: 'IDLE', disabled: true });
+    // Suspended: connections are refused instead of waking it.
+    const blocked = await services.pools.withConnection({ workspaceId: ws, endpoint: primary }, (c) => c.query('SELECT 1'));
+    expect(blocked.ok).toBe(false);
+
+    await succeeded(h['cloud.updateEndpoint'](updateEndpointInput.parse({ workspaceId: ws, endpoint: primary, disabled: false })));
+    expect((await endpoints(ALT))[0]).toMatchObject({ state: 'ACTIVE', disabled: false });
+
+    await succeeded(h['cloud.updateEndpoint'](updateEndpointInput.parse({ workspaceId: ws, endpoint: primary, maxCu: 2, noSuspension: true })));
+    const resized = (await endpoints(ALT))[0];
+    expect(resized).toMatchObject({ maxCu: 2, state: 'ACTIVE' });
+    expect(resized?.suspendTimeoutSeconds).toBeUndefined();
+    const tooWide = await refusal(h['cloud.updateEndpoint'](updateEndpointInput.parse({ workspaceId: ws, endpoint: primary, maxCu: 40 })));
+    expect(tooWide).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/too wide/) });
+  });
+
+  it("lists a branch's databases and roles, and turns its Data API on, changes it, and off", async () => {
+    const dbs = (await h['cloud.databases']({ workspaceId: ws, branch: TREE_PROD })).databases;
+    expect(dbs).toEqual([expect.objectContaining({ postgresDatabase: 'databricks_postgres', owner: issuer.owner })]);
+    const roles = (await h['cloud.roles']({ workspaceId: ws, branch: TREE_PROD })).roles;
+    expect(roles.find((r) => r.postgresRole === issuer.owner)).toMatchObject({ identityType: 'USER', authMethod: 'LAKEBASE_OAUTH_V1', membershipRoles: ['DATABRICKS_SUPERUSER'] });
+    const database = dbs[0]!.name;
+
+    expect(await h['cloud.dataApi']({ workspaceId: ws, database })).toEqual({ enabled: false, settings: {} });
+    expect(await refusal(h['cloud.dataApi']({ workspaceId: ws, database: `${TREE_PROD}/databases/missing` }))).toMatchObject({ code: 'CLOUD_NOT_FOUND' });
+
+    await succeeded(h['cloud.enableDataApi'](enableDataApiInput.parse({ workspaceId: ws, database, settings: { dbSchemas: ['public'] } })));
+    const on = await h['cloud.dataApi']({ workspaceId: ws, database });
+    expect(on).toMatchObject({ enabled: true, settings: { dbSchemas: ['public'], aggregatesEnabled: true }, url: `${origin}/api/2.0/workspace/local/rest/databricks_postgres` });
+
+    await succeeded(h['cloud.updateDataApi'](updateDataApiInput.parse({ workspaceId: ws, database, settings: { maxRows: 50, aggregatesEnabled: false } })));
+    expect((await h['cloud.dataApi']({ workspaceId: ws, database })).settings).toMatchObject({ dbSchemas: ['public'], maxRows: 50, aggregatesEnabled: false });
+    // What the Data API engine reads: the database's own pgrst.pre_config().
+    const endpoint = `${TREE_PROD}/endpoints/primary`;
+    const config = await services.pools.withConnection({ workspaceId: ws, endpoint }, async (c) => {
+      await c.query('BEGIN');
+      await c.query('SELECT pgrst.pre_config()');
+      const r = await c.query<{ rows: string; agg: string }>(`SELECT current_setting('pgrst.db_max_rows') AS rows, current_setting('pgrst.db_aggregates_enabled') AS agg`);
+      await c.query('ROLLBACK');
+      return r.rows[0];
+    });
+    expect(config).toEqual({ ok: true, value: { rows: '50', agg: 'false' } });
+
+    await succeeded(h['cloud.disableDataApi']({ workspaceId: ws, database }));
+    expect((await h['cloud.dataApi']({ workspaceId: ws, database })).enabled).toBe(false);
+    await done(client.deleteProject(TREE, { purge: true }));
   });
 });
