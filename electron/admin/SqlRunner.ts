@@ -22,18 +22,17 @@ export interface SqlRunRequest {
  * are remembered by id with their backend pid, which is what `cancel` signals.
  */
 export class SqlRunner {
-  private readonly running = new Map<string, number>();
+  /** Each branch is its own cluster: a cancel must be sent through the pool the run uses. */
+  private readonly running = new Map<string, { pid: number; pool: pg.Pool }>();
   private readonly cancelled = new Set<string>();
 
-  constructor(private readonly pool: pg.Pool) {}
-
-  async run(request: SqlRunRequest): Promise<SqlRunOutput> {
+  async run(pool: pg.Pool, request: SqlRunRequest): Promise<SqlRunOutput> {
     const started = performance.now();
-    const client = await this.pool.connect();
+    const client = await pool.connect();
     let broken = false;
     try {
       const pid = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-      this.running.set(request.runId, pid.rows[0]!.pid);
+      this.running.set(request.runId, { pid: pid.rows[0]!.pid, pool });
       await client.query('BEGIN');
       if (request.viewAs.kind === 'identity') await client.query(`SELECT set_config('role', $1, true)`, [request.viewAs.role]);
       let plan: unknown = null;
@@ -92,10 +91,10 @@ export class SqlRunner {
 
   /** Asks Postgres to cancel the run's current statement; false when it is not running (any more). */
   async cancel(runId: string): Promise<boolean> {
-    const pid = this.running.get(runId);
-    if (pid === undefined) return false;
+    const run = this.running.get(runId);
+    if (run === undefined) return false;
     this.cancelled.add(runId);
-    const r = await this.pool.query<{ ok: boolean }>('SELECT pg_cancel_backend($1) AS ok', [pid]);
+    const r = await run.pool.query<{ ok: boolean }>('SELECT pg_cancel_backend($1) AS ok', [run.pid]);
     return r.rows[0]?.ok === true;
   }
 }

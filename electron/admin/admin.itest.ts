@@ -42,7 +42,7 @@ const lakebaseExample: PolicyChangeInput = {
 beforeAll(async () => {
   const url = await createTestDatabase(inject('postgresUrl'), 'pier_admin', SETUP);
   pool = new pg.Pool({ connectionString: url, max: 4 });
-  h = createAdminHandlers(pool);
+  h = createAdminHandlers(async () => pool);
 });
 afterAll(async () => {
   await pool.end();
@@ -268,6 +268,22 @@ describe('SQL runner', () => {
     if (r.kind !== 'ok') throw new Error(JSON.stringify(r));
     expect(JSON.stringify(r.plan)).toMatch(/"Actual Rows"|"Actual Total Time"/);
     expect(await namesAs(ID)).toHaveLength(3);
+  });
+});
+
+describe('branches', () => {
+  it('each call runs on the pool of the branch it names', async () => {
+    const asked: (string | undefined)[] = [];
+    const routed = createAdminHandlers(async (branch) => {
+      asked.push(branch);
+      return pool;
+    });
+    const dev = 'projects/local/branches/dev';
+    await routed['admin.roles'](contract['admin.roles'].input.parse({ branch: dev }));
+    await routed['sql.run'](contract['sql.run'].input.parse({ runId: 'x', sql: 'SELECT 1', viewAs: { kind: 'admin' }, branch: dev }));
+    await routed['admin.grants'](contract['admin.grants'].input.parse({ schema: 'public' }));
+    expect(asked).toEqual([dev, dev, undefined]);
+    expect(contract['admin.roles'].input.safeParse({ branch: 'not a branch' }).success).toBe(false);
   });
 });
 

@@ -57,7 +57,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dataApi.request': (input) => deps.dataApi.request(input),
     'dataApi.describe': (input) => deps.dataApi.describe(input),
     'dataApi.identities': (input) => deps.dataApi.identities(input),
-    ...createAdminHandlers(deps.adminPool),
+    ...createAdminHandlers(deps.branchPool),
     ...cloudHandlers(deps.cloud),
   };
 }

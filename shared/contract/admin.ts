@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { branchRef } from './catalog';
+
+/** Every admin call reads or changes one branch (roles are per branch); omitted = the embedded default. */
+const onBranch = { branch: branchRef.optional() };
 
 /** Postgres identifiers as the catalog spells them; checked against the catalog before use. */
 const identifier = z.string().min(1).max(63);
@@ -28,7 +32,7 @@ export const roleInfo = z.object({
 });
 export type RoleInfo = z.infer<typeof roleInfo>;
 
-export const listRolesInput = z.object({}).strict();
+export const listRolesInput = z.object({ ...onBranch }).strict();
 export const listRolesOutput = z.object({
   roles: z.array(roleInfo),
   /** Roles granted to `authenticator`: the identities the Data API may run as. */
@@ -44,7 +48,7 @@ export const roleChange = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('revokeMembership'), role: identifier, member: identifier }),
 ]);
 export type RoleChange = z.infer<typeof roleChange>;
-export const roleChangeInput = z.object({ change: roleChange }).strict();
+export const roleChangeInput = z.object({ change: roleChange, ...onBranch }).strict();
 
 // ---------- grants ----------
 
@@ -58,7 +62,7 @@ export type ColumnPrivilege = z.infer<typeof columnPrivilege>;
 /** `PUBLIC` is the pseudo-role every role belongs to. */
 export const PUBLIC_GRANTEE = 'PUBLIC';
 
-export const listGrantsInput = z.object({ schema: identifier }).strict();
+export const listGrantsInput = z.object({ schema: identifier, ...onBranch }).strict();
 const grantCell = z.object({ grantee: z.string(), privileges: z.array(z.string()) });
 export const listGrantsOutput = z.object({
   schema: z.string(),
@@ -90,7 +94,7 @@ export const grantChange = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('functionExecute'), signature: z.string().min(1).max(1000), role: identifier, grant: z.boolean() }),
 ]);
 export type GrantChange = z.infer<typeof grantChange>;
-export const grantChangesInput = z.object({ schema: identifier, changes: z.array(grantChange).min(1).max(500) }).strict();
+export const grantChangesInput = z.object({ schema: identifier, changes: z.array(grantChange).min(1).max(500), ...onBranch }).strict();
 
 // ---------- policies ----------
 
@@ -110,7 +114,7 @@ export const policyDefinition = z.object({
 export type PolicyDefinition = z.output<typeof policyDefinition>;
 export type PolicyDefinitionInput = z.input<typeof policyDefinition>;
 
-export const tableRef = z.object({ schema: identifier, table: identifier }).strict();
+export const tableRef = z.object({ schema: identifier, table: identifier, ...onBranch }).strict();
 
 export const tablePoliciesOutput = z.object({
   schema: z.string(),
@@ -143,7 +147,7 @@ export const policyChange = z.discriminatedUnion('kind', [
 export type PolicyChange = z.output<typeof policyChange>;
 export type PolicyChangeInput = z.input<typeof policyChange>;
 
-export const policyChangeInput = z.object({ schema: identifier, table: identifier, change: policyChange }).strict();
+export const policyChangeInput = z.object({ schema: identifier, table: identifier, change: policyChange, ...onBranch }).strict();
 
 /** The SQL a change would run, for the user to read before applying. */
 export const changePlanOutput = z.object({
@@ -178,6 +182,7 @@ export const previewPolicyInput = z
     /** Try a no-op UPDATE of each shown row as each identity. */
     sampleUpdate: z.boolean().default(false),
     limit: z.number().int().min(1).max(500).default(200),
+    ...onBranch,
   })
   .strict();
 export type PreviewPolicyInput = z.input<typeof previewPolicyInput>;
@@ -239,7 +244,7 @@ export type PreviewPolicyOutput = z.infer<typeof previewPolicyOutput>;
 
 // ---------- Data API set-up assistant ----------
 
-export const setupChecksInput = z.object({}).strict();
+export const setupChecksInput = z.object({ ...onBranch }).strict();
 export const setupCheck = z.object({
   id: z.string(),
   title: z.string(),
@@ -252,4 +257,4 @@ export type SetupCheck = z.infer<typeof setupCheck>;
 export const setupChecksOutput = z.object({ checks: z.array(setupCheck) });
 export type SetupChecksOutput = z.infer<typeof setupChecksOutput>;
 /** Runs the fix of one failing check (regenerated in main from the catalog, never sent by the renderer). */
-export const setupFixInput = z.object({ checkId: z.string().min(1).max(300) }).strict();
+export const setupFixInput = z.object({ checkId: z.string().min(1).max(300), ...onBranch }).strict();

@@ -21,8 +21,8 @@ export function SetupAssistant() {
       </h3>
       <ol className="setup__list">
         {list.map((c) => (
-          <li key={c.id} className={c.ok ? 'setup__ok' : 'setup__bad'}>
-            <span aria-label={c.ok ? 'passes' : 'fails'}>{c.ok ? '●' : '●'}</span> <strong>{c.title}</strong>
+          <li key={c.id} className={c.ok ? 'setup__ok' : 'setup__bad'} aria-label={`${c.title}: ${c.ok ? 'passes' : 'fails'}`}>
+            <span aria-hidden="true">{c.ok ? '✓' : '✗'}</span> <strong>{c.title}</strong>
             <div className="roles__muted">{c.detail}</div>
             {!c.ok &&
               (fixing === c.id ? (
