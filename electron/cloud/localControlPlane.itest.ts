@@ -345,6 +345,7 @@ describe('tree actions through the RPC handlers', () => {
     await succeeded(h['cloud.setDefaultBranch']({ workspaceId: ws, branch: ALT }));
     const branches = (await h['cloud.branches']({ workspaceId: ws, project: TREE })).branches;
     expect(branches.map((b) => [b.id, b.isDefault]).sort()).toEqual([['alt', true], ['production', false]]);
+    expect(branches.find((b) => b.id === 'alt')).toMatchObject({ sourceBranch: TREE_PROD, sourceBranchLsn: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/), logicalSizeBytes: expect.any(Number), createTime: expect.any(String) });
     expect((await h['cloud.projects']({ workspaceId: ws })).projects.find((p) => p.id === 'tree')?.defaultBranch).toBe(ALT);
     const nope = await refusal(h['cloud.setDefaultBranch']({ workspaceId: ws, branch: `${TREE}/branches/missing` }));
     expect(nope).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/default_branch/) });
@@ -413,6 +414,11 @@ describe('tree actions through the RPC handlers', () => {
 
     await succeeded(h['cloud.disableDataApi']({ workspaceId: ws, database }));
     expect((await h['cloud.dataApi']({ workspaceId: ws, database })).enabled).toBe(false);
-    await done(client.deleteProject(TREE, { purge: true }));
+    await succeeded(h['cloud.updateBranch']({ workspaceId: ws, branch: ALT, isProtected: true }));
+    const guarded = await refusal(h['cloud.deleteProject']({ workspaceId: ws, project: TREE, purge: true }));
+    expect(guarded).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/protected branch "alt"; unprotect it/) });
+    await succeeded(h['cloud.updateBranch']({ workspaceId: ws, branch: ALT, isProtected: false }));
+    await succeeded(h['cloud.deleteProject']({ workspaceId: ws, project: TREE, purge: true }));
+    expect((await h['cloud.projects']({ workspaceId: ws, showDeleted: true })).projects.map((p) => p.id)).not.toContain('tree');
   });
 });

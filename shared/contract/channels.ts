@@ -48,6 +48,7 @@ export const CHANNELS = [
   'cloud.enableDataApi',
   'cloud.updateDataApi',
   'cloud.disableDataApi',
+  'cloud.deleteProject',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

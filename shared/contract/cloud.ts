@@ -29,4 +29,5 @@ export const cloudContract = {
   'cloud.enableDataApi': { input: s.enableDataApiInput, output: s.startedOperationOutput },
   'cloud.updateDataApi': { input: s.updateDataApiInput, output: s.startedOperationOutput },
   'cloud.disableDataApi': { input: s.disableDataApiInput, output: s.startedOperationOutput },
+  'cloud.deleteProject': { input: s.deleteProjectInput, output: s.startedOperationOutput },
 } as const;

@@ -66,7 +66,13 @@ export const branchSummary = z.object({
   isDefault: z.boolean(),
   isProtected: z.boolean(),
   sourceBranch: z.string().optional(),
+  /** Point in time it was branched at, when the server reports it. */
+  sourceBranchTime: z.string().optional(),
+  sourceBranchLsn: z.string().optional(),
   expireTime: z.string().optional(),
+  /** Data size in bytes, when the server reports it. */
+  logicalSizeBytes: z.number().optional(),
+  createTime: z.string().optional(),
 });
 export type BranchSummary = z.infer<typeof branchSummary>;
 
@@ -145,6 +151,9 @@ export const updateBranchInput = z.object({ workspaceId, branch: resourceName, i
 
 // 'cloud.deleteBranch'
 export const deleteBranchInput = z.object({ workspaceId, branch: resourceName, purge: z.boolean().optional() }).strict();
+
+// 'cloud.deleteProject' (soft delete unless purge: restorable for a while; every branch goes with it)
+export const deleteProjectInput = z.object({ workspaceId, project: resourceName, purge: z.boolean().optional() }).strict();
 
 // 'cloud.operations'
 export const listOperationsInput = z.object({ workspaceId: workspaceId.optional() }).strict();

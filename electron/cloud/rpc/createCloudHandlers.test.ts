@@ -14,7 +14,7 @@ import {
 import { staticTokenProvider } from '../auth/authProvider';
 import { createCloudServices, type CloudServices } from '../createCloudServices';
 import { startScriptedServer, type RecordedRequest, type ScriptedServer } from '../testing/scriptedServer';
-import { CloudRpcError, createCloudHandlers } from './createCloudHandlers';
+import { branchSummary, CloudRpcError, createCloudHandlers } from './createCloudHandlers';
 
 let dir: string;
 let local: ScriptedServer;
@@ -160,6 +160,10 @@ describe('project and endpoint mutations through the handlers', () => {
       const bad = await h['cloud.setDefaultBranch']({ workspaceId: 'local', branch: 'projects/local' }).catch((e: CloudRpcError) => e.rpcError);
       expect(bad).toMatchObject({ code: 'CLOUD_INVALID_INPUT', message: expect.stringMatching(/not a branch name/) });
       expect(requests).toHaveLength(2);
+
+      const purged = await h['cloud.deleteProject']({ workspaceId: 'local', project: 'projects/shop', purge: true });
+      expect(purged.operation).toMatchObject({ title: 'Purge project shop', resource: 'projects/shop' });
+      expect(sent(requests[2])).toMatchObject({ method: 'DELETE', url: '/projects/shop?purge=true' });
     });
   });
 
@@ -217,6 +221,30 @@ describe('project and endpoint mutations through the handlers', () => {
     expect(updateEndpointInput.safeParse({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro` }).success).toBe(false);
     expect(updateEndpointInput.safeParse({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro`, disabled: false }).success).toBe(true);
     expect(createProjectInput.safeParse({ workspaceId: 'local', projectId: 'My shop' }).success).toBe(false);
+  });
+});
+
+describe('branch summaries', () => {
+  it('carry size, creation time and the point in time they were branched at, when the server says', () => {
+    expect(
+      branchSummary({
+        name: BR,
+        branch_id: 'dev',
+        create_time: '2026-01-02T00:00:00Z',
+        status: { current_state: 'READY', logical_size_bytes: 30_000_000, source_branch: 'projects/local/branches/production', source_branch_lsn: '0/1A2B', source_branch_time: '2026-01-01T00:00:00Z' },
+      }),
+    ).toEqual({
+      name: BR,
+      id: 'dev',
+      state: 'READY',
+      isDefault: false,
+      isProtected: false,
+      sourceBranch: 'projects/local/branches/production',
+      sourceBranchLsn: '0/1A2B',
+      sourceBranchTime: '2026-01-01T00:00:00Z',
+      logicalSizeBytes: 30_000_000,
+      createTime: '2026-01-02T00:00:00Z',
+    });
   });
 });
 

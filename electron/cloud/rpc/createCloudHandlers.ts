@@ -62,7 +62,11 @@ export function branchSummary(b: Branch): Out<typeof schemas.branchSummary> {
     isDefault: b.status?.default === true,
     isProtected: b.status?.is_protected === true,
     ...(b.status?.source_branch ? { sourceBranch: b.status.source_branch } : {}),
+    ...(b.status?.source_branch_time ? { sourceBranchTime: b.status.source_branch_time } : {}),
+    ...(b.status?.source_branch_lsn ? { sourceBranchLsn: b.status.source_branch_lsn } : {}),
     ...(b.status?.expire_time ? { expireTime: b.status.expire_time } : {}),
+    ...(b.status?.logical_size_bytes !== undefined ? { logicalSizeBytes: b.status.logical_size_bytes } : {}),
+    ...(b.create_time ? { createTime: b.create_time } : {}),
   };
 }
 
@@ -282,6 +286,12 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
       const started = await c.deleteBranch(input.branch, input.purge === undefined ? {} : { purge: input.purge });
       const explain = managedByParent(`Branch ${shortId(input.branch)} is the project's root branch: it is deleted with its project, not on its own. Delete the project instead.`);
       return track(input.workspaceId, `Delete branch ${shortId(input.branch)}`, input.branch, explained(started, explain));
+    },
+
+    'cloud.deleteProject': async (input: z.output<typeof schemas.deleteProjectInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+      const c = await client(input.workspaceId);
+      const started = await c.deleteProject(input.project, input.purge === undefined ? {} : { purge: input.purge });
+      return track(input.workspaceId, `${input.purge ? 'Purge' : 'Delete'} project ${shortId(input.project)}`, input.project, started);
     },
 
     'cloud.createProject': async (input: z.output<typeof schemas.createProjectInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
