@@ -220,7 +220,7 @@ export const updateEndpointInput = z
   .strict()
   .refine(onlyOneSuspension, suspensionMessage)
   .refine(cuOrder, cuMessage)
-  .refine((v) => Object.keys(v).some((k) => k !== 'workspaceId' && k !== 'endpoint'), { message: 'Nothing to change: give disabled, minCu, maxCu, suspendTimeoutSeconds or noSuspension.' });
+  .refine((v) => Object.entries(v).some(([k, x]) => x !== undefined && k !== 'workspaceId' && k !== 'endpoint'), { message: 'Nothing to change: give disabled, minCu, maxCu, suspendTimeoutSeconds or noSuspension.' });
 
 // 'cloud.deleteEndpoint'
 export const deleteEndpointInput = z.object({ workspaceId, endpoint: resourceName }).strict();

@@ -219,6 +219,7 @@ describe('project and endpoint mutations through the handlers', () => {
     expect(createEndpointInput.safeParse({ ...base, type: 'ENDPOINT_TYPE_READ_ONLY' }).success).toBe(false);
     expect(createEndpointInput.safeParse(base).success).toBe(true);
     expect(updateEndpointInput.safeParse({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro` }).success).toBe(false);
+    expect(updateEndpointInput.safeParse({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro`, disabled: undefined }).success).toBe(false);
     expect(updateEndpointInput.safeParse({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro`, disabled: false }).success).toBe(true);
     expect(createProjectInput.safeParse({ workspaceId: 'local', projectId: 'My shop' }).success).toBe(false);
   });
