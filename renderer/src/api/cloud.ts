@@ -19,6 +19,8 @@ export const cloudKeys = {
   projects: (workspaceId: string) => [...cloudKeys.workspace(workspaceId), 'projects'] as const,
   branches: (workspaceId: string, project: string) => [...cloudKeys.workspace(workspaceId), 'branches', project] as const,
   endpoints: (workspaceId: string, branch: string) => [...cloudKeys.workspace(workspaceId), 'endpoints', branch] as const,
+  databases: (workspaceId: string, branch: string) => [...cloudKeys.workspace(workspaceId), 'databases', branch] as const,
+  dataApi: (workspaceId: string, database: string) => [...cloudKeys.workspace(workspaceId), 'dataApi', database] as const,
   operations: () => [...cloudKeys.all, 'operations'] as const,
 };
 
@@ -54,6 +56,23 @@ export function endpointsQuery(api: PierApi, workspaceId: string, branch: string
   });
 }
 
+export function databasesQuery(api: PierApi, workspaceId: string, branch: string) {
+  return queryOptions({
+    queryKey: cloudKeys.databases(workspaceId, branch),
+    queryFn: async () => unwrap('cloud.databases', await api['cloud.databases']({ workspaceId, branch, pageSize: 100 })).databases,
+    meta: { errorDisplay: 'inline' },
+  });
+}
+
+/** Whether a database serves the Data API, and its settings. `database`: "projects/p/branches/b/databases/d". */
+export function dataApiQuery(api: PierApi, workspaceId: string, database: string) {
+  return queryOptions({
+    queryKey: cloudKeys.dataApi(workspaceId, database),
+    queryFn: async () => unwrap('cloud.dataApi', await api['cloud.dataApi']({ workspaceId, database })),
+    meta: { errorDisplay: 'inline' },
+  });
+}
+
 /** Every tracked operation, newest first; polled only while one is still running. */
 export function operationsQuery(api: PierApi) {
   return queryOptions({
@@ -69,6 +88,14 @@ export const cloudCommands = {
   createBranch: async (api: PierApi, input: InputOf<'cloud.createBranch'>) => unwrap('cloud.createBranch', await api['cloud.createBranch'](input)).operation,
   updateBranch: async (api: PierApi, input: InputOf<'cloud.updateBranch'>) => unwrap('cloud.updateBranch', await api['cloud.updateBranch'](input)).operation,
   deleteBranch: async (api: PierApi, input: InputOf<'cloud.deleteBranch'>) => unwrap('cloud.deleteBranch', await api['cloud.deleteBranch'](input)).operation,
+  createProject: async (api: PierApi, input: InputOf<'cloud.createProject'>) => unwrap('cloud.createProject', await api['cloud.createProject'](input)).operation,
+  setDefaultBranch: async (api: PierApi, input: InputOf<'cloud.setDefaultBranch'>) => unwrap('cloud.setDefaultBranch', await api['cloud.setDefaultBranch'](input)).operation,
+  createEndpoint: async (api: PierApi, input: InputOf<'cloud.createEndpoint'>) => unwrap('cloud.createEndpoint', await api['cloud.createEndpoint'](input)).operation,
+  updateEndpoint: async (api: PierApi, input: InputOf<'cloud.updateEndpoint'>) => unwrap('cloud.updateEndpoint', await api['cloud.updateEndpoint'](input)).operation,
+  deleteEndpoint: async (api: PierApi, input: InputOf<'cloud.deleteEndpoint'>) => unwrap('cloud.deleteEndpoint', await api['cloud.deleteEndpoint'](input)).operation,
+  enableDataApi: async (api: PierApi, input: InputOf<'cloud.enableDataApi'>) => unwrap('cloud.enableDataApi', await api['cloud.enableDataApi'](input)).operation,
+  updateDataApi: async (api: PierApi, input: InputOf<'cloud.updateDataApi'>) => unwrap('cloud.updateDataApi', await api['cloud.updateDataApi'](input)).operation,
+  disableDataApi: async (api: PierApi, input: InputOf<'cloud.disableDataApi'>) => unwrap('cloud.disableDataApi', await api['cloud.disableDataApi'](input)).operation,
   stopOperation: async (api: PierApi, id: string) => unwrap('cloud.stopOperation', await api['cloud.stopOperation']({ id })).stopped,
   addWorkspace: async (api: PierApi, input: InputOf<'workspaces.add'>) => unwrap('workspaces.add', await api['workspaces.add'](input)),
   removeWorkspace: async (api: PierApi, id: string) => unwrap('workspaces.remove', await api['workspaces.remove']({ id })),
@@ -88,20 +115,31 @@ export function branchOf(resource: string): string | null {
   return m ? m[1]! : null;
 }
 
+/** `projects/p/branches/b/databases/d/…` → `projects/p/branches/b/databases/d`; null above database level. */
+export function databaseOf(resource: string): string | null {
+  const m = /^(projects\/[^/]+\/branches\/[^/]+\/databases\/[^/]+)(\/|$)/.exec(resource);
+  return m ? m[1]! : null;
+}
+
 /**
- * What a finished operation changed, as the query keys to refresh: the branch list of its project
- * (a new, changed or deleted branch) and, for a branch, its endpoints and schemas.
+ * What a finished operation changed, as the query keys to refresh: a project's own change (new,
+ * default branch) refreshes the project list and its branches; anything below refreshes its
+ * project's branches, and its branch's endpoints, databases and schemas; a database's Data API
+ * its settings.
  */
 export function keysChangedBy(op: Pick<TrackedOperationDto, 'workspaceId' | 'resource'>): readonly (readonly unknown[])[] {
   const keys: (readonly unknown[])[] = [];
   const project = projectOf(op.resource);
   const branch = branchOf(op.resource);
+  const database = databaseOf(op.resource);
+  if (!project || project === op.resource) keys.push(cloudKeys.projects(op.workspaceId));
   if (project) keys.push(cloudKeys.branches(op.workspaceId, project));
   if (branch) {
     keys.push(cloudKeys.endpoints(op.workspaceId, branch));
+    keys.push(cloudKeys.databases(op.workspaceId, branch));
     keys.push(catalogKeys.schemas(branch));
   }
-  if (!project) keys.push(cloudKeys.projects(op.workspaceId));
+  if (database) keys.push(cloudKeys.dataApi(op.workspaceId, database));
   return keys;
 }
 

@@ -1,9 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import type { BranchSummary } from '../../../../shared/management/workspaceSchemas';
-import { cloudCommands, cloudKeys, operationsQuery } from '../../api/cloud';
+import { cloudCommands } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
-import { RpcCallError } from '../../api/RpcCallError';
+import { useFollowedOperation } from '../operations/useFollowedOperation';
 import { DialogError, Field, ModalDialog } from './ModalDialog';
 import { needsTypedConfirmation } from './nodeActions';
 
@@ -13,21 +12,15 @@ import { needsTypedConfirmation } from './nodeActions';
  */
 export function DeleteBranchDialog({ workspaceId, branch, onClose }: { workspaceId: string; branch: BranchSummary; onClose: () => void }) {
   const api = usePierApi();
-  const queryClient = useQueryClient();
   const id = useId();
   const [typed, setTyped] = useState('');
   const typedNeeded = needsTypedConfirmation(branch);
   const confirmed = !typedNeeded || typed.trim() === branch.id;
-  const remove = useMutation({
-    mutationFn: () => cloudCommands.deleteBranch(api, { workspaceId, branch: branch.name }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: cloudKeys.operations() }),
-  });
-  const operations = useQuery({ ...operationsQuery(api), enabled: remove.isSuccess });
-  const operation = remove.data ? (operations.data?.find((op) => op.id === remove.data.id) ?? remove.data) : undefined;
+  const remove = useFollowedOperation('cloud.deleteBranch', () => cloudCommands.deleteBranch(api, { workspaceId, branch: branch.name }));
+  const state = remove.operation?.state;
   useEffect(() => {
-    if (operation?.state === 'succeeded') onClose();
-  }, [operation?.state, onClose]);
-  const running = remove.isPending || operation?.state === 'running';
+    if (state === 'succeeded') onClose();
+  }, [state, onClose]);
 
   const what = [branch.isDefault ? 'the project’s default branch' : null, branch.isProtected ? 'protected' : null].filter(Boolean).join(' and ');
   return (
@@ -35,15 +28,15 @@ export function DeleteBranchDialog({ workspaceId, branch, onClose }: { workspace
       title={`Delete branch ${branch.id}?`}
       onClose={onClose}
       onSubmit={() => {
-        if (confirmed && !running) remove.mutate();
+        if (confirmed && !remove.busy) remove.start(undefined);
       }}
       actions={
         <>
           <button type="button" className="button" onClick={onClose}>
-            {operation && operation.state !== 'running' ? 'Close' : 'Cancel'}
+            {remove.error ? 'Close' : 'Cancel'}
           </button>
-          <button type="submit" className="button button--danger" disabled={!confirmed || running}>
-            {running ? 'Deleting…' : 'Delete branch'}
+          <button type="submit" className="button button--danger" disabled={!confirmed || remove.busy}>
+            {remove.busy ? 'Deleting…' : 'Delete branch'}
           </button>
         </>
       }
@@ -59,14 +52,8 @@ export function DeleteBranchDialog({ workspaceId, branch, onClose }: { workspace
           </Field>
         </>
       )}
-      {remove.isError && <DialogError title="The server refused to delete the branch" error={remove.error} />}
-      {operation?.state === 'failed' && (
-        <DialogError
-          title="The server refused to delete the branch"
-          error={new RpcCallError('cloud.deleteBranch', operation.error ?? { code: 'CLOUD_OPERATION_FAILED', message: 'The operation failed.' })}
-        />
-      )}
-      {operation?.state === 'stopped' && <p>Pier stopped waiting for this deletion; the server may still finish it.</p>}
+      {remove.error !== null && <DialogError title="The server refused to delete the branch" error={remove.error} />}
+      {state === 'stopped' && <p>Pier stopped waiting for this deletion; the server may still finish it.</p>}
     </ModalDialog>
   );
 }

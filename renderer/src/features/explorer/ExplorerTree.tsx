@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { RelationKind } from '../../../../shared/contract/catalog';
 import { assertNever } from '../../../../shared/contract/result';
-import type { BranchSummary, WorkspaceInfoDto } from '../../../../shared/management/workspaceSchemas';
+import type { BranchSummary, EndpointSummary, TrackedOperationDto, WorkspaceInfoDto } from '../../../../shared/management/workspaceSchemas';
 import { catalogKeys } from '../../api/catalog';
 import { cloudCommands, cloudKeys } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
@@ -14,7 +14,11 @@ import { AddWorkspaceDialog } from '../workspaces/AddWorkspaceDialog';
 import { RemoveWorkspaceDialog } from '../workspaces/RemoveWorkspaceDialog';
 import { ReplaceTokenDialog } from '../workspaces/ReplaceTokenDialog';
 import { CreateBranchDialog } from './CreateBranchDialog';
+import { CreateEndpointDialog } from './CreateEndpointDialog';
+import { CreateProjectDialog } from './CreateProjectDialog';
+import { DataApiDialog } from './DataApiDialog';
 import { DeleteBranchDialog } from './DeleteBranchDialog';
+import { DeleteEndpointDialog } from './DeleteEndpointDialog';
 import {
   allBranchIds,
   buildExplorerTree,
@@ -46,6 +50,10 @@ interface ExplorerTreeProps {
 type OpenDialog =
   | { readonly kind: 'createBranch'; readonly workspaceId: string; readonly project: string; readonly branches: readonly BranchSummary[]; readonly source: string }
   | { readonly kind: 'deleteBranch'; readonly workspaceId: string; readonly branch: BranchSummary }
+  | { readonly kind: 'createProject'; readonly workspaceId: string }
+  | { readonly kind: 'createEndpoint'; readonly workspaceId: string; readonly branch: string; readonly hasReadWrite: boolean }
+  | { readonly kind: 'deleteEndpoint'; readonly workspaceId: string; readonly endpoint: EndpointSummary }
+  | { readonly kind: 'dataApi'; readonly workspaceId: string; readonly database: string; readonly label: string }
   | { readonly kind: 'addWorkspace' }
   | { readonly kind: 'removeWorkspace'; readonly workspace: WorkspaceInfoDto }
   | { readonly kind: 'replaceToken'; readonly workspace: WorkspaceInfoDto };
@@ -96,13 +104,14 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
   const [dialog, setDialog] = useState<OpenDialog | null>(null);
   const [now] = useState(() => Date.now());
 
-  const protect = useMutation({
-    mutationFn: (v: { workspaceId: string; branch: BranchSummary; isProtected: boolean }) =>
-      cloudCommands.updateBranch(api, { workspaceId: v.workspaceId, branch: v.branch.name, isProtected: v.isProtected }),
+  // One-click changes (protect, set default, suspend, resume): progress and outcome show in the
+  // operations panel; a refusal to start is a toast naming what was asked.
+  const quick = useMutation({
+    mutationFn: (v: { what: string; run: () => Promise<TrackedOperationDto> }) => v.run(),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: cloudKeys.operations() }),
     onError: (error, v) => {
       const { code, message, hint } = describeError(error);
-      toasts.push({ tone: 'error', message: `${v.isProtected ? 'Protecting' : 'Unprotecting'} ${v.branch.id} failed: ${message}`, hint, code });
+      toasts.push({ tone: 'error', message: `${v.what} failed: ${message}`, hint, code });
     },
   });
   const signInAgain = useMutation({
@@ -164,6 +173,7 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
       case 'branch': {
         void queryClient.invalidateQueries({ queryKey: cloudKeys.branches(node.workspaceId, node.project) });
         void queryClient.invalidateQueries({ queryKey: cloudKeys.endpoints(node.workspaceId, node.branch.name) });
+        void queryClient.invalidateQueries({ queryKey: cloudKeys.databases(node.workspaceId, node.branch.name) });
         const target = catalogBranch(node.workspaceId, node.branch.name);
         if (target.kind === 'local') void queryClient.invalidateQueries({ queryKey: catalogKeys.schemas(target.branch), exact: true });
         return;
@@ -191,7 +201,46 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
         return;
       case 'protect':
       case 'unprotect':
-        if (node.kind === 'branch') protect.mutate({ workspaceId: node.workspaceId, branch: node.branch, isProtected: action.kind === 'protect' });
+        if (node.kind === 'branch') {
+          const isProtected = action.kind === 'protect';
+          const { workspaceId, branch } = node;
+          quick.mutate({
+            what: `${isProtected ? 'Protecting' : 'Unprotecting'} ${branch.id}`,
+            run: () => cloudCommands.updateBranch(api, { workspaceId, branch: branch.name, isProtected }),
+          });
+        }
+        return;
+      case 'setDefault':
+        if (node.kind === 'branch') {
+          const { workspaceId, branch } = node;
+          quick.mutate({ what: `Making ${branch.id} the default branch`, run: () => cloudCommands.setDefaultBranch(api, { workspaceId, branch: branch.name }) });
+        }
+        return;
+      case 'createProject':
+        if (node.kind === 'workspace') setDialog({ kind: 'createProject', workspaceId: node.workspace.id });
+        return;
+      case 'createEndpoint':
+        if (node.kind === 'branch') {
+          const hasReadWrite = node.children.some((c) => c.kind === 'endpoint' && c.endpoint.type === 'ENDPOINT_TYPE_READ_WRITE');
+          setDialog({ kind: 'createEndpoint', workspaceId: node.workspaceId, branch: node.branch.name, hasReadWrite });
+        }
+        return;
+      case 'suspendEndpoint':
+      case 'resumeEndpoint':
+        if (node.kind === 'endpoint') {
+          const disabled = action.kind === 'suspendEndpoint';
+          const { workspaceId, endpoint } = node;
+          quick.mutate({
+            what: `${disabled ? 'Suspending' : 'Resuming'} ${endpoint.id}`,
+            run: () => cloudCommands.updateEndpoint(api, { workspaceId, endpoint: endpoint.name, disabled }),
+          });
+        }
+        return;
+      case 'deleteEndpoint':
+        if (node.kind === 'endpoint') setDialog({ kind: 'deleteEndpoint', workspaceId: node.workspaceId, endpoint: node.endpoint });
+        return;
+      case 'dataApi':
+        if (node.kind === 'database') setDialog({ kind: 'dataApi', workspaceId: node.workspaceId, database: node.database.name, label: node.label });
         return;
       case 'deleteBranch':
         if (node.kind === 'branch') setDialog({ kind: 'deleteBranch', workspaceId: node.workspaceId, branch: node.branch });
@@ -355,6 +404,14 @@ function DialogFor({ dialog, onClose }: { dialog: OpenDialog; onClose: () => voi
       return <CreateBranchDialog workspaceId={dialog.workspaceId} project={dialog.project} branches={dialog.branches} sourceBranch={dialog.source} onClose={onClose} />;
     case 'deleteBranch':
       return <DeleteBranchDialog workspaceId={dialog.workspaceId} branch={dialog.branch} onClose={onClose} />;
+    case 'createProject':
+      return <CreateProjectDialog workspaceId={dialog.workspaceId} onClose={onClose} />;
+    case 'createEndpoint':
+      return <CreateEndpointDialog workspaceId={dialog.workspaceId} branch={dialog.branch} hasReadWrite={dialog.hasReadWrite} onClose={onClose} />;
+    case 'deleteEndpoint':
+      return <DeleteEndpointDialog workspaceId={dialog.workspaceId} endpoint={dialog.endpoint} onClose={onClose} />;
+    case 'dataApi':
+      return <DataApiDialog workspaceId={dialog.workspaceId} database={dialog.database} label={dialog.label} onClose={onClose} />;
     case 'addWorkspace':
       return <AddWorkspaceDialog onClose={onClose} />;
     case 'removeWorkspace':

@@ -9,8 +9,8 @@ interface ModalDialogProps {
   /** Submitting the form (Enter in a field or the primary button). */
   readonly onSubmit: () => void;
   readonly children: ReactNode;
-  /** The buttons; the primary one should be `type="submit"`. */
-  readonly actions: ReactNode;
+  /** The buttons; the primary one should be `type="submit"`. Null when the body brings its own. */
+  readonly actions: ReactNode | null;
   readonly wide?: boolean;
 }
 
@@ -45,7 +45,7 @@ export function ModalDialog({ title, onClose, onSubmit, children, actions, wide 
           {title}
         </h2>
         <div className="modal__body">{children}</div>
-        <div className="modal__actions">{actions}</div>
+        {actions !== null && <div className="modal__actions">{actions}</div>}
       </form>
     </dialog>
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ListSchemasOutput } from '../../../../shared/contract/catalog';
-import type { BranchSummary, EndpointSummary, ProjectSummary, WorkspaceInfoDto } from '../../../../shared/management/workspaceSchemas';
+import type { BranchSummary, DatabaseSummary, EndpointSummary, ProjectSummary, WorkspaceInfoDto } from '../../../../shared/management/workspaceSchemas';
 import {
   allBranchIds,
   branchForest,
@@ -49,6 +49,7 @@ const branch = (id: string, change: Partial<BranchSummary> = {}): BranchSummary 
 const production = branch('production', { isDefault: true });
 const dev = branch('dev', { sourceBranch: EMBEDDED_BRANCH });
 const primary: EndpointSummary = { name: `${EMBEDDED_BRANCH}/endpoints/primary`, id: 'primary', type: 'ENDPOINT_TYPE_READ_WRITE', state: 'ACTIVE', host: '127.0.0.1:5433' };
+const databaseOn = (b: string, name = 'databricks_postgres'): DatabaseSummary => ({ name: `${b}/databases/${name}`, id: name, postgresDatabase: name });
 const ready = <T,>(value: T): Loadable<T> => ({ kind: 'ready', value });
 
 /** Everything loaded: the local workspace with production → dev, and a cloud workspace. */
@@ -57,6 +58,7 @@ const data: TreeData = {
   projects: (ws) => (ws === 'local' ? ready([project]) : undefined),
   branches: () => ready([dev, production]),
   endpoints: (_ws, b) => ready(b === EMBEDDED_BRANCH ? [primary] : []),
+  databases: (_ws, b) => ready([databaseOn(b)]),
   catalog: () => ready(catalog),
 };
 const roots = buildExplorerTree(data);
@@ -115,7 +117,7 @@ describe('explorer tree', () => {
     expect(labels(empty, new Set([nodeId.workspace('w1')]))).toEqual(['Local workspace', 'Prod', '  No projects']);
   });
 
-  it('says cloud branches cannot be browsed into databases yet', () => {
+  it('lists a cloud branch’s databases and says their schemas cannot be browsed yet', () => {
     const cloudBranch = { ...dev, name: 'projects/p/branches/dev' };
     const tree = buildExplorerTree({
       ...data,
@@ -124,8 +126,15 @@ describe('explorer tree', () => {
       endpoints: () => ready([]),
       catalog: (ws) => (ws === 'w1' ? 'unsupported' : ready(catalog)),
     });
-    const open = new Set([nodeId.workspace('w1'), nodeId.project('w1', 'projects/p'), nodeId.branch('w1', cloudBranch.name)]);
-    expect(labels(tree, open).slice(-3)).toEqual(['    dev', '      No endpoints', '      Databases of cloud branches can’t be browsed yet']);
+    const open = new Set([nodeId.workspace('w1'), nodeId.project('w1', 'projects/p'), nodeId.branch('w1', cloudBranch.name), nodeId.database('w1', cloudBranch.name, 'databricks_postgres')]);
+    expect(labels(tree, open).slice(-4)).toEqual(['    dev', '      No endpoints', '      databricks_postgres', '        Schemas of cloud databases can’t be browsed yet']);
+  });
+
+  it('browses only the database the catalog reads; others say so', () => {
+    const tree = buildExplorerTree({ ...data, workspaces: ready([local]), databases: (_ws, b) => ready([databaseOn(b), databaseOn(b, 'analytics')]) });
+    const open = new Set([...defaultExpanded(tree), nodeId.database('local', EMBEDDED_BRANCH, 'analytics')]);
+    const shown = labels(tree, open);
+    expect(shown.slice(shown.indexOf('      analytics'))).toEqual(['      analytics', '        Only databricks_postgres’s schemas can be browsed yet', '      dev']);
   });
 
   it('shows only the workspaces when nothing is expanded', () => {
@@ -155,11 +164,21 @@ describe('branchForest', () => {
 describe('dataNeeds', () => {
   it('reads what to load from the expanded ids alone', () => {
     expect(
-      dataNeeds([nodeId.workspace('local'), nodeId.project('local', 'projects/local'), nodeId.branch('local', dev.name), nodeId.schema('local', dev.name, 'd', 'public'), 'rel:["x"]', 'junk']),
+      dataNeeds([
+        nodeId.workspace('local'),
+        nodeId.project('local', 'projects/local'),
+        nodeId.branch('local', dev.name),
+        nodeId.database('local', dev.name, 'a'),
+        nodeId.database('local', dev.name, 'b'),
+        nodeId.schema('local', dev.name, 'a', 'public'),
+        'rel:["x"]',
+        'junk',
+      ]),
     ).toEqual([
       { kind: 'projects', workspaceId: 'local' },
       { kind: 'branches', workspaceId: 'local', project: 'projects/local' },
       { kind: 'branchContents', workspaceId: 'local', branch: dev.name },
+      { kind: 'catalog', workspaceId: 'local', branch: dev.name },
     ]);
   });
 });

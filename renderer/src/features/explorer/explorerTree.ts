@@ -1,6 +1,6 @@
 import type { ListSchemasOutput, RelationKind } from '../../../../shared/contract/catalog';
 import { assertNever } from '../../../../shared/contract/result';
-import type { BranchSummary, EndpointSummary, ProjectSummary, WorkspaceInfoDto } from '../../../../shared/management/workspaceSchemas';
+import type { BranchSummary, DatabaseSummary, EndpointSummary, ProjectSummary, WorkspaceInfoDto } from '../../../../shared/management/workspaceSchemas';
 
 export interface RelationRef {
   readonly schema: string;
@@ -47,8 +47,16 @@ export type ExplorerNode =
       readonly siblings: readonly BranchSummary[];
       readonly children: Children;
     }
-  | { readonly kind: 'endpoint'; readonly id: string; readonly label: string; readonly endpoint: EndpointSummary }
-  | { readonly kind: 'database'; readonly id: string; readonly label: string; readonly children: Children }
+  | { readonly kind: 'endpoint'; readonly id: string; readonly label: string; readonly workspaceId: string; readonly endpoint: EndpointSummary }
+  | {
+      readonly kind: 'database';
+      readonly id: string;
+      readonly label: string;
+      readonly workspaceId: string;
+      readonly branch: string;
+      readonly database: DatabaseSummary;
+      readonly children: Children;
+    }
   | { readonly kind: 'schema'; readonly id: string; readonly label: string; readonly children: Children }
   | { readonly kind: 'relation'; readonly id: string; readonly label: string; readonly relation: RelationRef }
   /** A row that stands in for children not there yet: loading, failed (with retry) or a note. */
@@ -86,7 +94,9 @@ export const relationId = (schema: string, name: string, branch?: string) =>
 export type DataNeed =
   | { readonly kind: 'projects'; readonly workspaceId: string }
   | { readonly kind: 'branches'; readonly workspaceId: string; readonly project: string }
-  | { readonly kind: 'branchContents'; readonly workspaceId: string; readonly branch: string };
+  | { readonly kind: 'branchContents'; readonly workspaceId: string; readonly branch: string }
+  /** A branch's schemas (the catalog reads the branch's default database). */
+  | { readonly kind: 'catalog'; readonly workspaceId: string; readonly branch: string };
 
 export function dataNeeds(expanded: Iterable<string>): DataNeed[] {
   const needs: DataNeed[] = [];
@@ -105,6 +115,9 @@ export function dataNeeds(expanded: Iterable<string>): DataNeed[] {
     if (prefix === 'ws' && parts.length === 1) needs.push({ kind: 'projects', workspaceId: ws });
     else if (prefix === 'project' && name !== undefined) needs.push({ kind: 'branches', workspaceId: ws, project: name });
     else if (prefix === 'branch' && name !== undefined) needs.push({ kind: 'branchContents', workspaceId: ws, branch: name });
+    else if (prefix === 'db' && name !== undefined && !needs.some((n) => n.kind === 'catalog' && n.workspaceId === ws && n.branch === name)) {
+      needs.push({ kind: 'catalog', workspaceId: ws, branch: name });
+    }
   }
   return needs;
 }
@@ -115,6 +128,7 @@ export interface TreeData {
   readonly projects: (workspaceId: string) => Loadable<readonly ProjectSummary[]> | undefined;
   readonly branches: (workspaceId: string, project: string) => Loadable<readonly BranchSummary[]> | undefined;
   readonly endpoints: (workspaceId: string, branch: string) => Loadable<readonly EndpointSummary[]> | undefined;
+  readonly databases: (workspaceId: string, branch: string) => Loadable<readonly DatabaseSummary[]> | undefined;
   readonly catalog: (workspaceId: string, branch: string) => Loadable<ListSchemasOutput> | 'unsupported' | undefined;
 }
 
@@ -182,15 +196,9 @@ function branchNode(data: TreeData, ws: string, project: string, siblings: reado
   const { branch } = tree;
   const id = nodeId.branch(ws, branch.name);
   const endpoints = loaded(data.endpoints(ws, branch.name), id, 'endpoints', (list) =>
-    list.map((endpoint) => ({ kind: 'endpoint', id: nodeId.endpoint(ws, endpoint.name), label: endpoint.id, endpoint })),
+    list.map((endpoint) => ({ kind: 'endpoint', id: nodeId.endpoint(ws, endpoint.name), label: endpoint.id, workspaceId: ws, endpoint })),
   );
-  const catalog = data.catalog(ws, branch.name);
-  const target = catalogBranch(ws, branch.name);
-  const relationBranch = target.kind === 'local' ? target.branch : undefined;
-  const databases: ExplorerNode[] =
-    catalog === 'unsupported'
-      ? [{ kind: 'status', id: `${id}/databases`, label: 'Databases of cloud branches can’t be browsed yet', tone: 'note' }]
-      : loaded(catalog, id, 'schemas', (c) => [databaseNode(ws, branch.name, c, relationBranch)]);
+  const databases = loaded(data.databases(ws, branch.name), id, 'databases', (list) => list.map((db) => databaseNode(data, ws, branch.name, db)));
   return {
     kind: 'branch',
     id,
@@ -207,33 +215,43 @@ function branchNode(data: TreeData, ws: string, project: string, siblings: reado
   };
 }
 
+function databaseNode(data: TreeData, ws: string, branch: string, database: DatabaseSummary): ExplorerNode {
+  const id = nodeId.database(ws, branch, database.postgresDatabase);
+  const catalog = data.catalog(ws, branch);
+  const target = catalogBranch(ws, branch);
+  const children: ExplorerNode[] =
+    catalog === 'unsupported'
+      ? [{ kind: 'status', id: `${id}/schemas`, label: 'Schemas of cloud databases can’t be browsed yet', tone: 'note' }]
+      : loaded(catalog, id, 'schemas', (c) =>
+          c.database === database.postgresDatabase
+            ? schemaNodes(ws, branch, c, target.kind === 'local' ? target.branch : undefined)
+            : [{ kind: 'status', id: `${id}/schemas:other`, label: `Only ${c.database}’s schemas can be browsed yet`, tone: 'note' }],
+        );
+  return { kind: 'database', id, label: database.postgresDatabase, workspaceId: ws, branch, database, children };
+}
+
 /** `relationBranch`: what a table opened from here reads (undefined = the embedded default). */
-function databaseNode(ws: string, branch: string, catalog: ListSchemasOutput, relationBranch: string | undefined): ExplorerNode {
+function schemaNodes(ws: string, branch: string, catalog: ListSchemasOutput, relationBranch: string | undefined): ExplorerNode[] {
   const schemas = [...catalog.schemas].sort((a, b) => (a.name === 'public' ? -1 : b.name === 'public' ? 1 : a.name.localeCompare(b.name)));
-  return {
-    kind: 'database',
-    id: nodeId.database(ws, branch, catalog.database),
-    label: catalog.database,
-    children: schemas.map((schema) => ({
-      kind: 'schema',
-      id: nodeId.schema(ws, branch, catalog.database, schema.name),
-      label: schema.name,
-      children: [...schema.relations]
-        .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.name.localeCompare(b.name))
-        .map((rel) => ({
-          kind: 'relation',
-          id: relationId(schema.name, rel.name, relationBranch),
-          label: rel.name,
-          relation: {
-            schema: schema.name,
-            name: rel.name,
-            kind: rel.kind,
-            estimatedRows: rel.estimatedRows,
-            ...(relationBranch === undefined ? {} : { branch: relationBranch }),
-          },
-        })),
-    })),
-  };
+  return schemas.map((schema) => ({
+    kind: 'schema',
+    id: nodeId.schema(ws, branch, catalog.database, schema.name),
+    label: schema.name,
+    children: [...schema.relations]
+      .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.name.localeCompare(b.name))
+      .map((rel) => ({
+        kind: 'relation',
+        id: relationId(schema.name, rel.name, relationBranch),
+        label: rel.name,
+        relation: {
+          schema: schema.name,
+          name: rel.name,
+          kind: rel.kind,
+          estimatedRows: rel.estimatedRows,
+          ...(relationBranch === undefined ? {} : { branch: relationBranch }),
+        },
+      })),
+  }));
 }
 
 /** Children from a list: rows when ready, a loading or error row meanwhile, nothing if not asked for. */

@@ -4,7 +4,14 @@ import type { ExplorerNode } from './explorerTree';
 /** What the row menu offers. Only calls the server has; the rest are listed as gaps in the README. */
 export type NodeAction =
   | { readonly kind: 'open' }
+  | { readonly kind: 'createProject' }
   | { readonly kind: 'createBranch' }
+  | { readonly kind: 'setDefault' }
+  | { readonly kind: 'createEndpoint' }
+  | { readonly kind: 'suspendEndpoint' }
+  | { readonly kind: 'resumeEndpoint' }
+  | { readonly kind: 'deleteEndpoint' }
+  | { readonly kind: 'dataApi' }
   | { readonly kind: 'protect' }
   | { readonly kind: 'unprotect' }
   | { readonly kind: 'deleteBranch' }
@@ -17,8 +24,9 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
   switch (node.kind) {
     case 'workspace': {
       const ws = node.workspace;
-      if (ws.kind === 'local') return [{ kind: 'refresh' }];
+      if (ws.kind === 'local') return [{ kind: 'createProject' }, { kind: 'refresh' }];
       return [
+        { kind: 'createProject' },
         ...(ws.authMethod === 'pat' ? [{ kind: 'replaceToken' } as const] : [{ kind: 'signInAgain' } as const]),
         { kind: 'refresh' },
         { kind: 'removeWorkspace' },
@@ -27,11 +35,21 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
     case 'project':
       return [{ kind: 'createBranch' }, { kind: 'refresh' }];
     case 'branch':
-      return [{ kind: 'createBranch' }, node.branch.isProtected ? { kind: 'unprotect' } : { kind: 'protect' }, { kind: 'refresh' }, { kind: 'deleteBranch' }];
+      return [
+        { kind: 'createBranch' },
+        { kind: 'createEndpoint' },
+        ...(node.branch.isDefault ? [] : [{ kind: 'setDefault' } as const]),
+        node.branch.isProtected ? { kind: 'unprotect' } : { kind: 'protect' },
+        { kind: 'refresh' },
+        { kind: 'deleteBranch' },
+      ];
+    case 'endpoint':
+      // IDLE is a suspended compute; anything else (ACTIVE, starting) can be suspended.
+      return [node.endpoint.state === 'IDLE' ? { kind: 'resumeEndpoint' } : { kind: 'suspendEndpoint' }, { kind: 'deleteEndpoint' }];
+    case 'database':
+      return [{ kind: 'dataApi' }];
     case 'relation':
       return [{ kind: 'open' }];
-    case 'endpoint':
-    case 'database':
     case 'schema':
     case 'status':
       return [];
@@ -44,8 +62,22 @@ export function actionLabel(action: NodeAction): string {
   switch (action.kind) {
     case 'open':
       return 'Open';
+    case 'createProject':
+      return 'New project…';
     case 'createBranch':
       return 'New branch…';
+    case 'setDefault':
+      return 'Set as default branch';
+    case 'createEndpoint':
+      return 'New endpoint…';
+    case 'suspendEndpoint':
+      return 'Suspend endpoint';
+    case 'resumeEndpoint':
+      return 'Resume endpoint';
+    case 'deleteEndpoint':
+      return 'Delete endpoint…';
+    case 'dataApi':
+      return 'Data API…';
     case 'protect':
       return 'Protect branch';
     case 'unprotect':

@@ -1,14 +1,14 @@
 import { useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import type { ListSchemasOutput } from '../../../../shared/contract/catalog';
 import { schemasQuery } from '../../api/catalog';
-import { branchesQuery, endpointsQuery, projectsQuery, workspacesQuery } from '../../api/cloud';
+import { branchesQuery, databasesQuery, endpointsQuery, projectsQuery, workspacesQuery } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
 import { catalogBranch, dataNeeds, type Loadable, type TreeData } from './explorerTree';
 
 /**
- * The queries behind the tree: the workspace list always, and for each expanded node the one
- * list it shows (projects, branches, or a branch's endpoints and schemas). Collapsed nodes ask
- * nothing; what was loaded stays cached under its own key.
+ * The queries behind the tree: the workspace list always, and for each expanded node the lists
+ * it shows (projects; branches; a branch's endpoints and databases; a database's schemas).
+ * Collapsed nodes ask nothing; what was loaded stays cached under its own key.
  */
 export function useExplorerData(expanded: ReadonlySet<string>): { data: TreeData; workspaces: UseQueryResult<unknown> } {
   const api = usePierApi();
@@ -16,7 +16,8 @@ export function useExplorerData(expanded: ReadonlySet<string>): { data: TreeData
   const projectNeeds = needs.filter((n) => n.kind === 'projects');
   const branchNeeds = needs.filter((n) => n.kind === 'branches');
   const contentNeeds = needs.filter((n) => n.kind === 'branchContents');
-  const catalogNeeds = contentNeeds.flatMap((n) => {
+  const catalogNeeds = needs.flatMap((n) => {
+    if (n.kind !== 'catalog') return [];
     const target = catalogBranch(n.workspaceId, n.branch);
     return target.kind === 'local' ? [{ ...n, catalogBranch: target.branch }] : [];
   });
@@ -25,12 +26,14 @@ export function useExplorerData(expanded: ReadonlySet<string>): { data: TreeData
   const projects = useQueries({ queries: projectNeeds.map((n) => projectsQuery(api, n.workspaceId)) });
   const branches = useQueries({ queries: branchNeeds.map((n) => branchesQuery(api, n.workspaceId, n.project)) });
   const endpoints = useQueries({ queries: contentNeeds.map((n) => endpointsQuery(api, n.workspaceId, n.branch)) });
+  const databases = useQueries({ queries: contentNeeds.map((n) => databasesQuery(api, n.workspaceId, n.branch)) });
   const catalogs = useQueries({ queries: catalogNeeds.map((n) => schemasQuery(api, n.catalogBranch)) });
 
   const byKey = <T,>(keys: string[], results: UseQueryResult<T>[]) => new Map(keys.map((k, i) => [k, toLoadable(results[i]!)]));
   const projectMap = byKey(projectNeeds.map((n) => n.workspaceId), projects);
   const branchMap = byKey(branchNeeds.map((n) => key(n.workspaceId, n.project)), branches);
   const endpointMap = byKey(contentNeeds.map((n) => key(n.workspaceId, n.branch)), endpoints);
+  const databaseMap = byKey(contentNeeds.map((n) => key(n.workspaceId, n.branch)), databases);
   const catalogMap = byKey<ListSchemasOutput>(catalogNeeds.map((n) => key(n.workspaceId, n.branch)), catalogs);
 
   const data: TreeData = {
@@ -38,6 +41,7 @@ export function useExplorerData(expanded: ReadonlySet<string>): { data: TreeData
     projects: (ws) => projectMap.get(ws),
     branches: (ws, project) => branchMap.get(key(ws, project)),
     endpoints: (ws, branch) => endpointMap.get(key(ws, branch)),
+    databases: (ws, branch) => databaseMap.get(key(ws, branch)),
     catalog: (ws, branch) => (catalogBranch(ws, branch).kind === 'unsupported' ? 'unsupported' : catalogMap.get(key(ws, branch))),
   };
   return { data, workspaces };
@@ -46,7 +50,7 @@ export function useExplorerData(expanded: ReadonlySet<string>): { data: TreeData
 const key = (a: string, b: string) => JSON.stringify([a, b]);
 
 function toLoadable<T>(q: UseQueryResult<T>): Loadable<T> {
-  // Data already shown stays while a refetch fails: the tree keeps its rows, the toast says why.
+  // Rows already shown stay while a refetch runs or fails, so the tree does not flicker or collapse.
   if (q.data !== undefined) return { kind: 'ready', value: q.data };
   if (q.isError) return { kind: 'error', error: q.error, retry: () => void q.refetch() };
   return { kind: 'pending' };

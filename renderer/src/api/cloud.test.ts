@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { catalogKeys } from './catalog';
+import { cloudKeys, keysChangedBy } from './cloud';
+
+const ws = 'local';
+const keys = (resource: string) => keysChangedBy({ workspaceId: ws, resource });
+
+describe('keysChangedBy', () => {
+  it('a project’s own operation refreshes the project list and its branches', () => {
+    expect(keys('projects/p')).toEqual([cloudKeys.projects(ws), cloudKeys.branches(ws, 'projects/p')]);
+  });
+
+  it('a branch operation refreshes its project’s branches and that branch only', () => {
+    const b = 'projects/p/branches/dev';
+    expect(keys(b)).toEqual([cloudKeys.branches(ws, 'projects/p'), cloudKeys.endpoints(ws, b), cloudKeys.databases(ws, b), catalogKeys.schemas(b)]);
+  });
+
+  it('an endpoint operation refreshes its branch’s lists', () => {
+    expect(keys('projects/p/branches/dev/endpoints/ro')).toContainEqual(cloudKeys.endpoints(ws, 'projects/p/branches/dev'));
+  });
+
+  it('a Data API operation refreshes that database’s settings', () => {
+    expect(keys('projects/p/branches/dev/databases/db/data-api')).toContainEqual(cloudKeys.dataApi(ws, 'projects/p/branches/dev/databases/db'));
+  });
+
+  it('keys never reach another workspace', () => {
+    for (const key of keys('projects/p/branches/dev/databases/db/data-api')) {
+      expect(key[0] === 'catalog' || (key[1] === 'ws' && key[2] === ws)).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { BranchSummary } from '../../../../shared/management/workspaceSchemas';
+import type { ExplorerNode } from './explorerTree';
+import { actionLabel, needsTypedConfirmation, nodeActions } from './nodeActions';
+
+const branch = (change: Partial<BranchSummary>): ExplorerNode => ({
+  kind: 'branch',
+  id: 'b',
+  label: 'dev',
+  workspaceId: 'local',
+  project: 'projects/local',
+  branch: { name: 'projects/local/branches/dev', id: 'dev', state: 'READY', isDefault: false, isProtected: false, ...change },
+  siblings: [],
+  children: [],
+});
+const endpoint = (state: string): ExplorerNode => ({
+  kind: 'endpoint',
+  id: 'e',
+  label: 'primary',
+  workspaceId: 'local',
+  endpoint: { name: 'projects/local/branches/dev/endpoints/primary', id: 'primary', type: 'ENDPOINT_TYPE_READ_WRITE', state },
+});
+const labels = (node: ExplorerNode) => nodeActions(node).map(actionLabel);
+
+describe('nodeActions', () => {
+  it('offers protect or unprotect, and “set as default” only where it changes something', () => {
+    expect(labels(branch({}))).toEqual(['New branch…', 'New endpoint…', 'Set as default branch', 'Protect branch', 'Refresh', 'Delete branch…']);
+    expect(labels(branch({ isDefault: true, isProtected: true }))).toEqual(['New branch…', 'New endpoint…', 'Unprotect branch', 'Refresh', 'Delete branch…']);
+  });
+
+  it('resumes a suspended endpoint and suspends any other', () => {
+    expect(labels(endpoint('IDLE'))).toEqual(['Resume endpoint', 'Delete endpoint…']);
+    expect(labels(endpoint('ACTIVE'))).toEqual(['Suspend endpoint', 'Delete endpoint…']);
+  });
+
+  it('gives status rows no menu', () => {
+    expect(nodeActions({ kind: 'status', id: 's', label: 'Loading…', tone: 'loading' })).toEqual([]);
+  });
+});
+
+describe('needsTypedConfirmation', () => {
+  it.each([
+    [{ isProtected: false, isDefault: false }, false],
+    [{ isProtected: true, isDefault: false }, true],
+    [{ isProtected: false, isDefault: true }, true],
+  ])('%j → %s', (b, want) => expect(needsTypedConfirmation(b)).toBe(want));
+});
