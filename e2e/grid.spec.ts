@@ -5,10 +5,15 @@ import { readyInfo } from './support/ready';
 async function openTable(page: Page, table: string) {
   await page.goto(readyInfo().ui);
   const tree = page.getByRole('tree', { name: 'Database explorer' });
-  await expect(tree).toBeVisible();
-  // The filter box finds the table wherever the tree puts it.
-  await page.getByRole('searchbox', { name: 'Filter tables' }).fill(table);
-  await tree.getByRole('treeitem', { name: new RegExp(`^${table}`) }).first().click();
+  await expect(tree.getByRole('treeitem').first()).toBeVisible();
+  // Expand whatever is collapsed until the table shows: independent of how the tree nests it.
+  const item = tree.getByRole('treeitem', { name: new RegExp(`^${table}\\b`) }).first();
+  for (let i = 0; i < 40 && !(await item.isVisible()); i++) {
+    const collapsed = tree.locator('[role="treeitem"][aria-expanded="false"]').first();
+    if (await collapsed.isVisible()) await collapsed.click();
+    else await page.waitForTimeout(200);
+  }
+  await item.click();
   const grid = page.getByRole('grid', { name: `public.${table} rows` });
   await expect(grid).toBeVisible();
   return grid;
@@ -203,4 +208,48 @@ test('columns reorder by drag and by keyboard; the active cell moves with arrows
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Control+c');
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('TechStart Inc');
+});
+
+test('a write the database refuses is not applied and says why on the row', async ({ page }) => {
+  test.skip(!(await writesWork()), 'the Data API engine does not accept writes yet');
+  const grid = await openTable(page, 'clients');
+  // email is NOT NULL: Delete stages NULL for the active cell.
+  await grid.getByRole('gridcell', { name: 'contact@acmecorp.com', exact: true }).click();
+  await page.keyboard.press('Delete');
+  const review = page.getByRole('region', { name: 'Staged changes' });
+  await expect(review).toContainText('{"email":null}');
+  await review.getByRole('button', { name: 'Apply all' }).click();
+  await expect(review.getByRole('status')).toContainText('Not applied');
+  await expect(review.getByRole('listitem')).toContainText('A required column was left empty');
+  await expect(grid.getByRole('row').nth(1)).toHaveClass(/grid__row--error/);
+  await page.screenshot({ path: 'e2e/screenshots/grid-write-refused.png' });
+
+  // Undo while staged: the change and its error go away, the cell shows what the database holds.
+  await review.getByRole('button', { name: /^Undo PATCH/ }).click();
+  await expect(page.getByRole('region', { name: 'Staged changes' })).toHaveCount(0);
+  await expect(grid.getByRole('gridcell', { name: 'contact@acmecorp.com', exact: true })).toBeVisible();
+});
+
+test('a new row shows the defaults it will get, and is written with them', async ({ page }) => {
+  test.skip(!(await writesWork()), 'the Data API engine does not accept writes yet');
+  const client = new pg.Client({ connectionString: readyInfo().postgres });
+  await client.connect();
+  try {
+    const grid = await openTable(page, 'clients');
+    await page.getByRole('button', { name: 'Add row' }).click();
+    const form = page.getByRole('form', { name: 'New row' });
+    await expect(form.getByLabel('New id')).toHaveAttribute('placeholder', /default: nextval/);
+    await form.getByLabel('New name').fill('E2E Row Co');
+    await form.getByLabel('New email').fill('e2e@example.com');
+    await form.getByRole('button', { name: 'Stage new row' }).click();
+    const review = page.getByRole('region', { name: 'Staged changes' });
+    await expect(review).toContainText('POST');
+    await review.getByRole('button', { name: 'Apply all' }).click();
+    await expect(grid.getByText('E2E Row Co', { exact: true })).toBeVisible();
+    const row = await client.query(`SELECT created_at IS NOT NULL AS has_default FROM clients WHERE name = 'E2E Row Co'`);
+    expect(row.rows[0]?.has_default).toBe(true);
+  } finally {
+    await client.query(`DELETE FROM clients WHERE name = 'E2E Row Co'`);
+    await client.end();
+  }
 });
