@@ -418,6 +418,12 @@ describe('tree actions through the RPC handlers', () => {
     const guarded = await refusal(h['cloud.deleteProject']({ workspaceId: ws, project: TREE, purge: true }));
     expect(guarded).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/protected branch "alt"; unprotect it/) });
     await succeeded(h['cloud.updateBranch']({ workspaceId: ws, branch: ALT, isProtected: false }));
+    // Soft delete hides it; restoring brings it back; purging removes it for good.
+    await succeeded(h['cloud.deleteProject']({ workspaceId: ws, project: TREE }));
+    expect((await h['cloud.projects']({ workspaceId: ws })).projects.map((p) => p.id)).not.toContain('tree');
+    expect((await h['cloud.projects']({ workspaceId: ws, showDeleted: true })).projects.find((p) => p.id === 'tree')?.deleted).toBe(true);
+    await succeeded(h['cloud.undeleteProject']({ workspaceId: ws, project: TREE }));
+    expect((await h['cloud.projects']({ workspaceId: ws })).projects.find((p) => p.id === 'tree')).toMatchObject({ deleted: false, displayName: 'Tree house' });
     await succeeded(h['cloud.deleteProject']({ workspaceId: ws, project: TREE, purge: true }));
     expect((await h['cloud.projects']({ workspaceId: ws, showDeleted: true })).projects.map((p) => p.id)).not.toContain('tree');
   });

@@ -49,6 +49,8 @@ export const CHANNELS = [
   'cloud.updateDataApi',
   'cloud.disableDataApi',
   'cloud.deleteProject',
+  'cloud.undeleteProject',
+  'cloud.undeleteBranch',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -30,4 +30,6 @@ export const cloudContract = {
   'cloud.updateDataApi': { input: s.updateDataApiInput, output: s.startedOperationOutput },
   'cloud.disableDataApi': { input: s.disableDataApiInput, output: s.startedOperationOutput },
   'cloud.deleteProject': { input: s.deleteProjectInput, output: s.startedOperationOutput },
+  'cloud.undeleteProject': { input: s.undeleteProjectInput, output: s.startedOperationOutput },
+  'cloud.undeleteBranch': { input: s.undeleteBranchInput, output: s.startedOperationOutput },
 } as const;

@@ -155,6 +155,10 @@ export const deleteBranchInput = z.object({ workspaceId, branch: resourceName, p
 // 'cloud.deleteProject' (soft delete unless purge: restorable for a while; every branch goes with it)
 export const deleteProjectInput = z.object({ workspaceId, project: resourceName, purge: z.boolean().optional() }).strict();
 
+// 'cloud.undeleteProject' / 'cloud.undeleteBranch': restore a soft-deleted one (listed with showDeleted)
+export const undeleteProjectInput = z.object({ workspaceId, project: resourceName }).strict();
+export const undeleteBranchInput = z.object({ workspaceId, branch: resourceName }).strict();
+
 // 'cloud.operations'
 export const listOperationsInput = z.object({ workspaceId: workspaceId.optional() }).strict();
 export const listOperationsOutput = z.object({ operations: z.array(trackedOperation) });

@@ -164,6 +164,11 @@ describe('project and endpoint mutations through the handlers', () => {
       const purged = await h['cloud.deleteProject']({ workspaceId: 'local', project: 'projects/shop', purge: true });
       expect(purged.operation).toMatchObject({ title: 'Purge project shop', resource: 'projects/shop' });
       expect(sent(requests[2])).toMatchObject({ method: 'DELETE', url: '/projects/shop?purge=true' });
+      const restored = await h['cloud.undeleteProject']({ workspaceId: 'local', project: 'projects/shop' });
+      expect(restored.operation).toMatchObject({ title: 'Restore project shop', resource: 'projects/shop' });
+      expect(sent(requests[3])).toEqual({ method: 'POST', url: '/projects/shop/undelete', body: {} });
+      await h['cloud.undeleteBranch']({ workspaceId: 'local', branch: BR });
+      expect(sent(requests[4])).toEqual({ method: 'POST', url: `/${BR}/undelete`, body: {} });
     });
   });
 

@@ -294,6 +294,16 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
       return track(input.workspaceId, `${input.purge ? 'Purge' : 'Delete'} project ${shortId(input.project)}`, input.project, started);
     },
 
+    'cloud.undeleteProject': async (input: z.output<typeof schemas.undeleteProjectInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+      const c = await client(input.workspaceId);
+      return track(input.workspaceId, `Restore project ${shortId(input.project)}`, input.project, await c.undeleteProject(input.project));
+    },
+
+    'cloud.undeleteBranch': async (input: z.output<typeof schemas.undeleteBranchInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+      const c = await client(input.workspaceId);
+      return track(input.workspaceId, `Restore branch ${shortId(input.branch)}`, input.branch, await c.undeleteBranch(input.branch));
+    },
+
     'cloud.createProject': async (input: z.output<typeof schemas.createProjectInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const c = await client(input.workspaceId);
       const spec = {
