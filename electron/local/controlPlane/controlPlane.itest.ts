@@ -200,6 +200,18 @@ describe('branches', () => {
     await mutate('PATCH', 'projects/local/branches/dev?update_mask=spec.expiration', { spec: { no_expiry: true } });
   });
 
+  it('applies allowed pg_settings by restarting the endpoint, ignores dangerous ones, survives bad values', async () => {
+    await mutate('PATCH', 'projects/local/branches/dev/endpoints/primary?update_mask=spec.settings.pg_settings', {
+      spec: { settings: { pg_settings: { work_mem: '7MB', archive_command: 'touch /tmp/pwned' } } },
+    });
+    expect(await query(devPrimary, `SELECT current_setting('work_mem') AS w, current_setting('archive_command') AS a`)).toEqual([
+      { w: '7MB', a: 'test ! -f ../wal-archive/%f && cp %p ../wal-archive/%f' },
+    ]);
+    await mutate('PATCH', 'projects/local/branches/dev/endpoints/primary?update_mask=spec.settings.pg_settings', { spec: { settings: { pg_settings: { work_mem: 'lots' } } } });
+    expect(await query(devPrimary, `SELECT current_setting('work_mem') AS w`)).toEqual([{ w: '4MB' }]);
+    await mutate('PATCH', 'projects/local/branches/dev/endpoints/primary?update_mask=spec.settings.pg_settings', { spec: { settings: { pg_settings: {} } } });
+  });
+
   it('pages lists with opaque tokens', async () => {
     const first = await api<{ branches: Branch[]; next_page_token?: string }>('GET', 'projects/local/branches?page_size=1');
     expect(first.body.branches).toHaveLength(1);

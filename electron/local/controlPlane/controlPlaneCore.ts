@@ -190,6 +190,8 @@ export class ControlPlaneCore {
       suspendAfterMs: adopted ? null : suspendAfterMs(ep),
       disabled: ep.spec.disabled ?? false,
       firstStartSettings,
+      // The adopted foundation runs with the server's settings; it is never restarted by us.
+      startSettings: adopted ? undefined : () => applicablePgSettings(ep.spec.settings?.pg_settings),
       log: this.log,
       onDidChangeState: () => {
         ep.last_active_time = timestamp();
@@ -379,6 +381,28 @@ export function defaultProjectSpec(projectId: string, displayName?: string): Pro
     enable_pg_native_login: false,
     custom_tags: [],
   };
+}
+
+/**
+ * `pg_settings` are raw GUCs from the API. Only settings that tune a session's or the server's
+ * performance are passed to the postmaster; anything that could run programs or move files
+ * (archive/restore commands, paths, preload libraries, listen addresses) is ignored.
+ */
+export const APPLIED_PG_SETTINGS = new Set([
+  'work_mem', 'maintenance_work_mem', 'shared_buffers', 'effective_cache_size', 'max_connections', 'temp_buffers',
+  'statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout', 'idle_session_timeout',
+  'random_page_cost', 'seq_page_cost', 'effective_io_concurrency', 'default_statistics_target', 'jit',
+  'max_parallel_workers_per_gather', 'max_parallel_workers', 'max_worker_processes',
+  'log_min_duration_statement', 'log_statement', 'timezone', 'datestyle', 'default_transaction_isolation',
+  'default_transaction_read_only', 'search_path', 'application_name', 'client_min_messages', 'track_io_timing',
+]);
+
+export function applicablePgSettings(settings: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(settings ?? {})) {
+    if (APPLIED_PG_SETTINGS.has(k.toLowerCase()) && typeof v === 'string' && !v.includes('\0')) out[k.toLowerCase()] = v;
+  }
+  return out;
 }
 
 export function suspendAfterMs(ep: EndpointRecord): number | null {

@@ -8,7 +8,7 @@ import { chownTree } from '../postgres/runAs';
 import { copyClusterOnline } from '../runtime/copyClusterOnline';
 import { alreadyExists, ApiFailure, invalidParameter, managedByParent, requiredField } from './apiFailure';
 import type { ApiCall } from './apiCall';
-import { endpointUid, suspendAfterMs, type ControlPlaneCore } from './controlPlaneCore';
+import { applicablePgSettings, endpointUid, suspendAfterMs, type ControlPlaneCore } from './controlPlaneCore';
 import type { EndpointRecord } from './controlPlaneState';
 import { EMPTY_RESPONSE } from './operationRunner';
 import { endpointView } from './resourceViews';
@@ -82,13 +82,17 @@ export async function createEndpoint(core: ControlPlaneCore, call: ApiCall, proj
 async function applyEndpointSpec(core: ControlPlaneCore, ep: EndpointRecord, spec: EndpointSpec): Promise<Operation> {
   const name = endpointName(ep.project_id, ep.branch_id, ep.endpoint_id);
   return core.ops.start(name, 'EndpointOperationMetadata', ep.project_id, async () => {
+    const tuningBefore = JSON.stringify(applicablePgSettings(ep.spec.settings?.pg_settings));
     ep.spec = spec;
     ep.update_time = timestamp();
     const runtime = core.runtimes.get(name);
     if (runtime) {
       const adopted = runtime.cluster === core.options.embedded?.cluster;
       runtime.configure({ suspendAfterMs: adopted ? null : suspendAfterMs(ep), disabled: spec.disabled ?? false });
-      if (spec.disabled && !adopted) await runtime.suspend();
+      // New pg_settings take effect on a restart, as a compute restarts on Lakebase.
+      const retune = JSON.stringify(applicablePgSettings(spec.settings?.pg_settings)) !== tuningBefore;
+      if (!adopted && (spec.disabled || retune)) await runtime.suspend();
+      if (!adopted && retune && !spec.disabled) await runtime.ensureRunning();
     }
     return endpointView(core, ep);
   });

@@ -111,6 +111,7 @@ export function endpointDefaults(given: EndpointSpec, defaults: ProjectDefaultEn
     autoscaling_limit_max_cu: given.autoscaling_limit_max_cu ?? defaults?.autoscaling_limit_max_cu ?? given.autoscaling_limit_min_cu ?? 1,
     disabled: given.disabled ?? false,
   };
+  if (given.settings === undefined && defaults?.pg_settings) spec.settings = { pg_settings: { ...defaults.pg_settings } };
   if (!hasSuspension) {
     if (defaults?.no_suspension) spec.no_suspension = true;
     else spec.suspend_timeout_duration = defaults?.suspend_timeout_duration ?? '86400s';

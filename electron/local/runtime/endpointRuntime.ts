@@ -12,6 +12,8 @@ export interface EndpointRuntimeOptions {
   readonly suspendAfterMs: number | null;
   /** Settings for the postmaster's next start only (a new branch's recovery target). */
   readonly firstStartSettings?: Readonly<Record<string, string>>;
+  /** Settings read at every start (the endpoint's `pg_settings`, which may change meanwhile). */
+  readonly startSettings?: () => Readonly<Record<string, string>>;
   /** When true, connections do not wake a suspended endpoint (`spec.disabled`). */
   readonly disabled?: boolean;
   readonly onDidChangeState?: (state: RuntimeState) => void;
@@ -90,8 +92,15 @@ export class EndpointRuntime {
     if (this.options.cluster.isRunning) return;
     this.starting ??= (async () => {
       try {
-        const settings = this.firstStartSettings ?? {};
-        await this.options.cluster.start(settings);
+        const tuning = this.options.startSettings?.() ?? {};
+        try {
+          await this.options.cluster.start({ ...tuning, ...this.firstStartSettings });
+        } catch (err) {
+          if (Object.keys(tuning).length === 0) throw err;
+          // A bad value must not lock the user out of their data: start without the tuning.
+          this.options.log?.(`The endpoint did not start with its pg_settings (${(err as Error).message.split('\n')[0]}); starting without them.`);
+          await this.options.cluster.start({ ...this.firstStartSettings });
+        }
         this.firstStartSettings = undefined;
         this.lastActive = new Date();
         this.options.onDidChangeState?.('ACTIVE');
