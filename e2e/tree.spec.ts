@@ -22,6 +22,10 @@ async function branchClient(branch: string): Promise<pg.Client> {
   return client;
 }
 
+test.afterEach(async ({ page }, testInfo) => {
+  if (testInfo.status !== testInfo.expectedStatus) await page.screenshot({ path: testInfo.outputPath('failure.png') });
+});
+
 async function expandItem(page: Page, item: ReturnType<Page['getByRole']>) {
   await expect(item).toBeVisible();
   if ((await item.getAttribute('aria-expanded')) === 'false') await item.click();
@@ -122,4 +126,62 @@ test('deleting the default branch asks for its name and shows the server’s ref
   await page.screenshot({ path: 'e2e/screenshots/tree-delete-refused.png' });
   await dialog.getByRole('button', { name: /Cancel|Close/ }).click();
   await expect(tree.getByRole('treeitem', { name: 'production', exact: true })).toBeVisible();
+});
+
+test('a read-only endpoint on dev: created, suspended and resumed from the tree', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(readyInfo().ui);
+  const tree = page.getByRole('tree', { name: 'Database explorer' });
+  const operations = page.getByRole('region', { name: 'Operations' });
+  const dev = tree.getByRole('treeitem', { name: 'dev', exact: true });
+  await expandItem(page, dev);
+  await expect(tree.getByRole('treeitem', { name: 'primary' }).nth(1)).toBeVisible();
+  await dev.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'New endpoint…' }).click();
+
+  const dialog = page.getByRole('dialog', { name: 'New endpoint on dev' });
+  // dev already has its read-write endpoint, so a replica is proposed.
+  await expect(dialog.getByRole('radio', { name: 'Read-only replica' })).toBeChecked();
+  await dialog.getByLabel('Endpoint id').fill('replica');
+  await dialog.getByRole('button', { name: 'Create endpoint' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(operations.getByRole('listitem', { name: /endpoint replica: Succeeded$/ })).toBeVisible({ timeout: 90_000 });
+
+  const replica = tree.getByRole('treeitem', { name: 'replica', exact: true });
+  await expect(replica).toHaveAttribute('aria-description', /read-only/);
+  await replica.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Suspend endpoint' }).click();
+  await expect(operations.getByRole('listitem', { name: /Suspend endpoint replica: Succeeded$/ })).toBeVisible({ timeout: 60_000 });
+  await expect(replica).toHaveAttribute('aria-description', /idle/);
+  await page.screenshot({ path: 'e2e/screenshots/tree-endpoint-suspended.png' });
+
+  await replica.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Resume endpoint' }).click();
+  await expect(operations.getByRole('listitem', { name: /Resume endpoint replica: Succeeded$/ })).toBeVisible({ timeout: 60_000 });
+  await expect(replica).toHaveAttribute('aria-description', /active/);
+});
+
+test('the Data API of dev’s database: settings edited in a dialog and read back', async ({ page }) => {
+  await page.goto(readyInfo().ui);
+  const tree = page.getByRole('tree', { name: 'Database explorer' });
+  await expandItem(page, tree.getByRole('treeitem', { name: 'dev', exact: true }));
+  const devDb = tree.locator('[role="treeitem"][aria-level="5"]', { hasText: 'databricks_postgres' });
+  await devDb.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Data API…' }).click();
+
+  const dialog = page.getByRole('dialog', { name: 'Data API · databricks_postgres' });
+  await expect(dialog.getByText(/^Enabled/)).toBeVisible();
+  await expect(dialog.getByLabel('Exposed schemas')).toHaveValue(/public/);
+  await dialog.getByLabel('Maximum rows per response (optional)').fill('-5');
+  await dialog.getByRole('button', { name: 'Save settings' }).click();
+  await expect(dialog.getByText('A whole number of rows, or empty for no limit.')).toBeVisible();
+  await dialog.getByLabel('Maximum rows per response (optional)').fill('500');
+  await page.screenshot({ path: 'e2e/screenshots/tree-data-api.png' });
+  await dialog.getByRole('button', { name: 'Save settings' }).click();
+  await expect(dialog).toBeHidden({ timeout: 60_000 });
+  await expect(page.getByRole('region', { name: 'Operations' }).getByRole('listitem', { name: /Data API settings of .*: Succeeded$/ })).toBeVisible();
+
+  await devDb.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Data API…' }).click();
+  await expect(page.getByRole('dialog', { name: 'Data API · databricks_postgres' }).getByLabel('Maximum rows per response (optional)')).toHaveValue('500');
 });
