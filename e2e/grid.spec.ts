@@ -208,6 +208,12 @@ test('columns reorder by drag and by keyboard; the active cell moves with arrows
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Control+c');
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('TechStart Inc');
+
+  // Shift+arrows select a block; copy gives tab-separated rows.
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Control+c');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('TechStart Inc\thello@techstart.io\nGlobal Solutions\tinfo@globalsolutions.com');
 });
 
 test('a write the database refuses is not applied and says why on the row', async ({ page }) => {

@@ -4,7 +4,7 @@ import type { ColumnInfo } from '../../../../shared/contract/catalog';
 import { Icon } from '../../ui/Icon';
 import { cellClipboardText, formatCell } from './cellFormat';
 import { NOT_NULL_SUFFIX, clampColumnWidth, layoutGrid, moveColumn, type GridColumn, type GridLayout } from './gridLayout';
-import { moveActiveCell, type CellPosition } from './gridNavigation';
+import { moveActiveCell, rangeAsTsv, rangeBetween, type CellPosition, type CellRange } from './gridNavigation';
 import './grid.css';
 
 export const ROW_HEIGHT = 30;
@@ -61,6 +61,9 @@ export function TableGrid({ label, columns, rowCount, rowAt, sampleRows, onVisib
   const scrollRef = useRef<HTMLDivElement>(null);
   const gridId = useId();
   const [active, setActiveState] = useState<CellPosition | null>(null);
+  // Shift+arrows or Shift+click select the block from here to the active cell.
+  const [anchor, setAnchor] = useState<CellPosition | null>(null);
+  const range: CellRange | null = anchor && active ? rangeBetween(anchor, active) : null;
   const [editor, setEditor] = useState<{ row: number; col: number; error: string | null } | null>(null);
   const onActiveChangeRef = useRef(onActiveChange);
   onActiveChangeRef.current = onActiveChange;
@@ -111,12 +114,18 @@ export function TableGrid({ label, columns, rowCount, rowAt, sampleRows, onVisib
   };
 
   // Rows are memoized: hand them callbacks that never change identity but always see this render.
-  const latest = useRef({ startEditing, commitEditor });
-  latest.current = { startEditing, commitEditor };
+  const select = (pos: CellPosition, extend: boolean) => {
+    if (extend && active) setAnchor((a) => a ?? active);
+    else setAnchor(null);
+    setActive(pos);
+  };
+  const latest = useRef({ startEditing, commitEditor, select });
+  latest.current = { startEditing, commitEditor, select };
   const stable = useMemo(
     () => ({
       startEditing: (pos: CellPosition) => latest.current.startEditing(pos),
       commitEditor: (text: string | null, move: CellPosition | null) => latest.current.commitEditor(text, move),
+      select: (pos: CellPosition, extend: boolean) => latest.current.select(pos, extend),
       cancelEditor: () => {
         setEditor(null);
         scrollRef.current?.focus();
@@ -153,9 +162,13 @@ export function TableGrid({ label, columns, rowCount, rowAt, sampleRows, onVisib
       return;
     }
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'c' && active) {
-      const column = layout.columns[active.col];
-      const value = column ? rowAt(active.row)?.[column.dataIndex] : undefined;
-      void navigator.clipboard?.writeText(cellClipboardText(value)).catch(() => undefined);
+      const textAt = (row: number, col: number) => {
+        const column = layout.columns[col];
+        const cells = column ? rowAt(row) : undefined;
+        return cells && column ? cellClipboardText(cells[column.dataIndex]) : '';
+      };
+      const text = range ? rangeAsTsv(range, textAt) : textAt(active.row, active.col);
+      void navigator.clipboard?.writeText(text).catch(() => undefined);
       event.preventDefault();
       return;
     }
@@ -163,6 +176,8 @@ export function TableGrid({ label, columns, rowCount, rowAt, sampleRows, onVisib
     const next = moveActiveCell(event.key, event.ctrlKey || event.metaKey, at, { rows: rowCount, cols: layout.columns.length, pageRows });
     if (!next) return;
     event.preventDefault();
+    if (event.shiftKey) setAnchor((a) => a ?? at);
+    else setAnchor(null);
     setActive(next);
     virtualizer.scrollToIndex(next.row, { align: 'auto' });
     revealColumn(next.col);
@@ -219,7 +234,8 @@ export function TableGrid({ label, columns, rowCount, rowAt, sampleRows, onVisib
                 layout={layout}
                 activeCol={active?.row === item.index ? active.col : null}
                 idPrefix={gridId}
-                onSelect={setActive}
+                onSelect={stable.select}
+                selectedCols={range && item.index >= range.top && item.index <= range.bottom ? `${range.left}-${range.right}` : ''}
                 mark={editing?.rowMark(item.index) ?? null}
                 rowError={editing?.rowError(item.index) ?? null}
                 changed={editing ? layout.columns.map((c) => editing.cellChanged(item.index, c.dataIndex)).join() : ''}
@@ -244,7 +260,9 @@ interface GridRowProps {
   readonly layout: GridLayout;
   readonly activeCol: number | null;
   readonly idPrefix: string;
-  readonly onSelect: (pos: CellPosition) => void;
+  readonly onSelect: (pos: CellPosition, extend: boolean) => void;
+  /** `left-right` columns selected in this row, or '' (a string keeps the row's memo cheap). */
+  readonly selectedCols: string;
   readonly mark: 'deleted' | 'error' | null;
   readonly rowError: string | null;
   /** Which cells hold staged values, as a comma-joined list of booleans (a stable memo key). */
@@ -256,8 +274,9 @@ interface GridRowProps {
 }
 
 /** One row; memoized so scrolling re-renders only rows that moved in or whose data arrived. */
-const GridRow = memo(function GridRow({ index, start, cells, layout, activeCol, idPrefix, onSelect, mark, rowError, changed, editor, onEdit, onCommit, onCancel }: GridRowProps) {
+const GridRow = memo(function GridRow({ index, start, cells, layout, activeCol, idPrefix, onSelect, selectedCols, mark, rowError, changed, editor, onEdit, onCommit, onCancel }: GridRowProps) {
   const changedCells = changed.split(',');
+  const [selLeft, selRight] = selectedCols ? selectedCols.split('-').map(Number) : [-1, -2];
   return (
     <div
       role="row"
@@ -291,7 +310,8 @@ const GridRow = memo(function GridRow({ index, start, cells, layout, activeCol, 
             colIndex={col + 1}
             active={activeCol === col}
             changed={changedCells[col] === 'true'}
-            onSelect={() => onSelect({ row: index, col })}
+            selected={selLeft !== undefined && selRight !== undefined && col >= selLeft && col <= selRight}
+            onSelect={(extend) => onSelect({ row: index, col }, extend)}
             onEdit={onEdit ? () => onEdit({ row: index, col }) : undefined}
             editor={editor?.col === col ? { error: editor.error, onCommit: (text, moveRight) => onCommit(text, moveRight ? { row: index, col: col + 1 } : null), onCancel } : null}
           />
@@ -378,28 +398,33 @@ interface CellProps {
   readonly colIndex: number;
   readonly active: boolean;
   readonly changed: boolean;
-  readonly onSelect: () => void;
+  readonly selected: boolean;
+  readonly onSelect: (extend: boolean) => void;
   readonly onEdit: (() => void) | undefined;
   readonly editor: { readonly error: string | null; readonly onCommit: (text: string | null, moveRight: boolean) => void; readonly onCancel: () => void } | null;
 }
 
-function Cell({ id, column, value, gutterWidth, colIndex, active, changed, onSelect, onEdit, editor }: CellProps) {
+function Cell({ id, column, value, gutterWidth, colIndex, active, changed, selected, onSelect, onEdit, editor }: CellProps) {
   const display = formatCell(value, column.category);
   const classes = [`grid__cell grid__cell--${display.kind}${pinClasses(column)}`];
   if (column.category === 'number') classes.push('grid__cell--number');
   if (active) classes.push('grid__cell--active');
   if (changed) classes.push('grid__cell--changed');
+  if (selected) classes.push('grid__cell--selected');
   if (editor) classes.push('grid__cell--editing');
   return (
     <div
       id={id}
       role="gridcell"
       aria-colindex={colIndex}
-      aria-selected={active || undefined}
+      aria-selected={active || selected || undefined}
       className={classes.join(' ')}
       style={{ width: column.width, left: column.pinned ? gutterWidth + column.left : undefined }}
       title={editor?.error ?? (display.kind === 'null' ? undefined : (display.title ?? undefined))}
-      onMouseDown={onSelect}
+      onMouseDown={(e) => {
+        if (e.shiftKey) e.preventDefault(); // no text selection while extending the range
+        onSelect(e.shiftKey);
+      }}
       onDoubleClick={onEdit}
     >
       {editor ? (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { moveActiveCell } from './gridNavigation';
+import { moveActiveCell, rangeAsTsv, rangeBetween } from './gridNavigation';
 
 const bounds = { rows: 100, cols: 5, pageRows: 11 };
 
@@ -24,5 +24,14 @@ describe('moveActiveCell', () => {
 
   it('ignores keys in an empty grid', () => {
     expect(moveActiveCell('ArrowDown', false, { row: 0, col: 0 }, { rows: 0, cols: 3, pageRows: 10 })).toBeNull();
+  });
+});
+
+describe('range selection', () => {
+  it('spans anchor to active in either direction and copies as TSV', () => {
+    const range = rangeBetween({ row: 3, col: 2 }, { row: 1, col: 1 });
+    expect(range).toEqual({ top: 1, bottom: 3, left: 1, right: 2 });
+    const text = rangeAsTsv(range, (r, c) => (r === 2 && c === 2 ? 'two\nlines\tand tab' : `${r}:${c}`));
+    expect(text).toBe('1:1\t1:2\n2:1\ttwo lines and tab\n3:1\t3:2');
   });
 });

@@ -39,3 +39,38 @@ export function moveActiveCell(key: string, ctrl: boolean, at: CellPosition, bou
       return null;
   }
 }
+
+/** A block of cells from an anchor to the active cell, inclusive, whichever way it was dragged. */
+export interface CellRange {
+  readonly top: number;
+  readonly bottom: number;
+  readonly left: number;
+  readonly right: number;
+}
+
+export function rangeBetween(anchor: CellPosition, active: CellPosition): CellRange {
+  return {
+    top: Math.min(anchor.row, active.row),
+    bottom: Math.max(anchor.row, active.row),
+    left: Math.min(anchor.col, active.col),
+    right: Math.max(anchor.col, active.col),
+  };
+}
+
+/** Rows copied at most; a million-row selection would not fit the clipboard anyway. */
+export const MAX_COPY_ROWS = 10_000;
+
+/**
+ * The range as tab-separated text (what spreadsheets paste). Tabs and newlines inside values
+ * become spaces so the grid shape survives; rows not loaded yet copy as empty cells.
+ */
+export function rangeAsTsv(range: CellRange, cellText: (row: number, col: number) => string): string {
+  const lines: string[] = [];
+  const bottom = Math.min(range.bottom, range.top + MAX_COPY_ROWS - 1);
+  for (let row = range.top; row <= bottom; row++) {
+    const cells: string[] = [];
+    for (let col = range.left; col <= range.right; col++) cells.push(cellText(row, col).replace(/[\t\r\n]+/g, ' '));
+    lines.push(cells.join('\t'));
+  }
+  return lines.join('\n');
+}
