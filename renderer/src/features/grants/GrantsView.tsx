@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { COLUMN_PRIVILEGES, TABLE_PRIVILEGES, type ChangePlanOutput, type GrantChange, type ListGrantsOutput, type TablePrivilege } from '../../../../shared/contract/admin';
-import { adminKeys, applyGrantChanges, grantsQuery, planGrantChanges } from '../../api/admin';
+import { adminKeys, applyGrantChanges, grantsQuery, planGrantChanges, useAdminBranch } from '../../api/admin';
 import { usePierApi } from '../../api/PierApiContext';
 import { describeError } from '../../api/RpcCallError';
 import { ErrorPanel } from '../../ui/ErrorPanel';
@@ -13,7 +13,8 @@ import './grants.css';
 export function GrantsView({ schema }: { schema: string }) {
   const api = usePierApi();
   const queryClient = useQueryClient();
-  const grants = useQuery(grantsQuery(api, schema));
+  const branch = useAdminBranch();
+  const grants = useQuery(grantsQuery(api, branch, schema));
   const [privilege, setPrivilege] = useState<TablePrivilege>('SELECT');
   const [staged, setStaged] = useState<GrantChange[]>([]);
   const [expanded, setExpanded] = useState<string | null>(null);
@@ -40,7 +41,7 @@ export function GrantsView({ schema }: { schema: string }) {
   const openReview = async () => {
     setPlanError(null);
     try {
-      setReview(await planGrantChanges(api, schema, staged));
+      setReview(await planGrantChanges(api, branch, schema, staged));
     } catch (err) {
       setPlanError(describeError(err).message);
     }
@@ -76,7 +77,7 @@ export function GrantsView({ schema }: { schema: string }) {
           title="Grant changes"
           statements={review.statements}
           warnings={review.warnings}
-          onApply={() => applyGrantChanges(api, schema, staged)}
+          onApply={() => applyGrantChanges(api, branch, schema, staged)}
           onApplied={() => {
             setReview(null);
             setStaged([]);

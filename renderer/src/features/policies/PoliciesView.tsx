@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
 import { POLICY_COMMANDS, type ChangePlanOutput, type ListRolesOutput, type PolicyChangeInput, type TablePoliciesOutput } from '../../../../shared/contract/admin';
-import { adminKeys, applyPolicyChange, planPolicyChange, rolesQuery, tablePoliciesQuery } from '../../api/admin';
+import { adminKeys, applyPolicyChange, planPolicyChange, rolesQuery, tablePoliciesQuery, useAdminBranch } from '../../api/admin';
 import { schemasQuery } from '../../api/catalog';
 import { usePierApi } from '../../api/PierApiContext';
 import { describeError } from '../../api/RpcCallError';
@@ -19,8 +19,9 @@ type Review = { title: string; change: PolicyChangeInput; plan: ChangePlanOutput
 export function PoliciesView({ schema, table }: { schema: string; table: string }) {
   const api = usePierApi();
   const queryClient = useQueryClient();
-  const policies = useQuery(tablePoliciesQuery(api, schema, table));
-  const roles = useQuery(rolesQuery(api));
+  const branch = useAdminBranch();
+  const policies = useQuery(tablePoliciesQuery(api, branch, schema, table));
+  const roles = useQuery(rolesQuery(api, branch));
   const [draft, setDraft] = useState<PolicyDraft | null>(null);
   const [review, setReview] = useState<Review | null>(null);
   const [planError, setPlanError] = useState<string | null>(null);
@@ -28,7 +29,7 @@ export function PoliciesView({ schema, table }: { schema: string; table: string 
   const startReview = async (title: string, change: PolicyChangeInput) => {
     setPlanError(null);
     try {
-      setReview({ title, change, plan: await planPolicyChange(api, schema, table, change) });
+      setReview({ title, change, plan: await planPolicyChange(api, branch, schema, table, change) });
     } catch (err) {
       setPlanError(describeError(err).message);
     }
@@ -79,7 +80,7 @@ export function PoliciesView({ schema, table }: { schema: string; table: string 
           {planError}
         </p>
       )}
-      {review && <SqlReview title={review.title} statements={review.plan.statements} warnings={review.plan.warnings} onApply={() => applyPolicyChange(api, schema, table, review.change)} onApplied={applied} onCancel={() => setReview(null)} />}
+      {review && <SqlReview title={review.title} statements={review.plan.statements} warnings={review.plan.warnings} onApply={() => applyPolicyChange(api, branch, schema, table, review.change)} onApplied={applied} onCancel={() => setReview(null)} />}
       <PolicyList info={info} onEdit={(p) => setDraft(draftFromPolicy(p))} onDrop={(name) => void startReview(`Drop policy ${name}`, { kind: 'drop', name })} />
       {draft ? (
         <PolicyEditor
@@ -186,7 +187,7 @@ function PolicyEditor({
   onClose: () => void;
 }) {
   const api = usePierApi();
-  const catalog = useQuery(schemasQuery(api));
+  const catalog = useQuery(schemasQuery(api, useAdminBranch()));
   const tables = useMemo(() => catalog.data?.schemas.find((s) => s.name === schema)?.relations.map((r) => r.name) ?? [], [catalog.data, schema]);
   const completions = useMemo<CompletionEntry[]>(
     () => [

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import type { PolicyChangeInput, PreviewPolicyOutput, WriteOutcome } from '../../../../shared/contract/admin';
 import { assertNever } from '../../../../shared/contract/result';
-import { policyPreviewQuery } from '../../api/admin';
+import { policyPreviewQuery, useAdminBranch } from '../../api/admin';
 import { usePierApi } from '../../api/PierApiContext';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { useDebounced } from './useDebounced';
@@ -31,6 +31,7 @@ export function PolicyPreview({
   onInvalid?: (message: string | null) => void;
 }) {
   const api = usePierApi();
+  const branch = useAdminBranch();
   const [chosen, setChosen] = useState<string[]>(() => identities.slice(0, 1));
   const [tryInsert, setTryInsert] = useState(false);
   const [insertJson, setInsertJson] = useState('');
@@ -45,7 +46,7 @@ export function PolicyPreview({
     }
   }, [tryInsert, insertJson]);
   const input = useDebounced(
-    useMemo(() => ({ schema, table, change, identities: chosen, sampleInsert, sampleUpdate: tryUpdate }), [schema, table, change, chosen, sampleInsert, tryUpdate]),
+    useMemo(() => ({ schema, table, change, identities: chosen, sampleInsert, sampleUpdate: tryUpdate, ...(branch ? { branch } : {}) }), [schema, table, change, chosen, sampleInsert, tryUpdate, branch]),
     350,
   );
   const query = useQuery({ ...policyPreviewQuery(api, input), enabled: input.identities.length > 0 });

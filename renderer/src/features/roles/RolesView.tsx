@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ChangePlanOutput, RoleAttributes, RoleChange, RoleInfo } from '../../../../shared/contract/admin';
-import { adminKeys, applyRoleChange, planRoleChange, rolesQuery } from '../../api/admin';
+import { adminKeys, applyRoleChange, planRoleChange, rolesQuery, useAdminBranch } from '../../api/admin';
 import { usePierApi } from '../../api/PierApiContext';
 import { describeError } from '../../api/RpcCallError';
 import { ErrorPanel } from '../../ui/ErrorPanel';
@@ -20,7 +20,8 @@ const PLAIN: RoleAttributes = { login: false, inherit: true, bypassrls: false, c
 export function RolesView() {
   const api = usePierApi();
   const queryClient = useQueryClient();
-  const roles = useQuery(rolesQuery(api));
+  const branch = useAdminBranch();
+  const roles = useQuery(rolesQuery(api, branch));
   const [review, setReview] = useState<{ title: string; change: RoleChange; plan: ChangePlanOutput } | null>(null);
   const [planError, setPlanError] = useState<string | null>(null);
   const [edits, setEdits] = useState<Record<string, RoleAttributes>>({});
@@ -30,7 +31,7 @@ export function RolesView() {
   const startReview = async (title: string, change: RoleChange) => {
     setPlanError(null);
     try {
-      setReview({ title, change, plan: await planRoleChange(api, change) });
+      setReview({ title, change, plan: await planRoleChange(api, branch, change) });
     } catch (err) {
       setPlanError(describeError(err).message);
     }
@@ -59,7 +60,7 @@ export function RolesView() {
           title={review.title}
           statements={review.plan.statements}
           warnings={review.plan.warnings}
-          onApply={() => applyRoleChange(api, review.change)}
+          onApply={() => applyRoleChange(api, branch, review.change)}
           onApplied={() => {
             setReview(null);
             setEdits({});
@@ -69,34 +70,36 @@ export function RolesView() {
           onCancel={() => setReview(null)}
         />
       )}
-      <table className="roles__table" aria-label="Roles">
-        <thead>
-          <tr>
-            <th scope="col">Role</th>
-            {ATTRIBUTES.map((a) => (
-              <th key={a} scope="col">
-                {a}
-              </th>
+      <div className="roles__table-wrap">
+        <table className="roles__table" aria-label="Roles">
+          <thead>
+            <tr>
+              <th scope="col">Role</th>
+              {ATTRIBUTES.map((a) => (
+                <th key={a} scope="col">
+                  {a}
+                </th>
+              ))}
+              <th scope="col">superuser</th>
+              <th scope="col">Member of</th>
+              <th scope="col">Data API</th>
+              <th scope="col" />
+            </tr>
+          </thead>
+          <tbody>
+            {roles.data.roles.map((r) => (
+              <RoleRow
+                key={r.name}
+                role={r}
+                attrs={edits[r.name] ?? r.attributes}
+                onAttrs={(a) => setEdits({ ...edits, [r.name]: a })}
+                granted={members.has(r.name)}
+                onReview={(title, change) => void startReview(title, change)}
+              />
             ))}
-            <th scope="col">superuser</th>
-            <th scope="col">Member of</th>
-            <th scope="col">Data API</th>
-            <th scope="col" />
-          </tr>
-        </thead>
-        <tbody>
-          {roles.data.roles.map((r) => (
-            <RoleRow
-              key={r.name}
-              role={r}
-              attrs={edits[r.name] ?? r.attributes}
-              onAttrs={(a) => setEdits({ ...edits, [r.name]: a })}
-              granted={members.has(r.name)}
-              onReview={(title, change) => void startReview(title, change)}
-            />
-          ))}
-        </tbody>
-      </table>
+          </tbody>
+        </table>
+      </div>
       <form
         className="roles__create"
         aria-label="Create role"

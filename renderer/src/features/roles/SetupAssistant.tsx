@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { adminKeys, applySetupFix, setupChecksQuery } from '../../api/admin';
+import { adminKeys, applySetupFix, setupChecksQuery, useAdminBranch } from '../../api/admin';
 import { usePierApi } from '../../api/PierApiContext';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { SqlReview } from '../sql/SqlReview';
@@ -9,7 +9,8 @@ import { SqlReview } from '../sql/SqlReview';
 export function SetupAssistant() {
   const api = usePierApi();
   const queryClient = useQueryClient();
-  const checks = useQuery(setupChecksQuery(api));
+  const branch = useAdminBranch();
+  const checks = useQuery(setupChecksQuery(api, branch));
   const [fixing, setFixing] = useState<string | null>(null);
   if (checks.error) return <ErrorPanel title="Could not run the set-up checks" error={checks.error} onRetry={() => void checks.refetch()} compact />;
   const list = checks.data?.checks ?? [];
@@ -29,7 +30,7 @@ export function SetupAssistant() {
                 <SqlReview
                   title={`Fix: ${c.title}`}
                   statements={c.fix}
-                  onApply={() => applySetupFix(api, c.id)}
+                  onApply={() => applySetupFix(api, branch, c.id)}
                   onApplied={() => {
                     setFixing(null);
                     void queryClient.invalidateQueries({ queryKey: adminKeys.all });

@@ -3,7 +3,7 @@ import { useMemo, useRef, useState } from 'react';
 import type { ViewAs } from '../../../../shared/contract/dataApi';
 import type { SqlRunMode, SqlRunOutput } from '../../../../shared/contract/sql';
 import { assertNever } from '../../../../shared/contract/result';
-import { grantsQuery, rolesQuery } from '../../api/admin';
+import { grantsQuery, rolesQuery, useAdminBranch } from '../../api/admin';
 import { appStatusQuery } from '../../api/app';
 import { schemasQuery } from '../../api/catalog';
 import { usePierApi } from '../../api/PierApiContext';
@@ -28,15 +28,16 @@ let runCounter = 0;
 export function SqlView({ tabNumber }: { tabNumber: number }) {
   const api = usePierApi();
   const status = useQuery(appStatusQuery(api));
-  const database = status.data?.database ?? '';
-  const historyKey = `pier.sqlHistory.${database}`;
+  const branch = useAdminBranch();
+  // History per branch: the embedded default's is keyed by its database name.
+  const historyKey = `pier.sqlHistory.${branch ?? status.data?.database ?? ''}`;
   const [text, setText] = useState(() => readStorage(`pier.sqlTab.${tabNumber}`) ?? 'SELECT * FROM clients;');
   const [viewAs, setViewAs] = useState<ViewAs>({ kind: 'admin' });
   const [run, setRun] = useState<RunState>({ kind: 'idle' });
   const [history, setHistory] = useState<HistoryEntry[]>(() => parseHistory(readStorage(historyKey)));
   const [showHistory, setShowHistory] = useState(false);
   const editor = useRef<CodeEditorHandle | null>(null);
-  const roles = useQuery(rolesQuery(api));
+  const roles = useQuery(rolesQuery(api, branch));
   const completions = useCompletions();
   const queryClient = useQueryClient();
 
@@ -50,7 +51,7 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
     setRun({ kind: 'running', runId });
     editor.current?.markError(null, '');
     try {
-      const output = await runSql(api, { runId, sql, viewAs, mode });
+      const output = await runSql(api, { runId, sql, viewAs, mode, ...(branch ? { branch } : {}) });
       setRun({ kind: 'done', output, sent: sql, mode });
       if (output.kind === 'ok' && output.results.some((r) => r.command !== 'SELECT')) {
         // Anything but a read may have changed tables, grants or rows the other views show.
@@ -125,7 +126,7 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
         </div>
         {showHistory && (
           <aside className="sql-view__history" aria-label="History">
-            <h3>History · {database}</h3>
+            <h3>History · {branch ? branch.split('/').at(-1) : (status.data?.database ?? '')}</h3>
             {history.length === 0 && <p>Nothing run yet.</p>}
             <ul>
               {history.map((h) => (
@@ -227,8 +228,9 @@ function pick(scope: Scope, text: string, editor: CodeEditorHandle | null): { sq
 /** Tables of every schema, columns of the exposed `public` schema, and common keywords. */
 function useCompletions(): CompletionEntry[] {
   const api = usePierApi();
-  const schemas = useQuery(schemasQuery(api));
-  const grants = useQuery(grantsQuery(api, 'public'));
+  const branch = useAdminBranch();
+  const schemas = useQuery(schemasQuery(api, branch));
+  const grants = useQuery(grantsQuery(api, branch, 'public'));
   return useMemo(() => {
     const out: CompletionEntry[] = KEYWORDS.map((k) => ({ label: k, kind: 'keyword' as const }));
     for (const s of schemas.data?.schemas ?? []) {

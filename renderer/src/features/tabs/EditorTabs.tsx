@@ -4,6 +4,7 @@ import { Icon } from '../../ui/Icon';
 import { relationIcon } from '../explorer/ExplorerTree';
 import { BranchScope } from '../explorer/BranchScope';
 import { TableView } from '../grid/TableView';
+import { AdminBranchContext } from '../../api/admin';
 import { GrantsView } from '../grants/GrantsView';
 import { PoliciesView } from '../policies/PoliciesView';
 import { RolesView } from '../roles/RolesView';
@@ -138,6 +139,24 @@ function TabContent({ tab }: { tab: Tab }) {
         </BranchScope>
       );
     case 'policies':
+    case 'sql':
+    case 'roles':
+    case 'grants':
+    case 'setup':
+      // Admin views name the branch in their own calls and keys.
+      return (
+        <AdminBranchContext.Provider value={tab.branch}>
+          <AdminTabContent tab={tab} />
+        </AdminBranchContext.Provider>
+      );
+    default:
+      return assertNever(tab, 'tab kind');
+  }
+}
+
+function AdminTabContent({ tab }: { tab: Exclude<Tab, { kind: 'table' }> }) {
+  switch (tab.kind) {
+    case 'policies':
       return <PoliciesView schema={tab.schema} table={tab.table} />;
     case 'sql':
       return <SqlView tabNumber={tab.n} />;
@@ -152,6 +171,6 @@ function TabContent({ tab }: { tab: Tab }) {
         </div>
       );
     default:
-      return assertNever(tab, 'tab kind');
+      return assertNever(tab, 'admin tab kind');
   }
 }

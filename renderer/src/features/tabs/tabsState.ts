@@ -12,19 +12,37 @@ export type Tab =
       readonly id: string;
       readonly relation: RelationRef;
     }
-  | { readonly kind: 'policies'; readonly id: string; readonly schema: string; readonly table: string }
-  | { readonly kind: 'sql'; readonly id: string; readonly n: number }
-  | { readonly kind: 'roles'; readonly id: string }
-  | { readonly kind: 'grants'; readonly id: string; readonly schema: string }
-  | { readonly kind: 'setup'; readonly id: string };
+  | { readonly kind: 'policies'; readonly id: string; readonly schema: string; readonly table: string; readonly branch?: string }
+  | { readonly kind: 'sql'; readonly id: string; readonly n: number; readonly branch?: string }
+  | { readonly kind: 'roles'; readonly id: string; readonly branch?: string }
+  | { readonly kind: 'grants'; readonly id: string; readonly schema: string; readonly branch?: string }
+  | { readonly kind: 'setup'; readonly id: string; readonly branch?: string };
 
-/** Admin tabs, each with a stable id so opening one again activates it. */
+/** The tab id suffix and field for a branch other than the embedded default. */
+const onBranch = (branch: string | undefined) => (branch ? { suffix: `@${branch}`, field: { branch } } : { suffix: '', field: {} });
+
+/** Admin tabs, each with a stable id (per branch) so opening one again activates it. */
 export const adminTab = {
-  policies: (schema: string, table: string): Tab => ({ kind: 'policies', id: `policies:${JSON.stringify([schema, table])}`, schema, table }),
-  sql: (n: number): Tab => ({ kind: 'sql', id: `sql:${n}`, n }),
-  roles: (): Tab => ({ kind: 'roles', id: 'roles' }),
-  grants: (schema: string): Tab => ({ kind: 'grants', id: `grants:${JSON.stringify(schema)}`, schema }),
-  setup: (): Tab => ({ kind: 'setup', id: 'setup' }),
+  policies: (schema: string, table: string, branch?: string): Tab => {
+    const b = onBranch(branch);
+    return { kind: 'policies', id: `policies:${JSON.stringify([schema, table])}${b.suffix}`, schema, table, ...b.field };
+  },
+  sql: (n: number, branch?: string): Tab => {
+    const b = onBranch(branch);
+    return { kind: 'sql', id: `sql:${n}${b.suffix}`, n, ...b.field };
+  },
+  roles: (branch?: string): Tab => {
+    const b = onBranch(branch);
+    return { kind: 'roles', id: `roles${b.suffix}`, ...b.field };
+  },
+  grants: (schema: string, branch?: string): Tab => {
+    const b = onBranch(branch);
+    return { kind: 'grants', id: `grants:${JSON.stringify(schema)}${b.suffix}`, schema, ...b.field };
+  },
+  setup: (branch?: string): Tab => {
+    const b = onBranch(branch);
+    return { kind: 'setup', id: `setup${b.suffix}`, ...b.field };
+  },
 };
 
 export interface TabsState {
@@ -73,16 +91,20 @@ export function tabTitle(tab: Tab): string {
       // A branch other than the embedded default is named, so two tabs of one table differ.
       return `${tab.relation.schema}.${tab.relation.name}${tab.relation.branch ? ` · ${tab.relation.branch.split('/').at(-1)}` : ''}`;
     case 'policies':
-      return `Policies · ${tab.schema}.${tab.table}`;
+      return `Policies · ${tab.schema}.${tab.table}${branchSuffix(tab.branch)}`;
     case 'sql':
-      return `SQL ${tab.n}`;
+      return `SQL ${tab.n}${branchSuffix(tab.branch)}`;
     case 'roles':
-      return 'Roles';
+      return `Roles${branchSuffix(tab.branch)}`;
     case 'grants':
-      return `Grants · ${tab.schema}`;
+      return `Grants · ${tab.schema}${branchSuffix(tab.branch)}`;
     case 'setup':
-      return 'Data API set-up';
+      return `Data API set-up${branchSuffix(tab.branch)}`;
     default:
       return assertNever(tab, 'tab kind');
   }
+}
+
+function branchSuffix(branch: string | undefined): string {
+  return branch ? ` · ${branch.split('/').at(-1)}` : '';
 }

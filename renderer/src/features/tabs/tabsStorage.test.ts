@@ -49,7 +49,8 @@ describe('tabs storage', () => {
   });
 
   it('restores admin tabs (policies, SQL, roles, grants, set-up)', () => {
-    const tabs = [adminTab.policies('public', 'clients'), adminTab.sql(2), adminTab.roles(), adminTab.grants('public'), adminTab.setup()];
+    const dev = 'projects/local/branches/dev';
+    const tabs = [adminTab.policies('public', 'clients'), adminTab.sql(2), adminTab.roles(), adminTab.grants('public'), adminTab.setup(), adminTab.roles(dev), adminTab.sql(2, dev)];
     const state = restoreTabs(serializeTabs({ tabs, activeId: 'roles' }));
     expect(state).toEqual({ tabs, activeId: 'roles' });
   });

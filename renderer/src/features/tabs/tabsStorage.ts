@@ -36,11 +36,12 @@ export function restoreTabs(stored: string | null): TabsState {
 function toTab(raw: unknown): Tab | null {
   if (!isRecord(raw)) return null;
   const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-  if (raw.kind === 'policies') return str(raw.schema) && str(raw.table) ? adminTab.policies(raw.schema, raw.table) : null;
-  if (raw.kind === 'sql') return typeof raw.n === 'number' && Number.isInteger(raw.n) && raw.n > 0 ? adminTab.sql(raw.n) : null;
-  if (raw.kind === 'roles') return adminTab.roles();
-  if (raw.kind === 'grants') return str(raw.schema) ? adminTab.grants(raw.schema) : null;
-  if (raw.kind === 'setup') return adminTab.setup();
+  const adminBranch = typeof raw.branch === 'string' && BRANCH_NAME.test(raw.branch) ? raw.branch : undefined;
+  if (raw.kind === 'policies') return str(raw.schema) && str(raw.table) ? adminTab.policies(raw.schema, raw.table, adminBranch) : null;
+  if (raw.kind === 'sql') return typeof raw.n === 'number' && Number.isInteger(raw.n) && raw.n > 0 ? adminTab.sql(raw.n, adminBranch) : null;
+  if (raw.kind === 'roles') return adminTab.roles(adminBranch);
+  if (raw.kind === 'grants') return str(raw.schema) ? adminTab.grants(raw.schema, adminBranch) : null;
+  if (raw.kind === 'setup') return adminTab.setup(adminBranch);
   if (raw.kind !== 'table' || !isRecord(raw.relation)) return null;
   const { schema, name, kind, estimatedRows, branch } = raw.relation;
   if (typeof schema !== 'string' || typeof name !== 'string' || !schema || !name) return null;
