@@ -66,8 +66,10 @@ function cookiesOf(header: string | undefined): Record<string, string> {
 
 function failure(step: DbFailure['step'], err: unknown): DbFailure {
   const e = err as Partial<pg.DatabaseError> & { message?: string };
-  // Socket errors (ECONNREFUSED, ECONNRESET…) are not SQLSTATEs: they mean the database is away.
-  const sqlstate = typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
+  // Socket errors (ECONNREFUSED, EPIPE…) are not SQLSTATEs, though EPIPE looks like one: only a
+  // server error message (it has a severity) carries a SQLSTATE. The others mean the database is away.
+  const fromServer = typeof e.severity === 'string';
+  const sqlstate = fromServer && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
   return {
     step,
     code: sqlstate ?? (step === 'connect' ? 'PGRST000' : 'PGRST001'),
@@ -90,6 +92,15 @@ export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestConte
   } catch (err) {
     return { ok: false, error: failure('connect', err) };
   }
+  // The pool stops listening for a client's errors while it is lent out; a socket that dies
+  // then (server restart, dropped connection) would be an uncaught 'error' event and end the
+  // process. The failure still reaches every pending query, which is how it is reported.
+  const onError = () => undefined;
+  client.on('error', onError);
+  const release = (destroy?: boolean) => {
+    if (!destroy) client.off('error', onError);
+    client.release(destroy);
+  };
   const started = performance.now();
   type Step = { step: DbFailure['step']; result: Promise<pg.QueryResult> };
   const send = (step: DbFailure['step'], text: string, values?: unknown[]): Step => {
@@ -122,7 +133,7 @@ export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestConte
     // A failed transaction is still open when COMMIT was not queued; a ROLLBACK that works
     // proves the connection sound. Otherwise it may be broken: never reuse it.
     const clean = firstFailure < 0 || (ctx.settle !== undefined && (await client.query('ROLLBACK').then(() => true, () => false)));
-    client.release(clean ? undefined : true);
+    release(clean ? undefined : true);
     if (firstFailure >= 0) {
       const failed = settled[firstFailure] as PromiseRejectedResult;
       return { ok: false, error: failure(steps[firstFailure]!.step, failed.reason) };
@@ -134,11 +145,11 @@ export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestConte
   try {
     await client.query(verdict === 'commit' ? 'COMMIT' : 'ROLLBACK');
   } catch (err) {
-    client.release(true);
+    release(true);
     // The connection died around COMMIT: the write may or may not have happened. Never report success.
     return { ok: false, error: failure(verdict === 'commit' ? 'commit' : 'query', err) };
   }
-  client.release();
+  release();
   return { ok: true, value };
 }
 

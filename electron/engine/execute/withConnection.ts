@@ -3,6 +3,9 @@ import type pg from 'pg';
 
 export async function withConnection<T>(pool: pg.Pool, use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // See runQuery: a lent-out client's socket error must not become an uncaught 'error' event.
+  const onError = () => undefined;
+  client.on('error', onError);
   let failed = false;
   try {
     return await use(client);
@@ -10,6 +13,7 @@ export async function withConnection<T>(pool: pg.Pool, use: (client: pg.PoolClie
     failed = true;
     throw err;
   } finally {
+    if (!failed) client.off('error', onError);
     client.release(failed ? true : undefined);
   }
 }
