@@ -5,13 +5,20 @@ import { CatalogNotFoundError } from '../admin/catalog';
 import type { IDataApiService } from '../rpc/handlers';
 import type { OutputOf, ParsedInputOf } from '../../shared/contract';
 import type { ServiceRequest, ServiceResponse } from './mountHandler';
-import type { BranchDatabases } from './branchDatabases';
+import { BranchNotServedError, type BranchDatabases } from './branchDatabases';
 
 /** The local workspace's id in Data API URLs: `/api/2.0/workspace/local/rest/{database}/…`. */
 export const LOCAL_WORKSPACE_ID = 'local';
 /** A database every local cluster has, for catalog look-ups before the target database is known to exist. */
 const DEFAULT_CATALOG_DATABASE = 'postgres';
 export const DATA_API_PREFIX = '/api/2.0/workspace/:workspaceId/rest/:database';
+export const BRANCH_DATA_API_PREFIX = '/projects/:project/branches/:branch/api/2.0/workspace/:workspaceId/rest/:database';
+
+/** The Data API base URL of a database on a local branch, as written into `data-api` `status.url`. */
+export function localDataApiUrl(origin: string, ref: { projectId: string; branchId: string; database: string }, isDefault: boolean): string {
+  const tail = `/api/2.0/workspace/${LOCAL_WORKSPACE_ID}/rest/${encodeURIComponent(ref.database)}`;
+  return isDefault ? `${origin}${tail}` : `${origin}/projects/${ref.projectId}/branches/${ref.branchId}${tail}`;
+}
 
 export interface DataApiRouterOptions {
   /** Branch endpoints and superuser pools (to check a database exists, and for identities). */
@@ -108,12 +115,23 @@ export class DataApiRouter implements IDataApiService {
     return engine;
   }
 
+  /**
+   * Serves `DATA_API_PREFIX` (the default branch) and `BRANCH_DATA_API_PREFIX` (any local branch:
+   * on Lakebase each endpoint has its own host; here the branch comes first in the path).
+   */
   async handle(req: ServiceRequest, params: Record<string, string>): Promise<ServiceResponse> {
-    const { workspaceId = '', database = '' } = params;
+    const { workspaceId = '', database = '', project, branch } = params;
     if (workspaceId !== LOCAL_WORKSPACE_ID) {
       return notFound('PGRST125', `Workspace "${workspaceId}" is not served here.`, `This Pier serves workspace "${LOCAL_WORKSPACE_ID}".`);
     }
-    const engine = await this.engine(undefined, database);
+    const branchName = project && branch ? `projects/${project}/branches/${branch}` : undefined;
+    let engine: Engine | undefined;
+    try {
+      engine = await this.engine(branchName, database);
+    } catch (err) {
+      if (err instanceof BranchNotServedError) return notFound('PGRST125', err.message, 'Check the project and branch in the URL.');
+      throw err;
+    }
     if (!engine) return notFound('PGRST125', `Database "${database}" does not exist.`, 'Check the database name in the URL.');
     return engine.handle({ method: req.method, path: req.path, rawQuery: req.rawQuery, headers: req.headers, body: req.body });
   }

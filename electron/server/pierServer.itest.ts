@@ -209,6 +209,10 @@ describe('browser-mode server on the embedded default', () => {
     expect(onBranch.body.value.rows[0][1]).toBe('Acme (branch)');
     const viaEngine = await rpc(server, 'dataApi.request', { database: 'databricks_postgres', path: '/public/clients', rawQuery: 'select=name&id=eq.1', viewAs: { kind: 'identity', role: 'user@example.com' }, branch });
     expect(JSON.parse(viaEngine.body.value.body)).toEqual([{ name: 'Acme (branch)' }]);
+    // Over HTTP, the branch's Data API has the Lakebase tail behind the branch's path.
+    const branchApi = `${server.origin}/projects/local/branches/itest/api/2.0/workspace/local/rest/databricks_postgres/public`;
+    const overHttp = await fetch(`${branchApi}/clients?select=name&id=eq.1`, { headers: { authorization: `Bearer ${info.tokens['user@example.com']}` } });
+    expect(await overHttp.json()).toEqual([{ name: 'Acme (branch)' }]);
     const onProduction = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients' });
     expect(onProduction.body.value.rows[0][1]).toBe('Acme Corp');
     const missing = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients', branch: 'projects/local/branches/nope' });

@@ -6,9 +6,9 @@ import { createLocalIssuer, DEMO_USER_IDENTITY } from '../local/identity/localIs
 import { createOidcHandler } from '../local/identity/createOidcHandler';
 import { createControlPlane, type ControlPlane } from '../local/controlPlane/createControlPlane';
 import { DEFAULT_DATABASE, AUTHENTICATOR_ROLE } from '../local/seed/sampleDatabase';
-import { DataApiRouter, DATA_API_PREFIX, LOCAL_WORKSPACE_ID } from './dataApiRoute';
+import { BRANCH_DATA_API_PREFIX, DataApiRouter, DATA_API_PREFIX, LOCAL_WORKSPACE_ID, localDataApiUrl } from './dataApiRoute';
 import { mountHandler, type ServiceRequest } from './mountHandler';
-import { BranchDatabases } from './branchDatabases';
+import { BranchDatabases, DEFAULT_BRANCH } from './branchDatabases';
 import { createCloudServices } from '../cloud/createCloudServices';
 import { createCloudHandlers } from '../cloud/rpc/createCloudHandlers';
 import { mintedTokenProvider } from '../cloud/auth/mintedTokenProvider';
@@ -112,6 +112,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     });
     disposers.push(() => http.close());
     await mountHandler(http, DATA_API_PREFIX, async (req, params) => (await servicesReady).dataApi.handle(req, params));
+    await mountHandler(http, BRANCH_DATA_API_PREFIX, async (req, params) => (await servicesReady).dataApi.handle(req, params));
     await mountHandler(http, MANAGEMENT_API_PREFIX, async (req) => {
       const { controlPlane } = await servicesReady;
       if (!controlPlane) return managementApiUnavailable();
@@ -176,7 +177,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
         issuer,
         embedded,
         log,
-        dataApiUrl: ({ database }) => `${origin}/api/2.0/workspace/${LOCAL_WORKSPACE_ID}/rest/${encodeURIComponent(database)}`,
+        dataApiUrl: (ref) => localDataApiUrl(origin, ref, `projects/${ref.projectId}/branches/${ref.branchId}` === DEFAULT_BRANCH),
       });
       controlPlane = cp;
       disposers.push(() => cp.dispose());
