@@ -53,6 +53,9 @@ test("the documentation's query, built with the mouse", async ({ page }) => {
   // The to-many embed is a nested list in one column.
   await expect(grid.getByRole('columnheader', { name: /projects/ })).toBeVisible();
   await expect(grid.getByRole('gridcell', { name: /"name":/ }).first()).toBeVisible();
+  // The whole value, pretty-printed, beside the grid.
+  await grid.getByRole('gridcell', { name: /"name":/ }).first().click();
+  await expect(page.getByRole('region', { name: 'Value of projects' })).toContainText('"name": "Database Migration"');
 
   // The code for this view says the same thing.
   await expect(page.getByRole('tabpanel', { name: 'curl code' })).toContainText('select=id,name,projects(id,name)&id=gte.2');

@@ -10,6 +10,12 @@ import { cellClipboardText } from './cellFormat';
 import { keyId, rowKeyOf, stageCell, valueFromText, type RowKey, type StagedEdit } from './stagedEdits';
 import { TableGrid, type GridEditing } from './TableGrid';
 
+/** The active cell's column and full value (cells show a cut-down text). */
+export interface ActiveCell {
+  readonly column: DataColumn;
+  readonly value: unknown;
+}
+
 interface DataGridProps {
   readonly target: TableTarget;
   readonly query: ReadQuery;
@@ -25,7 +31,7 @@ interface DataGridProps {
   /** Failures of staged edits by edit id, in words, shown on their rows. */
   readonly editErrors?: Readonly<Record<string, string>>;
   /** The key of the row holding the active cell (null: none, or the view has no key). */
-  readonly onActiveRow?: (key: RowKey | null, row: Readonly<Record<string, unknown>> | null) => void;
+  readonly onActiveRow?: (key: RowKey | null, row: Readonly<Record<string, unknown>> | null, cell: ActiveCell | null) => void;
 }
 
 /**
@@ -196,7 +202,15 @@ export function DataGrid({ target, query, columns, primaryKey, countMode, label,
       onVisibleRange={onVisibleRange}
       emptyMessage={emptyMessage}
       editing={editing}
-      onActiveChange={(pos) => onActiveRow?.(pos ? keyAt(pos.row) : null, pos ? (rowObjectAt(pos.row) ?? null) : null)}
+      onActiveChange={(pos, dataIndex) => {
+        const column = dataIndex !== null ? columns[dataIndex] : undefined;
+        const cells = pos ? rowAt(pos.row) : undefined;
+        onActiveRow?.(
+          pos ? keyAt(pos.row) : null,
+          pos ? (rowObjectAt(pos.row) ?? null) : null,
+          column && cells && dataIndex !== null ? { column, value: cells[dataIndex] } : null,
+        );
+      }}
     />
   );
 }

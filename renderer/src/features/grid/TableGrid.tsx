@@ -27,8 +27,8 @@ interface TableGridProps {
   readonly emptyMessage: string;
   /** Inline editing; absent for a read-only grid. */
   readonly editing?: GridEditing;
-  /** Told when the active cell moves (row actions act on its row). */
-  readonly onActiveChange?: (pos: CellPosition | null) => void;
+  /** Told when the active cell moves (row actions act on its row), with its column's data index. */
+  readonly onActiveChange?: (pos: CellPosition | null, dataIndex: number | null) => void;
 }
 
 /** What the grid asks of whoever stages its edits. Positions are view rows and data indexes. */
@@ -67,9 +67,11 @@ export function TableGrid({ label, columns, rowCount, rowAt, sampleRows, onVisib
   const [editor, setEditor] = useState<{ row: number; col: number; error: string | null } | null>(null);
   const onActiveChangeRef = useRef(onActiveChange);
   onActiveChangeRef.current = onActiveChange;
+  const layoutRef = useRef<GridLayout | null>(null);
+  layoutRef.current = layout;
   const setActive = useCallback((pos: CellPosition | null) => {
     setActiveState(pos);
-    onActiveChangeRef.current?.(pos);
+    onActiveChangeRef.current?.(pos, pos ? (layoutRef.current?.columns[pos.col]?.dataIndex ?? null) : null);
   }, []);
   const virtualizer = useVirtualizer({
     count: rowCount,

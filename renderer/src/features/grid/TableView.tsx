@@ -12,7 +12,8 @@ import { relationIcon, relationKindLabel } from '../explorer/ExplorerTree';
 import type { RelationRef } from '../explorer/explorerTree';
 import { CodePanel } from './CodePanel';
 import { viewUrl, type SnippetTarget } from './codeSnippets';
-import { DataGrid } from './DataGrid';
+import { DataGrid, type ActiveCell } from './DataGrid';
+import { ValueInspector } from './ValueInspector';
 import { EditReview, NewRowForm } from './EditReview';
 import { ExportButton } from './ExportButton';
 import { RowReferences } from './RowReferences';
@@ -46,6 +47,7 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
   const [editErrors, setEditErrors] = useState<Record<string, string>>({});
   const [activeRow, setActiveRow] = useState<RowKey | null>(null);
   const [activeObject, setActiveObject] = useState<Readonly<Record<string, unknown>> | null>(null);
+  const [activeCell, setActiveCell] = useState<ActiveCell | null>(null);
   const [newRowOpen, setNewRowOpen] = useState(false);
   const insertSeq = useRef(0);
   const describe = useQuery(describeQuery(api, database, relation.schema, relation.name));
@@ -121,9 +123,10 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
               edits={edits}
               onEdits={setEdits}
               editErrors={editErrors}
-              onActiveRow={(key, row) => {
+              onActiveRow={(key, row, cell) => {
                 setActiveRow(key);
                 setActiveObject(row);
+                setActiveCell(cell);
               }}
               label={`${qualified} rows`}
               emptyMessage={query.filters.length ? 'No rows match these filters.' : `${qualified} has no rows${viewAs.kind === 'identity' ? ` visible to ${viewAs.role}` : ''}.`}
@@ -139,6 +142,7 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
                 onClose={() => setNewRowOpen(false)}
               />
             )}
+            {activeCell && <ValueInspector cell={activeCell} />}
             {activeObject && <RowReferences target={target} describe={describe.data} row={activeObject} />}
             {edits.length > 0 && (
               <EditReview
