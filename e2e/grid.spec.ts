@@ -262,3 +262,37 @@ test('a new row shows the defaults it will get, and is written with them', async
     await client.end();
   }
 });
+
+test('filters on an embedded table with !inner, a negated or-group, and a sort with nulls', async ({ page }) => {
+  const grid = await openTable(page, 'clients');
+  const builder = page.getByRole('region', { name: 'Query builder' });
+  const url = page.getByLabel('Data API URL');
+
+  await builder.getByRole('checkbox', { name: 'Embed projects' }).check();
+  await builder.getByRole('button', { name: '+ Filter' }).click();
+  await expect(builder.getByLabel('Filter 1 column').locator('option', { hasText: 'projects.status' })).toHaveCount(1);
+  await builder.getByLabel('Filter 1 column').selectOption({ label: 'projects.status' });
+  await builder.getByLabel('Filter 1 value').fill('active');
+  await builder.getByLabel('Filter 1 value').press('Enter');
+  await builder.getByText('Only rows that have a match (!inner)').click();
+  await expect(url).toHaveValue(/clients\?select=\*,projects!inner\(\*\)&projects\.status=eq\.active$/);
+  // Acme and TechStart have an active project; Global Solutions has none.
+  await expect(grid.getByRole('row')).toHaveCount(3);
+  await expect(grid.getByText('Global Solutions', { exact: true })).toHaveCount(0);
+
+  // A negated group: not (name = Acme Corp or id = 3).
+  await builder.getByRole('button', { name: '+ Group' }).click();
+  await builder.getByLabel('Filter 2 not', { exact: true }).check();
+  await builder.getByLabel('Filter 2.1 column').selectOption({ label: 'name' });
+  await builder.getByLabel('Filter 2.1 value').fill('Acme Corp');
+  await builder.getByLabel('Filter 2.1 value').press('Enter');
+  await expect(url).toHaveValue(/&not\.or=\(name\.eq\.Acme%20Corp\)$/);
+  await expect(grid.getByRole('row')).toHaveCount(2);
+  await expect(grid.getByText('TechStart Inc', { exact: true })).toBeVisible();
+
+  await builder.getByRole('button', { name: '+ Sort' }).click();
+  await builder.getByLabel('Sort 1 direction').selectOption('desc');
+  await builder.getByLabel('Sort 1 nulls').selectOption('last');
+  await expect(url).toHaveValue(/&order=id\.desc\.nullslast$/);
+  await page.screenshot({ path: 'e2e/screenshots/grid-embedded-filter.png' });
+});
