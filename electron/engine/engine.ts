@@ -175,8 +175,13 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async close() {
       await listener?.close();
-      options.pool.off('error', onPoolError);
-      if (options.ownsPool) await options.pool.end();
+      if (options.ownsPool) {
+        // Connections may still report errors while they close (e.g. the server shuts down at the
+        // same time): the listener stays so such a late error is logged, not thrown.
+        await options.pool.end();
+      } else {
+        options.pool.off('error', onPoolError);
+      }
     },
   };
 }
