@@ -148,6 +148,7 @@ test.describe.serial('Console II: RLS, SQL, grants', () => {
     const assistant = page.getByRole('region', { name: 'Data API set-up assistant' });
     await expect(assistant.getByRole('listitem', { name: 'pgrst.pre_config() sets the exposed schemas and enables aggregates: passes' })).toBeVisible();
     await expect(assistant.getByRole('listitem', { name: `${ID} may use schema public: passes` })).toBeVisible();
+    await page.screenshot({ path: 'e2e/screenshots/admin-roles-list.png' });
 
     const create = page.getByRole('form', { name: 'Create role' });
     await create.getByLabel('New role name').fill('reporting');

@@ -33,6 +33,21 @@ export function rolesQuery(api: PierApi, branch: Branch) {
   });
 }
 
+/** The local workspace's management API, where managed identities (Databricks users, service principals) live. */
+const LOCAL_WORKSPACE = 'local';
+const EMBEDDED_BRANCH = 'projects/local/branches/production';
+
+/** The branch's roles as the management API's roles resource lists them: which are managed identities. */
+export function managedRolesQuery(api: PierApi, branch: Branch) {
+  return queryOptions({
+    queryKey: [...adminKeys.branch(branch), 'managedRoles'] as const,
+    queryFn: async () => unwrap('cloud.roles', await api['cloud.roles']({ workspaceId: LOCAL_WORKSPACE, branch: branch ?? EMBEDDED_BRANCH })),
+    // Optional information: the roles view works without it.
+    meta: { errorDisplay: 'inline' },
+    retry: false,
+  });
+}
+
 export function grantsQuery(api: PierApi, branch: Branch, schema: string) {
   return queryOptions({
     queryKey: adminKeys.grants(branch, schema),

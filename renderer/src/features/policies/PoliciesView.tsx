@@ -144,13 +144,15 @@ function PolicyList({ info, onEdit, onDrop }: { info: TablePoliciesOutput; onEdi
             <td>
               <code>{p.withCheck ?? '—'}</code>
             </td>
-            <td className="policies__actions">
-              <button type="button" className="button" onClick={() => onEdit(p)} aria-label={`Edit ${p.name}`}>
-                Edit
-              </button>
-              <button type="button" className="button" onClick={() => onDrop(p.name)} aria-label={`Drop ${p.name}`}>
-                Drop
-              </button>
+            <td>
+              <div className="policies__actions">
+                <button type="button" className="button" onClick={() => onEdit(p)} aria-label={`Edit ${p.name}`}>
+                  Edit
+                </button>
+                <button type="button" className="button" onClick={() => onDrop(p.name)} aria-label={`Drop ${p.name}`}>
+                  Drop
+                </button>
+              </div>
             </td>
           </tr>
         ))}

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ChangePlanOutput, RoleAttributes, RoleChange, RoleInfo } from '../../../../shared/contract/admin';
-import { adminKeys, applyRoleChange, planRoleChange, rolesQuery, useAdminBranch } from '../../api/admin';
+import { adminKeys, applyRoleChange, managedRolesQuery, planRoleChange, rolesQuery, useAdminBranch } from '../../api/admin';
 import { usePierApi } from '../../api/PierApiContext';
 import { describeError } from '../../api/RpcCallError';
 import { ErrorPanel } from '../../ui/ErrorPanel';
@@ -22,6 +22,8 @@ export function RolesView() {
   const queryClient = useQueryClient();
   const branch = useAdminBranch();
   const roles = useQuery(rolesQuery(api, branch));
+  const managed = useQuery(managedRolesQuery(api, branch));
+  const identityType = new Map((managed.data?.roles ?? []).filter((r) => r.identityType).map((r) => [r.postgresRole, r.identityType!]));
   const [review, setReview] = useState<{ title: string; change: RoleChange; plan: ChangePlanOutput } | null>(null);
   const [planError, setPlanError] = useState<string | null>(null);
   const [edits, setEdits] = useState<Record<string, RoleAttributes>>({});
@@ -81,6 +83,7 @@ export function RolesView() {
                 </th>
               ))}
               <th scope="col">superuser</th>
+              <th scope="col">Managed identity</th>
               <th scope="col">Member of</th>
               <th scope="col">Data API</th>
               <th scope="col" />
@@ -94,6 +97,7 @@ export function RolesView() {
                 attrs={edits[r.name] ?? r.attributes}
                 onAttrs={(a) => setEdits({ ...edits, [r.name]: a })}
                 granted={members.has(r.name)}
+                identityType={identityType.get(r.name) ?? null}
                 onReview={(title, change) => void startReview(title, change)}
               />
             ))}
@@ -129,9 +133,12 @@ function RoleRow({
   attrs,
   onAttrs,
   granted,
+  identityType,
   onReview,
 }: {
   role: RoleInfo;
+  /** USER, SERVICE_PRINCIPAL, GROUP per the management API; null for a plain Postgres role. */
+  identityType: string | null;
   attrs: RoleAttributes;
   onAttrs: (a: RoleAttributes) => void;
   granted: boolean;
@@ -148,6 +155,7 @@ function RoleRow({
         </td>
       ))}
       <td>{role.superuser ? 'yes' : ''}</td>
+      <td>{identityType ? <span className="badge">{identityType.toLowerCase().replace('_', ' ')}</span> : ''}</td>
       <td>{role.memberOf.map((m) => m.role).join(', ')}</td>
       <td>
         {isAuthenticator ? (
@@ -164,17 +172,19 @@ function RoleRow({
           )
         )}
       </td>
-      <td className="roles__actions">
-        {changed && (
-          <button type="button" className="button button--primary" onClick={() => onReview(`Alter role ${role.name}`, { kind: 'alter', name: role.name, attributes: attrs })}>
-            Review…
-          </button>
-        )}
-        {!role.superuser && !isAuthenticator && (
-          <button type="button" className="button" aria-label={`Drop ${role.name}`} onClick={() => onReview(`Drop role ${role.name}`, { kind: 'drop', name: role.name })}>
-            Drop
-          </button>
-        )}
+      <td>
+        <div className="roles__actions">
+          {changed && (
+            <button type="button" className="button button--primary" onClick={() => onReview(`Alter role ${role.name}`, { kind: 'alter', name: role.name, attributes: attrs })}>
+              Review…
+            </button>
+          )}
+          {!role.superuser && !isAuthenticator && (
+            <button type="button" className="button" aria-label={`Drop ${role.name}`} onClick={() => onReview(`Drop role ${role.name}`, { kind: 'drop', name: role.name })}>
+              Drop
+            </button>
+          )}
+        </div>
       </td>
     </tr>
   );
