@@ -185,3 +185,26 @@ test('the Data API of dev’s database: settings edited in a dialog and read bac
   await page.getByRole('menuitem', { name: 'Data API…' }).click();
   await expect(page.getByRole('dialog', { name: 'Data API · databricks_postgres' }).getByLabel('Maximum rows per response (optional)')).toHaveValue('500');
 });
+
+test('adding a workspace: each sign-in method asks for what it needs, and a bad host is explained in place', async ({ page }) => {
+  await page.goto(readyInfo().ui);
+  await page.getByRole('button', { name: 'Add workspace' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a Databricks workspace' });
+  await expect(dialog.getByRole('radio', { name: 'Sign in with the browser (OAuth)' })).toBeChecked();
+  await dialog.getByRole('radio', { name: 'Personal access token' }).check();
+  await dialog.getByRole('button', { name: 'Add workspace' }).click();
+  await expect(dialog.getByText(/Enter the workspace URL/)).toBeVisible();
+  await expect(dialog.getByText(/Paste a personal access token/)).toBeVisible();
+
+  await dialog.getByLabel('Workspace URL').fill('https://no-such-workspace.invalid');
+  await dialog.getByLabel('Access token', { exact: true }).fill('dapi0000000000000000');
+  await dialog.getByRole('button', { name: 'Add workspace' }).click();
+  const refusal = dialog.getByRole('alert');
+  await expect(refusal).toContainText('The workspace was not added', { timeout: 45_000 });
+  await expect(refusal).toContainText(/CLOUD_/);
+  await page.screenshot({ path: 'e2e/screenshots/tree-add-workspace-error.png' });
+  // The token never shows up in the page, and nothing was added.
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.locator('body')).not.toContainText('dapi0000000000000000');
+  await expect(page.getByRole('tree', { name: 'Database explorer' }).getByRole('treeitem', { level: 1 })).toHaveCount(1);
+});

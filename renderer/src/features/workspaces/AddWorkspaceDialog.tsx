@@ -73,7 +73,7 @@ export function AddWorkspaceDialog({ onClose }: { onClose: () => void }) {
         <input type="text" {...invalid('host')} placeholder="https://adb-1234567890123456.7.azuredatabricks.net" value={form.host} spellCheck={false} autoComplete="off" autoFocus onChange={(e) => set('host', e.target.value)} />
       </Field>
       {form.method === 'pat' && (
-        <Field label="Personal access token" id={`${id}-token`} error={errors.token}>
+        <Field label="Access token" id={`${id}-token`} error={errors.token}>
           <input type="password" {...invalid('token')} value={form.token} autoComplete="off" onChange={(e) => set('token', e.target.value)} />
         </Field>
       )}
