@@ -138,6 +138,19 @@ test.describe.serial('Console II: RLS, SQL, grants', () => {
     await expect(matrix.getByRole('checkbox', { name: `SELECT on notes for ${ID}` })).toBeChecked();
     await expect.poll(async () => await dataApiAs('notes')).toEqual({ status: 200, body: [{ id: 1, body: 'hello' }] });
     await page.screenshot({ path: 'e2e/screenshots/admin-grants.png', fullPage: true });
+
+    // production is not protected: a destructive statement runs without asking.
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.getByRole('tab', { name: /SQL/ }).click();
+    await expect(page.getByRole('toolbar', { name: 'SQL editor' })).toContainText('branch not protected');
+    await typeInto(page, 'SQL', 'DROP TABLE notes');
+    await page.getByRole('toolbar', { name: 'SQL editor' }).getByRole('button', { name: 'Run', exact: true }).click();
+    await expect(page.getByRole('region', { name: 'Results' })).toContainText('DROP ·');
+    expect(dialogs).toEqual([]);
   });
 
   test('roles: create an identity and grant it to authenticator with the SQL shown first; the Lakebase pitfall is explained', async ({ page }) => {

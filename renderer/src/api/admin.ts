@@ -48,6 +48,22 @@ export function managedRolesQuery(api: PierApi, branch: Branch) {
   });
 }
 
+/** Whether the branch is protected (destructive SQL then asks first); read from the management API. */
+export function branchProtectedQuery(api: PierApi, branch: Branch) {
+  const name = branch ?? EMBEDDED_BRANCH;
+  const project = name.split('/branches/')[0]!;
+  return queryOptions({
+    queryKey: [...adminKeys.branch(branch), 'protected'] as const,
+    queryFn: async () => {
+      const out = unwrap('cloud.branches', await api['cloud.branches']({ workspaceId: LOCAL_WORKSPACE, project }));
+      const found = out.branches.find((b) => b.name === name);
+      return found ? found.isProtected : null;
+    },
+    meta: { errorDisplay: 'inline' },
+    retry: false,
+  });
+}
+
 export function grantsQuery(api: PierApi, branch: Branch, schema: string) {
   return queryOptions({
     queryKey: adminKeys.grants(branch, schema),

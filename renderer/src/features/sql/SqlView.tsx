@@ -3,7 +3,7 @@ import { useMemo, useRef, useState } from 'react';
 import type { ViewAs } from '../../../../shared/contract/dataApi';
 import type { SqlRunMode, SqlRunOutput } from '../../../../shared/contract/sql';
 import { assertNever } from '../../../../shared/contract/result';
-import { grantsQuery, rolesQuery, useAdminBranch } from '../../api/admin';
+import { branchProtectedQuery, grantsQuery, rolesQuery, useAdminBranch } from '../../api/admin';
 import { appStatusQuery } from '../../api/app';
 import { schemasQuery } from '../../api/catalog';
 import { usePierApi } from '../../api/PierApiContext';
@@ -38,6 +38,7 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
   const [showHistory, setShowHistory] = useState(false);
   const editor = useRef<CodeEditorHandle | null>(null);
   const roles = useQuery(rolesQuery(api, branch));
+  const isProtected = useQuery(branchProtectedQuery(api, branch));
   const completions = useCompletions();
   const queryClient = useQueryClient();
 
@@ -46,7 +47,9 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
     const { sql, start } = pick(scope, text, editor.current);
     if (!sql.trim()) return;
     const destructive = destructiveStatements(sql);
-    if (mode !== 'explain' && destructive.length > 0 && !window.confirm(`This destroys data or objects:\n\n${destructive.join(';\n')}\n\nRun it?`)) return;
+    // On a protected branch (or when that cannot be told) destructive statements ask first.
+    const askFirst = isProtected.data !== false;
+    if (mode !== 'explain' && askFirst && destructive.length > 0 && !window.confirm(`${isProtected.data ? 'This branch is protected, and this' : 'This'} destroys data or objects:\n\n${destructive.join(';\n')}\n\nRun it?`)) return;
     const runId = `sql-${tabNumber}-${++runCounter}-${Date.now()}`;
     setRun({ kind: 'running', runId });
     editor.current?.markError(null, '');
@@ -88,6 +91,11 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
           <button type="button" className="button" onClick={() => void cancelSql(api, run.runId)}>
             Cancel
           </button>
+        )}
+        {isProtected.data !== undefined && (
+          <span className="badge" title="Destructive statements (DROP, TRUNCATE, DELETE/UPDATE without WHERE) ask first on a protected branch">
+            {isProtected.data === true ? 'protected branch' : isProtected.data === false ? 'branch not protected' : 'protection unknown'}
+          </span>
         )}
         <label className="sql-view__as">
           Run as{' '}
@@ -180,7 +188,8 @@ function Results({ run }: { run: RunState }) {
           {o.results.map((r, i) => (
             <div key={i} className="sql-view__result">
               <p className="sql-view__meta" role="status">
-                {r.command} · {r.rowCount ?? 0} row{r.rowCount === 1 ? '' : 's'}
+                {r.command}
+                {r.rowCount !== null && ` · ${r.rowCount} row${r.rowCount === 1 ? '' : 's'}`}
                 {r.truncated ? ` (first ${r.rows.length} shown)` : ''} · {Math.round(o.durationMs)} ms
               </p>
               {r.columns.length > 0 && (
