@@ -296,3 +296,11 @@ test('filters on an embedded table with !inner, a negated or-group, and a sort w
   await expect(url).toHaveValue(/&order=id\.desc\.nullslast$/);
   await page.screenshot({ path: 'e2e/screenshots/grid-embedded-filter.png' });
 });
+
+test('a to-one embed shows as extra typed columns', async ({ page }) => {
+  const grid = await openTable(page, 'projects');
+  await page.getByRole('region', { name: 'Query builder' }).getByRole('checkbox', { name: 'Embed clients' }).check();
+  await expect(grid.getByRole('columnheader', { name: /^clients\.name/ })).toBeVisible();
+  await expect(grid.getByRole('columnheader', { name: /^clients\.created_at.*timestamp/ })).toBeVisible();
+  await expect(grid.getByRole('row').nth(1)).toContainText('Acme Corp');
+});

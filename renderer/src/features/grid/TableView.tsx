@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
 import type { ViewAs } from '../../../../shared/contract/dataApi';
 import { emptyReadQuery, type ReadQuery } from '../../../../shared/dataapi/ast';
@@ -18,7 +18,8 @@ import { EditReview, NewRowForm } from './EditReview';
 import { ExportButton } from './ExportButton';
 import { RowReferences } from './RowReferences';
 import { stageDelete, stageInsert, type RowKey, type StagedEdit } from './stagedEdits';
-import { gridColumns, viewTotal, withTopPaging } from './gridQuery';
+import { embedsOf } from './builderEdits';
+import { findRelationship, gridColumns, viewTotal, withTopPaging } from './gridQuery';
 import { QueryBuilder } from './QueryBuilder';
 import { UrlBar } from './UrlBar';
 import { ViewAsPicker } from './ViewAsPicker';
@@ -54,7 +55,18 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
   const target: TableTarget = useMemo(() => ({ database, schema: relation.schema, table: relation.name, viewAs }), [database, relation, viewAs]);
   // Observes the grid's count (the grid decides when it runs).
   const count = useQuery({ ...countQuery(api, target, serializeQuery(withTopPaging(query, undefined, undefined)), countMode), enabled: false });
-  const columns = useMemo(() => (describe.data ? gridColumns(query, describe.data) : []), [query, describe.data]);
+  const embedTargets = describe.data ? embedsOf(query).flatMap((e) => {
+    const rel = findRelationship(describe.data, e.relation, e.hint);
+    return rel?.toOne ? [rel.target] : [];
+  }) : [];
+  const relatedDescribes = useQueries({ queries: embedTargets.map((t) => describeQuery(api, database, t.schema, t.name)) });
+  const relatedKey = relatedDescribes.map((r) => (r.data ? '1' : '0')).join();
+  const related = useMemo(
+    () => new Map(relatedDescribes.flatMap((r, i) => (r.data && embedTargets[i] ? [[`${embedTargets[i].schema}.${embedTargets[i].name}`, r.data] as const] : []))),
+    // Rebuilt when a describe arrives or the query changes, not on every render.
+    [relatedKey, query],
+  );
+  const columns = useMemo(() => (describe.data ? gridColumns(query, describe.data, related) : []), [query, describe.data, related]);
   const snippet: SnippetTarget | null = describe.data
     ? { baseUrl: describe.data.baseUrl, schema: relation.schema, table: relation.name, query, count: countMode }
     : null;

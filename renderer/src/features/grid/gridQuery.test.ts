@@ -53,6 +53,27 @@ describe('gridColumns', () => {
   });
 });
 
+describe('to-one embeds with the target described', () => {
+  it('expand * into typed columns', () => {
+    const regions: DescribeTableOutput = {
+      ...CLIENTS,
+      columns: [
+        { name: 'id', type: 'integer', typeName: 'int4', nullable: false, default: null, comment: null },
+        { name: 'opened', type: 'timestamp with time zone', typeName: 'timestamptz', nullable: true, default: null, comment: null },
+      ],
+      relationships: [],
+    };
+    const cols = gridColumns(q('select=id,regions(*)'), CLIENTS, new Map([['public.regions', regions]]));
+    expect(cols.map((c) => [c.name, c.type, c.path])).toEqual([
+      ['id', 'integer', ['id']],
+      ['regions.id', 'integer', ['regions', 'id']],
+      ['regions.opened', 'timestamp with time zone', ['regions', 'opened']],
+    ]);
+    // Not yet described: one JSON column.
+    expect(gridColumns(q('select=regions(*)'), CLIENTS).map((c) => c.type)).toEqual(['jsonb']);
+  });
+});
+
 describe('rowCells', () => {
   it('reads nested paths; a missing to-one reads as absent, not as an error', () => {
     const cols = gridColumns(q('select=id,regions(name)'), CLIENTS);

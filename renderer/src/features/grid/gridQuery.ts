@@ -27,7 +27,12 @@ export function findRelationship(describe: DescribeTableOutput, relation: string
  * What the grid shows for a query: `*` expands to the table's columns; fields keep their alias;
  * a to-one embed with listed fields becomes one column per field, anything else one JSON column.
  */
-export function gridColumns(query: ReadQuery, describe: DescribeTableOutput): DataColumn[] {
+export function gridColumns(
+  query: ReadQuery,
+  describe: DescribeTableOutput,
+  /** Describes of embedded tables by `schema.name`, where loaded: they type to-one columns. */
+  related: ReadonlyMap<string, DescribeTableOutput> = new Map(),
+): DataColumn[] {
   const pk = new Set(describe.primaryKey);
   const references = new Map(
     describe.relationships.flatMap((r) => (r.toOne && r.kind === 'many-to-one' && r.columns.length === 1 && r.columns[0] ? [[r.columns[0][0], r.target.name] as const] : [])),
@@ -65,13 +70,20 @@ export function gridColumns(query: ReadQuery, describe: DescribeTableOutput): Da
         const key = item.alias ?? item.relation;
         const rel = findRelationship(describe, item.relation, item.hint);
         const toOne = rel?.toOne ?? false;
-        const fields = item.select.filter((s): s is Extract<SelectItem, { kind: 'field' }> => s.kind === 'field');
-        if (item.spread || (toOne && fields.length === item.select.length && fields.length > 0)) {
-          for (const f of fields) {
+        const target = rel ? related.get(`${rel.target.schema}.${rel.target.name}`) : undefined;
+        const targetTypes = new Map(target?.columns.map((c) => [c.name, c.type]));
+        // A to-one `*` becomes the target's columns once they are known.
+        const expanded: Extract<SelectItem, { kind: 'field' }>[] = item.select.flatMap((s) =>
+          s.kind === 'field' ? [s] : s.kind === 'star' && target ? target.columns.map((c) => ({ kind: 'field' as const, field: { name: c.name, json: [] } })) : [],
+        );
+        const allFields = expanded.length > 0 && item.select.every((s) => s.kind === 'field' || (s.kind === 'star' && target));
+        if (item.spread || (toOne && allFields)) {
+          for (const f of expanded) {
             const name = f.alias ?? lastName(f);
+            const plain = f.field.json.length === 0 && !f.cast && !f.aggregate;
             out.push({
               name: item.spread ? name : `${key}.${name}`,
-              type: f.cast ?? 'text',
+              type: f.cast ?? (plain ? (targetTypes.get(f.field.name) ?? 'text') : 'text'),
               nullable: true,
               isPrimaryKey: false,
               path: item.spread ? [name] : [key, name],
