@@ -108,6 +108,13 @@ test.describe.serial('Console II: RLS, SQL, grants', () => {
     await expect(table).not.toContainText('Global Solutions');
     await page.screenshot({ path: 'e2e/screenshots/admin-sql-as-identity.png', fullPage: true });
 
+    // EXPLAIN ANALYZE as the identity: the plan shows the policy's filter and what was actually read.
+    await page.getByRole('toolbar', { name: 'SQL editor' }).getByRole('button', { name: 'Explain analyze' }).click();
+    const plan = results.getByLabel('Query plan');
+    await expect(plan).toContainText(' on clients');
+    await expect(plan).toContainText('actual 2 rows');
+    await page.screenshot({ path: 'e2e/screenshots/admin-sql-explain.png', fullPage: true });
+
     // The same query as the admin sees all three.
     await page.getByLabel('Run as').selectOption('');
     await page.getByRole('toolbar', { name: 'SQL editor' }).getByRole('button', { name: 'Run', exact: true }).click();

@@ -26,6 +26,9 @@ interface PlanNode {
   'Actual Total Time'?: number;
   'Total Cost'?: number;
   Filter?: string;
+  'Index Cond'?: string;
+  'Recheck Cond'?: string;
+  'Rows Removed by Filter'?: number;
   Plans?: PlanNode[];
 }
 
@@ -40,10 +43,13 @@ function PlanItem({ node, analyzed }: { node: PlanNode; analyzed: boolean }) {
         · est. {node['Plan Rows']} rows · cost {node['Total Cost']}
         {analyzed && ` · actual ${node['Actual Rows']} rows in ${node['Actual Total Time']} ms`}
       </span>
-      {node.Filter && (
-        <div className="sql-view__meta">
-          filter: <code>{node.Filter}</code>
-        </div>
+      {(['Index Cond', 'Recheck Cond', 'Filter'] as const).map((k) =>
+        node[k] ? (
+          <div key={k} className="sql-view__meta">
+            {k.toLowerCase()}: <code>{node[k]}</code>
+            {k === 'Filter' && node['Rows Removed by Filter'] !== undefined && ` · ${node['Rows Removed by Filter']} rows removed`}
+          </div>
+        ) : null,
       )}
       {node.Plans && (
         <ul>
