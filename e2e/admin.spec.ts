@@ -71,8 +71,14 @@ test.describe.serial('Console II: RLS, SQL, grants', () => {
     // A typo shows inline instead of a preview.
     await typeInto(page, 'USING expression', 'idd IN (1, 2)');
     await expect(page.getByRole('alert', { name: 'Expression error' })).toContainText('column "idd" does not exist');
+    // A syntax error is also marked where it is, inside the expression editor.
+    await typeInto(page, 'USING expression', 'id IN (1,, 2)');
+    await expect(page.getByRole('alert', { name: 'Expression error' })).toContainText('syntax error');
+    await expect(form.locator('.squiggly-error')).not.toHaveCount(0);
+    await page.screenshot({ path: 'e2e/screenshots/admin-rls-syntax-error.png', fullPage: true });
     await typeInto(page, 'USING expression', 'id IN (1, 2)');
     await expect(page.getByRole('alert', { name: 'Expression error' })).toHaveCount(0);
+    await expect(form.locator('.squiggly-error')).toHaveCount(0);
 
     await form.getByRole('button', { name: 'Review SQL…' }).click();
     const review = page.getByRole('region', { name: 'Create policy restrict client access' });

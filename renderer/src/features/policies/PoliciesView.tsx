@@ -1,15 +1,15 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { POLICY_COMMANDS, type ChangePlanOutput, type ListRolesOutput, type PolicyChangeInput, type TablePoliciesOutput } from '../../../../shared/contract/admin';
 import { adminKeys, applyPolicyChange, planPolicyChange, rolesQuery, tablePoliciesQuery, useAdminBranch } from '../../api/admin';
 import { schemasQuery } from '../../api/catalog';
 import { usePierApi } from '../../api/PierApiContext';
 import { describeError } from '../../api/RpcCallError';
 import { ErrorPanel } from '../../ui/ErrorPanel';
-import { CodeEditor, type CompletionEntry } from '../sql/CodeEditor';
+import { CodeEditor, type CodeEditorHandle, type CompletionEntry } from '../sql/CodeEditor';
 import { SqlReview } from '../sql/SqlReview';
-import { draftFromPolicy, draftToChange, expressionsFor, newDraft, type PolicyDraft } from './policyDraft';
-import { PolicyPreview } from './PolicyPreview';
+import { draftFromPolicy, draftToChange, expressionErrorOffset, expressionsFor, newDraft, type PolicyDraft } from './policyDraft';
+import { PolicyPreview, type InvalidPolicy } from './PolicyPreview';
 import { POLICY_TEMPLATES, sqlName } from './policyTemplates';
 import './policies.css';
 
@@ -199,8 +199,20 @@ function PolicyEditor({
     ],
     [info.columns, tables],
   );
-  const [invalid, setInvalid] = useState<string | null>(null);
-  const onInvalid = useCallback((m: string | null) => setInvalid(m), []);
+  const [invalidPolicy, setInvalidPolicy] = useState<InvalidPolicy | null>(null);
+  const invalid = invalidPolicy?.message ?? null;
+  const usingEditor = useRef<CodeEditorHandle | null>(null);
+  const checkEditor = useRef<CodeEditorHandle | null>(null);
+  const onInvalid = useCallback((i: InvalidPolicy | null) => setInvalidPolicy(i), []);
+  // Errors Postgres can place (syntax errors) get a squiggle in the expression they are in.
+  useEffect(() => {
+    const mark = (editor: CodeEditorHandle | null, clause: 'USING' | 'WITH CHECK', text: string) => {
+      const at = invalidPolicy?.position ? expressionErrorOffset(invalidPolicy.statement, invalidPolicy.position, clause, text) : null;
+      editor?.markError(at, invalidPolicy?.message ?? '');
+    };
+    mark(usingEditor.current, 'USING', draft.using);
+    mark(checkEditor.current, 'WITH CHECK', draft.withCheck);
+  }, [invalidPolicy, draft.using, draft.withCheck]);
   const result = draftToChange(draft);
   const allowed = expressionsFor(draft.command);
   const set = (patch: Partial<PolicyDraft>) => onDraft({ ...draft, ...patch });
@@ -242,13 +254,31 @@ function PolicyEditor({
         {allowed.using && (
           <div className="field">
             <span>USING (which existing rows it applies to)</span>
-            <CodeEditor ariaLabel="USING expression" value={draft.using} onChange={(using) => set({ using })} completions={completions} minLines={3} />
+            <CodeEditor
+              ariaLabel="USING expression"
+              value={draft.using}
+              onChange={(using) => set({ using })}
+              completions={completions}
+              minLines={3}
+              handleRef={(h) => {
+                usingEditor.current = h;
+              }}
+            />
           </div>
         )}
         {allowed.withCheck && (
           <div className="field">
             <span>WITH CHECK (which new or changed rows are allowed)</span>
-            <CodeEditor ariaLabel="WITH CHECK expression" value={draft.withCheck} onChange={(withCheck) => set({ withCheck })} completions={completions} minLines={3} />
+            <CodeEditor
+              ariaLabel="WITH CHECK expression"
+              value={draft.withCheck}
+              onChange={(withCheck) => set({ withCheck })}
+              completions={completions}
+              minLines={3}
+              handleRef={(h) => {
+                checkEditor.current = h;
+              }}
+            />
           </div>
         )}
         {invalid && (

@@ -8,6 +8,11 @@ import { ErrorPanel } from '../../ui/ErrorPanel';
 import { useDebounced } from './useDebounced';
 
 type Preview = Extract<PreviewPolicyOutput, { kind: 'preview' }>;
+export interface InvalidPolicy {
+  readonly message: string;
+  readonly statement: string;
+  readonly position: number | null;
+}
 type IdentityResult = Preview['identities'][number];
 
 /**
@@ -28,7 +33,8 @@ export function PolicyPreview({
   change: PolicyChangeInput | null;
   incompleteReason: string | null;
   identities: readonly string[];
-  onInvalid?: (message: string | null) => void;
+  /** The edit does not compile (null once it does): the message, and where in which statement, for inline markers. */
+  onInvalid?: (invalid: InvalidPolicy | null) => void;
 }) {
   const api = usePierApi();
   const branch = useAdminBranch();
@@ -70,7 +76,10 @@ export function PolicyPreview({
   useEffect(() => {
     if (tryInsert && insertJson === '' && suggestion) setInsertJson(suggestion);
   }, [tryInsert, insertJson, suggestion]);
-  const invalid = data?.kind === 'invalid' ? data.message : null;
+  const invalid = useMemo<InvalidPolicy | null>(
+    () => (data?.kind === 'invalid' ? { message: data.message, statement: data.statements[data.failedStatement] ?? '', position: data.position } : null),
+    [data],
+  );
   useEffect(() => onInvalid?.(invalid), [invalid, onInvalid]);
 
   return (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftToChange, newDraft, type PolicyDraft } from './policyDraft';
+import { draftToChange, expressionErrorOffset, newDraft, type PolicyDraft } from './policyDraft';
 
 const base: PolicyDraft = { ...newDraft(['user@example.com'], false), name: 'restrict client access', using: ' id IN (1, 2) ' };
 
@@ -34,5 +34,19 @@ describe('draftToChange', () => {
     const r = draftToChange({ ...base, ...patch });
     expect(r.kind).toBe('incomplete');
     if (r.kind === 'incomplete') expect(r.reason).toMatch(reason);
+  });
+});
+
+describe('expressionErrorOffset', () => {
+  const statement = 'CREATE POLICY "p" ON "public"."clients"\n  AS PERMISSIVE\n  FOR ALL\n  TO PUBLIC\n  USING (id IN (1,, 2))\n  WITH CHECK (true)';
+  const position = statement.indexOf(',,') + 2; // Postgres points at the second comma (1-based)
+  it('maps a position inside USING onto the editor text', () => {
+    expect(expressionErrorOffset(statement, position, 'USING', 'id IN (1,, 2)')).toBe('id IN (1,, 2)'.indexOf(',,') + 2);
+  });
+  it('accounts for leading whitespace the statement trimmed', () => {
+    expect(expressionErrorOffset(statement, position, 'USING', '\n  id IN (1,, 2)')).toBe('\n  id IN (1,, 2)'.indexOf(',,') + 2);
+  });
+  it('is null for the other clause', () => {
+    expect(expressionErrorOffset(statement, position, 'WITH CHECK', 'true')).toBeNull();
   });
 });

@@ -42,3 +42,19 @@ export function draftToChange(d: PolicyDraft): { kind: 'change'; change: PolicyC
     change: d.original === null ? { kind: 'create', policy, enableRls: d.enableRls } : { kind: 'replace', name: d.original, policy, enableRls: d.enableRls },
   };
 }
+
+/**
+ * Where, in the text of one expression editor, a Postgres error position (1-based, in the CREATE
+ * POLICY statement main built) falls; null when it lies outside that clause. `editorText` is the
+ * editor's untrimmed text (the statement holds it trimmed).
+ */
+export function expressionErrorOffset(statement: string, position: number, clause: 'USING' | 'WITH CHECK', editorText: string): number | null {
+  const marker = `\n  ${clause} (`;
+  const at = statement.indexOf(marker);
+  if (at < 0) return null;
+  const start = at + marker.length;
+  const offset = position - 1 - start;
+  const trimmed = editorText.trim();
+  if (offset < 0 || offset > trimmed.length) return null;
+  return offset + (editorText.length - editorText.trimStart().length) + 1;
+}
