@@ -208,3 +208,70 @@ test('adding a workspace: each sign-in method asks for what it needs, and a bad 
   await expect(page.locator('body')).not.toContainText('dapi0000000000000000');
   await expect(page.getByRole('tree', { name: 'Database explorer' }).getByRole('treeitem', { level: 1 })).toHaveCount(1);
 });
+
+test('a branch from an LSN with a time to live holds the data as of that LSN', async ({ page }) => {
+  test.setTimeout(120_000);
+  const production = new pg.Client({ connectionString: readyInfo().postgres });
+  await production.connect();
+  let lsn: string;
+  try {
+    await production.query(`UPDATE clients SET company = 'Before LSN' WHERE id = 3`);
+    lsn = (await production.query<{ lsn: string }>(`SELECT pg_current_wal_insert_lsn()::text AS lsn`)).rows[0]!.lsn;
+    await production.query(`UPDATE clients SET company = 'After LSN' WHERE id = 3`);
+  } finally {
+    await production.end();
+  }
+
+  await page.goto(readyInfo().ui);
+  const tree = page.getByRole('tree', { name: 'Database explorer' });
+  const productionItem = tree.getByRole('treeitem', { name: 'production', exact: true });
+  await productionItem.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'New branch…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New branch' });
+  await dialog.getByLabel('Branch name').fill('as-of-lsn');
+  await dialog.getByRole('radio', { name: 'A log sequence number (LSN)' }).check();
+  await dialog.getByLabel('LSN', { exact: true }).fill(lsn);
+  await dialog.getByRole('radio', { name: 'Expires after a while' }).check();
+  await dialog.getByLabel('Time to live').fill('3');
+  await dialog.getByLabel('Unit').selectOption('hours');
+  await dialog.getByRole('button', { name: 'Create branch' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('region', { name: 'Operations' }).getByRole('listitem', { name: 'Create branch as-of-lsn: Succeeded' })).toBeVisible({ timeout: 90_000 });
+
+  const branch = tree.getByRole('treeitem', { name: 'as-of-lsn', exact: true });
+  await expect(branch).toHaveAttribute('aria-description', /expires in 3 h/);
+  const onBranch = await branchClient('projects/local/branches/as-of-lsn');
+  try {
+    expect((await onBranch.query(`SELECT company FROM clients WHERE id = 3`)).rows[0]?.company).toBe('Before LSN');
+  } finally {
+    await onBranch.end();
+  }
+});
+
+test('a protected branch: deleting it needs its name and the server refuses until it is unprotected', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto(readyInfo().ui);
+  const tree = page.getByRole('tree', { name: 'Database explorer' });
+  const operations = page.getByRole('region', { name: 'Operations' });
+  const dev = tree.getByRole('treeitem', { name: 'dev', exact: true });
+  await dev.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Protect branch' }).click();
+  await expect(operations.getByRole('listitem', { name: 'Protect branch dev: Succeeded' })).toBeVisible({ timeout: 60_000 });
+  await expect(dev).toHaveAttribute('aria-description', /protected/);
+
+  await dev.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Delete branch…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete branch dev?' });
+  await expect(dialog.getByRole('button', { name: 'Delete branch' })).toBeDisabled();
+  await dialog.getByLabel('Type “dev” to confirm').fill('dev');
+  await dialog.getByRole('button', { name: 'Delete branch' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('The server refused to delete the branch', { timeout: 60_000 });
+  await expect(dialog.getByRole('alert')).toContainText(/protected/i);
+  await page.screenshot({ path: 'e2e/screenshots/tree-delete-protected.png' });
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  await dev.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Unprotect branch' }).click();
+  await expect(operations.getByRole('listitem', { name: 'Unprotect branch dev: Succeeded' })).toBeVisible({ timeout: 60_000 });
+  await expect(dev).not.toHaveAttribute('aria-description', /protected/);
+});

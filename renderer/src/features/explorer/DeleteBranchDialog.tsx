@@ -22,7 +22,12 @@ export function DeleteBranchDialog({ workspaceId, branch, onClose }: { workspace
     if (state === 'succeeded') onClose();
   }, [state, onClose]);
 
-  const what = [branch.isDefault ? 'the project’s default branch' : null, branch.isProtected ? 'protected' : null].filter(Boolean).join(' and ');
+  const why =
+    branch.isDefault && branch.isProtected
+      ? 'This is the project’s default branch, and it is protected.'
+      : branch.isDefault
+        ? 'This is the project’s default branch.'
+        : 'This branch is protected.';
   return (
     <ModalDialog
       title={`Delete branch ${branch.id}?`}
@@ -46,7 +51,7 @@ export function DeleteBranchDialog({ workspaceId, branch, onClose }: { workspace
       </p>
       {typedNeeded && (
         <>
-          <p className="dialog-warning">This is {what}. Type its name to confirm.</p>
+          <p className="dialog-warning">{why} Type its name to confirm.</p>
           <Field label={`Type “${branch.id}” to confirm`} id={`${id}-confirm`}>
             <input id={`${id}-confirm`} type="text" className="mono" value={typed} autoFocus spellCheck={false} autoComplete="off" onChange={(e) => setTyped(e.target.value)} />
           </Field>

@@ -627,7 +627,8 @@ function rowMeta(node: ExplorerNode, now: number): { badges: Badge[]; title: str
       if (b.isProtected) badges.push({ text: 'protected', tone: 'warning', icon: 'shield' });
       if (b.state !== 'READY') badges.push({ text: b.state.toLowerCase(), tone: 'muted' });
       const expiry = b.expireTime ? formatExpiry(b.expireTime, now) : null;
-      if (expiry) badges.push({ text: expiry, tone: 'muted', icon: 'clock' });
+      // The clock says "expires"; the badge keeps only the time so the name keeps its room.
+      if (expiry) badges.push({ text: expiry.replace(/^expires in /, ''), tone: expiry === 'expired' ? 'warning' : 'muted', icon: 'clock' });
       const facts = [b.isDefault ? 'default' : null, b.isProtected ? 'protected' : null, `state ${b.state}`, expiry, b.sourceBranch ? `from ${b.sourceBranch.split('/').at(-1)}` : null].filter(
         (f) => f !== null,
       );
