@@ -5,7 +5,8 @@ import { readyInfo } from './support/ready';
 async function openTable(page: Page, table: string) {
   await page.goto(readyInfo().ui);
   const tree = page.getByRole('tree', { name: 'Database explorer' });
-  await expect(tree.getByRole('treeitem').first()).toBeVisible();
+  // Generous: on a loaded machine the first catalog call can take a while.
+  await expect(tree.getByRole('treeitem').first()).toBeVisible({ timeout: 30_000 });
   // Expand whatever is collapsed until the table shows: independent of how the tree nests it.
   const item = tree.getByRole('treeitem', { name: new RegExp(`^${table}\\b`) }).first();
   for (let i = 0; i < 40 && !(await item.isVisible()); i++) {

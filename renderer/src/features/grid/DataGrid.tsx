@@ -1,5 +1,5 @@
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReadQuery } from '../../../../shared/dataapi/ast';
 import { serializeQuery } from '../../../../shared/dataapi/serializeQuery';
 import { WINDOW_ROWS, countQuery, windowQuery, type CountMode, type TableTarget } from '../../api/dataApi';
@@ -9,6 +9,11 @@ import { keysetColumn, keysetWindowQueryOf, rowCells, stableOrder, viewTotal, wi
 import { cellClipboardText } from './cellFormat';
 import { keyId, rowKeyOf, stageCell, valueFromText, type RowKey, type StagedEdit } from './stagedEdits';
 import { TableGrid, type GridEditing } from './TableGrid';
+
+/** How long the scroll must rest before windows under it are fetched. */
+const SETTLE_MS = 60;
+/** How many windows back a loaded window still serves as a keyset starting point. */
+const KEYSET_REACH = 8;
 
 /** The active cell's column and full value (cells show a cut-down text). */
 export interface ActiveCell {
@@ -46,12 +51,17 @@ export function DataGrid({ target, query, columns, primaryKey, countMode, label,
     setVisible((v) => (v.start === start && v.end === end ? v : { start, end }));
   }, []);
 
+  // Windows are fetched for where the scroll rests, not for every position a fast drag passes.
+  const [settled, setSettled] = useState(visible);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(visible), SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [visible]);
+
   const unpaged = serializeQuery(withTopPaging(query, undefined, undefined));
 
-  const firstWindow = Math.floor(visible.start / WINDOW_ROWS);
-  const lastWindow = Math.floor(visible.end / WINDOW_ROWS);
   const windowIndexes = [0];
-  for (let i = Math.max(1, firstWindow); i <= lastWindow; i++) windowIndexes.push(i);
+  for (let i = Math.max(1, Math.floor(settled.start / WINDOW_ROWS)); i <= Math.floor(settled.end / WINDOW_ROWS); i++) windowIndexes.push(i);
   const ordered = useMemo(() => stableOrder(query, primaryKey), [query, primaryKey]);
   const orderedKey = serializeQuery(ordered);
   const keyset = useMemo(() => keysetColumn(ordered, primaryKey), [ordered, primaryKey]);
@@ -62,13 +72,14 @@ export function DataGrid({ target, query, columns, primaryKey, countMode, label,
   const planFor = (index: number): string | null => {
     const known = plans.current.byIndex.get(index);
     if (known !== undefined) return known;
-    // Scrolling on from a loaded window continues after its last key; a jump uses OFFSET.
-    const before = index > 0 && keyset ? loadedWindow(index - 1) : undefined;
-    const lastKey = before?.length === WINDOW_ROWS ? before[WINDOW_ROWS - 1]?.[keyset!.name] : undefined;
-    const q =
-      keyset && lastKey !== undefined && lastKey !== null
-        ? keysetWindowQueryOf(ordered, keyset, lastKey, index * WINDOW_ROWS, WINDOW_ROWS)
-        : windowQueryOf(ordered, index * WINDOW_ROWS, WINDOW_ROWS);
+    // Near a loaded window, continue after its last key (plus a short hop); far from any, use OFFSET.
+    let q = null;
+    for (let k = index - 1; keyset && !q && k >= Math.max(0, index - KEYSET_REACH); k--) {
+      const before = loadedWindow(k);
+      const lastKey = before?.length === WINDOW_ROWS ? before[WINDOW_ROWS - 1]?.[keyset.name] : undefined;
+      if (lastKey !== undefined && lastKey !== null) q = keysetWindowQueryOf(ordered, keyset, lastKey, index * WINDOW_ROWS, WINDOW_ROWS, (index - k - 1) * WINDOW_ROWS);
+    }
+    q ??= windowQueryOf(ordered, index * WINDOW_ROWS, WINDOW_ROWS);
     const raw = q ? serializeQuery(q) : null;
     plans.current.byIndex.set(index, raw);
     return raw;
@@ -91,6 +102,11 @@ export function DataGrid({ target, query, columns, primaryKey, countMode, label,
     const index = windowIndexes[i];
     if (w.data && index !== undefined) loaded.set(index, w.data);
   });
+  // Rows already in the cache show at once, even before the scroll settles.
+  for (let i = Math.floor(visible.start / WINDOW_ROWS); i <= Math.floor(visible.end / WINDOW_ROWS); i++) {
+    const data = loaded.has(i) ? undefined : loadedWindow(i);
+    if (data) loaded.set(i, data);
+  }
   // Cell arrays per loaded window, made once, so memoized rows see the same array on every scroll.
   const cellCache = useRef(new WeakMap<readonly Record<string, unknown>[], unknown[][]>());
   const cacheColumns = useRef(columns);

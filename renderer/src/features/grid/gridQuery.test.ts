@@ -129,6 +129,7 @@ describe('stable windows and keyset paging', () => {
     expect(readableQuery(keysetWindowQueryOf(q('name=like.a*&order=id.desc&limit=500&offset=7'), key!, 4000, 400, 200)!)).toBe(
       'name=like.a*&id=lt.4000&order=id.desc&limit=100',
     );
+    expect(readableQuery(keysetWindowQueryOf(q('order=id'), { name: 'id', descending: false }, 400, 1000, 200, 400)!)).toBe('id=gt.400&order=id&limit=200&offset=400');
     expect(keysetColumn(q('order=id,name'), ['id'])).toBeNull();
     expect(keysetColumn(q('order=name'), ['id'])).toBeNull();
     expect(keysetColumn(q('order=id'), ['tenant', 'id'])).toBeNull();

@@ -191,7 +191,15 @@ export function keysetColumn(query: ReadQuery, primaryKey: readonly string[]): {
  * Rows [start, start+size) as "the next rows after key `after`": an index range scan instead of
  * OFFSET skipping `start` rows, so deep windows cost what the first one does.
  */
-export function keysetWindowQueryOf(query: ReadQuery, key: { name: string; descending: boolean }, after: unknown, start: number, size: number): ReadQuery | null {
+export function keysetWindowQueryOf(
+  query: ReadQuery,
+  key: { name: string; descending: boolean },
+  after: unknown,
+  start: number,
+  size: number,
+  /** Rows to pass over after the key first (a short hop from a loaded window, not a deep OFFSET). */
+  skip = 0,
+): ReadQuery | null {
   const { limit } = topPaging(query);
   const remaining = limit === undefined ? size : Math.min(size, limit - start);
   if (remaining <= 0) return null;
@@ -199,5 +207,5 @@ export function keysetWindowQueryOf(query: ReadQuery, key: { name: string; desce
     path: [],
     node: { kind: 'condition', field: { name: key.name, json: [] }, negated: false, operator: key.descending ? 'lt' : 'gt', value: String(after) },
   } as const;
-  return withTopPaging({ ...query, filters: [...query.filters, seek] }, remaining, undefined);
+  return withTopPaging({ ...query, filters: [...query.filters, seek] }, remaining, skip > 0 ? skip : undefined);
 }
