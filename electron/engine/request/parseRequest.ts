@@ -135,6 +135,8 @@ function actionFor(method: string, target: ApiTarget): Result<ApiAction> {
 
 /** `columns=a,b` / `on_conflict=a,b` (names may be double-quoted). */
 function nameList(rawQuery: string, key: string): string[] | undefined {
+  // Most requests have neither parameter: skip decoding the query string again for them.
+  if (!rawQuery.includes(key)) return undefined;
   const raw = new URLSearchParams(rawQuery).get(key);
   if (raw === null) return undefined;
   return raw

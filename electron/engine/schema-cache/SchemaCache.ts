@@ -113,7 +113,8 @@ export interface SchemaCache {
 }
 
 export function relationKey(q: QualifiedName): string {
-  return JSON.stringify([q.schema, q.name]);
+  // NUL cannot occur in a Postgres name, so the pair stays unambiguous (and this is on every request's path).
+  return q.schema + '\u0000' + q.name;
 }
 
 export function findRelation(cache: SchemaCache, schema: string, name: string): Relation | undefined {

@@ -1,0 +1,273 @@
+/**
+ * Data API engine benchmark (DESIGN §6), printed, not asserted:
+ *   npm run bench:engine          (PIER_BENCH_SECONDS=5 per measurement, PIER_BENCH_CONCURRENCY=32)
+ *
+ * Starts the embedded Postgres with the sample database (plus more rows), serves the engine over
+ * node:http on 127.0.0.1 (pool as the server makes it: 10 connections, pipelined), and drives it
+ * from a worker thread at the given concurrency. Then pgbench runs the identical transaction the
+ * engine sends for the same request (BEGIN, the role/request settings, the statement, COMMIT, in
+ * one pipeline, extended protocol, same parameters) at the same concurrency, and the ratio
+ * engine ÷ pgbench is printed per scenario. Targets: GET by key ≥ 75 %, embed ≥ 60 %.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import pg from 'pg';
+import { createEngine } from '../electron/engine/engine';
+import { beginSql, SETTINGS_SQL, settingsValues } from '../electron/engine/execute/runQuery';
+import { handleNodeRequest } from '../electron/engine/handleNodeRequest';
+import { planRequest } from '../electron/engine/plan/planRequest';
+import { parseRequest } from '../electron/engine/request/parseRequest';
+import { transactionEnd } from '../electron/engine/respond/toResponse';
+import { buildQuery } from '../electron/engine/sql/buildQuery';
+import { startEmbeddedDefault } from '../electron/local/embeddedDefault';
+
+const SECONDS = Number(process.env.PIER_BENCH_SECONDS ?? 5);
+/** Comma-separated scenario numbers (1-4) to run; all by default. */
+const ONLY = process.env.PIER_BENCH_ONLY?.split(',').map(Number);
+const CONCURRENCY = Number(process.env.PIER_BENCH_CONCURRENCY ?? 32);
+const POOL_SIZE = Number(process.env.PIER_BENCH_POOL ?? 10);
+const CLIENTS = 10_000;
+const PROJECTS_PER_CLIENT = 3;
+const TASKS_PER_PROJECT = 4;
+const ROLE = 'pier_bench_anon';
+const AUTHENTICATOR = 'pier_bench_authenticator';
+const PASSWORD = 'pier-bench';
+/** A key value no request uses, to find the key's parameter in the generated SQL. */
+const SENTINEL_ID = 987654321;
+
+function pgbenchPath(): string | undefined {
+  const candidates = [process.env.PIER_PGBENCH, '/usr/bin/pgbench', ...['18', '17', '16', '15'].map((v) => `/usr/lib/postgresql/${v}/bin/pgbench`)];
+  return candidates.find((c): c is string => c !== undefined && existsSync(c));
+}
+
+interface Scenario {
+  readonly name: string;
+  readonly method: 'GET' | 'POST';
+  /** Path and query after /rest/{db}; `{id}` is replaced by a random key per request. */
+  readonly target: string;
+  readonly body?: string;
+  readonly headers: Record<string, string>;
+}
+
+const taskRow = (n: number) => ({ title: `bench task ${n}`, project_id: 1 + (n % 100), status: 'pending', priority: 'low', estimated_hours: 1.5 });
+const SCENARIOS: Scenario[] = [
+  { name: 'GET by primary key', method: 'GET', target: '/public/clients?id=eq.{id}', headers: {} },
+  { name: 'GET with a two-level embed', method: 'GET', target: '/public/clients?select=id,name,projects(id,name,tasks(id,title,status))&id=eq.{id}', headers: {} },
+  { name: 'POST one row', method: 'POST', target: '/public/tasks', body: JSON.stringify(taskRow(1)), headers: { 'content-type': 'application/json' } },
+  { name: 'POST 100 rows (bulk)', method: 'POST', target: '/public/tasks', body: JSON.stringify(Array.from({ length: 100 }, (_, i) => taskRow(i))), headers: { 'content-type': 'application/json' } },
+];
+
+const SETUP_SQL = `
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${AUTHENTICATOR}') THEN
+    CREATE ROLE ${AUTHENTICATOR} LOGIN NOINHERIT PASSWORD '${PASSWORD}';
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${ROLE}') THEN
+    CREATE ROLE ${ROLE} NOLOGIN;
+  END IF;
+END $$;
+GRANT ${ROLE} TO ${AUTHENTICATOR};
+GRANT USAGE ON SCHEMA pgrst TO ${AUTHENTICATOR};
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pgrst TO ${AUTHENTICATOR};
+GRANT USAGE ON SCHEMA public TO ${ROLE};
+GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO ${ROLE};
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${ROLE};
+INSERT INTO clients (name, email, company)
+  SELECT 'client ' || g, 'client' || g || '@bench.example', 'company ' || g FROM generate_series(1, ${CLIENTS}) g
+  ON CONFLICT DO NOTHING;
+INSERT INTO projects (name, client_id, status, budget)
+  SELECT 'project ' || c.id || '.' || p, c.id, 'active', 1000 FROM clients c, generate_series(1, ${PROJECTS_PER_CLIENT}) p
+  WHERE c.email LIKE '%@bench.example';
+INSERT INTO tasks (title, project_id, status)
+  SELECT 'task ' || pr.id || '.' || t, pr.id, 'pending' FROM projects pr, generate_series(1, ${TASKS_PER_PROJECT}) t
+  WHERE pr.name LIKE 'project %.%';
+-- The sample schema has no indexes on its foreign keys; any real Data API deployment embedding
+-- along them has them, and without them an embed measures sequential scans, not the engine.
+CREATE INDEX IF NOT EXISTS projects_client_id_idx ON projects (client_id);
+CREATE INDEX IF NOT EXISTS tasks_project_id_idx ON tasks (project_id);
+ANALYZE;
+`;
+
+/** The load generator: its own thread, so the engine's event loop only serves. */
+const LOAD_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const { url, method, target, body, headers, concurrency, seconds, maxId } = workerData;
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const u = new URL(url);
+function once() {
+  const t0 = performance.now();
+  const path = u.pathname + target.replace('{id}', String(1 + Math.floor(Math.random() * maxId)));
+  return new Promise((resolve) => {
+    const req = http.request({ host: u.hostname, port: u.port, path, method, agent, headers: body ? { ...headers, 'content-length': Buffer.byteLength(body) } : headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ ms: performance.now() - t0, ok: res.statusCode < 300 }));
+    });
+    req.on('error', () => resolve({ ms: performance.now() - t0, ok: false }));
+    if (body) req.write(body);
+    req.end();
+  });
+}
+async function run(ms, record) {
+  const until = performance.now() + ms;
+  const lat = [];
+  let failed = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < until) {
+      const r = await once();
+      if (!r.ok) failed++;
+      else if (record) lat.push(r.ms);
+    }
+  }));
+  return { lat, failed };
+}
+(async () => {
+  await run(1000, false);
+  const t0 = performance.now();
+  const { lat, failed } = await run(seconds * 1000, true);
+  parentPort.postMessage({ count: lat.length, failed, elapsed: (performance.now() - t0) / 1000, lat });
+  agent.destroy();
+})();
+`;
+
+interface Measured {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly failed: number;
+}
+
+function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+function runLoad(url: string, s: Scenario, maxId: number): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(LOAD_WORKER, {
+      eval: true,
+      workerData: { url, method: s.method, target: s.target, body: s.body, headers: s.headers, concurrency: CONCURRENCY, seconds: SECONDS, maxId },
+    });
+    worker.once('message', (m: { count: number; failed: number; elapsed: number; lat: number[] }) => {
+      const sorted = m.lat.sort((a, b) => a - b);
+      resolve({ rps: m.count / m.elapsed, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), failed: m.failed });
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+  });
+}
+
+/** A pgbench script: the engine's transaction for this request, with the same parameters. */
+async function pgbenchScript(engineOptions: { cache: NonNullable<Awaited<ReturnType<ReturnType<typeof createEngine>['schemaCache']>>> }, s: Scenario, port: number): Promise<{ script: string; defines: string[] }> {
+  const [pathPart, query = ''] = s.target.replace('{id}', String(SENTINEL_ID)).split('?') as [string, string?];
+  // The headers the engine sees from the load worker (node:http sends these).
+  const headers: Record<string, string> = { ...s.headers, host: `127.0.0.1:${port}`, connection: 'keep-alive' };
+  if (s.body) headers['content-length'] = String(Buffer.byteLength(s.body));
+  const parsed = parseRequest({ method: s.method, path: pathPart, rawQuery: query, headers, ...(s.body && { body: Buffer.from(s.body) }) });
+  if (!parsed.ok) throw new Error(`bench request does not parse: ${parsed.error.message}`);
+  const plan = planRequest(parsed.value, engineOptions.cache);
+  if (!plan.ok) throw new Error(`bench request does not plan: ${plan.error.message}`);
+  if (transactionEnd(plan.value)) throw new Error('bench requests must commit in the same round trip');
+  const sql = buildQuery(plan.value);
+  const readWrite = plan.value.kind !== 'read';
+  const settings = settingsValues({ role: ROLE, claims: { role: ROLE }, method: s.method, path: pathPart, headers: parsed.value.headers });
+  const defines: string[] = [];
+  const lines = ['\\set id random(1, ' + CLIENTS + ')', '\\startpipeline', beginSql(readWrite) + ';'];
+  const bind = (text: string, values: readonly unknown[], prefix: string) =>
+    text.replace(/\$(\d+)/g, (_, n: string) => {
+      const v = values[Number(n) - 1];
+      if (v === null || v === undefined) return 'NULL';
+      if (v === String(SENTINEL_ID)) return ':id';
+      defines.push(`${prefix}${n}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+      return `:${prefix}${n}`;
+    });
+  lines.push(bind(SETTINGS_SQL, settings, 's') + ';');
+  lines.push(bind(sql.main.text, sql.main.values, 'q') + ';');
+  lines.push('COMMIT;', '\\endpipeline');
+  return { script: lines.join('\n') + '\n', defines };
+}
+
+async function runPgbench(bin: string, dir: string, name: string, script: string, defines: string[], port: number, database: string): Promise<Measured> {
+  const file = path.join(dir, `${name}.sql`);
+  await writeFile(file, script);
+  const prefix = path.join(dir, `log-${name}`);
+  const args = ['-n', '-M', 'extended', '-c', String(CONCURRENCY), '-j', '2', '-T', String(SECONDS + 1), '-f', file, '-l', '--log-prefix', prefix, '-h', '127.0.0.1', '-p', String(port), '-U', AUTHENTICATOR];
+  for (const d of defines) args.push('-D', d);
+  args.push(database);
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(bin, args, { env: { ...process.env, PGPASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`pgbench exited ${code}:\n${text}`))));
+  });
+  const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1] ?? NaN);
+  const failed = Number(/number of failed transactions: (\d+)/.exec(out)?.[1] ?? 0);
+  // Per-transaction log: client_id transaction_no time(µs) script_no epoch epoch_us; skip the first second like the engine's warm-up.
+  const lat: number[] = [];
+  for (const f of (await readdir(dir)).filter((n) => n.startsWith(`log-${name}`))) {
+    const rows = (await readFile(path.join(dir, f), 'utf8')).split('\n').filter((l) => l !== '').map((l) => l.split(' ').map(Number));
+    const start = Math.min(...rows.map((r) => r[4]!));
+    for (const r of rows) if (r[4]! >= start + 1) lat.push(r[2]! / 1000);
+  }
+  lat.sort((a, b) => a - b);
+  return { rps: tps, p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), failed };
+}
+
+const fmt = (m: Measured) => `${m.rps.toFixed(0).padStart(7)} req/s  p50 ${m.p50.toFixed(2).padStart(6)} ms  p99 ${m.p99.toFixed(2).padStart(6)} ms${m.failed ? `  (${m.failed} failed)` : ''}`;
+
+const pgbench = process.env.PIER_BENCH_NO_PGBENCH ? undefined : pgbenchPath();
+const dir = await mkdtemp(path.join(os.tmpdir(), 'pier-bench-engine-'));
+const embedded = await startEmbeddedDefault({ dataDir: path.join(dir, 'data') });
+let server: http.Server | undefined;
+let engine: ReturnType<typeof createEngine> | undefined;
+try {
+  const superuser = new pg.Client({ connectionString: embedded.connectionString });
+  await superuser.connect();
+  const t0 = performance.now();
+  await superuser.query(SETUP_SQL);
+  await superuser.end();
+  const dbUrl = new URL(embedded.connectionString);
+  const database = decodeURIComponent(dbUrl.pathname.slice(1));
+  const port = Number(dbUrl.port);
+  console.log(`sample database ${database}: +${CLIENTS} clients, ${CLIENTS * PROJECTS_PER_CLIENT} projects, ${CLIENTS * PROJECTS_PER_CLIENT * TASKS_PER_PROJECT} tasks in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  dbUrl.username = AUTHENTICATOR;
+  dbUrl.password = PASSWORD;
+  const pool = new pg.Pool({ connectionString: dbUrl.toString(), max: POOL_SIZE, pipeline: true } as pg.PoolConfig);
+  const created = createEngine({ pool, ownsPool: true, database, anonRole: ROLE, listen: false });
+  engine = created;
+  const cache = await created.schemaCache();
+  if (!cache) throw new Error('schema cache did not load');
+  const prefix = `/api/2.0/workspace/local/rest/${database}`;
+  const srv = http.createServer((req, res) => void handleNodeRequest(created, req, res, (req.url ?? '').split('?')[0]!.slice(prefix.length)));
+  server = srv;
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const httpPort = (srv.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${httpPort}${prefix}`;
+  console.log(`concurrency ${CONCURRENCY}, ${SECONDS} s per measurement after 1 s warm-up; engine pool ${POOL_SIZE} pipelined connections; ${os.cpus().length} CPUs`);
+  console.log(pgbench ? `pgbench: ${pgbench} (-M extended, one pipeline per transaction)` : 'pgbench not found (apt-get install postgresql-client, or set PIER_PGBENCH): ratios skipped');
+  const rows: string[] = [];
+  for (const [i, s] of SCENARIOS.entries()) {
+    if (ONLY && !ONLY.includes(i + 1)) continue;
+    const e = await runLoad(url, s, CLIENTS);
+    let line = `${s.name.padEnd(28)} engine ${fmt(e)}`;
+    if (pgbench) {
+      const { script, defines } = await pgbenchScript({ cache }, s, httpPort);
+      const b = await runPgbench(pgbench, dir, `s${i}`, script, defines, port, database);
+      line += `\n${''.padEnd(28)} pgbench${fmt(b)}\n${''.padEnd(28)} engine ÷ pgbench = ${((100 * e.rps) / b.rps).toFixed(0)} %`;
+    }
+    console.log(line);
+    rows.push(line);
+  }
+} finally {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await engine?.close();
+  await embedded.dispose();
+  await rm(dir, { recursive: true, force: true });
+}
