@@ -305,3 +305,34 @@ test('a to-one embed shows as extra typed columns', async ({ page }) => {
   await expect(grid.getByRole('columnheader', { name: /^clients\.created_at.*timestamp/ })).toBeVisible();
   await expect(grid.getByRole('row').nth(1)).toContainText('Acme Corp');
 });
+
+test("an RLS WITH CHECK refusal, viewed as the identity, shows on the row in words", async ({ page }) => {
+  test.skip(!(await writesWork()), 'the Data API engine does not accept writes yet');
+  const client = new pg.Client({ connectionString: readyInfo().postgres });
+  await client.connect();
+  try {
+    await client.query(`ALTER TABLE public.clients ENABLE ROW LEVEL SECURITY`);
+    await client.query(`DROP POLICY IF EXISTS e2e_grid_read ON public.clients`);
+    await client.query(`DROP POLICY IF EXISTS e2e_grid_check ON public.clients`);
+    await client.query(`CREATE POLICY e2e_grid_read ON public.clients FOR SELECT TO "user@example.com" USING (true)`);
+    await client.query(
+      `CREATE POLICY e2e_grid_check ON public.clients FOR UPDATE TO "user@example.com" USING (true) WITH CHECK (email LIKE '%@acmecorp.com')`,
+    );
+    const grid = await openTable(page, 'clients');
+    await page.getByLabel('View as').selectOption('user@example.com');
+    await grid.getByRole('gridcell', { name: 'contact@acmecorp.com', exact: true }).dblclick();
+    await grid.getByLabel('Edit email').fill('contact@elsewhere.com');
+    await grid.getByLabel('Edit email').press('Enter');
+    const review = page.getByRole('region', { name: 'Staged changes' });
+    await review.getByRole('button', { name: 'Apply all' }).click();
+    await expect(review.getByRole('listitem')).toContainText('row-level security policy does not allow this row');
+    await expect(grid.getByRole('row').nth(1)).toHaveClass(/grid__row--error/);
+    await page.screenshot({ path: 'e2e/screenshots/grid-rls-with-check.png' });
+    expect((await client.query(`SELECT email FROM clients WHERE id = 1`)).rows[0]?.email).toBe('contact@acmecorp.com');
+  } finally {
+    await client.query(`DROP POLICY IF EXISTS e2e_grid_read ON public.clients`);
+    await client.query(`DROP POLICY IF EXISTS e2e_grid_check ON public.clients`);
+    await client.query(`ALTER TABLE public.clients DISABLE ROW LEVEL SECURITY`);
+    await client.end();
+  }
+});

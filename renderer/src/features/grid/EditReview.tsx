@@ -16,6 +16,9 @@ interface EditReviewProps {
   readonly onApplied: () => void;
 }
 
+const NOTHING_CHANGED =
+  'No row was changed: this identity cannot see the row (row-level security USING), or it no longer exists.';
+
 type Phase = { readonly kind: 'idle' } | { readonly kind: 'previewed'; readonly summary: string } | { readonly kind: 'applied'; readonly summary: string };
 
 /**
@@ -31,8 +34,10 @@ export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied
     for (const edit of edits) {
       const req = editRequest(edit);
       const outcome: WriteOutcome = await sendWrite(api, target, req, rollback);
-      if (outcome.ok) rows += Math.max(outcome.rows.length, 0);
-      else failures[edit.id] = writeErrorInWords(outcome.error);
+      if (!outcome.ok) failures[edit.id] = writeErrorInWords(outcome.error);
+      // RLS hides rows from UPDATE/DELETE without an error: zero rows back means nothing happened.
+      else if (outcome.rows.length === 0 && edit.kind !== 'insert') failures[edit.id] = NOTHING_CHANGED;
+      else rows += outcome.rows.length;
     }
     return { failures, rows };
   };
