@@ -76,6 +76,10 @@ test("the documentation's query, built with the mouse", async ({ page }) => {
   await url.fill(`clients?select=id,nope`);
   await url.press('Enter');
   await expect(page.getByRole('alert')).toContainText(/nope/);
+  await url.fill('clients');
+  await url.press('Enter');
+  await builder.getByLabel('Count mode').selectOption('planned');
+  await expect(page.getByText(/^≈ \d+ rows? · 6 columns$/)).toBeVisible();
   await page.screenshot({ path: 'e2e/screenshots/grid-engine-error.png' });
   expect(errors).toEqual([]);
 });
@@ -258,6 +262,15 @@ test('a new row shows the defaults it will get, and is written with them', async
     await expect(grid.getByText('E2E Row Co', { exact: true })).toBeVisible();
     const row = await client.query(`SELECT created_at IS NOT NULL AS has_default FROM clients WHERE name = 'E2E Row Co'`);
     expect(row.rows[0]?.has_default).toBe(true);
+
+    // And deleted again: the row is struck through while staged, gone once applied.
+    await grid.getByText('E2E Row Co', { exact: true }).click();
+    await page.getByRole('button', { name: 'Delete row' }).click();
+    await expect(grid.getByRole('row').filter({ hasText: 'E2E Row Co' })).toHaveClass(/grid__row--deleted/);
+    await expect(review).toContainText('DELETE');
+    await review.getByRole('button', { name: 'Apply all' }).click();
+    await expect(grid.getByText('E2E Row Co', { exact: true })).toHaveCount(0);
+    expect((await client.query(`SELECT count(*)::int AS n FROM clients WHERE name = 'E2E Row Co'`)).rows[0]?.n).toBe(0);
   } finally {
     await client.query(`DELETE FROM clients WHERE name = 'E2E Row Co'`);
     await client.end();
