@@ -275,3 +275,33 @@ test('a protected branch: deleting it needs its name and the server refuses unti
   await expect(operations.getByRole('listitem', { name: 'Unprotect branch dev: Succeeded' })).toBeVisible({ timeout: 60_000 });
   await expect(dev).not.toHaveAttribute('aria-description', /protected/);
 });
+
+test('a new project appears with its production branch; the default branch can be moved and moved back', async ({ page }) => {
+  test.setTimeout(150_000);
+  await page.goto(readyInfo().ui);
+  const tree = page.getByRole('tree', { name: 'Database explorer' });
+  const operations = page.getByRole('region', { name: 'Operations' });
+  await tree.getByRole('treeitem', { level: 1 }).first().click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'New project…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New project' });
+  await dialog.getByLabel('Project id').fill('analytics');
+  await dialog.getByLabel('Display name (optional)').fill('Analytics');
+  await dialog.getByRole('button', { name: 'Create project' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(operations.getByRole('listitem', { name: /^Create project .*: Succeeded$/ })).toBeVisible({ timeout: 120_000 });
+  const project = tree.getByRole('treeitem', { name: 'Analytics', exact: true });
+  await expandItem(page, project);
+  await expect(tree.locator('[role="treeitem"][aria-level="3"]', { hasText: 'production' }).last()).toHaveAttribute('aria-description', /default/);
+
+  // Move the local project's default to as-of-lsn and back.
+  const asOf = tree.getByRole('treeitem', { name: 'as-of-lsn', exact: true });
+  await asOf.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Set as default branch' }).click();
+  await expect(asOf).toHaveAttribute('aria-description', /^default/, { timeout: 60_000 });
+  const production = tree.getByRole('treeitem', { name: 'production', exact: true }).first();
+  await expect(production).not.toHaveAttribute('aria-description', /^default/);
+  await production.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Set as default branch' }).click();
+  await expect(production).toHaveAttribute('aria-description', /^default/, { timeout: 60_000 });
+  await page.screenshot({ path: 'e2e/screenshots/tree-projects.png' });
+});

@@ -8,6 +8,8 @@ import { Icon } from '../../ui/Icon';
 import { finishedSince, formatDuration, type OperationStates } from './finishedOperations';
 import './operations.css';
 
+const RECENT_SHOWN = 3;
+
 /**
  * Long-running operations with their progress and outcome. When one ends, only the lists it
  * touched are refreshed (its project's branches, the branch's endpoints and schemas).
@@ -32,8 +34,11 @@ export function OperationsPanel() {
     onSettled: () => queryClient.invalidateQueries({ queryKey: cloudKeys.operations() }),
   });
 
+  const [all, setAll] = useState(false);
   const shown = (operations.data ?? []).filter((op) => !hidden.has(op.id));
   const running = shown.filter((op) => op.state === 'running').length;
+  // Everything running, and only the latest outcomes unless asked: the tree keeps the room.
+  const listed = all ? shown : shown.filter((op, i) => op.state === 'running' || i < RECENT_SHOWN);
   if (shown.length === 0) return null;
   return (
     <section className="operations" aria-label="Operations">
@@ -55,9 +60,16 @@ export function OperationsPanel() {
       </div>
       {open && (
         <ul className="operations__list">
-          {shown.map((op) => (
+          {listed.map((op) => (
             <OperationRow key={op.id} op={op} onStop={() => stop.mutate(op.id)} stopping={stop.isPending && stop.variables === op.id} />
           ))}
+          {listed.length < shown.length && (
+            <li>
+              <button type="button" className="operations__clear" onClick={() => setAll(true)}>
+                Show all {shown.length}
+              </button>
+            </li>
+          )}
         </ul>
       )}
     </section>
