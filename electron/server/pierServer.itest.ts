@@ -160,6 +160,14 @@ describe('browser-mode server on the embedded default', () => {
     expect(projects.projects.map((p: { project_id: string }) => p.project_id)).toContain('local');
     const branches = (await (await fetch(`${info.managementApi}/projects/local/branches`, { headers: auth })).json()) as any;
     expect(branches.branches).toContainEqual(expect.objectContaining({ branch_id: 'production', status: expect.objectContaining({ default: true }) }));
+    // The compute Pier itself runs on cannot be suspended under it.
+    const suspend = await fetch(`${info.managementApi}/projects/local/branches/production/endpoints/primary?update_mask=spec.disabled`, {
+      method: 'PATCH',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ spec: { endpoint_type: 'ENDPOINT_TYPE_READ_WRITE', disabled: true } }),
+    });
+    expect(suspend.status).toBe(400);
+    expect(((await suspend.json()) as any).message).toContain('cannot be suspended');
     const unauthenticated = await fetch(`${info.managementApi}/projects`);
     expect(unauthenticated.status).toBe(401);
     const discovery = (await (await fetch(`${server.origin}/oidc/.well-known/oauth-authorization-server`)).json()) as any;

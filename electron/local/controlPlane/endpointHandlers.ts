@@ -116,6 +116,13 @@ export async function updateEndpoint(core: ControlPlaneCore, call: ApiCall, proj
   if (spec.endpoint_type !== ep.spec.endpoint_type) throw invalidParameter(`Field 'spec.endpoint_type' is immutable and cannot be updated.`);
   if (spec.no_suspension === false) delete spec.no_suspension;
   checkEndpointSpec(spec);
+  if (spec.disabled && !ep.spec.disabled && core.isFoundation(core.branch(projectId, branchId))) {
+    // The server itself runs on this compute; saying "suspended" while it keeps serving would be a lie.
+    throw new ApiFailure(
+      'BAD_REQUEST',
+      `Endpoint ${endpointId} of branch ${branchId} runs Pier's embedded database, which this server uses; it cannot be suspended while Pier runs.`,
+    );
+  }
   return applyEndpointSpec(core, ep, spec);
 }
 
