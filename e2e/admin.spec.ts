@@ -103,6 +103,11 @@ test.describe.serial('Console II: RLS, SQL, grants', () => {
   test('3. a query run as the identity in the SQL editor shows the RLS-filtered result', async ({ page }) => {
     await page.goto(readyInfo().ui);
     await page.getByRole('group', { name: 'Admin tools' }).getByRole('button', { name: 'SQL editor' }).click();
+    // Completion knows the schema: tables, and columns with the table they belong to.
+    await typeInto(page, 'SQL', 'SELECT * FROM proj');
+    await page.keyboard.press('Control+Space');
+    await expect(page.locator('.suggest-widget')).toContainText('projects');
+    await page.keyboard.press('Escape');
     await typeInto(page, 'SQL', 'SELECT id, name FROM clients ORDER BY id');
     await page.getByLabel('Run as').selectOption(ID);
     await page.getByRole('toolbar', { name: 'SQL editor' }).getByRole('button', { name: 'Run', exact: true }).click();
@@ -125,6 +130,11 @@ test.describe.serial('Console II: RLS, SQL, grants', () => {
     await page.getByLabel('Run as').selectOption('');
     await page.getByRole('toolbar', { name: 'SQL editor' }).getByRole('button', { name: 'Run', exact: true }).click();
     await expect(results.getByRole('status')).toContainText('SELECT · 3 rows');
+    // Both runs are in this branch's history, newest first, with whom they ran as.
+    await page.getByRole('button', { name: 'History' }).click();
+    const history = page.getByRole('complementary', { name: 'History' });
+    await expect(history.getByRole('listitem')).toHaveCount(1);
+    await expect(history).toContainText('as admin');
   });
 
   test('2. a grants-matrix toggle produces the expected GRANT and takes effect for the Data API', async ({ page }) => {
