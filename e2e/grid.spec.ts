@@ -309,6 +309,11 @@ test('filters on an embedded table with !inner, a negated or-group, and a sort w
   await builder.getByLabel('Sort 1 nulls').selectOption('last');
   await expect(url).toHaveValue(/&order=id\.desc\.nullslast$/);
   await page.screenshot({ path: 'e2e/screenshots/grid-embedded-filter.png' });
+
+  // The view survives a reload of the window (and a switch of tabs).
+  await page.reload();
+  await expect(page.getByLabel('Data API URL')).toHaveValue(/&order=id\.desc\.nullslast$/);
+  await expect(page.getByRole('grid', { name: 'public.clients rows' }).getByRole('row')).toHaveCount(2);
 });
 
 test('a to-one embed shows as extra typed columns', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ViewAs } from '../../../../shared/contract/dataApi';
 import { emptyReadQuery, type ReadQuery } from '../../../../shared/dataapi/ast';
 import { serializeQuery } from '../../../../shared/dataapi/serializeQuery';
@@ -14,6 +14,7 @@ import { CodePanel } from './CodePanel';
 import { viewUrl, type SnippetTarget } from './codeSnippets';
 import { DataGrid, type ActiveCell } from './DataGrid';
 import { ValueInspector } from './ValueInspector';
+import { gridViewKey, loadGridView, saveGridView } from './gridViewStorage';
 import { EditReview, NewRowForm } from './EditReview';
 import { ExportButton } from './ExportButton';
 import { RowReferences } from './RowReferences';
@@ -40,9 +41,13 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
   const api = usePierApi();
   const queryClient = useQueryClient();
   const qualified = `${relation.schema}.${relation.name}`;
-  const [query, setQuery] = useState<ReadQuery>(emptyReadQuery);
-  const [countMode, setCountMode] = useState<CountMode>('exact');
-  const [viewAs, setViewAs] = useState<ViewAs>({ kind: 'admin' });
+  // The view survives tab switches (only the active tab is mounted) and window reloads.
+  const storageKey = gridViewKey(database, relation.schema, relation.name);
+  const [stored] = useState(() => loadGridView(storageKey));
+  const [query, setQuery] = useState<ReadQuery>(stored?.query ?? emptyReadQuery);
+  const [countMode, setCountMode] = useState<CountMode>(stored?.countMode ?? 'exact');
+  const [viewAs, setViewAs] = useState<ViewAs>(stored?.viewAs ?? { kind: 'admin' });
+  useEffect(() => saveGridView(storageKey, { query, countMode, viewAs }), [storageKey, query, countMode, viewAs]);
   const [builderOpen, setBuilderOpen] = useState(true);
   const [edits, setEdits] = useState<StagedEdit[]>([]);
   const [editErrors, setEditErrors] = useState<Record<string, string>>({});
