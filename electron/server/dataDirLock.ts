@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { open, readFile, rm, mkdir } from 'node:fs/promises';
+import { isProcessAlive } from '../local/postgres/isProcessAlive';
 
 /** Refuses to share a data folder between two running Pier processes. */
 export class DataDirBusyError extends Error {
@@ -22,7 +23,7 @@ export async function lockDataDir(dataDir: string): Promise<{ release(): Promise
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) {
         throw new DataDirBusyError(
           `Another Pier (pid ${pid}${pid === process.pid ? ", this process" : ""}) is using the data folder ${dataDir}. Stop it first, or start this one with another --data-dir DIR.`,
         );
@@ -33,11 +34,3 @@ export async function lockDataDir(dataDir: string): Promise<{ release(): Promise
   throw new DataDirBusyError(`Could not lock the data folder ${dataDir}.`);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -6,6 +6,7 @@ import { access, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/pr
 import pg from 'pg';
 import type { PostgresBinaries } from './binaries';
 import { chownTree, handOver, type RunAs } from './runAs';
+import { isProcessAlive } from './isProcessAlive';
 
 export interface ClusterOptions {
   /** Folder owned by this cluster: holds `pgdata/` and `postgres.log`. */
@@ -209,15 +210,15 @@ export class PostgresCluster {
       return;
     }
     const pid = Number(text.split('\n')[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+    if (!Number.isInteger(pid) || pid <= 0 || !isProcessAlive(pid)) return;
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
     const dataDirOfPid = (text.split('\n')[1] ?? '').trim();
     const isOurPostmaster = cmdline.includes('postgres') && path.resolve(dataDirOfPid) === path.resolve(this.dataDir);
     if (isOurPostmaster) {
       process.kill(pid, 'SIGINT');
       const deadline = Date.now() + 30_000;
-      while (isAlive(pid) && Date.now() < deadline) await delay(100);
-      if (isAlive(pid)) {
+      while (isProcessAlive(pid) && Date.now() < deadline) await delay(100);
+      if (isProcessAlive(pid)) {
         throw new PostgresStartError(
           `A PostgreSQL server (pid ${pid}) left by an earlier run still uses ${this.dataDir} and did not stop. Stop it and start Pier again.`,
           await this.logTail(),
@@ -259,15 +260,6 @@ function runProgram(file: string, args: string[], runAs: RunAs, cwd: string): Pr
 
 function lastLines(text: string, n: number): string {
   return text.trimEnd().split('\n').slice(-n).join('\n');
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function exists(p: string): Promise<boolean> {
