@@ -183,8 +183,15 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
     }
   };
 
+  // Focus goes back to the row the action came from: after a dialog closes, or at once.
+  const returnFocusTo = useRef<string | null>(null);
+  const refocus = (id: string | null) => {
+    if (id) requestAnimationFrame(() => items.current.get(id)?.focus());
+  };
   const runAction = (node: ExplorerNode, action: NodeAction) => {
     setMenu(null);
+    returnFocusTo.current = node.id;
+    refocus(node.id);
     switch (action.kind) {
       case 'open':
         if (node.kind === 'relation') onOpen(node.relation);
@@ -389,7 +396,15 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
           }}
         />
       )}
-      {dialog && <DialogFor dialog={dialog} onClose={() => setDialog(null)} />}
+      {dialog && (
+        <DialogFor
+          dialog={dialog}
+          onClose={() => {
+            setDialog(null);
+            refocus(returnFocusTo.current);
+          }}
+        />
+      )}
     </div>
   );
 }
