@@ -519,6 +519,7 @@ function TreeRow({ row, now, selected, highlight, tabbable, hasActions, register
       aria-expanded={row.expandable ? row.expanded : undefined}
       aria-selected={node.kind === 'relation' ? selected : undefined}
       aria-haspopup={hasActions ? 'menu' : undefined}
+      aria-keyshortcuts={hasActions ? 'Shift+F10' : undefined}
       tabIndex={tabbable ? 0 : -1}
       className={`tree-row tree-row--${node.kind}${node.kind === 'status' ? ` tree-row--${node.tone}` : ''}${selected ? ' tree-row--selected' : ''}`}
       style={{ paddingLeft: 6 + (row.level - 1) * INDENT_PX }}
