@@ -10,7 +10,9 @@ import { createAuthenticator, type JwtConfig, type Principal } from './auth/crea
 import { listenForNotifications, type Listener } from './execute/listenForNotifications';
 import { runQuery } from './execute/runQuery';
 import { withConnection } from './execute/withConnection';
+import { allowedMethods } from './plan/allowedMethods';
 import { planRequest } from './plan/planRequest';
+import { corsHeaders, isPreflight, preflightHeaders, type CorsOptions } from './respond/corsHeaders';
 import { parseRequest } from './request/parseRequest';
 import { dbErrorResponse, errorResponse, serverTiming, toResponse, transactionEnd, type EngineResponse } from './respond/toResponse';
 import { loadSchemaCache } from './schema-cache/loadSchemaCache';
@@ -20,6 +22,7 @@ import { buildQuery } from './sql/buildQuery';
 
 export type { EngineResponse } from './respond/toResponse';
 export type { JwtConfig } from './auth/createAuthenticator';
+export type { CorsOptions } from './respond/corsHeaders';
 
 export interface EngineRequest {
   readonly method: string;
@@ -55,6 +58,8 @@ export interface EngineOptions {
   /** How long a request waits for a loading schema cache before 503 (default 10 s). */
   readonly schemaWaitMs?: number;
   readonly log?: (message: string) => void;
+  /** Cross-origin access for browsers; none by default. */
+  readonly cors?: CorsOptions;
   /** Larger request bodies get 413 (default 10 MiB). */
   readonly maxBodyBytes?: number;
 }
@@ -123,7 +128,8 @@ export function createEngine(options: EngineOptions): Engine {
     if (!parsed.ok) return errorResponse(parsed.error, { headOnly: req.method.toUpperCase() === 'HEAD' });
     const api = parsed.value;
     if (api.action.kind === 'options') {
-      return { status: 200, headers: { allow: 'OPTIONS,GET,HEAD' }, body: '' };
+      const cache = await holder.get();
+      return { status: 200, headers: { allow: cache.ok ? allowedMethods(api, cache.value) : 'OPTIONS,GET,HEAD' }, body: '' };
     }
     const headOnly = api.action.kind !== 'mutate' && api.action.headOnly;
     const principal: Outcome<Principal> = trusted
@@ -161,12 +167,19 @@ export function createEngine(options: EngineOptions): Engine {
 
   return {
     async handle(req, trusted) {
+      if (isPreflight(req.method, req.headers)) {
+        const headers = preflightHeaders(options.cors, req.headers);
+        if (headers) return { status: 200, headers, body: '' };
+      }
+      let response: EngineResponse;
       try {
-        return await handle(req, trusted);
+        response = await handle(req, trusted);
       } catch (err) {
         log(`Data API request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        return errorResponse({ code: 'PGRSTX00', message: 'Internal error in the Data API engine', details: err instanceof Error ? err.message : String(err), hint: null });
+        response = errorResponse({ code: 'PGRSTX00', message: 'Internal error in the Data API engine', details: err instanceof Error ? err.message : String(err), hint: null });
       }
+      Object.assign(response.headers, corsHeaders(options.cors, req.headers));
+      return response;
     },
     reloadSchema: reload,
     async schemaCache() {

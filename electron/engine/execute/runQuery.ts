@@ -181,6 +181,12 @@ async function resultOf(main: Promise<pg.QueryResult>, explain: Promise<pg.Query
     plannedTotal = plan.rows[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? null;
   }
   const row = mainResult.rows[0];
+  const plan = (row as Record<string, unknown> | undefined)?.['QUERY PLAN'];
+  if (plan !== undefined) {
+    // An EXPLAIN (Accept: application/vnd.pgrst.plan…): JSON format is one row, text one row per line.
+    const body = typeof plan === 'string' ? mainResult.rows.map((r) => String((r as Record<string, unknown>)['QUERY PLAN'])).join('\n') : JSON.stringify(plan);
+    return { totalResultSet: null, pageTotal: 0, body, location: null, plannedTotal, queryMs: performance.now() - started };
+  }
   return {
     totalResultSet: row?.total_result_set == null ? null : Number(row.total_result_set),
     pageTotal: Number(row?.page_total ?? 0),

@@ -5,7 +5,7 @@
 import type { AggregateName, JsonStep, Quantifier } from '../../../shared/dataapi/ast';
 import type { OperatorName } from '../../../shared/dataapi/operators';
 import type { CountPreference, MediaType, Mutation } from '../request/ApiRequest';
-import type { Column, Relation, Relationship, Routine } from '../schema-cache/SchemaCache';
+import type { Column, Relation, Relationship, Routine, SchemaCache } from '../schema-cache/SchemaCache';
 import type { SqlType } from './sqlTypes';
 
 export interface ColumnExpr {
@@ -150,4 +150,14 @@ export interface CallPlan {
   readonly preferencesApplied: readonly string[];
 }
 
-export type ActionPlan = ReadPlan | MutatePlan | CallPlan;
+/** `/`: the OpenAPI description of one schema, limited to what the caller's role may use. */
+export interface OpenApiPlan {
+  readonly kind: 'openapi';
+  readonly schema: string;
+  readonly cache: SchemaCache;
+  readonly headOnly: boolean;
+  readonly media: MediaType;
+  readonly timezone?: string;
+}
+
+export type ActionPlan = ReadPlan | MutatePlan | CallPlan | OpenApiPlan;

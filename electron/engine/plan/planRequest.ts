@@ -23,7 +23,8 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
   if (!schema.ok) return schema;
   const target = req.target;
   if (target.kind === 'root') {
-    return refuse('PGRST126', 'Root endpoint metadata is disabled', null, 'Pier does not serve an OpenAPI description yet.');
+    if (req.action.kind !== 'read') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
+    return ok({ kind: 'openapi', schema: schema.value, cache, headOnly: req.action.headOnly, media: req.media });
   }
   const prefs = req.preferences;
   const timezone = prefs.timezone !== undefined && cache.timezones.has(prefs.timezone) ? prefs.timezone : undefined;

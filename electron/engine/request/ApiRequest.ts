@@ -4,7 +4,12 @@ import type { ReadQuery } from '../../../shared/dataapi/ast';
 export type MediaType =
   | { readonly kind: 'json'; readonly stripNulls: boolean }
   | { readonly kind: 'object'; readonly stripNulls: boolean }
-  | { readonly kind: 'csv' };
+  | { readonly kind: 'csv' }
+  /** `application/vnd.pgrst.plan[+json|+text]; options=analyze|verbose|…`: the query plan, not the rows. */
+  | { readonly kind: 'plan'; readonly format: 'json' | 'text'; readonly options: readonly PlanOption[] };
+
+export const PLAN_OPTIONS = ['analyze', 'verbose', 'settings', 'buffers', 'wal'] as const;
+export type PlanOption = (typeof PLAN_OPTIONS)[number];
 
 export type CountPreference = 'exact' | 'planned' | 'estimated';
 

@@ -1,6 +1,6 @@
 /** Accept header → the one representation a read will produce (PostgREST's choices). */
 import { fail, ok, type Result } from '../../../shared/contract/result';
-import type { MediaType } from './ApiRequest';
+import { PLAN_OPTIONS, type MediaType, type PlanOption } from './ApiRequest';
 
 interface Offer {
   readonly type: string;
@@ -28,6 +28,7 @@ function mediaFor(offer: Offer): MediaType | undefined {
   const stripNulls = offer.params.get('nulls') === 'stripped';
   switch (offer.type) {
     case 'application/json':
+    case 'application/openapi+json':
     case 'application/*':
     case '*/*':
       return { kind: 'json', stripNulls: false };
@@ -40,6 +41,12 @@ function mediaFor(offer: Offer): MediaType | undefined {
     case 'text/csv':
     case 'text/*':
       return { kind: 'csv' };
+    case 'application/vnd.pgrst.plan':
+    case 'application/vnd.pgrst.plan+text':
+    case 'application/vnd.pgrst.plan+json': {
+      const options = (offer.params.get('options') ?? '').split('|').filter((o): o is PlanOption => (PLAN_OPTIONS as readonly string[]).includes(o));
+      return { kind: 'plan', format: offer.type.endsWith('+json') ? 'json' : 'text', options };
+    }
     default:
       return undefined;
   }

@@ -10,5 +10,7 @@ export function contentTypeOf(media: MediaType): string {
       return media.stripNulls ? 'application/vnd.pgrst.object+json; nulls=stripped; charset=utf-8' : 'application/vnd.pgrst.object+json; charset=utf-8';
     case 'csv':
       return 'text/csv; charset=utf-8';
+    case 'plan':
+      return `application/vnd.pgrst.plan+${media.format}; for="application/json"; charset=utf-8`;
   }
 }

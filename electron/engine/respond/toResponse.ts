@@ -4,6 +4,7 @@ import type { DbFailure, DbResult } from '../execute/runQuery';
 import { assertNever } from '../../../shared/contract/result';
 import type { ActionPlan, CallPlan, MutatePlan, ReadPlan, TxPlan } from '../plan/ActionPlan';
 import { contentTypeOf } from './contentTypeOf';
+import { openApiDocument, type RolePrivileges } from './openApiDocument';
 import { statusOf } from './statusOf';
 
 export interface EngineResponse {
@@ -58,6 +59,10 @@ export function dbErrorResponse(e: DbFailure, role: string, authenticated: boole
 }
 
 export function toResponse(plan: ActionPlan, r: DbResult, authenticated: boolean): EngineResponse {
+  if (plan.media.kind === 'plan') {
+    const headOnly = plan.kind !== 'mutate' && plan.headOnly;
+    return { status: 200, headers: { 'content-type': contentTypeOf(plan.media) }, body: headOnly ? '' : (r.body ?? '') };
+  }
   switch (plan.kind) {
     case 'read':
       return readResponse(plan, r, authenticated);
@@ -65,6 +70,10 @@ export function toResponse(plan: ActionPlan, r: DbResult, authenticated: boolean
       return mutateResponse(plan, r, authenticated);
     case 'call':
       return callResponse(plan, r, authenticated);
+    case 'openapi': {
+      const doc = openApiDocument(plan.cache, plan.schema, JSON.parse(r.body ?? '{}') as RolePrivileges);
+      return { status: 200, headers: { 'content-type': 'application/openapi+json; charset=utf-8' }, body: plan.headOnly ? '' : JSON.stringify(doc) };
+    }
     default:
       return assertNever(plan, 'plan');
   }
@@ -88,7 +97,9 @@ function afterwardsError(plan: MutatePlan | CallPlan, tx: TxPlan, r: DbResult): 
  * statement in one round trip (nothing to decide afterwards).
  */
 export function transactionEnd(plan: ActionPlan): ((r: DbResult) => 'commit' | 'rollback') | undefined {
-  if (plan.kind === 'read') return undefined;
+  if (plan.kind === 'read' || plan.kind === 'openapi') return undefined;
+  // EXPLAIN ANALYZE runs the write: show its plan, keep nothing.
+  if (plan.media.kind === 'plan') return () => 'rollback';
   const tx = plan.tx;
   const mayFail = tx.maxAffected !== undefined || plan.media.kind === 'object';
   if (!tx.rollback && !mayFail) return undefined;

@@ -6,7 +6,7 @@
  */
 import { assertNever } from '../../../shared/contract/result';
 import { OPERATORS, type OperatorSpec } from '../../../shared/dataapi/operators';
-import type { ActionPlan, CallPlan, ColumnExpr, MutatePlan, PlannedEmbed, PlannedFilter, PlannedItem, PlannedOrder, ReadNode, ReadPlan } from '../plan/ActionPlan';
+import type { ActionPlan, CallPlan, ColumnExpr, MutatePlan, OpenApiPlan, PlannedEmbed, PlannedFilter, PlannedItem, PlannedOrder, ReadNode, ReadPlan } from '../plan/ActionPlan';
 import type { MediaType } from '../request/ApiRequest';
 import type { Relationship } from '../schema-cache/SchemaCache';
 import type { SqlQuery } from './SqlQuery';
@@ -22,6 +22,15 @@ class Params {
 }
 
 export function buildQuery(plan: ActionPlan): SqlQuery {
+  const query = buildStatement(plan);
+  const media = plan.media;
+  if (media.kind !== 'plan') return query;
+  // The plan of the very statement the request would run (options from a closed list).
+  const options = [`FORMAT ${media.format === 'json' ? 'JSON' : 'TEXT'}`, ...media.options.map((o) => o.toUpperCase())].join(', ');
+  return { main: { text: `EXPLAIN (${options}) ${query.main.text}`, values: query.main.values } };
+}
+
+function buildStatement(plan: ActionPlan): SqlQuery {
   switch (plan.kind) {
     case 'read':
       return buildRead(plan);
@@ -29,9 +38,30 @@ export function buildQuery(plan: ActionPlan): SqlQuery {
       return buildMutation(plan);
     case 'call':
       return buildCall(plan);
+    case 'openapi':
+      return buildPrivileges(plan);
     default:
       return assertNever(plan, 'plan');
   }
+}
+
+/**
+ * What the request's role may do in the schema, read as that role (so the description shows
+ * only what its grants allow): relations with their privileges, executable functions.
+ */
+function buildPrivileges(plan: OpenApiPlan): SqlQuery {
+  const p = new Params();
+  const schema = p.add(plan.schema);
+  const text =
+    `SELECT NULL::bigint AS total_result_set, 0 AS page_total, json_build_object(` +
+    `'relations', coalesce((SELECT json_agg(json_build_object('name', c.relname, ` +
+    `'select', has_table_privilege(c.oid, 'SELECT'), 'insert', has_table_privilege(c.oid, 'INSERT'), ` +
+    `'update', has_table_privilege(c.oid, 'UPDATE'), 'delete', has_table_privilege(c.oid, 'DELETE'))) ` +
+    `FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ` +
+    `WHERE n.nspname = ${schema} AND c.relkind IN ('r', 'v', 'm', 'f', 'p') AND has_schema_privilege(n.oid, 'USAGE')), '[]'), ` +
+    `'routines', coalesce((SELECT json_agg(DISTINCT pr.proname) FROM pg_catalog.pg_proc pr JOIN pg_catalog.pg_namespace n ON n.oid = pr.pronamespace ` +
+    `WHERE n.nspname = ${schema} AND has_schema_privilege(n.oid, 'USAGE') AND has_function_privilege(pr.oid, 'EXECUTE')), '[]'))::text AS body`;
+  return { main: { text, values: p.values } };
 }
 
 function buildRead(plan: ReadPlan): SqlQuery {
@@ -55,8 +85,9 @@ function buildRead(plan: ReadPlan): SqlQuery {
 function bodyExpr(headOnly: boolean, media: MediaType): string {
   if (headOnly) return 'NULL::text';
   switch (media.kind) {
+    case 'plan':
     case 'json':
-      return media.stripNulls
+      return media.kind === 'json' && media.stripNulls
         ? `coalesce(json_strip_nulls(json_agg("_postgrest_t")), '[]')::text`
         : `coalesce(json_agg("_postgrest_t"), '[]')::text`;
     case 'object':
