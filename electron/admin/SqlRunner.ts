@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { ViewAs } from '../../shared/contract/dataApi';
 import type { SqlResultSet, SqlRunMode, SqlRunOutput } from '../../shared/contract/sql';
 import { assertNever } from '../../shared/contract/result';
+import { escapesIdentity, splitStatements } from '../../shared/contract/sqlStatements';
 import { RELOAD_SCHEMA_SQL } from './applyStatements';
 
 /** Command tags after which the engines' schema caches may be stale. */
@@ -39,9 +40,7 @@ export class SqlRunner {
       let results: SqlResultSet[];
       switch (request.mode) {
         case 'run': {
-          // Simple protocol on purpose: the editor's "run all" sends several statements at once.
-          const raw = (await client.query({ text: request.sql, rowMode: 'array', types: TEXT_TYPES } as pg.QueryConfig)) as unknown as pg.QueryArrayResult | pg.QueryArrayResult[];
-          const sets = Array.isArray(raw) ? raw : [raw];
+          const sets = request.viewAs.kind === 'identity' ? await runAsIdentity(client, request.sql) : await runScript(client, request.sql);
           // DDL run here must reach the Data API engines too; the notification is delivered at commit.
           if (sets.some((r) => SCHEMA_COMMANDS.has((r.command ?? '').toUpperCase()))) await client.query(RELOAD_SCHEMA_SQL);
           await client.query('COMMIT');
@@ -64,7 +63,11 @@ export class SqlRunner {
       }
       return { kind: 'ok', results, durationMs: performance.now() - started, plan };
     } catch (err) {
-      const e = err as { code?: string; message?: string; detail?: string; hint?: string; position?: string };
+      if (err instanceof IdentityEscapeError) {
+        await client.query('ROLLBACK');
+        return { kind: 'error', code: null, message: err.message, detail: null, hint: err.hint, position: err.position, cancelled: false, durationMs: performance.now() - started };
+      }
+      const e = err as { code?: string; message?: string; detail?: string; hint?: string; position?: string; statementStart?: number };
       await client.query('ROLLBACK').catch(() => {
         broken = true;
       });
@@ -78,7 +81,7 @@ export class SqlRunner {
         message: e.message ?? 'PostgreSQL reported an error.',
         detail: e.detail ?? null,
         hint: e.hint ?? null,
-        position: e.position ? Number(e.position) : null,
+        position: e.position ? Number(e.position) + (e.statementStart ?? 0) : null,
         cancelled: e.code === '57014' && this.cancelled.has(request.runId),
         durationMs: performance.now() - started,
       };
@@ -96,6 +99,51 @@ export class SqlRunner {
     this.cancelled.add(runId);
     const r = await run.pool.query<{ ok: boolean }>('SELECT pg_cancel_backend($1) AS ok', [run.pid]);
     return r.rows[0]?.ok === true;
+  }
+}
+
+/** As the admin: the whole script in one round trip (simple protocol: several statements allowed). */
+async function runScript(client: pg.ClientBase, sql: string): Promise<pg.QueryArrayResult[]> {
+  const raw = (await client.query({ text: sql, rowMode: 'array', types: TEXT_TYPES } as pg.QueryConfig)) as unknown as pg.QueryArrayResult | pg.QueryArrayResult[];
+  return Array.isArray(raw) ? raw : [raw];
+}
+
+/**
+ * As an identity: one statement at a time (extended protocol), refusing any that would end the
+ * transaction or change the role, since the role switch lasts only as long as the transaction and
+ * everything after a COMMIT would run as the admin.
+ */
+async function runAsIdentity(client: pg.ClientBase, sql: string): Promise<pg.QueryArrayResult[]> {
+  const ranges = splitStatements(sql);
+  for (const r of ranges) {
+    const text = sql.slice(r.start, r.end);
+    if (escapesIdentity(text)) {
+      throw new IdentityEscapeError(
+        `"${text.trim().split(/\s+/).slice(0, 3).join(' ')}" is not run as an identity: it would end the transaction or change the role, and what follows would run as the admin.`,
+        r.start + (text.length - text.trimStart().length) + 1,
+      );
+    }
+  }
+  const sets: pg.QueryArrayResult[] = [];
+  for (const r of ranges) {
+    try {
+      sets.push(await client.query({ text: sql.slice(r.start, r.end), values: [], rowMode: 'array', types: TEXT_TYPES, queryMode: 'extended' } as pg.QueryConfig));
+    } catch (err) {
+      // Positions are reported within the statement; the editor needs them within the script.
+      if (err && typeof err === 'object') (err as { statementStart?: number }).statementStart = r.start;
+      throw err;
+    }
+  }
+  return sets;
+}
+
+class IdentityEscapeError extends Error {
+  readonly hint = 'Run it as the admin, or leave transaction control to Pier (each run is one transaction).';
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
+    super(message);
   }
 }
 

@@ -239,6 +239,19 @@ describe('SQL runner', () => {
     expect(await namesAs(ID)).toHaveLength(3);
   });
 
+  it('an identity runs a script statement by statement and cannot step out of its role', async () => {
+    const asId = { kind: 'identity', role: ID } as const;
+    const two = await call('sql.run', { runId: 'i1', sql: 'SELECT current_user; SELECT count(*) FROM clients', viewAs: asId });
+    expect(two.kind === 'ok' && two.results.map((r) => r.rows)).toEqual([[[ID]], [['3']]]);
+    const escape = await call('sql.run', { runId: 'i2', sql: 'SELECT 1;\nCOMMIT; DROP TABLE clients', viewAs: asId });
+    expect(escape).toMatchObject({ kind: 'error', message: expect.stringMatching(/not run as an identity/), position: 11 });
+    const reset = await call('sql.run', { runId: 'i3', sql: "SELECT set_config('role', 'postgres', true)", viewAs: asId });
+    expect(reset.kind).toBe('error');
+    expect(await namesAs(ID)).toHaveLength(3);
+    const bad = await call('sql.run', { runId: 'i4', sql: 'SELECT 1; SELECT nope FROM clients', viewAs: asId });
+    expect(bad).toMatchObject({ kind: 'error', code: '42703', position: 'SELECT 1; SELECT nope'.indexOf('nope') + 1 });
+  });
+
   it('cancels a running query', async () => {
     const running = call('sql.run', { runId: 'slow', sql: 'SELECT pg_sleep(30)', viewAs: { kind: 'admin' } });
     await new Promise((r) => setTimeout(r, 300));

@@ -1,20 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addToHistory, destructiveStatements, parseHistory, splitStatements, statementAt, statementRangeAt } from './sqlText';
-
-const texts = (sql: string) => splitStatements(sql).map((r) => sql.slice(r.start, r.end).trim());
-
-describe('splitStatements', () => {
-  it.each([
-    ['select 1; select 2', ['select 1', 'select 2']],
-    ["select ';'; select 2;", ["select ';'", 'select 2']],
-    ['select 1 -- ; not here\n; select 2', ['select 1 -- ; not here', 'select 2']],
-    ['create function f() returns int as $$ select 1; $$ language sql; select f()', ['create function f() returns int as $$ select 1; $$ language sql', 'select f()']],
-    ['select "a;b" from t', ['select "a;b" from t']],
-    [';;  ;', []],
-  ])('%s', (sql, out) => {
-    expect(texts(sql)).toEqual(out);
-  });
-});
+import { addToHistory, destructiveStatements, parseHistory, statementAt, statementRangeAt } from './sqlText';
 
 describe('statementAt', () => {
   const sql = 'select 1;\nselect 2;\nselect 3';

@@ -1,40 +1,10 @@
+import { splitStatements } from '../../../../shared/contract/sqlStatements';
+
 /** The statement containing `offset`: text between unquoted semicolons, trimmed. */
 export function statementAt(text: string, offset: number): string {
   const ranges = splitStatements(text);
   const hit = ranges.find((r) => offset >= r.start && offset <= r.end) ?? ranges[ranges.length - 1];
   return hit ? text.slice(hit.start, hit.end).trim() : '';
-}
-
-/** Statement ranges, ignoring semicolons inside quotes, dollar quotes and comments. */
-export function splitStatements(text: string): { start: number; end: number }[] {
-  const out: { start: number; end: number }[] = [];
-  let start = 0;
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === "'" || c === '"') {
-      const close = text.indexOf(c, i + 1);
-      i = close < 0 ? text.length : close + 1;
-    } else if (c === '-' && text[i + 1] === '-') {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? text.length : nl + 1;
-    } else if (c === '/' && text[i + 1] === '*') {
-      const close = text.indexOf('*/', i + 2);
-      i = close < 0 ? text.length : close + 2;
-    } else if (c === '$') {
-      const tag = /^\$[A-Za-z_]*\$/.exec(text.slice(i))?.[0];
-      if (tag) {
-        const close = text.indexOf(tag, i + tag.length);
-        i = close < 0 ? text.length : close + tag.length;
-      } else i++;
-    } else if (c === ';') {
-      out.push({ start, end: i });
-      start = i + 1;
-      i++;
-    } else i++;
-  }
-  if (text.slice(start).trim()) out.push({ start, end: text.length });
-  return out.filter((r) => text.slice(r.start, r.end).trim() !== '');
 }
 
 /** The statement around the cursor and where it starts in the text (to map error positions back). */
