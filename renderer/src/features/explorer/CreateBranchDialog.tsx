@@ -95,7 +95,16 @@ export function CreateBranchDialog({ workspaceId, project, branches, sourceBranc
           The source’s current data
         </label>
         <label className="choice">
-          <input type="radio" name={`${id}-start`} checked={form.startFrom === 'time'} onChange={() => set('startFrom', 'time')} />
+          <input
+            type="radio"
+            name={`${id}-start`}
+            checked={form.startFrom === 'time'}
+            onChange={() => {
+              set('startFrom', 'time');
+              // A starting point the user adjusts: a minute ago, in local time as the field shows it.
+              if (!form.sourceTime) set('sourceTime', toLocalInputValue(Date.now() - 60_000));
+            }}
+          />
           A point in time
         </label>
         {form.startFrom === 'time' && (
@@ -159,4 +168,11 @@ export function CreateBranchDialog({ workspaceId, project, branches, sourceBranc
       {create.isError && <DialogError title="The branch was not created" error={create.error} />}
     </ModalDialog>
   );
+}
+
+/** `datetime-local` wants local wall-clock time without a zone: YYYY-MM-DDTHH:mm:ss. */
+function toLocalInputValue(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }

@@ -90,7 +90,9 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
     for (const id of collapsedInFilter) open.delete(id);
     return open;
   })();
-  const expandedKey = [...expanded].sort().join('\n');
+  // Only nodes still in the tree ask for data: a deleted branch left expanded asks nothing.
+  const present = allBranchIds(fullTree);
+  const expandedKey = [...expanded].filter((id) => present.has(id)).sort().join('\n');
   const openKey = [...openForData].sort().join('\n');
   useEffect(() => {
     // While filtering only what is already loaded is searched; nothing new is fetched.
