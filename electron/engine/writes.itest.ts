@@ -48,6 +48,14 @@ describe('POST', () => {
     expect(r.headers.get('location')).toBe('/items?id=eq.1');
     expect(await items()).toEqual([{ id: 1, name: 'bolt', qty: 3, note: 'none' }]);
   });
+  it('return=headers-only gives the Location only; count=exact counts the inserted rows', async () => {
+    const r = await api.send('POST', '/items', { name: 'h' }, { prefer: 'return=headers-only, count=exact' });
+    expect(r.status).toBe(201);
+    expect(r.text).toBe('');
+    expect(r.headers.get('location')).toBe('/items?id=eq.1');
+    expect(r.headers.get('content-range')).toBe('*/1');
+    expect(r.headers.get('preference-applied')).toBe('return=headers-only, count=exact');
+  });
   it('returns the inserted rows shaped by select, with embeds', async () => {
     const r = await api.send('POST', '/items?select=name,projects(name)', { name: 'nut', project_id: 1 }, REP);
     expect(r.status).toBe(201);
