@@ -13,6 +13,8 @@ export const WINDOW_ROWS = 200;
 
 /** Which table, run as whom: the part of every key that names a view of one table. */
 export interface TableTarget {
+  /** Full branch name of the local workspace; absent = the embedded default. */
+  readonly branch?: string | undefined;
   readonly database: string;
   readonly schema: string;
   readonly table: string;
@@ -21,10 +23,11 @@ export interface TableTarget {
 
 export const dataApiKeys = {
   all: ['dataApi'] as const,
-  describe: (database: string, schema: string, table: string) => [...dataApiKeys.all, 'describe', database, schema, table] as const,
-  identities: (database: string) => [...dataApiKeys.all, 'identities', database] as const,
+  describe: (database: string, schema: string, table: string, branch?: string) =>
+    [...dataApiKeys.all, 'describe', branch ?? '', database, schema, table] as const,
+  identities: (database: string, branch?: string) => [...dataApiKeys.all, 'identities', branch ?? '', database] as const,
   /** Everything read from one table; mutations invalidate by this prefix. */
-  table: (t: TableTarget) => [...dataApiKeys.all, 'rows', t.database, t.schema, t.table, viewAsKey(t.viewAs)] as const,
+  table: (t: TableTarget) => [...dataApiKeys.all, 'rows', t.branch ?? '', t.database, t.schema, t.table, viewAsKey(t.viewAs)] as const,
   count: (t: TableTarget, query: string, mode: CountMode) => [...dataApiKeys.table(t), 'count', query, mode] as const,
   window: (t: TableTarget, query: string, index: number) => [...dataApiKeys.table(t), 'window', query, index] as const,
 };
@@ -58,18 +61,18 @@ export function pathOf(schema: string, table: string): string {
   return `/${encodeURIComponent(schema)}/${encodeURIComponent(table)}`;
 }
 
-export function describeQuery(api: PierApi, database: string, schema: string, table: string) {
+export function describeQuery(api: PierApi, database: string, schema: string, table: string, branch?: string) {
   return queryOptions({
-    queryKey: dataApiKeys.describe(database, schema, table),
-    queryFn: async () => unwrap('dataApi.describe', await api['dataApi.describe']({ database, schema, table })),
+    queryKey: dataApiKeys.describe(database, schema, table, branch),
+    queryFn: async () => unwrap('dataApi.describe', await api['dataApi.describe']({ database, schema, table, ...(branch && { branch }) })),
     meta: { errorDisplay: 'inline' },
   });
 }
 
-export function identitiesQuery(api: PierApi, database: string) {
+export function identitiesQuery(api: PierApi, database: string, branch?: string) {
   return queryOptions({
-    queryKey: dataApiKeys.identities(database),
-    queryFn: async () => unwrap('dataApi.identities', await api['dataApi.identities']({ database })),
+    queryKey: dataApiKeys.identities(database, branch),
+    queryFn: async () => unwrap('dataApi.identities', await api['dataApi.identities']({ database, ...(branch && { branch }) })),
   });
 }
 
@@ -86,6 +89,7 @@ export function countQuery(api: PierApi, target: TableTarget, rawQuery: string, 
           'dataApi.request',
           await api['dataApi.request']({
             database: target.database,
+            ...(target.branch && { branch: target.branch }),
             method: 'HEAD',
             path: pathOf(target.schema, target.table),
             rawQuery,
@@ -110,6 +114,7 @@ export function windowQuery(api: PierApi, target: TableTarget, rawQuery: string,
           'dataApi.request',
           await api['dataApi.request']({
             database: target.database,
+            ...(target.branch && { branch: target.branch }),
             method: 'GET',
             path: pathOf(target.schema, target.table),
             rawQuery,
@@ -148,6 +153,7 @@ export async function sendWrite(
     'dataApi.request',
     await api['dataApi.request']({
       database: target.database,
+            ...(target.branch && { branch: target.branch }),
       method: write.method,
       path: pathOf(target.schema, target.table),
       rawQuery: write.rawQuery,
@@ -175,6 +181,7 @@ export async function fetchExportPage(api: PierApi, target: TableTarget, rawQuer
       'dataApi.request',
       await api['dataApi.request']({
         database: target.database,
+            ...(target.branch && { branch: target.branch }),
         method: 'GET',
         path: pathOf(target.schema, target.table),
         rawQuery,
@@ -194,7 +201,8 @@ export function lookupQuery(api: PierApi, target: TableTarget, rawQuery: string)
       const res = checkResponse(
         unwrap(
           'dataApi.request',
-          await api['dataApi.request']({ database: target.database, method: 'GET', path: pathOf(target.schema, target.table), rawQuery, headers: {}, viewAs: target.viewAs }),
+          await api['dataApi.request']({ database: target.database,
+            ...(target.branch && { branch: target.branch }), method: 'GET', path: pathOf(target.schema, target.table), rawQuery, headers: {}, viewAs: target.viewAs }),
         ),
       );
       const rows: unknown = JSON.parse(res.body);

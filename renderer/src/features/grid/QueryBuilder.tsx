@@ -28,6 +28,7 @@ import { OPERATOR_LABELS, operatorsForType } from './operatorsForType';
 
 interface QueryBuilderProps {
   readonly database: string;
+  readonly branch?: string | undefined;
   readonly describe: DescribeTableOutput;
   readonly query: ReadQuery;
   readonly onQuery: (query: ReadQuery) => void;
@@ -45,13 +46,13 @@ interface FilterableColumn {
 type Columns = DescribeTableOutput['columns'];
 
 /** The visual query builder: every control edits the ReadQuery, from which the URL is derived. */
-export function QueryBuilder({ database, describe, query, onQuery, countMode, onCountMode }: QueryBuilderProps) {
+export function QueryBuilder({ database, branch, describe, query, onQuery, countMode, onCountMode }: QueryBuilderProps) {
   const api = usePierApi();
   const embeds = embedsOf(query);
   const related = useQueries({
     queries: embeds.map((e) => {
       const rel = describe.relationships.find((r) => r.target.name === e.relation || r.constraint === e.relation);
-      return describeQuery(api, database, rel?.target.schema ?? 'public', rel?.target.name ?? e.relation);
+      return describeQuery(api, database, rel?.target.schema ?? 'public', rel?.target.name ?? e.relation, branch);
     }),
   });
   const embedColumns = new Map<string, Columns>();

@@ -29,7 +29,7 @@ import './tableView.css';
 /** One opened table: toolbar, the Data API URL, the grid, and beside it the query builder and code. */
 export function TableView({ relation }: { relation: RelationRef }) {
   const api = usePierApi();
-  const schemas = useQuery(schemasQuery(api));
+  const schemas = useQuery(schemasQuery(api, relation.branch));
   const qualified = `${relation.schema}.${relation.name}`;
   const database = schemas.data?.database;
   if (schemas.isError) return <ErrorPanel title={`Couldn't load ${qualified}`} error={schemas.error} onRetry={() => void schemas.refetch()} />;
@@ -42,7 +42,8 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
   const queryClient = useQueryClient();
   const qualified = `${relation.schema}.${relation.name}`;
   // The view survives tab switches (only the active tab is mounted) and window reloads.
-  const storageKey = gridViewKey(database, relation.schema, relation.name);
+  const branch = relation.branch;
+  const storageKey = gridViewKey(database, relation.schema, relation.name, branch);
   const [stored] = useState(() => loadGridView(storageKey));
   const [query, setQuery] = useState<ReadQuery>(stored?.query ?? emptyReadQuery);
   const [countMode, setCountMode] = useState<CountMode>(stored?.countMode ?? 'exact');
@@ -56,15 +57,15 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
   const [activeCell, setActiveCell] = useState<ActiveCell | null>(null);
   const [newRowOpen, setNewRowOpen] = useState(false);
   const insertSeq = useRef(0);
-  const describe = useQuery(describeQuery(api, database, relation.schema, relation.name));
-  const target: TableTarget = useMemo(() => ({ database, schema: relation.schema, table: relation.name, viewAs }), [database, relation, viewAs]);
+  const describe = useQuery(describeQuery(api, database, relation.schema, relation.name, branch));
+  const target: TableTarget = useMemo(() => ({ branch, database, schema: relation.schema, table: relation.name, viewAs }), [branch, database, relation, viewAs]);
   // Observes the grid's count (the grid decides when it runs).
   const count = useQuery({ ...countQuery(api, target, serializeQuery(withTopPaging(query, undefined, undefined)), countMode), enabled: false });
   const embedTargets = describe.data ? embedsOf(query).flatMap((e) => {
     const rel = findRelationship(describe.data, e.relation, e.hint);
     return rel?.toOne ? [rel.target] : [];
   }) : [];
-  const relatedDescribes = useQueries({ queries: embedTargets.map((t) => describeQuery(api, database, t.schema, t.name)) });
+  const relatedDescribes = useQueries({ queries: embedTargets.map((t) => describeQuery(api, database, t.schema, t.name, branch)) });
   const relatedKey = relatedDescribes.map((r) => (r.data ? '1' : '0')).join();
   const related = useMemo(
     () => new Map(relatedDescribes.flatMap((r, i) => (r.data && embedTargets[i] ? [[`${embedTargets[i].schema}.${embedTargets[i].name}`, r.data] as const] : []))),
@@ -90,7 +91,7 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
           {relation.name}
         </h1>
         <span className="badge">{relationKindLabel(relation.kind)}</span>
-        <ViewAsPicker database={database} value={viewAs} onChange={setViewAs} />
+        <ViewAsPicker database={database} branch={branch} value={viewAs} onChange={setViewAs} />
         <span className="table-view__summary" aria-live="polite">
           {total !== null && describe.data && summary(total, countMode, columns.length)}
         </span>
@@ -173,6 +174,7 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
             )}
             <QueryBuilder
               database={database}
+              branch={branch}
               describe={describe.data}
               query={query}
               onQuery={setQuery}

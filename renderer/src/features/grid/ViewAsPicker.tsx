@@ -6,9 +6,9 @@ import { usePierApi } from '../../api/PierApiContext';
 const ADMIN = '\u0000admin';
 
 /** Whom the grid's requests run as: the admin, or any role granted to `authenticator`. */
-export function ViewAsPicker({ database, value, onChange }: { database: string; value: ViewAs; onChange: (v: ViewAs) => void }) {
+export function ViewAsPicker({ database, branch, value, onChange }: { database: string; branch?: string | undefined; value: ViewAs; onChange: (v: ViewAs) => void }) {
   const api = usePierApi();
-  const identities = useQuery(identitiesQuery(api, database));
+  const identities = useQuery(identitiesQuery(api, database, branch));
   const roles = identities.data?.roles ?? [];
   const current = value.kind === 'admin' ? ADMIN : value.role;
   return (

@@ -11,8 +11,8 @@ export interface GridView {
   readonly viewAs: ViewAs;
 }
 
-export function gridViewKey(database: string, schema: string, table: string): string {
-  return `pier.grid.v1:${JSON.stringify([database, schema, table])}`;
+export function gridViewKey(database: string, schema: string, table: string, branch?: string): string {
+  return `pier.grid.v1:${JSON.stringify([branch ?? '', database, schema, table])}`;
 }
 
 /** The query is stored as its URL form, so what comes back goes through the same codec. */
