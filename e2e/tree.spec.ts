@@ -305,3 +305,19 @@ test('a new project appears with its production branch; the default branch can b
   await expect(production).toHaveAttribute('aria-description', /^default/, { timeout: 60_000 });
   await page.screenshot({ path: 'e2e/screenshots/tree-projects.png' });
 });
+
+test('deleting an ordinary branch needs no typing; the dialog closes when it is gone and the tree drops it', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto(readyInfo().ui);
+  const tree = page.getByRole('tree', { name: 'Database explorer' });
+  const asOf = tree.getByRole('treeitem', { name: 'as-of-lsn', exact: true });
+  await asOf.focus();
+  await page.keyboard.press('Shift+F10');
+  await page.getByRole('menuitem', { name: 'Delete branch…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete branch as-of-lsn?' });
+  await expect(dialog.getByRole('textbox')).toHaveCount(0);
+  await dialog.getByRole('button', { name: 'Delete branch' }).click();
+  await expect(dialog).toBeHidden({ timeout: 60_000 });
+  await expect(asOf).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Operations' }).getByRole('listitem', { name: 'Delete branch as-of-lsn: Succeeded' })).toBeVisible();
+});
