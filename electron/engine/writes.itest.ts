@@ -1,4 +1,5 @@
 import { PostgrestClient } from '@supabase/postgrest-js';
+import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../../test/postgres';
@@ -244,5 +245,47 @@ describe('@supabase/postgrest-js writes', () => {
     const { error, status } = await db.from('items').insert({ name: 'once' });
     expect(status).toBe(409);
     expect(error).toMatchObject({ code: '23505' });
+  });
+});
+
+describe('hostile write input is data or a clean error, never SQL', () => {
+  const hostile = fc.oneof(
+    fc.constantFrom("'; DROP TABLE items; --", '"; DROP TABLE items; --', "1' OR '1'='1", '$1', '$$ ; $$', 'a\u0000b', '\\', 'x"y', ',()."', 'é漢字🙂'),
+    fc.string({ maxLength: 30 }),
+  );
+  const clean = (r: { status: number; json: unknown }) => {
+    expect(r.status).toBeLessThan(500);
+    if (r.status >= 400) expect(r.json).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+  };
+  it('values are stored exactly as sent, or refused cleanly', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostile, hostile, async (name, note) => {
+        await admin.query('TRUNCATE items RESTART IDENTITY');
+        const r = await api.send('POST', '/items?select=name,note', { name, note }, REP);
+        clean(r);
+        if (r.status === 201) expect(r.json).toEqual([{ name, note }]);
+        const patch = await api.send('PATCH', '/items?name=eq.' + encodeURIComponent(name), { note: name }, REP);
+        clean(patch);
+      }),
+      { numRuns: 40 },
+    );
+  });
+  it('names in body keys, columns=, on_conflict= and /rpc are checked against the schema', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostile.filter((s) => s.trim() !== '' && !/name|qty|note|id/.test(s)), async (key) => {
+        const body = await api.send('POST', '/items', { name: 'k', [key]: 1 });
+        expect(body.status).toBe(400);
+        const columns = await api.send('POST', '/items?columns=' + encodeURIComponent(key), { name: 'k' });
+        clean(columns);
+        expect(columns.status).toBe(400);
+        const conflict = await api.send('POST', '/items?on_conflict=' + encodeURIComponent(key), { name: 'k' }, { prefer: 'resolution=merge-duplicates' });
+        expect(conflict.status).toBe(400);
+        const rpc = await api.send('POST', '/rpc/' + encodeURIComponent(key), {});
+        clean(rpc);
+        expect([400, 404]).toContain(rpc.status);
+      }),
+      { numRuns: 40 },
+    );
+    expect((await admin.query('SELECT count(*)::int AS n FROM clients')).rows[0]).toEqual({ n: 3 });
   });
 });
