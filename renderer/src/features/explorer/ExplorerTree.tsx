@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { RelationKind } from '../../../../shared/contract/catalog';
 import { assertNever } from '../../../../shared/contract/result';
 import type { BranchSummary, EndpointSummary, TrackedOperationDto, WorkspaceInfoDto } from '../../../../shared/management/workspaceSchemas';
@@ -82,7 +82,8 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
   const [openForData, setOpenForData] = useState<ReadonlySet<string>>(new Set());
   const { data, workspaces } = useExplorerData(openForData);
   const fullTree = buildExplorerTree(data);
-  const roots = useMemo(() => filterExplorerTree(fullTree, filter), [fullTree, filter]);
+  // Rebuilt each render: the tree is small next to a render, and the data lookups are fresh objects.
+  const roots = filterExplorerTree(fullTree, filter);
   const defaults = defaultExpanded(fullTree);
   const expanded = (() => {
     if (!filtering) return expandedByUser ?? defaults;
@@ -104,7 +105,7 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
   const items = useRef(new Map<string, HTMLDivElement>());
   const [menu, setMenu] = useState<MenuState | null>(null);
   const [dialog, setDialog] = useState<OpenDialog | null>(null);
-  const [now] = useState(() => Date.now());
+  const now = useMinuteClock();
 
   // One-click changes (protect, set default, suspend, resume): progress and outcome show in the
   // operations panel; a refusal to start is a toast naming what was asked.
@@ -409,6 +410,16 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
       )}
     </div>
   );
+}
+
+/** Now, to the minute: expiry badges stay true in a window left open. */
+function useMinuteClock(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
 }
 
 function branchesIn(node: ExplorerNode): BranchSummary[] {
