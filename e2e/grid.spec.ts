@@ -76,6 +76,9 @@ test("the documentation's query, built with the mouse", async ({ page }) => {
   await url.fill(`clients?select=id,nope`);
   await url.press('Enter');
   await expect(page.getByRole('alert')).toContainText(/nope/);
+  await url.fill('projects?select=id');
+  await url.press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: 'This URL is for "projects"' })).toBeVisible();
   await url.fill('clients');
   await url.press('Enter');
   await builder.getByLabel('Count mode').selectOption('planned');

@@ -124,7 +124,7 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
           <Icon name="refresh" className={count.isFetching ? 'spin' : undefined} />
         </button>
       </div>
-      {snippet && <UrlBar url={viewUrl(snippet)} onQuery={setQuery} />}
+      {snippet && <UrlBar url={viewUrl(snippet)} table={relation.name} onQuery={setQuery} />}
       <div className="table-view__main">
         <div className="table-view__body">
           {describe.isPending ? (

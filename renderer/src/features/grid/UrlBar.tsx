@@ -1,14 +1,16 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { RpcError } from '../../../../shared/contract/result';
 import type { ReadQuery } from '../../../../shared/dataapi/ast';
 import { parseQuery } from '../../../../shared/dataapi/parseQuery';
 import { Icon } from '../../ui/Icon';
 import { CopyButton } from './CopyButton';
-import { queryPartOf } from './gridQuery';
+import { queryPartOf, tableOfUrl } from './gridQuery';
 
 interface UrlBarProps {
   /** The URL of the current view, as the builder last produced it. */
   readonly url: string;
+  /** The open table: a URL for another table is refused rather than read as this one's. */
+  readonly table: string;
   readonly onQuery: (query: ReadQuery) => void;
 }
 
@@ -16,7 +18,8 @@ interface UrlBarProps {
  * The Data API URL of the view, editable: Enter (or leaving the field) reads it back into the
  * builder through the same codec; text that does not parse keeps its place with the error under it.
  */
-export function UrlBar({ url, onQuery }: UrlBarProps) {
+export function UrlBar({ url, table, onQuery }: UrlBarProps) {
+  const errorId = useId();
   const [text, setText] = useState(url);
   const [error, setError] = useState<RpcError | null>(null);
   // The builder changed the view: show its URL unless the user is mid-edit of a broken one.
@@ -27,6 +30,11 @@ export function UrlBar({ url, onQuery }: UrlBarProps) {
 
   const apply = () => {
     if (text === url) return;
+    const named = tableOfUrl(text);
+    if (named !== null && named !== table) {
+      setError({ code: 'PIER_OTHER_TABLE', message: `This URL is for "${named}", but the open table is "${table}".`, hint: `Open ${named} from the explorer, or edit only the part after "?".` });
+      return;
+    }
     const parsed = parseQuery(queryPartOf(text));
     if (!parsed.ok) {
       setError(parsed.error);
@@ -44,7 +52,7 @@ export function UrlBar({ url, onQuery }: UrlBarProps) {
           className="url-bar__input"
           aria-label="Data API URL"
           aria-invalid={error ? true : undefined}
-          aria-describedby={error ? 'url-bar-error' : undefined}
+          aria-describedby={error ? errorId : undefined}
           spellCheck={false}
           value={text}
           onChange={(e) => setText(e.target.value)}
@@ -60,7 +68,7 @@ export function UrlBar({ url, onQuery }: UrlBarProps) {
         <CopyButton text={url} label="Copy URL" />
       </div>
       {error && (
-        <p className="url-bar__error" id="url-bar-error" role="alert">
+        <p className="url-bar__error" id={errorId} role="alert">
           <Icon name="error" /> {error.message}
           {error.hint && <span className="url-bar__hint"> {error.hint}</span>}
           <span className="url-bar__code">{error.code}</span>

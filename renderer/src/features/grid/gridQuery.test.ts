@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DescribeTableOutput } from '../../../../shared/contract/dataApi';
 import { parseQuery } from '../../../../shared/dataapi/parseQuery';
 import type { ReadQuery } from '../../../../shared/dataapi/ast';
-import { gridColumns, keysetColumn, keysetWindowQueryOf, queryPartOf, readableQuery, rowCells, stableOrder, viewTotal, windowQueryOf } from './gridQuery';
+import { gridColumns, keysetColumn, keysetWindowQueryOf, queryPartOf, readableQuery, rowCells, stableOrder, tableOfUrl, viewTotal, windowQueryOf } from './gridQuery';
 
 export const CLIENTS: DescribeTableOutput = {
   baseUrl: 'http://127.0.0.1:1/api/2.0/workspace/local/rest/db',
@@ -134,4 +134,15 @@ describe('stable windows and keyset paging', () => {
     expect(keysetColumn(q('order=name'), ['id'])).toBeNull();
     expect(keysetColumn(q('order=id'), ['tenant', 'id'])).toBeNull();
   });
+});
+
+describe('tableOfUrl', () => {
+  it.each([
+    ['http://h/api/2.0/workspace/local/rest/db/public/clients?select=id', 'clients'],
+    ['clients?id=eq.1', 'clients'],
+    ['/public/my%20table?x=eq.1', 'my table'],
+    ['select=id', null],
+    ['?select=id', null],
+    ['http://h/rest/db/public/projects', 'projects'],
+  ])('%s → %s', (text, table) => expect(tableOfUrl(text)).toBe(table));
 });

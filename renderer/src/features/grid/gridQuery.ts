@@ -209,3 +209,17 @@ export function keysetWindowQueryOf(
   } as const;
   return withTopPaging({ ...query, filters: [...query.filters, seek] }, remaining, skip > 0 ? skip : undefined);
 }
+
+/** The table a pasted URL names (`…/public/clients?…` or `clients?…`), or null when it names none. */
+export function tableOfUrl(text: string): string | null {
+  const trimmed = text.trim();
+  const q = trimmed.indexOf('?');
+  const path = (q >= 0 ? trimmed.slice(0, q) : trimmed.includes('=') ? '' : trimmed).replace(/\/+$/, '');
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  if (last === '' || /^[a-z][a-z0-9+.-]*:$/i.test(last)) return null;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
