@@ -82,6 +82,9 @@ describe('/rpc', () => {
     const r = await api.send('POST', '/rpc/keys_of', { a: 1, b: 2, c: 3 }, { prefer: 'params=single-object' });
     expect(r.json).toBe(3);
     expect(r.headers.get('preference-applied')).toBe('params=single-object');
+    // Even when a key happens to match the parameter's name, the whole object is the argument.
+    expect((await api.send('POST', '/rpc/keys_of', { doc: { a: 1, b: 2 } }, { prefer: 'params=single-object' })).json).toBe(1);
+    expect((await api.send('POST', '/rpc/keys_of', { doc: { a: 1, b: 2 } })).json).toBe(2);
   });
   it('runs a void function as the caller and answers 204; tx=rollback keeps nothing', async () => {
     const dry = await api.send('POST', '/rpc/add_note', { id: 5, text: 'dry' }, { prefer: 'tx=rollback' });

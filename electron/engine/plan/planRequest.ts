@@ -280,7 +280,8 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
   if (action.readOnly && routine.volatility === 'volatile') {
     return refuse('PGRST101', 'Cannot use the GET method with a volatile function', null, 'Call it with POST, or mark it STABLE or IMMUTABLE if it changes nothing.');
   }
-  const wholeBody = wholeBodyFits(routine) && (singleObject || args.value.hasBody) && !fits(routine);
+  // params=single-object always passes the whole body; otherwise only when names do not fit.
+  const wholeBody = wholeBodyFits(routine) && (singleObject || (args.value.hasBody && !fits(routine)));
   const callArgs: CallArgument[] = wholeBody
     ? []
     : routine.params.filter((p) => isInput(p) && given.includes(p.name)).map((p) => ({ name: p.name, type: p.type, variadic: p.mode === 'v' }));
