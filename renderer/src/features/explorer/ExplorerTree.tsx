@@ -318,7 +318,7 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
 
   return (
     <div className="explorer">
-      {workspaces.data !== undefined && (
+      {(workspaces.data !== undefined || workspaces.isError) && (
         <div className="explorer__toolbar">
           <div className="explorer__filter">
             <Icon name="search" className="explorer__filter-icon" />
@@ -344,7 +344,7 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
       )}
       {workspaces.isPending && <TreeSkeleton />}
       {workspaces.isError && (
-        <ErrorPanel compact title="Couldn't load the database explorer" error={workspaces.error} onRetry={() => void workspaces.refetch()} />
+        <ErrorPanel compact title="Workspaces are unavailable: showing the local database only" error={workspaces.error} onRetry={() => void workspaces.refetch()} />
       )}
       <div
         role="tree"

@@ -8,6 +8,7 @@ import {
   dataNeeds,
   defaultExpanded,
   EMBEDDED_BRANCH,
+  embeddedOnlyData,
   filterExplorerTree,
   formatExpiry,
   formatRowEstimate,
@@ -139,6 +140,20 @@ describe('explorer tree', () => {
 
   it('shows only the workspaces when nothing is expanded', () => {
     expect(labels(roots, new Set())).toEqual(['Local workspace', 'Prod']);
+  });
+});
+
+describe('embeddedOnlyData', () => {
+  it('keeps the local database browsable, with the same table ids, when workspaces are unavailable', () => {
+    const tree = buildExplorerTree(embeddedOnlyData(ready(catalog)));
+    const rows = visibleRows(tree, defaultExpanded(tree));
+    expect(rows.map((r) => r.node.label)).toEqual(['Local workspace', 'local', 'production', 'databricks_postgres', 'public', 'clients', 'tasks', 'active_projects', 'audit']);
+    expect(rows.find((r) => r.node.label === 'clients')?.node.id).toBe(relationId('public', 'clients'));
+  });
+
+  it('shows the catalog still loading under the branch', () => {
+    const tree = buildExplorerTree(embeddedOnlyData({ kind: 'pending' }));
+    expect(visibleRows(tree, defaultExpanded(tree)).map((r) => r.node.label)).toEqual(['Local workspace', 'local', 'production', 'Loading databases…']);
   });
 });
 

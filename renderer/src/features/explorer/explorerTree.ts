@@ -132,6 +132,28 @@ export interface TreeData {
   readonly catalog: (workspaceId: string, branch: string) => Loadable<ListSchemasOutput> | 'unsupported' | undefined;
 }
 
+/**
+ * The tree when workspaces cannot be listed (e.g. no usable credential store): the embedded
+ * default alone, from its catalog, so the local database stays browsable. No cloud calls.
+ */
+export function embeddedOnlyData(catalog: Loadable<ListSchemasOutput>): TreeData {
+  const workspace: WorkspaceInfoDto = { id: LOCAL_WORKSPACE_ID, kind: 'local', host: 'localhost', displayName: 'Local workspace', authMethod: 'local', authLabel: 'this machine' };
+  const project: ProjectSummary = { name: 'projects/local', id: 'local', displayName: 'local', defaultBranch: EMBEDDED_BRANCH, deleted: false };
+  const branch: BranchSummary = { name: EMBEDDED_BRANCH, id: 'production', state: 'READY', isDefault: true, isProtected: false };
+  const ready = <T,>(value: T): Loadable<T> => ({ kind: 'ready', value });
+  const databases: Loadable<readonly DatabaseSummary[]> =
+    catalog.kind === 'ready' ? ready([{ name: `${EMBEDDED_BRANCH}/databases/${catalog.value.database}`, id: catalog.value.database, postgresDatabase: catalog.value.database }]) : catalog;
+  const embedded = (ws: string, b: string) => ws === LOCAL_WORKSPACE_ID && b === EMBEDDED_BRANCH;
+  return {
+    workspaces: ready([workspace]),
+    projects: (ws) => (ws === LOCAL_WORKSPACE_ID ? ready([project]) : undefined),
+    branches: (ws, p) => (ws === LOCAL_WORKSPACE_ID && p === project.name ? ready([branch]) : undefined),
+    endpoints: () => undefined,
+    databases: (ws, b) => (embedded(ws, b) ? databases : undefined),
+    catalog: (ws, b) => (embedded(ws, b) ? catalog : undefined),
+  };
+}
+
 const KIND_ORDER: Record<RelationKind, number> = {
   table: 0,
   partitioned_table: 1,

@@ -3,7 +3,7 @@ import type { ListSchemasOutput } from '../../../../shared/contract/catalog';
 import { schemasQuery } from '../../api/catalog';
 import { branchesQuery, databasesQuery, endpointsQuery, projectsQuery, workspacesQuery } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
-import { catalogBranch, dataNeeds, type Loadable, type TreeData } from './explorerTree';
+import { catalogBranch, dataNeeds, embeddedOnlyData, type Loadable, type TreeData } from './explorerTree';
 
 /**
  * The queries behind the tree: the workspace list always, and for each expanded node the lists
@@ -23,11 +23,16 @@ export function useExplorerData(expanded: ReadonlySet<string>): { data: TreeData
   });
 
   const workspaces = useQuery(workspacesQuery(api));
-  const projects = useQueries({ queries: projectNeeds.map((n) => projectsQuery(api, n.workspaceId)) });
-  const branches = useQueries({ queries: branchNeeds.map((n) => branchesQuery(api, n.workspaceId, n.project)) });
-  const endpoints = useQueries({ queries: contentNeeds.map((n) => endpointsQuery(api, n.workspaceId, n.branch)) });
-  const databases = useQueries({ queries: contentNeeds.map((n) => databasesQuery(api, n.workspaceId, n.branch)) });
-  const catalogs = useQueries({ queries: catalogNeeds.map((n) => schemasQuery(api, n.catalogBranch)) });
+  // Workspaces unavailable: the embedded default alone, and no cloud calls that would fail the same way.
+  const fallback = workspaces.isError && workspaces.data === undefined;
+  const cloud = !fallback;
+  const projects = useQueries({ queries: projectNeeds.map((n) => ({ ...projectsQuery(api, n.workspaceId), enabled: cloud })) });
+  const branches = useQueries({ queries: branchNeeds.map((n) => ({ ...branchesQuery(api, n.workspaceId, n.project), enabled: cloud })) });
+  const endpoints = useQueries({ queries: contentNeeds.map((n) => ({ ...endpointsQuery(api, n.workspaceId, n.branch), enabled: cloud })) });
+  const databases = useQueries({ queries: contentNeeds.map((n) => ({ ...databasesQuery(api, n.workspaceId, n.branch), enabled: cloud })) });
+  const catalogs = useQueries({ queries: catalogNeeds.map((n) => ({ ...schemasQuery(api, n.catalogBranch), enabled: cloud })) });
+  const embeddedCatalog = useQuery({ ...schemasQuery(api), enabled: fallback });
+  if (fallback) return { data: embeddedOnlyData(toLoadable(embeddedCatalog)), workspaces };
 
   const byKey = <T,>(keys: string[], results: UseQueryResult<T>[]) => new Map(keys.map((k, i) => [k, toLoadable(results[i]!)]));
   const projectMap = byKey(projectNeeds.map((n) => n.workspaceId), projects);
