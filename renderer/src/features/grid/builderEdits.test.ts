@@ -3,9 +3,20 @@ import { parseQuery } from '../../../../shared/dataapi/parseQuery';
 import type { ReadQuery } from '../../../../shared/dataapi/ast';
 import { addEmbed, addFilter, embedFor, removeEmbed, setTopOrder, toggleColumnInQuery, updateEmbed } from './builderEdits';
 import { readableQuery } from './gridQuery';
-import { CLIENTS } from './gridQuery.test';
+import type { DescribeTableOutput } from '../../../../shared/contract/dataApi';
 
 const NAMES = ['id', 'name', 'meta'];
+
+const CLIENTS: DescribeTableOutput = {
+  baseUrl: 'http://127.0.0.1:1/api/2.0/workspace/local/rest/db',
+  exposed: true,
+  kind: 'table',
+  columns: NAMES.map((name) => ({ name, type: 'text', typeName: 'text', nullable: true, default: null, comment: null })),
+  primaryKey: ['id'],
+  relationships: [
+    { kind: 'one-to-many', target: { schema: 'public', name: 'projects' }, constraint: 'projects_client_id_fkey', toOne: false, columns: [['id', 'client_id']] },
+  ],
+};
 
 function q(text: string): ReadQuery {
   const r = parseQuery(text);

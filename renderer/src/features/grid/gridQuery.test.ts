@@ -4,7 +4,7 @@ import { parseQuery } from '../../../../shared/dataapi/parseQuery';
 import type { ReadQuery } from '../../../../shared/dataapi/ast';
 import { gridColumns, keysetColumn, keysetWindowQueryOf, queryPartOf, readableQuery, rowCells, stableOrder, tableOfUrl, viewTotal, windowQueryOf } from './gridQuery';
 
-export const CLIENTS: DescribeTableOutput = {
+const CLIENTS: DescribeTableOutput = {
   baseUrl: 'http://127.0.0.1:1/api/2.0/workspace/local/rest/db',
   exposed: true,
   kind: 'table',
