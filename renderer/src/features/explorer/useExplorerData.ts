@@ -3,7 +3,7 @@ import type { ListSchemasOutput } from '../../../../shared/contract/catalog';
 import { schemasQuery } from '../../api/catalog';
 import { branchesQuery, databasesQuery, endpointsQuery, projectsQuery, workspacesQuery } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
-import { catalogBranch, dataNeeds, embeddedOnlyData, type Loadable, type TreeData } from './explorerTree';
+import { catalogBranch, dataNeeds, embeddedOnlyData, LOCAL_WORKSPACE_ID, type Loadable, type TreeData } from './explorerTree';
 
 /**
  * The queries behind the tree: the workspace list always, and for each expanded node the lists
@@ -31,7 +31,10 @@ export function useExplorerData(expanded: ReadonlySet<string>): { data: TreeData
   const endpoints = useQueries({ queries: contentNeeds.map((n) => ({ ...endpointsQuery(api, n.workspaceId, n.branch), enabled: cloud })) });
   const databases = useQueries({ queries: contentNeeds.map((n) => ({ ...databasesQuery(api, n.workspaceId, n.branch), enabled: cloud })) });
   const catalogs = useQueries({ queries: catalogNeeds.map((n) => ({ ...schemasQuery(api, n.catalogBranch), enabled: cloud })) });
-  const embeddedCatalog = useQuery({ ...schemasQuery(api), enabled: fallback });
+  // The local workspace without a control plane (serve --database-url answers 501): its one database still shows.
+  const localProjects = projects[projectNeeds.findIndex((n) => n.workspaceId === LOCAL_WORKSPACE_ID)];
+  const localFallback = localProjects?.isError === true && localProjects.data === undefined;
+  const embeddedCatalog = useQuery({ ...schemasQuery(api), enabled: fallback || localFallback });
   if (fallback) return { data: embeddedOnlyData(toLoadable(embeddedCatalog)), workspaces };
 
   const byKey = <T,>(keys: string[], results: UseQueryResult<T>[]) => new Map(keys.map((k, i) => [k, toLoadable(results[i]!)]));
@@ -41,13 +44,15 @@ export function useExplorerData(expanded: ReadonlySet<string>): { data: TreeData
   const databaseMap = byKey(contentNeeds.map((n) => key(n.workspaceId, n.branch)), databases);
   const catalogMap = byKey<ListSchemasOutput>(catalogNeeds.map((n) => key(n.workspaceId, n.branch)), catalogs);
 
+  const local = localFallback ? embeddedOnlyData(toLoadable(embeddedCatalog)) : null;
   const data: TreeData = {
     workspaces: toLoadable(workspaces),
-    projects: (ws) => projectMap.get(ws),
-    branches: (ws, project) => branchMap.get(key(ws, project)),
-    endpoints: (ws, branch) => endpointMap.get(key(ws, branch)),
-    databases: (ws, branch) => databaseMap.get(key(ws, branch)),
-    catalog: (ws, branch) => (catalogBranch(ws, branch).kind === 'unsupported' ? 'unsupported' : catalogMap.get(key(ws, branch))),
+    projects: (ws) => (local && ws === LOCAL_WORKSPACE_ID ? local.projects(ws) : projectMap.get(ws)),
+    branches: (ws, project) => (local && ws === LOCAL_WORKSPACE_ID ? local.branches(ws, project) : branchMap.get(key(ws, project))),
+    endpoints: (ws, branch) => (local && ws === LOCAL_WORKSPACE_ID ? local.endpoints(ws, branch) : endpointMap.get(key(ws, branch))),
+    databases: (ws, branch) => (local && ws === LOCAL_WORKSPACE_ID ? local.databases(ws, branch) : databaseMap.get(key(ws, branch))),
+    catalog: (ws, branch) =>
+      local && ws === LOCAL_WORKSPACE_ID ? local.catalog(ws, branch) : catalogBranch(ws, branch).kind === 'unsupported' ? 'unsupported' : catalogMap.get(key(ws, branch)),
   };
   return { data, workspaces };
 }
