@@ -3,7 +3,7 @@
 // does nothing when dist/ is newer than every source file.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,11 +37,22 @@ export async function buildAll({ quiet = false } = {}) {
     // The sandboxed preload can only require 'electron': bundle everything else into it.
     build({ ...common, packages: undefined, entryPoints: [path.join(root, 'electron/preload/preload.ts')], format: 'cjs', outfile: path.join(root, 'dist/electron/preload.cjs'), external: ['electron'] }),
   ]);
-  const vite = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', quiet ? 'error' : 'warn'], {
+  // Vite empties its output folder first; build beside it and swap, so a running server never
+  // serves a half-written UI.
+  const uiDir = path.join(root, 'dist/renderer');
+  const fresh = `${uiDir}.building-${process.pid}`;
+  const vite = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--outDir', fresh, '--emptyOutDir', '--logLevel', quiet ? 'error' : 'warn'], {
     cwd: root,
     stdio: 'inherit',
   });
-  if (vite.status !== 0) throw new Error('The renderer build (vite) failed; see above.');
+  if (vite.status !== 0) {
+    rmSync(fresh, { recursive: true, force: true });
+    throw new Error('The renderer build (vite) failed; see above.');
+  }
+  const old = `${uiDir}.old-${process.pid}`;
+  if (existsSync(uiDir)) renameSync(uiDir, old);
+  renameSync(fresh, uiDir);
+  rmSync(old, { recursive: true, force: true });
   mkdirSync(path.dirname(stamp), { recursive: true });
   writeFileSync(stamp, new Date().toISOString() + '\n');
   if (!quiet) console.log(`[pier] built in ${Date.now() - t0} ms`);
