@@ -5,9 +5,9 @@
  * Starts the embedded Postgres with the sample database (plus more rows), serves the engine over
  * node:http on 127.0.0.1 (pool as the server makes it: 10 connections, pipelined), and drives it
  * from a worker thread at the given concurrency. Then pgbench runs the identical transaction the
- * engine sends for the same request (BEGIN, the role/request settings, the statement, COMMIT, in
- * one pipeline, extended protocol, same parameters) at the same concurrency, and the ratio
- * engine ÷ pgbench is printed per scenario. Targets: GET by key ≥ 75 %, embed ≥ 60 %.
+ * engine sends for the same request (the role/request settings statement and the statement, in
+ * one pipeline ended by one Sync, extended protocol, same parameters) at the same concurrency,
+ * and the ratio engine ÷ pgbench is printed per scenario. Targets: GET by key ≥ 75 %, embed ≥ 60 %.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -19,7 +19,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { createEngine } from '../electron/engine/engine';
-import { beginSql, SETTINGS_SQL, settingsValues } from '../electron/engine/execute/runQuery';
+import { SETTINGS_SQL, settingsValues } from '../electron/engine/execute/runQuery';
 import { handleNodeRequest } from '../electron/engine/handleNodeRequest';
 import { planRequest } from '../electron/engine/plan/planRequest';
 import { parseRequest } from '../electron/engine/request/parseRequest';
@@ -176,9 +176,11 @@ async function pgbenchScript(engineOptions: { cache: NonNullable<Awaited<ReturnT
   if (transactionEnd(plan.value)) throw new Error('bench requests must commit in the same round trip');
   const sql = buildQuery(plan.value);
   const readWrite = plan.value.kind !== 'read';
-  const settings = settingsValues({ role: ROLE, claims: { role: ROLE }, method: s.method, path: pathPart, headers: parsed.value.headers });
+  const settings = settingsValues({ role: ROLE, claims: { role: ROLE }, method: s.method, path: pathPart, headers: parsed.value.headers, readWrite });
   const defines: string[] = [];
-  const lines = ['\\set id random(1, ' + CLIENTS + ')', '\\startpipeline', beginSql(readWrite) + ';'];
+  // The engine sends the settings and the statement with one Sync (an implicit transaction);
+  // in a pgbench pipeline the Sync is sent at \endpipeline, so this is the same batch.
+  const lines = ['\\set id random(1, ' + CLIENTS + ')', '\\startpipeline'];
   const bind = (text: string, values: readonly unknown[], prefix: string) =>
     text.replace(/\$(\d+)/g, (_, n: string) => {
       const v = values[Number(n) - 1];
@@ -189,7 +191,7 @@ async function pgbenchScript(engineOptions: { cache: NonNullable<Awaited<ReturnT
     });
   lines.push(bind(SETTINGS_SQL, settings, 's') + ';');
   lines.push(bind(sql.main.text, sql.main.values, 'q') + ';');
-  lines.push('COMMIT;', '\\endpipeline');
+  lines.push('\\endpipeline');
   return { script: lines.join('\n') + '\n', defines };
 }
 

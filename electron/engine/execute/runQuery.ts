@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import type { SqlQuery } from '../sql/SqlQuery';
+import { sendTransaction, TransactionError } from './sendTransaction';
 
 export interface RequestContext {
   /** The Postgres role the request runs as. */
@@ -53,7 +54,9 @@ export const SETTINGS_SQL =
   `SELECT set_config('role', $1, true), set_config('request.jwt.claims', $2, true), ` +
   `set_config('request.method', $3, true), set_config('request.path', $4, true), ` +
   `set_config('request.headers', $5, true), set_config('request.cookies', $6, true), ` +
-  `set_config('statement_timeout', $7, true), set_config('timezone', coalesce($8, current_setting('timezone')), true)`;
+  `set_config('statement_timeout', $7, true), set_config('timezone', coalesce($8, current_setting('timezone')), true), ` +
+  // Reads run read-only even without an explicit BEGIN … READ ONLY (see sendTransaction).
+  `set_config('transaction_read_only', $9, true)`;
 
 /** `a=1; b=2` → {a: "1", b: "2"}, for request.cookies. */
 function cookiesOf(header: string | undefined): Record<string, string> {
@@ -76,6 +79,7 @@ export function settingsValues(ctx: RequestContext): (string | null)[] {
     JSON.stringify(cookiesOf(ctx.headers['cookie'])),
     String(ctx.statementTimeoutMs ?? 0),
     ctx.timezone ?? null,
+    ctx.readWrite ? 'off' : 'on',
   ];
 }
 
@@ -100,10 +104,11 @@ function failure(step: DbFailure['step'], err: unknown): DbFailure {
 }
 
 /**
- * Sends the whole transaction at once: BEGIN, the settings, (EXPLAIN,) the query, COMMIT. On a
- * pool made with `pipeline: true` that is one round trip; otherwise pg sends them in turn with the
- * same meaning. If one fails, Postgres refuses the rest (25P02) and COMMIT becomes ROLLBACK, so
- * the connection comes back clean; the first failure is the one reported.
+ * Runs a request's transaction. Usually as one batch with one Sync (see sendTransaction): the
+ * settings, (EXPLAIN,) the statement, committed by Postgres at the Sync — one write, one round
+ * trip. When the outcome decides between COMMIT and ROLLBACK (`settle`), it sends BEGIN, the
+ * settings, the statement (pipelined when the pool is), then COMMIT or ROLLBACK. If a statement
+ * fails, Postgres skips the rest and rolls back; the first failure is the one reported.
  */
 export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestContext): Promise<DbOutcome> {
   let client: pg.PoolClient;
@@ -122,6 +127,7 @@ export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestConte
     client.release(destroy);
   };
   const started = performance.now();
+  if (!ctx.settle) return runBatch(client, release, query, ctx, started);
   type Step = { step: DbFailure['step']; result: Promise<pg.QueryResult> };
   const send = (step: DbFailure['step'], text: string, values?: unknown[]): Step => {
     const result = client.query(text, values);
@@ -171,6 +177,27 @@ export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestConte
   }
   release();
   return { ok: true, value };
+}
+
+/** The usual path: one implicit transaction, one Sync. */
+async function runBatch(client: pg.PoolClient, release: (destroy?: boolean) => void, query: SqlQuery, ctx: RequestContext, started: number): Promise<DbOutcome> {
+  const statements = [{ text: SETTINGS_SQL, values: settingsValues(ctx) }, ...(query.explain ? [query.explain] : []), query.main];
+  let results: pg.QueryResult[];
+  try {
+    results = await sendTransaction(client, statements);
+  } catch (err) {
+    const e = err instanceof TransactionError ? err : new TransactionError(err, 0);
+    const fromServer = typeof (e.failure as { severity?: unknown } | null)?.severity === 'string';
+    // A server error ends the batch cleanly (rolled back, ready for more); anything else may have
+    // left the connection broken, and for a write the commit may or may not have happened.
+    release(fromServer ? undefined : true);
+    const step: DbFailure['step'] = !fromServer && ctx.readWrite ? 'commit' : e.completed === 0 ? 'role' : 'query';
+    return { ok: false, error: failure(step, e.failure) };
+  }
+  release();
+  const main = results[results.length - 1]!;
+  const explain = query.explain ? results[1] : undefined;
+  return { ok: true, value: await resultOf(Promise.resolve(main), explain && Promise.resolve(explain), started) };
 }
 
 async function resultOf(main: Promise<pg.QueryResult>, explain: Promise<pg.QueryResult> | undefined, started: number): Promise<DbResult> {
