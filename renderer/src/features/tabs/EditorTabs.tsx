@@ -2,7 +2,6 @@ import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
 import { EmptyState } from '../../ui/ErrorPanel';
 import { Icon } from '../../ui/Icon';
 import { relationIcon } from '../explorer/ExplorerTree';
-import { BranchScope } from '../explorer/BranchScope';
 import { TableView } from '../grid/TableView';
 import { AdminBranchContext } from '../../api/admin';
 import { GrantsView } from '../grants/GrantsView';
@@ -133,11 +132,7 @@ function TabLabel({ tab }: { tab: Tab }) {
 function TabContent({ tab }: { tab: Tab }) {
   switch (tab.kind) {
     case 'table':
-      return (
-        <BranchScope branch={tab.relation.branch}>
-          <TableView relation={tab.relation} />
-        </BranchScope>
-      );
+      return <TableView relation={tab.relation} />;
     case 'policies':
     case 'sql':
     case 'roles':
