@@ -421,7 +421,7 @@ export function endpointUid(): string {
 
 /**
  * Lakebase's standard roles in a cluster: `databricks_superuser`, the owner identity (a member
- * of it) and `authenticator` (which the Data API logs in as and may switch to identities).
+ * of it) and `authenticator` (which the Data API logs in as and may switch to granted identities).
  */
 export async function bootstrapRoles(c: pg.ClientBase, owner: string): Promise<void> {
   const has = async (role: string) => ((await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount ?? 0) > 0;
@@ -432,7 +432,8 @@ export async function bootstrapRoles(c: pg.ClientBase, owner: string): Promise<v
   if (!(await has('authenticator'))) await c.query('CREATE ROLE authenticator LOGIN NOINHERIT');
   if (!(await has(owner))) await c.query(`CREATE ROLE ${quoteIdent(owner)} LOGIN CREATEDB CREATEROLE`);
   await c.query(`GRANT databricks_superuser TO ${quoteIdent(owner)}`);
-  await c.query(`GRANT ${quoteIdent(owner)} TO authenticator`);
+  // The owner is deliberately not granted to authenticator: on Lakebase that grant of an elevated
+  // role fails, and a Data API that could switch to the owner would bypass every policy.
 }
 
 export async function clusterSize(c: pg.ClientBase): Promise<number> {
