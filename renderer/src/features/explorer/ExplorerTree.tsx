@@ -249,6 +249,15 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
       case 'deleteEndpoint':
         if (node.kind === 'endpoint') setDialog({ kind: 'deleteEndpoint', workspaceId: node.workspaceId, endpoint: node.endpoint });
         return;
+      case 'copyHost':
+        if (node.kind === 'endpoint' && node.endpoint.host) {
+          const host = node.endpoint.host;
+          navigator.clipboard.writeText(host).then(
+            () => toasts.push({ tone: 'info', message: `Copied ${host}` }),
+            () => toasts.push({ tone: 'error', message: `Couldn’t copy: ${host}`, hint: 'The browser refused clipboard access; select the host from the row’s tooltip instead.' }),
+          );
+        }
+        return;
       case 'dataApi':
         if (node.kind === 'database') setDialog({ kind: 'dataApi', workspaceId: node.workspaceId, database: node.database.name, label: node.label });
         return;

@@ -33,6 +33,12 @@ describe('nodeActions', () => {
     expect(labels(endpoint('ACTIVE'))).toEqual(['Suspend endpoint', 'Delete endpoint…']);
   });
 
+  it('offers the host to copy only when the endpoint has one', () => {
+    const withHost = endpoint('ACTIVE');
+    if (withHost.kind !== 'endpoint') throw new Error('fixture');
+    expect(labels({ ...withHost, endpoint: { ...withHost.endpoint, host: '127.0.0.1:5433' } })[0]).toBe('Copy host');
+  });
+
   it('gives status rows no menu', () => {
     expect(nodeActions({ kind: 'status', id: 's', label: 'Loading…', tone: 'loading' })).toEqual([]);
   });

@@ -11,6 +11,7 @@ export type NodeAction =
   | { readonly kind: 'suspendEndpoint' }
   | { readonly kind: 'resumeEndpoint' }
   | { readonly kind: 'deleteEndpoint' }
+  | { readonly kind: 'copyHost' }
   | { readonly kind: 'dataApi' }
   | { readonly kind: 'protect' }
   | { readonly kind: 'unprotect' }
@@ -45,7 +46,11 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
       ];
     case 'endpoint':
       // IDLE is a suspended compute; anything else (ACTIVE, starting) can be suspended.
-      return [node.endpoint.state === 'IDLE' ? { kind: 'resumeEndpoint' } : { kind: 'suspendEndpoint' }, { kind: 'deleteEndpoint' }];
+      return [
+        ...(node.endpoint.host ? [{ kind: 'copyHost' } as const] : []),
+        node.endpoint.state === 'IDLE' ? { kind: 'resumeEndpoint' } : { kind: 'suspendEndpoint' },
+        { kind: 'deleteEndpoint' },
+      ];
     case 'database':
       return [{ kind: 'dataApi' }];
     case 'relation':
@@ -76,6 +81,8 @@ export function actionLabel(action: NodeAction): string {
       return 'Resume endpoint';
     case 'deleteEndpoint':
       return 'Delete endpoint…';
+    case 'copyHost':
+      return 'Copy host';
     case 'dataApi':
       return 'Data API…';
     case 'protect':
