@@ -577,9 +577,10 @@ function TreeRow({ row, now, selected, highlight, tabbable, hasActions, register
         </span>
       )}
       {hasActions && (
-        <button type="button" className="tree-row__more" tabIndex={-1} aria-label={`Actions for ${node.label}`} onClick={onMenu}>
+        // Not a button: a treeitem holds no interactive children; keyboards use Shift+F10.
+        <span className="tree-row__more" aria-hidden="true" title={`Actions for ${node.label}`} onClick={onMenu}>
           <TreeGlyph name="more" />
-        </button>
+        </span>
       )}
     </div>
   );
