@@ -17,6 +17,7 @@ CREATE TABLE items (
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO pier_engine_anon, "user@example.com";
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO pier_engine_anon, "user@example.com";
 CREATE POLICY "anon writes clients" ON clients FOR ALL TO pier_engine_anon USING (true) WITH CHECK (true);
+GRANT INSERT ON api.notes TO pier_engine_anon;
 `;
 
 let api: EngineServer;
@@ -116,6 +117,15 @@ describe('POST', () => {
     expect(type.status).toBe(400);
     expect(type.json).toMatchObject({ code: '22P02' });
     expect(await items()).toEqual([{ id: 1, name: 'dup', qty: 1, note: 'none' }]);
+  });
+  it('writes into another exposed schema named by Content-Profile, and returns CSV when asked', async () => {
+    const r = await api.send('POST', '/notes?select=id,text', { id: 7, text: 'seven' }, { 'content-profile': 'api', prefer: 'return=representation', accept: 'text/csv' });
+    expect(r.status, r.text).toBe(201);
+    expect(r.text).toBe('id,text\n7,seven');
+    expect((await admin.query('SELECT text FROM api.notes WHERE id = 7')).rows).toEqual([{ text: 'seven' }]);
+    const hidden = await api.send('POST', '/secrets', { id: 1 }, { 'content-profile': 'private' });
+    expect(hidden.status).toBe(406);
+    expect(hidden.json).toMatchObject({ code: 'PGRST106' });
   });
   it('tx=rollback answers as usual but keeps nothing (the grid previews edits this way)', async () => {
     const r = await api.send('POST', '/items?select=name', { name: 'ghost' }, { prefer: 'return=representation, tx=rollback' });
