@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { resilientPool } from './resilientPool';
 import type { ServiceRequest, ServiceResponse } from './mountHandler';
 
 /** Where a branch's read-write compute listens. */
@@ -71,8 +72,7 @@ export class BranchDatabases {
     const key = `${target.host}:${target.port}/${database}`;
     let pool = this.pools.get(key);
     if (!pool) {
-      pool = new pg.Pool({ ...target, ...this.options.superuser, database, max: 4, idleTimeoutMillis: 30_000 });
-      pool.on('error', (err) => this.options.log?.(`connection to ${key} lost: ${err.message}`));
+      pool = resilientPool({ ...target, ...this.options.superuser, database, max: 4, idleTimeoutMillis: 30_000 }, key, this.options.log);
       this.pools.set(key, pool);
     }
     return pool;

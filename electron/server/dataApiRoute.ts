@@ -80,7 +80,7 @@ export class DataApiRouter implements IDataApiService {
     const relation = cache && findRelation(cache, input.schema, input.table);
     if (!cache || !relation) throw new CatalogNotFoundError(`Relation ${input.schema}.${input.table} is not in the Data API schema cache.`);
     return {
-      baseUrl: `${this.options.origin}/api/2.0/workspace/${LOCAL_WORKSPACE_ID}/rest/${encodeURIComponent(input.database)}`,
+      baseUrl: this.baseUrl(input.branch, input.database),
       exposed: cache.config.dbSchemas.includes(input.schema),
       kind: relation.kind,
       columns: relation.columns.map((c) => ({ name: c.name, type: c.type, typeName: c.typeName, nullable: c.nullable, default: c.default, comment: c.comment })),
@@ -107,6 +107,12 @@ export class DataApiRouter implements IDataApiService {
         WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = 'authenticator') ORDER BY r.rolname`,
     );
     return { roles: r.rows.map((row) => row.rolname) };
+  }
+
+  /** The HTTP Data API base of a database on a branch, as clients outside Pier reach it. */
+  private baseUrl(branch: string | undefined, database: string): string {
+    const [, projectId = 'local', , branchId = 'production'] = (branch ?? '').split('/');
+    return localDataApiUrl(this.options.origin, { projectId, branchId, database }, this.options.branches.isDefault(branch));
   }
 
   private async requireEngine(branch: string | undefined, database: string, as: 'authenticator' | 'admin'): Promise<Engine> {

@@ -35,14 +35,16 @@ export async function mountHandler(
   options: { bodyLimit?: number } = {},
 ): Promise<void> {
   const prefixSegments = prefix.split('/').length - 1;
+  const bodyLimit = options.bodyLimit ?? 10 * 1024 * 1024;
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
     for (const url of [prefix, `${prefix}/*`]) {
       scope.route({
         method: [...METHODS],
         url,
         exposeHeadRoute: false,
+        bodyLimit,
         handler: async (req, reply) => {
           const qIndex = req.url.indexOf('?');
           const rawPath = qIndex === -1 ? req.url : req.url.slice(0, qIndex);

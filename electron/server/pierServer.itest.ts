@@ -109,6 +109,13 @@ describe('browser-mode server on the embedded default', () => {
       { id: 2, name: 'TechStart Inc', projects: [{ id: 3, name: 'Database Migration' }] },
       { id: 3, name: 'Global Solutions', projects: [{ id: 4, name: 'API Integration' }] },
     ]);
+    const tooLarge = await fetch(`${info.dataApi}/clients`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify([{ name: 'x'.repeat(10.5 * 1024 * 1024) }]),
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(((await tooLarge.json()) as any)).toMatchObject({ code: 'PGRST413', details: expect.stringMatching(/limit is \d+ bytes/) });
     const anonymous = await fetch(`${info.dataApi}/clients`);
     expect(anonymous.status).toBe(401);
     const otherDb = await fetch(info.dataApi.replace('databricks_postgres', 'nope') + '/clients', { headers: auth });
@@ -221,6 +228,8 @@ describe('browser-mode server on the embedded default', () => {
     const branchApi = `${server.origin}/projects/local/branches/itest/api/2.0/workspace/local/rest/databricks_postgres/public`;
     const overHttp = await fetch(`${branchApi}/clients?select=name&id=eq.1`, { headers: { authorization: `Bearer ${info.tokens['user@example.com']}` } });
     expect(await overHttp.json()).toEqual([{ name: 'Acme (branch)' }]);
+    const described = await rpc(server, 'dataApi.describe', { database: 'databricks_postgres', schema: 'public', table: 'clients', branch });
+    expect(`${described.body.value.baseUrl}/public`).toBe(branchApi);
     const onProduction = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients' });
     expect(onProduction.body.value.rows[0][1]).toBe('Acme Corp');
     const missing = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients', branch: 'projects/local/branches/nope' });

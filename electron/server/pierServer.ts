@@ -9,6 +9,8 @@ import { DEFAULT_DATABASE, AUTHENTICATOR_ROLE } from '../local/seed/sampleDataba
 import { BRANCH_DATA_API_PREFIX, DataApiRouter, DATA_API_PREFIX, LOCAL_WORKSPACE_ID, localDataApiUrl } from './dataApiRoute';
 import { mountHandler, type ServiceRequest } from './mountHandler';
 import { BranchDatabases, DEFAULT_BRANCH } from './branchDatabases';
+import { resilientPool } from './resilientPool';
+import { DEFAULT_MAX_BODY_BYTES } from '../engine';
 import { createCloudServices } from '../cloud/createCloudServices';
 import { createCloudHandlers } from '../cloud/rpc/createCloudHandlers';
 import { mintedTokenProvider } from '../cloud/auth/mintedTokenProvider';
@@ -111,8 +113,11 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       rpc: async (channel, input) => dispatch((await servicesReady).handlers, channel, input),
     });
     disposers.push(() => http.close());
-    await mountHandler(http, DATA_API_PREFIX, async (req, params) => (await servicesReady).dataApi.handle(req, params));
-    await mountHandler(http, BRANCH_DATA_API_PREFIX, async (req, params) => (await servicesReady).dataApi.handle(req, params));
+    // The transport lets bodies a little over the engine's limit through, so the engine answers
+    // 413 with PostgREST's body naming the limit.
+    const dataApiBody = { bodyLimit: DEFAULT_MAX_BODY_BYTES + 1024 * 1024 };
+    await mountHandler(http, DATA_API_PREFIX, async (req, params) => (await servicesReady).dataApi.handle(req, params), dataApiBody);
+    await mountHandler(http, BRANCH_DATA_API_PREFIX, async (req, params) => (await servicesReady).dataApi.handle(req, params), dataApiBody);
     await mountHandler(http, MANAGEMENT_API_PREFIX, async (req) => {
       const { controlPlane } = await servicesReady;
       if (!controlPlane) return managementApiUnavailable();
@@ -158,9 +163,8 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       };
     }
 
-    const adminPool = new pg.Pool({ connectionString: postgresUrl, max: 5, idleTimeoutMillis: 30_000 });
     // A dropped connection must never take the process down; the pool replaces it.
-    adminPool.on('error', (err) => log(`postgres connection lost: ${err.message}`));
+    const adminPool = resilientPool({ connectionString: postgresUrl, max: 5, idleTimeoutMillis: 30_000 }, 'admin pool', log);
     disposers.push(() => adminPool.end());
     if (!options.databaseUrl) {
       // The Data API connects as `authenticator`, as on Lakebase; its password is Pier's own secret
