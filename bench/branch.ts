@@ -7,8 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import type { Endpoint, Operation } from '../../../shared/management';
-import { startLocalControlPlane, type LocalControlPlaneServer } from '../testing/startLocalControlPlane';
+import type { Endpoint, Operation } from '../shared/management';
+import { startLocalControlPlane, type LocalControlPlaneServer } from '../electron/local/testing/startLocalControlPlane';
 
 const sizesArg = process.argv.indexOf('--sizes');
 const sizesMb = (sizesArg > 0 ? process.argv[sizesArg + 1] ?? '' : '10,100,1000').split(',').map(Number).filter((n) => n > 0);
