@@ -236,6 +236,31 @@ describe('browser-mode server on the embedded default', () => {
     expect(missing.body.error.message).toContain('does not exist');
   });
 
+  it('sends the grid\'s request to the workspace\'s hosted Data API with the workspace\'s token, to compare', async () => {
+    const info = server.readyInfo();
+    // A "Databricks" workspace that is this very server, signed in with user@example.com's token.
+    const added = await rpc(server, 'workspaces.add', { method: 'pat', host: server.origin, token: info.tokens['user@example.com'] });
+    expect(added.body.ok).toBe(true);
+    const workspaceId = added.body.value.id;
+    try {
+      const dbs = await rpc(server, 'cloud.databases', { workspaceId, branch: 'projects/local/branches/production' });
+      const database = dbs.body.value.databases.find((d: { postgresDatabase: string }) => d.postgresDatabase === 'databricks_postgres').name;
+      const api = await rpc(server, 'cloud.dataApi', { workspaceId, database });
+      if (!api.body.value.enabled) {
+        const started = await rpc(server, 'cloud.enableDataApi', { workspaceId, database, settings: {} });
+        expect(started.body.ok).toBe(true);
+        for (let i = 0; i < 300 && !(await rpc(server, 'cloud.dataApi', { workspaceId, database })).body.value.enabled; i++) await new Promise((r) => setTimeout(r, 100));
+      }
+      const hosted = await rpc(server, 'cloud.sendToHostedDataApi', { workspaceId, database, path: '/public/clients', rawQuery: 'select=id,name&id=gte.2' });
+      expect(hosted.body.value.status).toBe(200);
+      const inPier = await rpc(server, 'dataApi.request', { database: 'databricks_postgres', path: '/public/clients', rawQuery: 'select=id,name&id=gte.2', viewAs: { kind: 'identity', role: 'user@example.com' } });
+      expect(JSON.parse(hosted.body.value.body)).toEqual(JSON.parse(inPier.body.value.body));
+      expect(JSON.stringify(hosted.body)).not.toContain(info.tokens['user@example.com']);
+    } finally {
+      await rpc(server, 'workspaces.remove', { id: workspaceId });
+    }
+  });
+
   it('refuses a second server on the same data folder, naming it', async () => {
     await expect(startPierServer({ mode: 'browser', port: 0, dataDir, uiDir })).rejects.toThrow(dataDir);
   });

@@ -51,6 +51,7 @@ export const CHANNELS = [
   'cloud.deleteProject',
   'cloud.undeleteProject',
   'cloud.undeleteBranch',
+  'cloud.sendToHostedDataApi',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

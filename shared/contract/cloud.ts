@@ -32,4 +32,5 @@ export const cloudContract = {
   'cloud.deleteProject': { input: s.deleteProjectInput, output: s.startedOperationOutput },
   'cloud.undeleteProject': { input: s.undeleteProjectInput, output: s.startedOperationOutput },
   'cloud.undeleteBranch': { input: s.undeleteBranchInput, output: s.startedOperationOutput },
+  'cloud.sendToHostedDataApi': { input: s.sendToHostedDataApiInput, output: s.sendToHostedDataApiOutput },
 } as const;

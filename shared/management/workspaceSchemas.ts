@@ -315,3 +315,26 @@ export const updateDataApiInput = z
 
 // 'cloud.disableDataApi'
 export const disableDataApiInput = z.object({ workspaceId, database: resourceName }).strict();
+
+// 'cloud.sendToHostedDataApi': the grid's request, sent to the workspace's own Data API with the
+// workspace's token (held by main), so a user can compare it with Pier's engine.
+export const sendToHostedDataApiInput = z
+  .object({
+    workspaceId,
+    /** Full database name; main reads that database's Data API URL itself, so the token only goes there. */
+    database: resourceName,
+    method: z.enum(['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE']).default('GET'),
+    /** After the Data API base, e.g. `/public/clients`. */
+    path: z.string().min(1).max(2048).startsWith('/'),
+    rawQuery: z.string().max(65_536).default(''),
+    /** Only Data API request headers pass (accept, prefer, range, content-type, profiles). */
+    headers: z.record(z.string(), z.string()).default({}),
+    body: z.string().max(10 * 1024 * 1024).optional(),
+  })
+  .strict();
+export const sendToHostedDataApiOutput = z.object({
+  url: z.string(),
+  status: z.number().int(),
+  headers: z.record(z.string(), z.string()),
+  body: z.string(),
+});

@@ -41,6 +41,9 @@ function managedByParent(advice: string): (e: CloudError) => CloudError | undefi
 const shortId = (name: string): string => lastIdOf(name) ?? name;
 type Out<S extends z.ZodType> = z.output<S>;
 
+/** Request headers the hosted Data API call forwards; authorization is always main's own. */
+const HOSTED_HEADERS = new Set(['accept', 'prefer', 'range', 'range-unit', 'content-type', 'accept-profile', 'content-profile']);
+
 export function projectSummary(p: Project): Out<typeof schemas.projectSummary> {
   const id = p.project_id ?? '';
   return {
@@ -405,6 +408,27 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
     'cloud.disableDataApi': async (input: z.output<typeof schemas.disableDataApiInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const c = await client(input.workspaceId);
       return track(input.workspaceId, `Disable the Data API on ${shortId(input.database)}`, `${input.database}/data-api`, await c.disableDataApi(input.database));
+    },
+
+    'cloud.sendToHostedDataApi': async (input: z.output<typeof schemas.sendToHostedDataApiInput>): Promise<Out<typeof schemas.sendToHostedDataApiOutput>> => {
+      const c = await client(input.workspaceId);
+      const base = dataApiView(unwrap(await c.getDataApi(input.database))).url;
+      if (!base) {
+        throw new CloudRpcError({ code: 'CLOUD_NOT_FOUND', message: `The Data API of ${shortId(input.database)} reports no URL.`, hint: 'Enable the Data API on that database first.' });
+      }
+      const token = unwrap(await workspaces.token(input.workspaceId));
+      const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+      for (const [k, v] of Object.entries(input.headers)) if (HOSTED_HEADERS.has(k.toLowerCase())) headers[k.toLowerCase()] = v;
+      const url = `${base.replace(/\/$/, '')}${input.path}${input.rawQuery ? `?${input.rawQuery}` : ''}`;
+      let res: globalThis.Response;
+      try {
+        res = await fetch(url, { method: input.method, headers, ...(input.body !== undefined && { body: input.body }), redirect: 'manual', signal: AbortSignal.timeout(60_000) });
+      } catch (err) {
+        throw new CloudRpcError({ code: 'CLOUD_NETWORK', message: `The hosted Data API at ${new URL(url).host} could not be reached (${(err as Error).message}).`, hint: 'Check the network and that the endpoint is running.' });
+      }
+      const out: Record<string, string> = {};
+      res.headers.forEach((v, k) => (out[k] = v));
+      return { url, status: res.status, headers: out, body: input.method === 'HEAD' ? '' : await res.text() };
     },
 
     'cloud.operations': async (input: z.output<typeof schemas.listOperationsInput>): Promise<Out<typeof schemas.listOperationsOutput>> => ({

@@ -310,6 +310,13 @@ export class WorkspaceRegistry {
     return cloudOk(client);
   }
 
+  /** A bearer token of the workspace, for calls main makes on the user's behalf (never returned to the renderer). */
+  async token(id: string): Promise<CloudResult<string>> {
+    const auth = await this.authFor(id);
+    if (!auth.ok) return auth;
+    return auth.value.auth.getToken();
+  }
+
   private async authFor(id: string): Promise<CloudResult<{ host: string; auth: IAuthProvider }>> {
     if (id === LOCAL_WORKSPACE_ID) return cloudOk({ host: this.options.local.baseUrl, auth: this.options.local.auth });
     const record = this.records.find((r) => r.id === id);
