@@ -32,6 +32,8 @@ const SECONDS = Number(process.env.PIER_BENCH_SECONDS ?? 5);
 const ONLY = process.env.PIER_BENCH_ONLY?.split(',').map(Number);
 const CONCURRENCY = Number(process.env.PIER_BENCH_CONCURRENCY ?? 32);
 const POOL_SIZE = Number(process.env.PIER_BENCH_POOL ?? 10);
+/** PIER_BENCH_PREPARE=0: unnamed statements (engine) and -M extended (pgbench), as before prepared statements. */
+const PREPARE = process.env.PIER_BENCH_PREPARE !== '0';
 const CLIENTS = 10_000;
 const PROJECTS_PER_CLIENT = 3;
 const TASKS_PER_PROJECT = 4;
@@ -199,7 +201,8 @@ async function runPgbench(bin: string, dir: string, name: string, script: string
   const file = path.join(dir, `${name}.sql`);
   await writeFile(file, script);
   const prefix = path.join(dir, `log-${name}`);
-  const args = ['-n', '-M', 'extended', '-c', String(CONCURRENCY), '-j', '2', '-T', String(SECONDS + 1), '-f', file, '-l', '--log-prefix', prefix, '-h', '127.0.0.1', '-p', String(port), '-U', AUTHENTICATOR];
+  // The engine prepares each statement once per connection (unless PIER_BENCH_PREPARE=0); so does -M prepared.
+  const args = ['-n', '-M', PREPARE ? 'prepared' : 'extended', '-c', String(CONCURRENCY), '-j', '2', '-T', String(SECONDS + 1), '-f', file, '-l', '--log-prefix', prefix, '-h', '127.0.0.1', '-p', String(port), '-U', AUTHENTICATOR];
   for (const d of defines) args.push('-D', d);
   args.push(database);
   const out = await new Promise<string>((resolve, reject) => {
@@ -242,7 +245,7 @@ try {
   dbUrl.username = AUTHENTICATOR;
   dbUrl.password = PASSWORD;
   const pool = new pg.Pool({ connectionString: dbUrl.toString(), max: POOL_SIZE, pipeline: true } as pg.PoolConfig);
-  const created = createEngine({ pool, ownsPool: true, database, anonRole: ROLE, listen: false });
+  const created = createEngine({ pool, ownsPool: true, database, anonRole: ROLE, listen: false, prepareStatements: PREPARE });
   engine = created;
   const cache = await created.schemaCache();
   if (!cache) throw new Error('schema cache did not load');
@@ -253,7 +256,8 @@ try {
   const httpPort = (srv.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${httpPort}${prefix}`;
   console.log(`concurrency ${CONCURRENCY}, ${SECONDS} s per measurement after 1 s warm-up; engine pool ${POOL_SIZE} pipelined connections; ${os.cpus().length} CPUs`);
-  console.log(pgbench ? `pgbench: ${pgbench} (-M extended, one pipeline per transaction)` : 'pgbench not found (apt-get install postgresql-client, or set PIER_PGBENCH): ratios skipped');
+  console.log(`engine: one process, served by node:http through handleNodeRequest (the engine's adapter, not the fastify server); statements ${PREPARE ? 'prepared per connection' : 'unnamed'}`);
+  console.log(pgbench ? `pgbench: ${pgbench} (-M ${PREPARE ? 'prepared' : 'extended'}, one pipeline per transaction)` : 'pgbench not found (apt-get install postgresql-client, or set PIER_PGBENCH): ratios skipped');
   const rows: string[] = [];
   for (const [i, s] of SCENARIOS.entries()) {
     if (ONLY && !ONLY.includes(i + 1)) continue;

@@ -62,6 +62,11 @@ export interface EngineOptions {
   readonly cors?: CorsOptions;
   /** Larger request bodies get 413 (default 10 MiB). */
   readonly maxBodyBytes?: number;
+  /**
+   * Prepare each statement shape once per connection and reuse it (default on). Turn off for a
+   * connection pooler that does not keep prepared statements (transaction pooling).
+   */
+  readonly prepareStatements?: boolean;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -155,6 +160,7 @@ export function createEngine(options: EngineOptions): Engine {
       ...(plan.value.timezone !== undefined && { timezone: plan.value.timezone }),
       readWrite: plan.value.kind === 'mutate' || (plan.value.kind === 'call' && !plan.value.readOnly),
       ...(settle !== undefined && { settle }),
+      ...(options.prepareStatements !== false && { preparedEpoch: cache.value }),
     });
     const t3 = performance.now();
     const response = result.ok

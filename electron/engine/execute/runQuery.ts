@@ -24,6 +24,11 @@ export interface RequestContext {
    * singular checks). Without it COMMIT goes in the same round trip as the statement.
    */
   readonly settle?: (result: DbResult) => 'commit' | 'rollback';
+  /**
+   * Prepare the statements under a name per connection, reused while this object (the schema
+   * cache the SQL was built from) is current; a new one closes the old statements.
+   */
+  readonly preparedEpoch?: object;
 }
 
 export interface DbResult {
@@ -184,7 +189,15 @@ async function runBatch(client: pg.PoolClient, release: (destroy?: boolean) => v
   const statements = [{ text: SETTINGS_SQL, values: settingsValues(ctx) }, ...(query.explain ? [query.explain] : []), query.main];
   let results: pg.QueryResult[];
   try {
-    results = await sendTransaction(client, statements);
+    try {
+      results = await sendTransaction(client, statements, ctx.preparedEpoch);
+    } catch (err) {
+      // A prepared statement whose result columns changed under it (DDL the schema cache has not
+      // caught up with): the batch rolled back, so prepare afresh and run it once more.
+      if (!(err instanceof TransactionError && err.prepared && isStalePlan(err.failure))) throw err;
+      err.prepared.reset();
+      results = await sendTransaction(client, statements, ctx.preparedEpoch);
+    }
   } catch (err) {
     const e = err instanceof TransactionError ? err : new TransactionError(err, 0);
     const fromServer = typeof (e.failure as { severity?: unknown } | null)?.severity === 'string';
@@ -198,6 +211,12 @@ async function runBatch(client: pg.PoolClient, release: (destroy?: boolean) => v
   const main = results[results.length - 1]!;
   const explain = query.explain ? results[1] : undefined;
   return { ok: true, value: await resultOf(Promise.resolve(main), explain && Promise.resolve(explain), started) };
+}
+
+/** "cached plan must not change result type" (feature_not_supported, raised by the plan cache). */
+function isStalePlan(err: unknown): boolean {
+  const e = err as { code?: unknown; severity?: unknown; routine?: unknown } | null;
+  return e?.code === '0A000' && (e.routine === 'RevalidateCachedQuery' || /cached plan must not change result type/.test(String((err as { message?: unknown }).message)));
 }
 
 async function resultOf(main: Promise<pg.QueryResult>, explain: Promise<pg.QueryResult> | undefined, started: number): Promise<DbResult> {

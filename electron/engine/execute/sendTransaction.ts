@@ -9,12 +9,15 @@
  */
 import pg from 'pg';
 import type { SqlFragment } from '../sql/SqlQuery';
+import { PreparedStatements } from './PreparedStatements';
 
 /** Why the batch failed, and how many statements had completed before it did. */
 export class TransactionError extends Error {
   constructor(
     readonly failure: unknown,
     readonly completed: number,
+    /** The connection's prepared statements, when the batch used them. */
+    readonly prepared?: PreparedStatements,
   ) {
     super(failure instanceof Error ? failure.message : String(failure));
   }
@@ -23,6 +26,7 @@ export class TransactionError extends Error {
 interface QueryInternals {
   text: string;
   values: unknown[];
+  name: string | undefined;
   prepare(connection: unknown): void;
   _results: pg.QueryResult | pg.QueryResult[];
 }
@@ -30,6 +34,8 @@ interface QueryInternals {
 interface Connection {
   sync(): void;
   execute(config: { portal: string; rows: number }): void;
+  close(config: { type: 'S'; name: string }): void;
+  submittedNamedStatements: Record<string, string>;
   stream: { cork?: () => void; uncork?: () => void };
 }
 
@@ -38,32 +44,54 @@ const BaseQuery = pg.Query as unknown as new (config: pg.QueryConfig) => object;
 
 class TransactionQuery extends BaseQuery {
   private completed = 0;
+  /** Whether the statement being written is already prepared on the connection (see prepare). */
+  private parsed = false;
+  private prepared: PreparedStatements | undefined;
 
   constructor(
     private readonly statements: readonly SqlFragment[],
+    /** Name statements per connection while this object (the schema cache) is current. */
+    private readonly epoch: object | undefined,
     private readonly done: (err: TransactionError | null, results: pg.QueryResult[]) => void,
   ) {
     super({ text: statements[0]!.text, values: [...statements[0]!.values], queryMode: 'extended' } as pg.QueryConfig);
     (this as unknown as { callback: (err: Error | null, r: pg.QueryResult | pg.QueryResult[]) => void }).callback = (err, r) => {
-      if (err) this.done(new TransactionError(err, this.completed), []);
+      if (err) {
+        this.prepared?.failed();
+        this.done(new TransactionError(err, this.completed, this.prepared), []);
+      }
       else this.done(null, Array.isArray(r) ? r : [r]);
     };
   }
 
   submit(connection: Connection): Error | null {
     const self = this as unknown as QueryInternals;
+    const prepared = this.epoch && new PreparedStatements(connection, this.epoch);
+    this.prepared = prepared;
     connection.stream.cork?.();
     try {
+      if (prepared) for (const name of prepared.takeClosing()) connection.close({ type: 'S', name });
       for (const s of this.statements) {
+        const slot = prepared?.slot(s.text);
         self.text = s.text;
         self.values = [...s.values];
+        self.name = slot?.name;
+        this.parsed = slot !== undefined && !slot.parse;
         self.prepare(connection);
+        // pg's own bookkeeping of named statements follows one name per query; ours is in PreparedStatements.
+        if (slot) delete connection.submittedNamedStatements[slot.name];
       }
       connection.sync();
     } finally {
+      self.name = undefined;
       connection.stream.uncork?.();
     }
     return null;
+  }
+
+  /** pg's Query asks this before writing Parse. */
+  hasBeenParsed(): boolean {
+    return this.parsed;
   }
 
   /** pg's Query ends each statement with Sync here; the batch ends with one Sync instead. */
@@ -77,10 +105,14 @@ class TransactionQuery extends BaseQuery {
   }
 }
 
-/** Runs the statements as one implicit transaction; resolves with one result per statement. */
-export function sendTransaction(client: pg.ClientBase, statements: readonly SqlFragment[]): Promise<pg.QueryResult[]> {
+/**
+ * Runs the statements as one implicit transaction; resolves with one result per statement. With
+ * an `epoch`, statements are prepared under a name per connection and reused while the epoch
+ * object stays the same (see PreparedStatements).
+ */
+export function sendTransaction(client: pg.ClientBase, statements: readonly SqlFragment[], epoch?: object): Promise<pg.QueryResult[]> {
   return new Promise((resolve, reject) => {
-    const query = new TransactionQuery(statements, (err, results) => (err ? reject(err) : resolve(results)));
+    const query = new TransactionQuery(statements, epoch, (err, results) => (err ? reject(err) : resolve(results)));
     client.query(query as unknown as pg.Submittable);
   });
 }
