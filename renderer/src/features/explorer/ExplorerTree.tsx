@@ -38,6 +38,7 @@ import { actionLabel, nodeActions, type NodeAction } from './nodeActions';
 import { TreeGlyph, type GlyphName } from './TreeGlyph';
 import { useExplorerData } from './useExplorerData';
 import './explorer.css';
+import { formatSize } from './formatSize';
 
 const INDENT_PX = 14;
 
@@ -668,7 +669,9 @@ function rowMeta(node: ExplorerNode, now: number): { badges: Badge[]; title: str
       const expiry = b.expireTime ? formatExpiry(b.expireTime, now) : null;
       // The clock says "expires"; the badge keeps only the time so the name keeps its room.
       if (expiry) badges.push({ text: expiry.replace(/^expires in /, ''), tone: expiry === 'expired' ? 'warning' : 'muted', icon: 'clock' });
-      const facts = [b.isDefault ? 'default' : null, b.isProtected ? 'protected' : null, `state ${b.state}`, expiry, b.sourceBranch ? `from ${b.sourceBranch.split('/').at(-1)}` : null].filter(
+      const size = b.logicalSizeBytes !== undefined ? formatSize(b.logicalSizeBytes) : null;
+      if (size) badges.push({ text: size, tone: 'plain' });
+      const facts = [b.isDefault ? 'default' : null, b.isProtected ? 'protected' : null, `state ${b.state}`, size ? `size ${size}` : null, expiry, b.sourceBranch ? `from ${b.sourceBranch.split('/').at(-1)}` : null].filter(
         (f) => f !== null,
       );
       return { badges, title: [b.name, ...facts].join(' · '), description: facts.join(', ') };
