@@ -10,6 +10,7 @@
  * and the ratio engine ÷ pgbench is printed per scenario. Targets: GET by key ≥ 75 %, embed ≥ 60 %.
  */
 import { spawn } from 'node:child_process';
+import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -32,6 +33,12 @@ const SECONDS = Number(process.env.PIER_BENCH_SECONDS ?? 5);
 const ONLY = process.env.PIER_BENCH_ONLY?.split(',').map(Number);
 const CONCURRENCY = Number(process.env.PIER_BENCH_CONCURRENCY ?? 32);
 const POOL_SIZE = Number(process.env.PIER_BENCH_POOL ?? 10);
+/**
+ * `npm run bench:engine -- --workers N` (or PIER_BENCH_WORKERS): N engine server processes
+ * (node:cluster, sharing one port, the pool's connections split between them). 1: this process
+ * serves, as the app does.
+ */
+const WORKERS = workerCount();
 /** PIER_BENCH_PREPARE=0: unnamed statements (engine) and -M extended (pgbench), as before prepared statements. */
 const PREPARE = process.env.PIER_BENCH_PREPARE !== '0';
 const CLIENTS = 10_000;
@@ -42,6 +49,13 @@ const AUTHENTICATOR = 'pier_bench_authenticator';
 const PASSWORD = 'pier-bench';
 /** A key value no request uses, to find the key's parameter in the generated SQL. */
 const SENTINEL_ID = 987654321;
+
+function workerCount(): number {
+  const i = process.argv.indexOf('--workers');
+  const n = Number(i >= 0 ? process.argv[i + 1] : (process.env.PIER_BENCH_WORKERS ?? 1));
+  if (!Number.isInteger(n) || n < 1) throw new Error('--workers takes a whole number ≥ 1');
+  return n;
+}
 
 function pgbenchPath(): string | undefined {
   const candidates = [process.env.PIER_PGBENCH, '/usr/bin/pgbench', ...['18', '17', '16', '15'].map((v) => `/usr/lib/postgresql/${v}/bin/pgbench`)];
@@ -227,53 +241,115 @@ async function runPgbench(bin: string, dir: string, name: string, script: string
 
 const fmt = (m: Measured) => `${m.rps.toFixed(0).padStart(7)} req/s  p50 ${m.p50.toFixed(2).padStart(6)} ms  p99 ${m.p99.toFixed(2).padStart(6)} ms${m.failed ? `  (${m.failed} failed)` : ''}`;
 
-const pgbench = process.env.PIER_BENCH_NO_PGBENCH ? undefined : pgbenchPath();
-const dir = await mkdtemp(path.join(os.tmpdir(), 'pier-bench-engine-'));
-const embedded = await startEmbeddedDefault({ dataDir: path.join(dir, 'data') });
-let server: http.Server | undefined;
-let engine: ReturnType<typeof createEngine> | undefined;
-try {
-  const superuser = new pg.Client({ connectionString: embedded.connectionString });
-  await superuser.connect();
-  const t0 = performance.now();
-  await superuser.query(SETUP_SQL);
-  await superuser.end();
-  const dbUrl = new URL(embedded.connectionString);
-  const database = decodeURIComponent(dbUrl.pathname.slice(1));
-  const port = Number(dbUrl.port);
-  console.log(`sample database ${database}: +${CLIENTS} clients, ${CLIENTS * PROJECTS_PER_CLIENT} projects, ${CLIENTS * PROJECTS_PER_CLIENT * TASKS_PER_PROJECT} tasks in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  dbUrl.username = AUTHENTICATOR;
-  dbUrl.password = PASSWORD;
-  const pool = new pg.Pool({ connectionString: dbUrl.toString(), max: POOL_SIZE, pipeline: true } as pg.PoolConfig);
-  const created = createEngine({ pool, ownsPool: true, database, anonRole: ROLE, listen: false, prepareStatements: PREPARE });
-  engine = created;
-  const cache = await created.schemaCache();
-  if (!cache) throw new Error('schema cache did not load');
-  const prefix = `/api/2.0/workspace/local/rest/${database}`;
-  const srv = http.createServer((req, res) => void handleNodeRequest(created, req, res, (req.url ?? '').split('?')[0]!.slice(prefix.length)));
-  server = srv;
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const httpPort = (srv.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${httpPort}${prefix}`;
-  console.log(`concurrency ${CONCURRENCY}, ${SECONDS} s per measurement after 1 s warm-up; engine pool ${POOL_SIZE} pipelined connections; ${os.cpus().length} CPUs`);
-  console.log(`engine: one process, served by node:http through handleNodeRequest (the engine's adapter, not the fastify server); statements ${PREPARE ? 'prepared per connection' : 'unnamed'}`);
-  console.log(pgbench ? `pgbench: ${pgbench} (-M ${PREPARE ? 'prepared' : 'extended'}, one pipeline per transaction)` : 'pgbench not found (apt-get install postgresql-client, or set PIER_PGBENCH): ratios skipped');
-  const rows: string[] = [];
-  for (const [i, s] of SCENARIOS.entries()) {
-    if (ONLY && !ONLY.includes(i + 1)) continue;
-    const e = await runLoad(url, s, CLIENTS);
-    let line = `${s.name.padEnd(28)} engine ${fmt(e)}`;
-    if (pgbench) {
-      const { script, defines } = await pgbenchScript({ cache }, s, httpPort);
-      const b = await runPgbench(pgbench, dir, `s${i}`, script, defines, port, database);
-      line += `\n${''.padEnd(28)} pgbench${fmt(b)}\n${''.padEnd(28)} engine ÷ pgbench = ${((100 * e.rps) / b.rps).toFixed(0)} %`;
-    }
-    console.log(line);
-    rows.push(line);
-  }
-} finally {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  await engine?.close();
-  await embedded.dispose();
-  await rm(dir, { recursive: true, force: true });
+
+const PREFIX = (database: string) => `/api/2.0/workspace/local/rest/${database}`;
+
+/** The engine over node:http through handleNodeRequest, as the bench serves it in each process. */
+async function serveEngine(authenticatorUrl: string, database: string, poolSize: number): Promise<{ server: http.Server; engine: ReturnType<typeof createEngine> }> {
+  const pool = new pg.Pool({ connectionString: authenticatorUrl, max: poolSize, pipeline: true } as pg.PoolConfig);
+  const engine = createEngine({ pool, ownsPool: true, database, anonRole: ROLE, listen: false, prepareStatements: PREPARE });
+  if (!(await engine.schemaCache())) throw new Error('schema cache did not load');
+  const prefix = PREFIX(database);
+  const server = http.createServer((req, res) => void handleNodeRequest(engine, req, res, (req.url ?? '').split('?')[0]!.slice(prefix.length)));
+  // In a cluster worker, port 0 is one port the primary picks and shares between the workers.
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, engine };
 }
+
+/** A cluster worker: serve until the primary disconnects. */
+async function runWorker(): Promise<void> {
+  const { server, engine } = await serveEngine(process.env.PIER_BENCH_DB_URL!, process.env.PIER_BENCH_DATABASE!, Number(process.env.PIER_BENCH_WORKER_POOL));
+  process.once('disconnect', () => {
+    server.close();
+    server.closeAllConnections();
+    void engine.close().then(() => process.exit(0));
+  });
+}
+
+/** Forks the workers; resolves with the shared port once every one listens. */
+function startWorkers(authenticatorUrl: string, database: string, poolSize: number): Promise<{ port: number; workers: ClusterWorker[] }> {
+  const workers: ClusterWorker[] = [];
+  return new Promise((resolve, reject) => {
+    let listening = 0;
+    for (let i = 0; i < WORKERS; i++) {
+      const w = cluster.fork({ PIER_BENCH_DB_URL: authenticatorUrl, PIER_BENCH_DATABASE: database, PIER_BENCH_WORKER_POOL: String(poolSize) });
+      workers.push(w);
+      w.once('exit', (code) => code !== 0 && reject(new Error(`engine worker exited ${code}`)));
+      w.once('listening', (address) => {
+        if (++listening === WORKERS) resolve({ port: address.port, workers });
+      });
+    }
+  });
+}
+
+async function stopWorkers(workers: ClusterWorker[]): Promise<void> {
+  await Promise.all(workers.map((w) => new Promise<void>((resolve) => {
+    if (w.isDead()) return resolve();
+    w.once('exit', () => resolve());
+    w.disconnect();
+  })));
+}
+
+async function runPrimary(): Promise<void> {
+  const pgbench = process.env.PIER_BENCH_NO_PGBENCH ? undefined : pgbenchPath();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pier-bench-engine-'));
+  const embedded = await startEmbeddedDefault({ dataDir: path.join(dir, 'data') });
+  let server: http.Server | undefined;
+  let engine: ReturnType<typeof createEngine> | undefined;
+  let workers: ClusterWorker[] = [];
+  try {
+    const superuser = new pg.Client({ connectionString: embedded.connectionString });
+    await superuser.connect();
+    const t0 = performance.now();
+    await superuser.query(SETUP_SQL);
+    await superuser.end();
+    const dbUrl = new URL(embedded.connectionString);
+    const database = decodeURIComponent(dbUrl.pathname.slice(1));
+    const port = Number(dbUrl.port);
+    console.log(`sample database ${database}: +${CLIENTS} clients, ${CLIENTS * PROJECTS_PER_CLIENT} projects, ${CLIENTS * PROJECTS_PER_CLIENT * TASKS_PER_PROJECT} tasks in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    dbUrl.username = AUTHENTICATOR;
+    dbUrl.password = PASSWORD;
+    // With workers, this process's engine only supplies the schema cache for the pgbench scripts.
+    const served = await serveEngine(dbUrl.toString(), database, WORKERS > 1 ? 1 : POOL_SIZE);
+    engine = served.engine;
+    server = served.server;
+    const cache = (await served.engine.schemaCache())!;
+    const workerPool = Math.max(1, Math.round(POOL_SIZE / WORKERS));
+    let httpPort = (served.server.address() as AddressInfo).port;
+    if (WORKERS > 1) {
+      const started = await startWorkers(dbUrl.toString(), database, workerPool);
+      workers = started.workers;
+      httpPort = started.port;
+    }
+    const url = `http://127.0.0.1:${httpPort}${PREFIX(database)}`;
+    const connections = WORKERS > 1 ? `${WORKERS} × ${workerPool}` : String(POOL_SIZE);
+    console.log(`concurrency ${CONCURRENCY}, ${SECONDS} s per measurement after 1 s warm-up; engine pool ${connections} pipelined connections; ${os.cpus().length} CPUs`);
+    console.log(
+      `engine: ${WORKERS > 1 ? `${WORKERS} PROCESSES (node:cluster; not how the app runs)` : 'one process (as the app runs)'}, served by node:http through handleNodeRequest ` +
+        `(the engine's adapter, not the fastify server); statements ${PREPARE ? 'prepared per connection' : 'unnamed'}`,
+    );
+    console.log(pgbench ? `pgbench: ${pgbench} (-M ${PREPARE ? 'prepared' : 'extended'}, one pipeline per transaction)` : 'pgbench not found (apt-get install postgresql-client, or set PIER_PGBENCH): ratios skipped');
+    const rows: string[] = [];
+    for (const [i, s] of SCENARIOS.entries()) {
+      if (ONLY && !ONLY.includes(i + 1)) continue;
+      const e = await runLoad(url, s, CLIENTS);
+      let line = `${s.name.padEnd(28)} engine ${fmt(e)}`;
+      if (pgbench) {
+        const { script, defines } = await pgbenchScript({ cache }, s, httpPort);
+        const b = await runPgbench(pgbench, dir, `s${i}`, script, defines, port, database);
+        line += `\n${''.padEnd(28)} pgbench${fmt(b)}\n${''.padEnd(28)} engine ÷ pgbench = ${((100 * e.rps) / b.rps).toFixed(0)} %`;
+      }
+      console.log(line);
+      rows.push(line);
+    }
+  } finally {
+    await stopWorkers(workers);
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await engine?.close();
+    await embedded.dispose();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (cluster.isWorker) await runWorker();
+else await runPrimary();
