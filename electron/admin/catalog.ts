@@ -31,10 +31,27 @@ export async function listSchemas(db: pg.Pool | pg.ClientBase): Promise<ListSche
   for (const row of r.rows) {
     database = row.database;
     let s = schemas.get(row.schema);
-    if (!s) schemas.set(row.schema, (s = { name: row.schema, relations: [] }));
+    if (!s) schemas.set(row.schema, (s = { name: row.schema, relations: [], routines: [] }));
     if (row.name && row.relkind) {
       s.relations.push({ name: row.name, kind: KIND_BY_RELKIND[row.relkind] ?? 'table', estimatedRows: row.reltuples ?? -1 });
     }
+  }
+  const routines = await db.query<{ schema: string; name: string; args: string; returns: string | null; prokind: string }>(
+    `SELECT n.nspname AS schema, p.proname AS name, pg_get_function_identity_arguments(p.oid) AS args,
+            pg_get_function_result(p.oid) AS returns, p.prokind::text AS prokind
+       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      WHERE p.prokind IN ('f', 'p')
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_temp_%' AND n.nspname NOT LIKE 'pg_toast%'
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+      ORDER BY n.nspname, p.proname, 3`,
+  );
+  for (const row of routines.rows) {
+    schemas.get(row.schema)?.routines.push({
+      name: row.name,
+      arguments: row.args,
+      returns: row.returns ?? '',
+      kind: row.prokind === 'p' ? 'procedure' : 'function',
+    });
   }
   return { database, schemas: [...schemas.values()] };
 }

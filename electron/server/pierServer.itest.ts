@@ -42,6 +42,8 @@ describe('browser-mode server on the embedded default', () => {
     expect(pub.relations.map((t: { name: string }) => t.name)).toEqual(['clients', 'projects', 'tasks']);
     const schemas = r.body.value.schemas.map((s: { name: string }) => s.name);
     expect(schemas).toContain('pgrst');
+    const pgrst = r.body.value.schemas.find((s: { name: string }) => s.name === 'pgrst');
+    expect(pgrst.routines).toEqual([{ name: 'pre_config', arguments: '', returns: 'void', kind: 'function' }]);
   });
 
   it('reads the first rows of clients with their column types', async () => {

@@ -26,6 +26,17 @@ export const schemaSummary = z.object({
       estimatedRows: z.number(),
     }),
   ),
+  /** Functions and procedures of the schema (not those an extension owns). */
+  routines: z.array(
+    z.object({
+      name: z.string(),
+      /** Identity arguments as Postgres prints them, e.g. "p_id integer, p_name text". */
+      arguments: z.string(),
+      /** Result type as Postgres prints it; empty for procedures. */
+      returns: z.string(),
+      kind: z.enum(['function', 'procedure']),
+    }),
+  ),
 });
 export const listSchemasOutput = z.object({ database: z.string(), schemas: z.array(schemaSummary) });
 export type SchemaSummary = z.infer<typeof schemaSummary>;

@@ -54,6 +54,8 @@ const PATHS = {
     </>
   ),
   close: <path d="M4 4l8 8M12 4l-8 8" />,
+  /** ƒ(x): a function or procedure. */
+  routine: <path d="M9.5 2.5c-1.5 0-2 1-2.3 2.5L6 11.5c-.3 1.5-.8 2-2 2M4.5 6.5h5M10.5 7.5l3 4M13.5 7.5l-3 4" />,
   search: (
     <>
       <circle cx="7" cy="7" r="4.5" />

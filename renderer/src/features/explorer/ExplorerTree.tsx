@@ -604,6 +604,8 @@ function NodeIcon({ node }: { node: ExplorerNode }) {
       return <Icon name="schema" className={className} />;
     case 'relation':
       return <Icon name={relationIcon(node.relation.kind)} className={className} />;
+    case 'routine':
+      return <Icon name="routine" className={className} />;
     case 'status':
       return node.tone === 'loading' ? <span className="tree-row__spinner" aria-hidden="true" /> : <Icon name={node.tone === 'error' ? 'error' : 'info'} className={className} />;
     default:
@@ -703,6 +705,11 @@ function rowMeta(node: ExplorerNode, now: number): { badges: Badge[]; title: str
       const estimate = formatRowEstimate(estimatedRows);
       const rowsText = estimate === null ? 'row count not estimated yet' : `≈ ${estimatedRows.toLocaleString()} rows (planner estimate)`;
       return { badges: estimate === null ? [] : [{ text: estimate, tone: 'plain' }], title: `${schema}.${name} · ${relationKindLabel(kind)} · ${rowsText}`, description: undefined };
+    }
+    case 'routine': {
+      const r = node.routine;
+      const signature = `${r.schema}.${r.name}(${r.arguments})${r.returns ? ` → ${r.returns}` : ''}`;
+      return { badges: [], title: `${r.kind} ${signature}`, description: signature };
     }
     case 'status': {
       if (node.tone !== 'error') return { badges: [], title: undefined, description: undefined };

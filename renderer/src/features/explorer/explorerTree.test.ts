@@ -25,7 +25,7 @@ import {
 const catalog: ListSchemasOutput = {
   database: 'databricks_postgres',
   schemas: [
-    { name: 'audit', relations: [{ name: 'log', kind: 'table', estimatedRows: 10 }] },
+    { name: 'audit', relations: [{ name: 'log', kind: 'table', estimatedRows: 10 }], routines: [] },
     {
       name: 'public',
       relations: [
@@ -33,6 +33,7 @@ const catalog: ListSchemasOutput = {
         { name: 'active_projects', kind: 'view', estimatedRows: -1 },
         { name: 'clients', kind: 'table', estimatedRows: 3 },
       ],
+      routines: [],
     },
   ],
 };
@@ -81,6 +82,20 @@ describe('explorer tree', () => {
       '      dev',
       'Prod',
     ]);
+  });
+
+  it('lists a schema’s functions after its tables and views, with their signature', () => {
+    const withRoutines: ListSchemasOutput = {
+      ...catalog,
+      schemas: catalog.schemas.map((sc) => (sc.name === 'public' ? { ...sc, routines: [{ name: 'client_count', arguments: 'p_min integer', returns: 'bigint', kind: 'function' as const }] } : sc)),
+    };
+    const tree = buildExplorerTree({ ...data, catalog: () => ready(withRoutines) });
+    const rows = visibleRows(tree, defaultExpanded(tree));
+    const names = rows.map((r) => r.node.label);
+    expect(names.slice(names.indexOf('public') + 1, names.indexOf('audit'))).toEqual(['clients', 'tasks', 'active_projects', 'client_count']);
+    const routine = rows.find((r) => r.node.kind === 'routine')!;
+    expect(routine.node).toMatchObject({ routine: { schema: 'public', name: 'client_count', arguments: 'p_min integer', returns: 'bigint' } });
+    expect(routine.expandable).toBe(false);
   });
 
   it('nests branches under their source and opens their tables on that branch', () => {

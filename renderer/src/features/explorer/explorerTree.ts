@@ -59,8 +59,18 @@ export type ExplorerNode =
     }
   | { readonly kind: 'schema'; readonly id: string; readonly label: string; readonly children: Children }
   | { readonly kind: 'relation'; readonly id: string; readonly label: string; readonly relation: RelationRef }
+  /** A function or procedure; shown for reference (signature in its title). */
+  | { readonly kind: 'routine'; readonly id: string; readonly label: string; readonly routine: RoutineRef }
   /** A row that stands in for children not there yet: loading, failed (with retry) or a note. */
   | { readonly kind: 'status'; readonly id: string; readonly label: string; readonly tone: 'loading' | 'error' | 'note'; readonly error?: unknown; readonly retry?: () => void };
+
+export interface RoutineRef {
+  readonly schema: string;
+  readonly name: string;
+  readonly arguments: string;
+  readonly returns: string;
+  readonly kind: 'function' | 'procedure';
+}
 
 export type ContainerNode = Extract<ExplorerNode, { children: Children }>;
 
@@ -259,9 +269,10 @@ function schemaNodes(ws: string, branch: string, catalog: ListSchemasOutput, rel
     kind: 'schema',
     id: nodeId.schema(ws, branch, catalog.database, schema.name),
     label: schema.name,
-    children: [...schema.relations]
+    children: [
+      ...[...schema.relations]
       .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.name.localeCompare(b.name))
-      .map((rel) => ({
+      .map((rel): ExplorerNode => ({
         kind: 'relation',
         id: relationId(schema.name, rel.name, relationBranch),
         label: rel.name,
@@ -273,6 +284,15 @@ function schemaNodes(ws: string, branch: string, catalog: ListSchemasOutput, rel
           ...(relationBranch === undefined ? {} : { branch: relationBranch }),
         },
       })),
+      ...(schema.routines ?? []).map(
+        (r): ExplorerNode => ({
+          kind: 'routine',
+          id: `${nodeId.schema(ws, branch, catalog.database, schema.name)}/routine:${r.name}(${r.arguments})`,
+          label: r.name,
+          routine: { schema: schema.name, ...r },
+        }),
+      ),
+    ],
   }));
 }
 
@@ -303,6 +323,7 @@ export function childrenOf(node: ExplorerNode): Children {
       return node.children;
     case 'endpoint':
     case 'relation':
+    case 'routine':
     case 'status':
       return [];
     default:
@@ -320,6 +341,7 @@ export function isContainer(node: ExplorerNode): node is ContainerNode {
       return true;
     case 'endpoint':
     case 'relation':
+    case 'routine':
     case 'status':
       return false;
     default:
@@ -466,6 +488,7 @@ export function filterExplorerTree(roots: readonly ExplorerNode[], query: string
   const prune = (node: ExplorerNode): ExplorerNode | null => {
     switch (node.kind) {
       case 'relation':
+      case 'routine':
         return matches(node.label) ? node : null;
       case 'endpoint':
       case 'status':

@@ -56,6 +56,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
     case 'relation':
       return [{ kind: 'open' }];
     case 'schema':
+    case 'routine':
     case 'status':
       return [];
     default:
