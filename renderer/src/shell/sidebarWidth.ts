@@ -1,6 +1,6 @@
 export const SIDEBAR_MIN = 180;
 export const SIDEBAR_MAX = 520;
-export const SIDEBAR_DEFAULT = 264;
+export const SIDEBAR_DEFAULT = 300;
 const KEY_STEP = 16;
 
 export function clampSidebarWidth(px: number): number {

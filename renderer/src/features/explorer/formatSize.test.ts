@@ -7,7 +7,8 @@ describe('formatSize', () => {
     [999, '999 B'],
     [1000, '1.0 kB'],
     [812_345, '812 kB'],
-    [42_500_000, '42.5 MB'],
+    [9_400_000, '9.4 MB'],
+    [42_500_000, '43 MB'],
     [1_234_567_890, '1.2 GB'],
     [-1, ''],
   ])('%d bytes reads %s', (bytes, text) => expect(formatSize(bytes)).toBe(text));
