@@ -32,17 +32,29 @@ test('opens the sample clients table from the explorer tree', async ({ page }) =
 test('the tree is operable from the keyboard', async ({ page }) => {
   await page.goto(readyInfo().ui);
   const tree = page.getByRole('tree', { name: 'Database explorer' });
-  await expect(tree.getByRole('treeitem').first()).toBeVisible();
-  await tree.getByRole('treeitem').first().focus();
+  const items = tree.getByRole('treeitem');
+  // The first visit opens down to the default schema; wait for it so rows stop arriving.
+  const clients = tree.getByRole('treeitem', { name: /^clients/ }).first();
+  await expect(clients).toBeVisible();
+  await items.first().focus();
+  await page.keyboard.press('End');
+  await expect(items.last()).toBeFocused();
   await page.keyboard.press('Home');
-  await expect(tree.getByRole('treeitem').first()).toBeFocused();
-  // Expand levels with ArrowRight, descend with ArrowDown until a table can be opened with Enter.
-  const clients = tree.getByRole('treeitem', { name: /^clients/ });
-  for (let i = 0; i < 12 && !(await clients.isVisible()); i++) {
-    await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('ArrowDown');
-  }
-  await clients.focus();
+  await expect(items.first()).toBeFocused();
+
+  // Down to the schema, collapse it with ArrowLeft and open it again with ArrowRight.
+  const publicItem = tree.getByRole('treeitem', { name: 'public', exact: true }).first();
+  for (let i = 0; i < 20 && !(await publicItem.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('ArrowDown');
+  await expect(publicItem).toBeFocused();
+  await page.keyboard.press('ArrowLeft');
+  await expect(publicItem).toHaveAttribute('aria-expanded', 'false');
+  await expect(clients).toBeHidden();
+  await page.keyboard.press('ArrowRight');
+  await expect(publicItem).toHaveAttribute('aria-expanded', 'true');
+
+  // Into the schema and onto clients, then Enter opens it.
+  await page.keyboard.press('ArrowDown');
+  await expect(clients).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('grid', { name: 'public.clients rows' })).toBeVisible();
 });
