@@ -31,6 +31,7 @@ import { CloudRpcError, createCloudHandlers, type CloudHandlers } from './rpc/cr
 import {
   createEndpointInput,
   createProjectInput,
+  createRoleInput,
   enableDataApiInput,
   updateDataApiInput,
   updateEndpointInput,
@@ -426,5 +427,32 @@ describe('tree actions through the RPC handlers', () => {
     expect((await h['cloud.projects']({ workspaceId: ws })).projects.find((p) => p.id === 'tree')).toMatchObject({ deleted: false, displayName: 'Tree house' });
     await succeeded(h['cloud.deleteProject']({ workspaceId: ws, project: TREE, purge: true }));
     expect((await h['cloud.projects']({ workspaceId: ws, showDeleted: true })).projects.map((p) => p.id)).not.toContain('tree');
+  });
+
+  it('adds a managed identity through the roles resource (granted to authenticator in Postgres), and deletes it', async () => {
+    const who = 'analyst@example.com';
+    const inPostgres = async () =>
+      value(
+        await services.pools.withConnection({ workspaceId: ws, endpoint: `${PROD}/endpoints/primary` }, async (c) =>
+          (
+            await c.query<{ createdb: boolean; granted: boolean }>(
+              `SELECT r.rolcreatedb AS createdb, pg_has_role('authenticator', r.oid, 'MEMBER') AS granted FROM pg_roles r WHERE r.rolname = $1`,
+              [who],
+            )
+          ).rows,
+        ),
+      );
+    const added = await succeeded(h['cloud.createRole'](createRoleInput.parse({ workspaceId: ws, branch: PROD, postgresRole: who, identityType: 'USER', attributes: { createdb: true } })));
+    expect(added.title).toBe(`Add identity ${who}`);
+    const listed = (await h['cloud.roles']({ workspaceId: ws, branch: PROD })).roles.find((r) => r.postgresRole === who);
+    expect(listed).toMatchObject({ identityType: 'USER', authMethod: 'LAKEBASE_OAUTH_V1', attributes: { createdb: true, createrole: false, bypassrls: false } });
+    expect(await inPostgres()).toEqual([{ createdb: true, granted: true }]);
+    // The same identity twice is refused by the server, and the first one stays.
+    const again = await refusal(h['cloud.createRole'](createRoleInput.parse({ workspaceId: ws, branch: PROD, postgresRole: who, identityType: 'USER' })));
+    expect(again).toMatchObject({ code: 'CLOUD_ALREADY_EXISTS', message: expect.stringMatching(/already exists/) });
+
+    await succeeded(h['cloud.deleteRole']({ workspaceId: ws, role: listed!.name }));
+    expect((await h['cloud.roles']({ workspaceId: ws, branch: PROD })).roles.map((r) => r.postgresRole)).not.toContain(who);
+    expect(await inPostgres()).toEqual([]);
   });
 });

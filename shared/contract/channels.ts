@@ -52,6 +52,8 @@ export const CHANNELS = [
   'cloud.undeleteProject',
   'cloud.undeleteBranch',
   'cloud.sendToHostedDataApi',
+  'cloud.createRole',
+  'cloud.deleteRole',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

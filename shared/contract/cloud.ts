@@ -33,4 +33,6 @@ export const cloudContract = {
   'cloud.undeleteProject': { input: s.undeleteProjectInput, output: s.startedOperationOutput },
   'cloud.undeleteBranch': { input: s.undeleteBranchInput, output: s.startedOperationOutput },
   'cloud.sendToHostedDataApi': { input: s.sendToHostedDataApiInput, output: s.sendToHostedDataApiOutput },
+  'cloud.createRole': { input: s.createRoleInput, output: s.startedOperationOutput },
+  'cloud.deleteRole': { input: s.deleteRoleInput, output: s.startedOperationOutput },
 } as const;

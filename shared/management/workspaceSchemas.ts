@@ -262,6 +262,25 @@ export type RoleSummary = z.infer<typeof roleSummary>;
 export const listRolesInput = z.object({ workspaceId, branch: resourceName, ...page }).strict();
 export const listRolesOutput = z.object({ roles: z.array(roleSummary), nextPageToken: z.string().optional() });
 
+/** Who a managed identity is: an email (USER), an application id (SERVICE_PRINCIPAL) or a group name (GROUP). */
+export const identityType = z.enum(['USER', 'SERVICE_PRINCIPAL', 'GROUP']);
+export type IdentityType = z.infer<typeof identityType>;
+
+// 'cloud.createRole': a managed identity through the roles resource (plain roles go through SQL).
+export const createRoleInput = z
+  .object({
+    workspaceId,
+    branch: resourceName,
+    /** The Postgres role name, which for an identity is the identity itself. */
+    postgresRole: z.string().trim().min(1).max(63).regex(/^[^\0]+$/, 'Role names may not contain NUL.'),
+    identityType,
+    attributes: z.object({ createdb: z.boolean().optional(), createrole: z.boolean().optional(), bypassrls: z.boolean().optional() }).strict().optional(),
+  })
+  .strict();
+
+// 'cloud.deleteRole': `role` is the full name projects/p/branches/b/roles/r.
+export const deleteRoleInput = z.object({ workspaceId, role: resourceName }).strict();
+
 /** Schema names as PostgREST takes them in a comma-separated list. */
 const schemaList = z.array(z.string().min(1).max(63).regex(/^[^,]+$/, 'Names may not contain commas.')).max(100);
 

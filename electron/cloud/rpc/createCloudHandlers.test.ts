@@ -7,6 +7,7 @@ import {
   createBranchInput,
   createEndpointInput,
   createProjectInput,
+  createRoleInput,
   enableDataApiInput,
   updateDataApiInput,
   updateEndpointInput,
@@ -292,6 +293,31 @@ describe('databases, roles and the Data API through the handlers', () => {
         ],
       });
     });
+  });
+
+  it('adds a managed identity through the roles resource with a derived role id, and deletes it; both tracked', async () => {
+    await withPeer(() => undefined, async (h, requests) => {
+      const input = createRoleInput.parse({ workspaceId: 'local', branch: BR, postgresRole: 'analyst@example.com', identityType: 'USER', attributes: { createdb: true } });
+      const created = await h['cloud.createRole'](input);
+      expect(created.operation).toMatchObject({ title: 'Add identity analyst@example.com', resource: `${BR}/roles/analyst-example-com` });
+      expect(sent(requests[0])).toEqual({
+        method: 'POST',
+        url: `/${BR}/roles?role_id=analyst-example-com`,
+        body: { spec: { postgres_role: 'analyst@example.com', identity_type: 'USER', attributes: { createdb: true, createrole: false, bypassrls: false } } },
+      });
+      const deleted = await h['cloud.deleteRole']({ workspaceId: 'local', role: `${BR}/roles/analyst-example-com` });
+      expect(deleted.operation).toMatchObject({ title: 'Delete role analyst-example-com', resource: `${BR}/roles/analyst-example-com` });
+      expect(sent(requests[1])).toMatchObject({ method: 'DELETE', url: `/${BR}/roles/analyst-example-com` });
+    });
+  });
+
+  it('identity inputs refuse unknown identity types, empty names and unknown attributes', () => {
+    const base = { workspaceId: 'local', branch: BR, postgresRole: 'app-id-1', identityType: 'SERVICE_PRINCIPAL' };
+    expect(createRoleInput.safeParse(base).success).toBe(true);
+    expect(createRoleInput.safeParse({ ...base, identityType: 'PASSWORD' }).success).toBe(false);
+    expect(createRoleInput.safeParse({ ...base, postgresRole: '  ' }).success).toBe(false);
+    expect(createRoleInput.safeParse({ ...base, attributes: { superuser: true } }).success).toBe(false);
+    expect(createRoleInput.safeParse({ ...base, postgresRole: 'x'.repeat(64) }).success).toBe(false);
   });
 
   it('reads the Data API: enabled with settings, not enabled, or a database that does not exist', async () => {

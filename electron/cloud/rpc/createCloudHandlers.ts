@@ -5,7 +5,8 @@
  */
 import type { z } from 'zod';
 import type { RpcError } from '../../../shared/contract/result';
-import type { Branch, BranchSpec, DataApi, DataApiSpec, Database, Endpoint, EndpointSpec, Project, Role } from '../../../shared/management/resources';
+import type { Branch, BranchSpec, DataApi, DataApiSpec, Database, Endpoint, EndpointSpec, Project, Role, RoleSpec } from '../../../shared/management/resources';
+import { suggestId } from '../../../shared/management/ids';
 import { lastIdOf, parseResourceName, projectName } from '../../../shared/management/resourceName';
 import type * as schemas from '../../../shared/management/workspaceSchemas';
 import { toRpcError, type CloudError, type CloudResult } from '../cloudError';
@@ -383,6 +384,25 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
         }),
       );
       return { roles: page.items.map(roleSummary), ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
+    },
+
+    'cloud.createRole': async (input: z.output<typeof schemas.createRoleInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+      // A role id derived from the identity makes a retried create land on the same resource.
+      const roleId = suggestId(input.postgresRole);
+      const a = input.attributes ?? {};
+      const spec: RoleSpec = {
+        postgres_role: input.postgresRole,
+        identity_type: input.identityType,
+        attributes: { createdb: a.createdb === true, createrole: a.createrole === true, bypassrls: a.bypassrls === true },
+      };
+      const c = await client(input.workspaceId);
+      const resource = roleId === undefined ? `${input.branch}/roles` : `${input.branch}/roles/${roleId}`;
+      return track(input.workspaceId, `Add identity ${input.postgresRole}`, resource, await c.createRole(input.branch, roleId, { spec }));
+    },
+
+    'cloud.deleteRole': async (input: z.output<typeof schemas.deleteRoleInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+      const c = await client(input.workspaceId);
+      return track(input.workspaceId, `Delete role ${shortId(input.role)}`, input.role, await c.deleteRole(input.role));
     },
 
     'cloud.dataApi': async (input: z.output<typeof schemas.getDataApiInput>): Promise<Out<typeof schemas.getDataApiOutput>> => {
