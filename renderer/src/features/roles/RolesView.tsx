@@ -1,11 +1,14 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ChangePlanOutput, RoleAttributes, RoleChange, RoleInfo } from '../../../../shared/contract/admin';
+import type { RoleSummary } from '../../../../shared/management/workspaceSchemas';
 import { adminKeys, applyRoleChange, managedRolesQuery, planRoleChange, rolesQuery, useAdminBranch } from '../../api/admin';
 import { usePierApi } from '../../api/PierApiContext';
 import { describeError } from '../../api/RpcCallError';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { SqlReview } from '../sql/SqlReview';
+import { AddIdentityDialog } from './AddIdentityDialog';
+import { DeleteIdentityDialog } from './DeleteIdentityDialog';
 import { SetupAssistant } from './SetupAssistant';
 import './roles.css';
 
@@ -23,7 +26,8 @@ export function RolesView() {
   const branch = useAdminBranch();
   const roles = useQuery(rolesQuery(api, branch));
   const managed = useQuery(managedRolesQuery(api, branch));
-  const identityType = new Map((managed.data?.roles ?? []).filter((r) => r.identityType).map((r) => [r.postgresRole, r.identityType!]));
+  const identities = new Map((managed.data?.roles ?? []).filter((r) => r.identityType).map((r) => [r.postgresRole, r]));
+  const [dialog, setDialog] = useState<{ kind: 'add' } | { kind: 'delete'; role: RoleSummary } | null>(null);
   const [review, setReview] = useState<{ title: string; change: RoleChange; plan: ChangePlanOutput } | null>(null);
   const [planError, setPlanError] = useState<string | null>(null);
   const [edits, setEdits] = useState<Record<string, RoleAttributes>>({});
@@ -51,7 +55,12 @@ export function RolesView() {
           Identities granted to <code>authenticator</code>: {roles.data.authenticatorMembers.join(', ') || 'none'}. Managed identities (Databricks users and service principals) are created through the
           management API's roles resource; plain Postgres roles here, through SQL.
         </p>
+        <button type="button" className="button button--primary roles__add-identity" onClick={() => setDialog({ kind: 'add' })}>
+          Add identity…
+        </button>
       </header>
+      {dialog?.kind === 'add' && <AddIdentityDialog branch={branch} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'delete' && <DeleteIdentityDialog role={dialog.role} onClose={() => setDialog(null)} />}
       {planError && (
         <p className="policies__error" role="alert">
           {planError}
@@ -97,7 +106,8 @@ export function RolesView() {
                 attrs={edits[r.name] ?? r.attributes}
                 onAttrs={(a) => setEdits({ ...edits, [r.name]: a })}
                 granted={members.has(r.name)}
-                identityType={identityType.get(r.name) ?? null}
+                identity={identities.get(r.name) ?? null}
+                onDeleteIdentity={(role) => setDialog({ kind: 'delete', role })}
                 onReview={(title, change) => void startReview(title, change)}
               />
             ))}
@@ -133,12 +143,14 @@ function RoleRow({
   attrs,
   onAttrs,
   granted,
-  identityType,
+  identity,
+  onDeleteIdentity,
   onReview,
 }: {
   role: RoleInfo;
-  /** USER, SERVICE_PRINCIPAL, GROUP per the management API; null for a plain Postgres role. */
-  identityType: string | null;
+  /** The management API's record (identity type USER, SERVICE_PRINCIPAL, GROUP); null for a plain Postgres role. */
+  identity: RoleSummary | null;
+  onDeleteIdentity: (role: RoleSummary) => void;
   attrs: RoleAttributes;
   onAttrs: (a: RoleAttributes) => void;
   granted: boolean;
@@ -146,6 +158,7 @@ function RoleRow({
 }) {
   const changed = ATTRIBUTES.some((a) => attrs[a] !== role.attributes[a]);
   const isAuthenticator = role.name === AUTHENTICATOR;
+  const identityType = identity?.identityType ?? null;
   return (
     <tr className={granted ? 'roles__identity' : undefined}>
       <th scope="row">{role.name}</th>
@@ -179,7 +192,12 @@ function RoleRow({
               Review…
             </button>
           )}
-          {!role.superuser && !isAuthenticator && (
+          {identity && !role.superuser && (
+            <button type="button" className="button" aria-label={`Delete identity ${role.name}`} onClick={() => onDeleteIdentity(identity)}>
+              Delete
+            </button>
+          )}
+          {!identity && !role.superuser && !isAuthenticator && (
             <button type="button" className="button" aria-label={`Drop ${role.name}`} onClick={() => onReview(`Drop role ${role.name}`, { kind: 'drop', name: role.name })}>
               Drop
             </button>
