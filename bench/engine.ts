@@ -41,6 +41,8 @@ const POOL_SIZE = Number(process.env.PIER_BENCH_POOL ?? 10);
 const WORKERS = workerCount();
 /** PIER_BENCH_PREPARE=0: unnamed statements (engine) and -M extended (pgbench), as before prepared statements. */
 const PREPARE = process.env.PIER_BENCH_PREPARE !== '0';
+/** PIER_BENCH_SHARED=N: requests pipelined on at most N shared connections (EngineOptions.sharedConnections; 0 = one per request). */
+const SHARED = process.env.PIER_BENCH_SHARED === undefined ? undefined : Number(process.env.PIER_BENCH_SHARED);
 const CLIENTS = 10_000;
 const PROJECTS_PER_CLIENT = 3;
 const TASKS_PER_PROJECT = 4;
@@ -247,7 +249,7 @@ const PREFIX = (database: string) => `/api/2.0/workspace/local/rest/${database}`
 /** The engine over node:http through handleNodeRequest, as the bench serves it in each process. */
 async function serveEngine(authenticatorUrl: string, database: string, poolSize: number): Promise<{ server: http.Server; engine: ReturnType<typeof createEngine> }> {
   const pool = new pg.Pool({ connectionString: authenticatorUrl, max: poolSize, pipeline: true } as pg.PoolConfig);
-  const engine = createEngine({ pool, ownsPool: true, database, anonRole: ROLE, listen: false, prepareStatements: PREPARE });
+  const engine = createEngine({ pool, ownsPool: true, database, anonRole: ROLE, listen: false, prepareStatements: PREPARE, ...(SHARED !== undefined && { sharedConnections: SHARED }) });
   if (!(await engine.schemaCache())) throw new Error('schema cache did not load');
   const prefix = PREFIX(database);
   const server = http.createServer((req, res) => void handleNodeRequest(engine, req, res, (req.url ?? '').split('?')[0]!.slice(prefix.length)));
@@ -326,7 +328,8 @@ async function runPrimary(): Promise<void> {
     console.log(`concurrency ${CONCURRENCY}, ${SECONDS} s per measurement after 1 s warm-up; engine pool ${connections} pipelined connections; ${os.cpus().length} CPUs`);
     console.log(
       `engine: ${WORKERS > 1 ? `${WORKERS} PROCESSES (node:cluster; not how the app runs)` : 'one process (as the app runs)'}, served by node:http through handleNodeRequest ` +
-        `(the engine's adapter, not the fastify server); statements ${PREPARE ? 'prepared per connection' : 'unnamed'}`,
+        `(the engine's adapter, not the fastify server); statements ${PREPARE ? 'prepared per connection' : 'unnamed'}` +
+      `; requests pipelined on shared connections: ${SHARED === undefined ? 'engine default (pool ÷ 3)' : SHARED === 0 ? 'off' : `≤ ${SHARED}`}`,
     );
     console.log(pgbench ? `pgbench: ${pgbench} (-M ${PREPARE ? 'prepared' : 'extended'}, one pipeline per transaction)` : 'pgbench not found (apt-get install postgresql-client, or set PIER_PGBENCH): ratios skipped');
     const rows: string[] = [];

@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import type { SqlQuery } from '../sql/SqlQuery';
+import type { BatchLanes } from './BatchLanes';
 import { sendTransaction, TransactionError } from './sendTransaction';
 
 export interface RequestContext {
@@ -115,7 +116,8 @@ function failure(step: DbFailure['step'], err: unknown): DbFailure {
  * settings, the statement (pipelined when the pool is), then COMMIT or ROLLBACK. If a statement
  * fails, Postgres skips the rest and rolls back; the first failure is the one reported.
  */
-export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestContext): Promise<DbOutcome> {
+export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestContext, lanes?: BatchLanes): Promise<DbOutcome> {
+  if (lanes && !ctx.settle) return runOnLanes(lanes, query, ctx);
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
@@ -208,6 +210,30 @@ async function runBatch(client: pg.PoolClient, release: (destroy?: boolean) => v
     return { ok: false, error: failure(step, e.failure) };
   }
   release();
+  const main = results[results.length - 1]!;
+  const explain = query.explain ? results[1] : undefined;
+  return { ok: true, value: await resultOf(Promise.resolve(main), explain && Promise.resolve(explain), started) };
+}
+
+/** The one-Sync path on shared connections (see BatchLanes); errors as in runBatch. */
+async function runOnLanes(lanes: BatchLanes, query: SqlQuery, ctx: RequestContext): Promise<DbOutcome> {
+  const started = performance.now();
+  const statements = [{ text: SETTINGS_SQL, values: settingsValues(ctx) }, ...(query.explain ? [query.explain] : []), query.main];
+  let results: pg.QueryResult[];
+  try {
+    try {
+      results = await lanes.run(statements, ctx.preparedEpoch);
+    } catch (err) {
+      if (!(err instanceof TransactionError && err.prepared && isStalePlan(err.failure))) throw err;
+      err.prepared.reset();
+      results = await lanes.run(statements, ctx.preparedEpoch);
+    }
+  } catch (err) {
+    if (!(err instanceof TransactionError)) return { ok: false, error: failure('connect', err) };
+    const fromServer = typeof (err.failure as { severity?: unknown } | null)?.severity === 'string';
+    const step: DbFailure['step'] = !fromServer && ctx.readWrite ? 'commit' : err.completed === 0 ? 'role' : 'query';
+    return { ok: false, error: failure(step, err.failure) };
+  }
   const main = results[results.length - 1]!;
   const explain = query.explain ? results[1] : undefined;
   return { ok: true, value: await resultOf(Promise.resolve(main), explain && Promise.resolve(explain), started) };
