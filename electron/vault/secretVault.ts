@@ -10,7 +10,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Result, RpcError } from '../../shared/contract/result';
 import type { ISecretCipher } from './secretCipher';
-import { writePrivateFile } from './writePrivateFile';
+import { writeFileAtomic } from '../files/writeFileAtomic';
 
 export type SecretKind = 'oauthTokens' | 'personalAccessToken' | 'databasePassword' | 'signingKey' | 'other';
 
@@ -80,7 +80,7 @@ export class FileSecretVault implements ISecretVault {
       const state: VaultFile = { version: 1, cipher: cipher.description, check: cipher.encrypt(CHECK_TEXT).toString('base64'), entries: {} };
       try {
         await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-        await writePrivateFile(file, JSON.stringify(state, null, 2));
+        await writeFileAtomic(file, JSON.stringify(state, null, 2), 0o600);
       } catch (err) {
         return vaultError('VAULT_IO', `Cannot create the vault ${file}: ${(err as Error).message}.`);
       }
@@ -125,7 +125,7 @@ export class FileSecretVault implements ISecretVault {
       if (!res.ok) return res;
       const next: VaultFile = { ...this.state, entries };
       try {
-        await writePrivateFile(this.file, JSON.stringify(next, null, 2));
+        await writeFileAtomic(this.file, JSON.stringify(next, null, 2), 0o600);
       } catch (err) {
         return vaultError('VAULT_IO', `Cannot save the vault ${this.file}: ${(err as Error).message}. Nothing was changed.`);
       }

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { RpcError } from '../../../shared/contract/result';
 import type { ISecretVault } from '../../vault/secretVault';
-import { writePrivateFile } from '../../vault/writePrivateFile';
+import { writeFileAtomic } from '../../files/writeFileAtomic';
 import type { IAuthProvider } from '../auth/authProvider';
 import { DatabricksCliTokenProvider } from '../auth/databricksCliProvider';
 import type { OAuthTokens } from '../auth/oauthEndpoints';
@@ -150,7 +150,7 @@ export class WorkspaceRegistry {
 
   private async save(records: WorkspaceRecord[]): Promise<CloudResult<void>> {
     try {
-      await writePrivateFile(this.options.file, JSON.stringify({ version: 1, workspaces: records } satisfies RegistryFile, null, 2));
+      await writeFileAtomic(this.options.file, JSON.stringify({ version: 1, workspaces: records } satisfies RegistryFile, null, 2), 0o600);
       this.records = records;
       return cloudOk(undefined);
     } catch (err) {

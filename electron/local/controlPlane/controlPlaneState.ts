@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type {
   BranchSpec, DataApiSpec, DatabaseSpec, EndpointSpec, OperationError, ProjectSpec, RoleSpec,
 } from '../../../shared/management';
-import { writeFileAtomic } from '../store/writeFileAtomic';
+import { writeFileAtomic } from '../../files/writeFileAtomic';
 
 /**
  * Crash safety rests on `lifecycle`: a record is written as `creating` before any file is made

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../store/writeFileAtomic';
+import { writeFileAtomic } from '../../files/writeFileAtomic';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK } from 'jose';
 
 /** The identity that owns the local workspace; every local project is created as it by default. */
