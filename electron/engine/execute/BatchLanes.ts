@@ -1,9 +1,10 @@
 /**
- * Connections shared by one-Sync batches. Each batch is its own implicit transaction (settings
- * are transaction-local), so several requests' batches can be pipelined on one connection; the
- * batches queued in one turn of the event loop then leave in one write and their answers arrive
- * in one read. Under load that replaces two syscalls per request (the largest part of a small
- * request's cost, measured) with two per turn and connection.
+ * Connections shared by one-Sync read batches (writes keep a connection each, see runQuery).
+ * Each batch is its own implicit transaction (settings are transaction-local), so several
+ * requests' batches can be pipelined on one connection; the batches queued in one turn of the
+ * event loop then leave in one write and their answers arrive in one read. Under load that
+ * replaces a socket write and read per request (the largest part of a small read's cost in the
+ * profile) with one per turn and connection.
  *
  * Lanes are held from the pool while busy and handed back when idle, so the pool's other users
  * (schema-cache loads, BEGIN … COMMIT requests) always find a connection: at most `size` lanes.

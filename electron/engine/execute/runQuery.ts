@@ -117,7 +117,9 @@ function failure(step: DbFailure['step'], err: unknown): DbFailure {
  * fails, Postgres skips the rest and rolls back; the first failure is the one reported.
  */
 export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestContext, lanes?: BatchLanes): Promise<DbOutcome> {
-  if (lanes && !ctx.settle) return runOnLanes(lanes, query, ctx);
+  // Writes keep a connection each: on a shared one their commits queue behind each other instead
+  // of sharing WAL flushes (group commit), and the bench showed no gain for them.
+  if (lanes && !ctx.settle && !ctx.readWrite) return runOnLanes(lanes, query, ctx);
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
