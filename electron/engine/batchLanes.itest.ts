@@ -44,4 +44,14 @@ describe('shared connections', () => {
       c.release();
     }
   });
+
+  it('a failing first use of a statement does not fail the requests pipelined behind it', async () => {
+    const lanes = new BatchLanes(pool, 1);
+    const fresh = { main: { ...whoAmI.main, text: whoAmI.main.text + ' -- fresh' } };
+    const epoch = {};
+    const c = (role: string): RequestContext => ({ ...ctx(role, '/f'), preparedEpoch: epoch });
+    const [denied, ...rest] = await Promise.all([runQuery(pool, fresh, c('pier_no_such_role'), lanes), ...Array.from({ length: 5 }, () => runQuery(pool, fresh, c(ANON_ROLE), lanes))]);
+    expect(denied!.ok).toBe(false);
+    expect(rest.map((r) => (r.ok ? 'ok' : r.error.message))).toEqual(Array(5).fill('ok'));
+  });
 });

@@ -25,7 +25,7 @@ type Socket = { cork?: () => void; uncork?: () => void };
 
 export class BatchLanes {
   private readonly lanes: Lane[] = [];
-  private connecting = 0;
+  private readonly opening: Promise<Lane>[] = [];
 
   constructor(
     private readonly pool: pg.Pool,
@@ -51,18 +51,33 @@ export class BatchLanes {
 
   private async lane(): Promise<Lane> {
     let best: Lane | undefined;
-    for (const l of this.lanes) if (!l.broken && (!best || l.inFlight < best.inFlight)) best = l;
-    if (best && (best.inFlight === 0 || this.lanes.length + this.connecting >= this.size)) return best;
-    this.connecting++;
-    let client: pg.PoolClient;
+    let usable = 0;
+    for (const l of this.lanes) {
+      if (l.broken) continue;
+      usable++;
+      if (!best || l.inFlight < best.inFlight) best = l;
+    }
+    const full = usable + this.opening.length >= this.size;
+    if (best && (best.inFlight === 0 || full)) return best;
+    if (full) {
+      // Every lane is still connecting: queue behind one rather than exceed `size`.
+      await Promise.race(this.opening).catch(() => undefined);
+      return this.lane();
+    }
+    const opening = this.open();
+    this.opening.push(opening);
     try {
-      client = await this.pool.connect();
+      return await opening;
     } catch (err) {
       if (best) return best;
       throw err;
     } finally {
-      this.connecting--;
+      this.opening.splice(this.opening.indexOf(opening), 1);
     }
+  }
+
+  private async open(): Promise<Lane> {
+    const client = await this.pool.connect();
     const lane: Lane = {
       client,
       inFlight: 0,

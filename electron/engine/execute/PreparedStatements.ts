@@ -14,6 +14,11 @@ export const MAX_PREPARED_PER_CONNECTION = 200;
 interface ConnectionStatements {
   epoch: object;
   readonly names: Map<string, string>;
+  /**
+   * Texts whose Parse is on the wire but not yet known to have happened. A batch pipelined behind
+   * it (BatchLanes) runs such a text unnamed: if the first batch fails, Postgres skips its Parse.
+   */
+  readonly pending: Set<string>;
   next: number;
   /** Names to Close at the start of the connection's next batch. */
   closing: string[];
@@ -36,11 +41,12 @@ export class PreparedStatements {
   constructor(connection: object, epoch: object) {
     let state = byConnection.get(connection);
     if (!state) {
-      state = { epoch, names: new Map(), next: 0, closing: [] };
+      state = { epoch, names: new Map(), pending: new Set(), next: 0, closing: [] };
       byConnection.set(connection, state);
     } else if (state.epoch !== epoch) {
       state.closing.push(...state.names.values());
       state.names.clear();
+      state.pending.clear();
       state.epoch = epoch;
     }
     this.state = state;
@@ -56,10 +62,11 @@ export class PreparedStatements {
   /** The slot for this text, or undefined to run it unnamed (the connection holds enough). */
   slot(text: string): StatementSlot | undefined {
     const known = this.state.names.get(text);
-    if (known !== undefined) return { name: known, parse: false };
+    if (known !== undefined) return this.state.pending.has(text) ? undefined : { name: known, parse: false };
     if (this.state.names.size >= MAX_PREPARED_PER_CONNECTION) return undefined;
     const name = `pier_${this.state.next++}`;
     this.state.names.set(text, name);
+    this.state.pending.add(text);
     this.fresh.push(text);
     return { name, parse: true };
   }
@@ -71,6 +78,7 @@ export class PreparedStatements {
    */
   failed(): void {
     for (const text of this.fresh) {
+      this.state.pending.delete(text);
       const name = this.state.names.get(text);
       if (name !== undefined) this.state.closing.push(name);
       this.state.names.delete(text);
@@ -78,10 +86,17 @@ export class PreparedStatements {
     this.fresh.length = 0;
   }
 
+  /** The batch succeeded: its statements exist on the connection. */
+  succeeded(): void {
+    for (const text of this.fresh) this.state.pending.delete(text);
+    this.fresh.length = 0;
+  }
+
   /** Forget everything (e.g. "cached plan must not change result type"): closed on next batch. */
   reset(): void {
     this.state.closing.push(...this.state.names.values());
     this.state.names.clear();
+    this.state.pending.clear();
     this.fresh.length = 0;
   }
 }

@@ -60,7 +60,10 @@ class TransactionQuery extends BaseQuery {
         this.prepared?.failed();
         this.done(new TransactionError(err, this.completed, this.prepared), []);
       }
-      else this.done(null, Array.isArray(r) ? r : [r]);
+      else {
+        this.prepared?.succeeded();
+        this.done(null, Array.isArray(r) ? r : [r]);
+      }
     };
   }
 
