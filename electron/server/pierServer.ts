@@ -165,7 +165,6 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
 
     // A dropped connection must never take the process down; the pool replaces it.
     const adminPool = resilientPool({ connectionString: postgresUrl, max: 5, idleTimeoutMillis: 30_000 }, 'admin pool', log);
-    disposers.push(() => adminPool.end());
     if (!options.databaseUrl) {
       // The Data API connects as `authenticator`, as on Lakebase; its password is Pier's own secret
       // (random base64url, never user input), so a literal is safe where ALTER ROLE takes no parameters.
@@ -186,6 +185,8 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       controlPlane = cp;
       disposers.push(() => cp.dispose());
     }
+    // Registered after the control plane so it closes first: the control plane stops the postmasters.
+    disposers.push(() => adminPool.end());
     const admin = connectionConfig(postgresUrl);
     const ownerToken = mintedTokenProvider(() => issuer.mintToken(issuer.owner, { ttlSeconds: 3600 }), 3600_000);
     const branches = new BranchDatabases({
