@@ -1,9 +1,9 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import type { BranchSummary } from '../../../../shared/management/workspaceSchemas';
 import { cloudCommands } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
-import { useFollowedOperation } from '../operations/useFollowedOperation';
-import { DialogError, Field, ModalDialog } from './ModalDialog';
+import { DeleteWithOperationDialog } from '../operations/DeleteWithOperationDialog';
+import { Field } from './ModalDialog';
 import { needsTypedConfirmation } from './nodeActions';
 
 /**
@@ -15,13 +15,6 @@ export function DeleteBranchDialog({ workspaceId, branch, onClose }: { workspace
   const id = useId();
   const [typed, setTyped] = useState('');
   const typedNeeded = needsTypedConfirmation(branch);
-  const confirmed = !typedNeeded || typed.trim() === branch.id;
-  const remove = useFollowedOperation('cloud.deleteBranch', () => cloudCommands.deleteBranch(api, { workspaceId, branch: branch.name }));
-  const state = remove.operation?.state;
-  useEffect(() => {
-    if (state === 'succeeded') onClose();
-  }, [state, onClose]);
-
   const why =
     branch.isDefault && branch.isProtected
       ? 'This is the project’s default branch, and it is protected.'
@@ -29,22 +22,13 @@ export function DeleteBranchDialog({ workspaceId, branch, onClose }: { workspace
         ? 'This is the project’s default branch.'
         : 'This branch is protected.';
   return (
-    <ModalDialog
-      title={`Delete branch ${branch.id}?`}
+    <DeleteWithOperationDialog
+      noun="branch"
+      name={branch.id}
+      channel="cloud.deleteBranch"
+      run={() => cloudCommands.deleteBranch(api, { workspaceId, branch: branch.name })}
+      confirmed={!typedNeeded || typed.trim() === branch.id}
       onClose={onClose}
-      onSubmit={() => {
-        if (confirmed && !remove.busy) remove.start(undefined);
-      }}
-      actions={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {remove.error ? 'Close' : 'Cancel'}
-          </button>
-          <button type="submit" className="button button--danger" disabled={!confirmed || remove.busy}>
-            {remove.busy ? 'Deleting…' : 'Delete branch'}
-          </button>
-        </>
-      }
     >
       <p>
         The branch <strong>{branch.id}</strong>, its endpoints and its data are deleted. Branches created from it keep their own data.
@@ -57,8 +41,6 @@ export function DeleteBranchDialog({ workspaceId, branch, onClose }: { workspace
           </Field>
         </>
       )}
-      {remove.error !== null && <DialogError title="The server refused to delete the branch" error={remove.error} />}
-      {state === 'stopped' && <p>Pier stopped waiting for this deletion; the server may still finish it.</p>}
-    </ModalDialog>
+    </DeleteWithOperationDialog>
   );
 }
