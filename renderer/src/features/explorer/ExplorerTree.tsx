@@ -35,7 +35,6 @@ import {
   type VisibleRow,
 } from './explorerTree';
 import { actionLabel, nodeActions, type NodeAction } from './nodeActions';
-import { TreeGlyph, type GlyphName } from './TreeGlyph';
 import { useExplorerData } from './useExplorerData';
 import './explorer.css';
 import { formatSize } from './formatSize';
@@ -348,7 +347,7 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
             />
           </div>
           <button type="button" className="icon-button" aria-label="Add workspace" title="Add a Databricks workspace" onClick={() => setDialog({ kind: 'addWorkspace' })}>
-            <TreeGlyph name="plus" />
+            <Icon name="plus" />
           </button>
         </div>
       )}
@@ -568,7 +567,7 @@ function TreeRow({ row, now, selected, highlight, tabbable, hasActions, register
       </span>
       {meta.badges.map((b) => (
         <span key={b.text} className={`tree-badge tree-badge--${b.tone}`} aria-hidden="true">
-          {b.icon && <TreeGlyph name={b.icon} />}
+          {b.icon && <Icon name={b.icon} />}
           {b.text}
         </span>
       ))}
@@ -580,7 +579,7 @@ function TreeRow({ row, now, selected, highlight, tabbable, hasActions, register
       {hasActions && (
         // Not a button: a treeitem holds no interactive children; keyboards use Shift+F10.
         <span className="tree-row__more" aria-hidden="true" title={`Actions for ${node.label}`} onClick={onMenu}>
-          <TreeGlyph name="more" />
+          <Icon name="more" />
         </span>
       )}
     </div>
@@ -593,11 +592,11 @@ function NodeIcon({ node }: { node: ExplorerNode }) {
     case 'workspace':
       return <Icon name="workspace" className={className} />;
     case 'project':
-      return <TreeGlyph name="project" className={className} />;
+      return <Icon name="project" className={className} />;
     case 'branch':
-      return <TreeGlyph name="branch" className={className} />;
+      return <Icon name="branch" className={className} />;
     case 'endpoint':
-      return <TreeGlyph name="endpoint" className={`${className} tree-row__icon--${endpointTone(node.endpoint.state)}`} />;
+      return <Icon name="endpoint" className={`${className} tree-row__icon--${endpointTone(node.endpoint.state)}`} />;
     case 'database':
       return <Icon name="database" className={className} />;
     case 'schema':
@@ -643,7 +642,7 @@ export function relationKindLabel(kind: RelationKind): string {
 interface Badge {
   readonly text: string;
   readonly tone: 'plain' | 'accent' | 'warning' | 'muted' | 'ok';
-  readonly icon?: GlyphName;
+  readonly icon?: IconName;
 }
 
 /** Badges beside a row, its tooltip, and the same facts as text for screen readers. */
