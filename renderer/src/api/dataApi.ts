@@ -61,6 +61,27 @@ export function pathOf(schema: string, table: string): string {
   return `/${encodeURIComponent(schema)}/${encodeURIComponent(table)}`;
 }
 
+/** One Data API request on the target's table, as the target's identity and on its branch. */
+async function requestTable(
+  api: PierApi,
+  target: TableTarget,
+  request: { method: 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'DELETE'; rawQuery: string; headers?: Record<string, string>; body?: string },
+): Promise<DataApiRequestOutput> {
+  return unwrap(
+    'dataApi.request',
+    await api['dataApi.request']({
+      database: target.database,
+      ...(target.branch && { branch: target.branch }),
+      method: request.method,
+      path: pathOf(target.schema, target.table),
+      rawQuery: request.rawQuery,
+      headers: request.headers ?? {},
+      ...(request.body !== undefined && { body: request.body }),
+      viewAs: target.viewAs,
+    }),
+  );
+}
+
 export function describeQuery(api: PierApi, database: string, schema: string, table: string, branch?: string) {
   return queryOptions({
     queryKey: dataApiKeys.describe(database, schema, table, branch),
@@ -84,20 +105,7 @@ export function countQuery(api: PierApi, target: TableTarget, rawQuery: string, 
   return queryOptions({
     queryKey: dataApiKeys.count(target, rawQuery, mode),
     queryFn: async () => {
-      const res = checkResponse(
-        unwrap(
-          'dataApi.request',
-          await api['dataApi.request']({
-            database: target.database,
-            ...(target.branch && { branch: target.branch }),
-            method: 'HEAD',
-            path: pathOf(target.schema, target.table),
-            rawQuery,
-            headers: { prefer: `count=${mode}` },
-            viewAs: target.viewAs,
-          }),
-        ),
-      );
+      const res = checkResponse(await requestTable(api, target, { method: 'HEAD', rawQuery, headers: { prefer: `count=${mode}` } }));
       return totalFromContentRange(res.headers['content-range']);
     },
     meta: { errorDisplay: 'inline' },
@@ -109,20 +117,7 @@ export function windowQuery(api: PierApi, target: TableTarget, rawQuery: string,
   return queryOptions({
     queryKey: dataApiKeys.window(target, rawQuery, index),
     queryFn: async (): Promise<readonly Record<string, unknown>[]> => {
-      const res = checkResponse(
-        unwrap(
-          'dataApi.request',
-          await api['dataApi.request']({
-            database: target.database,
-            ...(target.branch && { branch: target.branch }),
-            method: 'GET',
-            path: pathOf(target.schema, target.table),
-            rawQuery,
-            headers: {},
-            viewAs: target.viewAs,
-          }),
-        ),
-      );
+      const res = checkResponse(await requestTable(api, target, { method: 'GET', rawQuery }));
       const rows: unknown = JSON.parse(res.body);
       if (!Array.isArray(rows)) throw new DataApiError(res.status, { message: 'The Data API did not answer with a list of rows.' });
       return rows as Record<string, unknown>[];
@@ -149,19 +144,12 @@ export async function sendWrite(
   write: { method: 'POST' | 'PATCH' | 'DELETE'; rawQuery: string; body?: string },
   rollback: boolean,
 ): Promise<WriteOutcome> {
-  const res = unwrap(
-    'dataApi.request',
-    await api['dataApi.request']({
-      database: target.database,
-            ...(target.branch && { branch: target.branch }),
-      method: write.method,
-      path: pathOf(target.schema, target.table),
-      rawQuery: write.rawQuery,
-      headers: { prefer: rollback ? 'return=representation, tx=rollback' : 'return=representation', 'content-type': 'application/json' },
-      ...(write.body !== undefined && { body: write.body }),
-      viewAs: target.viewAs,
-    }),
-  );
+  const res = await requestTable(api, target, {
+    method: write.method,
+    rawQuery: write.rawQuery,
+    headers: { prefer: rollback ? 'return=representation, tx=rollback' : 'return=representation', 'content-type': 'application/json' },
+    ...(write.body !== undefined && { body: write.body }),
+  });
   try {
     checkResponse(res);
   } catch (e) {
@@ -176,20 +164,7 @@ export type ExportFormat = 'csv' | 'json';
 
 /** One page of an export as the engine renders it (CSV by the engine itself, as `Accept: text/csv`). */
 export async function fetchExportPage(api: PierApi, target: TableTarget, rawQuery: string, format: ExportFormat): Promise<string> {
-  const res = checkResponse(
-    unwrap(
-      'dataApi.request',
-      await api['dataApi.request']({
-        database: target.database,
-            ...(target.branch && { branch: target.branch }),
-        method: 'GET',
-        path: pathOf(target.schema, target.table),
-        rawQuery,
-        headers: format === 'csv' ? { accept: 'text/csv' } : {},
-        viewAs: target.viewAs,
-      }),
-    ),
-  );
+  const res = checkResponse(await requestTable(api, target, { method: 'GET', rawQuery, headers: format === 'csv' ? { accept: 'text/csv' } : {} }));
   return res.body;
 }
 
@@ -198,13 +173,7 @@ export function lookupQuery(api: PierApi, target: TableTarget, rawQuery: string)
   return queryOptions({
     queryKey: [...dataApiKeys.table(target), 'lookup', rawQuery] as const,
     queryFn: async (): Promise<readonly Record<string, unknown>[]> => {
-      const res = checkResponse(
-        unwrap(
-          'dataApi.request',
-          await api['dataApi.request']({ database: target.database,
-            ...(target.branch && { branch: target.branch }), method: 'GET', path: pathOf(target.schema, target.table), rawQuery, headers: {}, viewAs: target.viewAs }),
-        ),
-      );
+      const res = checkResponse(await requestTable(api, target, { method: 'GET', rawQuery }));
       const rows: unknown = JSON.parse(res.body);
       return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
     },
