@@ -257,6 +257,37 @@ describe('connections to branches', () => {
   });
 });
 
+describe('a leased pool (for a Data API engine)', () => {
+  it('renews the credential ahead of expiry, so new logins keep working after the old password is replaced', async () => {
+    let credentialCalls = 0;
+    const counting = new ManagementClient({ baseUrl: origin, auth: staticTokenProvider(await issuer.mintToken(issuer.owner)), retry: FAST });
+    const original = counting.generateDatabaseCredential.bind(counting);
+    counting.generateDatabaseCredential = (req, opts) => (credentialCalls++, original(req, opts));
+    // 300 s credentials renewed with under 298 s left: the renewal is due about 2 s after the first.
+    const pools = new EndpointPools({ clientFor: () => Promise.resolve(cloudOk(counting)), identityFor: () => Promise.resolve(cloudOk(issuer.owner)), idleCloseMs: 200, credentialTtl: '300s', renewBeforeMs: 298_000 });
+    try {
+      const lease = value(await pools.leasePool({ workspaceId: 'local', endpoint: `${PROD}/endpoints/primary` }));
+      expect(lease.user).toBe(issuer.owner);
+      const first = await lease.pool.connect();
+      for (let i = 0; i < 100 && credentialCalls < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(credentialCalls).toBeGreaterThanOrEqual(2);
+      // Locally a new credential replaces the old password: this login works only with the renewed one.
+      const second = await lease.pool.connect();
+      expect((await second.query<{ u: string }>('SELECT current_user AS u')).rows[0]?.u).toBe(issuer.owner);
+      first.release();
+      second.release();
+      // Leased pools are not closed when idle; released ones are.
+      await new Promise((r) => setTimeout(r, 400));
+      expect(pools.size).toBe(1);
+      lease.release();
+      await new Promise((r) => setTimeout(r, 400));
+      expect(pools.size).toBe(0);
+    } finally {
+      await pools.dispose();
+    }
+  });
+});
+
 describe('through the fault-injecting proxy', () => {
   it('every operation succeeds and no resource is duplicated while ~10% of responses are lost and 429/503s with Retry-After arrive', async () => {
     const proxy = await startFaultProxy({ target: origin, seed: 42, dropRate: 0.1, throttleRate: 0.05, unavailableRate: 0.05, retryAfterSeconds: 0 });

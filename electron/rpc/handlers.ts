@@ -4,6 +4,7 @@ import { cloudContract } from '../../shared/contract/cloud';
 import { listSchemas, readRows } from '../admin/catalog';
 import { createAdminHandlers } from '../admin/createAdminHandlers';
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
+import { LOCAL_WORKSPACE_ID } from '../cloud/workspaces/workspaceRegistry';
 
 /** Main-process implementation of every contract channel. A missing channel is a compile error. */
 export type Handlers = { [C in Channel]: (input: ParsedInputOf<C>) => Promise<OutputOf<C>> };
@@ -15,17 +16,24 @@ export interface IDataApiService {
   identities(input: ParsedInputOf<'dataApi.identities'>): Promise<OutputOf<'dataApi.identities'>>;
 }
 
+/** Catalog and Data API calls on branches of a cloud workspace (any workspace but `local`). */
+export interface ICloudBranchData extends IDataApiService {
+  listSchemas(input: ParsedInputOf<'catalog.listSchemas'>): Promise<OutputOf<'catalog.listSchemas'>>;
+}
+
 export interface HandlerDeps {
   readonly mode: 'desktop' | 'browser';
   /** Superuser pool on the default database: the admin's view of it. */
   readonly adminPool: pg.Pool;
-  /** Superuser pool on the default database of a branch (undefined = local production). */
-  readonly branchPool: (branch: string | undefined) => Promise<pg.Pool>;
+  /** Superuser pool on a database (default: the default one) of a branch (undefined = local production). */
+  readonly branchPool: (branch: string | undefined, database?: string) => Promise<pg.Pool>;
   /** For display in the status bar, e.g. "embedded · 127.0.0.1:41234". */
   readonly postgresLabel: string;
   readonly dataApi: IDataApiService;
   /** Workspaces and management-API calls; a reason string when they could not start. */
   readonly cloud: CloudHandlers | { readonly unavailable: string };
+  /** Absent when the cloud services could not start (then `cloud` says why). */
+  readonly cloudData?: ICloudBranchData;
 }
 
 /** Thrown by every workspace call when the cloud services could not start (e.g. no usable vault). */
@@ -34,6 +42,12 @@ export class CloudUnavailableError extends Error {
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
+  /** The cloud service for a call on a cloud workspace; undefined for the local one. */
+  const cloudData = (input: { readonly workspaceId?: string | undefined }): ICloudBranchData | undefined => {
+    if (input.workspaceId === undefined || input.workspaceId === LOCAL_WORKSPACE_ID) return undefined;
+    if (!deps.cloudData) throw new CloudUnavailableError('unavailable' in deps.cloud ? deps.cloud.unavailable : 'cloud branches cannot be opened.');
+    return deps.cloudData;
+  };
   return {
     'app.status': async () => {
       try {
@@ -52,11 +66,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         return { mode: deps.mode, postgresVersion: 'unknown', database: '', postgresLabel: deps.postgresLabel, connected: false };
       }
     },
-    'catalog.listSchemas': async (input) => listSchemas(await deps.branchPool(input.branch)),
+    'catalog.listSchemas': async (input) => cloudData(input)?.listSchemas(input) ?? listSchemas(await deps.branchPool(input.branch, input.database)),
     'catalog.readRows': async (input) => readRows(await deps.branchPool(input.branch), input),
-    'dataApi.request': (input) => deps.dataApi.request(input),
-    'dataApi.describe': (input) => deps.dataApi.describe(input),
-    'dataApi.identities': (input) => deps.dataApi.identities(input),
+    'dataApi.request': (input) => (cloudData(input) ?? deps.dataApi).request(input),
+    'dataApi.describe': (input) => (cloudData(input) ?? deps.dataApi).describe(input),
+    'dataApi.identities': (input) => (cloudData(input) ?? deps.dataApi).identities(input),
     ...createAdminHandlers(deps.branchPool),
     ...cloudHandlers(deps.cloud),
   };

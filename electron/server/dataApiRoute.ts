@@ -57,56 +57,16 @@ export class DataApiRouter implements IDataApiService {
   async request(input: ParsedInputOf<'dataApi.request'>): Promise<OutputOf<'dataApi.request'>> {
     const admin = input.viewAs.kind === 'admin';
     const engine = await this.requireEngine(input.branch, input.database, admin ? 'admin' : 'authenticator');
-    const role = input.viewAs.kind === 'admin' ? this.options.admin.user : input.viewAs.role;
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(input.headers)) headers[k.toLowerCase()] = v;
-    delete headers.authorization; // the console runs as `viewAs`, never as a pasted token
-    const res = await engine.handle(
-      {
-        method: input.method,
-        path: input.path,
-        rawQuery: input.rawQuery,
-        headers,
-        ...(input.body !== undefined && { body: Buffer.from(input.body) }),
-      },
-      { role, claims: { sub: role, role } },
-    );
-    return { status: res.status, headers: res.headers, body: typeof res.body === 'string' ? res.body : Buffer.from(res.body ?? '').toString('utf8') };
+    return runConsoleRequest(engine, input, this.options.admin.user);
   }
 
   async describe(input: ParsedInputOf<'dataApi.describe'>): Promise<OutputOf<'dataApi.describe'>> {
     const engine = await this.requireEngine(input.branch, input.database, 'admin');
-    const cache = await engine.schemaCache();
-    const relation = cache && findRelation(cache, input.schema, input.table);
-    if (!cache || !relation) throw new CatalogNotFoundError(`Relation ${input.schema}.${input.table} is not in the Data API schema cache.`);
-    return {
-      baseUrl: this.baseUrl(input.branch, input.database),
-      exposed: cache.config.dbSchemas.includes(input.schema),
-      kind: relation.kind,
-      columns: relation.columns.map((c) => ({ name: c.name, type: c.type, typeName: c.typeName, nullable: c.nullable, default: c.default, comment: c.comment })),
-      primaryKey: [...relation.primaryKey],
-      relationships: relationshipsFrom(cache, relation).map((r) =>
-        r.kind === 'many-to-many'
-          ? {
-              kind: r.kind,
-              target: { ...r.target },
-              constraint: r.targetConstraint,
-              toOne: false,
-              columns: r.sourceColumns.map(([a, b]) => [a, b] as [string, string]),
-              junction: { ...r.junction },
-            }
-          : { kind: r.kind, target: { ...r.target }, constraint: r.constraint, toOne: r.toOne, columns: r.columns.map(([a, b]) => [a, b] as [string, string]) },
-      ),
-    };
+    return describeRelation(engine, input, this.baseUrl(input.branch, input.database));
   }
 
   async identities(input: ParsedInputOf<'dataApi.identities'>): Promise<OutputOf<'dataApi.identities'>> {
-    const pool = await this.options.branches.adminPool(input.branch, input.database);
-    const r = await pool.query<{ rolname: string }>(
-      `SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid
-        WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = 'authenticator') ORDER BY r.rolname`,
-    );
-    return { roles: r.rows.map((row) => row.rolname) };
+    return listIdentities(await this.options.branches.adminPool(input.branch, input.database));
   }
 
   /** The HTTP Data API base of a database on a branch, as clients outside Pier reach it. */
@@ -163,6 +123,63 @@ export class DataApiRouter implements IDataApiService {
     pool.on('error', (err) => this.options.log?.(`Data API connection to ${database} lost: ${err.message}`));
     return createEngine({ pool, ownsPool: true, database, jwt: this.options.jwt, ...(this.options.log && { log: this.options.log }) });
   }
+}
+
+/**
+ * A console request (grid, URL bar) run in process as `viewAs`; `adminRole` is whom "admin" means
+ * on this connection (the superuser locally, the signed-in identity on a cloud workspace).
+ */
+export async function runConsoleRequest(engine: Engine, input: ParsedInputOf<'dataApi.request'>, adminRole: string): Promise<OutputOf<'dataApi.request'>> {
+  const role = input.viewAs.kind === 'admin' ? adminRole : input.viewAs.role;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(input.headers)) headers[k.toLowerCase()] = v;
+  delete headers.authorization; // the console runs as `viewAs`, never as a pasted token
+  const res = await engine.handle(
+    {
+      method: input.method,
+      path: input.path,
+      rawQuery: input.rawQuery,
+      headers,
+      ...(input.body !== undefined && { body: Buffer.from(input.body) }),
+    },
+    { role, claims: { sub: role, role } },
+  );
+  return { status: res.status, headers: res.headers, body: typeof res.body === 'string' ? res.body : Buffer.from(res.body ?? '').toString('utf8') };
+}
+
+/** A relation as the engine's schema cache sees it (columns, key, relationships), for the grid. */
+export async function describeRelation(engine: Engine, input: { schema: string; table: string }, baseUrl: string): Promise<OutputOf<'dataApi.describe'>> {
+  const cache = await engine.schemaCache();
+  const relation = cache && findRelation(cache, input.schema, input.table);
+  if (!cache || !relation) throw new CatalogNotFoundError(`Relation ${input.schema}.${input.table} is not in the Data API schema cache.`);
+  return {
+    baseUrl,
+    exposed: cache.config.dbSchemas.includes(input.schema),
+    kind: relation.kind,
+    columns: relation.columns.map((c) => ({ name: c.name, type: c.type, typeName: c.typeName, nullable: c.nullable, default: c.default, comment: c.comment })),
+    primaryKey: [...relation.primaryKey],
+    relationships: relationshipsFrom(cache, relation).map((r) =>
+      r.kind === 'many-to-many'
+        ? {
+            kind: r.kind,
+            target: { ...r.target },
+            constraint: r.targetConstraint,
+            toOne: false,
+            columns: r.sourceColumns.map(([a, b]) => [a, b] as [string, string]),
+            junction: { ...r.junction },
+          }
+        : { kind: r.kind, target: { ...r.target }, constraint: r.constraint, toOne: r.toOne, columns: r.columns.map(([a, b]) => [a, b] as [string, string]) },
+    ),
+  };
+}
+
+/** Roles granted to `authenticator`: the identities a Data API request may run as. */
+export async function listIdentities(db: pg.Pool | pg.ClientBase): Promise<OutputOf<'dataApi.identities'>> {
+  const r = await db.query<{ rolname: string }>(
+    `SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid
+      WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = 'authenticator') ORDER BY r.rolname`,
+  );
+  return { roles: r.rows.map((row) => row.rolname) };
 }
 
 function notFound(code: string, message: string, hint: string): ServiceResponse {

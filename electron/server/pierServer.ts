@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { SESSION_FRAGMENT_KEY } from '../../shared/contract';
 import { loadOrCreateSecret, startEmbeddedDefault, type EmbeddedDefault } from '../local/embeddedDefault';
-import { createLocalIssuer, DEMO_USER_IDENTITY } from '../local/identity/localIssuer';
+import { createLocalIssuer, DEMO_USER_IDENTITY, type LocalIssuer } from '../local/identity/localIssuer';
+import { scimMe, SCIM_ME_PATH } from './scimMeRoute';
 import { createOidcHandler } from '../local/identity/createOidcHandler';
 import { createControlPlane, type ControlPlane } from '../local/controlPlane/createControlPlane';
 import { DEFAULT_DATABASE, AUTHENTICATOR_ROLE } from '../local/seed/sampleDatabase';
@@ -17,7 +18,8 @@ import { mintedTokenProvider } from '../cloud/auth/mintedTokenProvider';
 import { openSystemBrowser } from '../cloud/auth/openSystemBrowser';
 import type { ISecretCipher } from '../vault/secretCipher';
 import path from 'node:path';
-import { createHandlers, type Handlers } from '../rpc/handlers';
+import { createHandlers, type HandlerDeps, type Handlers } from '../rpc/handlers';
+import { CloudBranchData } from './cloudBranchData';
 import { dispatch } from '../rpc/dispatch';
 import { lockDataDir } from './dataDirLock';
 import { createHttpServer } from './httpServer';
@@ -103,6 +105,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       /** Absent with --database-url: there are no local clusters to manage then. */
       readonly controlPlane: ControlPlane | undefined;
       readonly oidc: ReturnType<typeof createOidcHandler>;
+      readonly issuer: LocalIssuer;
     }
     let ready: (s: Services) => void = () => undefined;
     const servicesReady = new Promise<Services>((resolve) => (ready = resolve));
@@ -124,6 +127,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       return controlPlane.handle({ ...req, body: req.body });
     });
     await mountHandler(http, '/oidc', async (req) => (await servicesReady).oidc.handle({ ...req, body: req.body }));
+    await mountHandler(http, SCIM_ME_PATH, async (req) => scimMe((await servicesReady).issuer, req));
     try {
       await http.listen({ host: '127.0.0.1', port: options.port });
     } catch (err) {
@@ -219,21 +223,23 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       devTokens[identity] = await issuer.mintToken(identity, { ttlSeconds: DEV_TOKEN_TTL_SECONDS });
     }
 
-    const cloud = await startCloud();
+    const { cloud, cloudData } = await startCloud();
     const handlers = createHandlers({
       mode: options.mode,
       adminPool,
-      branchPool: (branch) => (branches.isDefault(branch) ? Promise.resolve(adminPool) : branches.adminPool(branch, DEFAULT_DATABASE)),
+      branchPool: (branch, database) =>
+        database !== undefined ? branches.adminPool(branch, database) : branches.isDefault(branch) ? Promise.resolve(adminPool) : branches.adminPool(branch, DEFAULT_DATABASE),
       postgresLabel,
       dataApi,
       cloud,
+      ...(cloudData && { cloudData }),
     });
-    ready({ handlers, dataApi, controlPlane, oidc: createOidcHandler(issuer) });
+    ready({ handlers, dataApi, controlPlane, oidc: createOidcHandler(issuer), issuer });
 
-    async function startCloud() {
+    async function startCloud(): Promise<{ cloud: HandlerDeps['cloud']; cloudData?: CloudBranchData }> {
       if (options.secretCipher && !options.secretCipher.ok) {
         log(`workspaces unavailable: ${options.secretCipher.reason}`);
-        return { unavailable: options.secretCipher.reason };
+        return { cloud: { unavailable: options.secretCipher.reason } };
       }
       const services = await createCloudServices({
         dataDir: options.dataDir,
@@ -246,10 +252,18 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       });
       if (!services.ok) {
         log(`workspaces unavailable: ${services.error.message}`);
-        return { unavailable: services.error.message };
+        return { cloud: { unavailable: services.error.message } };
       }
+      const { workspaces, pools } = services.value;
       disposers.push(() => services.value.dispose());
-      return createCloudHandlers({ services: services.value, openBrowser: options.openBrowser ?? openSystemBrowser });
+      // Engines of cloud branches: closed before the pools they lease (disposers run in reverse).
+      const cloudData = new CloudBranchData({ clientFor: (id) => workspaces.client(id), pools, log });
+      const stopListening = workspaces.onDidRemoveWorkspace((id) => void cloudData.closeWorkspace(id));
+      disposers.push(async () => {
+        stopListening();
+        await cloudData.dispose();
+      });
+      return { cloud: createCloudHandlers({ services: services.value, openBrowser: options.openBrowser ?? openSystemBrowser }), cloudData };
     }
 
     const uiUrl = `${origin}/#${SESSION_FRAGMENT_KEY}=${sessionSecret}`;

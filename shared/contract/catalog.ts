@@ -7,15 +7,25 @@ export const relationKind = z.enum(['table', 'view', 'materialized_view', 'forei
 export type RelationKind = z.infer<typeof relationKind>;
 
 /**
- * Which branch a call reads: a full branch name "projects/{p}/branches/{b}" of the local
- * workspace. Omitted = the embedded default (project `local`, branch `production`).
+ * Which branch a call reads: a full branch name "projects/{p}/branches/{b}" of the call's
+ * workspace (see `workspaceRef`). Omitted = the embedded default (project `local`, branch `production`).
  */
 export const branchRef = z
   .string()
   .max(200)
   .regex(/^projects\/[a-z]([a-z0-9-]{0,61}[a-z0-9])?\/branches\/[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, 'A branch is named "projects/{project}/branches/{branch}".');
 
-export const listSchemasInput = z.object({ branch: branchRef.optional() }).strict();
+/**
+ * Which workspace a call addresses: the id `workspaces.list` gives. Omitted (or `local`) = the local
+ * workspace; any other workspace needs `branch` (its branch names follow the same shape).
+ */
+export const workspaceRef = z.string().min(1).max(64);
+
+/**
+ * `database`: the Postgres database to list (default: the branch's default database). A cloud
+ * workspace has no default here, so its calls name the database.
+ */
+export const listSchemasInput = z.object({ branch: branchRef.optional(), workspaceId: workspaceRef.optional(), database: identifier.optional() }).strict();
 export const schemaSummary = z.object({
   name: z.string(),
   relations: z.array(

@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { branchRef } from './catalog';
+import { branchRef, workspaceRef } from './catalog';
 
 const identifier = z.string().min(1).max(63);
 
-/** Whom a grid or console request runs as: the admin (superuser), or an identity granted to `authenticator`. */
+/**
+ * Whom a grid or console request runs as: the admin (superuser; on a cloud workspace, the
+ * signed-in identity), or an identity granted to `authenticator`.
+ */
 export const viewAs = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('admin') }),
   z.object({ kind: z.literal('identity'), role: identifier }),
@@ -24,6 +27,7 @@ export const dataApiRequestInput = z
     body: z.string().max(10 * 1024 * 1024).optional(),
     viewAs,
     branch: branchRef.optional(),
+    workspaceId: workspaceRef.optional(),
   })
   .strict();
 export const dataApiRequestOutput = z.object({
@@ -34,7 +38,7 @@ export const dataApiRequestOutput = z.object({
 export type DataApiRequestInput = z.input<typeof dataApiRequestInput>;
 export type DataApiRequestOutput = z.infer<typeof dataApiRequestOutput>;
 
-export const describeTableInput = z.object({ database: identifier, schema: identifier, table: identifier, branch: branchRef.optional() }).strict();
+export const describeTableInput = z.object({ database: identifier, schema: identifier, table: identifier, branch: branchRef.optional(), workspaceId: workspaceRef.optional() }).strict();
 const qualified = z.object({ schema: z.string(), name: z.string() });
 export const describeTableOutput = z.object({
   /** Base URL of this database's Data API: `{baseUrl}/{schema}/{table}?…`. */
@@ -61,7 +65,7 @@ export const describeTableOutput = z.object({
 });
 export type DescribeTableOutput = z.infer<typeof describeTableOutput>;
 
-export const identitiesInput = z.object({ database: identifier, branch: branchRef.optional() }).strict();
+export const identitiesInput = z.object({ database: identifier, branch: branchRef.optional(), workspaceId: workspaceRef.optional() }).strict();
 export const identitiesOutput = z.object({
   /** Roles granted to `authenticator`: the identities a Data API request may run as. */
   roles: z.array(z.string()),

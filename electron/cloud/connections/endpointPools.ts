@@ -47,15 +47,25 @@ export function connectionAddress(endpointHost: string): { host: string; port: n
 
 interface PoolEntry {
   readonly key: string;
+  /** Key of the endpoint's credential (shared by its databases' pools). */
+  readonly credentialKey: string;
   readonly workspaceId: string;
   readonly target: EndpointTarget;
   readonly client: ManagementClient;
   readonly user: string;
   readonly pool: pg.Pool;
-  /** The password new connections log in with; set just before each connect. */
-  token: string;
   inUse: number;
+  /** Holders of the pool itself (see `leasePool`): it stays open and its credential stays renewed. */
+  leases: number;
   idleTimer: NodeJS.Timeout | undefined;
+}
+
+/** A pool handed out whole (e.g. to a Data API engine); `release` when done with it, never `end`. */
+export interface PoolLease {
+  readonly pool: pg.Pool;
+  /** The Postgres user its connections log in as (the signed-in identity). */
+  readonly user: string;
+  release(): void;
 }
 
 /** SQLSTATEs / errno codes that mean "the endpoint is waking up or briefly away": retry. */
@@ -75,9 +85,18 @@ function connectError(err: unknown, target: EndpointTarget, user: string): Cloud
   return { code: 'CLOUD_NETWORK', message: `Cannot connect to ${target.endpoint} (${message}). It may be suspended or starting; check your network and try again.`, details };
 }
 
+/** Credentials are per endpoint (all its databases share one). */
+function credentialKeyOf(t: EndpointTarget): string {
+  return `${t.workspaceId}\u0000${t.endpoint}`;
+}
+
 export class EndpointPools {
   private readonly pools = new Map<string, PoolEntry>();
   private readonly credentials = new Map<string, { credential: Promise<CloudResult<DatabaseCredential>>; expiresAt: number }>();
+  /** The newest credential's token per endpoint: what a login sends, read synchronously by pg. */
+  private readonly tokens = new Map<string, string>();
+  /** Per endpoint with leased pools: the timer that renews its credential ahead of expiry. */
+  private readonly renewals = new Map<string, NodeJS.Timeout>();
   private disposed = false;
 
   constructor(private readonly options: EndpointPoolsOptions) {}
@@ -93,23 +112,51 @@ export class EndpointPools {
 
   /** The current credential for an endpoint, renewed when under `renewBeforeMs` remain. */
   private credentialFor(client: ManagementClient, target: EndpointTarget): Promise<CloudResult<DatabaseCredential>> {
-    const key = `${target.workspaceId}\u0000${target.endpoint}`;
+    const key = credentialKeyOf(target);
     const renewBefore = this.options.renewBeforeMs ?? 5 * 60_000;
     const cached = this.credentials.get(key);
     if (cached && cached.expiresAt - Date.now() > renewBefore) return cached.credential;
-    const credential = client.generateDatabaseCredential({ endpoint: target.endpoint, ttl: this.options.credentialTtl ?? '3600s' });
-    const entry = { credential, expiresAt: Number.POSITIVE_INFINITY };
-    this.credentials.set(key, entry);
-    void credential.then((r) => {
+    const entry = { credential: undefined as unknown as Promise<CloudResult<DatabaseCredential>>, expiresAt: Number.POSITIVE_INFINITY };
+    entry.credential = client.generateDatabaseCredential({ endpoint: target.endpoint, ttl: this.options.credentialTtl ?? '3600s' }).then((r) => {
       if (!r.ok) {
-        this.credentials.delete(key);
-        return;
+        if (this.credentials.get(key) === entry) this.credentials.delete(key);
+        return r;
       }
       const at = r.value.expire_time ? Date.parse(r.value.expire_time) : NaN;
       // Without a readable expiry, assume the documented hour minus a margin.
       entry.expiresAt = Number.isNaN(at) ? Date.now() + 50 * 60_000 : at;
+      // Set before anyone awaiting the credential resumes, so their logins send it.
+      if (this.credentials.get(key) === entry) this.tokens.set(key, r.value.token ?? '');
+      return r;
     });
-    return credential;
+    this.credentials.set(key, entry);
+    return entry.credential;
+  }
+
+  /**
+   * Keeps the endpoint's credential current while any of its pools is leased: pg asks for the
+   * password synchronously at login, and the server checks the role's password as it was when the
+   * login started, so the credential has to be renewed ahead of time, never during a login.
+   */
+  private scheduleRenewal(entry: PoolEntry): void {
+    const key = entry.credentialKey;
+    if (this.renewals.has(key) || this.disposed) return;
+    const renewBefore = this.options.renewBeforeMs ?? 5 * 60_000;
+    const expiresAt = this.credentials.get(key)?.expiresAt ?? Date.now();
+    // Renew once under `renewBefore` remain (the old token stays valid until it expires). An
+    // expiry not known yet means a renewal is in flight: look again shortly.
+    const delay = Number.isFinite(expiresAt) ? Math.max(1_000, Math.min(expiresAt - Date.now() - renewBefore + 1_000, 2 ** 31 - 1)) : 5_000;
+    const timer = setTimeout(() => {
+      this.renewals.delete(key);
+      if (![...this.pools.values()].some((e) => e.credentialKey === key && e.leases > 0)) return;
+      void this.credentialFor(entry.client, entry.target).then((r) => {
+        // A failed renewal (network) is retried soon; logins keep the previous, still valid token.
+        if (!r.ok) setTimeout(() => this.scheduleRenewal(entry), 30_000).unref();
+        else this.scheduleRenewal(entry);
+      });
+    }, delay);
+    timer.unref();
+    this.renewals.set(key, timer);
   }
 
   private async createPool(target: EndpointTarget, key: string): Promise<CloudResult<PoolEntry>> {
@@ -129,8 +176,8 @@ export class EndpointPools {
       user: user.value,
       database: target.database ?? DEFAULT_DATABASE,
       // Read at login. Servers load the role's password before asking for it, so the credential
-      // must be fetched before connecting (see connectOne), never during the handshake.
-      password: () => entry.token,
+      // must be fetched before connecting (see connectOne, scheduleRenewal), never during the handshake.
+      password: () => this.tokens.get(entry.credentialKey) ?? '',
       ...(address.tls ? { ssl: { rejectUnauthorized: true, servername: address.host } } : {}),
       max: this.options.maxConnectionsPerPool ?? 5,
       idleTimeoutMillis: 30_000,
@@ -138,7 +185,18 @@ export class EndpointPools {
     });
     // An idle pooled connection that dies (endpoint suspended) must not crash the process.
     pool.on('error', () => undefined);
-    const entry: PoolEntry = { key, workspaceId: target.workspaceId, target, client: client.value, user: user.value, pool, token: '', inUse: 0, idleTimer: undefined };
+    const entry: PoolEntry = {
+      key,
+      credentialKey: credentialKeyOf(target),
+      workspaceId: target.workspaceId,
+      target,
+      client: client.value,
+      user: user.value,
+      pool,
+      inUse: 0,
+      leases: 0,
+      idleTimer: undefined,
+    };
     // Prove the pool can connect before handing it out; wake an idle endpoint if needed.
     const deadline = Date.now() + (this.options.wakeUpTimeoutMs ?? 60_000);
     for (let attempt = 1; ; attempt++) {
@@ -160,14 +218,13 @@ export class EndpointPools {
   private async connectOne(entry: PoolEntry, retried = false): Promise<CloudResult<pg.PoolClient>> {
     const cred = await this.credentialFor(entry.client, entry.target);
     if (!cred.ok) return cred;
-    entry.token = cred.value.token ?? '';
     try {
       return cloudOk(await entry.pool.connect());
     } catch (err) {
       // A cached credential can be superseded (a newer one for the same role, e.g. from another
       // endpoint of the branch): forget it and log in once more with a fresh one.
       if ((err as { code?: string }).code === '28P01' && !retried) {
-        this.credentials.delete(`${entry.target.workspaceId}\u0000${entry.target.endpoint}`);
+        this.credentials.delete(entry.credentialKey);
         return this.connectOne(entry, true);
       }
       return { ok: false, error: connectError(err, entry.target, entry.user) };
@@ -193,7 +250,7 @@ export class EndpointPools {
 
   private armIdle(entry: PoolEntry): void {
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
-    if (entry.inUse > 0) return;
+    if (entry.inUse > 0 || entry.leases > 0) return;
     entry.idleTimer = setTimeout(() => {
       if (entry.inUse === 0 && this.pools.get(entry.key) === entry) {
         this.pools.delete(entry.key);
@@ -231,9 +288,40 @@ export class EndpointPools {
     }
   }
 
+  /**
+   * The endpoint's pool itself, for a holder that runs its own connections (a Data API engine).
+   * Its logins always send a current credential (renewed ahead of expiry while leased); it is
+   * not closed while leased, except when its workspace is closed or Pier shuts down.
+   */
+  async leasePool(target: EndpointTarget): Promise<CloudResult<PoolLease>> {
+    const entry = await this.entryFor(target);
+    if (!entry.ok) return entry;
+    const e = entry.value;
+    e.leases++;
+    if (e.idleTimer) clearTimeout(e.idleTimer);
+    this.scheduleRenewal(e);
+    let released = false;
+    return cloudOk({
+      pool: e.pool,
+      user: e.user,
+      release: () => {
+        if (released) return;
+        released = true;
+        e.leases--;
+        this.armIdle(e);
+      },
+    });
+  }
+
   /** Closes every pool of a workspace (on removal or sign-out) and forgets its credentials. */
   async closeWorkspace(workspaceId: string): Promise<void> {
     for (const key of [...this.credentials.keys()]) if (key.startsWith(`${workspaceId}\u0000`)) this.credentials.delete(key);
+    for (const key of [...this.tokens.keys()]) if (key.startsWith(`${workspaceId}\u0000`)) this.tokens.delete(key);
+    for (const [key, timer] of this.renewals) {
+      if (!key.startsWith(`${workspaceId}\u0000`)) continue;
+      clearTimeout(timer);
+      this.renewals.delete(key);
+    }
     const closing: Promise<void>[] = [];
     for (const [key, entry] of this.pools) {
       if (entry.workspaceId !== workspaceId) continue;
@@ -249,6 +337,9 @@ export class EndpointPools {
     const all = [...this.pools.values()];
     this.pools.clear();
     this.credentials.clear();
+    this.tokens.clear();
+    for (const timer of this.renewals.values()) clearTimeout(timer);
+    this.renewals.clear();
     await Promise.all(
       all.map((e) => {
         if (e.idleTimer) clearTimeout(e.idleTimer);

@@ -1,0 +1,143 @@
+/**
+ * Cloud branches through the catalog and Data API channels: a "Databricks" workspace that is this
+ * very Pier (its local control plane over real HTTP, signed in with a personal access token), so
+ * every call goes over the workspace's endpoint connections (the identity, a database credential
+ * from POST /credentials) rather than the local superuser pools.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SESSION_HEADER } from '../../shared/contract';
+import { startPierServer, type PierServer } from './pierServer';
+
+const uiDir = path.join(os.tmpdir(), 'pier-itest-ui');
+const PROD = 'projects/local/branches/production';
+const BRANCH = 'projects/local/branches/cloudtest';
+const DB = 'databricks_postgres';
+
+async function rpc(server: PierServer, channel: string, input: unknown) {
+  const secret = new URL(server.uiUrl).hash.replace('#session=', '');
+  const res = await fetch(`${server.origin}/rpc/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [SESSION_HEADER]: secret },
+    body: JSON.stringify(input),
+  });
+  return (await res.json()) as { ok: boolean; value?: any; error?: any };
+}
+
+describe('a cloud workspace\'s branches through the catalog and Data API channels', () => {
+  let dataDir: string;
+  let server: PierServer;
+  let workspaceId: string;
+
+  beforeAll(async () => {
+    await mkdir(uiDir, { recursive: true });
+    await writeFile(path.join(uiDir, 'index.html'), '<!doctype html><title>Pier</title>');
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'pier-cloud-data-'));
+    server = await startPierServer({ mode: 'browser', port: 0, dataDir, uiDir });
+    const info = server.readyInfo();
+    const added = await rpc(server, 'workspaces.add', { method: 'pat', host: server.origin, token: info.tokens.owner });
+    expect(added.ok).toBe(true);
+    workspaceId = added.value.id;
+    // A second branch of production, made through the workspace's management API.
+    const auth = { authorization: `Bearer ${info.tokens.owner}` };
+    let op = (await (
+      await fetch(`${info.managementApi}/projects/local/branches?branch_id=cloudtest`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ spec: { source_branch: PROD, no_expiry: true } }),
+      })
+    ).json()) as any;
+    for (let i = 0; i < 600 && !op.done; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      op = await (await fetch(`${info.managementApi}/${op.name}`, { headers: auth })).json();
+    }
+    expect(op.error).toBeUndefined();
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const request = (input: Record<string, unknown>) => rpc(server, 'dataApi.request', { workspaceId, database: DB, viewAs: { kind: 'admin' }, ...input });
+
+  it('lists the schemas of a database on a cloud branch', async () => {
+    const r = await rpc(server, 'catalog.listSchemas', { workspaceId, branch: PROD, database: DB });
+    expect(r.ok).toBe(true);
+    expect(r.value.database).toBe(DB);
+    const pub = r.value.schemas.find((s: { name: string }) => s.name === 'public');
+    expect(pub.relations.map((t: { name: string }) => t.name)).toEqual(['clients', 'projects', 'tasks']);
+  });
+
+  it('reads rows through the engine as the signed-in identity', async () => {
+    const r = await request({ branch: PROD, path: '/public/clients', rawQuery: 'select=id,name&order=id' });
+    expect(r.value.status).toBe(200);
+    expect(JSON.parse(r.value.body)).toEqual([
+      { id: 1, name: 'Acme Corp' },
+      { id: 2, name: 'TechStart Inc' },
+      { id: 3, name: 'Global Solutions' },
+    ]);
+  });
+
+  it('describes a table with the hosted Data API base URL, and lists the identities', async () => {
+    const d = await rpc(server, 'dataApi.describe', { workspaceId, branch: PROD, database: DB, schema: 'public', table: 'projects' });
+    expect(d.ok).toBe(true);
+    expect(d.value.primaryKey).toEqual(['id']);
+    expect(d.value.relationships.map((r: { target: { name: string } }) => r.target.name)).toContain('clients');
+    expect(d.value.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/2\.0\/workspace\/local\/rest\/databricks_postgres$/);
+    const ids = await rpc(server, 'dataApi.identities', { workspaceId, branch: PROD, database: DB });
+    expect(ids.value.roles).toContain('user@example.com');
+  });
+
+  it('writes on a non-default branch, which keeps its own data apart from production', async () => {
+    const patched = await request({
+      branch: BRANCH,
+      method: 'PATCH',
+      path: '/public/clients',
+      rawQuery: 'id=eq.1&select=id,name',
+      headers: { 'content-type': 'application/json', prefer: 'return=representation' },
+      body: JSON.stringify({ name: 'Acme (cloud branch)' }),
+    });
+    expect(patched.value.status).toBe(200);
+    expect(JSON.parse(patched.value.body)).toEqual([{ id: 1, name: 'Acme (cloud branch)' }]);
+    const onBranch = await request({ branch: BRANCH, path: '/public/clients', rawQuery: 'select=name&id=eq.1' });
+    expect(JSON.parse(onBranch.value.body)).toEqual([{ name: 'Acme (cloud branch)' }]);
+    const onProduction = await request({ branch: PROD, path: '/public/clients', rawQuery: 'select=name&id=eq.1' });
+    expect(JSON.parse(onProduction.value.body)).toEqual([{ name: 'Acme Corp' }]);
+  });
+
+  it('says clearly when the identity may not view as a role', async () => {
+    const r = await request({ branch: PROD, path: '/public/clients', viewAs: { kind: 'identity', role: 'user@example.com' } });
+    expect(r.ok).toBe(true);
+    expect(r.value.status).toBeGreaterThanOrEqual(400);
+    const body = JSON.parse(r.value.body);
+    expect(body.message).toMatch(/permission denied to set role "user@example.com"/);
+    expect(body.hint).toContain('signed in as "owner@pier.local", which is not a member of "user@example.com"');
+  });
+
+  it('asks for the branch and database a cloud call must name', async () => {
+    const r = await rpc(server, 'catalog.listSchemas', { workspaceId, branch: PROD });
+    expect(r.error).toMatchObject({ code: 'CLOUD_INVALID_INPUT' });
+    expect(r.error.message).toContain('database');
+  });
+
+  it('closes the workspace\'s connections when it is removed', async () => {
+    const superuser = new pg.Client({ connectionString: server.readyInfo().postgres });
+    await superuser.connect();
+    const sessions = async () =>
+      (await superuser.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = 'owner@pier.local' AND application_name = 'pier'`)).rows[0]!.n;
+    try {
+      expect(await sessions()).toBeGreaterThan(0);
+      expect((await rpc(server, 'workspaces.remove', { id: workspaceId })).ok).toBe(true);
+      for (let i = 0; i < 50 && (await sessions()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await sessions()).toBe(0);
+      const after = await request({ branch: PROD, path: '/public/clients' });
+      expect(after.ok).toBe(false);
+    } finally {
+      await superuser.end();
+    }
+  });
+});

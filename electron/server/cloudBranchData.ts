@@ -1,0 +1,182 @@
+import { createEngine, type Engine } from '../engine';
+import { listSchemas } from '../admin/catalog';
+import type { OutputOf, ParsedInputOf } from '../../shared/contract';
+import type { Endpoint } from '../../shared/management/resources';
+import { cloudFail, toRpcError, type CloudResult } from '../cloud/cloudError';
+import type { EndpointPools, PoolLease } from '../cloud/connections/endpointPools';
+import { collect, type ManagementClient } from '../cloud/managementClient';
+import { CloudRpcError } from '../cloud/rpc/createCloudHandlers';
+import { describeRelation, listIdentities, runConsoleRequest } from './dataApiRoute';
+import type { IDataApiService } from '../rpc/handlers';
+
+export interface CloudBranchDataOptions {
+  readonly clientFor: (workspaceId: string) => Promise<CloudResult<ManagementClient>>;
+  readonly pools: EndpointPools;
+  readonly log?: (line: string) => void;
+}
+
+interface CloudEngine {
+  readonly engine: Engine;
+  readonly lease: PoolLease;
+}
+
+/** What every call on a cloud branch names: the workspace, the branch and the Postgres database. */
+interface CloudTarget {
+  readonly workspaceId: string;
+  readonly branch: string;
+  readonly database: string;
+}
+
+function unwrap<T>(r: CloudResult<T>): T {
+  if (!r.ok) throw new CloudRpcError(toRpcError(r.error));
+  return r.value;
+}
+
+const isReadWrite = (e: Endpoint): boolean => (e.status?.endpoint_type ?? e.spec?.endpoint_type) === 'ENDPOINT_TYPE_READ_WRITE';
+
+/**
+ * The catalog and the Data API engine for branches of a cloud workspace (any workspace but
+ * `local`): the same engine and catalog code as for local branches, over the workspace's
+ * endpoint connections (the signed-in identity, a fresh database credential, TLS off loopback).
+ * The identity is both the login and "admin"; viewing as a role switches to it inside each
+ * request, which Postgres refuses if the identity is not a member of that role.
+ */
+export class CloudBranchData implements IDataApiService {
+  /** One engine per [workspace, branch, database], made on first use. */
+  private readonly engines = new Map<string, Promise<CloudEngine>>();
+
+  constructor(private readonly options: CloudBranchDataOptions) {}
+
+  /** Checks what a cloud call must name (local calls default the branch; cloud ones cannot). */
+  static target(input: { workspaceId?: string | undefined; branch?: string | undefined; database?: string | undefined }): CloudTarget {
+    const workspaceId = input.workspaceId ?? '';
+    if (!input.branch) throw new CloudRpcError({ code: 'CLOUD_INVALID_INPUT', message: `Name the branch of workspace ${workspaceId} to read (projects/{project}/branches/{branch}).`, hint: 'Open the table from the tree under its branch.' });
+    if (!input.database) throw new CloudRpcError({ code: 'CLOUD_INVALID_INPUT', message: `Name the database on ${input.branch} to read.`, hint: 'Expand a database in the tree first.' });
+    return { workspaceId, branch: input.branch, database: input.database };
+  }
+
+  async listSchemas(input: ParsedInputOf<'catalog.listSchemas'>): Promise<OutputOf<'catalog.listSchemas'>> {
+    const t = CloudBranchData.target(input);
+    const endpoint = await this.readWriteEndpoint(t);
+    const schemas = unwrap(await this.options.pools.withConnection({ workspaceId: t.workspaceId, endpoint: endpoint.name ?? '', database: t.database }, (c) => listSchemas(c)));
+    // Listing is the tree's refresh: let an engine already open see tables created since.
+    void this.engines.get(keyOf(t))?.then((e) => e.engine.reloadSchema()).catch(() => undefined);
+    return schemas;
+  }
+
+  async request(input: ParsedInputOf<'dataApi.request'>): Promise<OutputOf<'dataApi.request'>> {
+    const { engine, lease } = await this.engine(CloudBranchData.target(input));
+    const res = await runConsoleRequest(engine, input, lease.user);
+    return input.viewAs.kind === 'identity' ? explainRoleSwitch(res, lease.user, input.viewAs.role) : res;
+  }
+
+  async describe(input: ParsedInputOf<'dataApi.describe'>): Promise<OutputOf<'dataApi.describe'>> {
+    const t = CloudBranchData.target(input);
+    const { engine } = await this.engine(t);
+    return describeRelation(engine, input, await this.baseUrl(t));
+  }
+
+  async identities(input: ParsedInputOf<'dataApi.identities'>): Promise<OutputOf<'dataApi.identities'>> {
+    const t = CloudBranchData.target(input);
+    const endpoint = await this.readWriteEndpoint(t);
+    return unwrap(await this.options.pools.withConnection({ workspaceId: t.workspaceId, endpoint: endpoint.name ?? '', database: t.database }, (c) => listIdentities(c)));
+  }
+
+  /** Closes the engines of a removed workspace (its pools are closed by EndpointPools.closeWorkspace). */
+  async closeWorkspace(workspaceId: string): Promise<void> {
+    const closing: Promise<void>[] = [];
+    for (const [key, made] of this.engines) {
+      if ((JSON.parse(key) as string[])[0] !== workspaceId) continue;
+      this.engines.delete(key);
+      closing.push(made.then(closeEngine, () => undefined));
+    }
+    await Promise.all(closing);
+  }
+
+  async dispose(): Promise<void> {
+    const all = [...this.engines.values()];
+    this.engines.clear();
+    await Promise.all(all.map((made) => made.then(closeEngine, () => undefined)));
+  }
+
+  private engine(t: CloudTarget): Promise<CloudEngine> {
+    const key = keyOf(t);
+    let made = this.engines.get(key);
+    if (!made) {
+      made = this.makeEngine(t);
+      this.engines.set(key, made);
+      // A failure (endpoint asleep, no credential) is not cached: the next call tries again.
+      made.catch(() => this.engines.get(key) === made && this.engines.delete(key));
+    }
+    return made;
+  }
+
+  private async makeEngine(t: CloudTarget): Promise<CloudEngine> {
+    const endpoint = await this.readWriteEndpoint(t);
+    const lease = unwrap(await this.options.pools.leasePool({ workspaceId: t.workspaceId, endpoint: endpoint.name ?? '', database: t.database }));
+    const log = this.options.log;
+    const engine = createEngine({
+      pool: lease.pool,
+      ownsPool: false,
+      database: t.database,
+      // Cloud endpoints may sit behind a transaction pooler, which keeps no prepared statements.
+      prepareStatements: false,
+      // No LISTEN connection: it would keep the endpoint from suspending. The tree's refresh reloads instead.
+      listen: false,
+      ...(log && { log }),
+    });
+    return { engine, lease };
+  }
+
+  /** The branch's read-write endpoint, asked of the workspace each time (endpoints move when recreated). */
+  private async readWriteEndpoint(t: CloudTarget): Promise<Endpoint> {
+    const client = unwrap(await this.options.clientFor(t.workspaceId));
+    const endpoints = unwrap(await collect(client.endpoints(t.branch)));
+    const rw = endpoints.find(isReadWrite);
+    if (!rw?.name) unwrap(cloudFail('CLOUD_NOT_FOUND', `Branch ${t.branch} has no read-write endpoint: create one to open its tables.`));
+    return rw as Endpoint;
+  }
+
+  /**
+   * The hosted Data API's base URL for the database (the data-api resource's `status.url`). Without
+   * the Data API enabled there is none yet: show Lakebase's URL shape on the endpoint's host.
+   */
+  private async baseUrl(t: CloudTarget): Promise<string> {
+    const client = unwrap(await this.options.clientFor(t.workspaceId));
+    const databases = await collect(client.databases(t.branch));
+    const resource = databases.ok ? databases.value.find((d) => (d.status?.postgres_database ?? d.spec?.postgres_database ?? d.database_id) === t.database) : undefined;
+    if (resource?.name) {
+      const api = await client.getDataApi(resource.name);
+      if (api.ok && api.value.status?.url) return api.value.status.url.replace(/\/$/, '');
+    }
+    const endpoint = await this.readWriteEndpoint(t);
+    const host = endpoint.status?.hosts?.host ?? 'endpoint-host';
+    return `https://${host}/api/2.0/workspace/{workspace-id}/rest/${t.database}`;
+  }
+}
+
+/**
+ * Here the connection logs in as the signed-in identity, not as `authenticator`: when Postgres
+ * refuses the role switch, say that membership is what is missing, and how to get it.
+ */
+function explainRoleSwitch(res: OutputOf<'dataApi.request'>, identity: string, role: string): OutputOf<'dataApi.request'> {
+  if (res.status !== 403) return res;
+  let body: { code?: string; message?: string };
+  try {
+    body = JSON.parse(res.body) as typeof body;
+  } catch {
+    return res;
+  }
+  if (body.code !== '42501' || !body.message?.startsWith('permission denied to set role')) return res;
+  const hint = `You are signed in as "${identity}", which is not a member of "${role}". View as admin, or have an owner run GRANT "${role}" TO "${identity}" on this branch.`;
+  return { ...res, body: JSON.stringify({ ...body, hint }) };
+}
+
+function keyOf(t: CloudTarget): string {
+  return JSON.stringify([t.workspaceId, t.branch, t.database]);
+}
+
+async function closeEngine(e: CloudEngine): Promise<void> {
+  await e.engine.close().catch(() => undefined);
+  e.lease.release();
+}
