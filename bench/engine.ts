@@ -4,14 +4,21 @@
  *
  * Starts the embedded Postgres with the sample database (plus more rows), serves the engine over
  * node:http on 127.0.0.1 (pool as the server makes it: 10 connections, pipelined), and drives it
- * from a worker thread at the given concurrency. Then pgbench runs the identical transaction the
+ * at the given concurrency with wrk (C, `apt-get install wrk`; PIER_BENCH_LOAD=node or no wrk: a
+ * node:http client on a worker thread, which costs about as much CPU as the server it measures).
+ * Then pgbench runs the identical transaction the
  * engine sends for the same request (the role/request settings statement and the statement, in
  * one pipeline ended by one Sync, extended protocol, same parameters) at the same concurrency,
  * and the ratio engine ÷ pgbench is printed per scenario. Targets: GET by key ≥ 75 %, embed ≥ 60 %.
+ *
+ * With wrk, each side also prints the CPU time per request of every party (from /proc: the engine
+ * process, PostgreSQL's processes, the client), which shows where the cores go: the engine's
+ * ratio can only reach (pgbench's CPU per transaction) ÷ (the engine side's CPU per request)
+ * while both runs are CPU-bound on the same cores.
  */
 import { spawn } from 'node:child_process';
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -159,6 +166,68 @@ interface Measured {
   readonly p50: number;
   readonly p99: number;
   readonly failed: number;
+  /** CPU time per request (µs) of each party, from /proc; absent where /proc can't tell. */
+  readonly cpu?: CpuPerRequest;
+}
+
+interface CpuPerRequest {
+  /** The engine process (with the node load generator: its thread too) or pgbench's client. */
+  readonly client: number;
+  readonly server?: number;
+  readonly postgres: number;
+}
+
+/** CPU seconds as /proc counts them (clock ticks of 10 ms), in µs. */
+const TICK_US = 10_000;
+
+function procStat(pid: number | 'self'): number[] | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state, ppid, …; utime is field 14.
+    return text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
+  } catch {
+    return undefined; // gone, or no /proc
+  }
+}
+
+/** CPU used so far (µs): this process, the children it has waited for (wrk, pgbench), and PostgreSQL. */
+interface CpuSnapshot {
+  readonly self: number;
+  readonly children: number;
+  readonly postgres: number;
+}
+
+function cpuSnapshot(postmasterPid: number | undefined): CpuSnapshot | undefined {
+  const self = procStat('self');
+  if (!self) return undefined;
+  let postgres = 0;
+  if (postmasterPid !== undefined) {
+    const pm = procStat(postmasterPid);
+    // The postmaster's own time, plus its exited backends' (cutime/cstime), plus the live ones'.
+    if (pm) postgres += pm[11]! + pm[12]! + pm[13]! + pm[14]!;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const st = procStat(Number(entry));
+      if (st && st[1] === postmasterPid) postgres += st[11]! + st[12]!;
+    }
+  }
+  // --workers: the engine processes are live children, not yet waited for.
+  let workers = 0;
+  for (const pid of workerPids) {
+    const st = procStat(pid);
+    if (st) workers += st[11]! + st[12]!;
+  }
+  return { self: (self[11]! + self[12]! + workers) * TICK_US, children: (self[13]! + self[14]!) * TICK_US, postgres: postgres * TICK_US };
+}
+
+/** CPU per request between two snapshots; `childIsClient`: the waited-for child (wrk, pgbench) was the client. */
+function cpuPerRequest(before: CpuSnapshot | undefined, after: CpuSnapshot | undefined, requests: number, childIsClient: boolean, wrk: boolean): CpuPerRequest | undefined {
+  if (!before || !after || requests === 0) return undefined;
+  const self = (after.self - before.self) / requests;
+  const children = (after.children - before.children) / requests;
+  const postgres = (after.postgres - before.postgres) / requests;
+  if (childIsClient) return { client: children, postgres };
+  return wrk ? { client: children, server: self, postgres } : { client: 0, server: self, postgres };
 }
 
 function percentile(sorted: number[], q: number): number {
@@ -166,7 +235,63 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-function runLoad(url: string, s: Scenario, maxId: number): Promise<Measured> {
+/** wrk (a C load generator, `apt-get install wrk`) unless PIER_BENCH_LOAD=node or it is missing. */
+function wrkPath(): string | undefined {
+  if (process.env.PIER_BENCH_LOAD === 'node') return undefined;
+  return ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((c) => existsSync(c));
+}
+
+/** wrk's request script: a random key per request, and the figures printed as one JSON line. */
+function wrkScript(s: Scenario, basePath: string, maxId: number): string {
+  const [before, after = ''] = (basePath + s.target).split('{id}') as [string, string?];
+  const lua = (v: string) => JSON.stringify(v); // JSON string escapes are valid Lua string escapes here
+  const headers = Object.entries(s.headers).map(([k, v]) => `[${lua(k)}] = ${lua(v)}`).join(', ');
+  return `
+local before, after, hasId = ${lua(before)}, ${lua(after)}, ${s.target.includes('{id}')}
+local headers = { ${headers} }
+local body = ${s.body === undefined ? 'nil' : lua(s.body)}
+request = function()
+  local path = before
+  if hasId then path = before .. math.random(1, ${maxId}) .. after end
+  return wrk.format(${lua(s.method)}, path, headers, body)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('PIER {"requests":%d,"duration_us":%d,"failed":%d,"p50_us":%d,"p99_us":%d}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout,
+    latency:percentile(50), latency:percentile(99)))
+end
+`;
+}
+
+async function runWrk(bin: string, dir: string, url: string, s: Scenario, maxId: number, seconds: number): Promise<Measured> {
+  const u = new URL(url);
+  const file = path.join(dir, 'wrk.lua');
+  await writeFile(file, wrkScript(s, u.pathname, maxId));
+  const before = cpuSnapshot(postmasterPid);
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(bin, ['-t', '2', '-c', String(CONCURRENCY), '-d', `${seconds}s`, '-s', file, `${u.origin}/`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}:\n${text}`))));
+  });
+  const line = /PIER (\{.*\})/.exec(out)?.[1];
+  if (!line) throw new Error(`wrk printed no figures:\n${out}`);
+  const m = JSON.parse(line) as { requests: number; duration_us: number; failed: number; p50_us: number; p99_us: number };
+  const cpu = cpuPerRequest(before, cpuSnapshot(postmasterPid), m.requests, false, true);
+  return { rps: m.requests / (m.duration_us / 1e6), p50: m.p50_us / 1000, p99: m.p99_us / 1000, failed: m.failed, ...(cpu && { cpu }) };
+}
+
+async function runLoad(url: string, s: Scenario, maxId: number, dir: string): Promise<Measured> {
+  const wrk = wrkPath();
+  if (!wrk) return runNodeLoad(url, s, maxId);
+  await runWrk(wrk, dir, url, s, maxId, 1); // warm-up, like the node generator's first second
+  return runWrk(wrk, dir, url, s, maxId, SECONDS);
+}
+
+/** The fallback load generator (no wrk): a thread of this process, so no CPU split is printed. */
+function runNodeLoad(url: string, s: Scenario, maxId: number): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(LOAD_WORKER, {
       eval: true,
@@ -184,8 +309,8 @@ function runLoad(url: string, s: Scenario, maxId: number): Promise<Measured> {
 /** A pgbench script: the engine's transaction for this request, with the same parameters. */
 async function pgbenchScript(engineOptions: { cache: NonNullable<Awaited<ReturnType<ReturnType<typeof createEngine>['schemaCache']>>> }, s: Scenario, port: number): Promise<{ script: string; defines: string[] }> {
   const [pathPart, query = ''] = s.target.replace('{id}', String(SENTINEL_ID)).split('?') as [string, string?];
-  // The headers the engine sees from the load worker (node:http sends these).
-  const headers: Record<string, string> = { ...s.headers, host: `127.0.0.1:${port}`, connection: 'keep-alive' };
+  // The headers the engine sees from the load generator (node:http adds `connection`, wrk doesn't).
+  const headers: Record<string, string> = { ...s.headers, host: `127.0.0.1:${port}`, ...(!wrkPath() && { connection: 'keep-alive' }) };
   if (s.body) headers['content-length'] = String(Buffer.byteLength(s.body));
   const parsed = parseRequest({ method: s.method, path: pathPart, rawQuery: query, headers, ...(s.body && { body: Buffer.from(s.body) }) });
   if (!parsed.ok) throw new Error(`bench request does not parse: ${parsed.error.message}`);
@@ -221,6 +346,7 @@ async function runPgbench(bin: string, dir: string, name: string, script: string
   const args = ['-n', '-M', PREPARE ? 'prepared' : 'extended', '-c', String(CONCURRENCY), '-j', '2', '-T', String(SECONDS + 1), '-f', file, '-l', '--log-prefix', prefix, '-h', '127.0.0.1', '-p', String(port), '-U', AUTHENTICATOR];
   for (const d of defines) args.push('-D', d);
   args.push(database);
+  const before = cpuSnapshot(postmasterPid);
   const out = await new Promise<string>((resolve, reject) => {
     const child = spawn(bin, args, { env: { ...process.env, PGPASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
@@ -231,17 +357,32 @@ async function runPgbench(bin: string, dir: string, name: string, script: string
   const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1] ?? NaN);
   const failed = Number(/number of failed transactions: (\d+)/.exec(out)?.[1] ?? 0);
   // Per-transaction log: client_id transaction_no time(µs) script_no epoch epoch_us; skip the first second like the engine's warm-up.
+  const after = cpuSnapshot(postmasterPid);
   const lat: number[] = [];
+  let transactions = 0;
   for (const f of (await readdir(dir)).filter((n) => n.startsWith(`log-${name}`))) {
     const rows = (await readFile(path.join(dir, f), 'utf8')).split('\n').filter((l) => l !== '').map((l) => l.split(' ').map(Number));
+    transactions += rows.length;
     const start = Math.min(...rows.map((r) => r[4]!));
     for (const r of rows) if (r[4]! >= start + 1) lat.push(r[2]! / 1000);
   }
   lat.sort((a, b) => a - b);
-  return { rps: tps, p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), failed };
+  const cpu = cpuPerRequest(before, after, transactions, true, false);
+  return { rps: tps, p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), failed, ...(cpu && { cpu }) };
 }
 
 const fmt = (m: Measured) => `${m.rps.toFixed(0).padStart(7)} req/s  p50 ${m.p50.toFixed(2).padStart(6)} ms  p99 ${m.p99.toFixed(2).padStart(6)} ms${m.failed ? `  (${m.failed} failed)` : ''}`;
+
+/** CPU µs per request, e.g. "CPU/req: engine 61 µs, Postgres 38 µs, wrk 9 µs". */
+function fmtCpu(m: Measured, clientName: string): string {
+  if (!m.cpu) return '';
+  const { client, server, postgres } = m.cpu;
+  const parts = [...(server !== undefined ? [`engine ${server.toFixed(0)}`] : []), `Postgres ${postgres.toFixed(0)}`, `${clientName} ${client.toFixed(0)}`];
+  return `CPU µs/request: ${parts.join(', ')} = ${(client + (server ?? 0) + postgres).toFixed(0)}`;
+}
+
+let postmasterPid: number | undefined;
+let workerPids: number[] = [];
 
 
 const PREFIX = (database: string) => `/api/2.0/workspace/local/rest/${database}`;
@@ -296,6 +437,7 @@ async function runPrimary(): Promise<void> {
   const pgbench = process.env.PIER_BENCH_NO_PGBENCH ? undefined : pgbenchPath();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pier-bench-engine-'));
   const embedded = await startEmbeddedDefault({ dataDir: path.join(dir, 'data') });
+  postmasterPid = Number((await readFile(path.join(embedded.cluster.dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]) || undefined;
   let server: http.Server | undefined;
   let engine: ReturnType<typeof createEngine> | undefined;
   let workers: ClusterWorker[] = [];
@@ -321,6 +463,7 @@ async function runPrimary(): Promise<void> {
     if (WORKERS > 1) {
       const started = await startWorkers(dbUrl.toString(), database, workerPool);
       workers = started.workers;
+      workerPids = workers.map((w) => w.process.pid).filter((pid): pid is number => pid !== undefined);
       httpPort = started.port;
     }
     const url = `http://127.0.0.1:${httpPort}${PREFIX(database)}`;
@@ -331,16 +474,24 @@ async function runPrimary(): Promise<void> {
         `(the engine's adapter, not the fastify server); statements ${PREPARE ? 'prepared per connection' : 'unnamed'}` +
       `; requests pipelined on shared connections: ${SHARED === undefined ? 'engine default (pool ÷ 3)' : SHARED === 0 ? 'off' : `≤ ${SHARED}`}`,
     );
-    console.log(pgbench ? `pgbench: ${pgbench} (-M ${PREPARE ? 'prepared' : 'extended'}, one pipeline per transaction)` : 'pgbench not found (apt-get install postgresql-client, or set PIER_PGBENCH): ratios skipped');
+    const noPgbench = process.env.PIER_BENCH_NO_PGBENCH ? 'pgbench skipped (PIER_BENCH_NO_PGBENCH)' : 'pgbench not found (apt-get install postgresql-client, or set PIER_PGBENCH): ratios skipped';
+    console.log(pgbench ? `pgbench: ${pgbench} (-M ${PREPARE ? 'prepared' : 'extended'}, one pipeline per transaction)` : noPgbench);
+    console.log(wrkPath() ? `load generator: wrk, 2 threads, ${CONCURRENCY} connections` : 'load generator: node:http on a worker thread (apt-get install wrk for a C one that leaves the cores to the engine)');
     const rows: string[] = [];
     for (const [i, s] of SCENARIOS.entries()) {
       if (ONLY && !ONLY.includes(i + 1)) continue;
-      const e = await runLoad(url, s, CLIENTS);
+      const e = await runLoad(url, s, CLIENTS, dir);
+      const pad = ''.padEnd(28);
       let line = `${s.name.padEnd(28)} engine ${fmt(e)}`;
+      if (e.cpu) line += `\n${pad}        ${fmtCpu(e, 'wrk')}`;
       if (pgbench) {
         const { script, defines } = await pgbenchScript({ cache }, s, httpPort);
         const b = await runPgbench(pgbench, dir, `s${i}`, script, defines, port, database);
-        line += `\n${''.padEnd(28)} pgbench${fmt(b)}\n${''.padEnd(28)} engine ÷ pgbench = ${((100 * e.rps) / b.rps).toFixed(0)} %`;
+        line += `\n${pad} pgbench${fmt(b)}`;
+        if (b.cpu) line += `\n${pad}        ${fmtCpu(b, 'pgbench')}`;
+        line += `\n${pad} engine ÷ pgbench = ${((100 * e.rps) / b.rps).toFixed(0)} %`;
+        const cpuTotal = (m: Measured) => (m.cpu ? m.cpu.client + (m.cpu.server ?? 0) + m.cpu.postgres : NaN);
+        if (e.cpu && b.cpu) line += ` (CPU per request: pgbench's ÷ the engine side's = ${((100 * cpuTotal(b)) / cpuTotal(e)).toFixed(0)} %, the ratio when both are CPU-bound)`;
       }
       console.log(line);
       rows.push(line);
