@@ -16,6 +16,7 @@
  * ratio can only reach (pgbench's CPU per transaction) ÷ (the engine side's CPU per request)
  * while both runs are CPU-bound on the same cores.
  */
+import Fastify from 'fastify';
 import { spawn } from 'node:child_process';
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -34,6 +35,7 @@ import { parseRequest } from '../electron/engine/request/parseRequest';
 import { transactionEnd } from '../electron/engine/respond/toResponse';
 import { buildQuery } from '../electron/engine/sql/buildQuery';
 import { startEmbeddedDefault } from '../electron/local/embeddedDefault';
+import { mountHandler } from '../electron/server/mountHandler';
 
 const SECONDS = Number(process.env.PIER_BENCH_SECONDS ?? 5);
 /** Comma-separated scenario numbers (1-4) to run; all by default. */
@@ -50,6 +52,8 @@ const WORKERS = workerCount();
 const PREPARE = process.env.PIER_BENCH_PREPARE !== '0';
 /** PIER_BENCH_SHARED=N: requests pipelined on at most N shared connections (EngineOptions.sharedConnections; 0 = one per request). */
 const SHARED = process.env.PIER_BENCH_SHARED === undefined ? undefined : Number(process.env.PIER_BENCH_SHARED);
+/** PIER_BENCH_SERVER=app: serve through fastify and mountHandler, as the app does, instead of the engine's node:http adapter. */
+const THROUGH_APP_SERVER = process.env.PIER_BENCH_SERVER === 'app';
 const CLIENTS = 10_000;
 const PROJECTS_PER_CLIENT = 3;
 const TASKS_PER_PROJECT = 4;
@@ -393,6 +397,13 @@ async function serveEngine(authenticatorUrl: string, database: string, poolSize:
   const engine = createEngine({ pool, ownsPool: true, database, anonRole: ROLE, listen: false, prepareStatements: PREPARE, ...(SHARED !== undefined && { sharedConnections: SHARED }) });
   if (!(await engine.schemaCache())) throw new Error('schema cache did not load');
   const prefix = PREFIX(database);
+  if (THROUGH_APP_SERVER) {
+    // The route the app serves the Data API on: fastify and mountHandler in front of the engine.
+    const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
+    await mountHandler(app, prefix, (req) => engine.handle(req));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    return { server: app.server, engine };
+  }
   const server = http.createServer((req, res) => void handleNodeRequest(engine, req, res, (req.url ?? '').split('?')[0]!.slice(prefix.length)));
   // In a cluster worker, port 0 is one port the primary picks and shares between the workers.
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -470,8 +481,8 @@ async function runPrimary(): Promise<void> {
     const connections = WORKERS > 1 ? `${WORKERS} × ${workerPool}` : String(POOL_SIZE);
     console.log(`concurrency ${CONCURRENCY}, ${SECONDS} s per measurement after 1 s warm-up; engine pool ${connections} pipelined connections; ${os.cpus().length} CPUs`);
     console.log(
-      `engine: ${WORKERS > 1 ? `${WORKERS} PROCESSES (node:cluster; not how the app runs)` : 'one process (as the app runs)'}, served by node:http through handleNodeRequest ` +
-        `(the engine's adapter, not the fastify server); statements ${PREPARE ? 'prepared per connection' : 'unnamed'}` +
+      `engine: ${WORKERS > 1 ? `${WORKERS} PROCESSES (node:cluster; not how the app runs)` : 'one process (as the app runs)'}, served by ${THROUGH_APP_SERVER ? "fastify through mountHandler (the app's route)" : "node:http through handleNodeRequest (the engine's adapter; PIER_BENCH_SERVER=app for the app's fastify route)"}` +
+        `; statements ${PREPARE ? 'prepared per connection' : 'unnamed'}` +
       `; requests pipelined on shared connections: ${SHARED === undefined ? 'engine default (pool ÷ 3)' : SHARED === 0 ? 'off' : `≤ ${SHARED}`}`,
     );
     const noPgbench = process.env.PIER_BENCH_NO_PGBENCH ? 'pgbench skipped (PIER_BENCH_NO_PGBENCH)' : 'pgbench not found (apt-get install postgresql-client, or set PIER_PGBENCH): ratios skipped';
