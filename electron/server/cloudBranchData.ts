@@ -72,7 +72,14 @@ export class CloudBranchData implements IDataApiService {
 
   async describe(input: ParsedInputOf<'dataApi.describe'>): Promise<OutputOf<'dataApi.describe'>> {
     const t = CloudBranchData.target(input);
-    const { engine } = await this.engine(t);
+    const { engine, lease } = await this.engine(t);
+    if (!(await engine.schemaCache())) {
+      throw new CloudRpcError({
+        code: 'CLOUD_SCHEMA_UNAVAILABLE',
+        message: `Pier could not read the schema of ${t.database} on ${t.branch} as "${lease.user}", so its tables cannot be opened yet.`,
+        hint: 'The server log says why (often a missing privilege of your identity, e.g. USAGE on a schema). Fix it, then press Retry.',
+      });
+    }
     return describeRelation(engine, input, await this.baseUrl(t));
   }
 
