@@ -15,6 +15,13 @@ describe('keysChangedBy', () => {
     expect(keys(b)).toEqual([cloudKeys.branches(ws, 'projects/p'), cloudKeys.endpoints(ws, b), cloudKeys.databases(ws, b), catalogKeys.schemas(b)]);
   });
 
+  it('a branch operation on a cloud workspace refreshes that workspace’s schemas of the branch, not a local branch’s', () => {
+    const b = 'projects/p/branches/dev';
+    const changed = keysChangedBy({ workspaceId: 'ws-1', resource: b });
+    expect(changed).toContainEqual(catalogKeys.cloudBranch('ws-1', b));
+    expect(changed).not.toContainEqual(catalogKeys.schemas(b));
+  });
+
   it('an endpoint operation refreshes its branch’s lists', () => {
     expect(keys('projects/p/branches/dev/endpoints/ro')).toContainEqual(cloudKeys.endpoints(ws, 'projects/p/branches/dev'));
   });

@@ -98,6 +98,8 @@ export const cloudCommands = {
   disableDataApi: async (api: PierApi, input: InputOf<'cloud.disableDataApi'>) => unwrap('cloud.disableDataApi', await api['cloud.disableDataApi'](input)).operation,
   createRole: async (api: PierApi, input: InputOf<'cloud.createRole'>) => unwrap('cloud.createRole', await api['cloud.createRole'](input)).operation,
   deleteRole: async (api: PierApi, input: InputOf<'cloud.deleteRole'>) => unwrap('cloud.deleteRole', await api['cloud.deleteRole'](input)).operation,
+  /** The same Data API request, sent by main to the workspace's hosted Data API with its token. */
+  sendToHostedDataApi: async (api: PierApi, input: InputOf<'cloud.sendToHostedDataApi'>) => unwrap('cloud.sendToHostedDataApi', await api['cloud.sendToHostedDataApi'](input)),
   stopOperation: async (api: PierApi, id: string) => unwrap('cloud.stopOperation', await api['cloud.stopOperation']({ id })).stopped,
   addWorkspace: async (api: PierApi, input: InputOf<'workspaces.add'>) => unwrap('workspaces.add', await api['workspaces.add'](input)),
   removeWorkspace: async (api: PierApi, id: string) => unwrap('workspaces.remove', await api['workspaces.remove']({ id })),
@@ -139,7 +141,7 @@ export function keysChangedBy(op: Pick<TrackedOperationDto, 'workspaceId' | 'res
   if (branch) {
     keys.push(cloudKeys.endpoints(op.workspaceId, branch));
     keys.push(cloudKeys.databases(op.workspaceId, branch));
-    keys.push(catalogKeys.schemas(branch));
+    keys.push(op.workspaceId === 'local' ? catalogKeys.schemas(branch) : catalogKeys.cloudBranch(op.workspaceId, branch));
   }
   if (database) keys.push(cloudKeys.dataApi(op.workspaceId, database));
   return keys;

@@ -11,10 +11,23 @@ export const COUNT_MODES: readonly CountMode[] = ['exact', 'planned', 'estimated
 /** Rows fetched per window while scrolling. */
 export const WINDOW_ROWS = 200;
 
-/** Which table, run as whom: the part of every key that names a view of one table. */
-export interface TableTarget {
-  /** Full branch name of the local workspace; absent = the embedded default. */
+/**
+ * Where a database lives: a branch of the local workspace (both absent = the embedded default),
+ * or a branch of a cloud workspace (`workspaceId` other than `local`, with its `branch`).
+ */
+export interface BranchLocation {
   readonly branch?: string | undefined;
+  /** Absent = the local workspace. */
+  readonly workspaceId?: string | undefined;
+}
+
+/** The location's fields as a channel input takes them (absent ones left out). */
+export function locationInput(at: BranchLocation): { branch?: string; workspaceId?: string } {
+  return { ...(at.branch && { branch: at.branch }), ...(at.workspaceId && { workspaceId: at.workspaceId }) };
+}
+
+/** Which table, run as whom: the part of every key that names a view of one table. */
+export interface TableTarget extends BranchLocation {
   readonly database: string;
   readonly schema: string;
   readonly table: string;
@@ -23,14 +36,19 @@ export interface TableTarget {
 
 export const dataApiKeys = {
   all: ['dataApi'] as const,
-  describe: (database: string, schema: string, table: string, branch?: string) =>
-    [...dataApiKeys.all, 'describe', branch ?? '', database, schema, table] as const,
-  identities: (database: string, branch?: string) => [...dataApiKeys.all, 'identities', branch ?? '', database] as const,
+  describe: (database: string, schema: string, table: string, at: BranchLocation = {}) =>
+    [...dataApiKeys.all, 'describe', at.branch ?? '', database, schema, table, ...workspacePart(at)] as const,
+  identities: (database: string, at: BranchLocation = {}) => [...dataApiKeys.all, 'identities', at.branch ?? '', database, ...workspacePart(at)] as const,
   /** Everything read from one table; mutations invalidate by this prefix. */
-  table: (t: TableTarget) => [...dataApiKeys.all, 'rows', t.branch ?? '', t.database, t.schema, t.table, viewAsKey(t.viewAs)] as const,
+  table: (t: TableTarget) => [...dataApiKeys.all, 'rows', t.branch ?? '', t.database, t.schema, t.table, viewAsKey(t.viewAs), ...workspacePart(t)] as const,
   count: (t: TableTarget, query: string, mode: CountMode) => [...dataApiKeys.table(t), 'count', query, mode] as const,
   window: (t: TableTarget, query: string, index: number) => [...dataApiKeys.table(t), 'window', query, index] as const,
 };
+
+/** Local keys keep their old shape; a cloud workspace's id is appended. */
+function workspacePart(at: BranchLocation): string[] {
+  return at.workspaceId ? [`ws:${at.workspaceId}`] : [];
+}
 
 function viewAsKey(v: ViewAs): string {
   return v.kind === 'admin' ? 'admin' : `identity:${v.role}`;
@@ -71,7 +89,7 @@ async function requestTable(
     'dataApi.request',
     await api['dataApi.request']({
       database: target.database,
-      ...(target.branch && { branch: target.branch }),
+      ...locationInput(target),
       method: request.method,
       path: pathOf(target.schema, target.table),
       rawQuery: request.rawQuery,
@@ -82,18 +100,18 @@ async function requestTable(
   );
 }
 
-export function describeQuery(api: PierApi, database: string, schema: string, table: string, branch?: string) {
+export function describeQuery(api: PierApi, database: string, schema: string, table: string, at: BranchLocation = {}) {
   return queryOptions({
-    queryKey: dataApiKeys.describe(database, schema, table, branch),
-    queryFn: async () => unwrap('dataApi.describe', await api['dataApi.describe']({ database, schema, table, ...(branch && { branch }) })),
+    queryKey: dataApiKeys.describe(database, schema, table, at),
+    queryFn: async () => unwrap('dataApi.describe', await api['dataApi.describe']({ database, schema, table, ...locationInput(at) })),
     meta: { errorDisplay: 'inline' },
   });
 }
 
-export function identitiesQuery(api: PierApi, database: string, branch?: string) {
+export function identitiesQuery(api: PierApi, database: string, at: BranchLocation = {}) {
   return queryOptions({
-    queryKey: dataApiKeys.identities(database, branch),
-    queryFn: async () => unwrap('dataApi.identities', await api['dataApi.identities']({ database, ...(branch && { branch }) })),
+    queryKey: dataApiKeys.identities(database, at),
+    queryFn: async () => unwrap('dataApi.identities', await api['dataApi.identities']({ database, ...locationInput(at) })),
   });
 }
 
@@ -166,6 +184,11 @@ export type ExportFormat = 'csv' | 'json';
 export async function fetchExportPage(api: PierApi, target: TableTarget, rawQuery: string, format: ExportFormat): Promise<string> {
   const res = checkResponse(await requestTable(api, target, { method: 'GET', rawQuery, headers: format === 'csv' ? { accept: 'text/csv' } : {} }));
   return res.body;
+}
+
+/** The engine's answer to a GET of the view as it is, errors included (to show it beside another answer). */
+export async function readView(api: PierApi, target: TableTarget, rawQuery: string, headers: Record<string, string> = {}): Promise<DataApiRequestOutput> {
+  return requestTable(api, target, { method: 'GET', rawQuery, headers });
 }
 
 /** A few rows of any table found by a query, e.g. the row a foreign key points at. */

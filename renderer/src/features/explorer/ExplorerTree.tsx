@@ -168,7 +168,7 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
     switch (node.kind) {
       case 'workspace':
         void queryClient.invalidateQueries({ queryKey: cloudKeys.workspace(node.workspace.id) });
-        if (node.workspace.kind === 'local') void queryClient.invalidateQueries({ queryKey: catalogKeys.schemas() });
+        void queryClient.invalidateQueries({ queryKey: node.workspace.kind === 'local' ? catalogKeys.schemas() : catalogKeys.cloudBranch(node.workspace.id) });
         return;
       case 'project':
         void queryClient.invalidateQueries({ queryKey: cloudKeys.branches(node.workspaceId, node.project.name) });
@@ -179,6 +179,7 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
         void queryClient.invalidateQueries({ queryKey: cloudKeys.databases(node.workspaceId, node.branch.name) });
         const target = catalogBranch(node.workspaceId, node.branch.name);
         if (target.kind === 'local') void queryClient.invalidateQueries({ queryKey: catalogKeys.schemas(target.branch), exact: true });
+        else void queryClient.invalidateQueries({ queryKey: catalogKeys.cloudBranch(target.workspaceId, target.branch) });
         return;
       }
       default:

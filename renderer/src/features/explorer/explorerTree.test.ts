@@ -133,17 +133,36 @@ describe('explorer tree', () => {
     expect(labels(empty, new Set([nodeId.workspace('w1')]))).toEqual(['Local workspace', 'Prod', '  No projects']);
   });
 
-  it('lists a cloud branch’s databases and says their schemas cannot be browsed yet', () => {
+  it('browses each database of a cloud branch, and opens its tables on that workspace, branch and database', () => {
     const cloudBranch = { ...dev, name: 'projects/p/branches/dev' };
+    const asked: string[] = [];
     const tree = buildExplorerTree({
       ...data,
       projects: () => ready([{ ...project, name: 'projects/p', id: 'p', displayName: 'p' }]),
       branches: () => ready([cloudBranch]),
       endpoints: () => ready([]),
-      catalog: (ws) => (ws === 'w1' ? 'unsupported' : ready(catalog)),
+      databases: (_ws, b) => ready([databaseOn(b), databaseOn(b, 'analytics')]),
+      catalog: (ws, b, db) => {
+        asked.push(JSON.stringify([ws, b, db]));
+        return ready(db === 'analytics' ? { database: 'analytics', schemas: [{ name: 'public', relations: [{ name: 'events', kind: 'table', estimatedRows: 5 }], routines: [] }] } : catalog);
+      },
     });
-    const open = new Set([nodeId.workspace('w1'), nodeId.project('w1', 'projects/p'), nodeId.branch('w1', cloudBranch.name), nodeId.database('w1', cloudBranch.name, 'databricks_postgres')]);
-    expect(labels(tree, open).slice(-4)).toEqual(['    dev', '      No endpoints', '      databricks_postgres', '        Schemas of cloud databases can’t be browsed yet']);
+    const db = (name: string) => nodeId.database('w1', cloudBranch.name, name);
+    const open = new Set([
+      nodeId.workspace('w1'),
+      nodeId.project('w1', 'projects/p'),
+      nodeId.branch('w1', cloudBranch.name),
+      db('analytics'),
+      nodeId.schema('w1', cloudBranch.name, 'analytics', 'public'),
+    ]);
+    const shown = labels(tree, open);
+    expect(shown.slice(shown.indexOf('    dev'))).toEqual(['    dev', '      No endpoints', '      databricks_postgres', '      analytics', '        public', '          events']);
+    expect(asked).toContain(JSON.stringify(['w1', cloudBranch.name, 'analytics']));
+    const events = visibleRows(tree, open).find((r) => r.node.label === 'events')!.node;
+    const relation = { schema: 'public', name: 'events', kind: 'table', estimatedRows: 5, branch: cloudBranch.name, workspaceId: 'w1', database: 'analytics' };
+    expect(events).toMatchObject({ kind: 'relation', relation, id: relationId('public', 'events', cloudBranch.name, { workspaceId: 'w1', database: 'analytics' }) });
+    // The same table name on the local workspace's branch of the same name is another tab.
+    expect(events.id).not.toBe(relationId('public', 'events', cloudBranch.name));
   });
 
   it('browses only the database the catalog reads; others say so', () => {
@@ -201,6 +220,8 @@ describe('dataNeeds', () => {
         nodeId.database('local', dev.name, 'a'),
         nodeId.database('local', dev.name, 'b'),
         nodeId.schema('local', dev.name, 'a', 'public'),
+        nodeId.database('w1', 'projects/p/branches/main', 'a'),
+        nodeId.database('w1', 'projects/p/branches/main', 'b'),
         'rel:["x"]',
         'junk',
       ]),
@@ -208,7 +229,10 @@ describe('dataNeeds', () => {
       { kind: 'projects', workspaceId: 'local' },
       { kind: 'branches', workspaceId: 'local', project: 'projects/local' },
       { kind: 'branchContents', workspaceId: 'local', branch: dev.name },
-      { kind: 'catalog', workspaceId: 'local', branch: dev.name },
+      // Locally one catalog per branch (its default database); on a cloud branch one per database.
+      { kind: 'catalog', workspaceId: 'local', branch: dev.name, database: 'a' },
+      { kind: 'catalog', workspaceId: 'w1', branch: 'projects/p/branches/main', database: 'a' },
+      { kind: 'catalog', workspaceId: 'w1', branch: 'projects/p/branches/main', database: 'b' },
     ]);
   });
 });

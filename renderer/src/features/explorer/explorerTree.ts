@@ -7,8 +7,12 @@ export interface RelationRef {
   readonly name: string;
   readonly kind: RelationKind;
   readonly estimatedRows: number;
-  /** Full branch name ("projects/p/branches/b") of the local workspace; absent = the embedded default. */
+  /** Full branch name ("projects/p/branches/b") of its workspace; absent = the embedded default. */
   readonly branch?: string;
+  /** A cloud workspace's id (with `branch` and `database`); absent = the local workspace. */
+  readonly workspaceId?: string;
+  /** The Postgres database on a cloud branch; local tables are in the branch's default database. */
+  readonly database?: string;
 }
 
 /** The local workspace's project and branch that hold the embedded default database. */
@@ -17,11 +21,11 @@ export const EMBEDDED_BRANCH = 'projects/local/branches/production';
 
 /**
  * How a branch's catalog is asked for: the embedded default without a branch (the catalog's own
- * default, and the ids tabs were saved with), other local branches by name. Cloud branches have
- * no catalog channel yet.
+ * default, and the ids tabs were saved with), other local branches by name (their default
+ * database), a cloud workspace's branches by workspace, branch and database.
  */
-export function catalogBranch(workspaceId: string, branch: string): { kind: 'local'; branch: string | undefined } | { kind: 'unsupported' } {
-  if (workspaceId !== LOCAL_WORKSPACE_ID) return { kind: 'unsupported' };
+export function catalogBranch(workspaceId: string, branch: string): { kind: 'local'; branch: string | undefined } | { kind: 'cloud'; workspaceId: string; branch: string } {
+  if (workspaceId !== LOCAL_WORKSPACE_ID) return { kind: 'cloud', workspaceId, branch };
   return { kind: 'local', branch: branch === EMBEDDED_BRANCH ? undefined : branch };
 }
 
@@ -97,16 +101,25 @@ export const nodeId = {
 };
 
 /** Same id as the table's tab, so the tree can mark the open table; branch-less ids are the embedded default's. */
-export const relationId = (schema: string, name: string, branch?: string) =>
-  branch === undefined ? `rel:${JSON.stringify([schema, name])}` : `rel:${JSON.stringify([schema, name, branch])}`;
+export const relationId = (schema: string, name: string, branch?: string, cloud?: { readonly workspaceId: string; readonly database: string }) =>
+  branch === undefined
+    ? `rel:${JSON.stringify([schema, name])}`
+    : cloud === undefined
+      ? `rel:${JSON.stringify([schema, name, branch])}`
+      : `rel:${JSON.stringify([schema, name, branch, cloud.workspaceId, cloud.database])}`;
+
+/** The tab and tree id of a relation, wherever it lives. */
+export function relationIdOf(r: RelationRef): string {
+  return relationId(r.schema, r.name, r.branch, r.workspaceId !== undefined && r.database !== undefined ? { workspaceId: r.workspaceId, database: r.database } : undefined);
+}
 
 /** What an expanded node needs loaded to show its children. */
 export type DataNeed =
   | { readonly kind: 'projects'; readonly workspaceId: string }
   | { readonly kind: 'branches'; readonly workspaceId: string; readonly project: string }
   | { readonly kind: 'branchContents'; readonly workspaceId: string; readonly branch: string }
-  /** A branch's schemas (the catalog reads the branch's default database). */
-  | { readonly kind: 'catalog'; readonly workspaceId: string; readonly branch: string };
+  /** A database's schemas (locally the catalog reads the branch's default database, whichever is expanded). */
+  | { readonly kind: 'catalog'; readonly workspaceId: string; readonly branch: string; readonly database: string };
 
 export function dataNeeds(expanded: Iterable<string>): DataNeed[] {
   const needs: DataNeed[] = [];
@@ -120,13 +133,15 @@ export function dataNeeds(expanded: Iterable<string>): DataNeed[] {
       continue;
     }
     if (!Array.isArray(parts) || !parts.every((p): p is string => typeof p === 'string')) continue;
-    const [ws, name] = parts;
+    const [ws, name, database] = parts;
     if (ws === undefined) continue;
     if (prefix === 'ws' && parts.length === 1) needs.push({ kind: 'projects', workspaceId: ws });
     else if (prefix === 'project' && name !== undefined) needs.push({ kind: 'branches', workspaceId: ws, project: name });
     else if (prefix === 'branch' && name !== undefined) needs.push({ kind: 'branchContents', workspaceId: ws, branch: name });
-    else if (prefix === 'db' && name !== undefined && !needs.some((n) => n.kind === 'catalog' && n.workspaceId === ws && n.branch === name)) {
-      needs.push({ kind: 'catalog', workspaceId: ws, branch: name });
+    else if (prefix === 'db' && name !== undefined && database !== undefined) {
+      const local = ws === LOCAL_WORKSPACE_ID;
+      const same = (n: DataNeed) => n.kind === 'catalog' && n.workspaceId === ws && n.branch === name && (local || n.database === database);
+      if (!needs.some(same)) needs.push({ kind: 'catalog', workspaceId: ws, branch: name, database });
     }
   }
   return needs;
@@ -139,7 +154,8 @@ export interface TreeData {
   readonly branches: (workspaceId: string, project: string) => Loadable<readonly BranchSummary[]> | undefined;
   readonly endpoints: (workspaceId: string, branch: string) => Loadable<readonly EndpointSummary[]> | undefined;
   readonly databases: (workspaceId: string, branch: string) => Loadable<readonly DatabaseSummary[]> | undefined;
-  readonly catalog: (workspaceId: string, branch: string) => Loadable<ListSchemasOutput> | 'unsupported' | undefined;
+  /** Locally, the branch's default database whatever `database` says (the node shows a note for others). */
+  readonly catalog: (workspaceId: string, branch: string, database: string) => Loadable<ListSchemasOutput> | undefined;
 }
 
 /**
@@ -249,21 +265,23 @@ function branchNode(data: TreeData, ws: string, project: string, siblings: reado
 
 function databaseNode(data: TreeData, ws: string, branch: string, database: DatabaseSummary): ExplorerNode {
   const id = nodeId.database(ws, branch, database.postgresDatabase);
-  const catalog = data.catalog(ws, branch);
+  const catalog = data.catalog(ws, branch, database.postgresDatabase);
   const target = catalogBranch(ws, branch);
-  const children: ExplorerNode[] =
-    catalog === 'unsupported'
-      ? [{ kind: 'status', id: `${id}/schemas`, label: 'Schemas of cloud databases can’t be browsed yet', tone: 'note' }]
-      : loaded(catalog, id, 'schemas', (c) =>
-          c.database === database.postgresDatabase
-            ? schemaNodes(ws, branch, c, target.kind === 'local' ? target.branch : undefined)
-            : [{ kind: 'status', id: `${id}/schemas:other`, label: `Only ${c.database}’s schemas can be browsed yet`, tone: 'note' }],
-        );
+  // Where a table opened from here lives (no branch = the embedded default).
+  const at: RelationLocation =
+    target.kind === 'local' ? (target.branch === undefined ? {} : { branch: target.branch }) : { branch, workspaceId: ws, database: database.postgresDatabase };
+  const children: ExplorerNode[] = loaded(catalog, id, 'schemas', (c) =>
+    c.database === database.postgresDatabase
+      ? schemaNodes(ws, branch, c, at)
+      : [{ kind: 'status', id: `${id}/schemas:other`, label: `Only ${c.database}’s schemas can be browsed yet`, tone: 'note' }],
+  );
   return { kind: 'database', id, label: database.postgresDatabase, workspaceId: ws, branch, database, children };
 }
 
-/** `relationBranch`: what a table opened from here reads (undefined = the embedded default). */
-function schemaNodes(ws: string, branch: string, catalog: ListSchemasOutput, relationBranch: string | undefined): ExplorerNode[] {
+type RelationLocation = Pick<RelationRef, 'branch' | 'workspaceId' | 'database'>;
+
+/** `at`: where a table opened from here lives. */
+function schemaNodes(ws: string, branch: string, catalog: ListSchemasOutput, at: RelationLocation): ExplorerNode[] {
   const schemas = [...catalog.schemas].sort((a, b) => (a.name === 'public' ? -1 : b.name === 'public' ? 1 : a.name.localeCompare(b.name)));
   return schemas.map((schema) => ({
     kind: 'schema',
@@ -272,18 +290,10 @@ function schemaNodes(ws: string, branch: string, catalog: ListSchemasOutput, rel
     children: [
       ...[...schema.relations]
       .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.name.localeCompare(b.name))
-      .map((rel): ExplorerNode => ({
-        kind: 'relation',
-        id: relationId(schema.name, rel.name, relationBranch),
-        label: rel.name,
-        relation: {
-          schema: schema.name,
-          name: rel.name,
-          kind: rel.kind,
-          estimatedRows: rel.estimatedRows,
-          ...(relationBranch === undefined ? {} : { branch: relationBranch }),
-        },
-      })),
+      .map((rel): ExplorerNode => {
+        const relation: RelationRef = { schema: schema.name, name: rel.name, kind: rel.kind, estimatedRows: rel.estimatedRows, ...at };
+        return { kind: 'relation', id: relationIdOf(relation), label: rel.name, relation };
+      }),
       ...(schema.routines ?? []).map(
         (r): ExplorerNode => ({
           kind: 'routine',

@@ -1,6 +1,6 @@
 import { useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import type { ListSchemasOutput } from '../../../../shared/contract/catalog';
-import { schemasQuery } from '../../api/catalog';
+import { cloudSchemasQuery, schemasQuery } from '../../api/catalog';
 import { branchesQuery, databasesQuery, endpointsQuery, projectsQuery, workspacesQuery } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
 import { catalogBranch, dataNeeds, embeddedOnlyData, LOCAL_WORKSPACE_ID, type Loadable, type TreeData } from './explorerTree';
@@ -16,11 +16,7 @@ export function useExplorerData(expanded: ReadonlySet<string>): { data: TreeData
   const projectNeeds = needs.filter((n) => n.kind === 'projects');
   const branchNeeds = needs.filter((n) => n.kind === 'branches');
   const contentNeeds = needs.filter((n) => n.kind === 'branchContents');
-  const catalogNeeds = needs.flatMap((n) => {
-    if (n.kind !== 'catalog') return [];
-    const target = catalogBranch(n.workspaceId, n.branch);
-    return target.kind === 'local' ? [{ ...n, catalogBranch: target.branch }] : [];
-  });
+  const catalogNeeds = needs.flatMap((n) => (n.kind === 'catalog' ? [{ ...n, target: catalogBranch(n.workspaceId, n.branch) }] : []));
 
   const workspaces = useQuery(workspacesQuery(api));
   // Workspaces unavailable: the embedded default alone, and no cloud calls that would fail the same way.
@@ -30,7 +26,12 @@ export function useExplorerData(expanded: ReadonlySet<string>): { data: TreeData
   const branches = useQueries({ queries: branchNeeds.map((n) => ({ ...branchesQuery(api, n.workspaceId, n.project), enabled: cloud })) });
   const endpoints = useQueries({ queries: contentNeeds.map((n) => ({ ...endpointsQuery(api, n.workspaceId, n.branch), enabled: cloud })) });
   const databases = useQueries({ queries: contentNeeds.map((n) => ({ ...databasesQuery(api, n.workspaceId, n.branch), enabled: cloud })) });
-  const catalogs = useQueries({ queries: catalogNeeds.map((n) => ({ ...schemasQuery(api, n.catalogBranch), enabled: cloud })) });
+  const catalogs = useQueries({
+    queries: catalogNeeds.map((n) => ({
+      ...(n.target.kind === 'local' ? schemasQuery(api, n.target.branch) : cloudSchemasQuery(api, { workspaceId: n.workspaceId, branch: n.branch, database: n.database })),
+      enabled: cloud,
+    })),
+  });
   // The local workspace without a control plane (serve --database-url answers 501): its one database still shows.
   const localProjects = projects[projectNeeds.findIndex((n) => n.workspaceId === LOCAL_WORKSPACE_ID)];
   const localFallback = localProjects?.isError === true && localProjects.data === undefined;
@@ -42,7 +43,8 @@ export function useExplorerData(expanded: ReadonlySet<string>): { data: TreeData
   const branchMap = byKey(branchNeeds.map((n) => key(n.workspaceId, n.project)), branches);
   const endpointMap = byKey(contentNeeds.map((n) => key(n.workspaceId, n.branch)), endpoints);
   const databaseMap = byKey(contentNeeds.map((n) => key(n.workspaceId, n.branch)), databases);
-  const catalogMap = byKey<ListSchemasOutput>(catalogNeeds.map((n) => key(n.workspaceId, n.branch)), catalogs);
+  const catalogKey = (ws: string, branch: string, database: string) => (ws === LOCAL_WORKSPACE_ID ? key(ws, branch) : JSON.stringify([ws, branch, database]));
+  const catalogMap = byKey<ListSchemasOutput>(catalogNeeds.map((n) => catalogKey(n.workspaceId, n.branch, n.database)), catalogs);
 
   const local = localFallback ? embeddedOnlyData(toLoadable(embeddedCatalog)) : null;
   const data: TreeData = {
@@ -51,8 +53,7 @@ export function useExplorerData(expanded: ReadonlySet<string>): { data: TreeData
     branches: (ws, project) => (local && ws === LOCAL_WORKSPACE_ID ? local.branches(ws, project) : branchMap.get(key(ws, project))),
     endpoints: (ws, branch) => (local && ws === LOCAL_WORKSPACE_ID ? local.endpoints(ws, branch) : endpointMap.get(key(ws, branch))),
     databases: (ws, branch) => (local && ws === LOCAL_WORKSPACE_ID ? local.databases(ws, branch) : databaseMap.get(key(ws, branch))),
-    catalog: (ws, branch) =>
-      local && ws === LOCAL_WORKSPACE_ID ? local.catalog(ws, branch) : catalogBranch(ws, branch).kind === 'unsupported' ? 'unsupported' : catalogMap.get(key(ws, branch)),
+    catalog: (ws, branch, database) => (local && ws === LOCAL_WORKSPACE_ID ? local.catalog(ws, branch, database) : catalogMap.get(catalogKey(ws, branch, database))),
   };
   return { data, workspaces };
 }

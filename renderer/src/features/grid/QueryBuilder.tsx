@@ -3,7 +3,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { DescribeTableOutput } from '../../../../shared/contract/dataApi';
 import { IS_VALUES, type EmbedPath, type FilterCondition, type FilterNode, type OrderTerm, type ReadQuery } from '../../../../shared/dataapi/ast';
 import { OPERATORS, type OperatorName } from '../../../../shared/dataapi/operators';
-import { COUNT_MODES, describeQuery, type CountMode } from '../../api/dataApi';
+import { COUNT_MODES, describeQuery, type BranchLocation, type CountMode } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
 import { Icon } from '../../ui/Icon';
 import {
@@ -28,7 +28,7 @@ import { OPERATOR_LABELS, operatorsForType } from './operatorsForType';
 
 interface QueryBuilderProps {
   readonly database: string;
-  readonly branch?: string | undefined;
+  readonly at: BranchLocation;
   readonly describe: DescribeTableOutput;
   readonly query: ReadQuery;
   readonly onQuery: (query: ReadQuery) => void;
@@ -46,13 +46,13 @@ interface FilterableColumn {
 type Columns = DescribeTableOutput['columns'];
 
 /** The visual query builder: every control edits the ReadQuery, from which the URL is derived. */
-export function QueryBuilder({ database, branch, describe, query, onQuery, countMode, onCountMode }: QueryBuilderProps) {
+export function QueryBuilder({ database, at, describe, query, onQuery, countMode, onCountMode }: QueryBuilderProps) {
   const api = usePierApi();
   const embeds = embedsOf(query);
   const related = useQueries({
     queries: embeds.map((e) => {
       const rel = describe.relationships.find((r) => r.target.name === e.relation || r.constraint === e.relation);
-      return describeQuery(api, database, rel?.target.schema ?? 'public', rel?.target.name ?? e.relation, branch);
+      return describeQuery(api, database, rel?.target.schema ?? 'public', rel?.target.name ?? e.relation, at);
     }),
   });
   const embedColumns = new Map<string, Columns>();

@@ -4,7 +4,7 @@ import type { ViewAs } from '../../../../shared/contract/dataApi';
 import { emptyReadQuery, type ReadQuery } from '../../../../shared/dataapi/ast';
 import { serializeQuery } from '../../../../shared/dataapi/serializeQuery';
 import { schemasQuery } from '../../api/catalog';
-import { countQuery, dataApiKeys, describeQuery, type CountMode, type TableTarget } from '../../api/dataApi';
+import { countQuery, dataApiKeys, describeQuery, type BranchLocation, type CountMode, type TableTarget } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { Icon } from '../../ui/Icon';
@@ -23,15 +23,17 @@ import { embedsOf } from './builderEdits';
 import { findRelationship, gridColumns, viewTotal, withTopPaging } from './gridQuery';
 import { QueryBuilder } from './QueryBuilder';
 import { UrlBar } from './UrlBar';
+import { HostedComparison, type CloudTableTarget } from './HostedComparison';
 import { ViewAsPicker } from './ViewAsPicker';
 import './tableView.css';
 
 /** One opened table: toolbar, the Data API URL, the grid, and beside it the query builder and code. */
 export function TableView({ relation }: { relation: RelationRef }) {
   const api = usePierApi();
-  const schemas = useQuery(schemasQuery(api, relation.branch));
+  // A cloud table names its database; a local one is in its branch's default database.
+  const schemas = useQuery({ ...schemasQuery(api, relation.branch), enabled: relation.database === undefined });
   const qualified = `${relation.schema}.${relation.name}`;
-  const database = schemas.data?.database;
+  const database = relation.database ?? schemas.data?.database;
   if (schemas.isError) return <ErrorPanel title={`Couldn't load ${qualified}`} error={schemas.error} onRetry={() => void schemas.refetch()} />;
   if (!database) return <GridSkeleton label={`Loading ${qualified}`} />;
   return <DataApiTableView database={database} relation={relation} />;
@@ -42,8 +44,9 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
   const queryClient = useQueryClient();
   const qualified = `${relation.schema}.${relation.name}`;
   // The view survives tab switches (only the active tab is mounted) and window reloads.
-  const branch = relation.branch;
-  const storageKey = gridViewKey(database, relation.schema, relation.name, branch);
+  const { branch, workspaceId } = relation;
+  const at: BranchLocation = useMemo(() => ({ branch, workspaceId }), [branch, workspaceId]);
+  const storageKey = gridViewKey(database, relation.schema, relation.name, at);
   const [stored] = useState(() => loadGridView(storageKey));
   const [query, setQuery] = useState<ReadQuery>(stored?.query ?? emptyReadQuery);
   const [countMode, setCountMode] = useState<CountMode>(stored?.countMode ?? 'exact');
@@ -57,15 +60,18 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
   const [activeCell, setActiveCell] = useState<ActiveCell | null>(null);
   const [newRowOpen, setNewRowOpen] = useState(false);
   const insertSeq = useRef(0);
-  const describe = useQuery(describeQuery(api, database, relation.schema, relation.name, branch));
-  const target: TableTarget = useMemo(() => ({ branch, database, schema: relation.schema, table: relation.name, viewAs }), [branch, database, relation, viewAs]);
+  const describe = useQuery(describeQuery(api, database, relation.schema, relation.name, at));
+  const target: TableTarget = useMemo(() => ({ ...at, database, schema: relation.schema, table: relation.name, viewAs }), [at, database, relation, viewAs]);
+  const cloudTarget: CloudTableTarget | null = workspaceId && branch ? { ...target, workspaceId, branch } : null;
+  // How often "Send to hosted Data API" was pressed; 0 = the comparison is closed.
+  const [hostedSends, setHostedSends] = useState(0);
   // Observes the grid's count (the grid decides when it runs).
   const count = useQuery({ ...countQuery(api, target, serializeQuery(withTopPaging(query, undefined, undefined)), countMode), enabled: false });
   const embedTargets = describe.data ? embedsOf(query).flatMap((e) => {
     const rel = findRelationship(describe.data, e.relation, e.hint);
     return rel?.toOne ? [rel.target] : [];
   }) : [];
-  const relatedDescribes = useQueries({ queries: embedTargets.map((t) => describeQuery(api, database, t.schema, t.name, branch)) });
+  const relatedDescribes = useQueries({ queries: embedTargets.map((t) => describeQuery(api, database, t.schema, t.name, at)) });
   const relatedKey = relatedDescribes.map((r) => (r.data ? '1' : '0')).join();
   const related = useMemo(
     () => new Map(relatedDescribes.flatMap((r, i) => (r.data && embedTargets[i] ? [[`${embedTargets[i].schema}.${embedTargets[i].name}`, r.data] as const] : []))),
@@ -91,7 +97,7 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
           {relation.name}
         </h1>
         <span className="badge">{relationKindLabel(relation.kind)}</span>
-        <ViewAsPicker database={database} branch={branch} value={viewAs} onChange={setViewAs} />
+        <ViewAsPicker database={database} at={at} value={viewAs} onChange={setViewAs} />
         <span className="table-view__summary" aria-live="polite">
           {total !== null && describe.data && summary(total, countMode, columns.length)}
         </span>
@@ -124,7 +130,26 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
           <Icon name="refresh" className={count.isFetching ? 'spin' : undefined} />
         </button>
       </div>
-      {snippet && <UrlBar url={viewUrl(snippet)} table={relation.name} onQuery={setQuery} />}
+      {snippet && (
+        <UrlBar
+          url={viewUrl(snippet)}
+          table={relation.name}
+          onQuery={setQuery}
+          actions={
+            cloudTarget && (
+              <button
+                type="button"
+                className="button button--small"
+                title="Send this request to the workspace’s hosted Data API too, and compare its answer with Pier’s"
+                onClick={() => setHostedSends((n) => n + 1)}
+              >
+                Send to hosted Data API
+              </button>
+            )
+          }
+        />
+      )}
+      {cloudTarget && hostedSends > 0 && <HostedComparison target={cloudTarget} query={query} sendCount={hostedSends} onClose={() => setHostedSends(0)} />}
       <div className="table-view__main">
         <div className="table-view__body">
           {describe.isPending ? (
@@ -174,7 +199,7 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
             )}
             <QueryBuilder
               database={database}
-              branch={branch}
+              at={at}
               describe={describe.data}
               query={query}
               onQuery={setQuery}

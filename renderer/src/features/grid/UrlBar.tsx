@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { RpcError } from '../../../../shared/contract/result';
 import type { ReadQuery } from '../../../../shared/dataapi/ast';
 import { parseQuery } from '../../../../shared/dataapi/parseQuery';
@@ -12,13 +12,15 @@ interface UrlBarProps {
   /** The open table: a URL for another table is refused rather than read as this one's. */
   readonly table: string;
   readonly onQuery: (query: ReadQuery) => void;
+  /** More actions at the end of the row (e.g. sending the request to the hosted Data API). */
+  readonly actions?: ReactNode;
 }
 
 /**
  * The Data API URL of the view, editable: Enter (or leaving the field) reads it back into the
  * builder through the same codec; text that does not parse keeps its place with the error under it.
  */
-export function UrlBar({ url, table, onQuery }: UrlBarProps) {
+export function UrlBar({ url, table, onQuery, actions }: UrlBarProps) {
   const errorId = useId();
   const [text, setText] = useState(url);
   const [error, setError] = useState<RpcError | null>(null);
@@ -66,6 +68,7 @@ export function UrlBar({ url, table, onQuery }: UrlBarProps) {
           }}
         />
         <CopyButton text={url} label="Copy URL" />
+        {actions}
       </div>
       {error && (
         <p className="url-bar__error" id={errorId} role="alert">

@@ -2,7 +2,7 @@ import type { ViewAs } from '../../../../shared/contract/dataApi';
 import type { ReadQuery } from '../../../../shared/dataapi/ast';
 import { parseQuery } from '../../../../shared/dataapi/parseQuery';
 import { serializeQuery } from '../../../../shared/dataapi/serializeQuery';
-import { COUNT_MODES, type CountMode } from '../../api/dataApi';
+import { COUNT_MODES, type BranchLocation, type CountMode } from '../../api/dataApi';
 
 /** What a table's view keeps across tab switches and window reloads. */
 export interface GridView {
@@ -11,8 +11,10 @@ export interface GridView {
   readonly viewAs: ViewAs;
 }
 
-export function gridViewKey(database: string, schema: string, table: string, branch?: string): string {
-  return `pier.grid.v1:${JSON.stringify([branch ?? '', database, schema, table])}`;
+/** Local keys keep the shape views were saved with; a cloud workspace's id is appended. */
+export function gridViewKey(database: string, schema: string, table: string, at: BranchLocation = {}): string {
+  const parts = [at.branch ?? '', database, schema, table, ...(at.workspaceId ? [at.workspaceId] : [])];
+  return `pier.grid.v1:${JSON.stringify(parts)}`;
 }
 
 /** The query is stored as its URL form, so what comes back goes through the same codec. */

@@ -1,5 +1,5 @@
 import { assertNever } from '../../../../shared/contract/result';
-import { relationId, type RelationRef } from '../explorer/explorerTree';
+import { relationIdOf, type RelationRef } from '../explorer/explorerTree';
 
 /**
  * What a tab shows. A closed union so later features (SQL editor, role editor, query builder)
@@ -61,7 +61,7 @@ export const NO_TABS: TabsState = { tabs: [], activeId: null };
 export function tabsReducer(state: TabsState, event: TabsEvent): TabsState {
   switch (event.kind) {
     case 'openTable': {
-      const id = relationId(event.relation.schema, event.relation.name, event.relation.branch);
+      const id = relationIdOf(event.relation);
       if (state.tabs.some((t) => t.id === id)) return { ...state, activeId: id };
       return { tabs: [...state.tabs, { kind: 'table', id, relation: event.relation }], activeId: id };
     }

@@ -21,6 +21,21 @@ describe('tabs storage', () => {
     expect(restored?.kind === 'table' && restored.relation).toEqual(rel('clients'));
   });
 
+  it('keeps a cloud table apart from the same table on a local branch, and loads tabs saved before cloud tables', () => {
+    const branch = 'projects/p/branches/main';
+    const cloud: RelationRef = { ...rel('clients'), branch, workspaceId: 'ws-1', database: 'app' };
+    let state = tabsReducer(NO_TABS, { kind: 'openTable', relation: cloud });
+    state = tabsReducer(state, { kind: 'openTable', relation: { ...rel('clients'), branch } });
+    expect(state.tabs).toHaveLength(2);
+    expect(restoreTabs(serializeTabs(state))).toEqual(state);
+    // Saved by an older Pier: no workspace, no database.
+    const old = JSON.stringify({ v: 1, activeId: 'rel:["public","clients"]', tabs: [{ kind: 'table', id: 'rel:["public","clients"]', relation: rel('clients') }] });
+    expect(restoreTabs(old)).toEqual(tabsReducer(NO_TABS, { kind: 'openTable', relation: rel('clients') }));
+    // Half a cloud location is not trusted.
+    const half = JSON.stringify({ v: 1, tabs: [{ kind: 'table', relation: { ...rel('clients'), branch, workspaceId: 'ws-1' } }] });
+    expect(restoreTabs(half)).toEqual(NO_TABS);
+  });
+
   it.each([
     ['nothing stored', null],
     ['not JSON', '{oops'],

@@ -1,5 +1,5 @@
 import type { RelationKind } from '../../../../shared/contract/catalog';
-import { relationId } from '../explorer/explorerTree';
+import { relationIdOf, type RelationRef } from '../explorer/explorerTree';
 import { adminTab, NO_TABS, type Tab, type TabsState } from './tabsState';
 
 /** A table opened on a branch other than the embedded default ("projects/p/branches/b"). */
@@ -43,12 +43,17 @@ function toTab(raw: unknown): Tab | null {
   if (raw.kind === 'grants') return str(raw.schema) ? adminTab.grants(raw.schema, adminBranch) : null;
   if (raw.kind === 'setup') return adminTab.setup(adminBranch);
   if (raw.kind !== 'table' || !isRecord(raw.relation)) return null;
-  const { schema, name, kind, estimatedRows, branch } = raw.relation;
+  const { schema, name, kind, estimatedRows, branch, workspaceId, database } = raw.relation;
   if (typeof schema !== 'string' || typeof name !== 'string' || !schema || !name) return null;
   if (typeof kind !== 'string' || !(RELATION_KINDS as readonly string[]).includes(kind)) return null;
   const onBranch = typeof branch === 'string' && BRANCH_NAME.test(branch) ? { branch } : {};
-  const relation = { schema, name, kind: kind as RelationKind, estimatedRows: typeof estimatedRows === 'number' ? estimatedRows : -1, ...onBranch };
-  return { kind: 'table', id: relationId(schema, name, relation.branch), relation };
+  // A cloud table needs all three: its workspace, its branch and its database (tabs saved before
+  // cloud tables existed have none of them and load as local ones).
+  const cloud = workspaceId !== undefined || database !== undefined;
+  if (cloud && !(onBranch.branch && str(workspaceId) && workspaceId.length <= 64 && str(database) && database.length <= 63)) return null;
+  const onCloud = cloud ? { workspaceId: workspaceId as string, database: database as string } : {};
+  const relation: RelationRef = { schema, name, kind: kind as RelationKind, estimatedRows: typeof estimatedRows === 'number' ? estimatedRows : -1, ...onBranch, ...onCloud };
+  return { kind: 'table', id: relationIdOf(relation), relation };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,0 +1,132 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import pg from 'pg';
+import { readyInfo } from './support/ready';
+
+/**
+ * A cloud workspace end to end: Pier's own server added as a Databricks workspace with a
+ * personal access token, so its branches are reached the cloud way (management API over HTTP,
+ * the signed-in identity, a database credential). Browse to a table, see and edit rows in the
+ * grid, and compare the same request against the workspace's hosted Data API.
+ */
+test.afterEach(async ({ page }, testInfo) => {
+  if (testInfo.status !== testInfo.expectedStatus) await page.screenshot({ path: testInfo.outputPath('failure.png') });
+  await removeAddedWorkspaces(readyInfo().ui);
+});
+
+async function expand(item: Locator) {
+  await expect(item).toBeVisible();
+  if ((await item.getAttribute('aria-expanded')) === 'false') await item.click();
+  await expect(item).toHaveAttribute('aria-expanded', 'true');
+}
+
+async function addWorkspace(page: Page, token: string): Promise<void> {
+  await page.getByRole('button', { name: 'Add workspace' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a Databricks workspace' });
+  await dialog.getByRole('radio', { name: 'Personal access token' }).check();
+  await dialog.getByLabel('Workspace URL').fill(new URL(readyInfo().ui).origin);
+  await dialog.getByLabel('Access token', { exact: true }).fill(token);
+  await dialog.getByRole('button', { name: 'Add workspace' }).click();
+  await expect(dialog).toBeHidden({ timeout: 45_000 });
+}
+
+test('browse a cloud workspace’s table, edit a row, and compare with its hosted Data API', async ({ page }) => {
+  test.setTimeout(120_000);
+  const info = readyInfo();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const db = new pg.Client({ connectionString: info.postgres });
+  await db.connect();
+  try {
+    await page.goto(info.ui);
+    const tree = page.getByRole('tree', { name: 'Database explorer' });
+    await expect(tree.getByRole('treeitem', { level: 1 })).toHaveCount(1);
+    await addWorkspace(page, info.tokens.owner as string);
+    const workspaces = tree.getByRole('treeitem', { level: 1 });
+    await expect(workspaces).toHaveCount(2);
+
+    // The cloud workspace's rows come after the local one's: once both are there, the second of
+    // each name is its own.
+    const cloudItem = async (name: string | RegExp) => {
+      const items = tree.getByRole('treeitem', { name, exact: typeof name === 'string' });
+      await expect(items).toHaveCount(2);
+      return items.last();
+    };
+    await expand(workspaces.nth(1));
+    for (const name of ['Local workspace', 'production', 'databricks_postgres', 'public']) await expand(await cloudItem(name));
+    await expect(tree.getByText('can’t be browsed')).toHaveCount(0);
+    await expect(await cloudItem(/^tasks/)).toBeVisible();
+    await (await cloudItem(/^clients/)).click();
+
+    const grid = page.getByRole('grid', { name: 'public.clients rows' });
+    await expect(grid.getByRole('gridcell', { name: 'Acme Corp', exact: true })).toBeVisible();
+    await expect(page.getByLabel('View as')).toContainText('admin (your identity)');
+
+    // An edit through the same staged review as locally, over the workspace's connection.
+    await grid.getByRole('gridcell', { name: 'TechStart Inc', exact: true }).dblclick();
+    const editor = grid.getByLabel('Edit name');
+    await editor.fill('TechStart Cloud');
+    await editor.press('Enter');
+    const review = page.getByRole('region', { name: 'Staged changes' });
+    await expect(review).toContainText('/public/clients?id=eq.2');
+    await review.getByRole('button', { name: 'Apply all' }).click();
+    await expect(page.getByRole('region', { name: 'Staged changes' })).toHaveCount(0);
+    await expect(grid.getByRole('gridcell', { name: 'TechStart Cloud', exact: true })).toBeVisible();
+    expect((await db.query(`SELECT name FROM clients WHERE id = 2`)).rows[0]?.name).toBe('TechStart Cloud');
+
+    // The URL bar drives the view as locally.
+    const url = page.getByLabel('Data API URL');
+    await url.fill('clients?select=id,name&id=lte.2&order=id');
+    await url.press('Enter');
+    await expect(grid.getByRole('row')).toHaveCount(3);
+
+    // The same request to the hosted Data API, beside Pier's own answer. The hosted API switches
+    // to the identity from its authenticator role, which the owner is not granted yet: it refuses.
+    await page.getByRole('button', { name: 'Send to hosted Data API' }).click();
+    const compare = page.getByRole('region', { name: 'Hosted Data API comparison' });
+    const verdict = compare.locator('.hosted-compare__verdict');
+    await expect(verdict).toContainText('The answers differ.');
+    await expect(verdict).toContainText('Status: Pier 200, hosted 403.');
+    const hosted = compare.getByRole('group', { name: 'Hosted Data API' });
+    await expect(hosted).toContainText('not granted to authenticator');
+    await expect(compare.getByRole('group', { name: 'Pier (in-process engine)' })).toContainText('TechStart Cloud');
+    await page.screenshot({ path: 'e2e/screenshots/cloud-hosted-refused.png' });
+
+    // Granted (as the Roles view would), the hosted API answers exactly what Pier's engine does.
+    await db.query(`GRANT "owner@pier.local" TO authenticator`);
+    await compare.getByRole('button', { name: 'Send again' }).click();
+    await expect(compare.getByRole('status')).toHaveText('Same answer. Both answered 200 with the same 2 rows.');
+    await expect(hosted).toContainText('/rest/databricks_postgres/public/clients?select=id%2Cname&id=lte.2&order=id&limit=100');
+    await expect(hosted).toContainText('content-range');
+    await expect(hosted).toContainText('TechStart Cloud');
+    await page.screenshot({ path: 'e2e/screenshots/cloud-hosted-compare.png' });
+
+    // A row changed behind Pier's back shows up in both answers once sent again; still the same.
+    await db.query(`UPDATE clients SET name = 'Acme (changed)' WHERE id = 1`);
+    await compare.getByRole('button', { name: 'Send again' }).click();
+    await expect(hosted).toContainText('Acme (changed)');
+    await expect(compare.getByRole('status')).toHaveText('Same answer. Both answered 200 with the same 2 rows.');
+    expect(errors).toEqual([]);
+  } finally {
+    await db.query(`UPDATE clients SET name = 'TechStart Inc' WHERE id = 2`);
+    await db.query(`UPDATE clients SET name = 'Acme Corp' WHERE id = 1`);
+    await db.query(`REVOKE "owner@pier.local" FROM authenticator`);
+    await db.end();
+  }
+});
+
+/** Leaves the workspace list as the other specs expect it: the local workspace only. */
+async function removeAddedWorkspaces(ui: string): Promise<void> {
+  const { origin, hash } = new URL(ui);
+  const call = async (channel: string, input: unknown) =>
+    (await (
+      await fetch(`${origin}/rpc/${channel}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-pier-session': hash.replace('#session=', '') },
+        body: JSON.stringify(input),
+      })
+    ).json()) as { ok: boolean; value?: any };
+  const list = await call('workspaces.list', {});
+  for (const ws of list.value?.workspaces ?? []) {
+    if (ws.kind !== 'local') await call('workspaces.remove', { id: ws.id });
+  }
+}
