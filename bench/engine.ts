@@ -33,6 +33,8 @@ import { handleNodeRequest } from '../electron/engine/handleNodeRequest';
 import { planRequest } from '../electron/engine/plan/planRequest';
 import { parseRequest } from '../electron/engine/request/parseRequest';
 import { transactionEnd } from '../electron/engine/respond/toResponse';
+import { BatchLanes } from '../electron/engine/execute/BatchLanes';
+import type { SqlFragment } from '../electron/engine/sql/SqlQuery';
 import { buildQuery } from '../electron/engine/sql/buildQuery';
 import { startEmbeddedDefault } from '../electron/local/embeddedDefault';
 import { mountHandler } from '../electron/server/mountHandler';
@@ -54,6 +56,8 @@ const PREPARE = process.env.PIER_BENCH_PREPARE !== '0';
 const SHARED = process.env.PIER_BENCH_SHARED === undefined ? undefined : Number(process.env.PIER_BENCH_SHARED);
 /** PIER_BENCH_SERVER=app: serve through fastify and mountHandler, as the app does, instead of the engine's node:http adapter. */
 const THROUGH_APP_SERVER = process.env.PIER_BENCH_SERVER === 'app';
+/** PIER_BENCH_FLOOR=0 skips the floor server measured beside each GET (see serveFloor). */
+const FLOOR = process.env.PIER_BENCH_FLOOR !== '0';
 const CLIENTS = 10_000;
 const PROJECTS_PER_CLIENT = 3;
 const TASKS_PER_PROJECT = 4;
@@ -310,8 +314,8 @@ function runNodeLoad(url: string, s: Scenario, maxId: number): Promise<Measured>
   });
 }
 
-/** A pgbench script: the engine's transaction for this request, with the same parameters. */
-async function pgbenchScript(engineOptions: { cache: NonNullable<Awaited<ReturnType<ReturnType<typeof createEngine>['schemaCache']>>> }, s: Scenario, port: number): Promise<{ script: string; defines: string[] }> {
+/** The engine's transaction for a bench request (the key is SENTINEL_ID), as pgbench and the floor server run it. */
+function engineTransaction(engineOptions: { cache: NonNullable<Awaited<ReturnType<ReturnType<typeof createEngine>['schemaCache']>>> }, s: Scenario, port: number): { settings: SqlFragment; main: SqlFragment } {
   const [pathPart, query = ''] = s.target.replace('{id}', String(SENTINEL_ID)).split('?') as [string, string?];
   // The headers the engine sees from the load generator (node:http adds `connection`, wrk doesn't).
   const headers: Record<string, string> = { ...s.headers, host: `127.0.0.1:${port}`, ...(!wrkPath() && { connection: 'keep-alive' }) };
@@ -324,6 +328,11 @@ async function pgbenchScript(engineOptions: { cache: NonNullable<Awaited<ReturnT
   const sql = buildQuery(plan.value);
   const readWrite = plan.value.kind !== 'read';
   const settings = settingsValues({ role: ROLE, claims: { role: ROLE }, method: s.method, path: pathPart, headers: parsed.value.headers, readWrite });
+  return { settings: { text: SETTINGS_SQL, values: settings }, main: sql.main };
+}
+
+/** A pgbench script: the engine's transaction for this request, with the same parameters. */
+function pgbenchScript(tx: { settings: SqlFragment; main: SqlFragment }): { script: string; defines: string[] } {
   const defines: string[] = [];
   // The engine sends the settings and the statement with one Sync (an implicit transaction);
   // in a pgbench pipeline the Sync is sent at \endpipeline, so this is the same batch.
@@ -336,8 +345,8 @@ async function pgbenchScript(engineOptions: { cache: NonNullable<Awaited<ReturnT
       defines.push(`${prefix}${n}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
       return `:${prefix}${n}`;
     });
-  lines.push(bind(SETTINGS_SQL, settings, 's') + ';');
-  lines.push(bind(sql.main.text, sql.main.values, 'q') + ';');
+  lines.push(bind(tx.settings.text, tx.settings.values, 's') + ';');
+  lines.push(bind(tx.main.text, tx.main.values, 'q') + ';');
   lines.push('\\endpipeline');
   return { script: lines.join('\n') + '\n', defines };
 }
@@ -408,6 +417,41 @@ async function serveEngine(authenticatorUrl: string, database: string, poolSize:
   // In a cluster worker, port 0 is one port the primary picks and shares between the workers.
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, engine };
+}
+
+/**
+ * The floor under any engine built on node:http and pg: a server that runs the engine's own
+ * transaction for each request (the key taken from the URL, the same pool, shared connections and
+ * prepared statements) and answers with its body, skipping everything else the engine does
+ * (parse, plan, SQL building, headers). What it costs per request, the engine cannot go below.
+ */
+async function serveFloor(authenticatorUrl: string, tx: { settings: SqlFragment; main: SqlFragment }): Promise<{ server: http.Server; close: () => Promise<void> }> {
+  const pool = new pg.Pool({ connectionString: authenticatorUrl, max: POOL_SIZE, pipeline: true } as pg.PoolConfig);
+  const lanes = new BatchLanes(pool, SHARED ?? Math.max(1, Math.floor(POOL_SIZE / 3)));
+  const epoch = {};
+  const withKey = (f: SqlFragment, key: string): SqlFragment => ({ text: f.text, values: f.values.map((v) => (v === String(SENTINEL_ID) ? key : v)) });
+  const server = http.createServer((req, res) => {
+    const key = /eq\.(\d+)/.exec(req.url ?? '')?.[1] ?? '1';
+    lanes.run([withKey(tx.settings, key), withKey(tx.main, key)], PREPARE ? epoch : undefined).then(
+      (results) => {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        res.end((results[1]?.rows[0] as { body?: string } | undefined)?.body ?? '[]');
+      },
+      () => {
+        res.writeHead(503);
+        res.end();
+      },
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    server,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.end();
+    },
+  };
 }
 
 /** A cluster worker: serve until the primary disconnects. */
@@ -495,8 +539,18 @@ async function runPrimary(): Promise<void> {
       const pad = ''.padEnd(28);
       let line = `${s.name.padEnd(28)} engine ${fmt(e)}`;
       if (e.cpu) line += `\n${pad}        ${fmtCpu(e, 'wrk')}`;
+      if (FLOOR && s.method === 'GET') {
+        const floor = await serveFloor(dbUrl.toString(), engineTransaction({ cache }, s, httpPort));
+        try {
+          const f = await runLoad(`http://127.0.0.1:${(floor.server.address() as AddressInfo).port}${PREFIX(database)}`, s, CLIENTS, dir);
+          line += `\n${pad} floor  ${fmt(f)}   (node:http + pg running the same transaction, no engine work; engine ÷ floor = ${((100 * e.rps) / f.rps).toFixed(0)} %)`;
+          if (f.cpu) line += `\n${pad}        ${fmtCpu(f, 'wrk').replace('engine', 'server')}`;
+        } finally {
+          await floor.close();
+        }
+      }
       if (pgbench) {
-        const { script, defines } = await pgbenchScript({ cache }, s, httpPort);
+        const { script, defines } = pgbenchScript(engineTransaction({ cache }, s, httpPort));
         const b = await runPgbench(pgbench, dir, `s${i}`, script, defines, port, database);
         line += `\n${pad} pgbench${fmt(b)}`;
         if (b.cpu) line += `\n${pad}        ${fmtCpu(b, 'pgbench')}`;

@@ -20,6 +20,10 @@ import { loadSchemaCache } from './schema-cache/loadSchemaCache';
 import type { SchemaCache } from './schema-cache/SchemaCache';
 import { SchemaCacheHolder } from './schema-cache/SchemaCacheHolder';
 import { buildQuery } from './sql/buildQuery';
+import type { SqlQuery } from './sql/SqlQuery';
+import type { ActionPlan } from './plan/ActionPlan';
+import { ReadTemplates, requestShape } from './ReadTemplates';
+import { emptyReadQuery } from '../../shared/dataapi/ast';
 
 export type { EngineResponse } from './respond/toResponse';
 export type { JwtConfig } from './auth/createAuthenticator';
@@ -68,6 +72,8 @@ export interface EngineOptions {
    * connection pooler that does not keep prepared statements (transaction pooling).
    */
   readonly prepareStatements?: boolean;
+  /** Remember reads' plans and SQL per request shape (default on; see ReadTemplates). */
+  readonly rememberReadShapes?: boolean;
   /**
    * Pipeline several requests' one-Sync batches on shared connections, at most this many
    * (see BatchLanes); below the pool's size, so schema loads and BEGIN … COMMIT requests find one.
@@ -103,6 +109,7 @@ export function createEngine(options: EngineOptions): Engine {
   const poolMax = (options.pool as unknown as { options?: { max?: number } }).options?.max ?? 10;
   const laneCount = Math.min(options.sharedConnections ?? Math.max(1, Math.floor(poolMax / 3)), poolMax - 1);
   const lanes = laneCount > 0 ? new BatchLanes(options.pool, laneCount) : undefined;
+  const templates = new ReadTemplates();
   const holder = new SchemaCacheHolder(() => withConnection(options.pool, (c) => loadSchemaCache(c)), options.schemaWaitMs ?? 10_000);
   // Clients only see 503 PGRST002; why the load failed goes to the log.
   const reload = () =>
@@ -139,8 +146,13 @@ export function createEngine(options: EngineOptions): Engine {
         { status: 413 },
       );
     }
-    const parsed = parseRequest(req);
-    if (!parsed.ok) return errorResponse(parsed.error, { headOnly: req.method.toUpperCase() === 'HEAD' });
+    const method = req.method.toUpperCase();
+    // A read of a shape planned before skips reading its query string (see ReadTemplates).
+    const shape = (method === 'GET' || method === 'HEAD') && options.rememberReadShapes !== false ? requestShape(req) : undefined;
+    const current = holder.peek();
+    const remembered = shape && current ? templates.find(current, shape) : undefined;
+    const parsed = parseRequest(req, remembered ? emptyReadQuery : shape?.pairs);
+    if (!parsed.ok) return errorResponse(parsed.error, { headOnly: method === 'HEAD' });
     const api = parsed.value;
     if (api.action.kind === 'options') {
       const cache = await holder.get();
@@ -155,9 +167,28 @@ export function createEngine(options: EngineOptions): Engine {
     const t1 = performance.now();
     const cache = await holder.get();
     if (!cache.ok) return errorResponse(cache.error, { headOnly, authenticated });
-    const plan = planRequest(api, cache.value, { ...(options.maxRows !== undefined && { maxRows: options.maxRows }) });
-    if (!plan.ok) return errorResponse(plan.error, { headOnly, authenticated });
-    const sql = buildQuery(plan.value);
+    const planOptions = { ...(options.maxRows !== undefined && { maxRows: options.maxRows }) };
+    let plan: Outcome<ActionPlan>;
+    let sql: SqlQuery;
+    if (remembered && cache.value === current) {
+      plan = { ok: true, value: remembered.plan };
+      sql = remembered.sql;
+    } else {
+      // The cache was reloaded since the look-up: read the query string after all.
+      const full = remembered ? parseRequest(req, shape?.pairs) : parsed;
+      if (!full.ok) return errorResponse(full.error, { headOnly, authenticated });
+      plan = planRequest(full.value, cache.value, planOptions);
+      if (!plan.ok) return errorResponse(plan.error, { headOnly, authenticated });
+      sql = buildQuery(plan.value);
+      if (shape && plan.value.kind === 'read' && !templates.known(cache.value, shape)) {
+        const schema = cache.value;
+        templates.learn(schema, shape, plan.value, sql, (rawQuery) => {
+          const marked = parseRequest({ ...req, rawQuery });
+          const markedPlan = marked.ok ? planRequest(marked.value, schema, planOptions) : undefined;
+          return markedPlan?.ok && markedPlan.value.kind === 'read' ? buildQuery(markedPlan.value) : undefined;
+        });
+      }
+    }
     const settle = transactionEnd(plan.value);
     const t2 = performance.now();
     const result = await runQuery(options.pool, sql, {

@@ -146,7 +146,11 @@ function nameList(rawQuery: string, key: string): string[] | undefined {
     .map((s) => (s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s));
 }
 
-export function parseRequest(input: HttpInput): Result<ApiRequest> {
+/**
+ * `query`: the query string already read — its decoded parameters, or the read query itself
+ * (the engine passes an empty one when a remembered plan stands in for it, see ReadTemplates).
+ */
+export function parseRequest(input: HttpInput, query?: ReadQuery | readonly (readonly [string, string])[]): Result<ApiRequest> {
   const method = input.method.toUpperCase();
   const target = parsePath(input.path);
   if (!target.ok) return target;
@@ -155,11 +159,13 @@ export function parseRequest(input: HttpInput): Result<ApiRequest> {
   const h = input.headers;
   const media = negotiateMedia(h['accept']);
   if (!media.ok) return media;
-  let query: ReadQuery = emptyReadQuery;
-  if (target.value.kind !== 'root') {
-    const q = parseQuery(input.rawQuery);
+  let read: ReadQuery = emptyReadQuery;
+  if (query !== undefined && !Array.isArray(query)) {
+    read = query as ReadQuery;
+  } else if (target.value.kind !== 'root') {
+    const q = parseQuery((query as readonly (readonly [string, string])[] | undefined) ?? input.rawQuery);
     if (!q.ok) return q;
-    query = q.value;
+    read = q.value;
   }
   const range = parseRange(h['range'], h['range-unit']);
   if (!range.ok) return range;
@@ -176,7 +182,7 @@ export function parseRequest(input: HttpInput): Result<ApiRequest> {
   return ok({
     action: action.value,
     target: target.value,
-    query,
+    query: read,
     ...(profile !== undefined && { profile }),
     media: media.value,
     preferences,

@@ -49,6 +49,11 @@ export class SchemaCacheHolder {
     return this.lastError;
   }
 
+  /** The loaded cache, if there is one now (no waiting). */
+  peek(): SchemaCache | undefined {
+    return this.current;
+  }
+
   async get(): Promise<Outcome<SchemaCache>> {
     if (this.current) return { ok: true, value: this.current };
     const pending = this.loading ?? this.reload();
