@@ -34,6 +34,11 @@ test('browse a cloud workspace’s table, edit a row, and compare with its hoste
   const info = readyInfo();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // Every RPC answer, to check that the workspace's token never reached the page.
+  const bodies: Promise<string>[] = [];
+  page.on('response', (res) => {
+    if (new URL(res.url()).pathname.startsWith('/rpc/')) bodies.push(res.text().catch(() => ''));
+  });
   const db = new pg.Client({ connectionString: info.postgres });
   await db.connect();
   try {
@@ -106,6 +111,9 @@ test('browse a cloud workspace’s table, edit a row, and compare with its hoste
     await expect(hosted).toContainText('Acme (changed)');
     await expect(compare.getByRole('status')).toHaveText('Same answer. Both answered 200 with the same 2 rows.');
     expect(errors).toEqual([]);
+    const all = (await Promise.all(bodies)).join('\n');
+    expect(all).toContain('TechStart Cloud');
+    expect(all.includes(info.tokens.owner as string), 'the workspace token appeared in an RPC answer').toBe(false);
   } finally {
     await db.query(`UPDATE clients SET name = 'TechStart Inc' WHERE id = 2`);
     await db.query(`UPDATE clients SET name = 'Acme Corp' WHERE id = 1`);
