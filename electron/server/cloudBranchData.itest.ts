@@ -118,6 +118,15 @@ describe('a cloud workspace\'s branches through the catalog and Data API channel
     expect(body.hint).toContain('signed in as "owner@pier.local", which is not a member of "user@example.com"');
   });
 
+  it('keeps `local` (and no workspace) on the local workspace, as before', async () => {
+    const local = await rpc(server, 'dataApi.request', { workspaceId: 'local', database: DB, path: '/public/clients', rawQuery: 'select=name&id=eq.1', viewAs: { kind: 'admin' } });
+    const implicit = await rpc(server, 'dataApi.request', { database: DB, path: '/public/clients', rawQuery: 'select=name&id=eq.1', viewAs: { kind: 'admin' } });
+    expect(JSON.parse(local.value.body)).toEqual([{ name: 'Acme Corp' }]);
+    expect(local.value.body).toBe(implicit.value.body);
+    const schemas = await rpc(server, 'catalog.listSchemas', { workspaceId: 'local', branch: BRANCH, database: DB });
+    expect(schemas.value.schemas.find((s: { name: string }) => s.name === 'public').relations).toHaveLength(3);
+  });
+
   it('asks for the branch and database a cloud call must name', async () => {
     const r = await rpc(server, 'catalog.listSchemas', { workspaceId, branch: PROD });
     expect(r.error).toMatchObject({ code: 'CLOUD_INVALID_INPUT' });
