@@ -73,19 +73,24 @@ export function requestShape(req: ShapeInput): RequestShape {
   const pairs = splitQueryString(req.rawQuery);
   const values: string[] = [];
   const taken: { pair: number; prefix: string }[] = [];
-  const keyParts: string[] = [];
-  for (const [i, [key, value]] of pairs.entries()) {
-    const plain = isFilterParam(key, value) ? plainComparison(value) : undefined;
+  // Each part is written with its length first, so no two different requests share a key.
+  const part = (s: string) => `${s.length}:${s}`;
+  let key = `${req.method.toUpperCase()} ${part(req.path)}`;
+  for (let i = 0; i < pairs.length; i++) {
+    const [name, value] = pairs[i]!;
+    const plain = isFilterParam(name, value) ? plainComparison(value) : undefined;
     if (plain) {
       taken.push({ pair: i, prefix: plain[0] });
       values.push(plain[1]);
-      keyParts.push(key, plain[0], '\u0000');
+      key += `&${part(name)}${part(plain[0])}?`;
     } else {
-      keyParts.push(key, value, '\u0001');
+      key += `&${part(name)}${part(value)}`;
     }
   }
-  const headers = PLAN_HEADERS.map((h) => req.headers[h] ?? '\u0002');
-  const key = JSON.stringify([req.method.toUpperCase(), req.path, keyParts, headers]);
+  for (const h of PLAN_HEADERS) {
+    const v = req.headers[h];
+    key += v === undefined ? '-' : `|${part(v)}`;
+  }
   return { key, values, pairs, taken };
 }
 

@@ -21,7 +21,9 @@ export interface Timings {
 }
 
 export function serverTiming(t: Partial<Timings>): string {
-  return (Object.entries(t) as [string, number][]).map(([k, v]) => `${k};dur=${v.toFixed(1)}`).join(', ');
+  let out = '';
+  for (const k in t) out += `${out === '' ? '' : ', '}${k};dur=${t[k as keyof Timings]!.toFixed(1)}`;
+  return out;
 }
 
 export function errorResponse(error: ApiError, opts: { authenticated?: boolean; headOnly?: boolean; headers?: Record<string, string>; status?: number } = {}): EngineResponse {
