@@ -432,7 +432,7 @@ async function serveFloor(authenticatorUrl: string, tx: { settings: SqlFragment;
   const withKey = (f: SqlFragment, key: string): SqlFragment => ({ text: f.text, values: f.values.map((v) => (v === String(SENTINEL_ID) ? key : v)) });
   const server = http.createServer((req, res) => {
     const key = /eq\.(\d+)/.exec(req.url ?? '')?.[1] ?? '1';
-    lanes.run([withKey(tx.settings, key), withKey(tx.main, key)], PREPARE ? epoch : undefined).then(
+    lanes.run([{ ...withKey(tx.settings, key), discardRows: true }, withKey(tx.main, key)], PREPARE ? epoch : undefined).then(
       (results) => {
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
         res.end((results[1]?.rows[0] as { body?: string } | undefined)?.body ?? '[]');

@@ -10,8 +10,7 @@
  * (schema-cache loads, BEGIN … COMMIT requests) always find a connection: at most `size` lanes.
  */
 import type pg from 'pg';
-import type { SqlFragment } from '../sql/SqlQuery';
-import { sendTransaction } from './sendTransaction';
+import { sendTransaction, type BatchStatement } from './sendTransaction';
 
 interface Lane {
   readonly client: pg.PoolClient;
@@ -33,7 +32,7 @@ export class BatchLanes {
   ) {}
 
   /** Runs the batch on the least busy lane (a new one while fewer than `size` and all are busy). */
-  async run(statements: readonly SqlFragment[], epoch: object | undefined): Promise<pg.QueryResult[]> {
+  async run(statements: readonly BatchStatement[], epoch: object | undefined): Promise<pg.QueryResult[]> {
     const lane = await this.lane();
     lane.inFlight++;
     this.cork(lane);

@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import type { SqlQuery } from '../sql/SqlQuery';
 import type { BatchLanes } from './BatchLanes';
-import { sendTransaction, TransactionError } from './sendTransaction';
+import { sendTransaction, TransactionError, type BatchStatement } from './sendTransaction';
 
 export interface RequestContext {
   /** The Postgres role the request runs as. */
@@ -188,9 +188,14 @@ export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestConte
   return { ok: true, value };
 }
 
+/** The settings statement (its rows unread), the EXPLAIN for a planned count, the statement. */
+function batchOf(query: SqlQuery, ctx: RequestContext): BatchStatement[] {
+  return [{ text: SETTINGS_SQL, values: settingsValues(ctx), discardRows: true }, ...(query.explain ? [query.explain] : []), query.main];
+}
+
 /** The usual path: one implicit transaction, one Sync. */
 async function runBatch(client: pg.PoolClient, release: (destroy?: boolean) => void, query: SqlQuery, ctx: RequestContext, started: number): Promise<DbOutcome> {
-  const statements = [{ text: SETTINGS_SQL, values: settingsValues(ctx) }, ...(query.explain ? [query.explain] : []), query.main];
+  const statements = batchOf(query, ctx);
   let results: pg.QueryResult[];
   try {
     try {
@@ -220,7 +225,7 @@ async function runBatch(client: pg.PoolClient, release: (destroy?: boolean) => v
 /** The one-Sync path on shared connections (see BatchLanes); errors as in runBatch. */
 async function runOnLanes(lanes: BatchLanes, query: SqlQuery, ctx: RequestContext): Promise<DbOutcome> {
   const started = performance.now();
-  const statements = [{ text: SETTINGS_SQL, values: settingsValues(ctx) }, ...(query.explain ? [query.explain] : []), query.main];
+  const statements = batchOf(query, ctx);
   let results: pg.QueryResult[];
   try {
     try {

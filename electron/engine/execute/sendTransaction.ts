@@ -31,7 +31,14 @@ interface QueryInternals {
   _results: pg.QueryResult | pg.QueryResult[];
 }
 
+/** A statement of the batch; `discardRows`: its rows are not wanted (the settings statement). */
+export interface BatchStatement extends SqlFragment {
+  readonly discardRows?: boolean;
+}
+
 interface Connection {
+  parse(config: { text: string; name: string | undefined }): void;
+  bind(config: { portal: string; statement: string | undefined; values: readonly unknown[] }): void;
   sync(): void;
   execute(config: { portal: string; rows: number }): void;
   close(config: { type: 'S'; name: string }): void;
@@ -49,7 +56,7 @@ class TransactionQuery extends BaseQuery {
   private prepared: PreparedStatements | undefined;
 
   constructor(
-    private readonly statements: readonly SqlFragment[],
+    private readonly statements: readonly BatchStatement[],
     /** Name statements per connection while this object (the schema cache) is current. */
     private readonly epoch: object | undefined,
     private readonly done: (err: TransactionError | null, results: pg.QueryResult[]) => void,
@@ -80,7 +87,14 @@ class TransactionQuery extends BaseQuery {
         self.values = [...s.values];
         self.name = slot?.name;
         this.parsed = slot !== undefined && !slot.parse;
-        self.prepare(connection);
+        if (s.discardRows) {
+          // Without Describe, Postgres sends no row description, and pg skips reading the columns.
+          if (!this.parsed) connection.parse({ text: s.text, name: slot?.name });
+          connection.bind({ portal: '', statement: slot?.name, values: s.values });
+          connection.execute({ portal: '', rows: 0 });
+        } else {
+          self.prepare(connection);
+        }
         // pg's own bookkeeping of named statements follows one name per query; ours is in PreparedStatements.
         if (slot) delete connection.submittedNamedStatements[slot.name];
       }
@@ -102,6 +116,11 @@ class TransactionQuery extends BaseQuery {
     connection.execute({ portal: '', rows: 0 });
   }
 
+  handleDataRow(msg: unknown): void {
+    if (this.statements[this.completed]?.discardRows) return;
+    (pg.Query.prototype as unknown as { handleDataRow(m: unknown): void }).handleDataRow.call(this, msg);
+  }
+
   handleCommandComplete(msg: unknown, connection: unknown): void {
     this.completed++;
     (pg.Query.prototype as unknown as { handleCommandComplete(m: unknown, c: unknown): void }).handleCommandComplete.call(this, msg, connection);
@@ -113,7 +132,7 @@ class TransactionQuery extends BaseQuery {
  * an `epoch`, statements are prepared under a name per connection and reused while the epoch
  * object stays the same (see PreparedStatements).
  */
-export function sendTransaction(client: pg.ClientBase, statements: readonly SqlFragment[], epoch?: object): Promise<pg.QueryResult[]> {
+export function sendTransaction(client: pg.ClientBase, statements: readonly BatchStatement[], epoch?: object): Promise<pg.QueryResult[]> {
   return new Promise((resolve, reject) => {
     const query = new TransactionQuery(statements, epoch, (err, results) => (err ? reject(err) : resolve(results)));
     client.query(query as unknown as pg.Submittable);
