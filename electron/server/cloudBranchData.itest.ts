@@ -127,6 +127,27 @@ describe('a cloud workspace\'s branches through the catalog and Data API channel
     expect(schemas.value.schemas.find((s: { name: string }) => s.name === 'public').relations).toHaveLength(3);
   });
 
+  it('logs in again with a fresh credential when another client of the identity replaced it', async () => {
+    const info = server.readyInfo();
+    expect((await request({ branch: PROD, path: '/public/clients', rawQuery: 'select=id' })).value.status).toBe(200);
+    // Another client asks for a credential of the same identity: locally that replaces the password.
+    const other = await fetch(`${info.managementApi}/credentials`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${info.tokens.owner}` },
+      body: JSON.stringify({ endpoint: `${PROD}/endpoints/primary` }),
+    });
+    expect(other.status).toBe(200);
+    // Its open sessions end, so the engine has to log in again.
+    const superuser = new pg.Client({ connectionString: info.postgres });
+    await superuser.connect();
+    await superuser.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'owner@pier.local' AND application_name = 'pier'`);
+    await superuser.end();
+    await new Promise((r) => setTimeout(r, 300));
+    const r = await request({ branch: PROD, path: '/public/clients', rawQuery: 'select=name&id=eq.3' });
+    expect(r.value.status).toBe(200);
+    expect(JSON.parse(r.value.body)).toEqual([{ name: 'Global Solutions' }]);
+  });
+
   it('asks for the branch and database a cloud call must name', async () => {
     const r = await rpc(server, 'catalog.listSchemas', { workspaceId, branch: PROD });
     expect(r.error).toMatchObject({ code: 'CLOUD_INVALID_INPUT' });

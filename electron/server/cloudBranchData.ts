@@ -18,6 +18,8 @@ export interface CloudBranchDataOptions {
 interface CloudEngine {
   readonly engine: Engine;
   readonly lease: PoolLease;
+  /** The endpoint its pool logs in to. */
+  readonly endpoint: string;
 }
 
 /** What every call on a cloud branch names: the workspace, the branch and the Postgres database. */
@@ -65,8 +67,15 @@ export class CloudBranchData implements IDataApiService {
   }
 
   async request(input: ParsedInputOf<'dataApi.request'>): Promise<OutputOf<'dataApi.request'>> {
-    const { engine, lease } = await this.engine(CloudBranchData.target(input));
-    const res = await runConsoleRequest(engine, input, lease.user);
+    const t = CloudBranchData.target(input);
+    const { engine, lease, endpoint } = await this.engine(t);
+    let res = await runConsoleRequest(engine, input, lease.user);
+    if (loginRefused(res)) {
+      // The cached credential was replaced (e.g. another client of this identity asked for one):
+      // nothing ran, so get a fresh one and send the request once more.
+      unwrap(await this.options.pools.renewCredential({ workspaceId: t.workspaceId, endpoint, database: t.database }));
+      res = await runConsoleRequest(engine, input, lease.user);
+    }
     return input.viewAs.kind === 'identity' ? explainRoleSwitch(res, lease.user, input.viewAs.role) : res;
   }
 
@@ -132,7 +141,7 @@ export class CloudBranchData implements IDataApiService {
       listen: false,
       ...(log && { log }),
     });
-    return { engine, lease };
+    return { engine, lease, endpoint: endpoint.name ?? '' };
   }
 
   /** The branch's read-write endpoint, asked of the workspace each time (endpoints move when recreated). */
@@ -159,6 +168,16 @@ export class CloudBranchData implements IDataApiService {
     const endpoint = await this.readWriteEndpoint(t);
     const host = endpoint.status?.hosts?.host ?? 'endpoint-host';
     return `https://${host}/api/2.0/workspace/{workspace-id}/rest/${t.database}`;
+  }
+}
+
+/** The engine could not log in (wrong or replaced password): the request never ran. */
+function loginRefused(res: OutputOf<'dataApi.request'>): boolean {
+  if (res.status < 400) return false;
+  try {
+    return (JSON.parse(res.body) as { code?: string }).code === '28P01';
+  } catch {
+    return false;
   }
 }
 

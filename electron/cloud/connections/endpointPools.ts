@@ -313,6 +313,18 @@ export class EndpointPools {
     });
   }
 
+  /**
+   * Gets a new credential for the endpoint now, for logins refused with the cached one (another
+   * client of the same identity may have replaced it). Existing connections stay logged in.
+   */
+  async renewCredential(target: EndpointTarget): Promise<CloudResult<void>> {
+    const client = await this.options.clientFor(target.workspaceId);
+    if (!client.ok) return client;
+    this.credentials.delete(credentialKeyOf(target));
+    const cred = await this.credentialFor(client.value, target);
+    return cred.ok ? cloudOk(undefined) : cred;
+  }
+
   /** Closes every pool of a workspace (on removal or sign-out) and forgets its credentials. */
   async closeWorkspace(workspaceId: string): Promise<void> {
     for (const key of [...this.credentials.keys()]) if (key.startsWith(`${workspaceId}\u0000`)) this.credentials.delete(key);
