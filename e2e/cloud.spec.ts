@@ -92,11 +92,11 @@ test('browse a cloud workspace’s table, edit a row, and compare with its hoste
     await expect(verdict).toContainText('The answers differ.');
     await expect(verdict).toContainText('Status: Pier 200, hosted 403.');
     const hosted = compare.getByRole('group', { name: 'Hosted Data API' });
-    await expect(hosted).toContainText('not granted to authenticator');
+    await expect(hosted).toContainText('GRANT "owner@pier.local" TO authenticator');
     await expect(compare.getByRole('group', { name: 'Pier (in-process engine)' })).toContainText('TechStart Cloud');
     await page.screenshot({ path: 'e2e/screenshots/cloud-hosted-refused.png' });
 
-    // Granted (as the Roles view would), the hosted API answers exactly what Pier's engine does.
+    // Granted as the hint says, the hosted API answers exactly what Pier's engine does.
     await db.query(`GRANT "owner@pier.local" TO authenticator`);
     await compare.getByRole('button', { name: 'Send again' }).click();
     await expect(compare.getByRole('status')).toHaveText('Same answer. Both answered 200 with the same 2 rows.');

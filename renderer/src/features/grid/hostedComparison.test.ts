@@ -60,6 +60,7 @@ describe('explaining a hosted call that could not be made', () => {
   it('says why the hosted API refuses an identity that Pier can still log in as', () => {
     const refused = summarizeAnswer(answer(403, { code: '42501', message: 'permission denied to set role "me@x.com"' }));
     expect(hostedRefusalHint(refused)).toContain('not granted to authenticator');
+    expect(hostedRefusalHint(refused)).toContain('GRANT "me@x.com" TO authenticator');
     expect(hostedRefusalHint(summarizeAnswer(answer(403, { code: '42501', message: 'permission denied for table clients' })))).toContain('Grants');
   });
 });

@@ -103,9 +103,11 @@ export function explainHostedFailure(error: { code: string; message: string; hin
 /** A hosted answer that refuses the request (401/403/404 from the gateway) gets a word on why. */
 export function hostedRefusalHint(hosted: AnswerSummary): string | null {
   if (hosted.status === 401) return 'The hosted Data API did not accept the workspace’s token. Sign in to the workspace again.';
-  if (hosted.status === 403 && hosted.error?.code === '42501' && hosted.error.message.startsWith('permission denied to set role')) {
+  const setRole = hosted.status === 403 && hosted.error?.code === '42501' ? /^permission denied to set role "(.+)"$/.exec(hosted.error.message) : null;
+  if (setRole) {
     // Pier logs in as the identity itself; the hosted API switches to it from `authenticator`.
-    return 'The hosted Data API runs as your identity through its authenticator role, and your identity is not granted to authenticator. Grant it (Roles view) to use the hosted Data API.';
+    const grant = `GRANT "${setRole[1]}" TO authenticator`;
+    return `The hosted Data API runs as your identity through its authenticator role, and your identity is not granted to authenticator. An owner of the branch can run ${grant}; then send again.`;
   }
   if (hosted.status === 403 && hosted.error?.code === '42501') return 'Your identity lacks a grant the hosted Data API needs on this table (see Grants).';
   if (hosted.status === 404 && hosted.error?.code === 'PGRST106') return 'The hosted Data API does not expose this schema: add it to the exposed schemas in the database’s Data API… dialog.';
