@@ -78,6 +78,15 @@ test('browse a cloud workspace’s table, edit a row, and compare with its hoste
     await expect(grid.getByRole('gridcell', { name: 'TechStart Cloud', exact: true })).toBeVisible();
     expect((await db.query(`SELECT name FROM clients WHERE id = 2`)).rows[0]?.name).toBe('TechStart Cloud');
 
+    // Viewing as a role the identity is not a member of: Postgres refuses, and the grid says why.
+    await page.getByLabel('View as').selectOption('user@example.com');
+    const refused = page.getByRole('alert').filter({ hasText: 'The Data API refused this view' });
+    await expect(refused).toContainText('permission denied to set role "user@example.com"');
+    await expect(refused).toContainText('You are signed in as "owner@pier.local", which is not a member of "user@example.com"');
+    await page.screenshot({ path: 'e2e/screenshots/cloud-view-as-refused.png' });
+    await page.getByLabel('View as').selectOption({ label: 'admin (your identity)' });
+    await expect(grid.getByRole('gridcell', { name: 'TechStart Cloud', exact: true })).toBeVisible();
+
     // The URL bar drives the view as locally.
     const url = page.getByLabel('Data API URL');
     await url.fill('clients?select=id,name&id=lte.2&order=id');
