@@ -74,11 +74,20 @@ export async function createCloudServices(options: CloudServicesOptions): Promis
     },
   });
   const operations = new OperationTracker();
-  const stopListening = registry.onDidRemoveWorkspace((id) => {
+  const stopOnRemove = registry.onDidRemoveWorkspace((id) => {
     userNames.delete(id);
     operations.stopAll(id);
     void pools.closeWorkspace(id);
   });
+  // New credentials may name another identity, and pools hold the old management client.
+  const stopOnSignIn = registry.onDidChangeSignIn((id) => {
+    userNames.delete(id);
+    void pools.closeWorkspace(id);
+  });
+  const stopListening = () => {
+    stopOnRemove();
+    stopOnSignIn();
+  };
   return cloudOk({
     vault: vault.value,
     workspaces: registry,

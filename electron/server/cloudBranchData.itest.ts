@@ -154,6 +154,37 @@ describe('a cloud workspace\'s branches through the catalog and Data API channel
     expect(r.error.message).toContain('database');
   });
 
+  it('a new token for the workspace drops the connections made as the old identity', async () => {
+    const info = server.readyInfo();
+    const superuser = new pg.Client({ connectionString: info.postgres });
+    await superuser.connect();
+    const sessionsOf = async (user: string) =>
+      (await superuser.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1 AND application_name = 'pier'`, [user])).rows[0]!.n;
+    const waitFor = async (check: () => Promise<boolean>) => {
+      for (let i = 0; i < 50 && !(await check()); i++) await new Promise((r) => setTimeout(r, 100));
+    };
+    try {
+      expect((await request({ branch: PROD, path: '/public/clients' })).value.status).toBe(200);
+      expect(await sessionsOf('owner@pier.local')).toBeGreaterThan(0);
+      // The engine reads pgrst.pre_config(), which needs USAGE on its schema (owners have it).
+      await superuser.query(`GRANT USAGE ON SCHEMA pgrst TO "user@example.com"`);
+      expect((await rpc(server, 'workspaces.replaceToken', { id: workspaceId, token: info.tokens['user@example.com'] })).ok).toBe(true);
+      await waitFor(async () => (await sessionsOf('owner@pier.local')) === 0);
+      expect(await sessionsOf('owner@pier.local')).toBe(0);
+      const asUser = await request({ branch: PROD, path: '/public/clients', rawQuery: 'select=name&id=eq.3' });
+      expect(JSON.parse(asUser.value.body)).toEqual([{ name: 'Global Solutions' }]);
+      expect(await sessionsOf('user@example.com')).toBeGreaterThan(0);
+      // Back to the owner for the tests after this one.
+      expect((await rpc(server, 'workspaces.replaceToken', { id: workspaceId, token: info.tokens.owner })).ok).toBe(true);
+      await waitFor(async () => (await sessionsOf('user@example.com')) === 0);
+      expect(await sessionsOf('user@example.com')).toBe(0);
+      expect((await request({ branch: PROD, path: '/public/clients' })).value.status).toBe(200);
+    } finally {
+      await superuser.query(`REVOKE USAGE ON SCHEMA pgrst FROM "user@example.com"`);
+      await superuser.end();
+    }
+  });
+
   it('closes the workspace\'s connections when it is removed', async () => {
     const superuser = new pg.Client({ connectionString: server.readyInfo().postgres });
     await superuser.connect();

@@ -258,9 +258,12 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       disposers.push(() => services.value.dispose());
       // Engines of cloud branches: closed before the pools they lease (disposers run in reverse).
       const cloudData = new CloudBranchData({ clientFor: (id) => workspaces.client(id), pools, log });
-      const stopListening = workspaces.onDidRemoveWorkspace((id) => void cloudData.closeWorkspace(id));
+      // A removed workspace, or one signed in anew (perhaps as someone else), drops its engines.
+      const stopOnRemove = workspaces.onDidRemoveWorkspace((id) => void cloudData.closeWorkspace(id));
+      const stopOnSignIn = workspaces.onDidChangeSignIn((id) => void cloudData.closeWorkspace(id));
       disposers.push(async () => {
-        stopListening();
+        stopOnRemove();
+        stopOnSignIn();
         await cloudData.dispose();
       });
       return { cloud: createCloudHandlers({ services: services.value, openBrowser: options.openBrowser ?? openSystemBrowser }), cloudData };

@@ -92,6 +92,7 @@ const newWorkspaceId = (): string => `ws-${randomBytes(6).toString('hex')}`;
 export class WorkspaceRegistry {
   private readonly clients = new Map<string, ManagementClient>();
   private readonly removeListeners = new Set<(id: string) => void>();
+  private readonly signInListeners = new Set<(id: string) => void>();
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -140,6 +141,16 @@ export class WorkspaceRegistry {
   onDidRemoveWorkspace(listener: (id: string) => void): () => void {
     this.removeListeners.add(listener);
     return () => this.removeListeners.delete(listener);
+  }
+
+  /**
+   * Called after a workspace's credentials were replaced (sign-in again, new token): whatever was
+   * made with the old ones (management clients held elsewhere, database connections logged in as
+   * the identity they named) should be dropped.
+   */
+  onDidChangeSignIn(listener: (id: string) => void): () => void {
+    this.signInListeners.add(listener);
+    return () => this.signInListeners.delete(listener);
   }
 
   private serial<T>(task: () => Promise<T>): Promise<T> {
@@ -263,6 +274,7 @@ export class WorkspaceRegistry {
       const replaced = await this.options.vault.replace(record.auth.secretHandle, JSON.stringify(tokens.value));
       if (!replaced.ok) return vaultFailure(replaced.error);
       this.clients.delete(id);
+      for (const l of this.signInListeners) l(id);
       return cloudOk(this.info(record));
     });
   }
@@ -280,6 +292,7 @@ export class WorkspaceRegistry {
       const replaced = await this.options.vault.replace(record.auth.secretHandle, token);
       if (!replaced.ok) return vaultFailure(replaced.error);
       this.clients.delete(id);
+      for (const l of this.signInListeners) l(id);
       return cloudOk(this.info(record));
     });
   }
