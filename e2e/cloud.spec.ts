@@ -131,6 +131,65 @@ test('browse a cloud workspace’s table, edit a row, and compare with its hoste
   }
 });
 
+/** A management-API call on Pier's own control plane as its owner, followed to the end if it is an operation. */
+async function manage(method: string, path: string, body?: unknown): Promise<any> {
+  const info = readyInfo();
+  const headers = { authorization: `Bearer ${info.tokens.owner}` };
+  let res = await (await fetch(`${info.managementApi}/${path}`, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) })).json();
+  for (let i = 0; i < 300 && res.name?.includes('/operations/') && !res.done; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    res = await (await fetch(`${info.managementApi}/${res.name}`, { headers })).json();
+  }
+  if (res.error) throw new Error(`${method} ${path}: ${JSON.stringify(res.error)}`);
+  return res;
+}
+
+test('a database without the Data API: its table opens, and the hosted comparison says how to enable it', async ({ page }) => {
+  test.setTimeout(120_000);
+  const info = readyInfo();
+  const PROD = 'projects/local/branches/production';
+  const roles = await manage('GET', `${PROD}/roles`);
+  const owner = roles.roles.find((r: any) => (r.status?.postgres_role ?? r.spec?.postgres_role) === 'owner@pier.local');
+  await manage('POST', `${PROD}/databases?database_id=notes`, { spec: { postgres_database: 'notes', role: owner.name } });
+  try {
+    const production = new URL(info.postgres);
+    production.pathname = '/notes';
+    const db = new pg.Client({ connectionString: production.toString() });
+    await db.connect();
+    await db.query(`CREATE TABLE public.memo (id int PRIMARY KEY, body text); INSERT INTO public.memo VALUES (1, 'first note')`);
+    await db.end();
+
+    await page.goto(info.ui);
+    const tree = page.getByRole('tree', { name: 'Database explorer' });
+    await addWorkspace(page, info.tokens.owner as string);
+    const workspaces = tree.getByRole('treeitem', { level: 1 });
+    await expand(workspaces.nth(1));
+    const cloudItem = async (name: string) => {
+      const items = tree.getByRole('treeitem', { name, exact: true });
+      await expect(items).toHaveCount(2);
+      return items.last();
+    };
+    for (const name of ['Local workspace', 'production']) await expand(await cloudItem(name));
+    // Only the cloud workspace's production is expanded past its databases, so these are its own.
+    await expand(tree.getByRole('treeitem', { name: 'notes', exact: true }).last());
+    await expand(tree.getByRole('treeitem', { name: 'public', exact: true }).last());
+    await tree.getByRole('treeitem', { name: /^memo/ }).click();
+    const grid = page.getByRole('grid', { name: 'public.memo rows' });
+    await expect(grid.getByRole('gridcell', { name: 'first note', exact: true })).toBeVisible();
+
+    await page.getByRole('button', { name: 'Send to hosted Data API' }).click();
+    const compare = page.getByRole('region', { name: 'Hosted Data API comparison' });
+    await expect(compare.getByRole('alert')).toContainText('The Data API is not enabled on notes, so there is no hosted Data API to ask.');
+    await expect(compare.getByRole('alert')).toContainText('right-click the database notes → Data API… → Enable');
+    // Pier's own answer is still there to read.
+    await expect(compare.getByRole('group', { name: 'Pier (in-process engine)' })).toContainText('first note');
+    await page.screenshot({ path: 'e2e/screenshots/cloud-hosted-no-data-api.png' });
+  } finally {
+    await removeAddedWorkspaces(info.ui);
+    await manage('DELETE', `${PROD}/databases/notes`);
+  }
+});
+
 /** Leaves the workspace list as the other specs expect it: the local workspace only. */
 async function removeAddedWorkspaces(ui: string): Promise<void> {
   const { origin, hash } = new URL(ui);

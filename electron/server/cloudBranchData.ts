@@ -3,7 +3,7 @@ import { listSchemas } from '../admin/catalog';
 import type { OutputOf, ParsedInputOf } from '../../shared/contract';
 import type { Endpoint } from '../../shared/management/resources';
 import { cloudFail, toRpcError, type CloudResult } from '../cloud/cloudError';
-import type { EndpointPools, PoolLease } from '../cloud/connections/endpointPools';
+import { connectionAddress, type EndpointPools, type PoolLease } from '../cloud/connections/endpointPools';
 import { collect, type ManagementClient } from '../cloud/managementClient';
 import { CloudRpcError } from '../cloud/rpc/createCloudHandlers';
 import { describeRelation, listIdentities, runConsoleRequest } from './dataApiRoute';
@@ -167,7 +167,8 @@ export class CloudBranchData implements IDataApiService {
     }
     const endpoint = await this.readWriteEndpoint(t);
     const host = endpoint.status?.hosts?.host ?? 'endpoint-host';
-    return `https://${host}/api/2.0/workspace/{workspace-id}/rest/${t.database}`;
+    const scheme = connectionAddress(host).tls ? 'https' : 'http';
+    return `${scheme}://${host}/api/2.0/workspace/{workspace-id}/rest/${t.database}`;
   }
 }
 
