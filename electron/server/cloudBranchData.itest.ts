@@ -11,6 +11,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_HEADER } from '../../shared/contract';
 import { startPierServer, type PierServer } from './pierServer';
+import { staticTokenProvider } from '../cloud/auth/authProvider';
+import { cloudOk } from '../cloud/cloudError';
+import { EndpointPools } from '../cloud/connections/endpointPools';
+import { ManagementClient } from '../cloud/managementClient';
+import { CloudBranchData } from './cloudBranchData';
 
 const uiDir = path.join(os.tmpdir(), 'pier-itest-ui');
 const PROD = 'projects/local/branches/production';
@@ -182,6 +187,25 @@ describe('a cloud workspace\'s branches through the catalog and Data API channel
     } finally {
       await superuser.query(`REVOKE USAGE ON SCHEMA pgrst FROM "user@example.com"`);
       await superuser.end();
+    }
+  });
+
+  it('closes an engine nobody used for a while, releasing its pool, and makes a new one when needed', async () => {
+    const info = server.readyInfo();
+    const client = new ManagementClient({ baseUrl: server.origin, auth: staticTokenProvider(info.tokens.owner as string) });
+    const pools = new EndpointPools({ clientFor: async () => cloudOk(client), identityFor: async () => cloudOk('owner@pier.local'), idleCloseMs: 100 });
+    const data = new CloudBranchData({ clientFor: async () => cloudOk(client), pools, idleCloseMs: 200 });
+    try {
+      const read = () => data.request({ workspaceId: 'idle-test', branch: PROD, database: DB, method: 'GET', path: '/public/clients', rawQuery: 'select=id&id=eq.1', headers: {}, viewAs: { kind: 'admin' } });
+      expect(JSON.parse((await read()).body)).toEqual([{ id: 1 }]);
+      expect([data.size, pools.size]).toEqual([1, 1]);
+      for (let i = 0; i < 30 && (data.size > 0 || pools.size > 0); i++) await new Promise((r) => setTimeout(r, 100));
+      expect([data.size, pools.size]).toEqual([0, 0]);
+      expect(JSON.parse((await read()).body)).toEqual([{ id: 1 }]);
+      expect(data.size).toBe(1);
+    } finally {
+      await data.dispose();
+      await pools.dispose();
     }
   });
 

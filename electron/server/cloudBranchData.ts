@@ -13,6 +13,8 @@ export interface CloudBranchDataOptions {
   readonly clientFor: (workspaceId: string) => Promise<CloudResult<ManagementClient>>;
   readonly pools: EndpointPools;
   readonly log?: (line: string) => void;
+  /** Close an engine (and release its pool) after this long without a request. Default 10 min. */
+  readonly idleCloseMs?: number;
 }
 
 interface CloudEngine {
@@ -20,6 +22,10 @@ interface CloudEngine {
   readonly lease: PoolLease;
   /** The endpoint its pool logs in to. */
   readonly endpoint: string;
+  /** Requests running now, and when the last one ended (for closing idle engines). */
+  busy: number;
+  lastUsed: number;
+  closed: boolean;
 }
 
 /** What every call on a cloud branch names: the workspace, the branch and the Postgres database. */
@@ -46,6 +52,7 @@ const isReadWrite = (e: Endpoint): boolean => (e.status?.endpoint_type ?? e.spec
 export class CloudBranchData implements IDataApiService {
   /** One engine per [workspace, branch, database], made on first use. */
   private readonly engines = new Map<string, Promise<CloudEngine>>();
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: CloudBranchDataOptions) {}
 
@@ -68,28 +75,30 @@ export class CloudBranchData implements IDataApiService {
 
   async request(input: ParsedInputOf<'dataApi.request'>): Promise<OutputOf<'dataApi.request'>> {
     const t = CloudBranchData.target(input);
-    const { engine, lease, endpoint } = await this.engine(t);
-    let res = await runConsoleRequest(engine, input, lease.user);
-    if (loginRefused(res)) {
-      // The cached credential was replaced (e.g. another client of this identity asked for one):
-      // nothing ran, so get a fresh one and send the request once more.
-      unwrap(await this.options.pools.renewCredential({ workspaceId: t.workspaceId, endpoint, database: t.database }));
-      res = await runConsoleRequest(engine, input, lease.user);
-    }
-    return input.viewAs.kind === 'identity' ? explainRoleSwitch(res, lease.user, input.viewAs.role) : res;
+    return this.withEngine(t, async ({ engine, lease, endpoint }) => {
+      let res = await runConsoleRequest(engine, input, lease.user);
+      if (loginRefused(res)) {
+        // The cached credential was replaced (e.g. another client of this identity asked for one):
+        // nothing ran, so get a fresh one and send the request once more.
+        unwrap(await this.options.pools.renewCredential({ workspaceId: t.workspaceId, endpoint, database: t.database }));
+        res = await runConsoleRequest(engine, input, lease.user);
+      }
+      return input.viewAs.kind === 'identity' ? explainRoleSwitch(res, lease.user, input.viewAs.role) : res;
+    });
   }
 
   async describe(input: ParsedInputOf<'dataApi.describe'>): Promise<OutputOf<'dataApi.describe'>> {
     const t = CloudBranchData.target(input);
-    const { engine, lease } = await this.engine(t);
-    if (!(await engine.schemaCache())) {
-      throw new CloudRpcError({
-        code: 'CLOUD_SCHEMA_UNAVAILABLE',
-        message: `Pier could not read the schema of ${t.database} on ${t.branch} as "${lease.user}", so its tables cannot be opened yet.`,
-        hint: 'The server log says why (often a missing privilege of your identity, e.g. USAGE on a schema). Fix it, then press Retry.',
-      });
-    }
-    return describeRelation(engine, input, await this.baseUrl(t));
+    return this.withEngine(t, async ({ engine, lease }) => {
+      if (!(await engine.schemaCache())) {
+        throw new CloudRpcError({
+          code: 'CLOUD_SCHEMA_UNAVAILABLE',
+          message: `Pier could not read the schema of ${t.database} on ${t.branch} as "${lease.user}", so its tables cannot be opened yet.`,
+          hint: 'The server log says why (often a missing privilege of your identity, e.g. USAGE on a schema). Fix it, then press Retry.',
+        });
+      }
+      return describeRelation(engine, input, await this.baseUrl(t));
+    });
   }
 
   async identities(input: ParsedInputOf<'dataApi.identities'>): Promise<OutputOf<'dataApi.identities'>> {
@@ -110,9 +119,52 @@ export class CloudBranchData implements IDataApiService {
   }
 
   async dispose(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
     const all = [...this.engines.values()];
     this.engines.clear();
     await Promise.all(all.map((made) => made.then(closeEngine, () => undefined)));
+  }
+
+  /** Open engines (for tests and diagnostics). */
+  get size(): number {
+    return this.engines.size;
+  }
+
+  /** Runs `fn` with the target's engine, which is not closed as idle meanwhile. */
+  private async withEngine<T>(t: CloudTarget, fn: (e: CloudEngine) => Promise<T>): Promise<T> {
+    const e = await this.engine(t);
+    // Closed as idle just as this request came: make a new one.
+    if (e.closed) return this.withEngine(t, fn);
+    e.busy++;
+    try {
+      return await fn(e);
+    } finally {
+      e.busy--;
+      e.lastUsed = Date.now();
+    }
+  }
+
+  /**
+   * Closes engines no request used for `idleCloseMs`: their pools are released, so they close
+   * when idle too and the endpoint's credential stops being renewed for them.
+   */
+  private sweepIdle(): void {
+    const idleMs = this.options.idleCloseMs ?? 10 * 60_000;
+    for (const [key, made] of this.engines) {
+      void made.then(
+        (e) => {
+          if (e.busy > 0 || Date.now() - e.lastUsed < idleMs || this.engines.get(key) !== made) return;
+          this.engines.delete(key);
+          void closeEngine(e);
+        },
+        () => undefined,
+      );
+    }
+    if (this.engines.size === 0 && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
   }
 
   private engine(t: CloudTarget): Promise<CloudEngine> {
@@ -121,6 +173,10 @@ export class CloudBranchData implements IDataApiService {
     if (!made) {
       made = this.makeEngine(t);
       this.engines.set(key, made);
+      if (!this.sweeper) {
+        this.sweeper = setInterval(() => this.sweepIdle(), Math.min(60_000, Math.max(50, (this.options.idleCloseMs ?? 10 * 60_000) / 2)));
+        this.sweeper.unref();
+      }
       // A failure (endpoint asleep, no credential) is not cached: the next call tries again.
       made.catch(() => this.engines.get(key) === made && this.engines.delete(key));
     }
@@ -141,7 +197,7 @@ export class CloudBranchData implements IDataApiService {
       listen: false,
       ...(log && { log }),
     });
-    return { engine, lease, endpoint: endpoint.name ?? '' };
+    return { engine, lease, endpoint: endpoint.name ?? '', busy: 0, lastUsed: Date.now(), closed: false };
   }
 
   /** The branch's read-write endpoint, asked of the workspace each time (endpoints move when recreated). */
@@ -204,6 +260,7 @@ function keyOf(t: CloudTarget): string {
 }
 
 async function closeEngine(e: CloudEngine): Promise<void> {
+  e.closed = true;
   await e.engine.close().catch(() => undefined);
   e.lease.release();
 }
