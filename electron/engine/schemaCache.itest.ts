@@ -103,6 +103,20 @@ describe('schema cache', () => {
     }
   });
 
+  it('loads with the default settings when the login role may not use schema pgrst', async () => {
+    await admin.query('REVOKE USAGE ON SCHEMA pgrst FROM pier_engine_authenticator');
+    try {
+      await api.engine.reloadSchema();
+      const r = await api.get('/public/clients?select=id&order=id&limit=1');
+      expect({ status: r.status, body: r.json }).toEqual({ status: 200, body: [{ id: 1 }] });
+      // pre_config was not run: only the default schema is exposed.
+      expect((await api.get('/api/notes')).status).toBe(406);
+    } finally {
+      await admin.query('GRANT USAGE ON SCHEMA pgrst TO pier_engine_authenticator');
+      await api.engine.reloadSchema();
+    }
+  });
+
   it('recovers when the server drops every engine connection, LISTEN included', async () => {
     expect((await api.get('/public/clients?select=id')).status).toBe(200);
     await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'pier_engine_authenticator' AND datname = current_database()`);

@@ -153,7 +153,13 @@ export async function loadSchemaCache(session: CatalogSession): Promise<SchemaCa
 }
 
 async function loadConfig(session: CatalogSession): Promise<DataApiConfig> {
-  const has = await session.query<{ present: boolean }>(`SELECT to_regprocedure('pgrst.pre_config()') IS NOT NULL AS present`);
+  // Read from the catalog: to_regprocedure raises (and aborts the read) when the login role may
+  // not use schema pgrst, as a workspace identity may not; without the function, defaults apply.
+  const has = await session.query<{ present: boolean }>(
+    `SELECT EXISTS (SELECT FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+      WHERE n.nspname = 'pgrst' AND p.proname = 'pre_config' AND p.pronargs = 0
+        AND has_schema_privilege(n.oid, 'USAGE') AND has_function_privilege(p.oid, 'EXECUTE')) AS present`,
+  );
   if (has.rows[0]?.present) {
     // A savepoint keeps a failing pre_config from aborting the catalog read: defaults apply.
     await session.query('SAVEPOINT pre_config');
