@@ -1,6 +1,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import pg from 'pg';
 import { readyInfo } from './support/ready';
+import { removeAddedWorkspaces } from './support/workspaces';
 
 /**
  * A cloud workspace end to end: Pier's own server added as a Databricks workspace with a
@@ -189,20 +190,3 @@ test('a database without the Data API: its table opens, and the hosted compariso
     await manage('DELETE', `${PROD}/databases/notes`);
   }
 });
-
-/** Leaves the workspace list as the other specs expect it: the local workspace only. */
-async function removeAddedWorkspaces(ui: string): Promise<void> {
-  const { origin, hash } = new URL(ui);
-  const call = async (channel: string, input: unknown) =>
-    (await (
-      await fetch(`${origin}/rpc/${channel}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-pier-session': hash.replace('#session=', '') },
-        body: JSON.stringify(input),
-      })
-    ).json()) as { ok: boolean; value?: any };
-  const list = await call('workspaces.list', {});
-  for (const ws of list.value?.workspaces ?? []) {
-    if (ws.kind !== 'local') await call('workspaces.remove', { id: ws.id });
-  }
-}

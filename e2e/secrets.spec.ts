@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Response } from '@playwright/test';
 import { readyInfo } from './support/ready';
+import { removeAddedWorkspaces } from './support/workspaces';
 
 /**
  * Secrets never reach the renderer. A user adds a workspace with a personal access token and
@@ -66,20 +67,3 @@ test('no RPC response carries a secret', async ({ page }) => {
     await removeAddedWorkspaces(info.ui);
   }
 });
-
-/** Leaves the workspace list as the other specs expect it: the local workspace only. */
-async function removeAddedWorkspaces(ui: string): Promise<void> {
-  const { origin, hash } = new URL(ui);
-  const call = async (channel: string, input: unknown) =>
-    (await (
-      await fetch(`${origin}/rpc/${channel}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-pier-session': hash.replace('#session=', '') },
-        body: JSON.stringify(input),
-      })
-    ).json()) as { ok: boolean; value?: any };
-  const list = await call('workspaces.list', {});
-  for (const ws of list.value?.workspaces ?? []) {
-    if (ws.kind !== 'local') await call('workspaces.remove', { id: ws.id });
-  }
-}
