@@ -228,6 +228,22 @@ function cpuSnapshot(postmasterPid: number | undefined): CpuSnapshot | undefined
   return { self: (self[11]! + self[12]! + workers) * TICK_US, children: (self[13]! + self[14]!) * TICK_US, postgres: postgres * TICK_US };
 }
 
+/** PostgreSQL's live processes (the postmaster's children). */
+function postgresChildren(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  let n = 0;
+  for (const entry of readdirSync('/proc')) if (/^\d+$/.test(entry) && procStat(Number(entry))?.[1] === pid) n++;
+  return n;
+}
+
+/**
+ * Waits (≤ 3 s) until pgbench's backends have exited and been reaped: only then does their CPU
+ * time show in the postmaster's cutime/cstime.
+ */
+async function backendsGone(pid: number | undefined, count: number): Promise<void> {
+  for (let i = 0; i < 60 && postgresChildren(pid) > count; i++) await new Promise((r) => setTimeout(r, 50));
+}
+
 /** CPU per request between two snapshots; `childIsClient`: the waited-for child (wrk, pgbench) was the client. */
 function cpuPerRequest(before: CpuSnapshot | undefined, after: CpuSnapshot | undefined, requests: number, childIsClient: boolean, wrk: boolean): CpuPerRequest | undefined {
   if (!before || !after || requests === 0) return undefined;
@@ -359,6 +375,7 @@ async function runPgbench(bin: string, dir: string, name: string, script: string
   const args = ['-n', '-M', PREPARE ? 'prepared' : 'extended', '-c', String(CONCURRENCY), '-j', '2', '-T', String(SECONDS + 1), '-f', file, '-l', '--log-prefix', prefix, '-h', '127.0.0.1', '-p', String(port), '-U', AUTHENTICATOR];
   for (const d of defines) args.push('-D', d);
   args.push(database);
+  const children = postgresChildren(postmasterPid);
   const before = cpuSnapshot(postmasterPid);
   const out = await new Promise<string>((resolve, reject) => {
     const child = spawn(bin, args, { env: { ...process.env, PGPASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -370,6 +387,7 @@ async function runPgbench(bin: string, dir: string, name: string, script: string
   const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1] ?? NaN);
   const failed = Number(/number of failed transactions: (\d+)/.exec(out)?.[1] ?? 0);
   // Per-transaction log: client_id transaction_no time(µs) script_no epoch epoch_us; skip the first second like the engine's warm-up.
+  await backendsGone(postmasterPid, children);
   const after = cpuSnapshot(postmasterPid);
   const lat: number[] = [];
   let transactions = 0;
