@@ -21,7 +21,10 @@ SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind AS 
        coalesce(json_agg(json_build_object(
          'num', a.attnum, 'name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
          'typeName', t.typname, 'nullable', NOT a.attnotnull,
-         'default', pg_get_expr(d.adbin, d.adrelid), 'comment', col_description(c.oid, a.attnum)
+         -- An identity column has no pg_attrdef entry: its default is the next value of its sequence.
+         'default', coalesce(pg_get_expr(d.adbin, d.adrelid), CASE WHEN a.attidentity = 'd' THEN
+           format('nextval(%L::regclass)', pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname)) END),
+         'comment', col_description(c.oid, a.attnum)
        ) ORDER BY a.attnum) FILTER (WHERE a.attnum IS NOT NULL), '[]') AS columns
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
