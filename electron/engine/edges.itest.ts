@@ -10,6 +10,9 @@ COMMENT ON FUNCTION add(int, int) IS 'Adds two numbers';
 CREATE TABLE hidden (id int PRIMARY KEY);
 CREATE MATERIALIZED VIEW client_names AS SELECT id, name FROM clients;
 GRANT SELECT ON client_names TO pier_engine_anon;
+CREATE VIEW inbox AS SELECT 1 AS id, 'x'::text AS body;
+CREATE FUNCTION inbox_insert() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+CREATE TRIGGER inbox_insert INSTEAD OF INSERT ON inbox FOR EACH ROW EXECUTE FUNCTION inbox_insert();
 GRANT INSERT ON clients TO pier_engine_anon;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO pier_engine_anon;
 CREATE POLICY "anon inserts clients" ON clients FOR INSERT TO pier_engine_anon WITH CHECK (true);
@@ -34,6 +37,10 @@ describe('OPTIONS and HEAD', () => {
   it('OPTIONS answers Allow for what the path accepts', async () => {
     expect((await api.get('/clients', {}, 'OPTIONS')).headers.get('allow')).toBe('OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE');
     expect((await api.get('/client_names', {}, 'OPTIONS')).headers.get('allow')).toBe('OPTIONS,GET,HEAD');
+    // Views: what Postgres would let a write do (a simple view is updatable, a computed one is not).
+    expect((await api.get('/active_projects', {}, 'OPTIONS')).headers.get('allow')).toBe('OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE');
+    expect((await api.get('/request_info', {}, 'OPTIONS')).headers.get('allow')).toBe('OPTIONS,GET,HEAD');
+    expect((await api.get('/inbox', {}, 'OPTIONS')).headers.get('allow')).toBe('OPTIONS,GET,HEAD,POST');
     expect((await api.get('/rpc/add', {}, 'OPTIONS')).headers.get('allow')).toBe('OPTIONS,GET,HEAD,POST');
     expect((await api.get('/rpc/touch', {}, 'OPTIONS')).headers.get('allow')).toBe('OPTIONS,POST');
     expect((await api.get('/', {}, 'OPTIONS')).headers.get('allow')).toBe('OPTIONS,GET,HEAD');

@@ -4,7 +4,6 @@ import type { SchemaCache } from '../schema-cache/SchemaCache';
 import { findRelation } from '../schema-cache/SchemaCache';
 
 const READ = 'OPTIONS,GET,HEAD';
-const ALL = 'OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE';
 
 export function allowedMethods(req: ApiRequest, cache: SchemaCache): string {
   const target = req.target;
@@ -14,7 +13,10 @@ export function allowedMethods(req: ApiRequest, cache: SchemaCache): string {
       return READ;
     case 'relation': {
       const relation = findRelation(cache, schema, target.name);
-      return relation?.kind === 'materialized_view' ? READ : ALL;
+      if (!relation) return READ;
+      // As PostgREST: PUT needs both insert and update (it upserts).
+      const w = relation.writable;
+      return READ + (w.insert ? ',POST' : '') + (w.insert && w.update ? ',PUT' : '') + (w.update ? ',PATCH' : '') + (w.delete ? ',DELETE' : '');
     }
     case 'routine': {
       const routines = cache.routines.filter((r) => r.schema === schema && r.name === target.name);

@@ -325,7 +325,7 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
 /** A relation-like view of a routine's result row, so select/filters/order plan against it. */
 function pseudoRelation(routine: Routine): Relation {
   const columns: Column[] = routine.returnColumns.map((c) => ({ name: c.name, type: c.type, typeName: c.type, nullable: true, default: null, comment: null }));
-  return { schema: routine.schema, name: routine.name, kind: 'table', columns, columnsByName: new Map(columns.map((c) => [c.name, c])), primaryKey: [], comment: null };
+  return { schema: routine.schema, name: routine.name, kind: 'table', columns, columnsByName: new Map(columns.map((c) => [c.name, c])), primaryKey: [], comment: null, writable: { insert: false, update: false, delete: false } };
 }
 
 function resolveSchema(req: ApiRequest, cache: SchemaCache): Outcome<string> {

@@ -24,6 +24,14 @@ export interface Relation {
   readonly columnsByName: ReadonlyMap<string, Column>;
   readonly primaryKey: readonly string[];
   readonly comment: string | null;
+  /** What Postgres would let a write do here (pg_relation_is_updatable): all for tables; views by their rules and triggers. */
+  readonly writable: Writable;
+}
+
+export interface Writable {
+  readonly insert: boolean;
+  readonly update: boolean;
+  readonly delete: boolean;
 }
 
 export interface QualifiedName {

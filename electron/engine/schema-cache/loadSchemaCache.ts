@@ -17,7 +17,7 @@ const SYSTEM_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema', 'p
 
 const RELATIONS_SQL = `
 SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind AS kind,
-       obj_description(c.oid, 'pg_class') AS comment,
+       obj_description(c.oid, 'pg_class') AS comment, pg_relation_is_updatable(c.oid, true) AS updatable,
        coalesce(json_agg(json_build_object(
          'num', a.attnum, 'name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
          'typeName', t.typname, 'nullable', NOT a.attnotnull,
@@ -127,6 +127,8 @@ interface RelationRow {
   name: string;
   kind: string;
   comment: string | null;
+  /** Bits of pg_relation_is_updatable: 4 UPDATE, 8 INSERT, 16 DELETE. */
+  updatable: number;
   columns: (Column & { num: number })[];
 }
 interface ConstraintRow {
@@ -233,6 +235,7 @@ function assemble(
       columnsByName: new Map(columns.map((c) => [c.name, c])),
       primaryKey: primaryKeys.get(r.oid) ?? [],
       comment: r.comment,
+      writable: { insert: (r.updatable & 8) !== 0, update: (r.updatable & 4) !== 0, delete: (r.updatable & 16) !== 0 },
     });
   }
   // View column → base column, by names, for relationships through views.

@@ -11,7 +11,7 @@ import { quoteIdent } from './quoteIdent';
 
 const column = (name: string, type = 'text'): Column => ({ name, type, typeName: type, nullable: true, default: null, comment: null });
 const columns = [column('id', 'int4'), column('name'), column('data', 'jsonb'), column('tags', '_text')];
-const clients: Relation = { schema: 'public', name: 'clients', kind: 'table', columns, columnsByName: new Map(columns.map((c) => [c.name, c])), primaryKey: ['id'], comment: null };
+const clients: Relation = { schema: 'public', name: 'clients', kind: 'table', columns, columnsByName: new Map(columns.map((c) => [c.name, c])), primaryKey: ['id'], comment: null, writable: { insert: true, update: true, delete: true } };
 const cache: SchemaCache = {
   config: { dbSchemas: ['public'], aggregatesEnabled: true },
   relations: new Map([[relationKey(clients), clients]]),
