@@ -9,7 +9,7 @@ import type { Outcome } from './ApiError';
 import { createAuthenticator, type JwtConfig, type Principal } from './auth/createAuthenticator';
 import { BatchLanes } from './execute/BatchLanes';
 import { listenForNotifications, type Listener } from './execute/listenForNotifications';
-import { runQuery } from './execute/runQuery';
+import { runInOneTransaction, runQuery, type DbResult, type RequestContext } from './execute/runQuery';
 import { withConnection } from './execute/withConnection';
 import { allowedMethods } from './plan/allowedMethods';
 import { planRequest } from './plan/planRequest';
@@ -93,8 +93,22 @@ export interface TrustedCaller {
   readonly claims?: Readonly<Record<string, unknown>>;
 }
 
+/** What a set of requests run in one transaction came to (see Engine.handleInOneTransaction). */
+export interface TransactionResponses {
+  /** One per request; null for a request that did not run because an earlier one failed. */
+  readonly responses: readonly (EngineResponse | null)[];
+  /** True when every request succeeded and the transaction committed. */
+  readonly committed: boolean;
+}
+
 export interface Engine {
   handle(req: EngineRequest, trusted?: TrustedCaller): Promise<EngineResponse>;
+  /**
+   * Runs the requests in order in ONE transaction as the trusted caller (the console's staged
+   * edits): all take effect or none. The first that fails (an error, or a failed check such as
+   * max-affected) rolls everything back; `rollback` previews the whole set and keeps nothing.
+   */
+  handleInOneTransaction(reqs: readonly EngineRequest[], trusted: TrustedCaller, options: { readonly rollback: boolean }): Promise<TransactionResponses>;
   /** Reload the schema cache now (e.g. after DDL Pier ran); resolves when loaded or failed. */
   reloadSchema(): Promise<void>;
   /** The current schema cache, loading it if needed (for the grid and tree). */
@@ -212,7 +226,49 @@ export function createEngine(options: EngineOptions): Engine {
     return response;
   }
 
+  async function handleInOneTransaction(reqs: readonly EngineRequest[], trusted: TrustedCaller, rollback: boolean): Promise<TransactionResponses> {
+    const refuse = (index: number, response: EngineResponse): TransactionResponses => ({ responses: reqs.map((_, i) => (i === index ? response : null)), committed: false });
+    const cache = await holder.get();
+    if (!cache.ok) return refuse(0, errorResponse(cache.error, { authenticated: true }));
+    // Everything is parsed and planned before anything runs: a bad request changes nothing.
+    const planned: { plan: ActionPlan; query: SqlQuery; ctx: RequestContext }[] = [];
+    for (const [i, req] of reqs.entries()) {
+      if (req.body !== undefined && req.body.length > maxBodyBytes) {
+        return refuse(i, errorResponse({ code: 'PGRST413', message: 'Request body too large', details: `The body has ${req.body.length} bytes; the limit is ${maxBodyBytes} bytes.`, hint: 'Send fewer rows per request.' }, { status: 413 }));
+      }
+      const parsed = parseRequest(req);
+      if (!parsed.ok) return refuse(i, errorResponse(parsed.error, { authenticated: true }));
+      const plan = planRequest(parsed.value, cache.value, { ...(options.maxRows !== undefined && { maxRows: options.maxRows }) });
+      if (!plan.ok) return refuse(i, errorResponse(plan.error, { authenticated: true }));
+      if (plan.value.kind === 'openapi') return refuse(i, errorResponse({ code: 'PGRST117', message: 'The schema description cannot be part of a transaction', details: null, hint: null }, { status: 405, authenticated: true }));
+      const api = parsed.value;
+      planned.push({
+        plan: plan.value,
+        query: buildQuery(plan.value),
+        ctx: {
+          role: trusted.role,
+          claims: trusted.claims ?? { role: trusted.role },
+          method: api.method,
+          path: api.path,
+          headers: api.headers,
+          ...(options.statementTimeoutMs !== undefined && { statementTimeoutMs: options.statementTimeoutMs }),
+          ...(plan.value.timezone !== undefined && { timezone: plan.value.timezone }),
+        },
+      });
+    }
+    const respond = (i: number, r: DbResult) => toResponse(planned[i]!.plan, r, true);
+    const run = await runInOneTransaction(options.pool, planned, (i, r) => respond(i, r).status < 400, rollback);
+    const responses = reqs.map((_, i) => {
+      const outcome = run.outcomes[i];
+      if (!outcome) return null;
+      return outcome.ok ? respond(i, outcome.value) : dbErrorResponse(outcome.error, trusted.role, true, false);
+    });
+    if (run.commitFailure) responses[responses.length - 1] = dbErrorResponse(run.commitFailure, trusted.role, true, false);
+    return { responses, committed: run.committed };
+  }
+
   return {
+    handleInOneTransaction: (reqs, trusted, opts) => handleInOneTransaction(reqs, trusted, opts.rollback),
     async handle(req, trusted) {
       if (isPreflight(req.method, req.headers)) {
         const headers = preflightHeaders(options.cors, req.headers);

@@ -275,3 +275,84 @@ async function resultOf(main: Promise<pg.QueryResult>, explain: Promise<pg.Query
     queryMs: performance.now() - started,
   };
 }
+
+/** What running several requests' statements in one transaction came to (see runInOneTransaction). */
+export interface TransactionOutcome {
+  /** One per statement that ran, in order; the run stops at the first failure. */
+  readonly outcomes: readonly DbOutcome[];
+  readonly committed: boolean;
+  /** COMMIT itself failed (connection lost): whether anything took effect is unknown. */
+  readonly commitFailure?: DbFailure;
+}
+
+/**
+ * Runs several requests' statements in ONE transaction on one connection, each after its own
+ * settings (role, request.*), in order. `accept` judges each result (a write past its
+ * max-affected, say); the first statement that fails or is not accepted ends the run with
+ * ROLLBACK, as does `rollback` (a preview of the whole set). Otherwise COMMIT: all or nothing.
+ */
+export async function runInOneTransaction(
+  pool: pg.Pool,
+  items: readonly { readonly query: SqlQuery; readonly ctx: RequestContext }[],
+  accept: (index: number, result: DbResult) => boolean,
+  rollback: boolean,
+): Promise<TransactionOutcome> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    return { outcomes: [{ ok: false, error: failure('connect', err) }], committed: false };
+  }
+  const onError = () => undefined;
+  client.on('error', onError);
+  const outcomes: DbOutcome[] = [];
+  let failed = false;
+  let broken = false;
+  try {
+    try {
+      await client.query(beginSql(true));
+    } catch (err) {
+      broken = true;
+      return { outcomes: [{ ok: false, error: failure('connect', err) }], committed: false };
+    }
+    for (const [i, { query, ctx }] of items.entries()) {
+      const started = performance.now();
+      try {
+        // Every statement may write: the transaction stays READ WRITE whatever the request is.
+        await client.query(SETTINGS_SQL, settingsValues({ ...ctx, readWrite: true }));
+      } catch (err) {
+        outcomes.push({ ok: false, error: failure('role', err) });
+        failed = true;
+        break;
+      }
+      try {
+        const explain = query.explain ? client.query(query.explain.text, [...query.explain.values]) : undefined;
+        explain?.catch(() => undefined); // awaited in resultOf; this only keeps an early failure from being "unhandled"
+        const value = await resultOf(client.query(query.main.text, [...query.main.values]), explain, started);
+        outcomes.push({ ok: true, value });
+        if (!accept(i, value)) {
+          failed = true;
+          break;
+        }
+      } catch (err) {
+        outcomes.push({ ok: false, error: failure('query', err) });
+        failed = true;
+        break;
+      }
+    }
+    if (failed || rollback) {
+      await client.query('ROLLBACK').catch(() => (broken = true));
+      return { outcomes, committed: false };
+    }
+    try {
+      await client.query('COMMIT');
+    } catch (err) {
+      broken = true;
+      return { outcomes, committed: false, commitFailure: failure('commit', err) };
+    }
+    return { outcomes, committed: true };
+  } finally {
+    if (!broken) client.off('error', onError);
+    client.release(broken || undefined);
+  }
+}
