@@ -31,9 +31,11 @@ export class SqlRunner {
     const started = performance.now();
     const client = await pool.connect();
     let broken = false;
+    let login = '';
     try {
-      const pid = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-      this.running.set(request.runId, { pid: pid.rows[0]!.pid, pool });
+      const session = await client.query<{ pid: number; login: string }>('SELECT pg_backend_pid() AS pid, session_user AS login');
+      login = session.rows[0]!.login;
+      this.running.set(request.runId, { pid: session.rows[0]!.pid, pool });
       await client.query('BEGIN');
       if (request.viewAs.kind === 'identity') await client.query(`SELECT set_config('role', $1, true)`, [request.viewAs.role]);
       let plan: unknown = null;
@@ -80,7 +82,7 @@ export class SqlRunner {
         code: e.code,
         message: e.message ?? 'PostgreSQL reported an error.',
         detail: e.detail ?? null,
-        hint: e.hint ?? null,
+        hint: e.hint ?? roleSwitchHint(e, request.viewAs, login),
         position: e.position ? Number(e.position) + (e.statementStart ?? 0) : null,
         cancelled: e.code === '57014' && this.cancelled.has(request.runId),
         durationMs: performance.now() - started,
@@ -135,6 +137,15 @@ async function runAsIdentity(client: pg.ClientBase, sql: string): Promise<pg.Que
     }
   }
   return sets;
+}
+
+/**
+ * Running as an identity the login is not a member of (a cloud branch's signed-in identity is no
+ * superuser): say which GRANT makes it possible.
+ */
+function roleSwitchHint(e: { code?: string; message?: string }, viewAs: ViewAs, login: string): string | null {
+  if (viewAs.kind !== 'identity' || e.code !== '42501' || !e.message?.startsWith('permission denied to set role')) return null;
+  return `Pier runs this as "${login}", which is not a member of "${viewAs.role}". Run it as the admin, or have an owner of the role run GRANT "${viewAs.role}" TO "${login}" on this branch.`;
 }
 
 class IdentityEscapeError extends Error {

@@ -4,7 +4,7 @@ import { createTestDatabase } from '../../test/postgres';
 import { contract } from '../../shared/contract/contract';
 import type { InputOf } from '../../shared/contract/contract';
 import type { GrantChange, PolicyChangeInput } from '../../shared/contract/admin';
-import { createAdminHandlers, type AdminHandlers } from './createAdminHandlers';
+import { createAdminHandlers, localBranchDatabases, type AdminHandlers } from './createAdminHandlers';
 
 const ID = 'user@example.com';
 const OTHER = 'pier_admin_itest_other';
@@ -42,7 +42,7 @@ const lakebaseExample: PolicyChangeInput = {
 beforeAll(async () => {
   const url = await createTestDatabase(inject('postgresUrl'), 'pier_admin', SETUP);
   pool = new pg.Pool({ connectionString: url, max: 4 });
-  h = createAdminHandlers(async () => pool);
+  h = createAdminHandlers(localBranchDatabases(async () => pool));
 });
 afterAll(async () => {
   await pool.end();
@@ -287,10 +287,12 @@ describe('SQL runner', () => {
 describe('branches', () => {
   it('each call runs on the pool of the branch it names', async () => {
     const asked: (string | undefined)[] = [];
-    const routed = createAdminHandlers(async (branch) => {
-      asked.push(branch);
-      return pool;
-    });
+    const routed = createAdminHandlers(
+      localBranchDatabases(async (branch) => {
+        asked.push(branch);
+        return pool;
+      }),
+    );
     const dev = 'projects/local/branches/dev';
     await routed['admin.roles'](contract['admin.roles'].input.parse({ branch: dev }));
     await routed['sql.run'](contract['sql.run'].input.parse({ runId: 'x', sql: 'SELECT 1', viewAs: { kind: 'admin' }, branch: dev }));

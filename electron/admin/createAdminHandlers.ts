@@ -13,59 +13,82 @@ import { SqlRunner } from './SqlRunner';
 type AdminChannel = Extract<Channel, `admin.${string}` | `sql.${string}`>;
 export type AdminHandlers = { [C in AdminChannel]: (input: ParsedInputOf<C>) => Promise<OutputOf<C>> };
 
-/** The superuser pool on a branch's default database (undefined = the embedded default). */
-export type BranchPools = (branch: string | undefined) => Promise<pg.Pool>;
+/** Which database an admin call works on: a branch (and database) of the local or a cloud workspace. */
+export interface AdminLocation {
+  readonly branch?: string | undefined;
+  /** Absent or `local` = the local workspace. */
+  readonly workspaceId?: string | undefined;
+  /** Absent = the branch's default database. */
+  readonly database?: string | undefined;
+}
 
 /**
- * The admin and SQL-editor channels, each on the branch it names. Plan and apply take the same
- * structured change: apply rebuilds the statements from the catalog, so what runs is exactly
- * what the user was shown and the renderer never sends SQL text for DDL.
+ * The databases admin calls run on. Local branches: a superuser pool. Cloud branches: the branch's
+ * read-write endpoint as the signed-in identity, so what it may do is what that identity may do.
  */
-export function createAdminHandlers(poolFor: BranchPools): AdminHandlers {
+export interface IBranchDatabases {
+  /** Runs `fn` with a pool on the location's database; the pool stays open until `fn` settles. */
+  withPool<T>(at: AdminLocation, fn: (pool: pg.Pool) => Promise<T>): Promise<T>;
+  /** After a change: Data API engines that do not LISTEN (cloud ones) reload, so the grid sees it at once. */
+  schemaChanged(at: AdminLocation): Promise<void>;
+}
+
+/** Local branches only (tests, and the local half of the server's routing). */
+export function localBranchDatabases(poolFor: (branch: string | undefined, database?: string) => Promise<pg.Pool>): IBranchDatabases {
+  return {
+    withPool: async (at, fn) => fn(await poolFor(at.branch, at.database)),
+    // Local engines LISTEN for the NOTIFY every change sends.
+    schemaChanged: async () => undefined,
+  };
+}
+
+export function createAdminHandlers(db: IBranchDatabases): AdminHandlers {
   const runner = new SqlRunner();
   const planPolicy = async (pool: pg.Pool, input: ParsedInputOf<'admin.planPolicyChange'>) => {
     const table = await readTablePolicies(pool, input.schema, input.table);
     return buildPolicyChange(input.change, table, await readRoleNames(pool));
   };
+  /** A change run on the location: engines that do not LISTEN reload after it. */
+  const change = async <T>(at: AdminLocation, fn: (pool: pg.Pool) => Promise<T>): Promise<T> => {
+    const out = await db.withPool(at, fn);
+    await db.schemaChanged(at);
+    return out;
+  };
   return {
-    'admin.roles': async ({ branch }) => listRoles(await poolFor(branch)),
-    'admin.planRoleChange': async ({ change, branch }) => buildRoleChange(change, (await listRoles(await poolFor(branch))).roles),
-    'admin.applyRoleChange': async ({ change, branch }) => {
-      const pool = await poolFor(branch);
-      const roles = (await listRoles(pool)).roles;
-      const plan = buildRoleChange(change, roles);
-      const result = await applyStatements(pool, plan.statements);
-      if (result.kind === 'failed' && change.kind === 'grantMembership' && change.member === AUTHENTICATOR) {
-        const role = roles.find((r) => r.name === change.role);
-        const reasons = role ? elevationReasons(role) : [];
-        return { ...result, hint: authenticatorPitfall(change.role, reasons.length ? reasons : ['could not be granted']) };
-      }
-      return result;
-    },
-    'admin.grants': async ({ schema, branch }) => listGrants(await poolFor(branch), schema),
-    'admin.planGrantChanges': async ({ schema, changes, branch }) => ({ statements: buildGrantChanges(changes, await listGrants(await poolFor(branch), schema)), warnings: [] }),
-    'admin.applyGrantChanges': async ({ schema, changes, branch }) => {
-      const pool = await poolFor(branch);
-      return applyStatements(pool, buildGrantChanges(changes, await listGrants(pool, schema)));
-    },
-    'admin.tablePolicies': async ({ schema, table, branch }) => {
-      const { oid: _oid, ...rest } = await readTablePolicies(await poolFor(branch), schema, table);
-      return rest;
-    },
-    'admin.planPolicyChange': async (input) => ({ statements: await planPolicy(await poolFor(input.branch), input), warnings: [] }),
-    'admin.applyPolicyChange': async (input) => {
-      const pool = await poolFor(input.branch);
-      return applyStatements(pool, await planPolicy(pool, input));
-    },
-    'admin.previewPolicy': async (input) => previewPolicy(await poolFor(input.branch), input),
-    'admin.setupChecks': async ({ branch }) => ({ checks: await runSetupChecks(await poolFor(branch)) }),
-    'admin.setupFix': async ({ checkId, branch }) => {
-      const pool = await poolFor(branch);
-      const check = (await runSetupChecks(pool)).find((c) => c.id === checkId);
-      if (!check) throw new AdminInputError(`There is no set-up check ${checkId}.`, 'Refresh the assistant.');
-      return applyStatements(pool, check.fix);
-    },
-    'sql.run': async (input) => runner.run(await poolFor(input.branch), input),
+    'admin.roles': (input) => db.withPool(input, listRoles),
+    'admin.planRoleChange': (input) => db.withPool(input, async (pool) => buildRoleChange(input.change, (await listRoles(pool)).roles)),
+    'admin.applyRoleChange': (input) =>
+      change(input, async (pool) => {
+        const roles = (await listRoles(pool)).roles;
+        const plan = buildRoleChange(input.change, roles);
+        const result = await applyStatements(pool, plan.statements);
+        const c = input.change;
+        if (result.kind === 'failed' && c.kind === 'grantMembership' && c.member === AUTHENTICATOR) {
+          const role = roles.find((r) => r.name === c.role);
+          const reasons = role ? elevationReasons(role) : [];
+          return { ...result, hint: authenticatorPitfall(c.role, reasons.length ? reasons : ['could not be granted']) };
+        }
+        return result;
+      }),
+    'admin.grants': (input) => db.withPool(input, (pool) => listGrants(pool, input.schema)),
+    'admin.planGrantChanges': (input) => db.withPool(input, async (pool) => ({ statements: buildGrantChanges(input.changes, await listGrants(pool, input.schema)), warnings: [] })),
+    'admin.applyGrantChanges': (input) => change(input, async (pool) => applyStatements(pool, buildGrantChanges(input.changes, await listGrants(pool, input.schema)))),
+    'admin.tablePolicies': (input) =>
+      db.withPool(input, async (pool) => {
+        const { oid: _oid, ...rest } = await readTablePolicies(pool, input.schema, input.table);
+        return rest;
+      }),
+    'admin.planPolicyChange': (input) => db.withPool(input, async (pool) => ({ statements: await planPolicy(pool, input), warnings: [] })),
+    'admin.applyPolicyChange': (input) => change(input, async (pool) => applyStatements(pool, await planPolicy(pool, input))),
+    'admin.previewPolicy': (input) => db.withPool(input, (pool) => previewPolicy(pool, input)),
+    'admin.setupChecks': (input) => db.withPool(input, async (pool) => ({ checks: await runSetupChecks(pool) })),
+    'admin.setupFix': (input) =>
+      change(input, async (pool) => {
+        const check = (await runSetupChecks(pool)).find((c) => c.id === input.checkId);
+        if (!check) throw new AdminInputError(`There is no set-up check ${input.checkId}.`, 'Refresh the assistant.');
+        return applyStatements(pool, check.fix);
+      }),
+    'sql.run': (input) => (input.mode === 'run' ? change(input, (pool) => runner.run(pool, input)) : db.withPool(input, (pool) => runner.run(pool, input))),
     'sql.cancel': async ({ runId }) => ({ cancelled: await runner.cancel(runId) }),
   };
 }

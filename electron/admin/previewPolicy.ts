@@ -74,11 +74,36 @@ export async function previewPolicy(pool: pg.Pool, input: PreviewPolicyParams): 
       if (!columns.includes(c)) throw new CatalogNotFoundError(`Column ${c} does not exist on ${after.table}.`);
     }
 
+    const limitations: string[] = [];
+    const login = (
+      await client.query<{ login: string; sees_all: boolean }>(
+        `SELECT current_user AS login,
+                r.rolsuper OR r.rolbypassrls OR (pg_has_role(current_user, c.relowner, 'USAGE') AND NOT c.relforcerowsecurity) AS sees_all
+           FROM pg_roles r, pg_class c WHERE r.rolname = current_user AND c.oid = $1`,
+        [after.oid],
+      )
+    ).rows[0];
+    if (after.rlsEnabled && login && !login.sees_all) {
+      limitations.push(
+        `The rows listed are those "${login.login}" may read itself: it is neither a superuser nor the table's owner, so row-level security hides rows from it too.`,
+      );
+    }
+
     const identities: IdentityPreview[] = [];
+    /** Identities the login may not switch to: nothing more to try as them. */
+    const unswitchable = new Set<string>();
     for (const role of input.identities) {
       await client.query('SAVEPOINT pier_identity');
-      await client.query(`SELECT set_config('role', $1, true)`, [role]);
       const preview: IdentityPreview = { role, error: null, visibleKeys: [], evaluations: [], insert: null, updates: null };
+      try {
+        await client.query(`SELECT set_config('role', $1, true)`, [role]);
+      } catch (err) {
+        await client.query('ROLLBACK TO SAVEPOINT pier_identity');
+        preview.error = `${pgMessage(err)}. Pier is connected as "${login?.login ?? 'this login'}", which must be a member of "${role}" to read as it: have an owner of the role run GRANT "${role}" TO "${login?.login ?? 'this login'}".`;
+        unswitchable.add(role);
+        identities.push(preview);
+        continue;
+      }
       try {
         const visible = await client.query<{ key: string }>(`SELECT ctid::text AS key FROM ${target} WHERE ctid = ANY($1::tid[])`, [keys]);
         preview.visibleKeys = visible.rows.map((r) => r.key);
@@ -107,8 +132,18 @@ export async function previewPolicy(pool: pg.Pool, input: PreviewPolicyParams): 
     }
 
     // Why hidden: each SELECT policy's USING as a column, computed as the identity with RLS off.
-    if (after.rlsEnabled) await client.query(`ALTER TABLE ${target} DISABLE ROW LEVEL SECURITY`);
-    for (const preview of identities) {
+    let whyHiddenUnavailable: string | null = null;
+    if (after.rlsEnabled) {
+      await client.query('SAVEPOINT pier_rls_off');
+      try {
+        await client.query(`ALTER TABLE ${target} DISABLE ROW LEVEL SECURITY`);
+      } catch (err) {
+        await client.query('ROLLBACK TO SAVEPOINT pier_rls_off');
+        whyHiddenUnavailable = `"Why hidden" evaluates each policy with row-level security switched off inside the rolled-back preview, which only the table's owner or a superuser may do; "${login?.login ?? 'this login'}" is neither (${pgMessage(err)}). The visible and hidden rows above are still exact.`;
+        limitations.push(whyHiddenUnavailable);
+      }
+    }
+    for (const preview of whyHiddenUnavailable ? [] : identities.filter((i) => !unswitchable.has(i.role))) {
       const applicable = await applicablePolicies(client, preview.role, after.policies);
       for (const policy of applicable) {
         const evaluation = { policy: policy.name, permissive: policy.permissive, values: keys.map(() => null as boolean | null), error: null as string | null };
@@ -139,6 +174,8 @@ export async function previewPolicy(pool: pg.Pool, input: PreviewPolicyParams): 
       totalRows: total.rows[0]?.n ?? rows.length,
       defaultedColumns: meta.rows.filter((c) => c.defaulted).map((c) => c.name),
       policies: after.policies,
+      limitations,
+      whyHiddenUnavailable,
       identities,
     };
   } finally {

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Channel, OutputOf, ParsedInputOf } from '../../shared/contract';
 import { cloudContract } from '../../shared/contract/cloud';
 import { listSchemas, readRows } from '../admin/catalog';
-import { createAdminHandlers } from '../admin/createAdminHandlers';
+import { createAdminHandlers, localBranchDatabases, type IBranchDatabases } from '../admin/createAdminHandlers';
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
 import { LOCAL_WORKSPACE_ID } from '../cloud/workspaces/workspaceRegistry';
 
@@ -16,8 +16,8 @@ export interface IDataApiService {
   identities(input: ParsedInputOf<'dataApi.identities'>): Promise<OutputOf<'dataApi.identities'>>;
 }
 
-/** Catalog and Data API calls on branches of a cloud workspace (any workspace but `local`). */
-export interface ICloudBranchData extends IDataApiService {
+/** Catalog, Data API, admin and SQL calls on branches of a cloud workspace (any workspace but `local`). */
+export interface ICloudBranchData extends IDataApiService, IBranchDatabases {
   listSchemas(input: ParsedInputOf<'catalog.listSchemas'>): Promise<OutputOf<'catalog.listSchemas'>>;
 }
 
@@ -48,6 +48,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     if (!deps.cloudData) throw new CloudUnavailableError('unavailable' in deps.cloud ? deps.cloud.unavailable : 'cloud branches cannot be opened.');
     return deps.cloudData;
   };
+  // One code path per admin feature: only where its pool comes from differs.
+  const local = localBranchDatabases(deps.branchPool);
+  const branchDatabases: IBranchDatabases = {
+    withPool: (at, fn) => (cloudData(at) ?? local).withPool(at, fn),
+    schemaChanged: (at) => (cloudData(at) ?? local).schemaChanged(at),
+  };
   return {
     'app.status': async () => {
       try {
@@ -71,7 +77,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dataApi.request': (input) => (cloudData(input) ?? deps.dataApi).request(input),
     'dataApi.describe': (input) => (cloudData(input) ?? deps.dataApi).describe(input),
     'dataApi.identities': (input) => (cloudData(input) ?? deps.dataApi).identities(input),
-    ...createAdminHandlers(deps.branchPool),
+    ...createAdminHandlers(branchDatabases),
     ...cloudHandlers(deps.cloud),
   };
 }

@@ -9,28 +9,18 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_HEADER } from '../../shared/contract';
 import { startPierServer, type PierServer } from './pierServer';
 import { staticTokenProvider } from '../cloud/auth/authProvider';
 import { cloudOk } from '../cloud/cloudError';
 import { EndpointPools } from '../cloud/connections/endpointPools';
 import { ManagementClient } from '../cloud/managementClient';
 import { CloudBranchData } from './cloudBranchData';
+import { rpc } from './cloudBranchData.testing';
 
 const uiDir = path.join(os.tmpdir(), 'pier-itest-ui');
 const PROD = 'projects/local/branches/production';
 const BRANCH = 'projects/local/branches/cloudtest';
 const DB = 'databricks_postgres';
-
-async function rpc(server: PierServer, channel: string, input: unknown) {
-  const secret = new URL(server.uiUrl).hash.replace('#session=', '');
-  const res = await fetch(`${server.origin}/rpc/${channel}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [SESSION_HEADER]: secret },
-    body: JSON.stringify(input),
-  });
-  return (await res.json()) as { ok: boolean; value?: any; error?: any };
-}
 
 describe('a cloud workspace\'s branches through the catalog and Data API channels', () => {
   let dataDir: string;

@@ -1,9 +1,11 @@
+import type pg from 'pg';
 import { createEngine, type Engine } from '../engine';
 import { listSchemas } from '../admin/catalog';
+import type { AdminLocation } from '../admin/createAdminHandlers';
 import type { OutputOf, ParsedInputOf } from '../../shared/contract';
 import type { Endpoint } from '../../shared/management/resources';
 import { cloudFail, toRpcError, type CloudResult } from '../cloud/cloudError';
-import { connectionAddress, type EndpointPools, type PoolLease } from '../cloud/connections/endpointPools';
+import { connectionAddress, DEFAULT_DATABASE, type EndpointPools, type PoolLease } from '../cloud/connections/endpointPools';
 import { collect, type ManagementClient } from '../cloud/managementClient';
 import { CloudRpcError } from '../cloud/rpc/createCloudHandlers';
 import { describeRelation, listIdentities, runConsoleRequest } from './dataApiRoute';
@@ -66,8 +68,7 @@ export class CloudBranchData implements IDataApiService {
 
   async listSchemas(input: ParsedInputOf<'catalog.listSchemas'>): Promise<OutputOf<'catalog.listSchemas'>> {
     const t = CloudBranchData.target(input);
-    const endpoint = await this.readWriteEndpoint(t);
-    const schemas = unwrap(await this.options.pools.withConnection({ workspaceId: t.workspaceId, endpoint: endpoint.name ?? '', database: t.database }, (c) => listSchemas(c)));
+    const schemas = await this.withConnection(t, (c) => listSchemas(c));
     // Listing is the tree's refresh: let an engine already open see tables created since.
     void this.engines.get(keyOf(t))?.then((e) => e.engine.reloadSchema()).catch(() => undefined);
     return schemas;
@@ -75,7 +76,7 @@ export class CloudBranchData implements IDataApiService {
 
   async request(input: ParsedInputOf<'dataApi.request'>): Promise<OutputOf<'dataApi.request'>> {
     const t = CloudBranchData.target(input);
-    return this.withEngine(t, async ({ engine, lease, endpoint }) => {
+    const attempt = () => this.withEngine(t, async ({ engine, lease, endpoint }) => {
       let res = await runConsoleRequest(engine, input, lease.user);
       if (loginRefused(res)) {
         // The cached credential was replaced (e.g. another client of this identity asked for one):
@@ -85,10 +86,17 @@ export class CloudBranchData implements IDataApiService {
       }
       return input.viewAs.kind === 'identity' ? explainRoleSwitch(res, lease.user, input.viewAs.role) : res;
     });
+    // Could not connect or load the schema (nothing ran): if the endpoint moved, look it up again once.
+    const res = await attempt();
+    if (!(await this.endpointMoved(t, res))) return res;
+    await this.forgetBranch(t);
+    return attempt();
   }
 
   async describe(input: ParsedInputOf<'dataApi.describe'>): Promise<OutputOf<'dataApi.describe'>> {
     const t = CloudBranchData.target(input);
+    // No schema cache because the endpoint moved (recreated): one more try on a freshly looked-up one.
+    if (await this.withEngine(t, async (e) => !(await e.engine.schemaCache()) && (await unreachable(e)))) await this.forgetBranch(t);
     return this.withEngine(t, async ({ engine, lease }) => {
       if (!(await engine.schemaCache())) {
         throw new CloudRpcError({
@@ -102,9 +110,87 @@ export class CloudBranchData implements IDataApiService {
   }
 
   async identities(input: ParsedInputOf<'dataApi.identities'>): Promise<OutputOf<'dataApi.identities'>> {
-    const t = CloudBranchData.target(input);
-    const endpoint = await this.readWriteEndpoint(t);
-    return unwrap(await this.options.pools.withConnection({ workspaceId: t.workspaceId, endpoint: endpoint.name ?? '', database: t.database }, (c) => listIdentities(c)));
+    return this.withConnection(CloudBranchData.target(input), (c) => listIdentities(c));
+  }
+
+  /**
+   * The admin tools and the SQL editor: `fn` gets the pool of the branch's read-write endpoint,
+   * logged in as the signed-in identity (database default `databricks_postgres`), leased until it settles.
+   */
+  async withPool<T>(at: AdminLocation, fn: (pool: pg.Pool) => Promise<T>): Promise<T> {
+    const t = CloudBranchData.target({ ...at, database: at.database ?? DEFAULT_DATABASE });
+    const once = async (): Promise<T> => {
+      const endpoint = await this.readWriteEndpoint(t);
+      const lease = unwrap(await this.options.pools.leasePool({ workspaceId: t.workspaceId, endpoint: endpoint.name ?? '', database: t.database }));
+      try {
+        return await fn(lease.pool);
+      } catch (err) {
+        // A replaced credential refused the login: nothing ran, so log in once more with a fresh one.
+        if ((err as { code?: string }).code !== '28P01') throw err;
+        unwrap(await this.options.pools.renewCredential({ workspaceId: t.workspaceId, endpoint: endpoint.name ?? '', database: t.database }));
+        return await fn(lease.pool);
+      } finally {
+        lease.release();
+      }
+    };
+    try {
+      return await once();
+    } catch (err) {
+      // Refused before connecting: nothing ran, and the endpoint may have moved. Look it up again once.
+      if (!CONNECT_REFUSED.has((err as { code?: string }).code ?? '')) throw err;
+      await this.forgetBranch(t);
+      return once();
+    }
+  }
+
+  /** After a change made with `withPool`: the branch's engine reloads (cloud engines do not LISTEN). */
+  async schemaChanged(at: AdminLocation): Promise<void> {
+    const key = keyOf({ workspaceId: at.workspaceId ?? '', branch: at.branch ?? '', database: at.database ?? DEFAULT_DATABASE });
+    await this.engines.get(key)?.then((e) => e.engine.reloadSchema()).catch(() => undefined);
+  }
+
+  /** Whether a failed request (could not connect, or no schema cache) met an endpoint that is not there any more. */
+  private async endpointMoved(t: CloudTarget, res: OutputOf<'dataApi.request'>): Promise<boolean> {
+    if (res.status !== 503) return false;
+    let code: string | undefined;
+    try {
+      code = (JSON.parse(res.body) as { code?: string }).code;
+    } catch {
+      return false;
+    }
+    if (code !== 'PGRST000' && code !== 'PGRST002') return false;
+    const made = this.engines.get(keyOf(t));
+    return made ? made.then(unreachable, () => true) : false;
+  }
+
+  /** A pooled connection to the branch's read-write endpoint; a failure to connect looks the endpoint up again once. */
+  private async withConnection<T>(t: CloudTarget, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const once = async () => {
+      const endpoint = await this.readWriteEndpoint(t);
+      return this.options.pools.withConnection({ workspaceId: t.workspaceId, endpoint: endpoint.name ?? '', database: t.database }, fn);
+    };
+    let r = await once();
+    if (!r.ok && r.error.code === 'CLOUD_NETWORK') {
+      await this.forgetBranch(t);
+      r = await once();
+    }
+    return unwrap(r);
+  }
+
+  /**
+   * Closes the branch's engines and pools, so the next call looks its endpoint up again: an
+   * endpoint deleted and recreated keeps its name but not its host.
+   */
+  private async forgetBranch(t: CloudTarget): Promise<void> {
+    const closing: Promise<void>[] = [];
+    for (const [key, made] of this.engines) {
+      const [workspaceId, branch] = JSON.parse(key) as string[];
+      if (workspaceId !== t.workspaceId || branch !== t.branch) continue;
+      this.engines.delete(key);
+      closing.push(made.then(closeEngine, () => undefined));
+    }
+    await Promise.all(closing);
+    await this.options.pools.forgetBranch(t.workspaceId, t.branch);
   }
 
   /** Closes the engines of a removed workspace (its pools are closed by EndpointPools.closeWorkspace). */
@@ -226,6 +312,17 @@ export class CloudBranchData implements IDataApiService {
     const scheme = connectionAddress(host).tls ? 'https' : 'http';
     return `${scheme}://${host}/api/2.0/workspace/{workspace-id}/rest/${t.database}`;
   }
+}
+
+/** Errors of a connection refused before it was made (an endpoint that moved): nothing ran. */
+const CONNECT_REFUSED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH']);
+
+/** The engine's endpoint refuses connections (e.g. it was deleted, and maybe recreated elsewhere). */
+function unreachable(e: CloudEngine): Promise<boolean> {
+  return e.lease.pool.query('SELECT 1').then(
+    () => false,
+    (err: { code?: string }) => CONNECT_REFUSED.has(err.code ?? ''),
+  );
 }
 
 /** The engine could not log in (wrong or replaced password): the request never ran. */

@@ -1,8 +1,12 @@
 import { z } from 'zod';
-import { branchRef } from './catalog';
+import { branchRef, workspaceRef } from './catalog';
 
-/** Every admin call reads or changes one branch (roles are per branch); omitted = the embedded default. */
-const onBranch = { branch: branchRef.optional() };
+/**
+ * Every admin call reads or changes one branch (roles are per branch); omitted = the embedded
+ * default. `workspaceId` other than `local` addresses a cloud workspace's branch (then `branch` is
+ * required), run as the signed-in identity; `database` defaults to the branch's default database.
+ */
+export const onBranch = { branch: branchRef.optional(), workspaceId: workspaceRef.optional(), database: z.string().min(1).max(63).optional() };
 
 /** Postgres identifiers as the catalog spells them; checked against the catalog before use. */
 const identifier = z.string().min(1).max(63);
@@ -209,6 +213,13 @@ export const previewPolicyOutput = z.discriminatedUnion('kind', [
     /** Columns with a default (serial keys, timestamps): a sample insert may leave them out. */
     defaultedColumns: z.array(z.string()),
     policies: tablePoliciesOutput.shape.policies,
+    /**
+     * What this preview cannot show because the login lacks a superuser's powers (a cloud branch's
+     * signed-in identity): each a sentence for the user, empty when nothing is missing.
+     */
+    limitations: z.array(z.string()),
+    /** Why "why hidden" has no per-policy answers here (null when it has them). */
+    whyHiddenUnavailable: z.string().nullable(),
     identities: z.array(
       z.object({
         role: z.string(),

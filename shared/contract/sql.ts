@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { branchRef } from './catalog';
+import { onBranch } from './admin';
 import { viewAs } from './dataApi';
 
 /** Chosen by the renderer so it can cancel the run while it is in flight. */
@@ -18,8 +18,8 @@ export const sqlRunInput = z
     mode: sqlRunMode.default('run'),
     /** Rows kept per result; the rest are counted, not sent. */
     rowLimit: z.number().int().min(1).max(10_000).default(1000),
-    /** Omitted = the embedded default. */
-    branch: branchRef.optional(),
+    /** Omitted = the embedded default; a cloud workspace's branch as for the admin channels. */
+    ...onBranch,
   })
   .strict();
 export type SqlRunInput = z.input<typeof sqlRunInput>;

@@ -297,6 +297,9 @@ export class EndpointPools {
     const entry = await this.entryFor(target);
     if (!entry.ok) return entry;
     const e = entry.value;
+    // A pool made a while ago may hold an expired credential: its next logins need a current one.
+    const cred = await this.credentialFor(e.client, e.target);
+    if (!cred.ok) return cred;
     e.leases++;
     if (e.idleTimer) clearTimeout(e.idleTimer);
     this.scheduleRenewal(e);
@@ -323,6 +326,30 @@ export class EndpointPools {
     this.credentials.delete(credentialKeyOf(target));
     const cred = await this.credentialFor(client.value, target);
     return cred.ok ? cloudOk(undefined) : cred;
+  }
+
+  /**
+   * Closes the pools of a branch's endpoints and forgets their credentials: an endpoint deleted and
+   * recreated under the same name has a new host, which only a new pool looks up. Holders of a
+   * leased pool must let go of it (their next connection would fail).
+   */
+  async forgetBranch(workspaceId: string, branch: string): Promise<void> {
+    const prefix = `${workspaceId}\u0000${branch}/endpoints/`;
+    for (const key of [...this.credentials.keys()]) if (key.startsWith(prefix)) this.credentials.delete(key);
+    for (const key of [...this.tokens.keys()]) if (key.startsWith(prefix)) this.tokens.delete(key);
+    for (const [key, timer] of this.renewals) {
+      if (!key.startsWith(prefix)) continue;
+      clearTimeout(timer);
+      this.renewals.delete(key);
+    }
+    const closing: Promise<void>[] = [];
+    for (const [key, entry] of this.pools) {
+      if (!key.startsWith(prefix)) continue;
+      this.pools.delete(key);
+      if (entry.idleTimer) clearTimeout(entry.idleTimer);
+      closing.push(entry.pool.end().catch(() => undefined));
+    }
+    await Promise.all(closing);
   }
 
   /** Closes every pool of a workspace (on removal or sign-out) and forgets its credentials. */
