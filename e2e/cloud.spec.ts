@@ -1,7 +1,7 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import pg from 'pg';
 import { readyInfo } from './support/ready';
-import { removeAddedWorkspaces } from './support/workspaces';
+import { addWorkspace, expand, removeAddedWorkspaces } from './support/workspaces';
 
 /**
  * A cloud workspace end to end: Pier's own server added as a Databricks workspace with a
@@ -13,22 +13,6 @@ test.afterEach(async ({ page }, testInfo) => {
   if (testInfo.status !== testInfo.expectedStatus) await page.screenshot({ path: testInfo.outputPath('failure.png') });
   await removeAddedWorkspaces(readyInfo().ui);
 });
-
-async function expand(item: Locator) {
-  await expect(item).toBeVisible();
-  if ((await item.getAttribute('aria-expanded')) === 'false') await item.click();
-  await expect(item).toHaveAttribute('aria-expanded', 'true');
-}
-
-async function addWorkspace(page: Page, token: string): Promise<void> {
-  await page.getByRole('button', { name: 'Add workspace' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Add a Databricks workspace' });
-  await dialog.getByRole('radio', { name: 'Personal access token' }).check();
-  await dialog.getByLabel('Workspace URL').fill(new URL(readyInfo().ui).origin);
-  await dialog.getByLabel('Access token', { exact: true }).fill(token);
-  await dialog.getByRole('button', { name: 'Add workspace' }).click();
-  await expect(dialog).toBeHidden({ timeout: 45_000 });
-}
 
 test('browse a cloud workspace’s table, edit a row, and compare with its hosted Data API', async ({ page }) => {
   test.setTimeout(120_000);

@@ -1,3 +1,6 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import { readyInfo } from './ready';
+
 /** Leaves the workspace list as every spec expects it: the local workspace only (RPC over HTTP with the session key). */
 export async function removeAddedWorkspaces(ui: string): Promise<void> {
   const { origin, hash } = new URL(ui);
@@ -13,4 +16,22 @@ export async function removeAddedWorkspaces(ui: string): Promise<void> {
   for (const ws of list.value?.workspaces ?? []) {
     if (ws.kind !== 'local') await call('workspaces.remove', { id: ws.id });
   }
+}
+
+/** Opens a tree item (if closed) and waits until it is open. */
+export async function expand(item: Locator): Promise<void> {
+  await expect(item).toBeVisible();
+  if ((await item.getAttribute('aria-expanded')) === 'false') await item.click();
+  await expect(item).toHaveAttribute('aria-expanded', 'true');
+}
+
+/** Adds Pier's own server as a Databricks workspace with a personal access token, through the dialog. */
+export async function addWorkspace(page: Page, token: string): Promise<void> {
+  await page.getByRole('button', { name: 'Add workspace' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a Databricks workspace' });
+  await dialog.getByRole('radio', { name: 'Personal access token' }).check();
+  await dialog.getByLabel('Workspace URL').fill(new URL(readyInfo().ui).origin);
+  await dialog.getByLabel('Access token', { exact: true }).fill(token);
+  await dialog.getByRole('button', { name: 'Add workspace' }).click();
+  await expect(dialog).toBeHidden({ timeout: 45_000 });
 }

@@ -1,28 +1,57 @@
 import { queryOptions } from '@tanstack/react-query';
 import { createContext, useContext } from 'react';
 import type { PierApi } from '../../../shared/contract/contract';
+import type { ListSchemasOutput } from '../../../shared/contract/catalog';
 import type { GrantChange, PolicyChangeInput, PreviewPolicyInput, RoleChange } from '../../../shared/contract/admin';
+import { cloudSchemasQuery, schemasQuery } from './catalog';
+import { cloudKeys } from './cloud';
+import { locationInput, type BranchLocation } from './dataApi';
 import { unwrap } from './RpcCallError';
 
 /**
- * The branch an admin tab works on ("projects/p/branches/b"); undefined = the embedded default.
+ * Where an admin tab works: a branch of the local workspace (all absent = the embedded default), or
+ * a branch and database of a cloud workspace, where main runs as the signed-in identity.
  * Provided by the tab, read by every admin view, and part of every key and call below.
  */
-export const AdminBranchContext = createContext<string | undefined>(undefined);
+export interface AdminLocation extends BranchLocation {
+  /** A cloud branch's Postgres database; absent = the branch's default database. */
+  readonly database?: string | undefined;
+}
+
+/** The local workspace's id and the branch of the embedded default, as the management API names them. */
+const LOCAL_WORKSPACE = 'local';
+const EMBEDDED_BRANCH = 'projects/local/branches/production';
+/** Main's default database for cloud admin calls without one (Lakebase's default database). */
+const DEFAULT_CLOUD_DATABASE = 'databricks_postgres';
+
+export const AdminBranchContext = createContext<AdminLocation>({});
 export const useAdminBranch = () => useContext(AdminBranchContext);
 
-type Branch = string | undefined;
-const branchKey = (branch: Branch) => branch ?? 'default';
-const withBranch = (branch: Branch) => (branch ? { branch } : {});
+type Branch = AdminLocation;
+/** The local workspace's keys keep their old shape; a cloud location appends workspace and database. */
+const branchKey = (at: Branch): string[] => [at.branch ?? 'default', ...(isCloud(at) ? [`ws:${at.workspaceId}`, at.database ?? ''] : [])];
+/** The location's fields as the admin and SQL channels take them. */
+export const withBranch = (at: Branch) => ({ ...locationInput(at), ...(isCloud(at) && at.database ? { database: at.database } : {}) });
+
+export function isCloud(at: Branch): at is AdminLocation & { workspaceId: string } {
+  return at.workspaceId !== undefined && at.workspaceId !== LOCAL_WORKSPACE;
+}
+
+/** The location's schemas, as the tree lists them (the SQL editor's completion, the tools' table pick). */
+export function locationSchemasQuery(api: PierApi, at: Branch) {
+  const q = isCloud(at) && at.branch ? cloudSchemasQuery(api, { workspaceId: at.workspaceId, branch: at.branch, database: at.database ?? DEFAULT_CLOUD_DATABASE }) : schemasQuery(api, at.branch);
+  // The same key and call as the tree's, so both share one cache entry.
+  return queryOptions({ queryKey: q.queryKey as readonly string[], queryFn: q.queryFn as () => Promise<ListSchemasOutput>, meta: q.meta });
+}
 
 export const adminKeys = {
   all: ['admin'] as const,
-  branch: (branch: Branch) => [...adminKeys.all, branchKey(branch)] as const,
-  roles: (branch: Branch) => [...adminKeys.branch(branch), 'roles'] as const,
-  grants: (branch: Branch, schema: string) => [...adminKeys.branch(branch), 'grants', schema] as const,
-  policies: (branch: Branch, schema: string, table: string) => [...adminKeys.branch(branch), 'policies', schema, table] as const,
-  preview: (input: PreviewPolicyInput) => [...adminKeys.branch(input.branch), 'preview', JSON.stringify(input)] as const,
-  setup: (branch: Branch) => [...adminKeys.branch(branch), 'setup'] as const,
+  branch: (at: Branch) => [...adminKeys.all, ...branchKey(at)] as const,
+  roles: (at: Branch) => [...adminKeys.branch(at), 'roles'] as const,
+  grants: (at: Branch, schema: string) => [...adminKeys.branch(at), 'grants', schema] as const,
+  policies: (at: Branch, schema: string, table: string) => [...adminKeys.branch(at), 'policies', schema, table] as const,
+  preview: (at: Branch, input: PreviewPolicyInput) => [...adminKeys.branch(at), 'preview', JSON.stringify(input)] as const,
+  setup: (at: Branch) => [...adminKeys.branch(at), 'setup'] as const,
 };
 
 export function rolesQuery(api: PierApi, branch: Branch) {
@@ -33,29 +62,31 @@ export function rolesQuery(api: PierApi, branch: Branch) {
   });
 }
 
-/** The local workspace's management API, where managed identities (Databricks users, service principals) live. */
-const LOCAL_WORKSPACE = 'local';
-const EMBEDDED_BRANCH = 'projects/local/branches/production';
+/** The management API's workspace and branch name of a location (the embedded default is local production). */
+export function managedBranch(at: Branch): { workspaceId: string; branch: string } {
+  return { workspaceId: at.workspaceId ?? LOCAL_WORKSPACE, branch: at.branch ?? EMBEDDED_BRANCH };
+}
 
 /** The branch's roles as the management API's roles resource lists them: which are managed identities. */
-export function managedRolesQuery(api: PierApi, branch: Branch) {
+export function managedRolesQuery(api: PierApi, at: Branch) {
   return queryOptions({
-    queryKey: [...adminKeys.branch(branch), 'managedRoles'] as const,
-    queryFn: async () => unwrap('cloud.roles', await api['cloud.roles']({ workspaceId: LOCAL_WORKSPACE, branch: branch ?? EMBEDDED_BRANCH })),
+    queryKey: [...adminKeys.branch(at), 'managedRoles'] as const,
+    queryFn: async () => unwrap('cloud.roles', await api['cloud.roles'](managedBranch(at))),
     // Optional information: the roles view works without it.
     meta: { errorDisplay: 'inline' },
     retry: false,
   });
 }
 
-/** Whether the branch is protected (destructive SQL then asks first); read from the management API. */
-export function branchProtectedQuery(api: PierApi, branch: Branch) {
-  const name = branch ?? EMBEDDED_BRANCH;
+/** Whether the branch is protected (destructive SQL then asks first); read from its workspace's management API. */
+export function branchProtectedQuery(api: PierApi, at: Branch) {
+  const { workspaceId, branch: name } = managedBranch(at);
   const project = name.split('/branches/')[0]!;
   return queryOptions({
-    queryKey: [...adminKeys.branch(branch), 'protected'] as const,
+    // Under the branches' key, so protecting or unprotecting the branch (an operation) refreshes it.
+    queryKey: [...cloudKeys.branches(workspaceId, project), 'protected', name] as const,
     queryFn: async () => {
-      const out = unwrap('cloud.branches', await api['cloud.branches']({ workspaceId: LOCAL_WORKSPACE, project }));
+      const out = unwrap('cloud.branches', await api['cloud.branches']({ workspaceId, project }));
       const found = out.branches.find((b) => b.name === name);
       return found ? found.isProtected : null;
     },
@@ -81,9 +112,10 @@ export function tablePoliciesQuery(api: PierApi, branch: Branch, schema: string,
 }
 
 /** The live preview: a rolled-back run of the edit; an invalid expression is a value, not an error. */
-export function policyPreviewQuery(api: PierApi, input: PreviewPolicyInput) {
+export function policyPreviewQuery(api: PierApi, at: Branch, preview: PreviewPolicyInput) {
+  const input = { ...preview, ...withBranch(at) };
   return queryOptions({
-    queryKey: adminKeys.preview(input),
+    queryKey: adminKeys.preview(at, preview),
     queryFn: async () => unwrap('admin.previewPolicy', await api['admin.previewPolicy'](input)),
     meta: { errorDisplay: 'inline' },
     retry: false,

@@ -6,7 +6,8 @@ import { ExplorerTree } from '../features/explorer/ExplorerTree';
 import { OperationsPanel } from '../features/operations/OperationsPanel';
 import { AdminTools } from '../features/roles/AdminTools';
 import { StatusBar } from '../features/statusbar/StatusBar';
-import { tabTitle, tabsReducer } from '../features/tabs/tabsState';
+import { tabTitle, tabsReducer, toolTab } from '../features/tabs/tabsState';
+import { useWorkspaceHosts } from '../features/tabs/useWorkspaceHosts';
 import { restoreTabs, serializeTabs } from '../features/tabs/tabsStorage';
 import { EditorTabs } from '../features/tabs/EditorTabs';
 import { Icon } from '../ui/Icon';
@@ -26,7 +27,8 @@ export function Shell() {
   const queryClient = useQueryClient();
   const explorerFetching = useIsFetching({ queryKey: catalogKeys.schemas() }) + useIsFetching({ queryKey: cloudKeys.all }) > 0;
   const activeTab = tabs.tabs.find((t) => t.id === tabs.activeId);
-  const windowTitle = activeTab ? `${tabTitle(activeTab)} — Pier` : 'Pier';
+  const hosts = useWorkspaceHosts();
+  const windowTitle = activeTab ? `${tabTitle(activeTab, hosts)} — Pier` : 'Pier';
   useEffect(() => {
     document.title = windowTitle;
   }, [windowTitle]);
@@ -56,7 +58,7 @@ export function Shell() {
             <Icon name="refresh" className={explorerFetching ? 'spin' : undefined} />
           </button>
         </div>
-        <ExplorerTree selectedId={tabs.activeId} onOpen={(relation) => dispatch({ kind: 'openTable', relation })} />
+        <ExplorerTree selectedId={tabs.activeId} onOpen={(relation) => dispatch({ kind: 'openTable', relation })} onTool={(request) => dispatch({ kind: 'open', tab: toolTab(tabs, request) })} />
         <OperationsPanel />
       </nav>
       <SidebarResizer width={sidebarWidth} onResize={setSidebarWidth} />

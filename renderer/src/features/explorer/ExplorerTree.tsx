@@ -35,6 +35,7 @@ import {
   type VisibleRow,
 } from './explorerTree';
 import { actionLabel, nodeActions, type NodeAction } from './nodeActions';
+import { relationLocation, type ToolRequest } from '../tabs/tabsState';
 import { useExplorerData } from './useExplorerData';
 import './explorer.css';
 import { formatSize } from './formatSize';
@@ -45,6 +46,8 @@ interface ExplorerTreeProps {
   /** Id of the relation shown in the active tab, marked as selected. */
   readonly selectedId: string | null;
   readonly onOpen: (relation: RelationRef) => void;
+  /** An admin tool asked for from a row's menu (on that row's branch and database, or table). */
+  readonly onTool?: (request: ToolRequest) => void;
 }
 
 type OpenDialog =
@@ -68,7 +71,7 @@ interface MenuState {
  * Workspaces → projects → branches (nested by source) → endpoints and databases → schemas →
  * tables, as one WAI-ARIA tree with a single tab stop. Children load when a node opens.
  */
-export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
+export function ExplorerTree({ selectedId, onOpen, onTool }: ExplorerTreeProps) {
   const api = usePierApi();
   const queryClient = useQueryClient();
   const toasts = useToasts();
@@ -276,6 +279,18 @@ export function ExplorerTree({ selectedId, onOpen }: ExplorerTreeProps) {
         return;
       case 'refresh':
         refresh(node);
+        return;
+      case 'sqlEditor':
+      case 'roles':
+      case 'setup':
+        if (node.kind === 'database') {
+          const target = catalogBranch(node.workspaceId, node.branch);
+          const at = target.kind === 'local' ? (target.branch ? { branch: target.branch } : {}) : { workspaceId: target.workspaceId, branch: target.branch, database: node.database.postgresDatabase };
+          onTool?.({ tool: action.kind === 'sqlEditor' ? 'sql' : action.kind, at });
+        }
+        return;
+      case 'policies':
+        if (node.kind === 'relation') onTool?.({ tool: 'policies', schema: node.relation.schema, table: node.relation.name, at: relationLocation(node.relation) });
         return;
       default:
         assertNever(action, 'node action');

@@ -33,6 +33,14 @@ describe('nodeActions', () => {
     expect(labels(endpoint('ACTIVE'))).toEqual(['Suspend endpoint', 'Delete endpoint…']);
   });
 
+  it('opens the admin tools from a database, and RLS policies from a table (not a view)', () => {
+    const database = { kind: 'database', id: 'd', label: 'sales', workspaceId: 'ws-a', branch: 'projects/p/branches/main', database: { name: 'projects/p/branches/main/databases/sales', postgresDatabase: 'sales' }, children: [] } as unknown as ExplorerNode;
+    expect(labels(database)).toEqual(['Data API…', 'SQL editor', 'Roles', 'Data API set-up']);
+    const relation = (kind: 'table' | 'view'): ExplorerNode => ({ kind: 'relation', id: 'r', label: 'clients', relation: { schema: 'public', name: 'clients', kind, estimatedRows: 3 } });
+    expect(labels(relation('table'))).toEqual(['Open', 'RLS policies']);
+    expect(labels(relation('view'))).toEqual(['Open']);
+  });
+
   it('offers the host to copy only when the endpoint has one', () => {
     const withHost = endpoint('ACTIVE');
     if (withHost.kind !== 'endpoint') throw new Error('fixture');

@@ -13,6 +13,11 @@ export type NodeAction =
   | { readonly kind: 'deleteEndpoint' }
   | { readonly kind: 'copyHost' }
   | { readonly kind: 'dataApi' }
+  /** Admin tools on the row's branch and database (or table). */
+  | { readonly kind: 'sqlEditor' }
+  | { readonly kind: 'roles' }
+  | { readonly kind: 'setup' }
+  | { readonly kind: 'policies' }
   | { readonly kind: 'protect' }
   | { readonly kind: 'unprotect' }
   | { readonly kind: 'deleteBranch' }
@@ -52,9 +57,10 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
         { kind: 'deleteEndpoint' },
       ];
     case 'database':
-      return [{ kind: 'dataApi' }];
+      return [{ kind: 'dataApi' }, { kind: 'sqlEditor' }, { kind: 'roles' }, { kind: 'setup' }];
     case 'relation':
-      return [{ kind: 'open' }];
+      // Row-level security applies to tables only.
+      return node.relation.kind === 'table' || node.relation.kind === 'partitioned_table' ? [{ kind: 'open' }, { kind: 'policies' }] : [{ kind: 'open' }];
     case 'schema':
     case 'routine':
     case 'status':
@@ -86,6 +92,14 @@ export function actionLabel(action: NodeAction): string {
       return 'Copy host';
     case 'dataApi':
       return 'Data API…';
+    case 'sqlEditor':
+      return 'SQL editor';
+    case 'roles':
+      return 'Roles';
+    case 'setup':
+      return 'Data API set-up';
+    case 'policies':
+      return 'RLS policies';
     case 'protect':
       return 'Protect branch';
     case 'unprotect':

@@ -1,8 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { POLICY_COMMANDS, type ChangePlanOutput, type ListRolesOutput, type PolicyChangeInput, type TablePoliciesOutput } from '../../../../shared/contract/admin';
-import { adminKeys, applyPolicyChange, planPolicyChange, rolesQuery, tablePoliciesQuery, useAdminBranch } from '../../api/admin';
-import { schemasQuery } from '../../api/catalog';
+import { adminKeys, applyPolicyChange, locationSchemasQuery, planPolicyChange, rolesQuery, tablePoliciesQuery, useAdminBranch } from '../../api/admin';
 import { usePierApi } from '../../api/PierApiContext';
 import { describeError } from '../../api/RpcCallError';
 import { ErrorPanel } from '../../ui/ErrorPanel';
@@ -189,7 +188,7 @@ function PolicyEditor({
   onClose: () => void;
 }) {
   const api = usePierApi();
-  const catalog = useQuery(schemasQuery(api, useAdminBranch()));
+  const catalog = useQuery(locationSchemasQuery(api, useAdminBranch()));
   const tables = useMemo(() => catalog.data?.schemas.find((s) => s.name === schema)?.relations.map((r) => r.name) ?? [], [catalog.data, schema]);
   const completions = useMemo<CompletionEntry[]>(
     () => [

@@ -52,10 +52,10 @@ export function PolicyPreview({
     }
   }, [tryInsert, insertJson]);
   const input = useDebounced(
-    useMemo(() => ({ schema, table, change, identities: chosen, sampleInsert, sampleUpdate: tryUpdate, ...(branch ? { branch } : {}) }), [schema, table, change, chosen, sampleInsert, tryUpdate, branch]),
+    useMemo(() => ({ schema, table, change, identities: chosen, sampleInsert, sampleUpdate: tryUpdate }), [schema, table, change, chosen, sampleInsert, tryUpdate]),
     350,
   );
-  const query = useQuery({ ...policyPreviewQuery(api, input), enabled: input.identities.length > 0 });
+  const query = useQuery({ ...policyPreviewQuery(api, branch, input), enabled: input.identities.length > 0 });
   const data = query.data;
   // Writes are what INSERT and UPDATE policies are about: try them by default for those commands.
   const command = change && (change.kind === 'create' || change.kind === 'replace') ? (change.policy.command ?? 'ALL') : null;
@@ -148,6 +148,11 @@ function PreviewResult({ preview }: { preview: Preview }) {
           Row-level security is off for this table: policies are not enforced, every role with SELECT sees every row.
         </p>
       )}
+      {preview.limitations.map((text) => (
+        <p key={text} className="policy-preview__warning" role="note">
+          {text}
+        </p>
+      ))}
       <ul className="policy-preview__summary">
         {preview.identities.map((i) => (
           <li key={i.role}>
@@ -216,7 +221,8 @@ function WhyHidden({ preview, identity, rowKey }: { preview: Preview; identity: 
     <section className="policy-preview__why" aria-label="Why is this row hidden?">
       <h4>Why is row {index + 1} hidden from {identity.role}?</h4>
       {identity.error && <p>{identity.role} cannot read the table at all: {identity.error}</p>}
-      {!identity.error && identity.evaluations.length === 0 && (
+      {!identity.error && preview.whyHiddenUnavailable && <p>{preview.whyHiddenUnavailable}</p>}
+      {!identity.error && !preview.whyHiddenUnavailable && identity.evaluations.length === 0 && (
         <p>No SELECT policy applies to {identity.role}, so with row-level security on it sees no rows (default deny).</p>
       )}
       {!identity.error && identity.evaluations.length > 0 && permissive.length === 0 && (

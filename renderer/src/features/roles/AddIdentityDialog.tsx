@@ -1,15 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { IdentityType } from '../../../../shared/management/workspaceSchemas';
-import { adminKeys } from '../../api/admin';
+import { adminKeys, managedBranch, type AdminLocation } from '../../api/admin';
 import { cloudCommands } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
 import { DialogError, Field, ModalDialog } from '../explorer/ModalDialog';
 import { useFollowedOperation } from '../operations/useFollowedOperation';
-
-/** Managed identities live in the local workspace's management API; the roles view's branch is one of its branches. */
-export const LOCAL_WORKSPACE = 'local';
-export const EMBEDDED_BRANCH = 'projects/local/branches/production';
 
 const TYPES: readonly { readonly type: IdentityType; readonly label: string; readonly placeholder: string; readonly hint: string }[] = [
   { type: 'USER', label: 'User', placeholder: 'analyst@example.com', hint: 'The user’s email address.' },
@@ -24,14 +20,14 @@ type Attributes = Record<(typeof ATTRIBUTES)[number], boolean>;
  * plane creates the Postgres role and grants it to authenticator. Stays open until the
  * operation has ended, so a refusal is shown where it was asked for.
  */
-export function AddIdentityDialog({ branch, onClose }: { branch: string | undefined; onClose: () => void }) {
+export function AddIdentityDialog({ at, onClose }: { at: AdminLocation; onClose: () => void }) {
   const api = usePierApi();
   const queryClient = useQueryClient();
   const [identityType, setIdentityType] = useState<IdentityType>('USER');
   const [name, setName] = useState('');
   const [attributes, setAttributes] = useState<Attributes>({ createdb: false, createrole: false, bypassrls: false });
   const add = useFollowedOperation('cloud.createRole', (postgresRole: string) =>
-    cloudCommands.createRole(api, { workspaceId: LOCAL_WORKSPACE, branch: branch ?? EMBEDDED_BRANCH, postgresRole, identityType, attributes }),
+    cloudCommands.createRole(api, { ...managedBranch(at), postgresRole, identityType, attributes }),
   );
   const state = add.operation?.state;
   useEffect(() => {

@@ -1,16 +1,23 @@
 import { useQuery } from '@tanstack/react-query';
 import './roles.css';
-import { schemasQuery } from '../../api/catalog';
+import { locationSchemasQuery, type AdminLocation } from '../../api/admin';
 import { usePierApi } from '../../api/PierApiContext';
-import { adminTab, type Tab, type TabsEvent, type TabsState } from '../tabs/tabsState';
+import { relationLocation, tabLocation, toolTab, workspaceSuffix, type Tab, type TabsEvent, type TabsState, type ToolRequest } from '../tabs/tabsState';
+import { useWorkspaceHosts } from '../tabs/useWorkspaceHosts';
 
-/** The sidebar's launchers for the admin tabs; policies and grants follow the open table. */
+/** Where the tools open: the active tab's workspace, branch and database (none = the embedded default). */
+export function toolsLocation(active: Tab | undefined): AdminLocation {
+  if (!active) return {};
+  return active.kind === 'table' ? relationLocation(active.relation) : tabLocation(active);
+}
+
+/** The sidebar's launchers for the admin tabs; they follow the active tab's location, policies and grants its table. */
 export function AdminTools({ tabs, dispatch }: { tabs: TabsState; dispatch: (e: TabsEvent) => void }) {
   const api = usePierApi();
+  const hosts = useWorkspaceHosts();
   const active = tabs.tabs.find((t) => t.id === tabs.activeId);
-  // Tools open on the branch of the active tab (a table opened under a branch, or an admin tab).
-  const branch = active ? (active.kind === 'table' ? active.relation.branch : active.branch) : undefined;
-  const schemas = useQuery(schemasQuery(api, branch));
+  const at = toolsLocation(active);
+  const schemas = useQuery(locationSchemasQuery(api, at));
   const current =
     active?.kind === 'table'
       ? { schema: active.relation.schema, table: active.relation.name }
@@ -21,11 +28,11 @@ export function AdminTools({ tabs, dispatch }: { tabs: TabsState; dispatch: (e: 
             const r = s?.relations.find((x) => x.kind === 'table');
             return s && r ? { schema: s.name, table: r.name } : null;
           })();
-  const open = (tab: Tab) => dispatch({ kind: 'open', tab });
-  const nextSql = Math.max(0, ...tabs.tabs.map((t) => (t.kind === 'sql' ? t.n : 0))) + 1;
+  const open = (request: ToolRequest) => dispatch({ kind: 'open', tab: toolTab(tabs, request) });
+  const where = `${at.branch?.split('/').at(-1) ?? 'production'}${at.database ? ` · ${at.database}` : ''}${workspaceSuffix(at.workspaceId, hosts)}`;
   return (
     <div className="admin-tools" role="group" aria-label="Admin tools">
-      <button type="button" className="admin-tools__button" onClick={() => open(adminTab.sql(nextSql, branch))}>
+      <button type="button" className="admin-tools__button" onClick={() => open({ tool: 'sql', at })}>
         SQL editor
       </button>
       <button
@@ -33,19 +40,22 @@ export function AdminTools({ tabs, dispatch }: { tabs: TabsState; dispatch: (e: 
         className="admin-tools__button"
         disabled={!current}
         title={current ? `Row-level security of ${current.schema}.${current.table}` : 'Open a table first'}
-        onClick={() => current && open(adminTab.policies(current.schema, current.table, branch))}
+        onClick={() => current && open({ tool: 'policies', schema: current.schema, table: current.table, at })}
       >
         RLS policies
       </button>
-      <button type="button" className="admin-tools__button" onClick={() => open(adminTab.grants(current?.schema ?? 'public', branch))}>
+      <button type="button" className="admin-tools__button" onClick={() => open({ tool: 'grants', schema: current?.schema ?? 'public', at })}>
         Grants
       </button>
-      <button type="button" className="admin-tools__button" onClick={() => open(adminTab.roles(branch))}>
+      <button type="button" className="admin-tools__button" onClick={() => open({ tool: 'roles', at })}>
         Roles
       </button>
-      <button type="button" className="admin-tools__button" onClick={() => open(adminTab.setup(branch))}>
+      <button type="button" className="admin-tools__button" onClick={() => open({ tool: 'setup', at })}>
         Data API set-up
       </button>
+      <p className="admin-tools__where" aria-label="Admin tools open on">
+        on {where}
+      </p>
     </div>
   );
 }

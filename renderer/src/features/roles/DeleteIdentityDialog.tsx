@@ -1,14 +1,13 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import type { RoleSummary } from '../../../../shared/management/workspaceSchemas';
-import { adminKeys } from '../../api/admin';
+import { adminKeys, managedBranch, type AdminLocation } from '../../api/admin';
 import { cloudCommands } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
 import { DeleteWithOperationDialog } from '../operations/DeleteWithOperationDialog';
-import { LOCAL_WORKSPACE } from './AddIdentityDialog';
 
 /** Deletes a managed identity through the roles resource, so the management API's record goes with the Postgres role. */
-export function DeleteIdentityDialog({ role, onClose }: { role: RoleSummary; onClose: () => void }) {
+export function DeleteIdentityDialog({ at, role, onClose }: { at: AdminLocation; role: RoleSummary; onClose: () => void }) {
   const api = usePierApi();
   const queryClient = useQueryClient();
   const refresh = useCallback(() => {
@@ -20,7 +19,7 @@ export function DeleteIdentityDialog({ role, onClose }: { role: RoleSummary; onC
       noun="identity"
       name={role.postgresRole}
       channel="cloud.deleteRole"
-      run={() => cloudCommands.deleteRole(api, { workspaceId: LOCAL_WORKSPACE, role: role.name })}
+      run={() => cloudCommands.deleteRole(api, { workspaceId: managedBranch(at).workspaceId, role: role.name })}
       onSucceeded={refresh}
       onClose={onClose}
     >

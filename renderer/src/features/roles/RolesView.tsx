@@ -59,8 +59,8 @@ export function RolesView() {
           Add identity…
         </button>
       </header>
-      {dialog?.kind === 'add' && <AddIdentityDialog branch={branch} onClose={() => setDialog(null)} />}
-      {dialog?.kind === 'delete' && <DeleteIdentityDialog role={dialog.role} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'add' && <AddIdentityDialog at={branch} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'delete' && <DeleteIdentityDialog at={branch} role={dialog.role} onClose={() => setDialog(null)} />}
       {planError && (
         <p className="policies__error" role="alert">
           {planError}

@@ -3,9 +3,8 @@ import { useMemo, useRef, useState } from 'react';
 import type { ViewAs } from '../../../../shared/contract/dataApi';
 import type { SqlRunMode, SqlRunOutput } from '../../../../shared/contract/sql';
 import { assertNever } from '../../../../shared/contract/result';
-import { branchProtectedQuery, grantsQuery, rolesQuery, useAdminBranch } from '../../api/admin';
+import { branchProtectedQuery, grantsQuery, isCloud, locationSchemasQuery, rolesQuery, useAdminBranch, withBranch } from '../../api/admin';
 import { appStatusQuery } from '../../api/app';
-import { schemasQuery } from '../../api/catalog';
 import { usePierApi } from '../../api/PierApiContext';
 import { describeError } from '../../api/RpcCallError';
 import { cancelSql, runSql } from '../../api/sql';
@@ -29,8 +28,8 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
   const api = usePierApi();
   const status = useQuery(appStatusQuery(api));
   const branch = useAdminBranch();
-  // History per branch: the embedded default's is keyed by its database name.
-  const historyKey = `pier.sqlHistory.${branch ?? status.data?.database ?? ''}`;
+  // History per branch (and workspace): the embedded default's is keyed by its database name.
+  const historyKey = `pier.sqlHistory.${branch.branch ? [branch.workspaceId, branch.branch, branch.database].filter(Boolean).join('|') : (status.data?.database ?? '')}`;
   const [text, setText] = useState(() => readStorage(`pier.sqlTab.${tabNumber}`) ?? 'SELECT * FROM clients;');
   const [viewAs, setViewAs] = useState<ViewAs>({ kind: 'admin' });
   const [run, setRun] = useState<RunState>({ kind: 'idle' });
@@ -54,7 +53,7 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
     setRun({ kind: 'running', runId });
     editor.current?.markError(null, '');
     try {
-      const output = await runSql(api, { runId, sql, viewAs, mode, ...(branch ? { branch } : {}) });
+      const output = await runSql(api, { runId, sql, viewAs, mode, ...withBranch(branch) });
       setRun({ kind: 'done', output, sent: sql, mode });
       if (output.kind === 'ok' && output.results.some((r) => r.command !== 'SELECT')) {
         // Anything but a read may have changed tables, grants or rows the other views show.
@@ -104,7 +103,7 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
             value={viewAs.kind === 'admin' ? '' : viewAs.role}
             onChange={(e) => setViewAs(e.target.value ? { kind: 'identity', role: e.target.value } : { kind: 'admin' })}
           >
-            <option value="">admin (superuser)</option>
+            <option value="">{isCloud(branch) ? 'admin (your identity)' : 'admin (superuser)'}</option>
             {(roles.data?.authenticatorMembers ?? []).map((r) => (
               <option key={r} value={r}>
                 {r}
@@ -134,7 +133,7 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
         </div>
         {showHistory && (
           <aside className="sql-view__history" aria-label="History">
-            <h3>History · {branch ? branch.split('/').at(-1) : (status.data?.database ?? '')}</h3>
+            <h3>History · {branch.branch ? branch.branch.split('/').at(-1) : (status.data?.database ?? '')}</h3>
             {history.length === 0 && <p>Nothing run yet.</p>}
             <ul>
               {history.map((h) => (
@@ -238,7 +237,7 @@ function pick(scope: Scope, text: string, editor: CodeEditorHandle | null): { sq
 function useCompletions(): CompletionEntry[] {
   const api = usePierApi();
   const branch = useAdminBranch();
-  const schemas = useQuery(schemasQuery(api, branch));
+  const schemas = useQuery(locationSchemasQuery(api, branch));
   const grants = useQuery(grantsQuery(api, branch, 'public'));
   return useMemo(() => {
     const out: CompletionEntry[] = KEYWORDS.map((k) => ({ label: k, kind: 'keyword' as const }));

@@ -10,7 +10,8 @@ import { RolesView } from '../roles/RolesView';
 import { SetupAssistant } from '../roles/SetupAssistant';
 import { SqlView } from '../sql/SqlView';
 import { assertNever } from '../../../../shared/contract/result';
-import { tabTitle, type Tab, type TabsEvent, type TabsState } from './tabsState';
+import { tabLocation, tabTitle, workspaceSuffix, type Tab, type TabsEvent, type TabsState, type WorkspaceHosts } from './tabsState';
+import { useWorkspaceHosts } from './useWorkspaceHosts';
 import './tabs.css';
 
 /** The main area: one tab per opened item; only the active one is mounted (its queries stay cached). */
@@ -23,6 +24,7 @@ export function EditorTabs({ state, dispatch }: { state: TabsState; dispatch: (e
   useEffect(() => {
     if (state.activeId) tabRefs.current.get(state.activeId)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }, [state.activeId]);
+  const hosts = useWorkspaceHosts();
   const tabDomId = (index: number) => `${baseId}-tab-${index}`;
   const panelId = `${baseId}-panel`;
 
@@ -64,7 +66,7 @@ export function EditorTabs({ state, dispatch }: { state: TabsState; dispatch: (e
       <div ref={stripRef} className="tabs__strip" role="tablist" aria-label="Open tables" onKeyDown={onKeyDown}>
         {state.tabs.map((tab, index) => {
           const selected = tab.id === state.activeId;
-          const title = tabTitle(tab);
+          const title = tabTitle(tab, hosts);
           return (
             <div key={tab.id} className={`tab${selected ? ' tab--selected' : ''}`}>
               <button
@@ -85,7 +87,7 @@ export function EditorTabs({ state, dispatch }: { state: TabsState; dispatch: (e
                   if (e.button === 1) dispatch({ kind: 'close', id: tab.id });
                 }}
               >
-                <TabLabel tab={tab} />
+                <TabLabel tab={tab} hosts={hosts} />
               </button>
               <button
                 type="button"
@@ -107,7 +109,7 @@ export function EditorTabs({ state, dispatch }: { state: TabsState; dispatch: (e
   );
 }
 
-function TabLabel({ tab }: { tab: Tab }) {
+function TabLabel({ tab, hosts }: { tab: Tab; hosts: WorkspaceHosts }) {
   switch (tab.kind) {
     case 'table':
       return (
@@ -115,7 +117,13 @@ function TabLabel({ tab }: { tab: Tab }) {
           <Icon name={relationIcon(tab.relation.kind)} className="tab__icon" />
           {tab.relation.schema !== 'public' && <span className="tab__schema">{tab.relation.schema}.</span>}
           {tab.relation.name}
-          {tab.relation.branch && <span className="tab__schema"> · {tab.relation.branch.split('/').at(-1)}</span>}
+          {tab.relation.branch && (
+            <span className="tab__schema">
+              {' '}
+              · {tab.relation.branch.split('/').at(-1)}
+              {workspaceSuffix(tab.relation.workspaceId, hosts)}
+            </span>
+          )}
         </>
       );
     case 'policies':
@@ -123,7 +131,7 @@ function TabLabel({ tab }: { tab: Tab }) {
     case 'roles':
     case 'grants':
     case 'setup':
-      return <>{tabTitle(tab)}</>;
+      return <>{tabTitle(tab, hosts)}</>;
     default:
       return assertNever(tab, 'tab kind');
   }
@@ -140,7 +148,7 @@ function TabContent({ tab }: { tab: Tab }) {
     case 'setup':
       // Admin views name the branch in their own calls and keys.
       return (
-        <AdminBranchContext.Provider value={tab.branch}>
+        <AdminBranchContext.Provider value={tabLocation(tab)}>
           <AdminTabContent tab={tab} />
         </AdminBranchContext.Provider>
       );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RelationRef } from '../explorer/explorerTree';
-import { adminTab, NO_TABS, tabTitle, tabsReducer, type Tab, type TabsEvent, type TabsState } from './tabsState';
+import { adminTab, NO_TABS, shortHost, tabLocation, tabTitle, tabsReducer, toolTab, type Tab, type TabsEvent, type TabsState } from './tabsState';
 
 const rel = (name: string): RelationRef => ({ schema: 'public', name, kind: 'table', estimatedRows: 1 });
 const run = (events: TabsEvent[], from: TabsState = NO_TABS) => events.reduce(tabsReducer, from);
@@ -65,5 +65,54 @@ describe('tabTitle', () => {
     expect(names(s)).toEqual(['a', 'b', 'c', 'sql:1', 'roles']);
     expect(active(s)).toBe('sql:1');
     expect(tabTitle(adminTab.policies('public', 'clients'))).toBe('Policies · public.clients');
+  });
+});
+
+describe('tabs of cloud workspaces', () => {
+  const prod = 'projects/clients/branches/production';
+  const inWs = (workspaceId: string): RelationRef => ({ schema: 'public', name: 'clients', kind: 'table', estimatedRows: 3, branch: prod, workspaceId, database: 'databricks_postgres' });
+  const hosts = new Map([
+    ['ws-a', 'https://adb-1234.5.azuredatabricks.net'],
+    ['ws-b', 'https://dbc-9f8e.cloud.databricks.com'],
+    ['ws-pier', 'http://127.0.0.1:41234'],
+  ]);
+
+  it('names the workspace by its short host, so two workspaces\' "clients · production" differ', () => {
+    const s = run([{ kind: 'openTable', relation: inWs('ws-a') }, { kind: 'openTable', relation: inWs('ws-b') }]);
+    expect(s.tabs.map((t) => tabTitle(t, hosts))).toEqual(['public.clients · production · adb-1234', 'public.clients · production · dbc-9f8e']);
+    expect(tabTitle(s.tabs[0]!)).toBe('public.clients · production · ws-a');
+  });
+
+  it('leaves local tabs as they were', () => {
+    expect(tabTitle(three.tabs[0]!, hosts)).toBe('public.a');
+    expect(tabTitle(adminTab.roles({ branch: 'projects/local/branches/dev' }), hosts)).toBe('Roles · dev');
+  });
+
+  it.each([
+    ['https://adb-1234.5.azuredatabricks.net', 'adb-1234'],
+    ['dbc-9f8e.cloud.databricks.com', 'dbc-9f8e'],
+    ['http://127.0.0.1:41234', '127.0.0.1:41234'],
+    ['http://localhost:8080/', 'localhost:8080'],
+  ])('shortens %s to %s', (host, short) => {
+    expect(shortHost(host)).toBe(short);
+  });
+
+  it('keeps one admin tab per workspace, branch and database, and names its workspace', () => {
+    const a = { workspaceId: 'ws-a', branch: prod, database: 'databricks_postgres' };
+    const b = { ...a, workspaceId: 'ws-b' };
+    const s = run([{ kind: 'open', tab: adminTab.roles(a) }, { kind: 'open', tab: adminTab.roles(b) }, { kind: 'open', tab: adminTab.roles(a) }]);
+    expect(s.tabs).toHaveLength(2);
+    expect(s.tabs.map((t) => tabTitle(t, hosts))).toEqual(['Roles · production · adb-1234', 'Roles · production · dbc-9f8e']);
+    expect(s.tabs[0]!.kind !== 'table' && tabLocation(s.tabs[0]!)).toEqual(a);
+  });
+
+  it('opens tools on the location asked for, a new SQL tab each time', () => {
+    const at = { workspaceId: 'ws-pier', branch: prod, database: 'sales' };
+    const first = toolTab(NO_TABS, { tool: 'sql', at });
+    const second = toolTab(run([{ kind: 'open', tab: first }]), { tool: 'sql', at });
+    expect([first.kind === 'sql' && first.n, second.kind === 'sql' && second.n]).toEqual([1, 2]);
+    expect(tabTitle(second, hosts)).toBe('SQL 2 · production · 127.0.0.1:41234');
+    const policies = toolTab(NO_TABS, { tool: 'policies', schema: 'public', table: 'clients', at });
+    expect(policies).toMatchObject({ kind: 'policies', schema: 'public', table: 'clients', ...at });
   });
 });

@@ -65,8 +65,16 @@ describe('tabs storage', () => {
 
   it('restores admin tabs (policies, SQL, roles, grants, set-up)', () => {
     const dev = 'projects/local/branches/dev';
-    const tabs = [adminTab.policies('public', 'clients'), adminTab.sql(2), adminTab.roles(), adminTab.grants('public'), adminTab.setup(), adminTab.roles(dev), adminTab.sql(2, dev)];
+    const tabs = [adminTab.policies('public', 'clients'), adminTab.sql(2), adminTab.roles(), adminTab.grants('public'), adminTab.setup(), adminTab.roles({ branch: dev }), adminTab.sql(2, { branch: dev })];
     const state = restoreTabs(serializeTabs({ tabs, activeId: 'roles' }));
     expect(state).toEqual({ tabs, activeId: 'roles' });
+  });
+
+  it('restores admin tabs of a cloud workspace, and drops ones missing their workspace or database', () => {
+    const at = { workspaceId: 'ws-a', branch: 'projects/clients/branches/production', database: 'databricks_postgres' };
+    const tabs = [adminTab.sql(1, at), adminTab.policies('public', 'clients', at), adminTab.grants('public', at)];
+    expect(restoreTabs(serializeTabs({ tabs, activeId: tabs[1]!.id }))).toEqual({ tabs, activeId: tabs[1]!.id });
+    const broken = JSON.stringify({ v: 1, activeId: null, tabs: [{ kind: 'roles', id: 'x', workspaceId: 'ws-a', branch: at.branch }] });
+    expect(restoreTabs(broken).tabs).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import type { RelationKind } from '../../../../shared/contract/catalog';
 import { relationIdOf, type RelationRef } from '../explorer/explorerTree';
+import type { AdminLocation } from '../../api/admin';
 import { adminTab, NO_TABS, type Tab, type TabsState } from './tabsState';
 
 /** A table opened on a branch other than the embedded default ("projects/p/branches/b"). */
@@ -36,7 +37,8 @@ export function restoreTabs(stored: string | null): TabsState {
 function toTab(raw: unknown): Tab | null {
   if (!isRecord(raw)) return null;
   const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-  const adminBranch = typeof raw.branch === 'string' && BRANCH_NAME.test(raw.branch) ? raw.branch : undefined;
+  const adminBranch = adminLocation(raw);
+  if (adminBranch === null) return null;
   if (raw.kind === 'policies') return str(raw.schema) && str(raw.table) ? adminTab.policies(raw.schema, raw.table, adminBranch) : null;
   if (raw.kind === 'sql') return typeof raw.n === 'number' && Number.isInteger(raw.n) && raw.n > 0 ? adminTab.sql(raw.n, adminBranch) : null;
   if (raw.kind === 'roles') return adminTab.roles(adminBranch);
@@ -54,6 +56,18 @@ function toTab(raw: unknown): Tab | null {
   const onCloud = cloud ? { workspaceId: workspaceId as string, database: database as string } : {};
   const relation: RelationRef = { schema, name, kind: kind as RelationKind, estimatedRows: typeof estimatedRows === 'number' ? estimatedRows : -1, ...onBranch, ...onCloud };
   return { kind: 'table', id: relationIdOf(relation), relation };
+}
+
+/**
+ * An admin tab's location: a local branch, or a cloud workspace's branch with its database (all
+ * three; tabs saved before cloud admin tabs existed have none of them). null = not trusted.
+ */
+function adminLocation(raw: Record<string, unknown>): AdminLocation | null {
+  const branch = typeof raw.branch === 'string' && BRANCH_NAME.test(raw.branch) ? raw.branch : undefined;
+  const { workspaceId, database } = raw;
+  if (workspaceId === undefined && database === undefined) return branch ? { branch } : {};
+  const ok = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+  return branch && ok(workspaceId, 64) && ok(database, 63) ? { branch, workspaceId, database } : null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
