@@ -104,5 +104,14 @@ test('the SQL editor and RLS policies on a cloud branch run as the signed-in ide
   // The preview cannot read as an identity the signed-in one is not a member of: it says so, with the GRANT.
   await expect(preview.getByRole('status', { name: `Visible rows for ${ID}` })).toContainText(`GRANT "${ID}" TO "${OWNER}"`);
   await page.screenshot({ path: 'e2e/screenshots/cloud-rls-policies.png', fullPage: true });
+
+  // Roles from the database's row menu: the cloud branch's roles, as the identity reads them.
+  await (await cloudItem('databricks_postgres')).click({ button: 'right' });
+  await page.getByRole('menu', { name: /Actions for databricks_postgres/ }).getByRole('menuitem', { name: 'Roles' }).click();
+  await expect(tabs.getByRole('tab', { name: `Roles · production · ${host}` })).toHaveAttribute('aria-selected', 'true');
+  const roles = page.getByRole('table', { name: 'Roles' });
+  await expect(roles.getByRole('row', { name: new RegExp(`^${OWNER.replace('.', '\\.')}`) })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Data API set-up assistant' }).getByRole('listitem', { name: `${ID} may use schema public: passes` })).toBeVisible();
+  await page.screenshot({ path: 'e2e/screenshots/cloud-roles.png', fullPage: true });
   expect(errors).toEqual([]);
 });

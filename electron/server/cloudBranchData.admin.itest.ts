@@ -63,6 +63,14 @@ describe('admin tools and SQL on a cloud branch', () => {
     expect(r.value.authenticatorMembers).toContain(USER);
   });
 
+  it('runs the Data API set-up checks as the identity', async () => {
+    const r = await call('admin.setupChecks', {});
+    expect(r.ok, JSON.stringify(r.error)).toBe(true);
+    const checks = r.value.checks as { id: string; ok: boolean }[];
+    expect(checks.map((c) => c.id)).toEqual(expect.arrayContaining(['authenticator', 'pgrst-schema', 'pre-config', 'identities', `tables:public:${USER}`]));
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
+  });
+
   it('stages and applies a GRANT on a table the identity owns', async () => {
     const before = await call('admin.grants', { schema: 'notes' });
     expect(before.ok).toBe(true);
