@@ -247,6 +247,37 @@ test('a write the database refuses is not applied and says why on the row', asyn
   await expect(grid.getByRole('gridcell', { name: 'contact@acmecorp.com', exact: true })).toBeVisible();
 });
 
+test('staged changes are applied together in one transaction, or not at all', async ({ page }) => {
+  test.skip(!(await writesWork()), 'the Data API engine does not accept writes yet');
+  const client = new pg.Client({ connectionString: readyInfo().postgres });
+  await client.connect();
+  const nameOf2 = async () => (await client.query(`SELECT name FROM clients WHERE id = 2`)).rows[0]?.name as string;
+  try {
+    const grid = await openTable(page, 'clients');
+    // A good change first, then one the database refuses (email is NOT NULL).
+    await grid.getByRole('gridcell', { name: 'TechStart Inc', exact: true }).dblclick();
+    await grid.getByLabel('Edit name').fill('TechStart AG');
+    await grid.getByLabel('Edit name').press('Enter');
+    await grid.getByRole('gridcell', { name: 'contact@acmecorp.com', exact: true }).click();
+    await page.keyboard.press('Delete');
+    const review = page.getByRole('region', { name: 'Staged changes' });
+    await expect(review.getByRole('listitem')).toHaveCount(2);
+    await review.getByRole('button', { name: 'Apply all' }).click();
+    await expect(review.getByRole('status')).toContainText('Not applied, nothing was changed');
+    expect(await nameOf2()).toBe('TechStart Inc');
+    await page.screenshot({ path: 'e2e/screenshots/grid-apply-all-or-nothing.png' });
+
+    // Without the refused change, the rest goes through.
+    await review.getByRole('button', { name: /^Undo PATCH \/public\/clients\?id=eq\.1/ }).click();
+    await review.getByRole('button', { name: 'Apply all' }).click();
+    await expect(page.getByRole('region', { name: 'Staged changes' })).toHaveCount(0);
+    expect(await nameOf2()).toBe('TechStart AG');
+  } finally {
+    await client.query(`UPDATE clients SET name = 'TechStart Inc' WHERE id = 2`);
+    await client.end();
+  }
+});
+
 test('a new row shows the defaults it will get, and is written with them', async ({ page }) => {
   test.skip(!(await writesWork()), 'the Data API engine does not accept writes yet');
   const client = new pg.Client({ connectionString: readyInfo().postgres });

@@ -14,6 +14,7 @@ export interface IDataApiService {
   request(input: ParsedInputOf<'dataApi.request'>): Promise<OutputOf<'dataApi.request'>>;
   describe(input: ParsedInputOf<'dataApi.describe'>): Promise<OutputOf<'dataApi.describe'>>;
   identities(input: ParsedInputOf<'dataApi.identities'>): Promise<OutputOf<'dataApi.identities'>>;
+  transaction(input: ParsedInputOf<'dataApi.transaction'>): Promise<OutputOf<'dataApi.transaction'>>;
 }
 
 /** Catalog, Data API, admin and SQL calls on branches of a cloud workspace (any workspace but `local`). */
@@ -77,6 +78,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dataApi.request': (input) => (cloudData(input) ?? deps.dataApi).request(input),
     'dataApi.describe': (input) => (cloudData(input) ?? deps.dataApi).describe(input),
     'dataApi.identities': (input) => (cloudData(input) ?? deps.dataApi).identities(input),
+    'dataApi.transaction': (input) => (cloudData(input) ?? deps.dataApi).transaction(input),
     ...createAdminHandlers(branchDatabases),
     ...cloudHandlers(deps.cloud),
   };

@@ -104,6 +104,17 @@ describe('a cloud workspace\'s branches through the catalog and Data API channel
     expect(JSON.parse(onProduction.value.body)).toEqual([{ name: 'Acme Corp' }]);
   });
 
+  it("runs the grid's staged writes in one transaction on the cloud branch", async () => {
+    const write = (body: unknown) => ({ method: 'PATCH', path: '/public/clients', rawQuery: 'id=eq.3', headers: { prefer: 'return=representation' }, body: JSON.stringify(body) });
+    const tx = (requests: unknown[]) => rpc(server, 'dataApi.transaction', { workspaceId, branch: BRANCH, database: DB, viewAs: { kind: 'admin' }, rollback: false, requests });
+    const refused = await tx([write({ name: 'Global (tx)' }), write({ email: null })]);
+    expect({ committed: refused.value.committed, statuses: refused.value.responses.map((r: { status: number } | null) => r?.status ?? null) }).toEqual({ committed: false, statuses: [200, 400] });
+    const read = async () => JSON.parse((await request({ branch: BRANCH, path: '/public/clients', rawQuery: 'select=name&id=eq.3' })).value.body);
+    expect(await read()).toEqual([{ name: 'Global Solutions' }]);
+    expect((await tx([write({ name: 'Global (tx)' })])).value.committed).toBe(true);
+    expect(await read()).toEqual([{ name: 'Global (tx)' }]);
+  });
+
   it('says clearly when the identity may not view as a role', async () => {
     const r = await request({ branch: PROD, path: '/public/clients', viewAs: { kind: 'identity', role: 'user@example.com' } });
     expect(r.ok).toBe(true);

@@ -8,7 +8,7 @@ import { cloudFail, toRpcError, type CloudResult } from '../cloud/cloudError';
 import { connectionAddress, DEFAULT_DATABASE, type EndpointPools, type PoolLease } from '../cloud/connections/endpointPools';
 import { collect, type ManagementClient } from '../cloud/managementClient';
 import { CloudRpcError } from '../cloud/rpc/createCloudHandlers';
-import { describeRelation, listIdentities, runConsoleRequest } from './dataApiRoute';
+import { describeRelation, listIdentities, runConsoleRequest, runConsoleTransaction } from './dataApiRoute';
 import type { IDataApiService } from '../rpc/handlers';
 
 export interface CloudBranchDataOptions {
@@ -91,6 +91,21 @@ export class CloudBranchData implements IDataApiService {
     if (!(await this.endpointMoved(t, res))) return res;
     await this.forgetBranch(t);
     return attempt();
+  }
+
+  async transaction(input: ParsedInputOf<'dataApi.transaction'>): Promise<OutputOf<'dataApi.transaction'>> {
+    const t = CloudBranchData.target(input);
+    return this.withEngine(t, async ({ engine, lease, endpoint }) => {
+      let r = await runConsoleTransaction(engine, input, lease.user);
+      const first = r.responses.find((res) => res !== null);
+      if (first && loginRefused(first)) {
+        // As in request: nothing ran with the replaced credential.
+        unwrap(await this.options.pools.renewCredential({ workspaceId: t.workspaceId, endpoint, database: t.database }));
+        r = await runConsoleTransaction(engine, input, lease.user);
+      }
+      const viewAs = input.viewAs;
+      return viewAs.kind === 'identity' ? { ...r, responses: r.responses.map((res) => res && explainRoleSwitch(res, lease.user, viewAs.role)) } : r;
+    });
   }
 
   async describe(input: ParsedInputOf<'dataApi.describe'>): Promise<OutputOf<'dataApi.describe'>> {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createEngine, type Engine, type JwtConfig } from '../engine';
+import { createEngine, type Engine, type EngineRequest, type EngineResponse, type JwtConfig } from '../engine';
 import { relationshipsFrom, findRelation } from '../engine/schema-cache/SchemaCache';
 import { CatalogNotFoundError } from '../admin/catalog';
 import type { IDataApiService } from '../rpc/handlers';
@@ -58,6 +58,11 @@ export class DataApiRouter implements IDataApiService {
     const admin = input.viewAs.kind === 'admin';
     const engine = await this.requireEngine(input.branch, input.database, admin ? 'admin' : 'authenticator');
     return runConsoleRequest(engine, input, this.options.admin.user);
+  }
+
+  async transaction(input: ParsedInputOf<'dataApi.transaction'>): Promise<OutputOf<'dataApi.transaction'>> {
+    const engine = await this.requireEngine(input.branch, input.database, input.viewAs.kind === 'admin' ? 'admin' : 'authenticator');
+    return runConsoleTransaction(engine, input, this.options.admin.user);
   }
 
   async describe(input: ParsedInputOf<'dataApi.describe'>): Promise<OutputOf<'dataApi.describe'>> {
@@ -130,20 +135,28 @@ export class DataApiRouter implements IDataApiService {
  * on this connection (the superuser locally, the signed-in identity on a cloud workspace).
  */
 export async function runConsoleRequest(engine: Engine, input: ParsedInputOf<'dataApi.request'>, adminRole: string): Promise<OutputOf<'dataApi.request'>> {
-  const role = input.viewAs.kind === 'admin' ? adminRole : input.viewAs.role;
+  return consoleResponse(await engine.handle(consoleRequest(input), consoleCaller(input.viewAs, adminRole)));
+}
+
+/** The grid's staged writes in one transaction, as `viewAs` (see Engine.handleInOneTransaction). */
+export async function runConsoleTransaction(engine: Engine, input: ParsedInputOf<'dataApi.transaction'>, adminRole: string): Promise<OutputOf<'dataApi.transaction'>> {
+  const r = await engine.handleInOneTransaction(input.requests.map(consoleRequest), consoleCaller(input.viewAs, adminRole), { rollback: input.rollback });
+  return { committed: r.committed, responses: r.responses.map((res) => res && consoleResponse(res)) };
+}
+
+function consoleCaller(viewAs: ParsedInputOf<'dataApi.request'>['viewAs'], adminRole: string): { role: string; claims: Record<string, string> } {
+  const role = viewAs.kind === 'admin' ? adminRole : viewAs.role;
+  return { role, claims: { sub: role, role } };
+}
+
+function consoleRequest(input: { method: string; path: string; rawQuery: string; headers: Record<string, string>; body?: string | undefined }): EngineRequest {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(input.headers)) headers[k.toLowerCase()] = v;
   delete headers.authorization; // the console runs as `viewAs`, never as a pasted token
-  const res = await engine.handle(
-    {
-      method: input.method,
-      path: input.path,
-      rawQuery: input.rawQuery,
-      headers,
-      ...(input.body !== undefined && { body: Buffer.from(input.body) }),
-    },
-    { role, claims: { sub: role, role } },
-  );
+  return { method: input.method, path: input.path, rawQuery: input.rawQuery, headers, ...(input.body !== undefined && { body: Buffer.from(input.body) }) };
+}
+
+function consoleResponse(res: EngineResponse): OutputOf<'dataApi.request'> {
   return { status: res.status, headers: res.headers, body: typeof res.body === 'string' ? res.body : Buffer.from(res.body ?? '').toString('utf8') };
 }
 

@@ -148,6 +148,26 @@ describe('browser-mode server on the embedded default', () => {
     }
   });
 
+  it("runs the console's staged writes in one transaction: all or nothing", async () => {
+    const db = new pg.Client({ connectionString: server.readyInfo().postgres });
+    await db.connect();
+    const names = async () => (await db.query<{ name: string }>('SELECT name FROM clients WHERE id IN (1, 2) ORDER BY id')).rows.map((r) => r.name);
+    const write = (id: number, body: unknown) => ({ method: 'PATCH', path: '/public/clients', rawQuery: `id=eq.${id}`, headers: { prefer: 'return=representation' }, body: JSON.stringify(body) });
+    const base = { database: 'databricks_postgres', viewAs: { kind: 'admin' } };
+    try {
+      const refused = await rpc(server, 'dataApi.transaction', { ...base, rollback: false, requests: [write(1, { name: 'Acme X' }), write(2, { email: null })] });
+      expect(refused.body.value.committed).toBe(false);
+      expect(refused.body.value.responses.map((r: { status: number } | null) => r?.status ?? null)).toEqual([200, 400]);
+      expect(await names()).toEqual(['Acme Corp', 'TechStart Inc']);
+      const done = await rpc(server, 'dataApi.transaction', { ...base, rollback: false, requests: [write(1, { name: 'Acme X' }), write(2, { name: 'TechStart X' })] });
+      expect(done.body.value.committed).toBe(true);
+      expect(await names()).toEqual(['Acme X', 'TechStart X']);
+    } finally {
+      await db.query(`UPDATE clients SET name = CASE id WHEN 1 THEN 'Acme Corp' ELSE 'TechStart Inc' END WHERE id IN (1, 2)`);
+      await db.end();
+    }
+  });
+
   it('describes a table for the query builder and lists the identities', async () => {
     const d = await rpc(server, 'dataApi.describe', { database: 'databricks_postgres', schema: 'public', table: 'clients' });
     expect(d.body.value).toMatchObject({ exposed: true, primaryKey: ['id'] });

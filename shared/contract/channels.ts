@@ -10,6 +10,7 @@ export const CHANNELS = [
   'dataApi.request',
   'dataApi.describe',
   'dataApi.identities',
+  'dataApi.transaction',
   'admin.roles',
   'admin.planRoleChange',
   'admin.applyRoleChange',

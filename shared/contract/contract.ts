@@ -16,6 +16,7 @@ export const contract = {
   'dataApi.request': { input: dataApi.dataApiRequestInput, output: dataApi.dataApiRequestOutput },
   'dataApi.describe': { input: dataApi.describeTableInput, output: dataApi.describeTableOutput },
   'dataApi.identities': { input: dataApi.identitiesInput, output: dataApi.identitiesOutput },
+  'dataApi.transaction': { input: dataApi.dataApiTransactionInput, output: dataApi.dataApiTransactionOutput },
   'admin.roles': { input: admin.listRolesInput, output: admin.listRolesOutput },
   'admin.planRoleChange': { input: admin.roleChangeInput, output: admin.changePlanOutput },
   'admin.applyRoleChange': { input: admin.roleChangeInput, output: admin.applyOutput },

@@ -38,6 +38,43 @@ export const dataApiRequestOutput = z.object({
 export type DataApiRequestInput = z.input<typeof dataApiRequestInput>;
 export type DataApiRequestOutput = z.infer<typeof dataApiRequestOutput>;
 
+/**
+ * Writes run in order in ONE transaction as `viewAs` (the grid's staged edits): all take effect
+ * or none. `rollback` runs them all and keeps nothing (a preview in which later writes see the
+ * earlier ones).
+ */
+export const dataApiTransactionInput = z
+  .object({
+    database: identifier,
+    requests: z
+      .array(
+        z
+          .object({
+            method: z.enum(['POST', 'PATCH', 'PUT', 'DELETE']),
+            path: z.string().min(1).max(2048).startsWith('/'),
+            rawQuery: z.string().max(65_536).default(''),
+            headers: z.record(z.string(), z.string()).default({}),
+            body: z.string().max(10 * 1024 * 1024).optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(1000),
+    rollback: z.boolean(),
+    viewAs,
+    branch: branchRef.optional(),
+    workspaceId: workspaceRef.optional(),
+  })
+  .strict();
+export const dataApiTransactionOutput = z.object({
+  /** True when every write succeeded and was committed (never with `rollback`). */
+  committed: z.boolean(),
+  /** One per request; null for those that did not run because an earlier one failed. */
+  responses: z.array(dataApiRequestOutput.nullable()),
+});
+export type DataApiTransactionInput = z.input<typeof dataApiTransactionInput>;
+export type DataApiTransactionOutput = z.infer<typeof dataApiTransactionOutput>;
+
 export const describeTableInput = z.object({ database: identifier, schema: identifier, table: identifier, branch: branchRef.optional(), workspaceId: workspaceRef.optional() }).strict();
 const qualified = z.object({ schema: z.string(), name: z.string() });
 export const describeTableOutput = z.object({

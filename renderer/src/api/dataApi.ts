@@ -152,22 +152,22 @@ export type WriteOutcome =
   | { readonly ok: true; readonly status: number; readonly rows: readonly Record<string, unknown>[] }
   | { readonly ok: false; readonly status: number; readonly error: { code: string; message: string; details: string | null; hint: string | null } };
 
-/**
- * Sends one staged write (POST/PATCH/DELETE) as the view's identity. `rollback` runs it with
- * `Prefer: tx=rollback`: the engine does everything, checks included, then rolls back.
- */
-export async function sendWrite(
-  api: PierApi,
-  target: TableTarget,
-  write: { method: 'POST' | 'PATCH' | 'DELETE'; rawQuery: string; body?: string },
-  rollback: boolean,
-): Promise<WriteOutcome> {
-  const res = await requestTable(api, target, {
-    method: write.method,
-    rawQuery: write.rawQuery,
-    headers: { prefer: rollback ? 'return=representation, tx=rollback' : 'return=representation', 'content-type': 'application/json' },
-    ...(write.body !== undefined && { body: write.body }),
-  });
+/** One staged write (POST/PATCH/DELETE) as the view's identity would send it. */
+export interface TableWrite {
+  readonly method: 'POST' | 'PATCH' | 'DELETE';
+  readonly rawQuery: string;
+  readonly body?: string;
+}
+
+/** What a set of writes sent in one transaction came to. */
+export interface WritesOutcome {
+  /** Every write succeeded and was committed (never when previewing). */
+  readonly committed: boolean;
+  /** One per write; null for those that did not run because an earlier one failed. */
+  readonly outcomes: readonly (WriteOutcome | null)[];
+}
+
+function writeOutcome(res: DataApiRequestOutput): WriteOutcome {
   try {
     checkResponse(res);
   } catch (e) {
@@ -176,6 +176,31 @@ export async function sendWrite(
   }
   const parsed: unknown = res.body ? JSON.parse(res.body) : [];
   return { ok: true, status: res.status, rows: Array.isArray(parsed) ? (parsed as Record<string, unknown>[]) : [] };
+}
+
+/**
+ * Sends the writes, in order, in ONE transaction as the view's identity: all take effect or none.
+ * `rollback` runs them all (later ones seeing the earlier ones, checks included) and keeps nothing.
+ */
+export async function sendWrites(api: PierApi, target: TableTarget, writes: readonly TableWrite[], rollback: boolean): Promise<WritesOutcome> {
+  const path = pathOf(target.schema, target.table);
+  const r = unwrap(
+    'dataApi.transaction',
+    await api['dataApi.transaction']({
+      database: target.database,
+      ...locationInput(target),
+      viewAs: target.viewAs,
+      rollback,
+      requests: writes.map((w) => ({
+        method: w.method,
+        path,
+        rawQuery: w.rawQuery,
+        headers: { prefer: 'return=representation', 'content-type': 'application/json' },
+        ...(w.body !== undefined && { body: w.body }),
+      })),
+    }),
+  );
+  return { committed: r.committed, outcomes: r.responses.map((res) => res && writeOutcome(res)) };
 }
 
 export type ExportFormat = 'csv' | 'json';

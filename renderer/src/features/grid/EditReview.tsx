@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { DescribeTableOutput } from '../../../../shared/contract/dataApi';
-import { sendWrite, type TableTarget, type WriteOutcome } from '../../api/dataApi';
+import { sendWrites, type TableTarget } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
 import { Icon } from '../../ui/Icon';
 import { editRequest, unstage, valueFromText, writeErrorInWords, type StagedEdit } from './stagedEdits';
@@ -22,47 +22,57 @@ const NOTHING_CHANGED =
 type Phase = { readonly kind: 'idle' } | { readonly kind: 'previewed'; readonly summary: string } | { readonly kind: 'applied'; readonly summary: string };
 
 /**
- * The staged edits as the exact requests they become. Preview runs them all with
- * `Prefer: tx=rollback`; Apply previews first and sends them only if every one would succeed.
+ * The staged edits as the exact requests they become, sent in ONE transaction: all take effect
+ * or none. Preview runs them all and rolls back (later edits see the earlier ones); Apply
+ * previews first, then commits only if every edit would change its row.
  */
 export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied }: EditReviewProps) {
   const api = usePierApi();
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const run = async (rollback: boolean) => {
+    const result = await sendWrites(api, target, edits.map(editRequest), rollback);
     const failures: Record<string, string> = {};
     let rows = 0;
-    for (const edit of edits) {
-      const req = editRequest(edit);
-      const outcome: WriteOutcome = await sendWrite(api, target, req, rollback);
-      if (!outcome.ok) failures[edit.id] = writeErrorInWords(outcome.error);
+    let notRun = 0;
+    result.outcomes.forEach((outcome, i) => {
+      const edit = edits[i]!;
+      if (outcome === null) notRun++;
+      else if (!outcome.ok) failures[edit.id] = writeErrorInWords(outcome.error);
       // RLS hides rows from UPDATE/DELETE without an error: zero rows back means nothing happened.
       else if (outcome.rows.length === 0 && edit.kind !== 'insert') failures[edit.id] = NOTHING_CHANGED;
       else rows += outcome.rows.length;
-    }
-    return { failures, rows };
+    });
+    return { failures, rows, notRun, committed: result.committed };
+  };
+  const failedSummary = (failures: Record<string, string>, notRun: number) => {
+    const n = Object.keys(failures).length;
+    return `${n} of ${edits.length} would fail${notRun ? ` (${notRun} after the first failure were not tried)` : ''}`;
   };
   const preview = useMutation({
     mutationFn: () => run(true),
-    onSuccess: ({ failures, rows }) => {
+    onSuccess: ({ failures, rows, notRun }) => {
       onErrors(failures);
-      const n = Object.keys(failures).length;
-      setPhase({ kind: 'previewed', summary: n ? `${n} of ${edits.length} would fail; nothing was changed.` : `All ${edits.length} would succeed (${rows} row${rows === 1 ? '' : 's'}); rolled back.` });
+      setPhase({
+        kind: 'previewed',
+        summary: Object.keys(failures).length ? `${failedSummary(failures, notRun)}; nothing was changed.` : `All ${edits.length} would succeed together (${rows} row${rows === 1 ? '' : 's'}); rolled back.`,
+      });
     },
   });
   const apply = useMutation({
     mutationFn: async () => {
       const trial = await run(true);
-      if (Object.keys(trial.failures).length) return { applied: false, ...trial };
-      return { applied: true, ...(await run(false)) };
+      if (Object.keys(trial.failures).length) return trial;
+      return run(false);
     },
-    onSuccess: ({ applied, failures, rows }) => {
+    onSuccess: ({ failures, rows, notRun, committed }) => {
       onErrors(failures);
-      if (!applied) {
-        setPhase({ kind: 'previewed', summary: `Not applied: ${Object.keys(failures).length} of ${edits.length} would fail (see the marked rows).` });
+      if (!committed) {
+        setPhase({ kind: 'previewed', summary: `Not applied, nothing was changed: ${failedSummary(failures, notRun)} (see the marked rows).` });
         return;
       }
+      // Committed: every edit ran; one that changed no row after all (a race) stays staged with why.
       onEdits(edits.filter((e) => failures[e.id] !== undefined));
-      setPhase({ kind: 'applied', summary: `Applied: ${rows} row${rows === 1 ? '' : 's'} written.` });
+      setPhase({ kind: 'applied', summary: `Applied in one transaction: ${rows} row${rows === 1 ? '' : 's'} written.` });
       onApplied();
     },
   });
