@@ -139,7 +139,7 @@ export async function previewPolicy(pool: pg.Pool, input: PreviewPolicyParams): 
         await client.query(`ALTER TABLE ${target} DISABLE ROW LEVEL SECURITY`);
       } catch (err) {
         await client.query('ROLLBACK TO SAVEPOINT pier_rls_off');
-        whyHiddenUnavailable = `"Why hidden" evaluates each policy with row-level security switched off inside the rolled-back preview, which only the table's owner or a superuser may do; "${login?.login ?? 'this login'}" is neither (${pgMessage(err)}). The visible and hidden rows above are still exact.`;
+        whyHiddenUnavailable = `"Why hidden" evaluates each policy with row-level security switched off inside the rolled-back preview, which only the table's owner or a superuser may do; "${login?.login ?? 'this login'}" is neither (${pgMessage(err)}). Which rows are visible and which hidden is still exact.`;
         limitations.push(whyHiddenUnavailable);
       }
     }

@@ -3,6 +3,7 @@
  * PAT workspace, so every call runs on the branch's read-write endpoint as the signed-in identity
  * (owner@pier.local: a member of databricks_superuser, no superuser), not as the local superuser.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROD, rpc, startCloudTestServer, type CloudTestServer } from './cloudBranchData.testing';
 
@@ -109,10 +110,25 @@ describe('admin tools and SQL on a cloud branch', () => {
     expect(preview.value.whyHiddenUnavailable).toBeNull();
     expect(preview.value.identities[0].error).toContain(`GRANT "${USER}" TO "${OWNER}"`);
 
-    // On a table it does not own, "why hidden" cannot switch RLS off: the preview says so instead of failing.
-    const onClients = await call('admin.previewPolicy', { schema: 'public', table: 'clients', change: null, identities: [USER] });
-    expect(onClients.ok, JSON.stringify(onClients.error)).toBe(true);
-    if (onClients.value.rlsEnabled) expect(onClients.value.whyHiddenUnavailable).toMatch(/only the table's owner or a superuser/);
+  });
+
+  it('says what the preview cannot show on a table with RLS the identity does not own, instead of failing', async () => {
+    // production's clients, owned by the superuser, with RLS on and no policy the identity passes.
+    const superuser = new pg.Client({ connectionString: t.server.readyInfo().postgres });
+    await superuser.connect();
+    await superuser.query('ALTER TABLE public.clients ENABLE ROW LEVEL SECURITY');
+    try {
+      const r = await rpc(t.server, 'admin.previewPolicy', { workspaceId: t.workspaceId, branch: PROD, schema: 'public', table: 'clients', change: null, identities: [USER] });
+      expect(r.ok, JSON.stringify(r.error)).toBe(true);
+      expect(r.value.kind).toBe('preview');
+      expect(r.value.whyHiddenUnavailable).toMatch(/only the table's owner or a superuser may do; "owner@pier.local" is neither/);
+      expect(r.value.limitations).toEqual([expect.stringMatching(/rows listed are those "owner@pier.local" may read itself/), r.value.whyHiddenUnavailable]);
+      // The identity reads no row itself under RLS without a policy for it: the preview shows that, not an error.
+      expect(r.value.rows).toEqual([]);
+    } finally {
+      await superuser.query('ALTER TABLE public.clients DISABLE ROW LEVEL SECURITY');
+      await superuser.end();
+    }
   });
 
   it('reloads the Data API engine of the branch after a change made in the SQL editor', async () => {
