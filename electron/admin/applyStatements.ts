@@ -1,6 +1,15 @@
 import type pg from 'pg';
 import type { ApplyOutput } from '../../shared/contract/admin';
 
+/** SQLSTATE warnings of a GRANT / REVOKE that changed nothing (or not everything). */
+const PRIVILEGE_NOT_GRANTED = '01007';
+const PRIVILEGE_NOT_REVOKED = '01006';
+/** What a server notice carries that matters here. */
+interface Notice {
+  readonly code?: string | undefined;
+  readonly message?: string | undefined;
+}
+
 /** The engine LISTENs on this channel; the notification is delivered when the transaction commits. */
 export const RELOAD_SCHEMA_SQL = `NOTIFY pgrst, 'reload schema'`;
 
@@ -19,9 +28,24 @@ export function runOne(client: pg.ClientBase, text: string, values: unknown[] = 
 export async function applyStatements(pool: pg.Pool, statements: readonly string[]): Promise<ApplyOutput> {
   const client = await pool.connect();
   let index = -1;
+  // GRANT/REVOKE without the grant option only warn and change nothing: treat that as a refusal.
+  let ungranted: Notice | undefined;
+  const onNotice = (n: Notice) => {
+    if (n.code === PRIVILEGE_NOT_GRANTED || n.code === PRIVILEGE_NOT_REVOKED) ungranted ??= n;
+  };
+  client.on('notice', onNotice);
   try {
     await client.query('BEGIN');
-    for (index = 0; index < statements.length; index++) await runOne(client, statements[index]!);
+    for (index = 0; index < statements.length; index++) {
+      await runOne(client, statements[index]!);
+      if (ungranted) {
+        const who = (await client.query<{ u: string }>('SELECT current_user AS u')).rows[0]?.u ?? 'this login';
+        throw Object.assign(new Error(ungranted.message ?? 'Nothing was granted or revoked.'), {
+          code: ungranted.code,
+          hint: `Only the object's owner, or a role holding the privilege WITH GRANT OPTION, may grant or revoke it; "${who}" is neither. Nothing was changed.`,
+        });
+      }
+    }
     await client.query(RELOAD_SCHEMA_SQL);
     await client.query('COMMIT');
     return { kind: 'applied', statements: [...statements] };
@@ -37,6 +61,7 @@ export async function applyStatements(pool: pg.Pool, statements: readonly string
       hint: e.hint ?? null,
     };
   } finally {
+    client.off('notice', onNotice);
     client.release();
   }
 }

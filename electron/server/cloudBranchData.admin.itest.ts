@@ -91,6 +91,16 @@ describe('admin tools and SQL on a cloud branch', () => {
     expect(after.value.schemaUsage).toContain(USER);
   });
 
+  it('refuses a GRANT the identity may not give, instead of reporting a change that did not happen', async () => {
+    const r = await call('admin.applyGrantChanges', { schema: 'public', changes: [{ kind: 'table', table: 'clients', role: USER, privilege: 'TRUNCATE', grant: true }] });
+    expect(r.ok, JSON.stringify(r.error)).toBe(true);
+    expect(r.value).toMatchObject({ kind: 'failed', failedStatement: 0, message: expect.stringMatching(/no privileges were granted for "clients"/) });
+    expect(r.value.hint).toContain(`"${OWNER}" is neither`);
+    const after = await call('admin.grants', { schema: 'public' });
+    const clients = after.value.tables.find((x: { name: string }) => x.name === 'clients');
+    expect(clients.grants.find((g: { grantee: string }) => g.grantee === USER).privileges).not.toContain('TRUNCATE');
+  });
+
   it('creates a policy, and the preview says what the identity cannot show', async () => {
     const change = {
       kind: 'create',
