@@ -173,7 +173,7 @@ describe('an endpoint recreated under the same name', () => {
     await createBranch();
     const oldHost = await hostOf();
     expect(JSON.parse((await read()).value.body)).toEqual([{ name: 'Acme Corp' }]);
-    // Each path (SQL/admin pool, Data API engine, catalog connection) meets the moved endpoint first once.
+    // Each path (SQL/admin pool, Data API engine and its transactions, catalog connection) meets the moved endpoint first once.
     const firstCalls: [string, () => Promise<void>][] = [
       ['sql.run', async () => {
         const ran = await run();
@@ -184,6 +184,14 @@ describe('an endpoint recreated under the same name', () => {
         const again = await read();
         expect(again.value.status, again.value.body).toBe(200);
         expect(JSON.parse(again.value.body)).toEqual([{ name: 'Acme Corp' }]);
+      }],
+      ['dataApi.transaction', async () => {
+        // A previewed (rolled-back) write, as the grid's staged edits are previewed.
+        const write = { method: 'PATCH', path: '/public/clients', rawQuery: 'id=eq.1&select=name', headers: { prefer: 'return=representation' }, body: JSON.stringify({ name: 'Acme (preview)' }) };
+        const tx = await rpc(t.server, 'dataApi.transaction', { ...at, viewAs: { kind: 'admin' }, rollback: true, requests: [write] });
+        expect(tx.ok, JSON.stringify(tx.error)).toBe(true);
+        expect(tx.value.responses[0].status, tx.value.responses[0].body).toBe(200);
+        expect(JSON.parse(tx.value.responses[0].body)).toEqual([{ name: 'Acme (preview)' }]);
       }],
       ['catalog.listSchemas', async () => {
         const schemas = await rpc(t.server, 'catalog.listSchemas', at);

@@ -95,7 +95,7 @@ export class CloudBranchData implements IDataApiService {
 
   async transaction(input: ParsedInputOf<'dataApi.transaction'>): Promise<OutputOf<'dataApi.transaction'>> {
     const t = CloudBranchData.target(input);
-    return this.withEngine(t, async ({ engine, lease, endpoint }) => {
+    const attempt = () => this.withEngine(t, async ({ engine, lease, endpoint }) => {
       let r = await runConsoleTransaction(engine, input, lease.user);
       const first = r.responses.find((res) => res !== null);
       if (first && loginRefused(first)) {
@@ -106,6 +106,12 @@ export class CloudBranchData implements IDataApiService {
       const viewAs = input.viewAs;
       return viewAs.kind === 'identity' ? { ...r, responses: r.responses.map((res) => res && explainRoleSwitch(res, lease.user, viewAs.role)) } : r;
     });
+    // As in request: a transaction that could not connect ran nothing, so a moved endpoint gets one more try.
+    const r = await attempt();
+    const failed = r.committed ? undefined : r.responses.find((res) => res !== null);
+    if (!failed || !(await this.endpointMoved(t, failed))) return r;
+    await this.forgetBranch(t);
+    return attempt();
   }
 
   async describe(input: ParsedInputOf<'dataApi.describe'>): Promise<OutputOf<'dataApi.describe'>> {
