@@ -170,6 +170,9 @@ describe('explorer tree', () => {
     const open = new Set([...defaultExpanded(tree), nodeId.database('local', EMBEDDED_BRANCH, 'analytics')]);
     const shown = labels(tree, open);
     expect(shown.slice(shown.indexOf('      analytics'))).toEqual(['      analytics', '        Only databricks_postgres’s schemas can be browsed yet', '      dev']);
+    // The admin tools open on the local branch's default database only.
+    const dbNode = (name: string) => visibleRows(tree, open).find((r) => r.node.kind === 'database' && r.node.label === name)!.node;
+    expect([dbNode('databricks_postgres'), dbNode('analytics')].map((n) => n.kind === 'database' && n.adminTools)).toEqual([true, false]);
   });
 
   it('shows only the workspaces when nothing is expanded', () => {

@@ -59,6 +59,11 @@ export type ExplorerNode =
       readonly workspaceId: string;
       readonly branch: string;
       readonly database: DatabaseSummary;
+      /**
+       * Whether the admin tools can open on it: any cloud database; locally only the branch's
+       * default database (the one its catalog lists), where the local admin tools work.
+       */
+      readonly adminTools: boolean;
       readonly children: Children;
     }
   | { readonly kind: 'schema'; readonly id: string; readonly label: string; readonly children: Children }
@@ -275,7 +280,8 @@ function databaseNode(data: TreeData, ws: string, branch: string, database: Data
       ? schemaNodes(ws, branch, c, at)
       : [{ kind: 'status', id: `${id}/schemas:other`, label: `Only ${c.database}’s schemas can be browsed yet`, tone: 'note' }],
   );
-  return { kind: 'database', id, label: database.postgresDatabase, workspaceId: ws, branch, database, children };
+  const adminTools = target.kind === 'cloud' || (catalog?.kind === 'ready' && catalog.value.database === database.postgresDatabase);
+  return { kind: 'database', id, label: database.postgresDatabase, workspaceId: ws, branch, database, adminTools, children };
 }
 
 type RelationLocation = Pick<RelationRef, 'branch' | 'workspaceId' | 'database'>;

@@ -34,8 +34,11 @@ describe('nodeActions', () => {
   });
 
   it('opens the admin tools from a database, and RLS policies from a table (not a view)', () => {
-    const database = { kind: 'database', id: 'd', label: 'sales', workspaceId: 'ws-a', branch: 'projects/p/branches/main', database: { name: 'projects/p/branches/main/databases/sales', postgresDatabase: 'sales' }, children: [] } as unknown as ExplorerNode;
-    expect(labels(database)).toEqual(['Data API…', 'SQL editor', 'Roles', 'Data API set-up']);
+    const database = (adminTools: boolean) =>
+      ({ kind: 'database', id: 'd', label: 'sales', workspaceId: 'ws-a', branch: 'projects/p/branches/main', database: { name: 'projects/p/branches/main/databases/sales', postgresDatabase: 'sales' }, adminTools, children: [] }) as unknown as ExplorerNode;
+    expect(labels(database(true))).toEqual(['Data API…', 'SQL editor', 'Roles', 'Data API set-up']);
+    // A local database other than the branch's default: the local admin tools would work on the default one.
+    expect(labels(database(false))).toEqual(['Data API…']);
     const relation = (kind: 'table' | 'view'): ExplorerNode => ({ kind: 'relation', id: 'r', label: 'clients', relation: { schema: 'public', name: 'clients', kind, estimatedRows: 3 } });
     expect(labels(relation('table'))).toEqual(['Open', 'RLS policies']);
     expect(labels(relation('view'))).toEqual(['Open']);
