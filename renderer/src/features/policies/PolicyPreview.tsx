@@ -188,6 +188,9 @@ function PreviewResult({ preview }: { preview: Preview }) {
                   <td>
                     {shown ? (
                       'visible'
+                    ) : identity.error ? (
+                      // The identity reads nothing at all; why is said above the table, not per row.
+                      'not readable'
                     ) : (
                       <button type="button" className="link-button" onClick={() => setWhy(why === row.key ? null : row.key)} aria-expanded={why === row.key}>
                         hidden — why?
