@@ -1,6 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import pg from 'pg';
 import { readyInfo } from './support/ready';
+import { typeInto } from './support/editor';
 
 const ID = 'user@example.com';
 
@@ -9,15 +10,6 @@ async function dataApiAs(path: string): Promise<{ status: number; body: unknown 
   const info = readyInfo();
   const res = await fetch(`${info.dataApi}/${path}`, { headers: { Authorization: `Bearer ${info.tokens[ID]}` } });
   return { status: res.status, body: await res.json() };
-}
-
-/** Puts text into a Monaco editor as typing would, without auto-closed brackets getting in the way. */
-async function typeInto(page: Page, editorName: string, text: string) {
-  const box = page.getByRole('textbox', { name: editorName });
-  await expect(box).toBeAttached();
-  await box.focus();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(text);
 }
 
 test.describe.serial('Console II: RLS, SQL, grants', () => {

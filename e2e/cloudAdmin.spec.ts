@@ -1,6 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import pg from 'pg';
 import { readyInfo } from './support/ready';
+import { typeInto } from './support/editor';
 import { addWorkspace, expand, removeAddedWorkspaces } from './support/workspaces';
 
 /**
@@ -15,14 +16,6 @@ test.afterEach(async ({ page }, testInfo) => {
   if (testInfo.status !== testInfo.expectedStatus) await page.screenshot({ path: testInfo.outputPath('failure.png') });
   await removeAddedWorkspaces(readyInfo().ui);
 });
-
-async function typeInto(page: Page, editorName: string, text: string) {
-  const box = page.getByRole('textbox', { name: editorName });
-  await expect(box).toBeAttached();
-  await box.focus();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(text);
-}
 
 test('the SQL editor and RLS policies on a cloud branch run as the signed-in identity', async ({ page }) => {
   test.setTimeout(120_000);
