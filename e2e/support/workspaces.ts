@@ -21,8 +21,11 @@ export async function removeAddedWorkspaces(ui: string): Promise<void> {
 /** Opens a tree item (if closed) and waits until it is open. */
 export async function expand(item: Locator): Promise<void> {
   await expect(item).toBeVisible();
-  if ((await item.getAttribute('aria-expanded')) === 'false') await item.click();
-  await expect(item).toHaveAttribute('aria-expanded', 'true');
+  // A click can land while the tree re-renders (data arriving) and be lost: click again until open.
+  await expect(async () => {
+    if ((await item.getAttribute('aria-expanded')) === 'false') await item.click({ timeout: 2_000 });
+    await expect(item).toHaveAttribute('aria-expanded', 'true', { timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
 }
 
 /** Adds Pier's own server as a Databricks workspace with a personal access token, through the dialog. */
