@@ -510,7 +510,8 @@ async function runPrimary(): Promise<void> {
   const pgbench = process.env.PIER_BENCH_NO_PGBENCH ? undefined : pgbenchPath();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pier-bench-engine-'));
   const embedded = await startEmbeddedDefault({ dataDir: path.join(dir, 'data') });
-  postmasterPid = Number((await readFile(path.join(embedded.cluster.dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]) || undefined;
+  // Never throws: a failure here would leave the cluster running (the try below stops it).
+  postmasterPid = Number((await readFile(path.join(embedded.cluster.dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]) || undefined;
   let server: http.Server | undefined;
   let engine: ReturnType<typeof createEngine> | undefined;
   let workers: ClusterWorker[] = [];
