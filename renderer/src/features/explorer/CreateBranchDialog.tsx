@@ -4,7 +4,7 @@ import type { BranchSummary } from '../../../../shared/management/workspaceSchem
 import { cloudCommands, cloudKeys } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
 import { checkCreateBranchForm, initialCreateBranchForm, type CreateBranchField, type CreateBranchForm } from './createBranchForm';
-import { DialogError, Field, ModalDialog } from './ModalDialog';
+import { DialogActions, DialogError, Field, ModalDialog } from './ModalDialog';
 
 interface CreateBranchDialogProps {
   readonly workspaceId: string;
@@ -56,16 +56,7 @@ export function CreateBranchDialog({ workspaceId, project, branches, sourceBranc
       onClose={onClose}
       onSubmit={submit}
       wide
-      actions={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={create.isPending}>
-            {create.isPending ? 'Creating…' : 'Create branch'}
-          </button>
-        </>
-      }
+      actions={<DialogActions onCancel={onClose} label="Create branch" busyLabel="Creating…" busy={create.isPending} />}
     >
       <Field label="Branch name" id={`${id}-branchId`} error={errors.branchId} hint="Lowercase letters, digits and hyphens.">
         <input

@@ -4,7 +4,7 @@ import type { InputOf } from '../../../../shared/contract/contract';
 import { cloudCommands, cloudKeys } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
 import { checkEndpointForm, INITIAL_ENDPOINT_FORM, type EndpointField, type EndpointForm } from './endpointForm';
-import { DialogError, Field, ModalDialog } from './ModalDialog';
+import { DialogActions, DialogError, Field, ModalDialog } from './ModalDialog';
 
 /** A compute endpoint for a branch: read-write (at most one) or read-only, with size and suspension. */
 export function CreateEndpointDialog({ workspaceId, branch, hasReadWrite, onClose }: { workspaceId: string; branch: string; hasReadWrite: boolean; onClose: () => void }) {
@@ -39,16 +39,7 @@ export function CreateEndpointDialog({ workspaceId, branch, hasReadWrite, onClos
       title={`New endpoint on ${branch.split('/').at(-1)}`}
       onClose={onClose}
       onSubmit={submit}
-      actions={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={create.isPending}>
-            {create.isPending ? 'Creating…' : 'Create endpoint'}
-          </button>
-        </>
-      }
+      actions={<DialogActions onCancel={onClose} label="Create endpoint" busyLabel="Creating…" busy={create.isPending} />}
     >
       <Field label="Endpoint id" id={`${id}-endpointId`} error={errors.endpointId}>
         <input type="text" className="mono" {...invalid('endpointId')} value={form.endpointId} autoFocus spellCheck={false} autoComplete="off" onChange={(e) => set('endpointId', e.target.value)} />

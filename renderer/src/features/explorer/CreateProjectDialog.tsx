@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { cloudCommands, cloudKeys } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
-import { DialogError, Field, ModalDialog } from './ModalDialog';
+import { DialogActions, DialogError, Field, ModalDialog } from './ModalDialog';
 
 const PROJECT_ID = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -30,16 +30,7 @@ export function CreateProjectDialog({ workspaceId, onClose }: { workspaceId: str
       title="New project"
       onClose={onClose}
       onSubmit={submit}
-      actions={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={create.isPending}>
-            {create.isPending ? 'Creating…' : 'Create project'}
-          </button>
-        </>
-      }
+      actions={<DialogActions onCancel={onClose} label="Create project" busyLabel="Creating…" busy={create.isPending} />}
     >
       <Field label="Project id" id={`${id}-pid`} error={idError} hint="Part of every resource name: projects/<id>/branches/…">
         <input

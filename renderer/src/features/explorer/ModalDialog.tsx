@@ -51,6 +51,36 @@ export function ModalDialog({ title, onClose, onSubmit, children, actions, wide 
   );
 }
 
+/** A dialog's usual buttons: Cancel (or Close), and the submit button that says when it is busy. */
+export function DialogActions({
+  onCancel,
+  cancelLabel = 'Cancel',
+  label,
+  busyLabel,
+  busy,
+  disabled = false,
+  danger = false,
+}: {
+  onCancel: () => void;
+  cancelLabel?: string;
+  label: string;
+  busyLabel: string;
+  busy: boolean;
+  disabled?: boolean;
+  danger?: boolean;
+}) {
+  return (
+    <>
+      <button type="button" className="button" onClick={onCancel}>
+        {cancelLabel}
+      </button>
+      <button type="submit" className={danger ? 'button button--danger' : 'button button--primary'} disabled={busy || disabled}>
+        {busy ? busyLabel : label}
+      </button>
+    </>
+  );
+}
+
 /** The server's answer to a failed action, in the dialog where it was asked. */
 export function DialogError({ error, title }: { error: unknown; title: string }) {
   const { code, message, hint } = describeError(error);

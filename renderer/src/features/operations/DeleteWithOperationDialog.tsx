@@ -1,6 +1,6 @@
 import { useEffect, type ReactNode } from 'react';
 import type { TrackedOperationDto } from '../../../../shared/management/workspaceSchemas';
-import { DialogError, ModalDialog } from '../explorer/ModalDialog';
+import { DialogActions, DialogError, ModalDialog } from '../explorer/ModalDialog';
 import { useFollowedOperation } from './useFollowedOperation';
 
 export interface DeleteWithOperationDialogProps {
@@ -38,16 +38,7 @@ export function DeleteWithOperationDialog({ noun, name, channel, run, confirmed 
       onSubmit={() => {
         if (confirmed && !remove.busy) remove.start(undefined);
       }}
-      actions={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {remove.error ? 'Close' : 'Cancel'}
-          </button>
-          <button type="submit" className="button button--danger" disabled={!confirmed || remove.busy}>
-            {remove.busy ? 'Deleting…' : `Delete ${noun}`}
-          </button>
-        </>
-      }
+      actions={<DialogActions onCancel={onClose} cancelLabel={remove.error ? 'Close' : 'Cancel'} label={`Delete ${noun}`} busyLabel="Deleting…" busy={remove.busy} disabled={!confirmed} danger />}
     >
       {children}
       {remove.error !== null && <DialogError title={`The server refused to delete the ${noun}`} error={remove.error} />}

@@ -4,7 +4,7 @@ import type { IdentityType } from '../../../../shared/management/workspaceSchema
 import { adminKeys, managedBranch, type AdminLocation } from '../../api/admin';
 import { cloudCommands } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
-import { DialogError, Field, ModalDialog } from '../explorer/ModalDialog';
+import { DialogActions, DialogError, Field, ModalDialog } from '../explorer/ModalDialog';
 import { useFollowedOperation } from '../operations/useFollowedOperation';
 
 const TYPES: readonly { readonly type: IdentityType; readonly label: string; readonly placeholder: string; readonly hint: string }[] = [
@@ -45,16 +45,7 @@ export function AddIdentityDialog({ at, onClose }: { at: AdminLocation; onClose:
       onSubmit={() => {
         if (!add.busy && trimmed) add.start(trimmed);
       }}
-      actions={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {add.error ? 'Close' : 'Cancel'}
-          </button>
-          <button type="submit" className="button button--primary" disabled={add.busy || !trimmed}>
-            {add.busy ? 'Adding…' : 'Add identity'}
-          </button>
-        </>
-      }
+      actions={<DialogActions onCancel={onClose} cancelLabel={add.error ? 'Close' : 'Cancel'} label="Add identity" busyLabel="Adding…" busy={add.busy} disabled={!trimmed} />}
     >
       <fieldset className="roles__identity-types" disabled={add.busy}>
         <legend>Identity type</legend>

@@ -3,7 +3,7 @@ import { useId, useState } from 'react';
 import type { AddWorkspaceInput } from '../../../../shared/management/workspaceSchemas';
 import { cloudCommands, cloudKeys } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
-import { DialogError, Field, ModalDialog } from '../explorer/ModalDialog';
+import { DialogActions, DialogError, Field, ModalDialog } from '../explorer/ModalDialog';
 import { checkAddWorkspaceForm, INITIAL_ADD_WORKSPACE, type AddWorkspaceField, type AddWorkspaceForm, type SignInMethod } from './addWorkspaceForm';
 
 const METHODS: readonly { method: SignInMethod; label: string; detail: string }[] = [
@@ -48,16 +48,7 @@ export function AddWorkspaceDialog({ onClose }: { onClose: () => void }) {
       onClose={onClose}
       onSubmit={submit}
       wide
-      actions={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={add.isPending}>
-            {add.isPending ? pendingText : 'Add workspace'}
-          </button>
-        </>
-      }
+      actions={<DialogActions onCancel={onClose} label="Add workspace" busyLabel={pendingText} busy={add.isPending} />}
     >
       <fieldset className="fieldset">
         <legend className="fieldset__legend">Sign in with</legend>

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { WorkspaceInfoDto } from '../../../../shared/management/workspaceSchemas';
 import { cloudCommands, cloudKeys } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
-import { DialogError, ModalDialog } from '../explorer/ModalDialog';
+import { DialogActions, DialogError, ModalDialog } from '../explorer/ModalDialog';
 
 /** Forgets a workspace and its credentials; nothing changes on the server. */
 export function RemoveWorkspaceDialog({ workspace, onClose }: { workspace: WorkspaceInfoDto; onClose: () => void }) {
@@ -21,16 +21,7 @@ export function RemoveWorkspaceDialog({ workspace, onClose }: { workspace: Works
       title={`Remove ${workspace.displayName}?`}
       onClose={onClose}
       onSubmit={() => remove.mutate()}
-      actions={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--danger" disabled={remove.isPending}>
-            {remove.isPending ? 'Removing…' : 'Remove workspace'}
-          </button>
-        </>
-      }
+      actions={<DialogActions onCancel={onClose} label="Remove workspace" busyLabel="Removing…" busy={remove.isPending} danger />}
     >
       <p>
         Pier forgets <strong>{workspace.host}</strong> and its sign-in ({workspace.authLabel}). Projects and branches on the server are not touched; add the

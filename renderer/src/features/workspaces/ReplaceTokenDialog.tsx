@@ -3,7 +3,7 @@ import { useId, useState } from 'react';
 import type { WorkspaceInfoDto } from '../../../../shared/management/workspaceSchemas';
 import { cloudCommands, cloudKeys } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
-import { DialogError, Field, ModalDialog } from '../explorer/ModalDialog';
+import { DialogActions, DialogError, Field, ModalDialog } from '../explorer/ModalDialog';
 
 /** A new personal access token for a workspace whose token expired; main verifies it before keeping it. */
 export function ReplaceTokenDialog({ workspace, onClose }: { workspace: WorkspaceInfoDto; onClose: () => void }) {
@@ -26,16 +26,7 @@ export function ReplaceTokenDialog({ workspace, onClose }: { workspace: Workspac
       onSubmit={() => {
         if (token.trim()) replace.mutate();
       }}
-      actions={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={!token.trim() || replace.isPending}>
-            {replace.isPending ? 'Checking…' : 'Replace token'}
-          </button>
-        </>
-      }
+      actions={<DialogActions onCancel={onClose} label="Replace token" busyLabel="Checking…" busy={replace.isPending} disabled={!token.trim()} />}
     >
       <Field label="Personal access token" id={`${id}-token`}>
         <input id={`${id}-token`} type="password" value={token} autoFocus autoComplete="off" onChange={(e) => setToken(e.target.value)} />
