@@ -15,6 +15,7 @@ import { allowedMethods } from './plan/allowedMethods';
 import { planRequest } from './plan/planRequest';
 import { corsHeaders, isPreflight, preflightHeaders, type CorsOptions } from './respond/corsHeaders';
 import { parseRequest } from './request/parseRequest';
+import type { ApiRequest } from './request/ApiRequest';
 import { dbErrorResponse, errorResponse, serverTiming, toResponse, transactionEnd, type EngineResponse } from './respond/toResponse';
 import { loadSchemaCache } from './schema-cache/loadSchemaCache';
 import type { SchemaCache } from './schema-cache/SchemaCache';
@@ -152,14 +153,32 @@ export function createEngine(options: EngineOptions): Engine {
     );
   }
 
+  const planOptions = { ...(options.maxRows !== undefined && { maxRows: options.maxRows }) };
+
+  /** 413 for a body over the limit, before anything reads it. */
+  const tooLarge = (req: EngineRequest): EngineResponse | undefined =>
+    req.body !== undefined && req.body.length > maxBodyBytes
+      ? errorResponse(
+          { code: 'PGRST413', message: 'Request body too large', details: `The body has ${req.body.length} bytes; the limit is ${maxBodyBytes} bytes.`, hint: 'Send fewer rows per request.' },
+          { status: 413 },
+        )
+      : undefined;
+
+  /** What the statement runs under: the role and request settings (see runQuery). */
+  const contextOf = (principal: { role: string; claims: Readonly<Record<string, unknown>> }, api: ApiRequest, plan: ActionPlan): RequestContext => ({
+    role: principal.role,
+    claims: principal.claims,
+    method: api.method,
+    path: api.path,
+    headers: api.headers,
+    ...(options.statementTimeoutMs !== undefined && { statementTimeoutMs: options.statementTimeoutMs }),
+    ...(plan.timezone !== undefined && { timezone: plan.timezone }),
+  });
+
   async function handle(req: EngineRequest, trusted: TrustedCaller | undefined): Promise<EngineResponse> {
     const t0 = performance.now();
-    if (req.body !== undefined && req.body.length > maxBodyBytes) {
-      return errorResponse(
-        { code: 'PGRST413', message: 'Request body too large', details: `The body has ${req.body.length} bytes; the limit is ${maxBodyBytes} bytes.`, hint: 'Send fewer rows per request.' },
-        { status: 413 },
-      );
-    }
+    const large = tooLarge(req);
+    if (large) return large;
     const method = req.method.toUpperCase();
     // A read of a shape planned before skips reading its query string (see ReadTemplates).
     const shape = (method === 'GET' || method === 'HEAD') && options.rememberReadShapes !== false ? requestShape(req) : undefined;
@@ -181,7 +200,6 @@ export function createEngine(options: EngineOptions): Engine {
     const t1 = performance.now();
     const cache = await holder.get();
     if (!cache.ok) return errorResponse(cache.error, { headOnly, authenticated });
-    const planOptions = { ...(options.maxRows !== undefined && { maxRows: options.maxRows }) };
     let plan: Outcome<ActionPlan>;
     let sql: SqlQuery;
     if (remembered && cache.value === current) {
@@ -206,13 +224,7 @@ export function createEngine(options: EngineOptions): Engine {
     const settle = transactionEnd(plan.value);
     const t2 = performance.now();
     const result = await runQuery(options.pool, sql, {
-      role: principal.value.role,
-      claims: principal.value.claims,
-      method: api.method,
-      path: api.path,
-      headers: api.headers,
-      ...(options.statementTimeoutMs !== undefined && { statementTimeoutMs: options.statementTimeoutMs }),
-      ...(plan.value.timezone !== undefined && { timezone: plan.value.timezone }),
+      ...contextOf(principal.value, api, plan.value),
       readWrite: plan.value.kind === 'mutate' || (plan.value.kind === 'call' && !plan.value.readOnly),
       ...(settle !== undefined && { settle }),
       ...(options.prepareStatements !== false && { preparedEpoch: cache.value }),
@@ -233,28 +245,15 @@ export function createEngine(options: EngineOptions): Engine {
     // Everything is parsed and planned before anything runs: a bad request changes nothing.
     const planned: { plan: ActionPlan; query: SqlQuery; ctx: RequestContext }[] = [];
     for (const [i, req] of reqs.entries()) {
-      if (req.body !== undefined && req.body.length > maxBodyBytes) {
-        return refuse(i, errorResponse({ code: 'PGRST413', message: 'Request body too large', details: `The body has ${req.body.length} bytes; the limit is ${maxBodyBytes} bytes.`, hint: 'Send fewer rows per request.' }, { status: 413 }));
-      }
+      const large = tooLarge(req);
+      if (large) return refuse(i, large);
       const parsed = parseRequest(req);
       if (!parsed.ok) return refuse(i, errorResponse(parsed.error, { authenticated: true }));
-      const plan = planRequest(parsed.value, cache.value, { ...(options.maxRows !== undefined && { maxRows: options.maxRows }) });
+      const plan = planRequest(parsed.value, cache.value, planOptions);
       if (!plan.ok) return refuse(i, errorResponse(plan.error, { authenticated: true }));
       if (plan.value.kind === 'openapi') return refuse(i, errorResponse({ code: 'PGRST117', message: 'The schema description cannot be part of a transaction', details: null, hint: null }, { status: 405, authenticated: true }));
-      const api = parsed.value;
-      planned.push({
-        plan: plan.value,
-        query: buildQuery(plan.value),
-        ctx: {
-          role: trusted.role,
-          claims: trusted.claims ?? { role: trusted.role },
-          method: api.method,
-          path: api.path,
-          headers: api.headers,
-          ...(options.statementTimeoutMs !== undefined && { statementTimeoutMs: options.statementTimeoutMs }),
-          ...(plan.value.timezone !== undefined && { timezone: plan.value.timezone }),
-        },
-      });
+      const principal = { role: trusted.role, claims: trusted.claims ?? { role: trusted.role } };
+      planned.push({ plan: plan.value, query: buildQuery(plan.value), ctx: contextOf(principal, parsed.value, plan.value) });
     }
     const respond = (i: number, r: DbResult) => toResponse(planned[i]!.plan, r, true);
     const run = await runInOneTransaction(options.pool, planned, (i, r) => respond(i, r).status < 400, rollback);
