@@ -40,6 +40,7 @@ function readJson(file) {
 
 check('typecheck (tsc -b)', bin('tsc'), ['-b']);
 check('lint (eslint: layering and style rules)', bin('eslint'), ['.']);
+check('format (prettier --check)', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
 
 {
   const out = path.join(reports, 'vitest.json');
