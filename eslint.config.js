@@ -34,37 +34,58 @@ export default tseslint.config(
     files: ['shared/**/*.ts'],
     ignores: ['shared/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: nodeBuiltins, message: 'shared/ is pure TypeScript: no Node built-ins.' },
-          { group: ['electron', 'react', 'react-dom', 'pg', '**/electron/**', '**/renderer/**'], message: 'shared/ imports nothing of ours and nothing platform-specific.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeBuiltins, message: 'shared/ is pure TypeScript: no Node built-ins.' },
+            {
+              group: ['electron', 'react', 'react-dom', 'pg', '**/electron/**', '**/renderer/**'],
+              message: 'shared/ imports nothing of ours and nothing platform-specific.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     ignores: ['renderer/**/*.test.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: nodeBuiltins, message: 'The renderer is sandboxed: no Node built-ins.' },
-          { group: ['electron', 'pg', '**/electron/**'], message: 'The renderer imports shared/ only; talk to main through the contract.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeBuiltins, message: 'The renderer is sandboxed: no Node built-ins.' },
+            {
+              group: ['electron', 'pg', '**/electron/**'],
+              message: 'The renderer imports shared/ only; talk to main through the contract.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['electron/**/*.ts'],
     ignores: ['electron/main/**', 'electron/preload/**', 'electron/**/*.test.ts', 'electron/**/*.itest.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['electron', 'electron/*'], message: "Only electron/main and electron/preload import 'electron'; services stay plain Node." },
-          { group: ['**/renderer/**', 'react', 'react-dom'], message: 'Main-process code never imports the renderer.' },
-          { group: ['**/electron/main/**', '../main/*', '../../main/*'], message: 'Services do not reach back into electron/main (the composition root).' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['electron', 'electron/*'],
+              message: "Only electron/main and electron/preload import 'electron'; services stay plain Node.",
+            },
+            { group: ['**/renderer/**', 'react', 'react-dom'], message: 'Main-process code never imports the renderer.' },
+            {
+              group: ['**/electron/main/**', '../main/*', '../../main/*'],
+              message: 'Services do not reach back into electron/main (the composition root).',
+            },
+          ],
+        },
+      ],
     },
   },
   // Layout belongs to Prettier (`npm test` runs `prettier --check`); lint keeps to meaning.

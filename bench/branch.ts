@@ -11,7 +11,10 @@ import type { Endpoint, Operation } from '../shared/management';
 import { startLocalControlPlane, type LocalControlPlaneServer } from '../electron/local/testing/startLocalControlPlane';
 
 const sizesArg = process.argv.indexOf('--sizes');
-const sizesMb = (sizesArg > 0 ? process.argv[sizesArg + 1] ?? '' : '10,100,1000').split(',').map(Number).filter((n) => n > 0);
+const sizesMb = (sizesArg > 0 ? (process.argv[sizesArg + 1] ?? '') : '10,100,1000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 
 async function call<T>(s: LocalControlPlaneServer, method: string, p: string, body?: unknown): Promise<T> {
   const res = await fetch(`${s.managementApi}/${p}`, {

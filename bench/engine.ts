@@ -75,7 +75,11 @@ function workerCount(): number {
 }
 
 function pgbenchPath(): string | undefined {
-  const candidates = [process.env.PIER_PGBENCH, '/usr/bin/pgbench', ...['18', '17', '16', '15'].map((v) => `/usr/lib/postgresql/${v}/bin/pgbench`)];
+  const candidates = [
+    process.env.PIER_PGBENCH,
+    '/usr/bin/pgbench',
+    ...['18', '17', '16', '15'].map((v) => `/usr/lib/postgresql/${v}/bin/pgbench`),
+  ];
   return candidates.find((c): c is string => c !== undefined && existsSync(c));
 }
 
@@ -88,12 +92,35 @@ interface Scenario {
   readonly headers: Record<string, string>;
 }
 
-const taskRow = (n: number) => ({ title: `bench task ${n}`, project_id: 1 + (n % 100), status: 'pending', priority: 'low', estimated_hours: 1.5 });
+const taskRow = (n: number) => ({
+  title: `bench task ${n}`,
+  project_id: 1 + (n % 100),
+  status: 'pending',
+  priority: 'low',
+  estimated_hours: 1.5,
+});
 const SCENARIOS: Scenario[] = [
   { name: 'GET by primary key', method: 'GET', target: '/public/clients?id=eq.{id}', headers: {} },
-  { name: 'GET with a two-level embed', method: 'GET', target: '/public/clients?select=id,name,projects(id,name,tasks(id,title,status))&id=eq.{id}', headers: {} },
-  { name: 'POST one row', method: 'POST', target: '/public/tasks', body: JSON.stringify(taskRow(1)), headers: { 'content-type': 'application/json' } },
-  { name: 'POST 100 rows (bulk)', method: 'POST', target: '/public/tasks', body: JSON.stringify(Array.from({ length: 100 }, (_, i) => taskRow(i))), headers: { 'content-type': 'application/json' } },
+  {
+    name: 'GET with a two-level embed',
+    method: 'GET',
+    target: '/public/clients?select=id,name,projects(id,name,tasks(id,title,status))&id=eq.{id}',
+    headers: {},
+  },
+  {
+    name: 'POST one row',
+    method: 'POST',
+    target: '/public/tasks',
+    body: JSON.stringify(taskRow(1)),
+    headers: { 'content-type': 'application/json' },
+  },
+  {
+    name: 'POST 100 rows (bulk)',
+    method: 'POST',
+    target: '/public/tasks',
+    body: JSON.stringify(Array.from({ length: 100 }, (_, i) => taskRow(i))),
+    headers: { 'content-type': 'application/json' },
+  },
 ];
 
 const SETUP_SQL = `
@@ -192,7 +219,10 @@ function procStat(pid: number | 'self'): number[] | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces): state, ppid, …; utime is field 14.
-    return text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
+    return text
+      .slice(text.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
   } catch {
     return undefined; // gone, or no /proc
   }
@@ -245,7 +275,13 @@ async function backendsGone(pid: number | undefined, count: number): Promise<voi
 }
 
 /** CPU per request between two snapshots; `childIsClient`: the waited-for child (wrk, pgbench) was the client. */
-function cpuPerRequest(before: CpuSnapshot | undefined, after: CpuSnapshot | undefined, requests: number, childIsClient: boolean, wrk: boolean): CpuPerRequest | undefined {
+function cpuPerRequest(
+  before: CpuSnapshot | undefined,
+  after: CpuSnapshot | undefined,
+  requests: number,
+  childIsClient: boolean,
+  wrk: boolean,
+): CpuPerRequest | undefined {
   if (!before || !after || requests === 0) return undefined;
   const self = (after.self - before.self) / requests;
   const children = (after.children - before.children) / requests;
@@ -269,7 +305,9 @@ function wrkPath(): string | undefined {
 function wrkScript(s: Scenario, basePath: string, maxId: number): string {
   const [before, after = ''] = (basePath + s.target).split('{id}') as [string, string?];
   const lua = (v: string) => JSON.stringify(v); // JSON string escapes are valid Lua string escapes here
-  const headers = Object.entries(s.headers).map(([k, v]) => `[${lua(k)}] = ${lua(v)}`).join(', ');
+  const headers = Object.entries(s.headers)
+    .map(([k, v]) => `[${lua(k)}] = ${lua(v)}`)
+    .join(', ');
   return `
 local before, after, hasId = ${lua(before)}, ${lua(after)}, ${s.target.includes('{id}')}
 local headers = { ${headers} }
@@ -294,7 +332,9 @@ async function runWrk(bin: string, dir: string, url: string, s: Scenario, maxId:
   await writeFile(file, wrkScript(s, u.pathname, maxId));
   const before = cpuSnapshot(postmasterPid);
   const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(bin, ['-t', '2', '-c', String(CONCURRENCY), '-d', `${seconds}s`, '-s', file, `${u.origin}/`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, ['-t', '2', '-c', String(CONCURRENCY), '-d', `${seconds}s`, '-s', file, `${u.origin}/`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let text = '';
     child.stdout.on('data', (d: Buffer) => (text += d.toString()));
     child.stderr.on('data', (d: Buffer) => (text += d.toString()));
@@ -319,7 +359,16 @@ function runNodeLoad(url: string, s: Scenario, maxId: number): Promise<Measured>
   return new Promise((resolve, reject) => {
     const worker = new Worker(LOAD_WORKER, {
       eval: true,
-      workerData: { url, method: s.method, target: s.target, body: s.body, headers: s.headers, concurrency: CONCURRENCY, seconds: SECONDS, maxId },
+      workerData: {
+        url,
+        method: s.method,
+        target: s.target,
+        body: s.body,
+        headers: s.headers,
+        concurrency: CONCURRENCY,
+        seconds: SECONDS,
+        maxId,
+      },
     });
     worker.once('message', (m: { count: number; failed: number; elapsed: number; lat: number[] }) => {
       const sorted = m.lat.sort((a, b) => a - b);
@@ -331,7 +380,11 @@ function runNodeLoad(url: string, s: Scenario, maxId: number): Promise<Measured>
 }
 
 /** The engine's transaction for a bench request (the key is SENTINEL_ID), as pgbench and the floor server run it. */
-function engineTransaction(engineOptions: { cache: NonNullable<Awaited<ReturnType<ReturnType<typeof createEngine>['schemaCache']>>> }, s: Scenario, port: number): { settings: SqlFragment; main: SqlFragment } {
+function engineTransaction(
+  engineOptions: { cache: NonNullable<Awaited<ReturnType<ReturnType<typeof createEngine>['schemaCache']>>> },
+  s: Scenario,
+  port: number,
+): { settings: SqlFragment; main: SqlFragment } {
   const [pathPart, query = ''] = s.target.replace('{id}', String(SENTINEL_ID)).split('?') as [string, string?];
   // The headers the engine sees from the load generator (node:http adds `connection`, wrk doesn't).
   const headers: Record<string, string> = { ...s.headers, host: `127.0.0.1:${port}`, ...(!wrkPath() && { connection: 'keep-alive' }) };
@@ -343,7 +396,14 @@ function engineTransaction(engineOptions: { cache: NonNullable<Awaited<ReturnTyp
   if (transactionEnd(plan.value)) throw new Error('bench requests must commit in the same round trip');
   const sql = buildQuery(plan.value);
   const readWrite = plan.value.kind !== 'read';
-  const settings = settingsValues({ role: ROLE, claims: { role: ROLE }, method: s.method, path: pathPart, headers: parsed.value.headers, readWrite });
+  const settings = settingsValues({
+    role: ROLE,
+    claims: { role: ROLE },
+    method: s.method,
+    path: pathPart,
+    headers: parsed.value.headers,
+    readWrite,
+  });
   return { settings: { text: SETTINGS_SQL, values: settings }, main: sql.main };
 }
 
@@ -367,12 +427,41 @@ function pgbenchScript(tx: { settings: SqlFragment; main: SqlFragment }): { scri
   return { script: lines.join('\n') + '\n', defines };
 }
 
-async function runPgbench(bin: string, dir: string, name: string, script: string, defines: string[], port: number, database: string): Promise<Measured> {
+async function runPgbench(
+  bin: string,
+  dir: string,
+  name: string,
+  script: string,
+  defines: string[],
+  port: number,
+  database: string,
+): Promise<Measured> {
   const file = path.join(dir, `${name}.sql`);
   await writeFile(file, script);
   const prefix = path.join(dir, `log-${name}`);
   // The engine prepares each statement once per connection (unless PIER_BENCH_PREPARE=0); so does -M prepared.
-  const args = ['-n', '-M', PREPARE ? 'prepared' : 'extended', '-c', String(CONCURRENCY), '-j', '2', '-T', String(SECONDS + 1), '-f', file, '-l', '--log-prefix', prefix, '-h', '127.0.0.1', '-p', String(port), '-U', AUTHENTICATOR];
+  const args = [
+    '-n',
+    '-M',
+    PREPARE ? 'prepared' : 'extended',
+    '-c',
+    String(CONCURRENCY),
+    '-j',
+    '2',
+    '-T',
+    String(SECONDS + 1),
+    '-f',
+    file,
+    '-l',
+    '--log-prefix',
+    prefix,
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-U',
+    AUTHENTICATOR,
+  ];
   for (const d of defines) args.push('-D', d);
   args.push(database);
   const children = postgresChildren(postmasterPid);
@@ -392,7 +481,10 @@ async function runPgbench(bin: string, dir: string, name: string, script: string
   const lat: number[] = [];
   let transactions = 0;
   for (const f of (await readdir(dir)).filter((n) => n.startsWith(`log-${name}`))) {
-    const rows = (await readFile(path.join(dir, f), 'utf8')).split('\n').filter((l) => l !== '').map((l) => l.split(' ').map(Number));
+    const rows = (await readFile(path.join(dir, f), 'utf8'))
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => l.split(' ').map(Number));
     transactions += rows.length;
     const start = Math.min(...rows.map((r) => r[4]!));
     for (const r of rows) if (r[4]! >= start + 1) lat.push(r[2]! / 1000);
@@ -402,26 +494,42 @@ async function runPgbench(bin: string, dir: string, name: string, script: string
   return { rps: tps, p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), failed, ...(cpu && { cpu }) };
 }
 
-const fmt = (m: Measured) => `${m.rps.toFixed(0).padStart(7)} req/s  p50 ${m.p50.toFixed(2).padStart(6)} ms  p99 ${m.p99.toFixed(2).padStart(6)} ms${m.failed ? `  (${m.failed} failed)` : ''}`;
+const fmt = (m: Measured) =>
+  `${m.rps.toFixed(0).padStart(7)} req/s  p50 ${m.p50.toFixed(2).padStart(6)} ms  p99 ${m.p99.toFixed(2).padStart(6)} ms${m.failed ? `  (${m.failed} failed)` : ''}`;
 
 /** CPU µs per request, e.g. "CPU/req: engine 61 µs, Postgres 38 µs, wrk 9 µs". */
 function fmtCpu(m: Measured, clientName: string): string {
   if (!m.cpu) return '';
   const { client, server, postgres } = m.cpu;
-  const parts = [...(server !== undefined ? [`engine ${server.toFixed(0)}`] : []), `Postgres ${postgres.toFixed(0)}`, `${clientName} ${client.toFixed(0)}`];
+  const parts = [
+    ...(server !== undefined ? [`engine ${server.toFixed(0)}`] : []),
+    `Postgres ${postgres.toFixed(0)}`,
+    `${clientName} ${client.toFixed(0)}`,
+  ];
   return `CPU µs/request: ${parts.join(', ')} = ${(client + (server ?? 0) + postgres).toFixed(0)}`;
 }
 
 let postmasterPid: number | undefined;
 let workerPids: number[] = [];
 
-
 const PREFIX = (database: string) => `/api/2.0/workspace/local/rest/${database}`;
 
 /** The engine over node:http through handleNodeRequest, as the bench serves it in each process. */
-async function serveEngine(authenticatorUrl: string, database: string, poolSize: number): Promise<{ server: http.Server; engine: ReturnType<typeof createEngine> }> {
+async function serveEngine(
+  authenticatorUrl: string,
+  database: string,
+  poolSize: number,
+): Promise<{ server: http.Server; engine: ReturnType<typeof createEngine> }> {
   const pool = new pg.Pool({ connectionString: authenticatorUrl, max: poolSize, pipeline: true } as pg.PoolConfig);
-  const engine = createEngine({ pool, ownsPool: true, database, anonRole: ROLE, listen: false, prepareStatements: PREPARE, ...(SHARED !== undefined && { sharedConnections: SHARED }) });
+  const engine = createEngine({
+    pool,
+    ownsPool: true,
+    database,
+    anonRole: ROLE,
+    listen: false,
+    prepareStatements: PREPARE,
+    ...(SHARED !== undefined && { sharedConnections: SHARED }),
+  });
   if (!(await engine.schemaCache())) throw new Error('schema cache did not load');
   const prefix = PREFIX(database);
   if (THROUGH_APP_SERVER) {
@@ -431,7 +539,9 @@ async function serveEngine(authenticatorUrl: string, database: string, poolSize:
     await app.listen({ port: 0, host: '127.0.0.1' });
     return { server: app.server, engine };
   }
-  const server = http.createServer((req, res) => void handleNodeRequest(engine, req, res, (req.url ?? '').split('?')[0]!.slice(prefix.length)));
+  const server = http.createServer(
+    (req, res) => void handleNodeRequest(engine, req, res, (req.url ?? '').split('?')[0]!.slice(prefix.length)),
+  );
   // In a cluster worker, port 0 is one port the primary picks and shares between the workers.
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, engine };
@@ -443,11 +553,17 @@ async function serveEngine(authenticatorUrl: string, database: string, poolSize:
  * prepared statements) and answers with its body, skipping everything else the engine does
  * (parse, plan, SQL building, headers). What it costs per request, the engine cannot go below.
  */
-async function serveFloor(authenticatorUrl: string, tx: { settings: SqlFragment; main: SqlFragment }): Promise<{ server: http.Server; close: () => Promise<void> }> {
+async function serveFloor(
+  authenticatorUrl: string,
+  tx: { settings: SqlFragment; main: SqlFragment },
+): Promise<{ server: http.Server; close: () => Promise<void> }> {
   const pool = new pg.Pool({ connectionString: authenticatorUrl, max: POOL_SIZE, pipeline: true } as pg.PoolConfig);
   const lanes = new BatchLanes(pool, SHARED ?? Math.max(1, Math.floor(POOL_SIZE / 3)));
   const epoch = {};
-  const withKey = (f: SqlFragment, key: string): SqlFragment => ({ text: f.text, values: f.values.map((v) => (v === String(SENTINEL_ID) ? key : v)) });
+  const withKey = (f: SqlFragment, key: string): SqlFragment => ({
+    text: f.text,
+    values: f.values.map((v) => (v === String(SENTINEL_ID) ? key : v)),
+  });
   const server = http.createServer((req, res) => {
     const key = /eq\.(\d+)/.exec(req.url ?? '')?.[1] ?? '1';
     lanes.run([{ ...withKey(tx.settings, key), discardRows: true }, withKey(tx.main, key)], PREPARE ? epoch : undefined).then(
@@ -474,7 +590,11 @@ async function serveFloor(authenticatorUrl: string, tx: { settings: SqlFragment;
 
 /** A cluster worker: serve until the primary disconnects. */
 async function runWorker(): Promise<void> {
-  const { server, engine } = await serveEngine(process.env.PIER_BENCH_DB_URL!, process.env.PIER_BENCH_DATABASE!, Number(process.env.PIER_BENCH_WORKER_POOL));
+  const { server, engine } = await serveEngine(
+    process.env.PIER_BENCH_DB_URL!,
+    process.env.PIER_BENCH_DATABASE!,
+    Number(process.env.PIER_BENCH_WORKER_POOL),
+  );
   process.once('disconnect', () => {
     server.close();
     server.closeAllConnections();
@@ -488,7 +608,11 @@ function startWorkers(authenticatorUrl: string, database: string, poolSize: numb
   return new Promise((resolve, reject) => {
     let listening = 0;
     for (let i = 0; i < WORKERS; i++) {
-      const w = cluster.fork({ PIER_BENCH_DB_URL: authenticatorUrl, PIER_BENCH_DATABASE: database, PIER_BENCH_WORKER_POOL: String(poolSize) });
+      const w = cluster.fork({
+        PIER_BENCH_DB_URL: authenticatorUrl,
+        PIER_BENCH_DATABASE: database,
+        PIER_BENCH_WORKER_POOL: String(poolSize),
+      });
       workers.push(w);
       w.once('exit', (code) => code !== 0 && reject(new Error(`engine worker exited ${code}`)));
       w.once('listening', (address) => {
@@ -499,11 +623,16 @@ function startWorkers(authenticatorUrl: string, database: string, poolSize: numb
 }
 
 async function stopWorkers(workers: ClusterWorker[]): Promise<void> {
-  await Promise.all(workers.map((w) => new Promise<void>((resolve) => {
-    if (w.isDead()) return resolve();
-    w.once('exit', () => resolve());
-    w.disconnect();
-  })));
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<void>((resolve) => {
+          if (w.isDead()) return resolve();
+          w.once('exit', () => resolve());
+          w.disconnect();
+        }),
+    ),
+  );
 }
 
 async function runPrimary(): Promise<void> {
@@ -511,7 +640,8 @@ async function runPrimary(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pier-bench-engine-'));
   const embedded = await startEmbeddedDefault({ dataDir: path.join(dir, 'data') });
   // Never throws: a failure here would leave the cluster running (the try below stops it).
-  postmasterPid = Number((await readFile(path.join(embedded.cluster.dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]) || undefined;
+  postmasterPid =
+    Number((await readFile(path.join(embedded.cluster.dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]) || undefined;
   let server: http.Server | undefined;
   let engine: ReturnType<typeof createEngine> | undefined;
   let workers: ClusterWorker[] = [];
@@ -524,7 +654,9 @@ async function runPrimary(): Promise<void> {
     const dbUrl = new URL(embedded.connectionString);
     const database = decodeURIComponent(dbUrl.pathname.slice(1));
     const port = Number(dbUrl.port);
-    console.log(`sample database ${database}: +${CLIENTS} clients, ${CLIENTS * PROJECTS_PER_CLIENT} projects, ${CLIENTS * PROJECTS_PER_CLIENT * TASKS_PER_PROJECT} tasks in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `sample database ${database}: +${CLIENTS} clients, ${CLIENTS * PROJECTS_PER_CLIENT} projects, ${CLIENTS * PROJECTS_PER_CLIENT * TASKS_PER_PROJECT} tasks in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     dbUrl.username = AUTHENTICATOR;
     dbUrl.password = PASSWORD;
     // With workers, this process's engine only supplies the schema cache for the pgbench scripts.
@@ -542,15 +674,23 @@ async function runPrimary(): Promise<void> {
     }
     const url = `http://127.0.0.1:${httpPort}${PREFIX(database)}`;
     const connections = WORKERS > 1 ? `${WORKERS} × ${workerPool}` : String(POOL_SIZE);
-    console.log(`concurrency ${CONCURRENCY}, ${SECONDS} s per measurement after 1 s warm-up; engine pool ${connections} pipelined connections; ${os.cpus().length} CPUs`);
+    console.log(
+      `concurrency ${CONCURRENCY}, ${SECONDS} s per measurement after 1 s warm-up; engine pool ${connections} pipelined connections; ${os.cpus().length} CPUs`,
+    );
     console.log(
       `engine: ${WORKERS > 1 ? `${WORKERS} PROCESSES (node:cluster; not how the app runs)` : 'one process (as the app runs)'}, served by ${THROUGH_APP_SERVER ? "fastify through mountHandler (the app's route)" : "node:http through handleNodeRequest (the engine's adapter; PIER_BENCH_SERVER=app for the app's fastify route)"}` +
         `; statements ${PREPARE ? 'prepared per connection' : 'unnamed'}` +
-      `; requests pipelined on shared connections: ${SHARED === undefined ? 'engine default (pool ÷ 3)' : SHARED === 0 ? 'off' : `≤ ${SHARED}`}`,
+        `; requests pipelined on shared connections: ${SHARED === undefined ? 'engine default (pool ÷ 3)' : SHARED === 0 ? 'off' : `≤ ${SHARED}`}`,
     );
-    const noPgbench = process.env.PIER_BENCH_NO_PGBENCH ? 'pgbench skipped (PIER_BENCH_NO_PGBENCH)' : 'pgbench not found (apt-get install postgresql-client, or set PIER_PGBENCH): ratios skipped';
+    const noPgbench = process.env.PIER_BENCH_NO_PGBENCH
+      ? 'pgbench skipped (PIER_BENCH_NO_PGBENCH)'
+      : 'pgbench not found (apt-get install postgresql-client, or set PIER_PGBENCH): ratios skipped';
     console.log(pgbench ? `pgbench: ${pgbench} (-M ${PREPARE ? 'prepared' : 'extended'}, one pipeline per transaction)` : noPgbench);
-    console.log(wrkPath() ? `load generator: wrk, 2 threads, ${CONCURRENCY} connections` : 'load generator: node:http on a worker thread (apt-get install wrk for a C one that leaves the cores to the engine)');
+    console.log(
+      wrkPath()
+        ? `load generator: wrk, 2 threads, ${CONCURRENCY} connections`
+        : 'load generator: node:http on a worker thread (apt-get install wrk for a C one that leaves the cores to the engine)',
+    );
     const rows: string[] = [];
     for (const [i, s] of SCENARIOS.entries()) {
       if (ONLY && !ONLY.includes(i + 1)) continue;
@@ -575,7 +715,8 @@ async function runPrimary(): Promise<void> {
         if (b.cpu) line += `\n${pad}        ${fmtCpu(b, 'pgbench')}`;
         line += `\n${pad} engine ÷ pgbench = ${((100 * e.rps) / b.rps).toFixed(0)} %`;
         const cpuTotal = (m: Measured) => (m.cpu ? m.cpu.client + (m.cpu.server ?? 0) + m.cpu.postgres : NaN);
-        if (e.cpu && b.cpu) line += ` (CPU per request: pgbench's ÷ the engine side's = ${((100 * cpuTotal(b)) / cpuTotal(e)).toFixed(0)} %, the ratio when both are CPU-bound)`;
+        if (e.cpu && b.cpu)
+          line += ` (CPU per request: pgbench's ÷ the engine side's = ${((100 * cpuTotal(b)) / cpuTotal(e)).toFixed(0)} %, the ratio when both are CPU-bound)`;
       }
       console.log(line);
       rows.push(line);

@@ -22,7 +22,11 @@ const SCROLL_MS = 4000;
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'pier-bench-grid-'));
 const readyFile = path.join(dir, 'ready.json');
-const server = spawn(process.execPath, ['dist/server/serve.mjs', '--port', '0', '--data-dir', path.join(dir, 'data'), '--ready-file', readyFile], { stdio: 'ignore' });
+const server = spawn(
+  process.execPath,
+  ['dist/server/serve.mjs', '--port', '0', '--data-dir', path.join(dir, 'data'), '--ready-file', readyFile],
+  { stdio: 'ignore' },
+);
 
 try {
   let info: ReadyInfo | undefined;
@@ -30,7 +34,10 @@ try {
   while (!info) {
     if (server.exitCode !== null) throw new Error('serve exited during start-up');
     if (Date.now() > deadline) throw new Error('serve not ready in 90 s');
-    info = await readFile(readyFile, 'utf8').then((t) => JSON.parse(t) as ReadyInfo, () => undefined);
+    info = await readFile(readyFile, 'utf8').then(
+      (t) => JSON.parse(t) as ReadyInfo,
+      () => undefined,
+    );
     if (!info) await new Promise((r) => setTimeout(r, 100));
   }
 
@@ -67,7 +74,7 @@ try {
     return performance.now() - start;
   };
   await request('limit=1'); // the engine for this database starts on first use
-  const starts = Array.from({ length: FETCHES }, (_, i) => Math.floor(((i * 7919) % FETCHES) / FETCHES * (ROWS - WINDOW)));
+  const starts = Array.from({ length: FETCHES }, (_, i) => Math.floor((((i * 7919) % FETCHES) / FETCHES) * (ROWS - WINDOW)));
   const offsetTimes: number[] = [];
   const keysetTimes: number[] = [];
   for (const s of starts) offsetTimes.push(await request(`order=id&limit=${WINDOW}&offset=${s}`));
@@ -93,7 +100,10 @@ try {
   const rpcLog: string[] = [];
   page.on('requestfinished', (r) => {
     const t = r.timing();
-    if (r.url().includes(RPC_PATH)) rpcLog.push(`${r.url().split('/').pop()} start+${t.startTime.toFixed(0)} took ${t.responseEnd.toFixed(0)} ms ${r.postData()?.slice(60, 160) ?? ''}`);
+    if (r.url().includes(RPC_PATH))
+      rpcLog.push(
+        `${r.url().split('/').pop()} start+${t.startTime.toFixed(0)} took ${t.responseEnd.toFixed(0)} ms ${r.postData()?.slice(60, 160) ?? ''}`,
+      );
   });
   // Measured inside the page: from the click event to the first row's cell in the DOM.
   await page.evaluate(() => {
@@ -125,7 +135,10 @@ try {
   const firstRowsOutside = performance.now() - clickAt;
   const firstRows = await page.evaluate(() => (window as unknown as { __firstRows: Promise<number> }).__firstRows);
   if (process.env.PIER_BENCH_DEBUG) console.log(rpcLog.join('\n'));
-  await page.getByText(/1,000,000 rows|rows ·/).first().waitFor();
+  await page
+    .getByText(/1,000,000 rows|rows ·/)
+    .first()
+    .waitFor();
 
   const frames = await grid.evaluate(async (el, ms) => {
     const intervals: number[] = [];
@@ -164,12 +177,24 @@ try {
   await browser.close();
 
   const fps = (xs: number[]) => 1000 / percentile(xs, 50);
-  console.log(`time to first rows: ${firstRows.toFixed(0)} ms in the page, click to painted frame (target ≤ 300 ms); ${firstRowsOutside.toFixed(0)} ms as Playwright saw it`);
-  console.log(`scroll: ${frames.length} frames in ${SCROLL_MS} ms, median ${fps(frames).toFixed(1)} fps, p95 frame ${percentile(frames, 95).toFixed(1)} ms (target ≥ 55 fps median)`);
-  console.log(`random jumps: median ${fps(jump).toFixed(1)} fps, p95 frame ${percentile(jump, 95).toFixed(1)} ms; rows filled ${rowsAfterJump.toFixed(0)} ms after the last jump`);
+  console.log(
+    `time to first rows: ${firstRows.toFixed(0)} ms in the page, click to painted frame (target ≤ 300 ms); ${firstRowsOutside.toFixed(0)} ms as Playwright saw it`,
+  );
+  console.log(
+    `scroll: ${frames.length} frames in ${SCROLL_MS} ms, median ${fps(frames).toFixed(1)} fps, p95 frame ${percentile(frames, 95).toFixed(1)} ms (target ≥ 55 fps median)`,
+  );
+  console.log(
+    `random jumps: median ${fps(jump).toFixed(1)} fps, p95 frame ${percentile(jump, 95).toFixed(1)} ms; rows filled ${rowsAfterJump.toFixed(0)} ms after the last jump`,
+  );
   console.log(`window fetch, ${FETCHES}× ${WINDOW} rows via dataApi.request RPC (target p95 ≤ 50 ms):`);
-  for (const [name, xs] of [['keyset (id=gt.N&order=id)', keysetTimes], ['offset, ordered by id', offsetTimes], ['offset, unordered', unorderedTimes]] as const) {
-    console.log(`  ${name.padEnd(28)} p50 ${percentile(xs, 50).toFixed(1)} ms  p95 ${percentile(xs, 95).toFixed(1)} ms  max ${Math.max(...xs).toFixed(1)} ms`);
+  for (const [name, xs] of [
+    ['keyset (id=gt.N&order=id)', keysetTimes],
+    ['offset, ordered by id', offsetTimes],
+    ['offset, unordered', unorderedTimes],
+  ] as const) {
+    console.log(
+      `  ${name.padEnd(28)} p50 ${percentile(xs, 50).toFixed(1)} ms  p95 ${percentile(xs, 95).toFixed(1)} ms  max ${Math.max(...xs).toFixed(1)} ms`,
+    );
   }
 } finally {
   server.kill('SIGTERM');

@@ -14,10 +14,15 @@ const runs = Number(process.argv[2] ?? 5);
 async function timeToReady(dataDir: string, readyFile: string): Promise<number> {
   await rm(readyFile, { force: true });
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['dist/server/serve.mjs', '--port', '0', '--data-dir', dataDir, '--ready-file', readyFile], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['dist/server/serve.mjs', '--port', '0', '--data-dir', dataDir, '--ready-file', readyFile], {
+    stdio: 'ignore',
+  });
   for (;;) {
     if (child.exitCode !== null) throw new Error('serve exited during start-up');
-    const ok = await readFile(readyFile, 'utf8').then(() => true, () => false);
+    const ok = await readFile(readyFile, 'utf8').then(
+      () => true,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -36,5 +41,7 @@ for (let i = 0; i < runs; i++) again.push(await timeToReady(dataDir, readyFile))
 again.sort((a, b) => a - b);
 const median = again[Math.floor(again.length / 2)] ?? NaN;
 console.log(`first run (initdb + seed): ${first.toFixed(0)} ms`);
-console.log(`existing data folder, ${runs} runs: median ${median.toFixed(0)} ms, min ${again[0]?.toFixed(0)} ms, max ${again.at(-1)?.toFixed(0)} ms (target ≤ 3000 ms)`);
+console.log(
+  `existing data folder, ${runs} runs: median ${median.toFixed(0)} ms, min ${again[0]?.toFixed(0)} ms, max ${again.at(-1)?.toFixed(0)} ms (target ≤ 3000 ms)`,
+);
 await rm(dir, { recursive: true, force: true });

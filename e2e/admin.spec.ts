@@ -18,7 +18,9 @@ test.describe.serial('Console II: RLS, SQL, grants', () => {
     const db = new pg.Client({ connectionString: readyInfo().postgres });
     await db.connect();
     try {
-      await db.query(`DROP POLICY IF EXISTS "restrict client access" ON clients; ALTER TABLE clients DISABLE ROW LEVEL SECURITY; DROP TABLE IF EXISTS notes`);
+      await db.query(
+        `DROP POLICY IF EXISTS "restrict client access" ON clients; ALTER TABLE clients DISABLE ROW LEVEL SECURITY; DROP TABLE IF EXISTS notes`,
+      );
       // analyst@example.com is removed by its own test through the management API; this is for a run that stopped early.
       for (const role of ['reporting', 'elevated owner', 'analyst@example.com']) {
         // Its grants go first (DROP OWNED), then the role; a test that stopped early may not have made it.
@@ -56,7 +58,9 @@ test.describe.serial('Console II: RLS, SQL, grants', () => {
     await expect(rows.getByRole('row', { name: 'hidden row' })).toHaveCount(1);
     await expect(rows.getByRole('row', { name: 'hidden row' })).toContainText('Global Solutions');
     await rows.getByRole('button', { name: 'hidden — why?' }).click();
-    await expect(preview.getByRole('region', { name: 'Why is this row hidden?' })).toContainText('restrict client access (permissive) USING (id = ANY (ARRAY[1, 2])) → false');
+    await expect(preview.getByRole('region', { name: 'Why is this row hidden?' })).toContainText(
+      'restrict client access (permissive) USING (id = ANY (ARRAY[1, 2])) → false',
+    );
     await page.screenshot({ path: 'e2e/screenshots/admin-rls-preview.png', fullPage: true });
     // Nothing has been applied yet: the Data API still returns all three.
     expect((await dataApiAs('clients?select=id')).body).toHaveLength(3);
@@ -85,10 +89,12 @@ test.describe.serial('Console II: RLS, SQL, grants', () => {
     await expect(list.getByRole('row', { name: /restrict client access/ })).toContainText('(id = ANY (ARRAY[1, 2]))');
     await expect(page.getByRole('checkbox', { name: 'RLS enabled' })).toBeChecked();
     // The Data API, with the identity's token, now returns clients 1 and 2.
-    await expect.poll(async () => (await dataApiAs('clients?select=id,name&order=id')).body).toEqual([
-      { id: 1, name: 'Acme Corp' },
-      { id: 2, name: 'TechStart Inc' },
-    ]);
+    await expect
+      .poll(async () => (await dataApiAs('clients?select=id,name&order=id')).body)
+      .toEqual([
+        { id: 1, name: 'Acme Corp' },
+        { id: 2, name: 'TechStart Inc' },
+      ]);
     await page.screenshot({ path: 'e2e/screenshots/admin-rls-applied.png', fullPage: true });
     expect(errors).toEqual([]);
   });
@@ -169,13 +175,17 @@ test.describe.serial('Console II: RLS, SQL, grants', () => {
     expect(dialogs).toEqual([]);
   });
 
-  test('roles: create an identity and grant it to authenticator with the SQL shown first; the Lakebase pitfall is explained', async ({ page }) => {
+  test('roles: create an identity and grant it to authenticator with the SQL shown first; the Lakebase pitfall is explained', async ({
+    page,
+  }) => {
     await page.goto(readyInfo().ui);
     await page.getByRole('group', { name: 'Admin tools' }).getByRole('button', { name: 'Roles' }).click();
     const roles = page.getByRole('table', { name: 'Roles' });
     await expect(roles.getByRole('row', { name: /^user@example\.com/ })).toContainText('Revoke from authenticator');
     const assistant = page.getByRole('region', { name: 'Data API set-up assistant' });
-    await expect(assistant.getByRole('listitem', { name: 'pgrst.pre_config() sets the exposed schemas and enables aggregates: passes' })).toBeVisible();
+    await expect(
+      assistant.getByRole('listitem', { name: 'pgrst.pre_config() sets the exposed schemas and enables aggregates: passes' }),
+    ).toBeVisible();
     await expect(assistant.getByRole('listitem', { name: `${ID} may use schema public: passes` })).toBeVisible();
     await page.screenshot({ path: 'e2e/screenshots/admin-roles-list.png' });
 
@@ -183,18 +193,25 @@ test.describe.serial('Console II: RLS, SQL, grants', () => {
     await create.getByLabel('New role name').fill('reporting');
     await create.getByRole('button', { name: 'Review SQL…' }).click();
     const review = page.getByRole('region', { name: 'Create role reporting' });
-    await expect(review.getByLabel('SQL to run')).toHaveText('CREATE ROLE "reporting" NOLOGIN INHERIT NOBYPASSRLS NOCREATEDB NOCREATEROLE;\n');
+    await expect(review.getByLabel('SQL to run')).toHaveText(
+      'CREATE ROLE "reporting" NOLOGIN INHERIT NOBYPASSRLS NOCREATEDB NOCREATEROLE;\n',
+    );
     await review.getByRole('button', { name: 'Apply' }).click();
     const row = roles.getByRole('row', { name: /^reporting/ });
     await row.getByRole('button', { name: 'Grant to authenticator' }).click();
-    await expect(page.getByRole('region', { name: 'Grant reporting to authenticator' }).getByLabel('SQL to run')).toHaveText('GRANT "reporting" TO "authenticator";\n');
+    await expect(page.getByRole('region', { name: 'Grant reporting to authenticator' }).getByLabel('SQL to run')).toHaveText(
+      'GRANT "reporting" TO "authenticator";\n',
+    );
     await page.getByRole('region', { name: 'Grant reporting to authenticator' }).getByRole('button', { name: 'Apply' }).click();
     await expect(row).toContainText('Revoke from authenticator');
     // A new identity without privileges: the assistant turns red, shows the fix, and runs it.
     const tables = assistant.getByRole('listitem', { name: 'reporting has table privileges in public: fails' });
     await expect(tables).toContainText('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "public" TO "reporting";');
     await tables.getByRole('button', { name: 'Fix…' }).click();
-    await tables.getByRole('region', { name: 'Fix: reporting has table privileges in public' }).getByRole('button', { name: 'Apply' }).click();
+    await tables
+      .getByRole('region', { name: 'Fix: reporting has table privileges in public' })
+      .getByRole('button', { name: 'Apply' })
+      .click();
     await expect(assistant.getByRole('listitem', { name: 'reporting has table privileges in public: passes' })).toBeVisible();
     await page.screenshot({ path: 'e2e/screenshots/admin-setup-assistant.png', fullPage: true });
 
@@ -203,7 +220,10 @@ test.describe.serial('Console II: RLS, SQL, grants', () => {
     await create.getByRole('checkbox', { name: 'createrole' }).check();
     await create.getByRole('button', { name: 'Review SQL…' }).click();
     await page.getByRole('region', { name: 'Create role elevated owner' }).getByRole('button', { name: 'Apply' }).click();
-    await roles.getByRole('row', { name: /^elevated owner/ }).getByRole('button', { name: 'Grant to authenticator' }).click();
+    await roles
+      .getByRole('row', { name: /^elevated owner/ })
+      .getByRole('button', { name: 'Grant to authenticator' })
+      .click();
     const pitfall = page.getByRole('region', { name: 'Grant elevated owner to authenticator' });
     await expect(pitfall.getByRole('note')).toContainText('can create roles');
     await expect(pitfall.getByRole('note')).toContainText('Instead create a plain NOLOGIN identity role');
@@ -211,7 +231,9 @@ test.describe.serial('Console II: RLS, SQL, grants', () => {
     await pitfall.getByRole('button', { name: 'Cancel' }).click();
   });
 
-  test('roles: add a managed identity through the management API; it is granted to authenticator, and can be deleted again', async ({ page }) => {
+  test('roles: add a managed identity through the management API; it is granted to authenticator, and can be deleted again', async ({
+    page,
+  }) => {
     const analyst = 'analyst@example.com';
     await page.goto(readyInfo().ui);
     await page.getByRole('group', { name: 'Admin tools' }).getByRole('button', { name: 'Roles' }).click();

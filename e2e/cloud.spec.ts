@@ -120,7 +120,9 @@ test('browse a cloud workspace’s table, edit a row, and compare with its hoste
 async function manage(method: string, path: string, body?: unknown): Promise<any> {
   const info = readyInfo();
   const headers = { authorization: `Bearer ${info.tokens.owner}` };
-  let res = await (await fetch(`${info.managementApi}/${path}`, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) })).json();
+  let res = await (
+    await fetch(`${info.managementApi}/${path}`, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) })
+  ).json();
   for (let i = 0; i < 300 && res.name?.includes('/operations/') && !res.done; i++) {
     await new Promise((r) => setTimeout(r, 100));
     res = await (await fetch(`${info.managementApi}/${res.name}`, { headers })).json();

@@ -95,24 +95,37 @@ test('the SQL editor and RLS policies on a cloud branch run as the signed-in ide
     // identity does not own, the preview says what it cannot show rather than failing.
     await db.query('ALTER TABLE public.clients ENABLE ROW LEVEL SECURITY');
     await (await cloudItem(/^clients/)).click({ button: 'right' });
-    await page.getByRole('menu', { name: /Actions for clients/ }).getByRole('menuitem', { name: 'RLS policies' }).click();
-    await expect(tabs.getByRole('tab', { name: `Policies · public.clients · production · ${host}` })).toHaveAttribute('aria-selected', 'true');
+    await page
+      .getByRole('menu', { name: /Actions for clients/ })
+      .getByRole('menuitem', { name: 'RLS policies' })
+      .click();
+    await expect(tabs.getByRole('tab', { name: `Policies · public.clients · production · ${host}` })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
     await expect(page.getByRole('heading', { name: 'Row-level security · public.clients' })).toBeVisible();
     await page.getByRole('button', { name: 'New policy' }).click();
     const preview = page.getByRole('region', { name: 'Live preview' });
     // The preview cannot read as an identity the signed-in one is not a member of: it says so, with the GRANT.
     await expect(preview.getByRole('status', { name: `Visible rows for ${ID}` })).toContainText(`GRANT "${ID}" TO "${OWNER}"`);
-    await expect(preview.getByRole('note').filter({ hasText: 'only the table\'s owner or a superuser may do' })).toBeVisible();
+    await expect(preview.getByRole('note').filter({ hasText: "only the table's owner or a superuser may do" })).toBeVisible();
     await expect(preview.getByRole('note').filter({ hasText: `The rows listed are those "${OWNER}" may read itself` })).toBeVisible();
     await page.screenshot({ path: 'e2e/screenshots/cloud-rls-policies.png', fullPage: true });
 
     // Roles from the database's row menu: the cloud branch's roles, as the identity reads them.
     await (await cloudItem('databricks_postgres')).click({ button: 'right' });
-    await page.getByRole('menu', { name: /Actions for databricks_postgres/ }).getByRole('menuitem', { name: 'Roles' }).click();
+    await page
+      .getByRole('menu', { name: /Actions for databricks_postgres/ })
+      .getByRole('menuitem', { name: 'Roles' })
+      .click();
     await expect(tabs.getByRole('tab', { name: `Roles · production · ${host}` })).toHaveAttribute('aria-selected', 'true');
     const roles = page.getByRole('table', { name: 'Roles' });
     await expect(roles.getByRole('row', { name: new RegExp(`^${OWNER.replace('.', '\\.')}`) })).toBeVisible();
-    await expect(page.getByRole('region', { name: 'Data API set-up assistant' }).getByRole('listitem', { name: `${ID} may use schema public: passes` })).toBeVisible();
+    await expect(
+      page
+        .getByRole('region', { name: 'Data API set-up assistant' })
+        .getByRole('listitem', { name: `${ID} may use schema public: passes` }),
+    ).toBeVisible();
     await page.screenshot({ path: 'e2e/screenshots/cloud-roles.png', fullPage: true });
     expect(errors).toEqual([]);
   } finally {

@@ -20,7 +20,11 @@ test.describe('desktop app (Electron)', () => {
 
   test('opens a hardened window showing the explorer', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'pier-electron-'));
-    const app = await electron.launch({ executablePath: bin, args: ['dist/electron/main.cjs'], env: { ...process.env, PIER_DATA_DIR: dataDir } });
+    const app = await electron.launch({
+      executablePath: bin,
+      args: ['dist/electron/main.cjs'],
+      env: { ...process.env, PIER_DATA_DIR: dataDir },
+    });
     try {
       const window = await app.firstWindow();
       await expect(window.getByRole('tree', { name: 'Database explorer' })).toBeVisible();

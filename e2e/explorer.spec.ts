@@ -44,7 +44,8 @@ test('the tree is operable from the keyboard', async ({ page }) => {
 
   // Down to the schema, collapse it with ArrowLeft and open it again with ArrowRight.
   const publicItem = tree.getByRole('treeitem', { name: 'public', exact: true }).first();
-  for (let i = 0; i < 20 && !(await publicItem.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('ArrowDown');
+  for (let i = 0; i < 20 && !(await publicItem.evaluate((el) => el === document.activeElement)); i++)
+    await page.keyboard.press('ArrowDown');
   await expect(publicItem).toBeFocused();
   await page.keyboard.press('ArrowLeft');
   await expect(publicItem).toHaveAttribute('aria-expanded', 'false');

@@ -55,7 +55,10 @@ test("the documentation's query, built with the mouse", async ({ page }) => {
   await expect(grid.getByRole('columnheader', { name: /projects/ })).toBeVisible();
   await expect(grid.getByRole('gridcell', { name: /"name":/ }).first()).toBeVisible();
   // The whole value, pretty-printed, beside the grid.
-  await grid.getByRole('gridcell', { name: /"name":/ }).first().click();
+  await grid
+    .getByRole('gridcell', { name: /"name":/ })
+    .first()
+    .click();
   await expect(page.getByRole('region', { name: 'Value of projects' })).toContainText('"name": "Database Migration"');
 
   // The code for this view says the same thing.
@@ -224,7 +227,9 @@ test('columns reorder by drag and by keyboard; the active cell moves with arrows
   await page.keyboard.press('Shift+ArrowRight');
   await page.keyboard.press('Shift+ArrowDown');
   await page.keyboard.press('Control+c');
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('TechStart Inc\thello@techstart.io\nGlobal Solutions\tinfo@globalsolutions.com');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+    'TechStart Inc\thello@techstart.io\nGlobal Solutions\tinfo@globalsolutions.com',
+  );
 });
 
 test('a write the database refuses is not applied and says why on the row', async ({ page }) => {
@@ -358,7 +363,7 @@ test('a to-one embed shows as extra typed columns', async ({ page }) => {
   await expect(grid.getByRole('row').nth(1)).toContainText('Acme Corp');
 });
 
-test("an RLS WITH CHECK refusal, viewed as the identity, shows on the row in words", async ({ page }) => {
+test('an RLS WITH CHECK refusal, viewed as the identity, shows on the row in words', async ({ page }) => {
   test.skip(!(await writesWork()), 'the Data API engine does not accept writes yet');
   const client = new pg.Client({ connectionString: readyInfo().postgres });
   await client.connect();

@@ -17,7 +17,13 @@ test('no RPC response carries a secret', async ({ page }) => {
   const bodies: string[] = [];
   const pending: Promise<void>[] = [];
   page.on('response', (res: Response) => {
-    if (new URL(res.url()).pathname.startsWith('/rpc/')) pending.push(res.text().then((t) => void bodies.push(t), () => undefined));
+    if (new URL(res.url()).pathname.startsWith('/rpc/'))
+      pending.push(
+        res.text().then(
+          (t) => void bodies.push(t),
+          () => undefined,
+        ),
+      );
   });
 
   await page.goto(info.ui);
@@ -36,7 +42,10 @@ test('no RPC response carries a secret', async ({ page }) => {
   await expect(tree.getByRole('treeitem', { level: 1 })).toHaveCount(2);
 
   // Work across the console: the grid as an identity, the SQL editor, the policies and grants views.
-  await tree.getByRole('treeitem', { name: /^clients/ }).first().click();
+  await tree
+    .getByRole('treeitem', { name: /^clients/ })
+    .first()
+    .click();
   await expect(page.getByRole('grid', { name: 'public.clients rows' })).toBeVisible();
   for (const view of ['SQL editor', 'RLS policies', 'Grants', 'Roles', 'Data API set-up']) {
     await page.getByRole('button', { name: view, exact: true }).click();
@@ -49,7 +58,9 @@ test('no RPC response carries a secret', async ({ page }) => {
     "user@example.com's dev token": info.tokens['user@example.com'] as string,
     'the superuser password': decodeURIComponent(new URL(info.postgres).password),
     "authenticator's password": (await readFile(path.join(dataDir, 'secrets', 'authenticator'), 'utf8')).trim(),
-    "the local issuer's private key": (JSON.parse(await readFile(path.join(dataDir, 'secrets', 'local-issuer-key.json'), 'utf8')) as { d: string }).d,
+    "the local issuer's private key": (
+      JSON.parse(await readFile(path.join(dataDir, 'secrets', 'local-issuer-key.json'), 'utf8')) as { d: string }
+    ).d,
   };
   const vaultKey = await readFile(path.join(dataDir, 'vault.key')).catch(() => undefined);
   if (vaultKey) {

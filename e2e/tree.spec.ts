@@ -32,7 +32,9 @@ async function expandItem(page: Page, item: ReturnType<Page['getByRole']>) {
   await expect(item).toHaveAttribute('aria-expanded', 'true');
 }
 
-test('create a branch in the tree, watch its operation finish, open a table on it: an edit there stays off production', async ({ page }) => {
+test('create a branch in the tree, watch its operation finish, open a table on it: an edit there stays off production', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -179,11 +181,15 @@ test('the Data API of dev’s database: settings edited in a dialog and read bac
   await page.screenshot({ path: 'e2e/screenshots/tree-data-api.png' });
   await dialog.getByRole('button', { name: 'Save settings' }).click();
   await expect(dialog).toBeHidden({ timeout: 60_000 });
-  await expect(page.getByRole('region', { name: 'Operations' }).getByRole('listitem', { name: /Data API settings of .*: Succeeded$/ })).toBeVisible();
+  await expect(
+    page.getByRole('region', { name: 'Operations' }).getByRole('listitem', { name: /Data API settings of .*: Succeeded$/ }),
+  ).toBeVisible();
 
   await devDb.click({ button: 'right' });
   await page.getByRole('menuitem', { name: 'Data API…' }).click();
-  await expect(page.getByRole('dialog', { name: 'Data API · databricks_postgres' }).getByLabel('Maximum rows per response (optional)')).toHaveValue('500');
+  await expect(
+    page.getByRole('dialog', { name: 'Data API · databricks_postgres' }).getByLabel('Maximum rows per response (optional)'),
+  ).toHaveValue('500');
 });
 
 test('adding a workspace: each sign-in method asks for what it needs, and a bad host is explained in place', async ({ page }) => {
@@ -236,7 +242,9 @@ test('a branch from an LSN with a time to live holds the data as of that LSN', a
   await dialog.getByLabel('Unit').selectOption('hours');
   await dialog.getByRole('button', { name: 'Create branch' }).click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByRole('region', { name: 'Operations' }).getByRole('listitem', { name: 'Create branch as-of-lsn: Succeeded' })).toBeVisible({ timeout: 90_000 });
+  await expect(
+    page.getByRole('region', { name: 'Operations' }).getByRole('listitem', { name: 'Create branch as-of-lsn: Succeeded' }),
+  ).toBeVisible({ timeout: 90_000 });
 
   const branch = tree.getByRole('treeitem', { name: 'as-of-lsn', exact: true });
   await expect(branch).toHaveAttribute('aria-description', /expires in 3 h/);
@@ -291,7 +299,10 @@ test('a new project appears with its production branch; the default branch can b
   await expect(operations.getByRole('listitem', { name: /^Create project .*: Succeeded$/ })).toBeVisible({ timeout: 120_000 });
   const project = tree.getByRole('treeitem', { name: 'Analytics', exact: true });
   await expandItem(page, project);
-  await expect(tree.locator('[role="treeitem"][aria-level="3"]', { hasText: 'production' }).last()).toHaveAttribute('aria-description', /default/);
+  await expect(tree.locator('[role="treeitem"][aria-level="3"]', { hasText: 'production' }).last()).toHaveAttribute(
+    'aria-description',
+    /default/,
+  );
 
   // Move the local project's default to as-of-lsn and back.
   const asOf = tree.getByRole('treeitem', { name: 'as-of-lsn', exact: true });
@@ -319,5 +330,7 @@ test('deleting an ordinary branch needs no typing; the dialog closes when it is 
   await dialog.getByRole('button', { name: 'Delete branch' }).click();
   await expect(dialog).toBeHidden({ timeout: 60_000 });
   await expect(asOf).toHaveCount(0);
-  await expect(page.getByRole('region', { name: 'Operations' }).getByRole('listitem', { name: 'Delete branch as-of-lsn: Succeeded' })).toBeVisible();
+  await expect(
+    page.getByRole('region', { name: 'Operations' }).getByRole('listitem', { name: 'Delete branch as-of-lsn: Succeeded' }),
+  ).toBeVisible();
 });

@@ -32,19 +32,51 @@ export async function buildAll({ quiet = false } = {}) {
   const t0 = Date.now();
   const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', packages: 'external' };
   await Promise.all([
-    build({ ...common, entryPoints: [path.join(root, 'electron/server/serve.ts')], format: 'esm', outfile: path.join(root, 'dist/server/serve.mjs') }),
-    build({ ...common, entryPoints: [path.join(root, 'electron/main/main.ts')], format: 'cjs', outfile: path.join(root, 'dist/electron/main.cjs'), external: ['electron'] }),
+    build({
+      ...common,
+      entryPoints: [path.join(root, 'electron/server/serve.ts')],
+      format: 'esm',
+      outfile: path.join(root, 'dist/server/serve.mjs'),
+    }),
+    build({
+      ...common,
+      entryPoints: [path.join(root, 'electron/main/main.ts')],
+      format: 'cjs',
+      outfile: path.join(root, 'dist/electron/main.cjs'),
+      external: ['electron'],
+    }),
     // The sandboxed preload can only require 'electron': bundle everything else into it.
-    build({ ...common, packages: undefined, entryPoints: [path.join(root, 'electron/preload/preload.ts')], format: 'cjs', outfile: path.join(root, 'dist/electron/preload.cjs'), external: ['electron'] }),
+    build({
+      ...common,
+      packages: undefined,
+      entryPoints: [path.join(root, 'electron/preload/preload.ts')],
+      format: 'cjs',
+      outfile: path.join(root, 'dist/electron/preload.cjs'),
+      external: ['electron'],
+    }),
   ]);
   // Vite empties its output folder first; build beside it and swap, so a running server never
   // serves a half-written UI.
   const uiDir = path.join(root, 'dist/renderer');
   const fresh = `${uiDir}.building-${process.pid}`;
-  const vite = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--outDir', fresh, '--emptyOutDir', '--logLevel', quiet ? 'error' : 'warn'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const vite = spawnSync(
+    process.execPath,
+    [
+      path.join(root, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'renderer/vite.config.ts',
+      '--outDir',
+      fresh,
+      '--emptyOutDir',
+      '--logLevel',
+      quiet ? 'error' : 'warn',
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   if (vite.status !== 0) {
     rmSync(fresh, { recursive: true, force: true });
     throw new Error('The renderer build (vite) failed; see above.');

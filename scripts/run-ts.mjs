@@ -11,6 +11,16 @@ if (!entry) {
   process.exit(2);
 }
 const outfile = path.join(root, '.tsbuild', 'run', path.basename(entry).replace(/\.ts$/, '.mjs'));
-await build({ entryPoints: [path.resolve(entry)], outfile, bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', sourcemap: 'inline', logLevel: 'warning' });
+await build({
+  entryPoints: [path.resolve(entry)],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  packages: 'external',
+  sourcemap: 'inline',
+  logLevel: 'warning',
+});
 process.argv = [process.argv[0], outfile, ...args];
 await import(pathToFileURL(outfile).href);

@@ -44,7 +44,12 @@ check('format (prettier --check)', bin('prettier'), ['--check', '--log-level', '
 
 {
   const out = path.join(reports, 'vitest.json');
-  const { ok, seconds } = run('unit + integration (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+  const { ok, seconds } = run('unit + integration (vitest)', bin('vitest'), [
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+  ]);
   const r = readJson(out);
   if (r) {
     totals.passed += r.numPassedTests;

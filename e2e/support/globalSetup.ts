@@ -11,9 +11,13 @@ import type { ReadyInfo } from '../../electron/server/readyFile';
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pier-e2e-'));
   const readyFile = path.join(dir, 'ready.json');
-  const child = spawn(process.execPath, ['dist/server/serve.mjs', '--port', '0', '--data-dir', path.join(dir, 'data'), '--ready-file', readyFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['dist/server/serve.mjs', '--port', '0', '--data-dir', path.join(dir, 'data'), '--ready-file', readyFile],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -22,7 +26,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   while (!info) {
     if (child.exitCode !== null) throw new Error(`Pier exited during start-up:\n${output}`);
     if (Date.now() > deadline) throw new Error(`Pier did not become ready in 90 s:\n${output}`);
-    info = await readFile(readyFile, 'utf8').then((t) => JSON.parse(t) as ReadyInfo, () => undefined);
+    info = await readFile(readyFile, 'utf8').then(
+      (t) => JSON.parse(t) as ReadyInfo,
+      () => undefined,
+    );
     if (!info) await new Promise((r) => setTimeout(r, 200));
   }
   process.env.PIER_READY_FILE = readyFile;

@@ -46,7 +46,10 @@ export class SqlRunner {
           // DDL run here must reach the Data API engines too; the notification is delivered at commit.
           if (sets.some((r) => SCHEMA_COMMANDS.has((r.command ?? '').toUpperCase()))) await client.query(RELOAD_SCHEMA_SQL);
           await client.query('COMMIT');
-          const typeNames = await readTypeNames(client, sets.flatMap((r) => (r.fields ?? []).map((f) => f.dataTypeID)));
+          const typeNames = await readTypeNames(
+            client,
+            sets.flatMap((r) => (r.fields ?? []).map((f) => f.dataTypeID)),
+          );
           results = sets.map((r) => toResultSet(r, request.rowLimit, typeNames));
           break;
         }
@@ -54,7 +57,11 @@ export class SqlRunner {
         case 'explainAnalyze': {
           const options = request.mode === 'explainAnalyze' ? 'ANALYZE, BUFFERS, FORMAT JSON' : 'FORMAT JSON';
           // One statement only (extended protocol); what EXPLAIN ANALYZE changed is undone below.
-          const r = await client.query<{ 'QUERY PLAN': unknown }>({ text: `EXPLAIN (${options}) ${request.sql}`, values: [], queryMode: 'extended' } as pg.QueryConfig);
+          const r = await client.query<{ 'QUERY PLAN': unknown }>({
+            text: `EXPLAIN (${options}) ${request.sql}`,
+            values: [],
+            queryMode: 'extended',
+          } as pg.QueryConfig);
           plan = r.rows[0]?.['QUERY PLAN'] ?? null;
           results = [];
           await client.query('ROLLBACK');
@@ -67,7 +74,16 @@ export class SqlRunner {
     } catch (err) {
       if (err instanceof IdentityEscapeError) {
         await client.query('ROLLBACK');
-        return { kind: 'error', code: null, message: err.message, detail: null, hint: err.hint, position: err.position, cancelled: false, durationMs: performance.now() - started };
+        return {
+          kind: 'error',
+          code: null,
+          message: err.message,
+          detail: null,
+          hint: err.hint,
+          position: err.position,
+          cancelled: false,
+          durationMs: performance.now() - started,
+        };
       }
       const e = err as { code?: string; message?: string; detail?: string; hint?: string; position?: string; statementStart?: number };
       await client.query('ROLLBACK').catch(() => {
@@ -106,7 +122,8 @@ export class SqlRunner {
 
 /** As the admin: the whole script in one round trip (simple protocol: several statements allowed). */
 async function runScript(client: pg.ClientBase, sql: string): Promise<pg.QueryArrayResult[]> {
-  const raw = (await client.query({ text: sql, rowMode: 'array', types: TEXT_TYPES } as pg.QueryConfig)) as unknown as pg.QueryArrayResult | pg.QueryArrayResult[];
+  const raw = (await client.query({ text: sql, rowMode: 'array', types: TEXT_TYPES } as pg.QueryConfig)) as unknown as
+    pg.QueryArrayResult | pg.QueryArrayResult[];
   return Array.isArray(raw) ? raw : [raw];
 }
 
@@ -129,7 +146,15 @@ async function runAsIdentity(client: pg.ClientBase, sql: string): Promise<pg.Que
   const sets: pg.QueryArrayResult[] = [];
   for (const r of ranges) {
     try {
-      sets.push(await client.query({ text: sql.slice(r.start, r.end), values: [], rowMode: 'array', types: TEXT_TYPES, queryMode: 'extended' } as pg.QueryConfig));
+      sets.push(
+        await client.query({
+          text: sql.slice(r.start, r.end),
+          values: [],
+          rowMode: 'array',
+          types: TEXT_TYPES,
+          queryMode: 'extended',
+        } as pg.QueryConfig),
+      );
     } catch (err) {
       // Positions are reported within the statement; the editor needs them within the script.
       if (err && typeof err === 'object') (err as { statementStart?: number }).statementStart = r.start;

@@ -63,7 +63,12 @@ async function namesAs(role: string): Promise<string[]> {
 
 describe('policy live preview', () => {
   it('shows 2 of 3 clients for the Lakebase example before it is applied, and leaves the table untouched', async () => {
-    const preview = await call('admin.previewPolicy', { schema: 'public', table: 'clients', change: lakebaseExample, identities: [ID, OTHER] });
+    const preview = await call('admin.previewPolicy', {
+      schema: 'public',
+      table: 'clients',
+      change: lakebaseExample,
+      identities: [ID, OTHER],
+    });
     if (preview.kind !== 'preview') throw new Error(JSON.stringify(preview));
     expect(preview.rows).toHaveLength(3);
     expect(preview.rlsEnabled).toBe(true);
@@ -106,7 +111,11 @@ describe('policy live preview', () => {
     const preview = await call('admin.previewPolicy', {
       schema: 'public',
       table: 'clients',
-      change: { kind: 'create', enableRls: true, policy: { name: 'anyone inserts', command: 'INSERT', roles: ['PUBLIC'], withCheck: 'true' } },
+      change: {
+        kind: 'create',
+        enableRls: true,
+        policy: { name: 'anyone inserts', command: 'INSERT', roles: ['PUBLIC'], withCheck: 'true' },
+      },
       identities: [ID],
       sampleInsert: { owner_email: ID },
     });
@@ -118,7 +127,17 @@ describe('policy live preview', () => {
     const preview = await call('admin.previewPolicy', {
       schema: 'public',
       table: 'clients',
-      change: { kind: 'create', enableRls: true, policy: { name: 'own rows', command: 'ALL', roles: [ID], using: 'owner_email = current_user', withCheck: 'owner_email = current_user' } },
+      change: {
+        kind: 'create',
+        enableRls: true,
+        policy: {
+          name: 'own rows',
+          command: 'ALL',
+          roles: [ID],
+          using: 'owner_email = current_user',
+          withCheck: 'owner_email = current_user',
+        },
+      },
       identities: [ID],
       sampleInsert: { name: 'Not mine', owner_email: 'x@y.z' },
       sampleUpdate: true,
@@ -141,14 +160,20 @@ describe('applying policy changes', () => {
     expect(result).toEqual({ kind: 'applied', statements: plan.statements });
     expect(await namesAs(ID)).toEqual(['Acme Corp', 'TechStart Inc']);
     const policies = await call('admin.tablePolicies', { schema: 'public', table: 'clients' });
-    expect(policies.policies).toMatchObject([{ name: 'restrict client access', command: 'SELECT', roles: [ID], using: '(id = ANY (ARRAY[1, 2]))' }]);
+    expect(policies.policies).toMatchObject([
+      { name: 'restrict client access', command: 'SELECT', roles: [ID], using: '(id = ANY (ARRAY[1, 2]))' },
+    ]);
   });
 
   it('a failing change changes nothing and says why', async () => {
     const result = await call('admin.applyPolicyChange', {
       schema: 'public',
       table: 'clients',
-      change: { kind: 'replace', name: 'restrict client access', policy: { name: 'restrict client access', command: 'SELECT', roles: [ID], using: '1 / 0 = nope' } },
+      change: {
+        kind: 'replace',
+        name: 'restrict client access',
+        policy: { name: 'restrict client access', command: 'SELECT', roles: [ID], using: '1 / 0 = nope' },
+      },
     });
     expect(result).toMatchObject({ kind: 'failed', failedStatement: 1, message: expect.stringMatching(/nope/) });
     expect(await namesAs(ID)).toEqual(['Acme Corp', 'TechStart Inc']);
@@ -156,7 +181,11 @@ describe('applying policy changes', () => {
 
   it('drops the policy and turns RLS off again', async () => {
     await call('admin.applyPolicyChange', { schema: 'public', table: 'clients', change: { kind: 'drop', name: 'restrict client access' } });
-    await call('admin.applyPolicyChange', { schema: 'public', table: 'clients', change: { kind: 'setRls', enabled: false, forced: false } });
+    await call('admin.applyPolicyChange', {
+      schema: 'public',
+      table: 'clients',
+      change: { kind: 'setRls', enabled: false, forced: false },
+    });
     expect(await namesAs(ID)).toHaveLength(3);
   });
 });
@@ -174,7 +203,10 @@ describe('grants', () => {
       { kind: 'column', table: 'clients', column: 'name', role: OTHER, privilege: 'UPDATE', grant: true },
     ];
     const plan = await call('admin.planGrantChanges', { schema: 'public', changes });
-    expect(plan.statements).toEqual(['GRANT SELECT ON TABLE "public"."clients" TO "pier_admin_itest_other"', 'GRANT UPDATE ("name") ON TABLE "public"."clients" TO "pier_admin_itest_other"']);
+    expect(plan.statements).toEqual([
+      'GRANT SELECT ON TABLE "public"."clients" TO "pier_admin_itest_other"',
+      'GRANT UPDATE ("name") ON TABLE "public"."clients" TO "pier_admin_itest_other"',
+    ]);
     expect(await call('admin.applyGrantChanges', { schema: 'public', changes })).toMatchObject({ kind: 'applied' });
     const after = await call('admin.grants', { schema: 'public' });
     const t = after.tables.find((x) => x.name === 'clients')!;
@@ -190,7 +222,9 @@ describe('grants', () => {
     await pool.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO ${OTHER}`);
     try {
       const g = await call('admin.grants', { schema: 'public' });
-      expect(g.defaultPrivileges).toContainEqual(expect.objectContaining({ schema: 'public', objectType: 'tables', grantee: OTHER, privileges: ['SELECT'] }));
+      expect(g.defaultPrivileges).toContainEqual(
+        expect.objectContaining({ schema: 'public', objectType: 'tables', grantee: OTHER, privileges: ['SELECT'] }),
+      );
     } finally {
       await pool.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE SELECT ON TABLES FROM ${OTHER}`);
     }
@@ -206,7 +240,9 @@ describe('roles', () => {
 
   it('creates, grants to authenticator, and drops a role', async () => {
     const name = 'pier itest "identity"';
-    await call('admin.applyRoleChange', { change: { kind: 'create', name, attributes: { login: false, inherit: true, bypassrls: false, createdb: false, createrole: false } } });
+    await call('admin.applyRoleChange', {
+      change: { kind: 'create', name, attributes: { login: false, inherit: true, bypassrls: false, createdb: false, createrole: false } },
+    });
     try {
       await call('admin.applyRoleChange', { change: { kind: 'grantMembership', role: name, member: 'authenticator' } });
       expect((await call('admin.roles', {})).authenticatorMembers).toContain(name);
@@ -222,18 +258,53 @@ describe('SQL runner', () => {
   it('runs as an identity so RLS filters the result, and as admin sees all', async () => {
     await call('admin.applyPolicyChange', { schema: 'public', table: 'clients', change: lakebaseExample });
     try {
-      const asId = await call('sql.run', { runId: 'a', sql: 'SELECT id, name FROM clients ORDER BY id', viewAs: { kind: 'identity', role: ID } });
-      expect(asId).toMatchObject({ kind: 'ok', results: [{ command: 'SELECT', rows: [['1', 'Acme Corp'], ['2', 'TechStart Inc']], columns: [{ name: 'id', type: 'integer' }, { name: 'name', type: 'text' }] }] });
-      const asAdmin = await call('sql.run', { runId: 'b', sql: 'SELECT count(*) FROM clients; SELECT current_user', viewAs: { kind: 'admin' } });
+      const asId = await call('sql.run', {
+        runId: 'a',
+        sql: 'SELECT id, name FROM clients ORDER BY id',
+        viewAs: { kind: 'identity', role: ID },
+      });
+      expect(asId).toMatchObject({
+        kind: 'ok',
+        results: [
+          {
+            command: 'SELECT',
+            rows: [
+              ['1', 'Acme Corp'],
+              ['2', 'TechStart Inc'],
+            ],
+            columns: [
+              { name: 'id', type: 'integer' },
+              { name: 'name', type: 'text' },
+            ],
+          },
+        ],
+      });
+      const asAdmin = await call('sql.run', {
+        runId: 'b',
+        sql: 'SELECT count(*) FROM clients; SELECT current_user',
+        viewAs: { kind: 'admin' },
+      });
       expect(asAdmin.kind === 'ok' && asAdmin.results.map((r) => r.rows)).toEqual([[['3']], [[expect.any(String)]]]);
     } finally {
-      await call('admin.applyPolicyChange', { schema: 'public', table: 'clients', change: { kind: 'drop', name: 'restrict client access' } });
-      await call('admin.applyPolicyChange', { schema: 'public', table: 'clients', change: { kind: 'setRls', enabled: false, forced: false } });
+      await call('admin.applyPolicyChange', {
+        schema: 'public',
+        table: 'clients',
+        change: { kind: 'drop', name: 'restrict client access' },
+      });
+      await call('admin.applyPolicyChange', {
+        schema: 'public',
+        table: 'clients',
+        change: { kind: 'setRls', enabled: false, forced: false },
+      });
     }
   });
 
   it('reports errors with a position and rolls back', async () => {
-    const r = await call('sql.run', { runId: 'c', sql: "INSERT INTO clients (name) VALUES ('x'); SELECT nope FROM clients", viewAs: { kind: 'admin' } });
+    const r = await call('sql.run', {
+      runId: 'c',
+      sql: "INSERT INTO clients (name) VALUES ('x'); SELECT nope FROM clients",
+      viewAs: { kind: 'admin' },
+    });
     expect(r).toMatchObject({ kind: 'error', code: '42703', cancelled: false });
     if (r.kind === 'error') expect(r.position).toBeGreaterThan(40);
     expect(await namesAs(ID)).toHaveLength(3);
@@ -306,7 +377,9 @@ describe('Data API set-up assistant', () => {
   it('is green on a prepared database, turns red when a grant is missing, and its fix makes it green again', async () => {
     const green = await call('admin.setupChecks', {});
     expect(green.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(green.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['authenticator', 'pgrst-schema', 'pre-config', 'identities', `usage:public:${ID}`]));
+    expect(green.checks.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['authenticator', 'pgrst-schema', 'pre-config', 'identities', `usage:public:${ID}`]),
+    );
     await pool.query(`REVOKE USAGE ON ALL SEQUENCES IN SCHEMA public FROM "user@example.com"`);
     const red = (await call('admin.setupChecks', {})).checks.find((c) => c.id === `sequences:public:${ID}`)!;
     expect(red).toMatchObject({ ok: false, fix: ['GRANT USAGE ON ALL SEQUENCES IN SCHEMA "public" TO "user@example.com"'] });

@@ -71,8 +71,13 @@ export function createAdminHandlers(db: IBranchDatabases): AdminHandlers {
         return result;
       }),
     'admin.grants': (input) => db.withPool(input, (pool) => listGrants(pool, input.schema)),
-    'admin.planGrantChanges': (input) => db.withPool(input, async (pool) => ({ statements: buildGrantChanges(input.changes, await listGrants(pool, input.schema)), warnings: [] })),
-    'admin.applyGrantChanges': (input) => change(input, async (pool) => applyStatements(pool, buildGrantChanges(input.changes, await listGrants(pool, input.schema)))),
+    'admin.planGrantChanges': (input) =>
+      db.withPool(input, async (pool) => ({
+        statements: buildGrantChanges(input.changes, await listGrants(pool, input.schema)),
+        warnings: [],
+      })),
+    'admin.applyGrantChanges': (input) =>
+      change(input, async (pool) => applyStatements(pool, buildGrantChanges(input.changes, await listGrants(pool, input.schema)))),
     'admin.tablePolicies': (input) =>
       db.withPool(input, async (pool) => {
         const { oid: _oid, ...rest } = await readTablePolicies(pool, input.schema, input.table);
@@ -88,7 +93,8 @@ export function createAdminHandlers(db: IBranchDatabases): AdminHandlers {
         if (!check) throw new AdminInputError(`There is no set-up check ${input.checkId}.`, 'Refresh the assistant.');
         return applyStatements(pool, check.fix);
       }),
-    'sql.run': (input) => (input.mode === 'run' ? change(input, (pool) => runner.run(pool, input)) : db.withPool(input, (pool) => runner.run(pool, input))),
+    'sql.run': (input) =>
+      input.mode === 'run' ? change(input, (pool) => runner.run(pool, input)) : db.withPool(input, (pool) => runner.run(pool, input)),
     'sql.cancel': async ({ runId }) => ({ cancelled: await runner.cancel(runId) }),
   };
 }

@@ -76,7 +76,13 @@ export async function listGrants(db: Db, schema: string): Promise<ListGrantsOutp
     tables: tables.rows,
     sequences: sequences.rows,
     functions: functions.rows,
-    defaultPrivileges: defaults.rows.map((d) => ({ owner: d.owner, schema: d.schema, objectType: d.object_type, grantee: d.grantee, privileges: d.privileges })),
+    defaultPrivileges: defaults.rows.map((d) => ({
+      owner: d.owner,
+      schema: d.schema,
+      objectType: d.object_type,
+      grantee: d.grantee,
+      privileges: d.privileges,
+    })),
   };
 }
 
@@ -110,7 +116,12 @@ export function buildGrantChanges(changes: readonly GrantChange[], matrix: ListG
         const t = table(change.table);
         const col = t.columns.find((c) => c.name === change.column);
         if (!col) throw new CatalogNotFoundError(`Column ${change.column} does not exist on ${t.name}.`);
-        return verb(change.grant, `${change.privilege} (${quoteIdent(col.name)})`, `TABLE ${schema}.${quoteIdent(t.name)}`, grantee(change.role, matrix));
+        return verb(
+          change.grant,
+          `${change.privilege} (${quoteIdent(col.name)})`,
+          `TABLE ${schema}.${quoteIdent(t.name)}`,
+          grantee(change.role, matrix),
+        );
       }
       case 'schemaUsage':
         return verb(change.grant, 'USAGE', `SCHEMA ${schema}`, grantee(change.role, matrix));
@@ -124,7 +135,12 @@ export function buildGrantChanges(changes: readonly GrantChange[], matrix: ListG
         if (!f) throw new CatalogNotFoundError(`Function ${matrix.schema}.${change.signature} does not exist.`);
         // The name is quoted here; the argument list is Postgres' own rendering of the catalog's types.
         const open = f.signature.indexOf('(');
-        return verb(change.grant, 'EXECUTE', `FUNCTION ${schema}.${quoteIdent(f.signature.slice(0, open))}${f.signature.slice(open)}`, grantee(change.role, matrix));
+        return verb(
+          change.grant,
+          'EXECUTE',
+          `FUNCTION ${schema}.${quoteIdent(f.signature.slice(0, open))}${f.signature.slice(open)}`,
+          grantee(change.role, matrix),
+        );
       }
       default:
         return assertNever(change, 'grant change');

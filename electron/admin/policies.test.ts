@@ -18,7 +18,11 @@ describe('buildPolicyChange', () => {
   it.each<[string, PolicyChangeInput, string[]]>([
     [
       'the Lakebase documentation example, enabling RLS first',
-      { kind: 'create', enableRls: true, policy: { name: 'restrict client access', command: 'SELECT', roles: ['user@example.com'], using: 'id IN (1, 2)' } },
+      {
+        kind: 'create',
+        enableRls: true,
+        policy: { name: 'restrict client access', command: 'SELECT', roles: ['user@example.com'], using: 'id IN (1, 2)' },
+      },
       [
         'ALTER TABLE "public"."clients" ENABLE ROW LEVEL SECURITY',
         'CREATE POLICY "restrict client access" ON "public"."clients"\n  AS PERMISSIVE\n  FOR SELECT\n  TO "user@example.com"\n  USING (id IN (1, 2))',
@@ -26,16 +30,28 @@ describe('buildPolicyChange', () => {
     ],
     [
       'restrictive insert for PUBLIC and a role with a quote',
-      { kind: 'create', policy: { name: 'p', permissive: false, command: 'INSERT', roles: ['public', 'we"ird'], withCheck: 'user_email = current_user' } },
-      ['CREATE POLICY "p" ON "public"."clients"\n  AS RESTRICTIVE\n  FOR INSERT\n  TO PUBLIC, "we""ird"\n  WITH CHECK (user_email = current_user)'],
+      {
+        kind: 'create',
+        policy: { name: 'p', permissive: false, command: 'INSERT', roles: ['public', 'we"ird'], withCheck: 'user_email = current_user' },
+      },
+      [
+        'CREATE POLICY "p" ON "public"."clients"\n  AS RESTRICTIVE\n  FOR INSERT\n  TO PUBLIC, "we""ird"\n  WITH CHECK (user_email = current_user)',
+      ],
     ],
     [
       'replace drops and recreates in one go',
       { kind: 'replace', name: 'old one', policy: { name: 'new', command: 'ALL', roles: ['authenticator'], using: 'a', withCheck: 'b' } },
-      ['DROP POLICY "old one" ON "public"."clients"', 'CREATE POLICY "new" ON "public"."clients"\n  AS PERMISSIVE\n  FOR ALL\n  TO "authenticator"\n  USING (a)\n  WITH CHECK (b)'],
+      [
+        'DROP POLICY "old one" ON "public"."clients"',
+        'CREATE POLICY "new" ON "public"."clients"\n  AS PERMISSIVE\n  FOR ALL\n  TO "authenticator"\n  USING (a)\n  WITH CHECK (b)',
+      ],
     ],
     ['drop', { kind: 'drop', name: 'old one' }, ['DROP POLICY "old one" ON "public"."clients"']],
-    ['enable and force', { kind: 'setRls', enabled: true, forced: true }, ['ALTER TABLE "public"."clients" ENABLE ROW LEVEL SECURITY', 'ALTER TABLE "public"."clients" FORCE ROW LEVEL SECURITY']],
+    [
+      'enable and force',
+      { kind: 'setRls', enabled: true, forced: true },
+      ['ALTER TABLE "public"."clients" ENABLE ROW LEVEL SECURITY', 'ALTER TABLE "public"."clients" FORCE ROW LEVEL SECURITY'],
+    ],
     ['no change, no statement', { kind: 'setRls', enabled: false, forced: false }, []],
   ])('%s', (_label, change, statements) => {
     expect(build(change)).toEqual(statements);
@@ -50,8 +66,16 @@ describe('buildPolicyChange', () => {
     ['an unknown role', { kind: 'create', policy: { name: 'x', roles: ['nobody'], using: 'true' } }, /Role nobody does not exist/],
     ['an unknown policy', { kind: 'drop', name: 'nope' }, /Policy nope does not exist/],
     ['a duplicate name', { kind: 'create', policy: { name: 'old one', roles: ['PUBLIC'], using: 'true' } }, /already exists/],
-    ['USING on INSERT', { kind: 'create', policy: { name: 'x', command: 'INSERT', roles: ['PUBLIC'], using: 'true' } }, /INSERT policy has no USING/],
-    ['WITH CHECK on SELECT', { kind: 'create', policy: { name: 'x', command: 'SELECT', roles: ['PUBLIC'], withCheck: 'true' } }, /SELECT policy has no WITH CHECK/],
+    [
+      'USING on INSERT',
+      { kind: 'create', policy: { name: 'x', command: 'INSERT', roles: ['PUBLIC'], using: 'true' } },
+      /INSERT policy has no USING/,
+    ],
+    [
+      'WITH CHECK on SELECT',
+      { kind: 'create', policy: { name: 'x', command: 'SELECT', roles: ['PUBLIC'], withCheck: 'true' } },
+      /SELECT policy has no WITH CHECK/,
+    ],
     ['no expression at all', { kind: 'create', policy: { name: 'x', roles: ['PUBLIC'] } }, /needs a USING or a WITH CHECK/],
   ])('refuses %s', (_label, change, error) => {
     expect(() => build(change)).toThrow(error);

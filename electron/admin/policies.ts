@@ -34,7 +34,14 @@ export async function readTablePolicies(db: Db, schema: string, table: string): 
       WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
     [found.oid],
   );
-  const pols = await db.query<{ name: string; permissive: boolean; cmd: string; roles: string[]; using: string | null; with_check: string | null }>(
+  const pols = await db.query<{
+    name: string;
+    permissive: boolean;
+    cmd: string;
+    roles: string[];
+    using: string | null;
+    with_check: string | null;
+  }>(
     `SELECT p.polname AS name, p.polpermissive AS permissive, p.polcmd::text AS cmd,
             ARRAY(SELECT CASE WHEN r = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(r)::text END FROM unnest(p.polroles) r ORDER BY 1) AS roles,
             pg_get_expr(p.polqual, p.polrelid) AS using, pg_get_expr(p.polwithcheck, p.polrelid) AS with_check
@@ -82,7 +89,10 @@ export function buildPolicyChange(change: PolicyChange, table: TablePolicies, ro
   switch (change.kind) {
     case 'create':
       if (table.policies.some((p) => p.name === change.policy.name)) {
-        throw new AdminInputError(`A policy named ${change.policy.name} already exists on ${table.table}.`, 'Pick another name, or edit that policy.');
+        throw new AdminInputError(
+          `A policy named ${change.policy.name} already exists on ${table.table}.`,
+          'Pick another name, or edit that policy.',
+        );
       }
       return [...enable(change.enableRls), createPolicySql(target, change.policy, roleNames)];
     case 'replace': {
@@ -90,14 +100,20 @@ export function buildPolicyChange(change: PolicyChange, table: TablePolicies, ro
       if (change.policy.name !== old.name && table.policies.some((p) => p.name === change.policy.name)) {
         throw new AdminInputError(`A policy named ${change.policy.name} already exists on ${table.table}.`);
       }
-      return [...enable(change.enableRls), `DROP POLICY ${quoteIdent(old.name)} ON ${target}`, createPolicySql(target, change.policy, roleNames)];
+      return [
+        ...enable(change.enableRls),
+        `DROP POLICY ${quoteIdent(old.name)} ON ${target}`,
+        createPolicySql(target, change.policy, roleNames),
+      ];
     }
     case 'drop':
       return [`DROP POLICY ${quoteIdent(existing(change.name).name)} ON ${target}`];
     case 'setRls': {
       const statements: string[] = [];
-      if (change.enabled !== table.rlsEnabled) statements.push(`ALTER TABLE ${target} ${change.enabled ? 'ENABLE' : 'DISABLE'} ROW LEVEL SECURITY`);
-      if (change.forced !== table.rlsForced) statements.push(`ALTER TABLE ${target} ${change.forced ? 'FORCE' : 'NO FORCE'} ROW LEVEL SECURITY`);
+      if (change.enabled !== table.rlsEnabled)
+        statements.push(`ALTER TABLE ${target} ${change.enabled ? 'ENABLE' : 'DISABLE'} ROW LEVEL SECURITY`);
+      if (change.forced !== table.rlsForced)
+        statements.push(`ALTER TABLE ${target} ${change.forced ? 'FORCE' : 'NO FORCE'} ROW LEVEL SECURITY`);
       return statements;
     }
     default:

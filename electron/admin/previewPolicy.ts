@@ -117,14 +117,23 @@ export async function previewPolicy(pool: pg.Pool, input: PreviewPolicyParams): 
         preview.insert = await tryWrite(client, async () =>
           insertColumns.length === 0
             ? ((await client.query(`INSERT INTO ${target} DEFAULT VALUES`)).rowCount ?? 0)
-            : ((await client.query(`INSERT INTO ${target} (${list}) SELECT ${list} FROM json_populate_record(NULL::${target}, $1::json)`, [JSON.stringify(input.sampleInsert)])).rowCount ?? 0),
+            : ((
+                await client.query(`INSERT INTO ${target} (${list}) SELECT ${list} FROM json_populate_record(NULL::${target}, $1::json)`, [
+                  JSON.stringify(input.sampleInsert),
+                ])
+              ).rowCount ?? 0),
         );
       }
       if (input.sampleUpdate && noopColumn) {
         const col = quoteIdent(noopColumn.name);
         preview.updates = [];
         for (const key of keys) {
-          preview.updates.push(await tryWrite(client, async () => (await client.query(`UPDATE ${target} SET ${col} = ${col} WHERE ctid = $1::tid`, [key])).rowCount ?? 0));
+          preview.updates.push(
+            await tryWrite(
+              client,
+              async () => (await client.query(`UPDATE ${target} SET ${col} = ${col} WHERE ctid = $1::tid`, [key])).rowCount ?? 0,
+            ),
+          );
         }
       }
       await client.query('ROLLBACK TO SAVEPOINT pier_identity');
@@ -146,7 +155,12 @@ export async function previewPolicy(pool: pg.Pool, input: PreviewPolicyParams): 
     for (const preview of whyHiddenUnavailable ? [] : identities.filter((i) => !unswitchable.has(i.role))) {
       const applicable = await applicablePolicies(client, preview.role, after.policies);
       for (const policy of applicable) {
-        const evaluation = { policy: policy.name, permissive: policy.permissive, values: keys.map(() => null as boolean | null), error: null as string | null };
+        const evaluation = {
+          policy: policy.name,
+          permissive: policy.permissive,
+          values: keys.map(() => null as boolean | null),
+          error: null as string | null,
+        };
         await client.query('SAVEPOINT pier_eval');
         try {
           await client.query(`SELECT set_config('role', $1, true)`, [preview.role]);
@@ -185,13 +199,20 @@ export async function previewPolicy(pool: pg.Pool, input: PreviewPolicyParams): 
 }
 
 /** SELECT (or ALL) policies with a USING whose roles include this identity, directly, through membership, or PUBLIC. */
-async function applicablePolicies(client: pg.ClientBase, identity: string, policies: readonly PolicyInfo[]): Promise<(PolicyInfo & { using: string })[]> {
+async function applicablePolicies(
+  client: pg.ClientBase,
+  identity: string,
+  policies: readonly PolicyInfo[],
+): Promise<(PolicyInfo & { using: string })[]> {
   const out: (PolicyInfo & { using: string })[] = [];
   for (const p of policies) {
     if ((p.command !== 'SELECT' && p.command !== 'ALL') || p.using === null) continue;
     let applies = p.roles.includes('PUBLIC');
     if (!applies) {
-      const r = await client.query<{ m: boolean }>(`SELECT bool_or(pg_has_role($1, r, 'MEMBER')) AS m FROM unnest($2::text[]) r`, [identity, p.roles]);
+      const r = await client.query<{ m: boolean }>(`SELECT bool_or(pg_has_role($1, r, 'MEMBER')) AS m FROM unnest($2::text[]) r`, [
+        identity,
+        p.roles,
+      ]);
       applies = r.rows[0]?.m === true;
     }
     if (applies) out.push({ ...p, using: p.using });

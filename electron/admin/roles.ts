@@ -91,7 +91,9 @@ export function buildRoleChange(change: RoleChange, roles: readonly RoleInfo[]):
     case 'drop': {
       const role = existing(change.name);
       if (role.superuser) throw new AdminInputError(`${change.name} is a superuser; Pier does not drop superusers.`);
-      const warnings = role.ownsObjects ? [`${role.name} owns objects: DROP ROLE fails until they are reassigned (REASSIGN OWNED BY … TO …).`] : [];
+      const warnings = role.ownsObjects
+        ? [`${role.name} owns objects: DROP ROLE fails until they are reassigned (REASSIGN OWNED BY … TO …).`]
+        : [];
       return { statements: [`DROP ROLE ${quoteIdent(role.name)}`], warnings };
     }
     case 'grantMembership': {

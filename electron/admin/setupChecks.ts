@@ -20,7 +20,8 @@ $fn$`,
  */
 export async function runSetupChecks(db: Db): Promise<SetupCheck[]> {
   const checks: SetupCheck[] = [];
-  const add = (id: string, title: string, ok: boolean, detail: string, fix: string[]) => checks.push({ id, title, ok, detail, fix: ok ? [] : fix });
+  const add = (id: string, title: string, ok: boolean, detail: string, fix: string[]) =>
+    checks.push({ id, title, ok, detail, fix: ok ? [] : fix });
 
   const auth = await db.query<{ login: boolean; inherit: boolean; superuser: boolean; bypassrls: boolean }>(
     `SELECT rolcanlogin AS login, rolinherit AS inherit, rolsuper AS superuser, rolbypassrls AS bypassrls FROM pg_roles WHERE rolname = $1`,
@@ -34,7 +35,11 @@ export async function runSetupChecks(db: Db): Promise<SetupCheck[]> {
     a
       ? `authenticator: ${a.login ? 'LOGIN' : 'NOLOGIN'} ${a.inherit ? 'INHERIT' : 'NOINHERIT'}${a.superuser ? ' SUPERUSER' : ''}${a.bypassrls ? ' BYPASSRLS' : ''}`
       : 'There is no authenticator role: the Data API cannot connect.',
-    [a ? 'ALTER ROLE authenticator LOGIN NOINHERIT NOBYPASSRLS' : 'CREATE ROLE authenticator LOGIN NOINHERIT NOCREATEDB NOCREATEROLE NOSUPERUSER'],
+    [
+      a
+        ? 'ALTER ROLE authenticator LOGIN NOINHERIT NOBYPASSRLS'
+        : 'CREATE ROLE authenticator LOGIN NOINHERIT NOCREATEDB NOCREATEROLE NOSUPERUSER',
+    ],
   );
 
   const schema = await db.query<{ exists: boolean; usage: boolean }>(
@@ -56,7 +61,7 @@ export async function runSetupChecks(db: Db): Promise<SetupCheck[]> {
       WHERE n.nspname = 'pgrst' AND p.proname = 'pre_config' AND p.pronargs = 0`,
   );
   const f = fn.rows[0];
-  const exposed = f ? /pgrst\.db_schemas'\s*,\s*'([^']*)'/.exec(f.src)?.[1] ?? null : null;
+  const exposed = f ? (/pgrst\.db_schemas'\s*,\s*'([^']*)'/.exec(f.src)?.[1] ?? null) : null;
   const aggregates = f ? /pgrst\.db_aggregates_enabled'\s*,\s*'true'/.test(f.src) : false;
   add(
     'pre-config',
@@ -67,7 +72,10 @@ export async function runSetupChecks(db: Db): Promise<SetupCheck[]> {
       : 'There is no pgrst.pre_config(): the Data API exposes no schema.',
     PRE_CONFIG_SQL(exposed?.trim() || 'public'),
   );
-  const schemas = (exposed ?? 'public').split(',').map((x) => x.trim()).filter(Boolean);
+  const schemas = (exposed ?? 'public')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
   const members = await db.query<{ name: string; elevated: boolean }>(
     `SELECT r.rolname AS name, (r.rolsuper OR r.rolbypassrls OR r.rolcreaterole) AS elevated
@@ -93,7 +101,9 @@ export async function runSetupChecks(db: Db): Promise<SetupCheck[]> {
     const ns = await db.query<{ oid: number }>(`SELECT oid::int FROM pg_namespace WHERE nspname = $1`, [schemaName]);
     const nsOid = ns.rows[0]?.oid;
     if (nsOid === undefined) {
-      add(`schema:${schemaName}`, `Exposed schema ${schemaName} exists`, false, `pre_config exposes ${schemaName}, which does not exist.`, [`CREATE SCHEMA ${quoteIdent(schemaName)}`]);
+      add(`schema:${schemaName}`, `Exposed schema ${schemaName} exists`, false, `pre_config exposes ${schemaName}, which does not exist.`, [
+        `CREATE SCHEMA ${quoteIdent(schemaName)}`,
+      ]);
       continue;
     }
     const q = quoteIdent(schemaName);

@@ -65,7 +65,12 @@ export type CloudResult<T> = { readonly ok: true; readonly value: T } | { readon
 
 export const cloudOk = <T>(value: T): CloudResult<T> => ({ ok: true, value });
 
-export function cloudFail(code: CloudErrorCode, message: string, details: CloudErrorDetails = {}, hint?: string): { ok: false; error: CloudError } {
+export function cloudFail(
+  code: CloudErrorCode,
+  message: string,
+  details: CloudErrorDetails = {},
+  hint?: string,
+): { ok: false; error: CloudError } {
   return { ok: false, error: hint === undefined ? { code, message, details } : { code, message, details, hint } };
 }
 

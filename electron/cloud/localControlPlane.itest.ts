@@ -57,7 +57,8 @@ function mount(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer
   const reply = (p: Promise<{ status: number; headers: Record<string, string>; body: string }>): void => {
     void p.then((r) => res.writeHead(r.status, r.headers).end(r.body));
   };
-  if (url.pathname.startsWith('/api/2.0/postgres/')) reply(controlPlane.handle({ ...request, path: url.pathname.slice('/api/2.0/postgres'.length) }));
+  if (url.pathname.startsWith('/api/2.0/postgres/'))
+    reply(controlPlane.handle({ ...request, path: url.pathname.slice('/api/2.0/postgres'.length) }));
   else if (url.pathname.startsWith('/oidc/')) reply(oidc.handle({ ...request, path: url.pathname.slice('/oidc'.length) }));
   else res.writeHead(404).end();
 }
@@ -74,9 +75,18 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   issuer = await createLocalIssuer({ dataDir, issuerUrl: `${origin}/oidc` });
-  controlPlane = await createControlPlane({ dataDir, issuer, embedded, dataApiUrl: ({ database }) => `${origin}/api/2.0/workspace/local/rest/${database}` });
+  controlPlane = await createControlPlane({
+    dataDir,
+    issuer,
+    embedded,
+    dataApiUrl: ({ database }) => `${origin}/api/2.0/workspace/local/rest/${database}`,
+  });
   oidc = createOidcHandler(issuer);
-  client = new ManagementClient({ baseUrl: origin, auth: staticTokenProvider(await issuer.mintToken(issuer.owner), 'owner token'), retry: FAST });
+  client = new ManagementClient({
+    baseUrl: origin,
+    auth: staticTokenProvider(await issuer.mintToken(issuer.owner), 'owner token'),
+    retry: FAST,
+  });
 });
 
 afterAll(async () => {
@@ -106,7 +116,11 @@ describe('signing in to the local workspace (OAuth U2M end to end)', () => {
     const tokens = value(await signInWithBrowser({ host: origin, ports: [0], openBrowser: fakeBrowser }));
     expect(tokens.refreshToken).toBeTruthy();
     const saved: string[] = [];
-    const provider = new OAuthTokenProvider({ host: origin, tokens, onTokens: (t) => (saved.push(t.refreshToken ?? ''), Promise.resolve(cloudOk(undefined))) });
+    const provider = new OAuthTokenProvider({
+      host: origin,
+      tokens,
+      onTokens: (t) => (saved.push(t.refreshToken ?? ''), Promise.resolve(cloudOk(undefined))),
+    });
     const viaOAuth = new ManagementClient({ baseUrl: origin, auth: provider, retry: FAST });
     expect(value(await viaOAuth.getProject('projects/local')).status?.owner).toBe('owner@pier.local');
 
@@ -117,7 +131,11 @@ describe('signing in to the local workspace (OAuth U2M end to end)', () => {
     expect(saved[0]).not.toBe(tokens.refreshToken);
 
     // Someone replays the spent refresh token: the issuer ends the whole sign-in; we ask to sign in again.
-    const stale = new OAuthTokenProvider({ host: origin, tokens: { ...tokens, expiresAt: 0 }, onTokens: () => Promise.resolve(cloudOk(undefined)) });
+    const stale = new OAuthTokenProvider({
+      host: origin,
+      tokens: { ...tokens, expiresAt: 0 },
+      onTokens: () => Promise.resolve(cloudOk(undefined)),
+    });
     expect(await stale.getToken()).toMatchObject({ ok: false, error: { code: 'CLOUD_SIGN_IN_REQUIRED' } });
     provider.invalidate();
     const after = await viaOAuth.getProject('projects/local');
@@ -127,7 +145,13 @@ describe('signing in to the local workspace (OAuth U2M end to end)', () => {
   it('adds the local workspace by OAuth through the workspace registry, with its tokens in the vault', async () => {
     const vault = value(await openBrowserVault(path.join(dataDir, 'app')));
     const registry = value(
-      await WorkspaceRegistry.open({ file: path.join(dataDir, 'app', 'workspaces.json'), vault, local: { baseUrl: origin, auth: staticTokenProvider('x') }, callbackPorts: [0], retry: FAST }),
+      await WorkspaceRegistry.open({
+        file: path.join(dataDir, 'app', 'workspaces.json'),
+        vault,
+        local: { baseUrl: origin, auth: staticTokenProvider('x') },
+        callbackPorts: [0],
+        retry: FAST,
+      }),
     );
     const added = value(await registry.addWithOAuth({ host: origin, displayName: 'Loopback', openBrowser: fakeBrowser }));
     expect(added).toMatchObject({ displayName: 'Loopback', authMethod: 'oauth' });
@@ -143,10 +167,20 @@ describe('every resource through the client', () => {
   it('projects: list, iterate, get, create, update, soft delete, undelete, purge', async () => {
     expect(value(await collect(client.projects({ pageSize: 1 }))).map((p) => p.project_id)).toContain('local');
     const created = await done(client.createProject('shop', { spec: { display_name: 'Shop' } }));
-    expect(created).toMatchObject({ name: 'projects/shop', project_id: 'shop', status: { display_name: 'Shop', default_branch: 'projects/shop/branches/production' } });
-    expect((await done(client.updateProject('projects/shop', { display_name: 'Shop 2', default_endpoint_settings: { no_suspension: true } }))).status?.display_name).toBe('Shop 2');
+    expect(created).toMatchObject({
+      name: 'projects/shop',
+      project_id: 'shop',
+      status: { display_name: 'Shop', default_branch: 'projects/shop/branches/production' },
+    });
+    expect(
+      (await done(client.updateProject('projects/shop', { display_name: 'Shop 2', default_endpoint_settings: { no_suspension: true } })))
+        .status?.display_name,
+    ).toBe('Shop 2');
     await done(client.deleteProject('projects/shop'));
-    expect(await client.getProject('projects/shop')).toMatchObject({ ok: false, error: { code: 'CLOUD_NOT_FOUND', details: { http_status: 404 } } });
+    expect(await client.getProject('projects/shop')).toMatchObject({
+      ok: false,
+      error: { code: 'CLOUD_NOT_FOUND', details: { http_status: 404 } },
+    });
     await done(client.undeleteProject('projects/shop'));
     expect(value(await client.getProject('projects/shop')).status?.display_name).toBe('Shop 2');
     await done(client.deleteProject('projects/shop', { purge: true }));
@@ -155,23 +189,47 @@ describe('every resource through the client', () => {
 
   it('branches and endpoints: create with progress, get, list, update by mask, read-only endpoint, delete, undelete', async () => {
     const events: string[] = [];
-    const dev = await done(client.createBranch('projects/local', 'dev', { spec: { source_branch: PROD, no_expiry: true } }), (e) => events.push(e.kind));
-    expect(dev).toMatchObject({ name: 'projects/local/branches/dev', branch_id: 'dev', status: { current_state: 'READY', source_branch: PROD } });
+    const dev = await done(client.createBranch('projects/local', 'dev', { spec: { source_branch: PROD, no_expiry: true } }), (e) =>
+      events.push(e.kind),
+    );
+    expect(dev).toMatchObject({
+      name: 'projects/local/branches/dev',
+      branch_id: 'dev',
+      status: { current_state: 'READY', source_branch: PROD },
+    });
     expect(events[0]).toBe('started');
     expect(events.at(-1)).toBe('done');
-    expect(value(await collect(client.branches('projects/local'))).map((b) => b.branch_id).sort()).toEqual(['dev', 'production']);
+    expect(
+      value(await collect(client.branches('projects/local')))
+        .map((b) => b.branch_id)
+        .sort(),
+    ).toEqual(['dev', 'production']);
     expect((await done(client.updateBranch('projects/local/branches/dev', { is_protected: true }))).status?.is_protected).toBe(true);
     expect(await done(client.deleteBranch('projects/local/branches/dev')).catch((e: Error) => e.message)).toMatch(/protected/i);
     await done(client.updateBranch('projects/local/branches/dev', { is_protected: false, ttl: '86400s' }));
     expect(value(await client.getBranch('projects/local/branches/dev')).status?.expire_time).toBeTruthy();
 
     const primary = value(await client.getEndpoint('projects/local/branches/dev/endpoints/primary'));
-    expect(primary.status).toMatchObject({ endpoint_type: 'ENDPOINT_TYPE_READ_WRITE', hosts: { host: expect.stringMatching(/^127\.0\.0\.1:\d+$/) } });
-    const updated = await done(client.updateEndpoint('projects/local/branches/dev/endpoints/primary', { autoscaling_limit_max_cu: 2, suspend_timeout_duration: '600s' }));
+    expect(primary.status).toMatchObject({
+      endpoint_type: 'ENDPOINT_TYPE_READ_WRITE',
+      hosts: { host: expect.stringMatching(/^127\.0\.0\.1:\d+$/) },
+    });
+    const updated = await done(
+      client.updateEndpoint('projects/local/branches/dev/endpoints/primary', {
+        autoscaling_limit_max_cu: 2,
+        suspend_timeout_duration: '600s',
+      }),
+    );
     expect(updated.status).toMatchObject({ autoscaling_limit_max_cu: 2, suspend_timeout_duration: '600s' });
-    const ro = await done(client.createEndpoint('projects/local/branches/dev', 'ro', { spec: { endpoint_type: 'ENDPOINT_TYPE_READ_ONLY' } }));
+    const ro = await done(
+      client.createEndpoint('projects/local/branches/dev', 'ro', { spec: { endpoint_type: 'ENDPOINT_TYPE_READ_ONLY' } }),
+    );
     expect(ro.status).toMatchObject({ endpoint_type: 'ENDPOINT_TYPE_READ_ONLY' });
-    expect(value(await collect(client.endpoints('projects/local/branches/dev'))).map((e) => e.endpoint_id).sort()).toEqual(['primary', 'ro']);
+    expect(
+      value(await collect(client.endpoints('projects/local/branches/dev')))
+        .map((e) => e.endpoint_id)
+        .sort(),
+    ).toEqual(['primary', 'ro']);
     await done(client.deleteEndpoint('projects/local/branches/dev/endpoints/ro'));
 
     await done(client.deleteBranch('projects/local/branches/dev'));
@@ -184,8 +242,15 @@ describe('every resource through the client', () => {
   it('roles, databases and the Data API', async () => {
     const role = await done(client.createRole(PROD, 'app-owner', { spec: { postgres_role: 'app_owner', attributes: { createdb: true } } }));
     expect(role.status).toMatchObject({ role_id: 'app-owner', postgres_role: 'app_owner', attributes: { createdb: true } });
-    expect((await done(client.updateRole(`${PROD}/roles/app-owner`, { attributes: { bypassrls: true } }))).status?.attributes).toEqual({ createdb: true, createrole: false, bypassrls: true });
-    expect(await client.createRole(PROD, 'app-owner-2', { spec: { postgres_role: 'app_owner' } })).toMatchObject({ ok: false, error: { code: 'CLOUD_ALREADY_EXISTS' } });
+    expect((await done(client.updateRole(`${PROD}/roles/app-owner`, { attributes: { bypassrls: true } }))).status?.attributes).toEqual({
+      createdb: true,
+      createrole: false,
+      bypassrls: true,
+    });
+    expect(await client.createRole(PROD, 'app-owner-2', { spec: { postgres_role: 'app_owner' } })).toMatchObject({
+      ok: false,
+      error: { code: 'CLOUD_ALREADY_EXISTS' },
+    });
     expect(value(await collect(client.roles(PROD))).map((r) => r.role_id)).toContain('app-owner');
 
     const db = await done(client.createDatabase(PROD, 'app', { spec: { postgres_database: 'app', role: `${PROD}/roles/app-owner` } }));
@@ -195,7 +260,9 @@ describe('every resource through the client', () => {
 
     const api = await done(client.enableDataApi(`${PROD}/databases/app`, { spec: { db_schemas: ['public'] } }));
     expect(api.status).toMatchObject({ db_schemas: ['public'], url: `${origin}/api/2.0/workspace/local/rest/app` });
-    expect((await done(client.updateDataApi(`${PROD}/databases/app`, { db_aggregates_enabled: false }))).status?.db_aggregates_enabled).toBe(false);
+    expect(
+      (await done(client.updateDataApi(`${PROD}/databases/app`, { db_aggregates_enabled: false }))).status?.db_aggregates_enabled,
+    ).toBe(false);
     expect(value(await client.getDataApi(`${PROD}/databases/app`)).status?.db_aggregates_enabled).toBe(false);
     await done(client.disableDataApi(`${PROD}/databases/app`));
     expect(await client.getDataApi(`${PROD}/databases/app`)).toMatchObject({ ok: false, error: { code: 'CLOUD_NOT_FOUND' } });
@@ -207,25 +274,43 @@ describe('every resource through the client', () => {
 
   it('server-side validation errors carry the server code and message', async () => {
     const r = await client.updateEndpoint(`${PROD}/endpoints/primary`, { endpoint_type: 'ENDPOINT_TYPE_READ_ONLY' });
-    expect(r).toMatchObject({ ok: false, error: { code: 'CLOUD_INVALID_REQUEST', details: { http_status: 400, error_code: 'INVALID_PARAMETER_VALUE' } } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'CLOUD_INVALID_REQUEST', details: { http_status: 400, error_code: 'INVALID_PARAMETER_VALUE' } },
+    });
   });
 });
 
 describe('connections to branches', () => {
   it('connects as the identity with a fresh credential, renews it, and closes idle pools', async () => {
     let credentialCalls = 0;
-    const counting = new ManagementClient({ baseUrl: origin, auth: staticTokenProvider(await issuer.mintToken(issuer.owner)), retry: FAST });
+    const counting = new ManagementClient({
+      baseUrl: origin,
+      auth: staticTokenProvider(await issuer.mintToken(issuer.owner)),
+      retry: FAST,
+    });
     const original = counting.generateDatabaseCredential.bind(counting);
     counting.generateDatabaseCredential = (req, opts) => (credentialCalls++, original(req, opts));
     // A 300 s credential with "renew when under 300 s left": every new connection renews.
-    const pools = new EndpointPools({ clientFor: () => Promise.resolve(cloudOk(counting)), identityFor: () => Promise.resolve(cloudOk(issuer.owner)), idleCloseMs: 300, credentialTtl: '300s', renewBeforeMs: 300_000 });
+    const pools = new EndpointPools({
+      clientFor: () => Promise.resolve(cloudOk(counting)),
+      identityFor: () => Promise.resolve(cloudOk(issuer.owner)),
+      idleCloseMs: 300,
+      credentialTtl: '300s',
+      renewBeforeMs: 300_000,
+    });
     try {
       const target = { workspaceId: 'local', endpoint: `${PROD}/endpoints/primary` };
-      const who = await pools.withConnection(target, async (c) => (await c.query<{ u: string; n: number }>('SELECT current_user AS u, count(*)::int AS n FROM clients')).rows[0]);
+      const who = await pools.withConnection(
+        target,
+        async (c) => (await c.query<{ u: string; n: number }>('SELECT current_user AS u, count(*)::int AS n FROM clients')).rows[0],
+      );
       expect(who).toEqual({ ok: true, value: { u: 'owner@pier.local', n: 3 } });
       expect(pools.size).toBe(1);
       // Two connections at once: the second one logs in with a renewed credential.
-      const both = await pools.withConnection(target, (a) => pools.withConnection(target, async (b) => (await a.query('SELECT 1')).rowCount! + (await b.query('SELECT 1')).rowCount!));
+      const both = await pools.withConnection(target, (a) =>
+        pools.withConnection(target, async (b) => (await a.query('SELECT 1')).rowCount! + (await b.query('SELECT 1')).rowCount!),
+      );
       expect(both).toEqual({ ok: true, value: { ok: true, value: 2 } });
       expect(credentialCalls).toBeGreaterThanOrEqual(2);
       await new Promise((r) => setTimeout(r, 600));
@@ -242,13 +327,19 @@ describe('connections to branches', () => {
 
   it('logs in again with a fresh credential when the cached one was superseded', async () => {
     const owner = new ManagementClient({ baseUrl: origin, auth: staticTokenProvider(await issuer.mintToken(issuer.owner)), retry: FAST });
-    const pools = new EndpointPools({ clientFor: () => Promise.resolve(cloudOk(owner)), identityFor: () => Promise.resolve(cloudOk(issuer.owner)) });
+    const pools = new EndpointPools({
+      clientFor: () => Promise.resolve(cloudOk(owner)),
+      identityFor: () => Promise.resolve(cloudOk(issuer.owner)),
+    });
     try {
       const target = { workspaceId: 'local', endpoint: `${PROD}/endpoints/primary` };
       const r = await pools.withConnection(target, async (a) => {
         // Locally the newest credential of a role replaces the previous one.
         value(await owner.generateDatabaseCredential({ endpoint: target.endpoint }));
-        return pools.withConnection(target, async (b) => [(await a.query('SELECT 1 AS x')).rows[0], (await b.query('SELECT 2 AS x')).rows[0]]);
+        return pools.withConnection(target, async (b) => [
+          (await a.query('SELECT 1 AS x')).rows[0],
+          (await b.query('SELECT 2 AS x')).rows[0],
+        ]);
       });
       expect(r).toEqual({ ok: true, value: { ok: true, value: [{ x: 1 }, { x: 2 }] } });
     } finally {
@@ -260,11 +351,21 @@ describe('connections to branches', () => {
 describe('a leased pool (for a Data API engine)', () => {
   it('renews the credential ahead of expiry, so new logins keep working after the old password is replaced', async () => {
     let credentialCalls = 0;
-    const counting = new ManagementClient({ baseUrl: origin, auth: staticTokenProvider(await issuer.mintToken(issuer.owner)), retry: FAST });
+    const counting = new ManagementClient({
+      baseUrl: origin,
+      auth: staticTokenProvider(await issuer.mintToken(issuer.owner)),
+      retry: FAST,
+    });
     const original = counting.generateDatabaseCredential.bind(counting);
     counting.generateDatabaseCredential = (req, opts) => (credentialCalls++, original(req, opts));
     // 300 s credentials renewed with under 298 s left: the renewal is due about 2 s after the first.
-    const pools = new EndpointPools({ clientFor: () => Promise.resolve(cloudOk(counting)), identityFor: () => Promise.resolve(cloudOk(issuer.owner)), idleCloseMs: 200, credentialTtl: '300s', renewBeforeMs: 298_000 });
+    const pools = new EndpointPools({
+      clientFor: () => Promise.resolve(cloudOk(counting)),
+      identityFor: () => Promise.resolve(cloudOk(issuer.owner)),
+      idleCloseMs: 200,
+      credentialTtl: '300s',
+      renewBeforeMs: 298_000,
+    });
     try {
       const lease = value(await pools.leasePool({ workspaceId: 'local', endpoint: `${PROD}/endpoints/primary` }));
       expect(lease.user).toBe(issuer.owner);
@@ -290,9 +391,20 @@ describe('a leased pool (for a Data API engine)', () => {
 
 describe('through the fault-injecting proxy', () => {
   it('every operation succeeds and no resource is duplicated while ~10% of responses are lost and 429/503s with Retry-After arrive', async () => {
-    const proxy = await startFaultProxy({ target: origin, seed: 42, dropRate: 0.1, throttleRate: 0.05, unavailableRate: 0.05, retryAfterSeconds: 0 });
+    const proxy = await startFaultProxy({
+      target: origin,
+      seed: 42,
+      dropRate: 0.1,
+      throttleRate: 0.05,
+      unavailableRate: 0.05,
+      retryAfterSeconds: 0,
+    });
     try {
-      const flaky = new ManagementClient({ baseUrl: proxy.url, auth: staticTokenProvider(await issuer.mintToken(issuer.owner)), retry: FAST });
+      const flaky = new ManagementClient({
+        baseUrl: proxy.url,
+        auth: staticTokenProvider(await issuer.mintToken(issuer.owner)),
+        retry: FAST,
+      });
       const ids = Array.from({ length: 6 }, (_, i) => `r${i}`);
       for (const id of ids) {
         await done(flaky.createRole(PROD, `role-${id}`, { spec: { postgres_role: `role_${id}` } }));
@@ -312,13 +424,19 @@ describe('through the fault-injecting proxy', () => {
       const mine = roles.filter((r) => r.role_id?.startsWith('role-')).map((r) => r.role_id);
       expect(mine.sort()).toEqual(['role-r3', 'role-r4', 'role-r5']);
       expect(roles.filter((r) => r.status?.postgres_role?.startsWith('role_')).every((r) => r.status?.attributes?.createdb)).toBe(true);
-      const dbs = value(await collect(flaky.databases(PROD))).map((d) => d.database_id).filter((id) => id?.startsWith('db-'));
+      const dbs = value(await collect(flaky.databases(PROD)))
+        .map((d) => d.database_id)
+        .filter((id) => id?.startsWith('db-'));
       expect(dbs.sort()).toEqual(['db-r3', 'db-r4', 'db-r5']);
       const projects = value(await collect(flaky.projects({ pageSize: 1 })));
       expect(projects.map((p) => p.project_id).sort()).toEqual(['flaky', 'local']);
       expect(projects.find((p) => p.project_id === 'flaky')?.status?.display_name).toBe('Flaky 2');
       await done(flaky.deleteProject('projects/flaky', { purge: true }));
-      expect(value(await collect(flaky.branches('projects/local'))).map((b) => b.branch_id).sort()).toEqual(['flaky', 'production']);
+      expect(
+        value(await collect(flaky.branches('projects/local')))
+          .map((b) => b.branch_id)
+          .sort(),
+      ).toEqual(['flaky', 'production']);
       await done(flaky.deleteBranch('projects/local/branches/flaky', { purge: true }));
       expect(proxy.stats.dropped).toBeGreaterThan(0);
       expect(proxy.stats.throttled + proxy.stats.unavailable).toBeGreaterThan(0);
@@ -339,7 +457,11 @@ describe('tree actions through the RPC handlers', () => {
   beforeAll(async () => {
     const made = await createCloudServices({
       dataDir: path.join(dataDir, 'rpc'),
-      local: { baseUrl: `${origin}/api/2.0/postgres`, auth: mintedTokenProvider(() => issuer.mintToken(issuer.owner, { ttlSeconds: 3600 }), 3600_000), identity: issuer.owner },
+      local: {
+        baseUrl: `${origin}/api/2.0/postgres`,
+        auth: mintedTokenProvider(() => issuer.mintToken(issuer.owner, { ttlSeconds: 3600 }), 3600_000),
+        identity: issuer.owner,
+      },
     });
     services = value(made);
     h = createCloudHandlers({ services, openBrowser: () => undefined });
@@ -362,13 +484,24 @@ describe('tree actions through the RPC handlers', () => {
     }
     throw new Error(`${operation.title} did not finish`);
   }
-  const refusal = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => (e instanceof CloudRpcError ? e.rpcError : e));
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => (e instanceof CloudRpcError ? e.rpcError : e),
+    );
   const endpoints = async (branch: string) => (await h['cloud.endpoints']({ workspaceId: ws, branch })).endpoints;
 
   it('creates a project, branches it, switches the default branch, and explains refused deletes', async () => {
-    await succeeded(h['cloud.createProject'](createProjectInput.parse({ workspaceId: ws, projectId: 'tree', displayName: 'Tree house', pgVersion: 18 })));
+    await succeeded(
+      h['cloud.createProject'](createProjectInput.parse({ workspaceId: ws, projectId: 'tree', displayName: 'Tree house', pgVersion: 18 })),
+    );
     const projects = (await h['cloud.projects']({ workspaceId: ws })).projects;
-    expect(projects.find((p) => p.id === 'tree')).toMatchObject({ displayName: 'Tree house', pgVersion: 18, defaultBranch: TREE_PROD, owner: issuer.owner });
+    expect(projects.find((p) => p.id === 'tree')).toMatchObject({
+      displayName: 'Tree house',
+      pgVersion: 18,
+      defaultBranch: TREE_PROD,
+      owner: issuer.owner,
+    });
     // The server refuses a version it does not run; the message says which one it does.
     const v16 = await refusal(h['cloud.createProject'](createProjectInput.parse({ workspaceId: ws, projectId: 'old', pgVersion: 16 })));
     expect(v16).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/pg_version.*18/) });
@@ -376,25 +509,60 @@ describe('tree actions through the RPC handlers', () => {
     await succeeded(h['cloud.createBranch'](createBranchInput.parse({ workspaceId: ws, project: TREE, branchId: 'alt' })));
     await succeeded(h['cloud.setDefaultBranch']({ workspaceId: ws, branch: ALT }));
     const branches = (await h['cloud.branches']({ workspaceId: ws, project: TREE })).branches;
-    expect(branches.map((b) => [b.id, b.isDefault]).sort()).toEqual([['alt', true], ['production', false]]);
-    expect(branches.find((b) => b.id === 'alt')).toMatchObject({ sourceBranch: TREE_PROD, sourceBranchLsn: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/), logicalSizeBytes: expect.any(Number), createTime: expect.any(String) });
+    expect(branches.map((b) => [b.id, b.isDefault]).sort()).toEqual([
+      ['alt', true],
+      ['production', false],
+    ]);
+    expect(branches.find((b) => b.id === 'alt')).toMatchObject({
+      sourceBranch: TREE_PROD,
+      sourceBranchLsn: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/),
+      logicalSizeBytes: expect.any(Number),
+      createTime: expect.any(String),
+    });
     expect((await h['cloud.projects']({ workspaceId: ws })).projects.find((p) => p.id === 'tree')?.defaultBranch).toBe(ALT);
     const nope = await refusal(h['cloud.setDefaultBranch']({ workspaceId: ws, branch: `${TREE}/branches/missing` }));
     expect(nope).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/default_branch/) });
 
     const root = await refusal(h['cloud.deleteBranch']({ workspaceId: ws, branch: TREE_PROD }));
-    expect(root).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/root branch: it is deleted with its project/) });
+    expect(root).toMatchObject({
+      code: 'CLOUD_INVALID_REQUEST',
+      message: expect.stringMatching(/root branch: it is deleted with its project/),
+    });
     const rw = await refusal(h['cloud.deleteEndpoint']({ workspaceId: ws, endpoint: `${ALT}/endpoints/primary` }));
-    expect(rw).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/read-write endpoints are deleted with their branch/) });
+    expect(rw).toMatchObject({
+      code: 'CLOUD_INVALID_REQUEST',
+      message: expect.stringMatching(/read-write endpoints are deleted with their branch/),
+    });
     expect(JSON.parse((rw as { details: string }).details)).toMatchObject({ declarative_context: 'MANAGED_BY_PARENT', http_status: 400 });
     expect(await endpoints(ALT)).toHaveLength(1);
   });
 
   it('creates and deletes a read-only endpoint; suspends, resumes and resizes the read-write one', async () => {
-    const ro = await succeeded(h['cloud.createEndpoint'](createEndpointInput.parse({ workspaceId: ws, branch: ALT, endpointId: 'ro', type: 'READ_ONLY', minCu: 0.5, maxCu: 1, suspendTimeoutSeconds: 300 })));
+    const ro = await succeeded(
+      h['cloud.createEndpoint'](
+        createEndpointInput.parse({
+          workspaceId: ws,
+          branch: ALT,
+          endpointId: 'ro',
+          type: 'READ_ONLY',
+          minCu: 0.5,
+          maxCu: 1,
+          suspendTimeoutSeconds: 300,
+        }),
+      ),
+    );
     expect(ro.title).toBe('Create read-only endpoint ro');
-    expect((await endpoints(ALT)).find((e) => e.id === 'ro')).toMatchObject({ type: 'ENDPOINT_TYPE_READ_ONLY', minCu: 0.5, maxCu: 1, suspendTimeoutSeconds: 300, disabled: false, host: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
-    const second = await refusal(h['cloud.createEndpoint'](createEndpointInput.parse({ workspaceId: ws, branch: ALT, endpointId: 'rw2', type: 'READ_WRITE' })));
+    expect((await endpoints(ALT)).find((e) => e.id === 'ro')).toMatchObject({
+      type: 'ENDPOINT_TYPE_READ_ONLY',
+      minCu: 0.5,
+      maxCu: 1,
+      suspendTimeoutSeconds: 300,
+      disabled: false,
+      host: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+    });
+    const second = await refusal(
+      h['cloud.createEndpoint'](createEndpointInput.parse({ workspaceId: ws, branch: ALT, endpointId: 'rw2', type: 'READ_WRITE' })),
+    );
     expect(second).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/at most one/) });
     await succeeded(h['cloud.deleteEndpoint']({ workspaceId: ws, endpoint: `${ALT}/endpoints/ro` }));
     expect((await endpoints(ALT)).map((e) => e.id)).toEqual(['primary']);
@@ -409,7 +577,9 @@ describe('tree actions through the RPC handlers', () => {
     await succeeded(h['cloud.updateEndpoint'](updateEndpointInput.parse({ workspaceId: ws, endpoint: primary, disabled: false })));
     expect((await endpoints(ALT))[0]).toMatchObject({ state: 'ACTIVE', disabled: false });
 
-    await succeeded(h['cloud.updateEndpoint'](updateEndpointInput.parse({ workspaceId: ws, endpoint: primary, maxCu: 2, noSuspension: true })));
+    await succeeded(
+      h['cloud.updateEndpoint'](updateEndpointInput.parse({ workspaceId: ws, endpoint: primary, maxCu: 2, noSuspension: true })),
+    );
     const resized = (await endpoints(ALT))[0];
     expect(resized).toMatchObject({ maxCu: 2, state: 'ACTIVE' });
     expect(resized?.suspendTimeoutSeconds).toBeUndefined();
@@ -421,24 +591,44 @@ describe('tree actions through the RPC handlers', () => {
     const dbs = (await h['cloud.databases']({ workspaceId: ws, branch: TREE_PROD })).databases;
     expect(dbs).toEqual([expect.objectContaining({ postgresDatabase: 'databricks_postgres', owner: issuer.owner })]);
     const roles = (await h['cloud.roles']({ workspaceId: ws, branch: TREE_PROD })).roles;
-    expect(roles.find((r) => r.postgresRole === issuer.owner)).toMatchObject({ identityType: 'USER', authMethod: 'LAKEBASE_OAUTH_V1', membershipRoles: ['DATABRICKS_SUPERUSER'] });
+    expect(roles.find((r) => r.postgresRole === issuer.owner)).toMatchObject({
+      identityType: 'USER',
+      authMethod: 'LAKEBASE_OAUTH_V1',
+      membershipRoles: ['DATABRICKS_SUPERUSER'],
+    });
     const database = dbs[0]!.name;
 
     expect(await h['cloud.dataApi']({ workspaceId: ws, database })).toEqual({ enabled: false, settings: {} });
-    expect(await refusal(h['cloud.dataApi']({ workspaceId: ws, database: `${TREE_PROD}/databases/missing` }))).toMatchObject({ code: 'CLOUD_NOT_FOUND' });
+    expect(await refusal(h['cloud.dataApi']({ workspaceId: ws, database: `${TREE_PROD}/databases/missing` }))).toMatchObject({
+      code: 'CLOUD_NOT_FOUND',
+    });
 
     await succeeded(h['cloud.enableDataApi'](enableDataApiInput.parse({ workspaceId: ws, database, settings: { dbSchemas: ['public'] } })));
     const on = await h['cloud.dataApi']({ workspaceId: ws, database });
-    expect(on).toMatchObject({ enabled: true, settings: { dbSchemas: ['public'], aggregatesEnabled: true }, url: `${origin}/api/2.0/workspace/local/rest/databricks_postgres` });
+    expect(on).toMatchObject({
+      enabled: true,
+      settings: { dbSchemas: ['public'], aggregatesEnabled: true },
+      url: `${origin}/api/2.0/workspace/local/rest/databricks_postgres`,
+    });
 
-    await succeeded(h['cloud.updateDataApi'](updateDataApiInput.parse({ workspaceId: ws, database, settings: { maxRows: 50, aggregatesEnabled: false } })));
-    expect((await h['cloud.dataApi']({ workspaceId: ws, database })).settings).toMatchObject({ dbSchemas: ['public'], maxRows: 50, aggregatesEnabled: false });
+    await succeeded(
+      h['cloud.updateDataApi'](
+        updateDataApiInput.parse({ workspaceId: ws, database, settings: { maxRows: 50, aggregatesEnabled: false } }),
+      ),
+    );
+    expect((await h['cloud.dataApi']({ workspaceId: ws, database })).settings).toMatchObject({
+      dbSchemas: ['public'],
+      maxRows: 50,
+      aggregatesEnabled: false,
+    });
     // What the Data API engine reads: the database's own pgrst.pre_config().
     const endpoint = `${TREE_PROD}/endpoints/primary`;
     const config = await services.pools.withConnection({ workspaceId: ws, endpoint }, async (c) => {
       await c.query('BEGIN');
       await c.query('SELECT pgrst.pre_config()');
-      const r = await c.query<{ rows: string; agg: string }>(`SELECT current_setting('pgrst.db_max_rows') AS rows, current_setting('pgrst.db_aggregates_enabled') AS agg`);
+      const r = await c.query<{ rows: string; agg: string }>(
+        `SELECT current_setting('pgrst.db_max_rows') AS rows, current_setting('pgrst.db_aggregates_enabled') AS agg`,
+      );
       await c.query('ROLLBACK');
       return r.rows[0];
     });
@@ -448,14 +638,20 @@ describe('tree actions through the RPC handlers', () => {
     expect((await h['cloud.dataApi']({ workspaceId: ws, database })).enabled).toBe(false);
     await succeeded(h['cloud.updateBranch']({ workspaceId: ws, branch: ALT, isProtected: true }));
     const guarded = await refusal(h['cloud.deleteProject']({ workspaceId: ws, project: TREE, purge: true }));
-    expect(guarded).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/protected branch "alt"; unprotect it/) });
+    expect(guarded).toMatchObject({
+      code: 'CLOUD_INVALID_REQUEST',
+      message: expect.stringMatching(/protected branch "alt"; unprotect it/),
+    });
     await succeeded(h['cloud.updateBranch']({ workspaceId: ws, branch: ALT, isProtected: false }));
     // Soft delete hides it; restoring brings it back; purging removes it for good.
     await succeeded(h['cloud.deleteProject']({ workspaceId: ws, project: TREE }));
     expect((await h['cloud.projects']({ workspaceId: ws })).projects.map((p) => p.id)).not.toContain('tree');
     expect((await h['cloud.projects']({ workspaceId: ws, showDeleted: true })).projects.find((p) => p.id === 'tree')?.deleted).toBe(true);
     await succeeded(h['cloud.undeleteProject']({ workspaceId: ws, project: TREE }));
-    expect((await h['cloud.projects']({ workspaceId: ws })).projects.find((p) => p.id === 'tree')).toMatchObject({ deleted: false, displayName: 'Tree house' });
+    expect((await h['cloud.projects']({ workspaceId: ws })).projects.find((p) => p.id === 'tree')).toMatchObject({
+      deleted: false,
+      displayName: 'Tree house',
+    });
     await succeeded(h['cloud.deleteProject']({ workspaceId: ws, project: TREE, purge: true }));
     expect((await h['cloud.projects']({ workspaceId: ws, showDeleted: true })).projects.map((p) => p.id)).not.toContain('tree');
   });
@@ -464,22 +660,34 @@ describe('tree actions through the RPC handlers', () => {
     const who = 'analyst@example.com';
     const inPostgres = async () =>
       value(
-        await services.pools.withConnection({ workspaceId: ws, endpoint: `${PROD}/endpoints/primary` }, async (c) =>
-          (
-            await c.query<{ createdb: boolean; granted: boolean }>(
-              `SELECT r.rolcreatedb AS createdb, pg_has_role('authenticator', r.oid, 'MEMBER') AS granted FROM pg_roles r WHERE r.rolname = $1`,
-              [who],
-            )
-          ).rows,
+        await services.pools.withConnection(
+          { workspaceId: ws, endpoint: `${PROD}/endpoints/primary` },
+          async (c) =>
+            (
+              await c.query<{ createdb: boolean; granted: boolean }>(
+                `SELECT r.rolcreatedb AS createdb, pg_has_role('authenticator', r.oid, 'MEMBER') AS granted FROM pg_roles r WHERE r.rolname = $1`,
+                [who],
+              )
+            ).rows,
         ),
       );
-    const added = await succeeded(h['cloud.createRole'](createRoleInput.parse({ workspaceId: ws, branch: PROD, postgresRole: who, identityType: 'USER', attributes: { createdb: true } })));
+    const added = await succeeded(
+      h['cloud.createRole'](
+        createRoleInput.parse({ workspaceId: ws, branch: PROD, postgresRole: who, identityType: 'USER', attributes: { createdb: true } }),
+      ),
+    );
     expect(added.title).toBe(`Add identity ${who}`);
     const listed = (await h['cloud.roles']({ workspaceId: ws, branch: PROD })).roles.find((r) => r.postgresRole === who);
-    expect(listed).toMatchObject({ identityType: 'USER', authMethod: 'LAKEBASE_OAUTH_V1', attributes: { createdb: true, createrole: false, bypassrls: false } });
+    expect(listed).toMatchObject({
+      identityType: 'USER',
+      authMethod: 'LAKEBASE_OAUTH_V1',
+      attributes: { createdb: true, createrole: false, bypassrls: false },
+    });
     expect(await inPostgres()).toEqual([{ createdb: true, granted: true }]);
     // The same identity twice is refused by the server, and the first one stays.
-    const again = await refusal(h['cloud.createRole'](createRoleInput.parse({ workspaceId: ws, branch: PROD, postgresRole: who, identityType: 'USER' })));
+    const again = await refusal(
+      h['cloud.createRole'](createRoleInput.parse({ workspaceId: ws, branch: PROD, postgresRole: who, identityType: 'USER' })),
+    );
     expect(again).toMatchObject({ code: 'CLOUD_ALREADY_EXISTS', message: expect.stringMatching(/already exists/) });
 
     await succeeded(h['cloud.deleteRole']({ workspaceId: ws, role: listed!.name }));

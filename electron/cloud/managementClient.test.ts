@@ -6,7 +6,14 @@ import type { RetryPolicy } from './retryPolicy';
 import { startScriptedServer, type RecordedRequest, type ScriptedReply, type ScriptedServer } from './testing/scriptedServer';
 import type { OperationProgress } from './waitForOperation';
 
-const FAST: Partial<RetryPolicy> = { stepMs: 10, maxDelayMs: 50, jitterMinMs: 0, jitterMaxMs: 5, totalBudgetMs: 2_000, attemptTimeoutMs: 2_000 };
+const FAST: Partial<RetryPolicy> = {
+  stepMs: 10,
+  maxDelayMs: 50,
+  jitterMinMs: 0,
+  jitterMaxMs: 5,
+  totalBudgetMs: 2_000,
+  attemptTimeoutMs: 2_000,
+};
 const BASE = '/api/2.0/postgres';
 
 let server: ScriptedServer | undefined;
@@ -15,9 +22,16 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function clientFor(reply: (req: RecordedRequest, i: number) => ScriptedReply, opts: { auth?: IAuthProvider; retry?: Partial<RetryPolicy> } = {}) {
+async function clientFor(
+  reply: (req: RecordedRequest, i: number) => ScriptedReply,
+  opts: { auth?: IAuthProvider; retry?: Partial<RetryPolicy> } = {},
+) {
   server = await startScriptedServer(reply);
-  const client = new ManagementClient({ baseUrl: server.url, auth: opts.auth ?? staticTokenProvider('t0k', 'test token'), retry: { ...FAST, ...opts.retry } });
+  const client = new ManagementClient({
+    baseUrl: server.url,
+    auth: opts.auth ?? staticTokenProvider('t0k', 'test token'),
+    retry: { ...FAST, ...opts.retry },
+  });
   return { client, requests: server.requests };
 }
 
@@ -26,7 +40,11 @@ const notFound = { status: 404, body: { error_code: 'NOT_FOUND', message: 'Proje
 
 describe('retries', () => {
   it('honours Retry-After on 429 and keeps one request id for the logical call', async () => {
-    const { client, requests } = await clientFor((_, i) => (i === 0 ? { status: 429, headers: { 'retry-after': '1' }, body: { error_code: 'RESOURCE_EXHAUSTED', message: 'slow down' } } : { status: 200, body: project }));
+    const { client, requests } = await clientFor((_, i) =>
+      i === 0
+        ? { status: 429, headers: { 'retry-after': '1' }, body: { error_code: 'RESOURCE_EXHAUSTED', message: 'slow down' } }
+        : { status: 200, body: project },
+    );
     const started = Date.now();
     const r = await client.getProject('projects/p1');
     expect(r).toMatchObject({ ok: true, value: { project_id: 'p1' } });
@@ -38,13 +56,18 @@ describe('retries', () => {
   });
 
   it('backs off on 503 without Retry-After, then succeeds', async () => {
-    const { client, requests } = await clientFor((_, i) => (i < 3 ? { status: 503, body: { error_code: 'TEMPORARILY_UNAVAILABLE', message: 'busy' } } : { status: 200, body: project }));
+    const { client, requests } = await clientFor((_, i) =>
+      i < 3 ? { status: 503, body: { error_code: 'TEMPORARILY_UNAVAILABLE', message: 'busy' } } : { status: 200, body: project },
+    );
     expect((await client.getProject('projects/p1')).ok).toBe(true);
     expect(requests).toHaveLength(4);
   });
 
   it('gives up within the budget and reports the server code, status and request id', async () => {
-    const { client, requests } = await clientFor(() => ({ status: 503, body: { error_code: 'TEMPORARILY_UNAVAILABLE', message: 'maintenance' } }), { retry: { totalBudgetMs: 300 } });
+    const { client, requests } = await clientFor(
+      () => ({ status: 503, body: { error_code: 'TEMPORARILY_UNAVAILABLE', message: 'maintenance' } }),
+      { retry: { totalBudgetMs: 300 } },
+    );
     const started = Date.now();
     const r = await client.getProject('projects/p1');
     expect(Date.now() - started).toBeLessThan(3_000);
@@ -59,7 +82,10 @@ describe('retries', () => {
   it('does not retry other errors', async () => {
     const { client, requests } = await clientFor(() => ({ status: 500, body: { error_code: 'INTERNAL_ERROR', message: 'boom' } }));
     const r = await client.getProject('projects/p1');
-    expect(r).toMatchObject({ ok: false, error: { code: 'CLOUD_SERVER_ERROR', details: { error_code: 'INTERNAL_ERROR', http_status: 500 } } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'CLOUD_SERVER_ERROR', details: { error_code: 'INTERNAL_ERROR', http_status: 500 } },
+    });
     expect(requests).toHaveLength(1);
   });
 
@@ -91,7 +117,10 @@ describe('retries', () => {
       return { status: 200, body: { ...project, status: { display_name: 'Someone else' } } };
     });
     const r = await client.createProject('p1', { spec: { display_name: 'P one' } });
-    expect(r).toMatchObject({ ok: false, error: { code: 'CLOUD_ALREADY_EXISTS', details: { error_code: 'ALREADY_EXISTS', http_status: 409 } } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'CLOUD_ALREADY_EXISTS', details: { error_code: 'ALREADY_EXISTS', http_status: 409 } },
+    });
   });
 
   it('never repeats a create without an id after a lost response', async () => {
@@ -136,25 +165,47 @@ describe('retries', () => {
 describe('auth and bad input', () => {
   it('on 401 refreshes the token once and repeats', async () => {
     let token = 'old';
-    const auth: IAuthProvider = { label: 'OAuth sign-in', getToken: () => Promise.resolve({ ok: true, value: token }), invalidate: () => ((token = 'new'), true) };
-    const { client, requests } = await clientFor((req) => (req.headers.authorization === 'Bearer new' ? { status: 200, body: project } : { status: 401, body: { error_code: 'UNAUTHENTICATED', message: 'Token expired' } }), { auth });
+    const auth: IAuthProvider = {
+      label: 'OAuth sign-in',
+      getToken: () => Promise.resolve({ ok: true, value: token }),
+      invalidate: () => ((token = 'new'), true),
+    };
+    const { client, requests } = await clientFor(
+      (req) =>
+        req.headers.authorization === 'Bearer new'
+          ? { status: 200, body: project }
+          : { status: 401, body: { error_code: 'UNAUTHENTICATED', message: 'Token expired' } },
+      { auth },
+    );
     expect((await client.getProject('projects/p1')).ok).toBe(true);
     expect(requests.map((r) => r.headers.authorization)).toEqual(['Bearer old', 'Bearer new']);
   });
 
   it('an invalid PAT is reported as such, with the fix', async () => {
-    const { client, requests } = await clientFor(() => ({ status: 401, body: { error_code: 'UNAUTHENTICATED', message: 'Invalid access token.' } }), { auth: staticTokenProvider('bad', 'personal access token') });
+    const { client, requests } = await clientFor(
+      () => ({ status: 401, body: { error_code: 'UNAUTHENTICATED', message: 'Invalid access token.' } }),
+      { auth: staticTokenProvider('bad', 'personal access token') },
+    );
     const r = await client.listProjects();
     expect(requests).toHaveLength(1);
-    expect(r).toMatchObject({ ok: false, error: { code: 'CLOUD_UNAUTHENTICATED', details: { http_status: 401, error_code: 'UNAUTHENTICATED' } } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'CLOUD_UNAUTHENTICATED', details: { http_status: 401, error_code: 'UNAUTHENTICATED' } },
+    });
     if (!r.ok) expect(r.error.message).toMatch(/did not accept the personal access token \(Invalid access token\.\).*replace the token/);
   });
 
   it('403 on a project names the action and what to do', async () => {
-    const { client } = await clientFor(() => ({ status: 403, body: { error_code: 'PERMISSION_DENIED', message: 'User does not have permission' } }));
+    const { client } = await clientFor(() => ({
+      status: 403,
+      body: { error_code: 'PERMISSION_DENIED', message: 'User does not have permission' },
+    }));
     const r = await client.listBranches('projects/secret');
     expect(r).toMatchObject({ ok: false, error: { code: 'CLOUD_PERMISSION_DENIED' } });
-    if (!r.ok) expect(r.error.message).toMatch(/not allowed to list branches of projects\/secret \(User does not have permission\)\. Ask a workspace admin/);
+    if (!r.ok)
+      expect(r.error.message).toMatch(
+        /not allowed to list branches of projects\/secret \(User does not have permission\)\. Ask a workspace admin/,
+      );
   });
 
   it.each<[string, ScriptedReply]>([
@@ -194,24 +245,47 @@ describe('operations', () => {
       const polls = requests.filter((r) => r.method === 'GET').length;
       return polls < 3
         ? { status: 200, body: { name: opName, done: false, metadata: { step: polls } } }
-        : { status: 200, body: { name: opName, done: true, response: { name: 'projects/p1/branches/dev', status: { logical_size_bytes: '1024', current_state: 'READY' } } } };
+        : {
+            status: 200,
+            body: {
+              name: opName,
+              done: true,
+              response: { name: 'projects/p1/branches/dev', status: { logical_size_bytes: '1024', current_state: 'READY' } },
+            },
+          };
     });
-    const started = await client.createBranch('projects/p1', 'dev', { spec: { source_branch: 'projects/p1/branches/production', no_expiry: true } });
+    const started = await client.createBranch('projects/p1', 'dev', {
+      spec: { source_branch: 'projects/p1/branches/production', no_expiry: true },
+    });
     if (!started.ok) throw new Error(started.error.message);
     const events: OperationProgress['kind'][] = [];
     const r = await started.value.wait({ firstPollMs: 10, onProgress: (e) => events.push(e.kind) });
-    expect(r).toEqual({ ok: true, value: { name: 'projects/p1/branches/dev', branch_id: 'dev', status: { branch_id: 'dev', logical_size_bytes: 1024, current_state: 'READY' } } });
+    expect(r).toEqual({
+      ok: true,
+      value: {
+        name: 'projects/p1/branches/dev',
+        branch_id: 'dev',
+        status: { branch_id: 'dev', logical_size_bytes: 1024, current_state: 'READY' },
+      },
+    });
     expect(events).toEqual(['started', 'polled', 'polled', 'polled', 'done']);
     expect(requests.filter((q) => q.method === 'GET').every((q) => q.url === `${BASE}/${opName}`)).toBe(true);
   });
 
   it('an operation that failed returns its error code and message', async () => {
-    const { client } = await clientFor(() => ({ status: 200, body: { name: opName, done: true, error: { error_code: 'INVALID_STATE', message: 'branch is protected' } } }));
+    const { client } = await clientFor(() => ({
+      status: 200,
+      body: { name: opName, done: true, error: { error_code: 'INVALID_STATE', message: 'branch is protected' } },
+    }));
     const r = await client.deleteBranch('projects/p1/branches/dev');
     if (!r.ok) throw new Error(r.error.message);
     expect(await r.value.wait()).toMatchObject({
       ok: false,
-      error: { code: 'CLOUD_OPERATION_FAILED', message: expect.stringContaining('[INVALID_STATE] branch is protected'), details: { error_code: 'INVALID_STATE' } },
+      error: {
+        code: 'CLOUD_OPERATION_FAILED',
+        message: expect.stringContaining('[INVALID_STATE] branch is protected'),
+        details: { error_code: 'INVALID_STATE' },
+      },
     });
   });
 
@@ -227,7 +301,10 @@ describe('operations', () => {
     const r = await client.deleteBranch('projects/p1/branches/dev');
     if (!r.ok) throw new Error(r.error.message);
     const timedOut = await r.value.wait({ firstPollMs: 10, timeoutMs: 150 });
-    expect(timedOut).toMatchObject({ ok: false, error: { code: 'CLOUD_TIMEOUT', message: expect.stringContaining('still running on the server') } });
+    expect(timedOut).toMatchObject({
+      ok: false,
+      error: { code: 'CLOUD_TIMEOUT', message: expect.stringContaining('still running on the server') },
+    });
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 50);
     expect(await r.value.wait({ firstPollMs: 10, signal: ac.signal })).toMatchObject({ ok: false, error: { code: 'CLOUD_CANCELLED' } });
@@ -241,7 +318,10 @@ describe('reading and writing', () => {
       t1: { next_page_token: 't2' },
       t2: { projects: [{ name: 'projects/c' }], next_page_token: '' },
     };
-    const { client, requests } = await clientFor((req) => ({ status: 200, body: pages[new URL(req.url, 'http://x').searchParams.get('page_token') ?? ''] }));
+    const { client, requests } = await clientFor((req) => ({
+      status: 200,
+      body: pages[new URL(req.url, 'http://x').searchParams.get('page_token') ?? ''],
+    }));
     const r = await collect(client.projects({ pageSize: 2, showDeleted: true }));
     expect(r.ok && r.value.map((p) => p.project_id)).toEqual(['a', 'b', 'c']);
     expect(requests.map((q) => q.url)).toEqual([
@@ -252,21 +332,49 @@ describe('reading and writing', () => {
   });
 
   it('a failing page ends the iteration with that error', async () => {
-    const { client } = await clientFor((_, i) => (i === 0 ? { status: 200, body: { branches: [{ name: 'projects/p/branches/a' }], next_page_token: 'x' } } : { status: 403, body: { error_code: 'PERMISSION_DENIED', message: 'no' } }));
+    const { client } = await clientFor((_, i) =>
+      i === 0
+        ? { status: 200, body: { branches: [{ name: 'projects/p/branches/a' }], next_page_token: 'x' } }
+        : { status: 403, body: { error_code: 'PERMISSION_DENIED', message: 'no' } },
+    );
     const seen: string[] = [];
-    for await (const r of client.branches('projects/p')) seen.push(r.ok ? r.value.branch_id ?? '?' : r.error.code);
+    for await (const r of client.branches('projects/p')) seen.push(r.ok ? (r.value.branch_id ?? '?') : r.error.code);
     expect(seen).toEqual(['a', 'CLOUD_PERMISSION_DENIED']);
   });
 
   it('reads older endpoint shapes: READ_WRITE, status.host, flat host', async () => {
     const { client } = await clientFor((req) =>
       req.url.endsWith('/e1')
-        ? { status: 200, body: { name: 'projects/p/branches/b/endpoints/e1', spec: { endpoint_type: 'READ_WRITE' }, status: { host: 'ep-1.example.com', current_state: 'SOMETHING_NEW' } } }
-        : { status: 200, body: { name: 'projects/p/branches/b/endpoints/e2', host: 'ep-2.example.com', endpoint_type: 'READ_ONLY', autoscaling_limit_max_cu: '2' } },
+        ? {
+            status: 200,
+            body: {
+              name: 'projects/p/branches/b/endpoints/e1',
+              spec: { endpoint_type: 'READ_WRITE' },
+              status: { host: 'ep-1.example.com', current_state: 'SOMETHING_NEW' },
+            },
+          }
+        : {
+            status: 200,
+            body: {
+              name: 'projects/p/branches/b/endpoints/e2',
+              host: 'ep-2.example.com',
+              endpoint_type: 'READ_ONLY',
+              autoscaling_limit_max_cu: '2',
+            },
+          },
     );
     expect(await client.getEndpoint('projects/p/branches/b/endpoints/e1')).toMatchObject({
       ok: true,
-      value: { endpoint_id: 'e1', spec: { endpoint_type: 'ENDPOINT_TYPE_READ_WRITE' }, status: { endpoint_id: 'e1', endpoint_type: 'ENDPOINT_TYPE_READ_WRITE', current_state: 'SOMETHING_NEW', hosts: { host: 'ep-1.example.com' } } },
+      value: {
+        endpoint_id: 'e1',
+        spec: { endpoint_type: 'ENDPOINT_TYPE_READ_WRITE' },
+        status: {
+          endpoint_id: 'e1',
+          endpoint_type: 'ENDPOINT_TYPE_READ_WRITE',
+          current_state: 'SOMETHING_NEW',
+          hosts: { host: 'ep-1.example.com' },
+        },
+      },
     });
     expect(await client.getEndpoint('projects/p/branches/b/endpoints/e2')).toMatchObject({
       ok: true,
@@ -275,7 +383,10 @@ describe('reading and writing', () => {
   });
 
   it('an update sends the changed fields and the mask built from them', async () => {
-    const { client, requests } = await clientFor(() => ({ status: 200, body: { name: 'op', done: true, response: { name: 'projects/p/branches/b/endpoints/e' } } }));
+    const { client, requests } = await clientFor(() => ({
+      status: 200,
+      body: { name: 'op', done: true, response: { name: 'projects/p/branches/b/endpoints/e' } },
+    }));
     const r = await client.updateEndpoint('projects/p/branches/b/endpoints/e', { autoscaling_limit_max_cu: 4, no_suspension: true });
     expect(r.ok).toBe(true);
     expect(requests[0]!.method).toBe('PATCH');
@@ -284,10 +395,19 @@ describe('reading and writing', () => {
   });
 
   it('a credential comes back with its expiry; a missing token is an error', async () => {
-    const { client, requests } = await clientFor((_, i) => ({ status: 200, body: i === 0 ? { token: 'pw', expire_time: '2030-01-01T00:00:00Z' } : {} }));
-    expect(await client.generateDatabaseCredential({ endpoint: 'projects/p/branches/b/endpoints/e' })).toEqual({ ok: true, value: { token: 'pw', expire_time: '2030-01-01T00:00:00Z' } });
+    const { client, requests } = await clientFor((_, i) => ({
+      status: 200,
+      body: i === 0 ? { token: 'pw', expire_time: '2030-01-01T00:00:00Z' } : {},
+    }));
+    expect(await client.generateDatabaseCredential({ endpoint: 'projects/p/branches/b/endpoints/e' })).toEqual({
+      ok: true,
+      value: { token: 'pw', expire_time: '2030-01-01T00:00:00Z' },
+    });
     expect(requests[0]!.url).toBe(`${BASE}/credentials`);
-    expect(await client.generateDatabaseCredential({ endpoint: 'projects/p/branches/b/endpoints/e' })).toMatchObject({ ok: false, error: { code: 'CLOUD_BAD_RESPONSE' } });
+    expect(await client.generateDatabaseCredential({ endpoint: 'projects/p/branches/b/endpoints/e' })).toMatchObject({
+      ok: false,
+      error: { code: 'CLOUD_BAD_RESPONSE' },
+    });
   });
 
   it('reads the signed-in user from SCIM /Me on the same host', async () => {

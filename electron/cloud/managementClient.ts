@@ -78,7 +78,12 @@ interface ResourceInfo<T> {
 
 const PROJECT: ResourceInfo<Project> = { kind: 'project', noun: 'project', plural: 'projects', read: normalizeProject };
 const BRANCH: ResourceInfo<Branch> = { kind: 'branch', noun: 'branch', plural: 'branches', read: normalizeBranch };
-const ENDPOINT: ResourceInfo<Endpoint> = { kind: 'endpoint', noun: 'compute endpoint', plural: 'compute endpoints', read: normalizeEndpoint };
+const ENDPOINT: ResourceInfo<Endpoint> = {
+  kind: 'endpoint',
+  noun: 'compute endpoint',
+  plural: 'compute endpoints',
+  read: normalizeEndpoint,
+};
 const ROLE: ResourceInfo<Role> = { kind: 'role', noun: 'role', plural: 'roles', read: normalizeRole };
 const DATABASE: ResourceInfo<Database> = { kind: 'database', noun: 'database', plural: 'databases', read: normalizeDatabase };
 const DATA_API: ResourceInfo<DataApi> = { kind: 'dataApi', noun: 'Data API', plural: 'Data APIs', read: normalizeDataApi };
@@ -200,7 +205,12 @@ export class ManagementClient {
   }
 
   /** A replayed create met "already exists": if the resource is the one we asked for, the first attempt made it. */
-  private async recoverCreate<T>(info: ResourceInfo<T>, name: string, spec: unknown, error: CloudError): Promise<CloudResult<CallResponse> | undefined> {
+  private async recoverCreate<T>(
+    info: ResourceInfo<T>,
+    name: string,
+    spec: unknown,
+    error: CloudError,
+  ): Promise<CloudResult<CallResponse> | undefined> {
     if (error.code !== 'CLOUD_ALREADY_EXISTS') return undefined;
     let existing = await this.send({ method: 'GET', path: name, replaySafe: true, what: `read ${info.noun} ${name}` });
     if (!existing.ok || !matchesSpec(spec, existing.value)) return undefined;
@@ -215,20 +225,38 @@ export class ManagementClient {
     return cloudOk({ status: 200, body: doneOperation(existing.value), requestId: error.details.request_id ?? '', replayed: true });
   }
 
-  private async update<T, S extends object>(info: ResourceInfo<T> & { kind: MaskedKind }, name: string, changes: S, opts: { mask?: readonly string[]; signal?: AbortSignal }): Promise<CloudResult<Pending<T>>> {
+  private async update<T, S extends object>(
+    info: ResourceInfo<T> & { kind: MaskedKind },
+    name: string,
+    changes: S,
+    opts: { mask?: readonly string[]; signal?: AbortSignal },
+  ): Promise<CloudResult<Pending<T>>> {
     const bad = this.checkName(name, info.kind, info.noun);
     if (bad) return { ok: false, error: bad };
     const mask = opts.mask ?? buildUpdateMask(info.kind, changes);
     if (mask.length === 0) return cloudFail('CLOUD_INVALID_INPUT', `Nothing to change on ${info.noun} ${name}.`);
     const what = `update ${info.noun} ${name}`;
     return this.mutate(
-      { method: 'PATCH', path: name, query: { update_mask: mask.join(',') }, body: { spec: changes }, replaySafe: true, what, ...(opts.signal ? { signal: opts.signal } : {}) },
+      {
+        method: 'PATCH',
+        path: name,
+        query: { update_mask: mask.join(',') },
+        body: { spec: changes },
+        replaySafe: true,
+        what,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      },
       what,
       info.read,
     );
   }
 
-  private async remove(info: ResourceInfo<unknown>, name: string, query: CallSpec['query'], opts: CallOptions): Promise<CloudResult<Pending<Empty>>> {
+  private async remove(
+    info: ResourceInfo<unknown>,
+    name: string,
+    query: CallSpec['query'],
+    opts: CallOptions,
+  ): Promise<CloudResult<Pending<Empty>>> {
     const bad = this.checkName(name, info.kind, info.noun);
     if (bad) return { ok: false, error: bad };
     const what = `delete ${info.noun} ${name}`;
@@ -242,7 +270,16 @@ export class ManagementClient {
         ...(opts.signal ? { signal: opts.signal } : {}),
         // Our earlier attempt deleted it and the answer was lost.
         recoverAfterReplay: (e) =>
-          Promise.resolve(e.code === 'CLOUD_NOT_FOUND' ? cloudOk({ status: 200, body: doneOperation({ '@type': EMPTY_TYPE }), requestId: e.details.request_id ?? '', replayed: true }) : undefined),
+          Promise.resolve(
+            e.code === 'CLOUD_NOT_FOUND'
+              ? cloudOk({
+                  status: 200,
+                  body: doneOperation({ '@type': EMPTY_TYPE }),
+                  requestId: e.details.request_id ?? '',
+                  replayed: true,
+                })
+              : undefined,
+          ),
       },
       what,
       readEmpty,
@@ -264,7 +301,12 @@ export class ManagementClient {
         recoverAfterReplay: async (e) => {
           const current = await this.send({ method: 'GET', path: name, replaySafe: true, what: `read ${info.noun} ${name}` });
           if (!current.ok || !isObj(current.value) || current.value.delete_time !== undefined) return undefined;
-          return cloudOk({ status: 200, body: doneOperation({ '@type': EMPTY_TYPE }), requestId: e.details.request_id ?? '', replayed: true });
+          return cloudOk({
+            status: 200,
+            body: doneOperation({ '@type': EMPTY_TYPE }),
+            requestId: e.details.request_id ?? '',
+            replayed: true,
+          });
         },
       },
       what,
@@ -282,7 +324,12 @@ export class ManagementClient {
     const status = isObj(r.status) ? r.status : {};
     if (typeof r.name === 'string' && parseResourceName(r.name)?.kind === 'project' && typeof status.default_branch === 'string') {
       if (parseResourceName(status.default_branch)?.kind !== 'branch') return true;
-      const branch = await this.send({ method: 'GET', path: status.default_branch, replaySafe: true, what: `read branch ${status.default_branch}` });
+      const branch = await this.send({
+        method: 'GET',
+        path: status.default_branch,
+        replaySafe: true,
+        what: `read branch ${status.default_branch}`,
+      });
       return branch.ok && !isSettling(branch.value);
     }
     return true;
@@ -316,7 +363,11 @@ export class ManagementClient {
     return paginate((pageToken) => this.listProjects({ ...opts, ...(pageToken ? { pageToken } : {}) }));
   }
   /** `changes` holds only the spec fields the user changed; the mask is built from them. */
-  updateProject(name: string, changes: ProjectSpec, opts: { mask?: readonly string[]; signal?: AbortSignal } = {}): Promise<CloudResult<Pending<Project>>> {
+  updateProject(
+    name: string,
+    changes: ProjectSpec,
+    opts: { mask?: readonly string[]; signal?: AbortSignal } = {},
+  ): Promise<CloudResult<Pending<Project>>> {
     return this.update({ ...PROJECT, kind: 'project' }, name, changes, opts);
   }
   deleteProject(name: string, opts: CallOptions & { purge?: boolean } = {}): Promise<CloudResult<Pending<Empty>>> {
@@ -328,7 +379,12 @@ export class ManagementClient {
 
   // ─── branches ───────────────────────────────────────────────────────────
 
-  createBranch(project: string, branchId: string, branch: Branch, opts: CallOptions & { replaceExisting?: boolean } = {}): Promise<CloudResult<Pending<Branch>>> {
+  createBranch(
+    project: string,
+    branchId: string,
+    branch: Branch,
+    opts: CallOptions & { replaceExisting?: boolean } = {},
+  ): Promise<CloudResult<Pending<Branch>>> {
     const bad = this.checkName(project, 'project', 'project');
     if (bad) return Promise.resolve({ ok: false, error: bad });
     return this.create(BRANCH, project, 'branches', 'branch_id', branchId, branch, opts);
@@ -344,7 +400,11 @@ export class ManagementClient {
   branches(project: string, opts: Omit<ListDeletedOptions, 'pageToken'> = {}): AsyncGenerator<CloudResult<Branch>> {
     return paginate((pageToken) => this.listBranches(project, { ...opts, ...(pageToken ? { pageToken } : {}) }));
   }
-  updateBranch(name: string, changes: BranchSpec, opts: { mask?: readonly string[]; signal?: AbortSignal } = {}): Promise<CloudResult<Pending<Branch>>> {
+  updateBranch(
+    name: string,
+    changes: BranchSpec,
+    opts: { mask?: readonly string[]; signal?: AbortSignal } = {},
+  ): Promise<CloudResult<Pending<Branch>>> {
     return this.update({ ...BRANCH, kind: 'branch' }, name, changes, opts);
   }
   deleteBranch(name: string, opts: CallOptions & { purge?: boolean; allowMissing?: boolean } = {}): Promise<CloudResult<Pending<Empty>>> {
@@ -356,7 +416,12 @@ export class ManagementClient {
 
   // ─── endpoints ──────────────────────────────────────────────────────────
 
-  createEndpoint(branch: string, endpointId: string, endpoint: Endpoint, opts: CallOptions & { replaceExisting?: boolean } = {}): Promise<CloudResult<Pending<Endpoint>>> {
+  createEndpoint(
+    branch: string,
+    endpointId: string,
+    endpoint: Endpoint,
+    opts: CallOptions & { replaceExisting?: boolean } = {},
+  ): Promise<CloudResult<Pending<Endpoint>>> {
     const bad = this.checkName(branch, 'branch', 'branch');
     if (bad) return Promise.resolve({ ok: false, error: bad });
     return this.create(ENDPOINT, branch, 'endpoints', 'endpoint_id', endpointId, endpoint, opts);
@@ -372,7 +437,11 @@ export class ManagementClient {
   endpoints(branch: string, opts: Omit<ListOptions, 'pageToken'> = {}): AsyncGenerator<CloudResult<Endpoint>> {
     return paginate((pageToken) => this.listEndpoints(branch, { ...opts, ...(pageToken ? { pageToken } : {}) }));
   }
-  updateEndpoint(name: string, changes: EndpointSpec, opts: { mask?: readonly string[]; signal?: AbortSignal } = {}): Promise<CloudResult<Pending<Endpoint>>> {
+  updateEndpoint(
+    name: string,
+    changes: EndpointSpec,
+    opts: { mask?: readonly string[]; signal?: AbortSignal } = {},
+  ): Promise<CloudResult<Pending<Endpoint>>> {
     return this.update({ ...ENDPOINT, kind: 'endpoint' }, name, changes, opts);
   }
   deleteEndpoint(name: string, opts: CallOptions = {}): Promise<CloudResult<Pending<Empty>>> {
@@ -382,7 +451,12 @@ export class ManagementClient {
   // ─── roles ──────────────────────────────────────────────────────────────
 
   /** Give a `roleId` (e.g. `suggestId(postgres_role)`): without one, a create cannot be safely retried. */
-  createRole(branch: string, roleId: string | undefined, role: Role, opts: CallOptions & { replaceExisting?: boolean } = {}): Promise<CloudResult<Pending<Role>>> {
+  createRole(
+    branch: string,
+    roleId: string | undefined,
+    role: Role,
+    opts: CallOptions & { replaceExisting?: boolean } = {},
+  ): Promise<CloudResult<Pending<Role>>> {
     const bad = this.checkName(branch, 'branch', 'branch');
     if (bad) return Promise.resolve({ ok: false, error: bad });
     return this.create(ROLE, branch, 'roles', 'role_id', roleId, role, opts);
@@ -398,7 +472,11 @@ export class ManagementClient {
   roles(branch: string, opts: Omit<ListOptions, 'pageToken'> = {}): AsyncGenerator<CloudResult<Role>> {
     return paginate((pageToken) => this.listRoles(branch, { ...opts, ...(pageToken ? { pageToken } : {}) }));
   }
-  updateRole(name: string, changes: RoleSpec, opts: { mask?: readonly string[]; signal?: AbortSignal } = {}): Promise<CloudResult<Pending<Role>>> {
+  updateRole(
+    name: string,
+    changes: RoleSpec,
+    opts: { mask?: readonly string[]; signal?: AbortSignal } = {},
+  ): Promise<CloudResult<Pending<Role>>> {
     return this.update({ ...ROLE, kind: 'role' }, name, changes, opts);
   }
   deleteRole(name: string, opts: CallOptions & { reassignOwnedTo?: string } = {}): Promise<CloudResult<Pending<Empty>>> {
@@ -407,7 +485,12 @@ export class ManagementClient {
 
   // ─── databases ──────────────────────────────────────────────────────────
 
-  createDatabase(branch: string, databaseId: string | undefined, database: Database, opts: CallOptions & { replaceExisting?: boolean } = {}): Promise<CloudResult<Pending<Database>>> {
+  createDatabase(
+    branch: string,
+    databaseId: string | undefined,
+    database: Database,
+    opts: CallOptions & { replaceExisting?: boolean } = {},
+  ): Promise<CloudResult<Pending<Database>>> {
     const bad = this.checkName(branch, 'branch', 'branch');
     if (bad) return Promise.resolve({ ok: false, error: bad });
     return this.create(DATABASE, branch, 'databases', 'database_id', databaseId, database, opts);
@@ -423,7 +506,11 @@ export class ManagementClient {
   databases(branch: string, opts: Omit<ListOptions, 'pageToken'> = {}): AsyncGenerator<CloudResult<Database>> {
     return paginate((pageToken) => this.listDatabases(branch, { ...opts, ...(pageToken ? { pageToken } : {}) }));
   }
-  updateDatabase(name: string, changes: DatabaseSpec, opts: { mask?: readonly string[]; signal?: AbortSignal } = {}): Promise<CloudResult<Pending<Database>>> {
+  updateDatabase(
+    name: string,
+    changes: DatabaseSpec,
+    opts: { mask?: readonly string[]; signal?: AbortSignal } = {},
+  ): Promise<CloudResult<Pending<Database>>> {
     return this.update({ ...DATABASE, kind: 'database' }, name, changes, opts);
   }
   deleteDatabase(name: string, opts: CallOptions = {}): Promise<CloudResult<Pending<Empty>>> {
@@ -454,7 +541,11 @@ export class ManagementClient {
   getDataApi(database: string, opts?: CallOptions): Promise<CloudResult<DataApi>> {
     return this.get(DATA_API, `${database}/data-api`, opts);
   }
-  updateDataApi(database: string, changes: DataApiSpec, opts: { mask?: readonly string[]; signal?: AbortSignal } = {}): Promise<CloudResult<Pending<DataApi>>> {
+  updateDataApi(
+    database: string,
+    changes: DataApiSpec,
+    opts: { mask?: readonly string[]; signal?: AbortSignal } = {},
+  ): Promise<CloudResult<Pending<DataApi>>> {
     return this.update({ ...DATA_API, kind: 'dataApi' }, `${database}/data-api`, changes, opts);
   }
   disableDataApi(database: string, opts: CallOptions = {}): Promise<CloudResult<Pending<Empty>>> {
@@ -468,19 +559,36 @@ export class ManagementClient {
    * for database credentials (an email, or a service principal's application id).
    */
   async currentUserName(opts: CallOptions = {}): Promise<CloudResult<string>> {
-    const res = await this.send({ method: 'GET', path: '/api/2.0/preview/scim/v2/Me', replaySafe: true, what: 'read the signed-in user', ...opts });
+    const res = await this.send({
+      method: 'GET',
+      path: '/api/2.0/preview/scim/v2/Me',
+      replaySafe: true,
+      what: 'read the signed-in user',
+      ...opts,
+    });
     if (!res.ok) return res;
     const userName = isObj(res.value) ? res.value.userName : undefined;
-    if (typeof userName !== 'string' || userName === '') return cloudFail('CLOUD_BAD_RESPONSE', 'The workspace did not say who is signed in (no userName from SCIM /Me). Sign in again.');
+    if (typeof userName !== 'string' || userName === '')
+      return cloudFail('CLOUD_BAD_RESPONSE', 'The workspace did not say who is signed in (no userName from SCIM /Me). Sign in again.');
     return cloudOk(userName);
   }
 
   /** A short-lived Postgres password for the caller's role on an endpoint (not an LRO). */
-  async generateDatabaseCredential(request: GenerateDatabaseCredentialRequest, opts: CallOptions = {}): Promise<CloudResult<DatabaseCredential>> {
+  async generateDatabaseCredential(
+    request: GenerateDatabaseCredentialRequest,
+    opts: CallOptions = {},
+  ): Promise<CloudResult<DatabaseCredential>> {
     const bad = this.checkName(request.endpoint, 'endpoint', 'compute endpoint');
     if (bad) return { ok: false, error: bad };
     // Each call mints a new password; repeating one after a lost answer only leaves an unused password.
-    const res = await this.send({ method: 'POST', path: 'credentials', body: request, replaySafe: true, what: `get a database credential for ${request.endpoint}`, ...opts });
+    const res = await this.send({
+      method: 'POST',
+      path: 'credentials',
+      body: request,
+      replaySafe: true,
+      what: `get a database credential for ${request.endpoint}`,
+      ...opts,
+    });
     if (!res.ok) return res;
     const credential = normalizeCredential(res.value);
     if (typeof credential.token !== 'string' || credential.token === '') {
@@ -491,7 +599,9 @@ export class ManagementClient {
 }
 
 /** Follows `next_page_token` until the list ends; yields each item, or one failure and stops. */
-export async function* paginate<T>(fetchPage: (pageToken: string | undefined) => Promise<CloudResult<Page<T>>>): AsyncGenerator<CloudResult<T>> {
+export async function* paginate<T>(
+  fetchPage: (pageToken: string | undefined) => Promise<CloudResult<Page<T>>>,
+): AsyncGenerator<CloudResult<T>> {
   let token: string | undefined;
   const seen = new Set<string>();
   do {

@@ -57,7 +57,15 @@ const API_SUFFIX = '/api/2.0/postgres';
 /** Where the request plainly never reached the server, so repeating is safe for any call. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
 /** Mid-flight failures: may have been processed. */
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'UND_ERR_SOCKET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
 
 interface NetworkFailure {
   readonly code: string;
@@ -71,11 +79,13 @@ function describeNetworkError(err: unknown, timedOut: boolean): NetworkFailure {
   const cause = (err as { cause?: { code?: string; message?: string } } | undefined)?.cause;
   const code = cause?.code ?? (err as { code?: string } | undefined)?.code ?? 'UNKNOWN';
   const message = cause?.message ?? (err instanceof Error ? err.message : String(err));
-  if (code === 'ENOTFOUND') return { code, retryable: false, maybeSent: false, description: 'the host name does not exist (DNS lookup failed)' };
+  if (code === 'ENOTFOUND')
+    return { code, retryable: false, maybeSent: false, description: 'the host name does not exist (DNS lookup failed)' };
   if (code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
     return { code, retryable: false, maybeSent: false, description: `its TLS certificate was refused (${message})` };
   }
-  if (NOT_SENT_CODES.has(code)) return { code, retryable: true, maybeSent: false, description: code === 'ECONNREFUSED' ? 'the connection was refused' : message };
+  if (NOT_SENT_CODES.has(code))
+    return { code, retryable: true, maybeSent: false, description: code === 'ECONNREFUSED' ? 'the connection was refused' : message };
   if (TRANSIENT_CODES.has(code)) return { code, retryable: true, maybeSent: true, description: 'the connection dropped' };
   return { code, retryable: true, maybeSent: true, description: message };
 }
@@ -187,14 +197,26 @@ export class ManagementTransport {
         redirect: 'manual',
       });
       const text = await res.text();
-      return { kind: 'response', status: res.status, text, contentType: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after'), location: res.headers.get('location') };
+      return {
+        kind: 'response',
+        status: res.status,
+        text,
+        contentType: res.headers.get('content-type'),
+        retryAfter: res.headers.get('retry-after'),
+        location: res.headers.get('location'),
+      };
     } catch (err) {
       if (call.signal?.aborted) return { kind: 'cancelled' };
       return { kind: 'network', failure: describeNetworkError(err, timeout.aborted) };
     }
   }
 
-  private readSuccess(call: CallSpec, outcome: { status: number; text: string; contentType: string | null }, requestId: string, replayed: boolean): CloudResult<CallResponse> {
+  private readSuccess(
+    call: CallSpec,
+    outcome: { status: number; text: string; contentType: string | null },
+    requestId: string,
+    replayed: boolean,
+  ): CloudResult<CallResponse> {
     const parsed = parseApiError(outcome.status, outcome.text, outcome.contentType);
     if (parsed.html) {
       return cloudFail(
@@ -208,10 +230,14 @@ export class ManagementTransport {
       try {
         body = JSON.parse(outcome.text);
       } catch {
-        return cloudFail('CLOUD_BAD_RESPONSE', `${this.host} sent a response to "${call.what}" that is not JSON. Check the workspace URL; if it is right, try again later.`, {
-          http_status: outcome.status,
-          request_id: requestId,
-        });
+        return cloudFail(
+          'CLOUD_BAD_RESPONSE',
+          `${this.host} sent a response to "${call.what}" that is not JSON. Check the workspace URL; if it is right, try again later.`,
+          {
+            http_status: outcome.status,
+            request_id: requestId,
+          },
+        );
       }
     }
     return cloudOk({ status: outcome.status, body, requestId, replayed });
@@ -244,7 +270,10 @@ export class ManagementTransport {
     };
     const make = (code: CloudErrorCode, message: string): CloudError => ({ code, message, details });
     if (parsed.html) {
-      return make('CLOUD_WRONG_HOST', `${this.host} answered "${call.what}" with ${parsed.message} (HTTP ${status}), not the management API. Check the workspace URL.`);
+      return make(
+        'CLOUD_WRONG_HOST',
+        `${this.host} answered "${call.what}" with ${parsed.message} (HTTP ${status}), not the management API. Check the workspace URL.`,
+      );
     }
     const code = parsed.errorCode;
     const server = parsed.message;
@@ -255,21 +284,34 @@ export class ManagementTransport {
       );
     }
     if (status === 403) {
-      return make('CLOUD_PERMISSION_DENIED', `You are not allowed to ${call.what} (${server}). Ask a workspace admin for access, or sign in as a user who has it.`);
+      return make(
+        'CLOUD_PERMISSION_DENIED',
+        `You are not allowed to ${call.what} (${server}). Ask a workspace admin for access, or sign in as a user who has it.`,
+      );
     }
     if (code === 'ALREADY_EXISTS' || code === 'RESOURCE_ALREADY_EXISTS' || status === 409 || /already exists/i.test(server)) {
       return make('CLOUD_ALREADY_EXISTS', `Cannot ${call.what}: it already exists (${server}). Pick another id, or open the existing one.`);
     }
     if (status === 404) {
       if (code === 'UNKNOWN' || code === 'ENDPOINT_NOT_FOUND') {
-        return make('CLOUD_WRONG_HOST', `${this.host} has no Lakebase management API (HTTP 404 for "${call.what}"). Check the workspace URL, and that Lakebase is enabled in the workspace.`);
+        return make(
+          'CLOUD_WRONG_HOST',
+          `${this.host} has no Lakebase management API (HTTP 404 for "${call.what}"). Check the workspace URL, and that Lakebase is enabled in the workspace.`,
+        );
       }
-      if (code === 'FEATURE_DISABLED') return make('CLOUD_NOT_FOUND', `Lakebase is not enabled in this workspace (${server}). Ask a workspace admin to enable it.`);
+      if (code === 'FEATURE_DISABLED')
+        return make('CLOUD_NOT_FOUND', `Lakebase is not enabled in this workspace (${server}). Ask a workspace admin to enable it.`);
       return make('CLOUD_NOT_FOUND', `Cannot ${call.what}: not found (${server}). It may have been deleted; refresh and try again.`);
     }
-    if (status === 429) return make('CLOUD_RATE_LIMITED', `${this.host} is rate limiting requests (${server}). Wait a minute and try again.`);
-    if (status === 503) return make('CLOUD_UNAVAILABLE', `${this.host} is temporarily unavailable (${server}). Try again in a few minutes.`);
-    if (status >= 500) return make('CLOUD_SERVER_ERROR', `${this.host} failed to ${call.what} (HTTP ${status}: ${server}). Try again; if it keeps failing, quote request id ${requestId} to support.`);
+    if (status === 429)
+      return make('CLOUD_RATE_LIMITED', `${this.host} is rate limiting requests (${server}). Wait a minute and try again.`);
+    if (status === 503)
+      return make('CLOUD_UNAVAILABLE', `${this.host} is temporarily unavailable (${server}). Try again in a few minutes.`);
+    if (status >= 500)
+      return make(
+        'CLOUD_SERVER_ERROR',
+        `${this.host} failed to ${call.what} (HTTP ${status}: ${server}). Try again; if it keeps failing, quote request id ${requestId} to support.`,
+      );
     return make('CLOUD_INVALID_REQUEST', `Cannot ${call.what}: ${server}`);
   }
 }

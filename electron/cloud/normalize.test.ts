@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { endpointHost, normalizeBranch, normalizeCredential, normalizeEndpointType, normalizeListPage, normalizeOperation, normalizeProject, normalizeRole, toInt64 } from './normalize';
+import {
+  endpointHost,
+  normalizeBranch,
+  normalizeCredential,
+  normalizeEndpointType,
+  normalizeListPage,
+  normalizeOperation,
+  normalizeProject,
+  normalizeRole,
+  toInt64,
+} from './normalize';
 
 describe('lenient reading', () => {
   it.each<[unknown, number | undefined]>([
@@ -38,7 +48,14 @@ describe('lenient reading', () => {
   });
 
   it('keeps unknown fields and enum values, converts int64 strings, maps the removed BranchSpec.default', () => {
-    expect(normalizeBranch({ name: 'projects/p/branches/b', future_field: 1, spec: { default: true }, status: { current_state: 'HIBERNATING', logical_size_bytes: '2048' } })).toEqual({
+    expect(
+      normalizeBranch({
+        name: 'projects/p/branches/b',
+        future_field: 1,
+        spec: { default: true },
+        status: { current_state: 'HIBERNATING', logical_size_bytes: '2048' },
+      }),
+    ).toEqual({
       name: 'projects/p/branches/b',
       branch_id: 'b',
       future_field: 1,
@@ -64,8 +81,14 @@ describe('lenient reading', () => {
 
   it.each<[unknown, { items: unknown[]; nextPageToken?: string }]>([
     [{}, { items: [] }],
-    [{ roles: [{ name: 'projects/p/branches/b/roles/r' }], next_page_token: '' }, { items: [{ name: 'projects/p/branches/b/roles/r', role_id: 'r', status: { role_id: 'r' } }] }],
-    [{ roles: [], next_page_token: 'abc' }, { items: [], nextPageToken: 'abc' }],
+    [
+      { roles: [{ name: 'projects/p/branches/b/roles/r' }], next_page_token: '' },
+      { items: [{ name: 'projects/p/branches/b/roles/r', role_id: 'r', status: { role_id: 'r' } }] },
+    ],
+    [
+      { roles: [], next_page_token: 'abc' },
+      { items: [], nextPageToken: 'abc' },
+    ],
     ['garbage', { items: [] }],
   ])('list page %j', (raw, page) => {
     expect(normalizeListPage(raw, 'roles', normalizeRole)).toEqual(page);

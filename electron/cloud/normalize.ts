@@ -87,7 +87,16 @@ export function normalizeEndpoint(raw: unknown): Endpoint {
   const e = objOrEmpty(raw);
   const status = objOrEmpty(e.status) as Obj & EndpointStatus;
   // Flat shape (before the spec/status split): top-level host, limits, type.
-  for (const k of ['autoscaling_limit_min_cu', 'autoscaling_limit_max_cu', 'current_state', 'pending_state', 'endpoint_type', 'suspend_timeout_duration', 'disabled', 'last_active_time'] as const) {
+  for (const k of [
+    'autoscaling_limit_min_cu',
+    'autoscaling_limit_max_cu',
+    'current_state',
+    'pending_state',
+    'endpoint_type',
+    'suspend_timeout_duration',
+    'disabled',
+    'last_active_time',
+  ] as const) {
     if (status[k] === undefined && e[k] !== undefined) (status as Obj)[k] = e[k];
   }
   const hosts = objOrEmpty(status.hosts);

@@ -70,11 +70,15 @@ export function parseApiError(status: number, bodyText: string, contentType: str
     const message = json.message ?? json.error ?? json.detail ?? json.error_description;
     const scimStatus = json.scimType !== undefined || json.detail !== undefined ? json.status : undefined;
     const errorCode =
-      typeof code === 'string' && code !== '' ? code
-      : typeof code === 'number' ? String(code)
-      : typeof json.error === 'string' && typeof json.error_description === 'string' ? json.error // OAuth error body
-      : scimStatus !== undefined ? `SCIM_${String(scimStatus)}`
-      : 'UNKNOWN';
+      typeof code === 'string' && code !== ''
+        ? code
+        : typeof code === 'number'
+          ? String(code)
+          : typeof json.error === 'string' && typeof json.error_description === 'string'
+            ? json.error // OAuth error body
+            : scimStatus !== undefined
+              ? `SCIM_${String(scimStatus)}`
+              : 'UNKNOWN';
     const retryDelaySeconds = retryDelayOf(json.details);
     return {
       errorCode,

@@ -39,7 +39,12 @@ export function parseRetryAfter(header: string | null, now: number = Date.now())
 }
 
 /** Delay before retry number `attempt` (1 = first retry). */
-export function backoffDelayMs(policy: RetryPolicy, attempt: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  policy: RetryPolicy,
+  attempt: number,
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): number {
   if (retryAfterMs !== undefined) return retryAfterMs;
   const linear = Math.min(policy.maxDelayMs, attempt * policy.stepMs);
   return linear + policy.jitterMinMs + random() * (policy.jitterMaxMs - policy.jitterMinMs);

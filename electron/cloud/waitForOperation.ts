@@ -31,11 +31,17 @@ export function operationOutcome<T>(op: Operation, what: string, read: (raw: unk
   if (op.error !== undefined) {
     const code = op.error.error_code ?? 'UNKNOWN';
     const message = op.error.message ?? 'no message';
-    return cloudFail('CLOUD_OPERATION_FAILED', `Could not ${what}: the operation failed: [${code}] ${message}`, { error_code: code, server_message: message });
+    return cloudFail('CLOUD_OPERATION_FAILED', `Could not ${what}: the operation failed: [${code}] ${message}`, {
+      error_code: code,
+      server_message: message,
+    });
   }
   if (op.response === undefined || op.response === null) {
     // Every SDK treats "done without response or error" as failure; so do we.
-    return cloudFail('CLOUD_BAD_RESPONSE', `Could not ${what}: the operation finished without a result. Refresh to see the resource's current state.`);
+    return cloudFail(
+      'CLOUD_BAD_RESPONSE',
+      `Could not ${what}: the operation finished without a result. Refresh to see the resource's current state.`,
+    );
   }
   return cloudOk(read(op.response));
 }
@@ -62,15 +68,27 @@ export async function waitForOperation<T>(
   const maxPoll = options.maxPollMs ?? 10_000;
   const stopped = (): CloudResult<T> =>
     deadline?.aborted && !options.signal?.aborted
-      ? cloudFail('CLOUD_TIMEOUT', `Stopped waiting to ${what} after ${Math.round(elapsed() / 1000)} s; it is still running on the server. Refresh later to see the result.`)
+      ? cloudFail(
+          'CLOUD_TIMEOUT',
+          `Stopped waiting to ${what} after ${Math.round(elapsed() / 1000)} s; it is still running on the server. Refresh later to see the result.`,
+        )
       : cloudFail('CLOUD_CANCELLED', `Stopped waiting to ${what}; it is still running on the server. Refresh later to see the result.`);
-  for (let polls = 0; !op.done; ) {
+  for (let polls = 0; !op.done;) {
     if (op.name === undefined || op.name === '') {
-      return cloudFail('CLOUD_BAD_RESPONSE', `Could not ${what}: the server returned an unfinished operation without a name, so it cannot be followed.`);
+      return cloudFail(
+        'CLOUD_BAD_RESPONSE',
+        `Could not ${what}: the server returned an unfinished operation without a name, so it cannot be followed.`,
+      );
     }
     if (!(await sleep(delay * (0.8 + Math.random() * 0.4), signal))) return stopped();
     delay = Math.min(maxPoll, delay * 1.5);
-    const res = await transport.call({ method: 'GET', path: op.name, replaySafe: true, what: `check the progress of "${what}"`, ...(signal ? { signal } : {}) });
+    const res = await transport.call({
+      method: 'GET',
+      path: op.name,
+      replaySafe: true,
+      what: `check the progress of "${what}"`,
+      ...(signal ? { signal } : {}),
+    });
     if (!res.ok) return res.error.code === 'CLOUD_CANCELLED' ? stopped() : res;
     const polled = normalizeOperation(res.value.body);
     // Some servers omit the name on polled copies; keep following the one we have.

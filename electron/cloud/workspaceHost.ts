@@ -20,11 +20,17 @@ export function normalizeWorkspaceHost(input: string): CloudResult<string> {
   } catch {
     return cloudFail('CLOUD_INVALID_INPUT', `"${text}" is not a workspace URL. ${example}`);
   }
-  if (url.username !== '' || url.password !== '') return cloudFail('CLOUD_INVALID_INPUT', `Leave the user name and password out of the workspace URL. ${example}`);
+  if (url.username !== '' || url.password !== '')
+    return cloudFail('CLOUD_INVALID_INPUT', `Leave the user name and password out of the workspace URL. ${example}`);
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    return cloudFail('CLOUD_INVALID_INPUT', `"${text}" uses plain http; workspaces are only reached over https, so tokens are never sent in the clear. ${example}`);
+    return cloudFail(
+      'CLOUD_INVALID_INPUT',
+      `"${text}" uses plain http; workspaces are only reached over https, so tokens are never sent in the clear. ${example}`,
+    );
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return cloudFail('CLOUD_INVALID_INPUT', `"${text}" is not a web address. ${example}`);
-  if (!url.hostname.includes('.') && !isLoopbackHost(url.hostname)) return cloudFail('CLOUD_INVALID_INPUT', `"${text}" is not a full host name. ${example}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return cloudFail('CLOUD_INVALID_INPUT', `"${text}" is not a web address. ${example}`);
+  if (!url.hostname.includes('.') && !isLoopbackHost(url.hostname))
+    return cloudFail('CLOUD_INVALID_INPUT', `"${text}" is not a full host name. ${example}`);
   return cloudOk(url.origin);
 }

@@ -157,13 +157,24 @@ export class ReadTemplates {
    * Remembers a shape from a read just planned, if `planMarked` (the same request planned with the
    * marked query string) proves it.
    */
-  learn(cache: SchemaCache, shape: RequestShape, plan: ReadPlan, sql: SqlQuery, planMarked: (rawQuery: string) => SqlQuery | undefined): void {
+  learn(
+    cache: SchemaCache,
+    shape: RequestShape,
+    plan: ReadPlan,
+    sql: SqlQuery,
+    planMarked: (rawQuery: string) => SqlQuery | undefined,
+  ): void {
     const shapes = this.shapes(cache);
     if (shapes.size >= MAX_SHAPES) shapes.clear();
     shapes.set(shape.key, this.prove(shape, plan, sql, planMarked));
   }
 
-  private prove(shape: RequestShape, plan: ReadPlan, sql: SqlQuery, planMarked: (rawQuery: string) => SqlQuery | undefined): Template | null {
+  private prove(
+    shape: RequestShape,
+    plan: ReadPlan,
+    sql: SqlQuery,
+    planMarked: (rawQuery: string) => SqlQuery | undefined,
+  ): Template | null {
     const marked = planMarked(markedQuery(shape));
     if (!marked || (marked.explain === undefined) !== (sql.explain === undefined)) return null;
     const main = fragmentTemplate(sql.main, marked.main, shape.values);

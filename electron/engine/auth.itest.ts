@@ -32,11 +32,19 @@ describe('identity and roles', () => {
   it('runs as the token subject, so RLS restricts user@example.com to 2 clients', async () => {
     const r = await api.get('/public/clients?select=id,name&order=id', bearer(await token({ sub: 'user@example.com' })));
     expect(r.status).toBe(200);
-    expect(r.json).toEqual([{ id: 1, name: 'Acme Corp' }, { id: 2, name: 'TechStart Inc' }]);
+    expect(r.json).toEqual([
+      { id: 1, name: 'Acme Corp' },
+      { id: 2, name: 'TechStart Inc' },
+    ]);
   });
   it('applies RLS inside embeds too', async () => {
     const r = await api.get('/public/projects?select=id,clients(name)&order=id', bearer(await token({ sub: 'user@example.com' })));
-    expect((r.json as { clients: unknown }[]).map((p) => p.clients)).toEqual([{ name: 'Acme Corp' }, { name: 'Acme Corp' }, { name: 'TechStart Inc' }, null]);
+    expect((r.json as { clients: unknown }[]).map((p) => p.clients)).toEqual([
+      { name: 'Acme Corp' },
+      { name: 'Acme Corp' },
+      { name: 'TechStart Inc' },
+      null,
+    ]);
   });
   it('without a token and without an anonymous role: 401 PGRST302', async () => {
     const r = await api.get('/public/clients');
@@ -64,7 +72,10 @@ describe('identity and roles', () => {
     expect(empty.json).toMatchObject({ code: 'PGRST301', message: 'Empty JWT is sent in Authorization header' });
   });
   it('accepts HS256 tokens signed with the configured secret', async () => {
-    const t = await new SignJWT({ sub: 'user@example.com' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
+    const t = await new SignJWT({ sub: 'user@example.com' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(SECRET));
     const r = await api.get('/public/clients?select=id', bearer(t));
     expect(r.status).toBe(200);
     expect(r.json).toHaveLength(2);
@@ -84,7 +95,11 @@ describe('identity and roles', () => {
     expect(r.json).toMatchObject({ code: '42501' });
   });
   it('exposes the request to SQL as PostgREST does', async () => {
-    const r = await api.get('/public/request_info', { ...bearer(await token({ sub: 'user@example.com', team: 'red' })), 'X-Probe': 'hello', Cookie: 'theme=dark; session=s1' });
+    const r = await api.get('/public/request_info', {
+      ...bearer(await token({ sub: 'user@example.com', team: 'red' })),
+      'X-Probe': 'hello',
+      Cookie: 'theme=dark; session=s1',
+    });
     expect(r.status).toBe(200);
     expect(r.json).toEqual([
       {
@@ -102,17 +117,27 @@ describe('identity and roles', () => {
 
 describe('in-process callers', () => {
   it('run as the role they choose, without a token, under the same RLS', async () => {
-    const r = await api.engine.handle({ method: 'GET', path: '/public/clients', rawQuery: 'select=id&order=id', headers: {} }, { role: 'user@example.com' });
+    const r = await api.engine.handle(
+      { method: 'GET', path: '/public/clients', rawQuery: 'select=id&order=id', headers: {} },
+      { role: 'user@example.com' },
+    );
     expect(r.status).toBe(200);
     expect(JSON.parse(String(r.body))).toEqual([{ id: 1 }, { id: 2 }]);
-    const stranger = await api.engine.handle({ method: 'GET', path: '/public/clients', rawQuery: '', headers: {} }, { role: 'pier_engine_stranger' });
+    const stranger = await api.engine.handle(
+      { method: 'GET', path: '/public/clients', rawQuery: '', headers: {} },
+      { role: 'pier_engine_stranger' },
+    );
     expect(stranger.status).toBe(403);
   });
 });
 
 describe('engine configuration', () => {
   it('reads the role from another claim and uses a configured anonymous role', async () => {
-    const other = await startEngineServer(url, { anonRole: 'pier_engine_anon', roleClaimKey: '.app.role', jwt: { publicKeys: [publicJwk] } });
+    const other = await startEngineServer(url, {
+      anonRole: 'pier_engine_anon',
+      roleClaimKey: '.app.role',
+      jwt: { publicKeys: [publicJwk] },
+    });
     try {
       const asUser = await other.get('/public/clients?select=id', bearer(await token({ sub: 'x', app: { role: 'user@example.com' } })));
       expect(asUser.json).toHaveLength(2);

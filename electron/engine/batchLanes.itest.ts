@@ -22,9 +22,20 @@ afterAll(async () => {
 });
 
 const whoAmI = {
-  main: { text: `SELECT NULL::bigint AS total_result_set, 1 AS page_total, json_build_array(current_user, current_setting('request.path'), $1::text)::text AS body`, values: ['x'] },
+  main: {
+    text: `SELECT NULL::bigint AS total_result_set, 1 AS page_total, json_build_array(current_user, current_setting('request.path'), $1::text)::text AS body`,
+    values: ['x'],
+  },
 };
-const ctx = (role: string, path: string, readWrite = false): RequestContext => ({ role, claims: { role }, method: 'GET', path, headers: {}, readWrite, preparedEpoch: whoAmI });
+const ctx = (role: string, path: string, readWrite = false): RequestContext => ({
+  role,
+  claims: { role },
+  method: 'GET',
+  path,
+  headers: {},
+  readWrite,
+  preparedEpoch: whoAmI,
+});
 
 describe('shared connections', () => {
   it('concurrent requests on one connection each see their own role and settings; a failing one fails alone', async () => {
@@ -50,7 +61,10 @@ describe('shared connections', () => {
     const fresh = { main: { ...whoAmI.main, text: whoAmI.main.text + ' -- fresh' } };
     const epoch = {};
     const c = (role: string): RequestContext => ({ ...ctx(role, '/f'), preparedEpoch: epoch });
-    const [denied, ...rest] = await Promise.all([runQuery(pool, fresh, c('pier_no_such_role'), lanes), ...Array.from({ length: 5 }, () => runQuery(pool, fresh, c(ANON_ROLE), lanes))]);
+    const [denied, ...rest] = await Promise.all([
+      runQuery(pool, fresh, c('pier_no_such_role'), lanes),
+      ...Array.from({ length: 5 }, () => runQuery(pool, fresh, c(ANON_ROLE), lanes)),
+    ]);
     expect(denied!.ok).toBe(false);
     expect(rest.map((r) => (r.ok ? 'ok' : r.error.message))).toEqual(Array(5).fill('ok'));
   });

@@ -60,7 +60,11 @@ describe('CORS', () => {
     expect(r.headers.get('access-control-allow-origin')).toBeNull();
   });
   it('answers preflights and exposes the headers clients read for an allowed origin only', async () => {
-    const pre = await cors.get('/clients', { origin: 'http://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, prefer' }, 'OPTIONS');
+    const pre = await cors.get(
+      '/clients',
+      { origin: 'http://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, prefer' },
+      'OPTIONS',
+    );
     expect(pre.status).toBe(200);
     expect(pre.headers.get('access-control-allow-origin')).toBe('http://app.example');
     expect(pre.headers.get('access-control-allow-methods')).toContain('PATCH');
@@ -84,7 +88,12 @@ describe('query plans', () => {
     expect(text.text).toMatch(/Scan on clients/);
   });
   it('analyzes a write without keeping it', async () => {
-    const r = await api.send('POST', '/clients', { name: 'Planned', email: 'plan@example.com' }, { accept: 'application/vnd.pgrst.plan+json; options=analyze' });
+    const r = await api.send(
+      'POST',
+      '/clients',
+      { name: 'Planned', email: 'plan@example.com' },
+      { accept: 'application/vnd.pgrst.plan+json; options=analyze' },
+    );
     expect(r.status, r.text).toBe(200);
     expect((r.json as { 'Execution Time': number }[])[0]!['Execution Time']).toBeGreaterThan(0);
     const admin = new pg.Client({ connectionString: url });
@@ -101,7 +110,10 @@ describe('OpenAPI at the schema root', () => {
   interface Doc {
     swagger: string;
     paths: Record<string, Record<string, unknown>>;
-    definitions: Record<string, { required?: string[]; properties: Record<string, { type?: string; format?: string; description?: string }> }>;
+    definitions: Record<
+      string,
+      { required?: string[]; properties: Record<string, { type?: string; format?: string; description?: string }> }
+    >;
   }
   it('describes the tables, columns and functions the caller may use', async () => {
     const r = await api.get('/', { accept: 'application/openapi+json' });

@@ -20,14 +20,18 @@ const rows = async (q: string) => {
 
 describe('embedding through foreign keys', () => {
   it('many-to-one gives an object', async () => {
-    expect(await rows('/public/projects?select=name,clients(name)&id=eq.3')).toEqual([{ name: 'Database Migration', clients: { name: 'TechStart Inc' } }]);
+    expect(await rows('/public/projects?select=name,clients(name)&id=eq.3')).toEqual([
+      { name: 'Database Migration', clients: { name: 'TechStart Inc' } },
+    ]);
   });
   it('one-to-many gives an array, empty when there is nothing', async () => {
     expect(await rows('/public/projects?select=name,tasks(title)&id=in.(2,4)&order=id&tasks.order=id')).toEqual([
       { name: 'Mobile App Development', tasks: [{ title: 'Requirements gathering' }] },
       { name: 'API Integration', tasks: [{ title: 'API documentation' }] },
     ]);
-    expect(await rows('/public/users?select=name,messages!sender_id(body)&id=eq.3')).toEqual([{ name: 'Cid', messages: [{ body: 'note to self' }] }]);
+    expect(await rows('/public/users?select=name,messages!sender_id(body)&id=eq.3')).toEqual([
+      { name: 'Cid', messages: [{ body: 'note to self' }] },
+    ]);
   });
   it('one-to-one gives an object both ways, null when missing', async () => {
     expect(await rows('/public/clients?select=id,client_profiles(industry)&order=id')).toEqual([
@@ -35,7 +39,9 @@ describe('embedding through foreign keys', () => {
       { id: 2, client_profiles: { industry: 'Software' } },
       { id: 3, client_profiles: null },
     ]);
-    expect(await rows('/public/client_profiles?select=industry,clients(name)&client_id=eq.2')).toEqual([{ industry: 'Software', clients: { name: 'TechStart Inc' } }]);
+    expect(await rows('/public/client_profiles?select=industry,clients(name)&client_id=eq.2')).toEqual([
+      { industry: 'Software', clients: { name: 'TechStart Inc' } },
+    ]);
   });
   it('many-to-many goes through the junction table', async () => {
     expect(await rows('/public/users?select=name,teams(name)&order=id&teams.order=id')).toEqual([
@@ -43,13 +49,19 @@ describe('embedding through foreign keys', () => {
       { name: 'Bob', teams: [{ name: 'Blue' }] },
       { name: 'Cid', teams: [] },
     ]);
-    expect(await rows('/public/teams?select=name,users(name)&id=eq.2&users.order=name.desc')).toEqual([{ name: 'Blue', users: [{ name: 'Bob' }, { name: 'Ann' }] }]);
+    expect(await rows('/public/teams?select=name,users(name)&id=eq.2&users.order=name.desc')).toEqual([
+      { name: 'Blue', users: [{ name: 'Bob' }, { name: 'Ann' }] },
+    ]);
   });
   it('aliases an embed and its columns', async () => {
-    expect(await rows('/public/projects?select=title:name,owner:clients(label:name)&id=eq.1')).toEqual([{ title: 'Website Redesign', owner: { label: 'Acme Corp' } }]);
+    expect(await rows('/public/projects?select=title:name,owner:clients(label:name)&id=eq.1')).toEqual([
+      { title: 'Website Redesign', owner: { label: 'Acme Corp' } },
+    ]);
   });
   it('embeds by foreign-key column', async () => {
-    expect(await rows('/public/projects?select=name,client_id(name)&id=eq.4')).toEqual([{ name: 'API Integration', client_id: { name: 'Global Solutions' } }]);
+    expect(await rows('/public/projects?select=name,client_id(name)&id=eq.4')).toEqual([
+      { name: 'API Integration', client_id: { name: 'Global Solutions' } },
+    ]);
   });
   it('refuses an ambiguous embed with 300 PGRST201 listing the candidates', async () => {
     const r = await api.get('/public/messages?select=body,users(name)');
@@ -58,8 +70,16 @@ describe('embedding through foreign keys', () => {
       code: 'PGRST201',
       message: "Could not embed because more than one relationship was found for 'messages' and 'users'",
       details: [
-        { cardinality: 'many-to-one', embedding: 'messages with users', relationship: 'messages_sender_fkey using messages(sender_id) and users(id)' },
-        { cardinality: 'many-to-one', embedding: 'messages with users', relationship: 'messages_receiver_fkey using messages(receiver_id) and users(id)' },
+        {
+          cardinality: 'many-to-one',
+          embedding: 'messages with users',
+          relationship: 'messages_sender_fkey using messages(sender_id) and users(id)',
+        },
+        {
+          cardinality: 'many-to-one',
+          embedding: 'messages with users',
+          relationship: 'messages_receiver_fkey using messages(receiver_id) and users(id)',
+        },
       ],
       hint: "Try changing 'users' to one of the following: 'users!messages_sender_fkey', 'users!messages_receiver_fkey'. Find the desired relationship in the 'details' key.",
     });
@@ -96,7 +116,9 @@ describe('embedding through foreign keys', () => {
   });
   it('keeps spread rows whose columns are null under !inner, and drops parents without a match', async () => {
     // Global Solutions has no phone: its project must stay.
-    expect(await rows('/public/projects?select=name,...clients!inner(phone)&client_id=eq.3')).toEqual([{ name: 'API Integration', phone: null }]);
+    expect(await rows('/public/projects?select=name,...clients!inner(phone)&client_id=eq.3')).toEqual([
+      { name: 'API Integration', phone: null },
+    ]);
     expect(await rows('/public/clients?select=id,...client_profiles!inner(industry)&order=id')).toEqual([
       { id: 1, industry: 'Manufacturing' },
       { id: 2, industry: 'Software' },
@@ -119,11 +141,17 @@ describe('embedding through foreign keys', () => {
     ]);
   });
   it('names an aliased embed in filters, order and limit by its alias or its relation', async () => {
-    expect(await rows('/public/clients?select=name,work:projects(name)&id=eq.1&work.order=name&work.limit=1')).toEqual([{ name: 'Acme Corp', work: [{ name: 'Mobile App Development' }] }]);
-    expect(await rows('/public/clients?select=name,work:projects(name)&id=eq.1&projects.status=eq.active')).toEqual([{ name: 'Acme Corp', work: [{ name: 'Website Redesign' }] }]);
+    expect(await rows('/public/clients?select=name,work:projects(name)&id=eq.1&work.order=name&work.limit=1')).toEqual([
+      { name: 'Acme Corp', work: [{ name: 'Mobile App Development' }] },
+    ]);
+    expect(await rows('/public/clients?select=name,work:projects(name)&id=eq.1&projects.status=eq.active')).toEqual([
+      { name: 'Acme Corp', work: [{ name: 'Website Redesign' }] },
+    ]);
   });
   it('filters parents by having children with rel=is.null / not.is.null', async () => {
-    expect(await rows('/public/clients?select=name,client_profiles()&client_profiles=is.null')).toEqual([{ name: 'Global Solutions', client_profiles: null }]);
+    expect(await rows('/public/clients?select=name,client_profiles()&client_profiles=is.null')).toEqual([
+      { name: 'Global Solutions', client_profiles: null },
+    ]);
     expect(await rows('/public/clients?select=id,projects(id)&projects.status=eq.active&projects=not.is.null&order=id')).toEqual([
       { id: 1, projects: [{ id: 1 }] },
       { id: 2, projects: [{ id: 3 }] },
@@ -140,8 +168,15 @@ describe('embedding through foreign keys', () => {
     });
   });
   it('nests to any depth', async () => {
-    expect(await rows('/public/clients?select=name,projects(name,tasks(title,projects(clients(name))))&id=eq.2&projects.tasks.order=id&projects.tasks.limit=1')).toEqual([
-      { name: 'TechStart Inc', projects: [{ name: 'Database Migration', tasks: [{ title: 'Schema analysis', projects: { clients: { name: 'TechStart Inc' } } }] }] },
+    expect(
+      await rows(
+        '/public/clients?select=name,projects(name,tasks(title,projects(clients(name))))&id=eq.2&projects.tasks.order=id&projects.tasks.limit=1',
+      ),
+    ).toEqual([
+      {
+        name: 'TechStart Inc',
+        projects: [{ name: 'Database Migration', tasks: [{ title: 'Schema analysis', projects: { clients: { name: 'TechStart Inc' } } }] }],
+      },
     ]);
   });
   it('follows relationships through views, both ways', async () => {
@@ -149,7 +184,9 @@ describe('embedding through foreign keys', () => {
       { title: 'Website Redesign', clients: { name: 'Acme Corp' } },
       { title: 'Database Migration', clients: { name: 'TechStart Inc' } },
     ]);
-    expect(await rows('/public/clients?select=name,active_projects(title)&id=eq.1')).toEqual([{ name: 'Acme Corp', active_projects: [{ title: 'Website Redesign' }] }]);
+    expect(await rows('/public/clients?select=name,active_projects(title)&id=eq.1')).toEqual([
+      { name: 'Acme Corp', active_projects: [{ title: 'Website Redesign' }] },
+    ]);
   });
   it('joins on composite keys', async () => {
     expect(await rows('/public/shipments?select=item,shipment_events(what)&order=order_no,line_no&shipment_events.order=id')).toEqual([
@@ -184,7 +221,9 @@ describe('embedding through foreign keys', () => {
   it('counts only the parents an !inner embed or rel=not.is.null keeps', async () => {
     const inner = await api.get('/public/clients?select=name,projects!inner(name)&projects.status=eq.completed', { Prefer: 'count=exact' });
     expect(inner.headers.get('content-range')).toBe('0-0/1');
-    const present = await api.get('/public/clients?select=name,client_profiles(industry)&client_profiles=not.is.null&limit=1', { Prefer: 'count=exact' });
+    const present = await api.get('/public/clients?select=name,client_profiles(industry)&client_profiles=not.is.null&limit=1', {
+      Prefer: 'count=exact',
+    });
     expect(present.headers.get('content-range')).toBe('0-0/2');
   });
   it('renders embeds in CSV as JSON text', async () => {

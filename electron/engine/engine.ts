@@ -109,7 +109,11 @@ export interface Engine {
    * edits): all take effect or none. The first that fails (an error, or a failed check such as
    * max-affected) rolls everything back; `rollback` previews the whole set and keeps nothing.
    */
-  handleInOneTransaction(reqs: readonly EngineRequest[], trusted: TrustedCaller, options: { readonly rollback: boolean }): Promise<TransactionResponses>;
+  handleInOneTransaction(
+    reqs: readonly EngineRequest[],
+    trusted: TrustedCaller,
+    options: { readonly rollback: boolean },
+  ): Promise<TransactionResponses>;
   /** Reload the schema cache now (e.g. after DDL Pier ran); resolves when loaded or failed. */
   reloadSchema(): Promise<void>;
   /** The current schema cache, loading it if needed (for the grid and tree). */
@@ -159,13 +163,22 @@ export function createEngine(options: EngineOptions): Engine {
   const tooLarge = (req: EngineRequest): EngineResponse | undefined =>
     req.body !== undefined && req.body.length > maxBodyBytes
       ? errorResponse(
-          { code: 'PGRST413', message: 'Request body too large', details: `The body has ${req.body.length} bytes; the limit is ${maxBodyBytes} bytes.`, hint: 'Send fewer rows per request.' },
+          {
+            code: 'PGRST413',
+            message: 'Request body too large',
+            details: `The body has ${req.body.length} bytes; the limit is ${maxBodyBytes} bytes.`,
+            hint: 'Send fewer rows per request.',
+          },
           { status: 413 },
         )
       : undefined;
 
   /** What the statement runs under: the role and request settings (see runQuery). */
-  const contextOf = (principal: { role: string; claims: Readonly<Record<string, unknown>> }, api: ApiRequest, plan: ActionPlan): RequestContext => ({
+  const contextOf = (
+    principal: { role: string; claims: Readonly<Record<string, unknown>> },
+    api: ApiRequest,
+    plan: ActionPlan,
+  ): RequestContext => ({
     role: principal.role,
     claims: principal.claims,
     method: api.method,
@@ -223,12 +236,17 @@ export function createEngine(options: EngineOptions): Engine {
     }
     const settle = transactionEnd(plan.value);
     const t2 = performance.now();
-    const result = await runQuery(options.pool, sql, {
-      ...contextOf(principal.value, api, plan.value),
-      readWrite: plan.value.kind === 'mutate' || (plan.value.kind === 'call' && !plan.value.readOnly),
-      ...(settle !== undefined && { settle }),
-      ...(options.prepareStatements !== false && { preparedEpoch: cache.value }),
-    }, lanes);
+    const result = await runQuery(
+      options.pool,
+      sql,
+      {
+        ...contextOf(principal.value, api, plan.value),
+        readWrite: plan.value.kind === 'mutate' || (plan.value.kind === 'call' && !plan.value.readOnly),
+        ...(settle !== undefined && { settle }),
+        ...(options.prepareStatements !== false && { preparedEpoch: cache.value }),
+      },
+      lanes,
+    );
     const t3 = performance.now();
     const response = result.ok
       ? toResponse(plan.value, result.value, authenticated)
@@ -238,8 +256,15 @@ export function createEngine(options: EngineOptions): Engine {
     return response;
   }
 
-  async function handleInOneTransaction(reqs: readonly EngineRequest[], trusted: TrustedCaller, rollback: boolean): Promise<TransactionResponses> {
-    const refuse = (index: number, response: EngineResponse): TransactionResponses => ({ responses: reqs.map((_, i) => (i === index ? response : null)), committed: false });
+  async function handleInOneTransaction(
+    reqs: readonly EngineRequest[],
+    trusted: TrustedCaller,
+    rollback: boolean,
+  ): Promise<TransactionResponses> {
+    const refuse = (index: number, response: EngineResponse): TransactionResponses => ({
+      responses: reqs.map((_, i) => (i === index ? response : null)),
+      committed: false,
+    });
     const cache = await holder.get();
     if (!cache.ok) return refuse(0, errorResponse(cache.error, { authenticated: true }));
     // Everything is parsed and planned before anything runs: a bad request changes nothing.
@@ -251,7 +276,14 @@ export function createEngine(options: EngineOptions): Engine {
       if (!parsed.ok) return refuse(i, errorResponse(parsed.error, { authenticated: true }));
       const plan = planRequest(parsed.value, cache.value, planOptions);
       if (!plan.ok) return refuse(i, errorResponse(plan.error, { authenticated: true }));
-      if (plan.value.kind === 'openapi') return refuse(i, errorResponse({ code: 'PGRST117', message: 'The schema description cannot be part of a transaction', details: null, hint: null }, { status: 405, authenticated: true }));
+      if (plan.value.kind === 'openapi')
+        return refuse(
+          i,
+          errorResponse(
+            { code: 'PGRST117', message: 'The schema description cannot be part of a transaction', details: null, hint: null },
+            { status: 405, authenticated: true },
+          ),
+        );
       const principal = { role: trusted.role, claims: trusted.claims ?? { role: trusted.role } };
       planned.push({ plan: plan.value, query: buildQuery(plan.value), ctx: contextOf(principal, parsed.value, plan.value) });
     }
@@ -278,7 +310,12 @@ export function createEngine(options: EngineOptions): Engine {
         response = await handle(req, trusted);
       } catch (err) {
         log(`Data API request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        response = errorResponse({ code: 'PGRSTX00', message: 'Internal error in the Data API engine', details: err instanceof Error ? err.message : String(err), hint: null });
+        response = errorResponse({
+          code: 'PGRSTX00',
+          message: 'Internal error in the Data API engine',
+          details: err instanceof Error ? err.message : String(err),
+          hint: null,
+        });
       }
       Object.assign(response.headers, corsHeaders(options.cors, req.headers));
       return response;

@@ -124,7 +124,11 @@ describe('Postgres killed and restarted under a write load', () => {
           acknowledged.add(id);
           if (phase === 'after') ackedAfter++;
         } else {
-          failures.push({ status: r.status, code: (r.json as { code?: string } | undefined)?.code ?? '', retryAfter: r.headers.get('retry-after') });
+          failures.push({
+            status: r.status,
+            code: (r.json as { code?: string } | undefined)?.code ?? '',
+            retryAfter: r.headers.get('retry-after'),
+          });
           // Clients back off as Retry-After asks, briefly here.
           await new Promise((res) => setTimeout(res, 20));
         }
@@ -145,7 +149,10 @@ describe('Postgres killed and restarted under a write load', () => {
     expect(ackedAfter, 'writes are acknowledged again after the restart').toBeGreaterThanOrEqual(50);
     expect(failures.length, 'the outage was seen by the clients').toBeGreaterThan(0);
     const kinds = [...new Set(failures.map((f) => `${f.status} ${f.code} retry-after=${f.retryAfter}`))];
-    expect(kinds.filter((k) => !k.startsWith('503 ') || !k.endsWith('retry-after=1')), 'every failure is a 503 with Retry-After').toEqual([]);
+    expect(
+      kinds.filter((k) => !k.startsWith('503 ') || !k.endsWith('retry-after=1')),
+      'every failure is a 503 with Retry-After',
+    ).toEqual([]);
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     try {

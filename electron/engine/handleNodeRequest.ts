@@ -36,13 +36,25 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-export async function handleNodeRequest(engine: Engine, req: IncomingMessage, res: ServerResponse, pathAfterDatabase: string): Promise<void> {
+export async function handleNodeRequest(
+  engine: Engine,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathAfterDatabase: string,
+): Promise<void> {
   let body: Buffer | undefined;
   try {
     body = await readBody(req);
   } catch {
     res.writeHead(413, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify({ code: 'PGRST413', message: 'Request body too large', details: `The limit is ${MAX_BODY_BYTES} bytes.`, hint: 'Send fewer rows per request.' }));
+    res.end(
+      JSON.stringify({
+        code: 'PGRST413',
+        message: 'Request body too large',
+        details: `The limit is ${MAX_BODY_BYTES} bytes.`,
+        hint: 'Send fewer rows per request.',
+      }),
+    );
     return;
   }
   const response = await engine.handle(toEngineRequest(req, pathAfterDatabase, body));

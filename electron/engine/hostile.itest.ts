@@ -53,19 +53,34 @@ const q = (query: ReadQuery) => '/public/clients?' + serializeQuery(query);
 describe('hostile input is data or a clean error, never SQL', () => {
   it('values in every operator shape', async () => {
     await fc.assert(
-      fc.asyncProperty(hostile, fc.constantFrom('eq', 'like', 'in', 'fts', 'isdistinct', 'match') as fc.Arbitrary<'eq'>, async (value, operator) => {
-        const r = await api.get(
-          q({
-            select: [{ kind: 'field', field: { name: 'id', json: [] } }],
-            filters: [{ path: [], node: { kind: 'condition', field: { name: 'name', json: [] }, negated: false, operator, value: operator === ('in' as string) ? [value, value] : value } }],
-            order: [],
-            paging: [],
-          }),
-        );
-        okOrClean(r.status, r.json);
-        // Only a real client name matches; nothing hostile widens the result.
-        if (r.status === 200 && operator === 'eq') expect(r.json).toEqual([]);
-      }),
+      fc.asyncProperty(
+        hostile,
+        fc.constantFrom('eq', 'like', 'in', 'fts', 'isdistinct', 'match') as fc.Arbitrary<'eq'>,
+        async (value, operator) => {
+          const r = await api.get(
+            q({
+              select: [{ kind: 'field', field: { name: 'id', json: [] } }],
+              filters: [
+                {
+                  path: [],
+                  node: {
+                    kind: 'condition',
+                    field: { name: 'name', json: [] },
+                    negated: false,
+                    operator,
+                    value: operator === ('in' as string) ? [value, value] : value,
+                  },
+                },
+              ],
+              order: [],
+              paging: [],
+            }),
+          );
+          okOrClean(r.status, r.json);
+          // Only a real client name matches; nothing hostile widens the result.
+          if (r.status === 200 && operator === 'eq') expect(r.json).toEqual([]);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -77,7 +92,13 @@ describe('hostile input is data or a clean error, never SQL', () => {
         const select = await api.get(q({ select: [{ kind: 'field', field }], filters: [], order: [], paging: [] }));
         expect(select.status).toBe(400);
         expect(select.json).toMatchObject({ code: expect.stringMatching(/^(42703|PGRST100)$/) });
-        const filter = await api.get(q({ filters: [{ path: [], node: { kind: 'condition', field, negated: false, operator: 'eq', value: '1' } }], order: [], paging: [] }));
+        const filter = await api.get(
+          q({
+            filters: [{ path: [], node: { kind: 'condition', field, negated: false, operator: 'eq', value: '1' } }],
+            order: [],
+            paging: [],
+          }),
+        );
         expect(filter.status).toBe(400);
         const order = await api.get(q({ filters: [], order: [{ path: [], terms: [{ field }] }], paging: [] }));
         expect(order.status).toBe(400);
@@ -99,7 +120,9 @@ describe('hostile input is data or a clean error, never SQL', () => {
               serializeQuery({
                 select: [{ kind: 'field', field: { name: 'data', json: [{ arrow: '->>', key: name }] }, alias: name }],
                 // Document 4 has no data, so every key reads null.
-                filters: [{ path: [], node: { kind: 'condition', field: { name: 'id', json: [] }, negated: false, operator: 'eq', value: '4' } }],
+                filters: [
+                  { path: [], node: { kind: 'condition', field: { name: 'id', json: [] }, negated: false, operator: 'eq', value: '4' } },
+                ],
                 order: [],
                 paging: [],
               }),

@@ -35,7 +35,9 @@ describe('@supabase/postgrest-js against the engine', () => {
     expect(ids(await db.from('documents').select('id').textSearch('tsv', 'cats', { config: 'english' }))).toEqual([1]);
     expect(ids(await db.from('documents').select('id').eq('title', 'Commas, (parens) and "quotes"'))).toEqual([4]);
     // postgrest-js quotes list items holding , ( ) but does not escape inner quotes, so none here.
-    expect(ids(await db.from('clients').select('id').in('company', ['Acme Corporation', 'Global Solutions Ltd']).order('id'))).toEqual([1, 3]);
+    expect(ids(await db.from('clients').select('id').in('company', ['Acme Corporation', 'Global Solutions Ltd']).order('id'))).toEqual([
+      1, 3,
+    ]);
   });
   it('speaks the rest of the filter vocabulary: match, not in, overlaps, ranges, is, like any', async () => {
     const ids = (r: { data: { id: number }[] | null; error: unknown }) => {
@@ -61,7 +63,12 @@ describe('@supabase/postgrest-js against the engine', () => {
     expect(status).toBe(206);
     expect(count).toBe(6);
     expect(data).toEqual([{ id: 5 }, { id: 4 }]);
-    const embedded = await db.from('clients').select('name,projects(name)').eq('id', 1).order('name', { referencedTable: 'projects', ascending: false }).limit(1, { referencedTable: 'projects' });
+    const embedded = await db
+      .from('clients')
+      .select('name,projects(name)')
+      .eq('id', 1)
+      .order('name', { referencedTable: 'projects', ascending: false })
+      .limit(1, { referencedTable: 'projects' });
     expect(embedded.data).toEqual([{ name: 'Acme Corp', projects: [{ name: 'Website Redesign' }] }]);
   });
   it('counts with head requests', async () => {

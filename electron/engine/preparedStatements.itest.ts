@@ -6,7 +6,14 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../../test/postgres';
 import { runQuery, type RequestContext } from './execute/runQuery';
-import { ANON_ROLE, AUTHENTICATOR, AUTHENTICATOR_PASSWORD, fixtureSql, startEngineServer, type EngineServer } from './test/startEngineServer';
+import {
+  ANON_ROLE,
+  AUTHENTICATOR,
+  AUTHENTICATOR_PASSWORD,
+  fixtureSql,
+  startEngineServer,
+  type EngineServer,
+} from './test/startEngineServer';
 
 let url: string;
 let api: EngineServer;
@@ -32,12 +39,31 @@ afterAll(async () => {
   await single?.end();
 });
 
-const ctx = (epoch: object, role = ANON_ROLE): RequestContext => ({ role, claims: { role }, method: 'GET', path: '/public/prepared_probe', headers: {}, preparedEpoch: epoch });
+const ctx = (epoch: object, role = ANON_ROLE): RequestContext => ({
+  role,
+  claims: { role },
+  method: 'GET',
+  path: '/public/prepared_probe',
+  headers: {},
+  preparedEpoch: epoch,
+});
 const probe = (id: number) => ({
-  main: { text: `SELECT NULL::bigint AS total_result_set, 1 AS page_total, (SELECT row_to_json(p)::text FROM prepared_probe p WHERE id = $1) AS body`, values: [id] },
+  main: {
+    text: `SELECT NULL::bigint AS total_result_set, 1 AS page_total, (SELECT row_to_json(p)::text FROM prepared_probe p WHERE id = $1) AS body`,
+    values: [id],
+  },
 });
 const preparedCount = async (epoch: object) => {
-  const r = await runQuery(single, { main: { text: `SELECT NULL::bigint AS total_result_set, 0 AS page_total, count(*)::text AS body FROM pg_prepared_statements`, values: [] } }, ctx(epoch));
+  const r = await runQuery(
+    single,
+    {
+      main: {
+        text: `SELECT NULL::bigint AS total_result_set, 0 AS page_total, count(*)::text AS body FROM pg_prepared_statements`,
+        values: [],
+      },
+    },
+    ctx(epoch),
+  );
   if (!r.ok) throw new Error(r.error.message);
   return Number(r.value.body);
 };
@@ -76,7 +102,12 @@ describe('prepared statements', () => {
 
   it('a statement whose result columns changed under it (DDL) is prepared again and answers', async () => {
     const epoch = {};
-    const star = { main: { text: `SELECT *, NULL::bigint AS total_result_set, 1 AS page_total, NULL::text AS body FROM prepared_probe WHERE id = $1`, values: [1] } };
+    const star = {
+      main: {
+        text: `SELECT *, NULL::bigint AS total_result_set, 1 AS page_total, NULL::text AS body FROM prepared_probe WHERE id = $1`,
+        values: [1],
+      },
+    };
     expect((await runQuery(single, star, ctx(epoch))).ok).toBe(true);
     await admin.query(`ALTER TABLE prepared_probe ADD COLUMN extra int`);
     const r = await runQuery(single, star, ctx(epoch));
@@ -87,7 +118,9 @@ describe('prepared statements', () => {
     await api.engine.reloadSchema();
     const first = await api.get('/public/prepared_probe?id=eq.2&select=id,label');
     expect(first.json).toEqual([{ id: 2, label: 'two' }]);
-    await admin.query(`ALTER TABLE prepared_probe ALTER COLUMN label TYPE varchar(10); UPDATE prepared_probe SET label = 'deux' WHERE id = 2`);
+    await admin.query(
+      `ALTER TABLE prepared_probe ALTER COLUMN label TYPE varchar(10); UPDATE prepared_probe SET label = 'deux' WHERE id = 2`,
+    );
     await api.engine.reloadSchema();
     const second = await api.get('/public/prepared_probe?id=eq.2&select=id,label');
     expect(second.json).toEqual([{ id: 2, label: 'deux' }]);
@@ -101,7 +134,16 @@ describe('prepared statements', () => {
     try {
       const plain: RequestContext = { role: ANON_ROLE, claims: {}, method: 'GET', path: '/', headers: {} };
       expect((await runQuery(fresh, probe(1), plain)).ok).toBe(true);
-      const r = await runQuery(fresh, { main: { text: `SELECT NULL::bigint AS total_result_set, 0 AS page_total, count(*)::text AS body FROM pg_prepared_statements`, values: [] } }, plain);
+      const r = await runQuery(
+        fresh,
+        {
+          main: {
+            text: `SELECT NULL::bigint AS total_result_set, 0 AS page_total, count(*)::text AS body FROM pg_prepared_statements`,
+            values: [],
+          },
+        },
+        plain,
+      );
       expect(r.ok && r.value.body).toBe('0');
     } finally {
       await fresh.end();

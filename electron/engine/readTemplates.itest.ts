@@ -30,7 +30,11 @@ afterAll(async () => {
 const input = (path: string, rawQuery: string, headers: Record<string, string> = {}) => ({ method: 'GET', path, rawQuery, headers });
 
 /** Plans a GET the ordinary way. */
-function planned(path: string, rawQuery: string, headers: Record<string, string> = {}): { plan: ReturnType<typeof planRequest>; sql: SqlQuery | undefined } {
+function planned(
+  path: string,
+  rawQuery: string,
+  headers: Record<string, string> = {},
+): { plan: ReturnType<typeof planRequest>; sql: SqlQuery | undefined } {
   const parsed = parseRequest(input(path, rawQuery, headers));
   if (!parsed.ok) throw new Error(parsed.error.message);
   const plan = planRequest(parsed.value, cache);
@@ -100,7 +104,25 @@ const SHAPES: readonly ((v: string) => string)[] = [
 ];
 
 const values = fc.oneof(
-  fc.constantFrom('1', '2', '3', '40', '-1', '2.5', 'high', 'completed', 'Acme Corp', 'TechStart Inc', "O'Brien", 'PierShapeValue0x', '', 'null', 'é漢字', '1,2', '(1)'),
+  fc.constantFrom(
+    '1',
+    '2',
+    '3',
+    '40',
+    '-1',
+    '2.5',
+    'high',
+    'completed',
+    'Acme Corp',
+    'TechStart Inc',
+    "O'Brien",
+    'PierShapeValue0x',
+    '',
+    'null',
+    'é漢字',
+    '1,2',
+    '(1)',
+  ),
   fc.string({ maxLength: 12 }),
 );
 
@@ -111,7 +133,12 @@ describe('the engine with remembered shapes answers as the engine without', () =
         for (const [shape, value] of requests) {
           const target = SHAPES[shape]!(encodeURIComponent(value));
           const [a, b] = await Promise.all([remembering.get(target), planning.get(target)]);
-          expect({ target, status: a.status, body: a.text, range: a.headers.get('content-range') }).toEqual({ target, status: b.status, body: b.text, range: b.headers.get('content-range') });
+          expect({ target, status: a.status, body: a.text, range: a.headers.get('content-range') }).toEqual({
+            target,
+            status: b.status,
+            body: b.text,
+            range: b.headers.get('content-range'),
+          });
         }
       }),
       { numRuns: 40 },

@@ -72,15 +72,24 @@ describe('select', () => {
       { sum: 15000, client: 'Global Solutions' },
       { sum: 40000, client: 'TechStart Inc' },
     ]);
-    expect(await rows('/public/projects?select=count(),clients(name)&client_id=eq.1')).toEqual([{ count: 2, clients: { name: 'Acme Corp' } }]);
+    expect(await rows('/public/projects?select=count(),clients(name)&client_id=eq.1')).toEqual([
+      { count: 2, clients: { name: 'Acme Corp' } },
+    ]);
   });
   it('aggregates inside an embed', async () => {
-    expect(await rows('/public/clients?select=name,projects(budget.sum())&id=eq.1')).toEqual([{ name: 'Acme Corp', projects: [{ sum: 100000 }] }]);
+    expect(await rows('/public/clients?select=name,projects(budget.sum())&id=eq.1')).toEqual([
+      { name: 'Acme Corp', projects: [{ sum: 100000 }] },
+    ]);
   });
   it('refuses an unknown column with 42703 and a suggestion', async () => {
     const r = await api.get('/public/clients?select=id,nmae');
     expect(r.status).toBe(400);
-    expect(r.json).toEqual({ code: '42703', message: 'column clients.nmae does not exist', details: null, hint: 'Perhaps you meant to reference the column "clients.name".' });
+    expect(r.json).toEqual({
+      code: '42703',
+      message: 'column clients.nmae does not exist',
+      details: null,
+      hint: 'Perhaps you meant to reference the column "clients.name".',
+    });
   });
   it('refuses a cast outside the allow-list', async () => {
     const r = await api.get('/public/clients?select=id::regclass');
@@ -213,7 +222,12 @@ describe('order and paging', () => {
     expect(applied.headers.get('preference-applied')).toBe('count=exact, handling=lenient');
     const strict = await api.get('/public/tasks', { Prefer: 'handling=strict, bogus, timezone=Mars/Olympus' });
     expect(strict.status).toBe(400);
-    expect(strict.json).toEqual({ code: 'PGRST122', message: 'Invalid preferences given with handling=strict', details: 'Invalid preferences: bogus, timezone=Mars/Olympus', hint: null });
+    expect(strict.json).toEqual({
+      code: 'PGRST122',
+      message: 'Invalid preferences given with handling=strict',
+      details: 'Invalid preferences: bogus, timezone=Mars/Olympus',
+      hint: null,
+    });
     const tokyo = await api.get('/public/request_info?select=tz', { Prefer: 'timezone=Asia/Tokyo' });
     expect(tokyo.json).toEqual([{ tz: 'Asia/Tokyo' }]);
     expect(tokyo.headers.get('preference-applied')).toBe('timezone=Asia/Tokyo');
@@ -293,14 +307,24 @@ describe('schemas and errors', () => {
   it('refuses a schema outside pgrst.db_schemas with 406 PGRST106', async () => {
     for (const r of [await api.get('/private/secrets'), await api.get('/secrets', { 'Accept-Profile': 'private' })]) {
       expect(r.status).toBe(406);
-      expect(r.json).toEqual({ code: 'PGRST106', message: 'Invalid schema: private', details: null, hint: 'Only the following schemas are exposed: public, api' });
+      expect(r.json).toEqual({
+        code: 'PGRST106',
+        message: 'Invalid schema: private',
+        details: null,
+        hint: 'Only the following schemas are exposed: public, api',
+      });
       expect(r.headers.get('proxy-status')).toBe('PostgREST; error=PGRST106');
     }
   });
   it('answers an unknown table with 404 and a hint', async () => {
     const r = await api.get('/public/client');
     expect(r.status).toBe(404);
-    expect(r.json).toEqual({ code: 'PGRST205', message: "Could not find the table 'public.client' in the schema cache", details: null, hint: "Perhaps you meant the table 'public.clients'" });
+    expect(r.json).toEqual({
+      code: 'PGRST205',
+      message: "Could not find the table 'public.client' in the schema cache",
+      details: null,
+      hint: "Perhaps you meant the table 'public.clients'",
+    });
   });
   it('refuses methods PostgREST does not serve with 405', async () => {
     const r = await api.get('/public/clients', { 'Content-Type': 'application/json' }, 'PURGE');

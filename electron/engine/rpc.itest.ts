@@ -62,13 +62,21 @@ describe('/rpc', () => {
     expect(none.json).toMatchObject({ code: 'PGRST202' });
   });
   it('applies select, filters, order and limit to set-returning results', async () => {
-    expect((await api.get('/rpc/client_projects?client=1&select=name&order=name.desc')).json).toEqual([{ name: 'Website Redesign' }, { name: 'Mobile App Development' }]);
+    expect((await api.get('/rpc/client_projects?client=1&select=name&order=name.desc')).json).toEqual([
+      { name: 'Website Redesign' },
+      { name: 'Mobile App Development' },
+    ]);
     const r = await api.get('/rpc/project_stats?n=gte.1&order=status&limit=2');
-    expect(r.json).toEqual([{ status: 'active', n: 2 }, { status: 'completed', n: 1 }]);
+    expect(r.json).toEqual([
+      { status: 'active', n: 2 },
+      { status: 'completed', n: 1 },
+    ]);
     expect((await api.get('/rpc/numbers?n=5&limit=2&offset=1')).json).toEqual([2, 3]);
   });
   it('embeds related rows of a function returning a table type', async () => {
-    expect((await api.get('/rpc/client_projects?client=2&select=name,clients(name)')).json).toEqual([{ name: 'Database Migration', clients: { name: 'TechStart Inc' } }]);
+    expect((await api.get('/rpc/client_projects?client=2&select=name,clients(name)')).json).toEqual([
+      { name: 'Database Migration', clients: { name: 'TechStart Inc' } },
+    ]);
   });
   it('returns a composite result as one object', async () => {
     expect((await api.get('/rpc/first_client?select=id,name')).json).toEqual({ id: 1, name: 'Acme Corp' });

@@ -43,7 +43,10 @@ describe('schema cache', () => {
     expect(clients.columnsByName.get('phone')?.nullable).toBe(true);
     expect(findRelation(cache!, 'public', 'active_projects')?.kind).toBe('view');
     expect(findRelation(cache!, 'public', 'documents')?.columnsByName.get('during')?.type).toBe('int4range');
-    expect(cache!.foreignKeys.find((f) => f.constraint === 'messages_sender_fkey')).toMatchObject({ columns: ['sender_id'], referencedColumns: ['id'] });
+    expect(cache!.foreignKeys.find((f) => f.constraint === 'messages_sender_fkey')).toMatchObject({
+      columns: ['sender_id'],
+      referencedColumns: ['id'],
+    });
     const kinds = relationshipsFrom(cache!, { schema: 'public', name: 'clients' }).map((r) => `${r.kind}:${r.target.name}`);
     expect(kinds).toEqual(expect.arrayContaining(['one-to-many:projects', 'one-to-one:client_profiles', 'one-to-many:active_projects']));
     expect(cache!.config).toEqual({ dbSchemas: ['public', 'api'], aggregatesEnabled: true });
@@ -54,7 +57,9 @@ describe('schema cache', () => {
   });
 
   it('sees DDL after reloadSchema()', async () => {
-    await admin.query('CREATE TABLE made_by_pier (id int PRIMARY KEY); GRANT SELECT ON made_by_pier TO pier_engine_anon; INSERT INTO made_by_pier VALUES (7)');
+    await admin.query(
+      'CREATE TABLE made_by_pier (id int PRIMARY KEY); GRANT SELECT ON made_by_pier TO pier_engine_anon; INSERT INTO made_by_pier VALUES (7)',
+    );
     expect((await api.get('/public/made_by_pier')).status).toBe(404);
     await api.engine.reloadSchema();
     const r = await api.get('/public/made_by_pier');
@@ -66,7 +71,10 @@ describe('schema cache', () => {
     await admin.query('CREATE TABLE made_elsewhere (id int PRIMARY KEY); GRANT SELECT ON made_elsewhere TO pier_engine_anon');
     expect((await api.get('/public/made_elsewhere')).status).toBe(404);
     await admin.query(`NOTIFY pgrst, 'reload schema'`);
-    const r = await eventually(() => api.get('/public/made_elsewhere'), (x) => x.status === 200);
+    const r = await eventually(
+      () => api.get('/public/made_elsewhere'),
+      (x) => x.status === 200,
+    );
     expect(r.status).toBe(200);
   });
 
@@ -119,9 +127,14 @@ describe('schema cache', () => {
 
   it('recovers when the server drops every engine connection, LISTEN included', async () => {
     expect((await api.get('/public/clients?select=id')).status).toBe(200);
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'pier_engine_authenticator' AND datname = current_database()`);
+    await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'pier_engine_authenticator' AND datname = current_database()`,
+    );
     // The next requests get fresh connections; none may crash the process or hang.
-    const after = await eventually(() => api.get('/public/clients?select=id'), (r) => r.status === 200);
+    const after = await eventually(
+      () => api.get('/public/clients?select=id'),
+      (r) => r.status === 200,
+    );
     expect(after.json).toHaveLength(3);
     // The listener reconnects, so NOTIFY still reloads the cache.
     await admin.query('CREATE TABLE made_after_drop (id int); GRANT SELECT ON made_after_drop TO pier_engine_anon');

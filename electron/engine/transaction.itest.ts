@@ -29,7 +29,8 @@ beforeEach(async () => {
   await admin.query(`TRUNCATE parts; INSERT INTO parts VALUES (1, 'bolt', 10), (2, 'nut', 5)`);
 });
 
-const parts = async () => (await admin.query<{ id: number; name: string; qty: number }>('SELECT id, name, qty FROM parts ORDER BY id')).rows;
+const parts = async () =>
+  (await admin.query<{ id: number; name: string; qty: number }>('SELECT id, name, qty FROM parts ORDER BY id')).rows;
 const json = (method: string, path: string, rawQuery: string, body?: unknown): EngineRequest => ({
   method,
   path,
@@ -40,13 +41,20 @@ const json = (method: string, path: string, rawQuery: string, body?: unknown): E
 const statuses = (r: { responses: readonly ({ status: number } | null)[] }) => r.responses.map((x) => x?.status ?? null);
 
 describe('requests in one transaction', () => {
-  const edits = [json('POST', '/parts', '', { id: 3, name: 'washer', qty: 7 }), json('PATCH', '/parts', 'id=eq.1', { qty: 9 }), json('DELETE', '/parts', 'id=eq.2')];
+  const edits = [
+    json('POST', '/parts', '', { id: 3, name: 'washer', qty: 7 }),
+    json('PATCH', '/parts', 'id=eq.1', { qty: 9 }),
+    json('DELETE', '/parts', 'id=eq.2'),
+  ];
 
   it('commit together', async () => {
     const r = await api.engine.handleInOneTransaction(edits, as, { rollback: false });
     expect({ committed: r.committed, statuses: statuses(r) }).toEqual({ committed: true, statuses: [201, 200, 200] });
     expect(JSON.parse(r.responses[1]!.body as string)).toEqual([{ id: 1, name: 'bolt', qty: 9 }]);
-    expect(await parts()).toEqual([{ id: 1, name: 'bolt', qty: 9 }, { id: 3, name: 'washer', qty: 7 }]);
+    expect(await parts()).toEqual([
+      { id: 1, name: 'bolt', qty: 9 },
+      { id: 3, name: 'washer', qty: 7 },
+    ]);
   });
 
   it('leave nothing behind when one fails, and say which', async () => {
@@ -54,11 +62,16 @@ describe('requests in one transaction', () => {
     const r = await api.engine.handleInOneTransaction(failing, as, { rollback: false });
     expect({ committed: r.committed, statuses: statuses(r) }).toEqual({ committed: false, statuses: [201, 400, null] });
     expect(JSON.parse(r.responses[1]!.body as string)).toMatchObject({ code: '23514' });
-    expect(await parts()).toEqual([{ id: 1, name: 'bolt', qty: 10 }, { id: 2, name: 'nut', qty: 5 }]);
+    expect(await parts()).toEqual([
+      { id: 1, name: 'bolt', qty: 10 },
+      { id: 2, name: 'nut', qty: 5 },
+    ]);
   });
 
   it('run nothing when one cannot be planned', async () => {
-    const r = await api.engine.handleInOneTransaction([edits[0]!, json('PATCH', '/parts', 'id=eq.1', { colour: 'red' })], as, { rollback: false });
+    const r = await api.engine.handleInOneTransaction([edits[0]!, json('PATCH', '/parts', 'id=eq.1', { colour: 'red' })], as, {
+      rollback: false,
+    });
     expect({ committed: r.committed, statuses: statuses(r) }).toEqual({ committed: false, statuses: [null, 400] });
     expect(await parts()).toHaveLength(2);
   });

@@ -10,7 +10,11 @@ import { CloudRpcError } from '../cloud/rpc/createCloudHandlers';
  */
 export async function dispatch(handlers: Handlers, channel: string, rawInput: unknown): Promise<Result<unknown>> {
   if (!isChannel(channel)) {
-    return fail({ code: 'PIER001', message: `Unknown call "${channel}".`, hint: 'The UI and the server may be from different versions: reload the window.' });
+    return fail({
+      code: 'PIER001',
+      message: `Unknown call "${channel}".`,
+      hint: 'The UI and the server may be from different versions: reload the window.',
+    });
   }
   const parsed = contract[channel].input.safeParse(rawInput ?? {});
   if (!parsed.success) {
@@ -25,15 +29,31 @@ export async function dispatch(handlers: Handlers, channel: string, rawInput: un
   }
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+]);
 
 /** Maps thrown errors to stable codes and messages that say what to do. */
 export function toRpcError(channel: Channel, err: unknown): RpcError {
   if (err instanceof CloudRpcError) return err.rpcError;
   if (err instanceof CloudUnavailableError) {
-    return { code: 'PIER503', message: `Workspaces are unavailable: ${err.message}`, hint: 'The local workspace still works; see the server log.' };
+    return {
+      code: 'PIER503',
+      message: `Workspaces are unavailable: ${err.message}`,
+      hint: 'The local workspace still works; see the server log.',
+    };
   }
-  if (err instanceof BranchNotServedError) return { code: 'PIER404', message: err.message, hint: 'Refresh the tree: the branch or its endpoint may have changed.' };
+  if (err instanceof BranchNotServedError)
+    return { code: 'PIER404', message: err.message, hint: 'Refresh the tree: the branch or its endpoint may have changed.' };
   if (err instanceof CatalogNotFoundError) {
     return { code: 'PIER404', message: err.message, hint: 'It may have been dropped or renamed: refresh the explorer.' };
   }
@@ -50,5 +70,9 @@ export function toRpcError(channel: Channel, err: unknown): RpcError {
     return { code: `PG${e.code}`, message: e.message ?? 'PostgreSQL reported an error.', details: e.detail ?? null, hint: e.hint ?? null };
   }
   console.error(`[rpc] ${channel} failed:`, err);
-  return { code: 'PIER500', message: `Pier failed while running ${channel}: ${e.message ?? String(err)}`, hint: 'See the server log for details.' };
+  return {
+    code: 'PIER500',
+    message: `Pier failed while running ${channel}: ${e.message ?? String(err)}`,
+    hint: 'See the server log for details.',
+  };
 }

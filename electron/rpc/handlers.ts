@@ -46,7 +46,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   /** The cloud service for a call on a cloud workspace; undefined for the local one. */
   const cloudData = (input: { readonly workspaceId?: string | undefined }): ICloudBranchData | undefined => {
     if (input.workspaceId === undefined || input.workspaceId === LOCAL_WORKSPACE_ID) return undefined;
-    if (!deps.cloudData) throw new CloudUnavailableError('unavailable' in deps.cloud ? deps.cloud.unavailable : 'cloud branches cannot be opened.');
+    if (!deps.cloudData)
+      throw new CloudUnavailableError('unavailable' in deps.cloud ? deps.cloud.unavailable : 'cloud branches cannot be opened.');
     return deps.cloudData;
   };
   // One code path per admin feature: only where its pool comes from differs.
@@ -73,7 +74,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         return { mode: deps.mode, postgresVersion: 'unknown', database: '', postgresLabel: deps.postgresLabel, connected: false };
       }
     },
-    'catalog.listSchemas': async (input) => cloudData(input)?.listSchemas(input) ?? listSchemas(await deps.branchPool(input.branch, input.database)),
+    'catalog.listSchemas': async (input) =>
+      cloudData(input)?.listSchemas(input) ?? listSchemas(await deps.branchPool(input.branch, input.database)),
     'catalog.readRows': async (input) => readRows(await deps.branchPool(input.branch), input),
     'dataApi.request': (input) => (cloudData(input) ?? deps.dataApi).request(input),
     'dataApi.describe': (input) => (cloudData(input) ?? deps.dataApi).describe(input),

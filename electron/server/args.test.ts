@@ -3,7 +3,13 @@ import { DEFAULT_PORT, parseServeArgs } from './args';
 
 describe('parseServeArgs', () => {
   it('defaults', () => {
-    expect(parseServeArgs([])).toEqual({ port: DEFAULT_PORT, dataDir: undefined, databaseUrl: undefined, readyFile: undefined, open: false });
+    expect(parseServeArgs([])).toEqual({
+      port: DEFAULT_PORT,
+      dataDir: undefined,
+      databaseUrl: undefined,
+      readyFile: undefined,
+      open: false,
+    });
   });
   it.each([
     [['--port', '0'], { port: 0 }],

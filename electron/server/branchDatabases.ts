@@ -46,7 +46,9 @@ export class BranchDatabases {
     if (this.isDefault(branch)) return this.options.defaultTarget;
     const api = this.options.managementApi;
     if (!api) {
-      throw new BranchNotServedError(`Branch ${branch} is not available: this Pier runs on an external database (--database-url) and manages no branches.`);
+      throw new BranchNotServedError(
+        `Branch ${branch} is not available: this Pier runs on an external database (--database-url) and manages no branches.`,
+      );
     }
     const res = await api.handle({
       method: 'GET',
@@ -58,7 +60,9 @@ export class BranchDatabases {
     const text = typeof res.body === 'string' ? res.body : Buffer.from(res.body ?? '').toString('utf8');
     if (res.status === 404) throw new BranchNotServedError(`Branch ${branch} does not exist (it may have been deleted).`);
     if (res.status !== 200) throw new BranchNotServedError(`Could not find the endpoints of ${branch}: ${text}`);
-    const body = JSON.parse(text) as { endpoints?: { spec?: { endpoint_type?: string }; status?: { endpoint_type?: string; hosts?: { host?: string } } }[] };
+    const body = JSON.parse(text) as {
+      endpoints?: { spec?: { endpoint_type?: string }; status?: { endpoint_type?: string; hosts?: { host?: string } } }[];
+    };
     const rw = (body.endpoints ?? []).find((e) => (e.status?.endpoint_type ?? e.spec?.endpoint_type) === 'ENDPOINT_TYPE_READ_WRITE');
     const host = rw?.status?.hosts?.host;
     if (!host) throw new BranchNotServedError(`Branch ${branch} has no read-write endpoint: create one to open its tables.`);

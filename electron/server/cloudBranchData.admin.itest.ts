@@ -14,7 +14,8 @@ const USER = 'user@example.com';
 
 describe('admin tools and SQL on a cloud branch', () => {
   let t: CloudTestServer;
-  const call = (channel: string, input: Record<string, unknown>) => rpc(t.server, channel, { workspaceId: t.workspaceId, branch: BRANCH, ...input });
+  const call = (channel: string, input: Record<string, unknown>) =>
+    rpc(t.server, channel, { workspaceId: t.workspaceId, branch: BRANCH, ...input });
   const sql = async (text: string, extra: Record<string, unknown> = {}) => {
     const r = await call('sql.run', { runId: `run-${Math.random()}`, sql: text, viewAs: { kind: 'admin' }, ...extra });
     expect(r.ok, JSON.stringify(r.error)).toBe(true);
@@ -41,7 +42,9 @@ describe('admin tools and SQL on a cloud branch', () => {
   });
 
   it('creates a table there that the local branch of the same name does not get', async () => {
-    const out = await sqlOk('CREATE SCHEMA notes; CREATE TABLE notes.items (id serial PRIMARY KEY, body text, author text); INSERT INTO notes.items (body, author) VALUES (\'one\', \'user@example.com\'), (\'two\', \'someone@else\')');
+    const out = await sqlOk(
+      "CREATE SCHEMA notes; CREATE TABLE notes.items (id serial PRIMARY KEY, body text, author text); INSERT INTO notes.items (body, author) VALUES ('one', 'user@example.com'), ('two', 'someone@else')",
+    );
     expect(out.kind).toBe('ok');
     const cloud = await rpc(t.server, 'catalog.listSchemas', { workspaceId: t.workspaceId, branch: BRANCH, database: DB });
     expect(cloud.value.schemas.map((s: { name: string }) => s.name)).toContain('notes');
@@ -56,7 +59,7 @@ describe('admin tools and SQL on a cloud branch', () => {
     expect(out.hint).toContain(`GRANT "${USER}" TO "${OWNER}"`);
   });
 
-  it('lists the branch\'s roles, as the identity sees them', async () => {
+  it("lists the branch's roles, as the identity sees them", async () => {
     const r = await call('admin.roles', {});
     expect(r.ok).toBe(true);
     const names = r.value.roles.map((x: { name: string }) => x.name);
@@ -68,7 +71,9 @@ describe('admin tools and SQL on a cloud branch', () => {
     const r = await call('admin.setupChecks', {});
     expect(r.ok, JSON.stringify(r.error)).toBe(true);
     const checks = r.value.checks as { id: string; ok: boolean }[];
-    expect(checks.map((c) => c.id)).toEqual(expect.arrayContaining(['authenticator', 'pgrst-schema', 'pre-config', 'identities', `tables:public:${USER}`]));
+    expect(checks.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['authenticator', 'pgrst-schema', 'pre-config', 'identities', `tables:public:${USER}`]),
+    );
     expect(checks.filter((c) => !c.ok)).toEqual([]);
   });
 
@@ -83,18 +88,30 @@ describe('admin tools and SQL on a cloud branch', () => {
       { kind: 'table', table: 'items', role: USER, privilege: 'SELECT', grant: true },
     ];
     const plan = await call('admin.planGrantChanges', { schema: 'notes', changes });
-    expect(plan.value.statements).toEqual(['GRANT USAGE ON SCHEMA "notes" TO "user@example.com"', 'GRANT SELECT ON TABLE "notes"."items" TO "user@example.com"']);
+    expect(plan.value.statements).toEqual([
+      'GRANT USAGE ON SCHEMA "notes" TO "user@example.com"',
+      'GRANT SELECT ON TABLE "notes"."items" TO "user@example.com"',
+    ]);
     expect((await call('admin.applyGrantChanges', { schema: 'notes', changes })).value).toMatchObject({ kind: 'applied' });
     const after = await call('admin.grants', { schema: 'notes' });
-    const granted = after.value.tables.find((x: { name: string }) => x.name === 'items').grants.find((g: { grantee: string }) => g.grantee === USER);
+    const granted = after.value.tables
+      .find((x: { name: string }) => x.name === 'items')
+      .grants.find((g: { grantee: string }) => g.grantee === USER);
     expect(granted.privileges).toEqual(['SELECT']);
     expect(after.value.schemaUsage).toContain(USER);
   });
 
   it('refuses a GRANT the identity may not give, instead of reporting a change that did not happen', async () => {
-    const r = await call('admin.applyGrantChanges', { schema: 'public', changes: [{ kind: 'table', table: 'clients', role: USER, privilege: 'TRUNCATE', grant: true }] });
+    const r = await call('admin.applyGrantChanges', {
+      schema: 'public',
+      changes: [{ kind: 'table', table: 'clients', role: USER, privilege: 'TRUNCATE', grant: true }],
+    });
     expect(r.ok, JSON.stringify(r.error)).toBe(true);
-    expect(r.value).toMatchObject({ kind: 'failed', failedStatement: 0, message: expect.stringMatching(/no privileges were granted for "clients"/) });
+    expect(r.value).toMatchObject({
+      kind: 'failed',
+      failedStatement: 0,
+      message: expect.stringMatching(/no privileges were granted for "clients"/),
+    });
     expect(r.value.hint).toContain(`"${OWNER}" is neither`);
     const after = await call('admin.grants', { schema: 'public' });
     const clients = after.value.tables.find((x: { name: string }) => x.name === 'clients');
@@ -111,7 +128,9 @@ describe('admin tools and SQL on a cloud branch', () => {
     expect(applied.value, JSON.stringify(applied.value)).toMatchObject({ kind: 'applied' });
     const policies = await call('admin.tablePolicies', { schema: 'notes', table: 'items' });
     expect(policies.value.rlsEnabled).toBe(true);
-    expect(policies.value.policies).toEqual([expect.objectContaining({ name: 'own_items', roles: [USER], using: '(author = CURRENT_USER)' })]);
+    expect(policies.value.policies).toEqual([
+      expect.objectContaining({ name: 'own_items', roles: [USER], using: '(author = CURRENT_USER)' }),
+    ]);
 
     // The identity owns the table (sees every row, may switch RLS off) but is not a member of USER.
     const preview = await call('admin.previewPolicy', { schema: 'notes', table: 'items', change: null, identities: [USER] });
@@ -119,7 +138,6 @@ describe('admin tools and SQL on a cloud branch', () => {
     expect(preview.value.totalRows).toBe(2);
     expect(preview.value.whyHiddenUnavailable).toBeNull();
     expect(preview.value.identities[0].error).toContain(`GRANT "${USER}" TO "${OWNER}"`);
-
   });
 
   it('says what the preview cannot show on a table with RLS the identity does not own, instead of failing', async () => {
@@ -128,11 +146,21 @@ describe('admin tools and SQL on a cloud branch', () => {
     await superuser.connect();
     await superuser.query('ALTER TABLE public.clients ENABLE ROW LEVEL SECURITY');
     try {
-      const r = await rpc(t.server, 'admin.previewPolicy', { workspaceId: t.workspaceId, branch: PROD, schema: 'public', table: 'clients', change: null, identities: [USER] });
+      const r = await rpc(t.server, 'admin.previewPolicy', {
+        workspaceId: t.workspaceId,
+        branch: PROD,
+        schema: 'public',
+        table: 'clients',
+        change: null,
+        identities: [USER],
+      });
       expect(r.ok, JSON.stringify(r.error)).toBe(true);
       expect(r.value.kind).toBe('preview');
       expect(r.value.whyHiddenUnavailable).toMatch(/only the table's owner or a superuser may do; "owner@pier.local" is neither/);
-      expect(r.value.limitations).toEqual([expect.stringMatching(/rows listed are those "owner@pier.local" may read itself/), r.value.whyHiddenUnavailable]);
+      expect(r.value.limitations).toEqual([
+        expect.stringMatching(/rows listed are those "owner@pier.local" may read itself/),
+        r.value.whyHiddenUnavailable,
+      ]);
       // The identity reads no row itself under RLS without a policy for it: the preview shows that, not an error.
       expect(r.value.rows).toEqual([]);
     } finally {
@@ -164,39 +192,72 @@ describe('an endpoint recreated under the same name', () => {
   });
 
   it('is found again on the next call instead of failing with the old host', async () => {
-    const createBranch = () => t.manage('POST', 'projects/local/branches?branch_id=moving', { spec: { source_branch: PROD, no_expiry: true } });
+    const createBranch = () =>
+      t.manage('POST', 'projects/local/branches?branch_id=moving', { spec: { source_branch: PROD, no_expiry: true } });
     const hostOf = async () => (await t.manage('GET', `${BR}/endpoints`)).endpoints[0].status.hosts.host as string;
     const at = { workspaceId: t.workspaceId, branch: BR, database: DB };
-    const read = () => rpc(t.server, 'dataApi.request', { ...at, method: 'GET', path: '/public/clients', rawQuery: 'select=name&id=eq.1', headers: {}, viewAs: { kind: 'admin' } });
-    const run = () => rpc(t.server, 'sql.run', { ...at, runId: `r-${Math.random()}`, sql: 'SELECT count(*) FROM public.clients', viewAs: { kind: 'admin' } });
+    const read = () =>
+      rpc(t.server, 'dataApi.request', {
+        ...at,
+        method: 'GET',
+        path: '/public/clients',
+        rawQuery: 'select=name&id=eq.1',
+        headers: {},
+        viewAs: { kind: 'admin' },
+      });
+    const run = () =>
+      rpc(t.server, 'sql.run', {
+        ...at,
+        runId: `r-${Math.random()}`,
+        sql: 'SELECT count(*) FROM public.clients',
+        viewAs: { kind: 'admin' },
+      });
 
     await createBranch();
     const oldHost = await hostOf();
     expect(JSON.parse((await read()).value.body)).toEqual([{ name: 'Acme Corp' }]);
     // Each path (SQL/admin pool, Data API engine and its transactions, catalog connection) meets the moved endpoint first once.
     const firstCalls: [string, () => Promise<void>][] = [
-      ['sql.run', async () => {
-        const ran = await run();
-        expect(ran.ok, JSON.stringify(ran.error)).toBe(true);
-        expect(ran.value.results[0].rows).toEqual([['3']]);
-      }],
-      ['dataApi.request', async () => {
-        const again = await read();
-        expect(again.value.status, again.value.body).toBe(200);
-        expect(JSON.parse(again.value.body)).toEqual([{ name: 'Acme Corp' }]);
-      }],
-      ['dataApi.transaction', async () => {
-        // A previewed (rolled-back) write, as the grid's staged edits are previewed.
-        const write = { method: 'PATCH', path: '/public/clients', rawQuery: 'id=eq.1&select=name', headers: { prefer: 'return=representation' }, body: JSON.stringify({ name: 'Acme (preview)' }) };
-        const tx = await rpc(t.server, 'dataApi.transaction', { ...at, viewAs: { kind: 'admin' }, rollback: true, requests: [write] });
-        expect(tx.ok, JSON.stringify(tx.error)).toBe(true);
-        expect(tx.value.responses[0].status, tx.value.responses[0].body).toBe(200);
-        expect(JSON.parse(tx.value.responses[0].body)).toEqual([{ name: 'Acme (preview)' }]);
-      }],
-      ['catalog.listSchemas', async () => {
-        const schemas = await rpc(t.server, 'catalog.listSchemas', at);
-        expect(schemas.ok, JSON.stringify(schemas.error)).toBe(true);
-      }],
+      [
+        'sql.run',
+        async () => {
+          const ran = await run();
+          expect(ran.ok, JSON.stringify(ran.error)).toBe(true);
+          expect(ran.value.results[0].rows).toEqual([['3']]);
+        },
+      ],
+      [
+        'dataApi.request',
+        async () => {
+          const again = await read();
+          expect(again.value.status, again.value.body).toBe(200);
+          expect(JSON.parse(again.value.body)).toEqual([{ name: 'Acme Corp' }]);
+        },
+      ],
+      [
+        'dataApi.transaction',
+        async () => {
+          // A previewed (rolled-back) write, as the grid's staged edits are previewed.
+          const write = {
+            method: 'PATCH',
+            path: '/public/clients',
+            rawQuery: 'id=eq.1&select=name',
+            headers: { prefer: 'return=representation' },
+            body: JSON.stringify({ name: 'Acme (preview)' }),
+          };
+          const tx = await rpc(t.server, 'dataApi.transaction', { ...at, viewAs: { kind: 'admin' }, rollback: true, requests: [write] });
+          expect(tx.ok, JSON.stringify(tx.error)).toBe(true);
+          expect(tx.value.responses[0].status, tx.value.responses[0].body).toBe(200);
+          expect(JSON.parse(tx.value.responses[0].body)).toEqual([{ name: 'Acme (preview)' }]);
+        },
+      ],
+      [
+        'catalog.listSchemas',
+        async () => {
+          const schemas = await rpc(t.server, 'catalog.listSchemas', at);
+          expect(schemas.ok, JSON.stringify(schemas.error)).toBe(true);
+        },
+      ],
     ];
     let previousHost = oldHost;
     for (const [, first] of firstCalls) {
@@ -215,7 +276,13 @@ describe('an endpoint recreated under the same name', () => {
 
   it('still reports a branch that is really gone', async () => {
     await t.manage('DELETE', `${BR}?purge=true`);
-    const r = await rpc(t.server, 'sql.run', { workspaceId: t.workspaceId, branch: BR, runId: 'gone', sql: 'SELECT 1', viewAs: { kind: 'admin' } });
+    const r = await rpc(t.server, 'sql.run', {
+      workspaceId: t.workspaceId,
+      branch: BR,
+      runId: 'gone',
+      sql: 'SELECT 1',
+      viewAs: { kind: 'admin' },
+    });
     expect(r.ok).toBe(false);
     expect(r.error.message).toMatch(/moving/);
   });

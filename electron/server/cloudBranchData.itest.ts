@@ -22,7 +22,7 @@ const PROD = 'projects/local/branches/production';
 const BRANCH = 'projects/local/branches/cloudtest';
 const DB = 'databricks_postgres';
 
-describe('a cloud workspace\'s branches through the catalog and Data API channels', () => {
+describe("a cloud workspace's branches through the catalog and Data API channels", () => {
   let dataDir: string;
   let server: PierServer;
   let workspaceId: string;
@@ -57,7 +57,8 @@ describe('a cloud workspace\'s branches through the catalog and Data API channel
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const request = (input: Record<string, unknown>) => rpc(server, 'dataApi.request', { workspaceId, database: DB, viewAs: { kind: 'admin' }, ...input });
+  const request = (input: Record<string, unknown>) =>
+    rpc(server, 'dataApi.request', { workspaceId, database: DB, viewAs: { kind: 'admin' }, ...input });
 
   it('lists the schemas of a database on a cloud branch', async () => {
     const r = await rpc(server, 'catalog.listSchemas', { workspaceId, branch: PROD, database: DB });
@@ -105,11 +106,29 @@ describe('a cloud workspace\'s branches through the catalog and Data API channel
   });
 
   it("runs the grid's staged writes in one transaction on the cloud branch", async () => {
-    const write = (body: unknown) => ({ method: 'PATCH', path: '/public/clients', rawQuery: 'id=eq.3', headers: { prefer: 'return=representation' }, body: JSON.stringify(body) });
-    const tx = (requests: unknown[]) => rpc(server, 'dataApi.transaction', { workspaceId, branch: BRANCH, database: DB, viewAs: { kind: 'admin' }, rollback: false, requests });
+    const write = (body: unknown) => ({
+      method: 'PATCH',
+      path: '/public/clients',
+      rawQuery: 'id=eq.3',
+      headers: { prefer: 'return=representation' },
+      body: JSON.stringify(body),
+    });
+    const tx = (requests: unknown[]) =>
+      rpc(server, 'dataApi.transaction', {
+        workspaceId,
+        branch: BRANCH,
+        database: DB,
+        viewAs: { kind: 'admin' },
+        rollback: false,
+        requests,
+      });
     const refused = await tx([write({ name: 'Global (tx)' }), write({ email: null })]);
-    expect({ committed: refused.value.committed, statuses: refused.value.responses.map((r: { status: number } | null) => r?.status ?? null) }).toEqual({ committed: false, statuses: [200, 400] });
-    const read = async () => JSON.parse((await request({ branch: BRANCH, path: '/public/clients', rawQuery: 'select=name&id=eq.3' })).value.body);
+    expect({
+      committed: refused.value.committed,
+      statuses: refused.value.responses.map((r: { status: number } | null) => r?.status ?? null),
+    }).toEqual({ committed: false, statuses: [200, 400] });
+    const read = async () =>
+      JSON.parse((await request({ branch: BRANCH, path: '/public/clients', rawQuery: 'select=name&id=eq.3' })).value.body);
     expect(await read()).toEqual([{ name: 'Global Solutions' }]);
     expect((await tx([write({ name: 'Global (tx)' })])).value.committed).toBe(true);
     expect(await read()).toEqual([{ name: 'Global (tx)' }]);
@@ -125,8 +144,19 @@ describe('a cloud workspace\'s branches through the catalog and Data API channel
   });
 
   it('keeps `local` (and no workspace) on the local workspace, as before', async () => {
-    const local = await rpc(server, 'dataApi.request', { workspaceId: 'local', database: DB, path: '/public/clients', rawQuery: 'select=name&id=eq.1', viewAs: { kind: 'admin' } });
-    const implicit = await rpc(server, 'dataApi.request', { database: DB, path: '/public/clients', rawQuery: 'select=name&id=eq.1', viewAs: { kind: 'admin' } });
+    const local = await rpc(server, 'dataApi.request', {
+      workspaceId: 'local',
+      database: DB,
+      path: '/public/clients',
+      rawQuery: 'select=name&id=eq.1',
+      viewAs: { kind: 'admin' },
+    });
+    const implicit = await rpc(server, 'dataApi.request', {
+      database: DB,
+      path: '/public/clients',
+      rawQuery: 'select=name&id=eq.1',
+      viewAs: { kind: 'admin' },
+    });
     expect(JSON.parse(local.value.body)).toEqual([{ name: 'Acme Corp' }]);
     expect(local.value.body).toBe(implicit.value.body);
     const schemas = await rpc(server, 'catalog.listSchemas', { workspaceId: 'local', branch: BRANCH, database: DB });
@@ -146,7 +176,9 @@ describe('a cloud workspace\'s branches through the catalog and Data API channel
     // Its open sessions end, so the engine has to log in again.
     const superuser = new pg.Client({ connectionString: info.postgres });
     await superuser.connect();
-    await superuser.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'owner@pier.local' AND application_name = 'pier'`);
+    await superuser.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'owner@pier.local' AND application_name = 'pier'`,
+    );
     await superuser.end();
     await new Promise((r) => setTimeout(r, 300));
     const r = await request({ branch: PROD, path: '/public/clients', rawQuery: 'select=name&id=eq.3' });
@@ -165,7 +197,12 @@ describe('a cloud workspace\'s branches through the catalog and Data API channel
     const superuser = new pg.Client({ connectionString: info.postgres });
     await superuser.connect();
     const sessionsOf = async (user: string) =>
-      (await superuser.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1 AND application_name = 'pier'`, [user])).rows[0]!.n;
+      (
+        await superuser.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1 AND application_name = 'pier'`,
+          [user],
+        )
+      ).rows[0]!.n;
     const waitFor = async (check: () => Promise<boolean>) => {
       for (let i = 0; i < 50 && !(await check()); i++) await new Promise((r) => setTimeout(r, 100));
     };
@@ -194,10 +231,24 @@ describe('a cloud workspace\'s branches through the catalog and Data API channel
   it('closes an engine nobody used for a while, releasing its pool, and makes a new one when needed', async () => {
     const info = server.readyInfo();
     const client = new ManagementClient({ baseUrl: server.origin, auth: staticTokenProvider(info.tokens.owner as string) });
-    const pools = new EndpointPools({ clientFor: async () => cloudOk(client), identityFor: async () => cloudOk('owner@pier.local'), idleCloseMs: 100 });
+    const pools = new EndpointPools({
+      clientFor: async () => cloudOk(client),
+      identityFor: async () => cloudOk('owner@pier.local'),
+      idleCloseMs: 100,
+    });
     const data = new CloudBranchData({ clientFor: async () => cloudOk(client), pools, idleCloseMs: 200 });
     try {
-      const read = () => data.request({ workspaceId: 'idle-test', branch: PROD, database: DB, method: 'GET', path: '/public/clients', rawQuery: 'select=id&id=eq.1', headers: {}, viewAs: { kind: 'admin' } });
+      const read = () =>
+        data.request({
+          workspaceId: 'idle-test',
+          branch: PROD,
+          database: DB,
+          method: 'GET',
+          path: '/public/clients',
+          rawQuery: 'select=id&id=eq.1',
+          headers: {},
+          viewAs: { kind: 'admin' },
+        });
       expect(JSON.parse((await read()).body)).toEqual([{ id: 1 }]);
       expect([data.size, pools.size]).toEqual([1, 1]);
       for (let i = 0; i < 30 && (data.size > 0 || pools.size > 0); i++) await new Promise((r) => setTimeout(r, 100));
@@ -210,11 +261,15 @@ describe('a cloud workspace\'s branches through the catalog and Data API channel
     }
   });
 
-  it('closes the workspace\'s connections when it is removed', async () => {
+  it("closes the workspace's connections when it is removed", async () => {
     const superuser = new pg.Client({ connectionString: server.readyInfo().postgres });
     await superuser.connect();
     const sessions = async () =>
-      (await superuser.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = 'owner@pier.local' AND application_name = 'pier'`)).rows[0]!.n;
+      (
+        await superuser.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = 'owner@pier.local' AND application_name = 'pier'`,
+        )
+      ).rows[0]!.n;
     try {
       expect(await sessions()).toBeGreaterThan(0);
       expect((await rpc(server, 'workspaces.remove', { id: workspaceId })).ok).toBe(true);

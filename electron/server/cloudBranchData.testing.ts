@@ -52,7 +52,9 @@ export async function startCloudTestServer(): Promise<CloudTestServer> {
     workspaceId: added.value.id,
     async manage(method, route, body) {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any -- operation or resource, read loosely
-      let op: any = await (await fetch(`${info.managementApi}/${route}`, { method, headers: auth, ...(body !== undefined && { body: JSON.stringify(body) }) })).json();
+      let op: any = await (
+        await fetch(`${info.managementApi}/${route}`, { method, headers: auth, ...(body !== undefined && { body: JSON.stringify(body) }) })
+      ).json();
       if (!op?.name?.includes('/operations/')) return op;
       for (let i = 0; i < 600 && !op.done; i++) {
         await new Promise((r) => setTimeout(r, 100));

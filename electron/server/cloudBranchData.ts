@@ -61,8 +61,18 @@ export class CloudBranchData implements IDataApiService {
   /** Checks what a cloud call must name (local calls default the branch; cloud ones cannot). */
   static target(input: { workspaceId?: string | undefined; branch?: string | undefined; database?: string | undefined }): CloudTarget {
     const workspaceId = input.workspaceId ?? '';
-    if (!input.branch) throw new CloudRpcError({ code: 'CLOUD_INVALID_INPUT', message: `Name the branch of workspace ${workspaceId} to read (projects/{project}/branches/{branch}).`, hint: 'Open the table from the tree under its branch.' });
-    if (!input.database) throw new CloudRpcError({ code: 'CLOUD_INVALID_INPUT', message: `Name the database on ${input.branch} to read.`, hint: 'Expand a database in the tree first.' });
+    if (!input.branch)
+      throw new CloudRpcError({
+        code: 'CLOUD_INVALID_INPUT',
+        message: `Name the branch of workspace ${workspaceId} to read (projects/{project}/branches/{branch}).`,
+        hint: 'Open the table from the tree under its branch.',
+      });
+    if (!input.database)
+      throw new CloudRpcError({
+        code: 'CLOUD_INVALID_INPUT',
+        message: `Name the database on ${input.branch} to read.`,
+        hint: 'Expand a database in the tree first.',
+      });
     return { workspaceId, branch: input.branch, database: input.database };
   }
 
@@ -70,22 +80,26 @@ export class CloudBranchData implements IDataApiService {
     const t = CloudBranchData.target(input);
     const schemas = await this.withConnection(t, (c) => listSchemas(c));
     // Listing is the tree's refresh: let an engine already open see tables created since.
-    void this.engines.get(keyOf(t))?.then((e) => e.engine.reloadSchema()).catch(() => undefined);
+    void this.engines
+      .get(keyOf(t))
+      ?.then((e) => e.engine.reloadSchema())
+      .catch(() => undefined);
     return schemas;
   }
 
   async request(input: ParsedInputOf<'dataApi.request'>): Promise<OutputOf<'dataApi.request'>> {
     const t = CloudBranchData.target(input);
-    const attempt = () => this.withEngine(t, async ({ engine, lease, endpoint }) => {
-      let res = await runConsoleRequest(engine, input, lease.user);
-      if (loginRefused(res)) {
-        // The cached credential was replaced (e.g. another client of this identity asked for one):
-        // nothing ran, so get a fresh one and send the request once more.
-        unwrap(await this.options.pools.renewCredential({ workspaceId: t.workspaceId, endpoint, database: t.database }));
-        res = await runConsoleRequest(engine, input, lease.user);
-      }
-      return input.viewAs.kind === 'identity' ? explainRoleSwitch(res, lease.user, input.viewAs.role) : res;
-    });
+    const attempt = () =>
+      this.withEngine(t, async ({ engine, lease, endpoint }) => {
+        let res = await runConsoleRequest(engine, input, lease.user);
+        if (loginRefused(res)) {
+          // The cached credential was replaced (e.g. another client of this identity asked for one):
+          // nothing ran, so get a fresh one and send the request once more.
+          unwrap(await this.options.pools.renewCredential({ workspaceId: t.workspaceId, endpoint, database: t.database }));
+          res = await runConsoleRequest(engine, input, lease.user);
+        }
+        return input.viewAs.kind === 'identity' ? explainRoleSwitch(res, lease.user, input.viewAs.role) : res;
+      });
     // Could not connect or load the schema (nothing ran): if the endpoint moved, look it up again once.
     const res = await attempt();
     if (!(await this.endpointMoved(t, res))) return res;
@@ -95,17 +109,20 @@ export class CloudBranchData implements IDataApiService {
 
   async transaction(input: ParsedInputOf<'dataApi.transaction'>): Promise<OutputOf<'dataApi.transaction'>> {
     const t = CloudBranchData.target(input);
-    const attempt = () => this.withEngine(t, async ({ engine, lease, endpoint }) => {
-      let r = await runConsoleTransaction(engine, input, lease.user);
-      const first = r.responses.find((res) => res !== null);
-      if (first && loginRefused(first)) {
-        // As in request: nothing ran with the replaced credential.
-        unwrap(await this.options.pools.renewCredential({ workspaceId: t.workspaceId, endpoint, database: t.database }));
-        r = await runConsoleTransaction(engine, input, lease.user);
-      }
-      const viewAs = input.viewAs;
-      return viewAs.kind === 'identity' ? { ...r, responses: r.responses.map((res) => res && explainRoleSwitch(res, lease.user, viewAs.role)) } : r;
-    });
+    const attempt = () =>
+      this.withEngine(t, async ({ engine, lease, endpoint }) => {
+        let r = await runConsoleTransaction(engine, input, lease.user);
+        const first = r.responses.find((res) => res !== null);
+        if (first && loginRefused(first)) {
+          // As in request: nothing ran with the replaced credential.
+          unwrap(await this.options.pools.renewCredential({ workspaceId: t.workspaceId, endpoint, database: t.database }));
+          r = await runConsoleTransaction(engine, input, lease.user);
+        }
+        const viewAs = input.viewAs;
+        return viewAs.kind === 'identity'
+          ? { ...r, responses: r.responses.map((res) => res && explainRoleSwitch(res, lease.user, viewAs.role)) }
+          : r;
+      });
     // As in request: a transaction that could not connect ran nothing, so a moved endpoint gets one more try.
     const r = await attempt();
     const failed = r.committed ? undefined : r.responses.find((res) => res !== null);
@@ -142,13 +159,17 @@ export class CloudBranchData implements IDataApiService {
     const t = CloudBranchData.target({ ...at, database: at.database ?? DEFAULT_DATABASE });
     const once = async (): Promise<T> => {
       const endpoint = await this.readWriteEndpoint(t);
-      const lease = unwrap(await this.options.pools.leasePool({ workspaceId: t.workspaceId, endpoint: endpoint.name ?? '', database: t.database }));
+      const lease = unwrap(
+        await this.options.pools.leasePool({ workspaceId: t.workspaceId, endpoint: endpoint.name ?? '', database: t.database }),
+      );
       try {
         return await fn(lease.pool);
       } catch (err) {
         // A replaced credential refused the login: nothing ran, so log in once more with a fresh one.
         if ((err as { code?: string }).code !== '28P01') throw err;
-        unwrap(await this.options.pools.renewCredential({ workspaceId: t.workspaceId, endpoint: endpoint.name ?? '', database: t.database }));
+        unwrap(
+          await this.options.pools.renewCredential({ workspaceId: t.workspaceId, endpoint: endpoint.name ?? '', database: t.database }),
+        );
         return await fn(lease.pool);
       } finally {
         lease.release();
@@ -167,7 +188,10 @@ export class CloudBranchData implements IDataApiService {
   /** After a change made with `withPool`: the branch's engine reloads (cloud engines do not LISTEN). */
   async schemaChanged(at: AdminLocation): Promise<void> {
     const key = keyOf({ workspaceId: at.workspaceId ?? '', branch: at.branch ?? '', database: at.database ?? DEFAULT_DATABASE });
-    await this.engines.get(key)?.then((e) => e.engine.reloadSchema()).catch(() => undefined);
+    await this.engines
+      .get(key)
+      ?.then((e) => e.engine.reloadSchema())
+      .catch(() => undefined);
   }
 
   /** Whether a failed request (could not connect, or no schema cache) met an endpoint that is not there any more. */
@@ -292,7 +316,9 @@ export class CloudBranchData implements IDataApiService {
 
   private async makeEngine(t: CloudTarget): Promise<CloudEngine> {
     const endpoint = await this.readWriteEndpoint(t);
-    const lease = unwrap(await this.options.pools.leasePool({ workspaceId: t.workspaceId, endpoint: endpoint.name ?? '', database: t.database }));
+    const lease = unwrap(
+      await this.options.pools.leasePool({ workspaceId: t.workspaceId, endpoint: endpoint.name ?? '', database: t.database }),
+    );
     const log = this.options.log;
     const engine = createEngine({
       pool: lease.pool,
@@ -323,7 +349,9 @@ export class CloudBranchData implements IDataApiService {
   private async baseUrl(t: CloudTarget): Promise<string> {
     const client = unwrap(await this.options.clientFor(t.workspaceId));
     const databases = await collect(client.databases(t.branch));
-    const resource = databases.ok ? databases.value.find((d) => (d.status?.postgres_database ?? d.spec?.postgres_database ?? d.database_id) === t.database) : undefined;
+    const resource = databases.ok
+      ? databases.value.find((d) => (d.status?.postgres_database ?? d.spec?.postgres_database ?? d.database_id) === t.database)
+      : undefined;
     if (resource?.name) {
       const api = await client.getDataApi(resource.name);
       if (api.ok && api.value.status?.url) return api.value.status.url.replace(/\/$/, '');

@@ -15,7 +15,11 @@ export const DATA_API_PREFIX = '/api/2.0/workspace/:workspaceId/rest/:database';
 export const BRANCH_DATA_API_PREFIX = '/projects/:project/branches/:branch/api/2.0/workspace/:workspaceId/rest/:database';
 
 /** The Data API base URL of a database on a local branch, as written into `data-api` `status.url`. */
-export function localDataApiUrl(origin: string, ref: { projectId: string; branchId: string; database: string }, isDefault: boolean): string {
+export function localDataApiUrl(
+  origin: string,
+  ref: { projectId: string; branchId: string; database: string },
+  isDefault: boolean,
+): string {
   const tail = `/api/2.0/workspace/${LOCAL_WORKSPACE_ID}/rest/${encodeURIComponent(ref.database)}`;
   return isDefault ? `${origin}${tail}` : `${origin}/projects/${ref.projectId}/branches/${ref.branchId}${tail}`;
 }
@@ -134,34 +138,67 @@ export class DataApiRouter implements IDataApiService {
  * A console request (grid, URL bar) run in process as `viewAs`; `adminRole` is whom "admin" means
  * on this connection (the superuser locally, the signed-in identity on a cloud workspace).
  */
-export async function runConsoleRequest(engine: Engine, input: ParsedInputOf<'dataApi.request'>, adminRole: string): Promise<OutputOf<'dataApi.request'>> {
+export async function runConsoleRequest(
+  engine: Engine,
+  input: ParsedInputOf<'dataApi.request'>,
+  adminRole: string,
+): Promise<OutputOf<'dataApi.request'>> {
   return consoleResponse(await engine.handle(consoleRequest(input), consoleCaller(input.viewAs, adminRole)));
 }
 
 /** The grid's staged writes in one transaction, as `viewAs` (see Engine.handleInOneTransaction). */
-export async function runConsoleTransaction(engine: Engine, input: ParsedInputOf<'dataApi.transaction'>, adminRole: string): Promise<OutputOf<'dataApi.transaction'>> {
-  const r = await engine.handleInOneTransaction(input.requests.map(consoleRequest), consoleCaller(input.viewAs, adminRole), { rollback: input.rollback });
+export async function runConsoleTransaction(
+  engine: Engine,
+  input: ParsedInputOf<'dataApi.transaction'>,
+  adminRole: string,
+): Promise<OutputOf<'dataApi.transaction'>> {
+  const r = await engine.handleInOneTransaction(input.requests.map(consoleRequest), consoleCaller(input.viewAs, adminRole), {
+    rollback: input.rollback,
+  });
   return { committed: r.committed, responses: r.responses.map((res) => res && consoleResponse(res)) };
 }
 
-function consoleCaller(viewAs: ParsedInputOf<'dataApi.request'>['viewAs'], adminRole: string): { role: string; claims: Record<string, string> } {
+function consoleCaller(
+  viewAs: ParsedInputOf<'dataApi.request'>['viewAs'],
+  adminRole: string,
+): { role: string; claims: Record<string, string> } {
   const role = viewAs.kind === 'admin' ? adminRole : viewAs.role;
   return { role, claims: { sub: role, role } };
 }
 
-function consoleRequest(input: { method: string; path: string; rawQuery: string; headers: Record<string, string>; body?: string | undefined }): EngineRequest {
+function consoleRequest(input: {
+  method: string;
+  path: string;
+  rawQuery: string;
+  headers: Record<string, string>;
+  body?: string | undefined;
+}): EngineRequest {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(input.headers)) headers[k.toLowerCase()] = v;
   delete headers.authorization; // the console runs as `viewAs`, never as a pasted token
-  return { method: input.method, path: input.path, rawQuery: input.rawQuery, headers, ...(input.body !== undefined && { body: Buffer.from(input.body) }) };
+  return {
+    method: input.method,
+    path: input.path,
+    rawQuery: input.rawQuery,
+    headers,
+    ...(input.body !== undefined && { body: Buffer.from(input.body) }),
+  };
 }
 
 function consoleResponse(res: EngineResponse): OutputOf<'dataApi.request'> {
-  return { status: res.status, headers: res.headers, body: typeof res.body === 'string' ? res.body : Buffer.from(res.body ?? '').toString('utf8') };
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: typeof res.body === 'string' ? res.body : Buffer.from(res.body ?? '').toString('utf8'),
+  };
 }
 
 /** A relation as the engine's schema cache sees it (columns, key, relationships), for the grid. */
-export async function describeRelation(engine: Engine, input: { schema: string; table: string }, baseUrl: string): Promise<OutputOf<'dataApi.describe'>> {
+export async function describeRelation(
+  engine: Engine,
+  input: { schema: string; table: string },
+  baseUrl: string,
+): Promise<OutputOf<'dataApi.describe'>> {
   const cache = await engine.schemaCache();
   const relation = cache && findRelation(cache, input.schema, input.table);
   if (!cache || !relation) throw new CatalogNotFoundError(`Relation ${input.schema}.${input.table} is not in the Data API schema cache.`);
@@ -169,7 +206,14 @@ export async function describeRelation(engine: Engine, input: { schema: string; 
     baseUrl,
     exposed: cache.config.dbSchemas.includes(input.schema),
     kind: relation.kind,
-    columns: relation.columns.map((c) => ({ name: c.name, type: c.type, typeName: c.typeName, nullable: c.nullable, default: c.default, comment: c.comment })),
+    columns: relation.columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      typeName: c.typeName,
+      nullable: c.nullable,
+      default: c.default,
+      comment: c.comment,
+    })),
     primaryKey: [...relation.primaryKey],
     relationships: relationshipsFrom(cache, relation).map((r) =>
       r.kind === 'many-to-many'
@@ -181,7 +225,13 @@ export async function describeRelation(engine: Engine, input: { schema: string; 
             columns: r.sourceColumns.map(([a, b]) => [a, b] as [string, string]),
             junction: { ...r.junction },
           }
-        : { kind: r.kind, target: { ...r.target }, constraint: r.constraint, toOne: r.toOne, columns: r.columns.map(([a, b]) => [a, b] as [string, string]) },
+        : {
+            kind: r.kind,
+            target: { ...r.target },
+            constraint: r.constraint,
+            toOne: r.toOne,
+            columns: r.columns.map(([a, b]) => [a, b] as [string, string]),
+          },
     ),
   };
 }

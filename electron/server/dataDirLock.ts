@@ -25,7 +25,7 @@ export async function lockDataDir(dataDir: string): Promise<{ release(): Promise
       const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
       if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) {
         throw new DataDirBusyError(
-          `Another Pier (pid ${pid}${pid === process.pid ? ", this process" : ""}) is using the data folder ${dataDir}. Stop it first, or start this one with another --data-dir DIR.`,
+          `Another Pier (pid ${pid}${pid === process.pid ? ', this process' : ''}) is using the data folder ${dataDir}. Stop it first, or start this one with another --data-dir DIR.`,
         );
       }
       await rm(file, { force: true }); // left by a run that crashed
@@ -33,4 +33,3 @@ export async function lockDataDir(dataDir: string): Promise<{ release(): Promise
   }
   throw new DataDirBusyError(`Could not lock the data folder ${dataDir}.`);
 }
-

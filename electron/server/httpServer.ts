@@ -59,10 +59,24 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     reply.code(status).send({ ok: false, error: { code, message, hint } });
 
   app.post<{ Params: { channel: string } }>(`${RPC_PATH}/:channel`, async (req, reply) => {
-    if (!isLoopbackHost(req)) return refuse(reply, 403, 'PIER403', 'Requests must be addressed to 127.0.0.1 or localhost.', 'Open Pier through the URL it printed.');
-    if (!sameOrigin(req)) return refuse(reply, 403, 'PIER403', 'Cross-origin calls to Pier are refused.', 'Open Pier through the URL it printed.');
+    if (!isLoopbackHost(req))
+      return refuse(
+        reply,
+        403,
+        'PIER403',
+        'Requests must be addressed to 127.0.0.1 or localhost.',
+        'Open Pier through the URL it printed.',
+      );
+    if (!sameOrigin(req))
+      return refuse(reply, 403, 'PIER403', 'Cross-origin calls to Pier are refused.', 'Open Pier through the URL it printed.');
     if (!hasSession(req)) {
-      return refuse(reply, 401, 'PIER401', 'This page has no valid Pier session key.', 'Open Pier through the link printed by `npm run serve`, which carries the session key.');
+      return refuse(
+        reply,
+        401,
+        'PIER401',
+        'This page has no valid Pier session key.',
+        'Open Pier through the link printed by `npm run serve`, which carries the session key.',
+      );
     }
     reply.header('cache-control', 'no-store');
     return options.rpc(req.params.channel, req.body);

@@ -50,7 +50,12 @@ export async function mountHandler(
           const rawPath = qIndex === -1 ? req.url : req.url.slice(0, qIndex);
           const params = req.params as Record<string, string>;
           // The prefix has a fixed number of segments; what follows them is the service's path.
-          const rest = '/' + rawPath.split('/').slice(prefixSegments + 1).join('/');
+          const rest =
+            '/' +
+            rawPath
+              .split('/')
+              .slice(prefixSegments + 1)
+              .join('/');
           const headers: Record<string, string | undefined> = {};
           for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
           const res = await handler(
@@ -66,7 +71,7 @@ export async function mountHandler(
           );
           reply.code(res.status);
           for (const [k, v] of Object.entries(res.headers)) reply.header(k, v);
-          return reply.send(req.method === 'HEAD' ? undefined : res.body ?? '');
+          return reply.send(req.method === 'HEAD' ? undefined : (res.body ?? ''));
         },
       });
     }

@@ -77,7 +77,11 @@ describe('browser-mode server on the embedded default', () => {
   });
 
   it('refuses RPC without the session key, from another origin, or for another host name', async () => {
-    const noKey = await fetch(`${server.origin}/rpc/app.status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const noKey = await fetch(`${server.origin}/rpc/app.status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(noKey.status).toBe(401);
     expect(((await noKey.json()) as any).error.hint).toContain('npm run serve');
     const cross = await rpc(server, 'app.status', {}, { origin: 'http://evil.example' });
@@ -85,10 +89,19 @@ describe('browser-mode server on the embedded default', () => {
     // A DNS-rebound page reaches 127.0.0.1 under a foreign host name (fetch cannot forge Host, node:http can).
     const status = await new Promise<number | undefined>((resolve, reject) => {
       const u = new URL(server.origin);
-      const req = http.request({ host: u.hostname, port: u.port, path: '/rpc/app.status', method: 'POST', headers: { host: 'evil.example', 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode);
-      });
+      const req = http.request(
+        {
+          host: u.hostname,
+          port: u.port,
+          path: '/rpc/app.status',
+          method: 'POST',
+          headers: { host: 'evil.example', 'content-type': 'application/json' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        },
+      );
       req.on('error', reject);
       req.end('{}');
     });
@@ -101,7 +114,7 @@ describe('browser-mode server on the embedded default', () => {
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 
-  it('serves the Data API at the Lakebase URL shape, as the token\'s identity', async () => {
+  it("serves the Data API at the Lakebase URL shape, as the token's identity", async () => {
     const info = server.readyInfo();
     expect(info.dataApi).toMatch(/\/api\/2\.0\/workspace\/local\/rest\/databricks_postgres\/public$/);
     const auth = { authorization: `Bearer ${info.tokens['user@example.com']}` };
@@ -117,21 +130,23 @@ describe('browser-mode server on the embedded default', () => {
       body: JSON.stringify([{ name: 'x'.repeat(10.5 * 1024 * 1024) }]),
     });
     expect(tooLarge.status).toBe(413);
-    expect(((await tooLarge.json()) as any)).toMatchObject({ code: 'PGRST413', details: expect.stringMatching(/limit is \d+ bytes/) });
+    expect((await tooLarge.json()) as any).toMatchObject({ code: 'PGRST413', details: expect.stringMatching(/limit is \d+ bytes/) });
     const anonymous = await fetch(`${info.dataApi}/clients`);
     expect(anonymous.status).toBe(401);
     const otherDb = await fetch(info.dataApi.replace('databricks_postgres', 'nope') + '/clients', { headers: auth });
     expect(otherDb.status).toBe(404);
   });
 
-  it('applies row-level security of the identity\'s role (the Lakebase documentation\'s policy)', async () => {
+  it("applies row-level security of the identity's role (the Lakebase documentation's policy)", async () => {
     const info = server.readyInfo();
     const db = new pg.Client({ connectionString: info.postgres });
     await db.connect();
     await db.query(`ALTER TABLE clients ENABLE ROW LEVEL SECURITY;
       CREATE POLICY "restrict client access" ON clients FOR SELECT TO "user@example.com" USING (id IN (1, 2))`);
     try {
-      const res = await fetch(`${info.dataApi}/clients?select=name`, { headers: { authorization: `Bearer ${info.tokens['user@example.com']}` } });
+      const res = await fetch(`${info.dataApi}/clients?select=name`, {
+        headers: { authorization: `Bearer ${info.tokens['user@example.com']}` },
+      });
       expect(await res.json()).toEqual([{ name: 'Acme Corp' }, { name: 'TechStart Inc' }]);
       // The console's in-process path gives the same answer for the same identity, and all rows to the admin.
       const base = { database: 'databricks_postgres', path: '/public/clients', rawQuery: 'select=name' };
@@ -151,15 +166,30 @@ describe('browser-mode server on the embedded default', () => {
   it("runs the console's staged writes in one transaction: all or nothing", async () => {
     const db = new pg.Client({ connectionString: server.readyInfo().postgres });
     await db.connect();
-    const names = async () => (await db.query<{ name: string }>('SELECT name FROM clients WHERE id IN (1, 2) ORDER BY id')).rows.map((r) => r.name);
-    const write = (id: number, body: unknown) => ({ method: 'PATCH', path: '/public/clients', rawQuery: `id=eq.${id}`, headers: { prefer: 'return=representation' }, body: JSON.stringify(body) });
+    const names = async () =>
+      (await db.query<{ name: string }>('SELECT name FROM clients WHERE id IN (1, 2) ORDER BY id')).rows.map((r) => r.name);
+    const write = (id: number, body: unknown) => ({
+      method: 'PATCH',
+      path: '/public/clients',
+      rawQuery: `id=eq.${id}`,
+      headers: { prefer: 'return=representation' },
+      body: JSON.stringify(body),
+    });
     const base = { database: 'databricks_postgres', viewAs: { kind: 'admin' } };
     try {
-      const refused = await rpc(server, 'dataApi.transaction', { ...base, rollback: false, requests: [write(1, { name: 'Acme X' }), write(2, { email: null })] });
+      const refused = await rpc(server, 'dataApi.transaction', {
+        ...base,
+        rollback: false,
+        requests: [write(1, { name: 'Acme X' }), write(2, { email: null })],
+      });
       expect(refused.body.value.committed).toBe(false);
       expect(refused.body.value.responses.map((r: { status: number } | null) => r?.status ?? null)).toEqual([200, 400]);
       expect(await names()).toEqual(['Acme Corp', 'TechStart Inc']);
-      const done = await rpc(server, 'dataApi.transaction', { ...base, rollback: false, requests: [write(1, { name: 'Acme X' }), write(2, { name: 'TechStart X' })] });
+      const done = await rpc(server, 'dataApi.transaction', {
+        ...base,
+        rollback: false,
+        requests: [write(1, { name: 'Acme X' }), write(2, { name: 'TechStart X' })],
+      });
       expect(done.body.value.committed).toBe(true);
       expect(await names()).toEqual(['Acme X', 'TechStart X']);
     } finally {
@@ -188,7 +218,9 @@ describe('browser-mode server on the embedded default', () => {
     const projects = (await (await fetch(`${info.managementApi}/projects`, { headers: auth })).json()) as any;
     expect(projects.projects.map((p: { project_id: string }) => p.project_id)).toContain('local');
     const branches = (await (await fetch(`${info.managementApi}/projects/local/branches`, { headers: auth })).json()) as any;
-    expect(branches.branches).toContainEqual(expect.objectContaining({ branch_id: 'production', status: expect.objectContaining({ default: true }) }));
+    expect(branches.branches).toContainEqual(
+      expect.objectContaining({ branch_id: 'production', status: expect.objectContaining({ default: true }) }),
+    );
     // The compute Pier itself runs on cannot be suspended under it.
     const suspend = await fetch(`${info.managementApi}/projects/local/branches/production/endpoints/primary?update_mask=spec.disabled`, {
       method: 'PATCH',
@@ -244,13 +276,26 @@ describe('browser-mode server on the embedded default', () => {
     await db.end();
     const onBranch = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients', branch });
     expect(onBranch.body.value.rows[0][1]).toBe('Acme (branch)');
-    const viaEngine = await rpc(server, 'dataApi.request', { database: 'databricks_postgres', path: '/public/clients', rawQuery: 'select=name&id=eq.1', viewAs: { kind: 'identity', role: 'user@example.com' }, branch });
+    const viaEngine = await rpc(server, 'dataApi.request', {
+      database: 'databricks_postgres',
+      path: '/public/clients',
+      rawQuery: 'select=name&id=eq.1',
+      viewAs: { kind: 'identity', role: 'user@example.com' },
+      branch,
+    });
     expect(JSON.parse(viaEngine.body.value.body)).toEqual([{ name: 'Acme (branch)' }]);
     // Over HTTP, the branch's Data API has the Lakebase tail behind the branch's path.
     const branchApi = `${server.origin}/projects/local/branches/itest/api/2.0/workspace/local/rest/databricks_postgres/public`;
-    const overHttp = await fetch(`${branchApi}/clients?select=name&id=eq.1`, { headers: { authorization: `Bearer ${info.tokens['user@example.com']}` } });
+    const overHttp = await fetch(`${branchApi}/clients?select=name&id=eq.1`, {
+      headers: { authorization: `Bearer ${info.tokens['user@example.com']}` },
+    });
     expect(await overHttp.json()).toEqual([{ name: 'Acme (branch)' }]);
-    const described = await rpc(server, 'dataApi.describe', { database: 'databricks_postgres', schema: 'public', table: 'clients', branch });
+    const described = await rpc(server, 'dataApi.describe', {
+      database: 'databricks_postgres',
+      schema: 'public',
+      table: 'clients',
+      branch,
+    });
     expect(`${described.body.value.baseUrl}/public`).toBe(branchApi);
     const onProduction = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients' });
     expect(onProduction.body.value.rows[0][1]).toBe('Acme Corp');
@@ -258,7 +303,7 @@ describe('browser-mode server on the embedded default', () => {
     expect(missing.body.error.message).toContain('does not exist');
   });
 
-  it('sends the grid\'s request to the workspace\'s hosted Data API with the workspace\'s token, to compare', async () => {
+  it("sends the grid's request to the workspace's hosted Data API with the workspace's token, to compare", async () => {
     const info = server.readyInfo();
     // A "Databricks" workspace that is this very server, signed in with user@example.com's token.
     const added = await rpc(server, 'workspaces.add', { method: 'pat', host: server.origin, token: info.tokens['user@example.com'] });
@@ -266,16 +311,29 @@ describe('browser-mode server on the embedded default', () => {
     const workspaceId = added.body.value.id;
     try {
       const dbs = await rpc(server, 'cloud.databases', { workspaceId, branch: 'projects/local/branches/production' });
-      const database = dbs.body.value.databases.find((d: { postgresDatabase: string }) => d.postgresDatabase === 'databricks_postgres').name;
+      const database = dbs.body.value.databases.find(
+        (d: { postgresDatabase: string }) => d.postgresDatabase === 'databricks_postgres',
+      ).name;
       const api = await rpc(server, 'cloud.dataApi', { workspaceId, database });
       if (!api.body.value.enabled) {
         const started = await rpc(server, 'cloud.enableDataApi', { workspaceId, database, settings: {} });
         expect(started.body.ok).toBe(true);
-        for (let i = 0; i < 300 && !(await rpc(server, 'cloud.dataApi', { workspaceId, database })).body.value.enabled; i++) await new Promise((r) => setTimeout(r, 100));
+        for (let i = 0; i < 300 && !(await rpc(server, 'cloud.dataApi', { workspaceId, database })).body.value.enabled; i++)
+          await new Promise((r) => setTimeout(r, 100));
       }
-      const hosted = await rpc(server, 'cloud.sendToHostedDataApi', { workspaceId, database, path: '/public/clients', rawQuery: 'select=id,name&id=gte.2' });
+      const hosted = await rpc(server, 'cloud.sendToHostedDataApi', {
+        workspaceId,
+        database,
+        path: '/public/clients',
+        rawQuery: 'select=id,name&id=gte.2',
+      });
       expect(hosted.body.value.status).toBe(200);
-      const inPier = await rpc(server, 'dataApi.request', { database: 'databricks_postgres', path: '/public/clients', rawQuery: 'select=id,name&id=gte.2', viewAs: { kind: 'identity', role: 'user@example.com' } });
+      const inPier = await rpc(server, 'dataApi.request', {
+        database: 'databricks_postgres',
+        path: '/public/clients',
+        rawQuery: 'select=id,name&id=gte.2',
+        viewAs: { kind: 'identity', role: 'user@example.com' },
+      });
       expect(JSON.parse(hosted.body.value.body)).toEqual(JSON.parse(inPier.body.value.body));
       expect(JSON.stringify(hosted.body)).not.toContain(info.tokens['user@example.com']);
     } finally {

@@ -63,7 +63,8 @@ function managementApiUnavailable() {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       error_code: 'NOT_IMPLEMENTED',
-      message: 'This Pier runs on an external database (--database-url); the local management API needs the embedded default. Start without --database-url to manage local projects and branches.',
+      message:
+        'This Pier runs on an external database (--database-url); the local management API needs the embedded default. Start without --database-url to manage local projects and branches.',
     }),
   };
 }
@@ -228,7 +229,11 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       mode: options.mode,
       adminPool,
       branchPool: (branch, database) =>
-        database !== undefined ? branches.adminPool(branch, database) : branches.isDefault(branch) ? Promise.resolve(adminPool) : branches.adminPool(branch, DEFAULT_DATABASE),
+        database !== undefined
+          ? branches.adminPool(branch, database)
+          : branches.isDefault(branch)
+            ? Promise.resolve(adminPool)
+            : branches.adminPool(branch, DEFAULT_DATABASE),
       postgresLabel,
       dataApi,
       cloud,

@@ -9,13 +9,23 @@ export const SCIM_ME_PATH = '/api/2.0/preview/scim/v2/Me';
  * added as a Databricks workspace (connections to its branches log in as that user name).
  */
 export async function scimMe(issuer: LocalIssuer, req: ServiceRequest): Promise<ServiceResponse> {
-  const json = (status: number, body: unknown): ServiceResponse => ({ status, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify(body) });
-  if (req.method !== 'GET') return json(405, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '405', detail: 'Only GET is supported here.' });
+  const json = (status: number, body: unknown): ServiceResponse => ({
+    status,
+    headers: { 'content-type': 'application/scim+json' },
+    body: JSON.stringify(body),
+  });
+  if (req.method !== 'GET')
+    return json(405, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '405', detail: 'Only GET is supported here.' });
   const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   const verified = m?.[1] ? await issuer.verifyToken(m[1]) : undefined;
   if (!verified?.ok) {
     const detail = verified?.message ?? 'No bearer token. Send "Authorization: Bearer <token>" with a token from the local OIDC issuer.';
     return json(401, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail });
   }
-  return json(200, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: verified.subject, userName: verified.subject, emails: [{ value: verified.subject, primary: true }] });
+  return json(200, {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    id: verified.subject,
+    userName: verified.subject,
+    emails: [{ value: verified.subject, primary: true }],
+  });
 }

@@ -76,7 +76,10 @@ export async function openAesGcmFileCipher(keyFile: string): Promise<Result<ISec
       if (uid !== undefined && info.uid !== uid) {
         return {
           ok: false,
-          error: { code: 'VAULT_INSECURE_KEY_FILE', message: `The vault key file ${keyFile} belongs to another user (uid ${info.uid}). Run Pier as that user, or move the file away to start a new vault.` },
+          error: {
+            code: 'VAULT_INSECURE_KEY_FILE',
+            message: `The vault key file ${keyFile} belongs to another user (uid ${info.uid}). Run Pier as that user, or move the file away to start a new vault.`,
+          },
         };
       }
     }
@@ -84,7 +87,10 @@ export async function openAesGcmFileCipher(keyFile: string): Promise<Result<ISec
     if (key.length !== KEY_BYTES) {
       return {
         ok: false,
-        error: { code: 'VAULT_BAD_KEY', message: `The vault key file ${keyFile} is damaged (${key.length} bytes, expected ${KEY_BYTES}). Restore it from a backup, or move it away and sign in to your workspaces again.` },
+        error: {
+          code: 'VAULT_BAD_KEY',
+          message: `The vault key file ${keyFile} is damaged (${key.length} bytes, expected ${KEY_BYTES}). Restore it from a backup, or move it away and sign in to your workspaces again.`,
+        },
       };
     }
     return { ok: true, value: aesGcmCipher(key, description) };

@@ -21,7 +21,8 @@ export function safeStorageCipher(safeStorage: SafeStorageLike, platform: NodeJS
       ok: false,
       error: {
         code: 'VAULT_UNAVAILABLE',
-        message: 'The system keychain is not available, so Pier cannot store sign-in secrets safely. Unlock or set up the keychain, then restart Pier.',
+        message:
+          'The system keychain is not available, so Pier cannot store sign-in secrets safely. Unlock or set up the keychain, then restart Pier.',
       },
     };
   }

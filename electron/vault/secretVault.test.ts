@@ -24,7 +24,12 @@ async function openVault(): Promise<FileSecretVault> {
 describe('FileSecretVault with the AES-GCM key file', () => {
   it('stores secrets encrypted, readable again after reopening', async () => {
     const vault = await openVault();
-    const put = await vault.put({ workspaceId: 'ws1', kind: 'personalAccessToken', displayName: 'PAT for ws1', secret: 'dapi-super-secret' });
+    const put = await vault.put({
+      workspaceId: 'ws1',
+      kind: 'personalAccessToken',
+      displayName: 'PAT for ws1',
+      secret: 'dapi-super-secret',
+    });
     if (!put.ok) throw new Error(put.error.message);
     const onDisk = await readFile(path.join(dir, 'vault.json'), 'utf8');
     expect(onDisk).not.toContain('dapi-super-secret');

@@ -74,10 +74,16 @@ export class FileSecretVault implements ISecretVault {
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return vaultError('VAULT_IO', `Cannot read the vault ${file}: ${(err as Error).message}.`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        return vaultError('VAULT_IO', `Cannot read the vault ${file}: ${(err as Error).message}.`);
     }
     if (text === undefined) {
-      const state: VaultFile = { version: 1, cipher: cipher.description, check: cipher.encrypt(CHECK_TEXT).toString('base64'), entries: {} };
+      const state: VaultFile = {
+        version: 1,
+        cipher: cipher.description,
+        check: cipher.encrypt(CHECK_TEXT).toString('base64'),
+        entries: {},
+      };
       try {
         await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
         await writeFileAtomic(file, JSON.stringify(state, null, 2), 0o600);
@@ -89,9 +95,13 @@ export class FileSecretVault implements ISecretVault {
     let state: VaultFile;
     try {
       state = JSON.parse(text) as VaultFile;
-      if (state.version !== 1 || typeof state.check !== 'string' || typeof state.entries !== 'object' || state.entries === null) throw new Error('unexpected layout');
+      if (state.version !== 1 || typeof state.check !== 'string' || typeof state.entries !== 'object' || state.entries === null)
+        throw new Error('unexpected layout');
     } catch {
-      return vaultError('VAULT_CORRUPT', `The vault ${file} is damaged and cannot be read. Move it away (Pier starts a new, empty vault) and sign in to your workspaces again.`);
+      return vaultError(
+        'VAULT_CORRUPT',
+        `The vault ${file} is damaged and cannot be read. Move it away (Pier starts a new, empty vault) and sign in to your workspaces again.`,
+      );
     }
     let check: string | undefined;
     try {
@@ -140,7 +150,10 @@ export class FileSecretVault implements ISecretVault {
   put(input: { workspaceId: string; kind: SecretKind; displayName: string; secret: string }): Promise<Result<SecretInfo>> {
     return this.commit((entries) => {
       const handle = `sec_${randomBytes(12).toString('base64url')}`;
-      const entry = this.seal({ handle, workspaceId: input.workspaceId, kind: input.kind, displayName: input.displayName, updatedAt: new Date().toISOString() }, input.secret);
+      const entry = this.seal(
+        { handle, workspaceId: input.workspaceId, kind: input.kind, displayName: input.displayName, updatedAt: new Date().toISOString() },
+        input.secret,
+      );
       entries[handle] = entry;
       return { ok: true, value: this.info(entry) };
     });
@@ -148,7 +161,8 @@ export class FileSecretVault implements ISecretVault {
 
   get(handle: string): Promise<Result<string>> {
     const entry = Object.hasOwn(this.state.entries, handle) ? this.state.entries[handle] : undefined;
-    if (!entry) return Promise.resolve(vaultError('VAULT_NOT_FOUND', `No stored secret ${handle}: it was removed. Sign in to the workspace again.`));
+    if (!entry)
+      return Promise.resolve(vaultError('VAULT_NOT_FOUND', `No stored secret ${handle}: it was removed. Sign in to the workspace again.`));
     const tampered = vaultError(
       'VAULT_TAMPERED',
       `The stored secret "${entry.displayName}" was changed outside Pier and cannot be trusted, so it was not used. Remove the workspace and sign in again.`,
@@ -159,7 +173,8 @@ export class FileSecretVault implements ISecretVault {
     } catch {
       return Promise.resolve(tampered);
     }
-    if (sealed.h !== entry.handle || sealed.w !== entry.workspaceId || sealed.k !== entry.kind || typeof sealed.s !== 'string') return Promise.resolve(tampered);
+    if (sealed.h !== entry.handle || sealed.w !== entry.workspaceId || sealed.k !== entry.kind || typeof sealed.s !== 'string')
+      return Promise.resolve(tampered);
     return Promise.resolve({ ok: true, value: sealed.s });
   }
 

@@ -6,7 +6,11 @@ import { branchRef, workspaceRef } from './catalog';
  * default. `workspaceId` other than `local` addresses a cloud workspace's branch (then `branch` is
  * required), run as the signed-in identity; `database` defaults to the branch's default database.
  */
-export const onBranch = { branch: branchRef.optional(), workspaceId: workspaceRef.optional(), database: z.string().min(1).max(63).optional() };
+export const onBranch = {
+  branch: branchRef.optional(),
+  workspaceId: workspaceRef.optional(),
+  database: z.string().min(1).max(63).optional(),
+};
 
 /** Postgres identifiers as the catalog spells them; checked against the catalog before use. */
 const identifier = z.string().min(1).max(63);
@@ -85,14 +89,27 @@ export const listGrantsOutput = z.object({
   sequences: z.array(z.object({ name: z.string(), usage: z.array(z.string()) })),
   functions: z.array(z.object({ signature: z.string(), execute: z.array(z.string()) })),
   defaultPrivileges: z.array(
-    z.object({ owner: z.string(), schema: z.string().nullable(), objectType: z.string(), grantee: z.string(), privileges: z.array(z.string()) }),
+    z.object({
+      owner: z.string(),
+      schema: z.string().nullable(),
+      objectType: z.string(),
+      grantee: z.string(),
+      privileges: z.array(z.string()),
+    }),
   ),
 });
 export type ListGrantsOutput = z.infer<typeof listGrantsOutput>;
 
 export const grantChange = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('table'), table: identifier, role: identifier, privilege: tablePrivilege, grant: z.boolean() }),
-  z.object({ kind: z.literal('column'), table: identifier, column: identifier, role: identifier, privilege: columnPrivilege, grant: z.boolean() }),
+  z.object({
+    kind: z.literal('column'),
+    table: identifier,
+    column: identifier,
+    role: identifier,
+    privilege: columnPrivilege,
+    grant: z.boolean(),
+  }),
   z.object({ kind: z.literal('schemaUsage'), role: identifier, grant: z.boolean() }),
   z.object({ kind: z.literal('sequenceUsage'), sequence: identifier, role: identifier, grant: z.boolean() }),
   z.object({ kind: z.literal('functionExecute'), signature: z.string().min(1).max(1000), role: identifier, grant: z.boolean() }),

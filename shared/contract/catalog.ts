@@ -13,7 +13,10 @@ export type RelationKind = z.infer<typeof relationKind>;
 export const branchRef = z
   .string()
   .max(200)
-  .regex(/^projects\/[a-z]([a-z0-9-]{0,61}[a-z0-9])?\/branches\/[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, 'A branch is named "projects/{project}/branches/{branch}".');
+  .regex(
+    /^projects\/[a-z]([a-z0-9-]{0,61}[a-z0-9])?\/branches\/[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    'A branch is named "projects/{project}/branches/{branch}".',
+  );
 
 /**
  * Which workspace a call addresses: the id `workspaces.list` gives. Omitted (or `local`) = the local
@@ -25,7 +28,9 @@ export const workspaceRef = z.string().min(1).max(64);
  * `database`: the Postgres database to list (default: the branch's default database). A cloud
  * workspace has no default here, so its calls name the database.
  */
-export const listSchemasInput = z.object({ branch: branchRef.optional(), workspaceId: workspaceRef.optional(), database: identifier.optional() }).strict();
+export const listSchemasInput = z
+  .object({ branch: branchRef.optional(), workspaceId: workspaceRef.optional(), database: identifier.optional() })
+  .strict();
 export const schemaSummary = z.object({
   name: z.string(),
   relations: z.array(

@@ -24,7 +24,10 @@ export const dataApiRequestInput = z
     path: z.string().min(1).max(2048).startsWith('/'),
     rawQuery: z.string().max(65_536).default(''),
     headers: z.record(z.string(), z.string()).default({}),
-    body: z.string().max(10 * 1024 * 1024).optional(),
+    body: z
+      .string()
+      .max(10 * 1024 * 1024)
+      .optional(),
     viewAs,
     branch: branchRef.optional(),
     workspaceId: workspaceRef.optional(),
@@ -54,7 +57,10 @@ export const dataApiTransactionInput = z
             path: z.string().min(1).max(2048).startsWith('/'),
             rawQuery: z.string().max(65_536).default(''),
             headers: z.record(z.string(), z.string()).default({}),
-            body: z.string().max(10 * 1024 * 1024).optional(),
+            body: z
+              .string()
+              .max(10 * 1024 * 1024)
+              .optional(),
           })
           .strict(),
       )
@@ -75,7 +81,15 @@ export const dataApiTransactionOutput = z.object({
 export type DataApiTransactionInput = z.input<typeof dataApiTransactionInput>;
 export type DataApiTransactionOutput = z.infer<typeof dataApiTransactionOutput>;
 
-export const describeTableInput = z.object({ database: identifier, schema: identifier, table: identifier, branch: branchRef.optional(), workspaceId: workspaceRef.optional() }).strict();
+export const describeTableInput = z
+  .object({
+    database: identifier,
+    schema: identifier,
+    table: identifier,
+    branch: branchRef.optional(),
+    workspaceId: workspaceRef.optional(),
+  })
+  .strict();
 const qualified = z.object({ schema: z.string(), name: z.string() });
 export const describeTableOutput = z.object({
   /** Base URL of this database's Data API: `{baseUrl}/{schema}/{table}?…`. */
@@ -84,7 +98,14 @@ export const describeTableOutput = z.object({
   exposed: z.boolean(),
   kind: z.string(),
   columns: z.array(
-    z.object({ name: z.string(), type: z.string(), typeName: z.string(), nullable: z.boolean(), default: z.string().nullable(), comment: z.string().nullable() }),
+    z.object({
+      name: z.string(),
+      type: z.string(),
+      typeName: z.string(),
+      nullable: z.boolean(),
+      default: z.string().nullable(),
+      comment: z.string().nullable(),
+    }),
   ),
   primaryKey: z.array(z.string()),
   relationships: z.array(
@@ -102,7 +123,9 @@ export const describeTableOutput = z.object({
 });
 export type DescribeTableOutput = z.infer<typeof describeTableOutput>;
 
-export const identitiesInput = z.object({ database: identifier, branch: branchRef.optional(), workspaceId: workspaceRef.optional() }).strict();
+export const identitiesInput = z
+  .object({ database: identifier, branch: branchRef.optional(), workspaceId: workspaceRef.optional() })
+  .strict();
 export const identitiesOutput = z.object({
   /** Roles granted to `authenticator`: the identities a Data API request may run as. */
   roles: z.array(z.string()),

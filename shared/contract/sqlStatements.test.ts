@@ -8,7 +8,10 @@ describe('splitStatements', () => {
     ['select 1; select 2', ['select 1', 'select 2']],
     ["select ';'; select 2;", ["select ';'", 'select 2']],
     ['select 1 -- ; not here\n; select 2', ['select 1 -- ; not here', 'select 2']],
-    ['create function f() returns int as $$ select 1; $$ language sql; select f()', ['create function f() returns int as $$ select 1; $$ language sql', 'select f()']],
+    [
+      'create function f() returns int as $$ select 1; $$ language sql; select f()',
+      ['create function f() returns int as $$ select 1; $$ language sql', 'select f()'],
+    ],
     ['select "a;b" from t', ['select "a;b" from t']],
     [';;  ;', []],
   ])('%s', (sql, out) => {

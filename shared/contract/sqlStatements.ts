@@ -47,6 +47,9 @@ export function statementTexts(text: string): string[] {
  */
 export function escapesIdentity(statement: string): boolean {
   const s = statement.replace(/^(\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)+/, '').toUpperCase();
-  return /^(BEGIN|COMMIT|ROLLBACK|END|START|ABORT|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION|RESET\s+(ROLE|SESSION|ALL)|SET\s+(LOCAL\s+|SESSION\s+)?(ROLE|SESSION\s+AUTHORIZATION)|DISCARD)\b/.test(s)
-    || /\bSET_CONFIG\s*\(\s*'ROLE'/.test(s);
+  return (
+    /^(BEGIN|COMMIT|ROLLBACK|END|START|ABORT|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION|RESET\s+(ROLE|SESSION|ALL)|SET\s+(LOCAL\s+|SESSION\s+)?(ROLE|SESSION\s+AUTHORIZATION)|DISCARD)\b/.test(
+      s,
+    ) || /\bSET_CONFIG\s*\(\s*'ROLE'/.test(s)
+  );
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FilterNode, ReadQuery, SelectItem } from './ast';
 import { parseQuery, parseSelect } from './parseQuery';
 
-const f = (name: string, ...json: [('->' | '->>'), string][]) => ({ name, json: json.map(([arrow, key]) => ({ arrow, key })) });
+const f = (name: string, ...json: ['->' | '->>', string][]) => ({ name, json: json.map(([arrow, key]) => ({ arrow, key })) });
 
 function parsed(qs: string): ReadQuery {
   const r = parseQuery(qs);
@@ -13,7 +13,13 @@ function parsed(qs: string): ReadQuery {
 describe('parseSelect', () => {
   const cases: [string, SelectItem[]][] = [
     ['*', [{ kind: 'star' }]],
-    ['id,name', [{ kind: 'field', field: f('id') }, { kind: 'field', field: f('name') }]],
+    [
+      'id,name',
+      [
+        { kind: 'field', field: f('id') },
+        { kind: 'field', field: f('name') },
+      ],
+    ],
     ['full_name:name', [{ kind: 'field', field: f('name'), alias: 'full_name' }]],
     ['id::text', [{ kind: 'field', field: f('id'), cast: 'text' }]],
     ['data->a->>b', [{ kind: 'field', field: f('data', ['->', 'a'], ['->>', 'b']) }]],
@@ -21,19 +27,80 @@ describe('parseSelect', () => {
     ['count()', [{ kind: 'count' }]],
     ['total:count()::text', [{ kind: 'count', alias: 'total', cast: 'text' }]],
     ['budget.sum()', [{ kind: 'field', field: f('budget'), aggregate: 'sum' }]],
-    ['s:budget::int.avg()::text', [{ kind: 'field', field: f('budget'), alias: 's', cast: 'int', aggregate: 'avg', aggregateCast: 'text' }]],
-    ['id, name', [{ kind: 'field', field: f('id') }, { kind: 'field', field: f('name') }]],
+    [
+      's:budget::int.avg()::text',
+      [{ kind: 'field', field: f('budget'), alias: 's', cast: 'int', aggregate: 'avg', aggregateCast: 'text' }],
+    ],
+    [
+      'id, name',
+      [
+        { kind: 'field', field: f('id') },
+        { kind: 'field', field: f('name') },
+      ],
+    ],
     ['"my col"', [{ kind: 'field', field: f('my col') }]],
     ['"a\\"b"', [{ kind: 'field', field: f('a"b') }]],
     ['first-name', [{ kind: 'field', field: f('first-name') }]],
-    ['projects(id,name)', [{ kind: 'embed', relation: 'projects', spread: false, select: [{ kind: 'field', field: f('id') }, { kind: 'field', field: f('name') }] }]],
-    ['p:projects!client_id!inner(*)', [{ kind: 'embed', relation: 'projects', alias: 'p', hint: 'client_id', join: 'inner', spread: false, select: [{ kind: 'star' }] }]],
+    [
+      'projects(id,name)',
+      [
+        {
+          kind: 'embed',
+          relation: 'projects',
+          spread: false,
+          select: [
+            { kind: 'field', field: f('id') },
+            { kind: 'field', field: f('name') },
+          ],
+        },
+      ],
+    ],
+    [
+      'p:projects!client_id!inner(*)',
+      [{ kind: 'embed', relation: 'projects', alias: 'p', hint: 'client_id', join: 'inner', spread: false, select: [{ kind: 'star' }] }],
+    ],
     ['projects!left()', [{ kind: 'embed', relation: 'projects', join: 'left', spread: false, select: [] }]],
-    ['p:projects!inner!client_id(id)', [{ kind: 'embed', relation: 'projects', alias: 'p', hint: 'client_id', join: 'inner', spread: false, select: [{ kind: 'field', field: f('id') }] }]],
-    ['first name, last name ', [{ kind: 'field', field: f('first name') }, { kind: 'field', field: f('last name') }]],
+    [
+      'p:projects!inner!client_id(id)',
+      [
+        {
+          kind: 'embed',
+          relation: 'projects',
+          alias: 'p',
+          hint: 'client_id',
+          join: 'inner',
+          spread: false,
+          select: [{ kind: 'field', field: f('id') }],
+        },
+      ],
+    ],
+    [
+      'first name, last name ',
+      [
+        { kind: 'field', field: f('first name') },
+        { kind: 'field', field: f('last name') },
+      ],
+    ],
     ['data ->a', [{ kind: 'field', field: f('data', ['->', 'a']) }]],
     ['...clients(name)', [{ kind: 'embed', relation: 'clients', spread: true, select: [{ kind: 'field', field: f('name') }] }]],
-    ['a(b(c(*)))', [{ kind: 'embed', relation: 'a', spread: false, select: [{ kind: 'embed', relation: 'b', spread: false, select: [{ kind: 'embed', relation: 'c', spread: false, select: [{ kind: 'star' }] }] }] }]],
+    [
+      'a(b(c(*)))',
+      [
+        {
+          kind: 'embed',
+          relation: 'a',
+          spread: false,
+          select: [
+            {
+              kind: 'embed',
+              relation: 'b',
+              spread: false,
+              select: [{ kind: 'embed', relation: 'c', spread: false, select: [{ kind: 'star' }] }],
+            },
+          ],
+        },
+      ],
+    ],
   ];
   it.each(cases)('%s', (text, expected) => {
     expect(parseSelect(text)).toEqual({ ok: true, value: expected });
@@ -76,7 +143,10 @@ describe('parseQuery filters', () => {
     ['x=is.null', { kind: 'condition', field: f('x'), negated: false, operator: 'is', value: 'null' }],
     ['x=is.NOT_NULL', { kind: 'condition', field: f('x'), negated: false, operator: 'is', value: 'not_null' }],
     ['x=not.is.true', { kind: 'condition', field: f('x'), negated: true, operator: 'is', value: 'true' }],
-    ['t=fts(english).cat %26 dog', { kind: 'condition', field: f('t'), negated: false, operator: 'fts', language: 'english', value: 'cat & dog' }],
+    [
+      't=fts(english).cat %26 dog',
+      { kind: 'condition', field: f('t'), negated: false, operator: 'fts', language: 'english', value: 'cat & dog' },
+    ],
     ['t=wfts.cat', { kind: 'condition', field: f('t'), negated: false, operator: 'wfts', value: 'cat' }],
     ['n=like(any).{a*,b*}', { kind: 'condition', field: f('n'), negated: false, operator: 'like', quantifier: 'any', value: '{a*,b*}' }],
     ['tags=cs.{a,b}', { kind: 'condition', field: f('tags'), negated: false, operator: 'cs', value: '{a,b}' }],
@@ -103,10 +173,17 @@ describe('parseQuery filters', () => {
         ],
       },
     ],
-    ['not.or=(a.is.null,a.not.eq.2)', { kind: 'or', negated: true, children: [
-      { kind: 'condition', field: f('a'), negated: false, operator: 'is', value: 'null' },
-      { kind: 'condition', field: f('a'), negated: true, operator: 'eq', value: '2' },
-    ] }],
+    [
+      'not.or=(a.is.null,a.not.eq.2)',
+      {
+        kind: 'or',
+        negated: true,
+        children: [
+          { kind: 'condition', field: f('a'), negated: false, operator: 'is', value: 'null' },
+          { kind: 'condition', field: f('a'), negated: true, operator: 'eq', value: '2' },
+        ],
+      },
+    ],
   ];
   it.each(cases)('%s', (qs, expected) => {
     expect(one(qs)).toEqual(expected);
@@ -130,7 +207,10 @@ describe('parseQuery filters', () => {
       filters: [],
       order: [],
       paging: [],
-      params: [['id', '1'], ['name', 'foo.bar']],
+      params: [
+        ['id', '1'],
+        ['name', 'foo.bar'],
+      ],
     });
   });
 

@@ -66,7 +66,7 @@ function readQuoted(c: Cursor): string {
   let out = '';
   while (true) {
     const ch = c.peek();
-    if (ch === undefined) c.fail('closing \'"\'');
+    if (ch === undefined) c.fail("closing '\"'");
     c.i++;
     if (ch === '"') return out;
     if (ch === '\\') {
@@ -235,7 +235,9 @@ function readCondition(c: Cursor, field: FieldRef, inTree: boolean): FilterCondi
   const op = c.s.slice(start, c.i);
   if (!isOperatorName(op)) {
     c.i = start;
-    c.fail('an operator (eq, neq, gt, gte, lt, lte, like, ilike, match, imatch, in, is, isdistinct, fts, plfts, phfts, wfts, cs, cd, ov, sl, sr, nxr, nxl, adj)');
+    c.fail(
+      'an operator (eq, neq, gt, gte, lt, lte, like, ilike, match, imatch, in, is, isdistinct, fts, plfts, phfts, wfts, cs, cd, ov, sl, sr, nxr, nxl, adj)',
+    );
   }
   const spec = OPERATORS[op];
   let quantifier: 'any' | 'all' | undefined;

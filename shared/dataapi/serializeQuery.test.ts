@@ -9,23 +9,129 @@ const f = (name: string): FieldRef => ({ name, json: [] });
 
 describe('serializeQuery', () => {
   const cases: [ReadQuery, string][] = [
-    [{ select: [{ kind: 'field', field: f('id') }, { kind: 'embed', relation: 'projects', spread: false, select: [{ kind: 'star' }] }], filters: [], order: [], paging: [] }, 'select=id,projects(*)'],
-    [{ filters: [{ path: [], node: { kind: 'condition', field: f('id'), negated: false, operator: 'gte', value: '2' } }], order: [], paging: [] }, 'id=gte.2'],
-    [{ filters: [{ path: [], node: { kind: 'condition', field: f('name'), negated: true, operator: 'in', value: ['a,b', 'c'] } }], order: [], paging: [] }, 'name=not.in.("a,b",c)'],
-    [{ filters: [{ path: [], node: { kind: 'condition', field: f('order'), negated: false, operator: 'eq', value: '1' } }], order: [], paging: [] }, '"order"=eq.1'],
-    [{ filters: [{ path: ['projects'], node: { kind: 'or', negated: true, children: [{ kind: 'condition', field: f('a'), negated: false, operator: 'eq', value: 'x)y' }] } }], order: [], paging: [] }, 'projects.not.or=(a.eq."x)y")'],
-    [{ filters: [], order: [{ path: [], terms: [{ field: f('name'), direction: 'desc', nulls: 'last' }, { relation: 'clients', field: f('name') }] }], paging: [{ path: ['projects'], limit: 1, offset: 2 }] }, 'order=name.desc.nullslast,clients(name)&projects.limit=1&projects.offset=2'],
+    [
+      {
+        select: [
+          { kind: 'field', field: f('id') },
+          { kind: 'embed', relation: 'projects', spread: false, select: [{ kind: 'star' }] },
+        ],
+        filters: [],
+        order: [],
+        paging: [],
+      },
+      'select=id,projects(*)',
+    ],
+    [
+      {
+        filters: [{ path: [], node: { kind: 'condition', field: f('id'), negated: false, operator: 'gte', value: '2' } }],
+        order: [],
+        paging: [],
+      },
+      'id=gte.2',
+    ],
+    [
+      {
+        filters: [{ path: [], node: { kind: 'condition', field: f('name'), negated: true, operator: 'in', value: ['a,b', 'c'] } }],
+        order: [],
+        paging: [],
+      },
+      'name=not.in.("a,b",c)',
+    ],
+    [
+      {
+        filters: [{ path: [], node: { kind: 'condition', field: f('order'), negated: false, operator: 'eq', value: '1' } }],
+        order: [],
+        paging: [],
+      },
+      '"order"=eq.1',
+    ],
+    [
+      {
+        filters: [
+          {
+            path: ['projects'],
+            node: {
+              kind: 'or',
+              negated: true,
+              children: [{ kind: 'condition', field: f('a'), negated: false, operator: 'eq', value: 'x)y' }],
+            },
+          },
+        ],
+        order: [],
+        paging: [],
+      },
+      'projects.not.or=(a.eq."x)y")',
+    ],
+    [
+      {
+        filters: [],
+        order: [
+          {
+            path: [],
+            terms: [
+              { field: f('name'), direction: 'desc', nulls: 'last' },
+              { relation: 'clients', field: f('name') },
+            ],
+          },
+        ],
+        paging: [{ path: ['projects'], limit: 1, offset: 2 }],
+      },
+      'order=name.desc.nullslast,clients(name)&projects.limit=1&projects.offset=2',
+    ],
   ];
   it.each(cases)('writes %j as %s', (q, expected) => {
-    expect(serializeParams(q).map(([k, v]) => `${k}=${v}`).join('&')).toBe(expected);
+    expect(
+      serializeParams(q)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('&'),
+    ).toBe(expected);
   });
 });
 
 // ── round trip ────────────────────────────────────────────────────────────────────────────
 
-const hostile = fc.constantFrom('', ' ', 'a b', '"', '\\', "'; DROP TABLE clients; --", '/* c */', '\u0000', 'é', '𝄞', ',', '(', ')', '.', ':', '::', '!', '->', '->>', '-', 'a-', '{a,b}', '*', 'not', 'or', 'and', 'select', 'count', 'inner', 'asc', 'null');
-const text = fc.oneof({ weight: 3, arbitrary: fc.string({ maxLength: 12 }) }, { weight: 2, arbitrary: hostile }, { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }) });
-const name = fc.oneof({ weight: 3, arbitrary: fc.constantFrom('id', 'name', 'client_id', 'data', 'Ünïcode', 'first-name', '$x') }, { weight: 2, arbitrary: text });
+const hostile = fc.constantFrom(
+  '',
+  ' ',
+  'a b',
+  '"',
+  '\\',
+  "'; DROP TABLE clients; --",
+  '/* c */',
+  '\u0000',
+  'é',
+  '𝄞',
+  ',',
+  '(',
+  ')',
+  '.',
+  ':',
+  '::',
+  '!',
+  '->',
+  '->>',
+  '-',
+  'a-',
+  '{a,b}',
+  '*',
+  'not',
+  'or',
+  'and',
+  'select',
+  'count',
+  'inner',
+  'asc',
+  'null',
+);
+const text = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ maxLength: 12 }) },
+  { weight: 2, arbitrary: hostile },
+  { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }) },
+);
+const name = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom('id', 'name', 'client_id', 'data', 'Ünïcode', 'first-name', '$x') },
+  { weight: 2, arbitrary: text },
+);
 const typeName = fc.constantFrom('text', 'int', 'int4', 'numeric', 'json', 'jsonb', 'bigint');
 
 const field: fc.Arbitrary<FieldRef> = fc.record({
@@ -44,10 +150,23 @@ const selectItems: fc.Arbitrary<SelectItem[]> = fc.letrec<{ items: SelectItem[];
     fc.constant({ kind: 'star' as const }),
     fc.record({ alias: opt(name), cast: opt(typeName) }).map((r) => clean({ kind: 'count' as const, ...r })),
     fc
-      .record({ field, alias: opt(name), cast: opt(typeName), aggregate: opt(fc.constantFrom('count', 'sum', 'avg', 'min', 'max') as fc.Arbitrary<'sum'>), aggregateCast: opt(typeName) })
+      .record({
+        field,
+        alias: opt(name),
+        cast: opt(typeName),
+        aggregate: opt(fc.constantFrom('count', 'sum', 'avg', 'min', 'max') as fc.Arbitrary<'sum'>),
+        aggregateCast: opt(typeName),
+      })
       .map((r) => clean({ kind: 'field' as const, ...r, aggregateCast: r.aggregate ? r.aggregateCast : undefined })),
     fc
-      .record({ relation: name, alias: opt(name), hint: opt(name), join: opt(fc.constantFrom('inner' as const, 'left' as const)), spread: fc.boolean(), select: tie('items') })
+      .record({
+        relation: name,
+        alias: opt(name),
+        hint: opt(name),
+        join: opt(fc.constantFrom('inner' as const, 'left' as const)),
+        spread: fc.boolean(),
+        select: tie('items'),
+      })
       .map((r) => clean({ kind: 'embed' as const, ...r, alias: r.spread ? undefined : r.alias }) as SelectItem),
   ),
 })).items;
@@ -71,12 +190,21 @@ const filterNode: fc.Arbitrary<FilterNode> = fc.letrec<{ node: FilterNode }>((ti
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     condition,
-    fc.record({ kind: fc.constantFrom('and' as const, 'or' as const), negated: fc.boolean(), children: fc.array(tie('node'), { minLength: 1, maxLength: 3 }) }),
+    fc.record({
+      kind: fc.constantFrom('and' as const, 'or' as const),
+      negated: fc.boolean(),
+      children: fc.array(tie('node'), { minLength: 1, maxLength: 3 }),
+    }),
   ),
 })).node;
 
 const orderTerm: fc.Arbitrary<OrderTerm> = fc
-  .record({ relation: opt(name), field, direction: opt(fc.constantFrom('asc' as const, 'desc' as const)), nulls: opt(fc.constantFrom('first' as const, 'last' as const)) })
+  .record({
+    relation: opt(name),
+    field,
+    direction: opt(fc.constantFrom('asc' as const, 'desc' as const)),
+    nulls: opt(fc.constantFrom('first' as const, 'last' as const)),
+  })
   .map(clean);
 
 const path = fc.array(name, { maxLength: 2 });
@@ -89,9 +217,15 @@ const readQuery: fc.Arbitrary<ReadQuery> = fc
   .record({
     select: opt(selectItems),
     filters: fc.array(fc.record({ path, node: filterNode }), { maxLength: 4 }),
-    order: fc.uniqueArray(fc.record({ path, terms: fc.array(orderTerm, { minLength: 1, maxLength: 3 }) }), { maxLength: 2, selector: (o) => JSON.stringify(o.path) }),
+    order: fc.uniqueArray(fc.record({ path, terms: fc.array(orderTerm, { minLength: 1, maxLength: 3 }) }), {
+      maxLength: 2,
+      selector: (o) => JSON.stringify(o.path),
+    }),
     paging: fc
-      .uniqueArray(fc.record({ path, limit: opt(fc.nat()), offset: opt(fc.nat()) }), { maxLength: 2, selector: (p) => JSON.stringify(p.path) })
+      .uniqueArray(fc.record({ path, limit: opt(fc.nat()), offset: opt(fc.nat()) }), {
+        maxLength: 2,
+        selector: (p) => JSON.stringify(p.path),
+      })
       .map((ps) => ps.filter((p) => p.limit !== undefined || p.offset !== undefined).map(clean)),
     params: functionArgs.map((a) => (a.length > 0 ? a : undefined)),
   })
@@ -110,10 +244,15 @@ describe('URL codec round trip', () => {
 
   it('turns any query string into a value or a PGRST100 error, never an exception', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.oneof(text, fc.constantFrom('select', 'order', 'limit', 'or', 'not.and', 'a.b.order')), text), { maxLength: 4 }), (pairs) => {
-        const r = parseQuery(pairs);
-        if (!r.ok) expect(r.error.code).toBe('PGRST100');
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.oneof(text, fc.constantFrom('select', 'order', 'limit', 'or', 'not.and', 'a.b.order')), text), {
+          maxLength: 4,
+        }),
+        (pairs) => {
+          const r = parseQuery(pairs);
+          if (!r.ok) expect(r.error.code).toBe('PGRST100');
+        },
+      ),
       { numRuns: 400 },
     );
   });

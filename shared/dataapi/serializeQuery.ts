@@ -87,10 +87,7 @@ function pathPrefix(path: EmbedPath): string {
 /** One filter as a [key, value] pair of the query string (not URL-encoded). */
 export function serializeFilter(path: EmbedPath, node: FilterNode): [string, string] {
   if (node.kind === 'condition') return [pathPrefix(path) + serializeField(node.field), serializeCondition(node)];
-  return [
-    pathPrefix(path) + (node.negated ? 'not.' : '') + node.kind,
-    '(' + node.children.map(serializeTreeNode).join(',') + ')',
-  ];
+  return [pathPrefix(path) + (node.negated ? 'not.' : '') + node.kind, '(' + node.children.map(serializeTreeNode).join(',') + ')'];
 }
 
 /** The query's parameters in a stable order: select, filters, order, limit/offset. */

@@ -5,22 +5,26 @@ import { applyUpdateMask, buildUpdateMask, diffSpec } from './updateMask';
 
 const id = fc.stringMatching(/^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$/);
 
-const endpointSpec = fc.record(
-  {
-    endpoint_type: fc.constant('ENDPOINT_TYPE_READ_WRITE'),
-    autoscaling_limit_min_cu: fc.constantFrom(0.5, 1, 2),
-    autoscaling_limit_max_cu: fc.constantFrom(1, 2, 4, 8),
-    disabled: fc.boolean(),
-    settings: fc.record({ pg_settings: fc.dictionary(fc.constantFrom('work_mem', 'statement_timeout', 'search_path'), fc.string({ maxLength: 5 })) }),
-  },
-  { requiredKeys: ['endpoint_type'] },
-).chain((base) =>
-  fc.oneof(
-    fc.constant(base),
-    fc.constantFrom('60s', '300s').map((d) => ({ ...base, suspend_timeout_duration: d })),
-    fc.constant({ ...base, no_suspension: true }),
-  ),
-);
+const endpointSpec = fc
+  .record(
+    {
+      endpoint_type: fc.constant('ENDPOINT_TYPE_READ_WRITE'),
+      autoscaling_limit_min_cu: fc.constantFrom(0.5, 1, 2),
+      autoscaling_limit_max_cu: fc.constantFrom(1, 2, 4, 8),
+      disabled: fc.boolean(),
+      settings: fc.record({
+        pg_settings: fc.dictionary(fc.constantFrom('work_mem', 'statement_timeout', 'search_path'), fc.string({ maxLength: 5 })),
+      }),
+    },
+    { requiredKeys: ['endpoint_type'] },
+  )
+  .chain((base) =>
+    fc.oneof(
+      fc.constant(base),
+      fc.constantFrom('60s', '300s').map((d) => ({ ...base, suspend_timeout_duration: d })),
+      fc.constant({ ...base, no_suspension: true }),
+    ),
+  );
 
 describe('update masks (properties)', () => {
   it('diff → mask → apply turns any endpoint spec into any other (same type)', () => {
@@ -60,10 +64,13 @@ describe('update masks (properties)', () => {
 
   it('names with anything outside the id alphabet never parse', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 12 }).filter((s) => /[^a-z0-9-]/.test(s) && !s.includes('/')), (bad) => {
-        expect(parseResourceName(`projects/${bad}`)).toBeUndefined();
-        expect(parseResourceName(`projects/p/branches/${bad}`)).toBeUndefined();
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 12 }).filter((s) => /[^a-z0-9-]/.test(s) && !s.includes('/')),
+        (bad) => {
+          expect(parseResourceName(`projects/${bad}`)).toBeUndefined();
+          expect(parseResourceName(`projects/p/branches/${bad}`)).toBeUndefined();
+        },
+      ),
     );
   });
 });

@@ -278,7 +278,12 @@ function shapeAt(schema: MaskSchema, path: readonly string[]): FieldShape | unde
  * (members absent from the patch are cleared). Masked paths must be set in the patch; immutable
  * fields may not change (setting them to their current value is allowed, as a full-spec PATCH does).
  */
-export function applyUpdateMask<S extends object>(kind: MaskedKind, currentSpec: S, patchSpec: object, mask: readonly string[]): MaskResult<S> {
+export function applyUpdateMask<S extends object>(
+  kind: MaskedKind,
+  currentSpec: S,
+  patchSpec: object,
+  mask: readonly string[],
+): MaskResult<S> {
   const schema = SCHEMAS[kind];
   if (mask.length === 0) return { ok: false, error: { kind: 'missingMask' } };
   const result = clone(currentSpec) as JsonObject;

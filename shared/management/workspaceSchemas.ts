@@ -27,8 +27,22 @@ export const listWorkspacesOutput = z.object({ workspaces: z.array(workspaceInfo
 // 'workspaces.add'
 export const addWorkspaceInput = z.discriminatedUnion('method', [
   z.object({ method: z.literal('oauth'), host: z.string().min(1).max(300), displayName: z.string().max(100).optional() }).strict(),
-  z.object({ method: z.literal('pat'), host: z.string().min(1).max(300), token: z.string().min(1).max(4096), displayName: z.string().max(100).optional() }).strict(),
-  z.object({ method: z.literal('cli'), profile: z.string().min(1).max(100), host: z.string().max(300).optional(), displayName: z.string().max(100).optional() }).strict(),
+  z
+    .object({
+      method: z.literal('pat'),
+      host: z.string().min(1).max(300),
+      token: z.string().min(1).max(4096),
+      displayName: z.string().max(100).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      method: z.literal('cli'),
+      profile: z.string().min(1).max(100),
+      host: z.string().max(300).optional(),
+      displayName: z.string().max(100).optional(),
+    })
+    .strict(),
 ]);
 export type AddWorkspaceInput = z.infer<typeof addWorkspaceInput>;
 export const addWorkspaceOutput = workspaceInfo;
@@ -123,12 +137,23 @@ export const startedOperationOutput = z.object({ operation: trackedOperation });
 /** Branch expiry: exactly one of the oneof members goes to the server. */
 export const branchExpiration = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('never') }).strict(),
-  z.object({ kind: z.literal('ttl'), seconds: z.number().int().min(60).max(30 * 86400) }).strict(),
+  z
+    .object({
+      kind: z.literal('ttl'),
+      seconds: z
+        .number()
+        .int()
+        .min(60)
+        .max(30 * 86400),
+    })
+    .strict(),
   z.object({ kind: z.literal('at'), time: z.iso.datetime() }).strict(),
 ]);
 export type BranchExpiration = z.infer<typeof branchExpiration>;
 
-const branchIdInput = z.string().regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, 'Use 1–63 lowercase letters, digits and hyphens, starting with a letter.');
+const branchIdInput = z
+  .string()
+  .regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, 'Use 1–63 lowercase letters, digits and hyphens, starting with a letter.');
 
 // 'cloud.createBranch'
 export const createBranchInput = z
@@ -140,14 +165,19 @@ export const createBranchInput = z
     sourceBranch: resourceName.optional(),
     /** Point in time: one of these, within the history retention. */
     sourceTime: z.iso.datetime().optional(),
-    sourceLsn: z.string().regex(/^[0-9A-Fa-f]+\/[0-9A-Fa-f]+$/).optional(),
+    sourceLsn: z
+      .string()
+      .regex(/^[0-9A-Fa-f]+\/[0-9A-Fa-f]+$/)
+      .optional(),
     isProtected: z.boolean().optional(),
     expiration: branchExpiration.default({ kind: 'never' }),
   })
   .strict();
 
 // 'cloud.updateBranch'
-export const updateBranchInput = z.object({ workspaceId, branch: resourceName, isProtected: z.boolean().optional(), expiration: branchExpiration.optional() }).strict();
+export const updateBranchInput = z
+  .object({ workspaceId, branch: resourceName, isProtected: z.boolean().optional(), expiration: branchExpiration.optional() })
+  .strict();
 
 // 'cloud.deleteBranch'
 export const deleteBranchInput = z.object({ workspaceId, branch: resourceName, purge: z.boolean().optional() }).strict();
@@ -186,11 +216,17 @@ export const createProjectInput = z
 export const setDefaultBranchInput = z.object({ workspaceId, branch: resourceName }).strict();
 
 /** CU limits: 0.5 or a whole number; the server enforces its current ranges. */
-const cu = z.number().min(0.5).max(112).refine((v) => v === 0.5 || Number.isInteger(v), 'Use 0.5 or a whole number of CU.');
+const cu = z
+  .number()
+  .min(0.5)
+  .max(112)
+  .refine((v) => v === 0.5 || Number.isInteger(v), 'Use 0.5 or a whole number of CU.');
 const suspendSeconds = z.number().int().min(60).max(604800);
-const onlyOneSuspension = (v: { suspendTimeoutSeconds?: number | undefined; noSuspension?: true | undefined }) => !(v.suspendTimeoutSeconds !== undefined && v.noSuspension !== undefined);
+const onlyOneSuspension = (v: { suspendTimeoutSeconds?: number | undefined; noSuspension?: true | undefined }) =>
+  !(v.suspendTimeoutSeconds !== undefined && v.noSuspension !== undefined);
 const suspensionMessage = { message: 'Set either suspendTimeoutSeconds or noSuspension, not both.', path: ['noSuspension'] };
-const cuOrder = (v: { minCu?: number | undefined; maxCu?: number | undefined }) => v.minCu === undefined || v.maxCu === undefined || v.minCu <= v.maxCu;
+const cuOrder = (v: { minCu?: number | undefined; maxCu?: number | undefined }) =>
+  v.minCu === undefined || v.maxCu === undefined || v.minCu <= v.maxCu;
 const cuMessage = { message: 'Minimum CU must not exceed maximum CU.', path: ['minCu'] };
 
 // 'cloud.createEndpoint'
@@ -224,7 +260,9 @@ export const updateEndpointInput = z
   .strict()
   .refine(onlyOneSuspension, suspensionMessage)
   .refine(cuOrder, cuMessage)
-  .refine((v) => Object.entries(v).some(([k, x]) => x !== undefined && k !== 'workspaceId' && k !== 'endpoint'), { message: 'Nothing to change: give disabled, minCu, maxCu, suspendTimeoutSeconds or noSuspension.' });
+  .refine((v) => Object.entries(v).some(([k, x]) => x !== undefined && k !== 'workspaceId' && k !== 'endpoint'), {
+    message: 'Nothing to change: give disabled, minCu, maxCu, suspendTimeoutSeconds or noSuspension.',
+  });
 
 // 'cloud.deleteEndpoint'
 export const deleteEndpointInput = z.object({ workspaceId, endpoint: resourceName }).strict();
@@ -272,9 +310,17 @@ export const createRoleInput = z
     workspaceId,
     branch: resourceName,
     /** The Postgres role name, which for an identity is the identity itself. */
-    postgresRole: z.string().trim().min(1).max(63).regex(/^[^\0]+$/, 'Role names may not contain NUL.'),
+    postgresRole: z
+      .string()
+      .trim()
+      .min(1)
+      .max(63)
+      .regex(/^[^\0]+$/, 'Role names may not contain NUL.'),
     identityType,
-    attributes: z.object({ createdb: z.boolean().optional(), createrole: z.boolean().optional(), bypassrls: z.boolean().optional() }).strict().optional(),
+    attributes: z
+      .object({ createdb: z.boolean().optional(), createrole: z.boolean().optional(), bypassrls: z.boolean().optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -282,7 +328,15 @@ export const createRoleInput = z
 export const deleteRoleInput = z.object({ workspaceId, role: resourceName }).strict();
 
 /** Schema names as PostgREST takes them in a comma-separated list. */
-const schemaList = z.array(z.string().min(1).max(63).regex(/^[^,]+$/, 'Names may not contain commas.')).max(100);
+const schemaList = z
+  .array(
+    z
+      .string()
+      .min(1)
+      .max(63)
+      .regex(/^[^,]+$/, 'Names may not contain commas.'),
+  )
+  .max(100);
 
 /** Data API settings, every one optional: on update only the given ones change. */
 export const dataApiSettingsInput = z
@@ -291,7 +345,16 @@ export const dataApiSettingsInput = z
     extraSearchPath: schemaList.optional(),
     maxRows: z.number().int().min(0).max(1_000_000_000).optional(),
     aggregatesEnabled: z.boolean().optional(),
-    corsOrigins: z.array(z.string().min(1).max(300).regex(/^[^,]+$/, 'Origins may not contain commas.')).max(100).optional(),
+    corsOrigins: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(300)
+          .regex(/^[^,]+$/, 'Origins may not contain commas.'),
+      )
+      .max(100)
+      .optional(),
     /** JSON path of the role claim, e.g. ".sub". */
     jwtRoleClaimKey: z.string().min(2).max(200).regex(/^\./, 'Start the claim path with ".", like ".sub".').optional(),
     openApiMode: z.enum(['OPEN_API_MODE_DISABLED', 'OPEN_API_MODE_IGNORE_PRIVILEGES']).optional(),
@@ -330,7 +393,10 @@ export const enableDataApiInput = z.object({ workspaceId, database: resourceName
 export const updateDataApiInput = z
   .object({ workspaceId, database: resourceName, settings: dataApiSettingsInput })
   .strict()
-  .refine((v) => Object.values(v.settings).some((x) => x !== undefined), { message: 'Nothing to change: give at least one setting.', path: ['settings'] });
+  .refine((v) => Object.values(v.settings).some((x) => x !== undefined), {
+    message: 'Nothing to change: give at least one setting.',
+    path: ['settings'],
+  });
 
 // 'cloud.disableDataApi'
 export const disableDataApiInput = z.object({ workspaceId, database: resourceName }).strict();
@@ -348,7 +414,10 @@ export const sendToHostedDataApiInput = z
     rawQuery: z.string().max(65_536).default(''),
     /** Only Data API request headers pass (accept, prefer, range, content-type, profiles). */
     headers: z.record(z.string(), z.string()).default({}),
-    body: z.string().max(10 * 1024 * 1024).optional(),
+    body: z
+      .string()
+      .max(10 * 1024 * 1024)
+      .optional(),
   })
   .strict();
 export const sendToHostedDataApiOutput = z.object({

@@ -7,7 +7,10 @@ import { DatabricksCliTokenProvider, databricksCliToken, parseCliTokenOutput } f
 describe('parseCliTokenOutput', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
   it.each<[string, { accessToken: string; expiresAt: number } | undefined]>([
-    ['{"access_token":"a","token_type":"Bearer","expiry":"2026-01-01T01:00:00.123456789+01:00"}', { accessToken: 'a', expiresAt: Date.parse('2026-01-01T00:00:00.123Z') }],
+    [
+      '{"access_token":"a","token_type":"Bearer","expiry":"2026-01-01T01:00:00.123456789+01:00"}',
+      { accessToken: 'a', expiresAt: Date.parse('2026-01-01T00:00:00.123Z') },
+    ],
     ['{"access_token":"a","expiry":"2026-01-01T00:30:00Z"}', { accessToken: 'a', expiresAt: now + 30 * 60_000 }],
     ['{"access_token":"a","expiry":"2026-01-01 00:30:00.5"}', { accessToken: 'a', expiresAt: new Date('2026-01-01T00:30:00.5').getTime() }],
     ['{"access_token":"a","expires_in":600}', { accessToken: 'a', expiresAt: now + 600_000 }],
@@ -58,8 +61,18 @@ describe('the databricks CLI as a token source', () => {
   it.each<[string, string, string, RegExp]>([
     ['missing CLI', '', 'CLOUD_AUTH_FAILED', /not installed.*Install the Databricks CLI/],
     ['old Python CLI', `echo "Error: No such command 'auth'." >&2; exit 2`, 'CLOUD_AUTH_FAILED', /too old.*0\.207\.1/],
-    ['unknown profile', `echo 'Error: cannot load Databricks config file: has no nope profile configured' >&2; exit 1`, 'CLOUD_AUTH_FAILED', /no usable profile "nope".*databricks auth login --profile nope/],
-    ['revoked sign-in', `echo 'Error: a new access token could not be retrieved because the refresh token is invalid. To reauthenticate, run databricks auth login' >&2; exit 1`, 'CLOUD_SIGN_IN_REQUIRED', /expired or was revoked.*databricks auth login --profile nope/],
+    [
+      'unknown profile',
+      `echo 'Error: cannot load Databricks config file: has no nope profile configured' >&2; exit 1`,
+      'CLOUD_AUTH_FAILED',
+      /no usable profile "nope".*databricks auth login --profile nope/,
+    ],
+    [
+      'revoked sign-in',
+      `echo 'Error: a new access token could not be retrieved because the refresh token is invalid. To reauthenticate, run databricks auth login' >&2; exit 1`,
+      'CLOUD_SIGN_IN_REQUIRED',
+      /expired or was revoked.*databricks auth login --profile nope/,
+    ],
     ['text output', `echo 'dapi-not-json'`, 'CLOUD_AUTH_FAILED', /printed something other than a token/],
   ])('%s → a clear error', async (name, body, code, message) => {
     const command = body === '' ? path.join(dir, 'does-not-exist') : await script(name.replace(/\W/g, '-'), body);
@@ -69,6 +82,9 @@ describe('the databricks CLI as a token source', () => {
   });
 
   it('refuses a profile name that is not one', async () => {
-    expect(await databricksCliToken({ profile: '--host=evil', command: 'true' })).toMatchObject({ ok: false, error: { code: 'CLOUD_INVALID_INPUT' } });
+    expect(await databricksCliToken({ profile: '--host=evil', command: 'true' })).toMatchObject({
+      ok: false,
+      error: { code: 'CLOUD_INVALID_INPUT' },
+    });
   });
 });

@@ -63,14 +63,21 @@ export async function startLoopbackCallback(ports: readonly number[] = callbackP
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
       return;
     }
-    const outcome: Outcome = code ? { kind: 'code', code, state } : { kind: 'error', error: error ?? 'error', description: q.get('error_description') ?? '', state };
+    const outcome: Outcome = code
+      ? { kind: 'code', code, state }
+      : { kind: 'error', error: error ?? 'error', description: q.get('error_description') ?? '', state };
     const accepted = deliver ? deliver(outcome) : (pending.push(outcome), true);
     const success = accepted && outcome.kind === 'code';
     res.writeHead(success ? 200 : 400, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     res.end(
       success
         ? page('Signed in to Pier', 'You can close this tab and return to Pier.')
-        : page('Sign-in did not complete', outcome.kind === 'error' ? `${outcome.error}: ${outcome.description}` : 'This sign-in link is not the one Pier is waiting for. Start the sign-in again from Pier.'),
+        : page(
+            'Sign-in did not complete',
+            outcome.kind === 'error'
+              ? `${outcome.error}: ${outcome.description}`
+              : 'This sign-in link is not the one Pier is waiting for. Start the sign-in again from Pier.',
+          ),
     );
   };
   const server = http.createServer(handler);
@@ -85,7 +92,10 @@ export async function startLoopbackCallback(ports: readonly number[] = callbackP
   }
   if (bound === undefined) {
     const range = ports.length === 1 ? `port ${ports[0]}` : `ports ${ports[0]}–${ports.at(-1)}`;
-    return cloudFail('CLOUD_AUTH_FAILED', `Cannot receive the sign-in: ${range} on this computer are all in use. Close other sign-in windows (e.g. a running \`databricks auth login\`) and try again.`);
+    return cloudFail(
+      'CLOUD_AUTH_FAILED',
+      `Cannot receive the sign-in: ${range} on this computer are all in use. Close other sign-in windows (e.g. a running \`databricks auth login\`) and try again.`,
+    );
   }
   const port = bound;
   const has6 = await listenOn(server6, port, '::1');
@@ -111,7 +121,13 @@ export async function startLoopbackCallback(ports: readonly number[] = callbackP
         };
         const onAbort = (): void => finish(cloudFail('CLOUD_CANCELLED', 'Sign-in cancelled.'));
         const timer = setTimeout(
-          () => finish(cloudFail('CLOUD_TIMEOUT', `No answer from the browser within ${Math.round(timeoutMs / 1000)} s. Finish signing in in the browser window Pier opened, or start the sign-in again.`)),
+          () =>
+            finish(
+              cloudFail(
+                'CLOUD_TIMEOUT',
+                `No answer from the browser within ${Math.round(timeoutMs / 1000)} s. Finish signing in in the browser window Pier opened, or start the sign-in again.`,
+              ),
+            ),
           timeoutMs,
         );
         signal?.addEventListener('abort', onAbort, { once: true });
@@ -119,8 +135,22 @@ export async function startLoopbackCallback(ports: readonly number[] = callbackP
           // A callback with a foreign state is someone else's (or forged): ignore it, keep waiting.
           if (o.state !== state) return false;
           if (o.kind === 'code') finish(cloudOk(o.code));
-          else if (o.error === 'access_denied') finish(cloudFail('CLOUD_AUTH_FAILED', `Sign-in was declined in the browser${o.description ? ` (${o.description})` : ''}. Start it again and allow access.`, { error_code: o.error }));
-          else finish(cloudFail('CLOUD_AUTH_FAILED', `The workspace refused the sign-in: ${o.error}${o.description ? ` (${o.description})` : ''}. Start the sign-in again.`, { error_code: o.error }));
+          else if (o.error === 'access_denied')
+            finish(
+              cloudFail(
+                'CLOUD_AUTH_FAILED',
+                `Sign-in was declined in the browser${o.description ? ` (${o.description})` : ''}. Start it again and allow access.`,
+                { error_code: o.error },
+              ),
+            );
+          else
+            finish(
+              cloudFail(
+                'CLOUD_AUTH_FAILED',
+                `The workspace refused the sign-in: ${o.error}${o.description ? ` (${o.description})` : ''}. Start the sign-in again.`,
+                { error_code: o.error },
+              ),
+            );
           return true;
         };
         for (const o of pending.splice(0)) deliver(o);

@@ -5,7 +5,12 @@ describe('mintedTokenProvider', () => {
   it('reuses a token while more than 5 minutes remain, mints anew after that or after a refusal', async () => {
     let t = 0;
     let n = 0;
-    const p = mintedTokenProvider(() => Promise.resolve(`tok-${++n}`), 3600_000, 'local', () => t);
+    const p = mintedTokenProvider(
+      () => Promise.resolve(`tok-${++n}`),
+      3600_000,
+      'local',
+      () => t,
+    );
     expect(await p.getToken()).toEqual({ ok: true, value: 'tok-1' });
     t = 3600_000 - 300_001;
     expect(await p.getToken()).toEqual({ ok: true, value: 'tok-1' });
@@ -17,6 +22,9 @@ describe('mintedTokenProvider', () => {
 
   it('a failing mint is an error value', async () => {
     const p = mintedTokenProvider(() => Promise.reject(new Error('key file unreadable')), 1000);
-    expect(await p.getToken()).toMatchObject({ ok: false, error: { code: 'CLOUD_AUTH_FAILED', message: expect.stringContaining('key file unreadable') } });
+    expect(await p.getToken()).toMatchObject({
+      ok: false,
+      error: { code: 'CLOUD_AUTH_FAILED', message: expect.stringContaining('key file unreadable') },
+    });
   });
 });

@@ -7,7 +7,12 @@ import { REFRESH_WHEN_LEFT_MS } from './oauthTokenProvider';
  * one has under five minutes left, or after the server refused it.
  * E.g. `mintedTokenProvider(() => issuer.mintToken(issuer.owner, { ttlSeconds: 3600 }), 3600_000)`.
  */
-export function mintedTokenProvider(mint: () => Promise<string>, lifetimeMs: number, label = 'local sign-in', now: () => number = Date.now): IAuthProvider {
+export function mintedTokenProvider(
+  mint: () => Promise<string>,
+  lifetimeMs: number,
+  label = 'local sign-in',
+  now: () => number = Date.now,
+): IAuthProvider {
   let current: { token: string; expiresAt: number } | undefined;
   return {
     label,

@@ -26,11 +26,17 @@ const TIMEOUT_MS = 30_000;
 
 function networkFailure(host: string, what: string, err: unknown): { ok: false; error: CloudError } {
   const cause = (err as { cause?: { code?: string } }).cause?.code ?? '';
-  if (cause === 'ENOTFOUND') return cloudFail('CLOUD_WRONG_HOST', `Cannot find ${host} (DNS lookup failed). Check the workspace URL.`, { error_code: cause });
-  if ((err as Error).name === 'TimeoutError') return cloudFail('CLOUD_TIMEOUT', `${host} did not answer the ${what} in time. Check your network connection and try again.`);
-  return cloudFail('CLOUD_NETWORK', `Cannot reach ${host} for the ${what}: ${cause || (err as Error).message}. Check your network connection (and VPN or proxy), then try again.`, {
-    ...(cause ? { error_code: cause } : {}),
-  });
+  if (cause === 'ENOTFOUND')
+    return cloudFail('CLOUD_WRONG_HOST', `Cannot find ${host} (DNS lookup failed). Check the workspace URL.`, { error_code: cause });
+  if ((err as Error).name === 'TimeoutError')
+    return cloudFail('CLOUD_TIMEOUT', `${host} did not answer the ${what} in time. Check your network connection and try again.`);
+  return cloudFail(
+    'CLOUD_NETWORK',
+    `Cannot reach ${host} for the ${what}: ${cause || (err as Error).message}. Check your network connection (and VPN or proxy), then try again.`,
+    {
+      ...(cause ? { error_code: cause } : {}),
+    },
+  );
 }
 
 /** `GET {host}/oidc/.well-known/oauth-authorization-server`. */
@@ -39,7 +45,11 @@ export async function discoverOAuthServer(host: string, signal?: AbortSignal): P
   const url = `${host}/oidc/.well-known/oauth-authorization-server`;
   let res: Response;
   try {
-    res = await fetch(url, { headers: { Accept: 'application/json' }, signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]) : AbortSignal.timeout(TIMEOUT_MS), redirect: 'manual' });
+    res = await fetch(url, {
+      headers: { Accept: 'application/json' },
+      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]) : AbortSignal.timeout(TIMEOUT_MS),
+      redirect: 'manual',
+    });
   } catch (err) {
     return networkFailure(hostName, 'sign-in discovery', err);
   }
@@ -72,7 +82,11 @@ export async function discoverOAuthServer(host: string, signal?: AbortSignal): P
 }
 
 /** POSTs a form to the token endpoint; maps OAuth errors to causes a person can act on. */
-export async function requestTokens(tokenEndpoint: string, form: Record<string, string>, signal?: AbortSignal): Promise<CloudResult<OAuthTokens>> {
+export async function requestTokens(
+  tokenEndpoint: string,
+  form: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<CloudResult<OAuthTokens>> {
   const hostName = new URL(tokenEndpoint).host;
   let res: Response;
   try {
@@ -107,18 +121,29 @@ export async function requestTokens(tokenEndpoint: string, form: Record<string, 
         details,
       );
     }
-    return cloudFail('CLOUD_AUTH_FAILED', `${hostName} refused the ${isRefresh ? 'token refresh' : 'sign-in'} (HTTP ${res.status}: ${description}). Sign in again; if it keeps failing, check the workspace URL.`, details);
+    return cloudFail(
+      'CLOUD_AUTH_FAILED',
+      `${hostName} refused the ${isRefresh ? 'token refresh' : 'sign-in'} (HTTP ${res.status}: ${description}). Sign in again; if it keeps failing, check the workspace URL.`,
+      details,
+    );
   }
   let body: { access_token?: unknown; refresh_token?: unknown; expires_in?: unknown; token_type?: unknown };
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
-    return cloudFail('CLOUD_BAD_RESPONSE', `${hostName} answered the token request with something that is not JSON. Check the workspace URL.`, { http_status: res.status });
+    return cloudFail(
+      'CLOUD_BAD_RESPONSE',
+      `${hostName} answered the token request with something that is not JSON. Check the workspace URL.`,
+      { http_status: res.status },
+    );
   }
   if (typeof body.access_token !== 'string' || body.access_token === '') {
-    return cloudFail('CLOUD_BAD_RESPONSE', `${hostName} answered the token request without an access token. Sign in again.`, { http_status: res.status });
+    return cloudFail('CLOUD_BAD_RESPONSE', `${hostName} answered the token request without an access token. Sign in again.`, {
+      http_status: res.status,
+    });
   }
-  const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : typeof body.expires_in === 'string' ? Number(body.expires_in) : 3600;
+  const expiresIn =
+    typeof body.expires_in === 'number' ? body.expires_in : typeof body.expires_in === 'string' ? Number(body.expires_in) : 3600;
   return cloudOk({
     accessToken: body.access_token,
     ...(typeof body.refresh_token === 'string' && body.refresh_token !== '' ? { refreshToken: body.refresh_token } : {}),

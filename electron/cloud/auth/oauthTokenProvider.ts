@@ -49,14 +49,21 @@ export class OAuthTokenProvider implements IAuthProvider {
     const host = new URL(this.options.host).host;
     const refreshToken = this.tokens.refreshToken;
     if (refreshToken === undefined) {
-      return cloudFail('CLOUD_SIGN_IN_REQUIRED', `Your sign-in to ${host} has expired and cannot be renewed (no refresh token was granted). Sign in again.`);
+      return cloudFail(
+        'CLOUD_SIGN_IN_REQUIRED',
+        `Your sign-in to ${host} has expired and cannot be renewed (no refresh token was granted). Sign in again.`,
+      );
     }
     if (this.tokenEndpoint === undefined) {
       const server = await discoverOAuthServer(this.options.host);
       if (!server.ok) return server;
       this.tokenEndpoint = server.value.tokenEndpoint;
     }
-    const res = await requestTokens(this.tokenEndpoint, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.options.clientId ?? DATABRICKS_CLI_CLIENT_ID });
+    const res = await requestTokens(this.tokenEndpoint, {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: this.options.clientId ?? DATABRICKS_CLI_CLIENT_ID,
+    });
     if (!res.ok) return res;
     // Servers that do not rotate send no new refresh token: keep the one we have.
     const next: OAuthTokens = { ...res.value, refreshToken: res.value.refreshToken ?? refreshToken };

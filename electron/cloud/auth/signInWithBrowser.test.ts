@@ -67,7 +67,13 @@ describe('signInWithBrowser', () => {
         return Promise.reject(new Error('xdg-open: not found'));
       },
     });
-    expect(r).toMatchObject({ ok: false, error: { code: 'CLOUD_AUTH_FAILED', message: expect.stringContaining('could not open your browser for the sign-in (xdg-open: not found)') } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'CLOUD_AUTH_FAILED',
+        message: expect.stringContaining('could not open your browser for the sign-in (xdg-open: not found)'),
+      },
+    });
     await expect(fetch(`${redirect.replace('localhost', '127.0.0.1')}/?code=x&state=y`)).rejects.toThrow();
   });
 
@@ -80,7 +86,12 @@ describe('signInWithBrowser', () => {
 
   it('gives up when the browser never comes back, and frees the port', async () => {
     let port = 0;
-    const r = await signInWithBrowser({ host: issuer.url, ports: EPHEMERAL, timeoutMs: 100, openBrowser: (url) => void (port = Number(new URL(new URL(url).searchParams.get('redirect_uri')!).port)) });
+    const r = await signInWithBrowser({
+      host: issuer.url,
+      ports: EPHEMERAL,
+      timeoutMs: 100,
+      openBrowser: (url) => void (port = Number(new URL(new URL(url).searchParams.get('redirect_uri')!).port)),
+    });
     expect(r).toMatchObject({ ok: false, error: { code: 'CLOUD_TIMEOUT' } });
     await expect(fetch(`http://127.0.0.1:${port}/?code=x&state=y`)).rejects.toThrow();
   });
@@ -148,7 +159,11 @@ describe('OAuthTokenProvider', () => {
     issuer.accessTokenSeconds = 240;
     const tokens = await signedIn();
     const stored: OAuthTokens[] = [];
-    const provider = new OAuthTokenProvider({ host: issuer.url, tokens, onTokens: (t) => (stored.push(t), Promise.resolve(cloudOk(undefined))) });
+    const provider = new OAuthTokenProvider({
+      host: issuer.url,
+      tokens,
+      onTokens: (t) => (stored.push(t), Promise.resolve(cloudOk(undefined))),
+    });
     issuer.accessTokenSeconds = 3600;
     const [a, b] = await Promise.all([provider.getToken(), provider.getToken()]);
     expect(a).toEqual(b);

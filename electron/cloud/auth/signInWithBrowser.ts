@@ -38,17 +38,30 @@ export async function signInWithBrowser(options: BrowserSignInOptions): Promise<
     authorize.searchParams.set('state', state);
     authorize.searchParams.set('code_challenge', pkce.challenge);
     authorize.searchParams.set('code_challenge_method', 'S256');
-    const waiting = callback.waitForCode({ state, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }), ...(options.signal ? { signal: options.signal } : {}) });
+    const waiting = callback.waitForCode({
+      state,
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     try {
       await options.openBrowser(authorize.toString());
     } catch (err) {
-      return cloudFail('CLOUD_AUTH_FAILED', `Pier could not open your browser for the sign-in (${(err as Error).message}). Set a default browser, or use a personal access token instead.`);
+      return cloudFail(
+        'CLOUD_AUTH_FAILED',
+        `Pier could not open your browser for the sign-in (${(err as Error).message}). Set a default browser, or use a personal access token instead.`,
+      );
     }
     const code = await waiting;
     if (!code.ok) return code;
     return await requestTokens(
       server.value.tokenEndpoint,
-      { grant_type: 'authorization_code', code: code.value, redirect_uri: callback.redirectUri, client_id: clientId, code_verifier: pkce.verifier },
+      {
+        grant_type: 'authorization_code',
+        code: code.value,
+        redirect_uri: callback.redirectUri,
+        client_id: clientId,
+        code_verifier: pkce.verifier,
+      },
       options.signal,
     );
   } finally {

@@ -76,13 +76,30 @@ function connectError(err: unknown, target: EndpointTarget, user: string): Cloud
   const message = (err as Error).message;
   const details = { error_code: code, server_message: message };
   if (code === '28P01' || code === '28000') {
-    return { code: 'CLOUD_UNAUTHENTICATED', message: `${target.endpoint} refused the database credential for "${user}" (${message}). Make sure a Postgres role for this identity exists on the branch (Roles → add identity), then try again.`, details };
+    return {
+      code: 'CLOUD_UNAUTHENTICATED',
+      message: `${target.endpoint} refused the database credential for "${user}" (${message}). Make sure a Postgres role for this identity exists on the branch (Roles → add identity), then try again.`,
+      details,
+    };
   }
-  if (code === '3D000') return { code: 'CLOUD_NOT_FOUND', message: `There is no database "${target.database ?? DEFAULT_DATABASE}" on ${target.endpoint}. Pick another database.`, details };
+  if (code === '3D000')
+    return {
+      code: 'CLOUD_NOT_FOUND',
+      message: `There is no database "${target.database ?? DEFAULT_DATABASE}" on ${target.endpoint}. Pick another database.`,
+      details,
+    };
   if (code.startsWith('ERR_TLS') || /certificate|self[- ]signed/i.test(message)) {
-    return { code: 'CLOUD_WRONG_HOST', message: `The TLS certificate of ${target.endpoint} was refused (${message}). Check the workspace and the network (a proxy may be intercepting TLS).`, details };
+    return {
+      code: 'CLOUD_WRONG_HOST',
+      message: `The TLS certificate of ${target.endpoint} was refused (${message}). Check the workspace and the network (a proxy may be intercepting TLS).`,
+      details,
+    };
   }
-  return { code: 'CLOUD_NETWORK', message: `Cannot connect to ${target.endpoint} (${message}). It may be suspended or starting; check your network and try again.`, details };
+  return {
+    code: 'CLOUD_NETWORK',
+    message: `Cannot connect to ${target.endpoint} (${message}). It may be suspended or starting; check your network and try again.`,
+    details,
+  };
 }
 
 /** Credentials are per endpoint (all its databases share one). */
@@ -117,18 +134,20 @@ export class EndpointPools {
     const cached = this.credentials.get(key);
     if (cached && cached.expiresAt - Date.now() > renewBefore) return cached.credential;
     const entry = { credential: undefined as unknown as Promise<CloudResult<DatabaseCredential>>, expiresAt: Number.POSITIVE_INFINITY };
-    entry.credential = client.generateDatabaseCredential({ endpoint: target.endpoint, ttl: this.options.credentialTtl ?? '3600s' }).then((r) => {
-      if (!r.ok) {
-        if (this.credentials.get(key) === entry) this.credentials.delete(key);
+    entry.credential = client
+      .generateDatabaseCredential({ endpoint: target.endpoint, ttl: this.options.credentialTtl ?? '3600s' })
+      .then((r) => {
+        if (!r.ok) {
+          if (this.credentials.get(key) === entry) this.credentials.delete(key);
+          return r;
+        }
+        const at = r.value.expire_time ? Date.parse(r.value.expire_time) : NaN;
+        // Without a readable expiry, assume the documented hour minus a margin.
+        entry.expiresAt = Number.isNaN(at) ? Date.now() + 50 * 60_000 : at;
+        // Set before anyone awaiting the credential resumes, so their logins send it.
+        if (this.credentials.get(key) === entry) this.tokens.set(key, r.value.token ?? '');
         return r;
-      }
-      const at = r.value.expire_time ? Date.parse(r.value.expire_time) : NaN;
-      // Without a readable expiry, assume the documented hour minus a margin.
-      entry.expiresAt = Number.isNaN(at) ? Date.now() + 50 * 60_000 : at;
-      // Set before anyone awaiting the credential resumes, so their logins send it.
-      if (this.credentials.get(key) === entry) this.tokens.set(key, r.value.token ?? '');
-      return r;
-    });
+      });
     this.credentials.set(key, entry);
     return entry.credential;
   }
@@ -167,8 +186,13 @@ export class EndpointPools {
     const endpoint = await client.value.getEndpoint(target.endpoint);
     if (!endpoint.ok) return endpoint;
     const host = endpoint.value.status?.hosts?.host;
-    if (!host) return cloudFail('CLOUD_BAD_RESPONSE', `${target.endpoint} has no host yet (state ${endpoint.value.status?.current_state ?? 'unknown'}). Wait until it is ready, then try again.`);
-    if (endpoint.value.status?.disabled) return cloudFail('CLOUD_INVALID_INPUT', `${target.endpoint} is disabled, so it accepts no connections. Enable it first.`);
+    if (!host)
+      return cloudFail(
+        'CLOUD_BAD_RESPONSE',
+        `${target.endpoint} has no host yet (state ${endpoint.value.status?.current_state ?? 'unknown'}). Wait until it is ready, then try again.`,
+      );
+    if (endpoint.value.status?.disabled)
+      return cloudFail('CLOUD_INVALID_INPUT', `${target.endpoint} is disabled, so it accepts no connections. Enable it first.`);
     const address = connectionAddress(host);
     const pool = new pg.Pool({
       host: address.host,
@@ -251,12 +275,15 @@ export class EndpointPools {
   private armIdle(entry: PoolEntry): void {
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     if (entry.inUse > 0 || entry.leases > 0) return;
-    entry.idleTimer = setTimeout(() => {
-      if (entry.inUse === 0 && this.pools.get(entry.key) === entry) {
-        this.pools.delete(entry.key);
-        void entry.pool.end().catch(() => undefined);
-      }
-    }, this.options.idleCloseMs ?? 5 * 60_000);
+    entry.idleTimer = setTimeout(
+      () => {
+        if (entry.inUse === 0 && this.pools.get(entry.key) === entry) {
+          this.pools.delete(entry.key);
+          void entry.pool.end().catch(() => undefined);
+        }
+      },
+      this.options.idleCloseMs ?? 5 * 60_000,
+    );
     entry.idleTimer.unref();
   }
 

@@ -15,9 +15,19 @@ async function clientWith(polls: number, outcome: object): Promise<ManagementCli
   server = await startScriptedServer((req) => {
     if (req.method !== 'GET') return { status: 200, body: { name: 'projects/p/branches/b/operations/1', done: false } };
     seen++;
-    return { status: 200, body: seen < polls ? { name: 'projects/p/branches/b/operations/1', done: false } : { name: 'projects/p/branches/b/operations/1', done: true, ...outcome } };
+    return {
+      status: 200,
+      body:
+        seen < polls
+          ? { name: 'projects/p/branches/b/operations/1', done: false }
+          : { name: 'projects/p/branches/b/operations/1', done: true, ...outcome },
+    };
   });
-  return new ManagementClient({ baseUrl: server.url, auth: staticTokenProvider('t'), retry: { stepMs: 5, jitterMinMs: 0, jitterMaxMs: 1 } });
+  return new ManagementClient({
+    baseUrl: server.url,
+    auth: staticTokenProvider('t'),
+    retry: { stepMs: 5, jitterMinMs: 0, jitterMaxMs: 1 },
+  });
 }
 
 const meta = { workspaceId: 'w', title: 'Delete branch b', resource: 'projects/p/branches/b' };
@@ -45,7 +55,10 @@ describe('OperationTracker', () => {
     if (!started.ok) throw new Error(started.error.message);
     const { operation, result } = tracker.track(meta, started.value);
     await result;
-    expect(tracker.get(operation.id)).toMatchObject({ state: 'failed', error: { code: 'CLOUD_OPERATION_FAILED', message: expect.stringContaining('branch is protected') } });
+    expect(tracker.get(operation.id)).toMatchObject({
+      state: 'failed',
+      error: { code: 'CLOUD_OPERATION_FAILED', message: expect.stringContaining('branch is protected') },
+    });
   });
 
   it('stop ends the wait, not the server-side work; finished ones are pruned beyond the limit', async () => {

@@ -54,7 +54,10 @@ export class OperationTracker {
   }
 
   /** Starts following a mutation; returns its tracking record at once and a promise of the outcome. */
-  track<T>(meta: { workspaceId: string; title: string; resource: string }, pending: Pending<T>): { operation: TrackedOperation; result: Promise<CloudResult<T>> } {
+  track<T>(
+    meta: { workspaceId: string; title: string; resource: string },
+    pending: Pending<T>,
+  ): { operation: TrackedOperation; result: Promise<CloudResult<T>> } {
     const id = `op-${randomBytes(6).toString('hex')}`;
     const entry: Entry = {
       op: { id, ...meta, state: 'running', startedAt: new Date().toISOString(), polls: 0 },
@@ -65,7 +68,11 @@ export class OperationTracker {
       if (e.kind === 'polled') this.update(entry, { polls: e.polls });
     };
     const result = pending
-      .wait({ signal: entry.abort.signal, onProgress, ...(this.options.timeoutMs === undefined ? {} : { timeoutMs: this.options.timeoutMs }) })
+      .wait({
+        signal: entry.abort.signal,
+        onProgress,
+        ...(this.options.timeoutMs === undefined ? {} : { timeoutMs: this.options.timeoutMs }),
+      })
       .then((r) => {
         const finishedAt = new Date().toISOString();
         if (r.ok) this.update(entry, { state: 'succeeded', finishedAt });

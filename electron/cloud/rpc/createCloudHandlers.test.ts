@@ -24,20 +24,58 @@ let services: CloudServices;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'pier-cloudrpc-'));
   local = await startScriptedServer((req) => {
-    if (req.headers.authorization !== 'Bearer owner') return { status: 401, body: { error_code: 'UNAUTHENTICATED', message: 'Invalid access token.' } };
+    if (req.headers.authorization !== 'Bearer owner')
+      return { status: 401, body: { error_code: 'UNAUTHENTICATED', message: 'Invalid access token.' } };
     const { pathname } = new URL(req.url, 'http://x');
     if (pathname === '/api/2.0/postgres/projects') {
-      return { status: 200, body: { projects: [{ name: 'projects/local', status: { display_name: 'Local', owner: 'owner@pier.local', pg_version: '18', default_branch: 'projects/local/branches/production' } }], next_page_token: 'n1' } };
+      return {
+        status: 200,
+        body: {
+          projects: [
+            {
+              name: 'projects/local',
+              status: {
+                display_name: 'Local',
+                owner: 'owner@pier.local',
+                pg_version: '18',
+                default_branch: 'projects/local/branches/production',
+              },
+            },
+          ],
+          next_page_token: 'n1',
+        },
+      };
     }
     if (pathname === '/api/2.0/postgres/projects/local/branches/production/endpoints') {
-      return { status: 200, body: { endpoints: [{ name: 'projects/local/branches/production/endpoints/primary', spec: { endpoint_type: 'READ_WRITE' }, status: { current_state: 'ACTIVE', host: '127.0.0.1:5999', autoscaling_limit_min_cu: 1, autoscaling_limit_max_cu: 2 } }] } };
+      return {
+        status: 200,
+        body: {
+          endpoints: [
+            {
+              name: 'projects/local/branches/production/endpoints/primary',
+              spec: { endpoint_type: 'READ_WRITE' },
+              status: { current_state: 'ACTIVE', host: '127.0.0.1:5999', autoscaling_limit_min_cu: 1, autoscaling_limit_max_cu: 2 },
+            },
+          ],
+        },
+      };
     }
     if (pathname === '/api/2.0/postgres/projects/local/branches') {
-      return { status: 200, body: { branches: [{ name: 'projects/local/branches/production', status: { current_state: 'READY', default: true, is_protected: false } }] } };
+      return {
+        status: 200,
+        body: {
+          branches: [
+            { name: 'projects/local/branches/production', status: { current_state: 'READY', default: true, is_protected: false } },
+          ],
+        },
+      };
     }
     return { status: 404, body: { error_code: 'NOT_FOUND', message: 'no such path' } };
   });
-  const svc = await createCloudServices({ dataDir: dir, local: { baseUrl: `${local.url}/api/2.0/postgres`, auth: staticTokenProvider('owner'), identity: 'owner@pier.local' } });
+  const svc = await createCloudServices({
+    dataDir: dir,
+    local: { baseUrl: `${local.url}/api/2.0/postgres`, auth: staticTokenProvider('owner'), identity: 'owner@pier.local' },
+  });
   if (!svc.ok) throw new Error(svc.error.message);
   services = svc.value;
 });
@@ -52,14 +90,34 @@ describe('cloud RPC handlers', () => {
     const h = createCloudHandlers({ services, openBrowser: () => undefined });
     expect((await h['workspaces.list']({})).workspaces.map((w) => w.id)).toEqual(['local']);
     expect(await h['cloud.projects']({ workspaceId: 'local' })).toEqual({
-      projects: [{ name: 'projects/local', id: 'local', displayName: 'Local', owner: 'owner@pier.local', pgVersion: 18, defaultBranch: 'projects/local/branches/production', deleted: false }],
+      projects: [
+        {
+          name: 'projects/local',
+          id: 'local',
+          displayName: 'Local',
+          owner: 'owner@pier.local',
+          pgVersion: 18,
+          defaultBranch: 'projects/local/branches/production',
+          deleted: false,
+        },
+      ],
       nextPageToken: 'n1',
     });
     expect(await h['cloud.branches']({ workspaceId: 'local', project: 'projects/local' })).toEqual({
       branches: [{ name: 'projects/local/branches/production', id: 'production', state: 'READY', isDefault: true, isProtected: false }],
     });
     expect(await h['cloud.endpoints']({ workspaceId: 'local', branch: 'projects/local/branches/production' })).toEqual({
-      endpoints: [{ name: 'projects/local/branches/production/endpoints/primary', id: 'primary', type: 'ENDPOINT_TYPE_READ_WRITE', state: 'ACTIVE', host: '127.0.0.1:5999', minCu: 1, maxCu: 2 }],
+      endpoints: [
+        {
+          name: 'projects/local/branches/production/endpoints/primary',
+          id: 'primary',
+          type: 'ENDPOINT_TYPE_READ_WRITE',
+          state: 'ACTIVE',
+          host: '127.0.0.1:5999',
+          minCu: 1,
+          maxCu: 2,
+        },
+      ],
     });
   });
 
@@ -72,7 +130,9 @@ describe('cloud RPC handlers', () => {
     expect((denied as CloudRpcError).rpcError).toMatchObject({ code: 'CLOUD_UNAUTHENTICATED' });
     expect(JSON.parse((denied as CloudRpcError).rpcError.details!)).toMatchObject({ http_status: 401, error_code: 'UNAUTHENTICATED' });
     expect(services.workspaces.list()).toHaveLength(1);
-    expect((await h['workspaces.remove']({ id: 'local' }).catch((e: CloudRpcError) => e.rpcError))).toMatchObject({ code: 'CLOUD_INVALID_INPUT' });
+    expect(await h['workspaces.remove']({ id: 'local' }).catch((e: CloudRpcError) => e.rpcError)).toMatchObject({
+      code: 'CLOUD_INVALID_INPUT',
+    });
   });
 
   it('the add input is a closed union of the three methods', () => {
@@ -88,17 +148,29 @@ describe('branch mutations through the handlers', () => {
     const requests: { method: string; url: string; body: string }[] = [];
     const peer = await startScriptedServer((req) => {
       requests.push(req);
-      return { status: 200, body: { name: 'projects/local/branches/dev/operations/1', done: true, response: { name: 'projects/local/branches/dev' } } };
+      return {
+        status: 200,
+        body: { name: 'projects/local/branches/dev/operations/1', done: true, response: { name: 'projects/local/branches/dev' } },
+      };
     });
-    const svc = await createCloudServices({ dataDir: dir, local: { baseUrl: peer.url, auth: staticTokenProvider('owner'), identity: 'o' } });
+    const svc = await createCloudServices({
+      dataDir: dir,
+      local: { baseUrl: peer.url, auth: staticTokenProvider('owner'), identity: 'o' },
+    });
     if (!svc.ok) throw new Error(svc.error.message);
     try {
       const h = createCloudHandlers({ services: svc.value, openBrowser: () => undefined });
-      const created = await h['cloud.createBranch'](createBranchInput.parse({ workspaceId: 'local', project: 'projects/local', branchId: 'dev', sourceTime: '2026-01-01T00:00:00Z' }));
+      const created = await h['cloud.createBranch'](
+        createBranchInput.parse({ workspaceId: 'local', project: 'projects/local', branchId: 'dev', sourceTime: '2026-01-01T00:00:00Z' }),
+      );
       expect(created.operation).toMatchObject({ title: 'Create branch dev', resource: 'projects/local/branches/dev', state: 'running' });
       expect(requests[0]).toMatchObject({ method: 'POST', url: '/api/2.0/postgres/projects/local/branches?branch_id=dev' });
       expect(JSON.parse(requests[0]!.body)).toEqual({ spec: { source_branch_time: '2026-01-01T00:00:00.000Z', no_expiry: true } });
-      await h['cloud.updateBranch']({ workspaceId: 'local', branch: 'projects/local/branches/dev', expiration: { kind: 'ttl', seconds: 3600 } });
+      await h['cloud.updateBranch']({
+        workspaceId: 'local',
+        branch: 'projects/local/branches/dev',
+        expiration: { kind: 'ttl', seconds: 3600 },
+      });
       expect(requests[1]!.url).toBe('/api/2.0/postgres/projects/local/branches/dev?update_mask=spec.expiration');
       expect(JSON.parse(requests[1]!.body)).toEqual({ spec: { ttl: '3600s' } });
       await new Promise((r) => setTimeout(r, 20));
@@ -115,18 +187,36 @@ describe('branch mutations through the handlers', () => {
 
   it('input schemas refuse bad ids and mixed expirations', () => {
     expect(createBranchInput.safeParse({ workspaceId: 'local', project: 'projects/p', branchId: 'Dev_1' }).success).toBe(false);
-    expect(createBranchInput.safeParse({ workspaceId: 'local', project: 'projects/p', branchId: 'dev', expiration: { kind: 'ttl', seconds: 60, time: 'x' } }).success).toBe(false);
+    expect(
+      createBranchInput.safeParse({
+        workspaceId: 'local',
+        project: 'projects/p',
+        branchId: 'dev',
+        expiration: { kind: 'ttl', seconds: 60, time: 'x' },
+      }).success,
+    ).toBe(false);
     expect(createBranchInput.parse({ workspaceId: 'local', project: 'projects/p', branchId: 'dev' }).expiration).toEqual({ kind: 'never' });
   });
 });
 
 /** A peer that records every request and answers by route; mutations finish at once. */
-async function withPeer(route: (method: string, pathname: string) => { status: number; body: unknown } | undefined, run: (h: ReturnType<typeof createCloudHandlers>, requests: RecordedRequest[]) => Promise<void>): Promise<void> {
+async function withPeer(
+  route: (method: string, pathname: string) => { status: number; body: unknown } | undefined,
+  run: (h: ReturnType<typeof createCloudHandlers>, requests: RecordedRequest[]) => Promise<void>,
+): Promise<void> {
   const peer = await startScriptedServer((req) => {
     const { pathname } = new URL(req.url, 'http://x');
-    return route(req.method, pathname.replace('/api/2.0/postgres', '')) ?? { status: 200, body: { name: `${pathname}/operations/1`, done: true, response: {} } };
+    return (
+      route(req.method, pathname.replace('/api/2.0/postgres', '')) ?? {
+        status: 200,
+        body: { name: `${pathname}/operations/1`, done: true, response: {} },
+      }
+    );
   });
-  const svc = await createCloudServices({ dataDir: dir, local: { baseUrl: `${peer.url}/api/2.0/postgres`, auth: staticTokenProvider('owner'), identity: 'o' } });
+  const svc = await createCloudServices({
+    dataDir: dir,
+    local: { baseUrl: `${peer.url}/api/2.0/postgres`, auth: staticTokenProvider('owner'), identity: 'o' },
+  });
   if (!svc.ok) throw new Error(svc.error.message);
   try {
     await run(createCloudHandlers({ services: svc.value, openBrowser: () => undefined }), peer.requests);
@@ -136,82 +226,153 @@ async function withPeer(route: (method: string, pathname: string) => { status: n
   }
 }
 
-const sent = (r: RecordedRequest | undefined) => ({ method: r?.method, url: r?.url.replace('/api/2.0/postgres', ''), body: r?.body ? (JSON.parse(r.body) as unknown) : undefined });
+const sent = (r: RecordedRequest | undefined) => ({
+  method: r?.method,
+  url: r?.url.replace('/api/2.0/postgres', ''),
+  body: r?.body ? (JSON.parse(r.body) as unknown) : undefined,
+});
 const BR = 'projects/local/branches/dev';
 const managedByParent = (message: string) => ({
   status: 400,
   body: {
     error_code: 'BAD_REQUEST',
     message,
-    details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', domain: 'databricks.com', reason: 'RESOURCE_CONFLICT', metadata: { declarative_context: 'MANAGED_BY_PARENT' } }],
+    details: [
+      {
+        '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+        domain: 'databricks.com',
+        reason: 'RESOURCE_CONFLICT',
+        metadata: { declarative_context: 'MANAGED_BY_PARENT' },
+      },
+    ],
   },
 });
 
 describe('project and endpoint mutations through the handlers', () => {
   it('create project and set the default branch send the right calls and are tracked', async () => {
-    await withPeer(() => undefined, async (h, requests) => {
-      const created = await h['cloud.createProject'](createProjectInput.parse({ workspaceId: 'local', projectId: 'shop', displayName: 'Shop', pgVersion: 18 }));
-      expect(created.operation).toMatchObject({ title: 'Create project Shop', resource: 'projects/shop' });
-      expect(sent(requests[0])).toEqual({ method: 'POST', url: '/projects?project_id=shop', body: { spec: { display_name: 'Shop', pg_version: 18 } } });
+    await withPeer(
+      () => undefined,
+      async (h, requests) => {
+        const created = await h['cloud.createProject'](
+          createProjectInput.parse({ workspaceId: 'local', projectId: 'shop', displayName: 'Shop', pgVersion: 18 }),
+        );
+        expect(created.operation).toMatchObject({ title: 'Create project Shop', resource: 'projects/shop' });
+        expect(sent(requests[0])).toEqual({
+          method: 'POST',
+          url: '/projects?project_id=shop',
+          body: { spec: { display_name: 'Shop', pg_version: 18 } },
+        });
 
-      const made = await h['cloud.setDefaultBranch']({ workspaceId: 'local', branch: BR });
-      expect(made.operation).toMatchObject({ title: 'Make dev the default branch', resource: 'projects/local' });
-      expect(sent(requests[1])).toEqual({ method: 'PATCH', url: '/projects/local?update_mask=spec.default_branch', body: { spec: { default_branch: BR } } });
+        const made = await h['cloud.setDefaultBranch']({ workspaceId: 'local', branch: BR });
+        expect(made.operation).toMatchObject({ title: 'Make dev the default branch', resource: 'projects/local' });
+        expect(sent(requests[1])).toEqual({
+          method: 'PATCH',
+          url: '/projects/local?update_mask=spec.default_branch',
+          body: { spec: { default_branch: BR } },
+        });
 
-      const bad = await h['cloud.setDefaultBranch']({ workspaceId: 'local', branch: 'projects/local' }).catch((e: CloudRpcError) => e.rpcError);
-      expect(bad).toMatchObject({ code: 'CLOUD_INVALID_INPUT', message: expect.stringMatching(/not a branch name/) });
-      expect(requests).toHaveLength(2);
+        const bad = await h['cloud.setDefaultBranch']({ workspaceId: 'local', branch: 'projects/local' }).catch(
+          (e: CloudRpcError) => e.rpcError,
+        );
+        expect(bad).toMatchObject({ code: 'CLOUD_INVALID_INPUT', message: expect.stringMatching(/not a branch name/) });
+        expect(requests).toHaveLength(2);
 
-      const purged = await h['cloud.deleteProject']({ workspaceId: 'local', project: 'projects/shop', purge: true });
-      expect(purged.operation).toMatchObject({ title: 'Purge project shop', resource: 'projects/shop' });
-      expect(sent(requests[2])).toMatchObject({ method: 'DELETE', url: '/projects/shop?purge=true' });
-      const restored = await h['cloud.undeleteProject']({ workspaceId: 'local', project: 'projects/shop' });
-      expect(restored.operation).toMatchObject({ title: 'Restore project shop', resource: 'projects/shop' });
-      expect(sent(requests[3])).toEqual({ method: 'POST', url: '/projects/shop/undelete', body: {} });
-      await h['cloud.undeleteBranch']({ workspaceId: 'local', branch: BR });
-      expect(sent(requests[4])).toEqual({ method: 'POST', url: `/${BR}/undelete`, body: {} });
-    });
+        const purged = await h['cloud.deleteProject']({ workspaceId: 'local', project: 'projects/shop', purge: true });
+        expect(purged.operation).toMatchObject({ title: 'Purge project shop', resource: 'projects/shop' });
+        expect(sent(requests[2])).toMatchObject({ method: 'DELETE', url: '/projects/shop?purge=true' });
+        const restored = await h['cloud.undeleteProject']({ workspaceId: 'local', project: 'projects/shop' });
+        expect(restored.operation).toMatchObject({ title: 'Restore project shop', resource: 'projects/shop' });
+        expect(sent(requests[3])).toEqual({ method: 'POST', url: '/projects/shop/undelete', body: {} });
+        await h['cloud.undeleteBranch']({ workspaceId: 'local', branch: BR });
+        expect(sent(requests[4])).toEqual({ method: 'POST', url: `/${BR}/undelete`, body: {} });
+      },
+    );
   });
 
   it('create, suspend, resize and delete endpoints with the suspension oneof and masks', async () => {
-    await withPeer(() => undefined, async (h, requests) => {
-      const created = await h['cloud.createEndpoint'](createEndpointInput.parse({ workspaceId: 'local', branch: BR, endpointId: 'ro', type: 'READ_ONLY', minCu: 0.5, maxCu: 2, suspendTimeoutSeconds: 300 }));
-      expect(created.operation).toMatchObject({ title: 'Create read-only endpoint ro', resource: `${BR}/endpoints/ro` });
-      expect(sent(requests[0])).toEqual({
-        method: 'POST',
-        url: `/${BR}/endpoints?endpoint_id=ro`,
-        body: { spec: { endpoint_type: 'ENDPOINT_TYPE_READ_ONLY', autoscaling_limit_min_cu: 0.5, autoscaling_limit_max_cu: 2, suspend_timeout_duration: '300s' } },
-      });
+    await withPeer(
+      () => undefined,
+      async (h, requests) => {
+        const created = await h['cloud.createEndpoint'](
+          createEndpointInput.parse({
+            workspaceId: 'local',
+            branch: BR,
+            endpointId: 'ro',
+            type: 'READ_ONLY',
+            minCu: 0.5,
+            maxCu: 2,
+            suspendTimeoutSeconds: 300,
+          }),
+        );
+        expect(created.operation).toMatchObject({ title: 'Create read-only endpoint ro', resource: `${BR}/endpoints/ro` });
+        expect(sent(requests[0])).toEqual({
+          method: 'POST',
+          url: `/${BR}/endpoints?endpoint_id=ro`,
+          body: {
+            spec: {
+              endpoint_type: 'ENDPOINT_TYPE_READ_ONLY',
+              autoscaling_limit_min_cu: 0.5,
+              autoscaling_limit_max_cu: 2,
+              suspend_timeout_duration: '300s',
+            },
+          },
+        });
 
-      const suspended = await h['cloud.updateEndpoint'](updateEndpointInput.parse({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro`, disabled: true }));
-      expect(suspended.operation.title).toBe('Suspend endpoint ro');
-      expect(sent(requests[1])).toEqual({ method: 'PATCH', url: `/${BR}/endpoints/ro?update_mask=spec.disabled`, body: { spec: { disabled: true } } });
+        const suspended = await h['cloud.updateEndpoint'](
+          updateEndpointInput.parse({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro`, disabled: true }),
+        );
+        expect(suspended.operation.title).toBe('Suspend endpoint ro');
+        expect(sent(requests[1])).toEqual({
+          method: 'PATCH',
+          url: `/${BR}/endpoints/ro?update_mask=spec.disabled`,
+          body: { spec: { disabled: true } },
+        });
 
-      const resized = await h['cloud.updateEndpoint'](updateEndpointInput.parse({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro`, maxCu: 4, noSuspension: true }));
-      expect(resized.operation.title).toBe('Change endpoint ro');
-      expect(sent(requests[2])).toEqual({
-        method: 'PATCH',
-        url: `/${BR}/endpoints/ro?update_mask=spec.autoscaling_limit_max_cu%2Cspec.suspension`,
-        body: { spec: { autoscaling_limit_max_cu: 4, no_suspension: true } },
-      });
+        const resized = await h['cloud.updateEndpoint'](
+          updateEndpointInput.parse({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro`, maxCu: 4, noSuspension: true }),
+        );
+        expect(resized.operation.title).toBe('Change endpoint ro');
+        expect(sent(requests[2])).toEqual({
+          method: 'PATCH',
+          url: `/${BR}/endpoints/ro?update_mask=spec.autoscaling_limit_max_cu%2Cspec.suspension`,
+          body: { spec: { autoscaling_limit_max_cu: 4, no_suspension: true } },
+        });
 
-      await h['cloud.deleteEndpoint']({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro` });
-      expect(sent(requests[3])).toMatchObject({ method: 'DELETE', url: `/${BR}/endpoints/ro` });
-    });
+        await h['cloud.deleteEndpoint']({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro` });
+        expect(sent(requests[3])).toMatchObject({ method: 'DELETE', url: `/${BR}/endpoints/ro` });
+      },
+    );
   });
 
   it("the server's MANAGED_BY_PARENT refusal says to delete the parent instead", async () => {
     const refuse = (method: string, pathname: string) =>
-      method !== 'DELETE' ? undefined
-      : pathname.endsWith('/endpoints/primary') ? managedByParent('read-write endpoints cannot be deleted independently')
-      : pathname === '/projects/local/branches/production' ? managedByParent('root branches cannot be deleted independently')
-      : undefined;
+      method !== 'DELETE'
+        ? undefined
+        : pathname.endsWith('/endpoints/primary')
+          ? managedByParent('read-write endpoints cannot be deleted independently')
+          : pathname === '/projects/local/branches/production'
+            ? managedByParent('root branches cannot be deleted independently')
+            : undefined;
     await withPeer(refuse, async (h) => {
-      const ep = await h['cloud.deleteEndpoint']({ workspaceId: 'local', endpoint: `${BR}/endpoints/primary` }).catch((e: CloudRpcError) => e.rpcError);
-      expect(ep).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/read-write endpoints are deleted with their branch/) });
-      expect(JSON.parse((ep as { details: string }).details)).toMatchObject({ declarative_context: 'MANAGED_BY_PARENT', server_message: 'read-write endpoints cannot be deleted independently', http_status: 400 });
-      const root = await h['cloud.deleteBranch']({ workspaceId: 'local', branch: 'projects/local/branches/production' }).catch((e: CloudRpcError) => e.rpcError);
-      expect(root).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', message: expect.stringMatching(/root branch: it is deleted with its project/) });
+      const ep = await h['cloud.deleteEndpoint']({ workspaceId: 'local', endpoint: `${BR}/endpoints/primary` }).catch(
+        (e: CloudRpcError) => e.rpcError,
+      );
+      expect(ep).toMatchObject({
+        code: 'CLOUD_INVALID_REQUEST',
+        message: expect.stringMatching(/read-write endpoints are deleted with their branch/),
+      });
+      expect(JSON.parse((ep as { details: string }).details)).toMatchObject({
+        declarative_context: 'MANAGED_BY_PARENT',
+        server_message: 'read-write endpoints cannot be deleted independently',
+        http_status: 400,
+      });
+      const root = await h['cloud.deleteBranch']({ workspaceId: 'local', branch: 'projects/local/branches/production' }).catch(
+        (e: CloudRpcError) => e.rpcError,
+      );
+      expect(root).toMatchObject({
+        code: 'CLOUD_INVALID_REQUEST',
+        message: expect.stringMatching(/root branch: it is deleted with its project/),
+      });
       expect((await h['cloud.operations']({})).operations).toEqual([]);
     });
   });
@@ -225,7 +386,9 @@ describe('project and endpoint mutations through the handlers', () => {
     expect(createEndpointInput.safeParse({ ...base, type: 'ENDPOINT_TYPE_READ_ONLY' }).success).toBe(false);
     expect(createEndpointInput.safeParse(base).success).toBe(true);
     expect(updateEndpointInput.safeParse({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro` }).success).toBe(false);
-    expect(updateEndpointInput.safeParse({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro`, disabled: undefined }).success).toBe(false);
+    expect(updateEndpointInput.safeParse({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro`, disabled: undefined }).success).toBe(
+      false,
+    );
     expect(updateEndpointInput.safeParse({ workspaceId: 'local', endpoint: `${BR}/endpoints/ro`, disabled: false }).success).toBe(true);
     expect(createProjectInput.safeParse({ workspaceId: 'local', projectId: 'My shop' }).success).toBe(false);
   });
@@ -238,7 +401,13 @@ describe('branch summaries', () => {
         name: BR,
         branch_id: 'dev',
         create_time: '2026-01-02T00:00:00Z',
-        status: { current_state: 'READY', logical_size_bytes: 30_000_000, source_branch: 'projects/local/branches/production', source_branch_lsn: '0/1A2B', source_branch_time: '2026-01-01T00:00:00Z' },
+        status: {
+          current_state: 'READY',
+          logical_size_bytes: 30_000_000,
+          source_branch: 'projects/local/branches/production',
+          source_branch_lsn: '0/1A2B',
+          source_branch_time: '2026-01-01T00:00:00Z',
+        },
       }),
     ).toEqual({
       name: BR,
@@ -256,19 +425,52 @@ describe('branch summaries', () => {
 });
 
 describe('databases, roles and the Data API through the handlers', () => {
-  const role = (id: string, postgresRole: string, extra: object = {}) => ({ name: `${BR}/roles/${id}`, role_id: id, status: { postgres_role: postgresRole, ...extra } });
+  const role = (id: string, postgresRole: string, extra: object = {}) => ({
+    name: `${BR}/roles/${id}`,
+    role_id: id,
+    status: { postgres_role: postgresRole, ...extra },
+  });
   const route = (method: string, pathname: string) => {
     if (method !== 'GET') return undefined;
     switch (pathname) {
       case `/${BR}/databases`:
-        return { status: 200, body: { databases: [{ name: `${BR}/databases/app`, status: { postgres_database: 'app_db', role: `${BR}/roles/owner` } }], next_page_token: 'd2' } };
+        return {
+          status: 200,
+          body: {
+            databases: [{ name: `${BR}/databases/app`, status: { postgres_database: 'app_db', role: `${BR}/roles/owner` } }],
+            next_page_token: 'd2',
+          },
+        };
       case `/${BR}/roles`:
         return {
           status: 200,
-          body: { roles: [role('owner', 'owner@example.com', { identity_type: 'USER', auth_method: 'LAKEBASE_OAUTH_V1', attributes: { createdb: true }, membership_roles: ['DATABRICKS_SUPERUSER'] }), role('app', 'app')] },
+          body: {
+            roles: [
+              role('owner', 'owner@example.com', {
+                identity_type: 'USER',
+                auth_method: 'LAKEBASE_OAUTH_V1',
+                attributes: { createdb: true },
+                membership_roles: ['DATABRICKS_SUPERUSER'],
+              }),
+              role('app', 'app'),
+            ],
+          },
         };
       case `/${BR}/databases/app/data-api`:
-        return { status: 200, body: { name: `${BR}/databases/app/data-api`, status: { db_schemas: ['public', 'api'], db_max_rows: 500, db_aggregates_enabled: false, server_cors_allowed_origins: [], url: 'https://h/api/2.0/workspace/1/rest/app_db', available_schemas: ['api', 'public'] } } };
+        return {
+          status: 200,
+          body: {
+            name: `${BR}/databases/app/data-api`,
+            status: {
+              db_schemas: ['public', 'api'],
+              db_max_rows: 500,
+              db_aggregates_enabled: false,
+              server_cors_allowed_origins: [],
+              url: 'https://h/api/2.0/workspace/1/rest/app_db',
+              available_schemas: ['api', 'public'],
+            },
+          },
+        };
       case `/${BR}/databases/plain/data-api`:
       case `/${BR}/databases/gone/data-api`:
       case `/${BR}/databases/gone`:
@@ -283,32 +485,69 @@ describe('databases, roles and the Data API through the handlers', () => {
   it('lists databases with their owner by Postgres role name, and roles as summaries', async () => {
     await withPeer(route, async (h) => {
       expect(await h['cloud.databases']({ workspaceId: 'local', branch: BR })).toEqual({
-        databases: [{ name: `${BR}/databases/app`, id: 'app', postgresDatabase: 'app_db', owner: 'owner@example.com', ownerRole: `${BR}/roles/owner` }],
+        databases: [
+          {
+            name: `${BR}/databases/app`,
+            id: 'app',
+            postgresDatabase: 'app_db',
+            owner: 'owner@example.com',
+            ownerRole: `${BR}/roles/owner`,
+          },
+        ],
         nextPageToken: 'd2',
       });
       expect(await h['cloud.roles']({ workspaceId: 'local', branch: BR })).toEqual({
         roles: [
-          { name: `${BR}/roles/owner`, id: 'owner', postgresRole: 'owner@example.com', identityType: 'USER', authMethod: 'LAKEBASE_OAUTH_V1', attributes: { createdb: true, createrole: false, bypassrls: false }, membershipRoles: ['DATABRICKS_SUPERUSER'] },
-          { name: `${BR}/roles/app`, id: 'app', postgresRole: 'app', attributes: { createdb: false, createrole: false, bypassrls: false }, membershipRoles: [] },
+          {
+            name: `${BR}/roles/owner`,
+            id: 'owner',
+            postgresRole: 'owner@example.com',
+            identityType: 'USER',
+            authMethod: 'LAKEBASE_OAUTH_V1',
+            attributes: { createdb: true, createrole: false, bypassrls: false },
+            membershipRoles: ['DATABRICKS_SUPERUSER'],
+          },
+          {
+            name: `${BR}/roles/app`,
+            id: 'app',
+            postgresRole: 'app',
+            attributes: { createdb: false, createrole: false, bypassrls: false },
+            membershipRoles: [],
+          },
         ],
       });
     });
   });
 
   it('adds a managed identity through the roles resource with a derived role id, and deletes it; both tracked', async () => {
-    await withPeer(() => undefined, async (h, requests) => {
-      const input = createRoleInput.parse({ workspaceId: 'local', branch: BR, postgresRole: 'analyst@example.com', identityType: 'USER', attributes: { createdb: true } });
-      const created = await h['cloud.createRole'](input);
-      expect(created.operation).toMatchObject({ title: 'Add identity analyst@example.com', resource: `${BR}/roles/analyst-example-com` });
-      expect(sent(requests[0])).toEqual({
-        method: 'POST',
-        url: `/${BR}/roles?role_id=analyst-example-com`,
-        body: { spec: { postgres_role: 'analyst@example.com', identity_type: 'USER', attributes: { createdb: true, createrole: false, bypassrls: false } } },
-      });
-      const deleted = await h['cloud.deleteRole']({ workspaceId: 'local', role: `${BR}/roles/analyst-example-com` });
-      expect(deleted.operation).toMatchObject({ title: 'Delete role analyst-example-com', resource: `${BR}/roles/analyst-example-com` });
-      expect(sent(requests[1])).toMatchObject({ method: 'DELETE', url: `/${BR}/roles/analyst-example-com` });
-    });
+    await withPeer(
+      () => undefined,
+      async (h, requests) => {
+        const input = createRoleInput.parse({
+          workspaceId: 'local',
+          branch: BR,
+          postgresRole: 'analyst@example.com',
+          identityType: 'USER',
+          attributes: { createdb: true },
+        });
+        const created = await h['cloud.createRole'](input);
+        expect(created.operation).toMatchObject({ title: 'Add identity analyst@example.com', resource: `${BR}/roles/analyst-example-com` });
+        expect(sent(requests[0])).toEqual({
+          method: 'POST',
+          url: `/${BR}/roles?role_id=analyst-example-com`,
+          body: {
+            spec: {
+              postgres_role: 'analyst@example.com',
+              identity_type: 'USER',
+              attributes: { createdb: true, createrole: false, bypassrls: false },
+            },
+          },
+        });
+        const deleted = await h['cloud.deleteRole']({ workspaceId: 'local', role: `${BR}/roles/analyst-example-com` });
+        expect(deleted.operation).toMatchObject({ title: 'Delete role analyst-example-com', resource: `${BR}/roles/analyst-example-com` });
+        expect(sent(requests[1])).toMatchObject({ method: 'DELETE', url: `/${BR}/roles/analyst-example-com` });
+      },
+    );
   });
 
   it('identity inputs refuse unknown identity types, empty names and unknown attributes', () => {
@@ -328,8 +567,13 @@ describe('databases, roles and the Data API through the handlers', () => {
         url: 'https://h/api/2.0/workspace/1/rest/app_db',
         availableSchemas: ['api', 'public'],
       });
-      expect(await h['cloud.dataApi']({ workspaceId: 'local', database: `${BR}/databases/plain` })).toEqual({ enabled: false, settings: {} });
-      const gone = await h['cloud.dataApi']({ workspaceId: 'local', database: `${BR}/databases/gone` }).catch((e: CloudRpcError) => e.rpcError);
+      expect(await h['cloud.dataApi']({ workspaceId: 'local', database: `${BR}/databases/plain` })).toEqual({
+        enabled: false,
+        settings: {},
+      });
+      const gone = await h['cloud.dataApi']({ workspaceId: 'local', database: `${BR}/databases/gone` }).catch(
+        (e: CloudRpcError) => e.rpcError,
+      );
       expect(gone).toMatchObject({ code: 'CLOUD_NOT_FOUND' });
     });
   });
@@ -337,10 +581,18 @@ describe('databases, roles and the Data API through the handlers', () => {
   it('enables, updates (only the given settings, by mask) and disables the Data API', async () => {
     await withPeer(route, async (h, requests) => {
       const db = `${BR}/databases/app`;
-      const enabled = await h['cloud.enableDataApi'](enableDataApiInput.parse({ workspaceId: 'local', database: db, settings: { dbSchemas: ['api'] } }));
+      const enabled = await h['cloud.enableDataApi'](
+        enableDataApiInput.parse({ workspaceId: 'local', database: db, settings: { dbSchemas: ['api'] } }),
+      );
       expect(enabled.operation).toMatchObject({ title: 'Enable the Data API on app', resource: `${db}/data-api` });
       expect(sent(requests[0])).toEqual({ method: 'POST', url: `/${db}/data-api`, body: { spec: { db_schemas: ['api'] } } });
-      await h['cloud.updateDataApi'](updateDataApiInput.parse({ workspaceId: 'local', database: db, settings: { aggregatesEnabled: true, corsOrigins: ['https://app.example.com'], maxRows: 100 } }));
+      await h['cloud.updateDataApi'](
+        updateDataApiInput.parse({
+          workspaceId: 'local',
+          database: db,
+          settings: { aggregatesEnabled: true, corsOrigins: ['https://app.example.com'], maxRows: 100 },
+        }),
+      );
       expect(sent(requests[1])).toEqual({
         method: 'PATCH',
         url: `/${db}/data-api?update_mask=spec.db_aggregates_enabled%2Cspec.db_max_rows%2Cspec.server_cors_allowed_origins`,

@@ -5,7 +5,18 @@
  */
 import type { z } from 'zod';
 import type { RpcError } from '../../../shared/contract/result';
-import type { Branch, BranchSpec, DataApi, DataApiSpec, Database, Endpoint, EndpointSpec, Project, Role, RoleSpec } from '../../../shared/management/resources';
+import type {
+  Branch,
+  BranchSpec,
+  DataApi,
+  DataApiSpec,
+  Database,
+  Endpoint,
+  EndpointSpec,
+  Project,
+  Role,
+  RoleSpec,
+} from '../../../shared/management/resources';
 import { suggestId } from '../../../shared/management/ids';
 import { lastIdOf, parseResourceName, projectName } from '../../../shared/management/resourceName';
 import type * as schemas from '../../../shared/management/workspaceSchemas';
@@ -36,7 +47,8 @@ function explained<T>(r: CloudResult<T>, explain: (e: CloudError) => CloudError 
  * to delete instead, keeping the server's own words in details.
  */
 function managedByParent(advice: string): (e: CloudError) => CloudError | undefined {
-  return (e) => (e.details.declarative_context === 'MANAGED_BY_PARENT' ? { ...e, code: 'CLOUD_INVALID_REQUEST', message: advice } : undefined);
+  return (e) =>
+    e.details.declarative_context === 'MANAGED_BY_PARENT' ? { ...e, code: 'CLOUD_INVALID_REQUEST', message: advice } : undefined;
 }
 
 const shortId = (name: string): string => lastIdOf(name) ?? name;
@@ -113,7 +125,11 @@ export function roleSummary(r: Role): Out<typeof schemas.roleSummary> {
     postgresRole: s.postgres_role ?? id,
     ...(s.identity_type ? { identityType: s.identity_type } : {}),
     ...(s.auth_method ? { authMethod: s.auth_method } : {}),
-    attributes: { createdb: s.attributes?.createdb === true, createrole: s.attributes?.createrole === true, bypassrls: s.attributes?.bypassrls === true },
+    attributes: {
+      createdb: s.attributes?.createdb === true,
+      createrole: s.attributes?.createrole === true,
+      bypassrls: s.attributes?.bypassrls === true,
+    },
     membershipRoles: s.membership_roles ?? [],
   };
 }
@@ -195,14 +211,21 @@ export interface CloudHandlerDeps {
 export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps) {
   const { workspaces, operations, pools } = services;
   const client = async (id: string) => unwrap(await workspaces.client(id));
-  const track = <T>(workspaceId: string, title: string, resource: string, started: CloudResult<Pending<T>>): Out<typeof schemas.startedOperationOutput> => {
+  const track = <T>(
+    workspaceId: string,
+    title: string,
+    resource: string,
+    started: CloudResult<Pending<T>>,
+  ): Out<typeof schemas.startedOperationOutput> => {
     const { operation, result } = operations.track({ workspaceId, title, resource }, unwrap(started));
     // The outcome is reported through the tracker; nobody awaits this promise.
     void result;
     return { operation };
   };
   return {
-    'workspaces.list': async (_input: z.output<typeof schemas.listWorkspacesInput>): Promise<Out<typeof schemas.listWorkspacesOutput>> => ({ workspaces: workspaces.list() }),
+    'workspaces.list': async (_input: z.output<typeof schemas.listWorkspacesInput>): Promise<Out<typeof schemas.listWorkspacesOutput>> => ({
+      workspaces: workspaces.list(),
+    }),
 
     'workspaces.add': async (input: z.output<typeof schemas.addWorkspaceInput>): Promise<Out<typeof schemas.addWorkspaceOutput>> => {
       const name = input.displayName === undefined ? {} : { displayName: input.displayName };
@@ -212,7 +235,13 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
         case 'oauth':
           return unwrap(await workspaces.addWithOAuth({ host: input.host, openBrowser, ...name }));
         case 'cli':
-          return unwrap(await workspaces.addWithDatabricksCli({ profile: input.profile, ...(input.host === undefined ? {} : { host: input.host }), ...name }));
+          return unwrap(
+            await workspaces.addWithDatabricksCli({
+              profile: input.profile,
+              ...(input.host === undefined ? {} : { host: input.host }),
+              ...name,
+            }),
+          );
         default: {
           const never: never = input;
           throw new Error(`Unexpected sign-in method: ${JSON.stringify(never)}`);
@@ -220,7 +249,9 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
       }
     },
 
-    'workspaces.remove': async (input: z.output<typeof schemas.removeWorkspaceInput>): Promise<Out<typeof schemas.removeWorkspaceOutput>> => {
+    'workspaces.remove': async (
+      input: z.output<typeof schemas.removeWorkspaceInput>,
+    ): Promise<Out<typeof schemas.removeWorkspaceOutput>> => {
       unwrap(await workspaces.remove(input.id));
       return { removed: true };
     },
@@ -233,7 +264,9 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
 
     'cloud.projects': async (input: z.output<typeof schemas.listProjectsInput>): Promise<Out<typeof schemas.listProjectsOutput>> => {
       const page = unwrap(
-        await (await client(input.workspaceId)).listProjects({
+        await (
+          await client(input.workspaceId)
+        ).listProjects({
           ...(input.pageSize === undefined ? {} : { pageSize: input.pageSize }),
           ...(input.pageToken === undefined ? {} : { pageToken: input.pageToken }),
           ...(input.showDeleted === undefined ? {} : { showDeleted: input.showDeleted }),
@@ -244,7 +277,9 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
 
     'cloud.branches': async (input: z.output<typeof schemas.listBranchesInput>): Promise<Out<typeof schemas.listBranchesOutput>> => {
       const page = unwrap(
-        await (await client(input.workspaceId)).listBranches(input.project, {
+        await (
+          await client(input.workspaceId)
+        ).listBranches(input.project, {
           ...(input.pageSize === undefined ? {} : { pageSize: input.pageSize }),
           ...(input.pageToken === undefined ? {} : { pageToken: input.pageToken }),
           ...(input.showDeleted === undefined ? {} : { showDeleted: input.showDeleted }),
@@ -255,7 +290,9 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
 
     'cloud.endpoints': async (input: z.output<typeof schemas.listEndpointsInput>): Promise<Out<typeof schemas.listEndpointsOutput>> => {
       const page = unwrap(
-        await (await client(input.workspaceId)).listEndpoints(input.branch, {
+        await (
+          await client(input.workspaceId)
+        ).listEndpoints(input.branch, {
           ...(input.pageSize === undefined ? {} : { pageSize: input.pageSize }),
           ...(input.pageToken === undefined ? {} : { pageToken: input.pageToken }),
         }),
@@ -263,7 +300,9 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
       return { endpoints: page.items.map(endpointSummary), ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
     },
 
-    'cloud.createBranch': async (input: z.output<typeof schemas.createBranchInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+    'cloud.createBranch': async (
+      input: z.output<typeof schemas.createBranchInput>,
+    ): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const spec: BranchSpec = {
         ...(input.sourceBranch === undefined ? {} : { source_branch: input.sourceBranch }),
         ...(input.sourceTime === undefined ? {} : { source_branch_time: new Date(input.sourceTime).toISOString() }),
@@ -272,68 +311,120 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
         ...expirationSpec(input.expiration),
       };
       const c = await client(input.workspaceId);
-      return track(input.workspaceId, `Create branch ${input.branchId}`, `${input.project}/branches/${input.branchId}`, await c.createBranch(input.project, input.branchId, { spec }));
+      return track(
+        input.workspaceId,
+        `Create branch ${input.branchId}`,
+        `${input.project}/branches/${input.branchId}`,
+        await c.createBranch(input.project, input.branchId, { spec }),
+      );
     },
 
-    'cloud.updateBranch': async (input: z.output<typeof schemas.updateBranchInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+    'cloud.updateBranch': async (
+      input: z.output<typeof schemas.updateBranchInput>,
+    ): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const changes: BranchSpec = {
         ...(input.isProtected === undefined ? {} : { is_protected: input.isProtected }),
         ...(input.expiration === undefined ? {} : expirationSpec(input.expiration)),
       };
       const c = await client(input.workspaceId);
       const what = input.isProtected === undefined ? 'Change expiry of' : input.isProtected ? 'Protect' : 'Unprotect';
-      return track(input.workspaceId, `${what} branch ${input.branch.split('/').at(-1) ?? ''}`, input.branch, await c.updateBranch(input.branch, changes));
+      return track(
+        input.workspaceId,
+        `${what} branch ${input.branch.split('/').at(-1) ?? ''}`,
+        input.branch,
+        await c.updateBranch(input.branch, changes),
+      );
     },
 
-    'cloud.deleteBranch': async (input: z.output<typeof schemas.deleteBranchInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+    'cloud.deleteBranch': async (
+      input: z.output<typeof schemas.deleteBranchInput>,
+    ): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const c = await client(input.workspaceId);
       const started = await c.deleteBranch(input.branch, input.purge === undefined ? {} : { purge: input.purge });
-      const explain = managedByParent(`Branch ${shortId(input.branch)} is the project's root branch: it is deleted with its project, not on its own. Delete the project instead.`);
+      const explain = managedByParent(
+        `Branch ${shortId(input.branch)} is the project's root branch: it is deleted with its project, not on its own. Delete the project instead.`,
+      );
       return track(input.workspaceId, `Delete branch ${shortId(input.branch)}`, input.branch, explained(started, explain));
     },
 
-    'cloud.deleteProject': async (input: z.output<typeof schemas.deleteProjectInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+    'cloud.deleteProject': async (
+      input: z.output<typeof schemas.deleteProjectInput>,
+    ): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const c = await client(input.workspaceId);
       const started = await c.deleteProject(input.project, input.purge === undefined ? {} : { purge: input.purge });
       return track(input.workspaceId, `${input.purge ? 'Purge' : 'Delete'} project ${shortId(input.project)}`, input.project, started);
     },
 
-    'cloud.undeleteProject': async (input: z.output<typeof schemas.undeleteProjectInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+    'cloud.undeleteProject': async (
+      input: z.output<typeof schemas.undeleteProjectInput>,
+    ): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const c = await client(input.workspaceId);
       return track(input.workspaceId, `Restore project ${shortId(input.project)}`, input.project, await c.undeleteProject(input.project));
     },
 
-    'cloud.undeleteBranch': async (input: z.output<typeof schemas.undeleteBranchInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+    'cloud.undeleteBranch': async (
+      input: z.output<typeof schemas.undeleteBranchInput>,
+    ): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const c = await client(input.workspaceId);
       return track(input.workspaceId, `Restore branch ${shortId(input.branch)}`, input.branch, await c.undeleteBranch(input.branch));
     },
 
-    'cloud.createProject': async (input: z.output<typeof schemas.createProjectInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+    'cloud.createProject': async (
+      input: z.output<typeof schemas.createProjectInput>,
+    ): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const c = await client(input.workspaceId);
       const spec = {
         ...(input.displayName === undefined ? {} : { display_name: input.displayName }),
         ...(input.pgVersion === undefined ? {} : { pg_version: input.pgVersion }),
       };
-      return track(input.workspaceId, `Create project ${input.displayName ?? input.projectId}`, `projects/${input.projectId}`, await c.createProject(input.projectId, { spec }));
+      return track(
+        input.workspaceId,
+        `Create project ${input.displayName ?? input.projectId}`,
+        `projects/${input.projectId}`,
+        await c.createProject(input.projectId, { spec }),
+      );
     },
 
-    'cloud.setDefaultBranch': async (input: z.output<typeof schemas.setDefaultBranchInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+    'cloud.setDefaultBranch': async (
+      input: z.output<typeof schemas.setDefaultBranchInput>,
+    ): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const parsed = parseResourceName(input.branch);
-      if (parsed?.kind !== 'branch') throw new CloudRpcError(toRpcError({ code: 'CLOUD_INVALID_INPUT', message: `"${input.branch}" is not a branch name (projects/<project>/branches/<branch>).`, details: {} }));
+      if (parsed?.kind !== 'branch')
+        throw new CloudRpcError(
+          toRpcError({
+            code: 'CLOUD_INVALID_INPUT',
+            message: `"${input.branch}" is not a branch name (projects/<project>/branches/<branch>).`,
+            details: {},
+          }),
+        );
       const project = projectName(parsed.projectId);
       const c = await client(input.workspaceId);
       // The project's spec.default_branch is the only switch; branches have no "default" field to set.
-      return track(input.workspaceId, `Make ${parsed.branchId} the default branch`, project, await c.updateProject(project, { default_branch: input.branch }));
+      return track(
+        input.workspaceId,
+        `Make ${parsed.branchId} the default branch`,
+        project,
+        await c.updateProject(project, { default_branch: input.branch }),
+      );
     },
 
-    'cloud.createEndpoint': async (input: z.output<typeof schemas.createEndpointInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+    'cloud.createEndpoint': async (
+      input: z.output<typeof schemas.createEndpointInput>,
+    ): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const c = await client(input.workspaceId);
       const spec: EndpointSpec = { endpoint_type: `ENDPOINT_TYPE_${input.type}`, ...endpointSpec(input) };
       const kind = input.type === 'READ_WRITE' ? 'read-write' : 'read-only';
-      return track(input.workspaceId, `Create ${kind} endpoint ${input.endpointId}`, `${input.branch}/endpoints/${input.endpointId}`, await c.createEndpoint(input.branch, input.endpointId, { spec }));
+      return track(
+        input.workspaceId,
+        `Create ${kind} endpoint ${input.endpointId}`,
+        `${input.branch}/endpoints/${input.endpointId}`,
+        await c.createEndpoint(input.branch, input.endpointId, { spec }),
+      );
     },
 
-    'cloud.updateEndpoint': async (input: z.output<typeof schemas.updateEndpointInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+    'cloud.updateEndpoint': async (
+      input: z.output<typeof schemas.updateEndpointInput>,
+    ): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const c = await client(input.workspaceId);
       const id = shortId(input.endpoint);
       const started = await c.updateEndpoint(input.endpoint, endpointSpec(input));
@@ -347,17 +438,27 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
         operation: pending.operation,
         wait: async (options) => {
           const r = await pending.wait(options);
-          if (r.ok) await pools.withConnection({ workspaceId: input.workspaceId, endpoint: input.endpoint }, (conn) => conn.query('SELECT 1'));
+          if (r.ok)
+            await pools.withConnection({ workspaceId: input.workspaceId, endpoint: input.endpoint }, (conn) => conn.query('SELECT 1'));
           return r;
         },
       });
-      return track(input.workspaceId, `Resume endpoint ${id}`, input.endpoint, started.ok ? { ok: true, value: wakeAfter(started.value) } : started);
+      return track(
+        input.workspaceId,
+        `Resume endpoint ${id}`,
+        input.endpoint,
+        started.ok ? { ok: true, value: wakeAfter(started.value) } : started,
+      );
     },
 
-    'cloud.deleteEndpoint': async (input: z.output<typeof schemas.deleteEndpointInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+    'cloud.deleteEndpoint': async (
+      input: z.output<typeof schemas.deleteEndpointInput>,
+    ): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const c = await client(input.workspaceId);
       const id = shortId(input.endpoint);
-      const explain = managedByParent(`Endpoint ${id} is its branch's read-write endpoint: read-write endpoints are deleted with their branch. Delete the branch instead, or suspend the endpoint.`);
+      const explain = managedByParent(
+        `Endpoint ${id} is its branch's read-write endpoint: read-write endpoints are deleted with their branch. Delete the branch instead, or suspend the endpoint.`,
+      );
       return track(input.workspaceId, `Delete endpoint ${id}`, input.endpoint, explained(await c.deleteEndpoint(input.endpoint), explain));
     },
 
@@ -378,7 +479,9 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
 
     'cloud.roles': async (input: z.output<typeof schemas.listRolesInput>): Promise<Out<typeof schemas.listRolesOutput>> => {
       const page = unwrap(
-        await (await client(input.workspaceId)).listRoles(input.branch, {
+        await (
+          await client(input.workspaceId)
+        ).listRoles(input.branch, {
           ...(input.pageSize === undefined ? {} : { pageSize: input.pageSize }),
           ...(input.pageToken === undefined ? {} : { pageToken: input.pageToken }),
         }),
@@ -414,27 +517,54 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
       return unwrap(api);
     },
 
-    'cloud.enableDataApi': async (input: z.output<typeof schemas.enableDataApiInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+    'cloud.enableDataApi': async (
+      input: z.output<typeof schemas.enableDataApiInput>,
+    ): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const c = await client(input.workspaceId);
       const spec = dataApiSpec(input.settings);
-      return track(input.workspaceId, `Enable the Data API on ${shortId(input.database)}`, `${input.database}/data-api`, await c.enableDataApi(input.database, { spec }));
+      return track(
+        input.workspaceId,
+        `Enable the Data API on ${shortId(input.database)}`,
+        `${input.database}/data-api`,
+        await c.enableDataApi(input.database, { spec }),
+      );
     },
 
-    'cloud.updateDataApi': async (input: z.output<typeof schemas.updateDataApiInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+    'cloud.updateDataApi': async (
+      input: z.output<typeof schemas.updateDataApiInput>,
+    ): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const c = await client(input.workspaceId);
-      return track(input.workspaceId, `Change Data API settings of ${shortId(input.database)}`, `${input.database}/data-api`, await c.updateDataApi(input.database, dataApiSpec(input.settings)));
+      return track(
+        input.workspaceId,
+        `Change Data API settings of ${shortId(input.database)}`,
+        `${input.database}/data-api`,
+        await c.updateDataApi(input.database, dataApiSpec(input.settings)),
+      );
     },
 
-    'cloud.disableDataApi': async (input: z.output<typeof schemas.disableDataApiInput>): Promise<Out<typeof schemas.startedOperationOutput>> => {
+    'cloud.disableDataApi': async (
+      input: z.output<typeof schemas.disableDataApiInput>,
+    ): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const c = await client(input.workspaceId);
-      return track(input.workspaceId, `Disable the Data API on ${shortId(input.database)}`, `${input.database}/data-api`, await c.disableDataApi(input.database));
+      return track(
+        input.workspaceId,
+        `Disable the Data API on ${shortId(input.database)}`,
+        `${input.database}/data-api`,
+        await c.disableDataApi(input.database),
+      );
     },
 
-    'cloud.sendToHostedDataApi': async (input: z.output<typeof schemas.sendToHostedDataApiInput>): Promise<Out<typeof schemas.sendToHostedDataApiOutput>> => {
+    'cloud.sendToHostedDataApi': async (
+      input: z.output<typeof schemas.sendToHostedDataApiInput>,
+    ): Promise<Out<typeof schemas.sendToHostedDataApiOutput>> => {
       const c = await client(input.workspaceId);
       const base = dataApiView(unwrap(await c.getDataApi(input.database))).url;
       if (!base) {
-        throw new CloudRpcError({ code: 'CLOUD_NOT_FOUND', message: `The Data API of ${shortId(input.database)} reports no URL.`, hint: 'Enable the Data API on that database first.' });
+        throw new CloudRpcError({
+          code: 'CLOUD_NOT_FOUND',
+          message: `The Data API of ${shortId(input.database)} reports no URL.`,
+          hint: 'Enable the Data API on that database first.',
+        });
       }
       const token = unwrap(await workspaces.token(input.workspaceId));
       const headers: Record<string, string> = { authorization: `Bearer ${token}` };
@@ -442,9 +572,19 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
       const url = `${base.replace(/\/$/, '')}${input.path}${input.rawQuery ? `?${input.rawQuery}` : ''}`;
       let res: globalThis.Response;
       try {
-        res = await fetch(url, { method: input.method, headers, ...(input.body !== undefined && { body: input.body }), redirect: 'manual', signal: AbortSignal.timeout(60_000) });
+        res = await fetch(url, {
+          method: input.method,
+          headers,
+          ...(input.body !== undefined && { body: input.body }),
+          redirect: 'manual',
+          signal: AbortSignal.timeout(60_000),
+        });
       } catch (err) {
-        throw new CloudRpcError({ code: 'CLOUD_NETWORK', message: `The hosted Data API at ${new URL(url).host} could not be reached (${(err as Error).message}).`, hint: 'Check the network and that the endpoint is running.' });
+        throw new CloudRpcError({
+          code: 'CLOUD_NETWORK',
+          message: `The hosted Data API at ${new URL(url).host} could not be reached (${(err as Error).message}).`,
+          hint: 'Check the network and that the endpoint is running.',
+        });
       }
       const out: Record<string, string> = {};
       res.headers.forEach((v, k) => (out[k] = v));
@@ -455,7 +595,9 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
       operations: operations.list(input.workspaceId),
     }),
 
-    'cloud.stopOperation': async (input: z.output<typeof schemas.stopOperationInput>): Promise<Out<typeof schemas.stopOperationOutput>> => ({
+    'cloud.stopOperation': async (
+      input: z.output<typeof schemas.stopOperationInput>,
+    ): Promise<Out<typeof schemas.stopOperationOutput>> => ({
       stopped: operations.stop(input.id),
     }),
   };

@@ -39,7 +39,11 @@ describe('client through the fault proxy', () => {
       return { status: 200, body: { name: `projects/${id}`, status: p } };
     });
     proxy = await startFaultProxy({ target: server.url, seed: 7, dropRate: 0.1, throttleRate: 0.05, unavailableRate: 0.05 });
-    const client = new ManagementClient({ baseUrl: proxy.url, auth: staticTokenProvider('t'), retry: { stepMs: 5, jitterMinMs: 0, jitterMaxMs: 5, totalBudgetMs: 10_000 } });
+    const client = new ManagementClient({
+      baseUrl: proxy.url,
+      auth: staticTokenProvider('t'),
+      retry: { stepMs: 5, jitterMinMs: 0, jitterMaxMs: 5, totalBudgetMs: 10_000 },
+    });
 
     const ids = Array.from({ length: 30 }, (_, i) => `p${i}`);
     for (const id of ids) {

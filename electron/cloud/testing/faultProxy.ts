@@ -80,21 +80,24 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     }
     const drop = roll < throttleRate + unavailableRate + dropRate;
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !HOP_BY_HOP.has(k) && k !== 'host'));
-    const upstream = http.request({ host: target.hostname, port: target.port, method, path: url, headers: { ...headers, host: target.host } }, (up) => {
-      stats.forwarded++;
-      if (drop) {
-        // Let the server finish the work, then lose the answer.
-        up.resume();
-        up.on('end', () => {
-          stats.dropped++;
-          req.socket.destroy();
-        });
-        return;
-      }
-      const outHeaders = Object.fromEntries(Object.entries(up.headers).filter(([k]) => !HOP_BY_HOP.has(k)));
-      res.writeHead(up.statusCode ?? 502, outHeaders);
-      up.pipe(res);
-    });
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, method, path: url, headers: { ...headers, host: target.host } },
+      (up) => {
+        stats.forwarded++;
+        if (drop) {
+          // Let the server finish the work, then lose the answer.
+          up.resume();
+          up.on('end', () => {
+            stats.dropped++;
+            req.socket.destroy();
+          });
+          return;
+        }
+        const outHeaders = Object.fromEntries(Object.entries(up.headers).filter(([k]) => !HOP_BY_HOP.has(k)));
+        res.writeHead(up.statusCode ?? 502, outHeaders);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', (err) => {
       res.writeHead(502, { 'content-type': 'text/plain' });
       res.end(`fault proxy: upstream error ${err.message}`);

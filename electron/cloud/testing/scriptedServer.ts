@@ -24,13 +24,20 @@ export interface ScriptedServer {
   close(): Promise<void>;
 }
 
-export async function startScriptedServer(reply: (req: RecordedRequest, index: number) => ScriptedReply | Promise<ScriptedReply>): Promise<ScriptedServer> {
+export async function startScriptedServer(
+  reply: (req: RecordedRequest, index: number) => ScriptedReply | Promise<ScriptedReply>,
+): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const recorded: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const recorded: RecordedRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(recorded);
       void Promise.resolve(reply(recorded, requests.length - 1)).then((r) => {
         if (r === 'drop') {

@@ -44,13 +44,24 @@ export async function startTestWorkspace(): Promise<TestWorkspace> {
     const refresh = `rt-${randomBytes(8).toString('hex')}`;
     issuer.liveAccessTokens.add(access);
     issuer.liveRefreshTokens.add(refresh);
-    json(res, 200, { access_token: access, refresh_token: refresh, token_type: 'Bearer', expires_in: issuer.accessTokenSeconds, scope: 'all-apis offline_access' });
+    json(res, 200, {
+      access_token: access,
+      refresh_token: refresh,
+      token_type: 'Bearer',
+      expires_in: issuer.accessTokenSeconds,
+      scope: 'all-apis offline_access',
+    });
   };
   let base = '';
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', base);
     if (url.pathname === '/oidc/.well-known/oauth-authorization-server') {
-      json(res, 200, { issuer: `${base}/oidc`, authorization_endpoint: `${base}/oidc/v1/authorize`, token_endpoint: `${base}/oidc/v1/token`, code_challenge_methods_supported: ['S256'] });
+      json(res, 200, {
+        issuer: `${base}/oidc`,
+        authorization_endpoint: `${base}/oidc/v1/authorize`,
+        token_endpoint: `${base}/oidc/v1/token`,
+        code_challenge_methods_supported: ['S256'],
+      });
       return;
     }
     if (url.pathname === '/oidc/v1/authorize') {
@@ -67,7 +78,11 @@ export async function startTestWorkspace(): Promise<TestWorkspace> {
         redirect.searchParams.set('error_description', 'PKCE S256 required');
       } else {
         const code = randomBytes(8).toString('hex');
-        codes.set(code, { challenge: q.get('code_challenge') ?? '', redirectUri: q.get('redirect_uri') ?? '', clientId: q.get('client_id') ?? '' });
+        codes.set(code, {
+          challenge: q.get('code_challenge') ?? '',
+          redirectUri: q.get('redirect_uri') ?? '',
+          clientId: q.get('client_id') ?? '',
+        });
         redirect.searchParams.set('code', code);
       }
       res.writeHead(302, { location: redirect.toString() }).end();
@@ -83,13 +98,18 @@ export async function startTestWorkspace(): Promise<TestWorkspace> {
           const code = codes.get(form.get('code') ?? '');
           codes.delete(form.get('code') ?? '');
           const verifier = form.get('code_verifier') ?? '';
-          const ok = code && code.redirectUri === form.get('redirect_uri') && code.clientId === form.get('client_id') && createHash('sha256').update(verifier).digest('base64url') === code.challenge;
+          const ok =
+            code &&
+            code.redirectUri === form.get('redirect_uri') &&
+            code.clientId === form.get('client_id') &&
+            createHash('sha256').update(verifier).digest('base64url') === code.challenge;
           if (!ok) return json(res, 400, { error: 'invalid_grant', error_description: 'Authorization code or PKCE verifier is invalid' });
           return issue(res);
         }
         if (form.get('grant_type') === 'refresh_token') {
           const rt = form.get('refresh_token') ?? '';
-          if (!issuer.liveRefreshTokens.delete(rt)) return json(res, 400, { error: 'invalid_grant', error_description: 'Refresh token is invalid' });
+          if (!issuer.liveRefreshTokens.delete(rt))
+            return json(res, 400, { error: 'invalid_grant', error_description: 'Refresh token is invalid' });
           return issue(res);
         }
         json(res, 400, { error: 'unsupported_grant_type', error_description: 'unsupported grant type' });
@@ -98,7 +118,8 @@ export async function startTestWorkspace(): Promise<TestWorkspace> {
     }
     if (url.pathname === '/api/2.0/postgres/projects' && req.method === 'GET') {
       const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-      if (!issuer.liveAccessTokens.has(token) && !issuer.validPats.has(token)) return json(res, 401, { error_code: 'UNAUTHENTICATED', message: 'Invalid access token.' });
+      if (!issuer.liveAccessTokens.has(token) && !issuer.validPats.has(token))
+        return json(res, 401, { error_code: 'UNAUTHENTICATED', message: 'Invalid access token.' });
       return json(res, 200, { projects: [] });
     }
     json(res, 404, { error_code: 'NOT_FOUND', message: 'no such path' });

@@ -33,9 +33,16 @@ export async function readProfileHost(profile: string, file: string = databricks
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    return cloudFail('CLOUD_INVALID_INPUT', `There is no ${file}, so the profile "${profile}" is unknown. Enter the workspace URL, or run \`databricks auth login --profile ${profile} --host <workspace URL>\` first.`);
+    return cloudFail(
+      'CLOUD_INVALID_INPUT',
+      `There is no ${file}, so the profile "${profile}" is unknown. Enter the workspace URL, or run \`databricks auth login --profile ${profile} --host <workspace URL>\` first.`,
+    );
   }
   const host = profileHostFromIni(text, profile);
-  if (!host) return cloudFail('CLOUD_INVALID_INPUT', `The profile "${profile}" in ${file} has no host. Enter the workspace URL, or run \`databricks auth login --profile ${profile} --host <workspace URL>\`.`);
+  if (!host)
+    return cloudFail(
+      'CLOUD_INVALID_INPUT',
+      `The profile "${profile}" in ${file} has no host. Enter the workspace URL, or run \`databricks auth login --profile ${profile} --host <workspace URL>\`.`,
+    );
   return cloudOk(host);
 }

@@ -46,7 +46,9 @@ async function openRegistry(extra: { cliCommand?: string } = {}): Promise<Worksp
 describe('WorkspaceRegistry', () => {
   it('always lists the local workspace first, and refuses to remove it', async () => {
     const reg = await openRegistry();
-    expect(reg.list()).toEqual([{ id: 'local', kind: 'local', host: 'http://127.0.0.1:9', displayName: 'Local', authMethod: 'local', authLabel: 'Local' }]);
+    expect(reg.list()).toEqual([
+      { id: 'local', kind: 'local', host: 'http://127.0.0.1:9', displayName: 'Local', authMethod: 'local', authLabel: 'Local' },
+    ]);
     expect(await reg.remove(LOCAL_WORKSPACE_ID)).toMatchObject({ ok: false, error: { code: 'CLOUD_INVALID_INPUT' } });
   });
 
@@ -54,7 +56,10 @@ describe('WorkspaceRegistry', () => {
     ws.validPats.add('dapi-good');
     const reg = await openRegistry();
     const added = await reg.addWithPersonalAccessToken({ host: ws.url, token: 'dapi-good', displayName: 'Staging' });
-    expect(added).toMatchObject({ ok: true, value: { kind: 'databricks', host: ws.url, displayName: 'Staging', authMethod: 'pat', authLabel: 'Personal access token' } });
+    expect(added).toMatchObject({
+      ok: true,
+      value: { kind: 'databricks', host: ws.url, displayName: 'Staging', authMethod: 'pat', authLabel: 'Personal access token' },
+    });
     expect(JSON.stringify(reg.list())).not.toContain('dapi-good');
     expect(await readFile(path.join(dir, 'workspaces.json'), 'utf8')).not.toContain('dapi-good');
     expect((await stat(path.join(dir, 'workspaces.json'))).mode & 0o777).toBe(0o600);
@@ -68,13 +73,22 @@ describe('WorkspaceRegistry', () => {
   });
 
   it.each([
-    ['an invalid token', async () => ({ host: ws.url, token: 'dapi-wrong' }), 'CLOUD_UNAUTHENTICATED', /did not accept the personal access token.*replace the token/],
+    [
+      'an invalid token',
+      async () => ({ host: ws.url, token: 'dapi-wrong' }),
+      'CLOUD_UNAUTHENTICATED',
+      /did not accept the personal access token.*replace the token/,
+    ],
     ['an empty token', async () => ({ host: ws.url, token: '  ' }), 'CLOUD_INVALID_INPUT', /Paste the personal access token/],
     ['a malformed host', async () => ({ host: 'not a host', token: 'x' }), 'CLOUD_INVALID_INPUT', /not a workspace URL/],
     [
       'a host that is not a workspace',
       async () => {
-        const other = await startScriptedServer(() => ({ status: 404, body: '<html><title>Welcome</title></html>', headers: { 'content-type': 'text/html' } }));
+        const other = await startScriptedServer(() => ({
+          status: 404,
+          body: '<html><title>Welcome</title></html>',
+          headers: { 'content-type': 'text/html' },
+        }));
         peers.push(other);
         return { host: other.url, token: 'x' };
       },
@@ -108,7 +122,10 @@ describe('WorkspaceRegistry', () => {
     ws.validPats.delete('old');
     const c1 = await reg.client(added.value.id);
     expect(c1.ok && (await c1.value.listProjects())).toMatchObject({ ok: false, error: { code: 'CLOUD_UNAUTHENTICATED' } });
-    expect(await reg.replacePersonalAccessToken(added.value.id, { token: 'also-wrong' })).toMatchObject({ ok: false, error: { code: 'CLOUD_UNAUTHENTICATED' } });
+    expect(await reg.replacePersonalAccessToken(added.value.id, { token: 'also-wrong' })).toMatchObject({
+      ok: false,
+      error: { code: 'CLOUD_UNAUTHENTICATED' },
+    });
     ws.validPats.add('new');
     expect((await reg.replacePersonalAccessToken(added.value.id, { token: 'new' })).ok).toBe(true);
     const c2 = await (await openRegistry()).client(added.value.id);
@@ -119,7 +136,10 @@ describe('WorkspaceRegistry', () => {
     ws.validPats.add('p');
     const reg = await openRegistry();
     expect((await reg.addWithPersonalAccessToken({ host: ws.url, token: 'p' })).ok).toBe(true);
-    expect(await reg.addWithPersonalAccessToken({ host: `${ws.url}/`, token: 'p' })).toMatchObject({ ok: false, error: { code: 'CLOUD_ALREADY_EXISTS' } });
+    expect(await reg.addWithPersonalAccessToken({ host: `${ws.url}/`, token: 'p' })).toMatchObject({
+      ok: false,
+      error: { code: 'CLOUD_ALREADY_EXISTS' },
+    });
   });
 
   it('if the workspace list cannot be saved, the secret does not stay behind', async () => {
@@ -183,7 +203,10 @@ describe('WorkspaceRegistry', () => {
   it('adds a workspace through the databricks CLI without storing any secret', async () => {
     ws.validPats.add('cli-token');
     const cli = path.join(dir, 'databricks');
-    await writeFile(cli, `#!/bin/sh\necho '{"access_token":"cli-token","token_type":"Bearer","expiry":"${new Date(Date.now() + 3600_000).toISOString()}"}'\n`);
+    await writeFile(
+      cli,
+      `#!/bin/sh\necho '{"access_token":"cli-token","token_type":"Bearer","expiry":"${new Date(Date.now() + 3600_000).toISOString()}"}'\n`,
+    );
     await chmod(cli, 0o755);
     const reg = await openRegistry({ cliCommand: cli });
     const added = await reg.addWithDatabricksCli({ profile: 'DEFAULT', host: ws.url });
@@ -193,7 +216,8 @@ describe('WorkspaceRegistry', () => {
 });
 
 describe('profileHostFromIni', () => {
-  const ini = '; comment\n[DEFAULT]\nhost = https://a.cloud.databricks.com\ntoken = dapi-x\n\n[dev]\nauth_type=databricks-cli\nHost=https://b.cloud.databricks.com/\n';
+  const ini =
+    '; comment\n[DEFAULT]\nhost = https://a.cloud.databricks.com\ntoken = dapi-x\n\n[dev]\nauth_type=databricks-cli\nHost=https://b.cloud.databricks.com/\n';
   it.each([
     ['DEFAULT', 'https://a.cloud.databricks.com'],
     ['dev', 'https://b.cloud.databricks.com/'],

@@ -105,7 +105,8 @@ export class WorkspaceRegistry {
     try {
       text = await readFile(options.file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return cloudFail('CLOUD_VAULT', `Cannot read ${options.file}: ${(err as Error).message}.`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        return cloudFail('CLOUD_VAULT', `Cannot read ${options.file}: ${(err as Error).message}.`);
     }
     let records: WorkspaceRecord[] = [];
     if (text !== undefined) {
@@ -134,7 +135,14 @@ export class WorkspaceRegistry {
   }
 
   private info(r: WorkspaceRecord): WorkspaceInfo {
-    return { id: r.id, kind: 'databricks', host: r.host, displayName: r.displayName, authMethod: r.auth.kind, authLabel: authLabel(r.auth) };
+    return {
+      id: r.id,
+      kind: 'databricks',
+      host: r.host,
+      displayName: r.displayName,
+      authMethod: r.auth.kind,
+      authLabel: authLabel(r.auth),
+    };
   }
 
   /** Called after a workspace is removed (e.g. to close its connection pools). */
@@ -184,17 +192,31 @@ export class WorkspaceRegistry {
     if (!host.ok) return host;
     const existing = this.records.find((r) => r.host === host.value);
     if (existing) {
-      return cloudFail('CLOUD_ALREADY_EXISTS', `${host.value} is already added as "${existing.displayName}". Remove it first to sign in a different way, or use "Sign in again".`);
+      return cloudFail(
+        'CLOUD_ALREADY_EXISTS',
+        `${host.value} is already added as "${existing.displayName}". Remove it first to sign in a different way, or use "Sign in again".`,
+      );
     }
     return host;
   }
 
   /** Stores the secret (if any) and the record; if the record cannot be saved, the secret goes too. */
-  private async store(id: string, host: string, displayName: string | undefined, auth: (handle: string | undefined) => WorkspaceAuth, secret?: { kind: 'oauthTokens' | 'personalAccessToken'; value: string }): Promise<CloudResult<WorkspaceInfo>> {
+  private async store(
+    id: string,
+    host: string,
+    displayName: string | undefined,
+    auth: (handle: string | undefined) => WorkspaceAuth,
+    secret?: { kind: 'oauthTokens' | 'personalAccessToken'; value: string },
+  ): Promise<CloudResult<WorkspaceInfo>> {
     const name = displayName?.trim() || new URL(host).hostname;
     let handle: string | undefined;
     if (secret) {
-      const put = await this.options.vault.put({ workspaceId: id, kind: secret.kind, displayName: `${name} (${secret.kind === 'oauthTokens' ? 'OAuth tokens' : 'personal access token'})`, secret: secret.value });
+      const put = await this.options.vault.put({
+        workspaceId: id,
+        kind: secret.kind,
+        displayName: `${name} (${secret.kind === 'oauthTokens' ? 'OAuth tokens' : 'personal access token'})`,
+        secret: secret.value,
+      });
       if (!put.ok) return vaultFailure(put.error);
       handle = put.value.handle;
     }
@@ -207,21 +229,43 @@ export class WorkspaceRegistry {
     return cloudOk(this.info(record));
   }
 
-  addWithPersonalAccessToken(input: { host: string; token: string; displayName?: string; signal?: AbortSignal }): Promise<CloudResult<WorkspaceInfo>> {
+  addWithPersonalAccessToken(input: {
+    host: string;
+    token: string;
+    displayName?: string;
+    signal?: AbortSignal;
+  }): Promise<CloudResult<WorkspaceInfo>> {
     return this.serial(async () => {
       const host = this.checkNew(input.host);
       if (!host.ok) return host;
       const token = input.token.trim();
-      if (token === '') return cloudFail('CLOUD_INVALID_INPUT', 'Paste the personal access token (User settings → Developer → Access tokens in the workspace).');
-      const auth: IAuthProvider = { label: 'personal access token', getToken: () => Promise.resolve(cloudOk(token)), invalidate: () => false };
+      if (token === '')
+        return cloudFail(
+          'CLOUD_INVALID_INPUT',
+          'Paste the personal access token (User settings → Developer → Access tokens in the workspace).',
+        );
+      const auth: IAuthProvider = {
+        label: 'personal access token',
+        getToken: () => Promise.resolve(cloudOk(token)),
+        invalidate: () => false,
+      };
       const ok = await this.verify(host.value, auth, input.signal);
       if (!ok.ok) return ok;
-      return this.store(newWorkspaceId(), host.value, input.displayName, (h) => ({ kind: 'pat', secretHandle: h ?? '' }), { kind: 'personalAccessToken', value: token });
+      return this.store(newWorkspaceId(), host.value, input.displayName, (h) => ({ kind: 'pat', secretHandle: h ?? '' }), {
+        kind: 'personalAccessToken',
+        value: token,
+      });
     });
   }
 
   /** Opens the system browser for the workspace's sign-in page (`openBrowser`), then stores the tokens. */
-  addWithOAuth(input: { host: string; displayName?: string; openBrowser: (url: string) => Promise<void> | void; signal?: AbortSignal; timeoutMs?: number }): Promise<CloudResult<WorkspaceInfo>> {
+  addWithOAuth(input: {
+    host: string;
+    displayName?: string;
+    openBrowser: (url: string) => Promise<void> | void;
+    signal?: AbortSignal;
+    timeoutMs?: number;
+  }): Promise<CloudResult<WorkspaceInfo>> {
     return this.serial(async () => {
       const host = this.checkNew(input.host);
       if (!host.ok) return host;
@@ -233,14 +277,26 @@ export class WorkspaceRegistry {
         ...(input.timeoutMs === undefined ? {} : { timeoutMs: input.timeoutMs }),
       });
       if (!tokens.ok) return tokens;
-      const ok = await this.verify(host.value, { label: 'OAuth sign-in', getToken: () => Promise.resolve(cloudOk(tokens.value.accessToken)), invalidate: () => false }, input.signal);
+      const ok = await this.verify(
+        host.value,
+        { label: 'OAuth sign-in', getToken: () => Promise.resolve(cloudOk(tokens.value.accessToken)), invalidate: () => false },
+        input.signal,
+      );
       if (!ok.ok) return ok;
-      return this.store(newWorkspaceId(), host.value, input.displayName, (h) => ({ kind: 'oauth', secretHandle: h ?? '' }), { kind: 'oauthTokens', value: JSON.stringify(tokens.value) });
+      return this.store(newWorkspaceId(), host.value, input.displayName, (h) => ({ kind: 'oauth', secretHandle: h ?? '' }), {
+        kind: 'oauthTokens',
+        value: JSON.stringify(tokens.value),
+      });
     });
   }
 
   /** Uses `databricks auth token --profile P`; the host comes from the profile unless given. */
-  addWithDatabricksCli(input: { profile: string; host?: string; displayName?: string; signal?: AbortSignal }): Promise<CloudResult<WorkspaceInfo>> {
+  addWithDatabricksCli(input: {
+    profile: string;
+    host?: string;
+    displayName?: string;
+    signal?: AbortSignal;
+  }): Promise<CloudResult<WorkspaceInfo>> {
     return this.serial(async () => {
       let hostInput = input.host;
       if (hostInput === undefined || hostInput.trim() === '') {
@@ -250,7 +306,10 @@ export class WorkspaceRegistry {
       }
       const host = this.checkNew(hostInput);
       if (!host.ok) return host;
-      const auth = new DatabricksCliTokenProvider({ profile: input.profile, ...(this.options.cliCommand ? { command: this.options.cliCommand } : {}) });
+      const auth = new DatabricksCliTokenProvider({
+        profile: input.profile,
+        ...(this.options.cliCommand ? { command: this.options.cliCommand } : {}),
+      });
       const ok = await this.verify(host.value, auth, input.signal);
       if (!ok.ok) return ok;
       return this.store(newWorkspaceId(), host.value, input.displayName, () => ({ kind: 'cli', profile: input.profile }));
@@ -258,11 +317,18 @@ export class WorkspaceRegistry {
   }
 
   /** After CLOUD_SIGN_IN_REQUIRED: a fresh OAuth sign-in replaces the stored tokens of the same workspace. */
-  signInAgain(id: string, input: { openBrowser: (url: string) => Promise<void> | void; signal?: AbortSignal; timeoutMs?: number }): Promise<CloudResult<WorkspaceInfo>> {
+  signInAgain(
+    id: string,
+    input: { openBrowser: (url: string) => Promise<void> | void; signal?: AbortSignal; timeoutMs?: number },
+  ): Promise<CloudResult<WorkspaceInfo>> {
     return this.serial(async () => {
       const record = this.records.find((r) => r.id === id);
       if (!record) return cloudFail('CLOUD_NOT_FOUND', `There is no workspace ${id}; it may have been removed.`);
-      if (record.auth.kind !== 'oauth') return cloudFail('CLOUD_INVALID_INPUT', `"${record.displayName}" does not use OAuth sign-in (${authLabel(record.auth)}). Remove it and add it again to change how it signs in.`);
+      if (record.auth.kind !== 'oauth')
+        return cloudFail(
+          'CLOUD_INVALID_INPUT',
+          `"${record.displayName}" does not use OAuth sign-in (${authLabel(record.auth)}). Remove it and add it again to change how it signs in.`,
+        );
       const tokens = await signInWithBrowser({
         host: record.host,
         openBrowser: input.openBrowser,
@@ -284,10 +350,22 @@ export class WorkspaceRegistry {
     return this.serial(async () => {
       const record = this.records.find((r) => r.id === id);
       if (!record) return cloudFail('CLOUD_NOT_FOUND', `There is no workspace ${id}; it may have been removed.`);
-      if (record.auth.kind !== 'pat') return cloudFail('CLOUD_INVALID_INPUT', `"${record.displayName}" does not use a personal access token (${authLabel(record.auth)}).`);
+      if (record.auth.kind !== 'pat')
+        return cloudFail(
+          'CLOUD_INVALID_INPUT',
+          `"${record.displayName}" does not use a personal access token (${authLabel(record.auth)}).`,
+        );
       const token = input.token.trim();
-      if (token === '') return cloudFail('CLOUD_INVALID_INPUT', 'Paste the personal access token (User settings → Developer → Access tokens in the workspace).');
-      const ok = await this.verify(record.host, { label: 'personal access token', getToken: () => Promise.resolve(cloudOk(token)), invalidate: () => false }, input.signal);
+      if (token === '')
+        return cloudFail(
+          'CLOUD_INVALID_INPUT',
+          'Paste the personal access token (User settings → Developer → Access tokens in the workspace).',
+        );
+      const ok = await this.verify(
+        record.host,
+        { label: 'personal access token', getToken: () => Promise.resolve(cloudOk(token)), invalidate: () => false },
+        input.signal,
+      );
       if (!ok.ok) return ok;
       const replaced = await this.options.vault.replace(record.auth.secretHandle, token);
       if (!replaced.ok) return vaultFailure(replaced.error);
@@ -300,7 +378,8 @@ export class WorkspaceRegistry {
   remove(id: string): Promise<CloudResult<void>> {
     return this.serial(async () => {
       if (id === LOCAL_WORKSPACE_ID) return cloudFail('CLOUD_INVALID_INPUT', 'The local workspace is part of Pier and cannot be removed.');
-      if (!this.records.some((r) => r.id === id)) return cloudFail('CLOUD_NOT_FOUND', `There is no workspace ${id}; it may already have been removed.`);
+      if (!this.records.some((r) => r.id === id))
+        return cloudFail('CLOUD_NOT_FOUND', `There is no workspace ${id}; it may already have been removed.`);
       // Secrets first: a crash in between leaves a listed workspace that asks to sign in, never an orphaned secret.
       const removed = await this.options.vault.removeWorkspace(id);
       if (!removed.ok) return vaultFailure(removed.error);
@@ -342,7 +421,10 @@ export class WorkspaceRegistry {
         const secret = await this.options.vault.get(auth.secretHandle);
         if (!secret.ok) return vaultFailure(secret.error);
         const token = secret.value;
-        return cloudOk({ host: record.host, auth: { label: 'personal access token', getToken: () => Promise.resolve(cloudOk(token)), invalidate: () => false } });
+        return cloudOk({
+          host: record.host,
+          auth: { label: 'personal access token', getToken: () => Promise.resolve(cloudOk(token)), invalidate: () => false },
+        });
       }
       case 'oauth': {
         const secret = await this.options.vault.get(auth.secretHandle);
@@ -364,7 +446,13 @@ export class WorkspaceRegistry {
         return cloudOk({ host: record.host, auth: provider });
       }
       case 'cli':
-        return cloudOk({ host: record.host, auth: new DatabricksCliTokenProvider({ profile: auth.profile, ...(this.options.cliCommand ? { command: this.options.cliCommand } : {}) }) });
+        return cloudOk({
+          host: record.host,
+          auth: new DatabricksCliTokenProvider({
+            profile: auth.profile,
+            ...(this.options.cliCommand ? { command: this.options.cliCommand } : {}),
+          }),
+        });
       default: {
         const never: never = auth;
         throw new Error(`Unexpected auth: ${JSON.stringify(never)}`);

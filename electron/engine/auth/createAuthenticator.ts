@@ -4,7 +4,16 @@
  * `roleClaimKey` (`.sub` on Lakebase: the identity's email is its role). No token → the
  * anonymous role if one is configured, else 401.
  */
-import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWK, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWK,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { refuse, type Outcome } from '../ApiError';
 
 export interface JwtConfig {
@@ -77,7 +86,9 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
         return refuse('PGRST302', 'Anonymous access is disabled', null, 'Send a token in the Authorization header: "Bearer <token>".');
       }
       if (typeof bearer !== 'string') {
-        return /^\s*bearer\s*$/i.test(bearer.malformed) ? invalid('PGRST301', 'Empty JWT is sent in Authorization header') : invalid('PGRST301', 'Authorization header must be "Bearer <token>"');
+        return /^\s*bearer\s*$/i.test(bearer.malformed)
+          ? invalid('PGRST301', 'Empty JWT is sent in Authorization header')
+          : invalid('PGRST301', 'Authorization header must be "Bearer <token>"');
       }
       const parts = bearer.split('.').length;
       if (parts !== 3) return invalid('PGRST301', `Expected 3 parts in JWT; got ${parts}`);
@@ -87,7 +98,11 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
       } catch {
         return invalid('PGRST301', 'JWSError (CompactDecodeError Invalid JWT header)');
       }
-      const candidates: (JWTVerifyGetKey | Uint8Array)[] = alg?.startsWith('HS') ? (secret ? [secret] : []) : [local, remote].filter((k) => k !== undefined);
+      const candidates: (JWTVerifyGetKey | Uint8Array)[] = alg?.startsWith('HS')
+        ? secret
+          ? [secret]
+          : []
+        : [local, remote].filter((k) => k !== undefined);
       if (candidates.length === 0) return invalid('PGRST301', 'No suitable key or wrong key type');
       let payload: JWTPayload | undefined;
       for (const [n, key] of candidates.entries()) {
@@ -105,20 +120,24 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
             return invalid('PGRST303', `JWT claim "${err.claim}" is invalid: ${err.reason}`);
           }
           if (err instanceof errors.JWSSignatureVerificationFailed) return invalid('PGRST301', 'JWT cryptographic operation failed');
-          if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported) return invalid('PGRST301', 'Wrong or unsupported encoding algorithm');
+          if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported)
+            return invalid('PGRST301', 'Wrong or unsupported encoding algorithm');
           if (err instanceof errors.JWKSNoMatchingKey) return invalid('PGRST301', 'No suitable key or wrong key type');
           if (err instanceof errors.JWTInvalid || err instanceof errors.JWSInvalid) return invalid('PGRST301', `JWSError ${err.message}`);
-          if (err instanceof errors.JWKSTimeout || err instanceof errors.JOSEError) return invalid('PGRST301', `Could not verify the JWT: ${err.message}`);
+          if (err instanceof errors.JWKSTimeout || err instanceof errors.JOSEError)
+            return invalid('PGRST301', `Could not verify the JWT: ${err.message}`);
           throw err;
         }
       }
       if (!payload) return invalid('PGRST301', 'No suitable key or wrong key type');
       const role = claimAt(payload, steps);
       if (role === undefined || role === null) {
-        if (anonRole !== undefined) return { ok: true, value: { role: anonRole, claims: { ...payload, role: anonRole }, anonymous: false } };
+        if (anonRole !== undefined)
+          return { ok: true, value: { role: anonRole, claims: { ...payload, role: anonRole }, anonymous: false } };
         return refuse('PGRST302', 'Anonymous access is disabled', null, `The token has no role claim at ${roleClaimKey}.`);
       }
-      if (typeof role !== 'string' || role === '') return invalid('PGRST303', `The JWT role claim at ${roleClaimKey} must be a non-empty string`);
+      if (typeof role !== 'string' || role === '')
+        return invalid('PGRST303', `The JWT role claim at ${roleClaimKey} must be a non-empty string`);
       // PostgREST puts the resolved role into request.jwt.claims as `role`.
       return { ok: true, value: { role, claims: { ...payload, role }, anonymous: false } };
     },

@@ -49,10 +49,13 @@ export function listenForNotifications(
     client = undefined;
     c.end().catch(() => undefined);
     attempts++;
-    timer = setTimeout(() => {
-      timer = undefined;
-      void connect();
-    }, Math.min(5000, 250 * 2 ** Math.min(attempts, 5)));
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        void connect();
+      },
+      Math.min(5000, 250 * 2 ** Math.min(attempts, 5)),
+    );
   };
 
   void connect();

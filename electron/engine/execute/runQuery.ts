@@ -167,7 +167,13 @@ export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestConte
   if (firstFailure >= 0 || !ctx.settle) {
     // A failed transaction is still open when COMMIT was not queued; a ROLLBACK that works
     // proves the connection sound. Otherwise it may be broken: never reuse it.
-    const clean = firstFailure < 0 || (ctx.settle !== undefined && (await client.query('ROLLBACK').then(() => true, () => false)));
+    const clean =
+      firstFailure < 0 ||
+      (ctx.settle !== undefined &&
+        (await client.query('ROLLBACK').then(
+          () => true,
+          () => false,
+        )));
     release(clean ? undefined : true);
     if (firstFailure >= 0) {
       const failed = settled[firstFailure] as PromiseRejectedResult;
@@ -194,7 +200,13 @@ function batchOf(query: SqlQuery, ctx: RequestContext): BatchStatement[] {
 }
 
 /** The usual path: one implicit transaction, one Sync. */
-async function runBatch(client: pg.PoolClient, release: (destroy?: boolean) => void, query: SqlQuery, ctx: RequestContext, started: number): Promise<DbOutcome> {
+async function runBatch(
+  client: pg.PoolClient,
+  release: (destroy?: boolean) => void,
+  query: SqlQuery,
+  ctx: RequestContext,
+  started: number,
+): Promise<DbOutcome> {
   const statements = batchOf(query, ctx);
   let results: pg.QueryResult[];
   try {
@@ -249,11 +261,20 @@ async function runOnLanes(lanes: BatchLanes, query: SqlQuery, ctx: RequestContex
 /** "cached plan must not change result type" (feature_not_supported, raised by the plan cache). */
 function isStalePlan(err: unknown): boolean {
   const e = err as { code?: unknown; severity?: unknown; routine?: unknown } | null;
-  return e?.code === '0A000' && (e.routine === 'RevalidateCachedQuery' || /cached plan must not change result type/.test(String((err as { message?: unknown }).message)));
+  return (
+    e?.code === '0A000' &&
+    (e.routine === 'RevalidateCachedQuery' ||
+      /cached plan must not change result type/.test(String((err as { message?: unknown }).message)))
+  );
 }
 
 async function resultOf(main: Promise<pg.QueryResult>, explain: Promise<pg.QueryResult> | undefined, started: number): Promise<DbResult> {
-  const mainResult = (await main) as pg.QueryResult<{ total_result_set: string | null; page_total: string; body: string | null; location?: string | null }>;
+  const mainResult = (await main) as pg.QueryResult<{
+    total_result_set: string | null;
+    page_total: string;
+    body: string | null;
+    location?: string | null;
+  }>;
   let plannedTotal: number | null = null;
   if (explain) {
     const plan = (await explain) as pg.QueryResult<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>;
@@ -263,7 +284,10 @@ async function resultOf(main: Promise<pg.QueryResult>, explain: Promise<pg.Query
   const plan = (row as Record<string, unknown> | undefined)?.['QUERY PLAN'];
   if (plan !== undefined) {
     // An EXPLAIN (Accept: application/vnd.pgrst.plan…): JSON format is one row, text one row per line.
-    const body = typeof plan === 'string' ? mainResult.rows.map((r) => String((r as Record<string, unknown>)['QUERY PLAN'])).join('\n') : JSON.stringify(plan);
+    const body =
+      typeof plan === 'string'
+        ? mainResult.rows.map((r) => String((r as Record<string, unknown>)['QUERY PLAN'])).join('\n')
+        : JSON.stringify(plan);
     return { totalResultSet: null, pageTotal: 0, body, location: null, plannedTotal, queryMs: performance.now() - started };
   }
   return {

@@ -66,8 +66,7 @@ class TransactionQuery extends BaseQuery {
       if (err) {
         this.prepared?.failed();
         this.done(new TransactionError(err, this.completed, this.prepared), []);
-      }
-      else {
+      } else {
         this.prepared?.succeeded();
         this.done(null, Array.isArray(r) ? r : [r]);
       }
@@ -123,7 +122,11 @@ class TransactionQuery extends BaseQuery {
 
   handleCommandComplete(msg: unknown, connection: unknown): void {
     this.completed++;
-    (pg.Query.prototype as unknown as { handleCommandComplete(m: unknown, c: unknown): void }).handleCommandComplete.call(this, msg, connection);
+    (pg.Query.prototype as unknown as { handleCommandComplete(m: unknown, c: unknown): void }).handleCommandComplete.call(
+      this,
+      msg,
+      connection,
+    );
   }
 }
 

@@ -16,7 +16,9 @@ export function allowedMethods(req: ApiRequest, cache: SchemaCache): string {
       if (!relation) return READ;
       // As PostgREST: PUT needs both insert and update (it upserts).
       const w = relation.writable;
-      return READ + (w.insert ? ',POST' : '') + (w.insert && w.update ? ',PUT' : '') + (w.update ? ',PATCH' : '') + (w.delete ? ',DELETE' : '');
+      return (
+        READ + (w.insert ? ',POST' : '') + (w.insert && w.update ? ',PUT' : '') + (w.update ? ',PATCH' : '') + (w.delete ? ',DELETE' : '')
+      );
     }
     case 'routine': {
       const routines = cache.routines.filter((r) => r.schema === schema && r.name === target.name);

@@ -9,7 +9,19 @@ import { refuse, type Outcome } from '../ApiError';
 import type { ApiRequest, Mutation } from '../request/ApiRequest';
 import type { Column, Relation, Relationship, Routine, RoutineParam, SchemaCache } from '../schema-cache/SchemaCache';
 import { findRelation, relationshipsFrom } from '../schema-cache/SchemaCache';
-import type { ActionPlan, CallArgument, CallPlan, ColumnExpr, MutatePlan, PlannedEmbed, PlannedFilter, PlannedItem, PlannedOrder, ReadNode, TxPlan } from './ActionPlan';
+import type {
+  ActionPlan,
+  CallArgument,
+  CallPlan,
+  ColumnExpr,
+  MutatePlan,
+  PlannedEmbed,
+  PlannedFilter,
+  PlannedItem,
+  PlannedOrder,
+  ReadNode,
+  TxPlan,
+} from './ActionPlan';
 import { closestName } from './closestName';
 import { SQL_TYPES, sqlTypeFor, type SqlType } from './sqlTypes';
 
@@ -56,7 +68,12 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
   const unknownPath = planner.unusedPath();
   if (unknownPath) {
     const name = unknownPath[unknownPath.length - 1]!;
-    return refuse('PGRST108', `'${name}' is not an embedded resource in this request`, null, `Verify that '${name}' is included in the 'select' query parameter.`);
+    return refuse(
+      'PGRST108',
+      `'${name}' is not an embedded resource in this request`,
+      null,
+      `Verify that '${name}' is included in the 'select' query parameter.`,
+    );
   }
   const maxRows = common.maxRows;
   const window = topWindow(req, maxRows);
@@ -114,7 +131,14 @@ function columnsOf(relation: Relation, names: readonly string[]): Outcome<Column
   return ok(out);
 }
 
-function planMutation(req: ApiRequest, cache: SchemaCache, schema: string, relation: Relation, mutation: Mutation, common: Common): Outcome<MutatePlan> {
+function planMutation(
+  req: ApiRequest,
+  cache: SchemaCache,
+  schema: string,
+  relation: Relation,
+  mutation: Mutation,
+  common: Common,
+): Outcome<MutatePlan> {
   const prefs = req.preferences;
   const payload = req.payload;
   if (mutation !== 'delete' && payload === undefined) {
@@ -133,7 +157,12 @@ function planMutation(req: ApiRequest, cache: SchemaCache, schema: string, relat
   if (req.columns === undefined && rows.length > 1) {
     const expected = [...keys].sort().join('\u0000');
     if (rows.some((r) => Object.keys(r).sort().join('\u0000') !== expected)) {
-      return refuse('PGRST102', 'All object keys must match', null, 'Send the same keys in every object of a bulk insert, or name the columns with columns=.');
+      return refuse(
+        'PGRST102',
+        'All object keys must match',
+        null,
+        'Send the same keys in every object of a bulk insert, or name the columns with columns=.',
+      );
     }
   }
   if (mutation === 'delete') keys = [];
@@ -154,17 +183,41 @@ function planMutation(req: ApiRequest, cache: SchemaCache, schema: string, relat
   const unknownPath = planner.unusedPath();
   if (unknownPath) {
     const name = unknownPath[unknownPath.length - 1]!;
-    return refuse('PGRST108', `'${name}' is not an embedded resource in this request`, null, `Verify that '${name}' is included in the 'select' query parameter.`);
+    return refuse(
+      'PGRST108',
+      `'${name}' is not an embedded resource in this request`,
+      null,
+      `Verify that '${name}' is included in the 'select' query parameter.`,
+    );
   }
 
   let onConflict: MutatePlan['onConflict'];
   if (mutation === 'upsert') {
     const pk = relation.primaryKey;
     const filters = req.query.filters;
-    const eqOnKey = filters.every((f) => f.path.length === 0 && f.node.kind === 'condition' && !f.node.negated && f.node.operator === 'eq' && f.node.field.json.length === 0 && pk.includes(f.node.field.name));
+    const eqOnKey = filters.every(
+      (f) =>
+        f.path.length === 0 &&
+        f.node.kind === 'condition' &&
+        !f.node.negated &&
+        f.node.operator === 'eq' &&
+        f.node.field.json.length === 0 &&
+        pk.includes(f.node.field.name),
+    );
     const named = new Set(filters.map((f) => (f.node.kind === 'condition' ? f.node.field.name : '')));
-    if (pk.length === 0 || !eqOnKey || named.size !== pk.length || filters.length !== pk.length || req.query.paging.some((p) => p.path.length === 0)) {
-      return refuse('PGRST105', 'Filters must include all and only primary key columns with \'eq\' operators', null, pk.length === 0 ? `'${relation.name}' has no primary key.` : `Address the row as ${pk.map((k) => `${k}=eq.…`).join('&')}.`);
+    if (
+      pk.length === 0 ||
+      !eqOnKey ||
+      named.size !== pk.length ||
+      filters.length !== pk.length ||
+      req.query.paging.some((p) => p.path.length === 0)
+    ) {
+      return refuse(
+        'PGRST105',
+        "Filters must include all and only primary key columns with 'eq' operators",
+        null,
+        pk.length === 0 ? `'${relation.name}' has no primary key.` : `Address the row as ${pk.map((k) => `${k}=eq.…`).join('&')}.`,
+      );
     }
     const row = rows[0] ?? {};
     for (const f of filters) {
@@ -180,7 +233,12 @@ function planMutation(req: ApiRequest, cache: SchemaCache, schema: string, relat
   } else if (mutation === 'create' && prefs.resolution !== undefined) {
     const names = req.onConflict ?? relation.primaryKey;
     if (names.length === 0) {
-      return refuse('PGRST204', `'${relation.name}' has no primary key to resolve duplicates on`, null, 'Name a unique key with on_conflict=col.');
+      return refuse(
+        'PGRST204',
+        `'${relation.name}' has no primary key to resolve duplicates on`,
+        null,
+        'Name a unique key with on_conflict=col.',
+      );
     }
     const conflict = columnsOf(relation, names);
     if (!conflict.ok) return conflict;
@@ -257,7 +315,9 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
   const fits = (r: Routine) => {
     const inputs = r.params.filter(isInput);
     if (inputs.some((p) => p.name === '')) return false;
-    return given.every((g) => inputs.some((p) => p.name === g)) && inputs.every((p) => p.hasDefault || p.mode === 'v' || given.includes(p.name));
+    return (
+      given.every((g) => inputs.some((p) => p.name === g)) && inputs.every((p) => p.hasDefault || p.mode === 'v' || given.includes(p.name))
+    );
   };
   let matches = candidates.filter((r) => wholeBodyFits(r) && (singleObject || args.value.hasBody));
   if (matches.length === 0 || !singleObject) {
@@ -274,17 +334,29 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
     );
   }
   if (matches.length > 1) {
-    return refuse('PGRST203', `Could not choose the best candidate function between: ${matches.map((r) => `${schema}.${name}(${r.arguments})`).join(', ')}`, null, 'Try renaming the parameters or the function itself in the database so function overloading can be resolved');
+    return refuse(
+      'PGRST203',
+      `Could not choose the best candidate function between: ${matches.map((r) => `${schema}.${name}(${r.arguments})`).join(', ')}`,
+      null,
+      'Try renaming the parameters or the function itself in the database so function overloading can be resolved',
+    );
   }
   const routine = matches[0]!;
   if (action.readOnly && routine.volatility === 'volatile') {
-    return refuse('PGRST101', 'Cannot use the GET method with a volatile function', null, 'Call it with POST, or mark it STABLE or IMMUTABLE if it changes nothing.');
+    return refuse(
+      'PGRST101',
+      'Cannot use the GET method with a volatile function',
+      null,
+      'Call it with POST, or mark it STABLE or IMMUTABLE if it changes nothing.',
+    );
   }
   // params=single-object always passes the whole body; otherwise only when names do not fit.
   const wholeBody = wholeBodyFits(routine) && (singleObject || (args.value.hasBody && !fits(routine)));
   const callArgs: CallArgument[] = wholeBody
     ? []
-    : routine.params.filter((p) => isInput(p) && given.includes(p.name)).map((p) => ({ name: p.name, type: p.type, variadic: p.mode === 'v' }));
+    : routine.params
+        .filter((p) => isInput(p) && given.includes(p.name))
+        .map((p) => ({ name: p.name, type: p.type, variadic: p.mode === 'v' }));
   const argsJson = JSON.stringify(wholeBody ? (args.value.raw ?? null) : args.value.json);
 
   let shape: CallPlan['shape'] = { kind: 'scalar' };
@@ -299,7 +371,12 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
   const unknownPath = planner.unusedPath();
   if (unknownPath && shape.kind === 'rows') {
     const n = unknownPath[unknownPath.length - 1]!;
-    return refuse('PGRST108', `'${n}' is not an embedded resource in this request`, null, `Verify that '${n}' is included in the 'select' query parameter.`);
+    return refuse(
+      'PGRST108',
+      `'${n}' is not an embedded resource in this request`,
+      null,
+      `Verify that '${n}' is included in the 'select' query parameter.`,
+    );
   }
   const window = routine.returnsSet ? topWindow(req, common.maxRows) : { offset: 0 };
   const prefs = req.preferences;
@@ -324,18 +401,40 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
 
 /** A relation-like view of a routine's result row, so select/filters/order plan against it. */
 function pseudoRelation(routine: Routine): Relation {
-  const columns: Column[] = routine.returnColumns.map((c) => ({ name: c.name, type: c.type, typeName: c.type, nullable: true, default: null, comment: null }));
-  return { schema: routine.schema, name: routine.name, kind: 'table', columns, columnsByName: new Map(columns.map((c) => [c.name, c])), primaryKey: [], comment: null, writable: { insert: false, update: false, delete: false } };
+  const columns: Column[] = routine.returnColumns.map((c) => ({
+    name: c.name,
+    type: c.type,
+    typeName: c.type,
+    nullable: true,
+    default: null,
+    comment: null,
+  }));
+  return {
+    schema: routine.schema,
+    name: routine.name,
+    kind: 'table',
+    columns,
+    columnsByName: new Map(columns.map((c) => [c.name, c])),
+    primaryKey: [],
+    comment: null,
+    writable: { insert: false, update: false, delete: false },
+  };
 }
 
 function resolveSchema(req: ApiRequest, cache: SchemaCache): Outcome<string> {
   const allowed = cache.config.dbSchemas;
-  const notAllowed = (schema: string) => refuse('PGRST106', `Invalid schema: ${schema}`, null, `Only the following schemas are exposed: ${allowed.join(', ')}`);
+  const notAllowed = (schema: string) =>
+    refuse('PGRST106', `Invalid schema: ${schema}`, null, `Only the following schemas are exposed: ${allowed.join(', ')}`);
   const fromPath = req.target.schema;
   if (req.profile !== undefined && !allowed.includes(req.profile)) return notAllowed(req.profile);
   if (fromPath !== undefined && !allowed.includes(fromPath)) return notAllowed(fromPath);
   if (fromPath !== undefined && req.profile !== undefined && req.profile !== fromPath) {
-    return refuse('PGRST106', `Invalid schema: ${req.profile}`, `The path names schema '${fromPath}' but Accept-Profile asks for '${req.profile}'.`, `Only the following schemas are exposed: ${allowed.join(', ')}`);
+    return refuse(
+      'PGRST106',
+      `Invalid schema: ${req.profile}`,
+      `The path names schema '${fromPath}' but Accept-Profile asks for '${req.profile}'.`,
+      `Only the following schemas are exposed: ${allowed.join(', ')}`,
+    );
   }
   return ok(fromPath ?? req.profile ?? allowed[0] ?? 'public');
 }
@@ -374,7 +473,9 @@ class NodePlanner {
   /** A path used by a filter, order or limit that names no embed of this request. */
   unusedPath(): EmbedPath | undefined {
     const q = this.req.query;
-    return [...q.filters.map((f) => f.path), ...q.order.map((o) => o.path), ...q.paging.map((p) => p.path)].find((p) => !this.seenPaths.some((n) => pathMatches(p, n)));
+    return [...q.filters.map((f) => f.path), ...q.order.map((o) => o.path), ...q.paging.map((p) => p.path)].find(
+      (p) => !this.seenPaths.some((n) => pathMatches(p, n)),
+    );
   }
 
   node(relation: Relation, select: readonly SelectItem[], path: NodePath): Outcome<ReadNode> {
@@ -395,7 +496,12 @@ class NodePlanner {
     }
     // To-one embeds group like columns; a to-many embed has no single value to group by.
     if (grouped && items.some((i) => i.kind === 'embed' && !i.embed.relationship.toOne)) {
-      return refuse('PGRST127', 'Feature not implemented', 'Aggregates cannot be combined with to-many embedded resources at the same level', 'Aggregate inside the embedded resource instead, e.g. select=name,projects(budget.sum()).');
+      return refuse(
+        'PGRST127',
+        'Feature not implemented',
+        'Aggregates cannot be combined with to-many embedded resources at the same level',
+        'Aggregate inside the embedded resource instead, e.g. select=name,projects(budget.sum()).',
+      );
     }
     const embeds = items.flatMap((i) => (i.kind === 'embed' ? [i.embed] : []));
     const where: PlannedFilter[] = [];
@@ -461,7 +567,13 @@ class NodePlanner {
       }
       case 'field': {
         // Legacy `rel(count)`: a bare `count` where no such column exists means count().
-        if (item.field.name === 'count' && item.field.json.length === 0 && !item.aggregate && !item.cast && !relation.columnsByName.has('count')) {
+        if (
+          item.field.name === 'count' &&
+          item.field.json.length === 0 &&
+          !item.aggregate &&
+          !item.cast &&
+          !relation.columnsByName.has('count')
+        ) {
           return ok([{ kind: 'count', name: item.alias ?? 'count' }]);
         }
         const col = this.column(relation, item.field);
@@ -489,7 +601,12 @@ class NodePlanner {
         const { relationship, target } = found.value;
         const name = item.alias ?? item.relation;
         if (item.spread && !relationship.toOne) {
-          return refuse('PGRST127', 'Feature not implemented', `Spreading '${item.relation}' is not supported: '${relation.name}' and '${item.relation}' do not form a many-to-one or one-to-one relationship`, null);
+          return refuse(
+            'PGRST127',
+            'Feature not implemented',
+            `Spreading '${item.relation}' is not supported: '${relation.name}' and '${item.relation}' do not form a many-to-one or one-to-one relationship`,
+            null,
+          );
         }
         const node = this.node(target, item.select, [...path, { name, relation: item.relation }]);
         if (!node.ok) return node;
@@ -506,7 +623,11 @@ class NodePlanner {
     }
   }
 
-  private relationship(source: Relation, name: string, hint: string | undefined): Outcome<{ relationship: Relationship; target: Relation }> {
+  private relationship(
+    source: Relation,
+    name: string,
+    hint: string | undefined,
+  ): Outcome<{ relationship: Relationship; target: Relation }> {
     const all = relationshipsFrom(this.cache, source).filter((r) => this.cache.config.dbSchemas.includes(r.target.schema));
     const byName = all.filter(
       (r) =>
@@ -554,7 +675,11 @@ class NodePlanner {
       if (f.operator === 'is' && (f.value === 'null' || f.value === 'not_null')) {
         return ok({ kind: 'embedPresence', embed, present: (f.value === 'not_null') !== f.negated });
       }
-      return refuse('PGRST120', `Bad operator on the '${embed.name}' embedded resource`, 'Only is null or not is null filters are allowed on embedded resources');
+      return refuse(
+        'PGRST120',
+        `Bad operator on the '${embed.name}' embedded resource`,
+        'Only is null or not is null filters are allowed on embedded resources',
+      );
     }
     const col = this.column(relation, f.field);
     if (!col.ok) return col;
@@ -578,10 +703,20 @@ class NodePlanner {
     }
     const via = embeds.find((e) => e.name === term.relation);
     if (!via) {
-      return refuse('PGRST108', `'${term.relation}' is not an embedded resource in this request`, null, `Verify that '${term.relation}' is included in the 'select' query parameter.`);
+      return refuse(
+        'PGRST108',
+        `'${term.relation}' is not an embedded resource in this request`,
+        null,
+        `Verify that '${term.relation}' is included in the 'select' query parameter.`,
+      );
     }
     if (!via.relationship.toOne) {
-      return refuse('PGRST118', `A related order on '${term.relation}' is not possible`, `'${relation.name}' and '${term.relation}' do not form a many-to-one or one-to-one relationship`, null);
+      return refuse(
+        'PGRST118',
+        `A related order on '${term.relation}' is not possible`,
+        `'${relation.name}' and '${term.relation}' do not form a many-to-one or one-to-one relationship`,
+        null,
+      );
     }
     const col = this.column(via.node.relation, term.field);
     if (!col.ok) return col;
@@ -595,7 +730,9 @@ class NodePlanner {
  */
 function narrowByHint(candidates: readonly Relationship[], hint: string): Relationship[] {
   const byKey = candidates.filter((r) =>
-    r.kind === 'many-to-many' ? r.junction.name === hint || r.sourceConstraint === hint || r.targetConstraint === hint : r.constraint === hint,
+    r.kind === 'many-to-many'
+      ? r.junction.name === hint || r.sourceConstraint === hint || r.targetConstraint === hint
+      : r.constraint === hint,
   );
   if (byKey.length > 0) return byKey;
   const bySource = candidates.filter((r) => r.kind !== 'many-to-many' && r.columns.some(([s]) => s === hint));
@@ -610,7 +747,11 @@ function hintFor(r: Relationship): string {
 function describeRelationship(r: Relationship): { cardinality: string; embedding: string; relationship: string } {
   const embedding = `${r.source.name} with ${r.target.name}`;
   if (r.kind === 'many-to-many') {
-    return { cardinality: r.kind, embedding, relationship: `${r.junction.name} using ${r.sourceConstraint}(${r.sourceColumns.map((c) => c[1]).join(', ')}) and ${r.targetConstraint}(${r.targetColumns.map((c) => c[0]).join(', ')})` };
+    return {
+      cardinality: r.kind,
+      embedding,
+      relationship: `${r.junction.name} using ${r.sourceConstraint}(${r.sourceColumns.map((c) => c[1]).join(', ')}) and ${r.targetConstraint}(${r.targetColumns.map((c) => c[0]).join(', ')})`,
+    };
   }
   return {
     cardinality: r.kind,

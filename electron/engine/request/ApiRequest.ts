@@ -51,7 +51,12 @@ export type ApiAction =
  * the client sent an array (bulk) or a single object.
  */
 export type Payload =
-  | { readonly kind: 'rows'; readonly rows: readonly Readonly<Record<string, unknown>>[]; readonly array: boolean; readonly keys: readonly string[] }
+  | {
+      readonly kind: 'rows';
+      readonly rows: readonly Readonly<Record<string, unknown>>[];
+      readonly array: boolean;
+      readonly keys: readonly string[];
+    }
   /** A JSON value that is not an object or array of objects (e.g. an RPC's single json argument). */
   | { readonly kind: 'value'; readonly value: unknown };
 

@@ -13,10 +13,23 @@ function parseAccept(accept: string): Offer[] {
     .split(',')
     .map((part, index) => {
       const [type = '', ...rest] = part.split(';').map((s) => s.trim());
-      const params = new Map(rest.map((p) => {
-        const eq = p.indexOf('=');
-        return [p.slice(0, eq < 0 ? p.length : eq).trim().toLowerCase(), eq < 0 ? '' : p.slice(eq + 1).trim().replace(/^"|"$/g, '')] as const;
-      }));
+      const params = new Map(
+        rest.map((p) => {
+          const eq = p.indexOf('=');
+          return [
+            p
+              .slice(0, eq < 0 ? p.length : eq)
+              .trim()
+              .toLowerCase(),
+            eq < 0
+              ? ''
+              : p
+                  .slice(eq + 1)
+                  .trim()
+                  .replace(/^"|"$/g, ''),
+          ] as const;
+        }),
+      );
       const q = Number(params.get('q') ?? '1');
       return { type: type.toLowerCase(), params, q: Number.isFinite(q) ? q : 0, index };
     })
@@ -44,7 +57,9 @@ function mediaFor(offer: Offer): MediaType | undefined {
     case 'application/vnd.pgrst.plan':
     case 'application/vnd.pgrst.plan+text':
     case 'application/vnd.pgrst.plan+json': {
-      const options = (offer.params.get('options') ?? '').split('|').filter((o): o is PlanOption => (PLAN_OPTIONS as readonly string[]).includes(o));
+      const options = (offer.params.get('options') ?? '')
+        .split('|')
+        .filter((o): o is PlanOption => (PLAN_OPTIONS as readonly string[]).includes(o));
       return { kind: 'plan', format: offer.type.endsWith('+json') ? 'json' : 'text', options };
     }
     default:

@@ -27,7 +27,12 @@ export function parseBody(body: Buffer | undefined, contentType: string | undefi
       break;
     default:
       if (!type.endsWith('+json')) {
-        return fail({ code: 'PGRST107', message: `Content-Type not acceptable: ${contentType}`, details: null, hint: 'Send application/json, text/csv or application/x-www-form-urlencoded.' });
+        return fail({
+          code: 'PGRST107',
+          message: `Content-Type not acceptable: ${contentType}`,
+          details: null,
+          hint: 'Send application/json, text/csv or application/x-www-form-urlencoded.',
+        });
       }
   }
   let value: unknown;
@@ -91,7 +96,12 @@ function csvPayload(text: string): Result<Payload> {
   const out: Record<string, unknown>[] = [];
   for (const [n, r] of rows.entries()) {
     if (r.length !== keys.length) {
-      return fail({ code: 'PGRST102', message: 'Invalid CSV', details: `Row ${n + 1} has ${r.length} fields; the header has ${keys.length}.`, hint: null });
+      return fail({
+        code: 'PGRST102',
+        message: 'Invalid CSV',
+        details: `Row ${n + 1} has ${r.length} fields; the header has ${keys.length}.`,
+        hint: null,
+      });
     }
     out.push(Object.fromEntries(keys.map((k, i) => [k, r[i]])));
   }

@@ -36,7 +36,10 @@ describe('parseRequest', () => {
     ['count=estimated,count=exact', { count: 'estimated', unknown: [] }],
     ['count=bogus, handling=strict', { handling: 'strict', unknown: ['count=bogus'] }],
     ['timezone=Europe/Paris,  max-affected=5, tx=rollback', { timezone: 'Europe/Paris', maxAffected: 5, tx: 'rollback', unknown: [] }],
-    ['resolution=merge-duplicates, missing=default, params=single-object, return=nope', { resolution: 'merge-duplicates', missing: 'default', params: 'single-object', unknown: ['return=nope'] }],
+    [
+      'resolution=merge-duplicates, missing=default, params=single-object, return=nope',
+      { resolution: 'merge-duplicates', missing: 'default', params: 'single-object', unknown: ['return=nope'] },
+    ],
   ])('reads Prefer %s', (prefer, preferences) => {
     const r = parseRequest(input({ headers: { prefer } }));
     expect(r.ok && r.value.preferences).toEqual(preferences);
@@ -85,8 +88,24 @@ describe('parseRequest', () => {
   it.each([
     ['application/json', '[{"a":1},{"a":2}]', { kind: 'rows', rows: [{ a: 1 }, { a: 2 }], array: true, keys: ['a'] }],
     ['application/json', '"x"', { kind: 'value', value: 'x' }],
-    ['text/csv', 'a,b\n1,NULL\n"x,y",""', { kind: 'rows', rows: [{ a: '1', b: null }, { a: 'x,y', b: '' }], array: true, keys: ['a', 'b'] }],
-    ['application/x-www-form-urlencoded', 'a=1&b=two+words', { kind: 'rows', rows: [{ a: '1', b: 'two words' }], array: false, keys: ['a', 'b'] }],
+    [
+      'text/csv',
+      'a,b\n1,NULL\n"x,y",""',
+      {
+        kind: 'rows',
+        rows: [
+          { a: '1', b: null },
+          { a: 'x,y', b: '' },
+        ],
+        array: true,
+        keys: ['a', 'b'],
+      },
+    ],
+    [
+      'application/x-www-form-urlencoded',
+      'a=1&b=two+words',
+      { kind: 'rows', rows: [{ a: '1', b: 'two words' }], array: false, keys: ['a', 'b'] },
+    ],
   ])('decodes a %s body', (contentType, body, payload) => {
     const r = parseRequest(input({ method: 'POST', headers: { 'content-type': contentType }, body: Buffer.from(body) }));
     expect(r.ok && r.value.payload).toEqual(payload);

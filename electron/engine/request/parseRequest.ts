@@ -23,7 +23,10 @@ export interface HttpInput {
 function parsePath(path: string): Result<ApiTarget> {
   let segments: string[];
   try {
-    segments = path.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+    segments = path
+      .split('/')
+      .filter((s) => s !== '')
+      .map((s) => decodeURIComponent(s));
   } catch {
     return fail({ code: 'PGRST100', message: `"failed to parse the path (${path})"`, details: 'malformed percent-encoding', hint: null });
   }
@@ -33,7 +36,12 @@ function parsePath(path: string): Result<ApiTarget> {
   if (segments.length === 2 && a === 'rpc') return ok({ kind: 'routine', name: b! });
   if (segments.length === 2) return ok({ kind: 'relation', schema: a!, name: b! });
   if (segments.length === 3 && b === 'rpc') return ok({ kind: 'routine', schema: a!, name: c! });
-  return fail({ code: 'PGRST125', message: `Invalid path specified in request URL`, details: `No resource is served at ${path}`, hint: null });
+  return fail({
+    code: 'PGRST125',
+    message: `Invalid path specified in request URL`,
+    details: `No resource is served at ${path}`,
+    hint: null,
+  });
 }
 
 /** Each enumerated preference and its values; the first of each in the header wins (RFC 7240). */
@@ -53,7 +61,10 @@ export function parsePrefer(prefer: string | undefined): Preferences {
   let timezone: string | undefined;
   let maxAffected: number | undefined;
   const unknown: string[] = [];
-  for (const token of (prefer ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const token of (prefer ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const eq = token.indexOf('=');
     const name = eq < 0 ? token : token.slice(0, eq);
     const value = eq < 0 ? '' : token.slice(eq + 1);

@@ -7,7 +7,9 @@ export function contentTypeOf(media: MediaType): string {
     case 'json':
       return media.stripNulls ? 'application/vnd.pgrst.array+json; nulls=stripped; charset=utf-8' : 'application/json; charset=utf-8';
     case 'object':
-      return media.stripNulls ? 'application/vnd.pgrst.object+json; nulls=stripped; charset=utf-8' : 'application/vnd.pgrst.object+json; charset=utf-8';
+      return media.stripNulls
+        ? 'application/vnd.pgrst.object+json; nulls=stripped; charset=utf-8'
+        : 'application/vnd.pgrst.object+json; charset=utf-8';
     case 'csv':
       return 'text/csv; charset=utf-8';
     case 'plan':

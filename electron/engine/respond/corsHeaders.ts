@@ -8,9 +8,11 @@ export interface CorsOptions {
   readonly allowedOrigins: '*' | readonly string[];
 }
 
-const EXPOSED = 'Content-Encoding, Content-Location, Content-Range, Content-Type, Date, Location, Server, Transfer-Encoding, Range-Unit, Preference-Applied';
+const EXPOSED =
+  'Content-Encoding, Content-Location, Content-Range, Content-Type, Date, Location, Server, Transfer-Encoding, Range-Unit, Preference-Applied';
 const METHODS = 'GET, POST, PATCH, PUT, DELETE, OPTIONS, HEAD';
-const DEFAULT_ALLOWED_HEADERS = 'Authorization, Content-Type, Accept, Accept-Language, Content-Language, Prefer, Range, Accept-Profile, Content-Profile';
+const DEFAULT_ALLOWED_HEADERS =
+  'Authorization, Content-Type, Accept, Accept-Language, Content-Language, Prefer, Range, Accept-Profile, Content-Profile';
 
 function allowedOrigin(cors: CorsOptions, origin: string): string | undefined {
   if (cors.allowedOrigins === '*') return '*';
@@ -22,7 +24,10 @@ export function isPreflight(method: string, headers: Readonly<Record<string, str
   return method.toUpperCase() === 'OPTIONS' && headers['origin'] !== undefined && headers['access-control-request-method'] !== undefined;
 }
 
-export function preflightHeaders(cors: CorsOptions | undefined, headers: Readonly<Record<string, string | undefined>>): Record<string, string> | undefined {
+export function preflightHeaders(
+  cors: CorsOptions | undefined,
+  headers: Readonly<Record<string, string | undefined>>,
+): Record<string, string> | undefined {
   const origin = cors && headers['origin'] !== undefined ? allowedOrigin(cors, headers['origin']) : undefined;
   if (!origin) return undefined;
   return {

@@ -26,7 +26,10 @@ export function serverTiming(t: Partial<Timings>): string {
   return out;
 }
 
-export function errorResponse(error: ApiError, opts: { authenticated?: boolean; headOnly?: boolean; headers?: Record<string, string>; status?: number } = {}): EngineResponse {
+export function errorResponse(
+  error: ApiError,
+  opts: { authenticated?: boolean; headOnly?: boolean; headers?: Record<string, string>; status?: number } = {},
+): EngineResponse {
   const status = opts.status ?? statusOf(error.code, opts.authenticated ?? false, error.message);
   const headers: Record<string, string> = {
     'content-type': 'application/json; charset=utf-8',
@@ -37,7 +40,9 @@ export function errorResponse(error: ApiError, opts: { authenticated?: boolean; 
   if (status === 503) headers['retry-after'] = '1';
   if (status === 401) {
     headers['www-authenticate'] =
-      error.code === 'PGRST301' || error.code === 'PGRST303' ? `Bearer error="invalid_token", error_description=${JSON.stringify(error.message)}` : 'Bearer';
+      error.code === 'PGRST301' || error.code === 'PGRST303'
+        ? `Bearer error="invalid_token", error_description=${JSON.stringify(error.message)}`
+        : 'Bearer';
   }
   const body = JSON.stringify({ code: error.code, details: error.details ?? null, hint: error.hint ?? null, message: error.message });
   return { status, headers, body: opts.headOnly ? '' : body };
@@ -47,15 +52,36 @@ export function errorResponse(error: ApiError, opts: { authenticated?: boolean; 
 export function dbErrorResponse(e: DbFailure, role: string, authenticated: boolean, headOnly: boolean): EngineResponse {
   if (e.step === 'commit') {
     return errorResponse(
-      { code: 'PGRST001', message: 'The database connection was lost while committing; the outcome of this write is unknown', details: e.message, hint: 'Read the rows back before retrying the write.' },
+      {
+        code: 'PGRST001',
+        message: 'The database connection was lost while committing; the outcome of this write is unknown',
+        details: e.message,
+        hint: 'Read the rows back before retrying the write.',
+      },
       { authenticated, headOnly },
     );
   }
   if (e.step === 'role' && e.code === '22023') {
-    return errorResponse({ code: e.code, message: e.message, details: e.details, hint: `The role "${role}" named by the token does not exist in this database.` }, { authenticated, headOnly });
+    return errorResponse(
+      {
+        code: e.code,
+        message: e.message,
+        details: e.details,
+        hint: `The role "${role}" named by the token does not exist in this database.`,
+      },
+      { authenticated, headOnly },
+    );
   }
   if (e.step === 'role' && e.code === '42501') {
-    return errorResponse({ code: e.code, message: e.message, details: e.details, hint: `The role "${role}" is not granted to the Data API's authenticator role.` }, { authenticated, headOnly });
+    return errorResponse(
+      {
+        code: e.code,
+        message: e.message,
+        details: e.details,
+        hint: `The role "${role}" is not granted to the Data API's authenticator role.`,
+      },
+      { authenticated, headOnly },
+    );
   }
   return errorResponse({ code: e.code, message: e.message, details: e.details, hint: e.hint }, { authenticated, headOnly });
 }
@@ -74,7 +100,11 @@ export function toResponse(plan: ActionPlan, r: DbResult, authenticated: boolean
       return callResponse(plan, r, authenticated);
     case 'openapi': {
       const doc = openApiDocument(plan.cache, plan.schema, JSON.parse(r.body ?? '{}') as RolePrivileges);
-      return { status: 200, headers: { 'content-type': 'application/openapi+json; charset=utf-8' }, body: plan.headOnly ? '' : JSON.stringify(doc) };
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/openapi+json; charset=utf-8' },
+        body: plan.headOnly ? '' : JSON.stringify(doc),
+      };
     }
     default:
       return assertNever(plan, 'plan');
@@ -85,11 +115,23 @@ export function toResponse(plan: ActionPlan, r: DbResult, authenticated: boolean
 function afterwardsError(plan: MutatePlan | CallPlan, tx: TxPlan, r: DbResult): ApiError | undefined {
   const affected = plan.kind === 'mutate' ? (r.totalResultSet ?? r.pageTotal) : r.pageTotal;
   if (tx.maxAffected !== undefined && affected > tx.maxAffected) {
-    return { code: 'PGRST124', message: 'Query result exceeds max-affected preference constraint', details: `The query affects ${affected} rows`, hint: null };
+    return {
+      code: 'PGRST124',
+      message: 'Query result exceeds max-affected preference constraint',
+      details: `The query affects ${affected} rows`,
+      hint: null,
+    };
   }
-  const singular = plan.media.kind === 'object' && (plan.kind === 'call' ? plan.shape.kind === 'rows' && !plan.shape.single : plan.return === 'representation');
+  const singular =
+    plan.media.kind === 'object' &&
+    (plan.kind === 'call' ? plan.shape.kind === 'rows' && !plan.shape.single : plan.return === 'representation');
   if (singular && r.pageTotal !== 1) {
-    return { code: 'PGRST116', message: 'Cannot coerce the result to a single JSON object', details: `The result contains ${r.pageTotal} rows`, hint: null };
+    return {
+      code: 'PGRST116',
+      message: 'Cannot coerce the result to a single JSON object',
+      details: `The result contains ${r.pageTotal} rows`,
+      hint: null,
+    };
   }
   return undefined;
 }
@@ -137,7 +179,11 @@ function callResponse(plan: CallPlan, r: DbResult, authenticated: boolean): Engi
   const headers: Record<string, string> = {};
   preferenceApplied(headers, plan.preferencesApplied);
   if (plan.routine.returns === 'void') return { status: 204, headers, body: '' };
-  headers['content-type'] = contentTypeOf(plan.media.kind === 'object' || (plan.shape.kind === 'rows' && plan.shape.single) || !plan.routine.returnsSet ? { kind: 'json', stripNulls: false } : plan.media);
+  headers['content-type'] = contentTypeOf(
+    plan.media.kind === 'object' || (plan.shape.kind === 'rows' && plan.shape.single) || !plan.routine.returnsSet
+      ? { kind: 'json', stripNulls: false }
+      : plan.media,
+  );
   if (plan.media.kind === 'object') headers['content-type'] = contentTypeOf(plan.media);
   let status = 200;
   if (plan.routine.returnsSet) {
@@ -148,7 +194,8 @@ function callResponse(plan: CallPlan, r: DbResult, authenticated: boolean): Engi
   }
   let body = r.body ?? '';
   // Accept: object on a set → its one row (checked above).
-  if (plan.media.kind === 'object' && plan.shape.kind === 'scalar' && plan.routine.returnsSet) body = JSON.stringify((JSON.parse(body) as unknown[])[0] ?? null);
+  if (plan.media.kind === 'object' && plan.shape.kind === 'scalar' && plan.routine.returnsSet)
+    body = JSON.stringify((JSON.parse(body) as unknown[])[0] ?? null);
   return { status, headers, body: plan.headOnly ? '' : body };
 }
 
@@ -157,13 +204,23 @@ function readResponse(plan: ReadPlan, r: DbResult, authenticated: boolean): Engi
   const total = pickTotal(plan, r);
   if (total !== null && lower > total && !(lower === 0 && total === 0)) {
     return errorResponse(
-      { code: 'PGRST103', message: 'Requested range not satisfiable', details: `An offset of ${lower} was requested, but there are only ${total} rows.`, hint: null },
+      {
+        code: 'PGRST103',
+        message: 'Requested range not satisfiable',
+        details: `An offset of ${lower} was requested, but there are only ${total} rows.`,
+        hint: null,
+      },
       { authenticated, headOnly: plan.headOnly, headers: { 'content-range': `*/${total}` } },
     );
   }
   if (plan.media.kind === 'object' && r.pageTotal !== 1) {
     return errorResponse(
-      { code: 'PGRST116', message: 'Cannot coerce the result to a single JSON object', details: `The result contains ${r.pageTotal} rows`, hint: null },
+      {
+        code: 'PGRST116',
+        message: 'Cannot coerce the result to a single JSON object',
+        details: `The result contains ${r.pageTotal} rows`,
+        hint: null,
+      },
       { authenticated, headOnly: plan.headOnly },
     );
   }

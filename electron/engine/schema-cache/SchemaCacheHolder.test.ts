@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { SchemaCache } from './SchemaCache';
 import { SchemaCacheHolder } from './SchemaCacheHolder';
 
-const cache = (tag: string) => ({ loadedAt: new Date(), routines: [], timezones: new Set<string>(), foreignKeys: [], relations: new Map(), relationships: new Map(), config: { dbSchemas: [tag], aggregatesEnabled: false } }) as SchemaCache;
+const cache = (tag: string) =>
+  ({
+    loadedAt: new Date(),
+    routines: [],
+    timezones: new Set<string>(),
+    foreignKeys: [],
+    relations: new Map(),
+    relationships: new Map(),
+    config: { dbSchemas: [tag], aggregatesEnabled: false },
+  }) as SchemaCache;
 
 /** A load the test finishes by hand. */
 function controlledLoads() {

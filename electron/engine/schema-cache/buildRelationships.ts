@@ -21,7 +21,9 @@ interface Endpoint {
 function endpoints(table: QualifiedName, columns: readonly string[], views: readonly ViewSource[]): Endpoint[] {
   const out: Endpoint[] = [{ rel: table, columns }];
   for (const v of views) {
-    const mapped = columns.map((col) => v.map.find((m) => m.table.schema === table.schema && m.table.name === table.name && m.column === col)?.viewColumn);
+    const mapped = columns.map(
+      (col) => v.map.find((m) => m.table.schema === table.schema && m.table.name === table.name && m.column === col)?.viewColumn,
+    );
     if (mapped.every((m): m is string => m !== undefined)) out.push({ rel: v.view, columns: mapped });
   }
   return out;
@@ -45,7 +47,14 @@ export function buildRelationships(
     for (const from of endpoints(fk.table, fk.columns, views)) {
       for (const to of endpoints(fk.references, fk.referencedColumns, views)) {
         const pairs = from.columns.map((c, i) => [c, to.columns[i]!] as const);
-        add({ kind: unique ? 'one-to-one' : 'many-to-one', source: from.rel, target: to.rel, constraint: fk.constraint, columns: pairs, toOne: true });
+        add({
+          kind: unique ? 'one-to-one' : 'many-to-one',
+          source: from.rel,
+          target: to.rel,
+          constraint: fk.constraint,
+          columns: pairs,
+          toOne: true,
+        });
         add({
           kind: unique ? 'one-to-one' : 'one-to-many',
           source: to.rel,

@@ -97,7 +97,8 @@ function routineOf(r: RoutineRow): Routine {
   });
   const outs = r.params.filter((p) => p.mode === 'o' || p.mode === 'b' || p.mode === 't');
   // A single OUT parameter makes a scalar result, as in Postgres.
-  const returnColumns = outs.length > 1 || r.params.some((p) => p.mode === 't') ? outs.map((p) => ({ name: p.name, type: p.type })) : (r.return_columns ?? []);
+  const returnColumns =
+    outs.length > 1 || r.params.some((p) => p.mode === 't') ? outs.map((p) => ({ name: p.name, type: p.type })) : (r.return_columns ?? []);
   const tableLike = r.return_relkind !== null && r.return_relkind !== 'c';
   return {
     schema: r.schema,
@@ -105,7 +106,9 @@ function routineOf(r: RoutineRow): Routine {
     arguments: r.arguments,
     params,
     returnColumns,
-    ...(tableLike && r.return_schema !== null && r.return_relation !== null && { returnRelation: { schema: r.return_schema, name: r.return_relation } }),
+    ...(tableLike &&
+      r.return_schema !== null &&
+      r.return_relation !== null && { returnRelation: { schema: r.return_schema, name: r.return_relation } }),
     returns: r.returns,
     returnsSet: r.returns_set,
     volatility: VOLATILITY[r.volatility],
@@ -175,7 +178,9 @@ async function loadConfig(session: CatalogSession): Promise<DataApiConfig> {
       await session.query('ROLLBACK TO SAVEPOINT pre_config');
     }
   }
-  const row = (await session.query<{ db_schemas: string | null; db_aggregates_enabled: string | null; db_max_rows: string | null }>(CONFIG_SQL)).rows[0];
+  const row = (
+    await session.query<{ db_schemas: string | null; db_aggregates_enabled: string | null; db_max_rows: string | null }>(CONFIG_SQL)
+  ).rows[0];
   const maxRows = /^\s*\d+\s*$/.test(row?.db_max_rows ?? '') ? Number(row!.db_max_rows) : undefined;
   const schemas = (row?.db_schemas ?? '')
     .split(',')
@@ -239,7 +244,10 @@ function assemble(
     });
   }
   // View column → base column, by names, for relationships through views.
-  const viewSources: { view: { schema: string; name: string }; map: { viewColumn: string; table: { schema: string; name: string }; column: string }[] }[] = [];
+  const viewSources: {
+    view: { schema: string; name: string };
+    map: { viewColumn: string; table: { schema: string; name: string }; column: string }[];
+  }[] = [];
   for (const v of viewRows) {
     const view = byOid.get(v.oid);
     if (!view) continue;
@@ -247,7 +255,9 @@ function assemble(
       const base = byOid.get(String(s.tableOid));
       const viewColumn = view.columns.find((c) => c.num === s.position);
       const baseColumn = base?.columns.find((c) => c.num === s.columnNumber);
-      return base && viewColumn && baseColumn ? [{ viewColumn: viewColumn.name, table: { schema: base.schema, name: base.name }, column: baseColumn.name }] : [];
+      return base && viewColumn && baseColumn
+        ? [{ viewColumn: viewColumn.name, table: { schema: base.schema, name: base.name }, column: baseColumn.name }]
+        : [];
     });
     viewSources.push({ view: { schema: view.schema, name: view.name }, map });
   }

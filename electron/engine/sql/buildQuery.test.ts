@@ -11,7 +11,16 @@ import { quoteIdent } from './quoteIdent';
 
 const column = (name: string, type = 'text'): Column => ({ name, type, typeName: type, nullable: true, default: null, comment: null });
 const columns = [column('id', 'int4'), column('name'), column('data', 'jsonb'), column('tags', '_text')];
-const clients: Relation = { schema: 'public', name: 'clients', kind: 'table', columns, columnsByName: new Map(columns.map((c) => [c.name, c])), primaryKey: ['id'], comment: null, writable: { insert: true, update: true, delete: true } };
+const clients: Relation = {
+  schema: 'public',
+  name: 'clients',
+  kind: 'table',
+  columns,
+  columnsByName: new Map(columns.map((c) => [c.name, c])),
+  primaryKey: ['id'],
+  comment: null,
+  writable: { insert: true, update: true, delete: true },
+};
 const cache: SchemaCache = {
   config: { dbSchemas: ['public'], aggregatesEnabled: true },
   relations: new Map([[relationKey(clients), clients]]),
@@ -39,23 +48,44 @@ function request(filters: FilterNode[], extra: Partial<ApiRequest> = {}): ApiReq
 /** The only quoted literals the SQL stage writes itself. */
 const OWN_LITERALS = [`'[]'`, `'null'`, `','`, `E'\\n'`, `''`];
 
-const hostile = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom("'; DROP TABLE clients; --", "' OR 1=1 --", '*/', '/*', '$1', '\\', "''", 'é🙂'));
+const hostile = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom("'; DROP TABLE clients; --", "' OR 1=1 --", '*/', '/*', '$1', '\\', "''", 'é🙂'),
+);
 
 describe('buildQuery', () => {
   it('puts every filter value in a parameter, never in the SQL text', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...OPERATOR_NAMES), hostile, fc.boolean(), fc.constantFrom('name', 'data'), (operator, value, negated, field) => {
-        const shape = OPERATORS[operator].shape;
-        const v = shape === 'list' ? [value, value + 'x'] : shape === 'is' ? 'null' : value;
-        const plan = planRequest(request([{ kind: 'condition', field: { name: field, json: field === 'data' ? [{ arrow: '->>', key: value }] : [] }, negated, operator, value: v }]), cache);
-        if (!plan.ok) throw new Error(JSON.stringify(plan.error));
-        const { main } = buildQuery(plan.value);
-        let text = main.text;
-        for (const lit of OWN_LITERALS) text = text.split(lit).join('');
-        expect(text).not.toContain("'");
-        expect(text).not.toMatch(/--|\/\*|;/);
-        if (shape !== 'is') expect(main.values).toContainEqual(shape === 'list' ? v : shape === 'pattern' ? value.replace(/\*/g, '%') : value);
-      }),
+      fc.property(
+        fc.constantFrom(...OPERATOR_NAMES),
+        hostile,
+        fc.boolean(),
+        fc.constantFrom('name', 'data'),
+        (operator, value, negated, field) => {
+          const shape = OPERATORS[operator].shape;
+          const v = shape === 'list' ? [value, value + 'x'] : shape === 'is' ? 'null' : value;
+          const plan = planRequest(
+            request([
+              {
+                kind: 'condition',
+                field: { name: field, json: field === 'data' ? [{ arrow: '->>', key: value }] : [] },
+                negated,
+                operator,
+                value: v,
+              },
+            ]),
+            cache,
+          );
+          if (!plan.ok) throw new Error(JSON.stringify(plan.error));
+          const { main } = buildQuery(plan.value);
+          let text = main.text;
+          for (const lit of OWN_LITERALS) text = text.split(lit).join('');
+          expect(text).not.toContain("'");
+          expect(text).not.toMatch(/--|\/\*|;/);
+          if (shape !== 'is')
+            expect(main.values).toContainEqual(shape === 'list' ? v : shape === 'pattern' ? value.replace(/\*/g, '%') : value);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -6,7 +6,19 @@
  */
 import { assertNever } from '../../../shared/contract/result';
 import { OPERATORS, type OperatorSpec } from '../../../shared/dataapi/operators';
-import type { ActionPlan, CallPlan, ColumnExpr, MutatePlan, OpenApiPlan, PlannedEmbed, PlannedFilter, PlannedItem, PlannedOrder, ReadNode, ReadPlan } from '../plan/ActionPlan';
+import type {
+  ActionPlan,
+  CallPlan,
+  ColumnExpr,
+  MutatePlan,
+  OpenApiPlan,
+  PlannedEmbed,
+  PlannedFilter,
+  PlannedItem,
+  PlannedOrder,
+  ReadNode,
+  ReadPlan,
+} from '../plan/ActionPlan';
 import type { MediaType } from '../request/ApiRequest';
 import type { Relationship } from '../schema-cache/SchemaCache';
 import type { SqlQuery } from './SqlQuery';
@@ -78,7 +90,10 @@ function buildRead(plan: ReadPlan): SqlQuery {
   const main = { text, values: p.values };
   if (plan.count !== 'planned' && plan.count !== 'estimated') return { main };
   const ep = new Params();
-  const explain = { text: `EXPLAIN (FORMAT JSON) SELECT 1 FROM (${nodeSelect(plan.root, ep, { correlation: null, window: null, counting: true })}) AS "_pgrst_c"`, values: ep.values };
+  const explain = {
+    text: `EXPLAIN (FORMAT JSON) SELECT 1 FROM (${nodeSelect(plan.root, ep, { correlation: null, window: null, counting: true })}) AS "_pgrst_c"`,
+    values: ep.values,
+  };
   return { main, explain };
 }
 
@@ -155,7 +170,9 @@ function itemSql(node: ReadNode, item: PlannedItem, p: Params): OutputColumn[] {
       const body = `${id(e.lateral)}."body"`;
       if (e.relationship.toOne) {
         // json has no equality: a grouped query groups by its text and reads it back.
-        return node.grouped ? [{ sql: `(${body}::text)::json AS ${id(e.name)}`, group: { expr: `${body}::text` } }] : [{ sql: `${body} AS ${id(e.name)}`, group: 'position' }];
+        return node.grouped
+          ? [{ sql: `(${body}::text)::json AS ${id(e.name)}`, group: { expr: `${body}::text` } }]
+          : [{ sql: `${body} AS ${id(e.name)}`, group: 'position' }];
       }
       return [{ sql: `coalesce(${body}, '[]'::json) AS ${id(e.name)}`, group: 'position' }];
     }
@@ -170,7 +187,12 @@ function outputNames(node: ReadNode): string[] {
 }
 
 function lateralJoin(node: ReadNode, e: PlannedEmbed, p: Params): string {
-  const child = nodeSelect(e.node, p, { correlation: { relationship: e.relationship, parentAlias: node.alias }, window: { offset: e.node.offset ?? 0, limit: e.node.limit }, counting: false, marker: e.spread });
+  const child = nodeSelect(e.node, p, {
+    correlation: { relationship: e.relationship, parentAlias: node.alias },
+    window: { offset: e.node.offset ?? 0, limit: e.node.limit },
+    counting: false,
+    marker: e.spread,
+  });
   if (e.spread) return `LEFT JOIN LATERAL (${child}) AS ${id(e.lateral)} ON TRUE`;
   const agg = e.relationship.toOne ? `row_to_json("_r")` : `json_agg("_r")`;
   return `LEFT JOIN LATERAL (SELECT ${agg} AS "body" FROM (${child}) AS "_r") AS ${id(e.lateral)} ON TRUE`;
@@ -402,7 +424,10 @@ function buildCall(plan: CallPlan): SqlQuery {
       plan.count === 'exact' && r.returnsSet
         ? `(SELECT pg_catalog.count(*) FROM (${nodeSelect(shape.node, p, { correlation: null, window: null, counting: true, from })}) AS "_pgrst_c")`
         : 'NULL::bigint';
-    body = shape.single && plan.media.kind === 'json' ? bodyExpr(plan.headOnly, { kind: 'object', stripNulls: plan.media.stripNulls }) : bodyExpr(plan.headOnly, plan.media);
+    body =
+      shape.single && plan.media.kind === 'json'
+        ? bodyExpr(plan.headOnly, { kind: 'object', stripNulls: plan.media.stripNulls })
+        : bodyExpr(plan.headOnly, plan.media);
   } else if (r.returnsSet) {
     let s = `SELECT "_pgrst_v"."v" FROM ${from} AS "_pgrst_v"("v")`;
     if (plan.limit !== undefined) s += ` LIMIT ${p.add(plan.limit)}`;

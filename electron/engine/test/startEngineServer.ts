@@ -36,7 +36,11 @@ export interface EngineServer {
 }
 
 /** `superuserDbUrl`: the fixture database's superuser URL; the engine connects as the authenticator. */
-export async function startEngineServer(superuserDbUrl: string, options: Partial<EngineOptions> = {}, pool: { pipeline?: boolean } = {}): Promise<EngineServer> {
+export async function startEngineServer(
+  superuserDbUrl: string,
+  options: Partial<EngineOptions> = {},
+  pool: { pipeline?: boolean } = {},
+): Promise<EngineServer> {
   const u = new URL(superuserDbUrl);
   u.username = AUTHENTICATOR;
   u.password = AUTHENTICATOR_PASSWORD;
@@ -61,7 +65,8 @@ export async function startEngineServer(superuserDbUrl: string, options: Partial
     const init: RequestInit = { method, headers: { ...headers } };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
-      if (typeof body !== 'string' && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) (init.headers as Record<string, string>)['content-type'] = 'application/json';
+      if (typeof body !== 'string' && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type'))
+        (init.headers as Record<string, string>)['content-type'] = 'application/json';
     }
     const r = await fetch(baseUrl + pathAndQuery, init);
     const text = await r.text();

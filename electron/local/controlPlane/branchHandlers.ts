@@ -1,7 +1,13 @@
 import path from 'node:path';
 import {
-  branchName, endpointName, projectName, validateId,
-  type Branch, type BranchSpec, type ListBranchesResponse, type Operation,
+  branchName,
+  endpointName,
+  projectName,
+  validateId,
+  type Branch,
+  type BranchSpec,
+  type ListBranchesResponse,
+  type Operation,
 } from '../../../shared/management';
 import { chmod, mkdir, readdir, readFile } from 'node:fs/promises';
 import { chownTree, handOver } from '../postgres/runAs';
@@ -30,11 +36,14 @@ export async function createBranch(core: ControlPlaneCore, call: ApiCall, projec
   const given = (objectField(call.body, 'spec') ?? {}) as BranchSpec;
   const existing = core.data.branches[name];
   if (existing) {
-    if (!queryBoolean(call.query, 'replace_existing') || existing.delete_time || existing.lifecycle !== 'ready') throw alreadyExists('Branch', name);
+    if (!queryBoolean(call.query, 'replace_existing') || existing.delete_time || existing.lifecycle !== 'ready')
+      throw alreadyExists('Branch', name);
     const spec = { ...existing.spec };
     if (given.is_protected !== undefined) spec.is_protected = given.is_protected;
     if (given.ttl !== undefined || given.expire_time !== undefined || given.no_expiry !== undefined) {
-      delete spec.ttl; delete spec.expire_time; delete spec.no_expiry;
+      delete spec.ttl;
+      delete spec.expire_time;
+      delete spec.no_expiry;
       Object.assign(spec, pick(given, ['ttl', 'expire_time', 'no_expiry']));
     }
     checkBranchExpiration(spec);
@@ -58,12 +67,27 @@ export async function createBranch(core: ControlPlaneCore, call: ApiCall, projec
   const spec: BranchSpec = { is_protected: given.is_protected ?? false, ...pick(given, ['ttl', 'expire_time', 'no_expiry']) };
   if (spec.ttl === undefined && spec.expire_time === undefined) spec.no_expiry = true;
   const b: BranchRecord = {
-    project_id: projectId, branch_id: branchId, uid, create_time: now, update_time: now, state_change_time: now, spec,
-    cluster_dir: path.join('clusters', uid), logical_size_bytes: 0, lifecycle: 'creating',
+    project_id: projectId,
+    branch_id: branchId,
+    uid,
+    create_time: now,
+    update_time: now,
+    state_change_time: now,
+    spec,
+    cluster_dir: path.join('clusters', uid),
+    logical_size_bytes: 0,
+    lifecycle: 'creating',
   };
   const ep: EndpointRecord = {
-    project_id: projectId, branch_id: branchId, endpoint_id: PRIMARY_ENDPOINT, uid: endpointUid(), create_time: now, update_time: now,
-    spec: endpointSpec, port: 0, lifecycle: 'creating',
+    project_id: projectId,
+    branch_id: branchId,
+    endpoint_id: PRIMARY_ENDPOINT,
+    uid: endpointUid(),
+    create_time: now,
+    update_time: now,
+    spec: endpointSpec,
+    port: 0,
+    lifecycle: 'creating',
   };
   core.data.branches[name] = b;
   core.data.endpoints[endpointName(projectId, branchId, PRIMARY_ENDPOINT)] = ep;
@@ -95,7 +119,12 @@ export async function createBranch(core: ControlPlaneCore, call: ApiCall, projec
       const runtime = await core.openRuntime(ep, settings);
       b.logical_size_bytes = await runtime.withClient('postgres', clusterSize);
       const running = lap();
-      if (target) b.source = { branch: sourceName, lsn: await switchPoint(cluster.dataDir), ...(target.kind === 'time' ? { time: target.time.toISOString() } : {}) };
+      if (target)
+        b.source = {
+          branch: sourceName,
+          lsn: await switchPoint(cluster.dataDir),
+          ...(target.kind === 'time' ? { time: target.time.toISOString() } : {}),
+        };
       // The branch's own point-in-time history starts here, before the branch is reported ready.
       await core.takeBaseBackup(b);
       core.log(`Branch ${name} ready in ${lap()} (copied at ${copied}, running at ${running}, then its first base backup).`);
@@ -117,13 +146,16 @@ type RecoveryTarget = { kind: 'time'; time: Date } | { kind: 'lsn'; lsn: string 
 
 /** `spec.source_branch_time` / `_lsn`, checked against the project's history retention. */
 function pointInTime(given: BranchSpec, retention: string | undefined): RecoveryTarget | undefined {
-  if (given.source_snapshot !== undefined) throw new ApiFailure('NOT_IMPLEMENTED', 'Branching from a snapshot is not available in the local control plane.');
+  if (given.source_snapshot !== undefined)
+    throw new ApiFailure('NOT_IMPLEMENTED', 'Branching from a snapshot is not available in the local control plane.');
   if (given.source_branch_time !== undefined && given.source_branch_lsn !== undefined) {
     throw invalidParameter(`Set either 'spec.source_branch_time' or 'spec.source_branch_lsn', not both.`);
   }
   if (given.source_branch_lsn !== undefined) {
     if (typeof given.source_branch_lsn !== 'string' || !LSN_PATTERN.test(given.source_branch_lsn)) {
-      throw invalidParameter(`Field 'spec.source_branch_lsn' must be an LSN like "0/1A2B3C", got ${JSON.stringify(given.source_branch_lsn)}.`);
+      throw invalidParameter(
+        `Field 'spec.source_branch_lsn' must be an LSN like "0/1A2B3C", got ${JSON.stringify(given.source_branch_lsn)}.`,
+      );
     }
     return { kind: 'lsn', lsn: given.source_branch_lsn.toUpperCase() };
   }
@@ -143,7 +175,11 @@ function pointInTime(given: BranchSpec, retention: string | undefined): Recovery
  * target and promote.
  */
 async function restoreToPointInTime(
-  core: ControlPlaneCore, source: BranchRecord, sourceRuntime: EndpointRuntime, targetDataDir: string, target: RecoveryTarget,
+  core: ControlPlaneCore,
+  source: BranchRecord,
+  sourceRuntime: EndpointRuntime,
+  targetDataDir: string,
+  target: RecoveryTarget,
 ): Promise<Record<string, string>> {
   const sourceDir = path.join(core.dataDir, source.cluster_dir);
   const backups = await listBaseBackups(sourceDir);
@@ -156,7 +192,8 @@ async function restoreToPointInTime(
   await sourceRuntime.withClient('postgres', async (c) => {
     if (target.kind === 'lsn') {
       const cur = await c.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
-      if (compareLsn(target.lsn, cur.rows[0]?.lsn ?? '0/0') > 0) throw invalidParameter(`Field 'spec.source_branch_lsn' (${target.lsn}) is ahead of the branch's current LSN.`);
+      if (compareLsn(target.lsn, cur.rows[0]?.lsn ?? '0/0') > 0)
+        throw invalidParameter(`Field 'spec.source_branch_lsn' (${target.lsn}) is ahead of the branch's current LSN.`);
     }
     // Recovery to a time stops at the first commit after it: make sure one exists.
     await c.query('SELECT pg_current_xact_id()');
@@ -166,7 +203,9 @@ async function restoreToPointInTime(
   await handOver(clusterDir, core.runAs);
   await copyTree(path.join(base.dir, 'pgdata'), targetDataDir);
   // WAL not archived yet (the segment being written) comes from the source's pg_wal.
-  await copyTree(path.join(sourceRuntime.cluster.dataDir, 'pg_wal'), path.join(targetDataDir, 'pg_wal'), (rel) => rel.startsWith('archive_status'));
+  await copyTree(path.join(sourceRuntime.cluster.dataDir, 'pg_wal'), path.join(targetDataDir, 'pg_wal'), (rel) =>
+    rel.startsWith('archive_status'),
+  );
   await chmod(targetDataDir, 0o700);
   await chownTree(targetDataDir, core.runAs);
   return prepareRecovery(targetDataDir, target, path.join(sourceDir, WAL_ARCHIVE_DIR));
@@ -187,7 +226,12 @@ function copyCatalogRecords(core: ControlPlaneCore, from: BranchRecord, to: Bran
   const fromName = branchName(from.project_id, from.branch_id);
   const toName = branchName(to.project_id, to.branch_id);
   for (const r of core.childrenOf(core.data.roles, fromName, 'roles')) {
-    core.data.roles[`${toName}/roles/${r.role_id}`] = { ...structuredClone(r), branch_id: to.branch_id, create_time: now, update_time: now };
+    core.data.roles[`${toName}/roles/${r.role_id}`] = {
+      ...structuredClone(r),
+      branch_id: to.branch_id,
+      create_time: now,
+      update_time: now,
+    };
   }
   for (const d of core.childrenOf(core.data.databases, fromName, 'databases')) {
     const copy = structuredClone(d);
@@ -208,7 +252,9 @@ function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<T> 
 export function listBranches(core: ControlPlaneCore, call: ApiCall, projectId: string): ListBranchesResponse {
   core.project(projectId);
   const showDeleted = queryBoolean(call.query, 'show_deleted');
-  const all = core.childrenOf(core.data.branches, projectName(projectId), 'branches').filter((b) => b.lifecycle !== 'purging' && (showDeleted || !b.delete_time));
+  const all = core
+    .childrenOf(core.data.branches, projectName(projectId), 'branches')
+    .filter((b) => b.lifecycle !== 'purging' && (showDeleted || !b.delete_time));
   const { page, next } = pageOf(all, call.query, 1000);
   return { branches: page.map((b) => branchView(core, b)), ...(next ? { next_page_token: next } : {}) };
 }
@@ -242,9 +288,14 @@ export async function deleteBranch(core: ControlPlaneCore, call: ApiCall, projec
     throw err;
   }
   const project = core.project(projectId);
-  if (!b.source) throw managedByParent(`Branch ${branchId} is the root branch of project ${projectId}; root branches cannot be deleted independently. Delete the project instead.`);
-  if (b.spec.is_protected) throw new ApiFailure('BAD_REQUEST', `Branch ${branchId} is protected; set spec.is_protected to false before deleting it.`);
-  if (project.spec.default_branch === name) throw new ApiFailure('BAD_REQUEST', `Branch ${branchId} is the project's default branch; make another branch the default first.`);
+  if (!b.source)
+    throw managedByParent(
+      `Branch ${branchId} is the root branch of project ${projectId}; root branches cannot be deleted independently. Delete the project instead.`,
+    );
+  if (b.spec.is_protected)
+    throw new ApiFailure('BAD_REQUEST', `Branch ${branchId} is protected; set spec.is_protected to false before deleting it.`);
+  if (project.spec.default_branch === name)
+    throw new ApiFailure('BAD_REQUEST', `Branch ${branchId} is the project's default branch; make another branch the default first.`);
   if (purge) b.lifecycle = 'purging';
   return core.ops.start(name, 'BranchOperationMetadata', projectId, async () => {
     await (purge ? purgeBranch(core, b) : softDeleteBranch(core, b));

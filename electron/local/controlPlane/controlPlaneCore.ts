@@ -2,9 +2,7 @@ import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type pg from 'pg';
-import {
-  branchName, databaseName, endpointName, projectName, roleName, suggestId,
-} from '../../../shared/management';
+import { branchName, databaseName, endpointName, projectName, roleName, suggestId } from '../../../shared/management';
 import type { EmbeddedDefault } from '../embeddedDefault';
 import { loadOrCreateSecret } from '../embeddedDefault';
 import type { LocalIssuer } from '../identity/localIssuer';
@@ -19,8 +17,14 @@ import { ensureWalArchive, WAL_ARCHIVE_SETTINGS } from '../runtime/walArchive';
 import { installDatabricksAuth } from '../extensions/installDatabricksAuth';
 import { ApiFailure, notFound } from './apiFailure';
 import {
-  CREATED_BY_PIER, StateStore, type BranchRecord, type ControlPlaneData, type DatabaseRecord, type EndpointRecord,
-  type ProjectRecord, type RoleRecord,
+  CREATED_BY_PIER,
+  StateStore,
+  type BranchRecord,
+  type ControlPlaneData,
+  type DatabaseRecord,
+  type EndpointRecord,
+  type ProjectRecord,
+  type RoleRecord,
 } from './controlPlaneState';
 import { OperationRunner } from './operationRunner';
 import { parseDuration, timestamp } from './wireValues';
@@ -75,7 +79,10 @@ export class ControlPlaneCore {
     // One superuser password for every cluster: branches are copies and share it anyway.
     const password = await loadOrCreateSecret(path.join(dataDir, 'secrets', 'postgres-superuser'));
     const core = new ControlPlaneCore({ ...options, dataDir }, store, binaries, runAs, password);
-    if (!(await installDatabricksAuth(binaries))) core.log('Could not install the databricks_auth extension (read-only PostgreSQL share folder); CREATE EXTENSION databricks_auth will fail.');
+    if (!(await installDatabricksAuth(binaries)))
+      core.log(
+        'Could not install the databricks_auth extension (read-only PostgreSQL share folder); CREATE EXTENSION databricks_auth will fail.',
+      );
     await core.recoverAfterCrash();
     if (!store.existed && options.embedded) await core.adoptFoundation(options.embedded);
     await core.store.save();
@@ -229,7 +236,8 @@ export class ControlPlaneCore {
   async removeClusterDir(rel: string | undefined): Promise<void> {
     if (!rel || (rel === FOUNDATION_CLUSTER_DIR && this.options.embedded)) return;
     const full = path.resolve(this.dataDir, rel);
-    if (!full.startsWith(path.join(this.dataDir, 'clusters') + path.sep)) throw new Error(`Refusing to remove ${full}: not a cluster folder.`);
+    if (!full.startsWith(path.join(this.dataDir, 'clusters') + path.sep))
+      throw new Error(`Refusing to remove ${full}: not a cluster folder.`);
     await stopOrphanPostmaster(path.join(full, 'pgdata'));
     await rm(full, { recursive: true, force: true });
   }
@@ -251,12 +259,19 @@ export class ControlPlaneCore {
     const d = this.data;
     const failed = this.ops.failInterrupted();
     let fixed = 0;
-    for (const map of [d.databases, d.roles, d.endpoints, d.branches, d.projects] as Record<string, { lifecycle: string; cluster_dir?: string }>[]) {
+    for (const map of [d.databases, d.roles, d.endpoints, d.branches, d.projects] as Record<
+      string,
+      { lifecycle: string; cluster_dir?: string }
+    >[]) {
       for (const [name, rec] of Object.entries(map)) {
         if (rec.lifecycle === 'ready') continue;
-        if (rec.lifecycle === 'creating' && (map === d.roles || map === d.databases)) this.interruptedCatalog.push(rec as RoleRecord | DatabaseRecord);
+        if (rec.lifecycle === 'creating' && (map === d.roles || map === d.databases))
+          this.interruptedCatalog.push(rec as RoleRecord | DatabaseRecord);
         await this.removeClusterDir(rec.cluster_dir);
-        await rm(path.join(this.dataDir, 'clusters', `${path.basename(rec.cluster_dir ?? 'none')}.incomplete`), { recursive: true, force: true });
+        await rm(path.join(this.dataDir, 'clusters', `${path.basename(rec.cluster_dir ?? 'none')}.incomplete`), {
+          recursive: true,
+          force: true,
+        });
         delete map[name];
         fixed++;
       }
@@ -273,7 +288,8 @@ export class ControlPlaneCore {
         }
       }
     }
-    if (failed + fixed > 0) this.log(`Recovered after an interrupted run: ${failed} operation(s) marked failed, ${fixed} resource(s) rolled back or finished.`);
+    if (failed + fixed > 0)
+      this.log(`Recovered after an interrupted run: ${failed} operation(s) marked failed, ${fixed} resource(s) rolled back or finished.`);
   }
 
   /**
@@ -287,14 +303,24 @@ export class ControlPlaneCore {
       const isRole = 'role_id' in rec;
       const pgName = isRole ? (rec as RoleRecord).spec.postgres_role : (rec as DatabaseRecord).spec.postgres_database;
       const map: Record<string, RoleRecord | DatabaseRecord> = isRole ? this.data.roles : this.data.databases;
-      const stillNamed = Object.values(map).some((r) => r.project_id === rec.project_id && r.branch_id === rec.branch_id &&
-        (isRole ? (r as RoleRecord).spec.postgres_role : (r as DatabaseRecord).spec.postgres_database) === pgName);
+      const stillNamed = Object.values(map).some(
+        (r) =>
+          r.project_id === rec.project_id &&
+          r.branch_id === rec.branch_id &&
+          (isRole ? (r as RoleRecord).spec.postgres_role : (r as DatabaseRecord).spec.postgres_database) === pgName,
+      );
       if (!pgName || stillNamed) continue;
       try {
         await this.primaryRuntime(b).withClient('postgres', async (c) => {
           const marked = isRole
-            ? await c.query(`SELECT 1 FROM pg_roles r WHERE rolname = $1 AND shobj_description(r.oid, 'pg_authid') = $2`, [pgName, CREATED_BY_PIER])
-            : await c.query(`SELECT 1 FROM pg_database d WHERE datname = $1 AND shobj_description(d.oid, 'pg_database') = $2`, [pgName, CREATED_BY_PIER]);
+            ? await c.query(`SELECT 1 FROM pg_roles r WHERE rolname = $1 AND shobj_description(r.oid, 'pg_authid') = $2`, [
+                pgName,
+                CREATED_BY_PIER,
+              ])
+            : await c.query(`SELECT 1 FROM pg_database d WHERE datname = $1 AND shobj_description(d.oid, 'pg_database') = $2`, [
+                pgName,
+                CREATED_BY_PIER,
+              ]);
           if (!marked.rowCount) return;
           await c.query(isRole ? `DROP ROLE ${quoteIdent(pgName)}` : `DROP DATABASE ${quoteIdent(pgName)} WITH (FORCE)`);
           this.log(`Removed ${isRole ? 'role' : 'database'} "${pgName}", left half-made by an interrupted operation.`);
@@ -312,7 +338,8 @@ export class ControlPlaneCore {
       const p = this.data.projects[projectName(ep.project_id)];
       // Postmasters orphaned by a killed run stop now rather than linger until first use.
       const dir = ep.cluster_dir ?? b?.cluster_dir;
-      if (dir && !(dir === FOUNDATION_CLUSTER_DIR && this.options.embedded)) await stopOrphanPostmaster(path.join(this.dataDir, dir, 'pgdata'));
+      if (dir && !(dir === FOUNDATION_CLUSTER_DIR && this.options.embedded))
+        await stopOrphanPostmaster(path.join(this.dataDir, dir, 'pgdata'));
       if (!b || !p || b.delete_time || p.delete_time) continue;
       await this.openRuntime(ep);
     }
@@ -323,19 +350,43 @@ export class ControlPlaneCore {
     const now = timestamp();
     const projectId = LOCAL_PROJECT;
     const p: ProjectRecord = {
-      project_id: projectId, uid: this.newUid('proj'), owner: this.owner, create_time: now, update_time: now, lifecycle: 'ready',
+      project_id: projectId,
+      uid: this.newUid('proj'),
+      owner: this.owner,
+      create_time: now,
+      update_time: now,
+      lifecycle: 'ready',
       spec: defaultProjectSpec(projectId, 'Local workspace'),
     };
     const b: BranchRecord = {
-      project_id: projectId, branch_id: ROOT_BRANCH, uid: this.newUid('br'), create_time: now, update_time: now,
-      state_change_time: now, spec: { is_protected: false, no_expiry: true }, cluster_dir: FOUNDATION_CLUSTER_DIR,
-      logical_size_bytes: 0, lifecycle: 'ready',
+      project_id: projectId,
+      branch_id: ROOT_BRANCH,
+      uid: this.newUid('br'),
+      create_time: now,
+      update_time: now,
+      state_change_time: now,
+      spec: { is_protected: false, no_expiry: true },
+      cluster_dir: FOUNDATION_CLUSTER_DIR,
+      logical_size_bytes: 0,
+      lifecycle: 'ready',
     };
     const ep: EndpointRecord = {
-      project_id: projectId, branch_id: ROOT_BRANCH, endpoint_id: PRIMARY_ENDPOINT, uid: endpointUid(), create_time: now,
-      update_time: now, port: 0, lifecycle: 'ready',
+      project_id: projectId,
+      branch_id: ROOT_BRANCH,
+      endpoint_id: PRIMARY_ENDPOINT,
+      uid: endpointUid(),
+      create_time: now,
+      update_time: now,
+      port: 0,
+      lifecycle: 'ready',
       // The server talks to this cluster directly, so it never suspends.
-      spec: { endpoint_type: 'ENDPOINT_TYPE_READ_WRITE', autoscaling_limit_min_cu: 1, autoscaling_limit_max_cu: 1, no_suspension: true, disabled: false },
+      spec: {
+        endpoint_type: 'ENDPOINT_TYPE_READ_WRITE',
+        autoscaling_limit_min_cu: 1,
+        autoscaling_limit_max_cu: 1,
+        no_suspension: true,
+        disabled: false,
+      },
     };
     const d = this.data;
     d.projects[projectName(projectId)] = p;
@@ -348,19 +399,37 @@ export class ControlPlaneCore {
       // admin role gets what ownership would give (e.g. CREATE EXTENSION databricks_auth).
       await c.query(`GRANT ALL ON DATABASE ${quoteIdent(DEFAULT_DATABASE)} TO databricks_superuser`);
       b.logical_size_bytes = await clusterSize(c);
-      const r = await c.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolname = ANY($1::text[])`, [[this.owner, 'user@example.com']]);
+      const r = await c.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolname = ANY($1::text[])`, [
+        [this.owner, 'user@example.com'],
+      ]);
       return r.rows.map((row) => row.rolname);
     });
     for (const role of roles) {
       const id = suggestId(role) ?? 'role';
       d.roles[roleName(projectId, ROOT_BRANCH, id)] = {
-        project_id: projectId, branch_id: ROOT_BRANCH, role_id: id, create_time: now, update_time: now, lifecycle: 'ready',
-        spec: { postgres_role: role, identity_type: 'USER', auth_method: 'LAKEBASE_OAUTH_V1', attributes: {}, membership_roles: role === this.owner ? ['DATABRICKS_SUPERUSER'] : [] },
+        project_id: projectId,
+        branch_id: ROOT_BRANCH,
+        role_id: id,
+        create_time: now,
+        update_time: now,
+        lifecycle: 'ready',
+        spec: {
+          postgres_role: role,
+          identity_type: 'USER',
+          auth_method: 'LAKEBASE_OAUTH_V1',
+          attributes: {},
+          membership_roles: role === this.owner ? ['DATABRICKS_SUPERUSER'] : [],
+        },
       };
     }
     const dbId = suggestId(DEFAULT_DATABASE) ?? 'databricks-postgres';
     d.databases[databaseName(projectId, ROOT_BRANCH, dbId)] = {
-      project_id: projectId, branch_id: ROOT_BRANCH, database_id: dbId, create_time: now, update_time: now, lifecycle: 'ready',
+      project_id: projectId,
+      branch_id: ROOT_BRANCH,
+      database_id: dbId,
+      create_time: now,
+      update_time: now,
+      lifecycle: 'ready',
       spec: { postgres_database: DEFAULT_DATABASE, role: roleName(projectId, ROOT_BRANCH, suggestId(this.owner) ?? 'owner') },
       // The foundation seeded pgrst.pre_config(): its Data API is on.
       data_api: { create_time: now, update_time: now, spec: { db_schemas: ['public'], db_aggregates_enabled: true } },
@@ -376,7 +445,12 @@ export function defaultProjectSpec(projectId: string, displayName?: string): Pro
     display_name: displayName ?? projectId,
     pg_version: 18,
     history_retention_duration: '604800s',
-    default_endpoint_settings: { autoscaling_limit_min_cu: 1, autoscaling_limit_max_cu: 1, suspend_timeout_duration: '86400s', no_suspension: false },
+    default_endpoint_settings: {
+      autoscaling_limit_min_cu: 1,
+      autoscaling_limit_max_cu: 1,
+      suspend_timeout_duration: '86400s',
+      no_suspension: false,
+    },
     default_branch: branchName(projectId, ROOT_BRANCH),
     enable_pg_native_login: false,
     custom_tags: [],
@@ -389,12 +463,34 @@ export function defaultProjectSpec(projectId: string, displayName?: string): Pro
  * (archive/restore commands, paths, preload libraries, listen addresses) is ignored.
  */
 export const APPLIED_PG_SETTINGS = new Set([
-  'work_mem', 'maintenance_work_mem', 'shared_buffers', 'effective_cache_size', 'max_connections', 'temp_buffers',
-  'statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout', 'idle_session_timeout',
-  'random_page_cost', 'seq_page_cost', 'effective_io_concurrency', 'default_statistics_target', 'jit',
-  'max_parallel_workers_per_gather', 'max_parallel_workers', 'max_worker_processes',
-  'log_min_duration_statement', 'log_statement', 'timezone', 'datestyle', 'default_transaction_isolation',
-  'default_transaction_read_only', 'search_path', 'application_name', 'client_min_messages', 'track_io_timing',
+  'work_mem',
+  'maintenance_work_mem',
+  'shared_buffers',
+  'effective_cache_size',
+  'max_connections',
+  'temp_buffers',
+  'statement_timeout',
+  'lock_timeout',
+  'idle_in_transaction_session_timeout',
+  'idle_session_timeout',
+  'random_page_cost',
+  'seq_page_cost',
+  'effective_io_concurrency',
+  'default_statistics_target',
+  'jit',
+  'max_parallel_workers_per_gather',
+  'max_parallel_workers',
+  'max_worker_processes',
+  'log_min_duration_statement',
+  'log_statement',
+  'timezone',
+  'datestyle',
+  'default_transaction_isolation',
+  'default_transaction_read_only',
+  'search_path',
+  'application_name',
+  'client_min_messages',
+  'track_io_timing',
 ]);
 
 export function applicablePgSettings(settings: Readonly<Record<string, string>> | undefined): Record<string, string> {
@@ -411,7 +507,28 @@ export function suspendAfterMs(ep: EndpointRecord): number | null {
   return s === undefined ? null : s * 1000;
 }
 
-const WORDS = ['amber', 'brisk', 'calm', 'dawn', 'ember', 'fern', 'gale', 'harbor', 'iris', 'jade', 'kelp', 'lark', 'moss', 'nova', 'opal', 'pine', 'quill', 'reef', 'sage', 'tide'];
+const WORDS = [
+  'amber',
+  'brisk',
+  'calm',
+  'dawn',
+  'ember',
+  'fern',
+  'gale',
+  'harbor',
+  'iris',
+  'jade',
+  'kelp',
+  'lark',
+  'moss',
+  'nova',
+  'opal',
+  'pine',
+  'quill',
+  'reef',
+  'sage',
+  'tide',
+];
 
 /** `ep-<word>-<word>-<suffix>`, like the service's endpoint uids. */
 export function endpointUid(): string {

@@ -1,7 +1,13 @@
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type {
-  BranchSpec, DataApiSpec, DatabaseSpec, EndpointSpec, OperationError, ProjectSpec, RoleSpec,
+  BranchSpec,
+  DataApiSpec,
+  DatabaseSpec,
+  EndpointSpec,
+  OperationError,
+  ProjectSpec,
+  RoleSpec,
 } from '../../../shared/management';
 import { writeFileAtomic } from '../../files/writeFileAtomic';
 
@@ -103,7 +109,13 @@ export interface ControlPlaneData {
 }
 
 const emptyData = (): ControlPlaneData => ({
-  version: 1, projects: {}, branches: {}, endpoints: {}, roles: {}, databases: {}, operations: {},
+  version: 1,
+  projects: {},
+  branches: {},
+  endpoints: {},
+  roles: {},
+  databases: {},
+  operations: {},
 });
 
 /** The control plane's durable state: one JSON file, replaced atomically on every change. */
@@ -123,7 +135,10 @@ export class StateStore {
       return new StateStore(file, { ...emptyData(), ...data }, true);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new Error(`The control plane's state ${file} cannot be read (${(err as Error).message}). Restore it from a backup or move it away to start empty.`, { cause: err });
+        throw new Error(
+          `The control plane's state ${file} cannot be read (${(err as Error).message}). Restore it from a backup or move it away to start empty.`,
+          { cause: err },
+        );
       }
       return new StateStore(file, emptyData(), false);
     }

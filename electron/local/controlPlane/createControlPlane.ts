@@ -111,7 +111,11 @@ async function handleRequest(core: ControlPlaneCore, request: HandlerRequest): P
 async function authenticate(core: ControlPlaneCore, header: string | string[] | undefined): Promise<string> {
   const value = Array.isArray(header) ? header[0] : header;
   const m = value ? /^Bearer\s+(\S+)$/i.exec(value) : null;
-  if (!m?.[1]) throw new ApiFailure('UNAUTHENTICATED', 'No bearer token. Send "Authorization: Bearer <token>" with a token from the local OIDC issuer (the ready file\'s tokens.owner).');
+  if (!m?.[1])
+    throw new ApiFailure(
+      'UNAUTHENTICATED',
+      'No bearer token. Send "Authorization: Bearer <token>" with a token from the local OIDC issuer (the ready file\'s tokens.owner).',
+    );
   const verified = await core.options.issuer.verifyToken(m[1]);
   if (!verified.ok) throw new ApiFailure('UNAUTHENTICATED', verified.message);
   return verified.subject;
@@ -129,7 +133,8 @@ function parseBody(body: unknown): Record<string, unknown> {
       throw new ApiFailure('MALFORMED_REQUEST', 'The request body is not valid JSON.');
     }
   }
-  if (!isObject(value)) throw new ApiFailure('MALFORMED_REQUEST', 'The request body must be a JSON object (the bare resource, e.g. {"spec": {…}}).');
+  if (!isObject(value))
+    throw new ApiFailure('MALFORMED_REQUEST', 'The request body must be a JSON object (the bare resource, e.g. {"spec": {…}}).');
   return value;
 }
 

@@ -13,10 +13,12 @@ export async function generateCredential(core: ControlPlaneCore, call: ApiCall):
   const endpoint = call.body.endpoint;
   if (typeof endpoint !== 'string' || endpoint === '') throw requiredField('endpoint');
   const parsed = parseResourceName(endpoint);
-  if (parsed?.kind !== 'endpoint') throw invalidParameter(`Field 'endpoint' must be an endpoint name like projects/p/branches/b/endpoints/e, got '${endpoint}'.`);
+  if (parsed?.kind !== 'endpoint')
+    throw invalidParameter(`Field 'endpoint' must be an endpoint name like projects/p/branches/b/endpoints/e, got '${endpoint}'.`);
   core.endpoint(parsed.projectId, parsed.branchId, parsed.endpointId);
   const b = core.branch(parsed.projectId, parsed.branchId);
-  if (call.body.ttl !== undefined && call.body.expire_time !== undefined) throw invalidParameter(`Set either 'ttl' or 'expire_time', not both.`);
+  if (call.body.ttl !== undefined && call.body.expire_time !== undefined)
+    throw invalidParameter(`Set either 'ttl' or 'expire_time', not both.`);
   let seconds = 3600;
   if (call.body.ttl !== undefined) seconds = durationIn('ttl', call.body.ttl, 300, 3600);
   if (call.body.expire_time !== undefined) {
@@ -29,7 +31,10 @@ export async function generateCredential(core: ControlPlaneCore, call: ApiCall):
   await core.primaryRuntime(b).withClient('postgres', async (c) => {
     const role = await c.query<{ rolcanlogin: boolean }>('SELECT rolcanlogin FROM pg_roles WHERE rolname = $1', [call.caller]);
     if (!role.rowCount) {
-      throw new ApiFailure('NOT_FOUND', `There is no Postgres role "${call.caller}" on branch ${parsed.branchId}. Create it with the Roles API (identity_type USER) or SELECT databricks_create_role('${call.caller}', 'USER').`);
+      throw new ApiFailure(
+        'NOT_FOUND',
+        `There is no Postgres role "${call.caller}" on branch ${parsed.branchId}. Create it with the Roles API (identity_type USER) or SELECT databricks_create_role('${call.caller}', 'USER').`,
+      );
     }
     await c.query(`CREATE FUNCTION pg_temp.pier_set_password(r text, pw text, until timestamptz) RETURNS void LANGUAGE plpgsql AS $fn$
       BEGIN EXECUTE format('ALTER ROLE %I WITH LOGIN PASSWORD %L VALID UNTIL %L', r, pw, until); END $fn$`);

@@ -20,7 +20,8 @@ function checkDataApiSpec(s: DataApiSpec): DataApiSpec {
     }
   }
   if ((s.db_schemas?.length ?? 0) > 100) throw invalidParameter(`Field 'spec.db_schemas' may hold at most 100 schemas.`);
-  if (s.db_max_rows !== undefined && (!Number.isInteger(s.db_max_rows) || s.db_max_rows < 0)) throw invalidParameter(`Field 'spec.db_max_rows' must be a non-negative integer.`);
+  if (s.db_max_rows !== undefined && (!Number.isInteger(s.db_max_rows) || s.db_max_rows < 0))
+    throw invalidParameter(`Field 'spec.db_max_rows' must be a non-negative integer.`);
   for (const f of ['db_aggregates_enabled', 'server_timing_enabled'] as const) {
     if (s[f] !== undefined && typeof s[f] !== 'boolean') throw invalidParameter(`Field 'spec.${f}' must be a boolean.`);
   }
@@ -88,19 +89,33 @@ function writeDataApi(core: ControlPlaneCore, d: DatabaseRecord, spec: DataApiSp
 
 export function getDataApi(core: ControlPlaneCore, projectId: string, branchId: string, databaseId: string): DataApi {
   const d = core.database(projectId, branchId, databaseId);
-  if (!d.data_api) throw new ApiFailure('NOT_FOUND', `The Data API is not enabled for database ${databaseId}; enable it with POST …/data-api.`);
+  if (!d.data_api)
+    throw new ApiFailure('NOT_FOUND', `The Data API is not enabled for database ${databaseId}; enable it with POST …/data-api.`);
   return dataApiView(core, d, undefined);
 }
 
-export async function enableDataApi(core: ControlPlaneCore, call: ApiCall, projectId: string, branchId: string, databaseId: string): Promise<Operation> {
+export async function enableDataApi(
+  core: ControlPlaneCore,
+  call: ApiCall,
+  projectId: string,
+  branchId: string,
+  databaseId: string,
+): Promise<Operation> {
   const d = core.database(projectId, branchId, databaseId);
   const spec = checkDataApiSpec((objectField(call.body, 'spec') ?? {}) as DataApiSpec);
   return writeDataApi(core, d, spec, !d.data_api);
 }
 
-export async function updateDataApi(core: ControlPlaneCore, call: ApiCall, projectId: string, branchId: string, databaseId: string): Promise<Operation> {
+export async function updateDataApi(
+  core: ControlPlaneCore,
+  call: ApiCall,
+  projectId: string,
+  branchId: string,
+  databaseId: string,
+): Promise<Operation> {
   const d = core.database(projectId, branchId, databaseId);
-  if (!d.data_api) throw new ApiFailure('NOT_FOUND', `The Data API is not enabled for database ${databaseId}; enable it with POST …/data-api.`);
+  if (!d.data_api)
+    throw new ApiFailure('NOT_FOUND', `The Data API is not enabled for database ${databaseId}; enable it with POST …/data-api.`);
   if (!call.query.get('update_mask')) throw requiredField('update_mask');
   const spec = checkDataApiSpec(maskedUpdate('dataApi', d.data_api.spec, call.body, call.query));
   return writeDataApi(core, d, spec, false);

@@ -1,6 +1,12 @@
 import {
-  branchName, databaseName, suggestId, validateId,
-  type Database, type DatabaseSpec, type ListDatabasesResponse, type Operation,
+  branchName,
+  databaseName,
+  suggestId,
+  validateId,
+  type Database,
+  type DatabaseSpec,
+  type ListDatabasesResponse,
+  type Operation,
 } from '../../../shared/management';
 import { quoteIdent } from '../runtime/quoteIdent';
 import { ApiFailure, invalidParameter, requiredField } from './apiFailure';
@@ -39,7 +45,9 @@ export async function createDatabase(core: ControlPlaneCore, call: ApiCall, proj
   const pgName = checkDatabaseName(given.postgres_database ?? databaseId);
   const name = databaseName(projectId, branchId, databaseId);
   const existing = core.data.databases[name];
-  const sameName = core.childrenOf(core.data.databases, branchName(projectId, branchId), 'databases').find((d) => d.spec.postgres_database === pgName);
+  const sameName = core
+    .childrenOf(core.data.databases, branchName(projectId, branchId), 'databases')
+    .find((d) => d.spec.postgres_database === pgName);
   if (existing || sameName) {
     if (queryBoolean(call.query, 'replace_existing') && existing && existing.lifecycle === 'ready') {
       return changeDatabase(core, existing, { postgres_database: pgName, role: given.role });
@@ -48,7 +56,12 @@ export async function createDatabase(core: ControlPlaneCore, call: ApiCall, proj
   }
   const now = timestamp();
   const record: DatabaseRecord = {
-    project_id: projectId, branch_id: branchId, database_id: databaseId, create_time: now, update_time: now, lifecycle: 'creating',
+    project_id: projectId,
+    branch_id: branchId,
+    database_id: databaseId,
+    create_time: now,
+    update_time: now,
+    lifecycle: 'creating',
     spec: { postgres_database: pgName, role: branchName(projectId, branchId) + '/roles/' + owner.role_id },
   };
   core.data.databases[name] = record;
@@ -102,7 +115,13 @@ export function getDatabase(core: ControlPlaneCore, projectId: string, branchId:
   return databaseView(core.database(projectId, branchId, databaseId));
 }
 
-export async function updateDatabase(core: ControlPlaneCore, call: ApiCall, projectId: string, branchId: string, databaseId: string): Promise<Operation> {
+export async function updateDatabase(
+  core: ControlPlaneCore,
+  call: ApiCall,
+  projectId: string,
+  branchId: string,
+  databaseId: string,
+): Promise<Operation> {
   const d = core.database(projectId, branchId, databaseId);
   if (!call.query.get('update_mask')) throw requiredField('update_mask');
   const spec = maskedUpdate('database', d.spec, call.body, call.query);

@@ -1,8 +1,12 @@
 import path from 'node:path';
 import { appendFile, writeFile } from 'node:fs/promises';
 import {
-  endpointName, validateId,
-  type Endpoint, type EndpointSpec, type ListEndpointsResponse, type Operation,
+  endpointName,
+  validateId,
+  type Endpoint,
+  type EndpointSpec,
+  type ListEndpointsResponse,
+  type Operation,
 } from '../../../shared/management';
 import { chownTree } from '../postgres/runAs';
 import { copyClusterOnline } from '../runtime/copyClusterOnline';
@@ -26,8 +30,12 @@ export async function createEndpoint(core: ControlPlaneCore, call: ApiCall, proj
   const existing = core.data.endpoints[name];
   if (existing) {
     if (!queryBoolean(call.query, 'replace_existing') || existing.lifecycle !== 'ready') throw alreadyExists('Endpoint', name);
-    const spec = endpointDefaults({ ...given, endpoint_type: given.endpoint_type ?? existing.spec.endpoint_type }, project.spec.default_endpoint_settings);
-    if (normalizeEndpointType(spec.endpoint_type) !== existing.spec.endpoint_type) throw invalidParameter(`Field 'spec.endpoint_type' is immutable and cannot be updated.`);
+    const spec = endpointDefaults(
+      { ...given, endpoint_type: given.endpoint_type ?? existing.spec.endpoint_type },
+      project.spec.default_endpoint_settings,
+    );
+    if (normalizeEndpointType(spec.endpoint_type) !== existing.spec.endpoint_type)
+      throw invalidParameter(`Field 'spec.endpoint_type' is immutable and cannot be updated.`);
     checkEndpointSpec(spec);
     return applyEndpointSpec(core, existing, spec);
   }
@@ -35,13 +43,23 @@ export async function createEndpoint(core: ControlPlaneCore, call: ApiCall, proj
   checkEndpointSpec(spec);
   const readOnly = spec.endpoint_type === 'ENDPOINT_TYPE_READ_ONLY';
   if (!readOnly && core.endpointsOf(b).some((e) => e.spec.endpoint_type === 'ENDPOINT_TYPE_READ_WRITE')) {
-    throw invalidParameter(`Branch ${branchId} already has a read-write endpoint; a branch has at most one. Create a read-only endpoint instead.`);
+    throw invalidParameter(
+      `Branch ${branchId} already has a read-write endpoint; a branch has at most one. Create a read-only endpoint instead.`,
+    );
   }
   const now = timestamp();
   const uid = endpointUid();
   const ep: EndpointRecord = {
-    project_id: projectId, branch_id: branchId, endpoint_id: endpointId, uid, create_time: now, update_time: now, spec, port: 0,
-    cluster_dir: path.join('clusters', uid), lifecycle: 'creating',
+    project_id: projectId,
+    branch_id: branchId,
+    endpoint_id: endpointId,
+    uid,
+    create_time: now,
+    update_time: now,
+    spec,
+    port: 0,
+    cluster_dir: path.join('clusters', uid),
+    lifecycle: 'creating',
   };
   core.data.endpoints[name] = ep;
   return core.ops.start(
@@ -100,7 +118,11 @@ async function applyEndpointSpec(core: ControlPlaneCore, ep: EndpointRecord, spe
 
 export function listEndpoints(core: ControlPlaneCore, call: ApiCall, projectId: string, branchId: string): ListEndpointsResponse {
   const b = core.branch(projectId, branchId);
-  const { page, next } = pageOf(core.endpointsOf(b).filter((e) => e.lifecycle !== 'purging'), call.query, 1000);
+  const { page, next } = pageOf(
+    core.endpointsOf(b).filter((e) => e.lifecycle !== 'purging'),
+    call.query,
+    1000,
+  );
   return { endpoints: page.map((e) => endpointView(core, e)), ...(next ? { next_page_token: next } : {}) };
 }
 
@@ -108,12 +130,19 @@ export async function getEndpoint(core: ControlPlaneCore, projectId: string, bra
   return endpointView(core, core.endpoint(projectId, branchId, endpointId));
 }
 
-export async function updateEndpoint(core: ControlPlaneCore, call: ApiCall, projectId: string, branchId: string, endpointId: string): Promise<Operation> {
+export async function updateEndpoint(
+  core: ControlPlaneCore,
+  call: ApiCall,
+  projectId: string,
+  branchId: string,
+  endpointId: string,
+): Promise<Operation> {
   const ep = core.endpoint(projectId, branchId, endpointId);
   if (!call.query.get('update_mask')) throw requiredField('update_mask');
   const spec = maskedUpdate('endpoint', ep.spec, call.body, call.query);
   spec.endpoint_type = normalizeEndpointType(spec.endpoint_type);
-  if (spec.endpoint_type !== ep.spec.endpoint_type) throw invalidParameter(`Field 'spec.endpoint_type' is immutable and cannot be updated.`);
+  if (spec.endpoint_type !== ep.spec.endpoint_type)
+    throw invalidParameter(`Field 'spec.endpoint_type' is immutable and cannot be updated.`);
   if (spec.no_suspension === false) delete spec.no_suspension;
   checkEndpointSpec(spec);
   if (spec.disabled && !ep.spec.disabled && core.isFoundation(core.branch(projectId, branchId))) {
@@ -130,7 +159,9 @@ export async function deleteEndpoint(core: ControlPlaneCore, projectId: string, 
   const ep = core.endpoint(projectId, branchId, endpointId);
   const b = core.branch(projectId, branchId);
   if (ep.spec.endpoint_type === 'ENDPOINT_TYPE_READ_WRITE') {
-    throw managedByParent(`Endpoint ${endpointId} is the read-write endpoint of branch ${branchId}; read-write endpoints cannot be deleted independently. Delete the branch instead.`);
+    throw managedByParent(
+      `Endpoint ${endpointId} is the read-write endpoint of branch ${branchId}; read-write endpoints cannot be deleted independently. Delete the branch instead.`,
+    );
   }
   if (b.spec.is_protected) throw new ApiFailure('BAD_REQUEST', `Branch ${branchId} is protected; its endpoints cannot be deleted.`);
   ep.lifecycle = 'purging';

@@ -44,7 +44,14 @@ export async function runMaintenance(core: ControlPlaneCore, now = Date.now()): 
       continue;
     }
     const expires = expiryOf(b);
-    if (!b.delete_time && expires !== undefined && expires <= now && b.source && !b.spec.is_protected && project.spec.default_branch !== name) {
+    if (
+      !b.delete_time &&
+      expires !== undefined &&
+      expires <= now &&
+      b.source &&
+      !b.spec.is_protected &&
+      project.spec.default_branch !== name
+    ) {
       await core.ops.enqueue(b.project_id, () => softDeleteBranch(core, b));
       report.expiredBranches.push(name);
       continue;
@@ -67,7 +74,13 @@ function expiryOf(b: BranchRecord): number | undefined {
 }
 
 /** Takes a base backup when the newest is old (only if the endpoint is awake), then prunes. */
-async function keepHistory(core: ControlPlaneCore, b: BranchRecord, now: number, retentionMs: number, report: MaintenanceReport): Promise<number> {
+async function keepHistory(
+  core: ControlPlaneCore,
+  b: BranchRecord,
+  now: number,
+  retentionMs: number,
+  report: MaintenanceReport,
+): Promise<number> {
   const clusterDir = path.join(core.dataDir, b.cluster_dir);
   let backups = await listBaseBackups(clusterDir);
   const newest = backups.at(-1);

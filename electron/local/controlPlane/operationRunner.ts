@@ -49,9 +49,10 @@ export class OperationRunner {
         op.response = await task();
       } catch (err) {
         if (onFailure) await onFailure().catch((e: Error) => this.log(`Cleaning up after a failed operation failed: ${e.message}`));
-        op.error = err instanceof ApiFailure
-          ? { error_code: err.errorCode, message: err.message, details: err.details }
-          : { error_code: 'INTERNAL_ERROR', message: (err as Error).message };
+        op.error =
+          err instanceof ApiFailure
+            ? { error_code: err.errorCode, message: err.message, details: err.details }
+            : { error_code: 'INTERNAL_ERROR', message: (err as Error).message };
         if (!(err instanceof ApiFailure)) this.log(`Operation ${op.name} failed: ${(err as Error).stack ?? String(err)}`);
       }
       op.done = true;
@@ -70,7 +71,10 @@ export class OperationRunner {
   enqueue<T>(queueKey: string, work: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(queueKey) ?? Promise.resolve();
     const result = previous.then(work);
-    const settled = result.then(() => undefined, () => undefined);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
     this.queues.set(queueKey, settled);
     this.inFlight.add(settled);
     void settled.finally(() => {
@@ -98,7 +102,8 @@ export class OperationRunner {
       op.done = true;
       op.error = {
         error_code: 'ABORTED',
-        message: 'Pier stopped while this operation was running. What it was creating was removed and deletions it had begun were completed; run it again if needed.',
+        message:
+          'Pier stopped while this operation was running. What it was creating was removed and deletions it had begun were completed; run it again if needed.',
       };
       n++;
     }

@@ -1,13 +1,28 @@
 import path from 'node:path';
 import {
-  branchName, databaseName, endpointName, projectName, roleName, suggestId, validateId,
-  type ListProjectsResponse, type Operation, type Project, type ProjectSpec,
+  branchName,
+  databaseName,
+  endpointName,
+  projectName,
+  roleName,
+  suggestId,
+  validateId,
+  type ListProjectsResponse,
+  type Operation,
+  type Project,
+  type ProjectSpec,
 } from '../../../shared/management';
 import { quoteIdent } from '../runtime/quoteIdent';
 import { alreadyExists, ApiFailure, invalidParameter, requiredField } from './apiFailure';
 import type { ApiCall } from './apiCall';
 import {
-  bootstrapRoles, clusterSize, defaultProjectSpec, endpointUid, DEFAULT_DATABASE, PRIMARY_ENDPOINT, ROOT_BRANCH,
+  bootstrapRoles,
+  clusterSize,
+  defaultProjectSpec,
+  endpointUid,
+  DEFAULT_DATABASE,
+  PRIMARY_ENDPOINT,
+  ROOT_BRANCH,
   type ControlPlaneCore,
 } from './controlPlaneCore';
 import type { BranchRecord, EndpointRecord, ProjectRecord } from './controlPlaneState';
@@ -26,7 +41,8 @@ export async function createProject(core: ControlPlaneCore, call: ApiCall): Prom
   const given = (objectField(call.body, 'spec') ?? {}) as ProjectSpec;
   const existing = core.data.projects[name];
   if (existing) {
-    if (!queryBoolean(call.query, 'replace_existing') || existing.delete_time || existing.lifecycle !== 'ready') throw alreadyExists('Project', name);
+    if (!queryBoolean(call.query, 'replace_existing') || existing.delete_time || existing.lifecycle !== 'ready')
+      throw alreadyExists('Project', name);
     const spec = mergeProjectSpec(existing.spec, given);
     checkProjectSpec(spec);
     checkDefaultBranch(core, projectId, spec);
@@ -47,20 +63,44 @@ export async function createProject(core: ControlPlaneCore, call: ApiCall): Prom
     throw invalidParameter(`Field 'initial_branch_spec.is_protected' must be a boolean.`);
   }
   const initialDatabase = objectField(call.body, 'initial_database_spec');
-  const postgresDatabase = typeof initialDatabase?.postgres_database === 'string' && initialDatabase.postgres_database !== ''
-    ? initialDatabase.postgres_database : DEFAULT_DATABASE;
+  const postgresDatabase =
+    typeof initialDatabase?.postgres_database === 'string' && initialDatabase.postgres_database !== ''
+      ? initialDatabase.postgres_database
+      : DEFAULT_DATABASE;
 
   const now = timestamp();
   const branchUid = core.newUid('br');
-  const p: ProjectRecord = { project_id: projectId, uid: core.newUid('proj'), owner: call.caller, spec, create_time: now, update_time: now, lifecycle: 'creating' };
+  const p: ProjectRecord = {
+    project_id: projectId,
+    uid: core.newUid('proj'),
+    owner: call.caller,
+    spec,
+    create_time: now,
+    update_time: now,
+    lifecycle: 'creating',
+  };
   const b: BranchRecord = {
-    project_id: projectId, branch_id: ROOT_BRANCH, uid: branchUid, create_time: now, update_time: now, state_change_time: now,
-    spec: { is_protected: initialBranch.is_protected === true, no_expiry: true }, cluster_dir: path.join('clusters', branchUid),
-    logical_size_bytes: 0, lifecycle: 'creating',
+    project_id: projectId,
+    branch_id: ROOT_BRANCH,
+    uid: branchUid,
+    create_time: now,
+    update_time: now,
+    state_change_time: now,
+    spec: { is_protected: initialBranch.is_protected === true, no_expiry: true },
+    cluster_dir: path.join('clusters', branchUid),
+    logical_size_bytes: 0,
+    lifecycle: 'creating',
   };
   const ep: EndpointRecord = {
-    project_id: projectId, branch_id: ROOT_BRANCH, endpoint_id: PRIMARY_ENDPOINT, uid: endpointUid(), create_time: now, update_time: now,
-    spec: endpointSpec, port: 0, lifecycle: 'creating',
+    project_id: projectId,
+    branch_id: ROOT_BRANCH,
+    endpoint_id: PRIMARY_ENDPOINT,
+    uid: endpointUid(),
+    create_time: now,
+    update_time: now,
+    spec: endpointSpec,
+    port: 0,
+    lifecycle: 'creating',
   };
   const d = core.data;
   d.projects[name] = p;
@@ -84,11 +124,27 @@ export async function createProject(core: ControlPlaneCore, call: ApiCall): Prom
       const roleId = suggestId(owner) ?? 'owner';
       const dbId = suggestId(postgresDatabase) ?? 'database';
       d.roles[roleName(projectId, ROOT_BRANCH, roleId)] = {
-        project_id: projectId, branch_id: ROOT_BRANCH, role_id: roleId, create_time: now, update_time: now, lifecycle: 'ready',
-        spec: { postgres_role: owner, identity_type: 'USER', auth_method: 'LAKEBASE_OAUTH_V1', attributes: { createdb: true, createrole: true }, membership_roles: ['DATABRICKS_SUPERUSER'] },
+        project_id: projectId,
+        branch_id: ROOT_BRANCH,
+        role_id: roleId,
+        create_time: now,
+        update_time: now,
+        lifecycle: 'ready',
+        spec: {
+          postgres_role: owner,
+          identity_type: 'USER',
+          auth_method: 'LAKEBASE_OAUTH_V1',
+          attributes: { createdb: true, createrole: true },
+          membership_roles: ['DATABRICKS_SUPERUSER'],
+        },
       };
       d.databases[databaseName(projectId, ROOT_BRANCH, dbId)] = {
-        project_id: projectId, branch_id: ROOT_BRANCH, database_id: dbId, create_time: now, update_time: now, lifecycle: 'ready',
+        project_id: projectId,
+        branch_id: ROOT_BRANCH,
+        database_id: dbId,
+        create_time: now,
+        update_time: now,
+        lifecycle: 'ready',
         spec: { postgres_database: postgresDatabase, role: roleName(projectId, ROOT_BRANCH, roleId) },
       };
       for (const r of [p, b, ep]) r.lifecycle = 'ready';
@@ -124,7 +180,9 @@ function checkDefaultBranch(core: ControlPlaneCore, projectId: string, spec: Pro
   if (b === undefined) return;
   const rec = core.data.branches[b];
   if (!rec || rec.project_id !== projectId || rec.delete_time || rec.lifecycle !== 'ready') {
-    throw invalidParameter(`Field 'spec.default_branch' must name a ready branch of this project (projects/${projectId}/branches/…), got '${b}'.`);
+    throw invalidParameter(
+      `Field 'spec.default_branch' must name a ready branch of this project (projects/${projectId}/branches/…), got '${b}'.`,
+    );
   }
 }
 
@@ -157,11 +215,17 @@ export async function deleteProject(core: ControlPlaneCore, call: ApiCall, proje
   const p = core.project(projectId, { allowDeleted: purge });
   const branches = core.childrenOf(core.data.branches, projectName(projectId), 'branches');
   if (branches.some((b) => core.isFoundation(b))) {
-    throw new ApiFailure('BAD_REQUEST', `Project ${projectId} holds Pier's embedded database, which this server runs on; it cannot be deleted while Pier uses it.`);
+    throw new ApiFailure(
+      'BAD_REQUEST',
+      `Project ${projectId} holds Pier's embedded database, which this server runs on; it cannot be deleted while Pier uses it.`,
+    );
   }
   const protectedBranch = branches.find((b) => b.spec.is_protected && !b.delete_time);
   if (protectedBranch) {
-    throw new ApiFailure('BAD_REQUEST', `Project ${projectId} has the protected branch "${protectedBranch.branch_id}"; unprotect it before deleting the project.`);
+    throw new ApiFailure(
+      'BAD_REQUEST',
+      `Project ${projectId} has the protected branch "${protectedBranch.branch_id}"; unprotect it before deleting the project.`,
+    );
   }
   if (purge) p.lifecycle = 'purging';
   return core.ops.start(projectName(projectId), 'ProjectOperationMetadata', projectId, async () => {

@@ -19,7 +19,9 @@ const roleNames = async (url: string) => {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return (await c.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolname IN ('ghost', 'hand-made') ORDER BY 1`)).rows.map((r) => r.rolname);
+    return (await c.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolname IN ('ghost', 'hand-made') ORDER BY 1`)).rows.map(
+      (r) => r.rolname,
+    );
   } finally {
     await c.end();
   }
@@ -45,7 +47,12 @@ it('after a crash, a role an interrupted operation half-made is dropped, and not
   const now = new Date().toISOString();
   for (const id of ['ghost', 'hand-made']) {
     state.roles[`projects/local/branches/production/roles/${id}`] = {
-      project_id: 'local', branch_id: 'production', role_id: id, create_time: now, update_time: now, lifecycle: 'creating',
+      project_id: 'local',
+      branch_id: 'production',
+      role_id: id,
+      create_time: now,
+      update_time: now,
+      lifecycle: 'creating',
       spec: { postgres_role: id, auth_method: 'PG_PASSWORD_SCRAM_SHA_256' },
     };
   }

@@ -1,6 +1,17 @@
 import {
-  branchName, dataApiName, databaseName, endpointName, projectName, roleName,
-  type Branch, type DataApi, type DataApiSpec, type Database, type Endpoint, type Project, type Role,
+  branchName,
+  dataApiName,
+  databaseName,
+  endpointName,
+  projectName,
+  roleName,
+  type Branch,
+  type DataApi,
+  type DataApiSpec,
+  type Database,
+  type Endpoint,
+  type Project,
+  type Role,
 } from '../../../shared/management';
 import type { ControlPlaneCore } from './controlPlaneCore';
 import type { BranchRecord, DatabaseRecord, EndpointRecord, ProjectRecord, RoleRecord } from './controlPlaneState';
@@ -58,7 +69,13 @@ export function branchView(core: ControlPlaneCore, b: BranchRecord): Branch {
       default: project?.spec.default_branch === name,
       ...(expireTime ? { expire_time: expireTime } : {}),
       ...(b.delete_time ? { delete_time: b.delete_time, purge_time: b.purge_time } : {}),
-      ...(b.source ? { source_branch: b.source.branch, source_branch_lsn: b.source.lsn, ...(b.source.time ? { source_branch_time: b.source.time } : {}) } : {}),
+      ...(b.source
+        ? {
+            source_branch: b.source.branch,
+            source_branch_lsn: b.source.lsn,
+            ...(b.source.time ? { source_branch_time: b.source.time } : {}),
+          }
+        : {}),
     },
   };
 }
@@ -83,7 +100,7 @@ export function endpointView(core: ControlPlaneCore, e: EndpointRecord): Endpoin
     status: {
       endpoint_id: e.endpoint_id,
       endpoint_type: s.endpoint_type,
-      current_state: e.lifecycle === 'creating' ? 'INIT' : runtime?.state ?? 'IDLE',
+      current_state: e.lifecycle === 'creating' ? 'INIT' : (runtime?.state ?? 'IDLE'),
       autoscaling_limit_min_cu: s.autoscaling_limit_min_cu,
       autoscaling_limit_max_cu: s.autoscaling_limit_max_cu,
       ...(s.no_suspension ? {} : { suspend_timeout_duration: s.suspend_timeout_duration }),
@@ -110,7 +127,11 @@ export function roleView(r: RoleRecord): Role {
       postgres_role: s.postgres_role,
       ...(s.identity_type ? { identity_type: s.identity_type } : {}),
       auth_method: s.auth_method,
-      attributes: { createdb: s.attributes?.createdb ?? false, createrole: s.attributes?.createrole ?? false, bypassrls: s.attributes?.bypassrls ?? false },
+      attributes: {
+        createdb: s.attributes?.createdb ?? false,
+        createrole: s.attributes?.createrole ?? false,
+        bypassrls: s.attributes?.bypassrls ?? false,
+      },
       membership_roles: s.membership_roles ?? [],
     },
   };

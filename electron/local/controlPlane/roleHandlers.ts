@@ -1,7 +1,13 @@
 import type pg from 'pg';
 import {
-  branchName, roleName, suggestId, validateId,
-  type ListRolesResponse, type Operation, type Role, type RoleSpec,
+  branchName,
+  roleName,
+  suggestId,
+  validateId,
+  type ListRolesResponse,
+  type Operation,
+  type Role,
+  type RoleSpec,
 } from '../../../shared/management';
 import { quoteIdent } from '../runtime/quoteIdent';
 import { ApiFailure, invalidParameter, requiredField } from './apiFailure';
@@ -18,13 +24,20 @@ const IDENTITY_TYPES = ['USER', 'SERVICE_PRINCIPAL', 'GROUP'];
 
 function effectiveRoleSpec(given: RoleSpec): RoleSpec {
   if (typeof given.postgres_role !== 'string' || given.postgres_role === '') throw requiredField('role.spec.postgres_role');
-  if (given.postgres_role.length > 63 || given.postgres_role.includes('\0')) throw invalidParameter(`Field 'spec.postgres_role' must be 1 to 63 characters.`);
+  if (given.postgres_role.length > 63 || given.postgres_role.includes('\0'))
+    throw invalidParameter(`Field 'spec.postgres_role' must be 1 to 63 characters.`);
   if (given.identity_type !== undefined && !IDENTITY_TYPES.includes(given.identity_type)) {
-    throw invalidParameter(`Field 'spec.identity_type' must be one of ${IDENTITY_TYPES.join(', ')}, got ${JSON.stringify(given.identity_type)}.`);
+    throw invalidParameter(
+      `Field 'spec.identity_type' must be one of ${IDENTITY_TYPES.join(', ')}, got ${JSON.stringify(given.identity_type)}.`,
+    );
   }
   const auth = given.auth_method ?? (given.identity_type ? 'LAKEBASE_OAUTH_V1' : 'PG_PASSWORD_SCRAM_SHA_256');
-  if (!AUTH_METHODS.includes(auth)) throw invalidParameter(`Field 'spec.auth_method' must be one of ${AUTH_METHODS.join(', ')}, got ${JSON.stringify(auth)}.`);
-  if (given.attributes !== undefined && (!isObject(given.attributes) || !Object.values(given.attributes).every((v) => typeof v === 'boolean'))) {
+  if (!AUTH_METHODS.includes(auth))
+    throw invalidParameter(`Field 'spec.auth_method' must be one of ${AUTH_METHODS.join(', ')}, got ${JSON.stringify(auth)}.`);
+  if (
+    given.attributes !== undefined &&
+    (!isObject(given.attributes) || !Object.values(given.attributes).every((v) => typeof v === 'boolean'))
+  ) {
     throw invalidParameter(`Field 'spec.attributes' must hold booleans createdb, createrole, bypassrls.`);
   }
   const memberships = given.membership_roles ?? [];
@@ -62,14 +75,25 @@ export async function createRole(core: ControlPlaneCore, call: ApiCall, projectI
   if (!idCheck.ok) throw invalidParameter(idCheck.message);
   const name = roleName(projectId, branchId, roleId);
   const existing = core.data.roles[name];
-  const sameName = core.childrenOf(core.data.roles, branchName(projectId, branchId), 'roles').find((r) => r.spec.postgres_role === spec.postgres_role);
+  const sameName = core
+    .childrenOf(core.data.roles, branchName(projectId, branchId), 'roles')
+    .find((r) => r.spec.postgres_role === spec.postgres_role);
   const replace = queryBoolean(call.query, 'replace_existing');
   if ((existing || sameName) && !(replace && existing && existing.lifecycle === 'ready')) {
     throw new ApiFailure('BAD_REQUEST', 'Role with that name already exists');
   }
   const now = timestamp();
-  const record: RoleRecord = existing ?? { project_id: projectId, branch_id: branchId, role_id: roleId, create_time: now, update_time: now, spec, lifecycle: 'creating' };
-  if (existing && existing.spec.postgres_role !== spec.postgres_role) throw invalidParameter(`Field 'spec.postgres_role' cannot change; create a new role instead.`);
+  const record: RoleRecord = existing ?? {
+    project_id: projectId,
+    branch_id: branchId,
+    role_id: roleId,
+    create_time: now,
+    update_time: now,
+    spec,
+    lifecycle: 'creating',
+  };
+  if (existing && existing.spec.postgres_role !== spec.postgres_role)
+    throw invalidParameter(`Field 'spec.postgres_role' cannot change; create a new role instead.`);
   core.data.roles[name] = record;
   return core.ops.start(
     name,
@@ -96,9 +120,11 @@ export async function createRole(core: ControlPlaneCore, call: ApiCall, projectI
       record.lifecycle = 'ready';
       return roleView(record);
     },
-    existing ? undefined : async () => {
-      delete core.data.roles[name];
-    },
+    existing
+      ? undefined
+      : async () => {
+          delete core.data.roles[name];
+        },
   );
 }
 
@@ -113,12 +139,19 @@ export function getRole(core: ControlPlaneCore, projectId: string, branchId: str
   return roleView(core.role(projectId, branchId, roleId));
 }
 
-export async function updateRole(core: ControlPlaneCore, call: ApiCall, projectId: string, branchId: string, roleId: string): Promise<Operation> {
+export async function updateRole(
+  core: ControlPlaneCore,
+  call: ApiCall,
+  projectId: string,
+  branchId: string,
+  roleId: string,
+): Promise<Operation> {
   const b = core.branch(projectId, branchId);
   const r = core.role(projectId, branchId, roleId);
   if (!call.query.get('update_mask')) throw requiredField('update_mask');
   const spec = effectiveRoleSpec(maskedUpdate('role', r.spec, call.body, call.query));
-  if (spec.postgres_role !== r.spec.postgres_role) throw invalidParameter(`Field 'spec.postgres_role' cannot change; create a new role instead.`);
+  if (spec.postgres_role !== r.spec.postgres_role)
+    throw invalidParameter(`Field 'spec.postgres_role' cannot change; create a new role instead.`);
   return core.ops.start(roleName(projectId, branchId, roleId), 'RoleOperationMetadata', projectId, async () => {
     await core.primaryRuntime(b).withClient('postgres', async (c) => {
       await c.query(`ALTER ROLE ${quoteIdent(spec.postgres_role ?? '')} ${roleOptions(spec)}`);
@@ -130,25 +163,42 @@ export async function updateRole(core: ControlPlaneCore, call: ApiCall, projectI
   });
 }
 
-export async function deleteRole(core: ControlPlaneCore, call: ApiCall, projectId: string, branchId: string, roleId: string): Promise<Operation> {
+export async function deleteRole(
+  core: ControlPlaneCore,
+  call: ApiCall,
+  projectId: string,
+  branchId: string,
+  roleId: string,
+): Promise<Operation> {
   const b = core.branch(projectId, branchId);
   const r = core.role(projectId, branchId, roleId);
   const reassign = call.query.get('reassign_owned_to');
   let target: string | undefined;
   if (reassign) {
-    const t = core.childrenOf(core.data.roles, branchName(projectId, branchId), 'roles')
+    const t = core
+      .childrenOf(core.data.roles, branchName(projectId, branchId), 'roles')
       .find((x) => x.role_id === reassign || roleName(projectId, branchId, x.role_id) === reassign || x.spec.postgres_role === reassign);
-    if (!t || t === r) throw invalidParameter(`Query parameter 'reassign_owned_to' must name another role of this branch, got '${reassign}'.`);
+    if (!t || t === r)
+      throw invalidParameter(`Query parameter 'reassign_owned_to' must name another role of this branch, got '${reassign}'.`);
     target = t.spec.postgres_role;
   }
-  const owned = core.childrenOf(core.data.databases, branchName(projectId, branchId), 'databases').find((d) => d.spec.role === roleName(projectId, branchId, roleId));
-  if (owned && !target) throw new ApiFailure('BAD_REQUEST', `Role ${roleId} owns database ${owned.database_id}; pass reassign_owned_to or delete the database first.`);
+  const owned = core
+    .childrenOf(core.data.databases, branchName(projectId, branchId), 'databases')
+    .find((d) => d.spec.role === roleName(projectId, branchId, roleId));
+  if (owned && !target)
+    throw new ApiFailure(
+      'BAD_REQUEST',
+      `Role ${roleId} owns database ${owned.database_id}; pass reassign_owned_to or delete the database first.`,
+    );
   const name = roleName(projectId, branchId, roleId);
   return core.ops.start(name, 'RoleOperationMetadata', projectId, async () => {
     const runtime = core.primaryRuntime(b);
     const role = quoteIdent(r.spec.postgres_role ?? '');
     const databases = await runtime.withClient('postgres', async (c) =>
-      (await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datallowconn ORDER BY datname')).rows.map((row) => row.datname));
+      (await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datallowconn ORDER BY datname')).rows.map(
+        (row) => row.datname,
+      ),
+    );
     if (target) {
       for (const db of databases) {
         await runtime.withClient(db, async (c) => {
@@ -161,11 +211,20 @@ export async function deleteRole(core: ControlPlaneCore, call: ApiCall, projectI
       try {
         await c.query(`DROP ROLE IF EXISTS ${role}`);
       } catch (err) {
-        throw new ApiFailure('BAD_REQUEST', `Role ${roleId} cannot be dropped: ${(err as Error).message}. Pass reassign_owned_to to hand its objects to another role.`);
+        throw new ApiFailure(
+          'BAD_REQUEST',
+          `Role ${roleId} cannot be dropped: ${(err as Error).message}. Pass reassign_owned_to to hand its objects to another role.`,
+        );
       }
     });
     for (const d of core.childrenOf(core.data.databases, branchName(projectId, branchId), 'databases')) {
-      if (d.spec.role === name && target) d.spec.role = roleName(projectId, branchId, core.childrenOf(core.data.roles, branchName(projectId, branchId), 'roles').find((x) => x.spec.postgres_role === target)?.role_id ?? '');
+      if (d.spec.role === name && target)
+        d.spec.role = roleName(
+          projectId,
+          branchId,
+          core.childrenOf(core.data.roles, branchName(projectId, branchId), 'roles').find((x) => x.spec.postgres_role === target)
+            ?.role_id ?? '',
+        );
     }
     delete core.data.roles[name];
     return EMPTY_RESPONSE;

@@ -34,7 +34,11 @@ describe('endpointDefaults', () => {
   it('inherits the project defaults and lets one suspension member win', () => {
     const defaults = { autoscaling_limit_min_cu: 2, autoscaling_limit_max_cu: 4, suspend_timeout_duration: '600s' };
     expect(endpointDefaults({ endpoint_type: 'READ_ONLY' }, defaults)).toEqual({
-      endpoint_type: 'ENDPOINT_TYPE_READ_ONLY', autoscaling_limit_min_cu: 2, autoscaling_limit_max_cu: 4, disabled: false, suspend_timeout_duration: '600s',
+      endpoint_type: 'ENDPOINT_TYPE_READ_ONLY',
+      autoscaling_limit_min_cu: 2,
+      autoscaling_limit_max_cu: 4,
+      disabled: false,
+      suspend_timeout_duration: '600s',
     });
     expect(endpointDefaults(rw({ no_suspension: true }), defaults)).toMatchObject({ no_suspension: true });
     expect(endpointDefaults(rw({ no_suspension: true }), defaults).suspend_timeout_duration).toBeUndefined();

@@ -21,8 +21,10 @@ export function durationIn(field: string, value: unknown, min: number, max: numb
 }
 
 export function parseTimestamp(field: string, value: unknown): Date {
-  const d = typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(value) ? new Date(value) : undefined;
-  if (!d || Number.isNaN(d.getTime())) throw invalidParameter(`Field '${field}' must be an RFC 3339 timestamp like "2026-01-31T12:00:00Z", got ${JSON.stringify(value)}.`);
+  const d =
+    typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(value) ? new Date(value) : undefined;
+  if (!d || Number.isNaN(d.getTime()))
+    throw invalidParameter(`Field '${field}' must be an RFC 3339 timestamp like "2026-01-31T12:00:00Z", got ${JSON.stringify(value)}.`);
   return d;
 }
 
@@ -41,7 +43,8 @@ export function pageOf<T>(items: readonly T[], query: URLSearchParams, maxPageSi
   let size = maxPageSize;
   if (sizeText !== null && sizeText !== '') {
     const n = Number(sizeText);
-    if (!Number.isInteger(n) || n < 0) throw invalidParameter(`Query parameter 'page_size' must be a non-negative integer, got '${sizeText}'.`);
+    if (!Number.isInteger(n) || n < 0)
+      throw invalidParameter(`Query parameter 'page_size' must be a non-negative integer, got '${sizeText}'.`);
     if (n > maxPageSize) throw invalidParameter(`Query parameter 'page_size' must be at most ${maxPageSize}, got ${n}.`);
     if (n > 0) size = n;
   }

@@ -43,7 +43,10 @@ COMMENT ON FUNCTION databricks_create_role(text, text) IS 'Creates a LOGIN role 
  */
 export async function installDatabricksAuth(binaries: PostgresBinaries): Promise<boolean> {
   const dir = path.join(binaries.binDir, '..', 'share', 'postgresql', 'extension');
-  const files: [string, string][] = [['databricks_auth.control', CONTROL], ['databricks_auth--1.0.sql', SCRIPT_1_0]];
+  const files: [string, string][] = [
+    ['databricks_auth.control', CONTROL],
+    ['databricks_auth--1.0.sql', SCRIPT_1_0],
+  ];
   try {
     for (const [name, text] of files) {
       const file = path.join(dir, name);

@@ -27,7 +27,13 @@ beforeAll(async () => {
     req.on('end', () => {
       const url = new URL(req.url ?? '/', origin);
       void oidc
-        .handle({ method: req.method ?? 'GET', path: url.pathname.replace(/^\/oidc/, ''), rawQuery: url.search.slice(1), headers: req.headers, body: Buffer.concat(chunks) })
+        .handle({
+          method: req.method ?? 'GET',
+          path: url.pathname.replace(/^\/oidc/, ''),
+          rawQuery: url.search.slice(1),
+          headers: req.headers,
+          body: Buffer.concat(chunks),
+        })
         .then((r) => res.writeHead(r.status, r.headers).end(r.body));
     });
   });
@@ -47,8 +53,13 @@ async function signIn(options: { loginHint?: string; scope?: string } = {}) {
   const state = b64url(randomBytes(16));
   const auth = new URL(discovery.authorization_endpoint!);
   const params: Record<string, string> = {
-    response_type: 'code', client_id: 'databricks-cli', redirect_uri: 'http://localhost:8020', scope: options.scope ?? 'offline_access all-apis',
-    code_challenge: challenge, code_challenge_method: 'S256', state,
+    response_type: 'code',
+    client_id: 'databricks-cli',
+    redirect_uri: 'http://localhost:8020',
+    scope: options.scope ?? 'offline_access all-apis',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state,
   };
   if (options.loginHint) params.login_hint = options.loginHint;
   for (const [k, v] of Object.entries(params)) auth.searchParams.set(k, v);
@@ -62,7 +73,13 @@ async function signIn(options: { loginHint?: string; scope?: string } = {}) {
     fetch(discovery.token_endpoint!, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifierSent, redirect_uri: 'http://localhost:8020', client_id: 'databricks-cli' }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifierSent,
+        redirect_uri: 'http://localhost:8020',
+        client_id: 'databricks-cli',
+      }),
     });
   return { discovery, exchange, verifier };
 }
@@ -78,7 +95,9 @@ describe('local OIDC issuer', () => {
   it('discovers the workspace-style endpoints', async () => {
     const { discovery } = await signIn();
     expect(discovery).toMatchObject({
-      issuer: `${origin}/oidc`, authorization_endpoint: `${origin}/oidc/v1/authorize`, token_endpoint: `${origin}/oidc/v1/token`,
+      issuer: `${origin}/oidc`,
+      authorization_endpoint: `${origin}/oidc/v1/authorize`,
+      token_endpoint: `${origin}/oidc/v1/token`,
       code_challenge_methods_supported: ['S256'],
     });
   });
@@ -122,7 +141,10 @@ describe('local OIDC issuer', () => {
     const call = (s: string) =>
       fetch(`${origin}/oidc/v1/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${OWNER_IDENTITY}:${s}`).toString('base64')}` },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${OWNER_IDENTITY}:${s}`).toString('base64')}`,
+        },
         body: 'grant_type=client_credentials&scope=all-apis',
       });
     const ok = (await (await call(secret)).json()) as { access_token: string; refresh_token?: string };
@@ -133,11 +155,26 @@ describe('local OIDC issuer', () => {
 
   it('asks the approve hook, and reports a refusal to the client as access_denied', async () => {
     const asked: string[] = [];
-    const strict = createOidcHandler(issuer, { approve: async (ask) => { asked.push(ask.clientId); return undefined; } });
+    const strict = createOidcHandler(issuer, {
+      approve: async (ask) => {
+        asked.push(ask.clientId);
+        return undefined;
+      },
+    });
     const challenge = b64url(createHash('sha256').update('v'.repeat(43)).digest());
     const res = await strict.handle({
-      method: 'GET', path: '/v1/authorize', headers: {}, body: undefined,
-      rawQuery: new URLSearchParams({ response_type: 'code', client_id: 'databricks-cli', redirect_uri: 'http://localhost:8020', code_challenge: challenge, code_challenge_method: 'S256', state: 's' }).toString(),
+      method: 'GET',
+      path: '/v1/authorize',
+      headers: {},
+      body: undefined,
+      rawQuery: new URLSearchParams({
+        response_type: 'code',
+        client_id: 'databricks-cli',
+        redirect_uri: 'http://localhost:8020',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        state: 's',
+      }).toString(),
     });
     expect(asked).toEqual(['databricks-cli']);
     const back = new URL(res.headers.location ?? '');
@@ -146,9 +183,15 @@ describe('local OIDC issuer', () => {
   });
 
   it('never redirects to a non-loopback address and requires PKCE', async () => {
-    const evil = await fetch(`${origin}/oidc/v1/authorize?response_type=code&client_id=x&redirect_uri=${encodeURIComponent('https://evil.example/cb')}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`, { redirect: 'manual' });
+    const evil = await fetch(
+      `${origin}/oidc/v1/authorize?response_type=code&client_id=x&redirect_uri=${encodeURIComponent('https://evil.example/cb')}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`,
+      { redirect: 'manual' },
+    );
     expect(evil.status).toBe(400);
-    const noPkce = await fetch(`${origin}/oidc/v1/authorize?response_type=code&client_id=x&redirect_uri=${encodeURIComponent('http://127.0.0.1:8021')}`, { redirect: 'manual' });
+    const noPkce = await fetch(
+      `${origin}/oidc/v1/authorize?response_type=code&client_id=x&redirect_uri=${encodeURIComponent('http://127.0.0.1:8021')}`,
+      { redirect: 'manual' },
+    );
     expect(noPkce.status).toBe(302);
     expect(new URL(noPkce.headers.get('location') ?? '').searchParams.get('error')).toBe('invalid_request');
   });

@@ -85,7 +85,14 @@ export function createOidcHandler(issuer: LocalIssuer, options: OidcHandlerOptio
     };
     if (scope.split(' ').includes('offline_access')) {
       const token = randomBytes(32).toString('base64url');
-      refreshTokens.set(token, { clientId, subject, scope, expires: Date.now() + REFRESH_TTL_MS, family: family ?? randomBytes(8).toString('hex'), used: false });
+      refreshTokens.set(token, {
+        clientId,
+        subject,
+        scope,
+        expires: Date.now() + REFRESH_TTL_MS,
+        family: family ?? randomBytes(8).toString('hex'),
+        used: false,
+      });
       body.refresh_token = token;
     }
     return json(200, body);
@@ -123,7 +130,10 @@ export function createOidcHandler(issuer: LocalIssuer, options: OidcHandlerOptio
     const redirectUri = q.get('redirect_uri') ?? '';
     if (!isLoopbackRedirect(redirectUri)) {
       // Never redirect to an address we cannot vouch for: answer here instead.
-      return json(400, { error: 'invalid_request', error_description: 'redirect_uri must be an http://localhost or http://127.0.0.1 address (a loopback redirect).' });
+      return json(400, {
+        error: 'invalid_request',
+        error_description: 'redirect_uri must be an http://localhost or http://127.0.0.1 address (a loopback redirect).',
+      });
     }
     const back = (params: Record<string, string>) => {
       const url = new URL(redirectUri);
@@ -143,7 +153,7 @@ export function createOidcHandler(issuer: LocalIssuer, options: OidcHandlerOptio
     const hint = q.get('login_hint') ?? undefined;
     if (hint && !issuer.hasIdentity(hint)) return fail('access_denied', `"${hint}" is not a local identity of this Pier.`);
     const scope = q.get('scope') || 'all-apis';
-    const subject = options.approve ? await options.approve({ clientId, redirectUri, scope, loginHint: hint }) : hint ?? issuer.owner;
+    const subject = options.approve ? await options.approve({ clientId, redirectUri, scope, loginHint: hint }) : (hint ?? issuer.owner);
     if (!subject || !issuer.hasIdentity(subject)) return fail('access_denied', 'The sign-in was not approved in Pier.');
     const code = randomBytes(24).toString('base64url');
     codes.set(code, { clientId, redirectUri, challenge, subject, scope, expires: Date.now() + CODE_TTL_MS });
@@ -157,9 +167,12 @@ export function createOidcHandler(issuer: LocalIssuer, options: OidcHandlerOptio
         const code = form.get('code') ?? '';
         const pending = codes.get(code);
         codes.delete(code); // single use, even when the exchange fails
-        if (!pending || pending.expires < Date.now()) return oauthError(400, 'invalid_grant', 'The authorization code is invalid or expired; sign in again.');
-        if (form.get('redirect_uri') !== pending.redirectUri) return oauthError(400, 'invalid_grant', 'redirect_uri does not match the authorization request.');
-        if ((form.get('client_id') ?? basicCredentials(authorization)?.id) !== pending.clientId) return oauthError(400, 'invalid_grant', 'client_id does not match the authorization request.');
+        if (!pending || pending.expires < Date.now())
+          return oauthError(400, 'invalid_grant', 'The authorization code is invalid or expired; sign in again.');
+        if (form.get('redirect_uri') !== pending.redirectUri)
+          return oauthError(400, 'invalid_grant', 'redirect_uri does not match the authorization request.');
+        if ((form.get('client_id') ?? basicCredentials(authorization)?.id) !== pending.clientId)
+          return oauthError(400, 'invalid_grant', 'client_id does not match the authorization request.');
         const verifier = form.get('code_verifier') ?? '';
         if (createHash('sha256').update(verifier).digest('base64url') !== pending.challenge) {
           return oauthError(400, 'invalid_grant', 'code_verifier does not match the code_challenge (PKCE).');
@@ -183,11 +196,16 @@ export function createOidcHandler(issuer: LocalIssuer, options: OidcHandlerOptio
         const basic = basicCredentials(authorization);
         const id = basic?.id ?? form.get('client_id') ?? '';
         const secret = basic?.secret ?? form.get('client_secret') ?? '';
-        if (!id || !secret || !issuer.checkClientSecret(id, secret)) return oauthError(401, 'invalid_client', 'Unknown client or wrong client secret.');
+        if (!id || !secret || !issuer.checkClientSecret(id, secret))
+          return oauthError(401, 'invalid_client', 'Unknown client or wrong client secret.');
         return issueTokens(id, id, form.get('scope') || 'all-apis');
       }
       default:
-        return oauthError(400, 'unsupported_grant_type', `grant_type must be authorization_code, refresh_token or client_credentials, got '${grant ?? ''}'.`);
+        return oauthError(
+          400,
+          'unsupported_grant_type',
+          `grant_type must be authorization_code, refresh_token or client_credentials, got '${grant ?? ''}'.`,
+        );
     }
   }
 }
@@ -222,7 +240,11 @@ function formOf(body: unknown): URLSearchParams {
 }
 
 function json(status: number, value: unknown): OidcResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(value) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify(value),
+  };
 }
 
 const oauthError = (status: number, error: string, description: string) => json(status, { error, error_description: description });

@@ -40,9 +40,15 @@ describe('createLocalIssuer', () => {
     const otherDir = await mkdtemp(path.join(os.tmpdir(), 'pier-issuer-'));
     const other = await createLocalIssuer({ dataDir: otherDir, issuerUrl: 'x' });
     await rm(otherDir, { recursive: true, force: true });
-    expect(await issuer.verifyToken(await issuer.mintToken(OWNER_IDENTITY, { ttlSeconds: -10 }))).toMatchObject({ ok: false, reason: 'expired' });
+    expect(await issuer.verifyToken(await issuer.mintToken(OWNER_IDENTITY, { ttlSeconds: -10 }))).toMatchObject({
+      ok: false,
+      reason: 'expired',
+    });
     expect(await issuer.verifyToken(await other.mintToken(OWNER_IDENTITY))).toMatchObject({ ok: false, reason: 'bad-signature' });
-    expect(await issuer.verifyToken(await issuer.mintToken('stranger@example.com'))).toMatchObject({ ok: false, reason: 'unknown-identity' });
+    expect(await issuer.verifyToken(await issuer.mintToken('stranger@example.com'))).toMatchObject({
+      ok: false,
+      reason: 'unknown-identity',
+    });
     expect(await issuer.verifyToken('not.a.jwt')).toMatchObject({ ok: false, reason: 'malformed' });
   });
 

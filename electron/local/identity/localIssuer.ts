@@ -99,11 +99,17 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
         // The issuer URL moves with the server's port, so trust rests on the key, not on `iss`.
         const { payload } = await jwtVerify(token, publicKeyForVerify, { algorithms: [ALG] });
         const subject = payload.sub;
-        if (!subject || payload.exp === undefined) return { ok: false, reason: 'malformed', message: 'The token has no subject or expiry.' };
+        if (!subject || payload.exp === undefined)
+          return { ok: false, reason: 'malformed', message: 'The token has no subject or expiry.' };
         if (!issuer.hasIdentity(subject)) {
           return { ok: false, reason: 'unknown-identity', message: `The identity "${subject}" is not known to this Pier.` };
         }
-        return { ok: true, subject, expiresAt: new Date(payload.exp * 1000), scope: typeof payload.scope === 'string' ? payload.scope : '' };
+        return {
+          ok: true,
+          subject,
+          expiresAt: new Date(payload.exp * 1000),
+          scope: typeof payload.scope === 'string' ? payload.scope : '',
+        };
       } catch (err) {
         const code = (err as { code?: string }).code;
         if (code === 'ERR_JWT_EXPIRED') return { ok: false, reason: 'expired', message: 'The token has expired; get a new one.' };
@@ -139,7 +145,10 @@ async function loadOrCreateKey(file: string): Promise<{ privateKey: CryptoKey | 
     privateJwk = JSON.parse(await readFile(file, 'utf8')) as JWK;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`The local signing key ${file} cannot be read (${(err as Error).message}). Delete it to make a new one (existing tokens stop working).`, { cause: err });
+      throw new Error(
+        `The local signing key ${file} cannot be read (${(err as Error).message}). Delete it to make a new one (existing tokens stop working).`,
+        { cause: err },
+      );
     }
   }
   if (!privateJwk) {
@@ -169,11 +178,13 @@ async function loadIdentities(file: string): Promise<IdentityFile> {
   }
   const store: IdentityFile = stored ?? { version: 1, identities: [], clientSecrets: {} };
   store.clientSecrets ??= {};
-  for (const [email, kind] of [[OWNER_IDENTITY, 'owner'], [DEMO_USER_IDENTITY, 'user']] as const) {
+  for (const [email, kind] of [
+    [OWNER_IDENTITY, 'owner'],
+    [DEMO_USER_IDENTITY, 'user'],
+  ] as const) {
     if (!store.identities.some((i) => i.email === email)) store.identities.push({ email, kind });
   }
   return store;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-

@@ -60,7 +60,10 @@ describe('PostgresCluster faults', () => {
     const original = await readFile(conf, 'utf8');
     await appendFile(conf, '\nshared_buffers = nonsense\n');
     const cluster = make();
-    const err = await cluster.start().then(() => undefined, (e: unknown) => e);
+    const err = await cluster.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(PostgresStartError);
     expect((err as PostgresStartError).message).toContain('shared_buffers');
     expect(await readdir(path.join(dir, 'pgdata'))).toContain('PG_VERSION');

@@ -85,10 +85,22 @@ export class PostgresCluster {
     await writeFile(pwfile, this.options.superuserPassword + '\n', { mode: 0o600 });
     await chownTree(pwfile, runAs);
     try {
-      const { code, output } = await runProgram(binaries.initdb, [
-        '-D', scratch, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`,
-        '--encoding=UTF8', '--locale=C', '--no-instructions',
-      ], runAs, dir);
+      const { code, output } = await runProgram(
+        binaries.initdb,
+        [
+          '-D',
+          scratch,
+          '-U',
+          'postgres',
+          '--auth=scram-sha-256',
+          `--pwfile=${pwfile}`,
+          '--encoding=UTF8',
+          '--locale=C',
+          '--no-instructions',
+        ],
+        runAs,
+        dir,
+      );
       if (code !== 0) throw new PostgresStartError(`initdb failed with exit code ${code}.`, lastLines(output, 30));
     } finally {
       await rm(pwfile, { force: true });
@@ -285,4 +297,3 @@ export function freePort(): Promise<number> {
     });
   });
 }
-

@@ -18,7 +18,12 @@ export interface BaseBackup {
  * time branches start from the newest backup older than their target and replay archived WAL.
  * Written under a `.incomplete` name and renamed when whole.
  */
-export async function takeBaseBackup(options: { sourceUrl: string; sourceDataDir: string; clusterDir: string; runAs: RunAs }): Promise<BaseBackup> {
+export async function takeBaseBackup(options: {
+  sourceUrl: string;
+  sourceDataDir: string;
+  clusterDir: string;
+  runAs: RunAs;
+}): Promise<BaseBackup> {
   const id = `${Date.now()}-${randomBytes(3).toString('hex')}`;
   const root = path.join(options.clusterDir, BASE_BACKUP_DIR);
   const scratch = path.join(root, `${id}.incomplete`);

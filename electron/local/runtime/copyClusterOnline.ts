@@ -23,7 +23,16 @@ export interface OnlineCopy {
 }
 
 /** Folders whose contents a base backup leaves out (PostgreSQL docs, "Making a Base Backup Using the Low Level API"). */
-const EMPTY_DIRS = new Set(['pg_wal', 'pg_replslot', 'pg_dynshmem', 'pg_notify', 'pg_serial', 'pg_snapshots', 'pg_stat_tmp', 'pg_subtrans']);
+const EMPTY_DIRS = new Set([
+  'pg_wal',
+  'pg_replslot',
+  'pg_dynshmem',
+  'pg_notify',
+  'pg_serial',
+  'pg_snapshots',
+  'pg_stat_tmp',
+  'pg_subtrans',
+]);
 const SKIP_FILES = new Set(['postmaster.pid', 'postmaster.opts', 'backup_label', 'tablespace_map', 'recovery.signal', 'standby.signal']);
 
 /**
@@ -57,7 +66,9 @@ export async function copyClusterOnline(options: OnlineCopyOptions): Promise<Onl
     // Every segment from the backup's start to its stop is still in pg_wal now (a checkpoint
     // cannot recycle them while they are needed by the backup that just ended).
     await mkdir(path.join(options.targetDataDir, 'pg_wal', 'archive_status'), { recursive: true, mode: 0o700 });
-    await copyTree(path.join(options.sourceDataDir, 'pg_wal'), path.join(options.targetDataDir, 'pg_wal'), (rel) => rel.startsWith('archive_status'));
+    await copyTree(path.join(options.sourceDataDir, 'pg_wal'), path.join(options.targetDataDir, 'pg_wal'), (rel) =>
+      rel.startsWith('archive_status'),
+    );
     await chmod(options.targetDataDir, 0o700);
     await chownTree(options.targetDataDir, options.runAs);
     return { lsn: row.lsn, time: row.now };

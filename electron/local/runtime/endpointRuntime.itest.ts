@@ -14,7 +14,12 @@ const password = 'endpoint-runtime-test';
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'pier-endpoint-'));
-  const cluster = new PostgresCluster({ dir: path.join(dir, 'c'), binaries: await findPostgresBinaries(), runAs: await resolveRunAs(), superuserPassword: password });
+  const cluster = new PostgresCluster({
+    dir: path.join(dir, 'c'),
+    binaries: await findPostgresBinaries(),
+    runAs: await resolveRunAs(),
+    superuserPassword: password,
+  });
   await cluster.initialize();
   runtime = new EndpointRuntime({ cluster, proxyPort: 0, suspendAfterMs: 300 });
   await runtime.listen();

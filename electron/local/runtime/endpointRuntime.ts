@@ -98,7 +98,9 @@ export class EndpointRuntime {
         } catch (err) {
           if (Object.keys(tuning).length === 0) throw err;
           // A bad value must not lock the user out of their data: start without the tuning.
-          this.options.log?.(`The endpoint did not start with its pg_settings (${(err as Error).message.split('\n')[0]}); starting without them.`);
+          this.options.log?.(
+            `The endpoint did not start with its pg_settings (${(err as Error).message.split('\n')[0]}); starting without them.`,
+          );
           await this.options.cluster.start({ ...this.firstStartSettings });
         }
         this.firstStartSettings = undefined;
@@ -200,7 +202,8 @@ export class EndpointRuntime {
     clearTimeout(this.idleTimer);
     if (this.closed || this.suspendAfterMs === null || this.active > 0 || !this.options.cluster.isRunning) return;
     this.idleTimer = setTimeout(() => {
-      if (this.active === 0 && !this.closed) void this.suspend().catch((err: Error) => this.options.log?.(`Suspending failed: ${err.message}`));
+      if (this.active === 0 && !this.closed)
+        void this.suspend().catch((err: Error) => this.options.log?.(`Suspending failed: ${err.message}`));
     }, this.suspendAfterMs);
     this.idleTimer.unref();
   }

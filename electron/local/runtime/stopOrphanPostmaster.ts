@@ -25,4 +25,3 @@ export async function stopOrphanPostmaster(dataDir: string): Promise<boolean> {
   if (isProcessAlive(pid)) process.kill(pid, 'SIGQUIT');
   return true;
 }
-

@@ -105,10 +105,7 @@ export async function ensureDefaultDatabase(admin: pg.ClientBase): Promise<'crea
  * Returns whether it seeded.
  */
 export async function seedSampleDatabase(db: pg.ClientBase): Promise<boolean> {
-  const marker = await db.query<{ seeded: string | null }>(
-    `SELECT current_setting($1, true) AS seeded`,
-    [SEED_MARKER],
-  );
+  const marker = await db.query<{ seeded: string | null }>(`SELECT current_setting($1, true) AS seeded`, [SEED_MARKER]);
   if (marker.rows[0]?.seeded) return false;
   await db.query('BEGIN');
   try {

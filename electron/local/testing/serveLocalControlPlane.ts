@@ -16,7 +16,10 @@ let stopping = false;
 const stop = () => {
   if (stopping) return;
   stopping = true;
-  void server.close().then(() => process.exit(0), () => process.exit(1));
+  void server.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -43,7 +43,13 @@ export async function startLocalControlPlane(dataDir: string, log?: (line: strin
         return;
       }
       void controlPlane
-        .handle({ method: req.method ?? 'GET', path: url.pathname.slice(mount.length), rawQuery: url.search.slice(1), headers: req.headers, body: Buffer.concat(chunks) })
+        .handle({
+          method: req.method ?? 'GET',
+          path: url.pathname.slice(mount.length),
+          rawQuery: url.search.slice(1),
+          headers: req.headers,
+          body: Buffer.concat(chunks),
+        })
         .then((r) => res.writeHead(r.status, r.headers).end(r.body));
     });
   });

@@ -33,7 +33,8 @@ export function unwrap<T>(channel: string, result: Result<T>): T {
 export function describeError(error: unknown): { code: string | null; message: string; hint: string | null } {
   if (error instanceof RpcCallError) return { code: error.code, message: error.message, hint: error.hint };
   // The engine's own words: its details say which value or row was at fault.
-  if (error instanceof DataApiError) return { code: error.code, message: error.details ? `${error.message} ${error.details}` : error.message, hint: error.hint };
+  if (error instanceof DataApiError)
+    return { code: error.code, message: error.details ? `${error.message} ${error.details}` : error.message, hint: error.hint };
   if (error instanceof Error) return { code: null, message: error.message, hint: null };
   return { code: null, message: String(error), hint: null };
 }

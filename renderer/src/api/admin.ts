@@ -39,7 +39,10 @@ export function isCloud(at: Branch): at is AdminLocation & { workspaceId: string
 
 /** The location's schemas, as the tree lists them (the SQL editor's completion, the tools' table pick). */
 export function locationSchemasQuery(api: PierApi, at: Branch) {
-  const q = isCloud(at) && at.branch ? cloudSchemasQuery(api, { workspaceId: at.workspaceId, branch: at.branch, database: at.database ?? DEFAULT_CLOUD_DATABASE }) : schemasQuery(api, at.branch);
+  const q =
+    isCloud(at) && at.branch
+      ? cloudSchemasQuery(api, { workspaceId: at.workspaceId, branch: at.branch, database: at.database ?? DEFAULT_CLOUD_DATABASE })
+      : schemasQuery(api, at.branch);
   // The same key and call as the tree's, so both share one cache entry.
   return queryOptions({ queryKey: q.queryKey as readonly string[], queryFn: q.queryFn as () => Promise<ListSchemasOutput>, meta: q.meta });
 }

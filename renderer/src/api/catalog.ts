@@ -13,7 +13,9 @@ export const catalogKeys = {
   cloudSchemas: (c: CloudDatabase) => [...catalogKeys.cloudBranch(c.workspaceId, c.branch), c.database] as const,
   /** Prefix of a cloud workspace's schemas (all its branches, or one branch's databases). */
   cloudBranch: (workspaceId: string, branch?: string) =>
-    branch === undefined ? ([...catalogKeys.all, 'schemas', '@workspace', workspaceId] as const) : ([...catalogKeys.all, 'schemas', '@workspace', workspaceId, branch] as const),
+    branch === undefined
+      ? ([...catalogKeys.all, 'schemas', '@workspace', workspaceId] as const)
+      : ([...catalogKeys.all, 'schemas', '@workspace', workspaceId, branch] as const),
   rows: (schema: string, table: string, limit: number) => [...catalogKeys.all, 'rows', schema, table, limit] as const,
 };
 
@@ -38,7 +40,11 @@ export interface CloudDatabase {
 export function cloudSchemasQuery(api: PierApi, c: CloudDatabase) {
   return queryOptions({
     queryKey: catalogKeys.cloudSchemas(c),
-    queryFn: async () => unwrap('catalog.listSchemas', await api['catalog.listSchemas']({ workspaceId: c.workspaceId, branch: c.branch, database: c.database })),
+    queryFn: async () =>
+      unwrap(
+        'catalog.listSchemas',
+        await api['catalog.listSchemas']({ workspaceId: c.workspaceId, branch: c.branch, database: c.database }),
+      ),
     meta: { errorDisplay: 'inline' },
   });
 }

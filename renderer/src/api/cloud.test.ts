@@ -12,7 +12,12 @@ describe('keysChangedBy', () => {
 
   it('a branch operation refreshes its project’s branches and that branch only', () => {
     const b = 'projects/p/branches/dev';
-    expect(keys(b)).toEqual([cloudKeys.branches(ws, 'projects/p'), cloudKeys.endpoints(ws, b), cloudKeys.databases(ws, b), catalogKeys.schemas(b)]);
+    expect(keys(b)).toEqual([
+      cloudKeys.branches(ws, 'projects/p'),
+      cloudKeys.endpoints(ws, b),
+      cloudKeys.databases(ws, b),
+      catalogKeys.schemas(b),
+    ]);
   });
 
   it('a branch operation on a cloud workspace refreshes that workspace’s schemas of the branch, not a local branch’s', () => {
@@ -27,7 +32,9 @@ describe('keysChangedBy', () => {
   });
 
   it('a Data API operation refreshes that database’s settings', () => {
-    expect(keys('projects/p/branches/dev/databases/db/data-api')).toContainEqual(cloudKeys.dataApi(ws, 'projects/p/branches/dev/databases/db'));
+    expect(keys('projects/p/branches/dev/databases/db/data-api')).toContainEqual(
+      cloudKeys.dataApi(ws, 'projects/p/branches/dev/databases/db'),
+    );
   });
 
   it('keys never reach another workspace', () => {

@@ -85,26 +85,41 @@ export function operationsQuery(api: PierApi) {
 
 /** The mutations: each returns the started operation (or the workspace) or throws an RpcCallError. */
 export const cloudCommands = {
-  createBranch: async (api: PierApi, input: InputOf<'cloud.createBranch'>) => unwrap('cloud.createBranch', await api['cloud.createBranch'](input)).operation,
-  updateBranch: async (api: PierApi, input: InputOf<'cloud.updateBranch'>) => unwrap('cloud.updateBranch', await api['cloud.updateBranch'](input)).operation,
-  deleteBranch: async (api: PierApi, input: InputOf<'cloud.deleteBranch'>) => unwrap('cloud.deleteBranch', await api['cloud.deleteBranch'](input)).operation,
-  createProject: async (api: PierApi, input: InputOf<'cloud.createProject'>) => unwrap('cloud.createProject', await api['cloud.createProject'](input)).operation,
-  setDefaultBranch: async (api: PierApi, input: InputOf<'cloud.setDefaultBranch'>) => unwrap('cloud.setDefaultBranch', await api['cloud.setDefaultBranch'](input)).operation,
-  createEndpoint: async (api: PierApi, input: InputOf<'cloud.createEndpoint'>) => unwrap('cloud.createEndpoint', await api['cloud.createEndpoint'](input)).operation,
-  updateEndpoint: async (api: PierApi, input: InputOf<'cloud.updateEndpoint'>) => unwrap('cloud.updateEndpoint', await api['cloud.updateEndpoint'](input)).operation,
-  deleteEndpoint: async (api: PierApi, input: InputOf<'cloud.deleteEndpoint'>) => unwrap('cloud.deleteEndpoint', await api['cloud.deleteEndpoint'](input)).operation,
-  enableDataApi: async (api: PierApi, input: InputOf<'cloud.enableDataApi'>) => unwrap('cloud.enableDataApi', await api['cloud.enableDataApi'](input)).operation,
-  updateDataApi: async (api: PierApi, input: InputOf<'cloud.updateDataApi'>) => unwrap('cloud.updateDataApi', await api['cloud.updateDataApi'](input)).operation,
-  disableDataApi: async (api: PierApi, input: InputOf<'cloud.disableDataApi'>) => unwrap('cloud.disableDataApi', await api['cloud.disableDataApi'](input)).operation,
-  createRole: async (api: PierApi, input: InputOf<'cloud.createRole'>) => unwrap('cloud.createRole', await api['cloud.createRole'](input)).operation,
-  deleteRole: async (api: PierApi, input: InputOf<'cloud.deleteRole'>) => unwrap('cloud.deleteRole', await api['cloud.deleteRole'](input)).operation,
+  createBranch: async (api: PierApi, input: InputOf<'cloud.createBranch'>) =>
+    unwrap('cloud.createBranch', await api['cloud.createBranch'](input)).operation,
+  updateBranch: async (api: PierApi, input: InputOf<'cloud.updateBranch'>) =>
+    unwrap('cloud.updateBranch', await api['cloud.updateBranch'](input)).operation,
+  deleteBranch: async (api: PierApi, input: InputOf<'cloud.deleteBranch'>) =>
+    unwrap('cloud.deleteBranch', await api['cloud.deleteBranch'](input)).operation,
+  createProject: async (api: PierApi, input: InputOf<'cloud.createProject'>) =>
+    unwrap('cloud.createProject', await api['cloud.createProject'](input)).operation,
+  setDefaultBranch: async (api: PierApi, input: InputOf<'cloud.setDefaultBranch'>) =>
+    unwrap('cloud.setDefaultBranch', await api['cloud.setDefaultBranch'](input)).operation,
+  createEndpoint: async (api: PierApi, input: InputOf<'cloud.createEndpoint'>) =>
+    unwrap('cloud.createEndpoint', await api['cloud.createEndpoint'](input)).operation,
+  updateEndpoint: async (api: PierApi, input: InputOf<'cloud.updateEndpoint'>) =>
+    unwrap('cloud.updateEndpoint', await api['cloud.updateEndpoint'](input)).operation,
+  deleteEndpoint: async (api: PierApi, input: InputOf<'cloud.deleteEndpoint'>) =>
+    unwrap('cloud.deleteEndpoint', await api['cloud.deleteEndpoint'](input)).operation,
+  enableDataApi: async (api: PierApi, input: InputOf<'cloud.enableDataApi'>) =>
+    unwrap('cloud.enableDataApi', await api['cloud.enableDataApi'](input)).operation,
+  updateDataApi: async (api: PierApi, input: InputOf<'cloud.updateDataApi'>) =>
+    unwrap('cloud.updateDataApi', await api['cloud.updateDataApi'](input)).operation,
+  disableDataApi: async (api: PierApi, input: InputOf<'cloud.disableDataApi'>) =>
+    unwrap('cloud.disableDataApi', await api['cloud.disableDataApi'](input)).operation,
+  createRole: async (api: PierApi, input: InputOf<'cloud.createRole'>) =>
+    unwrap('cloud.createRole', await api['cloud.createRole'](input)).operation,
+  deleteRole: async (api: PierApi, input: InputOf<'cloud.deleteRole'>) =>
+    unwrap('cloud.deleteRole', await api['cloud.deleteRole'](input)).operation,
   /** The same Data API request, sent by main to the workspace's hosted Data API with its token. */
-  sendToHostedDataApi: async (api: PierApi, input: InputOf<'cloud.sendToHostedDataApi'>) => unwrap('cloud.sendToHostedDataApi', await api['cloud.sendToHostedDataApi'](input)),
+  sendToHostedDataApi: async (api: PierApi, input: InputOf<'cloud.sendToHostedDataApi'>) =>
+    unwrap('cloud.sendToHostedDataApi', await api['cloud.sendToHostedDataApi'](input)),
   stopOperation: async (api: PierApi, id: string) => unwrap('cloud.stopOperation', await api['cloud.stopOperation']({ id })).stopped,
   addWorkspace: async (api: PierApi, input: InputOf<'workspaces.add'>) => unwrap('workspaces.add', await api['workspaces.add'](input)),
   removeWorkspace: async (api: PierApi, id: string) => unwrap('workspaces.remove', await api['workspaces.remove']({ id })),
   signInAgain: async (api: PierApi, id: string) => unwrap('workspaces.signInAgain', await api['workspaces.signInAgain']({ id })),
-  replaceToken: async (api: PierApi, id: string, token: string) => unwrap('workspaces.replaceToken', await api['workspaces.replaceToken']({ id, token })),
+  replaceToken: async (api: PierApi, id: string, token: string) =>
+    unwrap('workspaces.replaceToken', await api['workspaces.replaceToken']({ id, token })),
 };
 
 /** `projects/p/branches/b/…` → `projects/p`; null for anything that is not under a project. */

@@ -47,7 +47,10 @@ describe('connect', () => {
     expect(replaceState).toHaveBeenCalledWith(null, '', '/?x=1');
     if (connection.kind !== 'browser') return;
     await connection.api['app.status']({});
-    expect(fetch).toHaveBeenCalledWith('http://127.0.0.1:5000/rpc/app.status', expect.objectContaining({ headers: expect.objectContaining({ 'x-pier-session': 'k3y' }) }));
+    expect(fetch).toHaveBeenCalledWith(
+      'http://127.0.0.1:5000/rpc/app.status',
+      expect.objectContaining({ headers: expect.objectContaining({ 'x-pier-session': 'k3y' }) }),
+    );
   });
 
   it('reuses the kept key after a reload without touching the address bar', () => {

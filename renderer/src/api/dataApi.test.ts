@@ -19,7 +19,12 @@ describe('checkResponse', () => {
   });
 
   it("throws the engine's error body, readable for people", () => {
-    const body = JSON.stringify({ code: '42703', message: 'column clients.nope does not exist', details: null, hint: 'Perhaps you meant "name".' });
+    const body = JSON.stringify({
+      code: '42703',
+      message: 'column clients.nope does not exist',
+      details: null,
+      hint: 'Perhaps you meant "name".',
+    });
     let thrown: unknown;
     try {
       checkResponse({ status: 400, headers: {}, body });
@@ -27,7 +32,11 @@ describe('checkResponse', () => {
       thrown = e;
     }
     expect(thrown).toBeInstanceOf(DataApiError);
-    expect(describeError(thrown)).toEqual({ code: '42703', message: 'column clients.nope does not exist', hint: 'Perhaps you meant "name".' });
+    expect(describeError(thrown)).toEqual({
+      code: '42703',
+      message: 'column clients.nope does not exist',
+      hint: 'Perhaps you meant "name".',
+    });
   });
 
   it('a body that is not JSON still becomes a message', () => {

@@ -38,9 +38,11 @@ export const dataApiKeys = {
   all: ['dataApi'] as const,
   describe: (database: string, schema: string, table: string, at: BranchLocation = {}) =>
     [...dataApiKeys.all, 'describe', at.branch ?? '', database, schema, table, ...workspacePart(at)] as const,
-  identities: (database: string, at: BranchLocation = {}) => [...dataApiKeys.all, 'identities', at.branch ?? '', database, ...workspacePart(at)] as const,
+  identities: (database: string, at: BranchLocation = {}) =>
+    [...dataApiKeys.all, 'identities', at.branch ?? '', database, ...workspacePart(at)] as const,
   /** Everything read from one table; mutations invalidate by this prefix. */
-  table: (t: TableTarget) => [...dataApiKeys.all, 'rows', t.branch ?? '', t.database, t.schema, t.table, viewAsKey(t.viewAs), ...workspacePart(t)] as const,
+  table: (t: TableTarget) =>
+    [...dataApiKeys.all, 'rows', t.branch ?? '', t.database, t.schema, t.table, viewAsKey(t.viewAs), ...workspacePart(t)] as const,
   count: (t: TableTarget, query: string, mode: CountMode) => [...dataApiKeys.table(t), 'count', query, mode] as const,
   window: (t: TableTarget, query: string, index: number) => [...dataApiKeys.table(t), 'window', query, index] as const,
 };
@@ -150,7 +152,11 @@ export function windowQuery(api: PierApi, target: TableTarget, rawQuery: string,
 /** What one write answered: the rows it returned, or the engine's error. */
 export type WriteOutcome =
   | { readonly ok: true; readonly status: number; readonly rows: readonly Record<string, unknown>[] }
-  | { readonly ok: false; readonly status: number; readonly error: { code: string; message: string; details: string | null; hint: string | null } };
+  | {
+      readonly ok: false;
+      readonly status: number;
+      readonly error: { code: string; message: string; details: string | null; hint: string | null };
+    };
 
 /** One staged write (POST/PATCH/DELETE) as the view's identity would send it. */
 export interface TableWrite {
@@ -182,7 +188,12 @@ function writeOutcome(res: DataApiRequestOutput): WriteOutcome {
  * Sends the writes, in order, in ONE transaction as the view's identity: all take effect or none.
  * `rollback` runs them all (later ones seeing the earlier ones, checks included) and keeps nothing.
  */
-export async function sendWrites(api: PierApi, target: TableTarget, writes: readonly TableWrite[], rollback: boolean): Promise<WritesOutcome> {
+export async function sendWrites(
+  api: PierApi,
+  target: TableTarget,
+  writes: readonly TableWrite[],
+  rollback: boolean,
+): Promise<WritesOutcome> {
   const path = pathOf(target.schema, target.table);
   const r = unwrap(
     'dataApi.transaction',
@@ -207,12 +218,19 @@ export type ExportFormat = 'csv' | 'json';
 
 /** One page of an export as the engine renders it (CSV by the engine itself, as `Accept: text/csv`). */
 export async function fetchExportPage(api: PierApi, target: TableTarget, rawQuery: string, format: ExportFormat): Promise<string> {
-  const res = checkResponse(await requestTable(api, target, { method: 'GET', rawQuery, headers: format === 'csv' ? { accept: 'text/csv' } : {} }));
+  const res = checkResponse(
+    await requestTable(api, target, { method: 'GET', rawQuery, headers: format === 'csv' ? { accept: 'text/csv' } : {} }),
+  );
   return res.body;
 }
 
 /** The engine's answer to a GET of the view as it is, errors included (to show it beside another answer). */
-export async function readView(api: PierApi, target: TableTarget, rawQuery: string, headers: Record<string, string> = {}): Promise<DataApiRequestOutput> {
+export async function readView(
+  api: PierApi,
+  target: TableTarget,
+  rawQuery: string,
+  headers: Record<string, string> = {},
+): Promise<DataApiRequestOutput> {
   return requestTable(api, target, { method: 'GET', rawQuery, headers });
 }
 

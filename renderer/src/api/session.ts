@@ -4,7 +4,11 @@ import { SESSION_FRAGMENT_KEY } from '../../../shared/contract/transport';
 export const SESSION_STORAGE_KEY = 'pier.session';
 
 export type SessionLookup =
-  | { readonly kind: 'found'; readonly secret: string; /** The hash to leave in the address bar, or null to keep it as is. */ readonly cleanedHash: string | null }
+  | {
+      readonly kind: 'found';
+      readonly secret: string;
+      /** The hash to leave in the address bar, or null to keep it as is. */ readonly cleanedHash: string | null;
+    }
   | { readonly kind: 'missing' };
 
 /**

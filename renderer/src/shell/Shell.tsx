@@ -58,7 +58,11 @@ export function Shell() {
             <Icon name="refresh" className={explorerFetching ? 'spin' : undefined} />
           </button>
         </div>
-        <ExplorerTree selectedId={tabs.activeId} onOpen={(relation) => dispatch({ kind: 'openTable', relation })} onTool={(request) => dispatch({ kind: 'open', tab: toolTab(tabs, request) })} />
+        <ExplorerTree
+          selectedId={tabs.activeId}
+          onOpen={(relation) => dispatch({ kind: 'openTable', relation })}
+          onTool={(request) => dispatch({ kind: 'open', tab: toolTab(tabs, request) })}
+        />
         <OperationsPanel />
       </nav>
       <SidebarResizer width={sidebarWidth} onResize={setSidebarWidth} />

@@ -5,7 +5,17 @@ import { MessageText } from './MessageText';
 import './panels.css';
 
 /** An inline error: what failed, the server's message and hint, and a way to try again. */
-export function ErrorPanel({ title, error, onRetry, compact = false }: { title: string; error: unknown; onRetry: () => void; compact?: boolean }) {
+export function ErrorPanel({
+  title,
+  error,
+  onRetry,
+  compact = false,
+}: {
+  title: string;
+  error: unknown;
+  onRetry: () => void;
+  compact?: boolean;
+}) {
   const { code, message, hint } = describeError(error);
   return (
     <div className={compact ? 'error-panel error-panel--compact' : 'error-panel'} role="alert">

@@ -101,18 +101,31 @@ export function CreateBranchDialog({ workspaceId, project, branches, sourceBranc
         {form.startFrom === 'time' && (
           <div className="choice__detail">
             <Field label="Time" id={`${id}-sourceTime`} error={errors.sourceTime}>
-              <input type="datetime-local" step="1" {...fieldProps('sourceTime')} value={form.sourceTime} onChange={(e) => set('sourceTime', e.target.value)} />
+              <input
+                type="datetime-local"
+                step="1"
+                {...fieldProps('sourceTime')}
+                value={form.sourceTime}
+                onChange={(e) => set('sourceTime', e.target.value)}
+              />
             </Field>
           </div>
         )}
         <label className="choice">
-          <input type="radio" name={`${id}-start`} checked={form.startFrom === 'lsn'} onChange={() => set('startFrom', 'lsn')} />
-          A log sequence number (LSN)
+          <input type="radio" name={`${id}-start`} checked={form.startFrom === 'lsn'} onChange={() => set('startFrom', 'lsn')} />A log
+          sequence number (LSN)
         </label>
         {form.startFrom === 'lsn' && (
           <div className="choice__detail">
             <Field label="LSN" id={`${id}-sourceLsn`} error={errors.sourceLsn}>
-              <input type="text" className="mono" placeholder="0/1A2B3C" {...fieldProps('sourceLsn')} value={form.sourceLsn} onChange={(e) => set('sourceLsn', e.target.value)} />
+              <input
+                type="text"
+                className="mono"
+                placeholder="0/1A2B3C"
+                {...fieldProps('sourceLsn')}
+                value={form.sourceLsn}
+                onChange={(e) => set('sourceLsn', e.target.value)}
+              />
             </Field>
           </div>
         )}
@@ -131,8 +144,19 @@ export function CreateBranchDialog({ workspaceId, project, branches, sourceBranc
           <div className="choice__detail">
             <Field label="Time to live" id={`${id}-ttlAmount`} error={errors.ttlAmount}>
               <span className="choice">
-                <input type="number" min="1" style={{ width: 80 }} {...fieldProps('ttlAmount')} value={form.ttlAmount} onChange={(e) => set('ttlAmount', e.target.value)} />
-                <select aria-label="Unit" value={form.ttlUnit} onChange={(e) => set('ttlUnit', e.target.value === 'hours' ? 'hours' : 'days')}>
+                <input
+                  type="number"
+                  min="1"
+                  style={{ width: 80 }}
+                  {...fieldProps('ttlAmount')}
+                  value={form.ttlAmount}
+                  onChange={(e) => set('ttlAmount', e.target.value)}
+                />
+                <select
+                  aria-label="Unit"
+                  value={form.ttlUnit}
+                  onChange={(e) => set('ttlUnit', e.target.value === 'hours' ? 'hours' : 'days')}
+                >
                   <option value="hours">hours</option>
                   <option value="days">days</option>
                 </select>
@@ -147,7 +171,12 @@ export function CreateBranchDialog({ workspaceId, project, branches, sourceBranc
         {form.expiry === 'at' && (
           <div className="choice__detail">
             <Field label="Expires at" id={`${id}-expireAt`} error={errors.expireAt}>
-              <input type="datetime-local" {...fieldProps('expireAt')} value={form.expireAt} onChange={(e) => set('expireAt', e.target.value)} />
+              <input
+                type="datetime-local"
+                {...fieldProps('expireAt')}
+                value={form.expireAt}
+                onChange={(e) => set('expireAt', e.target.value)}
+              />
             </Field>
           </div>
         )}

@@ -7,7 +7,17 @@ import { checkEndpointForm, INITIAL_ENDPOINT_FORM, type EndpointField, type Endp
 import { DialogActions, DialogError, Field, ModalDialog } from './ModalDialog';
 
 /** A compute endpoint for a branch: read-write (at most one) or read-only, with size and suspension. */
-export function CreateEndpointDialog({ workspaceId, branch, hasReadWrite, onClose }: { workspaceId: string; branch: string; hasReadWrite: boolean; onClose: () => void }) {
+export function CreateEndpointDialog({
+  workspaceId,
+  branch,
+  hasReadWrite,
+  onClose,
+}: {
+  workspaceId: string;
+  branch: string;
+  hasReadWrite: boolean;
+  onClose: () => void;
+}) {
   const api = usePierApi();
   const queryClient = useQueryClient();
   const id = useId();
@@ -16,7 +26,10 @@ export function CreateEndpointDialog({ workspaceId, branch, hasReadWrite, onClos
   const create = useMutation({
     mutationFn: (input: InputOf<'cloud.createEndpoint'>) => cloudCommands.createEndpoint(api, input),
     onSuccess: async () => {
-      await Promise.all([queryClient.invalidateQueries({ queryKey: cloudKeys.operations() }), queryClient.invalidateQueries({ queryKey: cloudKeys.endpoints(workspaceId, branch) })]);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: cloudKeys.operations() }),
+        queryClient.invalidateQueries({ queryKey: cloudKeys.endpoints(workspaceId, branch) }),
+      ]);
       onClose();
     },
   });
@@ -42,7 +55,16 @@ export function CreateEndpointDialog({ workspaceId, branch, hasReadWrite, onClos
       actions={<DialogActions onCancel={onClose} label="Create endpoint" busyLabel="Creating…" busy={create.isPending} />}
     >
       <Field label="Endpoint id" id={`${id}-endpointId`} error={errors.endpointId}>
-        <input type="text" className="mono" {...invalid('endpointId')} value={form.endpointId} autoFocus spellCheck={false} autoComplete="off" onChange={(e) => set('endpointId', e.target.value)} />
+        <input
+          type="text"
+          className="mono"
+          {...invalid('endpointId')}
+          value={form.endpointId}
+          autoFocus
+          spellCheck={false}
+          autoComplete="off"
+          onChange={(e) => set('endpointId', e.target.value)}
+        />
       </Field>
       <fieldset className="fieldset">
         <legend className="fieldset__legend">Type</legend>
@@ -57,10 +79,26 @@ export function CreateEndpointDialog({ workspaceId, branch, hasReadWrite, onClos
       </fieldset>
       <div className="choice">
         <Field label="Min CU (optional)" id={`${id}-minCu`} error={errors.minCu}>
-          <input type="text" inputMode="decimal" style={{ width: 110 }} {...invalid('minCu')} value={form.minCu} placeholder="default" onChange={(e) => set('minCu', e.target.value)} />
+          <input
+            type="text"
+            inputMode="decimal"
+            style={{ width: 110 }}
+            {...invalid('minCu')}
+            value={form.minCu}
+            placeholder="default"
+            onChange={(e) => set('minCu', e.target.value)}
+          />
         </Field>
         <Field label="Max CU (optional)" id={`${id}-maxCu`} error={errors.maxCu}>
-          <input type="text" inputMode="decimal" style={{ width: 110 }} {...invalid('maxCu')} value={form.maxCu} placeholder="default" onChange={(e) => set('maxCu', e.target.value)} />
+          <input
+            type="text"
+            inputMode="decimal"
+            style={{ width: 110 }}
+            {...invalid('maxCu')}
+            value={form.maxCu}
+            placeholder="default"
+            onChange={(e) => set('maxCu', e.target.value)}
+          />
         </Field>
       </div>
       <fieldset className="fieldset">
@@ -76,7 +114,14 @@ export function CreateEndpointDialog({ workspaceId, branch, hasReadWrite, onClos
         {form.suspend === 'after' && (
           <div className="choice__detail">
             <Field label="Minutes idle" id={`${id}-suspendMinutes`} error={errors.suspendMinutes}>
-              <input type="number" min="1" style={{ width: 110 }} {...invalid('suspendMinutes')} value={form.suspendMinutes} onChange={(e) => set('suspendMinutes', e.target.value)} />
+              <input
+                type="number"
+                min="1"
+                style={{ width: 110 }}
+                {...invalid('suspendMinutes')}
+                value={form.suspendMinutes}
+                onChange={(e) => set('suspendMinutes', e.target.value)}
+              />
             </Field>
           </div>
         )}

@@ -15,9 +15,17 @@ export function CreateProjectDialog({ workspaceId, onClose }: { workspaceId: str
   const [displayName, setDisplayName] = useState('');
   const [idError, setIdError] = useState<string | undefined>();
   const create = useMutation({
-    mutationFn: () => cloudCommands.createProject(api, { workspaceId, projectId: projectId.trim(), ...(displayName.trim() ? { displayName: displayName.trim() } : {}) }),
+    mutationFn: () =>
+      cloudCommands.createProject(api, {
+        workspaceId,
+        projectId: projectId.trim(),
+        ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+      }),
     onSuccess: async () => {
-      await Promise.all([queryClient.invalidateQueries({ queryKey: cloudKeys.operations() }), queryClient.invalidateQueries({ queryKey: cloudKeys.projects(workspaceId) })]);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: cloudKeys.operations() }),
+        queryClient.invalidateQueries({ queryKey: cloudKeys.projects(workspaceId) }),
+      ]);
       onClose();
     },
   });

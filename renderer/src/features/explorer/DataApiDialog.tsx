@@ -9,7 +9,17 @@ import { dataApiChanges, dataApiFormFrom, type DataApiField, type DataApiForm } 
 import { DialogError, Field, ModalDialog } from './ModalDialog';
 
 /** Enable the Data API on a database, or edit or disable it. Stays open until the server has applied it. */
-export function DataApiDialog({ workspaceId, database, label, onClose }: { workspaceId: string; database: string; label: string; onClose: () => void }) {
+export function DataApiDialog({
+  workspaceId,
+  database,
+  label,
+  onClose,
+}: {
+  workspaceId: string;
+  database: string;
+  label: string;
+  onClose: () => void;
+}) {
   const api = usePierApi();
   const status = useQuery(dataApiQuery(api, workspaceId, database));
   return (
@@ -28,21 +38,41 @@ export function DataApiDialog({ workspaceId, database, label, onClose }: { works
     >
       {status.isPending && <p>Asking the server…</p>}
       {status.isError && <DialogError title="Couldn’t read the Data API settings" error={status.error} />}
-      {status.data && <DataApiEditor key={String(status.data.enabled)} workspaceId={workspaceId} database={database} status={status.data} onClose={onClose} />}
+      {status.data && (
+        <DataApiEditor
+          key={String(status.data.enabled)}
+          workspaceId={workspaceId}
+          database={database}
+          status={status.data}
+          onClose={onClose}
+        />
+      )}
     </ModalDialog>
   );
 }
 
 type Status = OutputOf<'cloud.dataApi'>;
 
-function DataApiEditor({ workspaceId, database, status, onClose }: { workspaceId: string; database: string; status: Status; onClose: () => void }) {
+function DataApiEditor({
+  workspaceId,
+  database,
+  status,
+  onClose,
+}: {
+  workspaceId: string;
+  database: string;
+  status: Status;
+  onClose: () => void;
+}) {
   const api = usePierApi();
   const id = useId();
   const original = status.enabled ? dataApiFormFrom(status.settings) : null;
   const [form, setForm] = useState<DataApiForm>(() => dataApiFormFrom(status.settings));
   const [errors, setErrors] = useState<Partial<Record<DataApiField, string>>>({});
   const save = useFollowedOperation(status.enabled ? 'cloud.updateDataApi' : 'cloud.enableDataApi', (settings: DataApiSettingsInput) =>
-    status.enabled ? cloudCommands.updateDataApi(api, { workspaceId, database, settings }) : cloudCommands.enableDataApi(api, { workspaceId, database, settings }),
+    status.enabled
+      ? cloudCommands.updateDataApi(api, { workspaceId, database, settings })
+      : cloudCommands.enableDataApi(api, { workspaceId, database, settings }),
   );
   const disable = useFollowedOperation('cloud.disableDataApi', () => cloudCommands.disableDataApi(api, { workspaceId, database }));
   const done = save.operation?.state === 'succeeded' || disable.operation?.state === 'succeeded';
@@ -89,7 +119,11 @@ function DataApiEditor({ workspaceId, database, status, onClose }: { workspaceId
           'Not enabled: the database is not served over HTTP. Enabling it exposes the schemas below to requests that carry a valid token; grants and row-level security decide what each role sees.'
         )}
       </p>
-      {field('dbSchemas', 'Exposed schemas', status.availableSchemas ? `In this database: ${status.availableSchemas.join(', ')}` : 'Comma-separated, e.g. public, api')}
+      {field(
+        'dbSchemas',
+        'Exposed schemas',
+        status.availableSchemas ? `In this database: ${status.availableSchemas.join(', ')}` : 'Comma-separated, e.g. public, api',
+      )}
       {field('extraSearchPath', 'Extra search path (optional)')}
       {field('maxRows', 'Maximum rows per response (optional)')}
       {field('corsOrigins', 'CORS origins (optional)', 'Comma-separated; empty allows none beyond the defaults.')}
@@ -109,11 +143,19 @@ function DataApiEditor({ workspaceId, database, status, onClose }: { workspaceId
         <input type="checkbox" checked={form.serverTimingEnabled} onChange={(e) => set('serverTimingEnabled', e.target.checked)} />
         Send Server-Timing headers
       </label>
-      {save.error !== null && <DialogError title={status.enabled ? 'The settings were not changed' : 'The Data API was not enabled'} error={save.error} />}
+      {save.error !== null && (
+        <DialogError title={status.enabled ? 'The settings were not changed' : 'The Data API was not enabled'} error={save.error} />
+      )}
       {disable.error !== null && <DialogError title="The Data API was not disabled" error={disable.error} />}
       <div className="modal__actions modal__actions--inline">
         {status.enabled && (
-          <button type="button" className="button button--danger" disabled={busy} onClick={() => disable.start(undefined)} style={{ marginRight: 'auto' }}>
+          <button
+            type="button"
+            className="button button--danger"
+            disabled={busy}
+            onClick={() => disable.start(undefined)}
+            style={{ marginRight: 'auto' }}
+          >
             {disable.busy ? 'Disabling…' : 'Disable'}
           </button>
         )}

@@ -37,7 +37,16 @@ export function DeleteBranchDialog({ workspaceId, branch, onClose }: { workspace
         <>
           <p className="dialog-warning">{why} Type its name to confirm.</p>
           <Field label={`Type “${branch.id}” to confirm`} id={`${id}-confirm`}>
-            <input id={`${id}-confirm`} type="text" className="mono" value={typed} autoFocus spellCheck={false} autoComplete="off" onChange={(e) => setTyped(e.target.value)} />
+            <input
+              id={`${id}-confirm`}
+              type="text"
+              className="mono"
+              value={typed}
+              autoFocus
+              spellCheck={false}
+              autoComplete="off"
+              onChange={(e) => setTyped(e.target.value)}
+            />
           </Field>
         </>
       )}

@@ -4,7 +4,15 @@ import { usePierApi } from '../../api/PierApiContext';
 import { DeleteWithOperationDialog } from '../operations/DeleteWithOperationDialog';
 
 /** Delete a compute endpoint; the data stays with the branch. Refusals (a protected branch) are shown here. */
-export function DeleteEndpointDialog({ workspaceId, endpoint, onClose }: { workspaceId: string; endpoint: EndpointSummary; onClose: () => void }) {
+export function DeleteEndpointDialog({
+  workspaceId,
+  endpoint,
+  onClose,
+}: {
+  workspaceId: string;
+  endpoint: EndpointSummary;
+  onClose: () => void;
+}) {
   const api = usePierApi();
   return (
     <DeleteWithOperationDialog
@@ -15,7 +23,8 @@ export function DeleteEndpointDialog({ workspaceId, endpoint, onClose }: { works
       onClose={onClose}
     >
       <p>
-        Connections to <span className="mono">{endpoint.host ?? endpoint.id}</span> stop working. The branch’s data stays; a new endpoint can serve it again.
+        Connections to <span className="mono">{endpoint.host ?? endpoint.id}</span> stop working. The branch’s data stays; a new endpoint
+        can serve it again.
       </p>
     </DeleteWithOperationDialog>
   );

@@ -51,7 +51,13 @@ interface ExplorerTreeProps {
 }
 
 type OpenDialog =
-  | { readonly kind: 'createBranch'; readonly workspaceId: string; readonly project: string; readonly branches: readonly BranchSummary[]; readonly source: string }
+  | {
+      readonly kind: 'createBranch';
+      readonly workspaceId: string;
+      readonly project: string;
+      readonly branches: readonly BranchSummary[];
+      readonly source: string;
+    }
   | { readonly kind: 'deleteBranch'; readonly workspaceId: string; readonly branch: BranchSummary }
   | { readonly kind: 'createProject'; readonly workspaceId: string }
   | { readonly kind: 'createEndpoint'; readonly workspaceId: string; readonly branch: string; readonly hasReadWrite: boolean }
@@ -96,7 +102,10 @@ export function ExplorerTree({ selectedId, onOpen, onTool }: ExplorerTreeProps) 
   })();
   // Only nodes still in the tree ask for data: a deleted branch left expanded asks nothing.
   const present = allBranchIds(fullTree);
-  const expandedKey = [...expanded].filter((id) => present.has(id)).sort().join('\n');
+  const expandedKey = [...expanded]
+    .filter((id) => present.has(id))
+    .sort()
+    .join('\n');
   const openKey = [...openForData].sort().join('\n');
   useEffect(() => {
     // While filtering only what is already loaded is searched; nothing new is fetched.
@@ -171,7 +180,9 @@ export function ExplorerTree({ selectedId, onOpen, onTool }: ExplorerTreeProps) 
     switch (node.kind) {
       case 'workspace':
         void queryClient.invalidateQueries({ queryKey: cloudKeys.workspace(node.workspace.id) });
-        void queryClient.invalidateQueries({ queryKey: node.workspace.kind === 'local' ? catalogKeys.schemas() : catalogKeys.cloudBranch(node.workspace.id) });
+        void queryClient.invalidateQueries({
+          queryKey: node.workspace.kind === 'local' ? catalogKeys.schemas() : catalogKeys.cloudBranch(node.workspace.id),
+        });
         return;
       case 'project':
         void queryClient.invalidateQueries({ queryKey: cloudKeys.branches(node.workspaceId, node.project.name) });
@@ -205,7 +216,13 @@ export function ExplorerTree({ selectedId, onOpen, onTool }: ExplorerTreeProps) 
         return;
       case 'createBranch':
         if (node.kind === 'branch') {
-          setDialog({ kind: 'createBranch', workspaceId: node.workspaceId, project: node.project, branches: node.siblings, source: node.branch.name });
+          setDialog({
+            kind: 'createBranch',
+            workspaceId: node.workspaceId,
+            project: node.project,
+            branches: node.siblings,
+            source: node.branch.name,
+          });
         } else if (node.kind === 'project') {
           const branches = node.children.flatMap(branchesIn);
           const source = node.project.defaultBranch ?? branches.find((b) => b.isDefault)?.name ?? branches[0]?.name;
@@ -227,7 +244,10 @@ export function ExplorerTree({ selectedId, onOpen, onTool }: ExplorerTreeProps) 
       case 'setDefault':
         if (node.kind === 'branch') {
           const { workspaceId, branch } = node;
-          quick.mutate({ what: `Making ${branch.id} the default branch`, run: () => cloudCommands.setDefaultBranch(api, { workspaceId, branch: branch.name }) });
+          quick.mutate({
+            what: `Making ${branch.id} the default branch`,
+            run: () => cloudCommands.setDefaultBranch(api, { workspaceId, branch: branch.name }),
+          });
         }
         return;
       case 'createProject':
@@ -258,12 +278,18 @@ export function ExplorerTree({ selectedId, onOpen, onTool }: ExplorerTreeProps) 
           const host = node.endpoint.host;
           navigator.clipboard.writeText(host).then(
             () => toasts.push({ tone: 'info', message: `Copied ${host}` }),
-            () => toasts.push({ tone: 'error', message: `Couldn’t copy: ${host}`, hint: 'The browser refused clipboard access; select the host from the row’s tooltip instead.' }),
+            () =>
+              toasts.push({
+                tone: 'error',
+                message: `Couldn’t copy: ${host}`,
+                hint: 'The browser refused clipboard access; select the host from the row’s tooltip instead.',
+              }),
           );
         }
         return;
       case 'dataApi':
-        if (node.kind === 'database') setDialog({ kind: 'dataApi', workspaceId: node.workspaceId, database: node.database.name, label: node.label });
+        if (node.kind === 'database')
+          setDialog({ kind: 'dataApi', workspaceId: node.workspaceId, database: node.database.name, label: node.label });
         return;
       case 'deleteBranch':
         if (node.kind === 'branch') setDialog({ kind: 'deleteBranch', workspaceId: node.workspaceId, branch: node.branch });
@@ -285,12 +311,18 @@ export function ExplorerTree({ selectedId, onOpen, onTool }: ExplorerTreeProps) 
       case 'setup':
         if (node.kind === 'database') {
           const target = catalogBranch(node.workspaceId, node.branch);
-          const at = target.kind === 'local' ? (target.branch ? { branch: target.branch } : {}) : { workspaceId: target.workspaceId, branch: target.branch, database: node.database.postgresDatabase };
+          const at =
+            target.kind === 'local'
+              ? target.branch
+                ? { branch: target.branch }
+                : {}
+              : { workspaceId: target.workspaceId, branch: target.branch, database: node.database.postgresDatabase };
           onTool?.({ tool: action.kind === 'sqlEditor' ? 'sql' : action.kind, at });
         }
         return;
       case 'policies':
-        if (node.kind === 'relation') onTool?.({ tool: 'policies', schema: node.relation.schema, table: node.relation.name, at: relationLocation(node.relation) });
+        if (node.kind === 'relation')
+          onTool?.({ tool: 'policies', schema: node.relation.schema, table: node.relation.name, at: relationLocation(node.relation) });
         return;
       default:
         assertNever(action, 'node action');
@@ -362,14 +394,25 @@ export function ExplorerTree({ selectedId, onOpen, onTool }: ExplorerTreeProps) 
               onKeyDown={onFilterKeyDown}
             />
           </div>
-          <button type="button" className="icon-button" aria-label="Add workspace" title="Add a Databricks workspace" onClick={() => setDialog({ kind: 'addWorkspace' })}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Add workspace"
+            title="Add a Databricks workspace"
+            onClick={() => setDialog({ kind: 'addWorkspace' })}
+          >
             <Icon name="plus" />
           </button>
         </div>
       )}
       {workspaces.isPending && <TreeSkeleton />}
       {workspaces.isError && (
-        <ErrorPanel compact title="Workspaces are unavailable: showing the local database only" error={workspaces.error} onRetry={() => void workspaces.refetch()} />
+        <ErrorPanel
+          compact
+          title="Workspaces are unavailable: showing the local database only"
+          error={workspaces.error}
+          onRetry={() => void workspaces.refetch()}
+        />
       )}
       <div
         role="tree"
@@ -454,13 +497,28 @@ function branchesIn(node: ExplorerNode): BranchSummary[] {
 function DialogFor({ dialog, onClose }: { dialog: OpenDialog; onClose: () => void }) {
   switch (dialog.kind) {
     case 'createBranch':
-      return <CreateBranchDialog workspaceId={dialog.workspaceId} project={dialog.project} branches={dialog.branches} sourceBranch={dialog.source} onClose={onClose} />;
+      return (
+        <CreateBranchDialog
+          workspaceId={dialog.workspaceId}
+          project={dialog.project}
+          branches={dialog.branches}
+          sourceBranch={dialog.source}
+          onClose={onClose}
+        />
+      );
     case 'deleteBranch':
       return <DeleteBranchDialog workspaceId={dialog.workspaceId} branch={dialog.branch} onClose={onClose} />;
     case 'createProject':
       return <CreateProjectDialog workspaceId={dialog.workspaceId} onClose={onClose} />;
     case 'createEndpoint':
-      return <CreateEndpointDialog workspaceId={dialog.workspaceId} branch={dialog.branch} hasReadWrite={dialog.hasReadWrite} onClose={onClose} />;
+      return (
+        <CreateEndpointDialog
+          workspaceId={dialog.workspaceId}
+          branch={dialog.branch}
+          hasReadWrite={dialog.hasReadWrite}
+          onClose={onClose}
+        />
+      );
     case 'deleteEndpoint':
       return <DeleteEndpointDialog workspaceId={dialog.workspaceId} endpoint={dialog.endpoint} onClose={onClose} />;
     case 'dataApi':
@@ -516,7 +574,11 @@ function NodeMenu({ menu, onPick, onClose }: { menu: MenuState; onPick: (action:
           type="button"
           role="menuitem"
           tabIndex={i === active ? 0 : -1}
-          className={action.kind === 'deleteBranch' || action.kind === 'removeWorkspace' ? 'tree-menu__item tree-menu__item--danger' : 'tree-menu__item'}
+          className={
+            action.kind === 'deleteBranch' || action.kind === 'removeWorkspace'
+              ? 'tree-menu__item tree-menu__item--danger'
+              : 'tree-menu__item'
+          }
           onClick={() => onPick(action)}
           onMouseEnter={() => setActive(i)}
         >
@@ -622,7 +684,11 @@ function NodeIcon({ node }: { node: ExplorerNode }) {
     case 'routine':
       return <Icon name="routine" className={className} />;
     case 'status':
-      return node.tone === 'loading' ? <span className="tree-row__spinner" aria-hidden="true" /> : <Icon name={node.tone === 'error' ? 'error' : 'info'} className={className} />;
+      return node.tone === 'loading' ? (
+        <span className="tree-row__spinner" aria-hidden="true" />
+      ) : (
+        <Icon name={node.tone === 'error' ? 'error' : 'info'} className={className} />
+      );
     default:
       return assertNever(node, 'explorer node');
   }
@@ -675,7 +741,11 @@ function rowMeta(node: ExplorerNode, now: number): { badges: Badge[]; title: str
     case 'project': {
       const p = node.project;
       const facts = [p.pgVersion ? `Postgres ${p.pgVersion}` : null, p.owner ? `owner ${p.owner}` : null].filter((f) => f !== null);
-      return { badges: p.pgVersion ? [{ text: `PG ${p.pgVersion}`, tone: 'muted' }] : [], title: [`Project ${p.name}`, ...facts].join(' · '), description: facts.join(', ') || undefined };
+      return {
+        badges: p.pgVersion ? [{ text: `PG ${p.pgVersion}`, tone: 'muted' }] : [],
+        title: [`Project ${p.name}`, ...facts].join(' · '),
+        description: facts.join(', ') || undefined,
+      };
     }
     case 'branch': {
       const b = node.branch;
@@ -685,12 +755,18 @@ function rowMeta(node: ExplorerNode, now: number): { badges: Badge[]; title: str
       if (b.state !== 'READY') badges.push({ text: b.state.toLowerCase(), tone: 'muted' });
       const expiry = b.expireTime ? formatExpiry(b.expireTime, now) : null;
       // The clock says "expires"; the badge keeps only the time so the name keeps its room.
-      if (expiry) badges.push({ text: expiry.replace(/^expires in /, ''), tone: expiry === 'expired' ? 'warning' : 'muted', icon: 'clock' });
+      if (expiry)
+        badges.push({ text: expiry.replace(/^expires in /, ''), tone: expiry === 'expired' ? 'warning' : 'muted', icon: 'clock' });
       const size = b.logicalSizeBytes !== undefined ? formatSize(b.logicalSizeBytes) : null;
       if (size) badges.push({ text: size, tone: 'plain' });
-      const facts = [b.isDefault ? 'default' : null, b.isProtected ? 'protected' : null, `state ${b.state}`, size ? `size ${size}` : null, expiry, b.sourceBranch ? `from ${b.sourceBranch.split('/').at(-1)}` : null].filter(
-        (f) => f !== null,
-      );
+      const facts = [
+        b.isDefault ? 'default' : null,
+        b.isProtected ? 'protected' : null,
+        `state ${b.state}`,
+        size ? `size ${size}` : null,
+        expiry,
+        b.sourceBranch ? `from ${b.sourceBranch.split('/').at(-1)}` : null,
+      ].filter((f) => f !== null);
       return { badges, title: [b.name, ...facts].join(' · '), description: facts.join(', ') };
     }
     case 'endpoint': {
@@ -713,13 +789,21 @@ function rowMeta(node: ExplorerNode, now: number): { badges: Badge[]; title: str
     }
     case 'schema': {
       const n = childrenOf(node).length;
-      return { badges: [{ text: String(n), tone: 'plain' }], title: `Schema ${node.label} · ${n} relation${n === 1 ? '' : 's'}`, description: `${n} relations` };
+      return {
+        badges: [{ text: String(n), tone: 'plain' }],
+        title: `Schema ${node.label} · ${n} relation${n === 1 ? '' : 's'}`,
+        description: `${n} relations`,
+      };
     }
     case 'relation': {
       const { schema, name, kind, estimatedRows } = node.relation;
       const estimate = formatRowEstimate(estimatedRows);
       const rowsText = estimate === null ? 'row count not estimated yet' : `≈ ${estimatedRows.toLocaleString()} rows (planner estimate)`;
-      return { badges: estimate === null ? [] : [{ text: estimate, tone: 'plain' }], title: `${schema}.${name} · ${relationKindLabel(kind)} · ${rowsText}`, description: undefined };
+      return {
+        badges: estimate === null ? [] : [{ text: estimate, tone: 'plain' }],
+        title: `${schema}.${name} · ${relationKindLabel(kind)} · ${rowsText}`,
+        description: undefined,
+      };
     }
     case 'routine': {
       const r = node.routine;

@@ -101,7 +101,19 @@ export function DialogError({ error, title }: { error: unknown; title: string })
 }
 
 /** A labelled form field with its own error line, wired for screen readers. */
-export function Field({ label, error, hint, children, id }: { label: string; error?: string | undefined; hint?: string | undefined; children: ReactNode; id: string }) {
+export function Field({
+  label,
+  error,
+  hint,
+  children,
+  id,
+}: {
+  label: string;
+  error?: string | undefined;
+  hint?: string | undefined;
+  children: ReactNode;
+  id: string;
+}) {
   return (
     <div className={error ? 'field field--invalid' : 'field'}>
       <label className="field__label" htmlFor={id}>

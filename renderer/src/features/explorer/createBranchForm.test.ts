@@ -3,13 +3,23 @@ import { checkCreateBranchForm, initialCreateBranchForm, type CreateBranchForm }
 
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 const target = { workspaceId: 'local', project: 'projects/local' };
-const form = (change: Partial<CreateBranchForm>): CreateBranchForm => ({ ...initialCreateBranchForm('projects/local/branches/production'), branchId: 'dev', ...change });
+const form = (change: Partial<CreateBranchForm>): CreateBranchForm => ({
+  ...initialCreateBranchForm('projects/local/branches/production'),
+  branchId: 'dev',
+  ...change,
+});
 
 describe('checkCreateBranchForm', () => {
   it('branches from the head with no expiry by default', () => {
     expect(checkCreateBranchForm(form({}), target, NOW)).toEqual({
       ok: true,
-      input: { workspaceId: 'local', project: 'projects/local', branchId: 'dev', sourceBranch: 'projects/local/branches/production', expiration: { kind: 'never' } },
+      input: {
+        workspaceId: 'local',
+        project: 'projects/local',
+        branchId: 'dev',
+        sourceBranch: 'projects/local/branches/production',
+        expiration: { kind: 'never' },
+      },
     });
   });
 
@@ -41,7 +51,10 @@ describe('checkCreateBranchForm', () => {
   it('turns a time to live into seconds within the server’s 1 minute–30 days', () => {
     const hours = checkCreateBranchForm(form({ expiry: 'ttl', ttlAmount: '3', ttlUnit: 'hours' }), target, NOW);
     expect(hours.ok && hours.input.expiration).toEqual({ kind: 'ttl', seconds: 10_800 });
-    expect(checkCreateBranchForm(form({ expiry: 'ttl', ttlAmount: '31', ttlUnit: 'days' }), target, NOW)).toEqual({ ok: false, errors: { ttlAmount: 'Between 1 minute and 30 days.' } });
+    expect(checkCreateBranchForm(form({ expiry: 'ttl', ttlAmount: '31', ttlUnit: 'days' }), target, NOW)).toEqual({
+      ok: false,
+      errors: { ttlAmount: 'Between 1 minute and 30 days.' },
+    });
     expect(checkCreateBranchForm(form({ expiry: 'ttl', ttlAmount: 'x' }), target, NOW).ok).toBe(false);
   });
 

@@ -28,15 +28,31 @@ const TTL_MIN_S = 60;
 const TTL_MAX_S = 30 * 86400;
 
 export function initialCreateBranchForm(sourceBranch: string): CreateBranchForm {
-  return { branchId: '', sourceBranch, startFrom: 'head', sourceTime: '', sourceLsn: '', expiry: 'never', ttlAmount: '7', ttlUnit: 'days', expireAt: '', isProtected: false };
+  return {
+    branchId: '',
+    sourceBranch,
+    startFrom: 'head',
+    sourceTime: '',
+    sourceLsn: '',
+    expiry: 'never',
+    ttlAmount: '7',
+    ttlUnit: 'days',
+    expireAt: '',
+    isProtected: false,
+  };
 }
 
 /** Form → the call's input, or a message per field that is wrong. `now` for "must be in the past/future". */
-export function checkCreateBranchForm(form: CreateBranchForm, target: { workspaceId: string; project: string }, now: number): CreateBranchCheck {
+export function checkCreateBranchForm(
+  form: CreateBranchForm,
+  target: { workspaceId: string; project: string },
+  now: number,
+): CreateBranchCheck {
   const errors: Partial<Record<CreateBranchField, string>> = {};
   const branchId = form.branchId.trim();
   if (!branchId) errors.branchId = 'Give the branch a name.';
-  else if (!BRANCH_ID.test(branchId)) errors.branchId = 'Use 1–63 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen.';
+  else if (!BRANCH_ID.test(branchId))
+    errors.branchId = 'Use 1–63 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen.';
 
   let point: { sourceTime: string } | { sourceLsn: string } | object = {};
   if (form.startFrom === 'time') {

@@ -14,7 +14,10 @@ describe('dataApiChanges', () => {
 
   it('sends every setting that has a value when enabling', () => {
     const enabling = dataApiChanges(dataApiFormFrom({}), null);
-    expect(enabling).toEqual({ ok: true, settings: { dbSchemas: ['public'], extraSearchPath: [], aggregatesEnabled: false, corsOrigins: [], serverTimingEnabled: false } });
+    expect(enabling).toEqual({
+      ok: true,
+      settings: { dbSchemas: ['public'], extraSearchPath: [], aggregatesEnabled: false, corsOrigins: [], serverTimingEnabled: false },
+    });
   });
 
   it.each([

@@ -71,7 +71,8 @@ export function dataApiChanges(
     if (!claim.startsWith('.') || claim.length < 2) errors.jwtRoleClaimKey = 'Start the claim path with “.”, like .sub';
     else settings.jwtRoleClaimKey = claim;
   }
-  if (changed('openApiMode') && (form.openApiMode === 'OPEN_API_MODE_DISABLED' || form.openApiMode === 'OPEN_API_MODE_IGNORE_PRIVILEGES')) settings.openApiMode = form.openApiMode;
+  if (changed('openApiMode') && (form.openApiMode === 'OPEN_API_MODE_DISABLED' || form.openApiMode === 'OPEN_API_MODE_IGNORE_PRIVILEGES'))
+    settings.openApiMode = form.openApiMode;
   if (changed('serverTimingEnabled')) settings.serverTimingEnabled = form.serverTimingEnabled;
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, settings };

@@ -11,7 +11,14 @@ export interface EndpointForm {
 
 export type EndpointField = 'endpointId' | 'minCu' | 'maxCu' | 'suspendMinutes';
 
-export const INITIAL_ENDPOINT_FORM: EndpointForm = { endpointId: '', type: 'READ_ONLY', minCu: '', maxCu: '', suspend: 'default', suspendMinutes: '5' };
+export const INITIAL_ENDPOINT_FORM: EndpointForm = {
+  endpointId: '',
+  type: 'READ_ONLY',
+  minCu: '',
+  maxCu: '',
+  suspend: 'default',
+  suspendMinutes: '5',
+};
 
 const ID = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -39,7 +46,8 @@ export function checkEndpointForm(
   if (form.suspend === 'never') suspension = { noSuspension: true };
   else if (form.suspend === 'after') {
     const minutes = Number(form.suspendMinutes);
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 10080) errors.suspendMinutes = 'Between 1 minute and 7 days (10080 minutes).';
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 10080)
+      errors.suspendMinutes = 'Between 1 minute and 7 days (10080 minutes).';
     else suspension = { suspendTimeoutSeconds: minutes * 60 };
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ListSchemasOutput } from '../../../../shared/contract/catalog';
-import type { BranchSummary, DatabaseSummary, EndpointSummary, ProjectSummary, WorkspaceInfoDto } from '../../../../shared/management/workspaceSchemas';
+import type {
+  BranchSummary,
+  DatabaseSummary,
+  EndpointSummary,
+  ProjectSummary,
+  WorkspaceInfoDto,
+} from '../../../../shared/management/workspaceSchemas';
 import {
   allBranchIds,
   branchForest,
@@ -37,9 +43,29 @@ const catalog: ListSchemasOutput = {
     },
   ],
 };
-const local: WorkspaceInfoDto = { id: 'local', kind: 'local', host: '127.0.0.1', displayName: 'Local workspace', authMethod: 'local', authLabel: 'this machine' };
-const cloud: WorkspaceInfoDto = { id: 'w1', kind: 'databricks', host: 'adb-1.net', displayName: 'Prod', authMethod: 'pat', authLabel: 'token' };
-const project: ProjectSummary = { name: 'projects/local', id: 'local', displayName: 'local', deleted: false, defaultBranch: EMBEDDED_BRANCH };
+const local: WorkspaceInfoDto = {
+  id: 'local',
+  kind: 'local',
+  host: '127.0.0.1',
+  displayName: 'Local workspace',
+  authMethod: 'local',
+  authLabel: 'this machine',
+};
+const cloud: WorkspaceInfoDto = {
+  id: 'w1',
+  kind: 'databricks',
+  host: 'adb-1.net',
+  displayName: 'Prod',
+  authMethod: 'pat',
+  authLabel: 'token',
+};
+const project: ProjectSummary = {
+  name: 'projects/local',
+  id: 'local',
+  displayName: 'local',
+  deleted: false,
+  defaultBranch: EMBEDDED_BRANCH,
+};
 const branch = (id: string, change: Partial<BranchSummary> = {}): BranchSummary => ({
   name: `projects/local/branches/${id}`,
   id,
@@ -50,9 +76,19 @@ const branch = (id: string, change: Partial<BranchSummary> = {}): BranchSummary 
 });
 const production = branch('production', { isDefault: true });
 const dev = branch('dev', { sourceBranch: EMBEDDED_BRANCH });
-const primary: EndpointSummary = { name: `${EMBEDDED_BRANCH}/endpoints/primary`, id: 'primary', type: 'ENDPOINT_TYPE_READ_WRITE', state: 'ACTIVE', host: '127.0.0.1:5433' };
-const databaseOn = (b: string, name = 'databricks_postgres'): DatabaseSummary => ({ name: `${b}/databases/${name}`, id: name, postgresDatabase: name });
-const ready = <T,>(value: T): Loadable<T> => ({ kind: 'ready', value });
+const primary: EndpointSummary = {
+  name: `${EMBEDDED_BRANCH}/endpoints/primary`,
+  id: 'primary',
+  type: 'ENDPOINT_TYPE_READ_WRITE',
+  state: 'ACTIVE',
+  host: '127.0.0.1:5433',
+};
+const databaseOn = (b: string, name = 'databricks_postgres'): DatabaseSummary => ({
+  name: `${b}/databases/${name}`,
+  id: name,
+  postgresDatabase: name,
+});
+const ready = <T>(value: T): Loadable<T> => ({ kind: 'ready', value });
 
 /** Everything loaded: the local workspace with production → dev, and a cloud workspace. */
 const data: TreeData = {
@@ -64,7 +100,8 @@ const data: TreeData = {
   catalog: () => ready(catalog),
 };
 const roots = buildExplorerTree(data);
-const labels = (tree: readonly ExplorerNode[], expanded: ReadonlySet<string>) => visibleRows(tree, expanded).map((r) => `${'  '.repeat(r.level - 1)}${r.node.label}`);
+const labels = (tree: readonly ExplorerNode[], expanded: ReadonlySet<string>) =>
+  visibleRows(tree, expanded).map((r) => `${'  '.repeat(r.level - 1)}${r.node.label}`);
 
 describe('explorer tree', () => {
   it('opens on the default branch’s first schema (public first), tables before views', () => {
@@ -87,24 +124,46 @@ describe('explorer tree', () => {
   it('lists a schema’s functions after its tables and views, with their signature', () => {
     const withRoutines: ListSchemasOutput = {
       ...catalog,
-      schemas: catalog.schemas.map((sc) => (sc.name === 'public' ? { ...sc, routines: [{ name: 'client_count', arguments: 'p_min integer', returns: 'bigint', kind: 'function' as const }] } : sc)),
+      schemas: catalog.schemas.map((sc) =>
+        sc.name === 'public'
+          ? { ...sc, routines: [{ name: 'client_count', arguments: 'p_min integer', returns: 'bigint', kind: 'function' as const }] }
+          : sc,
+      ),
     };
     const tree = buildExplorerTree({ ...data, catalog: () => ready(withRoutines) });
     const rows = visibleRows(tree, defaultExpanded(tree));
     const names = rows.map((r) => r.node.label);
-    expect(names.slice(names.indexOf('public') + 1, names.indexOf('audit'))).toEqual(['clients', 'tasks', 'active_projects', 'client_count']);
+    expect(names.slice(names.indexOf('public') + 1, names.indexOf('audit'))).toEqual([
+      'clients',
+      'tasks',
+      'active_projects',
+      'client_count',
+    ]);
     const routine = rows.find((r) => r.node.kind === 'routine')!;
-    expect(routine.node).toMatchObject({ routine: { schema: 'public', name: 'client_count', arguments: 'p_min integer', returns: 'bigint' } });
+    expect(routine.node).toMatchObject({
+      routine: { schema: 'public', name: 'client_count', arguments: 'p_min integer', returns: 'bigint' },
+    });
     expect(routine.expandable).toBe(false);
   });
 
   it('nests branches under their source and opens their tables on that branch', () => {
     const devId = nodeId.branch('local', dev.name);
-    const rows = visibleRows(roots, new Set([...defaultExpanded(roots), devId, nodeId.database('local', dev.name, 'databricks_postgres'), nodeId.schema('local', dev.name, 'databricks_postgres', 'public')]));
+    const rows = visibleRows(
+      roots,
+      new Set([
+        ...defaultExpanded(roots),
+        devId,
+        nodeId.database('local', dev.name, 'databricks_postgres'),
+        nodeId.schema('local', dev.name, 'databricks_postgres', 'public'),
+      ]),
+    );
     const devRow = rows.find((r) => r.node.id === devId)!;
     expect(devRow).toMatchObject({ level: 4, parentId: nodeId.branch('local', EMBEDDED_BRANCH) });
     const devClients = rows.slice(rows.indexOf(devRow)).find((r) => r.node.label === 'clients')!;
-    expect(devClients.node).toMatchObject({ id: relationId('public', 'clients', dev.name), relation: { schema: 'public', name: 'clients', branch: dev.name } });
+    expect(devClients.node).toMatchObject({
+      id: relationId('public', 'clients', dev.name),
+      relation: { schema: 'public', name: 'clients', branch: dev.name },
+    });
     // The embedded default keeps branch-less ids: tabs saved before branches existed still match.
     const prodClients = rows.find((r) => r.node.id === relationId('public', 'clients'))!;
     expect(prodClients.node.kind === 'relation' && prodClients.node.relation.branch).toBeUndefined();
@@ -112,9 +171,27 @@ describe('explorer tree', () => {
 
   it('gives each row its level, position and expansion for ARIA', () => {
     const rows = visibleRows(roots, defaultExpanded(roots));
-    expect(rows.find((r) => r.node.label === 'clients')).toMatchObject({ level: 6, posInSet: 1, setSize: 3, expandable: false, expanded: false });
-    expect(rows.find((r) => r.node.label === 'audit')).toMatchObject({ level: 5, posInSet: 2, setSize: 2, expandable: true, expanded: false });
-    expect(rows.find((r) => r.node.label === 'dev')).toMatchObject({ level: 4, posInSet: 3, setSize: 3, expandable: true, expanded: false });
+    expect(rows.find((r) => r.node.label === 'clients')).toMatchObject({
+      level: 6,
+      posInSet: 1,
+      setSize: 3,
+      expandable: false,
+      expanded: false,
+    });
+    expect(rows.find((r) => r.node.label === 'audit')).toMatchObject({
+      level: 5,
+      posInSet: 2,
+      setSize: 2,
+      expandable: true,
+      expanded: false,
+    });
+    expect(rows.find((r) => r.node.label === 'dev')).toMatchObject({
+      level: 4,
+      posInSet: 3,
+      setSize: 3,
+      expandable: true,
+      expanded: false,
+    });
   });
 
   it('shows loading, error and “none” rows in place of children', () => {
@@ -125,10 +202,20 @@ describe('explorer tree', () => {
       branches: () => ({ kind: 'error', error: new Error('boom'), retry }),
     };
     const tree = buildExplorerTree(partial);
-    expect(labels(tree, new Set([nodeId.workspace('local'), nodeId.workspace('w1')]))).toEqual(['Local workspace', '  Loading projects…', 'Prod', '  Loading projects…']);
+    expect(labels(tree, new Set([nodeId.workspace('local'), nodeId.workspace('w1')]))).toEqual([
+      'Local workspace',
+      '  Loading projects…',
+      'Prod',
+      '  Loading projects…',
+    ]);
     const withProject = buildExplorerTree({ ...partial, projects: () => ready([project]) });
     const rows = visibleRows(withProject, new Set([nodeId.workspace('local'), nodeId.project('local', 'projects/local')]));
-    expect(rows.find((r) => r.node.kind === 'status')?.node).toMatchObject({ kind: 'status', tone: 'error', label: 'Couldn’t load branches', retry });
+    expect(rows.find((r) => r.node.kind === 'status')?.node).toMatchObject({
+      kind: 'status',
+      tone: 'error',
+      label: 'Couldn’t load branches',
+      retry,
+    });
     const empty = buildExplorerTree({ ...data, projects: () => ready([]) });
     expect(labels(empty, new Set([nodeId.workspace('w1')]))).toEqual(['Local workspace', 'Prod', '  No projects']);
   });
@@ -144,7 +231,14 @@ describe('explorer tree', () => {
       databases: (_ws, b) => ready([databaseOn(b), databaseOn(b, 'analytics')]),
       catalog: (ws, b, db) => {
         asked.push(JSON.stringify([ws, b, db]));
-        return ready(db === 'analytics' ? { database: 'analytics', schemas: [{ name: 'public', relations: [{ name: 'events', kind: 'table', estimatedRows: 5 }], routines: [] }] } : catalog);
+        return ready(
+          db === 'analytics'
+            ? {
+                database: 'analytics',
+                schemas: [{ name: 'public', relations: [{ name: 'events', kind: 'table', estimatedRows: 5 }], routines: [] }],
+              }
+            : catalog,
+        );
       },
     });
     const db = (name: string) => nodeId.database('w1', cloudBranch.name, name);
@@ -156,20 +250,47 @@ describe('explorer tree', () => {
       nodeId.schema('w1', cloudBranch.name, 'analytics', 'public'),
     ]);
     const shown = labels(tree, open);
-    expect(shown.slice(shown.indexOf('    dev'))).toEqual(['    dev', '      No endpoints', '      databricks_postgres', '      analytics', '        public', '          events']);
+    expect(shown.slice(shown.indexOf('    dev'))).toEqual([
+      '    dev',
+      '      No endpoints',
+      '      databricks_postgres',
+      '      analytics',
+      '        public',
+      '          events',
+    ]);
     expect(asked).toContain(JSON.stringify(['w1', cloudBranch.name, 'analytics']));
     const events = visibleRows(tree, open).find((r) => r.node.label === 'events')!.node;
-    const relation = { schema: 'public', name: 'events', kind: 'table', estimatedRows: 5, branch: cloudBranch.name, workspaceId: 'w1', database: 'analytics' };
-    expect(events).toMatchObject({ kind: 'relation', relation, id: relationId('public', 'events', cloudBranch.name, { workspaceId: 'w1', database: 'analytics' }) });
+    const relation = {
+      schema: 'public',
+      name: 'events',
+      kind: 'table',
+      estimatedRows: 5,
+      branch: cloudBranch.name,
+      workspaceId: 'w1',
+      database: 'analytics',
+    };
+    expect(events).toMatchObject({
+      kind: 'relation',
+      relation,
+      id: relationId('public', 'events', cloudBranch.name, { workspaceId: 'w1', database: 'analytics' }),
+    });
     // The same table name on the local workspace's branch of the same name is another tab.
     expect(events.id).not.toBe(relationId('public', 'events', cloudBranch.name));
   });
 
   it('browses only the database the catalog reads; others say so', () => {
-    const tree = buildExplorerTree({ ...data, workspaces: ready([local]), databases: (_ws, b) => ready([databaseOn(b), databaseOn(b, 'analytics')]) });
+    const tree = buildExplorerTree({
+      ...data,
+      workspaces: ready([local]),
+      databases: (_ws, b) => ready([databaseOn(b), databaseOn(b, 'analytics')]),
+    });
     const open = new Set([...defaultExpanded(tree), nodeId.database('local', EMBEDDED_BRANCH, 'analytics')]);
     const shown = labels(tree, open);
-    expect(shown.slice(shown.indexOf('      analytics'))).toEqual(['      analytics', '        Only databricks_postgres’s schemas can be browsed yet', '      dev']);
+    expect(shown.slice(shown.indexOf('      analytics'))).toEqual([
+      '      analytics',
+      '        Only databricks_postgres’s schemas can be browsed yet',
+      '      dev',
+    ]);
     // The admin tools open on the local branch's default database only.
     const dbNode = (name: string) => visibleRows(tree, open).find((r) => r.node.kind === 'database' && r.node.label === name)!.node;
     expect([dbNode('databricks_postgres'), dbNode('analytics')].map((n) => n.kind === 'database' && n.adminTools)).toEqual([true, false]);
@@ -184,13 +305,28 @@ describe('embeddedOnlyData', () => {
   it('keeps the local database browsable, with the same table ids, when workspaces are unavailable', () => {
     const tree = buildExplorerTree(embeddedOnlyData(ready(catalog)));
     const rows = visibleRows(tree, defaultExpanded(tree));
-    expect(rows.map((r) => r.node.label)).toEqual(['Local workspace', 'local', 'production', 'databricks_postgres', 'public', 'clients', 'tasks', 'active_projects', 'audit']);
+    expect(rows.map((r) => r.node.label)).toEqual([
+      'Local workspace',
+      'local',
+      'production',
+      'databricks_postgres',
+      'public',
+      'clients',
+      'tasks',
+      'active_projects',
+      'audit',
+    ]);
     expect(rows.find((r) => r.node.label === 'clients')?.node.id).toBe(relationId('public', 'clients'));
   });
 
   it('shows the catalog still loading under the branch', () => {
     const tree = buildExplorerTree(embeddedOnlyData({ kind: 'pending' }));
-    expect(visibleRows(tree, defaultExpanded(tree)).map((r) => r.node.label)).toEqual(['Local workspace', 'local', 'production', 'Loading databases…']);
+    expect(visibleRows(tree, defaultExpanded(tree)).map((r) => r.node.label)).toEqual([
+      'Local workspace',
+      'local',
+      'production',
+      'Loading databases…',
+    ]);
   });
 });
 
@@ -318,8 +454,25 @@ describe('filterExplorerTree', () => {
   };
 
   it.each([
-    ['CLI', ['Local workspace', 'local', 'production', 'databricks_postgres', 'public', 'clients', 'dev', 'databricks_postgres', 'public', 'clients']],
-    ['audit', ['Local workspace', 'local', 'production', 'databricks_postgres', 'audit', 'log', 'dev', 'databricks_postgres', 'audit', 'log']],
+    [
+      'CLI',
+      [
+        'Local workspace',
+        'local',
+        'production',
+        'databricks_postgres',
+        'public',
+        'clients',
+        'dev',
+        'databricks_postgres',
+        'public',
+        'clients',
+      ],
+    ],
+    [
+      'audit',
+      ['Local workspace', 'local', 'production', 'databricks_postgres', 'audit', 'log', 'dev', 'databricks_postgres', 'audit', 'log'],
+    ],
     ['primary', []],
     ['nothing', []],
   ])('%j shows %j', (query, want) => {

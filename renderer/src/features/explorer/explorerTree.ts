@@ -1,6 +1,12 @@
 import type { ListSchemasOutput, RelationKind } from '../../../../shared/contract/catalog';
 import { assertNever } from '../../../../shared/contract/result';
-import type { BranchSummary, DatabaseSummary, EndpointSummary, ProjectSummary, WorkspaceInfoDto } from '../../../../shared/management/workspaceSchemas';
+import type {
+  BranchSummary,
+  DatabaseSummary,
+  EndpointSummary,
+  ProjectSummary,
+  WorkspaceInfoDto,
+} from '../../../../shared/management/workspaceSchemas';
 
 export interface RelationRef {
   readonly schema: string;
@@ -24,7 +30,10 @@ export const EMBEDDED_BRANCH = 'projects/local/branches/production';
  * default, and the ids tabs were saved with), other local branches by name (their default
  * database), a cloud workspace's branches by workspace, branch and database.
  */
-export function catalogBranch(workspaceId: string, branch: string): { kind: 'local'; branch: string | undefined } | { kind: 'cloud'; workspaceId: string; branch: string } {
+export function catalogBranch(
+  workspaceId: string,
+  branch: string,
+): { kind: 'local'; branch: string | undefined } | { kind: 'cloud'; workspaceId: string; branch: string } {
   if (workspaceId !== LOCAL_WORKSPACE_ID) return { kind: 'cloud', workspaceId, branch };
   return { kind: 'local', branch: branch === EMBEDDED_BRANCH ? undefined : branch };
 }
@@ -38,8 +47,21 @@ export type Loadable<T> =
 type Children = readonly ExplorerNode[];
 
 export type ExplorerNode =
-  | { readonly kind: 'workspace'; readonly id: string; readonly label: string; readonly workspace: WorkspaceInfoDto; readonly children: Children }
-  | { readonly kind: 'project'; readonly id: string; readonly label: string; readonly workspaceId: string; readonly project: ProjectSummary; readonly children: Children }
+  | {
+      readonly kind: 'workspace';
+      readonly id: string;
+      readonly label: string;
+      readonly workspace: WorkspaceInfoDto;
+      readonly children: Children;
+    }
+  | {
+      readonly kind: 'project';
+      readonly id: string;
+      readonly label: string;
+      readonly workspaceId: string;
+      readonly project: ProjectSummary;
+      readonly children: Children;
+    }
   | {
       readonly kind: 'branch';
       readonly id: string;
@@ -51,7 +73,13 @@ export type ExplorerNode =
       readonly siblings: readonly BranchSummary[];
       readonly children: Children;
     }
-  | { readonly kind: 'endpoint'; readonly id: string; readonly label: string; readonly workspaceId: string; readonly endpoint: EndpointSummary }
+  | {
+      readonly kind: 'endpoint';
+      readonly id: string;
+      readonly label: string;
+      readonly workspaceId: string;
+      readonly endpoint: EndpointSummary;
+    }
   | {
       readonly kind: 'database';
       readonly id: string;
@@ -71,7 +99,14 @@ export type ExplorerNode =
   /** A function or procedure; shown for reference (signature in its title). */
   | { readonly kind: 'routine'; readonly id: string; readonly label: string; readonly routine: RoutineRef }
   /** A row that stands in for children not there yet: loading, failed (with retry) or a note. */
-  | { readonly kind: 'status'; readonly id: string; readonly label: string; readonly tone: 'loading' | 'error' | 'note'; readonly error?: unknown; readonly retry?: () => void };
+  | {
+      readonly kind: 'status';
+      readonly id: string;
+      readonly label: string;
+      readonly tone: 'loading' | 'error' | 'note';
+      readonly error?: unknown;
+      readonly retry?: () => void;
+    };
 
 export interface RoutineRef {
   readonly schema: string;
@@ -106,7 +141,12 @@ export const nodeId = {
 };
 
 /** Same id as the table's tab, so the tree can mark the open table; branch-less ids are the embedded default's. */
-export const relationId = (schema: string, name: string, branch?: string, cloud?: { readonly workspaceId: string; readonly database: string }) =>
+export const relationId = (
+  schema: string,
+  name: string,
+  branch?: string,
+  cloud?: { readonly workspaceId: string; readonly database: string },
+) =>
   branch === undefined
     ? `rel:${JSON.stringify([schema, name])}`
     : cloud === undefined
@@ -115,7 +155,12 @@ export const relationId = (schema: string, name: string, branch?: string, cloud?
 
 /** The tab and tree id of a relation, wherever it lives. */
 export function relationIdOf(r: RelationRef): string {
-  return relationId(r.schema, r.name, r.branch, r.workspaceId !== undefined && r.database !== undefined ? { workspaceId: r.workspaceId, database: r.database } : undefined);
+  return relationId(
+    r.schema,
+    r.name,
+    r.branch,
+    r.workspaceId !== undefined && r.database !== undefined ? { workspaceId: r.workspaceId, database: r.database } : undefined,
+  );
 }
 
 /** What an expanded node needs loaded to show its children. */
@@ -168,12 +213,33 @@ export interface TreeData {
  * default alone, from its catalog, so the local database stays browsable. No cloud calls.
  */
 export function embeddedOnlyData(catalog: Loadable<ListSchemasOutput>): TreeData {
-  const workspace: WorkspaceInfoDto = { id: LOCAL_WORKSPACE_ID, kind: 'local', host: 'localhost', displayName: 'Local workspace', authMethod: 'local', authLabel: 'this machine' };
-  const project: ProjectSummary = { name: 'projects/local', id: 'local', displayName: 'local', defaultBranch: EMBEDDED_BRANCH, deleted: false };
+  const workspace: WorkspaceInfoDto = {
+    id: LOCAL_WORKSPACE_ID,
+    kind: 'local',
+    host: 'localhost',
+    displayName: 'Local workspace',
+    authMethod: 'local',
+    authLabel: 'this machine',
+  };
+  const project: ProjectSummary = {
+    name: 'projects/local',
+    id: 'local',
+    displayName: 'local',
+    defaultBranch: EMBEDDED_BRANCH,
+    deleted: false,
+  };
   const branch: BranchSummary = { name: EMBEDDED_BRANCH, id: 'production', state: 'READY', isDefault: true, isProtected: false };
-  const ready = <T,>(value: T): Loadable<T> => ({ kind: 'ready', value });
+  const ready = <T>(value: T): Loadable<T> => ({ kind: 'ready', value });
   const databases: Loadable<readonly DatabaseSummary[]> =
-    catalog.kind === 'ready' ? ready([{ name: `${EMBEDDED_BRANCH}/databases/${catalog.value.database}`, id: catalog.value.database, postgresDatabase: catalog.value.database }]) : catalog;
+    catalog.kind === 'ready'
+      ? ready([
+          {
+            name: `${EMBEDDED_BRANCH}/databases/${catalog.value.database}`,
+            id: catalog.value.database,
+            postgresDatabase: catalog.value.database,
+          },
+        ])
+      : catalog;
   const embedded = (ws: string, b: string) => ws === LOCAL_WORKSPACE_ID && b === EMBEDDED_BRANCH;
   return {
     workspaces: ready([workspace]),
@@ -202,9 +268,7 @@ export function buildExplorerTree(data: TreeData): ExplorerNode[] {
       label: ws.displayName,
       workspace: ws,
       children: loaded(data.projects(ws.id), nodeId.workspace(ws.id), 'projects', (projects) =>
-        projects
-          .filter((p) => !p.deleted)
-          .map((project) => projectNode(data, ws.id, project)),
+        projects.filter((p) => !p.deleted).map((project) => projectNode(data, ws.id, project)),
       ),
     })),
   );
@@ -238,7 +302,11 @@ export function branchForest(branches: readonly BranchSummary[]): BranchTree[] {
   const order = (a: BranchSummary, b: BranchSummary) => Number(b.isDefault) - Number(a.isDefault) || a.id.localeCompare(b.id);
   const childrenOf = (parent: string | undefined, seen: ReadonlySet<string>): BranchTree[] =>
     branches
-      .filter((b) => (parent === undefined ? !b.sourceBranch || !names.has(b.sourceBranch) || b.sourceBranch === b.name : b.sourceBranch === parent && b.name !== parent))
+      .filter((b) =>
+        parent === undefined
+          ? !b.sourceBranch || !names.has(b.sourceBranch) || b.sourceBranch === b.name
+          : b.sourceBranch === parent && b.name !== parent,
+      )
       .filter((b) => !seen.has(b.name))
       .sort(order)
       .map((b) => ({ branch: b, children: childrenOf(b.name, new Set([...seen, b.name])) }));
@@ -251,7 +319,9 @@ function branchNode(data: TreeData, ws: string, project: string, siblings: reado
   const endpoints = loaded(data.endpoints(ws, branch.name), id, 'endpoints', (list) =>
     list.map((endpoint) => ({ kind: 'endpoint', id: nodeId.endpoint(ws, endpoint.name), label: endpoint.id, workspaceId: ws, endpoint })),
   );
-  const databases = loaded(data.databases(ws, branch.name), id, 'databases', (list) => list.map((db) => databaseNode(data, ws, branch.name, db)));
+  const databases = loaded(data.databases(ws, branch.name), id, 'databases', (list) =>
+    list.map((db) => databaseNode(data, ws, branch.name, db)),
+  );
   return {
     kind: 'branch',
     id,
@@ -260,11 +330,7 @@ function branchNode(data: TreeData, ws: string, project: string, siblings: reado
     project,
     branch,
     siblings,
-    children: [
-      ...endpoints,
-      ...databases,
-      ...tree.children.map((child) => branchNode(data, ws, project, siblings, child)),
-    ],
+    children: [...endpoints, ...databases, ...tree.children.map((child) => branchNode(data, ws, project, siblings, child))],
   };
 }
 
@@ -274,7 +340,11 @@ function databaseNode(data: TreeData, ws: string, branch: string, database: Data
   const target = catalogBranch(ws, branch);
   // Where a table opened from here lives (no branch = the embedded default).
   const at: RelationLocation =
-    target.kind === 'local' ? (target.branch === undefined ? {} : { branch: target.branch }) : { branch, workspaceId: ws, database: database.postgresDatabase };
+    target.kind === 'local'
+      ? target.branch === undefined
+        ? {}
+        : { branch: target.branch }
+      : { branch, workspaceId: ws, database: database.postgresDatabase };
   const children: ExplorerNode[] = loaded(catalog, id, 'schemas', (c) =>
     c.database === database.postgresDatabase
       ? schemaNodes(ws, branch, c, at)
@@ -295,19 +365,17 @@ function schemaNodes(ws: string, branch: string, catalog: ListSchemasOutput, at:
     label: schema.name,
     children: [
       ...[...schema.relations]
-      .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.name.localeCompare(b.name))
-      .map((rel): ExplorerNode => {
-        const relation: RelationRef = { schema: schema.name, name: rel.name, kind: rel.kind, estimatedRows: rel.estimatedRows, ...at };
-        return { kind: 'relation', id: relationIdOf(relation), label: rel.name, relation };
-      }),
-      ...(schema.routines ?? []).map(
-        (r): ExplorerNode => ({
-          kind: 'routine',
-          id: `${nodeId.schema(ws, branch, catalog.database, schema.name)}/routine:${r.name}(${r.arguments})`,
-          label: r.name,
-          routine: { schema: schema.name, ...r },
+        .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.name.localeCompare(b.name))
+        .map((rel): ExplorerNode => {
+          const relation: RelationRef = { schema: schema.name, name: rel.name, kind: rel.kind, estimatedRows: rel.estimatedRows, ...at };
+          return { kind: 'relation', id: relationIdOf(relation), label: rel.name, relation };
         }),
-      ),
+      ...(schema.routines ?? []).map((r): ExplorerNode => ({
+        kind: 'routine',
+        id: `${nodeId.schema(ws, branch, catalog.database, schema.name)}/routine:${r.name}(${r.arguments})`,
+        label: r.name,
+        routine: { schema: schema.name, ...r },
+      })),
     ],
   }));
 }
@@ -319,7 +387,16 @@ function loaded<T>(state: Loadable<T> | undefined, parentId: string, what: strin
     case 'pending':
       return [{ kind: 'status', id: `${parentId}/${what}:loading`, label: `Loading ${what}…`, tone: 'loading' }];
     case 'error':
-      return [{ kind: 'status', id: `${parentId}/${what}:error`, label: `Couldn’t load ${what}`, tone: 'error', error: state.error, retry: state.retry }];
+      return [
+        {
+          kind: 'status',
+          id: `${parentId}/${what}:error`,
+          label: `Couldn’t load ${what}`,
+          tone: 'error',
+          error: state.error,
+          retry: state.retry,
+        },
+      ];
     case 'ready': {
       const nodes = build(state.value);
       return nodes.length > 0 ? nodes : [{ kind: 'status', id: `${parentId}/${what}:none`, label: `No ${what}`, tone: 'note' }];
@@ -423,7 +500,10 @@ export type TreeAction =
 /** The WAI-ARIA tree keyboard pattern, as a pure function of the visible rows. */
 export function treeKeyAction(key: string, rows: readonly VisibleRow[], focusedId: string | null, shift = false): TreeAction {
   if (rows.length === 0) return { kind: 'none' };
-  const index = Math.max(0, rows.findIndex((r) => r.node.id === focusedId));
+  const index = Math.max(
+    0,
+    rows.findIndex((r) => r.node.id === focusedId),
+  );
   const row = rows[index]!;
   const focus = (i: number): TreeAction => {
     const target = rows[i];

@@ -24,8 +24,21 @@ const labels = (node: ExplorerNode) => nodeActions(node).map(actionLabel);
 
 describe('nodeActions', () => {
   it('offers protect or unprotect, and “set as default” only where it changes something', () => {
-    expect(labels(branch({}))).toEqual(['New branch…', 'New endpoint…', 'Set as default branch', 'Protect branch', 'Refresh', 'Delete branch…']);
-    expect(labels(branch({ isDefault: true, isProtected: true }))).toEqual(['New branch…', 'New endpoint…', 'Unprotect branch', 'Refresh', 'Delete branch…']);
+    expect(labels(branch({}))).toEqual([
+      'New branch…',
+      'New endpoint…',
+      'Set as default branch',
+      'Protect branch',
+      'Refresh',
+      'Delete branch…',
+    ]);
+    expect(labels(branch({ isDefault: true, isProtected: true }))).toEqual([
+      'New branch…',
+      'New endpoint…',
+      'Unprotect branch',
+      'Refresh',
+      'Delete branch…',
+    ]);
   });
 
   it('resumes a suspended endpoint and suspends any other', () => {
@@ -35,11 +48,25 @@ describe('nodeActions', () => {
 
   it('opens the admin tools from a database, and RLS policies from a table (not a view)', () => {
     const database = (adminTools: boolean) =>
-      ({ kind: 'database', id: 'd', label: 'sales', workspaceId: 'ws-a', branch: 'projects/p/branches/main', database: { name: 'projects/p/branches/main/databases/sales', postgresDatabase: 'sales' }, adminTools, children: [] }) as unknown as ExplorerNode;
+      ({
+        kind: 'database',
+        id: 'd',
+        label: 'sales',
+        workspaceId: 'ws-a',
+        branch: 'projects/p/branches/main',
+        database: { name: 'projects/p/branches/main/databases/sales', postgresDatabase: 'sales' },
+        adminTools,
+        children: [],
+      }) as unknown as ExplorerNode;
     expect(labels(database(true))).toEqual(['Data API…', 'SQL editor', 'Roles', 'Data API set-up']);
     // A local database other than the branch's default: the local admin tools would work on the default one.
     expect(labels(database(false))).toEqual(['Data API…']);
-    const relation = (kind: 'table' | 'view'): ExplorerNode => ({ kind: 'relation', id: 'r', label: 'clients', relation: { schema: 'public', name: 'clients', kind, estimatedRows: 3 } });
+    const relation = (kind: 'table' | 'view'): ExplorerNode => ({
+      kind: 'relation',
+      id: 'r',
+      label: 'clients',
+      relation: { schema: 'public', name: 'clients', kind, estimatedRows: 3 },
+    });
     expect(labels(relation('table'))).toEqual(['Open', 'RLS policies']);
     expect(labels(relation('view'))).toEqual(['Open']);
   });

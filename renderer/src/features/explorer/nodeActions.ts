@@ -60,7 +60,9 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
       return node.adminTools ? [{ kind: 'dataApi' }, { kind: 'sqlEditor' }, { kind: 'roles' }, { kind: 'setup' }] : [{ kind: 'dataApi' }];
     case 'relation':
       // Row-level security applies to tables only.
-      return node.relation.kind === 'table' || node.relation.kind === 'partitioned_table' ? [{ kind: 'open' }, { kind: 'policies' }] : [{ kind: 'open' }];
+      return node.relation.kind === 'table' || node.relation.kind === 'partitioned_table'
+        ? [{ kind: 'open' }, { kind: 'policies' }]
+        : [{ kind: 'open' }];
     case 'schema':
     case 'routine':
     case 'status':

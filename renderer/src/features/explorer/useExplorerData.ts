@@ -28,7 +28,9 @@ export function useExplorerData(expanded: ReadonlySet<string>): { data: TreeData
   const databases = useQueries({ queries: contentNeeds.map((n) => ({ ...databasesQuery(api, n.workspaceId, n.branch), enabled: cloud })) });
   const catalogs = useQueries({
     queries: catalogNeeds.map((n) => ({
-      ...(n.target.kind === 'local' ? schemasQuery(api, n.target.branch) : cloudSchemasQuery(api, { workspaceId: n.workspaceId, branch: n.branch, database: n.database })),
+      ...(n.target.kind === 'local'
+        ? schemasQuery(api, n.target.branch)
+        : cloudSchemasQuery(api, { workspaceId: n.workspaceId, branch: n.branch, database: n.database })),
       enabled: cloud,
     })),
   });
@@ -38,13 +40,29 @@ export function useExplorerData(expanded: ReadonlySet<string>): { data: TreeData
   const embeddedCatalog = useQuery({ ...schemasQuery(api), enabled: fallback || localFallback });
   if (fallback) return { data: embeddedOnlyData(toLoadable(embeddedCatalog)), workspaces };
 
-  const byKey = <T,>(keys: string[], results: UseQueryResult<T>[]) => new Map(keys.map((k, i) => [k, toLoadable(results[i]!)]));
-  const projectMap = byKey(projectNeeds.map((n) => n.workspaceId), projects);
-  const branchMap = byKey(branchNeeds.map((n) => key(n.workspaceId, n.project)), branches);
-  const endpointMap = byKey(contentNeeds.map((n) => key(n.workspaceId, n.branch)), endpoints);
-  const databaseMap = byKey(contentNeeds.map((n) => key(n.workspaceId, n.branch)), databases);
-  const catalogKey = (ws: string, branch: string, database: string) => (ws === LOCAL_WORKSPACE_ID ? key(ws, branch) : JSON.stringify([ws, branch, database]));
-  const catalogMap = byKey<ListSchemasOutput>(catalogNeeds.map((n) => catalogKey(n.workspaceId, n.branch, n.database)), catalogs);
+  const byKey = <T>(keys: string[], results: UseQueryResult<T>[]) => new Map(keys.map((k, i) => [k, toLoadable(results[i]!)]));
+  const projectMap = byKey(
+    projectNeeds.map((n) => n.workspaceId),
+    projects,
+  );
+  const branchMap = byKey(
+    branchNeeds.map((n) => key(n.workspaceId, n.project)),
+    branches,
+  );
+  const endpointMap = byKey(
+    contentNeeds.map((n) => key(n.workspaceId, n.branch)),
+    endpoints,
+  );
+  const databaseMap = byKey(
+    contentNeeds.map((n) => key(n.workspaceId, n.branch)),
+    databases,
+  );
+  const catalogKey = (ws: string, branch: string, database: string) =>
+    ws === LOCAL_WORKSPACE_ID ? key(ws, branch) : JSON.stringify([ws, branch, database]);
+  const catalogMap = byKey<ListSchemasOutput>(
+    catalogNeeds.map((n) => catalogKey(n.workspaceId, n.branch, n.database)),
+    catalogs,
+  );
 
   const local = localFallback ? embeddedOnlyData(toLoadable(embeddedCatalog)) : null;
   const data: TreeData = {
@@ -53,7 +71,8 @@ export function useExplorerData(expanded: ReadonlySet<string>): { data: TreeData
     branches: (ws, project) => (local && ws === LOCAL_WORKSPACE_ID ? local.branches(ws, project) : branchMap.get(key(ws, project))),
     endpoints: (ws, branch) => (local && ws === LOCAL_WORKSPACE_ID ? local.endpoints(ws, branch) : endpointMap.get(key(ws, branch))),
     databases: (ws, branch) => (local && ws === LOCAL_WORKSPACE_ID ? local.databases(ws, branch) : databaseMap.get(key(ws, branch))),
-    catalog: (ws, branch, database) => (local && ws === LOCAL_WORKSPACE_ID ? local.catalog(ws, branch, database) : catalogMap.get(catalogKey(ws, branch, database))),
+    catalog: (ws, branch, database) =>
+      local && ws === LOCAL_WORKSPACE_ID ? local.catalog(ws, branch, database) : catalogMap.get(catalogKey(ws, branch, database)),
   };
   return { data, workspaces };
 }

@@ -1,6 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
-import { COLUMN_PRIVILEGES, TABLE_PRIVILEGES, type ChangePlanOutput, type GrantChange, type ListGrantsOutput, type TablePrivilege } from '../../../../shared/contract/admin';
+import {
+  COLUMN_PRIVILEGES,
+  TABLE_PRIVILEGES,
+  type ChangePlanOutput,
+  type GrantChange,
+  type ListGrantsOutput,
+  type TablePrivilege,
+} from '../../../../shared/contract/admin';
 import { adminKeys, applyGrantChanges, grantsQuery, planGrantChanges, useAdminBranch } from '../../api/admin';
 import { usePierApi } from '../../api/PierApiContext';
 import { describeError } from '../../api/RpcCallError';
@@ -21,7 +28,8 @@ export function GrantsView({ schema }: { schema: string }) {
   const [review, setReview] = useState<ChangePlanOutput | null>(null);
   const [planError, setPlanError] = useState<string | null>(null);
 
-  if (grants.error) return <ErrorPanel title={`Could not read the grants of ${schema}`} error={grants.error} onRetry={() => void grants.refetch()} />;
+  if (grants.error)
+    return <ErrorPanel title={`Could not read the grants of ${schema}`} error={grants.error} onRetry={() => void grants.refetch()} />;
   if (!grants.data) return <p className="grants__loading">Loading grants…</p>;
   const g = grants.data;
   const roles = g.roles;
@@ -36,7 +44,8 @@ export function GrantsView({ schema }: { schema: string }) {
       </td>
     );
   };
-  const has = (cells: ListGrantsOutput['tables'][number]['grants'], role: string, p: string) => cells.some((c) => c.grantee === role && c.privileges.includes(p));
+  const has = (cells: ListGrantsOutput['tables'][number]['grants'], role: string, p: string) =>
+    cells.some((c) => c.grantee === role && c.privileges.includes(p));
 
   const openReview = async () => {
     setPlanError(null);
@@ -53,7 +62,14 @@ export function GrantsView({ schema }: { schema: string }) {
         <h2>Grants · {schema}</h2>
         <div role="radiogroup" aria-label="Privilege" className="grants__privileges">
           {TABLE_PRIVILEGES.map((p) => (
-            <button key={p} type="button" role="radio" aria-checked={p === privilege} className={`chip${p === privilege ? ' chip--selected' : ''}`} onClick={() => setPrivilege(p)}>
+            <button
+              key={p}
+              type="button"
+              role="radio"
+              aria-checked={p === privilege}
+              className={`chip${p === privilege ? ' chip--selected' : ''}`}
+              onClick={() => setPrivilege(p)}
+            >
               {p}
             </button>
           ))}
@@ -102,9 +118,9 @@ export function GrantsView({ schema }: { schema: string }) {
           <tbody>
             <tr className="grants__section">
               <th scope="row">USAGE on schema {schema}</th>
-              {roles.map((r) => (
-                cell(r, { kind: 'schemaUsage', role: r, grant: true }, g.schemaUsage.includes(r), `USAGE on schema ${schema} for ${r}`)
-              ))}
+              {roles.map((r) =>
+                cell(r, { kind: 'schemaUsage', role: r, grant: true }, g.schemaUsage.includes(r), `USAGE on schema ${schema} for ${r}`),
+              )}
             </tr>
             {g.tables.map((t) => {
               const columnLevel = (COLUMN_PRIVILEGES as readonly string[]).includes(privilege);
@@ -113,15 +129,26 @@ export function GrantsView({ schema }: { schema: string }) {
                   <tr>
                     <th scope="row">
                       {columnLevel && (
-                        <button type="button" className="icon-button" aria-expanded={expanded === t.name} aria-label={`Columns of ${t.name}`} onClick={() => setExpanded(expanded === t.name ? null : t.name)}>
+                        <button
+                          type="button"
+                          className="icon-button"
+                          aria-expanded={expanded === t.name}
+                          aria-label={`Columns of ${t.name}`}
+                          onClick={() => setExpanded(expanded === t.name ? null : t.name)}
+                        >
                           {expanded === t.name ? '▾' : '▸'}
                         </button>
                       )}
                       {t.name} <span className="grants__owner">owner {t.owner}</span>
                     </th>
-                    {roles.map((r) => (
-                      cell(r, { kind: 'table', table: t.name, role: r, privilege, grant: true }, has(t.grants, r, privilege), `${privilege} on ${t.name} for ${r}`)
-                    ))}
+                    {roles.map((r) =>
+                      cell(
+                        r,
+                        { kind: 'table', table: t.name, role: r, privilege, grant: true },
+                        has(t.grants, r, privilege),
+                        `${privilege} on ${t.name} for ${r}`,
+                      ),
+                    )}
                   </tr>
                   {columnLevel &&
                     expanded === t.name &&
@@ -130,9 +157,21 @@ export function GrantsView({ schema }: { schema: string }) {
                         <th scope="row">
                           {t.name}.{c.name}
                         </th>
-                        {roles.map((r) => (
-                          cell(r, { kind: 'column', table: t.name, column: c.name, role: r, privilege: privilege as (typeof COLUMN_PRIVILEGES)[number], grant: true }, has(c.grants, r, privilege), `${privilege} on ${t.name}.${c.name} for ${r}`)
-                        ))}
+                        {roles.map((r) =>
+                          cell(
+                            r,
+                            {
+                              kind: 'column',
+                              table: t.name,
+                              column: c.name,
+                              role: r,
+                              privilege: privilege as (typeof COLUMN_PRIVILEGES)[number],
+                              grant: true,
+                            },
+                            has(c.grants, r, privilege),
+                            `${privilege} on ${t.name}.${c.name} for ${r}`,
+                          ),
+                        )}
                       </tr>
                     ))}
                 </Fragment>
@@ -148,9 +187,14 @@ export function GrantsView({ schema }: { schema: string }) {
             {g.sequences.map((s) => (
               <tr key={s.name}>
                 <th scope="row">{s.name}</th>
-                {roles.map((r) => (
-                  cell(r, { kind: 'sequenceUsage', sequence: s.name, role: r, grant: true }, s.usage.includes(r), `USAGE on ${s.name} for ${r}`)
-                ))}
+                {roles.map((r) =>
+                  cell(
+                    r,
+                    { kind: 'sequenceUsage', sequence: s.name, role: r, grant: true },
+                    s.usage.includes(r),
+                    `USAGE on ${s.name} for ${r}`,
+                  ),
+                )}
               </tr>
             ))}
             {g.functions.length > 0 && (
@@ -163,9 +207,14 @@ export function GrantsView({ schema }: { schema: string }) {
             {g.functions.map((f) => (
               <tr key={f.signature}>
                 <th scope="row">{f.signature}</th>
-                {roles.map((r) => (
-                  cell(r, { kind: 'functionExecute', signature: f.signature, role: r, grant: true }, f.execute.includes(r), `EXECUTE on ${f.signature} for ${r}`)
-                ))}
+                {roles.map((r) =>
+                  cell(
+                    r,
+                    { kind: 'functionExecute', signature: f.signature, role: r, grant: true },
+                    f.execute.includes(r),
+                    `EXECUTE on ${f.signature} for ${r}`,
+                  ),
+                )}
               </tr>
             ))}
           </tbody>

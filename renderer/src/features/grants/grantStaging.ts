@@ -31,7 +31,11 @@ export function toggleStaged(staged: readonly GrantChange[], change: GrantChange
 }
 
 /** What a cell shows: the catalog's answer unless a staged change flips it. */
-export function effectiveGrant(staged: readonly GrantChange[], change: GrantChange, granted: boolean): { granted: boolean; staged: boolean } {
+export function effectiveGrant(
+  staged: readonly GrantChange[],
+  change: GrantChange,
+  granted: boolean,
+): { granted: boolean; staged: boolean } {
   const key = cellKey(change);
   const s = staged.find((x) => cellKey(x) === key);
   return s ? { granted: s.grant, staged: true } : { granted, staged: false };

@@ -5,7 +5,16 @@ import { serializeQuery } from '../../../../shared/dataapi/serializeQuery';
 import { WINDOW_ROWS, countQuery, windowQuery, type CountMode, type TableTarget } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
 import { ErrorPanel } from '../../ui/ErrorPanel';
-import { keysetColumn, keysetWindowQueryOf, rowCells, stableOrder, viewTotal, windowQueryOf, withTopPaging, type DataColumn } from './gridQuery';
+import {
+  keysetColumn,
+  keysetWindowQueryOf,
+  rowCells,
+  stableOrder,
+  viewTotal,
+  windowQueryOf,
+  withTopPaging,
+  type DataColumn,
+} from './gridQuery';
 import { cellClipboardText } from './cellFormat';
 import { keyId, rowKeyOf, stageCell, valueFromText, type RowKey, type StagedEdit } from './stagedEdits';
 import { TableGrid, type GridEditing } from './TableGrid';
@@ -43,7 +52,19 @@ interface DataGridProps {
  * The grid over a Data API view: the first window and the count are fetched at once (rows do not
  * wait for the count), further windows of WINDOW_ROWS as they scroll into view.
  */
-export function DataGrid({ target, query, columns, primaryKey, countMode, label, emptyMessage, edits, onEdits, editErrors, onActiveRow }: DataGridProps) {
+export function DataGrid({
+  target,
+  query,
+  columns,
+  primaryKey,
+  countMode,
+  label,
+  emptyMessage,
+  edits,
+  onEdits,
+  editErrors,
+  onActiveRow,
+}: DataGridProps) {
   const api = usePierApi();
   const queryClient = useQueryClient();
   const [visible, setVisible] = useState({ start: 0, end: 0 });
@@ -77,7 +98,8 @@ export function DataGrid({ target, query, columns, primaryKey, countMode, label,
     for (let k = index - 1; keyset && !q && k >= Math.max(0, index - KEYSET_REACH); k--) {
       const before = loadedWindow(k);
       const lastKey = before?.length === WINDOW_ROWS ? before[WINDOW_ROWS - 1]?.[keyset.name] : undefined;
-      if (lastKey !== undefined && lastKey !== null) q = keysetWindowQueryOf(ordered, keyset, lastKey, index * WINDOW_ROWS, WINDOW_ROWS, (index - k - 1) * WINDOW_ROWS);
+      if (lastKey !== undefined && lastKey !== null)
+        q = keysetWindowQueryOf(ordered, keyset, lastKey, index * WINDOW_ROWS, WINDOW_ROWS, (index - k - 1) * WINDOW_ROWS);
     }
     q ??= windowQueryOf(ordered, index * WINDOW_ROWS, WINDOW_ROWS);
     const raw = q ? serializeQuery(q) : null;

@@ -16,10 +16,12 @@ interface EditReviewProps {
   readonly onApplied: () => void;
 }
 
-const NOTHING_CHANGED =
-  'No row was changed: this identity cannot see the row (row-level security USING), or it no longer exists.';
+const NOTHING_CHANGED = 'No row was changed: this identity cannot see the row (row-level security USING), or it no longer exists.';
 
-type Phase = { readonly kind: 'idle' } | { readonly kind: 'previewed'; readonly summary: string } | { readonly kind: 'applied'; readonly summary: string };
+type Phase =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'previewed'; readonly summary: string }
+  | { readonly kind: 'applied'; readonly summary: string };
 
 /**
  * The staged edits as the exact requests they become, sent in ONE transaction: all take effect
@@ -54,7 +56,9 @@ export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied
       onErrors(failures);
       setPhase({
         kind: 'previewed',
-        summary: Object.keys(failures).length ? `${failedSummary(failures, notRun)}; nothing was changed.` : `All ${edits.length} would succeed together (${rows} row${rows === 1 ? '' : 's'}); rolled back.`,
+        summary: Object.keys(failures).length
+          ? `${failedSummary(failures, notRun)}; nothing was changed.`
+          : `All ${edits.length} would succeed together (${rows} row${rows === 1 ? '' : 's'}); rolled back.`,
       });
     },
   });
@@ -67,7 +71,10 @@ export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied
     onSuccess: ({ failures, rows, notRun, committed }) => {
       onErrors(failures);
       if (!committed) {
-        setPhase({ kind: 'previewed', summary: `Not applied, nothing was changed: ${failedSummary(failures, notRun)} (see the marked rows).` });
+        setPhase({
+          kind: 'previewed',
+          summary: `Not applied, nothing was changed: ${failedSummary(failures, notRun)} (see the marked rows).`,
+        });
         return;
       }
       // Committed: every edit ran; one that changed no row after all (a race) stays staged with why.
@@ -89,7 +96,12 @@ export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied
         <button type="button" className="button button--small" disabled={busy || !edits.length} onClick={() => preview.mutate()}>
           Preview (rollback)
         </button>
-        <button type="button" className="button button--small button--primary" disabled={busy || !edits.length} onClick={() => apply.mutate()}>
+        <button
+          type="button"
+          className="button button--small button--primary"
+          disabled={busy || !edits.length}
+          onClick={() => apply.mutate()}
+        >
           Apply all
         </button>
         <button
@@ -153,7 +165,15 @@ export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied
 }
 
 /** A new row: every column with its default shown; empty fields are left out so defaults apply. */
-export function NewRowForm({ describe, onStage, onClose }: { describe: DescribeTableOutput; onStage: (values: Record<string, unknown>) => void; onClose: () => void }) {
+export function NewRowForm({
+  describe,
+  onStage,
+  onClose,
+}: {
+  describe: DescribeTableOutput;
+  onStage: (values: Record<string, unknown>) => void;
+  onClose: () => void;
+}) {
   const [texts, setTexts] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const stage = () => {

@@ -13,11 +13,23 @@ type ExportState =
 
 /** Chromium's File System Access API: where present, the export streams straight into the file. */
 interface SavePickerWindow {
-  showSaveFilePicker?: (options: { suggestedName: string }) => Promise<{ createWritable: () => Promise<{ write: (s: string) => Promise<void>; close: () => Promise<void> }> }>;
+  showSaveFilePicker?: (options: {
+    suggestedName: string;
+  }) => Promise<{ createWritable: () => Promise<{ write: (s: string) => Promise<void>; close: () => Promise<void> }> }>;
 }
 
 /** Exports the current view, all pages, as CSV or JSON, with progress and cancel. */
-export function ExportButton({ target, query, primaryKey, total }: { target: TableTarget; query: ReadQuery; primaryKey: readonly string[]; total: number | null }) {
+export function ExportButton({
+  target,
+  query,
+  primaryKey,
+  total,
+}: {
+  target: TableTarget;
+  query: ReadQuery;
+  primaryKey: readonly string[];
+  total: number | null;
+}) {
   const api = usePierApi();
   const [state, setState] = useState<ExportState>({ kind: 'idle' });
   const abort = useRef<AbortController | null>(null);
@@ -29,7 +41,8 @@ export function ExportButton({ target, query, primaryKey, total }: { target: Tab
     setState({ kind: 'running', format, progress: { rows: 0, total } });
     const picker = (window as unknown as SavePickerWindow).showSaveFilePicker;
     const parts: string[] = [];
-    let writable: Awaited<ReturnType<Awaited<ReturnType<NonNullable<SavePickerWindow['showSaveFilePicker']>>>['createWritable']>> | null = null;
+    let writable: Awaited<ReturnType<Awaited<ReturnType<NonNullable<SavePickerWindow['showSaveFilePicker']>>>['createWritable']>> | null =
+      null;
     try {
       if (picker && !navigator.webdriver) writable = await (await picker({ suggestedName: file })).createWritable();
     } catch {

@@ -20,14 +20,30 @@ export type CloudTableTarget = TableTarget & { readonly workspaceId: string; rea
 
 type Outcome =
   | { readonly kind: 'answered'; readonly pier: DataApiRequestOutput; readonly hosted: DataApiRequestOutput & { readonly url: string } }
-  | { readonly kind: 'hostedFailed'; readonly pier: DataApiRequestOutput; readonly message: string; readonly hint: string; readonly code: string };
+  | {
+      readonly kind: 'hostedFailed';
+      readonly pier: DataApiRequestOutput;
+      readonly message: string;
+      readonly hint: string;
+      readonly code: string;
+    };
 
 /**
  * The view's request sent twice: through Pier's own engine (as the signed-in identity, which is
  * whom the hosted API runs as with the workspace's token) and by main to the workspace's hosted
  * Data API; both answers side by side, with what differs. `sendCount` > 0 sends (again).
  */
-export function HostedComparison({ target, query, sendCount, onClose }: { target: CloudTableTarget; query: ReadQuery; sendCount: number; onClose: () => void }) {
+export function HostedComparison({
+  target,
+  query,
+  sendCount,
+  onClose,
+}: {
+  target: CloudTableTarget;
+  query: ReadQuery;
+  sendCount: number;
+  onClose: () => void;
+}) {
   const api = usePierApi();
   const databases = useQuery(databasesQuery(api, target.workspaceId, target.branch));
   const resource = databases.data?.find((d) => d.postgresDatabase === target.database)?.name;
@@ -62,9 +78,7 @@ export function HostedComparison({ target, query, sendCount, onClose }: { target
     <section className="hosted-compare" aria-label="Hosted Data API comparison">
       <header className="hosted-compare__header">
         <h2 className="hosted-compare__title">Pier’s engine vs. the hosted Data API</h2>
-        <span className="hosted-compare__note">
-          GET as your signed-in identity{limited ? `, first ${COMPARE_LIMIT} rows` : ''}
-        </span>
+        <span className="hosted-compare__note">GET as your signed-in identity{limited ? `, first ${COMPARE_LIMIT} rows` : ''}</span>
         <button type="button" className="button button--small" onClick={() => mutate()} disabled={send.isPending || !ready}>
           <Icon name="refresh" className={send.isPending ? 'spin' : undefined} /> Send again
         </button>
@@ -72,7 +86,11 @@ export function HostedComparison({ target, query, sendCount, onClose }: { target
           <Icon name="close" />
         </button>
       </header>
-      {databases.isError && <p className="hosted-compare__verdict hosted-compare__verdict--differ" role="alert">{describeError(databases.error).message}</p>}
+      {databases.isError && (
+        <p className="hosted-compare__verdict hosted-compare__verdict--differ" role="alert">
+          {describeError(databases.error).message}
+        </p>
+      )}
       {send.isPending && (
         <p className="hosted-compare__verdict" role="status">
           Sending to both…
@@ -132,9 +150,18 @@ function AnswerColumn({ title, url, answer, hosted = false }: { title: string; u
       <h3 className="hosted-compare__side-title">
         {title}
         <span className={`hosted-compare__status${answer.status >= 400 ? ' hosted-compare__status--error' : ''}`}>{answer.status}</span>
-        {answer.rows !== null && <span className="hosted-compare__rows">{answer.rows} row{answer.rows === 1 ? '' : 's'}{answer.total !== null ? ` of ${answer.total}` : ''}</span>}
+        {answer.rows !== null && (
+          <span className="hosted-compare__rows">
+            {answer.rows} row{answer.rows === 1 ? '' : 's'}
+            {answer.total !== null ? ` of ${answer.total}` : ''}
+          </span>
+        )}
       </h3>
-      {url && <p className="hosted-compare__url" title={url}>{url}</p>}
+      {url && (
+        <p className="hosted-compare__url" title={url}>
+          {url}
+        </p>
+      )}
       {refusal && <p className="hosted-compare__hint">{refusal}</p>}
       {answer.headers.length > 0 && (
         <dl className="hosted-compare__headers">

@@ -1,7 +1,14 @@
 import { useQueries } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import type { DescribeTableOutput } from '../../../../shared/contract/dataApi';
-import { IS_VALUES, type EmbedPath, type FilterCondition, type FilterNode, type OrderTerm, type ReadQuery } from '../../../../shared/dataapi/ast';
+import {
+  IS_VALUES,
+  type EmbedPath,
+  type FilterCondition,
+  type FilterNode,
+  type OrderTerm,
+  type ReadQuery,
+} from '../../../../shared/dataapi/ast';
 import { OPERATORS, type OperatorName } from '../../../../shared/dataapi/operators';
 import { COUNT_MODES, describeQuery, type BranchLocation, type CountMode } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
@@ -100,7 +107,9 @@ export function QueryBuilder({ database, at, describe, query, onQuery, countMode
                   type="checkbox"
                   aria-label={`Embed ${name}`}
                   checked={current !== undefined}
-                  onChange={(e) => onQuery(e.target.checked ? addEmbed(query, proto) : removeEmbed(query, current ? embedKey(current) : proto.relation))}
+                  onChange={(e) =>
+                    onQuery(e.target.checked ? addEmbed(query, proto) : removeEmbed(query, current ? embedKey(current) : proto.relation))
+                  }
                 />
                 <span>{name}</span>
                 <span className="builder__type">{rel.toOne ? 'to-one' : 'to-many'}</span>
@@ -245,15 +254,25 @@ interface FilterEditorProps {
 }
 
 function FilterEditor({ label, node, path, columns, onChange }: FilterEditorProps) {
-  if (node.kind === 'condition') return <ConditionEditor label={label} condition={node} path={path} columns={columns} onChange={onChange} />;
+  if (node.kind === 'condition')
+    return <ConditionEditor label={label} condition={node} path={path} columns={columns} onChange={onChange} />;
   return (
     <fieldset className="builder__group">
       <legend className="builder__group-head">
         <label className="builder__inline">
-          <input type="checkbox" aria-label={`${label} not`} checked={node.negated} onChange={(e) => onChange({ ...node, negated: e.target.checked })} />
+          <input
+            type="checkbox"
+            aria-label={`${label} not`}
+            checked={node.negated}
+            onChange={(e) => onChange({ ...node, negated: e.target.checked })}
+          />
           not
         </label>
-        <select aria-label={`${label} combines with`} value={node.kind} onChange={(e) => onChange({ ...node, kind: e.target.value as 'and' | 'or' })}>
+        <select
+          aria-label={`${label} combines with`}
+          value={node.kind}
+          onChange={(e) => onChange({ ...node, kind: e.target.value as 'and' | 'or' })}
+        >
           <option value="or">any of (or)</option>
           <option value="and">all of (and)</option>
         </select>
@@ -287,7 +306,14 @@ function FilterEditor({ label, node, path, columns, onChange }: FilterEditorProp
           onClick={() =>
             onChange({
               ...node,
-              children: [...node.children, { kind: node.kind === 'or' ? 'and' : 'or', negated: false, children: [newCondition(columns.find((c) => samePath(c.path, path)))] }],
+              children: [
+                ...node.children,
+                {
+                  kind: node.kind === 'or' ? 'and' : 'or',
+                  negated: false,
+                  children: [newCondition(columns.find((c) => samePath(c.path, path)))],
+                },
+              ],
             })
           }
         >
@@ -339,7 +365,12 @@ function ConditionEditor({
         ))}
       </select>
       <label className="builder__inline" title="Negate this condition">
-        <input type="checkbox" aria-label={`${label} not`} checked={condition.negated} onChange={(e) => onChange({ ...condition, negated: e.target.checked })} />
+        <input
+          type="checkbox"
+          aria-label={`${label} not`}
+          checked={condition.negated}
+          onChange={(e) => onChange({ ...condition, negated: e.target.checked })}
+        />
         not
       </label>
       <select
@@ -349,7 +380,17 @@ function ConditionEditor({
           const operator = e.target.value as OperatorName;
           const shapeChanged = OPERATORS[operator].shape !== spec.shape;
           const { quantifier: _q, language: _l, ...rest } = condition;
-          onChange({ ...rest, operator, value: shapeChanged ? (OPERATORS[operator].shape === 'is' ? 'null' : OPERATORS[operator].shape === 'list' ? [] : '') : condition.value });
+          onChange({
+            ...rest,
+            operator,
+            value: shapeChanged
+              ? OPERATORS[operator].shape === 'is'
+                ? 'null'
+                : OPERATORS[operator].shape === 'list'
+                  ? []
+                  : ''
+              : condition.value,
+          });
         }}
       >
         {operators.map((op) => (
@@ -407,7 +448,17 @@ function ConditionEditor({
 }
 
 /** A text field that changes the query on Enter or when left, not on every keystroke. */
-function TextInput({ label, value, placeholder, onCommit }: { label: string; value: string; placeholder: string; onCommit: (text: string) => void }) {
+function TextInput({
+  label,
+  value,
+  placeholder,
+  onCommit,
+}: {
+  label: string;
+  value: string;
+  placeholder: string;
+  onCommit: (text: string) => void;
+}) {
   const [text, setText] = useState(value);
   useEffect(() => setText(value), [value]);
   const commit = () => {
@@ -442,13 +493,25 @@ function NumberInput({ value, label, onCommit }: { value: number | undefined; la
   );
 }
 
-function OrderEditor({ terms, columns, onChange }: { terms: readonly OrderTerm[]; columns: Columns; onChange: (terms: readonly OrderTerm[]) => void }) {
+function OrderEditor({
+  terms,
+  columns,
+  onChange,
+}: {
+  terms: readonly OrderTerm[];
+  columns: Columns;
+  onChange: (terms: readonly OrderTerm[]) => void;
+}) {
   const set = (i: number, term: OrderTerm | null) => onChange(terms.flatMap((t, j) => (j !== i ? [t] : term ? [term] : [])));
   return (
     <>
       {terms.map((t, i) => (
         <div key={i} className="builder__condition" role="group" aria-label={`Sort ${i + 1}`}>
-          <select aria-label={`Sort ${i + 1} column`} value={t.field.name} onChange={(e) => set(i, { ...t, field: { name: e.target.value, json: [] } })}>
+          <select
+            aria-label={`Sort ${i + 1} column`}
+            value={t.field.name}
+            onChange={(e) => set(i, { ...t, field: { name: e.target.value, json: [] } })}
+          >
             {!columns.some((c) => c.name === t.field.name) && <option value={t.field.name}>{t.field.name}</option>}
             {columns.map((c) => (
               <option key={c.name} value={c.name}>

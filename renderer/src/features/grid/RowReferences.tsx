@@ -23,7 +23,15 @@ function matchQuery(pairs: readonly (readonly [string, unknown])[], limit?: numb
  * For the active row: the rows its foreign keys point at (to-one), and how many rows of each
  * referencing table point at it (to-many), all as the view's identity.
  */
-export function RowReferences({ target, describe, row }: { target: TableTarget; describe: DescribeTableOutput; row: Readonly<Record<string, unknown>> }) {
+export function RowReferences({
+  target,
+  describe,
+  row,
+}: {
+  target: TableTarget;
+  describe: DescribeTableOutput;
+  row: Readonly<Record<string, unknown>>;
+}) {
   const toOne = describe.relationships.filter((r) => r.toOne);
   const toMany = describe.relationships.filter((r) => !r.toOne && r.kind !== 'many-to-many');
   if (toOne.length === 0 && toMany.length === 0) return null;
@@ -93,10 +101,18 @@ function ReferencingCount({ target, rel, row }: { target: TableTarget; rel: Rela
   const pairs = pairsFor(rel, row);
   const other: TableTarget = { ...target, schema: rel.target.schema, table: rel.target.name };
   const count = useQuery({ ...countQuery(api, other, pairs ? matchQuery(pairs) : '', 'exact'), enabled: pairs !== null });
-  const text = pairs === null ? 'key not in this view' : count.isError ? describeError(count.error).message : count.data === undefined ? '…' : `${count.data ?? '?'} row${count.data === 1 ? '' : 's'}`;
+  const text =
+    pairs === null
+      ? 'key not in this view'
+      : count.isError
+        ? describeError(count.error).message
+        : count.data === undefined
+          ? '…'
+          : `${count.data ?? '?'} row${count.data === 1 ? '' : 's'}`;
   return (
     <li>
-      <span className="row-refs__table">{rel.target.name}</span> <span className="row-refs__note">via {rel.columns.map(([, t]) => t).join(', ')}</span>: {text}
+      <span className="row-refs__table">{rel.target.name}</span>{' '}
+      <span className="row-refs__note">via {rel.columns.map(([, t]) => t).join(', ')}</span>: {text}
     </li>
   );
 }

@@ -46,11 +46,28 @@ export interface GridEditing {
  * Read-only grid: sticky header, primary key pinned left, rows virtualized so a page of a huge
  * table costs the same as a small one. Keyboard: the grid is one tab stop with an active cell.
  */
-export function TableGrid({ label, columns, rowCount, rowAt, sampleRows, onVisibleRange, emptyMessage, editing, onActiveChange }: TableGridProps) {
+export function TableGrid({
+  label,
+  columns,
+  rowCount,
+  rowAt,
+  sampleRows,
+  onVisibleRange,
+  emptyMessage,
+  editing,
+  onActiveChange,
+}: TableGridProps) {
   const [widths, setWidths] = useState<Readonly<Record<string, number>>>({});
   const [order, setOrder] = useState<readonly string[]>([]);
   const layout = useMemo(() => layoutGrid(columns, sampleRows, widths, rowCount, order), [columns, sampleRows, widths, rowCount, order]);
-  const reorder = (from: string, to: string) => setOrder(moveColumn(layout.columns.map((c) => c.info.name), from, to));
+  const reorder = (from: string, to: string) =>
+    setOrder(
+      moveColumn(
+        layout.columns.map((c) => c.info.name),
+        from,
+        to,
+      ),
+    );
   const resizeColumn = (name: string, width: number | null) =>
     setWidths((prev) => {
       const next = { ...prev };
@@ -276,7 +293,23 @@ interface GridRowProps {
 }
 
 /** One row; memoized so scrolling re-renders only rows that moved in or whose data arrived. */
-const GridRow = memo(function GridRow({ index, start, cells, layout, activeCol, idPrefix, onSelect, selectedCols, mark, rowError, changed, editor, onEdit, onCommit, onCancel }: GridRowProps) {
+const GridRow = memo(function GridRow({
+  index,
+  start,
+  cells,
+  layout,
+  activeCol,
+  idPrefix,
+  onSelect,
+  selectedCols,
+  mark,
+  rowError,
+  changed,
+  editor,
+  onEdit,
+  onCommit,
+  onCancel,
+}: GridRowProps) {
   const changedCells = changed.split(',');
   const [selLeft, selRight] = selectedCols ? selectedCols.split('-').map(Number) : [-1, -2];
   return (
@@ -315,7 +348,15 @@ const GridRow = memo(function GridRow({ index, start, cells, layout, activeCol, 
             selected={selLeft !== undefined && selRight !== undefined && col >= selLeft && col <= selRight}
             onSelect={(extend) => onSelect({ row: index, col }, extend)}
             onEdit={onEdit ? () => onEdit({ row: index, col }) : undefined}
-            editor={editor?.col === col ? { error: editor.error, onCommit: (text, moveRight) => onCommit(text, moveRight ? { row: index, col: col + 1 } : null), onCancel } : null}
+            editor={
+              editor?.col === col
+                ? {
+                    error: editor.error,
+                    onCommit: (text, moveRight) => onCommit(text, moveRight ? { row: index, col: col + 1 } : null),
+                    onCancel,
+                  }
+                : null
+            }
           />
         ),
       )}
@@ -403,7 +444,11 @@ interface CellProps {
   readonly selected: boolean;
   readonly onSelect: (extend: boolean) => void;
   readonly onEdit: (() => void) | undefined;
-  readonly editor: { readonly error: string | null; readonly onCommit: (text: string | null, moveRight: boolean) => void; readonly onCancel: () => void } | null;
+  readonly editor: {
+    readonly error: string | null;
+    readonly onCommit: (text: string | null, moveRight: boolean) => void;
+    readonly onCancel: () => void;
+  } | null;
 }
 
 function Cell({ id, column, value, gutterWidth, colIndex, active, changed, selected, onSelect, onEdit, editor }: CellProps) {
@@ -430,7 +475,12 @@ function Cell({ id, column, value, gutterWidth, colIndex, active, changed, selec
       onDoubleClick={onEdit}
     >
       {editor ? (
-        <CellEditor initial={value === null || value === undefined ? '' : cellClipboardText(value)} wasNull={value === null} label={`Edit ${column.info.name}`} {...editor} />
+        <CellEditor
+          initial={value === null || value === undefined ? '' : cellClipboardText(value)}
+          wasNull={value === null}
+          label={`Edit ${column.info.name}`}
+          {...editor}
+        />
       ) : display.kind === 'null' ? (
         <span className="null-badge">NULL</span>
       ) : (

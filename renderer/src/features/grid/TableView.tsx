@@ -34,7 +34,8 @@ export function TableView({ relation }: { relation: RelationRef }) {
   const schemas = useQuery({ ...schemasQuery(api, relation.branch), enabled: relation.database === undefined });
   const qualified = `${relation.schema}.${relation.name}`;
   const database = relation.database ?? schemas.data?.database;
-  if (schemas.isError) return <ErrorPanel title={`Couldn't load ${qualified}`} error={schemas.error} onRetry={() => void schemas.refetch()} />;
+  if (schemas.isError)
+    return <ErrorPanel title={`Couldn't load ${qualified}`} error={schemas.error} onRetry={() => void schemas.refetch()} />;
   if (!database) return <GridSkeleton label={`Loading ${qualified}`} />;
   return <DataApiTableView database={database} relation={relation} />;
 }
@@ -61,20 +62,33 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
   const [newRowOpen, setNewRowOpen] = useState(false);
   const insertSeq = useRef(0);
   const describe = useQuery(describeQuery(api, database, relation.schema, relation.name, at));
-  const target: TableTarget = useMemo(() => ({ ...at, database, schema: relation.schema, table: relation.name, viewAs }), [at, database, relation, viewAs]);
+  const target: TableTarget = useMemo(
+    () => ({ ...at, database, schema: relation.schema, table: relation.name, viewAs }),
+    [at, database, relation, viewAs],
+  );
   const cloudTarget: CloudTableTarget | null = workspaceId && branch ? { ...target, workspaceId, branch } : null;
   // How often "Send to hosted Data API" was pressed; 0 = the comparison is closed.
   const [hostedSends, setHostedSends] = useState(0);
   // Observes the grid's count (the grid decides when it runs).
-  const count = useQuery({ ...countQuery(api, target, serializeQuery(withTopPaging(query, undefined, undefined)), countMode), enabled: false });
-  const embedTargets = describe.data ? embedsOf(query).flatMap((e) => {
-    const rel = findRelationship(describe.data, e.relation, e.hint);
-    return rel?.toOne ? [rel.target] : [];
-  }) : [];
+  const count = useQuery({
+    ...countQuery(api, target, serializeQuery(withTopPaging(query, undefined, undefined)), countMode),
+    enabled: false,
+  });
+  const embedTargets = describe.data
+    ? embedsOf(query).flatMap((e) => {
+        const rel = findRelationship(describe.data, e.relation, e.hint);
+        return rel?.toOne ? [rel.target] : [];
+      })
+    : [];
   const relatedDescribes = useQueries({ queries: embedTargets.map((t) => describeQuery(api, database, t.schema, t.name, at)) });
   const relatedKey = relatedDescribes.map((r) => (r.data ? '1' : '0')).join();
   const related = useMemo(
-    () => new Map(relatedDescribes.flatMap((r, i) => (r.data && embedTargets[i] ? [[`${embedTargets[i].schema}.${embedTargets[i].name}`, r.data] as const] : []))),
+    () =>
+      new Map(
+        relatedDescribes.flatMap((r, i) =>
+          r.data && embedTargets[i] ? [[`${embedTargets[i].schema}.${embedTargets[i].name}`, r.data] as const] : [],
+        ),
+      ),
     // Rebuilt when a describe arrives or the query changes, not on every render.
     [relatedKey, query],
   );
@@ -126,7 +140,14 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
         >
           Query builder
         </button>
-        <button type="button" className="icon-button" aria-label={`Reload ${qualified}`} title="Reload rows" onClick={reload} disabled={count.isFetching}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={`Reload ${qualified}`}
+          title="Reload rows"
+          onClick={reload}
+          disabled={count.isFetching}
+        >
           <Icon name="refresh" className={count.isFetching ? 'spin' : undefined} />
         </button>
       </div>
@@ -149,7 +170,9 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
           }
         />
       )}
-      {cloudTarget && hostedSends > 0 && <HostedComparison target={cloudTarget} query={query} sendCount={hostedSends} onClose={() => setHostedSends(0)} />}
+      {cloudTarget && hostedSends > 0 && (
+        <HostedComparison target={cloudTarget} query={query} sendCount={hostedSends} onClose={() => setHostedSends(0)} />
+      )}
       <div className="table-view__main">
         <div className="table-view__body">
           {describe.isPending ? (
@@ -172,7 +195,11 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
                 setActiveCell(cell);
               }}
               label={`${qualified} rows`}
-              emptyMessage={query.filters.length ? 'No rows match these filters.' : `${qualified} has no rows${viewAs.kind === 'identity' ? ` visible to ${viewAs.role}` : ''}.`}
+              emptyMessage={
+                query.filters.length
+                  ? 'No rows match these filters.'
+                  : `${qualified} has no rows${viewAs.kind === 'identity' ? ` visible to ${viewAs.role}` : ''}.`
+              }
             />
           )}
         </div>

@@ -34,7 +34,11 @@ export function UrlBar({ url, table, onQuery, actions }: UrlBarProps) {
     if (text === url) return;
     const named = tableOfUrl(text);
     if (named !== null && named !== table) {
-      setError({ code: 'PIER_OTHER_TABLE', message: `This URL is for "${named}", but the open table is "${table}".`, hint: `Open ${named} from the explorer, or edit only the part after "?".` });
+      setError({
+        code: 'PIER_OTHER_TABLE',
+        message: `This URL is for "${named}", but the open table is "${table}".`,
+        hint: `Open ${named} from the explorer, or edit only the part after "?".`,
+      });
       return;
     }
     const parsed = parseQuery(queryPartOf(text));

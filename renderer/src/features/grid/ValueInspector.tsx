@@ -14,7 +14,10 @@ export function ValueInspector({ cell }: { cell: ActiveCell }) {
   const flat = cellClipboardText(value);
   if (!isObject && flat.length < INSPECT_FROM_CHARS) return null;
   const full = isObject ? JSON.stringify(value, null, 2) : flat;
-  const shown = full.length > SHOW_CHARS ? `${full.slice(0, SHOW_CHARS)}\n… ${(full.length - SHOW_CHARS).toLocaleString('en-US')} more characters (Copy takes all)` : full;
+  const shown =
+    full.length > SHOW_CHARS
+      ? `${full.slice(0, SHOW_CHARS)}\n… ${(full.length - SHOW_CHARS).toLocaleString('en-US')} more characters (Copy takes all)`
+      : full;
   return (
     <section className="value-inspector" aria-label={`Value of ${column.name}`}>
       <div className="value-inspector__head">

@@ -9,7 +9,17 @@ const ADMIN = '\u0000admin';
  * Whom the grid's requests run as: the admin, or any role granted to `authenticator`. On a cloud
  * workspace "admin" is the identity signed in to it (its connections log in as that identity).
  */
-export function ViewAsPicker({ database, at, value, onChange }: { database: string; at: BranchLocation; value: ViewAs; onChange: (v: ViewAs) => void }) {
+export function ViewAsPicker({
+  database,
+  at,
+  value,
+  onChange,
+}: {
+  database: string;
+  at: BranchLocation;
+  value: ViewAs;
+  onChange: (v: ViewAs) => void;
+}) {
   const api = usePierApi();
   const identities = useQuery(identitiesQuery(api, database, at));
   const roles = identities.data?.roles ?? [];

@@ -14,7 +14,13 @@ const CLIENTS: DescribeTableOutput = {
   columns: NAMES.map((name) => ({ name, type: 'text', typeName: 'text', nullable: true, default: null, comment: null })),
   primaryKey: ['id'],
   relationships: [
-    { kind: 'one-to-many', target: { schema: 'public', name: 'projects' }, constraint: 'projects_client_id_fkey', toOne: false, columns: [['id', 'client_id']] },
+    {
+      kind: 'one-to-many',
+      target: { schema: 'public', name: 'projects' },
+      constraint: 'projects_client_id_fkey',
+      toOne: false,
+      columns: [['id', 'client_id']],
+    },
   ],
 };
 
@@ -29,7 +35,12 @@ describe('builder edits, read through the URL they produce', () => {
     ['unticking a column lists the rest', '', (x) => toggleColumnInQuery(x, NAMES, 'meta', false), 'select=id,name'],
     ['ticking the last one goes back to all', 'select=id,name', (x) => toggleColumnInQuery(x, NAMES, 'meta', true), ''],
     ['catalog order is kept', 'select=name', (x) => toggleColumnInQuery(x, NAMES, 'id', true), 'select=id,name'],
-    ['aliases and embeds survive', 'select=n:name,projects(id)', (x) => toggleColumnInQuery(x, NAMES, 'id', true), 'select=id,n:name,projects(id)'],
+    [
+      'aliases and embeds survive',
+      'select=n:name,projects(id)',
+      (x) => toggleColumnInQuery(x, NAMES, 'id', true),
+      'select=id,n:name,projects(id)',
+    ],
     ['an embed makes * explicit', '', (x) => addEmbed(x, embedFor(CLIENTS, CLIENTS.relationships[0]!)), 'select=*,projects(*)'],
     [
       'an embed edits its own columns and join',
@@ -37,14 +48,31 @@ describe('builder edits, read through the URL they produce', () => {
       (x) => updateEmbed(x, 'projects', (e) => ({ ...e, join: 'inner', select: [{ kind: 'field', field: { name: 'name', json: [] } }] })),
       'select=id,projects!inner(name)',
     ],
-    ['removing an embed drops its filters and order', 'select=*,projects(*)&projects.id=eq.1&projects.order=id&id=gt.0', (x) => removeEmbed(x, 'projects'), 'id=gt.0'],
+    [
+      'removing an embed drops its filters and order',
+      'select=*,projects(*)&projects.id=eq.1&projects.order=id&id=gt.0',
+      (x) => removeEmbed(x, 'projects'),
+      'id=gt.0',
+    ],
     [
       'filters append in order',
       'id=gte.2',
-      (x) => addFilter(x, ['projects'], { kind: 'condition', field: { name: 'name', json: [] }, negated: true, operator: 'ilike', value: '*app*' }),
+      (x) =>
+        addFilter(x, ['projects'], {
+          kind: 'condition',
+          field: { name: 'name', json: [] },
+          negated: true,
+          operator: 'ilike',
+          value: '*app*',
+        }),
       'id=gte.2&projects.name=not.ilike.*app*',
     ],
-    ['sort with nulls', '', (x) => setTopOrder(x, [{ field: { name: 'name', json: [] }, direction: 'desc', nulls: 'last' }, { field: { name: 'id', json: [] } }]), 'order=name.desc.nullslast,id'],
+    [
+      'sort with nulls',
+      '',
+      (x) => setTopOrder(x, [{ field: { name: 'name', json: [] }, direction: 'desc', nulls: 'last' }, { field: { name: 'id', json: [] } }]),
+      'order=name.desc.nullslast,id',
+    ],
     ['removing every sort term removes order', 'order=id', (x) => setTopOrder(x, []), ''],
   ];
   it.each(cases)('%s', (_name, from, edit, to) => {
@@ -52,7 +80,10 @@ describe('builder edits, read through the URL they produce', () => {
   });
 
   it('hints an embed with the constraint when two keys lead to the same table', () => {
-    const twice = { ...CLIENTS, relationships: [CLIENTS.relationships[0]!, { ...CLIENTS.relationships[0]!, constraint: 'projects_owner_fkey' }] };
+    const twice = {
+      ...CLIENTS,
+      relationships: [CLIENTS.relationships[0]!, { ...CLIENTS.relationships[0]!, constraint: 'projects_owner_fkey' }],
+    };
     expect(embedFor(twice, twice.relationships[1]!).hint).toBe('projects_owner_fkey');
     expect(embedFor(CLIENTS, CLIENTS.relationships[0]!).hint).toBeUndefined();
   });

@@ -16,11 +16,18 @@ export function selectedColumns(select: readonly SelectItem[] | undefined, colum
  * Turns one column on or off in a select list, keeping catalog order, aliases and embeds.
  * All columns and nothing else selects as `*` (or no select at all).
  */
-export function toggleColumn(select: readonly SelectItem[] | undefined, columnNames: readonly string[], name: string, on: boolean): SelectItem[] | undefined {
+export function toggleColumn(
+  select: readonly SelectItem[] | undefined,
+  columnNames: readonly string[],
+  name: string,
+  on: boolean,
+): SelectItem[] | undefined {
   const chosen = selectedColumns(select, columnNames);
   if (on) chosen.add(name);
   else chosen.delete(name);
-  const existing = new Map((select ?? []).flatMap((s) => (s.kind === 'field' && s.field.json.length === 0 ? [[s.field.name, s] as const] : [])));
+  const existing = new Map(
+    (select ?? []).flatMap((s) => (s.kind === 'field' && s.field.json.length === 0 ? [[s.field.name, s] as const] : [])),
+  );
   const others = (select ?? []).filter((s) => s.kind !== 'star' && !(s.kind === 'field' && s.field.json.length === 0));
   const all = columnNames.every((c) => chosen.has(c));
   const fields: SelectItem[] = all
@@ -42,8 +49,15 @@ function withSelect(query: ReadQuery, select: SelectItem[] | undefined): ReadQue
 
 /** The name a relationship is embedded by: the target table, with the constraint as hint when ambiguous. */
 export function embedFor(describe: DescribeTableOutput, rel: Relationship): EmbedItem {
-  const ambiguous = describe.relationships.filter((r) => r.target.name === rel.target.name && r.target.schema === rel.target.schema).length > 1;
-  return { kind: 'embed', relation: rel.target.name, ...(ambiguous && { hint: rel.constraint }), spread: false, select: [{ kind: 'star' }] };
+  const ambiguous =
+    describe.relationships.filter((r) => r.target.name === rel.target.name && r.target.schema === rel.target.schema).length > 1;
+  return {
+    kind: 'embed',
+    relation: rel.target.name,
+    ...(ambiguous && { hint: rel.constraint }),
+    spread: false,
+    select: [{ kind: 'star' }],
+  };
 }
 
 export function embedKey(e: EmbedItem): string {

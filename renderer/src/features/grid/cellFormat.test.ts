@@ -31,7 +31,11 @@ describe('formatCell', () => {
     { value: 42, category: 'number', want: { kind: 'number', text: '42', title: null } },
     { value: '25000.00', category: 'number', want: { kind: 'number', text: '25000.00', title: null } },
     { value: true, category: 'boolean', want: { kind: 'boolean', text: 'true', title: null } },
-    { value: { a: 1, b: [true, null] }, category: 'json', want: { kind: 'json', text: '{"a":1,"b":[true,null]}', title: '{"a":1,"b":[true,null]}' } },
+    {
+      value: { a: 1, b: [true, null] },
+      category: 'json',
+      want: { kind: 'json', text: '{"a":1,"b":[true,null]}', title: '{"a":1,"b":[true,null]}' },
+    },
     { value: [1, 2], category: 'array', want: { kind: 'json', text: '[1,2]', title: null } },
     { value: 'hi', category: 'json', want: { kind: 'json', text: '"hi"', title: null } },
     { value: '2024-01-15T10:00:00', category: 'time', want: { kind: 'time', text: '2024-01-15T10:00:00', title: '2024-01-15T10:00:00' } },

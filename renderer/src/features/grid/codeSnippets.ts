@@ -27,7 +27,11 @@ export function codeSnippet(kind: SnippetKind, t: SnippetTarget): string {
   const url = viewUrl(t);
   switch (kind) {
     case 'curl':
-      return [`curl ${shellQuote(url)}`, `  -H "Authorization: Bearer $TOKEN"`, ...(t.count ? [`  -H 'Prefer: count=${t.count}'`] : [])].join(' \\\n');
+      return [
+        `curl ${shellQuote(url)}`,
+        `  -H "Authorization: Bearer $TOKEN"`,
+        ...(t.count ? [`  -H 'Prefer: count=${t.count}'`] : []),
+      ].join(' \\\n');
     case 'fetch':
       return [
         `const res = await fetch(${js(url)}, {`,

@@ -8,7 +8,12 @@ describe('joining export pages', () => {
   });
 
   it('JSON pages become one array, empty pages included', () => {
-    const doc = [pageChunk('json', '[{"id":1},{"id":2}]', true), pageChunk('json', '[]', false), pageChunk('json', '[{"id":3}]', false), closingChunk('json')].join('');
+    const doc = [
+      pageChunk('json', '[{"id":1},{"id":2}]', true),
+      pageChunk('json', '[]', false),
+      pageChunk('json', '[{"id":3}]', false),
+      closingChunk('json'),
+    ].join('');
     expect(JSON.parse(doc)).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
     expect(JSON.parse(pageChunk('json', '[]', true) + closingChunk('json'))).toEqual([]);
   });

@@ -59,7 +59,9 @@ export async function exportView(options: {
     if (signal.aborted) throw new DOMException('Export cancelled', 'AbortError');
     // CSV pages carry no parsed rows to read the last key from, so CSV continues by offset.
     const page =
-      jsonKeyset && after !== undefined ? keysetWindowQueryOf(query, jsonKeyset, after, rows, EXPORT_PAGE_ROWS) : windowQueryOf(query, rows, EXPORT_PAGE_ROWS);
+      jsonKeyset && after !== undefined
+        ? keysetWindowQueryOf(query, jsonKeyset, after, rows, EXPORT_PAGE_ROWS)
+        : windowQueryOf(query, rows, EXPORT_PAGE_ROWS);
     if (!page) break;
     const body = await fetchExportPage(api, target, serializeQuery(page), format);
     const count = format === 'csv' ? csvRowCount(body) : jsonRows(body, jsonKeyset?.name, (last) => (after = last));

@@ -54,7 +54,10 @@ export function layoutGrid(
   const gutterWidth = Math.max(40, String(rowCount).length * 8 + 24);
   const ordered = columns
     .map((info, dataIndex) => ({ info, dataIndex }))
-    .sort((a, b) => Number(b.info.isPrimaryKey) - Number(a.info.isPrimaryKey) || rank(a.info.name, a.dataIndex) - rank(b.info.name, b.dataIndex));
+    .sort(
+      (a, b) =>
+        Number(b.info.isPrimaryKey) - Number(a.info.isPrimaryKey) || rank(a.info.name, a.dataIndex) - rank(b.info.name, b.dataIndex),
+    );
   const sample = rows.slice(0, SAMPLE_ROWS);
   let left = 0;
   let pinnedWidth = gutterWidth;
@@ -62,7 +65,15 @@ export function layoutGrid(
     const category = typeCategory(info.type);
     const shortType = shortTypeName(info.type);
     const override = widthOverrides[info.name];
-    const width = override !== undefined ? clampColumnWidth(override) : columnWidth(info, shortType, category, sample.map((row) => row[dataIndex]));
+    const width =
+      override !== undefined
+        ? clampColumnWidth(override)
+        : columnWidth(
+            info,
+            shortType,
+            category,
+            sample.map((row) => row[dataIndex]),
+          );
     const pinEdge = info.isPrimaryKey && ordered[index + 1]?.info.isPrimaryKey !== true;
     const column: GridColumn = { dataIndex, info, category, shortType, width, pinned: info.isPrimaryKey, pinEdge, left };
     left += width;

@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { DescribeTableOutput } from '../../../../shared/contract/dataApi';
 import { parseQuery } from '../../../../shared/dataapi/parseQuery';
 import type { ReadQuery } from '../../../../shared/dataapi/ast';
-import { gridColumns, keysetColumn, keysetWindowQueryOf, queryPartOf, readableQuery, rowCells, stableOrder, tableOfUrl, viewTotal, windowQueryOf } from './gridQuery';
+import {
+  gridColumns,
+  keysetColumn,
+  keysetWindowQueryOf,
+  queryPartOf,
+  readableQuery,
+  rowCells,
+  stableOrder,
+  tableOfUrl,
+  viewTotal,
+  windowQueryOf,
+} from './gridQuery';
 
 const CLIENTS: DescribeTableOutput = {
   baseUrl: 'http://127.0.0.1:1/api/2.0/workspace/local/rest/db',
@@ -15,8 +26,20 @@ const CLIENTS: DescribeTableOutput = {
   ],
   primaryKey: ['id'],
   relationships: [
-    { kind: 'one-to-many', target: { schema: 'public', name: 'projects' }, constraint: 'projects_client_id_fkey', toOne: false, columns: [['id', 'client_id']] },
-    { kind: 'many-to-one', target: { schema: 'public', name: 'regions' }, constraint: 'clients_region_fkey', toOne: true, columns: [['region', 'id']] },
+    {
+      kind: 'one-to-many',
+      target: { schema: 'public', name: 'projects' },
+      constraint: 'projects_client_id_fkey',
+      toOne: false,
+      columns: [['id', 'client_id']],
+    },
+    {
+      kind: 'many-to-one',
+      target: { schema: 'public', name: 'regions' },
+      constraint: 'clients_region_fkey',
+      toOne: true,
+      columns: [['region', 'id']],
+    },
   ],
 };
 
@@ -129,7 +152,9 @@ describe('stable windows and keyset paging', () => {
     expect(readableQuery(keysetWindowQueryOf(q('name=like.a*&order=id.desc&limit=500&offset=7'), key!, 4000, 400, 200)!)).toBe(
       'name=like.a*&id=lt.4000&order=id.desc&limit=100',
     );
-    expect(readableQuery(keysetWindowQueryOf(q('order=id'), { name: 'id', descending: false }, 400, 1000, 200, 400)!)).toBe('id=gt.400&order=id&limit=200&offset=400');
+    expect(readableQuery(keysetWindowQueryOf(q('order=id'), { name: 'id', descending: false }, 400, 1000, 200, 400)!)).toBe(
+      'id=gt.400&order=id&limit=200&offset=400',
+    );
     expect(keysetColumn(q('order=id,name'), ['id'])).toBeNull();
     expect(keysetColumn(q('order=name'), ['id'])).toBeNull();
     expect(keysetColumn(q('order=id'), ['tenant', 'id'])).toBeNull();

@@ -19,7 +19,8 @@ type Relationship = DescribeTableOutput['relationships'][number];
 /** The relationship an embed goes through: its hint (constraint) first, then the target table name. */
 export function findRelationship(describe: DescribeTableOutput, relation: string, hint?: string): Relationship | undefined {
   const candidates = describe.relationships.filter((r) => r.target.name === relation || r.constraint === relation);
-  if (hint !== undefined) return candidates.find((r) => r.constraint === hint) ?? candidates.find((r) => r.columns.some(([a]) => a === hint));
+  if (hint !== undefined)
+    return candidates.find((r) => r.constraint === hint) ?? candidates.find((r) => r.columns.some(([a]) => a === hint));
   return candidates[0];
 }
 
@@ -35,7 +36,9 @@ export function gridColumns(
 ): DataColumn[] {
   const pk = new Set(describe.primaryKey);
   const references = new Map(
-    describe.relationships.flatMap((r) => (r.toOne && r.kind === 'many-to-one' && r.columns.length === 1 && r.columns[0] ? [[r.columns[0][0], r.target.name] as const] : [])),
+    describe.relationships.flatMap((r) =>
+      r.toOne && r.kind === 'many-to-one' && r.columns.length === 1 && r.columns[0] ? [[r.columns[0][0], r.target.name] as const] : [],
+    ),
   );
   const refOf = (name: string) => {
     const target = references.get(name);
@@ -47,7 +50,16 @@ export function gridColumns(
   for (const item of items) {
     switch (item.kind) {
       case 'star':
-        for (const c of describe.columns) out.push({ name: c.name, type: c.type, nullable: c.nullable, isPrimaryKey: pk.has(c.name), path: [c.name], source: c.name, ...refOf(c.name) });
+        for (const c of describe.columns)
+          out.push({
+            name: c.name,
+            type: c.type,
+            nullable: c.nullable,
+            isPrimaryKey: pk.has(c.name),
+            path: [c.name],
+            source: c.name,
+            ...refOf(c.name),
+          });
         break;
       case 'field': {
         const key = item.alias ?? lastName(item);
@@ -55,7 +67,13 @@ export function gridColumns(
         const plain = column && !item.cast && !item.aggregate;
         out.push({
           name: item.alias ?? serializeField(item.field),
-          type: plain ? column.type : item.aggregate === 'count' ? 'bigint' : item.field.json.length > 0 ? 'jsonb' : (item.cast ?? column?.type ?? 'text'),
+          type: plain
+            ? column.type
+            : item.aggregate === 'count'
+              ? 'bigint'
+              : item.field.json.length > 0
+                ? 'jsonb'
+                : (item.cast ?? column?.type ?? 'text'),
           nullable: plain ? column.nullable : true,
           isPrimaryKey: plain === true && pk.has(column.name) && item.alias === undefined,
           path: [key],
@@ -74,7 +92,11 @@ export function gridColumns(
         const targetTypes = new Map(target?.columns.map((c) => [c.name, c.type]));
         // A to-one `*` becomes the target's columns once they are known.
         const expanded: Extract<SelectItem, { kind: 'field' }>[] = item.select.flatMap((s) =>
-          s.kind === 'field' ? [s] : s.kind === 'star' && target ? target.columns.map((c) => ({ kind: 'field' as const, field: { name: c.name, json: [] } })) : [],
+          s.kind === 'field'
+            ? [s]
+            : s.kind === 'star' && target
+              ? target.columns.map((c) => ({ kind: 'field' as const, field: { name: c.name, json: [] } }))
+              : [],
         );
         const allFields = expanded.length > 0 && item.select.every((s) => s.kind === 'field' || (s.kind === 'star' && target));
         if (item.spread || (toOne && allFields)) {
@@ -205,7 +227,13 @@ export function keysetWindowQueryOf(
   if (remaining <= 0) return null;
   const seek = {
     path: [],
-    node: { kind: 'condition', field: { name: key.name, json: [] }, negated: false, operator: key.descending ? 'lt' : 'gt', value: String(after) },
+    node: {
+      kind: 'condition',
+      field: { name: key.name, json: [] },
+      negated: false,
+      operator: key.descending ? 'lt' : 'gt',
+      value: String(after),
+    },
   } as const;
   return withTopPaging({ ...query, filters: [...query.filters, seek] }, remaining, skip > 0 ? skip : undefined);
 }

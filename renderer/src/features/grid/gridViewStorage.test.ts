@@ -10,8 +10,11 @@ describe('grid view storage', () => {
     expect(restoreGridView(serializeGridView(view))).toEqual(view);
   });
 
-  it.each([null, 'not json', '{}', '{"query":"select=(","countMode":"exact","viewAs":{"kind":"admin"}}', '{"query":"","countMode":"exact","viewAs":{"kind":"root"}}'])(
-    'ignores %s',
-    (stored) => expect(restoreGridView(stored)).toBeNull(),
-  );
+  it.each([
+    null,
+    'not json',
+    '{}',
+    '{"query":"select=(","countMode":"exact","viewAs":{"kind":"admin"}}',
+    '{"query":"","countMode":"exact","viewAs":{"kind":"root"}}',
+  ])('ignores %s', (stored) => expect(restoreGridView(stored)).toBeNull());
 });

@@ -25,7 +25,11 @@ export function summarizeAnswer(answer: Pick<DataApiRequestOutput, 'status' | 'h
   const error =
     answer.status >= 400
       ? isRecord(value)
-        ? { code: String(value.code ?? answer.status), message: String(value.message ?? answer.body), hint: typeof value.hint === 'string' ? value.hint : null }
+        ? {
+            code: String(value.code ?? answer.status),
+            message: String(value.message ?? answer.body),
+            hint: typeof value.hint === 'string' ? value.hint : null,
+          }
         : { code: String(answer.status), message: answer.body || `HTTP ${answer.status}`, hint: null }
       : null;
   return {
@@ -38,10 +42,14 @@ export function summarizeAnswer(answer: Pick<DataApiRequestOutput, 'status' | 'h
   };
 }
 
-export type Verdict = { readonly kind: 'same'; readonly message: string } | { readonly kind: 'differ'; readonly differences: readonly string[] };
+export type Verdict =
+  { readonly kind: 'same'; readonly message: string } | { readonly kind: 'differ'; readonly differences: readonly string[] };
 
 /** Whether Pier's engine and the hosted Data API answered alike, and if not, how they differ. */
-export function compareAnswers(pier: Pick<DataApiRequestOutput, 'status' | 'headers' | 'body'>, hosted: Pick<DataApiRequestOutput, 'status' | 'headers' | 'body'>): Verdict {
+export function compareAnswers(
+  pier: Pick<DataApiRequestOutput, 'status' | 'headers' | 'body'>,
+  hosted: Pick<DataApiRequestOutput, 'status' | 'headers' | 'body'>,
+): Verdict {
   const a = summarizeAnswer(pier);
   const b = summarizeAnswer(hosted);
   const differences: string[] = [];
@@ -54,7 +62,11 @@ export function compareAnswers(pier: Pick<DataApiRequestOutput, 'status' | 'head
     differences.push(a.rows !== null ? 'Same number of rows, but their values differ.' : 'The bodies differ.');
   }
   if (differences.length > 0) return { kind: 'differ', differences };
-  const what = a.error ? `the same error (${a.error.code})` : a.rows !== null ? `the same ${a.rows} row${a.rows === 1 ? '' : 's'}` : 'the same body';
+  const what = a.error
+    ? `the same error (${a.error.code})`
+    : a.rows !== null
+      ? `the same ${a.rows} row${a.rows === 1 ? '' : 's'}`
+      : 'the same body';
   return { kind: 'same', message: `Both answered ${a.status} with ${what}.` };
 }
 
@@ -67,7 +79,11 @@ function canonical(body: string): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (!isRecord(value)) return value;
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys(value[k])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortKeys(value[k])]),
+  );
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
@@ -87,7 +103,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * Why the hosted Data API could not be asked, in words that say what to do: the call itself
  * failed (no Data API on the database, the workspace refused the token) rather than answering.
  */
-export function explainHostedFailure(error: { code: string; message: string; hint?: string | null }, database: string): { message: string; hint: string } {
+export function explainHostedFailure(
+  error: { code: string; message: string; hint?: string | null },
+  database: string,
+): { message: string; hint: string } {
   if (error.code === 'CLOUD_NOT_FOUND') {
     return {
       message: `The Data API is not enabled on ${database}, so there is no hosted Data API to ask.`,
@@ -95,7 +114,10 @@ export function explainHostedFailure(error: { code: string; message: string; hin
     };
   }
   if (['CLOUD_UNAUTHENTICATED', 'CLOUD_SIGN_IN_REQUIRED', 'CLOUD_AUTH_FAILED', 'CLOUD_PERMISSION_DENIED'].includes(error.code)) {
-    return { message: error.message, hint: error.hint ?? 'Sign in to the workspace again (or replace its token) from its menu in the explorer.' };
+    return {
+      message: error.message,
+      hint: error.hint ?? 'Sign in to the workspace again (or replace its token) from its menu in the explorer.',
+    };
   }
   return { message: error.message, hint: error.hint ?? 'Check the network and that the branch’s endpoint is running, then send again.' };
 }
@@ -103,13 +125,16 @@ export function explainHostedFailure(error: { code: string; message: string; hin
 /** A hosted answer that refuses the request (401/403/404 from the gateway) gets a word on why. */
 export function hostedRefusalHint(hosted: AnswerSummary): string | null {
   if (hosted.status === 401) return 'The hosted Data API did not accept the workspace’s token. Sign in to the workspace again.';
-  const setRole = hosted.status === 403 && hosted.error?.code === '42501' ? /^permission denied to set role "(.+)"$/.exec(hosted.error.message) : null;
+  const setRole =
+    hosted.status === 403 && hosted.error?.code === '42501' ? /^permission denied to set role "(.+)"$/.exec(hosted.error.message) : null;
   if (setRole) {
     // Pier logs in as the identity itself; the hosted API switches to it from `authenticator`.
     const grant = `GRANT "${setRole[1]}" TO authenticator`;
     return `The hosted Data API runs as your identity through its authenticator role, and your identity is not granted to authenticator. An owner of the branch can run ${grant}; then send again.`;
   }
-  if (hosted.status === 403 && hosted.error?.code === '42501') return 'Your identity lacks a grant the hosted Data API needs on this table (see Grants).';
-  if (hosted.status === 404 && hosted.error?.code === 'PGRST106') return 'The hosted Data API does not expose this schema: add it to the exposed schemas in the database’s Data API… dialog.';
+  if (hosted.status === 403 && hosted.error?.code === '42501')
+    return 'Your identity lacks a grant the hosted Data API needs on this table (see Grants).';
+  if (hosted.status === 404 && hosted.error?.code === 'PGRST106')
+    return 'The hosted Data API does not expose this schema: add it to the exposed schemas in the database’s Data API… dialog.';
   return null;
 }

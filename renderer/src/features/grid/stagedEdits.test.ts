@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { editRequest, rowKeyOf, stageCell, stageDelete, stageInsert, unstage, valueFromText, writeErrorInWords, type StagedEdit } from './stagedEdits';
+import {
+  editRequest,
+  rowKeyOf,
+  stageCell,
+  stageDelete,
+  stageInsert,
+  unstage,
+  valueFromText,
+  writeErrorInWords,
+  type StagedEdit,
+} from './stagedEdits';
 
 describe('staging edits', () => {
   it('collects cell changes of one row into one PATCH by its key', () => {
@@ -51,9 +61,19 @@ describe('valueFromText', () => {
 
 describe('writeErrorInWords', () => {
   it.each([
-    [{ code: '23505', message: 'duplicate key value violates unique constraint "clients_email_key"', details: 'Key (email)=(a@b) already exists.' }, /already has this value.*Key \(email\)/],
+    [
+      {
+        code: '23505',
+        message: 'duplicate key value violates unique constraint "clients_email_key"',
+        details: 'Key (email)=(a@b) already exists.',
+      },
+      /already has this value.*Key \(email\)/,
+    ],
     [{ code: '23503', message: 'fk', details: null }, /refers to a row that does not exist/],
-    [{ code: '42501', message: 'new row violates row-level security policy for table "clients"' }, /row-level security policy does not allow this row/],
+    [
+      { code: '42501', message: 'new row violates row-level security policy for table "clients"' },
+      /row-level security policy does not allow this row/,
+    ],
     [{ code: '42501', message: 'permission denied for table clients' }, /Permission denied/],
     [{ code: 'PGRST204', message: "Could not find the 'x' column" }, /Could not find/],
   ])('%j', (error, words) => expect(writeErrorInWords(error)).toMatch(words));

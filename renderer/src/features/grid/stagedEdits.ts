@@ -83,7 +83,13 @@ export function editRequest(edit: StagedEdit): EditRequest {
   switch (edit.kind) {
     case 'update': {
       const q = keyQuery(edit.key);
-      return { editId: edit.id, method: 'PATCH', rawQuery: serializeQuery(q), readableQuery: readableQuery(q), body: JSON.stringify(edit.changes) };
+      return {
+        editId: edit.id,
+        method: 'PATCH',
+        rawQuery: serializeQuery(q),
+        readableQuery: readableQuery(q),
+        body: JSON.stringify(edit.changes),
+      };
     }
     case 'insert':
       return { editId: edit.id, method: 'POST', rawQuery: '', readableQuery: '', body: JSON.stringify(edit.values) };

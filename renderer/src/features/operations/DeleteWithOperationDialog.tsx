@@ -23,7 +23,16 @@ export interface DeleteWithOperationDialogProps {
  * A delete that stays open until the server's operation ends, so a refusal is read where it was
  * asked for; it closes itself when the deletion succeeded.
  */
-export function DeleteWithOperationDialog({ noun, name, channel, run, confirmed = true, onSucceeded, onClose, children }: DeleteWithOperationDialogProps) {
+export function DeleteWithOperationDialog({
+  noun,
+  name,
+  channel,
+  run,
+  confirmed = true,
+  onSucceeded,
+  onClose,
+  children,
+}: DeleteWithOperationDialogProps) {
   const remove = useFollowedOperation(channel, run);
   const state = remove.operation?.state;
   useEffect(() => {
@@ -38,7 +47,17 @@ export function DeleteWithOperationDialog({ noun, name, channel, run, confirmed 
       onSubmit={() => {
         if (confirmed && !remove.busy) remove.start(undefined);
       }}
-      actions={<DialogActions onCancel={onClose} cancelLabel={remove.error ? 'Close' : 'Cancel'} label={`Delete ${noun}`} busyLabel="Deleting…" busy={remove.busy} disabled={!confirmed} danger />}
+      actions={
+        <DialogActions
+          onCancel={onClose}
+          cancelLabel={remove.error ? 'Close' : 'Cancel'}
+          label={`Delete ${noun}`}
+          busyLabel="Deleting…"
+          busy={remove.busy}
+          disabled={!confirmed}
+          danger
+        />
+      }
     >
       {children}
       {remove.error !== null && <DialogError title={`The server refused to delete the ${noun}`} error={remove.error} />}

@@ -95,7 +95,13 @@ function OperationRow({ op, onStop, stopping }: { op: TrackedOperationDto; onSto
         {op.state === 'running' ? `running for ${formatDuration(now - started)}` : `took ${formatDuration(ended - started)}`}
         {op.polls > 0 && ` · ${op.polls} check${op.polls === 1 ? '' : 's'}`}
         {op.state === 'running' && (
-          <button type="button" className="operations__clear" onClick={onStop} disabled={stopping} title="Stop waiting; the server may still finish it">
+          <button
+            type="button"
+            className="operations__clear"
+            onClick={onStop}
+            disabled={stopping}
+            title="Stop waiting; the server may still finish it"
+          >
             Stop
           </button>
         )}

@@ -7,7 +7,10 @@ export type OperationStates = ReadonlyMap<string, TrackedOperationDto['state']>;
  * (a fast operation can finish between two polls). The first look only takes stock, so a
  * reload does not refresh the tree for operations that ended long ago.
  */
-export function finishedSince(previous: OperationStates | null, operations: readonly TrackedOperationDto[]): { finished: TrackedOperationDto[]; states: OperationStates } {
+export function finishedSince(
+  previous: OperationStates | null,
+  operations: readonly TrackedOperationDto[],
+): { finished: TrackedOperationDto[]; states: OperationStates } {
   const states = new Map(operations.map((op) => [op.id, op.state] as const));
   if (previous === null) return { finished: [], states };
   const finished = operations.filter((op) => op.state !== 'running' && previous.get(op.id) !== op.state);

@@ -29,7 +29,9 @@ export function useFollowedOperation<V = void>(channel: string, run: (variables:
   const operation = started ? (operations.data?.find((op) => op.id === started.id) ?? started) : undefined;
   const error =
     mutation.error ??
-    (operation?.state === 'failed' ? new RpcCallError(channel, operation.error ?? { code: 'CLOUD_OPERATION_FAILED', message: 'The operation failed.' }) : null);
+    (operation?.state === 'failed'
+      ? new RpcCallError(channel, operation.error ?? { code: 'CLOUD_OPERATION_FAILED', message: 'The operation failed.' })
+      : null);
   return {
     start: (variables) => mutation.mutate(variables),
     busy: mutation.isPending || operation?.state === 'running',

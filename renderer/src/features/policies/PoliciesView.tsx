@@ -1,7 +1,21 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { POLICY_COMMANDS, type ChangePlanOutput, type ListRolesOutput, type PolicyChangeInput, type TablePoliciesOutput } from '../../../../shared/contract/admin';
-import { adminKeys, applyPolicyChange, locationSchemasQuery, planPolicyChange, rolesQuery, tablePoliciesQuery, useAdminBranch } from '../../api/admin';
+import {
+  POLICY_COMMANDS,
+  type ChangePlanOutput,
+  type ListRolesOutput,
+  type PolicyChangeInput,
+  type TablePoliciesOutput,
+} from '../../../../shared/contract/admin';
+import {
+  adminKeys,
+  applyPolicyChange,
+  locationSchemasQuery,
+  planPolicyChange,
+  rolesQuery,
+  tablePoliciesQuery,
+  useAdminBranch,
+} from '../../api/admin';
 import { usePierApi } from '../../api/PierApiContext';
 import { describeError } from '../../api/RpcCallError';
 import { ErrorPanel } from '../../ui/ErrorPanel';
@@ -41,7 +55,14 @@ export function PoliciesView({ schema, table }: { schema: string; table: string 
     void queryClient.invalidateQueries({ queryKey: ['dataApi'] });
   };
 
-  if (policies.error) return <ErrorPanel title={`Could not read the policies of ${schema}.${table}`} error={policies.error} onRetry={() => void policies.refetch()} />;
+  if (policies.error)
+    return (
+      <ErrorPanel
+        title={`Could not read the policies of ${schema}.${table}`}
+        error={policies.error}
+        onRetry={() => void policies.refetch()}
+      />
+    );
   if (!policies.data) return <p className="policies__loading">Loading policies…</p>;
   const info = policies.data;
   const identities = identitiesPlainFirst(roles.data);
@@ -57,7 +78,13 @@ export function PoliciesView({ schema, table }: { schema: string; table: string 
           <input
             type="checkbox"
             checked={info.rlsEnabled}
-            onChange={(e) => void startReview(e.target.checked ? 'Enable row-level security' : 'Disable row-level security', { kind: 'setRls', enabled: e.target.checked, forced: info.rlsForced })}
+            onChange={(e) =>
+              void startReview(e.target.checked ? 'Enable row-level security' : 'Disable row-level security', {
+                kind: 'setRls',
+                enabled: e.target.checked,
+                forced: info.rlsForced,
+              })
+            }
           />{' '}
           RLS enabled
         </label>
@@ -65,12 +92,23 @@ export function PoliciesView({ schema, table }: { schema: string; table: string 
           <input
             type="checkbox"
             checked={info.rlsForced}
-            onChange={(e) => void startReview(e.target.checked ? 'Force row-level security' : 'Stop forcing row-level security', { kind: 'setRls', enabled: info.rlsEnabled, forced: e.target.checked })}
+            onChange={(e) =>
+              void startReview(e.target.checked ? 'Force row-level security' : 'Stop forcing row-level security', {
+                kind: 'setRls',
+                enabled: info.rlsEnabled,
+                forced: e.target.checked,
+              })
+            }
           />{' '}
           Forced for the owner
         </label>
         {/* Waits for the roles: a new policy starts out for the first identity granted to authenticator. */}
-        <button type="button" className="button button--primary" disabled={!roles.data} onClick={() => setDraft(newDraft(identities.slice(0, 1), info.rlsEnabled))}>
+        <button
+          type="button"
+          className="button button--primary"
+          disabled={!roles.data}
+          onClick={() => setDraft(newDraft(identities.slice(0, 1), info.rlsEnabled))}
+        >
           New policy
         </button>
       </header>
@@ -79,8 +117,21 @@ export function PoliciesView({ schema, table }: { schema: string; table: string 
           {planError}
         </p>
       )}
-      {review && <SqlReview title={review.title} statements={review.plan.statements} warnings={review.plan.warnings} onApply={() => applyPolicyChange(api, branch, schema, table, review.change)} onApplied={applied} onCancel={() => setReview(null)} />}
-      <PolicyList info={info} onEdit={(p) => setDraft(draftFromPolicy(p))} onDrop={(name) => void startReview(`Drop policy ${name}`, { kind: 'drop', name })} />
+      {review && (
+        <SqlReview
+          title={review.title}
+          statements={review.plan.statements}
+          warnings={review.plan.warnings}
+          onApply={() => applyPolicyChange(api, branch, schema, table, review.change)}
+          onApplied={applied}
+          onCancel={() => setReview(null)}
+        />
+      )}
+      <PolicyList
+        info={info}
+        onEdit={(p) => setDraft(draftFromPolicy(p))}
+        onDrop={(name) => void startReview(`Drop policy ${name}`, { kind: 'drop', name })}
+      />
       {draft ? (
         <PolicyEditor
           key={draft.original ?? 'new'}
@@ -90,7 +141,9 @@ export function PoliciesView({ schema, table }: { schema: string; table: string 
           onDraft={setDraft}
           roleNames={roleNames}
           identities={identities}
-          onReview={(change) => void startReview(draft.original ? `Replace policy ${draft.original}` : `Create policy ${draft.name}`, change)}
+          onReview={(change) =>
+            void startReview(draft.original ? `Replace policy ${draft.original}` : `Create policy ${draft.name}`, change)
+          }
           onClose={() => setDraft(null)}
         />
       ) : (
@@ -108,14 +161,33 @@ function identitiesPlainFirst(data: ListRolesOutput | undefined): string[] {
   if (!data) return [];
   const elevated = (name: string) => {
     const r = data.roles.find((x) => x.name === name);
-    return !!r && (r.superuser || r.attributes.bypassrls || r.attributes.createrole || r.ownsObjects || r.memberOf.some((m) => m.role === 'databricks_superuser'));
+    return (
+      !!r &&
+      (r.superuser ||
+        r.attributes.bypassrls ||
+        r.attributes.createrole ||
+        r.ownsObjects ||
+        r.memberOf.some((m) => m.role === 'databricks_superuser'))
+    );
   };
   return [...data.authenticatorMembers].sort((a, b) => Number(elevated(a)) - Number(elevated(b)));
 }
 
-function PolicyList({ info, onEdit, onDrop }: { info: TablePoliciesOutput; onEdit: (p: TablePoliciesOutput['policies'][number]) => void; onDrop: (name: string) => void }) {
+function PolicyList({
+  info,
+  onEdit,
+  onDrop,
+}: {
+  info: TablePoliciesOutput;
+  onEdit: (p: TablePoliciesOutput['policies'][number]) => void;
+  onDrop: (name: string) => void;
+}) {
   if (info.policies.length === 0) {
-    return <p className="policies__empty">No policies on {info.table}. {info.rlsEnabled ? 'With RLS on and no policy, only the owner sees rows.' : ''}</p>;
+    return (
+      <p className="policies__empty">
+        No policies on {info.table}. {info.rlsEnabled ? 'With RLS on and no policy, only the owner sees rows.' : ''}
+      </p>
+    );
   }
   return (
     <table className="policies__list" aria-label="Policies">
@@ -189,7 +261,10 @@ function PolicyEditor({
 }) {
   const api = usePierApi();
   const catalog = useQuery(locationSchemasQuery(api, useAdminBranch()));
-  const tables = useMemo(() => catalog.data?.schemas.find((s) => s.name === schema)?.relations.map((r) => r.name) ?? [], [catalog.data, schema]);
+  const tables = useMemo(
+    () => catalog.data?.schemas.find((s) => s.name === schema)?.relations.map((r) => r.name) ?? [],
+    [catalog.data, schema],
+  );
   const completions = useMemo<CompletionEntry[]>(
     () => [
       ...info.columns.map((c) => ({ label: sqlName(c.name), kind: 'column' as const, detail: c.type })),
@@ -236,7 +311,10 @@ function PolicyEditor({
           </label>
           <label className="field">
             <span>Kind</span>
-            <select value={draft.permissive ? 'permissive' : 'restrictive'} onChange={(e) => set({ permissive: e.target.value === 'permissive' })}>
+            <select
+              value={draft.permissive ? 'permissive' : 'restrictive'}
+              onChange={(e) => set({ permissive: e.target.value === 'permissive' })}
+            >
               <option value="permissive">permissive</option>
               <option value="restrictive">restrictive</option>
             </select>
@@ -246,7 +324,12 @@ function PolicyEditor({
           <legend>Roles (TO)</legend>
           {roleNames.map((r) => (
             <label key={r}>
-              <input type="checkbox" checked={draft.roles.includes(r)} onChange={(e) => set({ roles: e.target.checked ? [...draft.roles, r] : draft.roles.filter((x) => x !== r) })} /> {r}
+              <input
+                type="checkbox"
+                checked={draft.roles.includes(r)}
+                onChange={(e) => set({ roles: e.target.checked ? [...draft.roles, r] : draft.roles.filter((x) => x !== r) })}
+              />{' '}
+              {r}
             </label>
           ))}
         </fieldset>
@@ -287,12 +370,18 @@ function PolicyEditor({
         )}
         {!info.rlsEnabled && (
           <label>
-            <input type="checkbox" checked={draft.enableRls} onChange={(e) => set({ enableRls: e.target.checked })} /> Also enable row-level security on {info.table} (without it, policies have no effect)
+            <input type="checkbox" checked={draft.enableRls} onChange={(e) => set({ enableRls: e.target.checked })} /> Also enable row-level
+            security on {info.table} (without it, policies have no effect)
           </label>
         )}
         {result.kind === 'incomplete' && <p className="policies__hint">{result.reason}</p>}
         <div className="policy-editor__actions">
-          <button type="button" className="button button--primary" disabled={result.kind !== 'change' || invalid !== null} onClick={() => result.kind === 'change' && onReview(result.change)}>
+          <button
+            type="button"
+            className="button button--primary"
+            disabled={result.kind !== 'change' || invalid !== null}
+            onClick={() => result.kind === 'change' && onReview(result.change)}
+          >
             Review SQL…
           </button>
           <button type="button" className="button" onClick={onClose}>
@@ -312,7 +401,17 @@ function PolicyEditor({
   );
 }
 
-function TemplatePicker({ table, columns, tables, onApply }: { table: string; columns: readonly string[]; tables: readonly string[]; onApply: (patch: Partial<PolicyDraft>) => void }) {
+function TemplatePicker({
+  table,
+  columns,
+  tables,
+  onApply,
+}: {
+  table: string;
+  columns: readonly string[];
+  tables: readonly string[];
+  onApply: (patch: Partial<PolicyDraft>) => void;
+}) {
   const [id, setId] = useState('');
   const template = POLICY_TEMPLATES.find((t) => t.id === id);
   const [values, setValues] = useState<Record<string, string>>({});

@@ -52,7 +52,10 @@ export function PolicyPreview({
     }
   }, [tryInsert, insertJson]);
   const input = useDebounced(
-    useMemo(() => ({ schema, table, change, identities: chosen, sampleInsert, sampleUpdate: tryUpdate }), [schema, table, change, chosen, sampleInsert, tryUpdate]),
+    useMemo(
+      () => ({ schema, table, change, identities: chosen, sampleInsert, sampleUpdate: tryUpdate }),
+      [schema, table, change, chosen, sampleInsert, tryUpdate],
+    ),
     350,
   );
   const query = useQuery({ ...policyPreviewQuery(api, branch, input), enabled: input.identities.length > 0 });
@@ -77,7 +80,10 @@ export function PolicyPreview({
     if (tryInsert && insertJson === '' && suggestion) setInsertJson(suggestion);
   }, [tryInsert, insertJson, suggestion]);
   const invalid = useMemo<InvalidPolicy | null>(
-    () => (data?.kind === 'invalid' ? { message: data.message, statement: data.statements[data.failedStatement] ?? '', position: data.position } : null),
+    () =>
+      data?.kind === 'invalid'
+        ? { message: data.message, statement: data.statements[data.failedStatement] ?? '', position: data.position }
+        : null,
     [data],
   );
   useEffect(() => onInvalid?.(invalid), [invalid, onInvalid]);
@@ -121,7 +127,9 @@ export function PolicyPreview({
             onChange={(e) => setInsertJson(e.target.value)}
           />
         )}
-        {tryInsert && insertJson.trim() !== '' && sampleInsert === null && <span className="policies__hint">The sample row is not a JSON object yet.</span>}
+        {tryInsert && insertJson.trim() !== '' && sampleInsert === null && (
+          <span className="policies__hint">The sample row is not a JSON object yet.</span>
+        )}
       </div>
       {incompleteReason && change === null && <p className="policy-preview__note">{incompleteReason} Showing the table as it is now.</p>}
       {query.error && <ErrorPanel title="The preview failed" error={query.error} onRetry={() => void query.refetch()} compact />}
@@ -156,7 +164,12 @@ function PreviewResult({ preview }: { preview: Preview }) {
       <ul className="policy-preview__summary">
         {preview.identities.map((i) => (
           <li key={i.role}>
-            <button type="button" className={`chip${i.role === identity.role ? ' chip--selected' : ''}`} aria-pressed={i.role === identity.role} onClick={() => setFocus(i.role)}>
+            <button
+              type="button"
+              className={`chip${i.role === identity.role ? ' chip--selected' : ''}`}
+              aria-pressed={i.role === identity.role}
+              onClick={() => setFocus(i.role)}
+            >
               {i.role}
             </button>{' '}
             <span role="status" aria-label={`Visible rows for ${i.role}`}>
@@ -184,7 +197,11 @@ function PreviewResult({ preview }: { preview: Preview }) {
             {preview.rows.map((row, index) => {
               const shown = visible.has(row.key);
               return (
-                <tr key={row.key} className={shown ? undefined : 'policy-preview__hidden'} aria-label={shown ? 'visible row' : 'hidden row'}>
+                <tr
+                  key={row.key}
+                  className={shown ? undefined : 'policy-preview__hidden'}
+                  aria-label={shown ? 'visible row' : 'hidden row'}
+                >
                   <td>
                     {shown ? (
                       'visible'
@@ -192,13 +209,20 @@ function PreviewResult({ preview }: { preview: Preview }) {
                       // The identity reads nothing at all; why is said above the table, not per row.
                       'not readable'
                     ) : (
-                      <button type="button" className="link-button" onClick={() => setWhy(why === row.key ? null : row.key)} aria-expanded={why === row.key}>
+                      <button
+                        type="button"
+                        className="link-button"
+                        onClick={() => setWhy(why === row.key ? null : row.key)}
+                        aria-expanded={why === row.key}
+                      >
                         hidden — why?
                       </button>
                     )}
                   </td>
                   {row.values.map((v, i) => (
-                    <td key={i}>{v === null ? <span className="null">NULL</span> : typeof v === 'object' ? JSON.stringify(v) : String(v)}</td>
+                    <td key={i}>
+                      {v === null ? <span className="null">NULL</span> : typeof v === 'object' ? JSON.stringify(v) : String(v)}
+                    </td>
                   ))}
                   {identity.updates && <td>{outcomeText(identity.updates[index] ?? { kind: 'noRow' })}</td>}
                 </tr>
@@ -222,8 +246,14 @@ function WhyHidden({ preview, identity, rowKey }: { preview: Preview; identity: 
   const permissive = identity.evaluations.filter((e) => e.permissive);
   return (
     <section className="policy-preview__why" aria-label="Why is this row hidden?">
-      <h4>Why is row {index + 1} hidden from {identity.role}?</h4>
-      {identity.error && <p>{identity.role} cannot read the table at all: {identity.error}</p>}
+      <h4>
+        Why is row {index + 1} hidden from {identity.role}?
+      </h4>
+      {identity.error && (
+        <p>
+          {identity.role} cannot read the table at all: {identity.error}
+        </p>
+      )}
       {!identity.error && preview.whyHiddenUnavailable && <p>{preview.whyHiddenUnavailable}</p>}
       {!identity.error && !preview.whyHiddenUnavailable && identity.evaluations.length === 0 && (
         <p>No SELECT policy applies to {identity.role}, so with row-level security on it sees no rows (default deny).</p>

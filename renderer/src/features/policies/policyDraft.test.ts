@@ -10,7 +10,14 @@ describe('draftToChange', () => {
       change: {
         kind: 'create',
         enableRls: true,
-        policy: { name: 'restrict client access', permissive: true, command: 'SELECT', roles: ['user@example.com'], using: 'id IN (1, 2)', withCheck: null },
+        policy: {
+          name: 'restrict client access',
+          permissive: true,
+          command: 'SELECT',
+          roles: ['user@example.com'],
+          using: 'id IN (1, 2)',
+          withCheck: null,
+        },
       },
     });
   });
@@ -38,7 +45,8 @@ describe('draftToChange', () => {
 });
 
 describe('expressionErrorOffset', () => {
-  const statement = 'CREATE POLICY "p" ON "public"."clients"\n  AS PERMISSIVE\n  FOR ALL\n  TO PUBLIC\n  USING (id IN (1,, 2))\n  WITH CHECK (true)';
+  const statement =
+    'CREATE POLICY "p" ON "public"."clients"\n  AS PERMISSIVE\n  FOR ALL\n  TO PUBLIC\n  USING (id IN (1,, 2))\n  WITH CHECK (true)';
   const position = statement.indexOf(',,') + 2; // Postgres points at the second comma (1-based)
   it('maps a position inside USING onto the editor text', () => {
     expect(expressionErrorOffset(statement, position, 'USING', 'id IN (1,, 2)')).toBe('id IN (1,, 2)'.indexOf(',,') + 2);

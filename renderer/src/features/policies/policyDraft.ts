@@ -19,7 +19,16 @@ export function newDraft(roles: readonly string[], rlsEnabled: boolean): PolicyD
 }
 
 export function draftFromPolicy(p: PolicyInfo): PolicyDraft {
-  return { original: p.name, name: p.name, permissive: p.permissive, command: p.command, roles: p.roles, using: p.using ?? '', withCheck: p.withCheck ?? '', enableRls: false };
+  return {
+    original: p.name,
+    name: p.name,
+    permissive: p.permissive,
+    command: p.command,
+    roles: p.roles,
+    using: p.using ?? '',
+    withCheck: p.withCheck ?? '',
+    enableRls: false,
+  };
 }
 
 /** Which expressions a command takes (Postgres refuses the others). */
@@ -35,11 +44,15 @@ export function draftToChange(d: PolicyDraft): { kind: 'change'; change: PolicyC
   const allowed = expressionsFor(d.command);
   const using = allowed.using && d.using.trim() ? d.using.trim() : null;
   const withCheck = allowed.withCheck && d.withCheck.trim() ? d.withCheck.trim() : null;
-  if (using === null && withCheck === null) return { kind: 'incomplete', reason: allowed.using ? 'Write the USING expression.' : 'Write the WITH CHECK expression.' };
+  if (using === null && withCheck === null)
+    return { kind: 'incomplete', reason: allowed.using ? 'Write the USING expression.' : 'Write the WITH CHECK expression.' };
   const policy = { name, permissive: d.permissive, command: d.command, roles: [...d.roles], using, withCheck };
   return {
     kind: 'change',
-    change: d.original === null ? { kind: 'create', policy, enableRls: d.enableRls } : { kind: 'replace', name: d.original, policy, enableRls: d.enableRls },
+    change:
+      d.original === null
+        ? { kind: 'create', policy, enableRls: d.enableRls }
+        : { kind: 'replace', name: d.original, policy, enableRls: d.enableRls },
   };
 }
 
@@ -48,7 +61,12 @@ export function draftToChange(d: PolicyDraft): { kind: 'change'; change: PolicyC
  * POLICY statement main built) falls; null when it lies outside that clause. `editorText` is the
  * editor's untrimmed text (the statement holds it trimmed).
  */
-export function expressionErrorOffset(statement: string, position: number, clause: 'USING' | 'WITH CHECK', editorText: string): number | null {
+export function expressionErrorOffset(
+  statement: string,
+  position: number,
+  clause: 'USING' | 'WITH CHECK',
+  editorText: string,
+): number | null {
   const marker = `\n  ${clause} (`;
   const at = statement.indexOf(marker);
   if (at < 0) return null;

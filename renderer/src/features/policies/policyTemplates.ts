@@ -44,7 +44,7 @@ export const POLICY_TEMPLATES: readonly PolicyTemplate[] = [
   {
     id: 'tenant',
     title: 'Tenant isolation',
-    description: "Rows of the tenants the identity belongs to, through a lookup table of (tenant, user).",
+    description: 'Rows of the tenants the identity belongs to, through a lookup table of (tenant, user).',
     params: [
       { key: 'tenantColumn', label: 'Tenant column of this table', source: 'column', defaultValue: 'tenant_id' },
       { key: 'lookupTable', label: 'Lookup table', source: 'table', defaultValue: 'tenant_users' },
@@ -60,7 +60,7 @@ export const POLICY_TEMPLATES: readonly PolicyTemplate[] = [
   {
     id: 'team',
     title: 'Team membership',
-    description: "Rows of a team the identity is a member of, through a membership table.",
+    description: 'Rows of a team the identity is a member of, through a membership table.',
     params: [
       { key: 'teamColumn', label: 'Team column of this table', source: 'column', defaultValue: 'team_id' },
       { key: 'membershipTable', label: 'Membership table', source: 'table', defaultValue: 'team_members' },

@@ -9,7 +9,12 @@ import { useFollowedOperation } from '../operations/useFollowedOperation';
 
 const TYPES: readonly { readonly type: IdentityType; readonly label: string; readonly placeholder: string; readonly hint: string }[] = [
   { type: 'USER', label: 'User', placeholder: 'analyst@example.com', hint: 'The user’s email address.' },
-  { type: 'SERVICE_PRINCIPAL', label: 'Service principal', placeholder: '00000000-0000-0000-0000-000000000000', hint: 'The service principal’s application id.' },
+  {
+    type: 'SERVICE_PRINCIPAL',
+    label: 'Service principal',
+    placeholder: '00000000-0000-0000-0000-000000000000',
+    hint: 'The service principal’s application id.',
+  },
   { type: 'GROUP', label: 'Group', placeholder: 'analysts', hint: 'The group’s name.' },
 ];
 const ATTRIBUTES = ['createdb', 'createrole', 'bypassrls'] as const;
@@ -45,18 +50,43 @@ export function AddIdentityDialog({ at, onClose }: { at: AdminLocation; onClose:
       onSubmit={() => {
         if (!add.busy && trimmed) add.start(trimmed);
       }}
-      actions={<DialogActions onCancel={onClose} cancelLabel={add.error ? 'Close' : 'Cancel'} label="Add identity" busyLabel="Adding…" busy={add.busy} disabled={!trimmed} />}
+      actions={
+        <DialogActions
+          onCancel={onClose}
+          cancelLabel={add.error ? 'Close' : 'Cancel'}
+          label="Add identity"
+          busyLabel="Adding…"
+          busy={add.busy}
+          disabled={!trimmed}
+        />
+      }
     >
       <fieldset className="roles__identity-types" disabled={add.busy}>
         <legend>Identity type</legend>
         {TYPES.map((t) => (
           <label key={t.type}>
-            <input type="radio" name="identity-type" value={t.type} checked={identityType === t.type} onChange={() => setIdentityType(t.type)} /> {t.label}
+            <input
+              type="radio"
+              name="identity-type"
+              value={t.type}
+              checked={identityType === t.type}
+              onChange={() => setIdentityType(t.type)}
+            />{' '}
+            {t.label}
           </label>
         ))}
       </fieldset>
       <Field label="Identity" id="identity-name" hint={`${chosen.hint} It becomes the Postgres role name.`}>
-        <input id="identity-name" aria-describedby="identity-name-hint" value={name} placeholder={chosen.placeholder} maxLength={63} disabled={add.busy} onChange={(e) => setName(e.target.value)} autoFocus />
+        <input
+          id="identity-name"
+          aria-describedby="identity-name-hint"
+          value={name}
+          placeholder={chosen.placeholder}
+          maxLength={63}
+          disabled={add.busy}
+          onChange={(e) => setName(e.target.value)}
+          autoFocus
+        />
       </Field>
       <fieldset className="roles__identity-types" disabled={add.busy}>
         <legend>Attributes</legend>

@@ -2,7 +2,16 @@ import { useQuery } from '@tanstack/react-query';
 import './roles.css';
 import { locationSchemasQuery, type AdminLocation } from '../../api/admin';
 import { usePierApi } from '../../api/PierApiContext';
-import { relationLocation, tabLocation, toolTab, workspaceSuffix, type Tab, type TabsEvent, type TabsState, type ToolRequest } from '../tabs/tabsState';
+import {
+  relationLocation,
+  tabLocation,
+  toolTab,
+  workspaceSuffix,
+  type Tab,
+  type TabsEvent,
+  type TabsState,
+  type ToolRequest,
+} from '../tabs/tabsState';
 import { useWorkspaceHosts } from '../tabs/useWorkspaceHosts';
 
 /** Where the tools open: the active tab's workspace, branch and database (none = the embedded default). */
@@ -44,7 +53,11 @@ export function AdminTools({ tabs, dispatch }: { tabs: TabsState; dispatch: (e: 
       >
         RLS policies
       </button>
-      <button type="button" className="admin-tools__button" onClick={() => open({ tool: 'grants', schema: current?.schema ?? 'public', at })}>
+      <button
+        type="button"
+        className="admin-tools__button"
+        onClick={() => open({ tool: 'grants', schema: current?.schema ?? 'public', at })}
+      >
         Grants
       </button>
       <button type="button" className="admin-tools__button" onClick={() => open({ tool: 'roles', at })}>

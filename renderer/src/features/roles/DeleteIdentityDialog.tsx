@@ -24,7 +24,8 @@ export function DeleteIdentityDialog({ at, role, onClose }: { at: AdminLocation;
       onClose={onClose}
     >
       <p>
-        The role <span className="mono">{role.postgresRole}</span> is dropped from this branch; the Data API can no longer run as it. Objects it owns must be handed to another role first.
+        The role <span className="mono">{role.postgresRole}</span> is dropped from this branch; the Data API can no longer run as it.
+        Objects it owns must be handed to another role first.
       </p>
     </DeleteWithOperationDialog>
   );

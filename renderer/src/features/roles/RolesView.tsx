@@ -52,8 +52,9 @@ export function RolesView() {
       <header className="roles__header">
         <h2>Roles</h2>
         <p className="roles__muted">
-          Identities granted to <code>authenticator</code>: {roles.data.authenticatorMembers.join(', ') || 'none'}. Managed identities (Databricks users and service principals) are created through the
-          management API's roles resource; plain Postgres roles here, through SQL.
+          Identities granted to <code>authenticator</code>: {roles.data.authenticatorMembers.join(', ') || 'none'}. Managed identities
+          (Databricks users and service principals) are created through the management API's roles resource; plain Postgres roles here,
+          through SQL.
         </p>
         <button type="button" className="button button--primary roles__add-identity" onClick={() => setDialog({ kind: 'add' })}>
           Add identity…
@@ -119,7 +120,8 @@ export function RolesView() {
         aria-label="Create role"
         onSubmit={(e) => {
           e.preventDefault();
-          if (newName.trim()) void startReview(`Create role ${newName.trim()}`, { kind: 'create', name: newName.trim(), attributes: newAttrs });
+          if (newName.trim())
+            void startReview(`Create role ${newName.trim()}`, { kind: 'create', name: newName.trim(), attributes: newAttrs });
         }}
       >
         <h3>Create a role</h3>
@@ -164,7 +166,13 @@ function RoleRow({
       <th scope="row">{role.name}</th>
       {ATTRIBUTES.map((a) => (
         <td key={a}>
-          <input type="checkbox" aria-label={`${a} for ${role.name}`} checked={attrs[a]} disabled={role.superuser} onChange={(e) => onAttrs({ ...attrs, [a]: e.target.checked })} />
+          <input
+            type="checkbox"
+            aria-label={`${a} for ${role.name}`}
+            checked={attrs[a]}
+            disabled={role.superuser}
+            onChange={(e) => onAttrs({ ...attrs, [a]: e.target.checked })}
+          />
         </td>
       ))}
       <td>{role.superuser ? 'yes' : ''}</td>
@@ -174,12 +182,24 @@ function RoleRow({
         {isAuthenticator ? (
           <span className="badge">connects</span>
         ) : granted ? (
-          <button type="button" className="button" onClick={() => onReview(`Revoke ${role.name} from authenticator`, { kind: 'revokeMembership', role: role.name, member: AUTHENTICATOR })}>
+          <button
+            type="button"
+            className="button"
+            onClick={() =>
+              onReview(`Revoke ${role.name} from authenticator`, { kind: 'revokeMembership', role: role.name, member: AUTHENTICATOR })
+            }
+          >
             Revoke from authenticator
           </button>
         ) : (
           !role.superuser && (
-            <button type="button" className="button" onClick={() => onReview(`Grant ${role.name} to authenticator`, { kind: 'grantMembership', role: role.name, member: AUTHENTICATOR })}>
+            <button
+              type="button"
+              className="button"
+              onClick={() =>
+                onReview(`Grant ${role.name} to authenticator`, { kind: 'grantMembership', role: role.name, member: AUTHENTICATOR })
+              }
+            >
               Grant to authenticator
             </button>
           )
@@ -188,7 +208,11 @@ function RoleRow({
       <td>
         <div className="roles__actions">
           {changed && (
-            <button type="button" className="button button--primary" onClick={() => onReview(`Alter role ${role.name}`, { kind: 'alter', name: role.name, attributes: attrs })}>
+            <button
+              type="button"
+              className="button button--primary"
+              onClick={() => onReview(`Alter role ${role.name}`, { kind: 'alter', name: role.name, attributes: attrs })}
+            >
               Review…
             </button>
           )}
@@ -198,7 +222,12 @@ function RoleRow({
             </button>
           )}
           {!identity && !role.superuser && !isAuthenticator && (
-            <button type="button" className="button" aria-label={`Drop ${role.name}`} onClick={() => onReview(`Drop role ${role.name}`, { kind: 'drop', name: role.name })}>
+            <button
+              type="button"
+              className="button"
+              aria-label={`Drop ${role.name}`}
+              onClick={() => onReview(`Drop role ${role.name}`, { kind: 'drop', name: role.name })}
+            >
               Drop
             </button>
           )}

@@ -12,14 +12,13 @@ export function SetupAssistant() {
   const branch = useAdminBranch();
   const checks = useQuery(setupChecksQuery(api, branch));
   const [fixing, setFixing] = useState<string | null>(null);
-  if (checks.error) return <ErrorPanel title="Could not run the set-up checks" error={checks.error} onRetry={() => void checks.refetch()} compact />;
+  if (checks.error)
+    return <ErrorPanel title="Could not run the set-up checks" error={checks.error} onRetry={() => void checks.refetch()} compact />;
   const list = checks.data?.checks ?? [];
   const failing = list.filter((c) => !c.ok).length;
   return (
     <section className="setup" aria-label="Data API set-up assistant">
-      <h3>
-        Data API set-up {checks.data && <span className="badge">{failing === 0 ? 'all checks pass' : `${failing} to fix`}</span>}
-      </h3>
+      <h3>Data API set-up {checks.data && <span className="badge">{failing === 0 ? 'all checks pass' : `${failing} to fix`}</span>}</h3>
       <ol className="setup__list">
         {list.map((c) => (
           <li key={c.id} className={c.ok ? 'setup__ok' : 'setup__bad'} aria-label={`${c.title}: ${c.ok ? 'passes' : 'fails'}`}>

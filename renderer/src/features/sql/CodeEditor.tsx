@@ -64,7 +64,14 @@ export function CodeEditor({
 
   if (failed) {
     // The editor did not load (should not happen offline: it is bundled); a textarea keeps the user working.
-    return <textarea aria-label={ariaLabel} className={`code-editor ${className ?? ''}`} value={value} onChange={(e) => onChange(e.target.value)} />;
+    return (
+      <textarea
+        aria-label={ariaLabel}
+        className={`code-editor ${className ?? ''}`}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    );
   }
   return <div ref={host} className={`code-editor ${className ?? ''}`} style={{ minHeight: `${minLines * 19 + 8}px` }} />;
 }

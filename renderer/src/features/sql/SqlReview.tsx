@@ -22,7 +22,9 @@ export function SqlReview({
   onApplied: () => void;
   onCancel: () => void;
 }) {
-  const [state, setState] = useState<{ kind: 'idle' } | { kind: 'running' } | { kind: 'failed'; index: number | null; message: string; hint: string | null }>({ kind: 'idle' });
+  const [state, setState] = useState<
+    { kind: 'idle' } | { kind: 'running' } | { kind: 'failed'; index: number | null; message: string; hint: string | null }
+  >({ kind: 'idle' });
   const apply = async () => {
     setState({ kind: 'running' });
     try {
@@ -65,7 +67,12 @@ export function SqlReview({
         </div>
       )}
       <div className="sql-review__actions">
-        <button type="button" className="button button--primary" disabled={state.kind === 'running' || statements.length === 0} onClick={() => void apply()}>
+        <button
+          type="button"
+          className="button button--primary"
+          disabled={state.kind === 'running' || statements.length === 0}
+          onClick={() => void apply()}
+        >
           {state.kind === 'running' ? 'Applying…' : 'Apply'}
         </button>
         <button type="button" className="button" onClick={onCancel}>

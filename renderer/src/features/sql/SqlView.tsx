@@ -20,7 +20,20 @@ type RunState =
   | { kind: 'done'; output: SqlRunOutput; sent: string; mode: SqlRunMode }
   | { kind: 'failed'; message: string };
 
-const KEYWORDS = ['SELECT', 'FROM', 'WHERE', 'INSERT INTO', 'UPDATE', 'DELETE FROM', 'JOIN', 'ORDER BY', 'GROUP BY', 'LIMIT', 'current_user', 'EXPLAIN'];
+const KEYWORDS = [
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'INSERT INTO',
+  'UPDATE',
+  'DELETE FROM',
+  'JOIN',
+  'ORDER BY',
+  'GROUP BY',
+  'LIMIT',
+  'current_user',
+  'EXPLAIN',
+];
 let runCounter = 0;
 
 /** The SQL editor: Monaco with schema-aware completion, run as the admin or an identity, cancel, EXPLAIN, history. */
@@ -48,7 +61,15 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
     const destructive = destructiveStatements(sql);
     // On a protected branch (or when that cannot be told) destructive statements ask first.
     const askFirst = isProtected.data !== false;
-    if (mode !== 'explain' && askFirst && destructive.length > 0 && !window.confirm(`${isProtected.data ? 'This branch is protected, and this' : 'This'} destroys data or objects:\n\n${destructive.join(';\n')}\n\nRun it?`)) return;
+    if (
+      mode !== 'explain' &&
+      askFirst &&
+      destructive.length > 0 &&
+      !window.confirm(
+        `${isProtected.data ? 'This branch is protected, and this' : 'This'} destroys data or objects:\n\n${destructive.join(';\n')}\n\nRun it?`,
+      )
+    )
+      return;
     const runId = `sql-${tabNumber}-${++runCounter}-${Date.now()}`;
     setRun({ kind: 'running', runId });
     editor.current?.markError(null, '');
@@ -60,7 +81,12 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
         for (const key of [['admin'], ['catalog'], ['dataApi']]) void queryClient.invalidateQueries({ queryKey: key });
       }
       if (output.kind === 'error' && output.position !== null) editor.current?.markError(start + output.position, output.message);
-      const entry: HistoryEntry = { sql, at: new Date().toISOString(), as: viewAs.kind === 'admin' ? 'admin' : viewAs.role, ok: output.kind === 'ok' };
+      const entry: HistoryEntry = {
+        sql,
+        at: new Date().toISOString(),
+        as: viewAs.kind === 'admin' ? 'admin' : viewAs.role,
+        ok: output.kind === 'ok',
+      };
       setHistory((h) => {
         const next = addToHistory(h, entry);
         writeStorage(historyKey, JSON.stringify(next));
@@ -74,7 +100,13 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
   return (
     <div className="sql-view">
       <div className="sql-view__toolbar" role="toolbar" aria-label="SQL editor">
-        <button type="button" className="button button--primary" disabled={run.kind === 'running'} onClick={() => void execute('statement', 'run')} title="Run the selection, or the statement at the cursor (Ctrl+Enter)">
+        <button
+          type="button"
+          className="button button--primary"
+          disabled={run.kind === 'running'}
+          onClick={() => void execute('statement', 'run')}
+          title="Run the selection, or the statement at the cursor (Ctrl+Enter)"
+        >
           Run
         </button>
         <button type="button" className="button" disabled={run.kind === 'running'} onClick={() => void execute('all', 'run')}>
@@ -83,7 +115,13 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
         <button type="button" className="button" disabled={run.kind === 'running'} onClick={() => void execute('statement', 'explain')}>
           Explain
         </button>
-        <button type="button" className="button" disabled={run.kind === 'running'} onClick={() => void execute('statement', 'explainAnalyze')} title="Runs the statement inside a transaction that is rolled back">
+        <button
+          type="button"
+          className="button"
+          disabled={run.kind === 'running'}
+          onClick={() => void execute('statement', 'explainAnalyze')}
+          title="Runs the statement inside a transaction that is rolled back"
+        >
           Explain analyze
         </button>
         {run.kind === 'running' && (
@@ -92,7 +130,10 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
           </button>
         )}
         {isProtected.data !== undefined && (
-          <span className="badge" title="Destructive statements (DROP, TRUNCATE, DELETE/UPDATE without WHERE) ask first on a protected branch">
+          <span
+            className="badge"
+            title="Destructive statements (DROP, TRUNCATE, DELETE/UPDATE without WHERE) ask first on a protected branch"
+          >
             {isProtected.data === true ? 'protected branch' : isProtected.data === false ? 'branch not protected' : 'protection unknown'}
           </span>
         )}
@@ -141,7 +182,8 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
                   <button type="button" className="link-button" onClick={() => setText(h.sql)} title={`${h.at} as ${h.as}`}>
                     <code>{h.sql.length > 120 ? h.sql.slice(0, 120) + '…' : h.sql}</code>
                   </button>
-                  <span className={h.ok ? 'sql-view__ok' : 'sql-view__bad'}>{h.ok ? '✓' : '✗'}</span> <span className="sql-view__meta">as {h.as}</span>
+                  <span className={h.ok ? 'sql-view__ok' : 'sql-view__bad'}>{h.ok ? '✓' : '✗'}</span>{' '}
+                  <span className="sql-view__meta">as {h.as}</span>
                 </li>
               ))}
             </ul>

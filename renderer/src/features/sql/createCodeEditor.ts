@@ -19,7 +19,13 @@ monaco.languages.registerCompletionItemProvider('pgsql', {
     const word = model.getWordUntilPosition(position);
     const range = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn);
     return {
-      suggestions: entries.map((e) => ({ label: e.label, kind: KIND[e.kind], detail: e.detail, insertText: e.insertText ?? e.label, range })),
+      suggestions: entries.map((e) => ({
+        label: e.label,
+        kind: KIND[e.kind],
+        detail: e.detail,
+        insertText: e.insertText ?? e.label,
+        range,
+      })),
     };
   },
 });
@@ -33,7 +39,12 @@ export interface EditorCallbacks {
 }
 
 /** Creates a Monaco editor for SQL in `host`; the returned handle's dispose removes everything it registered. */
-export function createCodeEditor(host: HTMLElement, value: string, ariaLabel: string, callbacks: EditorCallbacks): CodeEditorHandle & { setValue(v: string): void; dispose(): void } {
+export function createCodeEditor(
+  host: HTMLElement,
+  value: string,
+  ariaLabel: string,
+  callbacks: EditorCallbacks,
+): CodeEditorHandle & { setValue(v: string): void; dispose(): void } {
   const editor = monaco.editor.create(host, {
     value,
     language: 'pgsql',
@@ -73,7 +84,14 @@ export function createCodeEditor(host: HTMLElement, value: string, ariaLabel: st
       const length = Math.max(1, model.getWordAtPosition(start)?.word.length ?? 1);
       const end = model.getPositionAt(Math.max(0, position - 1) + length);
       monaco.editor.setModelMarkers(model, 'pier', [
-        { severity: monaco.MarkerSeverity.Error, message, startLineNumber: start.lineNumber, startColumn: start.column, endLineNumber: end.lineNumber, endColumn: end.column },
+        {
+          severity: monaco.MarkerSeverity.Error,
+          message,
+          startLineNumber: start.lineNumber,
+          startColumn: start.column,
+          endLineNumber: end.lineNumber,
+          endColumn: end.column,
+        },
       ]);
     },
     focus: () => editor.focus(),

@@ -59,7 +59,15 @@ export function parseHistory(stored: string | null): HistoryEntry[] {
     const v: unknown = JSON.parse(stored);
     if (!Array.isArray(v)) return [];
     return v
-      .filter((h): h is HistoryEntry => typeof h === 'object' && h !== null && typeof h.sql === 'string' && typeof h.at === 'string' && typeof h.as === 'string' && typeof h.ok === 'boolean')
+      .filter(
+        (h): h is HistoryEntry =>
+          typeof h === 'object' &&
+          h !== null &&
+          typeof h.sql === 'string' &&
+          typeof h.at === 'string' &&
+          typeof h.as === 'string' &&
+          typeof h.ok === 'boolean',
+      )
       .slice(0, HISTORY_LIMIT);
   } catch {
     return [];

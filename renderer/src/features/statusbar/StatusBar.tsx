@@ -38,7 +38,10 @@ export function StatusBar() {
             {data.postgresLabel}
           </span>
           <span className="statusbar__spacer" />
-          <span className="statusbar__item statusbar__item--muted" title={data.mode === 'browser' ? 'Served on loopback by `npm run serve`' : 'Pier desktop app'}>
+          <span
+            className="statusbar__item statusbar__item--muted"
+            title={data.mode === 'browser' ? 'Served on loopback by `npm run serve`' : 'Pier desktop app'}
+          >
             {data.mode === 'browser' ? 'Browser mode' : 'Desktop'}
           </span>
         </>

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { RelationRef } from '../explorer/explorerTree';
-import { adminTab, NO_TABS, shortHost, tabLocation, tabTitle, tabsReducer, toolTab, type Tab, type TabsEvent, type TabsState } from './tabsState';
+import {
+  adminTab,
+  NO_TABS,
+  shortHost,
+  tabLocation,
+  tabTitle,
+  tabsReducer,
+  toolTab,
+  type Tab,
+  type TabsEvent,
+  type TabsState,
+} from './tabsState';
 
 const rel = (name: string): RelationRef => ({ schema: 'public', name, kind: 'table', estimatedRows: 1 });
 const run = (events: TabsEvent[], from: TabsState = NO_TABS) => events.reduce(tabsReducer, from);
@@ -26,7 +37,13 @@ describe('tabsReducer', () => {
   });
 
   it('closing the active tab activates the right neighbour, or the left at the end', () => {
-    const middle = run([{ kind: 'activate', id: three.tabs[1]!.id }, { kind: 'close', id: three.tabs[1]!.id }], three);
+    const middle = run(
+      [
+        { kind: 'activate', id: three.tabs[1]!.id },
+        { kind: 'close', id: three.tabs[1]!.id },
+      ],
+      three,
+    );
     expect([names(middle), active(middle)]).toEqual([['a', 'c'], 'c']);
     const last = run([{ kind: 'close', id: three.tabs[2]!.id }], three);
     expect([names(last), active(last)]).toEqual([['a', 'b'], 'b']);
@@ -43,7 +60,15 @@ describe('tabsReducer', () => {
   });
 
   it('ignores unknown ids', () => {
-    expect(run([{ kind: 'close', id: 'nope' }, { kind: 'activate', id: 'nope' }], three)).toBe(three);
+    expect(
+      run(
+        [
+          { kind: 'close', id: 'nope' },
+          { kind: 'activate', id: 'nope' },
+        ],
+        three,
+      ),
+    ).toBe(three);
   });
 });
 
@@ -61,7 +86,14 @@ describe('tabTitle', () => {
   });
 
   it('opens an admin tab once and activates it when opened again', () => {
-    const s = run([{ kind: 'open', tab: adminTab.sql(1) }, { kind: 'open', tab: adminTab.roles() }, { kind: 'open', tab: adminTab.sql(1) }], three);
+    const s = run(
+      [
+        { kind: 'open', tab: adminTab.sql(1) },
+        { kind: 'open', tab: adminTab.roles() },
+        { kind: 'open', tab: adminTab.sql(1) },
+      ],
+      three,
+    );
     expect(names(s)).toEqual(['a', 'b', 'c', 'sql:1', 'roles']);
     expect(active(s)).toBe('sql:1');
     expect(tabTitle(adminTab.policies('public', 'clients'))).toBe('Policies · public.clients');
@@ -70,7 +102,15 @@ describe('tabTitle', () => {
 
 describe('tabs of cloud workspaces', () => {
   const prod = 'projects/clients/branches/production';
-  const inWs = (workspaceId: string): RelationRef => ({ schema: 'public', name: 'clients', kind: 'table', estimatedRows: 3, branch: prod, workspaceId, database: 'databricks_postgres' });
+  const inWs = (workspaceId: string): RelationRef => ({
+    schema: 'public',
+    name: 'clients',
+    kind: 'table',
+    estimatedRows: 3,
+    branch: prod,
+    workspaceId,
+    database: 'databricks_postgres',
+  });
   const hosts = new Map([
     ['ws-a', 'https://adb-1234.5.azuredatabricks.net'],
     ['ws-b', 'https://dbc-9f8e.cloud.databricks.com'],
@@ -78,8 +118,14 @@ describe('tabs of cloud workspaces', () => {
   ]);
 
   it('names the workspace by its short host, so two workspaces\' "clients · production" differ', () => {
-    const s = run([{ kind: 'openTable', relation: inWs('ws-a') }, { kind: 'openTable', relation: inWs('ws-b') }]);
-    expect(s.tabs.map((t) => tabTitle(t, hosts))).toEqual(['public.clients · production · adb-1234', 'public.clients · production · dbc-9f8e']);
+    const s = run([
+      { kind: 'openTable', relation: inWs('ws-a') },
+      { kind: 'openTable', relation: inWs('ws-b') },
+    ]);
+    expect(s.tabs.map((t) => tabTitle(t, hosts))).toEqual([
+      'public.clients · production · adb-1234',
+      'public.clients · production · dbc-9f8e',
+    ]);
     expect(tabTitle(s.tabs[0]!)).toBe('public.clients · production · ws-a');
   });
 
@@ -100,7 +146,11 @@ describe('tabs of cloud workspaces', () => {
   it('keeps one admin tab per workspace, branch and database, and names its workspace', () => {
     const a = { workspaceId: 'ws-a', branch: prod, database: 'databricks_postgres' };
     const b = { ...a, workspaceId: 'ws-b' };
-    const s = run([{ kind: 'open', tab: adminTab.roles(a) }, { kind: 'open', tab: adminTab.roles(b) }, { kind: 'open', tab: adminTab.roles(a) }]);
+    const s = run([
+      { kind: 'open', tab: adminTab.roles(a) },
+      { kind: 'open', tab: adminTab.roles(b) },
+      { kind: 'open', tab: adminTab.roles(a) },
+    ]);
     expect(s.tabs).toHaveLength(2);
     expect(s.tabs.map((t) => tabTitle(t, hosts))).toEqual(['Roles · production · adb-1234', 'Roles · production · dbc-9f8e']);
     expect(s.tabs[0]!.kind !== 'table' && tabLocation(s.tabs[0]!)).toEqual(a);

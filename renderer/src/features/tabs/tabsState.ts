@@ -41,7 +41,11 @@ function onBranch(at: AdminLocation): { suffix: string; field: TabLocation } {
 
 /** The location an admin tab works on, for its views' calls. */
 export function tabLocation(tab: TabLocation): AdminLocation {
-  return { ...(tab.branch && { branch: tab.branch }), ...(tab.workspaceId && { workspaceId: tab.workspaceId }), ...(tab.database && { database: tab.database }) };
+  return {
+    ...(tab.branch && { branch: tab.branch }),
+    ...(tab.workspaceId && { workspaceId: tab.workspaceId }),
+    ...(tab.database && { database: tab.database }),
+  };
 }
 
 /** Admin tabs, each with a stable id (per location) so opening one again activates it. */
@@ -70,7 +74,11 @@ export const adminTab = {
 
 /** The location of a table (its tab, its tree row): where admin tools opened from it work. */
 export function relationLocation(r: RelationRef): AdminLocation {
-  return tabLocation({ ...(r.branch && { branch: r.branch }), ...(r.workspaceId && { workspaceId: r.workspaceId }), ...(r.workspaceId && r.database && { database: r.database }) });
+  return tabLocation({
+    ...(r.branch && { branch: r.branch }),
+    ...(r.workspaceId && { workspaceId: r.workspaceId }),
+    ...(r.workspaceId && r.database && { database: r.database }),
+  });
 }
 
 /** An admin tool asked for (tool buttons, the tree's row menu), on a location. */

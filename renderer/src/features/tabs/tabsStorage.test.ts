@@ -29,7 +29,11 @@ describe('tabs storage', () => {
     expect(state.tabs).toHaveLength(2);
     expect(restoreTabs(serializeTabs(state))).toEqual(state);
     // Saved by an older Pier: no workspace, no database.
-    const old = JSON.stringify({ v: 1, activeId: 'rel:["public","clients"]', tabs: [{ kind: 'table', id: 'rel:["public","clients"]', relation: rel('clients') }] });
+    const old = JSON.stringify({
+      v: 1,
+      activeId: 'rel:["public","clients"]',
+      tabs: [{ kind: 'table', id: 'rel:["public","clients"]', relation: rel('clients') }],
+    });
     expect(restoreTabs(old)).toEqual(tabsReducer(NO_TABS, { kind: 'openTable', relation: rel('clients') }));
     // Half a cloud location is not trusted.
     const half = JSON.stringify({ v: 1, tabs: [{ kind: 'table', relation: { ...rel('clients'), branch, workspaceId: 'ws-1' } }] });
@@ -65,7 +69,15 @@ describe('tabs storage', () => {
 
   it('restores admin tabs (policies, SQL, roles, grants, set-up)', () => {
     const dev = 'projects/local/branches/dev';
-    const tabs = [adminTab.policies('public', 'clients'), adminTab.sql(2), adminTab.roles(), adminTab.grants('public'), adminTab.setup(), adminTab.roles({ branch: dev }), adminTab.sql(2, { branch: dev })];
+    const tabs = [
+      adminTab.policies('public', 'clients'),
+      adminTab.sql(2),
+      adminTab.roles(),
+      adminTab.grants('public'),
+      adminTab.setup(),
+      adminTab.roles({ branch: dev }),
+      adminTab.sql(2, { branch: dev }),
+    ];
     const state = restoreTabs(serializeTabs({ tabs, activeId: 'roles' }));
     expect(state).toEqual({ tabs, activeId: 'roles' });
   });

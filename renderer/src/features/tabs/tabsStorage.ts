@@ -40,7 +40,8 @@ function toTab(raw: unknown): Tab | null {
   const adminBranch = adminLocation(raw);
   if (adminBranch === null) return null;
   if (raw.kind === 'policies') return str(raw.schema) && str(raw.table) ? adminTab.policies(raw.schema, raw.table, adminBranch) : null;
-  if (raw.kind === 'sql') return typeof raw.n === 'number' && Number.isInteger(raw.n) && raw.n > 0 ? adminTab.sql(raw.n, adminBranch) : null;
+  if (raw.kind === 'sql')
+    return typeof raw.n === 'number' && Number.isInteger(raw.n) && raw.n > 0 ? adminTab.sql(raw.n, adminBranch) : null;
   if (raw.kind === 'roles') return adminTab.roles(adminBranch);
   if (raw.kind === 'grants') return str(raw.schema) ? adminTab.grants(raw.schema, adminBranch) : null;
   if (raw.kind === 'setup') return adminTab.setup(adminBranch);
@@ -54,7 +55,14 @@ function toTab(raw: unknown): Tab | null {
   const cloud = workspaceId !== undefined || database !== undefined;
   if (cloud && !(onBranch.branch && str(workspaceId) && workspaceId.length <= 64 && str(database) && database.length <= 63)) return null;
   const onCloud = cloud ? { workspaceId: workspaceId as string, database: database as string } : {};
-  const relation: RelationRef = { schema, name, kind: kind as RelationKind, estimatedRows: typeof estimatedRows === 'number' ? estimatedRows : -1, ...onBranch, ...onCloud };
+  const relation: RelationRef = {
+    schema,
+    name,
+    kind: kind as RelationKind,
+    estimatedRows: typeof estimatedRows === 'number' ? estimatedRows : -1,
+    ...onBranch,
+    ...onCloud,
+  };
   return { kind: 'table', id: relationIdOf(relation), relation };
 }
 

@@ -4,10 +4,20 @@ import type { AddWorkspaceInput } from '../../../../shared/management/workspaceS
 import { cloudCommands, cloudKeys } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
 import { DialogActions, DialogError, Field, ModalDialog } from '../explorer/ModalDialog';
-import { checkAddWorkspaceForm, INITIAL_ADD_WORKSPACE, type AddWorkspaceField, type AddWorkspaceForm, type SignInMethod } from './addWorkspaceForm';
+import {
+  checkAddWorkspaceForm,
+  INITIAL_ADD_WORKSPACE,
+  type AddWorkspaceField,
+  type AddWorkspaceForm,
+  type SignInMethod,
+} from './addWorkspaceForm';
 
 const METHODS: readonly { method: SignInMethod; label: string; detail: string }[] = [
-  { method: 'oauth', label: 'Sign in with the browser (OAuth)', detail: 'Opens the workspace’s sign-in page; Pier keeps the refreshable token.' },
+  {
+    method: 'oauth',
+    label: 'Sign in with the browser (OAuth)',
+    detail: 'Opens the workspace’s sign-in page; Pier keeps the refreshable token.',
+  },
   { method: 'pat', label: 'Personal access token', detail: 'A token you created under User settings → Developer.' },
   { method: 'cli', label: 'Databricks CLI profile', detail: 'Uses the `databricks` CLI’s login from ~/.databrickscfg.' },
 ];
@@ -60,17 +70,43 @@ export function AddWorkspaceDialog({ onClose }: { onClose: () => void }) {
         ))}
         <p className="field__hint">{METHODS.find((m) => m.method === form.method)?.detail}</p>
       </fieldset>
-      <Field label={form.method === 'cli' ? 'Workspace URL (optional: the profile has one)' : 'Workspace URL'} id={`${id}-host`} error={errors.host}>
-        <input type="text" {...invalid('host')} placeholder="https://adb-1234567890123456.7.azuredatabricks.net" value={form.host} spellCheck={false} autoComplete="off" autoFocus onChange={(e) => set('host', e.target.value)} />
+      <Field
+        label={form.method === 'cli' ? 'Workspace URL (optional: the profile has one)' : 'Workspace URL'}
+        id={`${id}-host`}
+        error={errors.host}
+      >
+        <input
+          type="text"
+          {...invalid('host')}
+          placeholder="https://adb-1234567890123456.7.azuredatabricks.net"
+          value={form.host}
+          spellCheck={false}
+          autoComplete="off"
+          autoFocus
+          onChange={(e) => set('host', e.target.value)}
+        />
       </Field>
       {form.method === 'pat' && (
         <Field label="Access token" id={`${id}-token`} error={errors.token}>
-          <input type="password" {...invalid('token')} value={form.token} autoComplete="off" onChange={(e) => set('token', e.target.value)} />
+          <input
+            type="password"
+            {...invalid('token')}
+            value={form.token}
+            autoComplete="off"
+            onChange={(e) => set('token', e.target.value)}
+          />
         </Field>
       )}
       {form.method === 'cli' && (
         <Field label="CLI profile" id={`${id}-profile`} error={errors.profile}>
-          <input type="text" {...invalid('profile')} value={form.profile} spellCheck={false} autoComplete="off" onChange={(e) => set('profile', e.target.value)} />
+          <input
+            type="text"
+            {...invalid('profile')}
+            value={form.profile}
+            spellCheck={false}
+            autoComplete="off"
+            onChange={(e) => set('profile', e.target.value)}
+          />
         </Field>
       )}
       <Field label="Display name (optional)" id={`${id}-name`}>

@@ -24,8 +24,8 @@ export function RemoveWorkspaceDialog({ workspace, onClose }: { workspace: Works
       actions={<DialogActions onCancel={onClose} label="Remove workspace" busyLabel="Removing…" busy={remove.isPending} danger />}
     >
       <p>
-        Pier forgets <strong>{workspace.host}</strong> and its sign-in ({workspace.authLabel}). Projects and branches on the server are not touched; add the
-        workspace again to see them.
+        Pier forgets <strong>{workspace.host}</strong> and its sign-in ({workspace.authLabel}). Projects and branches on the server are not
+        touched; add the workspace again to see them.
       </p>
       {remove.isError && <DialogError title="The workspace was not removed" error={remove.error} />}
     </ModalDialog>

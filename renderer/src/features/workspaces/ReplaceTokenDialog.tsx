@@ -26,7 +26,9 @@ export function ReplaceTokenDialog({ workspace, onClose }: { workspace: Workspac
       onSubmit={() => {
         if (token.trim()) replace.mutate();
       }}
-      actions={<DialogActions onCancel={onClose} label="Replace token" busyLabel="Checking…" busy={replace.isPending} disabled={!token.trim()} />}
+      actions={
+        <DialogActions onCancel={onClose} label="Replace token" busyLabel="Checking…" busy={replace.isPending} disabled={!token.trim()} />
+      }
     >
       <Field label="Personal access token" id={`${id}-token`}>
         <input id={`${id}-token`} type="password" value={token} autoFocus autoComplete="off" onChange={(e) => setToken(e.target.value)} />

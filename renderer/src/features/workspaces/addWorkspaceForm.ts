@@ -18,7 +18,9 @@ export const INITIAL_ADD_WORKSPACE: AddWorkspaceForm = { method: 'oauth', host: 
  * Form → 'workspaces.add' input, or what is missing. The host is only checked for presence and
  * shape here; main normalises it and says when it is not a Databricks workspace.
  */
-export function checkAddWorkspaceForm(form: AddWorkspaceForm): { ok: true; input: AddWorkspaceInput } | { ok: false; errors: Partial<Record<AddWorkspaceField, string>> } {
+export function checkAddWorkspaceForm(
+  form: AddWorkspaceForm,
+): { ok: true; input: AddWorkspaceInput } | { ok: false; errors: Partial<Record<AddWorkspaceField, string>> } {
   const errors: Partial<Record<AddWorkspaceField, string>> = {};
   const host = form.host.trim();
   const displayName = form.displayName.trim();
@@ -36,7 +38,9 @@ export function checkAddWorkspaceForm(form: AddWorkspaceForm): { ok: true; input
     case 'cli': {
       const profile = form.profile.trim();
       if (!profile) errors.profile = 'Name the profile in ~/.databrickscfg (DEFAULT if unsure).';
-      return Object.keys(errors).length ? { ok: false, errors } : { ok: true, input: { method: 'cli', profile, ...(host ? { host } : {}), ...named } };
+      return Object.keys(errors).length
+        ? { ok: false, errors }
+        : { ok: true, input: { method: 'cli', profile, ...(host ? { host } : {}), ...named } };
     }
   }
 }

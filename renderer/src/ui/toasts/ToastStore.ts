@@ -42,7 +42,15 @@ export class ToastStore {
       this.set(this.toasts.map((t) => (t === same ? { ...t, repeats: t.repeats + 1 } : t)));
       return same.id;
     }
-    const toast: Toast = { id: this.nextId++, tone: input.tone, message: input.message, hint, code, repeats: 1, source: input.source ?? null };
+    const toast: Toast = {
+      id: this.nextId++,
+      tone: input.tone,
+      message: input.message,
+      hint,
+      code,
+      repeats: 1,
+      source: input.source ?? null,
+    };
     this.set([...this.toasts, toast].slice(-MAX_VISIBLE));
     return toast.id;
   }
@@ -53,7 +61,8 @@ export class ToastStore {
 
   /** Withdraws toasts that are no longer true: raised by `source`, or carrying one of `codes`. */
   dismissWhere(match: { source?: string; codes?: readonly string[] }): void {
-    const stale = (t: Toast) => (match.source !== undefined && t.source === match.source) || (t.code !== null && (match.codes ?? []).includes(t.code));
+    const stale = (t: Toast) =>
+      (match.source !== undefined && t.source === match.source) || (t.code !== null && (match.codes ?? []).includes(t.code));
     if (this.toasts.some(stale)) this.set(this.toasts.filter((t) => !stale(t)));
   }
 

@@ -50,7 +50,12 @@ function ToastViewport({ store }: { store: ToastStore }) {
             )}
             {toast.code && <p className="toast__code">{toast.code}</p>}
           </div>
-          <button type="button" className="icon-button toast__close" aria-label="Dismiss notification" onClick={() => store.dismiss(toast.id)}>
+          <button
+            type="button"
+            className="icon-button toast__close"
+            aria-label="Dismiss notification"
+            onClick={() => store.dismiss(toast.id)}
+          >
             <Icon name="close" />
           </button>
         </div>
