@@ -27,7 +27,8 @@ import type { OperationProgress } from './waitForOperation';
 import { WorkspaceRegistry } from './workspaces/workspaceRegistry';
 import { createCloudServices, type CloudServices } from './createCloudServices';
 import { mintedTokenProvider } from './auth/mintedTokenProvider';
-import { CloudRpcError, createCloudHandlers, type CloudHandlers } from './rpc/createCloudHandlers';
+import { createCloudHandlers, type CloudHandlers } from './rpc/createCloudHandlers';
+import { PierError } from '../errors/PierError';
 import {
   createEndpointInput,
   createProjectInput,
@@ -487,7 +488,7 @@ describe('tree actions through the RPC handlers', () => {
   const refusal = (p: Promise<unknown>) =>
     p.then(
       () => undefined,
-      (e: unknown) => (e instanceof CloudRpcError ? e.rpcError : e),
+      (e: unknown) => (e instanceof PierError ? e.toRpcError() : e),
     );
   const endpoints = async (branch: string) => (await h['cloud.endpoints']({ workspaceId: ws, branch })).endpoints;
 

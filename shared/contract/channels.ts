@@ -6,7 +6,6 @@
 export const CHANNELS = [
   'app.status',
   'catalog.listSchemas',
-  'catalog.readRows',
   'dataApi.request',
   'dataApi.describe',
   'dataApi.identities',

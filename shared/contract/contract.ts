@@ -12,7 +12,6 @@ import type { Result } from './result';
 export const contract = {
   'app.status': { input: app.appStatusInput, output: app.appStatusOutput },
   'catalog.listSchemas': { input: catalog.listSchemasInput, output: catalog.listSchemasOutput },
-  'catalog.readRows': { input: catalog.readRowsInput, output: catalog.readRowsOutput },
   'dataApi.request': { input: dataApi.dataApiRequestInput, output: dataApi.dataApiRequestOutput },
   'dataApi.describe': { input: dataApi.describeTableInput, output: dataApi.describeTableOutput },
   'dataApi.identities': { input: dataApi.identitiesInput, output: dataApi.identitiesOutput },

@@ -3,6 +3,7 @@ export * from './channels';
 export * from './contract';
 export * from './app';
 export * from './catalog';
+export * from './location';
 export * from './dataApi';
 export * from './admin';
 export * from './sql';

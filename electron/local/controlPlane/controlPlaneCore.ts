@@ -120,6 +120,16 @@ export class ControlPlaneCore {
     return b;
   }
 
+  /** The branch's record if it exists and is not deleted; undefined instead of the service's 404. */
+  findBranch(projectId: string, branchId: string): BranchRecord | undefined {
+    try {
+      return this.branch(projectId, branchId);
+    } catch (err) {
+      if (err instanceof ApiFailure && err.errorCode === 'NOT_FOUND') return undefined;
+      throw err;
+    }
+  }
+
   endpoint(projectId: string, branchId: string, endpointId: string): EndpointRecord {
     this.branch(projectId, branchId);
     const e = this.data.endpoints[endpointName(projectId, branchId, endpointId)];

@@ -1,5 +1,7 @@
 import type { JWK } from 'jose';
 import { ApiFailure } from './apiFailure';
+import { parseResourceName } from '../../../shared/management/resourceName';
+import { notFound } from '../../errors/PierError';
 import type { ApiCall } from './apiCall';
 import { ControlPlaneCore, type ControlPlaneOptions } from './controlPlaneCore';
 import { createBranch, deleteBranch, getBranch, listBranches, undeleteBranch, updateBranch } from './branchHandlers';
@@ -40,6 +42,12 @@ export interface ControlPlane {
   handle(request: HandlerRequest): Promise<HandlerResponse>;
   /** Public keys that verify the local issuer's tokens (for the Data API). */
   publicJwks(): { keys: JWK[] };
+  /**
+   * Where a branch's read-write compute listens on loopback (its proxy, which wakes a suspended
+   * compute), for main's own connections. Throws PierError PIER404 if the branch or its
+   * read-write endpoint is not there.
+   */
+  readWriteEndpoint(branch: string): Promise<{ host: string; port: number }>;
   /** Suspends an endpoint now (ACTIVE → IDLE), e.g. to measure or demonstrate resume. */
   suspendEndpoint(name: string): Promise<void>;
   /** Runs housekeeping now (it also runs every 10 minutes); `now` lets tests look ahead in time. */
@@ -65,6 +73,16 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   return {
     handle: (request) => handleRequest(core, request),
     publicJwks: () => options.issuer.publicJwks(),
+    async readWriteEndpoint(branch) {
+      const ref = parseResourceName(branch);
+      const record = ref?.kind === 'branch' ? core.findBranch(ref.projectId, ref.branchId) : undefined;
+      if (!record) throw notFound(`Branch ${branch} does not exist (it may have been deleted).`, 'Refresh the tree.');
+      try {
+        return { host: '127.0.0.1', port: core.primaryRuntime(record).port };
+      } catch {
+        throw notFound(`Branch ${branch} has no running read-write endpoint: create one to open its tables.`, 'Refresh the tree.');
+      }
+    },
     async suspendEndpoint(name) {
       const runtime = core.runtimes.get(name);
       if (!runtime) throw new Error(`No endpoint ${name}.`);
