@@ -56,6 +56,8 @@ export interface PierServer {
 }
 
 const MANAGEMENT_API_PREFIX = '/api/2.0/postgres';
+/** Databricks' Permissions API; locally it serves `database-projects` (project grants). */
+const PERMISSIONS_API_PREFIX = '/api/2.0/permissions';
 
 function managementApiUnavailable() {
   return {
@@ -126,6 +128,11 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       const { controlPlane } = await servicesReady;
       if (!controlPlane) return managementApiUnavailable();
       return controlPlane.handle({ ...req, body: req.body });
+    });
+    await mountHandler(http, PERMISSIONS_API_PREFIX, async (req) => {
+      const { controlPlane } = await servicesReady;
+      if (!controlPlane) return managementApiUnavailable();
+      return controlPlane.handlePermissions({ ...req, body: req.body });
     });
     await mountHandler(http, '/oidc', async (req) => (await servicesReady).oidc.handle({ ...req, body: req.body }));
     await mountHandler(http, SCIM_ME_PATH, async (req) => scimMe((await servicesReady).issuer, req));
