@@ -5,6 +5,7 @@ import { loadOrCreateSecret, startEmbeddedDefault, type EmbeddedDefault } from '
 import { createLocalIssuer, DEMO_USER_IDENTITY, type LocalIssuer } from '../local/identity/localIssuer';
 import { scimMe, SCIM_ME_PATH } from './scimMeRoute';
 import { createOidcHandler } from '../local/identity/createOidcHandler';
+import { SignInRequests } from '../local/identity/signInRequests';
 import { createControlPlane, type ControlPlane } from '../local/controlPlane/createControlPlane';
 import { DEFAULT_DATABASE, AUTHENTICATOR_ROLE } from '../local/seed/sampleDatabase';
 import { BRANCH_DATA_API_PREFIX, DataApiRouter, DATA_API_PREFIX, LOCAL_WORKSPACE_ID, localDataApiUrl } from './dataApiRoute';
@@ -184,6 +185,9 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     }
 
     const issuer = await createLocalIssuer({ dataDir: options.dataDir, issuerUrl: `${origin}/oidc` });
+    // A local sign-in (OAuth code) is issued only once the user approves it in Pier's UI.
+    const signIns = new SignInRequests({ log });
+    disposers.push(async () => signIns.dispose());
     let controlPlane: ControlPlane | undefined;
     if (embedded) {
       // Disposed before the embedded cluster (disposers run in reverse): it stops the postmasters it started.
@@ -245,8 +249,9 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       dataApi,
       cloud,
       ...(cloudData && { cloudData }),
+      signIns,
     });
-    ready({ handlers, dataApi, controlPlane, oidc: createOidcHandler(issuer), issuer });
+    ready({ handlers, dataApi, controlPlane, oidc: createOidcHandler(issuer, { approve: (ask) => signIns.ask(ask) }), issuer });
 
     async function startCloud(): Promise<{ cloud: HandlerDeps['cloud']; cloudData?: CloudBranchData }> {
       if (options.secretCipher && !options.secretCipher.ok) {
