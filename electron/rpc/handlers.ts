@@ -7,9 +7,17 @@ import type { BranchData } from '../branchData/BranchData';
 import type { DataApiConsole } from '../branchData/DataApiConsole';
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
 import { unavailable } from '../errors/PierError';
+import type { PendingSignInDto } from '../../shared/contract/signIn';
 
 /** Main-process implementation of every contract channel. A missing channel is a compile error. */
 export type Handlers = { [C in Channel]: (input: ParsedInputOf<C>) => Promise<OutputOf<C>> };
+
+/** The user's side of local sign-in (electron/local/identity/signInRequests implements it). */
+export interface ISignInDecisions {
+  pending(): PendingSignInDto[];
+  /** False when no such request waits (decided elsewhere, timed out, or never there). */
+  decide(id: string, approve: boolean): boolean;
+}
 
 export interface HandlerDeps {
   readonly mode: 'desktop' | 'browser';
@@ -23,6 +31,8 @@ export interface HandlerDeps {
   readonly dataApi: DataApiConsole;
   /** Workspaces and management-API calls; a reason string when they could not start. */
   readonly cloud: CloudHandlers | { readonly unavailable: string };
+  /** Sign-ins of the local OIDC issuer waiting for the user's decision. */
+  readonly signIns: ISignInDecisions;
 }
 
 /**
@@ -69,6 +79,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dataApi.describe': (input) => deps.dataApi.describe(input),
     'dataApi.identities': (input) => deps.dataApi.identities(input),
     'dataApi.transaction': (input) => deps.dataApi.transaction(input),
+    'signIn.pending': async () => ({ requests: deps.signIns.pending() }),
+    'signIn.decide': async (input) => ({ decided: deps.signIns.decide(input.id, input.approve) }),
     ...createAdminHandlers(branchData),
     ...cloudHandlers(deps.cloud),
   };

@@ -7,4 +7,5 @@ export * from './location';
 export * from './dataApi';
 export * from './admin';
 export * from './sql';
+export * from './signIn';
 export * from './transport';

@@ -6,6 +6,7 @@ import { migrateLegacyGridViews } from '../features/grid/gridViewStorage';
 import { OperationsPanel } from '../features/operations/OperationsPanel';
 import { AdminTools } from '../features/roles/AdminTools';
 import { migrateLegacySqlHistories } from '../features/sql/sqlHistoryKey';
+import { SignInRequests } from '../features/signIn/SignInRequestDialog';
 import { StatusBar } from '../features/statusbar/StatusBar';
 import { NO_TABS, openTab, tabTitle, tabsReducer, toolTab } from '../features/tabs/tabsState';
 import { useWorkspaceHosts } from '../features/tabs/useWorkspaceHosts';
@@ -79,6 +80,7 @@ export function Shell() {
         <EditorTabs state={tabs} dispatch={dispatch} />
       </main>
       <StatusBar />
+      <SignInRequests />
     </div>
   );
 }
