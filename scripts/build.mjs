@@ -36,15 +36,28 @@ export function isStale() {
 
 export async function buildAll({ quiet = false } = {}) {
   const t0 = Date.now();
-  const { dependencies = {} } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const { version, dependencies = {} } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
   const runtimePackages = Object.keys(dependencies).flatMap((name) => [name, `${name}/*`]);
-  const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', external: runtimePackages };
+  const common = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
+    external: runtimePackages,
+    // electron/platform/pierVersion.ts
+    define: { __PIER_VERSION__: JSON.stringify(version) },
+  };
   await Promise.all([
     build({
       ...common,
       entryPoints: [path.join(root, 'electron/server/serve.ts')],
       format: 'esm',
       outfile: path.join(root, 'dist/server/serve.mjs'),
+      // CommonJS libraries compiled into an ES module (undici) still call require() for Node's built-ins.
+      banner: {
+        js: "import { createRequire as __pierCreateRequire } from 'node:module'; const require = __pierCreateRequire(import.meta.url);",
+      },
     }),
     build({
       ...common,

@@ -5,6 +5,7 @@ import { listSchemas, readRows } from '../admin/catalog';
 import { createAdminHandlers, localBranchDatabases, type IBranchDatabases } from '../admin/createAdminHandlers';
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
 import { LOCAL_WORKSPACE_ID } from '../cloud/workspaces/workspaceRegistry';
+import type { IAppShell } from '../platform/appShell';
 
 /** Main-process implementation of every contract channel. A missing channel is a compile error. */
 export type Handlers = { [C in Channel]: (input: ParsedInputOf<C>) => Promise<OutputOf<C>> };
@@ -35,6 +36,8 @@ export interface HandlerDeps {
   readonly cloud: CloudHandlers | { readonly unavailable: string };
   /** Absent when the cloud services could not start (then `cloud` says why). */
   readonly cloudData?: ICloudBranchData;
+  /** About, the logs folder and updates: Electron's in the desktop app, a web page's in browser mode. */
+  readonly appShell: IAppShell;
 }
 
 /** Thrown by every workspace call when the cloud services could not start (e.g. no usable vault). */
@@ -74,6 +77,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         return { mode: deps.mode, postgresVersion: 'unknown', database: '', postgresLabel: deps.postgresLabel, connected: false };
       }
     },
+    'app.about': async () => {
+      const version = await deps.adminPool
+        .query<{ version: string }>(`SELECT current_setting('server_version') AS version`)
+        .then((r) => r.rows[0]?.version ?? 'unknown')
+        .catch(() => 'unknown (not connected)');
+      return { ...deps.appShell.about(), postgresVersion: version };
+    },
+    'app.openLogsFolder': () => deps.appShell.openLogsFolder(),
+    'app.checkForUpdates': () => deps.appShell.checkForUpdates(),
     'catalog.listSchemas': async (input) =>
       cloudData(input)?.listSchemas(input) ?? listSchemas(await deps.branchPool(input.branch, input.database)),
     'catalog.readRows': async (input) => readRows(await deps.branchPool(input.branch), input),

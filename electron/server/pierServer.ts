@@ -24,6 +24,8 @@ import { dispatch } from '../rpc/dispatch';
 import { lockDataDir } from './dataDirLock';
 import { createHttpServer } from './httpServer';
 import type { ReadyInfo } from './readyFile';
+import { browserAppShell, type IAppShell } from '../platform/appShell';
+import { pierPaths } from '../platform/pierPaths';
 
 export interface PierServerOptions {
   readonly mode: 'desktop' | 'browser';
@@ -42,6 +44,8 @@ export interface PierServerOptions {
   readonly secretCipher?: { ok: true; value: ISecretCipher } | { ok: false; reason: string };
   /** Opens the system browser for OAuth sign-in (desktop: shell.openExternal). */
   readonly openBrowser?: (url: string) => Promise<void>;
+  /** About, logs folder, updates (desktop: Electron's); browser mode's by default. */
+  readonly appShell?: IAppShell;
 }
 
 /** A running Pier: its loopback server, its Postgres, and the handlers both transports call. */
@@ -238,6 +242,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       dataApi,
       cloud,
       ...(cloudData && { cloudData }),
+      appShell: options.appShell ?? browserAppShell(pierPaths({ dataDir: options.dataDir })),
     });
     ready({ handlers, dataApi, controlPlane, oidc: createOidcHandler(issuer), issuer });
 

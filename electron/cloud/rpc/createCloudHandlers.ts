@@ -24,6 +24,7 @@ import { toRpcError, type CloudError, type CloudResult } from '../cloudError';
 import { collect, type Pending } from '../managementClient';
 import { parseDurationSeconds } from '../parseApiError';
 import type { CloudServices } from '../createCloudServices';
+import { outboundFetch } from '../outboundFetch';
 
 /** A handler failure that already is a user-facing RpcError (code CLOUD_…, message, details). */
 export class CloudRpcError extends Error {
@@ -572,7 +573,7 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
       const url = `${base.replace(/\/$/, '')}${input.path}${input.rawQuery ? `?${input.rawQuery}` : ''}`;
       let res: globalThis.Response;
       try {
-        res = await fetch(url, {
+        res = await outboundFetch(url, {
           method: input.method,
           headers,
           ...(input.body !== undefined && { body: input.body }),

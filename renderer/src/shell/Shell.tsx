@@ -13,6 +13,7 @@ import { EditorTabs } from '../features/tabs/EditorTabs';
 import { Icon } from '../ui/Icon';
 import { PierMark } from '../ui/PierMark';
 import { SidebarResizer } from './SidebarResizer';
+import { HelpMenu } from './HelpMenu';
 import { parseStoredWidth } from './sidebarWidth';
 import './shell.css';
 
@@ -41,6 +42,7 @@ export function Shell() {
         <header className="sidebar__brand">
           <PierMark />
           <span className="sidebar__name">Pier</span>
+          <HelpMenu />
         </header>
         <AdminTools tabs={tabs} dispatch={dispatch} />
         <div className="sidebar__section">
