@@ -133,6 +133,8 @@ async function start(): Promise<void> {
   }
 
   await openWindow();
+  // A build with an update source looks once at start (the menu item looks again on demand).
+  if (app.isPackaged) void updates.check().then((r) => pierLog.info(`updates: ${r.message}`));
 }
 
 async function about(): Promise<void> {
