@@ -6,6 +6,7 @@ import { createAdminHandlers, localBranchDatabases, type IBranchDatabases } from
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
 import { LOCAL_WORKSPACE_ID } from '../cloud/workspaces/workspaceRegistry';
 import type { IAppShell } from '../platform/appShell';
+import type { ISignInRequests } from '../local/identity/signInRequests';
 
 /** Main-process implementation of every contract channel. A missing channel is a compile error. */
 export type Handlers = { [C in Channel]: (input: ParsedInputOf<C>) => Promise<OutputOf<C>> };
@@ -38,6 +39,8 @@ export interface HandlerDeps {
   readonly cloudData?: ICloudBranchData;
   /** About, the logs folder and updates: Electron's in the desktop app, a web page's in browser mode. */
   readonly appShell: IAppShell;
+  /** Sign-ins of the local OIDC issuer waiting for the user's decision. */
+  readonly signIns: ISignInRequests;
 }
 
 /** Thrown by every workspace call when the cloud services could not start (e.g. no usable vault). */
@@ -93,6 +96,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dataApi.describe': (input) => (cloudData(input) ?? deps.dataApi).describe(input),
     'dataApi.identities': (input) => (cloudData(input) ?? deps.dataApi).identities(input),
     'dataApi.transaction': (input) => (cloudData(input) ?? deps.dataApi).transaction(input),
+    'signIn.pending': async () => ({ requests: deps.signIns.pending() }),
+    'signIn.decide': async (input) => ({ decided: deps.signIns.decide(input.id, input.approve) }),
     ...createAdminHandlers(branchDatabases),
     ...cloudHandlers(deps.cloud),
   };

@@ -9,6 +9,16 @@ import { startPierServer, type PierServer } from './pierServer';
 
 const uiDir = path.join(os.tmpdir(), 'pier-itest-ui');
 
+/** The owner lets user@example.com use project local (CAN_USE), or takes it back (`undefined`). */
+async function setUserAccess(info: { managementApi: string; tokens: Record<string, string> }, level: 'CAN_USE' | undefined) {
+  const res = await fetch(info.managementApi.replace(/postgres$/, 'permissions/database-projects/local'), {
+    method: level ? 'PATCH' : 'PUT',
+    headers: { authorization: `Bearer ${info.tokens.owner}` },
+    body: JSON.stringify({ access_control_list: level ? [{ user_name: 'user@example.com', permission_level: level }] : [] }),
+  });
+  if (res.status !== 200) throw new Error(`Granting ${level ?? 'nothing'} failed: ${await res.text()}`);
+}
+
 async function rpc(server: PierServer, channel: string, input: unknown, headers: Record<string, string> = {}) {
   const secret = new URL(server.uiUrl).hash.replace('#session=', '');
   const res = await fetch(`${server.origin}/rpc/${channel}`, {
@@ -305,7 +315,9 @@ describe('browser-mode server on the embedded default', () => {
 
   it("sends the grid's request to the workspace's hosted Data API with the workspace's token, to compare", async () => {
     const info = server.readyInfo();
-    // A "Databricks" workspace that is this very server, signed in with user@example.com's token.
+    // A "Databricks" workspace that is this very server, signed in with user@example.com's token,
+    // which may use project local (CAN_USE).
+    await setUserAccess(info, 'CAN_USE');
     const added = await rpc(server, 'workspaces.add', { method: 'pat', host: server.origin, token: info.tokens['user@example.com'] });
     expect(added.body.ok).toBe(true);
     const workspaceId = added.body.value.id;
@@ -338,6 +350,7 @@ describe('browser-mode server on the embedded default', () => {
       expect(JSON.stringify(hosted.body)).not.toContain(info.tokens['user@example.com']);
     } finally {
       await rpc(server, 'workspaces.remove', { id: workspaceId });
+      await setUserAccess(info, undefined);
     }
   });
 
