@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Channel } from '../../shared/contract/channels';
 import type { OutputOf, ParsedInputOf } from '../../shared/contract/contract';
 import type { ApplyOutput } from '../../shared/contract/admin';
+import type { Location } from '../../shared/contract/location';
 import type { TableChange, TableChangePlan } from '../../shared/contract/tables';
 import { invalidInput, notFound } from '../errors/PierError';
 import { applyStatements } from './applyStatements';
@@ -18,7 +19,12 @@ export type TableHandlers = { [C in TablesChannel]: (input: ParsedInputOf<C>) =>
  * statements from it and the catalog each time; apply runs only the statements the user reviewed.
  * On a cloud branch it all runs as the signed-in identity, whose rights Postgres enforces.
  */
-export function createTableHandlers(db: IAdminDatabases): TableHandlers {
+export interface ITableDatabases extends IAdminDatabases {
+  /** Reloads the location's open Data API engines now (NOTIFY reaches local ones too, but only some time after the commit). */
+  reloadSchema(at: Location): Promise<void>;
+}
+
+export function createTableHandlers(db: ITableDatabases): TableHandlers {
   return {
     'tables.types': (input) => db.withAdminPool(input.at, async (pool) => ({ types: await listTypes(pool) })),
     'tables.describe': (input) =>
@@ -41,8 +47,8 @@ export function createTableHandlers(db: IAdminDatabases): TableHandlers {
           );
         return explainRefusal(pool, await applyStatements(pool, plan.statements));
       });
-      // The Data API engines reload (NOTIFY in the transaction; cloud engines that do not LISTEN, here) so the grid sees it at once.
-      if (out.kind === 'applied') await db.schemaChanged(input.at);
+      // Every engine reloads at commit (NOTIFY); the location's own ones are reloaded before answering, so the grid opens the table at once.
+      if (out.kind === 'applied') await db.reloadSchema(input.at);
       return out;
     },
   };

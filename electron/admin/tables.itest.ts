@@ -41,7 +41,7 @@ async function planAndApply(change: TableChangeInput) {
   const out = await call('tables.applyChange', { change, reviewed: plan.statements });
   return { plan, out };
 }
-const describeTable = (table: string, schema = 'public'): Promise<TableDesign> => call('tables.describe', { schema, table });
+const describeTable = async (table: string, schema = 'public'): Promise<TableDesign> => call('tables.describe', { schema, table });
 const q = async <T extends pg.QueryResultRow = Record<string, unknown>>(text: string, values: unknown[] = []) =>
   (await pool.query<T>(text, values)).rows;
 
@@ -50,7 +50,8 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: url, max: 4 });
   h = createTableHandlers({
     withAdminPool: (_at, fn) => fn(pool),
-    schemaChanged: async () => {
+    schemaChanged: async () => undefined,
+    reloadSchema: async () => {
       reloads++;
     },
   });
