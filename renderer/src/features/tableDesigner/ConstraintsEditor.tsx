@@ -129,11 +129,17 @@ function CheckForm({ onAdd, onCancel }: { onAdd: (c: ConstraintDefinitionInput) 
       }}
     >
       <label>
-        Name <input value={name} placeholder="optional" onChange={(e) => setName(e.target.value)} />
+        Name <input aria-label="Name" value={name} placeholder="optional" onChange={(e) => setName(e.target.value)} />
       </label>
       <label>
         Check expression{' '}
-        <input className="designer__expr" value={expression} placeholder="e.g. price > 0" onChange={(e) => setExpression(e.target.value)} />
+        <input
+          aria-label="Check expression"
+          className="designer__expr"
+          value={expression}
+          placeholder="e.g. price > 0"
+          onChange={(e) => setExpression(e.target.value)}
+        />
       </label>
       <FormButtons onCancel={onCancel} disabled={!expression.trim()} />
     </form>
@@ -164,7 +170,7 @@ function ColumnsForm({
       }}
     >
       <label>
-        Name <input value={name} placeholder="optional" onChange={(e) => setName(e.target.value)} />
+        Name <input aria-label="Name" value={name} placeholder="optional" onChange={(e) => setName(e.target.value)} />
       </label>
       <ColumnChecks columns={columns} picked={picked} onChange={setPicked} />
       <FormButtons onCancel={onCancel} disabled={picked.length === 0} />
@@ -252,7 +258,7 @@ function ForeignKeyForm({
     >
       <label>
         Column
-        <select value={column} onChange={(e) => setColumn(e.target.value)}>
+        <select aria-label="Column" value={column} onChange={(e) => setColumn(e.target.value)}>
           {columns.map((c) => (
             <option key={c}>{c}</option>
           ))}
@@ -261,6 +267,7 @@ function ForeignKeyForm({
       <label>
         References table
         <select
+          aria-label="References table"
           value={ref ? JSON.stringify([ref.schema, ref.table]) : ''}
           onChange={(e) => {
             const [s, t] = JSON.parse(e.target.value) as [string, string];
@@ -283,7 +290,7 @@ function ForeignKeyForm({
       </label>
       <label>
         Referenced column
-        <select value={pickedRefColumn} onChange={(e) => setRefColumn(e.target.value)} disabled={!ref}>
+        <select aria-label="Referenced column" value={pickedRefColumn} onChange={(e) => setRefColumn(e.target.value)} disabled={!ref}>
           <option value="" disabled>
             {ref ? 'Pick a column' : '—'}
           </option>
@@ -294,7 +301,7 @@ function ForeignKeyForm({
       </label>
       <label>
         On delete
-        <select value={onDelete} onChange={(e) => setOnDelete(e.target.value as FkAction)}>
+        <select aria-label="On delete" value={onDelete} onChange={(e) => setOnDelete(e.target.value as FkAction)}>
           {FK_ACTIONS.map((a) => (
             <option key={a}>{a}</option>
           ))}
@@ -302,7 +309,7 @@ function ForeignKeyForm({
       </label>
       <label>
         On update
-        <select value={onUpdate} onChange={(e) => setOnUpdate(e.target.value as FkAction)}>
+        <select aria-label="On update" value={onUpdate} onChange={(e) => setOnUpdate(e.target.value as FkAction)}>
           {FK_ACTIONS.map((a) => (
             <option key={a}>{a}</option>
           ))}

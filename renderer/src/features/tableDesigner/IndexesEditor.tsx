@@ -122,12 +122,12 @@ function IndexForm({
       }}
     >
       <label>
-        Name <input value={name} placeholder="optional" onChange={(e) => setName(e.target.value)} />
+        Name <input aria-label="Name" value={name} placeholder="optional" onChange={(e) => setName(e.target.value)} />
       </label>
       <ColumnChecks columns={columns} picked={picked} onChange={setPicked} />
       <label>
         Method
-        <select value={method} onChange={(e) => setMethod(e.target.value as IndexMethod)}>
+        <select aria-label="Method" value={method} onChange={(e) => setMethod(e.target.value as IndexMethod)}>
           {INDEX_METHODS.map((m) => (
             <option key={m}>{m}</option>
           ))}
@@ -139,6 +139,7 @@ function IndexForm({
       <label>
         Only rows where{' '}
         <input
+          aria-label="Only rows where"
           className="designer__expr"
           value={where}
           placeholder="optional, e.g. deleted_at IS NULL"

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { TableChangeInput, TableChangePlan, TableDesign, TypeInfo } from '../../../../shared/contract/tables';
 import { branchProtectedQuery, useAdminLocation } from '../../api/admin';
 import { usePierApi } from '../../api/PierApiContext';
@@ -76,6 +76,11 @@ function DesignerForm({
   const [draft, setDraft] = useState<TableDraft>(() => (design ? draftFromDesign(design) : newTableDraft()));
   const [review, setReview] = useState<Review | null>(null);
   const [planError, setPlanError] = useState<{ message: string; hint: string | null } | null>(null);
+  const reviewRef = useRef<HTMLDivElement>(null);
+  // The review appears below the form: bring it into view.
+  useEffect(() => {
+    if (review) reviewRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [review]);
   const patch = (p: Partial<TableDraft>) => {
     setDraft((d) => ({ ...d, ...p }));
     setReview(null);
@@ -207,7 +212,7 @@ function DesignerForm({
         </InlineError>
       )}
       {review && (
-        <div className="designer__review">
+        <div ref={reviewRef} className="designer__review">
           {review.plan.drops.map((d) => (
             <DependentsList
               key={d.what}

@@ -63,7 +63,7 @@ export function TypePicker({
             className="type-picker__modifier"
             aria-label={`${label} length or precision`}
             inputMode="numeric"
-            placeholder={current.name === 'numeric' ? 'prec.' : 'len.'}
+            placeholder={current.category === 'S' || current.category === 'V' ? 'len.' : 'prec.'}
             value={value.modifiers[0] ?? ''}
             onChange={(e) => setModifier(0, e.target.value)}
           />
