@@ -6,6 +6,7 @@ import type { Location } from '../../shared/contract/location';
 import type { TableChange, TableChangePlan } from '../../shared/contract/tables';
 import { invalidInput, notFound } from '../errors/PierError';
 import { applyStatements } from './applyStatements';
+import { quoteIdent } from './quoteIdent';
 import type { IAdminDatabases } from './createAdminHandlers';
 import { listTypes, readColumnNames, readTable, relationExists, renderTypes, schemaExists } from './tableCatalog';
 import { buildTableChange, referencedTables, typesOf } from './tableDdl';
@@ -79,14 +80,18 @@ function sameStatements(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * On a cloud branch the designer runs as the signed-in identity, which may not own the table:
- * Postgres refuses, and the user is told whose rights those are.
+ * On a cloud branch the designer runs as the signed-in identity, which may not own the table or
+ * may not create in the schema: Postgres refuses, and the user is told whose rights those are and
+ * what would allow it.
  */
 async function explainRefusal(pool: pg.Pool | pg.ClientBase, out: ApplyOutput): Promise<ApplyOutput> {
   if (out.kind !== 'failed' || out.hint !== null || !/^(must be owner|permission denied)/.test(out.message)) return out;
   const who = (await pool.query<{ u: string }>('SELECT current_user AS u')).rows[0]?.u ?? 'this login';
-  return {
-    ...out,
-    hint: `Pier runs this as "${who}", and Postgres enforces that role's rights: only the table's owner (or a member of the owning role) may change its structure. Nothing was changed.`,
-  };
+  const schema = /^permission denied for schema (.+)$/.exec(out.message)?.[1];
+  const what = schema
+    ? `creating a table in ${schema} needs CREATE on that schema (its owner can run GRANT CREATE ON SCHEMA ${quoteIdent(schema)} TO ${quoteIdent(who)})`
+    : out.message.startsWith('must be owner')
+      ? `only the table's owner (or a member of the owning role) may change its structure`
+      : `it lacks a privilege this change needs (${out.message})`;
+  return { ...out, hint: `Pier runs this as "${who}", and Postgres enforces that role's rights: ${what}. Nothing was changed.` };
 }

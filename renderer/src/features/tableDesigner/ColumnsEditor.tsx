@@ -1,5 +1,6 @@
 import type { TypeInfo } from '../../../../shared/contract/tables';
 import { IDENTITY_KINDS } from '../../../../shared/contract/tables';
+import { Icon } from '../../ui/Icon';
 import { DropDependents } from './DropDependents';
 import { newColumn, type ColumnDraft } from './tableDraft';
 import { TypePicker } from './TypePicker';
@@ -141,11 +142,12 @@ export function ColumnsEditor({
                     {c.original === null ? (
                       <button
                         type="button"
-                        className="button"
+                        className="icon-button"
                         aria-label={`Remove ${label}`}
+                        title="Remove this new column"
                         onClick={() => onChange(columns.filter((x) => x.key !== c.key))}
                       >
-                        Remove
+                        <Icon name="close" />
                       </button>
                     ) : (
                       <button

@@ -56,8 +56,23 @@ export function DependentsList({
       {blocking.length > 0 && (
         <>
           <p>
-            <strong>{blocking.length === 1 ? 'This depends' : `These ${blocking.length} depend`} on it</strong> and stop the drop unless
-            they are dropped too:
+            {cascade ? (
+              <>
+                <strong>CASCADE also drops</strong>{' '}
+                {blocking.length === 1 ? 'this, which depends' : `these ${blocking.length}, which depend`} on {what}:
+              </>
+            ) : blocking.length === 1 ? (
+              <>
+                <strong>This depends on {what}</strong> and stops the drop unless it is dropped too:
+              </>
+            ) : (
+              <>
+                <strong>
+                  These {blocking.length} depend on {what}
+                </strong>{' '}
+                and stop the drop unless they are dropped too:
+              </>
+            )}
           </p>
           <ul>
             {blocking.map((d) => (

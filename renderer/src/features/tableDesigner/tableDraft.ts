@@ -225,7 +225,8 @@ export function constraintText(c: ConstraintInfo | ConstraintDefinitionInput): s
     case 'unique':
       return `UNIQUE (${c.columns.join(', ')})`;
     case 'check':
-      return `CHECK (${c.expression})`;
+      // The catalog's rendering is already parenthesised.
+      return c.expression.startsWith('(') && c.expression.endsWith(')') ? `CHECK ${c.expression}` : `CHECK (${c.expression})`;
     case 'foreignKey': {
       const actions = [
         c.onDelete && c.onDelete !== 'NO ACTION' ? ` ON DELETE ${c.onDelete}` : '',
