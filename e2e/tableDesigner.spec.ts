@@ -165,3 +165,61 @@ for (const viewport of VIEWPORTS) {
     });
   });
 }
+
+/** Protects or unprotects the local production branch through the management API, as the workspace owner. */
+async function protectProduction(isProtected: boolean): Promise<void> {
+  const info = readyInfo();
+  const auth = { authorization: `Bearer ${info.tokens.owner}` };
+  let op = (await (
+    await fetch(`${info.managementApi}/projects/local/branches/production?update_mask=spec.is_protected`, {
+      method: 'PATCH',
+      headers: auth,
+      body: JSON.stringify({ spec: { is_protected: isProtected } }),
+    })
+  ).json()) as { name: string; done?: boolean; error?: unknown };
+  for (let i = 0; i < 300 && !op.done; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    op = (await (await fetch(`${info.managementApi}/${op.name}`, { headers: auth })).json()) as typeof op;
+  }
+  expect(op.error).toBeUndefined();
+}
+
+test.describe('table designer on a protected branch', () => {
+  test.afterAll(async () => {
+    await protectProduction(false);
+    await sql(`DROP TABLE IF EXISTS guarded; NOTIFY pgrst, 'reload schema'`);
+  });
+
+  test('dropping a column asks first, as the SQL editor does, and nothing runs when declined', async ({ page }) => {
+    await sql(`CREATE TABLE guarded (id int PRIMARY KEY, note text); NOTIFY pgrst, 'reload schema'`);
+    await protectProduction(true);
+    await page.goto(readyInfo().ui);
+    const tree = page.getByRole('tree', { name: 'Database explorer' });
+    for (const name of ['Local workspace', 'databricks_postgres']) await expand(tree.getByRole('treeitem', { name, exact: false }).first());
+    await expand(tree.getByRole('treeitem', { name: 'public', exact: true }).first());
+    await tree.getByRole('treeitem', { name: /^guarded/ }).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Design table…' }).click();
+    await expect(page.getByRole('heading', { name: 'Design · public.guarded' })).toBeVisible();
+    await expect(page.getByText('protected branch', { exact: true })).toBeVisible();
+
+    await page.getByRole('region', { name: 'Columns' }).getByRole('button', { name: 'Drop column note' }).click();
+    await page.getByRole('button', { name: 'Review SQL…' }).click();
+    const review = page.getByRole('region', { name: 'Alter table guarded' });
+    const dialogs: string[] = [];
+    page.once('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await review.getByRole('button', { name: 'Apply' }).click();
+    await expect(review.getByRole('alert')).toContainText('Nothing was changed. You chose not to run it.');
+    expect(dialogs[0]).toContain('This branch is protected, and this destroys data or objects');
+    expect(dialogs[0]).toContain('ALTER TABLE "public"."guarded" DROP COLUMN "note"');
+    expect(await sql(`SELECT attname FROM pg_attribute WHERE attrelid = 'guarded'::regclass AND attname = 'note'`)).toHaveLength(1);
+    await page.screenshot({ path: 'e2e/screenshots/table-designer-protected-declined.png' });
+
+    page.once('dialog', (d) => void d.accept());
+    await review.getByRole('button', { name: 'Apply' }).click();
+    await expect(page.getByRole('region', { name: 'Columns' }).getByLabel('Name of note')).toHaveCount(0);
+    expect(await sql(`SELECT attname FROM pg_attribute WHERE attrelid = 'guarded'::regclass AND attname = 'note'`)).toHaveLength(0);
+  });
+});
