@@ -51,7 +51,11 @@ export function DependentsList({
   const blocking = dependents.filter((d) => d.blocksDrop);
   const along = dependents.filter((d) => !d.blocksDrop);
   return (
-    <div className="designer__dependents" role="group" aria-label={`What depends on ${what}`}>
+    <div
+      className={blocking.length > 0 ? 'designer__dependents designer__dependents--blocking' : 'designer__dependents'}
+      role="group"
+      aria-label={`What depends on ${what}`}
+    >
       {dependents.length === 0 && <p className="designer__muted">Nothing else depends on {what}.</p>}
       {blocking.length > 0 && (
         <>
