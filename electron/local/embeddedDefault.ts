@@ -7,9 +7,12 @@ import { PostgresCluster } from './postgres/cluster';
 import { resolveRunAs } from './postgres/runAs';
 import { DEFAULT_DATABASE, ensureDefaultDatabase, seedSampleDatabase } from './seed/sampleDatabase';
 import { ensureWalArchive, WAL_ARCHIVE_SETTINGS } from './runtime/walArchive';
+import { EndpointRuntime } from './runtime/endpointRuntime';
 
 export interface EmbeddedDefault {
   readonly cluster: PostgresCluster;
+  /** Keeps the cluster running: restarts its postmaster, on the same port, when it dies. */
+  readonly runtime: EndpointRuntime;
   /** Superuser connection string to `databricks_postgres`. */
   readonly connectionString: string;
   readonly seeded: boolean;
@@ -44,11 +47,16 @@ export async function startEmbeddedDefault(options: EmbeddedDefaultOptions): Pro
     superuserPassword,
     // Archived WAL lets the local control plane branch `production` from a past time.
     settings: WAL_ARCHIVE_SETTINGS,
+    // Pier's own pools connect straight to this port, so a restarted postmaster must come back on it.
+    keepPort: true,
   });
   const made = await cluster.initialize();
   if (made === 'created') log(`Created a PostgreSQL cluster in ${cluster.dataDir}`);
   await ensureWalArchive(clusterDir, runAs);
-  await cluster.start();
+  // Supervised as branch endpoints are, but restarted as soon as it dies: the server connects to
+  // it directly (no proxy in the data path, whose copying would cost every request), not on demand.
+  const runtime = new EndpointRuntime({ cluster, proxyPort: 0, suspendAfterMs: null, restartOnCrash: true, log });
+  await runtime.ensureRunning();
   let seeded: boolean;
   try {
     const admin = new pg.Client({ connectionString: cluster.connectionString('postgres') });
@@ -66,15 +74,16 @@ export async function startEmbeddedDefault(options: EmbeddedDefaultOptions): Pro
       await db.end();
     }
   } catch (err) {
-    await cluster.stop();
+    await runtime.close();
     throw err;
   }
   if (seeded) log(`Seeded ${DEFAULT_DATABASE} with the sample schema`);
   return {
     cluster,
+    runtime,
     connectionString: cluster.connectionString(DEFAULT_DATABASE),
     seeded,
-    dispose: () => cluster.stop(),
+    dispose: () => runtime.close(),
   };
 }
 

@@ -6,6 +6,7 @@ import type { IDataApiService } from '../rpc/handlers';
 import type { OutputOf, ParsedInputOf } from '../../shared/contract';
 import type { ServiceRequest, ServiceResponse } from './mountHandler';
 import { BranchNotServedError, type BranchDatabases } from './branchDatabases';
+import { isDatabaseUnavailable } from './databaseUnavailable';
 
 /** The local workspace's id in Data API URLs: `/api/2.0/workspace/local/rest/{database}/…`. */
 export const LOCAL_WORKSPACE_ID = 'local';
@@ -51,9 +52,15 @@ export class DataApiRouter implements IDataApiService {
     const key = JSON.stringify([as, this.options.branches.isDefault(branch) ? '' : branch, database]);
     let e = this.engines.get(key);
     if (!e) {
-      e = this.makeEngine(branch, database, as === 'admin' ? this.options.admin : this.options.authenticator);
-      this.engines.set(key, e);
-      void e.then((made) => made ?? this.engines.delete(key));
+      const made = this.makeEngine(branch, database, as === 'admin' ? this.options.admin : this.options.authenticator);
+      this.engines.set(key, made);
+      // No such database, or the load failed (a deleted branch, Postgres away): forget it, so the
+      // next request asks again. Both outcomes are handled here, so none is left unhandled.
+      const forget = () => {
+        if (this.engines.get(key) === made) this.engines.delete(key);
+      };
+      made.then((engine) => engine ?? forget(), forget);
+      e = made;
     }
     return e;
   }
@@ -99,12 +106,19 @@ export class DataApiRouter implements IDataApiService {
     if (workspaceId !== LOCAL_WORKSPACE_ID) {
       return notFound('PGRST125', `Workspace "${workspaceId}" is not served here.`, `This Pier serves workspace "${LOCAL_WORKSPACE_ID}".`);
     }
+    // PostgreSQL names cannot hold a NUL byte (and a query carrying one fails): no such database.
+    if (database.includes('\0'))
+      return notFound('PGRST125', 'Database names cannot contain a NUL byte.', 'Check the database name in the URL.');
     const branchName = project && branch ? `projects/${project}/branches/${branch}` : undefined;
     let engine: Engine | undefined;
     try {
       engine = await this.engine(branchName, database);
     } catch (err) {
       if (err instanceof BranchNotServedError) return notFound('PGRST125', err.message, 'Check the project and branch in the URL.');
+      if (isDatabaseUnavailable(err)) {
+        this.options.log?.(`Data API: ${database} is unreachable (${(err as Error).message})`);
+        return unavailable();
+      }
       throw err;
     }
     if (!engine) return notFound('PGRST125', `Database "${database}" does not exist.`, 'Check the database name in the URL.');
@@ -243,6 +257,20 @@ export async function listIdentities(db: pg.Pool | pg.ClientBase): Promise<Outpu
       WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = 'authenticator') ORDER BY r.rolname`,
   );
   return { roles: r.rows.map((row) => row.rolname) };
+}
+
+/** PostgREST's answer when it cannot reach the database: 503 PGRST000, come back shortly. */
+function unavailable(): ServiceResponse {
+  return {
+    status: 503,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' },
+    body: JSON.stringify({
+      code: 'PGRST000',
+      details: null,
+      hint: 'PostgreSQL may be restarting; try again in a moment.',
+      message: 'Database connection error: the database is not reachable right now.',
+    }),
+  };
 }
 
 function notFound(code: string, message: string, hint: string): ServiceResponse {

@@ -36,24 +36,32 @@ async function main(): Promise<void> {
   }
   const dataDir = path.resolve(args.dataDir ?? defaultDataDir());
   const started = Date.now();
-  let server: PierServer;
+  let server: PierServer | undefined;
+  let closing = false;
+  const shutdown = async (why: string, code = 0) => {
+    if (closing) return;
+    closing = true;
+    log(`${why}: shutting down`);
+    await server?.close().catch((err: Error) => log(`shutdown: ${err.message}`));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
+  // A promise nobody awaited failed: a bug to log, never a reason to drop everyone's connections
+  // (Node's default would exit and leave PostgreSQL running without us).
+  process.on('unhandledRejection', (reason) => log(`unexpected failure (still running): ${describeFailure(reason)}`));
+  // An exception outside any request may have left state half-changed: stop cleanly, PostgreSQL included.
+  process.on('uncaughtException', (err) => {
+    console.error('[pier] unexpected exception:', err);
+    void shutdown('unexpected exception', 1);
+  });
   try {
     server = await startPierServer({ mode: 'browser', port: args.port, dataDir, databaseUrl: args.databaseUrl, uiDir, log });
   } catch (err) {
     console.error(`[pier] Could not start: ${(err as Error).message}`);
     process.exit(1);
   }
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    log(`${signal}: shutting down`);
-    await server.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGHUP', () => void shutdown('SIGHUP'));
 
   if (args.readyFile) await writeReadyFile(path.resolve(args.readyFile), server.readyInfo());
   log(`data folder: ${args.databaseUrl ? '(external database)' : dataDir}`);
@@ -63,6 +71,10 @@ async function main(): Promise<void> {
     const opened = openAppWindow(server.uiUrl, () => void shutdown('window closed'));
     if (!opened.ok) log(opened.reason);
   }
+}
+
+function describeFailure(reason: unknown): string {
+  return reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
 }
 
 void main();

@@ -2,7 +2,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { access, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import type { PostgresBinaries } from './binaries';
 import { chownTree, handOver, type RunAs } from './runAs';
@@ -17,6 +17,12 @@ export interface ClusterOptions {
   readonly superuserPassword: string;
   /** Extra server settings passed as `-c name=value`. */
   readonly settings?: Readonly<Record<string, string>>;
+  /**
+   * Restart on the port of the first start, never another (clients that connect directly keep
+   * working after a restart); a start fails while that port is taken. Otherwise a restart takes
+   * its old port when free and any free port if not.
+   */
+  readonly keepPort?: boolean;
 }
 
 /** Thrown when PostgreSQL fails to initialize or start; carries the tail of its log. */
@@ -39,8 +45,19 @@ export class PostgresCluster {
   private log: WriteStream | undefined;
   private exited: Promise<number | null> | undefined;
   private portValue: number | undefined;
+  /** The port of the last start, taken again by the next one. */
+  private lastPort: number | undefined;
+  private starting: Promise<void> | undefined;
+  private stopRequested = false;
+  private readonly crashListeners = new Set<() => void>();
 
   constructor(private readonly options: ClusterOptions) {}
+
+  /** Called when the postmaster exits without `stop()` (killed, crashed). Returns an unsubscribe function. */
+  onDidCrash(listener: () => void): () => void {
+    this.crashListeners.add(listener);
+    return () => this.crashListeners.delete(listener);
+  }
 
   get dataDir(): string {
     return path.join(this.options.dir, 'pgdata');
@@ -77,7 +94,7 @@ export class PostgresCluster {
   async initialize(): Promise<'created' | 'existing'> {
     if (await this.isInitialized()) return 'existing';
     const { dir, runAs, binaries } = this.options;
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     await handOver(dir, runAs);
     const scratch = path.join(dir, 'pgdata.initdb-incomplete');
     await rm(scratch, { recursive: true, force: true }); // only ever our own unfinished initdb
@@ -114,14 +131,25 @@ export class PostgresCluster {
    * `startSettings` apply to this start only (e.g. a recovery target for a new branch's first start).
    */
   async start(startSettings: Readonly<Record<string, string>> = {}): Promise<void> {
+    // Single-flight: two callers (a supervisor and a proxy's first connection) share one start.
+    this.starting ??= this.startOnce(startSettings).finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async startOnce(startSettings: Readonly<Record<string, string>>): Promise<void> {
     if (this.child && this.isRunning) return;
     // A postmaster that died on its own (crash, kill) is cleaned up, then started afresh.
     if (this.child) await this.stop();
+    this.stopRequested = false;
     const { runAs, binaries } = this.options;
     await this.recoverStalePidFile();
-    const port = await freePort();
-    await mkdir(this.options.dir, { recursive: true });
-    this.log = createWriteStream(this.logFile, { flags: 'a' });
+    const port =
+      this.lastPort !== undefined && (this.options.keepPort || (await isPortFree(this.lastPort))) ? this.lastPort : await freePort();
+    await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
+    // The log can hold statements and their parameters (a password in ALTER ROLE): owner-only.
+    this.log = createWriteStream(this.logFile, { flags: 'a', mode: 0o600 });
+    await new Promise<void>((resolve, reject) => this.log?.once('open', () => resolve()).once('error', reject));
+    await chmod(this.logFile, 0o600);
     await chownTree(this.logFile, runAs).catch(() => undefined);
     const settings: Record<string, string> = {
       listen_addresses: '127.0.0.1',
@@ -142,11 +170,17 @@ export class PostgresCluster {
     child.stdout?.pipe(this.log, { end: false });
     child.stderr?.pipe(this.log, { end: false });
     this.child = child;
+    stopWithThisProcess(child);
     this.exited = new Promise((resolve) => {
       child.once('exit', (code) => resolve(code));
       child.once('error', () => resolve(-1));
     });
+    child.once('exit', () => {
+      if (this.stopRequested || this.child !== child) return;
+      for (const listener of this.crashListeners) listener();
+    });
     this.portValue = port;
+    this.lastPort = port;
     try {
       await this.waitUntilReady();
     } catch (err) {
@@ -159,6 +193,7 @@ export class PostgresCluster {
   async stop(): Promise<void> {
     const child = this.child;
     if (!child) return;
+    this.stopRequested = true;
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGQUIT'), 30_000);
@@ -284,6 +319,31 @@ async function exists(p: string): Promise<boolean> {
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Postmasters of this process that have not exited. Should the process exit without stopping
+ * them (process.exit on a fatal error), each is asked for a fast shutdown rather than left running.
+ */
+const postmasters = new Set<ChildProcess>();
+
+function stopWithThisProcess(child: ChildProcess): void {
+  if (postmasters.size === 0 && !process.listeners('exit').includes(stopPostmastersNow)) process.on('exit', stopPostmastersNow);
+  postmasters.add(child);
+  child.once('exit', () => postmasters.delete(child));
+}
+
+function stopPostmastersNow(): void {
+  for (const child of postmasters) child.kill('SIGINT');
+}
+
+async function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
 
 /** Asks the kernel for a free loopback port. */
 export function freePort(): Promise<number> {
