@@ -1,14 +1,20 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { readyInfo } from './ready';
 
-/** Leaves the workspace list as every spec expects it: the local workspace only (RPC over HTTP with the session key). */
-export async function removeAddedWorkspaces(ui: string): Promise<void> {
-  const { origin, hash } = new URL(ui);
+/**
+ * Leaves the workspace list as every spec expects it: the local workspace only (RPC over HTTP in
+ * a session opened with `link`, a one-time link such as `readyInfo().ui`).
+ */
+export async function removeAddedWorkspaces(link: string): Promise<void> {
+  const { origin } = new URL(link);
+  const opened = await fetch(link, { redirect: 'manual' });
+  const cookie = opened.headers.get('set-cookie')?.split(';')[0];
+  if (!cookie) throw new Error(`The link did not open a Pier session (HTTP ${opened.status})`);
   const call = async (channel: string, input: unknown) =>
     (await (
       await fetch(`${origin}/rpc/${channel}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-pier-session': hash.replace('#session=', '') },
+        headers: { 'content-type': 'application/json', cookie },
         body: JSON.stringify(input),
       })
     ).json()) as { ok: boolean; value?: { workspaces?: { id: string; kind: string }[] } };

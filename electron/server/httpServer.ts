@@ -1,8 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { RPC_PATH, SESSION_HEADER } from '../../shared/contract';
+import { RPC_PATH } from '../../shared/contract';
 import type { Result } from '../../shared/contract';
+import { UI_SESSION_PATH } from './uiLink';
+import type { CodeRefusal, UiSessions } from './uiSessions';
 
 /** Content-Security-Policy of the UI: everything from our own origin, nothing inline but styles. */
 export const UI_CSP = [
@@ -22,8 +23,13 @@ export const UI_CSP = [
 export interface HttpServerOptions {
   /** Built renderer (index.html and assets). */
   readonly uiDir: string;
-  /** Per-launch secret every RPC call must carry in the x-pier-session header. */
-  readonly sessionSecret: string;
+  /**
+   * The UI sessions: one-time links in, session cookies out; every RPC call must carry one.
+   * A function, as they are made once the port is known (it names the cookie).
+   */
+  readonly sessions: () => UiSessions;
+  /** Told when a one-time link opened a session (for the log). */
+  readonly onDidOpenSession?: () => void;
   /** Runs one RPC call; input is untrusted JSON. */
   readonly rpc: (channel: string, input: unknown) => Promise<Result<unknown>>;
 }
@@ -34,7 +40,6 @@ export interface HttpServerOptions {
  */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true });
-  const secret = Buffer.from(options.sessionSecret);
 
   // DNS-rebinding guard for the UI and RPC: only loopback host names are served.
   const isLoopbackHost = (req: FastifyRequest): boolean => {
@@ -44,19 +49,42 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
 
   const sameOrigin = (req: FastifyRequest): boolean => {
     const origin = req.headers.origin;
-    if (origin === undefined) return true; // non-browser clients; the session secret still applies
+    if (origin === undefined) return true; // non-browser clients; the session cookie still applies
     return origin === `http://${req.headers.host}`;
   };
 
-  const hasSession = (req: FastifyRequest): boolean => {
-    const given = req.headers[SESSION_HEADER];
-    if (typeof given !== 'string') return false;
-    const b = Buffer.from(given);
-    return b.length === secret.length && timingSafeEqual(b, secret);
+  const refuse = (reply: FastifyReply, status: number, code: string, message: string, hint: string, details?: string) =>
+    reply
+      .code(status)
+      .header('cache-control', 'no-store')
+      .send({ ok: false, error: { code, message, hint, ...(details !== undefined && { details }) } });
+
+  const NEW_LINK_HINT =
+    'Open Pier through a new link: `npm run serve` prints one (press Enter in its terminal for another), and tools make one from the ready file.';
+  const REFUSALS: Record<CodeRefusal, string> = {
+    malformed: 'This is not a Pier link code.',
+    forged: 'This link was not made by this Pier (it may be from an earlier run).',
+    expired: 'This link has expired: links work for 10 minutes.',
+    used: 'This link has been used already: each link opens Pier once.',
   };
 
-  const refuse = (reply: FastifyReply, status: number, code: string, message: string, hint: string) =>
-    reply.code(status).send({ ok: false, error: { code, message, hint } });
+  // A one-time link: its code becomes the session cookie, then the browser goes to the UI. Its
+  // Referrer-Policy keeps the code from travelling on, and no-store keeps it out of caches.
+  app.get<{ Querystring: { code?: unknown } }>(UI_SESSION_PATH, async (req, reply) => {
+    if (!isLoopbackHost(req)) return refuse(reply, 403, 'PIER403', 'Requests must be addressed to 127.0.0.1 or localhost.', NEW_LINK_HINT);
+    const code = typeof req.query.code === 'string' ? req.query.code : '';
+    const sessions = options.sessions();
+    const redeemed = sessions.redeem(code);
+    if (!redeemed.ok) return refuse(reply, 401, 'PIER401', REFUSALS[redeemed.why], NEW_LINK_HINT, redeemed.why);
+    options.onDidOpenSession?.();
+    return reply
+      .code(303)
+      .header('set-cookie', sessions.setCookie(redeemed.cookie))
+      .header('location', '/')
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .send();
+  });
 
   app.post<{ Params: { channel: string } }>(`${RPC_PATH}/:channel`, async (req, reply) => {
     if (!isLoopbackHost(req))
@@ -69,14 +97,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       );
     if (!sameOrigin(req))
       return refuse(reply, 403, 'PIER403', 'Cross-origin calls to Pier are refused.', 'Open Pier through the URL it printed.');
-    if (!hasSession(req)) {
-      return refuse(
-        reply,
-        401,
-        'PIER401',
-        'This page has no valid Pier session key.',
-        'Open Pier through the link printed by `npm run serve`, which carries the session key.',
-      );
+    const session = options.sessions().check(req.headers.cookie);
+    if (session !== 'valid') {
+      const message =
+        session === 'missing'
+          ? 'This page has no Pier session.'
+          : "This page's Pier session has ended (the server was restarted since it opened).";
+      // `details` tells the UI which of the two to explain.
+      return refuse(reply, 401, 'PIER401', message, NEW_LINK_HINT, session);
     }
     reply.header('cache-control', 'no-store');
     return options.rpc(req.params.channel, req.body);

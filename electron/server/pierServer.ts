@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { SESSION_FRAGMENT_KEY } from '../../shared/contract';
 import { loadOrCreateSecret, startEmbeddedDefault, type EmbeddedDefault } from '../local/embeddedDefault';
 import { createLocalIssuer, DEMO_USER_IDENTITY, type LocalIssuer } from '../local/identity/localIssuer';
 import { scimMe, SCIM_ME_PATH } from './scimMeRoute';
@@ -24,6 +22,7 @@ import { dispatch } from '../rpc/dispatch';
 import { lockDataDir } from './dataDirLock';
 import { createHttpServer } from './httpServer';
 import type { ReadyInfo } from './readyFile';
+import { UiSessions } from './uiSessions';
 
 export interface PierServerOptions {
   readonly mode: 'desktop' | 'browser';
@@ -48,8 +47,8 @@ export interface PierServerOptions {
 export interface PierServer {
   /** http://127.0.0.1:PORT */
   readonly origin: string;
-  /** The UI URL with the session key in its fragment. */
-  readonly uiUrl: string;
+  /** A fresh one-time link to the UI (each opens one browser session). */
+  uiLink(): string;
   readonly handlers: Handlers;
   readyInfo(): ReadyInfo;
   close(): Promise<void>;
@@ -99,7 +98,8 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
   };
 
   try {
-    const sessionSecret = randomBytes(24).toString('base64url');
+    // Made once the port is known (it names the session cookie); no request arrives before.
+    const sessions: { current?: UiSessions } = {};
     interface Services {
       readonly handlers: Handlers;
       readonly dataApi: DataApiRouter;
@@ -113,7 +113,11 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
 
     const http = await createHttpServer({
       uiDir: options.uiDir,
-      sessionSecret,
+      sessions: () => {
+        if (!sessions.current) throw new Error('UI sessions are made once the server listens.');
+        return sessions.current;
+      },
+      onDidOpenSession: () => log('A browser opened a UI session.'),
       rpc: async (channel, input) => dispatch((await servicesReady).handlers, channel, input),
     });
     disposers.push(() => http.close());
@@ -142,6 +146,8 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     const address = http.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
     const origin = `http://127.0.0.1:${port}`;
+    const uiSessions = new UiSessions(origin);
+    sessions.current = uiSessions;
 
     let postgresUrl: string;
     let postgresLabel: string;
@@ -274,13 +280,13 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       return { cloud: createCloudHandlers({ services: services.value, openBrowser: options.openBrowser ?? openSystemBrowser }), cloudData };
     }
 
-    const uiUrl = `${origin}/#${SESSION_FRAGMENT_KEY}=${sessionSecret}`;
     return {
       origin,
-      uiUrl,
+      uiLink: () => uiSessions.link(),
       handlers,
       readyInfo: () => ({
-        ui: uiUrl,
+        ui: `${origin}/`,
+        launchSecret: uiSessions.launchSecret,
         postgres: postgresUrl,
         dataApi: `${origin}/api/2.0/workspace/${LOCAL_WORKSPACE_ID}/rest/${DEFAULT_DATABASE}/public`,
         managementApi: `${origin}${MANAGEMENT_API_PREFIX}`,

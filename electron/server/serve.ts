@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { defaultDataDir } from './appDataDir';
 import { parseServeArgs, USAGE, UsageError } from './args';
 import { startPierServer, type PierServer } from './pierServer';
@@ -37,11 +38,13 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(args.dataDir ?? defaultDataDir());
   const started = Date.now();
   let server: PierServer | undefined;
+  let closeWindow = () => undefined as void;
   let closing = false;
   const shutdown = async (why: string, code = 0) => {
     if (closing) return;
     closing = true;
     log(`${why}: shutting down`);
+    closeWindow();
     await server?.close().catch((err: Error) => log(`shutdown: ${err.message}`));
     process.exit(code);
   };
@@ -66,10 +69,19 @@ async function main(): Promise<void> {
   if (args.readyFile) await writeReadyFile(path.resolve(args.readyFile), server.readyInfo());
   log(`data folder: ${args.databaseUrl ? '(external database)' : dataDir}`);
   log(`ready in ${Date.now() - started} ms`);
-  console.log(`\n  Pier is running. Open: ${server.uiUrl}\n`);
+  const running = server;
+  // Each link opens one browser session, then its code is dead; Enter prints a fresh one.
+  const interactive = process.stdin.isTTY === true;
+  const printLink = () =>
+    console.log(
+      `\n  Pier is running. Open: ${running.uiLink()}\n  (this link works once${interactive ? '; press Enter for another' : ''})\n`,
+    );
+  printLink();
+  if (interactive) createInterface({ input: process.stdin }).on('line', printLink);
   if (args.open) {
-    const opened = openAppWindow(server.uiUrl, () => void shutdown('window closed'));
-    if (!opened.ok) log(opened.reason);
+    const opened = openAppWindow(running.uiLink(), () => void shutdown('window closed'));
+    if (opened.ok) closeWindow = opened.close;
+    else log(opened.reason);
   }
 }
 

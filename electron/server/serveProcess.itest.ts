@@ -1,6 +1,9 @@
 /** Pier's headless server as its own process: no request ends it, and it stops cleanly on a signal. */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintUiLink } from './uiLink';
 import { isProcessAlive } from '../local/postgres/isProcessAlive';
 import { buildServe, startServeProcess, type ServeProcess } from './serveProcess.testing';
 
@@ -50,5 +53,81 @@ describe('stopping', () => {
     expect(code).toBe(0);
     for (let i = 0; i < 100 && isProcessAlive(postmaster); i++) await new Promise((r) => setTimeout(r, 100));
     expect(isProcessAlive(postmaster)).toBe(false);
+  });
+});
+
+describe('the UI window', () => {
+  let withWindow: ServeProcess;
+  let browserWrapper: string;
+
+  beforeAll(async () => {
+    // Headless Chromium behind PIER_CHROMIUM: the same --app window, with nothing on a screen.
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pier-window-test-'));
+    browserWrapper = path.join(dir, 'chromium');
+    await writeFile(
+      browserWrapper,
+      `#!/bin/sh\nexec ${process.env.PIER_TEST_CHROMIUM ?? '/usr/bin/chromium'} --headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "$@"\n`,
+      { mode: 0o700 },
+    );
+    withWindow = await startServeProcess(script, {
+      args: ['--open'],
+      env: { ...process.env, DISPLAY: process.env.DISPLAY ?? ':pier-test', PIER_CHROMIUM: browserWrapper },
+    });
+    for (let i = 0; i < 300 && !withWindow.output().includes('A browser opened a UI session'); i++)
+      await new Promise((r) => setTimeout(r, 100));
+  });
+  afterAll(async () => {
+    await withWindow?.stop();
+    if (browserWrapper) await rm(path.dirname(browserWrapper), { recursive: true, force: true });
+  });
+
+  it('opens a session without leaving a usable secret in any process command line', async () => {
+    expect(withWindow.output()).toContain('A browser opened a UI session');
+    const origin = new URL(withWindow.info.ui).origin;
+    const cmdlines: string[] = [];
+    for (const entry of await readdir('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const text = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+      if (text) cmdlines.push(text.replace(/\0/g, ' '));
+    }
+    const all = cmdlines.join('\n');
+    expect(all).toContain('--app='); // the window is there, and was read
+    expect(all).not.toContain(withWindow.info.launchSecret);
+    // Every secret-looking token on any command line of ours: none opens a session or passes as one.
+    const ours = cmdlines.filter((c) => c.includes(origin) || c.includes('pier-window-'));
+    const tokens = new Set(ours.flatMap((c) => c.match(/[\w.-]{20,}/g) ?? []));
+    for (const token of tokens) {
+      const link = await fetch(`${origin}/session?code=${encodeURIComponent(token)}`, { redirect: 'manual' });
+      expect(link.status, token).toBe(401);
+      const attempts: Record<string, string>[] = [{ cookie: `pier-session-${new URL(origin).port}=${token}` }, { 'x-pier-session': token }];
+      for (const headers of attempts) {
+        const call = await fetch(`${origin}/rpc/app.status`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: '{}',
+        });
+        expect(call.status, token).toBe(401);
+      }
+    }
+  });
+
+  it('refuses a link used twice, and RPC without the cookie', async () => {
+    const link = mintUiLink(withWindow.info.ui, withWindow.info.launchSecret);
+    const first = await fetch(link, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    const setCookie = first.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    const again = await fetch(link, { redirect: 'manual' });
+    expect(again.status).toBe(401);
+    expect(again.headers.get('set-cookie')).toBeNull();
+    expect(((await again.json()) as { error: { message: string } }).error.message).toContain('used already');
+    const origin = new URL(withWindow.info.ui).origin;
+    const rpc = (headers: Record<string, string>) =>
+      fetch(`${origin}/rpc/app.status`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+    expect((await rpc({})).status).toBe(401);
+    expect((await rpc({ cookie: setCookie.split(';')[0]! })).status).toBe(200);
+    // The cookie alone is not enough from another origin.
+    expect((await rpc({ cookie: setCookie.split(';')[0]!, origin: 'http://127.0.0.1:1' })).status).toBe(403);
   });
 });
