@@ -1,4 +1,6 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import Fastify, { type ConnectionError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { RPC_PATH } from '../../shared/contract';
 import type { Result } from '../../shared/contract';
@@ -35,11 +37,33 @@ export interface HttpServerOptions {
 }
 
 /**
+ * A request Node's parser refused before any route saw it (not HTTP, headers over 16 KB): a JSON
+ * error like every other, and for HEAD no body, as HTTP requires (Fastify's default sends one).
+ */
+function answerClientError(err: ConnectionError, socket: Socket): void {
+  if (socket.destroyed || !socket.writable) return;
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const message =
+    status === 431
+      ? 'The request headers are too large (the limit is 16 KB).'
+      : status === 408
+        ? 'The request took too long to arrive.'
+        : 'The request is not valid HTTP.';
+  const body = JSON.stringify({ code: `PIER${status}`, message, details: err.code ?? null, hint: null });
+  const raw: unknown = err.rawPacket; // a Buffer at run time, whatever the typings say
+  const isHead = Buffer.isBuffer(raw) && raw.subarray(0, 5).toString('latin1') === 'HEAD ';
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${isHead ? '' : body}`,
+  );
+}
+
+/**
  * The loopback HTTP server of browser mode: the UI, the RPC transport, and (mounted by the
  * caller) the Data API, the local management API and OIDC. Binds 127.0.0.1 only.
  */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true });
+  const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true, clientErrorHandler: answerClientError });
 
   // DNS-rebinding guard for the UI and RPC: only loopback host names are served.
   const isLoopbackHost = (req: FastifyRequest): boolean => {
@@ -124,7 +148,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
 
   app.addHook('onRequest', async (req, reply) => {
     if (req.url.startsWith('/api/') || req.url.startsWith('/oidc/')) return;
-    if (!isLoopbackHost(req)) await reply.code(403).type('text/plain').send('Pier serves 127.0.0.1 and localhost only.');
+    if (!isLoopbackHost(req))
+      await refuse(reply, 403, 'PIER403', 'Pier serves 127.0.0.1 and localhost only.', 'Address it as 127.0.0.1 or localhost.');
   });
 
   return app;

@@ -58,10 +58,11 @@ const MANAGEMENT_API_PREFIX = '/api/2.0/postgres';
 
 function managementApiUnavailable() {
   return {
-    status: 501,
+    // A client's question with no answer here, not a server fault: 404, as Databricks answers for a disabled feature.
+    status: 404,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      error_code: 'NOT_IMPLEMENTED',
+      error_code: 'FEATURE_DISABLED',
       message:
         'This Pier runs on an external database (--database-url); the local management API needs the embedded default. Start without --database-url to manage local projects and branches.',
     }),
