@@ -1,15 +1,14 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import { readyInfo } from './ready';
+import { openUiSession } from '../../electron/server/uiLink';
+import { readyFile, readyInfo } from './ready';
 
 /**
  * Leaves the workspace list as every spec expects it: the local workspace only (RPC over HTTP in
- * a session opened with `link`, a one-time link such as `readyInfo().ui`).
+ * a session of its own, opened with a fresh link: `link`, often the spec's own, may be used already).
  */
 export async function removeAddedWorkspaces(link: string): Promise<void> {
   const { origin } = new URL(link);
-  const opened = await fetch(link, { redirect: 'manual' });
-  const cookie = opened.headers.get('set-cookie')?.split(';')[0];
-  if (!cookie) throw new Error(`The link did not open a Pier session (HTTP ${opened.status})`);
+  const cookie = await openUiSession(readyFile());
   const call = async (channel: string, input: unknown) =>
     (await (
       await fetch(`${origin}/rpc/${channel}`, {
