@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, chmod, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { findPostgresBinaries } from './postgres/binaries';
 import { PostgresCluster } from './postgres/cluster';
 import { resolveRunAs } from './postgres/runAs';
+import { prepareClusterFolder } from './postgres/clusterFolder';
 import { DEFAULT_DATABASE, ensureDefaultDatabase, seedSampleDatabase } from './seed/sampleDatabase';
 import { ensureWalArchive, WAL_ARCHIVE_SETTINGS } from './runtime/walArchive';
 import { EndpointRuntime } from './runtime/endpointRuntime';
@@ -39,7 +40,7 @@ export async function startEmbeddedDefault(options: EmbeddedDefaultOptions): Pro
   await ensureWritable(dataDir);
   const [binaries, runAs] = await Promise.all([findPostgresBinaries(), resolveRunAs()]);
   const superuserPassword = await loadOrCreateSecret(path.join(dataDir, 'secrets', 'postgres-superuser'));
-  const clusterDir = path.join(dataDir, 'clusters', 'production');
+  const clusterDir = path.join(await prepareClusterFolder(dataDir, runAs), 'production');
   const cluster = new PostgresCluster({
     dir: clusterDir,
     binaries,
@@ -89,8 +90,10 @@ export async function startEmbeddedDefault(options: EmbeddedDefaultOptions): Pro
 
 async function ensureWritable(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     await access(dir, constants.W_OK);
+    // Everything in it is the user's alone (it holds secrets and the log); nothing above it changes.
+    await chmod(dir, 0o700);
   } catch (err) {
     throw new DataDirError(
       `The data folder ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). ` +

@@ -83,6 +83,14 @@ function connectionConfig(url: string): pg.ClientConfig {
   };
 }
 
+function restrictNewFilesToOwner(): void {
+  try {
+    process.umask(0o077);
+  } catch {
+    // Not allowed in worker threads; every file Pier makes also passes an explicit owner-only mode.
+  }
+}
+
 export class PortInUseError extends Error {
   override name = 'PortInUseError';
 }
@@ -93,6 +101,9 @@ export class PortInUseError extends Error {
  */
 export async function startPierServer(options: PierServerOptions): Promise<PierServer> {
   const log = options.log ?? (() => undefined);
+  // Whatever this process writes (data folder, secrets, logs, state) is the user's alone, whichever
+  // part of Pier writes it and whatever umask it was started with.
+  restrictNewFilesToOwner();
   const disposers: Array<() => Promise<void>> = [];
   const dispose = async () => {
     for (const d of disposers.splice(0).reverse()) await d().catch((err) => log(`shutdown: ${(err as Error).message}`));

@@ -2,11 +2,12 @@ import path from 'node:path';
 import net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { access, chmod, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, open, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import type { PostgresBinaries } from './binaries';
-import { chownTree, handOver, type RunAs } from './runAs';
+import { chownTree, type RunAs } from './runAs';
 import { isProcessAlive } from './isProcessAlive';
+import { placeClusterFolder, SYSTEM_CLUSTER_ROOT, unreachableFolder } from './clusterFolder';
 
 export interface ClusterOptions {
   /** Folder owned by this cluster: holds `pgdata/` and `postgres.log`. */
@@ -93,9 +94,10 @@ export class PostgresCluster {
    */
   async initialize(): Promise<'created' | 'existing'> {
     if (await this.isInitialized()) return 'existing';
-    const { dir, runAs, binaries } = this.options;
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await handOver(dir, runAs);
+    const { runAs, binaries } = this.options;
+    await placeClusterFolder(this.options.dir, runAs);
+    // PostgreSQL runs as another user when we are root: it gets the real path, which it can reach.
+    const dir = await this.reachableDir();
     const scratch = path.join(dir, 'pgdata.initdb-incomplete');
     await rm(scratch, { recursive: true, force: true }); // only ever our own unfinished initdb
     const pwfile = path.join(dir, '.initdb-pw');
@@ -122,7 +124,7 @@ export class PostgresCluster {
     } finally {
       await rm(pwfile, { force: true });
     }
-    await rename(scratch, this.dataDir);
+    await rename(scratch, path.join(dir, 'pgdata'));
     return 'created';
   }
 
@@ -158,10 +160,11 @@ export class PostgresCluster {
       ...this.options.settings,
       ...startSettings,
     };
-    const args = ['-D', this.dataDir];
+    const hostDir = await this.reachableDir();
+    const args = ['-D', path.join(hostDir, 'pgdata')];
     for (const [k, v] of Object.entries(settings)) args.push('-c', `${k}=${v}`);
     const child = spawn(binaries.postgres, args, {
-      cwd: this.options.dir,
+      cwd: hostDir,
       stdio: ['ignore', 'pipe', 'pipe'],
       uid: runAs.uid,
       gid: runAs.gid,
@@ -260,7 +263,9 @@ export class PostgresCluster {
     if (!Number.isInteger(pid) || pid <= 0 || !isProcessAlive(pid)) return;
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
     const dataDirOfPid = (text.split('\n')[1] ?? '').trim();
-    const isOurPostmaster = cmdline.includes('postgres') && path.resolve(dataDirOfPid) === path.resolve(this.dataDir);
+    // The pid file names the real path (the cluster folder may be reached through a link).
+    const isOurPostmaster =
+      cmdline.includes('postgres') && (await realpath(dataDirOfPid).catch(() => dataDirOfPid)) === (await realpath(this.dataDir));
     if (isOurPostmaster) {
       process.kill(pid, 'SIGINT');
       const deadline = Date.now() + 30_000;
@@ -274,6 +279,20 @@ export class PostgresCluster {
     } else {
       await rename(pidFile, `${pidFile}.stale-${Date.now()}`);
     }
+  }
+
+  /** The cluster folder's real path, once PostgreSQL's OS user is known to reach it (else a clear error). */
+  private async reachableDir(): Promise<string> {
+    const blocked = await unreachableFolder(this.options.dir, this.options.runAs);
+    if (blocked) {
+      throw new PostgresStartError(
+        `PostgreSQL runs as "${this.options.runAs.name}", which cannot reach ${this.options.dir}: ${blocked} does not let it pass. ` +
+          `Pier changes no folder outside its data folder. Move the clusters folder under ${SYSTEM_CLUSTER_ROOT} (or PIER_CLUSTER_ROOT) ` +
+          `and link it from the data folder, or run Pier as a normal user.`,
+        '',
+      );
+    }
+    return realpath(this.options.dir);
   }
 
   async logTail(lines = 30): Promise<string> {
