@@ -5,6 +5,7 @@ import { listSchemas, readRows } from '../admin/catalog';
 import { createAdminHandlers, localBranchDatabases, type IBranchDatabases } from '../admin/createAdminHandlers';
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
 import { LOCAL_WORKSPACE_ID } from '../cloud/workspaces/workspaceRegistry';
+import type { ISignInRequests } from '../local/identity/signInRequests';
 
 /** Main-process implementation of every contract channel. A missing channel is a compile error. */
 export type Handlers = { [C in Channel]: (input: ParsedInputOf<C>) => Promise<OutputOf<C>> };
@@ -35,6 +36,8 @@ export interface HandlerDeps {
   readonly cloud: CloudHandlers | { readonly unavailable: string };
   /** Absent when the cloud services could not start (then `cloud` says why). */
   readonly cloudData?: ICloudBranchData;
+  /** Sign-ins of the local OIDC issuer waiting for the user's decision. */
+  readonly signIns: ISignInRequests;
 }
 
 /** Thrown by every workspace call when the cloud services could not start (e.g. no usable vault). */
@@ -81,6 +84,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dataApi.describe': (input) => (cloudData(input) ?? deps.dataApi).describe(input),
     'dataApi.identities': (input) => (cloudData(input) ?? deps.dataApi).identities(input),
     'dataApi.transaction': (input) => (cloudData(input) ?? deps.dataApi).transaction(input),
+    'signIn.pending': async () => ({ requests: deps.signIns.pending() }),
+    'signIn.decide': async (input) => ({ decided: deps.signIns.decide(input.id, input.approve) }),
     ...createAdminHandlers(branchDatabases),
     ...cloudHandlers(deps.cloud),
   };

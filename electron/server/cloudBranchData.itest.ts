@@ -18,6 +18,16 @@ import { CloudBranchData } from './cloudBranchData';
 import { rpc } from './cloudBranchData.testing';
 
 const uiDir = path.join(os.tmpdir(), 'pier-itest-ui');
+
+/** The owner lets user@example.com use project local (CAN_USE), or takes it back (`undefined`). */
+async function setUserAccess(info: { managementApi: string; tokens: Record<string, string> }, level: 'CAN_USE' | undefined) {
+  const res = await fetch(info.managementApi.replace(/postgres$/, 'permissions/database-projects/local'), {
+    method: level ? 'PATCH' : 'PUT',
+    headers: { authorization: `Bearer ${info.tokens.owner}` },
+    body: JSON.stringify({ access_control_list: level ? [{ user_name: 'user@example.com', permission_level: level }] : [] }),
+  });
+  if (res.status !== 200) throw new Error(`Granting ${level ?? 'nothing'} failed: ${await res.text()}`);
+}
 const PROD = 'projects/local/branches/production';
 const BRANCH = 'projects/local/branches/cloudtest';
 const DB = 'databricks_postgres';
@@ -211,6 +221,8 @@ describe("a cloud workspace's branches through the catalog and Data API channels
       expect(await sessionsOf('owner@pier.local')).toBeGreaterThan(0);
       // The engine reads pgrst.pre_config(), which needs USAGE on its schema (owners have it).
       await superuser.query(`GRANT USAGE ON SCHEMA pgrst TO "user@example.com"`);
+      // Its credentials need CAN_USE on the project, as on Databricks.
+      await setUserAccess(info, 'CAN_USE');
       expect((await rpc(server, 'workspaces.replaceToken', { id: workspaceId, token: info.tokens['user@example.com'] })).ok).toBe(true);
       await waitFor(async () => (await sessionsOf('owner@pier.local')) === 0);
       expect(await sessionsOf('owner@pier.local')).toBe(0);
@@ -223,6 +235,7 @@ describe("a cloud workspace's branches through the catalog and Data API channels
       expect(await sessionsOf('user@example.com')).toBe(0);
       expect((await request({ branch: PROD, path: '/public/clients' })).value.status).toBe(200);
     } finally {
+      await setUserAccess(info, undefined);
       await superuser.query(`REVOKE USAGE ON SCHEMA pgrst FROM "user@example.com"`);
       await superuser.end();
     }

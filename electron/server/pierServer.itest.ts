@@ -11,6 +11,16 @@ const uiDir = path.join(os.tmpdir(), 'pier-itest-ui');
 
 const sessionCookies = new WeakMap<PierServer, Promise<string>>();
 
+/** The owner lets user@example.com use project local (CAN_USE), or takes it back (`undefined`). */
+async function setUserAccess(info: { managementApi: string; tokens: Record<string, string> }, level: 'CAN_USE' | undefined) {
+  const res = await fetch(info.managementApi.replace(/postgres$/, 'permissions/database-projects/local'), {
+    method: level ? 'PATCH' : 'PUT',
+    headers: { authorization: `Bearer ${info.tokens.owner}` },
+    body: JSON.stringify({ access_control_list: level ? [{ user_name: 'user@example.com', permission_level: level }] : [] }),
+  });
+  if (res.status !== 200) throw new Error(`Granting ${level ?? 'nothing'} failed: ${await res.text()}`);
+}
+
 async function rpc(server: PierServer, channel: string, input: unknown, headers: Record<string, string> = {}) {
   let cookie = sessionCookies.get(server);
   if (!cookie) sessionCookies.set(server, (cookie = openUiSession(server.readyInfo())));
@@ -308,7 +318,9 @@ describe('browser-mode server on the embedded default', () => {
 
   it("sends the grid's request to the workspace's hosted Data API with the workspace's token, to compare", async () => {
     const info = server.readyInfo();
-    // A "Databricks" workspace that is this very server, signed in with user@example.com's token.
+    // A "Databricks" workspace that is this very server, signed in with user@example.com's token,
+    // which may use project local (CAN_USE).
+    await setUserAccess(info, 'CAN_USE');
     const added = await rpc(server, 'workspaces.add', { method: 'pat', host: server.origin, token: info.tokens['user@example.com'] });
     expect(added.body.ok).toBe(true);
     const workspaceId = added.body.value.id;
@@ -341,6 +353,7 @@ describe('browser-mode server on the embedded default', () => {
       expect(JSON.stringify(hosted.body)).not.toContain(info.tokens['user@example.com']);
     } finally {
       await rpc(server, 'workspaces.remove', { id: workspaceId });
+      await setUserAccess(info, undefined);
     }
   });
 

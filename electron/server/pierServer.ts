@@ -3,6 +3,7 @@ import { loadOrCreateSecret, startEmbeddedDefault, type EmbeddedDefault } from '
 import { createLocalIssuer, DEMO_USER_IDENTITY, type LocalIssuer } from '../local/identity/localIssuer';
 import { scimMe, SCIM_ME_PATH } from './scimMeRoute';
 import { createOidcHandler } from '../local/identity/createOidcHandler';
+import { SignInRequests } from '../local/identity/signInRequests';
 import { createControlPlane, type ControlPlane } from '../local/controlPlane/createControlPlane';
 import { DEFAULT_DATABASE, AUTHENTICATOR_ROLE } from '../local/seed/sampleDatabase';
 import { BRANCH_DATA_API_PREFIX, DataApiRouter, DATA_API_PREFIX, LOCAL_WORKSPACE_ID, localDataApiUrl } from './dataApiRoute';
@@ -55,6 +56,8 @@ export interface PierServer {
 }
 
 const MANAGEMENT_API_PREFIX = '/api/2.0/postgres';
+/** Databricks' Permissions API; locally it serves `database-projects` (project grants). */
+const PERMISSIONS_API_PREFIX = '/api/2.0/permissions';
 
 function managementApiUnavailable() {
   return {
@@ -143,6 +146,11 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       if (!controlPlane) return managementApiUnavailable();
       return controlPlane.handle({ ...req, body: req.body });
     });
+    await mountHandler(http, PERMISSIONS_API_PREFIX, async (req) => {
+      const { controlPlane } = await servicesReady;
+      if (!controlPlane) return managementApiUnavailable();
+      return controlPlane.handlePermissions({ ...req, body: req.body });
+    });
     await mountHandler(http, '/oidc', async (req) => (await servicesReady).oidc.handle({ ...req, body: req.body }));
     await mountHandler(http, SCIM_ME_PATH, async (req) => scimMe((await servicesReady).issuer, req));
     try {
@@ -195,6 +203,9 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     }
 
     const issuer = await createLocalIssuer({ dataDir: options.dataDir, issuerUrl: `${origin}/oidc` });
+    // A local sign-in (OAuth code) is issued only once the user approves it in Pier's UI.
+    const signIns = new SignInRequests({ log });
+    disposers.push(async () => signIns.dispose());
     let controlPlane: ControlPlane | undefined;
     if (embedded) {
       // Disposed before the embedded cluster (disposers run in reverse): it stops the postmasters it started.
@@ -256,8 +267,9 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       dataApi,
       cloud,
       ...(cloudData && { cloudData }),
+      signIns,
     });
-    ready({ handlers, dataApi, controlPlane, oidc: createOidcHandler(issuer), issuer });
+    ready({ handlers, dataApi, controlPlane, oidc: createOidcHandler(issuer, { approve: (ask) => signIns.ask(ask) }), issuer });
 
     async function startCloud(): Promise<{ cloud: HandlerDeps['cloud']; cloudData?: CloudBranchData }> {
       if (options.secretCipher && !options.secretCipher.ok) {

@@ -25,6 +25,8 @@ export const CHANNELS = [
   'admin.setupFix',
   'sql.run',
   'sql.cancel',
+  'signIn.pending',
+  'signIn.decide',
   'workspaces.list',
   'workspaces.add',
   'workspaces.remove',

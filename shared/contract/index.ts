@@ -6,4 +6,5 @@ export * from './catalog';
 export * from './dataApi';
 export * from './admin';
 export * from './sql';
+export * from './signIn';
 export * from './transport';

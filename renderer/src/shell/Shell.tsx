@@ -5,6 +5,7 @@ import { cloudKeys } from '../api/cloud';
 import { ExplorerTree } from '../features/explorer/ExplorerTree';
 import { OperationsPanel } from '../features/operations/OperationsPanel';
 import { AdminTools } from '../features/roles/AdminTools';
+import { SignInRequests } from '../features/signIn/SignInRequestDialog';
 import { StatusBar } from '../features/statusbar/StatusBar';
 import { tabTitle, tabsReducer, toolTab } from '../features/tabs/tabsState';
 import { useWorkspaceHosts } from '../features/tabs/useWorkspaceHosts';
@@ -70,6 +71,7 @@ export function Shell() {
         <EditorTabs state={tabs} dispatch={dispatch} />
       </main>
       <StatusBar />
+      <SignInRequests />
     </div>
   );
 }

@@ -22,7 +22,7 @@ type Attributes = Record<(typeof ATTRIBUTES)[number], boolean>;
 
 /**
  * Adds a managed identity through the management API's roles resource (not SQL): the control
- * plane creates the Postgres role and grants it to authenticator. Stays open until the
+ * plane creates the Postgres role and grants it to authenticator, unless it is elevated. Stays open until the
  * operation has ended, so a refusal is shown where it was asked for.
  */
 export function AddIdentityDialog({ at, onClose }: { at: AdminLocation; onClose: () => void }) {
@@ -96,6 +96,11 @@ export function AddIdentityDialog({ at, onClose }: { at: AdminLocation; onClose:
           </label>
         ))}
       </fieldset>
+      {(attributes.createrole || attributes.bypassrls) && (
+        <p className="roles__muted">
+          With createrole or bypassrls the identity is not granted to authenticator: the Data API never acts as an elevated role.
+        </p>
+      )}
       {add.busy && add.operation && (
         <p className="roles__muted" role="status">
           {add.operation.title}: running…
