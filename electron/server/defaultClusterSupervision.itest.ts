@@ -45,6 +45,7 @@ it('restarts a killed default cluster: requests recover and acknowledged writes 
   const pidFile = path.join(dataDir, 'clusters', 'production', 'pgdata', 'postmaster.pid');
   const killed = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
   process.kill(killed, 'SIGKILL');
+  const killedAt = performance.now();
   while (isProcessAlive(killed)) await new Promise((r) => setTimeout(r, 20));
 
   // Meanwhile Pier answers 503 with Retry-After (or already serves again); then it serves again.
@@ -58,6 +59,9 @@ it('restarts a killed default cluster: requests recover and acknowledged writes 
     if (res.status === 200) rows = (await res.json()) as { id: number }[];
     else await new Promise((r) => setTimeout(r, 100));
   }
+  console.log(
+    `[supervision] Data API answered 200 again ${Math.round(performance.now() - killedAt)} ms after kill -9 (seen: ${[...seen].join(', ')})`,
+  );
   expect([...seen].filter((s) => s !== 200 && s !== 503)).toEqual([]);
   expect(rows?.map((r) => r.id)).toEqual(written);
   const restarted = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
