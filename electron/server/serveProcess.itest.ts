@@ -71,7 +71,8 @@ describe('the UI window', () => {
     );
     withWindow = await startServeProcess(script, {
       args: ['--open'],
-      env: { ...process.env, DISPLAY: process.env.DISPLAY ?? ':pier-test', PIER_CHROMIUM: browserWrapper },
+      // TMPDIR: the window's profile folder is made there, and goes with this test's folder.
+      env: { ...process.env, DISPLAY: process.env.DISPLAY ?? ':pier-test', PIER_CHROMIUM: browserWrapper, TMPDIR: dir },
     });
     for (let i = 0; i < 300 && !withWindow.output().includes('A browser opened a UI session'); i++)
       await new Promise((r) => setTimeout(r, 100));
