@@ -12,7 +12,7 @@ export class DataDirBusyError extends Error {
  * (a crash) is taken over; one held by a live process is refused with its pid.
  */
 export async function lockDataDir(dataDir: string): Promise<{ release(): Promise<void> }> {
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, 'pier.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

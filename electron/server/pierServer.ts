@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { SESSION_FRAGMENT_KEY } from '../../shared/contract';
 import { loadOrCreateSecret, startEmbeddedDefault, type EmbeddedDefault } from '../local/embeddedDefault';
 import { createLocalIssuer, DEMO_USER_IDENTITY, type LocalIssuer } from '../local/identity/localIssuer';
 import { scimMe, SCIM_ME_PATH } from './scimMeRoute';
@@ -31,6 +29,7 @@ import { createHttpServer } from './httpServer';
 import type { ReadyInfo } from './readyFile';
 import { browserAppShell, type IAppShell } from '../platform/appShell';
 import { pierPaths } from '../platform/pierPaths';
+import { UiSessions } from './uiSessions';
 
 export interface PierServerOptions {
   readonly mode: 'desktop' | 'browser';
@@ -57,8 +56,8 @@ export interface PierServerOptions {
 export interface PierServer {
   /** http://127.0.0.1:PORT */
   readonly origin: string;
-  /** The UI URL with the session key in its fragment. */
-  readonly uiUrl: string;
+  /** A fresh one-time link to the UI (each opens one browser session). */
+  uiLink(): string;
   readonly handlers: Handlers;
   readyInfo(): ReadyInfo;
   close(): Promise<void>;
@@ -70,10 +69,11 @@ const PERMISSIONS_API_PREFIX = '/api/2.0/permissions';
 
 function managementApiUnavailable() {
   return {
-    status: 501,
+    // A client's question with no answer here, not a server fault: 404, as Databricks answers for a disabled feature.
+    status: 404,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      error_code: 'NOT_IMPLEMENTED',
+      error_code: 'FEATURE_DISABLED',
       message:
         'This Pier runs on an external database (--database-url); the local management API needs the embedded default. Start without --database-url to manage local projects and branches.',
     }),
@@ -100,6 +100,14 @@ function databaseOf(url: string): string {
   return decodeURIComponent(u.pathname.slice(1)) || decodeURIComponent(u.username) || DEFAULT_DATABASE;
 }
 
+function restrictNewFilesToOwner(): void {
+  try {
+    process.umask(0o077);
+  } catch {
+    // Not allowed in worker threads; every file Pier makes also passes an explicit owner-only mode.
+  }
+}
+
 export class PortInUseError extends Error {
   override name = 'PortInUseError';
 }
@@ -110,13 +118,17 @@ export class PortInUseError extends Error {
  */
 export async function startPierServer(options: PierServerOptions): Promise<PierServer> {
   const log = options.log ?? (() => undefined);
+  // Whatever this process writes (data folder, secrets, logs, state) is the user's alone, whichever
+  // part of Pier writes it and whatever umask it was started with.
+  restrictNewFilesToOwner();
   const disposers: Array<() => Promise<void>> = [];
   const dispose = async () => {
     for (const d of disposers.splice(0).reverse()) await d().catch((err) => log(`shutdown: ${(err as Error).message}`));
   };
 
   try {
-    const sessionSecret = randomBytes(24).toString('base64url');
+    // Made once the port is known (it names the session cookie); no request arrives before.
+    const sessions: { current?: UiSessions } = {};
     interface Services {
       readonly handlers: Handlers;
       readonly branchData: BranchData;
@@ -131,7 +143,11 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
 
     const http = await createHttpServer({
       uiDir: options.uiDir,
-      sessionSecret,
+      sessions: () => {
+        if (!sessions.current) throw new Error('UI sessions are made once the server listens.');
+        return sessions.current;
+      },
+      onDidOpenSession: () => log('A browser opened a UI session.'),
       rpc: async (channel, input) => dispatch((await servicesReady).handlers, channel, input),
     });
     disposers.push(() => http.close());
@@ -140,7 +156,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     const dataApiBody = { bodyLimit: DEFAULT_MAX_BODY_BYTES + 1024 * 1024 };
     const dataApi = async (req: ServiceRequest, params: Record<string, string>) => {
       const { branchData, homeBranch } = await servicesReady;
-      return dataApiRoute(branchData, homeBranch)(req, params);
+      return dataApiRoute(branchData, homeBranch, log)(req, params);
     };
     await mountHandler(http, DATA_API_PREFIX, dataApi, dataApiBody);
     await mountHandler(http, BRANCH_DATA_API_PREFIX, dataApi, dataApiBody);
@@ -169,6 +185,8 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     const address = http.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
     const origin = `http://127.0.0.1:${port}`;
+    const uiSessions = new UiSessions(origin);
+    sessions.current = uiSessions;
 
     let postgresUrl: string;
     let postgresLabel: string;
@@ -306,13 +324,13 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       };
     }
 
-    const uiUrl = `${origin}/#${SESSION_FRAGMENT_KEY}=${sessionSecret}`;
     return {
       origin,
-      uiUrl,
+      uiLink: () => uiSessions.link(),
       handlers,
       readyInfo: () => ({
-        ui: uiUrl,
+        ui: `${origin}/`,
+        launchSecret: uiSessions.launchSecret,
         postgres: postgresUrl,
         dataApi: `${localDataApiUrl(origin, home, true)}/public`,
         managementApi: `${origin}${MANAGEMENT_API_PREFIX}`,
