@@ -9,6 +9,7 @@ import { prepareClusterFolder } from './postgres/clusterFolder';
 import { DEFAULT_DATABASE, ensureDefaultDatabase, seedSampleDatabase } from './seed/sampleDatabase';
 import { ensureWalArchive, WAL_ARCHIVE_SETTINGS } from './runtime/walArchive';
 import { EndpointRuntime } from './runtime/endpointRuntime';
+import { PierError } from '../errors/PierError';
 
 export interface EmbeddedDefault {
   readonly cluster: PostgresCluster;
@@ -26,8 +27,11 @@ export interface EmbeddedDefaultOptions {
 }
 
 /** Thrown when the data folder cannot be used; names the folder. */
-export class DataDirError extends Error {
+export class DataDirError extends PierError {
   override name = 'DataDirError';
+  constructor(message: string) {
+    super('PIER_DATA_DIR', message);
+  }
 }
 
 /**

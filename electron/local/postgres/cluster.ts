@@ -8,6 +8,7 @@ import type { PostgresBinaries } from './binaries';
 import { chownTree, type RunAs } from './runAs';
 import { isProcessAlive } from './isProcessAlive';
 import { placeClusterFolder, SYSTEM_CLUSTER_ROOT, unreachableFolder } from './clusterFolder';
+import { PierError } from '../../errors/PierError';
 
 export interface ClusterOptions {
   /** Folder owned by this cluster: holds `pgdata/` and `postgres.log`. */
@@ -27,13 +28,13 @@ export interface ClusterOptions {
 }
 
 /** Thrown when PostgreSQL fails to initialize or start; carries the tail of its log. */
-export class PostgresStartError extends Error {
+export class PostgresStartError extends PierError {
+  override name = 'PostgresStartError';
   constructor(
     message: string,
     readonly logTail: string,
   ) {
-    super(logTail ? `${message}\n--- last lines of the PostgreSQL log ---\n${logTail}` : message);
-    this.name = 'PostgresStartError';
+    super('PIER_POSTGRES_START', logTail ? `${message}\n--- last lines of the PostgreSQL log ---\n${logTail}` : message);
   }
 }
 
