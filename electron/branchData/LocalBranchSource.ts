@@ -3,7 +3,7 @@ import { LOCAL_WORKSPACE_ID, type LocalLocation } from '../../shared/contract/lo
 import { createEngine, type JwtConfig } from '../engine';
 import { notFound } from '../errors/PierError';
 import { SCHEMA_WATCH_STATE_SQL, schemaWatchStatements } from '../../shared/dataapi/schemaWatch';
-import type { EngineLogin, IBranchSource, LeasedPool, OpenedEngine } from './IBranchSource';
+import type { EndpointState, EngineLogin, IBranchSource, LeasedPool, OpenedEngine } from './IBranchSource';
 import { resilientPool } from './resilientPool';
 
 /** Where a branch's read-write compute listens. */
@@ -16,6 +16,9 @@ export interface HostPort {
 export interface ILocalEndpoints {
   /** Throws PierError PIER404 when the branch or its read-write endpoint is not there. */
   readWriteEndpoint(branch: string): Promise<HostPort>;
+  readWriteEndpointState(branch: string): Promise<EndpointState>;
+  /** Enables (if suspended) and starts the branch's read-write endpoint; true if it slept. */
+  wakeReadWriteEndpoint(branch: string): Promise<boolean>;
 }
 
 export interface LocalBranchSourceOptions {
@@ -97,6 +100,17 @@ export class LocalBranchSource implements IBranchSource<LocalLocation> {
 
   async forgetBranch(): Promise<void> {
     // Admin pools are keyed by address: a moved endpoint gets new ones, and idle ones close by themselves.
+  }
+
+  async endpointState(at: LocalLocation): Promise<EndpointState> {
+    // The --database-url server is not Pier's to suspend.
+    if (!this.options.endpoints) return 'active';
+    return this.options.endpoints.readWriteEndpointState(at.branch);
+  }
+
+  async wake(at: LocalLocation): Promise<boolean> {
+    if (!this.options.endpoints) return false;
+    return this.options.endpoints.wakeReadWriteEndpoint(at.branch);
   }
 
   async dataApiBaseUrl(at: LocalLocation): Promise<string> {

@@ -116,3 +116,41 @@ describe('the schema cache follows DDL from anywhere', () => {
     expect((await readEventually(APP, 'by_maker', 200)).status).toBe(200);
   });
 });
+
+describe('a suspended endpoint wakes when used', () => {
+  it('says whether the endpoint sleeps, and wakes it', async () => {
+    expect((await read(SLEEPY_AT, 'clients')).status).toBe(200);
+    await disableEndpoint(true);
+    expect((await rpc(t.server, 'catalog.endpointState', { at: SLEEPY_AT })).value).toEqual({ state: 'suspended' });
+    const woke = await rpc(t.server, 'catalog.wakeEndpoint', { at: SLEEPY_AT });
+    expect(woke).toEqual({ ok: true, value: { woke: true } });
+    expect((await rpc(t.server, 'catalog.endpointState', { at: SLEEPY_AT })).value).toEqual({ state: 'active' });
+    expect((await t.manage('GET', `${SLEEPY}/endpoints/primary`)).status.current_state).toBe('ACTIVE');
+    expect((await rpc(t.server, 'catalog.wakeEndpoint', { at: SLEEPY_AT })).value).toEqual({ woke: false });
+  });
+
+  it('opens a table, runs SQL and lists roles on a suspended endpoint, with no connection error', async () => {
+    expect((await read(SLEEPY_AT, 'clients')).status).toBe(200);
+    await disableEndpoint(true);
+    const table = await read(SLEEPY_AT, 'clients');
+    expect(table.status, JSON.stringify(table.body)).toBe(200);
+    expect((table.body as unknown[]).length).toBeGreaterThan(0);
+
+    await disableEndpoint(true);
+    const sql = await rpc(t.server, 'sql.run', {
+      at: SLEEPY_AT,
+      runId: 'wake-sql',
+      sql: `SELECT count(*)::int AS n FROM clients`,
+      viewAs: { kind: 'admin' },
+      mode: 'run',
+      rowLimit: 1000,
+    });
+    expect(sql.ok, JSON.stringify(sql.error)).toBe(true);
+    expect(sql.value.kind, JSON.stringify(sql.value)).toBe('ok');
+
+    await disableEndpoint(true);
+    const roles = await rpc(t.server, 'admin.roles', { at: SLEEPY_AT });
+    expect(roles.ok, JSON.stringify(roles.error)).toBe(true);
+    expect((await t.manage('GET', `${SLEEPY}/endpoints/primary`)).status).toMatchObject({ current_state: 'ACTIVE', disabled: false });
+  });
+});

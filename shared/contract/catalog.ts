@@ -31,3 +31,10 @@ export const schemaSummary = z.object({
 export const listSchemasOutput = z.object({ database: z.string(), schemas: z.array(schemaSummary) });
 export type SchemaSummary = z.infer<typeof schemaSummary>;
 export type ListSchemasOutput = z.infer<typeof listSchemasOutput>;
+
+/** Whether a location's read-write endpoint runs or sleeps (suspended by the user, or idle). */
+export const endpointStateInput = z.object({ at: location }).strict();
+export const endpointStateOutput = z.object({ state: z.enum(['active', 'suspended']) });
+/** Wakes a sleeping endpoint (as Lakebase computes wake on use) and answers once it accepts connections. */
+export const wakeEndpointInput = z.object({ at: location }).strict();
+export const wakeEndpointOutput = z.object({ woke: z.boolean() });
