@@ -42,13 +42,13 @@ export class SqlRunner {
       if (request.viewAs.kind === 'identity') await client.query(`SELECT set_config('role', $1, true)`, [request.viewAs.role]);
       let plan: unknown = null;
       let results: SqlResultSet[];
+      let schemaChanged = false;
       switch (request.mode) {
         case 'run': {
           const sets = request.viewAs.kind === 'identity' ? await runAsIdentity(client, request.sql) : await runScript(client, request.sql);
           // DDL run here must reach the Data API engines too; the notification is delivered at commit.
           // The tag misses some (CREATE TABLE … AS answers SELECT); the schema watch's flag does not.
-          const schemaChanged =
-            sets.some((r) => SCHEMA_COMMANDS.has((r.command ?? '').toUpperCase())) || (await watchSawSchemaChange(client));
+          schemaChanged = sets.some((r) => SCHEMA_COMMANDS.has((r.command ?? '').toUpperCase())) || (await watchSawSchemaChange(client));
           if (schemaChanged) await client.query(RELOAD_SCHEMA_SQL);
           await client.query('COMMIT');
           // The NOTIFY reaches listening engines a moment later; the grid may open the new table at once.
@@ -77,7 +77,7 @@ export class SqlRunner {
         default:
           return assertNever(request.mode, 'sql run mode');
       }
-      return { kind: 'ok', results, durationMs: performance.now() - started, plan };
+      return { kind: 'ok', results, durationMs: performance.now() - started, plan, ...(schemaChanged && { schemaChanged }) };
     } catch (err) {
       if (err instanceof IdentityEscapeError) {
         await client.query('ROLLBACK');

@@ -36,7 +36,14 @@ export const sqlResultSet = z.object({
 export type SqlResultSet = z.infer<typeof sqlResultSet>;
 
 export const sqlRunOutput = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('ok'), results: z.array(sqlResultSet), durationMs: z.number(), plan: z.unknown().nullable() }),
+  z.object({
+    kind: z.literal('ok'),
+    results: z.array(sqlResultSet),
+    durationMs: z.number(),
+    plan: z.unknown().nullable(),
+    /** The script changed the schema (even where its tags do not say so, e.g. CREATE TABLE … AS answers SELECT). */
+    schemaChanged: z.boolean().optional(),
+  }),
   /** The statement failed; everything it did was rolled back. */
   z.object({
     kind: z.literal('error'),

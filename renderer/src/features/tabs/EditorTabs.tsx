@@ -15,6 +15,7 @@ import { TableDesigner } from '../tableDesigner/TableDesigner';
 import { assertNever } from '../../../../shared/contract/result';
 import { locationSuffix, type WorkspaceHosts } from '../../ui/locationText';
 import { openTab, tabTitle, type Tab, type TabsEvent, type TabsState } from './tabsState';
+import { EndpointGate } from './EndpointGate';
 import { useWorkspaceHosts } from './useWorkspaceHosts';
 import './tabs.css';
 
@@ -108,7 +109,9 @@ export function EditorTabs({ state, dispatch }: { state: TabsState; dispatch: (e
         })}
       </div>
       <div className="tabs__panel" role="tabpanel" id={panelId} aria-labelledby={tabDomId(activeIndex)}>
-        <TabContent key={active.id} tab={active} dispatch={dispatch} />
+        <EndpointGate key={active.id} at={active.at}>
+          <TabContent tab={active} dispatch={dispatch} />
+        </EndpointGate>
       </div>
     </div>
   );
