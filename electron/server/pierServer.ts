@@ -36,6 +36,8 @@ export interface PierServerOptions {
   readonly mode: 'desktop' | 'browser';
   /** 0 = any free port. */
   readonly port: number;
+  /** Port of the Postgres proxy local endpoints are reached through; default 5432 (see ControlPlaneOptions.postgresPort). */
+  readonly postgresPort?: number;
   readonly dataDir: string;
   /** Use this PostgreSQL instead of the embedded default (nothing is seeded). */
   readonly databaseUrl?: string | undefined;
@@ -182,7 +184,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     } else {
       const lock = await lockDataDir(options.dataDir);
       disposers.push(() => lock.release());
-      const started = await startEmbeddedDefault({ dataDir: options.dataDir, log });
+      const started = await startEmbeddedDefault({ dataDir: options.dataDir, log, lockDown: true });
       embedded = started;
       disposers.push(() => started.dispose());
       postgresUrl = embedded.connectionString;
@@ -219,6 +221,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
         issuer,
         embedded,
         log,
+        ...(options.postgresPort !== undefined && { postgresPort: options.postgresPort }),
         dataApiUrl: (ref) => {
           const branch = `projects/${ref.projectId}/branches/${ref.branchId}`;
           return localDataApiUrl(origin, { branch, database: ref.database }, branch === EMBEDDED_BRANCH);
@@ -290,6 +293,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
           baseUrl: `${origin}${MANAGEMENT_API_PREFIX}`,
           auth: mintedTokenProvider(() => issuer.mintToken(issuer.owner, { ttlSeconds: 3600 }), 3600_000),
           identity: issuer.owner,
+          ...(controlPlane && { caCertPem: controlPlane.postgres().caCertPem }),
         },
       });
       if (!services.ok) {
@@ -317,6 +321,10 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
         dataApi: `${localDataApiUrl(origin, home, true)}/public`,
         managementApi: `${origin}${MANAGEMENT_API_PREFIX}`,
         oidc: `${origin}/oidc`,
+        ...(controlPlane && {
+          postgresProxy: `localhost:${controlPlane.postgres().port}`,
+          postgresCa: controlPlane.postgres().caFile,
+        }),
         tokens: { ...devTokens, owner: devTokens[issuer.owner] ?? '' },
       }),
       close: dispose,

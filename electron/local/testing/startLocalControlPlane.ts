@@ -21,7 +21,7 @@ export interface LocalControlPlaneServer {
  * and benchmarks.
  */
 export async function startLocalControlPlane(dataDir: string, log?: (line: string) => void): Promise<LocalControlPlaneServer> {
-  const embedded = await startEmbeddedDefault({ dataDir });
+  const embedded = await startEmbeddedDefault({ dataDir, lockDown: true });
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -31,6 +31,7 @@ export async function startLocalControlPlane(dataDir: string, log?: (line: strin
     issuer,
     embedded,
     log,
+    postgresPort: 0,
     dataApiUrl: ({ database }) => `${origin}/api/2.0/workspace/local/rest/${database}`,
   });
   const mount = '/api/2.0/postgres';
