@@ -446,9 +446,13 @@ export class ControlPlaneCore {
       // admin role gets what ownership would give (e.g. CREATE EXTENSION databricks_auth).
       await c.query(`GRANT ALL ON DATABASE ${quoteIdent(DEFAULT_DATABASE)} TO databricks_superuser`);
       b.logical_size_bytes = await clusterSize(c);
-      const r = await c.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolname = ANY($1::text[])`, [
-        [this.owner, 'user@example.com'],
-      ]);
+      const r = await c.query<{ rolname: string; rolcanlogin: boolean }>(
+        `SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname = ANY($1::text[])`,
+        [[this.owner, 'user@example.com']],
+      );
+      // They are recorded as identity roles (LAKEBASE_OAUTH_V1), which log in with a credential;
+      // a folder seeded before that made the demo identity NOLOGIN.
+      for (const row of r.rows) if (!row.rolcanlogin) await c.query(`ALTER ROLE ${quoteIdent(row.rolname)} LOGIN`);
       return r.rows.map((row) => row.rolname);
     });
     for (const role of roles) {

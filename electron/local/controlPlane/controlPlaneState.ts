@@ -119,7 +119,7 @@ export interface ControlPlaneData {
   roles: Record<string, RoleRecord>;
   databases: Record<string, DatabaseRecord>;
   operations: Record<string, OperationRecord>;
-  /** The Postgres proxy's port when 5432 was taken, tried first the next time (a stable `hosts.host`). */
+  /** The Postgres proxy's port when it could not have the one asked for, tried next time (a stable `hosts.host`). */
   postgres_port?: number;
 }
 

@@ -60,6 +60,12 @@ export interface ControlPlane {
    * TLS). Throws PierError PIER404 if the branch or its read-write endpoint is not there.
    */
   readWriteEndpoint(branch: string): Promise<{ host: string; port: number }>;
+  /**
+   * Where an endpoint (`projects/p/branches/b/endpoints/e`) is reached on loopback by Pier's own
+   * roles, as `readWriteEndpoint` (read-only endpoints included); for tools and tests that need the
+   * superuser. Throws if there is no such endpoint.
+   */
+  localAddress(endpoint: string): { host: string; port: number };
   /** Suspends an endpoint now (ACTIVE → IDLE), e.g. to measure or demonstrate resume. */
   suspendEndpoint(name: string): Promise<void>;
   /** Runs housekeeping now (it also runs every 10 minutes); `now` lets tests look ahead in time. */
@@ -85,12 +91,17 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       postmaster: core.access.client,
       log: core.log,
     });
+    // The port asked for, else the one used last time (so hosts.host stays put across restarts), else any.
     const preferred = options.postgresPort ?? 5432;
     const remembered = core.data.postgres_port;
-    const port = await proxy.listen(preferred === 0 ? [0] : [preferred, ...(remembered && remembered !== preferred ? [remembered] : [])]);
+    const port = await proxy.listen([
+      ...(preferred !== 0 ? [preferred] : []),
+      ...(remembered && remembered !== preferred ? [remembered] : []),
+    ]);
     core.postgresPort = port;
-    if (preferred !== 0 && port !== preferred) {
+    if (preferred !== 0 && port !== preferred)
       core.log(`Port ${preferred} is taken: local endpoints are at localhost:${port} (hosts.host says so).`);
+    if (port !== preferred && port !== remembered) {
       core.data.postgres_port = port;
       await core.store.save();
     }
@@ -120,6 +131,11 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       } catch {
         throw notFound(`Branch ${branch} has no running read-write endpoint: create one to open its tables.`, 'Refresh the tree.');
       }
+    },
+    localAddress(name) {
+      const runtime = core.runtimes.get(name);
+      if (!runtime) throw new Error(`No endpoint ${name}.`);
+      return { host: '127.0.0.1', port: runtime.port };
     },
     async suspendEndpoint(name) {
       const runtime = core.runtimes.get(name);
