@@ -1,14 +1,16 @@
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_HEADER } from '../../shared/contract';
+import { openUiSession } from './uiLink';
 import { startPierServer, type PierServer } from './pierServer';
 
 const uiDir = path.join(os.tmpdir(), 'pier-itest-ui');
 const HOME = { kind: 'local', branch: 'projects/local/branches/production', database: 'databricks_postgres' };
+
+const sessionCookies = new WeakMap<PierServer, Promise<string>>();
 
 /** The owner lets user@example.com use project local (CAN_USE), or takes it back (`undefined`). */
 async function setUserAccess(info: { managementApi: string; tokens: Record<string, string> }, level: 'CAN_USE' | undefined) {
@@ -21,10 +23,11 @@ async function setUserAccess(info: { managementApi: string; tokens: Record<strin
 }
 
 async function rpc(server: PierServer, channel: string, input: unknown, headers: Record<string, string> = {}) {
-  const secret = new URL(server.uiUrl).hash.replace('#session=', '');
+  let cookie = sessionCookies.get(server);
+  if (!cookie) sessionCookies.set(server, (cookie = openUiSession(server.readyInfo())));
   const res = await fetch(`${server.origin}/rpc/${channel}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [SESSION_HEADER]: secret, ...headers },
+    headers: { 'content-type': 'application/json', cookie: await cookie, ...headers },
     body: JSON.stringify(input),
   });
   return { status: res.status, body: (await res.json()) as { ok: boolean; value?: any; error?: any } };
@@ -96,14 +99,14 @@ describe('browser-mode server on the embedded default', () => {
     expect((await readTable(server, 'clients')).rows).toHaveLength(3);
   });
 
-  it('refuses RPC without the session key, from another origin, or for another host name', async () => {
+  it('refuses RPC without the session cookie, from another origin, or for another host name', async () => {
     const noKey = await fetch(`${server.origin}/rpc/app.status`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{}',
     });
     expect(noKey.status).toBe(401);
-    expect(((await noKey.json()) as any).error.hint).toContain('npm run serve');
+    expect(((await noKey.json()) as any).error).toMatchObject({ details: 'missing', hint: expect.stringContaining('npm run serve') });
     const cross = await rpc(server, 'app.status', {}, { origin: 'http://evil.example' });
     expect(cross.status).toBe(403);
     // A DNS-rebound page reaches 127.0.0.1 under a foreign host name (fetch cannot forge Host, node:http can).
@@ -282,14 +285,22 @@ describe('browser-mode server on the embedded default', () => {
     expect(op.error).toBeUndefined();
     const branch = 'projects/local/branches/itest';
     const eps = (await (await fetch(`${info.managementApi}/${branch}/endpoints`, { headers: auth })).json()) as any;
-    const host: string = eps.endpoints[0].status.hosts.host;
-    const superuser = new URL(info.postgres);
+    // The owner, as Lakebase's clients connect: the endpoint's host, TLS, a credential as the password.
+    const [host, port] = (eps.endpoints[0].status.hosts.host as string).split(':');
+    const cred = await (
+      await fetch(`${info.managementApi}/credentials`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ endpoint: eps.endpoints[0].name }),
+      })
+    ).json();
     const db = new pg.Client({
-      host: host.split(':')[0],
-      port: Number(host.split(':')[1]),
-      user: 'postgres',
-      password: decodeURIComponent(superuser.password),
+      host,
+      port: Number(port ?? 5432),
+      user: 'owner@pier.local',
+      password: cred.token,
       database: 'databricks_postgres',
+      ssl: { ca: await readFile(info.postgresCa ?? '', 'utf8') },
     });
     await db.connect();
     await db.query(`UPDATE clients SET name = 'Acme (branch)' WHERE id = 1`);

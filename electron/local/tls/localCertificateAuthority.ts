@@ -46,7 +46,8 @@ export async function openLocalCertificateAuthority(
   log: (line: string) => void = () => undefined,
 ): Promise<LocalCertificateAuthority> {
   const file = (rel: string) => path.join(dataDir, rel);
-  await mkdir(file('tls'), { recursive: true });
+  // Owner-only like everything in the data folder; the user's own tools read the CA from here.
+  await mkdir(file('tls'), { recursive: true, mode: 0o700 });
   await mkdir(file('secrets'), { recursive: true, mode: 0o700 });
   let ca = await readPair(file(LOCAL_CA_KEY_FILE), file(LOCAL_CA_CERT_FILE));
   if (!ca || !isValidFor(ca.certPem, RENEW_BEFORE_DAYS)) {
@@ -61,14 +62,14 @@ export async function openLocalCertificateAuthority(
     });
     // The key first: a certificate on disk always has its key.
     await writeFileAtomic(file(LOCAL_CA_KEY_FILE), ca.keyPem, 0o600);
-    await writeFileAtomic(file(LOCAL_CA_CERT_FILE), ca.certPem, 0o644);
+    await writeFileAtomic(file(LOCAL_CA_CERT_FILE), ca.certPem, 0o600);
   }
   const wanted = { dnsNames: [...PROXY_DNS_NAMES], ipAddresses: [...PROXY_IP_ADDRESSES], minValidDays: RENEW_BEFORE_DAYS };
   let server = await readPair(file(PROXY_KEY_FILE), file(PROXY_CERT_FILE));
   if (!server || !isCurrent(server, ca, wanted)) {
     server = await issueCertificate(ca, { commonName: 'localhost', purpose: 'server', ...wanted, validDays: SERVER_VALID_DAYS });
     await writeFileAtomic(file(PROXY_KEY_FILE), server.keyPem, 0o600);
-    await writeFileAtomic(file(PROXY_CERT_FILE), server.certPem, 0o644);
+    await writeFileAtomic(file(PROXY_CERT_FILE), server.certPem, 0o600);
   }
   return { caFile: file(LOCAL_CA_CERT_FILE), caCertPem: ca.certPem, server };
 }

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath } from 'node:fs/promises';
 import { writeFileAtomic } from '../../files/writeFileAtomic';
-import { chownTree, handOver, type RunAs } from '../postgres/runAs';
+import { placeClusterFolder } from '../postgres/clusterFolder';
+import { chownTree, type RunAs } from '../postgres/runAs';
 import { createCertificateAuthority, isCurrent, isValidFor, issueCertificate, type KeyAndCertificate } from './certificates';
 import { readPair } from './localCertificateAuthority';
 
@@ -51,10 +52,11 @@ pier    ${PROXY_CLIENT_NAME}    /^.*$
  */
 export async function preparePostmasterAccess(dataDir: string, runAs: RunAs): Promise<PostmasterAccess> {
   const secrets = path.join(dataDir, 'secrets');
-  const folder = path.join(dataDir, 'postmaster');
   await mkdir(secrets, { recursive: true, mode: 0o700 });
-  await mkdir(folder, { recursive: true, mode: 0o700 });
-  await handOver(folder, runAs);
+  // The postmasters read these files, so they go where a cluster's own folder goes: reachable by
+  // the run-as user without opening the (private) data folder (under the system root, linked).
+  await placeClusterFolder(path.join(dataDir, 'postmaster'), runAs);
+  const folder = await realpath(path.join(dataDir, 'postmaster'));
 
   let ca = await readPair(path.join(secrets, 'postmaster-ca.key'), path.join(secrets, 'postmaster-ca.crt'));
   const newAuthority = !ca || !isValidFor(ca.certPem, RENEW_BEFORE_DAYS);
