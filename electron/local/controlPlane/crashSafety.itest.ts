@@ -80,6 +80,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+// Two starts of Pier and two branch copies: over a minute on a busy 2-core machine, hence the longer timeout.
 it('kill -9 during a branch creation leaves no half branch, reports the operation failed, and keeps finished work', async () => {
   let pier = await startPier();
   // A finished branch with data, to check that the crash costs nothing that was done.
@@ -127,4 +128,4 @@ it('kill -9 during a branch creation leaves no half branch, reports the operatio
     expect((done.response as Branch).status?.current_state).toBe('READY');
   }
   await stopPier(pier, 'SIGTERM');
-});
+}, 180_000);
