@@ -47,7 +47,8 @@ export interface DbResult {
 export interface DbFailure {
   /** `commit`: the statement ran but COMMIT failed, so whether it took effect is unknown. */
   readonly step: 'connect' | 'role' | 'query' | 'commit';
-  readonly code: string;
+  /** Postgres' error code; none when the connection failed rather than a statement (see errors/sqlStateStatus). */
+  readonly sqlState: string | undefined;
   readonly message: string;
   readonly details: string | null;
   readonly hint: string | null;
@@ -102,7 +103,7 @@ function failure(step: DbFailure['step'], err: unknown): DbFailure {
   const sqlstate = fromServer && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
   return {
     step,
-    code: sqlstate ?? (step === 'connect' ? 'PGRST000' : 'PGRST001'),
+    sqlState: sqlstate,
     message: e.message ?? String(err),
     details: e.detail ?? null,
     hint: e.hint ?? null,

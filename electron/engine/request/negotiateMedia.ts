@@ -1,5 +1,6 @@
 /** Accept header → the one representation a read will produce (PostgREST's choices). */
-import { fail, ok, type Result } from '../../../shared/contract/result';
+import { failWith, succeed as ok, type Outcome } from '../errors/ApiError';
+import { mediaTypeUnavailable } from '../errors/pgrstErrors';
 import { PLAN_OPTIONS, type MediaType, type PlanOption } from './ApiRequest';
 
 interface Offer {
@@ -67,16 +68,11 @@ function mediaFor(offer: Offer): MediaType | undefined {
   }
 }
 
-export function negotiateMedia(accept: string | undefined): Result<MediaType> {
+export function negotiateMedia(accept: string | undefined): Outcome<MediaType> {
   if (accept === undefined || accept.trim() === '') return ok({ kind: 'json', stripNulls: false });
   for (const offer of parseAccept(accept)) {
     const m = mediaFor(offer);
     if (m) return ok(m);
   }
-  return fail({
-    code: 'PGRST107',
-    message: `None of these media types are available: ${accept}`,
-    details: null,
-    hint: null,
-  });
+  return failWith(mediaTypeUnavailable(accept));
 }
