@@ -248,11 +248,12 @@ describe('PATCH and DELETE', () => {
     expect(ok.headers.get('preference-applied')).toBe('handling=strict, max-affected=2');
     expect(await items()).toHaveLength(2);
   });
-  it('handling=strict refuses unknown preferences; lenient ignores them', async () => {
-    expect((await api.send('PATCH', '/items?id=eq.1', { qty: 9 }, { prefer: 'handling=strict, return=everything' })).json).toMatchObject({
-      code: 'PGRST122',
-    });
-    expect((await api.send('PATCH', '/items?id=eq.1', { qty: 9 }, { prefer: 'return=everything' })).status).toBe(204);
+  it('refuses unknown preferences and writes nothing; handling=lenient ignores them', async () => {
+    for (const prefer of ['handling=strict, return=everything', 'return=everything', 'tx=rolback']) {
+      expect((await api.send('PATCH', '/items?id=eq.1', { qty: 9 }, { prefer })).json).toMatchObject({ code: 'PGRST122' });
+    }
+    expect((await items())[0]!.qty).toBe(1);
+    expect((await api.send('PATCH', '/items?id=eq.1', { qty: 9 }, { prefer: 'handling=lenient, return=everything' })).status).toBe(204);
     expect((await items())[0]!.qty).toBe(9);
   });
   it('an empty PATCH changes nothing', async () => {

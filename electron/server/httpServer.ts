@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import fastifyStatic from '@fastify/static';
 import { RPC_PATH, SESSION_HEADER } from '../../shared/contract';
 import type { Result } from '../../shared/contract';
+import { writeClientError } from './writeClientError';
 
 /** Content-Security-Policy of the UI: everything from our own origin, nothing inline but styles. */
 export const UI_CSP = [
@@ -33,7 +34,7 @@ export interface HttpServerOptions {
  * caller) the Data API, the local management API and OIDC. Binds 127.0.0.1 only.
  */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true });
+  const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true, clientErrorHandler: writeClientError });
   const secret = Buffer.from(options.sessionSecret);
 
   // DNS-rebinding guard for the UI and RPC: only loopback host names are served.

@@ -34,17 +34,17 @@ export interface PlanOptions {
 export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOptions = {}): Outcome<ActionPlan> {
   const schema = resolveSchema(req, cache);
   if (!schema.ok) return schema;
+  const prefs = req.preferences;
+  // Never ignore what is not understood: a preference the engine does not know (or an invalid
+  // value of one it knows) is refused, unless the client asked for PostgREST's lenient handling.
+  if (prefs.unknown.length > 0 && prefs.handling !== 'lenient') return failWith(E.invalidPreferences(prefs.unknown));
   const target = req.target;
   if (target.kind === 'root') {
     if (req.action.kind !== 'read') return failWith(E.unsupportedMethod(req.method));
     return ok({ kind: 'openapi', schema: schema.value, cache, headOnly: req.action.headOnly, media: req.media });
   }
-  const prefs = req.preferences;
-  const timezone = prefs.timezone !== undefined && cache.timezones.has(prefs.timezone) ? prefs.timezone : undefined;
-  const invalid = [...prefs.unknown, ...(prefs.timezone !== undefined && timezone === undefined ? [`timezone=${prefs.timezone}`] : [])];
-  if (prefs.handling === 'strict' && invalid.length > 0) {
-    return failWith(E.invalidPreferences(invalid));
-  }
+  // Postgres checks the time zone when the request's settings apply it (22023 if it does not know it), as PostgREST lets it.
+  const timezone = prefs.timezone;
   if (req.query.paging.some((p) => p.limit !== undefined && p.limit < 0)) {
     return failWith(E.rangeNotSatisfiable('Limit should be greater than or equal to zero.'));
   }
@@ -436,15 +436,18 @@ class NodePlanner {
 
   node(relation: Relation, select: readonly SelectItem[], path: NodePath): Outcome<ReadNode> {
     this.seenPaths.push(path);
-    // Output names become quoted SQL aliases; Postgres cannot hold NUL in one.
-    const badName = select.find((i) => (i.kind === 'field' || i.kind === 'count' || i.kind === 'embed') && i.alias?.includes('\0'));
-    if (badName && badName.kind !== 'star' && badName.alias !== undefined) return failWith(E.nulInName(badName.alias));
     const alias = `t${this.aliasCount++}`;
     const items: PlannedItem[] = [];
     for (const item of select) {
       const planned = this.item(relation, item, path);
       if (!planned.ok) return planned;
       items.push(...planned.value);
+    }
+    // Output names (aliases, or a JSON path's last key) become quoted SQL identifiers, and the
+    // protocol ends a statement's text at NUL: such a name would cut the statement short.
+    for (const i of items) {
+      const name = i.kind === 'embed' ? i.embed.name : i.name;
+      if (name.includes('\0')) return failWith(E.nulInName(name));
     }
     const grouped = items.some((i) => i.kind === 'count' || (i.kind === 'column' && i.aggregate !== undefined));
     if (grouped && !this.cache.config.aggregatesEnabled) {
