@@ -75,11 +75,12 @@ export function toResponse(plan: ActionPlan, r: DbResult): EngineResponse {
 function afterwardsError(plan: MutatePlan | CallPlan, tx: TxPlan, r: DbResult): ApiError | undefined {
   const affected = plan.kind === 'mutate' ? (r.totalResultSet ?? r.pageTotal) : r.pageTotal;
   if (tx.maxAffected !== undefined && affected > tx.maxAffected) return maxAffectedExceeded(affected);
-  const singular =
-    plan.media.kind === 'object' &&
-    (plan.kind === 'call' ? plan.shape.kind === 'rows' && !plan.shape.single : plan.return === 'representation');
-  if (singular && r.pageTotal !== 1) return notSingular(r.pageTotal);
-  return undefined;
+  if (plan.media.kind !== 'object') return undefined;
+  // A singular Accept asks for exactly one row: a write that touched any other number is refused
+  // (and rolled back) whatever `return=` says, as PostgREST does; a function, by the rows it returned.
+  if (plan.kind === 'mutate') return affected === 1 ? undefined : notSingular(affected);
+  const several = plan.shape.kind === 'rows' ? !plan.shape.single : plan.routine.returnsSet;
+  return several && r.pageTotal !== 1 ? notSingular(r.pageTotal) : undefined;
 }
 
 /**
