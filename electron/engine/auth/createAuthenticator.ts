@@ -73,8 +73,9 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
   const secret = config?.secret ? new TextEncoder().encode(config.secret) : undefined;
 
   const verifyWith = async (token: string, key: JWTVerifyGetKey | Uint8Array): Promise<JWTPayload> => {
-    // PostgREST allows 30 s of clock skew on exp/nbf/iat.
-    const opts = { clockTolerance: 30, ...(config?.audience && { audience: config.audience }) };
+    // PostgREST allows 30 s of clock skew on exp/nbf/iat. A token without exp would be good
+    // forever: the Data API refuses it (PostgREST accepts it).
+    const opts = { clockTolerance: 30, requiredClaims: ['exp'], ...(config?.audience && { audience: config.audience }) };
     const r = key instanceof Uint8Array ? await jwtVerify(token, key, opts) : await jwtVerify(token, key, opts);
     return r.payload;
   };
@@ -117,6 +118,8 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
             if (err.claim === 'nbf') return badClaims('JWT not yet valid');
             if (err.claim === 'iat') return badClaims('JWT issued at future');
             if (err.claim === 'aud') return badClaims('JWT not in audience');
+            if (err.claim === 'exp')
+              return badClaims(err.reason === 'missing' ? "The JWT 'exp' claim is required" : "The JWT 'exp' claim must be a number");
             return badClaims(`JWT claim "${err.claim}" is invalid: ${err.reason}`);
           }
           if (err instanceof errors.JWSSignatureVerificationFailed) return undecodable('JWT cryptographic operation failed');
