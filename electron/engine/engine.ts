@@ -93,6 +93,11 @@ export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export interface TrustedCaller {
   readonly role: string;
   readonly claims?: Readonly<Record<string, unknown>>;
+  /**
+   * May have query plans (Accept: application/vnd.pgrst.plan…) even where the database keeps
+   * them off for Data API callers (the console's admin view).
+   */
+  readonly explain?: boolean;
 }
 
 /** What a set of requests run in one transaction came to (see Engine.handleInOneTransaction). */
@@ -159,6 +164,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   const planOptions = { ...(options.maxRows !== undefined && { maxRows: options.maxRows }) };
+  const optionsFor = (trusted: TrustedCaller | undefined) => (trusted?.explain ? { ...planOptions, explain: true } : planOptions);
 
   /** 413 for a body over the limit, before anything reads it. */
   const tooLarge = (req: EngineRequest): EngineResponse | undefined =>
@@ -215,10 +221,11 @@ export function createEngine(options: EngineOptions): Engine {
       // The cache was reloaded since the look-up: read the query string after all.
       const full = remembered ? parseRequest(req, shape?.pairs) : parsed;
       if (!full.ok) return errorResponse(full.error, { headOnly });
-      plan = planRequest(full.value, cache.value, planOptions);
+      plan = planRequest(full.value, cache.value, optionsFor(trusted));
       if (!plan.ok) return errorResponse(plan.error, { headOnly });
       sql = buildQuery(plan.value);
-      if (shape && plan.value.kind === 'read' && !templates.known(cache.value, shape)) {
+      // Plans are diagnostics (and allowed per caller): only rows are remembered.
+      if (shape && plan.value.kind === 'read' && plan.value.media.kind !== 'plan' && !templates.known(cache.value, shape)) {
         const schema = cache.value;
         templates.learn(schema, shape, plan.value, sql, (rawQuery) => {
           const marked = parseRequest({ ...req, rawQuery });
@@ -267,7 +274,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (large) return refuse(i, large);
       const parsed = parseRequest(req);
       if (!parsed.ok) return refuse(i, errorResponse(parsed.error));
-      const plan = planRequest(parsed.value, cache.value, planOptions);
+      const plan = planRequest(parsed.value, cache.value, optionsFor(trusted));
       if (!plan.ok) return refuse(i, errorResponse(plan.error));
       if (plan.value.kind === 'openapi') return refuse(i, errorResponse(descriptionNotInTransaction()));
       const principal = { role: trusted.role, claims: trusted.claims ?? { role: trusted.role } };

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createEngine, type Engine, type EngineRequest, type EngineResponse, type JwtConfig } from '../engine';
+import { createEngine, type Engine, type EngineRequest, type EngineResponse, type JwtConfig, type TrustedCaller } from '../engine';
 import { relationshipsFrom, findRelation } from '../engine/schema-cache/SchemaCache';
 import { CatalogNotFoundError } from '../admin/catalog';
 import type { IDataApiService } from '../rpc/handlers';
@@ -158,12 +158,10 @@ export async function runConsoleTransaction(
   return { committed: r.committed, responses: r.responses.map((res) => res && consoleResponse(res)) };
 }
 
-function consoleCaller(
-  viewAs: ParsedInputOf<'dataApi.request'>['viewAs'],
-  adminRole: string,
-): { role: string; claims: Record<string, string> } {
+function consoleCaller(viewAs: ParsedInputOf<'dataApi.request'>['viewAs'], adminRole: string): TrustedCaller {
   const role = viewAs.kind === 'admin' ? adminRole : viewAs.role;
-  return { role, claims: { sub: role, role } };
+  // The admin view may see query plans whatever the database allows Data API callers; an identity may not.
+  return { role, claims: { sub: role, role }, ...(viewAs.kind === 'admin' && { explain: true }) };
 }
 
 function consoleRequest(input: {

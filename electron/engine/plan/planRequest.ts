@@ -7,7 +7,7 @@ import type { EmbedPath, FieldRef, FilterNode, OrderTerm, SelectItem } from '../
 import { failWith, succeed as ok, type Outcome } from '../errors/ApiError';
 import * as E from '../errors/pgrstErrors';
 import { undefinedColumn, undefinedType } from '../errors/sqlStateStatus';
-import type { ApiRequest, Mutation } from '../request/ApiRequest';
+import type { ApiRequest, MediaType, Mutation } from '../request/ApiRequest';
 import type { Column, Relation, Relationship, Routine, RoutineParam, SchemaCache } from '../schema-cache/SchemaCache';
 import { findRelation, relationshipsFrom } from '../schema-cache/SchemaCache';
 import type {
@@ -29,11 +29,30 @@ import { SQL_TYPES, sqlTypeFor, type SqlType } from './sqlTypes';
 export interface PlanOptions {
   /** Caps the rows of the top-level result (PostgREST's db-max-rows); else pgrst.db_max_rows. */
   readonly maxRows?: number;
+  /**
+   * The caller may have query plans whatever pgrst.db_plan_enabled says (the console's admin
+   * view, in process). Never set from anything an HTTP client sends.
+   */
+  readonly explain?: boolean;
+}
+
+/**
+ * The representation to produce: the first the client accepts, skipping query plans unless the
+ * database enables them (pgrst.db_plan_enabled, PostgREST's db-plan-enabled) or the caller may
+ * explain; none left is 406, as PostgREST answers.
+ */
+function chooseMedia(req: ApiRequest, cache: SchemaCache, options: PlanOptions): Outcome<MediaType> {
+  const plans = cache.config.planEnabled || options.explain === true;
+  const media = req.accepted.find((m) => m.kind !== 'plan' || plans);
+  return media ? ok(media) : failWith(E.mediaTypeUnavailable(req.headers['accept'] ?? ''));
 }
 
 export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOptions = {}): Outcome<ActionPlan> {
   const schema = resolveSchema(req, cache);
   if (!schema.ok) return schema;
+  const chosen = chooseMedia(req, cache, options);
+  if (!chosen.ok) return chosen;
+  const media = chosen.value;
   const prefs = req.preferences;
   // Never ignore what is not understood: a preference the engine does not know (or an invalid
   // value of one it knows) is refused, unless the client asked for PostgREST's lenient handling.
@@ -41,14 +60,14 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
   const target = req.target;
   if (target.kind === 'root') {
     if (req.action.kind !== 'read') return failWith(E.unsupportedMethod(req.method));
-    return ok({ kind: 'openapi', schema: schema.value, cache, headOnly: req.action.headOnly, media: req.media });
+    return ok({ kind: 'openapi', schema: schema.value, cache, headOnly: req.action.headOnly, media });
   }
   // Postgres checks the time zone when the request's settings apply it (22023 if it does not know it), as PostgREST lets it.
   const timezone = prefs.timezone;
   if (req.query.paging.some((p) => p.limit !== undefined && p.limit < 0)) {
     return failWith(E.rangeNotSatisfiable('Limit should be greater than or equal to zero.'));
   }
-  const common: Common = { timezone, maxRows: options.maxRows ?? cache.config.maxRows };
+  const common: Common = { timezone, maxRows: options.maxRows ?? cache.config.maxRows, media };
   if (target.kind === 'routine') return planCall(req, cache, schema.value, target.name, common);
   const relation = findRelation(cache, schema.value, target.name);
   if (!relation) {
@@ -72,7 +91,7 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
     kind: 'read',
     root: root.value,
     headOnly: req.action.headOnly,
-    media: req.media,
+    media,
     ...(prefs.count !== undefined && { count: prefs.count }),
     ...(timezone !== undefined && { timezone }),
     preferencesApplied: [
@@ -89,6 +108,7 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
 interface Common {
   readonly timezone: string | undefined;
   readonly maxRows: number | undefined;
+  readonly media: MediaType;
 }
 
 /** The transaction-end preferences every write and call honours. */
@@ -240,7 +260,7 @@ function planMutation(
     ...(onConflict && { onConflict }),
     ...(returning && { returning }),
     return: ret,
-    media: req.media,
+    media: common.media,
     location: location.value,
     ...(prefs.count !== undefined && { count: prefs.count }),
     tx: txPlan(req),
@@ -349,7 +369,7 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
     shape,
     readOnly: action.readOnly || routine.volatility !== 'volatile',
     headOnly: action.headOnly,
-    media: req.media,
+    media: common.media,
     ...(prefs.count !== undefined && { count: prefs.count }),
     offset: window.offset,
     ...(window.limit !== undefined && { limit: window.limit }),

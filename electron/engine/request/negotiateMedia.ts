@@ -1,4 +1,4 @@
-/** Accept header → the one representation a read will produce (PostgREST's choices). */
+/** Accept header → the representations a request may produce (PostgREST's choices). */
 import { failWith, succeed as ok, type Outcome } from '../errors/ApiError';
 import { mediaTypeUnavailable } from '../errors/pgrstErrors';
 import { PLAN_OPTIONS, type MediaType, type PlanOption } from './ApiRequest';
@@ -68,11 +68,12 @@ function mediaFor(offer: Offer): MediaType | undefined {
   }
 }
 
-export function negotiateMedia(accept: string | undefined): Outcome<MediaType> {
-  if (accept === undefined || accept.trim() === '') return ok({ kind: 'json', stripNulls: false });
-  for (const offer of parseAccept(accept)) {
-    const m = mediaFor(offer);
-    if (m) return ok(m);
-  }
-  return failWith(mediaTypeUnavailable(accept));
+/**
+ * The media types the client accepts that the engine can produce, most preferred first (never
+ * empty). Which one is produced is the planner's choice: plans only where they are allowed.
+ */
+export function negotiateMedia(accept: string | undefined): Outcome<readonly MediaType[]> {
+  if (accept === undefined || accept.trim() === '') return ok([{ kind: 'json', stripNulls: false }]);
+  const media = parseAccept(accept).flatMap((offer) => mediaFor(offer) ?? []);
+  return media.length > 0 ? ok(media) : failWith(mediaTypeUnavailable(accept));
 }

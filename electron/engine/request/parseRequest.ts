@@ -203,7 +203,7 @@ export function parseRequest(input: HttpInput, query?: ReadQuery | readonly (rea
     target: target.value,
     query: read,
     ...(profile !== undefined && { profile }),
-    media: media.value,
+    accepted: media.value,
     preferences,
     ...(range.value !== undefined && { range: range.value }),
     ...(bearer !== undefined && { bearer }),
