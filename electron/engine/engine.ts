@@ -25,6 +25,7 @@ import { buildQuery } from './sql/buildQuery';
 import type { SqlQuery } from './sql/SqlQuery';
 import type { ActionPlan } from './plan/ActionPlan';
 import { ReadTemplates, requestShape } from './ReadTemplates';
+import { PrivilegeChecks, GUARDED } from './PrivilegeChecks';
 import { emptyReadQuery } from '../../shared/dataapi/ast';
 
 export type { EngineResponse } from './respond/toResponse';
@@ -164,6 +165,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   const planOptions = { ...(options.maxRows !== undefined && { maxRows: options.maxRows }) };
+  const privileges = new PrivilegeChecks();
   const optionsFor = (trusted: TrustedCaller | undefined) => (trusted?.explain ? { ...planOptions, explain: true } : planOptions);
 
   /** 413 for a body over the limit, before anything reads it. */
@@ -236,17 +238,19 @@ export function createEngine(options: EngineOptions): Engine {
     }
     const settle = transactionEnd(plan.value);
     const t2 = performance.now();
-    const result = await runQuery(
-      options.pool,
-      sql,
-      {
-        ...contextOf(principal.value, api, plan.value),
-        readWrite: plan.value.kind === 'mutate' || (plan.value.kind === 'call' && !plan.value.readOnly),
-        ...(settle !== undefined && { settle }),
-        ...(options.prepareStatements !== false && { preparedEpoch: cache.value }),
-      },
-      lanes,
-    );
+    const ctx: RequestContext = {
+      ...contextOf(principal.value, api, plan.value),
+      readWrite: plan.value.kind === 'mutate' || (plan.value.kind === 'call' && !plan.value.readOnly),
+      ...(settle !== undefined && { settle }),
+      ...(options.prepareStatements !== false && { preparedEpoch: cache.value }),
+      privileges: privileges.check(plan.value, cache.value),
+    };
+    let result = await runQuery(options.pool, sql, ctx, lanes);
+    if (!result.ok && result.error.step === 'rowSecurity') {
+      // Row-level security applies to a table of this read after all: guard it from now on and run the read again.
+      privileges.learn(cache.value, plan.value, result.error.tables ?? []);
+      result = await runQuery(options.pool, sql, { ...ctx, privileges: GUARDED }, lanes);
+    }
     const t3 = performance.now();
     const response = result.ok
       ? toResponse(plan.value, result.value)

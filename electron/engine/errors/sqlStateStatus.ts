@@ -5,7 +5,7 @@
  */
 import type { DbFailure } from '../execute/runQuery';
 import type { ApiError } from './ApiError';
-import { commitOutcomeUnknown, connectionFailed, connectionLost } from './pgrstErrors';
+import { commitOutcomeUnknown, connectionFailed, connectionLost, internalError } from './pgrstErrors';
 
 /** SQLSTATE classes (first two characters) and their status; exact codes are checked first. */
 const BY_CLASS: ReadonlyMap<string, number> = new Map([
@@ -94,6 +94,8 @@ export const undefinedType = (name: string, allowed: readonly string[]): ApiErro
  */
 export function databaseError(e: DbFailure, role: string, authenticated: boolean): ApiError {
   if (e.step === 'commit') return commitOutcomeUnknown(e.message);
+  // The engine runs such a read again, guarded; reaching here is the engine's fault.
+  if (e.step === 'rowSecurity') return internalError(`Unhandled row-level security check: ${e.message}`);
   if (e.sqlState === undefined) {
     return e.step === 'connect' ? connectionFailed(e.message, e.details) : connectionLost(e.message, e.details);
   }
