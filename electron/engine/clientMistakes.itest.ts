@@ -114,4 +114,16 @@ describe('filters and names', () => {
     }
     expect((await api.get('/documents?select=id&id=eq.1')).json).toEqual([{ id: 1 }]);
   });
+
+  it('a write to a view Postgres cannot write through is 405, not its 500 55000', async () => {
+    for (const [method, body] of [
+      ['DELETE', undefined],
+      ['PATCH', { probe: 'x' }],
+      ['POST', { probe: 'x' }],
+    ] as const) {
+      const r = await api.send(method, '/request_info', body);
+      expect(r.status, `${method} ${r.text}`).toBe(405);
+      expect(r.json).toMatchObject({ code: 'PGRST117', hint: expect.stringContaining('INSTEAD OF') });
+    }
+  });
 });

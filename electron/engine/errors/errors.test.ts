@@ -77,6 +77,7 @@ const made: Record<keyof typeof E, ApiError> = {
   notSingular: E.notSingular(2),
   unsupportedMethod: E.unsupportedMethod('TRACE'),
   descriptionNotInTransaction: E.descriptionNotInTransaction(),
+  notWritable: E.notWritable('DELETE', 'request_info', 'DELETE'),
   relatedOrderNotToOne: E.relatedOrderNotToOne('projects', 'clients'),
   embedFilterOperator: E.embedFilterOperator('projects'),
   invalidPreferences: E.invalidPreferences(['nope']),

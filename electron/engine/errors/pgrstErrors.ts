@@ -141,6 +141,16 @@ export const notSingular = (rows: number): ApiError =>
 /** PGRST117: a method this resource does not take. */
 export const unsupportedMethod = (method: string): ApiError => pgrst('PGRST117', 405, `Unsupported HTTP method: ${method}`);
 
+/** PGRST117: a write to a view Postgres cannot write through (it would be a 500 55000 from Postgres). */
+export const notWritable = (method: string, relation: string, event: 'INSERT' | 'UPDATE' | 'DELETE'): ApiError =>
+  pgrst(
+    'PGRST117',
+    405,
+    `Unsupported HTTP method: ${method}`,
+    `'${relation}' is a view Postgres cannot ${event.toLowerCase()} through.`,
+    `Give it an INSTEAD OF ${event} trigger (or rule), or write to the table it reads.`,
+  );
+
 /** PGRST117: the OpenAPI description asked for inside a console transaction. */
 export const descriptionNotInTransaction = (): ApiError => pgrst('PGRST117', 405, 'The schema description cannot be part of a transaction');
 

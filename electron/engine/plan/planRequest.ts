@@ -141,6 +141,14 @@ function columnsOf(relation: Relation, names: readonly string[]): Outcome<Column
   return ok(out);
 }
 
+/** The write events each mutation needs the relation to allow (an upsert may insert or update). */
+const WRITE_EVENTS: Readonly<Record<Mutation, readonly (keyof Relation['writable'])[]>> = {
+  create: ['insert'],
+  update: ['update'],
+  upsert: ['insert', 'update'],
+  delete: ['delete'],
+};
+
 function planMutation(
   req: ApiRequest,
   cache: SchemaCache,
@@ -151,6 +159,11 @@ function planMutation(
 ): Outcome<MutatePlan> {
   const prefs = req.preferences;
   const payload = req.payload;
+  // What Postgres would refuse with 55000 (a 500): a view it cannot write through.
+  const events = WRITE_EVENTS[mutation];
+  const refused = events.find((e) => !relation.writable[e]);
+  if (refused)
+    return failWith(E.notWritable(req.method, relation.name, refused === 'insert' ? 'INSERT' : refused === 'update' ? 'UPDATE' : 'DELETE'));
   if (mutation !== 'delete' && payload === undefined) {
     return failWith(E.invalidJson('The request has no body; send the row(s) to write as JSON, CSV or form data.'));
   }
