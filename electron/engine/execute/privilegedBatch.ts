@@ -44,8 +44,9 @@ export const FINGERPRINT_EXPR =
 export const FINGERPRINT_SQL = `SELECT ${FINGERPRINT_EXPR} AS fingerprint`;
 const DISCARD_PLANS = 'DISCARD PLANS';
 
-const PRIVILEGES_CHANGED = 'pier:privileges-changed';
-const ROW_SECURITY_ACTIVE = 'pier:row-security-active:';
+// Markers without ':' (pgbench, which bench/engine.ts gives the same statement, reads ':name' as a variable).
+const PRIVILEGES_CHANGED = 'pier-privileges-changed';
+const ROW_SECURITY_ACTIVE = 'pier-row-security-active';
 
 /** Aborts the statement with a marker; `current_user` keeps Postgres from folding it into an error at planning. */
 const abort = (marker: string) => `(${marker} || current_user)::int4`;
@@ -75,7 +76,7 @@ export function checkedSettings(
     case 'none':
       return statement('', []);
     case 'guarded':
-      return statement(`, CASE WHEN ${FINGERPRINT_EXPR} IS DISTINCT FROM $${n + 1} THEN ${abort(`'${PRIVILEGES_CHANGED}:'`)} END`, [
+      return statement(`, CASE WHEN ${FINGERPRINT_EXPR} IS DISTINCT FROM $${n + 1} THEN ${abort(`'${PRIVILEGES_CHANGED}/'`)} END`, [
         fingerprint,
       ]);
     case 'rowSecurityOff': {
@@ -84,7 +85,7 @@ export function checkedSettings(
       // Which tables: their positions, joined (only worked out when one is active).
       const which = `pg_catalog.concat_ws(',', ${active.map((a, i) => `CASE WHEN ${a} THEN '${i}' END`).join(', ')})`;
       return statement(
-        `, CASE WHEN ${active.join(' OR ')} THEN ('${ROW_SECURITY_ACTIVE}' || ${which} || ':' || current_user)::int4 END`,
+        `, CASE WHEN ${active.join(' OR ')} THEN ('${ROW_SECURITY_ACTIVE}/' || ${which} || '/' || current_user)::int4 END`,
         check.relations,
       );
     }
@@ -168,11 +169,11 @@ function messageOf(err: unknown): string | undefined {
 
 /** The batch stopped because role attributes or memberships changed since the connection's plans were made. */
 export function isPrivilegesChanged(err: unknown): boolean {
-  return messageOf(err)?.includes(`"${PRIVILEGES_CHANGED}:`) ?? false;
+  return messageOf(err)?.includes(`"${PRIVILEGES_CHANGED}/`) ?? false;
 }
 
 /** The positions of the tables row-level security turned out to apply to, if that stopped the batch. */
 export function rowSecurityActiveIn(err: unknown): number[] | undefined {
-  const m = new RegExp(`"${ROW_SECURITY_ACTIVE}([\\d,]+):`).exec(messageOf(err) ?? '');
+  const m = new RegExp(`"${ROW_SECURITY_ACTIVE}/([\\d,]+)/`).exec(messageOf(err) ?? '');
   return m ? m[1]!.split(',').map(Number) : undefined;
 }
