@@ -57,7 +57,8 @@ function claimAt(payload: unknown, steps: readonly (string | number)[]): unknown
   let v: unknown = payload;
   for (const s of steps) {
     if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[s];
+    // Own properties only: a claim path never reaches the prototype.
+    v = Object.hasOwn(v, s) ? (v as Record<string | number, unknown>)[s] : undefined;
   }
   return v;
 }

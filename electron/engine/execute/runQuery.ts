@@ -82,7 +82,8 @@ export const SETTINGS_SQL =
 
 /** `a=1; b=2` → {a: "1", b: "2"}, for request.cookies. */
 function cookiesOf(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  // Cookie names are the client's: no prototype, so `__proto__` is kept as a name.
+  const out = Object.create(null) as Record<string, string>;
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
     if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();

@@ -292,7 +292,8 @@ const JSON_TYPES = new Set(['json', 'jsonb']);
 /** A routine's arguments object: the JSON body (POST) or the query string's parameters (GET). */
 function callArguments(req: ApiRequest): Outcome<{ json: Record<string, unknown>; raw: unknown; hasBody: boolean }> {
   if (req.action.kind === 'call' && req.action.readOnly) {
-    const json: Record<string, unknown> = {};
+    // Argument names are the client's: no prototype, so `__proto__` is just a name.
+    const json = Object.create(null) as Record<string, unknown>;
     for (const [k, v] of req.query.params ?? []) {
       // A repeated key is an array (PostgREST's variadic arguments over GET).
       const prev = json[k];

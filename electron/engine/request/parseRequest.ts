@@ -188,7 +188,7 @@ export function parseRequest(input: HttpInput, query?: ReadQuery | readonly (rea
   }
   const range = parseRange(h['range'], h['range-unit']);
   if (!range.ok) return range;
-  const headers: Record<string, string> = {};
+  const headers = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(h)) if (v !== undefined) headers[k] = v;
   const writes = action.value.kind === 'mutate' || (action.value.kind === 'call' && !action.value.readOnly);
   const profile = writes ? (h['content-profile'] ?? h['accept-profile']) : h['accept-profile'];
