@@ -66,31 +66,44 @@ export function checkedSettings(
   check: PrivilegeCheck | { readonly kind: 'none' },
   fingerprint = '',
 ): BatchStatement {
+  const extra = check.kind === 'guarded' ? [fingerprint] : check.kind === 'rowSecurityOff' ? check.relations : [];
+  return { text: checkedText(settings, check), values: [...settings.values, ...extra], discardRows: true };
+}
+
+/** The checked statement's text, kept per check (a remembered read's check is the same object every time). */
+const texts = new WeakMap<object, { readonly base: string; readonly text: string }>();
+
+function checkedText(settings: SettingsStatement, check: PrivilegeCheck | { readonly kind: 'none' }): string {
+  const known = texts.get(check);
+  if (known?.base === settings.text) return known.text;
   const n = settings.values.length;
-  const statement = (text: string, extra: readonly unknown[]): BatchStatement => ({
-    text: `${settings.text}${text}`,
-    values: [...settings.values, ...extra],
-    discardRows: true,
-  });
+  let suffix: string;
   switch (check.kind) {
     case 'none':
-      return statement('', []);
+      suffix = '';
+      break;
     case 'guarded':
-      return statement(`, CASE WHEN ${FINGERPRINT_EXPR} IS DISTINCT FROM $${n + 1} THEN ${abort(`'${PRIVILEGES_CHANGED}/'`)} END`, [
-        fingerprint,
-      ]);
+      suffix = `, CASE WHEN ${FINGERPRINT_EXPR} IS DISTINCT FROM $${n + 1} THEN ${abort(`'${PRIVILEGES_CHANGED}/'`)} END`;
+      break;
     case 'rowSecurityOff': {
-      if (check.relations.length === 0) return statement('', []);
+      if (check.relations.length === 0) {
+        suffix = '';
+        break;
+      }
       const active = check.relations.map((_, i) => `pg_catalog.row_security_active($${n + 1 + i}::text)`);
       // Which tables: their positions, joined (only worked out when one is active).
       const which = `pg_catalog.concat_ws(',', ${active.map((a, i) => `CASE WHEN ${a} THEN '${i}' END`).join(', ')})`;
-      return statement(
-        `, CASE WHEN ${active.join(' OR ')} THEN ('${ROW_SECURITY_ACTIVE}/' || ${which} || '/' || current_user)::int4 END`,
-        check.relations,
-      );
+      suffix = `, CASE WHEN ${active.join(' OR ')} THEN ('${ROW_SECURITY_ACTIVE}/' || ${which} || '/' || current_user)::int4 END`;
+      break;
     }
   }
+  const text = settings.text + suffix;
+  texts.set(check, { base: settings.text, text });
+  return text;
 }
+
+/** Right after DISCARD PLANS: nothing to check. */
+const NO_CHECK = { kind: 'none' } as const;
 
 /** Per connection: the fingerprint its cached plans were made under; none known → DISCARD PLANS first. */
 const fingerprints = new WeakMap<object, string>();
@@ -121,7 +134,7 @@ export function privilegedBatch(
     statements: [
       { text: DISCARD_PLANS, values: [], discardRows: true },
       { text: FINGERPRINT_SQL, values: [] },
-      checkedSettings(settings, { kind: 'none' }),
+      checkedSettings(settings, NO_CHECK),
       ...statements,
     ],
     prelude: 2,

@@ -82,13 +82,14 @@ export const SETTINGS_SQL =
 
 /** `a=1; b=2` → {a: "1", b: "2"}, for request.cookies. */
 function cookiesOf(header: string | undefined): Record<string, string> {
-  // Cookie names are the client's: no prototype, so `__proto__` is kept as a name.
-  const out = Object.create(null) as Record<string, string>;
-  for (const part of (header ?? '').split(';')) {
+  if (header === undefined) return {};
+  const pairs: [string, string][] = [];
+  for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+    if (eq > 0) pairs.push([part.slice(0, eq).trim(), part.slice(eq + 1).trim()]);
   }
-  return out;
+  // fromEntries defines own properties: a cookie named `__proto__` is kept as a name.
+  return Object.fromEntries(pairs);
 }
 
 /** The parameters of SETTINGS_SQL for a request. */
@@ -260,18 +261,23 @@ function batchOf(query: SqlQuery, ctx: RequestContext, fresh: boolean): BatchBui
  * (DDL the schema cache has not caught up with) and once, after DISCARD PLANS, when the
  * privilege check stopped it. Either way the first attempt rolled back and ran nothing.
  */
-async function sendChecked(send: (build: BatchBuilder) => Promise<pg.QueryResult[]>, query: SqlQuery, ctx: RequestContext) {
-  let fresh = false;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await send(batchOf(query, ctx, fresh));
-    } catch (err) {
-      if (attempt >= 2 || !(err instanceof TransactionError)) throw err;
-      if (err.prepared && isStalePlan(err.failure)) err.prepared.reset();
-      else if (isPrivilegesChanged(err.failure) && !fresh) fresh = true;
-      else throw err;
+function sendChecked(
+  send: (build: BatchBuilder) => Promise<pg.QueryResult[]>,
+  query: SqlQuery,
+  ctx: RequestContext,
+  fresh = false,
+  attempt = 0,
+): Promise<pg.QueryResult[]> {
+  // The usual case is one send; the retries hang off its rejection.
+  return send(batchOf(query, ctx, fresh)).catch((err: unknown) => {
+    if (attempt >= 2 || !(err instanceof TransactionError)) throw err;
+    if (err.prepared && isStalePlan(err.failure)) {
+      err.prepared.reset();
+      return sendChecked(send, query, ctx, fresh, attempt + 1);
     }
-  }
+    if (isPrivilegesChanged(err.failure) && !fresh) return sendChecked(send, query, ctx, true, attempt + 1);
+    throw err;
+  });
 }
 
 /** The usual path: one implicit transaction, one Sync. */

@@ -73,7 +73,18 @@ function mediaFor(offer: Offer): MediaType | undefined {
  * empty). Which one is produced is the planner's choice: plans only where they are allowed.
  */
 export function negotiateMedia(accept: string | undefined): Outcome<readonly MediaType[]> {
-  if (accept === undefined || accept.trim() === '') return ok([{ kind: 'json', stripNulls: false }]);
-  const media = parseAccept(accept).flatMap((offer) => mediaFor(offer) ?? []);
-  return media.length > 0 ? ok(media) : failWith(mediaTypeUnavailable(accept));
+  if (accept === undefined || accept.trim() === '') return JSON_ONLY;
+  let known = negotiated.get(accept);
+  if (!known) {
+    const media = parseAccept(accept).flatMap((offer) => mediaFor(offer) ?? []);
+    known = media.length > 0 ? ok(media) : failWith(mediaTypeUnavailable(accept));
+    // Clients send a handful of Accept values; the memory starts afresh past a bound.
+    if (negotiated.size >= 256) negotiated.clear();
+    negotiated.set(accept, known);
+  }
+  return known;
 }
+
+const JSON_ONLY: Outcome<readonly MediaType[]> = ok([{ kind: 'json', stripNulls: false }]);
+/** Accept values seen, and what they came to (results are never changed by their users). */
+const negotiated = new Map<string, Outcome<readonly MediaType[]>>();

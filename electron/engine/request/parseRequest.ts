@@ -56,8 +56,11 @@ const ENUMERATED: ReadonlyMap<string, ReadonlySet<string>> = new Map(
   }).map(([name, values]) => [name, new Set(values)]),
 );
 
+const NO_PREFERENCES: Preferences = { unknown: [] };
+
 /** Exported for its unit test. */
 export function parsePrefer(prefer: string | undefined): Preferences {
+  if (prefer === undefined || prefer === '') return NO_PREFERENCES;
   const found = new Map<string, string>();
   let timezone: string | undefined;
   let maxAffected: number | undefined;
@@ -188,8 +191,8 @@ export function parseRequest(input: HttpInput, query?: ReadQuery | readonly (rea
   }
   const range = parseRange(h['range'], h['range-unit']);
   if (!range.ok) return range;
-  const headers = Object.create(null) as Record<string, string>;
-  for (const [k, v] of Object.entries(h)) if (v !== undefined) headers[k] = v;
+  // fromEntries defines own properties: a header named `__proto__` stays a header (and the object stays fast).
+  const headers = Object.fromEntries(Object.entries(h).filter((e): e is [string, string] => e[1] !== undefined));
   const writes = action.value.kind === 'mutate' || (action.value.kind === 'call' && !action.value.readOnly);
   const profile = writes ? (h['content-profile'] ?? h['accept-profile']) : h['accept-profile'];
   const preferences = parsePrefer(h['prefer']);
