@@ -5,8 +5,10 @@
  */
 export const CHANNELS = [
   'app.status',
+  'app.about',
+  'app.openLogsFolder',
+  'app.checkForUpdates',
   'catalog.listSchemas',
-  'catalog.readRows',
   'dataApi.request',
   'dataApi.describe',
   'dataApi.identities',
@@ -25,6 +27,8 @@ export const CHANNELS = [
   'admin.setupFix',
   'sql.run',
   'sql.cancel',
+  'signIn.pending',
+  'signIn.decide',
   'workspaces.list',
   'workspaces.add',
   'workspaces.remove',

@@ -4,6 +4,7 @@ import * as catalog from './catalog';
 import * as dataApi from './dataApi';
 import * as admin from './admin';
 import * as sql from './sql';
+import * as signIn from './signIn';
 import { cloudContract } from './cloud';
 import type { Channel } from './channels';
 import type { Result } from './result';
@@ -11,8 +12,10 @@ import type { Result } from './result';
 /** The one contract: input and output schema of every channel. A missing channel is a compile error. */
 export const contract = {
   'app.status': { input: app.appStatusInput, output: app.appStatusOutput },
+  'app.about': { input: app.appAboutInput, output: app.appAboutOutput },
+  'app.openLogsFolder': { input: app.appOpenLogsFolderInput, output: app.appOpenLogsFolderOutput },
+  'app.checkForUpdates': { input: app.appCheckForUpdatesInput, output: app.appCheckForUpdatesOutput },
   'catalog.listSchemas': { input: catalog.listSchemasInput, output: catalog.listSchemasOutput },
-  'catalog.readRows': { input: catalog.readRowsInput, output: catalog.readRowsOutput },
   'dataApi.request': { input: dataApi.dataApiRequestInput, output: dataApi.dataApiRequestOutput },
   'dataApi.describe': { input: dataApi.describeTableInput, output: dataApi.describeTableOutput },
   'dataApi.identities': { input: dataApi.identitiesInput, output: dataApi.identitiesOutput },
@@ -31,6 +34,8 @@ export const contract = {
   'admin.setupFix': { input: admin.setupFixInput, output: admin.applyOutput },
   'sql.run': { input: sql.sqlRunInput, output: sql.sqlRunOutput },
   'sql.cancel': { input: sql.sqlCancelInput, output: sql.sqlCancelOutput },
+  'signIn.pending': { input: signIn.pendingSignInsInput, output: signIn.pendingSignInsOutput },
+  'signIn.decide': { input: signIn.decideSignInInput, output: signIn.decideSignInOutput },
   ...cloudContract,
 } satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 

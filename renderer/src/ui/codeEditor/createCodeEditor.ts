@@ -1,0 +1,106 @@
+import { monaco } from './monacoSetup';
+import type { CodeEditorHandle, CompletionEntry } from './codeEditorTypes';
+
+const KIND: Record<CompletionEntry['kind'], monaco.languages.CompletionItemKind> = {
+  table: monaco.languages.CompletionItemKind.Class,
+  column: monaco.languages.CompletionItemKind.Field,
+  function: monaco.languages.CompletionItemKind.Function,
+  keyword: monaco.languages.CompletionItemKind.Keyword,
+  role: monaco.languages.CompletionItemKind.User,
+};
+
+// One provider for the language; each editor's model registers what it offers.
+const completionsByModel = new Map<string, () => readonly CompletionEntry[]>();
+monaco.languages.registerCompletionItemProvider('pgsql', {
+  triggerCharacters: ['.', '"'],
+  provideCompletionItems(model, position) {
+    const entries = completionsByModel.get(model.uri.toString())?.() ?? [];
+    const word = model.getWordUntilPosition(position);
+    const range = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn);
+    return {
+      suggestions: entries.map((e) => ({
+        label: e.label,
+        kind: KIND[e.kind],
+        detail: e.detail,
+        insertText: e.insertText ?? e.label,
+        range,
+      })),
+    };
+  },
+});
+
+const darkScheme = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
+
+export interface EditorCallbacks {
+  onChange(value: string): void;
+  onRun(): void;
+  completions(): readonly CompletionEntry[];
+}
+
+/** Creates a Monaco editor for SQL in `host`; the returned handle's dispose removes everything it registered. */
+export function createCodeEditor(
+  host: HTMLElement,
+  value: string,
+  ariaLabel: string,
+  callbacks: EditorCallbacks,
+): CodeEditorHandle & { setValue(v: string): void; dispose(): void } {
+  const editor = monaco.editor.create(host, {
+    value,
+    language: 'pgsql',
+    ariaLabel,
+    theme: darkScheme() ? 'vs-dark' : 'vs',
+    automaticLayout: true,
+    minimap: { enabled: false },
+    lineNumbersMinChars: 3,
+    scrollBeyondLastLine: false,
+    fontSize: 13,
+    tabSize: 2,
+    wordWrap: 'on',
+    fixedOverflowWidgets: true,
+    renderLineHighlight: 'none',
+  });
+  const model = editor.getModel()!;
+  const uri = model.uri.toString();
+  completionsByModel.set(uri, callbacks.completions);
+  const sub = editor.onDidChangeModelContent(() => callbacks.onChange(editor.getValue()));
+  const action = editor.addAction({
+    id: 'pier.run',
+    label: 'Run',
+    keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
+    run: () => callbacks.onRun(),
+  });
+  const cursor = () => model.getOffsetAt(editor.getPosition() ?? new monaco.Position(1, 1));
+  return {
+    selection: () => {
+      const sel = editor.getSelection();
+      return sel && !sel.isEmpty() ? model.getValueInRange(sel) : '';
+    },
+    cursorOffset: cursor,
+    markError: (position, message) => {
+      if (position === null) return monaco.editor.setModelMarkers(model, 'pier', []);
+      const start = model.getPositionAt(Math.max(0, position - 1));
+      const length = Math.max(1, model.getWordAtPosition(start)?.word.length ?? 1);
+      const end = model.getPositionAt(Math.max(0, position - 1) + length);
+      monaco.editor.setModelMarkers(model, 'pier', [
+        {
+          severity: monaco.MarkerSeverity.Error,
+          message,
+          startLineNumber: start.lineNumber,
+          startColumn: start.column,
+          endLineNumber: end.lineNumber,
+          endColumn: end.column,
+        },
+      ]);
+    },
+    focus: () => editor.focus(),
+    setValue: (v) => {
+      if (editor.getValue() !== v) editor.setValue(v);
+    },
+    dispose: () => {
+      sub.dispose();
+      action.dispose();
+      completionsByModel.delete(uri);
+      editor.dispose();
+    },
+  };
+}
