@@ -17,8 +17,8 @@ import { corsHeaders, isPreflight, preflightHeaders, type CorsOptions } from './
 import { parseRequest } from './request/parseRequest';
 import type { ApiRequest } from './request/ApiRequest';
 import { dbErrorResponse, errorResponse, serverTiming, toResponse, transactionEnd, type EngineResponse } from './respond/toResponse';
-import { loadSchemaCache } from './schema-cache/loadSchemaCache';
-import type { SchemaCache } from './schema-cache/SchemaCache';
+import { describeUnexposedRelation, loadSchemaCache } from './schema-cache/loadSchemaCache';
+import { findRelation, relationshipsFrom, type Relation, type Relationship, type SchemaCache } from './schema-cache/SchemaCache';
 import { SchemaCacheHolder } from './schema-cache/SchemaCacheHolder';
 import { buildQuery } from './sql/buildQuery';
 import type { SqlQuery } from './sql/SqlQuery';
@@ -118,6 +118,15 @@ export interface Engine {
   reloadSchema(): Promise<void>;
   /** The current schema cache, loading it if needed (for the grid and tree). */
   schemaCache(): Promise<SchemaCache | undefined>;
+  /**
+   * One relation for the console's grid: from the schema cache when its schema is exposed, else
+   * described on demand (the cache describes only exposed schemas; such a relation has no
+   * relationships the Data API would embed). Undefined when it does not exist.
+   */
+  describeRelation(
+    schema: string,
+    name: string,
+  ): Promise<{ relation: Relation; relationships: readonly Relationship[]; exposed: boolean } | undefined>;
   close(): Promise<void>;
 }
 
@@ -129,7 +138,10 @@ export function createEngine(options: EngineOptions): Engine {
   const laneCount = Math.min(options.sharedConnections ?? Math.max(1, Math.floor(poolMax / 3)), poolMax - 1);
   const lanes = laneCount > 0 ? new BatchLanes(options.pool, laneCount) : undefined;
   const templates = new ReadTemplates();
-  const holder = new SchemaCacheHolder(() => withConnection(options.pool, (c) => loadSchemaCache(c)), options.schemaWaitMs ?? 10_000);
+  const holder = new SchemaCacheHolder(
+    () => withConnection(options.pool, (c) => loadSchemaCache(c, { log })),
+    options.schemaWaitMs ?? 10_000,
+  );
   // Clients only see 503 PGRST002; why the load failed goes to the log.
   const reload = () =>
     holder.reload().then(() => {
@@ -324,6 +336,16 @@ export function createEngine(options: EngineOptions): Engine {
     async schemaCache() {
       const c = await holder.get();
       return c.ok ? c.value : undefined;
+    },
+    async describeRelation(schema, name) {
+      const c = await holder.get();
+      if (!c.ok) return undefined;
+      if (c.value.config.dbSchemas.includes(schema)) {
+        const relation = findRelation(c.value, schema, name);
+        return relation && { relation, relationships: relationshipsFrom(c.value, relation), exposed: true };
+      }
+      const relation = await withConnection(options.pool, (s) => describeUnexposedRelation(s, schema, name));
+      return relation && { relation, relationships: [], exposed: false };
     },
     async close() {
       await listener?.close();

@@ -1,6 +1,5 @@
 import pg from 'pg';
 import { createEngine, type Engine, type EngineRequest, type EngineResponse, type JwtConfig } from '../engine';
-import { relationshipsFrom, findRelation } from '../engine/schema-cache/SchemaCache';
 import { CatalogNotFoundError } from '../admin/catalog';
 import type { IDataApiService } from '../rpc/handlers';
 import type { OutputOf, ParsedInputOf } from '../../shared/contract';
@@ -199,12 +198,12 @@ export async function describeRelation(
   input: { schema: string; table: string },
   baseUrl: string,
 ): Promise<OutputOf<'dataApi.describe'>> {
-  const cache = await engine.schemaCache();
-  const relation = cache && findRelation(cache, input.schema, input.table);
-  if (!cache || !relation) throw new CatalogNotFoundError(`Relation ${input.schema}.${input.table} is not in the Data API schema cache.`);
+  const described = await engine.describeRelation(input.schema, input.table);
+  if (!described) throw new CatalogNotFoundError(`Relation ${input.schema}.${input.table} is not in the Data API schema cache.`);
+  const { relation, relationships, exposed } = described;
   return {
     baseUrl,
-    exposed: cache.config.dbSchemas.includes(input.schema),
+    exposed,
     kind: relation.kind,
     columns: relation.columns.map((c) => ({
       name: c.name,
@@ -215,7 +214,7 @@ export async function describeRelation(
       comment: c.comment,
     })),
     primaryKey: [...relation.primaryKey],
-    relationships: relationshipsFrom(cache, relation).map((r) =>
+    relationships: relationships.map((r) =>
       r.kind === 'many-to-many'
         ? {
             kind: r.kind,

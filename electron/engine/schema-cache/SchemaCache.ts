@@ -12,6 +12,8 @@ export interface Column {
   readonly nullable: boolean;
   readonly default: string | null;
   readonly comment: string | null;
+  /** The labels of an enum type (or of a domain over one), in their order. */
+  readonly enumValues?: readonly string[];
 }
 
 export type RelationKind = 'table' | 'view' | 'materialized_view' | 'foreign_table' | 'partitioned_table';
