@@ -17,7 +17,7 @@ import { corsHeaders, isPreflight, preflightHeaders, type CorsOptions } from './
 import { parseRequest } from './request/parseRequest';
 import type { ApiRequest } from './request/ApiRequest';
 import { dbErrorResponse, errorResponse, serverTiming, toResponse, transactionEnd, type EngineResponse } from './respond/toResponse';
-import { describeUnexposedRelation, loadSchemaCache } from './schema-cache/loadSchemaCache';
+import { describeUnexposedRelation, loadSchemaCache, type ConfigReader } from './schema-cache/loadSchemaCache';
 import { findRelation, relationshipsFrom, type Relation, type Relationship, type SchemaCache } from './schema-cache/SchemaCache';
 import { SchemaCacheHolder } from './schema-cache/SchemaCacheHolder';
 import { buildQuery } from './sql/buildQuery';
@@ -61,6 +61,15 @@ export interface EngineOptions {
    * connection settings). Pass client settings to listen through another connection.
    */
   readonly listen?: boolean | pg.ClientConfig;
+  /** The NOTIFY channel (PostgREST's db-channel; default `pgrst`). */
+  readonly channel?: string;
+  /**
+   * Reads the configuration at each schema load (default: Lakebase's `pgrst.pre_config()`); the
+   * PostgREST mode reads its file, environment and the in-database settings instead.
+   */
+  readonly readConfig?: ConfigReader;
+  /** Send `Server-Timing` with each response (default on; PostgREST's server-timing-enabled). */
+  readonly serverTiming?: boolean;
   /** How long a request waits for a loading schema cache before 503 (default 10 s). */
   readonly schemaWaitMs?: number;
   readonly log?: (message: string) => void;
@@ -139,7 +148,7 @@ export function createEngine(options: EngineOptions): Engine {
   const lanes = laneCount > 0 ? new BatchLanes(options.pool, laneCount) : undefined;
   const templates = new ReadTemplates();
   const holder = new SchemaCacheHolder(
-    () => withConnection(options.pool, (c) => loadSchemaCache(c, { log })),
+    () => withConnection(options.pool, (c) => loadSchemaCache(c, { log, ...(options.readConfig && { readConfig: options.readConfig }) })),
     options.schemaWaitMs ?? 10_000,
   );
   // Clients only see 503 PGRST002; why the load failed goes to the log.
@@ -159,7 +168,7 @@ export function createEngine(options: EngineOptions): Engine {
     const config = typeof options.listen === 'object' ? options.listen : (options.pool as unknown as { options: pg.ClientConfig }).options;
     listener = listenForNotifications(
       config,
-      'pgrst',
+      options.channel ?? 'pgrst',
       (payload) => {
         const p = payload.trim().toLowerCase();
         if (p === '' || p === 'reload schema' || p === 'reload config') void reload();
@@ -264,7 +273,8 @@ export function createEngine(options: EngineOptions): Engine {
       ? toResponse(plan.value, result.value, authenticated)
       : dbErrorResponse(result.error, principal.value.role, authenticated, headOnly);
     const t4 = performance.now();
-    response.headers['server-timing'] = serverTiming({ parse: t1 - t0, plan: t2 - t1, query: t3 - t2, render: t4 - t3 });
+    if (options.serverTiming !== false)
+      response.headers['server-timing'] = serverTiming({ parse: t1 - t0, plan: t2 - t1, query: t3 - t2, render: t4 - t3 });
     return response;
   }
 

@@ -21,6 +21,8 @@ export interface JwtConfig {
   readonly publicKeys?: readonly JWK[];
   /** Shared secret for HS256/384/512 tokens. */
   readonly secret?: string;
+  /** More shared secrets as bytes (a base64 secret, symmetric JWKs); each is tried in turn. */
+  readonly secretKeys?: readonly Uint8Array[];
   /** Remote key set, fetched and cached by jose. */
   readonly jwksUrl?: string;
   /** When set, the token's `aud` must include it. */
@@ -70,7 +72,7 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
   if (!steps) throw new Error(`Invalid role claim key ${JSON.stringify(roleClaimKey)}: expected a path such as ".sub" or ".role"`);
   const local = config?.publicKeys && config.publicKeys.length > 0 ? createLocalJWKSet({ keys: [...config.publicKeys] }) : undefined;
   const remote = config?.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : undefined;
-  const secret = config?.secret ? new TextEncoder().encode(config.secret) : undefined;
+  const secrets = [...(config?.secret ? [new TextEncoder().encode(config.secret)] : []), ...(config?.secretKeys ?? [])];
 
   const verifyWith = async (token: string, key: JWTVerifyGetKey | Uint8Array): Promise<JWTPayload> => {
     // PostgREST allows 30 s of clock skew on exp/nbf/iat.
@@ -98,11 +100,7 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
       } catch {
         return invalid('PGRST301', 'JWSError (CompactDecodeError Invalid JWT header)');
       }
-      const candidates: (JWTVerifyGetKey | Uint8Array)[] = alg?.startsWith('HS')
-        ? secret
-          ? [secret]
-          : []
-        : [local, remote].filter((k) => k !== undefined);
+      const candidates: (JWTVerifyGetKey | Uint8Array)[] = alg?.startsWith('HS') ? secrets : [local, remote].filter((k) => k !== undefined);
       if (candidates.length === 0) return invalid('PGRST301', 'No suitable key or wrong key type');
       let payload: JWTPayload | undefined;
       for (const [n, key] of candidates.entries()) {
@@ -111,7 +109,7 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
           break;
         } catch (err) {
           const last = n === candidates.length - 1;
-          if (err instanceof errors.JWKSNoMatchingKey && !last) continue;
+          if ((err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWSSignatureVerificationFailed) && !last) continue;
           if (err instanceof errors.JWTExpired) return invalid('PGRST303', 'JWT expired');
           if (err instanceof errors.JWTClaimValidationFailed) {
             if (err.claim === 'nbf') return invalid('PGRST303', 'JWT not yet valid');

@@ -101,13 +101,29 @@ export interface Routine {
   readonly comment: string | null;
 }
 
-/** Read from the database the Lakebase way (`pgrst.pre_config()` + current_setting). */
+/**
+ * Read at every schema load: from the database the Lakebase way (`pgrst.pre_config()` +
+ * current_setting), or in the PostgREST mode from its configuration. What Lakebase does not
+ * configure is left unset, and the engine keeps its Lakebase behaviour for it.
+ */
 export interface DataApiConfig {
   /** Exposed schemas; the first is the default. */
   readonly dbSchemas: readonly string[];
   readonly aggregatesEnabled: boolean;
   /** `pgrst.db_max_rows`, when the database sets it. */
   readonly maxRows?: number;
+  /** PostgREST's db-plan-enabled. */
+  readonly planEnabled?: boolean;
+  /** PostgREST's db-tx-end; unset: commit, and `Prefer: tx=rollback` is honoured. */
+  readonly txEnd?: 'commit' | 'commit-allow-override' | 'rollback' | 'rollback-allow-override';
+  /** PostgREST's db-pre-request: a function (`schema.name` or `name`) called before each request's statement. */
+  readonly preRequest?: string;
+  /** Schemas after the request's own in each request's search_path (db-extra-search-path; default `public`). */
+  readonly extraSearchPath?: readonly string[];
+  /** PostgREST's openapi-mode; unset: follow-privileges. */
+  readonly openApiMode?: 'follow-privileges' | 'ignore-privileges' | 'disabled';
+  /** PostgREST's client-error-verbosity; unset: verbose. */
+  readonly errorVerbosity?: 'verbose' | 'minimal';
 }
 
 export interface SchemaCache {
