@@ -164,6 +164,9 @@ export async function startPostgrestServer(sources: PostgrestSources): Promise<P
       res.end();
     });
   });
+  // Clients keep connections open across pauses (a test suite between files); closing an idle
+  // one after Node's default 5 s races with a request already sent on it. PostgREST keeps them longer.
+  server.keepAliveTimeout = 90_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.serverPort, listenHost(config.serverHost), () => resolve());

@@ -5,7 +5,7 @@
 import type { AggregateName, JsonStep, Quantifier } from '../../../shared/dataapi/ast';
 import type { OperatorName } from '../../../shared/dataapi/operators';
 import type { CountPreference, MediaType, Mutation } from '../request/ApiRequest';
-import type { Column, Relation, Relationship, Routine, SchemaCache } from '../schema-cache/SchemaCache';
+import type { Column, EmbedRelationship, Relation, Routine, SchemaCache } from '../schema-cache/SchemaCache';
 import type { SqlType } from './sqlTypes';
 
 export interface ColumnExpr {
@@ -30,7 +30,7 @@ export interface PlannedEmbed {
   readonly name: string;
   readonly spread: boolean;
   readonly join: 'inner' | 'left';
-  readonly relationship: Relationship;
+  readonly relationship: EmbedRelationship;
   readonly node: ReadNode;
   /** SQL alias of the lateral subquery. */
   readonly lateral: string;
@@ -132,11 +132,16 @@ export interface CallArgument {
 export interface CallPlan {
   readonly kind: 'call';
   readonly routine: Routine;
-  /** Named arguments, read from `argsJson` (an object) by name. */
-  readonly args: readonly CallArgument[];
-  /** A single unnamed json/jsonb parameter (or params=single-object): the whole body is the argument. */
-  readonly wholeBody: boolean;
-  readonly argsJson: string;
+  /**
+   * none: `fn()`; named: `fn(a := …)`, the values read from one JSON body object by name with the
+   * parameters' types; positional: the one unnamed parameter gets the body itself.
+   */
+  readonly args:
+    | { readonly kind: 'none' }
+    | { readonly kind: 'named'; readonly params: readonly CallArgument[]; readonly json: string }
+    /** GET and form bodies: text values cast to the parameters' types (a variadic one takes them all). */
+    | { readonly kind: 'text'; readonly params: readonly (CallArgument & { readonly value: string | readonly string[] | null })[] }
+    | { readonly kind: 'positional'; readonly type: string; readonly value: string | Buffer | null };
   /** Set-returning or composite results are read like a relation (select, filters, order). */
   readonly shape: { readonly kind: 'scalar' } | { readonly kind: 'rows'; readonly node: ReadNode; readonly single: boolean };
   readonly readOnly: boolean;

@@ -7,11 +7,19 @@ import { ok } from '../../../shared/contract/result';
 import type { EmbedPath, FieldRef, FilterNode, OrderTerm, SelectItem } from '../../../shared/dataapi/ast';
 import { refuse, type Outcome } from '../ApiError';
 import type { ApiRequest, Mutation } from '../request/ApiRequest';
-import type { Column, Relation, Relationship, Routine, RoutineParam, SchemaCache } from '../schema-cache/SchemaCache';
-import { findRelation, relationshipsFrom } from '../schema-cache/SchemaCache';
+import type {
+  Column,
+  EmbedRelationship,
+  QualifiedName,
+  Relation,
+  Relationship,
+  Routine,
+  RoutineParam,
+  SchemaCache,
+} from '../schema-cache/SchemaCache';
+import { computedField, findRelation, relationKey, relationshipsFrom } from '../schema-cache/SchemaCache';
 import type {
   ActionPlan,
-  CallArgument,
   CallPlan,
   ColumnExpr,
   MutatePlan,
@@ -144,7 +152,7 @@ function planMutation(
   if (mutation !== 'delete' && payload === undefined) {
     return refuse('PGRST102', 'Empty or invalid json', 'The request has no body; send the row(s) to write as JSON, CSV or form data.');
   }
-  if (payload?.kind === 'value') {
+  if (payload?.kind === 'value' || payload?.kind === 'raw') {
     return refuse('PGRST102', 'Empty or invalid json', 'The body must be a JSON object or an array of objects.');
   }
   const rows = payload?.rows ?? [];
@@ -282,82 +290,199 @@ function planMutation(
 const isInput = (p: RoutineParam) => p.mode === 'i' || p.mode === 'b' || p.mode === 'v';
 const JSON_TYPES = new Set(['json', 'jsonb']);
 
-/** A routine's arguments object: the JSON body (POST) or the query string's parameters (GET). */
-function callArguments(req: ApiRequest): Outcome<{ json: Record<string, unknown>; raw: unknown; hasBody: boolean }> {
-  if (req.action.kind === 'call' && req.action.readOnly) {
-    const json: Record<string, unknown> = {};
-    for (const [k, v] of req.query.params ?? []) {
-      // A repeated key is an array (PostgREST's variadic arguments over GET).
-      const prev = json[k];
-      json[k] = prev === undefined ? v : Array.isArray(prev) ? [...(prev as unknown[]), v] : [prev, v];
-    }
-    return ok({ json, raw: json, hasBody: false });
+/** What a call's body is, as PostgREST tells the single-unnamed-parameter cases apart. */
+type BodyMedia = 'json' | 'text' | 'xml' | 'octet' | 'form' | 'none';
+
+function bodyMedia(req: ApiRequest): BodyMedia {
+  const p = req.payload;
+  if (p === undefined) return 'none';
+  if (p.kind === 'raw') return p.media;
+  const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/x-www-form-urlencoded' ? 'form' : 'json';
+}
+
+/**
+ * The argument names a call gives: GET's query-string parameters (those that are not filters),
+ * or POST's body keys (or `columns=`). Values for GET and form bodies, by name, repeated names
+ * kept as lists (variadic arguments).
+ */
+function callKeys(req: ApiRequest, getCall: boolean): { keys: string[]; values: Map<string, string[]> } {
+  const values = new Map<string, string[]>();
+  if (getCall) {
+    for (const [k, v] of req.query.params ?? []) values.set(k, [...(values.get(k) ?? []), v]);
+    return { keys: [...values.keys()], values };
   }
   const p = req.payload;
-  if (p === undefined) return ok({ json: {}, raw: {}, hasBody: false });
-  if (p.kind === 'value') return ok({ json: {}, raw: p.value, hasBody: true });
-  if (p.array) return ok({ json: {}, raw: p.rows, hasBody: true });
-  return ok({ json: { ...p.rows[0] }, raw: p.rows[0], hasBody: true });
+  if (p?.kind === 'rows' && bodyMedia(req) === 'form') for (const [k, v] of Object.entries(p.rows[0] ?? {})) values.set(k, [String(v)]);
+  if (req.columns !== undefined) return { keys: [...req.columns], values };
+  return { keys: p?.kind === 'rows' ? [...p.keys] : [], values };
+}
+
+/** PostgREST's order of overloads: fewer parameters first, then by parameter names and types. */
+function compareRoutines(a: Routine, b: Routine): number {
+  const pa = a.params.filter(isInput);
+  const pb = b.params.filter(isInput);
+  if (pa.length !== pb.length) return pa.length - pb.length;
+  for (let i = 0; i < pa.length; i++) {
+    const x = `${pa[i]!.name}\u0000${pa[i]!.type}`;
+    const y = `${pb[i]!.name}\u0000${pb[i]!.type}`;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+const signature = (r: Routine) =>
+  `${r.schema}.${r.name}(${r.params
+    .filter(isInput)
+    .map((p) => `${p.name} => ${p.type}`)
+    .join(', ')})`;
+
+/**
+ * PostgREST's findProc: among the functions of that name, those whose required parameters are
+ * exactly the given names (optional ones may be given too); failing those, a function whose one
+ * unnamed parameter takes the whole body (json/jsonb for JSON, text, xml, bytea for raw bodies).
+ */
+function findRoutine(
+  cache: SchemaCache,
+  schema: string,
+  name: string,
+  keys: readonly string[],
+  post: boolean,
+  media: BodyMedia,
+): Outcome<Routine> {
+  const overloads = cache.routines.filter((r) => r.schema === schema && r.name === name).sort(compareRoutines);
+  const given = new Set(keys);
+  const rawBody = post && (media === 'text' || media === 'xml' || media === 'octet');
+  const matchesParams = (r: Routine) => {
+    const params = r.params.filter(isInput);
+    if (params.length === 0) return given.size === 0 && !rawBody;
+    const required = params.filter((p) => !p.hasDefault).map((p) => p.name);
+    const optional = new Set(params.filter((p) => p.hasDefault).map((p) => p.name));
+    const rest = [...given].filter((k) => !optional.has(k));
+    return rest.length === required.length && required.every((k) => given.has(k)) && new Set(required).size === required.length;
+  };
+  const singleUnnamed = (r: Routine) => {
+    const params = r.params.filter(isInput);
+    if (!post || params.length !== 1 || params[0]!.name !== '') return false;
+    const type = params[0]!.type;
+    return (
+      (media === 'json' && JSON_TYPES.has(type)) ||
+      (media === 'text' && type === 'text') ||
+      (media === 'xml' && type === 'xml') ||
+      (media === 'octet' && type === 'bytea')
+    );
+  };
+  const byParams = overloads.filter(matchesParams);
+  const fallback = overloads.filter((r) => !matchesParams(r) && singleUnnamed(r));
+  const found = byParams.length > 0 ? byParams : fallback;
+  if (found.length === 1) return ok(found[0]!);
+  if (found.length > 1) {
+    return refuse(
+      'PGRST203',
+      `Could not choose the best candidate function between: ${found.map(signature).join(', ')}`,
+      null,
+      'Try renaming the parameters or the function itself in the database so function overloading can be resolved',
+    );
+  }
+  const sorted = [...keys].sort();
+  const onlyRaw = rawBody;
+  const described = sorted.length === 0 ? ' without parameters' : ` with parameter${sorted.length > 1 ? 's' : ''} ${sorted.join(', ')}`;
+  const searched =
+    post && media === 'text'
+      ? ' with a single unnamed text parameter'
+      : post && media === 'xml'
+        ? ' with a single unnamed xml parameter'
+        : post && media === 'octet'
+          ? ' with a single unnamed bytea parameter'
+          : post && (media === 'json' || media === 'none')
+            ? `${described} or with a single unnamed json/jsonb parameter`
+            : described;
+  let hint: string | null = null;
+  if (!onlyRaw) {
+    if (overloads.length === 0) {
+      const near = closestName(name, new Set(cache.routines.filter((r) => r.schema === schema).map((r) => r.name)));
+      hint = near !== undefined && near !== name ? `Perhaps you meant to call the function ${schema}.${near}` : null;
+    } else {
+      const lists = overloads.map(
+        (r) =>
+          `(${r.params
+            .filter(isInput)
+            .map((p) => p.name)
+            .sort()
+            .join(', ')})`,
+      );
+      const near = closestName(`(${sorted.join(', ')})`, lists);
+      hint = near !== undefined ? `Perhaps you meant to call the function ${schema}.${name}${near}` : null;
+    }
+  }
+  return refuse(
+    'PGRST202',
+    `Could not find the function ${schema}.${name}${onlyRaw ? '' : sorted.length === 0 ? ' without parameters' : `(${sorted.join(', ')})`} in the schema cache`,
+    `Searched for the function ${schema}.${name}${searched}, but no matches were found in the schema cache.`,
+    hint,
+  );
 }
 
 function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: string, common: Common): Outcome<CallPlan> {
   const action = req.action;
   if (action.kind !== 'call') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
-  const candidates = cache.routines.filter((r) => r.schema === schema && r.name === name);
-  const args = callArguments(req);
-  if (!args.ok) return args;
-  const given = Object.keys(args.value.json);
+  const getCall = action.readOnly;
+  const media = bodyMedia(req);
   const singleObject = req.preferences.params === 'single-object';
-  const wholeBodyFits = (r: Routine) => {
-    const inputs = r.params.filter(isInput);
-    return inputs.length === 1 && JSON_TYPES.has(inputs[0]!.type) && (singleObject || inputs[0]!.name === '');
-  };
-  const fits = (r: Routine) => {
-    const inputs = r.params.filter(isInput);
-    if (inputs.some((p) => p.name === '')) return false;
-    return (
-      given.every((g) => inputs.some((p) => p.name === g)) && inputs.every((p) => p.hasDefault || p.mode === 'v' || given.includes(p.name))
-    );
-  };
-  let matches = candidates.filter((r) => wholeBodyFits(r) && (singleObject || args.value.hasBody));
-  if (matches.length === 0 || !singleObject) {
-    const byName = candidates.filter(fits);
-    if (byName.length > 0) matches = byName;
+  const { keys, values } = callKeys(req, getCall);
+  let routine: Routine;
+  // Prefer: params=single-object (older PostgREST): the whole JSON body to a single json parameter.
+  const singleJson = singleObject
+    ? cache.routines.filter((r) => {
+        const inputs = r.params.filter(isInput);
+        return r.schema === schema && r.name === name && inputs.length === 1 && JSON_TYPES.has(inputs[0]!.type);
+      })
+    : [];
+  if (singleJson.length === 1) {
+    routine = singleJson[0]!;
+  } else {
+    const found = findRoutine(cache, schema, name, keys, !getCall, media);
+    if (!found.ok) return found;
+    routine = found.value;
   }
-  if (matches.length === 0) {
-    const near = closestName(name, new Set(cache.routines.filter((r) => r.schema === schema).map((r) => r.name)));
-    return refuse(
-      'PGRST202',
-      `Could not find the function ${schema}.${name}${given.length > 0 ? `(${[...given].sort().join(', ')})` : ' without parameters'} in the schema cache`,
-      `Searched for the function ${schema}.${name}${given.length > 0 ? ` with parameters ${[...given].sort().join(', ')}` : ' without parameters'} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
-      near && near !== name ? `Perhaps you meant to call the function ${schema}.${near}` : null,
-    );
+  const inputs = routine.params.filter(isInput);
+  let args: CallPlan['args'];
+  if (singleJson.length === 1 || (inputs.length === 1 && inputs[0]!.name === '')) {
+    // The one unnamed parameter takes the body itself (GET: the parameters as a JSON object).
+    const type = inputs[0]!.type;
+    const p = req.payload;
+    const value: string | Buffer | null = getCall
+      ? JSON.stringify(Object.fromEntries([...values].map(([k, v]) => [k, v.length > 1 ? v : v[0]])))
+      : p === undefined
+        ? null
+        : p.kind === 'raw'
+          ? type === 'bytea'
+            ? p.bytes
+            : p.bytes.toString('utf8')
+          : p.kind === 'value'
+            ? JSON.stringify(p.value)
+            : JSON.stringify(p.array ? p.rows : (p.rows[0] ?? {}));
+    args = { kind: 'positional', type, value };
+  } else {
+    const given = new Set(keys);
+    const named = inputs.filter((p) => given.has(p.name)).map((p) => ({ name: p.name, type: p.type, variadic: p.mode === 'v' }));
+    if (named.length === 0) {
+      args = { kind: 'none' };
+    } else if (getCall || media === 'form') {
+      // Text values, each cast by Postgres to its parameter's type; a variadic one takes every repeat.
+      args = {
+        kind: 'text',
+        params: named.map((a) => {
+          const v = values.get(a.name) ?? [];
+          return { ...a, value: a.variadic ? v : (v[0] ?? null) };
+        }),
+      };
+    } else {
+      const p = req.payload;
+      const body = p?.kind === 'rows' ? (p.rows[0] ?? {}) : {};
+      args = { kind: 'named', params: named, json: JSON.stringify(body) };
+    }
   }
-  if (matches.length > 1) {
-    return refuse(
-      'PGRST203',
-      `Could not choose the best candidate function between: ${matches.map((r) => `${schema}.${name}(${r.arguments})`).join(', ')}`,
-      null,
-      'Try renaming the parameters or the function itself in the database so function overloading can be resolved',
-    );
-  }
-  const routine = matches[0]!;
-  if (action.readOnly && routine.volatility === 'volatile') {
-    return refuse(
-      'PGRST101',
-      'Cannot use the GET method with a volatile function',
-      null,
-      'Call it with POST, or mark it STABLE or IMMUTABLE if it changes nothing.',
-    );
-  }
-  // params=single-object always passes the whole body; otherwise only when names do not fit.
-  const wholeBody = wholeBodyFits(routine) && (singleObject || (args.value.hasBody && !fits(routine)));
-  const callArgs: CallArgument[] = wholeBody
-    ? []
-    : routine.params
-        .filter((p) => isInput(p) && given.includes(p.name))
-        .map((p) => ({ name: p.name, type: p.type, variadic: p.mode === 'v' }));
-  const argsJson = JSON.stringify(wholeBody ? (args.value.raw ?? null) : args.value.json);
 
   let shape: CallPlan['shape'] = { kind: 'scalar' };
   const planner = new NodePlanner(req, cache, schema);
@@ -383,9 +508,7 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
   return ok({
     kind: 'call',
     routine,
-    args: callArgs,
-    wholeBody,
-    argsJson,
+    args,
     shape,
     readOnly: action.readOnly || routine.volatility !== 'volatile',
     headOnly: action.headOnly,
@@ -395,7 +518,7 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
     ...(window.limit !== undefined && { limit: window.limit }),
     tx: txPlan(req),
     ...(common.timezone !== undefined && { timezone: common.timezone }),
-    preferencesApplied: appliedPreferences(req, common.timezone, singleObject ? ['params=single-object'] : []),
+    preferencesApplied: appliedPreferences(req, common.timezone, singleJson.length === 1 ? ['params=single-object'] : []),
   });
 }
 
@@ -490,6 +613,17 @@ class NodePlanner {
       if (!planned.ok) return planned;
       items.push(...planned.value);
     }
+    // PostgREST names each embed's subquery <table>_<alias or name>_<depth>: two of one name at one
+    // level meet in Postgres as 42712. Answering that keeps two embeds from sharing one output key.
+    const embedNames = new Set<string>();
+    for (const i of select) {
+      if (i.kind !== 'embed') continue;
+      const key = i.alias ?? i.relation;
+      if (embedNames.has(key)) {
+        return refuse('42712', `table name "${relation.name}_${key}_${path.length + 1}" specified more than once`);
+      }
+      embedNames.add(key);
+    }
     const grouped = items.some((i) => i.kind === 'count' || (i.kind === 'column' && i.aggregate !== undefined));
     if (grouped && !this.cache.config.aggregatesEnabled) {
       return refuse('PGRST123', 'Use of aggregate functions is not allowed', null, null);
@@ -536,7 +670,7 @@ class NodePlanner {
   }
 
   private column(relation: Relation, field: FieldRef): Outcome<ColumnExpr> {
-    const column = relation.columnsByName.get(field.name);
+    const column = relation.columnsByName.get(field.name) ?? computedField(this.cache, relation, field.name);
     if (!column) {
       const near = closestName(field.name, relation.columnsByName.keys());
       return refuse(
@@ -623,35 +757,81 @@ class NodePlanner {
     }
   }
 
+  /**
+   * PostgREST's findRel: the relationships from `source` to relations of its own schema (computed
+   * ones first, overriding a foreign key to a table of the function's name), then narrowed by
+   * the name and the hint exactly as PostgREST narrows them, self-references included.
+   */
   private relationship(
     source: Relation,
     name: string,
     hint: string | undefined,
-  ): Outcome<{ relationship: Relationship; target: Relation }> {
-    const all = relationshipsFrom(this.cache, source).filter((r) => this.cache.config.dbSchemas.includes(r.target.schema));
-    const byName = all.filter(
-      (r) =>
-        (r.target.name === name && r.target.schema === source.schema) ||
-        (r.kind !== 'many-to-many' && r.constraint === name) ||
-        // Embedding by a foreign-key column names the table it points to.
-        (r.kind === 'many-to-one' && r.columns.length === 1 && r.columns[0]![0] === name),
+  ): Outcome<{ relationship: EmbedRelationship; target: Relation }> {
+    const schema = source.schema;
+    const computed = (this.cache.computedRelationships?.get(relationKey(source)) ?? []).filter(
+      (c) => c.function.schema === schema && this.cache.config.dbSchemas.includes(c.target.schema),
     );
-    const matches = hint === undefined ? byName : narrowByHint(byName, hint);
+    const overridden = new Set(computed.map((c) => c.function.name));
+    const candidates: EmbedRelationship[] = [
+      ...computed,
+      ...relationshipsFrom(this.cache, source).filter((r) => r.target.schema === schema && !overridden.has(r.target.name)),
+    ].sort(compareRelationships);
+    const isView = (q: QualifiedName) => {
+      const kind = findRelation(this.cache, q.schema, q.name)?.kind;
+      return kind === 'view' || kind === 'materialized_view';
+    };
+    const matches = candidates.filter((r) => {
+      if (r.kind === 'computed') return r.function.name === name;
+      const self = r.source.schema === r.target.schema && r.source.name === r.target.name;
+      // [origin column, target column] of a single-column key.
+      const single = r.kind !== 'many-to-many' && r.columns.length === 1 ? r.columns[0] : undefined;
+      const constraint = r.kind !== 'many-to-many' ? r.constraint : undefined;
+      if (self) {
+        // One key, two directions: the table's name means the children (one-to-many), the key
+        // column's name the parent (many-to-one); a hint names the children's key column.
+        if (hint === undefined)
+          return (r.target.name === name && r.kind === 'one-to-many') || (single?.[0] === name && r.kind === 'many-to-one');
+        return r.target.name === name && r.kind === 'one-to-many' && single?.[1] === hint;
+      }
+      if (hint === undefined) return r.target.name === name || (!isView(r.target) && (constraint === name || single?.[0] === name));
+      return (
+        r.target.name === name &&
+        (constraint === hint || single?.[0] === hint || single?.[1] === hint || (r.kind === 'many-to-many' && r.junction.name === hint))
+      );
+    });
     if (matches.length === 0) {
-      const near = closestName(name, new Set(all.map((r) => r.target.name)));
+      const childNames = new Set(candidates.map((r) => r.target.name));
+      const near =
+        candidates.length > 0
+          ? closestName(
+              name,
+              [...childNames].filter((n) => n !== name),
+            )
+          : closestName(
+              source.name,
+              [...this.cache.relationships.keys()].flatMap((k) => {
+                const [s, n] = k.split('\u0000');
+                return s === schema && n !== undefined ? [n] : [];
+              }),
+            );
       return refuse(
         'PGRST200',
         `Could not find a relationship between '${source.name}' and '${name}' in the schema cache`,
-        `Searched for a foreign key relationship between '${source.name}' and '${name}'${hint !== undefined ? ` using the hint '${hint}'` : ''} in the schema '${source.schema}', but no matches were found.`,
-        near && near !== name ? `Perhaps you meant '${near}' instead of '${name}'.` : null,
+        `Searched for a foreign key relationship between '${source.name}' and '${name}${hint !== undefined ? `' using the hint '${hint}` : ''}' in the schema '${schema}', but no matches were found.`,
+        near === undefined
+          ? null
+          : candidates.length > 0
+            ? `Perhaps you meant '${near}' instead of '${name}'.`
+            : `Perhaps you meant '${near}' instead of '${source.name}'.`,
       );
     }
     if (matches.length > 1) {
+      const fks = matches.filter((r): r is Relationship => r.kind !== 'computed');
       return refuse(
         'PGRST201',
         `Could not embed because more than one relationship was found for '${source.name}' and '${name}'`,
-        matches.map(describeRelationship),
-        `Try changing '${name}' to one of the following: ${matches.map((r) => `'${name}!${hintFor(r)}'`).join(', ')}. Find the desired relationship in the 'details' key.`,
+        fks.map(describeRelationship),
+        `Try changing '${name}' to one of the following: ${fks.map((r) => `'${r.target.name}!${hintFor(r)}'`).join(', ')}. Find the desired relationship in the 'details' key.`,
       );
     }
     const relationship = matches[0]!;
@@ -724,24 +904,27 @@ class NodePlanner {
   }
 }
 
-/**
- * A hint names a foreign key, a junction table, or a column. A column on the embedding side
- * wins over one on the embedded side, so `employees!manager_id` is the manager, not the reports.
- */
-function narrowByHint(candidates: readonly Relationship[], hint: string): Relationship[] {
-  const byKey = candidates.filter((r) =>
-    r.kind === 'many-to-many'
-      ? r.junction.name === hint || r.sourceConstraint === hint || r.targetConstraint === hint
-      : r.constraint === hint,
-  );
-  if (byKey.length > 0) return byKey;
-  const bySource = candidates.filter((r) => r.kind !== 'many-to-many' && r.columns.some(([s]) => s === hint));
-  if (bySource.length > 0) return bySource;
-  return candidates.filter((r) => r.kind !== 'many-to-many' && r.columns.some(([, t]) => t === hint));
-}
-
 function hintFor(r: Relationship): string {
   return r.kind === 'many-to-many' ? r.junction.name : r.constraint;
+}
+
+const CARDINALITY_ORDER = { 'one-to-many': 0, 'many-to-one': 1, 'one-to-one': 2, 'many-to-many': 3 } as const;
+
+/** PostgREST's order of relationships (its derived Ord): the one its PGRST201 details list them in. */
+function compareRelationships(a: EmbedRelationship, b: EmbedRelationship): number {
+  const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  if (a.kind === 'computed' || b.kind === 'computed') {
+    if (a.kind === 'computed' && b.kind === 'computed') return text(a.function.name, b.function.name);
+    return a.kind === 'computed' ? 1 : -1;
+  }
+  const self = (r: Relationship) => (r.source.schema === r.target.schema && r.source.name === r.target.name ? 1 : 0);
+  return (
+    text(a.target.schema, b.target.schema) ||
+    text(a.target.name, b.target.name) ||
+    self(a) - self(b) ||
+    CARDINALITY_ORDER[a.kind] - CARDINALITY_ORDER[b.kind] ||
+    text(a.kind === 'many-to-many' ? a.junction.name : a.constraint, b.kind === 'many-to-many' ? b.junction.name : b.constraint)
+  );
 }
 
 function describeRelationship(r: Relationship): { cardinality: string; embedding: string; relationship: string } {

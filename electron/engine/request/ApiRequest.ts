@@ -58,7 +58,12 @@ export type Payload =
       readonly keys: readonly string[];
     }
   /** A JSON value that is not an object or array of objects (e.g. an RPC's single json argument). */
-  | { readonly kind: 'value'; readonly value: unknown };
+  | { readonly kind: 'value'; readonly value: unknown }
+  /**
+   * A body that is not data rows: text/plain, text/xml or application/octet-stream, for a
+   * function's single unnamed text, xml or bytea parameter (PostgREST's raw bodies).
+   */
+  | { readonly kind: 'raw'; readonly media: 'text' | 'xml' | 'octet'; readonly bytes: Buffer };
 
 export interface ApiRequest {
   readonly action: ApiAction;

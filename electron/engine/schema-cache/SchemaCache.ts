@@ -14,6 +14,8 @@ export interface Column {
   readonly comment: string | null;
   /** The labels of an enum type (or of a domain over one), in their order. */
   readonly enumValues?: readonly string[];
+  /** A computed field: the function over the relation's row that gives this "column". */
+  readonly computed?: QualifiedName;
 }
 
 export type RelationKind = 'table' | 'view' | 'materialized_view' | 'foreign_table' | 'partitioned_table';
@@ -76,6 +78,22 @@ export type Relationship =
       readonly toOne: false;
     };
 
+/**
+ * A computed relationship: a function that takes a row of `source` and returns rows (or one
+ * row) of `target`, embedded under the function's name as if it were a relationship.
+ */
+export interface ComputedRelationship {
+  readonly kind: 'computed';
+  readonly source: QualifiedName;
+  readonly target: QualifiedName;
+  readonly function: QualifiedName;
+  /** Not set-returning, or declared ROWS 1. */
+  readonly toOne: boolean;
+}
+
+/** What an embed can go through: a foreign key (possibly via a junction) or a function. */
+export type EmbedRelationship = Relationship | ComputedRelationship;
+
 export interface RoutineParam {
   /** Empty for an unnamed parameter. */
   readonly name: string;
@@ -132,6 +150,10 @@ export interface SchemaCache {
   /** Keyed like `relations`, by the relationship's source. */
   readonly relationships: ReadonlyMap<string, readonly Relationship[]>;
   readonly foreignKeys: readonly ForeignKey[];
+  /** Keyed like `relations`: functions over a row of the relation, usable as columns (by function name). */
+  readonly computedFields?: ReadonlyMap<string, ReadonlyMap<string, Column>>;
+  /** Keyed like `relations`, by the relationship's source. */
+  readonly computedRelationships?: ReadonlyMap<string, readonly ComputedRelationship[]>;
   readonly routines: readonly Routine[];
   /** pg_timezone_names, for `Prefer: timezone=…`. */
   readonly timezones: ReadonlySet<string>;
@@ -149,4 +171,9 @@ export function findRelation(cache: SchemaCache, schema: string, name: string): 
 
 export function relationshipsFrom(cache: SchemaCache, source: QualifiedName): readonly Relationship[] {
   return cache.relationships.get(relationKey(source)) ?? [];
+}
+
+/** A computed field of a relation, by the function's name. */
+export function computedField(cache: SchemaCache, relation: QualifiedName, name: string): Column | undefined {
+  return cache.computedFields?.get(relationKey(relation))?.get(name);
 }

@@ -12,7 +12,7 @@
  * the whole API down.
  */
 import { buildRelationships, type ViewSource } from './buildRelationships';
-import type { Column, DataApiConfig, ForeignKey, Relation, RelationKind, Routine, SchemaCache } from './SchemaCache';
+import type { Column, ComputedRelationship, DataApiConfig, ForeignKey, Relation, RelationKind, Routine, SchemaCache } from './SchemaCache';
 import { relationKey } from './SchemaCache';
 import { viewColumnSources } from './viewColumnSources';
 
@@ -106,6 +106,7 @@ const ROUTINES_SQL = `
 SELECT p.oid::int8 AS oid, n.nspname AS schema, p.proname AS name, pg_get_function_arguments(p.oid) AS arguments,
        pg_get_function_result(p.oid) AS returns, p.proretset AS returns_set, p.provolatile AS volatility,
        obj_description(p.oid, 'pg_proc') AS comment, p.pronargs AS nargs, p.pronargdefaults AS ndefaults, p.prorows AS rows,
+       p.proargnames IS NOT NULL AS named,
        coalesce((SELECT json_agg(json_build_object('name', coalesce(p.proargnames[k.ord], ''), 'type', format_type(k.t, NULL),
                  'mode', coalesce(p.proargmodes[k.ord]::text, 'i'), 'relation', (SELECT pt.typrelid::int8 FROM pg_type pt WHERE pt.oid = k.t AND pt.typrelid <> 0))
                  ORDER BY k.ord)
@@ -135,7 +136,9 @@ interface RoutineRow {
   nargs: number;
   ndefaults: number;
   rows: number;
-  params: { name: string; type: string; mode: 'i' | 'o' | 'b' | 'v' | 't'; relation: string | null }[];
+  /** Whether any parameter has a name (pg_proc.proargnames is set). */
+  named: boolean;
+  params: { name: string; type: string; mode: 'i' | 'o' | 'b' | 'v' | 't'; relation: number | null }[];
   return_columns: { name: string; type: string }[] | null;
   return_relation: string;
   return_relkind: string | null;
@@ -345,6 +348,18 @@ export async function readLakebaseConfig(session: CatalogSession): Promise<DataA
   };
 }
 
+const UNNAMED_TYPES = new Set(['bytea', 'json', 'jsonb', 'text', 'xml']);
+
+/**
+ * What PostgREST can call: functions whose parameters have names, or whose one parameter
+ * without a name takes the whole body (json, jsonb, text, xml or bytea). Others are not served.
+ */
+function callable(r: RoutineRow): boolean {
+  if (r.named) return true;
+  const inputs = r.params.filter((p) => p.mode === 'i' || p.mode === 'b' || p.mode === 'v');
+  return inputs.length === 0 || (inputs.length === 1 && UNNAMED_TYPES.has(inputs[0]!.type));
+}
+
 /** Parameters with their defaults marked (the last `ndefaults` input parameters have one). */
 function routineOf(r: RoutineRow, relationByOid: ReadonlyMap<string, Relation>): Routine {
   const inputs = r.params.filter((p) => p.mode === 'i' || p.mode === 'b' || p.mode === 'v');
@@ -372,6 +387,54 @@ function routineOf(r: RoutineRow, relationByOid: ReadonlyMap<string, Relation>):
     volatility: VOLATILITY[r.volatility],
     comment: r.comment,
   };
+}
+
+/**
+ * Functions of one argument, a row of an exposed relation: computed fields (usable as columns)
+ * when they return one value, computed relationships (embeddable) when they return rows of a
+ * relation — PostgREST's two uses of such functions.
+ */
+function computedOf(
+  rows: readonly RoutineRow[],
+  relationByOid: ReadonlyMap<string, Relation>,
+): {
+  computedFields: Map<string, Map<string, Column>>;
+  computedRelationships: Map<string, ComputedRelationship[]>;
+} {
+  const computedFields = new Map<string, Map<string, Column>>();
+  const computedRelationships = new Map<string, ComputedRelationship[]>();
+  for (const r of rows) {
+    const inputs = r.params.filter((p) => p.mode === 'i' || p.mode === 'b' || p.mode === 'v');
+    if (inputs.length !== 1 || r.nargs !== 1 || inputs[0]!.relation === null) continue;
+    // A number inside the JSON column, a string as a column of its own (int8): compare as text.
+    const source = relationByOid.get(String(inputs[0]!.relation));
+    if (!source) continue;
+    const fn = { schema: r.schema, name: r.name };
+    const target = r.return_relkind !== null && r.return_relkind !== 'c' ? relationByOid.get(r.return_relation) : undefined;
+    if (target) {
+      const rel: ComputedRelationship = {
+        kind: 'computed',
+        source: { schema: source.schema, name: source.name },
+        target: { schema: target.schema, name: target.name },
+        function: fn,
+        toOne: !r.returns_set || r.rows === 1,
+      };
+      computedRelationships.set(relationKey(source), [...(computedRelationships.get(relationKey(source)) ?? []), rel]);
+    }
+    if (r.returns_set || source.columnsByName.has(r.name)) continue;
+    const fields = computedFields.get(relationKey(source)) ?? new Map<string, Column>();
+    fields.set(r.name, {
+      name: r.name,
+      type: r.returns,
+      typeName: r.returns,
+      nullable: true,
+      default: null,
+      comment: r.comment,
+      computed: fn,
+    });
+    computedFields.set(relationKey(source), fields);
+  }
+  return { computedFields, computedRelationships };
 }
 
 function relationOf(r: RelationRow, primaryKey: readonly string[]): Relation {
@@ -436,13 +499,25 @@ function assemble(
   const relationships = buildRelationships(foreignKeys, uniqueByKey, relations, viewSources);
   const routines: Routine[] = [];
   for (const r of routineRows) {
+    if (!callable(r)) continue;
     try {
       routines.push(routineOf(r, relationByOid));
     } catch (err) {
       log(`Data API schema cache: the function ${r.schema}.${r.name} is left out: ${String(err)}`);
     }
   }
-  return { config, relations, relationships, foreignKeys, routines, timezones, loadedAt: new Date() };
+  const { computedFields, computedRelationships } = computedOf(routineRows, relationByOid);
+  return {
+    config,
+    relations,
+    relationships,
+    foreignKeys,
+    computedFields,
+    computedRelationships,
+    routines,
+    timezones,
+    loadedAt: new Date(),
+  };
 }
 
 /**

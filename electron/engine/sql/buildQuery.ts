@@ -20,7 +20,7 @@ import type {
   ReadPlan,
 } from '../plan/ActionPlan';
 import type { MediaType } from '../request/ApiRequest';
-import type { Relationship } from '../schema-cache/SchemaCache';
+import type { EmbedRelationship } from '../schema-cache/SchemaCache';
 import type { SqlQuery } from './SqlQuery';
 import { quoteIdent as id, quoteQualified } from './quoteIdent';
 
@@ -122,7 +122,7 @@ function bodyExpr(headOnly: boolean, media: MediaType): string {
 
 interface SelectContext {
   /** Join condition to the parent row, for embedded nodes. */
-  readonly correlation: { readonly relationship: Relationship; readonly parentAlias: string } | null;
+  readonly correlation: { readonly relationship: EmbedRelationship; readonly parentAlias: string } | null;
   readonly window: { readonly offset: number; readonly limit: number | undefined } | null;
   /** Select only what a count needs: no order, no paging. */
   readonly counting: boolean;
@@ -135,7 +135,9 @@ interface SelectContext {
 const PRESENT = '"_pgrst_present"';
 
 function columnExpr(alias: string, e: ColumnExpr, p: Params): string {
-  let sql = `${id(alias)}.${id(e.column.name)}`;
+  const fn = e.column.computed;
+  // A computed field is its function applied to the row.
+  let sql = fn ? `${quoteQualified(fn.schema, fn.name)}(${id(alias)})` : `${id(alias)}.${id(e.column.name)}`;
   if (e.json.length === 0) return sql;
   for (const step of e.json) {
     // Digits index JSON arrays; anything else is an object key.
@@ -198,9 +200,14 @@ function lateralJoin(node: ReadNode, e: PlannedEmbed, p: Params): string {
   return `LEFT JOIN LATERAL (SELECT ${agg} AS "body" FROM (${child}) AS "_r") AS ${id(e.lateral)} ON TRUE`;
 }
 
-function correlationSql(alias: string, c: NonNullable<SelectContext['correlation']>): { join: string; where: string[] } {
+/**
+ * How an embedded node reaches its parent row: a join condition, through a junction table, or
+ * (a computed relationship) by reading from the function called with the parent's row.
+ */
+function correlationSql(alias: string, c: NonNullable<SelectContext['correlation']>): { join: string; where: string[]; from?: string } {
   const r = c.relationship;
   const parent = id(c.parentAlias);
+  if (r.kind === 'computed') return { join: '', where: [], from: `${quoteQualified(r.function.schema, r.function.name)}(${parent})` };
   if (r.kind === 'many-to-many') {
     const j = id(`${alias}_j`);
     return {
@@ -224,7 +231,8 @@ function nodeSelect(node: ReadNode, p: Params, ctx: SelectContext): string {
     .flatMap((i) => (i.kind === 'embed' && (!needed || needed.has(i.embed)) ? [' ' + lateralJoin(node, i.embed, p)] : []))
     .join('');
   const where = [...corr.where, ...node.where.map((f) => filterSql(node, f, p))];
-  let sql = `SELECT ${items.join(', ')} FROM ${ctx.from ?? quoteQualified(rel.schema, rel.name)} AS ${id(node.alias)}${corr.join}${laterals}`;
+  const from = ctx.from ?? ('from' in corr && corr.from !== undefined ? corr.from : quoteQualified(rel.schema, rel.name));
+  let sql = `SELECT ${items.join(', ')} FROM ${from} AS ${id(node.alias)}${corr.join}${laterals}`;
   if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
   if (node.grouped) {
     const groups = columns.flatMap((c, n) => (c.group === 'position' ? [String(n + 1)] : c.group === 'none' ? [] : [c.group.expr]));
@@ -253,7 +261,9 @@ function orderSql(node: ReadNode, o: PlannedOrder, p: Params): string {
     const alias = `${o.via.node.alias}_o`;
     const corr = correlationSql(alias, { relationship: o.via.relationship, parentAlias: node.alias });
     const target = o.via.node.relation;
-    expr = `(SELECT ${columnExpr(alias, o, p)} FROM ${quoteQualified(target.schema, target.name)} AS ${id(alias)}${corr.join} WHERE ${corr.where.join(' AND ')} LIMIT 1)`;
+    const from = corr.from ?? quoteQualified(target.schema, target.name);
+    const where = corr.where.length > 0 ? ` WHERE ${corr.where.join(' AND ')}` : '';
+    expr = `(SELECT ${columnExpr(alias, o, p)} FROM ${from} AS ${id(alias)}${corr.join}${where} LIMIT 1)`;
   } else {
     expr = columnExpr(node.alias, o, p);
   }
@@ -396,6 +406,22 @@ function mutationWhere(plan: MutatePlan, rel: string, p: Params): string {
   return ` WHERE ${t}.ctid = ANY(ARRAY(${pick}))`;
 }
 
+/** Types whose cast would cut a value to a declared length take their varying form (as PostgREST casts arguments). */
+function castType(type: string): string {
+  switch (type) {
+    case 'bit':
+      return 'bit varying';
+    case 'bit[]':
+      return 'bit varying[]';
+    case 'character':
+      return 'character varying';
+    case 'character[]':
+      return 'character varying[]';
+    default:
+      return type;
+  }
+}
+
 /**
  * `/rpc/fn`: the arguments are one json parameter, turned into typed values by json_to_record
  * with the parameter types from the catalog; a row-returning result is read like a relation.
@@ -404,16 +430,36 @@ function buildCall(plan: CallPlan): SqlQuery {
   const p = new Params();
   const r = plan.routine;
   const fn = quoteQualified(r.schema, r.name);
-  let from: string;
-  if (plan.wholeBody) {
-    from = `${fn}(${p.add(plan.argsJson)}::${r.params.find((x) => x.mode === 'i' || x.mode === 'b' || x.mode === 'v')!.type})`;
-  } else if (plan.args.length === 0) {
-    from = `${fn}()`;
-  } else {
-    const record = `json_to_record(${p.add(plan.argsJson)}::json) AS "_pgrst_args"(${plan.args.map((a) => `${id(a.name)} ${a.type}`).join(', ')})`;
-    const call = `${fn}(${plan.args.map((a) => `${a.variadic ? 'VARIADIC ' : ''}${id(a.name)} := "_pgrst_args".${id(a.name)}`).join(', ')})`;
-    from = `${record} CROSS JOIN LATERAL ${call}`;
+  // The call, and what it reads its arguments from (a JSON body's record), if anything.
+  let call: string;
+  let argsFrom = '';
+  const args = plan.args;
+  switch (args.kind) {
+    case 'none':
+      call = `${fn}()`;
+      break;
+    case 'positional':
+      // The type comes from the catalog (format_type), never from the request.
+      call = `${fn}(${p.add(args.value)}::${args.type})`;
+      break;
+    case 'text':
+      call = `${fn}(${args.params
+        .map(
+          (a) =>
+            `${a.variadic ? 'VARIADIC ' : ''}${id(a.name)} := ${p.add(a.value)}${Array.isArray(a.value) ? '::text[]' : ''}::${castType(a.type)}`,
+        )
+        .join(', ')})`;
+      break;
+    case 'named':
+      argsFrom = `json_to_record(${p.add(args.json)}::json) AS "_pgrst_args"(${args.params.map((a) => `${id(a.name)} ${a.type}`).join(', ')})`;
+      call = `${fn}(${args.params.map((a) => `${a.variadic ? 'VARIADIC ' : ''}${id(a.name)} := "_pgrst_args".${id(a.name)}`).join(', ')})`;
+      break;
+    default:
+      return assertNever(args, 'call arguments');
   }
+  const from = argsFrom === '' ? call : `${argsFrom} CROSS JOIN LATERAL ${call}`;
+  // A scalar result is called in the select list, as PostgREST does: that also takes `RETURNS record`.
+  const scalar = `SELECT ${call} AS "v"${argsFrom === '' ? '' : ` FROM ${argsFrom}`}`;
   const shape = plan.shape;
   let source: string;
   let count: string;
@@ -429,14 +475,14 @@ function buildCall(plan: CallPlan): SqlQuery {
         ? bodyExpr(plan.headOnly, { kind: 'object', stripNulls: plan.media.stripNulls })
         : bodyExpr(plan.headOnly, plan.media);
   } else if (r.returnsSet) {
-    let s = `SELECT "_pgrst_v"."v" FROM ${from} AS "_pgrst_v"("v")`;
+    let s = scalar;
     if (plan.limit !== undefined) s += ` LIMIT ${p.add(plan.limit)}`;
     if (plan.offset > 0) s += ` OFFSET ${p.add(plan.offset)}`;
     source = s;
-    count = plan.count === 'exact' ? `(SELECT pg_catalog.count(*) FROM ${from} AS "_pgrst_v"("v"))` : 'NULL::bigint';
+    count = plan.count === 'exact' ? `(SELECT pg_catalog.count(*) FROM (${scalar}) AS "_pgrst_c")` : 'NULL::bigint';
     body = plan.headOnly ? 'NULL::text' : `coalesce(json_agg("_postgrest_t"."v"), '[]')::text`;
   } else {
-    source = `SELECT "_pgrst_v"."v" FROM ${from} AS "_pgrst_v"("v")`;
+    source = scalar;
     count = 'NULL::bigint';
     body = plan.headOnly ? 'NULL::text' : `coalesce((json_agg("_postgrest_t"."v") -> 0)::text, 'null')`;
   }
