@@ -138,3 +138,33 @@ describe('OpenAPI at the schema root', () => {
     expect(Object.keys(doc.paths)).toEqual(['/', '/notes']);
   });
 });
+
+describe('response headers as PostgREST sends them', () => {
+  it('Content-Length on every answer with a body (a read, an error, a write), never chunked', async () => {
+    const urls = [`${api.baseUrl}/clients?select=id,name`, `${api.baseUrl}/nope`];
+    for (const u of urls) {
+      const r = await fetch(u);
+      const bytes = Buffer.from(await r.arrayBuffer());
+      expect(r.headers.get('content-length')).toBe(String(bytes.length));
+      expect(r.headers.get('transfer-encoding')).toBeNull();
+    }
+    const post = await fetch(`${api.baseUrl}/clients?select=name`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', prefer: 'return=representation, tx=rollback' },
+      body: JSON.stringify({ name: 'Ünïcode', email: 'u@example.com' }),
+    });
+    const bytes = Buffer.from(await post.arrayBuffer());
+    expect(post.headers.get('content-length')).toBe(String(bytes.length));
+  });
+  it('Content-Location of a read repeats the path and the query string in canonical order', async () => {
+    const r = await api.get('/public/clients?select=id,name&order=id&id=in.(1,2)&limit=1');
+    expect(r.headers.get('content-location')).toBe('/clients?id=in.%281%2C2%29&limit=1&order=id&select=id%2Cname');
+  });
+  it('Content-Profile answers the schema a profile header chose (or could have chosen: several are exposed)', async () => {
+    const r = await api.get('/notes', { 'Accept-Profile': 'api' });
+    expect({ status: r.status, profile: r.headers.get('content-profile') }).toEqual({ status: 200, profile: 'api' });
+    expect((await api.get('/clients')).headers.get('content-profile')).toBe('public');
+    // A path that names its schema (Lakebase's URL shape) negotiated nothing.
+    expect((await api.get('/public/clients')).headers.get('content-profile')).toBeNull();
+  });
+});

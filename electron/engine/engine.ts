@@ -270,7 +270,7 @@ export function createEngine(options: EngineOptions): Engine {
     );
     const t3 = performance.now();
     const response = result.ok
-      ? toResponse(plan.value, result.value, authenticated)
+      ? toResponse(plan.value, result.value, authenticated, { rawQuery: req.rawQuery })
       : dbErrorResponse(result.error, principal.value.role, authenticated, headOnly);
     const t4 = performance.now();
     if (options.serverTiming !== false)
@@ -309,7 +309,7 @@ export function createEngine(options: EngineOptions): Engine {
       const principal = { role: trusted.role, claims: trusted.claims ?? { role: trusted.role } };
       planned.push({ plan: plan.value, query: buildQuery(plan.value), ctx: contextOf(principal, parsed.value, plan.value) });
     }
-    const respond = (i: number, r: DbResult) => toResponse(planned[i]!.plan, r, true);
+    const respond = (i: number, r: DbResult) => toResponse(planned[i]!.plan, r, true, { rawQuery: reqs[i]!.rawQuery });
     const run = await runInOneTransaction(options.pool, planned, (i, r) => respond(i, r).status < 400, rollback);
     const responses = reqs.map((_, i) => {
       const outcome = run.outcomes[i];

@@ -188,3 +188,25 @@ describe('/rpc', () => {
     expect(counted.count).toBe(4);
   });
 });
+
+describe('/rpc statuses and Content-Range', () => {
+  it('counts a scalar result as one row; ranges a set like a read; 416 past its end; Range applies to GET only', async () => {
+    const one = await api.send('POST', '/rpc/add', { a: 1, b: 1 }, { prefer: 'count=exact' });
+    expect({ range: one.headers.get('content-range'), body: one.json }).toEqual({ range: '0-0/1', body: 2 });
+    const page = await api.get('/rpc/numbers?n=5&offset=1&limit=2', { prefer: 'count=exact' });
+    expect({ status: page.status, range: page.headers.get('content-range'), body: page.json }).toEqual({
+      status: 206,
+      range: '1-2/5',
+      body: [2, 3],
+    });
+    const past = await api.get('/rpc/numbers?n=5&offset=7', { prefer: 'count=exact' });
+    expect({ status: past.status, code: (past.json as { code: string }).code, range: past.headers.get('content-range') }).toEqual({
+      status: 416,
+      code: 'PGRST103',
+      range: '*/5',
+    });
+    const post = await api.send('POST', '/rpc/numbers', { n: 3 }, { range: '0-0' });
+    expect(post.json).toEqual([1, 2, 3]);
+    expect((await api.get('/rpc/numbers?n=3', { range: '0-0' })).json).toEqual([1]);
+  });
+});

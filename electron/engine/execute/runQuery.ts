@@ -38,6 +38,8 @@ export interface DbResult {
   readonly body: string | null;
   /** A single inserted row's primary key as a JSON object, for the Location header. */
   readonly location: string | null;
+  /** How many rows an upsert inserted (the others updated an existing row); null for other statements. */
+  readonly inserted?: number | null;
   /** From EXPLAIN, for planned/estimated counts. */
   readonly plannedTotal: number | null;
   readonly queryMs: number;
@@ -274,6 +276,7 @@ async function resultOf(main: Promise<pg.QueryResult>, explain: Promise<pg.Query
     page_total: string;
     body: string | null;
     location?: string | null;
+    inserted?: number | null;
   }>;
   let plannedTotal: number | null = null;
   if (explain) {
@@ -295,6 +298,7 @@ async function resultOf(main: Promise<pg.QueryResult>, explain: Promise<pg.Query
     pageTotal: Number(row?.page_total ?? 0),
     body: row?.body ?? null,
     location: row?.location ?? null,
+    inserted: row?.inserted ?? null,
     plannedTotal,
     queryMs: performance.now() - started,
   };

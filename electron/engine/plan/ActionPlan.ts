@@ -71,6 +71,8 @@ export interface ReadNode {
 
 export interface ReadPlan {
   readonly kind: 'read';
+  /** The schema, echoed as Content-Profile, when the client picked it by profile (or several are exposed). */
+  readonly contentProfile?: string;
   readonly root: ReadNode;
   readonly headOnly: boolean;
   readonly media: MediaType;
@@ -96,6 +98,8 @@ export interface TxPlan {
 
 export interface MutatePlan {
   readonly kind: 'mutate';
+  /** The schema, echoed as Content-Profile, when the client picked it by profile (or several are exposed). */
+  readonly contentProfile?: string;
   readonly mutation: Mutation;
   readonly relation: Relation;
   /** The payload's columns, each checked against the relation (insert columns / SET list). */
@@ -114,7 +118,7 @@ export interface MutatePlan {
   readonly returning?: ReadNode;
   readonly return: 'minimal' | 'headers-only' | 'representation';
   readonly media: MediaType;
-  /** Primary-key columns for the Location header of a single-row insert; empty otherwise. */
+  /** Primary-key columns for the Location header of an insert with return=headers-only; empty otherwise. */
   readonly location: readonly Column[];
   readonly count?: CountPreference;
   readonly tx: TxPlan;
@@ -131,6 +135,8 @@ export interface CallArgument {
 
 export interface CallPlan {
   readonly kind: 'call';
+  /** The schema, echoed as Content-Profile, when the client picked it by profile (or several are exposed). */
+  readonly contentProfile?: string;
   readonly routine: Routine;
   /**
    * none: `fn()`; named: `fn(a := …)`, the values read from one JSON body object by name with the

@@ -55,7 +55,13 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
   if (req.query.paging.some((p) => p.limit !== undefined && p.limit < 0)) {
     return refuse('PGRST103', 'Requested range not satisfiable', 'Limit should be greater than or equal to zero.');
   }
-  const common: Common = { timezone, maxRows: options.maxRows ?? cache.config.maxRows };
+  // PostgREST answers Content-Profile when the schema was chosen by a profile header, or could have been.
+  const negotiated = req.profile !== undefined || (target.schema === undefined && cache.config.dbSchemas.length > 1);
+  const common: Common = {
+    timezone,
+    maxRows: options.maxRows ?? cache.config.maxRows,
+    ...(negotiated && { contentProfile: schema.value }),
+  };
   if (target.kind === 'routine') return planCall(req, cache, schema.value, target.name, common);
   const relation = findRelation(cache, schema.value, target.name);
   if (!relation) {
@@ -87,16 +93,13 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
   const window = topWindow(req, maxRows);
   return ok({
     kind: 'read',
+    ...(common.contentProfile !== undefined && { contentProfile: common.contentProfile }),
     root: root.value,
     headOnly: req.action.headOnly,
     media: req.media,
     ...(prefs.count !== undefined && { count: prefs.count }),
     ...(timezone !== undefined && { timezone }),
-    preferencesApplied: [
-      ...(prefs.count ? [`count=${prefs.count}`] : []),
-      ...(prefs.handling ? [`handling=${prefs.handling}`] : []),
-      ...(timezone !== undefined ? [`timezone=${timezone}`] : []),
-    ],
+    preferencesApplied: appliedPreferences(req, cache, timezone, {}),
     offset: window.offset,
     ...(window.limit !== undefined && { limit: window.limit }),
     estimateThreshold: maxRows ?? 1000,
@@ -106,23 +109,44 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
 interface Common {
   readonly timezone: string | undefined;
   readonly maxRows: number | undefined;
+  readonly contentProfile?: string;
+}
+
+/** db-tx-end: whether transactions commit, and whether `Prefer: tx=` may say otherwise (Lakebase: commit, may). */
+function txEnd(cache: SchemaCache): { rollbackAll: boolean; allowOverride: boolean } {
+  const te = cache.config.txEnd ?? 'commit-allow-override';
+  return { rollbackAll: te.startsWith('rollback'), allowOverride: te.endsWith('allow-override') };
 }
 
 /** The transaction-end preferences every write and call honours. */
-function txPlan(req: ApiRequest): TxPlan {
+function txPlan(req: ApiRequest, cache: SchemaCache): TxPlan {
   const p = req.preferences;
-  return { rollback: p.tx === 'rollback', ...(p.handling === 'strict' && p.maxAffected !== undefined && { maxAffected: p.maxAffected }) };
+  const te = txEnd(cache);
+  const rollback = te.allowOverride && p.tx !== undefined ? p.tx === 'rollback' : te.rollbackAll;
+  return { rollback, ...(p.handling === 'strict' && p.maxAffected !== undefined && { maxAffected: p.maxAffected }) };
 }
 
-function appliedPreferences(req: ApiRequest, timezone: string | undefined, extra: readonly string[]): string[] {
+/**
+ * Preference-Applied, in PostgREST's order: resolution, missing, return, count, tx, handling,
+ * timezone, max-affected; each only where PostgREST applies it.
+ */
+function appliedPreferences(
+  req: ApiRequest,
+  cache: SchemaCache,
+  timezone: string | undefined,
+  applies: { resolution?: boolean; missing?: boolean; return?: boolean; maxAffected?: boolean; extra?: readonly string[] },
+): string[] {
   const p = req.preferences;
   return [
-    ...extra,
+    ...(applies.resolution && p.resolution ? [`resolution=${p.resolution}`] : []),
+    ...(applies.missing && p.missing ? [`missing=${p.missing}`] : []),
+    ...(applies.return && p.return ? [`return=${p.return}`] : []),
     ...(p.count ? [`count=${p.count}`] : []),
+    ...(p.tx && txEnd(cache).allowOverride ? [`tx=${p.tx}`] : []),
     ...(p.handling ? [`handling=${p.handling}`] : []),
     ...(timezone !== undefined ? [`timezone=${timezone}`] : []),
-    ...(p.tx ? [`tx=${p.tx}`] : []),
-    ...(p.handling === 'strict' && p.maxAffected !== undefined ? [`max-affected=${p.maxAffected}`] : []),
+    ...(applies.maxAffected && p.handling === 'strict' && p.maxAffected !== undefined ? [`max-affected=${p.maxAffected}`] : []),
+    ...(applies.extra ?? []),
   ];
 }
 
@@ -257,12 +281,14 @@ function planMutation(
   if (page && mutation !== 'update' && mutation !== 'delete') {
     return refuse('PGRST114', 'limit and offset apply to PATCH and DELETE only', null, null);
   }
-  const single = mutation === 'create' && payload !== undefined && !payload.array;
-  const location = single && relation.primaryKey.length > 0 ? columnsOf(relation, relation.primaryKey) : ok([] as Column[]);
+  // PostgREST sends Location for an insert answered with return=headers-only (of one row, checked when it ran).
+  const locating = mutation === 'create' && ret === 'headers-only';
+  const location = locating && relation.primaryKey.length > 0 ? columnsOf(relation, relation.primaryKey) : ok([] as Column[]);
   if (!location.ok) return location;
   const payloadJson = mutation === 'update' ? JSON.stringify(rows[0] ?? {}) : JSON.stringify(rows);
   return ok({
     kind: 'mutate',
+    ...(common.contentProfile !== undefined && { contentProfile: common.contentProfile }),
     mutation,
     relation,
     columns: columns.value,
@@ -277,13 +303,14 @@ function planMutation(
     media: req.media,
     location: location.value,
     ...(prefs.count !== undefined && { count: prefs.count }),
-    tx: txPlan(req),
+    tx: txPlan(req, cache),
     ...(common.timezone !== undefined && { timezone: common.timezone }),
-    preferencesApplied: appliedPreferences(req, common.timezone, [
-      ...(prefs.return ? [`return=${prefs.return}`] : []),
-      ...(onConflict && prefs.resolution && mutation === 'create' ? [`resolution=${prefs.resolution}`] : []),
-      ...(prefs.missing === 'default' && (mutation === 'create' || mutation === 'upsert') ? ['missing=default'] : []),
-    ]),
+    preferencesApplied: appliedPreferences(req, cache, common.timezone, {
+      resolution: mutation === 'create' && (relation.primaryKey.length > 0 || req.onConflict !== undefined),
+      missing: mutation === 'create' || mutation === 'update',
+      return: true,
+      maxAffected: mutation === 'update' || mutation === 'delete',
+    }),
   });
 }
 
@@ -507,6 +534,7 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
   const prefs = req.preferences;
   return ok({
     kind: 'call',
+    ...(common.contentProfile !== undefined && { contentProfile: common.contentProfile }),
     routine,
     args,
     shape,
@@ -516,9 +544,12 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
     ...(prefs.count !== undefined && { count: prefs.count }),
     offset: window.offset,
     ...(window.limit !== undefined && { limit: window.limit }),
-    tx: txPlan(req),
+    tx: txPlan(req, cache),
     ...(common.timezone !== undefined && { timezone: common.timezone }),
-    preferencesApplied: appliedPreferences(req, common.timezone, singleJson.length === 1 ? ['params=single-object'] : []),
+    preferencesApplied: appliedPreferences(req, cache, common.timezone, {
+      maxAffected: true,
+      extra: singleJson.length === 1 ? ['params=single-object'] : [],
+    }),
   });
 }
 
@@ -567,7 +598,8 @@ function topWindow(req: ApiRequest, maxRows: number | undefined): { offset: numb
   const page = req.query.paging.find((p) => p.path.length === 0);
   let lower = page?.offset ?? 0;
   let upper = page?.limit !== undefined ? lower + page.limit - 1 : Infinity;
-  if (req.range) {
+  // The Range header applies to reads only (RFC 9110), as PostgREST reads it.
+  if (req.range && (req.method === 'GET' || req.method === 'HEAD')) {
     lower = Math.max(lower, req.range.from);
     upper = Math.min(upper, req.range.to ?? Infinity);
   }

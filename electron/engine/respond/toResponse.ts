@@ -86,14 +86,32 @@ export function dbErrorResponse(e: DbFailure, role: string, authenticated: boole
   return errorResponse({ code: e.code, message: e.message, details: e.details, hint: e.hint }, { authenticated, headOnly });
 }
 
-export function toResponse(plan: ActionPlan, r: DbResult, authenticated: boolean): EngineResponse {
+/** What of the request itself the answer repeats (Content-Location). */
+export interface RequestEcho {
+  readonly rawQuery: string;
+}
+
+export function toResponse(plan: ActionPlan, r: DbResult, authenticated: boolean, echo: RequestEcho = { rawQuery: '' }): EngineResponse {
+  const response = respond(plan, r, authenticated, echo);
+  // The schema the request was answered from, when the client chose it (or could have).
+  if (
+    plan.kind !== 'openapi' &&
+    plan.contentProfile !== undefined &&
+    response.headers['content-type'] !== undefined &&
+    response.status < 400
+  )
+    response.headers['content-profile'] = plan.contentProfile;
+  return response;
+}
+
+function respond(plan: ActionPlan, r: DbResult, authenticated: boolean, echo: RequestEcho): EngineResponse {
   if (plan.media.kind === 'plan') {
     const headOnly = plan.kind !== 'mutate' && plan.headOnly;
     return { status: 200, headers: { 'content-type': contentTypeOf(plan.media) }, body: headOnly ? '' : (r.body ?? '') };
   }
   switch (plan.kind) {
     case 'read':
-      return readResponse(plan, r, authenticated);
+      return readResponse(plan, r, authenticated, echo);
     case 'mutate':
       return mutateResponse(plan, r, authenticated);
     case 'call':
@@ -154,29 +172,60 @@ function preferenceApplied(headers: Record<string, string>, applied: readonly st
   if (applied.length > 0) headers['preference-applied'] = applied.join(', ');
 }
 
+/** PostgREST's Content-Range: `lower-upper/total`, `*` for an empty range or an unknown total. */
+function contentRange(lower: number, upper: number, total: number | null | undefined): string {
+  const range = total !== 0 && lower <= upper ? `${lower}-${upper}` : '*';
+  return `${range}/${total ?? '*'}`;
+}
+
 function mutateResponse(plan: MutatePlan, r: DbResult, authenticated: boolean): EngineResponse {
   const failed = afterwardsError(plan, plan.tx, r);
   if (failed) return errorResponse(failed, { authenticated });
   const affected = r.totalResultSet ?? r.pageTotal;
-  const total = plan.count === 'exact' ? String(affected) : '*';
+  const total = plan.count !== undefined ? affected : undefined;
   const representation = plan.return === 'representation';
-  const range = representation && r.pageTotal > 0 && plan.mutation !== 'create' ? `0-${r.pageTotal - 1}` : '*';
-  const headers: Record<string, string> = { 'content-range': `${range}/${total}` };
-  preferenceApplied(headers, plan.preferencesApplied);
-  if (r.location !== null) {
-    const key = JSON.parse(r.location) as Record<string, unknown>;
-    const query = plan.location.map((c) => `${encodeURIComponent(c.name)}=eq.${encodeURIComponent(String(key[c.name]))}`).join('&');
-    headers['location'] = `/${encodeURIComponent(plan.relation.name)}?${query}`;
+  const headers: Record<string, string> = {};
+  let status: number;
+  switch (plan.mutation) {
+    case 'create':
+      headers['content-range'] = contentRange(1, 0, total);
+      // An upsert that only updated existing rows is 200, as in PostgREST.
+      status = plan.onConflict?.resolution === 'merge' && (r.inserted ?? 0) <= 0 ? 200 : 201;
+      if (r.location !== null && r.pageTotal === 1) {
+        const key = JSON.parse(r.location) as Record<string, unknown>;
+        const query = plan.location.map((c) => `${encodeURIComponent(c.name)}=eq.${encodeURIComponent(String(key[c.name]))}`).join('&');
+        headers['location'] = `/${encodeURIComponent(plan.relation.name)}?${query}`;
+      }
+      break;
+    case 'update':
+      headers['content-range'] = contentRange(0, affected - 1, total);
+      status = representation ? 200 : 204;
+      break;
+    case 'upsert':
+      // PUT: 201 when the row was created, 200 when it replaced one.
+      status = representation ? ((r.inserted ?? 0) > 0 ? 201 : 200) : 204;
+      break;
+    case 'delete':
+      headers['content-range'] = contentRange(1, 0, total);
+      status = representation ? 200 : 204;
+      break;
+    default:
+      return assertNever(plan.mutation, 'mutation');
   }
-  if (!representation) return { status: plan.mutation === 'create' ? 201 : 204, headers, body: '' };
+  preferenceApplied(headers, plan.preferencesApplied);
+  if (!representation) return { status, headers, body: '' };
   headers['content-type'] = contentTypeOf(plan.media);
-  return { status: plan.mutation === 'create' ? 201 : 200, headers, body: r.body ?? '' };
+  return { status, headers, body: r.body ?? '' };
 }
 
 function callResponse(plan: CallPlan, r: DbResult, authenticated: boolean): EngineResponse {
   const failed = afterwardsError(plan, plan.tx, r);
   if (failed) return errorResponse(failed, { authenticated, headOnly: plan.headOnly });
   const headers: Record<string, string> = {};
+  const lower = plan.offset;
+  const total = plan.count !== undefined ? r.totalResultSet : null;
+  if (total !== null && lower > total && !(lower === 0 && total === 0)) return outOfRange(lower, total, authenticated, plan.headOnly);
+  headers['content-range'] = contentRange(lower, lower + r.pageTotal - 1, total);
   preferenceApplied(headers, plan.preferencesApplied);
   if (plan.routine.returns === 'void') return { status: 204, headers, body: '' };
   headers['content-type'] = contentTypeOf(
@@ -185,13 +234,7 @@ function callResponse(plan: CallPlan, r: DbResult, authenticated: boolean): Engi
       : plan.media,
   );
   if (plan.media.kind === 'object') headers['content-type'] = contentTypeOf(plan.media);
-  let status = 200;
-  if (plan.routine.returnsSet) {
-    const total = plan.count === 'exact' ? r.totalResultSet : null;
-    const range = r.pageTotal > 0 ? `${plan.offset}-${plan.offset + r.pageTotal - 1}` : '*';
-    headers['content-range'] = `${range}/${total ?? '*'}`;
-    if (total !== null && r.pageTotal < total) status = 206;
-  }
+  const status = total !== null && r.pageTotal < total ? 206 : 200;
   let body = r.body ?? '';
   // Accept: object on a set → its one row (checked above).
   if (plan.media.kind === 'object' && plan.shape.kind === 'scalar' && plan.routine.returnsSet)
@@ -199,20 +242,63 @@ function callResponse(plan: CallPlan, r: DbResult, authenticated: boolean): Engi
   return { status, headers, body: plan.headOnly ? '' : body };
 }
 
-function readResponse(plan: ReadPlan, r: DbResult, authenticated: boolean): EngineResponse {
-  const lower = plan.offset;
-  const total = pickTotal(plan, r);
-  if (total !== null && lower > total && !(lower === 0 && total === 0)) {
-    return errorResponse(
-      {
-        code: 'PGRST103',
-        message: 'Requested range not satisfiable',
-        details: `An offset of ${lower} was requested, but there are only ${total} rows.`,
-        hint: null,
-      },
-      { authenticated, headOnly: plan.headOnly, headers: { 'content-range': `*/${total}` } },
+/** 416 PGRST103: an offset past the end of the rows, with the total PostgREST reports. */
+function outOfRange(lower: number, total: number, authenticated: boolean, headOnly: boolean): EngineResponse {
+  return errorResponse(
+    {
+      code: 'PGRST103',
+      message: 'Requested range not satisfiable',
+      details: `An offset of ${lower} was requested, but there are only ${total} rows.`,
+      hint: null,
+    },
+    { authenticated, headOnly, headers: { 'content-range': `*/${total}` } },
+  );
+}
+
+/**
+ * Content-Location of a read: the path and the query string in PostgREST's canonical form (keys
+ * sorted, values of a repeated key joined by commas, everything but A-Z a-z 0-9 - _ . ~ escaped).
+ */
+export function contentLocation(name: string, rawQuery: string): string {
+  const pairs: [string, string][] = [];
+  for (const part of rawQuery.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const decode = (x: string) => {
+      try {
+        return decodeURIComponent(x.replace(/\+/g, ' '));
+      } catch {
+        return x;
+      }
+    };
+    pairs.push([decode(eq < 0 ? part : part.slice(0, eq)), decode(eq < 0 ? '' : part.slice(eq + 1))]);
+  }
+  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const escape = (x: string) =>
+    [...Buffer.from(x, 'utf8')]
+      .map((b) =>
+        /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+      )
+      .join('');
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const [k] of pairs) {
+    if (seen.has(k)) continue;
+    seen.add(k);
+    parts.push(
+      `${escape(k)}=${pairs
+        .filter(([x]) => x === k)
+        .map(([, v]) => escape(v))
+        .join(',')}`,
     );
   }
+  return `/${escape(name)}${parts.length > 0 ? `?${parts.join('&')}` : ''}`;
+}
+
+function readResponse(plan: ReadPlan, r: DbResult, authenticated: boolean, echo: RequestEcho): EngineResponse {
+  const lower = plan.offset;
+  const total = pickTotal(plan, r);
+  if (total !== null && lower > total && !(lower === 0 && total === 0)) return outOfRange(lower, total, authenticated, plan.headOnly);
   if (plan.media.kind === 'object' && r.pageTotal !== 1) {
     return errorResponse(
       {
@@ -224,11 +310,10 @@ function readResponse(plan: ReadPlan, r: DbResult, authenticated: boolean): Engi
       { authenticated, headOnly: plan.headOnly },
     );
   }
-  const upper = lower + r.pageTotal - 1;
-  const range = r.pageTotal > 0 ? `${lower}-${upper}` : '*';
   const headers: Record<string, string> = {
+    'content-range': contentRange(lower, lower + r.pageTotal - 1, total),
+    'content-location': contentLocation(plan.root.relation.name, echo.rawQuery),
     'content-type': contentTypeOf(plan.media),
-    'content-range': `${range}/${total ?? '*'}`,
   };
   if (plan.preferencesApplied.length > 0) headers['preference-applied'] = plan.preferencesApplied.join(', ');
   const status = total !== null && r.pageTotal < total && plan.media.kind !== 'object' ? 206 : 200;

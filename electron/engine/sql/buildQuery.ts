@@ -337,42 +337,57 @@ function buildMutation(plan: MutatePlan): SqlQuery {
   const rel = quoteQualified(plan.relation.schema, plan.relation.name);
   const t = id(plan.target.alias);
   const cols = plan.columns.map((c) => id(c.name));
+  // Rows are read back only for a representation or a Location: `RETURNING 1` otherwise, so a
+  // write with return=minimal needs no SELECT privilege (as in PostgREST).
+  const returning =
+    plan.returning !== undefined ? `${t}.*` : plan.location.length > 0 ? plan.location.map((c) => `${t}.${id(c.name)}`).join(', ') : '1';
+  // Upserts count the rows they insert, without reading the table: each row adds one to a
+  // transaction setting as it is inserted and takes it back if it meets a conflict instead.
+  const countInserted = plan.mutation === 'upsert' || (plan.mutation === 'create' && plan.onConflict?.resolution === 'merge');
+  const bump = (delta: '+' | '-') =>
+    `set_config('pgrst.inserted', (coalesce(nullif(current_setting('pgrst.inserted', true), '')::int, 0) ${delta} 1)::text, true) <> '${delta === '+' ? '0' : '-1'}'`;
   let mutation: string;
   switch (plan.mutation) {
     case 'create':
     case 'upsert': {
       const body = p.add(plan.payload);
+      const withDefaults = plan.columns.filter((c) => c.default !== null);
       const rows = plan.missingDefault
-        ? // Column defaults come from the catalog (pg_get_expr), never from the request.
-          `SELECT ${plan.columns.map((c) => `CASE WHEN "_pgrst_j"::jsonb ? ${p.add(c.name)} THEN "_pgrst_r".${id(c.name)} ELSE ${c.default ?? 'NULL'} END`).join(', ')} ` +
-          `FROM json_array_elements(${body}::json) AS "_pgrst_j" CROSS JOIN LATERAL json_populate_record(NULL::${rel}, "_pgrst_j") AS "_pgrst_r"`
+        ? // Column defaults come from the catalog (pg_get_expr), never from the request. As in
+          // PostgREST, every row evaluates them (a sequence advances even for rows that give the key).
+          `SELECT ${plan.columns.map((c) => `CASE WHEN "_pgrst_j"::jsonb ? ${p.add(c.name)} THEN "_pgrst_r".${id(c.name)} ELSE ${c.default === null ? 'NULL' : `"_pgrst_d".${id(c.name)}`} END`).join(', ')} ` +
+          `FROM json_array_elements(${body}::json) AS "_pgrst_j" CROSS JOIN LATERAL json_populate_record(NULL::${rel}, "_pgrst_j") AS "_pgrst_r"` +
+          (withDefaults.length > 0
+            ? ` CROSS JOIN LATERAL (SELECT ${withDefaults.map((c) => `${c.default} AS ${id(c.name)}`).join(', ')}, "_pgrst_j" IS NULL AS "_pgrst_row") AS "_pgrst_d"`
+            : '')
         : `SELECT ${cols.map((c) => `"_pgrst_r".${c}`).join(', ')} FROM json_populate_recordset(NULL::${rel}, ${body}::json) AS "_pgrst_r"`;
-      mutation = `INSERT INTO ${rel} AS ${t}${cols.length > 0 ? ` (${cols.join(', ')})` : ''} ${rows}`;
+      mutation = `INSERT INTO ${rel} AS ${t}${cols.length > 0 ? ` (${cols.join(', ')})` : ''} SELECT * FROM (${rows}) AS "_pgrst_rows"`;
+      if (countInserted) mutation += ` WHERE ${bump('+')}`;
       const oc = plan.onConflict;
       if (oc) {
         const target = oc.columns.map((c) => id(c.name)).join(', ');
         mutation +=
           oc.resolution === 'merge' && cols.length > 0
-            ? ` ON CONFLICT (${target}) DO UPDATE SET ${cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`
+            ? ` ON CONFLICT (${target}) DO UPDATE SET ${cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}${countInserted ? ` WHERE ${bump('-')}` : ''}`
             : ` ON CONFLICT (${target}) DO NOTHING`;
       }
-      mutation += ` RETURNING ${t}.*`;
+      mutation += ` RETURNING ${returning}`;
       break;
     }
     case 'update': {
       if (cols.length === 0) {
         // PostgREST: an empty PATCH changes nothing and returns nothing.
-        mutation = `SELECT ${t}.* FROM ${rel} AS ${t} WHERE FALSE`;
+        mutation = plan.returning !== undefined ? `SELECT ${t}.* FROM ${rel} AS ${t} WHERE FALSE` : 'SELECT 1 WHERE FALSE';
         break;
       }
       const body = p.add(plan.payload);
       mutation =
         `UPDATE ${rel} AS ${t} SET ${cols.map((c) => `${c} = "_pgrst_r".${c}`).join(', ')} ` +
-        `FROM json_populate_record(NULL::${rel}, ${body}::json) AS "_pgrst_r"${mutationWhere(plan, rel, p)} RETURNING ${t}.*`;
+        `FROM json_populate_record(NULL::${rel}, ${body}::json) AS "_pgrst_r"${mutationWhere(plan, rel, p)} RETURNING ${returning}`;
       break;
     }
     case 'delete':
-      mutation = `DELETE FROM ${rel} AS ${t}${mutationWhere(plan, rel, p)} RETURNING ${t}.*`;
+      mutation = `DELETE FROM ${rel} AS ${t}${mutationWhere(plan, rel, p)} RETURNING ${returning}`;
       break;
     default:
       return assertNever(plan.mutation, 'mutation');
@@ -384,10 +399,11 @@ function buildMutation(plan: MutatePlan): SqlQuery {
     plan.location.length > 0
       ? `(SELECT row_to_json("_l")::text FROM (SELECT ${plan.location.map((c) => id(c.name)).join(', ')} FROM "pgrst_mutation" LIMIT 1) AS "_l")`
       : 'NULL::text';
+  const inserted = countInserted ? `nullif(current_setting('pgrst.inserted', true), '')::int` : 'NULL::int';
   const text =
     `WITH "pgrst_mutation" AS (${mutation}), "pgrst_source" AS (${source}) ` +
     `SELECT (SELECT pg_catalog.count(*) FROM "pgrst_mutation") AS total_result_set, pg_catalog.count(*) AS page_total, ` +
-    `${bodyExpr(plan.returning === undefined, plan.media)} AS body, ${location} AS location ` +
+    `${bodyExpr(plan.returning === undefined, plan.media)} AS body, ${location} AS location, ${inserted} AS inserted ` +
     `FROM (SELECT * FROM "pgrst_source") AS "_postgrest_t"`;
   return { main: { text, values: p.values } };
 }
@@ -467,7 +483,7 @@ function buildCall(plan: CallPlan): SqlQuery {
   if (shape.kind === 'rows') {
     source = nodeSelect(shape.node, p, { correlation: null, window: { offset: plan.offset, limit: plan.limit }, counting: false, from });
     count =
-      plan.count === 'exact' && r.returnsSet
+      plan.count !== undefined
         ? `(SELECT pg_catalog.count(*) FROM (${nodeSelect(shape.node, p, { correlation: null, window: null, counting: true, from })}) AS "_pgrst_c")`
         : 'NULL::bigint';
     body =
@@ -479,11 +495,11 @@ function buildCall(plan: CallPlan): SqlQuery {
     if (plan.limit !== undefined) s += ` LIMIT ${p.add(plan.limit)}`;
     if (plan.offset > 0) s += ` OFFSET ${p.add(plan.offset)}`;
     source = s;
-    count = plan.count === 'exact' ? `(SELECT pg_catalog.count(*) FROM (${scalar}) AS "_pgrst_c")` : 'NULL::bigint';
+    count = plan.count !== undefined ? `(SELECT pg_catalog.count(*) FROM (${scalar}) AS "_pgrst_c")` : 'NULL::bigint';
     body = plan.headOnly ? 'NULL::text' : `coalesce(json_agg("_postgrest_t"."v"), '[]')::text`;
   } else {
     source = scalar;
-    count = 'NULL::bigint';
+    count = plan.count !== undefined ? '1::bigint' : 'NULL::bigint';
     body = plan.headOnly ? 'NULL::text' : `coalesce((json_agg("_postgrest_t"."v") -> 0)::text, 'null')`;
   }
   const text =
