@@ -143,10 +143,36 @@ describe('embedding through foreign keys', () => {
       { id: 2, industry: 'Software' },
     ]);
   });
-  it('refuses to spread a to-many embed', async () => {
-    const r = await api.get('/public/clients?select=name,...projects(name)');
+  it('spreads a to-many embed as arrays of its columns, in its order; aggregates inside it are refused', async () => {
+    expect(
+      await rows('/public/clients?select=name,...projects(project:name,budget)&id=in.(1,2)&order=id&projects.order=budget.desc'),
+    ).toEqual([
+      { name: 'Acme Corp', project: ['Mobile App Development', 'Website Redesign'], budget: [75000, 25000] },
+      { name: 'TechStart Inc', project: ['Database Migration'], budget: [40000] },
+    ]);
+    expect(await rows('/public/teams?select=name,...users(id)&id=eq.1')).toEqual([{ name: 'Red', id: [1] }]);
+    // No children: empty arrays; !inner keeps only parents with some.
+    expect(await rows('/public/users?select=name,...teams(team:name)&id=eq.3')).toEqual([{ name: 'Cid', team: [] }]);
+    expect(await rows('/public/users?select=id,...teams!inner(team:name)&order=id')).toEqual([
+      { id: 1, team: ['Red', 'Blue'] },
+      { id: 2, team: ['Blue'] },
+    ]);
+    const r = await api.get('/public/clients?select=name,...projects(budget.sum())');
     expect(r.status).toBe(400);
-    expect(r.json).toMatchObject({ code: 'PGRST127', message: 'Feature not implemented' });
+    expect(r.json).toMatchObject({
+      code: 'PGRST127',
+      message: 'Feature not implemented',
+      details: 'Aggregates are not implemented for one-to-many or many-to-many spreads.',
+    });
+  });
+  it('names an embedded relation <name>_<depth> in column errors, as PostgREST', async () => {
+    const r = await api.get('/public/clients?select=name,projects(nam)');
+    expect(r.json).toEqual({
+      code: '42703',
+      details: null,
+      hint: 'Perhaps you meant to reference the column "projects_1.name".',
+      message: 'column projects_1.nam does not exist',
+    });
   });
   it('filters, orders and pages embedded resources', async () => {
     expect(await rows('/public/clients?select=name,projects(name)&id=eq.1&projects.order=name.desc&projects.limit=1')).toEqual([
@@ -168,9 +194,9 @@ describe('embedding through foreign keys', () => {
     ]);
   });
   it('filters parents by having children with rel=is.null / not.is.null', async () => {
-    expect(await rows('/public/clients?select=name,client_profiles()&client_profiles=is.null')).toEqual([
-      { name: 'Global Solutions', client_profiles: null },
-    ]);
+    // An embed that selects nothing only filters: it is not in the rows.
+    expect(await rows('/public/clients?select=name,client_profiles()&client_profiles=is.null')).toEqual([{ name: 'Global Solutions' }]);
+    expect(await rows('/public/clients?select=id,projects()&projects=not.is.null&order=id')).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
     expect(await rows('/public/clients?select=id,projects(id)&projects.status=eq.active&projects=not.is.null&order=id')).toEqual([
       { id: 1, projects: [{ id: 1 }] },
       { id: 2, projects: [{ id: 3 }] },

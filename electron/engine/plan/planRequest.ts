@@ -640,11 +640,28 @@ class NodePlanner {
     if (badName) return refuse('PGRST100', 'failed to parse select parameter: an alias cannot contain the NUL character', null, null);
     const alias = `t${this.aliasCount++}`;
     const items: PlannedItem[] = [];
+    const outer = this.depth;
     for (const item of select) {
+      this.depth = path.length;
       const planned = this.item(relation, item, path);
       if (!planned.ok) return planned;
       items.push(...planned.value);
     }
+    this.depth = path.length;
+    try {
+      return this.nodeRest(relation, select, path, alias, items);
+    } finally {
+      this.depth = outer;
+    }
+  }
+
+  private nodeRest(
+    relation: Relation,
+    select: readonly SelectItem[],
+    path: NodePath,
+    alias: string,
+    items: PlannedItem[],
+  ): Outcome<ReadNode> {
     // PostgREST names each embed's subquery <table>_<alias or name>_<depth>: two of one name at one
     // level meet in Postgres as 42712. Answering that keeps two embeds from sharing one output key.
     const embedNames = new Set<string>();
@@ -701,15 +718,19 @@ class NodePlanner {
     });
   }
 
-  private column(relation: Relation, field: FieldRef): Outcome<ColumnExpr> {
+  /** The depth of the node being planned: PostgREST's SQL names an embedded relation `<name>_<depth>`, and so do its errors. */
+  private depth = 0;
+
+  private column(relation: Relation, field: FieldRef, depth = this.depth): Outcome<ColumnExpr> {
     const column = relation.columnsByName.get(field.name) ?? computedField(this.cache, relation, field.name);
     if (!column) {
+      const label = depth === 0 ? relation.name : `${relation.name}_${depth}`;
       const near = closestName(field.name, relation.columnsByName.keys());
       return refuse(
         '42703',
-        `column ${relation.name}.${field.name} does not exist`,
+        `column ${label}.${field.name} does not exist`,
         null,
-        near ? `Perhaps you meant to reference the column "${relation.name}.${near}".` : null,
+        near ? `Perhaps you meant to reference the column "${label}.${near}".` : null,
       );
     }
     return ok({ column, json: field.json });
@@ -766,16 +787,12 @@ class NodePlanner {
         if (!found.ok) return found;
         const { relationship, target } = found.value;
         const name = item.alias ?? item.relation;
-        if (item.spread && !relationship.toOne) {
-          return refuse(
-            'PGRST127',
-            'Feature not implemented',
-            `Spreading '${item.relation}' is not supported: '${relation.name}' and '${item.relation}' do not form a many-to-one or one-to-one relationship`,
-            null,
-          );
-        }
         const node = this.node(target, item.select, [...path, { name, relation: item.relation }]);
         if (!node.ok) return node;
+        // A to-many spread lifts each column as an array of its values; aggregating inside it is not done (as in PostgREST).
+        if (item.spread && !relationship.toOne && hasAggregate(node.value)) {
+          return refuse('PGRST127', 'Feature not implemented', 'Aggregates are not implemented for one-to-many or many-to-many spreads.');
+        }
         const embed: PlannedEmbed = {
           name,
           spread: item.spread,
@@ -930,10 +947,20 @@ class NodePlanner {
         null,
       );
     }
-    const col = this.column(via.node.relation, term.field);
+    const col = this.column(via.node.relation, term.field, this.depth + 1);
     if (!col.ok) return col;
     return ok({ ...col.value, via, ...common });
   }
+}
+
+/** Whether a node or a spread inside it aggregates. */
+function hasAggregate(node: ReadNode): boolean {
+  return node.items.some(
+    (i) =>
+      i.kind === 'count' ||
+      (i.kind === 'column' && i.aggregate !== undefined) ||
+      (i.kind === 'embed' && i.embed.spread && hasAggregate(i.embed.node)),
+  );
 }
 
 function hintFor(r: Relationship): string {

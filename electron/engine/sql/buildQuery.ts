@@ -168,7 +168,17 @@ function itemSql(node: ReadNode, item: PlannedItem, p: Params): OutputColumn[] {
       return [{ sql: `${item.cast ? `(pg_catalog.count(*))::${item.cast}` : 'pg_catalog.count(*)'} AS ${id(item.name)}`, group: 'none' }];
     case 'embed': {
       const e = item.embed;
-      if (e.spread) return outputNames(e.node).map((n) => ({ sql: `${id(e.lateral)}.${id(n)} AS ${id(n)}`, group: 'position' as const }));
+      if (e.spread) {
+        return outputNames(e.node).map((n) => {
+          const value = `${id(e.lateral)}.${id(n)}`;
+          // A to-many spread's columns are json arrays: grouped by their text, as embeds are.
+          return e.relationship.toOne || !node.grouped
+            ? { sql: `${value} AS ${id(n)}`, group: 'position' as const }
+            : { sql: `(${value}::text)::json AS ${id(n)}`, group: { expr: `${value}::text` } };
+        });
+      }
+      // An embed that selects nothing (`rel()`) only filters: it is left out of the rows, as in PostgREST.
+      if (isEmptyNode(e.node)) return [];
       const body = `${id(e.lateral)}."body"`;
       if (e.relationship.toOne) {
         // json has no equality: a grouped query groups by its text and reads it back.
@@ -185,7 +195,14 @@ function itemSql(node: ReadNode, item: PlannedItem, p: Params): OutputColumn[] {
 
 /** The keys a node's rows carry, with spread embeds lifted into their parent. */
 function outputNames(node: ReadNode): string[] {
-  return node.items.flatMap((i) => (i.kind === 'embed' ? (i.embed.spread ? outputNames(i.embed.node) : [i.embed.name]) : [i.name]));
+  return node.items.flatMap((i) =>
+    i.kind === 'embed' ? (i.embed.spread ? outputNames(i.embed.node) : isEmptyNode(i.embed.node) ? [] : [i.embed.name]) : [i.name],
+  );
+}
+
+/** Selects nothing, itself or in its embeds: `rel()`, `rel(other())`. */
+function isEmptyNode(node: ReadNode): boolean {
+  return node.items.every((i) => i.kind === 'embed' && !i.embed.spread && isEmptyNode(i.embed.node));
 }
 
 function lateralJoin(node: ReadNode, e: PlannedEmbed, p: Params): string {
@@ -195,6 +212,12 @@ function lateralJoin(node: ReadNode, e: PlannedEmbed, p: Params): string {
     counting: false,
     marker: e.spread,
   });
+  if (e.spread && !e.relationship.toOne) {
+    // Each column of a to-many spread becomes the array of its values (in the embed's order);
+    // the marker is NULL when there is no row, so !inner and is.null filters still work.
+    const columns = outputNames(e.node).map((n) => `coalesce(json_agg("_s".${id(n)}), '[]'::json) AS ${id(n)}`);
+    return `LEFT JOIN LATERAL (SELECT ${[...columns, `CASE WHEN pg_catalog.count(*) > 0 THEN TRUE END AS ${PRESENT}`].join(', ')} FROM (${child}) AS "_s") AS ${id(e.lateral)} ON TRUE`;
+  }
   if (e.spread) return `LEFT JOIN LATERAL (${child}) AS ${id(e.lateral)} ON TRUE`;
   const agg = e.relationship.toOne ? `row_to_json("_r")` : `json_agg("_r")`;
   return `LEFT JOIN LATERAL (SELECT ${agg} AS "body" FROM (${child}) AS "_r") AS ${id(e.lateral)} ON TRUE`;
