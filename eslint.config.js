@@ -7,6 +7,94 @@ import prettier from 'eslint-config-prettier';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https', 'url', 'util', 'stream', 'events'];
 
+/** Patterns every main-process service obeys (all of electron/ but main and preload). */
+const electronBase = [
+  { group: ['electron', 'electron/*'], message: "Only electron/main and electron/preload import 'electron'; services stay plain Node." },
+  { group: ['**/renderer/**', 'react', 'react-dom'], message: 'Main-process code never imports the renderer.' },
+  {
+    group: ['**/electron/main/**', '../main/*', '../../main/*'],
+    message: 'Services do not reach back into electron/main (the composition root).',
+  },
+];
+
+/**
+ * The services inside electron/ and what each may import besides shared/ (DESIGN §2, README "Map").
+ * Lower layers know nothing of higher ones: the engine, admin and local control plane are plain
+ * Node over Postgres; branchData joins engine and cloud; rpc routes by location; server (the HTTP
+ * surface and composition root of browser mode) and main may use everything.
+ */
+const SERVICE_IMPORTS = {
+  errors: [],
+  files: [],
+  engine: ['errors'],
+  admin: ['errors'],
+  vault: ['errors', 'files'],
+  local: ['errors', 'files'],
+  cloud: ['errors', 'files', 'vault'],
+  branchData: ['errors', 'engine', 'cloud'],
+  rpc: ['errors', 'admin', 'branchData', 'cloud'],
+};
+const ELECTRON_FOLDERS = [
+  'admin',
+  'branchData',
+  'cloud',
+  'engine',
+  'errors',
+  'files',
+  'local',
+  'main',
+  'preload',
+  'rpc',
+  'server',
+  'vault',
+];
+
+/**
+ * One config per service and folder depth, so a relative import's `../` count names exactly the
+ * electron/ folder it reaches (a service's own sub-folders, like cloud/rpc, are not mistaken for one).
+ */
+function electronLayers() {
+  const tests = [
+    'electron/**/*.test.ts',
+    'electron/**/*.itest.ts',
+    'electron/**/*.testing.ts',
+    'electron/**/testing/**',
+    'electron/**/test/**',
+  ];
+  const configs = [
+    {
+      files: ['electron/**/*.ts'],
+      ignores: ['electron/main/**', 'electron/preload/**', ...tests],
+      rules: { 'no-restricted-imports': ['error', { patterns: electronBase }] },
+    },
+  ];
+  for (const [service, allowed] of Object.entries(SERVICE_IMPORTS)) {
+    const forbidden = ELECTRON_FOLDERS.filter((f) => f !== service && !allowed.includes(f));
+    for (let depth = 1; depth <= 4; depth++) {
+      const up = '../'.repeat(depth);
+      configs.push({
+        files: [`electron/${service}/${'*/'.repeat(depth - 1)}*.ts`],
+        ignores: tests,
+        rules: {
+          'no-restricted-imports': [
+            'error',
+            {
+              patterns: [
+                ...electronBase,
+                {
+                  group: forbidden.flatMap((f) => [`${up}${f}`, `${up}${f}/**`]),
+                  message: `electron/${service} may import only shared/${allowed.map((a) => ` and electron/${a}`).join('')} (see SERVICE_IMPORTS in eslint.config.js).`,
+                },
+              ],
+            },
+          ],
+        },
+      });
+    }
+  }
+  return configs;
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', '.tsbuild/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
@@ -66,28 +154,7 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['electron/**/*.ts'],
-    ignores: ['electron/main/**', 'electron/preload/**', 'electron/**/*.test.ts', 'electron/**/*.itest.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['electron', 'electron/*'],
-              message: "Only electron/main and electron/preload import 'electron'; services stay plain Node.",
-            },
-            { group: ['**/renderer/**', 'react', 'react-dom'], message: 'Main-process code never imports the renderer.' },
-            {
-              group: ['**/electron/main/**', '../main/*', '../../main/*'],
-              message: 'Services do not reach back into electron/main (the composition root).',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...electronLayers(),
   // Layout belongs to Prettier (`npm test` runs `prettier --check`); lint keeps to meaning.
   prettier,
 );

@@ -14,6 +14,7 @@ import pg from 'pg';
 import { chromium } from 'playwright-core';
 import type { ReadyInfo } from '../electron/server/readyFile';
 import { RPC_PATH, SESSION_HEADER } from '../shared/contract/transport';
+import { EMBEDDED_BRANCH } from '../shared/contract/location';
 
 const ROWS = Number(process.env.PIER_BENCH_ROWS ?? 1_000_000);
 const WINDOW = 200;
@@ -67,7 +68,14 @@ try {
     const res = await fetch(`${ui.origin}${RPC_PATH}/dataApi.request`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [SESSION_HEADER]: secret },
-      body: JSON.stringify({ database, method: 'GET', path: '/public/bench_rows', rawQuery, headers: {}, viewAs: { kind: 'admin' } }),
+      body: JSON.stringify({
+        at: { kind: 'local', branch: EMBEDDED_BRANCH, database },
+        method: 'GET',
+        path: '/public/bench_rows',
+        rawQuery,
+        headers: {},
+        viewAs: { kind: 'admin' },
+      }),
     });
     const body = (await res.json()) as { ok: boolean; value?: { status: number } };
     if (!body.ok || (body.value?.status ?? 500) >= 400) throw new Error(`window fetch failed: ${JSON.stringify(body).slice(0, 300)}`);

@@ -67,7 +67,8 @@ test('browse a cloud workspace’s table, edit a row, and compare with its hoste
     await page.getByLabel('View as').selectOption('user@example.com');
     const refused = page.getByRole('alert').filter({ hasText: 'The Data API refused this view' });
     await expect(refused).toContainText('permission denied to set role "user@example.com"');
-    await expect(refused).toContainText('You are signed in as "owner@pier.local", which is not a member of "user@example.com"');
+    await expect(refused).toContainText('Pier logs in as "owner@pier.local", which is not a member of "user@example.com"');
+    await expect(refused).toContainText('GRANT "user@example.com" TO "owner@pier.local"');
     await page.screenshot({ path: 'e2e/screenshots/cloud-view-as-refused.png' });
     await page.getByLabel('View as').selectOption({ label: 'admin (your identity)' });
     await expect(grid.getByRole('gridcell', { name: 'TechStart Cloud', exact: true })).toBeVisible();
@@ -157,8 +158,9 @@ test('a database without the Data API: its table opens, and the hosted compariso
       return items.last();
     };
     for (const name of ['Local workspace', 'production']) await expand(await cloudItem(name));
-    // Only the cloud workspace's production is expanded past its databases, so these are its own.
-    await expand(tree.getByRole('treeitem', { name: 'notes', exact: true }).last());
+    // Both productions list `notes` (the local one is browsable too): the cloud's is the second,
+    // once its databases have loaded.
+    await expand(await cloudItem('notes'));
     // The cloud `notes` database's `public` is the second one once its schemas have loaded
     // (the first is the local databricks_postgres's, open from the start).
     await expand(await cloudItem('public'));

@@ -4,7 +4,8 @@ import { createTestDatabase } from '../../test/postgres';
 import { contract } from '../../shared/contract/contract';
 import type { InputOf } from '../../shared/contract/contract';
 import type { GrantChange, PolicyChangeInput } from '../../shared/contract/admin';
-import { createAdminHandlers, localBranchDatabases, type AdminHandlers } from './createAdminHandlers';
+import { EMBEDDED_BRANCH, type Location } from '../../shared/contract/location';
+import { createAdminHandlers, type AdminHandlers } from './createAdminHandlers';
 
 const ID = 'user@example.com';
 const OTHER = 'pier_admin_itest_other';
@@ -29,9 +30,12 @@ END $$;
 
 let pool: pg.Pool;
 let h: AdminHandlers;
-/** Calls a handler with its input validated by the contract, as the RPC layer does. */
-const call = async <C extends keyof AdminHandlers>(channel: C, input: InputOf<C>) =>
-  h[channel](contract[channel].input.parse(input) as never) as ReturnType<AdminHandlers[C]>;
+const AT: Location = { kind: 'local', branch: EMBEDDED_BRANCH, database: 'pier_admin' };
+/** Calls a handler with its input (at the test database) validated by the contract, as the RPC layer does. */
+const call = async <C extends keyof AdminHandlers>(channel: C, input: Omit<InputOf<C>, 'at'>) =>
+  h[channel](contract[channel].input.parse(channel === 'sql.cancel' ? input : { ...input, at: AT }) as never) as ReturnType<
+    AdminHandlers[C]
+  >;
 
 const lakebaseExample: PolicyChangeInput = {
   kind: 'create',
@@ -42,7 +46,7 @@ const lakebaseExample: PolicyChangeInput = {
 beforeAll(async () => {
   const url = await createTestDatabase(inject('postgresUrl'), 'pier_admin', SETUP);
   pool = new pg.Pool({ connectionString: url, max: 4 });
-  h = createAdminHandlers(localBranchDatabases(async () => pool));
+  h = createAdminHandlers({ withAdminPool: (_at, fn) => fn(pool), schemaChanged: async () => undefined });
 });
 afterAll(async () => {
   await pool.end();
@@ -355,21 +359,28 @@ describe('SQL runner', () => {
   });
 });
 
-describe('branches', () => {
-  it('each call runs on the pool of the branch it names', async () => {
-    const asked: (string | undefined)[] = [];
-    const routed = createAdminHandlers(
-      localBranchDatabases(async (branch) => {
-        asked.push(branch);
-        return pool;
-      }),
-    );
-    const dev = 'projects/local/branches/dev';
-    await routed['admin.roles'](contract['admin.roles'].input.parse({ branch: dev }));
-    await routed['sql.run'](contract['sql.run'].input.parse({ runId: 'x', sql: 'SELECT 1', viewAs: { kind: 'admin' }, branch: dev }));
-    await routed['admin.grants'](contract['admin.grants'].input.parse({ schema: 'public' }));
-    expect(asked).toEqual([dev, dev, undefined]);
-    expect(contract['admin.roles'].input.safeParse({ branch: 'not a branch' }).success).toBe(false);
+describe('locations', () => {
+  it('each call runs on the pool of the location it names', async () => {
+    const asked: Location[] = [];
+    const routed = createAdminHandlers({
+      withAdminPool: (at, fn) => {
+        asked.push(at);
+        return fn(pool);
+      },
+      schemaChanged: async () => undefined,
+    });
+    const dev: Location = { kind: 'local', branch: 'projects/local/branches/dev', database: 'pier_admin' };
+    const cloud: Location = { kind: 'cloud', workspaceId: 'ws1', branch: 'projects/p/branches/main', database: 'app' };
+    await routed['admin.roles'](contract['admin.roles'].input.parse({ at: dev }));
+    await routed['sql.run'](contract['sql.run'].input.parse({ runId: 'x', sql: 'SELECT 1', viewAs: { kind: 'admin' }, at: cloud }));
+    await routed['admin.grants'](contract['admin.grants'].input.parse({ schema: 'public', at: AT }));
+    expect(asked).toEqual([dev, cloud, AT]);
+    expect(contract['admin.roles'].input.safeParse({ at: { kind: 'local', branch: 'not a branch', database: 'x' } }).success).toBe(false);
+    // Nothing is implied by absence: a call without its location is refused.
+    expect(contract['admin.roles'].input.safeParse({}).success).toBe(false);
+    expect(
+      contract['admin.roles'].input.safeParse({ at: { kind: 'cloud', workspaceId: 'local', branch: dev.branch, database: 'x' } }).success,
+    ).toBe(false);
   });
 });
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { PUBLIC_GRANTEE, type GrantChange, type ListGrantsOutput } from '../../shared/contract/admin';
 import { assertNever } from '../../shared/contract/result';
-import { CatalogNotFoundError } from './catalog';
+import { notFound } from '../errors/PierError';
 import { quoteIdent } from './quoteIdent';
 
 type Db = pg.Pool | pg.ClientBase;
@@ -24,7 +24,7 @@ export async function listGrants(db: Db, schema: string): Promise<ListGrantsOutp
     [schema],
   );
   const found = ns.rows[0];
-  if (!found) throw new CatalogNotFoundError(`Schema ${schema} does not exist.`);
+  if (!found) throw notFound(`Schema ${schema} does not exist.`);
 
   const tables = await db.query<{ name: string; kind: string; owner: string; grants: Cell[]; columns: { name: string; grants: Cell[] }[] }>(
     `SELECT c.relname AS name, c.relkind::text AS kind, pg_get_userbyid(c.relowner)::text AS owner,
@@ -89,7 +89,7 @@ export async function listGrants(db: Db, schema: string): Promise<ListGrantsOutp
 /** A role as it appears after TO/FROM: PUBLIC is a keyword, anything else must be a catalog role. */
 function grantee(role: string, matrix: ListGrantsOutput): string {
   if (role === PUBLIC_GRANTEE) return 'PUBLIC';
-  if (!matrix.roles.includes(role)) throw new CatalogNotFoundError(`Role ${role} does not exist.`);
+  if (!matrix.roles.includes(role)) throw notFound(`Role ${role} does not exist.`);
   return quoteIdent(role);
 }
 
@@ -101,7 +101,7 @@ export function buildGrantChanges(changes: readonly GrantChange[], matrix: ListG
   const schema = quoteIdent(matrix.schema);
   const table = (name: string) => {
     const t = matrix.tables.find((x) => x.name === name);
-    if (!t) throw new CatalogNotFoundError(`Table ${matrix.schema}.${name} does not exist.`);
+    if (!t) throw notFound(`Table ${matrix.schema}.${name} does not exist.`);
     return t;
   };
   const verb = (grant: boolean, privilege: string, object: string, role: string) =>
@@ -115,7 +115,7 @@ export function buildGrantChanges(changes: readonly GrantChange[], matrix: ListG
       case 'column': {
         const t = table(change.table);
         const col = t.columns.find((c) => c.name === change.column);
-        if (!col) throw new CatalogNotFoundError(`Column ${change.column} does not exist on ${t.name}.`);
+        if (!col) throw notFound(`Column ${change.column} does not exist on ${t.name}.`);
         return verb(
           change.grant,
           `${change.privilege} (${quoteIdent(col.name)})`,
@@ -127,12 +127,12 @@ export function buildGrantChanges(changes: readonly GrantChange[], matrix: ListG
         return verb(change.grant, 'USAGE', `SCHEMA ${schema}`, grantee(change.role, matrix));
       case 'sequenceUsage': {
         const s = matrix.sequences.find((x) => x.name === change.sequence);
-        if (!s) throw new CatalogNotFoundError(`Sequence ${matrix.schema}.${change.sequence} does not exist.`);
+        if (!s) throw notFound(`Sequence ${matrix.schema}.${change.sequence} does not exist.`);
         return verb(change.grant, 'USAGE', `SEQUENCE ${schema}.${quoteIdent(s.name)}`, grantee(change.role, matrix));
       }
       case 'functionExecute': {
         const f = matrix.functions.find((x) => x.signature === change.signature);
-        if (!f) throw new CatalogNotFoundError(`Function ${matrix.schema}.${change.signature} does not exist.`);
+        if (!f) throw notFound(`Function ${matrix.schema}.${change.signature} does not exist.`);
         // The name is quoted here; the argument list is Postgres' own rendering of the catalog's types.
         const open = f.signature.indexOf('(');
         return verb(

@@ -7,8 +7,7 @@ import {
   type TablePoliciesOutput,
 } from '../../shared/contract/admin';
 import { assertNever } from '../../shared/contract/result';
-import { AdminInputError } from './AdminInputError';
-import { CatalogNotFoundError } from './catalog';
+import { invalidInput, notFound } from '../errors/PierError';
 import { quoteIdent } from './quoteIdent';
 
 type Db = pg.Pool | pg.ClientBase;
@@ -28,7 +27,7 @@ export async function readTablePolicies(db: Db, schema: string, table: string): 
     [schema, table],
   );
   const found = rel.rows[0];
-  if (!found) throw new CatalogNotFoundError(`Table ${schema}.${table} does not exist.`);
+  if (!found) throw notFound(`Table ${schema}.${table} does not exist.`);
   const cols = await db.query<{ name: string; type: string }>(
     `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
       WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
@@ -82,14 +81,14 @@ export function buildPolicyChange(change: PolicyChange, table: TablePolicies, ro
   const target = `${quoteIdent(table.schema)}.${quoteIdent(table.table)}`;
   const existing = (name: string) => {
     const policy = table.policies.find((p) => p.name === name);
-    if (!policy) throw new CatalogNotFoundError(`Policy ${name} does not exist on ${table.schema}.${table.table}.`);
+    if (!policy) throw notFound(`Policy ${name} does not exist on ${table.schema}.${table.table}.`);
     return policy;
   };
   const enable = (wanted: boolean) => (wanted && !table.rlsEnabled ? [`ALTER TABLE ${target} ENABLE ROW LEVEL SECURITY`] : []);
   switch (change.kind) {
     case 'create':
       if (table.policies.some((p) => p.name === change.policy.name)) {
-        throw new AdminInputError(
+        throw invalidInput(
           `A policy named ${change.policy.name} already exists on ${table.table}.`,
           'Pick another name, or edit that policy.',
         );
@@ -98,7 +97,7 @@ export function buildPolicyChange(change: PolicyChange, table: TablePolicies, ro
     case 'replace': {
       const old = existing(change.name);
       if (change.policy.name !== old.name && table.policies.some((p) => p.name === change.policy.name)) {
-        throw new AdminInputError(`A policy named ${change.policy.name} already exists on ${table.table}.`);
+        throw invalidInput(`A policy named ${change.policy.name} already exists on ${table.table}.`);
       }
       return [
         ...enable(change.enableRls),
@@ -124,17 +123,17 @@ export function buildPolicyChange(change: PolicyChange, table: TablePolicies, ro
 function createPolicySql(target: string, policy: PolicyDefinition, roleNames: ReadonlySet<string>): string {
   const roles = policy.roles.map((role) => {
     if (role.toUpperCase() === PUBLIC_GRANTEE) return 'PUBLIC';
-    if (!roleNames.has(role)) throw new CatalogNotFoundError(`Role ${role} does not exist.`);
+    if (!roleNames.has(role)) throw notFound(`Role ${role} does not exist.`);
     return quoteIdent(role);
   });
   if (policy.command === 'INSERT' && policy.using !== null) {
-    throw new AdminInputError('An INSERT policy has no USING expression (only WITH CHECK).', 'Move the expression to WITH CHECK.');
+    throw invalidInput('An INSERT policy has no USING expression (only WITH CHECK).', 'Move the expression to WITH CHECK.');
   }
   if ((policy.command === 'SELECT' || policy.command === 'DELETE') && policy.withCheck !== null) {
-    throw new AdminInputError(`A ${policy.command} policy has no WITH CHECK expression (only USING).`, 'Move the expression to USING.');
+    throw invalidInput(`A ${policy.command} policy has no WITH CHECK expression (only USING).`, 'Move the expression to USING.');
   }
   if (policy.using === null && policy.withCheck === null) {
-    throw new AdminInputError('A policy needs a USING or a WITH CHECK expression.');
+    throw invalidInput('A policy needs a USING or a WITH CHECK expression.');
   }
   const parts = [
     `CREATE POLICY ${quoteIdent(policy.name)} ON ${target}`,

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { PolicyInfo, PreviewPolicyOutput, WriteOutcome, previewPolicyInput } from '../../shared/contract/admin';
 import type { z } from 'zod';
 import { runOne } from './applyStatements';
-import { CatalogNotFoundError } from './catalog';
+import { notFound } from '../errors/PierError';
 import { buildPolicyChange, readRoleNames, readTablePolicies } from './policies';
 import { quoteIdent } from './quoteIdent';
 
@@ -28,7 +28,7 @@ export async function previewPolicy(pool: pg.Pool, input: PreviewPolicyParams): 
     const before = await readTablePolicies(client, input.schema, input.table);
     const roleNames = await readRoleNames(client);
     for (const identity of input.identities) {
-      if (!roleNames.has(identity)) throw new CatalogNotFoundError(`Role ${identity} does not exist.`);
+      if (!roleNames.has(identity)) throw notFound(`Role ${identity} does not exist.`);
     }
     const statements = input.change ? buildPolicyChange(input.change, before, roleNames) : [];
     for (let i = 0; i < statements.length; i++) {
@@ -71,7 +71,7 @@ export async function previewPolicy(pool: pg.Pool, input: PreviewPolicyParams): 
     const noopColumn = meta.rows.find((c) => c.pk !== null && c.writable) ?? meta.rows.find((c) => c.writable);
     const insertColumns = input.sampleInsert ? Object.keys(input.sampleInsert) : [];
     for (const c of insertColumns) {
-      if (!columns.includes(c)) throw new CatalogNotFoundError(`Column ${c} does not exist on ${after.table}.`);
+      if (!columns.includes(c)) throw notFound(`Column ${c} does not exist on ${after.table}.`);
     }
 
     const limitations: string[] = [];

@@ -1,8 +1,7 @@
 import type pg from 'pg';
 import type { ChangePlanOutput, ListRolesOutput, RoleAttributes, RoleChange, RoleInfo } from '../../shared/contract/admin';
 import { assertNever } from '../../shared/contract/result';
-import { AdminInputError } from './AdminInputError';
-import { CatalogNotFoundError } from './catalog';
+import { invalidInput, notFound } from '../errors/PierError';
 import { quoteIdent } from './quoteIdent';
 
 export const AUTHENTICATOR = 'authenticator';
@@ -76,21 +75,21 @@ export function buildRoleChange(change: RoleChange, roles: readonly RoleInfo[]):
   const byName = new Map(roles.map((r) => [r.name, r]));
   const existing = (name: string): RoleInfo => {
     const role = byName.get(name);
-    if (!role) throw new CatalogNotFoundError(`Role ${name} does not exist.`);
+    if (!role) throw notFound(`Role ${name} does not exist.`);
     return role;
   };
   switch (change.kind) {
     case 'create':
-      if (byName.has(change.name)) throw new AdminInputError(`Role ${change.name} already exists.`);
+      if (byName.has(change.name)) throw invalidInput(`Role ${change.name} already exists.`);
       return { statements: [`CREATE ROLE ${quoteIdent(change.name)} ${attributeClause(change.attributes)}`], warnings: [] };
     case 'alter': {
       const role = existing(change.name);
-      if (role.superuser) throw new AdminInputError(`${change.name} is a superuser; Pier does not alter superusers.`);
+      if (role.superuser) throw invalidInput(`${change.name} is a superuser; Pier does not alter superusers.`);
       return { statements: [`ALTER ROLE ${quoteIdent(role.name)} ${attributeClause(change.attributes)}`], warnings: [] };
     }
     case 'drop': {
       const role = existing(change.name);
-      if (role.superuser) throw new AdminInputError(`${change.name} is a superuser; Pier does not drop superusers.`);
+      if (role.superuser) throw invalidInput(`${change.name} is a superuser; Pier does not drop superusers.`);
       const warnings = role.ownsObjects
         ? [`${role.name} owns objects: DROP ROLE fails until they are reassigned (REASSIGN OWNED BY … TO …).`]
         : [];

@@ -3,7 +3,7 @@
  * message names the cause and the fix, for a person to read. The server's own `error_code`,
  * HTTP status and the request id travel in `details` so support can find the call.
  */
-import type { RpcError } from '../../shared/contract/result';
+import type { Result, RpcError } from '../../shared/contract/result';
 
 export type CloudErrorCode =
   /** The host could not be reached (offline, refused, DNS). */
@@ -61,7 +61,7 @@ export interface CloudError {
   readonly details: CloudErrorDetails;
 }
 
-export type CloudResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: CloudError };
+export type CloudResult<T> = Result<T, CloudError>;
 
 export const cloudOk = <T>(value: T): CloudResult<T> => ({ ok: true, value });
 

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createControlPlane, type ControlPlane } from '../local/controlPlane/createControlPlane';
 import { startEmbeddedDefault, type EmbeddedDefault } from '../local/embeddedDefault';
 import { createOidcHandler } from '../local/identity/createOidcHandler';
+import { SignInRequests } from '../local/identity/signInRequests';
 import { createLocalIssuer, type LocalIssuer } from '../local/identity/localIssuer';
 import { openBrowserVault } from '../vault/openBrowserVault';
 import { staticTokenProvider } from './auth/authProvider';
@@ -27,7 +28,8 @@ import type { OperationProgress } from './waitForOperation';
 import { WorkspaceRegistry } from './workspaces/workspaceRegistry';
 import { createCloudServices, type CloudServices } from './createCloudServices';
 import { mintedTokenProvider } from './auth/mintedTokenProvider';
-import { CloudRpcError, createCloudHandlers, type CloudHandlers } from './rpc/createCloudHandlers';
+import { createCloudHandlers, type CloudHandlers } from './rpc/createCloudHandlers';
+import { PierError } from '../errors/PierError';
 import {
   createEndpointInput,
   createProjectInput,
@@ -63,6 +65,16 @@ function mount(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer
   else res.writeHead(404).end();
 }
 let oidc: ReturnType<typeof createOidcHandler>;
+/** Local sign-ins wait for the user, as in Pier; `approvingBrowser` approves them as the user would. */
+const signIns = new SignInRequests();
+
+/** The system browser following the sign-in, while the user approves it in Pier's dialog. */
+async function approvingBrowser(url: string): Promise<void> {
+  const browsing = fakeBrowser(url);
+  for (let i = 0; i < 200 && signIns.pending().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  for (const request of signIns.pending()) signIns.decide(request.id, true);
+  await browsing;
+}
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'pier-cloud-'));
@@ -81,7 +93,7 @@ beforeAll(async () => {
     embedded,
     dataApiUrl: ({ database }) => `${origin}/api/2.0/workspace/local/rest/${database}`,
   });
-  oidc = createOidcHandler(issuer);
+  oidc = createOidcHandler(issuer, { approve: (ask) => signIns.ask(ask) });
   client = new ManagementClient({
     baseUrl: origin,
     auth: staticTokenProvider(await issuer.mintToken(issuer.owner), 'owner token'),
@@ -113,7 +125,7 @@ function value<T>(r: { ok: true; value: T } | { ok: false; error: { code: string
 
 describe('signing in to the local workspace (OAuth U2M end to end)', () => {
   it('signs in through the browser flow, calls the API with the token, refreshes with rotation, and a replayed refresh token ends the sign-in', async () => {
-    const tokens = value(await signInWithBrowser({ host: origin, ports: [0], openBrowser: fakeBrowser }));
+    const tokens = value(await signInWithBrowser({ host: origin, ports: [0], openBrowser: approvingBrowser }));
     expect(tokens.refreshToken).toBeTruthy();
     const saved: string[] = [];
     const provider = new OAuthTokenProvider({
@@ -153,7 +165,7 @@ describe('signing in to the local workspace (OAuth U2M end to end)', () => {
         retry: FAST,
       }),
     );
-    const added = value(await registry.addWithOAuth({ host: origin, displayName: 'Loopback', openBrowser: fakeBrowser }));
+    const added = value(await registry.addWithOAuth({ host: origin, displayName: 'Loopback', openBrowser: approvingBrowser }));
     expect(added).toMatchObject({ displayName: 'Loopback', authMethod: 'oauth' });
     expect(vault.list(added.id).map((s) => s.kind)).toEqual(['oauthTokens']);
     const c = value(await registry.client(added.id));
@@ -487,7 +499,7 @@ describe('tree actions through the RPC handlers', () => {
   const refusal = (p: Promise<unknown>) =>
     p.then(
       () => undefined,
-      (e: unknown) => (e instanceof CloudRpcError ? e.rpcError : e),
+      (e: unknown) => (e instanceof PierError ? e.toRpcError() : e),
     );
   const endpoints = async (branch: string) => (await h['cloud.endpoints']({ workspaceId: ws, branch })).endpoints;
 

@@ -1,87 +1,87 @@
-import type pg from 'pg';
 import type { Channel, OutputOf, ParsedInputOf } from '../../shared/contract';
+import type { Location } from '../../shared/contract/location';
 import { cloudContract } from '../../shared/contract/cloud';
-import { listSchemas, readRows } from '../admin/catalog';
-import { createAdminHandlers, localBranchDatabases, type IBranchDatabases } from '../admin/createAdminHandlers';
+import { listSchemas } from '../admin/catalog';
+import { createAdminHandlers } from '../admin/createAdminHandlers';
+import type { BranchData } from '../branchData/BranchData';
+import type { DataApiConsole } from '../branchData/DataApiConsole';
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
-import { LOCAL_WORKSPACE_ID } from '../cloud/workspaces/workspaceRegistry';
+import { unavailable } from '../errors/PierError';
+import type { PendingSignInDto } from '../../shared/contract/signIn';
 
 /** Main-process implementation of every contract channel. A missing channel is a compile error. */
 export type Handlers = { [C in Channel]: (input: ParsedInputOf<C>) => Promise<OutputOf<C>> };
 
-/** The Data API as the console uses it: in process, through the same engine as HTTP. */
-export interface IDataApiService {
-  request(input: ParsedInputOf<'dataApi.request'>): Promise<OutputOf<'dataApi.request'>>;
-  describe(input: ParsedInputOf<'dataApi.describe'>): Promise<OutputOf<'dataApi.describe'>>;
-  identities(input: ParsedInputOf<'dataApi.identities'>): Promise<OutputOf<'dataApi.identities'>>;
-  transaction(input: ParsedInputOf<'dataApi.transaction'>): Promise<OutputOf<'dataApi.transaction'>>;
-}
-
-/** Catalog, Data API, admin and SQL calls on branches of a cloud workspace (any workspace but `local`). */
-export interface ICloudBranchData extends IDataApiService, IBranchDatabases {
-  listSchemas(input: ParsedInputOf<'catalog.listSchemas'>): Promise<OutputOf<'catalog.listSchemas'>>;
+/** The user's side of local sign-in (electron/local/identity/signInRequests implements it). */
+export interface ISignInDecisions {
+  pending(): PendingSignInDto[];
+  /** False when no such request waits (decided elsewhere, timed out, or never there). */
+  decide(id: string, approve: boolean): boolean;
 }
 
 export interface HandlerDeps {
   readonly mode: 'desktop' | 'browser';
-  /** Superuser pool on the default database: the admin's view of it. */
-  readonly adminPool: pg.Pool;
-  /** Superuser pool on a database (default: the default one) of a branch (undefined = local production). */
-  readonly branchPool: (branch: string | undefined, database?: string) => Promise<pg.Pool>;
+  /** The embedded default (or --database-url) database: where the app opens. */
+  readonly home: Location;
   /** For display in the status bar, e.g. "embedded · 127.0.0.1:41234". */
   readonly postgresLabel: string;
-  readonly dataApi: IDataApiService;
+  /** Every branch's database, local or cloud, by location. */
+  readonly branchData: BranchData;
+  /** The Data API as the console uses it, over `branchData`. */
+  readonly dataApi: DataApiConsole;
   /** Workspaces and management-API calls; a reason string when they could not start. */
   readonly cloud: CloudHandlers | { readonly unavailable: string };
-  /** Absent when the cloud services could not start (then `cloud` says why). */
-  readonly cloudData?: ICloudBranchData;
+  /** Sign-ins of the local OIDC issuer waiting for the user's decision. */
+  readonly signIns: ISignInDecisions;
 }
 
-/** Thrown by every workspace call when the cloud services could not start (e.g. no usable vault). */
-export class CloudUnavailableError extends Error {
-  override name = 'CloudUnavailableError';
-}
-
+/**
+ * The handlers route by location through one service: where a branch lives (local or a cloud
+ * workspace) is BranchData's business, not theirs.
+ */
 export function createHandlers(deps: HandlerDeps): Handlers {
-  /** The cloud service for a call on a cloud workspace; undefined for the local one. */
-  const cloudData = (input: { readonly workspaceId?: string | undefined }): ICloudBranchData | undefined => {
-    if (input.workspaceId === undefined || input.workspaceId === LOCAL_WORKSPACE_ID) return undefined;
-    if (!deps.cloudData)
-      throw new CloudUnavailableError('unavailable' in deps.cloud ? deps.cloud.unavailable : 'cloud branches cannot be opened.');
-    return deps.cloudData;
-  };
-  // One code path per admin feature: only where its pool comes from differs.
-  const local = localBranchDatabases(deps.branchPool);
-  const branchDatabases: IBranchDatabases = {
-    withPool: (at, fn) => (cloudData(at) ?? local).withPool(at, fn),
-    schemaChanged: (at) => (cloudData(at) ?? local).schemaChanged(at),
-  };
+  const { branchData } = deps;
   return {
     'app.status': async () => {
       try {
-        const r = await deps.adminPool.query<{ version: string; db: string }>(
-          `SELECT current_setting('server_version') AS version, current_database() AS db`,
-        );
-        const row = r.rows[0];
+        const row = await branchData.withAdminPool(deps.home, async (pool) => {
+          const r = await pool.query<{ version: string; db: string }>(
+            `SELECT current_setting('server_version') AS version, current_database() AS db`,
+          );
+          return r.rows[0];
+        });
         return {
           mode: deps.mode,
           postgresVersion: row?.version ?? 'unknown',
           database: row?.db ?? '',
+          home: deps.home,
           postgresLabel: deps.postgresLabel,
           connected: true,
         };
       } catch {
-        return { mode: deps.mode, postgresVersion: 'unknown', database: '', postgresLabel: deps.postgresLabel, connected: false };
+        return {
+          mode: deps.mode,
+          postgresVersion: 'unknown',
+          database: '',
+          home: deps.home,
+          postgresLabel: deps.postgresLabel,
+          connected: false,
+        };
       }
     },
-    'catalog.listSchemas': async (input) =>
-      cloudData(input)?.listSchemas(input) ?? listSchemas(await deps.branchPool(input.branch, input.database)),
-    'catalog.readRows': async (input) => readRows(await deps.branchPool(input.branch), input),
-    'dataApi.request': (input) => (cloudData(input) ?? deps.dataApi).request(input),
-    'dataApi.describe': (input) => (cloudData(input) ?? deps.dataApi).describe(input),
-    'dataApi.identities': (input) => (cloudData(input) ?? deps.dataApi).identities(input),
-    'dataApi.transaction': (input) => (cloudData(input) ?? deps.dataApi).transaction(input),
-    ...createAdminHandlers(branchDatabases),
+    'catalog.listSchemas': async (input) => {
+      const schemas = await branchData.withAdminPool(input.at, listSchemas);
+      // Listing is the tree's refresh: let an engine already open see tables created since.
+      void branchData.reloadSchema(input.at);
+      return schemas;
+    },
+    'dataApi.request': (input) => deps.dataApi.request(input),
+    'dataApi.describe': (input) => deps.dataApi.describe(input),
+    'dataApi.identities': (input) => deps.dataApi.identities(input),
+    'dataApi.transaction': (input) => deps.dataApi.transaction(input),
+    'signIn.pending': async () => ({ requests: deps.signIns.pending() }),
+    'signIn.decide': async (input) => ({ decided: deps.signIns.decide(input.id, input.approve) }),
+    ...createAdminHandlers(branchData),
     ...cloudHandlers(deps.cloud),
   };
 }
@@ -89,7 +89,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 function cloudHandlers(cloud: HandlerDeps['cloud']): CloudHandlers {
   if (!('unavailable' in cloud)) return cloud;
   const refuse = async (): Promise<never> => {
-    throw new CloudUnavailableError(cloud.unavailable);
+    throw unavailable(`Workspaces are unavailable: ${cloud.unavailable}`, 'The local workspace still works; see the server log.');
   };
   return Object.fromEntries(Object.keys(cloudContract).map((channel) => [channel, refuse])) as unknown as CloudHandlers;
 }

@@ -15,7 +15,7 @@ const USER = 'user@example.com';
 describe('admin tools and SQL on a cloud branch', () => {
   let t: CloudTestServer;
   const call = (channel: string, input: Record<string, unknown>) =>
-    rpc(t.server, channel, { workspaceId: t.workspaceId, branch: BRANCH, ...input });
+    rpc(t.server, channel, { at: { kind: 'cloud', workspaceId: t.workspaceId, branch: BRANCH, database: DB }, ...input });
   const sql = async (text: string, extra: Record<string, unknown> = {}) => {
     const r = await call('sql.run', { runId: `run-${Math.random()}`, sql: text, viewAs: { kind: 'admin' }, ...extra });
     expect(r.ok, JSON.stringify(r.error)).toBe(true);
@@ -46,9 +46,13 @@ describe('admin tools and SQL on a cloud branch', () => {
       "CREATE SCHEMA notes; CREATE TABLE notes.items (id serial PRIMARY KEY, body text, author text); INSERT INTO notes.items (body, author) VALUES ('one', 'user@example.com'), ('two', 'someone@else')",
     );
     expect(out.kind).toBe('ok');
-    const cloud = await rpc(t.server, 'catalog.listSchemas', { workspaceId: t.workspaceId, branch: BRANCH, database: DB });
+    const cloud = await rpc(t.server, 'catalog.listSchemas', {
+      at: { kind: 'cloud', workspaceId: t.workspaceId, branch: BRANCH, database: DB },
+    });
     expect(cloud.value.schemas.map((s: { name: string }) => s.name)).toContain('notes');
-    const production = await rpc(t.server, 'catalog.listSchemas', { workspaceId: t.workspaceId, branch: PROD, database: DB });
+    const production = await rpc(t.server, 'catalog.listSchemas', {
+      at: { kind: 'cloud', workspaceId: t.workspaceId, branch: PROD, database: DB },
+    });
     expect(production.value.schemas.map((s: { name: string }) => s.name)).not.toContain('notes');
   });
 
@@ -147,8 +151,7 @@ describe('admin tools and SQL on a cloud branch', () => {
     await superuser.query('ALTER TABLE public.clients ENABLE ROW LEVEL SECURITY');
     try {
       const r = await rpc(t.server, 'admin.previewPolicy', {
-        workspaceId: t.workspaceId,
-        branch: PROD,
+        at: { kind: 'cloud', workspaceId: t.workspaceId, branch: PROD, database: DB },
         schema: 'public',
         table: 'clients',
         change: null,
@@ -171,7 +174,7 @@ describe('admin tools and SQL on a cloud branch', () => {
 
   it('reloads the Data API engine of the branch after a change made in the SQL editor', async () => {
     const columns = async () => {
-      const d = await call('dataApi.describe', { database: DB, schema: 'notes', table: 'items' });
+      const d = await call('dataApi.describe', { schema: 'notes', table: 'items' });
       expect(d.ok, JSON.stringify(d.error)).toBe(true);
       return d.value.columns.map((c: { name: string }) => c.name);
     };
@@ -195,7 +198,7 @@ describe('an endpoint recreated under the same name', () => {
     const createBranch = () =>
       t.manage('POST', 'projects/local/branches?branch_id=moving', { spec: { source_branch: PROD, no_expiry: true } });
     const hostOf = async () => (await t.manage('GET', `${BR}/endpoints`)).endpoints[0].status.hosts.host as string;
-    const at = { workspaceId: t.workspaceId, branch: BR, database: DB };
+    const at = { at: { kind: 'cloud', workspaceId: t.workspaceId, branch: BR, database: DB } };
     const read = () =>
       rpc(t.server, 'dataApi.request', {
         ...at,
@@ -277,8 +280,7 @@ describe('an endpoint recreated under the same name', () => {
   it('still reports a branch that is really gone', async () => {
     await t.manage('DELETE', `${BR}?purge=true`);
     const r = await rpc(t.server, 'sql.run', {
-      workspaceId: t.workspaceId,
-      branch: BR,
+      at: { kind: 'cloud', workspaceId: t.workspaceId, branch: BR, database: DB },
       runId: 'gone',
       sql: 'SELECT 1',
       viewAs: { kind: 'admin' },

@@ -14,10 +14,23 @@ import { staticTokenProvider } from '../cloud/auth/authProvider';
 import { cloudOk } from '../cloud/cloudError';
 import { EndpointPools } from '../cloud/connections/endpointPools';
 import { ManagementClient } from '../cloud/managementClient';
-import { CloudBranchData } from './cloudBranchData';
+import { BranchData } from '../branchData/BranchData';
+import { CloudBranchSource } from '../branchData/CloudBranchSource';
+import { DataApiConsole } from '../branchData/DataApiConsole';
+import { LocalBranchSource } from '../branchData/LocalBranchSource';
 import { rpc } from './cloudBranchData.testing';
 
 const uiDir = path.join(os.tmpdir(), 'pier-itest-ui');
+
+/** The owner lets user@example.com use project local (CAN_USE), or takes it back (`undefined`). */
+async function setUserAccess(info: { managementApi: string; tokens: Record<string, string> }, level: 'CAN_USE' | undefined) {
+  const res = await fetch(info.managementApi.replace(/postgres$/, 'permissions/database-projects/local'), {
+    method: level ? 'PATCH' : 'PUT',
+    headers: { authorization: `Bearer ${info.tokens.owner}` },
+    body: JSON.stringify({ access_control_list: level ? [{ user_name: 'user@example.com', permission_level: level }] : [] }),
+  });
+  if (res.status !== 200) throw new Error(`Granting ${level ?? 'nothing'} failed: ${await res.text()}`);
+}
 const PROD = 'projects/local/branches/production';
 const BRANCH = 'projects/local/branches/cloudtest';
 const DB = 'databricks_postgres';
@@ -57,11 +70,13 @@ describe("a cloud workspace's branches through the catalog and Data API channels
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const request = (input: Record<string, unknown>) =>
-    rpc(server, 'dataApi.request', { workspaceId, database: DB, viewAs: { kind: 'admin' }, ...input });
+  /** A database of a branch of the workspace that is this Pier. */
+  const at = (branch: string) => ({ kind: 'cloud', workspaceId, branch, database: DB });
+  const request = ({ branch, ...input }: { branch: string } & Record<string, unknown>) =>
+    rpc(server, 'dataApi.request', { at: at(branch), viewAs: { kind: 'admin' }, ...input });
 
   it('lists the schemas of a database on a cloud branch', async () => {
-    const r = await rpc(server, 'catalog.listSchemas', { workspaceId, branch: PROD, database: DB });
+    const r = await rpc(server, 'catalog.listSchemas', { at: at(PROD) });
     expect(r.ok).toBe(true);
     expect(r.value.database).toBe(DB);
     const pub = r.value.schemas.find((s: { name: string }) => s.name === 'public');
@@ -79,12 +94,12 @@ describe("a cloud workspace's branches through the catalog and Data API channels
   });
 
   it('describes a table with the hosted Data API base URL, and lists the identities', async () => {
-    const d = await rpc(server, 'dataApi.describe', { workspaceId, branch: PROD, database: DB, schema: 'public', table: 'projects' });
+    const d = await rpc(server, 'dataApi.describe', { at: at(PROD), schema: 'public', table: 'projects' });
     expect(d.ok).toBe(true);
     expect(d.value.primaryKey).toEqual(['id']);
     expect(d.value.relationships.map((r: { target: { name: string } }) => r.target.name)).toContain('clients');
     expect(d.value.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/2\.0\/workspace\/local\/rest\/databricks_postgres$/);
-    const ids = await rpc(server, 'dataApi.identities', { workspaceId, branch: PROD, database: DB });
+    const ids = await rpc(server, 'dataApi.identities', { at: at(PROD) });
     expect(ids.value.roles).toContain('user@example.com');
   });
 
@@ -115,9 +130,7 @@ describe("a cloud workspace's branches through the catalog and Data API channels
     });
     const tx = (requests: unknown[]) =>
       rpc(server, 'dataApi.transaction', {
-        workspaceId,
-        branch: BRANCH,
-        database: DB,
+        at: at(BRANCH),
         viewAs: { kind: 'admin' },
         rollback: false,
         requests,
@@ -140,26 +153,21 @@ describe("a cloud workspace's branches through the catalog and Data API channels
     expect(r.value.status).toBeGreaterThanOrEqual(400);
     const body = JSON.parse(r.value.body);
     expect(body.message).toMatch(/permission denied to set role "user@example.com"/);
-    expect(body.hint).toContain('signed in as "owner@pier.local", which is not a member of "user@example.com"');
+    expect(body.hint).toContain('logs in as "owner@pier.local", which is not a member of "user@example.com"');
+    expect(body.hint).toContain('GRANT "user@example.com" TO "owner@pier.local"');
   });
 
-  it('keeps `local` (and no workspace) on the local workspace, as before', async () => {
+  it('the same database as a local location is the local workspace, and a location is never implied', async () => {
     const local = await rpc(server, 'dataApi.request', {
-      workspaceId: 'local',
-      database: DB,
-      path: '/public/clients',
-      rawQuery: 'select=name&id=eq.1',
-      viewAs: { kind: 'admin' },
-    });
-    const implicit = await rpc(server, 'dataApi.request', {
-      database: DB,
+      at: { kind: 'local', branch: PROD, database: DB },
       path: '/public/clients',
       rawQuery: 'select=name&id=eq.1',
       viewAs: { kind: 'admin' },
     });
     expect(JSON.parse(local.value.body)).toEqual([{ name: 'Acme Corp' }]);
-    expect(local.value.body).toBe(implicit.value.body);
-    const schemas = await rpc(server, 'catalog.listSchemas', { workspaceId: 'local', branch: BRANCH, database: DB });
+    const implicit = await rpc(server, 'dataApi.request', { path: '/public/clients', viewAs: { kind: 'admin' } });
+    expect(implicit.error).toMatchObject({ code: 'PIER002' });
+    const schemas = await rpc(server, 'catalog.listSchemas', { at: { kind: 'local', branch: BRANCH, database: DB } });
     expect(schemas.value.schemas.find((s: { name: string }) => s.name === 'public').relations).toHaveLength(3);
   });
 
@@ -187,9 +195,9 @@ describe("a cloud workspace's branches through the catalog and Data API channels
   });
 
   it('asks for the branch and database a cloud call must name', async () => {
-    const r = await rpc(server, 'catalog.listSchemas', { workspaceId, branch: PROD });
-    expect(r.error).toMatchObject({ code: 'CLOUD_INVALID_INPUT' });
-    expect(r.error.message).toContain('database');
+    const r = await rpc(server, 'catalog.listSchemas', { at: { kind: 'cloud', workspaceId, branch: PROD } });
+    expect(r.error).toMatchObject({ code: 'PIER002' });
+    expect(r.error.message).toContain('at.database');
   });
 
   it('a new token for the workspace drops the connections made as the old identity', async () => {
@@ -211,6 +219,8 @@ describe("a cloud workspace's branches through the catalog and Data API channels
       expect(await sessionsOf('owner@pier.local')).toBeGreaterThan(0);
       // The engine reads pgrst.pre_config(), which needs USAGE on its schema (owners have it).
       await superuser.query(`GRANT USAGE ON SCHEMA pgrst TO "user@example.com"`);
+      // Its credentials need CAN_USE on the project, as on Databricks.
+      await setUserAccess(info, 'CAN_USE');
       expect((await rpc(server, 'workspaces.replaceToken', { id: workspaceId, token: info.tokens['user@example.com'] })).ok).toBe(true);
       await waitFor(async () => (await sessionsOf('owner@pier.local')) === 0);
       expect(await sessionsOf('owner@pier.local')).toBe(0);
@@ -223,6 +233,7 @@ describe("a cloud workspace's branches through the catalog and Data API channels
       expect(await sessionsOf('user@example.com')).toBe(0);
       expect((await request({ branch: PROD, path: '/public/clients' })).value.status).toBe(200);
     } finally {
+      await setUserAccess(info, undefined);
       await superuser.query(`REVOKE USAGE ON SCHEMA pgrst FROM "user@example.com"`);
       await superuser.end();
     }
@@ -236,13 +247,21 @@ describe("a cloud workspace's branches through the catalog and Data API channels
       identityFor: async () => cloudOk('owner@pier.local'),
       idleCloseMs: 100,
     });
-    const data = new CloudBranchData({ clientFor: async () => cloudOk(client), pools, idleCloseMs: 200 });
+    const cloud = new CloudBranchSource({ clientFor: async () => cloudOk(client), pools, idleCloseMs: 200 });
+    // Only cloud locations are used here; the local source is never asked.
+    const local = new LocalBranchSource({
+      home: { branch: PROD, target: { host: '127.0.0.1', port: 1 } },
+      superuser: { user: 'x', password: 'x' },
+      authenticator: { user: 'x', password: 'x' },
+      jwt: {},
+      origin: server.origin,
+    });
+    const data = new BranchData({ local, cloud });
+    const dataApi = new DataApiConsole(data);
     try {
       const read = () =>
-        data.request({
-          workspaceId: 'idle-test',
-          branch: PROD,
-          database: DB,
+        dataApi.request({
+          at: { kind: 'cloud', workspaceId: 'idle-test', branch: PROD, database: DB },
           method: 'GET',
           path: '/public/clients',
           rawQuery: 'select=id&id=eq.1',
@@ -256,7 +275,7 @@ describe("a cloud workspace's branches through the catalog and Data API channels
       expect(JSON.parse((await read()).body)).toEqual([{ id: 1 }]);
       expect(data.size).toBe(1);
     } finally {
-      await data.dispose();
+      await data.close();
       await pools.dispose();
     }
   });

@@ -8,6 +8,17 @@ import { SESSION_HEADER } from '../../shared/contract';
 import { startPierServer, type PierServer } from './pierServer';
 
 const uiDir = path.join(os.tmpdir(), 'pier-itest-ui');
+const HOME = { kind: 'local', branch: 'projects/local/branches/production', database: 'databricks_postgres' };
+
+/** The owner lets user@example.com use project local (CAN_USE), or takes it back (`undefined`). */
+async function setUserAccess(info: { managementApi: string; tokens: Record<string, string> }, level: 'CAN_USE' | undefined) {
+  const res = await fetch(info.managementApi.replace(/postgres$/, 'permissions/database-projects/local'), {
+    method: level ? 'PATCH' : 'PUT',
+    headers: { authorization: `Bearer ${info.tokens.owner}` },
+    body: JSON.stringify({ access_control_list: level ? [{ user_name: 'user@example.com', permission_level: level }] : [] }),
+  });
+  if (res.status !== 200) throw new Error(`Granting ${level ?? 'nothing'} failed: ${await res.text()}`);
+}
 
 async function rpc(server: PierServer, channel: string, input: unknown, headers: Record<string, string> = {}) {
   const secret = new URL(server.uiUrl).hash.replace('#session=', '');
@@ -17,6 +28,12 @@ async function rpc(server: PierServer, channel: string, input: unknown, headers:
     body: JSON.stringify(input),
   });
   return { status: res.status, body: (await res.json()) as { ok: boolean; value?: any; error?: any } };
+}
+
+/** A table's rows as the console reads them (the engine, as the admin), at a location. */
+async function readTable(server: PierServer, table: string, rawQuery = 'order=id', at: object = HOME) {
+  const r = await rpc(server, 'dataApi.request', { at, path: `/public/${table}`, rawQuery, viewAs: { kind: 'admin' } });
+  return { ...r, rows: r.body.ok && r.body.value.status === 200 ? (JSON.parse(r.body.value.body) as any[]) : undefined };
 }
 
 describe('browser-mode server on the embedded default', () => {
@@ -35,7 +52,7 @@ describe('browser-mode server on the embedded default', () => {
   });
 
   it('lists the sample schema', async () => {
-    const r = await rpc(server, 'catalog.listSchemas', {});
+    const r = await rpc(server, 'catalog.listSchemas', { at: HOME });
     expect(r.body.ok).toBe(true);
     expect(r.body.value.database).toBe('databricks_postgres');
     const pub = r.body.value.schemas.find((s: { name: string }) => s.name === 'public');
@@ -46,34 +63,37 @@ describe('browser-mode server on the embedded default', () => {
     expect(pgrst.routines).toEqual([{ name: 'pre_config', arguments: '', returns: 'void', kind: 'function' }]);
   });
 
-  it('reads the first rows of clients with their column types', async () => {
-    const r = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients', limit: 2 });
-    expect(r.body.ok).toBe(true);
-    const { columns, rows, hasMore } = r.body.value;
-    expect(columns.map((c: { name: string }) => c.name)).toEqual(['id', 'name', 'email', 'company', 'phone', 'created_at']);
-    expect(columns[0]).toMatchObject({ type: 'integer', isPrimaryKey: true, nullable: false });
-    expect(rows.map((row: unknown[]) => row[1])).toEqual(['Acme Corp', 'TechStart Inc']);
-    expect(hasMore).toBe(true);
+  it('reads the first rows of clients through the engine, with their column types', async () => {
+    const r = await readTable(server, 'clients', 'order=id&limit=2');
+    expect(r.rows?.map((row) => row.name)).toEqual(['Acme Corp', 'TechStart Inc']);
+    const d = await rpc(server, 'dataApi.describe', { at: HOME, schema: 'public', table: 'clients' });
+    expect(d.body.value.columns.map((c: { name: string }) => c.name)).toEqual(['id', 'name', 'email', 'company', 'phone', 'created_at']);
+    expect(d.body.value.columns[0]).toMatchObject({ type: 'integer', nullable: false });
+    expect(d.body.value.primaryKey).toEqual(['id']);
   });
 
   it('reports the Postgres version and connection', async () => {
     const r = await rpc(server, 'app.status', {});
-    expect(r.body.value).toMatchObject({ mode: 'browser', connected: true, database: 'databricks_postgres' });
+    expect(r.body.value).toMatchObject({ mode: 'browser', connected: true, database: 'databricks_postgres', home: HOME });
     expect(r.body.value.postgresVersion).toMatch(/^\d+/);
   });
 
   it('answers bad calls with errors that say what is wrong', async () => {
-    const missing = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'nope' });
+    const missing = await rpc(server, 'dataApi.describe', { at: HOME, schema: 'public', table: 'nope' });
     expect(missing.body).toMatchObject({ ok: false, error: { code: 'PIER404' } });
     expect(missing.body.error.message).toContain('public.nope');
-    const invalid = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients', limit: 'all' });
+    const invalid = await rpc(server, 'dataApi.request', {
+      at: { ...HOME, kind: 'somewhere' },
+      path: '/public/clients',
+      viewAs: { kind: 'admin' },
+    });
     expect(invalid.body).toMatchObject({ ok: false, error: { code: 'PIER002' } });
-    expect(invalid.body.error.message).toContain('limit');
+    expect(invalid.body.error.message).toContain('at');
     const unknown = await rpc(server, 'catalog.dropEverything', {});
     expect(unknown.body).toMatchObject({ ok: false, error: { code: 'PIER001' } });
-    const hostile = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients"; DROP TABLE clients; --' });
+    const hostile = await rpc(server, 'dataApi.describe', { at: HOME, schema: 'public', table: 'clients"; DROP TABLE clients; --' });
     expect(hostile.body.error.code).toBe('PIER404');
-    expect((await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients' })).body.value.rows).toHaveLength(3);
+    expect((await readTable(server, 'clients')).rows).toHaveLength(3);
   });
 
   it('refuses RPC without the session key, from another origin, or for another host name', async () => {
@@ -149,7 +169,7 @@ describe('browser-mode server on the embedded default', () => {
       });
       expect(await res.json()).toEqual([{ name: 'Acme Corp' }, { name: 'TechStart Inc' }]);
       // The console's in-process path gives the same answer for the same identity, and all rows to the admin.
-      const base = { database: 'databricks_postgres', path: '/public/clients', rawQuery: 'select=name' };
+      const base = { at: HOME, path: '/public/clients', rawQuery: 'select=name' };
       const asUser = await rpc(server, 'dataApi.request', { ...base, viewAs: { kind: 'identity', role: 'user@example.com' } });
       expect(JSON.parse(asUser.body.value.body)).toEqual([{ name: 'Acme Corp' }, { name: 'TechStart Inc' }]);
       const asAdmin = await rpc(server, 'dataApi.request', { ...base, viewAs: { kind: 'admin' } });
@@ -175,7 +195,7 @@ describe('browser-mode server on the embedded default', () => {
       headers: { prefer: 'return=representation' },
       body: JSON.stringify(body),
     });
-    const base = { database: 'databricks_postgres', viewAs: { kind: 'admin' } };
+    const base = { at: HOME, viewAs: { kind: 'admin' } };
     try {
       const refused = await rpc(server, 'dataApi.transaction', {
         ...base,
@@ -199,15 +219,15 @@ describe('browser-mode server on the embedded default', () => {
   });
 
   it('describes a table for the query builder and lists the identities', async () => {
-    const d = await rpc(server, 'dataApi.describe', { database: 'databricks_postgres', schema: 'public', table: 'clients' });
+    const d = await rpc(server, 'dataApi.describe', { at: HOME, schema: 'public', table: 'clients' });
     expect(d.body.value).toMatchObject({ exposed: true, primaryKey: ['id'] });
     expect(d.body.value.baseUrl).toBe(`${server.origin}/api/2.0/workspace/local/rest/databricks_postgres`);
     expect(d.body.value.relationships).toContainEqual(
       expect.objectContaining({ kind: 'one-to-many', target: { schema: 'public', name: 'projects' }, toOne: false }),
     );
-    const ids = await rpc(server, 'dataApi.identities', { database: 'databricks_postgres' });
+    const ids = await rpc(server, 'dataApi.identities', { at: HOME });
     expect(ids.body.value.roles).toContain('user@example.com');
-    const none = await rpc(server, 'dataApi.describe', { database: 'nope', schema: 'public', table: 'clients' });
+    const none = await rpc(server, 'dataApi.describe', { at: { ...HOME, database: 'nope' }, schema: 'public', table: 'clients' });
     expect(none.body.error.code).toBe('PIER404');
   });
 
@@ -274,14 +294,13 @@ describe('browser-mode server on the embedded default', () => {
     await db.connect();
     await db.query(`UPDATE clients SET name = 'Acme (branch)' WHERE id = 1`);
     await db.end();
-    const onBranch = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients', branch });
-    expect(onBranch.body.value.rows[0][1]).toBe('Acme (branch)');
+    const onBranch = await readTable(server, 'clients', 'order=id', { ...HOME, branch });
+    expect(onBranch.rows?.[0].name).toBe('Acme (branch)');
     const viaEngine = await rpc(server, 'dataApi.request', {
-      database: 'databricks_postgres',
+      at: { ...HOME, branch },
       path: '/public/clients',
       rawQuery: 'select=name&id=eq.1',
       viewAs: { kind: 'identity', role: 'user@example.com' },
-      branch,
     });
     expect(JSON.parse(viaEngine.body.value.body)).toEqual([{ name: 'Acme (branch)' }]);
     // Over HTTP, the branch's Data API has the Lakebase tail behind the branch's path.
@@ -290,22 +309,24 @@ describe('browser-mode server on the embedded default', () => {
       headers: { authorization: `Bearer ${info.tokens['user@example.com']}` },
     });
     expect(await overHttp.json()).toEqual([{ name: 'Acme (branch)' }]);
-    const described = await rpc(server, 'dataApi.describe', {
-      database: 'databricks_postgres',
-      schema: 'public',
-      table: 'clients',
-      branch,
-    });
+    const described = await rpc(server, 'dataApi.describe', { at: { ...HOME, branch }, schema: 'public', table: 'clients' });
     expect(`${described.body.value.baseUrl}/public`).toBe(branchApi);
-    const onProduction = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients' });
-    expect(onProduction.body.value.rows[0][1]).toBe('Acme Corp');
-    const missing = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients', branch: 'projects/local/branches/nope' });
+    const onProduction = await readTable(server, 'clients');
+    expect(onProduction.rows?.[0].name).toBe('Acme Corp');
+    const missing = await readTable(server, 'clients', 'order=id', { ...HOME, branch: 'projects/local/branches/nope' });
+    expect(missing.body.error).toMatchObject({ code: 'PIER404' });
     expect(missing.body.error.message).toContain('does not exist');
+    // Over HTTP, a branch that is not there is a 404, and the server stays up.
+    const gone = await fetch(`${server.origin}/projects/nope/branches/nope/api/2.0/workspace/local/rest/databricks_postgres/public/x`);
+    expect(gone.status).toBe(404);
+    expect((await readTable(server, 'clients')).rows).toHaveLength(3);
   });
 
   it("sends the grid's request to the workspace's hosted Data API with the workspace's token, to compare", async () => {
     const info = server.readyInfo();
-    // A "Databricks" workspace that is this very server, signed in with user@example.com's token.
+    // A "Databricks" workspace that is this very server, signed in with user@example.com's token,
+    // which may use project local (CAN_USE).
+    await setUserAccess(info, 'CAN_USE');
     const added = await rpc(server, 'workspaces.add', { method: 'pat', host: server.origin, token: info.tokens['user@example.com'] });
     expect(added.body.ok).toBe(true);
     const workspaceId = added.body.value.id;
@@ -329,7 +350,7 @@ describe('browser-mode server on the embedded default', () => {
       });
       expect(hosted.body.value.status).toBe(200);
       const inPier = await rpc(server, 'dataApi.request', {
-        database: 'databricks_postgres',
+        at: HOME,
         path: '/public/clients',
         rawQuery: 'select=id,name&id=gte.2',
         viewAs: { kind: 'identity', role: 'user@example.com' },
@@ -338,6 +359,7 @@ describe('browser-mode server on the embedded default', () => {
       expect(JSON.stringify(hosted.body)).not.toContain(info.tokens['user@example.com']);
     } finally {
       await rpc(server, 'workspaces.remove', { id: workspaceId });
+      await setUserAccess(info, undefined);
     }
   });
 
@@ -361,10 +383,10 @@ describe('browser-mode server on the embedded default', () => {
     await db.end();
     await server.close();
     server = await startPierServer({ mode: 'browser', port: 0, dataDir, uiDir });
-    const clients = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'clients' });
-    expect(clients.body.value.rows.map((r: unknown[]) => r[1])).toEqual(['Acme Corp', 'TechStart Inc']);
-    const notes = await rpc(server, 'catalog.readRows', { schema: 'public', table: 'notes' });
-    expect(notes.body.value.rows).toEqual([[1, 'kept']]);
+    const clients = await readTable(server, 'clients');
+    expect(clients.rows?.map((r) => r.name)).toEqual(['Acme Corp', 'TechStart Inc']);
+    const notes = await readTable(server, 'notes');
+    expect(notes.rows).toEqual([{ id: 1, body: 'kept' }]);
   });
 });
 

@@ -5,12 +5,18 @@ import { loadOrCreateSecret, startEmbeddedDefault, type EmbeddedDefault } from '
 import { createLocalIssuer, DEMO_USER_IDENTITY, type LocalIssuer } from '../local/identity/localIssuer';
 import { scimMe, SCIM_ME_PATH } from './scimMeRoute';
 import { createOidcHandler } from '../local/identity/createOidcHandler';
+import { SignInRequests } from '../local/identity/signInRequests';
 import { createControlPlane, type ControlPlane } from '../local/controlPlane/createControlPlane';
-import { DEFAULT_DATABASE, AUTHENTICATOR_ROLE } from '../local/seed/sampleDatabase';
-import { BRANCH_DATA_API_PREFIX, DataApiRouter, DATA_API_PREFIX, LOCAL_WORKSPACE_ID, localDataApiUrl } from './dataApiRoute';
+import { AUTHENTICATOR_ROLE } from '../local/seed/sampleDatabase';
+import { BRANCH_DATA_API_PREFIX, DATA_API_PREFIX, dataApiRoute } from './dataApiRoute';
+import { DEFAULT_DATABASE, EMBEDDED_BRANCH, type CloudLocation, type LocalLocation } from '../../shared/contract/location';
+import { BranchData } from '../branchData/BranchData';
+import { CloudBranchSource, unavailableCloudSource } from '../branchData/CloudBranchSource';
+import { DataApiConsole } from '../branchData/DataApiConsole';
+import type { IBranchSource } from '../branchData/IBranchSource';
+import { LocalBranchSource, localDataApiUrl } from '../branchData/LocalBranchSource';
+import type { WorkspaceRegistry } from '../cloud/workspaces/workspaceRegistry';
 import { mountHandler, type ServiceRequest } from './mountHandler';
-import { BranchDatabases, DEFAULT_BRANCH } from './branchDatabases';
-import { resilientPool } from './resilientPool';
 import { DEFAULT_MAX_BODY_BYTES } from '../engine';
 import { createCloudServices } from '../cloud/createCloudServices';
 import { createCloudHandlers } from '../cloud/rpc/createCloudHandlers';
@@ -19,7 +25,6 @@ import { openSystemBrowser } from '../cloud/auth/openSystemBrowser';
 import type { ISecretCipher } from '../vault/secretCipher';
 import path from 'node:path';
 import { createHandlers, type HandlerDeps, type Handlers } from '../rpc/handlers';
-import { CloudBranchData } from './cloudBranchData';
 import { dispatch } from '../rpc/dispatch';
 import { lockDataDir } from './dataDirLock';
 import { createHttpServer } from './httpServer';
@@ -56,6 +61,8 @@ export interface PierServer {
 }
 
 const MANAGEMENT_API_PREFIX = '/api/2.0/postgres';
+/** Databricks' Permissions API; locally it serves `database-projects` (project grants). */
+const PERMISSIONS_API_PREFIX = '/api/2.0/permissions';
 
 function managementApiUnavailable() {
   return {
@@ -83,6 +90,12 @@ function connectionConfig(url: string): pg.ClientConfig {
   };
 }
 
+/** The database a postgresql:// URL names (Postgres' default: the user's name). */
+function databaseOf(url: string): string {
+  const u = new URL(url);
+  return decodeURIComponent(u.pathname.slice(1)) || decodeURIComponent(u.username) || DEFAULT_DATABASE;
+}
+
 export class PortInUseError extends Error {
   override name = 'PortInUseError';
 }
@@ -102,7 +115,8 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     const sessionSecret = randomBytes(24).toString('base64url');
     interface Services {
       readonly handlers: Handlers;
-      readonly dataApi: DataApiRouter;
+      readonly branchData: BranchData;
+      readonly homeBranch: string;
       /** Absent with --database-url: there are no local clusters to manage then. */
       readonly controlPlane: ControlPlane | undefined;
       readonly oidc: ReturnType<typeof createOidcHandler>;
@@ -120,12 +134,21 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     // The transport lets bodies a little over the engine's limit through, so the engine answers
     // 413 with PostgREST's body naming the limit.
     const dataApiBody = { bodyLimit: DEFAULT_MAX_BODY_BYTES + 1024 * 1024 };
-    await mountHandler(http, DATA_API_PREFIX, async (req, params) => (await servicesReady).dataApi.handle(req, params), dataApiBody);
-    await mountHandler(http, BRANCH_DATA_API_PREFIX, async (req, params) => (await servicesReady).dataApi.handle(req, params), dataApiBody);
+    const dataApi = async (req: ServiceRequest, params: Record<string, string>) => {
+      const { branchData, homeBranch } = await servicesReady;
+      return dataApiRoute(branchData, homeBranch)(req, params);
+    };
+    await mountHandler(http, DATA_API_PREFIX, dataApi, dataApiBody);
+    await mountHandler(http, BRANCH_DATA_API_PREFIX, dataApi, dataApiBody);
     await mountHandler(http, MANAGEMENT_API_PREFIX, async (req) => {
       const { controlPlane } = await servicesReady;
       if (!controlPlane) return managementApiUnavailable();
       return controlPlane.handle({ ...req, body: req.body });
+    });
+    await mountHandler(http, PERMISSIONS_API_PREFIX, async (req) => {
+      const { controlPlane } = await servicesReady;
+      if (!controlPlane) return managementApiUnavailable();
+      return controlPlane.handlePermissions({ ...req, body: req.body });
     });
     await mountHandler(http, '/oidc', async (req) => (await servicesReady).oidc.handle({ ...req, body: req.body }));
     await mountHandler(http, SCIM_ME_PATH, async (req) => scimMe((await servicesReady).issuer, req));
@@ -168,15 +191,22 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       };
     }
 
-    // A dropped connection must never take the process down; the pool replaces it.
-    const adminPool = resilientPool({ connectionString: postgresUrl, max: 5, idleTimeoutMillis: 30_000 }, 'admin pool', log);
     if (!options.databaseUrl) {
       // The Data API connects as `authenticator`, as on Lakebase; its password is Pier's own secret
       // (random base64url, never user input), so a literal is safe where ALTER ROLE takes no parameters.
-      await adminPool.query(`ALTER ROLE ${AUTHENTICATOR_ROLE} WITH LOGIN PASSWORD ${pg.escapeLiteral(String(engineConnection.password))}`);
+      const client = new pg.Client({ connectionString: postgresUrl });
+      await client.connect();
+      try {
+        await client.query(`ALTER ROLE ${AUTHENTICATOR_ROLE} WITH LOGIN PASSWORD ${pg.escapeLiteral(String(engineConnection.password))}`);
+      } finally {
+        await client.end();
+      }
     }
 
     const issuer = await createLocalIssuer({ dataDir: options.dataDir, issuerUrl: `${origin}/oidc` });
+    // A local sign-in (OAuth code) is issued only once the user approves it in Pier's UI.
+    const signIns = new SignInRequests({ log });
+    disposers.push(async () => signIns.dispose());
     let controlPlane: ControlPlane | undefined;
     if (embedded) {
       // Disposed before the embedded cluster (disposers run in reverse): it stops the postmasters it started.
@@ -185,66 +215,68 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
         issuer,
         embedded,
         log,
-        dataApiUrl: (ref) => localDataApiUrl(origin, ref, `projects/${ref.projectId}/branches/${ref.branchId}` === DEFAULT_BRANCH),
+        dataApiUrl: (ref) => {
+          const branch = `projects/${ref.projectId}/branches/${ref.branchId}`;
+          return localDataApiUrl(origin, { branch, database: ref.database }, branch === EMBEDDED_BRANCH);
+        },
       });
       controlPlane = cp;
       disposers.push(() => cp.dispose());
     }
-    // Registered after the control plane so it closes first: the control plane stops the postmasters.
-    disposers.push(() => adminPool.end());
     const admin = connectionConfig(postgresUrl);
-    const ownerToken = mintedTokenProvider(() => issuer.mintToken(issuer.owner, { ttlSeconds: 3600 }), 3600_000);
-    const branches = new BranchDatabases({
-      defaultTarget: { host: String(admin.host), port: Number(admin.port) },
+    const home: LocalLocation = { kind: 'local', branch: EMBEDDED_BRANCH, database: databaseOf(postgresUrl) };
+    const localSource = new LocalBranchSource({
+      home: { branch: home.branch, target: { host: String(admin.host), port: Number(admin.port) } },
+      ...(controlPlane && { endpoints: controlPlane }),
       superuser: { user: String(admin.user), password: String(admin.password) },
-      ...(controlPlane && {
-        managementApi: {
-          handle: (req: ServiceRequest) => (controlPlane as ControlPlane).handle({ ...req, body: req.body }),
-          token: async () => {
-            const t = await ownerToken.getToken();
-            if (!t.ok) throw new Error(t.error.message);
-            return t.value;
-          },
-        },
-      }),
-      log,
-    });
-    disposers.push(() => branches.close());
-    const dataApi = new DataApiRouter({
-      branches,
       authenticator: { user: String(engineConnection.user), password: String(engineConnection.password) },
-      admin: { user: String(admin.user), password: String(admin.password) },
       jwt: { publicKeys: issuer.publicJwks().keys },
       origin,
       log,
     });
-    disposers.push(() => dataApi.close());
     const devTokens: Record<string, string> = {};
     for (const identity of [DEMO_USER_IDENTITY, issuer.owner]) {
       devTokens[identity] = await issuer.mintToken(identity, { ttlSeconds: DEV_TOKEN_TTL_SECONDS });
     }
 
-    const { cloud, cloudData } = await startCloud();
+    const { cloud, cloudSource, workspaces } = await startCloud();
+    const branchData = new BranchData({ local: localSource, cloud: cloudSource });
+    disposers.push(() => branchData.close());
+    if (workspaces) {
+      // A removed workspace, or one signed in anew (perhaps as someone else), drops its engines.
+      const stopOnRemove = workspaces.onDidRemoveWorkspace((id) => void branchData.forgetWorkspace(id));
+      const stopOnSignIn = workspaces.onDidChangeSignIn((id) => void branchData.forgetWorkspace(id));
+      disposers.push(async () => {
+        stopOnRemove();
+        stopOnSignIn();
+      });
+    }
     const handlers = createHandlers({
       mode: options.mode,
-      adminPool,
-      branchPool: (branch, database) =>
-        database !== undefined
-          ? branches.adminPool(branch, database)
-          : branches.isDefault(branch)
-            ? Promise.resolve(adminPool)
-            : branches.adminPool(branch, DEFAULT_DATABASE),
+      home,
       postgresLabel,
-      dataApi,
+      branchData,
+      dataApi: new DataApiConsole(branchData),
       cloud,
-      ...(cloudData && { cloudData }),
+      signIns,
     });
-    ready({ handlers, dataApi, controlPlane, oidc: createOidcHandler(issuer), issuer });
+    ready({
+      handlers,
+      branchData,
+      homeBranch: home.branch,
+      controlPlane,
+      oidc: createOidcHandler(issuer, { approve: (ask) => signIns.ask(ask) }),
+      issuer,
+    });
 
-    async function startCloud(): Promise<{ cloud: HandlerDeps['cloud']; cloudData?: CloudBranchData }> {
+    async function startCloud(): Promise<{
+      cloud: HandlerDeps['cloud'];
+      cloudSource: IBranchSource<CloudLocation>;
+      workspaces?: WorkspaceRegistry;
+    }> {
       if (options.secretCipher && !options.secretCipher.ok) {
         log(`workspaces unavailable: ${options.secretCipher.reason}`);
-        return { cloud: { unavailable: options.secretCipher.reason } };
+        return { cloud: { unavailable: options.secretCipher.reason }, cloudSource: unavailableCloudSource(options.secretCipher.reason) };
       }
       const services = await createCloudServices({
         dataDir: options.dataDir,
@@ -257,21 +289,16 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       });
       if (!services.ok) {
         log(`workspaces unavailable: ${services.error.message}`);
-        return { cloud: { unavailable: services.error.message } };
+        return { cloud: { unavailable: services.error.message }, cloudSource: unavailableCloudSource(services.error.message) };
       }
       const { workspaces, pools } = services.value;
+      // Disposed after BranchData (disposers run in reverse), which releases the pools it leased.
       disposers.push(() => services.value.dispose());
-      // Engines of cloud branches: closed before the pools they lease (disposers run in reverse).
-      const cloudData = new CloudBranchData({ clientFor: (id) => workspaces.client(id), pools, log });
-      // A removed workspace, or one signed in anew (perhaps as someone else), drops its engines.
-      const stopOnRemove = workspaces.onDidRemoveWorkspace((id) => void cloudData.closeWorkspace(id));
-      const stopOnSignIn = workspaces.onDidChangeSignIn((id) => void cloudData.closeWorkspace(id));
-      disposers.push(async () => {
-        stopOnRemove();
-        stopOnSignIn();
-        await cloudData.dispose();
-      });
-      return { cloud: createCloudHandlers({ services: services.value, openBrowser: options.openBrowser ?? openSystemBrowser }), cloudData };
+      return {
+        workspaces,
+        cloud: createCloudHandlers({ services: services.value, openBrowser: options.openBrowser ?? openSystemBrowser }),
+        cloudSource: new CloudBranchSource({ clientFor: (id) => workspaces.client(id), pools, log }),
+      };
     }
 
     const uiUrl = `${origin}/#${SESSION_FRAGMENT_KEY}=${sessionSecret}`;
@@ -282,7 +309,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       readyInfo: () => ({
         ui: uiUrl,
         postgres: postgresUrl,
-        dataApi: `${origin}/api/2.0/workspace/${LOCAL_WORKSPACE_ID}/rest/${DEFAULT_DATABASE}/public`,
+        dataApi: `${localDataApiUrl(origin, home, true)}/public`,
         managementApi: `${origin}${MANAGEMENT_API_PREFIX}`,
         oidc: `${origin}/oidc`,
         tokens: { ...devTokens, owner: devTokens[issuer.owner] ?? '' },

@@ -1,16 +1,11 @@
 import { z } from 'zod';
-import { branchRef, workspaceRef } from './catalog';
+import { location } from './location';
 
 /**
- * Every admin call reads or changes one branch (roles are per branch); omitted = the embedded
- * default. `workspaceId` other than `local` addresses a cloud workspace's branch (then `branch` is
- * required), run as the signed-in identity; `database` defaults to the branch's default database.
+ * Every admin call reads or changes one database of one branch (roles are per branch). On a cloud
+ * workspace it runs as the signed-in identity.
  */
-export const onBranch = {
-  branch: branchRef.optional(),
-  workspaceId: workspaceRef.optional(),
-  database: z.string().min(1).max(63).optional(),
-};
+export const onBranch = { at: location };
 
 /** Postgres identifiers as the catalog spells them; checked against the catalog before use. */
 const identifier = z.string().min(1).max(63);

@@ -6,7 +6,6 @@
 export const CHANNELS = [
   'app.status',
   'catalog.listSchemas',
-  'catalog.readRows',
   'dataApi.request',
   'dataApi.describe',
   'dataApi.identities',
@@ -25,6 +24,8 @@ export const CHANNELS = [
   'admin.setupFix',
   'sql.run',
   'sql.cancel',
+  'signIn.pending',
+  'signIn.decide',
   'workspaces.list',
   'workspaces.add',
   'workspaces.remove',

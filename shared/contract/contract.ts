@@ -4,6 +4,7 @@ import * as catalog from './catalog';
 import * as dataApi from './dataApi';
 import * as admin from './admin';
 import * as sql from './sql';
+import * as signIn from './signIn';
 import { cloudContract } from './cloud';
 import type { Channel } from './channels';
 import type { Result } from './result';
@@ -12,7 +13,6 @@ import type { Result } from './result';
 export const contract = {
   'app.status': { input: app.appStatusInput, output: app.appStatusOutput },
   'catalog.listSchemas': { input: catalog.listSchemasInput, output: catalog.listSchemasOutput },
-  'catalog.readRows': { input: catalog.readRowsInput, output: catalog.readRowsOutput },
   'dataApi.request': { input: dataApi.dataApiRequestInput, output: dataApi.dataApiRequestOutput },
   'dataApi.describe': { input: dataApi.describeTableInput, output: dataApi.describeTableOutput },
   'dataApi.identities': { input: dataApi.identitiesInput, output: dataApi.identitiesOutput },
@@ -31,6 +31,8 @@ export const contract = {
   'admin.setupFix': { input: admin.setupFixInput, output: admin.applyOutput },
   'sql.run': { input: sql.sqlRunInput, output: sql.sqlRunOutput },
   'sql.cancel': { input: sql.sqlCancelInput, output: sql.sqlCancelOutput },
+  'signIn.pending': { input: signIn.pendingSignInsInput, output: signIn.pendingSignInsOutput },
+  'signIn.decide': { input: signIn.decideSignInInput, output: signIn.decideSignInOutput },
   ...cloudContract,
 } satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 

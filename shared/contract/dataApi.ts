@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { branchRef, workspaceRef } from './catalog';
+import { location } from './location';
 
 const identifier = z.string().min(1).max(63);
 
@@ -19,7 +19,7 @@ export type ViewAs = z.infer<typeof viewAs>;
  */
 export const dataApiRequestInput = z
   .object({
-    database: identifier,
+    at: location,
     method: z.enum(['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE']).default('GET'),
     path: z.string().min(1).max(2048).startsWith('/'),
     rawQuery: z.string().max(65_536).default(''),
@@ -29,8 +29,6 @@ export const dataApiRequestInput = z
       .max(10 * 1024 * 1024)
       .optional(),
     viewAs,
-    branch: branchRef.optional(),
-    workspaceId: workspaceRef.optional(),
   })
   .strict();
 export const dataApiRequestOutput = z.object({
@@ -48,7 +46,7 @@ export type DataApiRequestOutput = z.infer<typeof dataApiRequestOutput>;
  */
 export const dataApiTransactionInput = z
   .object({
-    database: identifier,
+    at: location,
     requests: z
       .array(
         z
@@ -68,8 +66,6 @@ export const dataApiTransactionInput = z
       .max(1000),
     rollback: z.boolean(),
     viewAs,
-    branch: branchRef.optional(),
-    workspaceId: workspaceRef.optional(),
   })
   .strict();
 export const dataApiTransactionOutput = z.object({
@@ -81,15 +77,7 @@ export const dataApiTransactionOutput = z.object({
 export type DataApiTransactionInput = z.input<typeof dataApiTransactionInput>;
 export type DataApiTransactionOutput = z.infer<typeof dataApiTransactionOutput>;
 
-export const describeTableInput = z
-  .object({
-    database: identifier,
-    schema: identifier,
-    table: identifier,
-    branch: branchRef.optional(),
-    workspaceId: workspaceRef.optional(),
-  })
-  .strict();
+export const describeTableInput = z.object({ at: location, schema: identifier, table: identifier }).strict();
 const qualified = z.object({ schema: z.string(), name: z.string() });
 export const describeTableOutput = z.object({
   /** Base URL of this database's Data API: `{baseUrl}/{schema}/{table}?…`. */
@@ -123,9 +111,7 @@ export const describeTableOutput = z.object({
 });
 export type DescribeTableOutput = z.infer<typeof describeTableOutput>;
 
-export const identitiesInput = z
-  .object({ database: identifier, branch: branchRef.optional(), workspaceId: workspaceRef.optional() })
-  .strict();
+export const identitiesInput = z.object({ at: location }).strict();
 export const identitiesOutput = z.object({
   /** Roles granted to `authenticator`: the identities a Data API request may run as. */
   roles: z.array(z.string()),

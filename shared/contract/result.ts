@@ -11,10 +11,15 @@ export interface RpcError {
   readonly hint?: string | null;
 }
 
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: RpcError };
+/**
+ * The one result type where a caller must branch on failure: across the RPC boundary `E` is the
+ * RpcError; inside a domain it is that domain's error value (the engine's PostgREST body, the
+ * management client's CloudError, an update mask's MaskError).
+ */
+export type Result<T, E = RpcError> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 
-export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = (error: RpcError): Result<never> => ({ ok: false, error });
+export const ok = <T>(value: T): { readonly ok: true; readonly value: T } => ({ ok: true, value });
+export const fail = <E = RpcError>(error: E): { readonly ok: false; readonly error: E } => ({ ok: false, error });
 
 /** Exhaustiveness guard for switches over closed unions. */
 export function assertNever(value: never, what = 'value'): never {

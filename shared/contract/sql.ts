@@ -18,7 +18,7 @@ export const sqlRunInput = z
     mode: sqlRunMode.default('run'),
     /** Rows kept per result; the rest are counted, not sent. */
     rowLimit: z.number().int().min(1).max(10_000).default(1000),
-    /** Omitted = the embedded default; a cloud workspace's branch as for the admin channels. */
+    /** Where it runs: on a cloud workspace's branch as the signed-in identity, as for the admin channels. */
     ...onBranch,
   })
   .strict();

@@ -1,3 +1,4 @@
+import type { Result } from '../contract/result';
 /**
  * update_mask helpers (reference §5). Clients build a mask from the fields a user changed; the local
  * server applies a mask to a stored resource. Both use one table of spec fields per resource so they
@@ -208,7 +209,7 @@ export type MaskError =
   | { readonly kind: 'immutable'; readonly path: string }
   | { readonly kind: 'oneofConflict'; readonly path: string; readonly members: readonly string[] };
 
-export type MaskResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: MaskError };
+export type MaskResult<T> = Result<T, MaskError>;
 
 /** A person-readable message in the server's style (`INVALID_PARAMETER_VALUE`). */
 export function maskErrorMessage(error: MaskError): string {

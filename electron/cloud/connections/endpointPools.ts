@@ -54,6 +54,8 @@ interface PoolEntry {
   readonly client: ManagementClient;
   readonly user: string;
   readonly pool: pg.Pool;
+  /** The endpoint's host (`status.hosts.host`) the pool connects to. */
+  readonly host: string;
   inUse: number;
   /** Holders of the pool itself (see `leasePool`): it stays open and its credential stays renewed. */
   leases: number;
@@ -65,6 +67,8 @@ export interface PoolLease {
   readonly pool: pg.Pool;
   /** The Postgres user its connections log in as (the signed-in identity). */
   readonly user: string;
+  /** The endpoint's host (`status.hosts.host`) its connections go to. */
+  readonly address: string;
   release(): void;
 }
 
@@ -217,6 +221,7 @@ export class EndpointPools {
       client: client.value,
       user: user.value,
       pool,
+      host,
       inUse: 0,
       leases: 0,
       idleTimer: undefined,
@@ -334,6 +339,7 @@ export class EndpointPools {
     return cloudOk({
       pool: e.pool,
       user: e.user,
+      address: e.host,
       release: () => {
         if (released) return;
         released = true;

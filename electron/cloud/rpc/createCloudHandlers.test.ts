@@ -15,7 +15,8 @@ import {
 import { staticTokenProvider } from '../auth/authProvider';
 import { createCloudServices, type CloudServices } from '../createCloudServices';
 import { startScriptedServer, type RecordedRequest, type ScriptedServer } from '../testing/scriptedServer';
-import { branchSummary, CloudRpcError, createCloudHandlers } from './createCloudHandlers';
+import { branchSummary, createCloudHandlers } from './createCloudHandlers';
+import { PierError } from '../../errors/PierError';
 
 let dir: string;
 let local: ScriptedServer;
@@ -124,13 +125,13 @@ describe('cloud RPC handlers', () => {
   it('failures arrive as RpcErrors with CLOUD codes and structured details', async () => {
     const h = createCloudHandlers({ services, openBrowser: () => undefined });
     const bad = await h['cloud.branches']({ workspaceId: 'local', project: 'projects/../x' }).catch((e: unknown) => e);
-    expect(bad).toBeInstanceOf(CloudRpcError);
-    expect((bad as CloudRpcError).rpcError.code).toBe('CLOUD_INVALID_INPUT');
+    expect(bad).toBeInstanceOf(PierError);
+    expect((bad as PierError).code).toBe('CLOUD_INVALID_INPUT');
     const denied = await h['workspaces.add']({ method: 'pat', host: local.url, token: 'dapi-wrong' }).catch((e: unknown) => e);
-    expect((denied as CloudRpcError).rpcError).toMatchObject({ code: 'CLOUD_UNAUTHENTICATED' });
-    expect(JSON.parse((denied as CloudRpcError).rpcError.details!)).toMatchObject({ http_status: 401, error_code: 'UNAUTHENTICATED' });
+    expect((denied as PierError).toRpcError()).toMatchObject({ code: 'CLOUD_UNAUTHENTICATED' });
+    expect(JSON.parse((denied as PierError).toRpcError().details!)).toMatchObject({ http_status: 401, error_code: 'UNAUTHENTICATED' });
     expect(services.workspaces.list()).toHaveLength(1);
-    expect(await h['workspaces.remove']({ id: 'local' }).catch((e: CloudRpcError) => e.rpcError)).toMatchObject({
+    expect(await h['workspaces.remove']({ id: 'local' }).catch((e: PierError) => e.toRpcError())).toMatchObject({
       code: 'CLOUD_INVALID_INPUT',
     });
   });
@@ -271,8 +272,8 @@ describe('project and endpoint mutations through the handlers', () => {
           body: { spec: { default_branch: BR } },
         });
 
-        const bad = await h['cloud.setDefaultBranch']({ workspaceId: 'local', branch: 'projects/local' }).catch(
-          (e: CloudRpcError) => e.rpcError,
+        const bad = await h['cloud.setDefaultBranch']({ workspaceId: 'local', branch: 'projects/local' }).catch((e: PierError) =>
+          e.toRpcError(),
         );
         expect(bad).toMatchObject({ code: 'CLOUD_INVALID_INPUT', message: expect.stringMatching(/not a branch name/) });
         expect(requests).toHaveLength(2);
@@ -354,8 +355,8 @@ describe('project and endpoint mutations through the handlers', () => {
             ? managedByParent('root branches cannot be deleted independently')
             : undefined;
     await withPeer(refuse, async (h) => {
-      const ep = await h['cloud.deleteEndpoint']({ workspaceId: 'local', endpoint: `${BR}/endpoints/primary` }).catch(
-        (e: CloudRpcError) => e.rpcError,
+      const ep = await h['cloud.deleteEndpoint']({ workspaceId: 'local', endpoint: `${BR}/endpoints/primary` }).catch((e: PierError) =>
+        e.toRpcError(),
       );
       expect(ep).toMatchObject({
         code: 'CLOUD_INVALID_REQUEST',
@@ -367,7 +368,7 @@ describe('project and endpoint mutations through the handlers', () => {
         http_status: 400,
       });
       const root = await h['cloud.deleteBranch']({ workspaceId: 'local', branch: 'projects/local/branches/production' }).catch(
-        (e: CloudRpcError) => e.rpcError,
+        (e: PierError) => e.toRpcError(),
       );
       expect(root).toMatchObject({
         code: 'CLOUD_INVALID_REQUEST',
@@ -571,8 +572,8 @@ describe('databases, roles and the Data API through the handlers', () => {
         enabled: false,
         settings: {},
       });
-      const gone = await h['cloud.dataApi']({ workspaceId: 'local', database: `${BR}/databases/gone` }).catch(
-        (e: CloudRpcError) => e.rpcError,
+      const gone = await h['cloud.dataApi']({ workspaceId: 'local', database: `${BR}/databases/gone` }).catch((e: PierError) =>
+        e.toRpcError(),
       );
       expect(gone).toMatchObject({ code: 'CLOUD_NOT_FOUND' });
     });

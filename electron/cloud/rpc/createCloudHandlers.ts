@@ -1,10 +1,9 @@
 /**
  * Main-side handlers for the proposed `workspaces.*` and `cloud.*` calls (schemas in
- * shared/management/workspaceSchemas.ts). Failures are thrown as CloudRpcError carrying the
+ * shared/management/workspaceSchemas.ts). Failures are thrown as PierError carrying the
  * RpcError value, for the dispatcher to return as is. Nothing returned contains a secret.
  */
 import type { z } from 'zod';
-import type { RpcError } from '../../../shared/contract/result';
 import type {
   Branch,
   BranchSpec,
@@ -21,20 +20,13 @@ import { suggestId } from '../../../shared/management/ids';
 import { lastIdOf, parseResourceName, projectName } from '../../../shared/management/resourceName';
 import type * as schemas from '../../../shared/management/workspaceSchemas';
 import { toRpcError, type CloudError, type CloudResult } from '../cloudError';
+import { PierError } from '../../errors/PierError';
 import { collect, type Pending } from '../managementClient';
 import { parseDurationSeconds } from '../parseApiError';
 import type { CloudServices } from '../createCloudServices';
 
-/** A handler failure that already is a user-facing RpcError (code CLOUD_…, message, details). */
-export class CloudRpcError extends Error {
-  constructor(readonly rpcError: RpcError) {
-    super(rpcError.message);
-    this.name = 'CloudRpcError';
-  }
-}
-
 function unwrap<T>(r: CloudResult<T>): T {
-  if (!r.ok) throw new CloudRpcError(toRpcError(r.error));
+  if (!r.ok) throw PierError.from(toRpcError(r.error));
   return r.value;
 }
 
@@ -390,7 +382,7 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
     ): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const parsed = parseResourceName(input.branch);
       if (parsed?.kind !== 'branch')
-        throw new CloudRpcError(
+        throw PierError.from(
           toRpcError({
             code: 'CLOUD_INVALID_INPUT',
             message: `"${input.branch}" is not a branch name (projects/<project>/branches/<branch>).`,
@@ -560,7 +552,7 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
       const c = await client(input.workspaceId);
       const base = dataApiView(unwrap(await c.getDataApi(input.database))).url;
       if (!base) {
-        throw new CloudRpcError({
+        throw PierError.from({
           code: 'CLOUD_NOT_FOUND',
           message: `The Data API of ${shortId(input.database)} reports no URL.`,
           hint: 'Enable the Data API on that database first.',
@@ -580,7 +572,7 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
           signal: AbortSignal.timeout(60_000),
         });
       } catch (err) {
-        throw new CloudRpcError({
+        throw PierError.from({
           code: 'CLOUD_NETWORK',
           message: `The hosted Data API at ${new URL(url).host} could not be reached (${(err as Error).message}).`,
           hint: 'Check the network and that the endpoint is running.',

@@ -431,6 +431,13 @@ describe('roles, databases, data API and credentials', () => {
     await owner.end();
     await server.issuer.addIdentity('someone@example.com');
     const token = await server.issuer.mintToken('someone@example.com');
+    // A credential needs CAN_USE on the project, as on Databricks.
+    const grant = await fetch(`${server.origin}/api/2.0/permissions/database-projects/local`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${server.ownerToken}` },
+      body: JSON.stringify({ access_control_list: [{ user_name: 'someone@example.com', permission_level: 'CAN_USE' }] }),
+    });
+    expect(grant.status).toBe(200);
     const res = await fetch(`${server.managementApi}/credentials`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },

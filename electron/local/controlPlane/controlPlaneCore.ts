@@ -85,6 +85,7 @@ export class ControlPlaneCore {
       );
     await core.recoverAfterCrash();
     if (!store.existed && options.embedded) await core.adoptFoundation(options.embedded);
+    core.settleOwners();
     await core.store.save();
     await core.openAllEndpoints();
     await core.undoInterruptedCatalog();
@@ -118,6 +119,16 @@ export class ControlPlaneCore {
       throw notFound('Branch', 'branch_id', branchId);
     }
     return b;
+  }
+
+  /** The branch's record if it exists and is not deleted; undefined instead of the service's 404. */
+  findBranch(projectId: string, branchId: string): BranchRecord | undefined {
+    try {
+      return this.branch(projectId, branchId);
+    } catch (err) {
+      if (err instanceof ApiFailure && err.errorCode === 'NOT_FOUND') return undefined;
+      throw err;
+    }
   }
 
   endpoint(projectId: string, branchId: string, endpointId: string): EndpointRecord {
@@ -254,6 +265,14 @@ export class ControlPlaneCore {
 
   // ─── Start-up ─────────────────────────────────────────────────────────────
 
+  /** Projects recorded before owners and grants were kept belong to the workspace owner, with no grants. */
+  private settleOwners(): void {
+    for (const p of Object.values(this.data.projects)) {
+      if (typeof p.owner !== 'string' || p.owner === '') p.owner = this.owner;
+      if (!Array.isArray(p.permissions)) p.permissions = [];
+    }
+  }
+
   /** Rolls back half-made resources and finishes half-done purges (see `Lifecycle`). */
   private async recoverAfterCrash(): Promise<void> {
     const d = this.data;
@@ -353,6 +372,7 @@ export class ControlPlaneCore {
       project_id: projectId,
       uid: this.newUid('proj'),
       owner: this.owner,
+      permissions: [],
       create_time: now,
       update_time: now,
       lifecycle: 'ready',

@@ -30,10 +30,21 @@ interface Timestamps {
   update_time: string;
 }
 
+/** Grantable project permission levels, as Databricks names them (see projectPermissions.ts). */
+export type PermissionLevel = 'CAN_USE' | 'CAN_MANAGE';
+
+export interface PermissionEntry {
+  user_name: string;
+  permission_level: PermissionLevel;
+}
+
 export interface ProjectRecord extends Timestamps {
   project_id: string;
   uid: string;
+  /** The creator; CAN_MANAGE without a grant. Records from before owners were kept have none (the workspace owner's). */
   owner: string;
+  /** Grants to other identities (the Permissions API); absent in records written before there were any. */
+  permissions?: PermissionEntry[];
   /** Effective spec: every default materialized. */
   spec: ProjectSpec;
   delete_time?: string;
@@ -91,6 +102,8 @@ export interface DatabaseRecord extends Timestamps {
 export interface OperationRecord {
   name: string;
   done: boolean;
+  /** Who started it: they may poll it even after the project is gone (never sent to clients). */
+  requested_by?: string;
   metadata: Record<string, unknown>;
   response?: unknown;
   error?: OperationError;

@@ -1,5 +1,7 @@
 import type { JWK } from 'jose';
 import { ApiFailure } from './apiFailure';
+import { parseResourceName } from '../../../shared/management/resourceName';
+import { notFound } from '../../errors/PierError';
 import type { ApiCall } from './apiCall';
 import { ControlPlaneCore, type ControlPlaneOptions } from './controlPlaneCore';
 import { createBranch, deleteBranch, getBranch, listBranches, undeleteBranch, updateBranch } from './branchHandlers';
@@ -11,6 +13,7 @@ import { disableDataApi, enableDataApi, getDataApi, updateDataApi } from './data
 import { generateCredential } from './credentialHandler';
 import { isObject } from './wireValues';
 import { runMaintenance, type MaintenanceReport } from './maintenance';
+import { projectOfPath, requireLevel, requireWorkspaceOwner, routePermissions } from './projectPermissions';
 
 /** How often purges, expirations and history pruning run. */
 const MAINTENANCE_EVERY_MS = 10 * 60_000;
@@ -38,8 +41,16 @@ export interface HandlerResponse {
 export interface ControlPlane {
   /** Serves `/api/2.0/postgres/*`. */
   handle(request: HandlerRequest): Promise<HandlerResponse>;
+  /** Serves `/api/2.0/permissions/*` (`database-projects`); `path` is what follows that mount. */
+  handlePermissions(request: HandlerRequest): Promise<HandlerResponse>;
   /** Public keys that verify the local issuer's tokens (for the Data API). */
   publicJwks(): { keys: JWK[] };
+  /**
+   * Where a branch's read-write compute listens on loopback (its proxy, which wakes a suspended
+   * compute), for main's own connections. Throws PierError PIER404 if the branch or its
+   * read-write endpoint is not there.
+   */
+  readWriteEndpoint(branch: string): Promise<{ host: string; port: number }>;
   /** Suspends an endpoint now (ACTIVE → IDLE), e.g. to measure or demonstrate resume. */
   suspendEndpoint(name: string): Promise<void>;
   /** Runs housekeeping now (it also runs every 10 minutes); `now` lets tests look ahead in time. */
@@ -63,8 +74,19 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const timer = setInterval(() => void maintain(), MAINTENANCE_EVERY_MS);
   timer.unref();
   return {
-    handle: (request) => handleRequest(core, request),
+    handle: (request) => handleRequest(core, request, route),
+    handlePermissions: (request) => handleRequest(core, request, routePermissions),
     publicJwks: () => options.issuer.publicJwks(),
+    async readWriteEndpoint(branch) {
+      const ref = parseResourceName(branch);
+      const record = ref?.kind === 'branch' ? core.findBranch(ref.projectId, ref.branchId) : undefined;
+      if (!record) throw notFound(`Branch ${branch} does not exist (it may have been deleted).`, 'Refresh the tree.');
+      try {
+        return { host: '127.0.0.1', port: core.primaryRuntime(record).port };
+      } catch {
+        throw notFound(`Branch ${branch} has no running read-write endpoint: create one to open its tables.`, 'Refresh the tree.');
+      }
+    },
     async suspendEndpoint(name) {
       const runtime = core.runtimes.get(name);
       if (!runtime) throw new Error(`No endpoint ${name}.`);
@@ -85,7 +107,11 @@ const json = (status: number, value: unknown): HandlerResponse => ({
   body: JSON.stringify(value),
 });
 
-async function handleRequest(core: ControlPlaneCore, request: HandlerRequest): Promise<HandlerResponse> {
+async function handleRequest(
+  core: ControlPlaneCore,
+  request: HandlerRequest,
+  routeCall: (core: ControlPlaneCore, call: ApiCall) => Promise<unknown>,
+): Promise<HandlerResponse> {
   try {
     const caller = await authenticate(core, request.headers.authorization);
     const segments = request.path.split('/').filter((s) => s !== '');
@@ -96,7 +122,7 @@ async function handleRequest(core: ControlPlaneCore, request: HandlerRequest): P
       body: parseBody(request.body),
       caller,
     };
-    return json(200, await route(core, call));
+    return json(200, await routeCall(core, call));
   } catch (err) {
     if (err instanceof ApiFailure) {
       const res = json(err.httpStatus, err.toBody());
@@ -141,14 +167,54 @@ function parseBody(body: unknown): Record<string, unknown> {
 const unknownRoute = (call: ApiCall) =>
   new ApiFailure('NOT_FOUND', `No management-API method ${call.method} /api/2.0/postgres/${call.segments.join('/')}.`);
 
-/** Routes on the resource hierarchy; names arrive unescaped with their slashes. */
+/** Checks the caller's project permission, then routes; a started operation remembers who asked. */
 async function route(core: ControlPlaneCore, call: ApiCall): Promise<unknown> {
+  authorize(core, call);
+  const result = await routeResource(core, call);
+  const started = isObject(result) && typeof result.name === 'string' ? core.data.operations[result.name] : undefined;
+  if (started && call.method !== 'GET') started.requested_by = call.caller;
+  return result;
+}
+
+/**
+ * Who may call what (projectPermissions.ts says why): reads need CAN_USE on the project, every
+ * change CAN_MANAGE, a new project the workspace owner. Listing projects filters instead, and
+ * credentials are checked on the endpoint's project. A project that does not exist is left to
+ * the handlers' 404.
+ */
+function authorize(core: ControlPlaneCore, call: ApiCall): void {
+  const s = call.segments;
+  // Operations are checked where they are looked up (their starter may follow them).
+  if (s[0] !== 'projects' || (isOperationPath(call) && call.method === 'GET')) return;
+  if (s.length === 1) {
+    if (call.method !== 'POST') return;
+    const existing = projectOfPath(core, ['projects', call.query.get('project_id') ?? '']);
+    if (existing) requireLevel(core, existing, call.caller, 'CAN_MANAGE');
+    else requireWorkspaceOwner(core, call.caller, 'create a project');
+    return;
+  }
+  const p = projectOfPath(core, s);
+  if (p) requireLevel(core, p, call.caller, call.method === 'GET' ? 'CAN_USE' : 'CAN_MANAGE');
+}
+
+const isOperationPath = (call: ApiCall) => call.segments.length >= 4 && call.segments[call.segments.length - 2] === 'operations';
+
+/** Routes on the resource hierarchy; names arrive unescaped with their slashes. */
+async function routeResource(core: ControlPlaneCore, call: ApiCall): Promise<unknown> {
   const s = call.segments;
   const m = call.method;
   // Operation names are `<resource name>/operations/<id>`.
-  if (s.length >= 4 && s[s.length - 2] === 'operations' && m === 'GET') {
-    const op = core.ops.get(s.join('/'));
-    if (!op) throw new ApiFailure('NOT_FOUND', `Operation ${s.join('/')} not found; it may have expired.`);
+  if (isOperationPath(call) && m === 'GET') {
+    const name = s.join('/');
+    const record = core.data.operations[name];
+    const op = core.ops.get(name);
+    if (!record || !op) throw new ApiFailure('NOT_FOUND', `Operation ${name} not found; it may have expired.`);
+    // Whoever started it may follow it (a purged project has no permissions left to ask).
+    const p = projectOfPath(core, s);
+    if (record.requested_by !== call.caller && call.caller !== core.owner) {
+      if (p) requireLevel(core, p, call.caller, 'CAN_USE');
+      else throw new ApiFailure('PERMISSION_DENIED', `${call.caller} did not start operation ${name}, and its project is gone.`);
+    }
     return op;
   }
   if (s.length === 1 && s[0] === 'credentials' && m === 'POST') return generateCredential(core, call);

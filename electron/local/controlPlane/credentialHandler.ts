@@ -3,6 +3,7 @@ import { parseResourceName, type DatabaseCredential } from '../../../shared/mana
 import { ApiFailure, invalidParameter, requiredField } from './apiFailure';
 import type { ApiCall } from './apiCall';
 import type { ControlPlaneCore } from './controlPlaneCore';
+import { requireLevel } from './projectPermissions';
 import { durationIn, parseTimestamp } from './wireValues';
 
 /**
@@ -17,6 +18,8 @@ export async function generateCredential(core: ControlPlaneCore, call: ApiCall):
     throw invalidParameter(`Field 'endpoint' must be an endpoint name like projects/p/branches/b/endpoints/e, got '${endpoint}'.`);
   core.endpoint(parsed.projectId, parsed.branchId, parsed.endpointId);
   const b = core.branch(parsed.projectId, parsed.branchId);
+  // As on Databricks: a credential for a project's endpoint needs at least CAN_USE on the project.
+  requireLevel(core, core.project(parsed.projectId), call.caller, 'CAN_USE');
   if (call.body.ttl !== undefined && call.body.expire_time !== undefined)
     throw invalidParameter(`Set either 'ttl' or 'expire_time', not both.`);
   let seconds = 3600;

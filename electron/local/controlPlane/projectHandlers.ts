@@ -27,6 +27,7 @@ import {
 } from './controlPlaneCore';
 import type { BranchRecord, EndpointRecord, ProjectRecord } from './controlPlaneState';
 import { EMPTY_RESPONSE } from './operationRunner';
+import { levelOf } from './projectPermissions';
 import { projectView } from './resourceViews';
 import { checkEndpointSpec, checkProjectSpec, endpointDefaults, maskedUpdate, objectField } from './specRules';
 import { isObject, pageOf, queryBoolean, timestamp } from './wireValues';
@@ -74,6 +75,7 @@ export async function createProject(core: ControlPlaneCore, call: ApiCall): Prom
     project_id: projectId,
     uid: core.newUid('proj'),
     owner: call.caller,
+    permissions: [],
     spec,
     create_time: now,
     update_time: now,
@@ -188,7 +190,10 @@ function checkDefaultBranch(core: ControlPlaneCore, projectId: string, spec: Pro
 
 export function listProjects(core: ControlPlaneCore, call: ApiCall): ListProjectsResponse {
   const showDeleted = queryBoolean(call.query, 'show_deleted');
-  const all = Object.values(core.data.projects).filter((p) => p.lifecycle !== 'purging' && (showDeleted || !p.delete_time));
+  // Only the projects the caller may use, as the service lists them.
+  const all = Object.values(core.data.projects).filter(
+    (p) => p.lifecycle !== 'purging' && (showDeleted || !p.delete_time) && levelOf(core, p, call.caller) !== undefined,
+  );
   const { page, next } = pageOf(all, call.query, 100);
   return { projects: page.map((p) => projectView(core, p)), ...(next ? { next_page_token: next } : {}) };
 }

@@ -15,6 +15,7 @@ import type { ApiCall } from './apiCall';
 import type { ControlPlaneCore } from './controlPlaneCore';
 import { CREATED_BY_PIER, type RoleRecord } from './controlPlaneState';
 import { EMPTY_RESPONSE } from './operationRunner';
+import { ownerOf } from './projectPermissions';
 import { roleView } from './resourceViews';
 import { maskedUpdate, objectField } from './specRules';
 import { isObject, pageOf, queryBoolean, timestamp } from './wireValues';
@@ -58,12 +59,28 @@ function roleOptions(s: RoleSpec): string {
   ].join(' ');
 }
 
-async function applyMemberships(c: pg.ClientBase, s: RoleSpec): Promise<void> {
+/**
+ * DATABRICKS_SUPERUSER membership, then whether the Data API may act as the role. An identity
+ * role is granted to `authenticator` (the Data API logs in as it and switches role) only while it
+ * is not elevated; an elevated one is taken away from `authenticator`, whatever asked for the
+ * change. Lakebase refuses that grant too: every Data API token could otherwise act with the
+ * owner's, a superuser-like, a CREATEROLE or a BYPASSRLS role's rights, past every policy.
+ */
+async function applyMemberships(c: pg.ClientBase, s: RoleSpec, projectOwner: string): Promise<void> {
   const role = quoteIdent(s.postgres_role ?? '');
   if (s.membership_roles?.includes('DATABRICKS_SUPERUSER')) await c.query(`GRANT databricks_superuser TO ${role}`);
   else await c.query(`REVOKE databricks_superuser FROM ${role}`);
-  // Identities are reachable from the Data API, which logs in as authenticator and switches role.
-  if (s.identity_type) await c.query(`GRANT ${role} TO authenticator`);
+  const reachable = await c.query<{ granted: boolean; elevated: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles a ON a.oid = m.member
+                    WHERE r.rolname = $1 AND a.rolname = 'authenticator') AS granted,
+            EXISTS (SELECT 1 FROM pg_roles r
+                    WHERE pg_has_role($1::name, r.oid, 'MEMBER')
+                      AND (r.rolsuper OR r.rolbypassrls OR r.rolcreaterole OR r.rolname = ANY($2::text[]))) AS elevated`,
+    [s.postgres_role, ['databricks_superuser', projectOwner]],
+  );
+  const { granted, elevated } = reachable.rows[0] ?? { granted: false, elevated: true };
+  if (elevated && granted) await c.query(`REVOKE ${role} FROM authenticator`);
+  else if (!elevated && !granted && s.identity_type) await c.query(`GRANT ${role} TO authenticator`);
 }
 
 export async function createRole(core: ControlPlaneCore, call: ApiCall, projectId: string, branchId: string): Promise<Operation> {
@@ -108,7 +125,7 @@ export async function createRole(core: ControlPlaneCore, call: ApiCall, projectI
         try {
           await c.query(`${found ? 'ALTER' : 'CREATE'} ROLE ${quoteIdent(spec.postgres_role ?? '')} ${roleOptions(spec)}`);
           if (!found) await c.query(`COMMENT ON ROLE ${quoteIdent(spec.postgres_role ?? '')} IS '${CREATED_BY_PIER}'`);
-          await applyMemberships(c, spec);
+          await applyMemberships(c, spec, ownerOf(core, core.project(projectId)));
           await c.query('COMMIT');
         } catch (err) {
           await c.query('ROLLBACK').catch(() => undefined);
@@ -154,8 +171,15 @@ export async function updateRole(
     throw invalidParameter(`Field 'spec.postgres_role' cannot change; create a new role instead.`);
   return core.ops.start(roleName(projectId, branchId, roleId), 'RoleOperationMetadata', projectId, async () => {
     await core.primaryRuntime(b).withClient('postgres', async (c) => {
-      await c.query(`ALTER ROLE ${quoteIdent(spec.postgres_role ?? '')} ${roleOptions(spec)}`);
-      await applyMemberships(c, spec);
+      await c.query('BEGIN');
+      try {
+        await c.query(`ALTER ROLE ${quoteIdent(spec.postgres_role ?? '')} ${roleOptions(spec)}`);
+        await applyMemberships(c, spec, ownerOf(core, core.project(projectId)));
+        await c.query('COMMIT');
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
     });
     r.spec = spec;
     r.update_time = timestamp();

@@ -7,12 +7,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { createLocalIssuer, DEMO_USER_IDENTITY, OWNER_IDENTITY, type LocalIssuer } from './localIssuer';
-import { createOidcHandler } from './createOidcHandler';
+import { createOidcHandler, type OidcHandler } from './createOidcHandler';
+import { SignInRequests } from './signInRequests';
 
 let dir: string;
 let server: http.Server;
 let origin: string;
 let issuer: LocalIssuer;
+/** What Pier's UI sees and answers: the tests approve or deny here, as the user would. */
+let requests: SignInRequests;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'pier-oidc-'));
@@ -20,7 +23,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   issuer = await createLocalIssuer({ dataDir: dir, issuerUrl: `${origin}/oidc` });
-  const oidc = createOidcHandler(issuer);
+  requests = new SignInRequests({ timeoutMs: 5_000 });
+  const oidc = createOidcHandler(issuer, { approve: (ask) => requests.ask(ask) });
   server.on('request', (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -46,6 +50,15 @@ afterAll(async () => {
 
 const b64url = (b: Buffer) => b.toString('base64url');
 
+/** The user's answer to the one sign-in waiting in Pier, once it arrives. */
+async function answer(approve: boolean) {
+  for (let i = 0; i < 100 && requests.pending().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  const [pending] = requests.pending();
+  if (!pending) throw new Error('No sign-in is waiting for the user.');
+  expect(requests.decide(pending.id, approve)).toBe(true);
+  return pending;
+}
+
 async function signIn(options: { loginHint?: string; scope?: string } = {}) {
   const discovery = (await (await fetch(`${origin}/oidc/.well-known/oauth-authorization-server`)).json()) as Record<string, string>;
   const verifier = b64url(randomBytes(64));
@@ -63,7 +76,9 @@ async function signIn(options: { loginHint?: string; scope?: string } = {}) {
   };
   if (options.loginHint) params.login_hint = options.loginHint;
   for (const [k, v] of Object.entries(params)) auth.searchParams.set(k, v);
-  const redirect = await fetch(auth, { redirect: 'manual' });
+  const redirecting = fetch(auth, { redirect: 'manual' });
+  await answer(true);
+  const redirect = await redirecting;
   expect(redirect.status).toBe(302);
   const back = new URL(redirect.headers.get('location') ?? '');
   expect(back.origin).toBe('http://localhost:8020');
@@ -151,6 +166,69 @@ describe('local OIDC issuer', () => {
     expect(await issuer.verifyToken(ok.access_token)).toMatchObject({ ok: true, subject: OWNER_IDENTITY });
     expect(ok.refresh_token).toBeUndefined();
     expect((await call('nope')).status).toBe(401);
+  });
+
+  it('holds the authorization request until the user decides, showing the client, redirect and identity', async () => {
+    const auth = new URL(`${origin}/oidc/v1/authorize`);
+    const challenge = b64url(createHash('sha256').update('v'.repeat(43)).digest());
+    for (const [k, v] of Object.entries({
+      response_type: 'code',
+      client_id: 'some-tool',
+      redirect_uri: 'http://127.0.0.1:9123/cb',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      login_hint: DEMO_USER_IDENTITY,
+      state: 'st',
+    }))
+      auth.searchParams.set(k, v);
+    let settled = false;
+    const redirecting = fetch(auth, { redirect: 'manual' }).finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(settled).toBe(false);
+    const shown = await answer(false);
+    expect(shown).toMatchObject({ clientId: 'some-tool', redirectUri: 'http://127.0.0.1:9123/cb', identity: DEMO_USER_IDENTITY });
+    expect(JSON.stringify(shown)).not.toContain(challenge);
+    const back = new URL((await redirecting).headers.get('location') ?? '');
+    expect(back.searchParams.get('error')).toBe('access_denied');
+    expect(back.searchParams.get('state')).toBe('st');
+    expect(back.searchParams.get('code')).toBeNull();
+    expect(requests.decide(shown.id, true)).toBe(false); // decided once, and gone
+  });
+
+  it('gives no code to a request nobody approves: refused when it times out, and always without a consent step', async () => {
+    const challenge = b64url(createHash('sha256').update('v'.repeat(43)).digest());
+    const ask = (handler: OidcHandler) =>
+      handler.handle({
+        method: 'GET',
+        path: '/v1/authorize',
+        headers: {},
+        body: undefined,
+        rawQuery: new URLSearchParams({
+          response_type: 'code',
+          client_id: 'databricks-cli',
+          redirect_uri: 'http://localhost:8020',
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+        }).toString(),
+      });
+    const impatient = new SignInRequests({ timeoutMs: 100 });
+    for (const handler of [createOidcHandler(issuer), createOidcHandler(issuer, { approve: (a) => impatient.ask(a) })]) {
+      const back = new URL((await ask(handler)).headers.location ?? '');
+      expect(back.searchParams.get('error')).toBe('access_denied');
+      expect(back.searchParams.get('code')).toBeNull();
+    }
+    expect(impatient.pending()).toEqual([]);
+  });
+
+  it('keeps only a few sign-ins waiting, and refuses what still waits on shutdown', async () => {
+    const few = new SignInRequests({ maxPending: 2 });
+    const ask = { clientId: 'c', redirectUri: 'http://localhost:1/', scope: 'all-apis', loginHint: undefined, identity: OWNER_IDENTITY };
+    const waiting = [few.ask(ask), few.ask(ask)];
+    expect(await few.ask(ask)).toBeUndefined();
+    expect(few.pending()).toHaveLength(2);
+    few.dispose();
+    expect(await Promise.all(waiting)).toEqual([undefined, undefined]);
+    expect(few.decide('nope', true)).toBe(false);
   });
 
   it('asks the approve hook, and reports a refusal to the client as access_denied', async () => {

@@ -31,14 +31,15 @@ export interface AuthorizationAsk {
   readonly scope: string;
   /** The identity the client asked for (`login_hint`), already checked to be a local identity. */
   readonly loginHint: string | undefined;
+  /** Who would be signed in: the hinted identity, else the workspace owner. */
+  readonly identity: string;
 }
 
 export interface OidcHandlerOptions {
   /**
-   * Decides an authorization request: the identity to sign in, or undefined to refuse. Without
-   * it every request from the loopback is granted (as the hinted identity, else the owner) —
-   * fine for a single-user machine and for tests; on a shared machine pass a consent step, since
-   * any local user can reach 127.0.0.1.
+   * Decides an authorization request: the identity to sign in, or undefined to refuse — in Pier,
+   * the user's answer in the UI (`SignInRequests.ask`). Without it every authorization request is
+   * refused: any local process can reach 127.0.0.1, so merely asking never earns a token.
    */
   readonly approve?: (ask: AuthorizationAsk) => Promise<string | undefined>;
 }
@@ -69,7 +70,7 @@ interface RefreshGrant {
 /**
  * The OAuth endpoints a Databricks workspace has, for local identities: discovery, authorize
  * (PKCE S256, loopback redirects only), token (authorization_code, refresh_token with rotation,
- * client_credentials). Consent is `options.approve`'s decision (see there). Codes and refresh
+ * client_credentials). A code is issued only when `options.approve` says so (see there). Codes and refresh
  * tokens live in memory: after a restart, clients sign in again.
  */
 export function createOidcHandler(issuer: LocalIssuer, options: OidcHandlerOptions = {}): OidcHandler {
@@ -153,7 +154,8 @@ export function createOidcHandler(issuer: LocalIssuer, options: OidcHandlerOptio
     const hint = q.get('login_hint') ?? undefined;
     if (hint && !issuer.hasIdentity(hint)) return fail('access_denied', `"${hint}" is not a local identity of this Pier.`);
     const scope = q.get('scope') || 'all-apis';
-    const subject = options.approve ? await options.approve({ clientId, redirectUri, scope, loginHint: hint }) : (hint ?? issuer.owner);
+    const identity = hint ?? issuer.owner;
+    const subject = options.approve ? await options.approve({ clientId, redirectUri, scope, loginHint: hint, identity }) : undefined;
     if (!subject || !issuer.hasIdentity(subject)) return fail('access_denied', 'The sign-in was not approved in Pier.');
     const code = randomBytes(24).toString('base64url');
     codes.set(code, { clientId, redirectUri, challenge, subject, scope, expires: Date.now() + CODE_TTL_MS });

@@ -17,7 +17,8 @@ export interface LocalControlPlaneServer {
 
 /**
  * The embedded default plus the control plane behind a plain node:http server on 127.0.0.1:0,
- * mounted where Pier's server mounts it. For tests and benchmarks.
+ * mounted where Pier's server mounts it (the management API and the Permissions API). For tests
+ * and benchmarks.
  */
 export async function startLocalControlPlane(dataDir: string, log?: (line: string) => void): Promise<LocalControlPlaneServer> {
   const embedded = await startEmbeddedDefault({ dataDir });
@@ -33,19 +34,25 @@ export async function startLocalControlPlane(dataDir: string, log?: (line: strin
     dataApiUrl: ({ database }) => `${origin}/api/2.0/workspace/local/rest/${database}`,
   });
   const mount = '/api/2.0/postgres';
+  const permissionsMount = '/api/2.0/permissions';
   server.on('request', (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', origin);
-      if (!url.pathname.startsWith(mount + '/')) {
+      const [prefix, handle] = url.pathname.startsWith(mount + '/')
+        ? [mount, controlPlane.handle]
+        : url.pathname.startsWith(permissionsMount + '/')
+          ? [permissionsMount, controlPlane.handlePermissions]
+          : [undefined, undefined];
+      if (!prefix || !handle) {
         res.writeHead(404).end();
         return;
       }
-      void controlPlane
-        .handle({
+      void handle
+        .call(controlPlane, {
           method: req.method ?? 'GET',
-          path: url.pathname.slice(mount.length),
+          path: url.pathname.slice(prefix.length),
           rawQuery: url.search.slice(1),
           headers: req.headers,
           body: Buffer.concat(chunks),

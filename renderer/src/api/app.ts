@@ -1,5 +1,7 @@
-import { queryOptions } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { PierApi } from '../../../shared/contract/contract';
+import type { Location } from '../../../shared/contract/location';
+import { usePierApi } from './PierApiContext';
 import { unwrap } from './RpcCallError';
 
 /** Polled so the status bar notices a lost connection without a user action. */
@@ -17,4 +19,13 @@ export function appStatusQuery(api: PierApi) {
     refetchInterval: STATUS_POLL_MS,
     staleTime: STATUS_POLL_MS,
   });
+}
+
+/**
+ * The home location: the embedded default's (or --database-url's) database, where the app opens
+ * and what tabs saved without a location meant. Undefined until app.status has answered once.
+ */
+export function useHome(): Location | undefined {
+  const api = usePierApi();
+  return useQuery(appStatusQuery(api)).data?.home;
 }

@@ -16,15 +16,15 @@ describe('keysChangedBy', () => {
       cloudKeys.branches(ws, 'projects/p'),
       cloudKeys.endpoints(ws, b),
       cloudKeys.databases(ws, b),
-      catalogKeys.schemas(b),
+      catalogKeys.branch(ws, b),
     ]);
   });
 
   it('a branch operation on a cloud workspace refreshes that workspace’s schemas of the branch, not a local branch’s', () => {
     const b = 'projects/p/branches/dev';
     const changed = keysChangedBy({ workspaceId: 'ws-1', resource: b });
-    expect(changed).toContainEqual(catalogKeys.cloudBranch('ws-1', b));
-    expect(changed).not.toContainEqual(catalogKeys.schemas(b));
+    expect(changed).toContainEqual(catalogKeys.branch('ws-1', b));
+    expect(changed).not.toContainEqual(catalogKeys.branch('local', b));
   });
 
   it('an endpoint operation refreshes its branch’s lists', () => {
@@ -39,7 +39,7 @@ describe('keysChangedBy', () => {
 
   it('keys never reach another workspace', () => {
     for (const key of keys('projects/p/branches/dev/databases/db/data-api')) {
-      expect(key[0] === 'catalog' || (key[1] === 'ws' && key[2] === ws)).toBe(true);
+      expect((key[0] === 'catalog' && key[2] === ws) || (key[1] === 'ws' && key[2] === ws)).toBe(true);
     }
   });
 });

@@ -1,7 +1,9 @@
-import { queryOptions, type QueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import type { InputOf, PierApi } from '../../../shared/contract/contract';
 import type { TrackedOperationDto } from '../../../shared/management/workspaceSchemas';
 import { catalogKeys } from './catalog';
+import { usePierApi } from './PierApiContext';
 import { unwrap } from './RpcCallError';
 
 /** While an operation runs the panel asks for progress this often. */
@@ -156,12 +158,42 @@ export function keysChangedBy(op: Pick<TrackedOperationDto, 'workspaceId' | 'res
   if (branch) {
     keys.push(cloudKeys.endpoints(op.workspaceId, branch));
     keys.push(cloudKeys.databases(op.workspaceId, branch));
-    keys.push(op.workspaceId === 'local' ? catalogKeys.schemas(branch) : catalogKeys.cloudBranch(op.workspaceId, branch));
+    keys.push(catalogKeys.branch(op.workspaceId, branch));
   }
   if (database) keys.push(cloudKeys.dataApi(op.workspaceId, database));
   return keys;
 }
 
-export async function invalidateAfter(client: QueryClient, op: Pick<TrackedOperationDto, 'workspaceId' | 'resource'>): Promise<void> {
+async function invalidateAfter(client: QueryClient, op: Pick<TrackedOperationDto, 'workspaceId' | 'resource'>): Promise<void> {
   await Promise.all(keysChangedBy(op).map((queryKey) => client.invalidateQueries({ queryKey })));
+}
+
+/** Refreshes what a finished operation changed: the operations panel calls it as each one ends. */
+export function useRefreshAfterOperation(): (op: Pick<TrackedOperationDto, 'workspaceId' | 'resource'>) => void {
+  const client = useQueryClient();
+  return useCallback((op) => void invalidateAfter(client, op), [client]);
+}
+
+/**
+ * Starts an operation. Once the server has accepted it, the operations panel shows it and the
+ * lists its resource belongs to refresh (a new branch appears at once, initialising); callers'
+ * own `onSuccess` runs after that.
+ */
+export function useStartOperation<V>(run: (variables: V) => Promise<TrackedOperationDto>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: run,
+    onSuccess: (op) =>
+      Promise.all([client.invalidateQueries({ queryKey: cloudKeys.operations() }), invalidateAfter(client, op)]).then(() => undefined),
+  });
+}
+
+/** Stops waiting for an operation; the panel then shows it as stopped. */
+export function useStopOperation() {
+  const api = usePierApi();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => cloudCommands.stopOperation(api, id),
+    onSettled: () => client.invalidateQueries({ queryKey: cloudKeys.operations() }),
+  });
 }

@@ -69,7 +69,7 @@ describe('connect', () => {
     const onRejected = vi.fn();
     const connection = connect(win, onRejected);
     if (connection.kind !== 'browser') throw new Error('expected browser mode');
-    await connection.api['catalog.listSchemas']({});
+    await connection.api['app.status']({});
     expect(onRejected).toHaveBeenCalledTimes(1);
     expect(storage.has(SESSION_STORAGE_KEY)).toBe(false);
   });

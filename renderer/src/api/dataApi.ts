@@ -1,5 +1,6 @@
-import { queryOptions } from '@tanstack/react-query';
+import { queryOptions, useQueryClient } from '@tanstack/react-query';
 import type { PierApi } from '../../../shared/contract/contract';
+import { locationKey, type Location } from '../../../shared/contract/location';
 import type { DataApiRequestOutput, ViewAs } from '../../../shared/contract/dataApi';
 import { DataApiError } from './DataApiError';
 import { unwrap } from './RpcCallError';
@@ -11,49 +12,34 @@ export const COUNT_MODES: readonly CountMode[] = ['exact', 'planned', 'estimated
 /** Rows fetched per window while scrolling. */
 export const WINDOW_ROWS = 200;
 
-/**
- * Where a database lives: a branch of the local workspace (both absent = the embedded default),
- * or a branch of a cloud workspace (`workspaceId` other than `local`, with its `branch`).
- */
-export interface BranchLocation {
-  readonly branch?: string | undefined;
-  /** Absent = the local workspace. */
-  readonly workspaceId?: string | undefined;
-}
-
-/** The location's fields as a channel input takes them (absent ones left out). */
-export function locationInput(at: BranchLocation): { branch?: string; workspaceId?: string } {
-  return { ...(at.branch && { branch: at.branch }), ...(at.workspaceId && { workspaceId: at.workspaceId }) };
-}
-
 /** Which table, run as whom: the part of every key that names a view of one table. */
-export interface TableTarget extends BranchLocation {
-  readonly database: string;
+export interface TableTarget {
+  readonly at: Location;
   readonly schema: string;
   readonly table: string;
   readonly viewAs: ViewAs;
 }
 
+/** Keyed by location first, so one location's prefix reaches everything read there. */
 export const dataApiKeys = {
   all: ['dataApi'] as const,
-  describe: (database: string, schema: string, table: string, at: BranchLocation = {}) =>
-    [...dataApiKeys.all, 'describe', at.branch ?? '', database, schema, table, ...workspacePart(at)] as const,
-  identities: (database: string, at: BranchLocation = {}) =>
-    [...dataApiKeys.all, 'identities', at.branch ?? '', database, ...workspacePart(at)] as const,
-  /** Everything read from one table; mutations invalidate by this prefix. */
-  table: (t: TableTarget) =>
-    [...dataApiKeys.all, 'rows', t.branch ?? '', t.database, t.schema, t.table, viewAsKey(t.viewAs), ...workspacePart(t)] as const,
+  location: (at: Location) => [...dataApiKeys.all, ...locationKey(at)] as const,
+  describe: (at: Location, schema: string, table: string) => [...dataApiKeys.location(at), 'describe', schema, table] as const,
+  identities: (at: Location) => [...dataApiKeys.location(at), 'identities'] as const,
+  /** Everything read from one table as one identity; a reload invalidates by this prefix. */
+  table: (t: TableTarget) => [...dataApiKeys.location(t.at), 'rows', t.schema, t.table, viewAsKey(t.viewAs)] as const,
   count: (t: TableTarget, query: string, mode: CountMode) => [...dataApiKeys.table(t), 'count', query, mode] as const,
   window: (t: TableTarget, query: string, index: number) => [...dataApiKeys.table(t), 'window', query, index] as const,
 };
 
-/** Local keys keep their old shape; a cloud workspace's id is appended. */
-function workspacePart(at: BranchLocation): string[] {
-  return at.workspaceId ? [`ws:${at.workspaceId}`] : [];
-}
-
 function viewAsKey(v: ViewAs): string {
   return v.kind === 'admin' ? 'admin' : `identity:${v.role}`;
+}
+
+/** Reloads one table's rows and counts (after a reload click, or staged edits applied). */
+export function useReloadTable(target: TableTarget): () => void {
+  const client = useQueryClient();
+  return () => void client.invalidateQueries({ queryKey: dataApiKeys.table(target) });
 }
 
 /** Throws the engine's error body for statuses ≥ 400; otherwise returns the response. */
@@ -90,8 +76,7 @@ async function requestTable(
   return unwrap(
     'dataApi.request',
     await api['dataApi.request']({
-      database: target.database,
-      ...locationInput(target),
+      at: target.at,
       method: request.method,
       path: pathOf(target.schema, target.table),
       rawQuery: request.rawQuery,
@@ -102,18 +87,18 @@ async function requestTable(
   );
 }
 
-export function describeQuery(api: PierApi, database: string, schema: string, table: string, at: BranchLocation = {}) {
+export function describeQuery(api: PierApi, at: Location, schema: string, table: string) {
   return queryOptions({
-    queryKey: dataApiKeys.describe(database, schema, table, at),
-    queryFn: async () => unwrap('dataApi.describe', await api['dataApi.describe']({ database, schema, table, ...locationInput(at) })),
+    queryKey: dataApiKeys.describe(at, schema, table),
+    queryFn: async () => unwrap('dataApi.describe', await api['dataApi.describe']({ at, schema, table })),
     meta: { errorDisplay: 'inline' },
   });
 }
 
-export function identitiesQuery(api: PierApi, database: string, at: BranchLocation = {}) {
+export function identitiesQuery(api: PierApi, at: Location) {
   return queryOptions({
-    queryKey: dataApiKeys.identities(database, at),
-    queryFn: async () => unwrap('dataApi.identities', await api['dataApi.identities']({ database, ...locationInput(at) })),
+    queryKey: dataApiKeys.identities(at),
+    queryFn: async () => unwrap('dataApi.identities', await api['dataApi.identities']({ at })),
   });
 }
 
@@ -198,8 +183,7 @@ export async function sendWrites(
   const r = unwrap(
     'dataApi.transaction',
     await api['dataApi.transaction']({
-      database: target.database,
-      ...locationInput(target),
+      at: target.at,
       viewAs: target.viewAs,
       rollback,
       requests: writes.map((w) => ({

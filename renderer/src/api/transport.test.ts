@@ -8,25 +8,26 @@ function httpApi(fetch: FetchLike, onSessionRejected = vi.fn()) {
   return { api: createHttpApi({ fetch, origin: ORIGIN, secret: 's3cret', onSessionRejected }), onSessionRejected };
 }
 
+const at = { kind: 'local', branch: 'projects/local/branches/production', database: 'app' } as const;
 const json = (status: number, body: unknown) => async () => new Response(JSON.stringify(body), { status });
 
 describe('createHttpApi', () => {
   it('posts the input to /rpc/<channel> with the session header', async () => {
-    const fetch = vi.fn<FetchLike>(json(200, { ok: true, value: { columns: [], rows: [], hasMore: false } }));
+    const fetch = vi.fn<FetchLike>(json(200, { ok: true, value: { database: 'app', schemas: [] } }));
     const { api } = httpApi(fetch);
-    const result = await api['catalog.readRows']({ schema: 'public', table: 'clients', limit: 5 });
-    expect(result).toEqual({ ok: true, value: { columns: [], rows: [], hasMore: false } });
+    const result = await api['catalog.listSchemas']({ at });
+    expect(result).toEqual({ ok: true, value: { database: 'app', schemas: [] } });
     const [url, init] = fetch.mock.calls[0]!;
-    expect(url).toBe(`${ORIGIN}/rpc/catalog.readRows`);
+    expect(url).toBe(`${ORIGIN}/rpc/catalog.listSchemas`);
     expect(init.method).toBe('POST');
     expect(init.headers).toMatchObject({ 'x-pier-session': 's3cret', 'content-type': 'application/json' });
-    expect(JSON.parse(String(init.body))).toEqual({ schema: 'public', table: 'clients', limit: 5 });
+    expect(JSON.parse(String(init.body))).toEqual({ at });
   });
 
   it('passes an error result through whatever the HTTP status', async () => {
     const error = { code: 'PIER404', message: 'No table public.nope', hint: 'Refresh the explorer.' };
     const { api } = httpApi(json(404, { ok: false, error }));
-    expect(await api['catalog.readRows']({ schema: 'public', table: 'nope' })).toEqual({ ok: false, error });
+    expect(await api['dataApi.describe']({ at, schema: 'public', table: 'nope' })).toEqual({ ok: false, error });
   });
 
   it('names the origin when the server cannot be reached', async () => {
@@ -43,7 +44,7 @@ describe('createHttpApi', () => {
 
   it('reports a rejected session once per 401 and tells how to get a new link', async () => {
     const { api, onSessionRejected } = httpApi(json(401, { error: 'unauthorized' }));
-    const result = await api['catalog.listSchemas']({});
+    const result = await api['catalog.listSchemas']({ at });
     expect(onSessionRejected).toHaveBeenCalledTimes(1);
     expect(result).toMatchObject({ ok: false, error: { code: TRANSPORT_ERRORS.sessionRejected } });
   });
@@ -74,6 +75,6 @@ describe('createElectronApi', () => {
     } as unknown as PierApi;
     const api = createElectronApi(bridge);
     expect(await api['app.status']({})).toMatchObject({ ok: false, error: { code: TRANSPORT_ERRORS.bridgeFailed } });
-    expect(await api['catalog.listSchemas']({})).toMatchObject({ ok: false, error: { code: TRANSPORT_ERRORS.bridgeFailed } });
+    expect(await api['catalog.listSchemas']({ at })).toMatchObject({ ok: false, error: { code: TRANSPORT_ERRORS.bridgeFailed } });
   });
 });

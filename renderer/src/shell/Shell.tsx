@@ -1,12 +1,14 @@
-import { useIsFetching, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useReducer, useState, type CSSProperties } from 'react';
-import { catalogKeys } from '../api/catalog';
-import { cloudKeys } from '../api/cloud';
+import { useEffect, useReducer, useRef, useState, type CSSProperties } from 'react';
+import { useHome } from '../api/app';
 import { ExplorerTree } from '../features/explorer/ExplorerTree';
+import { useExplorerRefresh } from '../features/explorer/useExplorerData';
+import { migrateLegacyGridViews } from '../features/grid/gridViewStorage';
 import { OperationsPanel } from '../features/operations/OperationsPanel';
 import { AdminTools } from '../features/roles/AdminTools';
+import { migrateLegacySqlHistories } from '../features/sql/sqlHistoryKey';
+import { SignInRequests } from '../features/signIn/SignInRequestDialog';
 import { StatusBar } from '../features/statusbar/StatusBar';
-import { tabTitle, tabsReducer, toolTab } from '../features/tabs/tabsState';
+import { NO_TABS, openTab, tabTitle, tabsReducer, toolTab } from '../features/tabs/tabsState';
 import { useWorkspaceHosts } from '../features/tabs/useWorkspaceHosts';
 import { restoreTabs, serializeTabs } from '../features/tabs/tabsStorage';
 import { EditorTabs } from '../features/tabs/EditorTabs';
@@ -22,13 +24,24 @@ const TABS_KEY = 'pier.tabs';
 
 /** The frame: explorer on the left, opened tables in the middle, status along the bottom. */
 export function Shell() {
-  const [tabs, dispatch] = useReducer(tabsReducer, null, () => restoreTabs(readStored(TABS_KEY, 'session')));
-  useEffect(() => writeStored(TABS_KEY, serializeTabs(tabs), 'session'), [tabs]);
-  const queryClient = useQueryClient();
-  const explorerFetching = useIsFetching({ queryKey: catalogKeys.schemas() }) + useIsFetching({ queryKey: cloudKeys.all }) > 0;
+  const home = useHome();
+  const [tabs, dispatch] = useReducer(tabsReducer, NO_TABS);
+  // Saved tabs come back once the home location is known: older ones are read relative to it.
+  const restored = useRef(false);
+  useEffect(() => {
+    if (!home || restored.current) return;
+    restored.current = true;
+    migrateLegacyGridViews(home);
+    migrateLegacySqlHistories(home);
+    dispatch({ kind: 'restore', saved: restoreTabs(readStored(TABS_KEY, 'session'), home) });
+  }, [home]);
+  useEffect(() => {
+    if (restored.current) writeStored(TABS_KEY, serializeTabs(tabs), 'session');
+  }, [tabs]);
+  const explorer = useExplorerRefresh();
   const activeTab = tabs.tabs.find((t) => t.id === tabs.activeId);
   const hosts = useWorkspaceHosts();
-  const windowTitle = activeTab ? `${tabTitle(activeTab, hosts)} — Pier` : 'Pier';
+  const windowTitle = activeTab ? `${tabTitle(activeTab, home, hosts)} — Pier` : 'Pier';
   useEffect(() => {
     document.title = windowTitle;
   }, [windowTitle]);
@@ -50,17 +63,14 @@ export function Shell() {
             className="icon-button"
             aria-label="Refresh explorer"
             title="Refresh explorer"
-            onClick={() => {
-              void queryClient.invalidateQueries({ queryKey: catalogKeys.schemas() });
-              void queryClient.invalidateQueries({ queryKey: cloudKeys.all });
-            }}
+            onClick={explorer.refreshAll}
           >
-            <Icon name="refresh" className={explorerFetching ? 'spin' : undefined} />
+            <Icon name="refresh" className={explorer.fetching ? 'spin' : undefined} />
           </button>
         </div>
         <ExplorerTree
           selectedId={tabs.activeId}
-          onOpen={(relation) => dispatch({ kind: 'openTable', relation })}
+          onOpen={(at, relation) => dispatch({ kind: 'open', tab: openTab.table(at, relation) })}
           onTool={(request) => dispatch({ kind: 'open', tab: toolTab(tabs, request) })}
         />
         <OperationsPanel />
@@ -70,6 +80,7 @@ export function Shell() {
         <EditorTabs state={tabs} dispatch={dispatch} />
       </main>
       <StatusBar />
+      <SignInRequests />
     </div>
   );
 }

@@ -1,10 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { BranchSummary } from '../../../../shared/management/workspaceSchemas';
-import { cloudCommands, cloudKeys } from '../../api/cloud';
+import { cloudCommands, useStartOperation } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
 import { checkCreateBranchForm, initialCreateBranchForm, type CreateBranchField, type CreateBranchForm } from './createBranchForm';
-import { DialogActions, DialogError, Field, ModalDialog } from './ModalDialog';
+import { DialogActions, DialogError, Field, ModalDialog } from '../../ui/ModalDialog';
 
 interface CreateBranchDialogProps {
   readonly workspaceId: string;
@@ -17,21 +16,11 @@ interface CreateBranchDialogProps {
 /** New branch from a source's head, a point in time or an LSN, with or without expiry. */
 export function CreateBranchDialog({ workspaceId, project, branches, sourceBranch, onClose }: CreateBranchDialogProps) {
   const api = usePierApi();
-  const queryClient = useQueryClient();
   const id = useId();
   const [form, setForm] = useState<CreateBranchForm>(() => initialCreateBranchForm(sourceBranch));
   const [errors, setErrors] = useState<Partial<Record<CreateBranchField, string>>>({});
-  const create = useMutation({
-    mutationFn: (input: Parameters<typeof cloudCommands.createBranch>[1]) => cloudCommands.createBranch(api, input),
-    onSuccess: async () => {
-      // The operations panel follows it from here; the branch list shows the new branch at once (initialising).
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: cloudKeys.operations() }),
-        queryClient.invalidateQueries({ queryKey: cloudKeys.branches(workspaceId, project) }),
-      ]);
-      onClose();
-    },
-  });
+  // The operations panel follows it from here; the branch list shows the new branch at once (initialising).
+  const create = useStartOperation((input: Parameters<typeof cloudCommands.createBranch>[1]) => cloudCommands.createBranch(api, input));
   const set = <K extends keyof CreateBranchForm>(key: K, value: CreateBranchForm[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
     if (key in errors) setErrors((e) => ({ ...e, [key]: undefined }));
@@ -42,7 +31,7 @@ export function CreateBranchDialog({ workspaceId, project, branches, sourceBranc
       setErrors(check.errors);
       return;
     }
-    create.mutate(check.input);
+    create.mutate(check.input, { onSuccess: onClose });
   };
   const fieldProps = (field: CreateBranchField) => ({
     id: `${id}-${field}`,

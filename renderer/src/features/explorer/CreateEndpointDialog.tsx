@@ -1,10 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { InputOf } from '../../../../shared/contract/contract';
-import { cloudCommands, cloudKeys } from '../../api/cloud';
+import { cloudCommands, useStartOperation } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
 import { checkEndpointForm, INITIAL_ENDPOINT_FORM, type EndpointField, type EndpointForm } from './endpointForm';
-import { DialogActions, DialogError, Field, ModalDialog } from './ModalDialog';
+import { DialogActions, DialogError, Field, ModalDialog } from '../../ui/ModalDialog';
 
 /** A compute endpoint for a branch: read-write (at most one) or read-only, with size and suspension. */
 export function CreateEndpointDialog({
@@ -19,20 +18,10 @@ export function CreateEndpointDialog({
   onClose: () => void;
 }) {
   const api = usePierApi();
-  const queryClient = useQueryClient();
   const id = useId();
   const [form, setForm] = useState<EndpointForm>({ ...INITIAL_ENDPOINT_FORM, type: hasReadWrite ? 'READ_ONLY' : 'READ_WRITE' });
   const [errors, setErrors] = useState<Partial<Record<EndpointField, string>>>({});
-  const create = useMutation({
-    mutationFn: (input: InputOf<'cloud.createEndpoint'>) => cloudCommands.createEndpoint(api, input),
-    onSuccess: async () => {
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: cloudKeys.operations() }),
-        queryClient.invalidateQueries({ queryKey: cloudKeys.endpoints(workspaceId, branch) }),
-      ]);
-      onClose();
-    },
-  });
+  const create = useStartOperation((input: InputOf<'cloud.createEndpoint'>) => cloudCommands.createEndpoint(api, input));
   const set = <K extends keyof EndpointForm>(key: K, value: EndpointForm[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
     setErrors((e) => ({ ...e, [key]: undefined }));
@@ -40,7 +29,7 @@ export function CreateEndpointDialog({
   const submit = () => {
     const check = checkEndpointForm(form, { workspaceId, branch });
     if (!check.ok) return setErrors(check.errors);
-    create.mutate(check.input);
+    create.mutate(check.input, { onSuccess: onClose });
   };
   const invalid = (field: EndpointField) => ({
     id: `${id}-${field}`,

@@ -1,37 +1,27 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { cloudCommands, cloudKeys } from '../../api/cloud';
+import { cloudCommands, useStartOperation } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
-import { DialogActions, DialogError, Field, ModalDialog } from './ModalDialog';
+import { DialogActions, DialogError, Field, ModalDialog } from '../../ui/ModalDialog';
 
 const PROJECT_ID = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** A new project: its `production` branch and `primary` endpoint come with it. Progress shows in the operations panel. */
 export function CreateProjectDialog({ workspaceId, onClose }: { workspaceId: string; onClose: () => void }) {
   const api = usePierApi();
-  const queryClient = useQueryClient();
   const id = useId();
   const [projectId, setProjectId] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [idError, setIdError] = useState<string | undefined>();
-  const create = useMutation({
-    mutationFn: () =>
-      cloudCommands.createProject(api, {
-        workspaceId,
-        projectId: projectId.trim(),
-        ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
-      }),
-    onSuccess: async () => {
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: cloudKeys.operations() }),
-        queryClient.invalidateQueries({ queryKey: cloudKeys.projects(workspaceId) }),
-      ]);
-      onClose();
-    },
-  });
+  const create = useStartOperation(() =>
+    cloudCommands.createProject(api, {
+      workspaceId,
+      projectId: projectId.trim(),
+      ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+    }),
+  );
   const submit = () => {
     if (!PROJECT_ID.test(projectId.trim())) return setIdError('Use 1–63 lowercase letters, digits and hyphens, starting with a letter.');
-    create.mutate();
+    create.mutate(undefined, { onSuccess: onClose });
   };
   return (
     <ModalDialog

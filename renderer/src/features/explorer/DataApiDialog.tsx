@@ -6,7 +6,7 @@ import { cloudCommands, dataApiQuery } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
 import { useFollowedOperation } from '../operations/useFollowedOperation';
 import { dataApiChanges, dataApiFormFrom, type DataApiField, type DataApiForm } from './dataApiForm';
-import { DialogError, Field, ModalDialog } from './ModalDialog';
+import { DialogError, Field, ModalDialog } from '../../ui/ModalDialog';
 
 /** Enable the Data API on a database, or edit or disable it. Stays open until the server has applied it. */
 export function DataApiDialog({

@@ -3,7 +3,7 @@ import type { BranchSummary } from '../../../../shared/management/workspaceSchem
 import { cloudCommands } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
 import { DeleteWithOperationDialog } from '../operations/DeleteWithOperationDialog';
-import { Field } from './ModalDialog';
+import { Field } from '../../ui/ModalDialog';
 import { needsTypedConfirmation } from './nodeActions';
 
 /**

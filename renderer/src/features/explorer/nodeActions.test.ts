@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BranchSummary } from '../../../../shared/management/workspaceSchemas';
-import type { ExplorerNode } from './explorerTree';
+import type { ExplorerNode } from './treeModel';
 import { actionLabel, needsTypedConfirmation, nodeActions } from './nodeActions';
 
 const branch = (change: Partial<BranchSummary>): ExplorerNode => ({
@@ -46,25 +46,24 @@ describe('nodeActions', () => {
     expect(labels(endpoint('ACTIVE'))).toEqual(['Suspend endpoint', 'Delete endpoint…']);
   });
 
-  it('opens the admin tools from a database, and RLS policies from a table (not a view)', () => {
-    const database = (adminTools: boolean) =>
-      ({
-        kind: 'database',
-        id: 'd',
-        label: 'sales',
-        workspaceId: 'ws-a',
-        branch: 'projects/p/branches/main',
-        database: { name: 'projects/p/branches/main/databases/sales', postgresDatabase: 'sales' },
-        adminTools,
-        children: [],
-      }) as unknown as ExplorerNode;
-    expect(labels(database(true))).toEqual(['Data API…', 'SQL editor', 'Roles', 'Data API set-up']);
-    // A local database other than the branch's default: the local admin tools would work on the default one.
-    expect(labels(database(false))).toEqual(['Data API…']);
+  it('opens the admin tools from any database, local or cloud, and RLS policies from a table (not a view)', () => {
+    const at = { kind: 'local', branch: 'projects/local/branches/dev', database: 'sales' } as const;
+    const database: ExplorerNode = {
+      kind: 'database',
+      id: 'd',
+      label: 'sales',
+      at,
+      database: { name: `${at.branch}/databases/sales`, id: 'sales', postgresDatabase: 'sales' },
+      children: [],
+    };
+    expect(labels(database)).toEqual(['Data API…', 'SQL editor', 'Roles', 'Data API set-up']);
+    const cloud: ExplorerNode = { ...database, at: { ...at, kind: 'cloud', workspaceId: 'ws-a' } };
+    expect(labels(cloud)).toEqual(labels(database));
     const relation = (kind: 'table' | 'view'): ExplorerNode => ({
       kind: 'relation',
       id: 'r',
       label: 'clients',
+      at,
       relation: { schema: 'public', name: 'clients', kind, estimatedRows: 3 },
     });
     expect(labels(relation('table'))).toEqual(['Open', 'RLS policies']);

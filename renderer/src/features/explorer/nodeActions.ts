@@ -1,5 +1,5 @@
 import { assertNever } from '../../../../shared/contract/result';
-import type { ExplorerNode } from './explorerTree';
+import type { ExplorerNode } from './treeModel';
 
 /** What the row menu offers. Only calls the server has; the rest are listed as gaps in the README. */
 export type NodeAction =
@@ -57,7 +57,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
         { kind: 'deleteEndpoint' },
       ];
     case 'database':
-      return node.adminTools ? [{ kind: 'dataApi' }, { kind: 'sqlEditor' }, { kind: 'roles' }, { kind: 'setup' }] : [{ kind: 'dataApi' }];
+      return [{ kind: 'dataApi' }, { kind: 'sqlEditor' }, { kind: 'roles' }, { kind: 'setup' }];
     case 'relation':
       // Row-level security applies to tables only.
       return node.relation.kind === 'table' || node.relation.kind === 'partitioned_table'

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import {
   COLUMN_PRIVILEGES,
@@ -8,20 +8,21 @@ import {
   type ListGrantsOutput,
   type TablePrivilege,
 } from '../../../../shared/contract/admin';
-import { adminKeys, applyGrantChanges, grantsQuery, planGrantChanges, useAdminBranch } from '../../api/admin';
+import { grantsQuery, useAdminChanges, useAdminLocation } from '../../api/admin';
 import { usePierApi } from '../../api/PierApiContext';
 import { describeError } from '../../api/RpcCallError';
 import { ErrorPanel } from '../../ui/ErrorPanel';
-import { SqlReview } from '../sql/SqlReview';
+import { InlineError } from '../../ui/InlineError';
+import { SqlReview } from '../../ui/SqlReview';
 import { effectiveGrant, toggleStaged } from './grantStaging';
 import './grants.css';
 
 /** Tables × roles for one privilege at a time; toggles stage GRANT/REVOKE, shown before they run. */
 export function GrantsView({ schema }: { schema: string }) {
   const api = usePierApi();
-  const queryClient = useQueryClient();
-  const branch = useAdminBranch();
-  const grants = useQuery(grantsQuery(api, branch, schema));
+  const at = useAdminLocation();
+  const changes = useAdminChanges(at);
+  const grants = useQuery(grantsQuery(api, at, schema));
   const [privilege, setPrivilege] = useState<TablePrivilege>('SELECT');
   const [staged, setStaged] = useState<GrantChange[]>([]);
   const [expanded, setExpanded] = useState<string | null>(null);
@@ -50,7 +51,7 @@ export function GrantsView({ schema }: { schema: string }) {
   const openReview = async () => {
     setPlanError(null);
     try {
-      setReview(await planGrantChanges(api, branch, schema, staged));
+      setReview(await changes.planGrantChanges(schema, staged));
     } catch (err) {
       setPlanError(describeError(err).message);
     }
@@ -83,22 +84,16 @@ export function GrantsView({ schema }: { schema: string }) {
           </button>
         )}
       </header>
-      {planError && (
-        <p className="policies__error" role="alert">
-          {planError}
-        </p>
-      )}
+      {planError && <InlineError>{planError}</InlineError>}
       {review && (
         <SqlReview
           title="Grant changes"
           statements={review.statements}
           warnings={review.warnings}
-          onApply={() => applyGrantChanges(api, branch, schema, staged)}
+          onApply={() => changes.applyGrantChanges(schema, staged)}
           onApplied={() => {
             setReview(null);
             setStaged([]);
-            void queryClient.invalidateQueries({ queryKey: adminKeys.all });
-            void queryClient.invalidateQueries({ queryKey: ['dataApi'] });
           }}
           onCancel={() => setReview(null)}
         />

@@ -1,6 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { DataApiRequestOutput } from '../../../../shared/contract/dataApi';
+import type { CloudLocation } from '../../../../shared/contract/location';
 import type { ReadQuery } from '../../../../shared/dataapi/ast';
 import { serializeQuery } from '../../../../shared/dataapi/serializeQuery';
 import { cloudCommands, databasesQuery } from '../../api/cloud';
@@ -16,7 +17,7 @@ import { compareAnswers, explainHostedFailure, hostedRefusalHint, summarizeAnswe
 const COMPARE_LIMIT = 100;
 
 /** A table on a cloud workspace's branch: what the hosted Data API can be asked about. */
-export type CloudTableTarget = TableTarget & { readonly workspaceId: string; readonly branch: string };
+export type CloudTableTarget = TableTarget & { readonly at: CloudLocation };
 
 type Outcome =
   | { readonly kind: 'answered'; readonly pier: DataApiRequestOutput; readonly hosted: DataApiRequestOutput & { readonly url: string } }
@@ -45,23 +46,24 @@ export function HostedComparison({
   onClose: () => void;
 }) {
   const api = usePierApi();
-  const databases = useQuery(databasesQuery(api, target.workspaceId, target.branch));
-  const resource = databases.data?.find((d) => d.postgresDatabase === target.database)?.name;
+  const { workspaceId, branch, database } = target.at;
+  const databases = useQuery(databasesQuery(api, workspaceId, branch));
+  const resource = databases.data?.find((d) => d.postgresDatabase === database)?.name;
   const { limit, offset } = topPaging(query);
   const limited = limit === undefined;
   const rawQuery = serializeQuery(limited ? withTopPaging(query, COMPARE_LIMIT, offset) : query);
   const send = useMutation({
     mutationFn: async (): Promise<Outcome> => {
-      if (!resource) throw new Error(`The database ${target.database} is not listed on ${target.branch}; refresh the explorer.`);
+      if (!resource) throw new Error(`The database ${database} is not listed on ${branch}; refresh the explorer.`);
       const request = { path: pathOf(target.schema, target.table), rawQuery, headers: { prefer: 'count=exact' } };
       const [pier, hosted] = await Promise.allSettled([
         readView(api, { ...target, viewAs: { kind: 'admin' } }, rawQuery, request.headers),
-        cloudCommands.sendToHostedDataApi(api, { workspaceId: target.workspaceId, database: resource, method: 'GET', ...request }),
+        cloudCommands.sendToHostedDataApi(api, { workspaceId, database: resource, method: 'GET', ...request }),
       ]);
       if (pier.status === 'rejected') throw pier.reason;
       if (hosted.status === 'fulfilled') return { kind: 'answered', pier: pier.value, hosted: hosted.value };
       const failure = describeError(hosted.reason);
-      const explained = explainHostedFailure({ code: failure.code ?? '', message: failure.message, hint: failure.hint }, target.database);
+      const explained = explainHostedFailure({ code: failure.code ?? '', message: failure.message, hint: failure.hint }, database);
       return { kind: 'hostedFailed', pier: pier.value, code: failure.code ?? '', ...explained };
     },
     meta: { errorDisplay: 'inline' },

@@ -10,7 +10,8 @@ import {
   type ReadQuery,
 } from '../../../../shared/dataapi/ast';
 import { OPERATORS, type OperatorName } from '../../../../shared/dataapi/operators';
-import { COUNT_MODES, describeQuery, type BranchLocation, type CountMode } from '../../api/dataApi';
+import type { Location } from '../../../../shared/contract/location';
+import { COUNT_MODES, describeQuery, type CountMode } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
 import { Icon } from '../../ui/Icon';
 import {
@@ -34,8 +35,7 @@ import { topPaging, withTopPaging } from './gridQuery';
 import { OPERATOR_LABELS, operatorsForType } from './operatorsForType';
 
 interface QueryBuilderProps {
-  readonly database: string;
-  readonly at: BranchLocation;
+  readonly at: Location;
   readonly describe: DescribeTableOutput;
   readonly query: ReadQuery;
   readonly onQuery: (query: ReadQuery) => void;
@@ -53,13 +53,13 @@ interface FilterableColumn {
 type Columns = DescribeTableOutput['columns'];
 
 /** The visual query builder: every control edits the ReadQuery, from which the URL is derived. */
-export function QueryBuilder({ database, at, describe, query, onQuery, countMode, onCountMode }: QueryBuilderProps) {
+export function QueryBuilder({ at, describe, query, onQuery, countMode, onCountMode }: QueryBuilderProps) {
   const api = usePierApi();
   const embeds = embedsOf(query);
   const related = useQueries({
     queries: embeds.map((e) => {
       const rel = describe.relationships.find((r) => r.target.name === e.relation || r.constraint === e.relation);
-      return describeQuery(api, database, rel?.target.schema ?? 'public', rel?.target.name ?? e.relation, at);
+      return describeQuery(api, at, rel?.target.schema ?? 'public', rel?.target.name ?? e.relation);
     }),
   });
   const embedColumns = new Map<string, Columns>();

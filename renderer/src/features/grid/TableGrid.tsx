@@ -1,9 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { ColumnInfo } from '../../../../shared/contract/catalog';
 import { Icon } from '../../ui/Icon';
 import { cellClipboardText, formatCell } from './cellFormat';
-import { NOT_NULL_SUFFIX, clampColumnWidth, layoutGrid, moveColumn, type GridColumn, type GridLayout } from './gridLayout';
+import { NOT_NULL_SUFFIX, clampColumnWidth, layoutGrid, moveColumn, type ColumnInfo, type GridColumn, type GridLayout } from './gridLayout';
 import { moveActiveCell, rangeAsTsv, rangeBetween, type CellPosition, type CellRange } from './gridNavigation';
 import './grid.css';
 

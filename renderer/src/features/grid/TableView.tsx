@@ -1,15 +1,14 @@
-import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueries, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ViewAs } from '../../../../shared/contract/dataApi';
+import type { Location } from '../../../../shared/contract/location';
 import { emptyReadQuery, type ReadQuery } from '../../../../shared/dataapi/ast';
 import { serializeQuery } from '../../../../shared/dataapi/serializeQuery';
-import { schemasQuery } from '../../api/catalog';
-import { countQuery, dataApiKeys, describeQuery, type BranchLocation, type CountMode, type TableTarget } from '../../api/dataApi';
+import { countQuery, describeQuery, useReloadTable, type CountMode, type TableTarget } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { Icon } from '../../ui/Icon';
-import { relationIcon, relationKindLabel } from '../explorer/ExplorerTree';
-import type { RelationRef } from '../explorer/explorerTree';
+import { relationIcon, relationKindLabel, type RelationInfo } from '../tables/relation';
 import { CodePanel } from './CodePanel';
 import { viewUrl, type SnippetTarget } from './codeSnippets';
 import { DataGrid, type ActiveCell } from './DataGrid';
@@ -28,26 +27,11 @@ import { ViewAsPicker } from './ViewAsPicker';
 import './tableView.css';
 
 /** One opened table: toolbar, the Data API URL, the grid, and beside it the query builder and code. */
-export function TableView({ relation }: { relation: RelationRef }) {
+export function TableView({ at, relation }: { at: Location; relation: RelationInfo }) {
   const api = usePierApi();
-  // A cloud table names its database; a local one is in its branch's default database.
-  const schemas = useQuery({ ...schemasQuery(api, relation.branch), enabled: relation.database === undefined });
-  const qualified = `${relation.schema}.${relation.name}`;
-  const database = relation.database ?? schemas.data?.database;
-  if (schemas.isError)
-    return <ErrorPanel title={`Couldn't load ${qualified}`} error={schemas.error} onRetry={() => void schemas.refetch()} />;
-  if (!database) return <GridSkeleton label={`Loading ${qualified}`} />;
-  return <DataApiTableView database={database} relation={relation} />;
-}
-
-function DataApiTableView({ database, relation }: { database: string; relation: RelationRef }) {
-  const api = usePierApi();
-  const queryClient = useQueryClient();
   const qualified = `${relation.schema}.${relation.name}`;
   // The view survives tab switches (only the active tab is mounted) and window reloads.
-  const { branch, workspaceId } = relation;
-  const at: BranchLocation = useMemo(() => ({ branch, workspaceId }), [branch, workspaceId]);
-  const storageKey = gridViewKey(database, relation.schema, relation.name, at);
+  const storageKey = gridViewKey(at, relation.schema, relation.name);
   const [stored] = useState(() => loadGridView(storageKey));
   const [query, setQuery] = useState<ReadQuery>(stored?.query ?? emptyReadQuery);
   const [countMode, setCountMode] = useState<CountMode>(stored?.countMode ?? 'exact');
@@ -61,12 +45,10 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
   const [activeCell, setActiveCell] = useState<ActiveCell | null>(null);
   const [newRowOpen, setNewRowOpen] = useState(false);
   const insertSeq = useRef(0);
-  const describe = useQuery(describeQuery(api, database, relation.schema, relation.name, at));
-  const target: TableTarget = useMemo(
-    () => ({ ...at, database, schema: relation.schema, table: relation.name, viewAs }),
-    [at, database, relation, viewAs],
-  );
-  const cloudTarget: CloudTableTarget | null = workspaceId && branch ? { ...target, workspaceId, branch } : null;
+  const describe = useQuery(describeQuery(api, at, relation.schema, relation.name));
+  const target: TableTarget = useMemo(() => ({ at, schema: relation.schema, table: relation.name, viewAs }), [at, relation, viewAs]);
+  // The hosted Data API is a cloud workspace's: there Pier's answer can be compared with it.
+  const cloudTarget: CloudTableTarget | null = at.kind === 'cloud' ? { ...target, at } : null;
   // How often "Send to hosted Data API" was pressed; 0 = the comparison is closed.
   const [hostedSends, setHostedSends] = useState(0);
   // Observes the grid's count (the grid decides when it runs).
@@ -80,7 +62,7 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
         return rel?.toOne ? [rel.target] : [];
       })
     : [];
-  const relatedDescribes = useQueries({ queries: embedTargets.map((t) => describeQuery(api, database, t.schema, t.name, at)) });
+  const relatedDescribes = useQueries({ queries: embedTargets.map((t) => describeQuery(api, at, t.schema, t.name)) });
   const relatedKey = relatedDescribes.map((r) => (r.data ? '1' : '0')).join();
   const related = useMemo(
     () =>
@@ -96,8 +78,9 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
   const snippet: SnippetTarget | null = describe.data
     ? { baseUrl: describe.data.baseUrl, schema: relation.schema, table: relation.name, query, count: countMode }
     : null;
+  const reloadRows = useReloadTable(target);
   const reload = () => {
-    void queryClient.invalidateQueries({ queryKey: dataApiKeys.table(target) });
+    reloadRows();
     void describe.refetch();
   };
   const total = typeof count.data === 'number' ? viewTotal(query, count.data) : null;
@@ -111,7 +94,7 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
           {relation.name}
         </h1>
         <span className="badge">{relationKindLabel(relation.kind)}</span>
-        <ViewAsPicker database={database} at={at} value={viewAs} onChange={setViewAs} />
+        <ViewAsPicker at={at} value={viewAs} onChange={setViewAs} />
         <span className="table-view__summary" aria-live="polite">
           {total !== null && describe.data && summary(total, countMode, columns.length)}
         </span>
@@ -225,7 +208,6 @@ function DataApiTableView({ database, relation }: { database: string; relation: 
               />
             )}
             <QueryBuilder
-              database={database}
               at={at}
               describe={describe.data}
               query={query}

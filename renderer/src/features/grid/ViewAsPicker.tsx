@@ -1,7 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ViewAs } from '../../../../shared/contract/dataApi';
-import { identitiesQuery, type BranchLocation } from '../../api/dataApi';
+import type { Location } from '../../../../shared/contract/location';
+import { identitiesQuery } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
+import { adminLabel } from '../../ui/locationText';
 
 const ADMIN = '\u0000admin';
 
@@ -9,19 +11,9 @@ const ADMIN = '\u0000admin';
  * Whom the grid's requests run as: the admin, or any role granted to `authenticator`. On a cloud
  * workspace "admin" is the identity signed in to it (its connections log in as that identity).
  */
-export function ViewAsPicker({
-  database,
-  at,
-  value,
-  onChange,
-}: {
-  database: string;
-  at: BranchLocation;
-  value: ViewAs;
-  onChange: (v: ViewAs) => void;
-}) {
+export function ViewAsPicker({ at, value, onChange }: { at: Location; value: ViewAs; onChange: (v: ViewAs) => void }) {
   const api = usePierApi();
-  const identities = useQuery(identitiesQuery(api, database, at));
+  const identities = useQuery(identitiesQuery(api, at));
   const roles = identities.data?.roles ?? [];
   const current = value.kind === 'admin' ? ADMIN : value.role;
   return (
@@ -32,7 +24,7 @@ export function ViewAsPicker({
         value={current}
         onChange={(e) => onChange(e.target.value === ADMIN ? { kind: 'admin' } : { kind: 'identity', role: e.target.value })}
       >
-        <option value={ADMIN}>{at.workspaceId ? 'admin (your identity)' : 'admin (superuser)'}</option>
+        <option value={ADMIN}>{adminLabel(at)}</option>
         {value.kind === 'identity' && !roles.includes(value.role) && <option value={value.role}>{value.role}</option>}
         {roles.map((r) => (
           <option key={r} value={r}>

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ColumnInfo } from '../../../../shared/contract/catalog';
-import { MAX_COLUMN_WIDTH, MAX_DRAGGED_WIDTH, MIN_COLUMN_WIDTH, layoutGrid, moveColumn } from './gridLayout';
+import { MAX_COLUMN_WIDTH, MAX_DRAGGED_WIDTH, MIN_COLUMN_WIDTH, layoutGrid, moveColumn, type ColumnInfo } from './gridLayout';
 
 const col = (name: string, type: string, isPrimaryKey = false): ColumnInfo => ({ name, type, nullable: !isPrimaryKey, isPrimaryKey });
 

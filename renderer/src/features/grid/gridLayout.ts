@@ -1,8 +1,16 @@
-import type { ColumnInfo } from '../../../../shared/contract/catalog';
 import { formatCell, shortTypeName, typeCategory, type TypeCategory } from './cellFormat';
 
+/** What the grid knows of a column for its header and width: catalog-like facts. */
+export interface ColumnInfo {
+  readonly name: string;
+  /** Type as Postgres formats it (format_type), e.g. "timestamp without time zone". */
+  readonly type: string;
+  readonly nullable: boolean;
+  readonly isPrimaryKey: boolean;
+}
+
 export interface GridColumn {
-  /** Position of this column's value in each row array from readRows. */
+  /** Position of this column's value in each row array. */
   readonly dataIndex: number;
   readonly info: ColumnInfo;
   readonly category: TypeCategory;

@@ -1,5 +1,5 @@
 import { assertNever } from '../../../../shared/contract/result';
-import type { ColumnInfo } from '../../../../shared/contract/catalog';
+import type { ColumnInfo } from './gridLayout';
 import type { DescribeTableOutput } from '../../../../shared/contract/dataApi';
 import type { ReadQuery, SelectItem } from '../../../../shared/dataapi/ast';
 import { serializeField, serializeParams } from '../../../../shared/dataapi/serializeQuery';

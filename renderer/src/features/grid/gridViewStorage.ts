@@ -2,7 +2,8 @@ import type { ViewAs } from '../../../../shared/contract/dataApi';
 import type { ReadQuery } from '../../../../shared/dataapi/ast';
 import { parseQuery } from '../../../../shared/dataapi/parseQuery';
 import { serializeQuery } from '../../../../shared/dataapi/serializeQuery';
-import { COUNT_MODES, type BranchLocation, type CountMode } from '../../api/dataApi';
+import { fromLegacyLocation, locationKey, type Location } from '../../../../shared/contract/location';
+import { COUNT_MODES, type CountMode } from '../../api/dataApi';
 
 /** What a table's view keeps across tab switches and window reloads. */
 export interface GridView {
@@ -11,10 +12,48 @@ export interface GridView {
   readonly viewAs: ViewAs;
 }
 
-/** Local keys keep the shape views were saved with; a cloud workspace's id is appended. */
-export function gridViewKey(database: string, schema: string, table: string, at: BranchLocation = {}): string {
-  const parts = [at.branch ?? '', database, schema, table, ...(at.workspaceId ? [at.workspaceId] : [])];
-  return `pier.grid.v1:${JSON.stringify(parts)}`;
+const KEY_PREFIX = 'pier.grid.v2:';
+const LEGACY_PREFIX = 'pier.grid.v1:';
+
+/** Where a table's view is kept: its location, schema and table. */
+export function gridViewKey(at: Location, schema: string, table: string): string {
+  return `${KEY_PREFIX}${JSON.stringify([...locationKey(at), schema, table])}`;
+}
+
+/**
+ * The key a view saved before locations were one type has now: version 1 keys were
+ * `[branch or '' at home, database, schema, table, workspace id if cloud]`. Null for a key that is
+ * not one, or names no location.
+ */
+export function keyOfLegacyGridView(key: string, home: Location): string | null {
+  if (!key.startsWith(LEGACY_PREFIX)) return null;
+  let parts: unknown;
+  try {
+    parts = JSON.parse(key.slice(LEGACY_PREFIX.length));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parts) || parts.length < 4 || parts.length > 5 || !parts.every((p) => typeof p === 'string')) return null;
+  const [branch, database, schema, table, workspaceId] = parts as string[];
+  const at = fromLegacyLocation({ branch, database, workspaceId }, home);
+  return at && schema && table ? gridViewKey(at, schema, table) : null;
+}
+
+/** Views saved by an older Pier move to their new keys once (the home location must be known). */
+export function migrateLegacyGridViews(home: Location): void {
+  try {
+    const storage = window.sessionStorage;
+    const legacy = Array.from({ length: storage.length }, (_, i) => storage.key(i)).filter((k) => k?.startsWith(LEGACY_PREFIX));
+    for (const key of legacy) {
+      if (!key) continue;
+      const next = keyOfLegacyGridView(key, home);
+      const value = storage.getItem(key);
+      if (next && value !== null && storage.getItem(next) === null) storage.setItem(next, value);
+      storage.removeItem(key);
+    }
+  } catch {
+    // storage disabled: nothing was kept to move
+  }
 }
 
 /** The query is stored as its URL form, so what comes back goes through the same codec. */

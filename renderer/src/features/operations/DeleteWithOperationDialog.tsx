@@ -1,6 +1,6 @@
 import { useEffect, type ReactNode } from 'react';
 import type { TrackedOperationDto } from '../../../../shared/management/workspaceSchemas';
-import { DialogActions, DialogError, ModalDialog } from '../explorer/ModalDialog';
+import { DialogActions, DialogError, ModalDialog } from '../../ui/ModalDialog';
 import { useFollowedOperation } from './useFollowedOperation';
 
 export interface DeleteWithOperationDialogProps {

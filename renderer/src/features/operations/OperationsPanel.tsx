@@ -1,8 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { TrackedOperationDto } from '../../../../shared/management/workspaceSchemas';
 import { assertNever } from '../../../../shared/contract/result';
-import { cloudCommands, cloudKeys, invalidateAfter, operationsQuery } from '../../api/cloud';
+import { operationsQuery, useRefreshAfterOperation, useStopOperation } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
 import { Icon } from '../../ui/Icon';
 import { finishedSince, formatDuration, type OperationStates } from './finishedOperations';
@@ -16,7 +16,7 @@ const RECENT_SHOWN = 3;
  */
 export function OperationsPanel() {
   const api = usePierApi();
-  const queryClient = useQueryClient();
+  const refreshAfter = useRefreshAfterOperation();
   const operations = useQuery(operationsQuery(api));
   const seen = useRef<OperationStates | null>(null);
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
@@ -26,13 +26,10 @@ export function OperationsPanel() {
     if (!operations.data) return;
     const { finished, states } = finishedSince(seen.current, operations.data);
     seen.current = states;
-    for (const op of finished) void invalidateAfter(queryClient, op);
-  }, [operations.data, queryClient]);
+    for (const op of finished) refreshAfter(op);
+  }, [operations.data, refreshAfter]);
 
-  const stop = useMutation({
-    mutationFn: (id: string) => cloudCommands.stopOperation(api, id),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: cloudKeys.operations() }),
-  });
+  const stop = useStopOperation();
 
   const [all, setAll] = useState(false);
   const shown = (operations.data ?? []).filter((op) => !hidden.has(op.id));

@@ -1,6 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import type { TrackedOperationDto } from '../../../../shared/management/workspaceSchemas';
-import { cloudKeys, operationsQuery } from '../../api/cloud';
+import { operationsQuery, useStartOperation } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
 import { RpcCallError } from '../../api/RpcCallError';
 
@@ -19,11 +19,7 @@ export interface FollowedOperation<V> {
  */
 export function useFollowedOperation<V = void>(channel: string, run: (variables: V) => Promise<TrackedOperationDto>): FollowedOperation<V> {
   const api = usePierApi();
-  const queryClient = useQueryClient();
-  const mutation = useMutation({
-    mutationFn: run,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: cloudKeys.operations() }),
-  });
+  const mutation = useStartOperation(run);
   const operations = useQuery({ ...operationsQuery(api), enabled: mutation.isSuccess });
   const started = mutation.data;
   const operation = started ? (operations.data?.find((op) => op.id === started.id) ?? started) : undefined;

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   POLICY_COMMANDS,
@@ -7,20 +7,14 @@ import {
   type PolicyChangeInput,
   type TablePoliciesOutput,
 } from '../../../../shared/contract/admin';
-import {
-  adminKeys,
-  applyPolicyChange,
-  locationSchemasQuery,
-  planPolicyChange,
-  rolesQuery,
-  tablePoliciesQuery,
-  useAdminBranch,
-} from '../../api/admin';
+import { rolesQuery, tablePoliciesQuery, useAdminChanges, useAdminLocation } from '../../api/admin';
+import { schemasQuery } from '../../api/catalog';
 import { usePierApi } from '../../api/PierApiContext';
 import { describeError } from '../../api/RpcCallError';
 import { ErrorPanel } from '../../ui/ErrorPanel';
-import { CodeEditor, type CodeEditorHandle, type CompletionEntry } from '../sql/CodeEditor';
-import { SqlReview } from '../sql/SqlReview';
+import { InlineError } from '../../ui/InlineError';
+import { CodeEditor, type CodeEditorHandle, type CompletionEntry } from '../../ui/codeEditor/CodeEditor';
+import { SqlReview } from '../../ui/SqlReview';
 import { draftFromPolicy, draftToChange, expressionErrorOffset, expressionsFor, newDraft, type PolicyDraft } from './policyDraft';
 import { PolicyPreview, type InvalidPolicy } from './PolicyPreview';
 import { POLICY_TEMPLATES, sqlName } from './policyTemplates';
@@ -31,10 +25,10 @@ type Review = { title: string; change: PolicyChangeInput; plan: ChangePlanOutput
 /** RLS of one table: its switches, its policies, and the editor with the live preview. */
 export function PoliciesView({ schema, table }: { schema: string; table: string }) {
   const api = usePierApi();
-  const queryClient = useQueryClient();
-  const branch = useAdminBranch();
-  const policies = useQuery(tablePoliciesQuery(api, branch, schema, table));
-  const roles = useQuery(rolesQuery(api, branch));
+  const at = useAdminLocation();
+  const changes = useAdminChanges(at);
+  const policies = useQuery(tablePoliciesQuery(api, at, schema, table));
+  const roles = useQuery(rolesQuery(api, at));
   const [draft, setDraft] = useState<PolicyDraft | null>(null);
   const [review, setReview] = useState<Review | null>(null);
   const [planError, setPlanError] = useState<string | null>(null);
@@ -42,7 +36,7 @@ export function PoliciesView({ schema, table }: { schema: string; table: string 
   const startReview = async (title: string, change: PolicyChangeInput) => {
     setPlanError(null);
     try {
-      setReview({ title, change, plan: await planPolicyChange(api, branch, schema, table, change) });
+      setReview({ title, change, plan: await changes.planPolicyChange(schema, table, change) });
     } catch (err) {
       setPlanError(describeError(err).message);
     }
@@ -50,9 +44,6 @@ export function PoliciesView({ schema, table }: { schema: string; table: string 
   const applied = () => {
     setReview(null);
     setDraft(null);
-    // The policy list, previews, and every Data API read may have changed.
-    void queryClient.invalidateQueries({ queryKey: adminKeys.all });
-    void queryClient.invalidateQueries({ queryKey: ['dataApi'] });
   };
 
   if (policies.error)
@@ -112,17 +103,13 @@ export function PoliciesView({ schema, table }: { schema: string; table: string 
           New policy
         </button>
       </header>
-      {planError && (
-        <p className="policies__error" role="alert">
-          {planError}
-        </p>
-      )}
+      {planError && <InlineError>{planError}</InlineError>}
       {review && (
         <SqlReview
           title={review.title}
           statements={review.plan.statements}
           warnings={review.plan.warnings}
-          onApply={() => applyPolicyChange(api, branch, schema, table, review.change)}
+          onApply={() => changes.applyPolicyChange(schema, table, review.change)}
           onApplied={applied}
           onCancel={() => setReview(null)}
         />
@@ -260,7 +247,7 @@ function PolicyEditor({
   onClose: () => void;
 }) {
   const api = usePierApi();
-  const catalog = useQuery(locationSchemasQuery(api, useAdminBranch()));
+  const catalog = useQuery(schemasQuery(api, useAdminLocation()));
   const tables = useMemo(
     () => catalog.data?.schemas.find((s) => s.name === schema)?.relations.map((r) => r.name) ?? [],
     [catalog.data, schema],
@@ -363,11 +350,7 @@ function PolicyEditor({
             />
           </div>
         )}
-        {invalid && (
-          <p className="policies__error" role="alert" aria-label="Expression error">
-            {invalid}
-          </p>
-        )}
+        {invalid && <InlineError label="Expression error">{invalid}</InlineError>}
         {!info.rlsEnabled && (
           <label>
             <input type="checkbox" checked={draft.enableRls} onChange={(e) => set({ enableRls: e.target.checked })} /> Also enable row-level

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import type { PolicyChangeInput, PreviewPolicyOutput, WriteOutcome } from '../../../../shared/contract/admin';
 import { assertNever } from '../../../../shared/contract/result';
-import { policyPreviewQuery, useAdminBranch } from '../../api/admin';
+import { policyPreviewQuery, useAdminLocation } from '../../api/admin';
 import { usePierApi } from '../../api/PierApiContext';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { useDebounced } from './useDebounced';
@@ -37,7 +37,7 @@ export function PolicyPreview({
   onInvalid?: (invalid: InvalidPolicy | null) => void;
 }) {
   const api = usePierApi();
-  const branch = useAdminBranch();
+  const at = useAdminLocation();
   const [chosen, setChosen] = useState<string[]>(() => identities.slice(0, 1));
   const [tryInsert, setTryInsert] = useState(false);
   const [insertJson, setInsertJson] = useState('');
@@ -58,7 +58,7 @@ export function PolicyPreview({
     ),
     350,
   );
-  const query = useQuery({ ...policyPreviewQuery(api, branch, input), enabled: input.identities.length > 0 });
+  const query = useQuery({ ...policyPreviewQuery(api, at, input), enabled: input.identities.length > 0 });
   const data = query.data;
   // Writes are what INSERT and UPDATE policies are about: try them by default for those commands.
   const command = change && (change.kind === 'create' || change.kind === 'replace') ? (change.policy.command ?? 'ALL') : null;

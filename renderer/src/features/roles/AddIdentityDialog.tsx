@@ -1,10 +1,10 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { IdentityType } from '../../../../shared/management/workspaceSchemas';
-import { adminKeys, managedBranch, type AdminLocation } from '../../api/admin';
+import { workspaceOf, type Location } from '../../../../shared/contract/location';
+import { useRefreshAfterAdminChange } from '../../api/admin';
 import { cloudCommands } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
-import { DialogActions, DialogError, Field, ModalDialog } from '../explorer/ModalDialog';
+import { DialogActions, DialogError, Field, ModalDialog } from '../../ui/ModalDialog';
 import { useFollowedOperation } from '../operations/useFollowedOperation';
 
 const TYPES: readonly { readonly type: IdentityType; readonly label: string; readonly placeholder: string; readonly hint: string }[] = [
@@ -22,25 +22,24 @@ type Attributes = Record<(typeof ATTRIBUTES)[number], boolean>;
 
 /**
  * Adds a managed identity through the management API's roles resource (not SQL): the control
- * plane creates the Postgres role and grants it to authenticator. Stays open until the
+ * plane creates the Postgres role and grants it to authenticator, unless it is elevated. Stays open until the
  * operation has ended, so a refusal is shown where it was asked for.
  */
-export function AddIdentityDialog({ at, onClose }: { at: AdminLocation; onClose: () => void }) {
+export function AddIdentityDialog({ at, onClose }: { at: Location; onClose: () => void }) {
   const api = usePierApi();
-  const queryClient = useQueryClient();
+  const refresh = useRefreshAfterAdminChange();
   const [identityType, setIdentityType] = useState<IdentityType>('USER');
   const [name, setName] = useState('');
   const [attributes, setAttributes] = useState<Attributes>({ createdb: false, createrole: false, bypassrls: false });
   const add = useFollowedOperation('cloud.createRole', (postgresRole: string) =>
-    cloudCommands.createRole(api, { ...managedBranch(at), postgresRole, identityType, attributes }),
+    cloudCommands.createRole(api, { workspaceId: workspaceOf(at), branch: at.branch, postgresRole, identityType, attributes }),
   );
   const state = add.operation?.state;
   useEffect(() => {
     if (state !== 'succeeded') return;
-    void queryClient.invalidateQueries({ queryKey: adminKeys.all });
-    void queryClient.invalidateQueries({ queryKey: ['dataApi'] });
+    refresh();
     onClose();
-  }, [state, onClose, queryClient]);
+  }, [state, onClose, refresh]);
   const chosen = TYPES.find((t) => t.type === identityType) ?? TYPES[0]!;
   const trimmed = name.trim();
   return (
@@ -96,6 +95,11 @@ export function AddIdentityDialog({ at, onClose }: { at: AdminLocation; onClose:
           </label>
         ))}
       </fieldset>
+      {(attributes.createrole || attributes.bypassrls) && (
+        <p className="roles__muted">
+          With createrole or bypassrls the identity is not granted to authenticator: the Data API never acts as an elevated role.
+        </p>
+      )}
       {add.busy && add.operation && (
         <p className="roles__muted" role="status">
           {add.operation.title}: running…

@@ -1,32 +1,27 @@
 import { useQuery } from '@tanstack/react-query';
 import './roles.css';
-import { locationSchemasQuery, type AdminLocation } from '../../api/admin';
+import type { Location } from '../../../../shared/contract/location';
+import { useHome } from '../../api/app';
+import { schemasQueryIfKnown } from '../../api/catalog';
 import { usePierApi } from '../../api/PierApiContext';
-import {
-  relationLocation,
-  tabLocation,
-  toolTab,
-  workspaceSuffix,
-  type Tab,
-  type TabsEvent,
-  type TabsState,
-  type ToolRequest,
-} from '../tabs/tabsState';
+import { branchShortName, workspaceSuffix } from '../../ui/locationText';
+import { toolTab, type Tab, type TabsEvent, type TabsState } from '../tabs/tabsState';
+import type { ToolRequest } from '../tabs/toolRequest';
 import { useWorkspaceHosts } from '../tabs/useWorkspaceHosts';
 
-/** Where the tools open: the active tab's workspace, branch and database (none = the embedded default). */
-export function toolsLocation(active: Tab | undefined): AdminLocation {
-  if (!active) return {};
-  return active.kind === 'table' ? relationLocation(active.relation) : tabLocation(active);
+/** Where the tools open: the active tab's location, or home when no tab is open (undefined until home is known). */
+function toolsLocation(active: Tab | undefined, home: Location | undefined): Location | undefined {
+  return active?.at ?? home;
 }
 
 /** The sidebar's launchers for the admin tabs; they follow the active tab's location, policies and grants its table. */
 export function AdminTools({ tabs, dispatch }: { tabs: TabsState; dispatch: (e: TabsEvent) => void }) {
   const api = usePierApi();
   const hosts = useWorkspaceHosts();
+  const home = useHome();
   const active = tabs.tabs.find((t) => t.id === tabs.activeId);
-  const at = toolsLocation(active);
-  const schemas = useQuery(locationSchemasQuery(api, at));
+  const at = toolsLocation(active, home);
+  const schemas = useQuery(schemasQueryIfKnown(api, at));
   const current =
     active?.kind === 'table'
       ? { schema: active.relation.schema, table: active.relation.name }
@@ -38,36 +33,40 @@ export function AdminTools({ tabs, dispatch }: { tabs: TabsState; dispatch: (e: 
             return s && r ? { schema: s.name, table: r.name } : null;
           })();
   const open = (request: ToolRequest) => dispatch({ kind: 'open', tab: toolTab(tabs, request) });
-  const where = `${at.branch?.split('/').at(-1) ?? 'production'}${at.database ? ` · ${at.database}` : ''}${workspaceSuffix(at.workspaceId, hosts)}`;
+  // Locally the home database goes without saying; elsewhere the database is named.
+  const where =
+    at &&
+    `${branchShortName(at.branch)}${at.kind === 'cloud' || at.database !== home?.database ? ` · ${at.database}` : ''}${workspaceSuffix(at, hosts)}`;
   return (
     <div className="admin-tools" role="group" aria-label="Admin tools">
-      <button type="button" className="admin-tools__button" onClick={() => open({ tool: 'sql', at })}>
+      <button type="button" className="admin-tools__button" disabled={!at} onClick={() => at && open({ tool: 'sql', at })}>
         SQL editor
       </button>
       <button
         type="button"
         className="admin-tools__button"
-        disabled={!current}
+        disabled={!at || !current}
         title={current ? `Row-level security of ${current.schema}.${current.table}` : 'Open a table first'}
-        onClick={() => current && open({ tool: 'policies', schema: current.schema, table: current.table, at })}
+        onClick={() => at && current && open({ tool: 'policies', schema: current.schema, table: current.table, at })}
       >
         RLS policies
       </button>
       <button
         type="button"
         className="admin-tools__button"
-        onClick={() => open({ tool: 'grants', schema: current?.schema ?? 'public', at })}
+        disabled={!at}
+        onClick={() => at && open({ tool: 'grants', schema: current?.schema ?? 'public', at })}
       >
         Grants
       </button>
-      <button type="button" className="admin-tools__button" onClick={() => open({ tool: 'roles', at })}>
+      <button type="button" className="admin-tools__button" disabled={!at} onClick={() => at && open({ tool: 'roles', at })}>
         Roles
       </button>
-      <button type="button" className="admin-tools__button" onClick={() => open({ tool: 'setup', at })}>
+      <button type="button" className="admin-tools__button" disabled={!at} onClick={() => at && open({ tool: 'setup', at })}>
         Data API set-up
       </button>
       <p className="admin-tools__where" aria-label="Admin tools open on">
-        on {where}
+        on {where ?? '…'}
       </p>
     </div>
   );

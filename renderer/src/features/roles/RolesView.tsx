@@ -1,12 +1,13 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ChangePlanOutput, RoleAttributes, RoleChange, RoleInfo } from '../../../../shared/contract/admin';
 import type { RoleSummary } from '../../../../shared/management/workspaceSchemas';
-import { adminKeys, applyRoleChange, managedRolesQuery, planRoleChange, rolesQuery, useAdminBranch } from '../../api/admin';
+import { managedRolesQuery, rolesQuery, useAdminChanges, useAdminLocation } from '../../api/admin';
 import { usePierApi } from '../../api/PierApiContext';
 import { describeError } from '../../api/RpcCallError';
 import { ErrorPanel } from '../../ui/ErrorPanel';
-import { SqlReview } from '../sql/SqlReview';
+import { InlineError } from '../../ui/InlineError';
+import { SqlReview } from '../../ui/SqlReview';
 import { AddIdentityDialog } from './AddIdentityDialog';
 import { DeleteIdentityDialog } from './DeleteIdentityDialog';
 import { SetupAssistant } from './SetupAssistant';
@@ -22,10 +23,10 @@ const PLAIN: RoleAttributes = { login: false, inherit: true, bypassrls: false, c
  */
 export function RolesView() {
   const api = usePierApi();
-  const queryClient = useQueryClient();
-  const branch = useAdminBranch();
-  const roles = useQuery(rolesQuery(api, branch));
-  const managed = useQuery(managedRolesQuery(api, branch));
+  const at = useAdminLocation();
+  const changes = useAdminChanges(at);
+  const roles = useQuery(rolesQuery(api, at));
+  const managed = useQuery(managedRolesQuery(api, at));
   const identities = new Map((managed.data?.roles ?? []).filter((r) => r.identityType).map((r) => [r.postgresRole, r]));
   const [dialog, setDialog] = useState<{ kind: 'add' } | { kind: 'delete'; role: RoleSummary } | null>(null);
   const [review, setReview] = useState<{ title: string; change: RoleChange; plan: ChangePlanOutput } | null>(null);
@@ -37,7 +38,7 @@ export function RolesView() {
   const startReview = async (title: string, change: RoleChange) => {
     setPlanError(null);
     try {
-      setReview({ title, change, plan: await planRoleChange(api, branch, change) });
+      setReview({ title, change, plan: await changes.planRoleChange(change) });
     } catch (err) {
       setPlanError(describeError(err).message);
     }
@@ -60,24 +61,18 @@ export function RolesView() {
           Add identity…
         </button>
       </header>
-      {dialog?.kind === 'add' && <AddIdentityDialog at={branch} onClose={() => setDialog(null)} />}
-      {dialog?.kind === 'delete' && <DeleteIdentityDialog at={branch} role={dialog.role} onClose={() => setDialog(null)} />}
-      {planError && (
-        <p className="policies__error" role="alert">
-          {planError}
-        </p>
-      )}
+      {dialog?.kind === 'add' && <AddIdentityDialog at={at} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'delete' && <DeleteIdentityDialog at={at} role={dialog.role} onClose={() => setDialog(null)} />}
+      {planError && <InlineError>{planError}</InlineError>}
       {review && (
         <SqlReview
           title={review.title}
           statements={review.plan.statements}
           warnings={review.plan.warnings}
-          onApply={() => applyRoleChange(api, branch, review.change)}
+          onApply={() => changes.applyRoleChange(review.change)}
           onApplied={() => {
             setReview(null);
             setEdits({});
-            void queryClient.invalidateQueries({ queryKey: adminKeys.all });
-            void queryClient.invalidateQueries({ queryKey: ['dataApi'] });
           }}
           onCancel={() => setReview(null)}
         />

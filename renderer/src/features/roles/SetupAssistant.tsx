@@ -1,16 +1,16 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { adminKeys, applySetupFix, setupChecksQuery, useAdminBranch } from '../../api/admin';
+import { setupChecksQuery, useAdminChanges, useAdminLocation } from '../../api/admin';
 import { usePierApi } from '../../api/PierApiContext';
 import { ErrorPanel } from '../../ui/ErrorPanel';
-import { SqlReview } from '../sql/SqlReview';
+import { SqlReview } from '../../ui/SqlReview';
 
 /** The Lakebase Data API prerequisites, one by one, green or red, each with the SQL that fixes it. */
 export function SetupAssistant() {
   const api = usePierApi();
-  const queryClient = useQueryClient();
-  const branch = useAdminBranch();
-  const checks = useQuery(setupChecksQuery(api, branch));
+  const at = useAdminLocation();
+  const changes = useAdminChanges(at);
+  const checks = useQuery(setupChecksQuery(api, at));
   const [fixing, setFixing] = useState<string | null>(null);
   if (checks.error)
     return <ErrorPanel title="Could not run the set-up checks" error={checks.error} onRetry={() => void checks.refetch()} compact />;
@@ -29,11 +29,8 @@ export function SetupAssistant() {
                 <SqlReview
                   title={`Fix: ${c.title}`}
                   statements={c.fix}
-                  onApply={() => applySetupFix(api, branch, c.id)}
-                  onApplied={() => {
-                    setFixing(null);
-                    void queryClient.invalidateQueries({ queryKey: adminKeys.all });
-                  }}
+                  onApply={() => changes.applySetupFix(c.id)}
+                  onApplied={() => setFixing(null)}
                   onCancel={() => setFixing(null)}
                 />
               ) : (

@@ -1,15 +1,19 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
 import type { ViewAs } from '../../../../shared/contract/dataApi';
 import type { SqlRunMode, SqlRunOutput } from '../../../../shared/contract/sql';
 import { assertNever } from '../../../../shared/contract/result';
-import { branchProtectedQuery, grantsQuery, isCloud, locationSchemasQuery, rolesQuery, useAdminBranch, withBranch } from '../../api/admin';
-import { appStatusQuery } from '../../api/app';
+import { sameLocation } from '../../../../shared/contract/location';
+import { branchProtectedQuery, grantsQuery, rolesQuery, useAdminLocation } from '../../api/admin';
+import { useHome } from '../../api/app';
+import { schemasQuery } from '../../api/catalog';
 import { usePierApi } from '../../api/PierApiContext';
 import { describeError } from '../../api/RpcCallError';
-import { cancelSql, runSql } from '../../api/sql';
-import { CodeEditor, type CodeEditorHandle, type CompletionEntry } from './CodeEditor';
+import { cancelSql, useRunSql } from '../../api/sql';
+import { adminLabel, branchShortName } from '../../ui/locationText';
+import { CodeEditor, type CodeEditorHandle, type CompletionEntry } from '../../ui/codeEditor/CodeEditor';
 import { ExplainPlan } from './ExplainPlan';
+import { sqlHistoryKey } from './sqlHistoryKey';
 import { addToHistory, destructiveStatements, parseHistory, statementRangeAt, type HistoryEntry } from './sqlText';
 import './sql.css';
 
@@ -39,20 +43,19 @@ let runCounter = 0;
 /** The SQL editor: Monaco with schema-aware completion, run as the admin or an identity, cancel, EXPLAIN, history. */
 export function SqlView({ tabNumber }: { tabNumber: number }) {
   const api = usePierApi();
-  const status = useQuery(appStatusQuery(api));
-  const branch = useAdminBranch();
-  // History per branch (and workspace): the embedded default's is keyed by its database name.
-  const historyKey = `pier.sqlHistory.${branch.branch ? [branch.workspaceId, branch.branch, branch.database].filter(Boolean).join('|') : (status.data?.database ?? '')}`;
+  const at = useAdminLocation();
+  const home = useHome();
+  const historyKey = sqlHistoryKey(at);
   const [text, setText] = useState(() => readStorage(`pier.sqlTab.${tabNumber}`) ?? 'SELECT * FROM clients;');
   const [viewAs, setViewAs] = useState<ViewAs>({ kind: 'admin' });
   const [run, setRun] = useState<RunState>({ kind: 'idle' });
   const [history, setHistory] = useState<HistoryEntry[]>(() => parseHistory(readStorage(historyKey)));
   const [showHistory, setShowHistory] = useState(false);
   const editor = useRef<CodeEditorHandle | null>(null);
-  const roles = useQuery(rolesQuery(api, branch));
-  const isProtected = useQuery(branchProtectedQuery(api, branch));
+  const roles = useQuery(rolesQuery(api, at));
+  const isProtected = useQuery(branchProtectedQuery(api, at));
   const completions = useCompletions();
-  const queryClient = useQueryClient();
+  const runSql = useRunSql();
 
   const execute = async (scope: Scope, mode: SqlRunMode) => {
     if (run.kind === 'running') return;
@@ -74,12 +77,8 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
     setRun({ kind: 'running', runId });
     editor.current?.markError(null, '');
     try {
-      const output = await runSql(api, { runId, sql, viewAs, mode, ...withBranch(branch) });
+      const output = await runSql({ at, runId, sql, viewAs, mode });
       setRun({ kind: 'done', output, sent: sql, mode });
-      if (output.kind === 'ok' && output.results.some((r) => r.command !== 'SELECT')) {
-        // Anything but a read may have changed tables, grants or rows the other views show.
-        for (const key of [['admin'], ['catalog'], ['dataApi']]) void queryClient.invalidateQueries({ queryKey: key });
-      }
       if (output.kind === 'error' && output.position !== null) editor.current?.markError(start + output.position, output.message);
       const entry: HistoryEntry = {
         sql,
@@ -144,7 +143,7 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
             value={viewAs.kind === 'admin' ? '' : viewAs.role}
             onChange={(e) => setViewAs(e.target.value ? { kind: 'identity', role: e.target.value } : { kind: 'admin' })}
           >
-            <option value="">{isCloud(branch) ? 'admin (your identity)' : 'admin (superuser)'}</option>
+            <option value="">{adminLabel(at)}</option>
             {(roles.data?.authenticatorMembers ?? []).map((r) => (
               <option key={r} value={r}>
                 {r}
@@ -174,7 +173,7 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
         </div>
         {showHistory && (
           <aside className="sql-view__history" aria-label="History">
-            <h3>History · {branch.branch ? branch.branch.split('/').at(-1) : (status.data?.database ?? '')}</h3>
+            <h3>History · {home && sameLocation(at, home) ? at.database : branchShortName(at.branch)}</h3>
             {history.length === 0 && <p>Nothing run yet.</p>}
             <ul>
               {history.map((h) => (
@@ -278,9 +277,9 @@ function pick(scope: Scope, text: string, editor: CodeEditorHandle | null): { sq
 /** Tables of every schema, columns of the exposed `public` schema, and common keywords. */
 function useCompletions(): CompletionEntry[] {
   const api = usePierApi();
-  const branch = useAdminBranch();
-  const schemas = useQuery(locationSchemasQuery(api, branch));
-  const grants = useQuery(grantsQuery(api, branch, 'public'));
+  const at = useAdminLocation();
+  const schemas = useQuery(schemasQuery(api, at));
+  const grants = useQuery(grantsQuery(api, at, 'public'));
   return useMemo(() => {
     const out: CompletionEntry[] = KEYWORDS.map((k) => ({ label: k, kind: 'keyword' as const }));
     for (const s of schemas.data?.schemas ?? []) {

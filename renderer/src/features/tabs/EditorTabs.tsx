@@ -1,16 +1,19 @@
 import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
 import { EmptyState } from '../../ui/ErrorPanel';
 import { Icon } from '../../ui/Icon';
-import { relationIcon } from '../explorer/ExplorerTree';
+import type { Location } from '../../../../shared/contract/location';
+import { AdminLocationContext } from '../../api/admin';
+import { useHome } from '../../api/app';
+import { relationIcon } from '../tables/relation';
 import { TableView } from '../grid/TableView';
-import { AdminBranchContext } from '../../api/admin';
 import { GrantsView } from '../grants/GrantsView';
 import { PoliciesView } from '../policies/PoliciesView';
 import { RolesView } from '../roles/RolesView';
 import { SetupAssistant } from '../roles/SetupAssistant';
 import { SqlView } from '../sql/SqlView';
 import { assertNever } from '../../../../shared/contract/result';
-import { tabLocation, tabTitle, workspaceSuffix, type Tab, type TabsEvent, type TabsState, type WorkspaceHosts } from './tabsState';
+import { locationSuffix, type WorkspaceHosts } from '../../ui/locationText';
+import { tabTitle, type Tab, type TabsEvent, type TabsState } from './tabsState';
 import { useWorkspaceHosts } from './useWorkspaceHosts';
 import './tabs.css';
 
@@ -25,6 +28,7 @@ export function EditorTabs({ state, dispatch }: { state: TabsState; dispatch: (e
     if (state.activeId) tabRefs.current.get(state.activeId)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }, [state.activeId]);
   const hosts = useWorkspaceHosts();
+  const home = useHome();
   const tabDomId = (index: number) => `${baseId}-tab-${index}`;
   const panelId = `${baseId}-panel`;
 
@@ -66,7 +70,7 @@ export function EditorTabs({ state, dispatch }: { state: TabsState; dispatch: (e
       <div ref={stripRef} className="tabs__strip" role="tablist" aria-label="Open tables" onKeyDown={onKeyDown}>
         {state.tabs.map((tab, index) => {
           const selected = tab.id === state.activeId;
-          const title = tabTitle(tab, hosts);
+          const title = tabTitle(tab, home, hosts);
           return (
             <div key={tab.id} className={`tab${selected ? ' tab--selected' : ''}`}>
               <button
@@ -87,7 +91,7 @@ export function EditorTabs({ state, dispatch }: { state: TabsState; dispatch: (e
                   if (e.button === 1) dispatch({ kind: 'close', id: tab.id });
                 }}
               >
-                <TabLabel tab={tab} hosts={hosts} />
+                <TabLabel tab={tab} home={home} hosts={hosts} />
               </button>
               <button
                 type="button"
@@ -109,29 +113,25 @@ export function EditorTabs({ state, dispatch }: { state: TabsState; dispatch: (e
   );
 }
 
-function TabLabel({ tab, hosts }: { tab: Tab; hosts: WorkspaceHosts }) {
+function TabLabel({ tab, home, hosts }: { tab: Tab; home: Location | undefined; hosts: WorkspaceHosts }) {
   switch (tab.kind) {
-    case 'table':
+    case 'table': {
+      const where = locationSuffix(tab.at, home, hosts);
       return (
         <>
           <Icon name={relationIcon(tab.relation.kind)} className="tab__icon" />
           {tab.relation.schema !== 'public' && <span className="tab__schema">{tab.relation.schema}.</span>}
           {tab.relation.name}
-          {tab.relation.branch && (
-            <span className="tab__schema">
-              {' '}
-              · {tab.relation.branch.split('/').at(-1)}
-              {workspaceSuffix(tab.relation.workspaceId, hosts)}
-            </span>
-          )}
+          {where && <span className="tab__schema">{where}</span>}
         </>
       );
+    }
     case 'policies':
     case 'sql':
     case 'roles':
     case 'grants':
     case 'setup':
-      return <>{tabTitle(tab, hosts)}</>;
+      return <>{tabTitle(tab, home, hosts)}</>;
     default:
       return assertNever(tab, 'tab kind');
   }
@@ -140,17 +140,17 @@ function TabLabel({ tab, hosts }: { tab: Tab; hosts: WorkspaceHosts }) {
 function TabContent({ tab }: { tab: Tab }) {
   switch (tab.kind) {
     case 'table':
-      return <TableView relation={tab.relation} />;
+      return <TableView at={tab.at} relation={tab.relation} />;
     case 'policies':
     case 'sql':
     case 'roles':
     case 'grants':
     case 'setup':
-      // Admin views name the branch in their own calls and keys.
+      // Admin views name the location in their own calls and keys.
       return (
-        <AdminBranchContext.Provider value={tabLocation(tab)}>
+        <AdminLocationContext.Provider value={tab.at}>
           <AdminTabContent tab={tab} />
-        </AdminBranchContext.Provider>
+        </AdminLocationContext.Provider>
       );
     default:
       return assertNever(tab, 'tab kind');

@@ -1,28 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import type { RelationRef } from '../explorer/explorerTree';
-import {
-  adminTab,
-  NO_TABS,
-  shortHost,
-  tabLocation,
-  tabTitle,
-  tabsReducer,
-  toolTab,
-  type Tab,
-  type TabsEvent,
-  type TabsState,
-} from './tabsState';
+import type { Location } from '../../../../shared/contract/location';
+import { shortHost } from '../../ui/locationText';
+import type { RelationInfo } from '../tables/relation';
+import { NO_TABS, openTab, tabTitle, tabsReducer, toolTab, type Tab, type TabsEvent, type TabsState } from './tabsState';
 
-const rel = (name: string): RelationRef => ({ schema: 'public', name, kind: 'table', estimatedRows: 1 });
+const home: Location = { kind: 'local', branch: 'projects/local/branches/production', database: 'databricks_postgres' };
+const dev: Location = { ...home, branch: 'projects/local/branches/dev' };
+const rel = (name: string): RelationInfo => ({ schema: 'public', name, kind: 'table', estimatedRows: 1 });
+const open = (tab: Tab): TabsEvent => ({ kind: 'open', tab });
 const run = (events: TabsEvent[], from: TabsState = NO_TABS) => events.reduce(tabsReducer, from);
-const nameOf = (t: Tab) => (t.kind === 'table' ? t.relation.name : t.id);
+const nameOf = (t: Tab) => (t.kind === 'table' ? t.relation.name : t.kind === 'sql' ? `sql:${t.n}` : t.kind);
 const names = (s: TabsState) => s.tabs.map(nameOf);
 const active = (s: TabsState) => {
   const t = s.tabs.find((x) => x.id === s.activeId);
   return t ? nameOf(t) : null;
 };
 
-const three = run([rel('a'), rel('b'), rel('c')].map((relation) => ({ kind: 'openTable', relation })));
+const three = run(['a', 'b', 'c'].map((name) => open(openTab.table(home, rel(name)))));
 
 describe('tabsReducer', () => {
   it('opens tables as tabs and activates the newest', () => {
@@ -31,7 +25,7 @@ describe('tabsReducer', () => {
   });
 
   it('re-opening a table activates its tab instead of duplicating it', () => {
-    const s = run([{ kind: 'openTable', relation: rel('a') }], three);
+    const s = run([open(openTab.table(home, rel('a')))], three);
     expect(names(s)).toEqual(['a', 'b', 'c']);
     expect(active(s)).toBe('a');
   });
@@ -55,7 +49,7 @@ describe('tabsReducer', () => {
   });
 
   it('closing the only tab leaves none active', () => {
-    const one = run([{ kind: 'openTable', relation: rel('a') }]);
+    const one = run([open(openTab.table(home, rel('a')))]);
     expect(run([{ kind: 'close', id: one.tabs[0]!.id }], one)).toEqual(NO_TABS);
   });
 
@@ -70,47 +64,45 @@ describe('tabsReducer', () => {
       ),
     ).toBe(three);
   });
+
+  it('puts restored tabs first, keeps tabs opened meanwhile and the one active now', () => {
+    const meanwhile = run([open(openTab.table(home, rel('x'))), open(openTab.table(home, rel('a')))]);
+    const s = run([{ kind: 'restore', saved: three }], meanwhile);
+    expect(names(s)).toEqual(['a', 'b', 'c', 'x']);
+    expect(active(s)).toBe('a');
+    expect(active(run([{ kind: 'restore', saved: three }]))).toBe('c');
+  });
 });
 
 describe('tabTitle', () => {
-  it('opens the same table on a branch as its own tab, named with the branch', () => {
-    const onDev: RelationRef = { ...rel('a'), branch: 'projects/local/branches/dev' };
-    const s = run([{ kind: 'openTable', relation: onDev }], three);
+  it('opens the same table on another branch as its own tab, named with the branch', () => {
+    const s = run([open(openTab.table(dev, rel('a')))], three);
     expect(s.tabs).toHaveLength(4);
-    expect(tabTitle(s.tabs[3]!)).toBe('public.a · dev');
-    expect(run([{ kind: 'openTable', relation: onDev }], s).tabs).toHaveLength(4);
+    expect(tabTitle(s.tabs[3]!, home)).toBe('public.a · dev');
+    expect(run([open(openTab.table(dev, rel('a')))], s).tabs).toHaveLength(4);
   });
 
-  it('names a table tab by its qualified name', () => {
-    expect(tabTitle(three.tabs[0]!)).toBe('public.a');
+  it('names a table tab at home by its qualified name alone', () => {
+    expect(tabTitle(three.tabs[0]!, home)).toBe('public.a');
+  });
+
+  it('names a database other than home’s, and every location until home is known', () => {
+    const sales = openTab.table({ ...home, database: 'sales' }, rel('a'));
+    expect(tabTitle(sales, home)).toBe('public.a · production · sales');
+    expect(tabTitle(three.tabs[0]!, undefined)).toBe('public.a · production · databricks_postgres');
   });
 
   it('opens an admin tab once and activates it when opened again', () => {
-    const s = run(
-      [
-        { kind: 'open', tab: adminTab.sql(1) },
-        { kind: 'open', tab: adminTab.roles() },
-        { kind: 'open', tab: adminTab.sql(1) },
-      ],
-      three,
-    );
+    const s = run([open(openTab.sql(home, 1)), open(openTab.roles(home)), open(openTab.sql(home, 1))], three);
     expect(names(s)).toEqual(['a', 'b', 'c', 'sql:1', 'roles']);
     expect(active(s)).toBe('sql:1');
-    expect(tabTitle(adminTab.policies('public', 'clients'))).toBe('Policies · public.clients');
+    expect(tabTitle(openTab.policies(home, 'public', 'clients'), home)).toBe('Policies · public.clients');
   });
 });
 
 describe('tabs of cloud workspaces', () => {
   const prod = 'projects/clients/branches/production';
-  const inWs = (workspaceId: string): RelationRef => ({
-    schema: 'public',
-    name: 'clients',
-    kind: 'table',
-    estimatedRows: 3,
-    branch: prod,
-    workspaceId,
-    database: 'databricks_postgres',
-  });
+  const inWs = (workspaceId: string): Location => ({ kind: 'cloud', workspaceId, branch: prod, database: 'databricks_postgres' });
   const hosts = new Map([
     ['ws-a', 'https://adb-1234.5.azuredatabricks.net'],
     ['ws-b', 'https://dbc-9f8e.cloud.databricks.com'],
@@ -118,20 +110,24 @@ describe('tabs of cloud workspaces', () => {
   ]);
 
   it('names the workspace by its short host, so two workspaces\' "clients · production" differ', () => {
-    const s = run([
-      { kind: 'openTable', relation: inWs('ws-a') },
-      { kind: 'openTable', relation: inWs('ws-b') },
-    ]);
-    expect(s.tabs.map((t) => tabTitle(t, hosts))).toEqual([
+    const s = run([open(openTab.table(inWs('ws-a'), rel('clients'))), open(openTab.table(inWs('ws-b'), rel('clients')))]);
+    expect(s.tabs.map((t) => tabTitle(t, home, hosts))).toEqual([
       'public.clients · production · adb-1234',
       'public.clients · production · dbc-9f8e',
     ]);
-    expect(tabTitle(s.tabs[0]!)).toBe('public.clients · production · ws-a');
+    expect(tabTitle(s.tabs[0]!, home)).toBe('public.clients · production · ws-a');
+  });
+
+  it('keeps the same branch and database of the local workspace apart from a cloud one', () => {
+    const localTwin: Location = { kind: 'local', branch: prod, database: 'databricks_postgres' };
+    const s = run([open(openTab.table(inWs('ws-a'), rel('clients'))), open(openTab.table(localTwin, rel('clients')))]);
+    expect(s.tabs).toHaveLength(2);
+    expect(tabTitle(s.tabs[1]!, home, hosts)).toBe('public.clients · production');
   });
 
   it('leaves local tabs as they were', () => {
-    expect(tabTitle(three.tabs[0]!, hosts)).toBe('public.a');
-    expect(tabTitle(adminTab.roles({ branch: 'projects/local/branches/dev' }), hosts)).toBe('Roles · dev');
+    expect(tabTitle(three.tabs[0]!, home, hosts)).toBe('public.a');
+    expect(tabTitle(openTab.roles(dev), home, hosts)).toBe('Roles · dev');
   });
 
   it.each([
@@ -144,25 +140,20 @@ describe('tabs of cloud workspaces', () => {
   });
 
   it('keeps one admin tab per workspace, branch and database, and names its workspace', () => {
-    const a = { workspaceId: 'ws-a', branch: prod, database: 'databricks_postgres' };
-    const b = { ...a, workspaceId: 'ws-b' };
-    const s = run([
-      { kind: 'open', tab: adminTab.roles(a) },
-      { kind: 'open', tab: adminTab.roles(b) },
-      { kind: 'open', tab: adminTab.roles(a) },
-    ]);
+    const a = inWs('ws-a');
+    const s = run([open(openTab.roles(a)), open(openTab.roles(inWs('ws-b'))), open(openTab.roles(a))]);
     expect(s.tabs).toHaveLength(2);
-    expect(s.tabs.map((t) => tabTitle(t, hosts))).toEqual(['Roles · production · adb-1234', 'Roles · production · dbc-9f8e']);
-    expect(s.tabs[0]!.kind !== 'table' && tabLocation(s.tabs[0]!)).toEqual(a);
+    expect(s.tabs.map((t) => tabTitle(t, home, hosts))).toEqual(['Roles · production · adb-1234', 'Roles · production · dbc-9f8e']);
+    expect(s.tabs[0]!.at).toEqual(a);
   });
 
   it('opens tools on the location asked for, a new SQL tab each time', () => {
-    const at = { workspaceId: 'ws-pier', branch: prod, database: 'sales' };
+    const at: Location = { kind: 'cloud', workspaceId: 'ws-pier', branch: prod, database: 'sales' };
     const first = toolTab(NO_TABS, { tool: 'sql', at });
-    const second = toolTab(run([{ kind: 'open', tab: first }]), { tool: 'sql', at });
+    const second = toolTab(run([open(first)]), { tool: 'sql', at });
     expect([first.kind === 'sql' && first.n, second.kind === 'sql' && second.n]).toEqual([1, 2]);
-    expect(tabTitle(second, hosts)).toBe('SQL 2 · production · 127.0.0.1:41234');
+    expect(tabTitle(second, home, hosts)).toBe('SQL 2 · production · sales · 127.0.0.1:41234');
     const policies = toolTab(NO_TABS, { tool: 'policies', schema: 'public', table: 'clients', at });
-    expect(policies).toMatchObject({ kind: 'policies', schema: 'public', table: 'clients', ...at });
+    expect(policies).toMatchObject({ kind: 'policies', schema: 'public', table: 'clients', at });
   });
 });

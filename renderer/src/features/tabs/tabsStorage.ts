@@ -1,22 +1,26 @@
-import type { RelationKind } from '../../../../shared/contract/catalog';
-import { relationIdOf, type RelationRef } from '../explorer/explorerTree';
-import type { AdminLocation } from '../../api/admin';
-import { adminTab, NO_TABS, type Tab, type TabsState } from './tabsState';
+import { relationKind, type RelationKind } from '../../../../shared/contract/catalog';
+import { fromLegacyLocation, location, type Location } from '../../../../shared/contract/location';
+import type { RelationInfo } from '../tables/relation';
+import { NO_TABS, openTab, type Tab, type TabsState } from './tabsState';
 
-/** A table opened on a branch other than the embedded default ("projects/p/branches/b"). */
-const BRANCH_NAME = /^projects\/[a-z][a-z0-9-]{0,62}\/branches\/[a-z][a-z0-9-]{0,62}$/;
-const RELATION_KINDS: readonly RelationKind[] = ['table', 'view', 'materialized_view', 'foreign_table', 'partitioned_table'];
+/**
+ * The tab strip across reloads of the window. Version 2 saves each tab's location; version 1
+ * (before locations were one type) saved optional branch / workspace / database fields, read once
+ * through `fromLegacyLocation` with the home location.
+ */
+const VERSION = 2;
 
-/** What survives a reload of the window: which tabs were open and which was active. */
+/** What survives a reload of the window: which tabs were open, where, and which was active. */
 export function serializeTabs(state: TabsState): string {
-  return JSON.stringify({ v: 1, activeId: state.activeId, tabs: state.tabs });
+  return JSON.stringify({ v: VERSION, activeId: state.activeId, tabs: state.tabs });
 }
 
 /**
- * Reads what serializeTabs wrote. Storage is outside our control (old versions, hand edits), so
- * anything unexpected is dropped rather than trusted; the worst case is an empty tab strip.
+ * Reads what serializeTabs wrote, now or in version 1. Storage is outside our control (old
+ * versions, hand edits), so anything unexpected is dropped rather than trusted; the worst case is
+ * an empty tab strip. Ids are derived again, never taken from storage.
  */
-export function restoreTabs(stored: string | null): TabsState {
+export function restoreTabs(stored: string | null, home: Location): TabsState {
   if (!stored) return NO_TABS;
   let parsed: unknown;
   try {
@@ -24,58 +28,58 @@ export function restoreTabs(stored: string | null): TabsState {
   } catch {
     return NO_TABS;
   }
-  if (!isRecord(parsed) || parsed.v !== 1 || !Array.isArray(parsed.tabs)) return NO_TABS;
+  if (!isRecord(parsed) || (parsed.v !== 1 && parsed.v !== VERSION) || !Array.isArray(parsed.tabs)) return NO_TABS;
+  const legacy = parsed.v === 1;
   const tabs: Tab[] = [];
+  let activeId: string | null = null;
   for (const raw of parsed.tabs) {
-    const tab = toTab(raw);
-    if (tab && !tabs.some((t) => t.id === tab.id)) tabs.push(tab);
+    if (!isRecord(raw)) continue;
+    const at = legacy ? fromLegacyLocation(raw.kind === 'table' ? raw.relation : raw, home) : locationOf(raw.at);
+    const tab = at && toTab(raw, at);
+    if (!tab || tabs.some((t) => t.id === tab.id)) continue;
+    tabs.push(tab);
+    // The stored active id names the tab as it was saved, whatever its id is now.
+    if (typeof raw.id === 'string' && raw.id === parsed.activeId) activeId = tab.id;
   }
-  const activeId = tabs.find((t) => t.id === parsed.activeId)?.id ?? tabs[0]?.id ?? null;
-  return { tabs, activeId };
+  return { tabs, activeId: activeId ?? tabs[0]?.id ?? null };
 }
 
-function toTab(raw: unknown): Tab | null {
+function locationOf(raw: unknown): Location | undefined {
+  const parsed = location.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function toTab(raw: Record<string, unknown>, at: Location): Tab | null {
+  switch (raw.kind) {
+    case 'table': {
+      const relation = relationOf(raw.relation);
+      return relation && openTab.table(at, relation);
+    }
+    case 'policies':
+      return name(raw.schema) && name(raw.table) ? openTab.policies(at, raw.schema, raw.table) : null;
+    case 'sql':
+      return typeof raw.n === 'number' && Number.isInteger(raw.n) && raw.n > 0 ? openTab.sql(at, raw.n) : null;
+    case 'roles':
+      return openTab.roles(at);
+    case 'grants':
+      return name(raw.schema) ? openTab.grants(at, raw.schema) : null;
+    case 'setup':
+      return openTab.setup(at);
+    default:
+      return null;
+  }
+}
+
+function relationOf(raw: unknown): RelationInfo | null {
   if (!isRecord(raw)) return null;
-  const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-  const adminBranch = adminLocation(raw);
-  if (adminBranch === null) return null;
-  if (raw.kind === 'policies') return str(raw.schema) && str(raw.table) ? adminTab.policies(raw.schema, raw.table, adminBranch) : null;
-  if (raw.kind === 'sql')
-    return typeof raw.n === 'number' && Number.isInteger(raw.n) && raw.n > 0 ? adminTab.sql(raw.n, adminBranch) : null;
-  if (raw.kind === 'roles') return adminTab.roles(adminBranch);
-  if (raw.kind === 'grants') return str(raw.schema) ? adminTab.grants(raw.schema, adminBranch) : null;
-  if (raw.kind === 'setup') return adminTab.setup(adminBranch);
-  if (raw.kind !== 'table' || !isRecord(raw.relation)) return null;
-  const { schema, name, kind, estimatedRows, branch, workspaceId, database } = raw.relation;
-  if (typeof schema !== 'string' || typeof name !== 'string' || !schema || !name) return null;
-  if (typeof kind !== 'string' || !(RELATION_KINDS as readonly string[]).includes(kind)) return null;
-  const onBranch = typeof branch === 'string' && BRANCH_NAME.test(branch) ? { branch } : {};
-  // A cloud table needs all three: its workspace, its branch and its database (tabs saved before
-  // cloud tables existed have none of them and load as local ones).
-  const cloud = workspaceId !== undefined || database !== undefined;
-  if (cloud && !(onBranch.branch && str(workspaceId) && workspaceId.length <= 64 && str(database) && database.length <= 63)) return null;
-  const onCloud = cloud ? { workspaceId: workspaceId as string, database: database as string } : {};
-  const relation: RelationRef = {
-    schema,
-    name,
-    kind: kind as RelationKind,
-    estimatedRows: typeof estimatedRows === 'number' ? estimatedRows : -1,
-    ...onBranch,
-    ...onCloud,
-  };
-  return { kind: 'table', id: relationIdOf(relation), relation };
+  const { schema, name: table, kind, estimatedRows } = raw;
+  if (!name(schema) || !name(table) || !relationKind.safeParse(kind).success) return null;
+  return { schema, name: table, kind: kind as RelationKind, estimatedRows: typeof estimatedRows === 'number' ? estimatedRows : -1 };
 }
 
-/**
- * An admin tab's location: a local branch, or a cloud workspace's branch with its database (all
- * three; tabs saved before cloud admin tabs existed have none of them). null = not trusted.
- */
-function adminLocation(raw: Record<string, unknown>): AdminLocation | null {
-  const branch = typeof raw.branch === 'string' && BRANCH_NAME.test(raw.branch) ? raw.branch : undefined;
-  const { workspaceId, database } = raw;
-  if (workspaceId === undefined && database === undefined) return branch ? { branch } : {};
-  const ok = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
-  return branch && ok(workspaceId, 64) && ok(database, 63) ? { branch, workspaceId, database } : null;
+/** A Postgres name as the catalog gives it. */
+function name(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= 63;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { workspacesQuery } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
-import type { WorkspaceHosts } from './tabsState';
+import type { WorkspaceHosts } from '../../ui/locationText';
 
 /** Workspace id → host, for the titles of cloud tabs (empty until the workspaces are listed). */
 export function useWorkspaceHosts(): WorkspaceHosts {

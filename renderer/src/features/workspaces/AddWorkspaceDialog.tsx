@@ -1,9 +1,6 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import type { AddWorkspaceInput } from '../../../../shared/management/workspaceSchemas';
-import { cloudCommands, cloudKeys } from '../../api/cloud';
-import { usePierApi } from '../../api/PierApiContext';
-import { DialogActions, DialogError, Field, ModalDialog } from '../explorer/ModalDialog';
+import { useAddWorkspace } from '../../api/workspaces';
+import { DialogActions, DialogError, Field, ModalDialog } from '../../ui/ModalDialog';
 import {
   checkAddWorkspaceForm,
   INITIAL_ADD_WORKSPACE,
@@ -24,18 +21,10 @@ const METHODS: readonly { method: SignInMethod; label: string; detail: string }[
 
 /** Adds a Databricks workspace. Secrets go to main and stay there; errors are shown in place. */
 export function AddWorkspaceDialog({ onClose }: { onClose: () => void }) {
-  const api = usePierApi();
-  const queryClient = useQueryClient();
   const id = useId();
   const [form, setForm] = useState<AddWorkspaceForm>(INITIAL_ADD_WORKSPACE);
   const [errors, setErrors] = useState<Partial<Record<AddWorkspaceField, string>>>({});
-  const add = useMutation({
-    mutationFn: (input: AddWorkspaceInput) => cloudCommands.addWorkspace(api, input),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: cloudKeys.workspaces() });
-      onClose();
-    },
-  });
+  const add = useAddWorkspace();
   const set = <K extends keyof AddWorkspaceForm>(key: K, value: AddWorkspaceForm[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
     setErrors((e) => ({ ...e, [key]: undefined }));
@@ -43,7 +32,7 @@ export function AddWorkspaceDialog({ onClose }: { onClose: () => void }) {
   const submit = () => {
     const check = checkAddWorkspaceForm(form);
     if (!check.ok) return setErrors(check.errors);
-    add.mutate(check.input);
+    add.mutate(check.input, { onSuccess: onClose });
   };
   const invalid = (field: AddWorkspaceField) => ({
     id: `${id}-${field}`,

@@ -1,26 +1,15 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { WorkspaceInfoDto } from '../../../../shared/management/workspaceSchemas';
-import { cloudCommands, cloudKeys } from '../../api/cloud';
-import { usePierApi } from '../../api/PierApiContext';
-import { DialogActions, DialogError, ModalDialog } from '../explorer/ModalDialog';
+import { useRemoveWorkspace } from '../../api/workspaces';
+import { DialogActions, DialogError, ModalDialog } from '../../ui/ModalDialog';
 
 /** Forgets a workspace and its credentials; nothing changes on the server. */
 export function RemoveWorkspaceDialog({ workspace, onClose }: { workspace: WorkspaceInfoDto; onClose: () => void }) {
-  const api = usePierApi();
-  const queryClient = useQueryClient();
-  const remove = useMutation({
-    mutationFn: () => cloudCommands.removeWorkspace(api, workspace.id),
-    onSuccess: async () => {
-      queryClient.removeQueries({ queryKey: cloudKeys.workspace(workspace.id) });
-      await queryClient.invalidateQueries({ queryKey: cloudKeys.workspaces() });
-      onClose();
-    },
-  });
+  const remove = useRemoveWorkspace();
   return (
     <ModalDialog
       title={`Remove ${workspace.displayName}?`}
       onClose={onClose}
-      onSubmit={() => remove.mutate()}
+      onSubmit={() => remove.mutate(workspace, { onSuccess: onClose })}
       actions={<DialogActions onCancel={onClose} label="Remove workspace" busyLabel="Removing…" busy={remove.isPending} danger />}
     >
       <p>

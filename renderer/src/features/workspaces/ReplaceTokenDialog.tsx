@@ -1,30 +1,19 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { WorkspaceInfoDto } from '../../../../shared/management/workspaceSchemas';
-import { cloudCommands, cloudKeys } from '../../api/cloud';
-import { usePierApi } from '../../api/PierApiContext';
-import { DialogActions, DialogError, Field, ModalDialog } from '../explorer/ModalDialog';
+import { useReplaceToken } from '../../api/workspaces';
+import { DialogActions, DialogError, Field, ModalDialog } from '../../ui/ModalDialog';
 
 /** A new personal access token for a workspace whose token expired; main verifies it before keeping it. */
 export function ReplaceTokenDialog({ workspace, onClose }: { workspace: WorkspaceInfoDto; onClose: () => void }) {
-  const api = usePierApi();
-  const queryClient = useQueryClient();
   const id = useId();
   const [token, setToken] = useState('');
-  const replace = useMutation({
-    mutationFn: () => cloudCommands.replaceToken(api, workspace.id, token.trim()),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: cloudKeys.workspaces() });
-      await queryClient.invalidateQueries({ queryKey: cloudKeys.workspace(workspace.id) });
-      onClose();
-    },
-  });
+  const replace = useReplaceToken();
   return (
     <ModalDialog
       title={`New token for ${workspace.displayName}`}
       onClose={onClose}
       onSubmit={() => {
-        if (token.trim()) replace.mutate();
+        if (token.trim()) replace.mutate({ workspace, token: token.trim() }, { onSuccess: onClose });
       }}
       actions={
         <DialogActions onCancel={onClose} label="Replace token" busyLabel="Checking…" busy={replace.isPending} disabled={!token.trim()} />

@@ -11,8 +11,6 @@ export interface CompletionEntry {
 export interface CodeEditorHandle {
   /** The selected text, or '' when nothing is selected. */
   selection(): string;
-  /** The statement around the cursor, split on semicolons outside quotes and comments. */
-  statementAtCursor(): string;
   /** The cursor as a character offset into the text. */
   cursorOffset(): number;
   /** Puts a red squiggle under a 1-based character position of the text (null clears it). */

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { ApplyOutput } from '../../../../shared/contract/admin';
-import { describeError } from '../../api/RpcCallError';
+import type { ApplyOutput } from '../../../shared/contract/admin';
+import { describeError } from '../api/RpcCallError';
 import './sqlReview.css';
 
 /**

@@ -7,26 +7,11 @@ import type {
   ProjectSummary,
   WorkspaceInfoDto,
 } from '../../../../shared/management/workspaceSchemas';
-import {
-  allBranchIds,
-  branchForest,
-  buildExplorerTree,
-  dataNeeds,
-  defaultExpanded,
-  EMBEDDED_BRANCH,
-  embeddedOnlyData,
-  filterExplorerTree,
-  formatExpiry,
-  formatRowEstimate,
-  nodeId,
-  relationId,
-  treeKeyAction,
-  visibleRows,
-  type BranchTree,
-  type ExplorerNode,
-  type Loadable,
-  type TreeData,
-} from './explorerTree';
+import { EMBEDDED_BRANCH, type Location } from '../../../../shared/contract/location';
+import { relationId } from '../tables/relation';
+import { branchForest, buildExplorerTree, type BranchTree } from './buildTree';
+import { dataNeeds, embeddedOnlyData, nodeId, type Loadable, type TreeData } from './treeData';
+import { allBranchIds, defaultExpanded, filterExplorerTree, visibleRows, type ExplorerNode } from './treeModel';
 
 const catalog: ListSchemasOutput = {
   database: 'databricks_postgres',
@@ -43,7 +28,7 @@ const catalog: ListSchemasOutput = {
     },
   ],
 };
-const local: WorkspaceInfoDto = {
+const localWs: WorkspaceInfoDto = {
   id: 'local',
   kind: 'local',
   host: '127.0.0.1',
@@ -89,10 +74,12 @@ const databaseOn = (b: string, name = 'databricks_postgres'): DatabaseSummary =>
   postgresDatabase: name,
 });
 const ready = <T>(value: T): Loadable<T> => ({ kind: 'ready', value });
+const local = (branchName: string, database = 'databricks_postgres'): Location => ({ kind: 'local', branch: branchName, database });
+const home = local(EMBEDDED_BRANCH);
 
 /** Everything loaded: the local workspace with production → dev, and a cloud workspace. */
 const data: TreeData = {
-  workspaces: ready([local, cloud]),
+  workspaces: ready([localWs, cloud]),
   projects: (ws) => (ws === 'local' ? ready([project]) : undefined),
   branches: () => ready([dev, production]),
   endpoints: (_ws, b) => ready(b === EMBEDDED_BRANCH ? [primary] : []),
@@ -150,23 +137,18 @@ describe('explorer tree', () => {
     const devId = nodeId.branch('local', dev.name);
     const rows = visibleRows(
       roots,
-      new Set([
-        ...defaultExpanded(roots),
-        devId,
-        nodeId.database('local', dev.name, 'databricks_postgres'),
-        nodeId.schema('local', dev.name, 'databricks_postgres', 'public'),
-      ]),
+      new Set([...defaultExpanded(roots), devId, nodeId.database(local(dev.name)), nodeId.schema(local(dev.name), 'public')]),
     );
     const devRow = rows.find((r) => r.node.id === devId)!;
     expect(devRow).toMatchObject({ level: 4, parentId: nodeId.branch('local', EMBEDDED_BRANCH) });
     const devClients = rows.slice(rows.indexOf(devRow)).find((r) => r.node.label === 'clients')!;
     expect(devClients.node).toMatchObject({
-      id: relationId('public', 'clients', dev.name),
-      relation: { schema: 'public', name: 'clients', branch: dev.name },
+      id: relationId(local(dev.name), 'public', 'clients'),
+      at: local(dev.name),
+      relation: { schema: 'public', name: 'clients' },
     });
-    // The embedded default keeps branch-less ids: tabs saved before branches existed still match.
-    const prodClients = rows.find((r) => r.node.id === relationId('public', 'clients'))!;
-    expect(prodClients.node.kind === 'relation' && prodClients.node.relation.branch).toBeUndefined();
+    const prodClients = rows.find((r) => r.node.id === relationId(home, 'public', 'clients'))!;
+    expect(prodClients.node).toMatchObject({ kind: 'relation', at: home });
   });
 
   it('gives each row its level, position and expansion for ARIA', () => {
@@ -229,10 +211,10 @@ describe('explorer tree', () => {
       branches: () => ready([cloudBranch]),
       endpoints: () => ready([]),
       databases: (_ws, b) => ready([databaseOn(b), databaseOn(b, 'analytics')]),
-      catalog: (ws, b, db) => {
-        asked.push(JSON.stringify([ws, b, db]));
+      catalog: (at) => {
+        asked.push(JSON.stringify(at));
         return ready(
-          db === 'analytics'
+          at.database === 'analytics'
             ? {
                 database: 'analytics',
                 schemas: [{ name: 'public', relations: [{ name: 'events', kind: 'table', estimatedRows: 5 }], routines: [] }],
@@ -241,13 +223,13 @@ describe('explorer tree', () => {
         );
       },
     });
-    const db = (name: string) => nodeId.database('w1', cloudBranch.name, name);
+    const analytics: Location = { kind: 'cloud', workspaceId: 'w1', branch: cloudBranch.name, database: 'analytics' };
     const open = new Set([
       nodeId.workspace('w1'),
       nodeId.project('w1', 'projects/p'),
       nodeId.branch('w1', cloudBranch.name),
-      db('analytics'),
-      nodeId.schema('w1', cloudBranch.name, 'analytics', 'public'),
+      nodeId.database(analytics),
+      nodeId.schema(analytics, 'public'),
     ]);
     const shown = labels(tree, open);
     expect(shown.slice(shown.indexOf('    dev'))).toEqual([
@@ -258,42 +240,39 @@ describe('explorer tree', () => {
       '        public',
       '          events',
     ]);
-    expect(asked).toContain(JSON.stringify(['w1', cloudBranch.name, 'analytics']));
+    expect(asked).toContain(JSON.stringify(analytics));
     const events = visibleRows(tree, open).find((r) => r.node.label === 'events')!.node;
-    const relation = {
-      schema: 'public',
-      name: 'events',
-      kind: 'table',
-      estimatedRows: 5,
-      branch: cloudBranch.name,
-      workspaceId: 'w1',
-      database: 'analytics',
-    };
     expect(events).toMatchObject({
       kind: 'relation',
-      relation,
-      id: relationId('public', 'events', cloudBranch.name, { workspaceId: 'w1', database: 'analytics' }),
+      at: analytics,
+      relation: { schema: 'public', name: 'events', kind: 'table', estimatedRows: 5 },
+      id: relationId(analytics, 'public', 'events'),
     });
-    // The same table name on the local workspace's branch of the same name is another tab.
-    expect(events.id).not.toBe(relationId('public', 'events', cloudBranch.name));
+    // The same table name on the local workspace's branch and database of the same names is another tab.
+    expect(events.id).not.toBe(relationId(local(cloudBranch.name, 'analytics'), 'public', 'events'));
   });
 
-  it('browses only the database the catalog reads; others say so', () => {
+  it('browses every database of a local branch, each from its own catalog', () => {
+    const analytics = local(EMBEDDED_BRANCH, 'analytics');
     const tree = buildExplorerTree({
       ...data,
-      workspaces: ready([local]),
+      workspaces: ready([localWs]),
       databases: (_ws, b) => ready([databaseOn(b), databaseOn(b, 'analytics')]),
+      catalog: (at) =>
+        ready(
+          at.database === 'analytics'
+            ? {
+                database: 'analytics',
+                schemas: [{ name: 'public', relations: [{ name: 'events', kind: 'table', estimatedRows: 5 }], routines: [] }],
+              }
+            : catalog,
+        ),
     });
-    const open = new Set([...defaultExpanded(tree), nodeId.database('local', EMBEDDED_BRANCH, 'analytics')]);
+    const open = new Set([...defaultExpanded(tree), nodeId.database(analytics), nodeId.schema(analytics, 'public')]);
     const shown = labels(tree, open);
-    expect(shown.slice(shown.indexOf('      analytics'))).toEqual([
-      '      analytics',
-      '        Only databricks_postgres’s schemas can be browsed yet',
-      '      dev',
-    ]);
-    // The admin tools open on the local branch's default database only.
-    const dbNode = (name: string) => visibleRows(tree, open).find((r) => r.node.kind === 'database' && r.node.label === name)!.node;
-    expect([dbNode('databricks_postgres'), dbNode('analytics')].map((n) => n.kind === 'database' && n.adminTools)).toEqual([true, false]);
+    expect(shown.slice(shown.indexOf('      analytics'))).toEqual(['      analytics', '        public', '          events', '      dev']);
+    const events = visibleRows(tree, open).find((r) => r.node.label === 'events')!.node;
+    expect(events).toMatchObject({ at: analytics, id: relationId(analytics, 'public', 'events') });
   });
 
   it('shows only the workspaces when nothing is expanded', () => {
@@ -302,8 +281,8 @@ describe('explorer tree', () => {
 });
 
 describe('embeddedOnlyData', () => {
-  it('keeps the local database browsable, with the same table ids, when workspaces are unavailable', () => {
-    const tree = buildExplorerTree(embeddedOnlyData(ready(catalog)));
+  it('keeps the home database browsable, with the same table ids, when workspaces are unavailable', () => {
+    const tree = buildExplorerTree(embeddedOnlyData(home, ready(catalog)));
     const rows = visibleRows(tree, defaultExpanded(tree));
     expect(rows.map((r) => r.node.label)).toEqual([
       'Local workspace',
@@ -316,11 +295,11 @@ describe('embeddedOnlyData', () => {
       'active_projects',
       'audit',
     ]);
-    expect(rows.find((r) => r.node.label === 'clients')?.node.id).toBe(relationId('public', 'clients'));
+    expect(rows.find((r) => r.node.label === 'clients')?.node.id).toBe(relationId(home, 'public', 'clients'));
   });
 
   it('shows the catalog still loading under the branch', () => {
-    const tree = buildExplorerTree(embeddedOnlyData({ kind: 'pending' }));
+    const tree = buildExplorerTree(embeddedOnlyData(home, { kind: 'pending' }));
     expect(visibleRows(tree, defaultExpanded(tree)).map((r) => r.node.label)).toEqual([
       'Local workspace',
       'local',
@@ -350,17 +329,20 @@ describe('branchForest', () => {
 });
 
 describe('dataNeeds', () => {
+  const inW1 = (database: string): Location => ({ kind: 'cloud', workspaceId: 'w1', branch: 'projects/p/branches/main', database });
   it('reads what to load from the expanded ids alone', () => {
     expect(
       dataNeeds([
         nodeId.workspace('local'),
         nodeId.project('local', 'projects/local'),
         nodeId.branch('local', dev.name),
-        nodeId.database('local', dev.name, 'a'),
-        nodeId.database('local', dev.name, 'b'),
-        nodeId.schema('local', dev.name, 'a', 'public'),
-        nodeId.database('w1', 'projects/p/branches/main', 'a'),
-        nodeId.database('w1', 'projects/p/branches/main', 'b'),
+        nodeId.database(local(dev.name, 'a')),
+        nodeId.database(local(dev.name, 'b')),
+        nodeId.schema(local(dev.name, 'a'), 'public'),
+        nodeId.database(inW1('a')),
+        nodeId.database(inW1('b')),
+        nodeId.database(inW1('a')),
+        'db:["w1","not a branch","a"]',
         'rel:["x"]',
         'junk',
       ]),
@@ -368,84 +350,17 @@ describe('dataNeeds', () => {
       { kind: 'projects', workspaceId: 'local' },
       { kind: 'branches', workspaceId: 'local', project: 'projects/local' },
       { kind: 'branchContents', workspaceId: 'local', branch: dev.name },
-      // Locally one catalog per branch (its default database); on a cloud branch one per database.
-      { kind: 'catalog', workspaceId: 'local', branch: dev.name, database: 'a' },
-      { kind: 'catalog', workspaceId: 'w1', branch: 'projects/p/branches/main', database: 'a' },
-      { kind: 'catalog', workspaceId: 'w1', branch: 'projects/p/branches/main', database: 'b' },
+      // One catalog per expanded database, local or cloud; ids that name no location ask nothing.
+      { kind: 'catalog', at: local(dev.name, 'a') },
+      { kind: 'catalog', at: local(dev.name, 'b') },
+      { kind: 'catalog', at: inW1('a') },
+      { kind: 'catalog', at: inW1('b') },
     ]);
   });
 });
 
-describe('treeKeyAction', () => {
-  const rows = visibleRows(roots, defaultExpanded(roots));
-  const id = (label: string) => rows.find((r) => r.node.label === label)!.node.id;
-
-  it.each([
-    ['ArrowDown', 'clients', { kind: 'focus', id: id('tasks') }],
-    ['ArrowDown', 'Prod', { kind: 'none' }],
-    ['ArrowUp', 'clients', { kind: 'focus', id: id('public') }],
-    ['ArrowUp', 'Local workspace', { kind: 'none' }],
-    ['Home', 'tasks', { kind: 'focus', id: id('Local workspace') }],
-    ['End', 'tasks', { kind: 'focus', id: id('Prod') }],
-    ['ArrowRight', 'audit', { kind: 'expand', id: id('audit') }],
-    ['ArrowRight', 'public', { kind: 'focus', id: id('clients') }],
-    ['ArrowRight', 'clients', { kind: 'none' }],
-    ['ArrowLeft', 'public', { kind: 'collapse', id: id('public') }],
-    ['ArrowLeft', 'clients', { kind: 'focus', id: id('public') }],
-    ['ArrowLeft', 'audit', { kind: 'focus', id: id('databricks_postgres') }],
-    ['ArrowLeft', 'Local workspace', { kind: 'collapse', id: id('Local workspace') }],
-    ['Enter', 'clients', { kind: 'activate', id: relationId('public', 'clients') }],
-    [' ', 'public', { kind: 'activate', id: id('public') }],
-    ['ContextMenu', 'production', { kind: 'menu', id: id('production') }],
-    ['t', 'clients', { kind: 'focus', id: id('tasks') }],
-    ['A', 'tasks', { kind: 'focus', id: id('active_projects') }],
-    ['a', 'active_projects', { kind: 'focus', id: id('audit') }],
-    ['z', 'clients', { kind: 'none' }],
-    ['Shift', 'clients', { kind: 'none' }],
-  ])('%s on %s', (key, focused, want) => {
-    expect(treeKeyAction(key, rows, id(focused))).toEqual(want);
-  });
-
-  it('opens the row menu with Shift+F10, not F10 alone', () => {
-    expect(treeKeyAction('F10', rows, id('dev'), true)).toEqual({ kind: 'menu', id: id('dev') });
-    expect(treeKeyAction('F10', rows, id('dev'))).toEqual({ kind: 'none' });
-  });
-
-  it('starts from the first row when nothing is focused yet', () => {
-    expect(treeKeyAction('ArrowDown', rows, null)).toEqual({ kind: 'focus', id: id('local') });
-  });
-});
-
-describe('formatRowEstimate', () => {
-  it.each([
-    [-1, null],
-    [0, '0'],
-    [3, '3'],
-    [999, '999'],
-    [1000, '1k'],
-    [1250, '1.3k'],
-    [250_000, '250k'],
-    [1_000_000, '1M'],
-    [12_345_678, '12.3M'],
-    [2_500_000_000, '2.5B'],
-  ])('%d → %s', (n, want) => {
-    expect(formatRowEstimate(n)).toBe(want);
-  });
-});
-
-describe('formatExpiry', () => {
-  const now = Date.parse('2026-11-21T12:00:00Z');
-  it.each([
-    ['2026-11-21T11:00:00Z', 'expired'],
-    ['2026-11-21T12:20:00Z', 'expires in 20 min'],
-    ['2026-11-21T15:00:00Z', 'expires in 3 h'],
-    ['2026-11-28T12:00:00Z', 'expires in 7 d'],
-    ['not a time', null],
-  ])('%s → %s', (at, want) => expect(formatExpiry(at, now)).toBe(want));
-});
-
 describe('filterExplorerTree', () => {
-  const localOnly = buildExplorerTree({ ...data, workspaces: ready([local]) });
+  const localOnly = buildExplorerTree({ ...data, workspaces: ready([localWs]) });
   const devOpen = new Set([...defaultExpanded(localOnly), nodeId.branch('local', dev.name)]);
   const shown = (query: string) => {
     // Only what is loaded is searched; dev is loaded too here.

@@ -1,5 +1,4 @@
 import { monaco } from './monacoSetup';
-import { statementAt } from './sqlText';
 import type { CodeEditorHandle, CompletionEntry } from './codeEditorTypes';
 
 const KIND: Record<CompletionEntry['kind'], monaco.languages.CompletionItemKind> = {
@@ -76,7 +75,6 @@ export function createCodeEditor(
       const sel = editor.getSelection();
       return sel && !sel.isEmpty() ? model.getValueInRange(sel) : '';
     },
-    statementAtCursor: () => statementAt(model.getValue(), cursor()),
     cursorOffset: cursor,
     markError: (position, message) => {
       if (position === null) return monaco.editor.setModelMarkers(model, 'pier', []);

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, type FormEvent, type ReactNode } from 'react';
-import { describeError } from '../../api/RpcCallError';
-import { MessageText } from '../../ui/MessageText';
+import { describeError } from '../api/RpcCallError';
+import { MessageText } from './MessageText';
 import './dialogs.css';
 
 interface ModalDialogProps {
