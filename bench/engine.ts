@@ -27,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
-import { createEngine } from '../electron/engine/engine';
+import { createEngine, searchPathOf } from '../electron/engine/engine';
 import { SETTINGS_SQL, settingsValues } from '../electron/engine/execute/runQuery';
 import { handleNodeRequest } from '../electron/engine/handleNodeRequest';
 import { planRequest } from '../electron/engine/plan/planRequest';
@@ -403,6 +403,8 @@ function engineTransaction(
     path: pathPart,
     headers: parsed.value.headers,
     readWrite,
+    // Every bench scenario is in schema public, as its target says.
+    searchPath: searchPathOf('public', engineOptions.cache.config),
   });
   return { settings: { text: SETTINGS_SQL, values: settings }, main: sql.main };
 }

@@ -18,7 +18,16 @@ import { parseRequest } from './request/parseRequest';
 import type { ApiRequest } from './request/ApiRequest';
 import { dbErrorResponse, errorResponse, serverTiming, toResponse, transactionEnd, type EngineResponse } from './respond/toResponse';
 import { describeUnexposedRelation, loadSchemaCache, type ConfigReader } from './schema-cache/loadSchemaCache';
-import { findRelation, relationshipsFrom, type Relation, type Relationship, type SchemaCache } from './schema-cache/SchemaCache';
+import {
+  findRelation,
+  relationshipsFrom,
+  type DataApiConfig,
+  type Relation,
+  type Relationship,
+  type SchemaCache,
+} from './schema-cache/SchemaCache';
+import { quoteIdent } from './sql/quoteIdent';
+import { assertNever } from '../../shared/contract/result';
 import { SchemaCacheHolder } from './schema-cache/SchemaCacheHolder';
 import { buildQuery } from './sql/buildQuery';
 import type { SqlQuery } from './sql/SqlQuery';
@@ -93,6 +102,48 @@ export interface EngineOptions {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** client-error-verbosity = minimal: an error body keeps its code and message only. */
+function minimalError(response: EngineResponse): EngineResponse {
+  if (response.status < 400 || typeof response.body !== 'string' || response.body === '') return response;
+  try {
+    const e = JSON.parse(response.body) as { code?: unknown; message?: unknown };
+    return { ...response, body: JSON.stringify({ code: e.code, message: e.message }) };
+  } catch {
+    return response;
+  }
+}
+
+/** The schema a plan reads or writes. */
+function planSchema(plan: ActionPlan): string {
+  switch (plan.kind) {
+    case 'read':
+      return plan.root.relation.schema;
+    case 'mutate':
+      return plan.relation.schema;
+    case 'call':
+      return plan.routine.schema;
+    case 'openapi':
+      return plan.schema;
+    default:
+      return assertNever(plan, 'plan');
+  }
+}
+
+/**
+ * A request's search_path as PostgREST sets it: its own schema, then db-extra-search-path
+ * (default `public`), each quoted; so unqualified names in functions, views and triggers resolve
+ * as they would under PostgREST.
+ */
+export function searchPathOf(schema: string, config: DataApiConfig): string {
+  return [schema, ...(config.extraSearchPath ?? ['public'])].map(quoteIdent).join(', ');
+}
+
+/** `schema.name` or `name` (PostgREST's way of naming db-pre-request), quoted part by part. */
+function quoteQualifiedName(name: string): string {
+  const dot = name.indexOf('.');
+  return dot < 0 ? quoteIdent(name) : quoteIdent(name.slice(0, dot)) + '.' + quoteIdent(name.slice(dot + 1));
+}
 
 /**
  * For callers inside the main process only (the grid, "view as role"): run as this role without
@@ -199,6 +250,7 @@ export function createEngine(options: EngineOptions): Engine {
     principal: { role: string; claims: Readonly<Record<string, unknown>> },
     api: ApiRequest,
     plan: ActionPlan,
+    cache: SchemaCache,
   ): RequestContext => ({
     role: principal.role,
     claims: principal.claims,
@@ -207,6 +259,8 @@ export function createEngine(options: EngineOptions): Engine {
     headers: api.headers,
     ...(options.statementTimeoutMs !== undefined && { statementTimeoutMs: options.statementTimeoutMs }),
     ...(plan.timezone !== undefined && { timezone: plan.timezone }),
+    searchPath: searchPathOf(planSchema(plan), cache.config),
+    ...(cache.config.preRequest !== undefined && { preRequest: quoteQualifiedName(cache.config.preRequest) }),
   });
 
   async function handle(req: EngineRequest, trusted: TrustedCaller | undefined): Promise<EngineResponse> {
@@ -261,7 +315,7 @@ export function createEngine(options: EngineOptions): Engine {
       options.pool,
       sql,
       {
-        ...contextOf(principal.value, api, plan.value),
+        ...contextOf(principal.value, api, plan.value, cache.value),
         readWrite: plan.value.kind === 'mutate' || (plan.value.kind === 'call' && !plan.value.readOnly),
         ...(settle !== undefined && { settle }),
         ...(options.prepareStatements !== false && { preparedEpoch: cache.value }),
@@ -307,7 +361,7 @@ export function createEngine(options: EngineOptions): Engine {
           ),
         );
       const principal = { role: trusted.role, claims: trusted.claims ?? { role: trusted.role } };
-      planned.push({ plan: plan.value, query: buildQuery(plan.value), ctx: contextOf(principal, parsed.value, plan.value) });
+      planned.push({ plan: plan.value, query: buildQuery(plan.value), ctx: contextOf(principal, parsed.value, plan.value, cache.value) });
     }
     const respond = (i: number, r: DbResult) => toResponse(planned[i]!.plan, r, true, { rawQuery: reqs[i]!.rawQuery });
     const run = await runInOneTransaction(options.pool, planned, (i, r) => respond(i, r).status < 400, rollback);
@@ -340,7 +394,7 @@ export function createEngine(options: EngineOptions): Engine {
         });
       }
       Object.assign(response.headers, corsHeaders(options.cors, req.headers));
-      return response;
+      return holder.peek()?.config.errorVerbosity === 'minimal' ? minimalError(response) : response;
     },
     reloadSchema: reload,
     async schemaCache() {

@@ -32,6 +32,10 @@ CREATE FUNCTION pick(a text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 't
 CREATE FUNCTION pick(a int, b int) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'two' $$;
 CREATE FUNCTION pair() RETURNS record LANGUAGE sql IMMUTABLE AS $$ SELECT 1, 'one'::text $$;
 CREATE FUNCTION stamp(label text) RETURNS text LANGUAGE sql VOLATILE AS $$ SELECT label || '!' $$;
+-- Unqualified names in a function of schema api: found through the request's search_path.
+CREATE FUNCTION api.helper() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'from api' $$;
+CREATE FUNCTION api.uses_helper() RETURNS text LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN helper() || ', ' || (SELECT text FROM notes WHERE id = 1); END $$;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA api TO pier_engine_anon;
 CREATE FUNCTION padded(c character) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT octet_length(c) $$;
 `;
 
@@ -208,5 +212,13 @@ describe('/rpc statuses and Content-Range', () => {
     const post = await api.send('POST', '/rpc/numbers', { n: 3 }, { range: '0-0' });
     expect(post.json).toEqual([1, 2, 3]);
     expect((await api.get('/rpc/numbers?n=3', { range: '0-0' })).json).toEqual([1]);
+  });
+});
+
+describe('the search_path of a request', () => {
+  it('is the request schema, then public, as PostgREST sets it: unqualified names in functions resolve', async () => {
+    const r = await api.get('/api/rpc/uses_helper');
+    expect({ status: r.status, body: r.json }).toEqual({ status: 200, body: 'from api, from the api schema' });
+    expect((await api.get('/public/rpc/whoami')).json).toBe('pier_engine_anon');
   });
 });

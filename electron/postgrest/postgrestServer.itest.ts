@@ -39,6 +39,24 @@ GRANT USAGE ON SCHEMA api, other TO pier_pgrst_anon, pier_pgrst_user;
 GRANT SELECT ON ALL TABLES IN SCHEMA api, other TO pier_pgrst_anon, pier_pgrst_user;
 GRANT INSERT ON other.items TO pier_pgrst_user;
 GRANT EXECUTE ON FUNCTION api.whoami() TO pier_pgrst_anon, pier_pgrst_user;
+-- Unqualified names: resolved by the request's search_path (its schema, then db-extra-search-path).
+CREATE SCHEMA extras;
+CREATE FUNCTION extras.twice(n int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT n * 2';
+CREATE FUNCTION api.price_of(item int) RETURNS int LANGUAGE plpgsql STABLE AS 'BEGIN RETURN (SELECT twice(price) FROM items WHERE id = item); END';
+GRANT USAGE ON SCHEMA extras TO pier_pgrst_anon, pier_pgrst_user;
+-- db-pre-request: refuses a request that carries a header, and leaves a setting the statement reads.
+CREATE FUNCTION api.check_request() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('request.headers', true)::json ->> 'x-block' IS NOT NULL THEN
+    RAISE EXCEPTION 'blocked by the pre-request' USING ERRCODE = 'P0001';
+  END IF;
+  PERFORM set_config('app.checked', 'yes', true);
+END $$;
+CREATE FUNCTION api.checked() RETURNS text LANGUAGE sql STABLE AS $$ SELECT current_setting('app.checked', true) $$;
+CREATE TABLE api.log (id int PRIMARY KEY);
+CREATE TABLE api.secret (id int PRIMARY KEY);
+GRANT SELECT, INSERT ON api.log TO pier_pgrst_anon;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA api TO pier_pgrst_anon;
 `;
 
 const SECRET = 'a-secret-of-more-than-thirty-two-characters';
@@ -160,5 +178,65 @@ describe('PostgREST mode: jwt-secret forms and the anonymous role', () => {
     await expect(serve(['db-schemas = "api"'], { PGRST_SERVER_UNIX_SOCKET: '/tmp/x' })).rejects.toThrow(
       "Not supported by Pier's PostgREST mode: PGRST_SERVER_UNIX_SOCKET; remove it.",
     );
+  });
+});
+
+describe('PostgREST mode: settings that shape each request', () => {
+  let s: PostgrestServer;
+  beforeAll(async () => {
+    s = await serve([
+      'db-schemas = "api"',
+      'db-anon-role = "pier_pgrst_anon"',
+      'db-extra-search-path = "public, extras"',
+      'db-pre-request = "api.check_request"',
+      'db-max-rows = 1',
+      'client-error-verbosity = "minimal"',
+      'server-timing-enabled = true',
+      'openapi-mode = "disabled"',
+    ]);
+  });
+
+  it('sets the search_path to the request schema and db-extra-search-path', async () => {
+    expect((await get(s, '/rpc/price_of?item=2')).json).toBe(8);
+  });
+
+  it('calls db-pre-request before each statement: its error answers, its settings stay for the statement', async () => {
+    expect((await get(s, '/rpc/checked')).json).toBe('yes');
+    const blocked = await get(s, '/rpc/checked', { 'x-block': '1' });
+    // client-error-verbosity = minimal: code and message only.
+    expect({ status: blocked.status, body: blocked.json }).toEqual({
+      status: 400,
+      body: { code: 'P0001', message: 'blocked by the pre-request' },
+    });
+  });
+
+  it('caps rows at db-max-rows, times the answer, and hides the root when openapi-mode is disabled', async () => {
+    const r = await get(s, '/items?select=id&order=id');
+    expect(r.json).toEqual([{ id: 1 }]);
+    expect(r.headers.get('server-timing')).toMatch(/query;dur=/);
+    expect(await get(s, '/')).toMatchObject({ status: 404, json: { code: 'PGRST126', message: 'Root endpoint metadata is disabled' } });
+  });
+
+  it('db-tx-end: commit ignores Prefer: tx=rollback; commit-allow-override honours it', async () => {
+    const post = (server: PostgrestServer, id: number) =>
+      fetch(`${server.url}/log`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', prefer: 'tx=rollback' },
+        body: JSON.stringify({ id }),
+      });
+    const kept = await post(s, 1);
+    expect({ status: kept.status, applied: kept.headers.get('preference-applied') }).toEqual({ status: 201, applied: null });
+    const overriding = await serve(['db-schemas = "api"', 'db-anon-role = "pier_pgrst_anon"', 'db-tx-end = "commit-allow-override"']);
+    const dry = await post(overriding, 2);
+    expect({ status: dry.status, applied: dry.headers.get('preference-applied') }).toEqual({ status: 201, applied: 'tx=rollback' });
+    expect((await get(s, '/log?select=id')).json).toEqual([{ id: 1 }]);
+  });
+
+  it('openapi-mode = ignore-privileges describes what the role may not use; follow-privileges leaves it out', async () => {
+    const ignoring = await serve(['db-schemas = "api"', 'db-anon-role = "pier_pgrst_anon"', 'openapi-mode = "ignore-privileges"']);
+    const following = await serve(['db-schemas = "api"', 'db-anon-role = "pier_pgrst_anon"']);
+    const paths = async (server: PostgrestServer) => Object.keys(((await get(server, '/')).json as { paths: object }).paths);
+    expect(await paths(ignoring)).toContain('/secret');
+    expect(await paths(following)).not.toContain('/secret');
   });
 });

@@ -20,6 +20,10 @@ export interface RequestContext {
   readonly timezone?: string;
   /** Writes and volatile calls run READ WRITE; everything else READ ONLY. */
   readonly readWrite?: boolean;
+  /** The request's search_path, as PostgREST sets it: its schema, then the extra ones (quoted). */
+  readonly searchPath?: string;
+  /** db-pre-request: the function (quoted, maybe qualified) called after the settings, before the statement. */
+  readonly preRequest?: string;
   /**
    * Decides, once the statement has run, whether to COMMIT or ROLLBACK (dry runs, max-affected,
    * singular checks). Without it COMMIT goes in the same round trip as the statement.
@@ -64,7 +68,7 @@ export const SETTINGS_SQL =
   `set_config('request.headers', $5, true), set_config('request.cookies', $6, true), ` +
   `set_config('statement_timeout', $7, true), set_config('timezone', coalesce($8, current_setting('timezone')), true), ` +
   // Reads run read-only even without an explicit BEGIN … READ ONLY (see sendTransaction).
-  `set_config('transaction_read_only', $9, true)`;
+  `set_config('transaction_read_only', $9, true), set_config('search_path', coalesce($10, current_setting('search_path')), true)`;
 
 /** `a=1; b=2` → {a: "1", b: "2"}, for request.cookies. */
 function cookiesOf(header: string | undefined): Record<string, string> {
@@ -88,7 +92,13 @@ export function settingsValues(ctx: RequestContext): (string | null)[] {
     String(ctx.statementTimeoutMs ?? 0),
     ctx.timezone ?? null,
     ctx.readWrite ? 'off' : 'on',
+    ctx.searchPath ?? null,
   ];
+}
+
+/** The pre-request call, as a statement of the request's batch (its row is never read). */
+function preRequestStatement(ctx: RequestContext): BatchStatement[] {
+  return ctx.preRequest === undefined ? [] : [{ text: `SELECT ${ctx.preRequest}()`, values: [], discardRows: true }];
 }
 
 /** The BEGIN a request's transaction starts with. */
@@ -156,6 +166,7 @@ export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestConte
   let explain: Step | undefined;
   try {
     steps.push(send('query', beginSql(ctx.readWrite ?? false)), send('role', SETTINGS_SQL, settingsValues(ctx)));
+    for (const pre of preRequestStatement(ctx)) steps.push(send('query', pre.text));
     explain = query.explain ? send('query', query.explain.text, [...query.explain.values]) : undefined;
     if (explain) steps.push(explain);
     main = send('query', query.main.text, [...query.main.values]);
@@ -198,7 +209,12 @@ export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestConte
 
 /** The settings statement (its rows unread), the EXPLAIN for a planned count, the statement. */
 function batchOf(query: SqlQuery, ctx: RequestContext): BatchStatement[] {
-  return [{ text: SETTINGS_SQL, values: settingsValues(ctx), discardRows: true }, ...(query.explain ? [query.explain] : []), query.main];
+  return [
+    { text: SETTINGS_SQL, values: settingsValues(ctx), discardRows: true },
+    ...preRequestStatement(ctx),
+    ...(query.explain ? [query.explain] : []),
+    query.main,
+  ];
 }
 
 /** The usual path: one implicit transaction, one Sync. */
@@ -232,7 +248,7 @@ async function runBatch(
   }
   release();
   const main = results[results.length - 1]!;
-  const explain = query.explain ? results[1] : undefined;
+  const explain = query.explain ? results[results.length - 2] : undefined;
   return { ok: true, value: await resultOf(Promise.resolve(main), explain && Promise.resolve(explain), started) };
 }
 
@@ -256,7 +272,7 @@ async function runOnLanes(lanes: BatchLanes, query: SqlQuery, ctx: RequestContex
     return { ok: false, error: failure(step, err.failure) };
   }
   const main = results[results.length - 1]!;
-  const explain = query.explain ? results[1] : undefined;
+  const explain = query.explain ? results[results.length - 2] : undefined;
   return { ok: true, value: await resultOf(Promise.resolve(main), explain && Promise.resolve(explain), started) };
 }
 
@@ -354,6 +370,7 @@ export async function runInOneTransaction(
         break;
       }
       try {
+        for (const pre of preRequestStatement(ctx)) await client.query(pre.text);
         const explain = query.explain ? client.query(query.explain.text, [...query.explain.values]) : undefined;
         explain?.catch(() => undefined); // awaited in resultOf; this only keeps an early failure from being "unhandled"
         const value = await resultOf(client.query(query.main.text, [...query.main.values]), explain, started);

@@ -165,6 +165,8 @@ export interface CallPlan {
 export interface OpenApiPlan {
   readonly kind: 'openapi';
   readonly schema: string;
+  /** openapi-mode = ignore-privileges: everything in the schema, whatever the role may use. */
+  readonly ignorePrivileges: boolean;
   readonly cache: SchemaCache;
   readonly headOnly: boolean;
   readonly media: MediaType;

@@ -44,7 +44,16 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
   const target = req.target;
   if (target.kind === 'root') {
     if (req.action.kind !== 'read') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
-    return ok({ kind: 'openapi', schema: schema.value, cache, headOnly: req.action.headOnly, media: req.media });
+    const mode = cache.config.openApiMode ?? 'follow-privileges';
+    if (mode === 'disabled') return refuse('PGRST126', 'Root endpoint metadata is disabled');
+    return ok({
+      kind: 'openapi',
+      schema: schema.value,
+      cache,
+      headOnly: req.action.headOnly,
+      media: req.media,
+      ignorePrivileges: mode === 'ignore-privileges',
+    });
   }
   const prefs = req.preferences;
   const timezone = prefs.timezone !== undefined && cache.timezones.has(prefs.timezone) ? prefs.timezone : undefined;

@@ -117,7 +117,16 @@ function respond(plan: ActionPlan, r: DbResult, authenticated: boolean, echo: Re
     case 'call':
       return callResponse(plan, r, authenticated);
     case 'openapi': {
-      const doc = openApiDocument(plan.cache, plan.schema, JSON.parse(r.body ?? '{}') as RolePrivileges);
+      const privileges: RolePrivileges = plan.ignorePrivileges
+        ? {
+            // openapi-mode = ignore-privileges: everything of the schema, as its relations allow it.
+            relations: [...plan.cache.relations.values()]
+              .filter((rel) => rel.schema === plan.schema)
+              .map((rel) => ({ name: rel.name, select: true, ...rel.writable })),
+            routines: plan.cache.routines.filter((rt) => rt.schema === plan.schema).map((rt) => rt.name),
+          }
+        : (JSON.parse(r.body ?? '{}') as RolePrivileges);
+      const doc = openApiDocument(plan.cache, plan.schema, privileges);
       return {
         status: 200,
         headers: { 'content-type': 'application/openapi+json; charset=utf-8' },
