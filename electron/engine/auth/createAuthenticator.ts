@@ -63,6 +63,19 @@ function claimAt(payload: unknown, steps: readonly (string | number)[]): unknown
   return v;
 }
 
+/**
+ * PostgREST's `aud` rule: absent, or an empty array, passes; a string must be the configured
+ * audience, an array must hold it (any audience passes when none is configured); anything else is invalid.
+ */
+function audienceError(aud: unknown, audience: string | undefined): string | undefined {
+  if (aud === undefined) return undefined;
+  const matches = (a: unknown) => audience === undefined || a === audience;
+  if (typeof aud === 'string') return matches(aud) ? undefined : 'JWT not in audience';
+  if (Array.isArray(aud) && aud.every((a) => typeof a === 'string'))
+    return aud.length === 0 || aud.some(matches) ? undefined : 'JWT not in audience';
+  return "The JWT 'aud' claim must be a string or an array of strings";
+}
+
 function invalid(code: 'PGRST301' | 'PGRST303', message: string): Outcome<never> {
   return refuse(code, message);
 }
@@ -76,7 +89,8 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
 
   const verifyWith = async (token: string, key: JWTVerifyGetKey | Uint8Array): Promise<JWTPayload> => {
     // PostgREST allows 30 s of clock skew on exp/nbf/iat.
-    const opts = { clockTolerance: 30, ...(config?.audience && { audience: config.audience }) };
+    // The audience is checked afterwards, as PostgREST checks it (a token without `aud` passes).
+    const opts = { clockTolerance: 30 };
     const r = key instanceof Uint8Array ? await jwtVerify(token, key, opts) : await jwtVerify(token, key, opts);
     return r.payload;
   };
@@ -128,10 +142,13 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
         }
       }
       if (!payload) return invalid('PGRST301', 'No suitable key or wrong key type');
+      const aud = audienceError(payload.aud, config?.audience);
+      if (aud) return invalid('PGRST303', aud);
       const role = claimAt(payload, steps);
       if (role === undefined || role === null) {
+        // No role in the token: the anonymous role, and anonymous for 401/403 too (as PostgREST).
         if (anonRole !== undefined)
-          return { ok: true, value: { role: anonRole, claims: { ...payload, role: anonRole }, anonymous: false } };
+          return { ok: true, value: { role: anonRole, claims: { ...payload, role: anonRole }, anonymous: true } };
         return refuse('PGRST302', 'Anonymous access is disabled', null, `The token has no role claim at ${roleClaimKey}.`);
       }
       if (typeof role !== 'string' || role === '')
