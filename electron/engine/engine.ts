@@ -136,8 +136,14 @@ function planSchema(plan: ActionPlan): string {
  * as they would under PostgREST.
  */
 export function searchPathOf(schema: string, config: DataApiConfig): string {
-  return [schema, ...(config.extraSearchPath ?? ['public'])].map(quoteIdent).join(', ');
+  // Asked on every request: remembered per configuration (a new cache brings a new one).
+  let bySchema = searchPaths.get(config);
+  if (!bySchema) searchPaths.set(config, (bySchema = new Map()));
+  let path = bySchema.get(schema);
+  if (path === undefined) bySchema.set(schema, (path = [schema, ...(config.extraSearchPath ?? ['public'])].map(quoteIdent).join(', ')));
+  return path;
 }
+const searchPaths = new WeakMap<DataApiConfig, Map<string, string>>();
 
 /** `schema.name` or `name` (PostgREST's way of naming db-pre-request), quoted part by part. */
 function quoteQualifiedName(name: string): string {

@@ -147,8 +147,7 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
       const role = claimAt(payload, steps);
       if (role === undefined || role === null) {
         // No role in the token: the anonymous role, and anonymous for 401/403 too (as PostgREST).
-        if (anonRole !== undefined)
-          return { ok: true, value: { role: anonRole, claims: { ...payload, role: anonRole }, anonymous: true } };
+        if (anonRole !== undefined) return { ok: true, value: { role: anonRole, claims: { ...payload, role: anonRole }, anonymous: true } };
         return refuse('PGRST302', 'Anonymous access is disabled', null, `The token has no role claim at ${roleClaimKey}.`);
       }
       if (typeof role !== 'string' || role === '')

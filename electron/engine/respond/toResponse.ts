@@ -269,39 +269,36 @@ function outOfRange(lower: number, total: number, authenticated: boolean, headOn
  * sorted, values of a repeated key joined by commas, everything but A-Z a-z 0-9 - _ . ~ escaped).
  */
 export function contentLocation(name: string, rawQuery: string): string {
+  if (rawQuery === '') return `/${escapeComponent(name)}`;
   const pairs: [string, string][] = [];
   for (const part of rawQuery.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
-    const decode = (x: string) => {
-      try {
-        return decodeURIComponent(x.replace(/\+/g, ' '));
-      } catch {
-        return x;
-      }
-    };
-    pairs.push([decode(eq < 0 ? part : part.slice(0, eq)), decode(eq < 0 ? '' : part.slice(eq + 1))]);
+    pairs.push([decodeComponent(eq < 0 ? part : part.slice(0, eq)), decodeComponent(eq < 0 ? '' : part.slice(eq + 1))]);
   }
   pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const escape = (x: string) =>
-    [...Buffer.from(x, 'utf8')]
-      .map((b) =>
-        /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
-      )
-      .join('');
-  const seen = new Set<string>();
-  const parts: string[] = [];
-  for (const [k] of pairs) {
-    if (seen.has(k)) continue;
-    seen.add(k);
-    parts.push(
-      `${escape(k)}=${pairs
-        .filter(([x]) => x === k)
-        .map(([, v]) => escape(v))
-        .join(',')}`,
-    );
+  let out = '';
+  for (let i = 0; i < pairs.length; i++) {
+    const [k, v] = pairs[i]!;
+    // A repeated key's values join with commas (pairs are sorted, so they are neighbours).
+    if (i > 0 && pairs[i - 1]![0] === k) out += `,${escapeComponent(v)}`;
+    else out += `${out === '' ? '' : '&'}${escapeComponent(k)}=${escapeComponent(v)}`;
   }
-  return `/${escape(name)}${parts.length > 0 ? `?${parts.join('&')}` : ''}`;
+  return `/${escapeComponent(name)}?${out}`;
+}
+
+function decodeComponent(x: string): string {
+  if (!x.includes('%') && !x.includes('+')) return x;
+  try {
+    return decodeURIComponent(x.replace(/\+/g, ' '));
+  } catch {
+    return x;
+  }
+}
+
+/** Everything but A-Z a-z 0-9 - _ . ~ escaped: encodeURIComponent leaves ! ' ( ) * as they are. */
+function escapeComponent(x: string): string {
+  return encodeURIComponent(x).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 function readResponse(plan: ReadPlan, r: DbResult, authenticated: boolean, echo: RequestEcho): EngineResponse {
