@@ -26,13 +26,14 @@ const electronBase = [
 const SERVICE_IMPORTS = {
   errors: [],
   files: [],
+  platform: ['errors', 'files'],
   engine: ['errors'],
   admin: ['errors'],
   vault: ['errors', 'files'],
   local: ['errors', 'files'],
-  cloud: ['errors', 'files', 'vault'],
+  cloud: ['errors', 'files', 'vault', 'platform'],
   branchData: ['errors', 'engine', 'cloud'],
-  rpc: ['errors', 'admin', 'branchData', 'cloud'],
+  rpc: ['errors', 'admin', 'branchData', 'cloud', 'platform'],
 };
 const ELECTRON_FOLDERS = [
   'admin',

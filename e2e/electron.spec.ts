@@ -1,13 +1,15 @@
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 
+/** The binary the electron package's install script downloaded; requiring 'electron' would start that download. */
 function electronBinary(): string | undefined {
+  const pkg = path.join('node_modules', 'electron');
   try {
-    const bin = createRequire(import.meta.url)('electron') as unknown;
-    return typeof bin === 'string' ? bin : undefined;
+    const bin = path.resolve(pkg, 'dist', readFileSync(path.join(pkg, 'path.txt'), 'utf8'));
+    return existsSync(bin) ? bin : undefined;
   } catch {
     return undefined;
   }

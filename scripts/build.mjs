@@ -1,9 +1,15 @@
 // Builds everything `npm start` / `npm run serve` run: the renderer (Vite) and the main-process
-// bundles (esbuild: fast, one file per entry, node_modules left external). With --if-stale it
-// does nothing when dist/ is newer than every source file.
+// bundles (esbuild: fast, one file per entry). With --if-stale it does nothing when dist/ is newer
+// than every source file.
+//
+// What is bundled follows package.json: `dependencies` are what the packaged app loads from
+// node_modules at run time (they load files, workers or programs of their own: fastify, pg, the
+// PostgreSQL binaries, electron-updater), so they stay external and electron-builder ships them;
+// everything else a bundle imports (zod, jose, undici, and the renderer's React/Monaco via Vite) is
+// a devDependency compiled into the bundle, so app.asar never holds a library twice.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,25 +36,39 @@ export function isStale() {
 
 export async function buildAll({ quiet = false } = {}) {
   const t0 = Date.now();
-  const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', packages: 'external' };
+  const { version, dependencies = {} } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const runtimePackages = Object.keys(dependencies).flatMap((name) => [name, `${name}/*`]);
+  const common = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
+    external: runtimePackages,
+    // electron/platform/pierVersion.ts
+    define: { __PIER_VERSION__: JSON.stringify(version) },
+  };
   await Promise.all([
     build({
       ...common,
       entryPoints: [path.join(root, 'electron/server/serve.ts')],
       format: 'esm',
       outfile: path.join(root, 'dist/server/serve.mjs'),
+      // CommonJS libraries compiled into an ES module (undici) still call require() for Node's built-ins.
+      banner: {
+        js: "import { createRequire as __pierCreateRequire } from 'node:module'; const require = __pierCreateRequire(import.meta.url);",
+      },
     }),
     build({
       ...common,
       entryPoints: [path.join(root, 'electron/main/main.ts')],
       format: 'cjs',
       outfile: path.join(root, 'dist/electron/main.cjs'),
-      external: ['electron'],
+      external: [...runtimePackages, 'electron'],
     }),
     // The sandboxed preload can only require 'electron': bundle everything else into it.
     build({
       ...common,
-      packages: undefined,
       entryPoints: [path.join(root, 'electron/preload/preload.ts')],
       format: 'cjs',
       outfile: path.join(root, 'dist/electron/preload.cjs'),

@@ -2,7 +2,7 @@
 //   start: the Electron app where its binary is installed; browser mode (Chromium app window) otherwise.
 //   serve: browser mode without a window.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildAll, isStale } from './build.mjs';
@@ -10,11 +10,15 @@ import { buildAll, isStale } from './build.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [command, ...args] = process.argv.slice(2);
 
+/**
+ * The Electron binary, when its download happened. Read from the files the electron package's
+ * install script writes: requiring 'electron' would start that download itself (Electron ≥ 42).
+ */
 function electronBinary() {
+  const pkg = path.join(root, 'node_modules', 'electron');
   try {
-    // The electron package exports the binary's path, and throws when its download never happened.
-    const bin = createRequire(import.meta.url)('electron');
-    return typeof bin === 'string' ? bin : undefined;
+    const bin = path.join(pkg, 'dist', readFileSync(path.join(pkg, 'path.txt'), 'utf8'));
+    return existsSync(bin) ? bin : undefined;
   } catch {
     return undefined;
   }
@@ -33,6 +37,14 @@ if (command === 'serve') {
   const bin = electronBinary();
   if (bin) {
     const child = spawn(bin, [path.join(root, 'dist/electron/main.cjs'), ...args], { stdio: 'inherit' });
+    // Killing the launcher must not orphan the app: pass the signal on and exit when Electron has
+    // shut down cleanly (it stops its PostgreSQL first). On Windows the console delivers Ctrl+C and
+    // Ctrl+Break (SIGBREAK) to Electron itself, and kill() there would end it abruptly: just wait.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) {
+      process.on(signal, () => {
+        if (process.platform !== 'win32') child.kill(signal);
+      });
+    }
     child.on('exit', (code) => process.exit(code ?? 0));
   } else {
     console.log('[pier] The Electron binary is not installed (see README, "Desktop app"); starting browser mode instead.');

@@ -12,6 +12,7 @@ async function restrictedImportErrors(filePath: string, code: string): Promise<n
   return result?.messages.filter((m) => m.ruleId === 'no-restricted-imports').length ?? -1;
 }
 
+// The first lint loads the TypeScript parser, which takes seconds on a busy 2-core machine.
 describe('import layering', { timeout: 30_000 }, () => {
   it.each([
     ['shared/contract/x.ts', "import fs from 'node:fs';\nexport const a = fs;\n"],

@@ -1,6 +1,7 @@
-// `npm test`: typecheck, lint, unit + integration (vitest, against a real embedded Postgres),
-// then the browser-mode end-to-end run (Playwright with Debian's Chromium). Every stage runs even
-// if an earlier one failed; the last line sums them all: "N passed, N failed, N skipped".
+// `npm test`: typecheck, lint, build, unit + integration (vitest, against a real embedded Postgres,
+// and the packaging check with electron-builder), then the browser-mode end-to-end run (Playwright
+// with Debian's Chromium). Every stage runs even if an earlier one failed; the last line sums them
+// all: "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -42,6 +43,9 @@ check('typecheck (tsc -b)', bin('tsc'), ['-b']);
 check('lint (eslint: layering and style rules)', bin('eslint'), ['.']);
 check('format (prettier --check)', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
 
+// Built before vitest: the packaging check (test/packaging.itest.ts) packages dist/, and the e2e run serves it.
+const built = check('build (esbuild + vite)', process.execPath, [path.join(root, 'scripts/build.mjs')]);
+
 {
   const out = path.join(reports, 'vitest.json');
   const { ok, seconds } = run('unit + integration (vitest)', bin('vitest'), [
@@ -66,7 +70,6 @@ check('format (prettier --check)', bin('prettier'), ['--check', '--log-level', '
   }
 }
 
-const built = check('build (esbuild + vite)', process.execPath, [path.join(root, 'scripts/build.mjs')]);
 {
   const out = path.join(reports, 'playwright.json');
   const chromium = process.env.PIER_CHROMIUM ?? '/usr/bin/chromium';

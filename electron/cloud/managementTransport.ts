@@ -7,6 +7,7 @@ import type { IAuthProvider } from './auth/authProvider';
 import { cloudFail, cloudOk, type CloudError, type CloudErrorCode, type CloudErrorDetails, type CloudResult } from './cloudError';
 import { parseApiError, type ParsedApiError } from './parseApiError';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseRetryAfter, sleep, type RetryPolicy } from './retryPolicy';
+import { outboundFetch } from '../platform/outboundFetch';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -189,7 +190,7 @@ export class ManagementTransport {
     };
     if (call.body !== undefined) headers['Content-Type'] = 'application/json';
     try {
-      const res = await fetch(this.urlFor(call), {
+      const res = await outboundFetch(this.urlFor(call), {
         method: call.method,
         headers,
         body: call.body === undefined ? null : JSON.stringify(call.body),

@@ -8,6 +8,7 @@ import type { DataApiConsole } from '../branchData/DataApiConsole';
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
 import { unavailable } from '../errors/PierError';
 import type { PendingSignInDto } from '../../shared/contract/signIn';
+import type { IAppShell } from '../platform/appShell';
 
 /** Main-process implementation of every contract channel. A missing channel is a compile error. */
 export type Handlers = { [C in Channel]: (input: ParsedInputOf<C>) => Promise<OutputOf<C>> };
@@ -31,6 +32,8 @@ export interface HandlerDeps {
   readonly dataApi: DataApiConsole;
   /** Workspaces and management-API calls; a reason string when they could not start. */
   readonly cloud: CloudHandlers | { readonly unavailable: string };
+  /** About, the logs folder and updates: Electron's in the desktop app, a web page's in browser mode. */
+  readonly appShell: IAppShell;
   /** Sign-ins of the local OIDC issuer waiting for the user's decision. */
   readonly signIns: ISignInDecisions;
 }
@@ -69,6 +72,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         };
       }
     },
+    'app.about': async () => {
+      const version = await branchData
+        .withAdminPool(deps.home, (pool) => pool.query<{ version: string }>(`SELECT current_setting('server_version') AS version`))
+        .then((r) => r.rows[0]?.version ?? 'unknown')
+        .catch(() => 'unknown (not connected)');
+      return { ...deps.appShell.about(), postgresVersion: version };
+    },
+    'app.openLogsFolder': () => deps.appShell.openLogsFolder(),
+    'app.checkForUpdates': () => deps.appShell.checkForUpdates(),
     'catalog.listSchemas': async (input) => {
       const schemas = await branchData.withAdminPool(input.at, listSchemas);
       // Listing is the tree's refresh: let an engine already open see tables created since.

@@ -29,6 +29,8 @@ import { dispatch } from '../rpc/dispatch';
 import { lockDataDir } from './dataDirLock';
 import { createHttpServer } from './httpServer';
 import type { ReadyInfo } from './readyFile';
+import { browserAppShell, type IAppShell } from '../platform/appShell';
+import { pierPaths } from '../platform/pierPaths';
 
 export interface PierServerOptions {
   readonly mode: 'desktop' | 'browser';
@@ -47,6 +49,8 @@ export interface PierServerOptions {
   readonly secretCipher?: { ok: true; value: ISecretCipher } | { ok: false; reason: string };
   /** Opens the system browser for OAuth sign-in (desktop: shell.openExternal). */
   readonly openBrowser?: (url: string) => Promise<void>;
+  /** About, logs folder, updates (desktop: Electron's); browser mode's by default. */
+  readonly appShell?: IAppShell;
 }
 
 /** A running Pier: its loopback server, its Postgres, and the handlers both transports call. */
@@ -258,6 +262,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       branchData,
       dataApi: new DataApiConsole(branchData),
       cloud,
+      appShell: options.appShell ?? browserAppShell(pierPaths({ dataDir: options.dataDir })),
       signIns,
     });
     ready({

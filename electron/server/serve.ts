@@ -5,13 +5,15 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { defaultDataDir } from './appDataDir';
 import { parseServeArgs, USAGE, UsageError } from './args';
 import { startPierServer, type PierServer } from './pierServer';
 import { writeReadyFile } from './readyFile';
 import { openAppWindow } from './openAppWindow';
-
-const log = (line: string) => console.log(`[pier] ${line}`);
+import { pierPaths } from '../platform/pierPaths';
+import { openPierLog } from '../platform/pierLog';
+import { browserAppShell } from '../platform/appShell';
+import { envProxyFetch } from '../platform/envProxyFetch';
+import { useOutboundFetch } from '../platform/outboundFetch';
 
 async function main(): Promise<void> {
   let args;
@@ -34,13 +36,26 @@ async function main(): Promise<void> {
     console.error(`The UI is not built (${uiDir} is missing). Run "npm run build" first.`);
     process.exit(1);
   }
-  const dataDir = path.resolve(args.dataDir ?? defaultDataDir());
+  const paths = pierPaths({ dataDir: args.dataDir });
+  const dataDir = paths.data;
+  // The terminal shows what happens; the log file in the platform's log folder keeps it.
+  const pierLog = openPierLog({ dir: paths.logs, console: true });
+  const log = (line: string) => pierLog.info(line);
+  useOutboundFetch(envProxyFetch(process.env));
   const started = Date.now();
   let server: PierServer;
   try {
-    server = await startPierServer({ mode: 'browser', port: args.port, dataDir, databaseUrl: args.databaseUrl, uiDir, log });
+    server = await startPierServer({
+      mode: 'browser',
+      port: args.port,
+      dataDir,
+      databaseUrl: args.databaseUrl,
+      uiDir,
+      log,
+      appShell: browserAppShell(paths),
+    });
   } catch (err) {
-    console.error(`[pier] Could not start: ${(err as Error).message}`);
+    pierLog.error(`Could not start: ${(err as Error).message}`);
     process.exit(1);
   }
   let closing = false;
@@ -54,13 +69,16 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGHUP', () => void shutdown('SIGHUP'));
+  // Windows: Ctrl+Break in the console (Ctrl+C arrives as SIGINT).
+  process.on('SIGBREAK', () => void shutdown('SIGBREAK'));
 
   if (args.readyFile) await writeReadyFile(path.resolve(args.readyFile), server.readyInfo());
   log(`data folder: ${args.databaseUrl ? '(external database)' : dataDir}`);
+  log(`log file: ${pierLog.file}`);
   log(`ready in ${Date.now() - started} ms`);
   console.log(`\n  Pier is running. Open: ${server.uiUrl}\n`);
   if (args.open) {
-    const opened = openAppWindow(server.uiUrl, () => void shutdown('window closed'));
+    const opened = openAppWindow(server.uiUrl, () => void shutdown('window closed'), { profileDir: paths.browserProfile, log });
     if (!opened.ok) log(opened.reason);
   }
 }

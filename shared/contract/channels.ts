@@ -5,6 +5,9 @@
  */
 export const CHANNELS = [
   'app.status',
+  'app.about',
+  'app.openLogsFolder',
+  'app.checkForUpdates',
   'catalog.listSchemas',
   'dataApi.request',
   'dataApi.describe',

@@ -12,6 +12,9 @@ import type { Result } from './result';
 /** The one contract: input and output schema of every channel. A missing channel is a compile error. */
 export const contract = {
   'app.status': { input: app.appStatusInput, output: app.appStatusOutput },
+  'app.about': { input: app.appAboutInput, output: app.appAboutOutput },
+  'app.openLogsFolder': { input: app.appOpenLogsFolderInput, output: app.appOpenLogsFolderOutput },
+  'app.checkForUpdates': { input: app.appCheckForUpdatesInput, output: app.appCheckForUpdatesOutput },
   'catalog.listSchemas': { input: catalog.listSchemasInput, output: catalog.listSchemasOutput },
   'dataApi.request': { input: dataApi.dataApiRequestInput, output: dataApi.dataApiRequestOutput },
   'dataApi.describe': { input: dataApi.describeTableInput, output: dataApi.describeTableOutput },

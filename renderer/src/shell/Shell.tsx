@@ -15,6 +15,7 @@ import { EditorTabs } from '../features/tabs/EditorTabs';
 import { Icon } from '../ui/Icon';
 import { PierMark } from '../ui/PierMark';
 import { SidebarResizer } from './SidebarResizer';
+import { HelpMenu } from './HelpMenu';
 import { parseStoredWidth } from './sidebarWidth';
 import './shell.css';
 
@@ -54,6 +55,7 @@ export function Shell() {
         <header className="sidebar__brand">
           <PierMark />
           <span className="sidebar__name">Pier</span>
+          <HelpMenu />
         </header>
         <AdminTools tabs={tabs} dispatch={dispatch} />
         <div className="sidebar__section">

@@ -128,6 +128,13 @@ const PATHS = {
       <path d="M8 5v3l2 1.5" />
     </>
   ),
+  help: (
+    <>
+      <circle cx="8" cy="8" r="6" />
+      <path d="M6.3 6.3a1.8 1.8 0 113 1.3c-.7.4-1.3.8-1.3 1.6" />
+      <circle cx="8" cy="11.4" r="0.5" />
+    </>
+  ),
 } satisfies Record<string, ReactNode>;
 
 export type IconName = keyof typeof PATHS;
