@@ -400,6 +400,11 @@ export function createEngine(options: EngineOptions): Engine {
         });
       }
       Object.assign(response.headers, corsHeaders(options.cors, req.headers));
+      // The answer depends on these request headers (PostgREST sends this on every success).
+      if (response.status < 400) {
+        const vary = response.headers['vary'];
+        response.headers['vary'] = vary === undefined ? 'Accept, Prefer, Range' : `${vary}, Accept, Prefer, Range`;
+      }
       return holder.peek()?.config.errorVerbosity === 'minimal' ? minimalError(response) : response;
     },
     reloadSchema: reload,

@@ -778,7 +778,8 @@ class NodePlanner {
         if (!cast.ok) return cast;
         const aggregateCast = this.cast(item.aggregateCast);
         if (!aggregateCast.ok) return aggregateCast;
-        const lastKey = item.field.json[item.field.json.length - 1]?.key;
+        // PostgREST names a JSON path by its last key; array indexes do not name anything (`data->>0` is `data`).
+        const lastKey = [...item.field.json].reverse().find((step) => !/^-?\d+$/.test(step.key))?.key;
         const name = item.alias ?? item.aggregate ?? lastKey ?? item.field.name;
         return ok([
           {

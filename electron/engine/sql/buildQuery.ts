@@ -139,6 +139,8 @@ function columnExpr(alias: string, e: ColumnExpr, p: Params): string {
   // A computed field is its function applied to the row.
   let sql = fn ? `${quoteQualified(fn.schema, fn.name)}(${id(alias)})` : `${id(alias)}.${id(e.column.name)}`;
   if (e.json.length === 0) return sql;
+  // Arrows on an array, a composite or any other non-JSON value read its JSON form (as PostgREST does).
+  if (e.column.typeName !== 'json' && e.column.typeName !== 'jsonb') sql = `to_jsonb(${sql})`;
   for (const step of e.json) {
     // Digits index JSON arrays; anything else is an object key.
     sql += /^-?\d+$/.test(step.key) ? ` ${step.arrow} ${p.add(Number(step.key))}::integer` : ` ${step.arrow} ${p.add(step.key)}::text`;
