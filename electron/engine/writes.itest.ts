@@ -26,6 +26,17 @@ GRANT pier_engine_writer TO pier_engine_authenticator;
 CREATE TABLE dropbox (id int PRIMARY KEY, note text);
 GRANT USAGE ON SCHEMA public TO pier_engine_writer;
 GRANT INSERT, UPDATE, DELETE ON dropbox TO pier_engine_writer;
+-- PostgREST's data representations (its documentation's example): a color is an integer, shown and taken as hex text.
+CREATE DOMAIN color AS integer CHECK (VALUE >= 0 AND VALUE <= 16777215);
+CREATE FUNCTION color_to_json(color) RETURNS json LANGUAGE sql IMMUTABLE AS $$ SELECT to_json(lpad(to_hex($1), 6, '0')) $$;
+CREATE CAST (color AS json) WITH FUNCTION color_to_json(color) AS IMPLICIT;
+CREATE FUNCTION json_to_color(json) RETURNS color LANGUAGE sql IMMUTABLE AS $$ SELECT ('x' || lpad($1 #>> '{}', 8, '0'))::bit(32)::int $$;
+CREATE CAST (json AS color) WITH FUNCTION json_to_color(json) AS IMPLICIT;
+CREATE FUNCTION text_to_color(text) RETURNS color LANGUAGE sql IMMUTABLE AS $$ SELECT ('x' || lpad($1, 8, '0'))::bit(32)::int $$;
+CREATE CAST (text AS color) WITH FUNCTION text_to_color(text) AS IMPLICIT;
+CREATE TABLE paints (id int PRIMARY KEY, name text, shade color);
+INSERT INTO paints VALUES (1, 'red', 16711680), (2, 'green', 65280);
+GRANT SELECT, INSERT, UPDATE ON paints TO pier_engine_anon;
 `;
 
 let api: EngineServer;
@@ -502,5 +513,26 @@ describe('statuses and headers of writes, as PostgREST answers them', () => {
     );
     expect(rep.status).toBe(403);
     expect((await admin.query('SELECT id, note FROM dropbox ORDER BY id')).rows).toEqual([{ id: 1, note: 'x' }]);
+  });
+});
+
+describe('data representations (domain casts to and from JSON and text), as PostgREST applies them', () => {
+  it('outputs a domain through its json cast, reads filter values through its text cast, writes JSON through its json cast', async () => {
+    const read = await api.get('/public/paints?select=id,shade&order=id');
+    expect(read.json).toEqual([
+      { id: 1, shade: 'ff0000' },
+      { id: 2, shade: '00ff00' },
+    ]);
+    expect((await api.get('/public/paints?select=name&shade=eq.00ff00')).json).toEqual([{ name: 'green' }]);
+    expect((await api.get('/public/paints?select=name&shade=in.(ff0000,00ff00)&order=id')).json).toEqual([
+      { name: 'red' },
+      { name: 'green' },
+    ]);
+    const created = await api.send('POST', '/public/paints?select=id,shade', { id: 3, name: 'blue', shade: '0000ff' }, REP);
+    expect({ status: created.status, body: created.json }).toEqual({ status: 201, body: [{ id: 3, shade: '0000ff' }] });
+    const updated = await api.send('PATCH', '/public/paints?id=eq.3&select=shade', { shade: '000080' }, REP);
+    expect(updated.json).toEqual([{ shade: '000080' }]);
+    expect((await admin.query('SELECT shade FROM paints WHERE id = 3')).rows).toEqual([{ shade: 128 }]);
+    expect((await api.get('/public/paints?id=eq.1', { accept: 'text/csv' })).text).toBe('id,name,shade\n1,red,16711680');
   });
 });

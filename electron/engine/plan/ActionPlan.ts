@@ -5,7 +5,7 @@
 import type { AggregateName, JsonStep, Quantifier } from '../../../shared/dataapi/ast';
 import type { OperatorName } from '../../../shared/dataapi/operators';
 import type { CountPreference, MediaType, Mutation } from '../request/ApiRequest';
-import type { Column, EmbedRelationship, Relation, Routine, SchemaCache } from '../schema-cache/SchemaCache';
+import type { Column, EmbedRelationship, QualifiedName, Relation, Routine, SchemaCache } from '../schema-cache/SchemaCache';
 import type { SqlType } from './sqlTypes';
 
 export interface ColumnExpr {
@@ -19,6 +19,8 @@ export type PlannedItem =
       /** The key in the response object. */
       readonly name: string;
       readonly cast?: SqlType;
+      /** A data representation's function the value goes through first (domain → json or text). */
+      readonly transform?: QualifiedName;
       readonly aggregate?: AggregateName;
       readonly aggregateCast?: SqlType;
     })
@@ -44,6 +46,8 @@ export type PlannedFilter =
       readonly quantifier?: Quantifier;
       readonly language?: string;
       readonly value: string | readonly string[];
+      /** A data representation's function that reads the filter's text value (text → domain). */
+      readonly parse?: QualifiedName;
     })
   | { readonly kind: 'group'; readonly op: 'and' | 'or'; readonly negated: boolean; readonly children: readonly PlannedFilter[] }
   /** `rel=is.null` / `rel=not.is.null`: parents without / with embedded rows. */
@@ -106,6 +110,8 @@ export interface MutatePlan {
   readonly columns: readonly Column[];
   /** The payload as JSON text: an array of objects for inserts, one object for updates. */
   readonly payload: string;
+  /** Columns whose JSON values go through a data representation's function (json → domain), by name. */
+  readonly parsers: ReadonlyMap<string, QualifiedName>;
   /** `Prefer: missing=default`: keys a row leaves out take the column default, not NULL. */
   readonly missingDefault: boolean;
   /** Which rows an update/delete touches; planned against `target` alias. */

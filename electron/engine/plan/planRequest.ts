@@ -17,7 +17,7 @@ import type {
   RoutineParam,
   SchemaCache,
 } from '../schema-cache/SchemaCache';
-import { computedField, findRelation, relationKey, relationshipsFrom } from '../schema-cache/SchemaCache';
+import { computedField, findRelation, relationKey, relationshipsFrom, representation } from '../schema-cache/SchemaCache';
 import type {
   ActionPlan,
   CallPlan,
@@ -302,6 +302,12 @@ function planMutation(
     relation,
     columns: columns.value,
     payload: payloadJson,
+    parsers: new Map(
+      columns.value.flatMap((c) => {
+        const fn = representation(cache, 'json', c.type);
+        return fn ? [[c.name, fn] as const] : [];
+      }),
+    ),
     missingDefault: prefs.missing === 'default',
     target: target.value,
     ...(page?.limit !== undefined && { limit: page.limit }),
@@ -755,7 +761,12 @@ class NodePlanner {
   private item(relation: Relation, item: SelectItem, path: NodePath): Outcome<PlannedItem[]> {
     switch (item.kind) {
       case 'star':
-        return ok(relation.columns.map((column) => ({ kind: 'column' as const, column, json: [], name: column.name })));
+        return ok(
+          relation.columns.map((column) => {
+            const transform = this.outputRepresentation(column);
+            return { kind: 'column' as const, column, json: [], name: column.name, ...(transform && { transform }) };
+          }),
+        );
       case 'count': {
         const cast = this.cast(item.cast);
         if (!cast.ok) return cast;
@@ -781,12 +792,14 @@ class NodePlanner {
         // PostgREST names a JSON path by its last key; array indexes do not name anything (`data->>0` is `data`).
         const lastKey = [...item.field.json].reverse().find((step) => !/^-?\d+$/.test(step.key))?.key;
         const name = item.alias ?? item.aggregate ?? lastKey ?? item.field.name;
+        const transform = item.field.json.length === 0 ? this.outputRepresentation(col.value.column) : undefined;
         return ok([
           {
             kind: 'column',
             ...col.value,
             name,
             ...(cast.value && { cast: cast.value }),
+            ...(transform && { transform }),
             ...(item.aggregate && { aggregate: item.aggregate }),
             ...(aggregateCast.value && { aggregateCast: aggregateCast.value }),
           },
@@ -922,6 +935,8 @@ class NodePlanner {
     }
     const col = this.column(relation, f.field);
     if (!col.ok) return col;
+    // A domain with a text representation reads the filter's value through it.
+    const parse = f.field.json.length === 0 && !f.quantifier ? representation(this.cache, 'text', col.value.column.type) : undefined;
     return ok({
       kind: 'condition',
       ...col.value,
@@ -930,7 +945,13 @@ class NodePlanner {
       ...(f.quantifier && { quantifier: f.quantifier }),
       ...(f.language !== undefined && { language: f.language }),
       value: f.value,
+      ...(parse && { parse }),
     });
+  }
+
+  /** The data representation a column's value is output through: domain → json (text for CSV). */
+  private outputRepresentation(column: Column): QualifiedName | undefined {
+    return representation(this.cache, column.type, this.req.media.kind === 'csv' ? 'text' : 'json');
   }
 
   private order(relation: Relation, embeds: readonly PlannedEmbed[], term: OrderTerm): Outcome<PlannedOrder> {

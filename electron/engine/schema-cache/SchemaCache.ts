@@ -155,6 +155,12 @@ export interface SchemaCache {
   /** Keyed like `relations`, by the relationship's source. */
   readonly computedRelationships?: ReadonlyMap<string, readonly ComputedRelationship[]>;
   readonly routines: readonly Routine[];
+  /**
+   * PostgREST's data representations: implicit casts between a domain and json or text, by
+   * `source\u0000target` type (format_type text) → the cast's function. Applied on output
+   * (domain → json/text), to filter values (text → domain) and to written JSON (json → domain).
+   */
+  readonly representations?: ReadonlyMap<string, QualifiedName>;
   /** pg_timezone_names, for `Prefer: timezone=…`. */
   readonly timezones: ReadonlySet<string>;
   readonly loadedAt: Date;
@@ -176,4 +182,9 @@ export function relationshipsFrom(cache: SchemaCache, source: QualifiedName): re
 /** A computed field of a relation, by the function's name. */
 export function computedField(cache: SchemaCache, relation: QualifiedName, name: string): Column | undefined {
   return cache.computedFields?.get(relationKey(relation))?.get(name);
+}
+
+/** The function that turns `source` into `target`, when a data representation declares one. */
+export function representation(cache: SchemaCache, source: string, target: string): QualifiedName | undefined {
+  return cache.representations?.get(source + '\u0000' + target);
 }

@@ -120,6 +120,21 @@ LEFT JOIN pg_class rc ON rc.oid = rt.typrelid
 WHERE p.prokind = 'f' AND rt.oid <> 'trigger'::regtype AND n.nspname = ANY($1::text[])
   AND ($2::oid[] IS NULL OR p.oid = ANY($2::oid[]))`;
 
+/**
+ * Implicit casts by function to or from a domain, from or to json or text (PostgREST's data
+ * representations), with the function named by schema and name.
+ */
+const REPRESENTATIONS_SQL = `
+SELECT format_type(c.castsource, NULL) AS source, format_type(c.casttarget, NULL) AS target, fn.nspname AS schema, f.proname AS name
+FROM pg_cast c
+JOIN pg_type s ON s.oid = c.castsource
+JOIN pg_type t ON t.oid = c.casttarget
+JOIN pg_proc f ON f.oid = c.castfunc
+JOIN pg_namespace fn ON fn.oid = f.pronamespace
+WHERE c.castcontext = 'i' AND c.castmethod = 'f' AND has_function_privilege(c.castfunc, 'EXECUTE')
+  AND ((s.typtype = 'd' AND c.casttarget IN ('json'::regtype, 'text'::regtype))
+    OR (t.typtype = 'd' AND c.castsource IN ('json'::regtype, 'text'::regtype)))`;
+
 const ROUTINE_OIDS_SQL = `
 SELECT p.oid::int8 AS oid, n.nspname || '.' || p.proname AS label FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE p.prokind = 'f' AND n.nspname = ANY($1::text[])`;
@@ -200,8 +215,13 @@ export async function loadSchemaCache(session: CatalogSession, options: LoadOpti
     const attributes = await loadAttributes(session, views);
     const timezones = (await session.query<{ name: string }>('SELECT name FROM pg_timezone_names')).rows.map((r) => r.name);
     const routines = await describeEach<RoutineRow>(session, log, 'function', ROUTINES_SQL, ROUTINE_OIDS_SQL, schemas);
+    const representations = new Map(
+      (await session.query<{ source: string; target: string; schema: string; name: string }>(REPRESENTATIONS_SQL)).rows.map(
+        (r) => [r.source + '\u0000' + r.target, { schema: r.schema, name: r.name }] as const,
+      ),
+    );
     await session.query('COMMIT');
-    return assemble(config, relations, constraints, views, attributes, new Set(timezones), routines, log);
+    return { ...assemble(config, relations, constraints, views, attributes, new Set(timezones), routines, log), representations };
   } catch (err) {
     await session.query('ROLLBACK').catch(() => undefined);
     throw err;

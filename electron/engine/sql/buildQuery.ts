@@ -159,6 +159,7 @@ function itemSql(node: ReadNode, item: PlannedItem, p: Params): OutputColumn[] {
   switch (item.kind) {
     case 'column': {
       let sql = columnExpr(node.alias, item, p);
+      if (item.transform) sql = `${quoteQualified(item.transform.schema, item.transform.name)}(${sql})`;
       if (item.cast) sql = `(${sql})::${item.cast}`;
       if (item.aggregate) {
         sql = `pg_catalog.${item.aggregate}(${sql})`;
@@ -320,15 +321,19 @@ function conditionSql(node: ReadNode, f: Extract<PlannedFilter, { kind: 'conditi
   const col = columnExpr(node.alias, f, p);
   const spec: OperatorSpec = OPERATORS[f.operator];
   const text = typeof f.value === 'string' ? f.value : f.value.join(',');
+  // A domain's text representation reads the value (its function, from the catalog).
+  const parse = f.parse ? quoteQualified(f.parse.schema, f.parse.name) : undefined;
   switch (spec.shape) {
     case 'scalar':
     case 'pattern': {
       const value = spec.shape === 'pattern' ? likePattern(text) : text;
       if (f.quantifier) return `${col} ${spec.sql} ${f.quantifier.toUpperCase()}(${p.add(value)})`;
-      return `${col} ${spec.sql} ${p.add(value)}`;
+      return `${col} ${spec.sql} ${parse ? `${parse}(${p.add(value)}::text)` : p.add(value)}`;
     }
-    case 'list':
-      return `${col} = ANY(${p.add(typeof f.value === 'string' ? [f.value] : [...f.value])})`;
+    case 'list': {
+      const list = p.add(typeof f.value === 'string' ? [f.value] : [...f.value]);
+      return parse ? `${col} = ANY(ARRAY(SELECT ${parse}(unnest(${list}::text[]))))` : `${col} = ANY(${list})`;
+    }
     case 'is':
       switch (f.value) {
         case 'null':
@@ -377,12 +382,19 @@ function buildMutation(plan: MutatePlan): SqlQuery {
     case 'upsert': {
       const body = p.add(plan.payload);
       const withDefaults = plan.columns.filter((c) => c.default !== null);
-      const rows = plan.missingDefault
+      const rows = plan.missingDefault || plan.parsers.size > 0
         ? // Column defaults come from the catalog (pg_get_expr), never from the request. As in
           // PostgREST, every row evaluates them (a sequence advances even for rows that give the key).
-          `SELECT ${plan.columns.map((c) => `CASE WHEN "_pgrst_j"::jsonb ? ${p.add(c.name)} THEN "_pgrst_r".${id(c.name)} ELSE ${c.default === null ? 'NULL' : `"_pgrst_d".${id(c.name)}`} END`).join(', ')} ` +
-          `FROM json_array_elements(${body}::json) AS "_pgrst_j" CROSS JOIN LATERAL json_populate_record(NULL::${rel}, "_pgrst_j") AS "_pgrst_r"` +
-          (withDefaults.length > 0
+          `SELECT ${plan.columns
+            .map((c) => {
+              const value = valueOf(c.name, '"_pgrst_j"', plan.parsers, p);
+              return plan.missingDefault
+                ? `CASE WHEN "_pgrst_j"::jsonb ? ${p.add(c.name)} THEN ${value} ELSE ${c.default === null ? 'NULL' : `"_pgrst_d".${id(c.name)}`} END`
+                : value;
+            })
+            .join(', ')} ` +
+          `FROM json_array_elements(${body}::json) AS "_pgrst_j" CROSS JOIN LATERAL json_populate_record(NULL::${rel}, ${withoutParsed('"_pgrst_j"', plan.parsers, p)}) AS "_pgrst_r"` +
+          (plan.missingDefault && withDefaults.length > 0
             ? ` CROSS JOIN LATERAL (SELECT ${withDefaults.map((c) => `${c.default} AS ${id(c.name)}`).join(', ')}, "_pgrst_j" IS NULL AS "_pgrst_row") AS "_pgrst_d"`
             : '')
         : `SELECT ${cols.map((c) => `"_pgrst_r".${c}`).join(', ')} FROM json_populate_recordset(NULL::${rel}, ${body}::json) AS "_pgrst_r"`;
@@ -407,8 +419,8 @@ function buildMutation(plan: MutatePlan): SqlQuery {
       }
       const body = p.add(plan.payload);
       mutation =
-        `UPDATE ${rel} AS ${t} SET ${cols.map((c) => `${c} = "_pgrst_r".${c}`).join(', ')} ` +
-        `FROM json_populate_record(NULL::${rel}, ${body}::json) AS "_pgrst_r"${mutationWhere(plan, rel, p)} RETURNING ${returning}`;
+        `UPDATE ${rel} AS ${t} SET ${plan.columns.map((c) => `${id(c.name)} = ${valueOf(c.name, `${body}::json`, plan.parsers, p)}`).join(', ')} ` +
+        `FROM json_populate_record(NULL::${rel}, ${withoutParsed(`${body}::json`, plan.parsers, p)}) AS "_pgrst_r"${mutationWhere(plan, rel, p)} RETURNING ${returning}`;
       break;
     }
     case 'delete':
@@ -431,6 +443,17 @@ function buildMutation(plan: MutatePlan): SqlQuery {
     `${bodyExpr(plan.returning === undefined, plan.media)} AS body, ${location} AS location, ${inserted} AS inserted ` +
     `FROM (SELECT * FROM "pgrst_source") AS "_postgrest_t"`;
   return { main: { text, values: p.values } };
+}
+
+/** A written column's value: from the row record, or its JSON through a data representation (json → domain). */
+function valueOf(column: string, json: string, parsers: MutatePlan['parsers'], p: Params): string {
+  const fn = parsers.get(column);
+  return fn ? `${quoteQualified(fn.schema, fn.name)}(${json} -> ${p.add(column)}::text)` : `"_pgrst_r".${id(column)}`;
+}
+
+/** The JSON object without the keys a representation reads, so the record does not parse them by the base type. */
+function withoutParsed(json: string, parsers: MutatePlan['parsers'], p: Params): string {
+  return parsers.size === 0 ? json : `(${json}::jsonb - ${p.add([...parsers.keys()])}::text[])::json`;
 }
 
 /** The WHERE of an update/delete; with `limit`, the rows are picked by ctid in the given order. */
