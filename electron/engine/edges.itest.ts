@@ -6,7 +6,11 @@ import { fixtureSql, startEngineServer, type EngineServer } from './test/startEn
 const EDGES_SQL = `
 CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT a + b';
 CREATE FUNCTION touch() RETURNS int LANGUAGE sql VOLATILE AS 'SELECT 1';
-COMMENT ON FUNCTION add(int, int) IS 'Adds two numbers';
+COMMENT ON FUNCTION add(int, int) IS E'Adds two numbers\n\nReturns their sum.';
+COMMENT ON SCHEMA public IS E'Agency API\n\nClients, projects and tasks.';
+CREATE TYPE mood AS ENUM ('calm', 'busy');
+CREATE TABLE moods (id int PRIMARY KEY, mood mood NOT NULL DEFAULT 'calm', note character varying(20) DEFAULT 'none', score int DEFAULT 3);
+GRANT SELECT ON moods TO pier_engine_anon;
 CREATE TABLE hidden (id int PRIMARY KEY);
 CREATE MATERIALIZED VIEW client_names AS SELECT id, name FROM clients;
 GRANT SELECT ON client_names TO pier_engine_anon;
@@ -115,23 +119,36 @@ describe('OpenAPI at the schema root', () => {
       { required?: string[]; properties: Record<string, { type?: string; format?: string; description?: string }> }
     >;
   }
-  it('describes the tables, columns and functions the caller may use', async () => {
+  it('describes the tables, columns and functions the caller may use, as PostgREST does', async () => {
     const r = await api.get('/', { accept: 'application/openapi+json' });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('application/openapi+json; charset=utf-8');
-    const doc = r.json as Doc;
+    const doc = r.json as Doc & { info: { title: string; description: string } };
     expect(doc.swagger).toBe('2.0');
-    expect(Object.keys(doc.paths['/clients']!).sort()).toEqual(['get', 'post']);
-    expect(Object.keys(doc.paths['/projects']!)).toEqual(['get']);
+    // The title and description come from the schema's comment.
+    expect(doc.info).toMatchObject({ title: 'Agency API', description: 'Clients, projects and tasks.' });
+    // A relation the role can reach is described with the methods the relation takes.
+    expect(Object.keys(doc.paths['/projects']!).sort()).toEqual(['delete', 'get', 'patch', 'post']);
+    expect(Object.keys(doc.paths['/client_names']!)).toEqual(['get']);
     expect(doc.paths['/hidden']).toBeUndefined();
-    expect(doc.paths['/rpc/add']).toMatchObject({ post: { summary: 'Adds two numbers' }, get: {} });
+    expect(doc.paths['/rpc/add']).toMatchObject({
+      post: { summary: 'Adds two numbers', description: 'Returns their sum.' },
+      get: { parameters: [{ name: 'a', format: 'int32', type: 'integer' }, { name: 'b' }] },
+    });
     expect(doc.paths['/rpc/touch']).toBeUndefined();
     const clients = doc.definitions['clients']!;
-    expect(clients.required).toEqual(['name', 'email']);
-    expect(clients.properties['id']).toMatchObject({ type: 'integer', format: 'integer' });
+    expect(clients.required).toEqual(['id', 'name', 'email']);
+    expect(clients.properties['id']).toMatchObject({ type: 'integer', format: 'int32' });
     expect(clients.properties['id']!.description).toContain('Primary Key');
     expect(clients.properties['email']!.description).toContain('Where invoices go');
     expect(doc.definitions['projects']!.properties['client_id']!.description).toContain("<fk table='clients' column='id'/>");
+    // Defaults as JSON values, enums, lengths.
+    expect(doc.definitions['moods']!.properties).toEqual({
+      id: { type: 'integer', format: 'int32', description: 'Note:\nThis is a Primary Key.<pk/>' },
+      mood: { type: 'string', format: 'public.mood', enum: ['calm', 'busy'], default: 'calm' },
+      note: { type: 'string', format: 'character varying', maxLength: 20, default: 'none' },
+      score: { type: 'integer', format: 'int32', default: 3 },
+    });
   });
   it('serves another exposed schema through Accept-Profile', async () => {
     const doc = (await api.get('/', { 'accept-profile': 'api' })).json as Doc;

@@ -120,10 +120,10 @@ function respond(plan: ActionPlan, r: DbResult, authenticated: boolean, echo: Re
       const privileges: RolePrivileges = plan.ignorePrivileges
         ? {
             // openapi-mode = ignore-privileges: everything of the schema, as its relations allow it.
-            relations: [...plan.cache.relations.values()]
-              .filter((rel) => rel.schema === plan.schema)
-              .map((rel) => ({ name: rel.name, select: true, ...rel.writable })),
+            relations: [...plan.cache.relations.values()].filter((rel) => rel.schema === plan.schema).map((rel) => ({ name: rel.name })),
             routines: plan.cache.routines.filter((rt) => rt.schema === plan.schema).map((rt) => rt.name),
+            // The schema's comment is read even so (it is in the privileges row).
+            description: (JSON.parse(r.body ?? '{}') as RolePrivileges).description ?? null,
           }
         : (JSON.parse(r.body ?? '{}') as RolePrivileges);
       const doc = openApiDocument(plan.cache, plan.schema, privileges);

@@ -64,15 +64,17 @@ function buildStatement(plan: ActionPlan): SqlQuery {
 function buildPrivileges(plan: OpenApiPlan): SqlQuery {
   const p = new Params();
   const schema = p.add(plan.schema);
+  // PostgREST's rule: a relation the role owns (or is a member of the owner), or holds any table or column privilege on.
   const text =
     `SELECT NULL::bigint AS total_result_set, 0 AS page_total, json_build_object(` +
-    `'relations', coalesce((SELECT json_agg(json_build_object('name', c.relname, ` +
-    `'select', has_table_privilege(c.oid, 'SELECT'), 'insert', has_table_privilege(c.oid, 'INSERT'), ` +
-    `'update', has_table_privilege(c.oid, 'UPDATE'), 'delete', has_table_privilege(c.oid, 'DELETE'))) ` +
+    `'relations', coalesce((SELECT json_agg(json_build_object('name', c.relname)) ` +
     `FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ` +
-    `WHERE n.nspname = ${schema} AND c.relkind IN ('r', 'v', 'm', 'f', 'p') AND has_schema_privilege(n.oid, 'USAGE')), '[]'), ` +
+    `WHERE n.nspname = ${schema} AND c.relkind IN ('r', 'v', 'm', 'f', 'p') AND NOT c.relispartition AND has_schema_privilege(n.oid, 'USAGE') ` +
+    `AND (pg_has_role(c.relowner, 'USAGE') OR has_table_privilege(c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER') ` +
+    `OR has_any_column_privilege(c.oid, 'SELECT, INSERT, UPDATE, REFERENCES'))), '[]'), ` +
     `'routines', coalesce((SELECT json_agg(DISTINCT pr.proname) FROM pg_catalog.pg_proc pr JOIN pg_catalog.pg_namespace n ON n.oid = pr.pronamespace ` +
-    `WHERE n.nspname = ${schema} AND has_schema_privilege(n.oid, 'USAGE') AND has_function_privilege(pr.oid, 'EXECUTE')), '[]'))::text AS body`;
+    `WHERE n.nspname = ${schema} AND has_schema_privilege(n.oid, 'USAGE') AND has_function_privilege(pr.oid, 'EXECUTE')), '[]'), ` +
+    `'description', (SELECT obj_description(n.oid, 'pg_namespace') FROM pg_catalog.pg_namespace n WHERE n.nspname = ${schema}))::text AS body`;
   return { main: { text, values: p.values } };
 }
 
@@ -382,22 +384,23 @@ function buildMutation(plan: MutatePlan): SqlQuery {
     case 'upsert': {
       const body = p.add(plan.payload);
       const withDefaults = plan.columns.filter((c) => c.default !== null);
-      const rows = plan.missingDefault || plan.parsers.size > 0
-        ? // Column defaults come from the catalog (pg_get_expr), never from the request. As in
-          // PostgREST, every row evaluates them (a sequence advances even for rows that give the key).
-          `SELECT ${plan.columns
-            .map((c) => {
-              const value = valueOf(c.name, '"_pgrst_j"', plan.parsers, p);
-              return plan.missingDefault
-                ? `CASE WHEN "_pgrst_j"::jsonb ? ${p.add(c.name)} THEN ${value} ELSE ${c.default === null ? 'NULL' : `"_pgrst_d".${id(c.name)}`} END`
-                : value;
-            })
-            .join(', ')} ` +
-          `FROM json_array_elements(${body}::json) AS "_pgrst_j" CROSS JOIN LATERAL json_populate_record(NULL::${rel}, ${withoutParsed('"_pgrst_j"', plan.parsers, p)}) AS "_pgrst_r"` +
-          (plan.missingDefault && withDefaults.length > 0
-            ? ` CROSS JOIN LATERAL (SELECT ${withDefaults.map((c) => `${c.default} AS ${id(c.name)}`).join(', ')}, "_pgrst_j" IS NULL AS "_pgrst_row") AS "_pgrst_d"`
-            : '')
-        : `SELECT ${cols.map((c) => `"_pgrst_r".${c}`).join(', ')} FROM json_populate_recordset(NULL::${rel}, ${body}::json) AS "_pgrst_r"`;
+      const rows =
+        plan.missingDefault || plan.parsers.size > 0
+          ? // Column defaults come from the catalog (pg_get_expr), never from the request. As in
+            // PostgREST, every row evaluates them (a sequence advances even for rows that give the key).
+            `SELECT ${plan.columns
+              .map((c) => {
+                const value = valueOf(c.name, '"_pgrst_j"', plan.parsers, p);
+                return plan.missingDefault
+                  ? `CASE WHEN "_pgrst_j"::jsonb ? ${p.add(c.name)} THEN ${value} ELSE ${c.default === null ? 'NULL' : `"_pgrst_d".${id(c.name)}`} END`
+                  : value;
+              })
+              .join(', ')} ` +
+            `FROM json_array_elements(${body}::json) AS "_pgrst_j" CROSS JOIN LATERAL json_populate_record(NULL::${rel}, ${withoutParsed('"_pgrst_j"', plan.parsers, p)}) AS "_pgrst_r"` +
+            (plan.missingDefault && withDefaults.length > 0
+              ? ` CROSS JOIN LATERAL (SELECT ${withDefaults.map((c) => `${c.default} AS ${id(c.name)}`).join(', ')}, "_pgrst_j" IS NULL AS "_pgrst_row") AS "_pgrst_d"`
+              : '')
+          : `SELECT ${cols.map((c) => `"_pgrst_r".${c}`).join(', ')} FROM json_populate_recordset(NULL::${rel}, ${body}::json) AS "_pgrst_r"`;
       mutation = `INSERT INTO ${rel} AS ${t}${cols.length > 0 ? ` (${cols.join(', ')})` : ''} SELECT * FROM (${rows}) AS "_pgrst_rows"`;
       if (countInserted) mutation += ` WHERE ${bump('+')}`;
       const oc = plan.onConflict;
