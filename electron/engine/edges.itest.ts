@@ -8,6 +8,15 @@ CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 
 CREATE FUNCTION touch() RETURNS int LANGUAGE sql VOLATILE AS 'SELECT 1';
 COMMENT ON FUNCTION add(int, int) IS E'Adds two numbers\n\nReturns their sum.';
 COMMENT ON SCHEMA public IS E'Agency API\n\nClients, projects and tasks.';
+-- Media type handlers (PostgREST's): domains named after media types, a function and an aggregate producing them.
+CREATE DOMAIN "text/html" AS text;
+CREATE FUNCTION page(title text) RETURNS "text/html" LANGUAGE sql IMMUTABLE AS $$ SELECT '<h1>' || title || '</h1>' $$;
+CREATE DOMAIN "*/*" AS bytea;
+CREATE FUNCTION blob() RETURNS "*/*" LANGUAGE sql IMMUTABLE AS $$ SELECT decode('00ff10', 'hex') $$;
+CREATE DOMAIN "text/plain" AS text;
+CREATE FUNCTION name_lines_step(acc text, c clients) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(acc || E'\n', '') || c.name $$;
+CREATE FUNCTION name_lines_final(acc text) RETURNS "text/plain" LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(acc, '') $$;
+CREATE AGGREGATE name_lines(clients) (SFUNC = name_lines_step, STYPE = text, FINALFUNC = name_lines_final);
 CREATE TYPE mood AS ENUM ('calm', 'busy');
 CREATE TABLE moods (id int PRIMARY KEY, mood mood NOT NULL DEFAULT 'calm', note character varying(20) DEFAULT 'none', score int DEFAULT 3);
 GRANT SELECT ON moods TO pier_engine_anon;
@@ -183,5 +192,40 @@ describe('response headers as PostgREST sends them', () => {
     expect((await api.get('/clients')).headers.get('content-profile')).toBe('public');
     // A path that names its schema (Lakebase's URL shape) negotiated nothing.
     expect((await api.get('/public/clients')).headers.get('content-profile')).toBeNull();
+  });
+});
+
+describe('media type handlers, as PostgREST serves them', () => {
+  it('a function returning a media type answers with it when accepted, and as JSON otherwise', async () => {
+    const html = await api.get('/rpc/page?title=Hi', { accept: 'text/html' });
+    expect({ status: html.status, type: html.headers.get('content-type'), body: html.text }).toEqual({
+      status: 200,
+      type: 'text/html',
+      body: '<h1>Hi</h1>',
+    });
+    expect((await api.get('/rpc/page?title=Hi')).json).toBe('<h1>Hi</h1>');
+    // Preference order: the first accepted type that something produces.
+    expect((await api.get('/rpc/page?title=Hi', { accept: 'application/xml, text/html;q=0.5' })).headers.get('content-type')).toBe(
+      'text/html',
+    );
+  });
+  it('a function returning the any-type domain answers bytes as application/octet-stream', async () => {
+    const r = await fetch(`${api.baseUrl}/rpc/blob`, { headers: { accept: '*/*' } });
+    expect(r.headers.get('content-type')).toBe('application/octet-stream');
+    expect([...new Uint8Array(await r.arrayBuffer())]).toEqual([0, 255, 16]);
+  });
+  it("an aggregate for a table's rows answers its media type for the default select only", async () => {
+    const r = await api.get('/clients?order=id', { accept: 'text/plain' });
+    expect({ status: r.status, type: r.headers.get('content-type'), body: r.text }).toEqual({
+      status: 200,
+      type: 'text/plain; charset=utf-8',
+      body: 'Acme Corp\nTechStart Inc\nGlobal Solutions',
+    });
+    const narrowed = await api.get('/clients?select=name', { accept: 'text/plain' });
+    expect({ status: narrowed.status, body: narrowed.json }).toEqual({
+      status: 406,
+      body: { code: 'PGRST107', details: null, hint: null, message: 'None of these media types are available: text/plain' },
+    });
+    expect((await api.get('/projects', { accept: 'text/html' })).status).toBe(406);
   });
 });

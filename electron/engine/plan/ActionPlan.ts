@@ -5,8 +5,16 @@
 import type { AggregateName, JsonStep, Quantifier } from '../../../shared/dataapi/ast';
 import type { OperatorName } from '../../../shared/dataapi/operators';
 import type { CountPreference, MediaType, Mutation } from '../request/ApiRequest';
-import type { Column, EmbedRelationship, QualifiedName, Relation, Routine, SchemaCache } from '../schema-cache/SchemaCache';
+import type { Column, EmbedRelationship, MediaHandler, QualifiedName, Relation, Routine, SchemaCache } from '../schema-cache/SchemaCache';
 import type { SqlType } from './sqlTypes';
+
+/**
+ * The representation a plan answers with: a built-in one, or one a media type handler in the
+ * database produces (PostgREST's handlers; GeoJSON when PostGIS is there).
+ */
+export type PlanMedia =
+  | Exclude<MediaType, { readonly kind: 'unmatched' }>
+  | { readonly kind: 'custom'; readonly type: string; readonly handler: MediaHandler; readonly binary: boolean };
 
 export interface ColumnExpr {
   readonly column: Column;
@@ -79,7 +87,7 @@ export interface ReadPlan {
   readonly contentProfile?: string;
   readonly root: ReadNode;
   readonly headOnly: boolean;
-  readonly media: MediaType;
+  readonly media: PlanMedia;
   readonly count?: CountPreference;
   /** `timezone` for the transaction, when the client asked for a known one. */
   readonly timezone?: string;
@@ -123,7 +131,7 @@ export interface MutatePlan {
   /** The shape of returned rows (select, embeds) when the client asked for a representation. */
   readonly returning?: ReadNode;
   readonly return: 'minimal' | 'headers-only' | 'representation';
-  readonly media: MediaType;
+  readonly media: PlanMedia;
   /** Primary-key columns for the Location header of an insert with return=headers-only; empty otherwise. */
   readonly location: readonly Column[];
   readonly count?: CountPreference;
@@ -158,7 +166,7 @@ export interface CallPlan {
   readonly shape: { readonly kind: 'scalar' } | { readonly kind: 'rows'; readonly node: ReadNode; readonly single: boolean };
   readonly readOnly: boolean;
   readonly headOnly: boolean;
-  readonly media: MediaType;
+  readonly media: PlanMedia;
   readonly count?: CountPreference;
   readonly offset: number;
   readonly limit?: number;
@@ -175,7 +183,7 @@ export interface OpenApiPlan {
   readonly ignorePrivileges: boolean;
   readonly cache: SchemaCache;
   readonly headOnly: boolean;
-  readonly media: MediaType;
+  readonly media: PlanMedia;
   readonly timezone?: string;
 }
 

@@ -31,6 +31,7 @@ import type {
   TxPlan,
 } from './ActionPlan';
 import { closestName } from './closestName';
+import { isDefaultSelect, resolveMedia } from './resolveMedia';
 import { SQL_TYPES, sqlTypeFor, type SqlType } from './sqlTypes';
 
 export interface PlanOptions {
@@ -46,12 +47,15 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
     if (req.action.kind !== 'read') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
     const mode = cache.config.openApiMode ?? 'follow-privileges';
     if (mode === 'disabled') return refuse('PGRST126', 'Root endpoint metadata is disabled');
+    const openApiMedia =
+      req.media.kind === 'unmatched' ? refuse('PGRST107', `None of these media types are available: ${req.media.accept}`) : ok(req.media);
+    if (!openApiMedia.ok) return openApiMedia;
     return ok({
       kind: 'openapi',
       schema: schema.value,
       cache,
       headOnly: req.action.headOnly,
-      media: req.media,
+      media: openApiMedia.value,
       ignorePrivileges: mode === 'ignore-privileges',
     });
   }
@@ -85,6 +89,8 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
   }
   if (req.action.kind === 'mutate') return planMutation(req, cache, schema.value, relation, req.action.mutation, common);
   if (req.action.kind !== 'read') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
+  const media = resolveMedia(req, cache, relation, isDefaultSelect(req.query.select));
+  if (!media.ok) return media;
   const planner = new NodePlanner(req, cache, schema.value);
   const root = planner.node(relation, req.query.select ?? [{ kind: 'star' }], []);
   if (!root.ok) return root;
@@ -105,7 +111,7 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
     ...(common.contentProfile !== undefined && { contentProfile: common.contentProfile }),
     root: root.value,
     headOnly: req.action.headOnly,
-    media: req.media,
+    media: media.value,
     ...(prefs.count !== undefined && { count: prefs.count }),
     ...(timezone !== undefined && { timezone }),
     preferencesApplied: appliedPreferences(req, cache, timezone, {}),
@@ -210,6 +216,8 @@ function planMutation(
   const columns = columnsOf(relation, keys);
   if (!columns.ok) return columns;
 
+  const media = resolveMedia(req, cache, relation, isDefaultSelect(req.query.select));
+  if (!media.ok) return media;
   const planner = new NodePlanner(req, cache, schema);
   // The rows touched are chosen without embeds, so an embed filter cannot widen or narrow them unseen.
   const target = planner.node(relation, [{ kind: 'star' }], []);
@@ -315,7 +323,7 @@ function planMutation(
     ...(onConflict && { onConflict }),
     ...(returning && { returning }),
     return: ret,
-    media: req.media,
+    media: media.value,
     location: location.value,
     ...(prefs.count !== undefined && { count: prefs.count }),
     tx: txPlan(req, cache),
@@ -487,6 +495,14 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
     if (!found.ok) return found;
     routine = found.value;
   }
+  // A function's result is negotiated as its table's rows, or as the function itself (PostgREST's rule).
+  const resultMedia = resolveMedia(
+    req,
+    cache,
+    routine.returnRelation ?? { schema: routine.schema, name: routine.name },
+    isDefaultSelect(req.query.select),
+  );
+  if (!resultMedia.ok) return resultMedia;
   const inputs = routine.params.filter(isInput);
   let args: CallPlan['args'];
   if (singleJson.length === 1 || (inputs.length === 1 && inputs[0]!.name === '')) {
@@ -555,7 +571,7 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
     shape,
     readOnly: action.readOnly || routine.volatility !== 'volatile',
     headOnly: action.headOnly,
-    media: req.media,
+    media: resultMedia.value,
     ...(prefs.count !== undefined && { count: prefs.count }),
     offset: window.offset,
     ...(window.limit !== undefined && { limit: window.limit }),

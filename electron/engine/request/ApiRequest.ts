@@ -6,7 +6,12 @@ export type MediaType =
   | { readonly kind: 'object'; readonly stripNulls: boolean }
   | { readonly kind: 'csv' }
   /** `application/vnd.pgrst.plan[+json|+text]; options=analyze|verbose|…`: the query plan, not the rows. */
-  | { readonly kind: 'plan'; readonly format: 'json' | 'text'; readonly options: readonly PlanOption[] };
+  | { readonly kind: 'plan'; readonly format: 'json' | 'text'; readonly options: readonly PlanOption[] }
+  /**
+   * No built-in representation fits the Accept header: a media type handler in the database may
+   * (PostgREST's handlers, resolved by the planner), else 406.
+   */
+  | { readonly kind: 'unmatched'; readonly accept: string };
 
 export const PLAN_OPTIONS = ['analyze', 'verbose', 'settings', 'buffers', 'wal'] as const;
 export type PlanOption = (typeof PLAN_OPTIONS)[number];

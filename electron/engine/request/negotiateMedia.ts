@@ -73,10 +73,22 @@ export function negotiateMedia(accept: string | undefined): Result<MediaType> {
     const m = mediaFor(offer);
     if (m) return ok(m);
   }
+  // A handler in the database may produce it (the planner looks; PGRST107 if none does).
+  if (parseAccept(accept).length > 0) return ok({ kind: 'unmatched', accept });
   return fail({
     code: 'PGRST107',
     message: `None of these media types are available: ${accept}`,
     details: null,
     hint: null,
   });
+}
+
+/**
+ * The accepted media types in preference order, each with the built-in representation it would
+ * get (undefined when only a handler in the database could produce it): for the planner, which
+ * lets such handlers answer first, as PostgREST does.
+ */
+export function acceptedTypes(accept: string | undefined): { readonly type: string; readonly builtin: MediaType | undefined }[] {
+  if (accept === undefined || accept.trim() === '') return [{ type: '*/*', builtin: { kind: 'json', stripNulls: false } }];
+  return parseAccept(accept).map((o) => ({ type: o.type, builtin: mediaFor(o) }));
 }

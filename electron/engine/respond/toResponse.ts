@@ -2,7 +2,7 @@
 import type { ApiError } from '../ApiError';
 import type { DbFailure, DbResult } from '../execute/runQuery';
 import { assertNever } from '../../../shared/contract/result';
-import type { ActionPlan, CallPlan, MutatePlan, ReadPlan, TxPlan } from '../plan/ActionPlan';
+import type { ActionPlan, CallPlan, MutatePlan, PlanMedia, ReadPlan, TxPlan } from '../plan/ActionPlan';
 import { contentTypeOf } from './contentTypeOf';
 import { openApiDocument, type RolePrivileges } from './openApiDocument';
 import { statusOf } from './statusOf';
@@ -224,7 +224,7 @@ function mutateResponse(plan: MutatePlan, r: DbResult, authenticated: boolean): 
   preferenceApplied(headers, plan.preferencesApplied);
   if (!representation) return { status, headers, body: '' };
   headers['content-type'] = contentTypeOf(plan.media);
-  return { status, headers, body: r.body ?? '' };
+  return { status, headers, body: bodyOf(plan.media, r.body) };
 }
 
 function callResponse(plan: CallPlan, r: DbResult, authenticated: boolean): EngineResponse {
@@ -238,16 +238,17 @@ function callResponse(plan: CallPlan, r: DbResult, authenticated: boolean): Engi
   preferenceApplied(headers, plan.preferencesApplied);
   if (plan.routine.returns === 'void') return { status: 204, headers, body: '' };
   headers['content-type'] = contentTypeOf(
-    plan.media.kind === 'object' || (plan.shape.kind === 'rows' && plan.shape.single) || !plan.routine.returnsSet
+    plan.media.kind !== 'custom' &&
+      (plan.media.kind === 'object' || (plan.shape.kind === 'rows' && plan.shape.single) || !plan.routine.returnsSet)
       ? { kind: 'json', stripNulls: false }
       : plan.media,
   );
   if (plan.media.kind === 'object') headers['content-type'] = contentTypeOf(plan.media);
   const status = total !== null && r.pageTotal < total ? 206 : 200;
-  let body = r.body ?? '';
+  let body: string | Buffer = bodyOf(plan.media, r.body);
   // Accept: object on a set → its one row (checked above).
   if (plan.media.kind === 'object' && plan.shape.kind === 'scalar' && plan.routine.returnsSet)
-    body = JSON.stringify((JSON.parse(body) as unknown[])[0] ?? null);
+    body = JSON.stringify((JSON.parse(String(body)) as unknown[])[0] ?? null);
   return { status, headers, body: plan.headOnly ? '' : body };
 }
 
@@ -323,7 +324,12 @@ function readResponse(plan: ReadPlan, r: DbResult, authenticated: boolean, echo:
   };
   if (plan.preferencesApplied.length > 0) headers['preference-applied'] = plan.preferencesApplied.join(', ');
   const status = total !== null && r.pageTotal < total && plan.media.kind !== 'object' ? 206 : 200;
-  return { status, headers, body: plan.headOnly ? '' : (r.body ?? '') };
+  return { status, headers, body: plan.headOnly ? '' : bodyOf(plan.media, r.body) };
+}
+
+/** The body as sent: a handler's bytes arrive as base64 (see handlerBody), everything else as text. */
+function bodyOf(media: PlanMedia, body: string | null): string | Buffer {
+  return media.kind === 'custom' && media.binary ? Buffer.from(body ?? '', 'base64') : (body ?? '');
 }
 
 function pickTotal(plan: ReadPlan, r: DbResult): number | null {

@@ -161,6 +161,8 @@ export interface SchemaCache {
    * (domain → json/text), to filter values (text → domain) and to written JSON (json → domain).
    */
   readonly representations?: ReadonlyMap<string, QualifiedName>;
+  /** Media type handlers, by `relationKey(target)` (or `*`) + U+0001 + media type; see mediaHandler(). */
+  readonly mediaHandlers?: ReadonlyMap<string, MediaHandlerEntry>;
   /** pg_timezone_names, for `Prefer: timezone=…`. */
   readonly timezones: ReadonlySet<string>;
   readonly loadedAt: Date;
@@ -177,6 +179,29 @@ export function findRelation(cache: SchemaCache, schema: string, name: string): 
 
 export function relationshipsFrom(cache: SchemaCache, source: QualifiedName): readonly Relationship[] {
   return cache.relationships.get(relationKey(source)) ?? [];
+}
+
+/**
+ * How a media type handler (PostgREST's domains named after a media type) makes a body: an
+ * aggregate over the rows (of one relation, or of any), a function whose result already is
+ * that media type (its value is the body), or PostGIS's GeoJSON of the rows.
+ */
+export type MediaHandler =
+  | { readonly kind: 'aggregate'; readonly fn: QualifiedName; readonly rowType?: QualifiedName }
+  | { readonly kind: 'value' }
+  | { readonly kind: 'geojson' };
+
+export interface MediaHandlerEntry {
+  readonly handler: MediaHandler;
+  /** The Content-Type it answers (a handler for any media type answers application/octet-stream). */
+  readonly contentType: string;
+  /** The domain is over bytea: the body is bytes. */
+  readonly binary: boolean;
+}
+
+/** A media type handler for `target` (a relation or a function; `*` for any rows) and a media type. */
+export function mediaHandler(cache: SchemaCache, target: QualifiedName | '*', mediaType: string): MediaHandlerEntry | undefined {
+  return cache.mediaHandlers?.get((target === '*' ? '*' : relationKey(target)) + '\u0001' + mediaType.toLowerCase());
 }
 
 /** A computed field of a relation, by the function's name. */

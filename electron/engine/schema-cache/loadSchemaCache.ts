@@ -12,7 +12,17 @@
  * the whole API down.
  */
 import { buildRelationships, type ViewSource } from './buildRelationships';
-import type { Column, ComputedRelationship, DataApiConfig, ForeignKey, Relation, RelationKind, Routine, SchemaCache } from './SchemaCache';
+import type {
+  Column,
+  ComputedRelationship,
+  DataApiConfig,
+  ForeignKey,
+  MediaHandlerEntry,
+  Relation,
+  RelationKind,
+  Routine,
+  SchemaCache,
+} from './SchemaCache';
 import { relationKey } from './SchemaCache';
 import { viewColumnSources } from './viewColumnSources';
 
@@ -135,9 +145,50 @@ WHERE c.castcontext = 'i' AND c.castmethod = 'f' AND has_function_privilege(c.ca
   AND ((s.typtype = 'd' AND c.casttarget IN ('json'::regtype, 'text'::regtype))
     OR (t.typtype = 'd' AND c.castsource IN ('json'::regtype, 'text'::regtype)))`;
 
+/**
+ * PostgREST's media type handlers: domains named like a media type (or the any type), with aggregates
+ * of one argument (a relation's row or anyelement) returning them, and functions returning them.
+ */
+const MEDIA_HANDLERS_SQL = `
+WITH media_types AS (
+  SELECT t.oid, lower(t.typname) AS media, b.typname = 'bytea' AS binary,
+         CASE t.typname WHEN '*/*' THEN 'application/octet-stream' ELSE lower(t.typname) END AS content_type
+  FROM pg_type t JOIN pg_type b ON b.oid = t.typbasetype
+  WHERE t.typbasetype <> 0 AND (t.typname ~* '^[A-Za-z0-9.-]+/[A-Za-z0-9.+-]+$' OR t.typname = '*/*')
+)
+SELECT 'aggregate' AS kind, pn.nspname AS fn_schema, p.proname AS fn_name,
+       CASE WHEN at.typname = 'anyelement' THEN NULL ELSE rn.nspname END AS target_schema,
+       CASE WHEN at.typname = 'anyelement' THEN NULL ELSE rc.relname END AS target_name,
+       m.media, m.content_type, m.binary
+FROM media_types m
+JOIN pg_proc p ON p.prorettype = m.oid
+JOIN pg_aggregate a ON a.aggfnoid = p.oid
+JOIN pg_namespace pn ON pn.oid = p.pronamespace
+JOIN pg_type at ON at.oid = p.proargtypes[0]
+LEFT JOIN pg_class rc ON rc.oid = at.typrelid AND rc.relkind IN ('r', 'v', 'm', 'f', 'p')
+LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+WHERE p.pronargs = 1 AND pn.nspname = ANY($1::text[]) AND (at.typname = 'anyelement' OR rc.oid IS NOT NULL)
+UNION ALL
+SELECT 'value', NULL, NULL, pn.nspname, p.proname, m.media, m.content_type, m.binary
+FROM media_types m
+JOIN pg_proc p ON p.prorettype = m.oid
+JOIN pg_namespace pn ON pn.oid = p.pronamespace
+WHERE p.prokind = 'f' AND NOT p.proretset AND pn.nspname = ANY($1::text[])`;
+
 const ROUTINE_OIDS_SQL = `
 SELECT p.oid::int8 AS oid, n.nspname || '.' || p.proname AS label FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE p.prokind = 'f' AND n.nspname = ANY($1::text[])`;
+
+interface MediaHandlerRow {
+  kind: 'aggregate' | 'value';
+  fn_schema: string | null;
+  fn_name: string | null;
+  target_schema: string | null;
+  target_name: string | null;
+  media: string;
+  content_type: string;
+  binary: boolean;
+}
 
 interface RoutineRow {
   oid: string;
@@ -220,8 +271,26 @@ export async function loadSchemaCache(session: CatalogSession, options: LoadOpti
         (r) => [r.source + '\u0000' + r.target, { schema: r.schema, name: r.name }] as const,
       ),
     );
+    const mediaHandlers = new Map<string, MediaHandlerEntry>();
+    for (const h of (await session.query<MediaHandlerRow>(MEDIA_HANDLERS_SQL, [schemas])).rows) {
+      const target =
+        h.target_schema === null || h.target_name === null ? '*' : relationKey({ schema: h.target_schema, name: h.target_name });
+      const handler: MediaHandlerEntry['handler'] =
+        h.kind === 'value'
+          ? { kind: 'value' }
+          : {
+              kind: 'aggregate',
+              fn: { schema: h.fn_schema!, name: h.fn_name! },
+              ...(h.target_schema !== null && h.target_name !== null && { rowType: { schema: h.target_schema, name: h.target_name } }),
+            };
+      mediaHandlers.set(target + '\u0001' + h.media, { handler, contentType: h.content_type, binary: h.binary });
+    }
     await session.query('COMMIT');
-    return { ...assemble(config, relations, constraints, views, attributes, new Set(timezones), routines, log), representations };
+    return {
+      ...assemble(config, relations, constraints, views, attributes, new Set(timezones), routines, log),
+      representations,
+      mediaHandlers,
+    };
   } catch (err) {
     await session.query('ROLLBACK').catch(() => undefined);
     throw err;

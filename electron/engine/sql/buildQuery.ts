@@ -12,6 +12,7 @@ import type {
   ColumnExpr,
   MutatePlan,
   OpenApiPlan,
+  PlanMedia,
   PlannedEmbed,
   PlannedFilter,
   PlannedItem,
@@ -19,7 +20,6 @@ import type {
   ReadNode,
   ReadPlan,
 } from '../plan/ActionPlan';
-import type { MediaType } from '../request/ApiRequest';
 import type { EmbedRelationship } from '../schema-cache/SchemaCache';
 import type { SqlQuery } from './SqlQuery';
 import { quoteIdent as id, quoteQualified } from './quoteIdent';
@@ -99,9 +99,11 @@ function buildRead(plan: ReadPlan): SqlQuery {
   return { main, explain };
 }
 
-function bodyExpr(headOnly: boolean, media: MediaType): string {
+function bodyExpr(headOnly: boolean, media: PlanMedia): string {
   if (headOnly) return 'NULL::text';
   switch (media.kind) {
+    case 'custom':
+      return handlerBody(media, '"_postgrest_t"');
     case 'plan':
     case 'json':
       return media.kind === 'json' && media.stripNulls
@@ -120,6 +122,31 @@ function bodyExpr(headOnly: boolean, media: MediaType): string {
     default:
       return assertNever(media, 'media');
   }
+}
+
+/**
+ * A media type handler's body over the rows (`value`: `"_postgrest_t"`) or a function's scalar
+ * results (`"_postgrest_t"."v"`): text, or base64 of bytes when the media type's domain is over bytea.
+ */
+function handlerBody(media: Extract<PlanMedia, { kind: 'custom' }>, value: string): string {
+  const h = media.handler;
+  let body: string;
+  switch (h.kind) {
+    case 'aggregate':
+      // The function comes from the catalog; rows of one relation are cast to its row type.
+      body = `${quoteQualified(h.fn.schema, h.fn.name)}(${value}${h.rowType && value === '"_postgrest_t"' ? `::${quoteQualified(h.rowType.schema, h.rowType.name)}` : ''})`;
+      break;
+    case 'value':
+      // A function whose result already is the media type: its (one) value is the body.
+      body = `(array_agg(${value}))[1]`;
+      break;
+    case 'geojson':
+      body = `json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(ST_AsGeoJSON(${value})::json), '[]'))`;
+      break;
+    default:
+      return assertNever(h, 'media handler');
+  }
+  return media.binary ? `encode((${body})::bytea, 'base64')` : `(${body})::text`;
 }
 
 interface SelectContext {
@@ -547,11 +574,19 @@ function buildCall(plan: CallPlan): SqlQuery {
     if (plan.offset > 0) s += ` OFFSET ${p.add(plan.offset)}`;
     source = s;
     count = plan.count !== undefined ? `(SELECT pg_catalog.count(*) FROM (${scalar}) AS "_pgrst_c")` : 'NULL::bigint';
-    body = plan.headOnly ? 'NULL::text' : `coalesce(json_agg("_postgrest_t"."v"), '[]')::text`;
+    body = plan.headOnly
+      ? 'NULL::text'
+      : plan.media.kind === 'custom'
+        ? handlerBody(plan.media, '"_postgrest_t"."v"')
+        : `coalesce(json_agg("_postgrest_t"."v"), '[]')::text`;
   } else {
     source = scalar;
     count = plan.count !== undefined ? '1::bigint' : 'NULL::bigint';
-    body = plan.headOnly ? 'NULL::text' : `coalesce((json_agg("_postgrest_t"."v") -> 0)::text, 'null')`;
+    body = plan.headOnly
+      ? 'NULL::text'
+      : plan.media.kind === 'custom'
+        ? handlerBody(plan.media, '"_postgrest_t"."v"')
+        : `coalesce((json_agg("_postgrest_t"."v") -> 0)::text, 'null')`;
   }
   const text =
     `WITH "pgrst_source" AS (${source}) ` +
