@@ -3,10 +3,11 @@
  * relation, column, relationship, cast), so every name error is raised here with PostgREST's
  * code, and later stages only see names that exist.
  */
-import { ok } from '../../../shared/contract/result';
 import type { EmbedPath, FieldRef, FilterNode, OrderTerm, SelectItem } from '../../../shared/dataapi/ast';
-import { refuse, type Outcome } from '../ApiError';
-import type { ApiRequest, Mutation } from '../request/ApiRequest';
+import { failWith, succeed as ok, type Outcome } from '../errors/ApiError';
+import * as E from '../errors/pgrstErrors';
+import { duplicateTableName, undefinedColumn, undefinedType } from '../errors/sqlStateStatus';
+import type { ApiRequest, MediaType, Mutation } from '../request/ApiRequest';
 import type {
   Column,
   EmbedRelationship,
@@ -37,42 +38,66 @@ import { SQL_TYPES, sqlTypeFor, type SqlType } from './sqlTypes';
 export interface PlanOptions {
   /** Caps the rows of the top-level result (PostgREST's db-max-rows); else pgrst.db_max_rows. */
   readonly maxRows?: number;
+  /**
+   * The caller may have query plans whatever pgrst.db_plan_enabled says (the console's admin
+   * view, in process). Never set from anything an HTTP client sends.
+   */
+  readonly explain?: boolean;
+}
+
+/**
+ * The representation to produce: the first the client accepts, skipping query plans unless the
+ * database enables them (pgrst.db_plan_enabled, PostgREST's db-plan-enabled) or the caller may
+ * explain; none left is 406, as PostgREST answers.
+ */
+function chooseMedia(req: ApiRequest, cache: SchemaCache, options: PlanOptions): Outcome<MediaType> {
+  const plans = plansAllowed(cache, options);
+  const media = req.accepted.find((m) => m.kind !== 'plan' || plans);
+  return media ? ok(media) : failWith(E.mediaTypeUnavailable(req.headers['accept'] ?? ''));
+}
+
+function plansAllowed(cache: SchemaCache, options: PlanOptions): boolean {
+  return cache.config.planEnabled || options.explain === true;
 }
 
 export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOptions = {}): Outcome<ActionPlan> {
   const schema = resolveSchema(req, cache);
   if (!schema.ok) return schema;
+  const chosen = chooseMedia(req, cache, options);
+  if (!chosen.ok) return chosen;
+  const media = chosen.value;
+  const prefs = req.preferences;
+  // A time zone the database does not know is an invalid preference, as in PostgREST.
+  const timezone = prefs.timezone !== undefined && cache.timezones.has(prefs.timezone) ? prefs.timezone : undefined;
+  const invalid = [...prefs.unknown, ...(prefs.timezone !== undefined && timezone === undefined ? [`timezone=${prefs.timezone}`] : [])];
+  // Never ignore what is not understood: a preference the engine does not know (or an invalid
+  // value of one it knows) is refused, unless the client asked for PostgREST's lenient handling.
+  if (invalid.length > 0 && prefs.handling !== 'lenient') return failWith(E.invalidPreferences(invalid));
   const target = req.target;
   if (target.kind === 'root') {
-    if (req.action.kind !== 'read') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
+    if (req.action.kind !== 'read') return failWith(E.unsupportedMethod(req.method));
     const mode = cache.config.openApiMode ?? 'follow-privileges';
-    if (mode === 'disabled') return refuse('PGRST126', 'Root endpoint metadata is disabled');
-    const openApiMedia =
-      req.media.kind === 'unmatched' ? refuse('PGRST107', `None of these media types are available: ${req.media.accept}`) : ok(req.media);
-    if (!openApiMedia.ok) return openApiMedia;
+    if (mode === 'disabled') return failWith(E.openApiDisabled());
+    if (media.kind === 'unmatched') return failWith(E.mediaTypeUnavailable(media.accept));
     return ok({
       kind: 'openapi',
       schema: schema.value,
       cache,
       headOnly: req.action.headOnly,
-      media: openApiMedia.value,
+      media,
       ignorePrivileges: mode === 'ignore-privileges',
     });
   }
-  const prefs = req.preferences;
-  const timezone = prefs.timezone !== undefined && cache.timezones.has(prefs.timezone) ? prefs.timezone : undefined;
-  const invalid = [...prefs.unknown, ...(prefs.timezone !== undefined && timezone === undefined ? [`timezone=${prefs.timezone}`] : [])];
-  if (prefs.handling === 'strict' && invalid.length > 0) {
-    return refuse('PGRST122', 'Invalid preferences given with handling=strict', `Invalid preferences: ${invalid.join(', ')}`);
-  }
   if (req.query.paging.some((p) => p.limit !== undefined && p.limit < 0)) {
-    return refuse('PGRST103', 'Requested range not satisfiable', 'Limit should be greater than or equal to zero.');
+    return failWith(E.rangeNotSatisfiable('Limit should be greater than or equal to zero.'));
   }
   // PostgREST answers Content-Profile when the schema was chosen by a profile header, or could have been.
   const negotiated = req.profile !== undefined || (target.schema === undefined && cache.config.dbSchemas.length > 1);
   const common: Common = {
     timezone,
     maxRows: options.maxRows ?? cache.config.maxRows,
+    media,
+    plans: plansAllowed(cache, options),
     ...(negotiated && { contentProfile: schema.value }),
   };
   if (target.kind === 'routine') return planCall(req, cache, schema.value, target.name, common);
@@ -80,29 +105,19 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
   if (!relation) {
     const names = [...cache.relations.values()].filter((r) => r.schema === schema.value).map((r) => r.name);
     const near = closestName(target.name, names);
-    return refuse(
-      'PGRST205',
-      `Could not find the table '${schema.value}.${target.name}' in the schema cache`,
-      null,
-      near ? `Perhaps you meant the table '${schema.value}.${near}'` : null,
-    );
+    return failWith(E.noRelation(schema.value, target.name, near));
   }
   if (req.action.kind === 'mutate') return planMutation(req, cache, schema.value, relation, req.action.mutation, common);
-  if (req.action.kind !== 'read') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
-  const media = resolveMedia(req, cache, relation, isDefaultSelect(req.query.select));
-  if (!media.ok) return media;
+  if (req.action.kind !== 'read') return failWith(E.unsupportedMethod(req.method));
+  const readMedia = resolveMedia(req, cache, common, relation, isDefaultSelect(req.query.select));
+  if (!readMedia.ok) return readMedia;
   const planner = new NodePlanner(req, cache, schema.value);
   const root = planner.node(relation, req.query.select ?? [{ kind: 'star' }], []);
   if (!root.ok) return root;
   const unknownPath = planner.unusedPath();
   if (unknownPath) {
     const name = unknownPath[unknownPath.length - 1]!;
-    return refuse(
-      'PGRST108',
-      `'${name}' is not an embedded resource in this request`,
-      null,
-      `Verify that '${name}' is included in the 'select' query parameter.`,
-    );
+    return failWith(E.notEmbedded(name));
   }
   const maxRows = common.maxRows;
   const window = topWindow(req, maxRows);
@@ -111,7 +126,7 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
     ...(common.contentProfile !== undefined && { contentProfile: common.contentProfile }),
     root: root.value,
     headOnly: req.action.headOnly,
-    media: media.value,
+    media: readMedia.value,
     ...(prefs.count !== undefined && { count: prefs.count }),
     ...(timezone !== undefined && { timezone }),
     preferencesApplied: appliedPreferences(req, cache, timezone, {}),
@@ -124,6 +139,9 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
 interface Common {
   readonly timezone: string | undefined;
   readonly maxRows: number | undefined;
+  readonly media: MediaType;
+  /** Query plans may be produced (pgrst.db_plan_enabled, or an in-process caller that may explain). */
+  readonly plans: boolean;
   readonly contentProfile?: string;
 }
 
@@ -165,8 +183,7 @@ function appliedPreferences(
   ];
 }
 
-const missingColumn = (relation: Relation, name: string) =>
-  refuse('PGRST204', `Could not find the '${name}' column of '${relation.name}' in the schema cache`, null, null);
+const missingColumn = (relation: Relation, name: string) => failWith(E.noColumn(relation.name, name));
 
 function columnsOf(relation: Relation, names: readonly string[]): Outcome<Column[]> {
   const out: Column[] = [];
@@ -178,6 +195,14 @@ function columnsOf(relation: Relation, names: readonly string[]): Outcome<Column
   return ok(out);
 }
 
+/** The write events each mutation needs the relation to allow (an upsert may insert or update). */
+const WRITE_EVENTS: Readonly<Record<Mutation, readonly (keyof Relation['writable'])[]>> = {
+  create: ['insert'],
+  update: ['update'],
+  upsert: ['insert', 'update'],
+  delete: ['delete'],
+};
+
 function planMutation(
   req: ApiRequest,
   cache: SchemaCache,
@@ -188,35 +213,35 @@ function planMutation(
 ): Outcome<MutatePlan> {
   const prefs = req.preferences;
   const payload = req.payload;
+  // What Postgres would refuse with 55000 (a 500): a view it cannot write through.
+  const events = WRITE_EVENTS[mutation];
+  const refused = events.find((e) => !relation.writable[e]);
+  if (refused)
+    return failWith(E.notWritable(req.method, relation.name, refused === 'insert' ? 'INSERT' : refused === 'update' ? 'UPDATE' : 'DELETE'));
   if (mutation !== 'delete' && payload === undefined) {
-    return refuse('PGRST102', 'Empty or invalid json', 'The request has no body; send the row(s) to write as JSON, CSV or form data.');
+    return failWith(E.invalidJson('The request has no body; send the row(s) to write as JSON, CSV or form data.'));
   }
   if (payload?.kind === 'value' || payload?.kind === 'raw') {
-    return refuse('PGRST102', 'Empty or invalid json', 'The body must be a JSON object or an array of objects.');
+    return failWith(E.invalidJson('The body must be a JSON object or an array of objects.'));
   }
   const rows = payload?.rows ?? [];
   if ((mutation === 'update' || mutation === 'upsert') && (payload?.array ?? false) && rows.length !== 1) {
     return mutation === 'upsert'
-      ? refuse('PGRST105', 'Invalid PUT request', 'PUT takes one row, as an object.')
-      : refuse('PGRST102', 'Empty or invalid json', 'PATCH takes one object: the new values of the columns to change.');
+      ? failWith(E.putNotOneRow())
+      : failWith(E.invalidJson('PATCH takes one object: the new values of the columns to change.'));
   }
   let keys = req.columns ?? payload?.keys ?? [];
   if (req.columns === undefined && rows.length > 1) {
     const expected = [...keys].sort().join('\u0000');
     if (rows.some((r) => Object.keys(r).sort().join('\u0000') !== expected)) {
-      return refuse(
-        'PGRST102',
-        'All object keys must match',
-        null,
-        'Send the same keys in every object of a bulk insert, or name the columns with columns=.',
-      );
+      return failWith(E.keysDoNotMatch());
     }
   }
   if (mutation === 'delete') keys = [];
   const columns = columnsOf(relation, keys);
   if (!columns.ok) return columns;
 
-  const media = resolveMedia(req, cache, relation, isDefaultSelect(req.query.select));
+  const media = resolveMedia(req, cache, common, relation, isDefaultSelect(req.query.select));
   if (!media.ok) return media;
   const planner = new NodePlanner(req, cache, schema);
   // The rows touched are chosen without embeds, so an embed filter cannot widen or narrow them unseen.
@@ -232,12 +257,7 @@ function planMutation(
   const unknownPath = planner.unusedPath();
   if (unknownPath) {
     const name = unknownPath[unknownPath.length - 1]!;
-    return refuse(
-      'PGRST108',
-      `'${name}' is not an embedded resource in this request`,
-      null,
-      `Verify that '${name}' is included in the 'select' query parameter.`,
-    );
+    return failWith(E.notEmbedded(name));
   }
 
   let onConflict: MutatePlan['onConflict'];
@@ -261,11 +281,10 @@ function planMutation(
       filters.length !== pk.length ||
       req.query.paging.some((p) => p.path.length === 0)
     ) {
-      return refuse(
-        'PGRST105',
-        "Filters must include all and only primary key columns with 'eq' operators",
-        null,
-        pk.length === 0 ? `'${relation.name}' has no primary key.` : `Address the row as ${pk.map((k) => `${k}=eq.…`).join('&')}.`,
+      return failWith(
+        E.putNotByPrimaryKey(
+          pk.length === 0 ? `'${relation.name}' has no primary key.` : `Address the row as ${pk.map((k) => `${k}=eq.…`).join('&')}.`,
+        ),
       );
     }
     const row = rows[0] ?? {};
@@ -273,7 +292,7 @@ function planMutation(
       if (f.node.kind !== 'condition') continue;
       const v = row[f.node.field.name];
       if (v === undefined || v === null || String(v) !== f.node.value) {
-        return refuse('PGRST115', 'Payload values do not match URL in primary key column(s)', null, null);
+        return failWith(E.putKeyMismatch());
       }
     }
     const pkColumns = columnsOf(relation, pk);
@@ -282,12 +301,7 @@ function planMutation(
   } else if (mutation === 'create' && prefs.resolution !== undefined) {
     const names = req.onConflict ?? relation.primaryKey;
     if (names.length === 0) {
-      return refuse(
-        'PGRST204',
-        `'${relation.name}' has no primary key to resolve duplicates on`,
-        null,
-        'Name a unique key with on_conflict=col.',
-      );
+      return failWith(E.noConflictKey(relation.name));
     }
     const conflict = columnsOf(relation, names);
     if (!conflict.ok) return conflict;
@@ -296,7 +310,7 @@ function planMutation(
 
   const page = req.query.paging.find((p) => p.path.length === 0);
   if (page && mutation !== 'update' && mutation !== 'delete') {
-    return refuse('PGRST114', 'limit and offset apply to PATCH and DELETE only', null, null);
+    return failWith(E.pagingNotAllowed());
   }
   // PostgREST sends Location for an insert answered with return=headers-only (of one row, checked when it ran).
   const locating = mutation === 'create' && ret === 'headers-only';
@@ -427,12 +441,7 @@ function findRoutine(
   const found = byParams.length > 0 ? byParams : fallback;
   if (found.length === 1) return ok(found[0]!);
   if (found.length > 1) {
-    return refuse(
-      'PGRST203',
-      `Could not choose the best candidate function between: ${found.map(signature).join(', ')}`,
-      null,
-      'Try renaming the parameters or the function itself in the database so function overloading can be resolved',
-    );
+    return failWith(E.ambiguousFunction(found.map(signature)));
   }
   const sorted = [...keys].sort();
   const onlyRaw = rawBody;
@@ -465,17 +474,18 @@ function findRoutine(
       hint = near !== undefined ? `Perhaps you meant to call the function ${schema}.${name}${near}` : null;
     }
   }
-  return refuse(
-    'PGRST202',
-    `Could not find the function ${schema}.${name}${onlyRaw ? '' : sorted.length === 0 ? ' without parameters' : `(${sorted.join(', ')})`} in the schema cache`,
-    `Searched for the function ${schema}.${name}${searched}, but no matches were found in the schema cache.`,
-    hint,
+  return failWith(
+    E.noFunction(
+      `Could not find the function ${schema}.${name}${onlyRaw ? '' : sorted.length === 0 ? ' without parameters' : `(${sorted.join(', ')})`} in the schema cache`,
+      `Searched for the function ${schema}.${name}${searched}, but no matches were found in the schema cache.`,
+      hint,
+    ),
   );
 }
 
 function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: string, common: Common): Outcome<CallPlan> {
   const action = req.action;
-  if (action.kind !== 'call') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
+  if (action.kind !== 'call') return failWith(E.unsupportedMethod(req.method));
   const getCall = action.readOnly;
   const media = bodyMedia(req);
   const singleObject = req.preferences.params === 'single-object';
@@ -499,6 +509,7 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
   const resultMedia = resolveMedia(
     req,
     cache,
+    common,
     routine.returnRelation ?? { schema: routine.schema, name: routine.name },
     isDefaultSelect(req.query.select),
   );
@@ -554,12 +565,7 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
   const unknownPath = planner.unusedPath();
   if (unknownPath && shape.kind === 'rows') {
     const n = unknownPath[unknownPath.length - 1]!;
-    return refuse(
-      'PGRST108',
-      `'${n}' is not an embedded resource in this request`,
-      null,
-      `Verify that '${n}' is included in the 'select' query parameter.`,
-    );
+    return failWith(E.notEmbedded(n));
   }
   const window = routine.returnsSet ? topWindow(req, common.maxRows) : { offset: 0 };
   const prefs = req.preferences;
@@ -608,17 +614,13 @@ function pseudoRelation(routine: Routine): Relation {
 
 function resolveSchema(req: ApiRequest, cache: SchemaCache): Outcome<string> {
   const allowed = cache.config.dbSchemas;
-  const notAllowed = (schema: string) =>
-    refuse('PGRST106', `Invalid schema: ${schema}`, null, `Only the following schemas are exposed: ${allowed.join(', ')}`);
+  const notAllowed = (schema: string) => failWith(E.schemaNotExposed(schema, allowed));
   const fromPath = req.target.schema;
   if (req.profile !== undefined && !allowed.includes(req.profile)) return notAllowed(req.profile);
   if (fromPath !== undefined && !allowed.includes(fromPath)) return notAllowed(fromPath);
   if (fromPath !== undefined && req.profile !== undefined && req.profile !== fromPath) {
-    return refuse(
-      'PGRST106',
-      `Invalid schema: ${req.profile}`,
-      `The path names schema '${fromPath}' but Accept-Profile asks for '${req.profile}'.`,
-      `Only the following schemas are exposed: ${allowed.join(', ')}`,
+    return failWith(
+      E.schemaNotExposed(req.profile, allowed, `The path names schema '${fromPath}' but Accept-Profile asks for '${req.profile}'.`),
     );
   }
   return ok(fromPath ?? req.profile ?? allowed[0] ?? 'public');
@@ -666,9 +668,6 @@ class NodePlanner {
 
   node(relation: Relation, select: readonly SelectItem[], path: NodePath): Outcome<ReadNode> {
     this.seenPaths.push(path);
-    // Output names become quoted SQL aliases; Postgres cannot hold NUL in one.
-    const badName = select.find((i) => (i.kind === 'field' || i.kind === 'count' || i.kind === 'embed') && i.alias?.includes('\0'));
-    if (badName) return refuse('PGRST100', 'failed to parse select parameter: an alias cannot contain the NUL character', null, null);
     const alias = `t${this.aliasCount++}`;
     const items: PlannedItem[] = [];
     const outer = this.depth;
@@ -700,21 +699,21 @@ class NodePlanner {
       if (i.kind !== 'embed') continue;
       const key = i.alias ?? i.relation;
       if (embedNames.has(key)) {
-        return refuse('42712', `table name "${relation.name}_${key}_${path.length + 1}" specified more than once`);
+        return failWith(duplicateTableName(`${relation.name}_${key}_${path.length + 1}`));
       }
       embedNames.add(key);
     }
     const grouped = items.some((i) => i.kind === 'count' || (i.kind === 'column' && i.aggregate !== undefined));
     if (grouped && !this.cache.config.aggregatesEnabled) {
-      return refuse('PGRST123', 'Use of aggregate functions is not allowed', null, null);
+      return failWith(E.aggregatesDisabled());
     }
     // To-one embeds group like columns; a to-many embed has no single value to group by.
     if (grouped && items.some((i) => i.kind === 'embed' && !i.embed.relationship.toOne)) {
-      return refuse(
-        'PGRST127',
-        'Feature not implemented',
-        'Aggregates cannot be combined with to-many embedded resources at the same level',
-        'Aggregate inside the embedded resource instead, e.g. select=name,projects(budget.sum()).',
+      return failWith(
+        E.notImplemented(
+          'Aggregates cannot be combined with to-many embedded resources at the same level',
+          'Aggregate inside the embedded resource instead, e.g. select=name,projects(budget.sum()).',
+        ),
       );
     }
     const embeds = items.flatMap((i) => (i.kind === 'embed' ? [i.embed] : []));
@@ -757,12 +756,7 @@ class NodePlanner {
     if (!column) {
       const label = depth === 0 ? relation.name : `${relation.name}_${depth}`;
       const near = closestName(field.name, relation.columnsByName.keys());
-      return refuse(
-        '42703',
-        `column ${label}.${field.name} does not exist`,
-        null,
-        near ? `Perhaps you meant to reference the column "${label}.${near}".` : null,
-      );
+      return failWith(undefinedColumn(label, field.name, near));
     }
     return ok({ column, json: field.json });
   }
@@ -770,7 +764,7 @@ class NodePlanner {
   private cast(name: string | undefined): Outcome<SqlType | undefined> {
     if (name === undefined) return ok(undefined);
     const t = sqlTypeFor(name);
-    if (!t) return refuse('42704', `type "${name}" does not exist`, null, `Casts may use: ${Object.keys(SQL_TYPES).join(', ')}.`);
+    if (!t) return failWith(undefinedType(name, Object.keys(SQL_TYPES)));
     return ok(t);
   }
 
@@ -830,7 +824,7 @@ class NodePlanner {
         if (!node.ok) return node;
         // A to-many spread lifts each column as an array of its values; aggregating inside it is not done (as in PostgREST).
         if (item.spread && !relationship.toOne && hasAggregate(node.value)) {
-          return refuse('PGRST127', 'Feature not implemented', 'Aggregates are not implemented for one-to-many or many-to-many spreads.');
+          return failWith(E.notImplemented('Aggregates are not implemented for one-to-many or many-to-many spreads.'));
         }
         const embed: PlannedEmbed = {
           name,
@@ -902,29 +896,33 @@ class NodePlanner {
                 return s === schema && n !== undefined ? [n] : [];
               }),
             );
-      return refuse(
-        'PGRST200',
-        `Could not find a relationship between '${source.name}' and '${name}' in the schema cache`,
-        `Searched for a foreign key relationship between '${source.name}' and '${name}${hint !== undefined ? `' using the hint '${hint}` : ''}' in the schema '${schema}', but no matches were found.`,
-        near === undefined
-          ? null
-          : candidates.length > 0
-            ? `Perhaps you meant '${near}' instead of '${name}'.`
-            : `Perhaps you meant '${near}' instead of '${source.name}'.`,
+      return failWith(
+        E.noRelationship(
+          source.name,
+          name,
+          `Searched for a foreign key relationship between '${source.name}' and '${name}${hint !== undefined ? `' using the hint '${hint}` : ''}' in the schema '${schema}', but no matches were found.`,
+          near === undefined
+            ? null
+            : candidates.length > 0
+              ? `Perhaps you meant '${near}' instead of '${name}'.`
+              : `Perhaps you meant '${near}' instead of '${source.name}'.`,
+        ),
       );
     }
     if (matches.length > 1) {
       const fks = matches.filter((r): r is Relationship => r.kind !== 'computed');
-      return refuse(
-        'PGRST201',
-        `Could not embed because more than one relationship was found for '${source.name}' and '${name}'`,
-        fks.map(describeRelationship),
-        `Try changing '${name}' to one of the following: ${fks.map((r) => `'${r.target.name}!${hintFor(r)}'`).join(', ')}. Find the desired relationship in the 'details' key.`,
+      return failWith(
+        E.ambiguousEmbed(
+          source.name,
+          name,
+          fks.map(describeRelationship),
+          `Try changing '${name}' to one of the following: ${fks.map((r) => `'${r.target.name}!${hintFor(r)}'`).join(', ')}. Find the desired relationship in the 'details' key.`,
+        ),
       );
     }
     const relationship = matches[0]!;
     const target = findRelation(this.cache, relationship.target.schema, relationship.target.name);
-    if (!target) return refuse('PGRST200', `Could not find a relationship between '${source.name}' and '${name}' in the schema cache`);
+    if (!target) return failWith(E.noRelationship(source.name, name));
     return ok({ relationship, target });
   }
 
@@ -943,11 +941,7 @@ class NodePlanner {
       if (f.operator === 'is' && (f.value === 'null' || f.value === 'not_null')) {
         return ok({ kind: 'embedPresence', embed, present: (f.value === 'not_null') !== f.negated });
       }
-      return refuse(
-        'PGRST120',
-        `Bad operator on the '${embed.name}' embedded resource`,
-        'Only is null or not is null filters are allowed on embedded resources',
-      );
+      return failWith(E.embedFilterOperator(embed.name));
     }
     const col = this.column(relation, f.field);
     if (!col.ok) return col;
@@ -967,7 +961,7 @@ class NodePlanner {
 
   /** The data representation a column's value is output through: domain → json (text for CSV). */
   private outputRepresentation(column: Column): QualifiedName | undefined {
-    return representation(this.cache, column.type, this.req.media.kind === 'csv' ? 'text' : 'json');
+    return representation(this.cache, column.type, this.req.accepted.find((m) => m.kind !== 'plan')?.kind === 'csv' ? 'text' : 'json');
   }
 
   private order(relation: Relation, embeds: readonly PlannedEmbed[], term: OrderTerm): Outcome<PlannedOrder> {
@@ -979,20 +973,10 @@ class NodePlanner {
     }
     const via = embeds.find((e) => e.name === term.relation);
     if (!via) {
-      return refuse(
-        'PGRST108',
-        `'${term.relation}' is not an embedded resource in this request`,
-        null,
-        `Verify that '${term.relation}' is included in the 'select' query parameter.`,
-      );
+      return failWith(E.notEmbedded(term.relation));
     }
     if (!via.relationship.toOne) {
-      return refuse(
-        'PGRST118',
-        `A related order on '${term.relation}' is not possible`,
-        `'${relation.name}' and '${term.relation}' do not form a many-to-one or one-to-one relationship`,
-        null,
-      );
+      return failWith(E.relatedOrderNotToOne(term.relation, relation.name));
     }
     const col = this.column(via.node.relation, term.field, this.depth + 1);
     if (!col.ok) return col;

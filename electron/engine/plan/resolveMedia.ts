@@ -6,8 +6,9 @@
  * cannot be overridden; JSON, CSV and GeoJSON (PostGIS's ST_AsGeoJSON) can.
  */
 import type { SelectItem } from '../../../shared/dataapi/ast';
-import { refuse, type Outcome } from '../ApiError';
-import type { ApiRequest } from '../request/ApiRequest';
+import { failWith, succeed, type Outcome } from '../errors/ApiError';
+import { mediaTypeUnavailable } from '../errors/pgrstErrors';
+import type { ApiRequest, MediaType } from '../request/ApiRequest';
 import { acceptedTypes } from '../request/negotiateMedia';
 import { mediaHandler, type QualifiedName, type SchemaCache } from '../schema-cache/SchemaCache';
 import type { PlanMedia } from './ActionPlan';
@@ -19,21 +20,32 @@ export function isDefaultSelect(select: readonly SelectItem[] | undefined): bool
   return select === undefined || (select.length === 1 && select[0]!.kind === 'star');
 }
 
-export function resolveMedia(req: ApiRequest, cache: SchemaCache, target: QualifiedName, defaultSelect: boolean): Outcome<PlanMedia> {
-  const media = req.media;
+/**
+ * `chosen` is the built-in representation the planner picked (the first accepted one, plans only
+ * where `plans` allows them), or `unmatched` when no built-in one fits.
+ */
+export function resolveMedia(
+  req: ApiRequest,
+  cache: SchemaCache,
+  chosen: { readonly media: MediaType; readonly plans: boolean },
+  target: QualifiedName,
+  defaultSelect: boolean,
+): Outcome<PlanMedia> {
+  const media = chosen.media;
   // Most requests: a built-in representation and no handlers to consider.
-  if (media.kind !== 'unmatched' && (cache.mediaHandlers?.size ?? 0) === 0) return { ok: true, value: media };
+  if (media.kind !== 'unmatched' && (cache.mediaHandlers?.size ?? 0) === 0) return succeed(media);
   const accepted = acceptedTypes(req.headers['accept']);
   for (const { type, builtin } of accepted) {
+    if (builtin?.kind === 'plan' && !chosen.plans) continue;
     if (builtin && (builtin.kind === 'object' || builtin.kind === 'plan' || (builtin.kind === 'json' && builtin.stripNulls))) {
-      return { ok: true, value: builtin };
+      return succeed(builtin);
     }
     const entry =
       (defaultSelect ? (mediaHandler(cache, target, '*/*') ?? mediaHandler(cache, target, type)) : undefined) ??
       mediaHandler(cache, '*', type);
-    if (entry) return { ok: true, value: { kind: 'custom', type: entry.contentType, handler: entry.handler, binary: entry.binary } };
-    if (type === GEOJSON) return { ok: true, value: { kind: 'custom', type: GEOJSON, handler: { kind: 'geojson' }, binary: false } };
-    if (builtin && builtin.kind !== 'unmatched') return { ok: true, value: builtin };
+    if (entry) return succeed({ kind: 'custom', type: entry.contentType, handler: entry.handler, binary: entry.binary });
+    if (type === GEOJSON) return succeed({ kind: 'custom', type: GEOJSON, handler: { kind: 'geojson' }, binary: false });
+    if (builtin && builtin.kind !== 'unmatched') return succeed(builtin);
   }
-  return refuse('PGRST107', `None of these media types are available: ${accepted.map((a) => a.type).join(', ')}`);
+  return failWith(mediaTypeUnavailable(accepted.map((a) => a.type).join(', ')));
 }

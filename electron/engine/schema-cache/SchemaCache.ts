@@ -128,10 +128,10 @@ export interface DataApiConfig {
   /** Exposed schemas; the first is the default. */
   readonly dbSchemas: readonly string[];
   readonly aggregatesEnabled: boolean;
+  /** `pgrst.db_plan_enabled` (PostgREST's db-plan-enabled): whether Data API callers may ask for query plans. */
+  readonly planEnabled: boolean;
   /** `pgrst.db_max_rows`, when the database sets it. */
   readonly maxRows?: number;
-  /** PostgREST's db-plan-enabled. */
-  readonly planEnabled?: boolean;
   /** PostgREST's db-tx-end; unset: commit, and `Prefer: tx=rollback` is honoured. */
   readonly txEnd?: 'commit' | 'commit-allow-override' | 'rollback' | 'rollback-allow-override';
   /** PostgREST's db-pre-request: a function (`schema.name` or `name`) called before each request's statement. */

@@ -211,6 +211,12 @@ interface RoutineRow {
   return_typtype: string;
 }
 
+const CONFIG_SQL = `
+SELECT current_setting('pgrst.db_schemas', true) AS db_schemas,
+       current_setting('pgrst.db_aggregates_enabled', true) AS db_aggregates_enabled,
+       current_setting('pgrst.db_max_rows', true) AS db_max_rows,
+       current_setting('pgrst.db_plan_enabled', true) AS db_plan_enabled`;
+
 const KINDS: Record<string, RelationKind> = { r: 'table', v: 'view', m: 'materialized_view', f: 'foreign_table', p: 'partitioned_table' };
 const VOLATILITY = { i: 'immutable', s: 'stable', v: 'volatile' } as const;
 
@@ -397,8 +403,6 @@ async function loadAttributes(session: CatalogSession, views: ReadonlyMap<string
   return out;
 }
 
-const TRUE_WORDS = ['true', 'on', '1', 'yes'];
-
 /** Lakebase's configuration: `pgrst.pre_config()` sets transaction-local `pgrst.*` settings. */
 export async function readLakebaseConfig(session: CatalogSession): Promise<DataApiConfig> {
   // Read from the catalog: to_regprocedure raises (and aborts the read) when the login role may
@@ -419,11 +423,12 @@ export async function readLakebaseConfig(session: CatalogSession): Promise<DataA
     }
   }
   const row = (
-    await session.query<{ db_schemas: string | null; db_aggregates_enabled: string | null; db_max_rows: string | null }>(
-      `SELECT current_setting('pgrst.db_schemas', true) AS db_schemas,
-              current_setting('pgrst.db_aggregates_enabled', true) AS db_aggregates_enabled,
-              current_setting('pgrst.db_max_rows', true) AS db_max_rows`,
-    )
+    await session.query<{
+      db_schemas: string | null;
+      db_aggregates_enabled: string | null;
+      db_max_rows: string | null;
+      db_plan_enabled: string | null;
+    }>(CONFIG_SQL)
   ).rows[0];
   const maxRows = /^\s*\d+\s*$/.test(row?.db_max_rows ?? '') ? Number(row!.db_max_rows) : undefined;
   const schemas = (row?.db_schemas ?? '')
@@ -432,7 +437,8 @@ export async function readLakebaseConfig(session: CatalogSession): Promise<DataA
     .filter((s) => s !== '');
   return {
     dbSchemas: schemas.length > 0 ? schemas : ['public'],
-    aggregatesEnabled: TRUE_WORDS.includes((row?.db_aggregates_enabled ?? '').trim().toLowerCase()),
+    aggregatesEnabled: isOn(row?.db_aggregates_enabled),
+    planEnabled: isOn(row?.db_plan_enabled),
     ...(maxRows !== undefined && maxRows > 0 && { maxRows }),
   };
 }
@@ -546,6 +552,10 @@ function relationOf(r: RelationRow, primaryKey: readonly string[]): Relation {
     comment: r.comment,
     writable: { insert: (r.updatable & 8) !== 0, update: (r.updatable & 4) !== 0, delete: (r.updatable & 16) !== 0 },
   };
+}
+
+function isOn(setting: string | null | undefined): boolean {
+  return ['true', 'on', '1', 'yes'].includes((setting ?? '').trim().toLowerCase());
 }
 
 function assemble(
