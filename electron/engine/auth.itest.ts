@@ -220,7 +220,7 @@ describe('audience and tokens without a role, as PostgREST checks them', () => {
     await aud?.close();
   });
   const hs = (claims: Record<string, unknown>) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
+    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
 
   it.each([
     { label: 'no aud', claims: {}, status: 200 },

@@ -89,7 +89,7 @@ async function serve(lines: string[], env: Record<string, string> = {}): Promise
 }
 
 const token = (claims: Record<string, unknown>, key: Uint8Array = new TextEncoder().encode(SECRET)) =>
-  new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(key);
+  new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(key);
 
 async function get(s: PostgrestServer, pathAndQuery: string, headers: Record<string, string> = {}) {
   const r = await fetch(s.url + pathAndQuery, { headers });
@@ -163,6 +163,7 @@ describe('PostgREST mode: jwt-secret forms and the anonymous role', () => {
     const s = await serve(['db-schemas = "api"'], { PGRST_JWT_SECRET: JSON.stringify(jwks), PGRST_JWT_AUD: 'pier' });
     const es = await new SignJWT({ role: 'pier_pgrst_user', aud: 'pier' })
       .setProtectedHeader({ alg: 'ES256', kid: 'ec1' })
+      .setExpirationTime('5m')
       .sign(privateKey);
     expect((await get(s, '/rpc/whoami', { Authorization: `Bearer ${es}` })).json).toMatchObject({ role: 'pier_pgrst_user' });
     const hs = await token({ role: 'pier_pgrst_user', aud: 'pier' });

@@ -692,6 +692,12 @@ class NodePlanner {
     alias: string,
     items: PlannedItem[],
   ): Outcome<ReadNode> {
+    // Output names (aliases, or a JSON path's last key) become quoted SQL identifiers, and the
+    // protocol ends a statement's text at NUL: such a name would cut the statement short.
+    for (const i of items) {
+      const name = i.kind === 'embed' ? i.embed.name : i.name;
+      if (name.includes('\0')) return failWith(E.nulInName(name));
+    }
     // PostgREST names each embed's subquery <table>_<alias or name>_<depth>: two of one name at one
     // level meet in Postgres as 42712. Answering that keeps two embeds from sharing one output key.
     const embedNames = new Set<string>();
