@@ -2,6 +2,7 @@ import type { Channel, OutputOf, ParsedInputOf } from '../../shared/contract';
 import type { Location } from '../../shared/contract/location';
 import { cloudContract } from '../../shared/contract/cloud';
 import { listSchemas } from '../admin/catalog';
+import { readSchemaGraph } from '../admin/schemaGraph';
 import { createAdminHandlers } from '../admin/createAdminHandlers';
 import { createTableHandlers } from '../admin/createTableHandlers';
 import type { BranchData } from '../branchData/BranchData';
@@ -88,6 +89,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       void branchData.reloadSchema(input.at);
       return schemas;
     },
+    'catalog.schemaGraph': (input) => branchData.withAdminPool(input.at, (pool) => readSchemaGraph(pool, input.schema)),
     'dataApi.request': (input) => deps.dataApi.request(input),
     'dataApi.describe': (input) => deps.dataApi.describe(input),
     'dataApi.identities': (input) => deps.dataApi.identities(input),

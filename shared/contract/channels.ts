@@ -9,6 +9,7 @@ export const CHANNELS = [
   'app.openLogsFolder',
   'app.checkForUpdates',
   'catalog.listSchemas',
+  'catalog.schemaGraph',
   'dataApi.request',
   'dataApi.describe',
   'dataApi.identities',

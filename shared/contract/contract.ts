@@ -17,6 +17,7 @@ export const contract = {
   'app.openLogsFolder': { input: app.appOpenLogsFolderInput, output: app.appOpenLogsFolderOutput },
   'app.checkForUpdates': { input: app.appCheckForUpdatesInput, output: app.appCheckForUpdatesOutput },
   'catalog.listSchemas': { input: catalog.listSchemasInput, output: catalog.listSchemasOutput },
+  'catalog.schemaGraph': { input: catalog.schemaGraphInput, output: catalog.schemaGraphOutput },
   'dataApi.request': { input: dataApi.dataApiRequestInput, output: dataApi.dataApiRequestOutput },
   'dataApi.describe': { input: dataApi.describeTableInput, output: dataApi.describeTableOutput },
   'dataApi.identities': { input: dataApi.identitiesInput, output: dataApi.identitiesOutput },

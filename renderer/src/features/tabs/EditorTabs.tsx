@@ -12,6 +12,7 @@ import { RolesView } from '../roles/RolesView';
 import { SetupAssistant } from '../roles/SetupAssistant';
 import { SqlView } from '../sql/SqlView';
 import { TableDesigner } from '../tableDesigner/TableDesigner';
+import { ErDiagram } from '../erDiagram/ErDiagram';
 import { assertNever } from '../../../../shared/contract/result';
 import { locationSuffix, type WorkspaceHosts } from '../../ui/locationText';
 import { openTab, tabTitle, type Tab, type TabsEvent, type TabsState } from './tabsState';
@@ -133,6 +134,7 @@ function TabLabel({ tab, home, hosts }: { tab: Tab; home: Location | undefined; 
     case 'grants':
     case 'setup':
     case 'tableDesigner':
+    case 'erDiagram':
       return <>{tabTitle(tab, home, hosts)}</>;
     default:
       return assertNever(tab, 'tab kind');
@@ -159,6 +161,14 @@ function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) 
           />
         </AdminLocationContext.Provider>
       );
+    case 'erDiagram':
+      return (
+        <ErDiagram
+          at={tab.at}
+          schema={tab.schema}
+          onOpenTable={(relation) => dispatch({ kind: 'open', tab: openTab.table(tab.at, relation) })}
+        />
+      );
     case 'policies':
     case 'sql':
     case 'roles':
@@ -175,7 +185,7 @@ function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) 
   }
 }
 
-function AdminTabContent({ tab }: { tab: Exclude<Tab, { kind: 'table' | 'tableDesigner' }> }) {
+function AdminTabContent({ tab }: { tab: Exclude<Tab, { kind: 'table' | 'tableDesigner' | 'erDiagram' }> }) {
   switch (tab.kind) {
     case 'policies':
       return <PoliciesView schema={tab.schema} table={tab.table} />;
