@@ -17,7 +17,7 @@ import {
 } from './gridQuery';
 import { cellClipboardText } from './cellFormat';
 import { keyId, rowKeyOf, stageCell, valueFromText, type RowKey, type StagedEdit } from './stagedEdits';
-import { TableGrid, type GridEditing } from './TableGrid';
+import { TableGrid, type GridCommand, type GridEditing, type GridSorting } from './TableGrid';
 
 /** How long the scroll must rest before windows under it are fetched. */
 const SETTLE_MS = 60;
@@ -46,6 +46,8 @@ interface DataGridProps {
   readonly editErrors?: Readonly<Record<string, string>>;
   /** The key of the row holding the active cell (null: none, or the view has no key). */
   readonly onActiveRow?: (key: RowKey | null, row: Readonly<Record<string, unknown>> | null, cell: ActiveCell | null) => void;
+  readonly sorting?: GridSorting;
+  readonly onCommand?: (command: GridCommand) => void;
 }
 
 /**
@@ -64,6 +66,8 @@ export function DataGrid({
   onEdits,
   editErrors,
   onActiveRow,
+  sorting,
+  onCommand,
 }: DataGridProps) {
   const api = usePierApi();
   const queryClient = useQueryClient();
@@ -240,6 +244,8 @@ export function DataGrid({
       onVisibleRange={onVisibleRange}
       emptyMessage={emptyMessage}
       editing={editing}
+      sorting={sorting}
+      onCommand={onCommand}
       onActiveChange={(pos, dataIndex) => {
         const column = dataIndex !== null ? columns[dataIndex] : undefined;
         const cells = pos ? rowAt(pos.row) : undefined;

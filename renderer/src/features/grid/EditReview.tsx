@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { DescribeTableOutput } from '../../../../shared/contract/dataApi';
 import { sendWrites, type TableTarget } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
@@ -14,6 +14,8 @@ interface EditReviewProps {
   readonly onErrors: (next: Record<string, string>) => void;
   /** After writes reached the database: reload what the grid shows. */
   readonly onApplied: () => void;
+  /** Counts Ctrl+S presses in the grid: each new one applies, as the button does. */
+  readonly applyRequests: number;
 }
 
 const NOTHING_CHANGED = 'No row was changed: this identity cannot see the row (row-level security USING), or it no longer exists.';
@@ -28,7 +30,7 @@ type Phase =
  * or none. Preview runs them all and rolls back (later edits see the earlier ones); Apply
  * previews first, then commits only if every edit would change its row.
  */
-export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied }: EditReviewProps) {
+export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied, applyRequests }: EditReviewProps) {
   const api = usePierApi();
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const run = async (rollback: boolean) => {
@@ -84,6 +86,12 @@ export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied
     },
   });
   const busy = preview.isPending || apply.isPending;
+  const seenRequests = useRef(applyRequests);
+  useEffect(() => {
+    if (applyRequests === seenRequests.current) return;
+    seenRequests.current = applyRequests;
+    if (!busy && edits.length > 0) apply.mutate();
+  }, [applyRequests, busy, edits.length, apply]);
   const failure = preview.error ?? apply.error;
 
   return (

@@ -28,6 +28,21 @@ interface TableGridProps {
   readonly editing?: GridEditing;
   /** Told when the active cell moves (row actions act on its row), with its column's data index. */
   readonly onActiveChange?: (pos: CellPosition | null, dataIndex: number | null) => void;
+  /** Header-click sorting; absent: headers do not sort. */
+  readonly sorting?: GridSorting;
+  /** Ctrl+Z, Ctrl+Shift+Z (or Ctrl+Y) and Ctrl+S while the grid has focus. */
+  readonly onCommand?: (command: GridCommand) => void;
+}
+
+export type GridCommand = 'undo' | 'redo' | 'save';
+
+/** Sorting by header click, by data index; only columns `sortOf` does not return undefined for sort. */
+export interface GridSorting {
+  /** The column's place in the sort (rank from 1), null when unsorted, undefined when it cannot sort. */
+  readonly sortOf: (dataIndex: number) => { readonly direction: 'asc' | 'desc'; readonly rank: number } | null | undefined;
+  /** How many keys the sort has (ranks are shown only when there are several). */
+  readonly keys: number;
+  readonly onSort: (dataIndex: number, additive: boolean) => void;
 }
 
 /** What the grid asks of whoever stages its edits. Positions are view rows and data indexes. */
@@ -55,6 +70,8 @@ export function TableGrid({
   emptyMessage,
   editing,
   onActiveChange,
+  sorting,
+  onCommand,
 }: TableGridProps) {
   const [widths, setWidths] = useState<Readonly<Record<string, number>>>({});
   const [order, setOrder] = useState<readonly string[]>([]);
@@ -155,6 +172,13 @@ export function TableGrid({
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (editor) return; // the editor's input handles its own keys
     const at = active ?? { row: 0, col: 0 };
+    const command = (event.ctrlKey || event.metaKey) && !event.altKey ? commandOf(event.key, event.shiftKey) : null;
+    if (command) {
+      // Always ours while the grid has focus: the browser's own undo would reach the URL bar's text.
+      event.preventDefault();
+      onCommand?.(command);
+      return;
+    }
     if (event.altKey && event.shiftKey && (event.key === 'ArrowLeft' || event.key === 'ArrowRight') && active) {
       // Keyboard column move: the active column trades places with its neighbour.
       const here = layout.columns[active.col];
@@ -232,6 +256,9 @@ export function TableGrid({
                 colIndex={col + 1}
                 onResize={(width) => resizeColumn(column.info.name, width)}
                 onDropColumn={(from) => reorder(from, column.info.name)}
+                sort={sorting?.sortOf(column.dataIndex)}
+                sortKeys={sorting?.keys ?? 0}
+                onSort={sorting ? (additive) => sorting.onSort(column.dataIndex, additive) : undefined}
               />
             ))}
           </div>
@@ -268,6 +295,19 @@ export function TableGrid({
       </div>
     </div>
   );
+}
+
+function commandOf(key: string, shift: boolean): GridCommand | null {
+  switch (key.toLowerCase()) {
+    case 'z':
+      return shift ? 'redo' : 'undo';
+    case 'y':
+      return 'redo';
+    case 's':
+      return 'save';
+    default:
+      return null;
+  }
 }
 
 interface GridRowProps {
@@ -376,19 +416,27 @@ interface HeaderCellProps {
   readonly onResize: (width: number | null) => void;
   /** Another header was dropped on this one. */
   readonly onDropColumn: (from: string) => void;
+  readonly sort: { readonly direction: 'asc' | 'desc'; readonly rank: number } | null | undefined;
+  readonly sortKeys: number;
+  readonly onSort: ((additive: boolean) => void) | undefined;
 }
 
-function HeaderCell({ column, gutterWidth, colIndex, onResize, onDropColumn }: HeaderCellProps) {
+function HeaderCell({ column, gutterWidth, colIndex, onResize, onDropColumn, sort, sortKeys, onSort }: HeaderCellProps) {
   const drag = useRef<{ startX: number; startWidth: number } | null>(null);
   const { info } = column;
+  const sortable = onSort !== undefined && sort !== undefined;
   const facts = [info.type, info.isPrimaryKey ? 'primary key' : null, info.nullable ? 'nullable' : 'not null'].filter(Boolean).join(' · ');
   return (
     <div
       role="columnheader"
       aria-colindex={colIndex}
-      className={`grid__cell grid__cell--head${pinClasses(column)}${column.category === 'number' ? ' grid__cell--number' : ''}`}
+      aria-sort={sort ? (sort.direction === 'asc' ? 'ascending' : 'descending') : sortable ? 'none' : undefined}
+      className={`grid__cell grid__cell--head${pinClasses(column)}${column.category === 'number' ? ' grid__cell--number' : ''}${sortable ? ' grid__cell--sortable' : ''}`}
       style={{ width: column.width, left: column.pinned ? gutterWidth + column.left : undefined }}
-      title={`${info.name}: ${facts}${column.pinned ? '' : ' (drag to reorder)'}`}
+      title={`${info.name}: ${facts}${sortable ? '. Click to sort, Shift+click to add to the sort' : ''}${column.pinned ? '' : ' (drag to reorder)'}`}
+      onClick={(e) => {
+        if (sortable) onSort(e.shiftKey);
+      }}
       draggable={!column.pinned}
       onDragStart={(e) => {
         // A drag that began on the resize edge is a resize, not a move.
@@ -406,6 +454,12 @@ function HeaderCell({ column, gutterWidth, colIndex, onResize, onDropColumn }: H
       <span className="grid__col-name">
         {info.isPrimaryKey && <Icon name="key" className="grid__key" title="Primary key" />}
         <span className="grid__col-text">{info.name}</span>
+        {sort && (
+          <span className="grid__sort" aria-hidden="true">
+            {sort.direction === 'asc' ? '▲' : '▼'}
+            {sortKeys > 1 && <sub>{sort.rank}</sub>}
+          </span>
+        )}
       </span>
       <span className="grid__col-type">
         {column.shortType}
@@ -425,6 +479,7 @@ function HeaderCell({ column, gutterWidth, colIndex, onResize, onDropColumn }: H
           if (drag.current) onResize(drag.current.startWidth + e.clientX - drag.current.startX);
         }}
         onPointerUp={() => (drag.current = null)}
+        onClick={(e) => e.stopPropagation()}
         onPointerCancel={() => (drag.current = null)}
         onDoubleClick={() => onResize(null)}
       />

@@ -1,7 +1,8 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ViewAs } from '../../../../shared/contract/dataApi';
 import type { Location } from '../../../../shared/contract/location';
+import { assertNever } from '../../../../shared/contract/result';
 import { emptyReadQuery, type ReadQuery } from '../../../../shared/dataapi/ast';
 import { serializeQuery } from '../../../../shared/dataapi/serializeQuery';
 import { countQuery, describeQuery, useReloadTable, type CountMode, type TableTarget } from '../../api/dataApi';
@@ -18,7 +19,9 @@ import { EditReview, NewRowForm } from './EditReview';
 import { ExportButton } from './ExportButton';
 import { RowReferences } from './RowReferences';
 import { stageDelete, stageInsert, type RowKey, type StagedEdit } from './stagedEdits';
-import { embedsOf } from './builderEdits';
+import { EMPTY_HISTORY, recordEdits, redoEdits, undoEdits, type EditHistory } from './editHistory';
+import { embedsOf, setTopOrder, sortByHeader, topOrder } from './builderEdits';
+import type { GridCommand, GridSorting } from './TableGrid';
 import { findRelationship, gridColumns, viewTotal, withTopPaging } from './gridQuery';
 import { QueryBuilder } from './QueryBuilder';
 import { UrlBar } from './UrlBar';
@@ -38,7 +41,16 @@ export function TableView({ at, relation }: { at: Location; relation: RelationIn
   const [viewAs, setViewAs] = useState<ViewAs>(stored?.viewAs ?? { kind: 'admin' });
   useEffect(() => saveGridView(storageKey, { query, countMode, viewAs }), [storageKey, query, countMode, viewAs]);
   const [builderOpen, setBuilderOpen] = useState(true);
-  const [edits, setEdits] = useState<StagedEdit[]>([]);
+  // Staged edits with their undo history (Ctrl+Z / Ctrl+Shift+Z in the grid).
+  const [history, setHistory] = useState<EditHistory>(EMPTY_HISTORY);
+  const edits = history.present;
+  const setEdits = useCallback(
+    (next: readonly StagedEdit[] | ((current: readonly StagedEdit[]) => readonly StagedEdit[])) =>
+      setHistory((h) => recordEdits(h, typeof next === 'function' ? next(h.present) : next)),
+    [],
+  );
+  // Ctrl+S in the grid: how many times it asked the review to apply.
+  const [applyRequests, setApplyRequests] = useState(0);
   const [editErrors, setEditErrors] = useState<Record<string, string>>({});
   const [activeRow, setActiveRow] = useState<RowKey | null>(null);
   const [activeObject, setActiveObject] = useState<Readonly<Record<string, unknown>> | null>(null);
@@ -84,6 +96,34 @@ export function TableView({ at, relation }: { at: Location; relation: RelationIn
     void describe.refetch();
   };
   const total = typeof count.data === 'number' ? viewTotal(query, count.data) : null;
+  const order = topOrder(query);
+  const sorting: GridSorting = {
+    sortOf: (dataIndex) => {
+      const source = columns[dataIndex]?.source;
+      if (source === undefined) return undefined;
+      const rank = order.findIndex((t) => t.relation === undefined && t.field.json.length === 0 && t.field.name === source);
+      const term = order[rank];
+      return term ? { direction: term.direction ?? 'asc', rank: rank + 1 } : null;
+    },
+    keys: order.length,
+    onSort: (dataIndex, additive) => {
+      const source = columns[dataIndex]?.source;
+      if (source !== undefined) setQuery(setTopOrder(query, sortByHeader(order, source, additive)));
+    },
+  };
+  const onCommand = (command: GridCommand) => {
+    switch (command) {
+      case 'undo':
+        return setHistory(undoEdits);
+      case 'redo':
+        return setHistory(redoEdits);
+      case 'save':
+        if (edits.length > 0) setApplyRequests((n) => n + 1);
+        return;
+      default:
+        return assertNever(command, 'grid command');
+    }
+  };
 
   return (
     <div className="table-view">
@@ -172,6 +212,8 @@ export function TableView({ at, relation }: { at: Location; relation: RelationIn
               edits={edits}
               onEdits={setEdits}
               editErrors={editErrors}
+              sorting={sorting}
+              onCommand={onCommand}
               onActiveRow={(key, row, cell) => {
                 setActiveRow(key);
                 setActiveObject(row);
@@ -204,7 +246,12 @@ export function TableView({ at, relation }: { at: Location; relation: RelationIn
                 onEdits={setEdits}
                 errors={editErrors}
                 onErrors={setEditErrors}
-                onApplied={reload}
+                applyRequests={applyRequests}
+                onApplied={() => {
+                  // What was applied is no longer undoable as a staged change.
+                  setHistory((h) => ({ past: [], present: h.present, future: [] }));
+                  reload();
+                }}
               />
             )}
             <QueryBuilder

@@ -1,0 +1,139 @@
+import { expect, test, type Page } from '@playwright/test';
+import pg from 'pg';
+import { readyInfo } from './support/ready';
+
+// The grid's everyday flows (issue 16) at the small window size the issue names.
+test.use({ viewport: { width: 1280, height: 720 } });
+
+async function openTable(page: Page, table: string) {
+  await page.goto(readyInfo().ui);
+  const tree = page.getByRole('tree', { name: 'Database explorer' });
+  await expect(tree.getByRole('treeitem').first()).toBeVisible({ timeout: 30_000 });
+  const item = tree.getByRole('treeitem', { name: new RegExp(`^${table}\\b`) }).first();
+  for (let i = 0; i < 40 && !(await item.isVisible()); i++) {
+    const collapsed = tree.locator('[role="treeitem"][aria-expanded="false"]').first();
+    if (await collapsed.isVisible()) await collapsed.click();
+    else await page.waitForTimeout(200);
+  }
+  await item.click();
+  const grid = page.getByRole('grid', { name: `public.${table} rows` });
+  await expect(grid).toBeVisible();
+  await expect(grid.getByRole('row').nth(1)).toBeVisible();
+  return grid;
+}
+
+async function withDb<T>(run: (db: pg.Client) => Promise<T>): Promise<T> {
+  const db = new pg.Client({ connectionString: readyInfo().postgres });
+  await db.connect();
+  try {
+    return await run(db);
+  } finally {
+    await db.end();
+  }
+}
+
+test('an empty filter row is not run; it runs once its value is typed', async ({ page }) => {
+  const grid = await openTable(page, 'clients');
+  const builder = page.getByRole('region', { name: 'Query builder' });
+  const url = page.getByLabel('Data API URL');
+  await builder.getByRole('button', { name: '+ Filter' }).click();
+  await expect(builder.getByLabel('Filter 1 value')).toBeVisible();
+  // id=eq. would be refused by Postgres ("invalid input syntax for type integer"): nothing runs.
+  await expect(url).toHaveValue(/\/public\/clients$/);
+  await expect(page.getByText('The Data API refused this view')).toHaveCount(0);
+  await expect(grid.getByRole('row')).toHaveCount(4);
+  await expect(builder).toContainText('A filter runs once its value is filled in.');
+  await page.screenshot({ path: 'e2e/screenshots/grid-flows-empty-filter.png' });
+
+  await builder.getByLabel('Filter 1 value').fill('2');
+  await builder.getByLabel('Filter 1 value').press('Enter');
+  await expect(url).toHaveValue(/\/public\/clients\?id=eq\.2$/);
+  await expect(grid.getByRole('row')).toHaveCount(2);
+  // Emptied again, it stops running rather than erroring.
+  await builder.getByLabel('Filter 1 value').fill('');
+  await builder.getByLabel('Filter 1 value').press('Enter');
+  await expect(url).toHaveValue(/\/public\/clients$/);
+  await expect(grid.getByRole('row')).toHaveCount(4);
+});
+
+test('a header click sorts; shift-click adds a key; a third click unsorts', async ({ page }) => {
+  const grid = await openTable(page, 'projects');
+  const url = page.getByLabel('Data API URL');
+  const header = (name: string) => grid.getByRole('columnheader').filter({ hasText: new RegExp(`^${name}`) });
+  const firstNames = async () => (await grid.getByRole('row').allInnerTexts()).slice(1).map((t) => t.split('\n')[2]);
+
+  await header('name').click();
+  await expect(url).toHaveValue(/\?order=name\.asc$/);
+  await expect(header('name')).toHaveAttribute('aria-sort', 'ascending');
+  await expect.poll(firstNames).toEqual(['API Integration', 'Database Migration', 'Mobile App Development', 'Website Redesign']);
+  await header('name').click();
+  await expect(url).toHaveValue(/\?order=name\.desc$/);
+  await expect.poll(firstNames).toEqual(['Website Redesign', 'Mobile App Development', 'Database Migration', 'API Integration']);
+
+  await header('status').click();
+  await expect(url).toHaveValue(/\?order=status\.asc$/);
+  await header('budget').click({ modifiers: ['Shift'] });
+  await expect(url).toHaveValue(/\?order=status\.asc,budget\.asc$/);
+  await expect(header('budget')).toHaveAttribute('aria-sort', 'ascending');
+  // Both active projects, cheaper first.
+  await expect.poll(firstNames).toEqual(['Website Redesign', 'Database Migration', 'API Integration', 'Mobile App Development']);
+  await expect(page.getByRole('region', { name: 'Query builder' }).getByLabel('Sort 2 column')).toHaveValue('budget');
+  await page.screenshot({ path: 'e2e/screenshots/grid-flows-header-sort.png' });
+
+  await header('budget').click({ modifiers: ['Shift'] });
+  await header('budget').click({ modifiers: ['Shift'] });
+  await expect(url).toHaveValue(/\?order=status\.asc$/);
+  await header('status').click();
+  await header('status').click();
+  await expect(url).toHaveValue(/\/public\/projects$/);
+});
+
+test('Ctrl+Z / Ctrl+Shift+Z step through staged edits, not the URL bar; Ctrl+S applies', async ({ page }) => {
+  await withDb(async (db) => {
+    const grid = await openTable(page, 'clients');
+    const url = page.getByLabel('Data API URL');
+    // Text typed into the URL bar first: the browser's own undo would reach it.
+    await url.fill(`${await url.inputValue()}?select=id,name,email,phone`);
+    await url.press('Enter');
+    await expect(grid.getByRole('columnheader')).toHaveCount(4);
+
+    await grid.getByRole('gridcell', { name: '+1-555-0102', exact: true }).dblclick();
+    await grid.getByLabel('Edit phone').fill('+1-555-0999');
+    await grid.getByLabel('Edit phone').press('Enter');
+    await grid.getByRole('gridcell', { name: '+1-555-0103', exact: true }).dblclick();
+    await grid.getByLabel('Edit phone').fill('+1-555-0998');
+    await grid.getByLabel('Edit phone').press('Enter');
+    const review = page.getByRole('region', { name: 'Staged changes' });
+    await expect(review.getByRole('listitem')).toHaveCount(2);
+
+    await page.keyboard.press('Control+z');
+    await expect(review.getByRole('listitem')).toHaveCount(1);
+    await expect(grid.getByRole('gridcell', { name: '+1-555-0103', exact: true })).toBeVisible();
+    await expect(url).toHaveValue(/select=id,name,email,phone$/);
+    await page.keyboard.press('Control+z');
+    await expect(review).toHaveCount(0);
+    // Nothing left to undo: the URL bar keeps its text, the grid its columns.
+    await page.keyboard.press('Control+z');
+    await expect(url).toHaveValue(/select=id,name,email,phone$/);
+    await expect(grid.getByRole('columnheader')).toHaveCount(4);
+
+    await page.keyboard.press('Control+Shift+z');
+    await page.keyboard.press('Control+Shift+z');
+    await expect(review.getByRole('listitem')).toHaveCount(2);
+    await expect(grid.getByRole('gridcell', { name: '+1-555-0998', exact: true })).toBeVisible();
+    await page.screenshot({ path: 'e2e/screenshots/grid-flows-undo.png' });
+
+    try {
+      await page.keyboard.press('Control+s');
+      await expect(review).toHaveCount(0);
+      const phones = await db.query(`SELECT phone FROM clients WHERE id IN (2, 3) ORDER BY id`);
+      expect(phones.rows.map((r) => r.phone)).toEqual(['+1-555-0999', '+1-555-0998']);
+      // Applied changes are not undone as staged ones.
+      await page.keyboard.press('Control+z');
+      await expect(review).toHaveCount(0);
+    } finally {
+      await db.query(`UPDATE clients SET phone = '+1-555-0102' WHERE id = 2`);
+      await db.query(`UPDATE clients SET phone = '+1-555-0103' WHERE id = 3`);
+    }
+  });
+});
