@@ -137,3 +137,55 @@ test('Ctrl+Z / Ctrl+Shift+Z step through staged edits, not the URL bar; Ctrl+S a
     }
   });
 });
+
+test('deleting a client says which projects and tasks go with it, and applying asks first', async ({ page }) => {
+  await withDb(async (db) => {
+    const counts = async () =>
+      (await db.query(`SELECT (SELECT count(*) FROM projects)::int AS projects, (SELECT count(*) FROM tasks)::int AS tasks`)).rows[0];
+    const before = await counts();
+    const grid = await openTable(page, 'clients');
+    // Global Solutions (id 3): one project, one task, both ON DELETE CASCADE.
+    await grid.getByRole('gridcell', { name: 'Global Solutions', exact: true }).click();
+    await page.getByRole('button', { name: 'Delete row' }).click();
+    const review = page.getByRole('region', { name: 'Staged changes' });
+    const reach = review.getByRole('note', { name: 'Other tables' });
+    await expect(reach).toContainText('public.projects: 1 row deleted');
+    await expect(reach).toContainText('public.tasks: 1 row deleted');
+    await review.getByRole('button', { name: 'Preview (rollback)' }).click();
+    await expect(review.getByRole('status')).toContainText('would succeed together');
+    await expect(reach).toContainText('public.projects: 1 row deleted');
+    await page.screenshot({ path: 'e2e/screenshots/grid-flows-cascade-review.png' });
+
+    // Apply asks, naming the tables; Cancel changes nothing.
+    await review.getByRole('button', { name: 'Apply all' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Apply, and change other tables too?' });
+    await expect(dialog).toContainText('public.projects: 1 row deleted');
+    await expect(dialog).toContainText('public.tasks: 1 row deleted');
+    await page.screenshot({ path: 'e2e/screenshots/grid-flows-cascade-confirm.png' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toHaveCount(0);
+    expect(await counts()).toEqual(before);
+
+    const saved = await db.query(`SELECT row_to_json(p) AS p FROM projects p WHERE client_id = 3`);
+    const savedTasks = await db.query(
+      `SELECT row_to_json(t) AS t FROM tasks t JOIN projects p ON p.id = t.project_id WHERE p.client_id = 3`,
+    );
+    const savedClient = await db.query(`SELECT row_to_json(c) AS c FROM clients c WHERE id = 3`);
+    try {
+      await review.getByRole('button', { name: 'Apply all' }).click();
+      await dialog.getByRole('button', { name: 'Apply, with these' }).click();
+      await expect(page.getByRole('region', { name: 'Staged changes' })).toHaveCount(0);
+      await expect(grid.getByText('Global Solutions', { exact: true })).toHaveCount(0);
+      expect(await counts()).toEqual({ projects: before.projects - 1, tasks: before.tasks - 1 });
+    } finally {
+      // Put the sample back as it was, ids included.
+      await db.query(`INSERT INTO clients SELECT * FROM json_populate_record(NULL::clients, $1) ON CONFLICT DO NOTHING`, [
+        savedClient.rows[0].c,
+      ]);
+      for (const r of saved.rows)
+        await db.query(`INSERT INTO projects SELECT * FROM json_populate_record(NULL::projects, $1) ON CONFLICT DO NOTHING`, [r.p]);
+      for (const r of savedTasks.rows)
+        await db.query(`INSERT INTO tasks SELECT * FROM json_populate_record(NULL::tasks, $1) ON CONFLICT DO NOTHING`, [r.t]);
+    }
+  });
+});

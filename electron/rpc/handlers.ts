@@ -3,6 +3,7 @@ import type { Location } from '../../shared/contract/location';
 import { cloudContract } from '../../shared/contract/cloud';
 import { listSchemas } from '../admin/catalog';
 import { createAdminHandlers } from '../admin/createAdminHandlers';
+import { previewCascades } from '../admin/cascadePreview';
 import type { BranchData } from '../branchData/BranchData';
 import type { DataApiConsole } from '../branchData/DataApiConsole';
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
@@ -91,6 +92,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dataApi.describe': (input) => deps.dataApi.describe(input),
     'dataApi.identities': (input) => deps.dataApi.identities(input),
     'dataApi.transaction': (input) => deps.dataApi.transaction(input),
+    'tables.cascadePreview': (input) => branchData.withAdminPool(input.at, (pool) => previewCascades(pool, input)),
     'signIn.pending': async () => ({ requests: deps.signIns.pending() }),
     'signIn.decide': async (input) => ({ decided: deps.signIns.decide(input.id, input.approve) }),
     ...createAdminHandlers(branchData),

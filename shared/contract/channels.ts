@@ -13,6 +13,7 @@ export const CHANNELS = [
   'dataApi.describe',
   'dataApi.identities',
   'dataApi.transaction',
+  'tables.cascadePreview',
   'admin.roles',
   'admin.planRoleChange',
   'admin.applyRoleChange',

@@ -5,6 +5,7 @@ import * as dataApi from './dataApi';
 import * as admin from './admin';
 import * as sql from './sql';
 import * as signIn from './signIn';
+import * as tables from './tables';
 import { cloudContract } from './cloud';
 import type { Channel } from './channels';
 import type { Result } from './result';
@@ -20,6 +21,7 @@ export const contract = {
   'dataApi.describe': { input: dataApi.describeTableInput, output: dataApi.describeTableOutput },
   'dataApi.identities': { input: dataApi.identitiesInput, output: dataApi.identitiesOutput },
   'dataApi.transaction': { input: dataApi.dataApiTransactionInput, output: dataApi.dataApiTransactionOutput },
+  'tables.cascadePreview': { input: tables.cascadePreviewInput, output: tables.cascadePreviewOutput },
   'admin.roles': { input: admin.listRolesInput, output: admin.listRolesOutput },
   'admin.planRoleChange': { input: admin.roleChangeInput, output: admin.changePlanOutput },
   'admin.applyRoleChange': { input: admin.roleChangeInput, output: admin.applyOutput },
