@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { CascadePreviewOutput, cascadePreviewInput } from '../../shared/contract/tables';
 import { PierError } from '../errors/PierError';
 import { quoteIdent } from './quoteIdent';
+import { tableOf } from './tableCatalog';
 
 type Input = z.infer<typeof cascadePreviewInput>;
 type Counts = { deleted: number; updated: number; inserted: number };
@@ -100,22 +101,4 @@ function keyCondition(key: Readonly<Record<string, unknown>>, column: (name: str
   const parts = Object.entries(key).map(([name, value]) => `${column(name)} = ${param(value)}`);
   if (parts.length === 0) throw new PierError('PIER002', 'A staged edit has no key: it would reach every row.');
   return parts.join(' AND ');
-}
-
-/** The table and its columns by name, from the catalog (names the user sent are only looked up). */
-async function tableOf(
-  client: pg.PoolClient,
-  schema: string,
-  name: string,
-): Promise<{ oid: number; schema: string; name: string; columns: Map<string, string> }> {
-  const r = await client.query<{ oid: number; schema: string; name: string; columns: string[] }>(
-    `SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS name,
-            array(SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)::text[] AS columns
-       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`,
-    [schema, name],
-  );
-  const row = r.rows[0];
-  if (!row) throw new PierError('PIER404', `Table ${schema}.${name} was not found.`);
-  return { ...row, columns: new Map(row.columns.map((c) => [c, c])) };
 }

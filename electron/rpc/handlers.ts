@@ -4,6 +4,8 @@ import { cloudContract } from '../../shared/contract/cloud';
 import { listSchemas } from '../admin/catalog';
 import { createAdminHandlers } from '../admin/createAdminHandlers';
 import { previewCascades } from '../admin/cascadePreview';
+import { CsvExports } from '../admin/csvExport';
+import { importCsv } from '../admin/csvImport';
 import type { BranchData } from '../branchData/BranchData';
 import type { DataApiConsole } from '../branchData/DataApiConsole';
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
@@ -45,6 +47,7 @@ export interface HandlerDeps {
  */
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { branchData } = deps;
+  const csvExports = new CsvExports((at, fn) => branchData.withAdminPool(at, fn));
   return {
     'app.status': async () => {
       try {
@@ -93,6 +96,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dataApi.identities': (input) => deps.dataApi.identities(input),
     'dataApi.transaction': (input) => deps.dataApi.transaction(input),
     'tables.cascadePreview': (input) => branchData.withAdminPool(input.at, (pool) => previewCascades(pool, input)),
+    'tables.exportCsvStart': (input) => csvExports.start(input),
+    'tables.exportCsvNext': async (input) => csvExports.next(input.exportId),
+    'tables.exportCsvCancel': async (input) => csvExports.cancel(input.exportId),
+    'tables.importCsv': (input) => branchData.withAdminPool(input.at, (pool) => importCsv(pool, input)),
     'signIn.pending': async () => ({ requests: deps.signIns.pending() }),
     'signIn.decide': async (input) => ({ decided: deps.signIns.decide(input.id, input.approve) }),
     ...createAdminHandlers(branchData),
