@@ -60,6 +60,7 @@ export const exportCsvStartInput = z
   })
   .strict();
 export const exportCsvStartOutput = z.object({ exportId: z.string() });
+export type ExportCsvStartInput = z.input<typeof exportCsvStartInput>;
 export const exportCsvNextInput = z.object({ exportId: z.string().min(1).max(64) }).strict();
 export const exportCsvNextOutput = z.object({
   chunk: z.string(),

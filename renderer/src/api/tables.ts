@@ -1,7 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { PierApi } from '../../../shared/contract/contract';
 import { locationKey } from '../../../shared/contract/location';
-import type { CascadePreviewInput, CascadePreviewOutput } from '../../../shared/contract/tables';
+import type { CascadePreviewInput, CascadePreviewOutput, ExportCsvStartInput, ImportCsvOutput } from '../../../shared/contract/tables';
 import type { TableTarget } from './dataApi';
 import { unwrap } from './RpcCallError';
 
@@ -40,4 +40,53 @@ export function cascadeQuery(api: PierApi, target: TableTarget, edits: readonly 
     staleTime: 0,
     gcTime: 0,
   });
+}
+
+/**
+ * Exports a table as CSV through Postgres's COPY, handing each chunk to `write` as it arrives (a
+ * file being written, or parts of a download). Returns the rows written; cancels on `signal`.
+ */
+export async function exportCsv(
+  api: PierApi,
+  target: TableTarget,
+  view: { readonly columns: readonly string[]; readonly order: ExportOrder },
+  write: (chunk: string) => Promise<void>,
+  onProgress: (bytes: number) => void,
+  signal: AbortSignal,
+): Promise<number> {
+  const { exportId } = unwrap(
+    'tables.exportCsvStart',
+    await api['tables.exportCsvStart']({
+      at: target.at,
+      viewAs: target.viewAs,
+      schema: target.schema,
+      table: target.table,
+      columns: [...view.columns],
+      order: view.order.map((o) => ({ ...o })),
+    }),
+  );
+  let bytes = 0;
+  try {
+    for (;;) {
+      signal.throwIfAborted();
+      const r = unwrap('tables.exportCsvNext', await api['tables.exportCsvNext']({ exportId }));
+      if (r.chunk) await write(r.chunk);
+      bytes += r.chunk.length;
+      onProgress(bytes);
+      if (r.done) return r.rows ?? 0;
+    }
+  } catch (e) {
+    await api['tables.exportCsvCancel']({ exportId });
+    throw e;
+  }
+}
+
+export type ExportOrder = ExportCsvStartInput['order'];
+
+/** Previews (`commit: false`, always rolled back) or imports a CSV file into the table. */
+export async function importCsv(api: PierApi, target: TableTarget, csv: string, commit: boolean): Promise<ImportCsvOutput> {
+  return unwrap(
+    'tables.importCsv',
+    await api['tables.importCsv']({ at: target.at, viewAs: target.viewAs, schema: target.schema, table: target.table, csv, commit }),
+  );
 }

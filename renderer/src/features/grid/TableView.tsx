@@ -17,6 +17,7 @@ import { ValueInspector } from './ValueInspector';
 import { gridViewKey, loadGridView, saveGridView } from './gridViewStorage';
 import { EditReview, NewRowForm } from './EditReview';
 import { ExportButton } from './ExportButton';
+import { ImportCsvDialog } from './ImportCsvDialog';
 import { RowReferences } from './RowReferences';
 import { stageDelete, stageInsert, type RowKey, type StagedEdit } from './stagedEdits';
 import { EMPTY_HISTORY, recordEdits, redoEdits, undoEdits, type EditHistory } from './editHistory';
@@ -56,6 +57,7 @@ export function TableView({ at, relation }: { at: Location; relation: RelationIn
   const [activeObject, setActiveObject] = useState<Readonly<Record<string, unknown>> | null>(null);
   const [activeCell, setActiveCell] = useState<ActiveCell | null>(null);
   const [newRowOpen, setNewRowOpen] = useState(false);
+  const [importOpen, setImportOpen] = useState(false);
   const insertSeq = useRef(0);
   const describe = useQuery(describeQuery(api, at, relation.schema, relation.name));
   const target: TableTarget = useMemo(() => ({ at, schema: relation.schema, table: relation.name, viewAs }), [at, relation, viewAs]);
@@ -154,7 +156,21 @@ export function TableView({ at, relation }: { at: Location; relation: RelationIn
             </button>
           </>
         )}
-        {describe.data && <ExportButton target={target} query={query} primaryKey={describe.data.primaryKey} total={total} />}
+        {describe.data && (
+          <ExportButton
+            target={target}
+            query={query}
+            primaryKey={describe.data.primaryKey}
+            columnNames={describe.data.columns.map((c) => c.name)}
+            total={total}
+          />
+        )}
+        {describe.data && relation.kind === 'table' && (
+          <button type="button" className="button button--small" onClick={() => setImportOpen(true)}>
+            Import CSV
+          </button>
+        )}
+        {importOpen && <ImportCsvDialog target={target} onClose={() => setImportOpen(false)} onImported={reload} />}
         <button
           type="button"
           className={`button button--small${builderOpen ? ' button--pressed' : ''}`}
