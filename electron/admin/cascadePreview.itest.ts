@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../../test/postgres';
-import { cascadePreviewInput, type CascadePreviewInput } from '../../shared/contract/tables';
+import { cascadePreviewInput, type CascadePreviewInput } from '../../shared/contract/tableData';
 import { EMBEDDED_BRANCH } from '../../shared/contract/location';
 import { previewCascades } from './cascadePreview';
 

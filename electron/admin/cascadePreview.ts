@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import type { z } from 'zod';
-import type { CascadePreviewOutput, cascadePreviewInput } from '../../shared/contract/tables';
+import type { CascadePreviewOutput, cascadePreviewInput } from '../../shared/contract/tableData';
 import { PierError } from '../errors/PierError';
 import { quoteIdent } from './quoteIdent';
-import { tableOf } from './tableCatalog';
+import { tableOf } from './tableColumns';
 
 type Input = z.infer<typeof cascadePreviewInput>;
 type Counts = { deleted: number; updated: number; inserted: number };

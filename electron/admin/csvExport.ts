@@ -4,11 +4,11 @@ import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { z } from 'zod';
 import type { Location } from '../../shared/contract/location';
-import type { exportCsvStartInput } from '../../shared/contract/tables';
+import type { exportCsvStartInput } from '../../shared/contract/tableData';
 import { PierError } from '../errors/PierError';
 import { pierErrorOf } from './pierErrorOf';
 import { quoteIdent } from './quoteIdent';
-import { tableOf } from './tableCatalog';
+import { tableOf } from './tableColumns';
 
 type StartInput = z.infer<typeof exportCsvStartInput>;
 type WithAdminPool = <T>(at: Location, fn: (pool: pg.Pool) => Promise<T>) => Promise<T>;

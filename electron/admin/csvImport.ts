@@ -1,11 +1,11 @@
 import { parse } from 'csv-parse/sync';
 import type pg from 'pg';
 import type { z } from 'zod';
-import type { ImportCsvOutput, importCsvInput } from '../../shared/contract/tables';
+import type { ImportCsvOutput, importCsvInput } from '../../shared/contract/tableData';
 import { PierError } from '../errors/PierError';
 import { pierErrorOf } from './pierErrorOf';
 import { quoteIdent } from './quoteIdent';
-import { tableOf } from './tableCatalog';
+import { tableOf } from './tableColumns';
 
 type Input = z.infer<typeof importCsvInput>;
 

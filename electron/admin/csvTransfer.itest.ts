@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../../test/postgres';
-import { exportCsvStartInput, importCsvInput } from '../../shared/contract/tables';
+import { exportCsvStartInput, importCsvInput } from '../../shared/contract/tableData';
 import { EMBEDDED_BRANCH } from '../../shared/contract/location';
 import { CsvExports } from './csvExport';
 import { importCsv } from './csvImport';

@@ -3,6 +3,7 @@ import type { Location } from '../../shared/contract/location';
 import { cloudContract } from '../../shared/contract/cloud';
 import { listSchemas } from '../admin/catalog';
 import { createAdminHandlers } from '../admin/createAdminHandlers';
+import { createTableHandlers } from '../admin/createTableHandlers';
 import { previewCascades } from '../admin/cascadePreview';
 import { CsvExports } from '../admin/csvExport';
 import { importCsv } from '../admin/csvImport';
@@ -95,14 +96,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dataApi.describe': (input) => deps.dataApi.describe(input),
     'dataApi.identities': (input) => deps.dataApi.identities(input),
     'dataApi.transaction': (input) => deps.dataApi.transaction(input),
-    'tables.cascadePreview': (input) => branchData.withAdminPool(input.at, (pool) => previewCascades(pool, input)),
-    'tables.exportCsvStart': (input) => csvExports.start(input),
-    'tables.exportCsvNext': async (input) => csvExports.next(input.exportId),
-    'tables.exportCsvCancel': async (input) => csvExports.cancel(input.exportId),
-    'tables.importCsv': (input) => branchData.withAdminPool(input.at, (pool) => importCsv(pool, input)),
+    'tableData.cascadePreview': (input) => branchData.withAdminPool(input.at, (pool) => previewCascades(pool, input)),
+    'tableData.exportCsvStart': (input) => csvExports.start(input),
+    'tableData.exportCsvNext': async (input) => csvExports.next(input.exportId),
+    'tableData.exportCsvCancel': async (input) => csvExports.cancel(input.exportId),
+    'tableData.importCsv': (input) => branchData.withAdminPool(input.at, (pool) => importCsv(pool, input)),
     'signIn.pending': async () => ({ requests: deps.signIns.pending() }),
     'signIn.decide': async (input) => ({ decided: deps.signIns.decide(input.id, input.approve) }),
     ...createAdminHandlers(branchData),
+    ...createTableHandlers(branchData),
     ...cloudHandlers(deps.cloud),
   };
 }

@@ -5,8 +5,9 @@ import * as dataApi from './dataApi';
 import * as admin from './admin';
 import * as sql from './sql';
 import * as signIn from './signIn';
-import * as tables from './tables';
+import * as tableData from './tableData';
 import { cloudContract } from './cloud';
+import { tablesContract } from './tables';
 import type { Channel } from './channels';
 import type { Result } from './result';
 
@@ -21,11 +22,11 @@ export const contract = {
   'dataApi.describe': { input: dataApi.describeTableInput, output: dataApi.describeTableOutput },
   'dataApi.identities': { input: dataApi.identitiesInput, output: dataApi.identitiesOutput },
   'dataApi.transaction': { input: dataApi.dataApiTransactionInput, output: dataApi.dataApiTransactionOutput },
-  'tables.cascadePreview': { input: tables.cascadePreviewInput, output: tables.cascadePreviewOutput },
-  'tables.exportCsvStart': { input: tables.exportCsvStartInput, output: tables.exportCsvStartOutput },
-  'tables.exportCsvNext': { input: tables.exportCsvNextInput, output: tables.exportCsvNextOutput },
-  'tables.exportCsvCancel': { input: tables.exportCsvCancelInput, output: tables.exportCsvCancelOutput },
-  'tables.importCsv': { input: tables.importCsvInput, output: tables.importCsvOutput },
+  'tableData.cascadePreview': { input: tableData.cascadePreviewInput, output: tableData.cascadePreviewOutput },
+  'tableData.exportCsvStart': { input: tableData.exportCsvStartInput, output: tableData.exportCsvStartOutput },
+  'tableData.exportCsvNext': { input: tableData.exportCsvNextInput, output: tableData.exportCsvNextOutput },
+  'tableData.exportCsvCancel': { input: tableData.exportCsvCancelInput, output: tableData.exportCsvCancelOutput },
+  'tableData.importCsv': { input: tableData.importCsvInput, output: tableData.importCsvOutput },
   'admin.roles': { input: admin.listRolesInput, output: admin.listRolesOutput },
   'admin.planRoleChange': { input: admin.roleChangeInput, output: admin.changePlanOutput },
   'admin.applyRoleChange': { input: admin.roleChangeInput, output: admin.applyOutput },
@@ -42,6 +43,7 @@ export const contract = {
   'sql.cancel': { input: sql.sqlCancelInput, output: sql.sqlCancelOutput },
   'signIn.pending': { input: signIn.pendingSignInsInput, output: signIn.pendingSignInsOutput },
   'signIn.decide': { input: signIn.decideSignInInput, output: signIn.decideSignInOutput },
+  ...tablesContract,
   ...cloudContract,
 } satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 

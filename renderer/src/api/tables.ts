@@ -1,92 +1,72 @@
-import { queryOptions } from '@tanstack/react-query';
+import { queryOptions, useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import type { PierApi } from '../../../shared/contract/contract';
-import { locationKey } from '../../../shared/contract/location';
-import type { CascadePreviewInput, CascadePreviewOutput, ExportCsvStartInput, ImportCsvOutput } from '../../../shared/contract/tables';
-import type { TableTarget } from './dataApi';
+import type { ApplyOutput } from '../../../shared/contract/admin';
+import { locationKey, type Location } from '../../../shared/contract/location';
+import type { DropTarget, TableChangeInput } from '../../../shared/contract/tables';
+import { adminKeys } from './admin';
+import { catalogKeys } from './catalog';
+import { dataApiKeys } from './dataApi';
+import { usePierApi } from './PierApiContext';
 import { unwrap } from './RpcCallError';
 
-export type CascadeEdit = CascadePreviewInput['edits'][number];
-export type CascadeTable = CascadePreviewOutput['tables'][number];
-
-/**
- * What staged updates and deletes would do to other rows (cascading foreign keys, triggers), from
- * a run as the view's identity that is always rolled back. A mutation's helper, never cached.
- */
-export async function previewCascades(api: PierApi, target: TableTarget, edits: readonly CascadeEdit[]): Promise<CascadePreviewOutput> {
-  return unwrap(
-    'tables.cascadePreview',
-    await api['tables.cascadePreview']({
-      at: target.at,
-      viewAs: target.viewAs,
-      schema: target.schema,
-      table: target.table,
-      edits: [...edits],
-    }),
-  );
-}
-
+/** The table designer's reads: the types a column may have, a table's structure, what a drop takes with it. */
 export const tablesKeys = {
   all: ['tables'] as const,
-  cascades: (target: TableTarget, edits: readonly CascadeEdit[]) =>
-    [...tablesKeys.all, ...locationKey(target.at), 'cascades', target.schema, target.table, target.viewAs, JSON.stringify(edits)] as const,
+  location: (at: Location) => [...tablesKeys.all, ...locationKey(at)] as const,
+  types: (at: Location) => [...tablesKeys.location(at), 'types'] as const,
+  design: (at: Location, schema: string, table: string) => [...tablesKeys.location(at), 'design', schema, table] as const,
+  dependents: (at: Location, schema: string, table: string, target: DropTarget) =>
+    [...tablesKeys.location(at), 'dependents', schema, table, JSON.stringify(target)] as const,
 };
 
-/** The staged edits' reach into other tables, re-measured whenever they change (never reused later). */
-export function cascadeQuery(api: PierApi, target: TableTarget, edits: readonly CascadeEdit[]) {
+export function columnTypesQuery(api: PierApi, at: Location) {
   return queryOptions({
-    queryKey: tablesKeys.cascades(target, edits),
-    queryFn: () => previewCascades(api, target, edits),
-    enabled: edits.length > 0,
+    queryKey: tablesKeys.types(at),
+    queryFn: async () => unwrap('tables.types', await api['tables.types']({ at })),
+    meta: { errorDisplay: 'inline' },
+  });
+}
+
+export function tableDesignQuery(api: PierApi, at: Location, schema: string, table: string) {
+  return queryOptions({
+    queryKey: tablesKeys.design(at, schema, table),
+    queryFn: async () => unwrap('tables.describe', await api['tables.describe']({ at, schema, table })),
+    meta: { errorDisplay: 'inline' },
+  });
+}
+
+/** Read fresh each time a drop is staged: what depends on an object changes with every other change. */
+export function dependentsQuery(api: PierApi, at: Location, schema: string, table: string, target: DropTarget) {
+  return queryOptions({
+    queryKey: tablesKeys.dependents(at, schema, table, target),
+    queryFn: async () => unwrap('tables.dependents', await api['tables.dependents']({ at, schema, table, target })),
+    meta: { errorDisplay: 'inline' },
     staleTime: 0,
-    gcTime: 0,
   });
 }
 
 /**
- * Exports a table as CSV through Postgres's COPY, handing each chunk to `write` as it arrives (a
- * file being written, or parts of a download). Returns the rows written; cancels on `signal`.
+ * Plan and apply of a table change. Apply sends the statements the user reviewed; main runs them
+ * only if the change still builds exactly those. An applied change refreshes the tree, the table
+ * designers, the grids (their Data API reads) and the admin views of every location (a cloud
+ * workspace may be this very Postgres seen through its own API).
  */
-export async function exportCsv(
-  api: PierApi,
-  target: TableTarget,
-  view: { readonly columns: readonly string[]; readonly order: ExportOrder },
-  write: (chunk: string) => Promise<void>,
-  onProgress: (bytes: number) => void,
-  signal: AbortSignal,
-): Promise<number> {
-  const { exportId } = unwrap(
-    'tables.exportCsvStart',
-    await api['tables.exportCsvStart']({
-      at: target.at,
-      viewAs: target.viewAs,
-      schema: target.schema,
-      table: target.table,
-      columns: [...view.columns],
-      order: view.order.map((o) => ({ ...o })),
-    }),
-  );
-  let bytes = 0;
-  try {
-    for (;;) {
-      signal.throwIfAborted();
-      const r = unwrap('tables.exportCsvNext', await api['tables.exportCsvNext']({ exportId }));
-      if (r.chunk) await write(r.chunk);
-      bytes += r.chunk.length;
-      onProgress(bytes);
-      if (r.done) return r.rows ?? 0;
-    }
-  } catch (e) {
-    await api['tables.exportCsvCancel']({ exportId });
-    throw e;
-  }
-}
-
-export type ExportOrder = ExportCsvStartInput['order'];
-
-/** Previews (`commit: false`, always rolled back) or imports a CSV file into the table. */
-export async function importCsv(api: PierApi, target: TableTarget, csv: string, commit: boolean): Promise<ImportCsvOutput> {
-  return unwrap(
-    'tables.importCsv',
-    await api['tables.importCsv']({ at: target.at, viewAs: target.viewAs, schema: target.schema, table: target.table, csv, commit }),
-  );
+export function useTableChanges(at: Location) {
+  const api = usePierApi();
+  const client = useQueryClient();
+  return useMemo(() => {
+    const refreshed = (out: ApplyOutput) => {
+      if (out.kind === 'applied') {
+        for (const queryKey of [tablesKeys.all, catalogKeys.all, dataApiKeys.all, adminKeys.all])
+          void client.invalidateQueries({ queryKey });
+      }
+      return out;
+    };
+    return {
+      plan: async (change: TableChangeInput) => unwrap('tables.planChange', await api['tables.planChange']({ at, change })),
+      apply: async (change: TableChangeInput, reviewed: string[]) =>
+        refreshed(unwrap('tables.applyChange', await api['tables.applyChange']({ at, change, reviewed }))),
+    };
+  }, [api, client, at]);
 }

@@ -1,10 +1,10 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { DescribeTableOutput } from '../../../../shared/contract/dataApi';
-import type { CascadePreviewOutput } from '../../../../shared/contract/tables';
+import type { CascadePreviewOutput } from '../../../../shared/contract/tableData';
 import { sendWrites, type TableTarget } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
-import { cascadeQuery, previewCascades } from '../../api/tables';
+import { cascadeQuery, previewCascades } from '../../api/tableData';
 import { CascadeConfirm } from './CascadeConfirm';
 import { cascadeEditsOf, cascadeLines } from './cascadeWords';
 import { Icon } from '../../ui/Icon';

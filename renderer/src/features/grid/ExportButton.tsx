@@ -3,7 +3,7 @@ import type { ReadQuery } from '../../../../shared/dataapi/ast';
 import type { ExportFormat, TableTarget } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
 import { describeError } from '../../api/RpcCallError';
-import { exportCsv } from '../../api/tables';
+import { exportCsv } from '../../api/tableData';
 import { copyExportOf } from './copyExport';
 import { exportView, type ExportProgress } from './exportView';
 

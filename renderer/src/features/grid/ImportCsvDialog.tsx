@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { TableTarget } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
 import { describeError } from '../../api/RpcCallError';
-import { importCsv } from '../../api/tables';
+import { importCsv } from '../../api/tableData';
 import { DialogActions, ModalDialog } from '../../ui/ModalDialog';
 
 /** The RPC carries the file as text; this keeps it under the transport's body limit. */

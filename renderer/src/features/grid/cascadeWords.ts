@@ -1,4 +1,4 @@
-import type { CascadeEdit, CascadeTable } from '../../api/tables';
+import type { CascadeEdit, CascadeTable } from '../../api/tableData';
 import type { StagedEdit } from './stagedEdits';
 
 /** The staged edits that can reach other rows: updates and deletes (a new row references, it is not referenced). */

@@ -1,5 +1,5 @@
 import type { ReadQuery } from '../../../../shared/dataapi/ast';
-import type { ExportOrder } from '../../api/tables';
+import type { ExportOrder } from '../../api/tableData';
 import { topOrder } from './builderEdits';
 
 /**
