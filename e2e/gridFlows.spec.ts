@@ -234,13 +234,11 @@ leave', '2024-01-02'),
 
       // A file with bad rows: each failing line is named, and nothing is imported.
       await page.getByRole('button', { name: 'Import CSV' }).click();
-      await dialog
-        .getByLabel('CSV file')
-        .setInputFiles({
-          name: 'bad.csv',
-          mimeType: 'text/csv',
-          buffer: Buffer.from('id,born\n10,2024-02-30\n11,2024-03-01\n1,2024-01-01\n'),
-        });
+      await dialog.getByLabel('CSV file').setInputFiles({
+        name: 'bad.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from('id,born\n10,2024-02-30\n11,2024-03-01\n1,2024-01-01\n'),
+      });
       await expect(dialog.getByRole('status')).toContainText('2 of 3 rows would fail');
       const errors = dialog.getByRole('list', { name: 'Rows that fail' });
       await expect(errors).toContainText('Line 2: date/time field value out of range');
@@ -254,4 +252,33 @@ leave', '2024-01-02'),
       await db.query(`NOTIFY pgrst, 'reload schema'`);
     }
   });
+});
+
+test('a foreign-key cell opens the row it references, in that table’s tab filtered to it', async ({ page }) => {
+  const grid = await openTable(page, 'projects');
+  // Database Migration belongs to client 2.
+  const cell = grid
+    .getByRole('row')
+    .filter({ hasText: 'Database Migration' })
+    .getByRole('gridcell')
+    .filter({ has: page.getByRole('button', { name: 'Open clients row 2' }) });
+  await cell.hover();
+  await page.screenshot({ path: 'e2e/screenshots/grid-flows-fk-link.png' });
+  await cell.getByRole('button', { name: 'Open clients row 2' }).click();
+  const clients = page.getByRole('grid', { name: 'public.clients rows' });
+  await expect(clients).toBeVisible();
+  await expect(page.getByLabel('Data API URL')).toHaveValue(/\/public\/clients\?id=eq\.2$/);
+  await expect(clients.getByRole('row')).toHaveCount(2);
+  await expect(clients.getByRole('gridcell', { name: 'TechStart Inc', exact: true })).toBeVisible();
+  await expect(page.getByRole('tab', { name: /clients/ })).toBeVisible();
+  await page.screenshot({ path: 'e2e/screenshots/grid-flows-fk-opened.png' });
+
+  // By keyboard too: Ctrl+Enter on the active foreign-key cell.
+  await page.getByRole('tab', { name: /projects/ }).click();
+  const projects = page.getByRole('grid', { name: 'public.projects rows' });
+  await projects.getByRole('row').filter({ hasText: 'API Integration' }).getByRole('gridcell', { name: 'API Integration' }).click();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByLabel('Data API URL')).toHaveValue(/\/public\/clients\?id=eq\.3$/);
 });

@@ -48,6 +48,8 @@ interface DataGridProps {
   readonly onActiveRow?: (key: RowKey | null, row: Readonly<Record<string, unknown>> | null, cell: ActiveCell | null) => void;
   readonly sorting?: GridSorting;
   readonly onCommand?: (command: GridCommand) => void;
+  /** A foreign-key cell's link was followed: its column and value. */
+  readonly onFollow?: (column: DataColumn, value: unknown) => void;
 }
 
 /**
@@ -68,6 +70,7 @@ export function DataGrid({
   onActiveRow,
   sorting,
   onCommand,
+  onFollow,
 }: DataGridProps) {
   const api = usePierApi();
   const queryClient = useQueryClient();
@@ -246,6 +249,14 @@ export function DataGrid({
       editing={editing}
       sorting={sorting}
       onCommand={onCommand}
+      onFollow={
+        onFollow &&
+        ((row, dataIndex) => {
+          const column = columns[dataIndex];
+          const value = rowAt(row)?.[dataIndex];
+          if (column && value !== undefined && value !== null) onFollow(column, value);
+        })
+      }
       onActiveChange={(pos, dataIndex) => {
         const column = dataIndex !== null ? columns[dataIndex] : undefined;
         const cells = pos ? rowAt(pos.row) : undefined;

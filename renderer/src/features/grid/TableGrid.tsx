@@ -32,6 +32,8 @@ interface TableGridProps {
   readonly sorting?: GridSorting;
   /** Ctrl+Z, Ctrl+Shift+Z (or Ctrl+Y) and Ctrl+S while the grid has focus. */
   readonly onCommand?: (command: GridCommand) => void;
+  /** Opens the row a foreign-key cell references; absent: cells do not link. */
+  readonly onFollow?: (row: number, dataIndex: number) => void;
 }
 
 export type GridCommand = 'undo' | 'redo' | 'save';
@@ -72,6 +74,7 @@ export function TableGrid({
   onActiveChange,
   sorting,
   onCommand,
+  onFollow,
 }: TableGridProps) {
   const [widths, setWidths] = useState<Readonly<Record<string, number>>>({});
   const [order, setOrder] = useState<readonly string[]>([]);
@@ -154,13 +157,18 @@ export function TableGrid({
     else setAnchor(null);
     setActive(pos);
   };
-  const latest = useRef({ startEditing, commitEditor, select });
-  latest.current = { startEditing, commitEditor, select };
+  const follow = (pos: CellPosition) => {
+    const column = layout.columns[pos.col];
+    if (column) onFollow?.(pos.row, column.dataIndex);
+  };
+  const latest = useRef({ startEditing, commitEditor, select, follow });
+  latest.current = { startEditing, commitEditor, select, follow };
   const stable = useMemo(
     () => ({
       startEditing: (pos: CellPosition) => latest.current.startEditing(pos),
       commitEditor: (text: string | null, move: CellPosition | null) => latest.current.commitEditor(text, move),
       select: (pos: CellPosition, extend: boolean) => latest.current.select(pos, extend),
+      follow: (pos: CellPosition) => latest.current.follow(pos),
       cancelEditor: () => {
         setEditor(null);
         scrollRef.current?.focus();
@@ -188,6 +196,11 @@ export function TableGrid({
         reorder(here.info.name, next.info.name);
         setActive({ row: active.row, col: active.col + (event.key === 'ArrowLeft' ? -1 : 1) });
       }
+      return;
+    }
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && active && onFollow) {
+      event.preventDefault();
+      follow(active);
       return;
     }
     if ((event.key === 'Enter' || event.key === 'F2') && active) {
@@ -288,6 +301,7 @@ export function TableGrid({
                 onEdit={editing ? stable.startEditing : undefined}
                 onCommit={stable.commitEditor}
                 onCancel={stable.cancelEditor}
+                onFollow={onFollow ? stable.follow : undefined}
               />
             ))}
           </div>
@@ -329,6 +343,7 @@ interface GridRowProps {
   readonly onEdit: ((pos: CellPosition) => void) | undefined;
   readonly onCommit: (text: string | null, move: CellPosition | null) => void;
   readonly onCancel: () => void;
+  readonly onFollow: ((pos: CellPosition) => void) | undefined;
 }
 
 /** One row; memoized so scrolling re-renders only rows that moved in or whose data arrived. */
@@ -348,6 +363,7 @@ const GridRow = memo(function GridRow({
   onEdit,
   onCommit,
   onCancel,
+  onFollow,
 }: GridRowProps) {
   const changedCells = changed.split(',');
   const [selLeft, selRight] = selectedCols ? selectedCols.split('-').map(Number) : [-1, -2];
@@ -387,6 +403,7 @@ const GridRow = memo(function GridRow({
             selected={selLeft !== undefined && selRight !== undefined && col >= selLeft && col <= selRight}
             onSelect={(extend) => onSelect({ row: index, col }, extend)}
             onEdit={onEdit ? () => onEdit({ row: index, col }) : undefined}
+            onFollow={onFollow ? () => onFollow({ row: index, col }) : undefined}
             editor={
               editor?.col === col
                 ? {
@@ -498,6 +515,7 @@ interface CellProps {
   readonly selected: boolean;
   readonly onSelect: (extend: boolean) => void;
   readonly onEdit: (() => void) | undefined;
+  readonly onFollow: (() => void) | undefined;
   readonly editor: {
     readonly error: string | null;
     readonly onCommit: (text: string | null, moveRight: boolean) => void;
@@ -505,7 +523,8 @@ interface CellProps {
   } | null;
 }
 
-function Cell({ id, column, value, gutterWidth, colIndex, active, changed, selected, onSelect, onEdit, editor }: CellProps) {
+function Cell({ id, column, value, gutterWidth, colIndex, active, changed, selected, onSelect, onEdit, onFollow, editor }: CellProps) {
+  const references = 'references' in column.info && typeof column.info.references === 'string' ? column.info.references : null;
   const display = formatCell(value, column.category);
   const classes = [`grid__cell grid__cell--${display.kind}${pinClasses(column)}`];
   if (column.category === 'number') classes.push('grid__cell--number');
@@ -513,6 +532,7 @@ function Cell({ id, column, value, gutterWidth, colIndex, active, changed, selec
   if (changed) classes.push('grid__cell--changed');
   if (selected) classes.push('grid__cell--selected');
   if (editor) classes.push('grid__cell--editing');
+  if (references && onFollow && display.kind !== 'null') classes.push('grid__cell--link');
   return (
     <div
       id={id}
@@ -537,6 +557,21 @@ function Cell({ id, column, value, gutterWidth, colIndex, active, changed, selec
         />
       ) : display.kind === 'null' ? (
         <span className="null-badge">NULL</span>
+      ) : references && onFollow ? (
+        <>
+          <span className="grid__cell-text">{display.text}</span>
+          <button
+            type="button"
+            className="grid__follow"
+            tabIndex={-1}
+            aria-label={`Open ${references} row ${display.text}`}
+            title={`Open the ${references} row this refers to, in its own tab (Ctrl+Enter)`}
+            onMouseDown={(e) => e.stopPropagation()}
+            onClick={onFollow}
+          >
+            →
+          </button>
+        </>
       ) : (
         display.text
       )}

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ViewAs } from '../../../../shared/contract/dataApi';
 import type { Location } from '../../../../shared/contract/location';
 import { assertNever } from '../../../../shared/contract/result';
-import { emptyReadQuery, type ReadQuery } from '../../../../shared/dataapi/ast';
+import { emptyReadQuery, type FilterCondition, type ReadQuery } from '../../../../shared/dataapi/ast';
 import { serializeQuery } from '../../../../shared/dataapi/serializeQuery';
 import { countQuery, describeQuery, useReloadTable, type CountMode, type TableTarget } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
@@ -31,7 +31,16 @@ import { ViewAsPicker } from './ViewAsPicker';
 import './tableView.css';
 
 /** One opened table: toolbar, the Data API URL, the grid, and beside it the query builder and code. */
-export function TableView({ at, relation }: { at: Location; relation: RelationInfo }) {
+export function TableView({
+  at,
+  relation,
+  onOpenRelated,
+}: {
+  at: Location;
+  relation: RelationInfo;
+  /** Opens another table's tab showing `query` (a foreign key followed), as `viewAs`. */
+  onOpenRelated?: (relation: RelationInfo, query: ReadQuery, viewAs: ViewAs) => void;
+}) {
   const api = usePierApi();
   const qualified = `${relation.schema}.${relation.name}`;
   // The view survives tab switches (only the active tab is mounted) and window reloads.
@@ -230,6 +239,21 @@ export function TableView({ at, relation }: { at: Location; relation: RelationIn
               editErrors={editErrors}
               sorting={sorting}
               onCommand={onCommand}
+              onFollow={
+                onOpenRelated &&
+                ((column, value) => {
+                  const rel = describe.data.relationships.find(
+                    (r) => r.kind === 'many-to-one' && r.columns.length === 1 && r.columns[0]?.[0] === column.source,
+                  );
+                  const targetColumn = rel?.columns[0]?.[1];
+                  if (!rel || targetColumn === undefined) return;
+                  onOpenRelated(
+                    { schema: rel.target.schema, name: rel.target.name, kind: 'table', estimatedRows: -1 },
+                    rowQuery(targetColumn, value),
+                    viewAs,
+                  );
+                })
+              }
               onActiveRow={(key, row, cell) => {
                 setActiveRow(key);
                 setActiveObject(row);
@@ -284,6 +308,18 @@ export function TableView({ at, relation }: { at: Location; relation: RelationIn
       </div>
     </div>
   );
+}
+
+/** `column=eq.value`: the one row a foreign key names. */
+function rowQuery(column: string, value: unknown): ReadQuery {
+  const node: FilterCondition = {
+    kind: 'condition',
+    field: { name: column, json: [] },
+    negated: false,
+    operator: 'eq',
+    value: String(value),
+  };
+  return { ...emptyReadQuery, filters: [{ path: [], node }] };
 }
 
 function summary(rowCount: number, mode: CountMode, columnCount: number): string {
