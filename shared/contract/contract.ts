@@ -5,6 +5,7 @@ import * as dataApi from './dataApi';
 import * as admin from './admin';
 import * as sql from './sql';
 import * as signIn from './signIn';
+import * as tableData from './tableData';
 import { cloudContract } from './cloud';
 import { tablesContract } from './tables';
 import type { Channel } from './channels';
@@ -22,6 +23,11 @@ export const contract = {
   'dataApi.describe': { input: dataApi.describeTableInput, output: dataApi.describeTableOutput },
   'dataApi.identities': { input: dataApi.identitiesInput, output: dataApi.identitiesOutput },
   'dataApi.transaction': { input: dataApi.dataApiTransactionInput, output: dataApi.dataApiTransactionOutput },
+  'tableData.cascadePreview': { input: tableData.cascadePreviewInput, output: tableData.cascadePreviewOutput },
+  'tableData.exportCsvStart': { input: tableData.exportCsvStartInput, output: tableData.exportCsvStartOutput },
+  'tableData.exportCsvNext': { input: tableData.exportCsvNextInput, output: tableData.exportCsvNextOutput },
+  'tableData.exportCsvCancel': { input: tableData.exportCsvCancelInput, output: tableData.exportCsvCancelOutput },
+  'tableData.importCsv': { input: tableData.importCsvInput, output: tableData.importCsvOutput },
   'admin.roles': { input: admin.listRolesInput, output: admin.listRolesOutput },
   'admin.planRoleChange': { input: admin.roleChangeInput, output: admin.changePlanOutput },
   'admin.applyRoleChange': { input: admin.roleChangeInput, output: admin.applyOutput },

@@ -6,6 +6,7 @@ import { AdminLocationContext } from '../../api/admin';
 import { useHome } from '../../api/app';
 import { relationIcon } from '../tables/relation';
 import { TableView } from '../grid/TableView';
+import { gridViewKey, saveGridView } from '../grid/gridViewStorage';
 import { GrantsView } from '../grants/GrantsView';
 import { PoliciesView } from '../policies/PoliciesView';
 import { RolesView } from '../roles/RolesView';
@@ -144,7 +145,17 @@ function TabLabel({ tab, home, hosts }: { tab: Tab; home: Location | undefined; 
 function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) => void }) {
   switch (tab.kind) {
     case 'table':
-      return <TableView at={tab.at} relation={tab.relation} />;
+      return (
+        <TableView
+          at={tab.at}
+          relation={tab.relation}
+          onOpenRelated={(relation, query, viewAs) => {
+            // The referenced table's tab opens on this view (it reads its view when it mounts).
+            saveGridView(gridViewKey(tab.at, relation.schema, relation.name), { query, countMode: 'exact', viewAs });
+            dispatch({ kind: 'open', tab: openTab.table(tab.at, relation) });
+          }}
+        />
+      );
     case 'tableDesigner':
       return (
         <AdminLocationContext.Provider value={tab.at}>
