@@ -38,3 +38,43 @@ export const endpointStateOutput = z.object({ state: z.enum(['active', 'suspende
 /** Wakes a sleeping endpoint (as Lakebase computes wake on use) and answers once it accepts connections. */
 export const wakeEndpointInput = z.object({ at: location }).strict();
 export const wakeEndpointOutput = z.object({ woke: z.boolean() });
+
+/** The ER diagram of one schema: its relations with their keys, and the foreign keys between them. */
+export const schemaGraphInput = z.object({ at: location, schema: z.string().min(1).max(63) }).strict();
+const graphTableRef = z.object({ schema: z.string(), table: z.string() });
+export const schemaGraphOutput = z.object({
+  schema: z.string(),
+  /** False when no such schema exists (the diagram says so rather than drawing nothing). */
+  exists: z.boolean(),
+  tables: z.array(
+    z.object({
+      name: z.string(),
+      kind: relationKind,
+      estimatedRows: z.number(),
+      columns: z.array(
+        z.object({
+          name: z.string(),
+          /** As Postgres prints it (format_type): `integer`, `character varying(40)`, `text[]`. */
+          type: z.string(),
+          notNull: z.boolean(),
+          primaryKey: z.boolean(),
+          /** Part of a foreign key of this table. */
+          foreignKey: z.boolean(),
+          /** Part of a UNIQUE constraint. */
+          unique: z.boolean(),
+        }),
+      ),
+    }),
+  ),
+  /** Foreign keys from or to the schema's tables; an end outside the schema is drawn as a table of another schema. */
+  foreignKeys: z.array(
+    z.object({
+      name: z.string(),
+      from: graphTableRef.extend({ columns: z.array(z.string()) }),
+      to: graphTableRef.extend({ columns: z.array(z.string()) }),
+      onDelete: z.enum(['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT']),
+      onUpdate: z.enum(['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT']),
+    }),
+  ),
+});
+export type SchemaGraph = z.infer<typeof schemaGraphOutput>;

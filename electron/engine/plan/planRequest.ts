@@ -3,15 +3,24 @@
  * relation, column, relationship, cast), so every name error is raised here with PostgREST's
  * code, and later stages only see names that exist.
  */
-import { ok } from '../../../shared/contract/result';
 import type { EmbedPath, FieldRef, FilterNode, OrderTerm, SelectItem } from '../../../shared/dataapi/ast';
-import { refuse, type Outcome } from '../ApiError';
-import type { ApiRequest, Mutation } from '../request/ApiRequest';
-import type { Column, Relation, Relationship, Routine, RoutineParam, SchemaCache } from '../schema-cache/SchemaCache';
-import { findRelation, relationshipsFrom } from '../schema-cache/SchemaCache';
+import { failWith, succeed as ok, type Outcome } from '../errors/ApiError';
+import * as E from '../errors/pgrstErrors';
+import { duplicateTableName, undefinedColumn, undefinedType } from '../errors/sqlStateStatus';
+import type { ApiRequest, MediaType, Mutation } from '../request/ApiRequest';
+import type {
+  Column,
+  EmbedRelationship,
+  QualifiedName,
+  Relation,
+  Relationship,
+  Routine,
+  RoutineParam,
+  SchemaCache,
+} from '../schema-cache/SchemaCache';
+import { computedField, findRelation, relationKey, relationshipsFrom, representation } from '../schema-cache/SchemaCache';
 import type {
   ActionPlan,
-  CallArgument,
   CallPlan,
   ColumnExpr,
   MutatePlan,
@@ -23,72 +32,104 @@ import type {
   TxPlan,
 } from './ActionPlan';
 import { closestName } from './closestName';
+import { isDefaultSelect, resolveMedia } from './resolveMedia';
 import { SQL_TYPES, sqlTypeFor, type SqlType } from './sqlTypes';
 
 export interface PlanOptions {
   /** Caps the rows of the top-level result (PostgREST's db-max-rows); else pgrst.db_max_rows. */
   readonly maxRows?: number;
+  /**
+   * The caller may have query plans whatever pgrst.db_plan_enabled says (the console's admin
+   * view, in process). Never set from anything an HTTP client sends.
+   */
+  readonly explain?: boolean;
+}
+
+/**
+ * The representation to produce: the first the client accepts, skipping query plans unless the
+ * database enables them (pgrst.db_plan_enabled, PostgREST's db-plan-enabled) or the caller may
+ * explain; none left is 406, as PostgREST answers.
+ */
+function chooseMedia(req: ApiRequest, cache: SchemaCache, options: PlanOptions): Outcome<MediaType> {
+  const plans = plansAllowed(cache, options);
+  const media = req.accepted.find((m) => m.kind !== 'plan' || plans);
+  return media ? ok(media) : failWith(E.mediaTypeUnavailable(req.headers['accept'] ?? ''));
+}
+
+function plansAllowed(cache: SchemaCache, options: PlanOptions): boolean {
+  return cache.config.planEnabled || options.explain === true;
 }
 
 export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOptions = {}): Outcome<ActionPlan> {
   const schema = resolveSchema(req, cache);
   if (!schema.ok) return schema;
-  const target = req.target;
-  if (target.kind === 'root') {
-    if (req.action.kind !== 'read') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
-    return ok({ kind: 'openapi', schema: schema.value, cache, headOnly: req.action.headOnly, media: req.media });
-  }
+  const chosen = chooseMedia(req, cache, options);
+  if (!chosen.ok) return chosen;
+  const media = chosen.value;
   const prefs = req.preferences;
+  // A time zone the database does not know is an invalid preference, as in PostgREST.
   const timezone = prefs.timezone !== undefined && cache.timezones.has(prefs.timezone) ? prefs.timezone : undefined;
   const invalid = [...prefs.unknown, ...(prefs.timezone !== undefined && timezone === undefined ? [`timezone=${prefs.timezone}`] : [])];
-  if (prefs.handling === 'strict' && invalid.length > 0) {
-    return refuse('PGRST122', 'Invalid preferences given with handling=strict', `Invalid preferences: ${invalid.join(', ')}`);
+  // Never ignore what is not understood: a preference the engine does not know (or an invalid
+  // value of one it knows) is refused, unless the client asked for PostgREST's lenient handling.
+  if (invalid.length > 0 && prefs.handling !== 'lenient') return failWith(E.invalidPreferences(invalid));
+  const target = req.target;
+  if (target.kind === 'root') {
+    if (req.action.kind !== 'read') return failWith(E.unsupportedMethod(req.method));
+    const mode = cache.config.openApiMode ?? 'follow-privileges';
+    if (mode === 'disabled') return failWith(E.openApiDisabled());
+    if (media.kind === 'unmatched') return failWith(E.mediaTypeUnavailable(media.accept));
+    return ok({
+      kind: 'openapi',
+      schema: schema.value,
+      cache,
+      headOnly: req.action.headOnly,
+      media,
+      ignorePrivileges: mode === 'ignore-privileges',
+    });
   }
   if (req.query.paging.some((p) => p.limit !== undefined && p.limit < 0)) {
-    return refuse('PGRST103', 'Requested range not satisfiable', 'Limit should be greater than or equal to zero.');
+    return failWith(E.rangeNotSatisfiable('Limit should be greater than or equal to zero.'));
   }
-  const common: Common = { timezone, maxRows: options.maxRows ?? cache.config.maxRows };
+  // PostgREST answers Content-Profile when the schema was chosen by a profile header, or could have been.
+  const negotiated = req.profile !== undefined || (target.schema === undefined && cache.config.dbSchemas.length > 1);
+  const common: Common = {
+    timezone,
+    maxRows: options.maxRows ?? cache.config.maxRows,
+    media,
+    plans: plansAllowed(cache, options),
+    ...(negotiated && { contentProfile: schema.value }),
+  };
   if (target.kind === 'routine') return planCall(req, cache, schema.value, target.name, common);
   const relation = findRelation(cache, schema.value, target.name);
   if (!relation) {
     const names = [...cache.relations.values()].filter((r) => r.schema === schema.value).map((r) => r.name);
     const near = closestName(target.name, names);
-    return refuse(
-      'PGRST205',
-      `Could not find the table '${schema.value}.${target.name}' in the schema cache`,
-      null,
-      near ? `Perhaps you meant the table '${schema.value}.${near}'` : null,
-    );
+    return failWith(E.noRelation(schema.value, target.name, near));
   }
   if (req.action.kind === 'mutate') return planMutation(req, cache, schema.value, relation, req.action.mutation, common);
-  if (req.action.kind !== 'read') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
+  if (req.action.kind !== 'read') return failWith(E.unsupportedMethod(req.method));
+  const readMedia = resolveMedia(req, cache, common, relation, isDefaultSelect(req.query.select));
+  if (!readMedia.ok) return readMedia;
   const planner = new NodePlanner(req, cache, schema.value);
   const root = planner.node(relation, req.query.select ?? [{ kind: 'star' }], []);
   if (!root.ok) return root;
   const unknownPath = planner.unusedPath();
   if (unknownPath) {
     const name = unknownPath[unknownPath.length - 1]!;
-    return refuse(
-      'PGRST108',
-      `'${name}' is not an embedded resource in this request`,
-      null,
-      `Verify that '${name}' is included in the 'select' query parameter.`,
-    );
+    return failWith(E.notEmbedded(name));
   }
   const maxRows = common.maxRows;
   const window = topWindow(req, maxRows);
   return ok({
     kind: 'read',
+    ...(common.contentProfile !== undefined && { contentProfile: common.contentProfile }),
     root: root.value,
     headOnly: req.action.headOnly,
-    media: req.media,
+    media: readMedia.value,
     ...(prefs.count !== undefined && { count: prefs.count }),
     ...(timezone !== undefined && { timezone }),
-    preferencesApplied: [
-      ...(prefs.count ? [`count=${prefs.count}`] : []),
-      ...(prefs.handling ? [`handling=${prefs.handling}`] : []),
-      ...(timezone !== undefined ? [`timezone=${timezone}`] : []),
-    ],
+    preferencesApplied: appliedPreferences(req, cache, timezone, {}),
     offset: window.offset,
     ...(window.limit !== undefined && { limit: window.limit }),
     estimateThreshold: maxRows ?? 1000,
@@ -98,28 +139,51 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
 interface Common {
   readonly timezone: string | undefined;
   readonly maxRows: number | undefined;
+  readonly media: MediaType;
+  /** Query plans may be produced (pgrst.db_plan_enabled, or an in-process caller that may explain). */
+  readonly plans: boolean;
+  readonly contentProfile?: string;
+}
+
+/** db-tx-end: whether transactions commit, and whether `Prefer: tx=` may say otherwise (Lakebase: commit, may). */
+function txEnd(cache: SchemaCache): { rollbackAll: boolean; allowOverride: boolean } {
+  const te = cache.config.txEnd ?? 'commit-allow-override';
+  return { rollbackAll: te.startsWith('rollback'), allowOverride: te.endsWith('allow-override') };
 }
 
 /** The transaction-end preferences every write and call honours. */
-function txPlan(req: ApiRequest): TxPlan {
+function txPlan(req: ApiRequest, cache: SchemaCache): TxPlan {
   const p = req.preferences;
-  return { rollback: p.tx === 'rollback', ...(p.handling === 'strict' && p.maxAffected !== undefined && { maxAffected: p.maxAffected }) };
+  const te = txEnd(cache);
+  const rollback = te.allowOverride && p.tx !== undefined ? p.tx === 'rollback' : te.rollbackAll;
+  return { rollback, ...(p.handling === 'strict' && p.maxAffected !== undefined && { maxAffected: p.maxAffected }) };
 }
 
-function appliedPreferences(req: ApiRequest, timezone: string | undefined, extra: readonly string[]): string[] {
+/**
+ * Preference-Applied, in PostgREST's order: resolution, missing, return, count, tx, handling,
+ * timezone, max-affected; each only where PostgREST applies it.
+ */
+function appliedPreferences(
+  req: ApiRequest,
+  cache: SchemaCache,
+  timezone: string | undefined,
+  applies: { resolution?: boolean; missing?: boolean; return?: boolean; maxAffected?: boolean; extra?: readonly string[] },
+): string[] {
   const p = req.preferences;
   return [
-    ...extra,
+    ...(applies.resolution && p.resolution ? [`resolution=${p.resolution}`] : []),
+    ...(applies.missing && p.missing ? [`missing=${p.missing}`] : []),
+    ...(applies.return && p.return ? [`return=${p.return}`] : []),
     ...(p.count ? [`count=${p.count}`] : []),
+    ...(p.tx && txEnd(cache).allowOverride ? [`tx=${p.tx}`] : []),
     ...(p.handling ? [`handling=${p.handling}`] : []),
     ...(timezone !== undefined ? [`timezone=${timezone}`] : []),
-    ...(p.tx ? [`tx=${p.tx}`] : []),
-    ...(p.handling === 'strict' && p.maxAffected !== undefined ? [`max-affected=${p.maxAffected}`] : []),
+    ...(applies.maxAffected && p.handling === 'strict' && p.maxAffected !== undefined ? [`max-affected=${p.maxAffected}`] : []),
+    ...(applies.extra ?? []),
   ];
 }
 
-const missingColumn = (relation: Relation, name: string) =>
-  refuse('PGRST204', `Could not find the '${name}' column of '${relation.name}' in the schema cache`, null, null);
+const missingColumn = (relation: Relation, name: string) => failWith(E.noColumn(relation.name, name));
 
 function columnsOf(relation: Relation, names: readonly string[]): Outcome<Column[]> {
   const out: Column[] = [];
@@ -131,6 +195,14 @@ function columnsOf(relation: Relation, names: readonly string[]): Outcome<Column
   return ok(out);
 }
 
+/** The write events each mutation needs the relation to allow (an upsert may insert or update). */
+const WRITE_EVENTS: Readonly<Record<Mutation, readonly (keyof Relation['writable'])[]>> = {
+  create: ['insert'],
+  update: ['update'],
+  upsert: ['insert', 'update'],
+  delete: ['delete'],
+};
+
 function planMutation(
   req: ApiRequest,
   cache: SchemaCache,
@@ -141,34 +213,36 @@ function planMutation(
 ): Outcome<MutatePlan> {
   const prefs = req.preferences;
   const payload = req.payload;
+  // What Postgres would refuse with 55000 (a 500): a view it cannot write through.
+  const events = WRITE_EVENTS[mutation];
+  const refused = events.find((e) => !relation.writable[e]);
+  if (refused)
+    return failWith(E.notWritable(req.method, relation.name, refused === 'insert' ? 'INSERT' : refused === 'update' ? 'UPDATE' : 'DELETE'));
   if (mutation !== 'delete' && payload === undefined) {
-    return refuse('PGRST102', 'Empty or invalid json', 'The request has no body; send the row(s) to write as JSON, CSV or form data.');
+    return failWith(E.invalidJson('The request has no body; send the row(s) to write as JSON, CSV or form data.'));
   }
-  if (payload?.kind === 'value') {
-    return refuse('PGRST102', 'Empty or invalid json', 'The body must be a JSON object or an array of objects.');
+  if (payload?.kind === 'value' || payload?.kind === 'raw') {
+    return failWith(E.invalidJson('The body must be a JSON object or an array of objects.'));
   }
   const rows = payload?.rows ?? [];
   if ((mutation === 'update' || mutation === 'upsert') && (payload?.array ?? false) && rows.length !== 1) {
     return mutation === 'upsert'
-      ? refuse('PGRST105', 'Invalid PUT request', 'PUT takes one row, as an object.')
-      : refuse('PGRST102', 'Empty or invalid json', 'PATCH takes one object: the new values of the columns to change.');
+      ? failWith(E.putNotOneRow())
+      : failWith(E.invalidJson('PATCH takes one object: the new values of the columns to change.'));
   }
   let keys = req.columns ?? payload?.keys ?? [];
   if (req.columns === undefined && rows.length > 1) {
     const expected = [...keys].sort().join('\u0000');
     if (rows.some((r) => Object.keys(r).sort().join('\u0000') !== expected)) {
-      return refuse(
-        'PGRST102',
-        'All object keys must match',
-        null,
-        'Send the same keys in every object of a bulk insert, or name the columns with columns=.',
-      );
+      return failWith(E.keysDoNotMatch());
     }
   }
   if (mutation === 'delete') keys = [];
   const columns = columnsOf(relation, keys);
   if (!columns.ok) return columns;
 
+  const media = resolveMedia(req, cache, common, relation, isDefaultSelect(req.query.select));
+  if (!media.ok) return media;
   const planner = new NodePlanner(req, cache, schema);
   // The rows touched are chosen without embeds, so an embed filter cannot widen or narrow them unseen.
   const target = planner.node(relation, [{ kind: 'star' }], []);
@@ -183,12 +257,7 @@ function planMutation(
   const unknownPath = planner.unusedPath();
   if (unknownPath) {
     const name = unknownPath[unknownPath.length - 1]!;
-    return refuse(
-      'PGRST108',
-      `'${name}' is not an embedded resource in this request`,
-      null,
-      `Verify that '${name}' is included in the 'select' query parameter.`,
-    );
+    return failWith(E.notEmbedded(name));
   }
 
   let onConflict: MutatePlan['onConflict'];
@@ -212,11 +281,10 @@ function planMutation(
       filters.length !== pk.length ||
       req.query.paging.some((p) => p.path.length === 0)
     ) {
-      return refuse(
-        'PGRST105',
-        "Filters must include all and only primary key columns with 'eq' operators",
-        null,
-        pk.length === 0 ? `'${relation.name}' has no primary key.` : `Address the row as ${pk.map((k) => `${k}=eq.…`).join('&')}.`,
+      return failWith(
+        E.putNotByPrimaryKey(
+          pk.length === 0 ? `'${relation.name}' has no primary key.` : `Address the row as ${pk.map((k) => `${k}=eq.…`).join('&')}.`,
+        ),
       );
     }
     const row = rows[0] ?? {};
@@ -224,7 +292,7 @@ function planMutation(
       if (f.node.kind !== 'condition') continue;
       const v = row[f.node.field.name];
       if (v === undefined || v === null || String(v) !== f.node.value) {
-        return refuse('PGRST115', 'Payload values do not match URL in primary key column(s)', null, null);
+        return failWith(E.putKeyMismatch());
       }
     }
     const pkColumns = columnsOf(relation, pk);
@@ -233,12 +301,7 @@ function planMutation(
   } else if (mutation === 'create' && prefs.resolution !== undefined) {
     const names = req.onConflict ?? relation.primaryKey;
     if (names.length === 0) {
-      return refuse(
-        'PGRST204',
-        `'${relation.name}' has no primary key to resolve duplicates on`,
-        null,
-        'Name a unique key with on_conflict=col.',
-      );
+      return failWith(E.noConflictKey(relation.name));
     }
     const conflict = columnsOf(relation, names);
     if (!conflict.ok) return conflict;
@@ -247,18 +310,26 @@ function planMutation(
 
   const page = req.query.paging.find((p) => p.path.length === 0);
   if (page && mutation !== 'update' && mutation !== 'delete') {
-    return refuse('PGRST114', 'limit and offset apply to PATCH and DELETE only', null, null);
+    return failWith(E.pagingNotAllowed());
   }
-  const single = mutation === 'create' && payload !== undefined && !payload.array;
-  const location = single && relation.primaryKey.length > 0 ? columnsOf(relation, relation.primaryKey) : ok([] as Column[]);
+  // PostgREST sends Location for an insert answered with return=headers-only (of one row, checked when it ran).
+  const locating = mutation === 'create' && ret === 'headers-only';
+  const location = locating && relation.primaryKey.length > 0 ? columnsOf(relation, relation.primaryKey) : ok([] as Column[]);
   if (!location.ok) return location;
   const payloadJson = mutation === 'update' ? JSON.stringify(rows[0] ?? {}) : JSON.stringify(rows);
   return ok({
     kind: 'mutate',
+    ...(common.contentProfile !== undefined && { contentProfile: common.contentProfile }),
     mutation,
     relation,
     columns: columns.value,
     payload: payloadJson,
+    parsers: new Map(
+      columns.value.flatMap((c) => {
+        const fn = representation(cache, 'json', c.type);
+        return fn ? [[c.name, fn] as const] : [];
+      }),
+    ),
     missingDefault: prefs.missing === 'default',
     target: target.value,
     ...(page?.limit !== undefined && { limit: page.limit }),
@@ -266,98 +337,221 @@ function planMutation(
     ...(onConflict && { onConflict }),
     ...(returning && { returning }),
     return: ret,
-    media: req.media,
+    media: media.value,
     location: location.value,
     ...(prefs.count !== undefined && { count: prefs.count }),
-    tx: txPlan(req),
+    tx: txPlan(req, cache),
     ...(common.timezone !== undefined && { timezone: common.timezone }),
-    preferencesApplied: appliedPreferences(req, common.timezone, [
-      ...(prefs.return ? [`return=${prefs.return}`] : []),
-      ...(onConflict && prefs.resolution && mutation === 'create' ? [`resolution=${prefs.resolution}`] : []),
-      ...(prefs.missing === 'default' && (mutation === 'create' || mutation === 'upsert') ? ['missing=default'] : []),
-    ]),
+    preferencesApplied: appliedPreferences(req, cache, common.timezone, {
+      resolution: mutation === 'create' && (relation.primaryKey.length > 0 || req.onConflict !== undefined),
+      missing: mutation === 'create' || mutation === 'update',
+      return: true,
+      maxAffected: mutation === 'update' || mutation === 'delete',
+    }),
   });
 }
 
 const isInput = (p: RoutineParam) => p.mode === 'i' || p.mode === 'b' || p.mode === 'v';
 const JSON_TYPES = new Set(['json', 'jsonb']);
 
-/** A routine's arguments object: the JSON body (POST) or the query string's parameters (GET). */
-function callArguments(req: ApiRequest): Outcome<{ json: Record<string, unknown>; raw: unknown; hasBody: boolean }> {
-  if (req.action.kind === 'call' && req.action.readOnly) {
-    const json: Record<string, unknown> = {};
-    for (const [k, v] of req.query.params ?? []) {
-      // A repeated key is an array (PostgREST's variadic arguments over GET).
-      const prev = json[k];
-      json[k] = prev === undefined ? v : Array.isArray(prev) ? [...(prev as unknown[]), v] : [prev, v];
-    }
-    return ok({ json, raw: json, hasBody: false });
+/** What a call's body is, as PostgREST tells the single-unnamed-parameter cases apart. */
+type BodyMedia = 'json' | 'text' | 'xml' | 'octet' | 'form' | 'none';
+
+function bodyMedia(req: ApiRequest): BodyMedia {
+  const p = req.payload;
+  if (p === undefined) return 'none';
+  if (p.kind === 'raw') return p.media;
+  const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/x-www-form-urlencoded' ? 'form' : 'json';
+}
+
+/**
+ * The argument names a call gives: GET's query-string parameters (those that are not filters),
+ * or POST's body keys (or `columns=`). Values for GET and form bodies, by name, repeated names
+ * kept as lists (variadic arguments).
+ */
+function callKeys(req: ApiRequest, getCall: boolean): { keys: string[]; values: Map<string, string[]> } {
+  const values = new Map<string, string[]>();
+  if (getCall) {
+    for (const [k, v] of req.query.params ?? []) values.set(k, [...(values.get(k) ?? []), v]);
+    return { keys: [...values.keys()], values };
   }
   const p = req.payload;
-  if (p === undefined) return ok({ json: {}, raw: {}, hasBody: false });
-  if (p.kind === 'value') return ok({ json: {}, raw: p.value, hasBody: true });
-  if (p.array) return ok({ json: {}, raw: p.rows, hasBody: true });
-  return ok({ json: { ...p.rows[0] }, raw: p.rows[0], hasBody: true });
+  if (p?.kind === 'rows' && bodyMedia(req) === 'form') for (const [k, v] of Object.entries(p.rows[0] ?? {})) values.set(k, [String(v)]);
+  if (req.columns !== undefined) return { keys: [...req.columns], values };
+  return { keys: p?.kind === 'rows' ? [...p.keys] : [], values };
+}
+
+/** PostgREST's order of overloads: fewer parameters first, then by parameter names and types. */
+function compareRoutines(a: Routine, b: Routine): number {
+  const pa = a.params.filter(isInput);
+  const pb = b.params.filter(isInput);
+  if (pa.length !== pb.length) return pa.length - pb.length;
+  for (let i = 0; i < pa.length; i++) {
+    const x = `${pa[i]!.name}\u0000${pa[i]!.type}`;
+    const y = `${pb[i]!.name}\u0000${pb[i]!.type}`;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+const signature = (r: Routine) =>
+  `${r.schema}.${r.name}(${r.params
+    .filter(isInput)
+    .map((p) => `${p.name} => ${p.type}`)
+    .join(', ')})`;
+
+/**
+ * PostgREST's findProc: among the functions of that name, those whose required parameters are
+ * exactly the given names (optional ones may be given too); failing those, a function whose one
+ * unnamed parameter takes the whole body (json/jsonb for JSON, text, xml, bytea for raw bodies).
+ */
+function findRoutine(
+  cache: SchemaCache,
+  schema: string,
+  name: string,
+  keys: readonly string[],
+  post: boolean,
+  media: BodyMedia,
+): Outcome<Routine> {
+  const overloads = cache.routines.filter((r) => r.schema === schema && r.name === name).sort(compareRoutines);
+  const given = new Set(keys);
+  const rawBody = post && (media === 'text' || media === 'xml' || media === 'octet');
+  const matchesParams = (r: Routine) => {
+    const params = r.params.filter(isInput);
+    if (params.length === 0) return given.size === 0 && !rawBody;
+    const required = params.filter((p) => !p.hasDefault).map((p) => p.name);
+    const optional = new Set(params.filter((p) => p.hasDefault).map((p) => p.name));
+    const rest = [...given].filter((k) => !optional.has(k));
+    return rest.length === required.length && required.every((k) => given.has(k)) && new Set(required).size === required.length;
+  };
+  const singleUnnamed = (r: Routine) => {
+    const params = r.params.filter(isInput);
+    if (!post || params.length !== 1 || params[0]!.name !== '') return false;
+    const type = params[0]!.type;
+    return (
+      (media === 'json' && JSON_TYPES.has(type)) ||
+      (media === 'text' && type === 'text') ||
+      (media === 'xml' && type === 'xml') ||
+      (media === 'octet' && type === 'bytea')
+    );
+  };
+  const byParams = overloads.filter(matchesParams);
+  const fallback = overloads.filter((r) => !matchesParams(r) && singleUnnamed(r));
+  const found = byParams.length > 0 ? byParams : fallback;
+  if (found.length === 1) return ok(found[0]!);
+  if (found.length > 1) {
+    return failWith(E.ambiguousFunction(found.map(signature)));
+  }
+  const sorted = [...keys].sort();
+  const onlyRaw = rawBody;
+  const described = sorted.length === 0 ? ' without parameters' : ` with parameter${sorted.length > 1 ? 's' : ''} ${sorted.join(', ')}`;
+  const searched =
+    post && media === 'text'
+      ? ' with a single unnamed text parameter'
+      : post && media === 'xml'
+        ? ' with a single unnamed xml parameter'
+        : post && media === 'octet'
+          ? ' with a single unnamed bytea parameter'
+          : post && (media === 'json' || media === 'none')
+            ? `${described} or with a single unnamed json/jsonb parameter`
+            : described;
+  let hint: string | null = null;
+  if (!onlyRaw) {
+    if (overloads.length === 0) {
+      const near = closestName(name, new Set(cache.routines.filter((r) => r.schema === schema).map((r) => r.name)));
+      hint = near !== undefined && near !== name ? `Perhaps you meant to call the function ${schema}.${near}` : null;
+    } else {
+      const lists = overloads.map(
+        (r) =>
+          `(${r.params
+            .filter(isInput)
+            .map((p) => p.name)
+            .sort()
+            .join(', ')})`,
+      );
+      const near = closestName(`(${sorted.join(', ')})`, lists);
+      hint = near !== undefined ? `Perhaps you meant to call the function ${schema}.${name}${near}` : null;
+    }
+  }
+  return failWith(
+    E.noFunction(
+      `Could not find the function ${schema}.${name}${onlyRaw ? '' : sorted.length === 0 ? ' without parameters' : `(${sorted.join(', ')})`} in the schema cache`,
+      `Searched for the function ${schema}.${name}${searched}, but no matches were found in the schema cache.`,
+      hint,
+    ),
+  );
 }
 
 function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: string, common: Common): Outcome<CallPlan> {
   const action = req.action;
-  if (action.kind !== 'call') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
-  const candidates = cache.routines.filter((r) => r.schema === schema && r.name === name);
-  const args = callArguments(req);
-  if (!args.ok) return args;
-  const given = Object.keys(args.value.json);
+  if (action.kind !== 'call') return failWith(E.unsupportedMethod(req.method));
+  const getCall = action.readOnly;
+  const media = bodyMedia(req);
   const singleObject = req.preferences.params === 'single-object';
-  const wholeBodyFits = (r: Routine) => {
-    const inputs = r.params.filter(isInput);
-    return inputs.length === 1 && JSON_TYPES.has(inputs[0]!.type) && (singleObject || inputs[0]!.name === '');
-  };
-  const fits = (r: Routine) => {
-    const inputs = r.params.filter(isInput);
-    if (inputs.some((p) => p.name === '')) return false;
-    return (
-      given.every((g) => inputs.some((p) => p.name === g)) && inputs.every((p) => p.hasDefault || p.mode === 'v' || given.includes(p.name))
-    );
-  };
-  let matches = candidates.filter((r) => wholeBodyFits(r) && (singleObject || args.value.hasBody));
-  if (matches.length === 0 || !singleObject) {
-    const byName = candidates.filter(fits);
-    if (byName.length > 0) matches = byName;
+  const { keys, values } = callKeys(req, getCall);
+  let routine: Routine;
+  // Prefer: params=single-object (older PostgREST): the whole JSON body to a single json parameter.
+  const singleJson = singleObject
+    ? cache.routines.filter((r) => {
+        const inputs = r.params.filter(isInput);
+        return r.schema === schema && r.name === name && inputs.length === 1 && JSON_TYPES.has(inputs[0]!.type);
+      })
+    : [];
+  if (singleJson.length === 1) {
+    routine = singleJson[0]!;
+  } else {
+    const found = findRoutine(cache, schema, name, keys, !getCall, media);
+    if (!found.ok) return found;
+    routine = found.value;
   }
-  if (matches.length === 0) {
-    const near = closestName(name, new Set(cache.routines.filter((r) => r.schema === schema).map((r) => r.name)));
-    return refuse(
-      'PGRST202',
-      `Could not find the function ${schema}.${name}${given.length > 0 ? `(${[...given].sort().join(', ')})` : ' without parameters'} in the schema cache`,
-      `Searched for the function ${schema}.${name}${given.length > 0 ? ` with parameters ${[...given].sort().join(', ')}` : ' without parameters'} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
-      near && near !== name ? `Perhaps you meant to call the function ${schema}.${near}` : null,
-    );
+  // A function's result is negotiated as its table's rows, or as the function itself (PostgREST's rule).
+  const resultMedia = resolveMedia(
+    req,
+    cache,
+    common,
+    routine.returnRelation ?? { schema: routine.schema, name: routine.name },
+    isDefaultSelect(req.query.select),
+  );
+  if (!resultMedia.ok) return resultMedia;
+  const inputs = routine.params.filter(isInput);
+  let args: CallPlan['args'];
+  if (singleJson.length === 1 || (inputs.length === 1 && inputs[0]!.name === '')) {
+    // The one unnamed parameter takes the body itself (GET: the parameters as a JSON object).
+    const type = inputs[0]!.type;
+    const p = req.payload;
+    const value: string | Buffer | null = getCall
+      ? JSON.stringify(Object.fromEntries([...values].map(([k, v]) => [k, v.length > 1 ? v : v[0]])))
+      : p === undefined
+        ? null
+        : p.kind === 'raw'
+          ? type === 'bytea'
+            ? p.bytes
+            : p.bytes.toString('utf8')
+          : p.kind === 'value'
+            ? JSON.stringify(p.value)
+            : JSON.stringify(p.array ? p.rows : (p.rows[0] ?? {}));
+    args = { kind: 'positional', type, value };
+  } else {
+    const given = new Set(keys);
+    const named = inputs.filter((p) => given.has(p.name)).map((p) => ({ name: p.name, type: p.type, variadic: p.mode === 'v' }));
+    if (named.length === 0) {
+      args = { kind: 'none' };
+    } else if (getCall || media === 'form') {
+      // Text values, each cast by Postgres to its parameter's type; a variadic one takes every repeat.
+      args = {
+        kind: 'text',
+        params: named.map((a) => {
+          const v = values.get(a.name) ?? [];
+          return { ...a, value: a.variadic ? v : (v[0] ?? null) };
+        }),
+      };
+    } else {
+      const p = req.payload;
+      const body = p?.kind === 'rows' ? (p.rows[0] ?? {}) : {};
+      args = { kind: 'named', params: named, json: JSON.stringify(body) };
+    }
   }
-  if (matches.length > 1) {
-    return refuse(
-      'PGRST203',
-      `Could not choose the best candidate function between: ${matches.map((r) => `${schema}.${name}(${r.arguments})`).join(', ')}`,
-      null,
-      'Try renaming the parameters or the function itself in the database so function overloading can be resolved',
-    );
-  }
-  const routine = matches[0]!;
-  if (action.readOnly && routine.volatility === 'volatile') {
-    return refuse(
-      'PGRST101',
-      'Cannot use the GET method with a volatile function',
-      null,
-      'Call it with POST, or mark it STABLE or IMMUTABLE if it changes nothing.',
-    );
-  }
-  // params=single-object always passes the whole body; otherwise only when names do not fit.
-  const wholeBody = wholeBodyFits(routine) && (singleObject || (args.value.hasBody && !fits(routine)));
-  const callArgs: CallArgument[] = wholeBody
-    ? []
-    : routine.params
-        .filter((p) => isInput(p) && given.includes(p.name))
-        .map((p) => ({ name: p.name, type: p.type, variadic: p.mode === 'v' }));
-  const argsJson = JSON.stringify(wholeBody ? (args.value.raw ?? null) : args.value.json);
 
   let shape: CallPlan['shape'] = { kind: 'scalar' };
   const planner = new NodePlanner(req, cache, schema);
@@ -371,31 +565,28 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
   const unknownPath = planner.unusedPath();
   if (unknownPath && shape.kind === 'rows') {
     const n = unknownPath[unknownPath.length - 1]!;
-    return refuse(
-      'PGRST108',
-      `'${n}' is not an embedded resource in this request`,
-      null,
-      `Verify that '${n}' is included in the 'select' query parameter.`,
-    );
+    return failWith(E.notEmbedded(n));
   }
   const window = routine.returnsSet ? topWindow(req, common.maxRows) : { offset: 0 };
   const prefs = req.preferences;
   return ok({
     kind: 'call',
+    ...(common.contentProfile !== undefined && { contentProfile: common.contentProfile }),
     routine,
-    args: callArgs,
-    wholeBody,
-    argsJson,
+    args,
     shape,
     readOnly: action.readOnly || routine.volatility !== 'volatile',
     headOnly: action.headOnly,
-    media: req.media,
+    media: resultMedia.value,
     ...(prefs.count !== undefined && { count: prefs.count }),
     offset: window.offset,
     ...(window.limit !== undefined && { limit: window.limit }),
-    tx: txPlan(req),
+    tx: txPlan(req, cache),
     ...(common.timezone !== undefined && { timezone: common.timezone }),
-    preferencesApplied: appliedPreferences(req, common.timezone, singleObject ? ['params=single-object'] : []),
+    preferencesApplied: appliedPreferences(req, cache, common.timezone, {
+      maxAffected: true,
+      extra: singleJson.length === 1 ? ['params=single-object'] : [],
+    }),
   });
 }
 
@@ -423,17 +614,13 @@ function pseudoRelation(routine: Routine): Relation {
 
 function resolveSchema(req: ApiRequest, cache: SchemaCache): Outcome<string> {
   const allowed = cache.config.dbSchemas;
-  const notAllowed = (schema: string) =>
-    refuse('PGRST106', `Invalid schema: ${schema}`, null, `Only the following schemas are exposed: ${allowed.join(', ')}`);
+  const notAllowed = (schema: string) => failWith(E.schemaNotExposed(schema, allowed));
   const fromPath = req.target.schema;
   if (req.profile !== undefined && !allowed.includes(req.profile)) return notAllowed(req.profile);
   if (fromPath !== undefined && !allowed.includes(fromPath)) return notAllowed(fromPath);
   if (fromPath !== undefined && req.profile !== undefined && req.profile !== fromPath) {
-    return refuse(
-      'PGRST106',
-      `Invalid schema: ${req.profile}`,
-      `The path names schema '${fromPath}' but Accept-Profile asks for '${req.profile}'.`,
-      `Only the following schemas are exposed: ${allowed.join(', ')}`,
+    return failWith(
+      E.schemaNotExposed(req.profile, allowed, `The path names schema '${fromPath}' but Accept-Profile asks for '${req.profile}'.`),
     );
   }
   return ok(fromPath ?? req.profile ?? allowed[0] ?? 'public');
@@ -444,7 +631,8 @@ function topWindow(req: ApiRequest, maxRows: number | undefined): { offset: numb
   const page = req.query.paging.find((p) => p.path.length === 0);
   let lower = page?.offset ?? 0;
   let upper = page?.limit !== undefined ? lower + page.limit - 1 : Infinity;
-  if (req.range) {
+  // The Range header applies to reads only (RFC 9110), as PostgREST reads it.
+  if (req.range && (req.method === 'GET' || req.method === 'HEAD')) {
     lower = Math.max(lower, req.range.from);
     upper = Math.min(upper, req.range.to ?? Infinity);
   }
@@ -480,27 +668,58 @@ class NodePlanner {
 
   node(relation: Relation, select: readonly SelectItem[], path: NodePath): Outcome<ReadNode> {
     this.seenPaths.push(path);
-    // Output names become quoted SQL aliases; Postgres cannot hold NUL in one.
-    const badName = select.find((i) => (i.kind === 'field' || i.kind === 'count' || i.kind === 'embed') && i.alias?.includes('\0'));
-    if (badName) return refuse('PGRST100', 'failed to parse select parameter: an alias cannot contain the NUL character', null, null);
     const alias = `t${this.aliasCount++}`;
     const items: PlannedItem[] = [];
+    const outer = this.depth;
     for (const item of select) {
+      this.depth = path.length;
       const planned = this.item(relation, item, path);
       if (!planned.ok) return planned;
       items.push(...planned.value);
     }
+    this.depth = path.length;
+    try {
+      return this.nodeRest(relation, select, path, alias, items);
+    } finally {
+      this.depth = outer;
+    }
+  }
+
+  private nodeRest(
+    relation: Relation,
+    select: readonly SelectItem[],
+    path: NodePath,
+    alias: string,
+    items: PlannedItem[],
+  ): Outcome<ReadNode> {
+    // Output names (aliases, or a JSON path's last key) become quoted SQL identifiers, and the
+    // protocol ends a statement's text at NUL: such a name would cut the statement short.
+    for (const i of items) {
+      const name = i.kind === 'embed' ? i.embed.name : i.name;
+      if (name.includes('\0')) return failWith(E.nulInName(name));
+    }
+    // PostgREST names each embed's subquery <table>_<alias or name>_<depth>: two of one name at one
+    // level meet in Postgres as 42712. Answering that keeps two embeds from sharing one output key.
+    const embedNames = new Set<string>();
+    for (const i of select) {
+      if (i.kind !== 'embed') continue;
+      const key = i.alias ?? i.relation;
+      if (embedNames.has(key)) {
+        return failWith(duplicateTableName(`${relation.name}_${key}_${path.length + 1}`));
+      }
+      embedNames.add(key);
+    }
     const grouped = items.some((i) => i.kind === 'count' || (i.kind === 'column' && i.aggregate !== undefined));
     if (grouped && !this.cache.config.aggregatesEnabled) {
-      return refuse('PGRST123', 'Use of aggregate functions is not allowed', null, null);
+      return failWith(E.aggregatesDisabled());
     }
     // To-one embeds group like columns; a to-many embed has no single value to group by.
     if (grouped && items.some((i) => i.kind === 'embed' && !i.embed.relationship.toOne)) {
-      return refuse(
-        'PGRST127',
-        'Feature not implemented',
-        'Aggregates cannot be combined with to-many embedded resources at the same level',
-        'Aggregate inside the embedded resource instead, e.g. select=name,projects(budget.sum()).',
+      return failWith(
+        E.notImplemented(
+          'Aggregates cannot be combined with to-many embedded resources at the same level',
+          'Aggregate inside the embedded resource instead, e.g. select=name,projects(budget.sum()).',
+        ),
       );
     }
     const embeds = items.flatMap((i) => (i.kind === 'embed' ? [i.embed] : []));
@@ -535,16 +754,15 @@ class NodePlanner {
     });
   }
 
-  private column(relation: Relation, field: FieldRef): Outcome<ColumnExpr> {
-    const column = relation.columnsByName.get(field.name);
+  /** The depth of the node being planned: PostgREST's SQL names an embedded relation `<name>_<depth>`, and so do its errors. */
+  private depth = 0;
+
+  private column(relation: Relation, field: FieldRef, depth = this.depth): Outcome<ColumnExpr> {
+    const column = relation.columnsByName.get(field.name) ?? computedField(this.cache, relation, field.name);
     if (!column) {
+      const label = depth === 0 ? relation.name : `${relation.name}_${depth}`;
       const near = closestName(field.name, relation.columnsByName.keys());
-      return refuse(
-        '42703',
-        `column ${relation.name}.${field.name} does not exist`,
-        null,
-        near ? `Perhaps you meant to reference the column "${relation.name}.${near}".` : null,
-      );
+      return failWith(undefinedColumn(label, field.name, near));
     }
     return ok({ column, json: field.json });
   }
@@ -552,14 +770,19 @@ class NodePlanner {
   private cast(name: string | undefined): Outcome<SqlType | undefined> {
     if (name === undefined) return ok(undefined);
     const t = sqlTypeFor(name);
-    if (!t) return refuse('42704', `type "${name}" does not exist`, null, `Casts may use: ${Object.keys(SQL_TYPES).join(', ')}.`);
+    if (!t) return failWith(undefinedType(name, Object.keys(SQL_TYPES)));
     return ok(t);
   }
 
   private item(relation: Relation, item: SelectItem, path: NodePath): Outcome<PlannedItem[]> {
     switch (item.kind) {
       case 'star':
-        return ok(relation.columns.map((column) => ({ kind: 'column' as const, column, json: [], name: column.name })));
+        return ok(
+          relation.columns.map((column) => {
+            const transform = this.outputRepresentation(column);
+            return { kind: 'column' as const, column, json: [], name: column.name, ...(transform && { transform }) };
+          }),
+        );
       case 'count': {
         const cast = this.cast(item.cast);
         if (!cast.ok) return cast;
@@ -582,14 +805,17 @@ class NodePlanner {
         if (!cast.ok) return cast;
         const aggregateCast = this.cast(item.aggregateCast);
         if (!aggregateCast.ok) return aggregateCast;
-        const lastKey = item.field.json[item.field.json.length - 1]?.key;
+        // PostgREST names a JSON path by its last key; array indexes do not name anything (`data->>0` is `data`).
+        const lastKey = [...item.field.json].reverse().find((step) => !/^-?\d+$/.test(step.key))?.key;
         const name = item.alias ?? item.aggregate ?? lastKey ?? item.field.name;
+        const transform = item.field.json.length === 0 ? this.outputRepresentation(col.value.column) : undefined;
         return ok([
           {
             kind: 'column',
             ...col.value,
             name,
             ...(cast.value && { cast: cast.value }),
+            ...(transform && { transform }),
             ...(item.aggregate && { aggregate: item.aggregate }),
             ...(aggregateCast.value && { aggregateCast: aggregateCast.value }),
           },
@@ -600,16 +826,12 @@ class NodePlanner {
         if (!found.ok) return found;
         const { relationship, target } = found.value;
         const name = item.alias ?? item.relation;
-        if (item.spread && !relationship.toOne) {
-          return refuse(
-            'PGRST127',
-            'Feature not implemented',
-            `Spreading '${item.relation}' is not supported: '${relation.name}' and '${item.relation}' do not form a many-to-one or one-to-one relationship`,
-            null,
-          );
-        }
         const node = this.node(target, item.select, [...path, { name, relation: item.relation }]);
         if (!node.ok) return node;
+        // A to-many spread lifts each column as an array of its values; aggregating inside it is not done (as in PostgREST).
+        if (item.spread && !relationship.toOne && hasAggregate(node.value)) {
+          return failWith(E.notImplemented('Aggregates are not implemented for one-to-many or many-to-many spreads.'));
+        }
         const embed: PlannedEmbed = {
           name,
           spread: item.spread,
@@ -623,40 +845,90 @@ class NodePlanner {
     }
   }
 
+  /**
+   * PostgREST's findRel: the relationships from `source` to relations of its own schema (computed
+   * ones first, overriding a foreign key to a table of the function's name), then narrowed by
+   * the name and the hint exactly as PostgREST narrows them, self-references included.
+   */
   private relationship(
     source: Relation,
     name: string,
     hint: string | undefined,
-  ): Outcome<{ relationship: Relationship; target: Relation }> {
-    const all = relationshipsFrom(this.cache, source).filter((r) => this.cache.config.dbSchemas.includes(r.target.schema));
-    const byName = all.filter(
-      (r) =>
-        (r.target.name === name && r.target.schema === source.schema) ||
-        (r.kind !== 'many-to-many' && r.constraint === name) ||
-        // Embedding by a foreign-key column names the table it points to.
-        (r.kind === 'many-to-one' && r.columns.length === 1 && r.columns[0]![0] === name),
+  ): Outcome<{ relationship: EmbedRelationship; target: Relation }> {
+    const schema = source.schema;
+    const computed = (this.cache.computedRelationships?.get(relationKey(source)) ?? []).filter(
+      (c) => c.function.schema === schema && this.cache.config.dbSchemas.includes(c.target.schema),
     );
-    const matches = hint === undefined ? byName : narrowByHint(byName, hint);
+    const overridden = new Set(computed.map((c) => c.function.name));
+    const candidates: EmbedRelationship[] = [
+      ...computed,
+      ...relationshipsFrom(this.cache, source).filter((r) => r.target.schema === schema && !overridden.has(r.target.name)),
+    ].sort(compareRelationships);
+    const isView = (q: QualifiedName) => {
+      const kind = findRelation(this.cache, q.schema, q.name)?.kind;
+      return kind === 'view' || kind === 'materialized_view';
+    };
+    const matches = candidates.filter((r) => {
+      if (r.kind === 'computed') return r.function.name === name;
+      const self = r.source.schema === r.target.schema && r.source.name === r.target.name;
+      // [origin column, target column] of a single-column key.
+      const single = r.kind !== 'many-to-many' && r.columns.length === 1 ? r.columns[0] : undefined;
+      const constraint = r.kind !== 'many-to-many' ? r.constraint : undefined;
+      if (self) {
+        // One key, two directions: the table's name means the children (one-to-many), the key
+        // column's name the parent (many-to-one); a hint names the children's key column.
+        if (hint === undefined)
+          return (r.target.name === name && r.kind === 'one-to-many') || (single?.[0] === name && r.kind === 'many-to-one');
+        return r.target.name === name && r.kind === 'one-to-many' && single?.[1] === hint;
+      }
+      if (hint === undefined) return r.target.name === name || (!isView(r.target) && (constraint === name || single?.[0] === name));
+      return (
+        r.target.name === name &&
+        (constraint === hint || single?.[0] === hint || single?.[1] === hint || (r.kind === 'many-to-many' && r.junction.name === hint))
+      );
+    });
     if (matches.length === 0) {
-      const near = closestName(name, new Set(all.map((r) => r.target.name)));
-      return refuse(
-        'PGRST200',
-        `Could not find a relationship between '${source.name}' and '${name}' in the schema cache`,
-        `Searched for a foreign key relationship between '${source.name}' and '${name}'${hint !== undefined ? ` using the hint '${hint}'` : ''} in the schema '${source.schema}', but no matches were found.`,
-        near && near !== name ? `Perhaps you meant '${near}' instead of '${name}'.` : null,
+      const childNames = new Set(candidates.map((r) => r.target.name));
+      const near =
+        candidates.length > 0
+          ? closestName(
+              name,
+              [...childNames].filter((n) => n !== name),
+            )
+          : closestName(
+              source.name,
+              [...this.cache.relationships.keys()].flatMap((k) => {
+                const [s, n] = k.split('\u0000');
+                return s === schema && n !== undefined ? [n] : [];
+              }),
+            );
+      return failWith(
+        E.noRelationship(
+          source.name,
+          name,
+          `Searched for a foreign key relationship between '${source.name}' and '${name}${hint !== undefined ? `' using the hint '${hint}` : ''}' in the schema '${schema}', but no matches were found.`,
+          near === undefined
+            ? null
+            : candidates.length > 0
+              ? `Perhaps you meant '${near}' instead of '${name}'.`
+              : `Perhaps you meant '${near}' instead of '${source.name}'.`,
+        ),
       );
     }
     if (matches.length > 1) {
-      return refuse(
-        'PGRST201',
-        `Could not embed because more than one relationship was found for '${source.name}' and '${name}'`,
-        matches.map(describeRelationship),
-        `Try changing '${name}' to one of the following: ${matches.map((r) => `'${name}!${hintFor(r)}'`).join(', ')}. Find the desired relationship in the 'details' key.`,
+      const fks = matches.filter((r): r is Relationship => r.kind !== 'computed');
+      return failWith(
+        E.ambiguousEmbed(
+          source.name,
+          name,
+          fks.map(describeRelationship),
+          `Try changing '${name}' to one of the following: ${fks.map((r) => `'${r.target.name}!${hintFor(r)}'`).join(', ')}. Find the desired relationship in the 'details' key.`,
+        ),
       );
     }
     const relationship = matches[0]!;
     const target = findRelation(this.cache, relationship.target.schema, relationship.target.name);
-    if (!target) return refuse('PGRST200', `Could not find a relationship between '${source.name}' and '${name}' in the schema cache`);
+    if (!target) return failWith(E.noRelationship(source.name, name));
     return ok({ relationship, target });
   }
 
@@ -675,14 +947,12 @@ class NodePlanner {
       if (f.operator === 'is' && (f.value === 'null' || f.value === 'not_null')) {
         return ok({ kind: 'embedPresence', embed, present: (f.value === 'not_null') !== f.negated });
       }
-      return refuse(
-        'PGRST120',
-        `Bad operator on the '${embed.name}' embedded resource`,
-        'Only is null or not is null filters are allowed on embedded resources',
-      );
+      return failWith(E.embedFilterOperator(embed.name));
     }
     const col = this.column(relation, f.field);
     if (!col.ok) return col;
+    // A domain with a text representation reads the filter's value through it.
+    const parse = f.field.json.length === 0 && !f.quantifier ? representation(this.cache, 'text', col.value.column.type) : undefined;
     return ok({
       kind: 'condition',
       ...col.value,
@@ -691,7 +961,13 @@ class NodePlanner {
       ...(f.quantifier && { quantifier: f.quantifier }),
       ...(f.language !== undefined && { language: f.language }),
       value: f.value,
+      ...(parse && { parse }),
     });
+  }
+
+  /** The data representation a column's value is output through: domain → json (text for CSV). */
+  private outputRepresentation(column: Column): QualifiedName | undefined {
+    return representation(this.cache, column.type, this.req.accepted.find((m) => m.kind !== 'plan')?.kind === 'csv' ? 'text' : 'json');
   }
 
   private order(relation: Relation, embeds: readonly PlannedEmbed[], term: OrderTerm): Outcome<PlannedOrder> {
@@ -703,45 +979,48 @@ class NodePlanner {
     }
     const via = embeds.find((e) => e.name === term.relation);
     if (!via) {
-      return refuse(
-        'PGRST108',
-        `'${term.relation}' is not an embedded resource in this request`,
-        null,
-        `Verify that '${term.relation}' is included in the 'select' query parameter.`,
-      );
+      return failWith(E.notEmbedded(term.relation));
     }
     if (!via.relationship.toOne) {
-      return refuse(
-        'PGRST118',
-        `A related order on '${term.relation}' is not possible`,
-        `'${relation.name}' and '${term.relation}' do not form a many-to-one or one-to-one relationship`,
-        null,
-      );
+      return failWith(E.relatedOrderNotToOne(term.relation, relation.name));
     }
-    const col = this.column(via.node.relation, term.field);
+    const col = this.column(via.node.relation, term.field, this.depth + 1);
     if (!col.ok) return col;
     return ok({ ...col.value, via, ...common });
   }
 }
 
-/**
- * A hint names a foreign key, a junction table, or a column. A column on the embedding side
- * wins over one on the embedded side, so `employees!manager_id` is the manager, not the reports.
- */
-function narrowByHint(candidates: readonly Relationship[], hint: string): Relationship[] {
-  const byKey = candidates.filter((r) =>
-    r.kind === 'many-to-many'
-      ? r.junction.name === hint || r.sourceConstraint === hint || r.targetConstraint === hint
-      : r.constraint === hint,
+/** Whether a node or a spread inside it aggregates. */
+function hasAggregate(node: ReadNode): boolean {
+  return node.items.some(
+    (i) =>
+      i.kind === 'count' ||
+      (i.kind === 'column' && i.aggregate !== undefined) ||
+      (i.kind === 'embed' && i.embed.spread && hasAggregate(i.embed.node)),
   );
-  if (byKey.length > 0) return byKey;
-  const bySource = candidates.filter((r) => r.kind !== 'many-to-many' && r.columns.some(([s]) => s === hint));
-  if (bySource.length > 0) return bySource;
-  return candidates.filter((r) => r.kind !== 'many-to-many' && r.columns.some(([, t]) => t === hint));
 }
 
 function hintFor(r: Relationship): string {
   return r.kind === 'many-to-many' ? r.junction.name : r.constraint;
+}
+
+const CARDINALITY_ORDER = { 'one-to-many': 0, 'many-to-one': 1, 'one-to-one': 2, 'many-to-many': 3 } as const;
+
+/** PostgREST's order of relationships (its derived Ord): the one its PGRST201 details list them in. */
+function compareRelationships(a: EmbedRelationship, b: EmbedRelationship): number {
+  const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  if (a.kind === 'computed' || b.kind === 'computed') {
+    if (a.kind === 'computed' && b.kind === 'computed') return text(a.function.name, b.function.name);
+    return a.kind === 'computed' ? 1 : -1;
+  }
+  const self = (r: Relationship) => (r.source.schema === r.target.schema && r.source.name === r.target.name ? 1 : 0);
+  return (
+    text(a.target.schema, b.target.schema) ||
+    text(a.target.name, b.target.name) ||
+    self(a) - self(b) ||
+    CARDINALITY_ORDER[a.kind] - CARDINALITY_ORDER[b.kind] ||
+    text(a.kind === 'many-to-many' ? a.junction.name : a.constraint, b.kind === 'many-to-many' ? b.junction.name : b.constraint)
+  );
 }
 
 function describeRelationship(r: Relationship): { cardinality: string; embedding: string; relationship: string } {

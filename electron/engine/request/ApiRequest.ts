@@ -6,7 +6,12 @@ export type MediaType =
   | { readonly kind: 'object'; readonly stripNulls: boolean }
   | { readonly kind: 'csv' }
   /** `application/vnd.pgrst.plan[+json|+text]; options=analyze|verbose|…`: the query plan, not the rows. */
-  | { readonly kind: 'plan'; readonly format: 'json' | 'text'; readonly options: readonly PlanOption[] };
+  | { readonly kind: 'plan'; readonly format: 'json' | 'text'; readonly options: readonly PlanOption[] }
+  /**
+   * No built-in representation fits the Accept header: a media type handler in the database may
+   * (PostgREST's handlers, resolved by the planner), else 406.
+   */
+  | { readonly kind: 'unmatched'; readonly accept: string };
 
 export const PLAN_OPTIONS = ['analyze', 'verbose', 'settings', 'buffers', 'wal'] as const;
 export type PlanOption = (typeof PLAN_OPTIONS)[number];
@@ -58,7 +63,12 @@ export type Payload =
       readonly keys: readonly string[];
     }
   /** A JSON value that is not an object or array of objects (e.g. an RPC's single json argument). */
-  | { readonly kind: 'value'; readonly value: unknown };
+  | { readonly kind: 'value'; readonly value: unknown }
+  /**
+   * A body that is not data rows: text/plain, text/xml or application/octet-stream, for a
+   * function's single unnamed text, xml or bytea parameter (PostgREST's raw bodies).
+   */
+  | { readonly kind: 'raw'; readonly media: 'text' | 'xml' | 'octet'; readonly bytes: Buffer };
 
 export interface ApiRequest {
   readonly action: ApiAction;
@@ -66,7 +76,8 @@ export interface ApiRequest {
   readonly query: ReadQuery;
   /** Accept-Profile (reads) / Content-Profile (writes). */
   readonly profile?: string;
-  readonly media: MediaType;
+  /** What Accept allows, most preferred first (never empty); the planner picks one (plans only where allowed). */
+  readonly accepted: readonly MediaType[];
   readonly preferences: Preferences;
   /** From the Range header: first row and optional last row, both inclusive. */
   readonly range?: { readonly from: number; readonly to?: number };

@@ -25,9 +25,23 @@ describe('parseRequest', () => {
     ['application/vnd.pgrst.array+json;nulls=stripped', { kind: 'json', stripNulls: true }],
     ['text/html;q=0.9, text/csv', { kind: 'csv' }],
     ['text/xml, application/json;q=0.5', { kind: 'json', stripNulls: false }],
+    // No built-in representation: left to the database's media type handlers (the planner answers 406 without one).
+    ['image/png', { kind: 'unmatched', accept: 'image/png' }],
+    ['application/vnd.pgrst.plan+json; options=analyze|bogus, application/json', { kind: 'plan', format: 'json', options: ['analyze'] }],
   ])('negotiates Accept %s', (accept, media) => {
     const r = parseRequest(input({ headers: { accept } }));
-    expect(r.ok && r.value.media).toEqual(media);
+    expect(r.ok && r.value.accepted[0]).toEqual(media);
+  });
+
+  it('keeps every acceptable type in order, for the planner to choose (plans only where allowed)', () => {
+    const r = parseRequest(
+      input({ headers: { accept: 'application/vnd.pgrst.plan, text/plain, text/csv;q=0.5, application/json;q=0.7' } }),
+    );
+    expect(r.ok && r.value.accepted).toEqual([
+      { kind: 'plan', format: 'text', options: [] },
+      { kind: 'json', stripNulls: false },
+      { kind: 'csv' },
+    ]);
   });
 
   it.each([
@@ -118,7 +132,6 @@ describe('parseRequest', () => {
 
   it.each([
     [{ rawQuery: 'select=id,(' }, 'PGRST100'],
-    [{ headers: { accept: 'image/png' } }, 'PGRST107'],
     [{ headers: { range: '9-1' } }, 'PGRST103'],
     [{ path: '/a/b/c/d' }, 'PGRST125'],
   ] as [Partial<HttpInput>, string][])('refuses %j with %s', (over, code) => {
