@@ -82,9 +82,9 @@ describe('maskedUpdate', () => {
   });
 
   it.each([
-    ['spec.autoscaling_limit_max_cu', {}, /not set in the request body/],
+    ['spec.autoscaling_limit_max_cu', {}, /is in update_mask but not provided in request/],
     ['spec.endpoint_type', { endpoint_type: 'ENDPOINT_TYPE_READ_ONLY' }, /immutable/],
-    ['spec.nothing', { nothing: 1 }, /no such updatable field/],
+    ['spec.nothing', { nothing: 1 }, /Unknown field path in update_mask: 'spec.nothing'/],
   ])('refuses mask %s', (mask, spec, message) => {
     expect(() => maskedUpdate('endpoint', current, { spec }, q(mask))).toThrow(message);
   });
