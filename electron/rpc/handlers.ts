@@ -8,6 +8,7 @@ import type { DataApiConsole } from '../branchData/DataApiConsole';
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
 import { unavailable } from '../errors/PierError';
 import type { PendingSignInDto } from '../../shared/contract/signIn';
+import type { ResetSampleResult } from '../../shared/contract/sample';
 import type { IAppShell } from '../platform/appShell';
 
 /** Main-process implementation of every contract channel. A missing channel is a compile error. */
@@ -18,6 +19,12 @@ export interface ISignInDecisions {
   pending(): PendingSignInDto[];
   /** False when no such request waits (decided elsewhere, timed out, or never there). */
   decide(id: string, approve: boolean): boolean;
+}
+
+/** The documentation's sample data on a local branch (electron/local's control plane implements it). */
+export interface ISampleData {
+  /** Puts the sample back in one transaction; PierError PIER409 on a protected branch, PIER404 when missing. */
+  reset(branch: string): Promise<ResetSampleResult>;
 }
 
 export interface HandlerDeps {
@@ -36,6 +43,8 @@ export interface HandlerDeps {
   readonly appShell: IAppShell;
   /** Sign-ins of the local OIDC issuer waiting for the user's decision. */
   readonly signIns: ISignInDecisions;
+  /** Local branches' sample data; a reason string when there are no local clusters (--database-url). */
+  readonly sampleData: ISampleData | { readonly unavailable: string };
 }
 
 /**
@@ -93,6 +102,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dataApi.transaction': (input) => deps.dataApi.transaction(input),
     'signIn.pending': async () => ({ requests: deps.signIns.pending() }),
     'signIn.decide': async (input) => ({ decided: deps.signIns.decide(input.id, input.approve) }),
+    'sample.reset': async (input) => {
+      if ('unavailable' in deps.sampleData) throw unavailable(deps.sampleData.unavailable);
+      return deps.sampleData.reset(input.branch);
+    },
     ...createAdminHandlers(branchData),
     ...cloudHandlers(deps.cloud),
   };

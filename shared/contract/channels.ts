@@ -29,6 +29,7 @@ export const CHANNELS = [
   'sql.cancel',
   'signIn.pending',
   'signIn.decide',
+  'sample.reset',
   'workspaces.list',
   'workspaces.add',
   'workspaces.remove',
