@@ -16,6 +16,7 @@ import { DataApiConsole } from '../branchData/DataApiConsole';
 import type { IBranchSource } from '../branchData/IBranchSource';
 import { LocalBranchSource, localDataApiUrl } from '../branchData/LocalBranchSource';
 import type { WorkspaceRegistry } from '../cloud/workspaces/workspaceRegistry';
+import { HOST_METADATA_PATH, hostMetadata } from './hostMetadataRoute';
 import { mountHandler, type ServiceRequest } from './mountHandler';
 import { DEFAULT_MAX_BODY_BYTES } from '../engine';
 import { createCloudServices } from '../cloud/createCloudServices';
@@ -156,6 +157,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     });
     await mountHandler(http, '/oidc', async (req) => (await servicesReady).oidc.handle({ ...req, body: req.body }));
     await mountHandler(http, SCIM_ME_PATH, async (req) => scimMe((await servicesReady).issuer, req));
+    await mountHandler(http, HOST_METADATA_PATH, hostMetadata);
     try {
       await http.listen({ host: '127.0.0.1', port: options.port });
     } catch (err) {
@@ -264,6 +266,9 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       cloud,
       appShell: options.appShell ?? browserAppShell(pierPaths({ dataDir: options.dataDir })),
       signIns,
+      sampleData: controlPlane
+        ? { reset: (branch) => controlPlane.resetSampleData(branch) }
+        : { unavailable: 'This Pier runs on an external database (--database-url); it has no local branches with sample data.' },
     });
     ready({
       handlers,
