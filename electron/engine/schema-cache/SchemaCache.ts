@@ -106,6 +106,8 @@ export interface DataApiConfig {
   readonly aggregatesEnabled: boolean;
   /** `pgrst.db_max_rows`, when the database sets it. */
   readonly maxRows?: number;
+  /** `pgrst.db_anon_role`: the role requests without a token run as, when the database sets one. */
+  readonly anonRole?: string;
 }
 
 export interface SchemaCache {
