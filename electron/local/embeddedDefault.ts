@@ -2,7 +2,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
 import pg from 'pg';
-import { findPostgresBinaries } from './postgres/binaries';
+import { findPostgresBinaries, type PostgresMajor } from './postgres/binaries';
 import { PostgresCluster } from './postgres/cluster';
 import { resolveRunAs } from './postgres/runAs';
 import { DEFAULT_DATABASE, ensureDefaultDatabase, seedSampleDatabase } from './seed/sampleDatabase';
@@ -10,6 +10,8 @@ import { ensureWalArchive, WAL_ARCHIVE_SETTINGS } from './runtime/walArchive';
 
 export interface EmbeddedDefault {
   readonly cluster: PostgresCluster;
+  /** The PostgreSQL major the cluster runs. */
+  readonly major: PostgresMajor;
   /** Superuser connection string to `databricks_postgres`. */
   readonly connectionString: string;
   readonly seeded: boolean;
@@ -72,6 +74,7 @@ export async function startEmbeddedDefault(options: EmbeddedDefaultOptions): Pro
   if (seeded) log(`Seeded ${DEFAULT_DATABASE} with the sample schema`);
   return {
     cluster,
+    major: binaries.major,
     connectionString: cluster.connectionString(DEFAULT_DATABASE),
     seeded,
     dispose: () => cluster.stop(),

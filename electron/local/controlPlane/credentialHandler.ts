@@ -3,6 +3,7 @@ import { parseResourceName, type DatabaseCredential } from '../../../shared/mana
 import { ApiFailure, invalidParameter, requiredField } from './apiFailure';
 import type { ApiCall } from './apiCall';
 import type { ControlPlaneCore } from './controlPlaneCore';
+import { checkCredentialScope } from './credentialScope';
 import { requireLevel } from './projectPermissions';
 import { durationIn, parseTimestamp } from './wireValues';
 
@@ -13,6 +14,7 @@ import { durationIn, parseTimestamp } from './wireValues';
 export async function generateCredential(core: ControlPlaneCore, call: ApiCall): Promise<DatabaseCredential> {
   const endpoint = call.body.endpoint;
   if (typeof endpoint !== 'string' || endpoint === '') throw requiredField('endpoint');
+  checkCredentialScope(call.body);
   const parsed = parseResourceName(endpoint);
   if (parsed?.kind !== 'endpoint')
     throw invalidParameter(`Field 'endpoint' must be an endpoint name like projects/p/branches/b/endpoints/e, got '${endpoint}'.`);
