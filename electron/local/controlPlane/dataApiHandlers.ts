@@ -119,17 +119,31 @@ const asBoolean = (v: string | null | undefined): boolean | undefined =>
   v === null || v === undefined || v.trim() === '' ? undefined : ['true', 'on', '1', 'yes'].includes(v.trim().toLowerCase());
 
 /**
- * What is in effect in the database: `pgrst.pre_config()` run in a transaction that is rolled
- * back, its settings read with current_setting; what it does not set has PostgREST's default.
+ * What is in effect in the database: `pgrst.pre_config()` run as authenticator in a read-only
+ * transaction that is rolled back, its settings read with current_setting; what it does not set
+ * (or a database without authenticator) has PostgREST's default.
  * So a change made with SQL (Pier's set-up assistant, a migration) shows here, as on Lakebase.
  */
 export async function readDataApiStatus(c: pg.ClientBase): Promise<DataApiStatus> {
   await c.query('BEGIN READ ONLY');
   try {
     const has = await c.query(
-      `SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'pgrst' AND p.proname = 'pre_config' AND p.pronargs = 0`,
+      `SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = 'pgrst' AND p.proname = 'pre_config' AND p.pronargs = 0
+          AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticator')`,
     );
-    if (has.rowCount) await c.query('SELECT pgrst.pre_config()');
+    // The function is the database owner's code: run it as the Data API does, as authenticator,
+    // never with this connection's superuser rights (the role ends with the rolled-back transaction).
+    if (has.rowCount) {
+      // A function that fails (or that authenticator may not run) leaves PostgREST's defaults, as shown.
+      await c.query('SAVEPOINT pre_config');
+      try {
+        await c.query('SET LOCAL ROLE authenticator');
+        await c.query('SELECT pgrst.pre_config()');
+      } catch {
+        await c.query('ROLLBACK TO SAVEPOINT pre_config');
+      }
+    }
     const keys = [
       'db_schemas',
       'db_extra_search_path',

@@ -248,6 +248,18 @@ describe("the service's smaller behaviours", () => {
       expect(r.body.status).toMatchObject({ db_schemas: ['public', 'reporting'], db_max_rows: 25 });
     });
 
+    it('runs pgrst.pre_config() as authenticator when reading status, never as a superuser', async () => {
+      // A database owner writes this function; reading status must not run it with more rights than the Data API has.
+      await sql(
+        primary,
+        `CREATE OR REPLACE FUNCTION pgrst.pre_config() RETURNS void LANGUAGE sql AS $$
+           SELECT set_config('pgrst.db_schemas', (SELECT CASE WHEN rolsuper THEN 'as_superuser' ELSE 'public' END
+                                                    FROM pg_roles WHERE rolname = current_user), true) $$`,
+      );
+      const r = await api<{ status: { db_schemas: string[] } }>('GET', dataApi);
+      expect(r.body.status.db_schemas).toEqual(['public']);
+    });
+
     it('refuses a db_anon_role that does not exist or is elevated, before an operation starts', async () => {
       const missing = await api<{ message: string }>('PATCH', `${dataApi}?update_mask=spec.db_anon_role`, {
         spec: { db_anon_role: 'nobody_here' },
