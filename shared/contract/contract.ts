@@ -7,6 +7,7 @@ import * as sql from './sql';
 import * as signIn from './signIn';
 import * as sample from './sample';
 import { cloudContract } from './cloud';
+import { tablesContract } from './tables';
 import type { Channel } from './channels';
 import type { Result } from './result';
 
@@ -38,6 +39,7 @@ export const contract = {
   'signIn.pending': { input: signIn.pendingSignInsInput, output: signIn.pendingSignInsOutput },
   'signIn.decide': { input: signIn.decideSignInInput, output: signIn.decideSignInOutput },
   'sample.reset': { input: sample.resetSampleInput, output: sample.resetSampleOutput },
+  ...tablesContract,
   ...cloudContract,
 } satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
