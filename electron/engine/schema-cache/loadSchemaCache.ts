@@ -120,6 +120,7 @@ const CONFIG_SQL = `
 SELECT current_setting('pgrst.db_schemas', true) AS db_schemas,
        current_setting('pgrst.db_aggregates_enabled', true) AS db_aggregates_enabled,
        current_setting('pgrst.db_max_rows', true) AS db_max_rows,
+       current_setting('pgrst.db_plan_enabled', true) AS db_plan_enabled,
        current_setting('pgrst.db_anon_role', true) AS db_anon_role`;
 
 const KINDS: Record<string, RelationKind> = { r: 'table', v: 'view', m: 'materialized_view', f: 'foreign_table', p: 'partitioned_table' };
@@ -184,6 +185,7 @@ async function loadConfig(session: CatalogSession): Promise<DataApiConfig> {
       db_schemas: string | null;
       db_aggregates_enabled: string | null;
       db_max_rows: string | null;
+      db_plan_enabled: string | null;
       db_anon_role: string | null;
     }>(CONFIG_SQL)
   ).rows[0];
@@ -194,10 +196,15 @@ async function loadConfig(session: CatalogSession): Promise<DataApiConfig> {
     .filter((s) => s !== '');
   return {
     dbSchemas: schemas.length > 0 ? schemas : ['public'],
-    aggregatesEnabled: ['true', 'on', '1', 'yes'].includes((row?.db_aggregates_enabled ?? '').trim().toLowerCase()),
+    aggregatesEnabled: isOn(row?.db_aggregates_enabled),
+    planEnabled: isOn(row?.db_plan_enabled),
     ...(maxRows !== undefined && maxRows > 0 && { maxRows }),
     ...(row?.db_anon_role && { anonRole: row.db_anon_role }),
   };
+}
+
+function isOn(setting: string | null | undefined): boolean {
+  return ['true', 'on', '1', 'yes'].includes((setting ?? '').trim().toLowerCase());
 }
 
 function assemble(
