@@ -134,6 +134,8 @@ export async function startPierServices(options: PierServicesOptions): Promise<P
         stopOnSignIn();
       });
     }
+    // The control plane of the local clusters, if any (none with --database-url).
+    const localClusters = controlPlane;
     const handlers = createHandlers({
       mode: options.mode,
       home,
@@ -143,6 +145,9 @@ export async function startPierServices(options: PierServicesOptions): Promise<P
       cloud: cloud.handlers,
       appShell: options.appShell ?? browserAppShell(pierPaths({ dataDir: options.dataDir })),
       signIns,
+      sampleData: localClusters
+        ? { reset: (branch) => localClusters.resetSampleData(branch) }
+        : { unavailable: 'This Pier runs on an external database (--database-url); it has no local branches with sample data.' },
     });
     return {
       handlers,

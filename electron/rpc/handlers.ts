@@ -13,6 +13,7 @@ import type { DataApiConsole } from '../branchData/DataApiConsole';
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
 import { unavailable } from '../errors/PierError';
 import type { PendingSignInDto } from '../../shared/contract/signIn';
+import type { ResetSampleResult } from '../../shared/contract/sample';
 import type { IAppShell } from '../platform/appShell';
 
 /** Main-process implementation of every contract channel. A missing channel is a compile error. */
@@ -23,6 +24,12 @@ export interface ISignInDecisions {
   pending(): PendingSignInDto[];
   /** False when no such request waits (decided elsewhere, timed out, or never there). */
   decide(id: string, approve: boolean): boolean;
+}
+
+/** The documentation's sample data on a local branch (electron/local's control plane implements it). */
+export interface ISampleData {
+  /** Puts the sample back in one transaction; PierError PIER409 on a protected branch, PIER404 when missing. */
+  reset(branch: string): Promise<ResetSampleResult>;
 }
 
 export interface HandlerDeps {
@@ -41,6 +48,8 @@ export interface HandlerDeps {
   readonly appShell: IAppShell;
   /** Sign-ins of the local OIDC issuer waiting for the user's decision. */
   readonly signIns: ISignInDecisions;
+  /** Local branches' sample data; a reason string when there are no local clusters (--database-url). */
+  readonly sampleData: ISampleData | { readonly unavailable: string };
 }
 
 /**
@@ -105,6 +114,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'tableData.importCsv': (input) => branchData.withAdminPool(input.at, (pool) => importCsv(pool, input)),
     'signIn.pending': async () => ({ requests: deps.signIns.pending() }),
     'signIn.decide': async (input) => ({ decided: deps.signIns.decide(input.id, input.approve) }),
+    'sample.reset': async (input) => {
+      if ('unavailable' in deps.sampleData) throw unavailable(deps.sampleData.unavailable);
+      return deps.sampleData.reset(input.branch);
+    },
     ...createAdminHandlers(branchData),
     ...createTableHandlers(branchData),
     ...cloudHandlers(deps.cloud),

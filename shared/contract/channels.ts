@@ -40,6 +40,7 @@ export const CHANNELS = [
   'tables.applyChange',
   'signIn.pending',
   'signIn.decide',
+  'sample.reset',
   'workspaces.list',
   'workspaces.add',
   'workspaces.remove',

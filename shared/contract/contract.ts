@@ -6,6 +6,7 @@ import * as admin from './admin';
 import * as sql from './sql';
 import * as signIn from './signIn';
 import * as tableData from './tableData';
+import * as sample from './sample';
 import { cloudContract } from './cloud';
 import { tablesContract } from './tables';
 import type { Channel } from './channels';
@@ -44,6 +45,7 @@ export const contract = {
   'sql.cancel': { input: sql.sqlCancelInput, output: sql.sqlCancelOutput },
   'signIn.pending': { input: signIn.pendingSignInsInput, output: signIn.pendingSignInsOutput },
   'signIn.decide': { input: signIn.decideSignInInput, output: signIn.decideSignInOutput },
+  'sample.reset': { input: sample.resetSampleInput, output: sample.resetSampleOutput },
   ...tablesContract,
   ...cloudContract,
 } satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
