@@ -54,7 +54,7 @@ export function Shell() {
       <nav className="sidebar" aria-label="Explorer">
         <header className="sidebar__brand">
           <PierMark />
-          <span className="sidebar__name">Pier</span>
+          <h1 className="sidebar__name">Pier</h1>
           <HelpMenu />
         </header>
         <AdminTools tabs={tabs} dispatch={dispatch} />
@@ -76,8 +76,9 @@ export function Shell() {
           onTool={(request) => dispatch({ kind: 'open', tab: toolTab(tabs, request) })}
         />
         <OperationsPanel />
+        {/* Inside the nav landmark (axe: all content in landmarks), drawn over the sidebar's right edge. */}
+        <SidebarResizer width={sidebarWidth} onResize={setSidebarWidth} />
       </nav>
-      <SidebarResizer width={sidebarWidth} onResize={setSidebarWidth} />
       <main className="main">
         <EditorTabs state={tabs} dispatch={dispatch} />
       </main>

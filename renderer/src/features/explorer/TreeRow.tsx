@@ -42,7 +42,6 @@ export function TreeRow({
     <div
       ref={register}
       role="treeitem"
-      aria-label={node.label}
       aria-description={meta.description}
       aria-level={row.level}
       aria-setsize={row.setSize}
