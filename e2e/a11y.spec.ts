@@ -94,6 +94,8 @@ for (const scheme of ['light', 'dark'] as const) {
       // Let data settle (skeletons, fades) so axe sees what a user sees.
       await page.waitForLoadState('networkidle');
       await page.waitForTimeout(300);
+      // One level-one heading (the app's name); each view's title sits below it.
+      await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
       await page.screenshot({ path: `e2e/screenshots/a11y-${view.name.replaceAll(' ', '-')}-${scheme}.png` });
       // label-content-name-mismatch is experimental in axe; the tree's rows are where it matters.
       const results = await new AxeBuilder({ page }).options({ rules: { 'label-content-name-mismatch': { enabled: true } } }).analyze();
