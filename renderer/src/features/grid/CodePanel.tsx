@@ -1,6 +1,6 @@
 import { useState, type KeyboardEvent } from 'react';
 import { CopyButton } from './CopyButton';
-import { SNIPPET_KINDS, codeSnippet, type SnippetKind, type SnippetTarget } from './codeSnippets';
+import { SNIPPET_KINDS, codeSnippet, tokenHint, type SnippetKind, type SnippetTarget } from './codeSnippets';
 
 /** The current view as curl, fetch, postgrest-js and supabase-js code, one tab each. */
 export function CodePanel({ target }: { target: SnippetTarget }) {
@@ -40,6 +40,7 @@ export function CodePanel({ target }: { target: SnippetTarget }) {
       <pre className="code-panel__code" role="tabpanel" tabIndex={0} aria-label={`${kind} code`}>
         {code}
       </pre>
+      <p className="code-panel__token">{tokenHint(target.where)}</p>
     </section>
   );
 }
