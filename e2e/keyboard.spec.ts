@@ -6,7 +6,9 @@ import { readyInfo } from './support/ready';
 async function start(page: Page): Promise<void> {
   await page.goto(readyInfo().ui);
   // The tree opens down to the default schema on a first visit; the palette's tables come from the same catalog.
-  await expect(page.getByRole('tree', { name: 'Database explorer' }).getByRole('treeitem', { name: /^clients/ })).toBeVisible();
+  await expect(page.getByRole('tree', { name: 'Database explorer' }).getByRole('treeitem', { name: /^clients/ })).toBeVisible({
+    timeout: 45_000,
+  });
 }
 
 const palette = (page: Page) => page.getByRole('dialog', { name: 'Command palette' });
