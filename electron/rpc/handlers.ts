@@ -3,6 +3,7 @@ import type { Location } from '../../shared/contract/location';
 import { cloudContract } from '../../shared/contract/cloud';
 import { listSchemas } from '../admin/catalog';
 import { createAdminHandlers } from '../admin/createAdminHandlers';
+import { createTableHandlers } from '../admin/createTableHandlers';
 import type { BranchData } from '../branchData/BranchData';
 import type { DataApiConsole } from '../branchData/DataApiConsole';
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
@@ -94,6 +95,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'signIn.pending': async () => ({ requests: deps.signIns.pending() }),
     'signIn.decide': async (input) => ({ decided: deps.signIns.decide(input.id, input.approve) }),
     ...createAdminHandlers(branchData),
+    ...createTableHandlers(branchData),
     ...cloudHandlers(deps.cloud),
   };
 }
