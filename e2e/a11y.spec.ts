@@ -80,6 +80,18 @@ const VIEWS: readonly View[] = [
       await expect(page.getByRole('heading').nth(1)).toBeVisible();
     },
   },
+  {
+    name: 'table designer',
+    open: async (page) => {
+      // From the command palette, as a keyboard user would.
+      await expect(page.getByRole('tree', { name: 'Database explorer' }).getByRole('treeitem', { name: /^clients/ })).toBeVisible();
+      await page.keyboard.press('Control+k');
+      await page.keyboard.type('New table in public');
+      await expect(page.getByRole('option', { name: 'New table in public' })).toHaveAttribute('aria-selected', 'true');
+      await page.keyboard.press('Enter');
+      await expect(page.getByRole('heading', { name: 'New table in public' })).toBeVisible();
+    },
+  },
 ];
 
 // axe walks the whole DOM; on a loaded machine that takes a while.

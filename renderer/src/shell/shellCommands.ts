@@ -49,6 +49,13 @@ export function shellCommands(ctx: ShellCommandContext): Command[] {
     const schema = ctx.currentTable?.schema ?? 'public';
     commands.push(
       {
+        id: 'tools.newTable',
+        title: `New table in ${schema}`,
+        group: 'Tools',
+        keywords: ['create table', 'designer'],
+        run: () => ctx.openTool({ tool: 'tableDesigner', schema, table: null, at }),
+      },
+      {
         id: 'tools.grants',
         title: `Grants on schema ${schema}`,
         group: 'Tools',
