@@ -12,7 +12,7 @@ import { describeError } from '../../api/RpcCallError';
 import { cancelSql, useRunSql } from '../../api/sql';
 import { adminLabel, branchShortName } from '../../ui/locationText';
 import { CodeEditor, type CodeEditorHandle, type CompletionEntry } from '../../ui/codeEditor/CodeEditor';
-import { ExplainPlan } from './ExplainPlan';
+import { ExplainPlan } from '../plan/ExplainPlan';
 import { sqlHistoryKey } from './sqlHistoryKey';
 import { addToHistory, destructiveStatements, parseHistory, statementRangeAt, type HistoryEntry } from './sqlText';
 import './sql.css';
