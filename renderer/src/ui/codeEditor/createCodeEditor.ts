@@ -1,5 +1,6 @@
 import { monaco } from './monacoSetup';
 import type { CodeEditorHandle, CompletionEntry } from './codeEditorTypes';
+import { themeStore } from '../theme/themeStore';
 
 const KIND: Record<CompletionEntry['kind'], monaco.languages.CompletionItemKind> = {
   table: monaco.languages.CompletionItemKind.Class,
@@ -29,7 +30,7 @@ monaco.languages.registerCompletionItemProvider('pgsql', {
   },
 });
 
-const darkScheme = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
+const monacoTheme = () => (themeStore().resolved === 'dark' ? 'vs-dark' : 'vs');
 
 export interface EditorCallbacks {
   onChange(value: string): void;
@@ -48,7 +49,7 @@ export function createCodeEditor(
     value,
     language: 'pgsql',
     ariaLabel,
-    theme: darkScheme() ? 'vs-dark' : 'vs',
+    theme: monacoTheme(),
     automaticLayout: true,
     minimap: { enabled: false },
     lineNumbersMinChars: 3,
@@ -59,6 +60,8 @@ export function createCodeEditor(
     fixedOverflowWidgets: true,
     renderLineHighlight: 'none',
   });
+  // Monaco's theme is global; each editor follows the app's theme while it lives.
+  const stopTheme = themeStore().onDidChange(() => monaco.editor.setTheme(monacoTheme()));
   const model = editor.getModel()!;
   const uri = model.uri.toString();
   completionsByModel.set(uri, callbacks.completions);
@@ -98,6 +101,7 @@ export function createCodeEditor(
     },
     dispose: () => {
       sub.dispose();
+      stopTheme();
       action.dispose();
       completionsByModel.delete(uri);
       editor.dispose();
