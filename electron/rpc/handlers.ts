@@ -1,8 +1,10 @@
 import type { Channel, OutputOf, ParsedInputOf } from '../../shared/contract';
-import type { Location } from '../../shared/contract/location';
+import { workspaceOf, type Location } from '../../shared/contract/location';
 import { cloudContract } from '../../shared/contract/cloud';
 import { listSchemas } from '../admin/catalog';
 import { createAdminHandlers } from '../admin/createAdminHandlers';
+import type { SqlRunner } from '../admin/SqlRunner';
+import type { SqlExports } from '../admin/sql/SqlExports';
 import type { BranchData } from '../branchData/BranchData';
 import type { DataApiConsole } from '../branchData/DataApiConsole';
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
@@ -36,6 +38,8 @@ export interface HandlerDeps {
   readonly appShell: IAppShell;
   /** Sign-ins of the local OIDC issuer waiting for the user's decision. */
   readonly signIns: ISignInDecisions;
+  /** The SQL editor's runner (its open results) and exports, owned by the composition root. */
+  readonly sql?: { readonly runner: SqlRunner; readonly exports: SqlExports };
 }
 
 /**
@@ -93,9 +97,31 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dataApi.transaction': (input) => deps.dataApi.transaction(input),
     'signIn.pending': async () => ({ requests: deps.signIns.pending() }),
     'signIn.decide': async (input) => ({ decided: deps.signIns.decide(input.id, input.approve) }),
-    ...createAdminHandlers(branchData),
+    ...createAdminHandlers(branchData, {
+      branchProtection: (at) => branchProtection(deps.cloud, at),
+      runner: deps.sql?.runner,
+      exports: deps.sql?.exports,
+    }),
     ...cloudHandlers(deps.cloud),
   };
+}
+
+/** Whether a branch is protected, from its workspace's management API; null when that cannot be told. */
+async function branchProtection(cloud: HandlerDeps['cloud'], at: Location): Promise<boolean | null> {
+  if ('unavailable' in cloud) return null;
+  const project = at.branch.split('/branches/')[0] ?? at.branch;
+  try {
+    let pageToken: string | undefined;
+    do {
+      const page = await cloud['cloud.branches']({ workspaceId: workspaceOf(at), project, ...(pageToken && { pageToken }) });
+      const found = page.branches.find((b) => b.name === at.branch);
+      if (found) return found.isProtected;
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+  } catch {
+    // The management API did not answer: unknown, so destructive SQL asks first.
+  }
+  return null;
 }
 
 function cloudHandlers(cloud: HandlerDeps['cloud']): CloudHandlers {

@@ -31,6 +31,9 @@ import { createHttpServer } from './httpServer';
 import type { ReadyInfo } from './readyFile';
 import { browserAppShell, type IAppShell } from '../platform/appShell';
 import { pierPaths } from '../platform/pierPaths';
+import { SqlRunner } from '../admin/SqlRunner';
+import { SqlExports } from '../admin/sql/SqlExports';
+import { mountSqlExportRoute } from './sqlExportRoute';
 
 export interface PierServerOptions {
   readonly mode: 'desktop' | 'browser';
@@ -125,6 +128,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       readonly controlPlane: ControlPlane | undefined;
       readonly oidc: ReturnType<typeof createOidcHandler>;
       readonly issuer: LocalIssuer;
+      readonly sqlExports: SqlExports;
     }
     let ready: (s: Services) => void = () => undefined;
     const servicesReady = new Promise<Services>((resolve) => (ready = resolve));
@@ -156,6 +160,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
     });
     await mountHandler(http, '/oidc', async (req) => (await servicesReady).oidc.handle({ ...req, body: req.body }));
     await mountHandler(http, SCIM_ME_PATH, async (req) => scimMe((await servicesReady).issuer, req));
+    mountSqlExportRoute(http, async () => (await servicesReady).sqlExports);
     try {
       await http.listen({ host: '127.0.0.1', port: options.port });
     } catch (err) {
@@ -255,6 +260,10 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
         stopOnSignIn();
       });
     }
+    // Disposed before BranchData (disposers run in reverse): open results give their connections back first.
+    const sqlRunner = new SqlRunner();
+    disposers.push(() => sqlRunner.dispose());
+    const sqlExports = new SqlExports(origin, (at, fn) => branchData.withAdminPool(at, fn));
     const handlers = createHandlers({
       mode: options.mode,
       home,
@@ -264,6 +273,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       cloud,
       appShell: options.appShell ?? browserAppShell(pierPaths({ dataDir: options.dataDir })),
       signIns,
+      sql: { runner: sqlRunner, exports: sqlExports },
     });
     ready({
       handlers,
@@ -272,6 +282,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       controlPlane,
       oidc: createOidcHandler(issuer, { approve: (ask) => signIns.ask(ask) }),
       issuer,
+      sqlExports,
     });
 
     async function startCloud(): Promise<{
