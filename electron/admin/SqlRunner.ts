@@ -124,7 +124,10 @@ export class SqlRunner {
             if (statements.some((s) => s.kind === 'schema')) await client.query(RELOAD_SCHEMA_SQL);
             await client.query('COMMIT');
           }
-          const results = sets.map((r, i) => toResultSet(r, typeNames, i === sets.length - 1 ? resultId : null));
+          const results = sets.map((r, i) => ({
+            ...toResultSet(r, typeNames, i === sets.length - 1 ? resultId : null),
+            statement: { start: statements[i]!.start, end: statements[i]!.end },
+          }));
           return { kind: 'ok', results, durationMs: performance.now() - started, plan: null, transaction: kept ? 'open' : 'committed' };
         }
         case 'explain':
@@ -261,7 +264,7 @@ async function readTypeNames(client: pg.ClientBase, oids: number[]): Promise<Map
   return new Map(r.rows.map((x) => [x.oid, x.name]));
 }
 
-function toResultSet(r: RawResult, typeNames: Map<number, string>, resultId: string | null): SqlResultSet {
+function toResultSet(r: RawResult, typeNames: Map<number, string>, resultId: string | null): Omit<SqlResultSet, 'statement'> {
   return {
     command: r.command,
     rowCount: r.rowCount,

@@ -40,6 +40,8 @@ export const sqlColumn = z.object({ name: z.string(), type: z.string() });
 export const sqlResultSet = z.object({
   /** e.g. SELECT, INSERT, UPDATE, CREATE. */
   command: z.string(),
+  /** The statement it came from: offsets into the SQL sent. */
+  statement: z.object({ start: z.number().int(), end: z.number().int() }),
   /** Rows affected or returned; null while more rows may be in Postgres. */
   rowCount: z.number().int().nullable(),
   columns: z.array(sqlColumn),
