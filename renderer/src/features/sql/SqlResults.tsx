@@ -110,7 +110,11 @@ function ResultSet({
       <div className="sql-view__result-bar">
         <p className="sql-view__meta" role="status">
           {summary(r)} · {Math.round(durationMs)} ms{fetching ? ' · fetching…' : ''}
-          {open && ' · transaction open while you scroll (closes when complete, on a new run, on Cancel or after 5 idle minutes)'}
+          {open && (
+            <span title="Its transaction stays open while you scroll; it closes when the result is complete, on a new run, on Close result, when the tab closes, or after 5 idle minutes.">
+              {' · transaction open'}
+            </span>
+          )}
         </p>
         {onExport && (
           <span className="sql-view__export">

@@ -167,7 +167,7 @@ export function SqlView({ tabNumber }: { tabNumber: number }) {
           >
             Explain analyze
           </button>
-          {(busy || (run.kind === 'done' && run.output.kind === 'ok' && run.output.transaction === 'open')) && (
+          {(busy || (run.kind === 'done' && run.output.kind === 'ok' && run.output.results.some((r) => r.resultId !== null))) && (
             <button
               type="button"
               className="button"
