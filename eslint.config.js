@@ -20,8 +20,8 @@ const electronBase = [
 /**
  * The services inside electron/ and what each may import besides shared/ (DESIGN §2, README "Map").
  * Lower layers know nothing of higher ones: the engine, admin and local control plane are plain
- * Node over Postgres; branchData joins engine and cloud; rpc routes by location; server (the HTTP
- * surface and composition root of browser mode) and main may use everything.
+ * Node over Postgres; branchData joins engine and cloud; rpc routes by location; app composes the
+ * services; server (the HTTP surface) and main (Electron) may use everything.
  */
 const SERVICE_IMPORTS = {
   errors: [],
@@ -34,9 +34,11 @@ const SERVICE_IMPORTS = {
   cloud: ['errors', 'files', 'vault', 'platform'],
   branchData: ['errors', 'engine', 'cloud'],
   rpc: ['errors', 'admin', 'branchData', 'cloud', 'platform'],
+  app: ['errors', 'files', 'platform', 'engine', 'admin', 'vault', 'local', 'cloud', 'branchData', 'rpc'],
 };
 const ELECTRON_FOLDERS = [
   'admin',
+  'app',
   'branchData',
   'cloud',
   'engine',

@@ -1,4 +1,12 @@
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Tests never touch the user's keyring or key folder: vault keys go to a folder of this run
+ * (see electron/vault/vaultKey.ts; tests of the keyring path inject one).
+ */
+const env = { PIER_KEYRING: 'off', PIER_KEY_DIR: path.join(os.tmpdir(), `pier-test-keys-${process.pid}`) };
 
 export default defineConfig({
   test: {
@@ -8,6 +16,7 @@ export default defineConfig({
           name: 'unit',
           include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
           environment: 'node',
+          env,
         },
       },
       {
@@ -15,6 +24,7 @@ export default defineConfig({
           name: 'integration',
           include: ['electron/**/*.itest.ts', 'test/**/*.itest.ts'],
           environment: 'node',
+          env,
           globalSetup: ['test/globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

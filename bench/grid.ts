@@ -13,7 +13,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
 import type { ReadyInfo } from '../electron/server/readyFile';
-import { RPC_PATH, SESSION_HEADER } from '../shared/contract/transport';
+import { RPC_PATH } from '../shared/contract/transport';
+import { mintUiLink, openUiSession } from '../electron/server/uiLink';
 import { EMBEDDED_BRANCH } from '../shared/contract/location';
 
 const ROWS = Number(process.env.PIER_BENCH_ROWS ?? 1_000_000);
@@ -61,13 +62,13 @@ try {
 
   // Window fetches through the grid's own RPC.
   const ui = new URL(info.ui);
-  const secret = new URLSearchParams(ui.hash.slice(1)).get('session') ?? '';
+  const cookie = await openUiSession(info);
   const database = new URL(info.postgres).pathname.slice(1);
   const request = async (rawQuery: string): Promise<number> => {
     const start = performance.now();
     const res = await fetch(`${ui.origin}${RPC_PATH}/dataApi.request`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SESSION_HEADER]: secret },
+      headers: { 'content-type': 'application/json', cookie },
       body: JSON.stringify({
         at: { kind: 'local', branch: EMBEDDED_BRANCH, database },
         method: 'GET',
@@ -96,7 +97,7 @@ try {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(info.ui);
+  await page.goto(mintUiLink(info.ui, info.launchSecret));
   const tree = page.getByRole('tree', { name: 'Database explorer' });
   for (const name of ['Local workspace', database, 'public']) {
     const item = tree.getByRole('treeitem', { name, exact: false }).first();

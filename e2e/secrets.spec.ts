@@ -62,11 +62,11 @@ test('no RPC response carries a secret', async ({ page }) => {
       JSON.parse(await readFile(path.join(dataDir, 'secrets', 'local-issuer-key.json'), 'utf8')) as { d: string }
     ).d,
   };
-  const vaultKey = await readFile(path.join(dataDir, 'vault.key')).catch(() => undefined);
-  if (vaultKey) {
-    secrets['the vault key (base64)'] = vaultKey.toString('base64');
-    secrets['the vault key (hex)'] = vaultKey.toString('hex');
-  }
+  // The vault key lives outside the data folder (the run's PIER_KEY_DIR, see support/globalSetup.ts).
+  const vaultId = (await readFile(path.join(dataDir, 'vault.id'), 'utf8')).trim();
+  const vaultKey = await readFile(path.join(process.env.PIER_E2E_DIR ?? '', 'keys', `${vaultId}.key`));
+  secrets['the vault key (base64)'] = vaultKey.toString('base64');
+  secrets['the vault key (hex)'] = vaultKey.toString('hex');
   try {
     expect(bodies.length).toBeGreaterThan(20);
     const all = bodies.join('\n');

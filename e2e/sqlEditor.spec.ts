@@ -294,16 +294,14 @@ for (const viewport of VIEWPORTS) {
         await dialog.getByRole('button', { name: 'Cancel' }).click();
         expect(await db(async (c) => (await c.query('SELECT count(*)::int AS n FROM sql_doomed')).rows[0].n)).toBe(3);
         // Main enforces it, whatever the page sends: without the confirmation nothing runs.
-        const ui = new URL(readyInfo().ui);
-        const res = await fetch(`${ui.origin}/rpc/sql.run`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-pier-session': new URLSearchParams(ui.hash.slice(1)).get('session') ?? '' },
-          body: JSON.stringify({
+        // The page's own session (its cookie), as any script in the page could call.
+        const res = await page.request.post(`${new URL(page.url()).origin}/rpc/sql.run`, {
+          data: {
             runId: 'direct',
             sql: 'DROP TABLE sql_doomed',
             viewAs: { kind: 'admin' },
             at: { kind: 'local', branch: 'projects/local/branches/production', database: 'databricks_postgres' },
-          }),
+          },
         });
         const direct = (await res.json()) as unknown;
         expect(direct).toMatchObject({ ok: true, value: { kind: 'confirm' } });

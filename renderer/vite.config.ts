@@ -21,7 +21,8 @@ export default defineConfig({
   },
   server: {
     // Dev with hot reload against a running `npm run serve`: PIER_API=http://127.0.0.1:<port>, then
-    // open the Vite URL with the serve link's #session=… fragment. Dev only; builds are unaffected.
+    // open the serve link with Vite's port in place of the server's (its /session sets the cookie
+    // through the proxy). Dev only; builds are unaffected.
     proxy: process.env.PIER_API
       ? {
           '/rpc': {
@@ -30,6 +31,7 @@ export default defineConfig({
             // The server only accepts same-origin browser calls; the Vite origin is not its own.
             configure: (proxy) => proxy.on('proxyReq', (req) => req.removeHeader('origin')),
           },
+          '/session': { target: process.env.PIER_API, changeOrigin: true },
         }
       : undefined,
   },

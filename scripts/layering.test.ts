@@ -31,6 +31,7 @@ describe('import layering', { timeout: 30_000 }, () => {
     ['electron/branchData/x.ts', "import { a } from '../local/controlPlane/createControlPlane';\nexport const b = a;\n"],
     ['electron/cloud/auth/x.ts', "import { a } from '../../engine';\nexport const b = a;\n"],
     ['electron/local/controlPlane/x.ts', "import { a } from '../../rpc/handlers';\nexport const b = a;\n"],
+    ['electron/app/x.ts', "import { a } from '../server/httpServer';\nexport const b = a;\n"],
   ])('refuses %s importing across the layers', async (file, code) => {
     expect(await restrictedImportErrors(file, code)).toBe(1);
   });

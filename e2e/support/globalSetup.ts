@@ -11,11 +11,15 @@ import type { ReadyInfo } from '../../electron/server/readyFile';
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pier-e2e-'));
   const readyFile = path.join(dir, 'ready.json');
+  // As root, clusters live outside the data folder (see prepareClusterFolder): this run's go here, removed at the end.
+  const clusterRoot = `${dir}-clusters`;
   const child = spawn(
     process.execPath,
     ['dist/server/serve.mjs', '--port', '0', '--data-dir', path.join(dir, 'data'), '--ready-file', readyFile],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      // The vault key goes to this run's own folder, never the user's keyring or key folder.
+      env: { ...process.env, PIER_CLUSTER_ROOT: clusterRoot, PIER_KEYRING: 'off', PIER_KEY_DIR: path.join(dir, 'keys') },
     },
   );
   let output = '';
@@ -38,5 +42,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     await rm(dir, { recursive: true, force: true });
+    await rm(clusterRoot, { recursive: true, force: true });
   };
 }

@@ -1,14 +1,19 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import { readyInfo } from './ready';
+import { openUiSession } from '../../electron/server/uiLink';
+import { readyFile, readyInfo } from './ready';
 
-/** Leaves the workspace list as every spec expects it: the local workspace only (RPC over HTTP with the session key). */
-export async function removeAddedWorkspaces(ui: string): Promise<void> {
-  const { origin, hash } = new URL(ui);
+/**
+ * Leaves the workspace list as every spec expects it: the local workspace only (RPC over HTTP in
+ * a session of its own, opened with a fresh link: `link`, often the spec's own, may be used already).
+ */
+export async function removeAddedWorkspaces(link: string): Promise<void> {
+  const { origin } = new URL(link);
+  const cookie = await openUiSession(readyFile());
   const call = async (channel: string, input: unknown) =>
     (await (
       await fetch(`${origin}/rpc/${channel}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-pier-session': hash.replace('#session=', '') },
+        headers: { 'content-type': 'application/json', cookie },
         body: JSON.stringify(input),
       })
     ).json()) as { ok: boolean; value?: { workspaces?: { id: string; kind: string }[] } };

@@ -4,9 +4,9 @@
  * wired together (removing a workspace closes its pools and drops its secrets).
  */
 import path from 'node:path';
-import { openAesGcmFileCipher } from '../vault/aesGcmFileCipher';
+import { openVaultCipher } from '../vault/vaultKey';
 import type { ISecretCipher } from '../vault/secretCipher';
-import { FileSecretVault, VAULT_FILE_NAME, VAULT_KEY_FILE_NAME } from '../vault/secretVault';
+import { FileSecretVault, VAULT_FILE_NAME } from '../vault/secretVault';
 import type { IAuthProvider } from './auth/authProvider';
 import { cloudFail, cloudOk, type CloudResult } from './cloudError';
 import { EndpointPools } from './connections/endpointPools';
@@ -14,11 +14,11 @@ import { OperationTracker } from './operations/operationTracker';
 import { LOCAL_WORKSPACE_ID, WorkspaceRegistry } from './workspaces/workspaceRegistry';
 
 export interface CloudServicesOptions {
-  /** The app-data folder: `vault.json`, `vault.key` (browser mode) and `workspaces.json` go here. */
+  /** The app-data folder: `vault.json` and `workspaces.json` go here. */
   readonly dataDir: string;
   /**
    * Desktop: `safeStorageCipher(safeStorage)` (refuses the Linux plain-text fallback).
-   * Omitted in browser mode: an AES-256-GCM key file `vault.key` (0600) is used.
+   * Omitted in browser mode: an AES-256-GCM key in the OS keyring or an owner-only key file (vault/vaultKey.ts).
    */
   readonly cipher?: ISecretCipher;
   /** The local control plane as this process serves it. */
@@ -45,7 +45,7 @@ export interface CloudServices {
 export async function createCloudServices(options: CloudServicesOptions): Promise<CloudResult<CloudServices>> {
   let cipher = options.cipher;
   if (!cipher) {
-    const fileCipher = await openAesGcmFileCipher(path.join(options.dataDir, VAULT_KEY_FILE_NAME));
+    const fileCipher = await openVaultCipher({ dataDir: options.dataDir });
     if (!fileCipher.ok) return cloudFail('CLOUD_VAULT', fileCipher.error.message, { error_code: fileCipher.error.code });
     cipher = fileCipher.value;
   }

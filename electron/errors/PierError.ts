@@ -18,6 +18,15 @@ export const PIER_ERRORS = {
   PIER500: 500,
   /** Something Pier needs is unavailable right now (Postgres restarting, workspaces without a vault). */
   PIER503: 503,
+  // Start-up: Pier cannot run as asked (the message says what to change).
+  /** A command-line option that is unknown or has no valid value. */
+  PIER_USAGE: 400,
+  /** The loopback port is taken. */
+  PIER_PORT_IN_USE: 409,
+  /** Another running Pier holds the data folder, or it cannot be written. */
+  PIER_DATA_DIR: 409,
+  /** PostgreSQL could not be initialised or started. */
+  PIER_POSTGRES_START: 500,
 } as const;
 
 export type PierErrorCode = keyof typeof PIER_ERRORS;

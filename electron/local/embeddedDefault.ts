@@ -1,15 +1,20 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, chmod, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { findPostgresBinaries } from './postgres/binaries';
 import { PostgresCluster } from './postgres/cluster';
 import { resolveRunAs } from './postgres/runAs';
+import { prepareClusterFolder } from './postgres/clusterFolder';
 import { DEFAULT_DATABASE, ensureDefaultDatabase, seedSampleDatabase } from './seed/sampleDatabase';
 import { ensureWalArchive, WAL_ARCHIVE_SETTINGS } from './runtime/walArchive';
+import { EndpointRuntime } from './runtime/endpointRuntime';
+import { PierError } from '../errors/PierError';
 
 export interface EmbeddedDefault {
   readonly cluster: PostgresCluster;
+  /** Keeps the cluster running: restarts its postmaster, on the same port, when it dies. */
+  readonly runtime: EndpointRuntime;
   /** Superuser connection string to `databricks_postgres`. */
   readonly connectionString: string;
   readonly seeded: boolean;
@@ -22,8 +27,11 @@ export interface EmbeddedDefaultOptions {
 }
 
 /** Thrown when the data folder cannot be used; names the folder. */
-export class DataDirError extends Error {
+export class DataDirError extends PierError {
   override name = 'DataDirError';
+  constructor(message: string) {
+    super('PIER_DATA_DIR', message);
+  }
 }
 
 /**
@@ -36,7 +44,7 @@ export async function startEmbeddedDefault(options: EmbeddedDefaultOptions): Pro
   await ensureWritable(dataDir);
   const [binaries, runAs] = await Promise.all([findPostgresBinaries(), resolveRunAs()]);
   const superuserPassword = await loadOrCreateSecret(path.join(dataDir, 'secrets', 'postgres-superuser'));
-  const clusterDir = path.join(dataDir, 'clusters', 'production');
+  const clusterDir = path.join(await prepareClusterFolder(dataDir, runAs), 'production');
   const cluster = new PostgresCluster({
     dir: clusterDir,
     binaries,
@@ -44,11 +52,16 @@ export async function startEmbeddedDefault(options: EmbeddedDefaultOptions): Pro
     superuserPassword,
     // Archived WAL lets the local control plane branch `production` from a past time.
     settings: WAL_ARCHIVE_SETTINGS,
+    // Pier's own pools connect straight to this port, so a restarted postmaster must come back on it.
+    keepPort: true,
   });
   const made = await cluster.initialize();
   if (made === 'created') log(`Created a PostgreSQL cluster in ${cluster.dataDir}`);
   await ensureWalArchive(clusterDir, runAs);
-  await cluster.start();
+  // Supervised as branch endpoints are, but restarted as soon as it dies: the server connects to
+  // it directly (no proxy in the data path, whose copying would cost every request), not on demand.
+  const runtime = new EndpointRuntime({ cluster, proxyPort: 0, suspendAfterMs: null, restartOnCrash: true, log });
+  await runtime.ensureRunning();
   let seeded: boolean;
   try {
     const admin = new pg.Client({ connectionString: cluster.connectionString('postgres') });
@@ -66,22 +79,25 @@ export async function startEmbeddedDefault(options: EmbeddedDefaultOptions): Pro
       await db.end();
     }
   } catch (err) {
-    await cluster.stop();
+    await runtime.close();
     throw err;
   }
   if (seeded) log(`Seeded ${DEFAULT_DATABASE} with the sample schema`);
   return {
     cluster,
+    runtime,
     connectionString: cluster.connectionString(DEFAULT_DATABASE),
     seeded,
-    dispose: () => cluster.stop(),
+    dispose: () => runtime.close(),
   };
 }
 
 async function ensureWritable(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     await access(dir, constants.W_OK);
+    // Everything in it is the user's alone (it holds secrets and the log); nothing above it changes.
+    await chmod(dir, 0o700);
   } catch (err) {
     throw new DataDirError(
       `The data folder ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). ` +

@@ -1,3 +1,4 @@
+import { PierError } from '../errors/PierError';
 /** Command-line options of `npm run serve` (and of browser mode under `npm start`). */
 export interface ServeArgs {
   readonly port: number;
@@ -18,8 +19,12 @@ export const USAGE = `Usage: npm run serve -- [options]
   --open              open the UI in a Chromium app window
   --help              show this help`;
 
-export class UsageError extends Error {
+/** A command-line mistake: serve prints it with the usage and exits 2. */
+export class UsageError extends PierError {
   override name = 'UsageError';
+  constructor(message: string) {
+    super('PIER_USAGE', message);
+  }
 }
 
 export function parseServeArgs(argv: readonly string[]): ServeArgs | 'help' {

@@ -6,7 +6,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { SESSION_HEADER } from '../../shared/contract';
+import { openUiSession } from './uiLink';
 import { startPierServer, type PierServer } from './pierServer';
 
 export const PROD = 'projects/local/branches/production';
@@ -17,12 +17,15 @@ export interface RpcAnswer {
   error?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-/** Calls a channel over the server's HTTP transport, as the renderer does in browser mode. */
+const sessionCookies = new WeakMap<PierServer, Promise<string>>();
+
+/** Calls a channel over the server's HTTP transport, as the renderer does in browser mode (one UI session per server). */
 export async function rpc(server: PierServer, channel: string, input: unknown): Promise<RpcAnswer> {
-  const secret = new URL(server.uiUrl).hash.replace('#session=', '');
+  let cookie = sessionCookies.get(server);
+  if (!cookie) sessionCookies.set(server, (cookie = openUiSession(server.readyInfo())));
   const res = await fetch(`${server.origin}/rpc/${channel}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [SESSION_HEADER]: secret },
+    headers: { 'content-type': 'application/json', cookie: await cookie },
     body: JSON.stringify(input),
   });
   return (await res.json()) as RpcAnswer;

@@ -1,6 +1,7 @@
 import { LOCAL_WORKSPACE_ID, branchName, databaseName, type Location } from '../../shared/contract/location';
 import type { BranchData } from '../branchData/BranchData';
 import { PierError } from '../errors/PierError';
+import { isDatabaseUnavailable } from './databaseUnavailable';
 import type { ServiceRequest, ServiceResponse } from './mountHandler';
 
 export const DATA_API_PREFIX = '/api/2.0/workspace/:workspaceId/rest/:database';
@@ -11,7 +12,7 @@ export const BRANCH_DATA_API_PREFIX = '/projects/:project/branches/:branch/api/2
  * home (default) branch, `BRANCH_DATA_API_PREFIX` for any local branch (on Lakebase each endpoint
  * has its own host; here the branch comes first in the path). Engines come from BranchData.
  */
-export function dataApiRoute(data: BranchData, homeBranch: string) {
+export function dataApiRoute(data: BranchData, homeBranch: string, log: (line: string) => void = () => undefined) {
   return async (req: ServiceRequest, params: Record<string, string>): Promise<ServiceResponse> => {
     const at = locationOf(params, homeBranch);
     if (!at.ok) return notFound(at.error.message, at.error.hint);
@@ -22,8 +23,13 @@ export function dataApiRoute(data: BranchData, homeBranch: string) {
     } catch (err) {
       if (err instanceof PierError && err.status === 404) return notFound(err.message, err.hint ?? 'Check the URL.');
       if (err instanceof PierError && err.status === 503) return unavailableResponse(err.message);
-      // The engine answers Postgres being down itself; anything else here is Postgres refusing the look-up.
-      return unavailableResponse(`The database could not be reached: ${(err as Error).message}`);
+      // Opening the engine failed before any request ran (Postgres away, or restarting): come back shortly.
+      log(`Data API: ${at.value.database} on ${at.value.branch} could not be opened (${(err as Error).message})`);
+      return unavailableResponse(
+        isDatabaseUnavailable(err)
+          ? 'PostgreSQL is not reachable right now.'
+          : `The database could not be opened: ${(err as Error).message}`,
+      );
     }
   };
 }

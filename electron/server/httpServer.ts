@@ -1,8 +1,11 @@
-import { timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import Fastify, { type ConnectionError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { RPC_PATH, SESSION_HEADER } from '../../shared/contract';
+import { RPC_PATH } from '../../shared/contract';
 import type { Result } from '../../shared/contract';
+import { UI_SESSION_PATH } from './uiLink';
+import type { CodeRefusal, UiSessions } from './uiSessions';
 
 /** Content-Security-Policy of the UI: everything from our own origin, nothing inline but styles. */
 export const UI_CSP = [
@@ -22,10 +25,37 @@ export const UI_CSP = [
 export interface HttpServerOptions {
   /** Built renderer (index.html and assets). */
   readonly uiDir: string;
-  /** Per-launch secret every RPC call must carry in the x-pier-session header. */
-  readonly sessionSecret: string;
+  /**
+   * The UI sessions: one-time links in, session cookies out; every RPC call must carry one.
+   * A function, as they are made once the port is known (it names the cookie).
+   */
+  readonly sessions: () => UiSessions;
+  /** Told when a one-time link opened a session (for the log). */
+  readonly onDidOpenSession?: () => void;
   /** Runs one RPC call; input is untrusted JSON. */
   readonly rpc: (channel: string, input: unknown) => Promise<Result<unknown>>;
+}
+
+/**
+ * A request Node's parser refused before any route saw it (not HTTP, headers over 16 KB): a JSON
+ * error like every other, and for HEAD no body, as HTTP requires (Fastify's default sends one).
+ */
+function answerClientError(err: ConnectionError, socket: Socket): void {
+  if (socket.destroyed || !socket.writable) return;
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const message =
+    status === 431
+      ? 'The request headers are too large (the limit is 16 KB).'
+      : status === 408
+        ? 'The request took too long to arrive.'
+        : 'The request is not valid HTTP.';
+  const body = JSON.stringify({ code: `PIER${status}`, message, details: err.code ?? null, hint: null });
+  const raw: unknown = err.rawPacket; // a Buffer at run time, whatever the typings say
+  const isHead = Buffer.isBuffer(raw) && raw.subarray(0, 5).toString('latin1') === 'HEAD ';
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${isHead ? '' : body}`,
+  );
 }
 
 /**
@@ -33,8 +63,7 @@ export interface HttpServerOptions {
  * caller) the Data API, the local management API and OIDC. Binds 127.0.0.1 only.
  */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true });
-  const secret = Buffer.from(options.sessionSecret);
+  const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true, clientErrorHandler: answerClientError });
 
   // DNS-rebinding guard for the UI and RPC: only loopback host names are served.
   const isLoopbackHost = (req: FastifyRequest): boolean => {
@@ -44,19 +73,42 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
 
   const sameOrigin = (req: FastifyRequest): boolean => {
     const origin = req.headers.origin;
-    if (origin === undefined) return true; // non-browser clients; the session secret still applies
+    if (origin === undefined) return true; // non-browser clients; the session cookie still applies
     return origin === `http://${req.headers.host}`;
   };
 
-  const hasSession = (req: FastifyRequest): boolean => {
-    const given = req.headers[SESSION_HEADER];
-    if (typeof given !== 'string') return false;
-    const b = Buffer.from(given);
-    return b.length === secret.length && timingSafeEqual(b, secret);
+  const refuse = (reply: FastifyReply, status: number, code: string, message: string, hint: string, details?: string) =>
+    reply
+      .code(status)
+      .header('cache-control', 'no-store')
+      .send({ ok: false, error: { code, message, hint, ...(details !== undefined && { details }) } });
+
+  const NEW_LINK_HINT =
+    'Open Pier through a new link: `npm run serve` prints one (press Enter in its terminal for another), and tools make one from the ready file.';
+  const REFUSALS: Record<CodeRefusal, string> = {
+    malformed: 'This is not a Pier link code.',
+    forged: 'This link was not made by this Pier (it may be from an earlier run).',
+    expired: 'This link has expired: links work for 10 minutes.',
+    used: 'This link has been used already: each link opens Pier once.',
   };
 
-  const refuse = (reply: FastifyReply, status: number, code: string, message: string, hint: string) =>
-    reply.code(status).send({ ok: false, error: { code, message, hint } });
+  // A one-time link: its code becomes the session cookie, then the browser goes to the UI. Its
+  // Referrer-Policy keeps the code from travelling on, and no-store keeps it out of caches.
+  app.get<{ Querystring: { code?: unknown } }>(UI_SESSION_PATH, async (req, reply) => {
+    if (!isLoopbackHost(req)) return refuse(reply, 403, 'PIER403', 'Requests must be addressed to 127.0.0.1 or localhost.', NEW_LINK_HINT);
+    const code = typeof req.query.code === 'string' ? req.query.code : '';
+    const sessions = options.sessions();
+    const redeemed = sessions.redeem(code);
+    if (!redeemed.ok) return refuse(reply, 401, 'PIER401', REFUSALS[redeemed.why], NEW_LINK_HINT, redeemed.why);
+    options.onDidOpenSession?.();
+    return reply
+      .code(303)
+      .header('set-cookie', sessions.setCookie(redeemed.cookie))
+      .header('location', '/')
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .send();
+  });
 
   app.post<{ Params: { channel: string } }>(`${RPC_PATH}/:channel`, async (req, reply) => {
     if (!isLoopbackHost(req))
@@ -69,14 +121,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       );
     if (!sameOrigin(req))
       return refuse(reply, 403, 'PIER403', 'Cross-origin calls to Pier are refused.', 'Open Pier through the URL it printed.');
-    if (!hasSession(req)) {
-      return refuse(
-        reply,
-        401,
-        'PIER401',
-        'This page has no valid Pier session key.',
-        'Open Pier through the link printed by `npm run serve`, which carries the session key.',
-      );
+    const session = options.sessions().check(req.headers.cookie);
+    if (session !== 'valid') {
+      const message =
+        session === 'missing'
+          ? 'This page has no Pier session.'
+          : "This page's Pier session has ended (the server was restarted since it opened).";
+      // `details` tells the UI which of the two to explain.
+      return refuse(reply, 401, 'PIER401', message, NEW_LINK_HINT, session);
     }
     reply.header('cache-control', 'no-store');
     return options.rpc(req.params.channel, req.body);
@@ -96,7 +148,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
 
   app.addHook('onRequest', async (req, reply) => {
     if (req.url.startsWith('/api/') || req.url.startsWith('/oidc/')) return;
-    if (!isLoopbackHost(req)) await reply.code(403).type('text/plain').send('Pier serves 127.0.0.1 and localhost only.');
+    if (!isLoopbackHost(req))
+      await refuse(reply, 403, 'PIER403', 'Pier serves 127.0.0.1 and localhost only.', 'Address it as 127.0.0.1 or localhost.');
   });
 
   return app;

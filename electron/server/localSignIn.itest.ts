@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_HEADER } from '../../shared/contract';
+import { openUiSession } from './uiLink';
 import { startPierServer, type PierServer } from './pierServer';
 
 /**
@@ -16,10 +16,9 @@ let dataDir: string;
 let server: PierServer;
 
 async function rpc(channel: string, input: unknown) {
-  const secret = new URL(server.uiUrl).hash.replace('#session=', '');
   const res = await fetch(`${server.origin}/rpc/${channel}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [SESSION_HEADER]: secret },
+    headers: { 'content-type': 'application/json', cookie: await openUiSession(server.readyInfo()) },
     body: JSON.stringify(input),
   });
   return (await res.json()) as { ok: boolean; value?: any; error?: any };

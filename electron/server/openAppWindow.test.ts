@@ -26,12 +26,20 @@ describe.skipIf(process.platform === 'win32')('openAppWindow', () => {
   it('opens the UI in an app window on Pier’s own profile, and reports the window closing', async () => {
     vi.stubEnv('PIER_CHROMIUM', await fakeBrowser(dir, 0.3));
     const profileDir = path.join(dir, 'data', 'browser-profile');
+    const link = 'http://127.0.0.1:7420/session?code=one-time';
+    let launcher = '';
     const closed = new Promise<void>((resolve) => {
-      expect(openAppWindow('http://127.0.0.1:7420/', resolve, { profileDir, handoffMs: 100 })).toEqual({ ok: true });
+      expect(openAppWindow(link, resolve, { profileDir, handoffMs: 100 })).toMatchObject({ ok: true });
     });
+    // While the window opens, the link is in a page in the profile folder, not on the command line.
+    await vi.waitFor(async () => {
+      launcher = await readFile(path.join(profileDir, 'open-pier.html'), 'utf8');
+    });
+    expect(launcher).toContain('url=http://127.0.0.1:7420/session?code=one-time');
     await closed;
     const args = (await readFile(path.join(dir, 'args.txt'), 'utf8')).trim().split('\n');
-    expect(args).toContain('--app=http://127.0.0.1:7420/');
+    expect(args.join(' ')).not.toContain('one-time');
+    expect(args).toContain(`--app=file://${path.join(profileDir, 'open-pier.html')}`);
     // The same folder every launch, so what the UI keeps in local storage is there next time.
     expect(args).toContain(`--user-data-dir=${profileDir}`);
     expect((await stat(profileDir)).mode & 0o777).toBe(0o700);

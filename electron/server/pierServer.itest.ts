@@ -4,11 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_HEADER } from '../../shared/contract';
+import { openUiSession } from './uiLink';
 import { startPierServer, type PierServer } from './pierServer';
 
 const uiDir = path.join(os.tmpdir(), 'pier-itest-ui');
 const HOME = { kind: 'local', branch: 'projects/local/branches/production', database: 'databricks_postgres' };
+
+const sessionCookies = new WeakMap<PierServer, Promise<string>>();
 
 /** The owner lets user@example.com use project local (CAN_USE), or takes it back (`undefined`). */
 async function setUserAccess(info: { managementApi: string; tokens: Record<string, string> }, level: 'CAN_USE' | undefined) {
@@ -21,10 +23,11 @@ async function setUserAccess(info: { managementApi: string; tokens: Record<strin
 }
 
 async function rpc(server: PierServer, channel: string, input: unknown, headers: Record<string, string> = {}) {
-  const secret = new URL(server.uiUrl).hash.replace('#session=', '');
+  let cookie = sessionCookies.get(server);
+  if (!cookie) sessionCookies.set(server, (cookie = openUiSession(server.readyInfo())));
   const res = await fetch(`${server.origin}/rpc/${channel}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [SESSION_HEADER]: secret, ...headers },
+    headers: { 'content-type': 'application/json', cookie: await cookie, ...headers },
     body: JSON.stringify(input),
   });
   return { status: res.status, body: (await res.json()) as { ok: boolean; value?: any; error?: any } };
@@ -96,14 +99,14 @@ describe('browser-mode server on the embedded default', () => {
     expect((await readTable(server, 'clients')).rows).toHaveLength(3);
   });
 
-  it('refuses RPC without the session key, from another origin, or for another host name', async () => {
+  it('refuses RPC without the session cookie, from another origin, or for another host name', async () => {
     const noKey = await fetch(`${server.origin}/rpc/app.status`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{}',
     });
     expect(noKey.status).toBe(401);
-    expect(((await noKey.json()) as any).error.hint).toContain('npm run serve');
+    expect(((await noKey.json()) as any).error).toMatchObject({ details: 'missing', hint: expect.stringContaining('npm run serve') });
     const cross = await rpc(server, 'app.status', {}, { origin: 'http://evil.example' });
     expect(cross.status).toBe(403);
     // A DNS-rebound page reaches 127.0.0.1 under a foreign host name (fetch cannot forge Host, node:http can).

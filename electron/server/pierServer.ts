@@ -1,39 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { SESSION_FRAGMENT_KEY } from '../../shared/contract';
-import { loadOrCreateSecret, startEmbeddedDefault, type EmbeddedDefault } from '../local/embeddedDefault';
-import { createLocalIssuer, DEMO_USER_IDENTITY, type LocalIssuer } from '../local/identity/localIssuer';
-import { scimMe, SCIM_ME_PATH } from './scimMeRoute';
-import { createOidcHandler } from '../local/identity/createOidcHandler';
-import { SignInRequests } from '../local/identity/signInRequests';
-import { createControlPlane, type ControlPlane } from '../local/controlPlane/createControlPlane';
-import { AUTHENTICATOR_ROLE } from '../local/seed/sampleDatabase';
-import { BRANCH_DATA_API_PREFIX, DATA_API_PREFIX, dataApiRoute } from './dataApiRoute';
-import { DEFAULT_DATABASE, EMBEDDED_BRANCH, type CloudLocation, type LocalLocation } from '../../shared/contract/location';
-import { BranchData } from '../branchData/BranchData';
-import { CloudBranchSource, unavailableCloudSource } from '../branchData/CloudBranchSource';
-import { DataApiConsole } from '../branchData/DataApiConsole';
-import type { IBranchSource } from '../branchData/IBranchSource';
-import { LocalBranchSource, localDataApiUrl } from '../branchData/LocalBranchSource';
-import type { WorkspaceRegistry } from '../cloud/workspaces/workspaceRegistry';
-import { mountHandler, type ServiceRequest } from './mountHandler';
+import { MANAGEMENT_API_PREFIX, PERMISSIONS_API_PREFIX, startPierServices, type PierServices } from '../app/startPierServices';
 import { DEFAULT_MAX_BODY_BYTES } from '../engine';
-import { createCloudServices } from '../cloud/createCloudServices';
-import { createCloudHandlers } from '../cloud/rpc/createCloudHandlers';
-import { mintedTokenProvider } from '../cloud/auth/mintedTokenProvider';
-import { openSystemBrowser } from '../cloud/auth/openSystemBrowser';
-import type { ISecretCipher } from '../vault/secretCipher';
-import path from 'node:path';
-import { createHandlers, type HandlerDeps, type Handlers } from '../rpc/handlers';
+import { PierError } from '../errors/PierError';
+import type { IAppShell } from '../platform/appShell';
 import { dispatch } from '../rpc/dispatch';
-import { lockDataDir } from './dataDirLock';
+import type { Handlers } from '../rpc/handlers';
+import type { ISecretCipher } from '../vault/secretCipher';
+import { BRANCH_DATA_API_PREFIX, DATA_API_PREFIX, dataApiRoute } from './dataApiRoute';
 import { createHttpServer } from './httpServer';
+import { mountHandler, type ServiceRequest, type ServiceResponse } from './mountHandler';
 import type { ReadyInfo } from './readyFile';
-import { browserAppShell, type IAppShell } from '../platform/appShell';
-import { pierPaths } from '../platform/pierPaths';
-import { SqlRunner } from '../admin/SqlRunner';
-import { SqlExports } from '../admin/sql/SqlExports';
+import { scimMe, SCIM_ME_PATH } from './scimMeRoute';
 import { mountSqlExportRoute } from './sqlExportRoute';
+import { UiSessions } from './uiSessions';
 
 export interface PierServerOptions {
   readonly mode: 'desktop' | 'browser';
@@ -47,7 +25,7 @@ export interface PierServerOptions {
   readonly log?: (line: string) => void;
   /**
    * Desktop: the Electron safeStorage cipher for the vault, or why it cannot be used. Browser mode
-   * leaves it out and the vault uses an AES-256-GCM key file only the user can read.
+   * leaves it out and the vault uses an AES-256-GCM key only the user can read.
    */
   readonly secretCipher?: { ok: true; value: ISecretCipher } | { ok: false; reason: string };
   /** Opens the system browser for OAuth sign-in (desktop: shell.openExternal). */
@@ -60,280 +38,154 @@ export interface PierServerOptions {
 export interface PierServer {
   /** http://127.0.0.1:PORT */
   readonly origin: string;
-  /** The UI URL with the session key in its fragment. */
-  readonly uiUrl: string;
+  /** A fresh one-time link to the UI (each opens one browser session). */
+  uiLink(): string;
   readonly handlers: Handlers;
   readyInfo(): ReadyInfo;
   close(): Promise<void>;
 }
 
-const MANAGEMENT_API_PREFIX = '/api/2.0/postgres';
-/** Databricks' Permissions API; locally it serves `database-projects` (project grants). */
-const PERMISSIONS_API_PREFIX = '/api/2.0/permissions';
+/** Bound to 127.0.0.1 only; another Pier, or anything else, may hold the port. */
+export class PortInUseError extends PierError {
+  override name = 'PortInUseError';
+  constructor(port: number) {
+    super(
+      'PIER_PORT_IN_USE',
+      `Port ${port} on 127.0.0.1 is already in use (is another Pier running?). Choose another with --port N, or --port 0 for any free port.`,
+    );
+  }
+}
 
-function managementApiUnavailable() {
+function managementApiUnavailable(): ServiceResponse {
   return {
-    status: 501,
+    // A client's question with no answer here, not a server fault: 404, as Databricks answers for a disabled feature.
+    status: 404,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      error_code: 'NOT_IMPLEMENTED',
+      error_code: 'FEATURE_DISABLED',
       message:
         'This Pier runs on an external database (--database-url); the local management API needs the embedded default. Start without --database-url to manage local projects and branches.',
     }),
   };
 }
 
-/** Dev tokens in the ready file last a month, so a long-running `serve` keeps usable ones. */
-const DEV_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
-
-/** pg settings from a postgresql:// URL, so the database can be set per pool. */
-function connectionConfig(url: string): pg.ClientConfig {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 5432),
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-  };
-}
-
-/** The database a postgresql:// URL names (Postgres' default: the user's name). */
-function databaseOf(url: string): string {
-  const u = new URL(url);
-  return decodeURIComponent(u.pathname.slice(1)) || decodeURIComponent(u.username) || DEFAULT_DATABASE;
-}
-
-export class PortInUseError extends Error {
-  override name = 'PortInUseError';
+function restrictNewFilesToOwner(): void {
+  try {
+    process.umask(0o077);
+  } catch {
+    // Not allowed in worker threads; every file Pier makes also passes an explicit owner-only mode.
+  }
 }
 
 /**
- * The composition root of Pier's services. It binds the port first (so a busy port fails fast,
- * before Postgres starts), then brings up Postgres and the services over it.
+ * Pier's HTTP surface on loopback: the UI and its RPC (behind the UI session), the Data API of
+ * local branches, the local management and Permissions APIs, OIDC and SCIM. It binds the port
+ * first (so a busy port fails fast, before Postgres starts), then starts the services
+ * (electron/app) and answers with them; requests that arrive meanwhile wait.
  */
 export async function startPierServer(options: PierServerOptions): Promise<PierServer> {
   const log = options.log ?? (() => undefined);
-  const disposers: Array<() => Promise<void>> = [];
-  const dispose = async () => {
-    for (const d of disposers.splice(0).reverse()) await d().catch((err) => log(`shutdown: ${(err as Error).message}`));
+  // Whatever this process writes (data folder, secrets, logs, state) is the user's alone, whichever
+  // part of Pier writes it and whatever umask it was started with.
+  restrictNewFilesToOwner();
+  let services: PierServices | undefined;
+  let ready: (s: PierServices) => void = () => undefined;
+  let failed: (err: unknown) => void = () => undefined;
+  const servicesReady = new Promise<PierServices>((resolve, reject) => {
+    ready = resolve;
+    failed = reject;
+  });
+  // Requests that arrived while the services were starting get the start-up failure, not a wait
+  // forever (which would also hold up closing the server); nobody else awaits it.
+  servicesReady.catch(() => undefined);
+  // Made once the port is known (it names the session cookie); no request arrives before.
+  const sessions: { current?: UiSessions } = {};
+  const http = await createHttpServer({
+    uiDir: options.uiDir,
+    sessions: () => {
+      if (!sessions.current) throw new Error('UI sessions are made once the server listens.');
+      return sessions.current;
+    },
+    onDidOpenSession: () => log('A browser opened a UI session.'),
+    rpc: async (channel, input) => dispatch((await servicesReady).handlers, channel, input),
+  });
+  const close = async () => {
+    await http.close().catch((err: Error) => log(`shutdown: ${err.message}`));
+    await services?.dispose();
   };
-
   try {
-    const sessionSecret = randomBytes(24).toString('base64url');
-    interface Services {
-      readonly handlers: Handlers;
-      readonly branchData: BranchData;
-      readonly homeBranch: string;
-      /** Absent with --database-url: there are no local clusters to manage then. */
-      readonly controlPlane: ControlPlane | undefined;
-      readonly oidc: ReturnType<typeof createOidcHandler>;
-      readonly issuer: LocalIssuer;
-      readonly sqlExports: SqlExports;
-    }
-    let ready: (s: Services) => void = () => undefined;
-    const servicesReady = new Promise<Services>((resolve) => (ready = resolve));
-
-    const http = await createHttpServer({
-      uiDir: options.uiDir,
-      sessionSecret,
-      rpc: async (channel, input) => dispatch((await servicesReady).handlers, channel, input),
-    });
-    disposers.push(() => http.close());
-    // The transport lets bodies a little over the engine's limit through, so the engine answers
-    // 413 with PostgREST's body naming the limit.
-    const dataApiBody = { bodyLimit: DEFAULT_MAX_BODY_BYTES + 1024 * 1024 };
-    const dataApi = async (req: ServiceRequest, params: Record<string, string>) => {
-      const { branchData, homeBranch } = await servicesReady;
-      return dataApiRoute(branchData, homeBranch)(req, params);
-    };
-    await mountHandler(http, DATA_API_PREFIX, dataApi, dataApiBody);
-    await mountHandler(http, BRANCH_DATA_API_PREFIX, dataApi, dataApiBody);
-    await mountHandler(http, MANAGEMENT_API_PREFIX, async (req) => {
-      const { controlPlane } = await servicesReady;
-      if (!controlPlane) return managementApiUnavailable();
-      return controlPlane.handle({ ...req, body: req.body });
-    });
-    await mountHandler(http, PERMISSIONS_API_PREFIX, async (req) => {
-      const { controlPlane } = await servicesReady;
-      if (!controlPlane) return managementApiUnavailable();
-      return controlPlane.handlePermissions({ ...req, body: req.body });
-    });
-    await mountHandler(http, '/oidc', async (req) => (await servicesReady).oidc.handle({ ...req, body: req.body }));
-    await mountHandler(http, SCIM_ME_PATH, async (req) => scimMe((await servicesReady).issuer, req));
-    mountSqlExportRoute(http, async () => (await servicesReady).sqlExports);
+    await mountRoutes(http, servicesReady, log);
     try {
       await http.listen({ host: '127.0.0.1', port: options.port });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-        throw new PortInUseError(
-          `Port ${options.port} on 127.0.0.1 is already in use (is another Pier running?). Choose another with --port N, or --port 0 for any free port.`,
-        );
-      }
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(options.port);
       throw err;
     }
     const address = http.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
     const origin = `http://127.0.0.1:${port}`;
-
-    let postgresUrl: string;
-    let postgresLabel: string;
-    let engineConnection: pg.ClientConfig;
-    let embedded: EmbeddedDefault | undefined;
-    if (options.databaseUrl) {
-      postgresUrl = options.databaseUrl;
-      const u = new URL(options.databaseUrl);
-      postgresLabel = `${u.hostname}:${u.port || '5432'}${u.pathname}`;
-      engineConnection = connectionConfig(postgresUrl);
-    } else {
-      const lock = await lockDataDir(options.dataDir);
-      disposers.push(() => lock.release());
-      const started = await startEmbeddedDefault({ dataDir: options.dataDir, log });
-      embedded = started;
-      disposers.push(() => started.dispose());
-      postgresUrl = embedded.connectionString;
-      postgresLabel = `embedded · 127.0.0.1:${embedded.cluster.port}`;
-      engineConnection = {
-        host: '127.0.0.1',
-        port: embedded.cluster.port,
-        user: AUTHENTICATOR_ROLE,
-        password: await loadOrCreateSecret(path.join(options.dataDir, 'secrets', 'authenticator')),
-      };
-    }
-
-    if (!options.databaseUrl) {
-      // The Data API connects as `authenticator`, as on Lakebase; its password is Pier's own secret
-      // (random base64url, never user input), so a literal is safe where ALTER ROLE takes no parameters.
-      const client = new pg.Client({ connectionString: postgresUrl });
-      await client.connect();
-      try {
-        await client.query(`ALTER ROLE ${AUTHENTICATOR_ROLE} WITH LOGIN PASSWORD ${pg.escapeLiteral(String(engineConnection.password))}`);
-      } finally {
-        await client.end();
-      }
-    }
-
-    const issuer = await createLocalIssuer({ dataDir: options.dataDir, issuerUrl: `${origin}/oidc` });
-    // A local sign-in (OAuth code) is issued only once the user approves it in Pier's UI.
-    const signIns = new SignInRequests({ log });
-    disposers.push(async () => signIns.dispose());
-    let controlPlane: ControlPlane | undefined;
-    if (embedded) {
-      // Disposed before the embedded cluster (disposers run in reverse): it stops the postmasters it started.
-      const cp = await createControlPlane({
-        dataDir: options.dataDir,
-        issuer,
-        embedded,
-        log,
-        dataApiUrl: (ref) => {
-          const branch = `projects/${ref.projectId}/branches/${ref.branchId}`;
-          return localDataApiUrl(origin, { branch, database: ref.database }, branch === EMBEDDED_BRANCH);
-        },
-      });
-      controlPlane = cp;
-      disposers.push(() => cp.dispose());
-    }
-    const admin = connectionConfig(postgresUrl);
-    const home: LocalLocation = { kind: 'local', branch: EMBEDDED_BRANCH, database: databaseOf(postgresUrl) };
-    const localSource = new LocalBranchSource({
-      home: { branch: home.branch, target: { host: String(admin.host), port: Number(admin.port) } },
-      ...(controlPlane && { endpoints: controlPlane }),
-      superuser: { user: String(admin.user), password: String(admin.password) },
-      authenticator: { user: String(engineConnection.user), password: String(engineConnection.password) },
-      jwt: { publicKeys: issuer.publicJwks().keys },
-      origin,
-      log,
-    });
-    const devTokens: Record<string, string> = {};
-    for (const identity of [DEMO_USER_IDENTITY, issuer.owner]) {
-      devTokens[identity] = await issuer.mintToken(identity, { ttlSeconds: DEV_TOKEN_TTL_SECONDS });
-    }
-
-    const { cloud, cloudSource, workspaces } = await startCloud();
-    const branchData = new BranchData({ local: localSource, cloud: cloudSource });
-    disposers.push(() => branchData.close());
-    if (workspaces) {
-      // A removed workspace, or one signed in anew (perhaps as someone else), drops its engines.
-      const stopOnRemove = workspaces.onDidRemoveWorkspace((id) => void branchData.forgetWorkspace(id));
-      const stopOnSignIn = workspaces.onDidChangeSignIn((id) => void branchData.forgetWorkspace(id));
-      disposers.push(async () => {
-        stopOnRemove();
-        stopOnSignIn();
-      });
-    }
-    // Disposed before BranchData (disposers run in reverse): open results give their connections back first.
-    const sqlRunner = new SqlRunner();
-    disposers.push(() => sqlRunner.dispose());
-    const sqlExports = new SqlExports(origin, (at, fn) => branchData.withAdminPool(at, fn));
-    const handlers = createHandlers({
+    const uiSessions = new UiSessions(origin);
+    sessions.current = uiSessions;
+    services = await startPierServices({
       mode: options.mode,
-      home,
-      postgresLabel,
-      branchData,
-      dataApi: new DataApiConsole(branchData),
-      cloud,
-      appShell: options.appShell ?? browserAppShell(pierPaths({ dataDir: options.dataDir })),
-      signIns,
-      sql: { runner: sqlRunner, exports: sqlExports },
+      origin,
+      dataDir: options.dataDir,
+      databaseUrl: options.databaseUrl,
+      log,
+      ...(options.secretCipher && { secretCipher: options.secretCipher }),
+      ...(options.openBrowser && { openBrowser: options.openBrowser }),
+      ...(options.appShell && { appShell: options.appShell }),
     });
-    ready({
-      handlers,
-      branchData,
-      homeBranch: home.branch,
-      controlPlane,
-      oidc: createOidcHandler(issuer, { approve: (ask) => signIns.ask(ask) }),
-      issuer,
-      sqlExports,
-    });
-
-    async function startCloud(): Promise<{
-      cloud: HandlerDeps['cloud'];
-      cloudSource: IBranchSource<CloudLocation>;
-      workspaces?: WorkspaceRegistry;
-    }> {
-      if (options.secretCipher && !options.secretCipher.ok) {
-        log(`workspaces unavailable: ${options.secretCipher.reason}`);
-        return { cloud: { unavailable: options.secretCipher.reason }, cloudSource: unavailableCloudSource(options.secretCipher.reason) };
-      }
-      const services = await createCloudServices({
-        dataDir: options.dataDir,
-        ...(options.secretCipher?.ok && { cipher: options.secretCipher.value }),
-        local: {
-          baseUrl: `${origin}${MANAGEMENT_API_PREFIX}`,
-          auth: mintedTokenProvider(() => issuer.mintToken(issuer.owner, { ttlSeconds: 3600 }), 3600_000),
-          identity: issuer.owner,
-        },
-      });
-      if (!services.ok) {
-        log(`workspaces unavailable: ${services.error.message}`);
-        return { cloud: { unavailable: services.error.message }, cloudSource: unavailableCloudSource(services.error.message) };
-      }
-      const { workspaces, pools } = services.value;
-      // Disposed after BranchData (disposers run in reverse), which releases the pools it leased.
-      disposers.push(() => services.value.dispose());
-      return {
-        workspaces,
-        cloud: createCloudHandlers({ services: services.value, openBrowser: options.openBrowser ?? openSystemBrowser }),
-        cloudSource: new CloudBranchSource({ clientFor: (id) => workspaces.client(id), pools, log }),
-      };
-    }
-
-    const uiUrl = `${origin}/#${SESSION_FRAGMENT_KEY}=${sessionSecret}`;
+    ready(services);
+    const s = services;
     return {
       origin,
-      uiUrl,
-      handlers,
+      uiLink: () => uiSessions.link(),
+      handlers: s.handlers,
       readyInfo: () => ({
-        ui: uiUrl,
-        postgres: postgresUrl,
-        dataApi: `${localDataApiUrl(origin, home, true)}/public`,
+        ui: `${origin}/`,
+        launchSecret: uiSessions.launchSecret,
+        postgres: s.postgresUrl,
+        dataApi: s.homeDataApi,
         managementApi: `${origin}${MANAGEMENT_API_PREFIX}`,
         oidc: `${origin}/oidc`,
-        tokens: { ...devTokens, owner: devTokens[issuer.owner] ?? '' },
+        tokens: { ...s.devTokens },
       }),
-      close: dispose,
+      close,
     };
   } catch (err) {
-    await dispose();
+    failed(err);
+    await close();
     throw err;
   }
+}
+
+/** Every route family on the server, each answered by the services once they are up. */
+async function mountRoutes(
+  http: Awaited<ReturnType<typeof createHttpServer>>,
+  servicesReady: Promise<PierServices>,
+  log: (line: string) => void,
+): Promise<void> {
+  // The transport lets bodies a little over the engine's limit through, so the engine answers
+  // 413 with PostgREST's body naming the limit.
+  const dataApiBody = { bodyLimit: DEFAULT_MAX_BODY_BYTES + 1024 * 1024 };
+  const dataApi = async (req: ServiceRequest, params: Record<string, string>) => {
+    const { branchData, homeBranch } = await servicesReady;
+    return dataApiRoute(branchData, homeBranch, log)(req, params);
+  };
+  await mountHandler(http, DATA_API_PREFIX, dataApi, dataApiBody);
+  await mountHandler(http, BRANCH_DATA_API_PREFIX, dataApi, dataApiBody);
+  await mountHandler(http, MANAGEMENT_API_PREFIX, async (req) => {
+    const { controlPlane } = await servicesReady;
+    if (!controlPlane) return managementApiUnavailable();
+    return controlPlane.handle({ ...req, body: req.body });
+  });
+  await mountHandler(http, PERMISSIONS_API_PREFIX, async (req) => {
+    const { controlPlane } = await servicesReady;
+    if (!controlPlane) return managementApiUnavailable();
+    return controlPlane.handlePermissions({ ...req, body: req.body });
+  });
+  await mountHandler(http, '/oidc', async (req) => (await servicesReady).oidc.handle({ ...req, body: req.body }));
+  await mountHandler(http, SCIM_ME_PATH, async (req) => scimMe((await servicesReady).issuer, req));
+  mountSqlExportRoute(http, async () => (await servicesReady).sqlExports);
 }

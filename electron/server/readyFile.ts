@@ -5,8 +5,13 @@ import { rename, writeFile } from 'node:fs/promises';
  * (`PierServer.readyInfo`), written atomically so a reader never sees half a file.
  */
 export interface ReadyInfo {
-  /** The UI URL, with the per-launch session key in its fragment. */
+  /** The UI's address, without a session: open a one-time link instead (`mintUiLink(ui, launchSecret)`). */
   readonly ui: string;
+  /**
+   * Per-launch secret that makes one-time UI links (see uiLink.ts). It is only here and in
+   * Pier's memory, never on a command line or in a URL: this file is owner-only (0600).
+   */
+  readonly launchSecret: string;
   /** Superuser connection string to databricks_postgres. */
   readonly postgres: string;
   /** Data API base of databricks_postgres, schema public: `{dataApi}/clients?select=…`. */

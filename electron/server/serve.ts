@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { parseServeArgs, USAGE, UsageError } from './args';
 import { startPierServer, type PierServer } from './pierServer';
 import { writeReadyFile } from './readyFile';
@@ -43,7 +44,30 @@ async function main(): Promise<void> {
   const log = (line: string) => pierLog.info(line);
   useOutboundFetch(envProxyFetch(process.env));
   const started = Date.now();
-  let server: PierServer;
+  let server: PierServer | undefined;
+  let closeWindow = () => undefined as void;
+  let closing = false;
+  const shutdown = async (why: string, code = 0) => {
+    if (closing) return;
+    closing = true;
+    log(`${why}: shutting down`);
+    closeWindow();
+    await server?.close().catch((err: Error) => log(`shutdown: ${err.message}`));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
+  // Windows: Ctrl+Break in the console (Ctrl+C arrives as SIGINT).
+  process.on('SIGBREAK', () => void shutdown('SIGBREAK'));
+  // A promise nobody awaited failed: a bug to log, never a reason to drop everyone's connections
+  // (Node's default would exit and leave PostgreSQL running without us).
+  process.on('unhandledRejection', (reason) => pierLog.error(`unexpected failure (still running): ${describeFailure(reason)}`));
+  // An exception outside any request may have left state half-changed: stop cleanly, PostgreSQL included.
+  process.on('uncaughtException', (err) => {
+    pierLog.error(`unexpected exception: ${describeFailure(err)}`);
+    void shutdown('unexpected exception', 1);
+  });
   try {
     server = await startPierServer({
       mode: 'browser',
@@ -58,29 +82,29 @@ async function main(): Promise<void> {
     pierLog.error(`Could not start: ${(err as Error).message}`);
     process.exit(1);
   }
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    log(`${signal}: shutting down`);
-    await server.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGHUP', () => void shutdown('SIGHUP'));
-  // Windows: Ctrl+Break in the console (Ctrl+C arrives as SIGINT).
-  process.on('SIGBREAK', () => void shutdown('SIGBREAK'));
 
   if (args.readyFile) await writeReadyFile(path.resolve(args.readyFile), server.readyInfo());
   log(`data folder: ${args.databaseUrl ? '(external database)' : dataDir}`);
   log(`log file: ${pierLog.file}`);
   log(`ready in ${Date.now() - started} ms`);
-  console.log(`\n  Pier is running. Open: ${server.uiUrl}\n`);
+  const running = server;
+  // Each link opens one browser session, then its code is dead; Enter prints a fresh one.
+  const interactive = process.stdin.isTTY === true;
+  const printLink = () =>
+    console.log(
+      `\n  Pier is running. Open: ${running.uiLink()}\n  (this link works once${interactive ? '; press Enter for another' : ''})\n`,
+    );
+  printLink();
+  if (interactive) createInterface({ input: process.stdin }).on('line', printLink);
   if (args.open) {
-    const opened = openAppWindow(server.uiUrl, () => void shutdown('window closed'), { profileDir: paths.browserProfile, log });
-    if (!opened.ok) log(opened.reason);
+    const opened = openAppWindow(running.uiLink(), () => void shutdown('window closed'), { profileDir: paths.browserProfile, log });
+    if (opened.ok) closeWindow = opened.close;
+    else log(opened.reason);
   }
+}
+
+function describeFailure(reason: unknown): string {
+  return reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
 }
 
 void main();

@@ -2,23 +2,32 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openAesGcmFileCipher } from './aesGcmFileCipher';
 import { openBrowserVault } from './openBrowserVault';
 import { safeStorageCipher, type SafeStorageLike } from './safeStorageCipher';
 import { FileSecretVault } from './secretVault';
 
 let dir: string;
+let keyDir: string;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'pier-vault-'));
+  keyDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'pier-vault-keys-')), 'keys');
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
+  await rm(path.dirname(keyDir), { recursive: true, force: true });
 });
 
+/** Without a keyring: the key file goes to its own folder (see vaultKey.test.ts for the keyring). */
+const open = () => openBrowserVault(dir, { keyDir, keyring: undefined });
+
 async function openVault(): Promise<FileSecretVault> {
-  const v = await openBrowserVault(dir);
+  const v = await open();
   if (!v.ok) throw new Error(v.error.message);
   return v.value;
+}
+
+async function keyFile(): Promise<string> {
+  return path.join(keyDir, `${(await readFile(path.join(dir, 'vault.id'), 'utf8')).trim()}.key`);
 }
 
 describe('FileSecretVault with the AES-GCM key file', () => {
@@ -40,7 +49,8 @@ describe('FileSecretVault with the AES-GCM key file', () => {
 
   it('creates the key file and the vault readable by the user only', async () => {
     await openVault();
-    expect((await stat(path.join(dir, 'vault.key'))).mode & 0o777).toBe(0o600);
+    expect((await stat(await keyFile())).mode & 0o777).toBe(0o600);
+    expect((await stat(keyDir)).mode & 0o777).toBe(0o700);
     expect((await stat(path.join(dir, 'vault.json'))).mode & 0o777).toBe(0o600);
   });
 
@@ -103,27 +113,27 @@ describe('FileSecretVault with the AES-GCM key file', () => {
 
   it('a vault opened with another key says so, instead of calling every secret tampered', async () => {
     await openVault();
-    await rm(path.join(dir, 'vault.key'));
-    const r = await openBrowserVault(dir);
+    await rm(await keyFile());
+    const r = await open();
     expect(r).toMatchObject({ ok: false, error: { code: 'VAULT_WRONG_KEY' } });
     if (!r.ok) expect(r.error.message).toMatch(/encrypted with a different key.*Restore the original key/);
   });
 
   it('refuses a key file that other users can read, and says how to fix it', async () => {
     await openVault();
-    const keyFile = path.join(dir, 'vault.key');
-    await chmod(keyFile, 0o644);
-    const r = await openAesGcmFileCipher(keyFile);
+    const file = await keyFile();
+    await chmod(file, 0o644);
+    const r = await open();
     expect(r).toMatchObject({ ok: false, error: { code: 'VAULT_INSECURE_KEY_FILE' } });
-    if (!r.ok) expect(r.error.message).toContain(`chmod 600 ${keyFile}`);
+    if (!r.ok) expect(r.error.message).toContain(`chmod 600 ${file}`);
   });
 
   it('a damaged key file or vault file is reported, not overwritten', async () => {
     await openVault();
     await writeFile(path.join(dir, 'vault.json'), '{"version": 1, "entr');
-    expect(await openBrowserVault(dir)).toMatchObject({ ok: false, error: { code: 'VAULT_CORRUPT' } });
-    await writeFile(path.join(dir, 'vault.key'), 'short', { mode: 0o600 });
-    expect(await openBrowserVault(dir)).toMatchObject({ ok: false, error: { code: 'VAULT_BAD_KEY' } });
+    expect(await open()).toMatchObject({ ok: false, error: { code: 'VAULT_CORRUPT' } });
+    await writeFile(await keyFile(), 'short', { mode: 0o600 });
+    expect(await open()).toMatchObject({ ok: false, error: { code: 'VAULT_BAD_KEY' } });
   });
 });
 

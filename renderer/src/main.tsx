@@ -10,15 +10,12 @@ const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root');
 const root = createRoot(container);
 
-const connection = connect(window, () => {
+const connection = connect(window, (problem) => {
   // Nothing works without a session: replace the whole app with the explanation.
-  root.render(<SessionRequired problem="rejected" />);
+  root.render(<SessionRequired problem={problem} />);
 });
 
 switch (connection.kind) {
-  case 'no-session':
-    root.render(<SessionRequired problem="missing" />);
-    break;
   case 'desktop':
   case 'browser':
     root.render(

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PierError } from '../../errors/PierError';
 import { HTTP_STATUS_BY_ERROR_CODE, type ApiError, type ErrorCode, type ErrorDetail } from '../../../shared/management';
 
 /**
@@ -6,22 +7,27 @@ import { HTTP_STATUS_BY_ERROR_CODE, type ApiError, type ErrorCode, type ErrorDet
  * the router turns it into the wire body `{error_code, message, details}`; nothing else is thrown
  * on purpose, so any other exception becomes a 500 INTERNAL_ERROR.
  */
-export class ApiFailure extends Error {
+export class ApiFailure extends PierError {
   override name = 'ApiFailure';
   constructor(
     readonly errorCode: ErrorCode,
     message: string,
-    readonly details: ErrorDetail[] = [],
+    readonly errorDetails: ErrorDetail[] = [],
   ) {
-    super(message);
+    super(`LOCAL_${errorCode}`, message);
   }
 
-  get httpStatus(): number {
+  /** The service's status for its error_code (its own table in shared/management). */
+  override get status(): number {
     return HTTP_STATUS_BY_ERROR_CODE[this.errorCode] ?? 500;
   }
 
+  get httpStatus(): number {
+    return this.status;
+  }
+
   toBody(): ApiError {
-    return { error_code: this.errorCode, message: this.message, details: this.details };
+    return { error_code: this.errorCode, message: this.message, details: this.errorDetails };
   }
 }
 

@@ -51,7 +51,7 @@ export class OperationRunner {
         if (onFailure) await onFailure().catch((e: Error) => this.log(`Cleaning up after a failed operation failed: ${e.message}`));
         op.error =
           err instanceof ApiFailure
-            ? { error_code: err.errorCode, message: err.message, details: err.details }
+            ? { error_code: err.errorCode, message: err.message, details: err.errorDetails }
             : { error_code: 'INTERNAL_ERROR', message: (err as Error).message };
         if (!(err instanceof ApiFailure)) this.log(`Operation ${op.name} failed: ${(err as Error).stack ?? String(err)}`);
       }

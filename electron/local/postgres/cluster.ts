@@ -2,11 +2,13 @@ import path from 'node:path';
 import net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { access, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, open, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import type { PostgresBinaries } from './binaries';
-import { chownTree, handOver, type RunAs } from './runAs';
+import { chownTree, type RunAs } from './runAs';
 import { isProcessAlive } from './isProcessAlive';
+import { placeClusterFolder, SYSTEM_CLUSTER_ROOT, unreachableFolder } from './clusterFolder';
+import { PierError } from '../../errors/PierError';
 
 export interface ClusterOptions {
   /** Folder owned by this cluster: holds `pgdata/` and `postgres.log`. */
@@ -17,16 +19,22 @@ export interface ClusterOptions {
   readonly superuserPassword: string;
   /** Extra server settings passed as `-c name=value`. */
   readonly settings?: Readonly<Record<string, string>>;
+  /**
+   * Restart on the port of the first start, never another (clients that connect directly keep
+   * working after a restart); a start fails while that port is taken. Otherwise a restart takes
+   * its old port when free and any free port if not.
+   */
+  readonly keepPort?: boolean;
 }
 
 /** Thrown when PostgreSQL fails to initialize or start; carries the tail of its log. */
-export class PostgresStartError extends Error {
+export class PostgresStartError extends PierError {
+  override name = 'PostgresStartError';
   constructor(
     message: string,
     readonly logTail: string,
   ) {
-    super(logTail ? `${message}\n--- last lines of the PostgreSQL log ---\n${logTail}` : message);
-    this.name = 'PostgresStartError';
+    super('PIER_POSTGRES_START', logTail ? `${message}\n--- last lines of the PostgreSQL log ---\n${logTail}` : message);
   }
 }
 
@@ -39,8 +47,19 @@ export class PostgresCluster {
   private log: WriteStream | undefined;
   private exited: Promise<number | null> | undefined;
   private portValue: number | undefined;
+  /** The port of the last start, taken again by the next one. */
+  private lastPort: number | undefined;
+  private starting: Promise<void> | undefined;
+  private stopRequested = false;
+  private readonly crashListeners = new Set<() => void>();
 
   constructor(private readonly options: ClusterOptions) {}
+
+  /** Called when the postmaster exits without `stop()` (killed, crashed). Returns an unsubscribe function. */
+  onDidCrash(listener: () => void): () => void {
+    this.crashListeners.add(listener);
+    return () => this.crashListeners.delete(listener);
+  }
 
   get dataDir(): string {
     return path.join(this.options.dir, 'pgdata');
@@ -76,9 +95,10 @@ export class PostgresCluster {
    */
   async initialize(): Promise<'created' | 'existing'> {
     if (await this.isInitialized()) return 'existing';
-    const { dir, runAs, binaries } = this.options;
-    await mkdir(dir, { recursive: true });
-    await handOver(dir, runAs);
+    const { runAs, binaries } = this.options;
+    await placeClusterFolder(this.options.dir, runAs);
+    // PostgreSQL runs as another user when we are root: it gets the real path, which it can reach.
+    const dir = await this.reachableDir();
     const scratch = path.join(dir, 'pgdata.initdb-incomplete');
     await rm(scratch, { recursive: true, force: true }); // only ever our own unfinished initdb
     const pwfile = path.join(dir, '.initdb-pw');
@@ -105,7 +125,7 @@ export class PostgresCluster {
     } finally {
       await rm(pwfile, { force: true });
     }
-    await rename(scratch, this.dataDir);
+    await rename(scratch, path.join(dir, 'pgdata'));
     return 'created';
   }
 
@@ -114,14 +134,25 @@ export class PostgresCluster {
    * `startSettings` apply to this start only (e.g. a recovery target for a new branch's first start).
    */
   async start(startSettings: Readonly<Record<string, string>> = {}): Promise<void> {
+    // Single-flight: two callers (a supervisor and a proxy's first connection) share one start.
+    this.starting ??= this.startOnce(startSettings).finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async startOnce(startSettings: Readonly<Record<string, string>>): Promise<void> {
     if (this.child && this.isRunning) return;
     // A postmaster that died on its own (crash, kill) is cleaned up, then started afresh.
     if (this.child) await this.stop();
+    this.stopRequested = false;
     const { runAs, binaries } = this.options;
     await this.recoverStalePidFile();
-    const port = await freePort();
-    await mkdir(this.options.dir, { recursive: true });
-    this.log = createWriteStream(this.logFile, { flags: 'a' });
+    const port =
+      this.lastPort !== undefined && (this.options.keepPort || (await isPortFree(this.lastPort))) ? this.lastPort : await freePort();
+    await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
+    // The log can hold statements and their parameters (a password in ALTER ROLE): owner-only.
+    this.log = createWriteStream(this.logFile, { flags: 'a', mode: 0o600 });
+    await new Promise<void>((resolve, reject) => this.log?.once('open', () => resolve()).once('error', reject));
+    await chmod(this.logFile, 0o600);
     await chownTree(this.logFile, runAs).catch(() => undefined);
     const settings: Record<string, string> = {
       listen_addresses: '127.0.0.1',
@@ -130,10 +161,11 @@ export class PostgresCluster {
       ...this.options.settings,
       ...startSettings,
     };
-    const args = ['-D', this.dataDir];
+    const hostDir = await this.reachableDir();
+    const args = ['-D', path.join(hostDir, 'pgdata')];
     for (const [k, v] of Object.entries(settings)) args.push('-c', `${k}=${v}`);
     const child = spawn(binaries.postgres, args, {
-      cwd: this.options.dir,
+      cwd: hostDir,
       stdio: ['ignore', 'pipe', 'pipe'],
       uid: runAs.uid,
       gid: runAs.gid,
@@ -142,11 +174,17 @@ export class PostgresCluster {
     child.stdout?.pipe(this.log, { end: false });
     child.stderr?.pipe(this.log, { end: false });
     this.child = child;
+    stopWithThisProcess(child);
     this.exited = new Promise((resolve) => {
       child.once('exit', (code) => resolve(code));
       child.once('error', () => resolve(-1));
     });
+    child.once('exit', () => {
+      if (this.stopRequested || this.child !== child) return;
+      for (const listener of this.crashListeners) listener();
+    });
     this.portValue = port;
+    this.lastPort = port;
     try {
       await this.waitUntilReady();
     } catch (err) {
@@ -159,6 +197,7 @@ export class PostgresCluster {
   async stop(): Promise<void> {
     const child = this.child;
     if (!child) return;
+    this.stopRequested = true;
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGQUIT'), 30_000);
@@ -225,7 +264,9 @@ export class PostgresCluster {
     if (!Number.isInteger(pid) || pid <= 0 || !isProcessAlive(pid)) return;
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
     const dataDirOfPid = (text.split('\n')[1] ?? '').trim();
-    const isOurPostmaster = cmdline.includes('postgres') && path.resolve(dataDirOfPid) === path.resolve(this.dataDir);
+    // The pid file names the real path (the cluster folder may be reached through a link).
+    const isOurPostmaster =
+      cmdline.includes('postgres') && (await realpath(dataDirOfPid).catch(() => dataDirOfPid)) === (await realpath(this.dataDir));
     if (isOurPostmaster) {
       process.kill(pid, 'SIGINT');
       const deadline = Date.now() + 30_000;
@@ -239,6 +280,20 @@ export class PostgresCluster {
     } else {
       await rename(pidFile, `${pidFile}.stale-${Date.now()}`);
     }
+  }
+
+  /** The cluster folder's real path, once PostgreSQL's OS user is known to reach it (else a clear error). */
+  private async reachableDir(): Promise<string> {
+    const blocked = await unreachableFolder(this.options.dir, this.options.runAs);
+    if (blocked) {
+      throw new PostgresStartError(
+        `PostgreSQL runs as "${this.options.runAs.name}", which cannot reach ${this.options.dir}: ${blocked} does not let it pass. ` +
+          `Pier changes no folder outside its data folder. Move the clusters folder under ${SYSTEM_CLUSTER_ROOT} (or PIER_CLUSTER_ROOT) ` +
+          `and link it from the data folder, or run Pier as a normal user.`,
+        '',
+      );
+    }
+    return realpath(this.options.dir);
   }
 
   async logTail(lines = 30): Promise<string> {
@@ -284,6 +339,31 @@ async function exists(p: string): Promise<boolean> {
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Postmasters of this process that have not exited. Should the process exit without stopping
+ * them (process.exit on a fatal error), each is asked for a fast shutdown rather than left running.
+ */
+const postmasters = new Set<ChildProcess>();
+
+function stopWithThisProcess(child: ChildProcess): void {
+  if (postmasters.size === 0 && !process.listeners('exit').includes(stopPostmastersNow)) process.on('exit', stopPostmastersNow);
+  postmasters.add(child);
+  child.once('exit', () => postmasters.delete(child));
+}
+
+function stopPostmastersNow(): void {
+  for (const child of postmasters) child.kill('SIGINT');
+}
+
+async function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
 
 /** Asks the kernel for a free loopback port. */
 export function freePort(): Promise<number> {

@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { chmod, chown, stat } from 'node:fs/promises';
+import { chown } from 'node:fs/promises';
 
 const exec = promisify(execFile);
 
@@ -51,20 +50,12 @@ async function lookupUser(name: string): Promise<{ uid: number; gid: number } | 
 }
 
 /**
- * Gives `dir` to the run-as user, and lets that user pass through the folders above it
- * (adding only the search bit, never read, where "others" lack it — e.g. /root is 0700).
+ * Gives `dir` to the run-as user. Nothing above it changes: the folder must already be reachable
+ * for that user (see `prepareClusterFolder`, which puts clusters where it is).
  */
 export async function handOver(dir: string, runAs: RunAs): Promise<void> {
   if (runAs.uid === undefined || runAs.gid === undefined) return;
   await chown(dir, runAs.uid, runAs.gid);
-  let current = path.dirname(path.resolve(dir));
-  for (;;) {
-    const st = await stat(current);
-    if ((st.mode & 0o001) === 0) await chmod(current, (st.mode & 0o7777) | 0o001);
-    const parent = path.dirname(current);
-    if (parent === current) break;
-    current = parent;
-  }
 }
 
 /** Recursively changes ownership of a tree to the run-as user (used after files were made as root). */

@@ -34,7 +34,9 @@ export async function takeBaseBackup(options: {
     runAs: options.runAs,
     label: `pier base backup ${id}`,
   });
-  await writeFile(path.join(scratch, 'backup.json'), JSON.stringify({ lsn: copy.lsn, time: copy.time.toISOString() }) + '\n');
+  await writeFile(path.join(scratch, 'backup.json'), JSON.stringify({ lsn: copy.lsn, time: copy.time.toISOString() }) + '\n', {
+    mode: 0o600,
+  });
   const dir = path.join(root, id);
   await rename(scratch, dir);
   return { dir, lsn: copy.lsn, time: copy.time };

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, realpath, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { copyTree } from './copyTree';
 import { chownTree, handOver, type RunAs } from '../postgres/runAs';
@@ -61,8 +61,8 @@ export async function copyClusterOnline(options: OnlineCopyOptions): Promise<Onl
     );
     const row = stop.rows[0];
     if (!row) throw new Error('pg_backup_stop returned nothing.');
-    await writeFile(path.join(options.targetDataDir, 'backup_label'), row.labelfile);
-    if (row.spcmapfile) await writeFile(path.join(options.targetDataDir, 'tablespace_map'), row.spcmapfile);
+    await writeFile(path.join(options.targetDataDir, 'backup_label'), row.labelfile, { mode: 0o600 });
+    if (row.spcmapfile) await writeFile(path.join(options.targetDataDir, 'tablespace_map'), row.spcmapfile, { mode: 0o600 });
     // Every segment from the backup's start to its stop is still in pg_wal now (a checkpoint
     // cannot recycle them while they are needed by the backup that just ended).
     await mkdir(path.join(options.targetDataDir, 'pg_wal', 'archive_status'), { recursive: true, mode: 0o700 });
@@ -86,11 +86,13 @@ export async function prepareRecovery(
   target: { kind: 'immediate' } | { kind: 'time'; time: Date } | { kind: 'lsn'; lsn: string },
   archiveDir: string | undefined,
 ): Promise<Record<string, string>> {
-  await writeFile(path.join(targetDataDir, 'recovery.signal'), '');
+  await writeFile(path.join(targetDataDir, 'recovery.signal'), '', { mode: 0o600 });
+  // restore_command runs as PostgreSQL's OS user: give it the real path (see prepareClusterFolder).
+  const archive = archiveDir && (await realpath(archiveDir));
   // Archive recovery insists on a restore_command; without an archive, one that finds nothing
   // makes PostgreSQL read the copied pg_wal instead.
   const settings: Record<string, string> = {
-    restore_command: archiveDir ? `cp "${archiveDir}/%f" "%p"` : 'false',
+    restore_command: archive ? `cp "${archive}/%f" "%p"` : 'false',
     recovery_target_action: 'promote',
     // No connections until recovery has ended and the copy is promoted: whoever connects first
     // (a base backup, a client) must see the finished branch, not a standby about to change.

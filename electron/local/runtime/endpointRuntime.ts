@@ -16,6 +16,11 @@ export interface EndpointRuntimeOptions {
   readonly startSettings?: () => Readonly<Record<string, string>>;
   /** When true, connections do not wake a suspended endpoint (`spec.disabled`). */
   readonly disabled?: boolean;
+  /**
+   * Start the postmaster again as soon as it dies on its own (killed, crashed), retrying until it
+   * runs, rather than on the next connection: for a compute used directly, not through the proxy.
+   */
+  readonly restartOnCrash?: boolean;
   readonly onDidChangeState?: (state: RuntimeState) => void;
   readonly log?: (line: string) => void;
 }
@@ -37,11 +42,14 @@ export class EndpointRuntime {
   lastActive = new Date();
   private suspendAfterMs: number | null;
   private disabled: boolean;
+  private readonly stopWatchingCrashes: () => void;
+  private restarting: Promise<void> | undefined;
 
   constructor(private readonly options: EndpointRuntimeOptions) {
     this.firstStartSettings = options.firstStartSettings;
     this.suspendAfterMs = options.suspendAfterMs;
     this.disabled = options.disabled ?? false;
+    this.stopWatchingCrashes = options.restartOnCrash ? options.cluster.onDidCrash(() => void this.restartAfterCrash()) : () => undefined;
   }
 
   get state(): RuntimeState {
@@ -147,15 +155,38 @@ export class EndpointRuntime {
     await this.stopping;
   }
 
+  /**
+   * The postmaster died on its own: start it again, retrying with growing pauses (its orphaned
+   * backends may hold shared memory for a moment), until it runs or the endpoint is closed.
+   */
+  private restartAfterCrash(): Promise<void> {
+    this.restarting ??= (async () => {
+      this.options.log?.('PostgreSQL stopped unexpectedly; restarting it.');
+      for (let pause = 100; !this.closed && !this.disabled; pause = Math.min(pause * 2, 5_000)) {
+        try {
+          await this.ensureRunning();
+          this.options.log?.('PostgreSQL is running again.');
+          return;
+        } catch (err) {
+          this.options.log?.(`PostgreSQL did not restart yet (${(err as Error).message.split('\n')[0]}); retrying.`);
+          await new Promise((r) => setTimeout(r, pause));
+        }
+      }
+    })().finally(() => (this.restarting = undefined));
+    return this.restarting;
+  }
+
   /** Closes the proxy and stops the postmaster. */
   async close(): Promise<void> {
     this.closed = true;
+    this.stopWatchingCrashes();
     clearTimeout(this.idleTimer);
     const server = this.server;
     this.server = undefined;
     for (const s of this.sockets) s.destroy();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     if (this.starting) await this.starting.catch(() => undefined);
+    if (this.restarting) await this.restarting;
     await this.options.cluster.stop();
   }
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { isProcessAlive } from '../postgres/isProcessAlive';
 
 /**
@@ -18,7 +18,10 @@ export async function stopOrphanPostmaster(dataDir: string): Promise<boolean> {
   const pid = Number(pidLine);
   if (!Number.isInteger(pid) || pid <= 0 || !isProcessAlive(pid)) return false;
   const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (!cmdline.includes('postgres') || path.resolve((dirLine ?? '').trim()) !== path.resolve(dataDir)) return false;
+  // The pid file names the real path; `dataDir` may go through a link (see prepareClusterFolder).
+  const named = (dirLine ?? '').trim();
+  const same = (await realpath(named).catch(() => path.resolve(named))) === (await realpath(dataDir).catch(() => path.resolve(dataDir)));
+  if (!cmdline.includes('postgres') || !same) return false;
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 30_000;
   while (isProcessAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

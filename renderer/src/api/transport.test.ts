@@ -5,14 +5,14 @@ import { TRANSPORT_ERRORS, createElectronApi, createHttpApi, type FetchLike } fr
 const ORIGIN = 'http://127.0.0.1:4321';
 
 function httpApi(fetch: FetchLike, onSessionRejected = vi.fn()) {
-  return { api: createHttpApi({ fetch, origin: ORIGIN, secret: 's3cret', onSessionRejected }), onSessionRejected };
+  return { api: createHttpApi({ fetch, origin: ORIGIN, onSessionRejected }), onSessionRejected };
 }
 
 const at = { kind: 'local', branch: 'projects/local/branches/production', database: 'app' } as const;
 const json = (status: number, body: unknown) => async () => new Response(JSON.stringify(body), { status });
 
 describe('createHttpApi', () => {
-  it('posts the input to /rpc/<channel> with the session header', async () => {
+  it('posts the input to /rpc/<channel>, sending the session cookie and no secret of its own', async () => {
     const fetch = vi.fn<FetchLike>(json(200, { ok: true, value: { database: 'app', schemas: [] } }));
     const { api } = httpApi(fetch);
     const result = await api['catalog.listSchemas']({ at });
@@ -20,7 +20,8 @@ describe('createHttpApi', () => {
     const [url, init] = fetch.mock.calls[0]!;
     expect(url).toBe(`${ORIGIN}/rpc/catalog.listSchemas`);
     expect(init.method).toBe('POST');
-    expect(init.headers).toMatchObject({ 'x-pier-session': 's3cret', 'content-type': 'application/json' });
+    expect(init.headers).toEqual({ 'content-type': 'application/json' });
+    expect(init.credentials).toBe('same-origin');
     expect(JSON.parse(String(init.body))).toEqual({ at });
   });
 
@@ -46,7 +47,18 @@ describe('createHttpApi', () => {
     const { api, onSessionRejected } = httpApi(json(401, { error: 'unauthorized' }));
     const result = await api['catalog.listSchemas']({ at });
     expect(onSessionRejected).toHaveBeenCalledTimes(1);
-    expect(result).toMatchObject({ ok: false, error: { code: TRANSPORT_ERRORS.sessionRejected } });
+    expect(onSessionRejected).toHaveBeenCalledWith('missing');
+    expect(result).toMatchObject({ ok: false, error: { code: TRANSPORT_ERRORS.sessionRejected, hint: expect.stringContaining('link') } });
+  });
+
+  it.each([
+    ['missing', 'missing'],
+    ['ended', 'rejected'],
+  ] as const)('tells a missing session from one the server forgot (%s)', async (details, problem) => {
+    const refused = { ok: false, error: { code: 'PIER401', message: 'no session', details } };
+    const { api, onSessionRejected } = httpApi(json(401, refused));
+    await api['app.status']({});
+    expect(onSessionRejected).toHaveBeenCalledWith(problem);
   });
 
   it.each([

@@ -1,8 +1,7 @@
 import { CHANNELS, type Channel } from '../../../shared/contract/channels';
 import type { InputOf, OutputOf, PierApi } from '../../../shared/contract/contract';
 import type { Result, RpcError } from '../../../shared/contract/result';
-import { RPC_PATH, SESSION_HEADER } from '../../../shared/contract/transport';
-import { SESSION_STORAGE_KEY, findSession } from './session';
+import { RPC_PATH } from '../../../shared/contract/transport';
 
 /** Codes the renderer itself produces when a call never reached a handler. */
 export const TRANSPORT_ERRORS = {
@@ -21,23 +20,29 @@ declare global {
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
+/** Why browser mode has no usable session: none was opened in this browser, or the server forgot it (restart). */
+export type SessionProblem = 'missing' | 'rejected';
+
 export interface HttpApiOptions {
   readonly fetch: FetchLike;
   /** Origin of Pier's server, e.g. http://127.0.0.1:5173; shown to the user when it cannot be reached. */
   readonly origin: string;
-  readonly secret: string;
-  /** Called when the server refuses the session secret (HTTP 401). */
-  readonly onSessionRejected: () => void;
+  /** Called when the server refuses the call for want of a session (HTTP 401). */
+  readonly onSessionRejected: (problem: SessionProblem) => void;
 }
 
-/** Browser mode: each call is `POST {RPC_PATH}/{channel}` carrying the session secret in a header. */
+/**
+ * Browser mode: each call is `POST {RPC_PATH}/{channel}`. The session is an HttpOnly cookie the
+ * server set when this browser opened a one-time link: the page never sees it, fetch sends it.
+ */
 export function createHttpApi(options: HttpApiOptions): PierApi {
   const call = async (channel: Channel, input: unknown): Promise<Result<unknown>> => {
     let response: Response;
     try {
       response = await options.fetch(`${options.origin}${RPC_PATH}/${channel}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [SESSION_HEADER]: options.secret },
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify(input ?? {}),
       });
     } catch {
@@ -50,18 +55,20 @@ export function createHttpApi(options: HttpApiOptions): PierApi {
         },
       };
     }
+    const body: unknown = await response.json().catch(() => undefined);
     if (response.status === 401) {
-      options.onSessionRejected();
+      // The server says which: no session cookie at all, or one it no longer knows.
+      const ended = isResult(body) && !body.ok && body.error.details === 'ended';
+      options.onSessionRejected(ended ? 'rejected' : 'missing');
       return {
         ok: false,
         error: {
           code: TRANSPORT_ERRORS.sessionRejected,
-          message: "Pier's server did not accept this window's session key.",
-          hint: 'Open Pier through the link printed by `npm run serve`, which carries the session key.',
+          message: "Pier's server did not accept this window's session.",
+          hint: 'Open Pier through a new link: `npm run serve` prints one (press Enter in its terminal for another).',
         },
       };
     }
-    const body: unknown = await response.json().catch(() => undefined);
     if (isResult(body)) return body;
     return {
       ok: false,
@@ -95,43 +102,16 @@ export function createElectronApi(bridge: PierApi): PierApi {
   });
 }
 
-export type Connection =
-  | { readonly kind: 'desktop'; readonly api: PierApi }
-  | { readonly kind: 'browser'; readonly api: PierApi }
-  | { readonly kind: 'no-session' };
+export type Connection = { readonly kind: 'desktop'; readonly api: PierApi } | { readonly kind: 'browser'; readonly api: PierApi };
 
 /**
- * Chooses the transport for this window. In browser mode it takes the session secret from the
- * URL fragment (then scrubs it from the address bar) or from sessionStorage after a reload.
+ * Chooses the transport for this window: the preload's bridge inside Electron, HTTP otherwise.
+ * Whether a browser has a session shows on its first call (see `onSessionRejected`).
  */
-export function connect(win: Window, onSessionRejected: () => void): Connection {
+export function connect(win: Window, onSessionRejected: (problem: SessionProblem) => void): Connection {
   if (win.pier) return { kind: 'desktop', api: createElectronApi(win.pier) };
-  const storage = safeSessionStorage(win);
-  const found = findSession(win.location.hash, storage?.getItem(SESSION_STORAGE_KEY) ?? null);
-  if (found.kind === 'missing') return { kind: 'no-session' };
-  storage?.setItem(SESSION_STORAGE_KEY, found.secret);
-  if (found.cleanedHash !== null) {
-    win.history.replaceState(win.history.state, '', `${win.location.pathname}${win.location.search}${found.cleanedHash}`);
-  }
-  const api = createHttpApi({
-    fetch: (url, init) => win.fetch(url, init),
-    origin: win.location.origin,
-    secret: found.secret,
-    onSessionRejected: () => {
-      // A rejected secret is stale (the server restarted): forget it so a reload asks for a new link.
-      storage?.removeItem(SESSION_STORAGE_KEY);
-      onSessionRejected();
-    },
-  });
+  const api = createHttpApi({ fetch: (url, init) => win.fetch(url, init), origin: win.location.origin, onSessionRejected });
   return { kind: 'browser', api };
-}
-
-function safeSessionStorage(win: Window): Storage | null {
-  try {
-    return win.sessionStorage;
-  } catch {
-    return null; // storage disabled by the browser: the fragment still works for this load
-  }
 }
 
 function apiFrom(call: (channel: Channel, input: unknown) => Promise<Result<unknown>>): PierApi {
