@@ -142,6 +142,12 @@ for (const viewport of VIEWPORTS) {
       await expect
         .poll(async () => Number((await table.getByRole('row').last().getByRole('cell').first().textContent()) ?? 0))
         .toBeGreaterThan(1000);
+      // The header stays at the top of the scrolled rows: no row shows above it.
+      const [scrollerTop, headerTop] = await scroller.evaluate((el) => [
+        el.getBoundingClientRect().top + el.clientTop,
+        el.querySelector('th')!.getBoundingClientRect().top,
+      ]);
+      expect(Math.abs(headerTop - scrollerTop)).toBeLessThanOrEqual(1);
       await page.screenshot({ path: `e2e/screenshots/sql-streamed-${size}.png` });
       await toolbar(page).getByRole('button', { name: 'Close result' }).click();
       await expect(status).not.toContainText('more on scroll');
