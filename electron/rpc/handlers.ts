@@ -5,6 +5,7 @@ import { listSchemas } from '../admin/catalog';
 import { createAdminHandlers } from '../admin/createAdminHandlers';
 import type { SqlRunner } from '../admin/SqlRunner';
 import type { SqlExports } from '../admin/sql/SqlExports';
+import { createTableHandlers } from '../admin/createTableHandlers';
 import type { BranchData } from '../branchData/BranchData';
 import type { DataApiConsole } from '../branchData/DataApiConsole';
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
@@ -102,6 +103,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       runner: deps.sql?.runner,
       exports: deps.sql?.exports,
     }),
+    ...createTableHandlers(branchData),
     ...cloudHandlers(deps.cloud),
   };
 }

@@ -6,6 +6,7 @@ import * as admin from './admin';
 import * as sql from './sql';
 import * as signIn from './signIn';
 import { cloudContract } from './cloud';
+import { tablesContract } from './tables';
 import type { Channel } from './channels';
 import type { Result } from './result';
 
@@ -41,6 +42,7 @@ export const contract = {
   'sql.catalog': { input: sql.sqlCatalogInput, output: sql.sqlCatalogOutput },
   'signIn.pending': { input: signIn.pendingSignInsInput, output: signIn.pendingSignInsOutput },
   'signIn.decide': { input: signIn.decideSignInInput, output: signIn.decideSignInOutput },
+  ...tablesContract,
   ...cloudContract,
 } satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 

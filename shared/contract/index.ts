@@ -7,5 +7,6 @@ export * from './location';
 export * from './dataApi';
 export * from './admin';
 export * from './sql';
+export * from './tables';
 export * from './signIn';
 export * from './transport';

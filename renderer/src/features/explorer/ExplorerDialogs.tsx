@@ -81,6 +81,8 @@ export function dialogFor(node: ExplorerNode, action: NodeAction): OpenDialog | 
     case 'roles':
     case 'setup':
     case 'policies':
+    case 'newTable':
+    case 'designTable':
     case 'signInAgain':
     case 'refresh':
       return null;

@@ -104,6 +104,7 @@ function schemaNodes(at: Location, catalog: ListSchemasOutput): ExplorerNode[] {
       kind: 'schema',
       id,
       label: schema.name,
+      at,
       children: [
         ...[...schema.relations]
           .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.name.localeCompare(b.name))

@@ -18,6 +18,9 @@ export type NodeAction =
   | { readonly kind: 'roles' }
   | { readonly kind: 'setup' }
   | { readonly kind: 'policies' }
+  /** The table designer: a new table in the schema, or the table's structure. */
+  | { readonly kind: 'newTable' }
+  | { readonly kind: 'designTable' }
   | { readonly kind: 'protect' }
   | { readonly kind: 'unprotect' }
   | { readonly kind: 'deleteBranch' }
@@ -61,9 +64,10 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
     case 'relation':
       // Row-level security applies to tables only.
       return node.relation.kind === 'table' || node.relation.kind === 'partitioned_table'
-        ? [{ kind: 'open' }, { kind: 'policies' }]
+        ? [{ kind: 'open' }, { kind: 'designTable' }, { kind: 'policies' }]
         : [{ kind: 'open' }];
     case 'schema':
+      return [{ kind: 'newTable' }];
     case 'routine':
     case 'status':
       return [];
@@ -102,6 +106,10 @@ export function actionLabel(action: NodeAction): string {
       return 'Data API set-up';
     case 'policies':
       return 'RLS policies';
+    case 'newTable':
+      return 'New table…';
+    case 'designTable':
+      return 'Design table…';
     case 'protect':
       return 'Protect branch';
     case 'unprotect':

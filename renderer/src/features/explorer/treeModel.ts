@@ -59,7 +59,7 @@ export type ExplorerNode =
       readonly database: DatabaseSummary;
       readonly children: Children;
     }
-  | { readonly kind: 'schema'; readonly id: string; readonly label: string; readonly children: Children }
+  | { readonly kind: 'schema'; readonly id: string; readonly label: string; readonly at: Location; readonly children: Children }
   | { readonly kind: 'relation'; readonly id: string; readonly label: string; readonly at: Location; readonly relation: RelationInfo }
   /** A function or procedure; shown for reference (signature in its title). */
   | { readonly kind: 'routine'; readonly id: string; readonly label: string; readonly routine: RoutineRef }

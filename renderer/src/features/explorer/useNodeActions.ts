@@ -99,6 +99,12 @@ export function useNodeActions({ onOpen, onTool, items }: NodeActionsOptions) {
       case 'policies':
         if (node.kind === 'relation') onTool?.({ tool: 'policies', schema: node.relation.schema, table: node.relation.name, at: node.at });
         return;
+      case 'newTable':
+      case 'designTable':
+        if (node.kind === 'schema') onTool?.({ tool: 'tableDesigner', schema: node.label, table: null, at: node.at });
+        if (node.kind === 'relation')
+          onTool?.({ tool: 'tableDesigner', schema: node.relation.schema, table: node.relation.name, at: node.at });
+        return;
       default:
         assertNever(action, 'node action');
     }

@@ -11,9 +11,10 @@ import { PoliciesView } from '../policies/PoliciesView';
 import { RolesView } from '../roles/RolesView';
 import { SetupAssistant } from '../roles/SetupAssistant';
 import { SqlView } from '../sql/SqlView';
+import { TableDesigner } from '../tableDesigner/TableDesigner';
 import { assertNever } from '../../../../shared/contract/result';
 import { locationSuffix, type WorkspaceHosts } from '../../ui/locationText';
-import { tabTitle, type Tab, type TabsEvent, type TabsState } from './tabsState';
+import { openTab, tabTitle, type Tab, type TabsEvent, type TabsState } from './tabsState';
 import { useWorkspaceHosts } from './useWorkspaceHosts';
 import './tabs.css';
 
@@ -107,7 +108,7 @@ export function EditorTabs({ state, dispatch }: { state: TabsState; dispatch: (e
         })}
       </div>
       <div className="tabs__panel" role="tabpanel" id={panelId} aria-labelledby={tabDomId(activeIndex)}>
-        <TabContent key={active.id} tab={active} />
+        <TabContent key={active.id} tab={active} dispatch={dispatch} />
       </div>
     </div>
   );
@@ -131,16 +132,33 @@ function TabLabel({ tab, home, hosts }: { tab: Tab; home: Location | undefined; 
     case 'roles':
     case 'grants':
     case 'setup':
+    case 'tableDesigner':
       return <>{tabTitle(tab, home, hosts)}</>;
     default:
       return assertNever(tab, 'tab kind');
   }
 }
 
-function TabContent({ tab }: { tab: Tab }) {
+function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) => void }) {
   switch (tab.kind) {
     case 'table':
       return <TableView at={tab.at} relation={tab.relation} />;
+    case 'tableDesigner':
+      return (
+        <AdminLocationContext.Provider value={tab.at}>
+          <TableDesigner
+            schema={tab.schema}
+            table={tab.table}
+            onOpenTable={(relation) => dispatch({ kind: 'open', tab: openTab.table(tab.at, relation) })}
+            onDesign={(schema, table) => {
+              // A created or renamed table: its designer tab replaces this one.
+              dispatch({ kind: 'close', id: tab.id });
+              dispatch({ kind: 'open', tab: openTab.tableDesigner(tab.at, schema, table) });
+            }}
+            onDropped={() => dispatch({ kind: 'close', id: tab.id })}
+          />
+        </AdminLocationContext.Provider>
+      );
     case 'policies':
     case 'sql':
     case 'roles':
@@ -157,7 +175,7 @@ function TabContent({ tab }: { tab: Tab }) {
   }
 }
 
-function AdminTabContent({ tab }: { tab: Exclude<Tab, { kind: 'table' }> }) {
+function AdminTabContent({ tab }: { tab: Exclude<Tab, { kind: 'table' | 'tableDesigner' }> }) {
   switch (tab.kind) {
     case 'policies':
       return <PoliciesView schema={tab.schema} table={tab.table} />;

@@ -15,7 +15,9 @@ export type Tab =
   | { readonly kind: 'sql'; readonly id: string; readonly at: Location; readonly n: number }
   | { readonly kind: 'roles'; readonly id: string; readonly at: Location }
   | { readonly kind: 'grants'; readonly id: string; readonly at: Location; readonly schema: string }
-  | { readonly kind: 'setup'; readonly id: string; readonly at: Location };
+  | { readonly kind: 'setup'; readonly id: string; readonly at: Location }
+  /** The table designer: `table` null designs a new table in `schema`. */
+  | { readonly kind: 'tableDesigner'; readonly id: string; readonly at: Location; readonly schema: string; readonly table: string | null };
 
 const idOf = (kind: Tab['kind'], at: Location, ...parts: readonly (string | number)[]) =>
   `${kind}:${JSON.stringify([...locationKey(at), ...parts])}`;
@@ -39,6 +41,13 @@ export const openTab = {
   roles: (at: Location): Tab => ({ kind: 'roles', id: idOf('roles', at), at }),
   grants: (at: Location, schema: string): Tab => ({ kind: 'grants', id: idOf('grants', at, schema), at, schema }),
   setup: (at: Location): Tab => ({ kind: 'setup', id: idOf('setup', at), at }),
+  tableDesigner: (at: Location, schema: string, table: string | null): Tab => ({
+    kind: 'tableDesigner',
+    id: idOf('tableDesigner', at, schema, table ?? ''),
+    at,
+    schema,
+    table,
+  }),
 };
 
 /** The tab a tool request opens (a new SQL tab each time; the others are one per location). */
@@ -54,6 +63,8 @@ export function toolTab(state: TabsState, request: ToolRequest): Tab {
       return openTab.grants(request.at, request.schema);
     case 'policies':
       return openTab.policies(request.at, request.schema, request.table);
+    case 'tableDesigner':
+      return openTab.tableDesigner(request.at, request.schema, request.table);
     default:
       return assertNever(request, 'tool request');
   }
@@ -118,6 +129,8 @@ function tabName(tab: Tab): string {
       return `Grants · ${tab.schema}`;
     case 'setup':
       return 'Data API set-up';
+    case 'tableDesigner':
+      return tab.table === null ? `New table · ${tab.schema}` : `Design · ${tab.schema}.${tab.table}`;
     default:
       return assertNever(tab, 'tab kind');
   }

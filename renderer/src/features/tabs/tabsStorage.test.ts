@@ -19,7 +19,7 @@ describe('tabs storage', () => {
     expect(restoreTabs(serializeTabs(state), home)).toEqual(state);
   });
 
-  it('restores admin tabs (policies, SQL, roles, grants, set-up) wherever they were', () => {
+  it('restores admin tabs (policies, SQL, roles, grants, set-up, table designer) wherever they were', () => {
     const tabs = [
       openTab.policies(home, 'public', 'clients'),
       openTab.sql(home, 2),
@@ -30,6 +30,8 @@ describe('tabs storage', () => {
       openTab.sql(dev, 2),
       openTab.sql(cloud, 1),
       openTab.policies(cloud, 'public', 'clients'),
+      openTab.tableDesigner(home, 'public', null),
+      openTab.tableDesigner(cloud, 'public', 'clients'),
     ];
     expect(restoreTabs(serializeTabs(stateOf(tabs, 2)), home)).toEqual(stateOf(tabs, 2));
   });

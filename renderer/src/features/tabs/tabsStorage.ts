@@ -65,6 +65,8 @@ function toTab(raw: Record<string, unknown>, at: Location): Tab | null {
       return name(raw.schema) ? openTab.grants(at, raw.schema) : null;
     case 'setup':
       return openTab.setup(at);
+    case 'tableDesigner':
+      return name(raw.schema) && (raw.table === null || name(raw.table)) ? openTab.tableDesigner(at, raw.schema, raw.table) : null;
     default:
       return null;
   }
