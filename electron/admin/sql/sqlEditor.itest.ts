@@ -53,7 +53,8 @@ async function openTransactions(): Promise<number> {
 beforeAll(async () => {
   const url = await createTestDatabase(inject('postgresUrl'), AT.database, SETUP);
   pool = new pg.Pool({ connectionString: url, max: 8 });
-  runner = new SqlRunner({ maxOpen: 2, idleCloseMs: 400 });
+  // Idle closing after 3 s: long enough that a busy machine's slow steps do not count as idle.
+  runner = new SqlRunner({ maxOpen: 2, idleCloseMs: 3000 });
   exports = new SqlExports('http://127.0.0.1:1', (_at, fn) => fn(pool));
   h = createAdminHandlers(
     { withAdminPool: (_at, fn) => fn(pool), schemaChanged: async () => undefined },
@@ -119,11 +120,11 @@ describe('results through a cursor', () => {
       message: expect.stringMatching(/room/),
     });
     expect(await openTransactions()).toBe(2);
-    // Idle for longer than 400 ms: closed by Pier.
-    await new Promise((r) => setTimeout(r, 900));
+    // Idle for longer than 3 s: closed by Pier (its sweep runs every 750 ms).
+    await expect.poll(openTransactions, { timeout: 10_000, interval: 250 }).toBe(0);
     expect(await call('sql.fetch', { resultId: second, count: 1 })).toMatchObject({
       kind: 'closed',
-      message: expect.stringMatching(/nobody read/),
+      message: expect.stringMatching(/nobody read from it for 3 s/),
     });
     expect(await call('sql.fetch', { resultId: third, count: 1 })).toMatchObject({ kind: 'closed' });
     expect(await openTransactions()).toBe(0);
