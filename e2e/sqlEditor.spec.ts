@@ -13,6 +13,9 @@ const VIEWPORTS = [
   { width: 1440, height: 900 },
 ];
 
+// Each flow opens Monaco in a fresh page: on a loaded machine (other suites on the same 2 cores) that alone took half of the default minute.
+test.describe.configure({ timeout: 120_000 });
+
 const SETUP = `
 DROP TABLE IF EXISTS sql_big, sql_odd, sql_doomed;
 CREATE TABLE sql_big AS SELECT g AS id, 'row ' || g AS label FROM generate_series(1, 20000) g;
