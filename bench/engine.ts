@@ -34,6 +34,8 @@ import { planRequest } from '../electron/engine/plan/planRequest';
 import { parseRequest } from '../electron/engine/request/parseRequest';
 import { transactionEnd } from '../electron/engine/respond/toResponse';
 import { BatchLanes } from '../electron/engine/execute/BatchLanes';
+import { checkedSettings, FINGERPRINT_SQL } from '../electron/engine/execute/privilegedBatch';
+import { PrivilegeChecks } from '../electron/engine/PrivilegeChecks';
 import type { SqlFragment } from '../electron/engine/sql/SqlQuery';
 import { buildQuery } from '../electron/engine/sql/buildQuery';
 import { startEmbeddedDefault } from '../electron/local/embeddedDefault';
@@ -381,7 +383,7 @@ function runNodeLoad(url: string, s: Scenario, maxId: number): Promise<Measured>
 
 /** The engine's transaction for a bench request (the key is SENTINEL_ID), as pgbench and the floor server run it. */
 function engineTransaction(
-  engineOptions: { cache: NonNullable<Awaited<ReturnType<ReturnType<typeof createEngine>['schemaCache']>>> },
+  engineOptions: { cache: NonNullable<Awaited<ReturnType<ReturnType<typeof createEngine>['schemaCache']>>>; fingerprint: string },
   s: Scenario,
   port: number,
 ): { settings: SqlFragment; main: SqlFragment } {
@@ -404,7 +406,14 @@ function engineTransaction(
     headers: parsed.value.headers,
     readWrite,
   });
-  return { settings: { text: SETTINGS_SQL, values: settings }, main: sql.main };
+  // With the privilege check the engine puts in the settings statement (row_security_active for a
+  // read of tables, the role fingerprint for a write; see execute/privilegedBatch).
+  const checked = checkedSettings(
+    { text: SETTINGS_SQL, values: settings },
+    new PrivilegeChecks().check(plan.value, engineOptions.cache),
+    engineOptions.fingerprint,
+  );
+  return { settings: { text: checked.text, values: checked.values }, main: sql.main };
 }
 
 /** A pgbench script: the engine's transaction for this request, with the same parameters. */
@@ -664,6 +673,10 @@ async function runPrimary(): Promise<void> {
     engine = served.engine;
     server = served.server;
     const cache = (await served.engine.schemaCache())!;
+    const authenticator = new pg.Client({ connectionString: dbUrl.toString() });
+    await authenticator.connect();
+    const fingerprint = (await authenticator.query<{ fingerprint: string }>(FINGERPRINT_SQL)).rows[0]!.fingerprint;
+    await authenticator.end();
     const workerPool = Math.max(1, Math.round(POOL_SIZE / WORKERS));
     let httpPort = (served.server.address() as AddressInfo).port;
     if (WORKERS > 1) {
@@ -699,7 +712,7 @@ async function runPrimary(): Promise<void> {
       let line = `${s.name.padEnd(28)} engine ${fmt(e)}`;
       if (e.cpu) line += `\n${pad}        ${fmtCpu(e, 'wrk')}`;
       if (FLOOR && s.method === 'GET') {
-        const floor = await serveFloor(dbUrl.toString(), engineTransaction({ cache }, s, httpPort));
+        const floor = await serveFloor(dbUrl.toString(), engineTransaction({ cache, fingerprint }, s, httpPort));
         try {
           const f = await runLoad(`http://127.0.0.1:${(floor.server.address() as AddressInfo).port}${PREFIX(database)}`, s, CLIENTS, dir);
           line += `\n${pad} floor  ${fmt(f)}   (node:http + pg running the same transaction, no engine work; engine ÷ floor = ${((100 * e.rps) / f.rps).toFixed(0)} %)`;
@@ -709,7 +722,7 @@ async function runPrimary(): Promise<void> {
         }
       }
       if (pgbench) {
-        const { script, defines } = pgbenchScript(engineTransaction({ cache }, s, httpPort));
+        const { script, defines } = pgbenchScript(engineTransaction({ cache, fingerprint }, s, httpPort));
         const b = await runPgbench(pgbench, dir, `s${i}`, script, defines, port, database);
         line += `\n${pad} pgbench${fmt(b)}`;
         if (b.cpu) line += `\n${pad}        ${fmtCpu(b, 'pgbench')}`;

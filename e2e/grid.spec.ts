@@ -76,6 +76,16 @@ test("the documentation's query, built with the mouse", async ({ page }) => {
   await expect(builder.getByLabel('Filter 1 operator')).toHaveValue('lte');
   await expect(builder.getByRole('checkbox', { name: 'email', exact: true })).not.toBeChecked();
 
+  // A filter without an operator is not a filter: the error says so, naming it, and the grid keeps
+  // the rows it showed (PostgREST answers 400 PGRST100; the engine used to return every row).
+  await url.fill(`clients?select=id,name&id=3`);
+  await url.press('Enter');
+  await expect(page.getByRole('alert')).toContainText('failed to parse filter (3)');
+  await expect(page.getByRole('alert')).toContainText("'id'");
+  await expect(page.getByRole('alert')).toContainText('PGRST100');
+  await expect(grid.getByRole('row')).toHaveCount(2);
+  await expect(grid.getByText('Global Solutions', { exact: true })).toHaveCount(0);
+
   await url.fill(`clients?select=id,nope`);
   await url.press('Enter');
   await expect(page.getByRole('alert')).toContainText(/nope/);

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { OutputOf, ParsedInputOf } from '../../shared/contract';
-import type { EngineRequest, EngineResponse } from '../engine';
+import type { EngineRequest, EngineResponse, TrustedCaller } from '../engine';
 import { relationshipsFrom, findRelation } from '../engine/schema-cache/SchemaCache';
 import { notFound, unavailable } from '../errors/PierError';
 import type { BranchData, Reach } from './BranchData';
@@ -107,9 +107,10 @@ function loginFor(viewAs: ViewAs): EngineLogin {
   return viewAs.kind === 'admin' ? 'admin' : 'authenticator';
 }
 
-function consoleCaller(viewAs: ViewAs, e: OpenedEngine): { role: string; claims: Record<string, string> } {
+function consoleCaller(viewAs: ViewAs, e: OpenedEngine): TrustedCaller {
   const role = viewAs.kind === 'admin' ? e.adminRole : viewAs.role;
-  return { role, claims: { sub: role, role } };
+  // The admin view may see query plans whatever the database allows Data API callers; an identity may not.
+  return { role, claims: { sub: role, role }, ...(viewAs.kind === 'admin' && { explain: true }) };
 }
 
 function consoleRequest(input: {

@@ -455,7 +455,7 @@ describe('through the fault-injecting proxy', () => {
     } finally {
       await proxy.close();
     }
-  });
+  }, 240_000); // every operation of a project through retries and their waits; minutes on a loaded machine
 });
 
 describe('tree actions through the RPC handlers', () => {

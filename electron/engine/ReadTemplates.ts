@@ -10,7 +10,7 @@
  * each marker is, as it is, one of the parameters. A value the planner or the SQL rewrites, or one
  * that changes the SQL text, fails the proof and the shape is planned every time.
  */
-import { isFilterParam, splitQueryString } from '../../shared/dataapi/parseQuery';
+import { isReservedParam, splitQueryString } from '../../shared/dataapi/parseQuery';
 import { OPERATORS, isOperatorName } from '../../shared/dataapi/operators';
 import type { ReadPlan } from './plan/ActionPlan';
 import type { SchemaCache } from './schema-cache/SchemaCache';
@@ -78,7 +78,7 @@ export function requestShape(req: ShapeInput): RequestShape {
   let key = `${req.method.toUpperCase()} ${part(req.path)}`;
   for (let i = 0; i < pairs.length; i++) {
     const [name, value] = pairs[i]!;
-    const plain = isFilterParam(name, value) ? plainComparison(value) : undefined;
+    const plain = isReservedParam(name) ? undefined : plainComparison(value);
     if (plain) {
       taken.push({ pair: i, prefix: plain[0] });
       values.push(plain[1]);

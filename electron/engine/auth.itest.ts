@@ -71,6 +71,19 @@ describe('identity and roles', () => {
     const empty = await api.get('/public/clients', { Authorization: 'Bearer ' });
     expect(empty.json).toMatchObject({ code: 'PGRST301', message: 'Empty JWT is sent in Authorization header' });
   });
+  it('refuses a token without exp (one that never expires) with 401 PGRST303', async () => {
+    const noExp = await new SignJWT({ sub: 'user@example.com' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'local-1' })
+      .setIssuedAt()
+      .sign(signingKey);
+    const hs = await new SignJWT({ sub: 'user@example.com' }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
+    for (const t of [noExp, hs]) {
+      const r = await api.get('/public/clients', bearer(t));
+      expect(r.status).toBe(401);
+      expect(r.json).toMatchObject({ code: 'PGRST303', message: "The JWT 'exp' claim is required" });
+      expect(r.headers.get('www-authenticate')).toBe(`Bearer error="invalid_token", error_description="The JWT 'exp' claim is required"`);
+    }
+  });
   it('accepts HS256 tokens signed with the configured secret', async () => {
     const t = await new SignJWT({ sub: 'user@example.com' })
       .setProtectedHeader({ alg: 'HS256' })

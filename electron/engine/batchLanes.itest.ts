@@ -43,7 +43,7 @@ describe('shared connections', () => {
     const roles = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? ANON_ROLE : i % 3 === 1 ? 'user@example.com' : 'pier_no_such_role'));
     const results = await Promise.all(roles.map((role, i) => runQuery(pool, whoAmI, ctx(role, `/p${i}`), lanes)));
     results.forEach((r, i) => {
-      if (roles[i] === 'pier_no_such_role') expect(r.ok ? 'ok' : r.error.code).toBe('22023');
+      if (roles[i] === 'pier_no_such_role') expect(r.ok ? 'ok' : r.error.sqlState).toBe('22023');
       else expect(r.ok && JSON.parse(r.value.body!)).toEqual([roles[i], `/p${i}`, 'x']);
     });
     // Settings were transaction-local: the pool's connections are clean for the next user.

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../../test/postgres';
 import { fixtureSql, startEngineServer, type EngineServer } from './test/startEngineServer';
@@ -74,35 +73,6 @@ describe('CORS', () => {
     expect(get.headers.get('access-control-expose-headers')).toContain('Content-Range');
     const other = await cors.get('/clients?id=eq.1', { origin: 'http://evil.example' });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
-  });
-});
-
-describe('query plans', () => {
-  it('returns the plan of the request as JSON or text', async () => {
-    const json = await api.get('/clients?id=eq.1', { accept: 'application/vnd.pgrst.plan+json' });
-    expect(json.status, json.text).toBe(200);
-    expect(json.headers.get('content-type')).toContain('application/vnd.pgrst.plan+json');
-    expect((json.json as { Plan: { 'Node Type': string } }[])[0]!.Plan['Node Type']).toBeTruthy();
-    const text = await api.get('/clients?select=name,projects(name)', { accept: 'application/vnd.pgrst.plan' });
-    expect(text.headers.get('content-type')).toContain('application/vnd.pgrst.plan+text');
-    expect(text.text).toMatch(/Scan on clients/);
-  });
-  it('analyzes a write without keeping it', async () => {
-    const r = await api.send(
-      'POST',
-      '/clients',
-      { name: 'Planned', email: 'plan@example.com' },
-      { accept: 'application/vnd.pgrst.plan+json; options=analyze' },
-    );
-    expect(r.status, r.text).toBe(200);
-    expect((r.json as { 'Execution Time': number }[])[0]!['Execution Time']).toBeGreaterThan(0);
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    try {
-      expect((await admin.query(`SELECT 1 FROM clients WHERE email = 'plan@example.com'`)).rowCount).toBe(0);
-    } finally {
-      await admin.end();
-    }
   });
 });
 

@@ -5,7 +5,8 @@
  * Framework-agnostic: the HTTP server and the in-process grid both call `handle`.
  */
 import type pg from 'pg';
-import type { Outcome } from './ApiError';
+import type { Outcome } from './errors/ApiError';
+import { bodyTooLarge, descriptionNotInTransaction, internalError } from './errors/pgrstErrors';
 import { createAuthenticator, type JwtConfig, type Principal } from './auth/createAuthenticator';
 import { BatchLanes } from './execute/BatchLanes';
 import { listenForNotifications, type Listener } from './execute/listenForNotifications';
@@ -24,6 +25,7 @@ import { buildQuery } from './sql/buildQuery';
 import type { SqlQuery } from './sql/SqlQuery';
 import type { ActionPlan } from './plan/ActionPlan';
 import { ReadTemplates, requestShape } from './ReadTemplates';
+import { PrivilegeChecks, GUARDED } from './PrivilegeChecks';
 import { emptyReadQuery } from '../../shared/dataapi/ast';
 
 export type { EngineResponse } from './respond/toResponse';
@@ -92,6 +94,11 @@ export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export interface TrustedCaller {
   readonly role: string;
   readonly claims?: Readonly<Record<string, unknown>>;
+  /**
+   * May have query plans (Accept: application/vnd.pgrst.plan…) even where the database keeps
+   * them off for Data API callers (the console's admin view).
+   */
+  readonly explain?: boolean;
 }
 
 /** What a set of requests run in one transaction came to (see Engine.handleInOneTransaction). */
@@ -158,19 +165,13 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   const planOptions = { ...(options.maxRows !== undefined && { maxRows: options.maxRows }) };
+  const privileges = new PrivilegeChecks();
+  const optionsFor = (trusted: TrustedCaller | undefined) => (trusted?.explain ? { ...planOptions, explain: true } : planOptions);
 
   /** 413 for a body over the limit, before anything reads it. */
   const tooLarge = (req: EngineRequest): EngineResponse | undefined =>
     req.body !== undefined && req.body.length > maxBodyBytes
-      ? errorResponse(
-          {
-            code: 'PGRST413',
-            message: 'Request body too large',
-            details: `The body has ${req.body.length} bytes; the limit is ${maxBodyBytes} bytes.`,
-            hint: 'Send fewer rows per request.',
-          },
-          { status: 413 },
-        )
+      ? errorResponse(bodyTooLarge(`The body has ${req.body.length} bytes; the limit is ${maxBodyBytes} bytes.`))
       : undefined;
 
   /** What the statement runs under: the role and request settings (see runQuery). */
@@ -212,7 +213,7 @@ export function createEngine(options: EngineOptions): Engine {
     const authenticated = !principal.value.anonymous;
     const t1 = performance.now();
     const cache = await holder.get();
-    if (!cache.ok) return errorResponse(cache.error, { headOnly, authenticated });
+    if (!cache.ok) return errorResponse(cache.error, { headOnly });
     let plan: Outcome<ActionPlan>;
     let sql: SqlQuery;
     if (remembered && cache.value === current) {
@@ -221,11 +222,12 @@ export function createEngine(options: EngineOptions): Engine {
     } else {
       // The cache was reloaded since the look-up: read the query string after all.
       const full = remembered ? parseRequest(req, shape?.pairs) : parsed;
-      if (!full.ok) return errorResponse(full.error, { headOnly, authenticated });
-      plan = planRequest(full.value, cache.value, planOptions);
-      if (!plan.ok) return errorResponse(plan.error, { headOnly, authenticated });
+      if (!full.ok) return errorResponse(full.error, { headOnly });
+      plan = planRequest(full.value, cache.value, optionsFor(trusted));
+      if (!plan.ok) return errorResponse(plan.error, { headOnly });
       sql = buildQuery(plan.value);
-      if (shape && plan.value.kind === 'read' && !templates.known(cache.value, shape)) {
+      // Plans are diagnostics (and allowed per caller): only rows are remembered.
+      if (shape && plan.value.kind === 'read' && plan.value.media.kind !== 'plan' && !templates.known(cache.value, shape)) {
         const schema = cache.value;
         templates.learn(schema, shape, plan.value, sql, (rawQuery) => {
           const marked = parseRequest({ ...req, rawQuery });
@@ -236,20 +238,22 @@ export function createEngine(options: EngineOptions): Engine {
     }
     const settle = transactionEnd(plan.value);
     const t2 = performance.now();
-    const result = await runQuery(
-      options.pool,
-      sql,
-      {
-        ...contextOf(principal.value, api, plan.value),
-        readWrite: plan.value.kind === 'mutate' || (plan.value.kind === 'call' && !plan.value.readOnly),
-        ...(settle !== undefined && { settle }),
-        ...(options.prepareStatements !== false && { preparedEpoch: cache.value }),
-      },
-      lanes,
-    );
+    const ctx: RequestContext = {
+      ...contextOf(principal.value, api, plan.value),
+      readWrite: plan.value.kind === 'mutate' || (plan.value.kind === 'call' && !plan.value.readOnly),
+      ...(settle !== undefined && { settle }),
+      ...(options.prepareStatements !== false && { preparedEpoch: cache.value }),
+      privileges: privileges.check(plan.value, cache.value),
+    };
+    let result = await runQuery(options.pool, sql, ctx, lanes);
+    if (!result.ok && result.error.step === 'rowSecurity') {
+      // Row-level security applies to a table of this read after all: guard it from now on and run the read again.
+      privileges.learn(cache.value, plan.value, result.error.tables ?? []);
+      result = await runQuery(options.pool, sql, { ...ctx, privileges: GUARDED }, lanes);
+    }
     const t3 = performance.now();
     const response = result.ok
-      ? toResponse(plan.value, result.value, authenticated)
+      ? toResponse(plan.value, result.value)
       : dbErrorResponse(result.error, principal.value.role, authenticated, headOnly);
     const t4 = performance.now();
     response.headers['server-timing'] = serverTiming({ parse: t1 - t0, plan: t2 - t1, query: t3 - t2, render: t4 - t3 });
@@ -266,28 +270,21 @@ export function createEngine(options: EngineOptions): Engine {
       committed: false,
     });
     const cache = await holder.get();
-    if (!cache.ok) return refuse(0, errorResponse(cache.error, { authenticated: true }));
+    if (!cache.ok) return refuse(0, errorResponse(cache.error));
     // Everything is parsed and planned before anything runs: a bad request changes nothing.
     const planned: { plan: ActionPlan; query: SqlQuery; ctx: RequestContext }[] = [];
     for (const [i, req] of reqs.entries()) {
       const large = tooLarge(req);
       if (large) return refuse(i, large);
       const parsed = parseRequest(req);
-      if (!parsed.ok) return refuse(i, errorResponse(parsed.error, { authenticated: true }));
-      const plan = planRequest(parsed.value, cache.value, planOptions);
-      if (!plan.ok) return refuse(i, errorResponse(plan.error, { authenticated: true }));
-      if (plan.value.kind === 'openapi')
-        return refuse(
-          i,
-          errorResponse(
-            { code: 'PGRST117', message: 'The schema description cannot be part of a transaction', details: null, hint: null },
-            { status: 405, authenticated: true },
-          ),
-        );
+      if (!parsed.ok) return refuse(i, errorResponse(parsed.error));
+      const plan = planRequest(parsed.value, cache.value, optionsFor(trusted));
+      if (!plan.ok) return refuse(i, errorResponse(plan.error));
+      if (plan.value.kind === 'openapi') return refuse(i, errorResponse(descriptionNotInTransaction()));
       const principal = { role: trusted.role, claims: trusted.claims ?? { role: trusted.role } };
       planned.push({ plan: plan.value, query: buildQuery(plan.value), ctx: contextOf(principal, parsed.value, plan.value) });
     }
-    const respond = (i: number, r: DbResult) => toResponse(planned[i]!.plan, r, true);
+    const respond = (i: number, r: DbResult) => toResponse(planned[i]!.plan, r);
     const run = await runInOneTransaction(options.pool, planned, (i, r) => respond(i, r).status < 400, rollback);
     const responses = reqs.map((_, i) => {
       const outcome = run.outcomes[i];
@@ -310,12 +307,7 @@ export function createEngine(options: EngineOptions): Engine {
         response = await handle(req, trusted);
       } catch (err) {
         log(`Data API request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        response = errorResponse({
-          code: 'PGRSTX00',
-          message: 'Internal error in the Data API engine',
-          details: err instanceof Error ? err.message : String(err),
-          hint: null,
-        });
+        response = errorResponse(internalError(err instanceof Error ? err.message : String(err)));
       }
       Object.assign(response.headers, corsHeaders(options.cors, req.headers));
       return response;

@@ -5,6 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_MAX_BODY_BYTES, type Engine, type EngineRequest } from './engine';
+import { bodyTooLarge } from './errors/pgrstErrors';
+import { errorResponse } from './respond/toResponse';
 
 /** Bounded so a client cannot exhaust memory; the engine checks its own (possibly lower) limit. */
 const MAX_BODY_BYTES = DEFAULT_MAX_BODY_BYTES;
@@ -46,15 +48,9 @@ export async function handleNodeRequest(
   try {
     body = await readBody(req);
   } catch {
-    res.writeHead(413, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(
-      JSON.stringify({
-        code: 'PGRST413',
-        message: 'Request body too large',
-        details: `The limit is ${MAX_BODY_BYTES} bytes.`,
-        hint: 'Send fewer rows per request.',
-      }),
-    );
+    const tooLarge = errorResponse(bodyTooLarge(`The limit is ${MAX_BODY_BYTES} bytes.`));
+    res.writeHead(tooLarge.status, tooLarge.headers);
+    res.end(tooLarge.body);
     return;
   }
   const response = await engine.handle(toEngineRequest(req, pathAfterDatabase, body));

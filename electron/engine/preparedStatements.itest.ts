@@ -46,6 +46,8 @@ const ctx = (epoch: object, role = ANON_ROLE): RequestContext => ({
   path: '/public/prepared_probe',
   headers: {},
   preparedEpoch: epoch,
+  // No privilege check: only the settings statement and the probe (see privileges.itest.ts for the checks).
+  privileges: { kind: 'rowSecurityOff', relations: [] },
 });
 const probe = (id: number) => ({
   main: {

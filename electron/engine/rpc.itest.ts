@@ -73,6 +73,15 @@ describe('/rpc', () => {
     ]);
     expect((await api.get('/rpc/numbers?n=5&limit=2&offset=1')).json).toEqual([2, 3]);
   });
+  it('a singular Accept on a set of values wants exactly one: 406 PGRST116 otherwise', async () => {
+    const one = { accept: 'application/vnd.pgrst.object+json' };
+    const three = await api.send('POST', '/rpc/numbers', { n: 3 }, one);
+    expect(three.status).toBe(406);
+    expect(three.json).toMatchObject({ code: 'PGRST116', details: 'The result contains 3 rows' });
+    const single = await api.get('/rpc/numbers?n=1', one);
+    expect(single.status, single.text).toBe(200);
+    expect(single.json).toBe(1);
+  });
   it('embeds related rows of a function returning a table type', async () => {
     expect((await api.get('/rpc/client_projects?client=2&select=name,clients(name)')).json).toEqual([
       { name: 'Database Migration', clients: { name: 'TechStart Inc' } },

@@ -49,7 +49,7 @@ describe('schema cache', () => {
     });
     const kinds = relationshipsFrom(cache!, { schema: 'public', name: 'clients' }).map((r) => `${r.kind}:${r.target.name}`);
     expect(kinds).toEqual(expect.arrayContaining(['one-to-many:projects', 'one-to-one:client_profiles', 'one-to-many:active_projects']));
-    expect(cache!.config).toEqual({ dbSchemas: ['public', 'api'], aggregatesEnabled: true });
+    expect(cache!.config).toEqual({ dbSchemas: ['public', 'api'], aggregatesEnabled: true, planEnabled: false });
     await admin.query(`CREATE OR REPLACE FUNCTION public.add(a int, b int) RETURNS int LANGUAGE sql AS 'SELECT a + b'`);
     await api.engine.reloadSchema();
     const routine = (await api.engine.schemaCache())!.routines.find((r) => r.name === 'add');

@@ -248,16 +248,64 @@ describe('PATCH and DELETE', () => {
     expect(ok.headers.get('preference-applied')).toBe('handling=strict, max-affected=2');
     expect(await items()).toHaveLength(2);
   });
-  it('handling=strict refuses unknown preferences; lenient ignores them', async () => {
-    expect((await api.send('PATCH', '/items?id=eq.1', { qty: 9 }, { prefer: 'handling=strict, return=everything' })).json).toMatchObject({
-      code: 'PGRST122',
-    });
-    expect((await api.send('PATCH', '/items?id=eq.1', { qty: 9 }, { prefer: 'return=everything' })).status).toBe(204);
+  it('refuses unknown preferences and writes nothing; handling=lenient ignores them', async () => {
+    for (const prefer of ['handling=strict, return=everything', 'return=everything', 'tx=rolback']) {
+      expect((await api.send('PATCH', '/items?id=eq.1', { qty: 9 }, { prefer })).json).toMatchObject({ code: 'PGRST122' });
+    }
+    expect((await items())[0]!.qty).toBe(1);
+    expect((await api.send('PATCH', '/items?id=eq.1', { qty: 9 }, { prefer: 'handling=lenient, return=everything' })).status).toBe(204);
     expect((await items())[0]!.qty).toBe(9);
   });
   it('an empty PATCH changes nothing', async () => {
     expect((await api.send('PATCH', '/items', {})).status).toBe(204);
     expect((await items()).map((i) => i.qty)).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('a singular Accept on a write: exactly one row, or 406 and nothing kept', () => {
+  const ONE = 'application/vnd.pgrst.object+json';
+  beforeEach(async () => {
+    await admin.query(`INSERT INTO items (name, qty) VALUES ('a', 1), ('b', 2), ('c', 3), ('d', 4), ('e', 5), ('f', 6)`);
+  });
+  const names = async () => (await items()).map((i) => `${i.name}${i.qty}`);
+
+  it.each(['', 'return=minimal', 'return=headers-only', 'return=representation'])(
+    'DELETE of five rows (Prefer: %s) is 406 PGRST116 and deletes nothing',
+    async (prefer) => {
+      const r = await api.send('DELETE', '/items?id=gt.0&id=lt.6', undefined, { accept: ONE, ...(prefer && { prefer }) });
+      expect(r.status, r.text).toBe(406);
+      expect(r.json).toMatchObject({ code: 'PGRST116', details: 'The result contains 5 rows' });
+      expect(await names()).toEqual(['a1', 'b2', 'c3', 'd4', 'e5', 'f6']);
+    },
+  );
+  it('DELETE of no row is 406 too', async () => {
+    const r = await api.send('DELETE', '/items?id=eq.99', undefined, { accept: ONE });
+    expect(r.status).toBe(406);
+    expect(r.json).toMatchObject({ code: 'PGRST116', details: 'The result contains 0 rows' });
+  });
+  it('PATCH of two rows is 406 and changes nothing, whatever return= says', async () => {
+    for (const prefer of [undefined, 'return=minimal', 'return=representation']) {
+      const r = await api.send('PATCH', '/items?qty=lt.3', { note: 'x' }, { accept: ONE, ...(prefer && { prefer }) });
+      expect(r.status, String(prefer)).toBe(406);
+    }
+    expect((await items()).map((i) => i.note)).toEqual(Array(6).fill('none'));
+  });
+  it('POST of two rows with return=minimal is 406 and inserts nothing', async () => {
+    const r = await api.send('POST', '/items', [{ name: 'g' }, { name: 'h' }], { accept: ONE });
+    expect(r.status).toBe(406);
+    expect(await names()).toEqual(['a1', 'b2', 'c3', 'd4', 'e5', 'f6']);
+  });
+  it('exactly one row is written and answered as usual', async () => {
+    const del = await api.send('DELETE', '/items?id=eq.1', undefined, { accept: ONE });
+    expect(del.status, del.text).toBe(204);
+    const patch = await api.send('PATCH', '/items?id=eq.2', { qty: 20 }, { accept: ONE, prefer: 'return=representation' });
+    expect(patch.status).toBe(200);
+    expect(patch.json).toMatchObject({ id: 2, qty: 20 });
+    const put = await api.send('PUT', '/items?id=eq.3', { id: 3, name: 'c', qty: 30 }, { accept: ONE });
+    expect(put.status).toBe(204);
+    const post = await api.send('POST', '/items', { name: 'z' }, { accept: ONE });
+    expect(post.status).toBe(201);
+    expect(await names()).toEqual(['b20', 'c30', 'd4', 'e5', 'f6', 'z1']);
   });
 });
 

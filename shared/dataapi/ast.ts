@@ -97,8 +97,9 @@ export interface ReadQuery {
   readonly order: readonly { readonly path: EmbedPath; readonly terms: readonly OrderTerm[] }[];
   readonly paging: readonly { readonly path: EmbedPath; readonly limit?: number; readonly offset?: number }[];
   /**
-   * Parameters that are not filters (a top-level key whose value names no operator), kept as
-   * written: arguments for a function call; a table read ignores them, as PostgREST does.
+   * Arguments of a function read (GET/HEAD /rpc/fn): parameters whose value is no operator
+   * expression, kept as written. Only `parseQuery(…, 'functionRead')` makes them; for a table
+   * such a parameter is a syntax error, as PostgREST has it.
    */
   readonly params?: readonly (readonly [string, string])[];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FilterNode, ReadQuery, SelectItem } from './ast';
-import { parseQuery, parseSelect } from './parseQuery';
+import { parseQuery, parseSelect, startsOperatorExpression } from './parseQuery';
 
 const f = (name: string, ...json: ['->' | '->>', string][]) => ({ name, json: json.map(([arrow, key]) => ({ arrow, key })) });
 
@@ -115,11 +115,11 @@ describe('parseSelect', () => {
     ['projects!x!y(*)', '"("'],
     ['projects!inner!left(*)', '"("'],
   ];
-  it.each(bad)('rejects %s with PGRST100', (text, detail) => {
+  it.each(bad)('rejects %s as a syntax error in select', (text, detail) => {
     const r = parseSelect(text);
     expect(r.ok).toBe(false);
     if (!r.ok) {
-      expect(r.error.code).toBe('PGRST100');
+      expect(r.error).toMatchObject({ kind: 'querySyntax', param: 'select' });
       expect(r.error.message).toContain(text);
       expect(r.error.details).toContain(detail);
     }
@@ -201,39 +201,74 @@ describe('parseQuery filters', () => {
     expect(one('name=eq.a%2Bb+c')).toMatchObject({ value: 'a+b c' });
   });
 
-  it('keeps parameters that are not filters as function arguments, as PostgREST does', () => {
-    expect(parsed('id=1&name=foo.bar&select=id')).toEqual({
-      select: [{ kind: 'field', field: f('id') }],
-      filters: [],
-      order: [],
-      paging: [],
-      params: [
-        ['id', '1'],
-        ['name', 'foo.bar'],
-      ],
+  it('keeps parameters whose value is no operator expression as arguments of a function read, as PostgREST does', () => {
+    const r = parseQuery('id=1&name=foo.bar&select=id&x=gt.1&not_op=eq1&t=fts(bad-lang).x', 'functionRead');
+    expect(r).toEqual({
+      ok: true,
+      value: {
+        select: [{ kind: 'field', field: f('id') }],
+        filters: [{ path: [], node: { kind: 'condition', field: f('x'), negated: false, operator: 'gt', value: '1' } }],
+        order: [],
+        paging: [],
+        params: [
+          ['id', '1'],
+          ['name', 'foo.bar'],
+          ['not_op', 'eq1'],
+          ['t', 'fts(bad-lang).x'],
+        ],
+      },
     });
   });
 
-  const bad: [string, string][] = [
-    ['id=not.1', 'operator'],
-    ['id=not.foo.1', 'operator'],
-    ['projects.id=1', 'operator'],
-    ['id=in.(1,2', 'end of input'],
-    ['x=is.maybe', 'null, not_null'],
-    ['offset=-1', 'non-negative integer'],
-    ['limit=ten', 'an integer'],
-    ['or=(a.eq.1', 'end of input'],
-    ['or=a.eq.1', '"("'],
-    ['order=name.up', '".asc"'],
-    ['id=neq(any).{1}', '"."'],
-    ['t=fts(bad lang).x', 'language'],
+  it('decides "operator expression" as PostgREST\'s parser commits to one', () => {
+    const operator = [
+      'eq.1',
+      'not.x',
+      'in.x',
+      'is.x',
+      'isdistinct.',
+      'gte.1',
+      'eq(any).{1}',
+      'fts(english).cat',
+      'fts(bad lang).x',
+      'plfts.a',
+      'adj.[1,2)',
+    ];
+    const argument = ['1', 'eq1', 'zz.1', 'constructor.1', '__proto__.1', 'fts(bad-lang).x', 'eq(some).1', 'neq(any).1', 'IN.(1)', ''];
+    for (const v of operator) expect(startsOperatorExpression(v), v).toBe(true);
+    for (const v of argument) expect(startsOperatorExpression(v), v).toBe(false);
+  });
+
+  const bad: [string, string, string][] = [
+    ['id=not.1', 'operator', 'id'],
+    ['id=not.foo.1', 'operator', 'id'],
+    ['projects.id=1', 'operator', 'projects.id'],
+    ['id=in.(1,2', 'end of input', 'id'],
+    ['x=is.maybe', 'null, not_null', 'x'],
+    ['offset=-1', 'non-negative integer', 'offset'],
+    ['limit=ten', 'an integer', 'limit'],
+    ['or=(a.eq.1', 'end of input', 'or'],
+    ['or=a.eq.1', '"("', 'or'],
+    ['order=name.up', '".asc"', 'order'],
+    ['id=neq(any).{1}', '"."', 'id'],
+    ['t=fts(bad lang).x', 'language', 't'],
+    ['t=plfts(0).x', 'language', 't'],
+    // A table read: every parameter that is not reserved is a filter.
+    ['id=1', 'operator', 'id'],
+    ['id=eq3', '"."', 'id'],
+    ['id=zz.1', 'operator', 'id'],
+    ['id=constructor.1', 'operator', 'id'],
+    ['__proto__=1', 'operator', '__proto__'],
+    ['id', 'operator', 'id'],
+    ['a:b=eq.1', '"." or the end of the key', 'a:b'],
   ];
-  it.each(bad)('rejects %s with PGRST100', (qs, detail) => {
+  it.each(bad)('rejects %s naming the parameter', (qs, detail, param) => {
     const r = parseQuery(qs);
     expect(r.ok).toBe(false);
     if (!r.ok) {
-      expect(r.error.code).toBe('PGRST100');
+      expect(r.error).toMatchObject({ kind: 'querySyntax', param });
       expect(r.error.details).toContain(detail);
+      expect(r.error.hint).toContain(`'${param}'`);
     }
   });
 });

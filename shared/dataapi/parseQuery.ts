@@ -1,8 +1,8 @@
 /**
  * The URL codec, reading half: PostgREST query-string syntax → ReadQuery. Every failure is a
- * PGRST100 value naming the parameter and the offending position; nothing here knows the schema.
+ * QuerySyntaxError naming the parameter and the offending position (the engine answers it as
+ * PostgREST's 400 PGRST100); nothing here knows the schema.
  */
-import { fail, ok, type Result, type RpcError } from '../contract/result';
 import {
   AGGREGATES,
   IS_VALUES,
@@ -18,6 +18,22 @@ import {
 } from './ast';
 import { isNameChar } from './grammar';
 import { isOperatorName, OPERATORS } from './operators';
+
+/**
+ * A query string PostgREST would refuse, in its words: `message` and `details` as PostgREST
+ * writes them, `param` the query parameter it is in, `hint` how to write it instead.
+ */
+export interface QuerySyntaxError {
+  readonly kind: 'querySyntax';
+  readonly param: string;
+  readonly message: string;
+  readonly details: string;
+  readonly hint: string;
+}
+
+export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: QuerySyntaxError };
+
+const ok = <T>(value: T): ParseResult<T> => ({ ok: true, value });
 
 /** Raised inside the parser only; parseQuery turns it into a Result. */
 class SyntaxFailure {
@@ -247,7 +263,8 @@ function readCondition(c: Cursor, field: FieldRef, inTree: boolean): FilterCondi
     while (!c.done && c.peek() !== ')') c.i++;
     const mod = c.s.slice(mStart, c.i);
     c.expect(')');
-    if (spec.shape === 'fts' && /^[\p{L}\p{N}_]+$/u.test(mod)) language = mod;
+    // A configuration name; digits alone would be read by Postgres as an object id.
+    if (spec.shape === 'fts' && /^[\p{L}_][\p{L}\p{N}_]*$/u.test(mod)) language = mod;
     else if (spec.quantifiable && (mod === 'any' || mod === 'all')) quantifier = mod;
     else {
       c.i = mStart;
@@ -361,18 +378,26 @@ const WRITE_KEYS = new Set(['columns', 'on_conflict']);
 const EMBEDDABLE_KEYS = new Set(['order', 'limit', 'offset', 'and', 'or']);
 
 /**
- * PostgREST's test for "this parameter is a filter": the key has an embed path, or the value
- * starts with `not.` or an operator. Anything else is a function argument.
+ * What the parameters of a query string are read as. `relation`: a table or view, and a POST to a
+ * function — every parameter that is not reserved is a filter. `functionRead`: a GET or HEAD of a
+ * function, where a parameter whose value is no operator expression is an argument (PostgREST).
  */
-export function isFilterParam(key: string, value: string): boolean {
-  if (key.includes('.')) return true;
-  if (value.startsWith('not.')) return true;
-  const op = /^[a-z]+/.exec(value)?.[0];
-  return op !== undefined && isOperatorName(op) && (value[op.length] === '.' || value[op.length] === '(');
+export type QueryTarget = 'relation' | 'functionRead';
+
+/**
+ * PostgREST's test for "this value is an operator expression" when a function read could also
+ * take it as an argument: its parser commits once it has read `not.`, `in.`, `is.`,
+ * `isdistinct.`, or a whole operator with its modifier and the dot; anything else is an argument.
+ */
+const OPERATOR_START =
+  /^(?:not\.|in\.|is\.|isdistinct\.|(?:fts|plfts|phfts|wfts)(?:\([\p{L}\p{N}_ $]+\))?\.|(?:neq|cs|cd|ov|sl|sr|nxr|nxl|adj)\.|(?:eq|gte|gt|lte|lt|like|ilike|match|imatch)(?:\((?:any|all)\))?\.)/u;
+
+export function startsOperatorExpression(value: string): boolean {
+  return OPERATOR_START.test(value);
 }
 
-/** Whether the raw key is one the reader handles itself (not a filter or a function argument). */
-function isReservedKey(key: string): boolean {
+/** Whether the key is one the reader handles itself (select, order, limit, …), not a filter. */
+export function isReservedParam(key: string): boolean {
   if (key === 'select' || WRITE_KEYS.has(key)) return true;
   return EMBEDDABLE_KEYS.has(key.slice(key.lastIndexOf('.') + 1));
 }
@@ -412,49 +437,58 @@ function readKey(c: Cursor): Key {
   return { kind: 'filter', path, field: { name: last.text, json } };
 }
 
-function syntaxError(what: string, input: string, f: SyntaxFailure): RpcError {
+/** How to write the parameter instead; every syntax error names its parameter. */
+function hintFor(what: string, param: string): string {
+  if (what === 'filter') {
+    return `The query parameter '${param}' is read as a filter: write it as ${param}=operator.value, e.g. ${param}=eq.1 (not.eq.1 negates).`;
+  }
+  return `Check the query parameter '${param}'.`;
+}
+
+function syntaxError(what: string, param: string, input: string, f: SyntaxFailure): QuerySyntaxError {
   const found = input[f.position];
   return {
-    code: 'PGRST100',
+    kind: 'querySyntax',
+    param,
     message: `"failed to parse ${what} (${input})" (line 1, column ${f.position + 1})`,
     details: `unexpected ${found === undefined ? 'end of input' : JSON.stringify(found)} expecting ${f.expected}`,
-    hint: null,
+    hint: hintFor(what, param),
   };
 }
 
-function run<T>(what: string, input: string, parse: (c: Cursor) => T): Result<T> {
+function run<T>(what: string, param: string, input: string, parse: (c: Cursor) => T): ParseResult<T> {
   const c = new Cursor(input);
   try {
     const v = parse(c);
     if (!c.done) c.fail('the end of the parameter');
     return ok(v);
   } catch (e) {
-    if (e instanceof SyntaxFailure) return fail(syntaxError(what, input, e));
+    if (e instanceof SyntaxFailure) return { ok: false, error: syntaxError(what, param, input, e) };
     throw e;
   }
 }
 
-export function parseSelect(text: string): Result<SelectItem[]> {
-  return run('select parameter', text, (c) => readSelectList(c, false));
+export function parseSelect(text: string): ParseResult<SelectItem[]> {
+  return run('select parameter', 'select', text, (c) => readSelectList(c, false));
 }
 
-export function parseOrder(text: string): Result<OrderTerm[]> {
-  return run('order', text, readOrder);
+export function parseOrder(text: string, param = 'order'): ParseResult<OrderTerm[]> {
+  return run('order', param, text, readOrder);
 }
 
 /** A filter's value side, e.g. `not.in.(1,2)` for field `id`. */
-export function parseFilterValue(field: FieldRef, text: string): Result<FilterCondition> {
-  return run('filter', text, (c) => readCondition(c, field, false));
+export function parseFilterValue(field: FieldRef, text: string, param = field.name): ParseResult<FilterCondition> {
+  return run('filter', param, text, (c) => readCondition(c, field, false));
 }
 
 /** An `or`/`and` tree's value side, e.g. `(a.eq.1,b.gt.2)`. */
-export function parseTree(op: 'and' | 'or', negated: boolean, text: string): Result<FilterNode> {
-  return run('logic tree', text, (c) => ({ kind: op, negated, children: readTreeChildren(c) }));
+export function parseTree(op: 'and' | 'or', negated: boolean, text: string, param: string = op): ParseResult<FilterNode> {
+  return run('logic tree', param, text, (c) => ({ kind: op, negated, children: readTreeChildren(c) }));
 }
 
 /** A negative limit reads (the engine refuses it with PGRST103, as PostgREST does); offsets cannot be. */
-function parsePaging(what: 'limit' | 'offset', text: string): Result<number> {
-  return run(`${what} parameter`, text, (c: Cursor) => {
+function parsePaging(what: 'limit' | 'offset', param: string, text: string): ParseResult<number> {
+  return run(`${what} parameter`, param, text, (c: Cursor) => {
     const m = (what === 'limit' ? /^-?\d{1,15}/ : /^\d{1,15}/).exec(c.s);
     if (!m) c.fail(what === 'limit' ? 'an integer' : 'a non-negative integer');
     c.i = m[0].length;
@@ -462,7 +496,10 @@ function parsePaging(what: 'limit' | 'offset', text: string): Result<number> {
   });
 }
 
-/** `a=1&b=2` → pairs, decoded as URLSearchParams does (`+` is a space). */
+/**
+ * `a=1&b=2` → pairs, decoded as URLSearchParams does (`+` is a space). A key without `=` has the
+ * empty value: it is refused like any other empty filter, never silently skipped.
+ */
 export function splitQueryString(query: string): [string, string][] {
   const out: [string, string][] = [];
   for (const part of query.replace(/^\?/, '').split('&')) {
@@ -490,11 +527,13 @@ function samePath(a: EmbedPath, b: EmbedPath): boolean {
 }
 
 /**
- * Reads a whole query string (without `?`) or its decoded parameters. A parameter is a filter
- * when PostgREST would take it for one (see isFilterParam); other unreserved parameters are kept
- * in `params`; reserved write parameters (`columns`, `on_conflict`) are ignored.
+ * Reads a whole query string (without `?`) or its decoded parameters, as PostgREST does: every
+ * parameter that is not reserved (select, order, limit, offset, and, or, columns, on_conflict)
+ * is a filter, and one that does not parse is an error naming it. Only a function read
+ * (`functionRead`) keeps a parameter whose value is no operator expression, as an argument in
+ * `params`. `columns` and `on_conflict` belong to writes and are skipped here.
  */
-export function parseQuery(query: string | Iterable<readonly [string, string]>): Result<ReadQuery> {
+export function parseQuery(query: string | Iterable<readonly [string, string]>, target: QueryTarget = 'relation'): ParseResult<ReadQuery> {
   const entries = typeof query === 'string' ? splitQueryString(query) : query;
   let select: SelectItem[] | undefined;
   const filters: { path: EmbedPath; node: FilterNode }[] = [];
@@ -502,11 +541,7 @@ export function parseQuery(query: string | Iterable<readonly [string, string]>):
   const paging: { path: EmbedPath; limit?: number; offset?: number }[] = [];
   const params: [string, string][] = [];
   for (const [key, value] of entries) {
-    if (!isReservedKey(key) && !isFilterParam(key, value)) {
-      params.push([key, value]);
-      continue;
-    }
-    const k = run('query parameter key', key, readKey);
+    const k = run('tree path', key, key, readKey);
     if (!k.ok) return k;
     const spec = k.value;
     switch (spec.kind) {
@@ -519,7 +554,7 @@ export function parseQuery(query: string | Iterable<readonly [string, string]>):
         break;
       }
       case 'order': {
-        const r = parseOrder(value);
+        const r = parseOrder(value, key);
         if (!r.ok) return r;
         const existing = order.findIndex((o) => samePath(o.path, spec.path));
         if (existing >= 0) order.splice(existing, 1);
@@ -528,7 +563,7 @@ export function parseQuery(query: string | Iterable<readonly [string, string]>):
       }
       case 'limit':
       case 'offset': {
-        const r = parsePaging(spec.kind, value);
+        const r = parsePaging(spec.kind, key, value);
         if (!r.ok) return r;
         const page = paging.find((p) => samePath(p.path, spec.path));
         if (page) page[spec.kind] = r.value;
@@ -536,13 +571,18 @@ export function parseQuery(query: string | Iterable<readonly [string, string]>):
         break;
       }
       case 'tree': {
-        const r = parseTree(spec.op, spec.negated, value);
+        const r = parseTree(spec.op, spec.negated, value, key);
         if (!r.ok) return r;
         filters.push({ path: spec.path, node: r.value });
         break;
       }
       case 'filter': {
-        const r = parseFilterValue(spec.field, value);
+        if (target === 'functionRead' && !startsOperatorExpression(value)) {
+          // PostgREST names the argument by the field alone, whatever path the key has.
+          params.push([spec.field.name, value]);
+          break;
+        }
+        const r = parseFilterValue(spec.field, value, key);
         if (!r.ok) return r;
         filters.push({ path: spec.path, node: r.value });
         break;

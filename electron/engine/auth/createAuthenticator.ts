@@ -14,7 +14,8 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import { refuse, type Outcome } from '../ApiError';
+import { failWith, type Outcome } from '../errors/ApiError';
+import { anonymousDisabled, jwtClaimsInvalid, jwtInvalid } from '../errors/pgrstErrors';
 
 export interface JwtConfig {
   /** Public keys (e.g. the local OIDC issuer's signing key). */
@@ -56,14 +57,14 @@ function claimAt(payload: unknown, steps: readonly (string | number)[]): unknown
   let v: unknown = payload;
   for (const s of steps) {
     if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[s];
+    // Own properties only: a claim path never reaches the prototype.
+    v = Object.hasOwn(v, s) ? (v as Record<string | number, unknown>)[s] : undefined;
   }
   return v;
 }
 
-function invalid(code: 'PGRST301' | 'PGRST303', message: string): Outcome<never> {
-  return refuse(code, message);
-}
+const undecodable = (message: string) => failWith(jwtInvalid(message));
+const badClaims = (message: string) => failWith(jwtClaimsInvalid(message));
 
 export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey: string, anonRole: string | undefined): Authenticator {
   const steps = parseClaimPath(roleClaimKey);
@@ -73,8 +74,9 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
   const secret = config?.secret ? new TextEncoder().encode(config.secret) : undefined;
 
   const verifyWith = async (token: string, key: JWTVerifyGetKey | Uint8Array): Promise<JWTPayload> => {
-    // PostgREST allows 30 s of clock skew on exp/nbf/iat.
-    const opts = { clockTolerance: 30, ...(config?.audience && { audience: config.audience }) };
+    // PostgREST allows 30 s of clock skew on exp/nbf/iat. A token without exp would be good
+    // forever: the Data API refuses it (PostgREST accepts it).
+    const opts = { clockTolerance: 30, requiredClaims: ['exp'], ...(config?.audience && { audience: config.audience }) };
     const r = key instanceof Uint8Array ? await jwtVerify(token, key, opts) : await jwtVerify(token, key, opts);
     return r.payload;
   };
@@ -83,27 +85,27 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
     async authenticate(bearer) {
       if (bearer === undefined) {
         if (anonRole !== undefined) return { ok: true, value: { role: anonRole, claims: { role: anonRole }, anonymous: true } };
-        return refuse('PGRST302', 'Anonymous access is disabled', null, 'Send a token in the Authorization header: "Bearer <token>".');
+        return failWith(anonymousDisabled('Send a token in the Authorization header: "Bearer <token>".'));
       }
       if (typeof bearer !== 'string') {
         return /^\s*bearer\s*$/i.test(bearer.malformed)
-          ? invalid('PGRST301', 'Empty JWT is sent in Authorization header')
-          : invalid('PGRST301', 'Authorization header must be "Bearer <token>"');
+          ? undecodable('Empty JWT is sent in Authorization header')
+          : undecodable('Authorization header must be "Bearer <token>"');
       }
       const parts = bearer.split('.').length;
-      if (parts !== 3) return invalid('PGRST301', `Expected 3 parts in JWT; got ${parts}`);
+      if (parts !== 3) return undecodable(`Expected 3 parts in JWT; got ${parts}`);
       let alg: string | undefined;
       try {
         alg = decodeProtectedHeader(bearer).alg;
       } catch {
-        return invalid('PGRST301', 'JWSError (CompactDecodeError Invalid JWT header)');
+        return undecodable('JWSError (CompactDecodeError Invalid JWT header)');
       }
       const candidates: (JWTVerifyGetKey | Uint8Array)[] = alg?.startsWith('HS')
         ? secret
           ? [secret]
           : []
         : [local, remote].filter((k) => k !== undefined);
-      if (candidates.length === 0) return invalid('PGRST301', 'No suitable key or wrong key type');
+      if (candidates.length === 0) return undecodable('No suitable key or wrong key type');
       let payload: JWTPayload | undefined;
       for (const [n, key] of candidates.entries()) {
         try {
@@ -112,32 +114,33 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
         } catch (err) {
           const last = n === candidates.length - 1;
           if (err instanceof errors.JWKSNoMatchingKey && !last) continue;
-          if (err instanceof errors.JWTExpired) return invalid('PGRST303', 'JWT expired');
+          if (err instanceof errors.JWTExpired) return badClaims('JWT expired');
           if (err instanceof errors.JWTClaimValidationFailed) {
-            if (err.claim === 'nbf') return invalid('PGRST303', 'JWT not yet valid');
-            if (err.claim === 'iat') return invalid('PGRST303', 'JWT issued at future');
-            if (err.claim === 'aud') return invalid('PGRST303', 'JWT not in audience');
-            return invalid('PGRST303', `JWT claim "${err.claim}" is invalid: ${err.reason}`);
+            if (err.claim === 'nbf') return badClaims('JWT not yet valid');
+            if (err.claim === 'iat') return badClaims('JWT issued at future');
+            if (err.claim === 'aud') return badClaims('JWT not in audience');
+            if (err.claim === 'exp')
+              return badClaims(err.reason === 'missing' ? "The JWT 'exp' claim is required" : "The JWT 'exp' claim must be a number");
+            return badClaims(`JWT claim "${err.claim}" is invalid: ${err.reason}`);
           }
-          if (err instanceof errors.JWSSignatureVerificationFailed) return invalid('PGRST301', 'JWT cryptographic operation failed');
+          if (err instanceof errors.JWSSignatureVerificationFailed) return undecodable('JWT cryptographic operation failed');
           if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported)
-            return invalid('PGRST301', 'Wrong or unsupported encoding algorithm');
-          if (err instanceof errors.JWKSNoMatchingKey) return invalid('PGRST301', 'No suitable key or wrong key type');
-          if (err instanceof errors.JWTInvalid || err instanceof errors.JWSInvalid) return invalid('PGRST301', `JWSError ${err.message}`);
+            return undecodable('Wrong or unsupported encoding algorithm');
+          if (err instanceof errors.JWKSNoMatchingKey) return undecodable('No suitable key or wrong key type');
+          if (err instanceof errors.JWTInvalid || err instanceof errors.JWSInvalid) return undecodable(`JWSError ${err.message}`);
           if (err instanceof errors.JWKSTimeout || err instanceof errors.JOSEError)
-            return invalid('PGRST301', `Could not verify the JWT: ${err.message}`);
+            return undecodable(`Could not verify the JWT: ${err.message}`);
           throw err;
         }
       }
-      if (!payload) return invalid('PGRST301', 'No suitable key or wrong key type');
+      if (!payload) return undecodable('No suitable key or wrong key type');
       const role = claimAt(payload, steps);
       if (role === undefined || role === null) {
         if (anonRole !== undefined)
           return { ok: true, value: { role: anonRole, claims: { ...payload, role: anonRole }, anonymous: false } };
-        return refuse('PGRST302', 'Anonymous access is disabled', null, `The token has no role claim at ${roleClaimKey}.`);
+        return failWith(anonymousDisabled(`The token has no role claim at ${roleClaimKey}.`));
       }
-      if (typeof role !== 'string' || role === '')
-        return invalid('PGRST303', `The JWT role claim at ${roleClaimKey} must be a non-empty string`);
+      if (typeof role !== 'string' || role === '') return badClaims(`The JWT role claim at ${roleClaimKey} must be a non-empty string`);
       // PostgREST puts the resolved role into request.jwt.claims as `role`.
       return { ok: true, value: { role, claims: { ...payload, role }, anonymous: false } };
     },

@@ -10,7 +10,7 @@
  * (schema-cache loads, BEGIN … COMMIT requests) always find a connection: at most `size` lanes.
  */
 import type pg from 'pg';
-import { sendTransaction, type BatchStatement } from './sendTransaction';
+import { sendTransaction, type BatchBuilder, type BatchStatement } from './sendTransaction';
 
 interface Lane {
   readonly client: pg.PoolClient;
@@ -32,7 +32,7 @@ export class BatchLanes {
   ) {}
 
   /** Runs the batch on the least busy lane (a new one while fewer than `size` and all are busy). */
-  async run(statements: readonly BatchStatement[], epoch: object | undefined): Promise<pg.QueryResult[]> {
+  async run(statements: readonly BatchStatement[] | BatchBuilder, epoch: object | undefined): Promise<pg.QueryResult[]> {
     const lane = await this.lane();
     lane.inFlight++;
     this.cork(lane);

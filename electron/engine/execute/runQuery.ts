@@ -6,7 +6,15 @@
 import type pg from 'pg';
 import type { SqlQuery } from '../sql/SqlQuery';
 import type { BatchLanes } from './BatchLanes';
-import { sendTransaction, TransactionError, type BatchStatement } from './sendTransaction';
+import {
+  forgetFingerprint,
+  isPrivilegesChanged,
+  privilegedBatch,
+  privilegedPrelude,
+  rowSecurityActiveIn,
+  type PrivilegeCheck,
+} from './privilegedBatch';
+import { sendTransaction, TransactionError, type BatchBuilder } from './sendTransaction';
 
 export interface RequestContext {
   /** The Postgres role the request runs as. */
@@ -30,6 +38,8 @@ export interface RequestContext {
    * cache the SQL was built from) is current; a new one closes the old statements.
    */
   readonly preparedEpoch?: object;
+  /** What the batch checks so no plan made under old privileges answers (default: guarded). */
+  readonly privileges?: PrivilegeCheck;
 }
 
 export interface DbResult {
@@ -45,9 +55,15 @@ export interface DbResult {
 
 /** A Postgres error, with the step it came from (the role switch fails differently). */
 export interface DbFailure {
-  /** `commit`: the statement ran but COMMIT failed, so whether it took effect is unknown. */
-  readonly step: 'connect' | 'role' | 'query' | 'commit';
-  readonly code: string;
+  /**
+   * `commit`: the statement ran but COMMIT failed, so whether it took effect is unknown.
+   * `rowSecurity`: nothing ran — row-level security applies to `tables` (positions in the
+   * request's `rowSecurityOff` check) after all; the engine runs it again, guarded.
+   */
+  readonly step: 'connect' | 'role' | 'query' | 'commit' | 'rowSecurity';
+  readonly tables?: readonly number[];
+  /** Postgres' error code; none when the connection failed rather than a statement (see errors/sqlStateStatus). */
+  readonly sqlState: string | undefined;
   readonly message: string;
   readonly details: string | null;
   readonly hint: string | null;
@@ -66,12 +82,14 @@ export const SETTINGS_SQL =
 
 /** `a=1; b=2` → {a: "1", b: "2"}, for request.cookies. */
 function cookiesOf(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
+  if (header === undefined) return {};
+  const pairs: [string, string][] = [];
+  for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+    if (eq > 0) pairs.push([part.slice(0, eq).trim(), part.slice(eq + 1).trim()]);
   }
-  return out;
+  // fromEntries defines own properties: a cookie named `__proto__` is kept as a name.
+  return Object.fromEntries(pairs);
 }
 
 /** The parameters of SETTINGS_SQL for a request. */
@@ -96,25 +114,37 @@ export function beginSql(readWrite: boolean): string {
 
 function failure(step: DbFailure['step'], err: unknown): DbFailure {
   const e = err as Partial<pg.DatabaseError> & { message?: string };
+  const tables = rowSecurityActiveIn(err);
+  if (tables) return { step: 'rowSecurity', tables, sqlState: undefined, message: e.message ?? String(err), details: null, hint: null };
   // Socket errors (ECONNREFUSED, EPIPE…) are not SQLSTATEs, though EPIPE looks like one: only a
   // server error message (it has a severity) carries a SQLSTATE. The others mean the database is away.
   const fromServer = typeof e.severity === 'string';
   const sqlstate = fromServer && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
   return {
     step,
-    code: sqlstate ?? (step === 'connect' ? 'PGRST000' : 'PGRST001'),
+    sqlState: sqlstate,
     message: e.message ?? String(err),
     details: e.detail ?? null,
     hint: e.hint ?? null,
   };
 }
 
+/** Without a check named, a request is guarded (see privilegedBatch). */
+const GUARDED: PrivilegeCheck = { kind: 'guarded' };
+
+/** pg's Connection behind a client: the key per-connection state is kept under. */
+function connectionOf(client: pg.ClientBase): object {
+  return (client as unknown as { connection: object }).connection;
+}
+
 /**
  * Runs a request's transaction. Usually as one batch with one Sync (see sendTransaction): the
- * settings, (EXPLAIN,) the statement, committed by Postgres at the Sync — one write, one round
- * trip. When the outcome decides between COMMIT and ROLLBACK (`settle`), it sends BEGIN, the
- * settings, the statement (pipelined when the pool is), then COMMIT or ROLLBACK. If a statement
- * fails, Postgres skips the rest and rolls back; the first failure is the one reported.
+ * settings with their privilege check, (EXPLAIN,) the statement, committed by Postgres at the
+ * Sync — one write, one round trip. When the outcome decides between COMMIT and ROLLBACK
+ * (`settle`), it sends BEGIN, the settings, the statement (pipelined when the pool is), then
+ * COMMIT or ROLLBACK. If a statement fails, Postgres skips the rest and rolls back; the first
+ * failure is the one reported. A batch stopped by the privilege check ran nothing and is sent
+ * again once, after DISCARD PLANS (see privilegedBatch).
  */
 export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestContext, lanes?: BatchLanes): Promise<DbOutcome> {
   // Writes keep a connection each: on a shared one their commits queue behind each other instead
@@ -137,13 +167,39 @@ export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestConte
   };
   const started = performance.now();
   if (!ctx.settle) return runBatch(client, release, query, ctx, started);
+  let outcome = await runSettled(client, query, ctx, ctx.settle, started, false);
+  if (outcome.kind === 'privilegesChanged') outcome = await runSettled(client, query, ctx, ctx.settle, started, true);
+  if (outcome.kind === 'privilegesChanged') {
+    release();
+    return { ok: false, error: failure('role', outcome.error) };
+  }
+  release(outcome.destroy || undefined);
+  return outcome.outcome;
+}
+
+type Settled =
+  | { readonly kind: 'done'; readonly outcome: DbOutcome; readonly destroy: boolean }
+  /** The privilege check stopped it; rolled back, the connection sound. */
+  | { readonly kind: 'privilegesChanged'; readonly error: unknown };
+
+/** BEGIN, the checked settings, the statement, then COMMIT or ROLLBACK as `settle` decides. */
+async function runSettled(
+  client: pg.PoolClient,
+  query: SqlQuery,
+  ctx: RequestContext,
+  settle: (result: DbResult) => 'commit' | 'rollback',
+  started: number,
+  fresh: boolean,
+): Promise<Settled> {
   type Step = { step: DbFailure['step']; result: Promise<pg.QueryResult> };
-  const send = (step: DbFailure['step'], text: string, values?: unknown[]): Step => {
-    const result = client.query(text, values);
+  const send = (step: DbFailure['step'], text: string, values?: readonly unknown[]): Step => {
+    const result = client.query(text, values ? [...values] : undefined);
     // Every result is awaited below; this only keeps an early rejection from being "unhandled".
     result.catch(() => undefined);
     return { step, result };
   };
+  const connection = connectionOf(client);
+  const checked = privilegedPrelude(connection, { text: SETTINGS_SQL, values: settingsValues(ctx) }, ctx.privileges ?? GUARDED, fresh);
   // A pipelined client writes each statement as it is queued; corking its socket meanwhile makes
   // the whole transaction one write (one syscall instead of four), which under load is most of
   // the engine's own cost. Without pipelining pg writes one statement per round trip anyway.
@@ -153,50 +209,75 @@ export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestConte
   let main: Step;
   let explain: Step | undefined;
   try {
-    steps.push(send('query', beginSql(ctx.readWrite ?? false)), send('role', SETTINGS_SQL, settingsValues(ctx)));
-    explain = query.explain ? send('query', query.explain.text, [...query.explain.values]) : undefined;
+    for (const s of checked.before) steps.push(send('role', s.text, s.values));
+    steps.push(send('query', beginSql(ctx.readWrite ?? false)), send('role', checked.settings.text, checked.settings.values));
+    explain = query.explain ? send('query', query.explain.text, query.explain.values) : undefined;
     if (explain) steps.push(explain);
-    main = send('query', query.main.text, [...query.main.values]);
+    main = send('query', query.main.text, query.main.values);
     steps.push(main);
-    if (!ctx.settle) steps.push(send('commit', 'COMMIT'));
   } finally {
     socket?.uncork?.();
   }
   const settled = await Promise.allSettled(steps.map((s) => s.result));
   const firstFailure = settled.findIndex((r) => r.status === 'rejected');
-  if (firstFailure >= 0 || !ctx.settle) {
-    // A failed transaction is still open when COMMIT was not queued; a ROLLBACK that works
-    // proves the connection sound. Otherwise it may be broken: never reuse it.
-    const clean =
-      firstFailure < 0 ||
-      (ctx.settle !== undefined &&
-        (await client.query('ROLLBACK').then(
-          () => true,
-          () => false,
-        )));
-    release(clean ? undefined : true);
-    if (firstFailure >= 0) {
-      const failed = settled[firstFailure] as PromiseRejectedResult;
-      return { ok: false, error: failure(steps[firstFailure]!.step, failed.reason) };
+  if (firstFailure >= 0) {
+    // A failed transaction is still open; a ROLLBACK that works proves the connection sound.
+    // Otherwise it may be broken: never reuse it.
+    const clean = await client.query('ROLLBACK').then(
+      () => true,
+      () => false,
+    );
+    const reason = (settled[firstFailure] as PromiseRejectedResult).reason as unknown;
+    if (isPrivilegesChanged(reason)) {
+      forgetFingerprint(connection);
+      if (clean) return { kind: 'privilegesChanged', error: reason };
     }
-    return { ok: true, value: await resultOf(main.result, explain?.result, started) };
+    return { kind: 'done', outcome: { ok: false, error: failure(steps[firstFailure]!.step, reason) }, destroy: !clean };
   }
+  if (checked.before.length > 0) checked.learn(((await steps[1]!.result) as pg.QueryResult | undefined) ?? undefined);
   const value = await resultOf(main.result, explain?.result, started);
-  const verdict = ctx.settle(value);
+  const verdict = settle(value);
   try {
     await client.query(verdict === 'commit' ? 'COMMIT' : 'ROLLBACK');
   } catch (err) {
-    release(true);
     // The connection died around COMMIT: the write may or may not have happened. Never report success.
-    return { ok: false, error: failure(verdict === 'commit' ? 'commit' : 'query', err) };
+    return { kind: 'done', outcome: { ok: false, error: failure(verdict === 'commit' ? 'commit' : 'query', err) }, destroy: true };
   }
-  release();
-  return { ok: true, value };
+  return { kind: 'done', outcome: { ok: true, value }, destroy: false };
 }
 
-/** The settings statement (its rows unread), the EXPLAIN for a planned count, the statement. */
-function batchOf(query: SqlQuery, ctx: RequestContext): BatchStatement[] {
-  return [{ text: SETTINGS_SQL, values: settingsValues(ctx), discardRows: true }, ...(query.explain ? [query.explain] : []), query.main];
+/**
+ * The request's batch, built for the connection it goes out on: the settings with their
+ * privilege check (see privilegedBatch), the EXPLAIN for a planned count, the statement.
+ */
+function batchOf(query: SqlQuery, ctx: RequestContext, fresh: boolean): BatchBuilder {
+  const settings = { text: SETTINGS_SQL, values: settingsValues(ctx) };
+  const statements = [...(query.explain ? [query.explain] : []), query.main];
+  return (connection) => privilegedBatch(connection, settings, ctx.privileges ?? GUARDED, statements, fresh);
+}
+
+/**
+ * Sends the batch, again once for a prepared statement whose result columns changed under it
+ * (DDL the schema cache has not caught up with) and once, after DISCARD PLANS, when the
+ * privilege check stopped it. Either way the first attempt rolled back and ran nothing.
+ */
+function sendChecked(
+  send: (build: BatchBuilder) => Promise<pg.QueryResult[]>,
+  query: SqlQuery,
+  ctx: RequestContext,
+  fresh = false,
+  attempt = 0,
+): Promise<pg.QueryResult[]> {
+  // The usual case is one send; the retries hang off its rejection.
+  return send(batchOf(query, ctx, fresh)).catch((err: unknown) => {
+    if (attempt >= 2 || !(err instanceof TransactionError)) throw err;
+    if (err.prepared && isStalePlan(err.failure)) {
+      err.prepared.reset();
+      return sendChecked(send, query, ctx, fresh, attempt + 1);
+    }
+    if (isPrivilegesChanged(err.failure) && !fresh) return sendChecked(send, query, ctx, true, attempt + 1);
+    throw err;
+  });
 }
 
 /** The usual path: one implicit transaction, one Sync. */
@@ -207,18 +288,9 @@ async function runBatch(
   ctx: RequestContext,
   started: number,
 ): Promise<DbOutcome> {
-  const statements = batchOf(query, ctx);
   let results: pg.QueryResult[];
   try {
-    try {
-      results = await sendTransaction(client, statements, ctx.preparedEpoch);
-    } catch (err) {
-      // A prepared statement whose result columns changed under it (DDL the schema cache has not
-      // caught up with): the batch rolled back, so prepare afresh and run it once more.
-      if (!(err instanceof TransactionError && err.prepared && isStalePlan(err.failure))) throw err;
-      err.prepared.reset();
-      results = await sendTransaction(client, statements, ctx.preparedEpoch);
-    }
+    results = await sendChecked((build) => sendTransaction(client, build, ctx.preparedEpoch), query, ctx);
   } catch (err) {
     const e = err instanceof TransactionError ? err : new TransactionError(err, 0);
     const fromServer = typeof (e.failure as { severity?: unknown } | null)?.severity === 'string';
@@ -230,23 +302,16 @@ async function runBatch(
   }
   release();
   const main = results[results.length - 1]!;
-  const explain = query.explain ? results[1] : undefined;
+  const explain = query.explain ? results[results.length - 2] : undefined;
   return { ok: true, value: await resultOf(Promise.resolve(main), explain && Promise.resolve(explain), started) };
 }
 
 /** The one-Sync path on shared connections (see BatchLanes); errors as in runBatch. */
 async function runOnLanes(lanes: BatchLanes, query: SqlQuery, ctx: RequestContext): Promise<DbOutcome> {
   const started = performance.now();
-  const statements = batchOf(query, ctx);
   let results: pg.QueryResult[];
   try {
-    try {
-      results = await lanes.run(statements, ctx.preparedEpoch);
-    } catch (err) {
-      if (!(err instanceof TransactionError && err.prepared && isStalePlan(err.failure))) throw err;
-      err.prepared.reset();
-      results = await lanes.run(statements, ctx.preparedEpoch);
-    }
+    results = await sendChecked((build) => lanes.run(build, ctx.preparedEpoch), query, ctx);
   } catch (err) {
     if (!(err instanceof TransactionError)) return { ok: false, error: failure('connect', err) };
     const fromServer = typeof (err.failure as { severity?: unknown } | null)?.severity === 'string';
@@ -254,7 +319,7 @@ async function runOnLanes(lanes: BatchLanes, query: SqlQuery, ctx: RequestContex
     return { ok: false, error: failure(step, err.failure) };
   }
   const main = results[results.length - 1]!;
-  const explain = query.explain ? results[1] : undefined;
+  const explain = query.explain ? results[results.length - 2] : undefined;
   return { ok: true, value: await resultOf(Promise.resolve(main), explain && Promise.resolve(explain), started) };
 }
 
@@ -329,54 +394,87 @@ export async function runInOneTransaction(
   }
   const onError = () => undefined;
   client.on('error', onError);
-  const outcomes: DbOutcome[] = [];
-  let failed = false;
   let broken = false;
   try {
-    try {
-      await client.query(beginSql(true));
-    } catch (err) {
-      broken = true;
-      return { outcomes: [{ ok: false, error: failure('connect', err) }], committed: false };
-    }
-    for (const [i, { query, ctx }] of items.entries()) {
-      const started = performance.now();
-      try {
-        // Every statement may write: the transaction stays READ WRITE whatever the request is.
-        await client.query(SETTINGS_SQL, settingsValues({ ...ctx, readWrite: true }));
-      } catch (err) {
-        outcomes.push({ ok: false, error: failure('role', err) });
-        failed = true;
-        break;
-      }
-      try {
-        const explain = query.explain ? client.query(query.explain.text, [...query.explain.values]) : undefined;
-        explain?.catch(() => undefined); // awaited in resultOf; this only keeps an early failure from being "unhandled"
-        const value = await resultOf(client.query(query.main.text, [...query.main.values]), explain, started);
-        outcomes.push({ ok: true, value });
-        if (!accept(i, value)) {
-          failed = true;
-          break;
-        }
-      } catch (err) {
-        outcomes.push({ ok: false, error: failure('query', err) });
-        failed = true;
-        break;
-      }
-    }
-    if (failed || rollback) {
-      await client.query('ROLLBACK').catch(() => (broken = true));
-      return { outcomes, committed: false };
-    }
-    try {
-      await client.query('COMMIT');
-    } catch (err) {
-      broken = true;
-      return { outcomes, committed: false, commitFailure: failure('commit', err) };
-    }
-    return { outcomes, committed: true };
+    let run = await runItems(client, items, accept, rollback, false);
+    // Stopped by the privilege check before anything ran: once more, after DISCARD PLANS.
+    if (run === 'privilegesChanged') run = await runItems(client, items, accept, rollback, true);
+    if (run === 'privilegesChanged') throw new Error('The privilege check failed twice in a row');
+    broken = run.broken;
+    return run.outcome;
   } finally {
     if (!broken) client.off('error', onError);
     client.release(broken || undefined);
   }
+}
+
+async function runItems(
+  client: pg.PoolClient,
+  items: readonly { readonly query: SqlQuery; readonly ctx: RequestContext }[],
+  accept: (index: number, result: DbResult) => boolean,
+  rollback: boolean,
+  fresh: boolean,
+): Promise<{ outcome: TransactionOutcome; broken: boolean } | 'privilegesChanged'> {
+  const outcomes: DbOutcome[] = [];
+  let failed = false;
+  const connection = connectionOf(client);
+  // Every statement may write: the transaction stays READ WRITE whatever the request is.
+  const settingsOf = (ctx: RequestContext) => ({ text: SETTINGS_SQL, values: settingsValues({ ...ctx, readWrite: true }) });
+  // Writes run user code (triggers, defaults): the first settings statement carries the guard.
+  const checked = items[0] && privilegedPrelude(connection, settingsOf(items[0].ctx), GUARDED, fresh);
+  try {
+    const before = (checked?.before ?? []).map((s) => client.query(s.text, [...s.values]));
+    for (const b of before) b.catch(() => undefined);
+    await Promise.all(before);
+    if (checked && before.length > 1) checked.learn(await before[1]);
+    await client.query(beginSql(true));
+  } catch (err) {
+    return { outcome: { outcomes: [{ ok: false, error: failure('connect', err) }], committed: false }, broken: true };
+  }
+  for (const [i, { query, ctx }] of items.entries()) {
+    const started = performance.now();
+    try {
+      const settings = i === 0 && checked ? checked.settings : settingsOf(ctx);
+      await client.query(settings.text, [...settings.values]);
+    } catch (err) {
+      if (i === 0 && isPrivilegesChanged(err)) {
+        forgetFingerprint(connection);
+        const clean = await client.query('ROLLBACK').then(
+          () => true,
+          () => false,
+        );
+        if (clean) return 'privilegesChanged';
+      }
+      outcomes.push({ ok: false, error: failure('role', err) });
+      failed = true;
+      break;
+    }
+    try {
+      const explain = query.explain ? client.query(query.explain.text, [...query.explain.values]) : undefined;
+      explain?.catch(() => undefined); // awaited in resultOf; this only keeps an early failure from being "unhandled"
+      const value = await resultOf(client.query(query.main.text, [...query.main.values]), explain, started);
+      outcomes.push({ ok: true, value });
+      if (!accept(i, value)) {
+        failed = true;
+        break;
+      }
+    } catch (err) {
+      outcomes.push({ ok: false, error: failure('query', err) });
+      failed = true;
+      break;
+    }
+  }
+  if (failed || rollback) {
+    const clean = await client.query('ROLLBACK').then(
+      () => true,
+      () => false,
+    );
+    return { outcome: { outcomes, committed: false }, broken: !clean };
+  }
+  try {
+    await client.query('COMMIT');
+  } catch (err) {
+    return { outcome: { outcomes, committed: false, commitFailure: failure('commit', err) }, broken: true };
+  }
+  return { outcome: { outcomes, committed: true }, broken: false };
 }

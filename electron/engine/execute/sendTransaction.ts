@@ -36,6 +36,21 @@ export interface BatchStatement extends SqlFragment {
   readonly discardRows?: boolean;
 }
 
+/**
+ * A batch as written on one connection: `prelude` leading statements are the connection's own
+ * business (see privilegedBatch) and their results are not the caller's; `succeeded`/`failed`
+ * hear how it went.
+ */
+export interface BatchPlan {
+  readonly statements: readonly BatchStatement[];
+  readonly prelude: number;
+  succeeded?(results: readonly pg.QueryResult[]): void;
+  failed?(err: unknown): void;
+}
+
+/** Builds the batch once the connection it goes out on is known. */
+export type BatchBuilder = (connection: object) => BatchPlan;
+
 interface Connection {
   parse(config: { text: string; name: string | undefined }): void;
   bind(config: { portal: string; statement: string | undefined; values: readonly unknown[] }): void;
@@ -54,27 +69,36 @@ class TransactionQuery extends BaseQuery {
   /** Whether the statement being written is already prepared on the connection (see prepare). */
   private parsed = false;
   private prepared: PreparedStatements | undefined;
+  private plan: BatchPlan | undefined;
+  private statements: readonly BatchStatement[] = [];
 
   constructor(
-    private readonly statements: readonly BatchStatement[],
+    private readonly build: BatchBuilder,
     /** Name statements per connection while this object (the schema cache) is current. */
     private readonly epoch: object | undefined,
     private readonly done: (err: TransactionError | null, results: pg.QueryResult[]) => void,
   ) {
-    super({ text: statements[0]!.text, values: [...statements[0]!.values], queryMode: 'extended' } as pg.QueryConfig);
+    // pg's Query wants a text before the connection is known; submit writes the real batch.
+    super({ text: 'SELECT 1', queryMode: 'extended' } as pg.QueryConfig);
     (this as unknown as { callback: (err: Error | null, r: pg.QueryResult | pg.QueryResult[]) => void }).callback = (err, r) => {
+      const prelude = this.plan?.prelude ?? 0;
       if (err) {
         this.prepared?.failed();
-        this.done(new TransactionError(err, this.completed, this.prepared), []);
+        this.plan?.failed?.(err);
+        this.done(new TransactionError(err, Math.max(0, this.completed - prelude), this.prepared), []);
       } else {
+        const results = Array.isArray(r) ? r : [r];
         this.prepared?.succeeded();
-        this.done(null, Array.isArray(r) ? r : [r]);
+        this.plan?.succeeded?.(results);
+        this.done(null, results.slice(prelude));
       }
     };
   }
 
   submit(connection: Connection): Error | null {
     const self = this as unknown as QueryInternals;
+    this.plan = this.build(connection);
+    this.statements = this.plan.statements;
     const prepared = this.epoch && new PreparedStatements(connection, this.epoch);
     this.prepared = prepared;
     connection.stream.cork?.();
@@ -135,9 +159,14 @@ class TransactionQuery extends BaseQuery {
  * an `epoch`, statements are prepared under a name per connection and reused while the epoch
  * object stays the same (see PreparedStatements).
  */
-export function sendTransaction(client: pg.ClientBase, statements: readonly BatchStatement[], epoch?: object): Promise<pg.QueryResult[]> {
+export function sendTransaction(
+  client: pg.ClientBase,
+  statements: readonly BatchStatement[] | BatchBuilder,
+  epoch?: object,
+): Promise<pg.QueryResult[]> {
+  const build: BatchBuilder = typeof statements === 'function' ? statements : () => ({ statements, prelude: 0 });
   return new Promise((resolve, reject) => {
-    const query = new TransactionQuery(statements, epoch, (err, results) => (err ? reject(err) : resolve(results)));
+    const query = new TransactionQuery(build, epoch, (err, results) => (err ? reject(err) : resolve(results)));
     client.query(query as unknown as pg.Submittable);
   });
 }

@@ -3,10 +3,11 @@
  * relation, column, relationship, cast), so every name error is raised here with PostgREST's
  * code, and later stages only see names that exist.
  */
-import { ok } from '../../../shared/contract/result';
 import type { EmbedPath, FieldRef, FilterNode, OrderTerm, SelectItem } from '../../../shared/dataapi/ast';
-import { refuse, type Outcome } from '../ApiError';
-import type { ApiRequest, Mutation } from '../request/ApiRequest';
+import { failWith, succeed as ok, type Outcome } from '../errors/ApiError';
+import * as E from '../errors/pgrstErrors';
+import { undefinedColumn, undefinedType } from '../errors/sqlStateStatus';
+import type { ApiRequest, MediaType, Mutation } from '../request/ApiRequest';
 import type { Column, Relation, Relationship, Routine, RoutineParam, SchemaCache } from '../schema-cache/SchemaCache';
 import { findRelation, relationshipsFrom } from '../schema-cache/SchemaCache';
 import type {
@@ -28,52 +29,61 @@ import { SQL_TYPES, sqlTypeFor, type SqlType } from './sqlTypes';
 export interface PlanOptions {
   /** Caps the rows of the top-level result (PostgREST's db-max-rows); else pgrst.db_max_rows. */
   readonly maxRows?: number;
+  /**
+   * The caller may have query plans whatever pgrst.db_plan_enabled says (the console's admin
+   * view, in process). Never set from anything an HTTP client sends.
+   */
+  readonly explain?: boolean;
+}
+
+/**
+ * The representation to produce: the first the client accepts, skipping query plans unless the
+ * database enables them (pgrst.db_plan_enabled, PostgREST's db-plan-enabled) or the caller may
+ * explain; none left is 406, as PostgREST answers.
+ */
+function chooseMedia(req: ApiRequest, cache: SchemaCache, options: PlanOptions): Outcome<MediaType> {
+  const plans = cache.config.planEnabled || options.explain === true;
+  const media = req.accepted.find((m) => m.kind !== 'plan' || plans);
+  return media ? ok(media) : failWith(E.mediaTypeUnavailable(req.headers['accept'] ?? ''));
 }
 
 export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOptions = {}): Outcome<ActionPlan> {
   const schema = resolveSchema(req, cache);
   if (!schema.ok) return schema;
+  const chosen = chooseMedia(req, cache, options);
+  if (!chosen.ok) return chosen;
+  const media = chosen.value;
+  const prefs = req.preferences;
+  // Never ignore what is not understood: a preference the engine does not know (or an invalid
+  // value of one it knows) is refused, unless the client asked for PostgREST's lenient handling.
+  if (prefs.unknown.length > 0 && prefs.handling !== 'lenient') return failWith(E.invalidPreferences(prefs.unknown));
   const target = req.target;
   if (target.kind === 'root') {
-    if (req.action.kind !== 'read') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
-    return ok({ kind: 'openapi', schema: schema.value, cache, headOnly: req.action.headOnly, media: req.media });
+    if (req.action.kind !== 'read') return failWith(E.unsupportedMethod(req.method));
+    return ok({ kind: 'openapi', schema: schema.value, cache, headOnly: req.action.headOnly, media });
   }
-  const prefs = req.preferences;
-  const timezone = prefs.timezone !== undefined && cache.timezones.has(prefs.timezone) ? prefs.timezone : undefined;
-  const invalid = [...prefs.unknown, ...(prefs.timezone !== undefined && timezone === undefined ? [`timezone=${prefs.timezone}`] : [])];
-  if (prefs.handling === 'strict' && invalid.length > 0) {
-    return refuse('PGRST122', 'Invalid preferences given with handling=strict', `Invalid preferences: ${invalid.join(', ')}`);
-  }
+  // Postgres checks the time zone when the request's settings apply it (22023 if it does not know it), as PostgREST lets it.
+  const timezone = prefs.timezone;
   if (req.query.paging.some((p) => p.limit !== undefined && p.limit < 0)) {
-    return refuse('PGRST103', 'Requested range not satisfiable', 'Limit should be greater than or equal to zero.');
+    return failWith(E.rangeNotSatisfiable('Limit should be greater than or equal to zero.'));
   }
-  const common: Common = { timezone, maxRows: options.maxRows ?? cache.config.maxRows };
+  const common: Common = { timezone, maxRows: options.maxRows ?? cache.config.maxRows, media };
   if (target.kind === 'routine') return planCall(req, cache, schema.value, target.name, common);
   const relation = findRelation(cache, schema.value, target.name);
   if (!relation) {
     const names = [...cache.relations.values()].filter((r) => r.schema === schema.value).map((r) => r.name);
     const near = closestName(target.name, names);
-    return refuse(
-      'PGRST205',
-      `Could not find the table '${schema.value}.${target.name}' in the schema cache`,
-      null,
-      near ? `Perhaps you meant the table '${schema.value}.${near}'` : null,
-    );
+    return failWith(E.noRelation(schema.value, target.name, near));
   }
   if (req.action.kind === 'mutate') return planMutation(req, cache, schema.value, relation, req.action.mutation, common);
-  if (req.action.kind !== 'read') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
+  if (req.action.kind !== 'read') return failWith(E.unsupportedMethod(req.method));
   const planner = new NodePlanner(req, cache, schema.value);
   const root = planner.node(relation, req.query.select ?? [{ kind: 'star' }], []);
   if (!root.ok) return root;
   const unknownPath = planner.unusedPath();
   if (unknownPath) {
     const name = unknownPath[unknownPath.length - 1]!;
-    return refuse(
-      'PGRST108',
-      `'${name}' is not an embedded resource in this request`,
-      null,
-      `Verify that '${name}' is included in the 'select' query parameter.`,
-    );
+    return failWith(E.notEmbedded(name));
   }
   const maxRows = common.maxRows;
   const window = topWindow(req, maxRows);
@@ -81,7 +91,7 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
     kind: 'read',
     root: root.value,
     headOnly: req.action.headOnly,
-    media: req.media,
+    media,
     ...(prefs.count !== undefined && { count: prefs.count }),
     ...(timezone !== undefined && { timezone }),
     preferencesApplied: [
@@ -98,6 +108,7 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
 interface Common {
   readonly timezone: string | undefined;
   readonly maxRows: number | undefined;
+  readonly media: MediaType;
 }
 
 /** The transaction-end preferences every write and call honours. */
@@ -118,8 +129,7 @@ function appliedPreferences(req: ApiRequest, timezone: string | undefined, extra
   ];
 }
 
-const missingColumn = (relation: Relation, name: string) =>
-  refuse('PGRST204', `Could not find the '${name}' column of '${relation.name}' in the schema cache`, null, null);
+const missingColumn = (relation: Relation, name: string) => failWith(E.noColumn(relation.name, name));
 
 function columnsOf(relation: Relation, names: readonly string[]): Outcome<Column[]> {
   const out: Column[] = [];
@@ -131,6 +141,14 @@ function columnsOf(relation: Relation, names: readonly string[]): Outcome<Column
   return ok(out);
 }
 
+/** The write events each mutation needs the relation to allow (an upsert may insert or update). */
+const WRITE_EVENTS: Readonly<Record<Mutation, readonly (keyof Relation['writable'])[]>> = {
+  create: ['insert'],
+  update: ['update'],
+  upsert: ['insert', 'update'],
+  delete: ['delete'],
+};
+
 function planMutation(
   req: ApiRequest,
   cache: SchemaCache,
@@ -141,28 +159,28 @@ function planMutation(
 ): Outcome<MutatePlan> {
   const prefs = req.preferences;
   const payload = req.payload;
+  // What Postgres would refuse with 55000 (a 500): a view it cannot write through.
+  const events = WRITE_EVENTS[mutation];
+  const refused = events.find((e) => !relation.writable[e]);
+  if (refused)
+    return failWith(E.notWritable(req.method, relation.name, refused === 'insert' ? 'INSERT' : refused === 'update' ? 'UPDATE' : 'DELETE'));
   if (mutation !== 'delete' && payload === undefined) {
-    return refuse('PGRST102', 'Empty or invalid json', 'The request has no body; send the row(s) to write as JSON, CSV or form data.');
+    return failWith(E.invalidJson('The request has no body; send the row(s) to write as JSON, CSV or form data.'));
   }
   if (payload?.kind === 'value') {
-    return refuse('PGRST102', 'Empty or invalid json', 'The body must be a JSON object or an array of objects.');
+    return failWith(E.invalidJson('The body must be a JSON object or an array of objects.'));
   }
   const rows = payload?.rows ?? [];
   if ((mutation === 'update' || mutation === 'upsert') && (payload?.array ?? false) && rows.length !== 1) {
     return mutation === 'upsert'
-      ? refuse('PGRST105', 'Invalid PUT request', 'PUT takes one row, as an object.')
-      : refuse('PGRST102', 'Empty or invalid json', 'PATCH takes one object: the new values of the columns to change.');
+      ? failWith(E.putNotOneRow())
+      : failWith(E.invalidJson('PATCH takes one object: the new values of the columns to change.'));
   }
   let keys = req.columns ?? payload?.keys ?? [];
   if (req.columns === undefined && rows.length > 1) {
     const expected = [...keys].sort().join('\u0000');
     if (rows.some((r) => Object.keys(r).sort().join('\u0000') !== expected)) {
-      return refuse(
-        'PGRST102',
-        'All object keys must match',
-        null,
-        'Send the same keys in every object of a bulk insert, or name the columns with columns=.',
-      );
+      return failWith(E.keysDoNotMatch());
     }
   }
   if (mutation === 'delete') keys = [];
@@ -183,12 +201,7 @@ function planMutation(
   const unknownPath = planner.unusedPath();
   if (unknownPath) {
     const name = unknownPath[unknownPath.length - 1]!;
-    return refuse(
-      'PGRST108',
-      `'${name}' is not an embedded resource in this request`,
-      null,
-      `Verify that '${name}' is included in the 'select' query parameter.`,
-    );
+    return failWith(E.notEmbedded(name));
   }
 
   let onConflict: MutatePlan['onConflict'];
@@ -212,11 +225,10 @@ function planMutation(
       filters.length !== pk.length ||
       req.query.paging.some((p) => p.path.length === 0)
     ) {
-      return refuse(
-        'PGRST105',
-        "Filters must include all and only primary key columns with 'eq' operators",
-        null,
-        pk.length === 0 ? `'${relation.name}' has no primary key.` : `Address the row as ${pk.map((k) => `${k}=eq.…`).join('&')}.`,
+      return failWith(
+        E.putNotByPrimaryKey(
+          pk.length === 0 ? `'${relation.name}' has no primary key.` : `Address the row as ${pk.map((k) => `${k}=eq.…`).join('&')}.`,
+        ),
       );
     }
     const row = rows[0] ?? {};
@@ -224,7 +236,7 @@ function planMutation(
       if (f.node.kind !== 'condition') continue;
       const v = row[f.node.field.name];
       if (v === undefined || v === null || String(v) !== f.node.value) {
-        return refuse('PGRST115', 'Payload values do not match URL in primary key column(s)', null, null);
+        return failWith(E.putKeyMismatch());
       }
     }
     const pkColumns = columnsOf(relation, pk);
@@ -233,12 +245,7 @@ function planMutation(
   } else if (mutation === 'create' && prefs.resolution !== undefined) {
     const names = req.onConflict ?? relation.primaryKey;
     if (names.length === 0) {
-      return refuse(
-        'PGRST204',
-        `'${relation.name}' has no primary key to resolve duplicates on`,
-        null,
-        'Name a unique key with on_conflict=col.',
-      );
+      return failWith(E.noConflictKey(relation.name));
     }
     const conflict = columnsOf(relation, names);
     if (!conflict.ok) return conflict;
@@ -247,7 +254,7 @@ function planMutation(
 
   const page = req.query.paging.find((p) => p.path.length === 0);
   if (page && mutation !== 'update' && mutation !== 'delete') {
-    return refuse('PGRST114', 'limit and offset apply to PATCH and DELETE only', null, null);
+    return failWith(E.pagingNotAllowed());
   }
   const single = mutation === 'create' && payload !== undefined && !payload.array;
   const location = single && relation.primaryKey.length > 0 ? columnsOf(relation, relation.primaryKey) : ok([] as Column[]);
@@ -266,7 +273,7 @@ function planMutation(
     ...(onConflict && { onConflict }),
     ...(returning && { returning }),
     return: ret,
-    media: req.media,
+    media: common.media,
     location: location.value,
     ...(prefs.count !== undefined && { count: prefs.count }),
     tx: txPlan(req),
@@ -285,7 +292,8 @@ const JSON_TYPES = new Set(['json', 'jsonb']);
 /** A routine's arguments object: the JSON body (POST) or the query string's parameters (GET). */
 function callArguments(req: ApiRequest): Outcome<{ json: Record<string, unknown>; raw: unknown; hasBody: boolean }> {
   if (req.action.kind === 'call' && req.action.readOnly) {
-    const json: Record<string, unknown> = {};
+    // Argument names are the client's: no prototype, so `__proto__` is just a name.
+    const json = Object.create(null) as Record<string, unknown>;
     for (const [k, v] of req.query.params ?? []) {
       // A repeated key is an array (PostgREST's variadic arguments over GET).
       const prev = json[k];
@@ -302,7 +310,7 @@ function callArguments(req: ApiRequest): Outcome<{ json: Record<string, unknown>
 
 function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: string, common: Common): Outcome<CallPlan> {
   const action = req.action;
-  if (action.kind !== 'call') return refuse('PGRST117', `Unsupported HTTP method: ${req.method}`);
+  if (action.kind !== 'call') return failWith(E.unsupportedMethod(req.method));
   const candidates = cache.routines.filter((r) => r.schema === schema && r.name === name);
   const args = callArguments(req);
   if (!args.ok) return args;
@@ -326,29 +334,20 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
   }
   if (matches.length === 0) {
     const near = closestName(name, new Set(cache.routines.filter((r) => r.schema === schema).map((r) => r.name)));
-    return refuse(
-      'PGRST202',
-      `Could not find the function ${schema}.${name}${given.length > 0 ? `(${[...given].sort().join(', ')})` : ' without parameters'} in the schema cache`,
-      `Searched for the function ${schema}.${name}${given.length > 0 ? ` with parameters ${[...given].sort().join(', ')}` : ' without parameters'} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
-      near && near !== name ? `Perhaps you meant to call the function ${schema}.${near}` : null,
+    return failWith(
+      E.noFunction(
+        `Could not find the function ${schema}.${name}${given.length > 0 ? `(${[...given].sort().join(', ')})` : ' without parameters'} in the schema cache`,
+        `Searched for the function ${schema}.${name}${given.length > 0 ? ` with parameters ${[...given].sort().join(', ')}` : ' without parameters'} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
+        near && near !== name ? `Perhaps you meant to call the function ${schema}.${near}` : null,
+      ),
     );
   }
   if (matches.length > 1) {
-    return refuse(
-      'PGRST203',
-      `Could not choose the best candidate function between: ${matches.map((r) => `${schema}.${name}(${r.arguments})`).join(', ')}`,
-      null,
-      'Try renaming the parameters or the function itself in the database so function overloading can be resolved',
-    );
+    return failWith(E.ambiguousFunction(matches.map((r) => `${schema}.${name}(${r.arguments})`)));
   }
   const routine = matches[0]!;
   if (action.readOnly && routine.volatility === 'volatile') {
-    return refuse(
-      'PGRST101',
-      'Cannot use the GET method with a volatile function',
-      null,
-      'Call it with POST, or mark it STABLE or IMMUTABLE if it changes nothing.',
-    );
+    return failWith(E.volatileFunctionRead());
   }
   // params=single-object always passes the whole body; otherwise only when names do not fit.
   const wholeBody = wholeBodyFits(routine) && (singleObject || (args.value.hasBody && !fits(routine)));
@@ -371,12 +370,7 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
   const unknownPath = planner.unusedPath();
   if (unknownPath && shape.kind === 'rows') {
     const n = unknownPath[unknownPath.length - 1]!;
-    return refuse(
-      'PGRST108',
-      `'${n}' is not an embedded resource in this request`,
-      null,
-      `Verify that '${n}' is included in the 'select' query parameter.`,
-    );
+    return failWith(E.notEmbedded(n));
   }
   const window = routine.returnsSet ? topWindow(req, common.maxRows) : { offset: 0 };
   const prefs = req.preferences;
@@ -389,7 +383,7 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
     shape,
     readOnly: action.readOnly || routine.volatility !== 'volatile',
     headOnly: action.headOnly,
-    media: req.media,
+    media: common.media,
     ...(prefs.count !== undefined && { count: prefs.count }),
     offset: window.offset,
     ...(window.limit !== undefined && { limit: window.limit }),
@@ -423,17 +417,13 @@ function pseudoRelation(routine: Routine): Relation {
 
 function resolveSchema(req: ApiRequest, cache: SchemaCache): Outcome<string> {
   const allowed = cache.config.dbSchemas;
-  const notAllowed = (schema: string) =>
-    refuse('PGRST106', `Invalid schema: ${schema}`, null, `Only the following schemas are exposed: ${allowed.join(', ')}`);
+  const notAllowed = (schema: string) => failWith(E.schemaNotExposed(schema, allowed));
   const fromPath = req.target.schema;
   if (req.profile !== undefined && !allowed.includes(req.profile)) return notAllowed(req.profile);
   if (fromPath !== undefined && !allowed.includes(fromPath)) return notAllowed(fromPath);
   if (fromPath !== undefined && req.profile !== undefined && req.profile !== fromPath) {
-    return refuse(
-      'PGRST106',
-      `Invalid schema: ${req.profile}`,
-      `The path names schema '${fromPath}' but Accept-Profile asks for '${req.profile}'.`,
-      `Only the following schemas are exposed: ${allowed.join(', ')}`,
+    return failWith(
+      E.schemaNotExposed(req.profile, allowed, `The path names schema '${fromPath}' but Accept-Profile asks for '${req.profile}'.`),
     );
   }
   return ok(fromPath ?? req.profile ?? allowed[0] ?? 'public');
@@ -480,9 +470,6 @@ class NodePlanner {
 
   node(relation: Relation, select: readonly SelectItem[], path: NodePath): Outcome<ReadNode> {
     this.seenPaths.push(path);
-    // Output names become quoted SQL aliases; Postgres cannot hold NUL in one.
-    const badName = select.find((i) => (i.kind === 'field' || i.kind === 'count' || i.kind === 'embed') && i.alias?.includes('\0'));
-    if (badName) return refuse('PGRST100', 'failed to parse select parameter: an alias cannot contain the NUL character', null, null);
     const alias = `t${this.aliasCount++}`;
     const items: PlannedItem[] = [];
     for (const item of select) {
@@ -490,17 +477,23 @@ class NodePlanner {
       if (!planned.ok) return planned;
       items.push(...planned.value);
     }
+    // Output names (aliases, or a JSON path's last key) become quoted SQL identifiers, and the
+    // protocol ends a statement's text at NUL: such a name would cut the statement short.
+    for (const i of items) {
+      const name = i.kind === 'embed' ? i.embed.name : i.name;
+      if (name.includes('\0')) return failWith(E.nulInName(name));
+    }
     const grouped = items.some((i) => i.kind === 'count' || (i.kind === 'column' && i.aggregate !== undefined));
     if (grouped && !this.cache.config.aggregatesEnabled) {
-      return refuse('PGRST123', 'Use of aggregate functions is not allowed', null, null);
+      return failWith(E.aggregatesDisabled());
     }
     // To-one embeds group like columns; a to-many embed has no single value to group by.
     if (grouped && items.some((i) => i.kind === 'embed' && !i.embed.relationship.toOne)) {
-      return refuse(
-        'PGRST127',
-        'Feature not implemented',
-        'Aggregates cannot be combined with to-many embedded resources at the same level',
-        'Aggregate inside the embedded resource instead, e.g. select=name,projects(budget.sum()).',
+      return failWith(
+        E.notImplemented(
+          'Aggregates cannot be combined with to-many embedded resources at the same level',
+          'Aggregate inside the embedded resource instead, e.g. select=name,projects(budget.sum()).',
+        ),
       );
     }
     const embeds = items.flatMap((i) => (i.kind === 'embed' ? [i.embed] : []));
@@ -539,12 +532,7 @@ class NodePlanner {
     const column = relation.columnsByName.get(field.name);
     if (!column) {
       const near = closestName(field.name, relation.columnsByName.keys());
-      return refuse(
-        '42703',
-        `column ${relation.name}.${field.name} does not exist`,
-        null,
-        near ? `Perhaps you meant to reference the column "${relation.name}.${near}".` : null,
-      );
+      return failWith(undefinedColumn(relation.name, field.name, near));
     }
     return ok({ column, json: field.json });
   }
@@ -552,7 +540,7 @@ class NodePlanner {
   private cast(name: string | undefined): Outcome<SqlType | undefined> {
     if (name === undefined) return ok(undefined);
     const t = sqlTypeFor(name);
-    if (!t) return refuse('42704', `type "${name}" does not exist`, null, `Casts may use: ${Object.keys(SQL_TYPES).join(', ')}.`);
+    if (!t) return failWith(undefinedType(name, Object.keys(SQL_TYPES)));
     return ok(t);
   }
 
@@ -601,11 +589,10 @@ class NodePlanner {
         const { relationship, target } = found.value;
         const name = item.alias ?? item.relation;
         if (item.spread && !relationship.toOne) {
-          return refuse(
-            'PGRST127',
-            'Feature not implemented',
-            `Spreading '${item.relation}' is not supported: '${relation.name}' and '${item.relation}' do not form a many-to-one or one-to-one relationship`,
-            null,
+          return failWith(
+            E.notImplemented(
+              `Spreading '${item.relation}' is not supported: '${relation.name}' and '${item.relation}' do not form a many-to-one or one-to-one relationship`,
+            ),
           );
         }
         const node = this.node(target, item.select, [...path, { name, relation: item.relation }]);
@@ -639,24 +626,28 @@ class NodePlanner {
     const matches = hint === undefined ? byName : narrowByHint(byName, hint);
     if (matches.length === 0) {
       const near = closestName(name, new Set(all.map((r) => r.target.name)));
-      return refuse(
-        'PGRST200',
-        `Could not find a relationship between '${source.name}' and '${name}' in the schema cache`,
-        `Searched for a foreign key relationship between '${source.name}' and '${name}'${hint !== undefined ? ` using the hint '${hint}'` : ''} in the schema '${source.schema}', but no matches were found.`,
-        near && near !== name ? `Perhaps you meant '${near}' instead of '${name}'.` : null,
+      return failWith(
+        E.noRelationship(
+          source.name,
+          name,
+          `Searched for a foreign key relationship between '${source.name}' and '${name}'${hint !== undefined ? ` using the hint '${hint}'` : ''} in the schema '${source.schema}', but no matches were found.`,
+          near && near !== name ? `Perhaps you meant '${near}' instead of '${name}'.` : null,
+        ),
       );
     }
     if (matches.length > 1) {
-      return refuse(
-        'PGRST201',
-        `Could not embed because more than one relationship was found for '${source.name}' and '${name}'`,
-        matches.map(describeRelationship),
-        `Try changing '${name}' to one of the following: ${matches.map((r) => `'${name}!${hintFor(r)}'`).join(', ')}. Find the desired relationship in the 'details' key.`,
+      return failWith(
+        E.ambiguousEmbed(
+          source.name,
+          name,
+          matches.map(describeRelationship),
+          `Try changing '${name}' to one of the following: ${matches.map((r) => `'${name}!${hintFor(r)}'`).join(', ')}. Find the desired relationship in the 'details' key.`,
+        ),
       );
     }
     const relationship = matches[0]!;
     const target = findRelation(this.cache, relationship.target.schema, relationship.target.name);
-    if (!target) return refuse('PGRST200', `Could not find a relationship between '${source.name}' and '${name}' in the schema cache`);
+    if (!target) return failWith(E.noRelationship(source.name, name));
     return ok({ relationship, target });
   }
 
@@ -675,11 +666,7 @@ class NodePlanner {
       if (f.operator === 'is' && (f.value === 'null' || f.value === 'not_null')) {
         return ok({ kind: 'embedPresence', embed, present: (f.value === 'not_null') !== f.negated });
       }
-      return refuse(
-        'PGRST120',
-        `Bad operator on the '${embed.name}' embedded resource`,
-        'Only is null or not is null filters are allowed on embedded resources',
-      );
+      return failWith(E.embedFilterOperator(embed.name));
     }
     const col = this.column(relation, f.field);
     if (!col.ok) return col;
@@ -703,20 +690,10 @@ class NodePlanner {
     }
     const via = embeds.find((e) => e.name === term.relation);
     if (!via) {
-      return refuse(
-        'PGRST108',
-        `'${term.relation}' is not an embedded resource in this request`,
-        null,
-        `Verify that '${term.relation}' is included in the 'select' query parameter.`,
-      );
+      return failWith(E.notEmbedded(term.relation));
     }
     if (!via.relationship.toOne) {
-      return refuse(
-        'PGRST118',
-        `A related order on '${term.relation}' is not possible`,
-        `'${relation.name}' and '${term.relation}' do not form a many-to-one or one-to-one relationship`,
-        null,
-      );
+      return failWith(E.relatedOrderNotToOne(term.relation, relation.name));
     }
     const col = this.column(via.node.relation, term.field);
     if (!col.ok) return col;

@@ -66,7 +66,8 @@ export interface ApiRequest {
   readonly query: ReadQuery;
   /** Accept-Profile (reads) / Content-Profile (writes). */
   readonly profile?: string;
-  readonly media: MediaType;
+  /** What Accept allows, most preferred first (never empty); the planner picks one (plans only where allowed). */
+  readonly accepted: readonly MediaType[];
   readonly preferences: Preferences;
   /** From the Range header: first row and optional last row, both inclusive. */
   readonly range?: { readonly from: number; readonly to?: number };

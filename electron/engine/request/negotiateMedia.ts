@@ -1,5 +1,6 @@
-/** Accept header → the one representation a read will produce (PostgREST's choices). */
-import { fail, ok, type Result } from '../../../shared/contract/result';
+/** Accept header → the representations a request may produce (PostgREST's choices). */
+import { failWith, succeed as ok, type Outcome } from '../errors/ApiError';
+import { mediaTypeUnavailable } from '../errors/pgrstErrors';
 import { PLAN_OPTIONS, type MediaType, type PlanOption } from './ApiRequest';
 
 interface Offer {
@@ -67,16 +68,23 @@ function mediaFor(offer: Offer): MediaType | undefined {
   }
 }
 
-export function negotiateMedia(accept: string | undefined): Result<MediaType> {
-  if (accept === undefined || accept.trim() === '') return ok({ kind: 'json', stripNulls: false });
-  for (const offer of parseAccept(accept)) {
-    const m = mediaFor(offer);
-    if (m) return ok(m);
+/**
+ * The media types the client accepts that the engine can produce, most preferred first (never
+ * empty). Which one is produced is the planner's choice: plans only where they are allowed.
+ */
+export function negotiateMedia(accept: string | undefined): Outcome<readonly MediaType[]> {
+  if (accept === undefined || accept.trim() === '') return JSON_ONLY;
+  let known = negotiated.get(accept);
+  if (!known) {
+    const media = parseAccept(accept).flatMap((offer) => mediaFor(offer) ?? []);
+    known = media.length > 0 ? ok(media) : failWith(mediaTypeUnavailable(accept));
+    // Clients send a handful of Accept values; the memory starts afresh past a bound.
+    if (negotiated.size >= 256) negotiated.clear();
+    negotiated.set(accept, known);
   }
-  return fail({
-    code: 'PGRST107',
-    message: `None of these media types are available: ${accept}`,
-    details: null,
-    hint: null,
-  });
+  return known;
 }
+
+const JSON_ONLY: Outcome<readonly MediaType[]> = ok([{ kind: 'json', stripNulls: false }]);
+/** Accept values seen, and what they came to (results are never changed by their users). */
+const negotiated = new Map<string, Outcome<readonly MediaType[]>>();

@@ -2,12 +2,11 @@
  * A request body → Payload. JSON, CSV (header line, then rows) and form-urlencoded all become
  * JSON values, so later stages see one shape whatever the client sent. No schema access here.
  */
-import { fail, ok, type Result } from '../../../shared/contract/result';
+import { failWith, succeed as ok, type Outcome } from '../errors/ApiError';
+import { contentTypeUnavailable, invalidCsv, invalidJson } from '../errors/pgrstErrors';
 import type { Payload } from './ApiRequest';
 
-const invalidJson = (details: string) => fail({ code: 'PGRST102', message: 'Empty or invalid json', details, hint: null });
-
-export function parseBody(body: Buffer | undefined, contentType: string | undefined): Result<Payload | undefined> {
+export function parseBody(body: Buffer | undefined, contentType: string | undefined): Outcome<Payload | undefined> {
   if (body === undefined || body.length === 0) return ok(undefined);
   const type = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
   const text = body.toString('utf8');
@@ -15,7 +14,8 @@ export function parseBody(body: Buffer | undefined, contentType: string | undefi
     case 'text/csv':
       return csvPayload(text);
     case 'application/x-www-form-urlencoded': {
-      const row: Record<string, unknown> = {};
+      // Field names are the client's: no prototype, so `__proto__` is just a name.
+      const row = Object.create(null) as Record<string, unknown>;
       for (const [k, v] of new URLSearchParams(text)) row[k] = v;
       return ok({ kind: 'rows', rows: [row], array: false, keys: Object.keys(row) });
     }
@@ -27,19 +27,14 @@ export function parseBody(body: Buffer | undefined, contentType: string | undefi
       break;
     default:
       if (!type.endsWith('+json')) {
-        return fail({
-          code: 'PGRST107',
-          message: `Content-Type not acceptable: ${contentType}`,
-          details: null,
-          hint: 'Send application/json, text/csv or application/x-www-form-urlencoded.',
-        });
+        return failWith(contentTypeUnavailable(contentType));
       }
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return invalidJson(err instanceof Error ? err.message : String(err));
+    return failWith(invalidJson(err instanceof Error ? err.message : String(err)));
   }
   return ok(jsonPayload(value));
 }
@@ -55,7 +50,7 @@ export function jsonPayload(value: unknown): Payload {
 }
 
 /** RFC 4180 CSV; an unquoted NULL is SQL NULL, as PostgREST reads it. */
-function csvPayload(text: string): Result<Payload> {
+function csvPayload(text: string): Outcome<Payload> {
   const records: (string | null)[][] = [];
   let field = '';
   let quoted = false;
@@ -85,7 +80,7 @@ function csvPayload(text: string): Result<Payload> {
       record = [];
     } else field += ch;
   }
-  if (quoted) return fail({ code: 'PGRST102', message: 'Invalid CSV', details: 'A quoted field is not closed.', hint: null });
+  if (quoted) return failWith(invalidCsv('A quoted field is not closed.'));
   if (field !== '' || wasQuoted || record.length > 0) {
     endField();
     records.push(record);
@@ -96,12 +91,7 @@ function csvPayload(text: string): Result<Payload> {
   const out: Record<string, unknown>[] = [];
   for (const [n, r] of rows.entries()) {
     if (r.length !== keys.length) {
-      return fail({
-        code: 'PGRST102',
-        message: 'Invalid CSV',
-        details: `Row ${n + 1} has ${r.length} fields; the header has ${keys.length}.`,
-        hint: null,
-      });
+      return failWith(invalidCsv(`Row ${n + 1} has ${r.length} fields; the header has ${keys.length}.`));
     }
     out.push(Object.fromEntries(keys.map((k, i) => [k, r[i]])));
   }

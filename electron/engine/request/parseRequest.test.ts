@@ -25,9 +25,21 @@ describe('parseRequest', () => {
     ['application/vnd.pgrst.array+json;nulls=stripped', { kind: 'json', stripNulls: true }],
     ['text/html;q=0.9, text/csv', { kind: 'csv' }],
     ['text/xml, application/json;q=0.5', { kind: 'json', stripNulls: false }],
+    ['application/vnd.pgrst.plan+json; options=analyze|bogus, application/json', { kind: 'plan', format: 'json', options: ['analyze'] }],
   ])('negotiates Accept %s', (accept, media) => {
     const r = parseRequest(input({ headers: { accept } }));
-    expect(r.ok && r.value.media).toEqual(media);
+    expect(r.ok && r.value.accepted[0]).toEqual(media);
+  });
+
+  it('keeps every acceptable type in order, for the planner to choose (plans only where allowed)', () => {
+    const r = parseRequest(
+      input({ headers: { accept: 'application/vnd.pgrst.plan, text/plain, text/csv;q=0.5, application/json;q=0.7' } }),
+    );
+    expect(r.ok && r.value.accepted).toEqual([
+      { kind: 'plan', format: 'text', options: [] },
+      { kind: 'json', stripNulls: false },
+      { kind: 'csv' },
+    ]);
   });
 
   it.each([

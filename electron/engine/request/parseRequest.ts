@@ -2,9 +2,10 @@
  * HTTP-ish input → ApiRequest: path, query string, and the headers that change a read
  * (Accept, Accept-Profile, Prefer, Range, Authorization). No schema access here.
  */
-import { fail, ok, type Result } from '../../../shared/contract/result';
 import { emptyReadQuery, type ReadQuery } from '../../../shared/dataapi/ast';
 import { parseQuery } from '../../../shared/dataapi/parseQuery';
+import { failWith, succeed as ok, type Outcome } from '../errors/ApiError';
+import { invalidPath, pathSyntax, queryParamSyntax, rangeNotSatisfiable, unsupportedMethod } from '../errors/pgrstErrors';
 import type { ApiAction, ApiRequest, ApiTarget, CountPreference, Preferences } from './ApiRequest';
 import { negotiateMedia } from './negotiateMedia';
 import { parseBody } from './parseBody';
@@ -20,7 +21,7 @@ export interface HttpInput {
   readonly body?: Buffer;
 }
 
-function parsePath(path: string): Result<ApiTarget> {
+function parsePath(path: string): Outcome<ApiTarget> {
   let segments: string[];
   try {
     segments = path
@@ -28,7 +29,7 @@ function parsePath(path: string): Result<ApiTarget> {
       .filter((s) => s !== '')
       .map((s) => decodeURIComponent(s));
   } catch {
-    return fail({ code: 'PGRST100', message: `"failed to parse the path (${path})"`, details: 'malformed percent-encoding', hint: null });
+    return failWith(pathSyntax(path));
   }
   const [a, b, c] = segments;
   if (segments.length === 0) return ok({ kind: 'root' });
@@ -36,28 +37,31 @@ function parsePath(path: string): Result<ApiTarget> {
   if (segments.length === 2 && a === 'rpc') return ok({ kind: 'routine', name: b! });
   if (segments.length === 2) return ok({ kind: 'relation', schema: a!, name: b! });
   if (segments.length === 3 && b === 'rpc') return ok({ kind: 'routine', schema: a!, name: c! });
-  return fail({
-    code: 'PGRST125',
-    message: `Invalid path specified in request URL`,
-    details: `No resource is served at ${path}`,
-    hint: null,
-  });
+  return failWith(invalidPath(`No resource is served at ${path}`));
 }
 
-/** Each enumerated preference and its values; the first of each in the header wins (RFC 7240). */
-const ENUMERATED = {
-  count: ['exact', 'planned', 'estimated'],
-  handling: ['strict', 'lenient'],
-  return: ['minimal', 'headers-only', 'representation'],
-  resolution: ['merge-duplicates', 'ignore-duplicates'],
-  missing: ['default', 'null'],
-  tx: ['commit', 'rollback'],
-  params: ['single-object'],
-} as const;
+/**
+ * Each enumerated preference and its values; the first of each in the header wins (RFC 7240).
+ * Maps, so a preference named `toString` or `__proto__` is just an unknown one.
+ */
+const ENUMERATED: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries({
+    count: ['exact', 'planned', 'estimated'],
+    handling: ['strict', 'lenient'],
+    return: ['minimal', 'headers-only', 'representation'],
+    resolution: ['merge-duplicates', 'ignore-duplicates'],
+    missing: ['default', 'null'],
+    tx: ['commit', 'rollback'],
+    params: ['single-object'],
+  }).map(([name, values]) => [name, new Set(values)]),
+);
+
+const NO_PREFERENCES: Preferences = { unknown: [] };
 
 /** Exported for its unit test. */
 export function parsePrefer(prefer: string | undefined): Preferences {
-  const found: Record<string, string> = {};
+  if (prefer === undefined || prefer === '') return NO_PREFERENCES;
+  const found = new Map<string, string>();
   let timezone: string | undefined;
   let maxAffected: number | undefined;
   const unknown: string[] = [];
@@ -68,27 +72,33 @@ export function parsePrefer(prefer: string | undefined): Preferences {
     const eq = token.indexOf('=');
     const name = eq < 0 ? token : token.slice(0, eq);
     const value = eq < 0 ? '' : token.slice(eq + 1);
-    const allowed = (ENUMERATED as Record<string, readonly string[]>)[name];
-    if (allowed?.includes(value)) found[name] ??= value;
-    else if (name === 'timezone') timezone ??= value;
+    if (ENUMERATED.get(name)?.has(value)) {
+      if (!found.has(name)) found.set(name, value);
+    } else if (name === 'timezone') timezone ??= value;
     else if (name === 'max-affected' && /^\d+$/.test(value)) maxAffected ??= Number(value);
     else unknown.push(token);
   }
+  const count = found.get('count') as CountPreference | undefined;
+  const handling = found.get('handling') as Preferences['handling'];
+  const ret = found.get('return') as Preferences['return'];
+  const resolution = found.get('resolution') as Preferences['resolution'];
+  const missing = found.get('missing') as Preferences['missing'];
+  const tx = found.get('tx') as Preferences['tx'];
   return {
-    ...(found['count'] !== undefined && { count: found['count'] as CountPreference }),
-    ...(found['handling'] !== undefined && { handling: found['handling'] as 'strict' | 'lenient' }),
+    ...(count !== undefined && { count }),
+    ...(handling !== undefined && { handling }),
     ...(timezone !== undefined && { timezone }),
-    ...(found['return'] !== undefined && { return: found['return'] as Preferences['return'] & string }),
-    ...(found['resolution'] !== undefined && { resolution: found['resolution'] as Preferences['resolution'] & string }),
-    ...(found['missing'] !== undefined && { missing: found['missing'] as 'default' | 'null' }),
-    ...(found['tx'] !== undefined && { tx: found['tx'] as 'commit' | 'rollback' }),
-    ...(found['params'] !== undefined && { params: 'single-object' as const }),
+    ...(ret !== undefined && { return: ret }),
+    ...(resolution !== undefined && { resolution }),
+    ...(missing !== undefined && { missing }),
+    ...(tx !== undefined && { tx }),
+    ...(found.has('params') && { params: 'single-object' as const }),
     ...(maxAffected !== undefined && { maxAffected }),
     unknown,
   };
 }
 
-function parseRange(range: string | undefined, unit: string | undefined): Result<ApiRequest['range']> {
+function parseRange(range: string | undefined, unit: string | undefined): Outcome<ApiRequest['range']> {
   if (range === undefined || (unit !== undefined && unit.trim().toLowerCase() !== 'items')) return ok(undefined);
   const m = /^\s*(?:items=)?(\d+)-(\d*)\s*$/.exec(range);
   // PostgREST ignores a Range it cannot read.
@@ -96,12 +106,7 @@ function parseRange(range: string | undefined, unit: string | undefined): Result
   const from = Number(m[1]);
   const to = m[2] === '' ? undefined : Number(m[2]);
   if (to !== undefined && to < from) {
-    return fail({
-      code: 'PGRST103',
-      message: 'Requested range not satisfiable',
-      details: 'The lower boundary must be lower than or equal to the upper boundary in the Range header.',
-      hint: null,
-    });
+    return failWith(rangeNotSatisfiable('The lower boundary must be lower than or equal to the upper boundary in the Range header.'));
   }
   return ok(to === undefined ? { from } : { from, to });
 }
@@ -112,8 +117,8 @@ function parseBearer(authorization: string | undefined): ApiRequest['bearer'] {
   return m ? m[1]! : { malformed: authorization };
 }
 
-function actionFor(method: string, target: ApiTarget): Result<ApiAction> {
-  const unsupported = fail({ code: 'PGRST117', message: `Unsupported HTTP method: ${method}`, details: null, hint: null });
+function actionFor(method: string, target: ApiTarget): Outcome<ApiAction> {
+  const unsupported = failWith(unsupportedMethod(method));
   if (method === 'OPTIONS') return ok({ kind: 'options' });
   if (target.kind === 'routine') {
     switch (method) {
@@ -161,7 +166,7 @@ function nameList(rawQuery: string, key: string): string[] | undefined {
  * `query`: the query string already read — its decoded parameters, or the read query itself
  * (the engine passes an empty one when a remembered plan stands in for it, see ReadTemplates).
  */
-export function parseRequest(input: HttpInput, query?: ReadQuery | readonly (readonly [string, string])[]): Result<ApiRequest> {
+export function parseRequest(input: HttpInput, query?: ReadQuery | readonly (readonly [string, string])[]): Outcome<ApiRequest> {
   const method = input.method.toUpperCase();
   const target = parsePath(input.path);
   if (!target.ok) return target;
@@ -174,14 +179,20 @@ export function parseRequest(input: HttpInput, query?: ReadQuery | readonly (rea
   if (query !== undefined && !Array.isArray(query)) {
     read = query as ReadQuery;
   } else if (target.value.kind !== 'root') {
-    const q = parseQuery((query as readonly (readonly [string, string])[] | undefined) ?? input.rawQuery);
-    if (!q.ok) return q;
+    // A function read takes parameters that are no operator expression as its arguments; everywhere
+    // else every parameter that is not reserved is a filter (PostgREST's rule).
+    const functionRead = action.value.kind === 'call' && action.value.readOnly;
+    const q = parseQuery(
+      (query as readonly (readonly [string, string])[] | undefined) ?? input.rawQuery,
+      functionRead ? 'functionRead' : 'relation',
+    );
+    if (!q.ok) return failWith(queryParamSyntax(q.error));
     read = q.value;
   }
   const range = parseRange(h['range'], h['range-unit']);
   if (!range.ok) return range;
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined) headers[k] = v;
+  // fromEntries defines own properties: a header named `__proto__` stays a header (and the object stays fast).
+  const headers = Object.fromEntries(Object.entries(h).filter((e): e is [string, string] => e[1] !== undefined));
   const writes = action.value.kind === 'mutate' || (action.value.kind === 'call' && !action.value.readOnly);
   const profile = writes ? (h['content-profile'] ?? h['accept-profile']) : h['accept-profile'];
   const preferences = parsePrefer(h['prefer']);
@@ -195,7 +206,7 @@ export function parseRequest(input: HttpInput, query?: ReadQuery | readonly (rea
     target: target.value,
     query: read,
     ...(profile !== undefined && { profile }),
-    media: media.value,
+    accepted: media.value,
     preferences,
     ...(range.value !== undefined && { range: range.value }),
     ...(bearer !== undefined && { bearer }),

@@ -1,11 +1,12 @@
 /** DbResult / errors → status, headers and body, the way PostgREST answers a read. */
-import type { ApiError } from '../ApiError';
+import type { ApiError } from '../errors/ApiError';
+import { maxAffectedExceeded, notSingular, rangeNotSatisfiable } from '../errors/pgrstErrors';
+import { databaseError } from '../errors/sqlStateStatus';
 import type { DbFailure, DbResult } from '../execute/runQuery';
 import { assertNever } from '../../../shared/contract/result';
 import type { ActionPlan, CallPlan, MutatePlan, ReadPlan, TxPlan } from '../plan/ActionPlan';
 import { contentTypeOf } from './contentTypeOf';
 import { openApiDocument, type RolePrivileges } from './openApiDocument';
-import { statusOf } from './statusOf';
 
 export interface EngineResponse {
   readonly status: number;
@@ -26,78 +27,37 @@ export function serverTiming(t: Partial<Timings>): string {
   return out;
 }
 
-export function errorResponse(
-  error: ApiError,
-  opts: { authenticated?: boolean; headOnly?: boolean; headers?: Record<string, string>; status?: number } = {},
-): EngineResponse {
-  const status = opts.status ?? statusOf(error.code, opts.authenticated ?? false, error.message);
+/** An error → its response: PostgREST's body, the status and headers the error was made with. */
+export function errorResponse(error: ApiError, opts: { headOnly?: boolean } = {}): EngineResponse {
   const headers: Record<string, string> = {
     'content-type': 'application/json; charset=utf-8',
     'proxy-status': `PostgREST; error=${error.code}`,
-    ...opts.headers,
+    ...error.headers,
   };
   // The database is away (restart, dropped connections): clients should come back shortly.
-  if (status === 503) headers['retry-after'] = '1';
-  if (status === 401) {
-    headers['www-authenticate'] =
-      error.code === 'PGRST301' || error.code === 'PGRST303'
-        ? `Bearer error="invalid_token", error_description=${JSON.stringify(error.message)}`
-        : 'Bearer';
-  }
+  if (error.status === 503) headers['retry-after'] = '1';
+  if (error.status === 401) headers['www-authenticate'] ??= 'Bearer';
   const body = JSON.stringify({ code: error.code, details: error.details ?? null, hint: error.hint ?? null, message: error.message });
-  return { status, headers, body: opts.headOnly ? '' : body };
+  return { status: error.status, headers, body: opts.headOnly ? '' : body };
 }
 
-/** A Postgres error: the role switch failing means the token names a role we may not use. */
+/** A Postgres failure → its response (see databaseError). */
 export function dbErrorResponse(e: DbFailure, role: string, authenticated: boolean, headOnly: boolean): EngineResponse {
-  if (e.step === 'commit') {
-    return errorResponse(
-      {
-        code: 'PGRST001',
-        message: 'The database connection was lost while committing; the outcome of this write is unknown',
-        details: e.message,
-        hint: 'Read the rows back before retrying the write.',
-      },
-      { authenticated, headOnly },
-    );
-  }
-  if (e.step === 'role' && e.code === '22023') {
-    return errorResponse(
-      {
-        code: e.code,
-        message: e.message,
-        details: e.details,
-        hint: `The role "${role}" named by the token does not exist in this database.`,
-      },
-      { authenticated, headOnly },
-    );
-  }
-  if (e.step === 'role' && e.code === '42501') {
-    return errorResponse(
-      {
-        code: e.code,
-        message: e.message,
-        details: e.details,
-        hint: `The role "${role}" is not granted to the Data API's authenticator role.`,
-      },
-      { authenticated, headOnly },
-    );
-  }
-  return errorResponse({ code: e.code, message: e.message, details: e.details, hint: e.hint }, { authenticated, headOnly });
+  return errorResponse(databaseError(e, role, authenticated), { headOnly });
 }
 
-export function toResponse(plan: ActionPlan, r: DbResult, authenticated: boolean): EngineResponse {
+export function toResponse(plan: ActionPlan, r: DbResult): EngineResponse {
   if (plan.media.kind === 'plan') {
     const headOnly = plan.kind !== 'mutate' && plan.headOnly;
     return { status: 200, headers: { 'content-type': contentTypeOf(plan.media) }, body: headOnly ? '' : (r.body ?? '') };
   }
   switch (plan.kind) {
     case 'read':
-      return readResponse(plan, r, authenticated);
+      return readResponse(plan, r);
     case 'mutate':
-      return mutateResponse(plan, r, authenticated);
+      return mutateResponse(plan, r);
     case 'call':
-      return callResponse(plan, r, authenticated);
+      return callResponse(plan, r);
     case 'openapi': {
       const doc = openApiDocument(plan.cache, plan.schema, JSON.parse(r.body ?? '{}') as RolePrivileges);
       return {
@@ -114,26 +74,13 @@ export function toResponse(plan: ActionPlan, r: DbResult, authenticated: boolean
 /** The error a write's result turns into after the statement ran (the transaction then rolls back). */
 function afterwardsError(plan: MutatePlan | CallPlan, tx: TxPlan, r: DbResult): ApiError | undefined {
   const affected = plan.kind === 'mutate' ? (r.totalResultSet ?? r.pageTotal) : r.pageTotal;
-  if (tx.maxAffected !== undefined && affected > tx.maxAffected) {
-    return {
-      code: 'PGRST124',
-      message: 'Query result exceeds max-affected preference constraint',
-      details: `The query affects ${affected} rows`,
-      hint: null,
-    };
-  }
-  const singular =
-    plan.media.kind === 'object' &&
-    (plan.kind === 'call' ? plan.shape.kind === 'rows' && !plan.shape.single : plan.return === 'representation');
-  if (singular && r.pageTotal !== 1) {
-    return {
-      code: 'PGRST116',
-      message: 'Cannot coerce the result to a single JSON object',
-      details: `The result contains ${r.pageTotal} rows`,
-      hint: null,
-    };
-  }
-  return undefined;
+  if (tx.maxAffected !== undefined && affected > tx.maxAffected) return maxAffectedExceeded(affected);
+  if (plan.media.kind !== 'object') return undefined;
+  // A singular Accept asks for exactly one row: a write that touched any other number is refused
+  // (and rolled back) whatever `return=` says, as PostgREST does; a function, by the rows it returned.
+  if (plan.kind === 'mutate') return affected === 1 ? undefined : notSingular(affected);
+  const several = plan.shape.kind === 'rows' ? !plan.shape.single : plan.routine.returnsSet;
+  return several && r.pageTotal !== 1 ? notSingular(r.pageTotal) : undefined;
 }
 
 /**
@@ -154,9 +101,9 @@ function preferenceApplied(headers: Record<string, string>, applied: readonly st
   if (applied.length > 0) headers['preference-applied'] = applied.join(', ');
 }
 
-function mutateResponse(plan: MutatePlan, r: DbResult, authenticated: boolean): EngineResponse {
+function mutateResponse(plan: MutatePlan, r: DbResult): EngineResponse {
   const failed = afterwardsError(plan, plan.tx, r);
-  if (failed) return errorResponse(failed, { authenticated });
+  if (failed) return errorResponse(failed);
   const affected = r.totalResultSet ?? r.pageTotal;
   const total = plan.count === 'exact' ? String(affected) : '*';
   const representation = plan.return === 'representation';
@@ -173,9 +120,9 @@ function mutateResponse(plan: MutatePlan, r: DbResult, authenticated: boolean): 
   return { status: plan.mutation === 'create' ? 201 : 200, headers, body: r.body ?? '' };
 }
 
-function callResponse(plan: CallPlan, r: DbResult, authenticated: boolean): EngineResponse {
+function callResponse(plan: CallPlan, r: DbResult): EngineResponse {
   const failed = afterwardsError(plan, plan.tx, r);
-  if (failed) return errorResponse(failed, { authenticated, headOnly: plan.headOnly });
+  if (failed) return errorResponse(failed, { headOnly: plan.headOnly });
   const headers: Record<string, string> = {};
   preferenceApplied(headers, plan.preferencesApplied);
   if (plan.routine.returns === 'void') return { status: 204, headers, body: '' };
@@ -199,30 +146,16 @@ function callResponse(plan: CallPlan, r: DbResult, authenticated: boolean): Engi
   return { status, headers, body: plan.headOnly ? '' : body };
 }
 
-function readResponse(plan: ReadPlan, r: DbResult, authenticated: boolean): EngineResponse {
+function readResponse(plan: ReadPlan, r: DbResult): EngineResponse {
   const lower = plan.offset;
   const total = pickTotal(plan, r);
   if (total !== null && lower > total && !(lower === 0 && total === 0)) {
-    return errorResponse(
-      {
-        code: 'PGRST103',
-        message: 'Requested range not satisfiable',
-        details: `An offset of ${lower} was requested, but there are only ${total} rows.`,
-        hint: null,
-      },
-      { authenticated, headOnly: plan.headOnly, headers: { 'content-range': `*/${total}` } },
-    );
+    return errorResponse(rangeNotSatisfiable(`An offset of ${lower} was requested, but there are only ${total} rows.`, `*/${total}`), {
+      headOnly: plan.headOnly,
+    });
   }
   if (plan.media.kind === 'object' && r.pageTotal !== 1) {
-    return errorResponse(
-      {
-        code: 'PGRST116',
-        message: 'Cannot coerce the result to a single JSON object',
-        details: `The result contains ${r.pageTotal} rows`,
-        hint: null,
-      },
-      { authenticated, headOnly: plan.headOnly },
-    );
+    return errorResponse(notSingular(r.pageTotal), { headOnly: plan.headOnly });
   }
   const upper = lower + r.pageTotal - 1;
   const range = r.pageTotal > 0 ? `${lower}-${upper}` : '*';

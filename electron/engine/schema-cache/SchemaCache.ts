@@ -104,6 +104,8 @@ export interface DataApiConfig {
   /** Exposed schemas; the first is the default. */
   readonly dbSchemas: readonly string[];
   readonly aggregatesEnabled: boolean;
+  /** `pgrst.db_plan_enabled` (PostgREST's db-plan-enabled): whether Data API callers may ask for query plans. */
+  readonly planEnabled: boolean;
   /** `pgrst.db_max_rows`, when the database sets it. */
   readonly maxRows?: number;
 }

@@ -10,7 +10,7 @@ const cache = (tag: string) =>
     foreignKeys: [],
     relations: new Map(),
     relationships: new Map(),
-    config: { dbSchemas: [tag], aggregatesEnabled: false },
+    config: { dbSchemas: [tag], aggregatesEnabled: false, planEnabled: false },
   }) as SchemaCache;
 
 /** A load the test finishes by hand. */

@@ -3,7 +3,8 @@
  * arrive meanwhile wait for the new one (or get 503 PGRST002): never an answer planned
  * against a stale or half-built cache. Reloads asked for during a load run again after it.
  */
-import { refuse, type Outcome } from '../ApiError';
+import { failWith, type Outcome } from '../errors/ApiError';
+import { schemaCacheUnavailable } from '../errors/pgrstErrors';
 import type { SchemaCache } from './SchemaCache';
 
 export class SchemaCacheHolder {
@@ -62,6 +63,6 @@ export class SchemaCacheHolder {
     clearTimeout(timer);
     if (this.current) return { ok: true, value: this.current };
     // The reason stays in the logs (see `error`): it can name roles and hosts.
-    return refuse('PGRST002', 'Could not query the database for the schema cache. Retrying.', null, null);
+    return failWith(schemaCacheUnavailable());
   }
 }

@@ -119,7 +119,8 @@ function routineOf(r: RoutineRow): Routine {
 const CONFIG_SQL = `
 SELECT current_setting('pgrst.db_schemas', true) AS db_schemas,
        current_setting('pgrst.db_aggregates_enabled', true) AS db_aggregates_enabled,
-       current_setting('pgrst.db_max_rows', true) AS db_max_rows`;
+       current_setting('pgrst.db_max_rows', true) AS db_max_rows,
+       current_setting('pgrst.db_plan_enabled', true) AS db_plan_enabled`;
 
 const KINDS: Record<string, RelationKind> = { r: 'table', v: 'view', m: 'materialized_view', f: 'foreign_table', p: 'partitioned_table' };
 const VOLATILITY = { i: 'immutable', s: 'stable', v: 'volatile' } as const;
@@ -179,7 +180,12 @@ async function loadConfig(session: CatalogSession): Promise<DataApiConfig> {
     }
   }
   const row = (
-    await session.query<{ db_schemas: string | null; db_aggregates_enabled: string | null; db_max_rows: string | null }>(CONFIG_SQL)
+    await session.query<{
+      db_schemas: string | null;
+      db_aggregates_enabled: string | null;
+      db_max_rows: string | null;
+      db_plan_enabled: string | null;
+    }>(CONFIG_SQL)
   ).rows[0];
   const maxRows = /^\s*\d+\s*$/.test(row?.db_max_rows ?? '') ? Number(row!.db_max_rows) : undefined;
   const schemas = (row?.db_schemas ?? '')
@@ -188,9 +194,14 @@ async function loadConfig(session: CatalogSession): Promise<DataApiConfig> {
     .filter((s) => s !== '');
   return {
     dbSchemas: schemas.length > 0 ? schemas : ['public'],
-    aggregatesEnabled: ['true', 'on', '1', 'yes'].includes((row?.db_aggregates_enabled ?? '').trim().toLowerCase()),
+    aggregatesEnabled: isOn(row?.db_aggregates_enabled),
+    planEnabled: isOn(row?.db_plan_enabled),
     ...(maxRows !== undefined && maxRows > 0 && { maxRows }),
   };
+}
+
+function isOn(setting: string | null | undefined): boolean {
+  return ['true', 'on', '1', 'yes'].includes((setting ?? '').trim().toLowerCase());
 }
 
 function assemble(

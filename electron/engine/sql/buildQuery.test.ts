@@ -22,7 +22,7 @@ const clients: Relation = {
   writable: { insert: true, update: true, delete: true },
 };
 const cache: SchemaCache = {
-  config: { dbSchemas: ['public'], aggregatesEnabled: true },
+  config: { dbSchemas: ['public'], aggregatesEnabled: true, planEnabled: false },
   relations: new Map([[relationKey(clients), clients]]),
   relationships: new Map(),
   foreignKeys: [],
@@ -36,7 +36,7 @@ function request(filters: FilterNode[], extra: Partial<ApiRequest> = {}): ApiReq
     action: { kind: 'read', headOnly: false },
     target: { kind: 'relation', schema: 'public', name: 'clients' },
     query: { filters: filters.map((node) => ({ path: [], node })), order: [], paging: [] },
-    media: { kind: 'json', stripNulls: false },
+    accepted: [{ kind: 'json', stripNulls: false }],
     preferences: { unknown: [] },
     method: 'GET',
     path: '/public/clients',

@@ -3,6 +3,8 @@
  * cache only; quoting is what keeps even odd catalog names (quotes, spaces, case) exact.
  */
 export function quoteIdent(name: string): string {
+  // The planner refuses such names; NUL would end the statement's text on the wire.
+  if (name.includes('\0')) throw new Error('An identifier cannot contain NUL');
   return '"' + name.replace(/"/g, '""') + '"';
 }
 

@@ -43,7 +43,9 @@ export function UrlBar({ url, table, onQuery, actions }: UrlBarProps) {
     }
     const parsed = parseQuery(queryPartOf(text));
     if (!parsed.ok) {
-      setError(parsed.error);
+      // Shown as the Data API answers it: 400 PGRST100, PostgREST's wording, the parameter named.
+      const { message, details, hint } = parsed.error;
+      setError({ code: 'PGRST100', message, details, hint });
       return;
     }
     setError(null);
