@@ -55,7 +55,8 @@ test.afterAll(async () => {
 async function openSqlEditor(page: Page): Promise<void> {
   await page.goto(readyInfo().ui);
   await page.getByRole('group', { name: 'Admin tools' }).getByRole('button', { name: 'SQL editor' }).click();
-  await expect(page.getByRole('textbox', { name: 'SQL' })).toBeAttached();
+  // Monaco's first load in a fresh page: over 15 s when the machine is loaded.
+  await expect(page.getByRole('textbox', { name: 'SQL' })).toBeAttached({ timeout: 60_000 });
 }
 
 const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'SQL editor' });
