@@ -51,10 +51,19 @@ async function growTo(db: pg.Client, mb: number): Promise<number> {
   }
 }
 
-async function firstQueryMs(endpoint: Endpoint, password: string): Promise<number> {
+/** Connect-and-query time of a client as Lakebase's connect: the endpoint's host, TLS, a credential as the password. */
+async function firstQueryMs(endpoint: Endpoint): Promise<number> {
   const [host, port] = (endpoint.status?.hosts?.host ?? '').split(':');
+  const cred = await call<{ token: string }>(server, 'POST', 'credentials', { endpoint: endpoint.name });
   const t = performance.now();
-  const c = new pg.Client({ host, port: Number(port), user: 'postgres', password, database: 'databricks_postgres' });
+  const c = new pg.Client({
+    host,
+    port: Number(port ?? 5432),
+    user: server.issuer.owner,
+    password: cred.token,
+    database: 'databricks_postgres',
+    ssl: { ca: server.controlPlane.postgres().caCertPem },
+  });
   await c.connect();
   await c.query('SELECT 1');
   const ms = performance.now() - t;
@@ -67,7 +76,6 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'pier-bench-branch-'));
 const verbose = process.argv.includes('--verbose');
 const server = await startLocalControlPlane(dataDir, verbose ? (line) => console.log(`  · ${line}`) : undefined);
-const password = decodeURIComponent(new URL(server.embedded.connectionString).password);
 const db = new pg.Client({ connectionString: server.embedded.connectionString });
 await db.connect();
 const rows: string[] = [];
@@ -84,7 +92,7 @@ try {
     const resumes: number[] = [];
     for (let i = 0; i < 3; i++) {
       await server.controlPlane.suspendEndpoint(endpoint.name ?? '');
-      resumes.push(await firstQueryMs(endpoint, password));
+      resumes.push(await firstQueryMs(endpoint));
     }
     const line = `source ${(size / 1048576).toFixed(0).padStart(5)} MB   branch ready in ${seconds.toFixed(2).padStart(6)} s   resume from suspended (median of 3) ${median(resumes).toFixed(0).padStart(5)} ms`;
     console.log(line);

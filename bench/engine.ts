@@ -27,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
-import { createEngine } from '../electron/engine/engine';
+import { createEngine, searchPathOf } from '../electron/engine/engine';
 import { SETTINGS_SQL, settingsValues } from '../electron/engine/execute/runQuery';
 import { handleNodeRequest } from '../electron/engine/handleNodeRequest';
 import { planRequest } from '../electron/engine/plan/planRequest';
@@ -405,6 +405,8 @@ function engineTransaction(
     path: pathPart,
     headers: parsed.value.headers,
     readWrite,
+    // Every bench scenario is in schema public, as its target says.
+    searchPath: searchPathOf('public', engineOptions.cache.config),
   });
   // With the privilege check the engine puts in the settings statement (row_security_active for a
   // read of tables, the role fingerprint for a write; see execute/privilegedBatch).

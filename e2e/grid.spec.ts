@@ -21,6 +21,7 @@ async function openTable(page: Page, table: string) {
 }
 
 test("the documentation's query, built with the mouse", async ({ page }) => {
+  test.slow(); // some twenty steps through the builder, the URL bar and its errors
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const grid = await openTable(page, 'clients');

@@ -1,22 +1,30 @@
 import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { readyInfo } from './support/ready';
 
 const DEV = 'projects/local/branches/dev';
 
-/** The superuser on a branch's read-write endpoint: a branch is a copy of production, roles included. */
+/** The owner on a branch's read-write endpoint, as Lakebase's clients connect: its host, TLS, a credential as the password. */
 async function branchClient(branch: string): Promise<pg.Client> {
   const info = readyInfo();
-  const res = await fetch(`${info.managementApi}/${branch}/endpoints`, { headers: { authorization: `Bearer ${info.tokens.owner}` } });
-  const body = (await res.json()) as { endpoints: { status?: { endpoint_type?: string; hosts?: { host?: string } } }[] };
-  const host = body.endpoints.find((e) => e.status?.endpoint_type === 'ENDPOINT_TYPE_READ_WRITE')?.status?.hosts?.host ?? '';
-  const production = new URL(info.postgres);
+  const auth = { authorization: `Bearer ${info.tokens.owner}` };
+  const res = await fetch(`${info.managementApi}/${branch}/endpoints`, { headers: auth });
+  const body = (await res.json()) as { endpoints: { name?: string; status?: { endpoint_type?: string; hosts?: { host?: string } } }[] };
+  const endpoint = body.endpoints.find((e) => e.status?.endpoint_type === 'ENDPOINT_TYPE_READ_WRITE');
+  const [host, port] = (endpoint?.status?.hosts?.host ?? '').split(':');
+  const cred = await fetch(`${info.managementApi}/credentials`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ endpoint: endpoint?.name }),
+  });
   const client = new pg.Client({
-    host: host.slice(0, host.lastIndexOf(':')),
-    port: Number(host.slice(host.lastIndexOf(':') + 1)),
-    user: decodeURIComponent(production.username),
-    password: decodeURIComponent(production.password),
+    host,
+    port: Number(port ?? 5432),
+    user: 'owner@pier.local',
+    password: ((await cred.json()) as { token: string }).token,
     database: 'databricks_postgres',
+    ssl: { ca: readFileSync(info.postgresCa ?? '', 'utf8') },
   });
   await client.connect();
   return client;

@@ -36,6 +36,8 @@ export interface PierServicesOptions {
   readonly dataDir: string;
   /** Use this PostgreSQL instead of the embedded default (nothing is seeded). */
   readonly databaseUrl?: string | undefined;
+  /** Port of the Postgres proxy local endpoints are reached through; default 5432 (see ControlPlaneOptions.postgresPort). */
+  readonly postgresPort?: number;
   readonly log: (line: string) => void;
   /**
    * Desktop: the Electron safeStorage cipher for the vault, or why it cannot be used. Browser mode
@@ -98,6 +100,7 @@ export async function startPierServices(options: PierServicesOptions): Promise<P
         issuer,
         embedded: postgres.embedded,
         log,
+        ...(options.postgresPort !== undefined && { postgresPort: options.postgresPort }),
         dataApiUrl: (ref) => {
           const branch = `projects/${ref.projectId}/branches/${ref.branchId}`;
           return localDataApiUrl(origin, { branch, database: ref.database }, branch === EMBEDDED_BRANCH);
@@ -123,7 +126,7 @@ export async function startPierServices(options: PierServicesOptions): Promise<P
     }
     devTokens.owner = devTokens[issuer.owner] ?? '';
 
-    const cloud = await startCloud(options, issuer, disposers);
+    const cloud = await startCloud(options, issuer, controlPlane?.postgres().caCertPem, disposers);
     const branchData = new BranchData({ local: localSource, cloud: cloud.source });
     disposers.push(() => branchData.close());
     if (cloud.workspaces) {
@@ -193,7 +196,7 @@ async function startPostgres(options: PierServicesOptions, disposers: Array<() =
   }
   const lock = await lockDataDir(options.dataDir);
   disposers.push(() => lock.release());
-  const embedded = await startEmbeddedDefault({ dataDir: options.dataDir, log: options.log });
+  const embedded = await startEmbeddedDefault({ dataDir: options.dataDir, log: options.log, lockDown: true });
   disposers.push(() => embedded.dispose());
   const password = await loadOrCreateSecret(path.join(options.dataDir, 'secrets', 'authenticator'));
   // The Data API connects as `authenticator`, as on Lakebase; its password is Pier's own secret
@@ -217,6 +220,8 @@ async function startPostgres(options: PierServicesOptions, disposers: Array<() =
 async function startCloud(
   options: PierServicesOptions,
   issuer: LocalIssuer,
+  /** The local CA, which local endpoints' certificates chain to (absent with --database-url). */
+  localCaPem: string | undefined,
   disposers: Array<() => Promise<void>>,
 ): Promise<{ handlers: HandlerDeps['cloud']; source: IBranchSource<CloudLocation>; workspaces?: WorkspaceRegistry }> {
   const unavailable = (reason: string) => {
@@ -231,6 +236,7 @@ async function startCloud(
       baseUrl: `${options.origin}${MANAGEMENT_API_PREFIX}`,
       auth: mintedTokenProvider(() => issuer.mintToken(issuer.owner, { ttlSeconds: 3600 }), 3600_000),
       identity: issuer.owner,
+      ...(localCaPem && { caCertPem: localCaPem }),
     },
   });
   if (!services.ok) return unavailable(services.error.message);

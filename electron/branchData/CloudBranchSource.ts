@@ -104,7 +104,7 @@ export class CloudBranchSource implements IBranchSource<CloudLocation> {
     }
     const endpoint = await this.readWriteEndpoint(at);
     const host = endpoint.status?.hosts?.host ?? 'endpoint-host';
-    const scheme = connectionAddress(host).tls ? 'https' : 'http';
+    const scheme = connectionAddress(host).loopback ? 'http' : 'https';
     return `${scheme}://${host}/api/2.0/workspace/{workspace-id}/rest/${at.database}`;
   }
 

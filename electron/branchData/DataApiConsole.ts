@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import type { OutputOf, ParsedInputOf } from '../../shared/contract';
 import type { EngineRequest, EngineResponse, TrustedCaller } from '../engine';
-import { relationshipsFrom, findRelation } from '../engine/schema-cache/SchemaCache';
 import { notFound, unavailable } from '../errors/PierError';
 import type { BranchData, Reach } from './BranchData';
 import type { EngineLogin, OpenedEngine } from './IBranchSource';
@@ -51,7 +50,9 @@ export class DataApiConsole {
       'admin',
       async (e) => {
         const cache = await e.engine.schemaCache();
-        return cache ? ({ kind: 'ok', cache } as const) : ({ kind: 'noCache', loginRole: e.loginRole } as const);
+        if (!cache) return { kind: 'noCache', loginRole: e.loginRole } as const;
+        // The cache describes the exposed schemas; a relation of another is described on demand.
+        return { kind: 'ok', relation: await e.engine.describeRelation(input.schema, input.table) } as const;
       },
       (d) => (d.kind === 'noCache' ? 'unreachable' : 'ran'),
     );
@@ -61,12 +62,11 @@ export class DataApiConsole {
         'The server log says why (often a missing privilege, e.g. USAGE on a schema, or the database is restarting). Fix it, then press Retry.',
       );
     }
-    const { cache } = described;
-    const relation = findRelation(cache, input.schema, input.table);
-    if (!relation) throw notFound(`Relation ${input.schema}.${input.table} is not in the Data API schema cache.`);
+    if (!described.relation) throw notFound(`Relation ${input.schema}.${input.table} is not in the Data API schema cache.`);
+    const { relation, relationships, exposed } = described.relation;
     return {
       baseUrl: await this.data.dataApiBaseUrl(input.at),
-      exposed: cache.config.dbSchemas.includes(input.schema),
+      exposed,
       kind: relation.kind,
       columns: relation.columns.map((c) => ({
         name: c.name,
@@ -77,7 +77,7 @@ export class DataApiConsole {
         comment: c.comment,
       })),
       primaryKey: [...relation.primaryKey],
-      relationships: relationshipsFrom(cache, relation).map((r) =>
+      relationships: relationships.map((r) =>
         r.kind === 'many-to-many'
           ? {
               kind: r.kind,

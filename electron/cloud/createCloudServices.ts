@@ -29,6 +29,8 @@ export interface CloudServicesOptions {
     readonly auth: IAuthProvider;
     /** The local identity connections run as (the owner's email). */
     readonly identity: string;
+    /** The local certificate authority (PEM) that signs the local endpoints' TLS certificate. */
+    readonly caCertPem?: string;
   };
   readonly cliCommand?: string;
 }
@@ -61,6 +63,7 @@ export async function createCloudServices(options: CloudServicesOptions): Promis
   const registry = workspaces.value;
   const userNames = new Map<string, string>();
   const pools = new EndpointPools({
+    ...(options.local.caCertPem && { loopbackCa: options.local.caCertPem }),
     clientFor: (id) => registry.client(id),
     identityFor: async (id) => {
       if (id === LOCAL_WORKSPACE_ID) return cloudOk(options.local.identity);

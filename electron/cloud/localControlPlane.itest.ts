@@ -78,7 +78,8 @@ async function approvingBrowser(url: string): Promise<void> {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'pier-cloud-'));
-  embedded = await startEmbeddedDefault({ dataDir });
+  // Locked down as the app runs it: endpoints are reached through Pier's Postgres proxy only.
+  embedded = await startEmbeddedDefault({ dataDir, lockDown: true });
   server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -224,7 +225,8 @@ describe('every resource through the client', () => {
     const primary = value(await client.getEndpoint('projects/local/branches/dev/endpoints/primary'));
     expect(primary.status).toMatchObject({
       endpoint_type: 'ENDPOINT_TYPE_READ_WRITE',
-      hosts: { host: expect.stringMatching(/^127\.0\.0\.1:\d+$/) },
+      // Pier's Postgres proxy: localhost, with the port when it is not 5432.
+      hosts: { host: expect.stringMatching(/^localhost(:\d+)?$/) },
     });
     const updated = await done(
       client.updateEndpoint('projects/local/branches/dev/endpoints/primary', {
@@ -307,6 +309,7 @@ describe('connections to branches', () => {
     const pools = new EndpointPools({
       clientFor: () => Promise.resolve(cloudOk(counting)),
       identityFor: () => Promise.resolve(cloudOk(issuer.owner)),
+      loopbackCa: controlPlane.postgres().caCertPem,
       idleCloseMs: 300,
       credentialTtl: '300s',
       renewBeforeMs: 300_000,
@@ -342,11 +345,12 @@ describe('connections to branches', () => {
     const pools = new EndpointPools({
       clientFor: () => Promise.resolve(cloudOk(owner)),
       identityFor: () => Promise.resolve(cloudOk(issuer.owner)),
+      loopbackCa: controlPlane.postgres().caCertPem,
     });
     try {
       const target = { workspaceId: 'local', endpoint: `${PROD}/endpoints/primary` };
       const r = await pools.withConnection(target, async (a) => {
-        // Locally the newest credential of a role replaces the previous one.
+        // A newer credential leaves the cached one valid, as on Lakebase; both logins work.
         value(await owner.generateDatabaseCredential({ endpoint: target.endpoint }));
         return pools.withConnection(target, async (b) => [
           (await a.query('SELECT 1 AS x')).rows[0],
@@ -374,6 +378,7 @@ describe('a leased pool (for a Data API engine)', () => {
     const pools = new EndpointPools({
       clientFor: () => Promise.resolve(cloudOk(counting)),
       identityFor: () => Promise.resolve(cloudOk(issuer.owner)),
+      loopbackCa: controlPlane.postgres().caCertPem,
       idleCloseMs: 200,
       credentialTtl: '300s',
       renewBeforeMs: 298_000,
@@ -384,7 +389,7 @@ describe('a leased pool (for a Data API engine)', () => {
       const first = await lease.pool.connect();
       for (let i = 0; i < 100 && credentialCalls < 2; i++) await new Promise((r) => setTimeout(r, 100));
       expect(credentialCalls).toBeGreaterThanOrEqual(2);
-      // Locally a new credential replaces the old password: this login works only with the renewed one.
+      // A login after the renewal uses the renewed credential.
       const second = await lease.pool.connect();
       expect((await second.query<{ u: string }>('SELECT current_user AS u')).rows[0]?.u).toBe(issuer.owner);
       first.release();
@@ -473,6 +478,7 @@ describe('tree actions through the RPC handlers', () => {
         baseUrl: `${origin}/api/2.0/postgres`,
         auth: mintedTokenProvider(() => issuer.mintToken(issuer.owner, { ttlSeconds: 3600 }), 3600_000),
         identity: issuer.owner,
+        caCertPem: controlPlane.postgres().caCertPem,
       },
     });
     services = value(made);
@@ -570,7 +576,7 @@ describe('tree actions through the RPC handlers', () => {
       maxCu: 1,
       suspendTimeoutSeconds: 300,
       disabled: false,
-      host: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+      host: expect.stringMatching(/^localhost(:\d+)?$/),
     });
     const second = await refusal(
       h['cloud.createEndpoint'](createEndpointInput.parse({ workspaceId: ws, branch: ALT, endpointId: 'rw2', type: 'READ_WRITE' })),

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -202,5 +203,46 @@ describe('engine configuration', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('audience and tokens without a role, as PostgREST checks them', () => {
+  let aud: EngineServer;
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    // A table nobody was granted.
+    await admin.query('CREATE TABLE IF NOT EXISTS denied (id int)');
+    await admin.end();
+    aud = await startEngineServer(url, { jwt: { secret: SECRET, audience: 'pier' }, listen: false });
+  });
+  afterAll(async () => {
+    await aud?.close();
+  });
+  const hs = (claims: Record<string, unknown>) =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
+
+  it.each([
+    { label: 'no aud', claims: {}, status: 200 },
+    { label: 'the audience', claims: { aud: 'pier' }, status: 200 },
+    { label: 'an array holding it', claims: { aud: ['other', 'pier'] }, status: 200 },
+    { label: 'an empty array', claims: { aud: [] }, status: 200 },
+    { label: 'another audience', claims: { aud: 'other' }, status: 401 },
+    { label: 'an array without it', claims: { aud: ['other'] }, status: 401 },
+    { label: 'a number', claims: { aud: 5 }, status: 401 },
+  ] as { label: string; claims: { aud?: unknown }; status: number }[])('aud: $label → $status', async ({ claims, status }) => {
+    const r = await aud.get('/public/clients?select=id&limit=1', bearer(await hs({ sub: 'user@example.com', ...claims })));
+    expect(r.status).toBe(status);
+    if (status === 401)
+      expect((r.json as { message: string }).message).toBe(
+        typeof claims.aud === 'number' ? "The JWT 'aud' claim must be a string or an array of strings" : 'JWT not in audience',
+      );
+  });
+
+  it('a token without a role claim runs as the anonymous role, and a denial is 401 as for no token', async () => {
+    const r = await aud.get('/public/request_info?select=role', bearer(await hs({ name: 'no role here' })));
+    expect(r.json).toEqual([{ role: 'pier_engine_anon' }]);
+    const denied = await aud.get('/public/denied', bearer(await hs({ name: 'no role here' })));
+    expect({ status: denied.status, code: (denied.json as { code: string }).code }).toEqual({ status: 401, code: '42501' });
   });
 });

@@ -4,8 +4,19 @@ import { fixtureSql, startEngineServer, type EngineServer } from './test/startEn
 
 let api: EngineServer;
 
+/** Functions over a row: computed fields (one value) and computed relationships (rows of a table). */
+const COMPUTED_SQL = `
+CREATE FUNCTION full_label(clients) RETURNS text LANGUAGE sql STABLE AS $$ SELECT $1.name || ' (' || $1.company || ')' $$;
+CREATE FUNCTION open_tasks(projects) RETURNS SETOF tasks LANGUAGE sql STABLE AS $$ SELECT * FROM tasks WHERE project_id = $1.id AND status <> 'completed' $$;
+CREATE FUNCTION lead_task(projects) RETURNS SETOF tasks LANGUAGE sql STABLE ROWS 1 AS $$ SELECT * FROM tasks WHERE project_id = $1.id ORDER BY id LIMIT 1 $$;
+CREATE FUNCTION owner(projects) RETURNS clients LANGUAGE sql STABLE AS $$ SELECT * FROM clients WHERE id = $1.client_id $$;
+-- Named like the table it returns: it overrides the foreign key's relationship, as in PostgREST.
+CREATE FUNCTION shipments(shipment_events) RETURNS SETOF shipments LANGUAGE sql STABLE AS $$ SELECT * FROM shipments WHERE order_no = $1.order_no AND false $$;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO pier_engine_anon;
+`;
+
 beforeAll(async () => {
-  const url = await createTestDatabase(inject('postgresUrl'), 'pier_engine_embeds', await fixtureSql());
+  const url = await createTestDatabase(inject('postgresUrl'), 'pier_engine_embeds', (await fixtureSql()) + COMPUTED_SQL);
   api = await startEngineServer(url);
 });
 afterAll(async () => {
@@ -73,15 +84,15 @@ describe('embedding through foreign keys', () => {
         {
           cardinality: 'many-to-one',
           embedding: 'messages with users',
-          relationship: 'messages_sender_fkey using messages(sender_id) and users(id)',
+          relationship: 'messages_receiver_fkey using messages(receiver_id) and users(id)',
         },
         {
           cardinality: 'many-to-one',
           embedding: 'messages with users',
-          relationship: 'messages_receiver_fkey using messages(receiver_id) and users(id)',
+          relationship: 'messages_sender_fkey using messages(sender_id) and users(id)',
         },
       ],
-      hint: "Try changing 'users' to one of the following: 'users!messages_sender_fkey', 'users!messages_receiver_fkey'. Find the desired relationship in the 'details' key.",
+      hint: "Try changing 'users' to one of the following: 'users!messages_receiver_fkey', 'users!messages_sender_fkey'. Find the desired relationship in the 'details' key.",
     });
   });
   it('disambiguates with a constraint or column hint', async () => {
@@ -89,15 +100,23 @@ describe('embedding through foreign keys', () => {
       { body: 'hi Bob', from: { name: 'Ann' }, to: { name: 'Bob' } },
     ]);
   });
-  it('embeds self-references: the column hint picks the direction', async () => {
-    expect(await rows('/public/employees?select=name,manager:employees!manager_id(name)&order=id')).toEqual([
+  it('embeds self-references as PostgREST does: the table name (or a hint) the children, the key column the parent', async () => {
+    // The hint names the children's key column: these are the reports, not the manager.
+    expect(await rows('/public/employees?select=name,reports:employees!manager_id(name)&order=id&reports.order=id')).toEqual([
+      { name: 'Boss', reports: [{ name: 'Dana' }, { name: 'Eli' }] },
+      { name: 'Dana', reports: [] },
+      { name: 'Eli', reports: [] },
+    ]);
+    expect(await rows('/public/employees?select=name,employees(name)&id=eq.1&employees.order=id')).toEqual([
+      { name: 'Boss', employees: [{ name: 'Dana' }, { name: 'Eli' }] },
+    ]);
+    expect(await rows('/public/employees?select=name,manager:manager_id(name)&order=id')).toEqual([
       { name: 'Boss', manager: null },
       { name: 'Dana', manager: { name: 'Boss' } },
       { name: 'Eli', manager: { name: 'Boss' } },
     ]);
-    expect(await rows('/public/employees?select=name,reports:employees!id(name)&id=eq.1&reports.order=id')).toEqual([
-      { name: 'Boss', reports: [{ name: 'Dana' }, { name: 'Eli' }] },
-    ]);
+    const byId = await api.get('/public/employees?select=name,employees!id(name)');
+    expect({ status: byId.status, code: (byId.json as { code: string }).code }).toEqual({ status: 400, code: 'PGRST200' });
   });
   it('!inner keeps only parents with matching children; the default keeps all', async () => {
     expect(await rows('/public/clients?select=name,projects!inner(name)&projects.status=eq.completed')).toEqual([
@@ -124,10 +143,36 @@ describe('embedding through foreign keys', () => {
       { id: 2, industry: 'Software' },
     ]);
   });
-  it('refuses to spread a to-many embed', async () => {
-    const r = await api.get('/public/clients?select=name,...projects(name)');
+  it('spreads a to-many embed as arrays of its columns, in its order; aggregates inside it are refused', async () => {
+    expect(
+      await rows('/public/clients?select=name,...projects(project:name,budget)&id=in.(1,2)&order=id&projects.order=budget.desc'),
+    ).toEqual([
+      { name: 'Acme Corp', project: ['Mobile App Development', 'Website Redesign'], budget: [75000, 25000] },
+      { name: 'TechStart Inc', project: ['Database Migration'], budget: [40000] },
+    ]);
+    expect(await rows('/public/teams?select=name,...users(id)&id=eq.1')).toEqual([{ name: 'Red', id: [1] }]);
+    // No children: empty arrays; !inner keeps only parents with some.
+    expect(await rows('/public/users?select=name,...teams(team:name)&id=eq.3')).toEqual([{ name: 'Cid', team: [] }]);
+    expect(await rows('/public/users?select=id,...teams!inner(team:name)&order=id')).toEqual([
+      { id: 1, team: ['Red', 'Blue'] },
+      { id: 2, team: ['Blue'] },
+    ]);
+    const r = await api.get('/public/clients?select=name,...projects(budget.sum())');
     expect(r.status).toBe(400);
-    expect(r.json).toMatchObject({ code: 'PGRST127', message: 'Feature not implemented' });
+    expect(r.json).toMatchObject({
+      code: 'PGRST127',
+      message: 'Feature not implemented',
+      details: 'Aggregates are not implemented for one-to-many or many-to-many spreads.',
+    });
+  });
+  it('names an embedded relation <name>_<depth> in column errors, as PostgREST', async () => {
+    const r = await api.get('/public/clients?select=name,projects(nam)');
+    expect(r.json).toEqual({
+      code: '42703',
+      details: null,
+      hint: 'Perhaps you meant to reference the column "projects_1.name".',
+      message: 'column projects_1.nam does not exist',
+    });
   });
   it('filters, orders and pages embedded resources', async () => {
     expect(await rows('/public/clients?select=name,projects(name)&id=eq.1&projects.order=name.desc&projects.limit=1')).toEqual([
@@ -149,9 +194,9 @@ describe('embedding through foreign keys', () => {
     ]);
   });
   it('filters parents by having children with rel=is.null / not.is.null', async () => {
-    expect(await rows('/public/clients?select=name,client_profiles()&client_profiles=is.null')).toEqual([
-      { name: 'Global Solutions', client_profiles: null },
-    ]);
+    // An embed that selects nothing only filters: it is not in the rows.
+    expect(await rows('/public/clients?select=name,client_profiles()&client_profiles=is.null')).toEqual([{ name: 'Global Solutions' }]);
+    expect(await rows('/public/clients?select=id,projects()&projects=not.is.null&order=id')).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
     expect(await rows('/public/clients?select=id,projects(id)&projects.status=eq.active&projects=not.is.null&order=id')).toEqual([
       { id: 1, projects: [{ id: 1 }] },
       { id: 2, projects: [{ id: 3 }] },
@@ -229,5 +274,76 @@ describe('embedding through foreign keys', () => {
   it('renders embeds in CSV as JSON text', async () => {
     const r = await api.get('/public/clients?select=id,client_profiles(industry)&id=eq.1', { Accept: 'text/csv' });
     expect(r.text).toBe('id,client_profiles\n1,"{""industry"":""Manufacturing""}"');
+  });
+});
+
+describe('computed fields and relationships (functions over a row)', () => {
+  it('selects, filters and orders by a computed field; * leaves it out', async () => {
+    expect(await rows('/public/clients?select=id,full_label&full_label=like.*Inc*&order=full_label.desc')).toEqual([
+      { id: 2, full_label: 'TechStart Inc (TechStart Incorporated)' },
+    ]);
+    expect(Object.keys(((await rows('/public/clients?id=eq.1')) as object[])[0]!)).not.toContain('full_label');
+  });
+  it('embeds a set-returning function as a to-many relationship, ROWS 1 and a row result as to-one', async () => {
+    expect(
+      await rows('/public/projects?select=name,open_tasks(title),lead_task(title),owner(name)&id=in.(1,3)&order=id&open_tasks.order=id'),
+    ).toEqual([
+      {
+        name: 'Website Redesign',
+        open_tasks: [{ title: 'Frontend development' }],
+        lead_task: { title: 'Design mockups' },
+        owner: { name: 'Acme Corp' },
+      },
+      {
+        name: 'Database Migration',
+        open_tasks: [{ title: 'Data migration scripts' }],
+        lead_task: { title: 'Schema analysis' },
+        owner: { name: 'TechStart Inc' },
+      },
+    ]);
+    // Filtered like any embed, and !inner keeps only parents with a row.
+    expect(await rows('/public/projects?select=name,open_tasks!inner(title)&open_tasks.title=like.Data*')).toEqual([
+      { name: 'Database Migration', open_tasks: [{ title: 'Data migration scripts' }] },
+    ]);
+  });
+  it('a function named like a table overrides the foreign key to it', async () => {
+    // The key would give one shipment (an object); the function gives a set, here empty.
+    expect(await rows('/public/shipment_events?select=what,shipments(item)&id=eq.1')).toEqual([{ what: 'packed', shipments: [] }]);
+  });
+});
+
+describe('embed names as PostgREST resolves them', () => {
+  it('a target that names no relationship: 400 PGRST200 with a suggestion', async () => {
+    const r = await api.get('/public/projects?select=name,client(name)');
+    expect({ status: r.status, body: r.json }).toEqual({
+      status: 400,
+      body: {
+        code: 'PGRST200',
+        message: "Could not find a relationship between 'projects' and 'client' in the schema cache",
+        details:
+          "Searched for a foreign key relationship between 'projects' and 'client' in the schema 'public', but no matches were found.",
+        hint: "Perhaps you meant 'clients' instead of 'client'.",
+      },
+    });
+    const hinted = await api.get('/public/projects?select=name,clients!nope(name)');
+    expect((hinted.json as { details: string }).details).toBe(
+      "Searched for a foreign key relationship between 'projects' and 'clients' using the hint 'nope' in the schema 'public', but no matches were found.",
+    );
+  });
+  it('embeds by the foreign key column or the constraint name', async () => {
+    expect(await rows('/public/projects?select=name,client_id(name)&id=eq.3')).toEqual([
+      { name: 'Database Migration', client_id: { name: 'TechStart Inc' } },
+    ]);
+    expect(await rows('/public/projects?select=name,projects_client_id_fkey(name)&id=eq.3')).toEqual([
+      { name: 'Database Migration', projects_client_id_fkey: { name: 'TechStart Inc' } },
+    ]);
+    expect(await rows('/public/messages?select=body,users!sender_id(name)&id=eq.1')).toEqual([{ body: 'hi Bob', users: { name: 'Ann' } }]);
+  });
+  it('two embeds of one name at one level are an error, as in PostgREST (not a silently dropped key)', async () => {
+    const r = await api.get('/public/messages?select=body,users!sender_id(name),users!receiver_id(name)');
+    expect({ status: r.status, body: r.json }).toEqual({
+      status: 400,
+      body: { code: '42712', details: null, hint: null, message: 'table name "messages_users_1" specified more than once' },
+    });
   });
 });

@@ -18,8 +18,17 @@ import { corsHeaders, isPreflight, preflightHeaders, type CorsOptions } from './
 import { parseRequest } from './request/parseRequest';
 import type { ApiRequest } from './request/ApiRequest';
 import { dbErrorResponse, errorResponse, serverTiming, toResponse, transactionEnd, type EngineResponse } from './respond/toResponse';
-import { loadSchemaCache } from './schema-cache/loadSchemaCache';
-import type { SchemaCache } from './schema-cache/SchemaCache';
+import { describeUnexposedRelation, loadSchemaCache, type ConfigReader } from './schema-cache/loadSchemaCache';
+import {
+  findRelation,
+  relationshipsFrom,
+  type DataApiConfig,
+  type Relation,
+  type Relationship,
+  type SchemaCache,
+} from './schema-cache/SchemaCache';
+import { quoteIdent } from './sql/quoteIdent';
+import { assertNever } from '../../shared/contract/result';
 import { SchemaCacheHolder } from './schema-cache/SchemaCacheHolder';
 import { buildQuery } from './sql/buildQuery';
 import type { SqlQuery } from './sql/SqlQuery';
@@ -63,6 +72,15 @@ export interface EngineOptions {
    * connection settings). Pass client settings to listen through another connection.
    */
   readonly listen?: boolean | pg.ClientConfig;
+  /** The NOTIFY channel (PostgREST's db-channel; default `pgrst`). */
+  readonly channel?: string;
+  /**
+   * Reads the configuration at each schema load (default: Lakebase's `pgrst.pre_config()`); the
+   * PostgREST mode reads its file, environment and the in-database settings instead.
+   */
+  readonly readConfig?: ConfigReader;
+  /** Send `Server-Timing` with each response (default on; PostgREST's server-timing-enabled). */
+  readonly serverTiming?: boolean;
   /** How long a request waits for a loading schema cache before 503 (default 10 s). */
   readonly schemaWaitMs?: number;
   readonly log?: (message: string) => void;
@@ -86,6 +104,54 @@ export interface EngineOptions {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** client-error-verbosity = minimal: an error body keeps its code and message only. */
+function minimalError(response: EngineResponse): EngineResponse {
+  if (response.status < 400 || typeof response.body !== 'string' || response.body === '') return response;
+  try {
+    const e = JSON.parse(response.body) as { code?: unknown; message?: unknown };
+    return { ...response, body: JSON.stringify({ code: e.code, message: e.message }) };
+  } catch {
+    return response;
+  }
+}
+
+/** The schema a plan reads or writes. */
+function planSchema(plan: ActionPlan): string {
+  switch (plan.kind) {
+    case 'read':
+      return plan.root.relation.schema;
+    case 'mutate':
+      return plan.relation.schema;
+    case 'call':
+      return plan.routine.schema;
+    case 'openapi':
+      return plan.schema;
+    default:
+      return assertNever(plan, 'plan');
+  }
+}
+
+/**
+ * A request's search_path as PostgREST sets it: its own schema, then db-extra-search-path
+ * (default `public`), each quoted; so unqualified names in functions, views and triggers resolve
+ * as they would under PostgREST.
+ */
+export function searchPathOf(schema: string, config: DataApiConfig): string {
+  // Asked on every request: remembered per configuration (a new cache brings a new one).
+  let bySchema = searchPaths.get(config);
+  if (!bySchema) searchPaths.set(config, (bySchema = new Map()));
+  let path = bySchema.get(schema);
+  if (path === undefined) bySchema.set(schema, (path = [schema, ...(config.extraSearchPath ?? ['public'])].map(quoteIdent).join(', ')));
+  return path;
+}
+const searchPaths = new WeakMap<DataApiConfig, Map<string, string>>();
+
+/** `schema.name` or `name` (PostgREST's way of naming db-pre-request), quoted part by part. */
+function quoteQualifiedName(name: string): string {
+  const dot = name.indexOf('.');
+  return dot < 0 ? quoteIdent(name) : quoteIdent(name.slice(0, dot)) + '.' + quoteIdent(name.slice(dot + 1));
+}
 
 /**
  * For callers inside the main process only (the grid, "view as role"): run as this role without
@@ -125,6 +191,15 @@ export interface Engine {
   reloadSchema(): Promise<void>;
   /** The current schema cache, loading it if needed (for the grid and tree). */
   schemaCache(): Promise<SchemaCache | undefined>;
+  /**
+   * One relation for the console's grid: from the schema cache when its schema is exposed, else
+   * described on demand (the cache describes only exposed schemas; such a relation has no
+   * relationships the Data API would embed). Undefined when it does not exist.
+   */
+  describeRelation(
+    schema: string,
+    name: string,
+  ): Promise<{ relation: Relation; relationships: readonly Relationship[]; exposed: boolean } | undefined>;
   close(): Promise<void>;
 }
 
@@ -136,7 +211,10 @@ export function createEngine(options: EngineOptions): Engine {
   const laneCount = Math.min(options.sharedConnections ?? Math.max(1, Math.floor(poolMax / 3)), poolMax - 1);
   const lanes = laneCount > 0 ? new BatchLanes(options.pool, laneCount) : undefined;
   const templates = new ReadTemplates();
-  const holder = new SchemaCacheHolder(() => withConnection(options.pool, (c) => loadSchemaCache(c)), options.schemaWaitMs ?? 10_000);
+  const holder = new SchemaCacheHolder(
+    () => withConnection(options.pool, (c) => loadSchemaCache(c, { log, ...(options.readConfig && { readConfig: options.readConfig }) })),
+    options.schemaWaitMs ?? 10_000,
+  );
   // Clients only see 503 PGRST002; why the load failed goes to the log.
   const reload = () =>
     holder.reload().then(() => {
@@ -154,7 +232,7 @@ export function createEngine(options: EngineOptions): Engine {
     const config = typeof options.listen === 'object' ? options.listen : (options.pool as unknown as { options: pg.ClientConfig }).options;
     listener = listenForNotifications(
       config,
-      'pgrst',
+      options.channel ?? 'pgrst',
       (payload) => {
         const p = payload.trim().toLowerCase();
         if (p === '' || p === 'reload schema' || p === 'reload config') void reload();
@@ -179,6 +257,7 @@ export function createEngine(options: EngineOptions): Engine {
     principal: { role: string; claims: Readonly<Record<string, unknown>> },
     api: ApiRequest,
     plan: ActionPlan,
+    cache: SchemaCache,
   ): RequestContext => ({
     role: principal.role,
     claims: principal.claims,
@@ -187,6 +266,8 @@ export function createEngine(options: EngineOptions): Engine {
     headers: api.headers,
     ...(options.statementTimeoutMs !== undefined && { statementTimeoutMs: options.statementTimeoutMs }),
     ...(plan.timezone !== undefined && { timezone: plan.timezone }),
+    searchPath: searchPathOf(planSchema(plan), cache.config),
+    ...(cache.config.preRequest !== undefined && { preRequest: quoteQualifiedName(cache.config.preRequest) }),
   });
 
   async function handle(req: EngineRequest, trusted: TrustedCaller | undefined): Promise<EngineResponse> {
@@ -239,7 +320,7 @@ export function createEngine(options: EngineOptions): Engine {
     const settle = transactionEnd(plan.value);
     const t2 = performance.now();
     const ctx: RequestContext = {
-      ...contextOf(principal.value, api, plan.value),
+      ...contextOf(principal.value, api, plan.value, cache.value),
       readWrite: plan.value.kind === 'mutate' || (plan.value.kind === 'call' && !plan.value.readOnly),
       ...(settle !== undefined && { settle }),
       ...(options.prepareStatements !== false && { preparedEpoch: cache.value }),
@@ -253,10 +334,11 @@ export function createEngine(options: EngineOptions): Engine {
     }
     const t3 = performance.now();
     const response = result.ok
-      ? toResponse(plan.value, result.value)
+      ? toResponse(plan.value, result.value, { rawQuery: req.rawQuery })
       : dbErrorResponse(result.error, principal.value.role, authenticated, headOnly);
     const t4 = performance.now();
-    response.headers['server-timing'] = serverTiming({ parse: t1 - t0, plan: t2 - t1, query: t3 - t2, render: t4 - t3 });
+    if (options.serverTiming !== false)
+      response.headers['server-timing'] = serverTiming({ parse: t1 - t0, plan: t2 - t1, query: t3 - t2, render: t4 - t3 });
     return response;
   }
 
@@ -282,9 +364,9 @@ export function createEngine(options: EngineOptions): Engine {
       if (!plan.ok) return refuse(i, errorResponse(plan.error));
       if (plan.value.kind === 'openapi') return refuse(i, errorResponse(descriptionNotInTransaction()));
       const principal = { role: trusted.role, claims: trusted.claims ?? { role: trusted.role } };
-      planned.push({ plan: plan.value, query: buildQuery(plan.value), ctx: contextOf(principal, parsed.value, plan.value) });
+      planned.push({ plan: plan.value, query: buildQuery(plan.value), ctx: contextOf(principal, parsed.value, plan.value, cache.value) });
     }
-    const respond = (i: number, r: DbResult) => toResponse(planned[i]!.plan, r);
+    const respond = (i: number, r: DbResult) => toResponse(planned[i]!.plan, r, { rawQuery: reqs[i]!.rawQuery });
     const run = await runInOneTransaction(options.pool, planned, (i, r) => respond(i, r).status < 400, rollback);
     const responses = reqs.map((_, i) => {
       const outcome = run.outcomes[i];
@@ -310,12 +392,27 @@ export function createEngine(options: EngineOptions): Engine {
         response = errorResponse(internalError(err instanceof Error ? err.message : String(err)));
       }
       Object.assign(response.headers, corsHeaders(options.cors, req.headers));
-      return response;
+      // The answer depends on these request headers (PostgREST sends this on every success).
+      if (response.status < 400) {
+        const vary = response.headers['vary'];
+        response.headers['vary'] = vary === undefined ? 'Accept, Prefer, Range' : `${vary}, Accept, Prefer, Range`;
+      }
+      return holder.peek()?.config.errorVerbosity === 'minimal' ? minimalError(response) : response;
     },
     reloadSchema: reload,
     async schemaCache() {
       const c = await holder.get();
       return c.ok ? c.value : undefined;
+    },
+    async describeRelation(schema, name) {
+      const c = await holder.get();
+      if (!c.ok) return undefined;
+      if (c.value.config.dbSchemas.includes(schema)) {
+        const relation = findRelation(c.value, schema, name);
+        return relation && { relation, relationships: relationshipsFrom(c.value, relation), exposed: true };
+      }
+      const relation = await withConnection(options.pool, (s) => describeUnexposedRelation(s, schema, name));
+      return relation && { relation, relationships: [], exposed: false };
     },
     async close() {
       await listener?.close();

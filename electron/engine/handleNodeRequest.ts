@@ -54,6 +54,11 @@ export async function handleNodeRequest(
     return;
   }
   const response = await engine.handle(toEngineRequest(req, pathAfterDatabase, body));
-  res.writeHead(response.status, response.headers);
+  // The length, not chunks: every answer is whole in memory, and clients (and PostgREST's) expect it.
+  const headers =
+    response.status === 204 || response.status === 304 || req.method === 'HEAD'
+      ? response.headers
+      : { ...response.headers, 'content-length': String(Buffer.byteLength(response.body)) };
+  res.writeHead(response.status, headers);
   res.end(req.method === 'HEAD' ? undefined : response.body);
 }

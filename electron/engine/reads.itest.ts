@@ -5,7 +5,15 @@ import { fixtureSql, startEngineServer, type EngineServer } from './test/startEn
 let api: EngineServer;
 
 beforeAll(async () => {
-  const url = await createTestDatabase(inject('postgresUrl'), 'pier_engine_reads', await fixtureSql());
+  const url = await createTestDatabase(
+    inject('postgresUrl'),
+    'pier_engine_reads',
+    (await fixtureSql()) +
+      `CREATE TYPE place AS (city text, zip int);
+       CREATE TABLE sites (id int PRIMARY KEY, at place, codes int[]);
+       INSERT INTO sites VALUES (1, ('Oslo', 150), '{7,8,9}'), (2, ('Rome', 100), '{1}');
+       GRANT SELECT ON sites TO pier_engine_anon;`,
+  );
   api = await startEngineServer(url);
 });
 afterAll(async () => {
@@ -334,5 +342,24 @@ describe('schemas and errors', () => {
     const r = await api.get('/public/clients', { 'Content-Type': 'application/json' }, 'PURGE');
     expect(r.status).toBe(405);
     expect(r.json).toMatchObject({ code: 'PGRST117' });
+  });
+});
+
+describe('JSON paths as PostgREST reads them', () => {
+  it('names a path by its last key; an array index names nothing (`tags->>0` is `tags`)', async () => {
+    expect(await rows('/public/documents?select=data->list->>0,data->a->>b,tags->>0&id=eq.1')).toEqual([
+      { list: '10', b: 'x', tags: 'pets' },
+    ]);
+    expect(await rows('/public/documents?select=data->list->0&id=eq.1')).toEqual([{ list: 10 }]);
+  });
+  it('uses arrows on arrays and composites (their JSON form), in select, filters and order', async () => {
+    expect(await rows('/public/sites?select=id,city:at->>city,first:codes->0&order=at->zip')).toEqual([
+      { id: 2, city: 'Rome', first: 1 },
+      { id: 1, city: 'Oslo', first: 7 },
+    ]);
+    expect(await rows('/public/sites?select=id&at->>city=eq.Oslo&codes->>1=eq.8')).toEqual([{ id: 1 }]);
+  });
+  it('answers Vary on success, as PostgREST does', async () => {
+    expect((await api.get('/public/sites?select=id')).headers.get('vary')).toBe('Accept, Prefer, Range');
   });
 });

@@ -22,6 +22,21 @@ CREATE FUNCTION keys_of(doc jsonb) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELE
 CREATE FUNCTION add_note(id int, text text) RETURNS void LANGUAGE sql AS $$ INSERT INTO api.notes VALUES (id, text) $$;
 CREATE FUNCTION whoami() RETURNS text LANGUAGE sql STABLE AS $$ SELECT current_user::text $$;
 GRANT INSERT ON api.notes TO pier_engine_anon;
+-- One unnamed parameter takes the body; overloads; record results; a volatile function that writes nothing.
+CREATE FUNCTION shout(text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT upper($1) $$;
+CREATE FUNCTION root_name(xml) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT (xpath('name(/*)', $1))[1]::text $$;
+CREATE FUNCTION byte_count(bytea) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT length($1) $$;
+CREATE FUNCTION ignored(int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT $1 $$;
+CREATE FUNCTION pick(a int) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'int' $$;
+CREATE FUNCTION pick(a text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'text' $$;
+CREATE FUNCTION pick(a int, b int) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'two' $$;
+CREATE FUNCTION pair() RETURNS record LANGUAGE sql IMMUTABLE AS $$ SELECT 1, 'one'::text $$;
+CREATE FUNCTION stamp(label text) RETURNS text LANGUAGE sql VOLATILE AS $$ SELECT label || '!' $$;
+-- Unqualified names in a function of schema api: found through the request's search_path.
+CREATE FUNCTION api.helper() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'from api' $$;
+CREATE FUNCTION api.uses_helper() RETURNS text LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN helper() || ', ' || (SELECT text FROM notes WHERE id = 1); END $$;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA api TO pier_engine_anon;
+CREATE FUNCTION padded(c character) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT octet_length(c) $$;
 `;
 
 let api: EngineServer;
@@ -46,11 +61,11 @@ describe('/rpc', () => {
     expect(r.status, r.text).toBe(200);
     expect(r.json).toBe(3);
   });
-  it('GET passes arguments in the query string to STABLE/IMMUTABLE functions; VOLATILE via GET is 405', async () => {
+  it('GET calls any function in a read-only transaction: a write inside fails as Postgres says (25006, 405)', async () => {
     expect((await api.get('/rpc/add?a=40&b=2')).json).toBe(42);
     const v = await api.get('/rpc/bump?step=2');
     expect(v.status).toBe(405);
-    expect(v.json).toMatchObject({ code: 'PGRST101' });
+    expect(v.json).toMatchObject({ code: '25006', message: 'cannot execute nextval() in a read-only transaction' });
     expect((await api.send('POST', '/rpc/bump', {})).json).toBe(1);
     expect((await api.get('/rpc/whoami')).json).toBe('pier_engine_anon');
   });
@@ -115,6 +130,64 @@ describe('/rpc', () => {
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ code: '22P02' });
   });
+  it("passes a text, xml or binary body to the function's one unnamed parameter", async () => {
+    const text = await api.send('POST', '/rpc/shout', 'hello', { 'content-type': 'text/plain' });
+    expect({ status: text.status, body: text.json }).toEqual({ status: 200, body: 'HELLO' });
+    const xml = await api.send('POST', '/rpc/root_name', '<catalog><book/></catalog>', { 'content-type': 'text/xml' });
+    expect(xml.json).toBe('catalog');
+    const r = await fetch(`${api.baseUrl}/rpc/byte_count`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array([0, 1, 2, 255]),
+    });
+    expect(await r.json()).toBe(4);
+    // A body of another type does not reach it.
+    const wrong = await api.send('POST', '/rpc/shout', '<a/>', { 'content-type': 'text/xml' });
+    expect(wrong.status).toBe(404);
+    expect(wrong.json).toEqual({
+      code: 'PGRST202',
+      message: 'Could not find the function public.shout in the schema cache',
+      details: 'Searched for the function public.shout with a single unnamed xml parameter, but no matches were found in the schema cache.',
+      hint: null,
+    });
+  });
+  it('resolves overloads as PostgREST does; an unnamed parameter other than json, text, xml or bytea is not served', async () => {
+    expect((await api.send('POST', '/rpc/pick', { a: 1, b: 2 })).json).toBe('two');
+    const ambiguous = await api.send('POST', '/rpc/pick', { a: 1 });
+    expect({ status: ambiguous.status, body: ambiguous.json }).toEqual({
+      status: 300,
+      body: {
+        code: 'PGRST203',
+        details: null,
+        hint: 'Try renaming the parameters or the function itself in the database so function overloading can be resolved',
+        message: 'Could not choose the best candidate function between: public.pick(a => integer), public.pick(a => text)',
+      },
+    });
+    const missing = await api.send('POST', '/rpc/pick', { c: 1 });
+    expect(missing.json).toEqual({
+      code: 'PGRST202',
+      message: 'Could not find the function public.pick(c) in the schema cache',
+      details:
+        'Searched for the function public.pick with parameter c or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.',
+      hint: 'Perhaps you meant to call the function public.pick(a)',
+    });
+    // postgrest-js sends an unnamed argument as {"": value}.
+    expect((await db.rpc('shout', { '': 'x' } as never)).data).toBe('{"":"X"}');
+    const ignored = await api.send('POST', '/rpc/ignored', { '': 1 });
+    expect({ status: ignored.status, hint: (ignored.json as { hint: string }).hint }).toEqual({
+      status: 404,
+      hint: null,
+    });
+  });
+  it('calls a volatile function over GET in a read-only transaction, and functions returning record', async () => {
+    expect((await api.get('/rpc/stamp?label=hi')).json).toBe('hi!');
+    // An anonymous record: its fields carry the names Postgres gives them.
+    expect(Object.values((await api.get('/rpc/pair')).json as object)).toEqual([1, 'one']);
+    // character(5) arguments are not cut to one character.
+    expect((await api.get('/rpc/padded?c=abc')).json).toBe(3);
+    // Repeated parameters are the variadic argument's values.
+    expect((await api.get('/rpc/total?v=1&v=2&v=3')).json).toBe(6);
+  });
   it('works through postgrest-js rpc()', async () => {
     const sum = await db.rpc('add', { a: 2, b: 5 });
     expect(sum.error).toBeNull();
@@ -126,5 +199,35 @@ describe('/rpc', () => {
     const counted = await db.rpc('numbers', { n: 4 }, { count: 'exact' }).range(0, 1);
     expect(counted.data).toEqual([1, 2]);
     expect(counted.count).toBe(4);
+  });
+});
+
+describe('/rpc statuses and Content-Range', () => {
+  it('counts a scalar result as one row; ranges a set like a read; 416 past its end; Range applies to GET only', async () => {
+    const one = await api.send('POST', '/rpc/add', { a: 1, b: 1 }, { prefer: 'count=exact' });
+    expect({ range: one.headers.get('content-range'), body: one.json }).toEqual({ range: '0-0/1', body: 2 });
+    const page = await api.get('/rpc/numbers?n=5&offset=1&limit=2', { prefer: 'count=exact' });
+    expect({ status: page.status, range: page.headers.get('content-range'), body: page.json }).toEqual({
+      status: 206,
+      range: '1-2/5',
+      body: [2, 3],
+    });
+    const past = await api.get('/rpc/numbers?n=5&offset=7', { prefer: 'count=exact' });
+    expect({ status: past.status, code: (past.json as { code: string }).code, range: past.headers.get('content-range') }).toEqual({
+      status: 416,
+      code: 'PGRST103',
+      range: '*/5',
+    });
+    const post = await api.send('POST', '/rpc/numbers', { n: 3 }, { range: '0-0' });
+    expect(post.json).toEqual([1, 2, 3]);
+    expect((await api.get('/rpc/numbers?n=3', { range: '0-0' })).json).toEqual([1]);
+  });
+});
+
+describe('the search_path of a request', () => {
+  it('is the request schema, then public, as PostgREST sets it: unqualified names in functions resolve', async () => {
+    const r = await api.get('/api/rpc/uses_helper');
+    expect({ status: r.status, body: r.json }).toEqual({ status: 200, body: 'from api, from the api schema' });
+    expect((await api.get('/public/rpc/whoami')).json).toBe('pier_engine_anon');
   });
 });

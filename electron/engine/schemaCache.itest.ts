@@ -39,7 +39,7 @@ describe('schema cache', () => {
     expect(clients.comment).toBe('Customers of the agency');
     expect(clients.primaryKey).toEqual(['id']);
     expect(clients.columnsByName.get('email')).toMatchObject({ type: 'text', nullable: false, comment: 'Where invoices go' });
-    expect(clients.columnsByName.get('id')?.default).toBe("nextval('clients_id_seq'::regclass)");
+    expect(clients.columnsByName.get('id')?.default).toBe("nextval('public.clients_id_seq'::regclass)");
     expect(clients.columnsByName.get('phone')?.nullable).toBe(true);
     expect(findRelation(cache!, 'public', 'active_projects')?.kind).toBe('view');
     expect(findRelation(cache!, 'public', 'documents')?.columnsByName.get('during')?.type).toBe('int4range');

@@ -18,6 +18,25 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO pier_engi
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO pier_engine_anon, "user@example.com";
 CREATE POLICY "anon writes clients" ON clients FOR ALL TO pier_engine_anon USING (true) WITH CHECK (true);
 GRANT INSERT ON api.notes TO pier_engine_anon;
+-- A role that may write a table but not read it.
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pier_engine_writer') THEN CREATE ROLE pier_engine_writer NOLOGIN; END IF;
+END $$;
+GRANT pier_engine_writer TO pier_engine_authenticator;
+CREATE TABLE dropbox (id int PRIMARY KEY, note text);
+GRANT USAGE ON SCHEMA public TO pier_engine_writer;
+GRANT INSERT, UPDATE, DELETE ON dropbox TO pier_engine_writer;
+-- PostgREST's data representations (its documentation's example): a color is an integer, shown and taken as hex text.
+CREATE DOMAIN color AS integer CHECK (VALUE >= 0 AND VALUE <= 16777215);
+CREATE FUNCTION color_to_json(color) RETURNS json LANGUAGE sql IMMUTABLE AS $$ SELECT to_json(lpad(to_hex($1), 6, '0')) $$;
+CREATE CAST (color AS json) WITH FUNCTION color_to_json(color) AS IMPLICIT;
+CREATE FUNCTION json_to_color(json) RETURNS color LANGUAGE sql IMMUTABLE AS $$ SELECT ('x' || lpad($1 #>> '{}', 8, '0'))::bit(32)::int $$;
+CREATE CAST (json AS color) WITH FUNCTION json_to_color(json) AS IMPLICIT;
+CREATE FUNCTION text_to_color(text) RETURNS color LANGUAGE sql IMMUTABLE AS $$ SELECT ('x' || lpad($1, 8, '0'))::bit(32)::int $$;
+CREATE CAST (text AS color) WITH FUNCTION text_to_color(text) AS IMPLICIT;
+CREATE TABLE paints (id int PRIMARY KEY, name text, shade color);
+INSERT INTO paints VALUES (1, 'red', 16711680), (2, 'green', 65280);
+GRANT SELECT, INSERT, UPDATE ON paints TO pier_engine_anon;
 `;
 
 let api: EngineServer;
@@ -48,11 +67,12 @@ const items = async () =>
 const REP = { prefer: 'return=representation' };
 
 describe('POST', () => {
-  it('inserts one object: 201, Location by primary key, no body by default', async () => {
+  it('inserts one object: 201, no body and (as PostgREST) no Location by default', async () => {
     const r = await api.send('POST', '/items', { name: 'bolt', qty: 3 });
     expect(r.status, r.text).toBe(201);
     expect(r.text).toBe('');
-    expect(r.headers.get('location')).toBe('/items?id=eq.1');
+    expect(r.headers.get('location')).toBeNull();
+    expect(r.headers.get('content-range')).toBe('*/*');
     expect(await items()).toEqual([{ id: 1, name: 'bolt', qty: 3, note: 'none' }]);
   });
   it('return=headers-only gives the Location only; count=exact counts the inserted rows', async () => {
@@ -80,7 +100,8 @@ describe('POST', () => {
     const r = await api.send('POST', '/items?columns=name,qty&select=name,qty', [{ name: 'c' }, { name: 'd', qty: 0 }], {
       prefer: 'return=representation, missing=default',
     });
-    expect(r.headers.get('preference-applied')).toBe('return=representation, missing=default');
+    // PostgREST's order: resolution, missing, return, count, tx, handling, timezone, max-affected.
+    expect(r.headers.get('preference-applied')).toBe('missing=default, return=representation');
     expect(r.json).toEqual([
       { name: 'c', qty: 1 },
       { name: 'd', qty: 0 },
@@ -105,7 +126,8 @@ describe('POST', () => {
       body: [
         { id: 1, title: 'first' },
         { id: 50, title: 'chosen' },
-        { id: 2, title: 'next' },
+        // Every row evaluates the defaults, as in PostgREST: the sequence moved for the row that gave its id.
+        { id: 3, title: 'next' },
       ],
     });
   });
@@ -326,7 +348,7 @@ describe('upserts', () => {
       },
     );
     expect(r.status, r.text).toBe(201);
-    expect(r.headers.get('preference-applied')).toBe('return=representation, resolution=merge-duplicates');
+    expect(r.headers.get('preference-applied')).toBe('resolution=merge-duplicates, return=representation');
     expect((await items()).map((i) => [i.name, i.qty])).toEqual([
       ['a', 10],
       ['b', 2],
@@ -353,7 +375,11 @@ describe('upserts', () => {
   it('PUT replaces or creates the row addressed by its full primary key', async () => {
     expect((await api.send('PUT', '/items?id=eq.1', { id: 1, name: 'A', qty: 5 })).status).toBe(204);
     const created = await api.send('PUT', '/items?id=eq.7&select=id,name', { id: 7, name: 'seven' }, REP);
-    expect(created.status).toBe(200);
+    expect(created.status).toBe(201);
+    const replaced = await api.send('PUT', '/items?id=eq.7&select=id,name', { id: 7, name: 'Seven' }, REP);
+    expect(replaced.status).toBe(200);
+    expect(replaced.json).toEqual([{ id: 7, name: 'Seven' }]);
+    await api.send('PUT', '/items?id=eq.7', { id: 7, name: 'seven' });
     expect(created.json).toEqual([{ id: 7, name: 'seven' }]);
     expect((await items()).map((i) => [i.id, i.name])).toEqual([
       [1, 'A'],
@@ -461,5 +487,100 @@ describe('hostile write input is data or a clean error, never SQL', () => {
       { numRuns: 40 },
     );
     expect((await admin.query('SELECT count(*)::int AS n FROM clients')).rows[0]).toEqual({ n: 3 });
+  });
+});
+
+describe('statuses and headers of writes, as PostgREST answers them', () => {
+  const send = (method: string, path: string, body: unknown, headers: Record<string, string> = {}) => api.send(method, path, body, headers);
+  it('an upsert that inserts nothing is 200; one that inserts is 201; ignore-duplicates stays 201', async () => {
+    await send('POST', '/items', [{ name: 'a' }, { name: 'b' }]);
+    const merge = { prefer: 'resolution=merge-duplicates', 'content-type': 'application/json' };
+    expect((await send('POST', '/items?on_conflict=name', [{ name: 'a', qty: 7 }], merge)).status).toBe(200);
+    expect(
+      (
+        await send(
+          'POST',
+          '/items?on_conflict=name',
+          [
+            { name: 'a', qty: 8 },
+            { name: 'c', qty: 1 },
+          ],
+          merge,
+        )
+      ).status,
+    ).toBe(201);
+    expect((await admin.query(`SELECT qty FROM items WHERE name = 'a'`)).rows).toEqual([{ qty: 8 }]);
+    const ignore = await send('POST', '/items?on_conflict=name', [{ name: 'a' }], { prefer: 'resolution=ignore-duplicates' });
+    expect(ignore.status).toBe(201);
+  });
+  it('Content-Range: */n for inserts and deletes, 0-(n-1)/n for updates, none for PUT', async () => {
+    await send('POST', '/items', [{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+    const patch = await send('PATCH', '/items?name=in.(a,b)', { qty: 2 }, { prefer: 'count=exact' });
+    expect({ status: patch.status, range: patch.headers.get('content-range') }).toEqual({ status: 204, range: '0-1/2' });
+    const none = await send('PATCH', '/items?name=eq.zz', { qty: 2 });
+    expect(none.headers.get('content-range')).toBe('*/*');
+    const del = await send('DELETE', '/items?name=in.(a,b)', undefined, { prefer: 'count=exact, return=representation' });
+    expect({ status: del.status, range: del.headers.get('content-range') }).toEqual({ status: 200, range: '*/2' });
+    const put = await send('PUT', '/items?id=eq.9', { id: 9, name: 'nine' });
+    expect({ status: put.status, range: put.headers.get('content-range') }).toEqual({ status: 204, range: null });
+  });
+  it('return=minimal writes need no SELECT privilege; a representation does', async () => {
+    const as = { role: 'pier_engine_writer' };
+    const post = await api.engine.handle(
+      {
+        method: 'POST',
+        path: '/public/dropbox',
+        rawQuery: '',
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from('{"id":1,"note":"x"}'),
+      },
+      as,
+    );
+    expect(post.status, String(post.body)).toBe(201);
+    const patch = await api.engine.handle(
+      {
+        method: 'PATCH',
+        path: '/public/dropbox',
+        rawQuery: 'id=eq.1',
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from('{"note":"y"}'),
+      },
+      as,
+    );
+    // The filter reads the id column: PostgREST's UPDATE needs SELECT on it too, so this is refused alike.
+    expect(patch.status).toBe(403);
+    const rep = await api.engine.handle(
+      {
+        method: 'POST',
+        path: '/public/dropbox',
+        rawQuery: '',
+        headers: { 'content-type': 'application/json', prefer: 'return=representation' },
+        body: Buffer.from('{"id":2}'),
+      },
+      as,
+    );
+    expect(rep.status).toBe(403);
+    expect((await admin.query('SELECT id, note FROM dropbox ORDER BY id')).rows).toEqual([{ id: 1, note: 'x' }]);
+  });
+});
+
+describe('data representations (domain casts to and from JSON and text), as PostgREST applies them', () => {
+  it('outputs a domain through its json cast, reads filter values through its text cast, writes JSON through its json cast', async () => {
+    const read = await api.get('/public/paints?select=id,shade&order=id');
+    expect(read.json).toEqual([
+      { id: 1, shade: 'ff0000' },
+      { id: 2, shade: '00ff00' },
+    ]);
+    expect((await api.get('/public/paints?select=name&shade=eq.00ff00')).json).toEqual([{ name: 'green' }]);
+    expect((await api.get('/public/paints?select=name&shade=in.(ff0000,00ff00)&order=id')).json).toEqual([
+      { name: 'red' },
+      { name: 'green' },
+    ]);
+    const created = await api.send('POST', '/public/paints?select=id,shade', { id: 3, name: 'blue', shade: '0000ff' }, REP);
+    expect({ status: created.status, body: created.json }).toEqual({ status: 201, body: [{ id: 3, shade: '0000ff' }] });
+    const updated = await api.send('PATCH', '/public/paints?id=eq.3&select=shade', { shade: '000080' }, REP);
+    expect(updated.json).toEqual([{ shade: '000080' }]);
+    expect((await admin.query('SELECT shade FROM paints WHERE id = 3')).rows).toEqual([{ shade: 128 }]);
+    expect((await api.get('/public/paints?id=eq.1', { accept: 'text/csv' })).text).toBe('id,name,shade\n1,red,16711680');
   });
 });

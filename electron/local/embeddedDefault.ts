@@ -8,6 +8,7 @@ import { resolveRunAs } from './postgres/runAs';
 import { prepareClusterFolder } from './postgres/clusterFolder';
 import { DEFAULT_DATABASE, ensureDefaultDatabase, seedSampleDatabase } from './seed/sampleDatabase';
 import { ensureWalArchive, WAL_ARCHIVE_SETTINGS } from './runtime/walArchive';
+import { preparePostmasterAccess } from './tls/postmasterAccess';
 import { EndpointRuntime } from './runtime/endpointRuntime';
 import { PierError } from '../errors/PierError';
 
@@ -18,12 +19,20 @@ export interface EmbeddedDefault {
   /** Superuser connection string to `databricks_postgres`. */
   readonly connectionString: string;
   readonly seeded: boolean;
+  /** Whether it admits only Pier's own roles and its Postgres proxy (see `lockDown`). */
+  readonly lockedDown: boolean;
   dispose(): Promise<void>;
 }
 
 export interface EmbeddedDefaultOptions {
   readonly dataDir: string;
   readonly log?: (line: string) => void;
+  /**
+   * Admit only Pier's own roles (by password) and its Postgres proxy (by certificate), as the app
+   * does for every cluster it runs (see tls/postmasterAccess.ts). Tests and benchmarks that log in
+   * as roles of their own leave it off.
+   */
+  readonly lockDown?: boolean;
 }
 
 /** Thrown when the data folder cannot be used; names the folder. */
@@ -45,13 +54,14 @@ export async function startEmbeddedDefault(options: EmbeddedDefaultOptions): Pro
   const [binaries, runAs] = await Promise.all([findPostgresBinaries(), resolveRunAs()]);
   const superuserPassword = await loadOrCreateSecret(path.join(dataDir, 'secrets', 'postgres-superuser'));
   const clusterDir = path.join(await prepareClusterFolder(dataDir, runAs), 'production');
+  const pierOnly = options.lockDown ? await preparePostmasterAccess(dataDir, runAs) : undefined;
   const cluster = new PostgresCluster({
     dir: clusterDir,
     binaries,
     runAs,
     superuserPassword,
     // Archived WAL lets the local control plane branch `production` from a past time.
-    settings: WAL_ARCHIVE_SETTINGS,
+    settings: { ...WAL_ARCHIVE_SETTINGS, ...pierOnly?.settings },
     // Pier's own pools connect straight to this port, so a restarted postmaster must come back on it.
     keepPort: true,
   });
@@ -88,6 +98,7 @@ export async function startEmbeddedDefault(options: EmbeddedDefaultOptions): Pro
     runtime,
     connectionString: cluster.connectionString(DEFAULT_DATABASE),
     seeded,
+    lockedDown: pierOnly !== undefined,
     dispose: () => runtime.close(),
   };
 }

@@ -2,6 +2,8 @@ import { PierError } from '../errors/PierError';
 /** Command-line options of `npm run serve` (and of browser mode under `npm start`). */
 export interface ServeArgs {
   readonly port: number;
+  /** Loopback port of the Postgres proxy local endpoints are reached through. */
+  readonly postgresPort: number;
   readonly dataDir: string | undefined;
   readonly databaseUrl: string | undefined;
   readonly readyFile: string | undefined;
@@ -10,9 +12,13 @@ export interface ServeArgs {
 }
 
 export const DEFAULT_PORT = 7420;
+/** The port Lakebase's clients assume (psql, the Databricks CLI, @databricks/lakebase). */
+export const DEFAULT_POSTGRES_PORT = 5432;
 
 export const USAGE = `Usage: npm run serve -- [options]
   --port N            port on 127.0.0.1 for the UI and APIs (default ${DEFAULT_PORT}; 0 = any free port)
+  --postgres-port N   port on localhost where clients reach local endpoints (default ${DEFAULT_POSTGRES_PORT};
+                      when it is taken, the one used last time or a free one; 0 = any free port)
   --data-dir DIR      where Pier keeps its local data (default: your app-data folder)
   --database-url URL  use this PostgreSQL instead of the embedded one (nothing is seeded)
   --ready-file FILE   when ready, write the URLs and dev tokens to FILE as JSON
@@ -29,6 +35,7 @@ export class UsageError extends PierError {
 
 export function parseServeArgs(argv: readonly string[]): ServeArgs | 'help' {
   let port = DEFAULT_PORT;
+  let postgresPort = DEFAULT_POSTGRES_PORT;
   let dataDir: string | undefined;
   let databaseUrl: string | undefined;
   let readyFile: string | undefined;
@@ -47,6 +54,14 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs | 'help' {
         const n = Number(v);
         if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got "${v}".`);
         port = n;
+        break;
+      }
+      case '--postgres-port': {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 65535)
+          throw new UsageError(`--postgres-port must be a number from 0 to 65535, got "${v}".`);
+        postgresPort = n;
         break;
       }
       case '--data-dir':
@@ -71,5 +86,5 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs | 'help' {
         throw new UsageError(`Unknown option "${raw}".\n${USAGE}`);
     }
   }
-  return { port, dataDir, databaseUrl, readyFile, open };
+  return { port, postgresPort, dataDir, databaseUrl, readyFile, open };
 }

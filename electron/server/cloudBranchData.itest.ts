@@ -4,7 +4,7 @@
  * every call goes over the workspace's endpoint connections (the identity, a database credential
  * from POST /credentials) rather than the local superuser pools.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -246,6 +246,8 @@ describe("a cloud workspace's branches through the catalog and Data API channels
       clientFor: async () => cloudOk(client),
       identityFor: async () => cloudOk('owner@pier.local'),
       idleCloseMs: 100,
+      // The local endpoints' certificate is signed by this Pier's local CA.
+      loopbackCa: await readFile(info.postgresCa ?? '', 'utf8'),
     });
     const cloud = new CloudBranchSource({ clientFor: async () => cloudOk(client), pools, idleCloseMs: 200 });
     // Only cloud locations are used here; the local source is never asked.

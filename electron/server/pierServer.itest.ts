@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -285,14 +285,22 @@ describe('browser-mode server on the embedded default', () => {
     expect(op.error).toBeUndefined();
     const branch = 'projects/local/branches/itest';
     const eps = (await (await fetch(`${info.managementApi}/${branch}/endpoints`, { headers: auth })).json()) as any;
-    const host: string = eps.endpoints[0].status.hosts.host;
-    const superuser = new URL(info.postgres);
+    // The owner, as Lakebase's clients connect: the endpoint's host, TLS, a credential as the password.
+    const [host, port] = (eps.endpoints[0].status.hosts.host as string).split(':');
+    const cred = await (
+      await fetch(`${info.managementApi}/credentials`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ endpoint: eps.endpoints[0].name }),
+      })
+    ).json();
     const db = new pg.Client({
-      host: host.split(':')[0],
-      port: Number(host.split(':')[1]),
-      user: 'postgres',
-      password: decodeURIComponent(superuser.password),
+      host,
+      port: Number(port ?? 5432),
+      user: 'owner@pier.local',
+      password: cred.token,
       database: 'databricks_postgres',
+      ssl: { ca: await readFile(info.postgresCa ?? '', 'utf8') },
     });
     await db.connect();
     await db.query(`UPDATE clients SET name = 'Acme (branch)' WHERE id = 1`);

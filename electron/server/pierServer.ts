@@ -20,6 +20,8 @@ export interface PierServerOptions {
   readonly dataDir: string;
   /** Use this PostgreSQL instead of the embedded default (nothing is seeded). */
   readonly databaseUrl?: string | undefined;
+  /** Port of the Postgres proxy local endpoints are reached through; default 5432 (see ControlPlaneOptions.postgresPort). */
+  readonly postgresPort?: number;
   /** Folder of the built renderer. */
   readonly uiDir: string;
   readonly log?: (line: string) => void;
@@ -132,6 +134,7 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
       dataDir: options.dataDir,
       databaseUrl: options.databaseUrl,
       log,
+      ...(options.postgresPort !== undefined && { postgresPort: options.postgresPort }),
       ...(options.secretCipher && { secretCipher: options.secretCipher }),
       ...(options.openBrowser && { openBrowser: options.openBrowser }),
       ...(options.appShell && { appShell: options.appShell }),
@@ -149,6 +152,10 @@ export async function startPierServer(options: PierServerOptions): Promise<PierS
         dataApi: s.homeDataApi,
         managementApi: `${origin}${MANAGEMENT_API_PREFIX}`,
         oidc: `${origin}/oidc`,
+        ...(s.controlPlane && {
+          postgresProxy: `localhost:${s.controlPlane.postgres().port}`,
+          postgresCa: s.controlPlane.postgres().caFile,
+        }),
         tokens: { ...s.devTokens },
       }),
       close,

@@ -20,6 +20,12 @@ export interface ReadyInfo {
   readonly managementApi: string;
   /** The local OIDC issuer (`…/oidc`; discovery at `/oidc/.well-known/oauth-authorization-server`). */
   readonly oidc: string;
+  /**
+   * Where clients reach local endpoints (absent with --database-url): the Postgres proxy's
+   * `host:port`, and the local CA certificate to trust for `sslmode=verify-full` (PGSSLROOTCERT).
+   */
+  readonly postgresProxy?: string;
+  readonly postgresCa?: string;
   /** Dev bearer tokens from the local issuer: by identity (`user@example.com`, the owner's email) and `owner`. */
   readonly tokens: Readonly<Record<string, string>>;
 }

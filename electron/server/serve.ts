@@ -1,5 +1,5 @@
 /**
- * Headless entry: `npm run serve -- [--port N] [--data-dir DIR] [--database-url URL] [--ready-file FILE] [--open]`.
+ * Headless entry: `npm run serve -- [--port N] [--postgres-port N] [--data-dir DIR] [--database-url URL] [--ready-file FILE] [--open]`.
  * Serves Pier's UI, its RPC, and its APIs on 127.0.0.1 without a window.
  */
 import path from 'node:path';
@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     server = await startPierServer({
       mode: 'browser',
       port: args.port,
+      postgresPort: args.postgresPort,
       dataDir,
       databaseUrl: args.databaseUrl,
       uiDir,

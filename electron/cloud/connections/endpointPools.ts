@@ -1,7 +1,8 @@
 /**
  * Database connections to branch endpoints: host from `status.hosts.host`, the signed-in identity
  * as user, a fresh database credential (`POST /credentials`) as password, renewed before it
- * expires; TLS with certificate checks for every non-loopback host. One pool per endpoint and
+ * expires; always TLS with certificate checks, as Lakebase requires (a loopback host is a Pier's
+ * own Postgres proxy, whose certificate the local CA signs). One pool per endpoint and
  * database, closed after it has been idle for a while, and all of a workspace's pools when the
  * workspace is removed.
  */
@@ -33,16 +34,21 @@ export interface EndpointPoolsOptions {
   readonly maxConnectionsPerPool?: number;
   /** How long to keep retrying while an idle endpoint wakes up. Default 60 s. */
   readonly wakeUpTimeoutMs?: number;
+  /** The CA (PEM) that signs loopback endpoints' certificates: this Pier's local CA, when Pier is its own workspace. */
+  readonly loopbackCa?: string;
 }
 
 export const DEFAULT_DATABASE = 'databricks_postgres';
 
-/** `host` or `host:port` (local endpoints carry their port) → connection host, port and TLS. */
-export function connectionAddress(endpointHost: string): { host: string; port: number; tls: boolean } {
+/**
+ * `host` or `host:port` (a local endpoint carries its port when Pier's proxy could not have 5432)
+ * → connection host and port, and whether it is on this machine (its certificate is then the local CA's).
+ */
+export function connectionAddress(endpointHost: string): { host: string; port: number; loopback: boolean } {
   const m = /^(.*):(\d+)$/.exec(endpointHost);
   const host = m?.[1] ?? endpointHost;
   const port = m?.[2] === undefined ? 5432 : Number(m[2]);
-  return { host, port, tls: !isLoopbackHost(host) };
+  return { host, port, loopback: isLoopbackHost(host) };
 }
 
 interface PoolEntry {
@@ -206,7 +212,9 @@ export class EndpointPools {
       // Read at login. Servers load the role's password before asking for it, so the credential
       // must be fetched before connecting (see connectOne, scheduleRenewal), never during the handshake.
       password: () => this.tokens.get(entry.credentialKey) ?? '',
-      ...(address.tls ? { ssl: { rejectUnauthorized: true, servername: address.host } } : {}),
+      ssl: address.loopback
+        ? { rejectUnauthorized: true, ...(this.options.loopbackCa && { ca: this.options.loopbackCa }) }
+        : { rejectUnauthorized: true, servername: address.host },
       max: this.options.maxConnectionsPerPool ?? 5,
       idleTimeoutMillis: 30_000,
       application_name: 'pier',

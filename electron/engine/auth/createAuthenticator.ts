@@ -22,6 +22,8 @@ export interface JwtConfig {
   readonly publicKeys?: readonly JWK[];
   /** Shared secret for HS256/384/512 tokens. */
   readonly secret?: string;
+  /** More shared secrets as bytes (a base64 secret, symmetric JWKs); each is tried in turn. */
+  readonly secretKeys?: readonly Uint8Array[];
   /** Remote key set, fetched and cached by jose. */
   readonly jwksUrl?: string;
   /** When set, the token's `aud` must include it. */
@@ -63,6 +65,19 @@ function claimAt(payload: unknown, steps: readonly (string | number)[]): unknown
   return v;
 }
 
+/**
+ * PostgREST's `aud` rule: absent, or an empty array, passes; a string must be the configured
+ * audience, an array must hold it (any audience passes when none is configured); anything else is invalid.
+ */
+function audienceError(aud: unknown, audience: string | undefined): string | undefined {
+  if (aud === undefined) return undefined;
+  const matches = (a: unknown) => audience === undefined || a === audience;
+  if (typeof aud === 'string') return matches(aud) ? undefined : 'JWT not in audience';
+  if (Array.isArray(aud) && aud.every((a) => typeof a === 'string'))
+    return aud.length === 0 || aud.some(matches) ? undefined : 'JWT not in audience';
+  return "The JWT 'aud' claim must be a string or an array of strings";
+}
+
 const undecodable = (message: string) => failWith(jwtInvalid(message));
 const badClaims = (message: string) => failWith(jwtClaimsInvalid(message));
 
@@ -71,12 +86,13 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
   if (!steps) throw new Error(`Invalid role claim key ${JSON.stringify(roleClaimKey)}: expected a path such as ".sub" or ".role"`);
   const local = config?.publicKeys && config.publicKeys.length > 0 ? createLocalJWKSet({ keys: [...config.publicKeys] }) : undefined;
   const remote = config?.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : undefined;
-  const secret = config?.secret ? new TextEncoder().encode(config.secret) : undefined;
+  const secrets = [...(config?.secret ? [new TextEncoder().encode(config.secret)] : []), ...(config?.secretKeys ?? [])];
 
   const verifyWith = async (token: string, key: JWTVerifyGetKey | Uint8Array): Promise<JWTPayload> => {
     // PostgREST allows 30 s of clock skew on exp/nbf/iat. A token without exp would be good
-    // forever: the Data API refuses it (PostgREST accepts it).
-    const opts = { clockTolerance: 30, requiredClaims: ['exp'], ...(config?.audience && { audience: config.audience }) };
+    // forever: the Data API refuses it (PostgREST accepts it). The audience is checked
+    // afterwards, as PostgREST checks it (a token without `aud` passes).
+    const opts = { clockTolerance: 30, requiredClaims: ['exp'] };
     const r = key instanceof Uint8Array ? await jwtVerify(token, key, opts) : await jwtVerify(token, key, opts);
     return r.payload;
   };
@@ -100,11 +116,7 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
       } catch {
         return undecodable('JWSError (CompactDecodeError Invalid JWT header)');
       }
-      const candidates: (JWTVerifyGetKey | Uint8Array)[] = alg?.startsWith('HS')
-        ? secret
-          ? [secret]
-          : []
-        : [local, remote].filter((k) => k !== undefined);
+      const candidates: (JWTVerifyGetKey | Uint8Array)[] = alg?.startsWith('HS') ? secrets : [local, remote].filter((k) => k !== undefined);
       if (candidates.length === 0) return undecodable('No suitable key or wrong key type');
       let payload: JWTPayload | undefined;
       for (const [n, key] of candidates.entries()) {
@@ -113,7 +125,7 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
           break;
         } catch (err) {
           const last = n === candidates.length - 1;
-          if (err instanceof errors.JWKSNoMatchingKey && !last) continue;
+          if ((err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWSSignatureVerificationFailed) && !last) continue;
           if (err instanceof errors.JWTExpired) return badClaims('JWT expired');
           if (err instanceof errors.JWTClaimValidationFailed) {
             if (err.claim === 'nbf') return badClaims('JWT not yet valid');
@@ -134,10 +146,12 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
         }
       }
       if (!payload) return undecodable('No suitable key or wrong key type');
+      const aud = audienceError(payload.aud, config?.audience);
+      if (aud) return badClaims(aud);
       const role = claimAt(payload, steps);
       if (role === undefined || role === null) {
-        if (anonRole !== undefined)
-          return { ok: true, value: { role: anonRole, claims: { ...payload, role: anonRole }, anonymous: false } };
+        // No role in the token: the anonymous role, and anonymous for 401/403 too (as PostgREST).
+        if (anonRole !== undefined) return { ok: true, value: { role: anonRole, claims: { ...payload, role: anonRole }, anonymous: true } };
         return failWith(anonymousDisabled(`The token has no role claim at ${roleClaimKey}.`));
       }
       if (typeof role !== 'string' || role === '') return badClaims(`The JWT role claim at ${roleClaimKey} must be a non-empty string`);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ApiError } from './ApiError';
 import * as E from './pgrstErrors';
-import { databaseError, sqlStateStatus, undefinedColumn, undefinedType } from './sqlStateStatus';
+import { databaseError, duplicateTableName, sqlStateStatus, undefinedColumn, undefinedType } from './sqlStateStatus';
 
 /** PostgREST's table (docs/references/errors.rst) plus the engine's own PGRST413 and PGRSTX00. */
 const DOCUMENTED_STATUS: ReadonlyMap<string, number> = new Map([
@@ -85,6 +85,7 @@ const made: Record<keyof typeof E, ApiError> = {
   maxAffectedExceeded: E.maxAffectedExceeded(3),
   invalidPath: E.invalidPath('No resource is served at /a/b/c/d'),
   notServedHere: E.notServedHere('Database "x" does not exist.', 'Check the database name in the URL.'),
+  openApiDisabled: E.openApiDisabled(),
   notImplemented: E.notImplemented('to-many spread'),
   bodyTooLarge: E.bodyTooLarge('The limit is 10 bytes.'),
   noRelationship: E.noRelationship('clients', 'nope'),
@@ -153,6 +154,7 @@ describe('sqlStateStatus: PostgREST’s SQLSTATE → HTTP table', () => {
   it('keeps the names the engine raises itself as Postgres codes them', () => {
     expect(undefinedColumn('clients', 'nme', 'name')).toMatchObject({ code: '42703', status: 400 });
     expect(undefinedType('money', ['text'])).toMatchObject({ code: '42704', status: 400 });
+    expect(duplicateTableName('clients_projects_1')).toMatchObject({ code: '42712', status: 400 });
   });
   it('tells a lost connection from a database error', () => {
     const base = { message: 'gone', details: null, hint: null };

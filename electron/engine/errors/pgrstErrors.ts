@@ -190,6 +190,9 @@ export const invalidPath = (details: string, hint: string | null = null): ApiErr
 /** PGRST125, the message chosen by the caller: what in the URL names nothing here (a workspace, a database). */
 export const notServedHere = (message: string, hint: string): ApiError => pgrst('PGRST125', 404, message, null, hint);
 
+/** PGRST126: the OpenAPI description is switched off (PostgREST's openapi-mode=disabled). */
+export const openApiDisabled = (): ApiError => pgrst('PGRST126', 404, 'Root endpoint metadata is disabled');
+
 /** PGRST127: a feature PostgREST has and the engine does not yet. */
 export const notImplemented = (details: string, hint: string | null = null): ApiError =>
   pgrst('PGRST127', 400, 'Feature not implemented', details, hint);

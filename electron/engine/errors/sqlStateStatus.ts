@@ -84,6 +84,9 @@ export const undefinedColumn = (relation: string, column: string, near: string |
     near ? `Perhaps you meant to reference the column "${relation}.${near}".` : null,
   );
 
+/** 42712, as Postgres words it: two embeds at one level would be one subquery name (`<table>_<name>_<depth>`). */
+export const duplicateTableName = (name: string): ApiError => sqlState('42712', `table name "${name}" specified more than once`, null);
+
 /** 42704: a cast to a type outside the allow-list. */
 export const undefinedType = (name: string, allowed: readonly string[]): ApiError =>
   sqlState('42704', `type "${name}" does not exist`, `Casts may use: ${allowed.join(', ')}.`);

@@ -14,7 +14,7 @@ import {
   rowSecurityActiveIn,
   type PrivilegeCheck,
 } from './privilegedBatch';
-import { sendTransaction, TransactionError, type BatchBuilder } from './sendTransaction';
+import { sendTransaction, TransactionError, type BatchBuilder, type BatchStatement } from './sendTransaction';
 
 export interface RequestContext {
   /** The Postgres role the request runs as. */
@@ -28,6 +28,10 @@ export interface RequestContext {
   readonly timezone?: string;
   /** Writes and volatile calls run READ WRITE; everything else READ ONLY. */
   readonly readWrite?: boolean;
+  /** The request's search_path, as PostgREST sets it: its schema, then the extra ones (quoted). */
+  readonly searchPath?: string;
+  /** db-pre-request: the function (quoted, maybe qualified) called after the settings, before the statement. */
+  readonly preRequest?: string;
   /**
    * Decides, once the statement has run, whether to COMMIT or ROLLBACK (dry runs, max-affected,
    * singular checks). Without it COMMIT goes in the same round trip as the statement.
@@ -48,6 +52,8 @@ export interface DbResult {
   readonly body: string | null;
   /** A single inserted row's primary key as a JSON object, for the Location header. */
   readonly location: string | null;
+  /** How many rows an upsert inserted (the others updated an existing row); null for other statements. */
+  readonly inserted?: number | null;
   /** From EXPLAIN, for planned/estimated counts. */
   readonly plannedTotal: number | null;
   readonly queryMs: number;
@@ -78,7 +84,7 @@ export const SETTINGS_SQL =
   `set_config('request.headers', $5, true), set_config('request.cookies', $6, true), ` +
   `set_config('statement_timeout', $7, true), set_config('timezone', coalesce($8, current_setting('timezone')), true), ` +
   // Reads run read-only even without an explicit BEGIN … READ ONLY (see sendTransaction).
-  `set_config('transaction_read_only', $9, true)`;
+  `set_config('transaction_read_only', $9, true), set_config('search_path', coalesce($10, current_setting('search_path')), true)`;
 
 /** `a=1; b=2` → {a: "1", b: "2"}, for request.cookies. */
 function cookiesOf(header: string | undefined): Record<string, string> {
@@ -104,7 +110,13 @@ export function settingsValues(ctx: RequestContext): (string | null)[] {
     String(ctx.statementTimeoutMs ?? 0),
     ctx.timezone ?? null,
     ctx.readWrite ? 'off' : 'on',
+    ctx.searchPath ?? null,
   ];
+}
+
+/** The pre-request call, as a statement of the request's batch (its row is never read). */
+function preRequestStatement(ctx: RequestContext): BatchStatement[] {
+  return ctx.preRequest === undefined ? [] : [{ text: `SELECT ${ctx.preRequest}()`, values: [], discardRows: true }];
 }
 
 /** The BEGIN a request's transaction starts with. */
@@ -211,6 +223,7 @@ async function runSettled(
   try {
     for (const s of checked.before) steps.push(send('role', s.text, s.values));
     steps.push(send('query', beginSql(ctx.readWrite ?? false)), send('role', checked.settings.text, checked.settings.values));
+    for (const pre of preRequestStatement(ctx)) steps.push(send('query', pre.text));
     explain = query.explain ? send('query', query.explain.text, query.explain.values) : undefined;
     if (explain) steps.push(explain);
     main = send('query', query.main.text, query.main.values);
@@ -248,11 +261,11 @@ async function runSettled(
 
 /**
  * The request's batch, built for the connection it goes out on: the settings with their
- * privilege check (see privilegedBatch), the EXPLAIN for a planned count, the statement.
+ * privilege check (see privilegedBatch), the db-pre-request call, the EXPLAIN for a planned count, the statement.
  */
 function batchOf(query: SqlQuery, ctx: RequestContext, fresh: boolean): BatchBuilder {
   const settings = { text: SETTINGS_SQL, values: settingsValues(ctx) };
-  const statements = [...(query.explain ? [query.explain] : []), query.main];
+  const statements = [...preRequestStatement(ctx), ...(query.explain ? [query.explain] : []), query.main];
   return (connection) => privilegedBatch(connection, settings, ctx.privileges ?? GUARDED, statements, fresh);
 }
 
@@ -339,6 +352,7 @@ async function resultOf(main: Promise<pg.QueryResult>, explain: Promise<pg.Query
     page_total: string;
     body: string | null;
     location?: string | null;
+    inserted?: number | null;
   }>;
   let plannedTotal: number | null = null;
   if (explain) {
@@ -360,6 +374,7 @@ async function resultOf(main: Promise<pg.QueryResult>, explain: Promise<pg.Query
     pageTotal: Number(row?.page_total ?? 0),
     body: row?.body ?? null,
     location: row?.location ?? null,
+    inserted: row?.inserted ?? null,
     plannedTotal,
     queryMs: performance.now() - started,
   };
@@ -450,6 +465,7 @@ async function runItems(
       break;
     }
     try {
+      for (const pre of preRequestStatement(ctx)) await client.query(pre.text);
       const explain = query.explain ? client.query(query.explain.text, [...query.explain.values]) : undefined;
       explain?.catch(() => undefined); // awaited in resultOf; this only keeps an early failure from being "unhandled"
       const value = await resultOf(client.query(query.main.text, [...query.main.values]), explain, started);

@@ -5,8 +5,16 @@
 import type { AggregateName, JsonStep, Quantifier } from '../../../shared/dataapi/ast';
 import type { OperatorName } from '../../../shared/dataapi/operators';
 import type { CountPreference, MediaType, Mutation } from '../request/ApiRequest';
-import type { Column, Relation, Relationship, Routine, SchemaCache } from '../schema-cache/SchemaCache';
+import type { Column, EmbedRelationship, MediaHandler, QualifiedName, Relation, Routine, SchemaCache } from '../schema-cache/SchemaCache';
 import type { SqlType } from './sqlTypes';
+
+/**
+ * The representation a plan answers with: a built-in one, or one a media type handler in the
+ * database produces (PostgREST's handlers; GeoJSON when PostGIS is there).
+ */
+export type PlanMedia =
+  | Exclude<MediaType, { readonly kind: 'unmatched' }>
+  | { readonly kind: 'custom'; readonly type: string; readonly handler: MediaHandler; readonly binary: boolean };
 
 export interface ColumnExpr {
   readonly column: Column;
@@ -19,6 +27,8 @@ export type PlannedItem =
       /** The key in the response object. */
       readonly name: string;
       readonly cast?: SqlType;
+      /** A data representation's function the value goes through first (domain → json or text). */
+      readonly transform?: QualifiedName;
       readonly aggregate?: AggregateName;
       readonly aggregateCast?: SqlType;
     })
@@ -30,7 +40,7 @@ export interface PlannedEmbed {
   readonly name: string;
   readonly spread: boolean;
   readonly join: 'inner' | 'left';
-  readonly relationship: Relationship;
+  readonly relationship: EmbedRelationship;
   readonly node: ReadNode;
   /** SQL alias of the lateral subquery. */
   readonly lateral: string;
@@ -44,6 +54,8 @@ export type PlannedFilter =
       readonly quantifier?: Quantifier;
       readonly language?: string;
       readonly value: string | readonly string[];
+      /** A data representation's function that reads the filter's text value (text → domain). */
+      readonly parse?: QualifiedName;
     })
   | { readonly kind: 'group'; readonly op: 'and' | 'or'; readonly negated: boolean; readonly children: readonly PlannedFilter[] }
   /** `rel=is.null` / `rel=not.is.null`: parents without / with embedded rows. */
@@ -71,9 +83,11 @@ export interface ReadNode {
 
 export interface ReadPlan {
   readonly kind: 'read';
+  /** The schema, echoed as Content-Profile, when the client picked it by profile (or several are exposed). */
+  readonly contentProfile?: string;
   readonly root: ReadNode;
   readonly headOnly: boolean;
-  readonly media: MediaType;
+  readonly media: PlanMedia;
   readonly count?: CountPreference;
   /** `timezone` for the transaction, when the client asked for a known one. */
   readonly timezone?: string;
@@ -96,12 +110,16 @@ export interface TxPlan {
 
 export interface MutatePlan {
   readonly kind: 'mutate';
+  /** The schema, echoed as Content-Profile, when the client picked it by profile (or several are exposed). */
+  readonly contentProfile?: string;
   readonly mutation: Mutation;
   readonly relation: Relation;
   /** The payload's columns, each checked against the relation (insert columns / SET list). */
   readonly columns: readonly Column[];
   /** The payload as JSON text: an array of objects for inserts, one object for updates. */
   readonly payload: string;
+  /** Columns whose JSON values go through a data representation's function (json → domain), by name. */
+  readonly parsers: ReadonlyMap<string, QualifiedName>;
   /** `Prefer: missing=default`: keys a row leaves out take the column default, not NULL. */
   readonly missingDefault: boolean;
   /** Which rows an update/delete touches; planned against `target` alias. */
@@ -113,8 +131,8 @@ export interface MutatePlan {
   /** The shape of returned rows (select, embeds) when the client asked for a representation. */
   readonly returning?: ReadNode;
   readonly return: 'minimal' | 'headers-only' | 'representation';
-  readonly media: MediaType;
-  /** Primary-key columns for the Location header of a single-row insert; empty otherwise. */
+  readonly media: PlanMedia;
+  /** Primary-key columns for the Location header of an insert with return=headers-only; empty otherwise. */
   readonly location: readonly Column[];
   readonly count?: CountPreference;
   readonly tx: TxPlan;
@@ -131,17 +149,24 @@ export interface CallArgument {
 
 export interface CallPlan {
   readonly kind: 'call';
+  /** The schema, echoed as Content-Profile, when the client picked it by profile (or several are exposed). */
+  readonly contentProfile?: string;
   readonly routine: Routine;
-  /** Named arguments, read from `argsJson` (an object) by name. */
-  readonly args: readonly CallArgument[];
-  /** A single unnamed json/jsonb parameter (or params=single-object): the whole body is the argument. */
-  readonly wholeBody: boolean;
-  readonly argsJson: string;
+  /**
+   * none: `fn()`; named: `fn(a := …)`, the values read from one JSON body object by name with the
+   * parameters' types; positional: the one unnamed parameter gets the body itself.
+   */
+  readonly args:
+    | { readonly kind: 'none' }
+    | { readonly kind: 'named'; readonly params: readonly CallArgument[]; readonly json: string }
+    /** GET and form bodies: text values cast to the parameters' types (a variadic one takes them all). */
+    | { readonly kind: 'text'; readonly params: readonly (CallArgument & { readonly value: string | readonly string[] | null })[] }
+    | { readonly kind: 'positional'; readonly type: string; readonly value: string | Buffer | null };
   /** Set-returning or composite results are read like a relation (select, filters, order). */
   readonly shape: { readonly kind: 'scalar' } | { readonly kind: 'rows'; readonly node: ReadNode; readonly single: boolean };
   readonly readOnly: boolean;
   readonly headOnly: boolean;
-  readonly media: MediaType;
+  readonly media: PlanMedia;
   readonly count?: CountPreference;
   readonly offset: number;
   readonly limit?: number;
@@ -154,9 +179,11 @@ export interface CallPlan {
 export interface OpenApiPlan {
   readonly kind: 'openapi';
   readonly schema: string;
+  /** openapi-mode = ignore-privileges: everything in the schema, whatever the role may use. */
+  readonly ignorePrivileges: boolean;
   readonly cache: SchemaCache;
   readonly headOnly: boolean;
-  readonly media: MediaType;
+  readonly media: PlanMedia;
   readonly timezone?: string;
 }
 

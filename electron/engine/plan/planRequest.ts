@@ -6,13 +6,21 @@
 import type { EmbedPath, FieldRef, FilterNode, OrderTerm, SelectItem } from '../../../shared/dataapi/ast';
 import { failWith, succeed as ok, type Outcome } from '../errors/ApiError';
 import * as E from '../errors/pgrstErrors';
-import { undefinedColumn, undefinedType } from '../errors/sqlStateStatus';
+import { duplicateTableName, undefinedColumn, undefinedType } from '../errors/sqlStateStatus';
 import type { ApiRequest, MediaType, Mutation } from '../request/ApiRequest';
-import type { Column, Relation, Relationship, Routine, RoutineParam, SchemaCache } from '../schema-cache/SchemaCache';
-import { findRelation, relationshipsFrom } from '../schema-cache/SchemaCache';
+import type {
+  Column,
+  EmbedRelationship,
+  QualifiedName,
+  Relation,
+  Relationship,
+  Routine,
+  RoutineParam,
+  SchemaCache,
+} from '../schema-cache/SchemaCache';
+import { computedField, findRelation, relationKey, relationshipsFrom, representation } from '../schema-cache/SchemaCache';
 import type {
   ActionPlan,
-  CallArgument,
   CallPlan,
   ColumnExpr,
   MutatePlan,
@@ -24,6 +32,7 @@ import type {
   TxPlan,
 } from './ActionPlan';
 import { closestName } from './closestName';
+import { isDefaultSelect, resolveMedia } from './resolveMedia';
 import { SQL_TYPES, sqlTypeFor, type SqlType } from './sqlTypes';
 
 export interface PlanOptions {
@@ -42,9 +51,13 @@ export interface PlanOptions {
  * explain; none left is 406, as PostgREST answers.
  */
 function chooseMedia(req: ApiRequest, cache: SchemaCache, options: PlanOptions): Outcome<MediaType> {
-  const plans = cache.config.planEnabled || options.explain === true;
+  const plans = plansAllowed(cache, options);
   const media = req.accepted.find((m) => m.kind !== 'plan' || plans);
   return media ? ok(media) : failWith(E.mediaTypeUnavailable(req.headers['accept'] ?? ''));
+}
+
+function plansAllowed(cache: SchemaCache, options: PlanOptions): boolean {
+  return cache.config.planEnabled || options.explain === true;
 }
 
 export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOptions = {}): Outcome<ActionPlan> {
@@ -54,20 +67,39 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
   if (!chosen.ok) return chosen;
   const media = chosen.value;
   const prefs = req.preferences;
+  // A time zone the database does not know is an invalid preference, as in PostgREST.
+  const timezone = prefs.timezone !== undefined && cache.timezones.has(prefs.timezone) ? prefs.timezone : undefined;
+  const invalid = [...prefs.unknown, ...(prefs.timezone !== undefined && timezone === undefined ? [`timezone=${prefs.timezone}`] : [])];
   // Never ignore what is not understood: a preference the engine does not know (or an invalid
   // value of one it knows) is refused, unless the client asked for PostgREST's lenient handling.
-  if (prefs.unknown.length > 0 && prefs.handling !== 'lenient') return failWith(E.invalidPreferences(prefs.unknown));
+  if (invalid.length > 0 && prefs.handling !== 'lenient') return failWith(E.invalidPreferences(invalid));
   const target = req.target;
   if (target.kind === 'root') {
     if (req.action.kind !== 'read') return failWith(E.unsupportedMethod(req.method));
-    return ok({ kind: 'openapi', schema: schema.value, cache, headOnly: req.action.headOnly, media });
+    const mode = cache.config.openApiMode ?? 'follow-privileges';
+    if (mode === 'disabled') return failWith(E.openApiDisabled());
+    if (media.kind === 'unmatched') return failWith(E.mediaTypeUnavailable(media.accept));
+    return ok({
+      kind: 'openapi',
+      schema: schema.value,
+      cache,
+      headOnly: req.action.headOnly,
+      media,
+      ignorePrivileges: mode === 'ignore-privileges',
+    });
   }
-  // Postgres checks the time zone when the request's settings apply it (22023 if it does not know it), as PostgREST lets it.
-  const timezone = prefs.timezone;
   if (req.query.paging.some((p) => p.limit !== undefined && p.limit < 0)) {
     return failWith(E.rangeNotSatisfiable('Limit should be greater than or equal to zero.'));
   }
-  const common: Common = { timezone, maxRows: options.maxRows ?? cache.config.maxRows, media };
+  // PostgREST answers Content-Profile when the schema was chosen by a profile header, or could have been.
+  const negotiated = req.profile !== undefined || (target.schema === undefined && cache.config.dbSchemas.length > 1);
+  const common: Common = {
+    timezone,
+    maxRows: options.maxRows ?? cache.config.maxRows,
+    media,
+    plans: plansAllowed(cache, options),
+    ...(negotiated && { contentProfile: schema.value }),
+  };
   if (target.kind === 'routine') return planCall(req, cache, schema.value, target.name, common);
   const relation = findRelation(cache, schema.value, target.name);
   if (!relation) {
@@ -77,6 +109,8 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
   }
   if (req.action.kind === 'mutate') return planMutation(req, cache, schema.value, relation, req.action.mutation, common);
   if (req.action.kind !== 'read') return failWith(E.unsupportedMethod(req.method));
+  const readMedia = resolveMedia(req, cache, common, relation, isDefaultSelect(req.query.select));
+  if (!readMedia.ok) return readMedia;
   const planner = new NodePlanner(req, cache, schema.value);
   const root = planner.node(relation, req.query.select ?? [{ kind: 'star' }], []);
   if (!root.ok) return root;
@@ -89,16 +123,13 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, options: PlanOp
   const window = topWindow(req, maxRows);
   return ok({
     kind: 'read',
+    ...(common.contentProfile !== undefined && { contentProfile: common.contentProfile }),
     root: root.value,
     headOnly: req.action.headOnly,
-    media,
+    media: readMedia.value,
     ...(prefs.count !== undefined && { count: prefs.count }),
     ...(timezone !== undefined && { timezone }),
-    preferencesApplied: [
-      ...(prefs.count ? [`count=${prefs.count}`] : []),
-      ...(prefs.handling ? [`handling=${prefs.handling}`] : []),
-      ...(timezone !== undefined ? [`timezone=${timezone}`] : []),
-    ],
+    preferencesApplied: appliedPreferences(req, cache, timezone, {}),
     offset: window.offset,
     ...(window.limit !== undefined && { limit: window.limit }),
     estimateThreshold: maxRows ?? 1000,
@@ -109,23 +140,46 @@ interface Common {
   readonly timezone: string | undefined;
   readonly maxRows: number | undefined;
   readonly media: MediaType;
+  /** Query plans may be produced (pgrst.db_plan_enabled, or an in-process caller that may explain). */
+  readonly plans: boolean;
+  readonly contentProfile?: string;
+}
+
+/** db-tx-end: whether transactions commit, and whether `Prefer: tx=` may say otherwise (Lakebase: commit, may). */
+function txEnd(cache: SchemaCache): { rollbackAll: boolean; allowOverride: boolean } {
+  const te = cache.config.txEnd ?? 'commit-allow-override';
+  return { rollbackAll: te.startsWith('rollback'), allowOverride: te.endsWith('allow-override') };
 }
 
 /** The transaction-end preferences every write and call honours. */
-function txPlan(req: ApiRequest): TxPlan {
+function txPlan(req: ApiRequest, cache: SchemaCache): TxPlan {
   const p = req.preferences;
-  return { rollback: p.tx === 'rollback', ...(p.handling === 'strict' && p.maxAffected !== undefined && { maxAffected: p.maxAffected }) };
+  const te = txEnd(cache);
+  const rollback = te.allowOverride && p.tx !== undefined ? p.tx === 'rollback' : te.rollbackAll;
+  return { rollback, ...(p.handling === 'strict' && p.maxAffected !== undefined && { maxAffected: p.maxAffected }) };
 }
 
-function appliedPreferences(req: ApiRequest, timezone: string | undefined, extra: readonly string[]): string[] {
+/**
+ * Preference-Applied, in PostgREST's order: resolution, missing, return, count, tx, handling,
+ * timezone, max-affected; each only where PostgREST applies it.
+ */
+function appliedPreferences(
+  req: ApiRequest,
+  cache: SchemaCache,
+  timezone: string | undefined,
+  applies: { resolution?: boolean; missing?: boolean; return?: boolean; maxAffected?: boolean; extra?: readonly string[] },
+): string[] {
   const p = req.preferences;
   return [
-    ...extra,
+    ...(applies.resolution && p.resolution ? [`resolution=${p.resolution}`] : []),
+    ...(applies.missing && p.missing ? [`missing=${p.missing}`] : []),
+    ...(applies.return && p.return ? [`return=${p.return}`] : []),
     ...(p.count ? [`count=${p.count}`] : []),
+    ...(p.tx && txEnd(cache).allowOverride ? [`tx=${p.tx}`] : []),
     ...(p.handling ? [`handling=${p.handling}`] : []),
     ...(timezone !== undefined ? [`timezone=${timezone}`] : []),
-    ...(p.tx ? [`tx=${p.tx}`] : []),
-    ...(p.handling === 'strict' && p.maxAffected !== undefined ? [`max-affected=${p.maxAffected}`] : []),
+    ...(applies.maxAffected && p.handling === 'strict' && p.maxAffected !== undefined ? [`max-affected=${p.maxAffected}`] : []),
+    ...(applies.extra ?? []),
   ];
 }
 
@@ -167,7 +221,7 @@ function planMutation(
   if (mutation !== 'delete' && payload === undefined) {
     return failWith(E.invalidJson('The request has no body; send the row(s) to write as JSON, CSV or form data.'));
   }
-  if (payload?.kind === 'value') {
+  if (payload?.kind === 'value' || payload?.kind === 'raw') {
     return failWith(E.invalidJson('The body must be a JSON object or an array of objects.'));
   }
   const rows = payload?.rows ?? [];
@@ -187,6 +241,8 @@ function planMutation(
   const columns = columnsOf(relation, keys);
   if (!columns.ok) return columns;
 
+  const media = resolveMedia(req, cache, common, relation, isDefaultSelect(req.query.select));
+  if (!media.ok) return media;
   const planner = new NodePlanner(req, cache, schema);
   // The rows touched are chosen without embeds, so an embed filter cannot widen or narrow them unseen.
   const target = planner.node(relation, [{ kind: 'star' }], []);
@@ -256,16 +312,24 @@ function planMutation(
   if (page && mutation !== 'update' && mutation !== 'delete') {
     return failWith(E.pagingNotAllowed());
   }
-  const single = mutation === 'create' && payload !== undefined && !payload.array;
-  const location = single && relation.primaryKey.length > 0 ? columnsOf(relation, relation.primaryKey) : ok([] as Column[]);
+  // PostgREST sends Location for an insert answered with return=headers-only (of one row, checked when it ran).
+  const locating = mutation === 'create' && ret === 'headers-only';
+  const location = locating && relation.primaryKey.length > 0 ? columnsOf(relation, relation.primaryKey) : ok([] as Column[]);
   if (!location.ok) return location;
   const payloadJson = mutation === 'update' ? JSON.stringify(rows[0] ?? {}) : JSON.stringify(rows);
   return ok({
     kind: 'mutate',
+    ...(common.contentProfile !== undefined && { contentProfile: common.contentProfile }),
     mutation,
     relation,
     columns: columns.value,
     payload: payloadJson,
+    parsers: new Map(
+      columns.value.flatMap((c) => {
+        const fn = representation(cache, 'json', c.type);
+        return fn ? [[c.name, fn] as const] : [];
+      }),
+    ),
     missingDefault: prefs.missing === 'default',
     target: target.value,
     ...(page?.limit !== undefined && { limit: page.limit }),
@@ -273,90 +337,221 @@ function planMutation(
     ...(onConflict && { onConflict }),
     ...(returning && { returning }),
     return: ret,
-    media: common.media,
+    media: media.value,
     location: location.value,
     ...(prefs.count !== undefined && { count: prefs.count }),
-    tx: txPlan(req),
+    tx: txPlan(req, cache),
     ...(common.timezone !== undefined && { timezone: common.timezone }),
-    preferencesApplied: appliedPreferences(req, common.timezone, [
-      ...(prefs.return ? [`return=${prefs.return}`] : []),
-      ...(onConflict && prefs.resolution && mutation === 'create' ? [`resolution=${prefs.resolution}`] : []),
-      ...(prefs.missing === 'default' && (mutation === 'create' || mutation === 'upsert') ? ['missing=default'] : []),
-    ]),
+    preferencesApplied: appliedPreferences(req, cache, common.timezone, {
+      resolution: mutation === 'create' && (relation.primaryKey.length > 0 || req.onConflict !== undefined),
+      missing: mutation === 'create' || mutation === 'update',
+      return: true,
+      maxAffected: mutation === 'update' || mutation === 'delete',
+    }),
   });
 }
 
 const isInput = (p: RoutineParam) => p.mode === 'i' || p.mode === 'b' || p.mode === 'v';
 const JSON_TYPES = new Set(['json', 'jsonb']);
 
-/** A routine's arguments object: the JSON body (POST) or the query string's parameters (GET). */
-function callArguments(req: ApiRequest): Outcome<{ json: Record<string, unknown>; raw: unknown; hasBody: boolean }> {
-  if (req.action.kind === 'call' && req.action.readOnly) {
-    // Argument names are the client's: no prototype, so `__proto__` is just a name.
-    const json = Object.create(null) as Record<string, unknown>;
-    for (const [k, v] of req.query.params ?? []) {
-      // A repeated key is an array (PostgREST's variadic arguments over GET).
-      const prev = json[k];
-      json[k] = prev === undefined ? v : Array.isArray(prev) ? [...(prev as unknown[]), v] : [prev, v];
-    }
-    return ok({ json, raw: json, hasBody: false });
+/** What a call's body is, as PostgREST tells the single-unnamed-parameter cases apart. */
+type BodyMedia = 'json' | 'text' | 'xml' | 'octet' | 'form' | 'none';
+
+function bodyMedia(req: ApiRequest): BodyMedia {
+  const p = req.payload;
+  if (p === undefined) return 'none';
+  if (p.kind === 'raw') return p.media;
+  const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/x-www-form-urlencoded' ? 'form' : 'json';
+}
+
+/**
+ * The argument names a call gives: GET's query-string parameters (those that are not filters),
+ * or POST's body keys (or `columns=`). Values for GET and form bodies, by name, repeated names
+ * kept as lists (variadic arguments).
+ */
+function callKeys(req: ApiRequest, getCall: boolean): { keys: string[]; values: Map<string, string[]> } {
+  const values = new Map<string, string[]>();
+  if (getCall) {
+    for (const [k, v] of req.query.params ?? []) values.set(k, [...(values.get(k) ?? []), v]);
+    return { keys: [...values.keys()], values };
   }
   const p = req.payload;
-  if (p === undefined) return ok({ json: {}, raw: {}, hasBody: false });
-  if (p.kind === 'value') return ok({ json: {}, raw: p.value, hasBody: true });
-  if (p.array) return ok({ json: {}, raw: p.rows, hasBody: true });
-  return ok({ json: { ...p.rows[0] }, raw: p.rows[0], hasBody: true });
+  if (p?.kind === 'rows' && bodyMedia(req) === 'form') for (const [k, v] of Object.entries(p.rows[0] ?? {})) values.set(k, [String(v)]);
+  if (req.columns !== undefined) return { keys: [...req.columns], values };
+  return { keys: p?.kind === 'rows' ? [...p.keys] : [], values };
+}
+
+/** PostgREST's order of overloads: fewer parameters first, then by parameter names and types. */
+function compareRoutines(a: Routine, b: Routine): number {
+  const pa = a.params.filter(isInput);
+  const pb = b.params.filter(isInput);
+  if (pa.length !== pb.length) return pa.length - pb.length;
+  for (let i = 0; i < pa.length; i++) {
+    const x = `${pa[i]!.name}\u0000${pa[i]!.type}`;
+    const y = `${pb[i]!.name}\u0000${pb[i]!.type}`;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+const signature = (r: Routine) =>
+  `${r.schema}.${r.name}(${r.params
+    .filter(isInput)
+    .map((p) => `${p.name} => ${p.type}`)
+    .join(', ')})`;
+
+/**
+ * PostgREST's findProc: among the functions of that name, those whose required parameters are
+ * exactly the given names (optional ones may be given too); failing those, a function whose one
+ * unnamed parameter takes the whole body (json/jsonb for JSON, text, xml, bytea for raw bodies).
+ */
+function findRoutine(
+  cache: SchemaCache,
+  schema: string,
+  name: string,
+  keys: readonly string[],
+  post: boolean,
+  media: BodyMedia,
+): Outcome<Routine> {
+  const overloads = cache.routines.filter((r) => r.schema === schema && r.name === name).sort(compareRoutines);
+  const given = new Set(keys);
+  const rawBody = post && (media === 'text' || media === 'xml' || media === 'octet');
+  const matchesParams = (r: Routine) => {
+    const params = r.params.filter(isInput);
+    if (params.length === 0) return given.size === 0 && !rawBody;
+    const required = params.filter((p) => !p.hasDefault).map((p) => p.name);
+    const optional = new Set(params.filter((p) => p.hasDefault).map((p) => p.name));
+    const rest = [...given].filter((k) => !optional.has(k));
+    return rest.length === required.length && required.every((k) => given.has(k)) && new Set(required).size === required.length;
+  };
+  const singleUnnamed = (r: Routine) => {
+    const params = r.params.filter(isInput);
+    if (!post || params.length !== 1 || params[0]!.name !== '') return false;
+    const type = params[0]!.type;
+    return (
+      (media === 'json' && JSON_TYPES.has(type)) ||
+      (media === 'text' && type === 'text') ||
+      (media === 'xml' && type === 'xml') ||
+      (media === 'octet' && type === 'bytea')
+    );
+  };
+  const byParams = overloads.filter(matchesParams);
+  const fallback = overloads.filter((r) => !matchesParams(r) && singleUnnamed(r));
+  const found = byParams.length > 0 ? byParams : fallback;
+  if (found.length === 1) return ok(found[0]!);
+  if (found.length > 1) {
+    return failWith(E.ambiguousFunction(found.map(signature)));
+  }
+  const sorted = [...keys].sort();
+  const onlyRaw = rawBody;
+  const described = sorted.length === 0 ? ' without parameters' : ` with parameter${sorted.length > 1 ? 's' : ''} ${sorted.join(', ')}`;
+  const searched =
+    post && media === 'text'
+      ? ' with a single unnamed text parameter'
+      : post && media === 'xml'
+        ? ' with a single unnamed xml parameter'
+        : post && media === 'octet'
+          ? ' with a single unnamed bytea parameter'
+          : post && (media === 'json' || media === 'none')
+            ? `${described} or with a single unnamed json/jsonb parameter`
+            : described;
+  let hint: string | null = null;
+  if (!onlyRaw) {
+    if (overloads.length === 0) {
+      const near = closestName(name, new Set(cache.routines.filter((r) => r.schema === schema).map((r) => r.name)));
+      hint = near !== undefined && near !== name ? `Perhaps you meant to call the function ${schema}.${near}` : null;
+    } else {
+      const lists = overloads.map(
+        (r) =>
+          `(${r.params
+            .filter(isInput)
+            .map((p) => p.name)
+            .sort()
+            .join(', ')})`,
+      );
+      const near = closestName(`(${sorted.join(', ')})`, lists);
+      hint = near !== undefined ? `Perhaps you meant to call the function ${schema}.${name}${near}` : null;
+    }
+  }
+  return failWith(
+    E.noFunction(
+      `Could not find the function ${schema}.${name}${onlyRaw ? '' : sorted.length === 0 ? ' without parameters' : `(${sorted.join(', ')})`} in the schema cache`,
+      `Searched for the function ${schema}.${name}${searched}, but no matches were found in the schema cache.`,
+      hint,
+    ),
+  );
 }
 
 function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: string, common: Common): Outcome<CallPlan> {
   const action = req.action;
   if (action.kind !== 'call') return failWith(E.unsupportedMethod(req.method));
-  const candidates = cache.routines.filter((r) => r.schema === schema && r.name === name);
-  const args = callArguments(req);
-  if (!args.ok) return args;
-  const given = Object.keys(args.value.json);
+  const getCall = action.readOnly;
+  const media = bodyMedia(req);
   const singleObject = req.preferences.params === 'single-object';
-  const wholeBodyFits = (r: Routine) => {
-    const inputs = r.params.filter(isInput);
-    return inputs.length === 1 && JSON_TYPES.has(inputs[0]!.type) && (singleObject || inputs[0]!.name === '');
-  };
-  const fits = (r: Routine) => {
-    const inputs = r.params.filter(isInput);
-    if (inputs.some((p) => p.name === '')) return false;
-    return (
-      given.every((g) => inputs.some((p) => p.name === g)) && inputs.every((p) => p.hasDefault || p.mode === 'v' || given.includes(p.name))
-    );
-  };
-  let matches = candidates.filter((r) => wholeBodyFits(r) && (singleObject || args.value.hasBody));
-  if (matches.length === 0 || !singleObject) {
-    const byName = candidates.filter(fits);
-    if (byName.length > 0) matches = byName;
+  const { keys, values } = callKeys(req, getCall);
+  let routine: Routine;
+  // Prefer: params=single-object (older PostgREST): the whole JSON body to a single json parameter.
+  const singleJson = singleObject
+    ? cache.routines.filter((r) => {
+        const inputs = r.params.filter(isInput);
+        return r.schema === schema && r.name === name && inputs.length === 1 && JSON_TYPES.has(inputs[0]!.type);
+      })
+    : [];
+  if (singleJson.length === 1) {
+    routine = singleJson[0]!;
+  } else {
+    const found = findRoutine(cache, schema, name, keys, !getCall, media);
+    if (!found.ok) return found;
+    routine = found.value;
   }
-  if (matches.length === 0) {
-    const near = closestName(name, new Set(cache.routines.filter((r) => r.schema === schema).map((r) => r.name)));
-    return failWith(
-      E.noFunction(
-        `Could not find the function ${schema}.${name}${given.length > 0 ? `(${[...given].sort().join(', ')})` : ' without parameters'} in the schema cache`,
-        `Searched for the function ${schema}.${name}${given.length > 0 ? ` with parameters ${[...given].sort().join(', ')}` : ' without parameters'} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
-        near && near !== name ? `Perhaps you meant to call the function ${schema}.${near}` : null,
-      ),
-    );
+  // A function's result is negotiated as its table's rows, or as the function itself (PostgREST's rule).
+  const resultMedia = resolveMedia(
+    req,
+    cache,
+    common,
+    routine.returnRelation ?? { schema: routine.schema, name: routine.name },
+    isDefaultSelect(req.query.select),
+  );
+  if (!resultMedia.ok) return resultMedia;
+  const inputs = routine.params.filter(isInput);
+  let args: CallPlan['args'];
+  if (singleJson.length === 1 || (inputs.length === 1 && inputs[0]!.name === '')) {
+    // The one unnamed parameter takes the body itself (GET: the parameters as a JSON object).
+    const type = inputs[0]!.type;
+    const p = req.payload;
+    const value: string | Buffer | null = getCall
+      ? JSON.stringify(Object.fromEntries([...values].map(([k, v]) => [k, v.length > 1 ? v : v[0]])))
+      : p === undefined
+        ? null
+        : p.kind === 'raw'
+          ? type === 'bytea'
+            ? p.bytes
+            : p.bytes.toString('utf8')
+          : p.kind === 'value'
+            ? JSON.stringify(p.value)
+            : JSON.stringify(p.array ? p.rows : (p.rows[0] ?? {}));
+    args = { kind: 'positional', type, value };
+  } else {
+    const given = new Set(keys);
+    const named = inputs.filter((p) => given.has(p.name)).map((p) => ({ name: p.name, type: p.type, variadic: p.mode === 'v' }));
+    if (named.length === 0) {
+      args = { kind: 'none' };
+    } else if (getCall || media === 'form') {
+      // Text values, each cast by Postgres to its parameter's type; a variadic one takes every repeat.
+      args = {
+        kind: 'text',
+        params: named.map((a) => {
+          const v = values.get(a.name) ?? [];
+          return { ...a, value: a.variadic ? v : (v[0] ?? null) };
+        }),
+      };
+    } else {
+      const p = req.payload;
+      const body = p?.kind === 'rows' ? (p.rows[0] ?? {}) : {};
+      args = { kind: 'named', params: named, json: JSON.stringify(body) };
+    }
   }
-  if (matches.length > 1) {
-    return failWith(E.ambiguousFunction(matches.map((r) => `${schema}.${name}(${r.arguments})`)));
-  }
-  const routine = matches[0]!;
-  if (action.readOnly && routine.volatility === 'volatile') {
-    return failWith(E.volatileFunctionRead());
-  }
-  // params=single-object always passes the whole body; otherwise only when names do not fit.
-  const wholeBody = wholeBodyFits(routine) && (singleObject || (args.value.hasBody && !fits(routine)));
-  const callArgs: CallArgument[] = wholeBody
-    ? []
-    : routine.params
-        .filter((p) => isInput(p) && given.includes(p.name))
-        .map((p) => ({ name: p.name, type: p.type, variadic: p.mode === 'v' }));
-  const argsJson = JSON.stringify(wholeBody ? (args.value.raw ?? null) : args.value.json);
 
   let shape: CallPlan['shape'] = { kind: 'scalar' };
   const planner = new NodePlanner(req, cache, schema);
@@ -376,20 +571,22 @@ function planCall(req: ApiRequest, cache: SchemaCache, schema: string, name: str
   const prefs = req.preferences;
   return ok({
     kind: 'call',
+    ...(common.contentProfile !== undefined && { contentProfile: common.contentProfile }),
     routine,
-    args: callArgs,
-    wholeBody,
-    argsJson,
+    args,
     shape,
     readOnly: action.readOnly || routine.volatility !== 'volatile',
     headOnly: action.headOnly,
-    media: common.media,
+    media: resultMedia.value,
     ...(prefs.count !== undefined && { count: prefs.count }),
     offset: window.offset,
     ...(window.limit !== undefined && { limit: window.limit }),
-    tx: txPlan(req),
+    tx: txPlan(req, cache),
     ...(common.timezone !== undefined && { timezone: common.timezone }),
-    preferencesApplied: appliedPreferences(req, common.timezone, singleObject ? ['params=single-object'] : []),
+    preferencesApplied: appliedPreferences(req, cache, common.timezone, {
+      maxAffected: true,
+      extra: singleJson.length === 1 ? ['params=single-object'] : [],
+    }),
   });
 }
 
@@ -434,7 +631,8 @@ function topWindow(req: ApiRequest, maxRows: number | undefined): { offset: numb
   const page = req.query.paging.find((p) => p.path.length === 0);
   let lower = page?.offset ?? 0;
   let upper = page?.limit !== undefined ? lower + page.limit - 1 : Infinity;
-  if (req.range) {
+  // The Range header applies to reads only (RFC 9110), as PostgREST reads it.
+  if (req.range && (req.method === 'GET' || req.method === 'HEAD')) {
     lower = Math.max(lower, req.range.from);
     upper = Math.min(upper, req.range.to ?? Infinity);
   }
@@ -472,16 +670,44 @@ class NodePlanner {
     this.seenPaths.push(path);
     const alias = `t${this.aliasCount++}`;
     const items: PlannedItem[] = [];
+    const outer = this.depth;
     for (const item of select) {
+      this.depth = path.length;
       const planned = this.item(relation, item, path);
       if (!planned.ok) return planned;
       items.push(...planned.value);
     }
+    this.depth = path.length;
+    try {
+      return this.nodeRest(relation, select, path, alias, items);
+    } finally {
+      this.depth = outer;
+    }
+  }
+
+  private nodeRest(
+    relation: Relation,
+    select: readonly SelectItem[],
+    path: NodePath,
+    alias: string,
+    items: PlannedItem[],
+  ): Outcome<ReadNode> {
     // Output names (aliases, or a JSON path's last key) become quoted SQL identifiers, and the
     // protocol ends a statement's text at NUL: such a name would cut the statement short.
     for (const i of items) {
       const name = i.kind === 'embed' ? i.embed.name : i.name;
       if (name.includes('\0')) return failWith(E.nulInName(name));
+    }
+    // PostgREST names each embed's subquery <table>_<alias or name>_<depth>: two of one name at one
+    // level meet in Postgres as 42712. Answering that keeps two embeds from sharing one output key.
+    const embedNames = new Set<string>();
+    for (const i of select) {
+      if (i.kind !== 'embed') continue;
+      const key = i.alias ?? i.relation;
+      if (embedNames.has(key)) {
+        return failWith(duplicateTableName(`${relation.name}_${key}_${path.length + 1}`));
+      }
+      embedNames.add(key);
     }
     const grouped = items.some((i) => i.kind === 'count' || (i.kind === 'column' && i.aggregate !== undefined));
     if (grouped && !this.cache.config.aggregatesEnabled) {
@@ -528,11 +754,15 @@ class NodePlanner {
     });
   }
 
-  private column(relation: Relation, field: FieldRef): Outcome<ColumnExpr> {
-    const column = relation.columnsByName.get(field.name);
+  /** The depth of the node being planned: PostgREST's SQL names an embedded relation `<name>_<depth>`, and so do its errors. */
+  private depth = 0;
+
+  private column(relation: Relation, field: FieldRef, depth = this.depth): Outcome<ColumnExpr> {
+    const column = relation.columnsByName.get(field.name) ?? computedField(this.cache, relation, field.name);
     if (!column) {
+      const label = depth === 0 ? relation.name : `${relation.name}_${depth}`;
       const near = closestName(field.name, relation.columnsByName.keys());
-      return failWith(undefinedColumn(relation.name, field.name, near));
+      return failWith(undefinedColumn(label, field.name, near));
     }
     return ok({ column, json: field.json });
   }
@@ -547,7 +777,12 @@ class NodePlanner {
   private item(relation: Relation, item: SelectItem, path: NodePath): Outcome<PlannedItem[]> {
     switch (item.kind) {
       case 'star':
-        return ok(relation.columns.map((column) => ({ kind: 'column' as const, column, json: [], name: column.name })));
+        return ok(
+          relation.columns.map((column) => {
+            const transform = this.outputRepresentation(column);
+            return { kind: 'column' as const, column, json: [], name: column.name, ...(transform && { transform }) };
+          }),
+        );
       case 'count': {
         const cast = this.cast(item.cast);
         if (!cast.ok) return cast;
@@ -570,14 +805,17 @@ class NodePlanner {
         if (!cast.ok) return cast;
         const aggregateCast = this.cast(item.aggregateCast);
         if (!aggregateCast.ok) return aggregateCast;
-        const lastKey = item.field.json[item.field.json.length - 1]?.key;
+        // PostgREST names a JSON path by its last key; array indexes do not name anything (`data->>0` is `data`).
+        const lastKey = [...item.field.json].reverse().find((step) => !/^-?\d+$/.test(step.key))?.key;
         const name = item.alias ?? item.aggregate ?? lastKey ?? item.field.name;
+        const transform = item.field.json.length === 0 ? this.outputRepresentation(col.value.column) : undefined;
         return ok([
           {
             kind: 'column',
             ...col.value,
             name,
             ...(cast.value && { cast: cast.value }),
+            ...(transform && { transform }),
             ...(item.aggregate && { aggregate: item.aggregate }),
             ...(aggregateCast.value && { aggregateCast: aggregateCast.value }),
           },
@@ -588,15 +826,12 @@ class NodePlanner {
         if (!found.ok) return found;
         const { relationship, target } = found.value;
         const name = item.alias ?? item.relation;
-        if (item.spread && !relationship.toOne) {
-          return failWith(
-            E.notImplemented(
-              `Spreading '${item.relation}' is not supported: '${relation.name}' and '${item.relation}' do not form a many-to-one or one-to-one relationship`,
-            ),
-          );
-        }
         const node = this.node(target, item.select, [...path, { name, relation: item.relation }]);
         if (!node.ok) return node;
+        // A to-many spread lifts each column as an array of its values; aggregating inside it is not done (as in PostgREST).
+        if (item.spread && !relationship.toOne && hasAggregate(node.value)) {
+          return failWith(E.notImplemented('Aggregates are not implemented for one-to-many or many-to-many spreads.'));
+        }
         const embed: PlannedEmbed = {
           name,
           spread: item.spread,
@@ -610,38 +845,84 @@ class NodePlanner {
     }
   }
 
+  /**
+   * PostgREST's findRel: the relationships from `source` to relations of its own schema (computed
+   * ones first, overriding a foreign key to a table of the function's name), then narrowed by
+   * the name and the hint exactly as PostgREST narrows them, self-references included.
+   */
   private relationship(
     source: Relation,
     name: string,
     hint: string | undefined,
-  ): Outcome<{ relationship: Relationship; target: Relation }> {
-    const all = relationshipsFrom(this.cache, source).filter((r) => this.cache.config.dbSchemas.includes(r.target.schema));
-    const byName = all.filter(
-      (r) =>
-        (r.target.name === name && r.target.schema === source.schema) ||
-        (r.kind !== 'many-to-many' && r.constraint === name) ||
-        // Embedding by a foreign-key column names the table it points to.
-        (r.kind === 'many-to-one' && r.columns.length === 1 && r.columns[0]![0] === name),
+  ): Outcome<{ relationship: EmbedRelationship; target: Relation }> {
+    const schema = source.schema;
+    const computed = (this.cache.computedRelationships?.get(relationKey(source)) ?? []).filter(
+      (c) => c.function.schema === schema && this.cache.config.dbSchemas.includes(c.target.schema),
     );
-    const matches = hint === undefined ? byName : narrowByHint(byName, hint);
+    const overridden = new Set(computed.map((c) => c.function.name));
+    const candidates: EmbedRelationship[] = [
+      ...computed,
+      ...relationshipsFrom(this.cache, source).filter((r) => r.target.schema === schema && !overridden.has(r.target.name)),
+    ].sort(compareRelationships);
+    const isView = (q: QualifiedName) => {
+      const kind = findRelation(this.cache, q.schema, q.name)?.kind;
+      return kind === 'view' || kind === 'materialized_view';
+    };
+    const matches = candidates.filter((r) => {
+      if (r.kind === 'computed') return r.function.name === name;
+      const self = r.source.schema === r.target.schema && r.source.name === r.target.name;
+      // [origin column, target column] of a single-column key.
+      const single = r.kind !== 'many-to-many' && r.columns.length === 1 ? r.columns[0] : undefined;
+      const constraint = r.kind !== 'many-to-many' ? r.constraint : undefined;
+      if (self) {
+        // One key, two directions: the table's name means the children (one-to-many), the key
+        // column's name the parent (many-to-one); a hint names the children's key column.
+        if (hint === undefined)
+          return (r.target.name === name && r.kind === 'one-to-many') || (single?.[0] === name && r.kind === 'many-to-one');
+        return r.target.name === name && r.kind === 'one-to-many' && single?.[1] === hint;
+      }
+      if (hint === undefined) return r.target.name === name || (!isView(r.target) && (constraint === name || single?.[0] === name));
+      return (
+        r.target.name === name &&
+        (constraint === hint || single?.[0] === hint || single?.[1] === hint || (r.kind === 'many-to-many' && r.junction.name === hint))
+      );
+    });
     if (matches.length === 0) {
-      const near = closestName(name, new Set(all.map((r) => r.target.name)));
+      const childNames = new Set(candidates.map((r) => r.target.name));
+      const near =
+        candidates.length > 0
+          ? closestName(
+              name,
+              [...childNames].filter((n) => n !== name),
+            )
+          : closestName(
+              source.name,
+              [...this.cache.relationships.keys()].flatMap((k) => {
+                const [s, n] = k.split('\u0000');
+                return s === schema && n !== undefined ? [n] : [];
+              }),
+            );
       return failWith(
         E.noRelationship(
           source.name,
           name,
-          `Searched for a foreign key relationship between '${source.name}' and '${name}'${hint !== undefined ? ` using the hint '${hint}'` : ''} in the schema '${source.schema}', but no matches were found.`,
-          near && near !== name ? `Perhaps you meant '${near}' instead of '${name}'.` : null,
+          `Searched for a foreign key relationship between '${source.name}' and '${name}${hint !== undefined ? `' using the hint '${hint}` : ''}' in the schema '${schema}', but no matches were found.`,
+          near === undefined
+            ? null
+            : candidates.length > 0
+              ? `Perhaps you meant '${near}' instead of '${name}'.`
+              : `Perhaps you meant '${near}' instead of '${source.name}'.`,
         ),
       );
     }
     if (matches.length > 1) {
+      const fks = matches.filter((r): r is Relationship => r.kind !== 'computed');
       return failWith(
         E.ambiguousEmbed(
           source.name,
           name,
-          matches.map(describeRelationship),
-          `Try changing '${name}' to one of the following: ${matches.map((r) => `'${name}!${hintFor(r)}'`).join(', ')}. Find the desired relationship in the 'details' key.`,
+          fks.map(describeRelationship),
+          `Try changing '${name}' to one of the following: ${fks.map((r) => `'${r.target.name}!${hintFor(r)}'`).join(', ')}. Find the desired relationship in the 'details' key.`,
         ),
       );
     }
@@ -670,6 +951,8 @@ class NodePlanner {
     }
     const col = this.column(relation, f.field);
     if (!col.ok) return col;
+    // A domain with a text representation reads the filter's value through it.
+    const parse = f.field.json.length === 0 && !f.quantifier ? representation(this.cache, 'text', col.value.column.type) : undefined;
     return ok({
       kind: 'condition',
       ...col.value,
@@ -678,7 +961,13 @@ class NodePlanner {
       ...(f.quantifier && { quantifier: f.quantifier }),
       ...(f.language !== undefined && { language: f.language }),
       value: f.value,
+      ...(parse && { parse }),
     });
+  }
+
+  /** The data representation a column's value is output through: domain → json (text for CSV). */
+  private outputRepresentation(column: Column): QualifiedName | undefined {
+    return representation(this.cache, column.type, this.req.accepted.find((m) => m.kind !== 'plan')?.kind === 'csv' ? 'text' : 'json');
   }
 
   private order(relation: Relation, embeds: readonly PlannedEmbed[], term: OrderTerm): Outcome<PlannedOrder> {
@@ -695,30 +984,43 @@ class NodePlanner {
     if (!via.relationship.toOne) {
       return failWith(E.relatedOrderNotToOne(term.relation, relation.name));
     }
-    const col = this.column(via.node.relation, term.field);
+    const col = this.column(via.node.relation, term.field, this.depth + 1);
     if (!col.ok) return col;
     return ok({ ...col.value, via, ...common });
   }
 }
 
-/**
- * A hint names a foreign key, a junction table, or a column. A column on the embedding side
- * wins over one on the embedded side, so `employees!manager_id` is the manager, not the reports.
- */
-function narrowByHint(candidates: readonly Relationship[], hint: string): Relationship[] {
-  const byKey = candidates.filter((r) =>
-    r.kind === 'many-to-many'
-      ? r.junction.name === hint || r.sourceConstraint === hint || r.targetConstraint === hint
-      : r.constraint === hint,
+/** Whether a node or a spread inside it aggregates. */
+function hasAggregate(node: ReadNode): boolean {
+  return node.items.some(
+    (i) =>
+      i.kind === 'count' ||
+      (i.kind === 'column' && i.aggregate !== undefined) ||
+      (i.kind === 'embed' && i.embed.spread && hasAggregate(i.embed.node)),
   );
-  if (byKey.length > 0) return byKey;
-  const bySource = candidates.filter((r) => r.kind !== 'many-to-many' && r.columns.some(([s]) => s === hint));
-  if (bySource.length > 0) return bySource;
-  return candidates.filter((r) => r.kind !== 'many-to-many' && r.columns.some(([, t]) => t === hint));
 }
 
 function hintFor(r: Relationship): string {
   return r.kind === 'many-to-many' ? r.junction.name : r.constraint;
+}
+
+const CARDINALITY_ORDER = { 'one-to-many': 0, 'many-to-one': 1, 'one-to-one': 2, 'many-to-many': 3 } as const;
+
+/** PostgREST's order of relationships (its derived Ord): the one its PGRST201 details list them in. */
+function compareRelationships(a: EmbedRelationship, b: EmbedRelationship): number {
+  const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  if (a.kind === 'computed' || b.kind === 'computed') {
+    if (a.kind === 'computed' && b.kind === 'computed') return text(a.function.name, b.function.name);
+    return a.kind === 'computed' ? 1 : -1;
+  }
+  const self = (r: Relationship) => (r.source.schema === r.target.schema && r.source.name === r.target.name ? 1 : 0);
+  return (
+    text(a.target.schema, b.target.schema) ||
+    text(a.target.name, b.target.name) ||
+    self(a) - self(b) ||
+    CARDINALITY_ORDER[a.kind] - CARDINALITY_ORDER[b.kind] ||
+    text(a.kind === 'many-to-many' ? a.junction.name : a.constraint, b.kind === 'many-to-many' ? b.junction.name : b.constraint)
+  );
 }
 
 function describeRelationship(r: Relationship): { cardinality: string; embedding: string; relationship: string } {

@@ -6,7 +6,12 @@ export type MediaType =
   | { readonly kind: 'object'; readonly stripNulls: boolean }
   | { readonly kind: 'csv' }
   /** `application/vnd.pgrst.plan[+json|+text]; options=analyze|verbose|…`: the query plan, not the rows. */
-  | { readonly kind: 'plan'; readonly format: 'json' | 'text'; readonly options: readonly PlanOption[] };
+  | { readonly kind: 'plan'; readonly format: 'json' | 'text'; readonly options: readonly PlanOption[] }
+  /**
+   * No built-in representation fits the Accept header: a media type handler in the database may
+   * (PostgREST's handlers, resolved by the planner), else 406.
+   */
+  | { readonly kind: 'unmatched'; readonly accept: string };
 
 export const PLAN_OPTIONS = ['analyze', 'verbose', 'settings', 'buffers', 'wal'] as const;
 export type PlanOption = (typeof PLAN_OPTIONS)[number];
@@ -58,7 +63,12 @@ export type Payload =
       readonly keys: readonly string[];
     }
   /** A JSON value that is not an object or array of objects (e.g. an RPC's single json argument). */
-  | { readonly kind: 'value'; readonly value: unknown };
+  | { readonly kind: 'value'; readonly value: unknown }
+  /**
+   * A body that is not data rows: text/plain, text/xml or application/octet-stream, for a
+   * function's single unnamed text, xml or bytea parameter (PostgREST's raw bodies).
+   */
+  | { readonly kind: 'raw'; readonly media: 'text' | 'xml' | 'octet'; readonly bytes: Buffer };
 
 export interface ApiRequest {
   readonly action: ApiAction;

@@ -77,7 +77,13 @@ export function negotiateMedia(accept: string | undefined): Outcome<readonly Med
   let known = negotiated.get(accept);
   if (!known) {
     const media = parseAccept(accept).flatMap((offer) => mediaFor(offer) ?? []);
-    known = media.length > 0 ? ok(media) : failWith(mediaTypeUnavailable(accept));
+    // None built in: a media type handler in the database may produce one (the planner looks; 406 if none does).
+    known =
+      media.length > 0
+        ? ok(media)
+        : parseAccept(accept).length > 0
+          ? ok([{ kind: 'unmatched', accept }])
+          : failWith(mediaTypeUnavailable(accept));
     // Clients send a handful of Accept values; the memory starts afresh past a bound.
     if (negotiated.size >= 256) negotiated.clear();
     negotiated.set(accept, known);
@@ -88,3 +94,13 @@ export function negotiateMedia(accept: string | undefined): Outcome<readonly Med
 const JSON_ONLY: Outcome<readonly MediaType[]> = ok([{ kind: 'json', stripNulls: false }]);
 /** Accept values seen, and what they came to (results are never changed by their users). */
 const negotiated = new Map<string, Outcome<readonly MediaType[]>>();
+
+/**
+ * The accepted media types in preference order, each with the built-in representation it would
+ * get (undefined when only a handler in the database could produce it): for the planner, which
+ * lets such handlers answer first, as PostgREST does.
+ */
+export function acceptedTypes(accept: string | undefined): { readonly type: string; readonly builtin: MediaType | undefined }[] {
+  if (accept === undefined || accept.trim() === '') return [{ type: '*/*', builtin: { kind: 'json', stripNulls: false } }];
+  return parseAccept(accept).map((o) => ({ type: o.type, builtin: mediaFor(o) }));
+}

@@ -11,6 +11,13 @@ export function parseBody(body: Buffer | undefined, contentType: string | undefi
   const type = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
   const text = body.toString('utf8');
   switch (type) {
+    case 'text/plain':
+      return ok({ kind: 'raw', media: 'text', bytes: body });
+    case 'text/xml':
+    case 'application/xml':
+      return ok({ kind: 'raw', media: 'xml', bytes: body });
+    case 'application/octet-stream':
+      return ok({ kind: 'raw', media: 'octet', bytes: body });
     case 'text/csv':
       return csvPayload(text);
     case 'application/x-www-form-urlencoded': {

@@ -4,7 +4,7 @@ import { maxAffectedExceeded, notSingular, rangeNotSatisfiable } from '../errors
 import { databaseError } from '../errors/sqlStateStatus';
 import type { DbFailure, DbResult } from '../execute/runQuery';
 import { assertNever } from '../../../shared/contract/result';
-import type { ActionPlan, CallPlan, MutatePlan, ReadPlan, TxPlan } from '../plan/ActionPlan';
+import type { ActionPlan, CallPlan, MutatePlan, PlanMedia, ReadPlan, TxPlan } from '../plan/ActionPlan';
 import { contentTypeOf } from './contentTypeOf';
 import { openApiDocument, type RolePrivileges } from './openApiDocument';
 
@@ -46,20 +46,47 @@ export function dbErrorResponse(e: DbFailure, role: string, authenticated: boole
   return errorResponse(databaseError(e, role, authenticated), { headOnly });
 }
 
-export function toResponse(plan: ActionPlan, r: DbResult): EngineResponse {
+/** What of the request itself the answer repeats (Content-Location). */
+export interface RequestEcho {
+  readonly rawQuery: string;
+}
+
+export function toResponse(plan: ActionPlan, r: DbResult, echo: RequestEcho = { rawQuery: '' }): EngineResponse {
+  const response = respond(plan, r, echo);
+  // The schema the request was answered from, when the client chose it (or could have).
+  if (
+    plan.kind !== 'openapi' &&
+    plan.contentProfile !== undefined &&
+    response.headers['content-type'] !== undefined &&
+    response.status < 400
+  )
+    response.headers['content-profile'] = plan.contentProfile;
+  return response;
+}
+
+function respond(plan: ActionPlan, r: DbResult, echo: RequestEcho): EngineResponse {
   if (plan.media.kind === 'plan') {
     const headOnly = plan.kind !== 'mutate' && plan.headOnly;
     return { status: 200, headers: { 'content-type': contentTypeOf(plan.media) }, body: headOnly ? '' : (r.body ?? '') };
   }
   switch (plan.kind) {
     case 'read':
-      return readResponse(plan, r);
+      return readResponse(plan, r, echo);
     case 'mutate':
       return mutateResponse(plan, r);
     case 'call':
       return callResponse(plan, r);
     case 'openapi': {
-      const doc = openApiDocument(plan.cache, plan.schema, JSON.parse(r.body ?? '{}') as RolePrivileges);
+      const privileges: RolePrivileges = plan.ignorePrivileges
+        ? {
+            // openapi-mode = ignore-privileges: everything of the schema, as its relations allow it.
+            relations: [...plan.cache.relations.values()].filter((rel) => rel.schema === plan.schema).map((rel) => ({ name: rel.name })),
+            routines: plan.cache.routines.filter((rt) => rt.schema === plan.schema).map((rt) => rt.name),
+            // The schema's comment is read even so (it is in the privileges row).
+            description: (JSON.parse(r.body ?? '{}') as RolePrivileges).description ?? null,
+          }
+        : (JSON.parse(r.body ?? '{}') as RolePrivileges);
+      const doc = openApiDocument(plan.cache, plan.schema, privileges);
       return {
         status: 200,
         headers: { 'content-type': 'application/openapi+json; charset=utf-8' },
@@ -101,71 +128,141 @@ function preferenceApplied(headers: Record<string, string>, applied: readonly st
   if (applied.length > 0) headers['preference-applied'] = applied.join(', ');
 }
 
+/** PostgREST's Content-Range: `lower-upper/total`, `*` for an empty range or an unknown total. */
+function contentRange(lower: number, upper: number, total: number | null | undefined): string {
+  const range = total !== 0 && lower <= upper ? `${lower}-${upper}` : '*';
+  return `${range}/${total ?? '*'}`;
+}
+
 function mutateResponse(plan: MutatePlan, r: DbResult): EngineResponse {
   const failed = afterwardsError(plan, plan.tx, r);
   if (failed) return errorResponse(failed);
   const affected = r.totalResultSet ?? r.pageTotal;
-  const total = plan.count === 'exact' ? String(affected) : '*';
+  const total = plan.count !== undefined ? affected : undefined;
   const representation = plan.return === 'representation';
-  const range = representation && r.pageTotal > 0 && plan.mutation !== 'create' ? `0-${r.pageTotal - 1}` : '*';
-  const headers: Record<string, string> = { 'content-range': `${range}/${total}` };
-  preferenceApplied(headers, plan.preferencesApplied);
-  if (r.location !== null) {
-    const key = JSON.parse(r.location) as Record<string, unknown>;
-    const query = plan.location.map((c) => `${encodeURIComponent(c.name)}=eq.${encodeURIComponent(String(key[c.name]))}`).join('&');
-    headers['location'] = `/${encodeURIComponent(plan.relation.name)}?${query}`;
+  const headers: Record<string, string> = {};
+  let status: number;
+  switch (plan.mutation) {
+    case 'create':
+      headers['content-range'] = contentRange(1, 0, total);
+      // An upsert that only updated existing rows is 200, as in PostgREST.
+      status = plan.onConflict?.resolution === 'merge' && (r.inserted ?? 0) <= 0 ? 200 : 201;
+      if (r.location !== null && r.pageTotal === 1) {
+        const key = JSON.parse(r.location) as Record<string, unknown>;
+        const query = plan.location.map((c) => `${encodeURIComponent(c.name)}=eq.${encodeURIComponent(String(key[c.name]))}`).join('&');
+        headers['location'] = `/${encodeURIComponent(plan.relation.name)}?${query}`;
+      }
+      break;
+    case 'update':
+      headers['content-range'] = contentRange(0, affected - 1, total);
+      status = representation ? 200 : 204;
+      break;
+    case 'upsert':
+      // PUT: 201 when the row was created, 200 when it replaced one.
+      status = representation ? ((r.inserted ?? 0) > 0 ? 201 : 200) : 204;
+      break;
+    case 'delete':
+      headers['content-range'] = contentRange(1, 0, total);
+      status = representation ? 200 : 204;
+      break;
+    default:
+      return assertNever(plan.mutation, 'mutation');
   }
-  if (!representation) return { status: plan.mutation === 'create' ? 201 : 204, headers, body: '' };
+  preferenceApplied(headers, plan.preferencesApplied);
+  if (!representation) return { status, headers, body: '' };
   headers['content-type'] = contentTypeOf(plan.media);
-  return { status: plan.mutation === 'create' ? 201 : 200, headers, body: r.body ?? '' };
+  return { status, headers, body: bodyOf(plan.media, r.body) };
 }
 
 function callResponse(plan: CallPlan, r: DbResult): EngineResponse {
   const failed = afterwardsError(plan, plan.tx, r);
   if (failed) return errorResponse(failed, { headOnly: plan.headOnly });
   const headers: Record<string, string> = {};
+  const lower = plan.offset;
+  const total = plan.count !== undefined ? r.totalResultSet : null;
+  if (total !== null && lower > total && !(lower === 0 && total === 0)) return outOfRange(lower, total, plan.headOnly);
+  headers['content-range'] = contentRange(lower, lower + r.pageTotal - 1, total);
   preferenceApplied(headers, plan.preferencesApplied);
   if (plan.routine.returns === 'void') return { status: 204, headers, body: '' };
   headers['content-type'] = contentTypeOf(
-    plan.media.kind === 'object' || (plan.shape.kind === 'rows' && plan.shape.single) || !plan.routine.returnsSet
+    plan.media.kind !== 'custom' &&
+      (plan.media.kind === 'object' || (plan.shape.kind === 'rows' && plan.shape.single) || !plan.routine.returnsSet)
       ? { kind: 'json', stripNulls: false }
       : plan.media,
   );
   if (plan.media.kind === 'object') headers['content-type'] = contentTypeOf(plan.media);
-  let status = 200;
-  if (plan.routine.returnsSet) {
-    const total = plan.count === 'exact' ? r.totalResultSet : null;
-    const range = r.pageTotal > 0 ? `${plan.offset}-${plan.offset + r.pageTotal - 1}` : '*';
-    headers['content-range'] = `${range}/${total ?? '*'}`;
-    if (total !== null && r.pageTotal < total) status = 206;
-  }
-  let body = r.body ?? '';
+  const status = total !== null && r.pageTotal < total ? 206 : 200;
+  let body: string | Buffer = bodyOf(plan.media, r.body);
   // Accept: object on a set → its one row (checked above).
   if (plan.media.kind === 'object' && plan.shape.kind === 'scalar' && plan.routine.returnsSet)
-    body = JSON.stringify((JSON.parse(body) as unknown[])[0] ?? null);
+    body = JSON.stringify((JSON.parse(String(body)) as unknown[])[0] ?? null);
   return { status, headers, body: plan.headOnly ? '' : body };
 }
 
-function readResponse(plan: ReadPlan, r: DbResult): EngineResponse {
+/** 416 PGRST103: an offset past the end of the rows, with the total PostgREST reports. */
+function outOfRange(lower: number, total: number, headOnly: boolean): EngineResponse {
+  return errorResponse(rangeNotSatisfiable(`An offset of ${lower} was requested, but there are only ${total} rows.`, `*/${total}`), {
+    headOnly,
+  });
+}
+
+/**
+ * Content-Location of a read: the path and the query string in PostgREST's canonical form (keys
+ * sorted, values of a repeated key joined by commas, everything but A-Z a-z 0-9 - _ . ~ escaped).
+ */
+export function contentLocation(name: string, rawQuery: string): string {
+  if (rawQuery === '') return `/${escapeComponent(name)}`;
+  const pairs: [string, string][] = [];
+  for (const part of rawQuery.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    pairs.push([decodeComponent(eq < 0 ? part : part.slice(0, eq)), decodeComponent(eq < 0 ? '' : part.slice(eq + 1))]);
+  }
+  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  let out = '';
+  for (let i = 0; i < pairs.length; i++) {
+    const [k, v] = pairs[i]!;
+    // A repeated key's values join with commas (pairs are sorted, so they are neighbours).
+    if (i > 0 && pairs[i - 1]![0] === k) out += `,${escapeComponent(v)}`;
+    else out += `${out === '' ? '' : '&'}${escapeComponent(k)}=${escapeComponent(v)}`;
+  }
+  return `/${escapeComponent(name)}?${out}`;
+}
+
+function decodeComponent(x: string): string {
+  if (!x.includes('%') && !x.includes('+')) return x;
+  try {
+    return decodeURIComponent(x.replace(/\+/g, ' '));
+  } catch {
+    return x;
+  }
+}
+
+/** Everything but A-Z a-z 0-9 - _ . ~ escaped: encodeURIComponent leaves ! ' ( ) * as they are. */
+function escapeComponent(x: string): string {
+  return encodeURIComponent(x).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function readResponse(plan: ReadPlan, r: DbResult, echo: RequestEcho): EngineResponse {
   const lower = plan.offset;
   const total = pickTotal(plan, r);
-  if (total !== null && lower > total && !(lower === 0 && total === 0)) {
-    return errorResponse(rangeNotSatisfiable(`An offset of ${lower} was requested, but there are only ${total} rows.`, `*/${total}`), {
-      headOnly: plan.headOnly,
-    });
-  }
+  if (total !== null && lower > total && !(lower === 0 && total === 0)) return outOfRange(lower, total, plan.headOnly);
   if (plan.media.kind === 'object' && r.pageTotal !== 1) {
     return errorResponse(notSingular(r.pageTotal), { headOnly: plan.headOnly });
   }
-  const upper = lower + r.pageTotal - 1;
-  const range = r.pageTotal > 0 ? `${lower}-${upper}` : '*';
   const headers: Record<string, string> = {
+    'content-range': contentRange(lower, lower + r.pageTotal - 1, total),
+    'content-location': contentLocation(plan.root.relation.name, echo.rawQuery),
     'content-type': contentTypeOf(plan.media),
-    'content-range': `${range}/${total ?? '*'}`,
   };
   if (plan.preferencesApplied.length > 0) headers['preference-applied'] = plan.preferencesApplied.join(', ');
   const status = total !== null && r.pageTotal < total && plan.media.kind !== 'object' ? 206 : 200;
-  return { status, headers, body: plan.headOnly ? '' : (r.body ?? '') };
+  return { status, headers, body: plan.headOnly ? '' : bodyOf(plan.media, r.body) };
+}
+
+/** The body as sent: a handler's bytes arrive as base64 (see handlerBody), everything else as text. */
+function bodyOf(media: PlanMedia, body: string | null): string | Buffer {
+  return media.kind === 'custom' && media.binary ? Buffer.from(body ?? '', 'base64') : (body ?? '');
 }
 
 function pickTotal(plan: ReadPlan, r: DbResult): number | null {

@@ -12,6 +12,10 @@ export interface Column {
   readonly nullable: boolean;
   readonly default: string | null;
   readonly comment: string | null;
+  /** The labels of an enum type (or of a domain over one), in their order. */
+  readonly enumValues?: readonly string[];
+  /** A computed field: the function over the relation's row that gives this "column". */
+  readonly computed?: QualifiedName;
 }
 
 export type RelationKind = 'table' | 'view' | 'materialized_view' | 'foreign_table' | 'partitioned_table';
@@ -74,6 +78,22 @@ export type Relationship =
       readonly toOne: false;
     };
 
+/**
+ * A computed relationship: a function that takes a row of `source` and returns rows (or one
+ * row) of `target`, embedded under the function's name as if it were a relationship.
+ */
+export interface ComputedRelationship {
+  readonly kind: 'computed';
+  readonly source: QualifiedName;
+  readonly target: QualifiedName;
+  readonly function: QualifiedName;
+  /** Not set-returning, or declared ROWS 1. */
+  readonly toOne: boolean;
+}
+
+/** What an embed can go through: a foreign key (possibly via a junction) or a function. */
+export type EmbedRelationship = Relationship | ComputedRelationship;
+
 export interface RoutineParam {
   /** Empty for an unnamed parameter. */
   readonly name: string;
@@ -99,7 +119,11 @@ export interface Routine {
   readonly comment: string | null;
 }
 
-/** Read from the database the Lakebase way (`pgrst.pre_config()` + current_setting). */
+/**
+ * Read at every schema load: from the database the Lakebase way (`pgrst.pre_config()` +
+ * current_setting), or in the PostgREST mode from its configuration. What Lakebase does not
+ * configure is left unset, and the engine keeps its Lakebase behaviour for it.
+ */
 export interface DataApiConfig {
   /** Exposed schemas; the first is the default. */
   readonly dbSchemas: readonly string[];
@@ -108,6 +132,16 @@ export interface DataApiConfig {
   readonly planEnabled: boolean;
   /** `pgrst.db_max_rows`, when the database sets it. */
   readonly maxRows?: number;
+  /** PostgREST's db-tx-end; unset: commit, and `Prefer: tx=rollback` is honoured. */
+  readonly txEnd?: 'commit' | 'commit-allow-override' | 'rollback' | 'rollback-allow-override';
+  /** PostgREST's db-pre-request: a function (`schema.name` or `name`) called before each request's statement. */
+  readonly preRequest?: string;
+  /** Schemas after the request's own in each request's search_path (db-extra-search-path; default `public`). */
+  readonly extraSearchPath?: readonly string[];
+  /** PostgREST's openapi-mode; unset: follow-privileges. */
+  readonly openApiMode?: 'follow-privileges' | 'ignore-privileges' | 'disabled';
+  /** PostgREST's client-error-verbosity; unset: verbose. */
+  readonly errorVerbosity?: 'verbose' | 'minimal';
 }
 
 export interface SchemaCache {
@@ -116,7 +150,19 @@ export interface SchemaCache {
   /** Keyed like `relations`, by the relationship's source. */
   readonly relationships: ReadonlyMap<string, readonly Relationship[]>;
   readonly foreignKeys: readonly ForeignKey[];
+  /** Keyed like `relations`: functions over a row of the relation, usable as columns (by function name). */
+  readonly computedFields?: ReadonlyMap<string, ReadonlyMap<string, Column>>;
+  /** Keyed like `relations`, by the relationship's source. */
+  readonly computedRelationships?: ReadonlyMap<string, readonly ComputedRelationship[]>;
   readonly routines: readonly Routine[];
+  /**
+   * PostgREST's data representations: implicit casts between a domain and json or text, by
+   * `source\u0000target` type (format_type text) → the cast's function. Applied on output
+   * (domain → json/text), to filter values (text → domain) and to written JSON (json → domain).
+   */
+  readonly representations?: ReadonlyMap<string, QualifiedName>;
+  /** Media type handlers, by `relationKey(target)` (or `*`) + U+0001 + media type; see mediaHandler(). */
+  readonly mediaHandlers?: ReadonlyMap<string, MediaHandlerEntry>;
   /** pg_timezone_names, for `Prefer: timezone=…`. */
   readonly timezones: ReadonlySet<string>;
   readonly loadedAt: Date;
@@ -133,4 +179,37 @@ export function findRelation(cache: SchemaCache, schema: string, name: string): 
 
 export function relationshipsFrom(cache: SchemaCache, source: QualifiedName): readonly Relationship[] {
   return cache.relationships.get(relationKey(source)) ?? [];
+}
+
+/**
+ * How a media type handler (PostgREST's domains named after a media type) makes a body: an
+ * aggregate over the rows (of one relation, or of any), a function whose result already is
+ * that media type (its value is the body), or PostGIS's GeoJSON of the rows.
+ */
+export type MediaHandler =
+  | { readonly kind: 'aggregate'; readonly fn: QualifiedName; readonly rowType?: QualifiedName }
+  | { readonly kind: 'value' }
+  | { readonly kind: 'geojson' };
+
+export interface MediaHandlerEntry {
+  readonly handler: MediaHandler;
+  /** The Content-Type it answers (a handler for any media type answers application/octet-stream). */
+  readonly contentType: string;
+  /** The domain is over bytea: the body is bytes. */
+  readonly binary: boolean;
+}
+
+/** A media type handler for `target` (a relation or a function; `*` for any rows) and a media type. */
+export function mediaHandler(cache: SchemaCache, target: QualifiedName | '*', mediaType: string): MediaHandlerEntry | undefined {
+  return cache.mediaHandlers?.get((target === '*' ? '*' : relationKey(target)) + '\u0001' + mediaType.toLowerCase());
+}
+
+/** A computed field of a relation, by the function's name. */
+export function computedField(cache: SchemaCache, relation: QualifiedName, name: string): Column | undefined {
+  return cache.computedFields?.get(relationKey(relation))?.get(name);
+}
+
+/** The function that turns `source` into `target`, when a data representation declares one. */
+export function representation(cache: SchemaCache, source: string, target: string): QualifiedName | undefined {
+  return cache.representations?.get(source + '\u0000' + target);
 }

@@ -39,11 +39,11 @@ export interface EngineServer {
 export async function startEngineServer(
   superuserDbUrl: string,
   options: Partial<EngineOptions> = {},
-  pool: { pipeline?: boolean } = {},
+  pool: { pipeline?: boolean; user?: string; password?: string } = {},
 ): Promise<EngineServer> {
   const u = new URL(superuserDbUrl);
-  u.username = AUTHENTICATOR;
-  u.password = AUTHENTICATOR_PASSWORD;
+  u.username = encodeURIComponent(pool.user ?? AUTHENTICATOR);
+  u.password = encodeURIComponent(pool.password ?? AUTHENTICATOR_PASSWORD);
   const database = decodeURIComponent(u.pathname.slice(1));
   // pipeline: the engine sends a request's transaction in one round trip (see runQuery).
   const pgPool = new pg.Pool({ connectionString: u.toString(), max: 4, pipeline: pool.pipeline ?? true });

@@ -52,13 +52,31 @@ async function mutate<T>(method: string, p: string, body?: unknown): Promise<T> 
   return done.response as T;
 }
 
+/** A client as Lakebase's are: the endpoint's host, TLS checked against the local CA, a credential as the password. */
 function connect(endpoint: Endpoint, user: string, password: string, database = 'databricks_postgres'): pg.Client {
   const [host, port] = (endpoint.status?.hosts?.host ?? '').split(':');
-  return new pg.Client({ host, port: Number(port), user, password, database });
+  return new pg.Client({
+    host,
+    port: Number(port ?? 5432),
+    user,
+    password,
+    database,
+    ssl: { ca: server.controlPlane.postgres().caCertPem },
+  });
+}
+
+/** The superuser, at the endpoint's private address (only Pier's own roles log in there). */
+function superuser(endpoint: Endpoint, database = 'databricks_postgres'): pg.Client {
+  return new pg.Client({
+    ...server.controlPlane.localAddress(endpoint.name ?? ''),
+    user: 'postgres',
+    password: superuserPassword,
+    database,
+  });
 }
 
 async function query(endpoint: Endpoint, sql: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
-  const c = connect(endpoint, 'postgres', superuserPassword);
+  const c = superuser(endpoint);
   await c.connect();
   try {
     return (await c.query(sql, values)).rows as Record<string, unknown>[];
@@ -127,7 +145,11 @@ describe('the foundation becomes project local', () => {
     const e = await api<Endpoint>('GET', 'projects/local/branches/production/endpoints/primary');
     expect(e.body.status).toMatchObject({ endpoint_type: 'ENDPOINT_TYPE_READ_WRITE', current_state: 'ACTIVE' });
     // The sample data is reachable through the endpoint's host, nothing re-created.
-    expect(await query(e.body, 'SELECT count(*)::int AS n FROM clients')).toEqual([{ n: 3 }]);
+    const cred = await api<{ token: string }>('POST', 'credentials', { endpoint: 'projects/local/branches/production/endpoints/primary' });
+    const owner = connect(e.body, 'owner@pier.local', cred.body.token);
+    await owner.connect();
+    expect((await owner.query('SELECT count(*)::int AS n FROM clients')).rows).toEqual([{ n: 3 }]);
+    await owner.end();
   });
 
   it('refuses to delete the project that holds the embedded database', async () => {
@@ -173,7 +195,9 @@ describe('branches', () => {
     expect(eps.body.endpoints.map((e) => e.endpoint_id)).toEqual(['primary']);
     devPrimary = eps.body.endpoints[0]!;
     prodPrimary = (await api<Endpoint>('GET', 'projects/local/branches/production/endpoints/primary')).body;
-    expect(devPrimary.status?.hosts?.host).not.toBe(prodPrimary.status?.hosts?.host);
+    // One host for every endpoint (Pier's Postgres proxy), told apart by their uids.
+    expect(devPrimary.status?.hosts?.host).toBe(prodPrimary.status?.hosts?.host);
+    expect(devPrimary.uid).not.toBe(prodPrimary.uid);
     // The copy carries the source's roles and databases, and lists them.
     const roles = await api<{ roles: { status: { postgres_role: string } }[] }>('GET', 'projects/local/branches/dev/roles');
     expect(roles.body.roles.map((r) => r.status.postgres_role).sort()).toEqual(['owner@pier.local', 'user@example.com']);
@@ -494,7 +518,7 @@ describe('roles, databases, data API and credentials', () => {
     expect(on.name).toBe('projects/local/branches/production/databases/app/data-api');
     expect(on.status.url).toBe(`${server.origin}/api/2.0/workspace/local/rest/app`);
     expect(on.status.db_schemas).toEqual(['public', 'api']);
-    const appDb = connect(primary, 'postgres', superuserPassword, 'app');
+    const appDb = superuser(primary, 'app');
     await appDb.connect();
     const read = async () => {
       await appDb.query('BEGIN');

@@ -15,6 +15,8 @@ import { stopOrphanPostmaster } from '../runtime/stopOrphanPostmaster';
 import { takeBaseBackup } from '../runtime/baseBackups';
 import { ensureWalArchive, WAL_ARCHIVE_SETTINGS } from '../runtime/walArchive';
 import { installDatabricksAuth } from '../extensions/installDatabricksAuth';
+import { CredentialTokens } from '../proxy/credentialTokens';
+import { preparePostmasterAccess, type PostmasterAccess } from '../tls/postmasterAccess';
 import { ApiFailure, notFound } from './apiFailure';
 import {
   CREATED_BY_PIER,
@@ -45,6 +47,12 @@ export interface ControlPlaneOptions {
    * `production`, endpoint `primary`; later starts keep using this process for that endpoint.
    */
   readonly embedded?: EmbeddedDefault;
+  /**
+   * The loopback port of the Postgres proxy every endpoint is reached through (`status.hosts.host`).
+   * Default 5432, the port Lakebase's clients assume; when it is taken, the port used last time,
+   * else any free one. 0 = any free port (tests).
+   */
+  readonly postgresPort?: number;
   /** The Data API base URL of a database, written into `data-api` `status.url`. */
   readonly dataApiUrl?: (ref: { projectId: string; branchId: string; database: string }) => string;
   readonly log?: (line: string) => void;
@@ -61,6 +69,8 @@ export class ControlPlaneCore {
   private readonly interruptedCatalog: (RoleRecord | DatabaseRecord)[] = [];
   readonly ops: OperationRunner;
   readonly log: (line: string) => void;
+  /** The port the Postgres proxy listens on, once it does. */
+  postgresPort: number | undefined;
 
   private constructor(
     readonly options: ControlPlaneOptions,
@@ -68,6 +78,9 @@ export class ControlPlaneCore {
     readonly binaries: PostgresBinaries,
     readonly runAs: RunAs,
     readonly superuserPassword: string,
+    /** Settings that admit only Pier's own roles and its proxy to a postmaster, and the proxy's client certificate. */
+    readonly access: PostmasterAccess,
+    readonly credentials: CredentialTokens,
   ) {
     this.log = options.log ?? (() => undefined);
     this.ops = new OperationRunner(store, this.log);
@@ -78,7 +91,12 @@ export class ControlPlaneCore {
     const [store, binaries, runAs] = await Promise.all([StateStore.open(dataDir), findPostgresBinaries(), resolveRunAs()]);
     // One superuser password for every cluster: branches are copies and share it anyway.
     const password = await loadOrCreateSecret(path.join(dataDir, 'secrets', 'postgres-superuser'));
-    const core = new ControlPlaneCore({ ...options, dataDir }, store, binaries, runAs, password);
+    const [access, credentials] = await Promise.all([preparePostmasterAccess(dataDir, runAs), CredentialTokens.open(dataDir)]);
+    const core = new ControlPlaneCore({ ...options, dataDir }, store, binaries, runAs, password, access, credentials);
+    if (options.embedded && !options.embedded.lockedDown)
+      core.log(
+        "The embedded cluster was started without Pier's access settings; its endpoint cannot be reached through the Postgres proxy.",
+      );
     if (!(await installDatabricksAuth(binaries)))
       core.log(
         'Could not install the databricks_auth extension (read-only PostgreSQL share folder); CREATE EXTENSION databricks_auth will fail.',
@@ -174,8 +192,17 @@ export class ControlPlaneCore {
       binaries: this.binaries,
       runAs: this.runAs,
       superuserPassword: this.superuserPassword,
-      settings: { ...WAL_ARCHIVE_SETTINGS, ...settings },
+      settings: { ...WAL_ARCHIVE_SETTINGS, ...this.access.settings, ...settings },
     });
+  }
+
+  /**
+   * `status.hosts.host` of every endpoint: `localhost`, where the proxy listens, as Lakebase's
+   * hosts are bare names on port 5432; with the port when the proxy could not have 5432.
+   */
+  endpointHost(): string {
+    const port = this.postgresPort;
+    return port === undefined || port === 5432 ? 'localhost' : `localhost:${port}`;
   }
 
   /** A base backup of a branch's cluster, the starting point of its point-in-time branches. */
@@ -419,9 +446,13 @@ export class ControlPlaneCore {
       // admin role gets what ownership would give (e.g. CREATE EXTENSION databricks_auth).
       await c.query(`GRANT ALL ON DATABASE ${quoteIdent(DEFAULT_DATABASE)} TO databricks_superuser`);
       b.logical_size_bytes = await clusterSize(c);
-      const r = await c.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolname = ANY($1::text[])`, [
-        [this.owner, 'user@example.com'],
-      ]);
+      const r = await c.query<{ rolname: string; rolcanlogin: boolean }>(
+        `SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname = ANY($1::text[])`,
+        [[this.owner, 'user@example.com']],
+      );
+      // They are recorded as identity roles (LAKEBASE_OAUTH_V1), which log in with a credential;
+      // a folder seeded before that made the demo identity NOLOGIN.
+      for (const row of r.rows) if (!row.rolcanlogin) await c.query(`ALTER ROLE ${quoteIdent(row.rolname)} LOGIN`);
       return r.rows.map((row) => row.rolname);
     });
     for (const role of roles) {

@@ -74,7 +74,7 @@ export interface EndpointRecord extends Timestamps {
   endpoint_id: string;
   uid: string;
   spec: EndpointSpec;
-  /** Stable loopback port of the endpoint's proxy. */
+  /** Stable loopback port of the endpoint's relay to its postmaster, for Pier's own connections and standbys. */
   port: number;
   /** Own cluster folder of a read-only (standby) endpoint; read-write endpoints use the branch's. */
   cluster_dir?: string;
@@ -119,6 +119,8 @@ export interface ControlPlaneData {
   roles: Record<string, RoleRecord>;
   databases: Record<string, DatabaseRecord>;
   operations: Record<string, OperationRecord>;
+  /** The Postgres proxy's port when it could not have the one asked for, tried next time (a stable `hosts.host`). */
+  postgres_port?: number;
 }
 
 const emptyData = (): ControlPlaneData => ({

@@ -46,11 +46,19 @@ async function api<T>(r: Running, method: string, p: string, body?: unknown): Pr
   return { status: res.status, body: (await res.json()) as T };
 }
 
-/** Superuser query through the endpoint's host (the data folder's shared superuser password). */
-async function sql(endpoint: Endpoint, text: string): Promise<unknown[]> {
+/** A query as the workspace owner through the endpoint's host, with a database credential, as Lakebase's clients connect. */
+async function sql(r: Running, endpoint: Endpoint, text: string): Promise<unknown[]> {
   const [host, port] = (endpoint.status?.hosts?.host ?? '').split(':');
-  const password = (await readFile(path.join(dataDir, 'secrets', 'postgres-superuser'), 'utf8')).trim();
-  const c = new pg.Client({ host, port: Number(port), user: 'postgres', password, database: 'databricks_postgres' });
+  const cred = await api<{ token: string }>(r, 'POST', 'credentials', { endpoint: endpoint.name });
+  const ca = await readFile(path.join(dataDir, 'tls', 'pier-local-ca.crt'), 'utf8');
+  const c = new pg.Client({
+    host,
+    port: Number(port ?? 5432),
+    user: 'owner@pier.local',
+    password: cred.body.token,
+    database: 'databricks_postgres',
+    ssl: { ca },
+  });
   await c.connect();
   try {
     return (await c.query(text)).rows;
@@ -72,6 +80,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+// Two starts of Pier and two branch copies: over a minute on a busy 2-core machine, hence the longer timeout.
 it('kill -9 during a branch creation leaves no half branch, reports the operation failed, and keeps finished work', async () => {
   let pier = await startPier();
   // A finished branch with data, to check that the crash costs nothing that was done.
@@ -81,7 +90,7 @@ it('kill -9 during a branch creation leaves no half branch, reports the operatio
     kept = (await api<Operation>(pier, 'GET', kept.name ?? '')).body;
   }
   const keptEndpoint = await api<Endpoint>(pier, 'GET', 'projects/local/branches/keep/endpoints/primary');
-  await sql(keptEndpoint.body, `CREATE TABLE kept AS SELECT 'still here' AS note`);
+  await sql(pier, keptEndpoint.body, `CREATE SCHEMA kept; CREATE TABLE kept.kept AS SELECT 'still here' AS note`);
   keepDir = (await readdir(path.join(dataDir, 'clusters'))).find((d) => d.startsWith('br-'));
   const created = await api<Operation>(pier, 'POST', 'projects/local/branches?branch_id=crashy', {});
   expect(created.body.done).toBe(false);
@@ -94,7 +103,7 @@ it('kill -9 during a branch creation leaves no half branch, reports the operatio
   pier = await startPier();
   const keptAfter = await api<Endpoint>(pier, 'GET', 'projects/local/branches/keep/endpoints/primary');
   expect(keptAfter.body.status?.hosts?.host).toBe(keptEndpoint.body.status?.hosts?.host);
-  expect(await sql(keptAfter.body, 'SELECT note FROM kept')).toEqual([{ note: 'still here' }]);
+  expect(await sql(pier, keptAfter.body, 'SELECT note FROM kept.kept')).toEqual([{ note: 'still here' }]);
   const op = await api<Operation>(pier, 'GET', created.body.name ?? '');
   expect(op.status).toBe(200);
   // Either the branch finished before the kill or it was rolled back: never in between.
@@ -119,4 +128,4 @@ it('kill -9 during a branch creation leaves no half branch, reports the operatio
     expect((done.response as Branch).status?.current_state).toBe('READY');
   }
   await stopPier(pier, 'SIGTERM');
-});
+}, 180_000);

@@ -14,6 +14,9 @@ import { generateCredential } from './credentialHandler';
 import { isObject } from './wireValues';
 import { runMaintenance, type MaintenanceReport } from './maintenance';
 import { projectOfPath, requireLevel, requireWorkspaceOwner, routePermissions } from './projectPermissions';
+import { endpointDirectory } from './endpointDirectory';
+import { PostgresProxy } from '../proxy/postgresProxy';
+import { openLocalCertificateAuthority } from '../tls/localCertificateAuthority';
 
 /** How often purges, expirations and history pruning run. */
 const MAINTENANCE_EVERY_MS = 10 * 60_000;
@@ -46,11 +49,23 @@ export interface ControlPlane {
   /** Public keys that verify the local issuer's tokens (for the Data API). */
   publicJwks(): { keys: JWK[] };
   /**
-   * Where a branch's read-write compute listens on loopback (its proxy, which wakes a suspended
-   * compute), for main's own connections. Throws PierError PIER404 if the branch or its
-   * read-write endpoint is not there.
+   * How clients reach local endpoints: the Postgres proxy's port on loopback, the host name
+   * endpoints report (`localhost`, with the port unless it is 5432), and the local certificate
+   * authority to trust for `sslmode=verify-full` (PEM, and its file).
+   */
+  postgres(): { readonly host: string; readonly port: number; readonly caFile: string; readonly caCertPem: string };
+  /**
+   * Where a branch's read-write compute listens on loopback for main's own connections (a relay
+   * that wakes a suspended compute; Pier's own roles log in there with their passwords, without
+   * TLS). Throws PierError PIER404 if the branch or its read-write endpoint is not there.
    */
   readWriteEndpoint(branch: string): Promise<{ host: string; port: number }>;
+  /**
+   * Where an endpoint (`projects/p/branches/b/endpoints/e`) is reached on loopback by Pier's own
+   * roles, as `readWriteEndpoint` (read-only endpoints included); for tools and tests that need the
+   * superuser. Throws if there is no such endpoint.
+   */
+  localAddress(endpoint: string): { host: string; port: number };
   /** Suspends an endpoint now (ACTIVE → IDLE), e.g. to measure or demonstrate resume. */
   suspendEndpoint(name: string): Promise<void>;
   /** Runs housekeeping now (it also runs every 10 minutes); `now` lets tests look ahead in time. */
@@ -65,6 +80,35 @@ export interface ControlPlane {
  */
 export async function createControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const core = await ControlPlaneCore.open(options);
+  let proxy: PostgresProxy;
+  let ca: Awaited<ReturnType<typeof openLocalCertificateAuthority>>;
+  try {
+    ca = await openLocalCertificateAuthority(core.dataDir, core.log);
+    proxy = new PostgresProxy({
+      directory: endpointDirectory(core),
+      credentials: core.credentials,
+      server: ca.server,
+      postmaster: core.access.client,
+      log: core.log,
+    });
+    // The port asked for, else the one used last time (so hosts.host stays put across restarts), else any.
+    const preferred = options.postgresPort ?? 5432;
+    const remembered = core.data.postgres_port;
+    const port = await proxy.listen([
+      ...(preferred !== 0 ? [preferred] : []),
+      ...(remembered && remembered !== preferred ? [remembered] : []),
+    ]);
+    core.postgresPort = port;
+    if (preferred !== 0 && port !== preferred)
+      core.log(`Port ${preferred} is taken: local endpoints are at localhost:${port} (hosts.host says so).`);
+    if (port !== preferred && port !== remembered) {
+      core.data.postgres_port = port;
+      await core.store.save();
+    }
+  } catch (err) {
+    await core.dispose();
+    throw err;
+  }
   let maintaining: Promise<unknown> = Promise.resolve();
   const maintain = (now?: number) => {
     const run = maintaining.then(() => runMaintenance(core, now));
@@ -77,6 +121,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     handle: (request) => handleRequest(core, request, route),
     handlePermissions: (request) => handleRequest(core, request, routePermissions),
     publicJwks: () => options.issuer.publicJwks(),
+    postgres: () => ({ host: core.endpointHost(), port: proxy.port, caFile: ca.caFile, caCertPem: ca.caCertPem }),
     async readWriteEndpoint(branch) {
       const ref = parseResourceName(branch);
       const record = ref?.kind === 'branch' ? core.findBranch(ref.projectId, ref.branchId) : undefined;
@@ -87,6 +132,11 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
         throw notFound(`Branch ${branch} has no running read-write endpoint: create one to open its tables.`, 'Refresh the tree.');
       }
     },
+    localAddress(name) {
+      const runtime = core.runtimes.get(name);
+      if (!runtime) throw new Error(`No endpoint ${name}.`);
+      return { host: '127.0.0.1', port: runtime.port };
+    },
     async suspendEndpoint(name) {
       const runtime = core.runtimes.get(name);
       if (!runtime) throw new Error(`No endpoint ${name}.`);
@@ -96,6 +146,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     async dispose() {
       clearInterval(timer);
       await maintaining;
+      await proxy.close();
       await core.dispose();
     },
   };

@@ -180,10 +180,11 @@ describe('the Permissions API for database-projects', () => {
     const [host, port] = (endpoint.body.status?.hosts?.host ?? '').split(':');
     const c = new pg.Client({
       host,
-      port: Number(port),
+      port: Number(port ?? 5432),
       user: DEMO_USER_IDENTITY,
       password: cred.body.token,
       database: 'databricks_postgres',
+      ssl: { ca: server.controlPlane.postgres().caCertPem },
     });
     await c.connect();
     expect((await c.query('SELECT current_user AS u')).rows).toEqual([{ u: DEMO_USER_IDENTITY }]);

@@ -88,7 +88,7 @@ export function endpointView(core: ControlPlaneCore, e: EndpointRecord): Endpoin
   const name = endpointName(e.project_id, e.branch_id, e.endpoint_id);
   const runtime = core.runtimes.get(name);
   const s = e.spec;
-  const host = `127.0.0.1:${e.port}`;
+  const host = core.endpointHost();
   const readOnly = s.endpoint_type === 'ENDPOINT_TYPE_READ_ONLY';
   return {
     name,
@@ -107,7 +107,7 @@ export function endpointView(core: ControlPlaneCore, e: EndpointRecord): Endpoin
       disabled: s.disabled ?? false,
       ...(s.group ? { group: s.group } : {}),
       settings: { pg_settings: s.settings?.pg_settings ?? {} },
-      // Locally every endpoint is a loopback port; `host` carries it as host:port.
+      // Every local endpoint is reached through Pier's Postgres proxy (see proxy/postgresProxy.ts).
       hosts: readOnly ? { host, read_only_host: host } : { host },
       ...(runtime || e.last_active_time ? { last_active_time: runtime?.lastActive.toISOString() ?? e.last_active_time } : {}),
     },

@@ -25,10 +25,24 @@ export interface EndpointRuntimeOptions {
   readonly log?: (line: string) => void;
 }
 
+/** A hold on a running postmaster (see `EndpointRuntime.lease`). */
+export interface EndpointLease {
+  /** The postmaster's loopback port while the lease lasts. */
+  readonly port: number;
+  /** Ends the hold (idempotent): the endpoint may suspend once nothing holds it. */
+  release(): void;
+}
+
+/** Thrown by `lease` for an endpoint that is disabled (`spec.disabled`) and not running. */
+export class EndpointDisabledError extends Error {
+  override name = 'EndpointDisabledError';
+}
+
 /**
- * An endpoint: a postmaster for one cluster behind a loopback proxy on a stable port. The
- * postmaster stops when no connection has been open for `suspendAfterMs` (ACTIVE → IDLE) and a
- * new connection, or an API call through `ensureRunning`, starts it again.
+ * An endpoint: a postmaster for one cluster, reached at a stable loopback port (a plain TCP relay
+ * for main's own connections, which log in with Pier's passwords) and through leases (Pier's
+ * Postgres proxy). The postmaster stops when nothing has used it for `suspendAfterMs` (ACTIVE →
+ * IDLE); a new connection, a lease, or an API call through `ensureRunning` starts it again.
  */
 export class EndpointRuntime {
   private server: net.Server | undefined;
@@ -38,6 +52,8 @@ export class EndpointRuntime {
   private idleTimer: NodeJS.Timeout | undefined;
   private firstStartSettings: Readonly<Record<string, string>> | undefined;
   private readonly sockets = new Set<net.Socket>();
+  /** What to cut when the postmaster stops: the connections held through leases. */
+  private readonly leaseCuts = new Set<() => void>();
   private closed = false;
   lastActive = new Date();
   private suspendAfterMs: number | null;
@@ -122,6 +138,30 @@ export class EndpointRuntime {
     await this.starting;
   }
 
+  /**
+   * Wakes the postmaster if it is suspended and keeps it awake until the lease is released.
+   * `onCut` runs if the endpoint is suspended meanwhile (its connections must end then).
+   */
+  async lease(onCut: () => void): Promise<EndpointLease> {
+    if (this.disabled && !this.options.cluster.isRunning) throw new EndpointDisabledError('The endpoint is disabled.');
+    this.active++;
+    this.leaseCuts.add(onCut);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.leaseCuts.delete(onCut);
+      this.release();
+    };
+    try {
+      await this.ensureRunning();
+      return { port: this.options.cluster.port, release };
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
   /** Runs `fn` with a superuser client on `database`, keeping the endpoint awake meanwhile. */
   async withClient<T>(database: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
     this.active++;
@@ -145,7 +185,7 @@ export class EndpointRuntime {
     if (!this.options.cluster.isRunning) return;
     this.stopping ??= (async () => {
       try {
-        for (const s of this.sockets) s.destroy();
+        this.cutConnections();
         await this.options.cluster.stop();
         this.options.onDidChangeState?.('IDLE');
       } finally {
@@ -183,7 +223,7 @@ export class EndpointRuntime {
     clearTimeout(this.idleTimer);
     const server = this.server;
     this.server = undefined;
-    for (const s of this.sockets) s.destroy();
+    this.cutConnections();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     if (this.starting) await this.starting.catch(() => undefined);
     if (this.restarting) await this.restarting;
@@ -221,6 +261,11 @@ export class EndpointRuntime {
     client.pipe(upstream);
     upstream.pipe(client);
     client.resume();
+  }
+
+  private cutConnections(): void {
+    for (const s of this.sockets) s.destroy();
+    for (const cut of [...this.leaseCuts]) cut();
   }
 
   private release(): void {

@@ -82,7 +82,9 @@ INSERT INTO tasks (title, description, project_id, status, priority, assigned_to
 const DEMO_IDENTITY_SQL = `
 DO $$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'user@example.com') THEN
-    CREATE ROLE "user@example.com" NOLOGIN;
+    -- LOGIN as databricks_create_role makes an identity's role: it signs in with a database
+    -- credential through Pier's Postgres proxy (the postmaster itself takes no password for it).
+    CREATE ROLE "user@example.com" LOGIN;
   END IF;
 END $$;
 GRANT "user@example.com" TO authenticator;

@@ -20,8 +20,13 @@ export interface LocalControlPlaneServer {
  * mounted where Pier's server mounts it (the management API and the Permissions API). For tests
  * and benchmarks.
  */
-export async function startLocalControlPlane(dataDir: string, log?: (line: string) => void): Promise<LocalControlPlaneServer> {
-  const embedded = await startEmbeddedDefault({ dataDir });
+export async function startLocalControlPlane(
+  dataDir: string,
+  log?: (line: string) => void,
+  /** The Postgres proxy's port to ask for; 0 (any free port) unless a test means Lakebase's 5432. */
+  postgresPort = 0,
+): Promise<LocalControlPlaneServer> {
+  const embedded = await startEmbeddedDefault({ dataDir, lockDown: true });
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -31,6 +36,7 @@ export async function startLocalControlPlane(dataDir: string, log?: (line: strin
     issuer,
     embedded,
     log,
+    postgresPort,
     dataApiUrl: ({ database }) => `${origin}/api/2.0/workspace/local/rest/${database}`,
   });
   const mount = '/api/2.0/postgres';
