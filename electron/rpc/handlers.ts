@@ -2,10 +2,14 @@ import type { Channel, OutputOf, ParsedInputOf } from '../../shared/contract';
 import { workspaceOf, type Location } from '../../shared/contract/location';
 import { cloudContract } from '../../shared/contract/cloud';
 import { listSchemas } from '../admin/catalog';
+import { readSchemaGraph } from '../admin/schemaGraph';
 import { createAdminHandlers } from '../admin/createAdminHandlers';
 import type { SqlRunner } from '../admin/SqlRunner';
 import type { SqlExports } from '../admin/sql/SqlExports';
 import { createTableHandlers } from '../admin/createTableHandlers';
+import { previewCascades } from '../admin/cascadePreview';
+import { CsvExports } from '../admin/csvExport';
+import { importCsv } from '../admin/csvImport';
 import type { BranchData } from '../branchData/BranchData';
 import type { DataApiConsole } from '../branchData/DataApiConsole';
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
@@ -49,6 +53,7 @@ export interface HandlerDeps {
  */
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { branchData } = deps;
+  const csvExports = new CsvExports((at, fn) => branchData.withAdminPool(at, fn));
   return {
     'app.status': async () => {
       try {
@@ -92,10 +97,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       void branchData.reloadSchema(input.at);
       return schemas;
     },
+    'catalog.schemaGraph': (input) => branchData.withAdminPool(input.at, (pool) => readSchemaGraph(pool, input.schema)),
     'dataApi.request': (input) => deps.dataApi.request(input),
     'dataApi.describe': (input) => deps.dataApi.describe(input),
     'dataApi.identities': (input) => deps.dataApi.identities(input),
     'dataApi.transaction': (input) => deps.dataApi.transaction(input),
+    'tableData.cascadePreview': (input) => branchData.withAdminPool(input.at, (pool) => previewCascades(pool, input)),
+    'tableData.exportCsvStart': (input) => csvExports.start(input),
+    'tableData.exportCsvNext': async (input) => csvExports.next(input.exportId),
+    'tableData.exportCsvCancel': async (input) => csvExports.cancel(input.exportId),
+    'tableData.importCsv': (input) => branchData.withAdminPool(input.at, (pool) => importCsv(pool, input)),
     'signIn.pending': async () => ({ requests: deps.signIns.pending() }),
     'signIn.decide': async (input) => ({ decided: deps.signIns.decide(input.id, input.approve) }),
     ...createAdminHandlers(branchData, {

@@ -31,3 +31,43 @@ export const schemaSummary = z.object({
 export const listSchemasOutput = z.object({ database: z.string(), schemas: z.array(schemaSummary) });
 export type SchemaSummary = z.infer<typeof schemaSummary>;
 export type ListSchemasOutput = z.infer<typeof listSchemasOutput>;
+
+/** The ER diagram of one schema: its relations with their keys, and the foreign keys between them. */
+export const schemaGraphInput = z.object({ at: location, schema: z.string().min(1).max(63) }).strict();
+const graphTableRef = z.object({ schema: z.string(), table: z.string() });
+export const schemaGraphOutput = z.object({
+  schema: z.string(),
+  /** False when no such schema exists (the diagram says so rather than drawing nothing). */
+  exists: z.boolean(),
+  tables: z.array(
+    z.object({
+      name: z.string(),
+      kind: relationKind,
+      estimatedRows: z.number(),
+      columns: z.array(
+        z.object({
+          name: z.string(),
+          /** As Postgres prints it (format_type): `integer`, `character varying(40)`, `text[]`. */
+          type: z.string(),
+          notNull: z.boolean(),
+          primaryKey: z.boolean(),
+          /** Part of a foreign key of this table. */
+          foreignKey: z.boolean(),
+          /** Part of a UNIQUE constraint. */
+          unique: z.boolean(),
+        }),
+      ),
+    }),
+  ),
+  /** Foreign keys from or to the schema's tables; an end outside the schema is drawn as a table of another schema. */
+  foreignKeys: z.array(
+    z.object({
+      name: z.string(),
+      from: graphTableRef.extend({ columns: z.array(z.string()) }),
+      to: graphTableRef.extend({ columns: z.array(z.string()) }),
+      onDelete: z.enum(['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT']),
+      onUpdate: z.enum(['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT']),
+    }),
+  ),
+});
+export type SchemaGraph = z.infer<typeof schemaGraphOutput>;

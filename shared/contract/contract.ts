@@ -5,6 +5,7 @@ import * as dataApi from './dataApi';
 import * as admin from './admin';
 import * as sql from './sql';
 import * as signIn from './signIn';
+import * as tableData from './tableData';
 import { cloudContract } from './cloud';
 import { tablesContract } from './tables';
 import type { Channel } from './channels';
@@ -17,10 +18,16 @@ export const contract = {
   'app.openLogsFolder': { input: app.appOpenLogsFolderInput, output: app.appOpenLogsFolderOutput },
   'app.checkForUpdates': { input: app.appCheckForUpdatesInput, output: app.appCheckForUpdatesOutput },
   'catalog.listSchemas': { input: catalog.listSchemasInput, output: catalog.listSchemasOutput },
+  'catalog.schemaGraph': { input: catalog.schemaGraphInput, output: catalog.schemaGraphOutput },
   'dataApi.request': { input: dataApi.dataApiRequestInput, output: dataApi.dataApiRequestOutput },
   'dataApi.describe': { input: dataApi.describeTableInput, output: dataApi.describeTableOutput },
   'dataApi.identities': { input: dataApi.identitiesInput, output: dataApi.identitiesOutput },
   'dataApi.transaction': { input: dataApi.dataApiTransactionInput, output: dataApi.dataApiTransactionOutput },
+  'tableData.cascadePreview': { input: tableData.cascadePreviewInput, output: tableData.cascadePreviewOutput },
+  'tableData.exportCsvStart': { input: tableData.exportCsvStartInput, output: tableData.exportCsvStartOutput },
+  'tableData.exportCsvNext': { input: tableData.exportCsvNextInput, output: tableData.exportCsvNextOutput },
+  'tableData.exportCsvCancel': { input: tableData.exportCsvCancelInput, output: tableData.exportCsvCancelOutput },
+  'tableData.importCsv': { input: tableData.importCsvInput, output: tableData.importCsvOutput },
   'admin.roles': { input: admin.listRolesInput, output: admin.listRolesOutput },
   'admin.planRoleChange': { input: admin.roleChangeInput, output: admin.changePlanOutput },
   'admin.applyRoleChange': { input: admin.roleChangeInput, output: admin.applyOutput },

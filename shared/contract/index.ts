@@ -5,6 +5,7 @@ export * from './app';
 export * from './catalog';
 export * from './location';
 export * from './dataApi';
+export * from './tableData';
 export * from './admin';
 export * from './sql';
 export * from './tables';

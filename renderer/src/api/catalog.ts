@@ -34,3 +34,15 @@ export function schemasQueryIfKnown(api: PierApi, at: Location | undefined) {
     meta: { errorDisplay: 'inline' },
   });
 }
+
+/**
+ * One schema's tables, keys and foreign keys: the ER diagram's. Under the location's key, so what
+ * refreshes the location's schemas (a branch operation, DDL in the SQL editor) redraws it too.
+ */
+export function schemaGraphQuery(api: PierApi, at: Location, schema: string) {
+  return queryOptions({
+    queryKey: [...catalogKeys.location(at), 'graph', schema] as const,
+    queryFn: async () => unwrap('catalog.schemaGraph', await api['catalog.schemaGraph']({ at, schema })),
+    meta: { errorDisplay: 'inline' },
+  });
+}

@@ -83,6 +83,7 @@ export function dialogFor(node: ExplorerNode, action: NodeAction): OpenDialog | 
     case 'policies':
     case 'newTable':
     case 'designTable':
+    case 'erDiagram':
     case 'signInAgain':
     case 'refresh':
       return null;

@@ -69,7 +69,7 @@ describe('nodeActions', () => {
     expect(labels(relation('table'))).toEqual(['Open', 'Design table…', 'RLS policies']);
     expect(labels(relation('view'))).toEqual(['Open']);
     // A schema's menu starts a new table there, on the schema's own location.
-    expect(labels({ kind: 'schema', id: 's', label: 'public', at, children: [] })).toEqual(['New table…']);
+    expect(labels({ kind: 'schema', id: 's', label: 'public', at, children: [] })).toEqual(['New table…', 'ER diagram']);
   });
 
   it('offers the host to copy only when the endpoint has one', () => {

@@ -21,6 +21,8 @@ export type NodeAction =
   /** The table designer: a new table in the schema, or the table's structure. */
   | { readonly kind: 'newTable' }
   | { readonly kind: 'designTable' }
+  /** The schema's tables and foreign keys as a diagram. */
+  | { readonly kind: 'erDiagram' }
   | { readonly kind: 'protect' }
   | { readonly kind: 'unprotect' }
   | { readonly kind: 'deleteBranch' }
@@ -67,7 +69,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
         ? [{ kind: 'open' }, { kind: 'designTable' }, { kind: 'policies' }]
         : [{ kind: 'open' }];
     case 'schema':
-      return [{ kind: 'newTable' }];
+      return [{ kind: 'newTable' }, { kind: 'erDiagram' }];
     case 'routine':
     case 'status':
       return [];
@@ -110,6 +112,8 @@ export function actionLabel(action: NodeAction): string {
       return 'New table…';
     case 'designTable':
       return 'Design table…';
+    case 'erDiagram':
+      return 'ER diagram';
     case 'protect':
       return 'Protect branch';
     case 'unprotect':

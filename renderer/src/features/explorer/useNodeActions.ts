@@ -105,6 +105,9 @@ export function useNodeActions({ onOpen, onTool, items }: NodeActionsOptions) {
         if (node.kind === 'relation')
           onTool?.({ tool: 'tableDesigner', schema: node.relation.schema, table: node.relation.name, at: node.at });
         return;
+      case 'erDiagram':
+        if (node.kind === 'schema') onTool?.({ tool: 'erDiagram', schema: node.label, at: node.at });
+        return;
       default:
         assertNever(action, 'node action');
     }

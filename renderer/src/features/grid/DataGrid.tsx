@@ -17,7 +17,7 @@ import {
 } from './gridQuery';
 import { cellClipboardText } from './cellFormat';
 import { keyId, rowKeyOf, stageCell, valueFromText, type RowKey, type StagedEdit } from './stagedEdits';
-import { TableGrid, type GridEditing } from './TableGrid';
+import { TableGrid, type GridCommand, type GridEditing, type GridSorting } from './TableGrid';
 
 /** How long the scroll must rest before windows under it are fetched. */
 const SETTLE_MS = 60;
@@ -46,6 +46,10 @@ interface DataGridProps {
   readonly editErrors?: Readonly<Record<string, string>>;
   /** The key of the row holding the active cell (null: none, or the view has no key). */
   readonly onActiveRow?: (key: RowKey | null, row: Readonly<Record<string, unknown>> | null, cell: ActiveCell | null) => void;
+  readonly sorting?: GridSorting;
+  readonly onCommand?: (command: GridCommand) => void;
+  /** A foreign-key cell's link was followed: its column and value. */
+  readonly onFollow?: (column: DataColumn, value: unknown) => void;
 }
 
 /**
@@ -64,6 +68,9 @@ export function DataGrid({
   onEdits,
   editErrors,
   onActiveRow,
+  sorting,
+  onCommand,
+  onFollow,
 }: DataGridProps) {
   const api = usePierApi();
   const queryClient = useQueryClient();
@@ -240,6 +247,16 @@ export function DataGrid({
       onVisibleRange={onVisibleRange}
       emptyMessage={emptyMessage}
       editing={editing}
+      sorting={sorting}
+      onCommand={onCommand}
+      onFollow={
+        onFollow &&
+        ((row, dataIndex) => {
+          const column = columns[dataIndex];
+          const value = rowAt(row)?.[dataIndex];
+          if (column && value !== undefined && value !== null) onFollow(column, value);
+        })
+      }
       onActiveChange={(pos, dataIndex) => {
         const column = dataIndex !== null ? columns[dataIndex] : undefined;
         const cells = pos ? rowAt(pos.row) : undefined;

@@ -1,8 +1,12 @@
-import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import type { DescribeTableOutput } from '../../../../shared/contract/dataApi';
+import type { CascadePreviewOutput } from '../../../../shared/contract/tableData';
 import { sendWrites, type TableTarget } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
+import { cascadeQuery, previewCascades } from '../../api/tableData';
+import { CascadeConfirm } from './CascadeConfirm';
+import { cascadeEditsOf, cascadeLines } from './cascadeWords';
 import { Icon } from '../../ui/Icon';
 import { editRequest, unstage, valueFromText, writeErrorInWords, type StagedEdit } from './stagedEdits';
 
@@ -14,13 +18,17 @@ interface EditReviewProps {
   readonly onErrors: (next: Record<string, string>) => void;
   /** After writes reached the database: reload what the grid shows. */
   readonly onApplied: () => void;
+  /** Counts Ctrl+S presses in the grid: each new one applies, as the button does. */
+  readonly applyRequests: number;
 }
 
 const NOTHING_CHANGED = 'No row was changed: this identity cannot see the row (row-level security USING), or it no longer exists.';
 
 type Phase =
   | { readonly kind: 'idle' }
+  /** `reach`: what other tables would lose or change, one line per table. */
   | { readonly kind: 'previewed'; readonly summary: string }
+  | { readonly kind: 'confirm'; readonly reach: readonly string[] }
   | { readonly kind: 'applied'; readonly summary: string };
 
 /**
@@ -28,7 +36,7 @@ type Phase =
  * or none. Preview runs them all and rolls back (later edits see the earlier ones); Apply
  * previews first, then commits only if every edit would change its row.
  */
-export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied }: EditReviewProps) {
+export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied, applyRequests }: EditReviewProps) {
   const api = usePierApi();
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const run = async (rollback: boolean) => {
@@ -46,12 +54,23 @@ export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied
     });
     return { failures, rows, notRun, committed: result.committed };
   };
+  // What the updates and deletes would do to other rows, from a rolled-back run as the same identity.
+  const cascading = cascadeEditsOf(edits);
+  const reachOf = async (): Promise<string[]> => (cascading.length === 0 ? [] : linesOf(await previewCascades(api, target, cascading)));
+  // Shown in the review as soon as edits are staged, and again by each preview. A run the database
+  // refused counts nothing; the preview of the edits says why, so the review does not repeat it.
+  const reach = useQuery(cascadeQuery(api, target, cascading));
+  const reachLines = reach.data?.refused === null ? cascadeLines(reach.data.tables) : [];
   const failedSummary = (failures: Record<string, string>, notRun: number) => {
     const n = Object.keys(failures).length;
     return `${n} of ${edits.length} would fail${notRun ? ` (${notRun} after the first failure were not tried)` : ''}`;
   };
   const preview = useMutation({
-    mutationFn: () => run(true),
+    mutationFn: async () => {
+      const trial = await run(true);
+      if (cascading.length) void reach.refetch();
+      return trial;
+    },
     onSuccess: ({ failures, rows, notRun }) => {
       onErrors(failures);
       setPhase({
@@ -63,13 +82,20 @@ export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied
     },
   });
   const apply = useMutation({
-    mutationFn: async () => {
+    /** `confirmed`: the reach the user agreed to; if the trial now reaches otherwise, ask again. */
+    mutationFn: async (confirmed: readonly string[] | undefined) => {
       const trial = await run(true);
-      if (Object.keys(trial.failures).length) return trial;
-      return run(false);
+      if (Object.keys(trial.failures).length) return { ...trial, confirm: null };
+      const reach = await reachOf();
+      if (reach.length > 0 && JSON.stringify(reach) !== JSON.stringify(confirmed)) return { ...trial, committed: false, confirm: reach };
+      return { ...(await run(false)), confirm: null };
     },
-    onSuccess: ({ failures, rows, notRun, committed }) => {
+    onSuccess: ({ failures, rows, notRun, committed, confirm }) => {
       onErrors(failures);
+      if (confirm) {
+        setPhase({ kind: 'confirm', reach: confirm });
+        return;
+      }
       if (!committed) {
         setPhase({
           kind: 'previewed',
@@ -84,6 +110,12 @@ export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied
     },
   });
   const busy = preview.isPending || apply.isPending;
+  const seenRequests = useRef(applyRequests);
+  useEffect(() => {
+    if (applyRequests === seenRequests.current) return;
+    seenRequests.current = applyRequests;
+    if (!busy && edits.length > 0) apply.mutate(undefined);
+  }, [applyRequests, busy, edits.length, apply]);
   const failure = preview.error ?? apply.error;
 
   return (
@@ -100,7 +132,7 @@ export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied
           type="button"
           className="button button--small button--primary"
           disabled={busy || !edits.length}
-          onClick={() => apply.mutate()}
+          onClick={() => apply.mutate(undefined)}
         >
           Apply all
         </button>
@@ -117,10 +149,32 @@ export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied
           Discard
         </button>
       </div>
-      {phase.kind !== 'idle' && (
+      {(phase.kind === 'previewed' || phase.kind === 'applied') && (
         <p className={`edit-review__status edit-review__status--${phase.kind}`} role="status" aria-live="polite">
           {phase.summary}
         </p>
+      )}
+      {reachLines.length > 0 && (
+        <div className="edit-review__reach" role="note" aria-label="Other tables">
+          <p>
+            <Icon name="error" /> Also, through cascading foreign keys and triggers:
+          </p>
+          <ul>
+            {reachLines.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {phase.kind === 'confirm' && (
+        <CascadeConfirm
+          reach={phase.reach}
+          onConfirm={() => {
+            apply.mutate(phase.reach);
+            setPhase({ kind: 'idle' });
+          }}
+          onCancel={() => setPhase({ kind: 'previewed', summary: 'Not applied: nothing was changed.' })}
+        />
       )}
       {failure && (
         <p className="edit-review__error" role="alert">
@@ -162,6 +216,11 @@ export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied
       </ol>
     </section>
   );
+}
+
+/** A run that stopped counts nothing: say so rather than show no reach. */
+function linesOf(r: CascadePreviewOutput): string[] {
+  return r.refused !== null ? [`Not measured (${r.refused})`] : cascadeLines(r.tables);
 }
 
 /** A new row: every column with its default shown; empty fields are left out so defaults apply. */

@@ -3,11 +3,14 @@ import type { ReadQuery } from '../../../../shared/dataapi/ast';
 import type { ExportFormat, TableTarget } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
 import { describeError } from '../../api/RpcCallError';
+import { exportCsv } from '../../api/tableData';
+import { copyExportOf } from './copyExport';
 import { exportView, type ExportProgress } from './exportView';
 
 type ExportState =
   | { readonly kind: 'idle' }
   | { readonly kind: 'running'; readonly format: ExportFormat; readonly progress: ExportProgress }
+  | { readonly kind: 'copying'; readonly bytes: number }
   | { readonly kind: 'done'; readonly rows: number; readonly file: string }
   | { readonly kind: 'failed'; readonly message: string };
 
@@ -18,18 +21,26 @@ interface SavePickerWindow {
   }) => Promise<{ createWritable: () => Promise<{ write: (s: string) => Promise<void>; close: () => Promise<void> }> }>;
 }
 
-/** Exports the current view, all pages, as CSV or JSON, with progress and cancel. */
+/**
+ * Exports the current view, all pages, as JSON through the Data API, or as CSV through Postgres's
+ * COPY (its CSV round-trips any value and column name; the Data API's does not), with progress
+ * and cancel.
+ */
 export function ExportButton({
   target,
   query,
   primaryKey,
+  columnNames,
   total,
 }: {
   target: TableTarget;
   query: ReadQuery;
   primaryKey: readonly string[];
+  /** The table's columns (COPY exports plain columns of the table only). */
+  columnNames: readonly string[];
   total: number | null;
 }) {
+  const copy = copyExportOf(query, columnNames);
   const api = usePierApi();
   const [state, setState] = useState<ExportState>({ kind: 'idle' });
   const abort = useRef<AbortController | null>(null);
@@ -49,6 +60,18 @@ export function ExportButton({
       writable = null; // the user closed the picker: fall back to a download
     }
     try {
+      const write = async (chunk: string) => {
+        if (writable) await writable.write(chunk);
+        else parts.push(chunk);
+      };
+      if (format === 'csv') {
+        setState({ kind: 'copying', bytes: 0 });
+        const rows = await exportCsv(api, target, copy, write, (bytes) => setState({ kind: 'copying', bytes }), controller.signal);
+        if (writable) await writable.close();
+        else download(file, parts, 'text/csv');
+        setState({ kind: 'done', rows, file });
+        return;
+      }
       const rows = await exportView({
         api,
         target,
@@ -57,20 +80,28 @@ export function ExportButton({
         format,
         total,
         signal: controller.signal,
-        write: async (chunk) => {
-          if (writable) await writable.write(chunk);
-          else parts.push(chunk);
-        },
+        write,
         onProgress: (progress) => setState({ kind: 'running', format, progress }),
       });
       if (writable) await writable.close();
-      else download(file, parts, format === 'csv' ? 'text/csv' : 'application/json');
+      else download(file, parts, 'application/json');
       setState({ kind: 'done', rows, file });
     } catch (e) {
       setState(controller.signal.aborted ? { kind: 'idle' } : { kind: 'failed', message: describeError(e).message });
     }
   };
 
+  if (state.kind === 'copying') {
+    return (
+      <span className="export" role="status" aria-label="Export progress">
+        <progress />
+        {(state.bytes / 1024).toLocaleString('en-US', { maximumFractionDigits: 0 })} KB
+        <button type="button" className="button button--small" onClick={() => abort.current?.abort()}>
+          Cancel
+        </button>
+      </span>
+    );
+  }
   if (state.kind === 'running') {
     const { rows, total: of } = state.progress;
     return (
@@ -88,6 +119,9 @@ export function ExportButton({
     <span className="export">
       <select
         aria-label="Export"
+        title={
+          copy.whole ? 'CSV comes from Postgres’s COPY of the table: filters, paging and embeds of this view are not applied' : undefined
+        }
         value=""
         onChange={(e) => {
           const format = e.target.value as ExportFormat | '';
@@ -95,7 +129,7 @@ export function ExportButton({
         }}
       >
         <option value="">Export…</option>
-        <option value="csv">CSV (all rows)</option>
+        <option value="csv">{copy.whole ? 'CSV (whole table)' : 'CSV (all rows)'}</option>
         <option value="json">JSON (all rows)</option>
       </select>
       {state.kind === 'done' && (

@@ -9,6 +9,8 @@ import {
   type OrderTerm,
   type ReadQuery,
 } from '../../../../shared/dataapi/ast';
+
+type QueryFilter = ReadQuery['filters'][number];
 import { OPERATORS, type OperatorName } from '../../../../shared/dataapi/operators';
 import type { Location } from '../../../../shared/contract/location';
 import { COUNT_MODES, describeQuery, type CountMode } from '../../api/dataApi';
@@ -20,6 +22,7 @@ import {
   embedFor,
   embedKey,
   embedsOf,
+  isRunnableFilter,
   removeEmbed,
   selectedColumns,
   setChild,
@@ -74,6 +77,28 @@ export function QueryBuilder({ at, describe, query, onQuery, countMode, onCountM
   const columnNames = describe.columns.map((c) => c.name);
   const chosen = selectedColumns(query.select, columnNames);
   const { limit, offset } = topPaging(query);
+  // Filters still being written: shown with the others, but not in the query until they say something.
+  const [drafts, setDrafts] = useState<readonly QueryFilter[]>([]);
+  const changeFilter = (i: number, node: FilterNode | null, path?: EmbedPath) => {
+    const old = query.filters[i];
+    if (!old || !node || isRunnableFilter(node)) {
+      const next = setFilter(query, i, node);
+      onQuery(path && node ? { ...next, filters: next.filters.map((x, j) => (j === i ? { path, node } : x)) } : next);
+      return;
+    }
+    // Emptied again: it stops running and goes back to being a draft.
+    onQuery(setFilter(query, i, null));
+    setDrafts((d) => [...d, { path: path ?? old.path, node }]);
+  };
+  const changeDraft = (i: number, node: FilterNode | null, path?: EmbedPath) => {
+    const old = drafts[i];
+    if (!old) return;
+    const others = drafts.filter((_, j) => j !== i);
+    if (node && isRunnableFilter(node)) {
+      setDrafts(others);
+      onQuery(addFilter(query, path ?? old.path, node));
+    } else setDrafts(node ? drafts.map((d, j) => (j === i ? { path: path ?? d.path, node } : d)) : others);
+  };
 
   return (
     <div className="builder" aria-label="Query builder" role="region">
@@ -134,20 +159,34 @@ export function QueryBuilder({ at, describe, query, onQuery, countMode, onCountM
             node={f.node}
             path={f.path}
             columns={filterable}
-            onChange={(node, path) => {
-              const next = setFilter(query, i, node);
-              onQuery(path && node ? { ...next, filters: next.filters.map((x, j) => (j === i ? { path, node } : x)) } : next);
-            }}
+            onChange={(node, path) => changeFilter(i, node, path)}
           />
         ))}
+        {drafts.map((f, i) => (
+          <FilterEditor
+            key={`draft-${i}`}
+            label={`Filter ${query.filters.length + i + 1}`}
+            node={f.node}
+            path={f.path}
+            columns={filterable}
+            onChange={(node, path) => changeDraft(i, node, path)}
+          />
+        ))}
+        {drafts.length > 0 && <p className="builder__empty">A filter runs once its value is filled in.</p>}
         <div className="builder__actions">
-          <button type="button" className="button button--small" onClick={() => onQuery(addFilter(query, [], newCondition(filterable[0])))}>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => setDrafts((d) => [...d, { path: [], node: newCondition(filterable[0]) }])}
+          >
             + Filter
           </button>
           <button
             type="button"
             className="button button--small"
-            onClick={() => onQuery(addFilter(query, [], { kind: 'or', negated: false, children: [newCondition(filterable[0])] }))}
+            onClick={() =>
+              setDrafts((d) => [...d, { path: [], node: { kind: 'or', negated: false, children: [newCondition(filterable[0])] } }])
+            }
           >
             + Group
           </button>

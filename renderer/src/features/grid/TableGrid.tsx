@@ -28,6 +28,23 @@ interface TableGridProps {
   readonly editing?: GridEditing;
   /** Told when the active cell moves (row actions act on its row), with its column's data index. */
   readonly onActiveChange?: (pos: CellPosition | null, dataIndex: number | null) => void;
+  /** Header-click sorting; absent: headers do not sort. */
+  readonly sorting?: GridSorting;
+  /** Ctrl+Z, Ctrl+Shift+Z (or Ctrl+Y) and Ctrl+S while the grid has focus. */
+  readonly onCommand?: (command: GridCommand) => void;
+  /** Opens the row a foreign-key cell references; absent: cells do not link. */
+  readonly onFollow?: (row: number, dataIndex: number) => void;
+}
+
+export type GridCommand = 'undo' | 'redo' | 'save';
+
+/** Sorting by header click, by data index; only columns `sortOf` does not return undefined for sort. */
+export interface GridSorting {
+  /** The column's place in the sort (rank from 1), null when unsorted, undefined when it cannot sort. */
+  readonly sortOf: (dataIndex: number) => { readonly direction: 'asc' | 'desc'; readonly rank: number } | null | undefined;
+  /** How many keys the sort has (ranks are shown only when there are several). */
+  readonly keys: number;
+  readonly onSort: (dataIndex: number, additive: boolean) => void;
 }
 
 /** What the grid asks of whoever stages its edits. Positions are view rows and data indexes. */
@@ -55,6 +72,9 @@ export function TableGrid({
   emptyMessage,
   editing,
   onActiveChange,
+  sorting,
+  onCommand,
+  onFollow,
 }: TableGridProps) {
   const [widths, setWidths] = useState<Readonly<Record<string, number>>>({});
   const [order, setOrder] = useState<readonly string[]>([]);
@@ -137,13 +157,18 @@ export function TableGrid({
     else setAnchor(null);
     setActive(pos);
   };
-  const latest = useRef({ startEditing, commitEditor, select });
-  latest.current = { startEditing, commitEditor, select };
+  const follow = (pos: CellPosition) => {
+    const column = layout.columns[pos.col];
+    if (column) onFollow?.(pos.row, column.dataIndex);
+  };
+  const latest = useRef({ startEditing, commitEditor, select, follow });
+  latest.current = { startEditing, commitEditor, select, follow };
   const stable = useMemo(
     () => ({
       startEditing: (pos: CellPosition) => latest.current.startEditing(pos),
       commitEditor: (text: string | null, move: CellPosition | null) => latest.current.commitEditor(text, move),
       select: (pos: CellPosition, extend: boolean) => latest.current.select(pos, extend),
+      follow: (pos: CellPosition) => latest.current.follow(pos),
       cancelEditor: () => {
         setEditor(null);
         scrollRef.current?.focus();
@@ -155,6 +180,13 @@ export function TableGrid({
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (editor) return; // the editor's input handles its own keys
     const at = active ?? { row: 0, col: 0 };
+    const command = (event.ctrlKey || event.metaKey) && !event.altKey ? commandOf(event.key, event.shiftKey) : null;
+    if (command) {
+      // Always ours while the grid has focus: the browser's own undo would reach the URL bar's text.
+      event.preventDefault();
+      onCommand?.(command);
+      return;
+    }
     if (event.altKey && event.shiftKey && (event.key === 'ArrowLeft' || event.key === 'ArrowRight') && active) {
       // Keyboard column move: the active column trades places with its neighbour.
       const here = layout.columns[active.col];
@@ -164,6 +196,11 @@ export function TableGrid({
         reorder(here.info.name, next.info.name);
         setActive({ row: active.row, col: active.col + (event.key === 'ArrowLeft' ? -1 : 1) });
       }
+      return;
+    }
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && active && onFollow) {
+      event.preventDefault();
+      follow(active);
       return;
     }
     if ((event.key === 'Enter' || event.key === 'F2') && active) {
@@ -232,6 +269,9 @@ export function TableGrid({
                 colIndex={col + 1}
                 onResize={(width) => resizeColumn(column.info.name, width)}
                 onDropColumn={(from) => reorder(from, column.info.name)}
+                sort={sorting?.sortOf(column.dataIndex)}
+                sortKeys={sorting?.keys ?? 0}
+                onSort={sorting ? (additive) => sorting.onSort(column.dataIndex, additive) : undefined}
               />
             ))}
           </div>
@@ -261,6 +301,7 @@ export function TableGrid({
                 onEdit={editing ? stable.startEditing : undefined}
                 onCommit={stable.commitEditor}
                 onCancel={stable.cancelEditor}
+                onFollow={onFollow ? stable.follow : undefined}
               />
             ))}
           </div>
@@ -268,6 +309,19 @@ export function TableGrid({
       </div>
     </div>
   );
+}
+
+function commandOf(key: string, shift: boolean): GridCommand | null {
+  switch (key.toLowerCase()) {
+    case 'z':
+      return shift ? 'redo' : 'undo';
+    case 'y':
+      return 'redo';
+    case 's':
+      return 'save';
+    default:
+      return null;
+  }
 }
 
 interface GridRowProps {
@@ -289,6 +343,7 @@ interface GridRowProps {
   readonly onEdit: ((pos: CellPosition) => void) | undefined;
   readonly onCommit: (text: string | null, move: CellPosition | null) => void;
   readonly onCancel: () => void;
+  readonly onFollow: ((pos: CellPosition) => void) | undefined;
 }
 
 /** One row; memoized so scrolling re-renders only rows that moved in or whose data arrived. */
@@ -308,6 +363,7 @@ const GridRow = memo(function GridRow({
   onEdit,
   onCommit,
   onCancel,
+  onFollow,
 }: GridRowProps) {
   const changedCells = changed.split(',');
   const [selLeft, selRight] = selectedCols ? selectedCols.split('-').map(Number) : [-1, -2];
@@ -347,6 +403,7 @@ const GridRow = memo(function GridRow({
             selected={selLeft !== undefined && selRight !== undefined && col >= selLeft && col <= selRight}
             onSelect={(extend) => onSelect({ row: index, col }, extend)}
             onEdit={onEdit ? () => onEdit({ row: index, col }) : undefined}
+            onFollow={onFollow ? () => onFollow({ row: index, col }) : undefined}
             editor={
               editor?.col === col
                 ? {
@@ -376,19 +433,27 @@ interface HeaderCellProps {
   readonly onResize: (width: number | null) => void;
   /** Another header was dropped on this one. */
   readonly onDropColumn: (from: string) => void;
+  readonly sort: { readonly direction: 'asc' | 'desc'; readonly rank: number } | null | undefined;
+  readonly sortKeys: number;
+  readonly onSort: ((additive: boolean) => void) | undefined;
 }
 
-function HeaderCell({ column, gutterWidth, colIndex, onResize, onDropColumn }: HeaderCellProps) {
+function HeaderCell({ column, gutterWidth, colIndex, onResize, onDropColumn, sort, sortKeys, onSort }: HeaderCellProps) {
   const drag = useRef<{ startX: number; startWidth: number } | null>(null);
   const { info } = column;
+  const sortable = onSort !== undefined && sort !== undefined;
   const facts = [info.type, info.isPrimaryKey ? 'primary key' : null, info.nullable ? 'nullable' : 'not null'].filter(Boolean).join(' · ');
   return (
     <div
       role="columnheader"
       aria-colindex={colIndex}
-      className={`grid__cell grid__cell--head${pinClasses(column)}${column.category === 'number' ? ' grid__cell--number' : ''}`}
+      aria-sort={sort ? (sort.direction === 'asc' ? 'ascending' : 'descending') : sortable ? 'none' : undefined}
+      className={`grid__cell grid__cell--head${pinClasses(column)}${column.category === 'number' ? ' grid__cell--number' : ''}${sortable ? ' grid__cell--sortable' : ''}`}
       style={{ width: column.width, left: column.pinned ? gutterWidth + column.left : undefined }}
-      title={`${info.name}: ${facts}${column.pinned ? '' : ' (drag to reorder)'}`}
+      title={`${info.name}: ${facts}${sortable ? '. Click to sort, Shift+click to add to the sort' : ''}${column.pinned ? '' : ' (drag to reorder)'}`}
+      onClick={(e) => {
+        if (sortable) onSort(e.shiftKey);
+      }}
       draggable={!column.pinned}
       onDragStart={(e) => {
         // A drag that began on the resize edge is a resize, not a move.
@@ -406,6 +471,12 @@ function HeaderCell({ column, gutterWidth, colIndex, onResize, onDropColumn }: H
       <span className="grid__col-name">
         {info.isPrimaryKey && <Icon name="key" className="grid__key" title="Primary key" />}
         <span className="grid__col-text">{info.name}</span>
+        {sort && (
+          <span className="grid__sort" aria-hidden="true">
+            {sort.direction === 'asc' ? '▲' : '▼'}
+            {sortKeys > 1 && <sub>{sort.rank}</sub>}
+          </span>
+        )}
       </span>
       <span className="grid__col-type">
         {column.shortType}
@@ -425,6 +496,7 @@ function HeaderCell({ column, gutterWidth, colIndex, onResize, onDropColumn }: H
           if (drag.current) onResize(drag.current.startWidth + e.clientX - drag.current.startX);
         }}
         onPointerUp={() => (drag.current = null)}
+        onClick={(e) => e.stopPropagation()}
         onPointerCancel={() => (drag.current = null)}
         onDoubleClick={() => onResize(null)}
       />
@@ -443,6 +515,7 @@ interface CellProps {
   readonly selected: boolean;
   readonly onSelect: (extend: boolean) => void;
   readonly onEdit: (() => void) | undefined;
+  readonly onFollow: (() => void) | undefined;
   readonly editor: {
     readonly error: string | null;
     readonly onCommit: (text: string | null, moveRight: boolean) => void;
@@ -450,7 +523,8 @@ interface CellProps {
   } | null;
 }
 
-function Cell({ id, column, value, gutterWidth, colIndex, active, changed, selected, onSelect, onEdit, editor }: CellProps) {
+function Cell({ id, column, value, gutterWidth, colIndex, active, changed, selected, onSelect, onEdit, onFollow, editor }: CellProps) {
+  const references = 'references' in column.info && typeof column.info.references === 'string' ? column.info.references : null;
   const display = formatCell(value, column.category);
   const classes = [`grid__cell grid__cell--${display.kind}${pinClasses(column)}`];
   if (column.category === 'number') classes.push('grid__cell--number');
@@ -458,6 +532,7 @@ function Cell({ id, column, value, gutterWidth, colIndex, active, changed, selec
   if (changed) classes.push('grid__cell--changed');
   if (selected) classes.push('grid__cell--selected');
   if (editor) classes.push('grid__cell--editing');
+  if (references && onFollow && display.kind !== 'null') classes.push('grid__cell--link');
   return (
     <div
       id={id}
@@ -482,6 +557,21 @@ function Cell({ id, column, value, gutterWidth, colIndex, active, changed, selec
         />
       ) : display.kind === 'null' ? (
         <span className="null-badge">NULL</span>
+      ) : references && onFollow ? (
+        <>
+          <span className="grid__cell-text">{display.text}</span>
+          <button
+            type="button"
+            className="grid__follow"
+            tabIndex={-1}
+            aria-label={`Open ${references} row ${display.text}`}
+            title={`Open the ${references} row this refers to, in its own tab (Ctrl+Enter)`}
+            onMouseDown={(e) => e.stopPropagation()}
+            onClick={onFollow}
+          >
+            →
+          </button>
+        </>
       ) : (
         display.text
       )}

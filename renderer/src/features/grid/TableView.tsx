@@ -1,8 +1,9 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ViewAs } from '../../../../shared/contract/dataApi';
 import type { Location } from '../../../../shared/contract/location';
-import { emptyReadQuery, type ReadQuery } from '../../../../shared/dataapi/ast';
+import { assertNever } from '../../../../shared/contract/result';
+import { emptyReadQuery, type FilterCondition, type ReadQuery } from '../../../../shared/dataapi/ast';
 import { serializeQuery } from '../../../../shared/dataapi/serializeQuery';
 import { countQuery, describeQuery, useReloadTable, type CountMode, type TableTarget } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
@@ -16,9 +17,12 @@ import { ValueInspector } from './ValueInspector';
 import { gridViewKey, loadGridView, saveGridView } from './gridViewStorage';
 import { EditReview, NewRowForm } from './EditReview';
 import { ExportButton } from './ExportButton';
+import { ImportCsvDialog } from './ImportCsvDialog';
 import { RowReferences } from './RowReferences';
 import { stageDelete, stageInsert, type RowKey, type StagedEdit } from './stagedEdits';
-import { embedsOf } from './builderEdits';
+import { EMPTY_HISTORY, recordEdits, redoEdits, undoEdits, type EditHistory } from './editHistory';
+import { embedsOf, setTopOrder, sortByHeader, topOrder } from './builderEdits';
+import type { GridCommand, GridSorting } from './TableGrid';
 import { findRelationship, gridColumns, viewTotal, withTopPaging } from './gridQuery';
 import { QueryBuilder } from './QueryBuilder';
 import { UrlBar } from './UrlBar';
@@ -27,7 +31,16 @@ import { ViewAsPicker } from './ViewAsPicker';
 import './tableView.css';
 
 /** One opened table: toolbar, the Data API URL, the grid, and beside it the query builder and code. */
-export function TableView({ at, relation }: { at: Location; relation: RelationInfo }) {
+export function TableView({
+  at,
+  relation,
+  onOpenRelated,
+}: {
+  at: Location;
+  relation: RelationInfo;
+  /** Opens another table's tab showing `query` (a foreign key followed), as `viewAs`. */
+  onOpenRelated?: (relation: RelationInfo, query: ReadQuery, viewAs: ViewAs) => void;
+}) {
   const api = usePierApi();
   const qualified = `${relation.schema}.${relation.name}`;
   // The view survives tab switches (only the active tab is mounted) and window reloads.
@@ -38,12 +51,22 @@ export function TableView({ at, relation }: { at: Location; relation: RelationIn
   const [viewAs, setViewAs] = useState<ViewAs>(stored?.viewAs ?? { kind: 'admin' });
   useEffect(() => saveGridView(storageKey, { query, countMode, viewAs }), [storageKey, query, countMode, viewAs]);
   const [builderOpen, setBuilderOpen] = useState(true);
-  const [edits, setEdits] = useState<StagedEdit[]>([]);
+  // Staged edits with their undo history (Ctrl+Z / Ctrl+Shift+Z in the grid).
+  const [history, setHistory] = useState<EditHistory>(EMPTY_HISTORY);
+  const edits = history.present;
+  const setEdits = useCallback(
+    (next: readonly StagedEdit[] | ((current: readonly StagedEdit[]) => readonly StagedEdit[])) =>
+      setHistory((h) => recordEdits(h, typeof next === 'function' ? next(h.present) : next)),
+    [],
+  );
+  // Ctrl+S in the grid: how many times it asked the review to apply.
+  const [applyRequests, setApplyRequests] = useState(0);
   const [editErrors, setEditErrors] = useState<Record<string, string>>({});
   const [activeRow, setActiveRow] = useState<RowKey | null>(null);
   const [activeObject, setActiveObject] = useState<Readonly<Record<string, unknown>> | null>(null);
   const [activeCell, setActiveCell] = useState<ActiveCell | null>(null);
   const [newRowOpen, setNewRowOpen] = useState(false);
+  const [importOpen, setImportOpen] = useState(false);
   const insertSeq = useRef(0);
   const describe = useQuery(describeQuery(api, at, relation.schema, relation.name));
   const target: TableTarget = useMemo(() => ({ at, schema: relation.schema, table: relation.name, viewAs }), [at, relation, viewAs]);
@@ -84,6 +107,34 @@ export function TableView({ at, relation }: { at: Location; relation: RelationIn
     void describe.refetch();
   };
   const total = typeof count.data === 'number' ? viewTotal(query, count.data) : null;
+  const order = topOrder(query);
+  const sorting: GridSorting = {
+    sortOf: (dataIndex) => {
+      const source = columns[dataIndex]?.source;
+      if (source === undefined) return undefined;
+      const rank = order.findIndex((t) => t.relation === undefined && t.field.json.length === 0 && t.field.name === source);
+      const term = order[rank];
+      return term ? { direction: term.direction ?? 'asc', rank: rank + 1 } : null;
+    },
+    keys: order.length,
+    onSort: (dataIndex, additive) => {
+      const source = columns[dataIndex]?.source;
+      if (source !== undefined) setQuery(setTopOrder(query, sortByHeader(order, source, additive)));
+    },
+  };
+  const onCommand = (command: GridCommand) => {
+    switch (command) {
+      case 'undo':
+        return setHistory(undoEdits);
+      case 'redo':
+        return setHistory(redoEdits);
+      case 'save':
+        if (edits.length > 0) setApplyRequests((n) => n + 1);
+        return;
+      default:
+        return assertNever(command, 'grid command');
+    }
+  };
 
   return (
     <div className="table-view">
@@ -114,7 +165,21 @@ export function TableView({ at, relation }: { at: Location; relation: RelationIn
             </button>
           </>
         )}
-        {describe.data && <ExportButton target={target} query={query} primaryKey={describe.data.primaryKey} total={total} />}
+        {describe.data && (
+          <ExportButton
+            target={target}
+            query={query}
+            primaryKey={describe.data.primaryKey}
+            columnNames={describe.data.columns.map((c) => c.name)}
+            total={total}
+          />
+        )}
+        {describe.data && relation.kind === 'table' && (
+          <button type="button" className="button button--small" onClick={() => setImportOpen(true)}>
+            Import CSV
+          </button>
+        )}
+        {importOpen && <ImportCsvDialog target={target} onClose={() => setImportOpen(false)} onImported={reload} />}
         <button
           type="button"
           className={`button button--small${builderOpen ? ' button--pressed' : ''}`}
@@ -172,6 +237,23 @@ export function TableView({ at, relation }: { at: Location; relation: RelationIn
               edits={edits}
               onEdits={setEdits}
               editErrors={editErrors}
+              sorting={sorting}
+              onCommand={onCommand}
+              onFollow={
+                onOpenRelated &&
+                ((column, value) => {
+                  const rel = describe.data.relationships.find(
+                    (r) => r.kind === 'many-to-one' && r.columns.length === 1 && r.columns[0]?.[0] === column.source,
+                  );
+                  const targetColumn = rel?.columns[0]?.[1];
+                  if (!rel || targetColumn === undefined) return;
+                  onOpenRelated(
+                    { schema: rel.target.schema, name: rel.target.name, kind: 'table', estimatedRows: -1 },
+                    rowQuery(targetColumn, value),
+                    viewAs,
+                  );
+                })
+              }
               onActiveRow={(key, row, cell) => {
                 setActiveRow(key);
                 setActiveObject(row);
@@ -204,7 +286,12 @@ export function TableView({ at, relation }: { at: Location; relation: RelationIn
                 onEdits={setEdits}
                 errors={editErrors}
                 onErrors={setEditErrors}
-                onApplied={reload}
+                applyRequests={applyRequests}
+                onApplied={() => {
+                  // What was applied is no longer undoable as a staged change.
+                  setHistory((h) => ({ past: [], present: h.present, future: [] }));
+                  reload();
+                }}
               />
             )}
             <QueryBuilder
@@ -221,6 +308,18 @@ export function TableView({ at, relation }: { at: Location; relation: RelationIn
       </div>
     </div>
   );
+}
+
+/** `column=eq.value`: the one row a foreign key names. */
+function rowQuery(column: string, value: unknown): ReadQuery {
+  const node: FilterCondition = {
+    kind: 'condition',
+    field: { name: column, json: [] },
+    negated: false,
+    operator: 'eq',
+    value: String(value),
+  };
+  return { ...emptyReadQuery, filters: [{ path: [], node }] };
 }
 
 function summary(rowCount: number, mode: CountMode, columnCount: number): string {

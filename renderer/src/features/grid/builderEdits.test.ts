@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuery } from '../../../../shared/dataapi/parseQuery';
 import type { ReadQuery } from '../../../../shared/dataapi/ast';
-import { addEmbed, addFilter, embedFor, removeEmbed, setTopOrder, toggleColumnInQuery, updateEmbed } from './builderEdits';
+import {
+  addEmbed,
+  addFilter,
+  embedFor,
+  isRunnableFilter,
+  removeEmbed,
+  setTopOrder,
+  sortByHeader,
+  toggleColumnInQuery,
+  updateEmbed,
+} from './builderEdits';
 import { readableQuery } from './gridQuery';
 import type { DescribeTableOutput } from '../../../../shared/contract/dataApi';
 
@@ -87,4 +97,46 @@ describe('builder edits, read through the URL they produce', () => {
     expect(embedFor(twice, twice.relationships[1]!).hint).toBe('projects_owner_fkey');
     expect(embedFor(CLIENTS, CLIENTS.relationships[0]!).hint).toBeUndefined();
   });
+});
+
+describe('header click sorts', () => {
+  const cases: [string, string, string, boolean, string][] = [
+    ['a click sorts by the column, ascending', '', 'name', false, 'order=name.asc'],
+    ['a second click turns it around', 'order=name.asc', 'name', false, 'order=name.desc'],
+    ['a third click removes the sort', 'order=name.desc', 'name', false, ''],
+    ['a click on another column replaces the sort', 'order=name.asc,id.desc', 'meta', false, 'order=meta.asc'],
+    ['shift-click adds a key after the others', 'order=name.asc', 'id', true, 'order=name.asc,id.asc'],
+    ['shift-click on a key turns only that one', 'order=name.asc,id.asc', 'id', true, 'order=name.asc,id.desc'],
+    ['shift-click on a descending key removes only it', 'order=name.desc,id.desc', 'name', true, 'order=id.desc'],
+    ['a column sorted among others becomes the only key', 'order=name.asc,id.desc', 'id', false, 'order=id.asc'],
+  ];
+  it.each(cases)('%s', (_, before, column, additive, after) => {
+    const next = setTopOrder(q(before), sortByHeader(q(before).order[0]?.terms ?? [], column, additive));
+    expect(readableQuery(next)).toBe(after);
+  });
+});
+
+describe('a filter runs only once it says something', () => {
+  const condition = (operator: string, value: string | string[]) => ({
+    kind: 'condition' as const,
+    field: { name: 'id', json: [] },
+    negated: false,
+    operator: operator as 'eq',
+    value,
+  });
+  const cases: [string, Parameters<typeof isRunnableFilter>[0], boolean][] = [
+    ['an empty value is not run', condition('eq', ''), false],
+    ['a typed value is', condition('eq', '3'), true],
+    ['is null needs no typing', condition('is', 'null'), true],
+    ['an empty list is not run', condition('in', []), false],
+    ['a list is', condition('in', ['1']), true],
+    [
+      'a group with an empty condition is not run',
+      { kind: 'or', negated: false, children: [condition('eq', '1'), condition('eq', '')] },
+      false,
+    ],
+    ['a group without conditions is not run', { kind: 'and', negated: false, children: [] }, false],
+    ['a complete group is', { kind: 'or', negated: false, children: [condition('eq', '1'), condition('is', 'null')] }, true],
+  ];
+  it.each(cases)('%s', (_, node, runnable) => expect(isRunnableFilter(node)).toBe(runnable));
 });

@@ -1,4 +1,6 @@
 import type { DescribeTableOutput } from '../../../../shared/contract/dataApi';
+import { assertNever } from '../../../../shared/contract/result';
+import { OPERATORS } from '../../../../shared/dataapi/operators';
 import type { EmbedPath, FilterNode, OrderTerm, ReadQuery, SelectItem } from '../../../../shared/dataapi/ast';
 
 /** The builder's edits: each takes a ReadQuery and returns the next one (the URL is derived from it). */
@@ -115,4 +117,40 @@ export function topOrder(query: ReadQuery): readonly OrderTerm[] {
 export function setTopOrder(query: ReadQuery, terms: readonly OrderTerm[]): ReadQuery {
   const rest = query.order.filter((o) => o.path.length > 0);
   return { ...query, order: terms.length ? [{ path: [], terms }, ...rest] : rest };
+}
+
+/**
+ * The sort after a header click: a click makes the column the only key (ascending, then
+ * descending, then unsorted); shift-click does the same to that one key among the others.
+ */
+export function sortByHeader(terms: readonly OrderTerm[], column: string, additive: boolean): OrderTerm[] {
+  const plain = (t: OrderTerm) => t.relation === undefined && t.field.json.length === 0 && t.field.name === column;
+  // A plain click on one key of several starts over with that column alone.
+  const current = additive || terms.length === 1 ? terms.find(plain) : undefined;
+  const next: OrderTerm | null =
+    current === undefined
+      ? { field: { name: column, json: [] }, direction: 'asc' }
+      : current.direction === 'desc'
+        ? null
+        : { ...current, direction: 'desc' };
+  if (!additive) return next ? [next] : [];
+  if (current === undefined) return [...terms, next!];
+  return terms.flatMap((t) => (t !== current ? [t] : next ? [next] : []));
+}
+
+/**
+ * Whether a filter says something yet: a condition needs its value typed (`is` needs none), a
+ * group needs conditions and every one of them complete. Until then the builder keeps it as a
+ * draft and nothing runs (an empty `id=eq.` would only be refused).
+ */
+export function isRunnableFilter(node: FilterNode): boolean {
+  switch (node.kind) {
+    case 'condition':
+      return typeof node.value === 'string' ? node.value !== '' || OPERATORS[node.operator].shape === 'is' : node.value.length > 0;
+    case 'and':
+    case 'or':
+      return node.children.length > 0 && node.children.every(isRunnableFilter);
+    default:
+      return assertNever(node, 'filter node');
+  }
 }

@@ -11,6 +11,7 @@ import { SqlReview } from '../../ui/SqlReview';
 import { AddIdentityDialog } from './AddIdentityDialog';
 import { DeleteIdentityDialog } from './DeleteIdentityDialog';
 import { SetupAssistant } from './SetupAssistant';
+import { RoleDiagram } from '../roleDiagram/RoleDiagram';
 import './roles.css';
 
 const ATTRIBUTES: readonly (keyof RoleAttributes)[] = ['login', 'inherit', 'bypassrls', 'createdb', 'createrole'];
@@ -61,6 +62,7 @@ export function RolesView() {
           Add identity…
         </button>
       </header>
+      <RoleDiagram />
       {dialog?.kind === 'add' && <AddIdentityDialog at={at} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'delete' && <DeleteIdentityDialog at={at} role={dialog.role} onClose={() => setDialog(null)} />}
       {planError && <InlineError>{planError}</InlineError>}

@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { SqlExportFormat, SqlResultSet } from '../../../../shared/contract/sql';
 import { assertNever } from '../../../../shared/contract/result';
-import { ExplainPlan } from './ExplainPlan';
+import { ExplainPlan } from '../plan/ExplainPlan';
 import type { RunState } from './useSqlRun';
 
 const ROW_HEIGHT = 23;

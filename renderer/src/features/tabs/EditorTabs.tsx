@@ -6,12 +6,14 @@ import { AdminLocationContext } from '../../api/admin';
 import { useHome } from '../../api/app';
 import { relationIcon } from '../tables/relation';
 import { TableView } from '../grid/TableView';
+import { gridViewKey, saveGridView } from '../grid/gridViewStorage';
 import { GrantsView } from '../grants/GrantsView';
 import { PoliciesView } from '../policies/PoliciesView';
 import { RolesView } from '../roles/RolesView';
 import { SetupAssistant } from '../roles/SetupAssistant';
 import { SqlView } from '../sql/SqlView';
 import { TableDesigner } from '../tableDesigner/TableDesigner';
+import { ErDiagram } from '../erDiagram/ErDiagram';
 import { assertNever } from '../../../../shared/contract/result';
 import { locationSuffix, type WorkspaceHosts } from '../../ui/locationText';
 import { openTab, tabTitle, type Tab, type TabsEvent, type TabsState } from './tabsState';
@@ -133,6 +135,7 @@ function TabLabel({ tab, home, hosts }: { tab: Tab; home: Location | undefined; 
     case 'grants':
     case 'setup':
     case 'tableDesigner':
+    case 'erDiagram':
       return <>{tabTitle(tab, home, hosts)}</>;
     default:
       return assertNever(tab, 'tab kind');
@@ -142,7 +145,17 @@ function TabLabel({ tab, home, hosts }: { tab: Tab; home: Location | undefined; 
 function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) => void }) {
   switch (tab.kind) {
     case 'table':
-      return <TableView at={tab.at} relation={tab.relation} />;
+      return (
+        <TableView
+          at={tab.at}
+          relation={tab.relation}
+          onOpenRelated={(relation, query, viewAs) => {
+            // The referenced table's tab opens on this view (it reads its view when it mounts).
+            saveGridView(gridViewKey(tab.at, relation.schema, relation.name), { query, countMode: 'exact', viewAs });
+            dispatch({ kind: 'open', tab: openTab.table(tab.at, relation) });
+          }}
+        />
+      );
     case 'tableDesigner':
       return (
         <AdminLocationContext.Provider value={tab.at}>
@@ -158,6 +171,14 @@ function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) 
             onDropped={() => dispatch({ kind: 'close', id: tab.id })}
           />
         </AdminLocationContext.Provider>
+      );
+    case 'erDiagram':
+      return (
+        <ErDiagram
+          at={tab.at}
+          schema={tab.schema}
+          onOpenTable={(relation) => dispatch({ kind: 'open', tab: openTab.table(tab.at, relation) })}
+        />
       );
     case 'policies':
     case 'sql':
@@ -175,7 +196,7 @@ function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) 
   }
 }
 
-function AdminTabContent({ tab }: { tab: Exclude<Tab, { kind: 'table' | 'tableDesigner' }> }) {
+function AdminTabContent({ tab }: { tab: Exclude<Tab, { kind: 'table' | 'tableDesigner' | 'erDiagram' }> }) {
   switch (tab.kind) {
     case 'policies':
       return <PoliciesView schema={tab.schema} table={tab.table} />;

@@ -17,7 +17,9 @@ export type Tab =
   | { readonly kind: 'grants'; readonly id: string; readonly at: Location; readonly schema: string }
   | { readonly kind: 'setup'; readonly id: string; readonly at: Location }
   /** The table designer: `table` null designs a new table in `schema`. */
-  | { readonly kind: 'tableDesigner'; readonly id: string; readonly at: Location; readonly schema: string; readonly table: string | null };
+  | { readonly kind: 'tableDesigner'; readonly id: string; readonly at: Location; readonly schema: string; readonly table: string | null }
+  /** A schema's tables and foreign keys, drawn. */
+  | { readonly kind: 'erDiagram'; readonly id: string; readonly at: Location; readonly schema: string };
 
 const idOf = (kind: Tab['kind'], at: Location, ...parts: readonly (string | number)[]) =>
   `${kind}:${JSON.stringify([...locationKey(at), ...parts])}`;
@@ -48,6 +50,7 @@ export const openTab = {
     schema,
     table,
   }),
+  erDiagram: (at: Location, schema: string): Tab => ({ kind: 'erDiagram', id: idOf('erDiagram', at, schema), at, schema }),
 };
 
 /** The tab a tool request opens (a new SQL tab each time; the others are one per location). */
@@ -65,6 +68,8 @@ export function toolTab(state: TabsState, request: ToolRequest): Tab {
       return openTab.policies(request.at, request.schema, request.table);
     case 'tableDesigner':
       return openTab.tableDesigner(request.at, request.schema, request.table);
+    case 'erDiagram':
+      return openTab.erDiagram(request.at, request.schema);
     default:
       return assertNever(request, 'tool request');
   }
@@ -131,6 +136,8 @@ function tabName(tab: Tab): string {
       return 'Data API set-up';
     case 'tableDesigner':
       return tab.table === null ? `New table · ${tab.schema}` : `Design · ${tab.schema}.${tab.table}`;
+    case 'erDiagram':
+      return `ER diagram · ${tab.schema}`;
     default:
       return assertNever(tab, 'tab kind');
   }

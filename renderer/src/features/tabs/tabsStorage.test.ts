@@ -32,6 +32,7 @@ describe('tabs storage', () => {
       openTab.policies(cloud, 'public', 'clients'),
       openTab.tableDesigner(home, 'public', null),
       openTab.tableDesigner(cloud, 'public', 'clients'),
+      openTab.erDiagram(cloud, 'public'),
     ];
     expect(restoreTabs(serializeTabs(stateOf(tabs, 2)), home)).toEqual(stateOf(tabs, 2));
   });

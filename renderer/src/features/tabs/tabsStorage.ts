@@ -67,6 +67,8 @@ function toTab(raw: Record<string, unknown>, at: Location): Tab | null {
       return openTab.setup(at);
     case 'tableDesigner':
       return name(raw.schema) && (raw.table === null || name(raw.table)) ? openTab.tableDesigner(at, raw.schema, raw.table) : null;
+    case 'erDiagram':
+      return name(raw.schema) ? openTab.erDiagram(at, raw.schema) : null;
     default:
       return null;
   }
