@@ -1,9 +1,11 @@
 import type { Channel, OutputOf, ParsedInputOf } from '../../shared/contract';
-import type { Location } from '../../shared/contract/location';
+import { workspaceOf, type Location } from '../../shared/contract/location';
 import { cloudContract } from '../../shared/contract/cloud';
 import { listSchemas } from '../admin/catalog';
 import { readSchemaGraph } from '../admin/schemaGraph';
 import { createAdminHandlers } from '../admin/createAdminHandlers';
+import type { SqlRunner } from '../admin/SqlRunner';
+import type { SqlExports } from '../admin/sql/SqlExports';
 import { createTableHandlers } from '../admin/createTableHandlers';
 import { previewCascades } from '../admin/cascadePreview';
 import { CsvExports } from '../admin/csvExport';
@@ -50,6 +52,8 @@ export interface HandlerDeps {
   readonly signIns: ISignInDecisions;
   /** Local branches' sample data; a reason string when there are no local clusters (--database-url). */
   readonly sampleData: ISampleData | { readonly unavailable: string };
+  /** The SQL editor's runner (its open results) and exports, owned by the composition root. */
+  readonly sql?: { readonly runner: SqlRunner; readonly exports: SqlExports };
 }
 
 /**
@@ -118,10 +122,32 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if ('unavailable' in deps.sampleData) throw unavailable(deps.sampleData.unavailable);
       return deps.sampleData.reset(input.branch);
     },
-    ...createAdminHandlers(branchData),
+    ...createAdminHandlers(branchData, {
+      branchProtection: (at) => branchProtection(deps.cloud, at),
+      runner: deps.sql?.runner,
+      exports: deps.sql?.exports,
+    }),
     ...createTableHandlers(branchData),
     ...cloudHandlers(deps.cloud),
   };
+}
+
+/** Whether a branch is protected, from its workspace's management API; null when that cannot be told. */
+async function branchProtection(cloud: HandlerDeps['cloud'], at: Location): Promise<boolean | null> {
+  if ('unavailable' in cloud) return null;
+  const project = at.branch.split('/branches/')[0] ?? at.branch;
+  try {
+    let pageToken: string | undefined;
+    do {
+      const page = await cloud['cloud.branches']({ workspaceId: workspaceOf(at), project, ...(pageToken && { pageToken }) });
+      const found = page.branches.find((b) => b.name === at.branch);
+      if (found) return found.isProtected;
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+  } catch {
+    // The management API did not answer: unknown, so destructive SQL asks first.
+  }
+  return null;
 }
 
 function cloudHandlers(cloud: HandlerDeps['cloud']): CloudHandlers {
