@@ -342,3 +342,28 @@ test('deleting an ordinary branch needs no typing; the dialog closes when it is 
     page.getByRole('region', { name: 'Operations' }).getByRole('listitem', { name: 'Delete branch as-of-lsn: Succeeded' }),
   ).toBeVisible();
 });
+
+test('reset sample data on dev: after a confirmation the documented rows are back, other tables untouched', async ({ page }) => {
+  test.setTimeout(90_000);
+  const db = await branchClient(DEV);
+  try {
+    await db.query(`UPDATE clients SET name = 'Changed in e2e' WHERE id = 1; DELETE FROM tasks; CREATE TABLE e2e_keep (id int)`);
+    await page.goto(readyInfo().ui);
+    const tree = page.getByRole('tree', { name: 'Database explorer' });
+    const dev = tree.getByRole('treeitem', { name: 'dev', exact: true });
+    await dev.click({ button: 'right' });
+    await page.getByRole('menu', { name: 'Actions for dev' }).getByRole('menuitem', { name: 'Reset sample data…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Reset sample data' });
+    await expect(dialog).toContainText('clients');
+    await page.screenshot({ path: 'e2e/screenshots/tree-reset-sample.png' });
+    await dialog.getByRole('button', { name: 'Reset sample data' }).click();
+    await expect(dialog).toBeHidden({ timeout: 60_000 });
+    await expect(page.getByText('The sample data of dev is as documented again.')).toBeVisible();
+    expect((await db.query(`SELECT name FROM clients WHERE id = 1`)).rows).toEqual([{ name: 'Acme Corp' }]);
+    expect((await db.query(`SELECT count(*)::int AS n FROM tasks`)).rows).toEqual([{ n: 6 }]);
+    expect((await db.query(`SELECT count(*)::int AS n FROM e2e_keep`)).rows).toEqual([{ n: 0 }]);
+  } finally {
+    await db.query(`DROP TABLE IF EXISTS e2e_keep`).catch(() => undefined);
+    await db.end();
+  }
+});

@@ -65,6 +65,10 @@ export async function buildAll({ quiet = false } = {}) {
       format: 'cjs',
       outfile: path.join(root, 'dist/electron/main.cjs'),
       external: [...runtimePackages, 'electron'],
+      // Modules written as ES modules read import.meta.url (e.g. to resolve a package from their
+      // own location); in the CommonJS bundle it is the bundle's own file URL.
+      define: { ...common.define, 'import.meta.url': '__pierImportMetaUrl' },
+      banner: { js: "const __pierImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     }),
     // The sandboxed preload can only require 'electron': bundle everything else into it.
     build({

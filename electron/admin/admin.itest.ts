@@ -46,11 +46,10 @@ const lakebaseExample: PolicyChangeInput = {
 beforeAll(async () => {
   const url = await createTestDatabase(inject('postgresUrl'), 'pier_admin', SETUP);
   pool = new pg.Pool({ connectionString: url, max: 4 });
-  h = createAdminHandlers({
-    withAdminPool: (_at, fn) => fn(pool),
-    schemaChanged: async () => undefined,
-    reloadSchema: async () => undefined,
-  });
+  h = createAdminHandlers(
+    { withAdminPool: (_at, fn) => fn(pool), schemaChanged: async () => undefined, reloadSchema: async () => undefined },
+    { branchProtection: async () => false },
+  );
 });
 afterAll(async () => {
   await pool.end();
@@ -366,14 +365,17 @@ describe('SQL runner', () => {
 describe('locations', () => {
   it('each call runs on the pool of the location it names', async () => {
     const asked: Location[] = [];
-    const routed = createAdminHandlers({
-      withAdminPool: (at, fn) => {
-        asked.push(at);
-        return fn(pool);
+    const routed = createAdminHandlers(
+      {
+        withAdminPool: (at, fn) => {
+          asked.push(at);
+          return fn(pool);
+        },
+        schemaChanged: async () => undefined,
+        reloadSchema: async () => undefined,
       },
-      schemaChanged: async () => undefined,
-      reloadSchema: async () => undefined,
-    });
+      { branchProtection: async () => false },
+    );
     const dev: Location = { kind: 'local', branch: 'projects/local/branches/dev', database: 'pier_admin' };
     const cloud: Location = { kind: 'cloud', workspaceId: 'ws1', branch: 'projects/p/branches/main', database: 'app' };
     await routed['admin.roles'](contract['admin.roles'].input.parse({ at: dev }));

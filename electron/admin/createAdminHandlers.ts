@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { OutputOf, ParsedInputOf } from '../../shared/contract/contract';
 import type { Channel } from '../../shared/contract/channels';
 import type { Location } from '../../shared/contract/location';
-import { invalidInput } from '../errors/PierError';
+import { invalidInput, unavailable } from '../errors/PierError';
 import { applyStatements } from './applyStatements';
 import { buildGrantChanges, listGrants } from './grants';
 import { buildPolicyChange, readRoleNames, readTablePolicies } from './policies';
@@ -10,6 +10,10 @@ import { previewPolicy } from './previewPolicy';
 import { AUTHENTICATOR, authenticatorPitfall, buildRoleChange, elevationReasons, listRoles } from './roles';
 import { runSetupChecks } from './setupChecks';
 import { SqlRunner } from './SqlRunner';
+import { analyzeSql } from './sql/analyzeSql';
+import { checkDestructive } from './sql/destructiveGuard';
+import { listSqlCatalog } from './sql/sqlCatalog';
+import type { SqlExports } from './sql/SqlExports';
 
 type AdminChannel = Extract<Channel, `admin.${string}` | `sql.${string}`>;
 export type AdminHandlers = { [C in AdminChannel]: (input: ParsedInputOf<C>) => Promise<OutputOf<C>> };
@@ -27,8 +31,17 @@ export interface IAdminDatabases {
   reloadSchema(at: Location): Promise<void>;
 }
 
-export function createAdminHandlers(db: IAdminDatabases): AdminHandlers {
-  const runner = new SqlRunner();
+export interface AdminHandlerOptions {
+  /** Whether the location's branch is protected (null: it cannot be told); destructive SQL asks first unless it is false. */
+  branchProtection(at: Location): Promise<boolean | null>;
+  /** Streams exports to the browser's download (absent: `sql.export` says it is unavailable). */
+  readonly exports?: SqlExports | undefined;
+  /** Runs the SQL editor's statements and keeps its open results; its owner disposes it before the pools close. */
+  readonly runner?: SqlRunner | undefined;
+}
+
+export function createAdminHandlers(db: IAdminDatabases, options: AdminHandlerOptions): AdminHandlers {
+  const runner = options.runner ?? new SqlRunner();
   const planPolicy = async (pool: pg.Pool, input: ParsedInputOf<'admin.planPolicyChange'>) => {
     const table = await readTablePolicies(pool, input.schema, input.table);
     return buildPolicyChange(input.change, table, await readRoleNames(pool));
@@ -80,10 +93,43 @@ export function createAdminHandlers(db: IAdminDatabases): AdminHandlers {
         if (!check) throw invalidInput(`There is no set-up check ${input.checkId}.`, 'Refresh the assistant.');
         return applyStatements(pool, check.fix);
       }),
-    'sql.run': (input) =>
-      input.mode === 'run'
-        ? change(input.at, (pool) => runner.run(pool, input, () => db.reloadSchema(input.at)))
-        : db.withAdminPool(input.at, (pool) => runner.run(pool, input)),
+    'sql.run': async (input) => {
+      const started = performance.now();
+      const analysis = await analyzeSql(input.sql);
+      if (analysis.kind === 'syntaxError') {
+        // The server's own parser refused it: nothing is sent, and the error reads as the server's would.
+        return {
+          kind: 'error',
+          code: '42601',
+          message: analysis.message,
+          detail: null,
+          hint: null,
+          position: analysis.position,
+          cancelled: false,
+          durationMs: performance.now() - started,
+        };
+      }
+      if (input.mode === 'run') {
+        const destructive = analysis.statements.some((s) => s.destructive.length > 0);
+        const ask =
+          destructive &&
+          checkDestructive(input.at, input.sql, analysis.statements, await options.branchProtection(input.at), input.confirmation);
+        if (ask) return ask;
+      }
+      const afterSchemaChange = input.mode === 'run' ? () => db.reloadSchema(input.at) : undefined;
+      const run = (pool: pg.Pool) => runner.run(pool, input, analysis.statements, afterSchemaChange);
+      return input.mode === 'run' && analysis.statements.some((s) => s.kind !== 'read')
+        ? change(input.at, run)
+        : db.withAdminPool(input.at, run);
+    },
     'sql.cancel': async ({ runId }) => ({ cancelled: await runner.cancel(runId) }),
+    'sql.fetch': ({ resultId, count }) => runner.fetch(resultId, count),
+    'sql.close': async ({ resultId }) => ({ closed: await runner.close(resultId) }),
+    'sql.analyze': ({ sql }) => analyzeSql(sql),
+    'sql.catalog': (input) => db.withAdminPool(input.at, listSqlCatalog),
+    'sql.export': async (input) => {
+      if (!options.exports) throw unavailable('Export is not available here.', 'Export from the Pier app or its browser mode.');
+      return options.exports.prepare(input);
+    },
   };
 }

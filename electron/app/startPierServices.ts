@@ -17,6 +17,8 @@ import { createOidcHandler } from '../local/identity/createOidcHandler';
 import { createLocalIssuer, DEMO_USER_IDENTITY, type LocalIssuer } from '../local/identity/localIssuer';
 import { SignInRequests } from '../local/identity/signInRequests';
 import { AUTHENTICATOR_ROLE } from '../local/seed/sampleDatabase';
+import { SqlRunner } from '../admin/SqlRunner';
+import { SqlExports } from '../admin/sql/SqlExports';
 import { browserAppShell, type IAppShell } from '../platform/appShell';
 import { pierPaths } from '../platform/pierPaths';
 import { createHandlers, type HandlerDeps, type Handlers } from '../rpc/handlers';
@@ -58,6 +60,8 @@ export interface PierServices {
   readonly controlPlane: ControlPlane | undefined;
   readonly oidc: ReturnType<typeof createOidcHandler>;
   readonly issuer: LocalIssuer;
+  /** The SQL editor's exports: the HTTP surface serves their one-time downloads. */
+  readonly sqlExports: SqlExports;
   /** Superuser URL of the home database, and the dev tokens of the ready file. */
   readonly postgresUrl: string;
   readonly devTokens: Readonly<Record<string, string>>;
@@ -134,6 +138,12 @@ export async function startPierServices(options: PierServicesOptions): Promise<P
         stopOnSignIn();
       });
     }
+    // The control plane of the local clusters, if any (none with --database-url).
+    const localClusters = controlPlane;
+    // Disposed before BranchData (disposers run in reverse): open results give their connections back first.
+    const sqlRunner = new SqlRunner();
+    disposers.push(() => sqlRunner.dispose());
+    const sqlExports = new SqlExports(origin, (at, fn) => branchData.withAdminPool(at, fn));
     const handlers = createHandlers({
       mode: options.mode,
       home,
@@ -143,6 +153,10 @@ export async function startPierServices(options: PierServicesOptions): Promise<P
       cloud: cloud.handlers,
       appShell: options.appShell ?? browserAppShell(pierPaths({ dataDir: options.dataDir })),
       signIns,
+      sampleData: localClusters
+        ? { reset: (branch) => localClusters.resetSampleData(branch) }
+        : { unavailable: 'This Pier runs on an external database (--database-url); it has no local branches with sample data.' },
+      sql: { runner: sqlRunner, exports: sqlExports },
     });
     return {
       handlers,
@@ -151,6 +165,7 @@ export async function startPierServices(options: PierServicesOptions): Promise<P
       controlPlane,
       oidc: createOidcHandler(issuer, { approve: (ask) => signIns.ask(ask) }),
       issuer,
+      sqlExports,
       postgresUrl: postgres.url,
       devTokens,
       homeDataApi: `${localDataApiUrl(origin, home, true)}/public`,

@@ -246,6 +246,12 @@ export function createEngine(options: EngineOptions): Engine {
   const privileges = new PrivilegeChecks();
   const optionsFor = (trusted: TrustedCaller | undefined) => (trusted?.explain ? { ...planOptions, explain: true } : planOptions);
 
+  /** The database's own anonymous role (`pgrst.db_anon_role`), when no option sets one. */
+  const databaseAnonRole = async (): Promise<string | undefined> => {
+    const cache = await holder.get();
+    return cache.ok ? cache.value.config.anonRole : undefined;
+  };
+
   /** 413 for a body over the limit, before anything reads it. */
   const tooLarge = (req: EngineRequest): EngineResponse | undefined =>
     req.body !== undefined && req.body.length > maxBodyBytes
@@ -289,7 +295,10 @@ export function createEngine(options: EngineOptions): Engine {
     const headOnly = api.action.kind !== 'mutate' && api.action.headOnly;
     const principal: Outcome<Principal> = trusted
       ? { ok: true, value: { role: trusted.role, claims: trusted.claims ?? { role: trusted.role }, anonymous: false } }
-      : await auth.authenticate(api.bearer);
+      : await auth.authenticate(
+          api.bearer,
+          options.anonRole === undefined && api.bearer === undefined ? await databaseAnonRole() : undefined,
+        );
     if (!principal.ok) return errorResponse(principal.error, { headOnly });
     const authenticated = !principal.value.anonymous;
     const t1 = performance.now();

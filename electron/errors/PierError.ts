@@ -14,6 +14,8 @@ export const PIER_ERRORS = {
   PIER002: 400,
   /** A workspace, branch, database, schema or relation that is not there (any more). */
   PIER404: 404,
+  /** What is asked conflicts with the resource's state (e.g. resetting the sample data of a protected branch). */
+  PIER409: 409,
   /** Pier failed in a way it did not foresee; the server log has the stack. */
   PIER500: 500,
   /** Something Pier needs is unavailable right now (Postgres restarting, workspaces without a vault). */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { access, chmod, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
 import pg from 'pg';
-import { findPostgresBinaries } from './postgres/binaries';
+import { findPostgresBinaries, type PostgresMajor } from './postgres/binaries';
 import { PostgresCluster } from './postgres/cluster';
 import { resolveRunAs } from './postgres/runAs';
 import { prepareClusterFolder } from './postgres/clusterFolder';
@@ -14,6 +14,8 @@ import { PierError } from '../errors/PierError';
 
 export interface EmbeddedDefault {
   readonly cluster: PostgresCluster;
+  /** The PostgreSQL major the cluster runs. */
+  readonly major: PostgresMajor;
   /** Keeps the cluster running: restarts its postmaster, on the same port, when it dies. */
   readonly runtime: EndpointRuntime;
   /** Superuser connection string to `databricks_postgres`. */
@@ -95,6 +97,7 @@ export async function startEmbeddedDefault(options: EmbeddedDefaultOptions): Pro
   if (seeded) log(`Seeded ${DEFAULT_DATABASE} with the sample schema`);
   return {
     cluster,
+    major: binaries.major,
     runtime,
     connectionString: cluster.connectionString(DEFAULT_DATABASE),
     seeded,

@@ -1,9 +1,11 @@
 import type { Channel, OutputOf, ParsedInputOf } from '../../shared/contract';
-import type { Location } from '../../shared/contract/location';
+import { workspaceOf, type Location } from '../../shared/contract/location';
 import { cloudContract } from '../../shared/contract/cloud';
 import { listSchemas } from '../admin/catalog';
 import { readSchemaGraph } from '../admin/schemaGraph';
 import { createAdminHandlers } from '../admin/createAdminHandlers';
+import type { SqlRunner } from '../admin/SqlRunner';
+import type { SqlExports } from '../admin/sql/SqlExports';
 import { createTableHandlers } from '../admin/createTableHandlers';
 import { previewCascades } from '../admin/cascadePreview';
 import { CsvExports } from '../admin/csvExport';
@@ -13,6 +15,7 @@ import type { DataApiConsole } from '../branchData/DataApiConsole';
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
 import { unavailable } from '../errors/PierError';
 import type { PendingSignInDto } from '../../shared/contract/signIn';
+import type { ResetSampleResult } from '../../shared/contract/sample';
 import type { IAppShell } from '../platform/appShell';
 
 /** Main-process implementation of every contract channel. A missing channel is a compile error. */
@@ -23,6 +26,12 @@ export interface ISignInDecisions {
   pending(): PendingSignInDto[];
   /** False when no such request waits (decided elsewhere, timed out, or never there). */
   decide(id: string, approve: boolean): boolean;
+}
+
+/** The documentation's sample data on a local branch (electron/local's control plane implements it). */
+export interface ISampleData {
+  /** Puts the sample back in one transaction; PierError PIER409 on a protected branch, PIER404 when missing. */
+  reset(branch: string): Promise<ResetSampleResult>;
 }
 
 export interface HandlerDeps {
@@ -41,6 +50,10 @@ export interface HandlerDeps {
   readonly appShell: IAppShell;
   /** Sign-ins of the local OIDC issuer waiting for the user's decision. */
   readonly signIns: ISignInDecisions;
+  /** Local branches' sample data; a reason string when there are no local clusters (--database-url). */
+  readonly sampleData: ISampleData | { readonly unavailable: string };
+  /** The SQL editor's runner (its open results) and exports, owned by the composition root. */
+  readonly sql?: { readonly runner: SqlRunner; readonly exports: SqlExports };
 }
 
 /**
@@ -107,10 +120,36 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'tableData.importCsv': (input) => branchData.withAdminPool(input.at, (pool) => importCsv(pool, input)),
     'signIn.pending': async () => ({ requests: deps.signIns.pending() }),
     'signIn.decide': async (input) => ({ decided: deps.signIns.decide(input.id, input.approve) }),
-    ...createAdminHandlers(branchData),
+    'sample.reset': async (input) => {
+      if ('unavailable' in deps.sampleData) throw unavailable(deps.sampleData.unavailable);
+      return deps.sampleData.reset(input.branch);
+    },
+    ...createAdminHandlers(branchData, {
+      branchProtection: (at) => branchProtection(deps.cloud, at),
+      runner: deps.sql?.runner,
+      exports: deps.sql?.exports,
+    }),
     ...createTableHandlers(branchData),
     ...cloudHandlers(deps.cloud),
   };
+}
+
+/** Whether a branch is protected, from its workspace's management API; null when that cannot be told. */
+async function branchProtection(cloud: HandlerDeps['cloud'], at: Location): Promise<boolean | null> {
+  if ('unavailable' in cloud) return null;
+  const project = at.branch.split('/branches/')[0] ?? at.branch;
+  try {
+    let pageToken: string | undefined;
+    do {
+      const page = await cloud['cloud.branches']({ workspaceId: workspaceOf(at), project, ...(pageToken && { pageToken }) });
+      const found = page.branches.find((b) => b.name === at.branch);
+      if (found) return found.isProtected;
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+  } catch {
+    // The management API did not answer: unknown, so destructive SQL asks first.
+  }
+  return null;
 }
 
 function cloudHandlers(cloud: HandlerDeps['cloud']): CloudHandlers {

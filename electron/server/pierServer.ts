@@ -9,7 +9,9 @@ import { BRANCH_DATA_API_PREFIX, DATA_API_PREFIX, dataApiRoute } from './dataApi
 import { createHttpServer } from './httpServer';
 import { mountHandler, type ServiceRequest, type ServiceResponse } from './mountHandler';
 import type { ReadyInfo } from './readyFile';
+import { HOST_METADATA_PATH, hostMetadata } from './hostMetadataRoute';
 import { scimMe, SCIM_ME_PATH } from './scimMeRoute';
+import { mountSqlExportRoute } from './sqlExportRoute';
 import { UiSessions } from './uiSessions';
 
 export interface PierServerOptions {
@@ -193,4 +195,6 @@ async function mountRoutes(
   });
   await mountHandler(http, '/oidc', async (req) => (await servicesReady).oidc.handle({ ...req, body: req.body }));
   await mountHandler(http, SCIM_ME_PATH, async (req) => scimMe((await servicesReady).issuer, req));
+  await mountHandler(http, HOST_METADATA_PATH, hostMetadata);
+  mountSqlExportRoute(http, async () => (await servicesReady).sqlExports);
 }

@@ -4,7 +4,11 @@ import { assertNever } from '../../shared/contract/result';
 import { App } from './App';
 import { connect } from './api/transport';
 import { SessionRequired } from './ui/SessionRequired';
+import { themeStore } from './ui/theme/themeStore';
 import './styles/global.css';
+
+// The theme attribute goes on <html> before anything renders: no flash of the wrong colours.
+themeStore();
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root');

@@ -6,6 +6,7 @@ import * as admin from './admin';
 import * as sql from './sql';
 import * as signIn from './signIn';
 import * as tableData from './tableData';
+import * as sample from './sample';
 import { cloudContract } from './cloud';
 import { tablesContract } from './tables';
 import type { Channel } from './channels';
@@ -44,8 +45,14 @@ export const contract = {
   'admin.setupFix': { input: admin.setupFixInput, output: admin.applyOutput },
   'sql.run': { input: sql.sqlRunInput, output: sql.sqlRunOutput },
   'sql.cancel': { input: sql.sqlCancelInput, output: sql.sqlCancelOutput },
+  'sql.fetch': { input: sql.sqlFetchInput, output: sql.sqlFetchOutput },
+  'sql.close': { input: sql.sqlCloseInput, output: sql.sqlCloseOutput },
+  'sql.analyze': { input: sql.sqlAnalyzeInput, output: sql.sqlAnalyzeOutput },
+  'sql.export': { input: sql.sqlExportInput, output: sql.sqlExportOutput },
+  'sql.catalog': { input: sql.sqlCatalogInput, output: sql.sqlCatalogOutput },
   'signIn.pending': { input: signIn.pendingSignInsInput, output: signIn.pendingSignInsOutput },
   'signIn.decide': { input: signIn.decideSignInInput, output: signIn.decideSignInOutput },
+  'sample.reset': { input: sample.resetSampleInput, output: sample.resetSampleOutput },
   ...tablesContract,
   ...cloudContract,
 } satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;

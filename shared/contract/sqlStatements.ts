@@ -1,55 +1,52 @@
+import { z } from 'zod';
+
 /**
- * SQL text split into statements the way psql does it: on semicolons outside quotes, dollar
- * quotes and comments. Pure, shared by the editor (run the statement at the cursor) and main
- * (an identity's script runs one statement at a time).
+ * What the PostgreSQL parser (libpg-query, run in main by `sql.analyze`) says about a script: its
+ * statements, where each lies in the text, what kind it is, and whether it destroys data. The
+ * editor uses it to run the statement at the cursor and to ask before destructive statements;
+ * main uses the same analysis to enforce the guard and to run statements one by one.
  */
 
-/** Statement ranges, ignoring semicolons inside quotes, dollar quotes and comments. */
-export function splitStatements(text: string): { start: number; end: number }[] {
-  const out: { start: number; end: number }[] = [];
-  let start = 0;
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === "'" || c === '"') {
-      const close = text.indexOf(c, i + 1);
-      i = close < 0 ? text.length : close + 1;
-    } else if (c === '-' && text[i + 1] === '-') {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? text.length : nl + 1;
-    } else if (c === '/' && text[i + 1] === '*') {
-      const close = text.indexOf('*/', i + 2);
-      i = close < 0 ? text.length : close + 2;
-    } else if (c === '$') {
-      const tag = /^\$[A-Za-z_]*\$/.exec(text.slice(i))?.[0];
-      if (tag) {
-        const close = text.indexOf(tag, i + tag.length);
-        i = close < 0 ? text.length : close + tag.length;
-      } else i++;
-    } else if (c === ';') {
-      out.push({ start, end: i });
-      start = i + 1;
-      i++;
-    } else i++;
+/**
+ * `read`: returns rows and changes nothing a rollback would not undo (SELECT, VALUES, SHOW,
+ * EXPLAIN without ANALYZE); `write`: changes rows (INSERT, UPDATE, DELETE, MERGE, COPY, CALL, DO);
+ * `schema`: DDL and privileges; `transaction`: BEGIN, COMMIT, SAVEPOINT…; `session`: SET, RESET, DISCARD.
+ */
+export const STATEMENT_KINDS = ['read', 'write', 'schema', 'transaction', 'session', 'other'] as const;
+export const statementKind = z.enum(STATEMENT_KINDS);
+export type StatementKind = z.infer<typeof statementKind>;
+
+export const sqlStatementInfo = z.object({
+  /** Offsets into the analyzed text (UTF-16 code units, as JavaScript strings count): the first token to the last, without the semicolon. */
+  start: z.number().int(),
+  end: z.number().int(),
+  /** The parser's node name in words, e.g. "SELECT", "DELETE", "DROP", "CREATE FUNCTION". */
+  command: z.string(),
+  kind: statementKind,
+  /** Why it destroys data or objects (e.g. "DELETE without WHERE on clients"); empty when it does not. */
+  destructive: z.array(z.string()),
+  /** Why it would step out of a run as an identity (transaction control, a role switch); null when it does not. */
+  escapesIdentity: z.string().nullable(),
+});
+export type SqlStatementInfo = z.infer<typeof sqlStatementInfo>;
+
+export const sqlAnalysis = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ok'), statements: z.array(sqlStatementInfo) }),
+  z.object({
+    kind: z.literal('syntaxError'),
+    message: z.string(),
+    /** 1-based character position in the text, as Postgres reports positions. */
+    position: z.number().int().nullable(),
+  }),
+]);
+export type SqlAnalysis = z.infer<typeof sqlAnalysis>;
+
+/** The statement containing `offset` (or the one just before it), else the last one. */
+export function statementAtOffset<S extends { start: number; end: number }>(statements: readonly S[], offset: number): S | undefined {
+  let before: S | undefined;
+  for (const s of statements) {
+    if (offset >= s.start && offset <= s.end + 1) return s;
+    if (s.end < offset) before = s;
   }
-  if (text.slice(start).trim()) out.push({ start, end: text.length });
-  return out.filter((r) => text.slice(r.start, r.end).trim() !== '');
-}
-
-/** The statements' texts, trimmed. */
-export function statementTexts(text: string): string[] {
-  return splitStatements(text).map((r) => text.slice(r.start, r.end).trim());
-}
-
-/**
- * Statements that would step out of an identity's run: ending or starting the transaction (the
- * role switch is transaction-local) or changing the role or session user.
- */
-export function escapesIdentity(statement: string): boolean {
-  const s = statement.replace(/^(\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)+/, '').toUpperCase();
-  return (
-    /^(BEGIN|COMMIT|ROLLBACK|END|START|ABORT|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION|RESET\s+(ROLE|SESSION|ALL)|SET\s+(LOCAL\s+|SESSION\s+)?(ROLE|SESSION\s+AUTHORIZATION)|DISCARD)\b/.test(
-      s,
-    ) || /\bSET_CONFIG\s*\(\s*'ROLE'/.test(s)
-  );
+  return before ?? statements[0];
 }

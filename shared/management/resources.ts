@@ -284,6 +284,8 @@ export interface DataApiSpec {
   openapi_mode?: OpenApiMode;
   server_cors_allowed_origins?: string[];
   server_timing_enabled?: boolean;
+  /** Newest rev: the Postgres role requests without a token run as (PostgREST's db-anon-role); none = 401. */
+  db_anon_role?: string;
 }
 
 export interface DataApiStatus extends DataApiSpec {

@@ -16,7 +16,7 @@ describe('buildUpdateMask', () => {
     [
       'project',
       { default_endpoint_settings: { no_suspension: true, autoscaling_limit_min_cu: 1 } },
-      ['spec.default_endpoint_settings.autoscaling_limit_min_cu', 'spec.project_default_settings.suspension'],
+      ['spec.default_endpoint_settings.autoscaling_limit_min_cu', 'spec.default_endpoint_settings.suspension'],
     ],
     ['dataApi', { db_schemas: ['api'], db_max_rows: 100 }, ['spec.db_max_rows', 'spec.db_schemas']],
     ['database', { role: 'projects/p/branches/b/roles/r', ignored: undefined }, ['spec.role']],
@@ -108,29 +108,113 @@ describe('applyUpdateMask', () => {
     });
   });
 
-  it('replaces the whole spec for `spec` and `*`', () => {
-    for (const path of ['spec', '*']) {
-      expect(
-        applyUpdateMask(
-          'endpoint',
-          { endpoint_type: 'ENDPOINT_TYPE_READ_WRITE', disabled: true },
-          { endpoint_type: 'ENDPOINT_TYPE_READ_WRITE', autoscaling_limit_max_cu: 2 },
-          [path],
-        ),
-      ).toEqual({
+  // The project Terraform manages: what GET shows after create with the local defaults.
+  const stored = {
+    display_name: 'Original Name',
+    pg_version: 16,
+    history_retention_duration: '604800s',
+    default_endpoint_settings: { autoscaling_limit_min_cu: 0.5, autoscaling_limit_max_cu: 4, suspend_timeout_duration: '300s' },
+    default_branch: 'projects/p/branches/production',
+    enable_pg_native_login: false,
+    custom_tags: [{ key: 'team', value: 'a' }],
+  };
+
+  it('`spec` applies what the body sets and keeps what it leaves out (Terraform’s full-spec PATCH)', () => {
+    // Exactly Terraform's body and mask (Databricks CLI acceptance test postgres_projects/update_display_name).
+    const body = {
+      default_endpoint_settings: { autoscaling_limit_max_cu: 4, autoscaling_limit_min_cu: 0.5, suspend_timeout_duration: '300s' },
+      display_name: 'Updated Name',
+      history_retention_duration: '604800s',
+      pg_version: 16,
+    };
+    expect(applyUpdateMask('project', stored, body, ['initial_branch_spec', 'initial_endpoint_spec', 'spec'])).toEqual({
+      ok: true,
+      value: { ...stored, display_name: 'Updated Name' },
+    });
+    // A oneof member in the body replaces its group; other nested fields stay.
+    expect(applyUpdateMask('project', stored, { default_endpoint_settings: { no_suspension: true } }, ['spec'])).toEqual({
+      ok: true,
+      value: { ...stored, default_endpoint_settings: { autoscaling_limit_min_cu: 0.5, autoscaling_limit_max_cu: 4, no_suspension: true } },
+    });
+    // An empty spec changes nothing (the Data API's refresh-only update).
+    expect(applyUpdateMask('dataApi', { db_schemas: ['public'] }, {}, ['spec'])).toEqual({ ok: true, value: { db_schemas: ['public'] } });
+  });
+
+  it('`spec` accepts immutable fields unchanged and refuses them changed', () => {
+    const branch = { source_branch: 'projects/p/branches/production', is_protected: false, no_expiry: true };
+    expect(applyUpdateMask('branch', branch, { source_branch: branch.source_branch, is_protected: true, ttl: '3600s' }, ['spec'])).toEqual({
+      ok: true,
+      value: { source_branch: branch.source_branch, is_protected: true, ttl: '3600s' },
+    });
+    const role = { postgres_role: 'app_role', auth_method: 'PG_PASSWORD_SCRAM_SHA_256', attributes: { createdb: false } };
+    expect(applyUpdateMask('role', role, { postgres_role: 'app_role', attributes: { createdb: true } }, ['spec'])).toEqual({
+      ok: true,
+      value: { ...role, attributes: { createdb: true } },
+    });
+    const renamed = applyUpdateMask('role', role, { postgres_role: 'other' }, ['spec']);
+    expect(renamed.ok || maskErrorMessage(renamed.error)).toBe("Field 'spec.postgres_role' is immutable and cannot be updated.");
+  });
+
+  it('`*` needs every updatable leaf in the body; then applies it', () => {
+    const minimal = applyUpdateMask('project', stored, { display_name: 'x', pg_version: 16 }, ['*']);
+    expect(minimal.ok).toBe(false);
+    if (!minimal.ok)
+      expect(maskErrorMessage(minimal.error)).toMatch(/^Field 'spec\.[a-z_.]+' is in update_mask but not provided in request$/);
+    const full = {
+      display_name: 'Full',
+      history_retention_duration: '172800s',
+      default_endpoint_settings: { autoscaling_limit_min_cu: 1, autoscaling_limit_max_cu: 2, no_suspension: true },
+      default_branch: 'projects/p/branches/production',
+      enable_pg_native_login: true,
+      budget_policy_id: 'bp',
+      compute_provisioner: 'cp',
+    };
+    const r = applyUpdateMask('project', stored, full, ['*']);
+    expect(r).toEqual({ ok: true, value: { ...stored, ...full } });
+    // pg_version is never wiped by `*`.
+    expect(r.ok && r.value.pg_version).toBe(16);
+  });
+
+  it('a message path replaces that message, whose oneof groups must be in the body', () => {
+    expect(
+      applyUpdateMask('project', stored, { default_endpoint_settings: { autoscaling_limit_max_cu: 8, no_suspension: true } }, [
+        'spec.default_endpoint_settings',
+      ]),
+    ).toEqual({ ok: true, value: { ...stored, default_endpoint_settings: { autoscaling_limit_max_cu: 8, no_suspension: true } } });
+    const r = applyUpdateMask('project', stored, { default_endpoint_settings: { autoscaling_limit_max_cu: 8 } }, [
+      'spec.default_endpoint_settings',
+    ]);
+    expect(r.ok || maskErrorMessage(r.error)).toBe(
+      "Field 'spec.default_endpoint_settings.suspension' is in update_mask but not provided in request",
+    );
+  });
+
+  it('accepts both spellings of the project suspension group', () => {
+    for (const path of ['spec.default_endpoint_settings.suspension', 'spec.project_default_settings.suspension']) {
+      expect(applyUpdateMask('project', stored, { default_endpoint_settings: { no_suspension: true } }, [path])).toEqual({
         ok: true,
-        value: { endpoint_type: 'ENDPOINT_TYPE_READ_WRITE', autoscaling_limit_max_cu: 2 },
+        value: {
+          ...stored,
+          default_endpoint_settings: { autoscaling_limit_min_cu: 0.5, autoscaling_limit_max_cu: 4, no_suspension: true },
+        },
       });
     }
   });
 
   it.each<[MaskedKind, object, object, string[], string]>([
     ['branch', {}, {}, [], `Field 'update_mask' is required, expected non-default value (not "")!`],
-    ['branch', {}, { is_protected: true }, ['spec.nope'], "Invalid update_mask path 'spec.nope': no such updatable field."],
-    ['branch', {}, { ttl: '60s' }, ['spec.ttl'], "Invalid update_mask path 'spec.ttl': no such updatable field."],
-    ['branch', {}, { is_protected: true }, ['is_protected'], "Invalid update_mask path 'is_protected': no such updatable field."],
-    ['branch', {}, {}, ['spec.is_protected'], "Field 'spec.is_protected' is in update_mask but not set in the request body."],
-    ['branch', {}, {}, ['spec.expiration'], "Field 'spec.expiration' is in update_mask but not set in the request body."],
+    ['branch', {}, { is_protected: true }, ['spec.nope'], "Unknown field path in update_mask: 'spec.nope'"],
+    ['branch', {}, { ttl: '60s' }, ['spec.ttl'], "Unknown field path in update_mask: 'spec.ttl'"],
+    ['branch', {}, { is_protected: true }, ['is_protected'], "Unknown field path in update_mask: 'is_protected'"],
+    ['branch', {}, {}, ['spec.is_protected'], "Field 'spec.is_protected' is in update_mask but not provided in request"],
+    [
+      'branch',
+      {},
+      { is_protected: null },
+      ['spec.is_protected'],
+      "Field 'spec.is_protected' is in update_mask but not provided in request",
+    ],
+    ['branch', {}, {}, ['spec.expiration'], "Field 'spec.expiration' is in update_mask but not provided in request"],
     [
       'branch',
       {},
@@ -138,6 +222,7 @@ describe('applyUpdateMask', () => {
       ['spec.expiration'],
       "Only one of ttl, expire_time, no_expiry may be set for 'spec.expiration'.",
     ],
+    ['branch', {}, { ttl: '60s', no_expiry: true }, ['spec'], "Only one of ttl, expire_time, no_expiry may be set for 'spec.expiration'."],
     [
       'branch',
       { source_branch: 'a' },
@@ -153,6 +238,45 @@ describe('applyUpdateMask', () => {
       ['spec.endpoint_type'],
       "Field 'spec.endpoint_type' is immutable and cannot be updated.",
     ],
+    [
+      'project',
+      {},
+      { default_endpoint_settings: { suspend_timeout_duration: '60s' } },
+      ['spec.default_endpoint_settings.suspend_timeout_duration'],
+      "Unknown field path in update_mask: 'spec.default_endpoint_settings.suspend_timeout_duration'",
+    ],
+    [
+      'role',
+      { postgres_role: 'r' },
+      { postgres_role: 'r' },
+      ['spec.postgres_role'],
+      "Unknown field path in update_mask: 'spec.postgres_role'",
+    ],
+    ['role', {}, { auth_method: 'NO_LOGIN' }, ['spec.auth_method'], "Unknown field path in update_mask: 'spec.auth_method'"],
+    [
+      'role',
+      {},
+      { attributes: { createdb: true } },
+      ['spec.attributes', 'spec.attributes.createdb'],
+      "update_mask names both 'spec.attributes' and 'spec.attributes.createdb'; name the message or its fields, not both.",
+    ],
+    [
+      'project',
+      {},
+      { display_name: 'x' },
+      ['spec', 'spec.display_name'],
+      "update_mask names both 'spec' and 'spec.display_name'; name the message or its fields, not both.",
+    ],
+    ['project', {}, { display_name: 'x', colour: 'red' }, ['spec'], "Unknown field 'spec.colour' in the request body."],
+    [
+      'project',
+      {},
+      { default_endpoint_settings: { no_suspension: true, turbo: true } },
+      ['spec.default_endpoint_settings'],
+      "Unknown field 'spec.default_endpoint_settings.turbo' in the request body.",
+    ],
+    // initial_* are the project's create-only fields; a branch has none.
+    ['branch', {}, { is_protected: true }, ['initial_branch_spec'], "Unknown field path in update_mask: 'initial_branch_spec'"],
   ])('%s rejects %j ← %j with %j', (kind, current, patch, mask, message) => {
     const r = applyUpdateMask(kind, current, patch, mask);
     expect(r.ok).toBe(false);

@@ -3,6 +3,34 @@ import type { Result } from '../contract/result';
  * update_mask helpers (reference §5). Clients build a mask from the fields a user changed; the local
  * server applies a mask to a stored resource. Both use one table of spec fields per resource so they
  * agree on leaves, whole-value fields (maps, lists) and oneof groups.
+ *
+ * How the service applies a mask, and where each rule comes from (the fact sheet, Databricks'
+ * CLI acceptance tests and test server, the Terraform provider; where they disagree, the
+ * behaviour probed against real workspaces wins):
+ * - `spec` is a lenient replace: every field the body's spec sets is applied, a field it leaves
+ *   out keeps its value (CLI PR #6767 `update_mask_spec`, "the omitted scalar is preserved, not
+ *   reset"; Terraform's docs: "the server-side value persists"). The fact sheet's "replace the
+ *   whole spec" is what wiped `default_branch` and `pg_version`; it is not followed.
+ *   Immutable fields are accepted when unchanged and refused when changed (the service was seen
+ *   to ignore a changed `postgres_role` silently; Pier refuses rather than ignore input).
+ * - `*` names every updatable leaf, each of which must then be in the body (CLI PR #6767
+ *   `update_mask_star`: a minimal body is "rejected field by field"); a oneof group is satisfied
+ *   by any member; maps and lists may be left out.
+ * - A path naming a message below `spec` (`spec.default_endpoint_settings`) replaces that message
+ *   whole, and its oneof groups must be in the body (CLI PR #6440, probed on a real workspace).
+ * - Leaves apply at the leaf; a oneof member can only be masked through its group path, which
+ *   for project defaults is `spec.default_endpoint_settings.suspension` (the error a real
+ *   workspace gave in CLI PR #6440); the documented `spec.project_default_settings.suspension`
+ *   is accepted too.
+ * - Terraform's project mask `initial_branch_spec,initial_endpoint_spec,spec` is accepted: the
+ *   `initial_*` fields only apply at creation, so they change nothing (Databricks' CLI
+ *   acceptance tests run it against real workspaces; an older service refused it, Terraform
+ *   provider issue #5481).
+ * - Role `postgres_role`, `auth_method` and `identity_type` cannot be named in a mask ("Unknown
+ *   field path in update_mask", the CLI's resources.yml).
+ * - A mask naming a message and one of its fields is refused (the CLI's dresources/util.go).
+ * Messages use the service's words where they are known: "Unknown field path in update_mask: 'x'"
+ * and "Field 'x' is in update_mask but not provided in request".
  */
 
 export type MaskedKind = 'project' | 'branch' | 'endpoint' | 'role' | 'database' | 'dataApi';
@@ -25,6 +53,10 @@ interface MaskSchema {
   readonly groups: readonly OneofGroup[];
   /** Paths below `spec` that cannot change after create. */
   readonly immutable: readonly string[];
+  /** Paths below `spec` that cannot be named in a mask at all (still accepted unchanged in a `spec` replace). */
+  readonly unmaskable?: readonly string[];
+  /** Top-level fields that only apply at creation: a mask may name them, and they change nothing. */
+  readonly createOnly?: readonly string[];
 }
 
 const endpointGroup: FieldShape = { min: 'leaf', max: 'leaf', enable_readable_secondaries: 'leaf' };
@@ -50,14 +82,15 @@ const SCHEMAS: Readonly<Record<MaskedKind, MaskSchema>> = {
     },
     groups: [
       {
-        // Documented spelling; `spec.default_endpoint_settings.suspension` may be the real one (unconfirmed).
-        path: 'spec.project_default_settings.suspension',
-        aliases: ['spec.default_endpoint_settings.suspension'],
+        // The path a real workspace names (CLI PR #6440); the documented spelling is accepted too.
+        path: 'spec.default_endpoint_settings.suspension',
+        aliases: ['spec.project_default_settings.suspension'],
         at: 'default_endpoint_settings',
         members: ['suspend_timeout_duration', 'no_suspension'],
       },
     ],
     immutable: ['pg_version'],
+    createOnly: ['initial_branch_spec', 'initial_endpoint_spec', 'initial_database_spec', 'initial_role_spec'],
   },
   branch: {
     spec: {
@@ -96,7 +129,8 @@ const SCHEMAS: Readonly<Record<MaskedKind, MaskSchema>> = {
       membership_roles: 'whole',
     },
     groups: [],
-    immutable: [],
+    immutable: ['postgres_role', 'identity_type', 'auth_method'],
+    unmaskable: ['postgres_role', 'identity_type', 'auth_method'],
   },
   database: {
     spec: { postgres_database: 'leaf', role: 'leaf' },
@@ -114,6 +148,7 @@ const SCHEMAS: Readonly<Record<MaskedKind, MaskSchema>> = {
       openapi_mode: 'leaf',
       server_cors_allowed_origins: 'whole',
       server_timing_enabled: 'leaf',
+      db_anon_role: 'leaf',
     },
     groups: [],
     immutable: [],
@@ -207,7 +242,10 @@ export type MaskError =
   | { readonly kind: 'unknownPath'; readonly path: string }
   | { readonly kind: 'missingValue'; readonly path: string }
   | { readonly kind: 'immutable'; readonly path: string }
-  | { readonly kind: 'oneofConflict'; readonly path: string; readonly members: readonly string[] };
+  | { readonly kind: 'oneofConflict'; readonly path: string; readonly members: readonly string[] }
+  /** A field in the body that the resource does not have, inside a part the mask replaces. */
+  | { readonly kind: 'unknownField'; readonly path: string }
+  | { readonly kind: 'overlap'; readonly parent: string; readonly child: string };
 
 export type MaskResult<T> = Result<T, MaskError>;
 
@@ -217,13 +255,17 @@ export function maskErrorMessage(error: MaskError): string {
     case 'missingMask':
       return `Field 'update_mask' is required, expected non-default value (not "")!`;
     case 'unknownPath':
-      return `Invalid update_mask path '${error.path}': no such updatable field.`;
+      return `Unknown field path in update_mask: '${error.path}'`;
     case 'missingValue':
-      return `Field '${error.path}' is in update_mask but not set in the request body.`;
+      return `Field '${error.path}' is in update_mask but not provided in request`;
     case 'immutable':
       return `Field '${error.path}' is immutable and cannot be updated.`;
     case 'oneofConflict':
       return `Only one of ${error.members.join(', ')} may be set for '${error.path}'.`;
+    case 'unknownField':
+      return `Unknown field '${error.path}' in the request body.`;
+    case 'overlap':
+      return `update_mask names both '${error.parent}' and '${error.child}'; name the message or its fields, not both.`;
     default: {
       const never: never = error;
       throw new Error(`Unexpected mask error: ${JSON.stringify(never)}`);
@@ -243,9 +285,10 @@ const getAt = (obj: JsonObject, path: readonly string[]): Json => {
   let cur: Json = obj;
   for (const seg of path) {
     if (!isObject(cur)) return undefined;
-    cur = cur[seg];
+    cur = Object.hasOwn(cur, seg) ? cur[seg] : undefined;
   }
-  return cur;
+  // JSON null is the proto3 default: the same as leaving the field out.
+  return cur === null ? undefined : cur;
 };
 
 /** Sets a value at a path, creating messages on the way; mutates `obj` (callers pass a clone). */
@@ -262,22 +305,102 @@ const setAt = (obj: JsonObject, path: readonly string[], value: Json): void => {
   else cur[last] = value;
 };
 
+type MessageShape = { readonly [field: string]: FieldShape };
+
 function shapeAt(schema: MaskSchema, path: readonly string[]): FieldShape | undefined {
   let shape: FieldShape = schema.spec;
   for (const seg of path) {
     if (shape === 'leaf' || shape === 'whole') return undefined;
-    const next: FieldShape | undefined = shape[seg];
+    const next: FieldShape | undefined = Object.hasOwn(shape, seg) ? shape[seg] : undefined;
     if (next === undefined) return undefined;
     shape = next;
   }
   return shape;
 }
 
+const isMessage = (shape: FieldShape | undefined): shape is MessageShape => shape !== undefined && shape !== 'leaf' && shape !== 'whole';
+
+/** A path below `spec` as mask text. */
+const specPath = (segs: readonly string[]) => ['spec', ...segs].join('.');
+
+/** The oneof group a field belongs to, by the message it sits in. */
+function groupOfField(schema: MaskSchema, message: readonly string[], field: string): OneofGroup | undefined {
+  return schema.groups.find((g) => g.at === message.join('.') && g.members.includes(field));
+}
+
+/** Every leaf `*` asks for: scalar leaves (not immutable) and oneof groups; maps and lists may be left out. */
+function starLeaves(schema: MaskSchema): { readonly paths: string[]; readonly groups: OneofGroup[] } {
+  const paths: string[] = [];
+  const groups = new Set<OneofGroup>();
+  const walk = (shape: MessageShape, at: readonly string[]) => {
+    for (const [field, sub] of Object.entries(shape)) {
+      const segs = [...at, field];
+      const group = groupOfField(schema, at, field);
+      if (group) groups.add(group);
+      else if (isMessage(sub)) walk(sub, segs);
+      else if (sub === 'leaf' && !schema.immutable.includes(segs.join('.'))) paths.push(specPath(segs));
+    }
+  };
+  walk(schema.spec, []);
+  return { paths, groups: [...groups] };
+}
+
 /**
- * Applies a PATCH: copies the masked paths of `patch.spec` into `current.spec`, at the leaf, and
- * returns the new spec. `spec` and `*` replace the whole spec; oneof group paths replace the group
- * (members absent from the patch are cleared). Masked paths must be set in the patch; immutable
- * fields may not change (setting them to their current value is allowed, as a full-spec PATCH does).
+ * Copies what `patch` sets below `at` into `result`, leaving what it does not set (the lenient
+ * replace of `spec` and `*`). Oneof members replace their group; maps and lists are taken whole;
+ * immutable fields may only repeat their current value; unknown fields are refused.
+ */
+function mergeSet(
+  schema: MaskSchema,
+  shape: MessageShape,
+  at: readonly string[],
+  patch: JsonObject,
+  current: JsonObject,
+  result: JsonObject,
+): MaskError | undefined {
+  const seenGroups = new Map<OneofGroup, string>();
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === undefined || value === null) continue;
+    const segs = [...at, field];
+    const sub = Object.hasOwn(shape, field) ? shape[field] : undefined;
+    if (sub === undefined) return { kind: 'unknownField', path: specPath(segs) };
+    if (schema.immutable.includes(segs.join('.'))) {
+      if (!deepEqual(value, getAt(current, segs))) return { kind: 'immutable', path: specPath(segs) };
+      continue;
+    }
+    const group = groupOfField(schema, at, field);
+    if (group) {
+      if (seenGroups.has(group)) return { kind: 'oneofConflict', path: group.path, members: group.members };
+      seenGroups.set(group, field);
+      for (const m of group.members) setAt(result, [...at, m], undefined);
+      setAt(result, segs, clone(value));
+    } else if (isMessage(sub) && isObject(value)) {
+      const err = mergeSet(schema, sub, segs, value, current, result);
+      if (err) return err;
+    } else {
+      setAt(result, segs, clone(value));
+    }
+  }
+  return undefined;
+}
+
+/** Fields of `value` (a message's body) that the message does not have, at any depth. */
+function unknownFieldIn(shape: MessageShape, at: readonly string[], value: JsonObject): string | undefined {
+  for (const [field, v] of Object.entries(value)) {
+    const sub = Object.hasOwn(shape, field) ? shape[field] : undefined;
+    if (sub === undefined) return specPath([...at, field]);
+    if (isMessage(sub) && isObject(v)) {
+      const inner = unknownFieldIn(sub, [...at, field], v);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Applies a PATCH's `update_mask` to the stored spec and returns the new spec (see the header for
+ * the rules and their sources). `mask` holds resource-relative paths; `patchSpec` is the body's
+ * `spec`. Nothing is applied unless the whole mask is valid.
  */
 export function applyUpdateMask<S extends object>(
   kind: MaskedKind,
@@ -287,23 +410,32 @@ export function applyUpdateMask<S extends object>(
 ): MaskResult<S> {
   const schema = SCHEMAS[kind];
   if (mask.length === 0) return { ok: false, error: { kind: 'missingMask' } };
-  const result = clone(currentSpec) as JsonObject;
-  const patch = patchSpec as JsonObject;
-  const checkImmutables = (): MaskError | undefined => {
-    for (const f of schema.immutable) {
-      const path = f.split('.');
-      const pv = getAt(patch, path);
-      if (pv !== undefined && !deepEqual(pv, getAt(currentSpec as JsonObject, path))) return { kind: 'immutable', path: `spec.${f}` };
-    }
-    return undefined;
-  };
+  const current = currentSpec as JsonObject;
+  const patch = (isObject(patchSpec as Json) ? patchSpec : {}) as JsonObject;
+  const result = clone(current);
+  const paths = [...new Set(mask)];
+  // A message and one of its own fields in the same mask.
+  for (const parent of paths) {
+    const child = paths.find((p) => p !== parent && (parent === '*' || p.startsWith(parent + '.')));
+    if (child) return { ok: false, error: { kind: 'overlap', parent, child } };
+  }
 
-  for (const path of mask) {
-    if (path === 'spec' || path === '*') {
-      const err = checkImmutables();
+  for (const path of paths) {
+    if (schema.createOnly?.includes(path)) continue;
+    if (path === '*') {
+      const { paths: leaves, groups } = starLeaves(schema);
+      for (const leaf of leaves) {
+        if (getAt(patch, leaf.split('.').slice(1)) === undefined) return { ok: false, error: { kind: 'missingValue', path: leaf } };
+      }
+      for (const g of groups) {
+        const at = g.at === '' ? [] : g.at.split('.');
+        if (g.members.every((m) => getAt(patch, [...at, m]) === undefined))
+          return { ok: false, error: { kind: 'missingValue', path: g.path } };
+      }
+    }
+    if (path === '*' || path === 'spec') {
+      const err = mergeSet(schema, schema.spec, [], patch, current, result);
       if (err) return { ok: false, error: err };
-      for (const k of Object.keys(result)) delete result[k];
-      Object.assign(result, clone(patch));
       continue;
     }
     const group = schema.groups.find((g) => g.path === path || g.aliases.includes(path));
@@ -319,12 +451,26 @@ export function applyUpdateMask<S extends object>(
     const segs = path.slice('spec.'.length).split('.');
     const shape = shapeAt(schema, segs);
     // Members of a oneof can only be masked through their group path.
-    const inGroup = schema.groups.some((g) => g.at === segs.slice(0, -1).join('.') && g.members.includes(segs.at(-1) ?? ''));
-    if (shape === undefined || inGroup) return { ok: false, error: { kind: 'unknownPath', path } };
+    const inGroup = groupOfField(schema, segs.slice(0, -1), segs.at(-1) ?? '') !== undefined;
+    if (shape === undefined || inGroup || schema.unmaskable?.includes(segs.join('.'))) {
+      return { ok: false, error: { kind: 'unknownPath', path } };
+    }
     const value = getAt(patch, segs);
     if (value === undefined) return { ok: false, error: { kind: 'missingValue', path } };
-    if (schema.immutable.includes(segs.join('.')) && !deepEqual(value, getAt(currentSpec as JsonObject, segs))) {
-      return { ok: false, error: { kind: 'immutable', path } };
+    if (schema.immutable.includes(segs.join('.'))) {
+      if (!deepEqual(value, getAt(current, segs))) return { ok: false, error: { kind: 'immutable', path } };
+      continue;
+    }
+    if (isMessage(shape)) {
+      // A whole message: replaced by the body's, whose oneof groups must be there.
+      if (!isObject(value)) return { ok: false, error: { kind: 'missingValue', path } };
+      const unknown = unknownFieldIn(shape, segs, value);
+      if (unknown) return { ok: false, error: { kind: 'unknownField', path: unknown } };
+      for (const g of schema.groups.filter((x) => x.at === segs.join('.'))) {
+        if (g.members.every((m) => getAt(value, [m]) === undefined)) return { ok: false, error: { kind: 'missingValue', path: g.path } };
+        if (g.members.filter((m) => getAt(value, [m]) !== undefined).length > 1)
+          return { ok: false, error: { kind: 'oneofConflict', path: g.path, members: g.members } };
+      }
     }
     setAt(result, segs, clone(value));
   }

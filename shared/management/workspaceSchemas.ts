@@ -207,7 +207,7 @@ export const createProjectInput = z
     workspaceId,
     projectId: idInput,
     displayName: z.string().min(1).max(256).optional(),
-    /** Major version; the server says which it supports (locally only 18). */
+    /** Major version; the server says which it supports (locally 16, 17 and 18). */
     pgVersion: z.number().int().min(10).max(99).optional(),
   })
   .strict();

@@ -37,7 +37,8 @@ export interface Principal {
 }
 
 export interface Authenticator {
-  authenticate(bearer: string | { readonly malformed: string } | undefined): Promise<Outcome<Principal>>;
+  /** `anonRole` overrides the configured anonymous role (the database's `pgrst.db_anon_role`). */
+  authenticate(bearer: string | { readonly malformed: string } | undefined, anonRole?: string): Promise<Outcome<Principal>>;
 }
 
 /** `.sub`, `.realm_access.roles[0]`, `."https://x.io/claims".role` → path steps. */
@@ -81,7 +82,11 @@ function audienceError(aud: unknown, audience: string | undefined): string | und
 const undecodable = (message: string) => failWith(jwtInvalid(message));
 const badClaims = (message: string) => failWith(jwtClaimsInvalid(message));
 
-export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey: string, anonRole: string | undefined): Authenticator {
+export function createAuthenticator(
+  config: JwtConfig | undefined,
+  roleClaimKey: string,
+  configuredAnonRole: string | undefined,
+): Authenticator {
   const steps = parseClaimPath(roleClaimKey);
   if (!steps) throw new Error(`Invalid role claim key ${JSON.stringify(roleClaimKey)}: expected a path such as ".sub" or ".role"`);
   const local = config?.publicKeys && config.publicKeys.length > 0 ? createLocalJWKSet({ keys: [...config.publicKeys] }) : undefined;
@@ -98,7 +103,8 @@ export function createAuthenticator(config: JwtConfig | undefined, roleClaimKey:
   };
 
   return {
-    async authenticate(bearer) {
+    async authenticate(bearer, anonOverride) {
+      const anonRole = anonOverride ?? configuredAnonRole;
       if (bearer === undefined) {
         if (anonRole !== undefined) return { ok: true, value: { role: anonRole, claims: { role: anonRole }, anonymous: true } };
         return failWith(anonymousDisabled('Send a token in the Authorization header: "Bearer <token>".'));

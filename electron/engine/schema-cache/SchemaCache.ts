@@ -142,6 +142,8 @@ export interface DataApiConfig {
   readonly openApiMode?: 'follow-privileges' | 'ignore-privileges' | 'disabled';
   /** PostgREST's client-error-verbosity; unset: verbose. */
   readonly errorVerbosity?: 'verbose' | 'minimal';
+  /** `pgrst.db_anon_role`: the role requests without a token run as, when the database sets one. */
+  readonly anonRole?: string;
 }
 
 export interface SchemaCache {

@@ -215,7 +215,8 @@ const CONFIG_SQL = `
 SELECT current_setting('pgrst.db_schemas', true) AS db_schemas,
        current_setting('pgrst.db_aggregates_enabled', true) AS db_aggregates_enabled,
        current_setting('pgrst.db_max_rows', true) AS db_max_rows,
-       current_setting('pgrst.db_plan_enabled', true) AS db_plan_enabled`;
+       current_setting('pgrst.db_plan_enabled', true) AS db_plan_enabled,
+       current_setting('pgrst.db_anon_role', true) AS db_anon_role`;
 
 const KINDS: Record<string, RelationKind> = { r: 'table', v: 'view', m: 'materialized_view', f: 'foreign_table', p: 'partitioned_table' };
 const VOLATILITY = { i: 'immutable', s: 'stable', v: 'volatile' } as const;
@@ -428,6 +429,7 @@ export async function readLakebaseConfig(session: CatalogSession): Promise<DataA
       db_aggregates_enabled: string | null;
       db_max_rows: string | null;
       db_plan_enabled: string | null;
+      db_anon_role: string | null;
     }>(CONFIG_SQL)
   ).rows[0];
   const maxRows = /^\s*\d+\s*$/.test(row?.db_max_rows ?? '') ? Number(row!.db_max_rows) : undefined;
@@ -440,6 +442,7 @@ export async function readLakebaseConfig(session: CatalogSession): Promise<DataA
     aggregatesEnabled: isOn(row?.db_aggregates_enabled),
     planEnabled: isOn(row?.db_plan_enabled),
     ...(maxRows !== undefined && maxRows > 0 && { maxRows }),
+    ...(row?.db_anon_role && { anonRole: row.db_anon_role }),
   };
 }
 

@@ -36,8 +36,9 @@ export const invalidParameter = (message: string) => new ApiFailure('INVALID_PAR
 export const requiredField = (field: string) =>
   new ApiFailure('INVALID_PARAMETER_VALUE', `Field '${field}' is required, expected non-default value (not "")!`);
 
+/** The service's 404, e.g. `role not found; role_id:"app-owner" [TraceId: …]` (kind in lower case, as it writes it). */
 export const notFound = (kind: string, field: string, id: string) =>
-  new ApiFailure('NOT_FOUND', `${kind} not found; ${field}:"${id}" [TraceId: ${randomUUID()}]`);
+  new ApiFailure('NOT_FOUND', `${kind.toLowerCase()} not found; ${field}:"${id}" [TraceId: ${randomUUID()}]`);
 
 export const alreadyExists = (kind: string, name: string) =>
   new ApiFailure('ALREADY_EXISTS', `${kind} ${name} already exists. Choose another id, or pass replace_existing=true to update it.`);

@@ -62,6 +62,9 @@ export async function createBranch(core: ControlPlaneCore, call: ApiCall, projec
   }
   const endpointSpec = endpointDefaults({ endpoint_type: 'ENDPOINT_TYPE_READ_WRITE' }, project.spec.default_endpoint_settings);
   checkEndpointSpec(endpointSpec);
+  // The history a point-in-time branch needs is checked before the operation starts, so the
+  // client gets the 400 itself rather than a failed operation.
+  if (target) await checkHistory(core, source, core.primaryRuntime(source), target);
   const now = timestamp();
   const uid = core.newUid('br');
   const spec: BranchSpec = { is_protected: given.is_protected ?? false, ...pick(given, ['ttl', 'expire_time', 'no_expiry']) };
@@ -100,7 +103,8 @@ export async function createBranch(core: ControlPlaneCore, call: ApiCall, projec
       const lap = () => `${((performance.now() - started) / 1000).toFixed(2)} s`;
       const sourceRuntime = core.primaryRuntime(source);
       await sourceRuntime.ensureRunning();
-      const cluster = core.clusterAt(b.cluster_dir);
+      // The copy runs the project's major, as its source does.
+      const cluster = core.clusterAt(b.cluster_dir, core.majorOf(projectId));
       let settings: Record<string, string>;
       if (target) {
         settings = await restoreToPointInTime(core, source, sourceRuntime, cluster.dataDir, target);
@@ -170,19 +174,11 @@ function pointInTime(given: BranchSpec, retention: string | undefined): Recovery
 }
 
 /**
- * Lays down a copy of `source` as it was at `target`: its newest base backup from before the
- * target, the source's current WAL, and recovery settings that replay archived WAL up to the
- * target and promote.
+ * The newest base backup of `source` from before `target`, or a 400 saying how far back it goes;
+ * an LSN ahead of the source is refused. Makes sure a commit follows a target time, so recovery stops.
  */
-async function restoreToPointInTime(
-  core: ControlPlaneCore,
-  source: BranchRecord,
-  sourceRuntime: EndpointRuntime,
-  targetDataDir: string,
-  target: RecoveryTarget,
-): Promise<Record<string, string>> {
-  const sourceDir = path.join(core.dataDir, source.cluster_dir);
-  const backups = await listBaseBackups(sourceDir);
+async function checkHistory(core: ControlPlaneCore, source: BranchRecord, sourceRuntime: EndpointRuntime, target: RecoveryTarget) {
+  const backups = await listBaseBackups(path.join(core.dataDir, source.cluster_dir));
   const base = [...backups].reverse().find((bk) => (target.kind === 'time' ? bk.time <= target.time : compareLsn(bk.lsn, target.lsn) <= 0));
   if (!base) {
     throw invalidParameter(
@@ -198,6 +194,23 @@ async function restoreToPointInTime(
     // Recovery to a time stops at the first commit after it: make sure one exists.
     await c.query('SELECT pg_current_xact_id()');
   });
+  return base;
+}
+
+/**
+ * Lays down a copy of `source` as it was at `target`: its newest base backup from before the
+ * target, the source's current WAL, and recovery settings that replay archived WAL up to the
+ * target and promote.
+ */
+async function restoreToPointInTime(
+  core: ControlPlaneCore,
+  source: BranchRecord,
+  sourceRuntime: EndpointRuntime,
+  targetDataDir: string,
+  target: RecoveryTarget,
+): Promise<Record<string, string>> {
+  const sourceDir = path.join(core.dataDir, source.cluster_dir);
+  const base = await checkHistory(core, source, sourceRuntime, target);
   const clusterDir = path.dirname(targetDataDir);
   await mkdir(clusterDir, { recursive: true, mode: 0o700 });
   await handOver(clusterDir, core.runAs);

@@ -6,7 +6,14 @@ import { branchName, databaseName, endpointName, projectName, roleName, suggestI
 import type { EmbeddedDefault } from '../embeddedDefault';
 import { loadOrCreateSecret } from '../embeddedDefault';
 import type { LocalIssuer } from '../identity/localIssuer';
-import { findPostgresBinaries, type PostgresBinaries } from '../postgres/binaries';
+import {
+  EMBEDDED_POSTGRES_MAJOR,
+  findPostgresBinaries,
+  isPostgresMajor,
+  POSTGRES_MAJORS,
+  type PostgresBinaries,
+  type PostgresMajor,
+} from '../postgres/binaries';
 import { PostgresCluster } from '../postgres/cluster';
 import { resolveRunAs, type RunAs } from '../postgres/runAs';
 import { EndpointRuntime } from '../runtime/endpointRuntime';
@@ -75,7 +82,8 @@ export class ControlPlaneCore {
   private constructor(
     readonly options: ControlPlaneOptions,
     readonly store: StateStore,
-    readonly binaries: PostgresBinaries,
+    /** The PostgreSQL majors installed (16, 17, 18 from npm), each with its programs. */
+    readonly binaries: ReadonlyMap<PostgresMajor, PostgresBinaries>,
     readonly runAs: RunAs,
     readonly superuserPassword: string,
     /** Settings that admit only Pier's own roles and its proxy to a postmaster, and the proxy's client certificate. */
@@ -88,7 +96,7 @@ export class ControlPlaneCore {
 
   static async open(options: ControlPlaneOptions): Promise<ControlPlaneCore> {
     const dataDir = path.resolve(options.dataDir);
-    const [store, binaries, runAs] = await Promise.all([StateStore.open(dataDir), findPostgresBinaries(), resolveRunAs()]);
+    const [store, binaries, runAs] = await Promise.all([StateStore.open(dataDir), findAllBinaries(options.log), resolveRunAs()]);
     // One superuser password for every cluster: branches are copies and share it anyway.
     const password = await loadOrCreateSecret(path.join(dataDir, 'secrets', 'postgres-superuser'));
     const [access, credentials] = await Promise.all([preparePostmasterAccess(dataDir, runAs), CredentialTokens.open(dataDir)]);
@@ -97,10 +105,12 @@ export class ControlPlaneCore {
       core.log(
         "The embedded cluster was started without Pier's access settings; its endpoint cannot be reached through the Postgres proxy.",
       );
-    if (!(await installDatabricksAuth(binaries)))
-      core.log(
-        'Could not install the databricks_auth extension (read-only PostgreSQL share folder); CREATE EXTENSION databricks_auth will fail.',
-      );
+    for (const b of binaries.values()) {
+      if (!(await installDatabricksAuth(b)))
+        core.log(
+          `Could not install the databricks_auth extension into PostgreSQL ${b.major} (read-only share folder); CREATE EXTENSION databricks_auth will fail there.`,
+        );
+    }
     await core.recoverAfterCrash();
     if (!store.existed && options.embedded) await core.adoptFoundation(options.embedded);
     core.settleOwners();
@@ -184,12 +194,30 @@ export class ControlPlaneCore {
 
   // ─── Processes ────────────────────────────────────────────────────────────
 
-  clusterAt(clusterDir: string, settings: Record<string, string> = {}): PostgresCluster {
+  /** The PostgreSQL major a project's clusters run (recorded at create; older records are 18's). */
+  majorOf(projectId: string): PostgresMajor {
+    const v = this.data.projects[projectName(projectId)]?.spec.pg_version;
+    return isPostgresMajor(v) ? v : EMBEDDED_POSTGRES_MAJOR;
+  }
+
+  /** The programs of a major; a 400 naming the field when that major is not installed. */
+  binariesFor(major: PostgresMajor): PostgresBinaries {
+    const b = this.binaries.get(major);
+    if (!b) {
+      throw new ApiFailure(
+        'INVALID_PARAMETER_VALUE',
+        `Field 'spec.pg_version': PostgreSQL ${major} is not installed here (${[...this.binaries.keys()].join(', ')} are). Run "npm install" again.`,
+      );
+    }
+    return b;
+  }
+
+  clusterAt(clusterDir: string, major: PostgresMajor, settings: Record<string, string> = {}): PostgresCluster {
     const embedded = this.options.embedded;
     if (embedded && clusterDir === FOUNDATION_CLUSTER_DIR) return embedded.cluster;
     return new PostgresCluster({
       dir: path.join(this.dataDir, clusterDir),
-      binaries: this.binaries,
+      binaries: this.binariesFor(major),
       runAs: this.runAs,
       superuserPassword: this.superuserPassword,
       settings: { ...WAL_ARCHIVE_SETTINGS, ...this.access.settings, ...settings },
@@ -226,7 +254,7 @@ export class ControlPlaneCore {
     if (!branch) throw new Error(`Branch of ${name} is missing.`);
     const isReadOnly = ep.spec.endpoint_type === 'ENDPOINT_TYPE_READ_ONLY';
     const clusterDir = isReadOnly && ep.cluster_dir ? ep.cluster_dir : branch.cluster_dir;
-    const cluster = this.clusterAt(clusterDir);
+    const cluster = this.clusterAt(clusterDir, this.majorOf(ep.project_id));
     const adopted = cluster === this.options.embedded?.cluster;
     await ensureWalArchive(path.join(this.dataDir, clusterDir), this.runAs);
     const runtime = new EndpointRuntime({
@@ -403,7 +431,7 @@ export class ControlPlaneCore {
       create_time: now,
       update_time: now,
       lifecycle: 'ready',
-      spec: defaultProjectSpec(projectId, 'Local workspace'),
+      spec: defaultProjectSpec(projectId, 'Local workspace', embedded.major),
     };
     const b: BranchRecord = {
       project_id: projectId,
@@ -487,20 +515,45 @@ export class ControlPlaneCore {
     };
     await this.takeBaseBackup(b);
     this.log(`Adopted the embedded cluster as project "${projectId}", branch "${ROOT_BRANCH}", endpoint "${PRIMARY_ENDPOINT}".`);
-    void embedded;
   }
 }
 
-export function defaultProjectSpec(projectId: string, displayName?: string): ProjectRecord['spec'] {
+/**
+ * The PostgreSQL major of a project created without `pg_version`, as on the service: 17. Its
+ * documentation lists 16 and 17 (Postgres compatibility), Databricks' Terraform and Pulumi
+ * examples create projects with 17, and Neon, which Lakebase is built on, defaults to 17.
+ */
+export const DEFAULT_PG_VERSION: PostgresMajor = 17;
+
+/** Every major Pier can run, for messages. */
+export const SUPPORTED_PG_VERSIONS: readonly PostgresMajor[] = POSTGRES_MAJORS;
+
+/** Finds each major's programs; a major whose package is missing is left out (and said in the log). */
+async function findAllBinaries(log: ((line: string) => void) | undefined): Promise<Map<PostgresMajor, PostgresBinaries>> {
+  const found = new Map<PostgresMajor, PostgresBinaries>();
+  for (const major of POSTGRES_MAJORS) {
+    try {
+      found.set(major, await findPostgresBinaries({ major }));
+    } catch (err) {
+      log?.(`PostgreSQL ${major} is unavailable: ${(err as Error).message}`);
+    }
+  }
+  return found;
+}
+
+export function defaultProjectSpec(
+  projectId: string,
+  displayName?: string,
+  pgVersion: PostgresMajor = DEFAULT_PG_VERSION,
+): ProjectRecord['spec'] {
   return {
     display_name: displayName ?? projectId,
-    pg_version: 18,
+    pg_version: pgVersion,
     history_retention_duration: '604800s',
     default_endpoint_settings: {
       autoscaling_limit_min_cu: 1,
       autoscaling_limit_max_cu: 1,
       suspend_timeout_duration: '86400s',
-      no_suspension: false,
     },
     default_branch: branchName(projectId, ROOT_BRANCH),
     enable_pg_native_login: false,

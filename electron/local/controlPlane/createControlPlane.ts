@@ -1,7 +1,8 @@
 import type { JWK } from 'jose';
 import { ApiFailure } from './apiFailure';
 import { parseResourceName } from '../../../shared/management/resourceName';
-import { notFound } from '../../errors/PierError';
+import { notFound, PierError } from '../../errors/PierError';
+import { DEFAULT_DATABASE, resetSampleData, SAMPLE_TABLES } from '../seed/sampleDatabase';
 import type { ApiCall } from './apiCall';
 import { ControlPlaneCore, type ControlPlaneOptions } from './controlPlaneCore';
 import { createBranch, deleteBranch, getBranch, listBranches, undeleteBranch, updateBranch } from './branchHandlers';
@@ -68,6 +69,12 @@ export interface ControlPlane {
    * superuser. Throws if there is no such endpoint.
    */
   localAddress(endpoint: string): { host: string; port: number };
+  /**
+   * Puts the documentation's sample data back in the branch's `databricks_postgres`, in one
+   * transaction. PierError PIER409 on a protected branch, PIER404 when the branch, its read-write
+   * endpoint or the database is not there.
+   */
+  resetSampleData(branch: string): Promise<{ branch: string; database: string; tables: string[] }>;
   /** Suspends an endpoint now (ACTIVE → IDLE), e.g. to measure or demonstrate resume. */
   suspendEndpoint(name: string): Promise<void>;
   /** Whether a branch's read-write endpoint runs, or sleeps (idle, or suspended by the user: `disabled`). */
@@ -150,6 +157,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       if (!runtime) throw new Error(`No endpoint ${name}.`);
       return { host: '127.0.0.1', port: runtime.port };
     },
+    resetSampleData: (branch) => resetBranchSample(core, branch),
     async suspendEndpoint(name) {
       const runtime = core.runtimes.get(name);
       if (!runtime) throw new Error(`No endpoint ${name}.`);
@@ -173,6 +181,37 @@ function readWriteRecord(core: ControlPlaneCore, branch: string): EndpointRecord
   const rw = core.endpointsOf(record).find((e) => e.spec.endpoint_type === 'ENDPOINT_TYPE_READ_WRITE' && e.lifecycle !== 'purging');
   if (!rw) throw notFound(`Branch ${branch} has no read-write endpoint: create one to open its tables.`, 'Refresh the tree.');
   return rw;
+}
+
+/**
+ * The sample reset of a local branch: refused on a protected branch (as deleting it is), queued
+ * behind the project's operations so it never races a branch copy, run as the superuser.
+ */
+async function resetBranchSample(core: ControlPlaneCore, branch: string): Promise<{ branch: string; database: string; tables: string[] }> {
+  const ref = parseResourceName(branch);
+  const record = ref?.kind === 'branch' ? core.findBranch(ref.projectId, ref.branchId) : undefined;
+  if (ref?.kind !== 'branch' || !record) throw notFound(`Branch ${branch} does not exist (it may have been deleted).`, 'Refresh the tree.');
+  return core.ops.enqueue(ref.projectId, async () => {
+    if (record.spec.is_protected) {
+      throw new PierError('PIER409', `Branch ${ref.branchId} is protected; its sample data cannot be reset.`, {
+        hint: 'Reset the sample on a branch of it instead, or unprotect the branch first.',
+      });
+    }
+    let runtime;
+    try {
+      runtime = core.primaryRuntime(record);
+    } catch {
+      throw notFound(`Branch ${branch} has no running read-write endpoint.`, 'Create one, then reset the sample.');
+    }
+    const exists = await runtime.withClient(
+      'postgres',
+      async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [DEFAULT_DATABASE])).rowCount,
+    );
+    if (!exists) throw notFound(`Branch ${ref.branchId} has no database ${DEFAULT_DATABASE} to hold the sample.`, 'Create it first.');
+    await runtime.withClient(DEFAULT_DATABASE, resetSampleData);
+    core.log(`Reset the sample data of ${branch}.`);
+    return { branch, database: DEFAULT_DATABASE, tables: [...SAMPLE_TABLES].reverse() };
+  });
 }
 
 const json = (status: number, value: unknown): HandlerResponse => ({

@@ -2,6 +2,7 @@ import { endpointName, parseResourceName, type DatabaseCredential } from '../../
 import { invalidParameter, requiredField } from './apiFailure';
 import type { ApiCall } from './apiCall';
 import type { ControlPlaneCore } from './controlPlaneCore';
+import { checkCredentialScope } from './credentialScope';
 import { requireLevel } from './projectPermissions';
 import { durationIn, parseTimestamp } from './wireValues';
 
@@ -14,6 +15,7 @@ import { durationIn, parseTimestamp } from './wireValues';
 export async function generateCredential(core: ControlPlaneCore, call: ApiCall): Promise<DatabaseCredential> {
   const endpoint = call.body.endpoint;
   if (typeof endpoint !== 'string' || endpoint === '') throw requiredField('endpoint');
+  checkCredentialScope(call.body);
   const parsed = parseResourceName(endpoint);
   if (parsed?.kind !== 'endpoint')
     throw invalidParameter(`Field 'endpoint' must be an endpoint name like projects/p/branches/b/endpoints/e, got '${endpoint}'.`);

@@ -9,28 +9,54 @@ import {
   type Operation,
 } from '../../../shared/management';
 import { quoteIdent } from '../runtime/quoteIdent';
-import { ApiFailure, invalidParameter, requiredField } from './apiFailure';
+import { ApiFailure, invalidParameter, notFound, requiredField } from './apiFailure';
 import type { ApiCall } from './apiCall';
 import type { ControlPlaneCore } from './controlPlaneCore';
-import { CREATED_BY_PIER, type DatabaseRecord, type RoleRecord } from './controlPlaneState';
+import { CREATED_BY_PIER, type BranchRecord, type DatabaseRecord, type RoleRecord } from './controlPlaneState';
 import { EMPTY_RESPONSE } from './operationRunner';
 import { databaseView } from './resourceViews';
 import { maskedUpdate, objectField } from './specRules';
 import { pageOf, queryBoolean, timestamp } from './wireValues';
 
+/**
+ * The role a database's `spec.role` names: a full role name of this branch or a bare role id.
+ * A role the branch does not have is the service's 404 (`role not found; role_id:"…"`).
+ */
 function ownerRole(core: ControlPlaneCore, projectId: string, branchId: string, role: unknown): RoleRecord {
   if (typeof role !== 'string' || role === '') throw requiredField('database.spec.role');
   const prefix = branchName(projectId, branchId) + '/roles/';
-  const r = core.data.roles[role.startsWith('projects/') ? role : prefix + role];
-  if (!r || r.lifecycle !== 'ready' || !(role.startsWith('projects/') ? role.startsWith(prefix) : true)) {
+  if (role.startsWith('projects/') && !role.startsWith(prefix)) {
     throw invalidParameter(`Field 'spec.role' must name a role of this branch (${prefix}<role_id>), got '${role}'.`);
   }
+  const roleId = role.startsWith(prefix) ? role.slice(prefix.length) : role;
+  const r = core.data.roles[prefix + roleId];
+  if (!r || r.lifecycle !== 'ready') throw notFound('Role', 'role_id', roleId);
   return r;
 }
 
-function checkDatabaseName(name: unknown): string {
+/** The service's words for a Postgres database name taken on the branch. */
+const databaseExists = () => new ApiFailure('BAD_REQUEST', 'database with that name already exists');
+
+/**
+ * What can only be known from the cluster, checked before an operation starts (so the client gets
+ * the 4xx, not a failed operation): the owner's Postgres role exists, and a new name is free.
+ */
+async function checkInCluster(core: ControlPlaneCore, b: BranchRecord, owner: RoleRecord, newName: string | undefined): Promise<void> {
+  const { roleThere, nameTaken } = await core.primaryRuntime(b).withClient('postgres', async (c) => {
+    const r = await c.query<{ role_there: boolean; name_taken: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS role_there,
+              EXISTS (SELECT 1 FROM pg_database WHERE datname = $2) AS name_taken`,
+      [owner.spec.postgres_role ?? '', newName ?? ''],
+    );
+    return { roleThere: r.rows[0]?.role_there === true, nameTaken: newName !== undefined && r.rows[0]?.name_taken === true };
+  });
+  if (!roleThere) throw notFound('Role', 'role_id', owner.role_id);
+  if (nameTaken) throw databaseExists();
+}
+
+export function checkDatabaseName(name: unknown, field = 'spec.postgres_database'): string {
   if (typeof name !== 'string' || name === '' || name.length > 63 || name.includes('\0')) {
-    throw invalidParameter(`Field 'spec.postgres_database' must be 1 to 63 characters, got ${JSON.stringify(name)}.`);
+    throw invalidParameter(`Field '${field}' must be 1 to 63 characters, got ${JSON.stringify(name)}.`);
   }
   return name;
 }
@@ -52,8 +78,9 @@ export async function createDatabase(core: ControlPlaneCore, call: ApiCall, proj
     if (queryBoolean(call.query, 'replace_existing') && existing && existing.lifecycle === 'ready') {
       return changeDatabase(core, existing, { postgres_database: pgName, role: given.role });
     }
-    throw new ApiFailure('BAD_REQUEST', 'Database with that name already exists');
+    throw databaseExists();
   }
+  await checkInCluster(core, b, owner, pgName);
   const now = timestamp();
   const record: DatabaseRecord = {
     project_id: projectId,
@@ -72,7 +99,7 @@ export async function createDatabase(core: ControlPlaneCore, call: ApiCall, proj
     async () => {
       await core.primaryRuntime(b).withClient('postgres', async (c) => {
         const found = (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [pgName])).rowCount;
-        if (found) throw new ApiFailure('BAD_REQUEST', 'Database with that name already exists');
+        if (found) throw databaseExists();
         await c.query(`CREATE DATABASE ${quoteIdent(pgName)} OWNER ${quoteIdent(owner.spec.postgres_role ?? '')}`);
         await c.query(`COMMENT ON DATABASE ${quoteIdent(pgName)} IS '${CREATED_BY_PIER}'`);
       });
@@ -90,6 +117,14 @@ async function changeDatabase(core: ControlPlaneCore, d: DatabaseRecord, spec: D
   const owner = ownerRole(core, d.project_id, d.branch_id, spec.role);
   const newName = checkDatabaseName(spec.postgres_database);
   const oldName = d.spec.postgres_database ?? '';
+  if (
+    newName !== oldName &&
+    core
+      .childrenOf(core.data.databases, branchName(d.project_id, d.branch_id), 'databases')
+      .some((x) => x !== d && x.spec.postgres_database === newName)
+  )
+    throw databaseExists();
+  await checkInCluster(core, b, owner, newName !== oldName ? newName : undefined);
   return core.ops.start(databaseName(d.project_id, d.branch_id, d.database_id), 'DatabaseOperationMetadata', d.project_id, async () => {
     await core.primaryRuntime(b).withClient('postgres', async (c) => {
       if (newName !== oldName) {

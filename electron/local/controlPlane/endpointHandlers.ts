@@ -71,7 +71,7 @@ export async function createEndpoint(core: ControlPlaneCore, call: ApiCall, proj
       // the read-write endpoint's stable proxy port (which keeps the primary awake meanwhile).
       const primary = core.primaryRuntime(b);
       await primary.ensureRunning();
-      const target = core.clusterAt(ep.cluster_dir ?? '');
+      const target = core.clusterAt(ep.cluster_dir ?? '', core.majorOf(projectId));
       await copyClusterOnline({
         sourceUrl: primary.cluster.connectionString('postgres'),
         sourceDataDir: primary.cluster.dataDir,

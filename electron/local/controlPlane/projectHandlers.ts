@@ -10,8 +10,11 @@ import {
   type ListProjectsResponse,
   type Operation,
   type Project,
+  type ProjectDefaultEndpointSettings,
   type ProjectSpec,
+  type RoleSpec,
 } from '../../../shared/management';
+import type { PostgresMajor } from '../postgres/binaries';
 import { quoteIdent } from '../runtime/quoteIdent';
 import { alreadyExists, ApiFailure, invalidParameter, requiredField } from './apiFailure';
 import type { ApiCall } from './apiCall';
@@ -29,6 +32,8 @@ import type { BranchRecord, EndpointRecord, ProjectRecord } from './controlPlane
 import { EMPTY_RESPONSE } from './operationRunner';
 import { levelOf } from './projectPermissions';
 import { projectView } from './resourceViews';
+import { checkDatabaseName } from './databaseHandlers';
+import { effectiveRoleSpec, writePostgresRole } from './roleHandlers';
 import { checkEndpointSpec, checkProjectSpec, endpointDefaults, maskedUpdate, objectField } from './specRules';
 import { isObject, pageOf, queryBoolean, timestamp } from './wireValues';
 
@@ -44,7 +49,9 @@ export async function createProject(core: ControlPlaneCore, call: ApiCall): Prom
   if (existing) {
     if (!queryBoolean(call.query, 'replace_existing') || existing.delete_time || existing.lifecycle !== 'ready')
       throw alreadyExists('Project', name);
-    const spec = mergeProjectSpec(existing.spec, given);
+    if (given.pg_version !== undefined && given.pg_version !== existing.spec.pg_version)
+      throw invalidParameter(`Field 'spec.pg_version' is immutable and cannot be updated.`);
+    const spec = settleProjectSpec(mergeProjectSpec(existing.spec, given));
     checkProjectSpec(spec);
     checkDefaultBranch(core, projectId, spec);
     return core.ops.start(name, 'ProjectOperationMetadata', projectId, async () => {
@@ -53,9 +60,12 @@ export async function createProject(core: ControlPlaneCore, call: ApiCall): Prom
       return projectView(core, existing);
     });
   }
-  const spec = mergeProjectSpec(defaultProjectSpec(projectId), given);
+  const spec = settleProjectSpec(mergeProjectSpec(defaultProjectSpec(projectId), given));
   spec.default_branch = branchName(projectId, ROOT_BRANCH);
   checkProjectSpec(spec);
+  // Everything is checked before the operation starts: a client sees a 400, not a failed operation.
+  const major = spec.pg_version as PostgresMajor;
+  core.binariesFor(major);
   const initialBranch = objectField(call.body, 'initial_branch_spec') ?? {};
   const initialEndpoint = objectField(call.body, 'initial_endpoint_spec') ?? {};
   const endpointSpec = endpointDefaults({ ...initialEndpoint, endpoint_type: 'ENDPOINT_TYPE_READ_WRITE' }, spec.default_endpoint_settings);
@@ -65,16 +75,28 @@ export async function createProject(core: ControlPlaneCore, call: ApiCall): Prom
   }
   const initialDatabase = objectField(call.body, 'initial_database_spec');
   const postgresDatabase =
-    typeof initialDatabase?.postgres_database === 'string' && initialDatabase.postgres_database !== ''
-      ? initialDatabase.postgres_database
-      : DEFAULT_DATABASE;
+    initialDatabase?.postgres_database === undefined || initialDatabase.postgres_database === ''
+      ? DEFAULT_DATABASE
+      : checkDatabaseName(initialDatabase.postgres_database, 'initial_database_spec.postgres_database');
+  const owner = call.caller;
+  // initial_role_spec: the role that owns the initial database (the creator's own role is made as well).
+  const initialRoleGiven = objectField(call.body, 'initial_role_spec');
+  const initialRole = initialRoleGiven ? effectiveRoleSpec(initialRoleGiven as RoleSpec, 'initial_role_spec') : undefined;
+  const ownerRoleSpec: RoleSpec = {
+    postgres_role: owner,
+    identity_type: 'USER',
+    auth_method: 'LAKEBASE_OAUTH_V1',
+    attributes: { createdb: true, createrole: true },
+    membership_roles: ['DATABRICKS_SUPERUSER'],
+  };
+  const databaseOwner = initialRole ?? ownerRoleSpec;
 
   const now = timestamp();
   const branchUid = core.newUid('br');
   const p: ProjectRecord = {
     project_id: projectId,
     uid: core.newUid('proj'),
-    owner: call.caller,
+    owner,
     permissions: [],
     spec,
     create_time: now,
@@ -113,33 +135,39 @@ export async function createProject(core: ControlPlaneCore, call: ApiCall): Prom
     'ProjectOperationMetadata',
     projectId,
     async () => {
-      const cluster = core.clusterAt(b.cluster_dir);
+      const cluster = core.clusterAt(b.cluster_dir, major);
       await cluster.initialize();
       const runtime = await core.openRuntime(ep);
-      const owner = call.caller;
       await runtime.withClient('postgres', async (c) => {
         await bootstrapRoles(c, owner);
-        await c.query(`CREATE DATABASE ${quoteIdent(postgresDatabase)} OWNER ${quoteIdent(owner)}`);
+        if (initialRole) {
+          const exists = ((await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [initialRole.postgres_role])).rowCount ?? 0) > 0;
+          await writePostgresRole(c, initialRole, owner, exists);
+        }
+        await c.query(`CREATE DATABASE ${quoteIdent(postgresDatabase)} OWNER ${quoteIdent(databaseOwner.postgres_role ?? owner)}`);
         b.logical_size_bytes = await clusterSize(c);
       });
       await core.takeBaseBackup(b);
-      const roleId = suggestId(owner) ?? 'owner';
-      const dbId = suggestId(postgresDatabase) ?? 'database';
-      d.roles[roleName(projectId, ROOT_BRANCH, roleId)] = {
-        project_id: projectId,
-        branch_id: ROOT_BRANCH,
-        role_id: roleId,
-        create_time: now,
-        update_time: now,
-        lifecycle: 'ready',
-        spec: {
-          postgres_role: owner,
-          identity_type: 'USER',
-          auth_method: 'LAKEBASE_OAUTH_V1',
-          attributes: { createdb: true, createrole: true },
-          membership_roles: ['DATABRICKS_SUPERUSER'],
-        },
+      const roleIds = new Set<string>();
+      const addRole = (roleSpec: RoleSpec): string => {
+        const base = suggestId(roleSpec.postgres_role ?? '') ?? 'role';
+        let id = base;
+        for (let n = 2; roleIds.has(id); n++) id = `${base}-${n}`;
+        roleIds.add(id);
+        d.roles[roleName(projectId, ROOT_BRANCH, id)] = {
+          project_id: projectId,
+          branch_id: ROOT_BRANCH,
+          role_id: id,
+          create_time: now,
+          update_time: now,
+          lifecycle: 'ready',
+          spec: roleSpec,
+        };
+        return id;
       };
+      const ownerRoleId = initialRole?.postgres_role === owner ? undefined : addRole(ownerRoleSpec);
+      const databaseOwnerId = initialRole ? addRole(initialRole) : (ownerRoleId ?? 'owner');
+      const dbId = suggestId(postgresDatabase) ?? 'database';
       d.databases[databaseName(projectId, ROOT_BRANCH, dbId)] = {
         project_id: projectId,
         branch_id: ROOT_BRANCH,
@@ -147,7 +175,7 @@ export async function createProject(core: ControlPlaneCore, call: ApiCall): Prom
         create_time: now,
         update_time: now,
         lifecycle: 'ready',
-        spec: { postgres_database: postgresDatabase, role: roleName(projectId, ROOT_BRANCH, roleId) },
+        spec: { postgres_database: postgresDatabase, role: roleName(projectId, ROOT_BRANCH, databaseOwnerId) },
       };
       for (const r of [p, b, ep]) r.lifecycle = 'ready';
       return projectView(core, p);
@@ -158,6 +186,26 @@ export async function createProject(core: ControlPlaneCore, call: ApiCall): Prom
       removeProjectRecords(core, projectId);
     },
   );
+}
+
+/**
+ * One member of the default endpoint settings' suspension oneof, as the service keeps it:
+ * `no_suspension: true`, or a `suspend_timeout_duration` (the default when neither is set).
+ * CU limits left out (a message replaced by a mask) get their defaults again.
+ */
+function settleProjectSpec(spec: ProjectSpec): ProjectSpec {
+  const d = spec.default_endpoint_settings;
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return spec;
+  const settled: ProjectDefaultEndpointSettings = { ...d };
+  if (settled.no_suspension === true) delete settled.suspend_timeout_duration;
+  else {
+    delete settled.no_suspension;
+    settled.suspend_timeout_duration ??= '86400s';
+  }
+  settled.autoscaling_limit_min_cu ??= 1;
+  settled.autoscaling_limit_max_cu ??=
+    typeof settled.autoscaling_limit_min_cu === 'number' ? Math.max(1, settled.autoscaling_limit_min_cu) : 1;
+  return { ...spec, default_endpoint_settings: settled };
 }
 
 /** Spec fields given on create/replace override the current ones; a suspension member replaces its sibling. */
@@ -205,7 +253,7 @@ export function getProject(core: ControlPlaneCore, projectId: string): Project {
 export async function updateProject(core: ControlPlaneCore, call: ApiCall, projectId: string): Promise<Operation> {
   const p = core.project(projectId);
   if (!call.query.get('update_mask')) throw requiredField('update_mask');
-  const spec = maskedUpdate('project', p.spec, call.body, call.query);
+  const spec = settleProjectSpec(maskedUpdate('project', p.spec, call.body, call.query));
   checkProjectSpec(spec);
   checkDefaultBranch(core, projectId, spec);
   return core.ops.start(projectName(projectId), 'ProjectOperationMetadata', projectId, async () => {

@@ -8,9 +8,11 @@ import {
   type Branch,
   type DataApi,
   type DataApiSpec,
+  type DataApiStatus,
   type Database,
   type Endpoint,
   type Project,
+  type ProjectDefaultEndpointSettings,
   type Role,
 } from '../../../shared/management';
 import type { ControlPlaneCore } from './controlPlaneCore';
@@ -36,7 +38,7 @@ export function projectView(core: ControlPlaneCore, p: ProjectRecord): Project {
       pg_version: s.pg_version,
       owner: p.owner,
       default_branch: s.default_branch,
-      default_endpoint_settings: s.default_endpoint_settings,
+      default_endpoint_settings: oneSuspensionMember(s.default_endpoint_settings),
       history_retention_duration: s.history_retention_duration,
       enable_pg_native_login: s.enable_pg_native_login ?? false,
       ...(s.budget_policy_id ? { budget_policy_id: s.budget_policy_id } : {}),
@@ -45,6 +47,13 @@ export function projectView(core: ControlPlaneCore, p: ProjectRecord): Project {
       synthetic_storage_size_bytes: branches.reduce((sum, b) => sum + b.logical_size_bytes, 0),
     },
   };
+}
+
+/** The suspension oneof as the service shows it: only the member that is set (older records kept both). */
+function oneSuspensionMember(d: ProjectDefaultEndpointSettings | undefined): ProjectDefaultEndpointSettings | undefined {
+  if (!d) return d;
+  const { no_suspension: noSuspension, suspend_timeout_duration: timeout, ...rest } = d;
+  return noSuspension === true ? { ...rest, no_suspension: true } : { ...rest, suspend_timeout_duration: timeout ?? '86400s' };
 }
 
 export function branchView(core: ControlPlaneCore, b: BranchRecord): Branch {
@@ -148,7 +157,7 @@ export function databaseView(d: DatabaseRecord): Database {
   };
 }
 
-export const DATA_API_DEFAULTS: Readonly<Required<DataApiSpec>> = {
+export const DATA_API_DEFAULTS: Readonly<Required<Omit<DataApiSpec, 'db_anon_role'>>> = {
   db_schemas: ['public'],
   db_extra_search_path: ['public'],
   db_max_rows: 1000,
@@ -160,7 +169,8 @@ export const DATA_API_DEFAULTS: Readonly<Required<DataApiSpec>> = {
   server_timing_enabled: false,
 };
 
-export function dataApiView(core: ControlPlaneCore, d: DatabaseRecord, availableSchemas: string[] | undefined): DataApi {
+/** The Data API with the settings read back from the database (`status` is what is in effect). */
+export function dataApiView(core: ControlPlaneCore, d: DatabaseRecord, status: DataApiStatus): DataApi {
   const api = d.data_api;
   if (!api) throw new Error('Data API is not enabled');
   const database = d.spec.postgres_database ?? d.database_id;
@@ -170,11 +180,6 @@ export function dataApiView(core: ControlPlaneCore, d: DatabaseRecord, available
     parent: databaseName(d.project_id, d.branch_id, d.database_id),
     create_time: api.create_time,
     update_time: api.update_time,
-    status: {
-      ...structuredClone(DATA_API_DEFAULTS),
-      ...api.spec,
-      ...(availableSchemas ? { available_schemas: availableSchemas } : {}),
-      ...(url ? { url } : {}),
-    },
+    status: { ...status, ...(url ? { url } : {}) },
   };
 }

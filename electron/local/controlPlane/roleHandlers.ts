@@ -23,30 +23,39 @@ import { isObject, pageOf, queryBoolean, timestamp } from './wireValues';
 const AUTH_METHODS = ['LAKEBASE_OAUTH_V1', 'PG_PASSWORD_SCRAM_SHA_256', 'NO_LOGIN'];
 const IDENTITY_TYPES = ['USER', 'SERVICE_PRINCIPAL', 'GROUP'];
 
-function effectiveRoleSpec(given: RoleSpec): RoleSpec {
-  if (typeof given.postgres_role !== 'string' || given.postgres_role === '') throw requiredField('role.spec.postgres_role');
+/**
+ * A role spec with the service's defaults, or a 400 naming the field. `at` is where the spec sits
+ * in the request (`spec` of a Role, `initial_role_spec` of a new project).
+ */
+export function effectiveRoleSpec(given: RoleSpec, at = 'spec'): RoleSpec {
+  if (!isObject(given as unknown)) throw invalidParameter(`Field '${at}' must be an object.`);
+  if (typeof given.postgres_role !== 'string' || given.postgres_role === '')
+    throw requiredField(at === 'spec' ? 'role.spec.postgres_role' : `${at}.postgres_role`);
   if (given.postgres_role.length > 63 || given.postgres_role.includes('\0'))
-    throw invalidParameter(`Field 'spec.postgres_role' must be 1 to 63 characters.`);
+    throw invalidParameter(`Field '${at}.postgres_role' must be 1 to 63 characters.`);
   if (given.identity_type !== undefined && !IDENTITY_TYPES.includes(given.identity_type)) {
     throw invalidParameter(
-      `Field 'spec.identity_type' must be one of ${IDENTITY_TYPES.join(', ')}, got ${JSON.stringify(given.identity_type)}.`,
+      `Field '${at}.identity_type' must be one of ${IDENTITY_TYPES.join(', ')}, got ${JSON.stringify(given.identity_type)}.`,
     );
   }
   const auth = given.auth_method ?? (given.identity_type ? 'LAKEBASE_OAUTH_V1' : 'PG_PASSWORD_SCRAM_SHA_256');
   if (!AUTH_METHODS.includes(auth))
-    throw invalidParameter(`Field 'spec.auth_method' must be one of ${AUTH_METHODS.join(', ')}, got ${JSON.stringify(auth)}.`);
+    throw invalidParameter(`Field '${at}.auth_method' must be one of ${AUTH_METHODS.join(', ')}, got ${JSON.stringify(auth)}.`);
   if (
     given.attributes !== undefined &&
     (!isObject(given.attributes) || !Object.values(given.attributes).every((v) => typeof v === 'boolean'))
   ) {
-    throw invalidParameter(`Field 'spec.attributes' must hold booleans createdb, createrole, bypassrls.`);
+    throw invalidParameter(`Field '${at}.attributes' must hold booleans createdb, createrole, bypassrls.`);
   }
   const memberships = given.membership_roles ?? [];
   if (!Array.isArray(memberships) || !memberships.every((r) => r === 'DATABRICKS_SUPERUSER')) {
-    throw invalidParameter(`Field 'spec.membership_roles' may only contain DATABRICKS_SUPERUSER.`);
+    throw invalidParameter(`Field '${at}.membership_roles' may only contain DATABRICKS_SUPERUSER.`);
   }
   return { ...given, auth_method: auth, attributes: { ...given.attributes }, membership_roles: [...memberships] };
 }
+
+/** The service's words for a Postgres role name taken on the branch. */
+export const roleExists = () => new ApiFailure('BAD_REQUEST', 'role with that name already exists');
 
 /** Role options as fixed keywords; the name is quoted by quoteIdent. */
 function roleOptions(s: RoleSpec): string {
@@ -83,6 +92,23 @@ async function applyMemberships(c: pg.ClientBase, s: RoleSpec, projectOwner: str
   else if (!elevated && !granted && s.identity_type) await c.query(`GRANT ${role} TO authenticator`);
 }
 
+/**
+ * Creates (or, for `replace_existing`, alters) the Postgres role in one transaction, marked as the
+ * API's own so recovery can tell it made it, with its memberships applied.
+ */
+export async function writePostgresRole(c: pg.ClientBase, spec: RoleSpec, projectOwner: string, exists: boolean): Promise<void> {
+  await c.query('BEGIN');
+  try {
+    await c.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${quoteIdent(spec.postgres_role ?? '')} ${roleOptions(spec)}`);
+    if (!exists) await c.query(`COMMENT ON ROLE ${quoteIdent(spec.postgres_role ?? '')} IS '${CREATED_BY_PIER}'`);
+    await applyMemberships(c, spec, projectOwner);
+    await c.query('COMMIT');
+  } catch (err) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
 export async function createRole(core: ControlPlaneCore, call: ApiCall, projectId: string, branchId: string): Promise<Operation> {
   const b = core.branch(projectId, branchId);
   const given = (objectField(call.body, 'spec') ?? {}) as RoleSpec;
@@ -96,9 +122,17 @@ export async function createRole(core: ControlPlaneCore, call: ApiCall, projectI
     .childrenOf(core.data.roles, branchName(projectId, branchId), 'roles')
     .find((r) => r.spec.postgres_role === spec.postgres_role);
   const replace = queryBoolean(call.query, 'replace_existing');
-  if ((existing || sameName) && !(replace && existing && existing.lifecycle === 'ready')) {
-    throw new ApiFailure('BAD_REQUEST', 'Role with that name already exists');
-  }
+  if ((existing || sameName) && !(replace && existing && existing.lifecycle === 'ready')) throw roleExists();
+  if (existing && existing.spec.postgres_role !== spec.postgres_role)
+    throw invalidParameter(`Field 'spec.postgres_role' cannot change; create a new role instead.`);
+  // Checked before the operation starts, so a client sees the 400 itself rather than a failed operation.
+  const found = await core
+    .primaryRuntime(b)
+    .withClient(
+      'postgres',
+      async (c) => ((await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [spec.postgres_role])).rowCount ?? 0) > 0,
+    );
+  if (found && !existing) throw roleExists();
   const now = timestamp();
   const record: RoleRecord = existing ?? {
     project_id: projectId,
@@ -109,8 +143,6 @@ export async function createRole(core: ControlPlaneCore, call: ApiCall, projectI
     spec,
     lifecycle: 'creating',
   };
-  if (existing && existing.spec.postgres_role !== spec.postgres_role)
-    throw invalidParameter(`Field 'spec.postgres_role' cannot change; create a new role instead.`);
   core.data.roles[name] = record;
   return core.ops.start(
     name,
@@ -118,19 +150,9 @@ export async function createRole(core: ControlPlaneCore, call: ApiCall, projectI
     projectId,
     async () => {
       await core.primaryRuntime(b).withClient('postgres', async (c) => {
-        const found = (await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [spec.postgres_role])).rowCount;
-        if (found && !existing) throw new ApiFailure('BAD_REQUEST', 'Role with that name already exists');
-        // One transaction, marked as ours: after a crash, recovery can tell it made this role.
-        await c.query('BEGIN');
-        try {
-          await c.query(`${found ? 'ALTER' : 'CREATE'} ROLE ${quoteIdent(spec.postgres_role ?? '')} ${roleOptions(spec)}`);
-          if (!found) await c.query(`COMMENT ON ROLE ${quoteIdent(spec.postgres_role ?? '')} IS '${CREATED_BY_PIER}'`);
-          await applyMemberships(c, spec, ownerOf(core, core.project(projectId)));
-          await c.query('COMMIT');
-        } catch (err) {
-          await c.query('ROLLBACK').catch(() => undefined);
-          throw err;
-        }
+        const exists = ((await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [spec.postgres_role])).rowCount ?? 0) > 0;
+        if (exists && !existing) throw roleExists();
+        await writePostgresRole(c, spec, ownerOf(core, core.project(projectId)), exists);
       });
       record.spec = spec;
       record.update_time = timestamp();
@@ -214,6 +236,22 @@ export async function deleteRole(
       'BAD_REQUEST',
       `Role ${roleId} owns database ${owned.database_id}; pass reassign_owned_to or delete the database first.`,
     );
+  if (!target) {
+    // Objects or privileges in any database keep DROP ROLE from working: said now, not by a failed operation.
+    const held = await core.primaryRuntime(b).withClient('postgres', async (c) => {
+      const found = await c.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_shdepend d JOIN pg_roles a ON a.oid = d.refobjid
+          WHERE a.rolname = $1 AND d.refclassid = 'pg_authid'::regclass AND d.deptype IN ('o', 'a', 'r', 'i')`,
+        [r.spec.postgres_role ?? ''],
+      );
+      return found.rows[0]?.n ?? 0;
+    });
+    if (held > 0)
+      throw new ApiFailure(
+        'BAD_REQUEST',
+        `Role ${roleId} owns objects or holds privileges (${held}); pass reassign_owned_to to hand them to another role, or drop them first.`,
+      );
+  }
   const name = roleName(projectId, branchId, roleId);
   return core.ops.start(name, 'RoleOperationMetadata', projectId, async () => {
     const runtime = core.primaryRuntime(b);

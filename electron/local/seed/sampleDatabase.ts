@@ -29,56 +29,67 @@ GRANT USAGE ON SCHEMA pgrst TO authenticator;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pgrst TO authenticator;
 `;
 
-const SAMPLE_SCHEMA_SQL = `
-CREATE TABLE IF NOT EXISTS clients (
-  id serial PRIMARY KEY,
-  name text NOT NULL,
-  email text UNIQUE NOT NULL,
-  company text,
-  phone text,
-  created_at timestamp DEFAULT now()
+/**
+ * The sample schema and rows of the Lakebase Data API documentation, exactly as it gives them, so
+ * its examples answer here as they are documented (verified by lakebaseExamples.itest.ts).
+ */
+export const SAMPLE_SQL = `
+-- Create clients table
+CREATE TABLE clients (
+id SERIAL PRIMARY KEY,
+name TEXT NOT NULL,
+email TEXT UNIQUE NOT NULL,
+company TEXT,
+phone TEXT,
+created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP
 );
-CREATE TABLE IF NOT EXISTS projects (
-  id serial PRIMARY KEY,
-  name text NOT NULL,
-  description text,
-  client_id integer NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
-  status text DEFAULT 'active',
-  start_date date,
-  end_date date,
-  budget decimal(10,2),
-  created_at timestamp DEFAULT now()
+-- Create projects table with foreign key to clients
+CREATE TABLE projects (
+id SERIAL PRIMARY KEY,
+name TEXT NOT NULL,
+description TEXT,
+client_id INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+status TEXT DEFAULT 'active',
+start_date DATE,
+end_date DATE,
+budget DECIMAL(10,2),
+created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP
 );
-CREATE TABLE IF NOT EXISTS tasks (
-  id serial PRIMARY KEY,
-  title text NOT NULL,
-  description text,
-  project_id integer NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
-  status text DEFAULT 'pending',
-  priority text DEFAULT 'medium',
-  assigned_to text,
-  due_date date,
-  estimated_hours decimal(5,2),
-  actual_hours decimal(5,2),
-  created_at timestamp DEFAULT now()
+-- Create tasks table with foreign key to projects
+CREATE TABLE tasks (
+id SERIAL PRIMARY KEY,
+title TEXT NOT NULL,
+description TEXT,
+project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+status TEXT DEFAULT 'pending',
+priority TEXT DEFAULT 'medium',
+assigned_to TEXT,
+due_date DATE,
+estimated_hours DECIMAL(5,2),
+actual_hours DECIMAL(5,2),
+created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP
 );
+-- Insert sample data
 INSERT INTO clients (name, email, company, phone) VALUES
-  ('Acme Corp', 'contact@acmecorp.com', 'Acme Corporation', '+1-555-0101'),
-  ('TechStart Inc', 'hello@techstart.io', 'TechStart Incorporated', '+1-555-0102'),
-  ('Global Solutions', 'info@globalsolutions.com', 'Global Solutions Ltd', '+1-555-0103');
+('Acme Corp', 'contact@acme.com', 'Acme Corporation', '+1-555-0101'),
+('TechStart Inc', 'hello@techstart.com', 'TechStart Inc', '+1-555-0102'),
+('Global Solutions', 'info@globalsolutions.com', 'Global Solutions Ltd', '+1-555-0103');
 INSERT INTO projects (name, description, client_id, status, start_date, end_date, budget) VALUES
-  ('Website Redesign', 'Complete overhaul of the company website', 1, 'active', '2024-01-15', '2024-06-30', 25000.00),
-  ('Mobile App Development', 'Native iOS and Android app', 1, 'planning', '2024-03-01', '2024-12-31', 75000.00),
-  ('Database Migration', 'Move legacy systems to the cloud', 2, 'active', '2024-02-01', '2024-05-31', 40000.00),
-  ('API Integration', 'Connect third-party services', 3, 'completed', '2023-10-01', '2024-01-31', 15000.00);
+('Website Redesign', 'Complete overhaul of company website with modern design', 1, 'active', '2024-01-15', '2024-06-30', 25000.00),
+('Mobile App Development', 'iOS and Android app for customer management', 1, 'planning', '2024-07-01', '2024-12-31', 50000.00),
+('Database Migration', 'Migrate legacy system to cloud database', 2, 'active', '2024-02-01', '2024-05-31', 15000.00),
+('API Integration', 'Integrate third-party services with existing platform', 3, 'completed', '2023-11-01', '2024-01-31', 20000.00);
 INSERT INTO tasks (title, description, project_id, status, priority, assigned_to, due_date, estimated_hours, actual_hours) VALUES
-  ('Design mockups', 'Homepage and key page layouts', 1, 'completed', 'high', 'Sarah Johnson', '2024-02-15', 40.00, 38.50),
-  ('Frontend development', 'Implement the new design', 1, 'in_progress', 'high', 'Mike Chen', '2024-04-30', 120.00, 65.00),
-  ('Requirements gathering', 'Define app features with the client', 2, 'pending', 'medium', 'Sarah Johnson', '2024-03-15', 20.00, NULL),
-  ('Schema analysis', 'Review the legacy database structure', 3, 'completed', 'high', 'David Kim', '2024-02-20', 30.00, 32.00),
-  ('Data migration scripts', 'Write and test the migration scripts', 3, 'in_progress', 'critical', 'David Kim', '2024-04-15', 60.00, 25.00),
-  ('API documentation', 'Document all integrated endpoints', 4, 'completed', 'low', 'Mike Chen', '2024-01-25', 15.00, 12.00);
+('Design Homepage', 'Create wireframes and mockups for homepage', 1, 'in_progress', 'high', 'Sarah Johnson', '2024-03-15', 16.00, 8.00),
+('Setup Development Environment', 'Configure local development setup', 1, 'completed', 'medium', 'Mike Chen', '2024-02-01', 4.00, 3.50),
+('Database Schema Design', 'Design new database structure', 3, 'completed', 'high', 'Alex Rodriguez', '2024-02-15', 20.00, 18.00),
+('API Authentication', 'Implement OAuth2 authentication flow', 4, 'completed', 'high', 'Lisa Wang', '2024-01-15', 12.00, 10.50),
+('User Testing', 'Conduct usability testing with target users', 1, 'pending', 'medium', 'Sarah Johnson', '2024-04-01', 8.00, NULL),
+('Performance Optimization', 'Optimize database queries and caching', 3, 'in_progress', 'medium', 'Alex Rodriguez', '2024-04-30', 24.00, 12.00);
 `;
+
+/** The sample's tables, dependents first (the order a reset drops them in). */
+export const SAMPLE_TABLES = ['tasks', 'projects', 'clients'] as const;
 
 const DEMO_IDENTITY_SQL = `
 DO $$ BEGIN
@@ -113,7 +124,7 @@ export async function seedSampleDatabase(db: pg.ClientBase): Promise<boolean> {
   await db.query('BEGIN');
   try {
     await db.query(PREREQUISITES_SQL);
-    await db.query(SAMPLE_SCHEMA_SQL);
+    await db.query(SAMPLE_SQL);
     await db.query(DEMO_IDENTITY_SQL);
     for (const statement of SCHEMA_WATCH_SQL) await db.query(statement);
     // A database-level setting doubles as the "already seeded" record; it commits with the seed.
@@ -124,4 +135,25 @@ export async function seedSampleDatabase(db: pg.ClientBase): Promise<boolean> {
     throw err;
   }
   return true;
+}
+
+/**
+ * Puts the sample back as the documentation has it, in one transaction: the sample tables are
+ * dropped (with what depends on them: policies, views over them) and made again with the
+ * documented rows, and the demo identity's grants restored. Nothing else in the database changes;
+ * if any step fails, nothing does. The caller decides whether this branch may be reset.
+ */
+export async function resetSampleData(db: pg.ClientBase): Promise<void> {
+  await db.query('BEGIN');
+  try {
+    await db.query(`DROP TABLE IF EXISTS ${SAMPLE_TABLES.join(', ')} CASCADE`);
+    await db.query(SAMPLE_SQL);
+    await db.query(DEMO_IDENTITY_SQL);
+    // A Data API engine over this database reloads its schema cache.
+    await db.query(`SELECT pg_notify('pgrst', 'reload schema')`);
+    await db.query('COMMIT');
+  } catch (err) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
 }

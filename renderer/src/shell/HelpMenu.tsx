@@ -1,5 +1,6 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { assertNever } from '../../../shared/contract/result';
 import { appAboutQuery, checkForUpdatesMutation, openLogsFolderMutation } from '../api/app';
 import { usePierApi } from '../api/PierApiContext';
 import { describeError } from '../api/RpcCallError';
@@ -8,8 +9,10 @@ import { Icon } from '../ui/Icon';
 import { useToasts } from '../ui/toasts/ToastViewport';
 import './helpMenu.css';
 
-type HelpAction = 'about' | 'logs' | 'updates';
+type HelpAction = 'palette' | 'shortcuts' | 'about' | 'logs' | 'updates';
 const ITEMS: readonly { action: HelpAction; label: string }[] = [
+  { action: 'palette', label: 'Command palette (Ctrl+K)' },
+  { action: 'shortcuts', label: 'Keyboard shortcuts (?)' },
   { action: 'about', label: 'About Pier' },
   { action: 'logs', label: 'Open logs folder' },
   { action: 'updates', label: 'Check for updates' },
@@ -19,7 +22,7 @@ const ITEMS: readonly { action: HelpAction; label: string }[] = [
  * Help in the UI itself, so browser mode has what the desktop app's menu bar offers: About (versions
  * and folders), the logs folder, and updates — each saying what it did.
  */
-export function HelpMenu() {
+export function HelpMenu({ onPalette, onShortcuts }: { onPalette: () => void; onShortcuts: () => void }) {
   const api = usePierApi();
   const toasts = useToasts();
   const [menuOpen, setMenuOpen] = useState(false);
@@ -32,9 +35,20 @@ export function HelpMenu() {
   const pick = (action: HelpAction) => {
     setMenuOpen(false);
     button.current?.focus();
-    if (action === 'about') setAboutOpen(true);
-    else if (action === 'logs') openLogs.mutate();
-    else checkUpdates.mutate();
+    switch (action) {
+      case 'palette':
+        return onPalette();
+      case 'shortcuts':
+        return onShortcuts();
+      case 'about':
+        return setAboutOpen(true);
+      case 'logs':
+        return openLogs.mutate();
+      case 'updates':
+        return checkUpdates.mutate();
+      default:
+        return assertNever(action, 'help action');
+    }
   };
   return (
     <>

@@ -1,5 +1,8 @@
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useReducer, useRef, useState, type CSSProperties } from 'react';
 import { useHome } from '../api/app';
+import { schemasQueryIfKnown } from '../api/catalog';
+import { usePierApi } from '../api/PierApiContext';
 import { ExplorerTree } from '../features/explorer/ExplorerTree';
 import { useExplorerRefresh } from '../features/explorer/useExplorerData';
 import { migrateLegacyGridViews } from '../features/grid/gridViewStorage';
@@ -17,6 +20,14 @@ import { PierMark } from '../ui/PierMark';
 import { SidebarResizer } from './SidebarResizer';
 import { HelpMenu } from './HelpMenu';
 import { parseStoredWidth } from './sidebarWidth';
+import { CommandPalette } from './CommandPalette';
+import { ShortcutSheet } from './ShortcutSheet';
+import { ThemePicker } from './ThemePicker';
+import { shellCommands } from './shellCommands';
+import { globalShortcut, isTextField } from './shortcuts';
+import { useCommandRegistry } from '../ui/commands/CommandRegistry';
+import type { Command } from '../ui/commands/command';
+import { useThemeChoice } from '../ui/theme/useTheme';
 import './shell.css';
 
 const SIDEBAR_WIDTH_KEY = 'pier.sidebarWidth';
@@ -49,13 +60,62 @@ export function Shell() {
   const [sidebarWidth, setSidebarWidth] = useState(() => parseStoredWidth(readStored(SIDEBAR_WIDTH_KEY)));
   useEffect(() => writeStored(SIDEBAR_WIDTH_KEY, String(sidebarWidth)), [sidebarWidth]);
 
+  // Keyboard first: the palette lists every action; `?` shows the shortcuts.
+  const api = usePierApi();
+  const registry = useCommandRegistry();
+  const [theme, setTheme] = useThemeChoice();
+  const toolsAt = activeTab?.at ?? home;
+  const catalog = useQuery(schemasQueryIfKnown(api, toolsAt));
+  const [palette, setPalette] = useState<readonly Command[] | null>(null);
+  const [sheetOpen, setSheetOpen] = useState(false);
+  const openPalette = () =>
+    setPalette([
+      ...shellCommands({
+        tabs,
+        at: toolsAt,
+        currentTable:
+          activeTab?.kind === 'table'
+            ? { schema: activeTab.relation.schema, table: activeTab.relation.name }
+            : activeTab?.kind === 'policies'
+              ? { schema: activeTab.schema, table: activeTab.table }
+              : null,
+        relations: (catalog.data?.schemas ?? []).flatMap((s) => s.relations.map((r) => ({ ...r, schema: s.name }))),
+        theme,
+        openTable: (at, relation) => dispatch({ kind: 'open', tab: openTab.table(at, relation) }),
+        openTool: (request) => dispatch({ kind: 'open', tab: toolTab(tabs, request) }),
+        activate: (id) => dispatch({ kind: 'activate', id }),
+        close: (id) => dispatch({ kind: 'close', id }),
+        setTheme,
+        showShortcuts: () => setSheetOpen(true),
+      }),
+      ...registry.commands(),
+    ]);
+  const openPaletteRef = useRef(openPalette);
+  openPaletteRef.current = openPalette;
+  useEffect(() => {
+    // Capture phase: Monaco binds Ctrl+K as a chord prefix and would otherwise take it first.
+    const onKeyDown = (event: KeyboardEvent) => {
+      const shortcut = globalShortcut({ ...pickKeys(event), inTextField: isTextField(document.activeElement) });
+      if (!shortcut) return;
+      // Inside an open dialog (the palette itself included) the page's shortcuts rest.
+      if (document.querySelector('dialog[open]')) return;
+      event.preventDefault();
+      event.stopPropagation();
+      if (shortcut === 'palette') openPaletteRef.current();
+      else setSheetOpen(true);
+    };
+    window.addEventListener('keydown', onKeyDown, true);
+    return () => window.removeEventListener('keydown', onKeyDown, true);
+  }, []);
+
   return (
     <div className="shell" style={{ '--sidebar-width': `${sidebarWidth}px` } as CSSProperties}>
       <nav className="sidebar" aria-label="Explorer">
         <header className="sidebar__brand">
           <PierMark />
-          <span className="sidebar__name">Pier</span>
-          <HelpMenu />
+          <h1 className="sidebar__name">Pier</h1>
+          <ThemePicker />
+          <HelpMenu onPalette={openPalette} onShortcuts={() => setSheetOpen(true)} />
         </header>
         <AdminTools tabs={tabs} dispatch={dispatch} />
         <div className="sidebar__section">
@@ -76,15 +136,22 @@ export function Shell() {
           onTool={(request) => dispatch({ kind: 'open', tab: toolTab(tabs, request) })}
         />
         <OperationsPanel />
+        {/* Inside the nav landmark (axe: all content in landmarks), drawn over the sidebar's right edge. */}
+        <SidebarResizer width={sidebarWidth} onResize={setSidebarWidth} />
       </nav>
-      <SidebarResizer width={sidebarWidth} onResize={setSidebarWidth} />
       <main className="main">
         <EditorTabs state={tabs} dispatch={dispatch} />
       </main>
       <StatusBar />
       <SignInRequests />
+      {palette && <CommandPalette commands={palette} onClose={() => setPalette(null)} />}
+      {sheetOpen && <ShortcutSheet onClose={() => setSheetOpen(false)} />}
     </div>
   );
+}
+
+function pickKeys(e: KeyboardEvent) {
+  return { key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, shiftKey: e.shiftKey, altKey: e.altKey };
 }
 
 type StorageArea = 'local' | 'session';

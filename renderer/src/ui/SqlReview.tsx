@@ -44,7 +44,7 @@ export function SqlReview({
       ) : (
         <>
           <p className="sql-review__note">Runs in one transaction; if any statement fails, nothing changes.</p>
-          <pre className="sql-review__sql" aria-label="SQL to run">
+          <pre className="sql-review__sql" aria-label="SQL to run" tabIndex={0}>
             {statements.map((s, i) => (
               <code key={i} className={state.kind === 'failed' && state.index === i ? 'sql-review__failed' : undefined}>
                 {s};{'\n'}

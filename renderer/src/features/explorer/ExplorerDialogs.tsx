@@ -10,6 +10,7 @@ import { CreateProjectDialog } from './CreateProjectDialog';
 import { DataApiDialog } from './DataApiDialog';
 import { DeleteBranchDialog } from './DeleteBranchDialog';
 import { DeleteEndpointDialog } from './DeleteEndpointDialog';
+import { ResetSampleDialog } from './ResetSampleDialog';
 import type { NodeAction } from './nodeActions';
 import type { ExplorerNode } from './treeModel';
 
@@ -23,6 +24,7 @@ export type OpenDialog =
       readonly source: string;
     }
   | { readonly kind: 'deleteBranch'; readonly workspaceId: string; readonly branch: BranchSummary }
+  | { readonly kind: 'resetSample'; readonly branch: BranchSummary }
   | { readonly kind: 'createProject'; readonly workspaceId: string }
   | { readonly kind: 'createEndpoint'; readonly workspaceId: string; readonly branch: string; readonly hasReadWrite: boolean }
   | { readonly kind: 'deleteEndpoint'; readonly workspaceId: string; readonly endpoint: EndpointSummary }
@@ -54,6 +56,8 @@ export function dialogFor(node: ExplorerNode, action: NodeAction): OpenDialog | 
       return null;
     case 'deleteBranch':
       return node.kind === 'branch' ? { kind: 'deleteBranch', workspaceId: node.workspaceId, branch: node.branch } : null;
+    case 'resetSample':
+      return node.kind === 'branch' ? { kind: 'resetSample', branch: node.branch } : null;
     case 'createProject':
       return node.kind === 'workspace' ? { kind: 'createProject', workspaceId: node.workspace.id } : null;
     case 'createEndpoint': {
@@ -110,6 +114,8 @@ export function DialogFor({ dialog, onClose }: { dialog: OpenDialog; onClose: ()
       );
     case 'deleteBranch':
       return <DeleteBranchDialog workspaceId={dialog.workspaceId} branch={dialog.branch} onClose={onClose} />;
+    case 'resetSample':
+      return <ResetSampleDialog branch={dialog.branch} onClose={onClose} />;
     case 'createProject':
       return <CreateProjectDialog workspaceId={dialog.workspaceId} onClose={onClose} />;
     case 'createEndpoint':

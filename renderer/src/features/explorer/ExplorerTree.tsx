@@ -10,6 +10,8 @@ import { nodeActions } from './nodeActions';
 import { TreeRow, TreeSkeleton, useMinuteClock } from './TreeRow';
 import { useNodeActions } from './useNodeActions';
 import { useTreeState } from './useTreeState';
+import { explorerCommands } from './explorerCommands';
+import { useCommandSource } from '../../ui/commands/CommandRegistry';
 import './explorer.css';
 
 interface ExplorerTreeProps {
@@ -32,6 +34,15 @@ export function ExplorerTree({ selectedId, onOpen, onTool }: ExplorerTreeProps) 
   const { workspaces, rows, filter, filtering } = tree;
   const { menu } = actions;
   const now = useMinuteClock();
+  const filterInput = useRef<HTMLInputElement>(null);
+  useCommandSource('explorer', () =>
+    explorerCommands(tree.loaded, {
+      run: actions.run,
+      addWorkspace: () => actions.openDialog({ kind: 'addWorkspace' }),
+      focusFilter: () => filterInput.current?.focus(),
+      focusTree: () => (tree.tabStopId ? items.current.get(tree.tabStopId)?.focus() : undefined),
+    }),
+  );
 
   return (
     <div className="explorer">
@@ -40,6 +51,7 @@ export function ExplorerTree({ selectedId, onOpen, onTool }: ExplorerTreeProps) 
           <div className="explorer__filter">
             <Icon name="search" className="explorer__filter-icon" />
             <input
+              ref={filterInput}
               type="search"
               className="explorer__filter-input"
               placeholder="Filter tables"
@@ -51,14 +63,16 @@ export function ExplorerTree({ selectedId, onOpen, onTool }: ExplorerTreeProps) 
               onKeyDown={tree.onFilterKeyDown}
             />
           </div>
+          {/* Says what it adds: a bare "+" beside "Filter tables" read as "add a table". */}
           <button
             type="button"
-            className="icon-button"
+            className="explorer__add"
             aria-label="Add workspace"
             title="Add a Databricks workspace"
             onClick={() => actions.openDialog({ kind: 'addWorkspace' })}
           >
             <Icon name="plus" />
+            Workspace
           </button>
         </div>
       )}

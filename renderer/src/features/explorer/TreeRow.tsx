@@ -42,7 +42,6 @@ export function TreeRow({
     <div
       ref={register}
       role="treeitem"
-      aria-label={node.label}
       aria-description={meta.description}
       aria-level={row.level}
       aria-setsize={row.setSize}
@@ -71,13 +70,13 @@ export function TreeRow({
         {row.expandable && <Icon name="chevron" />}
       </span>
       <NodeIcon node={node} />
-      <span className="tree-row__label">
+      <span className="tree-row__label" title={node.label}>
         <Highlighted text={node.label} part={highlight} />
       </span>
       {meta.badges.map((b) => (
         <span key={b.text} className={`tree-badge tree-badge--${b.tone}`} aria-hidden="true">
           {b.icon && <Icon name={b.icon} />}
-          {b.text}
+          <span className="tree-badge__text">{b.text}</span>
         </span>
       ))}
       {node.kind === 'status' && node.tone === 'error' && (

@@ -29,6 +29,7 @@ describe('nodeActions', () => {
       'New endpoint…',
       'Set as default branch',
       'Protect branch',
+      'Reset sample data…',
       'Refresh',
       'Delete branch…',
     ]);
@@ -39,6 +40,13 @@ describe('nodeActions', () => {
       'Refresh',
       'Delete branch…',
     ]);
+  });
+
+  it('offers to reset the sample data on an unprotected local branch only', () => {
+    expect(labels(branch({}))).toContain('Reset sample data…');
+    expect(labels(branch({ isProtected: true }))).not.toContain('Reset sample data…');
+    const cloud = { ...branch({}), workspaceId: 'ws-a' } as ExplorerNode;
+    expect(labels(cloud)).not.toContain('Reset sample data…');
   });
 
   it('resumes a suspended endpoint and suspends any other', () => {

@@ -1,3 +1,4 @@
+import { LOCAL_WORKSPACE_ID } from '../../../../shared/contract/location';
 import { assertNever } from '../../../../shared/contract/result';
 import type { ExplorerNode } from './treeModel';
 
@@ -26,6 +27,8 @@ export type NodeAction =
   | { readonly kind: 'protect' }
   | { readonly kind: 'unprotect' }
   | { readonly kind: 'deleteBranch' }
+  /** Local branches only: the documentation's sample data back (not offered on a protected branch). */
+  | { readonly kind: 'resetSample' }
   | { readonly kind: 'signInAgain' }
   | { readonly kind: 'replaceToken' }
   | { readonly kind: 'removeWorkspace' }
@@ -51,6 +54,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
         { kind: 'createEndpoint' },
         ...(node.branch.isDefault ? [] : [{ kind: 'setDefault' } as const]),
         node.branch.isProtected ? { kind: 'unprotect' } : { kind: 'protect' },
+        ...(node.workspaceId === LOCAL_WORKSPACE_ID && !node.branch.isProtected ? [{ kind: 'resetSample' } as const] : []),
         { kind: 'refresh' },
         { kind: 'deleteBranch' },
       ];
@@ -120,6 +124,8 @@ export function actionLabel(action: NodeAction): string {
       return 'Unprotect branch';
     case 'deleteBranch':
       return 'Delete branch…';
+    case 'resetSample':
+      return 'Reset sample data…';
     case 'signInAgain':
       return 'Sign in again';
     case 'replaceToken':

@@ -61,6 +61,7 @@ export function useNodeActions({ onOpen, onTool, items }: NodeActionsOptions) {
         return;
       case 'createBranch':
       case 'deleteBranch':
+      case 'resetSample':
       case 'createProject':
       case 'createEndpoint':
       case 'deleteEndpoint':

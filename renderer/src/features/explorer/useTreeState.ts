@@ -137,6 +137,8 @@ export function useTreeState({ selectedId, onOpen, onMenu, items }: TreeStateOpt
       setCollapsedInFilter(new Set());
     },
     rows,
+    /** Every loaded node, filter or not (the palette's branch actions). */
+    loaded: fullTree,
     tabStopId,
     setFocusedId,
     setNodeExpanded,

@@ -204,7 +204,11 @@ export function EditReview({ target, edits, onEdits, errors, onErrors, onApplied
                   <Icon name="close" />
                 </button>
               </div>
-              {req.body && <pre className="edit-review__body">{req.body}</pre>}
+              {req.body && (
+                <pre className="edit-review__body" tabIndex={0}>
+                  {req.body}
+                </pre>
+              )}
               {errors[edit.id] && (
                 <p className="edit-review__row-error">
                   <Icon name="error" /> {errors[edit.id]}

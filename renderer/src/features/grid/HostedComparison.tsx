@@ -175,7 +175,9 @@ function AnswerColumn({ title, url, answer, hosted = false }: { title: string; u
           ))}
         </dl>
       )}
-      <pre className="hosted-compare__body">{answer.pretty}</pre>
+      <pre className="hosted-compare__body" tabIndex={0}>
+        {answer.pretty}
+      </pre>
     </div>
   );
 }

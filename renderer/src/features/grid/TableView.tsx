@@ -99,7 +99,7 @@ export function TableView({
   );
   const columns = useMemo(() => (describe.data ? gridColumns(query, describe.data, related) : []), [query, describe.data, related]);
   const snippet: SnippetTarget | null = describe.data
-    ? { baseUrl: describe.data.baseUrl, schema: relation.schema, table: relation.name, query, count: countMode }
+    ? { baseUrl: describe.data.baseUrl, schema: relation.schema, table: relation.name, query, count: countMode, where: at.kind }
     : null;
   const reloadRows = useReloadTable(target);
   const reload = () => {
@@ -140,10 +140,10 @@ export function TableView({
     <div className="table-view">
       <div className="table-view__toolbar">
         <Icon name={relationIcon(relation.kind)} className="table-view__icon" />
-        <h1 className="table-view__title">
+        <h2 className="table-view__title">
           <span className="table-view__schema">{relation.schema}.</span>
           {relation.name}
-        </h1>
+        </h2>
         <span className="badge">{relationKindLabel(relation.kind)}</span>
         <ViewAsPicker at={at} value={viewAs} onChange={setViewAs} />
         <span className="table-view__summary" aria-live="polite">

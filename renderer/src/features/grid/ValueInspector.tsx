@@ -28,7 +28,9 @@ export function ValueInspector({ cell }: { cell: ActiveCell }) {
         <span className="edit-review__spacer" />
         <CopyButton text={isObject ? JSON.stringify(value) : flat} label={`Copy value of ${column.name}`} />
       </div>
-      <pre className="value-inspector__value">{shown}</pre>
+      <pre className="value-inspector__value" tabIndex={0}>
+        {shown}
+      </pre>
     </section>
   );
 }

@@ -4,6 +4,7 @@ import type { Location } from '../../../../shared/contract/location';
 import { identitiesQuery } from '../../api/dataApi';
 import { usePierApi } from '../../api/PierApiContext';
 import { adminLabel } from '../../ui/locationText';
+import { useCommandSource } from '../../ui/commands/CommandRegistry';
 
 const ADMIN = '\u0000admin';
 
@@ -16,6 +17,23 @@ export function ViewAsPicker({ at, value, onChange }: { at: Location; value: Vie
   const identities = useQuery(identitiesQuery(api, at));
   const roles = identities.data?.roles ?? [];
   const current = value.kind === 'admin' ? ADMIN : value.role;
+  // The palette offers the same choices while a grid is open.
+  useCommandSource('grid.viewAs', () => [
+    {
+      id: 'viewAs.admin',
+      title: `View as ${adminLabel(at)}`,
+      group: 'View as',
+      keywords: ['role', 'identity'],
+      run: () => onChange({ kind: 'admin' }),
+    },
+    ...roles.map((role) => ({
+      id: `viewAs.${role}`,
+      title: `View as ${role}`,
+      group: 'View as' as const,
+      keywords: ['role', 'identity'],
+      run: () => onChange({ kind: 'identity', role }),
+    })),
+  ]);
   return (
     <label className="view-as" title="The Data API request runs as this role, so grants and row-level security apply">
       View as

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuery } from '../../../../shared/dataapi/parseQuery';
-import { codeSnippet, viewUrl, type SnippetTarget } from './codeSnippets';
+import { codeSnippet, requestUrl, tokenHint, viewUrl, type SnippetTarget } from './codeSnippets';
 
 function target(query: string, count: SnippetTarget['count'] = null): SnippetTarget {
   const r = parseQuery(query);
   if (!r.ok) throw new Error(r.error.message);
-  return { baseUrl: 'http://127.0.0.1:9/api/2.0/workspace/local/rest/db', schema: 'public', table: 'clients', query: r.value, count };
+  return {
+    baseUrl: 'http://127.0.0.1:9/api/2.0/workspace/local/rest/db',
+    schema: 'public',
+    table: 'clients',
+    query: r.value,
+    count,
+    where: 'local',
+  };
 }
 
 describe('code for the current view', () => {
@@ -50,5 +57,27 @@ describe('code for the current view', () => {
     const supa = codeSnippet('supabase-js', target('id=eq.1', 'exact'));
     expect(supa).toContain(".select('*', { count: 'exact' })");
     expect(supa).toContain(".filter('id', 'eq', '1')");
+  });
+});
+
+describe('requestUrl', () => {
+  it('percent-encodes every column name and value so a copied command works as is', () => {
+    const t = target('select=id,%C3%A7a%20va&%C3%A7a%20va=eq.d%C3%A9j%C3%A0%20vu');
+    expect(requestUrl(t)).toBe(
+      'http://127.0.0.1:9/api/2.0/workspace/local/rest/db/public/clients?select=id,%22%C3%A7a%20va%22&%22%C3%A7a%20va%22=eq.d%C3%A9j%C3%A0%20vu',
+    );
+    // Nothing outside printable ASCII is left for a shell or HTTP client to mangle.
+    expect(codeSnippet('curl', t)).toMatch(/^[\x20-\x7e\n]*$/);
+  });
+
+  it('keeps PostgREST punctuation readable', () => {
+    expect(requestUrl(target('select=id,projects(id,name)&id=gte.2'))).toMatch(/\?select=id,projects\(id,name\)&id=gte\.2$/);
+  });
+});
+
+describe('tokenHint', () => {
+  it('says where the token comes from, locally and on a workspace', () => {
+    expect(tokenHint('local')).toContain('ready-file');
+    expect(tokenHint('cloud')).toContain('databricks auth token');
   });
 });

@@ -1,6 +1,12 @@
 import { assertNever } from '../../../../shared/contract/result';
 import type { FilterCondition, FilterNode, ReadQuery } from '../../../../shared/dataapi/ast';
-import { serializeCondition, serializeField, serializeFilter, serializeSelect } from '../../../../shared/dataapi/serializeQuery';
+import {
+  serializeCondition,
+  serializeField,
+  serializeFilter,
+  serializeParams,
+  serializeSelect,
+} from '../../../../shared/dataapi/serializeQuery';
 import type { CountMode } from '../../api/dataApi';
 import { readableQuery } from './gridQuery';
 
@@ -14,6 +20,8 @@ export interface SnippetTarget {
   readonly table: string;
   readonly query: ReadQuery;
   readonly count: CountMode | null;
+  /** Where the Data API runs: says where `$TOKEN` comes from. */
+  readonly where: 'local' | 'cloud';
 }
 
 /** The exact Data API URL of the current view. */
@@ -22,9 +30,44 @@ export function viewUrl(t: SnippetTarget): string {
   return `${t.baseUrl}/${encodeURIComponent(t.schema)}/${encodeURIComponent(t.table)}${q ? `?${q}` : ''}`;
 }
 
+/**
+ * The same URL with every query key and value percent-encoded (column names such as `ça va`, quotes,
+ * spaces), so a command line or HTTP client sends exactly these bytes. PostgREST's own punctuation
+ * (`,` `(` `)` `.` `:` `*` `!`) stays readable: it needs no encoding in a query string.
+ */
+export function requestUrl(t: SnippetTarget): string {
+  const q = serializeParams(t.query)
+    .map(([k, v]) => `${strictEncode(k)}=${strictEncode(v)}`)
+    .join('&');
+  return `${t.baseUrl}/${encodeURIComponent(t.schema)}/${encodeURIComponent(t.table)}${q ? `?${q}` : ''}`;
+}
+
+function strictEncode(text: string): string {
+  return encodeURIComponent(text).replace(/%2C/g, ',').replace(/%3A/g, ':');
+}
+
+/** Where `$TOKEN` (or `TOKEN`) comes from, shown under the snippet. */
+export function tokenHint(where: SnippetTarget['where']): string {
+  switch (where) {
+    case 'local':
+      return (
+        'TOKEN is a Data API bearer token whose subject is the role the request runs as. Locally, Pier’s own issuer ' +
+        'makes them: start with `npm run serve -- --ready-file ready.json`, then ' +
+        `TOKEN=$(node -p "require('./ready.json').tokens['user@example.com']").`
+      );
+    case 'cloud':
+      return (
+        'TOKEN is a Databricks OAuth token for your identity: `databricks auth token --host <workspace URL>` ' +
+        '(Databricks CLI) prints one, or use a personal access token (Settings → Developer → Access tokens).'
+      );
+    default:
+      return assertNever(where, 'snippet location');
+  }
+}
+
 /** Code that sends the same request; the token stays a placeholder (secrets never reach the renderer). */
 export function codeSnippet(kind: SnippetKind, t: SnippetTarget): string {
-  const url = viewUrl(t);
+  const url = requestUrl(t);
   switch (kind) {
     case 'curl':
       return [

@@ -5,10 +5,8 @@ import { assertNever } from '../../../../shared/contract/result';
 import { operationsQuery, useRefreshAfterOperation, useStopOperation } from '../../api/cloud';
 import { usePierApi } from '../../api/PierApiContext';
 import { Icon } from '../../ui/Icon';
-import { finishedSince, formatDuration, type OperationStates } from './finishedOperations';
+import { finishedSince, foldOperations, formatDuration, type OperationStates } from './finishedOperations';
 import './operations.css';
-
-const RECENT_SHOWN = 3;
 
 /**
  * Long-running operations with their progress and outcome. When one ends, only the lists it
@@ -31,11 +29,13 @@ export function OperationsPanel() {
 
   const stop = useStopOperation();
 
-  const [all, setAll] = useState(false);
+  const [historyOpen, setHistoryOpen] = useState(false);
   const shown = (operations.data ?? []).filter((op) => !hidden.has(op.id));
-  const running = shown.filter((op) => op.state === 'running').length;
-  // Everything running, and only the latest outcomes unless asked: the tree keeps the room.
-  const listed = all ? shown : shown.filter((op, i) => op.state === 'running' || i < RECENT_SHOWN);
+  const folded = foldOperations(shown);
+  const running = folded.running.length;
+  const row = (op: TrackedOperationDto) => (
+    <OperationRow key={op.id} op={op} onStop={() => stop.mutate(op.id)} stopping={stop.isPending && stop.variables === op.id} />
+  );
   if (shown.length === 0) return null;
   return (
     <section className="operations" aria-label="Operations">
@@ -56,18 +56,30 @@ export function OperationsPanel() {
         )}
       </div>
       {open && (
-        <ul className="operations__list">
-          {listed.map((op) => (
-            <OperationRow key={op.id} op={op} onStop={() => stop.mutate(op.id)} stopping={stop.isPending && stop.variables === op.id} />
-          ))}
-          {listed.length < shown.length && (
-            <li>
-              <button type="button" className="operations__clear" onClick={() => setAll(true)}>
-                Show all {shown.length}
+        <>
+          <ul className="operations__list">
+            {folded.running.map(row)}
+            {folded.latest && row(folded.latest)}
+          </ul>
+          {folded.history.length > 0 && (
+            <>
+              <button
+                type="button"
+                className="operations__clear operations__history-toggle"
+                aria-expanded={historyOpen}
+                onClick={() => setHistoryOpen((o) => !o)}
+              >
+                {historyOpen ? 'Hide history' : `History (${folded.history.length} earlier)`}
               </button>
-            </li>
+              {historyOpen && (
+                // Bounded and scrollable (reachable by keyboard), so the tree above keeps its room.
+                <ul className="operations__list operations__history" aria-label="Earlier operations" tabIndex={0}>
+                  {folded.history.map(row)}
+                </ul>
+              )}
+            </>
           )}
-        </ul>
+        </>
       )}
     </section>
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrackedOperationDto } from '../../../../shared/management/workspaceSchemas';
-import { finishedSince, formatDuration } from './finishedOperations';
+import { finishedSince, foldOperations, formatDuration } from './finishedOperations';
 
 const op = (id: string, state: TrackedOperationDto['state']): TrackedOperationDto => ({
   id,
@@ -42,4 +42,17 @@ describe('formatDuration', () => {
     [59_600, '1 min'],
     [125_000, '2 min 5 s'],
   ])('%d ms → %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
+});
+
+describe('foldOperations', () => {
+  it('keeps running ones and the latest outcome in view, the rest in the history', () => {
+    const folded = foldOperations([op('d', 'succeeded'), op('c', 'running'), op('b', 'failed'), op('a', 'succeeded')]);
+    expect(folded.running.map((o) => o.id)).toEqual(['c']);
+    expect(folded.latest?.id).toBe('d');
+    expect(folded.history.map((o) => o.id)).toEqual(['b', 'a']);
+  });
+
+  it('has no latest and no history while nothing has finished', () => {
+    expect(foldOperations([op('a', 'running')])).toEqual({ running: [op('a', 'running')], latest: null, history: [] });
+  });
 });

@@ -24,3 +24,16 @@ export function formatDuration(ms: number): string {
   const m = Math.floor(s / 60);
   return s % 60 === 0 ? `${m} min` : `${m} min ${s % 60} s`;
 }
+
+/**
+ * What the panel shows: everything running, the latest outcome (so a finished change is seen), and
+ * the other finished operations folded into a history that stays closed until asked for — the
+ * tree keeps its room however many operations have run. `operations` is newest first.
+ */
+export function foldOperations<T extends Pick<TrackedOperationDto, 'state'>>(
+  operations: readonly T[],
+): { running: T[]; latest: T | null; history: T[] } {
+  const running = operations.filter((op) => op.state === 'running');
+  const finished = operations.filter((op) => op.state !== 'running');
+  return { running, latest: finished[0] ?? null, history: finished.slice(1) };
+}

@@ -180,7 +180,7 @@ function PreviewResult({ preview }: { preview: Preview }) {
           </li>
         ))}
       </ul>
-      <div className="policy-preview__table-wrap">
+      <div className="policy-preview__table-wrap" tabIndex={0}>
         <table className="policy-preview__table" aria-label={`Rows as ${identity.role}`}>
           <thead>
             <tr>

@@ -35,7 +35,9 @@ export function SetupAssistant() {
                 />
               ) : (
                 <>
-                  <pre className="setup__sql">{c.fix.map((s) => s + ';').join('\n')}</pre>
+                  <pre className="setup__sql" tabIndex={0}>
+                    {c.fix.map((s) => s + ';').join('\n')}
+                  </pre>
                   <button type="button" className="button" onClick={() => setFixing(c.id)}>
                     Fix…
                   </button>

@@ -4,11 +4,11 @@ import type { TableChangeInput, TableChangePlan, TableDesign, TypeInfo } from '.
 import { branchProtectedQuery, useAdminLocation } from '../../api/admin';
 import { usePierApi } from '../../api/PierApiContext';
 import { describeError } from '../../api/RpcCallError';
+import { analyzeSql } from '../../api/sql';
 import { columnTypesQuery, tableDesignQuery, useTableChanges } from '../../api/tables';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { InlineError } from '../../ui/InlineError';
 import { SqlReview } from '../../ui/SqlReview';
-import { destructiveStatements } from '../sql/sqlText';
 import type { RelationInfo } from '../tables/relation';
 import { ColumnsEditor } from './ColumnsEditor';
 import { ConstraintsEditor } from './ConstraintsEditor';
@@ -102,7 +102,15 @@ function DesignerForm({
 
   const apply = async (r: Review) => {
     // On a protected branch (or one whose protection is unknown) destructive statements ask first, as the SQL editor does.
-    const destructive = destructiveStatements(r.plan.statements.join(';\n'));
+    // Classified by PostgreSQL's parser in main, as the SQL editor's are; text it cannot read asks too.
+    const text = r.plan.statements.join(';\n');
+    const analysis = await analyzeSql(api, text);
+    const destructive =
+      analysis.kind === 'ok'
+        ? analysis.statements
+            .filter((s) => s.destructive.length > 0)
+            .map((s) => `${text.slice(s.start, s.end)} (${s.destructive.join(', ')})`)
+        : r.plan.statements;
     if (
       isProtected.data !== false &&
       destructive.length > 0 &&

@@ -88,6 +88,7 @@ export function EditorTabs({ state, dispatch }: { state: TabsState; dispatch: (e
                 aria-selected={selected}
                 aria-controls={selected ? panelId : undefined}
                 tabIndex={selected ? 0 : -1}
+                aria-keyshortcuts="Delete"
                 className="tab__button"
                 title={title}
                 onClick={() => dispatch({ kind: 'activate', id: tab.id })}
@@ -97,11 +98,13 @@ export function EditorTabs({ state, dispatch }: { state: TabsState; dispatch: (e
               >
                 <TabLabel tab={tab} home={home} hosts={hosts} />
               </button>
+              {/* A tablist owns only tabs: the close button is for the mouse; keyboards press Delete on the tab. */}
               <button
                 type="button"
                 className="icon-button tab__close"
-                aria-label={`Close ${title}`}
-                tabIndex={selected ? 0 : -1}
+                aria-hidden="true"
+                title={`Close ${title}`}
+                tabIndex={-1}
                 onClick={() => dispatch({ kind: 'close', id: tab.id })}
               >
                 <Icon name="close" />

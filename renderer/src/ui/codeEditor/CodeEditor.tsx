@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import type { CodeEditorHandle, CompletionEntry } from './codeEditorTypes';
+import type { CodeEditorHandle, CompletionSource, EditorCommands } from './codeEditorTypes';
 import './codeEditor.css';
 
-export type { CodeEditorHandle, CompletionEntry } from './codeEditorTypes';
+export type { CodeEditorHandle, CompletionEntry, CompletionSource, EditorCommands } from './codeEditorTypes';
 
 type Created = Awaited<ReturnType<typeof load>>;
 // Monaco is a few megabytes: loaded on first use so the app's first paint does not wait for it.
@@ -15,6 +15,7 @@ export function CodeEditor({
   ariaLabel,
   completions,
   onRun,
+  commands,
   minLines = 3,
   className,
   handleRef,
@@ -22,9 +23,10 @@ export function CodeEditor({
   value: string;
   onChange: (value: string) => void;
   ariaLabel: string;
-  completions?: readonly CompletionEntry[];
+  completions?: CompletionSource;
   /** Ctrl/Cmd+Enter. */
   onRun?: () => void;
+  commands?: EditorCommands;
   minLines?: number;
   className?: string;
   handleRef?: (handle: CodeEditorHandle | null) => void;
@@ -32,8 +34,8 @@ export function CodeEditor({
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<ReturnType<Created> | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
-  const latest = useRef({ onChange, onRun, completions, value, handleRef });
-  latest.current = { onChange, onRun, completions, value, handleRef };
+  const latest = useRef({ onChange, onRun, completions, commands, value, handleRef });
+  latest.current = { onChange, onRun, completions, commands, value, handleRef };
 
   useEffect(() => {
     let disposed = false;
@@ -43,7 +45,11 @@ export function CodeEditor({
         const e = create(host.current, latest.current.value, ariaLabel, {
           onChange: (v) => latest.current.onChange(v),
           onRun: () => latest.current.onRun?.(),
-          completions: () => latest.current.completions ?? [],
+          completions: (text, offset) => {
+            const source = latest.current.completions ?? [];
+            return typeof source === 'function' ? source(text, offset) : source;
+          },
+          commands: () => latest.current.commands ?? {},
         });
         editor.current = e;
         latest.current.handleRef?.(e);

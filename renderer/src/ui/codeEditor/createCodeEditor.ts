@@ -1,5 +1,6 @@
 import { monaco } from './monacoSetup';
-import type { CodeEditorHandle, CompletionEntry } from './codeEditorTypes';
+import type { CodeEditorHandle, CompletionEntry, EditorCommands } from './codeEditorTypes';
+import { themeStore } from '../theme/themeStore';
 
 const KIND: Record<CompletionEntry['kind'], monaco.languages.CompletionItemKind> = {
   table: monaco.languages.CompletionItemKind.Class,
@@ -10,31 +11,34 @@ const KIND: Record<CompletionEntry['kind'], monaco.languages.CompletionItemKind>
 };
 
 // One provider for the language; each editor's model registers what it offers.
-const completionsByModel = new Map<string, () => readonly CompletionEntry[]>();
+const completionsByModel = new Map<string, (text: string, offset: number) => readonly CompletionEntry[]>();
 monaco.languages.registerCompletionItemProvider('pgsql', {
   triggerCharacters: ['.', '"'],
   provideCompletionItems(model, position) {
-    const entries = completionsByModel.get(model.uri.toString())?.() ?? [];
     const word = model.getWordUntilPosition(position);
+    const entries = completionsByModel.get(model.uri.toString())?.(model.getValue(), model.getOffsetAt(position)) ?? [];
     const range = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn);
     return {
-      suggestions: entries.map((e) => ({
+      suggestions: entries.map((e, i) => ({
         label: e.label,
         kind: KIND[e.kind],
         detail: e.detail,
         insertText: e.insertText ?? e.label,
+        // The order given is the order meant (the source knows the context): Monaco sorts by this after its fuzzy score.
+        sortText: String(i).padStart(6, '0'),
         range,
       })),
     };
   },
 });
 
-const darkScheme = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
+const monacoTheme = () => (themeStore().resolved === 'dark' ? 'vs-dark' : 'vs');
 
 export interface EditorCallbacks {
   onChange(value: string): void;
   onRun(): void;
-  completions(): readonly CompletionEntry[];
+  completions(text: string, offset: number): readonly CompletionEntry[];
+  commands(): EditorCommands;
 }
 
 /** Creates a Monaco editor for SQL in `host`; the returned handle's dispose removes everything it registered. */
@@ -48,7 +52,7 @@ export function createCodeEditor(
     value,
     language: 'pgsql',
     ariaLabel,
-    theme: darkScheme() ? 'vs-dark' : 'vs',
+    theme: monacoTheme(),
     automaticLayout: true,
     minimap: { enabled: false },
     lineNumbersMinChars: 3,
@@ -59,21 +63,55 @@ export function createCodeEditor(
     fixedOverflowWidgets: true,
     renderLineHighlight: 'none',
   });
+  // Monaco's theme is global; each editor follows the app's theme while it lives.
+  const stopTheme = themeStore().onDidChange(() => monaco.editor.setTheme(monacoTheme()));
   const model = editor.getModel()!;
   const uri = model.uri.toString();
   completionsByModel.set(uri, callbacks.completions);
   const sub = editor.onDidChangeModelContent(() => callbacks.onChange(editor.getValue()));
-  const action = editor.addAction({
-    id: 'pier.run',
-    label: 'Run',
-    keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
-    run: () => callbacks.onRun(),
-  });
+  const actions = [
+    editor.addAction({
+      id: 'pier.run',
+      label: 'Run',
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
+      run: () => callbacks.onRun(),
+    }),
+    editor.addAction({
+      id: 'pier.runAll',
+      label: 'Run all',
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.Enter],
+      run: () => callbacks.commands().runAll?.(),
+    }),
+    editor.addAction({
+      id: 'pier.format',
+      label: 'Format SQL',
+      keybindings: [monaco.KeyMod.Shift | monaco.KeyMod.Alt | monaco.KeyCode.KeyF],
+      run: () => callbacks.commands().format?.(),
+    }),
+    editor.addAction({
+      id: 'pier.save',
+      label: 'Save query',
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS],
+      run: () => callbacks.commands().save?.(),
+    }),
+  ];
   const cursor = () => model.getOffsetAt(editor.getPosition() ?? new monaco.Position(1, 1));
   return {
     selection: () => {
       const sel = editor.getSelection();
       return sel && !sel.isEmpty() ? model.getValueInRange(sel) : '';
+    },
+    selectionRange: () => {
+      const sel = editor.getSelection();
+      if (!sel || sel.isEmpty()) return null;
+      return { start: model.getOffsetAt(sel.getStartPosition()), end: model.getOffsetAt(sel.getEndPosition()) };
+    },
+    replaceRange: (start, end, text) => {
+      const from = model.getPositionAt(start);
+      const to = model.getPositionAt(end);
+      editor.pushUndoStop();
+      editor.executeEdits('pier', [{ range: new monaco.Range(from.lineNumber, from.column, to.lineNumber, to.column), text }]);
+      editor.pushUndoStop();
     },
     cursorOffset: cursor,
     markError: (position, message) => {
@@ -98,7 +136,8 @@ export function createCodeEditor(
     },
     dispose: () => {
       sub.dispose();
-      action.dispose();
+      stopTheme();
+      for (const a of actions) a.dispose();
       completionsByModel.delete(uri);
       editor.dispose();
     },
