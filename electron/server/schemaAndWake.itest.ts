@@ -4,6 +4,7 @@
  * table on a suspended endpoint opens after Pier wakes the endpoint, never with a raw
  * connection error.
  */
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROD, rpc, startCloudTestServer, type CloudTestServer } from './cloudBranchData.testing';
@@ -65,7 +66,7 @@ describe('the schema cache follows DDL from anywhere', () => {
       sql: `CREATE TABLE big_clients AS SELECT id, name FROM clients WHERE id <= 2`,
       viewAs: { kind: 'admin' },
       mode: 'run',
-      rowLimit: 1000,
+      pageSize: 1000,
     });
     expect(run.ok, JSON.stringify(run.error)).toBe(true);
     expect(run.value).toMatchObject({ kind: 'ok', schemaChanged: true });
@@ -87,35 +88,49 @@ describe('the schema cache follows DDL from anywhere', () => {
     expect((await readEventually(HOME, 'made_outside', 404)).status).toBe(404);
   });
 
-  // Skipped after merging main: endpoints are now reached through the TLS credential proxy, so this
-  // test's superuser connection to the branch must be rewritten (e.g. via controlPlane.localAddress).
-  it.skip('installs the watch in a database of a branch Pier manages when it opens, and it fires for DDL by any role', async () => {
+  it('installs the watch in a database of a branch Pier manages when it opens, and it fires for DDL by a role that is not a superuser', async () => {
+    // The owner (not a superuser), as Lakebase's clients connect: the endpoint's host through TLS, a credential as the password.
+    const info = t.server.readyInfo();
     const eps = await t.manage('GET', `${SLEEPY}/endpoints`);
-    const [host, port] = (eps.endpoints[0].status.hosts.host as string).split(':');
-    const superuser = new URL(t.server.readyInfo().postgres);
-    const on = (user: string, password: string, database: string) =>
-      `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${database}`;
-    const asSuperuser = (database: string) => on(decodeURIComponent(superuser.username), decodeURIComponent(superuser.password), database);
-    await outside(`CREATE DATABASE appdb`, asSuperuser('postgres'));
-    await outside(`CREATE ROLE table_maker LOGIN PASSWORD 'maker-pw'`, asSuperuser('postgres'));
-    await outside(`GRANT CREATE, USAGE ON SCHEMA public TO table_maker`, asSuperuser('appdb'));
+    const endpoint = eps.endpoints.find(
+      (e: { status: { endpoint_type: string } }) => e.status.endpoint_type === 'ENDPOINT_TYPE_READ_WRITE',
+    );
+    const [host, port] = (endpoint.status.hosts.host as string).split(':');
+    const cred = await t.manage('POST', 'credentials', { endpoint: endpoint.name });
+    const asOwner = async (database: string, sql: string) => {
+      const c = new pg.Client({
+        host,
+        port: Number(port ?? 5432),
+        user: 'owner@pier.local',
+        password: cred.token,
+        database,
+        ssl: { ca: readFileSync(info.postgresCa ?? '', 'utf8') },
+      });
+      await c.connect();
+      try {
+        await c.query(sql);
+      } finally {
+        await c.end();
+      }
+    };
+    await asOwner('databricks_postgres', `CREATE DATABASE appdb`);
     const APP = { kind: 'local', branch: SLEEPY, database: 'appdb' };
     // Opening anything there opens the engine, which installs the watch first.
-    expect((await read(APP, 'by_maker')).status).toBe(404);
+    expect((await read(APP, 'by_owner')).status).toBe(404);
     const installed = await rpc(t.server, 'sql.run', {
       at: APP,
       runId: 'triggers',
       sql: `SELECT evtname, evtevent FROM pg_event_trigger ORDER BY evtname`,
       viewAs: { kind: 'admin' },
       mode: 'run',
-      rowLimit: 1000,
+      pageSize: 1000,
     });
     expect(installed.value.results[0].rows).toEqual([
       ['pgrst_watch_ddl', 'ddl_command_end'],
       ['pgrst_watch_drop', 'sql_drop'],
     ]);
-    await outside(`CREATE TABLE by_maker (id int PRIMARY KEY)`, on('table_maker', 'maker-pw', 'appdb'));
-    expect((await readEventually(APP, 'by_maker', 200)).status).toBe(200);
+    await asOwner('appdb', `CREATE TABLE by_owner (id int PRIMARY KEY)`);
+    expect((await readEventually(APP, 'by_owner', 200)).status).toBe(200);
   });
 });
 
@@ -145,7 +160,7 @@ describe('a suspended endpoint wakes when used', () => {
       sql: `SELECT count(*)::int AS n FROM clients`,
       viewAs: { kind: 'admin' },
       mode: 'run',
-      rowLimit: 1000,
+      pageSize: 1000,
     });
     expect(sql.ok, JSON.stringify(sql.error)).toBe(true);
     expect(sql.value.kind, JSON.stringify(sql.value)).toBe('ok');
