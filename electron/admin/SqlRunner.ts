@@ -4,6 +4,7 @@ import type { ViewAs } from '../../shared/contract/dataApi';
 import type { SqlFetchOutput, SqlResultSet, SqlRunMode, SqlRunOutput } from '../../shared/contract/sql';
 import type { SqlStatementInfo } from '../../shared/contract/sqlStatements';
 import { assertNever } from '../../shared/contract/result';
+import { SCHEMA_CHANGED_SETTING } from '../../shared/dataapi/schemaWatch';
 import { RELOAD_SCHEMA_SQL } from './applyStatements';
 import { OpenResults, RESULT_CURSOR, type OpenResultsOptions } from './sql/OpenResults';
 import { isPostgresError, TEXT_TYPES, toSqlError } from './sql/sqlErrors';
@@ -42,7 +43,13 @@ export class SqlRunner {
     this.results = new OpenResults(options);
   }
 
-  async run(pool: pg.Pool, request: SqlRunRequest, statements: readonly SqlStatementInfo[]): Promise<SqlRunOutput> {
+  /** `afterSchemaChange` runs after a committed script that changed the schema, before the answer. */
+  async run(
+    pool: pg.Pool,
+    request: SqlRunRequest,
+    statements: readonly SqlStatementInfo[],
+    afterSchemaChange?: () => Promise<void>,
+  ): Promise<SqlRunOutput> {
     const started = performance.now();
     const failed = (fields: Omit<Extract<SqlRunOutput, { kind: 'error' }>, 'kind' | 'durationMs'>): SqlRunOutput => ({
       kind: 'error',
@@ -110,6 +117,7 @@ export class SqlRunner {
             sets.flatMap((r) => r.fields.map((f) => f.dataTypeID)),
           );
           let resultId: string | null = null;
+          let schemaChanged = false;
           if (kept) {
             resultId = this.results.add({
               client,
@@ -121,14 +129,25 @@ export class SqlRunner {
             });
           } else {
             // DDL run here must reach the Data API engines too; the notification is delivered at commit.
-            if (statements.some((s) => s.kind === 'schema')) await client.query(RELOAD_SCHEMA_SQL);
+            // The parser's kinds miss DDL inside functions or DO; the schema watch's flag does not.
+            schemaChanged = statements.some((s) => s.kind === 'schema') || (await watchSawSchemaChange(client));
+            if (schemaChanged) await client.query(RELOAD_SCHEMA_SQL);
             await client.query('COMMIT');
+            // The NOTIFY reaches listening engines a moment later; the grid may open the new table at once.
+            if (schemaChanged) await afterSchemaChange?.().catch(() => undefined);
           }
           const results = sets.map((r, i) => ({
             ...toResultSet(r, typeNames, i === sets.length - 1 ? resultId : null),
             statement: { start: statements[i]!.start, end: statements[i]!.end },
           }));
-          return { kind: 'ok', results, durationMs: performance.now() - started, plan: null, transaction: kept ? 'open' : 'committed' };
+          return {
+            kind: 'ok',
+            results,
+            durationMs: performance.now() - started,
+            plan: null,
+            transaction: kept ? 'open' : 'committed',
+            ...(schemaChanged && { schemaChanged }),
+          };
         }
         case 'explain':
         case 'explainAnalyze': {
@@ -253,6 +272,12 @@ async function declareAndFetch(client: pg.PoolClient, text: string, pageSize: nu
 function roleSwitchHint(e: { code?: string; message?: string }, viewAs: ViewAs, login: string): string | null {
   if (viewAs.kind !== 'identity' || e.code !== '42501' || !e.message?.startsWith('permission denied to set role')) return null;
   return `Pier runs this as "${login}", which is not a member of "${viewAs.role}". Run it as the admin, or have an owner of the role run GRANT "${viewAs.role}" TO "${login}" on this branch.`;
+}
+
+/** Whether the schema watch's event trigger marked this transaction (see shared/dataapi/schemaWatch.ts). */
+async function watchSawSchemaChange(client: pg.ClientBase): Promise<boolean> {
+  const r = await client.query<{ changed: string | null }>(`SELECT current_setting($1, true) AS changed`, [SCHEMA_CHANGED_SETTING]);
+  return r.rows[0]?.changed === 'on';
 }
 
 async function readTypeNames(client: pg.ClientBase, oids: number[]): Promise<Map<number, string>> {

@@ -47,7 +47,7 @@ beforeAll(async () => {
   const url = await createTestDatabase(inject('postgresUrl'), 'pier_admin', SETUP);
   pool = new pg.Pool({ connectionString: url, max: 4 });
   h = createAdminHandlers(
-    { withAdminPool: (_at, fn) => fn(pool), schemaChanged: async () => undefined },
+    { withAdminPool: (_at, fn) => fn(pool), schemaChanged: async () => undefined, reloadSchema: async () => undefined },
     { branchProtection: async () => false },
   );
 });
@@ -372,6 +372,7 @@ describe('locations', () => {
           return fn(pool);
         },
         schemaChanged: async () => undefined,
+        reloadSchema: async () => undefined,
       },
       { branchProtection: async () => false },
     );
@@ -392,6 +393,11 @@ describe('locations', () => {
 
 describe('Data API set-up assistant', () => {
   it('is green on a prepared database, turns red when a grant is missing, and its fix makes it green again', async () => {
+    // A database Pier did not seed has no schema watch: the assistant offers its SQL for review.
+    const unwatched = (await call('admin.setupChecks', {})).checks.filter((c) => !c.ok);
+    expect(unwatched.map((c) => c.id)).toEqual(['schema-watch']);
+    expect(unwatched[0]!.fix.join('\n')).toMatch(/CREATE EVENT TRIGGER pgrst_watch_ddl ON ddl_command_end[\s\S]*ON sql_drop/);
+    expect(await call('admin.setupFix', { checkId: 'schema-watch' })).toMatchObject({ kind: 'applied' });
     const green = await call('admin.setupChecks', {});
     expect(green.checks.filter((c) => !c.ok)).toEqual([]);
     expect(green.checks.map((c) => c.id)).toEqual(

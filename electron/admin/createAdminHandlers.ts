@@ -27,6 +27,8 @@ export interface IAdminDatabases {
   withAdminPool<T>(at: Location, fn: (pool: pg.Pool) => Promise<T>): Promise<T>;
   /** After a change: Data API engines that do not LISTEN (cloud ones) reload, so the grid sees it at once. */
   schemaChanged(at: Location): Promise<void>;
+  /** Reloads the schema caches of the location's open engines now (listening or not). */
+  reloadSchema(at: Location): Promise<void>;
 }
 
 export interface AdminHandlerOptions {
@@ -114,7 +116,8 @@ export function createAdminHandlers(db: IAdminDatabases, options: AdminHandlerOp
           checkDestructive(input.at, input.sql, analysis.statements, await options.branchProtection(input.at), input.confirmation);
         if (ask) return ask;
       }
-      const run = (pool: pg.Pool) => runner.run(pool, input, analysis.statements);
+      const afterSchemaChange = input.mode === 'run' ? () => db.reloadSchema(input.at) : undefined;
+      const run = (pool: pg.Pool) => runner.run(pool, input, analysis.statements, afterSchemaChange);
       return input.mode === 'run' && analysis.statements.some((s) => s.kind !== 'read')
         ? change(input.at, run)
         : db.withAdminPool(input.at, run);

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { SetupCheck } from '../../shared/contract/admin';
+import { SCHEMA_WATCH_STATE_SQL, schemaWatchStatements } from '../../shared/dataapi/schemaWatch';
 import { quoteIdent } from './quoteIdent';
 import { AUTHENTICATOR } from './roles';
 
@@ -72,6 +73,17 @@ export async function runSetupChecks(db: Db): Promise<SetupCheck[]> {
       : 'There is no pgrst.pre_config(): the Data API exposes no schema.',
     PRE_CONFIG_SQL(exposed?.trim() || 'public'),
   );
+  const watch = (await db.query<{ schema: boolean; ddl: boolean; drop: boolean }>(SCHEMA_WATCH_STATE_SQL)).rows[0]!;
+  add(
+    'schema-watch',
+    'Schema changes reach the Data API at once (event triggers NOTIFY pgrst)',
+    watch.ddl && watch.drop,
+    watch.ddl && watch.drop
+      ? 'DDL from anywhere (SQL editor, psql, migrations) reloads the schema cache.'
+      : "A table made outside Pier stays unknown to the Data API until its schema cache is reloaded (the tree's refresh). Creating event triggers needs a superuser.",
+    schemaWatchStatements(watch),
+  );
+
   const schemas = (exposed ?? 'public')
     .split(',')
     .map((x) => x.trim())

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { assertNever } from '../../shared/contract/result';
 import { workspaceOf, type CloudLocation, type LocalLocation, type Location } from '../../shared/contract/location';
-import type { EngineLogin, IBranchSource, LeasedPool, OpenedEngine } from './IBranchSource';
+import type { EndpointState, EngineLogin, IBranchSource, LeasedPool, OpenedEngine } from './IBranchSource';
 
 /** What a call on a database came to, as far as retrying goes: nothing ran because the login or the connection failed, or it ran. */
 export type Reach = 'ran' | 'loginRefused' | 'unreachable';
@@ -18,6 +18,16 @@ export function reachOfError(err: unknown): Reach {
   if (typeof code !== 'string') return 'ran';
   if (LOGIN_REFUSED.has(code)) return 'loginRefused';
   return NOT_CONNECTED.has(code) ? 'unreachable' : 'ran';
+}
+
+/**
+ * A connection cut or refused with no SQL error: what a client sees when its endpoint is stopped
+ * (the proxy of a suspended endpoint closes new connections; stopping ends open ones with 57P01).
+ */
+function isConnectionLoss(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === '57P01' || code === 'ECONNRESET' || code === 'EPIPE') return true;
+  return typeof code !== 'string' && /Connection terminated/i.test((err as Error | null)?.message ?? '');
 }
 
 interface CachedEngine {
@@ -104,6 +114,30 @@ export class BranchData {
     await Promise.all(reloads);
   }
 
+  /** Whether the location's read-write endpoint runs or sleeps (the console says "Waking the endpoint…" before it wakes it). */
+  endpointState(at: Location): Promise<EndpointState> {
+    return this.source(at).endpointState(at);
+  }
+
+  /** Wakes the location's endpoint if it sleeps and waits until it accepts connections; true if it slept. */
+  async wake(at: Location): Promise<boolean> {
+    const woke = await this.source(at).wake(at);
+    // Connections opened before it slept are dead: the next call starts with fresh engines and pools.
+    if (woke) await this.forgetBranch(at);
+    return woke;
+  }
+
+  /** After a call failed for want of a connection: true if the endpoint was asleep and is now awake (worth one more try). */
+  private async wokeUp(at: Location): Promise<boolean> {
+    if (
+      (await this.source(at)
+        .endpointState(at)
+        .catch(() => 'active')) !== 'suspended'
+    )
+      return false;
+    return this.wake(at);
+  }
+
   dataApiBaseUrl(at: Location): Promise<string> {
     return this.source(at).dataApiBaseUrl(at);
   }
@@ -148,6 +182,9 @@ export class BranchData {
     const reach = reachOf(result);
     const opened = openedOf(result);
     if (reach === 'loginRefused' && (await source.renewLogin(at))) {
+      result = await attempt();
+    } else if ((reach === 'unreachable' || (!result.ok && isConnectionLoss(result.error))) && (await this.wokeUp(at))) {
+      // Asleep (suspended by the user, or idle): woken as a Lakebase compute wakes when used.
       result = await attempt();
     } else if (reach === 'unreachable' && opened && (await source.endpointMoved(at, opened.address).catch(() => false))) {
       await this.forgetBranch(at);

@@ -5,7 +5,7 @@ import { connectionAddress, type EndpointPools } from '../cloud/connections/endp
 import { collect, type ManagementClient } from '../cloud/managementClient';
 import { createEngine } from '../engine';
 import { PierError, unavailable } from '../errors/PierError';
-import type { IBranchSource, LeasedPool, OpenedEngine } from './IBranchSource';
+import type { EndpointState, IBranchSource, LeasedPool, OpenedEngine } from './IBranchSource';
 
 export interface CloudBranchSourceOptions {
   readonly clientFor: (workspaceId: string) => Promise<CloudResult<ManagementClient>>;
@@ -18,6 +18,15 @@ export interface CloudBranchSourceOptions {
 function unwrap<T>(r: CloudResult<T>): T {
   if (!r.ok) throw PierError.from(toRpcError(r.error));
   return r.value;
+}
+
+const WAKE_TIMEOUT_MS = 120_000;
+
+/** Errors a waking compute answers with before it accepts connections. */
+function isWaking(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return /terminated|ECONNRESET/i.test(String((err as Error)?.message ?? ''));
+  return code.startsWith('08') || code === '57P03' || code === 'ECONNREFUSED' || code === 'ECONNRESET';
 }
 
 const isReadWrite = (e: Endpoint): boolean => (e.status?.endpoint_type ?? e.spec?.endpoint_type) === 'ENDPOINT_TYPE_READ_WRITE';
@@ -84,6 +93,41 @@ export class CloudBranchSource implements IBranchSource<CloudLocation> {
     return (endpoint.status?.hosts?.host ?? '') !== address;
   }
 
+  async endpointState(at: CloudLocation): Promise<EndpointState> {
+    const endpoint = await this.readWriteEndpoint(at);
+    return endpoint.spec?.disabled || endpoint.status?.current_state === 'IDLE' ? 'suspended' : 'active';
+  }
+
+  /**
+   * A suspended (disabled) endpoint is enabled again; an idle one wakes on the connection, which
+   * may take a while: retried as the Databricks CLI does (08xxx, 57P03, refused) for up to 2 min.
+   */
+  async wake(at: CloudLocation): Promise<boolean> {
+    const endpoint = await this.readWriteEndpoint(at);
+    const slept = endpoint.spec?.disabled === true || endpoint.status?.current_state === 'IDLE';
+    if (!slept) return false;
+    if (endpoint.spec?.disabled) {
+      const client = unwrap(await this.options.clientFor(at.workspaceId));
+      const pending = unwrap(await client.updateEndpoint(endpoint.name ?? '', { disabled: false }, { mask: ['spec.disabled'] }));
+      unwrap(await pending.wait());
+    }
+    const deadline = Date.now() + WAKE_TIMEOUT_MS;
+    for (;;) {
+      try {
+        const lease = await this.lease(at);
+        try {
+          await lease.pool.query('SELECT 1');
+          return true;
+        } finally {
+          lease.release();
+        }
+      } catch (err) {
+        if (!isWaking(err) || Date.now() > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
   async forgetBranch(at: CloudLocation): Promise<void> {
     await this.options.pools.forgetBranch(at.workspaceId, at.branch);
   }
@@ -145,6 +189,8 @@ export function unavailableCloudSource(reason: string): IBranchSource<CloudLocat
     renewLogin: refuse,
     endpointMoved: refuse,
     forgetBranch: async () => undefined,
+    endpointState: refuse,
+    wake: refuse,
     dataApiBaseUrl: refuse,
     close: async () => undefined,
   };

@@ -9,6 +9,8 @@ import type { Engine } from '../engine';
  */
 export type EngineLogin = 'authenticator' | 'admin';
 
+export type EndpointState = 'active' | 'suspended';
+
 /** An engine a source opened for one database, and how to give back what it holds. */
 export interface OpenedEngine {
   readonly engine: Engine;
@@ -49,6 +51,13 @@ export interface IBranchSource<L extends Location> {
   forgetBranch(at: L): Promise<void>;
   /** The Data API base URL of the location's database, as clients outside Pier reach it. */
   dataApiBaseUrl(at: L): Promise<string>;
+  /** Whether the branch's read-write endpoint runs, or sleeps (suspended or idle), as far as the control plane says. */
+  endpointState(at: L): Promise<EndpointState>;
+  /**
+   * Wakes the branch's read-write endpoint (as Lakebase computes wake on use), enabling it if the
+   * user suspended it, and resolves once it accepts connections; true if it slept.
+   */
+  wake(at: L): Promise<boolean>;
   /** Whether engines LISTEN for schema changes; those that do not are reloaded after a change Pier makes. */
   readonly listens: boolean;
   /** Engines unused this long are closed (undefined: kept until shutdown). */

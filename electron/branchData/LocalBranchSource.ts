@@ -2,7 +2,8 @@ import pg from 'pg';
 import { LOCAL_WORKSPACE_ID, type LocalLocation } from '../../shared/contract/location';
 import { createEngine, type JwtConfig } from '../engine';
 import { notFound } from '../errors/PierError';
-import type { EngineLogin, IBranchSource, LeasedPool, OpenedEngine } from './IBranchSource';
+import { SCHEMA_WATCH_STATE_SQL, schemaWatchStatements } from '../../shared/dataapi/schemaWatch';
+import type { EndpointState, EngineLogin, IBranchSource, LeasedPool, OpenedEngine } from './IBranchSource';
 import { resilientPool } from './resilientPool';
 
 /** Where a branch's read-write compute listens. */
@@ -15,6 +16,9 @@ export interface HostPort {
 export interface ILocalEndpoints {
   /** Throws PierError PIER404 when the branch or its read-write endpoint is not there. */
   readWriteEndpoint(branch: string): Promise<HostPort>;
+  readWriteEndpointState(branch: string): Promise<EndpointState>;
+  /** Enables (if suspended) and starts the branch's read-write endpoint; true if it slept. */
+  wakeReadWriteEndpoint(branch: string): Promise<boolean>;
 }
 
 export interface LocalBranchSourceOptions {
@@ -41,6 +45,8 @@ export class LocalBranchSource implements IBranchSource<LocalLocation> {
   readonly listens = true;
   readonly idleCloseMs = undefined;
   private readonly pools = new Map<string, pg.Pool>();
+  /** Databases (address/name) whose schema-change watch is known to be installed. */
+  private readonly watched = new Set<string>();
 
   constructor(private readonly options: LocalBranchSourceOptions) {}
 
@@ -54,6 +60,7 @@ export class LocalBranchSource implements IBranchSource<LocalLocation> {
       at.database,
     ]);
     if (!exists.rowCount) throw notFound(`Database "${at.database}" does not exist on ${at.branch}.`, 'Check the database name.');
+    if (this.options.endpoints) await this.watchSchema(target, at);
     const credentials = login === 'admin' ? this.options.superuser : this.options.authenticator;
     // pipeline: each request's transaction (BEGIN, settings, statement, COMMIT) goes in one round trip.
     const pool = new pg.Pool({
@@ -95,6 +102,17 @@ export class LocalBranchSource implements IBranchSource<LocalLocation> {
     // Admin pools are keyed by address: a moved endpoint gets new ones, and idle ones close by themselves.
   }
 
+  async endpointState(at: LocalLocation): Promise<EndpointState> {
+    // The --database-url server is not Pier's to suspend.
+    if (!this.options.endpoints) return 'active';
+    return this.options.endpoints.readWriteEndpointState(at.branch);
+  }
+
+  async wake(at: LocalLocation): Promise<boolean> {
+    if (!this.options.endpoints) return false;
+    return this.options.endpoints.wakeReadWriteEndpoint(at.branch);
+  }
+
   async dataApiBaseUrl(at: LocalLocation): Promise<string> {
     return localDataApiUrl(this.options.origin, at, at.branch === this.options.home.branch);
   }
@@ -115,6 +133,34 @@ export class LocalBranchSource implements IBranchSource<LocalLocation> {
       );
     }
     return this.options.endpoints.readWriteEndpoint(branch);
+  }
+
+  /**
+   * Databases of the branches Pier manages get the event triggers that announce DDL (see
+   * shared/dataapi/schemaWatch.ts), once per database and address, before the engine LISTENs: a
+   * table psql or the SQL editor makes then reaches the schema cache. An external database
+   * (--database-url) is not Pier's to change; its set-up assistant offers the same SQL for review.
+   */
+  private async watchSchema(target: HostPort, at: LocalLocation): Promise<void> {
+    const key = `${addressOf(target)}/${at.database}`;
+    if (this.watched.has(key)) return;
+    const client = await this.pool(target, at.database).connect();
+    try {
+      await client.query('BEGIN');
+      // Two engines opening at once (two logins) must not both create the triggers.
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('pier.schema_watch'))`);
+      const state = await client.query<{ schema: boolean; ddl: boolean; drop: boolean }>(SCHEMA_WATCH_STATE_SQL);
+      const existing = state.rows[0]!;
+      if (!existing.ddl || !existing.drop) for (const statement of schemaWatchStatements(existing)) await client.query(statement);
+      await client.query('COMMIT');
+      this.watched.add(key);
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      // The Data API still works without it (the tree's refresh reloads); say why in the log.
+      this.options.log?.(`Could not install the schema-change watch on ${at.database}: ${(err as Error).message}`);
+    } finally {
+      client.release();
+    }
   }
 
   /** A superuser pool on a database at an address, made on first use. */

@@ -106,6 +106,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       void branchData.reloadSchema(input.at);
       return schemas;
     },
+    'catalog.endpointState': async (input) => ({ state: await branchData.endpointState(input.at) }),
+    'catalog.wakeEndpoint': async (input) => ({ woke: await branchData.wake(input.at) }),
     'catalog.schemaGraph': (input) => branchData.withAdminPool(input.at, (pool) => readSchemaGraph(pool, input.schema)),
     'dataApi.request': (input) => deps.dataApi.request(input),
     'dataApi.describe': (input) => deps.dataApi.describe(input),

@@ -32,6 +32,13 @@ export const listSchemasOutput = z.object({ database: z.string(), schemas: z.arr
 export type SchemaSummary = z.infer<typeof schemaSummary>;
 export type ListSchemasOutput = z.infer<typeof listSchemasOutput>;
 
+/** Whether a location's read-write endpoint runs or sleeps (suspended by the user, or idle). */
+export const endpointStateInput = z.object({ at: location }).strict();
+export const endpointStateOutput = z.object({ state: z.enum(['active', 'suspended']) });
+/** Wakes a sleeping endpoint (as Lakebase computes wake on use) and answers once it accepts connections. */
+export const wakeEndpointInput = z.object({ at: location }).strict();
+export const wakeEndpointOutput = z.object({ woke: z.boolean() });
+
 /** The ER diagram of one schema: its relations with their keys, and the foreign keys between them. */
 export const schemaGraphInput = z.object({ at: location, schema: z.string().min(1).max(63) }).strict();
 const graphTableRef = z.object({ schema: z.string(), table: z.string() });

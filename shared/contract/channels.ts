@@ -9,6 +9,8 @@ export const CHANNELS = [
   'app.openLogsFolder',
   'app.checkForUpdates',
   'catalog.listSchemas',
+  'catalog.endpointState',
+  'catalog.wakeEndpoint',
   'catalog.schemaGraph',
   'dataApi.request',
   'dataApi.describe',

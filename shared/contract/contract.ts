@@ -19,6 +19,8 @@ export const contract = {
   'app.openLogsFolder': { input: app.appOpenLogsFolderInput, output: app.appOpenLogsFolderOutput },
   'app.checkForUpdates': { input: app.appCheckForUpdatesInput, output: app.appCheckForUpdatesOutput },
   'catalog.listSchemas': { input: catalog.listSchemasInput, output: catalog.listSchemasOutput },
+  'catalog.endpointState': { input: catalog.endpointStateInput, output: catalog.endpointStateOutput },
+  'catalog.wakeEndpoint': { input: catalog.wakeEndpointInput, output: catalog.wakeEndpointOutput },
   'catalog.schemaGraph': { input: catalog.schemaGraphInput, output: catalog.schemaGraphOutput },
   'dataApi.request': { input: dataApi.dataApiRequestInput, output: dataApi.dataApiRequestOutput },
   'dataApi.describe': { input: dataApi.describeTableInput, output: dataApi.describeTableOutput },

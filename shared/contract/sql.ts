@@ -76,6 +76,8 @@ export const sqlRunOutput = z.discriminatedUnion('kind', [
      * tab closing, or a few idle minutes).
      */
     transaction: z.enum(['committed', 'open']),
+    /** The script changed the schema (even where its tags do not say so, e.g. CREATE TABLE … AS answers SELECT). */
+    schemaChanged: z.boolean().optional(),
   }),
   /** The statement failed; everything it did was rolled back. */
   z.object({ kind: z.literal('error'), ...sqlError, durationMs: z.number() }),

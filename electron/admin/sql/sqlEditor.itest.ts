@@ -57,7 +57,7 @@ beforeAll(async () => {
   runner = new SqlRunner({ maxOpen: 2, idleCloseMs: 3000 });
   exports = new SqlExports('http://127.0.0.1:1', (_at, fn) => fn(pool));
   h = createAdminHandlers(
-    { withAdminPool: (_at, fn) => fn(pool), schemaChanged: async () => undefined },
+    { withAdminPool: (_at, fn) => fn(pool), schemaChanged: async () => undefined, reloadSchema: async () => undefined },
     { branchProtection: async () => protection, runner, exports },
   );
 });

@@ -6,13 +6,15 @@ import { DEFAULT_DATABASE, resetSampleData, SAMPLE_TABLES } from '../seed/sample
 import type { ApiCall } from './apiCall';
 import { ControlPlaneCore, type ControlPlaneOptions } from './controlPlaneCore';
 import { createBranch, deleteBranch, getBranch, listBranches, undeleteBranch, updateBranch } from './branchHandlers';
-import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, updateEndpoint } from './endpointHandlers';
+import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, updateEndpoint, wakeEndpoint } from './endpointHandlers';
 import { createProject, deleteProject, getProject, listProjects, undeleteProject, updateProject } from './projectHandlers';
 import { createRole, deleteRole, getRole, listRoles, updateRole } from './roleHandlers';
 import { createDatabase, deleteDatabase, getDatabase, listDatabases, updateDatabase } from './databaseHandlers';
 import { disableDataApi, enableDataApi, getDataApi, updateDataApi } from './dataApiHandlers';
 import { generateCredential } from './credentialHandler';
 import { isObject } from './wireValues';
+import type { EndpointRecord } from './controlPlaneState';
+import { endpointName } from '../../../shared/management';
 import { runMaintenance, type MaintenanceReport } from './maintenance';
 import { projectOfPath, requireLevel, requireWorkspaceOwner, routePermissions } from './projectPermissions';
 import { endpointDirectory } from './endpointDirectory';
@@ -75,6 +77,10 @@ export interface ControlPlane {
   resetSampleData(branch: string): Promise<{ branch: string; database: string; tables: string[] }>;
   /** Suspends an endpoint now (ACTIVE → IDLE), e.g. to measure or demonstrate resume. */
   suspendEndpoint(name: string): Promise<void>;
+  /** Whether a branch's read-write endpoint runs, or sleeps (idle, or suspended by the user: `disabled`). */
+  readWriteEndpointState(branch: string): Promise<'active' | 'suspended'>;
+  /** Wakes a branch's read-write endpoint (enabling it if suspended) and waits until it accepts connections; true if it slept. */
+  wakeReadWriteEndpoint(branch: string): Promise<boolean>;
   /** Runs housekeeping now (it also runs every 10 minutes); `now` lets tests look ahead in time. */
   runMaintenance(now?: number): Promise<MaintenanceReport>;
   /** Finishes running operations, closes proxies and stops every postmaster it started. */
@@ -139,6 +145,13 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
         throw notFound(`Branch ${branch} has no running read-write endpoint: create one to open its tables.`, 'Refresh the tree.');
       }
     },
+    async readWriteEndpointState(branch) {
+      const ep = readWriteRecord(core, branch);
+      return ep.spec.disabled || core.runtimes.get(endpointName(ep.project_id, ep.branch_id, ep.endpoint_id))?.state !== 'ACTIVE'
+        ? 'suspended'
+        : 'active';
+    },
+    wakeReadWriteEndpoint: (branch) => wakeEndpoint(core, readWriteRecord(core, branch)),
     localAddress(name) {
       const runtime = core.runtimes.get(name);
       if (!runtime) throw new Error(`No endpoint ${name}.`);
@@ -158,6 +171,16 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       await core.dispose();
     },
   };
+}
+
+/** The read-write endpoint record of a branch, by the branch's resource name; PIER404 if either is missing. */
+function readWriteRecord(core: ControlPlaneCore, branch: string): EndpointRecord {
+  const ref = parseResourceName(branch);
+  const record = ref?.kind === 'branch' ? core.findBranch(ref.projectId, ref.branchId) : undefined;
+  if (!record) throw notFound(`Branch ${branch} does not exist (it may have been deleted).`, 'Refresh the tree.');
+  const rw = core.endpointsOf(record).find((e) => e.spec.endpoint_type === 'ENDPOINT_TYPE_READ_WRITE' && e.lifecycle !== 'purging');
+  if (!rw) throw notFound(`Branch ${branch} has no read-write endpoint: create one to open its tables.`, 'Refresh the tree.');
+  return rw;
 }
 
 /**

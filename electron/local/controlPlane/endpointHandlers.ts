@@ -116,6 +116,28 @@ async function applyEndpointSpec(core: ControlPlaneCore, ep: EndpointRecord, spe
   });
 }
 
+/**
+ * Wakes an endpoint for a console that opens something on it, as a Lakebase compute wakes when
+ * used: a suspended (`disabled`) one is enabled again through the same operation a PATCH runs, an
+ * idle one is started. Resolves once Postgres accepts connections; true if it was asleep.
+ */
+export async function wakeEndpoint(core: ControlPlaneCore, ep: EndpointRecord): Promise<boolean> {
+  const name = endpointName(ep.project_id, ep.branch_id, ep.endpoint_id);
+  const runtime = core.runtimes.get(name);
+  if (!runtime) throw new ApiFailure('INVALID_STATE', `Endpoint ${ep.endpoint_id} of branch ${ep.branch_id} is not running.`);
+  const wasAsleep = ep.spec.disabled === true || runtime.state === 'IDLE';
+  if (ep.spec.disabled) {
+    const op = await applyEndpointSpec(core, ep, { ...ep.spec, disabled: false });
+    for (let done = core.ops.get(op.name ?? ''); !done?.done; done = core.ops.get(op.name ?? '')) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const error = core.ops.get(op.name ?? '')?.error;
+    if (error) throw new ApiFailure('INTERNAL_ERROR', error.message ?? 'Resuming the endpoint failed.');
+  }
+  await runtime.ensureRunning();
+  return wasAsleep;
+}
+
 export function listEndpoints(core: ControlPlaneCore, call: ApiCall, projectId: string, branchId: string): ListEndpointsResponse {
   const b = core.branch(projectId, branchId);
   const { page, next } = pageOf(

@@ -5,6 +5,7 @@
  * database and records that it did, so later runs never touch existing data.
  */
 import type pg from 'pg';
+import { SCHEMA_WATCH_SQL } from '../../../shared/dataapi/schemaWatch';
 
 export const DEFAULT_DATABASE = 'databricks_postgres';
 export const DEMO_IDENTITY = 'user@example.com';
@@ -125,6 +126,7 @@ export async function seedSampleDatabase(db: pg.ClientBase): Promise<boolean> {
     await db.query(PREREQUISITES_SQL);
     await db.query(SAMPLE_SQL);
     await db.query(DEMO_IDENTITY_SQL);
+    for (const statement of SCHEMA_WATCH_SQL) await db.query(statement);
     // A database-level setting doubles as the "already seeded" record; it commits with the seed.
     await db.query(`ALTER DATABASE ${DEFAULT_DATABASE} SET ${SEED_MARKER} = '1'`);
     await db.query('COMMIT');

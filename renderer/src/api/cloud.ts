@@ -1,6 +1,7 @@
 import { queryOptions, useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import type { InputOf, PierApi } from '../../../shared/contract/contract';
+import { locationKey, workspaceOf, type Location } from '../../../shared/contract/location';
 import type { TrackedOperationDto } from '../../../shared/management/workspaceSchemas';
 import { catalogKeys } from './catalog';
 import { usePierApi } from './PierApiContext';
@@ -195,5 +196,29 @@ export function useStopOperation() {
   return useMutation({
     mutationFn: (id: string) => cloudCommands.stopOperation(api, id),
     onSettled: () => client.invalidateQueries({ queryKey: cloudKeys.operations() }),
+  });
+}
+
+/** Whether the location's read-write endpoint runs or sleeps; asked each time a tab opens on it. */
+export function endpointStateQuery(api: PierApi, at: Location) {
+  return queryOptions({
+    queryKey: [...cloudKeys.all, 'endpointState', ...locationKey(at)] as const,
+    queryFn: async () => unwrap('catalog.endpointState', await api['catalog.endpointState']({ at })),
+    staleTime: 0,
+    retry: false,
+    // The tab shows its own content (and its errors) when the state cannot be told.
+    meta: { errorDisplay: 'inline' },
+  });
+}
+
+/** Wakes the location's endpoint; afterwards its state, the tree's endpoints and what failed while it slept are asked again. */
+export function useWakeEndpoint(api: PierApi, at: Location) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async () => unwrap('catalog.wakeEndpoint', await api['catalog.wakeEndpoint']({ at })),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: endpointStateQuery(api, at).queryKey });
+      void client.invalidateQueries({ queryKey: cloudKeys.endpoints(workspaceOf(at), at.branch) });
+    },
   });
 }

@@ -25,7 +25,7 @@ export function useRunSql(): (input: SqlRunInput) => Promise<SqlRunOutput> {
   return useCallback(
     async (input) => {
       const output = unwrap('sql.run', await api['sql.run'](input));
-      if (output.kind === 'ok' && output.results.some((r) => r.command !== 'SELECT')) {
+      if (output.kind === 'ok' && (output.schemaChanged || output.results.some((r) => r.command !== 'SELECT'))) {
         for (const queryKey of [adminKeys.all, catalogKeys.all, dataApiKeys.all]) void client.invalidateQueries({ queryKey });
       }
       return output;

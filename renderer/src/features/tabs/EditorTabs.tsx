@@ -17,6 +17,7 @@ import { ErDiagram } from '../erDiagram/ErDiagram';
 import { assertNever } from '../../../../shared/contract/result';
 import { locationSuffix, type WorkspaceHosts } from '../../ui/locationText';
 import { openTab, tabTitle, type Tab, type TabsEvent, type TabsState } from './tabsState';
+import { EndpointGate } from './EndpointGate';
 import { useWorkspaceHosts } from './useWorkspaceHosts';
 import './tabs.css';
 
@@ -113,7 +114,9 @@ export function EditorTabs({ state, dispatch }: { state: TabsState; dispatch: (e
         })}
       </div>
       <div className="tabs__panel" role="tabpanel" id={panelId} aria-labelledby={tabDomId(activeIndex)}>
-        <TabContent key={active.id} tab={active} dispatch={dispatch} />
+        <EndpointGate key={active.id} at={active.at}>
+          <TabContent tab={active} dispatch={dispatch} />
+        </EndpointGate>
       </div>
     </div>
   );
