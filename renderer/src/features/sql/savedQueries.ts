@@ -1,4 +1,5 @@
 import { locationKey, type Location } from '../../../../shared/contract/location';
+import { parseStoredList } from './storedList';
 
 /**
  * Saved queries, per database: in localStorage like the SQL history (it outlives the window and,
@@ -20,24 +21,11 @@ export function savedQueriesKey(at: Location): string {
 
 /** Saved queries from storage, by name; anything malformed is dropped. */
 export function parseSavedQueries(stored: string | null): SavedQuery[] {
-  if (!stored) return [];
-  try {
-    const v: unknown = JSON.parse(stored);
-    if (!Array.isArray(v)) return [];
-    return v
-      .filter(
-        (q): q is SavedQuery =>
-          typeof q === 'object' &&
-          q !== null &&
-          typeof q.id === 'string' &&
-          typeof q.name === 'string' &&
-          typeof q.sql === 'string' &&
-          typeof q.savedAt === 'string',
-      )
-      .slice(0, LIMIT);
-  } catch {
-    return [];
-  }
+  return parseStoredList<SavedQuery>(
+    stored,
+    (q) => typeof q.id === 'string' && typeof q.name === 'string' && typeof q.sql === 'string' && typeof q.savedAt === 'string',
+    LIMIT,
+  );
 }
 
 const byName = (a: SavedQuery, b: SavedQuery) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true });

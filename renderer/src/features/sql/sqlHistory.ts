@@ -1,3 +1,5 @@
+import { parseStoredList } from './storedList';
+
 /** The SQL history per location (see sqlHistoryKey): newest first, one entry per text. */
 
 export interface HistoryEntry {
@@ -17,22 +19,9 @@ export function addToHistory(history: readonly HistoryEntry[], entry: HistoryEnt
 
 /** History from storage; anything malformed is dropped. */
 export function parseHistory(stored: string | null): HistoryEntry[] {
-  if (!stored) return [];
-  try {
-    const v: unknown = JSON.parse(stored);
-    if (!Array.isArray(v)) return [];
-    return v
-      .filter(
-        (h): h is HistoryEntry =>
-          typeof h === 'object' &&
-          h !== null &&
-          typeof h.sql === 'string' &&
-          typeof h.at === 'string' &&
-          typeof h.as === 'string' &&
-          typeof h.ok === 'boolean',
-      )
-      .slice(0, HISTORY_LIMIT);
-  } catch {
-    return [];
-  }
+  return parseStoredList<HistoryEntry>(
+    stored,
+    (h) => typeof h.sql === 'string' && typeof h.at === 'string' && typeof h.as === 'string' && typeof h.ok === 'boolean',
+    HISTORY_LIMIT,
+  );
 }
