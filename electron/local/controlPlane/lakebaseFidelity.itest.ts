@@ -55,8 +55,13 @@ async function primaryOf(branch: string): Promise<Endpoint> {
 }
 
 async function sql(endpoint: Endpoint, text: string, database = 'databricks_postgres'): Promise<Record<string, unknown>[]> {
-  const [host, port] = (endpoint.status?.hosts?.host ?? '').split(':');
-  const c = new pg.Client({ host, port: Number(port), user: 'postgres', password: superuserPassword, database });
+  // The superuser at the endpoint's private address (clients reach endpoints through the TLS proxy; only Pier's own roles log in here).
+  const c = new pg.Client({
+    ...server.controlPlane.localAddress(endpoint.name ?? ''),
+    user: 'postgres',
+    password: superuserPassword,
+    database,
+  });
   await c.connect();
   try {
     return (await c.query(text)).rows as Record<string, unknown>[];
