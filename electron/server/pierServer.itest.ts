@@ -63,7 +63,11 @@ describe('browser-mode server on the embedded default', () => {
     const schemas = r.body.value.schemas.map((s: { name: string }) => s.name);
     expect(schemas).toContain('pgrst');
     const pgrst = r.body.value.schemas.find((s: { name: string }) => s.name === 'pgrst');
-    expect(pgrst.routines).toEqual([{ name: 'pre_config', arguments: '', returns: 'void', kind: 'function' }]);
+    // pre_config (the Data API's settings) and the schema watch's event-trigger function (NOTIFY pgrst on DDL).
+    expect(pgrst.routines).toEqual([
+      { name: 'pre_config', arguments: '', returns: 'void', kind: 'function' },
+      { name: 'watch_schema_changes', arguments: '', returns: 'event_trigger', kind: 'function' },
+    ]);
   });
 
   it('reads the first rows of clients through the engine, with their column types', async () => {
