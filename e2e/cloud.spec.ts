@@ -52,7 +52,7 @@ test('browse a cloud workspace’s table, edit a row, and compare with its hoste
     await expect(page.getByLabel('View as')).toContainText('admin (your identity)');
 
     // An edit through the same staged review as locally, over the workspace's connection.
-    await grid.getByRole('gridcell', { name: 'TechStart Inc', exact: true }).dblclick();
+    await grid.getByRole('gridcell', { name: 'TechStart Inc', exact: true }).first().dblclick();
     const editor = grid.getByLabel('Edit name');
     await editor.fill('TechStart Cloud');
     await editor.press('Enter');

@@ -74,16 +74,15 @@ test('the SQL editor and RLS policies on a cloud branch run as the signed-in ide
       await page.getByRole('menuitem', { name: 'Protect branch' }).click();
       await expect(operations.getByRole('listitem', { name: 'Protect branch production: Succeeded' })).toBeVisible({ timeout: 60_000 });
       await expect(toolbar).toContainText('protected branch');
-      const dialogs: string[] = [];
-      page.once('dialog', (d) => {
-        dialogs.push(d.message());
-        void d.dismiss();
-      });
       await page.getByLabel('Run as').selectOption('');
       await typeInto(page, 'SQL', 'DROP TABLE clients');
       await toolbar.getByRole('button', { name: 'Run', exact: true }).click();
-      await expect.poll(() => dialogs.length).toBe(1);
-      expect(dialogs[0]).toContain('This branch is protected');
+      // Main's guard asks first, in Pier's own dialog; declining runs nothing.
+      const ask = page.getByRole('dialog', { name: 'Run destructive SQL on a protected branch?' });
+      await expect(ask).toContainText('This branch is protected');
+      await expect(ask).toContainText('DROP TABLE clients');
+      await ask.getByRole('button', { name: 'Cancel' }).click();
+      await expect(ask).toHaveCount(0);
       await expect(results).toContainText(`permission denied to set role "${ID}"`); // the earlier run's result stays: nothing ran
     } finally {
       await production.click({ button: 'right' });
