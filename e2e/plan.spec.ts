@@ -101,7 +101,7 @@ test('Explain draws the plan tree with cost bars; Explain analyze marks the 100Ã
   expect(errors).toEqual([]);
 });
 
-test('Explain analyze of a DELETE on a protected branch asks first, and the rows stay either way', async ({ page }) => {
+test('Explain analyze of a DELETE on a protected branch shows the plan, and the rows stay (rolled back)', async ({ page }) => {
   await protectProduction(true);
   await page.goto(readyInfo().ui);
   await page.getByRole('group', { name: 'Admin tools' }).getByRole('button', { name: 'SQL editor' }).click();
@@ -110,17 +110,8 @@ test('Explain analyze of a DELETE on a protected branch asks first, and the rows
   await typeInto(page, 'SQL', 'DELETE FROM plan_tasks');
   const results = page.getByRole('region', { name: 'Results' });
 
-  const dialogs: string[] = [];
-  page.once('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
-  await toolbar.getByRole('button', { name: 'Explain analyze' }).click();
-  await expect.poll(() => dialogs.length).toBe(1);
-  expect(dialogs[0]).toContain('This branch is protected');
-  await expect(results.getByRole('tree', { name: 'Plan nodes' })).toHaveCount(0);
-
-  page.once('dialog', (d) => void d.accept());
+  // EXPLAIN ANALYZE runs inside a transaction that is always rolled back, so main's destructive guard
+  // (which asks before SQL that would change a protected branch) has nothing to ask about.
   await toolbar.getByRole('button', { name: 'Explain analyze' }).click();
   const plan = results.getByRole('tree', { name: 'Plan nodes' });
   await expect(plan.getByRole('treeitem', { name: 'Delete on plan_tasks' })).toBeVisible();
