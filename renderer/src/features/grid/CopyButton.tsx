@@ -12,7 +12,8 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
     <button
       type="button"
       className="button button--small"
-      aria-label={label}
+      // The accessible name keeps the visible word ("Copy …" / "Copied …"), as WCAG's label-in-name asks.
+      aria-label={copied ? label.replace(/^Copy\b/, 'Copied') : label}
       onClick={() => {
         void navigator.clipboard
           ?.writeText(text)
