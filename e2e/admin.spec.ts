@@ -121,7 +121,8 @@ test.describe.serial('Console II: RLS, SQL, grants', () => {
     // EXPLAIN ANALYZE as the identity: the plan shows the policy's filter and what was actually read.
     await page.getByRole('toolbar', { name: 'SQL editor' }).getByRole('button', { name: 'Explain analyze' }).click();
     const plan = results.getByRole('tree', { name: 'Plan nodes' });
-    await expect(plan.getByRole('treeitem', { name: 'Seq Scan on clients' })).toContainText('→ 2');
+    // Seq Scan or Bitmap Heap Scan, as the planner likes: the scan of clients returns the two rows the policy lets through.
+    await expect(plan.getByRole('treeitem', { name: /Scan on clients$/ }).first()).toContainText('→ 2');
     await page.screenshot({ path: 'e2e/screenshots/admin-sql-explain.png', fullPage: true });
 
     // The same query as the admin sees all three.
