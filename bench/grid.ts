@@ -6,13 +6,11 @@
  * - window fetch: 200-row windows through the same RPC the grid uses (dataApi.request), at random
  *   positions, by OFFSET and by keyset (`id=gt.N&order=id`) once sorted by the key
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
-import type { ReadyInfo } from '../electron/server/readyFile';
+import { createWideTable, startBenchServer } from './support/benchServer';
 import { RPC_PATH } from '../shared/contract/transport';
 import { mintUiLink, openUiSession } from '../electron/server/uiLink';
 import { EMBEDDED_BRANCH } from '../shared/contract/location';
@@ -22,40 +20,16 @@ const WINDOW = 200;
 const FETCHES = 100;
 const SCROLL_MS = 4000;
 
-const dir = await mkdtemp(path.join(os.tmpdir(), 'pier-bench-grid-'));
-const readyFile = path.join(dir, 'ready.json');
-const server = spawn(
-  process.execPath,
-  ['dist/server/serve.mjs', '--port', '0', '--data-dir', path.join(dir, 'data'), '--ready-file', readyFile],
-  { stdio: 'ignore' },
-);
+const bench = await startBenchServer('pier-bench-grid-');
+const { dir, process: server } = bench;
 
 try {
-  let info: ReadyInfo | undefined;
-  const deadline = Date.now() + 90_000;
-  while (!info) {
-    if (server.exitCode !== null) throw new Error('serve exited during start-up');
-    if (Date.now() > deadline) throw new Error('serve not ready in 90 s');
-    info = await readFile(readyFile, 'utf8').then(
-      (t) => JSON.parse(t) as ReadyInfo,
-      () => undefined,
-    );
-    if (!info) await new Promise((r) => setTimeout(r, 100));
-  }
+  const info = await bench.ready();
 
   const t0 = performance.now();
+  await createWideTable(info.postgres, 'bench_rows', ROWS);
   const db = new pg.Client({ connectionString: info.postgres });
   await db.connect();
-  await db.query(`CREATE TABLE public.bench_rows (
-      id bigint PRIMARY KEY, name text NOT NULL, amount numeric(12,2), created_at timestamptz NOT NULL, tags text[], meta jsonb)`);
-  await db.query(
-    `INSERT INTO public.bench_rows
-       SELECT g, 'row ' || g, (g % 10000) / 100.0, timestamptz '2024-01-01 00:00+00' + g * interval '1 minute',
-              ARRAY['t' || (g % 7), 't' || (g % 11)], jsonb_build_object('g', g, 'even', g % 2 = 0)
-       FROM generate_series(1, $1::int) g`,
-    [ROWS],
-  );
-  await db.query(`ANALYZE public.bench_rows`);
   await db.query(`NOTIFY pgrst, 'reload schema'`);
   await db.end();
   console.log(`table public.bench_rows: ${ROWS.toLocaleString('en-US')} rows created in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -10,12 +10,9 @@
  * Server memory is the serve process's resident set (VmRSS from /proc), sampled every 10 ms while
  * each step runs; "growth" is the peak during the step minus the figure just before it.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import pg from 'pg';
-import type { ReadyInfo } from '../electron/server/readyFile';
+import { createWideTable, startBenchServer } from './support/benchServer';
 import { openUiSession } from '../electron/server/uiLink';
 import { EMBEDDED_BRANCH } from '../shared/contract/location';
 import type { SqlExportOutput, SqlFetchOutput, SqlRunOutput } from '../shared/contract/sql';
@@ -27,13 +24,8 @@ const FETCHES = 100;
 const FETCH_ROWS = 1000;
 const MB = 1024 * 1024;
 
-const dir = await mkdtemp(path.join(os.tmpdir(), 'pier-bench-sql-'));
-const readyFile = path.join(dir, 'ready.json');
-const server = spawn(
-  process.execPath,
-  ['dist/server/serve.mjs', '--port', '0', '--data-dir', path.join(dir, 'data'), '--ready-file', readyFile],
-  { stdio: 'ignore' },
-);
+const bench = await startBenchServer('pier-bench-sql-');
+const { dir, process: server } = bench;
 
 /** The serve process's resident set, in bytes. */
 async function rss(): Promise<number> {
@@ -66,31 +58,12 @@ async function measured<T>(step: () => Promise<T>): Promise<{ value: T; ms: numb
 }
 
 try {
-  let info: ReadyInfo | undefined;
-  const deadline = Date.now() + 90_000;
-  while (!info) {
-    if (server.exitCode !== null) throw new Error('serve exited during start-up');
-    if (Date.now() > deadline) throw new Error('serve not ready in 90 s');
-    info = await readFile(readyFile, 'utf8').then(
-      (t) => JSON.parse(t) as ReadyInfo,
-      () => undefined,
-    );
-    if (!info) await new Promise((r) => setTimeout(r, 100));
-  }
+  const info = await bench.ready();
 
   const t0 = performance.now();
+  await createWideTable(info.postgres, 'bench_sql', ROWS);
   const db = new pg.Client({ connectionString: info.postgres });
   await db.connect();
-  await db.query(`CREATE TABLE public.bench_sql (
-      id bigint PRIMARY KEY, name text NOT NULL, amount numeric(12,2), created_at timestamptz NOT NULL, tags text[], meta jsonb)`);
-  await db.query(
-    `INSERT INTO public.bench_sql
-       SELECT g, 'row ' || g, (g % 10000) / 100.0, timestamptz '2024-01-01 00:00+00' + g * interval '1 minute',
-              ARRAY['t' || (g % 7), 't' || (g % 11)], jsonb_build_object('g', g, 'even', g % 2 = 0)
-       FROM generate_series(1, $1::int) g`,
-    [ROWS],
-  );
-  await db.query(`ANALYZE public.bench_sql`);
   const size = (await db.query<{ size: string }>(`SELECT pg_size_pretty(pg_table_size('public.bench_sql')) AS size`)).rows[0]!.size;
   await db.end();
   console.log(
