@@ -13,7 +13,7 @@ import { createDatabase, deleteDatabase, getDatabase, listDatabases, updateDatab
 import { disableDataApi, enableDataApi, getDataApi, updateDataApi } from './dataApiHandlers';
 import { generateCredential } from './credentialHandler';
 import { isObject } from './wireValues';
-import type { EndpointRecord } from './controlPlaneState';
+import type { BranchRecord, EndpointRecord } from './controlPlaneState';
 import { endpointName } from '../../../shared/management';
 import { runMaintenance, type MaintenanceReport } from './maintenance';
 import { projectOfPath, requireLevel, requireWorkspaceOwner, routePermissions } from './projectPermissions';
@@ -136,9 +136,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     publicJwks: () => options.issuer.publicJwks(),
     postgres: () => ({ host: core.endpointHost(), port: proxy.port, caFile: ca.caFile, caCertPem: ca.caCertPem }),
     async readWriteEndpoint(branch) {
-      const ref = parseResourceName(branch);
-      const record = ref?.kind === 'branch' ? core.findBranch(ref.projectId, ref.branchId) : undefined;
-      if (!record) throw notFound(`Branch ${branch} does not exist (it may have been deleted).`, 'Refresh the tree.');
+      const { record } = branchOf(core, branch);
       try {
         return { host: '127.0.0.1', port: core.primaryRuntime(record).port };
       } catch {
@@ -173,11 +171,17 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   };
 }
 
-/** The read-write endpoint record of a branch, by the branch's resource name; PIER404 if either is missing. */
-function readWriteRecord(core: ControlPlaneCore, branch: string): EndpointRecord {
+/** A branch by its resource name (`projects/p/branches/b`); PIER404 if there is no such branch. */
+function branchOf(core: ControlPlaneCore, branch: string): { ref: { projectId: string; branchId: string }; record: BranchRecord } {
   const ref = parseResourceName(branch);
   const record = ref?.kind === 'branch' ? core.findBranch(ref.projectId, ref.branchId) : undefined;
-  if (!record) throw notFound(`Branch ${branch} does not exist (it may have been deleted).`, 'Refresh the tree.');
+  if (ref?.kind !== 'branch' || !record) throw notFound(`Branch ${branch} does not exist (it may have been deleted).`, 'Refresh the tree.');
+  return { ref, record };
+}
+
+/** The read-write endpoint record of a branch, by the branch's resource name; PIER404 if either is missing. */
+function readWriteRecord(core: ControlPlaneCore, branch: string): EndpointRecord {
+  const { record } = branchOf(core, branch);
   const rw = core.endpointsOf(record).find((e) => e.spec.endpoint_type === 'ENDPOINT_TYPE_READ_WRITE' && e.lifecycle !== 'purging');
   if (!rw) throw notFound(`Branch ${branch} has no read-write endpoint: create one to open its tables.`, 'Refresh the tree.');
   return rw;
@@ -188,9 +192,7 @@ function readWriteRecord(core: ControlPlaneCore, branch: string): EndpointRecord
  * behind the project's operations so it never races a branch copy, run as the superuser.
  */
 async function resetBranchSample(core: ControlPlaneCore, branch: string): Promise<{ branch: string; database: string; tables: string[] }> {
-  const ref = parseResourceName(branch);
-  const record = ref?.kind === 'branch' ? core.findBranch(ref.projectId, ref.branchId) : undefined;
-  if (ref?.kind !== 'branch' || !record) throw notFound(`Branch ${branch} does not exist (it may have been deleted).`, 'Refresh the tree.');
+  const { ref, record } = branchOf(core, branch);
   return core.ops.enqueue(ref.projectId, async () => {
     if (record.spec.is_protected) {
       throw new PierError('PIER409', `Branch ${ref.branchId} is protected; its sample data cannot be reset.`, {
