@@ -8,7 +8,7 @@ import type { Location } from '../../../shared/contract/location';
 import { PierError } from '../../errors/PierError';
 import { pierErrorOf } from '../pierErrorOf';
 import { quoteIdent } from '../quoteIdent';
-import { buildDiffSql, SESSION_SETTINGS, type DiffSql } from './diffSql';
+import { bucketBitmap, buildDiffSql, SESSION_SETTINGS, type DiffSql } from './diffSql';
 import { diffShape, readSideTable, type DiffShape } from './diffShape';
 
 type StartInput = z.output<typeof dataDiffStartInput>;
@@ -107,8 +107,8 @@ export class DataDiffs {
       const totals = { added: 0, removed: 0, changed: 0 };
       if (wanted.length > 0) {
         const groups = mergeBuckets(
-          bucketGroups<HashRow>(base, sql.hashes, [mask, Array.from(wanted)]),
-          bucketGroups<HashRow>(target, sql.hashes, [mask, Array.from(wanted)]),
+          bucketGroups<HashRow>(base, sql.hashes, [mask, bucketBitmap(wanted, mask + 1)]),
+          bucketGroups<HashRow>(target, sql.hashes, [mask, bucketBitmap(wanted, mask + 1)]),
         );
         for await (const [b, baseRowsOf, targetRowsOf] of groups) {
           const c = countKinds(baseRowsOf, targetRowsOf);
@@ -177,8 +177,8 @@ export class DataDiffs {
 
     const rows = await this.withSides(diff.base, diff.target, async (base, target) => {
       const [b, t] = await Promise.all([
-        base.query<ValueRow>(diff.sql.rows, [diff.mask, chosen]),
-        target.query<ValueRow>(diff.sql.rows, [diff.mask, chosen]),
+        base.query<ValueRow>(diff.sql.rows, [diff.mask, bucketBitmap(chosen, diff.mask + 1)]),
+        target.query<ValueRow>(diff.sql.rows, [diff.mask, bucketBitmap(chosen, diff.mask + 1)]),
       ]);
       const listed: DataDiffRow[] = [];
       for await (const [, baseOf, targetOf] of mergeBuckets(groupRows(b.rows), groupRows(t.rows))) {
