@@ -35,9 +35,12 @@ export function TableView({
   at,
   relation,
   onOpenRelated,
+  onCompare,
 }: {
   at: Location;
   relation: RelationInfo;
+  /** Opens the table's data comparison with another branch or database. */
+  onCompare?: () => void;
   /** Opens another table's tab showing `query` (a foreign key followed), as `viewAs`. */
   onOpenRelated?: (relation: RelationInfo, query: ReadQuery, viewAs: ViewAs) => void;
 }) {
@@ -180,6 +183,11 @@ export function TableView({
           </button>
         )}
         {importOpen && <ImportCsvDialog target={target} onClose={() => setImportOpen(false)} onImported={reload} />}
+        {onCompare && describe.data && describe.data.primaryKey.length > 0 && relation.kind !== 'view' && (
+          <button type="button" className="button button--small" onClick={onCompare}>
+            Compare data…
+          </button>
+        )}
         <button
           type="button"
           className={`button button--small${builderOpen ? ' button--pressed' : ''}`}
