@@ -18,6 +18,9 @@ INSERT INTO words VALUES ('café', 'coffee'), ('naïve', 'innocent'), ('日本',
 CREATE TABLE wide (id int PRIMARY KEY, a int, b text);
 INSERT INTO wide VALUES (1, 1, 'one'), (2, 2, 'two');
 CREATE TABLE keyed (id int PRIMARY KEY, v text);
+CREATE TABLE many (id int PRIMARY KEY, v int);
+INSERT INTO many SELECT g, g FROM generate_series(1, 20000) g;
+ANALYZE many;
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
 CREATE TABLE odd (id int PRIMARY KEY, doc json, m mood, p point, r int4range);
 INSERT INTO odd SELECT g, json_build_object('g', g), 'ok', point(g, g), int4range(g, g + 1) FROM generate_series(1, 200) g;
@@ -39,6 +42,9 @@ DELETE FROM words WHERE word = 'naïve';
 INSERT INTO words VALUES ('Ünïcode ✓', 'added');
 ALTER TABLE wide DROP COLUMN b, ADD COLUMN c text;
 UPDATE wide SET a = 20 WHERE id = 2;
+DELETE FROM many WHERE id % 17 = 0;
+UPDATE many SET v = -v WHERE id % 13 = 0;
+INSERT INTO many SELECT g, g FROM generate_series(20001, 20500) g;
 UPDATE odd SET doc = '{"g": "x"}' WHERE id = 7;
 UPDATE odd SET m = 'happy' WHERE id = 8;
 UPDATE odd SET p = point(0, 0), r = NULL WHERE id = 9;
@@ -115,6 +121,27 @@ describe('data diff of one table between two databases', () => {
     expect(page.rows).toHaveLength(4);
     const past = await diffs.page(dataDiffPageInput.parse({ diffId: s.diffId, offset: 9, limit: 4 }));
     expect(past.rows).toEqual([]);
+  });
+
+  it('lists each of thousands of scattered differences exactly once, page after page', async () => {
+    const s = await start('many');
+    const removed = Array.from({ length: 20000 }, (_, i) => i + 1).filter((id) => id % 17 === 0);
+    const changed = Array.from({ length: 20000 }, (_, i) => i + 1).filter((id) => id % 13 === 0 && id % 17 !== 0);
+    expect(s.counts).toEqual({
+      added: 500,
+      removed: removed.length,
+      changed: changed.length,
+      unchanged: 20000 - removed.length - changed.length,
+    });
+    const rows = await allRows(s.diffId, undefined, 137);
+    const keys = rows.map((r) => `${r.kind}:${r.key[0]}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.length).toBe(500 + removed.length + changed.length);
+    expect(rows.filter((r) => r.kind === 'changed').every((r) => r.changedColumns.join() === 'v' && r.target?.[1] === `-${r.key[0]}`)).toBe(
+      true,
+    );
+    const onlyRemoved = await allRows(s.diffId, ['removed'], 250);
+    expect(onlyRemoved.map((r) => Number(r.key[0])).sort((a, b) => a - b)).toEqual(removed);
   });
 
   it('matches composite keys on all their columns', async () => {
