@@ -142,6 +142,15 @@ test.describe('at 1440×900', () => {
     await page.screenshot({ path: 'e2e/screenshots/data-diff-1440x900.png' });
     await axe(page);
 
+    // To the grid and back: the comparison is still there, not hashed again.
+    const tabs = page.getByRole('tablist', { name: 'Open tables' });
+    await tabs.getByRole('tab', { name: /^diff_items/ }).click();
+    await expect(page.getByRole('grid', { name: 'public.diff_items rows' })).toBeVisible();
+    await tabs.getByRole('tab', { name: /Compare data · public\.diff_items/ }).click();
+    await expect(tab.getByRole('button', { name: /Added/ })).toContainText('2');
+    await expect(tab.getByLabel('Other branch')).toHaveValue(BRANCH);
+    await expect(tab.getByRole('button', { name: 'Compare again' })).toBeVisible();
+
     await tab.getByRole('button', { name: 'Swap sides' }).click();
     await expect(tab.getByText('Base production / databricks_postgres → compared diffcheck / databricks_postgres')).toBeVisible();
     await tab.getByRole('button', { name: 'Compare again' }).click();

@@ -26,7 +26,8 @@ export function dataDiffSummaryQuery(api: PierApi, input: DataDiffStartInput | n
     queryFn: async () => unwrap('dataDiff.start', await api['dataDiff.start'](input!)),
     enabled: input !== null,
     staleTime: Infinity,
-    gcTime: 0,
+    // Kept while main keeps the diff (an hour unused), so a tab switched away from shows it again.
+    gcTime: 60 * 60_000,
     retry: false,
     meta: { errorDisplay: 'inline' },
   });

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DataDiffKind, DataDiffStartInput, DataDiffSummary } from '../../../../shared/contract/dataDiff';
-import { locationOf, workspaceOf, type Location } from '../../../../shared/contract/location';
+import { locationKey, locationOf, workspaceOf, type Location } from '../../../../shared/contract/location';
 import { branchesQuery, databasesQuery, projectOf } from '../../api/cloud';
 import { closeDataDiff, dataDiffSummaryQuery } from '../../api/dataDiff';
 import { usePierApi } from '../../api/PierApiContext';
@@ -19,6 +19,12 @@ const KIND_LABELS: Record<DataDiffKind | 'unchanged', string> = {
 };
 const ALL_KINDS: readonly DataDiffKind[] = ['added', 'removed', 'changed'];
 
+/**
+ * The comparison each tab last ran, so switching to another tab and back (only the active tab is
+ * mounted) shows it again from the query cache instead of hashing both sides anew.
+ */
+const lastAsked = new Map<string, { readonly asked: DataDiffStartInput; readonly run: number; readonly swapped: boolean }>();
+
 const sideName = (at: Location) => `${branchShortName(at.branch)} / ${at.database}`;
 
 /**
@@ -31,10 +37,13 @@ export function DataDiffView({ at, schema, table }: { at: Location; schema: stri
   const workspace = workspaceOf(at);
   const project = projectOf(at.branch) ?? '';
   const branches = useQuery(branchesQuery(api, workspace, project));
-  const [otherBranch, setOtherBranch] = useState<string | null>(null);
+  const tabKey = JSON.stringify([...locationKey(at), schema, table]);
+  const [last] = useState(() => lastAsked.get(tabKey));
+  const lastOther = last && (last.swapped ? last.asked.target : last.asked.base);
+  const [otherBranch, setOtherBranch] = useState<string | null>(lastOther?.branch ?? null);
   const chosenBranch = otherBranch ?? (branches.data ? defaultOtherBranch(branches.data, at.branch) : null);
   const databases = useQuery({ ...databasesQuery(api, workspace, chosenBranch ?? ''), enabled: chosenBranch !== null });
-  const [otherDatabase, setOtherDatabase] = useState<string | null>(null);
+  const [otherDatabase, setOtherDatabase] = useState<string | null>(lastOther?.database ?? null);
   const databaseNames = useMemo(() => databases.data?.map((d) => d.postgresDatabase) ?? [], [databases.data]);
   const chosenDatabase =
     otherDatabase !== null && databaseNames.includes(otherDatabase)
@@ -42,19 +51,26 @@ export function DataDiffView({ at, schema, table }: { at: Location; schema: stri
       : chosenBranch && defaultOtherDatabase(databaseNames, at.database, chosenBranch === at.branch);
   const other = chosenBranch && chosenDatabase ? locationOf(workspace, chosenBranch, chosenDatabase) : null;
 
-  const [swapped, setSwapped] = useState(false);
-  const [asked, setAsked] = useState<DataDiffStartInput | null>(null);
-  const [run, setRun] = useState(0);
+  const [swapped, setSwapped] = useState(last?.swapped ?? false);
+  const [asked, setAsked] = useState<DataDiffStartInput | null>(last?.asked ?? null);
+  const [run, setRun] = useState(last?.run ?? 0);
   const summary = useQuery(dataDiffSummaryQuery(api, asked, run));
   const diffId = summary.data?.diffId;
-  // Main keeps a comparison until it is closed: close it when a new one replaces it or the tab goes.
-  useEffect(() => () => void (diffId && closeDataDiff(api, diffId).catch(() => undefined)), [api, diffId]);
+  // Main keeps a comparison until it is closed (or an hour unused): close one a new one replaces.
+  const shown = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    const previous = shown.current;
+    if (previous && previous !== diffId) void closeDataDiff(api, previous).catch(() => undefined);
+    if (diffId) shown.current = diffId;
+  }, [api, diffId]);
 
   const compare = () => {
     if (!other) return;
     const [base, target] = swapped ? [at, other] : [other, at];
-    setAsked({ base, target, schema, table });
-    setRun((n) => n + 1);
+    const next = { base, target, schema, table };
+    setAsked(next);
+    setRun(run + 1);
+    lastAsked.set(tabKey, { asked: next, run: run + 1, swapped });
   };
   const sameSide = other !== null && other.branch === at.branch && other.database === at.database;
 
