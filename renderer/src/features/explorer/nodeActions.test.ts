@@ -64,7 +64,7 @@ describe('nodeActions', () => {
       database: { name: `${at.branch}/databases/sales`, id: 'sales', postgresDatabase: 'sales' },
       children: [],
     };
-    expect(labels(database)).toEqual(['Data API…', 'SQL editor', 'Roles', 'Data API set-up']);
+    expect(labels(database)).toEqual(['Data API…', 'SQL editor', 'Data API console', 'Roles', 'Data API set-up']);
     const cloud: ExplorerNode = { ...database, at: { ...at, kind: 'cloud', workspaceId: 'ws-a' } };
     expect(labels(cloud)).toEqual(labels(database));
     const relation = (kind: 'table' | 'view'): ExplorerNode => ({

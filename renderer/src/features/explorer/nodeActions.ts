@@ -24,6 +24,8 @@ export type NodeAction =
   | { readonly kind: 'designTable' }
   /** The schema's tables and foreign keys as a diagram. */
   | { readonly kind: 'erDiagram' }
+  /** Any Data API request on the database, as a chosen identity. */
+  | { readonly kind: 'dataApiConsole' }
   | { readonly kind: 'protect' }
   | { readonly kind: 'unprotect' }
   | { readonly kind: 'deleteBranch' }
@@ -66,7 +68,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
         { kind: 'deleteEndpoint' },
       ];
     case 'database':
-      return [{ kind: 'dataApi' }, { kind: 'sqlEditor' }, { kind: 'roles' }, { kind: 'setup' }];
+      return [{ kind: 'dataApi' }, { kind: 'sqlEditor' }, { kind: 'dataApiConsole' }, { kind: 'roles' }, { kind: 'setup' }];
     case 'relation':
       // Row-level security applies to tables only.
       return node.relation.kind === 'table' || node.relation.kind === 'partitioned_table'
@@ -118,6 +120,8 @@ export function actionLabel(action: NodeAction): string {
       return 'Design table…';
     case 'erDiagram':
       return 'ER diagram';
+    case 'dataApiConsole':
+      return 'Data API console';
     case 'protect':
       return 'Protect branch';
     case 'unprotect':
