@@ -118,6 +118,7 @@ export function RequestEditor({
               <input
                 className="input api-console__header-value"
                 aria-label={`Header ${i + 1} value`}
+                placeholder="value (not sent while empty)"
                 list={values.length ? `${listId}-values-${i}` : undefined}
                 spellCheck={false}
                 value={h.value}

@@ -112,12 +112,12 @@ function decodeOnce(segment: string): string {
   }
 }
 
-/** The headers to send: ticked rows with a name, Authorization left out (see isAuthorizationHeader). */
+/** The headers to send: ticked rows with a name and a value (an empty row is a draft), Authorization left out (see isAuthorizationHeader). */
 export function sentHeaders(headers: readonly ConsoleHeader[]): Record<string, string> {
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const h of headers) {
     const name = h.name.trim();
-    if (!h.enabled || name === '' || isAuthorizationHeader(name)) continue;
+    if (!h.enabled || name === '' || h.value.trim() === '' || isAuthorizationHeader(name)) continue;
     // Repeated headers are joined as HTTP does (Prefer: a, b).
     const key = Object.keys(out).find((k) => k.toLowerCase() === name.toLowerCase()) ?? name;
     out[key] = out[key] !== undefined ? `${out[key]}, ${h.value}` : h.value;

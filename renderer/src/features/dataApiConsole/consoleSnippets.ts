@@ -39,7 +39,7 @@ export function consoleSnippet(kind: ConsoleSnippetKind, baseUrl: string, r: Con
   switch (kind) {
     case 'curl':
       return [
-        `curl ${r.method === 'HEAD' ? '--head' : r.method === 'GET' ? '' : `-X ${r.method} `}${shellQuote(url)}`.replace('  ', ' '),
+        ['curl', ...(r.method === 'HEAD' ? ['--head'] : r.method === 'GET' ? [] : ['-X', r.method]), shellQuote(url)].join(' '),
         `  -H "Authorization: Bearer $TOKEN"`,
         ...headers.map(([k, v]) => `  -H ${shellQuote(`${k}: ${v}`)}`),
         ...(sendsBody(r) ? [`  --data-raw ${shellQuote(r.body)}`] : []),
