@@ -30,6 +30,7 @@ describe('nodeActions', () => {
       'Set as default branch',
       'Protect branch',
       'Reset sample data…',
+      'Branch timeline',
       'Refresh',
       'Delete branch…',
     ]);
@@ -37,6 +38,7 @@ describe('nodeActions', () => {
       'New branch…',
       'New endpoint…',
       'Unprotect branch',
+      'Branch timeline',
       'Refresh',
       'Delete branch…',
     ]);

@@ -26,6 +26,8 @@ export type NodeAction =
   | { readonly kind: 'erDiagram' }
   /** Any Data API request on the database, as a chosen identity. */
   | { readonly kind: 'dataApiConsole' }
+  /** The project's branches along time (parents, creation points, expiry). */
+  | { readonly kind: 'branchTimeline' }
   | { readonly kind: 'protect' }
   | { readonly kind: 'unprotect' }
   | { readonly kind: 'deleteBranch' }
@@ -49,7 +51,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
       ];
     }
     case 'project':
-      return [{ kind: 'createBranch' }, { kind: 'refresh' }];
+      return [{ kind: 'createBranch' }, { kind: 'branchTimeline' }, { kind: 'refresh' }];
     case 'branch':
       return [
         { kind: 'createBranch' },
@@ -57,6 +59,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
         ...(node.branch.isDefault ? [] : [{ kind: 'setDefault' } as const]),
         node.branch.isProtected ? { kind: 'unprotect' } : { kind: 'protect' },
         ...(node.workspaceId === LOCAL_WORKSPACE_ID && !node.branch.isProtected ? [{ kind: 'resetSample' } as const] : []),
+        { kind: 'branchTimeline' },
         { kind: 'refresh' },
         { kind: 'deleteBranch' },
       ];
@@ -122,6 +125,8 @@ export function actionLabel(action: NodeAction): string {
       return 'ER diagram';
     case 'dataApiConsole':
       return 'Data API console';
+    case 'branchTimeline':
+      return 'Branch timeline';
     case 'protect':
       return 'Protect branch';
     case 'unprotect':

@@ -66,6 +66,7 @@ export function useNodeActions({ onOpen, onTool, items }: NodeActionsOptions) {
       case 'createEndpoint':
       case 'deleteEndpoint':
       case 'dataApi':
+      case 'branchTimeline':
       case 'replaceToken':
       case 'removeWorkspace': {
         const next = dialogFor(node, action);
