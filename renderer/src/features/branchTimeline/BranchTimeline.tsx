@@ -27,7 +27,7 @@ export function BranchTimeline({
   const x = (t: number) => LABEL_W + ((t - from) / (to - from)) * PLOT_W;
   const y = (index: number) => AXIS_H + index * LANE_H + LANE_H / 2;
   const height = AXIS_H + lanes.length * LANE_H + 8;
-  const width = LABEL_W + PLOT_W + 24;
+  const width = LABEL_W + PLOT_W + 16;
   const ticks = timeTicks(from, to);
   const span = to - from;
   const onKey = (lane: TimelineLane) => (e: KeyboardEvent) => {
@@ -100,10 +100,19 @@ export function BranchTimeline({
             )}
             <line className="branch-timeline__bar" x1={x0} x2={Math.max(xEnd, x0 + 2)} y1={ly} y2={ly} />
             <circle className="branch-timeline__start" cx={x0} cy={ly} r={4} />
-            {lane.expire !== null && !expired && (
+            {lane.expire !== null && !expired && lane.expire <= to && (
               <>
                 <line className="branch-timeline__ttl" x1={xEnd} x2={x(lane.expire)} y1={ly} y2={ly} />
                 <path className="branch-timeline__expiry" d={expiryMark(x(lane.expire), ly)} />
+              </>
+            )}
+            {lane.expire !== null && lane.expire > to && (
+              <>
+                <line className="branch-timeline__ttl" x1={xEnd} x2={LABEL_W + PLOT_W} y1={ly} y2={ly} />
+                <path className="branch-timeline__expiry" d={laterMark(LABEL_W + PLOT_W, ly)} />
+                <text className="branch-timeline__expires" x={LABEL_W + PLOT_W - 4} y={ly - 6} textAnchor="end">
+                  expires {when(lane.expire)}
+                </text>
               </>
             )}
             {expired && <path className="branch-timeline__expiry" d={expiryMark(xEnd, ly)} />}
@@ -112,6 +121,11 @@ export function BranchTimeline({
       })}
     </svg>
   );
+}
+
+/** An arrow at the right edge: the branch expires after the axis ends. */
+function laterMark(cx: number, cy: number): string {
+  return `M ${cx - 6} ${cy - 5} L ${cx} ${cy} L ${cx - 6} ${cy + 5}`;
 }
 
 /** An × where the branch expires. */

@@ -61,7 +61,7 @@ export function BranchTimelineDialog({
           <p className="branch-timeline__legend">
             <span>● created</span>
             <span>curve: branched from its parent at that point</span>
-            <span>× expires</span>
+            <span>× expires (→ later, date given)</span>
             <span>dashed red line: now</span>
             <span>Enter or click: select the branch in the explorer</span>
           </p>

@@ -23,7 +23,7 @@ export interface TimelineLane {
 
 export interface TimelineLayout {
   readonly lanes: readonly TimelineLane[];
-  /** The axis: from the oldest start to now (or the latest expiry, if later), with a little margin. */
+  /** The axis: from the oldest start to now, with a little margin (later expiries point past its end). */
   readonly from: number;
   readonly to: number;
   readonly now: number;
@@ -48,11 +48,16 @@ export function layoutTimeline(branches: readonly BranchSummary[], now: number):
     for (const child of children) visit(child, index, [...ancestors, branch.name]);
   };
   for (const root of branchForest(branches)) visit(root, null, []);
-  const times = lanes.flatMap((l) => [l.start, ...(l.fork !== null ? [l.fork] : []), ...(l.expire !== null ? [l.expire] : [])]);
+  // The axis is the past up to now: a branch that expires later points past the right edge (with
+  // its date), so a day's TTL does not squeeze an hour of history into a corner.
+  const times = lanes.flatMap((l) => [
+    l.start,
+    ...(l.fork !== null ? [l.fork] : []),
+    ...(l.expire !== null && l.expire <= now ? [l.expire] : []),
+  ]);
   const earliest = Math.min(now, ...times);
-  const latest = Math.max(now, ...times);
-  const margin = Math.max((latest - earliest) * 0.04, 60_000);
-  return { lanes, from: earliest - margin, to: latest + margin, now };
+  const margin = Math.max((now - earliest) * 0.08, 60_000);
+  return { lanes, from: earliest - margin, to: now + margin, now };
 }
 
 function startOf(b: BranchSummary, now: number): number {
