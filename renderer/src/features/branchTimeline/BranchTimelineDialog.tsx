@@ -59,8 +59,8 @@ export function BranchTimelineDialog({
             <BranchTimeline branches={branches.data} now={now} onSelect={onSelect} />
           </div>
           <p className="branch-timeline__legend">
-            <span>● created</span>
-            <span>curve: branched from its parent at that point</span>
+            <span>○ created</span>
+            <span>● on the parent: the point it was branched from</span>
             <span>× expires (→ later, date given)</span>
             <span>dashed red line: now</span>
             <span>Enter or click: select the branch in the explorer</span>
