@@ -56,7 +56,9 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await protectProduction(false);
-  await sql(`DROP TABLE IF EXISTS public.console_notes; DROP FUNCTION IF EXISTS public.console_add(int, int); NOTIFY pgrst, 'reload schema'`);
+  await sql(
+    `DROP TABLE IF EXISTS public.console_notes; DROP FUNCTION IF EXISTS public.console_add(int, int); NOTIFY pgrst, 'reload schema'`,
+  );
 });
 
 async function openConsole(page: Page) {
@@ -163,7 +165,10 @@ test.describe('at 1280×720', () => {
     await expect(page.getByRole('tab', { name: 'Data API console' })).toHaveAttribute('aria-selected', 'true');
     await request.getByLabel('Path and query').fill('/public/');
     await request.getByRole('button', { name: 'History' }).click();
-    await page.getByRole('complementary').getByRole('button', { name: /^Saved/ }).click();
+    await page
+      .getByRole('complementary')
+      .getByRole('button', { name: /^Saved/ })
+      .click();
     await page.getByRole('complementary', { name: 'Saved requests' }).getByRole('button', { name: 'first two notes', exact: true }).click();
     await expect(request.getByLabel('Path and query')).toHaveValue('/public/console_notes?select=id&id=lt.3');
     await request.getByRole('button', { name: 'Send', exact: true }).click();
