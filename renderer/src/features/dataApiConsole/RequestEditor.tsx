@@ -1,5 +1,8 @@
+import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
 import type { Location } from '../../../../shared/contract/location';
+import { schemasQuery } from '../../api/catalog';
+import { usePierApi } from '../../api/PierApiContext';
 import { CodeEditor } from '../../ui/codeEditor/CodeEditor';
 import { Icon } from '../../ui/Icon';
 import { ViewAsPicker } from '../grid/ViewAsPicker';
@@ -36,6 +39,20 @@ export function RequestEditor({
   onSnippets: () => void;
 }) {
   const listId = useId();
+  const api = usePierApi();
+  // The database's schemas, tables and functions: offered as paths and as profile values.
+  const catalog = useQuery(schemasQuery(api, at));
+  const schemaNames = catalog.data?.schemas.map((sc) => sc.name) ?? [];
+  const paths = (catalog.data?.schemas ?? []).flatMap((sc) => [
+    ...sc.relations.map((r) => `/${sc.name}/${r.name}`),
+    ...sc.routines.filter((r) => r.kind === 'function').map((r) => `/${sc.name}/rpc/${r.name}`),
+  ]);
+  const valuesOf = (name: string): readonly string[] => {
+    const known = canonicalName(name);
+    if (known === 'Accept-Profile' || known === 'Content-Profile')
+      return schemaNames.length ? schemaNames : (KNOWN_HEADERS.get(known) ?? []);
+    return KNOWN_HEADERS.get(known) ?? [];
+  };
   const set = (patch: Partial<ConsoleRequest>) => onChange({ ...request, ...patch });
   const setHeader = (index: number, patch: Partial<ConsoleRequest['headers'][number]>) =>
     set({ headers: request.headers.map((h, i) => (i === index ? { ...h, ...patch } : h)) });
@@ -62,6 +79,7 @@ export function RequestEditor({
           aria-label="Path and query"
           spellCheck={false}
           placeholder="/public/clients?select=*&id=gt.1"
+          list={`${listId}-paths`}
           value={request.target}
           onChange={(e) => set({ target: e.target.value })}
           onKeyDown={(e) => {
@@ -92,13 +110,18 @@ export function RequestEditor({
       </div>
       <fieldset className="api-console__headers">
         <legend>Headers</legend>
+        <datalist id={`${listId}-paths`}>
+          {[...new Set(paths)].map((p) => (
+            <option key={p} value={p} />
+          ))}
+        </datalist>
         <datalist id={`${listId}-names`}>
           {[...KNOWN_HEADERS.keys()].map((n) => (
             <option key={n} value={n} />
           ))}
         </datalist>
         {request.headers.map((h, i) => {
-          const values = KNOWN_HEADERS.get(canonicalName(h.name)) ?? [];
+          const values = valuesOf(h.name);
           return (
             <div className="api-console__header" key={i}>
               <input
