@@ -66,6 +66,7 @@ export function useNodeActions({ onOpen, onTool, items }: NodeActionsOptions) {
       case 'createEndpoint':
       case 'deleteEndpoint':
       case 'dataApi':
+      case 'branchTimeline':
       case 'replaceToken':
       case 'removeWorkspace': {
         const next = dialogFor(node, action);
@@ -111,6 +112,9 @@ export function useNodeActions({ onOpen, onTool, items }: NodeActionsOptions) {
         return;
       case 'compareData':
         if (node.kind === 'relation') onTool?.({ tool: 'dataDiff', schema: node.relation.schema, table: node.relation.name, at: node.at });
+        return;
+      case 'dataApiConsole':
+        if (node.kind === 'database') onTool?.({ tool: 'dataApiConsole', at: node.at });
         return;
       default:
         assertNever(action, 'node action');

@@ -21,7 +21,9 @@ export type Tab =
   /** A schema's tables and foreign keys, drawn. */
   | { readonly kind: 'erDiagram'; readonly id: string; readonly at: Location; readonly schema: string }
   /** A table's data compared with another branch or database. */
-  | { readonly kind: 'dataDiff'; readonly id: string; readonly at: Location; readonly schema: string; readonly table: string };
+  | { readonly kind: 'dataDiff'; readonly id: string; readonly at: Location; readonly schema: string; readonly table: string }
+  /** The Data API console of a branch's database. */
+  | { readonly kind: 'dataApiConsole'; readonly id: string; readonly at: Location };
 
 const idOf = (kind: Tab['kind'], at: Location, ...parts: readonly (string | number)[]) =>
   `${kind}:${JSON.stringify([...locationKey(at), ...parts])}`;
@@ -60,6 +62,7 @@ export const openTab = {
     schema,
     table,
   }),
+  dataApiConsole: (at: Location): Tab => ({ kind: 'dataApiConsole', id: idOf('dataApiConsole', at), at }),
 };
 
 /** The tab a tool request opens (a new SQL tab each time; the others are one per location). */
@@ -81,6 +84,8 @@ export function toolTab(state: TabsState, request: ToolRequest): Tab {
       return openTab.erDiagram(request.at, request.schema);
     case 'dataDiff':
       return openTab.dataDiff(request.at, request.schema, request.table);
+    case 'dataApiConsole':
+      return openTab.dataApiConsole(request.at);
     default:
       return assertNever(request, 'tool request');
   }
@@ -151,6 +156,8 @@ function tabName(tab: Tab): string {
       return `ER diagram · ${tab.schema}`;
     case 'dataDiff':
       return `Compare data · ${tab.schema}.${tab.table}`;
+    case 'dataApiConsole':
+      return 'Data API console';
     default:
       return assertNever(tab, 'tab kind');
   }
