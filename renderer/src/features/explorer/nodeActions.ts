@@ -24,6 +24,8 @@ export type NodeAction =
   | { readonly kind: 'designTable' }
   /** The schema's tables and foreign keys as a diagram. */
   | { readonly kind: 'erDiagram' }
+  /** The table's data compared with another branch or database. */
+  | { readonly kind: 'compareData' }
   /** Any Data API request on the database, as a chosen identity. */
   | { readonly kind: 'dataApiConsole' }
   /** The project's branches along time (parents, creation points, expiry). */
@@ -75,7 +77,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
     case 'relation':
       // Row-level security applies to tables only.
       return node.relation.kind === 'table' || node.relation.kind === 'partitioned_table'
-        ? [{ kind: 'open' }, { kind: 'designTable' }, { kind: 'policies' }]
+        ? [{ kind: 'open' }, { kind: 'designTable' }, { kind: 'policies' }, { kind: 'compareData' }]
         : [{ kind: 'open' }];
     case 'schema':
       return [{ kind: 'newTable' }, { kind: 'erDiagram' }];
@@ -123,6 +125,8 @@ export function actionLabel(action: NodeAction): string {
       return 'Design table…';
     case 'erDiagram':
       return 'ER diagram';
+    case 'compareData':
+      return 'Compare data…';
     case 'dataApiConsole':
       return 'Data API console';
     case 'branchTimeline':

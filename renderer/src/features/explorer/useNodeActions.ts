@@ -110,6 +110,9 @@ export function useNodeActions({ onOpen, onTool, items }: NodeActionsOptions) {
       case 'erDiagram':
         if (node.kind === 'schema') onTool?.({ tool: 'erDiagram', schema: node.label, at: node.at });
         return;
+      case 'compareData':
+        if (node.kind === 'relation') onTool?.({ tool: 'dataDiff', schema: node.relation.schema, table: node.relation.name, at: node.at });
+        return;
       case 'dataApiConsole':
         if (node.kind === 'database') onTool?.({ tool: 'dataApiConsole', at: node.at });
         return;
