@@ -413,7 +413,7 @@ export function createEngine(options: EngineOptions): Engine {
         log(`Data API request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         response = errorResponse(internalError(err instanceof Error ? err.message : String(err)));
       }
-      Object.assign(response.headers, corsHeaders(options.cors, req.headers));
+      if (options.cors) Object.assign(response.headers, corsHeaders(options.cors, req.headers));
       // The answer depends on these request headers (PostgREST sends this on every success).
       if (response.status < 400) {
         const vary = response.headers['vary'];

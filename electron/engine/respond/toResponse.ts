@@ -23,8 +23,14 @@ export interface Timings {
 
 export function serverTiming(t: Partial<Timings>): string {
   let out = '';
-  for (const k in t) out += `${out === '' ? '' : ', '}${k};dur=${t[k as keyof Timings]!.toFixed(1)}`;
+  for (const k in t) out += `${out === '' ? '' : ', '}${k};dur=${oneDecimal(t[k as keyof Timings]!)}`;
   return out;
+}
+
+/** `x.toFixed(1)` for the durations (non-negative, small) without its cost on every response. */
+function oneDecimal(x: number): string {
+  const tenths = Math.round(x * 10);
+  return Number.isSafeInteger(tenths) && tenths >= 0 ? `${Math.floor(tenths / 10)}.${tenths % 10}` : x.toFixed(1);
 }
 
 /** An error → its response: PostgREST's body, the status and headers the error was made with. */
