@@ -297,9 +297,16 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-/** wrk (a C load generator, `apt-get install wrk`) unless PIER_BENCH_LOAD=node or it is missing. */
+/**
+ * PIER_BENCH_LOAD=inprocess: engine.handle() called directly, no HTTP, so the engine's own CPU per
+ * request is measured without a load generator or sockets beside it (steadier on a busy machine;
+ * the floor server is skipped).
+ */
+const IN_PROCESS = process.env.PIER_BENCH_LOAD === 'inprocess';
+
+/** wrk (a C load generator, `apt-get install wrk`) unless PIER_BENCH_LOAD=node/inprocess or it is missing. */
 function wrkPath(): string | undefined {
-  if (process.env.PIER_BENCH_LOAD === 'node') return undefined;
+  if (process.env.PIER_BENCH_LOAD === 'node' || IN_PROCESS) return undefined;
   return ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((c) => existsSync(c));
 }
 
@@ -349,7 +356,44 @@ async function runWrk(bin: string, dir: string, url: string, s: Scenario, maxId:
   return { rps: m.requests / (m.duration_us / 1e6), p50: m.p50_us / 1000, p99: m.p99_us / 1000, failed: m.failed, ...(cpu && { cpu }) };
 }
 
-async function runLoad(url: string, s: Scenario, maxId: number, dir: string): Promise<Measured> {
+/**
+ * CONCURRENCY loops calling engine.handle for `seconds` (a scenario's target is the engine's own
+ * path); the CPU of this process is the engine's. Not with --workers (this process's engine then
+ * has one connection).
+ */
+async function runInProcess(engine: ReturnType<typeof createEngine>, s: Scenario, maxId: number, seconds: number): Promise<Measured> {
+  const [pathPart, query = ''] = s.target.split('?') as [string, string?];
+  const body = s.body === undefined ? undefined : Buffer.from(s.body);
+  const headers: Record<string, string> = { host: '127.0.0.1', 'user-agent': 'wrk', accept: '*/*', ...s.headers };
+  if (body) headers['content-length'] = String(body.length);
+  const lat: number[] = [];
+  let count = 0;
+  let failed = 0;
+  const before = cpuSnapshot(postmasterPid);
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  const loop = async () => {
+    while (performance.now() < end) {
+      const rawQuery = query.replace('{id}', String(1 + Math.floor(Math.random() * maxId)));
+      const started = performance.now();
+      const r = await engine.handle({ method: s.method, path: pathPart, rawQuery, headers, ...(body && { body }) });
+      lat.push(performance.now() - started);
+      count++;
+      if (r.status >= 400) failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, loop));
+  const elapsed = (performance.now() - t0) / 1000;
+  const cpu = cpuPerRequest(before, cpuSnapshot(postmasterPid), count, false, false);
+  lat.sort((a, b) => a - b);
+  return { rps: count / elapsed, p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), failed, ...(cpu && { cpu }) };
+}
+
+async function runLoad(url: string, s: Scenario, maxId: number, dir: string, engine?: ReturnType<typeof createEngine>): Promise<Measured> {
+  if (IN_PROCESS && engine) {
+    await runInProcess(engine, s, maxId, 1); // warm-up
+    return runInProcess(engine, s, maxId, SECONDS);
+  }
   const wrk = wrkPath();
   if (!wrk) return runNodeLoad(url, s, maxId);
   await runWrk(wrk, dir, url, s, maxId, 1); // warm-up, like the node generator's first second
@@ -702,18 +746,20 @@ async function runPrimary(): Promise<void> {
       : 'pgbench not found (apt-get install postgresql-client, or set PIER_PGBENCH): ratios skipped';
     console.log(pgbench ? `pgbench: ${pgbench} (-M ${PREPARE ? 'prepared' : 'extended'}, one pipeline per transaction)` : noPgbench);
     console.log(
-      wrkPath()
-        ? `load generator: wrk, 2 threads, ${CONCURRENCY} connections`
-        : 'load generator: node:http on a worker thread (apt-get install wrk for a C one that leaves the cores to the engine)',
+      IN_PROCESS
+        ? `load: engine.handle() in process, ${CONCURRENCY} loops, no HTTP (PIER_BENCH_LOAD=inprocess; the engine's CPU includes the loops')`
+        : wrkPath()
+          ? `load generator: wrk, 2 threads, ${CONCURRENCY} connections`
+          : 'load generator: node:http on a worker thread (apt-get install wrk for a C one that leaves the cores to the engine)',
     );
     const rows: string[] = [];
     for (const [i, s] of SCENARIOS.entries()) {
       if (ONLY && !ONLY.includes(i + 1)) continue;
-      const e = await runLoad(url, s, CLIENTS, dir);
+      const e = await runLoad(url, s, CLIENTS, dir, engine);
       const pad = ''.padEnd(28);
       let line = `${s.name.padEnd(28)} engine ${fmt(e)}`;
-      if (e.cpu) line += `\n${pad}        ${fmtCpu(e, 'wrk')}`;
-      if (FLOOR && s.method === 'GET') {
+      if (e.cpu) line += `\n${pad}        ${fmtCpu(e, IN_PROCESS ? 'client (none)' : 'wrk')}`;
+      if (FLOOR && !IN_PROCESS && s.method === 'GET') {
         const floor = await serveFloor(dbUrl.toString(), engineTransaction({ cache, fingerprint }, s, httpPort));
         try {
           const f = await runLoad(`http://127.0.0.1:${(floor.server.address() as AddressInfo).port}${PREFIX(database)}`, s, CLIENTS, dir);

@@ -258,22 +258,40 @@ export function createEngine(options: EngineOptions): Engine {
       ? errorResponse(bodyTooLarge(`The body has ${req.body.length} bytes; the limit is ${maxBodyBytes} bytes.`))
       : undefined;
 
-  /** What the statement runs under: the role and request settings (see runQuery). */
+  /** db-pre-request, quoted, per configuration (asked on every request; a reload brings a new one). */
+  const preRequests = new WeakMap<DataApiConfig, string | null>();
+  const preRequestOf = (config: DataApiConfig): string | undefined => {
+    let quoted = preRequests.get(config);
+    if (quoted === undefined)
+      preRequests.set(config, (quoted = config.preRequest === undefined ? null : quoteQualifiedName(config.preRequest)));
+    return quoted ?? undefined;
+  };
+
+  /**
+   * What the statement runs under: the role and request settings (see runQuery). Built as one
+   * literal with every field (undefined where absent): it is made on every request, and spreads
+   * of conditional parts cost allocations and copies there.
+   */
   const contextOf = (
     principal: { role: string; claims: Readonly<Record<string, unknown>> },
     api: ApiRequest,
     plan: ActionPlan,
     cache: SchemaCache,
+    privilegeCheck: RequestContext['privileges'],
   ): RequestContext => ({
     role: principal.role,
     claims: principal.claims,
     method: api.method,
     path: api.path,
     headers: api.headers,
-    ...(options.statementTimeoutMs !== undefined && { statementTimeoutMs: options.statementTimeoutMs }),
-    ...(plan.timezone !== undefined && { timezone: plan.timezone }),
+    statementTimeoutMs: options.statementTimeoutMs,
+    timezone: plan.timezone,
     searchPath: searchPathOf(planSchema(plan), cache.config),
-    ...(cache.config.preRequest !== undefined && { preRequest: quoteQualifiedName(cache.config.preRequest) }),
+    preRequest: preRequestOf(cache.config),
+    readWrite: plan.kind === 'mutate' || (plan.kind === 'call' && !plan.readOnly),
+    settle: transactionEnd(plan),
+    preparedEpoch: options.prepareStatements !== false ? cache : undefined,
+    privileges: privilegeCheck,
   });
 
   async function handle(req: EngineRequest, trusted: TrustedCaller | undefined): Promise<EngineResponse> {
@@ -326,15 +344,8 @@ export function createEngine(options: EngineOptions): Engine {
         });
       }
     }
-    const settle = transactionEnd(plan.value);
     const t2 = performance.now();
-    const ctx: RequestContext = {
-      ...contextOf(principal.value, api, plan.value, cache.value),
-      readWrite: plan.value.kind === 'mutate' || (plan.value.kind === 'call' && !plan.value.readOnly),
-      ...(settle !== undefined && { settle }),
-      ...(options.prepareStatements !== false && { preparedEpoch: cache.value }),
-      privileges: privileges.check(plan.value, cache.value),
-    };
+    const ctx = contextOf(principal.value, api, plan.value, cache.value, privileges.check(plan.value, cache.value));
     let result = await runQuery(options.pool, sql, ctx, lanes);
     if (!result.ok && result.error.step === 'rowSecurity') {
       // Row-level security applies to a table of this read after all: guard it from now on and run the read again.
@@ -373,7 +384,9 @@ export function createEngine(options: EngineOptions): Engine {
       if (!plan.ok) return refuse(i, errorResponse(plan.error));
       if (plan.value.kind === 'openapi') return refuse(i, errorResponse(descriptionNotInTransaction()));
       const principal = { role: trusted.role, claims: trusted.claims ?? { role: trusted.role } };
-      planned.push({ plan: plan.value, query: buildQuery(plan.value), ctx: contextOf(principal, parsed.value, plan.value, cache.value) });
+      // runInOneTransaction keeps its own BEGIN … COMMIT, READ WRITE and guard; it reads the settings only.
+      const ctx = contextOf(principal, parsed.value, plan.value, cache.value, undefined);
+      planned.push({ plan: plan.value, query: buildQuery(plan.value), ctx });
     }
     const respond = (i: number, r: DbResult) => toResponse(planned[i]!.plan, r, { rawQuery: reqs[i]!.rawQuery });
     const run = await runInOneTransaction(options.pool, planned, (i, r) => respond(i, r).status < 400, rollback);
@@ -400,7 +413,7 @@ export function createEngine(options: EngineOptions): Engine {
         log(`Data API request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         response = errorResponse(internalError(err instanceof Error ? err.message : String(err)));
       }
-      Object.assign(response.headers, corsHeaders(options.cors, req.headers));
+      if (options.cors) Object.assign(response.headers, corsHeaders(options.cors, req.headers));
       // The answer depends on these request headers (PostgREST sends this on every success).
       if (response.status < 400) {
         const vary = response.headers['vary'];

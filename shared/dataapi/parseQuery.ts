@@ -502,7 +502,7 @@ function parsePaging(what: 'limit' | 'offset', param: string, text: string): Par
  */
 export function splitQueryString(query: string): [string, string][] {
   const out: [string, string][] = [];
-  for (const part of query.replace(/^\?/, '').split('&')) {
+  for (const part of (query.startsWith('?') ? query.slice(1) : query).split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
     const rawKey = eq < 0 ? part : part.slice(0, eq);
@@ -513,6 +513,8 @@ export function splitQueryString(query: string): [string, string][] {
 }
 
 function decodeComponent(s: string): string {
+  // Most names and values have nothing to decode (asked for every parameter of every request).
+  if (!s.includes('%') && !s.includes('+')) return s;
   const spaced = s.replace(/\+/g, ' ');
   try {
     return decodeURIComponent(spaced);

@@ -102,11 +102,23 @@ export function createAuthenticator(
     return r.payload;
   };
 
+  // The anonymous principal is the same object for every request of its role, so what is derived
+  // from it per request (request.jwt.claims' JSON, see runQuery) is worked out once.
+  const anonymous = new Map<string, Outcome<Principal>>();
+  const anonymousAs = (role: string): Outcome<Principal> => {
+    let outcome = anonymous.get(role);
+    if (!outcome) {
+      outcome = Object.freeze({ ok: true, value: Object.freeze({ role, claims: Object.freeze({ role }), anonymous: true }) });
+      anonymous.set(role, outcome);
+    }
+    return outcome;
+  };
+
   return {
     async authenticate(bearer, anonOverride) {
       const anonRole = anonOverride ?? configuredAnonRole;
       if (bearer === undefined) {
-        if (anonRole !== undefined) return { ok: true, value: { role: anonRole, claims: { role: anonRole }, anonymous: true } };
+        if (anonRole !== undefined) return anonymousAs(anonRole);
         return failWith(anonymousDisabled('Send a token in the Authorization header: "Bearer <token>".'));
       }
       if (typeof bearer !== 'string') {

@@ -66,8 +66,10 @@ export function checkedSettings(
   check: PrivilegeCheck | { readonly kind: 'none' },
   fingerprint = '',
 ): BatchStatement {
-  const extra = check.kind === 'guarded' ? [fingerprint] : check.kind === 'rowSecurityOff' ? check.relations : [];
-  return { text: checkedText(settings, check), values: [...settings.values, ...extra], discardRows: true };
+  const values = settings.values.slice();
+  if (check.kind === 'guarded') values.push(fingerprint);
+  else if (check.kind === 'rowSecurityOff') for (const r of check.relations) values.push(r);
+  return { text: checkedText(settings, check), values, discardRows: true };
 }
 
 /** The checked statement's text, kept per check (a remembered read's check is the same object every time). */
@@ -119,11 +121,11 @@ export function privilegedBatch(
   statements: readonly BatchStatement[],
   fresh = false,
 ): BatchPlan {
-  if (check.kind === 'rowSecurityOff') return { statements: [checkedSettings(settings, check), ...statements], prelude: 0 };
+  if (check.kind === 'rowSecurityOff') return { statements: [checkedSettings(settings, check)].concat(statements), prelude: 0 };
   const known = fresh ? undefined : fingerprints.get(connection);
   if (known !== undefined) {
     return {
-      statements: [checkedSettings(settings, check, known), ...statements],
+      statements: [checkedSettings(settings, check, known)].concat(statements),
       prelude: 0,
       failed: (err) => {
         if (isPrivilegesChanged(err)) fingerprints.delete(connection);

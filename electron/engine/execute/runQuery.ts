@@ -98,25 +98,45 @@ function cookiesOf(header: string | undefined): Record<string, string> {
   return Object.fromEntries(pairs);
 }
 
+/** request.jwt.claims' JSON per claims object: the anonymous principal's is the same object every request. */
+const claimsJson = new WeakMap<object, string>();
+
+function claimsText(claims: Readonly<Record<string, unknown>>): string {
+  let json = claimsJson.get(claims);
+  if (json === undefined) claimsJson.set(claims, (json = JSON.stringify(claims)));
+  return json;
+}
+
 /** The parameters of SETTINGS_SQL for a request. */
 export function settingsValues(ctx: RequestContext): (string | null)[] {
+  const cookie = ctx.headers['cookie'];
   return [
     ctx.role,
-    JSON.stringify(ctx.claims),
+    claimsText(ctx.claims),
     ctx.method,
     ctx.path,
     JSON.stringify(ctx.headers),
-    JSON.stringify(cookiesOf(ctx.headers['cookie'])),
-    String(ctx.statementTimeoutMs ?? 0),
+    cookie === undefined ? '{}' : JSON.stringify(cookiesOf(cookie)),
+    ctx.statementTimeoutMs === undefined ? '0' : String(ctx.statementTimeoutMs),
     ctx.timezone ?? null,
     ctx.readWrite ? 'off' : 'on',
     ctx.searchPath ?? null,
   ];
 }
 
+/** The pre-request call per function name (the same few names on every request). */
+const preRequestStatements = new Map<string, BatchStatement>();
+
 /** The pre-request call, as a statement of the request's batch (its row is never read). */
-function preRequestStatement(ctx: RequestContext): BatchStatement[] {
-  return ctx.preRequest === undefined ? [] : [{ text: `SELECT ${ctx.preRequest}()`, values: [], discardRows: true }];
+function preRequestStatement(ctx: RequestContext): BatchStatement | undefined {
+  if (ctx.preRequest === undefined) return undefined;
+  let statement = preRequestStatements.get(ctx.preRequest);
+  if (!statement) {
+    statement = { text: `SELECT ${ctx.preRequest}()`, values: [], discardRows: true };
+    if (preRequestStatements.size > 100) preRequestStatements.clear();
+    preRequestStatements.set(ctx.preRequest, statement);
+  }
+  return statement;
 }
 
 /** The BEGIN a request's transaction starts with. */
@@ -223,7 +243,8 @@ async function runSettled(
   try {
     for (const s of checked.before) steps.push(send('role', s.text, s.values));
     steps.push(send('query', beginSql(ctx.readWrite ?? false)), send('role', checked.settings.text, checked.settings.values));
-    for (const pre of preRequestStatement(ctx)) steps.push(send('query', pre.text));
+    const pre = preRequestStatement(ctx);
+    if (pre) steps.push(send('query', pre.text));
     explain = query.explain ? send('query', query.explain.text, query.explain.values) : undefined;
     if (explain) steps.push(explain);
     main = send('query', query.main.text, query.main.values);
@@ -265,7 +286,11 @@ async function runSettled(
  */
 function batchOf(query: SqlQuery, ctx: RequestContext, fresh: boolean): BatchBuilder {
   const settings = { text: SETTINGS_SQL, values: settingsValues(ctx) };
-  const statements = [...preRequestStatement(ctx), ...(query.explain ? [query.explain] : []), query.main];
+  const statements: BatchStatement[] = [];
+  const pre = preRequestStatement(ctx);
+  if (pre) statements.push(pre);
+  if (query.explain) statements.push(query.explain);
+  statements.push(query.main);
   return (connection) => privilegedBatch(connection, settings, ctx.privileges ?? GUARDED, statements, fresh);
 }
 
@@ -465,7 +490,8 @@ async function runItems(
       break;
     }
     try {
-      for (const pre of preRequestStatement(ctx)) await client.query(pre.text);
+      const pre = preRequestStatement(ctx);
+      if (pre) await client.query(pre.text);
       const explain = query.explain ? client.query(query.explain.text, [...query.explain.values]) : undefined;
       explain?.catch(() => undefined); // awaited in resultOf; this only keeps an early failure from being "unhandled"
       const value = await resultOf(client.query(query.main.text, [...query.main.values]), explain, started);

@@ -21,7 +21,20 @@ export interface HttpInput {
   readonly body?: Buffer;
 }
 
+/** Targets per path: clients repeat the same few (outcomes are never changed, so they are shared). */
+const targets = new Map<string, Outcome<ApiTarget>>();
+
 function parsePath(path: string): Outcome<ApiTarget> {
+  let target = targets.get(path);
+  if (target === undefined) {
+    target = parseNewPath(path);
+    if (targets.size >= 1000) targets.clear();
+    targets.set(path, target);
+  }
+  return target;
+}
+
+function parseNewPath(path: string): Outcome<ApiTarget> {
   let segments: string[];
   try {
     segments = path
@@ -162,6 +175,14 @@ function nameList(rawQuery: string, key: string): string[] | undefined {
     .map((s) => (s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s));
 }
 
+/** The headers that have a value: the input itself when all have one (the usual case; it is only read). */
+function definedHeaders(h: Readonly<Record<string, string | undefined>>): Readonly<Record<string, string>> {
+  for (const name in h) {
+    if (h[name] === undefined) return Object.fromEntries(Object.entries(h).filter((e): e is [string, string] => e[1] !== undefined));
+  }
+  return h as Readonly<Record<string, string>>;
+}
+
 /**
  * `query`: the query string already read — its decoded parameters, or the read query itself
  * (the engine passes an empty one when a remembered plan stands in for it, see ReadTemplates).
@@ -192,7 +213,7 @@ export function parseRequest(input: HttpInput, query?: ReadQuery | readonly (rea
   const range = parseRange(h['range'], h['range-unit']);
   if (!range.ok) return range;
   // fromEntries defines own properties: a header named `__proto__` stays a header (and the object stays fast).
-  const headers = Object.fromEntries(Object.entries(h).filter((e): e is [string, string] => e[1] !== undefined));
+  const headers = definedHeaders(h);
   const writes = action.value.kind === 'mutate' || (action.value.kind === 'call' && !action.value.readOnly);
   const profile = writes ? (h['content-profile'] ?? h['accept-profile']) : h['accept-profile'];
   const preferences = parsePrefer(h['prefer']);

@@ -23,8 +23,14 @@ export interface Timings {
 
 export function serverTiming(t: Partial<Timings>): string {
   let out = '';
-  for (const k in t) out += `${out === '' ? '' : ', '}${k};dur=${t[k as keyof Timings]!.toFixed(1)}`;
+  for (const k in t) out += `${out === '' ? '' : ', '}${k};dur=${oneDecimal(t[k as keyof Timings]!)}`;
   return out;
+}
+
+/** `x.toFixed(1)` for the durations (non-negative, small) without its cost on every response. */
+function oneDecimal(x: number): string {
+  const tenths = Math.round(x * 10);
+  return Number.isSafeInteger(tenths) && tenths >= 0 ? `${Math.floor(tenths / 10)}.${tenths % 10}` : x.toFixed(1);
 }
 
 /** An error → its response: PostgREST's body, the status and headers the error was made with. */
@@ -212,6 +218,8 @@ function outOfRange(lower: number, total: number, headOnly: boolean): EngineResp
  */
 export function contentLocation(name: string, rawQuery: string): string {
   if (rawQuery === '') return `/${escapeComponent(name)}`;
+  // Sent with every read: a query string already in canonical form (the usual one) is kept as it is.
+  if (isCanonical(rawQuery)) return `/${escapeComponent(name)}?${rawQuery}`;
   const pairs: [string, string][] = [];
   for (const part of rawQuery.split('&')) {
     if (part === '') continue;
@@ -229,6 +237,40 @@ export function contentLocation(name: string, rawQuery: string): string {
   return `/${escapeComponent(name)}?${out}`;
 }
 
+/**
+ * `k=v&k2=v2` with keys in strictly ascending order, each pair with exactly one `=`, and only
+ * characters escapeComponent keeps: decoding, sorting and escaping would give it back unchanged.
+ */
+function isCanonical(rawQuery: string): boolean {
+  let keyStart = 0;
+  let eq = -1;
+  let previousKey = '';
+  for (let i = 0; i <= rawQuery.length; i++) {
+    const c = i < rawQuery.length ? rawQuery.charCodeAt(i) : 0x26; // the end closes the last pair like '&'
+    if (c === 0x3d) {
+      if (eq >= 0) return false; // a second '=' is part of the value, escaped
+      eq = i;
+    } else if (c === 0x26) {
+      if (eq <= keyStart) return false; // an empty part, no '=' or an empty key
+      const key = rawQuery.slice(keyStart, eq);
+      if (keyStart > 0 && !(previousKey < key)) return false; // out of order or repeated
+      previousKey = key;
+      keyStart = i + 1;
+      eq = -1;
+    } else if (!isUnreserved(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A-Z a-z 0-9 - _ . ~ */
+function isUnreserved(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f || c === 0x2e || c === 0x7e
+  );
+}
+
 function decodeComponent(x: string): string {
   if (!x.includes('%') && !x.includes('+')) return x;
   try {
@@ -240,6 +282,7 @@ function decodeComponent(x: string): string {
 
 /** Everything but A-Z a-z 0-9 - _ . ~ escaped: encodeURIComponent leaves ! ' ( ) * as they are. */
 function escapeComponent(x: string): string {
+  if (/^[A-Za-z0-9\-_.~]*$/.test(x)) return x;
   return encodeURIComponent(x).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
