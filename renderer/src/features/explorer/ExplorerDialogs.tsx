@@ -88,6 +88,7 @@ export function dialogFor(node: ExplorerNode, action: NodeAction): OpenDialog | 
     case 'newTable':
     case 'designTable':
     case 'erDiagram':
+    case 'compareSchema':
     case 'signInAgain':
     case 'refresh':
       return null;

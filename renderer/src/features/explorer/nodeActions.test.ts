@@ -27,6 +27,7 @@ describe('nodeActions', () => {
     expect(labels(branch({}))).toEqual([
       'New branch…',
       'New endpoint…',
+      'Compare schema…',
       'Set as default branch',
       'Protect branch',
       'Reset sample data…',
@@ -36,6 +37,7 @@ describe('nodeActions', () => {
     expect(labels(branch({ isDefault: true, isProtected: true }))).toEqual([
       'New branch…',
       'New endpoint…',
+      'Compare schema…',
       'Unprotect branch',
       'Refresh',
       'Delete branch…',

@@ -24,6 +24,8 @@ export type NodeAction =
   | { readonly kind: 'designTable' }
   /** The schema's tables and foreign keys as a diagram. */
   | { readonly kind: 'erDiagram' }
+  /** The schema diff, this branch on the left. */
+  | { readonly kind: 'compareSchema' }
   | { readonly kind: 'protect' }
   | { readonly kind: 'unprotect' }
   | { readonly kind: 'deleteBranch' }
@@ -52,6 +54,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
       return [
         { kind: 'createBranch' },
         { kind: 'createEndpoint' },
+        { kind: 'compareSchema' },
         ...(node.branch.isDefault ? [] : [{ kind: 'setDefault' } as const]),
         node.branch.isProtected ? { kind: 'unprotect' } : { kind: 'protect' },
         ...(node.workspaceId === LOCAL_WORKSPACE_ID && !node.branch.isProtected ? [{ kind: 'resetSample' } as const] : []),
@@ -118,6 +121,8 @@ export function actionLabel(action: NodeAction): string {
       return 'Design table…';
     case 'erDiagram':
       return 'ER diagram';
+    case 'compareSchema':
+      return 'Compare schema…';
     case 'protect':
       return 'Protect branch';
     case 'unprotect':

@@ -14,9 +14,11 @@ import { SetupAssistant } from '../roles/SetupAssistant';
 import { SqlView } from '../sql/SqlView';
 import { TableDesigner } from '../tableDesigner/TableDesigner';
 import { ErDiagram } from '../erDiagram/ErDiagram';
+import { SchemaDiffView } from '../schemaDiff/SchemaDiffView';
+import { seedSqlTab } from '../schemaDiff/seedSqlTab';
 import { assertNever } from '../../../../shared/contract/result';
 import { locationSuffix, type WorkspaceHosts } from '../../ui/locationText';
-import { openTab, tabTitle, type Tab, type TabsEvent, type TabsState } from './tabsState';
+import { openTab, tabTitle, toolTab, type Tab, type TabsEvent, type TabsState } from './tabsState';
 import { EndpointGate } from './EndpointGate';
 import { useWorkspaceHosts } from './useWorkspaceHosts';
 import './tabs.css';
@@ -115,7 +117,7 @@ export function EditorTabs({ state, dispatch }: { state: TabsState; dispatch: (e
       </div>
       <div className="tabs__panel" role="tabpanel" id={panelId} aria-labelledby={tabDomId(activeIndex)}>
         <EndpointGate key={active.id} at={active.at}>
-          <TabContent tab={active} dispatch={dispatch} />
+          <TabContent tab={active} tabs={state} dispatch={dispatch} />
         </EndpointGate>
       </div>
     </div>
@@ -142,13 +144,14 @@ function TabLabel({ tab, home, hosts }: { tab: Tab; home: Location | undefined; 
     case 'setup':
     case 'tableDesigner':
     case 'erDiagram':
+    case 'schemaDiff':
       return <>{tabTitle(tab, home, hosts)}</>;
     default:
       return assertNever(tab, 'tab kind');
   }
 }
 
-function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) => void }) {
+function TabContent({ tab, tabs, dispatch }: { tab: Tab; tabs: TabsState; dispatch: (event: TabsEvent) => void }) {
   switch (tab.kind) {
     case 'table':
       return (
@@ -186,6 +189,18 @@ function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) 
           onOpenTable={(relation) => dispatch({ kind: 'open', tab: openTab.table(tab.at, relation) })}
         />
       );
+    case 'schemaDiff':
+      return (
+        <SchemaDiffView
+          left={tab.at}
+          right={tab.right}
+          onOpenSql={(at, sql) => {
+            const sqlTab = toolTab(tabs, { tool: 'sql', at });
+            if (sqlTab.kind === 'sql') seedSqlTab(sqlTab.n, sql);
+            dispatch({ kind: 'open', tab: sqlTab });
+          }}
+        />
+      );
     case 'policies':
     case 'sql':
     case 'roles':
@@ -202,7 +217,7 @@ function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) 
   }
 }
 
-function AdminTabContent({ tab }: { tab: Exclude<Tab, { kind: 'table' | 'tableDesigner' | 'erDiagram' }> }) {
+function AdminTabContent({ tab }: { tab: Exclude<Tab, { kind: 'table' | 'tableDesigner' | 'erDiagram' | 'schemaDiff' }> }) {
   switch (tab.kind) {
     case 'policies':
       return <PoliciesView schema={tab.schema} table={tab.table} />;

@@ -4,6 +4,8 @@ import type { Location } from '../../../../shared/contract/location';
 export type ToolRequest =
   | { readonly tool: 'sql' | 'roles' | 'setup'; readonly at: Location }
   | { readonly tool: 'grants' | 'erDiagram'; readonly schema: string; readonly at: Location }
+  /** The schema diff: `at` on the left (the side the migration changes), `right` the target. */
+  | { readonly tool: 'schemaDiff'; readonly at: Location; readonly right: Location }
   | { readonly tool: 'policies'; readonly schema: string; readonly table: string; readonly at: Location }
   /** `table` null: a new table in the schema. */
   | { readonly tool: 'tableDesigner'; readonly schema: string; readonly table: string | null; readonly at: Location };
