@@ -369,7 +369,13 @@ export function migrationSql(c: SchemaComparison): string {
   );
 
   if (out.length === 0) return '-- The two sides have the same schema: nothing to change.\n';
-  return ['-- Turns the left database into the right one. Review before running.', 'BEGIN;', '', ...out, 'COMMIT;', ''].join('\n');
+  // No BEGIN/COMMIT: Pier's SQL editor runs a script as one transaction (psql: --single-transaction).
+  return [
+    '-- Turns the left database into the right one. Review before running.',
+    "-- Run it as one transaction (Pier's SQL editor does; psql: --single-transaction).",
+    '',
+    ...out,
+  ].join('\n');
 }
 
 function grantStatements(

@@ -48,14 +48,14 @@ export function DiffEntries({ entries }: { entries: readonly SchemaDiffEntry[] }
         const count = (change: SchemaDiffEntry['change']) => g.items.filter((e) => e.change === change).length;
         return (
           <section key={g.kind} className="schema-diff__group" aria-labelledby={`schema-diff-${g.kind}`}>
-            <h3 id={`schema-diff-${g.kind}`} className="schema-diff__group-title">
+            <h2 id={`schema-diff-${g.kind}`} className="schema-diff__group-title">
               {kindTitle(g.kind)} <span className="schema-diff__count">{g.items.length}</span>
               <span className="schema-diff__tally">
                 {count('added') > 0 && <span className="schema-diff__badge schema-diff__badge--added">+{count('added')}</span>}
                 {count('removed') > 0 && <span className="schema-diff__badge schema-diff__badge--removed">−{count('removed')}</span>}
                 {count('changed') > 0 && <span className="schema-diff__badge schema-diff__badge--changed">~{count('changed')}</span>}
               </span>
-            </h3>
+            </h2>
             {g.items.map((e, i) => (
               <details key={`${e.change}:${e.name}:${i}`} className={`schema-diff__entry schema-diff__entry--${e.change}`} open={open}>
                 <summary>

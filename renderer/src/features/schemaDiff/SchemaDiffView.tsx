@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { location as locationSchema, locationOf, type Location } from '../../../../shared/contract/location';
 import { usePierApi } from '../../api/PierApiContext';
 import { schemaDiffQuery, type SchemaDiffRequest } from '../../api/schemaDiff';
@@ -23,26 +23,42 @@ const parseSchemas = (text: string): string[] => [
   ),
 ];
 
+interface KeptState {
+  readonly left: Side;
+  readonly right: Side;
+  readonly schemasText: string;
+  readonly request: SchemaDiffRequest | null;
+  readonly view: 'differences' | 'sql';
+}
+/** What each compare tab shows, kept while the app runs: switching tabs unmounts the view. */
+const KEPT = new Map<string, KeptState>();
+
 /**
  * Compare schema: two pickers (left, right), a schema filter, the differences grouped by kind, and
  * the migration SQL that turns the left into the right, to copy or open in the SQL editor (on the
  * left's location, where it is meant to run).
  */
 export function SchemaDiffView({
+  tabId,
   left: initialLeft,
   right: initialRight,
   onOpenSql,
 }: {
+  tabId: string;
   left: Location;
   right: Location;
   onOpenSql: (at: Location, sql: string) => void;
 }) {
   const api = usePierApi();
-  const [left, setLeft] = useState(() => sideFromLocation(initialLeft));
-  const [right, setRight] = useState(() => sideFromLocation(initialRight));
-  const [schemasText, setSchemasText] = useState('');
-  const [request, setRequest] = useState<SchemaDiffRequest | null>(null);
-  const [view, setView] = useState<'differences' | 'sql'>('differences');
+  const kept = KEPT.get(tabId);
+  const [left, setLeft] = useState(() => kept?.left ?? sideFromLocation(initialLeft));
+  const [right, setRight] = useState(() => kept?.right ?? sideFromLocation(initialRight));
+  const [schemasText, setSchemasText] = useState(kept?.schemasText ?? '');
+  const [request, setRequest] = useState<SchemaDiffRequest | null>(kept?.request ?? null);
+  const [view, setView] = useState<'differences' | 'sql'>(kept?.view ?? 'differences');
+  useEffect(() => {
+    KEPT.set(tabId, { left, right, schemasText, request, view });
+  }, [tabId, left, right, schemasText, request, view]);
   const [copied, setCopied] = useState<string | null>(null);
   const diff = useQuery(schemaDiffQuery(api, request));
   const onLeft = useCallback((s: Side) => setLeft(s), []);

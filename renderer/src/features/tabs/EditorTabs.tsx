@@ -192,6 +192,7 @@ function TabContent({ tab, tabs, dispatch }: { tab: Tab; tabs: TabsState; dispat
     case 'schemaDiff':
       return (
         <SchemaDiffView
+          tabId={tab.id}
           left={tab.at}
           right={tab.right}
           onOpenSql={(at, sql) => {
