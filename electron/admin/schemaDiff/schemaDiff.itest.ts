@@ -235,6 +235,10 @@ describe('schema diff', () => {
     expect(d.entries.some((e) => e.kind === 'view')).toBe(true);
   });
 
+  it('refuses a schema in the filter that neither side has, naming it', async () => {
+    await expect(diff(['app', 'App'])).rejects.toMatchObject({ code: 'PIER404', message: 'Neither side has schema "App".' });
+  });
+
   it('the migration SQL turns the left into the right: applied, the diff is empty', async () => {
     const before = await diff();
     await leftPool.query(before.sql);
