@@ -14,6 +14,8 @@ function locationFromSide(side: Side): Location | null {
   const parsed = locationSchema.safeParse(locationOf(side.workspace, side.branch, side.database));
   return parsed.success ? parsed.data : null;
 }
+const sideName = (at: Location): string =>
+  `${at.kind === 'cloud' ? `${at.workspaceId}: ` : ''}${at.branch.slice(at.branch.lastIndexOf('/') + 1)} / ${at.database}`;
 const parseSchemas = (text: string): string[] => [
   ...new Set(
     text
@@ -151,7 +153,15 @@ export function SchemaDiffView({
                 {diff.data.entries.length === 0 ? (
                   <EmptyState icon="table" title="The two sides have the same schema." />
                 ) : (
-                  <DiffEntries entries={diff.data.entries} />
+                  <>
+                    {/* Which side each value column shows, above the attribute rows. */}
+                    <div className="schema-diff__columns" aria-hidden="true">
+                      <span />
+                      <span>Left · {sideName(request.left)}</span>
+                      <span>Right · {sideName(request.right)}</span>
+                    </div>
+                    <DiffEntries entries={diff.data.entries} />
+                  </>
                 )}
               </div>
             ) : (
