@@ -17,6 +17,7 @@ export const CHANNELS = [
   'dataApi.describe',
   'dataApi.identities',
   'dataApi.transaction',
+  'dataApi.baseUrl',
   'tableData.cascadePreview',
   'tableData.exportCsvStart',
   'tableData.exportCsvNext',

@@ -26,6 +26,10 @@ export type NodeAction =
   | { readonly kind: 'erDiagram' }
   /** The schema diff, this branch on the left. */
   | { readonly kind: 'compareSchema' }
+  /** Any Data API request on the database, as a chosen identity. */
+  | { readonly kind: 'dataApiConsole' }
+  /** The project's branches along time (parents, creation points, expiry). */
+  | { readonly kind: 'branchTimeline' }
   | { readonly kind: 'protect' }
   | { readonly kind: 'unprotect' }
   | { readonly kind: 'deleteBranch' }
@@ -49,7 +53,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
       ];
     }
     case 'project':
-      return [{ kind: 'createBranch' }, { kind: 'refresh' }];
+      return [{ kind: 'createBranch' }, { kind: 'branchTimeline' }, { kind: 'refresh' }];
     case 'branch':
       return [
         { kind: 'createBranch' },
@@ -58,6 +62,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
         ...(node.branch.isDefault ? [] : [{ kind: 'setDefault' } as const]),
         node.branch.isProtected ? { kind: 'unprotect' } : { kind: 'protect' },
         ...(node.workspaceId === LOCAL_WORKSPACE_ID && !node.branch.isProtected ? [{ kind: 'resetSample' } as const] : []),
+        { kind: 'branchTimeline' },
         { kind: 'refresh' },
         { kind: 'deleteBranch' },
       ];
@@ -69,7 +74,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
         { kind: 'deleteEndpoint' },
       ];
     case 'database':
-      return [{ kind: 'dataApi' }, { kind: 'sqlEditor' }, { kind: 'roles' }, { kind: 'setup' }];
+      return [{ kind: 'dataApi' }, { kind: 'sqlEditor' }, { kind: 'dataApiConsole' }, { kind: 'roles' }, { kind: 'setup' }];
     case 'relation':
       // Row-level security applies to tables only.
       return node.relation.kind === 'table' || node.relation.kind === 'partitioned_table'
@@ -123,6 +128,10 @@ export function actionLabel(action: NodeAction): string {
       return 'ER diagram';
     case 'compareSchema':
       return 'Compare schema…';
+    case 'dataApiConsole':
+      return 'Data API console';
+    case 'branchTimeline':
+      return 'Branch timeline';
     case 'protect':
       return 'Protect branch';
     case 'unprotect':

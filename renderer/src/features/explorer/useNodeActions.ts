@@ -66,6 +66,7 @@ export function useNodeActions({ onOpen, onTool, items }: NodeActionsOptions) {
       case 'createEndpoint':
       case 'deleteEndpoint':
       case 'dataApi':
+      case 'branchTimeline':
       case 'replaceToken':
       case 'removeWorkspace': {
         const next = dialogFor(node, action);
@@ -119,6 +120,9 @@ export function useNodeActions({ onOpen, onTool, items }: NodeActionsOptions) {
             right: locationOf(node.workspaceId, node.branch.sourceBranch ?? node.branch.name, DEFAULT_DATABASE),
           });
         }
+        return;
+      case 'dataApiConsole':
+        if (node.kind === 'database') onTool?.({ tool: 'dataApiConsole', at: node.at });
         return;
       default:
         assertNever(action, 'node action');

@@ -16,6 +16,7 @@ import { TableDesigner } from '../tableDesigner/TableDesigner';
 import { ErDiagram } from '../erDiagram/ErDiagram';
 import { SchemaDiffView } from '../schemaDiff/SchemaDiffView';
 import { seedSqlTab } from '../schemaDiff/seedSqlTab';
+import { DataApiConsole } from '../dataApiConsole/DataApiConsole';
 import { assertNever } from '../../../../shared/contract/result';
 import { locationSuffix, type WorkspaceHosts } from '../../ui/locationText';
 import { openTab, tabTitle, toolTab, type Tab, type TabsEvent, type TabsState } from './tabsState';
@@ -145,6 +146,7 @@ function TabLabel({ tab, home, hosts }: { tab: Tab; home: Location | undefined; 
     case 'tableDesigner':
     case 'erDiagram':
     case 'schemaDiff':
+    case 'dataApiConsole':
       return <>{tabTitle(tab, home, hosts)}</>;
     default:
       return assertNever(tab, 'tab kind');
@@ -158,6 +160,7 @@ function TabContent({ tab, tabs, dispatch }: { tab: Tab; tabs: TabsState; dispat
         <TableView
           at={tab.at}
           relation={tab.relation}
+          onOpenConsole={() => dispatch({ kind: 'open', tab: openTab.dataApiConsole(tab.at) })}
           onOpenRelated={(relation, query, viewAs) => {
             // The referenced table's tab opens on this view (it reads its view when it mounts).
             saveGridView(gridViewKey(tab.at, relation.schema, relation.name), { query, countMode: 'exact', viewAs });
@@ -202,6 +205,8 @@ function TabContent({ tab, tabs, dispatch }: { tab: Tab; tabs: TabsState; dispat
           }}
         />
       );
+    case 'dataApiConsole':
+      return <DataApiConsole at={tab.at} />;
     case 'policies':
     case 'sql':
     case 'roles':
@@ -218,7 +223,11 @@ function TabContent({ tab, tabs, dispatch }: { tab: Tab; tabs: TabsState; dispat
   }
 }
 
-function AdminTabContent({ tab }: { tab: Exclude<Tab, { kind: 'table' | 'tableDesigner' | 'erDiagram' | 'schemaDiff' }> }) {
+function AdminTabContent({
+  tab,
+}: {
+  tab: Exclude<Tab, { kind: 'table' | 'tableDesigner' | 'erDiagram' | 'schemaDiff' | 'dataApiConsole' }>;
+}) {
   switch (tab.kind) {
     case 'policies':
       return <PoliciesView schema={tab.schema} table={tab.table} />;

@@ -21,7 +21,9 @@ export type Tab =
   /** A schema's tables and foreign keys, drawn. */
   | { readonly kind: 'erDiagram'; readonly id: string; readonly at: Location; readonly schema: string }
   /** Compare schema: `at` is the left side (one tab per left location), `right` where the pickers start. */
-  | { readonly kind: 'schemaDiff'; readonly id: string; readonly at: Location; readonly right: Location };
+  | { readonly kind: 'schemaDiff'; readonly id: string; readonly at: Location; readonly right: Location }
+  /** The Data API console of a branch's database. */
+  | { readonly kind: 'dataApiConsole'; readonly id: string; readonly at: Location };
 
 const idOf = (kind: Tab['kind'], at: Location, ...parts: readonly (string | number)[]) =>
   `${kind}:${JSON.stringify([...locationKey(at), ...parts])}`;
@@ -54,6 +56,7 @@ export const openTab = {
   }),
   erDiagram: (at: Location, schema: string): Tab => ({ kind: 'erDiagram', id: idOf('erDiagram', at, schema), at, schema }),
   schemaDiff: (at: Location, right: Location): Tab => ({ kind: 'schemaDiff', id: idOf('schemaDiff', at), at, right }),
+  dataApiConsole: (at: Location): Tab => ({ kind: 'dataApiConsole', id: idOf('dataApiConsole', at), at }),
 };
 
 /** The tab a tool request opens (a new SQL tab each time; the others are one per location). */
@@ -75,6 +78,8 @@ export function toolTab(state: TabsState, request: ToolRequest): Tab {
       return openTab.erDiagram(request.at, request.schema);
     case 'schemaDiff':
       return openTab.schemaDiff(request.at, request.right);
+    case 'dataApiConsole':
+      return openTab.dataApiConsole(request.at);
     default:
       return assertNever(request, 'tool request');
   }
@@ -145,6 +150,8 @@ function tabName(tab: Tab): string {
       return `ER diagram · ${tab.schema}`;
     case 'schemaDiff':
       return 'Compare schema';
+    case 'dataApiConsole':
+      return 'Data API console';
     default:
       return assertNever(tab, 'tab kind');
   }

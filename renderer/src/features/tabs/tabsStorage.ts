@@ -73,6 +73,8 @@ function toTab(raw: Record<string, unknown>, at: Location): Tab | null {
       const right = locationOf(raw.right);
       return right ? openTab.schemaDiff(at, right) : null;
     }
+    case 'dataApiConsole':
+      return openTab.dataApiConsole(at);
     default:
       return null;
   }
