@@ -11,6 +11,7 @@ import { createTableHandlers } from '../admin/createTableHandlers';
 import { previewCascades } from '../admin/cascadePreview';
 import { CsvExports } from '../admin/csvExport';
 import { importCsv } from '../admin/csvImport';
+import { DataDiffs } from '../admin/dataDiff/DataDiffs';
 import type { BranchData } from '../branchData/BranchData';
 import type { DataApiConsole } from '../branchData/DataApiConsole';
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
@@ -64,6 +65,7 @@ export interface HandlerDeps {
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { branchData } = deps;
   const csvExports = new CsvExports((at, fn) => branchData.withAdminPool(at, fn));
+  const dataDiffs = new DataDiffs((at, fn) => branchData.withAdminPool(at, fn));
   return {
     'app.status': async () => {
       try {
@@ -138,6 +140,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       exports: deps.sql?.exports,
     }),
     ...createTableHandlers(branchData),
+    'dataDiff.start': (input) => dataDiffs.start(input),
+    'dataDiff.page': (input) => dataDiffs.page(input),
+    'dataDiff.close': async (input) => dataDiffs.close(input.diffId),
     ...cloudHandlers(deps.cloud),
   };
 }

@@ -80,6 +80,9 @@ export const CHANNELS = [
   'cloud.sendToHostedDataApi',
   'cloud.createRole',
   'cloud.deleteRole',
+  'dataDiff.start',
+  'dataDiff.page',
+  'dataDiff.close',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -10,6 +10,7 @@ import * as sample from './sample';
 import * as schemaDiff from './schemaDiff';
 import { cloudContract } from './cloud';
 import { tablesContract } from './tables';
+import { dataDiffContract } from './dataDiff';
 import type { Channel } from './channels';
 import type { Result } from './result';
 
@@ -58,6 +59,7 @@ export const contract = {
   'sample.reset': { input: sample.resetSampleInput, output: sample.resetSampleOutput },
   ...tablesContract,
   ...cloudContract,
+  ...dataDiffContract,
 } satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

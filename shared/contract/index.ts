@@ -10,5 +10,6 @@ export * from './admin';
 export * from './sql';
 export * from './tables';
 export * from './schemaDiff';
+export * from './dataDiff';
 export * from './signIn';
 export * from './transport';

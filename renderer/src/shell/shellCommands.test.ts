@@ -58,6 +58,8 @@ describe('shellCommands', () => {
     const ctx = context({ currentTable: { schema: 'public', table: 'clients' } });
     run(ctx, 'tools.policies');
     expect(ctx.openTool).toHaveBeenCalledWith({ tool: 'policies', schema: 'public', table: 'clients', at });
+    run(ctx, 'tools.dataDiff');
+    expect(ctx.openTool).toHaveBeenCalledWith({ tool: 'dataDiff', schema: 'public', table: 'clients', at });
   });
 
   it('moves between tabs and closes the active one', () => {

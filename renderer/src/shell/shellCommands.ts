@@ -52,6 +52,13 @@ export function shellCommands(ctx: ShellCommandContext): Command[] {
         keywords: ['row-level security', 'policy'],
         run: () => ctx.openTool({ tool: 'policies', schema, table, at }),
       });
+      commands.push({
+        id: 'tools.dataDiff',
+        title: `Compare data of ${schema}.${table}…`,
+        group: 'Tools',
+        keywords: ['diff', 'branch', 'rows'],
+        run: () => ctx.openTool({ tool: 'dataDiff', schema, table, at }),
+      });
     }
     const schema = ctx.currentTable?.schema ?? 'public';
     commands.push(

@@ -104,6 +104,7 @@ export function dialogFor(node: ExplorerNode, action: NodeAction): OpenDialog | 
     case 'designTable':
     case 'erDiagram':
     case 'compareSchema':
+    case 'compareData':
     case 'dataApiConsole':
     case 'signInAgain':
     case 'refresh':

@@ -78,7 +78,7 @@ describe('nodeActions', () => {
       at,
       relation: { schema: 'public', name: 'clients', kind, estimatedRows: 3 },
     });
-    expect(labels(relation('table'))).toEqual(['Open', 'Design table…', 'RLS policies']);
+    expect(labels(relation('table'))).toEqual(['Open', 'Design table…', 'RLS policies', 'Compare data…']);
     expect(labels(relation('view'))).toEqual(['Open']);
     // A schema's menu starts a new table there, on the schema's own location.
     expect(labels({ kind: 'schema', id: 's', label: 'public', at, children: [] })).toEqual(['New table…', 'ER diagram']);

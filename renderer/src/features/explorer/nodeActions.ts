@@ -26,6 +26,8 @@ export type NodeAction =
   | { readonly kind: 'erDiagram' }
   /** The schema diff, this branch on the left. */
   | { readonly kind: 'compareSchema' }
+  /** The table's data compared with another branch or database. */
+  | { readonly kind: 'compareData' }
   /** Any Data API request on the database, as a chosen identity. */
   | { readonly kind: 'dataApiConsole' }
   /** The project's branches along time (parents, creation points, expiry). */
@@ -78,7 +80,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
     case 'relation':
       // Row-level security applies to tables only.
       return node.relation.kind === 'table' || node.relation.kind === 'partitioned_table'
-        ? [{ kind: 'open' }, { kind: 'designTable' }, { kind: 'policies' }]
+        ? [{ kind: 'open' }, { kind: 'designTable' }, { kind: 'policies' }, { kind: 'compareData' }]
         : [{ kind: 'open' }];
     case 'schema':
       return [{ kind: 'newTable' }, { kind: 'erDiagram' }];
@@ -128,6 +130,8 @@ export function actionLabel(action: NodeAction): string {
       return 'ER diagram';
     case 'compareSchema':
       return 'Compare schema…';
+    case 'compareData':
+      return 'Compare data…';
     case 'dataApiConsole':
       return 'Data API console';
     case 'branchTimeline':

@@ -121,6 +121,9 @@ export function useNodeActions({ onOpen, onTool, items }: NodeActionsOptions) {
           });
         }
         return;
+      case 'compareData':
+        if (node.kind === 'relation') onTool?.({ tool: 'dataDiff', schema: node.relation.schema, table: node.relation.name, at: node.at });
+        return;
       case 'dataApiConsole':
         if (node.kind === 'database') onTool?.({ tool: 'dataApiConsole', at: node.at });
         return;

@@ -37,10 +37,13 @@ export function TableView({
   at,
   relation,
   onOpenRelated,
+  onCompare,
   onOpenConsole,
 }: {
   at: Location;
   relation: RelationInfo;
+  /** Opens the table's data comparison with another branch or database. */
+  onCompare?: () => void;
   /** Opens the Data API console (its draft already set to this view's request). */
   onOpenConsole?: () => void;
   /** Opens another table's tab showing `query` (a foreign key followed), as `viewAs`. */
@@ -185,6 +188,11 @@ export function TableView({
           </button>
         )}
         {importOpen && <ImportCsvDialog target={target} onClose={() => setImportOpen(false)} onImported={reload} />}
+        {onCompare && describe.data && describe.data.primaryKey.length > 0 && relation.kind !== 'view' && (
+          <button type="button" className="button button--small" onClick={onCompare}>
+            Compare data…
+          </button>
+        )}
         <button
           type="button"
           className={`button button--small${builderOpen ? ' button--pressed' : ''}`}

@@ -13,6 +13,7 @@ import { RolesView } from '../roles/RolesView';
 import { SetupAssistant } from '../roles/SetupAssistant';
 import { SqlView } from '../sql/SqlView';
 import { TableDesigner } from '../tableDesigner/TableDesigner';
+import { DataDiffView } from '../dataDiff/DataDiffView';
 import { ErDiagram } from '../erDiagram/ErDiagram';
 import { SchemaDiffView } from '../schemaDiff/SchemaDiffView';
 import { seedSqlTab } from '../schemaDiff/seedSqlTab';
@@ -146,6 +147,7 @@ function TabLabel({ tab, home, hosts }: { tab: Tab; home: Location | undefined; 
     case 'tableDesigner':
     case 'erDiagram':
     case 'schemaDiff':
+    case 'dataDiff':
     case 'dataApiConsole':
       return <>{tabTitle(tab, home, hosts)}</>;
     default:
@@ -160,6 +162,7 @@ function TabContent({ tab, tabs, dispatch }: { tab: Tab; tabs: TabsState; dispat
         <TableView
           at={tab.at}
           relation={tab.relation}
+          onCompare={() => dispatch({ kind: 'open', tab: openTab.dataDiff(tab.at, tab.relation.schema, tab.relation.name) })}
           onOpenConsole={() => dispatch({ kind: 'open', tab: openTab.dataApiConsole(tab.at) })}
           onOpenRelated={(relation, query, viewAs) => {
             // The referenced table's tab opens on this view (it reads its view when it mounts).
@@ -205,6 +208,8 @@ function TabContent({ tab, tabs, dispatch }: { tab: Tab; tabs: TabsState; dispat
           }}
         />
       );
+    case 'dataDiff':
+      return <DataDiffView key={tab.id} at={tab.at} schema={tab.schema} table={tab.table} />;
     case 'dataApiConsole':
       return <DataApiConsole at={tab.at} />;
     case 'policies':
@@ -226,7 +231,7 @@ function TabContent({ tab, tabs, dispatch }: { tab: Tab; tabs: TabsState; dispat
 function AdminTabContent({
   tab,
 }: {
-  tab: Exclude<Tab, { kind: 'table' | 'tableDesigner' | 'erDiagram' | 'schemaDiff' | 'dataApiConsole' }>;
+  tab: Exclude<Tab, { kind: 'table' | 'tableDesigner' | 'erDiagram' | 'schemaDiff' | 'dataApiConsole' | 'dataDiff' }>;
 }) {
   switch (tab.kind) {
     case 'policies':

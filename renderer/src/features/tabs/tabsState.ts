@@ -22,6 +22,8 @@ export type Tab =
   | { readonly kind: 'erDiagram'; readonly id: string; readonly at: Location; readonly schema: string }
   /** Compare schema: `at` is the left side (one tab per left location), `right` where the pickers start. */
   | { readonly kind: 'schemaDiff'; readonly id: string; readonly at: Location; readonly right: Location }
+  /** A table's data compared with another branch or database. */
+  | { readonly kind: 'dataDiff'; readonly id: string; readonly at: Location; readonly schema: string; readonly table: string }
   /** The Data API console of a branch's database. */
   | { readonly kind: 'dataApiConsole'; readonly id: string; readonly at: Location };
 
@@ -56,6 +58,13 @@ export const openTab = {
   }),
   erDiagram: (at: Location, schema: string): Tab => ({ kind: 'erDiagram', id: idOf('erDiagram', at, schema), at, schema }),
   schemaDiff: (at: Location, right: Location): Tab => ({ kind: 'schemaDiff', id: idOf('schemaDiff', at), at, right }),
+  dataDiff: (at: Location, schema: string, table: string): Tab => ({
+    kind: 'dataDiff',
+    id: idOf('dataDiff', at, schema, table),
+    at,
+    schema,
+    table,
+  }),
   dataApiConsole: (at: Location): Tab => ({ kind: 'dataApiConsole', id: idOf('dataApiConsole', at), at }),
 };
 
@@ -78,6 +87,8 @@ export function toolTab(state: TabsState, request: ToolRequest): Tab {
       return openTab.erDiagram(request.at, request.schema);
     case 'schemaDiff':
       return openTab.schemaDiff(request.at, request.right);
+    case 'dataDiff':
+      return openTab.dataDiff(request.at, request.schema, request.table);
     case 'dataApiConsole':
       return openTab.dataApiConsole(request.at);
     default:
@@ -150,6 +161,8 @@ function tabName(tab: Tab): string {
       return `ER diagram · ${tab.schema}`;
     case 'schemaDiff':
       return 'Compare schema';
+    case 'dataDiff':
+      return `Compare data · ${tab.schema}.${tab.table}`;
     case 'dataApiConsole':
       return 'Data API console';
     default:

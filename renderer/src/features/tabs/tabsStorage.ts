@@ -73,6 +73,8 @@ function toTab(raw: Record<string, unknown>, at: Location): Tab | null {
       const right = locationOf(raw.right);
       return right ? openTab.schemaDiff(at, right) : null;
     }
+    case 'dataDiff':
+      return name(raw.schema) && name(raw.table) ? openTab.dataDiff(at, raw.schema, raw.table) : null;
     case 'dataApiConsole':
       return openTab.dataApiConsole(at);
     default:

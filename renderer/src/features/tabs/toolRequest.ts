@@ -7,5 +7,7 @@ export type ToolRequest =
   /** The schema diff: `at` on the left (the side the migration changes), `right` the target. */
   | { readonly tool: 'schemaDiff'; readonly at: Location; readonly right: Location }
   | { readonly tool: 'policies'; readonly schema: string; readonly table: string; readonly at: Location }
+  /** The table's data compared with another branch or database. */
+  | { readonly tool: 'dataDiff'; readonly schema: string; readonly table: string; readonly at: Location }
   /** `table` null: a new table in the schema. */
   | { readonly tool: 'tableDesigner'; readonly schema: string; readonly table: string | null; readonly at: Location };
