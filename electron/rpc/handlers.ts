@@ -3,6 +3,7 @@ import { workspaceOf, type Location } from '../../shared/contract/location';
 import { cloudContract } from '../../shared/contract/cloud';
 import { listSchemas } from '../admin/catalog';
 import { readSchemaGraph } from '../admin/schemaGraph';
+import { compareSchemas } from '../admin/schemaDiff/compareSchemas';
 import { createAdminHandlers } from '../admin/createAdminHandlers';
 import type { SqlRunner } from '../admin/SqlRunner';
 import type { SqlExports } from '../admin/sql/SqlExports';
@@ -111,6 +112,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'catalog.endpointState': async (input) => ({ state: await branchData.endpointState(input.at) }),
     'catalog.wakeEndpoint': async (input) => ({ woke: await branchData.wake(input.at) }),
     'catalog.schemaGraph': (input) => branchData.withAdminPool(input.at, (pool) => readSchemaGraph(pool, input.schema)),
+    'schemaDiff.compare': (input) =>
+      compareSchemas(
+        (fn) => branchData.withAdminPool(input.left, fn),
+        (fn) => branchData.withAdminPool(input.right, fn),
+        input.schemas,
+      ),
     'dataApi.request': (input) => deps.dataApi.request(input),
     'dataApi.describe': (input) => deps.dataApi.describe(input),
     'dataApi.identities': (input) => deps.dataApi.identities(input),

@@ -12,6 +12,7 @@ export const CHANNELS = [
   'catalog.endpointState',
   'catalog.wakeEndpoint',
   'catalog.schemaGraph',
+  'schemaDiff.compare',
   'dataApi.request',
   'dataApi.describe',
   'dataApi.identities',

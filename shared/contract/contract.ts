@@ -7,6 +7,7 @@ import * as sql from './sql';
 import * as signIn from './signIn';
 import * as tableData from './tableData';
 import * as sample from './sample';
+import * as schemaDiff from './schemaDiff';
 import { cloudContract } from './cloud';
 import { tablesContract } from './tables';
 import { dataDiffContract } from './dataDiff';
@@ -23,6 +24,7 @@ export const contract = {
   'catalog.endpointState': { input: catalog.endpointStateInput, output: catalog.endpointStateOutput },
   'catalog.wakeEndpoint': { input: catalog.wakeEndpointInput, output: catalog.wakeEndpointOutput },
   'catalog.schemaGraph': { input: catalog.schemaGraphInput, output: catalog.schemaGraphOutput },
+  'schemaDiff.compare': { input: schemaDiff.schemaDiffInput, output: schemaDiff.schemaDiffOutput },
   'dataApi.request': { input: dataApi.dataApiRequestInput, output: dataApi.dataApiRequestOutput },
   'dataApi.describe': { input: dataApi.describeTableInput, output: dataApi.describeTableOutput },
   'dataApi.identities': { input: dataApi.identitiesInput, output: dataApi.identitiesOutput },

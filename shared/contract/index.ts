@@ -9,6 +9,7 @@ export * from './tableData';
 export * from './admin';
 export * from './sql';
 export * from './tables';
+export * from './schemaDiff';
 export * from './dataDiff';
 export * from './signIn';
 export * from './transport';

@@ -103,6 +103,7 @@ export function dialogFor(node: ExplorerNode, action: NodeAction): OpenDialog | 
     case 'newTable':
     case 'designTable':
     case 'erDiagram':
+    case 'compareSchema':
     case 'compareData':
     case 'dataApiConsole':
     case 'signInAgain':

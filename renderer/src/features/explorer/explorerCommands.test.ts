@@ -31,6 +31,7 @@ describe('explorerCommands', () => {
     expect(titles).toEqual([
       'Branch dev: New branch…',
       'Branch dev: New endpoint…',
+      'Branch dev: Compare schema…',
       'Branch dev: Set as default branch',
       'Branch dev: Unprotect branch',
       'Branch dev: Branch timeline',

@@ -27,6 +27,7 @@ describe('nodeActions', () => {
     expect(labels(branch({}))).toEqual([
       'New branch…',
       'New endpoint…',
+      'Compare schema…',
       'Set as default branch',
       'Protect branch',
       'Reset sample data…',
@@ -37,6 +38,7 @@ describe('nodeActions', () => {
     expect(labels(branch({ isDefault: true, isProtected: true }))).toEqual([
       'New branch…',
       'New endpoint…',
+      'Compare schema…',
       'Unprotect branch',
       'Branch timeline',
       'Refresh',

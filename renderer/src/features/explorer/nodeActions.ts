@@ -24,6 +24,8 @@ export type NodeAction =
   | { readonly kind: 'designTable' }
   /** The schema's tables and foreign keys as a diagram. */
   | { readonly kind: 'erDiagram' }
+  /** The schema diff, this branch on the left. */
+  | { readonly kind: 'compareSchema' }
   /** The table's data compared with another branch or database. */
   | { readonly kind: 'compareData' }
   /** Any Data API request on the database, as a chosen identity. */
@@ -58,6 +60,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
       return [
         { kind: 'createBranch' },
         { kind: 'createEndpoint' },
+        { kind: 'compareSchema' },
         ...(node.branch.isDefault ? [] : [{ kind: 'setDefault' } as const]),
         node.branch.isProtected ? { kind: 'unprotect' } : { kind: 'protect' },
         ...(node.workspaceId === LOCAL_WORKSPACE_ID && !node.branch.isProtected ? [{ kind: 'resetSample' } as const] : []),
@@ -125,6 +128,8 @@ export function actionLabel(action: NodeAction): string {
       return 'Design table…';
     case 'erDiagram':
       return 'ER diagram';
+    case 'compareSchema':
+      return 'Compare schema…';
     case 'compareData':
       return 'Compare data…';
     case 'dataApiConsole':

@@ -1,5 +1,5 @@
 import { useRef, useState, type RefObject } from 'react';
-import type { Location } from '../../../../shared/contract/location';
+import { DEFAULT_DATABASE, locationOf, type Location } from '../../../../shared/contract/location';
 import type { PierApi } from '../../../../shared/contract/contract';
 import { assertNever } from '../../../../shared/contract/result';
 import type { TrackedOperationDto } from '../../../../shared/management/workspaceSchemas';
@@ -109,6 +109,17 @@ export function useNodeActions({ onOpen, onTool, items }: NodeActionsOptions) {
         return;
       case 'erDiagram':
         if (node.kind === 'schema') onTool?.({ tool: 'erDiagram', schema: node.label, at: node.at });
+        return;
+      case 'compareSchema':
+        if (node.kind === 'branch') {
+          // This branch on the left, its parent (or itself, to pick another) on the right.
+          const at = locationOf(node.workspaceId, node.branch.name, DEFAULT_DATABASE);
+          onTool?.({
+            tool: 'schemaDiff',
+            at,
+            right: locationOf(node.workspaceId, node.branch.sourceBranch ?? node.branch.name, DEFAULT_DATABASE),
+          });
+        }
         return;
       case 'compareData':
         if (node.kind === 'relation') onTool?.({ tool: 'dataDiff', schema: node.relation.schema, table: node.relation.name, at: node.at });

@@ -15,10 +15,12 @@ import { SqlView } from '../sql/SqlView';
 import { TableDesigner } from '../tableDesigner/TableDesigner';
 import { DataDiffView } from '../dataDiff/DataDiffView';
 import { ErDiagram } from '../erDiagram/ErDiagram';
+import { SchemaDiffView } from '../schemaDiff/SchemaDiffView';
+import { seedSqlTab } from '../schemaDiff/seedSqlTab';
 import { DataApiConsole } from '../dataApiConsole/DataApiConsole';
 import { assertNever } from '../../../../shared/contract/result';
 import { locationSuffix, type WorkspaceHosts } from '../../ui/locationText';
-import { openTab, tabTitle, type Tab, type TabsEvent, type TabsState } from './tabsState';
+import { openTab, tabTitle, toolTab, type Tab, type TabsEvent, type TabsState } from './tabsState';
 import { EndpointGate } from './EndpointGate';
 import { useWorkspaceHosts } from './useWorkspaceHosts';
 import './tabs.css';
@@ -117,7 +119,7 @@ export function EditorTabs({ state, dispatch }: { state: TabsState; dispatch: (e
       </div>
       <div className="tabs__panel" role="tabpanel" id={panelId} aria-labelledby={tabDomId(activeIndex)}>
         <EndpointGate key={active.id} at={active.at}>
-          <TabContent tab={active} dispatch={dispatch} />
+          <TabContent tab={active} tabs={state} dispatch={dispatch} />
         </EndpointGate>
       </div>
     </div>
@@ -144,6 +146,7 @@ function TabLabel({ tab, home, hosts }: { tab: Tab; home: Location | undefined; 
     case 'setup':
     case 'tableDesigner':
     case 'erDiagram':
+    case 'schemaDiff':
     case 'dataDiff':
     case 'dataApiConsole':
       return <>{tabTitle(tab, home, hosts)}</>;
@@ -152,7 +155,7 @@ function TabLabel({ tab, home, hosts }: { tab: Tab; home: Location | undefined; 
   }
 }
 
-function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) => void }) {
+function TabContent({ tab, tabs, dispatch }: { tab: Tab; tabs: TabsState; dispatch: (event: TabsEvent) => void }) {
   switch (tab.kind) {
     case 'table':
       return (
@@ -192,6 +195,19 @@ function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) 
           onOpenTable={(relation) => dispatch({ kind: 'open', tab: openTab.table(tab.at, relation) })}
         />
       );
+    case 'schemaDiff':
+      return (
+        <SchemaDiffView
+          tabId={tab.id}
+          left={tab.at}
+          right={tab.right}
+          onOpenSql={(at, sql) => {
+            const sqlTab = toolTab(tabs, { tool: 'sql', at });
+            if (sqlTab.kind === 'sql') seedSqlTab(sqlTab.n, sql);
+            dispatch({ kind: 'open', tab: sqlTab });
+          }}
+        />
+      );
     case 'dataDiff':
       return <DataDiffView key={tab.id} at={tab.at} schema={tab.schema} table={tab.table} />;
     case 'dataApiConsole':
@@ -215,7 +231,7 @@ function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) 
 function AdminTabContent({
   tab,
 }: {
-  tab: Exclude<Tab, { kind: 'table' | 'tableDesigner' | 'erDiagram' | 'dataApiConsole' | 'dataDiff' }>;
+  tab: Exclude<Tab, { kind: 'table' | 'tableDesigner' | 'erDiagram' | 'schemaDiff' | 'dataApiConsole' | 'dataDiff' }>;
 }) {
   switch (tab.kind) {
     case 'policies':

@@ -20,6 +20,8 @@ export type Tab =
   | { readonly kind: 'tableDesigner'; readonly id: string; readonly at: Location; readonly schema: string; readonly table: string | null }
   /** A schema's tables and foreign keys, drawn. */
   | { readonly kind: 'erDiagram'; readonly id: string; readonly at: Location; readonly schema: string }
+  /** Compare schema: `at` is the left side (one tab per left location), `right` where the pickers start. */
+  | { readonly kind: 'schemaDiff'; readonly id: string; readonly at: Location; readonly right: Location }
   /** A table's data compared with another branch or database. */
   | { readonly kind: 'dataDiff'; readonly id: string; readonly at: Location; readonly schema: string; readonly table: string }
   /** The Data API console of a branch's database. */
@@ -55,6 +57,7 @@ export const openTab = {
     table,
   }),
   erDiagram: (at: Location, schema: string): Tab => ({ kind: 'erDiagram', id: idOf('erDiagram', at, schema), at, schema }),
+  schemaDiff: (at: Location, right: Location): Tab => ({ kind: 'schemaDiff', id: idOf('schemaDiff', at), at, right }),
   dataDiff: (at: Location, schema: string, table: string): Tab => ({
     kind: 'dataDiff',
     id: idOf('dataDiff', at, schema, table),
@@ -82,6 +85,8 @@ export function toolTab(state: TabsState, request: ToolRequest): Tab {
       return openTab.tableDesigner(request.at, request.schema, request.table);
     case 'erDiagram':
       return openTab.erDiagram(request.at, request.schema);
+    case 'schemaDiff':
+      return openTab.schemaDiff(request.at, request.right);
     case 'dataDiff':
       return openTab.dataDiff(request.at, request.schema, request.table);
     case 'dataApiConsole':
@@ -154,6 +159,8 @@ function tabName(tab: Tab): string {
       return tab.table === null ? `New table · ${tab.schema}` : `Design · ${tab.schema}.${tab.table}`;
     case 'erDiagram':
       return `ER diagram · ${tab.schema}`;
+    case 'schemaDiff':
+      return 'Compare schema';
     case 'dataDiff':
       return `Compare data · ${tab.schema}.${tab.table}`;
     case 'dataApiConsole':

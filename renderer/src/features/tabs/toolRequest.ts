@@ -4,6 +4,8 @@ import type { Location } from '../../../../shared/contract/location';
 export type ToolRequest =
   | { readonly tool: 'sql' | 'roles' | 'setup' | 'dataApiConsole'; readonly at: Location }
   | { readonly tool: 'grants' | 'erDiagram'; readonly schema: string; readonly at: Location }
+  /** The schema diff: `at` on the left (the side the migration changes), `right` the target. */
+  | { readonly tool: 'schemaDiff'; readonly at: Location; readonly right: Location }
   | { readonly tool: 'policies'; readonly schema: string; readonly table: string; readonly at: Location }
   /** The table's data compared with another branch or database. */
   | { readonly tool: 'dataDiff'; readonly schema: string; readonly table: string; readonly at: Location }
