@@ -92,6 +92,43 @@ const VIEWS: readonly View[] = [
       await expect(page.getByRole('heading', { name: 'New table in public' })).toBeVisible();
     },
   },
+  // Dialogs and diagrams (issue 16): checked while open.
+  {
+    name: 'reset sample dialog',
+    open: async (page) => {
+      const tree = page.getByRole('tree', { name: 'Database explorer' });
+      await tree.getByRole('treeitem', { name: 'production', exact: true }).click({ button: 'right' });
+      await page.getByRole('menuitem', { name: 'Reset sample data…' }).click();
+      await expect(page.getByRole('dialog', { name: 'Reset sample data' })).toBeVisible();
+    },
+  },
+  {
+    name: 'command palette',
+    open: async (page) => {
+      await expect(page.getByRole('tree', { name: 'Database explorer' }).getByRole('treeitem', { name: /^clients/ })).toBeVisible();
+      await page.keyboard.press('Control+k');
+      await expect(page.getByRole('dialog', { name: 'Command palette' })).toBeVisible();
+    },
+  },
+  {
+    name: 'ER diagram',
+    open: async (page) => {
+      const tree = page.getByRole('tree', { name: 'Database explorer' });
+      await tree.getByRole('treeitem', { name: 'public', exact: true }).first().click({ button: 'right' });
+      await page.getByRole('menuitem', { name: 'ER diagram' }).click();
+      await expect(
+        page.getByRole('group', { name: 'ER diagram of public' }).getByRole('button', { name: 'Open table clients' }),
+      ).toBeVisible();
+    },
+  },
+  {
+    name: 'role diagram',
+    open: async (page) => {
+      await adminTool(page, 'Roles');
+      await page.getByText('Who can become whom').click();
+      await expect(page.getByRole('group', { name: 'Role memberships' }).getByLabel(/^authenticator: LOGIN NOINHERIT/)).toBeVisible();
+    },
+  },
 ];
 
 // axe walks the whole DOM; on a loaded machine that takes a while.
