@@ -222,6 +222,21 @@ leave', '2024-01-02'),
         expect(csv).toBe('id,"a,b",note,born\n1,C:\\temp\\x,"say ""hi"", then\nleave",2024-01-02\n2,"",,\n3,,ça va,1999-12-31\n');
         await expect(page.getByText('3 rows → csv_trip.csv')).toBeVisible();
 
+        // The view's filter applies (a value with a quote in it, matched as a literal).
+        const url = page.getByLabel('Data API URL');
+        await url.fill(`${(await url.inputValue()).split('?')[0]}?note=like.*"hi"*`);
+        await url.press('Enter');
+        await expect(grid.getByRole('row')).toHaveCount(2);
+        await expect(page.getByLabel('Export').locator('option[value="csv"]')).toHaveText('CSV (filtered rows)');
+        const filtered = page.waitForEvent('download');
+        await page.getByLabel('Export').selectOption('csv');
+        expect(await streamText(await (await filtered).createReadStream())).toBe(
+          'id,"a,b",note,born\n1,C:\\temp\\x,"say ""hi"", then\nleave",2024-01-02\n',
+        );
+        await url.fill((await url.inputValue()).split('?')[0]!);
+        await url.press('Enter');
+        await expect(grid.getByRole('row')).toHaveCount(4);
+
         // Back in: into the emptied table, through the preview.
         await db.query(`DELETE FROM csv_trip`);
         await page.getByRole('button', { name: 'Import CSV' }).click();
