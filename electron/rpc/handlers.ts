@@ -113,6 +113,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dataApi.describe': (input) => deps.dataApi.describe(input),
     'dataApi.identities': (input) => deps.dataApi.identities(input),
     'dataApi.transaction': (input) => deps.dataApi.transaction(input),
+    'dataApi.baseUrl': async (input) => ({ baseUrl: await branchData.dataApiBaseUrl(input.at) }),
     'tableData.cascadePreview': (input) => branchData.withAdminPool(input.at, (pool) => previewCascades(pool, input)),
     'tableData.exportCsvStart': (input) => csvExports.start(input),
     'tableData.exportCsvNext': async (input) => csvExports.next(input.exportId),

@@ -16,6 +16,7 @@ export const CHANNELS = [
   'dataApi.describe',
   'dataApi.identities',
   'dataApi.transaction',
+  'dataApi.baseUrl',
   'tableData.cascadePreview',
   'tableData.exportCsvStart',
   'tableData.exportCsvNext',

@@ -26,6 +26,7 @@ export const contract = {
   'dataApi.describe': { input: dataApi.describeTableInput, output: dataApi.describeTableOutput },
   'dataApi.identities': { input: dataApi.identitiesInput, output: dataApi.identitiesOutput },
   'dataApi.transaction': { input: dataApi.dataApiTransactionInput, output: dataApi.dataApiTransactionOutput },
+  'dataApi.baseUrl': { input: dataApi.baseUrlInput, output: dataApi.baseUrlOutput },
   'tableData.cascadePreview': { input: tableData.cascadePreviewInput, output: tableData.cascadePreviewOutput },
   'tableData.exportCsvStart': { input: tableData.exportCsvStartInput, output: tableData.exportCsvStartOutput },
   'tableData.exportCsvNext': { input: tableData.exportCsvNextInput, output: tableData.exportCsvNextOutput },

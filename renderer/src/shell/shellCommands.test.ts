@@ -34,6 +34,7 @@ describe('shellCommands', () => {
   it('offers every table of the database, a new SQL tab, the admin tools, the themes and the shortcut sheet', () => {
     expect(titles(context())).toEqual([
       'New SQL tab',
+      'Data API console',
       'New table in public',
       'Grants on schema public',
       'Roles',

@@ -36,6 +36,13 @@ export function shellCommands(ctx: ShellCommandContext): Command[] {
       keywords: ['query', 'editor'],
       run: () => ctx.openTool({ tool: 'sql', at }),
     });
+    commands.push({
+      id: 'tools.dataApiConsole',
+      title: 'Data API console',
+      group: 'Tools',
+      keywords: ['rest', 'postgrest', 'request', 'http', 'curl'],
+      run: () => ctx.openTool({ tool: 'dataApiConsole', at }),
+    });
     if (ctx.currentTable) {
       const { schema, table } = ctx.currentTable;
       commands.push({

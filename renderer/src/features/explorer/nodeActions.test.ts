@@ -30,6 +30,7 @@ describe('nodeActions', () => {
       'Set as default branch',
       'Protect branch',
       'Reset sample data…',
+      'Branch timeline',
       'Refresh',
       'Delete branch…',
     ]);
@@ -37,6 +38,7 @@ describe('nodeActions', () => {
       'New branch…',
       'New endpoint…',
       'Unprotect branch',
+      'Branch timeline',
       'Refresh',
       'Delete branch…',
     ]);
@@ -64,7 +66,7 @@ describe('nodeActions', () => {
       database: { name: `${at.branch}/databases/sales`, id: 'sales', postgresDatabase: 'sales' },
       children: [],
     };
-    expect(labels(database)).toEqual(['Data API…', 'SQL editor', 'Roles', 'Data API set-up']);
+    expect(labels(database)).toEqual(['Data API…', 'SQL editor', 'Data API console', 'Roles', 'Data API set-up']);
     const cloud: ExplorerNode = { ...database, at: { ...at, kind: 'cloud', workspaceId: 'ws-a' } };
     expect(labels(cloud)).toEqual(labels(database));
     const relation = (kind: 'table' | 'view'): ExplorerNode => ({

@@ -24,6 +24,10 @@ export type NodeAction =
   | { readonly kind: 'designTable' }
   /** The schema's tables and foreign keys as a diagram. */
   | { readonly kind: 'erDiagram' }
+  /** Any Data API request on the database, as a chosen identity. */
+  | { readonly kind: 'dataApiConsole' }
+  /** The project's branches along time (parents, creation points, expiry). */
+  | { readonly kind: 'branchTimeline' }
   | { readonly kind: 'protect' }
   | { readonly kind: 'unprotect' }
   | { readonly kind: 'deleteBranch' }
@@ -47,7 +51,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
       ];
     }
     case 'project':
-      return [{ kind: 'createBranch' }, { kind: 'refresh' }];
+      return [{ kind: 'createBranch' }, { kind: 'branchTimeline' }, { kind: 'refresh' }];
     case 'branch':
       return [
         { kind: 'createBranch' },
@@ -55,6 +59,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
         ...(node.branch.isDefault ? [] : [{ kind: 'setDefault' } as const]),
         node.branch.isProtected ? { kind: 'unprotect' } : { kind: 'protect' },
         ...(node.workspaceId === LOCAL_WORKSPACE_ID && !node.branch.isProtected ? [{ kind: 'resetSample' } as const] : []),
+        { kind: 'branchTimeline' },
         { kind: 'refresh' },
         { kind: 'deleteBranch' },
       ];
@@ -66,7 +71,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
         { kind: 'deleteEndpoint' },
       ];
     case 'database':
-      return [{ kind: 'dataApi' }, { kind: 'sqlEditor' }, { kind: 'roles' }, { kind: 'setup' }];
+      return [{ kind: 'dataApi' }, { kind: 'sqlEditor' }, { kind: 'dataApiConsole' }, { kind: 'roles' }, { kind: 'setup' }];
     case 'relation':
       // Row-level security applies to tables only.
       return node.relation.kind === 'table' || node.relation.kind === 'partitioned_table'
@@ -118,6 +123,10 @@ export function actionLabel(action: NodeAction): string {
       return 'Design table…';
     case 'erDiagram':
       return 'ER diagram';
+    case 'dataApiConsole':
+      return 'Data API console';
+    case 'branchTimeline':
+      return 'Branch timeline';
     case 'protect':
       return 'Protect branch';
     case 'unprotect':

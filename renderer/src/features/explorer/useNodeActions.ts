@@ -66,6 +66,7 @@ export function useNodeActions({ onOpen, onTool, items }: NodeActionsOptions) {
       case 'createEndpoint':
       case 'deleteEndpoint':
       case 'dataApi':
+      case 'branchTimeline':
       case 'replaceToken':
       case 'removeWorkspace': {
         const next = dialogFor(node, action);
@@ -108,6 +109,9 @@ export function useNodeActions({ onOpen, onTool, items }: NodeActionsOptions) {
         return;
       case 'erDiagram':
         if (node.kind === 'schema') onTool?.({ tool: 'erDiagram', schema: node.label, at: node.at });
+        return;
+      case 'dataApiConsole':
+        if (node.kind === 'database') onTool?.({ tool: 'dataApiConsole', at: node.at });
         return;
       default:
         assertNever(action, 'node action');

@@ -14,6 +14,7 @@ import { SetupAssistant } from '../roles/SetupAssistant';
 import { SqlView } from '../sql/SqlView';
 import { TableDesigner } from '../tableDesigner/TableDesigner';
 import { ErDiagram } from '../erDiagram/ErDiagram';
+import { DataApiConsole } from '../dataApiConsole/DataApiConsole';
 import { assertNever } from '../../../../shared/contract/result';
 import { locationSuffix, type WorkspaceHosts } from '../../ui/locationText';
 import { openTab, tabTitle, type Tab, type TabsEvent, type TabsState } from './tabsState';
@@ -142,6 +143,7 @@ function TabLabel({ tab, home, hosts }: { tab: Tab; home: Location | undefined; 
     case 'setup':
     case 'tableDesigner':
     case 'erDiagram':
+    case 'dataApiConsole':
       return <>{tabTitle(tab, home, hosts)}</>;
     default:
       return assertNever(tab, 'tab kind');
@@ -155,6 +157,7 @@ function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) 
         <TableView
           at={tab.at}
           relation={tab.relation}
+          onOpenConsole={() => dispatch({ kind: 'open', tab: openTab.dataApiConsole(tab.at) })}
           onOpenRelated={(relation, query, viewAs) => {
             // The referenced table's tab opens on this view (it reads its view when it mounts).
             saveGridView(gridViewKey(tab.at, relation.schema, relation.name), { query, countMode: 'exact', viewAs });
@@ -186,6 +189,8 @@ function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) 
           onOpenTable={(relation) => dispatch({ kind: 'open', tab: openTab.table(tab.at, relation) })}
         />
       );
+    case 'dataApiConsole':
+      return <DataApiConsole at={tab.at} />;
     case 'policies':
     case 'sql':
     case 'roles':
@@ -202,7 +207,7 @@ function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) 
   }
 }
 
-function AdminTabContent({ tab }: { tab: Exclude<Tab, { kind: 'table' | 'tableDesigner' | 'erDiagram' }> }) {
+function AdminTabContent({ tab }: { tab: Exclude<Tab, { kind: 'table' | 'tableDesigner' | 'erDiagram' | 'dataApiConsole' }> }) {
   switch (tab.kind) {
     case 'policies':
       return <PoliciesView schema={tab.schema} table={tab.table} />;
