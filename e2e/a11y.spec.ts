@@ -92,6 +92,34 @@ const VIEWS: readonly View[] = [
       await expect(page.getByRole('heading', { name: 'New table in public' })).toBeVisible();
     },
   },
+  // Dialogs and diagrams (issue 16): checked while open.
+  {
+    name: 'reset sample dialog',
+    open: async (page) => {
+      const tree = page.getByRole('tree', { name: 'Database explorer' });
+      await tree.getByRole('treeitem', { name: 'production', exact: true }).click({ button: 'right' });
+      await page.getByRole('menuitem', { name: 'Reset sample data…' }).click();
+      await expect(page.getByRole('dialog', { name: 'Reset sample data' })).toBeVisible();
+    },
+  },
+  {
+    name: 'command palette',
+    open: async (page) => {
+      await expect(page.getByRole('tree', { name: 'Database explorer' }).getByRole('treeitem', { name: /^clients/ })).toBeVisible();
+      await page.keyboard.press('Control+k');
+      await expect(page.getByRole('dialog', { name: 'Command palette' })).toBeVisible();
+    },
+  },
+  // Not yet the ER diagram: axe finds label-content-name-mismatch on its table boxes (role=button
+  // named "Open table x" around the drawn columns); hiding the columns from the name did not satisfy it.
+  {
+    name: 'role diagram',
+    open: async (page) => {
+      await adminTool(page, 'Roles');
+      await page.getByText('Who can become whom').click();
+      await expect(page.getByRole('group', { name: 'Role memberships' }).getByLabel(/^authenticator: LOGIN NOINHERIT/)).toBeVisible();
+    },
+  },
 ];
 
 // axe walks the whole DOM; on a loaded machine that takes a while.

@@ -91,11 +91,10 @@ test('a table psql creates from outside opens in the grid after the tree refresh
   await page.screenshot({ path: 'e2e/screenshots/ddl-psql-opens.png' });
 });
 
-// Known defect, seen in the full run (passes alone): after the wake, the table view's describe can
-// still take a pooled connection that died with the suspended endpoint ("Connection terminated
-// unexpectedly"). The integration test schemaAndWake.itest.ts covers the wake itself; this stays
-// marked until the describe path retries on a fresh pool.
-test.fixme('a table on a suspended endpoint: Pier wakes the endpoint, says so, then shows the rows', async ({ page }) => {
+// Right after the wake the endpoint used to be reported ACTIVE while its postmaster still started
+// (connections refused: "Connection terminated unexpectedly"); see wakeStaleConnections.itest.ts
+// and engine/staleConnections.itest.ts for the wake and the dead-connection retry.
+test('a table on a suspended endpoint: Pier wakes the endpoint, says so, then shows the rows', async ({ page }) => {
   test.setTimeout(120_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

@@ -343,10 +343,8 @@ test('deleting an ordinary branch needs no typing; the dialog closes when it is 
   ).toBeVisible();
 });
 
-// Known defect in this test since endpoints are reached through the credential proxy: it connects as
-// the owner, which may not CREATE in the sample's public schema ("permission denied for schema
-// public"). The reset itself is covered by electron/server/lakebaseDocs.itest.ts.
-test.fixme('reset sample data on dev: after a confirmation the documented rows are back, other tables untouched', async ({ page }) => {
+// The owner may create in the sample's public schema (PG 15+ took CREATE from PUBLIC; see OWNER_SCHEMA_RIGHTS_SQL).
+test('reset sample data on dev: after a confirmation the documented rows are back, other tables untouched', async ({ page }) => {
   test.setTimeout(90_000);
   const db = await branchClient(DEV);
   try {

@@ -4,7 +4,8 @@ import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { z } from 'zod';
 import type { Location } from '../../shared/contract/location';
-import type { exportCsvStartInput } from '../../shared/contract/tableData';
+import type { CsvFilter, exportCsvStartInput } from '../../shared/contract/tableData';
+import { assertNever } from '../../shared/contract/result';
 import { PierError } from '../errors/PierError';
 import { pierErrorOf } from './pierErrorOf';
 import { quoteIdent } from './quoteIdent';
@@ -138,5 +139,104 @@ async function copySql(client: pg.ClientBase, input: StartInput): Promise<string
     ? input.order.map((o) => `${column(o.column)} ${o.descending ? 'DESC' : 'ASC'}${o.nulls ? ` NULLS ${o.nulls.toUpperCase()}` : ''}`)
     : table.primaryKey.map(column);
   const from = `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
-  return `COPY (SELECT ${columns.join(', ')} FROM ${from}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}) TO STDOUT (FORMAT csv, HEADER)`;
+  const where = input.filters?.length ? ` WHERE ${await whereSql(client, input.filters, column)}` : '';
+  return `COPY (SELECT ${columns.join(', ')} FROM ${from}${where}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}) TO STDOUT (FORMAT csv, HEADER)`;
+}
+
+const COMPARISONS: Readonly<Record<'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte', string>> = {
+  eq: '=',
+  neq: '<>',
+  gt: '>',
+  gte: '>=',
+  lt: '<',
+  lte: '<=',
+};
+const IS_VALUES: ReadonlyMap<string, string> = new Map([
+  ['null', 'NULL'],
+  ['not_null', 'NOT NULL'],
+  ['true', 'TRUE'],
+  ['false', 'FALSE'],
+  ['unknown', 'UNKNOWN'],
+]);
+
+/**
+ * The view's filters as a WHERE clause for COPY, which takes no parameters: every value becomes
+ * a literal quoted by Postgres itself (quote_literal, one round trip for all of them), every
+ * column is quoted from the catalog, operators come from a closed table. Untyped literals take
+ * the column's type, as a parameter would.
+ */
+async function whereSql(client: pg.ClientBase, filters: readonly CsvFilter[], column: (name: string) => string): Promise<string> {
+  const values: string[] = [];
+  const slot = (v: string) => values.push(v) - 1;
+  type Part = string | { readonly literal: number };
+  const parts: Part[] = [];
+  const write = (f: CsvFilter): void => {
+    if (f.negated) parts.push('NOT ');
+    parts.push('(');
+    if (f.kind === 'condition') {
+      writeCondition(f);
+    } else {
+      if (f.children.length === 0) parts.push(f.kind === 'and' ? 'TRUE' : 'FALSE');
+      f.children.forEach((c, i) => {
+        if (i > 0) parts.push(f.kind === 'and' ? ' AND ' : ' OR ');
+        write(c);
+      });
+    }
+    parts.push(')');
+  };
+  const scalar = (f: Extract<CsvFilter, { kind: 'condition' }>): string => {
+    if (typeof f.value !== 'string') throw new PierError('PIER002', `Filter on "${f.column}": ${f.operator} takes one value, not a list.`);
+    return f.value;
+  };
+  const writeCondition = (f: Extract<CsvFilter, { kind: 'condition' }>): void => {
+    const col = column(f.column);
+    switch (f.operator) {
+      case 'eq':
+      case 'neq':
+      case 'gt':
+      case 'gte':
+      case 'lt':
+      case 'lte':
+        parts.push(`${col} ${COMPARISONS[f.operator]} `, { literal: slot(scalar(f)) });
+        return;
+      case 'like':
+      case 'ilike':
+        // PostgREST's wildcard is `*`.
+        parts.push(`${col}::text ${f.operator === 'like' ? 'LIKE' : 'ILIKE'} `, { literal: slot(scalar(f).replaceAll('*', '%')) });
+        return;
+      case 'in': {
+        const list = typeof f.value === 'string' ? [f.value] : f.value;
+        if (list.length === 0) {
+          parts.push('FALSE');
+          return;
+        }
+        parts.push(`${col} IN (`);
+        list.forEach((v, i) => parts.push(...(i > 0 ? [', '] : []), { literal: slot(v) }));
+        parts.push(')');
+        return;
+      }
+      case 'is': {
+        const keyword = IS_VALUES.get(scalar(f));
+        if (!keyword)
+          throw new PierError('PIER002', `Filter on "${f.column}": is takes null, not_null, true, false or unknown, not "${scalar(f)}".`);
+        parts.push(`${col} IS ${keyword}`);
+        return;
+      }
+      default:
+        assertNever(f.operator, 'CSV filter operator');
+    }
+  };
+  filters.forEach((f, i) => {
+    if (i > 0) parts.push(' AND ');
+    write(f);
+  });
+  const quoted = values.length
+    ? (
+        await client.query<{ q: string[] }>(
+          `SELECT coalesce(array_agg(quote_literal(v) ORDER BY i), '{}') AS q FROM unnest($1::text[]) WITH ORDINALITY AS t(v, i)`,
+          [values],
+        )
+      ).rows[0]!.q
+    : [];
+  return parts.map((p) => (typeof p === 'string' ? p : quoted[p.literal]!)).join('');
 }

@@ -28,10 +28,15 @@ afterAll(async () => {
 });
 
 const exports = () => new CsvExports((_at, fn) => fn(pool));
-async function exportAll(table: string, columns: string[] = [], order: { column: string; descending: boolean }[] = []): Promise<string> {
+async function exportAll(
+  table: string,
+  columns: string[] = [],
+  order: { column: string; descending: boolean }[] = [],
+  filters?: unknown[],
+): Promise<string> {
   const e = exports();
   const { exportId } = await e.start(
-    exportCsvStartInput.parse({ at: AT, viewAs: { kind: 'admin' }, schema: 'public', table, columns, order }),
+    exportCsvStartInput.parse({ at: AT, viewAs: { kind: 'admin' }, schema: 'public', table, columns, order, ...(filters && { filters }) }),
   );
   let text = '';
   for (;;) {
@@ -48,6 +53,52 @@ describe('CSV through COPY', () => {
   it('exports any value and any column name as Postgres writes them', async () => {
     const csv = await exportAll('awkward', ['id', 'a,b'], [{ column: 'id', descending: true }]);
     expect(csv).toBe('id,"a,b"\n4,ça va ✓\n3,\n2,""\n1,C:\\temp\\x\n');
+  });
+
+  it('exports only the rows the view’s filters keep, with values that could break out of a literal', async () => {
+    const eq = (column: string, value: string, negated = false) => ({ kind: 'condition', column, negated, operator: 'eq', value });
+    // A value with quotes and a backslash matches itself only: it is a literal, not SQL.
+    expect(await exportAll('awkward', ['id'], [], [eq('a,b', 'C:\\temp\\x')])).toBe('id\n1\n');
+    expect(await exportAll('awkward', ['id'], [], [eq('a,b', "x' OR '1'='1")])).toBe('id\n');
+    expect(await exportAll('awkward', ['id'], [{ column: 'id', descending: false }], [eq('id', '2', true)])).toBe('id\n1\n3\n4\n');
+    const or = {
+      kind: 'or',
+      negated: false,
+      children: [
+        { kind: 'condition', column: 'say "hi"', negated: false, operator: 'like', value: '*comma*' },
+        { kind: 'condition', column: 'a,b', negated: false, operator: 'is', value: 'null' },
+        { kind: 'condition', column: 'a,b', negated: false, operator: 'in', value: ['ça va ✓', "x') OR ('1'='1"] },
+      ],
+    };
+    expect(await exportAll('awkward', ['id'], [{ column: 'id', descending: false }], [or])).toBe('id\n3\n4\n');
+    expect(
+      await exportAll(
+        'awkward',
+        ['id'],
+        [],
+        [{ kind: 'condition', column: 'n', negated: false, operator: 'gt', value: '1' }, eq('id', '4')],
+      ),
+    ).toBe('id\n4\n');
+  });
+
+  it('refuses a filter it cannot apply, by name, and runs nothing', async () => {
+    await expect(
+      exportAll('awkward', ['id'], [], [{ kind: 'condition', column: 'nope', negated: false, operator: 'eq', value: '1' }]),
+    ).rejects.toMatchObject({ message: expect.stringContaining('"nope"') });
+    await expect(
+      exportAll('awkward', ['id'], [], [{ kind: 'condition', column: 'id', negated: false, operator: 'is', value: 'maybe' }]),
+    ).rejects.toMatchObject({ message: expect.stringContaining('"maybe"') });
+    expect(() =>
+      exportCsvStartInput.parse({
+        at: AT,
+        viewAs: { kind: 'admin' },
+        schema: 'public',
+        table: 'awkward',
+        columns: [],
+        order: [],
+        filters: [{ kind: 'condition', column: 'id', negated: false, operator: 'fts', value: 'x' }],
+      }),
+    ).toThrow();
   });
 
   it('round-trips: what it exports imports back into the same rows', async () => {

@@ -98,8 +98,22 @@ export class LocalBranchSource implements IBranchSource<LocalLocation> {
     return address !== addressOf(await this.endpointOf(at.branch));
   }
 
-  async forgetBranch(): Promise<void> {
-    // Admin pools are keyed by address: a moved endpoint gets new ones, and idle ones close by themselves.
+  /**
+   * After the branch's endpoint slept and woke (or moved): its admin pools' connections were cut,
+   * so they are closed and the next call makes new ones. Pools of a moved endpoint's old address
+   * close by themselves once idle.
+   */
+  async forgetBranch(at: LocalLocation): Promise<void> {
+    const address = await this.endpointOf(at.branch).then(addressOf, () => undefined);
+    if (!address) return;
+    const closing: Promise<void>[] = [];
+    for (const [key, pool] of this.pools) {
+      if (!key.startsWith(`${address}/`)) continue;
+      this.pools.delete(key);
+      // A call still holding it finishes on it; its connections then close after the idle timeout.
+      if (pool.totalCount === pool.idleCount && pool.waitingCount === 0) closing.push(pool.end().catch(() => undefined));
+    }
+    await Promise.all(closing);
   }
 
   async endpointState(at: LocalLocation): Promise<EndpointState> {

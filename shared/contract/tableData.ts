@@ -47,6 +47,34 @@ export type CascadePreviewOutput = z.infer<typeof cascadePreviewOutput>;
  * any column name round-trips. Started once, then pulled chunk by chunk (the server holds at
  * most one chunk and Postgres's socket buffer, whatever the table's size); as `viewAs`.
  */
+/** The comparisons a CSV export applies in its COPY (the view's plain filters); others are refused. */
+export const CSV_FILTER_OPERATORS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'in', 'is'] as const;
+export type CsvFilter =
+  | {
+      readonly kind: 'condition';
+      readonly column: string;
+      readonly negated: boolean;
+      readonly operator: (typeof CSV_FILTER_OPERATORS)[number];
+      /** A list for `in`; `is` takes null, not_null, true, false or unknown; like/ilike use `*` as PostgREST does. */
+      readonly value: string | readonly string[];
+    }
+  | { readonly kind: 'and' | 'or'; readonly negated: boolean; readonly children: readonly CsvFilter[] };
+const csvText = z.string().max(100_000);
+export const csvFilter: z.ZodType<CsvFilter> = z.lazy(() =>
+  z.union([
+    z
+      .object({
+        kind: z.literal('condition'),
+        column: identifier,
+        negated: z.boolean(),
+        operator: z.enum(CSV_FILTER_OPERATORS),
+        value: z.union([csvText, z.array(csvText).max(10_000)]),
+      })
+      .strict(),
+    z.object({ kind: z.enum(['and', 'or']), negated: z.boolean(), children: z.array(csvFilter).max(100) }).strict(),
+  ]),
+);
+
 export const exportCsvStartInput = z
   .object({
     at: location,
@@ -55,6 +83,8 @@ export const exportCsvStartInput = z
     table: identifier,
     /** Columns in order; empty: all of them. */
     columns: z.array(identifier).max(1600),
+    /** The view's filters, all of which must hold (absent: every row). */
+    filters: z.array(csvFilter).max(100).optional(),
     /** ORDER BY, by column; empty: the primary key's order (or none). */
     order: z.array(z.object({ column: identifier, descending: z.boolean(), nulls: z.enum(['first', 'last']).optional() }).strict()).max(32),
   })

@@ -4,6 +4,7 @@
  * EXPLAIN). The only folder that talks to pg.
  */
 import type pg from 'pg';
+import { freshConnection, isConnectionLost } from './freshConnection';
 import type { SqlQuery } from '../sql/SqlQuery';
 import type { BatchLanes } from './BatchLanes';
 import {
@@ -179,6 +180,15 @@ function connectionOf(client: pg.ClientBase): object {
  * again once, after DISCARD PLANS (see privilegedBatch).
  */
 export async function runQuery(pool: pg.Pool, query: SqlQuery, ctx: RequestContext, lanes?: BatchLanes): Promise<DbOutcome> {
+  const outcome = await runQueryOn(pool, query, ctx, lanes);
+  // A pooled connection can be dead before the pool hears of it (an endpoint suspended and woken).
+  // A read's transaction is READ ONLY, so it wrote nothing: once more, on a connection made now.
+  // A write is never sent twice (its COMMIT may have happened).
+  if (outcome.ok || ctx.readWrite || !isConnectionLost(outcome.error)) return outcome;
+  return runQueryOn(freshConnection(pool), query, ctx, undefined);
+}
+
+async function runQueryOn(pool: pg.Pool, query: SqlQuery, ctx: RequestContext, lanes: BatchLanes | undefined): Promise<DbOutcome> {
   // Writes keep a connection each: on a shared one their commits queue behind each other instead
   // of sharing WAL flushes (group commit), and the bench showed no gain for them.
   if (lanes && !ctx.settle && !ctx.readWrite) return runOnLanes(lanes, query, ctx);

@@ -22,6 +22,7 @@ import { stopOrphanPostmaster } from '../runtime/stopOrphanPostmaster';
 import { takeBaseBackup } from '../runtime/baseBackups';
 import { ensureWalArchive, WAL_ARCHIVE_SETTINGS } from '../runtime/walArchive';
 import { installDatabricksAuth } from '../extensions/installDatabricksAuth';
+import { OWNER_SCHEMA_RIGHTS_SQL } from '../seed/sampleDatabase';
 import { CredentialTokens } from '../proxy/credentialTokens';
 import { preparePostmasterAccess, type PostmasterAccess } from '../tls/postmasterAccess';
 import { ApiFailure, notFound } from './apiFailure';
@@ -474,6 +475,7 @@ export class ControlPlaneCore {
       // admin role gets what ownership would give (e.g. CREATE EXTENSION databricks_auth).
       await c.query(`GRANT ALL ON DATABASE ${quoteIdent(DEFAULT_DATABASE)} TO databricks_superuser`);
       b.logical_size_bytes = await clusterSize(c);
+      await runtime.withClient(DEFAULT_DATABASE, (db) => db.query(OWNER_SCHEMA_RIGHTS_SQL));
       const r = await c.query<{ rolname: string; rolcanlogin: boolean }>(
         `SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname = ANY($1::text[])`,
         [[this.owner, 'user@example.com']],

@@ -68,8 +68,9 @@ export class EndpointRuntime {
     this.stopWatchingCrashes = options.restartOnCrash ? options.cluster.onDidCrash(() => void this.restartAfterCrash()) : () => undefined;
   }
 
+  /** ACTIVE once the postmaster accepts connections (a spawned one still starting up is not yet). */
   get state(): RuntimeState {
-    return this.options.cluster.isRunning ? 'ACTIVE' : 'IDLE';
+    return this.options.cluster.isRunning && !this.starting ? 'ACTIVE' : 'IDLE';
   }
 
   get cluster(): PostgresCluster {
@@ -113,6 +114,9 @@ export class EndpointRuntime {
   async ensureRunning(): Promise<void> {
     if (this.closed) throw new Error('The endpoint is shut down.');
     if (this.stopping) await this.stopping;
+    // A start in flight has a running child that does not listen yet: wait for it, or the caller
+    // would connect too early (refused, "Connection terminated unexpectedly" through the relay).
+    if (this.starting) return this.starting;
     if (this.options.cluster.isRunning) return;
     this.starting ??= (async () => {
       try {

@@ -105,6 +105,21 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "user@exa
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "user@example.com";
 `;
 
+/**
+ * On Lakebase the project owner's role owns `databricks_postgres`, so it may create in `public`
+ * (owned by pg_database_owner since PostgreSQL 15, which took CREATE from PUBLIC). Here the
+ * server's own superuser keeps the database (Pier runs on it and must not be dropped from under
+ * itself), so `databricks_superuser` (the owner is a member) gets what ownership would give on
+ * the schema. Idempotent; a no-op where the role does not exist (an external --database-url).
+ */
+export const OWNER_SCHEMA_RIGHTS_SQL = `
+DO $$ BEGIN
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'databricks_superuser') THEN
+    GRANT USAGE, CREATE ON SCHEMA public TO databricks_superuser;
+  END IF;
+END $$;
+`;
+
 /** Creates `databricks_postgres` if missing. Needs a superuser connection to any database. */
 export async function ensureDefaultDatabase(admin: pg.ClientBase): Promise<'created' | 'existing'> {
   const r = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DEFAULT_DATABASE]);
@@ -149,6 +164,8 @@ export async function resetSampleData(db: pg.ClientBase): Promise<void> {
     await db.query(`DROP TABLE IF EXISTS ${SAMPLE_TABLES.join(', ')} CASCADE`);
     await db.query(SAMPLE_SQL);
     await db.query(DEMO_IDENTITY_SQL);
+    // Repairs folders adopted before the owner got its rights on public (see OWNER_SCHEMA_RIGHTS_SQL).
+    await db.query(OWNER_SCHEMA_RIGHTS_SQL);
     // A Data API engine over this database reloads its schema cache.
     await db.query(`SELECT pg_notify('pgrst', 'reload schema')`);
     await db.query('COMMIT');

@@ -1,7 +1,13 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { PierApi } from '../../../shared/contract/contract';
 import { locationKey } from '../../../shared/contract/location';
-import type { CascadePreviewInput, CascadePreviewOutput, ExportCsvStartInput, ImportCsvOutput } from '../../../shared/contract/tableData';
+import type {
+  CascadePreviewInput,
+  CascadePreviewOutput,
+  CsvFilter,
+  ExportCsvStartInput,
+  ImportCsvOutput,
+} from '../../../shared/contract/tableData';
 import type { TableTarget } from './dataApi';
 import { unwrap } from './RpcCallError';
 
@@ -49,7 +55,7 @@ export function cascadeQuery(api: PierApi, target: TableTarget, edits: readonly 
 export async function exportCsv(
   api: PierApi,
   target: TableTarget,
-  view: { readonly columns: readonly string[]; readonly order: ExportOrder },
+  view: { readonly columns: readonly string[]; readonly order: ExportOrder; readonly filters: readonly CsvFilter[] },
   write: (chunk: string) => Promise<void>,
   onProgress: (bytes: number) => void,
   signal: AbortSignal,
@@ -63,6 +69,7 @@ export async function exportCsv(
       table: target.table,
       columns: [...view.columns],
       order: view.order.map((o) => ({ ...o })),
+      ...(view.filters.length > 0 && { filters: [...view.filters] }),
     }),
   );
   let bytes = 0;

@@ -120,7 +120,9 @@ export function ExportButton({
       <select
         aria-label="Export"
         title={
-          copy.whole ? 'CSV comes from Postgres’s COPY of the table: filters, paging and embeds of this view are not applied' : undefined
+          copy.whole
+            ? 'CSV comes from Postgres’s COPY of the table: this view’s paging, embeds, aliases or operators beyond plain comparisons cannot be applied, so it is the whole table'
+            : 'CSV comes from Postgres’s COPY of this view: its columns, filters and sort'
         }
         value=""
         onChange={(e) => {
@@ -129,7 +131,7 @@ export function ExportButton({
         }}
       >
         <option value="">Export…</option>
-        <option value="csv">{copy.whole ? 'CSV (whole table)' : 'CSV (all rows)'}</option>
+        <option value="csv">{copy.whole ? 'CSV (whole table)' : copy.filters.length ? 'CSV (filtered rows)' : 'CSV (all rows)'}</option>
         <option value="json">JSON (all rows)</option>
       </select>
       {state.kind === 'done' && (

@@ -9,14 +9,18 @@ import { cellClipboardText } from './cellFormat';
 
 type Relationship = DescribeTableOutput['relationships'][number];
 
-/** `a=eq.1&b=eq.2` over [column, value] pairs, through the codec. */
-function matchQuery(pairs: readonly (readonly [string, unknown])[], limit?: number): string {
+/** `a=eq.1&b=eq.2` over [column, value] pairs. */
+function matchReadQuery(pairs: readonly (readonly [string, unknown])[], limit?: number): ReadQuery {
   const filters = pairs.map(([name, value]) => {
     const node: FilterCondition = { kind: 'condition', field: { name, json: [] }, negated: false, operator: 'eq', value: String(value) };
     return { path: [], node };
   });
-  const q: ReadQuery = { filters, order: [], paging: limit ? [{ path: [], limit }] : [] };
-  return serializeQuery(q);
+  return { filters, order: [], paging: limit ? [{ path: [], limit }] : [] };
+}
+
+/** The same, as a query string through the codec. */
+function matchQuery(pairs: readonly (readonly [string, unknown])[], limit?: number): string {
+  return serializeQuery(matchReadQuery(pairs, limit));
 }
 
 /**
@@ -27,10 +31,13 @@ export function RowReferences({
   target,
   describe,
   row,
+  onOpen,
 }: {
   target: TableTarget;
   describe: DescribeTableOutput;
   row: Readonly<Record<string, unknown>>;
+  /** Opens the referencing table's tab filtered to the rows that point at this one. */
+  onOpen?: (rel: Relationship, query: ReadQuery) => void;
 }) {
   const toOne = describe.relationships.filter((r) => r.toOne);
   const toMany = describe.relationships.filter((r) => !r.toOne && r.kind !== 'many-to-many');
@@ -45,7 +52,7 @@ export function RowReferences({
           <p className="row-refs__title">Referenced by</p>
           <ul className="row-refs__list">
             {toMany.map((rel) => (
-              <ReferencingCount key={`many:${rel.constraint}`} target={target} rel={rel} row={row} />
+              <ReferencingCount key={`many:${rel.constraint}`} target={target} rel={rel} row={row} onOpen={onOpen} />
             ))}
           </ul>
         </div>
@@ -96,11 +103,22 @@ function ReferencedRow({ target, rel, row }: { target: TableTarget; rel: Relatio
   );
 }
 
-function ReferencingCount({ target, rel, row }: { target: TableTarget; rel: Relationship; row: Readonly<Record<string, unknown>> }) {
+function ReferencingCount({
+  target,
+  rel,
+  row,
+  onOpen,
+}: {
+  target: TableTarget;
+  rel: Relationship;
+  row: Readonly<Record<string, unknown>>;
+  onOpen: ((rel: Relationship, query: ReadQuery) => void) | undefined;
+}) {
   const api = usePierApi();
   const pairs = pairsFor(rel, row);
   const other: TableTarget = { ...target, schema: rel.target.schema, table: rel.target.name };
   const count = useQuery({ ...countQuery(api, other, pairs ? matchQuery(pairs) : '', 'exact'), enabled: pairs !== null });
+  const via = rel.columns.map(([, t]) => t).join(', ');
   const text =
     pairs === null
       ? 'key not in this view'
@@ -109,10 +127,24 @@ function ReferencingCount({ target, rel, row }: { target: TableTarget; rel: Rela
         : count.data === undefined
           ? '…'
           : `${count.data ?? '?'} row${count.data === 1 ? '' : 's'}`;
+  // A count is a way in: the referencing rows, in their table's tab (also for 0, to add one there).
+  if (pairs !== null && onOpen && typeof count.data === 'number') {
+    return (
+      <li>
+        <button
+          type="button"
+          className="row-refs__open"
+          title={`Open ${rel.target.name} filtered to the rows whose ${via} point at this row`}
+          onClick={() => onOpen(rel, matchReadQuery(pairs))}
+        >
+          <span className="row-refs__table">{rel.target.name}</span> <span className="row-refs__note">via {via}</span>: {text}
+        </button>
+      </li>
+    );
+  }
   return (
     <li>
-      <span className="row-refs__table">{rel.target.name}</span>{' '}
-      <span className="row-refs__note">via {rel.columns.map(([, t]) => t).join(', ')}</span>: {text}
+      <span className="row-refs__table">{rel.target.name}</span> <span className="row-refs__note">via {via}</span>: {text}
     </li>
   );
 }

@@ -306,7 +306,18 @@ export function TableView({
               />
             )}
             {activeCell && <ValueInspector cell={activeCell} />}
-            {activeObject && <RowReferences target={target} describe={describe.data} row={activeObject} />}
+            {activeObject && (
+              <RowReferences
+                target={target}
+                describe={describe.data}
+                row={activeObject}
+                onOpen={
+                  onOpenRelated &&
+                  ((rel, q) =>
+                    onOpenRelated({ schema: rel.target.schema, name: rel.target.name, kind: 'table', estimatedRows: -1 }, q, viewAs))
+                }
+              />
+            )}
             {edits.length > 0 && (
               <EditReview
                 target={target}
