@@ -163,6 +163,14 @@ describe('reset from parent', () => {
   });
 });
 
+describe('through the RPC', () => {
+  it('is refused for a Databricks workspace, whose API has no such call, and says where it is done', async () => {
+    const r = await rpc(t.server, 'cloud.restoreBranch', { workspaceId: t.workspaceId, branch: DEV, sourceBranch: PROD });
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(r.error)).toMatch(/Lakebase App/);
+  });
+});
+
 describe('restore to a point in time', () => {
   it('keeps the state before it as a new branch, and undoing the restore leaves the data as before', async () => {
     await sql(DEV, `INSERT INTO ledger VALUES (100, 'kept')`);

@@ -75,6 +75,7 @@ export const CHANNELS = [
   'cloud.deleteProject',
   'cloud.undeleteProject',
   'cloud.undeleteBranch',
+  'cloud.restoreBranch',
   'cloud.sendToHostedDataApi',
   'cloud.createRole',
   'cloud.deleteRole',

@@ -11,6 +11,7 @@ import { DataApiDialog } from './DataApiDialog';
 import { DeleteBranchDialog } from './DeleteBranchDialog';
 import { DeleteEndpointDialog } from './DeleteEndpointDialog';
 import { ResetSampleDialog } from './ResetSampleDialog';
+import { RestoreBranchDialog } from './RestoreBranchDialog';
 import type { NodeAction } from './nodeActions';
 import type { ExplorerNode } from './treeModel';
 
@@ -25,6 +26,12 @@ export type OpenDialog =
     }
   | { readonly kind: 'deleteBranch'; readonly workspaceId: string; readonly branch: BranchSummary }
   | { readonly kind: 'resetSample'; readonly branch: BranchSummary }
+  | {
+      readonly kind: 'resetBranch' | 'restoreBranch';
+      readonly workspaceId: string;
+      readonly branch: BranchSummary;
+      readonly branches: readonly BranchSummary[];
+    }
   | { readonly kind: 'createProject'; readonly workspaceId: string }
   | { readonly kind: 'createEndpoint'; readonly workspaceId: string; readonly branch: string; readonly hasReadWrite: boolean }
   | { readonly kind: 'deleteEndpoint'; readonly workspaceId: string; readonly endpoint: EndpointSummary }
@@ -58,6 +65,11 @@ export function dialogFor(node: ExplorerNode, action: NodeAction): OpenDialog | 
       return node.kind === 'branch' ? { kind: 'deleteBranch', workspaceId: node.workspaceId, branch: node.branch } : null;
     case 'resetSample':
       return node.kind === 'branch' ? { kind: 'resetSample', branch: node.branch } : null;
+    case 'resetBranch':
+    case 'restoreBranch':
+      return node.kind === 'branch'
+        ? { kind: action.kind, workspaceId: node.workspaceId, branch: node.branch, branches: node.siblings }
+        : null;
     case 'createProject':
       return node.kind === 'workspace' ? { kind: 'createProject', workspaceId: node.workspace.id } : null;
     case 'createEndpoint': {
@@ -116,6 +128,17 @@ export function DialogFor({ dialog, onClose }: { dialog: OpenDialog; onClose: ()
       return <DeleteBranchDialog workspaceId={dialog.workspaceId} branch={dialog.branch} onClose={onClose} />;
     case 'resetSample':
       return <ResetSampleDialog branch={dialog.branch} onClose={onClose} />;
+    case 'resetBranch':
+    case 'restoreBranch':
+      return (
+        <RestoreBranchDialog
+          mode={dialog.kind === 'resetBranch' ? 'reset' : 'restore'}
+          workspaceId={dialog.workspaceId}
+          branch={dialog.branch}
+          branches={dialog.branches}
+          onClose={onClose}
+        />
+      );
     case 'createProject':
       return <CreateProjectDialog workspaceId={dialog.workspaceId} onClose={onClose} />;
     case 'createEndpoint':

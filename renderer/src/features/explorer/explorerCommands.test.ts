@@ -33,6 +33,7 @@ describe('explorerCommands', () => {
       'Branch dev: New endpoint…',
       'Branch dev: Set as default branch',
       'Branch dev: Unprotect branch',
+      'Branch dev: Restore to a point in time…',
       'Branch dev: Refresh',
       'Branch dev: Delete branch…',
       'Endpoint primary: Suspend endpoint',

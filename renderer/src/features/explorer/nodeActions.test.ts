@@ -30,6 +30,7 @@ describe('nodeActions', () => {
       'Set as default branch',
       'Protect branch',
       'Reset sample data…',
+      'Restore to a point in time…',
       'Refresh',
       'Delete branch…',
     ]);
@@ -37,9 +38,16 @@ describe('nodeActions', () => {
       'New branch…',
       'New endpoint…',
       'Unprotect branch',
+      'Restore to a point in time…',
       'Refresh',
       'Delete branch…',
     ]);
+  });
+
+  it('offers reset from parent on branches that have a parent, protected or not (the dialog says why it is refused)', () => {
+    expect(labels(branch({}))).not.toContain('Reset from parent…');
+    expect(labels(branch({ sourceBranch: 'projects/local/branches/production' }))).toContain('Reset from parent…');
+    expect(labels(branch({ sourceBranch: 'projects/local/branches/production', isProtected: true }))).toContain('Reset from parent…');
   });
 
   it('offers to reset the sample data on an unprotected local branch only', () => {
