@@ -99,6 +99,7 @@ export async function restoreBranch(core: ControlPlaneCore, call: ApiCall, proje
         // Failed after the swap: the branch goes back to the cluster it had.
         await core.closeRuntime(rw);
         b.cluster_dir = oldDir;
+        delete b.retired_cluster_dir;
       }
       if (preserve) {
         await core.closeRuntime(preserve.endpoint);
@@ -160,7 +161,7 @@ interface RestorePlan {
 }
 
 /**
- * Lays the source's state down in a new cluster folder while the branch keeps serving, then swaps:
+ * Lays the source's state down in a new cluster folder and recovers it while the branch keeps serving, then swaps:
  * the branch's endpoint closes, the branch takes the new folder (the old one goes to the preserved
  * branch, or away), and the endpoint opens again on the same proxy port and uid, so `hosts.host`
  * and every connection string stay valid.
@@ -186,6 +187,10 @@ async function runRestore(core: ControlPlaneCore, plan: RestorePlan): Promise<un
     copied = { lsn: copy.lsn, time: copy.time.toISOString() };
     settings = await prepareRecovery(cluster.dataDir, { kind: 'immediate' }, undefined);
   }
+  // Recovery runs to its end (and promotes) before the swap, while the branch still serves: the
+  // outage is a stop and a start, and a crash after the swap leaves a cluster that starts as it is.
+  await cluster.start(settings);
+  await cluster.stop();
   const beforeLsn = await core
     .primaryRuntime(b)
     .withClient(
@@ -196,6 +201,7 @@ async function runRestore(core: ControlPlaneCore, plan: RestorePlan): Promise<un
   await core.closeRuntime(ep);
   const oldDir = b.cluster_dir;
   b.cluster_dir = newDir;
+  if (!preserve) b.retired_cluster_dir = oldDir;
   if (preserve) {
     preserve.branch.cluster_dir = oldDir;
     preserve.branch.source = { branch: branchName(b.project_id, b.branch_id), lsn: beforeLsn, time: timestamp() };
@@ -205,7 +211,7 @@ async function runRestore(core: ControlPlaneCore, plan: RestorePlan): Promise<un
   }
   await core.store.save();
   if (preserve) await core.openRuntime(preserve.endpoint);
-  const runtime = await core.openRuntime(ep, settings);
+  const runtime = await core.openRuntime(ep);
   b.logical_size_bytes = await runtime.withClient('postgres', clusterSize);
   // Reset from the parent moves the branch's creation point; a restore from elsewhere keeps its parent.
   if (b.source?.branch === branchName(source.project_id, source.branch_id)) {
@@ -231,7 +237,11 @@ async function runRestore(core: ControlPlaneCore, plan: RestorePlan): Promise<un
   b.update_time = timestamp();
   b.state_change_time = b.update_time;
   await core.store.save();
-  if (!preserve) await core.removeClusterDir(oldDir);
+  if (!preserve) {
+    await core.removeClusterDir(oldDir);
+    delete b.retired_cluster_dir;
+    await core.store.save();
+  }
   for (const listener of core.branchReplacedListeners) listener(branchName(b.project_id, b.branch_id));
   core.log(`Branch ${branchName(b.project_id, b.branch_id)} restored from ${branchName(source.project_id, source.branch_id)}.`);
   return branchView(core, b);

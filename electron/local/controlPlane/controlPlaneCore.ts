@@ -342,6 +342,12 @@ export class ControlPlaneCore {
       delete b.pending_cluster_dir;
       fixed++;
     }
+    for (const b of Object.values(d.branches)) {
+      if (!b.retired_cluster_dir) continue;
+      if (b.retired_cluster_dir !== b.cluster_dir) await this.removeClusterDir(b.retired_cluster_dir);
+      delete b.retired_cluster_dir;
+      fixed++;
+    }
     for (const map of [d.databases, d.roles, d.endpoints, d.branches, d.projects] as Record<
       string,
       { lifecycle: string; cluster_dir?: string }
