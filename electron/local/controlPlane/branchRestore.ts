@@ -55,7 +55,8 @@ export async function restoreBranch(core: ControlPlaneCore, call: ApiCall, proje
       'BAD_REQUEST',
       `Branch ${branchId} runs on the embedded cluster Pier itself uses; it cannot be reset or restored. Restore into a new branch instead (spec.source_branch_time).`,
     );
-  const source = core.data.branches[sourceName];
+  // The name is the caller's: only the map's own entries count.
+  const source = Object.hasOwn(core.data.branches, sourceName) ? core.data.branches[sourceName] : undefined;
   if (!source || source.project_id !== projectId || source.delete_time || source.lifecycle !== 'ready' || source.pending_cluster_dir)
     throw invalidParameter(`Field 'source_branch' must name a ready branch of project ${projectId}, got '${sourceName}'.`);
   const self = source === b;
@@ -213,6 +214,8 @@ async function runRestore(core: ControlPlaneCore, plan: RestorePlan): Promise<un
   if (preserve) await core.openRuntime(preserve.endpoint);
   const runtime = await core.openRuntime(ep);
   b.logical_size_bytes = await runtime.withClient('postgres', clusterSize);
+  // The branch's own point-in-time history starts again here.
+  await core.takeBaseBackup(b);
   // Reset from the parent moves the branch's creation point; a restore from elsewhere keeps its parent.
   if (b.source?.branch === branchName(source.project_id, source.branch_id)) {
     b.source = target
@@ -231,8 +234,6 @@ async function runRestore(core: ControlPlaneCore, plan: RestorePlan): Promise<un
     }
     copyCatalogRecords(core, source, b);
   }
-  // The branch's own point-in-time history starts again here.
-  await core.takeBaseBackup(b);
   delete b.pending_cluster_dir;
   b.update_time = timestamp();
   b.state_change_time = b.update_time;
