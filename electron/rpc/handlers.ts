@@ -10,6 +10,7 @@ import { createTableHandlers } from '../admin/createTableHandlers';
 import { previewCascades } from '../admin/cascadePreview';
 import { CsvExports } from '../admin/csvExport';
 import { importCsv } from '../admin/csvImport';
+import { DataDiffs } from '../admin/dataDiff/DataDiffs';
 import type { BranchData } from '../branchData/BranchData';
 import type { DataApiConsole } from '../branchData/DataApiConsole';
 import type { CloudHandlers } from '../cloud/rpc/createCloudHandlers';
@@ -63,6 +64,7 @@ export interface HandlerDeps {
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { branchData } = deps;
   const csvExports = new CsvExports((at, fn) => branchData.withAdminPool(at, fn));
+  const dataDiffs = new DataDiffs((at, fn) => branchData.withAdminPool(at, fn));
   return {
     'app.status': async () => {
       try {
@@ -113,6 +115,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dataApi.describe': (input) => deps.dataApi.describe(input),
     'dataApi.identities': (input) => deps.dataApi.identities(input),
     'dataApi.transaction': (input) => deps.dataApi.transaction(input),
+    'dataApi.baseUrl': async (input) => ({ baseUrl: await branchData.dataApiBaseUrl(input.at) }),
     'tableData.cascadePreview': (input) => branchData.withAdminPool(input.at, (pool) => previewCascades(pool, input)),
     'tableData.exportCsvStart': (input) => csvExports.start(input),
     'tableData.exportCsvNext': async (input) => csvExports.next(input.exportId),
@@ -130,6 +133,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       exports: deps.sql?.exports,
     }),
     ...createTableHandlers(branchData),
+    'dataDiff.start': (input) => dataDiffs.start(input),
+    'dataDiff.page': (input) => dataDiffs.page(input),
+    'dataDiff.close': async (input) => dataDiffs.close(input.diffId),
     ...cloudHandlers(deps.cloud),
   };
 }

@@ -225,6 +225,18 @@ describe('browser-mode server on the embedded default', () => {
     }
   });
 
+  it('tells the Data API console its base URL, which serves the requests the console copies as curl', async () => {
+    const r = await rpc(server, 'dataApi.baseUrl', { at: HOME });
+    expect(r.body.value).toEqual({ baseUrl: `${server.origin}/api/2.0/workspace/local/rest/databricks_postgres` });
+    const token = server.readyInfo().tokens['user@example.com'];
+    const res = await fetch(`${r.body.value.baseUrl}/public/clients?select=id&id=eq.1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual([{ id: 1 }]);
+    // Input it does not know is refused, not ignored.
+    const bad = await rpc(server, 'dataApi.baseUrl', { at: HOME, schema: 'public' });
+    expect(bad.body).toMatchObject({ ok: false, error: { code: 'PIER002' } });
+  });
+
   it('describes a table for the query builder and lists the identities', async () => {
     const d = await rpc(server, 'dataApi.describe', { at: HOME, schema: 'public', table: 'clients' });
     expect(d.body.value).toMatchObject({ exposed: true, primaryKey: ['id'] });

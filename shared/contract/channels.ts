@@ -16,6 +16,7 @@ export const CHANNELS = [
   'dataApi.describe',
   'dataApi.identities',
   'dataApi.transaction',
+  'dataApi.baseUrl',
   'tableData.cascadePreview',
   'tableData.exportCsvStart',
   'tableData.exportCsvNext',
@@ -79,6 +80,9 @@ export const CHANNELS = [
   'cloud.sendToHostedDataApi',
   'cloud.createRole',
   'cloud.deleteRole',
+  'dataDiff.start',
+  'dataDiff.page',
+  'dataDiff.close',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

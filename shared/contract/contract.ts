@@ -9,6 +9,7 @@ import * as tableData from './tableData';
 import * as sample from './sample';
 import { cloudContract } from './cloud';
 import { tablesContract } from './tables';
+import { dataDiffContract } from './dataDiff';
 import type { Channel } from './channels';
 import type { Result } from './result';
 
@@ -26,6 +27,7 @@ export const contract = {
   'dataApi.describe': { input: dataApi.describeTableInput, output: dataApi.describeTableOutput },
   'dataApi.identities': { input: dataApi.identitiesInput, output: dataApi.identitiesOutput },
   'dataApi.transaction': { input: dataApi.dataApiTransactionInput, output: dataApi.dataApiTransactionOutput },
+  'dataApi.baseUrl': { input: dataApi.baseUrlInput, output: dataApi.baseUrlOutput },
   'tableData.cascadePreview': { input: tableData.cascadePreviewInput, output: tableData.cascadePreviewOutput },
   'tableData.exportCsvStart': { input: tableData.exportCsvStartInput, output: tableData.exportCsvStartOutput },
   'tableData.exportCsvNext': { input: tableData.exportCsvNextInput, output: tableData.exportCsvNextOutput },
@@ -55,6 +57,7 @@ export const contract = {
   'sample.reset': { input: sample.resetSampleInput, output: sample.resetSampleOutput },
   ...tablesContract,
   ...cloudContract,
+  ...dataDiffContract,
 } satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

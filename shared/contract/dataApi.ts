@@ -116,3 +116,7 @@ export const identitiesOutput = z.object({
   /** Roles granted to `authenticator`: the identities a Data API request may run as. */
   roles: z.array(z.string()),
 });
+
+/** The database's Data API base URL (`{baseUrl}/{schema}/{table}`), for the console's request line and snippets. */
+export const baseUrlInput = z.object({ at: location }).strict();
+export const baseUrlOutput = z.object({ baseUrl: z.string() });

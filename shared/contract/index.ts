@@ -9,5 +9,6 @@ export * from './tableData';
 export * from './admin';
 export * from './sql';
 export * from './tables';
+export * from './dataDiff';
 export * from './signIn';
 export * from './transport';

@@ -230,3 +230,12 @@ export function lookupQuery(api: PierApi, target: TableTarget, rawQuery: string)
     meta: { errorDisplay: 'inline' },
   });
 }
+
+/** The database's Data API base URL (the console's request line and its copied snippets start with it). */
+export function baseUrlQuery(api: PierApi, at: Location) {
+  return queryOptions({
+    queryKey: [...dataApiKeys.location(at), 'baseUrl'] as const,
+    queryFn: async () => unwrap('dataApi.baseUrl', await api['dataApi.baseUrl']({ at })).baseUrl,
+    staleTime: Infinity,
+  });
+}

@@ -34,6 +34,7 @@ describe('shellCommands', () => {
   it('offers every table of the database, a new SQL tab, the admin tools, the themes and the shortcut sheet', () => {
     expect(titles(context())).toEqual([
       'New SQL tab',
+      'Data API console',
       'New table in public',
       'Grants on schema public',
       'Roles',
@@ -57,6 +58,8 @@ describe('shellCommands', () => {
     const ctx = context({ currentTable: { schema: 'public', table: 'clients' } });
     run(ctx, 'tools.policies');
     expect(ctx.openTool).toHaveBeenCalledWith({ tool: 'policies', schema: 'public', table: 'clients', at });
+    run(ctx, 'tools.dataDiff');
+    expect(ctx.openTool).toHaveBeenCalledWith({ tool: 'dataDiff', schema: 'public', table: 'clients', at });
   });
 
   it('moves between tabs and closes the active one', () => {

@@ -36,6 +36,13 @@ export function shellCommands(ctx: ShellCommandContext): Command[] {
       keywords: ['query', 'editor'],
       run: () => ctx.openTool({ tool: 'sql', at }),
     });
+    commands.push({
+      id: 'tools.dataApiConsole',
+      title: 'Data API console',
+      group: 'Tools',
+      keywords: ['rest', 'postgrest', 'request', 'http', 'curl'],
+      run: () => ctx.openTool({ tool: 'dataApiConsole', at }),
+    });
     if (ctx.currentTable) {
       const { schema, table } = ctx.currentTable;
       commands.push({
@@ -44,6 +51,13 @@ export function shellCommands(ctx: ShellCommandContext): Command[] {
         group: 'Tools',
         keywords: ['row-level security', 'policy'],
         run: () => ctx.openTool({ tool: 'policies', schema, table, at }),
+      });
+      commands.push({
+        id: 'tools.dataDiff',
+        title: `Compare data of ${schema}.${table}…`,
+        group: 'Tools',
+        keywords: ['diff', 'branch', 'rows'],
+        run: () => ctx.openTool({ tool: 'dataDiff', schema, table, at }),
       });
     }
     const schema = ctx.currentTable?.schema ?? 'public';

@@ -12,6 +12,8 @@ import { DeleteBranchDialog } from './DeleteBranchDialog';
 import { DeleteEndpointDialog } from './DeleteEndpointDialog';
 import { ResetSampleDialog } from './ResetSampleDialog';
 import { RestoreBranchDialog } from './RestoreBranchDialog';
+import { BranchTimelineDialog } from '../branchTimeline/BranchTimelineDialog';
+import type { TimelineLane } from '../branchTimeline/timelineLayout';
 import type { NodeAction } from './nodeActions';
 import type { ExplorerNode } from './treeModel';
 
@@ -37,6 +39,7 @@ export type OpenDialog =
   | { readonly kind: 'deleteEndpoint'; readonly workspaceId: string; readonly endpoint: EndpointSummary }
   | { readonly kind: 'dataApi'; readonly workspaceId: string; readonly database: string; readonly label: string }
   | { readonly kind: 'addWorkspace' }
+  | { readonly kind: 'branchTimeline'; readonly workspaceId: string; readonly project: string; readonly label: string }
   | { readonly kind: 'removeWorkspace'; readonly workspace: WorkspaceInfoDto }
   | { readonly kind: 'replaceToken'; readonly workspace: WorkspaceInfoDto };
 
@@ -86,6 +89,18 @@ export function dialogFor(node: ExplorerNode, action: NodeAction): OpenDialog | 
     case 'replaceToken':
     case 'removeWorkspace':
       return node.kind === 'workspace' ? { kind: action.kind, workspace: node.workspace } : null;
+    case 'branchTimeline':
+      if (node.kind === 'project')
+        return { kind: 'branchTimeline', workspaceId: node.workspaceId, project: node.project.name, label: node.label };
+      if (node.kind === 'branch') {
+        return {
+          kind: 'branchTimeline',
+          workspaceId: node.workspaceId,
+          project: node.project,
+          label: node.project.replace(/^projects\//, ''),
+        };
+      }
+      return null;
     case 'open':
     case 'setDefault':
     case 'protect':
@@ -100,6 +115,8 @@ export function dialogFor(node: ExplorerNode, action: NodeAction): OpenDialog | 
     case 'newTable':
     case 'designTable':
     case 'erDiagram':
+    case 'compareData':
+    case 'dataApiConsole':
     case 'signInAgain':
     case 'refresh':
       return null;
@@ -112,7 +129,16 @@ function branchesIn(node: ExplorerNode): BranchSummary[] {
   return node.kind === 'branch' ? [node.branch, ...node.children.flatMap(branchesIn)] : [];
 }
 
-export function DialogFor({ dialog, onClose }: { dialog: OpenDialog; onClose: () => void }) {
+export function DialogFor({
+  dialog,
+  onClose,
+  onSelectBranch,
+}: {
+  dialog: OpenDialog;
+  onClose: () => void;
+  /** Selects a branch's row in the tree (the timeline's lanes). */
+  onSelectBranch?: (workspaceId: string, lane: TimelineLane) => void;
+}) {
   switch (dialog.kind) {
     case 'createBranch':
       return (
@@ -160,6 +186,16 @@ export function DialogFor({ dialog, onClose }: { dialog: OpenDialog; onClose: ()
       return <RemoveWorkspaceDialog workspace={dialog.workspace} onClose={onClose} />;
     case 'replaceToken':
       return <ReplaceTokenDialog workspace={dialog.workspace} onClose={onClose} />;
+    case 'branchTimeline':
+      return (
+        <BranchTimelineDialog
+          workspaceId={dialog.workspaceId}
+          project={dialog.project}
+          label={dialog.label}
+          onClose={onClose}
+          onSelect={(lane) => onSelectBranch?.(dialog.workspaceId, lane)}
+        />
+      );
     default:
       return assertNever(dialog, 'dialog');
   }

@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Location } from '../../../../shared/contract/location';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { Icon } from '../../ui/Icon';
@@ -10,6 +10,7 @@ import { nodeActions } from './nodeActions';
 import { TreeRow, TreeSkeleton, useMinuteClock } from './TreeRow';
 import { useNodeActions } from './useNodeActions';
 import { useTreeState } from './useTreeState';
+import { nodeId } from './treeData';
 import { explorerCommands } from './explorerCommands';
 import { useCommandSource } from '../../ui/commands/CommandRegistry';
 import './explorer.css';
@@ -35,6 +36,14 @@ export function ExplorerTree({ selectedId, onOpen, onTool }: ExplorerTreeProps) 
   const { menu } = actions;
   const now = useMinuteClock();
   const filterInput = useRef<HTMLInputElement>(null);
+  // A row to focus once it shows (a branch chosen on the timeline, under rows being opened).
+  const [pendingFocus, setPendingFocus] = useState<string | null>(null);
+  useEffect(() => {
+    if (!pendingFocus || !rows.some((r) => r.node.id === pendingFocus)) return;
+    tree.setFocusedId(pendingFocus);
+    requestAnimationFrame(() => items.current.get(pendingFocus)?.focus());
+    setPendingFocus(null);
+  });
   useCommandSource('explorer', () =>
     explorerCommands(tree.loaded, {
       run: actions.run,
@@ -124,7 +133,20 @@ export function ExplorerTree({ selectedId, onOpen, onTool }: ExplorerTreeProps) 
         </p>
       )}
       {menu && <NodeMenu menu={menu} onPick={(action) => actions.run(menu.node, action)} onClose={actions.closeMenu} />}
-      {actions.dialog && <DialogFor dialog={actions.dialog} onClose={actions.closeDialog} />}
+      {actions.dialog && (
+        <DialogFor
+          dialog={actions.dialog}
+          onClose={actions.closeDialog}
+          onSelectBranch={(ws, lane) => {
+            // Open the path down to the branch, then focus its row once it is drawn.
+            const project = lane.branch.name.split('/branches/')[0]!;
+            for (const id of [nodeId.project(ws, project), ...lane.ancestors.map((a) => nodeId.branch(ws, a))])
+              tree.setNodeExpanded(id, true);
+            setPendingFocus(nodeId.branch(ws, lane.branch.name));
+            actions.closeDialog();
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -31,6 +31,7 @@ describe('nodeActions', () => {
       'Protect branch',
       'Reset sample data…',
       'Restore to a point in time…',
+      'Branch timeline',
       'Refresh',
       'Delete branch…',
     ]);
@@ -39,6 +40,7 @@ describe('nodeActions', () => {
       'New endpoint…',
       'Unprotect branch',
       'Restore to a point in time…',
+      'Branch timeline',
       'Refresh',
       'Delete branch…',
     ]);
@@ -72,7 +74,7 @@ describe('nodeActions', () => {
       database: { name: `${at.branch}/databases/sales`, id: 'sales', postgresDatabase: 'sales' },
       children: [],
     };
-    expect(labels(database)).toEqual(['Data API…', 'SQL editor', 'Roles', 'Data API set-up']);
+    expect(labels(database)).toEqual(['Data API…', 'SQL editor', 'Data API console', 'Roles', 'Data API set-up']);
     const cloud: ExplorerNode = { ...database, at: { ...at, kind: 'cloud', workspaceId: 'ws-a' } };
     expect(labels(cloud)).toEqual(labels(database));
     const relation = (kind: 'table' | 'view'): ExplorerNode => ({
@@ -82,7 +84,7 @@ describe('nodeActions', () => {
       at,
       relation: { schema: 'public', name: 'clients', kind, estimatedRows: 3 },
     });
-    expect(labels(relation('table'))).toEqual(['Open', 'Design table…', 'RLS policies']);
+    expect(labels(relation('table'))).toEqual(['Open', 'Design table…', 'RLS policies', 'Compare data…']);
     expect(labels(relation('view'))).toEqual(['Open']);
     // A schema's menu starts a new table there, on the schema's own location.
     expect(labels({ kind: 'schema', id: 's', label: 'public', at, children: [] })).toEqual(['New table…', 'ER diagram']);

@@ -24,6 +24,12 @@ export type NodeAction =
   | { readonly kind: 'designTable' }
   /** The schema's tables and foreign keys as a diagram. */
   | { readonly kind: 'erDiagram' }
+  /** The table's data compared with another branch or database. */
+  | { readonly kind: 'compareData' }
+  /** Any Data API request on the database, as a chosen identity. */
+  | { readonly kind: 'dataApiConsole' }
+  /** The project's branches along time (parents, creation points, expiry). */
+  | { readonly kind: 'branchTimeline' }
   | { readonly kind: 'protect' }
   | { readonly kind: 'unprotect' }
   | { readonly kind: 'deleteBranch' }
@@ -51,7 +57,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
       ];
     }
     case 'project':
-      return [{ kind: 'createBranch' }, { kind: 'refresh' }];
+      return [{ kind: 'createBranch' }, { kind: 'branchTimeline' }, { kind: 'refresh' }];
     case 'branch':
       return [
         { kind: 'createBranch' },
@@ -62,6 +68,7 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
         // Offered on protected and cloud branches too: the dialog says why it cannot run there.
         ...(node.branch.sourceBranch ? [{ kind: 'resetBranch' } as const] : []),
         { kind: 'restoreBranch' },
+        { kind: 'branchTimeline' },
         { kind: 'refresh' },
         { kind: 'deleteBranch' },
       ];
@@ -73,11 +80,11 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
         { kind: 'deleteEndpoint' },
       ];
     case 'database':
-      return [{ kind: 'dataApi' }, { kind: 'sqlEditor' }, { kind: 'roles' }, { kind: 'setup' }];
+      return [{ kind: 'dataApi' }, { kind: 'sqlEditor' }, { kind: 'dataApiConsole' }, { kind: 'roles' }, { kind: 'setup' }];
     case 'relation':
       // Row-level security applies to tables only.
       return node.relation.kind === 'table' || node.relation.kind === 'partitioned_table'
-        ? [{ kind: 'open' }, { kind: 'designTable' }, { kind: 'policies' }]
+        ? [{ kind: 'open' }, { kind: 'designTable' }, { kind: 'policies' }, { kind: 'compareData' }]
         : [{ kind: 'open' }];
     case 'schema':
       return [{ kind: 'newTable' }, { kind: 'erDiagram' }];
@@ -125,6 +132,12 @@ export function actionLabel(action: NodeAction): string {
       return 'Design table…';
     case 'erDiagram':
       return 'ER diagram';
+    case 'compareData':
+      return 'Compare data…';
+    case 'dataApiConsole':
+      return 'Data API console';
+    case 'branchTimeline':
+      return 'Branch timeline';
     case 'protect':
       return 'Protect branch';
     case 'unprotect':

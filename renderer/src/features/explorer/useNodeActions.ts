@@ -68,6 +68,7 @@ export function useNodeActions({ onOpen, onTool, items }: NodeActionsOptions) {
       case 'createEndpoint':
       case 'deleteEndpoint':
       case 'dataApi':
+      case 'branchTimeline':
       case 'replaceToken':
       case 'removeWorkspace': {
         const next = dialogFor(node, action);
@@ -110,6 +111,12 @@ export function useNodeActions({ onOpen, onTool, items }: NodeActionsOptions) {
         return;
       case 'erDiagram':
         if (node.kind === 'schema') onTool?.({ tool: 'erDiagram', schema: node.label, at: node.at });
+        return;
+      case 'compareData':
+        if (node.kind === 'relation') onTool?.({ tool: 'dataDiff', schema: node.relation.schema, table: node.relation.name, at: node.at });
+        return;
+      case 'dataApiConsole':
+        if (node.kind === 'database') onTool?.({ tool: 'dataApiConsole', at: node.at });
         return;
       default:
         assertNever(action, 'node action');

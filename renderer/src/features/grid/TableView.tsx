@@ -26,6 +26,8 @@ import type { GridCommand, GridSorting } from './TableGrid';
 import { findRelationship, gridColumns, viewTotal, withTopPaging } from './gridQuery';
 import { QueryBuilder } from './QueryBuilder';
 import { UrlBar } from './UrlBar';
+import { gridRequest } from '../dataApiConsole/gridRequest';
+import { saveDraft } from '../dataApiConsole/consoleStorage';
 import { HostedComparison, type CloudTableTarget } from './HostedComparison';
 import { ViewAsPicker } from './ViewAsPicker';
 import './tableView.css';
@@ -35,9 +37,15 @@ export function TableView({
   at,
   relation,
   onOpenRelated,
+  onCompare,
+  onOpenConsole,
 }: {
   at: Location;
   relation: RelationInfo;
+  /** Opens the table's data comparison with another branch or database. */
+  onCompare?: () => void;
+  /** Opens the Data API console (its draft already set to this view's request). */
+  onOpenConsole?: () => void;
   /** Opens another table's tab showing `query` (a foreign key followed), as `viewAs`. */
   onOpenRelated?: (relation: RelationInfo, query: ReadQuery, viewAs: ViewAs) => void;
 }) {
@@ -180,6 +188,11 @@ export function TableView({
           </button>
         )}
         {importOpen && <ImportCsvDialog target={target} onClose={() => setImportOpen(false)} onImported={reload} />}
+        {onCompare && describe.data && describe.data.primaryKey.length > 0 && relation.kind !== 'view' && (
+          <button type="button" className="button button--small" onClick={onCompare}>
+            Compare data…
+          </button>
+        )}
         <button
           type="button"
           className={`button button--small${builderOpen ? ' button--pressed' : ''}`}
@@ -205,16 +218,31 @@ export function TableView({
           table={relation.name}
           onQuery={setQuery}
           actions={
-            cloudTarget && (
-              <button
-                type="button"
-                className="button button--small"
-                title="Send this request to the workspace’s hosted Data API too, and compare its answer with Pier’s"
-                onClick={() => setHostedSends((n) => n + 1)}
-              >
-                Send to hosted Data API
-              </button>
-            )
+            <>
+              {onOpenConsole && (
+                <button
+                  type="button"
+                  className="button button--small"
+                  title="Open this view's request in the Data API console, as the same identity, to change its method, headers or body"
+                  onClick={() => {
+                    saveDraft(at, gridRequest(relation.schema, relation.name, query, countMode, viewAs));
+                    onOpenConsole();
+                  }}
+                >
+                  Open in Data API console
+                </button>
+              )}
+              {cloudTarget && (
+                <button
+                  type="button"
+                  className="button button--small"
+                  title="Send this request to the workspace’s hosted Data API too, and compare its answer with Pier’s"
+                  onClick={() => setHostedSends((n) => n + 1)}
+                >
+                  Send to hosted Data API
+                </button>
+              )}
+            </>
           }
         />
       )}

@@ -12,7 +12,18 @@ const ADMIN = '\u0000admin';
  * Whom the grid's requests run as: the admin, or any role granted to `authenticator`. On a cloud
  * workspace "admin" is the identity signed in to it (its connections log in as that identity).
  */
-export function ViewAsPicker({ at, value, onChange }: { at: Location; value: ViewAs; onChange: (v: ViewAs) => void }) {
+export function ViewAsPicker({
+  at,
+  value,
+  onChange,
+  label = 'View as',
+}: {
+  at: Location;
+  value: ViewAs;
+  onChange: (v: ViewAs) => void;
+  /** The Data API console says "Run as": it sends requests rather than viewing a table. */
+  label?: string;
+}) {
   const api = usePierApi();
   const identities = useQuery(identitiesQuery(api, at));
   const roles = identities.data?.roles ?? [];
@@ -36,9 +47,9 @@ export function ViewAsPicker({ at, value, onChange }: { at: Location; value: Vie
   ]);
   return (
     <label className="view-as" title="The Data API request runs as this role, so grants and row-level security apply">
-      View as
+      {label}
       <select
-        aria-label="View as"
+        aria-label={label}
         value={current}
         onChange={(e) => onChange(e.target.value === ADMIN ? { kind: 'admin' } : { kind: 'identity', role: e.target.value })}
       >

@@ -42,7 +42,7 @@ export function requestUrl(t: SnippetTarget): string {
   return `${t.baseUrl}/${encodeURIComponent(t.schema)}/${encodeURIComponent(t.table)}${q ? `?${q}` : ''}`;
 }
 
-function strictEncode(text: string): string {
+export function strictEncode(text: string): string {
   return encodeURIComponent(text).replace(/%2C/g, ',').replace(/%3A/g, ':');
 }
 
@@ -134,7 +134,7 @@ export function builderChain(t: SnippetTarget): string {
   return calls.map((c) => `\n  ${c}`).join('');
 }
 
-function filterCall(path: readonly string[], node: FilterNode): string {
+export function filterCall(path: readonly string[], node: FilterNode): string {
   if (node.kind === 'condition') {
     const column = [...path, serializeField(node.field)].join('.');
     const head = conditionHead(node);
@@ -153,10 +153,10 @@ function conditionHead(c: FilterCondition): string {
   return (c.negated ? 'not.' : '') + c.operator + mod;
 }
 
-function js(text: string): string {
+export function js(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 }
 
-function shellQuote(text: string): string {
+export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -13,7 +13,9 @@ import { RolesView } from '../roles/RolesView';
 import { SetupAssistant } from '../roles/SetupAssistant';
 import { SqlView } from '../sql/SqlView';
 import { TableDesigner } from '../tableDesigner/TableDesigner';
+import { DataDiffView } from '../dataDiff/DataDiffView';
 import { ErDiagram } from '../erDiagram/ErDiagram';
+import { DataApiConsole } from '../dataApiConsole/DataApiConsole';
 import { assertNever } from '../../../../shared/contract/result';
 import { locationSuffix, type WorkspaceHosts } from '../../ui/locationText';
 import { openTab, tabTitle, type Tab, type TabsEvent, type TabsState } from './tabsState';
@@ -142,6 +144,8 @@ function TabLabel({ tab, home, hosts }: { tab: Tab; home: Location | undefined; 
     case 'setup':
     case 'tableDesigner':
     case 'erDiagram':
+    case 'dataDiff':
+    case 'dataApiConsole':
       return <>{tabTitle(tab, home, hosts)}</>;
     default:
       return assertNever(tab, 'tab kind');
@@ -155,6 +159,8 @@ function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) 
         <TableView
           at={tab.at}
           relation={tab.relation}
+          onCompare={() => dispatch({ kind: 'open', tab: openTab.dataDiff(tab.at, tab.relation.schema, tab.relation.name) })}
+          onOpenConsole={() => dispatch({ kind: 'open', tab: openTab.dataApiConsole(tab.at) })}
           onOpenRelated={(relation, query, viewAs) => {
             // The referenced table's tab opens on this view (it reads its view when it mounts).
             saveGridView(gridViewKey(tab.at, relation.schema, relation.name), { query, countMode: 'exact', viewAs });
@@ -186,6 +192,10 @@ function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) 
           onOpenTable={(relation) => dispatch({ kind: 'open', tab: openTab.table(tab.at, relation) })}
         />
       );
+    case 'dataDiff':
+      return <DataDiffView key={tab.id} at={tab.at} schema={tab.schema} table={tab.table} />;
+    case 'dataApiConsole':
+      return <DataApiConsole at={tab.at} />;
     case 'policies':
     case 'sql':
     case 'roles':
@@ -202,7 +212,11 @@ function TabContent({ tab, dispatch }: { tab: Tab; dispatch: (event: TabsEvent) 
   }
 }
 
-function AdminTabContent({ tab }: { tab: Exclude<Tab, { kind: 'table' | 'tableDesigner' | 'erDiagram' }> }) {
+function AdminTabContent({
+  tab,
+}: {
+  tab: Exclude<Tab, { kind: 'table' | 'tableDesigner' | 'erDiagram' | 'dataApiConsole' | 'dataDiff' }>;
+}) {
   switch (tab.kind) {
     case 'policies':
       return <PoliciesView schema={tab.schema} table={tab.table} />;

@@ -19,7 +19,11 @@ export type Tab =
   /** The table designer: `table` null designs a new table in `schema`. */
   | { readonly kind: 'tableDesigner'; readonly id: string; readonly at: Location; readonly schema: string; readonly table: string | null }
   /** A schema's tables and foreign keys, drawn. */
-  | { readonly kind: 'erDiagram'; readonly id: string; readonly at: Location; readonly schema: string };
+  | { readonly kind: 'erDiagram'; readonly id: string; readonly at: Location; readonly schema: string }
+  /** A table's data compared with another branch or database. */
+  | { readonly kind: 'dataDiff'; readonly id: string; readonly at: Location; readonly schema: string; readonly table: string }
+  /** The Data API console of a branch's database. */
+  | { readonly kind: 'dataApiConsole'; readonly id: string; readonly at: Location };
 
 const idOf = (kind: Tab['kind'], at: Location, ...parts: readonly (string | number)[]) =>
   `${kind}:${JSON.stringify([...locationKey(at), ...parts])}`;
@@ -51,6 +55,14 @@ export const openTab = {
     table,
   }),
   erDiagram: (at: Location, schema: string): Tab => ({ kind: 'erDiagram', id: idOf('erDiagram', at, schema), at, schema }),
+  dataDiff: (at: Location, schema: string, table: string): Tab => ({
+    kind: 'dataDiff',
+    id: idOf('dataDiff', at, schema, table),
+    at,
+    schema,
+    table,
+  }),
+  dataApiConsole: (at: Location): Tab => ({ kind: 'dataApiConsole', id: idOf('dataApiConsole', at), at }),
 };
 
 /** The tab a tool request opens (a new SQL tab each time; the others are one per location). */
@@ -70,6 +82,10 @@ export function toolTab(state: TabsState, request: ToolRequest): Tab {
       return openTab.tableDesigner(request.at, request.schema, request.table);
     case 'erDiagram':
       return openTab.erDiagram(request.at, request.schema);
+    case 'dataDiff':
+      return openTab.dataDiff(request.at, request.schema, request.table);
+    case 'dataApiConsole':
+      return openTab.dataApiConsole(request.at);
     default:
       return assertNever(request, 'tool request');
   }
@@ -138,6 +154,10 @@ function tabName(tab: Tab): string {
       return tab.table === null ? `New table · ${tab.schema}` : `Design · ${tab.schema}.${tab.table}`;
     case 'erDiagram':
       return `ER diagram · ${tab.schema}`;
+    case 'dataDiff':
+      return `Compare data · ${tab.schema}.${tab.table}`;
+    case 'dataApiConsole':
+      return 'Data API console';
     default:
       return assertNever(tab, 'tab kind');
   }

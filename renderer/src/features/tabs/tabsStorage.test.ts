@@ -33,6 +33,7 @@ describe('tabs storage', () => {
       openTab.tableDesigner(home, 'public', null),
       openTab.tableDesigner(cloud, 'public', 'clients'),
       openTab.erDiagram(cloud, 'public'),
+      openTab.dataDiff(dev, 'public', 'clients'),
     ];
     expect(restoreTabs(serializeTabs(stateOf(tabs, 2)), home)).toEqual(stateOf(tabs, 2));
   });

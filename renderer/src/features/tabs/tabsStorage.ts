@@ -69,6 +69,10 @@ function toTab(raw: Record<string, unknown>, at: Location): Tab | null {
       return name(raw.schema) && (raw.table === null || name(raw.table)) ? openTab.tableDesigner(at, raw.schema, raw.table) : null;
     case 'erDiagram':
       return name(raw.schema) ? openTab.erDiagram(at, raw.schema) : null;
+    case 'dataDiff':
+      return name(raw.schema) && name(raw.table) ? openTab.dataDiff(at, raw.schema, raw.table) : null;
+    case 'dataApiConsole':
+      return openTab.dataApiConsole(at);
     default:
       return null;
   }

@@ -8,7 +8,7 @@ type Created = Awaited<ReturnType<typeof load>>;
 // Monaco is a few megabytes: loaded on first use so the app's first paint does not wait for it.
 const load = () => import('./createCodeEditor').then((m) => m.createCodeEditor);
 
-/** Monaco for SQL: the one wrapper the SQL editor and the policy expressions use. */
+/** Monaco: the one wrapper the SQL editor, the policy expressions and the Data API console's bodies use. */
 export function CodeEditor({
   value,
   onChange,
@@ -19,6 +19,7 @@ export function CodeEditor({
   minLines = 3,
   className,
   handleRef,
+  language = 'pgsql',
 }: {
   value: string;
   onChange: (value: string) => void;
@@ -30,6 +31,8 @@ export function CodeEditor({
   minLines?: number;
   className?: string;
   handleRef?: (handle: CodeEditorHandle | null) => void;
+  /** What the text is: SQL (completions, formatting) or a JSON body (highlighting only). */
+  language?: 'pgsql' | 'json';
 }) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<ReturnType<Created> | null>(null);
@@ -42,15 +45,21 @@ export function CodeEditor({
     load().then(
       (create) => {
         if (disposed || !host.current) return;
-        const e = create(host.current, latest.current.value, ariaLabel, {
-          onChange: (v) => latest.current.onChange(v),
-          onRun: () => latest.current.onRun?.(),
-          completions: (text, offset) => {
-            const source = latest.current.completions ?? [];
-            return typeof source === 'function' ? source(text, offset) : source;
+        const e = create(
+          host.current,
+          latest.current.value,
+          ariaLabel,
+          {
+            onChange: (v) => latest.current.onChange(v),
+            onRun: () => latest.current.onRun?.(),
+            completions: (text, offset) => {
+              const source = latest.current.completions ?? [];
+              return typeof source === 'function' ? source(text, offset) : source;
+            },
+            commands: () => latest.current.commands ?? {},
           },
-          commands: () => latest.current.commands ?? {},
-        });
+          language,
+        );
         editor.current = e;
         latest.current.handleRef?.(e);
       },
@@ -62,7 +71,7 @@ export function CodeEditor({
       editor.current?.dispose();
       editor.current = null;
     };
-  }, [ariaLabel]);
+  }, [ariaLabel, language]);
 
   useEffect(() => {
     editor.current?.setValue(value);

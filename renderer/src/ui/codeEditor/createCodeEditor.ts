@@ -47,10 +47,11 @@ export function createCodeEditor(
   value: string,
   ariaLabel: string,
   callbacks: EditorCallbacks,
+  language: 'pgsql' | 'json' = 'pgsql',
 ): CodeEditorHandle & { setValue(v: string): void; dispose(): void } {
   const editor = monaco.editor.create(host, {
     value,
-    language: 'pgsql',
+    language: language === 'json' ? 'javascript' : 'pgsql',
     ariaLabel,
     theme: monacoTheme(),
     automaticLayout: true,

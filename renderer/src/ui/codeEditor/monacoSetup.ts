@@ -20,6 +20,8 @@ import 'monaco-editor/editor/contrib/suggest/browser/suggestController.js';
 import 'monaco-editor/editor/contrib/wordHighlighter/browser/wordHighlighter.js';
 import 'monaco-editor/editor/contrib/wordOperations/browser/wordOperations.js';
 import 'monaco-editor/languages/definitions/pgsql/register.js';
+// JSON bodies (the Data API console) are highlighted as JavaScript: a tokenizer only, no language worker to bundle.
+import 'monaco-editor/languages/definitions/javascript/register.js';
 
 self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
 
