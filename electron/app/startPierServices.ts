@@ -129,6 +129,11 @@ export async function startPierServices(options: PierServicesOptions): Promise<P
     const cloud = await startCloud(options, issuer, controlPlane?.postgres().caCertPem, disposers);
     const branchData = new BranchData({ local: localSource, cloud: cloud.source });
     disposers.push(() => branchData.close());
+    // A reset or restore replaced a local branch's cluster behind the same endpoint: no stale connections or schema.
+    const stopOnReplace = controlPlane?.onDidReplaceBranch(
+      (branch) => void branchData.branchReplaced({ kind: 'local', branch, database: home.database }),
+    );
+    if (stopOnReplace) disposers.push(async () => void stopOnReplace());
     if (cloud.workspaces) {
       // A removed workspace, or one signed in anew (perhaps as someone else), drops its engines.
       const stopOnRemove = cloud.workspaces.onDidRemoveWorkspace((id) => void branchData.forgetWorkspace(id));

@@ -114,6 +114,15 @@ export class BranchData {
     await Promise.all(reloads);
   }
 
+  /**
+   * The branch's data was replaced behind its endpoint (a reset or restore): same address, but every
+   * connection made before is gone and the schema may differ, so its engines and pools start afresh.
+   */
+  async branchReplaced(at: Location): Promise<void> {
+    await this.forgetBranch(at);
+    await this.source(at).branchReplaced?.(at);
+  }
+
   /** Whether the location's read-write endpoint runs or sleeps (the console says "Waking the endpoint…" before it wakes it). */
   endpointState(at: Location): Promise<EndpointState> {
     return this.source(at).endpointState(at);

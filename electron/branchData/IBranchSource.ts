@@ -49,6 +49,8 @@ export interface IBranchSource<L extends Location> {
   endpointMoved(at: L, address: string): Promise<boolean>;
   /** Forgets what it keeps for the branch (pools, looked-up endpoints), so the next call looks it up again. */
   forgetBranch(at: L): Promise<void>;
+  /** The branch's data was replaced behind the same endpoint (reset, restore): drop everything connected to the old one. */
+  branchReplaced?(at: L): Promise<void>;
   /** The Data API base URL of the location's database, as clients outside Pier reach it. */
   dataApiBaseUrl(at: L): Promise<string>;
   /** Whether the branch's read-write endpoint runs, or sleeps (suspended or idle), as far as the control plane says. */

@@ -116,6 +116,25 @@ export class LocalBranchSource implements IBranchSource<LocalLocation> {
     await Promise.all(closing);
   }
 
+  /**
+   * A branch reset in place keeps its address, so its admin pools close here (their connections
+   * went with the old cluster) and its databases' schema watch is checked again.
+   */
+  async branchReplaced(at: LocalLocation): Promise<void> {
+    if (at.branch === this.options.home.branch) return;
+    const target = await this.endpointOf(at.branch).catch(() => undefined);
+    if (!target) return;
+    const prefix = `${addressOf(target)}/`;
+    for (const key of [...this.watched]) if (key.startsWith(prefix)) this.watched.delete(key);
+    const closing: Promise<void>[] = [];
+    for (const [key, pool] of this.pools) {
+      if (!key.startsWith(prefix)) continue;
+      this.pools.delete(key);
+      closing.push(pool.end().catch(() => undefined));
+    }
+    await Promise.all(closing);
+  }
+
   async endpointState(at: LocalLocation): Promise<EndpointState> {
     // The --database-url server is not Pier's to suspend.
     if (!this.options.endpoints) return 'active';

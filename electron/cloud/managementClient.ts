@@ -77,6 +77,14 @@ interface ResourceInfo<T> {
 }
 
 const PROJECT: ResourceInfo<Project> = { kind: 'project', noun: 'project', plural: 'projects', read: normalizeProject };
+/** The body of `POST …/branches/{b}/restore` (Neon's restore at Lakebase's field names). */
+export interface RestoreBranchRequest {
+  readonly source_branch: string;
+  readonly source_branch_time?: string;
+  readonly source_branch_lsn?: string;
+  readonly preserve_under_name?: string;
+}
+
 const BRANCH: ResourceInfo<Branch> = { kind: 'branch', noun: 'branch', plural: 'branches', read: normalizeBranch };
 const ENDPOINT: ResourceInfo<Endpoint> = {
   kind: 'endpoint',
@@ -412,6 +420,23 @@ export class ManagementClient {
   }
   undeleteBranch(name: string, opts: CallOptions = {}): Promise<CloudResult<Pending<Empty>>> {
     return this.undelete(BRANCH, name, opts);
+  }
+  /**
+   * Resets a branch from `source_branch` (its parent: reset from parent; itself at a time or LSN:
+   * restore, keeping the state before as `preserve_under_name`). Only Pier's local control plane
+   * answers it: Databricks' API documents no reset or restore method (electron/local/README.md,
+   * "Reset and restore"), so callers send it to the local workspace alone. Not replayed: a second
+   * restore would replace the data again.
+   */
+  restoreBranch(name: string, request: RestoreBranchRequest, opts: CallOptions = {}): Promise<CloudResult<Pending<Branch>>> {
+    const bad = this.checkName(name, 'branch', 'branch');
+    if (bad) return Promise.resolve({ ok: false, error: bad });
+    const what = `restore branch ${name}`;
+    return this.mutate(
+      { method: 'POST', path: `${name}/restore`, body: request, replaySafe: false, what, ...(opts.signal ? { signal: opts.signal } : {}) },
+      what,
+      BRANCH.read,
+    );
   }
 
   // ─── endpoints ──────────────────────────────────────────────────────────

@@ -77,6 +77,7 @@ export const CHANNELS = [
   'cloud.deleteProject',
   'cloud.undeleteProject',
   'cloud.undeleteBranch',
+  'cloud.restoreBranch',
   'cloud.sendToHostedDataApi',
   'cloud.createRole',
   'cloud.deleteRole',

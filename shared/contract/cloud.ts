@@ -32,6 +32,7 @@ export const cloudContract = {
   'cloud.deleteProject': { input: s.deleteProjectInput, output: s.startedOperationOutput },
   'cloud.undeleteProject': { input: s.undeleteProjectInput, output: s.startedOperationOutput },
   'cloud.undeleteBranch': { input: s.undeleteBranchInput, output: s.startedOperationOutput },
+  'cloud.restoreBranch': { input: s.restoreBranchInput, output: s.startedOperationOutput },
   'cloud.sendToHostedDataApi': { input: s.sendToHostedDataApiInput, output: s.sendToHostedDataApiOutput },
   'cloud.createRole': { input: s.createRoleInput, output: s.startedOperationOutput },
   'cloud.deleteRole': { input: s.deleteRoleInput, output: s.startedOperationOutput },

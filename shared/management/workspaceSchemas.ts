@@ -179,6 +179,22 @@ export const updateBranchInput = z
   .object({ workspaceId, branch: resourceName, isProtected: z.boolean().optional(), expiration: branchExpiration.optional() })
   .strict();
 
+// 'cloud.restoreBranch': reset from a source branch (the parent, or itself at a point in time) — local workspace only
+export const restoreBranchInput = z
+  .object({
+    workspaceId,
+    branch: resourceName,
+    sourceBranch: resourceName,
+    sourceTime: z.iso.datetime().optional(),
+    sourceLsn: z
+      .string()
+      .regex(/^[0-9A-Fa-f]+\/[0-9A-Fa-f]+$/)
+      .optional(),
+    /** Keep the state before as this new branch (required when the source is the branch itself). */
+    preserveUnderName: branchIdInput.optional(),
+  })
+  .strict();
+
 // 'cloud.deleteBranch'
 export const deleteBranchInput = z.object({ workspaceId, branch: resourceName, purge: z.boolean().optional() }).strict();
 

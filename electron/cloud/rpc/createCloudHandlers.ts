@@ -19,7 +19,8 @@ import type {
 import { suggestId } from '../../../shared/management/ids';
 import { lastIdOf, parseResourceName, projectName } from '../../../shared/management/resourceName';
 import type * as schemas from '../../../shared/management/workspaceSchemas';
-import { toRpcError, type CloudError, type CloudResult } from '../cloudError';
+import { cloudFail, toRpcError, type CloudError, type CloudResult } from '../cloudError';
+import { LOCAL_WORKSPACE_ID } from '../workspaces/workspaceRegistry';
 import { PierError } from '../../errors/PierError';
 import { collect, type Pending } from '../managementClient';
 import { parseDurationSeconds } from '../parseApiError';
@@ -360,6 +361,29 @@ export function createCloudHandlers({ services, openBrowser }: CloudHandlerDeps)
     ): Promise<Out<typeof schemas.startedOperationOutput>> => {
       const c = await client(input.workspaceId);
       return track(input.workspaceId, `Restore branch ${shortId(input.branch)}`, input.branch, await c.undeleteBranch(input.branch));
+    },
+
+    'cloud.restoreBranch': async (
+      input: z.output<typeof schemas.restoreBranchInput>,
+    ): Promise<Out<typeof schemas.startedOperationOutput>> => {
+      // Databricks' API documents no reset or restore method: in a workspace it is done in the Lakebase App.
+      if (input.workspaceId !== LOCAL_WORKSPACE_ID)
+        unwrap(
+          cloudFail(
+            'CLOUD_INVALID_INPUT',
+            "Reset and restore of a Databricks branch are done in the workspace's Lakebase App (Branches → Reset from parent, Backup & Restore); its API offers no such call.",
+          ),
+        );
+      const self = input.sourceBranch === input.branch;
+      const c = await client(input.workspaceId);
+      const started = await c.restoreBranch(input.branch, {
+        source_branch: input.sourceBranch,
+        ...(input.sourceTime === undefined ? {} : { source_branch_time: new Date(input.sourceTime).toISOString() }),
+        ...(input.sourceLsn === undefined ? {} : { source_branch_lsn: input.sourceLsn.toUpperCase() }),
+        ...(input.preserveUnderName === undefined ? {} : { preserve_under_name: input.preserveUnderName }),
+      });
+      const what = self ? 'Restore' : 'Reset';
+      return track(input.workspaceId, `${what} branch ${shortId(input.branch)}`, input.branch, started);
     },
 
     'cloud.createProject': async (

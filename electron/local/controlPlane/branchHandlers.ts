@@ -146,29 +146,31 @@ export async function createBranch(core: ControlPlaneCore, call: ApiCall, projec
   );
 }
 
-type RecoveryTarget = { kind: 'time'; time: Date } | { kind: 'lsn'; lsn: string };
+export type RecoveryTarget = { kind: 'time'; time: Date } | { kind: 'lsn'; lsn: string };
 
 /** `spec.source_branch_time` / `_lsn`, checked against the project's history retention. */
-function pointInTime(given: BranchSpec, retention: string | undefined): RecoveryTarget | undefined {
+export function pointInTime(given: BranchSpec, retention: string | undefined, prefix = 'spec.'): RecoveryTarget | undefined {
   if (given.source_snapshot !== undefined)
     throw new ApiFailure('NOT_IMPLEMENTED', 'Branching from a snapshot is not available in the local control plane.');
   if (given.source_branch_time !== undefined && given.source_branch_lsn !== undefined) {
-    throw invalidParameter(`Set either 'spec.source_branch_time' or 'spec.source_branch_lsn', not both.`);
+    throw invalidParameter(`Set either '${prefix}source_branch_time' or '${prefix}source_branch_lsn', not both.`);
   }
   if (given.source_branch_lsn !== undefined) {
     if (typeof given.source_branch_lsn !== 'string' || !LSN_PATTERN.test(given.source_branch_lsn)) {
       throw invalidParameter(
-        `Field 'spec.source_branch_lsn' must be an LSN like "0/1A2B3C", got ${JSON.stringify(given.source_branch_lsn)}.`,
+        `Field '${prefix}source_branch_lsn' must be an LSN like "0/1A2B3C", got ${JSON.stringify(given.source_branch_lsn)}.`,
       );
     }
     return { kind: 'lsn', lsn: given.source_branch_lsn.toUpperCase() };
   }
   if (given.source_branch_time === undefined) return undefined;
-  const time = parseTimestamp('spec.source_branch_time', given.source_branch_time);
+  const time = parseTimestamp(`${prefix}source_branch_time`, given.source_branch_time);
   const seconds = parseDuration(retention) ?? 604800;
-  if (time.getTime() > Date.now()) throw invalidParameter(`Field 'spec.source_branch_time' is in the future.`);
+  if (time.getTime() > Date.now()) throw invalidParameter(`Field '${prefix}source_branch_time' is in the future.`);
   if (time.getTime() < Date.now() - seconds * 1000) {
-    throw invalidParameter(`Field 'spec.source_branch_time' is older than the project's history retention (${retention ?? '604800s'}).`);
+    throw invalidParameter(
+      `Field '${prefix}source_branch_time' is older than the project's history retention (${retention ?? '604800s'}).`,
+    );
   }
   return { kind: 'time', time };
 }
@@ -177,7 +179,7 @@ function pointInTime(given: BranchSpec, retention: string | undefined): Recovery
  * The newest base backup of `source` from before `target`, or a 400 saying how far back it goes;
  * an LSN ahead of the source is refused. Makes sure a commit follows a target time, so recovery stops.
  */
-async function checkHistory(core: ControlPlaneCore, source: BranchRecord, sourceRuntime: EndpointRuntime, target: RecoveryTarget) {
+export async function checkHistory(core: ControlPlaneCore, source: BranchRecord, sourceRuntime: EndpointRuntime, target: RecoveryTarget) {
   const backups = await listBaseBackups(path.join(core.dataDir, source.cluster_dir));
   const base = [...backups].reverse().find((bk) => (target.kind === 'time' ? bk.time <= target.time : compareLsn(bk.lsn, target.lsn) <= 0));
   if (!base) {
@@ -202,7 +204,7 @@ async function checkHistory(core: ControlPlaneCore, source: BranchRecord, source
  * target, the source's current WAL, and recovery settings that replay archived WAL up to the
  * target and promote.
  */
-async function restoreToPointInTime(
+export async function restoreToPointInTime(
   core: ControlPlaneCore,
   source: BranchRecord,
   sourceRuntime: EndpointRuntime,
@@ -225,7 +227,7 @@ async function restoreToPointInTime(
 }
 
 /** Where the new timeline forked: the last entry of the newest timeline history file. */
-async function switchPoint(dataDir: string): Promise<string> {
+export async function switchPoint(dataDir: string): Promise<string> {
   const histories = (await readdir(path.join(dataDir, 'pg_wal'))).filter((f) => f.endsWith('.history')).sort();
   const newest = histories.at(-1);
   if (!newest) return '0/0';
@@ -234,7 +236,7 @@ async function switchPoint(dataDir: string): Promise<string> {
 }
 
 /** The copy holds the source's roles and databases, so it lists them too. */
-function copyCatalogRecords(core: ControlPlaneCore, from: BranchRecord, to: BranchRecord): void {
+export function copyCatalogRecords(core: ControlPlaneCore, from: BranchRecord, to: BranchRecord): void {
   const now = timestamp();
   const fromName = branchName(from.project_id, from.branch_id);
   const toName = branchName(to.project_id, to.branch_id);
@@ -256,7 +258,7 @@ function copyCatalogRecords(core: ControlPlaneCore, from: BranchRecord, to: Bran
   }
 }
 
-function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<T> {
+export function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<T> {
   const out: Partial<T> = {};
   for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
   return out;

@@ -77,6 +77,8 @@ export class ControlPlaneCore {
   private readonly interruptedCatalog: (RoleRecord | DatabaseRecord)[] = [];
   readonly ops: OperationRunner;
   readonly log: (line: string) => void;
+  /** Told the full name of a branch whose cluster a restore replaced (its old connections are gone). */
+  readonly branchReplacedListeners = new Set<(branch: string) => void>();
   /** The port the Postgres proxy listens on, once it does. */
   postgresPort: number | undefined;
 
@@ -334,6 +336,19 @@ export class ControlPlaneCore {
     const d = this.data;
     const failed = this.ops.failInterrupted();
     let fixed = 0;
+    // A restore that did not finish: the branch keeps (or already has) its cluster; a half-made one goes.
+    for (const b of Object.values(d.branches)) {
+      if (!b.pending_cluster_dir) continue;
+      if (b.pending_cluster_dir !== b.cluster_dir) await this.removeClusterDir(b.pending_cluster_dir);
+      delete b.pending_cluster_dir;
+      fixed++;
+    }
+    for (const b of Object.values(d.branches)) {
+      if (!b.retired_cluster_dir) continue;
+      if (b.retired_cluster_dir !== b.cluster_dir) await this.removeClusterDir(b.retired_cluster_dir);
+      delete b.retired_cluster_dir;
+      fixed++;
+    }
     for (const map of [d.databases, d.roles, d.endpoints, d.branches, d.projects] as Record<
       string,
       { lifecycle: string; cluster_dir?: string }

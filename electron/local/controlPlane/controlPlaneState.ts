@@ -61,6 +61,10 @@ export interface BranchRecord extends Timestamps {
   source?: { branch: string; lsn: string; time?: string };
   /** Cluster folder relative to the data folder. */
   cluster_dir: string;
+  /** Set while a restore (reset) lays down the branch's new cluster here; the branch is RESETTING. */
+  pending_cluster_dir?: string;
+  /** The cluster a restore replaced (kept by no branch), removed once the restore ends or at the next start. */
+  retired_cluster_dir?: string;
   state_change_time: string;
   logical_size_bytes: number;
   delete_time?: string;

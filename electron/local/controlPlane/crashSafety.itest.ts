@@ -129,3 +129,33 @@ it('kill -9 during a branch creation leaves no half branch, reports the operatio
   }
   await stopPier(pier, 'SIGTERM');
 }, 180_000);
+
+it('kill -9 during a reset leaves the branch READY on one whole cluster (its old data or the parent’s), with no folder left over', async () => {
+  let pier = await startPier();
+  const before = await api<Endpoint>(pier, 'GET', 'projects/local/branches/keep/endpoints/primary');
+  const started = await api<Operation>(pier, 'POST', 'projects/local/branches/keep/restore', {
+    source_branch: 'projects/local/branches/production',
+  });
+  expect(started.status).toBe(200);
+  expect((await api<Branch>(pier, 'GET', 'projects/local/branches/keep')).body.status?.current_state).toBe('RESETTING');
+  // Wait until the new cluster's copy has begun on disk, then kill Pier without warning.
+  const dirsBefore = new Set(await readdir(path.join(dataDir, 'clusters')));
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && (await readdir(path.join(dataDir, 'clusters'))).every((d) => dirsBefore.has(d)))
+    await new Promise((r) => setTimeout(r, 5));
+  await stopPier(pier, 'SIGKILL');
+
+  pier = await startPier();
+  const branch = await api<Branch>(pier, 'GET', 'projects/local/branches/keep');
+  expect(branch.body.status?.current_state).toBe('READY');
+  const after = await api<Endpoint>(pier, 'GET', 'projects/local/branches/keep/endpoints/primary');
+  expect(after.body.status?.hosts?.host).toBe(before.body.status?.hosts?.host);
+  // One whole cluster: either the branch's own data or production's (which has no schema "kept").
+  const kept = (await sql(pier, after.body, `SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'kept'`)) as { n: number }[];
+  expect([0, 1]).toContain(kept[0]!.n);
+  // Every branch folder left belongs to a branch: crashy (if it finished) and keep.
+  const branches = (await api<{ branches: Branch[] }>(pier, 'GET', 'projects/local/branches')).body.branches;
+  const dirs = (await readdir(path.join(dataDir, 'clusters'))).filter((d) => d.startsWith('br-'));
+  expect(dirs).toHaveLength(branches.filter((b) => b.branch_id !== 'production').length);
+  await stopPier(pier, 'SIGTERM');
+}, 180_000);

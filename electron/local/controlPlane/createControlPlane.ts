@@ -16,6 +16,7 @@ import { isObject } from './wireValues';
 import type { BranchRecord, EndpointRecord } from './controlPlaneState';
 import { endpointName } from '../../../shared/management';
 import { runMaintenance, type MaintenanceReport } from './maintenance';
+import { restoreBranch } from './branchRestore';
 import { projectOfPath, requireLevel, requireWorkspaceOwner, routePermissions } from './projectPermissions';
 import { endpointDirectory } from './endpointDirectory';
 import { PostgresProxy } from '../proxy/postgresProxy';
@@ -75,6 +76,11 @@ export interface ControlPlane {
    * endpoint or the database is not there.
    */
   resetSampleData(branch: string): Promise<{ branch: string; database: string; tables: string[] }>;
+  /**
+   * Calls `listener` with the full name of a branch whose cluster a restore (reset) replaced: its
+   * endpoint listens where it did, but every connection made before is gone and its schema may differ.
+   */
+  onDidReplaceBranch(listener: (branch: string) => void): () => void;
   /** Suspends an endpoint now (ACTIVE → IDLE), e.g. to measure or demonstrate resume. */
   suspendEndpoint(name: string): Promise<void>;
   /** Whether a branch's read-write endpoint runs, or sleeps (idle, or suspended by the user: `disabled`). */
@@ -156,6 +162,10 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       return { host: '127.0.0.1', port: runtime.port };
     },
     resetSampleData: (branch) => resetBranchSample(core, branch),
+    onDidReplaceBranch(listener) {
+      core.branchReplacedListeners.add(listener);
+      return () => core.branchReplacedListeners.delete(listener);
+    },
     async suspendEndpoint(name) {
       const runtime = core.runtimes.get(name);
       if (!runtime) throw new Error(`No endpoint ${name}.`);
@@ -354,6 +364,8 @@ async function routeResource(core: ControlPlaneCore, call: ApiCall): Promise<unk
       if (m === 'DELETE') return deleteBranch(core, call, p, b);
     } else if (b !== undefined && s.length === 5 && c2 === 'undelete' && m === 'POST') {
       return undeleteBranch(core, p, b);
+    } else if (b !== undefined && s.length === 5 && c2 === 'restore' && m === 'POST') {
+      return restoreBranch(core, call, p, b);
     } else if (b !== undefined && c2 === 'endpoints') {
       if (s.length === 5 && m === 'GET') return listEndpoints(core, call, p, b);
       if (s.length === 5 && m === 'POST') return createEndpoint(core, call, p, b);

@@ -59,7 +59,7 @@ function oneSuspensionMember(d: ProjectDefaultEndpointSettings | undefined): Pro
 export function branchView(core: ControlPlaneCore, b: BranchRecord): Branch {
   const project = core.data.projects[projectName(b.project_id)];
   const name = branchName(b.project_id, b.branch_id);
-  const state = b.delete_time ? 'DELETED' : b.lifecycle === 'creating' ? 'INIT' : 'READY';
+  const state = b.delete_time ? 'DELETED' : b.lifecycle === 'creating' ? 'INIT' : b.pending_cluster_dir ? 'RESETTING' : 'READY';
   const expireTime = b.spec.expire_time ?? (b.spec.ttl ? ttlExpiry(b.create_time, b.spec.ttl) : undefined);
   return {
     name,
@@ -73,7 +73,7 @@ export function branchView(core: ControlPlaneCore, b: BranchRecord): Branch {
       is_protected: b.spec.is_protected ?? false,
       logical_size_bytes: b.logical_size_bytes,
       current_state: state,
-      ...(b.lifecycle === 'creating' ? { pending_state: 'READY' } : {}),
+      ...(b.lifecycle === 'creating' || b.pending_cluster_dir ? { pending_state: 'READY' } : {}),
       state_change_time: b.state_change_time,
       default: project?.spec.default_branch === name,
       ...(expireTime ? { expire_time: expireTime } : {}),

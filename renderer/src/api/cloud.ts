@@ -92,6 +92,9 @@ export const cloudCommands = {
     unwrap('cloud.createBranch', await api['cloud.createBranch'](input)).operation,
   updateBranch: async (api: PierApi, input: InputOf<'cloud.updateBranch'>) =>
     unwrap('cloud.updateBranch', await api['cloud.updateBranch'](input)).operation,
+  /** Reset from parent or restore to a point in time (local workspace only; see restoreBranchForm). */
+  restoreBranch: async (api: PierApi, input: InputOf<'cloud.restoreBranch'>) =>
+    unwrap('cloud.restoreBranch', await api['cloud.restoreBranch'](input)).operation,
   deleteBranch: async (api: PierApi, input: InputOf<'cloud.deleteBranch'>) =>
     unwrap('cloud.deleteBranch', await api['cloud.deleteBranch'](input)).operation,
   createProject: async (api: PierApi, input: InputOf<'cloud.createProject'>) =>

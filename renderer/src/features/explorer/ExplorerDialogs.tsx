@@ -11,6 +11,7 @@ import { DataApiDialog } from './DataApiDialog';
 import { DeleteBranchDialog } from './DeleteBranchDialog';
 import { DeleteEndpointDialog } from './DeleteEndpointDialog';
 import { ResetSampleDialog } from './ResetSampleDialog';
+import { RestoreBranchDialog } from './RestoreBranchDialog';
 import { BranchTimelineDialog } from '../branchTimeline/BranchTimelineDialog';
 import type { TimelineLane } from '../branchTimeline/timelineLayout';
 import type { NodeAction } from './nodeActions';
@@ -27,6 +28,12 @@ export type OpenDialog =
     }
   | { readonly kind: 'deleteBranch'; readonly workspaceId: string; readonly branch: BranchSummary }
   | { readonly kind: 'resetSample'; readonly branch: BranchSummary }
+  | {
+      readonly kind: 'resetBranch' | 'restoreBranch';
+      readonly workspaceId: string;
+      readonly branch: BranchSummary;
+      readonly branches: readonly BranchSummary[];
+    }
   | { readonly kind: 'createProject'; readonly workspaceId: string }
   | { readonly kind: 'createEndpoint'; readonly workspaceId: string; readonly branch: string; readonly hasReadWrite: boolean }
   | { readonly kind: 'deleteEndpoint'; readonly workspaceId: string; readonly endpoint: EndpointSummary }
@@ -61,6 +68,11 @@ export function dialogFor(node: ExplorerNode, action: NodeAction): OpenDialog | 
       return node.kind === 'branch' ? { kind: 'deleteBranch', workspaceId: node.workspaceId, branch: node.branch } : null;
     case 'resetSample':
       return node.kind === 'branch' ? { kind: 'resetSample', branch: node.branch } : null;
+    case 'resetBranch':
+    case 'restoreBranch':
+      return node.kind === 'branch'
+        ? { kind: action.kind, workspaceId: node.workspaceId, branch: node.branch, branches: node.siblings }
+        : null;
     case 'createProject':
       return node.kind === 'workspace' ? { kind: 'createProject', workspaceId: node.workspace.id } : null;
     case 'createEndpoint': {
@@ -143,6 +155,17 @@ export function DialogFor({
       return <DeleteBranchDialog workspaceId={dialog.workspaceId} branch={dialog.branch} onClose={onClose} />;
     case 'resetSample':
       return <ResetSampleDialog branch={dialog.branch} onClose={onClose} />;
+    case 'resetBranch':
+    case 'restoreBranch':
+      return (
+        <RestoreBranchDialog
+          mode={dialog.kind === 'resetBranch' ? 'reset' : 'restore'}
+          workspaceId={dialog.workspaceId}
+          branch={dialog.branch}
+          branches={dialog.branches}
+          onClose={onClose}
+        />
+      );
     case 'createProject':
       return <CreateProjectDialog workspaceId={dialog.workspaceId} onClose={onClose} />;
     case 'createEndpoint':

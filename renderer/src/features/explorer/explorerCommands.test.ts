@@ -34,6 +34,7 @@ describe('explorerCommands', () => {
       'Branch dev: Compare schema…',
       'Branch dev: Set as default branch',
       'Branch dev: Unprotect branch',
+      'Branch dev: Restore to a point in time…',
       'Branch dev: Branch timeline',
       'Branch dev: Refresh',
       'Branch dev: Delete branch…',

@@ -31,6 +31,7 @@ describe('nodeActions', () => {
       'Set as default branch',
       'Protect branch',
       'Reset sample data…',
+      'Restore to a point in time…',
       'Branch timeline',
       'Refresh',
       'Delete branch…',
@@ -40,10 +41,17 @@ describe('nodeActions', () => {
       'New endpoint…',
       'Compare schema…',
       'Unprotect branch',
+      'Restore to a point in time…',
       'Branch timeline',
       'Refresh',
       'Delete branch…',
     ]);
+  });
+
+  it('offers reset from parent on branches that have a parent, protected or not (the dialog says why it is refused)', () => {
+    expect(labels(branch({}))).not.toContain('Reset from parent…');
+    expect(labels(branch({ sourceBranch: 'projects/local/branches/production' }))).toContain('Reset from parent…');
+    expect(labels(branch({ sourceBranch: 'projects/local/branches/production', isProtected: true }))).toContain('Reset from parent…');
   });
 
   it('offers to reset the sample data on an unprotected local branch only', () => {

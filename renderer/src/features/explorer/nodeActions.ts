@@ -35,6 +35,10 @@ export type NodeAction =
   | { readonly kind: 'protect' }
   | { readonly kind: 'unprotect' }
   | { readonly kind: 'deleteBranch' }
+  /** The parent's data (now, or at a point in its history) in place of the branch's. */
+  | { readonly kind: 'resetBranch' }
+  /** The branch's own data at a point in its history; the data before is kept as a new branch. */
+  | { readonly kind: 'restoreBranch' }
   /** Local branches only: the documentation's sample data back (not offered on a protected branch). */
   | { readonly kind: 'resetSample' }
   | { readonly kind: 'signInAgain' }
@@ -64,6 +68,9 @@ export function nodeActions(node: ExplorerNode): NodeAction[] {
         ...(node.branch.isDefault ? [] : [{ kind: 'setDefault' } as const]),
         node.branch.isProtected ? { kind: 'unprotect' } : { kind: 'protect' },
         ...(node.workspaceId === LOCAL_WORKSPACE_ID && !node.branch.isProtected ? [{ kind: 'resetSample' } as const] : []),
+        // Offered on protected and cloud branches too: the dialog says why it cannot run there.
+        ...(node.branch.sourceBranch ? [{ kind: 'resetBranch' } as const] : []),
+        { kind: 'restoreBranch' },
         { kind: 'branchTimeline' },
         { kind: 'refresh' },
         { kind: 'deleteBranch' },
@@ -144,6 +151,10 @@ export function actionLabel(action: NodeAction): string {
       return 'Delete branch…';
     case 'resetSample':
       return 'Reset sample data…';
+    case 'resetBranch':
+      return 'Reset from parent…';
+    case 'restoreBranch':
+      return 'Restore to a point in time…';
     case 'signInAgain':
       return 'Sign in again';
     case 'replaceToken':

@@ -62,6 +62,8 @@ export function useNodeActions({ onOpen, onTool, items }: NodeActionsOptions) {
       case 'createBranch':
       case 'deleteBranch':
       case 'resetSample':
+      case 'resetBranch':
+      case 'restoreBranch':
       case 'createProject':
       case 'createEndpoint':
       case 'deleteEndpoint':
