@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import type { PostgresBinaries } from '../postgres/binaries';
 
 const CONTROL = `# databricks_auth: Lakebase's identity-role helpers, as installed by Pier
@@ -51,7 +51,10 @@ export async function installDatabricksAuth(binaries: PostgresBinaries): Promise
     for (const [name, text] of files) {
       const file = path.join(dir, name);
       const current = await readFile(file, 'utf8').catch(() => undefined);
-      if (current !== text) await writeFile(file, text, { mode: 0o644 });
+      if (current !== text) await writeFile(file, text);
+      // Not writeFile's mode: the process's umask (owner-only where Pier keeps secrets) cuts it
+      // down, and the postmaster runs as another OS user that must read these files.
+      await chmod(file, 0o644);
     }
     return true;
   } catch {
