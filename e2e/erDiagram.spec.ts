@@ -50,11 +50,15 @@ test('the schema menu opens its ER diagram; keys, foreign keys, pan, zoom, and a
   await expect(tabs.getByRole('tab', { name: 'ER diagram · public' })).toHaveAttribute('aria-selected', 'true');
 
   const diagram = page.getByRole('group', { name: 'ER diagram of public' });
-  const clients = diagram.getByRole('button', { name: 'Open table clients' });
-  const projects = diagram.getByRole('button', { name: 'Open table projects' });
-  const tasks = diagram.getByRole('button', { name: 'Open table tasks' });
-  const invoices = diagram.getByRole('button', { name: 'Open table er_billing.invoices' });
+  const clients = diagram.getByRole('group', { name: 'Table clients' });
+  const projects = diagram.getByRole('group', { name: 'Table projects' });
+  const tasks = diagram.getByRole('group', { name: 'Table tasks' });
+  const invoices = diagram.getByRole('group', { name: 'Table er_billing.invoices' });
   for (const t of [clients, projects, tasks, invoices]) await expect(t).toBeVisible();
+  // Each table's header is the button that opens it, named with the name it shows.
+  for (const name of ['clients', 'projects', 'tasks', 'er_billing.invoices']) {
+    await expect(diagram.getByRole('button', { name: `Open table ${name}` })).toBeVisible();
+  }
   await expect(page.getByRole('toolbar', { name: 'ER diagram' })).toContainText('public · 3 tables · 3 foreign keys');
   // Keys are marked: the primary key first, the foreign key next, the unique email.
   await expect(projects).toContainText('PKid');

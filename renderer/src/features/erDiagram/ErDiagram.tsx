@@ -165,33 +165,42 @@ const KEY_MARK: Record<NonNullable<ErColumn['key']>, string> = { pk: 'PK', fk: '
 
 function Table({ node, dim, onOpen, onHover }: { node: ErNode; dim: boolean; onOpen: () => void; onHover: (on: boolean) => void }) {
   const name = node.external ? `${node.schema}.${node.table}` : node.table;
+  // The box is a group named after the table; only its header is the button, so the button's
+  // name ("Open table x") holds all the text it shows (axe: label-content-name-mismatch). A click
+  // anywhere on the box still opens the table.
   return (
     <g
       className={`er-table${node.external ? ' er-table--external' : ''}${dim ? ' er-table--dim' : ''}`}
       transform={`translate(${node.x} ${node.y})`}
-      role="button"
-      tabIndex={0}
-      aria-label={`Open table ${name}`}
+      role="group"
+      aria-label={`${node.kind === 'table' ? 'Table' : node.kind.replace('_', ' ')} ${name}`}
       onClick={onOpen}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          onOpen();
-        }
-      }}
       onPointerEnter={() => onHover(true)}
       onPointerLeave={() => onHover(false)}
-      onFocus={() => onHover(true)}
-      onBlur={() => onHover(false)}
     >
       <rect className="er-table__box" width={node.width} height={node.height} rx={6} />
-      <path
-        className="er-table__header"
-        d={`M0,6 a6,6 0 0 1 6,-6 h${node.width - 12} a6,6 0 0 1 6,6 v${HEADER_HEIGHT - 6} h${-node.width} z`}
-      />
-      <text className="er-table__name" x={10} y={19}>
-        {name}
-      </text>
+      <g
+        className="er-table__button"
+        role="button"
+        tabIndex={0}
+        aria-label={`Open table ${name}`}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            onOpen();
+          }
+        }}
+        onFocus={() => onHover(true)}
+        onBlur={() => onHover(false)}
+      >
+        <path
+          className="er-table__header"
+          d={`M0,6 a6,6 0 0 1 6,-6 h${node.width - 12} a6,6 0 0 1 6,6 v${HEADER_HEIGHT - 6} h${-node.width} z`}
+        />
+        <text className="er-table__name" x={10} y={19}>
+          {name}
+        </text>
+      </g>
       {node.kind !== 'table' && (
         <text className="er-table__kind" x={node.width - 10} y={19} textAnchor="end">
           {node.kind.replace('_', ' ')}
