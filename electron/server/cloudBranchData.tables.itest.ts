@@ -45,22 +45,24 @@ describe('the table designer on a cloud branch', () => {
   };
 
   it('is refused where the identity may not create, and says which GRANT would allow it', async () => {
-    const { out } = await planAndApply(CARDS);
-    expect(out).toMatchObject({ kind: 'failed', failedStatement: 0, message: 'permission denied for schema public' });
+    // A schema the local superuser made and granted nothing on: the identity may not create there.
+    const made = await rpc(t.server, 'sql.run', {
+      at: { kind: 'local', branch: BRANCH, database: DB },
+      runId: 'locked',
+      sql: 'CREATE SCHEMA locked',
+      viewAs: { kind: 'admin' },
+    });
+    expect(made.value.kind, JSON.stringify(made.value)).toBe('ok');
+    const { out } = await planAndApply({ ...CARDS, schema: 'locked' });
+    expect(out).toMatchObject({ kind: 'failed', failedStatement: 0, message: 'permission denied for schema locked' });
     expect(out.hint).toBe(
-      `Pier runs this as "${OWNER}", and Postgres enforces that role's rights: creating a table in public needs CREATE on that schema (its owner can run GRANT CREATE ON SCHEMA "public" TO "${OWNER}"). Nothing was changed.`,
+      `Pier runs this as "${OWNER}", and Postgres enforces that role's rights: creating a table in locked needs CREATE on that schema (its owner can run GRANT CREATE ON SCHEMA "locked" TO "${OWNER}"). Nothing was changed.`,
     );
   });
 
   it('creates a table as the signed-in identity, and the Data API serves it at once', async () => {
-    // The same branch as the local superuser: give the identity what the hint asked for.
-    const granted = await rpc(t.server, 'sql.run', {
-      at: { kind: 'local', branch: BRANCH, database: DB },
-      runId: 'grant',
-      sql: `GRANT CREATE ON SCHEMA public TO "${OWNER}"`,
-      viewAs: { kind: 'admin' },
-    });
-    expect(granted.value.kind, JSON.stringify(granted.value)).toBe('ok');
+    // No GRANT needed in public: the project owner may create there, as on Lakebase where the owner
+    // owns the database (databricks_superuser has CREATE on public; see ownerCreatesInPublic.itest.ts).
     // An engine is already open on the branch: it must see the new table without waiting for a NOTIFY.
     expect((await get('/public/clients')).value.status).toBe(200);
     const types = await call('tables.types', {});
