@@ -79,7 +79,7 @@ test('nested embeds open the same way, NULL shows as in the grid, an empty embed
   const projects = page.getByRole('dialog', { name: 'projects of row 1' });
   const website = projects.getByRole('row').filter({ hasText: 'Website Redesign' });
   await website.getByRole('button', { name: /^3 tasks\b/ }).click();
-  const tasks = page.getByRole('dialog', { name: 'tasks of row 1' });
+  const tasks = page.getByRole('dialog', { name: 'tasks of projects row 1' });
   await expect(tasks).toBeVisible();
   const testing = tasks.getByRole('row').filter({ hasText: 'User Testing' });
   await expect(testing.getByText('NULL', { exact: true })).toBeVisible();

@@ -11,8 +11,8 @@ const VISIBLE_ROWS = 8;
 interface NestedGridDialogProps {
   readonly shape: NestedShape;
   readonly rows: readonly Readonly<Record<string, unknown>>[];
-  /** Where the owning row sits, for the title: "projects of row 2". */
-  readonly rowNumber: number;
+  /** The row it belongs to, for the title: "row 2", or "projects row 1" in a nested grid. */
+  readonly owner: string;
   /** The cell it opened from: the dialog sits under it. */
   readonly anchor: HTMLElement | null;
   readonly onClose: () => void;
@@ -23,12 +23,12 @@ interface NestedGridDialogProps {
  * gives the focus trap and Esc, the top layer keeps it over the grid. Read-only; deeper to-many
  * embeds open the same way on top of it.
  */
-export function NestedGridDialog({ shape, rows, rowNumber, anchor, onClose }: NestedGridDialogProps) {
+export function NestedGridDialog({ shape, rows, owner, anchor, onClose }: NestedGridDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const columns = useMemo(() => nestedColumns(rows, shape.types), [rows, shape.types]);
   const cells = useMemo(() => rows.map((r) => columns.map((c) => r[c.name])), [rows, columns]);
   const [position, setPosition] = useState<{ top: number; left: number } | null>(null);
-  const title = `${shape.noun} of row ${rowNumber}`;
+  const title = `${shape.noun} of ${owner}`;
   const gridHeight = HEADER_HEIGHT + Math.max(1, Math.min(rows.length, VISIBLE_ROWS)) * ROW_HEIGHT + 2;
 
   useLayoutEffect(() => {
@@ -86,6 +86,7 @@ export function NestedGridDialog({ shape, rows, rowNumber, anchor, onClose }: Ne
           rowAt={(i) => cells[i]}
           sampleRows={cells}
           emptyMessage={nestedSummary(0, shape.noun)}
+          rowNoun={shape.noun}
         />
       </div>
     </dialog>,

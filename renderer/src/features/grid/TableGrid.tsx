@@ -36,6 +36,8 @@ interface TableGridProps {
   readonly onCommand?: (command: GridCommand) => void;
   /** Opens the row a foreign-key cell references; absent: cells do not link. */
   readonly onFollow?: (row: number, dataIndex: number) => void;
+  /** What this grid's rows are, when it is itself a nested grid ("projects"): names deeper ones. */
+  readonly rowNoun?: string;
 }
 
 export type GridCommand = 'undo' | 'redo' | 'save';
@@ -77,6 +79,7 @@ export function TableGrid({
   sorting,
   onCommand,
   onFollow,
+  rowNoun,
 }: TableGridProps) {
   const [widths, setWidths] = useState<Readonly<Record<string, number>>>({});
   const [order, setOrder] = useState<readonly string[]>([]);
@@ -329,7 +332,14 @@ export function TableGrid({
         )}
       </div>
       {opened && (
-        <OpenedNested pos={opened} layout={layout} rowAt={rowAt} anchor={document.getElementById(cellId(opened))} onClose={closeNested} />
+        <OpenedNested
+          pos={opened}
+          layout={layout}
+          rowAt={rowAt}
+          rowNoun={rowNoun}
+          anchor={document.getElementById(cellId(opened))}
+          onClose={closeNested}
+        />
       )}
     </div>
   );
@@ -340,19 +350,29 @@ function OpenedNested({
   pos,
   layout,
   rowAt,
+  rowNoun,
   anchor,
   onClose,
 }: {
   pos: CellPosition;
   layout: GridLayout;
   rowAt: (index: number) => readonly unknown[] | undefined;
+  rowNoun: string | undefined;
   anchor: HTMLElement | null;
   onClose: () => void;
 }) {
   const column = layout.columns[pos.col];
   const rows = column?.info.nested ? nestedRowsOf(rowAt(pos.row)?.[column.dataIndex]) : null;
   if (!column?.info.nested || !rows) return null;
-  return <NestedGridDialog shape={column.info.nested} rows={rows} rowNumber={pos.row + 1} anchor={anchor} onClose={onClose} />;
+  return (
+    <NestedGridDialog
+      shape={column.info.nested}
+      rows={rows}
+      owner={`${rowNoun ? `${rowNoun} ` : ''}row ${pos.row + 1}`}
+      anchor={anchor}
+      onClose={onClose}
+    />
+  );
 }
 
 function commandOf(key: string, shift: boolean): GridCommand | null {
