@@ -4,6 +4,8 @@ import { Icon } from '../../ui/Icon';
 import { cellClipboardText, formatCell } from './cellFormat';
 import { NOT_NULL_SUFFIX, clampColumnWidth, layoutGrid, moveColumn, type ColumnInfo, type GridColumn, type GridLayout } from './gridLayout';
 import { moveActiveCell, rangeAsTsv, rangeBetween, type CellPosition, type CellRange } from './gridNavigation';
+import { NestedGridDialog } from './NestedGridDialog';
+import { nestedRowsOf, nestedSummary } from './nestedGrid';
 import './grid.css';
 
 export const ROW_HEIGHT = 30;
@@ -34,6 +36,8 @@ interface TableGridProps {
   readonly onCommand?: (command: GridCommand) => void;
   /** Opens the row a foreign-key cell references; absent: cells do not link. */
   readonly onFollow?: (row: number, dataIndex: number) => void;
+  /** What this grid's rows are, when it is itself a nested grid ("projects"): names deeper ones. */
+  readonly rowNoun?: string;
 }
 
 export type GridCommand = 'undo' | 'redo' | 'save';
@@ -75,6 +79,7 @@ export function TableGrid({
   sorting,
   onCommand,
   onFollow,
+  rowNoun,
 }: TableGridProps) {
   const [widths, setWidths] = useState<Readonly<Record<string, number>>>({});
   const [order, setOrder] = useState<readonly string[]>([]);
@@ -101,6 +106,8 @@ export function TableGrid({
   const [anchor, setAnchor] = useState<CellPosition | null>(null);
   const range: CellRange | null = anchor && active ? rangeBetween(anchor, active) : null;
   const [editor, setEditor] = useState<{ row: number; col: number; error: string | null } | null>(null);
+  // The to-many embed cell whose rows are open in a nested grid.
+  const [opened, setOpened] = useState<CellPosition | null>(null);
   const onActiveChangeRef = useRef(onActiveChange);
   onActiveChangeRef.current = onActiveChange;
   const layoutRef = useRef<GridLayout | null>(null);
@@ -134,6 +141,20 @@ export function TableGrid({
     else if (end > el.scrollLeft + el.clientWidth) el.scrollLeft = end - el.clientWidth;
   };
 
+  /** Opens a to-many embed cell's rows; false when the cell is not one (or has none). */
+  const openNested = (pos: CellPosition): boolean => {
+    const column = layout.columns[pos.col];
+    const rows = column?.info.nested ? nestedRowsOf(rowAt(pos.row)?.[column.dataIndex]) : null;
+    if (!rows || rows.length === 0) return false;
+    setActive(pos);
+    setOpened(pos);
+    return true;
+  };
+  const closeNested = () => {
+    setOpened(null);
+    scrollRef.current?.focus();
+  };
+
   const startEditing = (pos: CellPosition) => {
     const column = layout.columns[pos.col];
     if (column && editing?.canEdit(pos.row, column.dataIndex)) setEditor({ ...pos, error: null });
@@ -161,14 +182,15 @@ export function TableGrid({
     const column = layout.columns[pos.col];
     if (column) onFollow?.(pos.row, column.dataIndex);
   };
-  const latest = useRef({ startEditing, commitEditor, select, follow });
-  latest.current = { startEditing, commitEditor, select, follow };
+  const latest = useRef({ startEditing, commitEditor, select, follow, openNested });
+  latest.current = { startEditing, commitEditor, select, follow, openNested };
   const stable = useMemo(
     () => ({
       startEditing: (pos: CellPosition) => latest.current.startEditing(pos),
       commitEditor: (text: string | null, move: CellPosition | null) => latest.current.commitEditor(text, move),
       select: (pos: CellPosition, extend: boolean) => latest.current.select(pos, extend),
       follow: (pos: CellPosition) => latest.current.follow(pos),
+      openNested: (pos: CellPosition) => void latest.current.openNested(pos),
       cancelEditor: () => {
         setEditor(null);
         scrollRef.current?.focus();
@@ -205,6 +227,7 @@ export function TableGrid({
     }
     if ((event.key === 'Enter' || event.key === 'F2') && active) {
       event.preventDefault();
+      if (event.key === 'Enter' && openNested(active)) return;
       startEditing(active);
       return;
     }
@@ -302,12 +325,53 @@ export function TableGrid({
                 onCommit={stable.commitEditor}
                 onCancel={stable.cancelEditor}
                 onFollow={onFollow ? stable.follow : undefined}
+                onOpenNested={stable.openNested}
               />
             ))}
           </div>
         )}
       </div>
+      {opened && (
+        <OpenedNested
+          pos={opened}
+          layout={layout}
+          rowAt={rowAt}
+          rowNoun={rowNoun}
+          anchor={document.getElementById(cellId(opened))}
+          onClose={closeNested}
+        />
+      )}
     </div>
+  );
+}
+
+/** The nested grid for the opened cell, while its value is still a list of rows. */
+function OpenedNested({
+  pos,
+  layout,
+  rowAt,
+  rowNoun,
+  anchor,
+  onClose,
+}: {
+  pos: CellPosition;
+  layout: GridLayout;
+  rowAt: (index: number) => readonly unknown[] | undefined;
+  rowNoun: string | undefined;
+  anchor: HTMLElement | null;
+  onClose: () => void;
+}) {
+  const column = layout.columns[pos.col];
+  const rows = column?.info.nested ? nestedRowsOf(rowAt(pos.row)?.[column.dataIndex]) : null;
+  if (!column?.info.nested || !rows) return null;
+  return (
+    <NestedGridDialog
+      shape={column.info.nested}
+      rows={rows}
+      owner={`${rowNoun ? `${rowNoun} ` : ''}row ${pos.row + 1}`}
+      anchor={anchor}
+      onClose={onClose}
+    />
   );
 }
 
@@ -344,6 +408,7 @@ interface GridRowProps {
   readonly onCommit: (text: string | null, move: CellPosition | null) => void;
   readonly onCancel: () => void;
   readonly onFollow: ((pos: CellPosition) => void) | undefined;
+  readonly onOpenNested: (pos: CellPosition) => void;
 }
 
 /** One row; memoized so scrolling re-renders only rows that moved in or whose data arrived. */
@@ -364,6 +429,7 @@ const GridRow = memo(function GridRow({
   onCommit,
   onCancel,
   onFollow,
+  onOpenNested,
 }: GridRowProps) {
   const changedCells = changed.split(',');
   const [selLeft, selRight] = selectedCols ? selectedCols.split('-').map(Number) : [-1, -2];
@@ -404,6 +470,7 @@ const GridRow = memo(function GridRow({
             onSelect={(extend) => onSelect({ row: index, col }, extend)}
             onEdit={onEdit ? () => onEdit({ row: index, col }) : undefined}
             onFollow={onFollow ? () => onFollow({ row: index, col }) : undefined}
+            onOpenNested={() => onOpenNested({ row: index, col })}
             editor={
               editor?.col === col
                 ? {
@@ -516,6 +583,7 @@ interface CellProps {
   readonly onSelect: (extend: boolean) => void;
   readonly onEdit: (() => void) | undefined;
   readonly onFollow: (() => void) | undefined;
+  readonly onOpenNested: () => void;
   readonly editor: {
     readonly error: string | null;
     readonly onCommit: (text: string | null, moveRight: boolean) => void;
@@ -523,7 +591,23 @@ interface CellProps {
   } | null;
 }
 
-function Cell({ id, column, value, gutterWidth, colIndex, active, changed, selected, onSelect, onEdit, onFollow, editor }: CellProps) {
+function Cell({
+  id,
+  column,
+  value,
+  gutterWidth,
+  colIndex,
+  active,
+  changed,
+  selected,
+  onSelect,
+  onEdit,
+  onFollow,
+  onOpenNested,
+  editor,
+}: CellProps) {
+  const nested = column.info.nested;
+  const nestedRows = nested ? nestedRowsOf(value) : null;
   const references = 'references' in column.info && typeof column.info.references === 'string' ? column.info.references : null;
   const display = formatCell(value, column.category);
   const classes = [`grid__cell grid__cell--${display.kind}${pinClasses(column)}`];
@@ -557,6 +641,22 @@ function Cell({ id, column, value, gutterWidth, colIndex, active, changed, selec
         />
       ) : display.kind === 'null' ? (
         <span className="null-badge">NULL</span>
+      ) : nested && nestedRows ? (
+        nestedRows.length === 0 ? (
+          <span className="grid__nested-empty">{nestedSummary(0, nested.noun)}</span>
+        ) : (
+          // One tab stop per grid: the button is for the mouse; Enter on the cell opens it too.
+          <button
+            type="button"
+            className="grid__nested"
+            tabIndex={-1}
+            title={`Open these ${nested.noun} as a grid (Enter)`}
+            onMouseDown={(e) => e.stopPropagation()}
+            onClick={onOpenNested}
+          >
+            {nestedSummary(nestedRows.length, nested.noun)} ▸
+          </button>
+        )
       ) : references && onFollow ? (
         <>
           <span className="grid__cell-text">{display.text}</span>

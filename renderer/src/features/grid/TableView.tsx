@@ -90,7 +90,8 @@ export function TableView({
   const embedTargets = describe.data
     ? embedsOf(query).flatMap((e) => {
         const rel = findRelationship(describe.data, e.relation, e.hint);
-        return rel?.toOne ? [rel.target] : [];
+        // To-one targets type their columns; to-many targets type the nested grid's.
+        return rel ? [rel.target] : [];
       })
     : [];
   const relatedDescribes = useQueries({ queries: embedTargets.map((t) => describeQuery(api, at, t.schema, t.name)) });

@@ -1,4 +1,5 @@
 import { formatCell, shortTypeName, typeCategory, type TypeCategory } from './cellFormat';
+import { nestedRowsOf, nestedSummary, type NestedShape } from './nestedGrid';
 
 /** What the grid knows of a column for its header and width: catalog-like facts. */
 export interface ColumnInfo {
@@ -7,6 +8,8 @@ export interface ColumnInfo {
   readonly type: string;
   readonly nullable: boolean;
   readonly isPrimaryKey: boolean;
+  /** A to-many embed: its cells are a row count that opens the rows as a nested grid. */
+  readonly nested?: NestedShape;
 }
 
 export interface GridColumn {
@@ -99,8 +102,11 @@ function columnWidth(info: ColumnInfo, shortType: string, category: TypeCategory
   const type = typeLabel * TYPE_CHAR_PX;
   let longest = 0;
   for (const value of values) {
+    const rows = info.nested ? nestedRowsOf(value) : null;
     const cell = formatCell(value, category);
-    const chars = cell.kind === 'null' ? 4 : cell.text.length;
+    // A to-many embed shows its summary button (plus its arrow), not its JSON.
+    const chars =
+      rows && info.nested ? nestedSummary(rows.length, info.nested.noun).length + 3 : cell.kind === 'null' ? 4 : cell.text.length;
     if (chars > longest) longest = chars;
   }
   const content = Math.max(header, type, longest * CHAR_PX) + CELL_PADDING;

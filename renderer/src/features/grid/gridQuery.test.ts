@@ -97,6 +97,31 @@ describe('to-one embeds with the target described', () => {
   });
 });
 
+describe('to-many embeds', () => {
+  it('carry their noun and field types for the nested grid, aliases and casts included', () => {
+    const projects: DescribeTableOutput = {
+      ...CLIENTS,
+      columns: [
+        { name: 'id', type: 'integer', typeName: 'int4', nullable: false, default: null, comment: null },
+        { name: 'budget', type: 'numeric(10,2)', typeName: 'numeric', nullable: true, default: null, comment: null },
+      ],
+      relationships: [],
+    };
+    const related = new Map([['public.projects', projects]]);
+    const [col] = gridColumns(q('select=work:projects(id,money:budget,label:id::text)'), CLIENTS, related);
+    expect(col?.nested?.noun).toBe('work');
+    expect([...(col?.nested?.types ?? [])]).toEqual([
+      ['id', 'integer'],
+      ['money', 'numeric(10,2)'],
+      ['label', 'text'],
+    ]);
+    const [star] = gridColumns(q('select=projects(*)'), CLIENTS, related);
+    expect([...(star?.nested?.types.keys() ?? [])]).toEqual(['id', 'budget']);
+    // A to-one embed is not nested.
+    expect(gridColumns(q('select=regions(*)'), CLIENTS).map((c) => c.nested)).toEqual([undefined]);
+  });
+});
+
 describe('rowCells', () => {
   it('reads nested paths; a missing to-one reads as absent, not as an error', () => {
     const cols = gridColumns(q('select=id,regions(name)'), CLIENTS);

@@ -112,7 +112,23 @@ export function gridColumns(
             });
           }
         } else {
-          out.push({ name: key, type: toOne ? 'jsonb' : 'jsonb[]', nullable: true, isPrimaryKey: false, path: [key] });
+          // A to-many embed opens as a nested grid, typed by the target's columns where loaded.
+          const types = new Map<string, string>();
+          for (const s of item.select) {
+            if (s.kind === 'star') target?.columns.forEach((c) => types.set(c.name, c.type));
+            else if (s.kind === 'field') {
+              const t = s.cast ?? (s.field.json.length === 0 && !s.aggregate ? targetTypes.get(s.field.name) : undefined);
+              if (t !== undefined) types.set(lastName(s), t);
+            }
+          }
+          out.push({
+            name: key,
+            type: toOne ? 'jsonb' : 'jsonb[]',
+            nullable: true,
+            isPrimaryKey: false,
+            path: [key],
+            ...(!toOne && { nested: { noun: key, types } }),
+          });
         }
         break;
       }
